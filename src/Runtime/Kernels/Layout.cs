@@ -1,0 +1,60 @@
+namespace Kiln.Kernels;
+
+/// <summary>Data movement: permutations and 2-D transposes.</summary>
+public static class Layout
+{
+    const int Block = 32;
+
+    /// <summary>Transposes a row-major [rows, cols] matrix into [cols, rows], in cache-sized blocks.</summary>
+    public static void Transpose2D(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
+    {
+        for (int r0 = 0; r0 < rows; r0 += Block)
+            for (int c0 = 0; c0 < cols; c0 += Block)
+            {
+                int rEnd = Math.Min(r0 + Block, rows), cEnd = Math.Min(c0 + Block, cols);
+                for (int r = r0; r < rEnd; r++)
+                    for (int c = c0; c < cEnd; c++)
+                        dst[c * rows + r] = src[r * cols + c];
+            }
+    }
+
+    /// <summary>dst = src with dimensions reordered: dst dimension i is src dimension perm[i].</summary>
+    public static void Permute(ReadOnlySpan<float> src, int[] shape, int[] perm, Span<float> dst)
+    {
+        int rank = shape.Length;
+        if (rank == 2 && perm[0] == 1)
+        {
+            Transpose2D(src, shape[0], shape[1], dst);
+            return;
+        }
+        var srcStrides = ShapeUtil.Strides(shape);
+        var outShape = new int[rank];
+        var strides = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            outShape[i] = shape[perm[i]];
+            strides[i] = srcStrides[perm[i]];
+        }
+        if (rank == 0 || dst.Length == 0)
+        {
+            if (dst.Length > 0) dst[0] = src[0];
+            return;
+        }
+        int inner = outShape[rank - 1], innerStride = strides[rank - 1];
+        var index = new int[rank];
+        int rows = dst.Length / inner;
+        for (int row = 0; row < rows; row++)
+        {
+            int offset = 0;
+            for (int d = 0; d < rank - 1; d++) offset += index[d] * strides[d];
+            var line = dst.Slice(row * inner, inner);
+            if (innerStride == 1) src.Slice(offset, inner).CopyTo(line);
+            else for (int i = 0; i < inner; i++) line[i] = src[offset + i * innerStride];
+            for (int d = rank - 2; d >= 0; d--)
+            {
+                if (++index[d] < outShape[d]) break;
+                index[d] = 0;
+            }
+        }
+    }
+}

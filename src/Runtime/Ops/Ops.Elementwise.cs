@@ -1,0 +1,136 @@
+using System.Numerics.Tensors;
+using Kiln.Kernels;
+
+namespace Kiln;
+
+/// <summary>
+/// The differentiable ops (torch / torch.nn.functional), for <c>using static Kiln.Ops;</c>. Each op validates its
+/// inputs, computes with the shared kernels and, when recording, attaches its gradient rule to the output.
+/// </summary>
+public static partial class Ops
+{
+    public static Tensor Add(Tensor a, Tensor b) => Binary(BinaryOp.Add, a, b, "Add");
+    public static Tensor Sub(Tensor a, Tensor b) => Binary(BinaryOp.Subtract, a, b, "Sub");
+    public static Tensor Mul(Tensor a, Tensor b) => Binary(BinaryOp.Multiply, a, b, "Mul");
+    public static Tensor Div(Tensor a, Tensor b) => Binary(BinaryOp.Divide, a, b, "Div");
+
+    static Tensor Binary(BinaryOp op, Tensor a, Tensor b, string name)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var shape = ShapeUtil.SameShape(a.Dims, b.Dims) ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, name);
+        var result = new float[ShapeUtil.CountInt(shape)];
+        Elementwise.Binary(op, a.Storage, a.Dims, b.Storage, b.Dims, result, shape);
+        var output = Tensor.Wrap(result, shape);
+        if (!Autograd.ShouldRecord(a, b)) return output;
+        return Autograd.Record(output, name, new[] { a, b }, g =>
+        {
+            Tensor? ga = null, gb = null;
+            switch (op)
+            {
+                case BinaryOp.Add:
+                    if (a.RequiresGrad) ga = ReduceTo(g, a);
+                    if (b.RequiresGrad) gb = ReduceTo(g, b);
+                    break;
+                case BinaryOp.Subtract:
+                    if (a.RequiresGrad) ga = ReduceTo(g, a);
+                    if (b.RequiresGrad) gb = ReduceTo(Neg(g), b);
+                    break;
+                case BinaryOp.Multiply:
+                    if (a.RequiresGrad) ga = ReduceTo(Mul(g, b), a);
+                    if (b.RequiresGrad) gb = ReduceTo(Mul(g, a), b);
+                    break;
+                default:
+                    if (a.RequiresGrad) ga = ReduceTo(Div(g, b), a);
+                    if (b.RequiresGrad) gb = ReduceTo(Neg(Div(Mul(g, output), b)), b);
+                    break;
+            }
+            return new[] { ga, gb };
+        });
+    }
+
+    /// <summary>Sums a gradient over the dimensions along which <paramref name="like"/> was broadcast.</summary>
+    static Tensor ReduceTo(Tensor g, Tensor like) =>
+        ShapeUtil.SameShape(g.Dims, like.Dims) ? g : Tensor.Wrap(Elementwise.SumToShape(g.Storage, g.Dims, like.Dims), like.Dims);
+
+    public static Tensor Add(Tensor a, float b) => ScalarMap(a, "Add", (x, d) => TensorPrimitives.Add(x, b, d), g => g);
+    public static Tensor Sub(Tensor a, float b) => ScalarMap(a, "Sub", (x, d) => TensorPrimitives.Subtract(x, b, d), g => g);
+    public static Tensor Sub(float a, Tensor b) => ScalarMap(b, "Sub", (x, d) => TensorPrimitives.Subtract(a, x, d), Neg);
+    public static Tensor Mul(Tensor a, float b) => ScalarMap(a, "Mul", (x, d) => TensorPrimitives.Multiply(x, b, d), g => Mul(g, b));
+    public static Tensor Div(Tensor a, float b) => ScalarMap(a, "Div", (x, d) => TensorPrimitives.Divide(x, b, d), g => Div(g, b));
+
+    public static Tensor Div(float a, Tensor b)
+    {
+        var output = Map(b, (x, d) => TensorPrimitives.Divide(a, x, d));
+        return Autograd.ShouldRecord(b) ? Autograd.Record(output, "Div", new[] { b }, g => new Tensor?[] { Neg(Div(Mul(g, output), b)) }) : output;
+    }
+
+    delegate void SpanMap(ReadOnlySpan<float> x, Span<float> destination);
+
+    static Tensor Map(Tensor x, SpanMap map)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var result = new float[x.Count];
+        map(x.Storage, result);
+        return Tensor.Wrap(result, x.Dims);
+    }
+
+    static Tensor ScalarMap(Tensor x, string name, SpanMap map, Func<Tensor, Tensor> gradient)
+    {
+        var output = Map(x, map);
+        return Autograd.ShouldRecord(x) ? Autograd.Record(output, name, new[] { x }, g => new Tensor?[] { gradient(g) }) : output;
+    }
+
+    /// <summary>A unary op whose gradient is g · f'(x, y), given as a rule on (g, x, y).</summary>
+    static Tensor Unary(Tensor x, string name, SpanMap map, Func<Tensor, Tensor, Tensor, Tensor> gradient)
+    {
+        var output = Map(x, map);
+        return Autograd.ShouldRecord(x) ? Autograd.Record(output, name, new[] { x }, g => new Tensor?[] { gradient(g, x, output) }) : output;
+    }
+
+    public static Tensor Neg(Tensor x) => Unary(x, "Neg", TensorPrimitives.Negate, (g, _, _) => Neg(g));
+    public static Tensor Exp(Tensor x) => Unary(x, "Exp", TensorPrimitives.Exp, (g, _, y) => Mul(g, y));
+    public static Tensor Log(Tensor x) => Unary(x, "Log", TensorPrimitives.Log, (g, x, _) => Div(g, x));
+    public static Tensor Square(Tensor x) => Unary(x, "Square", (s, d) => TensorPrimitives.Multiply(s, s, d), (g, x, _) => Mul(g, Mul(x, 2f)));
+    public static Tensor Sqrt(Tensor x) => Unary(x, "Sqrt", TensorPrimitives.Sqrt, (g, _, y) => Div(g, Mul(y, 2f)));
+    public static Tensor Abs(Tensor x) => Unary(x, "Abs", TensorPrimitives.Abs, (g, x, _) => Mul(g, SignOf(x)));
+    public static Tensor Sigmoid(Tensor x) => Unary(x, "Sigmoid", TensorPrimitives.Sigmoid, (g, _, y) => Mul(g, Mul(y, Sub(1f, y))));
+    public static Tensor Tanh(Tensor x) => Unary(x, "Tanh", TensorPrimitives.Tanh, (g, _, y) => Mul(g, Sub(1f, Mul(y, y))));
+    public static Tensor Relu(Tensor x) => Unary(x, "Relu", (s, d) => TensorPrimitives.Max(s, 0f, d), (g, x, _) => Mul(g, GreaterThan(x, 0f)));
+
+    /// <summary>x raised to a constant power.</summary>
+    public static Tensor Pow(Tensor x, float exponent) =>
+        Unary(x, "Pow", (s, d) => TensorPrimitives.Pow(s, exponent, d), (g, x, _) => Mul(g, Mul(Pow(x, exponent - 1f), exponent)));
+
+    /// <summary>Clamps to [min, max]; the gradient flows only where the input was inside the range.</summary>
+    public static Tensor Clamp(Tensor x, float min = float.NegativeInfinity, float max = float.PositiveInfinity)
+    {
+        if (min > max) throw new ArgumentException($"Clamp: min {min} is greater than max {max}.");
+        return Unary(x, "Clamp", (s, d) =>
+        {
+            TensorPrimitives.Max(s, min, d);
+            TensorPrimitives.Min(d, max, d);
+        }, (g, x, _) =>
+        {
+            var mask = new float[x.Count];
+            for (int i = 0; i < mask.Length; i++) mask[i] = x.Storage[i] >= min && x.Storage[i] <= max ? 1f : 0f;
+            return Mul(g, Tensor.Wrap(mask, x.Dims));
+        });
+    }
+
+    /// <summary>1 where x &gt; threshold, else 0 (not differentiable; a mask for hand-written backward passes).</summary>
+    public static Tensor GreaterThan(Tensor x, float threshold)
+    {
+        var result = new float[x.Count];
+        var src = x.Storage;
+        for (int i = 0; i < result.Length; i++) result[i] = src[i] > threshold ? 1f : 0f;
+        return Tensor.Wrap(result, x.Dims);
+    }
+
+    static Tensor SignOf(Tensor x)
+    {
+        var result = new float[x.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = MathF.Sign(x.Storage[i]);
+        return Tensor.Wrap(result, x.Dims);
+    }
+}

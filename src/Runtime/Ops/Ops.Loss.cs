@@ -1,0 +1,70 @@
+using System.Numerics.Tensors;
+
+namespace Kiln;
+
+public enum Reduction { Mean, Sum, None }
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Mean cross-entropy of logits [N, C] (or [C] for one sample) against class labels in [0, C), computed with
+    /// log-sum-exp from the logits; the gradient is (softmax − onehot) / N.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, IntTensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (logits.Rank == 1) logits = Reshape(logits, 1, logits.Dims[0]);
+        if (labels.Rank == 0) labels = labels.Reshape(1);
+        if (logits.Rank != 2)
+            throw new ArgumentException($"CrossEntropy: logits must be [N, C], got {logits.ShapeString}.");
+        if (labels.Rank != 1 || labels.Dims[0] != logits.Dims[0])
+            throw new ArgumentException($"CrossEntropy: logits {logits.ShapeString} and labels {ShapeUtil.Format(labels.Dims)}: expected labels of shape [{logits.Dims[0]}].");
+        int n = logits.Dims[0], c = logits.Dims[1];
+        if (n == 0) throw new ArgumentException("CrossEntropy: the batch is empty.");
+        var label = labels.Storage;
+        for (int i = 0; i < n; i++)
+            if ((uint)label[i] >= (uint)c)
+                throw new ArgumentOutOfRangeException(nameof(labels), $"CrossEntropy: label {label[i]} at position {i} is outside [0, {c}).");
+
+        var logProbs = new float[n * c];
+        Kernels.Softmax.Forward(logits.Storage, logProbs, n, c, 1, log: true);
+        double total = 0;
+        for (int i = 0; i < n; i++) total -= logProbs[i * c + label[i]];
+        var output = Tensor.Wrap(new[] { (float)(total / n) }, Array.Empty<int>());
+        if (!Autograd.ShouldRecord(logits)) return output;
+        return Autograd.Record(output, "CrossEntropy", new[] { logits }, g =>
+        {
+            float scale = g.Storage[0] / n;
+            var gx = new float[n * c];
+            TensorPrimitives.Exp(logProbs, gx);
+            for (int i = 0; i < n; i++) gx[i * c + label[i]] -= 1f;
+            TensorPrimitives.Multiply(gx, scale, gx);
+            return new Tensor?[] { Tensor.Wrap(gx, logits.Dims) };
+        });
+    }
+
+    /// <summary>Mean (or summed) squared error between tensors of the same shape.</summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!ShapeUtil.SameShape(input.Dims, target.Dims))
+            throw new ArgumentException($"MseLoss: input {input.ShapeString} and target {target.ShapeString} differ.");
+        var diff = new float[input.Count];
+        TensorPrimitives.Subtract(input.Storage, target.Storage, diff);
+        if (reduction == Reduction.None)
+            return Mul(Square(Sub(input, target)), 1f);
+        float sum = TensorPrimitives.Dot(diff, diff);
+        float scale = reduction == Reduction.Mean ? 1f / input.Count : 1f;
+        var output = Tensor.Wrap(new[] { sum * scale }, Array.Empty<int>());
+        if (!Autograd.ShouldRecord(input, target)) return output;
+        return Autograd.Record(output, "MseLoss", new[] { input, target }, g =>
+        {
+            var gi = new float[diff.Length];
+            TensorPrimitives.Multiply(diff, 2f * scale * g.Storage[0], gi);
+            var gradInput = Tensor.Wrap(gi, input.Dims);
+            return new Tensor?[] { input.RequiresGrad ? gradInput : null, target.RequiresGrad ? Neg(gradInput) : null };
+        });
+    }
+}
