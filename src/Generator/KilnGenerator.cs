@@ -19,6 +19,15 @@ namespace Kiln.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class KilnGenerator : IIncrementalGenerator
 {
+    readonly Func<GraphSpec, CompileResult> compile;
+
+    public KilnGenerator() : this(GraphCompiler.Compile)
+    {
+    }
+
+    /// <summary>For tests of the pipeline's failure handling: the compile step it runs.</summary>
+    internal KilnGenerator(Func<GraphSpec, CompileResult> compile) => this.compile = compile;
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // Step 1: find [Compile] methods and parse each into a spec, its locations and the parser's diagnostics.
@@ -48,7 +57,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
 
         // Step 4: compile each spec (shapes, autodiff, passes, fusion, memory plan, emit). Pure, cached per spec.
         IncrementalValuesProvider<CompileResult> compiled = specs
-            .Select(static (spec, _) => CompileSafely(spec))
+            .Select((spec, _) => CompileSafely(compile, spec))
             .WithTrackingName(TrackingNames.Compile);
 
         // Step 5: add the generated files.
@@ -65,11 +74,11 @@ public sealed class KilnGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(located, static (output, pair) => ReportCompileDiagnostics(output, pair.Diagnostics, pair.Locations));
     }
 
-    static CompileResult CompileSafely(GraphSpec spec)
+    static CompileResult CompileSafely(Func<GraphSpec, CompileResult> compile, GraphSpec spec)
     {
         try
         {
-            return GraphCompiler.Compile(spec);
+            return compile(spec);
         }
         catch (Exception exception)
         {
