@@ -222,12 +222,13 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
     }
 
     /// <summary>A scalar-valued operand as a float expression: a literal, 1/count, or the first element of its buffer.</summary>
-    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount;
+    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor || n.Type == ElementType.Flag;
 
     static string ScalarOperand(Node operand, IStorageNames names) => Passes.Fusion.StorageRoot(operand) switch
     {
         var n when n.Op == OpNames.Constant => CSharpOps.Literal(n.ConstantValue),
         var n when n.Op == OpNames.InvCount => $"(1f / {names.Size(Size.Parse(n.Attrs.Text("count")!))})",
+        var n when n.Op == OpNames.UnbiasFactor => $"((float){names.Size(Size.Parse(n.Attrs.Text("count")!))} / ({names.Size(Size.Parse(n.Attrs.Text("count")!))} - 1))",
         var n => $"{names.Buffer(n)}[0]",
     };
 
@@ -257,6 +258,12 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
         foreach (var c in scalars)
         {
+            if (c.Type == ElementType.Flag)
+            {
+                w.Line($"bool s{c.Id} = {names.Buffer(c)};");
+                if (simd) w.Line($"bool v{c.Id} = s{c.Id};");
+                continue;
+            }
             w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
             if (simd) w.Line($"var v{c.Id} = new {VectorType}(s{c.Id});");
         }
