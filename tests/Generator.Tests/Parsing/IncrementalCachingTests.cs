@@ -24,9 +24,9 @@ public sealed class IncrementalCachingTests
         SeedModels.File_("Cnn"),
         ("Other.cs", "namespace Elsewhere { public class Unrelated { public int Value => 42; } }"));
 
-    static SyntaxTree Tree(Compilation compilation, string path) => compilation.SyntaxTrees.Single(t => t.FilePath == path);
+    static SyntaxTree Tree(Microsoft.CodeAnalysis.Compilation compilation, string path) => compilation.SyntaxTrees.Single(t => t.FilePath == path);
 
-    static Compilation Edit(Compilation compilation, string path, Func<string, string> edit)
+    static Microsoft.CodeAnalysis.Compilation Edit(Microsoft.CodeAnalysis.Compilation compilation, string path, Func<string, string> edit)
     {
         var tree = Tree(compilation, path);
         return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edit(tree.GetText().ToString()))));
@@ -147,7 +147,7 @@ public sealed class IncrementalCachingTests
 
     static readonly Type[] Forbidden =
     {
-        typeof(ISymbol), typeof(SyntaxNode), typeof(Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxTree),
+        typeof(ISymbol), typeof(SyntaxNode), typeof(Microsoft.CodeAnalysis.Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxTree),
         typeof(IOperation),
     };
 
