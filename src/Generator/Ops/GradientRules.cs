@@ -100,7 +100,8 @@ internal static class GradientRules
         var x = c.X;
         var dims = ShapeRules.ReducedDims(x, c.Node.Attrs, "Sum");
         var keep = new Shape(Enumerable.Range(0, x.Shape.Rank).Select(i => dims.Contains(i) ? Size.One : x.Shape[i]));
-        return c.B.BroadcastTo(c.B.Reshape(c.G, keep), x.Shape);
+        // A constant seed broadcasts as it is; reshaping it first would hide it from the simplifier.
+        return c.B.BroadcastTo(c.G.IsConstant ? c.G : c.B.Reshape(c.G, keep), x.Shape);
     }
 
     public static Size ReducedCount(Node reduction)
