@@ -170,67 +170,67 @@ namespace Kiln.Integration.Tests.Models
                     result[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
-                // Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %22 [N,1]
+                // Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %21 [N,1]
                 {
-                    // %11 = broadcast_to{shape=N,1}(%10) : [N,1]
-                    // %13 = mul(%11, %12) : [N,1]
-                    // %21 = mul(%13, %6) : [N,1]
-                    // %22 = mul(%21, %14) : [N,1]
+                    // %10 = broadcast_to{shape=N,1}(%9) : [N,1]
+                    // %12 = mul(%10, %11) : [N,1]
+                    // %20 = mul(%12, %6) : [N,1]
+                    // %21 = mul(%20, %13) : [N,1]
                     int extent0 = dim_N;
-                    float s10 = 1f;
-                    var v10 = new global::System.Numerics.Vector<float>(s10);
-                    float s12 = (1f / dim_N);
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s14 = 2f;
-                    var v14 = new global::System.Numerics.Vector<float>(s14);
+                    float s9 = 1f;
+                    var v9 = new global::System.Numerics.Vector<float>(s9);
+                    float s11 = (1f / dim_N);
+                    var v11 = new global::System.Numerics.Vector<float>(s11);
+                    float s13 = 2f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
                     int row6 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                        var v11 = v10;
-                        var v13 = v11 * v12;
-                        var v21 = v13 * v6;
-                        var v22 = v21 * v14;
-                        v22.CopyTo(buffer1.Slice(rowOut + i));
+                        var v10 = v9;
+                        var v12 = v10 * v11;
+                        var v20 = v12 * v6;
+                        var v21 = v20 * v13;
+                        v21.CopyTo(buffer1.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s6 = buffer0[row6 + i];
-                        float s11 = s10;
-                        float s13 = s11 * s12;
-                        float s21 = s13 * s6;
-                        float s22 = s21 * s14;
-                        buffer1[rowOut + i] = s22;
+                        float s10 = s9;
+                        float s12 = s10 * s11;
+                        float s20 = s12 * s6;
+                        float s21 = s20 * s13;
+                        buffer1[rowOut + i] = s21;
                     }
                 }
 
-                // Kernel 3/5: sum over [N,1] -> %23 [1]
+                // Kernel 3/5: sum over [N,1] -> %22 [1]
                 {
-                    // %23 = sum{dims=0;keep_dim=false}(%22) : [1]
+                    // %22 = sum{dims=0;keep_dim=false}(%21) : [1]
                     int extent0 = dim_N;
-                    int row22 = 0;
+                    int row21 = 0;
                     int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v22 = new global::System.Numerics.Vector<float>(buffer1.Slice(row22 + i));
-                        accumulator += v22;
+                        var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(row21 + i));
+                        accumulator += v21;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s22 = buffer1[row22 + i];
-                        tail += s22;
+                        float s21 = buffer1[row21 + i];
+                        tail += s21;
                     }
                     grad1[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
-                // Kernel 4/5: GEMM Aᵀ -> %24 [1,13]
+                // Kernel 4/5: GEMM Aᵀ -> %23 [1,13]
                 {
-                    // %24 = matmul{transpose_a=true}(%22, %0) : [1,13]
+                    // %23 = matmul{transpose_a=true}(%21, %0) : [1,13]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
@@ -246,7 +246,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compilation.ProgramLayout("forward", opCount: 5, kernelCount: 2,
                         firstUse: new int[] { 0 }, lastUse: new int[] { 1 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 12, kernelCount: 5,
+                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 11, kernelCount: 5,
                         firstUse: new int[] { 0, 2 }, lastUse: new int[] { 2, 4 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
@@ -262,7 +262,7 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = symbols[0]; // %6 sub [N,1], kernels 0..2
-                sizes[1] = symbols[0]; // %22 mul [N,1], kernels 2..4
+                sizes[1] = symbols[0]; // %21 mul [N,1], kernels 2..4
             }
 
             private const string SummaryText =
@@ -271,12 +271,12 @@ namespace Kiln.Integration.Tests.Models
             forward: 5 graph ops in 2 kernels, 1 arena buffers
               Kernel 0/2: GEMM Bᵀ -> %4 [N,1]
               Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []
-            forward+backward: 12 graph ops in 5 kernels, 2 arena buffers
+            forward+backward: 11 graph ops in 5 kernels, 2 arena buffers
               Kernel 0/5: GEMM + epilogue (add, sub) -> %6 [N,1]
               Kernel 1/5: fused mean over [N,1] of (square) -> %8 []
-              Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %22 [N,1]
-              Kernel 3/5: sum over [N,1] -> %23 [1]
-              Kernel 4/5: GEMM Aᵀ -> %24 [1,13]
+              Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %21 [N,1]
+              Kernel 3/5: sum over [N,1] -> %22 [1]
+              Kernel 4/5: GEMM Aᵀ -> %23 [1,13]
             """;
 
             private const string DotText =
@@ -289,8 +289,8 @@ namespace Kiln.Integration.Tests.Models
               n2 [shape=ellipse, label="linear.weight\n[1,13]"];
               n3 [shape=ellipse, label="linear.bias\n[1]"];
               n9 [shape=ellipse, label="1"];
-              n12 [shape=ellipse, label="1/N"];
-              n14 [shape=ellipse, label="2"];
+              n11 [shape=ellipse, label="1/N"];
+              n13 [shape=ellipse, label="2"];
               subgraph cluster_k0 {
                 label="kernel 0: GEMM + epilogue (add, sub)";
                 style=filled; color=lightgrey;
@@ -307,22 +307,21 @@ namespace Kiln.Integration.Tests.Models
               subgraph cluster_k2 {
                 label="kernel 2: fused elementwise (broadcast_to, mul, mul, mul)";
                 style=filled; color=lightgrey;
-                n11 [label="%11 broadcast_to\n[N,1]"];
-                n13 [label="%13 mul\n[N,1]"];
+                n10 [label="%10 broadcast_to\n[N,1]"];
+                n12 [label="%12 mul\n[N,1]"];
+                n20 [label="%20 mul\n[N,1]"];
                 n21 [label="%21 mul\n[N,1]"];
-                n22 [label="%22 mul\n[N,1]"];
               }
               subgraph cluster_k3 {
                 label="kernel 3: sum over [N,1]";
                 style=filled; color=lightgrey;
-                n23 [label="%23 sum\n[1]"];
+                n22 [label="%22 sum\n[1]"];
               }
               subgraph cluster_k4 {
                 label="kernel 4: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n24 [label="%24 matmul\n[1,13]"];
+                n23 [label="%23 matmul\n[1,13]"];
               }
-              n10 [shape=note, label="%10 view\n[1,1]"];
               n0 -> n4;
               n2 -> n4;
               n4 -> n5;
@@ -332,22 +331,21 @@ namespace Kiln.Integration.Tests.Models
               n6 -> n7;
               n7 -> n8;
               n9 -> n10;
-              n10 -> n11;
-              n11 -> n13;
-              n12 -> n13;
+              n10 -> n12;
+              n11 -> n12;
+              n12 -> n20;
+              n6 -> n20;
+              n20 -> n21;
               n13 -> n21;
-              n6 -> n21;
               n21 -> n22;
-              n14 -> n22;
-              n22 -> n23;
-              n22 -> n24;
-              n0 -> n24;
+              n21 -> n23;
+              n0 -> n23;
               result [shape=doublecircle, label="result"];
               n8 -> result;
               grad0 [shape=doublecircle, label="grad linear.weight"];
-              n24 -> grad0;
+              n23 -> grad0;
               grad1 [shape=doublecircle, label="grad linear.bias"];
-              n23 -> grad1;
+              n22 -> grad1;
             }
             """;
         }

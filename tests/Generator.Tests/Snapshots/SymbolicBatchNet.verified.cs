@@ -579,369 +579,369 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 12/27: elementwise (broadcast_to) -> %77 [N]
+                // Kernel 12/27: elementwise (broadcast_to) -> %76 [N]
                 {
-                    // %77 = broadcast_to{shape=N}(%76) : [N]
+                    // %76 = broadcast_to{shape=N}(%75) : [N]
                     int extent0 = dim_N;
-                    float s76 = 0.0078125f;
-                    var v76 = new global::System.Numerics.Vector<float>(s76);
+                    float s75 = 0.0078125f;
+                    var v75 = new global::System.Numerics.Vector<float>(s75);
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v77 = v76;
-                        v77.CopyTo(buffer11.Slice(rowOut + i));
+                        var v76 = v75;
+                        v76.CopyTo(buffer11.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s77 = s76;
-                        buffer11[rowOut + i] = s77;
+                        float s76 = s75;
+                        buffer11[rowOut + i] = s76;
                     }
                 }
 
-                // Kernel 13/27: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add) -> %104 [N,5]
+                // Kernel 13/27: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add) -> %103 [N,5]
                 {
-                    // %47 = broadcast_to{shape=N,5}(%46) : [N,5]
-                    // %49 = mul(%47, %48) : [N,5]
-                    // %79 = broadcast_to{shape=N,5}(%78) : [N,5]
-                    // %80 = mul(%79, %41) : [N,5]
-                    // %100 = mul(%49, %16) : [N,5]
-                    // %101 = mul(%100, %43) : [N,5]
-                    // %102 = mul(%80, %15) : [N,5]
-                    // %103 = mul(%102, %43) : [N,5]
-                    // %104 = add(%103, %101) : [N,5]
+                    // %46 = broadcast_to{shape=N,5}(%34) : [N,5]
+                    // %48 = mul(%46, %47) : [N,5]
+                    // %78 = broadcast_to{shape=N,5}(%77) : [N,5]
+                    // %79 = mul(%78, %41) : [N,5]
+                    // %99 = mul(%48, %16) : [N,5]
+                    // %100 = mul(%99, %43) : [N,5]
+                    // %101 = mul(%79, %15) : [N,5]
+                    // %102 = mul(%101, %43) : [N,5]
+                    // %103 = add(%102, %100) : [N,5]
                     int extent0 = dim_N;
                     int extent1 = 5;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
                     float s41 = 0.2f;
                     var v41 = new global::System.Numerics.Vector<float>(s41);
                     float s43 = 2f;
                     var v43 = new global::System.Numerics.Vector<float>(s43);
-                    float s46 = 1f;
-                    var v46 = new global::System.Numerics.Vector<float>(s46);
-                    float s48 = (1f / (dim_N * 5));
-                    var v48 = new global::System.Numerics.Vector<float>(s48);
+                    float s47 = (1f / (dim_N * 5));
+                    var v47 = new global::System.Numerics.Vector<float>(s47);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row15 = i0 * extent1;
                         int row16 = i0 * extent1;
-                        int row78 = i0;
+                        int row77 = i0;
                         int rowOut = i0 * extent1;
-                        float s78 = buffer11[row78];
-                        var v78 = new global::System.Numerics.Vector<float>(s78);
+                        float s77 = buffer11[row77];
+                        var v77 = new global::System.Numerics.Vector<float>(s77);
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
                             var v16 = new global::System.Numerics.Vector<float>(buffer7.Slice(row16 + i));
-                            var v47 = v46;
-                            var v49 = v47 * v48;
-                            var v79 = v78;
-                            var v80 = v79 * v41;
-                            var v100 = v49 * v16;
-                            var v101 = v100 * v43;
-                            var v102 = v80 * v15;
-                            var v103 = v102 * v43;
-                            var v104 = v103 + v101;
-                            v104.CopyTo(buffer12.Slice(rowOut + i));
+                            var v46 = v34;
+                            var v48 = v46 * v47;
+                            var v78 = v77;
+                            var v79 = v78 * v41;
+                            var v99 = v48 * v16;
+                            var v100 = v99 * v43;
+                            var v101 = v79 * v15;
+                            var v102 = v101 * v43;
+                            var v103 = v102 + v100;
+                            v103.CopyTo(buffer12.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer6[row15 + i];
                             float s16 = buffer7[row16 + i];
-                            float s47 = s46;
-                            float s49 = s47 * s48;
-                            float s79 = s78;
-                            float s80 = s79 * s41;
-                            float s100 = s49 * s16;
-                            float s101 = s100 * s43;
-                            float s102 = s80 * s15;
-                            float s103 = s102 * s43;
-                            float s104 = s103 + s101;
-                            buffer12[rowOut + i] = s104;
+                            float s46 = s34;
+                            float s48 = s46 * s47;
+                            float s78 = s77;
+                            float s79 = s78 * s41;
+                            float s99 = s48 * s16;
+                            float s100 = s99 * s43;
+                            float s101 = s79 * s15;
+                            float s102 = s101 * s43;
+                            float s103 = s102 + s100;
+                            buffer12[rowOut + i] = s103;
                         }
                     }
                 }
 
-                // Kernel 14/27: sum over [N,5] -> %105 [5]
+                // Kernel 14/27: sum over [N,5] -> %104 [5]
                 {
-                    // %105 = sum{dims=0;keep_dim=false}(%104) : [5]
+                    // %104 = sum{dims=0;keep_dim=false}(%103) : [5]
                     int extent0 = dim_N;
                     int extent1 = 5;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row104 = i0 * extent1;
+                        int row103 = i0 * extent1;
                         int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v104 = new global::System.Numerics.Vector<float>(buffer12.Slice(row104 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v104).CopyTo(grad3.Slice(rowOut + i));
+                            var v103 = new global::System.Numerics.Vector<float>(buffer12.Slice(row103 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v103).CopyTo(grad3.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s104 = buffer12[row104 + i];
-                            grad3[rowOut + i] += s104;
+                            float s103 = buffer12[row103 + i];
+                            grad3[rowOut + i] += s103;
                         }
                     }
                 }
 
-                // Kernel 15/27: GEMM -> %106 [N,20]
+                // Kernel 15/27: GEMM -> %105 [N,20]
                 {
-                    // %106 = matmul(%104, %4) : [N,20]
+                    // %105 = matmul(%103, %4) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, capture2Data, buffer13, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 16/27: GEMM Aᵀ -> %107 [5,20]
+                // Kernel 16/27: GEMM Aᵀ -> %106 [5,20]
                 {
-                    // %107 = matmul{transpose_a=true}(%104, %13) : [5,20]
+                    // %106 = matmul{transpose_a=true}(%103, %13) : [5,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 17/27: fused elementwise (square, sub, mul) -> %108 [N,20]
+                // Kernel 17/27: fused elementwise (square, sub, mul) -> %107 [N,20]
                 {
-                    // %57 = square(%12) : [N,20]
-                    // %58 = sub(%34, %57) : [N,20]
-                    // %108 = mul(%106, %58) : [N,20]
+                    // %56 = square(%12) : [N,20]
+                    // %57 = sub(%34, %56) : [N,20]
+                    // %107 = mul(%105, %57) : [N,20]
                     int extent0 = (dim_N * 20);
                     float s34 = 1f;
                     var v34 = new global::System.Numerics.Vector<float>(s34);
                     int row12 = 0;
-                    int row106 = 0;
+                    int row105 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
-                        var v106 = new global::System.Numerics.Vector<float>(buffer13.Slice(row106 + i));
-                        var v57 = v12 * v12;
-                        var v58 = v34 - v57;
-                        var v108 = v106 * v58;
-                        v108.CopyTo(buffer14.Slice(rowOut + i));
+                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                        var v56 = v12 * v12;
+                        var v57 = v34 - v56;
+                        var v107 = v105 * v57;
+                        v107.CopyTo(buffer14.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s12 = buffer4[row12 + i];
-                        float s106 = buffer13[row106 + i];
-                        float s57 = s12 * s12;
-                        float s58 = s34 - s57;
-                        float s108 = s106 * s58;
-                        buffer14[rowOut + i] = s108;
+                        float s105 = buffer13[row105 + i];
+                        float s56 = s12 * s12;
+                        float s57 = s34 - s56;
+                        float s107 = s105 * s57;
+                        buffer14[rowOut + i] = s107;
                     }
                 }
 
-                // Kernel 18/27: elementwise (mul) -> %109 [N,20]
+                // Kernel 18/27: elementwise (mul) -> %108 [N,20]
                 {
-                    // %109 = mul(%108, %3) : [N,20]
+                    // %108 = mul(%107, %3) : [N,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row3 = 0;
-                        int row108 = i0 * extent1;
+                        int row107 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer14.Slice(row108 + i));
-                            var v109 = v108 * v3;
-                            v109.CopyTo(buffer15.Slice(rowOut + i));
+                            var v107 = new global::System.Numerics.Vector<float>(buffer14.Slice(row107 + i));
+                            var v108 = v107 * v3;
+                            v108.CopyTo(buffer15.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[row3 + i];
-                            float s108 = buffer14[row108 + i];
-                            float s109 = s108 * s3;
-                            buffer15[rowOut + i] = s109;
+                            float s107 = buffer14[row107 + i];
+                            float s108 = s107 * s3;
+                            buffer15[rowOut + i] = s108;
                         }
                     }
                 }
 
-                // Kernel 19/27: fused sum over [N,20] of (mul) -> %111 [1,20]
+                // Kernel 19/27: fused sum over [N,20] of (mul) -> %110 [1,20]
                 {
-                    // %110 = mul(%108, %10) : [N,20]
-                    // %111 = sum{dims=0;keep_dim=true}(%110) : [1,20]
+                    // %109 = mul(%107, %10) : [N,20]
+                    // %110 = sum{dims=0;keep_dim=true}(%109) : [1,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
                     buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
-                        int row108 = i0 * extent1;
+                        int row107 = i0 * extent1;
                         int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer14.Slice(row108 + i));
-                            var v110 = v108 * v10;
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(rowOut + i)) + v110).CopyTo(buffer16.Slice(rowOut + i));
+                            var v107 = new global::System.Numerics.Vector<float>(buffer14.Slice(row107 + i));
+                            var v109 = v107 * v10;
+                            (new global::System.Numerics.Vector<float>(buffer16.Slice(rowOut + i)) + v109).CopyTo(buffer16.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s10 = buffer3[row10 + i];
-                            float s108 = buffer14[row108 + i];
-                            float s110 = s108 * s10;
-                            buffer16[rowOut + i] += s110;
+                            float s107 = buffer14[row107 + i];
+                            float s109 = s107 * s10;
+                            buffer16[rowOut + i] += s109;
                         }
                     }
                 }
 
-                // Kernel 20/27: GEMM Aᵀ -> %113 [20,20]
+                // Kernel 20/27: GEMM Aᵀ -> %112 [20,20]
                 {
-                    // %113 = matmul{transpose_a=true}(%9, %109) : [20,20]
+                    // %112 = matmul{transpose_a=true}(%9, %108) : [20,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, buffer17, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 21/27: GEMM + epilogue (square, sub, add, mul) -> %115 [N,20]
+                // Kernel 21/27: GEMM + epilogue (square, sub, add, mul) -> %114 [N,20]
                 {
-                    // %66 = square(%8) : [N,20]
-                    // %67 = sub(%34, %66) : [N,20]
-                    // %112 = matmul{transpose_b=true}(%109, %2) : [N,20]
-                    // %114 = add(%106, %112) : [N,20]
-                    // %115 = mul(%114, %67) : [N,20]
+                    // %65 = square(%8) : [N,20]
+                    // %66 = sub(%34, %65) : [N,20]
+                    // %111 = matmul{transpose_b=true}(%108, %2) : [N,20]
+                    // %113 = add(%105, %111) : [N,20]
+                    // %114 = mul(%113, %66) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer18, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = (dim_N * 20);
                     float s34 = 1f;
                     var v34 = new global::System.Numerics.Vector<float>(s34);
                     int row8 = 0;
-                    int row106 = 0;
-                    int row112 = 0;
+                    int row105 = 0;
+                    int row111 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
-                        var v106 = new global::System.Numerics.Vector<float>(buffer13.Slice(row106 + i));
-                        var v112 = new global::System.Numerics.Vector<float>(buffer18.Slice(row112 + i));
-                        var v66 = v8 * v8;
-                        var v67 = v34 - v66;
-                        var v114 = v106 + v112;
-                        var v115 = v114 * v67;
-                        v115.CopyTo(buffer18.Slice(rowOut + i));
+                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                        var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(row111 + i));
+                        var v65 = v8 * v8;
+                        var v66 = v34 - v65;
+                        var v113 = v105 + v111;
+                        var v114 = v113 * v66;
+                        v114.CopyTo(buffer18.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s8 = buffer1[row8 + i];
-                        float s106 = buffer13[row106 + i];
-                        float s112 = buffer18[row112 + i];
-                        float s66 = s8 * s8;
-                        float s67 = s34 - s66;
-                        float s114 = s106 + s112;
-                        float s115 = s114 * s67;
-                        buffer18[rowOut + i] = s115;
+                        float s105 = buffer13[row105 + i];
+                        float s111 = buffer18[row111 + i];
+                        float s65 = s8 * s8;
+                        float s66 = s34 - s65;
+                        float s113 = s105 + s111;
+                        float s114 = s113 * s66;
+                        buffer18[rowOut + i] = s114;
                     }
                 }
 
-                // Kernel 22/27: elementwise (mul) -> %116 [N,20]
+                // Kernel 22/27: elementwise (mul) -> %115 [N,20]
                 {
-                    // %116 = mul(%115, %3) : [N,20]
+                    // %115 = mul(%114, %3) : [N,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row3 = 0;
-                        int row115 = i0 * extent1;
+                        int row114 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
-                            var v115 = new global::System.Numerics.Vector<float>(buffer18.Slice(row115 + i));
-                            var v116 = v115 * v3;
-                            v116.CopyTo(buffer19.Slice(rowOut + i));
+                            var v114 = new global::System.Numerics.Vector<float>(buffer18.Slice(row114 + i));
+                            var v115 = v114 * v3;
+                            v115.CopyTo(buffer19.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[row3 + i];
-                            float s115 = buffer18[row115 + i];
-                            float s116 = s115 * s3;
-                            buffer19[rowOut + i] = s116;
+                            float s114 = buffer18[row114 + i];
+                            float s115 = s114 * s3;
+                            buffer19[rowOut + i] = s115;
                         }
                     }
                 }
 
-                // Kernel 23/27: fused sum over [N,20] of (mul) -> %118 [1,20]
+                // Kernel 23/27: fused sum over [N,20] of (mul) -> %117 [1,20]
                 {
-                    // %117 = mul(%115, %6) : [N,20]
-                    // %118 = sum{dims=0;keep_dim=true}(%117) : [1,20]
+                    // %116 = mul(%114, %6) : [N,20]
+                    // %117 = sum{dims=0;keep_dim=true}(%116) : [1,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
                     buffer20.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row6 = i0 * extent1;
-                        int row115 = i0 * extent1;
+                        int row114 = i0 * extent1;
                         int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v115 = new global::System.Numerics.Vector<float>(buffer18.Slice(row115 + i));
-                            var v117 = v115 * v6;
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(rowOut + i)) + v117).CopyTo(buffer20.Slice(rowOut + i));
+                            var v114 = new global::System.Numerics.Vector<float>(buffer18.Slice(row114 + i));
+                            var v116 = v114 * v6;
+                            (new global::System.Numerics.Vector<float>(buffer20.Slice(rowOut + i)) + v116).CopyTo(buffer20.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s6 = buffer0[row6 + i];
-                            float s115 = buffer18[row115 + i];
-                            float s117 = s115 * s6;
-                            buffer20[rowOut + i] += s117;
+                            float s114 = buffer18[row114 + i];
+                            float s116 = s114 * s6;
+                            buffer20[rowOut + i] += s116;
                         }
                     }
                 }
 
-                // Kernel 24/27: elementwise (add) -> %119 [1,20]
+                // Kernel 24/27: elementwise (add) -> %118 [1,20]
                 {
-                    // %119 = add(%111, %118) : [1,20]
+                    // %118 = add(%110, %117) : [1,20]
                     int extent0 = 20;
-                    int row111 = 0;
-                    int row118 = 0;
+                    int row110 = 0;
+                    int row117 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v111 = new global::System.Numerics.Vector<float>(buffer16.Slice(row111 + i));
-                        var v118 = new global::System.Numerics.Vector<float>(buffer20.Slice(row118 + i));
-                        var v119 = v111 + v118;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v119).CopyTo(grad1.Slice(rowOut + i));
+                        var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(row110 + i));
+                        var v117 = new global::System.Numerics.Vector<float>(buffer20.Slice(row117 + i));
+                        var v118 = v110 + v117;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v118).CopyTo(grad1.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s111 = buffer16[row111 + i];
-                        float s118 = buffer20[row118 + i];
-                        float s119 = s111 + s118;
-                        grad1[rowOut + i] += s119;
+                        float s110 = buffer16[row110 + i];
+                        float s117 = buffer20[row117 + i];
+                        float s118 = s110 + s117;
+                        grad1[rowOut + i] += s118;
                     }
                 }
 
-                // Kernel 25/27: GEMM Aᵀ -> %120 [20,20]
+                // Kernel 25/27: GEMM Aᵀ -> %119 [20,20]
                 {
-                    // %120 = matmul{transpose_a=true}(%0, %116) : [20,20]
+                    // %119 = matmul{transpose_a=true}(%0, %115) : [20,20]
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer19, buffer21, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 26/27: elementwise (add) -> %121 [20,20]
+                // Kernel 26/27: elementwise (add) -> %120 [20,20]
                 {
-                    // %121 = add(%113, %120) : [20,20]
+                    // %120 = add(%112, %119) : [20,20]
                     int extent0 = 400;
-                    int row113 = 0;
-                    int row120 = 0;
+                    int row112 = 0;
+                    int row119 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v113 = new global::System.Numerics.Vector<float>(buffer17.Slice(row113 + i));
-                        var v120 = new global::System.Numerics.Vector<float>(buffer21.Slice(row120 + i));
-                        var v121 = v113 + v120;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(rowOut + i)) + v121).CopyTo(grad0.Slice(rowOut + i));
+                        var v112 = new global::System.Numerics.Vector<float>(buffer17.Slice(row112 + i));
+                        var v119 = new global::System.Numerics.Vector<float>(buffer21.Slice(row119 + i));
+                        var v120 = v112 + v119;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(rowOut + i)) + v120).CopyTo(grad0.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s113 = buffer17[row113 + i];
-                        float s120 = buffer21[row120 + i];
-                        float s121 = s113 + s120;
-                        grad0[rowOut + i] += s121;
+                        float s112 = buffer17[row112 + i];
+                        float s119 = buffer21[row119 + i];
+                        float s120 = s112 + s119;
+                        grad0[rowOut + i] += s120;
                     }
                 }
 
@@ -957,7 +957,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compilation.ProgramLayout("forward", opCount: 18, kernelCount: 7,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5 }, lastUse: new int[] { 1, 2, 4, 6, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 52, kernelCount: 27,
+                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 51, kernelCount: 27,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 17, 18, 19, 20, 21, 22, 23, 25 }, lastUse: new int[] { 23, 21, 20, 19, 17, 16, 13, 13, 11, 10, 11, 13, 16, 21, 19, 21, 24, 26, 23, 25, 24, 26 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
@@ -988,17 +988,17 @@ namespace Kiln.Integration.Tests.Models
                 sizes[8] = 1; // %18 mean [], kernels 8..11
                 sizes[9] = symbols[0]; // %20 mean [N], kernels 9..10
                 sizes[10] = 1; // %21 sum [], kernels 10..11
-                sizes[11] = symbols[0]; // %77 broadcast_to [N], kernels 12..13
-                sizes[12] = (symbols[0] * 5); // %104 add [N,5], kernels 13..16
-                sizes[13] = (symbols[0] * 20); // %106 matmul [N,20], kernels 15..21
-                sizes[14] = (symbols[0] * 20); // %108 mul [N,20], kernels 17..19
-                sizes[15] = (symbols[0] * 20); // %109 mul [N,20], kernels 18..21
-                sizes[16] = 20; // %111 sum [1,20], kernels 19..24
-                sizes[17] = 400; // %113 matmul [20,20], kernels 20..26
-                sizes[18] = (symbols[0] * 20); // %115 mul [N,20], kernels 21..23
-                sizes[19] = (symbols[0] * 20); // %116 mul [N,20], kernels 22..25
-                sizes[20] = 20; // %118 sum [1,20], kernels 23..24
-                sizes[21] = 400; // %120 matmul [20,20], kernels 25..26
+                sizes[11] = symbols[0]; // %76 broadcast_to [N], kernels 12..13
+                sizes[12] = (symbols[0] * 5); // %103 add [N,5], kernels 13..16
+                sizes[13] = (symbols[0] * 20); // %105 matmul [N,20], kernels 15..21
+                sizes[14] = (symbols[0] * 20); // %107 mul [N,20], kernels 17..19
+                sizes[15] = (symbols[0] * 20); // %108 mul [N,20], kernels 18..21
+                sizes[16] = 20; // %110 sum [1,20], kernels 19..24
+                sizes[17] = 400; // %112 matmul [20,20], kernels 20..26
+                sizes[18] = (symbols[0] * 20); // %114 mul [N,20], kernels 21..23
+                sizes[19] = (symbols[0] * 20); // %115 mul [N,20], kernels 22..25
+                sizes[20] = 20; // %117 sum [1,20], kernels 23..24
+                sizes[21] = 400; // %119 matmul [20,20], kernels 25..26
             }
 
             private const string SummaryText =
@@ -1012,7 +1012,7 @@ namespace Kiln.Integration.Tests.Models
               Kernel 4/7: fused mean over [N,5] of (square) -> %20 [N]
               Kernel 5/7: sum over [N] -> %21 []
               Kernel 6/7: fused elementwise (mul, add) -> %33 []
-            forward+backward: 52 graph ops in 27 kernels, 22 arena buffers
+            forward+backward: 51 graph ops in 27 kernels, 22 arena buffers
               Kernel 0/27: GEMM -> %6 [N,20]
               Kernel 1/27: fused elementwise (mul, tanh) -> %8 [N,20]
               Kernel 2/27: elementwise (add) -> %9 [N,20]
@@ -1025,21 +1025,21 @@ namespace Kiln.Integration.Tests.Models
               Kernel 9/27: fused mean over [N,5] of (square) -> %20 [N]
               Kernel 10/27: sum over [N] -> %21 []
               Kernel 11/27: fused elementwise (mul, add) -> %33 []
-              Kernel 12/27: elementwise (broadcast_to) -> %77 [N]
-              Kernel 13/27: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add) -> %104 [N,5]
-              Kernel 14/27: sum over [N,5] -> %105 [5]
-              Kernel 15/27: GEMM -> %106 [N,20]
-              Kernel 16/27: GEMM Aᵀ -> %107 [5,20]
-              Kernel 17/27: fused elementwise (square, sub, mul) -> %108 [N,20]
-              Kernel 18/27: elementwise (mul) -> %109 [N,20]
-              Kernel 19/27: fused sum over [N,20] of (mul) -> %111 [1,20]
-              Kernel 20/27: GEMM Aᵀ -> %113 [20,20]
-              Kernel 21/27: GEMM + epilogue (square, sub, add, mul) -> %115 [N,20]
-              Kernel 22/27: elementwise (mul) -> %116 [N,20]
-              Kernel 23/27: fused sum over [N,20] of (mul) -> %118 [1,20]
-              Kernel 24/27: elementwise (add) -> %119 [1,20]
-              Kernel 25/27: GEMM Aᵀ -> %120 [20,20]
-              Kernel 26/27: elementwise (add) -> %121 [20,20]
+              Kernel 12/27: elementwise (broadcast_to) -> %76 [N]
+              Kernel 13/27: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add) -> %103 [N,5]
+              Kernel 14/27: sum over [N,5] -> %104 [5]
+              Kernel 15/27: GEMM -> %105 [N,20]
+              Kernel 16/27: GEMM Aᵀ -> %106 [5,20]
+              Kernel 17/27: fused elementwise (square, sub, mul) -> %107 [N,20]
+              Kernel 18/27: elementwise (mul) -> %108 [N,20]
+              Kernel 19/27: fused sum over [N,20] of (mul) -> %110 [1,20]
+              Kernel 20/27: GEMM Aᵀ -> %112 [20,20]
+              Kernel 21/27: GEMM + epilogue (square, sub, add, mul) -> %114 [N,20]
+              Kernel 22/27: elementwise (mul) -> %115 [N,20]
+              Kernel 23/27: fused sum over [N,20] of (mul) -> %117 [1,20]
+              Kernel 24/27: elementwise (add) -> %118 [1,20]
+              Kernel 25/27: GEMM Aᵀ -> %119 [20,20]
+              Kernel 26/27: elementwise (add) -> %120 [20,20]
             """;
 
             private const string DotText =
@@ -1057,7 +1057,7 @@ namespace Kiln.Integration.Tests.Models
               n34 [shape=ellipse, label="1"];
               n41 [shape=ellipse, label="0.2"];
               n43 [shape=ellipse, label="2"];
-              n48 [shape=ellipse, label="1/N*5"];
+              n47 [shape=ellipse, label="1/N*5"];
               subgraph cluster_k0 {
                 label="kernel 0: GEMM";
                 style=filled; color=lightgrey;
@@ -1127,97 +1127,96 @@ namespace Kiln.Integration.Tests.Models
               subgraph cluster_k12 {
                 label="kernel 12: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n77 [label="%77 broadcast_to\n[N]"];
+                n76 [label="%76 broadcast_to\n[N]"];
               }
               subgraph cluster_k13 {
                 label="kernel 13: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add)";
                 style=filled; color=lightgrey;
-                n47 [label="%47 broadcast_to\n[N,5]"];
-                n49 [label="%49 mul\n[N,5]"];
-                n79 [label="%79 broadcast_to\n[N,5]"];
-                n80 [label="%80 mul\n[N,5]"];
+                n46 [label="%46 broadcast_to\n[N,5]"];
+                n48 [label="%48 mul\n[N,5]"];
+                n78 [label="%78 broadcast_to\n[N,5]"];
+                n79 [label="%79 mul\n[N,5]"];
+                n99 [label="%99 mul\n[N,5]"];
                 n100 [label="%100 mul\n[N,5]"];
                 n101 [label="%101 mul\n[N,5]"];
                 n102 [label="%102 mul\n[N,5]"];
-                n103 [label="%103 mul\n[N,5]"];
-                n104 [label="%104 add\n[N,5]"];
+                n103 [label="%103 add\n[N,5]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: sum over [N,5]";
                 style=filled; color=lightgrey;
-                n105 [label="%105 sum\n[5]"];
+                n104 [label="%104 sum\n[5]"];
               }
               subgraph cluster_k15 {
                 label="kernel 15: GEMM";
                 style=filled; color=lightgrey;
-                n106 [label="%106 matmul\n[N,20]"];
+                n105 [label="%105 matmul\n[N,20]"];
               }
               subgraph cluster_k16 {
                 label="kernel 16: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n107 [label="%107 matmul\n[5,20]"];
+                n106 [label="%106 matmul\n[5,20]"];
               }
               subgraph cluster_k17 {
                 label="kernel 17: fused elementwise (square, sub, mul)";
                 style=filled; color=lightgrey;
-                n57 [label="%57 square\n[N,20]"];
-                n58 [label="%58 sub\n[N,20]"];
-                n108 [label="%108 mul\n[N,20]"];
+                n56 [label="%56 square\n[N,20]"];
+                n57 [label="%57 sub\n[N,20]"];
+                n107 [label="%107 mul\n[N,20]"];
               }
               subgraph cluster_k18 {
                 label="kernel 18: elementwise (mul)";
                 style=filled; color=lightgrey;
-                n109 [label="%109 mul\n[N,20]"];
+                n108 [label="%108 mul\n[N,20]"];
               }
               subgraph cluster_k19 {
                 label="kernel 19: fused sum over [N,20] of (mul)";
                 style=filled; color=lightgrey;
-                n110 [label="%110 mul\n[N,20]"];
-                n111 [label="%111 sum\n[1,20]"];
+                n109 [label="%109 mul\n[N,20]"];
+                n110 [label="%110 sum\n[1,20]"];
               }
               subgraph cluster_k20 {
                 label="kernel 20: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n113 [label="%113 matmul\n[20,20]"];
+                n112 [label="%112 matmul\n[20,20]"];
               }
               subgraph cluster_k21 {
                 label="kernel 21: GEMM + epilogue (square, sub, add, mul)";
                 style=filled; color=lightgrey;
-                n66 [label="%66 square\n[N,20]"];
-                n67 [label="%67 sub\n[N,20]"];
-                n112 [label="%112 matmul\n[N,20]"];
-                n114 [label="%114 add\n[N,20]"];
-                n115 [label="%115 mul\n[N,20]"];
+                n65 [label="%65 square\n[N,20]"];
+                n66 [label="%66 sub\n[N,20]"];
+                n111 [label="%111 matmul\n[N,20]"];
+                n113 [label="%113 add\n[N,20]"];
+                n114 [label="%114 mul\n[N,20]"];
               }
               subgraph cluster_k22 {
                 label="kernel 22: elementwise (mul)";
                 style=filled; color=lightgrey;
-                n116 [label="%116 mul\n[N,20]"];
+                n115 [label="%115 mul\n[N,20]"];
               }
               subgraph cluster_k23 {
                 label="kernel 23: fused sum over [N,20] of (mul)";
                 style=filled; color=lightgrey;
-                n117 [label="%117 mul\n[N,20]"];
-                n118 [label="%118 sum\n[1,20]"];
+                n116 [label="%116 mul\n[N,20]"];
+                n117 [label="%117 sum\n[1,20]"];
               }
               subgraph cluster_k24 {
                 label="kernel 24: elementwise (add)";
                 style=filled; color=lightgrey;
-                n119 [label="%119 add\n[1,20]"];
+                n118 [label="%118 add\n[1,20]"];
               }
               subgraph cluster_k25 {
                 label="kernel 25: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n120 [label="%120 matmul\n[20,20]"];
+                n119 [label="%119 matmul\n[20,20]"];
               }
               subgraph cluster_k26 {
                 label="kernel 26: elementwise (add)";
                 style=filled; color=lightgrey;
-                n121 [label="%121 add\n[20,20]"];
+                n120 [label="%120 add\n[20,20]"];
               }
-              n46 [shape=note, label="%46 view\n[1,1]"];
-              n76 [shape=note, label="%76 view\n[1]"];
-              n78 [shape=note, label="%78 view\n[N,1]"];
+              n75 [shape=note, label="%75 view\n[1]"];
+              n77 [shape=note, label="%77 view\n[N,1]"];
               n0 -> n6;
               n2 -> n6;
               n6 -> n7;
@@ -1248,72 +1247,71 @@ namespace Kiln.Integration.Tests.Models
               n18 -> n33;
               n32 -> n33;
               n34 -> n46;
-              n46 -> n47;
-              n47 -> n49;
-              n48 -> n49;
-              n12 -> n57;
-              n34 -> n58;
-              n57 -> n58;
-              n8 -> n66;
-              n34 -> n67;
-              n66 -> n67;
-              n31 -> n76;
+              n46 -> n48;
+              n47 -> n48;
+              n12 -> n56;
+              n34 -> n57;
+              n56 -> n57;
+              n8 -> n65;
+              n34 -> n66;
+              n65 -> n66;
+              n31 -> n75;
+              n75 -> n76;
               n76 -> n77;
               n77 -> n78;
               n78 -> n79;
-              n79 -> n80;
-              n41 -> n80;
-              n49 -> n100;
-              n16 -> n100;
-              n100 -> n101;
-              n43 -> n101;
-              n80 -> n102;
-              n15 -> n102;
+              n41 -> n79;
+              n48 -> n99;
+              n16 -> n99;
+              n99 -> n100;
+              n43 -> n100;
+              n79 -> n101;
+              n15 -> n101;
+              n101 -> n102;
+              n43 -> n102;
               n102 -> n103;
-              n43 -> n103;
+              n100 -> n103;
               n103 -> n104;
-              n101 -> n104;
-              n104 -> n105;
-              n104 -> n106;
-              n4 -> n106;
-              n104 -> n107;
-              n13 -> n107;
-              n106 -> n108;
-              n58 -> n108;
-              n108 -> n109;
-              n3 -> n109;
-              n108 -> n110;
-              n10 -> n110;
-              n110 -> n111;
-              n109 -> n112;
-              n2 -> n112;
-              n9 -> n113;
-              n109 -> n113;
-              n106 -> n114;
-              n112 -> n114;
+              n103 -> n105;
+              n4 -> n105;
+              n103 -> n106;
+              n13 -> n106;
+              n105 -> n107;
+              n57 -> n107;
+              n107 -> n108;
+              n3 -> n108;
+              n107 -> n109;
+              n10 -> n109;
+              n109 -> n110;
+              n108 -> n111;
+              n2 -> n111;
+              n9 -> n112;
+              n108 -> n112;
+              n105 -> n113;
+              n111 -> n113;
+              n113 -> n114;
+              n66 -> n114;
               n114 -> n115;
-              n67 -> n115;
-              n115 -> n116;
-              n3 -> n116;
-              n115 -> n117;
-              n6 -> n117;
+              n3 -> n115;
+              n114 -> n116;
+              n6 -> n116;
+              n116 -> n117;
+              n110 -> n118;
               n117 -> n118;
-              n111 -> n119;
-              n118 -> n119;
-              n0 -> n120;
-              n116 -> n120;
-              n113 -> n121;
-              n120 -> n121;
+              n0 -> n119;
+              n115 -> n119;
+              n112 -> n120;
+              n119 -> n120;
               result [shape=doublecircle, label="result"];
               n33 -> result;
               grad0 [shape=doublecircle, label="grad mixing"];
-              n121 -> grad0;
+              n120 -> grad0;
               grad1 [shape=doublecircle, label="grad scale"];
-              n119 -> grad1;
+              n118 -> grad1;
               grad2 [shape=doublecircle, label="grad readout.weight"];
-              n107 -> grad2;
+              n106 -> grad2;
               grad3 [shape=doublecircle, label="grad readout.bias"];
-              n105 -> grad3;
+              n104 -> grad3;
             }
             """;
         }

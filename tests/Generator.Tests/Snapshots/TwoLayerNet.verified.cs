@@ -259,66 +259,61 @@ namespace Kiln.Integration.Tests.Models
                     result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
-                // Kernel 3/9: fused elementwise (mul, mul) -> %28 [N,10]
+                // Kernel 3/9: elementwise (mul) -> %17 [N,10]
                 {
-                    // %18 = mul(%11, %17) : [N,10]
-                    // %28 = mul(%15, %18) : [N,10]
+                    // %17 = mul(%11, %16) : [N,10]
                     int extent0 = (dim_N * 10);
-                    float s15 = 1f;
-                    var v15 = new global::System.Numerics.Vector<float>(s15);
-                    float s17 = 2f;
-                    var v17 = new global::System.Numerics.Vector<float>(s17);
+                    float s16 = 2f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
                     int row11 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(row11 + i));
-                        var v18 = v11 * v17;
-                        var v28 = v15 * v18;
-                        v28.CopyTo(buffer2.Slice(rowOut + i));
+                        var v17 = v11 * v16;
+                        v17.CopyTo(buffer2.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s11 = buffer1[row11 + i];
-                        float s18 = s11 * s17;
-                        float s28 = s15 * s18;
-                        buffer2[rowOut + i] = s28;
+                        float s17 = s11 * s16;
+                        buffer2[rowOut + i] = s17;
                     }
                 }
 
                 // Kernel 4/9: sum over [N,10] -> %29 [10]
                 {
-                    // %29 = sum{dims=0;keep_dim=false}(%28) : [10]
+                    // %29 = sum{dims=0;keep_dim=false}(%17) : [10]
                     int extent0 = dim_N;
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row28 = i0 * extent1;
+                        int row17 = i0 * extent1;
                         int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v28 = new global::System.Numerics.Vector<float>(buffer2.Slice(row28 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v28).CopyTo(grad3.Slice(rowOut + i));
+                            var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v17).CopyTo(grad3.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s28 = buffer2[row28 + i];
-                            grad3[rowOut + i] += s28;
+                            float s17 = buffer2[row17 + i];
+                            grad3[rowOut + i] += s17;
                         }
                     }
                 }
 
                 // Kernel 5/9: GEMM Aᵀ -> %31 [10,100]
                 {
-                    // %31 = matmul{transpose_a=true}(%28, %8) : [10,100]
+                    // %31 = matmul{transpose_a=true}(%17, %8) : [10,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 // Kernel 6/9: GEMM + epilogue (relu_backward) -> %32 [N,100]
                 {
-                    // %30 = matmul(%28, %4) : [N,100]
+                    // %30 = matmul(%17, %4) : [N,100]
                     // %32 = relu_backward(%30, %8) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 100);
@@ -383,7 +378,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compilation.ProgramLayout("forward", opCount: 8, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 17, kernelCount: 9,
+                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 15, kernelCount: 9,
                         firstUse: new int[] { 0, 1, 3, 6 }, lastUse: new int[] { 6, 3, 6, 8 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
@@ -401,7 +396,7 @@ namespace Kiln.Integration.Tests.Models
             {
                 sizes[0] = (symbols[0] * 100); // %8 relu [N,100], kernels 0..6
                 sizes[1] = (symbols[0] * 10); // %11 sub [N,10], kernels 1..3
-                sizes[2] = (symbols[0] * 10); // %28 mul [N,10], kernels 3..6
+                sizes[2] = (symbols[0] * 10); // %17 mul [N,10], kernels 3..6
                 sizes[3] = (symbols[0] * 100); // %32 relu_backward [N,100], kernels 6..8
             }
 
@@ -412,11 +407,11 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]
               Kernel 1/3: GEMM Bᵀ -> %9 [N,10]
               Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []
-            forward+backward: 17 graph ops in 9 kernels, 4 arena buffers
+            forward+backward: 15 graph ops in 9 kernels, 4 arena buffers
               Kernel 0/9: GEMM + epilogue (add, relu) -> %8 [N,100]
               Kernel 1/9: GEMM + epilogue (add, sub) -> %11 [N,10]
               Kernel 2/9: fused sum over [N,10] of (square) -> %13 []
-              Kernel 3/9: fused elementwise (mul, mul) -> %28 [N,10]
+              Kernel 3/9: elementwise (mul) -> %17 [N,10]
               Kernel 4/9: sum over [N,10] -> %29 [10]
               Kernel 5/9: GEMM Aᵀ -> %31 [10,100]
               Kernel 6/9: GEMM + epilogue (relu_backward) -> %32 [N,100]
@@ -435,8 +430,7 @@ namespace Kiln.Integration.Tests.Models
               n3 [shape=ellipse, label="fc1.bias\n[100]"];
               n4 [shape=ellipse, label="fc2.weight\n[10,100]"];
               n5 [shape=ellipse, label="fc2.bias\n[10]"];
-              n14 [shape=ellipse, label="1"];
-              n17 [shape=ellipse, label="2"];
+              n16 [shape=ellipse, label="2"];
               subgraph cluster_k0 {
                 label="kernel 0: GEMM + epilogue (add, relu)";
                 style=filled; color=lightgrey;
@@ -458,10 +452,9 @@ namespace Kiln.Integration.Tests.Models
                 n13 [label="%13 sum\n[]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: fused elementwise (mul, mul)";
+                label="kernel 3: elementwise (mul)";
                 style=filled; color=lightgrey;
-                n18 [label="%18 mul\n[N,10]"];
-                n28 [label="%28 mul\n[N,10]"];
+                n17 [label="%17 mul\n[N,10]"];
               }
               subgraph cluster_k4 {
                 label="kernel 4: sum over [N,10]";
@@ -489,7 +482,6 @@ namespace Kiln.Integration.Tests.Models
                 style=filled; color=lightgrey;
                 n34 [label="%34 matmul\n[100,1000]"];
               }
-              n15 [shape=note, label="%15 view\n[1,1]"];
               n0 -> n6;
               n2 -> n6;
               n6 -> n7;
@@ -503,15 +495,12 @@ namespace Kiln.Integration.Tests.Models
               n1 -> n11;
               n11 -> n12;
               n12 -> n13;
-              n14 -> n15;
-              n11 -> n18;
-              n17 -> n18;
-              n15 -> n28;
-              n18 -> n28;
-              n28 -> n29;
-              n28 -> n30;
+              n11 -> n17;
+              n16 -> n17;
+              n17 -> n29;
+              n17 -> n30;
               n4 -> n30;
-              n28 -> n31;
+              n17 -> n31;
               n8 -> n31;
               n30 -> n32;
               n8 -> n32;

@@ -210,43 +210,38 @@ namespace Kiln.Integration.Tests.Models
                     result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
-                // Kernel 4/8: fused elementwise (mul, mul) -> %24 [N,10]
+                // Kernel 4/8: elementwise (mul) -> %15 [N,10]
                 {
-                    // %16 = mul(%7, %15) : [N,10]
-                    // %24 = mul(%13, %16) : [N,10]
+                    // %15 = mul(%7, %14) : [N,10]
                     int extent0 = (dim_N * 10);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s15 = 2f;
-                    var v15 = new global::System.Numerics.Vector<float>(s15);
+                    float s14 = 2f;
+                    var v14 = new global::System.Numerics.Vector<float>(s14);
                     int row7 = 0;
                     int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
-                        var v16 = v7 * v15;
-                        var v24 = v13 * v16;
-                        v24.CopyTo(buffer3.Slice(rowOut + i));
+                        var v15 = v7 * v14;
+                        v15.CopyTo(buffer3.Slice(rowOut + i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s7 = buffer2[row7 + i];
-                        float s16 = s7 * s15;
-                        float s24 = s13 * s16;
-                        buffer3[rowOut + i] = s24;
+                        float s15 = s7 * s14;
+                        buffer3[rowOut + i] = s15;
                     }
                 }
 
                 // Kernel 5/8: GEMM Aᵀ -> %26 [100,10]
                 {
-                    // %26 = matmul{transpose_a=true}(%5, %24) : [100,10]
+                    // %26 = matmul{transpose_a=true}(%5, %15) : [100,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer3, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 // Kernel 6/8: GEMM + epilogue (clamp_backward) -> %27 [N,100]
                 {
-                    // %25 = matmul{transpose_b=true}(%24, %3) : [N,100]
+                    // %25 = matmul{transpose_b=true}(%15, %3) : [N,100]
                     // %27 = clamp_backward{max=Infinity;min=0}(%25, %4) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, capture1Data, buffer4, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = (dim_N * 100);
@@ -288,7 +283,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compilation.ProgramLayout("forward", opCount: 6, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 13, kernelCount: 8,
+                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 11, kernelCount: 8,
                         firstUse: new int[] { 0, 1, 2, 4, 6 }, lastUse: new int[] { 6, 5, 4, 6, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
@@ -307,7 +302,7 @@ namespace Kiln.Integration.Tests.Models
                 sizes[0] = (symbols[0] * 100); // %4 matmul [N,100], kernels 0..6
                 sizes[1] = (symbols[0] * 100); // %5 clamp [N,100], kernels 1..5
                 sizes[2] = (symbols[0] * 10); // %7 sub [N,10], kernels 2..4
-                sizes[3] = (symbols[0] * 10); // %24 mul [N,10], kernels 4..6
+                sizes[3] = (symbols[0] * 10); // %15 mul [N,10], kernels 4..6
                 sizes[4] = (symbols[0] * 100); // %27 clamp_backward [N,100], kernels 6..7
             }
 
@@ -318,12 +313,12 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]
               Kernel 1/3: GEMM -> %6 [N,10]
               Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []
-            forward+backward: 13 graph ops in 8 kernels, 5 arena buffers
+            forward+backward: 11 graph ops in 8 kernels, 5 arena buffers
               Kernel 0/8: GEMM -> %4 [N,100]
               Kernel 1/8: elementwise (clamp) -> %5 [N,100]
               Kernel 2/8: GEMM + epilogue (sub) -> %7 [N,10]
               Kernel 3/8: fused sum over [N,10] of (square) -> %11 []
-              Kernel 4/8: fused elementwise (mul, mul) -> %24 [N,10]
+              Kernel 4/8: elementwise (mul) -> %15 [N,10]
               Kernel 5/8: GEMM Aᵀ -> %26 [100,10]
               Kernel 6/8: GEMM + epilogue (clamp_backward) -> %27 [N,100]
               Kernel 7/8: GEMM Aᵀ -> %28 [1000,100]
@@ -338,8 +333,7 @@ namespace Kiln.Integration.Tests.Models
               n1 [shape=ellipse, label="y\n[N,10]"];
               n2 [shape=ellipse, label="w1\n[1000,100]"];
               n3 [shape=ellipse, label="w2\n[100,10]"];
-              n12 [shape=ellipse, label="1"];
-              n15 [shape=ellipse, label="2"];
+              n14 [shape=ellipse, label="2"];
               subgraph cluster_k0 {
                 label="kernel 0: GEMM";
                 style=filled; color=lightgrey;
@@ -363,10 +357,9 @@ namespace Kiln.Integration.Tests.Models
                 n11 [label="%11 sum\n[]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: fused elementwise (mul, mul)";
+                label="kernel 4: elementwise (mul)";
                 style=filled; color=lightgrey;
-                n16 [label="%16 mul\n[N,10]"];
-                n24 [label="%24 mul\n[N,10]"];
+                n15 [label="%15 mul\n[N,10]"];
               }
               subgraph cluster_k5 {
                 label="kernel 5: GEMM Aᵀ";
@@ -384,7 +377,6 @@ namespace Kiln.Integration.Tests.Models
                 style=filled; color=lightgrey;
                 n28 [label="%28 matmul\n[1000,100]"];
               }
-              n13 [shape=note, label="%13 view\n[1,1]"];
               n0 -> n4;
               n2 -> n4;
               n4 -> n5;
@@ -394,15 +386,12 @@ namespace Kiln.Integration.Tests.Models
               n1 -> n7;
               n7 -> n10;
               n10 -> n11;
-              n12 -> n13;
-              n7 -> n16;
-              n15 -> n16;
-              n13 -> n24;
-              n16 -> n24;
-              n24 -> n25;
+              n7 -> n15;
+              n14 -> n15;
+              n15 -> n25;
               n3 -> n25;
               n5 -> n26;
-              n24 -> n26;
+              n15 -> n26;
               n25 -> n27;
               n4 -> n27;
               n0 -> n28;
