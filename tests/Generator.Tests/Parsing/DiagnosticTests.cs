@@ -66,6 +66,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void KILN0001_OverloadedCompileMethod_IsReportedAtTheSecondOverload()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => x.Sum();
+
+                [Compile]
+                public Tensor [|Loss|]([Shape("N", 4)] Tensor x, [Shape("N", 4)] Tensor y) => (x - y).Sum();
+            }
+            """, "KILN0001");
+    }
+
+    [Fact]
     public void KILN0002_UnknownCall_IsReportedAtTheInvocation()
     {
         var diagnostic = SingleDiagnostic("""

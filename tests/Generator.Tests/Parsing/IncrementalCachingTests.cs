@@ -110,6 +110,31 @@ public sealed class IncrementalCachingTests
     }
 
     [Fact]
+    public void EditingAnInlinedHelperInAnotherFile_ReparsesTheModelThatUsesIt()
+    {
+        var compilation = GeneratorDriverHarness.CreateCompilation(
+            ("Model.cs", GeneratorDriverHarness.Usings + """
+                public partial class Model : Module
+                {
+                    [Compile]
+                    public Tensor Loss([Shape("N", 4)] Tensor x) => Activate(x).Sum();
+                }
+                """),
+            ("Helpers.cs", GeneratorDriverHarness.Usings + """
+                public partial class Model
+                {
+                    Tensor Activate(Tensor t) => Relu(t);
+                }
+                """));
+        var first = GeneratorDriverHarness.Run(compilation);
+        var second = GeneratorDriverHarness.Run(Edit(compilation, "Helpers.cs", text => text.Replace("Relu(t)", "Tanh(t)", StringComparison.Ordinal)), first.Driver);
+
+        var spec = Assert.Single(second.Specs);
+        Assert.Equal("tanh", spec.Ops[0].Op);
+        Assert.NotEqual(IncrementalStepRunReason.Cached, Outputs(second, TrackingNames.Compile).Single().Reason);
+    }
+
+    [Fact]
     public void NoStepOutput_HoldsASymbolSyntaxNodeCompilationOrLocation()
     {
         var compilation = TwoModels();
