@@ -20,6 +20,9 @@ internal interface IStorageNames
     /// <summary>The expression for the buffer holding <paramref name="node"/>'s value (views resolve to their input's).</summary>
     string Buffer(Graph.Node node);
 
+    /// <summary>The scratch buffer of a library kernel that needs one.</summary>
+    string Scratch(Schedule.Kernel kernel);
+
     /// <summary>An int expression for a (possibly symbolic) size.</summary>
     string Size(Graph.Size size);
 

@@ -71,6 +71,24 @@ internal static class GradientRules
         ["log_softmax"] = c => new[] { c.B.Create(OpNames.SoftmaxBackward, new[] { c.Y, c.G }, c.Node.Attrs.With("log", "true")) },
         ["cross_entropy"] = c => new Node?[] { c.B.Create(OpNames.CrossEntropyBackward, new[] { c.In(0), c.In(1), c.G }), null },
 
+        ["conv2d"] = c =>
+        {
+            var attrs = Attrs.Of(("stride", c.Node.Attrs.Text("stride") ?? "1"), ("padding", c.Node.Attrs.Text("padding") ?? "0"));
+            var grads = new Node?[c.Node.Inputs.Length];
+            grads[0] = c.B.Create(OpNames.Conv2dBackwardInput, new[] { c.G, c.In(1) }, attrs.With("input_shape", ShapeRules.FormatShape(c.X.Shape)));
+            grads[1] = c.B.Create(OpNames.Conv2dBackwardWeight, new[] { c.X, c.G }, attrs.With("weight_shape", ShapeRules.FormatShape(c.In(1).Shape)));
+            if (grads.Length == 3) grads[2] = c.B.Sum(c.G, new[] { 0, 2, 3 }, keepDim: false);
+            return grads;
+        },
+        ["max_pool2d"] = c => new[] { c.B.Create(OpNames.MaxPool2dBackward, new[] { c.X, c.G }, c.Node.Attrs) },
+        ["avg_pool2d"] = c => new[] { c.B.Create(OpNames.AvgPool2dBackward, new[] { c.G }, c.Node.Attrs.With("input_shape", ShapeRules.FormatShape(c.X.Shape))) },
+        ["embedding"] = c => new Node?[]
+        {
+            null,
+            c.B.Create(OpNames.EmbeddingBackward, new[] { c.G, c.In(0) },
+                Attrs.Of(("rows", c.In(1).Shape[0].ToString()), ("padding_idx", c.Node.Attrs.Text("padding_idx") ?? "-1"))),
+        },
+        [OpNames.DropoutMask] = c => new Node?[c.Node.Inputs.Length],
         ["transpose"] = c => new[] { c.B.Create("transpose", new[] { c.G }, c.Node.Attrs) },
         ["narrow"] = c => new[]
         {

@@ -37,12 +37,20 @@ internal static class OpClasses
         ["softmax"] = OpClass.Library, ["log_softmax"] = OpClass.Library, [OpNames.SoftmaxBackward] = OpClass.Library,
         ["cross_entropy"] = OpClass.Library, [OpNames.CrossEntropyBackward] = OpClass.Library,
         ["transpose"] = OpClass.Library, ["concat"] = OpClass.Library, ["narrow"] = OpClass.Library, [OpNames.NarrowBackward] = OpClass.Library,
+        ["conv2d"] = OpClass.Library, [OpNames.Conv2dBackwardInput] = OpClass.Library, [OpNames.Conv2dBackwardWeight] = OpClass.Library,
+        ["max_pool2d"] = OpClass.Library, [OpNames.MaxPool2dBackward] = OpClass.Library,
+        ["avg_pool2d"] = OpClass.Library, [OpNames.AvgPool2dBackward] = OpClass.Library,
+        [OpNames.DropoutMask] = OpClass.Library,
+        ["embedding"] = OpClass.Library, [OpNames.EmbeddingBackward] = OpClass.Library,
         ["reshape"] = OpClass.View,
     };
 
     public static bool IsPrimitive(string op) => Classes.ContainsKey(op);
 
     public static OpClass Of(Node node) => Classes.TryGetValue(node.Op, out var c) ? c : throw new KeyNotFoundException($"no lowering for op '{node.Op}'");
+
+    /// <summary>Library ops whose kernel can add into its output, so a parameter's Grad can be its destination.</summary>
+    public static bool CanAccumulate(Node node) => node.Op is OpNames.Conv2dBackwardWeight or OpNames.EmbeddingBackward;
 
     public static bool IsElementwise(Node node) => Classes.TryGetValue(node.Op, out var c) && c == OpClass.Elementwise;
 }

@@ -22,6 +22,13 @@ internal static class OpNames
     public const string SoftmaxBackward = "softmax_backward";
     public const string CrossEntropyBackward = "cross_entropy_backward";
     public const string NarrowBackward = "narrow_backward";
+    public const string Conv2dBackwardInput = "conv2d_backward_input";
+    public const string Conv2dBackwardWeight = "conv2d_backward_weight";
+    public const string MaxPool2dBackward = "max_pool2d_backward";
+    public const string AvgPool2dBackward = "avg_pool2d_backward";
+    /// <summary>The inverted-dropout mask (1/(1−p) or 0 per element), drawn at call time when the Training flag is set, else all ones.</summary>
+    public const string DropoutMask = "dropout_mask";
+    public const string EmbeddingBackward = "embedding_backward";
 
     /// <summary>The runtime's op name for messages: matmul → MatMul, log_softmax → LogSoftmax.</summary>
     public static string Display(string op) => op switch

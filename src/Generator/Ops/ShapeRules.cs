@@ -48,6 +48,27 @@ internal static class ShapeRules
         ["cross_entropy"] = CrossEntropy,
         [OpNames.CrossEntropyBackward] = (inputs, attrs, display) => inputs[0].Shape,
         ["mse_loss"] = MseLoss,
+
+        ["conv2d"] = Conv2d,
+        ["conv1d"] = Conv1d,
+        [OpNames.Conv2dBackwardInput] = (inputs, attrs, display) => ParseShape(attrs.Text("input_shape") ?? ""),
+        [OpNames.Conv2dBackwardWeight] = (inputs, attrs, display) => ParseShape(attrs.Text("weight_shape") ?? ""),
+        ["max_pool2d"] = Pool2d, ["avg_pool2d"] = Pool2d,
+        ["max_pool1d"] = Pool1d, ["avg_pool1d"] = Pool1d,
+        [OpNames.MaxPool2dBackward] = (inputs, attrs, display) => inputs[0].Shape,
+        [OpNames.AvgPool2dBackward] = (inputs, attrs, display) => ParseShape(attrs.Text("input_shape") ?? ""),
+        ["layer_norm"] = LayerNorm,
+        ["dropout"] = (inputs, attrs, display) =>
+        {
+            if (inputs.Count < 2 || inputs[1].Type != ElementType.Flag) throw new ShapeError($"{display}: expected the input and the module's Training flag");
+            float p = attrs.Float("p", 0.5f);
+            if (!(p >= 0f && p <= 1f)) throw new ShapeError($"{display}: probability p must be in [0, 1], got {Attrs.FormatFloat(p)}");
+            return inputs[0].Shape;
+        },
+        [OpNames.DropoutMask] = (inputs, attrs, display) => ParseShape(attrs.Text("shape") ?? ""),
+        ["embedding"] = Embedding,
+        [OpNames.EmbeddingBackward] = (inputs, attrs, display) =>
+            new Shape(new[] { Size.Of(attrs.Int("rows")), inputs[0].Shape[inputs[0].Shape.Rank - 1] }),
     };
 
     public static bool IsKnown(string op) => Rules.ContainsKey(op);
@@ -302,6 +323,100 @@ internal static class ShapeRules
         if (labels.Rank != 1 || !labels[0].Equals(logits[0]))
             throw new ShapeError($"{display}: logits {logits} and labels {labels}: expected labels of shape [{logits[0]}]");
         return Shape.Scalar;
+    }
+
+    /// <summary>A one- or two-value int attribute ("3" or "3,5") as (height, width).</summary>
+    public static (int H, int W) Pair(Attrs attrs, string name, int fallback)
+    {
+        var values = attrs.Ints(name) ?? new[] { fallback };
+        if (values.Length == 1) return (values[0], values[0]);
+        if (values.Length == 2) return (values[0], values[1]);
+        throw new ShapeError($"attribute '{name}' must have one or two values, got {values.Length}");
+    }
+
+    static long Spatial(Size size, string display, Shape shape)
+    {
+        if (!size.IsConstant) throw new ShapeError($"{display}: spatial dimensions of {shape} must be constants");
+        return size.Constant;
+    }
+
+    static Shape Conv2d(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        if (inputs.Count is < 2 or > 3) throw new ShapeError($"{display}: expected input, weight and an optional bias");
+        Shape x = inputs[0].Shape, w = inputs[1].Shape;
+        if (x.Rank != 4) throw new ShapeError($"{display}: input must be [N, C, H, W], got {x}");
+        if (w.Rank != 4) throw new ShapeError($"{display}: weight must be [Cout, Cin, KH, KW], got {w}");
+        if (!x[1].Equals(w[1])) throw new ShapeError($"{display}: input {x} has {x[1]} channels but weight {w} expects {w[1]}");
+        if (inputs.Count == 3 && (inputs[2].Shape.Rank != 1 || !inputs[2].Shape[0].Equals(w[0])))
+            throw new ShapeError($"{display}: bias {inputs[2].Shape} does not match weight {w} (expected [{w[0]}])");
+        var (sh, sw) = Pair(attrs, "stride", 1);
+        var (ph, pw) = Pair(attrs, "padding", 0);
+        long h = Spatial(x[2], display, x), wd = Spatial(x[3], display, x), kh = Spatial(w[2], display, w), kw = Spatial(w[3], display, w);
+        long oh = (h + 2 * ph - kh) / sh + 1, ow = (wd + 2 * pw - kw) / sw + 1;
+        if (sh <= 0 || sw <= 0 || ph < 0 || pw < 0 || h + 2 * ph < kh || wd + 2 * pw < kw)
+            throw new ShapeError($"{display}: kernel {w[2]}x{w[3]} with stride {sh},{sw} and padding {ph},{pw} does not fit input {x}");
+        return new Shape(new[] { x[0], w[0], Size.Of(oh), Size.Of(ow) });
+    }
+
+    static Shape Conv1d(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        Shape x = inputs[0].Shape, w = inputs[1].Shape;
+        if (x.Rank != 3) throw new ShapeError($"{display}: input must be [N, C, L], got {x}");
+        if (w.Rank != 3) throw new ShapeError($"{display}: weight must be [Cout, Cin, K], got {w}");
+        if (!x[1].Equals(w[1])) throw new ShapeError($"{display}: input {x} has {x[1]} channels but weight {w} expects {w[1]}");
+        int stride = attrs.Int("stride", 1), padding = attrs.Int("padding", 0);
+        long l = Spatial(x[2], display, x), k = Spatial(w[2], display, w);
+        if (stride <= 0 || padding < 0 || l + 2 * padding < k) throw new ShapeError($"{display}: kernel {k} with stride {stride} and padding {padding} does not fit input {x}");
+        return new Shape(new[] { x[0], w[0], Size.Of((l + 2 * padding - k) / stride + 1) });
+    }
+
+    static Shape Pool2d(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        var x = inputs[0].Shape;
+        if (x.Rank != 4) throw new ShapeError($"{display}: input must be [N, C, H, W], got {x}");
+        var (kh, kw) = Pair(attrs, "kernel", 1);
+        var (sh, sw) = attrs.Has("stride") ? Pair(attrs, "stride", 1) : (kh, kw);
+        var (ph, pw) = Pair(attrs, "padding", 0);
+        long h = Spatial(x[2], display, x), w = Spatial(x[3], display, x);
+        if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || ph < 0 || pw < 0 || h + 2 * ph < kh || w + 2 * pw < kw)
+            throw new ShapeError($"{display}: kernel {kh}x{kw} with stride {sh},{sw} and padding {ph},{pw} does not fit input {x}");
+        return new Shape(new[] { x[0], x[1], Size.Of((h + 2 * ph - kh) / sh + 1), Size.Of((w + 2 * pw - kw) / sw + 1) });
+    }
+
+    static Shape Pool1d(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        var x = inputs[0].Shape;
+        if (x.Rank != 3) throw new ShapeError($"{display}: input must be [N, C, L], got {x}");
+        int k = attrs.Int("kernel"), stride = attrs.Has("stride") ? attrs.Int("stride") : k, padding = attrs.Int("padding", 0);
+        long l = Spatial(x[2], display, x);
+        if (k <= 0 || stride <= 0 || padding < 0 || l + 2 * padding < k) throw new ShapeError($"{display}: kernel {k} with stride {stride} and padding {padding} does not fit input {x}");
+        return new Shape(new[] { x[0], x[1], Size.Of((l + 2 * padding - k) / stride + 1) });
+    }
+
+    public static int[] NormalizedShape(Attrs attrs, string display) =>
+        attrs.Ints("normalized_shape") is { Length: > 0 } dims ? dims : throw new ShapeError($"{display}: the normalized shape needs at least one dimension");
+
+    static Shape LayerNorm(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        var x = inputs[0].Shape;
+        var normalized = NormalizedShape(attrs, display);
+        var text = "[" + Attrs.FormatInts(normalized) + "]";
+        if (normalized.Length > x.Rank || Enumerable.Range(0, normalized.Length).Any(i => !x[x.Rank - normalized.Length + i].Equals(Size.Of(normalized[i]))))
+            throw new ShapeError($"{display}: normalized shape {text} does not match the trailing dimensions of input {x}");
+        foreach (var t in inputs.Skip(1))
+            if (!t.Shape.Equals(Shape.Of(normalized.Select(d => (long)d).ToArray())))
+                throw new ShapeError($"{display}: weight/bias {t.Shape} does not match the normalized shape {text}");
+        return x;
+    }
+
+    static Shape Embedding(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        Arity(inputs, 2, display);
+        Shape indices = inputs[0].Shape, weight = inputs[1].Shape;
+        if (inputs[0].Type != ElementType.Int) throw new ShapeError($"{display}: indices must be an IntTensor");
+        if (weight.Rank != 2) throw new ShapeError($"{display}: weight must be [num_embeddings, dim], got {weight}");
+        if (!weight[0].IsConstant) throw new ShapeError($"{display}: the table size of {weight} must be a constant");
+        return new Shape(indices.Dims.Append(weight[1]));
     }
 
     static Shape MseLoss(IReadOnlyList<Node> inputs, Attrs attrs, string display)

@@ -35,7 +35,7 @@ internal static class Fusion
             var g = gradients[i];
             if (g is null) continue;
             var cls = OpClasses.Of(g);
-            bool writable = cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm && users[g].Count == 0 && !seen.Contains(g);
+            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(g)) && users[g].Count == 0 && !seen.Contains(g);
             if (!writable) g = b.Create(OpNames.Copy, new[] { g }, Attrs.Of(("gradient_of", Attrs.FormatInt(i))));
             seen.Add(g);
             gradients[i] = g;
@@ -75,7 +75,7 @@ internal static class Fusion
                     assigned[n] = kernel;
                     break;
                 default:
-                    kernel = new Kernel(KernelKind.Library, n);
+                    kernel = new Kernel(KernelKind.Library, n) { Scratch = ScratchSize(n) };
                     assigned[n] = kernel;
                     if (n.Op == OpNames.CrossEntropyBackward && OpClasses.Of(n.Inputs[2]) == OpClass.Leaf)
                     {
@@ -132,6 +132,29 @@ internal static class Fusion
                 kernel.Gemm = p;
                 assigned[p] = kernel;
             }
+        }
+    }
+
+    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
+    static Size? ScratchSize(Node n)
+    {
+        switch (n.Op)
+        {
+            case "conv2d" or OpNames.Conv2dBackwardInput or OpNames.Conv2dBackwardWeight:
+            {
+                var x = n.Op == OpNames.Conv2dBackwardInput ? n.Shape : n.Inputs[0].Shape;
+                var w = n.Op switch { "conv2d" => n.Inputs[1].Shape, OpNames.Conv2dBackwardInput => n.Inputs[1].Shape, _ => n.Shape };
+                var y = n.Op switch { "conv2d" => n.Shape, _ => n.Op == OpNames.Conv2dBackwardInput ? n.Inputs[0].Shape : n.Inputs[1].Shape };
+                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
+                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
+                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
+            }
+            case OpNames.MaxPool2dBackward:
+                // The forward's values and argmax indices, recomputed from the kept input.
+                return n.Inputs[1].Shape.Count.Times(Size.Of(2));
+            default:
+                return null;
         }
     }
 

@@ -22,11 +22,15 @@ namespace Kiln.Generator.Schedule
     /// </summary>
     internal sealed class MemoryPlan
     {
-        public MemoryPlan(IReadOnlyDictionary<Node, Storage> storage, IReadOnlyList<ArenaBuffer> buffers)
+        public MemoryPlan(IReadOnlyDictionary<Node, Storage> storage, IReadOnlyList<ArenaBuffer> buffers, IReadOnlyDictionary<Kernel, int> scratch)
         {
             Storage = storage;
             Buffers = buffers;
+            Scratch = scratch;
         }
+
+        /// <summary>The arena buffer serving as each library kernel's scratch memory.</summary>
+        public IReadOnlyDictionary<Kernel, int> Scratch { get; }
 
         public IReadOnlyDictionary<Node, Storage> Storage { get; }
         public IReadOnlyList<ArenaBuffer> Buffers { get; }
@@ -89,9 +93,15 @@ namespace Kiln.Generator.Passes
                 }
             }
 
-            var buffers = new List<(Node Node, int First, int Last)>();
+            var buffers = new List<(Node Node, Size Count, int First, int Last)>();
+            var scratch = new Dictionary<Kernel, int>();
             foreach (var k in kernels)
             {
+                if (k.Scratch is { } scratchSize)
+                {
+                    scratch[k] = buffers.Count;
+                    buffers.Add((k.Root, scratchSize, k.Index, k.Index));
+                }
                 foreach (var o in k.Outputs)
                 {
                     if (o == program.Result) storage[o] = new Storage(StorageKind.Result, 0);
@@ -99,7 +109,7 @@ namespace Kiln.Generator.Passes
                     else
                     {
                         storage[o] = new Storage(StorageKind.Arena, buffers.Count);
-                        buffers.Add((o, k.Index, k.Index));
+                        buffers.Add((o, o.Shape.Count, k.Index, k.Index));
                     }
                 }
                 if (k.Gemm is not null && k.Gemm != k.Root) storage[k.Gemm] = storage[k.Root];
@@ -109,9 +119,12 @@ namespace Kiln.Generator.Passes
                 {
                     var s = storage[Fusion.StorageRoot(r)];
                     if (s.Kind == StorageKind.Arena)
-                        buffers[s.Index] = (buffers[s.Index].Node, buffers[s.Index].First, Math.Max(buffers[s.Index].Last, k.Index));
+                    {
+                        var b = buffers[s.Index];
+                        buffers[s.Index] = (b.Node, b.Count, b.First, Math.Max(b.Last, k.Index));
+                    }
                 }
-            return new MemoryPlan(storage, buffers.Select((b, i) => new ArenaBuffer(i, b.Node, b.Node.Shape.Count, b.First, b.Last)).ToList());
+            return new MemoryPlan(storage, buffers.Select((b, i) => new ArenaBuffer(i, b.Node, b.Count, b.First, b.Last)).ToList(), scratch);
         }
     }
 }

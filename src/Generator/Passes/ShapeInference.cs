@@ -43,7 +43,7 @@ internal static class ShapeInference
             }
             if (!ShapeRules.IsKnown(op.Op) && !OpClasses.IsPrimitive(op.Op))
             {
-                context.Report(DiagnosticIds.Unsupported, i, $"the op '{op.Op}' is not supported by the static compiler yet");
+                context.Report(DiagnosticIds.Unsupported, i, op.Op, "the static compiler has no rule for this op yet");
                 return null;
             }
             var attrs = Attrs.From(op.Attrs.Select(a => new System.Collections.Generic.KeyValuePair<string, string>(a.Name, a.Value)));
@@ -67,7 +67,7 @@ internal static class ShapeInference
         var result = values[spec.Result];
         if (result.Type != ElementType.Float)
         {
-            context.Report(DiagnosticIds.Unsupported, -1, "the result must be a float Tensor");
+            context.Report(DiagnosticIds.Unsupported, -1, "the result", "it must be a float Tensor");
             return null;
         }
         return new GraphProgram("forward", result, Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray());

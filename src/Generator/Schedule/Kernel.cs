@@ -46,6 +46,9 @@ internal sealed class Kernel
 
     public int Index { get; set; }
 
+    /// <summary>Elements of working memory a library kernel needs for itself (alive only during the kernel).</summary>
+    public Size? Scratch { get; set; }
+
     public IEnumerable<Node> Outputs => SecondOutput is null ? new[] { Root } : new[] { Root, SecondOutput };
 
     /// <summary>Every node computed by this kernel.</summary>

@@ -1,4 +1,4 @@
-namespace Kiln.Compilation;
+namespace Kiln.Compiled;
 
 /// <summary>
 /// Places buffers in one arena: buffers whose lifetimes (kernel index ranges, inclusive) overlap never overlap in

@@ -1,4 +1,4 @@
-namespace Kiln.Compilation;
+namespace Kiln.Compiled;
 
 /// <summary>The values bound to a graph's symbols: a value type, so looking up a cached plan allocates nothing.</summary>
 public readonly record struct BindingKey(int Count, int S0, int S1, int S2, int S3)

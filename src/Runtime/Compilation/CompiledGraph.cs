@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Kiln.Compilation;
+namespace Kiln.Compiled;
 
 /// <summary>The arena, buffer offsets and result tensor of one program for one binding of the symbols.</summary>
 public sealed class ProgramState

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Kiln.Compilation;
+namespace Kiln.Compiled;
 
 /// <summary>
 /// Kernels the generated code calls besides the shared ones in Kiln.Kernels: fused softmax + cross-entropy
@@ -64,6 +64,29 @@ public static class CompiledKernels
     {
         for (int o = 0; o < outer; o++)
             src.Slice(o * srcStride + srcOffset, block).CopyTo(dst.Slice(o * dstStride + dstOffset, block));
+    }
+
+    /// <summary>
+    /// The dropout mask of one call: in training, Kiln.Kernels.Dropout's mask drawn from <paramref name="rng"/> (or
+    /// Rng.Default, as the eager op does); otherwise, or for p = 0, all ones, drawing nothing.
+    /// </summary>
+    public static void DropoutMask(bool training, Rng? rng, float p, Span<float> mask)
+    {
+        if (!training || p == 0f) mask.Fill(1f);
+        else Kernels.Dropout.FillMask(rng ?? Rng.Default, p, mask);
+    }
+
+    /// <summary>
+    /// Max-pooling gradient from the kept input: the argmax indices are recomputed into <paramref name="scratch"/>
+    /// (values, then indices) with the forward kernel itself, so ties resolve exactly as in the forward pass.
+    /// </summary>
+    public static void MaxPool2dBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput, Span<float> scratch, in Kernels.Pool2dGeometry g)
+    {
+        int outputs = g.Planes * g.OutputPlaneSize;
+        var values = scratch.Slice(0, outputs);
+        var indices = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(scratch.Slice(outputs, outputs));
+        Kernels.Pooling.MaxPool2dForward(x, values, indices, g);
+        Kernels.Pooling.MaxPool2dBackward(gradOutput, indices, gradInput, g);
     }
 
     /// <summary>Swaps two axes of a tensor viewed as [outer, a, middle, b, inner] into [outer, b, middle, a, inner].</summary>

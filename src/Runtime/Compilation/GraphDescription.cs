@@ -1,4 +1,6 @@
-namespace Kiln.Compilation;
+// Namespace Kiln.Compiled, not Kiln.Compilation: code under namespace Kiln.* that also uses Roslyn would otherwise
+// resolve `Compilation` to this namespace instead of Microsoft.CodeAnalysis.Compilation.
+namespace Kiln.Compiled;
 
 /// <summary>
 /// A declared tensor shape as the generated code states it: each entry a size (≥ 0) or a symbol,

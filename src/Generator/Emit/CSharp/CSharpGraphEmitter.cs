@@ -71,7 +71,7 @@ internal sealed class CSharpGraphEmitter
     {
         w.Line($"/// <summary>Static form of <c>{spec.MethodName}</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Kiln.Generator\", \"{GeneratorVersion}\")]");
-        w.Open($"public sealed class {GraphClass} : global::Kiln.Compilation.CompiledGraph");
+        w.Open($"public sealed class {GraphClass} : global::Kiln.Compiled.CompiledGraph");
         if (!spec.IsStatic)
         {
             w.Line($"private readonly {ModelType} model;");
@@ -111,8 +111,19 @@ internal sealed class CSharpGraphEmitter
         for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"BindInput({i}, {spec.Inputs[i].Name}, symbols);");
         foreach (int c in captures)
         {
-            w.Line($"global::Kiln.Tensor capture{c} = {Access(spec.Captures[c])};");
-            w.Line($"BindCapture({c}, capture{c}, symbols);");
+            switch (spec.Captures[c].Kind)
+            {
+                case CaptureKind.Flag:
+                    w.Line($"bool capture{c} = {Access(spec.Captures[c])};");
+                    break;
+                case CaptureKind.Rng:
+                    w.Line($"global::Kiln.Rng? capture{c} = {Access(spec.Captures[c])};");
+                    break;
+                default:
+                    w.Line($"global::Kiln.Tensor capture{c} = {Access(spec.Captures[c])};");
+                    w.Line($"BindCapture({c}, capture{c}, symbols);");
+                    break;
+            }
         }
         w.Line($"var state = Prepare({index}, symbols);");
         for (int s = 0; s < symbols.Count; s++) w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
@@ -121,7 +132,7 @@ internal sealed class CSharpGraphEmitter
             w.Line(spec.Inputs[i].Kind == ValueKind.IntTensor
                 ? $"global::System.ReadOnlySpan<int> input{i} = {spec.Inputs[i].Name}.Data;"
                 : $"global::System.ReadOnlySpan<float> input{i} = {spec.Inputs[i].Name}.Data;");
-        foreach (int c in captures) w.Line($"global::System.ReadOnlySpan<float> capture{c}Data = capture{c}.Data;");
+        foreach (int c in captures.Where(IsTensorCapture)) w.Line($"global::System.ReadOnlySpan<float> capture{c}Data = capture{c}.Data;");
         w.Line("global::System.Span<float> result = state.Result.Data;");
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
             if (program.Graph.Gradients[c] is not null) w.Line($"global::System.Span<float> grad{c} = GradientOf(capture{c}, {c});");
@@ -139,28 +150,30 @@ internal sealed class CSharpGraphEmitter
         w.Close();
     }
 
+    bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
+
     string Access(CaptureSpec capture)
     {
+        // Access expressions are written for the model class; inside the nested graph class the model is a field.
         var access = capture.AccessExpression;
-        if (!spec.IsStatic && access.StartsWith("this.", StringComparison.Ordinal)) return "this.model." + access.Substring("this.".Length);
-        return access;
+        return spec.IsStatic ? access : System.Text.RegularExpressions.Regex.Replace(access, @"(?<![\w.])this\.", "this.model.");
     }
 
     void EmitDescription(CodeWriter w)
     {
-        w.Line("private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(");
+        w.Line("private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(");
         w.Line($"    method: \"{MethodDisplay}\",");
         w.Line($"    symbols: new string[] {{ {string.Join(", ", symbols.Select(s => Quote(s)))} }},");
-        w.Line($"    inputs: new global::Kiln.Compilation.TensorDeclaration[] {{ {string.Join(", ", spec.Inputs.Select(i => Declaration(i.Name, i.Shape)))} }},");
-        w.Line($"    captures: new global::Kiln.Compilation.TensorDeclaration[] {{ {string.Join(", ", spec.Captures.Select(c => Declaration(c.Name, c.Shape)))} }},");
-        w.Line("    programs: new global::Kiln.Compilation.ProgramLayout[]");
+        w.Line($"    inputs: new global::Kiln.Compiled.TensorDeclaration[] {{ {string.Join(", ", spec.Inputs.Select(i => Declaration(i.Name, i.Shape)))} }},");
+        w.Line($"    captures: new global::Kiln.Compiled.TensorDeclaration[] {{ {string.Join(", ", spec.Captures.Select(c => Declaration(c.Name, c.Shape)))} }},");
+        w.Line("    programs: new global::Kiln.Compiled.ProgramLayout[]");
         w.Line("    {");
         for (int p = 0; p < programs.Count; p++)
         {
             var program = programs[p];
             var first = string.Join(", ", program.Memory.Buffers.Select(b => b.FirstUse.ToString(CultureInfo.InvariantCulture)));
             var last = string.Join(", ", program.Memory.Buffers.Select(b => b.LastUse.ToString(CultureInfo.InvariantCulture)));
-            w.Line($"        new global::Kiln.Compilation.ProgramLayout(\"{program.Graph.Name}\", opCount: {program.Graph.OpCount}, kernelCount: {program.Kernels.Count},");
+            w.Line($"        new global::Kiln.Compiled.ProgramLayout(\"{program.Graph.Name}\", opCount: {program.Graph.OpCount}, kernelCount: {program.Kernels.Count},");
             w.Line($"            firstUse: new int[] {{ {first} }}, lastUse: new int[] {{ {last} }}, sizes: {MethodName(program)}BufferSizes, resultShape: ResultShape),");
         }
         w.Line("    },");
@@ -193,7 +206,7 @@ internal sealed class CSharpGraphEmitter
     static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     string Declaration(string name, Helpers.EquatableArray<DimSpec> dims) =>
-        $"new global::Kiln.Compilation.TensorDeclaration({Quote(name)}, new int[] {{ {string.Join(", ", dims.Select(d => d.IsSymbolic ? (-(symbols.IndexOf(d.Symbol!) + 1)).ToString(CultureInfo.InvariantCulture) : d.Size.ToString(CultureInfo.InvariantCulture)))} }})";
+        $"new global::Kiln.Compiled.TensorDeclaration({Quote(name)}, new int[] {{ {string.Join(", ", dims.Select(d => d.IsSymbolic ? (-(symbols.IndexOf(d.Symbol!) + 1)).ToString(CultureInfo.InvariantCulture) : d.Size.ToString(CultureInfo.InvariantCulture)))} }})";
 
     /// <summary>A size as an int expression over the locals dim_N (inside program methods).</summary>
     public string SizeExpression(Size size) => Product(size, s => SymbolLocal(s));
@@ -241,7 +254,7 @@ internal sealed class CSharpGraphEmitter
             return storage.Kind switch
             {
                 StorageKind.Input => "input" + storage.Index,
-                StorageKind.Capture => "capture" + storage.Index + "Data",
+                StorageKind.Capture => emitter.IsTensorCapture(storage.Index) ? "capture" + storage.Index + "Data" : "capture" + storage.Index,
                 StorageKind.Arena => "buffer" + storage.Index,
                 StorageKind.Result => "result",
                 StorageKind.Gradient => "grad" + storage.Index,
@@ -250,6 +263,8 @@ internal sealed class CSharpGraphEmitter
         }
 
         public string Size(Size size) => emitter.SizeExpression(size);
+
+        public string Scratch(Kernel kernel) => "buffer" + program.Memory.Scratch[kernel];
 
         public bool Accumulates(Node output) =>
             program.Memory.Storage.TryGetValue(output, out var s) && s.Kind == StorageKind.Gradient;

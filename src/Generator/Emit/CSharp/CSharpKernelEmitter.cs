@@ -9,7 +9,7 @@ namespace Kiln.Generator.Emit.CSharp;
 
 /// <summary>
 /// The C# backend: fused loops become SIMD loops over System.Numerics.Vector&lt;float&gt; with a scalar tail,
-/// GEMMs call Kiln.Kernels.Gemm, library ops call Kiln.Kernels / Kiln.Compilation.CompiledKernels, all on spans into the arena.
+/// GEMMs call Kiln.Kernels.Gemm, library ops call Kiln.Kernels / Kiln.Compiled.CompiledKernels, all on spans into the arena.
 /// </summary>
 internal sealed class CSharpKernelEmitter : IKernelBackend
 {
@@ -78,7 +78,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             case "cross_entropy":
             {
                 var logits = n.Inputs[0];
-                w.Line($"global::Kiln.Compilation.CompiledKernels.CrossEntropy({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {Out(n)});");
+                w.Line($"global::Kiln.Compiled.CompiledKernels.CrossEntropy({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {Out(n)});");
                 break;
             }
             case OpNames.CrossEntropyBackward:
@@ -86,9 +86,9 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 var logits = n.Inputs[0];
                 var upstream = ScalarOperand(n.Inputs[2], names);
                 if (kernel.SecondOutput is not null)
-                    w.Line($"global::Kiln.Compilation.CompiledKernels.CrossEntropyWithGradient({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {Out(kernel.Root)}, {upstream}, {Out(n)});");
+                    w.Line($"global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {Out(kernel.Root)}, {upstream}, {Out(n)});");
                 else
-                    w.Line($"global::Kiln.Compilation.CompiledKernels.CrossEntropyBackward({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {upstream}, {Out(n)});");
+                    w.Line($"global::Kiln.Compiled.CompiledKernels.CrossEntropyBackward({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {upstream}, {Out(n)});");
                 break;
             }
             case "transpose":
@@ -101,7 +101,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                     w.Line($"{names.Buffer(n.Inputs[0])}.CopyTo({Out(n)});");
                     break;
                 }
-                w.Line($"global::Kiln.Compilation.CompiledKernels.SwapAxes({names.Buffer(n.Inputs[0])}, {Out(n)}, {names.Size(s.CountOf(0, d0))}, {names.Size(s[d0])}, " +
+                w.Line($"global::Kiln.Compiled.CompiledKernels.SwapAxes({names.Buffer(n.Inputs[0])}, {Out(n)}, {names.Size(s.CountOf(0, d0))}, {names.Size(s[d0])}, " +
                        $"{names.Size(s.CountOf(d0 + 1, d1))}, {names.Size(s[d1])}, {names.Size(s.CountOf(d1 + 1, s.Rank))});");
                 break;
             }
@@ -115,7 +115,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 foreach (var input in n.Inputs)
                 {
                     var block = input.Shape[d].Times(inner);
-                    w.Line($"global::Kiln.Compilation.CompiledKernels.CopyBlocks({names.Buffer(input)}, {names.Size(block)}, 0, {Out(n)}, {names.Size(dstStride)}, {names.Size(Size.Of(offset).Times(inner))}, {names.Size(outer)}, {names.Size(block)});");
+                    w.Line($"global::Kiln.Compiled.CompiledKernels.CopyBlocks({names.Buffer(input)}, {names.Size(block)}, 0, {Out(n)}, {names.Size(dstStride)}, {names.Size(Size.Of(offset).Times(inner))}, {names.Size(outer)}, {names.Size(block)});");
                     offset += input.Shape[d].Constant;
                 }
                 break;
@@ -126,7 +126,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim"), s.Rank, "Narrow");
                 var inner = s.CountOf(d + 1, s.Rank);
                 var block = Size.Of(n.Attrs.Int("length")).Times(inner);
-                w.Line($"global::Kiln.Compilation.CompiledKernels.CopyBlocks({names.Buffer(n.Inputs[0])}, {names.Size(s[d].Times(inner))}, {names.Size(Size.Of(n.Attrs.Int("start")).Times(inner))}, {Out(n)}, {names.Size(block)}, 0, {names.Size(s.CountOf(0, d))}, {names.Size(block)});");
+                w.Line($"global::Kiln.Compiled.CompiledKernels.CopyBlocks({names.Buffer(n.Inputs[0])}, {names.Size(s[d].Times(inner))}, {names.Size(Size.Of(n.Attrs.Int("start")).Times(inner))}, {Out(n)}, {names.Size(block)}, 0, {names.Size(s.CountOf(0, d))}, {names.Size(block)});");
                 break;
             }
             case OpNames.NarrowBackward:
@@ -136,12 +136,83 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 var inner = s.CountOf(d + 1, s.Rank);
                 var block = Size.Of(n.Attrs.Int("length")).Times(inner);
                 w.Line($"{Out(n)}.Clear();");
-                w.Line($"global::Kiln.Compilation.CompiledKernels.CopyBlocks({names.Buffer(n.Inputs[0])}, {names.Size(block)}, 0, {Out(n)}, {names.Size(s[d].Times(inner))}, {names.Size(Size.Of(n.Attrs.Int("start")).Times(inner))}, {names.Size(s.CountOf(0, d))}, {names.Size(block)});");
+                w.Line($"global::Kiln.Compiled.CompiledKernels.CopyBlocks({names.Buffer(n.Inputs[0])}, {names.Size(block)}, 0, {Out(n)}, {names.Size(s[d].Times(inner))}, {names.Size(Size.Of(n.Attrs.Int("start")).Times(inner))}, {names.Size(s.CountOf(0, d))}, {names.Size(block)});");
+                break;
+            }
+            case "conv2d":
+            {
+                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Inputs[1].Shape, n.Attrs, names)};");
+                var bias = n.Inputs.Length == 3 ? names.Buffer(n.Inputs[2]) : "global::System.ReadOnlySpan<float>.Empty";
+                w.Line($"global::Kiln.Kernels.Convolution.Conv2dForward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {bias}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                break;
+            }
+            case OpNames.Conv2dBackwardInput:
+            {
+                w.Line($"var geometry = {ConvGeometry(n.Shape, n.Inputs[1].Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Convolution.Conv2dBackwardInput({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                break;
+            }
+            case OpNames.Conv2dBackwardWeight:
+            {
+                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Convolution.Conv2dBackwardWeight({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, global::System.Span<float>.Empty, {Scratch(kernel, names)}, geometry, accumulate: {Bool(names.Accumulates(n))});");
+                break;
+            }
+            case "max_pool2d":
+                w.Line($"var geometry = {PoolGeometry(n.Inputs[0].Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Pooling.MaxPool2dForward({names.Buffer(n.Inputs[0])}, {Out(n)}, global::System.Span<int>.Empty, geometry);");
+                break;
+            case OpNames.MaxPool2dBackward:
+                w.Line($"var geometry = {PoolGeometry(n.Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                break;
+            case "avg_pool2d":
+                w.Line($"var geometry = {PoolGeometry(n.Inputs[0].Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Pooling.AvgPool2dForward({names.Buffer(n.Inputs[0])}, {Out(n)}, geometry);");
+                break;
+            case OpNames.AvgPool2dBackward:
+                w.Line($"var geometry = {PoolGeometry(n.Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Pooling.AvgPool2dBackward({names.Buffer(n.Inputs[0])}, {Out(n)}, geometry);");
+                break;
+            case OpNames.DropoutMask:
+            {
+                var rng = n.Inputs.Length > 1 ? names.Buffer(n.Inputs[1]) : "null";
+                w.Line($"global::Kiln.Compiled.CompiledKernels.DropoutMask({names.Buffer(n.Inputs[0])}, {rng}, {CSharpOps.Literal(n.Attrs.Float("p", 0.5f))}, {Out(n)});");
+                break;
+            }
+            case "embedding":
+            {
+                var weight = n.Inputs[1];
+                w.Line($"global::Kiln.Kernels.Embedding.Gather({names.Buffer(weight)}, {names.Size(weight.Shape[1])}, {names.Buffer(n.Inputs[0])}, {Out(n)});");
+                break;
+            }
+            case OpNames.EmbeddingBackward:
+            {
+                if (!names.Accumulates(n)) w.Line($"{Out(n)}.Clear();");
+                w.Line($"global::Kiln.Kernels.Embedding.ScatterAdd({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {names.Size(n.Shape[1])}, {Out(n)}, {n.Attrs.Int("padding_idx", -1)});");
                 break;
             }
             default:
                 throw new InvalidOperationException($"the C# backend has no library kernel for '{n.Op}'");
         }
+    }
+
+    static string Scratch(Kernel kernel, IStorageNames names) => kernel.Scratch is null ? "global::System.Span<float>.Empty" : names.Scratch(kernel);
+
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, IStorageNames names)
+    {
+        var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
+        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
+        return $"new global::Kiln.Kernels.Conv2dGeometry({names.Size(x[0])}, {names.Size(x[1])}, {names.Size(x[2])}, {names.Size(x[3])}, " +
+               $"{names.Size(weight[0])}, {names.Size(weight[2])}, {names.Size(weight[3])}, {sh}, {sw}, {ph}, {pw})";
+    }
+
+    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)
+    {
+        var (kh, kw) = ShapeRules.Pair(attrs, "kernel", 1);
+        var (sh, sw) = attrs.Has("stride") ? ShapeRules.Pair(attrs, "stride", 1) : (kh, kw);
+        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
+        return $"new global::Kiln.Kernels.Pool2dGeometry({names.Size(x[0].Times(x[1]))}, {names.Size(x[2])}, {names.Size(x[3])}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw})";
     }
 
     static (Size Outer, Size Size, Size Inner) Split(Shape s, int dim)
