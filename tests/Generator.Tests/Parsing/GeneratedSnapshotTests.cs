@@ -9,19 +9,11 @@ namespace Kiln.Generator.Tests.Parsing;
 /// </summary>
 public sealed class GeneratedSnapshotTests
 {
-    /// <summary>Models whose ops the compiler core does not lower yet (conv2d/max_pool2d, layer_norm/dropout on branch gen).</summary>
-    static readonly string[] AwaitingCore = { "Cnn", "NormDropoutNet" };
-
-    public static TheoryData<string> Models() => new(SeedModels.Names.Except(AwaitingCore));
+    public static TheoryData<string> Models() => new(SeedModels.Names);
 
     [Theory]
     [MemberData(nameof(Models))]
     public void SeedModel_GeneratesItsBaselineFile_ThatCompiles(string model) => VerifyGenerated(model);
-
-    [Theory(Skip = "The compiler core (branch gen) reports conv2d and layer_norm as not supported yet; enable when it lowers them.")]
-    [InlineData("Cnn")]
-    [InlineData("NormDropoutNet")]
-    public void SeedModelAwaitingCoreOps_GeneratesItsBaselineFile_ThatCompiles(string model) => VerifyGenerated(model);
 
     static void VerifyGenerated(string model)
     {

@@ -12,7 +12,7 @@ namespace Kiln.Integration.Tests.Models
 
         /// <summary>Static form of <c>Loss</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiln.Generator", "0.1.0")]
-        public sealed class LossGraphImpl : global::Kiln.Compilation.CompiledGraph
+        public sealed class LossGraphImpl : global::Kiln.Compiled.CompiledGraph
         {
             private readonly global::Kiln.Integration.Tests.Models.MlpClassifier model;
 
@@ -112,7 +112,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 2/3: cross_entropy -> %11 []
                 {
                     // %11 = cross_entropy(%10, %1) : []
-                    global::Kiln.Compilation.CompiledKernels.CrossEntropy(buffer1, input1, dim_N, 10, result);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer1, input1, dim_N, 10, result);
                 }
 
                 return state.Result;
@@ -219,7 +219,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %11 = cross_entropy(%10, %1) : []
                     // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
-                    global::Kiln.Compilation.CompiledKernels.CrossEntropyWithGradient(buffer1, input1, dim_N, 10, result, 1f, buffer2);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer1, input1, dim_N, 10, result, 1f, buffer2);
                 }
 
                 // Kernel 3/8: sum over [N,10] -> %14 [10]
@@ -309,16 +309,16 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
-            private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(
+            private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.MlpClassifier.Loss",
                 symbols: new string[] { "N" },
-                inputs: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("x", new int[] { -1, 784 }), new global::Kiln.Compilation.TensorDeclaration("y", new int[] { -1 }) },
-                captures: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("fc1.weight", new int[] { 256, 784 }), new global::Kiln.Compilation.TensorDeclaration("fc1.bias", new int[] { 256 }), new global::Kiln.Compilation.TensorDeclaration("fc2.weight", new int[] { 10, 256 }), new global::Kiln.Compilation.TensorDeclaration("fc2.bias", new int[] { 10 }) },
-                programs: new global::Kiln.Compilation.ProgramLayout[]
+                inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 784 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("fc1.weight", new int[] { 256, 784 }), new global::Kiln.Compiled.TensorDeclaration("fc1.bias", new int[] { 256 }), new global::Kiln.Compiled.TensorDeclaration("fc2.weight", new int[] { 10, 256 }), new global::Kiln.Compiled.TensorDeclaration("fc2.bias", new int[] { 10 }) },
+                programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compilation.ProgramLayout("forward", opCount: 6, kernelCount: 3,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 6, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 13, kernelCount: 8,
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 13, kernelCount: 8,
                         firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,

@@ -12,7 +12,7 @@ namespace Kiln.Integration.Tests.Models
 
         /// <summary>Static form of <c>Loss</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiln.Generator", "0.1.0")]
-        public sealed class LossGraphImpl : global::Kiln.Compilation.CompiledGraph
+        public sealed class LossGraphImpl : global::Kiln.Compiled.CompiledGraph
         {
             private readonly global::Kiln.Integration.Tests.Models.RnnClassifier model;
 
@@ -68,31 +68,31 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 0/16: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 1/16: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 2/16: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 3/16: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 4/16: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 5/16: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
@@ -313,7 +313,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 15/16: cross_entropy -> %50 []
                 {
                     // %50 = cross_entropy(%49, %1) : []
-                    global::Kiln.Compilation.CompiledKernels.CrossEntropy(buffer14, input1, dim_N, 4, result);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer14, input1, dim_N, 4, result);
                 }
 
                 return state.Result;
@@ -395,31 +395,31 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 0/41: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 1/41: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 2/41: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 3/41: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 4/41: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Compilation.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 5/41: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
@@ -641,7 +641,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %50 = cross_entropy(%49, %1) : []
                     // %52 = cross_entropy_backward(%49, %1, %51) : [N,4]
-                    global::Kiln.Compilation.CompiledKernels.CrossEntropyWithGradient(buffer14, input1, dim_N, 4, result, 1f, buffer15);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer14, input1, dim_N, 4, result, 1f, buffer15);
                 }
 
                 // Kernel 16/41: sum over [N,4] -> %53 [4]
@@ -1161,16 +1161,16 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
-            private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(
+            private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.RnnClassifier.Loss",
                 symbols: new string[] { "N" },
-                inputs: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("x", new int[] { -1, 5, 8 }), new global::Kiln.Compilation.TensorDeclaration("y", new int[] { -1 }) },
-                captures: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compilation.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compilation.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compilation.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compilation.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compilation.TensorDeclaration("head.bias", new int[] { 4 }) },
-                programs: new global::Kiln.Compilation.ProgramLayout[]
+                inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 5, 8 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
+                programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compilation.ProgramLayout("forward", opCount: 42, kernelCount: 16,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 42, kernelCount: 16,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 }, lastUse: new int[] { 5, 7, 9, 11, 13, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 91, kernelCount: 41,
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 91, kernelCount: 41,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 38 }, lastUse: new int[] { 38, 34, 29, 25, 21, 35, 7, 30, 9, 26, 11, 22, 13, 18, 15, 18, 22, 37, 33, 39, 26, 37, 33, 39, 30, 37, 33, 39, 35, 37, 33, 39, 38, 37, 39 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,

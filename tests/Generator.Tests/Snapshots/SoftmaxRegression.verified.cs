@@ -12,7 +12,7 @@ namespace Kiln.Integration.Tests.Models
 
         /// <summary>Static form of <c>Loss</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiln.Generator", "0.1.0")]
-        public sealed class LossGraphImpl : global::Kiln.Compilation.CompiledGraph
+        public sealed class LossGraphImpl : global::Kiln.Compiled.CompiledGraph
         {
             private readonly global::Kiln.Integration.Tests.Models.SoftmaxRegression model;
 
@@ -393,16 +393,16 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
-            private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(
+            private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.SoftmaxRegression.Loss",
                 symbols: new string[] { "N" },
-                inputs: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("x", new int[] { -1, 784 }), new global::Kiln.Compilation.TensorDeclaration("target", new int[] { -1, 10 }) },
-                captures: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("linear.weight", new int[] { 10, 784 }), new global::Kiln.Compilation.TensorDeclaration("linear.bias", new int[] { 10 }) },
-                programs: new global::Kiln.Compilation.ProgramLayout[]
+                inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 784 }), new global::Kiln.Compiled.TensorDeclaration("target", new int[] { -1, 10 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("linear.weight", new int[] { 10, 784 }), new global::Kiln.Compiled.TensorDeclaration("linear.bias", new int[] { 10 }) },
+                programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compilation.ProgramLayout("forward", opCount: 7, kernelCount: 5,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 5,
                         firstUse: new int[] { 0, 1, 2, 3 }, lastUse: new int[] { 1, 2, 3, 4 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 15, kernelCount: 10,
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 15, kernelCount: 10,
                         firstUse: new int[] { 0, 1, 2, 3, 5, 6, 7 }, lastUse: new int[] { 1, 7, 3, 4, 6, 7, 9 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,

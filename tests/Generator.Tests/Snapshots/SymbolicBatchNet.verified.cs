@@ -12,7 +12,7 @@ namespace Kiln.Integration.Tests.Models
 
         /// <summary>Static form of <c>Loss</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiln.Generator", "0.1.0")]
-        public sealed class LossGraphImpl : global::Kiln.Compilation.CompiledGraph
+        public sealed class LossGraphImpl : global::Kiln.Compiled.CompiledGraph
         {
             private readonly global::Kiln.Integration.Tests.Models.SymbolicBatchNet model;
 
@@ -948,16 +948,16 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
-            private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(
+            private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.SymbolicBatchNet.Loss",
                 symbols: new string[] { "N" },
-                inputs: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("x", new int[] { -1, 20 }), new global::Kiln.Compilation.TensorDeclaration("y", new int[] { -1, 5 }) },
-                captures: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("mixing", new int[] { 20, 20 }), new global::Kiln.Compilation.TensorDeclaration("scale", new int[] { 1, 20 }), new global::Kiln.Compilation.TensorDeclaration("readout.weight", new int[] { 5, 20 }), new global::Kiln.Compilation.TensorDeclaration("readout.bias", new int[] { 5 }) },
-                programs: new global::Kiln.Compilation.ProgramLayout[]
+                inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 20 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1, 5 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("mixing", new int[] { 20, 20 }), new global::Kiln.Compiled.TensorDeclaration("scale", new int[] { 1, 20 }), new global::Kiln.Compiled.TensorDeclaration("readout.weight", new int[] { 5, 20 }), new global::Kiln.Compiled.TensorDeclaration("readout.bias", new int[] { 5 }) },
+                programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compilation.ProgramLayout("forward", opCount: 18, kernelCount: 7,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 18, kernelCount: 7,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5 }, lastUse: new int[] { 1, 2, 4, 6, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 51, kernelCount: 27,
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 51, kernelCount: 27,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 17, 18, 19, 20, 21, 22, 23, 25 }, lastUse: new int[] { 23, 21, 20, 19, 17, 16, 13, 13, 11, 10, 11, 13, 16, 21, 19, 21, 24, 26, 23, 25, 24, 26 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,

@@ -12,7 +12,7 @@ namespace Kiln.Integration.Tests.Models
 
         /// <summary>Static form of <c>Loss</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiln.Generator", "0.1.0")]
-        public sealed class LossGraphImpl : global::Kiln.Compilation.CompiledGraph
+        public sealed class LossGraphImpl : global::Kiln.Compiled.CompiledGraph
         {
             private readonly global::Kiln.Integration.Tests.Models.TwoLayerNet model;
 
@@ -369,16 +369,16 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
-            private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(
+            private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.TwoLayerNet.Loss",
                 symbols: new string[] { "N" },
-                inputs: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("x", new int[] { -1, 1000 }), new global::Kiln.Compilation.TensorDeclaration("y", new int[] { -1, 10 }) },
-                captures: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("fc1.weight", new int[] { 100, 1000 }), new global::Kiln.Compilation.TensorDeclaration("fc1.bias", new int[] { 100 }), new global::Kiln.Compilation.TensorDeclaration("fc2.weight", new int[] { 10, 100 }), new global::Kiln.Compilation.TensorDeclaration("fc2.bias", new int[] { 10 }) },
-                programs: new global::Kiln.Compilation.ProgramLayout[]
+                inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 1000 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1, 10 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("fc1.weight", new int[] { 100, 1000 }), new global::Kiln.Compiled.TensorDeclaration("fc1.bias", new int[] { 100 }), new global::Kiln.Compiled.TensorDeclaration("fc2.weight", new int[] { 10, 100 }), new global::Kiln.Compiled.TensorDeclaration("fc2.bias", new int[] { 10 }) },
+                programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compilation.ProgramLayout("forward", opCount: 8, kernelCount: 3,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 15, kernelCount: 9,
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 15, kernelCount: 9,
                         firstUse: new int[] { 0, 1, 3, 6 }, lastUse: new int[] { 6, 3, 6, 8 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,

@@ -12,7 +12,7 @@ namespace Kiln.Integration.Tests.Models
 
         /// <summary>Static form of <c>Loss</c>. Results are tensors owned by the graph and overwritten by the next call with the same shapes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiln.Generator", "0.1.0")]
-        public sealed class LossGraphImpl : global::Kiln.Compilation.CompiledGraph
+        public sealed class LossGraphImpl : global::Kiln.Compiled.CompiledGraph
         {
             private readonly global::Kiln.Integration.Tests.Models.TwoLayerNetRaw model;
 
@@ -274,16 +274,16 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
-            private static readonly global::Kiln.Compilation.GraphDescription Description = new global::Kiln.Compilation.GraphDescription(
+            private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.TwoLayerNetRaw.Loss",
                 symbols: new string[] { "N" },
-                inputs: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("x", new int[] { -1, 1000 }), new global::Kiln.Compilation.TensorDeclaration("y", new int[] { -1, 10 }) },
-                captures: new global::Kiln.Compilation.TensorDeclaration[] { new global::Kiln.Compilation.TensorDeclaration("w1", new int[] { 1000, 100 }), new global::Kiln.Compilation.TensorDeclaration("w2", new int[] { 100, 10 }) },
-                programs: new global::Kiln.Compilation.ProgramLayout[]
+                inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 1000 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1, 10 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("w1", new int[] { 1000, 100 }), new global::Kiln.Compiled.TensorDeclaration("w2", new int[] { 100, 10 }) },
+                programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compilation.ProgramLayout("forward", opCount: 6, kernelCount: 3,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 6, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compilation.ProgramLayout("forward+backward", opCount: 11, kernelCount: 8,
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 8,
                         firstUse: new int[] { 0, 1, 2, 4, 6 }, lastUse: new int[] { 6, 5, 4, 6, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
