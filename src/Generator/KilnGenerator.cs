@@ -126,6 +126,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
         var arguments = diagnostic.MessageArgs.AsImmutableArray();
         // An id the descriptors file does not know is a front/core mismatch: report it with its own text.
         if (descriptor.Id != diagnostic.Id) arguments = ImmutableArray.Create($"unknown diagnostic {diagnostic.Id}: {string.Join("; ", arguments)}");
+        // The compiler core reports an unsupported op with one argument, the reason; the span already shows the call.
+        if (descriptor == DiagnosticDescriptors.UnsupportedConstruct && arguments.Length == 1) arguments = ImmutableArray.Create("this call", arguments[0]);
         output.ReportDiagnostic(Diagnostic.Create(
             descriptor,
             diagnostic.Location?.ToLocation() ?? Location.None,

@@ -117,7 +117,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ShapeContradiction = new(
         id: "KILN0101",
         title: "Shape contradiction",
-        messageFormat: "{0}",
+        messageFormat: "{0}. " + StillDynamic,
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
@@ -127,8 +127,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoGradientRule = new(
         id: "KILN0102",
         title: "Op without a gradient rule",
-        messageFormat: "Op '{0}' has no gradient rule but lies between a parameter and the loss, so ForwardBackward cannot be " +
-                       "generated. " + StillDynamic,
+        messageFormat: "Op '{0}' has no gradient rule but lies on the path from parameter '{1}' to the loss, so ForwardBackward " +
+                       "cannot be generated. " + StillDynamic,
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

@@ -55,6 +55,14 @@ internal static class MethodParser
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 throw new ParseFailure(DiagnosticDescriptors.NotPartial, declaration.Identifier.ToInfo(), declaration.Identifier.Text, method.Name);
 
+        // Each [Compile] method gets a property named after it, so overloads would collide: the first one wins.
+        var compiledOverloads = type.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass.Is(TypeNames.CompileAttribute)))
+            .ToList();
+        if (compiledOverloads.Count > 1 && !SymbolEqualityComparer.Default.Equals(compiledOverloads[0], method))
+            throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, syntax.Identifier.ToInfo(), method.Name,
+                $"another [Compile] overload already gets the property '{method.Name}Graph'; give this method its own name");
+
         if (!method.IsStatic && !type.IsOrDerivesFrom(TypeNames.Module))
             throw new ParseFailure(DiagnosticDescriptors.NotAModule, syntax.Identifier.ToInfo(), type.Name);
 

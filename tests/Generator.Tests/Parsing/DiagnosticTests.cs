@@ -66,6 +66,21 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void KILN0001_OverloadedCompileMethod_IsReportedAtTheSecondOverload()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => x.Sum();
+
+                [Compile]
+                public Tensor [|Loss|]([Shape("N", 4)] Tensor x, [Shape("N", 4)] Tensor y) => (x - y).Sum();
+            }
+            """, "KILN0001");
+    }
+
+    [Fact]
     public void KILN0002_UnknownCall_IsReportedAtTheInvocation()
     {
         var diagnostic = SingleDiagnostic("""
@@ -267,6 +282,82 @@ public sealed class DiagnosticTests
             }
             """, "KILN9999", generator: failing);
         Assert.Contains("the compiler broke", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0101_ShapeContradiction_IsReportedAtTheOpsCall()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Parameter weight = Parameter.Randn(100, 10);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 784)] Tensor x) => [|x.MatMul(weight)|].Sum();
+            }
+            """, "KILN0101");
+        Assert.Contains("[N,784]", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("[100,10]", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0101_InsideAnInlinedHelper_IsReportedAtTheCallInTheCompiledMethod()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Linear fc = new(784, 10);
+
+                Tensor Head(Tensor h) => fc.Forward(h);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 783)] Tensor x) => [|Head(x)|].Sum();
+            }
+            """, "KILN0101");
+    }
+
+    /// <summary>The compiler core knows op indices, not spans: the pipeline maps them through the parser's locations.</summary>
+    static KilnGenerator CompilerReporting(string id, int opIndex, params string[] args) =>
+        new(spec => new CompileResult(spec.HintName, null,
+            Kiln.Generator.Helpers.EquatableArray.ToEquatableArray(new[] { new CompileDiagnostic(id, opIndex, Kiln.Generator.Helpers.EquatableArray.ToEquatableArray(args)) })));
+
+    [Fact]
+    public void KILN0102_NoGradientRule_IsReportedAtTheOpTheCompilerNames()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Parameter weight = Parameter.Randn(4, 4);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = x.MatMul(weight);
+                    return [|Exp(h)|].Sum();
+                }
+            }
+            """, "KILN0102", generator: CompilerReporting("KILN0102", opIndex: 1, "exp", "weight"));
+        Assert.Contains("'exp'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("'weight'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0103_NonScalarResult_IsAWarningAtTheMethodName()
+    {
+        var source = MarkedSource.Parse(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor [|Logits|]([Shape("N", 4)] Tensor x) => Relu(x);
+            }
+            """);
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(source.Text),
+            GeneratorDriverHarness.CreateDriver(CompilerReporting("KILN0103", opIndex: -1, "Logits", "[N,4]")));
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("KILN0103", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("[N,4]", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]

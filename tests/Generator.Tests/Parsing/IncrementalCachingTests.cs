@@ -24,9 +24,9 @@ public sealed class IncrementalCachingTests
         SeedModels.File_("Cnn"),
         ("Other.cs", "namespace Elsewhere { public class Unrelated { public int Value => 42; } }"));
 
-    static SyntaxTree Tree(Compilation compilation, string path) => compilation.SyntaxTrees.Single(t => t.FilePath == path);
+    static SyntaxTree Tree(Microsoft.CodeAnalysis.Compilation compilation, string path) => compilation.SyntaxTrees.Single(t => t.FilePath == path);
 
-    static Compilation Edit(Compilation compilation, string path, Func<string, string> edit)
+    static Microsoft.CodeAnalysis.Compilation Edit(Microsoft.CodeAnalysis.Compilation compilation, string path, Func<string, string> edit)
     {
         var tree = Tree(compilation, path);
         return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(edit(tree.GetText().ToString()))));
@@ -110,6 +110,31 @@ public sealed class IncrementalCachingTests
     }
 
     [Fact]
+    public void EditingAnInlinedHelperInAnotherFile_ReparsesTheModelThatUsesIt()
+    {
+        var compilation = GeneratorDriverHarness.CreateCompilation(
+            ("Model.cs", GeneratorDriverHarness.Usings + """
+                public partial class Model : Module
+                {
+                    [Compile]
+                    public Tensor Loss([Shape("N", 4)] Tensor x) => Activate(x).Sum();
+                }
+                """),
+            ("Helpers.cs", GeneratorDriverHarness.Usings + """
+                public partial class Model
+                {
+                    Tensor Activate(Tensor t) => Relu(t);
+                }
+                """));
+        var first = GeneratorDriverHarness.Run(compilation);
+        var second = GeneratorDriverHarness.Run(Edit(compilation, "Helpers.cs", text => text.Replace("Relu(t)", "Tanh(t)", StringComparison.Ordinal)), first.Driver);
+
+        var spec = Assert.Single(second.Specs);
+        Assert.Equal("tanh", spec.Ops[0].Op);
+        Assert.NotEqual(IncrementalStepRunReason.Cached, Outputs(second, TrackingNames.Compile).Single().Reason);
+    }
+
+    [Fact]
     public void NoStepOutput_HoldsASymbolSyntaxNodeCompilationOrLocation()
     {
         var compilation = TwoModels();
@@ -147,7 +172,7 @@ public sealed class IncrementalCachingTests
 
     static readonly Type[] Forbidden =
     {
-        typeof(ISymbol), typeof(SyntaxNode), typeof(Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxTree),
+        typeof(ISymbol), typeof(SyntaxNode), typeof(Microsoft.CodeAnalysis.Compilation), typeof(SemanticModel), typeof(Location), typeof(SyntaxTree),
         typeof(IOperation),
     };
 

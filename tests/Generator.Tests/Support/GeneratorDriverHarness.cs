@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Kiln.Generator.Tests.Support;
 
 /// <summary>One generator run: the driver (to run again incrementally), its result, and the compilation it produced.</summary>
-internal sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunResult Result, Compilation Input, Compilation Output)
+internal sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunResult Result, Microsoft.CodeAnalysis.Compilation Input, Microsoft.CodeAnalysis.Compilation Output)
 {
     public GeneratorRunResult Generator => Result.Results.Single();
 
@@ -67,7 +67,7 @@ internal static class GeneratorDriverHarness
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    public static GeneratorRun Run(Compilation compilation, GeneratorDriver? driver = null)
+    public static GeneratorRun Run(Microsoft.CodeAnalysis.Compilation compilation, GeneratorDriver? driver = null)
     {
         driver = (driver ?? CreateDriver()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return new GeneratorRun(driver, driver.GetRunResult(), compilation, output);
