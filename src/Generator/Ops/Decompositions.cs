@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Kiln.Generator.Graph;
@@ -48,6 +49,54 @@ internal static class Decompositions
         ["max_pool1d"] = (b, inputs, attrs) => Pool1d(b, "max_pool2d", inputs, attrs),
         ["avg_pool1d"] = (b, inputs, attrs) => Pool1d(b, "avg_pool2d", inputs, attrs),
         ["layer_norm"] = LayerNorm,
+        ["dot"] = (b, inputs, attrs) => b.Sum(b.Mul(inputs[0], inputs[1]), new[] { 0 }, keepDim: false),
+        ["matmul"] = (b, inputs, attrs) =>
+        {
+            Node x = inputs[0], y = inputs[1];
+            if (attrs.Items.Count > 0 || (x.Shape.Rank >= 2 && y.Shape.Rank == 2)) return b.Create("matmul", inputs, attrs);
+            // Vectors are promoted to matrices and the added dimension removed afterwards, as torch.matmul does.
+            var x2 = x.Shape.Rank == 1 ? b.Reshape(x, new Shape(new[] { Size.One, x.Shape[0] })) : x;
+            var y2 = y.Shape.Rank == 1 ? b.Reshape(y, new Shape(new[] { y.Shape[0], Size.One })) : y;
+            return b.Reshape(b.Create("matmul", new[] { x2, y2 }), ShapeRules.Infer("matmul", inputs, attrs));
+        },
+        ["select"] = (b, inputs, attrs) =>
+        {
+            var s = inputs[0].Shape;
+            int d = ShapeRules.NormalizeDim(attrs.Int("dim"), s.Rank, "Select");
+            int index = attrs.Int("index");
+            if (index < 0) index += (int)s[d].Constant;
+            var one = b.Create("narrow", new[] { inputs[0] }, Attrs.Of(("dim", Attrs.FormatInt(d)), ("start", Attrs.FormatInt(index)), ("length", "1")));
+            return b.Reshape(one, ShapeRules.Infer("select", inputs, attrs));
+        },
+        ["chunk"] = (b, inputs, attrs) =>
+        {
+            var s = inputs[0].Shape;
+            int d = ShapeRules.NormalizeDim(attrs.Int("dim", 0), s.Rank, "Chunk");
+            long step = (s[d].Constant + attrs.Int("chunks") - 1) / attrs.Int("chunks");
+            var shape = ShapeRules.Infer("chunk", inputs, attrs);
+            return b.Create("narrow", new[] { inputs[0] }, Attrs.Of(("dim", Attrs.FormatInt(d)), ("start", Attrs.FormatInt(step * attrs.Int("index"))), ("length", shape[d].ToString())));
+        },
+        ["stack"] = (b, inputs, attrs) =>
+        {
+            int d = ShapeRules.NormalizeDim(attrs.Int("dim", 0), inputs[0].Shape.Rank + 1, "Stack");
+            var expanded = inputs.Select(t => b.Reshape(t, new Shape(t.Shape.Dims.Insert(d, Size.One)))).ToArray();
+            return expanded.Length == 1 ? expanded[0] : b.Create("concat", expanded, Attrs.Of(("dim", Attrs.FormatInt(d))));
+        },
+        ["permute"] = (b, inputs, attrs) =>
+        {
+            // A permutation as a sequence of axis swaps, each one transpose kernel (and none for the identity).
+            var x = inputs[0];
+            var perm = attrs.Ints("perm")!.Select(p => ShapeRules.NormalizeDim(p, x.Shape.Rank, "Permute")).ToArray();
+            var current = Enumerable.Range(0, perm.Length).ToArray();
+            for (int i = 0; i < perm.Length; i++)
+            {
+                int j = Array.IndexOf(current, perm[i]);
+                if (j == i) continue;
+                x = b.Create("transpose", new[] { x }, Attrs.Of(("dim0", Attrs.FormatInt(i)), ("dim1", Attrs.FormatInt(j))));
+                (current[i], current[j]) = (current[j], current[i]);
+            }
+            return x;
+        },
         ["batch_norm"] = BatchNorm,
         ["dropout"] = (b, inputs, attrs) =>
         {

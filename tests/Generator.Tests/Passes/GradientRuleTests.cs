@@ -115,4 +115,18 @@ public sealed class GradientRuleTests
         Check(new[] { 3, 7 }, new[] { new[] { 3, 4 }, new[] { 3, 3 } }, (s, p, _) => s.Op("concat", new[] { p[0], p[1] }, ("dim", "1")));
         Check(new[] { 3, 2 }, new[] { new[] { 3, 4 } }, Unary("narrow", ("dim", "1"), ("start", "1"), ("length", "2")));
     }
+
+    [Fact]
+    public void SelectionAndArrangementOps()
+    {
+        Check(new[] { 3, 1 }, new[] { new[] { 3, 4 } }, Unary("max", ("dim", "1"), ("keep_dim", "true")));
+        Check(new[] { 4 }, new[] { new[] { 3, 4 } }, Unary("max", ("dim", "0")));
+        Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, (s, p, _) => s.Op("mul", p[0], s.Op("greater_than", new[] { p[0] }, ("threshold", "0.1"))), kinks: new[] { 0.1f });
+        Check(new int[0], new[] { new[] { 4 }, new[] { 4 } }, (s, p, _) => s.Op("dot", p[0], p[1]));
+        Check(new[] { 3 }, new[] { new[] { 3, 4 }, new[] { 4 } }, (s, p, _) => s.Op("matmul", p[0], p[1]));
+        Check(new[] { 3 }, new[] { new[] { 3, 4 } }, Unary("select", ("dim", "1"), ("index", "-2")));
+        Check(new[] { 3, 2 }, new[] { new[] { 3, 5 } }, Unary("chunk", ("chunks", "2"), ("dim", "1"), ("index", "1")));
+        Check(new[] { 3, 2, 4 }, new[] { new[] { 3, 4 }, new[] { 3, 4 } }, (s, p, _) => s.Op("stack", new[] { p[0], p[1] }, ("dim", "1")));
+        Check(new[] { 4, 2, 3 }, new[] { new[] { 2, 3, 4 } }, Unary("permute", ("perm", "2,0,1")));
+    }
 }

@@ -180,6 +180,18 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 w.Line($"global::Kiln.Compiled.CompiledKernels.DropoutMask({names.Buffer(n.Inputs[0])}, {rng}, {CSharpOps.Literal(n.Attrs.Float("p", 0.5f))}, {Out(n)});");
                 break;
             }
+            case "max":
+            {
+                var (outer, size, inner) = Split(n.Inputs[0].Shape, n.Attrs.Int("dim"));
+                w.Line($"global::Kiln.Compiled.CompiledKernels.MaxAlong({names.Buffer(n.Inputs[0])}, {Out(n)}, {names.Size(outer)}, {names.Size(size)}, {names.Size(inner)});");
+                break;
+            }
+            case OpNames.MaxBackward:
+            {
+                var (outer, size, inner) = Split(n.Shape, n.Attrs.Int("dim"));
+                w.Line($"global::Kiln.Compiled.CompiledKernels.MaxAlongBackward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {names.Size(outer)}, {names.Size(size)}, {names.Size(inner)});");
+                break;
+            }
             case "embedding":
             {
                 var weight = n.Inputs[1];
