@@ -110,7 +110,57 @@ internal static class Fusion
             var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
             k.Loop = LoopNest.Build(bodyShape, operands, reduced);
         }
-        return Order(kernels, new HashSet<Node>(program.Updates.Select(u => u.Value)));
+        var updates = new HashSet<Node>(program.Updates.Select(u => u.Value));
+        return MergeSiblingLoops(Order(kernels, updates), updates);
+    }
+
+    /// <summary>
+    /// Multi-output fusion: a loop that reads an elementwise output of an earlier loop (or GEMM epilogue) over the
+    /// same shape, and otherwise only values ready before that loop, runs inside it: the shared value is used from
+    /// registers instead of being reloaded, and one pass over memory computes both (e.g. Σd² and 2·d from the same
+    /// d; a bias gradient Σg reduced in the GEMM epilogue that produced g).
+    /// </summary>
+    static List<Kernel> MergeSiblingLoops(List<Kernel> kernels, HashSet<Node> updates)
+    {
+        bool merged = true;
+        while (merged)
+        {
+            merged = false;
+            var producer = new Dictionary<Node, Kernel>();
+            foreach (var k in kernels)
+                foreach (var o in k.Outputs.Concat(k.Gemm is null ? Enumerable.Empty<Node>() : new[] { k.Gemm })) producer[o] = k;
+            foreach (var consumer in kernels)
+            {
+                if (consumer.Kind != KernelKind.Loop || consumer.Loop is null || updates.Contains(consumer.Root)) continue;
+                var reads = consumer.Reads.ToList();
+                var sources = reads.Where(r => producer.ContainsKey(StorageRoot(r))).Select(r => producer[StorageRoot(r)]).Distinct().ToList();
+                if (sources.Count == 0) continue;
+                var target = sources.OrderBy(k => k.Index).Last();
+                if (target.Loop is null || target.Kind == KernelKind.Library || updates.Contains(target.Root)) continue;
+                if (!target.Loop.BodyShape.Equals(consumer.Loop.BodyShape)) continue;
+                // What the consumer takes from the target must be its elementwise outputs, read as they are (no views).
+                var fromTarget = reads.Where(r => producer.TryGetValue(StorageRoot(r), out var k) && k == target).ToList();
+                if (fromTarget.Any(r => !target.LoopRoots.Contains(r) || OpClasses.Of(r) != OpClass.Elementwise)) continue;
+                if (sources.Any(k => k != target && k.Index > target.Index)) continue;
+                var reductionDims = target.LoopRoots.Concat(consumer.LoopRoots).Where(r => OpClasses.Of(r) == OpClass.Reduction)
+                    .Select(r => string.Join(",", ShapeRules.ReducedDims(r.Inputs[0], r.Attrs, "Sum"))).Distinct().ToList();
+                if (reductionDims.Count > 1) continue;
+
+                target.Body.AddRange(consumer.Body);
+                target.Body.Sort((a, b) => a.Id.CompareTo(b.Id));
+                target.ExtraRoots.AddRange(consumer.LoopRoots);
+                var inBody = new HashSet<Node>(target.Body);
+                var operands = target.Body.SelectMany(n => n.Inputs).Where(i => !inBody.Contains(i)).Distinct().OrderBy(i => i.Id).ToList();
+                var reduction = target.LoopRoots.FirstOrDefault(r => OpClasses.Of(r) == OpClass.Reduction);
+                var reduced = reduction is null ? Array.Empty<int>() : ShapeRules.ReducedDims(reduction.Inputs[0], reduction.Attrs, "Sum");
+                target.Loop = LoopNest.Build(target.Loop.BodyShape, operands, reduced);
+                kernels.Remove(consumer);
+                for (int i = 0; i < kernels.Count; i++) kernels[i].Index = i;
+                merged = true;
+                break;
+            }
+        }
+        return kernels;
     }
 
     static void Add(Kernel kernel, Node n, Dictionary<Node, Kernel> assigned)

@@ -59,17 +59,23 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
-                // Kernel 0/9: GEMM + epilogue (add) -> %10 [N,64]
+                // Kernel 0/7: GEMM + epilogue (add, mean) -> %10 [N,64], %11 [N,1]
                 {
                     // %9 = matmul{transpose_b=true}(%0, %2) : [N,64]
                     // %10 = add(%9, %3) : [N,64]
+                    // %11 = mean{dims=1;keep_dim=true}(%10) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale11 = 1f / 64;
+                    buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        var accumulator11 = global::System.Numerics.Vector<float>.Zero;
+                        float tail11 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -77,6 +83,7 @@ namespace Kiln.Integration.Tests.Models
                             var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
                             var v10 = v9 + v3;
                             v10.CopyTo(buffer0.Slice(rowOut + i));
+                            accumulator11 += v10;
                         }
                         for (; i < extent1; i++)
                         {
@@ -84,98 +91,53 @@ namespace Kiln.Integration.Tests.Models
                             float s9 = buffer0[row9 + i];
                             float s10 = s9 + s3;
                             buffer0[rowOut + i] = s10;
+                            tail11 += s10;
                         }
+                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator11) + tail11) * scale11;
                     }
                 }
 
-                // Kernel 1/9: mean over [N,64] -> %11 [N,1]
-                {
-                    // %11 = mean{dims=1;keep_dim=true}(%10) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            accumulator += v10;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s10 = buffer0[row10 + i];
-                            tail += s10;
-                        }
-                        buffer1[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                    }
-                }
-
-                // Kernel 2/9: elementwise (sub) -> %12 [N,64]
+                // Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %12 [N,64], %14 [N,1]
                 {
                     // %12 = sub(%10, %11) : [N,64]
+                    // %13 = square(%12) : [N,64]
+                    // %14 = mean{dims=1;keep_dim=true}(%13) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale14 = 1f / 64;
+                    buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
                         int row11 = i0;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
                         float s11 = buffer1[row11];
                         var v11 = new global::System.Numerics.Vector<float>(s11);
+                        var accumulator14 = global::System.Numerics.Vector<float>.Zero;
+                        float tail14 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
                             var v12 = v10 - v11;
+                            var v13 = v12 * v12;
                             v12.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator14 += v13;
                         }
                         for (; i < extent1; i++)
                         {
                             float s10 = buffer0[row10 + i];
                             float s12 = s10 - s11;
-                            buffer2[rowOut + i] = s12;
-                        }
-                    }
-                }
-
-                // Kernel 3/9: fused mean over [N,64] of (square) -> %14 [N,1]
-                {
-                    // %13 = square(%12) : [N,64]
-                    // %14 = mean{dims=1;keep_dim=true}(%13) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v13 = v12 * v12;
-                            accumulator += v13;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s12 = buffer2[row12 + i];
                             float s13 = s12 * s12;
-                            tail += s13;
+                            buffer2[rowOut + i] = s12;
+                            tail14 += s13;
                         }
-                        buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator14) + tail14) * scale14;
                     }
                 }
 
-                // Kernel 4/9: fused elementwise (add, sqrt) -> %17 [N,1]
+                // Kernel 2/7: fused elementwise (add, sqrt) -> %17 [N,1]
                 {
                     // %16 = add(%14, %15) : [N,1]
                     // %17 = sqrt(%16) : [N,1]
@@ -199,13 +161,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/9: dropout_mask -> %22 [N,64]
+                // Kernel 3/7: dropout_mask -> %22 [N,64]
                 {
                     // %22 = dropout_mask{p=0.25;shape=N,64;site=22}(%6) : [N,64]
                     global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, null, 0.25f, buffer5);
                 }
 
-                // Kernel 6/9: fused elementwise (div, mul, add, relu, mul) -> %23 [N,64]
+                // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %23 [N,64]
                 {
                     // %18 = div(%12, %17) : [N,64]
                     // %19 = mul(%18, %4) : [N,64]
@@ -252,7 +214,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 7/9: GEMM + epilogue (add) -> %25 [N,3]
+                // Kernel 5/7: GEMM + epilogue (add) -> %25 [N,3]
                 {
                     // %24 = matmul{transpose_b=true}(%23, %7) : [N,3]
                     // %25 = add(%24, %8) : [N,3]
@@ -281,7 +243,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 8/9: cross_entropy -> %26 []
+                // Kernel 6/7: cross_entropy -> %26 []
                 {
                     // %26 = cross_entropy(%25, %1) : []
                     global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
@@ -347,17 +309,23 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
 
-                // Kernel 0/24: GEMM + epilogue (add) -> %10 [N,64]
+                // Kernel 0/16: GEMM + epilogue (add, mean) -> %10 [N,64], %11 [N,1]
                 {
                     // %9 = matmul{transpose_b=true}(%0, %2) : [N,64]
                     // %10 = add(%9, %3) : [N,64]
+                    // %11 = mean{dims=1;keep_dim=true}(%10) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale11 = 1f / 64;
+                    buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        var accumulator11 = global::System.Numerics.Vector<float>.Zero;
+                        float tail11 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -365,6 +333,7 @@ namespace Kiln.Integration.Tests.Models
                             var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
                             var v10 = v9 + v3;
                             v10.CopyTo(buffer0.Slice(rowOut + i));
+                            accumulator11 += v10;
                         }
                         for (; i < extent1; i++)
                         {
@@ -372,98 +341,53 @@ namespace Kiln.Integration.Tests.Models
                             float s9 = buffer0[row9 + i];
                             float s10 = s9 + s3;
                             buffer0[rowOut + i] = s10;
+                            tail11 += s10;
                         }
+                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator11) + tail11) * scale11;
                     }
                 }
 
-                // Kernel 1/24: mean over [N,64] -> %11 [N,1]
-                {
-                    // %11 = mean{dims=1;keep_dim=true}(%10) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            accumulator += v10;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s10 = buffer0[row10 + i];
-                            tail += s10;
-                        }
-                        buffer1[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                    }
-                }
-
-                // Kernel 2/24: elementwise (sub) -> %12 [N,64]
+                // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %12 [N,64], %14 [N,1]
                 {
                     // %12 = sub(%10, %11) : [N,64]
+                    // %13 = square(%12) : [N,64]
+                    // %14 = mean{dims=1;keep_dim=true}(%13) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale14 = 1f / 64;
+                    buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
                         int row11 = i0;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
                         float s11 = buffer1[row11];
                         var v11 = new global::System.Numerics.Vector<float>(s11);
+                        var accumulator14 = global::System.Numerics.Vector<float>.Zero;
+                        float tail14 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
                             var v12 = v10 - v11;
+                            var v13 = v12 * v12;
                             v12.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator14 += v13;
                         }
                         for (; i < extent1; i++)
                         {
                             float s10 = buffer0[row10 + i];
                             float s12 = s10 - s11;
-                            buffer2[rowOut + i] = s12;
-                        }
-                    }
-                }
-
-                // Kernel 3/24: fused mean over [N,64] of (square) -> %14 [N,1]
-                {
-                    // %13 = square(%12) : [N,64]
-                    // %14 = mean{dims=1;keep_dim=true}(%13) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v13 = v12 * v12;
-                            accumulator += v13;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s12 = buffer2[row12 + i];
                             float s13 = s12 * s12;
-                            tail += s13;
+                            buffer2[rowOut + i] = s12;
+                            tail14 += s13;
                         }
-                        buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator14) + tail14) * scale14;
                     }
                 }
 
-                // Kernel 4/24: fused elementwise (add, sqrt) -> %17 [N,1]
+                // Kernel 2/16: fused elementwise (add, sqrt) -> %17 [N,1]
                 {
                     // %16 = add(%14, %15) : [N,1]
                     // %17 = sqrt(%16) : [N,1]
@@ -487,9 +411,12 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/24: elementwise (div) -> %18 [N,64]
+                // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %18 [N,64], %21 [N,64]
                 {
                     // %18 = div(%12, %17) : [N,64]
+                    // %19 = mul(%18, %4) : [N,64]
+                    // %20 = add(%19, %5) : [N,64]
+                    // %21 = relu(%20) : [N,64]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
@@ -502,61 +429,38 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v18 = v12 / v17;
-                            v18.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s12 = buffer2[row12 + i];
-                            float s18 = s12 / s17;
-                            buffer5[rowOut + i] = s18;
-                        }
-                    }
-                }
-
-                // Kernel 6/24: fused elementwise (mul, add, relu) -> %21 [N,64]
-                {
-                    // %19 = mul(%18, %4) : [N,64]
-                    // %20 = add(%19, %5) : [N,64]
-                    // %21 = relu(%20) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row18 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
                             var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
+                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
+                            var v18 = v12 / v17;
                             var v19 = v18 * v4;
                             var v20 = v19 + v5;
                             var v21 = global::System.Numerics.Vector.Max(v20, global::System.Numerics.Vector<float>.Zero);
+                            v18.CopyTo(buffer5.Slice(rowOut + i));
                             v21.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
                             float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
+                            float s12 = buffer2[row12 + i];
+                            float s18 = s12 / s17;
                             float s19 = s18 * s4;
                             float s20 = s19 + s5;
                             float s21 = global::System.MathF.Max(s20, 0f);
+                            buffer5[rowOut + i] = s18;
                             buffer6[rowOut + i] = s21;
                         }
                     }
                 }
 
-                // Kernel 7/24: dropout_mask -> %22 [N,64]
+                // Kernel 4/16: dropout_mask -> %22 [N,64]
                 {
                     // %22 = dropout_mask{p=0.25;shape=N,64;site=22}(%6) : [N,64]
                     global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, null, 0.25f, buffer7);
                 }
 
-                // Kernel 8/24: elementwise (mul) -> %23 [N,64]
+                // Kernel 5/16: elementwise (mul) -> %23 [N,64]
                 {
                     // %23 = mul(%21, %22) : [N,64]
                     int extent0 = (dim_N * 64);
@@ -577,7 +481,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 9/24: GEMM + epilogue (add) -> %25 [N,3]
+                // Kernel 6/16: GEMM + epilogue (add) -> %25 [N,3]
                 {
                     // %24 = matmul{transpose_b=true}(%23, %7) : [N,3]
                     // %25 = add(%24, %8) : [N,3]
@@ -606,14 +510,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 10/24: cross_entropy + cross_entropy_backward (one pass) -> %26 [], %28 [N,3]
+                // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %26 [], %28 [N,3]
                 {
                     // %26 = cross_entropy(%25, %1) : []
                     // %28 = cross_entropy_backward(%25, %1, %27) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 11/24: sum over [N,3] -> %29 [3]
+                // Kernel 8/16: sum over [N,3] -> %29 [3]
                 {
                     // %29 = sum{dims=0;keep_dim=false}(%28) : [3]
                     int extent0 = dim_N;
@@ -635,118 +539,68 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 12/24: GEMM Aᵀ -> %31 [3,64]
+                // Kernel 9/16: GEMM Aᵀ -> %31 [3,64]
                 {
                     // %31 = matmul{transpose_a=true}(%28, %23) : [3,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad5, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 13/24: GEMM + epilogue (mul, relu_backward) -> %34 [N,64]
+                // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %34 [N,64], %35 [64], %36 [N,64], %38 [64]
                 {
                     // %30 = matmul(%28, %7) : [N,64]
                     // %32 = mul(%30, %22) : [N,64]
                     // %34 = relu_backward(%32, %21) : [N,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture5Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 64);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v30 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v32 = v30 * v22;
-                        var v34 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v21, global::System.Numerics.Vector<float>.Zero), v32, global::System.Numerics.Vector<float>.Zero);
-                        v34.CopyTo(buffer11.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer6[i];
-                        float s22 = buffer7[i];
-                        float s30 = buffer11[i];
-                        float s32 = s30 * s22;
-                        float s34 = s21 > 0f ? s32 : 0f;
-                        buffer11[i] = s34;
-                    }
-                }
-
-                // Kernel 14/24: sum over [N,64] -> %35 [64]
-                {
                     // %35 = sum{dims=0;keep_dim=false}(%34) : [64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row34 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v34).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s34 = buffer11[row34 + i];
-                            grad3[i] += s34;
-                        }
-                    }
-                }
-
-                // Kernel 15/24: elementwise (mul) -> %36 [N,64]
-                {
                     // %36 = mul(%34, %4) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row34 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
-                            var v36 = v34 * v4;
-                            v36.CopyTo(buffer12.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s34 = buffer11[row34 + i];
-                            float s36 = s34 * s4;
-                            buffer12[rowOut + i] = s36;
-                        }
-                    }
-                }
-
-                // Kernel 16/24: fused sum over [N,64] of (mul) -> %38 [64]
-                {
                     // %37 = mul(%34, %18) : [N,64]
                     // %38 = sum{dims=0;keep_dim=false}(%37) : [64]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture5Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row18 = i0 * extent1;
-                        int row34 = i0 * extent1;
+                        int row21 = i0 * extent1;
+                        int row22 = i0 * extent1;
+                        int row30 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
+                            var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(row21 + i));
+                            var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(row22 + i));
+                            var v30 = new global::System.Numerics.Vector<float>(buffer11.Slice(row30 + i));
+                            var v32 = v30 * v22;
+                            var v34 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v21, global::System.Numerics.Vector<float>.Zero), v32, global::System.Numerics.Vector<float>.Zero);
+                            var v36 = v34 * v4;
                             var v37 = v34 * v18;
+                            v34.CopyTo(buffer11.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v34).CopyTo(grad3.Slice(i));
+                            v36.CopyTo(buffer12.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v37).CopyTo(grad2.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
+                            float s4 = capture2Data[i];
                             float s18 = buffer5[row18 + i];
-                            float s34 = buffer11[row34 + i];
+                            float s21 = buffer6[row21 + i];
+                            float s22 = buffer7[row22 + i];
+                            float s30 = buffer11[row30 + i];
+                            float s32 = s30 * s22;
+                            float s34 = s21 > 0f ? s32 : 0f;
+                            float s36 = s34 * s4;
                             float s37 = s34 * s18;
+                            buffer11[rowOut + i] = s34;
+                            grad3[i] += s34;
+                            buffer12[rowOut + i] = s36;
                             grad2[i] += s37;
                         }
                     }
                 }
 
-                // Kernel 17/24: fused sum over [N,64] of (mul, div, neg) -> %43 [N,1]
+                // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %43 [N,1]
                 {
                     // %40 = mul(%36, %18) : [N,64]
                     // %41 = div(%40, %17) : [N,64]
@@ -760,11 +614,11 @@ namespace Kiln.Integration.Tests.Models
                         int row17 = i0;
                         int row18 = i0 * extent1;
                         int row36 = i0 * extent1;
-                        int rowOut = i0;
+                        int rowReduced = i0;
                         float s17 = buffer4[row17];
                         var v17 = new global::System.Numerics.Vector<float>(s17);
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        var accumulator43 = global::System.Numerics.Vector<float>.Zero;
+                        float tail43 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -773,7 +627,7 @@ namespace Kiln.Integration.Tests.Models
                             var v40 = v36 * v18;
                             var v41 = v40 / v17;
                             var v42 = -v41;
-                            accumulator += v42;
+                            accumulator43 += v42;
                         }
                         for (; i < extent1; i++)
                         {
@@ -782,13 +636,13 @@ namespace Kiln.Integration.Tests.Models
                             float s40 = s36 * s18;
                             float s41 = s40 / s17;
                             float s42 = -s41;
-                            tail += s42;
+                            tail43 += s42;
                         }
-                        buffer13[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer13[rowReduced] += global::System.Numerics.Vector.Sum(accumulator43) + tail43;
                     }
                 }
 
-                // Kernel 18/24: fused elementwise (mul, div) -> %46 [N,1]
+                // Kernel 12/16: fused elementwise (mul, div) -> %46 [N,1]
                 {
                     // %45 = mul(%17, %44) : [N,1]
                     // %46 = div(%43, %45) : [N,1]
@@ -814,7 +668,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 19/24: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %64 [N,64]
+                // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %64 [N,64], %66 [N,1]
                 {
                     // %39 = div(%36, %17) : [N,64]
                     // %48 = broadcast_to{shape=N,64}(%46) : [N,64]
@@ -822,12 +676,15 @@ namespace Kiln.Integration.Tests.Models
                     // %62 = mul(%50, %12) : [N,64]
                     // %63 = mul(%62, %44) : [N,64]
                     // %64 = add(%39, %63) : [N,64]
+                    // %65 = neg(%64) : [N,64]
+                    // %66 = sum{dims=1;keep_dim=true}(%65) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     float s44 = 2f;
                     var v44 = new global::System.Numerics.Vector<float>(s44);
                     float s49 = 0.015625f;
                     var v49 = new global::System.Numerics.Vector<float>(s49);
+                    buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row12 = i0 * extent1;
@@ -835,10 +692,13 @@ namespace Kiln.Integration.Tests.Models
                         int row36 = i0 * extent1;
                         int row46 = i0;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
                         float s17 = buffer4[row17];
                         var v17 = new global::System.Numerics.Vector<float>(s17);
                         float s46 = buffer14[row46];
                         var v46 = new global::System.Numerics.Vector<float>(s46);
+                        var accumulator66 = global::System.Numerics.Vector<float>.Zero;
+                        float tail66 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -850,7 +710,9 @@ namespace Kiln.Integration.Tests.Models
                             var v62 = v50 * v12;
                             var v63 = v62 * v44;
                             var v64 = v39 + v63;
+                            var v65 = -v64;
                             v64.CopyTo(buffer15.Slice(rowOut + i));
+                            accumulator66 += v65;
                         }
                         for (; i < extent1; i++)
                         {
@@ -862,46 +724,20 @@ namespace Kiln.Integration.Tests.Models
                             float s62 = s50 * s12;
                             float s63 = s62 * s44;
                             float s64 = s39 + s63;
-                            buffer15[rowOut + i] = s64;
-                        }
-                    }
-                }
-
-                // Kernel 20/24: fused sum over [N,64] of (neg) -> %66 [N,1]
-                {
-                    // %65 = neg(%64) : [N,64]
-                    // %66 = sum{dims=1;keep_dim=true}(%65) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v64 = new global::System.Numerics.Vector<float>(buffer15.Slice(row64 + i));
-                            var v65 = -v64;
-                            accumulator += v65;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s64 = buffer15[row64 + i];
                             float s65 = -s64;
-                            tail += s65;
+                            buffer15[rowOut + i] = s64;
+                            tail66 += s65;
                         }
-                        buffer16[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer16[rowReduced] += global::System.Numerics.Vector.Sum(accumulator66) + tail66;
                     }
                 }
 
-                // Kernel 21/24: fused elementwise (broadcast_to, mul, add) -> %69 [N,64]
+                // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %69 [N,64], %70 [64]
                 {
                     // %67 = broadcast_to{shape=N,64}(%66) : [N,64]
                     // %68 = mul(%67, %49) : [N,64]
                     // %69 = add(%64, %68) : [N,64]
+                    // %70 = sum{dims=0;keep_dim=false}(%69) : [64]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     float s49 = 0.015625f;
@@ -921,6 +757,7 @@ namespace Kiln.Integration.Tests.Models
                             var v68 = v67 * v49;
                             var v69 = v64 + v68;
                             v69.CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v69).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -929,33 +766,12 @@ namespace Kiln.Integration.Tests.Models
                             float s68 = s67 * s49;
                             float s69 = s64 + s68;
                             buffer17[rowOut + i] = s69;
-                        }
-                    }
-                }
-
-                // Kernel 22/24: sum over [N,64] -> %70 [64]
-                {
-                    // %70 = sum{dims=0;keep_dim=false}(%69) : [64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row69 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v69 = new global::System.Numerics.Vector<float>(buffer17.Slice(row69 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v69).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s69 = buffer17[row69 + i];
                             grad1[i] += s69;
                         }
                     }
                 }
 
-                // Kernel 23/24: GEMM Aᵀ -> %71 [64,32]
+                // Kernel 15/16: GEMM Aᵀ -> %71 [64,32]
                 {
                     // %71 = matmul{transpose_a=true}(%69, %0) : [64,32]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, input0, grad0, 64, 32, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -971,10 +787,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 64, 32 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("dropout.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 64 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 9,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7 }, lastUse: new int[] { 2, 2, 6, 4, 6, 6, 7, 8 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 46, kernelCount: 24,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 15, 17, 18, 19, 20, 21 }, lastUse: new int[] { 2, 2, 19, 4, 19, 17, 13, 13, 12, 10, 13, 16, 19, 18, 19, 21, 21, 23 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 7,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 1, 1, 4, 2, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 46, kernelCount: 16,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 10, 10, 11, 12, 13, 13, 14 }, lastUse: new int[] { 1, 1, 13, 2, 13, 11, 10, 10, 9, 7, 10, 10, 13, 12, 13, 14, 14, 15 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -983,76 +799,66 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 64); // %10 add [N,64], kernels 0..2
-                sizes[1] = symbols[0]; // %11 mean [N,1], kernels 1..2
-                sizes[2] = (symbols[0] * 64); // %12 sub [N,64], kernels 2..6
-                sizes[3] = symbols[0]; // %14 mean [N,1], kernels 3..4
-                sizes[4] = symbols[0]; // %17 sqrt [N,1], kernels 4..6
-                sizes[5] = (symbols[0] * 64); // %22 dropout_mask [N,64], kernels 5..6
-                sizes[6] = (symbols[0] * 64); // %23 mul [N,64], kernels 6..7
-                sizes[7] = (symbols[0] * 3); // %25 add [N,3], kernels 7..8
+                sizes[0] = (symbols[0] * 64); // %10 add [N,64], kernels 0..1
+                sizes[1] = symbols[0]; // %11 mean [N,1], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %12 sub [N,64], kernels 1..4
+                sizes[3] = symbols[0]; // %14 mean [N,1], kernels 1..2
+                sizes[4] = symbols[0]; // %17 sqrt [N,1], kernels 2..4
+                sizes[5] = (symbols[0] * 64); // %22 dropout_mask [N,64], kernels 3..4
+                sizes[6] = (symbols[0] * 64); // %23 mul [N,64], kernels 4..5
+                sizes[7] = (symbols[0] * 3); // %25 add [N,3], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 64); // %10 add [N,64], kernels 0..2
-                sizes[1] = symbols[0]; // %11 mean [N,1], kernels 1..2
-                sizes[2] = (symbols[0] * 64); // %12 sub [N,64], kernels 2..19
-                sizes[3] = symbols[0]; // %14 mean [N,1], kernels 3..4
-                sizes[4] = symbols[0]; // %17 sqrt [N,1], kernels 4..19
-                sizes[5] = (symbols[0] * 64); // %18 div [N,64], kernels 5..17
-                sizes[6] = (symbols[0] * 64); // %21 relu [N,64], kernels 6..13
-                sizes[7] = (symbols[0] * 64); // %22 dropout_mask [N,64], kernels 7..13
-                sizes[8] = (symbols[0] * 64); // %23 mul [N,64], kernels 8..12
-                sizes[9] = (symbols[0] * 3); // %25 add [N,3], kernels 9..10
-                sizes[10] = (symbols[0] * 3); // %28 cross_entropy_backward [N,3], kernels 10..13
-                sizes[11] = (symbols[0] * 64); // %34 relu_backward [N,64], kernels 13..16
-                sizes[12] = (symbols[0] * 64); // %36 mul [N,64], kernels 15..19
-                sizes[13] = symbols[0]; // %43 sum [N,1], kernels 17..18
-                sizes[14] = symbols[0]; // %46 div [N,1], kernels 18..19
-                sizes[15] = (symbols[0] * 64); // %64 add [N,64], kernels 19..21
-                sizes[16] = symbols[0]; // %66 sum [N,1], kernels 20..21
-                sizes[17] = (symbols[0] * 64); // %69 add [N,64], kernels 21..23
+                sizes[0] = (symbols[0] * 64); // %10 add [N,64], kernels 0..1
+                sizes[1] = symbols[0]; // %11 mean [N,1], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %12 sub [N,64], kernels 1..13
+                sizes[3] = symbols[0]; // %14 mean [N,1], kernels 1..2
+                sizes[4] = symbols[0]; // %17 sqrt [N,1], kernels 2..13
+                sizes[5] = (symbols[0] * 64); // %18 div [N,64], kernels 3..11
+                sizes[6] = (symbols[0] * 64); // %21 relu [N,64], kernels 3..10
+                sizes[7] = (symbols[0] * 64); // %22 dropout_mask [N,64], kernels 4..10
+                sizes[8] = (symbols[0] * 64); // %23 mul [N,64], kernels 5..9
+                sizes[9] = (symbols[0] * 3); // %25 add [N,3], kernels 6..7
+                sizes[10] = (symbols[0] * 3); // %28 cross_entropy_backward [N,3], kernels 7..10
+                sizes[11] = (symbols[0] * 64); // %34 relu_backward [N,64], kernels 10..10
+                sizes[12] = (symbols[0] * 64); // %36 mul [N,64], kernels 10..13
+                sizes[13] = symbols[0]; // %43 sum [N,1], kernels 11..12
+                sizes[14] = symbols[0]; // %46 div [N,1], kernels 12..13
+                sizes[15] = (symbols[0] * 64); // %64 add [N,64], kernels 13..14
+                sizes[16] = symbols[0]; // %66 sum [N,1], kernels 13..14
+                sizes[17] = (symbols[0] * 64); // %69 add [N,64], kernels 14..15
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.NormDropoutNet.Loss -> LossGraph
-            forward: 17 graph ops in 9 kernels, 8 arena buffers
-              Kernel 0/9: GEMM + epilogue (add) -> %10 [N,64]
-              Kernel 1/9: mean over [N,64] -> %11 [N,1]
-              Kernel 2/9: elementwise (sub) -> %12 [N,64]
-              Kernel 3/9: fused mean over [N,64] of (square) -> %14 [N,1]
-              Kernel 4/9: fused elementwise (add, sqrt) -> %17 [N,1]
-              Kernel 5/9: dropout_mask -> %22 [N,64]
-              Kernel 6/9: fused elementwise (div, mul, add, relu, mul) -> %23 [N,64]
-              Kernel 7/9: GEMM + epilogue (add) -> %25 [N,3]
-              Kernel 8/9: cross_entropy -> %26 []
-            forward+backward: 46 graph ops in 24 kernels, 18 arena buffers
-              Kernel 0/24: GEMM + epilogue (add) -> %10 [N,64]
-              Kernel 1/24: mean over [N,64] -> %11 [N,1]
-              Kernel 2/24: elementwise (sub) -> %12 [N,64]
-              Kernel 3/24: fused mean over [N,64] of (square) -> %14 [N,1]
-              Kernel 4/24: fused elementwise (add, sqrt) -> %17 [N,1]
-              Kernel 5/24: elementwise (div) -> %18 [N,64]
-              Kernel 6/24: fused elementwise (mul, add, relu) -> %21 [N,64]
-              Kernel 7/24: dropout_mask -> %22 [N,64]
-              Kernel 8/24: elementwise (mul) -> %23 [N,64]
-              Kernel 9/24: GEMM + epilogue (add) -> %25 [N,3]
-              Kernel 10/24: cross_entropy + cross_entropy_backward (one pass) -> %26 [], %28 [N,3]
-              Kernel 11/24: sum over [N,3] -> %29 [3]
-              Kernel 12/24: GEMM Aᵀ -> %31 [3,64]
-              Kernel 13/24: GEMM + epilogue (mul, relu_backward) -> %34 [N,64]
-              Kernel 14/24: sum over [N,64] -> %35 [64]
-              Kernel 15/24: elementwise (mul) -> %36 [N,64]
-              Kernel 16/24: fused sum over [N,64] of (mul) -> %38 [64]
-              Kernel 17/24: fused sum over [N,64] of (mul, div, neg) -> %43 [N,1]
-              Kernel 18/24: fused elementwise (mul, div) -> %46 [N,1]
-              Kernel 19/24: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %64 [N,64]
-              Kernel 20/24: fused sum over [N,64] of (neg) -> %66 [N,1]
-              Kernel 21/24: fused elementwise (broadcast_to, mul, add) -> %69 [N,64]
-              Kernel 22/24: sum over [N,64] -> %70 [64]
-              Kernel 23/24: GEMM Aᵀ -> %71 [64,32]
+            forward: 17 graph ops in 7 kernels, 8 arena buffers
+              Kernel 0/7: GEMM + epilogue (add, mean) -> %10 [N,64], %11 [N,1]
+              Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %12 [N,64], %14 [N,1]
+              Kernel 2/7: fused elementwise (add, sqrt) -> %17 [N,1]
+              Kernel 3/7: dropout_mask -> %22 [N,64]
+              Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %23 [N,64]
+              Kernel 5/7: GEMM + epilogue (add) -> %25 [N,3]
+              Kernel 6/7: cross_entropy -> %26 []
+            forward+backward: 46 graph ops in 16 kernels, 18 arena buffers
+              Kernel 0/16: GEMM + epilogue (add, mean) -> %10 [N,64], %11 [N,1]
+              Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %12 [N,64], %14 [N,1]
+              Kernel 2/16: fused elementwise (add, sqrt) -> %17 [N,1]
+              Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %18 [N,64], %21 [N,64]
+              Kernel 4/16: dropout_mask -> %22 [N,64]
+              Kernel 5/16: elementwise (mul) -> %23 [N,64]
+              Kernel 6/16: GEMM + epilogue (add) -> %25 [N,3]
+              Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %26 [], %28 [N,3]
+              Kernel 8/16: sum over [N,3] -> %29 [3]
+              Kernel 9/16: GEMM Aᵀ -> %31 [3,64]
+              Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %34 [N,64], %35 [64], %36 [N,64], %38 [64]
+              Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %43 [N,1]
+              Kernel 12/16: fused elementwise (mul, div) -> %46 [N,1]
+              Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %64 [N,64], %66 [N,1]
+              Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %69 [N,64], %70 [64]
+              Kernel 15/16: GEMM Aᵀ -> %71 [64,32]
             """;
 
             private const string DotText =
@@ -1074,116 +880,92 @@ namespace Kiln.Integration.Tests.Models
               n44 [shape=ellipse, label="2"];
               n49 [shape=ellipse, label="0.015625"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (add)";
+                label="kernel 0: GEMM + epilogue (add, mean)";
                 style=filled; color=lightgrey;
                 n9 [label="%9 matmul\n[N,64]"];
                 n10 [label="%10 add\n[N,64]"];
-              }
-              subgraph cluster_k1 {
-                label="kernel 1: mean over [N,64]";
-                style=filled; color=lightgrey;
                 n11 [label="%11 mean\n[N,1]"];
               }
-              subgraph cluster_k2 {
-                label="kernel 2: elementwise (sub)";
+              subgraph cluster_k1 {
+                label="kernel 1: fused loop with 2 outputs (sub, square, mean)";
                 style=filled; color=lightgrey;
                 n12 [label="%12 sub\n[N,64]"];
-              }
-              subgraph cluster_k3 {
-                label="kernel 3: fused mean over [N,64] of (square)";
-                style=filled; color=lightgrey;
                 n13 [label="%13 square\n[N,64]"];
                 n14 [label="%14 mean\n[N,1]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: fused elementwise (add, sqrt)";
+              subgraph cluster_k2 {
+                label="kernel 2: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
                 n16 [label="%16 add\n[N,1]"];
                 n17 [label="%17 sqrt\n[N,1]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: elementwise (div)";
+              subgraph cluster_k3 {
+                label="kernel 3: fused loop with 2 outputs (div, mul, add, relu)";
                 style=filled; color=lightgrey;
                 n18 [label="%18 div\n[N,64]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: fused elementwise (mul, add, relu)";
-                style=filled; color=lightgrey;
                 n19 [label="%19 mul\n[N,64]"];
                 n20 [label="%20 add\n[N,64]"];
                 n21 [label="%21 relu\n[N,64]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: dropout_mask";
+              subgraph cluster_k4 {
+                label="kernel 4: dropout_mask";
                 style=filled; color=lightgrey;
                 n22 [label="%22 dropout_mask\n[N,64]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: elementwise (mul)";
+              subgraph cluster_k5 {
+                label="kernel 5: elementwise (mul)";
                 style=filled; color=lightgrey;
                 n23 [label="%23 mul\n[N,64]"];
               }
-              subgraph cluster_k9 {
-                label="kernel 9: GEMM + epilogue (add)";
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n24 [label="%24 matmul\n[N,3]"];
                 n25 [label="%25 add\n[N,3]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k7 {
+                label="kernel 7: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n26 [label="%26 cross_entropy\n[]"];
                 n28 [label="%28 cross_entropy_backward\n[N,3]"];
               }
-              subgraph cluster_k11 {
-                label="kernel 11: sum over [N,3]";
+              subgraph cluster_k8 {
+                label="kernel 8: sum over [N,3]";
                 style=filled; color=lightgrey;
                 n29 [label="%29 sum\n[3]"];
               }
-              subgraph cluster_k12 {
-                label="kernel 12: GEMM Aᵀ";
+              subgraph cluster_k9 {
+                label="kernel 9: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n31 [label="%31 matmul\n[3,64]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: GEMM + epilogue (mul, relu_backward)";
+              subgraph cluster_k10 {
+                label="kernel 10: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum)";
                 style=filled; color=lightgrey;
                 n30 [label="%30 matmul\n[N,64]"];
                 n32 [label="%32 mul\n[N,64]"];
                 n34 [label="%34 relu_backward\n[N,64]"];
-              }
-              subgraph cluster_k14 {
-                label="kernel 14: sum over [N,64]";
-                style=filled; color=lightgrey;
                 n35 [label="%35 sum\n[64]"];
-              }
-              subgraph cluster_k15 {
-                label="kernel 15: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n36 [label="%36 mul\n[N,64]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: fused sum over [N,64] of (mul)";
-                style=filled; color=lightgrey;
                 n37 [label="%37 mul\n[N,64]"];
                 n38 [label="%38 sum\n[64]"];
               }
-              subgraph cluster_k17 {
-                label="kernel 17: fused sum over [N,64] of (mul, div, neg)";
+              subgraph cluster_k11 {
+                label="kernel 11: fused sum over [N,64] of (mul, div, neg)";
                 style=filled; color=lightgrey;
                 n40 [label="%40 mul\n[N,64]"];
                 n41 [label="%41 div\n[N,64]"];
                 n42 [label="%42 neg\n[N,64]"];
                 n43 [label="%43 sum\n[N,1]"];
               }
-              subgraph cluster_k18 {
-                label="kernel 18: fused elementwise (mul, div)";
+              subgraph cluster_k12 {
+                label="kernel 12: fused elementwise (mul, div)";
                 style=filled; color=lightgrey;
                 n45 [label="%45 mul\n[N,1]"];
                 n46 [label="%46 div\n[N,1]"];
               }
-              subgraph cluster_k19 {
-                label="kernel 19: fused elementwise (div, broadcast_to, mul, mul, mul, add)";
+              subgraph cluster_k13 {
+                label="kernel 13: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum)";
                 style=filled; color=lightgrey;
                 n39 [label="%39 div\n[N,64]"];
                 n48 [label="%48 broadcast_to\n[N,64]"];
@@ -1191,27 +973,19 @@ namespace Kiln.Integration.Tests.Models
                 n62 [label="%62 mul\n[N,64]"];
                 n63 [label="%63 mul\n[N,64]"];
                 n64 [label="%64 add\n[N,64]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: fused sum over [N,64] of (neg)";
-                style=filled; color=lightgrey;
                 n65 [label="%65 neg\n[N,64]"];
                 n66 [label="%66 sum\n[N,1]"];
               }
-              subgraph cluster_k21 {
-                label="kernel 21: fused elementwise (broadcast_to, mul, add)";
+              subgraph cluster_k14 {
+                label="kernel 14: fused loop with 2 outputs (broadcast_to, mul, add, sum)";
                 style=filled; color=lightgrey;
                 n67 [label="%67 broadcast_to\n[N,64]"];
                 n68 [label="%68 mul\n[N,64]"];
                 n69 [label="%69 add\n[N,64]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: sum over [N,64]";
-                style=filled; color=lightgrey;
                 n70 [label="%70 sum\n[64]"];
               }
-              subgraph cluster_k23 {
-                label="kernel 23: GEMM Aᵀ";
+              subgraph cluster_k15 {
+                label="kernel 15: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n71 [label="%71 matmul\n[64,32]"];
               }
