@@ -66,6 +66,23 @@ internal sealed class Interpreter
                 return Binary(n, (g, x) => x >= min && x <= max ? g : 0f);
             }
             case "neg": return Unary(n, x => -x);
+            case "embedding":
+            {
+                var weight = In(n, 1);
+                int dim = Dims(n.Inputs[1].Shape)[1];
+                return In(n, 0).SelectMany(index => weight.Skip((int)index * dim).Take(dim)).ToArray();
+            }
+            case OpNames.EmbeddingBackward:
+            {
+                int dim = outDims[1], skipped = n.Attrs.Int("padding_idx", -1);
+                var g = In(n, 0);
+                var indices = In(n, 1);
+                var result = new float[Count(outDims)];
+                for (int i = 0; i < indices.Length; i++)
+                    if ((int)indices[i] != skipped)
+                        for (int j = 0; j < dim; j++) result[(int)indices[i] * dim + j] += g[i * dim + j];
+                return result;
+            }
             case "greater_than": { float t = n.Attrs.Float("threshold", 0f); return Unary(n, x => x > t ? 1f : 0f); }
             case "max" or OpNames.MaxBackward:
             {
