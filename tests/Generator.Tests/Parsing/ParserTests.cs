@@ -62,7 +62,31 @@ public sealed class ParserTests
                 return (parts[0] * parts[2]).Sum();
             }
             """));
-        Assert.Equal(new[] { "chunk(0){chunks=3,dim=1,index=0}", "chunk(0){chunks=3,dim=1,index=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=2}", "narrow(0){dim=1,start=4,length=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ChunkOfAnUnevenDimension_SplitsAsPyTorchDoes()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] Tensor x)
+            {
+                var parts = Chunk(x, 2, dim: -1);
+                return parts[0].Sum() + parts[1].Sum();
+            }
+            """));
+        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=3}", "sum(1)", "narrow(0){dim=1,start=3,length=2}", "sum(3)", "add(2,4)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ChunkAlongASymbolicDimension_StaysAChunkOpPerPiece()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] Tensor x) => x.Chunk(2)[1].Sum();
+            """));
+        Assert.Equal(new[] { "chunk(0){chunks=2,dim=0,index=1}", "sum(1)" }, Ops(spec));
     }
 
     [Fact]
@@ -218,7 +242,8 @@ public sealed class ParserTests
             }
             """));
         var ops = Ops(spec);
-        Assert.Equal(4, ops.Count(op => op.StartsWith("chunk(", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "start=0", "start=2", "start=4", "start=6" },
+            ops.Where(op => op.StartsWith("narrow(", StringComparison.Ordinal)).Select(op => op.Split(',')[1]).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(3, ops.Count(op => op.StartsWith("sigmoid(", StringComparison.Ordinal)));
         Assert.Equal(2, ops.Count(op => op.StartsWith("tanh(", StringComparison.Ordinal)));
         Assert.Equal(new[] { "cell.weight_ih", "cell.bias_ih", "cell.weight_hh", "cell.bias_hh" }, spec.Captures.Select(c => c.Name));
