@@ -6,21 +6,19 @@ namespace Kiln.Kernels;
 
 public static unsafe partial class Gemm
 {
-    /// <summary>K per pass of the dot path: keeps a chunk of A rows plus all of Bᵀ's rows in L2.</summary>
+    /// <summary>K per pass when a transposed A is copied into rows, bounding the copy buffer.</summary>
     const int DotDepth = 1024;
 
-    /// <summary>Rows of A transposed per packing step of the dot path.</summary>
+    /// <summary>Rows of a transposed A copied per pass.</summary>
     const int DotRows = 64;
 
     /// <summary>
-    /// C[i,j] += ⟨op(A)[i,:], op(B)[:,j]⟩ with both vectors contiguous. Operands whose vectors are strided (a
-    /// transposed A, an untransposed B) are first copied into contiguous rows chunk by chunk; with N ≤ 16 or M ≤ 4
-    /// those copies are small next to the arithmetic.
+    /// C[i,j] += ⟨op(A)[i,:], B[j,:]⟩ for B stored transposed ([n, k]), so every column of op(B) is already a
+    /// contiguous row. A transposed A (only taken with M ≤ 4) is first copied into contiguous rows, K in chunks.
     /// </summary>
     static void MultiplyDot(in Problem p)
     {
-        bool packA = p.TransposeA, packB = !p.TransposeB;
-        if (!packA && !packB)
+        if (!p.TransposeA)
         {
             for (int i = 0; i < p.M; i++)
                 DotRow(p.Level, p.A + (long)i * p.Lda, p.B, p.Ldb, p.C + (long)i * p.Ldc, p.N, p.K);
@@ -30,46 +28,17 @@ public static unsafe partial class Gemm
         for (int pc = 0; pc < p.K; pc += DotDepth)
         {
             int kd = Math.Min(DotDepth, p.K - pc);
-            float* bt;
-            long ldbt;
-            if (packB)
-            {
-                bt = Scratch(ref scratchB, (long)p.N * kd);
-                for (int q = 0; q < kd; q++)
-                {
-                    float* src = p.B + (long)(pc + q) * p.Ldb;
-                    for (int j = 0; j < p.N; j++) bt[(long)j * kd + q] = src[j];
-                }
-                ldbt = kd;
-            }
-            else
-            {
-                bt = p.B + pc;
-                ldbt = p.Ldb;
-            }
-
             for (int i0 = 0; i0 < p.M; i0 += DotRows)
             {
                 int rows = Math.Min(DotRows, p.M - i0);
-                float* at;
-                long ldat;
-                if (packA)
+                float* at = Scratch(ref scratchA, (long)rows * kd);
+                for (int q = 0; q < kd; q++)
                 {
-                    at = Scratch(ref scratchA, (long)rows * kd);
-                    for (int q = 0; q < kd; q++)
-                    {
-                        float* src = p.A + (long)(pc + q) * p.Lda + i0;
-                        for (int r = 0; r < rows; r++) at[(long)r * kd + q] = src[r];
-                    }
-                    ldat = kd;
-                }
-                else
-                {
-                    at = p.A + (long)i0 * p.Lda + pc;
-                    ldat = p.Lda;
+                    float* src = p.A + (long)(pc + q) * p.Lda + i0;
+                    for (int r = 0; r < rows; r++) at[(long)r * kd + q] = src[r];
                 }
                 for (int r = 0; r < rows; r++)
-                    DotRow(p.Level, at + r * ldat, bt, ldbt, p.C + (long)(i0 + r) * p.Ldc, p.N, kd);
+                    DotRow(p.Level, at + (long)r * kd, p.B + pc, p.Ldb, p.C + (long)(i0 + r) * p.Ldc, p.N, kd);
             }
         }
     }

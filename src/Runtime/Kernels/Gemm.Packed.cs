@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Kiln.Kernels;
 
@@ -8,21 +9,26 @@ public static unsafe partial class Gemm
 {
     // Blocking (Goto/BLIS order): a KC×NR micro-panel of B (32 KB with Vector512) stays in L1 while the
     // micro-kernel sweeps an MC×KC block of A held in L2; the KC×NC panel of B is reused across the whole
-    // MC loop from L2/L3.
-    const int MR = 6;
+    // MC loop from L2/L3. MC is a multiple of both tile heights.
     const int KC = 256;
-    const int MC = 32 * MR;
+    const int MC = 192;
     const int NC = 2048;
 
-    /// <summary>Columns per micro-tile: two vectors, so MR×2 accumulators plus two B vectors and one broadcast fit the register file.</summary>
+    /// <summary>
+    /// Rows per micro-tile. With Vector512 (32 registers) an 8×32 tile keeps 16 accumulators, two B vectors and a
+    /// broadcast in registers; with 16 registers (AVX2) 6×16 is the largest tile that does not spill.
+    /// </summary>
+    static int TileRows(SimdLevel level) => level == SimdLevel.Vector512 ? 8 : 6;
+
+    /// <summary>Columns per micro-tile: two vectors.</summary>
     static int TileColumns(SimdLevel level) => level == SimdLevel.Vector512 ? 2 * Vector512<float>.Count : 2 * Vector<float>.Count;
 
     static void MultiplyPacked(in Problem p)
     {
-        int nr = TileColumns(p.Level);
+        int mr = TileRows(p.Level), nr = TileColumns(p.Level);
         int ncMax = Math.Min(NC, RoundUp(p.N, nr));
         int kcMax = Math.Min(KC, p.K);
-        int mcMax = Math.Min(MC, RoundUp(p.M, MR));
+        int mcMax = Math.Min(MC, RoundUp(p.M, mr));
         float* packedB = Scratch(ref scratchB, (long)kcMax * ncMax);
         float* packedA = Scratch(ref scratchA, (long)kcMax * mcMax);
 
@@ -36,18 +42,19 @@ public static unsafe partial class Gemm
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
                     int mc = Math.Min(MC, p.M - ic);
-                    PackA(p, ic, mc, pc, kc, packedA);
+                    PackA(p, ic, mc, pc, kc, mr, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
                         float* panelB = packedB + (long)jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR)
+                        for (int ir = 0; ir < mc; ir += mr)
                         {
-                            int rows = Math.Min(MR, mc - ir);
+                            int rows = Math.Min(mr, mc - ir);
                             float* panelA = packedA + (long)ir * kc;
                             float* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
-                            if (p.Level == SimdLevel.Vector512) MicroKernel512(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
-                            else MicroKernelVector(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
+                            if (p.Level != SimdLevel.Vector512) MicroKernelVector(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
+                            else if (cols <= 16) MicroKernel512Narrow(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
+                            else MicroKernel512(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
                         }
                     }
                 }
@@ -58,14 +65,14 @@ public static unsafe partial class Gemm
     static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>
-    /// Copies op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels laid out p-major (MR values of one column of op(A) side by
+    /// Copies op(A)[ic:ic+mc, pc:pc+kc] into mr-row panels laid out p-major (mr values of one column of op(A) side by
     /// side), zero-padding the last panel, so the micro-kernel reads A strictly sequentially.
     /// </summary>
-    static void PackA(in Problem p, int ic, int mc, int pc, int kc, float* dst)
+    static void PackA(in Problem p, int ic, int mc, int pc, int kc, int mr, float* dst)
     {
-        for (int ir = 0; ir < mc; ir += MR)
+        for (int ir = 0; ir < mc; ir += mr)
         {
-            int rows = Math.Min(MR, mc - ir);
+            int rows = Math.Min(mr, mc - ir);
             float* panel = dst + (long)ir * kc;
             if (p.TransposeA)
             {
@@ -73,22 +80,30 @@ public static unsafe partial class Gemm
                 for (int q = 0; q < kc; q++)
                 {
                     float* src = p.A + (long)(pc + q) * p.Lda + ic + ir;
-                    float* d = panel + q * MR;
+                    float* d = panel + q * mr;
+                    if (rows == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
+                    {
+                        Vector256.Store(Vector256.Load(src), d);
+                        continue;
+                    }
                     int r = 0;
                     for (; r < rows; r++) d[r] = src[r];
-                    for (; r < MR; r++) d[r] = 0f;
+                    for (; r < mr; r++) d[r] = 0f;
                 }
+                continue;
             }
-            else
+
+            float* rowStart = p.A + (long)(ic + ir) * p.Lda + pc;
+            int q0 = 0;
+            if (rows == 8 && mr == 8 && Avx.IsSupported)
+                for (; q0 + 8 <= kc; q0 += 8) Transpose8x8(rowStart + q0, p.Lda, panel + q0 * 8, 8);
+            for (int r = 0; r < rows; r++)
             {
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = p.A + (long)(ic + ir + r) * p.Lda + pc;
-                    for (int q = 0; q < kc; q++) panel[q * MR + r] = src[q];
-                }
-                for (int r = rows; r < MR; r++)
-                    for (int q = 0; q < kc; q++) panel[q * MR + r] = 0f;
+                float* src = rowStart + (long)r * p.Lda;
+                for (int q = q0; q < kc; q++) panel[q * mr + r] = src[q];
             }
+            for (int r = rows; r < mr; r++)
+                for (int q = q0; q < kc; q++) panel[q * mr + r] = 0f;
         }
     }
 
@@ -101,11 +116,19 @@ public static unsafe partial class Gemm
             float* panel = dst + (long)jr * kc;
             if (p.TransposeB)
             {
-                // B is stored [n, k]: walk each stored row once and scatter it down the panel's column.
+                // B is stored [n, k]: transpose 8×8 blocks in registers, then finish the ragged edges element by element.
+                float* rowStart = p.B + (long)(jc + jr) * p.Ldb + pc;
+                int q0 = 0;
+                if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+                {
+                    for (; q0 + 8 <= kc; q0 += 8)
+                        for (int j = 0; j < nr; j += 8)
+                            Transpose8x8(rowStart + (long)j * p.Ldb + q0, p.Ldb, panel + q0 * nr + j, nr);
+                }
                 for (int j = 0; j < cols; j++)
                 {
-                    float* src = p.B + (long)(jc + jr + j) * p.Ldb + pc;
-                    for (int q = 0; q < kc; q++) panel[q * nr + j] = src[q];
+                    float* src = rowStart + (long)j * p.Ldb;
+                    for (int q = q0; q < kc; q++) panel[q * nr + j] = src[q];
                 }
                 if (cols < nr)
                     for (int q = 0; q < kc; q++) new Span<float>(panel + q * nr + cols, nr - cols).Clear();
@@ -131,12 +154,50 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>C[6×32] += A panel · B panel with 12 Vector512 accumulators held in registers for the whole K loop.</summary>
+    /// <summary>dst[c·ldd + r] = src[r·lds + c] for an 8×8 block: the classic unpack/shuffle/permute transpose.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* src, long lds, float* dst, long ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var r4 = Avx.LoadVector256(src + 4 * lds);
+        var r5 = Avx.LoadVector256(src + 5 * lds);
+        var r6 = Avx.LoadVector256(src + 6 * lds);
+        var r7 = Avx.LoadVector256(src + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44);
+        var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44);
+        var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44);
+        var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44);
+        var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
+    /// <summary>C[8×32] += A panel · B panel with 16 Vector512 accumulators held in registers for the whole K loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector512.Load(b);
@@ -159,11 +220,17 @@ public static unsafe partial class Gemm
             av = Vector512.Create(a[5]);
             c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
-            a += MR;
+            av = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(av, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
+            a += 8;
             b += 32;
         }
 
-        if (rows == MR && cols == 32)
+        if (rows == 8 && cols == 32)
         {
             AddRow512(c, c00, c01);
             AddRow512(c + ldc, c10, c11);
@@ -171,18 +238,50 @@ public static unsafe partial class Gemm
             AddRow512(c + 3 * ldc, c30, c31);
             AddRow512(c + 4 * ldc, c40, c41);
             AddRow512(c + 5 * ldc, c50, c51);
+            AddRow512(c + 6 * ldc, c60, c61);
+            AddRow512(c + 7 * ldc, c70, c71);
             return;
         }
 
         // Edge tile: spill the accumulators and add only the part inside C.
-        float* tile = stackalloc float[MR * 32];
+        float* tile = stackalloc float[8 * 32];
         c00.Store(tile); c01.Store(tile + 16);
         c10.Store(tile + 32); c11.Store(tile + 48);
         c20.Store(tile + 64); c21.Store(tile + 80);
         c30.Store(tile + 96); c31.Store(tile + 112);
         c40.Store(tile + 128); c41.Store(tile + 144);
         c50.Store(tile + 160); c51.Store(tile + 176);
+        c60.Store(tile + 192); c61.Store(tile + 208);
+        c70.Store(tile + 224); c71.Store(tile + 240);
         AddPartialTile(tile, 32, c, ldc, rows, cols);
+    }
+
+    /// <summary>
+    /// The last panel of a row when at most 16 of its 32 columns are real (N = 100 leaves 4): half the FMAs of the
+    /// full kernel instead of multiplying zero padding. Reads the same 32-wide packed panel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MicroKernel512Narrow(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += 8;
+            b += 32;
+        }
+        float* tile = stackalloc float[8 * 16];
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
+        c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
+        AddPartialTile(tile, 16, c, ldc, rows, cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -192,7 +291,7 @@ public static unsafe partial class Gemm
         Vector512.Store(Vector512.Load(c + 16) + hi, c + 16);
     }
 
-    /// <summary>The same micro-kernel at the platform's Vector&lt;float&gt; width (AVX2 on x86, NEON on Arm).</summary>
+    /// <summary>A 6×(2 vectors) micro-kernel at the platform's Vector&lt;float&gt; width (AVX2 on x86, NEON on Arm).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MicroKernelVector(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
     {
@@ -222,11 +321,11 @@ public static unsafe partial class Gemm
             av = new Vector<float>(a[5]);
             c50 = Vector.FusedMultiplyAdd(av, b0, c50);
             c51 = Vector.FusedMultiplyAdd(av, b1, c51);
-            a += MR;
+            a += 6;
             b += nr;
         }
 
-        if (rows == MR && cols == nr)
+        if (rows == 6 && cols == nr)
         {
             AddRowVector(c, c00, c01);
             AddRowVector(c + ldc, c10, c11);
@@ -237,7 +336,7 @@ public static unsafe partial class Gemm
             return;
         }
 
-        float* tile = stackalloc float[MR * 2 * Vector<float>.Count];
+        float* tile = stackalloc float[6 * 2 * Vector<float>.Count];
         c00.Store(tile); c01.Store(tile + w);
         c10.Store(tile + nr); c11.Store(tile + nr + w);
         c20.Store(tile + 2 * nr); c21.Store(tile + 2 * nr + w);

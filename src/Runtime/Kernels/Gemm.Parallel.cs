@@ -34,7 +34,7 @@ public static unsafe partial class Gemm
         if (!Monitor.TryEnter(poolGate)) return false;
         try
         {
-            int tileRows = p.Level == SimdLevel.Scalar ? 1 : MR;
+            int tileRows = p.Level == SimdLevel.Scalar ? 1 : TileRows(p.Level);
             int tileColumns = p.Level == SimdLevel.Scalar ? 1 : TileColumns(p.Level);
             int blocksM = (p.M + tileRows - 1) / tileRows, blocksN = (p.N + tileColumns - 1) / tileColumns;
             bool byRows = blocksM >= blocksN;

@@ -12,9 +12,9 @@ namespace Kiln.Kernels;
 /// </summary>
 /// <remarks>
 /// Three paths, chosen per call: a packed, cache-blocked GEMM with a register-blocked micro-kernel for the
-/// general case (Gemm.Packed.cs); row-times-row dot products when N is small (a classifier head such as
-/// 784×10, where a 32-wide micro-kernel would compute mostly padding) or when M is tiny and B is stored
-/// transposed (Gemm.Dot.cs); and row updates (axpy) when M is tiny and B is not transposed, since then B is
+/// general case (Gemm.Packed.cs), with a half-width kernel for a last panel of at most 16 columns; row-times-row
+/// dot products when B is stored transposed and N is small (a classifier head such as 784×10, where both
+/// operands are already contiguous along K and nothing needs packing) or M is tiny (Gemm.Dot.cs); and row updates (axpy) when M is tiny and B is not transposed, since then B is
 /// streamed once and packing it would only double the memory traffic. Transposed operands are read through
 /// the packing routines, never materialised. Packing buffers live per thread and are reused, so a
 /// steady-state call allocates nothing. Large products are split across a small pool of persistent workers
@@ -35,7 +35,7 @@ public static unsafe partial class Gemm
         return SimdLevel.Scalar;
     }
 
-    /// <summary>N at or below which the dot-product path beats the packed micro-kernel.</summary>
+    /// <summary>N at or below which dot products beat the packed micro-kernel, when neither operand needs repacking for them.</summary>
     const int SmallN = 16;
 
     /// <summary>M at or below which packing A into row panels is pure overhead.</summary>
@@ -94,7 +94,7 @@ public static unsafe partial class Gemm
     {
         if (p.Level == SimdLevel.Scalar)
             MultiplyScalar(p);
-        else if (p.N <= SmallN || (p.M <= TinyM && p.TransposeB))
+        else if (p.TransposeB && (p.M <= TinyM || (p.N <= SmallN && !p.TransposeA)))
             MultiplyDot(p);
         else if (p.M <= TinyM)
             MultiplyRowUpdates(p);
