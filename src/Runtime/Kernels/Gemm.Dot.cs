@@ -16,6 +16,7 @@ public static unsafe partial class Gemm
     /// C[i,j] += ⟨op(A)[i,:], B[j,:]⟩ for B stored transposed ([n, k]), so every column of op(B) is already a
     /// contiguous row. A transposed A (only taken with M ≤ 4) is first copied into contiguous rows, K in chunks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyDot(in Problem p)
     {
         if (!p.TransposeA)

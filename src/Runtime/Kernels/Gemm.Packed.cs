@@ -23,6 +23,7 @@ public static unsafe partial class Gemm
     /// <summary>Columns per micro-tile: two vectors.</summary>
     static int TileColumns(SimdLevel level) => level == SimdLevel.Vector512 ? 2 * Vector512<float>.Count : 2 * Vector<float>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyPacked(in Problem p)
     {
         int mr = TileRows(p.Level), nr = TileColumns(p.Level);
@@ -68,6 +69,7 @@ public static unsafe partial class Gemm
     /// Copies op(A)[ic:ic+mc, pc:pc+kc] into mr-row panels laid out p-major (mr values of one column of op(A) side by
     /// side), zero-padding the last panel, so the micro-kernel reads A strictly sequentially.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void PackA(in Problem p, int ic, int mc, int pc, int kc, int mr, float* dst)
     {
         for (int ir = 0; ir < mc; ir += mr)
@@ -96,7 +98,7 @@ public static unsafe partial class Gemm
             float* rowStart = p.A + (long)(ic + ir) * p.Lda + pc;
             int q0 = 0;
             if (rows == 8 && mr == 8 && Avx.IsSupported)
-                for (; q0 + 8 <= kc; q0 += 8) Transpose8x8(rowStart + q0, p.Lda, panel + q0 * 8, 8);
+                for (; q0 + 8 <= kc; q0 += 8) BlockTranspose.Transpose8x8(rowStart + q0, p.Lda, panel + q0 * 8, 8);
             for (int r = 0; r < rows; r++)
             {
                 float* src = rowStart + (long)r * p.Lda;
@@ -108,6 +110,7 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>Copies op(B)[pc:pc+kc, jc:jc+nc] into nr-column panels laid out p-major, zero-padding the last panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void PackB(in Problem p, int pc, int kc, int jc, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr)
@@ -123,7 +126,7 @@ public static unsafe partial class Gemm
                 {
                     for (; q0 + 8 <= kc; q0 += 8)
                         for (int j = 0; j < nr; j += 8)
-                            Transpose8x8(rowStart + (long)j * p.Ldb + q0, p.Ldb, panel + q0 * nr + j, nr);
+                            BlockTranspose.Transpose8x8(rowStart + (long)j * p.Ldb + q0, p.Ldb, panel + q0 * nr + j, nr);
                 }
                 for (int j = 0; j < cols; j++)
                 {
@@ -152,44 +155,6 @@ public static unsafe partial class Gemm
                 }
             }
         }
-    }
-
-    /// <summary>dst[c·ldd + r] = src[r·lds + c] for an 8×8 block: the classic unpack/shuffle/permute transpose.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose8x8(float* src, long lds, float* dst, long ldd)
-    {
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + lds);
-        var r2 = Avx.LoadVector256(src + 2 * lds);
-        var r3 = Avx.LoadVector256(src + 3 * lds);
-        var r4 = Avx.LoadVector256(src + 4 * lds);
-        var r5 = Avx.LoadVector256(src + 5 * lds);
-        var r6 = Avx.LoadVector256(src + 6 * lds);
-        var r7 = Avx.LoadVector256(src + 7 * lds);
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var s0 = Avx.Shuffle(t0, t2, 0x44);
-        var s1 = Avx.Shuffle(t0, t2, 0xEE);
-        var s2 = Avx.Shuffle(t1, t3, 0x44);
-        var s3 = Avx.Shuffle(t1, t3, 0xEE);
-        var s4 = Avx.Shuffle(t4, t6, 0x44);
-        var s5 = Avx.Shuffle(t4, t6, 0xEE);
-        var s6 = Avx.Shuffle(t5, t7, 0x44);
-        var s7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
-        Avx.Store(dst + ldd, Avx.Permute2x128(s1, s5, 0x20));
-        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(s2, s6, 0x20));
-        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(s3, s7, 0x20));
-        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(s0, s4, 0x31));
-        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(s1, s5, 0x31));
-        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(s2, s6, 0x31));
-        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>C[8×32] += A panel · B panel with 16 Vector512 accumulators held in registers for the whole K loop.</summary>
@@ -353,6 +318,7 @@ public static unsafe partial class Gemm
         (Vector.Load(c + Vector<float>.Count) + hi).Store(c + Vector<float>.Count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void AddPartialTile(float* tile, int tileStride, float* c, int ldc, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)

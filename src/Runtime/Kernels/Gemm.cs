@@ -103,6 +103,7 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>Reference loop for machines without SIMD; i-p-j order keeps the inner loop on contiguous rows of B and C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyScalar(in Problem p)
     {
         for (int i = 0; i < p.M; i++)
@@ -123,6 +124,7 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>C[i,:] += op(A)[i,q] · B[q,:] for a handful of rows: streams B once, no packing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyRowUpdates(in Problem p)
     {
         for (int i = 0; i < p.M; i++)
