@@ -1,3 +1,4 @@
+using System.Buffers;
 using Kiln.Kernels;
 
 namespace Kiln;
@@ -78,8 +79,16 @@ public static partial class Ops
             ? new[] { g.Batch, g.OutChannels, g.OutputWidth }
             : new[] { g.Batch, g.OutChannels, g.OutputHeight, g.OutputWidth };
         var result = new float[ShapeUtil.Count(outShape, name)];
-        var columns = new float[g.ColumnsLength];
-        Convolution.Conv2dForward(x.Storage, weight.Storage, bias is null ? default : bias.Storage, result, columns, g);
+        // The columns are scratch for one image; the backward pass rebuilds them rather than keeping them alive.
+        var columns = ArrayPool<float>.Shared.Rent(g.ColumnsLength);
+        try
+        {
+            Convolution.Conv2dForward(x.Storage, weight.Storage, bias is null ? default : bias.Storage, result, columns, g);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(columns);
+        }
         var output = Tensor.Wrap(result, outShape);
 
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
@@ -88,20 +97,28 @@ public static partial class Ops
         {
             var grads = new Tensor?[inputs.Length];
             var gy = gradOutput.Storage;
-            if (x.RequiresGrad)
+            var scratch = ArrayPool<float>.Shared.Rent(g.ColumnsLength);
+            try
             {
-                var gx = new float[x.Count];
-                Convolution.Conv2dBackwardInput(gy, weight.Storage, gx, columns, g);
-                grads[0] = Tensor.Wrap(gx, x.Dims);
+                if (x.RequiresGrad)
+                {
+                    var gx = new float[x.Count];
+                    Convolution.Conv2dBackwardInput(gy, weight.Storage, gx, scratch, g);
+                    grads[0] = Tensor.Wrap(gx, x.Dims);
+                }
+                bool needBias = bias is not null && bias.RequiresGrad;
+                if (weight.RequiresGrad || needBias)
+                {
+                    var gw = weight.RequiresGrad ? new float[weight.Count] : null;
+                    var gb = needBias ? new float[g.OutChannels] : null;
+                    Convolution.Conv2dBackwardWeight(x.Storage, gy, gw, gb, scratch, g);
+                    if (gw is not null) grads[1] = Tensor.Wrap(gw, weight.Dims);
+                    if (gb is not null) grads[2] = Tensor.Wrap(gb, bias!.Dims);
+                }
             }
-            bool needBias = bias is not null && bias.RequiresGrad;
-            if (weight.RequiresGrad || needBias)
+            finally
             {
-                var gw = weight.RequiresGrad ? new float[weight.Count] : null;
-                var gb = needBias ? new float[g.OutChannels] : null;
-                Convolution.Conv2dBackwardWeight(x.Storage, gy, gw, gb, columns, g);
-                if (gw is not null) grads[1] = Tensor.Wrap(gw, weight.Dims);
-                if (gb is not null) grads[2] = Tensor.Wrap(gb, bias!.Dims);
+                ArrayPool<float>.Shared.Return(scratch);
             }
             return grads;
         });
