@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using Kiln.Kernels;
 
 namespace Kiln;
@@ -78,8 +80,10 @@ public static partial class Ops
             ? new[] { g.Batch, g.OutChannels, g.OutputWidth }
             : new[] { g.Batch, g.OutChannels, g.OutputHeight, g.OutputWidth };
         var result = new float[ShapeUtil.Count(outShape, name)];
-        var columns = new float[g.ColumnsLength];
-        Convolution.Conv2dForward(x.Storage, weight.Storage, bias is null ? default : bias.Storage, result, columns, g);
+        float[]? biasData = bias?.Storage;
+        ForEachBatchChunk(g, (chunk, start, sub, columns) =>
+            Convolution.Conv2dForward(x.Storage.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize), weight.Storage, biasData,
+                result.AsSpan(start * g.OutputImageSize, sub.Batch * g.OutputImageSize), columns, sub));
         var output = Tensor.Wrap(result, outShape);
 
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
@@ -91,19 +95,78 @@ public static partial class Ops
             if (x.RequiresGrad)
             {
                 var gx = new float[x.Count];
-                Convolution.Conv2dBackwardInput(gy, weight.Storage, gx, columns, g);
+                ForEachBatchChunk(g, (chunk, start, sub, columns) =>
+                    Convolution.Conv2dBackwardInput(gy.AsSpan(start * g.OutputImageSize, sub.Batch * g.OutputImageSize), weight.Storage,
+                        gx.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize), columns, sub));
                 grads[0] = Tensor.Wrap(gx, x.Dims);
             }
-            bool needBias = bias is not null && bias.RequiresGrad;
-            if (weight.RequiresGrad || needBias)
+            bool needWeight = weight.RequiresGrad, needBias = bias is not null && bias.RequiresGrad;
+            if (needWeight || needBias)
             {
-                var gw = weight.RequiresGrad ? new float[weight.Count] : null;
-                var gb = needBias ? new float[g.OutChannels] : null;
-                Convolution.Conv2dBackwardWeight(x.Storage, gy, gw, gb, columns, g);
-                if (gw is not null) grads[1] = Tensor.Wrap(gw, weight.Dims);
-                if (gb is not null) grads[2] = Tensor.Wrap(gb, bias!.Dims);
+                // Each chunk sums its images into its own buffers; the chunks' sums are added afterwards.
+                int chunks = BatchChunks(g);
+                var gw = new float[chunks][];
+                var gb = new float[chunks][];
+                for (int i = 0; i < chunks; i++)
+                {
+                    gw[i] = needWeight ? new float[weight.Count] : Array.Empty<float>();
+                    gb[i] = needBias ? new float[g.OutChannels] : Array.Empty<float>();
+                }
+                ForEachBatchChunk(g, (chunk, start, sub, columns) =>
+                    Convolution.Conv2dBackwardWeight(x.Storage.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize),
+                        gy.AsSpan(start * g.OutputImageSize, sub.Batch * g.OutputImageSize), gw[chunk], gb[chunk], columns, sub));
+                for (int i = 1; i < chunks; i++)
+                {
+                    TensorPrimitives.Add(gw[0], gw[i], gw[0]);
+                    TensorPrimitives.Add(gb[0], gb[i], gb[0]);
+                }
+                if (needWeight) grads[1] = Tensor.Wrap(gw[0], weight.Dims);
+                if (needBias) grads[2] = Tensor.Wrap(gb[0], bias!.Dims);
             }
             return grads;
         });
+    }
+
+    delegate void BatchChunkBody(int chunk, int start, Conv2dGeometry chunkGeometry, Span<float> columnsScratch);
+
+    /// <summary>Multiply-adds below which a convolution stays on one thread (thread hand-off costs more than it saves).</summary>
+    const long ParallelConvolutionWork = 1L << 22;
+
+    /// <summary>Per-image multiply-adds from which one image's GEMM is big enough to be split across cores by the GEMM itself.</summary>
+    const long ParallelImageWork = 1L << 21;
+
+    /// <summary>
+    /// One chunk of the batch per core when the convolution is large enough to pay for the threads, else one.
+    /// Images whose own GEMM is large run one at a time, so the two levels of splitting never oversubscribe the cores.
+    /// </summary>
+    static int BatchChunks(in Conv2dGeometry g)
+    {
+        long perImage = (long)g.OutChannels * g.PatchSize * g.OutputPlaneSize;
+        if (g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
+        return Math.Min(g.Batch, Environment.ProcessorCount);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over contiguous chunks of the batch (in parallel when there are several), each
+    /// with its own pooled im2col scratch; the columns are not kept for the backward pass, which rebuilds them.
+    /// </summary>
+    static void ForEachBatchChunk(Conv2dGeometry g, BatchChunkBody body)
+    {
+        int chunks = BatchChunks(g);
+        void Run(int chunk)
+        {
+            int start = (int)((long)g.Batch * chunk / chunks), end = (int)((long)g.Batch * (chunk + 1) / chunks);
+            var columns = ArrayPool<float>.Shared.Rent(g.ColumnsLength);
+            try
+            {
+                body(chunk, start, g with { Batch = end - start }, columns);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(columns);
+            }
+        }
+        if (chunks == 1) Run(0);
+        else Parallel.For(0, chunks, Run);
     }
 }
