@@ -20,5 +20,5 @@ public sealed class Dropout : Module, ITensorModule
 
     public Tensor Forward(Tensor input) => Ops.Dropout(input, P, Training, rng);
 
-    protected override string ExtraRepr() => $"p={P.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, inplace=False";
+    protected override string ExtraRepr() => $"p={PyFloat(P)}, inplace=False";
 }
