@@ -1,0 +1,155 @@
+using Kiln.Kernels;
+using Kiln.Runtime.Tests.Support;
+
+namespace Kiln.Runtime.Tests.OpTests;
+
+public class PoolingTests
+{
+    public static TheoryData<string> PoolCases => OpFixture.CasesOf("max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d");
+
+    [Theory]
+    [MemberData(nameof(PoolCases))]
+    public void PoolingMatchesPyTorch(string name)
+    {
+        var f = OpFixture.Load(name);
+        Assert.False(f.Attr("ceil_mode").GetBoolean());
+        var x = f.Leaf("x");
+        int kernel = f.IntAttr("kernel_size"), stride = f.IntAttr("stride"), padding = f.IntAttr("padding");
+        Tensor output = name switch
+        {
+            _ when name.StartsWith("max_pool1d") => Ops.MaxPool1d(x, kernel, stride, padding),
+            _ when name.StartsWith("max_pool2d") => Ops.MaxPool2d(x, kernel, stride, padding),
+            _ when name.StartsWith("avg_pool1d") => Ops.AvgPool1d(x, kernel, stride, padding),
+            _ => Ops.AvgPool2d(x, kernel, stride, padding),
+        };
+        f.CheckAll(("out", output));
+    }
+
+    /// <summary>Distinct values 0.1 apart in a shuffled order, so finite differences never cross a tie.</summary>
+    static Tensor WithoutTies(int[] shape, int seed)
+    {
+        var rng = new Rng(seed);
+        int count = shape.Aggregate(1, (a, b) => a * b);
+        var order = rng.Permutation(count);
+        return Tensor.FromArray(order.Select(i => (i - count / 2) * 0.1f).ToArray(), shape);
+    }
+
+    [Theory]
+    [InlineData(2, null, 0)]
+    [InlineData(3, 2, 1)]
+    [InlineData(3, 1, 1)] // overlapping windows: one input can be the maximum of several
+    [InlineData(4, 3, 2)]
+    public void MaxPool1dGradientsMatchFiniteDifferences(int kernel, int? stride, int padding)
+    {
+        GradCheck.Check(x => Ops.MaxPool1d(x, kernel, stride, padding), WithoutTies(new[] { 2, 3, 9 }, 21));
+    }
+
+    [Theory]
+    [InlineData(2, null, 0)]
+    [InlineData(3, 2, 1)]
+    [InlineData(3, 1, 1)]
+    [InlineData(4, 3, 2)]
+    public void AvgPool1dGradientsMatchFiniteDifferences(int kernel, int? stride, int padding)
+    {
+        GradCheck.Check(x => Ops.AvgPool1d(x, kernel, stride, padding), Tensor.Randn(new[] { 2, 3, 9 }, new Rng(22)));
+    }
+
+    [Theory]
+    [InlineData(2, 2, 2, 2, 0, 0)]
+    [InlineData(3, 3, 2, 2, 1, 1)]
+    [InlineData(2, 3, 1, 2, 1, 1)] // rectangular window
+    [InlineData(3, 2, 2, 1, 0, 1)]
+    public void MaxPool2dGradientsMatchFiniteDifferences(int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        GradCheck.Check(x => Ops.MaxPool2d(x, (kh, kw), (sh, sw), (ph, pw)), WithoutTies(new[] { 2, 2, 6, 7 }, 23));
+    }
+
+    [Theory]
+    [InlineData(2, 2, 2, 2, 0, 0)]
+    [InlineData(3, 3, 2, 2, 1, 1)]
+    [InlineData(2, 3, 1, 2, 1, 1)]
+    [InlineData(3, 2, 2, 1, 0, 1)]
+    public void AvgPool2dGradientsMatchFiniteDifferences(int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        GradCheck.Check(x => Ops.AvgPool2d(x, (kh, kw), (sh, sw), (ph, pw)), Tensor.Randn(new[] { 2, 2, 6, 7 }, new Rng(24)));
+    }
+
+    [Fact]
+    public void StrideDefaultsToTheKernel()
+    {
+        var x = Tensor.Randn(new[] { 1, 2, 8, 8 }, new Rng(25));
+        Assert.Equal(new[] { 1, 2, 4, 4 }, Ops.MaxPool2d(x, 2).Shape);
+        Assert.Equal(Ops.MaxPool2d(x, 2, 2).ToArray(), Ops.MaxPool2d(x, 2).ToArray());
+        Assert.Equal(new[] { 1, 2, 2, 2 }, Ops.AvgPool2d(x, 3).Shape);
+        Assert.Equal(new[] { 1, 2, 2 }, Ops.MaxPool1d(Tensor.Zeros(1, 2, 7), 3).Shape);
+        Assert.Equal(new[] { 1, 2, 2, 2 }, Ops.MaxPool2d(x, (3, 4)).Shape);
+    }
+
+    [Fact]
+    public void MaxPoolPadsWithNegativeInfinityAndAvgPoolCountsThePadding()
+    {
+        var x = Tensor.FromArray(new[] { -3f, -1f, -2f, -5f }, 1, 1, 4);
+        // windows [pad, -3, -1], [-1, -2, -5]: the padding never wins
+        Assert.Equal(new[] { -1f, -1f }, Ops.MaxPool1d(x, 3, 2, 1).ToArray());
+        // windows [0, -3, -1] / 3 and [-1, -2, -5] / 3
+        var avg = Ops.AvgPool1d(x, 3, 2, 1).ToArray();
+        Assert.Equal(-4f / 3, avg[0], 6);
+        Assert.Equal(-8f / 3, avg[1], 6);
+    }
+
+    [Fact]
+    public void MaxPoolRoutesTheGradientToTheFirstMaximum()
+    {
+        var x = Tensor.FromArray(new[] { 1f, 4f, 4f, 2f }, 1, 1, 2, 2);
+        x.RequiresGrad = true;
+        Ops.Sum(Ops.MaxPool2d(x, 2)).Backward();
+        Assert.Equal(new[] { 0f, 1f, 0f, 0f }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void UnbatchedInputsKeepTheirRank()
+    {
+        var x = Tensor.Randn(new[] { 3, 6, 6 }, new Rng(26));
+        Assert.Equal(new[] { 3, 3, 3 }, Ops.MaxPool2d(x, 2).Shape);
+        Assert.Equal(new[] { 3, 3 }, Ops.AvgPool1d(Tensor.Zeros(3, 6), 2).Shape);
+        GradCheck.Check(t => Ops.AvgPool2d(t, 3, 2, 1), x);
+    }
+
+    [Fact]
+    public void MaxPoolKernelReturnsIndicesWithinEachPlane()
+    {
+        var g = new Pool2dGeometry(2, 2, 3, 2, 2, 2, 2, 0, 1);
+        var x = new float[] { 1, 9, 3, 4, 5, 6, /* plane 2 */ 7, 1, 2, 3, 4, 8 };
+        var y = new float[4];
+        var indices = new int[4];
+        Pooling.MaxPool2dForward(x, y, indices, g);
+        Assert.Equal(new[] { 4f, 9f, 7f, 8f }, y);
+        Assert.Equal(new[] { 3, 1, 0, 5 }, indices);
+        var gx = new float[12];
+        Pooling.MaxPool2dBackward(new float[] { 1, 2, 3, 4 }, indices, gx, g);
+        Assert.Equal(new float[] { 0, 2, 0, 1, 0, 0, 3, 0, 0, 0, 0, 4 }, gx);
+    }
+
+    [Fact]
+    public void ValidationNamesTheOpAndShapes()
+    {
+        var x1 = Tensor.Zeros(2, 3, 8);
+        var x2 = Tensor.Zeros(2, 3, 4, 4);
+        Assert.Equal("MaxPool1d: input must be 3-D [N, C, L] (or 2-D [C, L]), got [8].",
+            Assert.Throws<ArgumentException>(() => Ops.MaxPool1d(Tensor.Zeros(8), 2)).Message);
+        Assert.Equal("AvgPool2d: input must be 4-D [N, C, H, W] (or 3-D [C, H, W]), got [3,8].",
+            Assert.Throws<ArgumentException>(() => Ops.AvgPool2d(Tensor.Zeros(3, 8), 2)).Message);
+        Assert.StartsWith("MaxPool1d: kernel size must be positive, got 0 (input [2,3,8]).",
+            Assert.Throws<ArgumentOutOfRangeException>(() => Ops.MaxPool1d(x1, 0)).Message);
+        Assert.StartsWith("AvgPool1d: stride must be positive, got -1 (input [2,3,8]).",
+            Assert.Throws<ArgumentOutOfRangeException>(() => Ops.AvgPool1d(x1, 2, -1)).Message);
+        Assert.StartsWith("MaxPool2d: padding must be non-negative, got -1 (input [2,3,4,4]).",
+            Assert.Throws<ArgumentOutOfRangeException>(() => Ops.MaxPool2d(x2, 2, 2, -1)).Message);
+        Assert.StartsWith("MaxPool2d: padding 2 must be at most half the kernel size 3 (input [2,3,4,4]).",
+            Assert.Throws<ArgumentOutOfRangeException>(() => Ops.MaxPool2d(x2, 3, 1, 2)).Message);
+        Assert.Equal("AvgPool1d: input [2,3,8]: kernel size 11 is larger than the padded input size 10.",
+            Assert.Throws<ArgumentException>(() => Ops.AvgPool1d(x1, 11, 1, 1)).Message);
+        Assert.Equal("MaxPool2d: input [2,3,4,4]: kernel size 2x7 is larger than the padded input size 4x6.",
+            Assert.Throws<ArgumentException>(() => Ops.MaxPool2d(x2, (2, 7), (1, 1), (0, 1))).Message);
+    }
+}
