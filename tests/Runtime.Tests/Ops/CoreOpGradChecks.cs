@@ -1,6 +1,6 @@
 using Kiln.Runtime.Tests.Support;
 
-namespace Kiln.Runtime.Tests;
+namespace Kiln.Runtime.Tests.OpTests;
 
 /// <summary>
 /// Finite-difference gradchecks for every core differentiable op. Each case is a named function of some leaves;

@@ -55,6 +55,12 @@ public static class FixtureOps
         "cross_entropy" => CrossEntropy(f, v),
         "mse_loss" => Out(Ops.MseLoss(v["input"], v["target"], Reduction(f))),
         "tree_lstm_reduce" => TreeLstmReduce(f, v),
+        "conv1d" => Conv1d(f, v),
+        "conv2d" => Conv2d(f, v),
+        "max_pool1d" => Pool1d(f, v, Ops.MaxPool1d),
+        "avg_pool1d" => Pool1d(f, v, Ops.AvgPool1d),
+        "max_pool2d" => Pool2d(f, v, Ops.MaxPool2d),
+        "avg_pool2d" => Pool2d(f, v, Ops.AvgPool2d),
         _ => throw new NotSupportedException(
             $"{f.Case}: fixture op '{f.Op}' ({f.TorchCall}) has no mapping to a Kiln call in FixtureOps."),
     };
@@ -98,6 +104,63 @@ public static class FixtureOps
         "none" => Kiln.Reduction.None,
         var other => throw new NotSupportedException($"{f.Case}: reduction '{other}' has no Kiln equivalent."),
     };
+
+    static FixtureOutputs Conv1d(Fixture f, FixtureValues v)
+    {
+        var weight = v["weight"];
+        CheckConvolutionAttrs(f, weight);
+        return Out(Ops.Conv1d(v["x"], weight, f.Bool("bias") ? v["bias"] : null, f.Int("stride"), f.Int("padding")));
+    }
+
+    static FixtureOutputs Conv2d(Fixture f, FixtureValues v)
+    {
+        var weight = v["weight"];
+        CheckConvolutionAttrs(f, weight);
+        return Out(Ops.Conv2d(v["x"], weight, f.Bool("bias") ? v["bias"] : null, Pair(f, "stride"), Pair(f, "padding")));
+    }
+
+    /// <summary>Kiln takes the channel counts and kernel size from the weight; the attrs must agree with it.</summary>
+    static void CheckConvolutionAttrs(Fixture f, Tensor weight)
+    {
+        var shape = weight.Shape;
+        f.Expect("out_channels", shape[0]);
+        f.Expect("in_channels", shape[1]);
+        var kernel = f.Ints("kernel_size");
+        var weightKernel = shape[2..];
+        if (!(kernel.Length == 1 ? weightKernel.All(k => k == kernel[0]) : kernel.SequenceEqual(weightKernel)))
+            throw new InvalidOperationException($"{f.Case}: kernel_size [{string.Join(",", kernel)}] does not match weight {string.Join("x", shape)}.");
+    }
+
+    static FixtureOutputs Pool1d(Fixture f, FixtureValues v, Func<Tensor, int, int?, int, Tensor> pool)
+    {
+        CheckPoolingAttrs(f);
+        return Out(pool(v["x"], f.Int("kernel_size"), f.Int("stride"), f.Int("padding")));
+    }
+
+    static FixtureOutputs Pool2d(Fixture f, FixtureValues v, Func<Tensor, (int, int), (int, int)?, (int, int), Tensor> pool)
+    {
+        CheckPoolingAttrs(f);
+        return Out(pool(v["x"], Pair(f, "kernel_size"), Pair(f, "stride"), Pair(f, "padding")));
+    }
+
+    /// <summary>Kiln's pools are torch's defaults: floor mode, and averages that count the zero padding.</summary>
+    static void CheckPoolingAttrs(Fixture f)
+    {
+        f.Expect("ceil_mode", false);
+        if (f.Op.StartsWith("avg_", StringComparison.Ordinal)) f.Expect("count_include_pad", true);
+    }
+
+    /// <summary>torch's int-or-pair arguments as (height, width).</summary>
+    static (int, int) Pair(Fixture f, string name)
+    {
+        var values = f.Ints(name);
+        return values.Length switch
+        {
+            1 => (values[0], values[0]),
+            2 => (values[0], values[1]),
+            _ => throw new InvalidOperationException($"{f.Case}: {name} has {values.Length} values; a 2-D op takes one or two."),
+        };
+    }
 
     /// <summary>SPINN's Reduce (see the fixtures README), composed from Kiln ops as a user would write it.</summary>
     static FixtureOutputs TreeLstmReduce(Fixture f, FixtureValues v)
