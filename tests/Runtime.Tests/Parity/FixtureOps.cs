@@ -6,6 +6,12 @@ public sealed class FixtureOutputs
     public Dictionary<string, Tensor> Floats { get; } = new();
     public Dictionary<string, IntTensor> Integers { get; } = new();
 
+    /// <summary>
+    /// Where the gradient of a fixture param lives when it is not the fixture's own tensor: a module copies the
+    /// fixture's weights into its parameters (LoadStateDict), so their gradients accumulate there.
+    /// </summary>
+    public Dictionary<string, Tensor> GradientSources { get; } = new();
+
     public static FixtureOutputs Out(Tensor output) => new FixtureOutputs().With("out", output);
 
     public FixtureOutputs With(string name, Tensor output)
@@ -61,6 +67,19 @@ public static class FixtureOps
         "avg_pool1d" => Pool1d(f, v, Ops.AvgPool1d),
         "max_pool2d" => Pool2d(f, v, Ops.MaxPool2d),
         "avg_pool2d" => Pool2d(f, v, Ops.AvgPool2d),
+        "batch_norm1d" => BatchNorm(f, v),
+        "layer_norm" => Out(Ops.LayerNorm(v["x"], f.Ints("normalized_shape"), v.Optional("weight"), v.Optional("bias"), f.Float("eps"))),
+        "embedding" => Embedding(f, v),
+        "rnn" => Rnn(f, v),
+        "lstm_cell" => LstmCell(f, v),
+        "sgd" => Optimize(f, v, parameters => new Kiln.Optim.Sgd(parameters, f.Float("lr"), f.Float("momentum"), f.Float("dampening"),
+            f.Float("weight_decay"), f.Bool("nesterov"))),
+        "adam" => Optimize(f, v, parameters =>
+        {
+            f.Expect("amsgrad", false);
+            var betas = f.Doubles("betas");
+            return new Kiln.Optim.Adam(parameters, f.Float("lr"), ((float)betas[0], (float)betas[1]), f.Float("eps"), f.Float("weight_decay"));
+        }),
         _ => throw new NotSupportedException(
             $"{f.Case}: fixture op '{f.Op}' ({f.TorchCall}) has no mapping to a Kiln call in FixtureOps."),
     };
@@ -148,6 +167,103 @@ public static class FixtureOps
     {
         f.Expect("ceil_mode", false);
         if (f.Op.StartsWith("avg_", StringComparison.Ordinal)) f.Expect("count_include_pad", true);
+    }
+
+    static FixtureOutputs BatchNorm(Fixture f, FixtureValues v)
+    {
+        var x = v["x"];
+        f.Expect("num_features", x.Shape[1]);
+        bool training = f.Bool("training");
+        // torch ignores momentum in evaluation; the eval fixtures leave it out.
+        float momentum = training ? f.Float("momentum") : 0.1f;
+        var runningMean = v["running_mean"];
+        var runningVar = v["running_var"];
+        var output = Ops.BatchNorm(x, runningMean, runningVar, v.Optional("weight"), v.Optional("bias"), training, momentum, f.Float("eps"));
+        // The running statistics are updated in place: after the call they are the buffers torch reports.
+        return Out(output).With("running_mean", runningMean).With("running_var", runningVar);
+    }
+
+    static FixtureOutputs Embedding(Fixture f, FixtureValues v)
+    {
+        var weight = v["weight"];
+        f.Expect("num_embeddings", weight.Shape[0]);
+        f.Expect("embedding_dim", weight.Shape[1]);
+        return Out(Ops.Embedding(v.Int("indices"), weight, f.NullableInt("padding_idx")));
+    }
+
+    static FixtureOutputs Rnn(Fixture f, FixtureValues v)
+    {
+        var nonlinearity = f.String("nonlinearity") switch
+        {
+            "tanh" => Kiln.Nn.RnnNonlinearity.Tanh,
+            "relu" => Kiln.Nn.RnnNonlinearity.Relu,
+            var other => throw new NotSupportedException($"{f.Case}: RNN nonlinearity '{other}' has no Kiln equivalent."),
+        };
+        var rnn = new Kiln.Nn.Rnn(f.Int("input_size"), f.Int("hidden_size"), f.Int("num_layers"), f.Bool("batch_first"), nonlinearity, f.Bool("bias"));
+        var outputs = LoadModule(f, v, rnn);
+        var h0 = f.Bool("h0_given") ? v["h0"] : null;
+        var (output, hN) = rnn.Forward(v["x"], h0);
+        return outputs.With("output", output).With("h_n", hN);
+    }
+
+    static FixtureOutputs LstmCell(Fixture f, FixtureValues v)
+    {
+        // Kiln's LstmCell splits the gates in torch's order; any other order in a fixture is a different cell.
+        f.Expect("gate_order", "i,f,g,o");
+        var cell = new Kiln.Nn.LstmCell(f.Int("input_size"), f.Int("hidden_size"));
+        var outputs = LoadModule(f, v, cell);
+        var (h1, c1) = cell.Forward(v["x"], (v["h0"], v["c0"]));
+        return outputs.With("h1", h1).With("c1", c1);
+    }
+
+    /// <summary>
+    /// Loads the fixture's params into <paramref name="module"/> by their PyTorch names (strict: every name must
+    /// match) and points each param's gradient at the module's parameter of that name.
+    /// </summary>
+    static FixtureOutputs LoadModule(Fixture f, FixtureValues v, Kiln.Nn.Module module)
+    {
+        var stateDict = f.Params.Keys.ToDictionary(name => name, name => v[name]);
+        module.LoadStateDict(stateDict);
+        var outputs = new FixtureOutputs();
+        foreach (var (name, parameter) in module.NamedParameters()) outputs.GradientSources[name] = parameter;
+        return outputs;
+    }
+
+    /// <summary>
+    /// The optimizer fixtures: for step k = 1, 2, …, each param's gradient is set to inputs["grad.step{k}.{p}"], then
+    /// Step(); output "step{k}.{p}" is the param afterwards, and the final state is reported as "state.{name}.{p}".
+    /// </summary>
+    static FixtureOutputs Optimize(Fixture f, FixtureValues v, Func<Tensor[], Kiln.Optim.Optimizer> create)
+    {
+        var names = f.Params.Keys.ToArray();
+        var parameters = names.Select(name => v[name]).ToArray();
+        foreach (var p in parameters) p.RequiresGrad = true;
+        var optimizer = create(parameters);
+        var outputs = new FixtureOutputs();
+        int steps = f.Inputs.Keys.Count(k => k.StartsWith("grad.step", StringComparison.Ordinal)) / names.Length;
+        if (steps == 0) throw new InvalidOperationException($"{f.Case}: no grad.step{{k}}.{{param}} inputs.");
+        for (int step = 1; step <= steps; step++)
+        {
+            for (int i = 0; i < names.Length; i++) parameters[i].Grad = v[$"grad.step{step}.{names[i]}"].Clone();
+            optimizer.Step();
+            for (int i = 0; i < names.Length; i++) outputs.With($"step{step}.{names[i]}", parameters[i].Clone());
+        }
+        for (int i = 0; i < names.Length; i++)
+        {
+            var (name, p) = (names[i], parameters[i]);
+            switch (optimizer)
+            {
+                case Kiln.Optim.Sgd sgd when sgd.MomentumBuffer(p) is { } buffer:
+                    outputs.With($"state.momentum_buffer.{name}", buffer);
+                    break;
+                case Kiln.Optim.Adam adam:
+                    outputs.With($"state.step.{name}", Tensor.Scalar(adam.StepCount(p)));
+                    if (adam.ExpAvg(p) is { } expAvg) outputs.With($"state.exp_avg.{name}", expAvg);
+                    if (adam.ExpAvgSq(p) is { } expAvgSq) outputs.With($"state.exp_avg_sq.{name}", expAvgSq);
+                    break;
+            }
+        }
+        return outputs;
     }
 
     /// <summary>torch's int-or-pair arguments as (height, width).</summary>
