@@ -35,9 +35,11 @@ public sealed class Fixture
     public required IReadOnlyDictionary<string, FixtureTensor> Upstream { get; init; }
     public required IReadOnlyDictionary<string, FixtureTensor> Grads { get; init; }
 
-    public static Fixture Load(string path)
+    public static Fixture Load(string path) => Parse(File.ReadAllText(path));
+
+    public static Fixture Parse(string json)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         return new Fixture
         {

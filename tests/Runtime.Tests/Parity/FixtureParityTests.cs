@@ -56,7 +56,7 @@ public class FixtureParityTests
     }
 
     /// <summary>Runs one case and throws on the first tensor that differs from PyTorch's.</summary>
-    static void Check(Fixture fixture)
+    internal static void Check(Fixture fixture)
     {
         var values = new FixtureValues(fixture);
         var results = FixtureOps.Run(fixture, values);
