@@ -125,6 +125,36 @@ public sealed class Fixture
         return value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(e => e.GetInt32()).ToArray() : new[] { value.GetInt32() };
     }
 
+    /// <summary>An int-or-list attribute that may be absent or null (torch's optional arguments): null then.</summary>
+    public int[]? OptionalInts(string name)
+    {
+        if (!HasAttr(name)) return null;
+        return Attr(name).ValueKind == JsonValueKind.Null ? null : Ints(name);
+    }
+
+    /// <summary>
+    /// For a torch argument Kiln supports only at its default: when the fixture writes it, it must have that value
+    /// (for a list, every element; e.g. dilation [1, 1]).
+    /// </summary>
+    public void ExpectDefaultIfPresent(string name, object? defaultValue)
+    {
+        if (!HasAttr(name)) return;
+        var value = Attr(name);
+        var elements = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToArray() : new[] { value };
+        foreach (var element in elements)
+        {
+            bool matches = defaultValue switch
+            {
+                null => element.ValueKind == JsonValueKind.Null,
+                bool b => element.ValueKind is JsonValueKind.True or JsonValueKind.False && element.GetBoolean() == b,
+                string text => element.ValueKind == JsonValueKind.String && element.GetString() == text,
+                _ => element.ValueKind == JsonValueKind.Number && element.GetDouble() == Convert.ToDouble(defaultValue, System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (!matches)
+                throw new NotSupportedException($"{Case}: attribute {name}={value.GetRawText()} is not supported by the Kiln mapping of '{Op}' (only its default {defaultValue ?? "null"}).");
+        }
+    }
+
     public double[] Doubles(string name) => Attr(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
     public override string ToString() => Case;

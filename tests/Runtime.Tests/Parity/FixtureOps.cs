@@ -34,7 +34,40 @@ public sealed class FixtureOutputs
 /// </summary>
 public static class FixtureOps
 {
-    public static FixtureOutputs Run(Fixture f, FixtureValues v) => f.Op switch
+    /// <summary>
+    /// torch arguments that Kiln's calls fix at torch's default. A fixture may spell them out; any other value has no
+    /// Kiln equivalent and fails the case.
+    /// </summary>
+    static readonly Dictionary<string, (string Name, object? Default)[]> DefaultOnlyAttrs = new()
+    {
+        ["sum"] = new (string, object?)[] { ("dtype", null) },
+        ["mean"] = new (string, object?)[] { ("dtype", null) },
+        ["softmax"] = new (string, object?)[] { ("dtype", null) },
+        ["log_softmax"] = new (string, object?)[] { ("dtype", null) },
+        ["conv1d"] = new (string, object?)[] { ("dilation", 1), ("groups", 1), ("padding_mode", "zeros") },
+        ["conv2d"] = new (string, object?)[] { ("dilation", 1), ("groups", 1), ("padding_mode", "zeros") },
+        ["max_pool1d"] = new (string, object?)[] { ("ceil_mode", false), ("dilation", 1), ("return_indices", false) },
+        ["max_pool2d"] = new (string, object?)[] { ("ceil_mode", false), ("dilation", 1), ("return_indices", false) },
+        ["avg_pool1d"] = new (string, object?)[] { ("ceil_mode", false), ("count_include_pad", true) },
+        ["avg_pool2d"] = new (string, object?)[] { ("ceil_mode", false), ("count_include_pad", true), ("divisor_override", null) },
+        ["cross_entropy"] = new (string, object?)[] { ("weight", null), ("ignore_index", -100), ("label_smoothing", 0) },
+        ["embedding"] = new (string, object?)[] { ("max_norm", null), ("scale_grad_by_freq", false), ("sparse", false) },
+        ["layer_norm"] = new (string, object?)[] { ("elementwise_affine", true) },
+        ["batch_norm1d"] = new (string, object?)[] { ("affine", true), ("track_running_stats", true) },
+        ["rnn"] = new (string, object?)[] { ("dropout", 0), ("bidirectional", false) },
+        ["lstm_cell"] = new (string, object?)[] { ("bias", true) },
+        ["sgd"] = new (string, object?)[] { ("maximize", false) },
+        ["adam"] = new (string, object?)[] { ("maximize", false), ("amsgrad", false) },
+    };
+
+    public static FixtureOutputs Run(Fixture f, FixtureValues v)
+    {
+        foreach (var (name, value) in DefaultOnlyAttrs.GetValueOrDefault(f.Op) ?? Array.Empty<(string, object?)>())
+            f.ExpectDefaultIfPresent(name, value);
+        return Map(f, v);
+    }
+
+    static FixtureOutputs Map(Fixture f, FixtureValues v) => f.Op switch
     {
         "add" => Out(Ops.Add(v["a"], v["b"])),
         "sub" => Out(Ops.Sub(v["a"], v["b"])),
@@ -48,8 +81,8 @@ public static class FixtureOps
         "tanh" => Out(Ops.Tanh(v["x"])),
         "softmax" => Out(Ops.Softmax(v["x"], f.Int("dim"))),
         "log_softmax" => Out(Ops.LogSoftmax(v["x"], f.Int("dim"))),
-        "sum" => Out(f.HasAttr("dim") ? Ops.Sum(v["x"], f.Ints("dim"), f.Bool("keepdim")) : Ops.Sum(v["x"])),
-        "mean" => Out(f.HasAttr("dim") ? Ops.Mean(v["x"], f.Ints("dim"), f.Bool("keepdim")) : Ops.Mean(v["x"])),
+        "sum" => Reduce(f, v, Ops.Sum, Ops.Sum),
+        "mean" => Reduce(f, v, Ops.Mean, Ops.Mean),
         "max" => Max(f, v),
         "matmul" => Out(Ops.MatMul(v["a"], v["b"])),
         "linear" => Linear(f, v),
@@ -76,7 +109,6 @@ public static class FixtureOps
             f.Float("weight_decay"), f.Bool("nesterov"))),
         "adam" => Optimize(f, v, parameters =>
         {
-            f.Expect("amsgrad", false);
             var betas = f.Doubles("betas");
             return new Kiln.Optim.Adam(parameters, f.Float("lr"), ((float)betas[0], (float)betas[1]), f.Float("eps"), f.Float("weight_decay"));
         }),
@@ -85,6 +117,15 @@ public static class FixtureOps
     };
 
     static FixtureOutputs Out(Tensor output) => FixtureOutputs.Out(output);
+
+    /// <summary>torch.sum/mean: over everything when no dim is given, else over the listed dims.</summary>
+    static FixtureOutputs Reduce(Fixture f, FixtureValues v, Func<Tensor, Tensor> all, Func<Tensor, int[], bool, Tensor> overDims)
+    {
+        var dims = f.OptionalInts("dim");
+        if (dims is not null) return Out(overDims(v["x"], dims, f.HasAttr("keepdim") && f.Bool("keepdim")));
+        f.ExpectDefaultIfPresent("keepdim", false);
+        return Out(all(v["x"]));
+    }
 
     static FixtureOutputs Max(Fixture f, FixtureValues v)
     {
@@ -152,21 +193,14 @@ public static class FixtureOps
 
     static FixtureOutputs Pool1d(Fixture f, FixtureValues v, Func<Tensor, int, int?, int, Tensor> pool)
     {
-        CheckPoolingAttrs(f);
-        return Out(pool(v["x"], f.Int("kernel_size"), f.Int("stride"), f.Int("padding")));
+        var stride = f.OptionalInts("stride");
+        return Out(pool(v["x"], f.Int("kernel_size"), stride?[0], f.HasAttr("padding") ? f.Int("padding") : 0));
     }
 
     static FixtureOutputs Pool2d(Fixture f, FixtureValues v, Func<Tensor, (int, int), (int, int)?, (int, int), Tensor> pool)
     {
-        CheckPoolingAttrs(f);
-        return Out(pool(v["x"], Pair(f, "kernel_size"), Pair(f, "stride"), Pair(f, "padding")));
-    }
-
-    /// <summary>Kiln's pools are torch's defaults: floor mode, and averages that count the zero padding.</summary>
-    static void CheckPoolingAttrs(Fixture f)
-    {
-        f.Expect("ceil_mode", false);
-        if (f.Op.StartsWith("avg_", StringComparison.Ordinal)) f.Expect("count_include_pad", true);
+        (int, int)? stride = f.OptionalInts("stride") is null ? null : Pair(f, "stride");
+        return Out(pool(v["x"], Pair(f, "kernel_size"), stride, f.HasAttr("padding") ? Pair(f, "padding") : (0, 0)));
     }
 
     static FixtureOutputs BatchNorm(Fixture f, FixtureValues v)
