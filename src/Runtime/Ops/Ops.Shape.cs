@@ -166,6 +166,8 @@ public static partial class Ops
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Select");
         int i = index < 0 ? index + x.Dims[d] : index;
+        if (i < 0 || i >= x.Dims[d])
+            throw new ArgumentOutOfRangeException(nameof(index), $"Select: index {index} is out of range for dimension {d} of size {x.Dims[d]} ({x.ShapeString}).");
         return Squeeze(Narrow(x, d, i, 1), d);
     }
 

@@ -180,9 +180,9 @@ public class ConvolutionTests
             Assert.Throws<ArgumentException>(() => Ops.Conv1d(x1, Tensor.Zeros(4, 2, 3))).Message);
         Assert.Equal("Conv1d: bias [3] does not match weight [4,3,3] (expected [4]).",
             Assert.Throws<ArgumentException>(() => Ops.Conv1d(x1, w1, Tensor.Zeros(3))).Message);
-        Assert.StartsWith("Conv1d: stride must be positive, got 0.",
+        Assert.StartsWith("Conv1d: stride must be positive, got 0 (input [2,3,8]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv1d(x1, w1, null, 0)).Message);
-        Assert.StartsWith("Conv1d: padding must be non-negative, got -1.",
+        Assert.StartsWith("Conv1d: padding must be non-negative, got -1 (input [2,3,8]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv1d(x1, w1, null, 1, -1)).Message);
         Assert.Equal("Conv1d: input [2,3,2] and weight [4,3,5]: kernel size 5 is larger than the padded input size 4.",
             Assert.Throws<ArgumentException>(() => Ops.Conv1d(Tensor.Zeros(2, 3, 2), Tensor.Zeros(4, 3, 5), null, 1, 1)).Message);
@@ -200,9 +200,11 @@ public class ConvolutionTests
             Assert.Throws<ArgumentException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 5, 2))).Message);
         Assert.Equal("Conv2d: input [1,2,4,5] and weight [3,2,5,2]: kernel size 5x2 is larger than the padded input size 4x7.",
             Assert.Throws<ArgumentException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 5, 2), null, (1, 1), (0, 1))).Message);
-        Assert.StartsWith("Conv2d: stride must be positive, got -2.",
+        Assert.Equal("Conv2d: input [3,4,5] and weight [3,2,3,3]: the input has 3 channels but the weight expects 2.",
+            Assert.Throws<ArgumentException>(() => Ops.Conv2d(Tensor.Zeros(3, 4, 5), Tensor.Zeros(3, 2, 3, 3))).Message);
+        Assert.StartsWith("Conv2d: stride must be positive, got -2 (input [1,2,4,5]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 3, 3), null, (1, -2), (0, 0))).Message);
-        Assert.StartsWith("Conv2d: padding must be non-negative, got -1.",
+        Assert.StartsWith("Conv2d: padding must be non-negative, got -1 (input [1,2,4,5]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 3, 3), null, 1, -1)).Message);
     }
 }
