@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
 namespace Kiln.Optim;
 
 /// <summary>
@@ -44,23 +48,43 @@ public sealed class Sgd : Optimizer
     {
         float weightDecay = WeightDecay, momentum = Momentum;
         float negativeLr = (float)-AsWritten(LearningRate);
-        Span<float> g = grad.Length <= 1024 ? stackalloc float[grad.Length] : new float[grad.Length];
-        grad.CopyTo(g);
-        if (weightDecay != 0f)
-            for (int i = 0; i < g.Length; i++) g[i] += weightDecay * p[i];
+        if (weightDecay == 0f && momentum == 0f)
+        {
+            AddScaled(p, grad, negativeLr);
+            return;
+        }
+        var g = grad.ToArray();
+        if (weightDecay != 0f) AddScaled(g, p, weightDecay);
         if (momentum != 0f)
         {
             var buffer = momentumBuffers[index];
-            if (buffer is null) momentumBuffers[index] = buffer = g.ToArray();
+            if (buffer is null) momentumBuffers[index] = buffer = (float[])g.Clone();
             else
             {
-                float keep = (float)(1 - AsWritten(Dampening));
-                for (int i = 0; i < g.Length; i++) buffer[i] = buffer[i] * momentum + keep * g[i];
+                TensorPrimitives.Multiply(buffer, momentum, buffer);
+                AddScaled(buffer, g, (float)(1 - AsWritten(Dampening)));
             }
-            if (Nesterov)
-                for (int i = 0; i < g.Length; i++) g[i] += momentum * buffer[i];
-            else buffer.CopyTo(g);
+            if (Nesterov) AddScaled(g, buffer, momentum);
+            else buffer.CopyTo(g, 0);
         }
-        for (int i = 0; i < p.Length; i++) p[i] += negativeLr * g[i];
+        AddScaled(p, g, negativeLr);
+    }
+
+    /// <summary>
+    /// destination += alpha·source, rounding the product before the sum as torch's add_(source, alpha) does in
+    /// its scalar path; the vector loop performs the same two roundings, so the result does not depend on width.
+    /// </summary>
+    static void AddScaled(Span<float> destination, ReadOnlySpan<float> source, float alpha)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var a = new Vector<float>(alpha);
+            ref float d = ref MemoryMarshal.GetReference(destination);
+            ref float s = ref MemoryMarshal.GetReference(source);
+            for (; i <= destination.Length - Vector<float>.Count; i += Vector<float>.Count)
+                (Vector.LoadUnsafe(ref d, (nuint)i) + a * Vector.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < destination.Length; i++) destination[i] += alpha * source[i];
     }
 }

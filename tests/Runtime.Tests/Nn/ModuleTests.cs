@@ -73,6 +73,18 @@ public class ModuleTests
         Assert.Contains("module 1 (LstmCell)", ex.Message);
     }
 
+    sealed class Doubler : Module
+    {
+        public Tensor Forward(Tensor x) => Ops.Mul(x, 2f);
+    }
+
+    [Fact]
+    public void SequentialAcceptsAUserModuleWithATensorForward()
+    {
+        var model = new Sequential(new Doubler(), new Doubler());
+        Assert.Equal(new[] { 4f, -8f }, model.Forward(Tensor.FromArray(new[] { 1f, -2f }, 2)).ToArray());
+    }
+
     [Fact]
     public void SharedParametersAndModulesAreListedOnce()
     {

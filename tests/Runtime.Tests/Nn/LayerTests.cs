@@ -1,0 +1,222 @@
+using Kiln.Nn;
+
+namespace Kiln.Runtime.Tests.Nn;
+
+public class LayerTests
+{
+    static int Int(NnFixture f, string name) => f.Attrs.GetProperty(name).GetInt32();
+
+    /// <summary>Loads the fixture's parameters (and any buffers given as inputs) into the module and checks its forward output.</summary>
+    static void CheckAgainstFixture(Module module, NnFixture f, Func<Tensor, Tensor> forward, params string[] bufferInputs)
+    {
+        var state = new Dictionary<string, Tensor>(f.Params);
+        foreach (var name in bufferInputs) state[name] = f.Inputs[name];
+        module.LoadStateDict(state, strict: false);
+        Assert.Equal(state.Keys.Order(), module.StateDict().Keys.Where(state.ContainsKey).Order());
+        NnFixture.AssertClose(f.Output["out"], forward(f.Inputs["x"]), "out");
+    }
+
+    [Fact]
+    public void ConvolutionModulesReproducePyTorch()
+    {
+        var f1 = NnFixture.Load("conv1d_s2_p1");
+        var conv1 = new Conv1d(Int(f1, "in_channels"), Int(f1, "out_channels"), Int(f1, "kernel_size"), Int(f1, "stride"), Int(f1, "padding"));
+        CheckAgainstFixture(conv1, f1, conv1.Forward);
+
+        var f2 = NnFixture.Load("conv2d_s2_p1_rect_nobias");
+        var kernel = f2.Attrs.GetProperty("kernel_size").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var conv2 = new Conv2d(Int(f2, "in_channels"), Int(f2, "out_channels"), (kernel[0], kernel[1]), stride: (2, 2), padding: (1, 1), bias: false);
+        Assert.Null(conv2.Bias);
+        CheckAgainstFixture(conv2, f2, conv2.Forward);
+
+        var f3 = NnFixture.Load("conv2d_s1_p1");
+        var conv3 = new Conv2d(Int(f3, "in_channels"), Int(f3, "out_channels"), 3, padding: 1);
+        CheckAgainstFixture(conv3, f3, conv3.Forward);
+    }
+
+    [Fact]
+    public void PoolingModulesReproducePyTorch()
+    {
+        var max = NnFixture.Load("max_pool2d_k3_s2_p1");
+        NnFixture.AssertClose(max.Output["out"], new MaxPool2d(3, 2, 1).Forward(max.Inputs["x"]), "max_pool2d");
+        var avg = NnFixture.Load("avg_pool1d_k3_s2_p1");
+        NnFixture.AssertClose(avg.Output["out"], new AvgPool1d(3, 2, 1).Forward(avg.Inputs["x"]), "avg_pool1d");
+        var max1 = NnFixture.Load("max_pool1d_k2");
+        NnFixture.AssertClose(max1.Output["out"], new MaxPool1d(2).Forward(max1.Inputs["x"]), "max_pool1d");
+        var avg2 = NnFixture.Load("avg_pool2d_k2");
+        NnFixture.AssertClose(avg2.Output["out"], new AvgPool2d(2).Forward(avg2.Inputs["x"]), "avg_pool2d");
+    }
+
+    [Fact]
+    public void LayerNormAndEmbeddingModulesReproducePyTorch()
+    {
+        var ln = NnFixture.Load("layer_norm_last2");
+        var layerNorm = new LayerNorm(new[] { 3, 4 });
+        CheckAgainstFixture(layerNorm, ln, layerNorm.Forward);
+
+        var emb = NnFixture.Load("embedding_padding_idx");
+        var embedding = new Embedding(Int(emb, "num_embeddings"), Int(emb, "embedding_dim"), paddingIdx: Int(emb, "padding_idx"));
+        embedding.LoadStateDict(emb.Params);
+        var indices = IntTensor.FromArray(emb.Inputs["indices"].ToArray().Select(v => (int)v).ToArray(), emb.Inputs["indices"].Shape);
+        var output = embedding.Forward(indices);
+        NnFixture.AssertClose(emb.Output["out"], output, "embedding");
+        Ops.Sum(Ops.Mul(output, emb.Upstream["out"])).Backward();
+        NnFixture.AssertClose(emb.Grads["weight"], embedding.Weight.Grad!, "embedding grad");
+    }
+
+    [Theory]
+    [InlineData("batch_norm1d_train_2d")]
+    [InlineData("batch_norm1d_train_3d")]
+    public void BatchNormInTrainingUsesBatchStatisticsAndUpdatesTheBuffersLikePyTorch(string caseName)
+    {
+        var f = NnFixture.Load(caseName);
+        var bn = new BatchNorm1d(Int(f, "num_features"));
+        Assert.True(bn.Training);
+        CheckAgainstFixture(bn, f, bn.Forward, "running_mean", "running_var");
+        NnFixture.AssertClose(f.Output["running_mean"], bn.RunningMean!, "running_mean");
+        NnFixture.AssertClose(f.Output["running_var"], bn.RunningVar!, "running_var");
+        Assert.Equal(1f, bn.NumBatchesTracked!.Item());
+    }
+
+    [Fact]
+    public void BatchNormInEvaluationUsesTheRunningStatisticsAndLeavesThemAlone()
+    {
+        var f = NnFixture.Load("batch_norm1d_eval");
+        var bn = new BatchNorm1d(Int(f, "num_features"));
+        bn.Eval();
+        CheckAgainstFixture(bn, f, bn.Forward, "running_mean", "running_var");
+        Assert.Equal(f.Inputs["running_mean"].ToArray(), bn.RunningMean!.ToArray());
+        Assert.Equal(f.Inputs["running_var"].ToArray(), bn.RunningVar!.ToArray());
+        Assert.Equal(0f, bn.NumBatchesTracked!.Item());
+    }
+
+    [Fact]
+    public void BatchNorm2dTrainsThenEvaluatesWithWhatItLearned()
+    {
+        var bn = new BatchNorm2d(3, momentum: 0.5f);
+        Assert.Equal(new[] { "weight", "bias", "running_mean", "running_var", "num_batches_tracked" }, bn.StateDict().Keys);
+        Assert.Equal(new[] { "running_mean", "running_var", "num_batches_tracked" }, bn.NamedBuffers().Select(b => b.Name));
+        var x = Ops.Add(Ops.Mul(Tensor.Randn(new[] { 8, 3, 4, 4 }, new Rng(1)), 3f), 2f);
+        var y = bn.Forward(x);
+        // Normalised per channel over N, H, W with the batch statistics.
+        var perChannel = Ops.Mean(y, new[] { 0, 2, 3 });
+        Assert.All(perChannel.ToArray(), m => Assert.InRange(m, -1e-5f, 1e-5f));
+        var batchMean = Ops.Mean(x, new[] { 0, 2, 3 }).ToArray();
+        for (int c = 0; c < 3; c++) Assert.Equal(0.5f * batchMean[c], bn.RunningMean!.Data[c], 1e-5f);
+
+        for (int i = 0; i < 30; i++) bn.Forward(x);
+        bn.Eval();
+        var before = bn.RunningMean!.ToArray();
+        var evaluated = bn.Forward(x);
+        Assert.Equal(before, bn.RunningMean.ToArray());
+        Assert.Equal(31f, bn.NumBatchesTracked!.Item());
+        // The running mean converged to the batch mean; running_var to the unbiased variance, so eval output is close but not equal.
+        NnFixture.AssertClose(Tensor.FromArray(batchMean, 3), bn.RunningMean, "running_mean");
+        Assert.NotEqual(y.ToArray(), evaluated.ToArray());
+        Assert.All(Ops.Sub(y, evaluated).ToArray(), d => Assert.InRange(d, -0.05f, 0.05f));
+        Assert.Contains("expected a 4-D input", Assert.Throws<ArgumentException>(() => bn.Forward(Tensor.Zeros(2, 3))).Message);
+        Assert.Contains("has 2 channels, expected numFeatures 3", Assert.Throws<ArgumentException>(() => bn.Forward(Tensor.Zeros(2, 2, 2, 2))).Message);
+    }
+
+    [Fact]
+    public void BatchNormWithoutMomentumKeepsACumulativeAverage()
+    {
+        var bn = new BatchNorm1d(1, momentum: null);
+        bn.Forward(Tensor.FromArray(new[] { 1f, 3f }, 2, 1));
+        bn.Forward(Tensor.FromArray(new[] { 5f, 7f }, 2, 1));
+        Assert.Equal(4f, bn.RunningMean!.Item(), 1e-6f);
+        Assert.Equal(2f, bn.RunningVar!.Item(), 1e-6f);
+    }
+
+    [Fact]
+    public void DropoutZeroesAndRescalesInTrainingAndIsTheIdentityInEvaluation()
+    {
+        var dropout = new Dropout(0.3f, new Rng(1));
+        var x = Tensor.Ones(100, 100);
+        var y = dropout.Forward(x).ToArray();
+        int zeros = y.Count(v => v == 0f);
+        Assert.InRange(zeros, 2700, 3300);
+        Assert.All(y.Where(v => v != 0f), v => Assert.Equal(1f / 0.7f, v, 1e-6f));
+        Assert.NotEqual(y, dropout.Forward(x).ToArray());
+
+        Assert.Equal(y, new Dropout(0.3f, new Rng(1)).Forward(x).ToArray());
+
+        dropout.Eval();
+        Assert.Equal(x.ToArray(), dropout.Forward(x).ToArray());
+    }
+
+    [Fact]
+    public void EvalOnAContainerSwitchesOffItsDropout()
+    {
+        var model = new Sequential(new Linear(4, 64, rng: new Rng(1)), new ReLU(), new Dropout(0.5f, new Rng(2)), new Linear(64, 2, rng: new Rng(3)));
+        var x = Tensor.Randn(new[] { 5, 4 }, new Rng(4));
+        Assert.NotEqual(model.Forward(x).ToArray(), model.Forward(x).ToArray());
+        model.Eval();
+        Assert.False(model[2].Training);
+        Assert.Equal(model.Forward(x).ToArray(), model.Forward(x).ToArray());
+        model.Train();
+        Assert.NotEqual(model.Forward(x).ToArray(), model.Forward(x).ToArray());
+    }
+
+    [Fact]
+    public void ConvolutionDefaultInitUsesTheReceptiveFieldAsFanIn()
+    {
+        var conv = new Conv2d(4, 64, 5, rng: new Rng(5));
+        float bound = 1f / MathF.Sqrt(4 * 5 * 5);
+        Assert.Equal(new[] { 64, 4, 5, 5 }, conv.Weight.Shape);
+        var w = conv.Weight.ToArray();
+        Assert.All(w, v => Assert.InRange(v, -bound, bound));
+        Assert.True(w.Max() > 0.99f * bound && w.Min() < -0.99f * bound);
+        Assert.All(conv.Bias!.ToArray(), v => Assert.InRange(v, -bound, bound));
+
+        var conv1 = new Conv1d(3, 8, 4, rng: new Rng(6));
+        Assert.Equal(new[] { 8, 3, 4 }, conv1.Weight.Shape);
+        Assert.All(conv1.Weight.ToArray(), v => Assert.InRange(v, -1f / MathF.Sqrt(12), 1f / MathF.Sqrt(12)));
+        Assert.Equal(new[] { 2, 8, 7 }, conv1.Forward(Tensor.Zeros(2, 3, 10)).Shape);
+    }
+
+    [Fact]
+    public void EmbeddingInitIsStandardNormalWithThePaddingRowZeroed()
+    {
+        var embedding = new Embedding(1000, 16, paddingIdx: -1, rng: new Rng(7));
+        Assert.Equal(999, embedding.PaddingIdx);
+        var w = embedding.Weight.ToArray();
+        Assert.All(w[(999 * 16)..], v => Assert.Equal(0f, v));
+        double mean = w[..(999 * 16)].Average(v => (double)v);
+        double variance = w[..(999 * 16)].Average(v => (v - mean) * (v - mean));
+        Assert.InRange(mean, -0.03, 0.03);
+        Assert.InRange(variance, 0.95, 1.05);
+        Assert.Equal(new[] { 2, 3, 16 }, embedding.Forward(IntTensor.FromArray(new[] { 0, 1, 2, 3, 4, 999 }, 2, 3)).Shape);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Embedding(5, 2, paddingIdx: 5));
+
+        var frozen = Embedding.FromPretrained(Tensor.FromArray(new[] { 1f, 2f, 3f, 4f }, 2, 2));
+        Assert.False(frozen.Weight.RequiresGrad);
+        Assert.Equal(new[] { 3f, 4f }, frozen.Forward(IntTensor.FromArray(new[] { 1 }, 1)).ToArray());
+    }
+
+    [Fact]
+    public void LayerNormHasAffineParametersOfTheNormalizedShape()
+    {
+        var ln = new LayerNorm(5);
+        Assert.Equal(new[] { "weight", "bias" }, ln.NamedParameters().Select(p => p.Name));
+        Assert.All(ln.Weight!.ToArray(), v => Assert.Equal(1f, v));
+        var y = ln.Forward(Tensor.Randn(new[] { 3, 5 }, new Rng(8)));
+        Assert.All(Ops.Mean(y, 1).ToArray(), m => Assert.InRange(m, -1e-5f, 1e-5f));
+        Assert.Empty(new LayerNorm(new[] { 2, 3 }, elementwiseAffine: false).Parameters());
+    }
+
+    [Fact]
+    public void AConvNetComposesThroughSequential()
+    {
+        var net = new Sequential(
+            new Conv2d(1, 4, 3, padding: 1, rng: new Rng(9)), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2),
+            new Conv2d(4, 8, 3, rng: new Rng(10)), new Tanh(), new AvgPool2d(2), new Flatten(), new Dropout(0.1f, new Rng(11)),
+            new Linear(8, 3, rng: new Rng(12)), new Sigmoid());
+        var y = net.Forward(Tensor.Randn(new[] { 2, 1, 8, 8 }, new Rng(13)));
+        Assert.Equal(new[] { 2, 3 }, y.Shape);
+        Ops.Sum(y).Backward();
+        Assert.All(net.Parameters(), p => Assert.NotNull(p.Grad));
+        Assert.Equal(new[] { "0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias", "9.weight", "9.bias" }, net.NamedParameters().Select(p => p.Name));
+        Assert.Equal(new[] { "1.running_mean", "1.running_var", "1.num_batches_tracked" }, net.NamedBuffers().Select(b => b.Name));
+    }
+}
