@@ -13,6 +13,7 @@ namespace Kiln.Optim;
 public sealed class Sgd : Optimizer
 {
     readonly float[]?[] momentumBuffers;
+    float[] scratch = Array.Empty<float>();
 
     public Sgd(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
         : base(parameters, "Sgd")
@@ -53,19 +54,22 @@ public sealed class Sgd : Optimizer
             AddScaled(p, grad, negativeLr);
             return;
         }
-        var g = grad.ToArray();
+        // torch leaves p.grad untouched (d_p = d_p.add(p, alpha=wd) is a new tensor): work on a reused copy.
+        if (scratch.Length < grad.Length) scratch = new float[grad.Length];
+        var g = scratch.AsSpan(0, grad.Length);
+        grad.CopyTo(g);
         if (weightDecay != 0f) AddScaled(g, p, weightDecay);
         if (momentum != 0f)
         {
             var buffer = momentumBuffers[index];
-            if (buffer is null) momentumBuffers[index] = buffer = (float[])g.Clone();
+            if (buffer is null) momentumBuffers[index] = buffer = g.ToArray();
             else
             {
                 TensorPrimitives.Multiply(buffer, momentum, buffer);
                 AddScaled(buffer, g, (float)(1 - AsWritten(Dampening)));
             }
             if (Nesterov) AddScaled(g, buffer, momentum);
-            else buffer.CopyTo(g, 0);
+            else buffer.CopyTo(g);
         }
         AddScaled(p, g, negativeLr);
     }

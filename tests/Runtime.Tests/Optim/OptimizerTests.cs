@@ -140,6 +140,18 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void WeightDecayAndMomentumLeaveTheGradientUntouched()
+    {
+        var p = Parameter.Ones(3);
+        var grad = Tensor.FromArray(new[] { 0.5f, -1f, 2f }, 3);
+        p.Grad = grad;
+        new Sgd(new[] { p }, 0.1f, momentum: 0.9f, weightDecay: 0.5f, nesterov: true).Step();
+        Assert.Equal(new[] { 0.5f, -1f, 2f }, grad.ToArray());
+        new Adam(new[] { p }, weightDecay: 0.5f).Step();
+        Assert.Equal(new[] { 0.5f, -1f, 2f }, grad.ToArray());
+    }
+
+    [Fact]
     public void InvalidArgumentsAreRejected()
     {
         var p = Parameter.Ones(1);
