@@ -275,6 +275,54 @@ public class AutogradBehaviourTests
         Assert.Contains("grad_fn=<MyReLUBackward0>", mine.ToString());
     }
 
+    /// <summary>x·y where only x gets a gradient (torch's "return grad_x, None").</summary>
+    sealed class ScaleByConstant : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs)
+        {
+            ctx.SaveForBackward(inputs[1]);
+            return Ops.Mul(inputs[0], inputs[1]);
+        }
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) =>
+            new Tensor?[] { Ops.Mul(gradOutput, ctx.SavedTensors[0]), null };
+    }
+
+    [Fact]
+    public void UserDefinedFunctionMayReturnNoGradientForAnInput()
+    {
+        var x = Leaf(new[] { 1f, 2f }, 2);
+        var y = Leaf(new[] { 3f, -4f }, 2);
+        Ops.Sum(new ScaleByConstant().Apply(x, y)).Backward();
+        AssertClose(new[] { 3f, -4f }, x.Grad);
+        Assert.Null(y.Grad);
+    }
+
+    sealed class WrongArity : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0].Clone();
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => new Tensor?[] { gradOutput, gradOutput };
+    }
+
+    sealed class WrongShape : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0].Clone();
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => new Tensor?[] { Tensor.Ones(7) };
+    }
+
+    [Fact]
+    public void UserDefinedBackwardWithTheWrongNumberOrShapeOfGradientsFailsClearly()
+    {
+        var x = Leaf(new[] { 1f, 2f }, 2);
+        var arity = Assert.Throws<InvalidOperationException>(() => Ops.Sum(new WrongArity().Apply(x)).Backward());
+        Assert.Contains("WrongArity", arity.Message);
+        Assert.Contains("2 gradients for 1 inputs", arity.Message);
+        var shape = Assert.Throws<InvalidOperationException>(() => Ops.Sum(new WrongShape().Apply(x)).Backward());
+        Assert.Contains("WrongShape", shape.Message);
+        Assert.Contains("[7]", shape.Message);
+        Assert.Contains("[2]", shape.Message);
+    }
+
     [Fact]
     public void UserDefinedFunctionInsideNoGradRecordsNothing()
     {
