@@ -20,6 +20,26 @@ public class TorchShapeSemanticsTests
     }
 
     [Fact]
+    public void MaxPicksTheFirstOfTiedValuesAndSendsTheGradientThere()
+    {
+        var x = Tensor.FromArray(new[] { 1f, 3f, 3f, 2f }, 4);
+        x.RequiresGrad = true;
+        var (values, indices) = Ops.Max(x, 0);
+        Assert.Equal(1, indices.Item());
+        values.Backward();
+        Assert.Equal(new[] { 0f, 1f, 0f, 0f }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void MaxPropagatesNaNLikeTorch()
+    {
+        var (values, indices) = Ops.Max(Tensor.FromArray(new[] { 1f, float.NaN, 5f, 2f, 7f, 0f }, 2, 3), 1);
+        Assert.True(float.IsNaN(values.ToArray()[0]));
+        Assert.Equal(new[] { 1, 1 }, indices.ToArray());
+        Assert.Equal(7f, values.ToArray()[1]);
+    }
+
+    [Fact]
     public void SoftmaxOfAZeroDimensionalTensorIsOne()
     {
         var x = Tensor.Scalar(3f);
