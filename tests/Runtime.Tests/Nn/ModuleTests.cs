@@ -150,6 +150,7 @@ public class ModuleTests
     {
         var text = new Sequential(new Linear(2, 3), new ReLU()).ToString();
         Assert.Equal("Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)", text);
+        Assert.Equal("BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)", new BatchNorm1d(4).ToString());
     }
 
     [Fact]
