@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Collections;
+using System.Reflection;
 
 namespace Kiln.Nn;
 
