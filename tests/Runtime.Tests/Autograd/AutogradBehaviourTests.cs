@@ -187,6 +187,63 @@ public class AutogradBehaviourTests
         }, new[] { Tensor.Randn(new[] { 3, 4 }, rng), Tensor.Randn(new[] { 4, 5 }, rng) });
     }
 
+    public static IEnumerable<object[]> TwoInputOps => new[]
+    {
+        "Add", "Sub", "Mul", "Div", "MatMul", "Linear", "Concat", "Stack", "MseLoss",
+    }.Select(name => new object[] { name });
+
+    static Tensor TwoInputOp(string name, Tensor a, Tensor b) => name switch
+    {
+        "Add" => Ops.Add(a, b),
+        "Sub" => Ops.Sub(a, b),
+        "Mul" => Ops.Mul(a, b),
+        "Div" => Ops.Div(a, Ops.Add(Ops.Mul(b, b), 1f)),
+        "MatMul" => Ops.MatMul(a, Ops.Transpose(b, 0, 1)),
+        "Linear" => Ops.Linear(a, b),
+        "Concat" => Ops.Concat(new[] { a, b }, 1),
+        "Stack" => Ops.Stack(new[] { a, b }, 0),
+        _ => Ops.MseLoss(a, b),
+    };
+
+    [Theory]
+    [MemberData(nameof(TwoInputOps))]
+    public void OnlyInputsThatRequireGradReceiveOne(string op)
+    {
+        var rng = new Rng(op.Length);
+        var aData = Tensor.Randn(new[] { 3, 4 }, rng).ToArray();
+        var bData = Tensor.Randn(new[] { 3, 4 }, rng).ToArray();
+        var weights = Tensor.Randn(TwoInputOp(op, Tensor.FromArray(aData, 3, 4), Tensor.FromArray(bData, 3, 4)).Shape, rng);
+
+        (Tensor? A, Tensor? B) Gradients(bool aRequires, bool bRequires)
+        {
+            var a = Tensor.FromArray(aData, 3, 4);
+            var b = Tensor.FromArray(bData, 3, 4);
+            a.RequiresGrad = aRequires;
+            b.RequiresGrad = bRequires;
+            Ops.Sum(Ops.Mul(TwoInputOp(op, a, b), weights)).Backward();
+            return (a.Grad, b.Grad);
+        }
+
+        var both = Gradients(true, true);
+        var onlyA = Gradients(true, false);
+        var onlyB = Gradients(false, true);
+        Assert.Null(onlyA.B);
+        Assert.Null(onlyB.A);
+        AssertClose(both.A!.ToArray(), onlyA.A);
+        AssertClose(both.B!.ToArray(), onlyB.B);
+    }
+
+    [Fact]
+    public void IntermediateResultsKeepNoGradient()
+    {
+        var x = Leaf(new[] { 1f, 2f }, 2);
+        var hidden = Ops.Exp(x);
+        Ops.Sum(hidden).Backward();
+        Assert.NotNull(x.Grad);
+        Assert.Null(hidden.Grad);
+        Assert.False(hidden.IsLeaf);
+    }
+
     [Fact]
     public void LoopsBuildTheTapeAsTheyRun()
     {
@@ -273,6 +330,54 @@ public class AutogradBehaviourTests
         Assert.Equal(builtIn.ToArray(), mine.ToArray());
         AssertClose(b.Grad!.ToArray(), a.Grad);
         Assert.Contains("grad_fn=<MyReLUBackward0>", mine.ToString());
+    }
+
+    /// <summary>x·y where only x gets a gradient (torch's "return grad_x, None").</summary>
+    sealed class ScaleByConstant : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs)
+        {
+            ctx.SaveForBackward(inputs[1]);
+            return Ops.Mul(inputs[0], inputs[1]);
+        }
+
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) =>
+            new Tensor?[] { Ops.Mul(gradOutput, ctx.SavedTensors[0]), null };
+    }
+
+    [Fact]
+    public void UserDefinedFunctionMayReturnNoGradientForAnInput()
+    {
+        var x = Leaf(new[] { 1f, 2f }, 2);
+        var y = Leaf(new[] { 3f, -4f }, 2);
+        Ops.Sum(new ScaleByConstant().Apply(x, y)).Backward();
+        AssertClose(new[] { 3f, -4f }, x.Grad);
+        Assert.Null(y.Grad);
+    }
+
+    sealed class WrongArity : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0].Clone();
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => new Tensor?[] { gradOutput, gradOutput };
+    }
+
+    sealed class WrongShape : Function
+    {
+        protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs) => inputs[0].Clone();
+        protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) => new Tensor?[] { Tensor.Ones(7) };
+    }
+
+    [Fact]
+    public void UserDefinedBackwardWithTheWrongNumberOrShapeOfGradientsFailsClearly()
+    {
+        var x = Leaf(new[] { 1f, 2f }, 2);
+        var arity = Assert.Throws<InvalidOperationException>(() => Ops.Sum(new WrongArity().Apply(x)).Backward());
+        Assert.Contains("WrongArity", arity.Message);
+        Assert.Contains("2 gradients for 1 inputs", arity.Message);
+        var shape = Assert.Throws<InvalidOperationException>(() => Ops.Sum(new WrongShape().Apply(x)).Backward());
+        Assert.Contains("WrongShape", shape.Message);
+        Assert.Contains("[7]", shape.Message);
+        Assert.Contains("[2]", shape.Message);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public class ValidationErrorTests
         Fails<ArgumentException>(() => Ops.Reshape(Zeros(2, 3), -2, -3), "Reshape", "[2,3]");
         Fails<ArgumentException>(() => Ops.Reshape(Zeros(6), 3, -2), "Reshape", "negative size -2");
         Fails<ArgumentOutOfRangeException>(() => Ops.Narrow(Zeros(4, 3), 0, 1, -1), "Narrow", "[4,3]");
+        Fails<ArgumentOutOfRangeException>(() => Ops.Narrow(Zeros(4, 3), 1, int.MaxValue, 2), "Narrow", "[4,3]");
         Fails<ArgumentOutOfRangeException>(() => Ops.Chunk(Zeros(4, 3), 0), "Chunk", "positive");
     }
 

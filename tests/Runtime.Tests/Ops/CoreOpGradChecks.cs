@@ -123,6 +123,7 @@ public class CoreOpGradChecks
         ["Softmax dim 1 of 3d"] = One(x => Ops.Softmax(x, 1), Normal(2, 4, 3)),
         ["Softmax dim -1"] = One(x => Ops.Softmax(x, -1), Normal(3, 5)),
         ["Softmax 1-d"] = One(x => Ops.Softmax(x, 0), Normal(6)),
+        ["LogSoftmax 0-d"] = One(x => Ops.Mul(Ops.LogSoftmax(x, -1), x), Normal()),
         ["LogSoftmax dim 0"] = One(x => Ops.LogSoftmax(x, 0), Normal(4, 3)),
         ["LogSoftmax dim 1 of 3d"] = One(x => Ops.LogSoftmax(x, 1), Normal(2, 4, 3)),
         ["LogSoftmax dim -1"] = One(x => Ops.LogSoftmax(x, -1), Normal(3, 5)),

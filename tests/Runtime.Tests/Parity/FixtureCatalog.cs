@@ -1,6 +1,6 @@
 namespace Kiln.Runtime.Tests.Parity;
 
-/// <summary>Finds the fixture folder: <c>KILN_FIXTURES</c>, else <c>../shared/fixtures/public</c> beside the repository root.</summary>
+/// <summary>Finds the fixture folder: <c>KILN_FIXTURES</c>, else <c>../shared/fixtures/public</c> relative to the repository root.</summary>
 public static class FixtureCatalog
 {
     public const string EnvironmentVariable = "KILN_FIXTURES";
@@ -11,7 +11,12 @@ public static class FixtureCatalog
         {
             var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
             if (!string.IsNullOrWhiteSpace(configured))
-                return Path.IsPathRooted(configured) ? configured : Path.GetFullPath(Path.Combine(RepositoryRoot(), configured));
+            {
+                // A relative path is taken from the current directory when it exists there, else from the repository
+                // root (the test host's current directory is usually the build output, not where the command was typed).
+                if (Path.IsPathRooted(configured) || System.IO.Directory.Exists(configured)) return Path.GetFullPath(configured);
+                return Path.GetFullPath(Path.Combine(RepositoryRoot(), configured));
+            }
             return Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "fixtures", "public"));
         }
     }

@@ -233,7 +233,10 @@ public static class FixtureOps
             "relu" => Kiln.Nn.RnnNonlinearity.Relu,
             var other => throw new NotSupportedException($"{f.Case}: RNN nonlinearity '{other}' has no Kiln equivalent."),
         };
-        var rnn = new Kiln.Nn.Rnn(f.Int("input_size"), f.Int("hidden_size"), f.Int("num_layers"), f.Bool("batch_first"), nonlinearity, f.Bool("bias"));
+        // The initial weights are overwritten by the fixture's; a private generator keeps Rng.Default untouched for
+        // tests running in parallel that seed it.
+        var rnn = new Kiln.Nn.Rnn(f.Int("input_size"), f.Int("hidden_size"), f.Int("num_layers"), f.Bool("batch_first"), nonlinearity,
+            f.Bool("bias"), new Rng(0));
         var outputs = LoadModule(f, v, rnn);
         var h0 = f.Bool("h0_given") ? v["h0"] : null;
         var (output, hN) = rnn.Forward(v["x"], h0);
@@ -244,7 +247,7 @@ public static class FixtureOps
     {
         // Kiln's LstmCell splits the gates in torch's order; any other order in a fixture is a different cell.
         f.Expect("gate_order", "i,f,g,o");
-        var cell = new Kiln.Nn.LstmCell(f.Int("input_size"), f.Int("hidden_size"));
+        var cell = new Kiln.Nn.LstmCell(f.Int("input_size"), f.Int("hidden_size"), rng: new Rng(0));
         var outputs = LoadModule(f, v, cell);
         var (h1, c1) = cell.Forward(v["x"], (v["h0"], v["c0"]));
         return outputs.With("h1", h1).With("c1", c1);

@@ -27,11 +27,12 @@ public class FixtureParityTests
         var names = FixtureCatalog.CaseNames();
         var failuresByOp = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         var casesByOp = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var worstByCase = new Dictionary<string, double>();
         foreach (var name in names)
         {
             var fixture = FixtureCatalog.Load(name);
             casesByOp[fixture.Op] = casesByOp.GetValueOrDefault(fixture.Op) + 1;
-            try { Check(fixture); }
+            try { worstByCase[name] = Check(fixture); }
             catch (Exception e)
             {
                 if (!failuresByOp.TryGetValue(fixture.Op, out var list)) failuresByOp[fixture.Op] = list = new List<string>();
@@ -43,6 +44,8 @@ public class FixtureParityTests
         {
             $"PyTorch parity: {names.Count} fixture cases ran from {FixtureCatalog.Directory}: {names.Count - failed} passed, {failed} failed.",
             "Cases by op: " + string.Join(", ", casesByOp.Select(p => $"{p.Key} {p.Value}")),
+            "Closest to the tolerance (largest error / allowed error): " +
+                string.Join(", ", worstByCase.OrderByDescending(p => p.Value).Take(5).Select(p => $"{p.Key} {p.Value:0.000}")),
         };
         foreach (var (op, failures) in failuresByOp)
             lines.AddRange(failures.Select(f => $"  FAILED [{op}] {f}"));
@@ -56,8 +59,10 @@ public class FixtureParityTests
     }
 
     /// <summary>Runs one case and throws on the first tensor that differs from PyTorch's.</summary>
-    internal static void Check(Fixture fixture)
+    /// <summary>Runs one case and throws on the first tensor that differs; returns the largest error as a fraction of its tolerance.</summary>
+    internal static double Check(Fixture fixture)
     {
+        double worst = 0;
         var values = new FixtureValues(fixture);
         var results = FixtureOps.Run(fixture, values);
         var unread = fixture.UnconsumedAttrs().ToArray();
@@ -76,11 +81,11 @@ public class FixtureParityTests
             {
                 if (!results.Floats.TryGetValue(name, out var actual))
                     throw new Xunit.Sdk.XunitException($"{fixture.Case}: Kiln produced no output '{name}' (it produced {Produced(results)}).");
-                Compare(fixture.Case, $"output '{name}'", expected, actual);
+                worst = Math.Max(worst, Compare(fixture.Case, $"output '{name}'", expected, actual));
             }
         }
 
-        if (fixture.Grads.Count == 0) return;
+        if (fixture.Grads.Count == 0) return worst;
         if (fixture.Upstream.Count == 0)
             throw new Xunit.Sdk.XunitException($"{fixture.Case}: the fixture lists gradients but no upstream to form L from.");
         Tensor? loss = null;
@@ -95,27 +100,31 @@ public class FixtureParityTests
             var tensor = results.GradientSources.GetValueOrDefault(name) ?? values[name];
             // A leaf that nothing on the tape reached has no gradient: that is a zero gradient.
             var grad = tensor.Grad ?? Tensor.Zeros(tensor.Shape);
-            Compare(fixture.Case, $"grad '{name}'", expected, grad);
+            worst = Math.Max(worst, Compare(fixture.Case, $"grad '{name}'", expected, grad));
         }
+        return worst;
     }
 
     static string Produced(FixtureOutputs results) => string.Join(", ", results.Floats.Keys.Concat(results.Integers.Keys));
 
-    static void Compare(string caseName, string what, FixtureTensor expected, Tensor actual)
+    static double Compare(string caseName, string what, FixtureTensor expected, Tensor actual)
     {
         if (!expected.Shape.SequenceEqual(actual.Shape))
             throw new Xunit.Sdk.XunitException($"{caseName}: {what}: shape {Format(actual.Shape)}, expected {expected.ShapeText}.");
         var data = actual.ToArray();
         double maxRef = expected.Data.Length == 0 ? 0 : expected.Data.Max(Math.Abs);
         double tolerance = AbsoluteTolerance + RelativeTolerance * maxRef;
+        double worst = 0;
         for (int i = 0; i < data.Length; i++)
         {
             double error = Math.Abs(data[i] - expected.Data[i]);
+            worst = Math.Max(worst, error / tolerance);
             if (!(error <= tolerance))
                 throw new Xunit.Sdk.XunitException(
                     $"{caseName}: {what} at index {i} {Index(expected.Shape, i)}: expected {expected.Data[i]:R}, actual {data[i]:R} " +
                     $"(|error| {error:g3} > tolerance {tolerance:g3}).");
         }
+        return worst;
     }
 
     static void CompareIntegers(string caseName, string what, FixtureTensor expected, IntTensor actual)
