@@ -16,6 +16,17 @@ internal sealed class GraphBuilder
 
     public int NodeCount => nextId;
 
+    readonly List<(int Capture, Node Value)> updates = new();
+
+    /// <summary>In-place writes of captures (BatchNorm's running statistics) collected while decomposing.</summary>
+    public IReadOnlyList<(int Capture, Node Value)> Updates => updates;
+
+    public void AddUpdate(Node capture, Node value)
+    {
+        if (capture.Op != OpNames.Capture) throw new ShapeError($"only a captured buffer can be updated in place, not %{capture.Id} {capture.Op}");
+        updates.Add((capture.Attrs.Int("index"), value));
+    }
+
     /// <summary>Creates (or finds) a primitive node. Throws <see cref="ShapeError"/> on a contradiction.</summary>
     public Node Create(string op, IReadOnlyList<Node> inputs, Attrs? attrs = null)
     {

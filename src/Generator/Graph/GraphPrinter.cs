@@ -14,6 +14,7 @@ internal static class GraphPrinter
         sb.Append("  result %").Append(program.Result.Id).Append('\n');
         for (int i = 0; i < program.Gradients.Length; i++)
             if (program.Gradients[i] is { } g) sb.Append("  grad capture ").Append(i).Append(" = %").Append(g.Id).Append('\n');
+        foreach (var (capture, value) in program.Updates) sb.Append("  update capture ").Append(capture).Append(" = %").Append(value.Id).Append('\n');
         return sb.ToString();
     }
 

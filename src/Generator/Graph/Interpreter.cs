@@ -48,6 +48,13 @@ internal sealed class Interpreter
             case OpNames.Input or OpNames.Capture: return leaf(n);
             case OpNames.Constant: return new[] { n.ConstantValue };
             case OpNames.InvCount: return new[] { 1f / Size.Parse(n.Attrs.Text("count")!).Evaluate(binding) };
+            case OpNames.UnbiasFactor: { long c = Size.Parse(n.Attrs.Text("count")!).Evaluate(binding); return new[] { (float)c / (c - 1) }; }
+            case OpNames.Select:
+            {
+                var a = BroadcastTo(In(n, 1), Dims(n.Inputs[1].Shape), outDims);
+                var b = BroadcastTo(In(n, 2), Dims(n.Inputs[2].Shape), outDims);
+                return In(n, 0)[0] != 0 ? a : b;
+            }
             case "add": return Binary(n, (a, b) => a + b);
             case "sub": return Binary(n, (a, b) => a - b);
             case "mul": return Binary(n, (a, b) => a * b);

@@ -48,6 +48,7 @@ internal static class Decompositions
         ["max_pool1d"] = (b, inputs, attrs) => Pool1d(b, "max_pool2d", inputs, attrs),
         ["avg_pool1d"] = (b, inputs, attrs) => Pool1d(b, "avg_pool2d", inputs, attrs),
         ["layer_norm"] = LayerNorm,
+        ["batch_norm"] = BatchNorm,
         ["dropout"] = (b, inputs, attrs) =>
         {
             // Each dropout site draws its own mask, so the site (this node's id) is part of the mask's identity.
@@ -82,6 +83,37 @@ internal static class Decompositions
         var y = b.Div(centered, std);
         if (inputs.Count > 1) y = b.Mul(y, inputs[1]);
         if (inputs.Count > 2) y = b.Add(y, inputs[2]);
+        return y;
+    }
+
+    /// <summary>
+    /// Both modes, selected by the Training flag at call time: batch statistics (biased variance) in training, the
+    /// running statistics in evaluation. In training the running buffers are updated in place (unbiased variance),
+    /// as program side effects that run after every kernel that reads them.
+    /// </summary>
+    static Node BatchNorm(GraphBuilder b, IReadOnlyList<Node> inputs, Attrs attrs)
+    {
+        Node x = inputs[0], runningMean = inputs[1], runningVar = inputs[2], weight = inputs[3], bias = inputs[4], training = inputs[5];
+        float eps = attrs.Float("eps", 1e-5f), momentum = attrs.Float("momentum", 0.1f);
+        var dims = new[] { 0 }.Concat(Enumerable.Range(2, x.Shape.Rank - 2)).ToArray();
+        var channelShape = new Shape(x.Shape.Dims.Select((d, i) => i == 1 ? d : Size.One));
+        Node PerChannel(Node v) => b.Reshape(v, channelShape);
+        Node Normalise(Node centered, Node variance) => b.Div(centered, b.Unary("sqrt", b.Add(variance, b.Constant(eps))));
+
+        var mean = b.Sum(x, dims, keepDim: true, mean: true);
+        var centered = b.Sub(x, mean);
+        var variance = b.Sum(b.Unary("square", centered), dims, keepDim: true, mean: true);
+        var trained = Normalise(centered, variance);
+        var evaluated = Normalise(b.Sub(x, PerChannel(runningMean)), PerChannel(runningVar));
+        var y = b.Add(b.Mul(b.Create(OpNames.Select, new[] { training, trained, evaluated }), PerChannel(weight)), PerChannel(bias));
+
+        var count = Size.Product(dims.Select(d => x.Shape[d]));
+        var unbias = count.IsConstant ? b.Constant((float)count.Constant / (count.Constant - 1)) : b.Create(OpNames.UnbiasFactor, new Node[0], Attrs.Of(("count", count.ToString())));
+        var channels = new Shape(new[] { x.Shape[1] });
+        var newMean = b.Add(b.Mul(runningMean, 1f - momentum), b.Mul(b.Reshape(mean, channels), momentum));
+        var newVar = b.Add(b.Mul(runningVar, 1f - momentum), b.Mul(b.Mul(b.Reshape(variance, channels), unbias), momentum));
+        b.AddUpdate(runningMean, b.Create(OpNames.Select, new[] { training, newMean, runningMean }));
+        b.AddUpdate(runningVar, b.Create(OpNames.Select, new[] { training, newVar, runningVar }));
         return y;
     }
 

@@ -59,6 +59,16 @@ internal static class GradientRules
         },
         ["clamp"] = c => new[] { c.B.Create(OpNames.ClampBackward, new[] { c.G, c.X }, c.Node.Attrs) },
         [OpNames.Copy] = c => new[] { c.G },
+        [OpNames.Select] = c =>
+        {
+            var zero = c.B.Constant(0f);
+            return new Node?[]
+            {
+                null,
+                c.B.SumTo(c.B.Create(OpNames.Select, new[] { c.In(0), c.G, zero }), c.In(1).Shape),
+                c.B.SumTo(c.B.Create(OpNames.Select, new[] { c.In(0), zero, c.G }), c.In(2).Shape),
+            };
+        },
         [OpNames.BroadcastTo] = c => new[] { c.B.SumTo(c.G, c.X.Shape) },
         ["reshape"] = c => new[] { c.B.Reshape(c.G, c.X.Shape) },
 

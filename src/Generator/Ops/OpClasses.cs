@@ -25,7 +25,8 @@ internal static class OpClasses
 {
     static readonly Dictionary<string, OpClass> Classes = new()
     {
-        [OpNames.Input] = OpClass.Leaf, [OpNames.Capture] = OpClass.Leaf, [OpNames.Constant] = OpClass.Leaf, [OpNames.InvCount] = OpClass.Leaf,
+        [OpNames.Input] = OpClass.Leaf, [OpNames.Capture] = OpClass.Leaf, [OpNames.Constant] = OpClass.Leaf, [OpNames.InvCount] = OpClass.Leaf, [OpNames.UnbiasFactor] = OpClass.Leaf,
+        [OpNames.Select] = OpClass.Elementwise,
         ["add"] = OpClass.Elementwise, ["sub"] = OpClass.Elementwise, ["mul"] = OpClass.Elementwise, ["div"] = OpClass.Elementwise,
         ["neg"] = OpClass.Elementwise, ["exp"] = OpClass.Elementwise, ["log"] = OpClass.Elementwise, ["square"] = OpClass.Elementwise,
         ["sqrt"] = OpClass.Elementwise, ["abs"] = OpClass.Elementwise, ["sigmoid"] = OpClass.Elementwise, ["tanh"] = OpClass.Elementwise,

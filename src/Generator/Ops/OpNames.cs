@@ -12,6 +12,10 @@ internal static class OpNames
     public const string Constant = "constant";
     /// <summary>1 / count for a possibly symbolic element count (mean over N): a scalar known at call time.</summary>
     public const string InvCount = "inv_count";
+    /// <summary>count / (count − 1) for a possibly symbolic count: the unbiased-variance factor.</summary>
+    public const string UnbiasFactor = "unbias_factor";
+    /// <summary>select(flag, a, b): a where the call-time flag is set, else b (Training-dependent behaviour).</summary>
+    public const string Select = "select";
 
     // Internal ops.
     public const string BroadcastTo = "broadcast_to";

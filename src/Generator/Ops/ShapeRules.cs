@@ -20,6 +20,14 @@ internal static class ShapeRules
         [OpNames.Capture] = Leaf,
         [OpNames.Constant] = (_, _, _) => Shape.Scalar,
         [OpNames.InvCount] = (_, _, _) => Shape.Scalar,
+        [OpNames.UnbiasFactor] = (_, _, _) => Shape.Scalar,
+        [OpNames.Select] = (inputs, attrs, display) =>
+        {
+            Arity(inputs, 3, display);
+            if (inputs[0].Type != ElementType.Flag) throw new ShapeError($"{display}: the condition must be a flag");
+            return BroadcastShapes(inputs[1].Shape, inputs[2].Shape, display);
+        },
+        ["batch_norm"] = BatchNorm,
 
         ["add"] = Broadcast, ["sub"] = Broadcast, ["mul"] = Broadcast, ["div"] = Broadcast,
         [OpNames.ReluBackward] = Broadcast,
@@ -406,6 +414,19 @@ internal static class ShapeRules
         foreach (var t in inputs.Skip(1))
             if (!t.Shape.Equals(Shape.Of(normalized.Select(d => (long)d).ToArray())))
                 throw new ShapeError($"{display}: weight/bias {t.Shape} does not match the normalized shape {text}");
+        return x;
+    }
+
+    static Shape BatchNorm(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        if (inputs.Count != 6 || inputs[5].Type != ElementType.Flag)
+            throw new ShapeError($"{display}: expected input, running_mean, running_var, weight, bias and the Training flag");
+        var x = inputs[0].Shape;
+        if (x.Rank < 2) throw new ShapeError($"{display}: input must have at least 2 dimensions [N, C, ...], got {x}");
+        string[] names = { "running_mean", "running_var", "weight", "bias" };
+        for (int i = 1; i <= 4; i++)
+            if (inputs[i].Shape.Rank != 1 || !inputs[i].Shape[0].Equals(x[1]))
+                throw new ShapeError($"{display}: {names[i - 1]} {inputs[i].Shape} does not match the {x[1]} channels of input {x}");
         return x;
     }
 

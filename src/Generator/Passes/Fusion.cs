@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Graph;
 using Kiln.Generator.Ops;
@@ -40,7 +41,13 @@ internal static class Fusion
             seen.Add(g);
             gradients[i] = g;
         }
-        return new GraphProgram(program.Name, result, gradients.ToImmutableArrayOrEmpty());
+        var updates = program.Updates.Select(u =>
+        {
+            var v = u.Value;
+            bool writable = OpClasses.Of(v) == OpClass.Elementwise && users[v].Count == 0 && seen.Add(v);
+            return (u.Capture, writable ? v : b.Create(OpNames.Copy, new[] { v }, Attrs.Of(("update_of", Attrs.FormatInt(u.Capture)))));
+        }).ToImmutableArray();
+        return new GraphProgram(program.Name, result, gradients.ToImmutableArrayOrEmpty(), updates);
     }
 
     public static List<Kernel> Run(GraphProgram program)
@@ -103,7 +110,7 @@ internal static class Fusion
             var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
             k.Loop = LoopNest.Build(bodyShape, operands, reduced);
         }
-        return Order(kernels);
+        return Order(kernels, new HashSet<Node>(program.Updates.Select(u => u.Value)));
     }
 
     static void Add(Kernel kernel, Node n, Dictionary<Node, Kernel> assigned)
@@ -159,7 +166,7 @@ internal static class Fusion
     }
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
-    static List<Kernel> Order(List<Kernel> kernels)
+    static List<Kernel> Order(List<Kernel> kernels, HashSet<Node> updates)
     {
         var producer = new Dictionary<Node, Kernel>();
         foreach (var k in kernels)
@@ -169,6 +176,9 @@ internal static class Fusion
         }
         var deps = kernels.ToDictionary(k => k, k => new HashSet<Kernel>(
             k.Reads.Select(StorageRoot).Where(producer.ContainsKey).Select(r => producer[r]).Where(p => p != k)));
+        // In-place writes of captures run after every other kernel, since any of them may read the old values.
+        foreach (var k in kernels.Where(k => updates.Contains(k.Root)))
+            foreach (var other in kernels.Where(o => !updates.Contains(o.Root))) deps[k].Add(other);
         var ordered = new List<Kernel>();
         var done = new HashSet<Kernel>();
         while (ordered.Count < kernels.Count)

@@ -7,7 +7,7 @@ using Kiln.Generator.Schedule;
 
 namespace Kiln.Generator.Schedule
 {
-    internal enum StorageKind { Input, Capture, Constant, Arena, Result, Gradient }
+    internal enum StorageKind { Input, Capture, Constant, Arena, Result, Gradient, CaptureUpdate }
 
     /// <summary>Where a value lives: an argument, a capture, an inline scalar, an arena buffer, the result tensor, or a parameter's Grad.</summary>
     internal readonly record struct Storage(StorageKind Kind, int Index);
@@ -80,6 +80,7 @@ namespace Kiln.Generator.Passes
         {
             var storage = new Dictionary<Node, Storage>();
             var gradientOf = new Dictionary<Node, int>();
+            var updateOf = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
             for (int i = 0; i < program.Gradients.Length; i++)
                 if (program.Gradients[i] is { } g) gradientOf[g] = i;
 
@@ -89,7 +90,7 @@ namespace Kiln.Generator.Passes
                 {
                     case OpNames.Input: storage[n] = new Storage(StorageKind.Input, n.Attrs.Int("index")); break;
                     case OpNames.Capture: storage[n] = new Storage(StorageKind.Capture, n.Attrs.Int("index")); break;
-                    case OpNames.Constant or OpNames.InvCount: storage[n] = new Storage(StorageKind.Constant, n.Id); break;
+                    case OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor: storage[n] = new Storage(StorageKind.Constant, n.Id); break;
                 }
             }
 
@@ -106,6 +107,7 @@ namespace Kiln.Generator.Passes
                 {
                     if (o == program.Result) storage[o] = new Storage(StorageKind.Result, 0);
                     else if (gradientOf.TryGetValue(o, out int capture)) storage[o] = new Storage(StorageKind.Gradient, capture);
+                    else if (updateOf.TryGetValue(o, out int updated)) storage[o] = new Storage(StorageKind.CaptureUpdate, updated);
                     else
                     {
                         storage[o] = new Storage(StorageKind.Arena, buffers.Count);

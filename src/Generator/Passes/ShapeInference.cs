@@ -70,7 +70,7 @@ internal static class ShapeInference
             context.Report(DiagnosticIds.Unsupported, -1, "the result", "it must be a float Tensor");
             return null;
         }
-        return new GraphProgram("forward", result, Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray());
+        return new GraphProgram("forward", result, Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray(), b.Updates.ToImmutableArray());
     }
 
     static void Origin(CompileContext context, int opIndex)

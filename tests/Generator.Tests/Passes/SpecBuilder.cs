@@ -32,6 +32,9 @@ internal sealed class SpecBuilder
     public Value Buffer(string name, params object[] dims) =>
         Add(captures, new CaptureSpec(name, "this." + name, CaptureKind.Buffer, Dims(dims)), 1);
 
+    public Value Flag(string name) =>
+        Add(captures, new CaptureSpec(name, "this." + name, CaptureKind.Flag, EquatableArray<DimSpec>.Empty), 1);
+
     public Value Op(string op, params Value[] args) => Op(op, args, Array.Empty<(string, string)>());
 
     public Value Op(string op, Value[] args, params (string Name, string Value)[] attrs)

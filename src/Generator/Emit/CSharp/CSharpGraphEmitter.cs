@@ -136,6 +136,8 @@ internal sealed class CSharpGraphEmitter
         w.Line("global::System.Span<float> result = state.Result.Data;");
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
             if (program.Graph.Gradients[c] is not null) w.Line($"global::System.Span<float> grad{c} = GradientOf(capture{c}, {c});");
+        foreach (var (c, _) in program.Graph.Updates)
+            w.Line($"global::System.Span<float> capture{c}Update = capture{c}.Data;");
         foreach (var b in program.Memory.Buffers)
             w.Line($"global::System.Span<float> buffer{b.Index} = arena.Slice(state.Offsets[{b.Index}], state.Sizes[{b.Index}]);");
 
@@ -258,6 +260,7 @@ internal sealed class CSharpGraphEmitter
                 StorageKind.Arena => "buffer" + storage.Index,
                 StorageKind.Result => "result",
                 StorageKind.Gradient => "grad" + storage.Index,
+                StorageKind.CaptureUpdate => "capture" + storage.Index + "Update",
                 _ => throw new InvalidOperationException($"%{node.Id} {node.Op} is an inline scalar, not a buffer"),
             };
         }

@@ -222,12 +222,13 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
     }
 
     /// <summary>A scalar-valued operand as a float expression: a literal, 1/count, or the first element of its buffer.</summary>
-    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount;
+    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor || n.Type == ElementType.Flag;
 
     static string ScalarOperand(Node operand, IStorageNames names) => Passes.Fusion.StorageRoot(operand) switch
     {
         var n when n.Op == OpNames.Constant => CSharpOps.Literal(n.ConstantValue),
         var n when n.Op == OpNames.InvCount => $"(1f / {names.Size(Size.Parse(n.Attrs.Text("count")!))})",
+        var n when n.Op == OpNames.UnbiasFactor => $"((float){names.Size(Size.Parse(n.Attrs.Text("count")!))} / ({names.Size(Size.Parse(n.Attrs.Text("count")!))} - 1))",
         var n => $"{names.Buffer(n)}[0]",
     };
 
@@ -257,6 +258,12 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
         foreach (var c in scalars)
         {
+            if (c.Type == ElementType.Flag)
+            {
+                w.Line($"bool s{c.Id} = {names.Buffer(c)};");
+                if (simd) w.Line($"bool v{c.Id} = s{c.Id};");
+                continue;
+            }
             w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
             if (simd) w.Line($"var v{c.Id} = new {VectorType}(s{c.Id});");
         }
@@ -273,12 +280,21 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
         for (int j = 0; j < inner; j++) w.Open($"for (int i{j} = 0; i{j} < extent{j}; i{j}++)");
 
-        // Row offsets: an operand's index over the outer axes along which it varies.
-        foreach (var o in loaded) w.Line($"int row{o.Id} = {RowOffset(nest.Varies[o], inner)};");
-        w.Line($"int rowOut = {RowOffset(outVaries.ToImmutableArray(), inner)};");
+        // Row offsets: an operand's index over the outer axes along which it varies ("" when it is 0).
+        var rows = new Dictionary<Node, string>();
+        foreach (var o in loaded)
+        {
+            var offset = RowOffset(nest.Varies[o], inner);
+            rows[o] = offset == "0" ? "" : $"row{o.Id} + ";
+            if (offset != "0") w.Line($"int row{o.Id} = {offset};");
+        }
+        var outOffset = RowOffset(outVaries.ToImmutableArray(), inner);
+        if (outOffset != "0") w.Line($"int rowOut = {outOffset};");
+        string rowOut = outOffset == "0" ? "" : "rowOut + ";
+        string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
         foreach (var o in loaded.Where(o => !nest.Varies[o][inner]))
         {
-            w.Line($"float s{o.Id} = {names.Buffer(o)}[row{o.Id}];");
+            w.Line($"float s{o.Id} = {names.Buffer(o)}[{At(rows[o])}];");
             if (simd) w.Line($"var v{o.Id} = new {VectorType}(s{o.Id});");
         }
         var innerLoaded = loaded.Where(o => nest.Varies[o][inner]).ToList();
@@ -294,26 +310,26 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         if (simd)
         {
             w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
-            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({names.Buffer(o)}.Slice(row{o.Id} + i));");
+            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({names.Buffer(o)}.Slice({rows[o]}i));");
             foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpOps.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
             var v = "v" + value.Id;
             if (reduceInner) w.Line($"accumulator += {v};");
-            else if (reduction || accumulate) w.Line($"(new {VectorType}({output}.Slice(rowOut + i)) + {Scaled(v, scale)}).CopyTo({output}.Slice(rowOut + i));");
-            else w.Line($"{v}.CopyTo({output}.Slice(rowOut + i));");
+            else if (reduction || accumulate) w.Line($"(new {VectorType}({output}.Slice({rowOut}i)) + {Scaled(v, scale)}).CopyTo({output}.Slice({rowOut}i));");
+            else w.Line($"{v}.CopyTo({output}.Slice({rowOut}i));");
             w.Close();
         }
         w.Open($"for (; i < extent{inner}; i++)");
-        foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {names.Buffer(o)}[row{o.Id} + i];");
+        foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {names.Buffer(o)}[{rows[o]}i];");
         foreach (var n in computed) w.Line($"float s{n.Id} = {CSharpOps.Scalar(n, n.Inputs.Select(x => "s" + x.Id).ToArray())};");
         var s = "s" + value.Id;
         if (reduceInner) w.Line($"tail += {s};");
-        else if (reduction || accumulate) w.Line($"{output}[rowOut + i] += {Scaled(s, scale)};");
-        else w.Line($"{output}[rowOut + i] = {s};");
+        else if (reduction || accumulate) w.Line($"{output}[{rowOut}i] += {Scaled(s, scale)};");
+        else w.Line($"{output}[{rowOut}i] = {s};");
         w.Close();
         if (reduceInner)
         {
             var sum = simd ? $"{CSharpOps.Vector}.Sum(accumulator) + tail" : "tail";
-            w.Line($"{output}[rowOut] += {(scale is null ? sum : $"({sum}) * {scale}")};");
+            w.Line($"{output}[{At(rowOut)}] += {(scale is null ? sum : $"({sum}) * {scale}")};");
         }
 
         for (int j = 0; j < inner; j++) w.Close();

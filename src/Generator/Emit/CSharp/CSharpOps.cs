@@ -36,6 +36,8 @@ internal static class CSharpOps
                      (n, a) => $"{Vector}.Min({Vector}.Max({a[0]}, new {VectorType}({Min(n)})), new {VectorType}({Max(n)}))"),
         [OpNames.Sign] = ((n, a) => $"({a[0]} > 0f ? 1f : {a[0]} < 0f ? -1f : 0f)", null),
         [OpNames.Copy] = ((n, a) => a[0], (n, a) => a[0]),
+        // The condition is a bool local in both forms, so the vector form selects whole vectors.
+        [OpNames.Select] = ((n, a) => $"{a[0]} ? {a[1]} : {a[2]}", (n, a) => $"{a[0]} ? {a[1]} : {a[2]}"),
         [OpNames.BroadcastTo] = ((n, a) => a[0], (n, a) => a[0]),
         [OpNames.ReluBackward] = ((n, a) => $"{a[1]} > 0f ? {a[0]} : 0f",
                                   (n, a) => $"{Vector}.ConditionalSelect({Vector}.GreaterThan({a[1]}, {VectorType}.Zero), {a[0]}, {VectorType}.Zero)"),
