@@ -60,20 +60,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %7 = relu(%6) : [N,4,8,8]
                     int extent0 = (dim_N * 256);
-                    int row6 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer2.Slice(rowOut + i));
+                        v7.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer1[row6 + i];
+                        float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer2[rowOut + i] = s7;
+                        buffer2[i] = s7;
                     }
                 }
 
@@ -93,20 +91,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer4.Slice(row10 + i));
                             var v11 = v10 + v5;
                             v11.CopyTo(buffer4.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s10 = buffer4[row10 + i];
                             float s11 = s10 + s5;
                             buffer4[rowOut + i] = s11;
@@ -178,20 +175,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %7 = relu(%6) : [N,4,8,8]
                     int extent0 = (dim_N * 256);
-                    int row6 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer2.Slice(rowOut + i));
+                        v7.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer1[row6 + i];
+                        float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer2[rowOut + i] = s7;
+                        buffer2[i] = s7;
                     }
                 }
 
@@ -211,20 +206,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer4.Slice(row10 + i));
                             var v11 = v10 + v5;
                             v11.CopyTo(buffer4.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s10 = buffer4[row10 + i];
                             float s11 = s10 + s5;
                             buffer4[rowOut + i] = s11;
@@ -247,17 +241,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row14 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v14 = new global::System.Numerics.Vector<float>(buffer5.Slice(row14 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v14).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v14).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s14 = buffer5[row14 + i];
-                            grad3[rowOut + i] += s14;
+                            grad3[i] += s14;
                         }
                     }
                 }
@@ -285,23 +278,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %20 = relu_backward(%19, %7) : [N,4,8,8]
                     int extent0 = (dim_N * 256);
-                    int row7 = 0;
-                    int row19 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
-                        var v19 = new global::System.Numerics.Vector<float>(buffer8.Slice(row19 + i));
+                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
                         var v20 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, global::System.Numerics.Vector<float>.Zero), v19, global::System.Numerics.Vector<float>.Zero);
-                        v20.CopyTo(buffer9.Slice(rowOut + i));
+                        v20.CopyTo(buffer9.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s7 = buffer2[row7 + i];
-                        float s19 = buffer8[row19 + i];
+                        float s7 = buffer2[i];
+                        float s19 = buffer8[i];
                         float s20 = s7 > 0f ? s19 : 0f;
-                        buffer9[rowOut + i] = s20;
+                        buffer9[i] = s20;
                     }
                 }
 
@@ -375,17 +365,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row24 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v24 = new global::System.Numerics.Vector<float>(buffer12.Slice(row24 + i));
-                            (new global::System.Numerics.Vector<float>(buffer13.Slice(rowOut + i)) + v24).CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer13.Slice(i)) + v24).CopyTo(buffer13.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s24 = buffer12[row24 + i];
-                            buffer13[rowOut + i] += s24;
+                            buffer13[i] += s24;
                         }
                     }
                 }
@@ -394,20 +383,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %27 = copy{gradient_of=1}(%26) : [4]
                     int extent0 = 4;
-                    int row26 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v26 = new global::System.Numerics.Vector<float>(buffer13.Slice(row26 + i));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
                         var v27 = v26;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v27).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v27).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s26 = buffer13[row26 + i];
+                        float s26 = buffer13[i];
                         float s27 = s26;
-                        grad1[rowOut + i] += s27;
+                        grad1[i] += s27;
                     }
                 }
 

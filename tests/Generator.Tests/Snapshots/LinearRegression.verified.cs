@@ -54,19 +54,15 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float scale = 1f / dim_N;
                     result.Clear();
-                    int row1 = 0;
-                    int row3 = 0;
-                    int row4 = 0;
-                    int rowOut = 0;
-                    float s3 = capture1Data[row3];
+                    float s3 = capture1Data[0];
                     var v3 = new global::System.Numerics.Vector<float>(s3);
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = v4 + v3;
                         var v6 = v5 - v1;
                         var v7 = v6 * v6;
@@ -74,14 +70,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s4 = buffer0[row4 + i];
+                        float s1 = input1[i];
+                        float s4 = buffer0[i];
                         float s5 = s4 + s3;
                         float s6 = s5 - s1;
                         float s7 = s6 * s6;
                         tail += s7;
                     }
-                    result[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
                 return state.Result;
@@ -118,28 +114,24 @@ namespace Kiln.Integration.Tests.Models
                     // %6 = sub(%5, %1) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
-                    int row1 = 0;
-                    int row3 = 0;
-                    int row4 = 0;
-                    int rowOut = 0;
-                    float s3 = capture1Data[row3];
+                    float s3 = capture1Data[0];
                     var v3 = new global::System.Numerics.Vector<float>(s3);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = v4 + v3;
                         var v6 = v5 - v1;
-                        v6.CopyTo(buffer0.Slice(rowOut + i));
+                        v6.CopyTo(buffer0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s4 = buffer0[row4 + i];
+                        float s1 = input1[i];
+                        float s4 = buffer0[i];
                         float s5 = s4 + s3;
                         float s6 = s5 - s1;
-                        buffer0[rowOut + i] = s6;
+                        buffer0[i] = s6;
                     }
                 }
 
@@ -150,24 +142,22 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float scale = 1f / dim_N;
                     result.Clear();
-                    int row6 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v7 = v6 * v6;
                         accumulator += v7;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer0[row6 + i];
+                        float s6 = buffer0[i];
                         float s7 = s6 * s6;
                         tail += s7;
                     }
-                    result[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
                 // Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %21 [N,1]
@@ -183,26 +173,24 @@ namespace Kiln.Integration.Tests.Models
                     var v11 = new global::System.Numerics.Vector<float>(s11);
                     float s13 = 2f;
                     var v13 = new global::System.Numerics.Vector<float>(s13);
-                    int row6 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v10 = v9;
                         var v12 = v10 * v11;
                         var v20 = v12 * v6;
                         var v21 = v20 * v13;
-                        v21.CopyTo(buffer1.Slice(rowOut + i));
+                        v21.CopyTo(buffer1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer0[row6 + i];
+                        float s6 = buffer0[i];
                         float s10 = s9;
                         float s12 = s10 * s11;
                         float s20 = s12 * s6;
                         float s21 = s20 * s13;
-                        buffer1[rowOut + i] = s21;
+                        buffer1[i] = s21;
                     }
                 }
 
@@ -210,22 +198,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %22 = sum{dims=0;keep_dim=false}(%21) : [1]
                     int extent0 = dim_N;
-                    int row21 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(row21 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         accumulator += v21;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer1[row21 + i];
+                        float s21 = buffer1[i];
                         tail += s21;
                     }
-                    grad1[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    grad1[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
                 // Kernel 4/5: GEMM Aᵀ -> %23 [1,13]

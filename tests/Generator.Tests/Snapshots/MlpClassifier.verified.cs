@@ -56,13 +56,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -70,7 +69,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -88,20 +87,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             v10.CopyTo(buffer1.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             buffer1[rowOut + i] = s10;
@@ -162,13 +160,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -176,7 +173,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -194,20 +191,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             v10.CopyTo(buffer1.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             buffer1[rowOut + i] = s10;
@@ -230,17 +226,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row13 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v13).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v13).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s13 = buffer2[row13 + i];
-                            grad3[rowOut + i] += s13;
+                            grad3[i] += s13;
                         }
                     }
                 }
@@ -257,23 +252,20 @@ namespace Kiln.Integration.Tests.Models
                     // %17 = relu_backward(%15, %8) : [N,256]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 256);
-                    int row8 = 0;
-                    int row15 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
                         var v17 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v15, global::System.Numerics.Vector<float>.Zero);
-                        v17.CopyTo(buffer3.Slice(rowOut + i));
+                        v17.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer0[row8 + i];
-                        float s15 = buffer3[row15 + i];
+                        float s8 = buffer0[i];
+                        float s15 = buffer3[i];
                         float s17 = s8 > 0f ? s15 : 0f;
-                        buffer3[rowOut + i] = s17;
+                        buffer3[i] = s17;
                     }
                 }
 
@@ -285,17 +277,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row17 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(row17 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v17).CopyTo(grad1.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v17).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s17 = buffer3[row17 + i];
-                            grad1[rowOut + i] += s17;
+                            grad1[i] += s17;
                         }
                     }
                 }

@@ -68,20 +68,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
                             var v10 = v9 + v3;
                             v10.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s9 = buffer0[row9 + i];
                             float s10 = s9 + s3;
                             buffer0[rowOut + i] = s10;
@@ -183,22 +182,20 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float s15 = 1E-05f;
                     var v15 = new global::System.Numerics.Vector<float>(s15);
-                    int row14 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v14 = new global::System.Numerics.Vector<float>(buffer3.Slice(row14 + i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
                         var v16 = v14 + v15;
                         var v17 = global::System.Numerics.Vector.SquareRoot(v16);
-                        v17.CopyTo(buffer4.Slice(rowOut + i));
+                        v17.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s14 = buffer3[row14 + i];
+                        float s14 = buffer3[i];
                         float s16 = s14 + s15;
                         float s17 = global::System.MathF.Sqrt(s16);
-                        buffer4[rowOut + i] = s17;
+                        buffer4[i] = s17;
                     }
                 }
 
@@ -219,8 +216,6 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row12 = i0 * extent1;
                         int row17 = i0;
                         int row22 = i0 * extent1;
@@ -230,8 +225,8 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
                             var v22 = new global::System.Numerics.Vector<float>(buffer5.Slice(row22 + i));
                             var v18 = v12 / v17;
@@ -243,8 +238,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s12 = buffer2[row12 + i];
                             float s22 = buffer5[row22 + i];
                             float s18 = s12 / s17;
@@ -266,20 +261,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
                         int row24 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
                             var v24 = new global::System.Numerics.Vector<float>(buffer7.Slice(row24 + i));
                             var v25 = v24 + v8;
                             v25.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
+                            float s8 = capture6Data[i];
                             float s24 = buffer7[row24 + i];
                             float s25 = s24 + s8;
                             buffer7[rowOut + i] = s25;
@@ -362,20 +356,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
                             var v10 = v9 + v3;
                             v10.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s9 = buffer0[row9 + i];
                             float s10 = s9 + s3;
                             buffer0[rowOut + i] = s10;
@@ -477,22 +470,20 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float s15 = 1E-05f;
                     var v15 = new global::System.Numerics.Vector<float>(s15);
-                    int row14 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v14 = new global::System.Numerics.Vector<float>(buffer3.Slice(row14 + i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
                         var v16 = v14 + v15;
                         var v17 = global::System.Numerics.Vector.SquareRoot(v16);
-                        v17.CopyTo(buffer4.Slice(rowOut + i));
+                        v17.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s14 = buffer3[row14 + i];
+                        float s14 = buffer3[i];
                         float s16 = s14 + s15;
                         float s17 = global::System.MathF.Sqrt(s16);
-                        buffer4[rowOut + i] = s17;
+                        buffer4[i] = s17;
                     }
                 }
 
@@ -533,15 +524,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row18 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
                             var v19 = v18 * v4;
                             var v20 = v19 + v5;
@@ -550,8 +539,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 * s4;
                             float s20 = s19 + s5;
@@ -571,23 +560,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %23 = mul(%21, %22) : [N,64]
                     int extent0 = (dim_N * 64);
-                    int row21 = 0;
-                    int row22 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(row21 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(row22 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v23 = v21 * v22;
-                        v23.CopyTo(buffer8.Slice(rowOut + i));
+                        v23.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer6[row21 + i];
-                        float s22 = buffer7[row22 + i];
+                        float s21 = buffer6[i];
+                        float s22 = buffer7[i];
                         float s23 = s21 * s22;
-                        buffer8[rowOut + i] = s23;
+                        buffer8[i] = s23;
                     }
                 }
 
@@ -600,20 +586,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
                         int row24 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
                             var v24 = new global::System.Numerics.Vector<float>(buffer9.Slice(row24 + i));
                             var v25 = v24 + v8;
                             v25.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
+                            float s8 = capture6Data[i];
                             float s24 = buffer9[row24 + i];
                             float s25 = s24 + s8;
                             buffer9[rowOut + i] = s25;
@@ -636,17 +621,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row28 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v28 = new global::System.Numerics.Vector<float>(buffer10.Slice(row28 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(rowOut + i)) + v28).CopyTo(grad6.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v28).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s28 = buffer10[row28 + i];
-                            grad6[rowOut + i] += s28;
+                            grad6[i] += s28;
                         }
                     }
                 }
@@ -664,28 +648,24 @@ namespace Kiln.Integration.Tests.Models
                     // %34 = relu_backward(%32, %21) : [N,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, capture5Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 64);
-                    int row21 = 0;
-                    int row22 = 0;
-                    int row30 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(row21 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(row22 + i));
-                        var v30 = new global::System.Numerics.Vector<float>(buffer11.Slice(row30 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v30 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
                         var v32 = v30 * v22;
                         var v34 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v21, global::System.Numerics.Vector<float>.Zero), v32, global::System.Numerics.Vector<float>.Zero);
-                        v34.CopyTo(buffer11.Slice(rowOut + i));
+                        v34.CopyTo(buffer11.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer6[row21 + i];
-                        float s22 = buffer7[row22 + i];
-                        float s30 = buffer11[row30 + i];
+                        float s21 = buffer6[i];
+                        float s22 = buffer7[i];
+                        float s30 = buffer11[i];
                         float s32 = s30 * s22;
                         float s34 = s21 > 0f ? s32 : 0f;
-                        buffer11[rowOut + i] = s34;
+                        buffer11[i] = s34;
                     }
                 }
 
@@ -697,17 +677,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row34 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v34).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v34).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s34 = buffer11[row34 + i];
-                            grad3[rowOut + i] += s34;
+                            grad3[i] += s34;
                         }
                     }
                 }
@@ -719,20 +698,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
                         int row34 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
                             var v36 = v34 * v4;
                             v36.CopyTo(buffer12.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
+                            float s4 = capture2Data[i];
                             float s34 = buffer11[row34 + i];
                             float s36 = s34 * s4;
                             buffer12[rowOut + i] = s36;
@@ -750,21 +728,20 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row18 = i0 * extent1;
                         int row34 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
                             var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
                             var v37 = v34 * v18;
-                            (new global::System.Numerics.Vector<float>(grad2.Slice(rowOut + i)) + v37).CopyTo(grad2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v37).CopyTo(grad2.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s18 = buffer5[row18 + i];
                             float s34 = buffer11[row34 + i];
                             float s37 = s34 * s18;
-                            grad2[rowOut + i] += s37;
+                            grad2[i] += s37;
                         }
                     }
                 }
@@ -818,25 +795,22 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float s44 = 2f;
                     var v44 = new global::System.Numerics.Vector<float>(s44);
-                    int row17 = 0;
-                    int row43 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v17 = new global::System.Numerics.Vector<float>(buffer4.Slice(row17 + i));
-                        var v43 = new global::System.Numerics.Vector<float>(buffer13.Slice(row43 + i));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v43 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
                         var v45 = v17 * v44;
                         var v46 = v43 / v45;
-                        v46.CopyTo(buffer14.Slice(rowOut + i));
+                        v46.CopyTo(buffer14.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s17 = buffer4[row17 + i];
-                        float s43 = buffer13[row43 + i];
+                        float s17 = buffer4[i];
+                        float s43 = buffer13[i];
                         float s45 = s17 * s44;
                         float s46 = s43 / s45;
-                        buffer14[rowOut + i] = s46;
+                        buffer14[i] = s46;
                     }
                 }
 
@@ -967,17 +941,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row69 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v69 = new global::System.Numerics.Vector<float>(buffer17.Slice(row69 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v69).CopyTo(grad1.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v69).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s69 = buffer17[row69 + i];
-                            grad1[rowOut + i] += s69;
+                            grad1[i] += s69;
                         }
                     }
                 }

@@ -106,15 +106,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row18 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 + s4;
                             float s20 = s19 + s5;
@@ -142,16 +140,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row22 = i0 * extent1;
                         int row24 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s22 = buffer7[row22 + i];
                             float s24 = buffer6[row24 + i];
                             float s23 = s22 + s4;
@@ -181,16 +177,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row28 = i0 * extent1;
                         int row30 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s28 = buffer9[row28 + i];
                             float s30 = buffer8[row30 + i];
                             float s29 = s28 + s4;
@@ -220,16 +214,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row34 = i0 * extent1;
                         int row36 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s34 = buffer11[row34 + i];
                             float s36 = buffer10[row36 + i];
                             float s35 = s34 + s4;
@@ -259,16 +251,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row40 = i0 * extent1;
                         int row42 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s40 = buffer13[row40 + i];
                             float s42 = buffer12[row42 + i];
                             float s41 = s40 + s4;
@@ -289,20 +279,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row7 = 0;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(row7 + i));
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
                             var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
                             var v49 = v48 + v7;
                             v49.CopyTo(buffer14.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s7 = capture5Data[row7 + i];
+                            float s7 = capture5Data[i];
                             float s48 = buffer14[row48 + i];
                             float s49 = s48 + s7;
                             buffer14[rowOut + i] = s49;
@@ -433,15 +422,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row18 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 + s4;
                             float s20 = s19 + s5;
@@ -469,16 +456,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row22 = i0 * extent1;
                         int row24 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s22 = buffer7[row22 + i];
                             float s24 = buffer6[row24 + i];
                             float s23 = s22 + s4;
@@ -508,16 +493,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row28 = i0 * extent1;
                         int row30 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s28 = buffer9[row28 + i];
                             float s30 = buffer8[row30 + i];
                             float s29 = s28 + s4;
@@ -547,16 +530,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row34 = i0 * extent1;
                         int row36 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s34 = buffer11[row34 + i];
                             float s36 = buffer10[row36 + i];
                             float s35 = s34 + s4;
@@ -586,16 +567,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row40 = i0 * extent1;
                         int row42 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s40 = buffer13[row40 + i];
                             float s42 = buffer12[row42 + i];
                             float s41 = s40 + s4;
@@ -616,20 +595,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row7 = 0;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(row7 + i));
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
                             var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
                             var v49 = v48 + v7;
                             v49.CopyTo(buffer14.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s7 = capture5Data[row7 + i];
+                            float s7 = capture5Data[i];
                             float s48 = buffer14[row48 + i];
                             float s49 = s48 + s7;
                             buffer14[rowOut + i] = s49;
@@ -652,17 +630,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row52 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v52 = new global::System.Numerics.Vector<float>(buffer15.Slice(row52 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(rowOut + i)) + v52).CopyTo(grad5.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v52).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer15[row52 + i];
-                            grad5[rowOut + i] += s52;
+                            grad5[i] += s52;
                         }
                     }
                 }
@@ -683,27 +660,24 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 16);
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row45 = 0;
-                    int row54 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v45 = new global::System.Numerics.Vector<float>(buffer13.Slice(row45 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer16.Slice(row54 + i));
+                        var v45 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v54 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
                         var v56 = v45 * v45;
                         var v57 = v51 - v56;
                         var v58 = v54 * v57;
-                        v58.CopyTo(buffer16.Slice(rowOut + i));
+                        v58.CopyTo(buffer16.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s45 = buffer13[row45 + i];
-                        float s54 = buffer16[row54 + i];
+                        float s45 = buffer13[i];
+                        float s54 = buffer16[i];
                         float s56 = s45 * s45;
                         float s57 = s51 - s56;
                         float s58 = s54 * s57;
-                        buffer16[rowOut + i] = s58;
+                        buffer16[i] = s58;
                     }
                 }
 
@@ -716,17 +690,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row58 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v58 = new global::System.Numerics.Vector<float>(buffer16.Slice(row58 + i));
-                            (new global::System.Numerics.Vector<float>(buffer17.Slice(rowOut + i)) + v58).CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v58).CopyTo(buffer17.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s58 = buffer16[row58 + i];
-                            buffer17[rowOut + i] += s58;
+                            buffer17[i] += s58;
                         }
                     }
                 }
@@ -753,27 +726,24 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 16);
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row39 = 0;
-                    int row60 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v39 = new global::System.Numerics.Vector<float>(buffer11.Slice(row39 + i));
-                        var v60 = new global::System.Numerics.Vector<float>(buffer20.Slice(row60 + i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v60 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
                         var v64 = v39 * v39;
                         var v65 = v51 - v64;
                         var v66 = v60 * v65;
-                        v66.CopyTo(buffer20.Slice(rowOut + i));
+                        v66.CopyTo(buffer20.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s39 = buffer11[row39 + i];
-                        float s60 = buffer20[row60 + i];
+                        float s39 = buffer11[i];
+                        float s60 = buffer20[i];
                         float s64 = s39 * s39;
                         float s65 = s51 - s64;
                         float s66 = s60 * s65;
-                        buffer20[rowOut + i] = s66;
+                        buffer20[i] = s66;
                     }
                 }
 
@@ -786,17 +756,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row66 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v66 = new global::System.Numerics.Vector<float>(buffer20.Slice(row66 + i));
-                            (new global::System.Numerics.Vector<float>(buffer21.Slice(rowOut + i)) + v66).CopyTo(buffer21.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer21.Slice(i)) + v66).CopyTo(buffer21.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s66 = buffer20[row66 + i];
-                            buffer21[rowOut + i] += s66;
+                            buffer21[i] += s66;
                         }
                     }
                 }
@@ -823,27 +792,24 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 16);
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row33 = 0;
-                    int row69 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v33 = new global::System.Numerics.Vector<float>(buffer9.Slice(row33 + i));
-                        var v69 = new global::System.Numerics.Vector<float>(buffer24.Slice(row69 + i));
+                        var v33 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
+                        var v69 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
                         var v75 = v33 * v33;
                         var v76 = v51 - v75;
                         var v77 = v69 * v76;
-                        v77.CopyTo(buffer24.Slice(rowOut + i));
+                        v77.CopyTo(buffer24.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s33 = buffer9[row33 + i];
-                        float s69 = buffer24[row69 + i];
+                        float s33 = buffer9[i];
+                        float s69 = buffer24[i];
                         float s75 = s33 * s33;
                         float s76 = s51 - s75;
                         float s77 = s69 * s76;
-                        buffer24[rowOut + i] = s77;
+                        buffer24[i] = s77;
                     }
                 }
 
@@ -856,17 +822,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row77 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + i));
-                            (new global::System.Numerics.Vector<float>(buffer25.Slice(rowOut + i)) + v77).CopyTo(buffer25.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer25.Slice(i)) + v77).CopyTo(buffer25.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s77 = buffer24[row77 + i];
-                            buffer25[rowOut + i] += s77;
+                            buffer25[i] += s77;
                         }
                     }
                 }
@@ -893,27 +858,24 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 16);
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row27 = 0;
-                    int row80 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                        var v80 = new global::System.Numerics.Vector<float>(buffer28.Slice(row80 + i));
+                        var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v80 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
                         var v86 = v27 * v27;
                         var v87 = v51 - v86;
                         var v88 = v80 * v87;
-                        v88.CopyTo(buffer28.Slice(rowOut + i));
+                        v88.CopyTo(buffer28.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s27 = buffer7[row27 + i];
-                        float s80 = buffer28[row80 + i];
+                        float s27 = buffer7[i];
+                        float s80 = buffer28[i];
                         float s86 = s27 * s27;
                         float s87 = s51 - s86;
                         float s88 = s80 * s87;
-                        buffer28[rowOut + i] = s88;
+                        buffer28[i] = s88;
                     }
                 }
 
@@ -926,17 +888,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row88 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v88 = new global::System.Numerics.Vector<float>(buffer28.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(buffer29.Slice(rowOut + i)) + v88).CopyTo(buffer29.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer29.Slice(i)) + v88).CopyTo(buffer29.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s88 = buffer28[row88 + i];
-                            buffer29[rowOut + i] += s88;
+                            buffer29[i] += s88;
                         }
                     }
                 }
@@ -953,33 +914,28 @@ namespace Kiln.Integration.Tests.Models
                     // %82 = add(%71, %81) : [16,16]
                     // %93 = add(%82, %92) : [16,16]
                     int extent0 = 256;
-                    int row61 = 0;
-                    int row70 = 0;
-                    int row81 = 0;
-                    int row92 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer18.Slice(row61 + i));
-                        var v70 = new global::System.Numerics.Vector<float>(buffer22.Slice(row70 + i));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer26.Slice(row81 + i));
-                        var v92 = new global::System.Numerics.Vector<float>(buffer30.Slice(row92 + i));
+                        var v61 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v70 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v92 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
                         var v71 = v61 + v70;
                         var v82 = v71 + v81;
                         var v93 = v82 + v92;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v93).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v93).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer18[row61 + i];
-                        float s70 = buffer22[row70 + i];
-                        float s81 = buffer26[row81 + i];
-                        float s92 = buffer30[row92 + i];
+                        float s61 = buffer18[i];
+                        float s70 = buffer22[i];
+                        float s81 = buffer26[i];
+                        float s92 = buffer30[i];
                         float s71 = s61 + s70;
                         float s82 = s71 + s81;
                         float s93 = s82 + s92;
-                        grad1[rowOut + i] += s93;
+                        grad1[i] += s93;
                     }
                 }
 
@@ -999,27 +955,24 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 16);
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row21 = 0;
-                    int row91 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer32.Slice(row91 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
                         var v97 = v21 * v21;
                         var v98 = v51 - v97;
                         var v99 = v91 * v98;
-                        v99.CopyTo(buffer32.Slice(rowOut + i));
+                        v99.CopyTo(buffer32.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer5[row21 + i];
-                        float s91 = buffer32[row91 + i];
+                        float s21 = buffer5[i];
+                        float s91 = buffer32[i];
                         float s97 = s21 * s21;
                         float s98 = s51 - s97;
                         float s99 = s91 * s98;
-                        buffer32[rowOut + i] = s99;
+                        buffer32[i] = s99;
                     }
                 }
 
@@ -1032,17 +985,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row99 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v99 = new global::System.Numerics.Vector<float>(buffer32.Slice(row99 + i));
-                            (new global::System.Numerics.Vector<float>(buffer33.Slice(rowOut + i)) + v99).CopyTo(buffer33.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer33.Slice(i)) + v99).CopyTo(buffer33.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s99 = buffer32[row99 + i];
-                            buffer33[rowOut + i] += s99;
+                            buffer33[i] += s99;
                         }
                     }
                 }
@@ -1054,38 +1006,32 @@ namespace Kiln.Integration.Tests.Models
                     // %90 = add(%79, %89) : [16]
                     // %101 = add(%90, %100) : [16]
                     int extent0 = 16;
-                    int row59 = 0;
-                    int row67 = 0;
-                    int row78 = 0;
-                    int row89 = 0;
-                    int row100 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(row59 + i));
-                        var v67 = new global::System.Numerics.Vector<float>(buffer21.Slice(row67 + i));
-                        var v78 = new global::System.Numerics.Vector<float>(buffer25.Slice(row78 + i));
-                        var v89 = new global::System.Numerics.Vector<float>(buffer29.Slice(row89 + i));
-                        var v100 = new global::System.Numerics.Vector<float>(buffer33.Slice(row100 + i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v67 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
+                        var v78 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v89 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
                         var v68 = v59 + v67;
                         var v79 = v68 + v78;
                         var v90 = v79 + v89;
                         var v101 = v90 + v100;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(rowOut + i)) + v101).CopyTo(grad2.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v101).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s59 = buffer17[row59 + i];
-                        float s67 = buffer21[row67 + i];
-                        float s78 = buffer25[row78 + i];
-                        float s89 = buffer29[row89 + i];
-                        float s100 = buffer33[row100 + i];
+                        float s59 = buffer17[i];
+                        float s67 = buffer21[i];
+                        float s78 = buffer25[i];
+                        float s89 = buffer29[i];
+                        float s100 = buffer33[i];
                         float s68 = s59 + s67;
                         float s79 = s68 + s78;
                         float s90 = s79 + s89;
                         float s101 = s90 + s100;
-                        grad2[rowOut + i] += s101;
+                        grad2[i] += s101;
                     }
                 }
 
@@ -1102,38 +1048,32 @@ namespace Kiln.Integration.Tests.Models
                     // %96 = add(%85, %95) : [16,8]
                     // %104 = add(%96, %103) : [16,8]
                     int extent0 = 128;
-                    int row63 = 0;
-                    int row73 = 0;
-                    int row84 = 0;
-                    int row95 = 0;
-                    int row103 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v63 = new global::System.Numerics.Vector<float>(buffer19.Slice(row63 + i));
-                        var v73 = new global::System.Numerics.Vector<float>(buffer23.Slice(row73 + i));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(row84 + i));
-                        var v95 = new global::System.Numerics.Vector<float>(buffer31.Slice(row95 + i));
-                        var v103 = new global::System.Numerics.Vector<float>(buffer34.Slice(row103 + i));
+                        var v63 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                        var v73 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v95 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
+                        var v103 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
                         var v74 = v63 + v73;
                         var v85 = v74 + v84;
                         var v96 = v85 + v95;
                         var v104 = v96 + v103;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(rowOut + i)) + v104).CopyTo(grad0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v104).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s63 = buffer19[row63 + i];
-                        float s73 = buffer23[row73 + i];
-                        float s84 = buffer27[row84 + i];
-                        float s95 = buffer31[row95 + i];
-                        float s103 = buffer34[row103 + i];
+                        float s63 = buffer19[i];
+                        float s73 = buffer23[i];
+                        float s84 = buffer27[i];
+                        float s95 = buffer31[i];
+                        float s103 = buffer34[i];
                         float s74 = s63 + s73;
                         float s85 = s74 + s84;
                         float s96 = s85 + s95;
                         float s104 = s96 + s103;
-                        grad0[rowOut + i] += s104;
+                        grad0[i] += s104;
                     }
                 }
 
@@ -1141,20 +1081,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %105 = copy{gradient_of=3}(%101) : [16]
                     int extent0 = 16;
-                    int row101 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v101 = new global::System.Numerics.Vector<float>(grad2.Slice(row101 + i));
+                        var v101 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
                         var v105 = v101;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v105).CopyTo(grad3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v105).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s101 = grad2[row101 + i];
+                        float s101 = grad2[i];
                         float s105 = s101;
-                        grad3[rowOut + i] += s105;
+                        grad3[i] += s105;
                     }
                 }
 

@@ -51,20 +51,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row4 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
                             var v5 = v4 + v3;
                             v5.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s4 = buffer0[row4 + i];
                             float s5 = s4 + s3;
                             buffer0[rowOut + i] = s5;
@@ -117,42 +116,38 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float scale = 1f / dim_N;
                     buffer3.Clear();
-                    int row8 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(row8 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
                         accumulator += v8;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer2[row8 + i];
+                        float s8 = buffer2[i];
                         tail += s8;
                     }
-                    buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
                 // Kernel 4/5: elementwise (neg) -> %10 []
                 {
                     // %10 = neg(%9) : []
                     int extent0 = 1;
-                    int row9 = 0;
-                    int rowOut = 0;
-                    float s9 = buffer3[row9];
+                    float s9 = buffer3[0];
                     var v9 = new global::System.Numerics.Vector<float>(s9);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v10 = -v9;
-                        v10.CopyTo(result.Slice(rowOut + i));
+                        v10.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s10 = -s9;
-                        result[rowOut + i] = s10;
+                        result[i] = s10;
                     }
                 }
 
@@ -197,20 +192,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row4 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
                             var v5 = v4 + v3;
                             v5.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s4 = buffer0[row4 + i];
                             float s5 = s4 + s3;
                             buffer0[rowOut + i] = s5;
@@ -263,42 +257,38 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float scale = 1f / dim_N;
                     buffer3.Clear();
-                    int row8 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(row8 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
                         accumulator += v8;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer2[row8 + i];
+                        float s8 = buffer2[i];
                         tail += s8;
                     }
-                    buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
                 // Kernel 4/10: elementwise (neg) -> %10 []
                 {
                     // %10 = neg(%9) : []
                     int extent0 = 1;
-                    int row9 = 0;
-                    int rowOut = 0;
-                    float s9 = buffer3[row9];
+                    float s9 = buffer3[0];
                     var v9 = new global::System.Numerics.Vector<float>(s9);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v10 = -v9;
-                        v10.CopyTo(result.Slice(rowOut + i));
+                        v10.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s10 = -s9;
-                        result[rowOut + i] = s10;
+                        result[i] = s10;
                     }
                 }
 
@@ -311,19 +301,18 @@ namespace Kiln.Integration.Tests.Models
                     var v15 = new global::System.Numerics.Vector<float>(s15);
                     float s26 = -1f;
                     var v26 = new global::System.Numerics.Vector<float>(s26);
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v27 = v26;
                         var v28 = v27 * v15;
-                        v28.CopyTo(buffer4.Slice(rowOut + i));
+                        v28.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s27 = s26;
                         float s28 = s27 * s15;
-                        buffer4[rowOut + i] = s28;
+                        buffer4[i] = s28;
                     }
                 }
 
@@ -369,17 +358,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row36 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v36 = new global::System.Numerics.Vector<float>(buffer6.Slice(row36 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v36).CopyTo(grad1.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v36).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s36 = buffer6[row36 + i];
-                            grad1[rowOut + i] += s36;
+                            grad1[i] += s36;
                         }
                     }
                 }

@@ -62,14 +62,13 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row0 = i0 * extent1;
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 * s3;
                             float s8 = global::System.MathF.Tanh(s7);
@@ -90,14 +89,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row9 = i0 * extent1;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s9 = buffer0[row9 + i];
                             float s10 = buffer1[row10 + i];
                             float s11 = s10 * s3;
@@ -117,20 +115,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 5;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row14 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
                             var v15 = v14 + v5;
                             v15.CopyTo(buffer2.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s14 = buffer2[row14 + i];
                             float s15 = s14 + s5;
                             buffer2[rowOut + i] = s15;
@@ -146,29 +143,26 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 5);
                     float scale = 1f / (dim_N * 5);
                     buffer3.Clear();
-                    int row1 = 0;
-                    int row15 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
                         var v16 = v15 - v1;
                         var v17 = v16 * v16;
                         accumulator += v17;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s15 = buffer2[row15 + i];
+                        float s1 = input1[i];
+                        float s15 = buffer2[i];
                         float s16 = s15 - s1;
                         float s17 = s16 * s16;
                         tail += s17;
                     }
-                    buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
                 // Kernel 4/7: fused mean over [N,5] of (square) -> %20 [N]
@@ -207,22 +201,20 @@ namespace Kiln.Integration.Tests.Models
                     // %21 = sum{dims=0;keep_dim=false}(%20) : []
                     int extent0 = dim_N;
                     buffer5.Clear();
-                    int row20 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(row20 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         accumulator += v20;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer4[row20 + i];
+                        float s20 = buffer4[i];
                         tail += s20;
                     }
-                    buffer5[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    buffer5[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
                 // Kernel 6/7: fused elementwise (mul, add) -> %33 []
@@ -232,25 +224,22 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = 1;
                     float s31 = 0.0078125f;
                     var v31 = new global::System.Numerics.Vector<float>(s31);
-                    int row18 = 0;
-                    int row21 = 0;
-                    int rowOut = 0;
-                    float s18 = buffer3[row18];
+                    float s18 = buffer3[0];
                     var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s21 = buffer5[row21];
+                    float s21 = buffer5[0];
                     var v21 = new global::System.Numerics.Vector<float>(s21);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v32 = v21 * v31;
                         var v33 = v18 + v32;
-                        v33.CopyTo(result.Slice(rowOut + i));
+                        v33.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s32 = s21 * s31;
                         float s33 = s18 + s32;
-                        result[rowOut + i] = s33;
+                        result[i] = s33;
                     }
                 }
 
@@ -323,13 +312,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 * s3;
                             float s8 = global::System.MathF.Tanh(s7);
@@ -342,23 +330,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = add(%8, %0) : [N,20]
                     int extent0 = (dim_N * 20);
-                    int row0 = 0;
-                    int row8 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
-                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v9 = v8 + v0;
-                        v9.CopyTo(buffer2.Slice(rowOut + i));
+                        v9.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s0 = input0[row0 + i];
-                        float s8 = buffer1[row8 + i];
+                        float s0 = input0[i];
+                        float s8 = buffer1[i];
                         float s9 = s8 + s0;
-                        buffer2[rowOut + i] = s9;
+                        buffer2[i] = s9;
                     }
                 }
 
@@ -376,13 +361,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s10 = buffer3[row10 + i];
                             float s11 = s10 * s3;
                             float s12 = global::System.MathF.Tanh(s11);
@@ -395,23 +379,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %13 = add(%12, %9) : [N,20]
                     int extent0 = (dim_N * 20);
-                    int row9 = 0;
-                    int row12 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
-                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v13 = v12 + v9;
-                        v13.CopyTo(buffer5.Slice(rowOut + i));
+                        v13.CopyTo(buffer5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s9 = buffer2[row9 + i];
-                        float s12 = buffer4[row12 + i];
+                        float s9 = buffer2[i];
+                        float s12 = buffer4[i];
                         float s13 = s12 + s9;
-                        buffer5[rowOut + i] = s13;
+                        buffer5[i] = s13;
                     }
                 }
 
@@ -424,20 +405,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 5;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row14 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
                             var v15 = v14 + v5;
                             v15.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s14 = buffer6[row14 + i];
                             float s15 = s14 + s5;
                             buffer6[rowOut + i] = s15;
@@ -449,23 +429,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %16 = sub(%15, %1) : [N,5]
                     int extent0 = (dim_N * 5);
-                    int row1 = 0;
-                    int row15 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                         var v16 = v15 - v1;
-                        v16.CopyTo(buffer7.Slice(rowOut + i));
+                        v16.CopyTo(buffer7.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s15 = buffer6[row15 + i];
+                        float s1 = input1[i];
+                        float s15 = buffer6[i];
                         float s16 = s15 - s1;
-                        buffer7[rowOut + i] = s16;
+                        buffer7[i] = s16;
                     }
                 }
 
@@ -476,24 +453,22 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 5);
                     float scale = 1f / (dim_N * 5);
                     buffer8.Clear();
-                    int row16 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer7.Slice(row16 + i));
+                        var v16 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v17 = v16 * v16;
                         accumulator += v17;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s16 = buffer7[row16 + i];
+                        float s16 = buffer7[i];
                         float s17 = s16 * s16;
                         tail += s17;
                     }
-                    buffer8[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer8[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
                 // Kernel 9/27: fused mean over [N,5] of (square) -> %20 [N]
@@ -532,22 +507,20 @@ namespace Kiln.Integration.Tests.Models
                     // %21 = sum{dims=0;keep_dim=false}(%20) : []
                     int extent0 = dim_N;
                     buffer10.Clear();
-                    int row20 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(row20 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
                         accumulator += v20;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer9[row20 + i];
+                        float s20 = buffer9[i];
                         tail += s20;
                     }
-                    buffer10[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    buffer10[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
                 // Kernel 11/27: fused elementwise (mul, add) -> %33 []
@@ -557,25 +530,22 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = 1;
                     float s31 = 0.0078125f;
                     var v31 = new global::System.Numerics.Vector<float>(s31);
-                    int row18 = 0;
-                    int row21 = 0;
-                    int rowOut = 0;
-                    float s18 = buffer8[row18];
+                    float s18 = buffer8[0];
                     var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s21 = buffer10[row21];
+                    float s21 = buffer10[0];
                     var v21 = new global::System.Numerics.Vector<float>(s21);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v32 = v21 * v31;
                         var v33 = v18 + v32;
-                        v33.CopyTo(result.Slice(rowOut + i));
+                        v33.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s32 = s21 * s31;
                         float s33 = s18 + s32;
-                        result[rowOut + i] = s33;
+                        result[i] = s33;
                     }
                 }
 
@@ -585,17 +555,16 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = dim_N;
                     float s75 = 0.0078125f;
                     var v75 = new global::System.Numerics.Vector<float>(s75);
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v76 = v75;
-                        v76.CopyTo(buffer11.Slice(rowOut + i));
+                        v76.CopyTo(buffer11.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s76 = s75;
-                        buffer11[rowOut + i] = s76;
+                        buffer11[i] = s76;
                     }
                 }
 
@@ -670,17 +639,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row103 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v103 = new global::System.Numerics.Vector<float>(buffer12.Slice(row103 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v103).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v103).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s103 = buffer12[row103 + i];
-                            grad3[rowOut + i] += s103;
+                            grad3[i] += s103;
                         }
                     }
                 }
@@ -705,27 +673,24 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 20);
                     float s34 = 1f;
                     var v34 = new global::System.Numerics.Vector<float>(s34);
-                    int row12 = 0;
-                    int row105 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
-                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
                         var v56 = v12 * v12;
                         var v57 = v34 - v56;
                         var v107 = v105 * v57;
-                        v107.CopyTo(buffer14.Slice(rowOut + i));
+                        v107.CopyTo(buffer14.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s12 = buffer4[row12 + i];
-                        float s105 = buffer13[row105 + i];
+                        float s12 = buffer4[i];
+                        float s105 = buffer13[i];
                         float s56 = s12 * s12;
                         float s57 = s34 - s56;
                         float s107 = s105 * s57;
-                        buffer14[rowOut + i] = s107;
+                        buffer14[i] = s107;
                     }
                 }
 
@@ -736,20 +701,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row107 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v107 = new global::System.Numerics.Vector<float>(buffer14.Slice(row107 + i));
                             var v108 = v107 * v3;
                             v108.CopyTo(buffer15.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s107 = buffer14[row107 + i];
                             float s108 = s107 * s3;
                             buffer15[rowOut + i] = s108;
@@ -768,21 +732,20 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row10 = i0 * extent1;
                         int row107 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
                             var v107 = new global::System.Numerics.Vector<float>(buffer14.Slice(row107 + i));
                             var v109 = v107 * v10;
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(rowOut + i)) + v109).CopyTo(buffer16.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v109).CopyTo(buffer16.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s10 = buffer3[row10 + i];
                             float s107 = buffer14[row107 + i];
                             float s109 = s107 * s10;
-                            buffer16[rowOut + i] += s109;
+                            buffer16[i] += s109;
                         }
                     }
                 }
@@ -804,32 +767,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 20);
                     float s34 = 1f;
                     var v34 = new global::System.Numerics.Vector<float>(s34);
-                    int row8 = 0;
-                    int row105 = 0;
-                    int row111 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
-                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
-                        var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(row111 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
                         var v65 = v8 * v8;
                         var v66 = v34 - v65;
                         var v113 = v105 + v111;
                         var v114 = v113 * v66;
-                        v114.CopyTo(buffer18.Slice(rowOut + i));
+                        v114.CopyTo(buffer18.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer1[row8 + i];
-                        float s105 = buffer13[row105 + i];
-                        float s111 = buffer18[row111 + i];
+                        float s8 = buffer1[i];
+                        float s105 = buffer13[i];
+                        float s111 = buffer18[i];
                         float s65 = s8 * s8;
                         float s66 = s34 - s65;
                         float s113 = s105 + s111;
                         float s114 = s113 * s66;
-                        buffer18[rowOut + i] = s114;
+                        buffer18[i] = s114;
                     }
                 }
 
@@ -840,20 +799,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row114 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v114 = new global::System.Numerics.Vector<float>(buffer18.Slice(row114 + i));
                             var v115 = v114 * v3;
                             v115.CopyTo(buffer19.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s114 = buffer18[row114 + i];
                             float s115 = s114 * s3;
                             buffer19[rowOut + i] = s115;
@@ -872,21 +830,20 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row6 = i0 * extent1;
                         int row114 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v114 = new global::System.Numerics.Vector<float>(buffer18.Slice(row114 + i));
                             var v116 = v114 * v6;
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(rowOut + i)) + v116).CopyTo(buffer20.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v116).CopyTo(buffer20.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s6 = buffer0[row6 + i];
                             float s114 = buffer18[row114 + i];
                             float s116 = s114 * s6;
-                            buffer20[rowOut + i] += s116;
+                            buffer20[i] += s116;
                         }
                     }
                 }
@@ -895,23 +852,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %118 = add(%110, %117) : [1,20]
                     int extent0 = 20;
-                    int row110 = 0;
-                    int row117 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(row110 + i));
-                        var v117 = new global::System.Numerics.Vector<float>(buffer20.Slice(row117 + i));
+                        var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v117 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
                         var v118 = v110 + v117;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v118).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v118).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s110 = buffer16[row110 + i];
-                        float s117 = buffer20[row117 + i];
+                        float s110 = buffer16[i];
+                        float s117 = buffer20[i];
                         float s118 = s110 + s117;
-                        grad1[rowOut + i] += s118;
+                        grad1[i] += s118;
                     }
                 }
 
@@ -925,23 +879,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %120 = add(%112, %119) : [20,20]
                     int extent0 = 400;
-                    int row112 = 0;
-                    int row119 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v112 = new global::System.Numerics.Vector<float>(buffer17.Slice(row112 + i));
-                        var v119 = new global::System.Numerics.Vector<float>(buffer21.Slice(row119 + i));
+                        var v112 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v119 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
                         var v120 = v112 + v119;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(rowOut + i)) + v120).CopyTo(grad0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v120).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s112 = buffer17[row112 + i];
-                        float s119 = buffer21[row119 + i];
+                        float s112 = buffer17[i];
+                        float s119 = buffer21[i];
                         float s120 = s112 + s119;
-                        grad0[rowOut + i] += s120;
+                        grad0[i] += s120;
                     }
                 }
 

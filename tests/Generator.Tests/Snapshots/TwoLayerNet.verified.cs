@@ -56,13 +56,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -70,7 +69,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -97,16 +96,14 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row1 = i0 * extent1;
-                        int row5 = 0;
                         int row9 = i0 * extent1;
-                        int rowOut = 0;
                         var accumulator = global::System.Numerics.Vector<float>.Zero;
                         float tail = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             var v11 = v10 - v1;
@@ -116,14 +113,14 @@ namespace Kiln.Integration.Tests.Models
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             float s11 = s10 - s1;
                             float s12 = s11 * s11;
                             tail += s12;
                         }
-                        result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        result[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                     }
                 }
 
@@ -174,13 +171,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -188,7 +184,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -208,14 +204,13 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row1 = i0 * extent1;
-                        int row5 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             var v11 = v10 - v1;
@@ -224,7 +219,7 @@ namespace Kiln.Integration.Tests.Models
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             float s11 = s10 - s1;
@@ -239,24 +234,22 @@ namespace Kiln.Integration.Tests.Models
                     // %13 = sum(%12) : []
                     int extent0 = (dim_N * 10);
                     result.Clear();
-                    int row11 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(row11 + i));
+                        var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v12 = v11 * v11;
                         accumulator += v12;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s11 = buffer1[row11 + i];
+                        float s11 = buffer1[i];
                         float s12 = s11 * s11;
                         tail += s12;
                     }
-                    result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
                 // Kernel 3/9: elementwise (mul) -> %17 [N,10]
@@ -265,20 +258,18 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 10);
                     float s16 = 2f;
                     var v16 = new global::System.Numerics.Vector<float>(s16);
-                    int row11 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(row11 + i));
+                        var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v17 = v11 * v16;
-                        v17.CopyTo(buffer2.Slice(rowOut + i));
+                        v17.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s11 = buffer1[row11 + i];
+                        float s11 = buffer1[i];
                         float s17 = s11 * s16;
-                        buffer2[rowOut + i] = s17;
+                        buffer2[i] = s17;
                     }
                 }
 
@@ -290,17 +281,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row17 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v17).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v17).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s17 = buffer2[row17 + i];
-                            grad3[rowOut + i] += s17;
+                            grad3[i] += s17;
                         }
                     }
                 }
@@ -317,23 +307,20 @@ namespace Kiln.Integration.Tests.Models
                     // %32 = relu_backward(%30, %8) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 100);
-                    int row8 = 0;
-                    int row30 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                        var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(row30 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
                         var v32 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v30, global::System.Numerics.Vector<float>.Zero);
-                        v32.CopyTo(buffer3.Slice(rowOut + i));
+                        v32.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer0[row8 + i];
-                        float s30 = buffer3[row30 + i];
+                        float s8 = buffer0[i];
+                        float s30 = buffer3[i];
                         float s32 = s8 > 0f ? s30 : 0f;
-                        buffer3[rowOut + i] = s32;
+                        buffer3[i] = s32;
                     }
                 }
 
@@ -345,17 +332,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row32 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v32 = new global::System.Numerics.Vector<float>(buffer3.Slice(row32 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v32).CopyTo(grad1.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v32).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s32 = buffer3[row32 + i];
-                            grad1[rowOut + i] += s32;
+                            grad1[i] += s32;
                         }
                     }
                 }

@@ -46,20 +46,18 @@ namespace Kiln.Integration.Tests.Models
                     // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 100);
-                    int row4 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer0.Slice(rowOut + i));
+                        v5.CopyTo(buffer0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = buffer0[row4 + i];
+                        float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                        buffer0[rowOut + i] = s5;
+                        buffer0[i] = s5;
                     }
                 }
 
@@ -76,29 +74,26 @@ namespace Kiln.Integration.Tests.Models
                     // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
                     int extent0 = (dim_N * 10);
                     result.Clear();
-                    int row1 = 0;
-                    int row6 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v7 = v6 - v1;
                         var v10 = v7 * v7;
                         accumulator += v10;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s6 = buffer1[row6 + i];
+                        float s1 = input1[i];
+                        float s6 = buffer1[i];
                         float s7 = s6 - s1;
                         float s10 = s7 * s7;
                         tail += s10;
                     }
-                    result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
                 return state.Result;
@@ -141,20 +136,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
                     int extent0 = (dim_N * 100);
-                    int row4 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer1.Slice(rowOut + i));
+                        v5.CopyTo(buffer1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = buffer0[row4 + i];
+                        float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                        buffer1[rowOut + i] = s5;
+                        buffer1[i] = s5;
                     }
                 }
 
@@ -164,23 +157,20 @@ namespace Kiln.Integration.Tests.Models
                     // %7 = sub(%6, %1) : [N,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 10);
-                    int row1 = 0;
-                    int row6 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(row6 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
                         var v7 = v6 - v1;
-                        v7.CopyTo(buffer2.Slice(rowOut + i));
+                        v7.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s6 = buffer2[row6 + i];
+                        float s1 = input1[i];
+                        float s6 = buffer2[i];
                         float s7 = s6 - s1;
-                        buffer2[rowOut + i] = s7;
+                        buffer2[i] = s7;
                     }
                 }
 
@@ -190,24 +180,22 @@ namespace Kiln.Integration.Tests.Models
                     // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
                     int extent0 = (dim_N * 10);
                     result.Clear();
-                    int row7 = 0;
-                    int rowOut = 0;
                     var accumulator = global::System.Numerics.Vector<float>.Zero;
                     float tail = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
+                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
                         var v10 = v7 * v7;
                         accumulator += v10;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s7 = buffer2[row7 + i];
+                        float s7 = buffer2[i];
                         float s10 = s7 * s7;
                         tail += s10;
                     }
-                    result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator) + tail;
                 }
 
                 // Kernel 4/8: elementwise (mul) -> %15 [N,10]
@@ -216,20 +204,18 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 10);
                     float s14 = 2f;
                     var v14 = new global::System.Numerics.Vector<float>(s14);
-                    int row7 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
+                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
                         var v15 = v7 * v14;
-                        v15.CopyTo(buffer3.Slice(rowOut + i));
+                        v15.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s7 = buffer2[row7 + i];
+                        float s7 = buffer2[i];
                         float s15 = s7 * s14;
-                        buffer3[rowOut + i] = s15;
+                        buffer3[i] = s15;
                     }
                 }
 
@@ -245,23 +231,20 @@ namespace Kiln.Integration.Tests.Models
                     // %27 = clamp_backward{max=Infinity;min=0}(%25, %4) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, capture1Data, buffer4, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = (dim_N * 100);
-                    int row4 = 0;
-                    int row25 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
-                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(row25 + i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
-                        v27.CopyTo(buffer4.Slice(rowOut + i));
+                        v27.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = buffer0[row4 + i];
-                        float s25 = buffer4[row25 + i];
+                        float s4 = buffer0[i];
+                        float s25 = buffer4[i];
                         float s27 = s4 >= 0f && s4 <= float.PositiveInfinity ? s25 : 0f;
-                        buffer4[rowOut + i] = s27;
+                        buffer4[i] = s27;
                     }
                 }
 
