@@ -279,9 +279,10 @@ public sealed class ParserTests
             [Compile]
             public Tensor Loss([Shape("N", 4)] Tensor x) => net.Forward(x).Sum();
             """));
-        Assert.Equal(new[] { "linear(0,1,2)", "tanh(4)", "dropout(5,3){p=0.1}", "sum(6)" }, Ops(spec));
+        Assert.Equal(new[] { "linear(0,1,2)", "tanh(5)", "dropout(6,3,4){p=0.1}", "sum(7)" }, Ops(spec));
         Assert.Equal("((global::Kiln.Nn.Linear)this.net[0]).Weight", spec.Captures[0].AccessExpression);
         Assert.Equal("net.0.weight", spec.Captures[0].Name);
         Assert.Equal("((global::Kiln.Nn.Dropout)this.net[2]).Training", spec.Captures[2].AccessExpression);
+        Assert.Equal((CaptureKind.Rng, "((global::Kiln.Nn.Dropout)this.net[2]).Rng"), (spec.Captures[3].Kind, spec.Captures[3].AccessExpression));
     }
 }

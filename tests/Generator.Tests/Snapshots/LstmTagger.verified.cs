@@ -110,15 +110,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row12 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
                             var v13 = v12 + v4;
                             var v14 = v13 + v5;
@@ -126,8 +124,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s12 = buffer2[row12 + i];
                             float s13 = s12 + s4;
                             float s14 = s13 + s5;
@@ -160,18 +158,15 @@ namespace Kiln.Integration.Tests.Models
                     // %18 = tanh(%17) : [N,6]
                     // %21 = mul(%16, %18) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row15 = 0;
-                    int row17 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s15 = buffer3[row15 + i];
-                        float s17 = buffer4[row17 + i];
+                        float s15 = buffer3[i];
+                        float s17 = buffer4[i];
                         float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
                         float s18 = global::System.MathF.Tanh(s17);
                         float s21 = s16 * s18;
-                        buffer6[rowOut + i] = s21;
+                        buffer6[i] = s21;
                     }
                 }
 
@@ -181,18 +176,15 @@ namespace Kiln.Integration.Tests.Models
                     // %22 = tanh(%21) : [N,6]
                     // %23 = mul(%20, %22) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row19 = 0;
-                    int row21 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s19 = buffer5[row19 + i];
-                        float s21 = buffer6[row21 + i];
+                        float s19 = buffer5[i];
+                        float s21 = buffer6[i];
                         float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
                         float s22 = global::System.MathF.Tanh(s21);
                         float s23 = s20 * s22;
-                        buffer7[rowOut + i] = s23;
+                        buffer7[i] = s23;
                     }
                 }
 
@@ -219,16 +211,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row26 = i0 * extent1;
                         int row28 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v26 = new global::System.Numerics.Vector<float>(buffer10.Slice(row26 + i));
                             var v28 = new global::System.Numerics.Vector<float>(buffer9.Slice(row28 + i));
                             var v27 = v26 + v4;
@@ -238,8 +228,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s26 = buffer10[row26 + i];
                             float s28 = buffer9[row28 + i];
                             float s27 = s26 + s4;
@@ -283,25 +273,20 @@ namespace Kiln.Integration.Tests.Models
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row21 = 0;
-                    int row31 = 0;
-                    int row33 = 0;
-                    int row38 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer6[row21 + i];
-                        float s31 = buffer11[row31 + i];
-                        float s33 = buffer12[row33 + i];
-                        float s38 = buffer14[row38 + i];
+                        float s21 = buffer6[i];
+                        float s31 = buffer11[i];
+                        float s33 = buffer12[i];
+                        float s38 = buffer14[i];
                         float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
                         float s34 = global::System.MathF.Tanh(s33);
                         float s37 = s32 * s34;
                         float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
                         float s40 = s39 * s21;
                         float s41 = s40 + s37;
-                        buffer15[rowOut + i] = s41;
+                        buffer15[i] = s41;
                     }
                 }
 
@@ -311,18 +296,15 @@ namespace Kiln.Integration.Tests.Models
                     // %42 = tanh(%41) : [N,6]
                     // %43 = mul(%36, %42) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row35 = 0;
-                    int row41 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s35 = buffer13[row35 + i];
-                        float s41 = buffer15[row41 + i];
+                        float s35 = buffer13[i];
+                        float s41 = buffer15[i];
                         float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
                         float s42 = global::System.MathF.Tanh(s41);
                         float s43 = s36 * s42;
-                        buffer16[rowOut + i] = s43;
+                        buffer16[i] = s43;
                     }
                 }
 
@@ -349,16 +331,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row46 = i0 * extent1;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v46 = new global::System.Numerics.Vector<float>(buffer19.Slice(row46 + i));
                             var v48 = new global::System.Numerics.Vector<float>(buffer18.Slice(row48 + i));
                             var v47 = v46 + v4;
@@ -368,8 +348,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s46 = buffer19[row46 + i];
                             float s48 = buffer18[row48 + i];
                             float s47 = s46 + s4;
@@ -413,25 +393,20 @@ namespace Kiln.Integration.Tests.Models
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row41 = 0;
-                    int row51 = 0;
-                    int row53 = 0;
-                    int row58 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer15[row41 + i];
-                        float s51 = buffer20[row51 + i];
-                        float s53 = buffer21[row53 + i];
-                        float s58 = buffer23[row58 + i];
+                        float s41 = buffer15[i];
+                        float s51 = buffer20[i];
+                        float s53 = buffer21[i];
+                        float s58 = buffer23[i];
                         float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
                         float s54 = global::System.MathF.Tanh(s53);
                         float s57 = s52 * s54;
                         float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
                         float s60 = s59 * s41;
                         float s61 = s60 + s57;
-                        buffer24[rowOut + i] = s61;
+                        buffer24[i] = s61;
                     }
                 }
 
@@ -441,18 +416,15 @@ namespace Kiln.Integration.Tests.Models
                     // %62 = tanh(%61) : [N,6]
                     // %63 = mul(%56, %62) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row55 = 0;
-                    int row61 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s55 = buffer22[row55 + i];
-                        float s61 = buffer24[row61 + i];
+                        float s55 = buffer22[i];
+                        float s61 = buffer24[i];
                         float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
                         float s62 = global::System.MathF.Tanh(s61);
                         float s63 = s56 * s62;
-                        buffer25[rowOut + i] = s63;
+                        buffer25[i] = s63;
                     }
                 }
 
@@ -479,16 +451,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row66 = i0 * extent1;
                         int row68 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v66 = new global::System.Numerics.Vector<float>(buffer28.Slice(row66 + i));
                             var v68 = new global::System.Numerics.Vector<float>(buffer27.Slice(row68 + i));
                             var v67 = v66 + v4;
@@ -498,8 +468,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s66 = buffer28[row66 + i];
                             float s68 = buffer27[row68 + i];
                             float s67 = s66 + s4;
@@ -546,20 +516,14 @@ namespace Kiln.Integration.Tests.Models
                     // %82 = tanh(%81) : [N,6]
                     // %83 = mul(%76, %82) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row61 = 0;
-                    int row71 = 0;
-                    int row73 = 0;
-                    int row75 = 0;
-                    int row78 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer24[row61 + i];
-                        float s71 = buffer29[row71 + i];
-                        float s73 = buffer30[row73 + i];
-                        float s75 = buffer31[row75 + i];
-                        float s78 = buffer32[row78 + i];
+                        float s61 = buffer24[i];
+                        float s71 = buffer29[i];
+                        float s73 = buffer30[i];
+                        float s75 = buffer31[i];
+                        float s78 = buffer32[i];
                         float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
                         float s74 = global::System.MathF.Tanh(s73);
                         float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
@@ -569,7 +533,7 @@ namespace Kiln.Integration.Tests.Models
                         float s81 = s80 + s77;
                         float s82 = global::System.MathF.Tanh(s81);
                         float s83 = s76 * s82;
-                        buffer33[rowOut + i] = s83;
+                        buffer33[i] = s83;
                     }
                 }
 
@@ -582,20 +546,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
                         int row84 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
                             var v84 = new global::System.Numerics.Vector<float>(buffer34.Slice(row84 + i));
                             var v85 = v84 + v8;
                             v85.CopyTo(buffer34.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
+                            float s8 = capture6Data[i];
                             float s84 = buffer34[row84 + i];
                             float s85 = s84 + s8;
                             buffer34[rowOut + i] = s85;
@@ -793,15 +756,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row12 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
                             var v13 = v12 + v4;
                             var v14 = v13 + v5;
@@ -809,8 +770,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s12 = buffer2[row12 + i];
                             float s13 = s12 + s4;
                             float s14 = s13 + s5;
@@ -829,20 +790,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %16 = sigmoid(%15) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row15 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
                         var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
-                        v16.CopyTo(buffer4.Slice(rowOut + i));
+                        v16.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s15 = buffer3[row15 + i];
+                        float s15 = buffer3[i];
                         float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
-                        buffer4[rowOut + i] = s16;
+                        buffer4[i] = s16;
                     }
                 }
 
@@ -856,14 +815,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %18 = tanh(%17) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row17 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s17 = buffer5[row17 + i];
+                        float s17 = buffer5[i];
                         float s18 = global::System.MathF.Tanh(s17);
-                        buffer6[rowOut + i] = s18;
+                        buffer6[i] = s18;
                     }
                 }
 
@@ -877,20 +834,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %20 = sigmoid(%19) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row19 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
-                        v20.CopyTo(buffer8.Slice(rowOut + i));
+                        v20.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s19 = buffer7[row19 + i];
+                        float s19 = buffer7[i];
                         float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
-                        buffer8[rowOut + i] = s20;
+                        buffer8[i] = s20;
                     }
                 }
 
@@ -898,23 +853,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %21 = mul(%16, %18) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row16 = 0;
-                    int row18 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(row16 + i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(row18 + i));
+                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                         var v21 = v16 * v18;
-                        v21.CopyTo(buffer9.Slice(rowOut + i));
+                        v21.CopyTo(buffer9.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s16 = buffer4[row16 + i];
-                        float s18 = buffer6[row18 + i];
+                        float s16 = buffer4[i];
+                        float s18 = buffer6[i];
                         float s21 = s16 * s18;
-                        buffer9[rowOut + i] = s21;
+                        buffer9[i] = s21;
                     }
                 }
 
@@ -922,14 +874,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %22 = tanh(%21) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row21 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer9[row21 + i];
+                        float s21 = buffer9[i];
                         float s22 = global::System.MathF.Tanh(s21);
-                        buffer10[rowOut + i] = s22;
+                        buffer10[i] = s22;
                     }
                 }
 
@@ -937,23 +887,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %23 = mul(%20, %22) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row20 = 0;
-                    int row22 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(row20 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(row22 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
                         var v23 = v20 * v22;
-                        v23.CopyTo(buffer11.Slice(rowOut + i));
+                        v23.CopyTo(buffer11.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[row20 + i];
-                        float s22 = buffer10[row22 + i];
+                        float s20 = buffer8[i];
+                        float s22 = buffer10[i];
                         float s23 = s20 * s22;
-                        buffer11[rowOut + i] = s23;
+                        buffer11[i] = s23;
                     }
                 }
 
@@ -980,16 +927,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row26 = i0 * extent1;
                         int row28 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v26 = new global::System.Numerics.Vector<float>(buffer14.Slice(row26 + i));
                             var v28 = new global::System.Numerics.Vector<float>(buffer13.Slice(row28 + i));
                             var v27 = v26 + v4;
@@ -999,8 +944,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s26 = buffer14[row26 + i];
                             float s28 = buffer13[row28 + i];
                             float s27 = s26 + s4;
@@ -1021,20 +966,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %32 = sigmoid(%31) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row31 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v31 = new global::System.Numerics.Vector<float>(buffer15.Slice(row31 + i));
+                        var v31 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
                         var v32 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v31));
-                        v32.CopyTo(buffer16.Slice(rowOut + i));
+                        v32.CopyTo(buffer16.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s31 = buffer15[row31 + i];
+                        float s31 = buffer15[i];
                         float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
-                        buffer16[rowOut + i] = s32;
+                        buffer16[i] = s32;
                     }
                 }
 
@@ -1048,14 +991,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %34 = tanh(%33) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row33 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s33 = buffer17[row33 + i];
+                        float s33 = buffer17[i];
                         float s34 = global::System.MathF.Tanh(s33);
-                        buffer18[rowOut + i] = s34;
+                        buffer18[i] = s34;
                     }
                 }
 
@@ -1069,20 +1010,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %36 = sigmoid(%35) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row35 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v35 = new global::System.Numerics.Vector<float>(buffer19.Slice(row35 + i));
+                        var v35 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
                         var v36 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v35));
-                        v36.CopyTo(buffer20.Slice(rowOut + i));
+                        v36.CopyTo(buffer20.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s35 = buffer19[row35 + i];
+                        float s35 = buffer19[i];
                         float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
-                        buffer20[rowOut + i] = s36;
+                        buffer20[i] = s36;
                     }
                 }
 
@@ -1096,20 +1035,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %39 = sigmoid(%38) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row38 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v38 = new global::System.Numerics.Vector<float>(buffer21.Slice(row38 + i));
+                        var v38 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
                         var v39 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v38));
-                        v39.CopyTo(buffer22.Slice(rowOut + i));
+                        v39.CopyTo(buffer22.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s38 = buffer21[row38 + i];
+                        float s38 = buffer21[i];
                         float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                        buffer22[rowOut + i] = s39;
+                        buffer22[i] = s39;
                     }
                 }
 
@@ -1119,33 +1056,28 @@ namespace Kiln.Integration.Tests.Models
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row21 = 0;
-                    int row32 = 0;
-                    int row34 = 0;
-                    int row39 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(row21 + i));
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(row32 + i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(row34 + i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(row39 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
+                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
                         var v37 = v32 * v34;
                         var v40 = v39 * v21;
                         var v41 = v40 + v37;
-                        v41.CopyTo(buffer23.Slice(rowOut + i));
+                        v41.CopyTo(buffer23.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer9[row21 + i];
-                        float s32 = buffer16[row32 + i];
-                        float s34 = buffer18[row34 + i];
-                        float s39 = buffer22[row39 + i];
+                        float s21 = buffer9[i];
+                        float s32 = buffer16[i];
+                        float s34 = buffer18[i];
+                        float s39 = buffer22[i];
                         float s37 = s32 * s34;
                         float s40 = s39 * s21;
                         float s41 = s40 + s37;
-                        buffer23[rowOut + i] = s41;
+                        buffer23[i] = s41;
                     }
                 }
 
@@ -1153,14 +1085,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %42 = tanh(%41) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row41 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer23[row41 + i];
+                        float s41 = buffer23[i];
                         float s42 = global::System.MathF.Tanh(s41);
-                        buffer24[rowOut + i] = s42;
+                        buffer24[i] = s42;
                     }
                 }
 
@@ -1168,23 +1098,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %43 = mul(%36, %42) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row36 = 0;
-                    int row42 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(row36 + i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(row42 + i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
                         var v43 = v36 * v42;
-                        v43.CopyTo(buffer25.Slice(rowOut + i));
+                        v43.CopyTo(buffer25.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer20[row36 + i];
-                        float s42 = buffer24[row42 + i];
+                        float s36 = buffer20[i];
+                        float s42 = buffer24[i];
                         float s43 = s36 * s42;
-                        buffer25[rowOut + i] = s43;
+                        buffer25[i] = s43;
                     }
                 }
 
@@ -1211,16 +1138,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row46 = i0 * extent1;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v46 = new global::System.Numerics.Vector<float>(buffer28.Slice(row46 + i));
                             var v48 = new global::System.Numerics.Vector<float>(buffer27.Slice(row48 + i));
                             var v47 = v46 + v4;
@@ -1230,8 +1155,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s46 = buffer28[row46 + i];
                             float s48 = buffer27[row48 + i];
                             float s47 = s46 + s4;
@@ -1252,20 +1177,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %52 = sigmoid(%51) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row51 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v51 = new global::System.Numerics.Vector<float>(buffer29.Slice(row51 + i));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
                         var v52 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v51));
-                        v52.CopyTo(buffer30.Slice(rowOut + i));
+                        v52.CopyTo(buffer30.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s51 = buffer29[row51 + i];
+                        float s51 = buffer29[i];
                         float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
-                        buffer30[rowOut + i] = s52;
+                        buffer30[i] = s52;
                     }
                 }
 
@@ -1279,14 +1202,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %54 = tanh(%53) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row53 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s53 = buffer31[row53 + i];
+                        float s53 = buffer31[i];
                         float s54 = global::System.MathF.Tanh(s53);
-                        buffer32[rowOut + i] = s54;
+                        buffer32[i] = s54;
                     }
                 }
 
@@ -1300,20 +1221,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %56 = sigmoid(%55) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row55 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v55 = new global::System.Numerics.Vector<float>(buffer33.Slice(row55 + i));
+                        var v55 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
                         var v56 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v55));
-                        v56.CopyTo(buffer34.Slice(rowOut + i));
+                        v56.CopyTo(buffer34.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s55 = buffer33[row55 + i];
+                        float s55 = buffer33[i];
                         float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
-                        buffer34[rowOut + i] = s56;
+                        buffer34[i] = s56;
                     }
                 }
 
@@ -1327,20 +1246,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %59 = sigmoid(%58) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row58 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer35.Slice(row58 + i));
+                        var v58 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
                         var v59 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v58));
-                        v59.CopyTo(buffer36.Slice(rowOut + i));
+                        v59.CopyTo(buffer36.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s58 = buffer35[row58 + i];
+                        float s58 = buffer35[i];
                         float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                        buffer36[rowOut + i] = s59;
+                        buffer36[i] = s59;
                     }
                 }
 
@@ -1350,33 +1267,28 @@ namespace Kiln.Integration.Tests.Models
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row41 = 0;
-                    int row52 = 0;
-                    int row54 = 0;
-                    int row59 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(row41 + i));
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(row52 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(row54 + i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(row59 + i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
                         var v57 = v52 * v54;
                         var v60 = v59 * v41;
                         var v61 = v60 + v57;
-                        v61.CopyTo(buffer37.Slice(rowOut + i));
+                        v61.CopyTo(buffer37.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer23[row41 + i];
-                        float s52 = buffer30[row52 + i];
-                        float s54 = buffer32[row54 + i];
-                        float s59 = buffer36[row59 + i];
+                        float s41 = buffer23[i];
+                        float s52 = buffer30[i];
+                        float s54 = buffer32[i];
+                        float s59 = buffer36[i];
                         float s57 = s52 * s54;
                         float s60 = s59 * s41;
                         float s61 = s60 + s57;
-                        buffer37[rowOut + i] = s61;
+                        buffer37[i] = s61;
                     }
                 }
 
@@ -1384,14 +1296,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %62 = tanh(%61) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row61 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer37[row61 + i];
+                        float s61 = buffer37[i];
                         float s62 = global::System.MathF.Tanh(s61);
-                        buffer38[rowOut + i] = s62;
+                        buffer38[i] = s62;
                     }
                 }
 
@@ -1399,23 +1309,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %63 = mul(%56, %62) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row56 = 0;
-                    int row62 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(row56 + i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(row62 + i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
                         var v63 = v56 * v62;
-                        v63.CopyTo(buffer39.Slice(rowOut + i));
+                        v63.CopyTo(buffer39.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer34[row56 + i];
-                        float s62 = buffer38[row62 + i];
+                        float s56 = buffer34[i];
+                        float s62 = buffer38[i];
                         float s63 = s56 * s62;
-                        buffer39[rowOut + i] = s63;
+                        buffer39[i] = s63;
                     }
                 }
 
@@ -1442,16 +1349,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row66 = i0 * extent1;
                         int row68 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v66 = new global::System.Numerics.Vector<float>(buffer42.Slice(row66 + i));
                             var v68 = new global::System.Numerics.Vector<float>(buffer41.Slice(row68 + i));
                             var v67 = v66 + v4;
@@ -1461,8 +1366,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s66 = buffer42[row66 + i];
                             float s68 = buffer41[row68 + i];
                             float s67 = s66 + s4;
@@ -1483,20 +1388,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %72 = sigmoid(%71) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row71 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v71 = new global::System.Numerics.Vector<float>(buffer43.Slice(row71 + i));
+                        var v71 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
                         var v72 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v71));
-                        v72.CopyTo(buffer44.Slice(rowOut + i));
+                        v72.CopyTo(buffer44.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s71 = buffer43[row71 + i];
+                        float s71 = buffer43[i];
                         float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
-                        buffer44[rowOut + i] = s72;
+                        buffer44[i] = s72;
                     }
                 }
 
@@ -1510,14 +1413,12 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %74 = tanh(%73) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row73 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s73 = buffer45[row73 + i];
+                        float s73 = buffer45[i];
                         float s74 = global::System.MathF.Tanh(s73);
-                        buffer46[rowOut + i] = s74;
+                        buffer46[i] = s74;
                     }
                 }
 
@@ -1531,20 +1432,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %76 = sigmoid(%75) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row75 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v75 = new global::System.Numerics.Vector<float>(buffer47.Slice(row75 + i));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer47.Slice(i));
                         var v76 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v75));
-                        v76.CopyTo(buffer48.Slice(rowOut + i));
+                        v76.CopyTo(buffer48.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s75 = buffer47[row75 + i];
+                        float s75 = buffer47[i];
                         float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
-                        buffer48[rowOut + i] = s76;
+                        buffer48[i] = s76;
                     }
                 }
 
@@ -1558,20 +1457,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %79 = sigmoid(%78) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row78 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v78 = new global::System.Numerics.Vector<float>(buffer49.Slice(row78 + i));
+                        var v78 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
                         var v79 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v78));
-                        v79.CopyTo(buffer50.Slice(rowOut + i));
+                        v79.CopyTo(buffer50.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s78 = buffer49[row78 + i];
+                        float s78 = buffer49[i];
                         float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                        buffer50[rowOut + i] = s79;
+                        buffer50[i] = s79;
                     }
                 }
 
@@ -1582,23 +1479,18 @@ namespace Kiln.Integration.Tests.Models
                     // %81 = add(%80, %77) : [N,6]
                     // %82 = tanh(%81) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row61 = 0;
-                    int row72 = 0;
-                    int row74 = 0;
-                    int row79 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer37[row61 + i];
-                        float s72 = buffer44[row72 + i];
-                        float s74 = buffer46[row74 + i];
-                        float s79 = buffer50[row79 + i];
+                        float s61 = buffer37[i];
+                        float s72 = buffer44[i];
+                        float s74 = buffer46[i];
+                        float s79 = buffer50[i];
                         float s77 = s72 * s74;
                         float s80 = s79 * s61;
                         float s81 = s80 + s77;
                         float s82 = global::System.MathF.Tanh(s81);
-                        buffer51[rowOut + i] = s82;
+                        buffer51[i] = s82;
                     }
                 }
 
@@ -1606,23 +1498,20 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %83 = mul(%76, %82) : [N,6]
                     int extent0 = (dim_N * 6);
-                    int row76 = 0;
-                    int row82 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(row76 + i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(row82 + i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
                         var v83 = v76 * v82;
-                        v83.CopyTo(buffer52.Slice(rowOut + i));
+                        v83.CopyTo(buffer52.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s76 = buffer48[row76 + i];
-                        float s82 = buffer51[row82 + i];
+                        float s76 = buffer48[i];
+                        float s82 = buffer51[i];
                         float s83 = s76 * s82;
-                        buffer52[rowOut + i] = s83;
+                        buffer52[i] = s83;
                     }
                 }
 
@@ -1635,20 +1524,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
                         int row84 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
                             var v84 = new global::System.Numerics.Vector<float>(buffer53.Slice(row84 + i));
                             var v85 = v84 + v8;
                             v85.CopyTo(buffer53.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
+                            float s8 = capture6Data[i];
                             float s84 = buffer53[row84 + i];
                             float s85 = s84 + s8;
                             buffer53[rowOut + i] = s85;
@@ -1671,17 +1559,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row88 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v88 = new global::System.Numerics.Vector<float>(buffer54.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(rowOut + i)) + v88).CopyTo(grad6.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v88).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s88 = buffer54[row88 + i];
-                            grad6[rowOut + i] += s88;
+                            grad6[i] += s88;
                         }
                     }
                 }
@@ -1707,32 +1594,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row76 = 0;
-                    int row82 = 0;
-                    int row90 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(row76 + i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(row82 + i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(row90 + i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
+                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
                         var v93 = v90 * v76;
                         var v94 = v82 * v82;
                         var v95 = v87 - v94;
                         var v96 = v93 * v95;
-                        v96.CopyTo(buffer56.Slice(rowOut + i));
+                        v96.CopyTo(buffer56.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s76 = buffer48[row76 + i];
-                        float s82 = buffer51[row82 + i];
-                        float s90 = buffer55[row90 + i];
+                        float s76 = buffer48[i];
+                        float s82 = buffer51[i];
+                        float s90 = buffer55[i];
                         float s93 = s90 * s76;
                         float s94 = s82 * s82;
                         float s95 = s87 - s94;
                         float s96 = s93 * s95;
-                        buffer56[rowOut + i] = s96;
+                        buffer56[i] = s96;
                     }
                 }
 
@@ -1745,32 +1628,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row61 = 0;
-                    int row79 = 0;
-                    int row96 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer37.Slice(row61 + i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(row79 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
+                        var v61 = new global::System.Numerics.Vector<float>(buffer37.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
                         var v97 = v96 * v61;
                         var v99 = v87 - v79;
                         var v100 = v79 * v99;
                         var v101 = v97 * v100;
-                        v101.CopyTo(buffer57.Slice(rowOut + i));
+                        v101.CopyTo(buffer57.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer37[row61 + i];
-                        float s79 = buffer50[row79 + i];
-                        float s96 = buffer56[row96 + i];
+                        float s61 = buffer37[i];
+                        float s79 = buffer50[i];
+                        float s96 = buffer56[i];
                         float s97 = s96 * s61;
                         float s99 = s87 - s79;
                         float s100 = s79 * s99;
                         float s101 = s97 * s100;
-                        buffer57[rowOut + i] = s101;
+                        buffer57[i] = s101;
                     }
                 }
 
@@ -1790,32 +1669,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row76 = 0;
-                    int row82 = 0;
-                    int row90 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(row76 + i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(row82 + i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(row90 + i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
+                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
                         var v92 = v90 * v82;
                         var v105 = v87 - v76;
                         var v106 = v76 * v105;
                         var v107 = v92 * v106;
-                        v107.CopyTo(buffer59.Slice(rowOut + i));
+                        v107.CopyTo(buffer59.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s76 = buffer48[row76 + i];
-                        float s82 = buffer51[row82 + i];
-                        float s90 = buffer55[row90 + i];
+                        float s76 = buffer48[i];
+                        float s82 = buffer51[i];
+                        float s90 = buffer55[i];
                         float s92 = s90 * s82;
                         float s105 = s87 - s76;
                         float s106 = s76 * s105;
                         float s107 = s92 * s106;
-                        buffer59[rowOut + i] = s107;
+                        buffer59[i] = s107;
                     }
                 }
 
@@ -1835,32 +1710,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row72 = 0;
-                    int row74 = 0;
-                    int row96 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(row72 + i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(row74 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
+                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
                         var v104 = v96 * v72;
                         var v110 = v74 * v74;
                         var v111 = v87 - v110;
                         var v112 = v104 * v111;
-                        v112.CopyTo(buffer61.Slice(rowOut + i));
+                        v112.CopyTo(buffer61.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s72 = buffer44[row72 + i];
-                        float s74 = buffer46[row74 + i];
-                        float s96 = buffer56[row96 + i];
+                        float s72 = buffer44[i];
+                        float s74 = buffer46[i];
+                        float s96 = buffer56[i];
                         float s104 = s96 * s72;
                         float s110 = s74 * s74;
                         float s111 = s87 - s110;
                         float s112 = s104 * s111;
-                        buffer61[rowOut + i] = s112;
+                        buffer61[i] = s112;
                     }
                 }
 
@@ -1880,32 +1751,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row72 = 0;
-                    int row74 = 0;
-                    int row96 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(row72 + i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(row74 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
+                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
                         var v103 = v96 * v74;
                         var v115 = v87 - v72;
                         var v116 = v72 * v115;
                         var v117 = v103 * v116;
-                        v117.CopyTo(buffer63.Slice(rowOut + i));
+                        v117.CopyTo(buffer63.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s72 = buffer44[row72 + i];
-                        float s74 = buffer46[row74 + i];
-                        float s96 = buffer56[row96 + i];
+                        float s72 = buffer44[i];
+                        float s74 = buffer46[i];
+                        float s96 = buffer56[i];
                         float s103 = s96 * s74;
                         float s115 = s87 - s72;
                         float s116 = s72 * s115;
                         float s117 = s103 * s116;
-                        buffer63[rowOut + i] = s117;
+                        buffer63[i] = s117;
                     }
                 }
 
@@ -1922,33 +1789,28 @@ namespace Kiln.Integration.Tests.Models
                     // %114 = add(%109, %113) : [N,24]
                     // %119 = add(%114, %118) : [N,24]
                     int extent0 = (dim_N * 24);
-                    int row102 = 0;
-                    int row108 = 0;
-                    int row113 = 0;
-                    int row118 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v102 = new global::System.Numerics.Vector<float>(buffer58.Slice(row102 + i));
-                        var v108 = new global::System.Numerics.Vector<float>(buffer60.Slice(row108 + i));
-                        var v113 = new global::System.Numerics.Vector<float>(buffer62.Slice(row113 + i));
-                        var v118 = new global::System.Numerics.Vector<float>(buffer64.Slice(row118 + i));
+                        var v102 = new global::System.Numerics.Vector<float>(buffer58.Slice(i));
+                        var v108 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                        var v113 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
+                        var v118 = new global::System.Numerics.Vector<float>(buffer64.Slice(i));
                         var v109 = v102 + v108;
                         var v114 = v109 + v113;
                         var v119 = v114 + v118;
-                        v119.CopyTo(buffer65.Slice(rowOut + i));
+                        v119.CopyTo(buffer65.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s102 = buffer58[row102 + i];
-                        float s108 = buffer60[row108 + i];
-                        float s113 = buffer62[row113 + i];
-                        float s118 = buffer64[row118 + i];
+                        float s102 = buffer58[i];
+                        float s108 = buffer60[i];
+                        float s113 = buffer62[i];
+                        float s118 = buffer64[i];
                         float s109 = s102 + s108;
                         float s114 = s109 + s113;
                         float s119 = s114 + s118;
-                        buffer65[rowOut + i] = s119;
+                        buffer65[i] = s119;
                     }
                 }
 
@@ -1961,17 +1823,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row119 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v119 = new global::System.Numerics.Vector<float>(buffer65.Slice(row119 + i));
-                            (new global::System.Numerics.Vector<float>(buffer66.Slice(rowOut + i)) + v119).CopyTo(buffer66.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer66.Slice(i)) + v119).CopyTo(buffer66.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s119 = buffer65[row119 + i];
-                            buffer66[rowOut + i] += s119;
+                            buffer66[i] += s119;
                         }
                     }
                 }
@@ -2018,42 +1879,36 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row56 = 0;
-                    int row62 = 0;
-                    int row79 = 0;
-                    int row96 = 0;
-                    int row121 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(row56 + i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(row62 + i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(row79 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
-                        var v121 = new global::System.Numerics.Vector<float>(buffer67.Slice(row121 + i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
+                        var v121 = new global::System.Numerics.Vector<float>(buffer67.Slice(i));
                         var v98 = v96 * v79;
                         var v128 = v121 * v56;
                         var v129 = v62 * v62;
                         var v130 = v87 - v129;
                         var v131 = v128 * v130;
                         var v132 = v98 + v131;
-                        v132.CopyTo(buffer72.Slice(rowOut + i));
+                        v132.CopyTo(buffer72.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer34[row56 + i];
-                        float s62 = buffer38[row62 + i];
-                        float s79 = buffer50[row79 + i];
-                        float s96 = buffer56[row96 + i];
-                        float s121 = buffer67[row121 + i];
+                        float s56 = buffer34[i];
+                        float s62 = buffer38[i];
+                        float s79 = buffer50[i];
+                        float s96 = buffer56[i];
+                        float s121 = buffer67[i];
                         float s98 = s96 * s79;
                         float s128 = s121 * s56;
                         float s129 = s62 * s62;
                         float s130 = s87 - s129;
                         float s131 = s128 * s130;
                         float s132 = s98 + s131;
-                        buffer72[rowOut + i] = s132;
+                        buffer72[i] = s132;
                     }
                 }
 
@@ -2066,32 +1921,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row41 = 0;
-                    int row59 = 0;
-                    int row132 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(row41 + i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(row59 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
                         var v133 = v132 * v41;
                         var v135 = v87 - v59;
                         var v136 = v59 * v135;
                         var v137 = v133 * v136;
-                        v137.CopyTo(buffer73.Slice(rowOut + i));
+                        v137.CopyTo(buffer73.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer23[row41 + i];
-                        float s59 = buffer36[row59 + i];
-                        float s132 = buffer72[row132 + i];
+                        float s41 = buffer23[i];
+                        float s59 = buffer36[i];
+                        float s132 = buffer72[i];
                         float s133 = s132 * s41;
                         float s135 = s87 - s59;
                         float s136 = s59 * s135;
                         float s137 = s133 * s136;
-                        buffer73[rowOut + i] = s137;
+                        buffer73[i] = s137;
                     }
                 }
 
@@ -2111,32 +1962,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row56 = 0;
-                    int row62 = 0;
-                    int row121 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(row56 + i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(row62 + i));
-                        var v121 = new global::System.Numerics.Vector<float>(buffer67.Slice(row121 + i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
+                        var v121 = new global::System.Numerics.Vector<float>(buffer67.Slice(i));
                         var v127 = v121 * v62;
                         var v141 = v87 - v56;
                         var v142 = v56 * v141;
                         var v143 = v127 * v142;
-                        v143.CopyTo(buffer75.Slice(rowOut + i));
+                        v143.CopyTo(buffer75.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer34[row56 + i];
-                        float s62 = buffer38[row62 + i];
-                        float s121 = buffer67[row121 + i];
+                        float s56 = buffer34[i];
+                        float s62 = buffer38[i];
+                        float s121 = buffer67[i];
                         float s127 = s121 * s62;
                         float s141 = s87 - s56;
                         float s142 = s56 * s141;
                         float s143 = s127 * s142;
-                        buffer75[rowOut + i] = s143;
+                        buffer75[i] = s143;
                     }
                 }
 
@@ -2156,32 +2003,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row52 = 0;
-                    int row54 = 0;
-                    int row132 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(row52 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(row54 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
+                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
                         var v140 = v132 * v52;
                         var v146 = v54 * v54;
                         var v147 = v87 - v146;
                         var v148 = v140 * v147;
-                        v148.CopyTo(buffer77.Slice(rowOut + i));
+                        v148.CopyTo(buffer77.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s52 = buffer30[row52 + i];
-                        float s54 = buffer32[row54 + i];
-                        float s132 = buffer72[row132 + i];
+                        float s52 = buffer30[i];
+                        float s54 = buffer32[i];
+                        float s132 = buffer72[i];
                         float s140 = s132 * s52;
                         float s146 = s54 * s54;
                         float s147 = s87 - s146;
                         float s148 = s140 * s147;
-                        buffer77[rowOut + i] = s148;
+                        buffer77[i] = s148;
                     }
                 }
 
@@ -2201,32 +2044,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row52 = 0;
-                    int row54 = 0;
-                    int row132 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(row52 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(row54 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
+                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
                         var v139 = v132 * v54;
                         var v151 = v87 - v52;
                         var v152 = v52 * v151;
                         var v153 = v139 * v152;
-                        v153.CopyTo(buffer79.Slice(rowOut + i));
+                        v153.CopyTo(buffer79.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s52 = buffer30[row52 + i];
-                        float s54 = buffer32[row54 + i];
-                        float s132 = buffer72[row132 + i];
+                        float s52 = buffer30[i];
+                        float s54 = buffer32[i];
+                        float s132 = buffer72[i];
                         float s139 = s132 * s54;
                         float s151 = s87 - s52;
                         float s152 = s52 * s151;
                         float s153 = s139 * s152;
-                        buffer79[rowOut + i] = s153;
+                        buffer79[i] = s153;
                     }
                 }
 
@@ -2243,33 +2082,28 @@ namespace Kiln.Integration.Tests.Models
                     // %150 = add(%145, %149) : [N,24]
                     // %155 = add(%150, %154) : [N,24]
                     int extent0 = (dim_N * 24);
-                    int row138 = 0;
-                    int row144 = 0;
-                    int row149 = 0;
-                    int row154 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v138 = new global::System.Numerics.Vector<float>(buffer74.Slice(row138 + i));
-                        var v144 = new global::System.Numerics.Vector<float>(buffer76.Slice(row144 + i));
-                        var v149 = new global::System.Numerics.Vector<float>(buffer78.Slice(row149 + i));
-                        var v154 = new global::System.Numerics.Vector<float>(buffer80.Slice(row154 + i));
+                        var v138 = new global::System.Numerics.Vector<float>(buffer74.Slice(i));
+                        var v144 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
+                        var v149 = new global::System.Numerics.Vector<float>(buffer78.Slice(i));
+                        var v154 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
                         var v145 = v138 + v144;
                         var v150 = v145 + v149;
                         var v155 = v150 + v154;
-                        v155.CopyTo(buffer81.Slice(rowOut + i));
+                        v155.CopyTo(buffer81.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s138 = buffer74[row138 + i];
-                        float s144 = buffer76[row144 + i];
-                        float s149 = buffer78[row149 + i];
-                        float s154 = buffer80[row154 + i];
+                        float s138 = buffer74[i];
+                        float s144 = buffer76[i];
+                        float s149 = buffer78[i];
+                        float s154 = buffer80[i];
                         float s145 = s138 + s144;
                         float s150 = s145 + s149;
                         float s155 = s150 + s154;
-                        buffer81[rowOut + i] = s155;
+                        buffer81[i] = s155;
                     }
                 }
 
@@ -2282,17 +2116,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row155 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v155 = new global::System.Numerics.Vector<float>(buffer81.Slice(row155 + i));
-                            (new global::System.Numerics.Vector<float>(buffer82.Slice(rowOut + i)) + v155).CopyTo(buffer82.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer82.Slice(i)) + v155).CopyTo(buffer82.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s155 = buffer81[row155 + i];
-                            buffer82[rowOut + i] += s155;
+                            buffer82[i] += s155;
                         }
                     }
                 }
@@ -2339,42 +2172,36 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row36 = 0;
-                    int row42 = 0;
-                    int row59 = 0;
-                    int row132 = 0;
-                    int row158 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(row36 + i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(row42 + i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(row59 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer83.Slice(row158 + i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
+                        var v158 = new global::System.Numerics.Vector<float>(buffer83.Slice(i));
                         var v134 = v132 * v59;
                         var v168 = v158 * v36;
                         var v169 = v42 * v42;
                         var v170 = v87 - v169;
                         var v171 = v168 * v170;
                         var v172 = v134 + v171;
-                        v172.CopyTo(buffer88.Slice(rowOut + i));
+                        v172.CopyTo(buffer88.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer20[row36 + i];
-                        float s42 = buffer24[row42 + i];
-                        float s59 = buffer36[row59 + i];
-                        float s132 = buffer72[row132 + i];
-                        float s158 = buffer83[row158 + i];
+                        float s36 = buffer20[i];
+                        float s42 = buffer24[i];
+                        float s59 = buffer36[i];
+                        float s132 = buffer72[i];
+                        float s158 = buffer83[i];
                         float s134 = s132 * s59;
                         float s168 = s158 * s36;
                         float s169 = s42 * s42;
                         float s170 = s87 - s169;
                         float s171 = s168 * s170;
                         float s172 = s134 + s171;
-                        buffer88[rowOut + i] = s172;
+                        buffer88[i] = s172;
                     }
                 }
 
@@ -2387,32 +2214,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row21 = 0;
-                    int row39 = 0;
-                    int row172 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(row21 + i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(row39 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
                         var v173 = v172 * v21;
                         var v175 = v87 - v39;
                         var v176 = v39 * v175;
                         var v177 = v173 * v176;
-                        v177.CopyTo(buffer89.Slice(rowOut + i));
+                        v177.CopyTo(buffer89.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer9[row21 + i];
-                        float s39 = buffer22[row39 + i];
-                        float s172 = buffer88[row172 + i];
+                        float s21 = buffer9[i];
+                        float s39 = buffer22[i];
+                        float s172 = buffer88[i];
                         float s173 = s172 * s21;
                         float s175 = s87 - s39;
                         float s176 = s39 * s175;
                         float s177 = s173 * s176;
-                        buffer89[rowOut + i] = s177;
+                        buffer89[i] = s177;
                     }
                 }
 
@@ -2432,32 +2255,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row36 = 0;
-                    int row42 = 0;
-                    int row158 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(row36 + i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(row42 + i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer83.Slice(row158 + i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v158 = new global::System.Numerics.Vector<float>(buffer83.Slice(i));
                         var v167 = v158 * v42;
                         var v181 = v87 - v36;
                         var v182 = v36 * v181;
                         var v183 = v167 * v182;
-                        v183.CopyTo(buffer91.Slice(rowOut + i));
+                        v183.CopyTo(buffer91.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer20[row36 + i];
-                        float s42 = buffer24[row42 + i];
-                        float s158 = buffer83[row158 + i];
+                        float s36 = buffer20[i];
+                        float s42 = buffer24[i];
+                        float s158 = buffer83[i];
                         float s167 = s158 * s42;
                         float s181 = s87 - s36;
                         float s182 = s36 * s181;
                         float s183 = s167 * s182;
-                        buffer91[rowOut + i] = s183;
+                        buffer91[i] = s183;
                     }
                 }
 
@@ -2477,32 +2296,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row32 = 0;
-                    int row34 = 0;
-                    int row172 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(row32 + i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(row34 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
+                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
                         var v180 = v172 * v32;
                         var v186 = v34 * v34;
                         var v187 = v87 - v186;
                         var v188 = v180 * v187;
-                        v188.CopyTo(buffer93.Slice(rowOut + i));
+                        v188.CopyTo(buffer93.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s32 = buffer16[row32 + i];
-                        float s34 = buffer18[row34 + i];
-                        float s172 = buffer88[row172 + i];
+                        float s32 = buffer16[i];
+                        float s34 = buffer18[i];
+                        float s172 = buffer88[i];
                         float s180 = s172 * s32;
                         float s186 = s34 * s34;
                         float s187 = s87 - s186;
                         float s188 = s180 * s187;
-                        buffer93[rowOut + i] = s188;
+                        buffer93[i] = s188;
                     }
                 }
 
@@ -2522,32 +2337,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row32 = 0;
-                    int row34 = 0;
-                    int row172 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(row32 + i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(row34 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
+                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
                         var v179 = v172 * v34;
                         var v191 = v87 - v32;
                         var v192 = v32 * v191;
                         var v193 = v179 * v192;
-                        v193.CopyTo(buffer95.Slice(rowOut + i));
+                        v193.CopyTo(buffer95.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s32 = buffer16[row32 + i];
-                        float s34 = buffer18[row34 + i];
-                        float s172 = buffer88[row172 + i];
+                        float s32 = buffer16[i];
+                        float s34 = buffer18[i];
+                        float s172 = buffer88[i];
                         float s179 = s172 * s34;
                         float s191 = s87 - s32;
                         float s192 = s32 * s191;
                         float s193 = s179 * s192;
-                        buffer95[rowOut + i] = s193;
+                        buffer95[i] = s193;
                     }
                 }
 
@@ -2564,33 +2375,28 @@ namespace Kiln.Integration.Tests.Models
                     // %190 = add(%185, %189) : [N,24]
                     // %195 = add(%190, %194) : [N,24]
                     int extent0 = (dim_N * 24);
-                    int row178 = 0;
-                    int row184 = 0;
-                    int row189 = 0;
-                    int row194 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v178 = new global::System.Numerics.Vector<float>(buffer90.Slice(row178 + i));
-                        var v184 = new global::System.Numerics.Vector<float>(buffer92.Slice(row184 + i));
-                        var v189 = new global::System.Numerics.Vector<float>(buffer94.Slice(row189 + i));
-                        var v194 = new global::System.Numerics.Vector<float>(buffer96.Slice(row194 + i));
+                        var v178 = new global::System.Numerics.Vector<float>(buffer90.Slice(i));
+                        var v184 = new global::System.Numerics.Vector<float>(buffer92.Slice(i));
+                        var v189 = new global::System.Numerics.Vector<float>(buffer94.Slice(i));
+                        var v194 = new global::System.Numerics.Vector<float>(buffer96.Slice(i));
                         var v185 = v178 + v184;
                         var v190 = v185 + v189;
                         var v195 = v190 + v194;
-                        v195.CopyTo(buffer97.Slice(rowOut + i));
+                        v195.CopyTo(buffer97.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s178 = buffer90[row178 + i];
-                        float s184 = buffer92[row184 + i];
-                        float s189 = buffer94[row189 + i];
-                        float s194 = buffer96[row194 + i];
+                        float s178 = buffer90[i];
+                        float s184 = buffer92[i];
+                        float s189 = buffer94[i];
+                        float s194 = buffer96[i];
                         float s185 = s178 + s184;
                         float s190 = s185 + s189;
                         float s195 = s190 + s194;
-                        buffer97[rowOut + i] = s195;
+                        buffer97[i] = s195;
                     }
                 }
 
@@ -2603,17 +2409,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row195 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v195 = new global::System.Numerics.Vector<float>(buffer97.Slice(row195 + i));
-                            (new global::System.Numerics.Vector<float>(buffer98.Slice(rowOut + i)) + v195).CopyTo(buffer98.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer98.Slice(i)) + v195).CopyTo(buffer98.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s195 = buffer97[row195 + i];
-                            buffer98[rowOut + i] += s195;
+                            buffer98[i] += s195;
                         }
                     }
                 }
@@ -2635,28 +2440,24 @@ namespace Kiln.Integration.Tests.Models
                     // %160 = add(%122, %159) : [24,6]
                     // %200 = add(%160, %199) : [24,6]
                     int extent0 = 144;
-                    int row122 = 0;
-                    int row159 = 0;
-                    int row199 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v122 = new global::System.Numerics.Vector<float>(buffer68.Slice(row122 + i));
-                        var v159 = new global::System.Numerics.Vector<float>(buffer84.Slice(row159 + i));
-                        var v199 = new global::System.Numerics.Vector<float>(buffer100.Slice(row199 + i));
+                        var v122 = new global::System.Numerics.Vector<float>(buffer68.Slice(i));
+                        var v159 = new global::System.Numerics.Vector<float>(buffer84.Slice(i));
+                        var v199 = new global::System.Numerics.Vector<float>(buffer100.Slice(i));
                         var v160 = v122 + v159;
                         var v200 = v160 + v199;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(rowOut + i)) + v200).CopyTo(grad4.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v200).CopyTo(grad4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s122 = buffer68[row122 + i];
-                        float s159 = buffer84[row159 + i];
-                        float s199 = buffer100[row199 + i];
+                        float s122 = buffer68[i];
+                        float s159 = buffer84[i];
+                        float s199 = buffer100[i];
                         float s160 = s122 + s159;
                         float s200 = s160 + s199;
-                        grad4[rowOut + i] += s200;
+                        grad4[i] += s200;
                     }
                 }
 
@@ -2690,42 +2491,36 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row20 = 0;
-                    int row22 = 0;
-                    int row39 = 0;
-                    int row172 = 0;
-                    int row198 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(row20 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(row22 + i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(row39 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(row198 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(i));
                         var v174 = v172 * v39;
                         var v208 = v198 * v20;
                         var v209 = v22 * v22;
                         var v210 = v87 - v209;
                         var v211 = v208 * v210;
                         var v212 = v174 + v211;
-                        v212.CopyTo(buffer104.Slice(rowOut + i));
+                        v212.CopyTo(buffer104.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[row20 + i];
-                        float s22 = buffer10[row22 + i];
-                        float s39 = buffer22[row39 + i];
-                        float s172 = buffer88[row172 + i];
-                        float s198 = buffer99[row198 + i];
+                        float s20 = buffer8[i];
+                        float s22 = buffer10[i];
+                        float s39 = buffer22[i];
+                        float s172 = buffer88[i];
+                        float s198 = buffer99[i];
                         float s174 = s172 * s39;
                         float s208 = s198 * s20;
                         float s209 = s22 * s22;
                         float s210 = s87 - s209;
                         float s211 = s208 * s210;
                         float s212 = s174 + s211;
-                        buffer104[rowOut + i] = s212;
+                        buffer104[i] = s212;
                     }
                 }
 
@@ -2738,32 +2533,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row20 = 0;
-                    int row22 = 0;
-                    int row198 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(row20 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(row22 + i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(row198 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(i));
                         var v207 = v198 * v22;
                         var v215 = v87 - v20;
                         var v216 = v20 * v215;
                         var v217 = v207 * v216;
-                        v217.CopyTo(buffer105.Slice(rowOut + i));
+                        v217.CopyTo(buffer105.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[row20 + i];
-                        float s22 = buffer10[row22 + i];
-                        float s198 = buffer99[row198 + i];
+                        float s20 = buffer8[i];
+                        float s22 = buffer10[i];
+                        float s198 = buffer99[i];
                         float s207 = s198 * s22;
                         float s215 = s87 - s20;
                         float s216 = s20 * s215;
                         float s217 = s207 * s216;
-                        buffer105[rowOut + i] = s217;
+                        buffer105[i] = s217;
                     }
                 }
 
@@ -2783,32 +2574,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row16 = 0;
-                    int row18 = 0;
-                    int row212 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(row16 + i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(row18 + i));
-                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(row212 + i));
+                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(i));
                         var v214 = v212 * v16;
                         var v219 = v18 * v18;
                         var v220 = v87 - v219;
                         var v221 = v214 * v220;
-                        v221.CopyTo(buffer107.Slice(rowOut + i));
+                        v221.CopyTo(buffer107.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s16 = buffer4[row16 + i];
-                        float s18 = buffer6[row18 + i];
-                        float s212 = buffer104[row212 + i];
+                        float s16 = buffer4[i];
+                        float s18 = buffer6[i];
+                        float s212 = buffer104[i];
                         float s214 = s212 * s16;
                         float s219 = s18 * s18;
                         float s220 = s87 - s219;
                         float s221 = s214 * s220;
-                        buffer107[rowOut + i] = s221;
+                        buffer107[i] = s221;
                     }
                 }
 
@@ -2828,32 +2615,28 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row16 = 0;
-                    int row18 = 0;
-                    int row212 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(row16 + i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(row18 + i));
-                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(row212 + i));
+                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(i));
                         var v213 = v212 * v18;
                         var v224 = v87 - v16;
                         var v225 = v16 * v224;
                         var v226 = v213 * v225;
-                        v226.CopyTo(buffer109.Slice(rowOut + i));
+                        v226.CopyTo(buffer109.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s16 = buffer4[row16 + i];
-                        float s18 = buffer6[row18 + i];
-                        float s212 = buffer104[row212 + i];
+                        float s16 = buffer4[i];
+                        float s18 = buffer6[i];
+                        float s212 = buffer104[i];
                         float s213 = s212 * s18;
                         float s224 = s87 - s16;
                         float s225 = s16 * s224;
                         float s226 = s213 * s225;
-                        buffer109[rowOut + i] = s226;
+                        buffer109[i] = s226;
                     }
                 }
 
@@ -2869,28 +2652,24 @@ namespace Kiln.Integration.Tests.Models
                     // %223 = add(%218, %222) : [N,24]
                     // %228 = add(%223, %227) : [N,24]
                     int extent0 = (dim_N * 24);
-                    int row218 = 0;
-                    int row222 = 0;
-                    int row227 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v218 = new global::System.Numerics.Vector<float>(buffer106.Slice(row218 + i));
-                        var v222 = new global::System.Numerics.Vector<float>(buffer108.Slice(row222 + i));
-                        var v227 = new global::System.Numerics.Vector<float>(buffer110.Slice(row227 + i));
+                        var v218 = new global::System.Numerics.Vector<float>(buffer106.Slice(i));
+                        var v222 = new global::System.Numerics.Vector<float>(buffer108.Slice(i));
+                        var v227 = new global::System.Numerics.Vector<float>(buffer110.Slice(i));
                         var v223 = v218 + v222;
                         var v228 = v223 + v227;
-                        v228.CopyTo(buffer111.Slice(rowOut + i));
+                        v228.CopyTo(buffer111.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s218 = buffer106[row218 + i];
-                        float s222 = buffer108[row222 + i];
-                        float s227 = buffer110[row227 + i];
+                        float s218 = buffer106[i];
+                        float s222 = buffer108[i];
+                        float s227 = buffer110[i];
                         float s223 = s218 + s222;
                         float s228 = s223 + s227;
-                        buffer111[rowOut + i] = s228;
+                        buffer111[i] = s228;
                     }
                 }
 
@@ -2903,17 +2682,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row228 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v228 = new global::System.Numerics.Vector<float>(buffer111.Slice(row228 + i));
-                            (new global::System.Numerics.Vector<float>(buffer112.Slice(rowOut + i)) + v228).CopyTo(buffer112.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer112.Slice(i)) + v228).CopyTo(buffer112.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s228 = buffer111[row228 + i];
-                            buffer112[rowOut + i] += s228;
+                            buffer112[i] += s228;
                         }
                     }
                 }
@@ -2924,33 +2702,28 @@ namespace Kiln.Integration.Tests.Models
                     // %197 = add(%157, %196) : [24]
                     // %230 = add(%197, %229) : [24]
                     int extent0 = 24;
-                    int row120 = 0;
-                    int row156 = 0;
-                    int row196 = 0;
-                    int row229 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v120 = new global::System.Numerics.Vector<float>(buffer66.Slice(row120 + i));
-                        var v156 = new global::System.Numerics.Vector<float>(buffer82.Slice(row156 + i));
-                        var v196 = new global::System.Numerics.Vector<float>(buffer98.Slice(row196 + i));
-                        var v229 = new global::System.Numerics.Vector<float>(buffer112.Slice(row229 + i));
+                        var v120 = new global::System.Numerics.Vector<float>(buffer66.Slice(i));
+                        var v156 = new global::System.Numerics.Vector<float>(buffer82.Slice(i));
+                        var v196 = new global::System.Numerics.Vector<float>(buffer98.Slice(i));
+                        var v229 = new global::System.Numerics.Vector<float>(buffer112.Slice(i));
                         var v157 = v120 + v156;
                         var v197 = v157 + v196;
                         var v230 = v197 + v229;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(rowOut + i)) + v230).CopyTo(grad2.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v230).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s120 = buffer66[row120 + i];
-                        float s156 = buffer82[row156 + i];
-                        float s196 = buffer98[row196 + i];
-                        float s229 = buffer112[row229 + i];
+                        float s120 = buffer66[i];
+                        float s156 = buffer82[i];
+                        float s196 = buffer98[i];
+                        float s229 = buffer112[i];
                         float s157 = s120 + s156;
                         float s197 = s157 + s196;
                         float s230 = s197 + s229;
-                        grad2[rowOut + i] += s230;
+                        grad2[i] += s230;
                     }
                 }
 
@@ -2972,33 +2745,28 @@ namespace Kiln.Integration.Tests.Models
                     // %203 = add(%163, %202) : [24,5]
                     // %233 = add(%203, %232) : [24,5]
                     int extent0 = 120;
-                    int row124 = 0;
-                    int row162 = 0;
-                    int row202 = 0;
-                    int row232 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v124 = new global::System.Numerics.Vector<float>(buffer70.Slice(row124 + i));
-                        var v162 = new global::System.Numerics.Vector<float>(buffer86.Slice(row162 + i));
-                        var v202 = new global::System.Numerics.Vector<float>(buffer102.Slice(row202 + i));
-                        var v232 = new global::System.Numerics.Vector<float>(buffer114.Slice(row232 + i));
+                        var v124 = new global::System.Numerics.Vector<float>(buffer70.Slice(i));
+                        var v162 = new global::System.Numerics.Vector<float>(buffer86.Slice(i));
+                        var v202 = new global::System.Numerics.Vector<float>(buffer102.Slice(i));
+                        var v232 = new global::System.Numerics.Vector<float>(buffer114.Slice(i));
                         var v163 = v124 + v162;
                         var v203 = v163 + v202;
                         var v233 = v203 + v232;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v233).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v233).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s124 = buffer70[row124 + i];
-                        float s162 = buffer86[row162 + i];
-                        float s202 = buffer102[row202 + i];
-                        float s232 = buffer114[row232 + i];
+                        float s124 = buffer70[i];
+                        float s162 = buffer86[i];
+                        float s202 = buffer102[i];
+                        float s232 = buffer114[i];
                         float s163 = s124 + s162;
                         float s203 = s163 + s202;
                         float s233 = s203 + s232;
-                        grad1[rowOut + i] += s233;
+                        grad1[i] += s233;
                     }
                 }
 
@@ -3015,33 +2783,28 @@ namespace Kiln.Integration.Tests.Models
                     // %206 = add(%166, %205) : [N,4,5]
                     // %236 = add(%206, %235) : [N,4,5]
                     int extent0 = (dim_N * 20);
-                    int row126 = 0;
-                    int row165 = 0;
-                    int row205 = 0;
-                    int row235 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v126 = new global::System.Numerics.Vector<float>(buffer71.Slice(row126 + i));
-                        var v165 = new global::System.Numerics.Vector<float>(buffer87.Slice(row165 + i));
-                        var v205 = new global::System.Numerics.Vector<float>(buffer103.Slice(row205 + i));
-                        var v235 = new global::System.Numerics.Vector<float>(buffer115.Slice(row235 + i));
+                        var v126 = new global::System.Numerics.Vector<float>(buffer71.Slice(i));
+                        var v165 = new global::System.Numerics.Vector<float>(buffer87.Slice(i));
+                        var v205 = new global::System.Numerics.Vector<float>(buffer103.Slice(i));
+                        var v235 = new global::System.Numerics.Vector<float>(buffer115.Slice(i));
                         var v166 = v126 + v165;
                         var v206 = v166 + v205;
                         var v236 = v206 + v235;
-                        v236.CopyTo(buffer116.Slice(rowOut + i));
+                        v236.CopyTo(buffer116.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s126 = buffer71[row126 + i];
-                        float s165 = buffer87[row165 + i];
-                        float s205 = buffer103[row205 + i];
-                        float s235 = buffer115[row235 + i];
+                        float s126 = buffer71[i];
+                        float s165 = buffer87[i];
+                        float s205 = buffer103[i];
+                        float s235 = buffer115[i];
                         float s166 = s126 + s165;
                         float s206 = s166 + s205;
                         float s236 = s206 + s235;
-                        buffer116[rowOut + i] = s236;
+                        buffer116[i] = s236;
                     }
                 }
 
@@ -3055,20 +2818,18 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %238 = copy{gradient_of=3}(%230) : [24]
                     int extent0 = 24;
-                    int row230 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v230 = new global::System.Numerics.Vector<float>(grad2.Slice(row230 + i));
+                        var v230 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
                         var v238 = v230;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v238).CopyTo(grad3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v238).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s230 = grad2[row230 + i];
+                        float s230 = grad2[i];
                         float s238 = s230;
-                        grad3[rowOut + i] += s238;
+                        grad3[i] += s238;
                     }
                 }
 
