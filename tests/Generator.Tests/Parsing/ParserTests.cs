@@ -285,4 +285,21 @@ public sealed class ParserTests
         Assert.Equal("((global::Kiln.Nn.Dropout)this.net[2]).Training", spec.Captures[2].AccessExpression);
         Assert.Equal((CaptureKind.Rng, "((global::Kiln.Nn.Dropout)this.net[2]).Rng"), (spec.Captures[3].Kind, spec.Captures[3].AccessExpression));
     }
+
+    [Fact]
+    public void ComputedProperties_AreInlinedLikeMethods()
+    {
+        var spec = Parse(Model("""
+            readonly Linear head = new(4, 2);
+            readonly Parameter gain = Parameter.Ones(2);
+
+            Linear Head => head;
+            Tensor Gain { get { return gain * 2f; } }
+
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x) => (Head.Forward(x) * Gain).Sum();
+            """));
+        Assert.Equal(new[] { "linear(0,1,2)", "constant(){value=2}", "mul(3,5)", "mul(4,6)", "sum(7)" }, Ops(spec));
+        Assert.Equal(new[] { "head.weight", "head.bias", "gain" }, spec.Captures.Select(c => c.Name));
+    }
 }
