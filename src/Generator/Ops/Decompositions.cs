@@ -143,7 +143,8 @@ internal static class Decompositions
     static Node BatchNorm(GraphBuilder b, IReadOnlyList<Node> inputs, Attrs attrs)
     {
         Node x = inputs[0], runningMean = inputs[1], runningVar = inputs[2], weight = inputs[3], bias = inputs[4], training = inputs[5];
-        float eps = attrs.Float("eps", 1e-5f), momentum = attrs.Float("momentum", 0.1f);
+        float eps = attrs.Float("eps", 1e-5f);
+        var batchesTracked = inputs.Count > 6 ? inputs[6] : null;
         var dims = new[] { 0 }.Concat(Enumerable.Range(2, x.Shape.Rank - 2)).ToArray();
         var channelShape = new Shape(x.Shape.Dims.Select((d, i) => i == 1 ? d : Size.One));
         Node PerChannel(Node v) => b.Reshape(v, channelShape);
@@ -159,8 +160,13 @@ internal static class Decompositions
         var count = Size.Product(dims.Select(d => x.Shape[d]));
         var unbias = count.IsConstant ? b.Constant((float)count.Constant / (count.Constant - 1)) : b.Create(OpNames.UnbiasFactor, new Node[0], Attrs.Of(("count", count.ToString())));
         var channels = new Shape(new[] { x.Shape[1] });
-        var newMean = b.Add(b.Mul(runningMean, 1f - momentum), b.Mul(b.Reshape(mean, channels), momentum));
-        var newVar = b.Add(b.Mul(runningVar, 1f - momentum), b.Mul(b.Mul(b.Reshape(variance, channels), unbias), momentum));
+        // The running-average factor: the momentum, or 1 / (batches seen, this one included) for momentum=None.
+        var batches = batchesTracked is null ? null : b.Add(batchesTracked, b.Constant(1f));
+        Node factor = ShapeRules.IsCumulative(attrs) ? b.Div(b.Constant(1f), b.Reshape(batches!, Shape.Scalar)) : b.Constant(attrs.Float("momentum", 0.1f));
+        var keep = b.Sub(b.Constant(1f), factor);
+        var newMean = b.Add(b.Mul(runningMean, keep), b.Mul(b.Reshape(mean, channels), factor));
+        var newVar = b.Add(b.Mul(runningVar, keep), b.Mul(b.Mul(b.Reshape(variance, channels), unbias), factor));
+        if (batchesTracked is not null) b.AddUpdate(batchesTracked, b.Create(OpNames.Select, new[] { training, batches!, batchesTracked }));
         b.AddUpdate(runningMean, b.Create(OpNames.Select, new[] { training, newMean, runningMean }));
         b.AddUpdate(runningVar, b.Create(OpNames.Select, new[] { training, newVar, runningVar }));
         return y;

@@ -482,8 +482,12 @@ internal static class ShapeRules
 
     static Shape BatchNorm(IReadOnlyList<Node> inputs, Attrs attrs, string display)
     {
-        if (inputs.Count != 6 || inputs[5].Type != ElementType.Flag)
-            throw new ShapeError($"{display}: expected input, running_mean, running_var, weight, bias and the Training flag");
+        if (inputs.Count is < 6 or > 7 || inputs[5].Type != ElementType.Flag)
+            throw new ShapeError($"{display}: expected input, running_mean, running_var, weight, bias, the Training flag and optionally num_batches_tracked");
+        if (inputs.Count == 7 && !inputs[6].Shape.Count.IsOne)
+            throw new ShapeError($"{display}: num_batches_tracked must be a scalar, got {inputs[6].Shape}");
+        if (inputs.Count == 6 && IsCumulative(attrs))
+            throw new ShapeError($"{display}: momentum=None (a cumulative average) needs num_batches_tracked");
         var x = inputs[0].Shape;
         if (x.Rank < 2) throw new ShapeError($"{display}: input must have at least 2 dimensions [N, C, ...], got {x}");
         string[] names = { "running_mean", "running_var", "weight", "bias" };
@@ -492,6 +496,9 @@ internal static class ShapeRules
                 throw new ShapeError($"{display}: {names[i - 1]} {inputs[i].Shape} does not match the {x[1]} channels of input {x}");
         return x;
     }
+
+    /// <summary>BatchNorm's momentum=None: running statistics are a cumulative average over the batches seen.</summary>
+    public static bool IsCumulative(Attrs attrs) => string.Equals(attrs.Text("momentum"), "none", StringComparison.OrdinalIgnoreCase) || attrs.Text("momentum") == "";
 
     static Shape Embedding(IReadOnlyList<Node> inputs, Attrs attrs, string display)
     {

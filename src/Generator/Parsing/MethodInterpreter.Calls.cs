@@ -111,6 +111,7 @@ internal sealed partial class MethodInterpreter
                 int chunks = (int)RequireNumber(arguments[1], site);
                 if (chunks <= 0) throw Unsupported(site, "Chunk needs a positive number of chunks");
                 string dim = arguments.Count > 2 ? IntAttr(arguments[2], site) : "0";
+                if (ChunkAsNarrows(input, chunks, int.Parse(dim, System.Globalization.CultureInfo.InvariantCulture), site) is { } narrows) return narrows;
                 var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>(chunks);
                 for (int index = 0; index < chunks; index++)
                 {
@@ -122,6 +123,28 @@ internal sealed partial class MethodInterpreter
             default:
                 return LowerGenericOp(name, arguments, returnType, site);
         }
+    }
+
+    /// <summary>
+    /// Chunk along a dimension whose size the parser can see becomes narrows, with PyTorch's split: pieces of
+    /// ceil(size / chunks), the last one shorter, and fewer pieces when they run out. Otherwise a "chunk" op per piece.
+    /// </summary>
+    ListValue? ChunkAsNarrows(TensorValue input, int chunks, int dim, IOperation site)
+    {
+        if (input.Shape is not { } shape) return null;
+        int axis = dim < 0 ? dim + shape.Length : dim;
+        if (axis < 0 || axis >= shape.Length || shape[axis].IsSymbolic) return null;
+        int size = shape[axis].Size;
+        int pieceSize = (size + chunks - 1) / chunks;
+        var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>();
+        for (int start = 0; start < size; start += pieceSize)
+        {
+            int length = Math.Min(pieceSize, size - start);
+            var attrs = Attrs(("dim", AttrText.Int(axis)), ("start", AttrText.Int(start)), ("length", AttrText.Int(length)));
+            var pieceShape = shape.SetItem(axis, DimSpec.Of(length));
+            pieces.Add(new Lazy<Value>(() => Emit("narrow", new[] { input }, attrs, input.Kind, site, pieceShape)));
+        }
+        return new ListValue(pieces.ToImmutable());
     }
 
     /// <summary>

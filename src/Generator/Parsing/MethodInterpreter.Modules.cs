@@ -320,8 +320,9 @@ internal sealed partial class MethodInterpreter
         else if (bias)
             gates = Add(gates, CaptureParameter(module, "bias_hh", site), site);
 
+        int hiddenSize = module.Int("hiddenSize", 1);
         TensorValue Gate(int index, string activation) => Elementwise(activation,
-            Emit("chunk", new[] { gates }, Attrs(("chunks", "4"), ("dim", "1"), ("index", AttrText.Int(index))), ValueKind.FloatTensor, site, null), site);
+            Emit("narrow", new[] { gates }, Attrs(("dim", "1"), ("start", AttrText.Int(index * hiddenSize)), ("length", AttrText.Int(hiddenSize))), ValueKind.FloatTensor, site, null), site);
 
         var inputGate = Gate(0, "sigmoid");
         var candidate = Gate(2, "tanh");

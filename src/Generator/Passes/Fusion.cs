@@ -110,8 +110,8 @@ internal static class Fusion
             var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
             k.Loop = LoopNest.Build(bodyShape, operands, reduced);
         }
-        var updates = new HashSet<Node>(program.Updates.Select(u => u.Value));
-        return MergeSiblingLoops(Order(kernels, updates), updates);
+        var updates = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
+        return MergeSiblingLoops(Order(kernels, updates), new HashSet<Node>(updates.Keys));
     }
 
     /// <summary>
@@ -216,7 +216,7 @@ internal static class Fusion
     }
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
-    static List<Kernel> Order(List<Kernel> kernels, HashSet<Node> updates)
+    static List<Kernel> Order(List<Kernel> kernels, Dictionary<Node, int> updates)
     {
         var producer = new Dictionary<Node, Kernel>();
         foreach (var k in kernels)
@@ -226,9 +226,14 @@ internal static class Fusion
         }
         var deps = kernels.ToDictionary(k => k, k => new HashSet<Kernel>(
             k.Reads.Select(StorageRoot).Where(producer.ContainsKey).Select(r => producer[r]).Where(p => p != k)));
-        // In-place writes of captures run after every other kernel, since any of them may read the old values.
-        foreach (var k in kernels.Where(k => updates.Contains(k.Root)))
-            foreach (var other in kernels.Where(o => !updates.Contains(o.Root))) deps[k].Add(other);
+        // In-place writes of captures run after every other kernel, and after every other update that reads the old value.
+        foreach (var k in kernels.Where(k => updates.ContainsKey(k.Root)))
+        {
+            foreach (var other in kernels.Where(o => !updates.ContainsKey(o.Root))) deps[k].Add(other);
+            int capture = updates[k.Root];
+            foreach (var other in kernels.Where(o => o != k && o.Reads.Select(StorageRoot).Any(r => r.Op == OpNames.Capture && r.Attrs.Int("index") == capture)))
+                deps[k].Add(other);
+        }
         var ordered = new List<Kernel>();
         var done = new HashSet<Kernel>();
         while (ordered.Count < kernels.Count)

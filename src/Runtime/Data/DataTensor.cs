@@ -4,8 +4,9 @@ namespace Kiln.Data;
 /// One column of a dataset or a batch: either a float <see cref="Tensor"/> (features, regression targets) or an
 /// <see cref="IntTensor"/> (token indices, class labels). It converts implicitly to the type the consumer asks
 /// for, so <c>foreach (var (x, y) in loader)</c> feeds <c>Ops.MseLoss(net.Forward(x), y)</c> and
-/// <c>Ops.CrossEntropy(logits, y)</c> alike; a float column asked for as indices is an error, int labels asked
-/// for as floats convert like torch's <c>.float()</c>.
+/// <c>Ops.CrossEntropy(logits, y)</c> alike, and <c>Tensor t = x;</c> gives the tensor itself for its methods;
+/// a float column asked for as indices is an error, int labels asked for as floats convert like torch's
+/// <c>.float()</c>.
 /// </summary>
 public sealed class DataTensor
 {
@@ -24,6 +25,11 @@ public sealed class DataTensor
     internal int[] Dims => floats?.Dims ?? ints!.Dims;
 
     public int Rank => Dims.Length;
+
+    /// <summary>The number of elements.</summary>
+    public int Count => floats?.Count ?? ints!.Count;
+
+    public int Size(int dim) => Dims[ShapeUtil.NormalizeDim(dim, Dims.Length, "Size")];
 
     /// <summary>The float tensor (int columns are converted once and the result reused).</summary>
     public Tensor AsTensor() => floats ?? (convertedFloats ??= ints!.ToFloat());

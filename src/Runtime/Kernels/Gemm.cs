@@ -1,4 +1,7 @@
-using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Kiln.Kernels;
 
@@ -7,46 +10,178 @@ namespace Kiln.Kernels;
 /// C[m,n] (+)= op(A)[m,k] · op(B)[k,n], all row-major and contiguous. op(A) = A ([m,k]) or Aᵀ (A stored [k,m]);
 /// op(B) = B ([k,n]) or Bᵀ (B stored [n,k]).
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// Three paths, chosen per call: a packed, cache-blocked GEMM with a register-blocked micro-kernel for the
+/// general case (Gemm.Packed.cs), with a half-width kernel for a last panel of at most 16 columns; row-times-row
+/// dot products when B is stored transposed and N is small (a classifier head such as 784×10, where both
+/// operands are already contiguous along K and nothing needs packing) or M is tiny (Gemm.Dot.cs); and row updates (axpy) when M is tiny and B is not transposed, since then B is
+/// streamed once and packing it would only double the memory traffic. Transposed operands are read through
+/// the packing routines, never materialised. Packing buffers live per thread and are reused, so a
+/// steady-state call allocates nothing. Large products are split across a small pool of persistent workers
+/// (Gemm.Parallel.cs); small ones run on the caller's thread with no synchronisation at all.
+/// </remarks>
+public static unsafe partial class Gemm
 {
+    /// <summary>The SIMD width a call runs at.</summary>
+    internal enum SimdLevel { Scalar, Vector, Vector512 }
+
+    /// <summary>The widest level this machine accelerates.</summary>
+    internal static readonly SimdLevel HardwareLevel = DetectLevel();
+
+    static SimdLevel DetectLevel()
+    {
+        if (Vector512.IsHardwareAccelerated) return SimdLevel.Vector512;
+        if (Vector.IsHardwareAccelerated) return SimdLevel.Vector;
+        return SimdLevel.Scalar;
+    }
+
+    /// <summary>N at or below which dot products beat the packed micro-kernel, when neither operand needs repacking for them.</summary>
+    const int SmallN = 16;
+
+    /// <summary>M at or below which packing A into row panels is pure overhead.</summary>
+    const int TinyM = 4;
+
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transposeA = false, bool transposeB = false, bool accumulate = false)
+        => Multiply(HardwareLevel, a, b, c, m, n, k, transposeA, transposeB, accumulate);
+
+    /// <summary>Multiply at a given SIMD level, so tests cover the narrower paths on a wide machine.</summary>
+    internal static void Multiply(SimdLevel level, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        bool transposeA, bool transposeB, bool accumulate)
     {
+        if (m < 0 || n < 0 || k < 0)
+            throw new ArgumentException($"Gemm: negative size [{m},{k}] x [{k},{n}].");
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"Gemm: buffers too small for [{m},{k}] x [{k},{n}] (A {a.Length}, B {b.Length}, C {c.Length}).");
-        if (!accumulate) c[..(m * n)].Clear();
-        if (m == 0 || n == 0 || k == 0) return;
-
-        for (int i = 0; i < m; i++)
+        if (m == 0 || n == 0) return;
+        if (k == 0)
         {
-            var cRow = c.Slice(i * n, n);
-            if (!transposeB)
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var problem = new Problem(pa, transposeA ? m : k, transposeA, pb, transposeB ? k : n, transposeB, pc, n, m, n, k, level, overwrite: !accumulate);
+            if ((long)m * n * k >= ParallelMacs && MaxThreads > 1 && TryMultiplyParallel(problem)) return;
+            MultiplySerial(problem);
+        }
+    }
+
+    /// <summary>
+    /// One GEMM on raw pointers with leading dimensions, so that a row or column slice of a larger problem is a
+    /// problem of its own (that is how the parallel split hands out work).
+    /// </summary>
+    readonly struct Problem(float* a, int lda, bool transposeA, float* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, SimdLevel level, bool overwrite)
+    {
+        public readonly float* A = a, B = b, C = c;
+        public readonly int Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k;
+        public readonly bool TransposeA = transposeA, TransposeB = transposeB;
+        public readonly SimdLevel Level = level;
+
+        /// <summary>
+        /// C's old contents are discarded. The packed path then stores its first K block instead of adding it, which
+        /// saves clearing C and reading it back; the other paths clear their part of C first.
+        /// </summary>
+        public readonly bool Overwrite = overwrite;
+
+        public void ClearCIfOverwriting()
+        {
+            if (!Overwrite) return;
+            for (int i = 0; i < M; i++) new Span<float>(C + (long)i * Ldc, N).Clear();
+        }
+
+        /// <summary>Element (i, p) of op(A).</summary>
+        public float OpA(int i, int p) => TransposeA ? A[(long)p * Lda + i] : A[(long)i * Lda + p];
+
+        /// <summary>Element (p, j) of op(B).</summary>
+        public float OpB(int p, int j) => TransposeB ? B[(long)j * Ldb + p] : B[(long)p * Ldb + j];
+
+        /// <summary>Rows [row0, row0+rows) of C and op(A).</summary>
+        public Problem Rows(int row0, int rows) => new(TransposeA ? A + row0 : A + (long)row0 * Lda, Lda, TransposeA,
+            B, Ldb, TransposeB, C + (long)row0 * Ldc, Ldc, rows, N, K, Level, Overwrite);
+
+        /// <summary>Columns [col0, col0+cols) of C and op(B).</summary>
+        public Problem Columns(int col0, int cols) => new(A, Lda, TransposeA,
+            TransposeB ? B + (long)col0 * Ldb : B + col0, Ldb, TransposeB, C + col0, Ldc, M, cols, K, Level, Overwrite);
+    }
+
+    static void MultiplySerial(in Problem p)
+    {
+        if (p.Level == SimdLevel.Scalar)
+        {
+            p.ClearCIfOverwriting();
+            MultiplyScalar(p);
+        }
+        else if (p.TransposeB && (p.M <= TinyM || (p.N <= SmallN && !p.TransposeA)))
+        {
+            p.ClearCIfOverwriting();
+            MultiplyDot(p);
+        }
+        else if (p.M <= TinyM)
+        {
+            p.ClearCIfOverwriting();
+            MultiplyRowUpdates(p);
+        }
+        else
+        {
+            MultiplyPacked(p); // clears nothing: its first K block stores
+        }
+    }
+
+    /// <summary>Reference loop for machines without SIMD; i-p-j order keeps the inner loop on contiguous rows of B and C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MultiplyScalar(in Problem p)
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            float* cRow = p.C + (long)i * p.Ldc;
+            for (int q = 0; q < p.K; q++)
             {
-                for (int p = 0; p < k; p++)
-                {
-                    float aip = transposeA ? a[p * m + i] : a[i * k + p];
-                    if (aip == 0f) continue;
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aip, cRow, cRow);
-                }
-            }
-            else
-            {
-                if (!transposeA)
-                {
-                    var aRow = a.Slice(i * k, k);
-                    for (int j = 0; j < n; j++) cRow[j] += TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
-                }
+                float aiq = p.OpA(i, q);
+                if (p.TransposeB)
+                    for (int j = 0; j < p.N; j++) cRow[j] += aiq * p.B[(long)j * p.Ldb + q];
                 else
                 {
-                    for (int j = 0; j < n; j++)
-                    {
-                        var bRow = b.Slice(j * k, k);
-                        float sum = 0;
-                        for (int p = 0; p < k; p++) sum += a[p * m + i] * bRow[p];
-                        cRow[j] += sum;
-                    }
+                    float* bRow = p.B + (long)q * p.Ldb;
+                    for (int j = 0; j < p.N; j++) cRow[j] += aiq * bRow[j];
                 }
             }
         }
+    }
+
+    /// <summary>C[i,:] += op(A)[i,q] · B[q,:] for a handful of rows: streams B once, no packing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MultiplyRowUpdates(in Problem p)
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            var cRow = new Span<float>(p.C + (long)i * p.Ldc, p.N);
+            for (int q = 0; q < p.K; q++)
+            {
+                float aiq = p.OpA(i, q);
+                var bRow = new ReadOnlySpan<float>(p.B + (long)q * p.Ldb, p.N);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(bRow, aiq, cRow, cRow);
+            }
+        }
+    }
+
+    // ---- per-thread scratch ----
+
+    [ThreadStatic] static float[]? scratchA;
+    [ThreadStatic] static float[]? scratchB;
+
+    /// <summary>A 64-byte aligned buffer of at least <paramref name="count"/> floats, reused by later calls on this thread.</summary>
+    static float* Scratch(ref float[]? buffer, long count)
+    {
+        const int alignFloats = 16;
+        if (buffer is null || buffer.Length < count + alignFloats)
+        {
+            // Pinned so the pointer stays valid without a fixed block; sized up front by the blocking constants,
+            // so after the first large call no further allocation happens.
+            buffer = GC.AllocateUninitializedArray<float>(checked((int)(count + alignFloats)), pinned: true);
+        }
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return (float*)((address + 63) & ~(nint)63);
     }
 }

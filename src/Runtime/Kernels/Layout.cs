@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace Kiln.Kernels;
 
 /// <summary>Data movement: permutations and 2-D transposes.</summary>
@@ -6,16 +8,35 @@ public static class Layout
     const int Block = 32;
 
     /// <summary>Transposes a row-major [rows, cols] matrix into [cols, rows], in cache-sized blocks.</summary>
-    public static void Transpose2D(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
+    public static unsafe void Transpose2D(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
     {
-        for (int r0 = 0; r0 < rows; r0 += Block)
-            for (int c0 = 0; c0 < cols; c0 += Block)
-            {
-                int rEnd = Math.Min(r0 + Block, rows), cEnd = Math.Min(c0 + Block, cols);
-                for (int r = r0; r < rEnd; r++)
-                    for (int c = c0; c < cEnd; c++)
-                        dst[c * rows + r] = src[r * cols + c];
-            }
+        if (src.Length < (long)rows * cols || dst.Length < (long)rows * cols)
+            throw new ArgumentException($"Transpose2D: buffers too small for [{rows},{cols}] (src {src.Length}, dst {dst.Length}).");
+        fixed (float* s = src, d = dst)
+        {
+            for (int r0 = 0; r0 < rows; r0 += Block)
+                for (int c0 = 0; c0 < cols; c0 += Block)
+                {
+                    int rEnd = Math.Min(r0 + Block, rows), cEnd = Math.Min(c0 + Block, cols);
+                    int r = r0;
+                    if (Avx.IsSupported)
+                    {
+                        // 8×8 blocks in registers; the ragged right and bottom edges fall through to the scalar loop.
+                        for (; r + 8 <= rEnd; r += 8)
+                        {
+                            int c = c0;
+                            for (; c + 8 <= cEnd; c += 8)
+                                BlockTranspose.Transpose8x8(s + (long)r * cols + c, cols, d + (long)c * rows + r, rows);
+                            for (int rr = r; rr < r + 8; rr++)
+                                for (int cc = c; cc < cEnd; cc++)
+                                    d[(long)cc * rows + rr] = s[(long)rr * cols + cc];
+                        }
+                    }
+                    for (; r < rEnd; r++)
+                        for (int c = c0; c < cEnd; c++)
+                            d[(long)c * rows + r] = s[(long)r * cols + c];
+                }
+        }
     }
 
     /// <summary>dst = src with dimensions reordered: dst dimension i is src dimension perm[i].</summary>

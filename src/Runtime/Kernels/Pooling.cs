@@ -32,6 +32,11 @@ public static class Pooling
         bool keepIndices = !indices.IsEmpty;
         if (keepIndices && indices.Length < (long)g.Planes * g.OutputPlaneSize)
             throw new ArgumentException($"MaxPool2dForward: indices hold {indices.Length} entries, {g.Planes * g.OutputPlaneSize} needed.");
+        if (g is { KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, PaddingHeight: 0, PaddingWidth: 0 })
+        {
+            MaxPool2x2(x, y, indices, g);
+            return;
+        }
         int oh = g.OutputHeight, ow = g.OutputWidth, w = g.Width, inPlane = g.InputPlaneSize, outPlane = g.OutputPlaneSize;
         for (int p = 0; p < g.Planes; p++)
         {
@@ -63,6 +68,39 @@ public static class Pooling
                 done:
                     y[o] = best;
                     if (keepIndices) indices[o] = bestIndex;
+                }
+            }
+        }
+    }
+
+    /// <summary>The common 2×2 window at stride 2 without padding: every window lies inside the plane, so no clipping.</summary>
+    static void MaxPool2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in Pool2dGeometry g)
+    {
+        int oh = g.OutputHeight, ow = g.OutputWidth, w = g.Width, inPlane = g.InputPlaneSize, outPlane = g.OutputPlaneSize;
+        bool keepIndices = !indices.IsEmpty;
+        for (int p = 0; p < g.Planes; p++)
+        {
+            var plane = x.Slice(p * inPlane, inPlane);
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int top = 2 * oy * w;
+                var upper = plane.Slice(top, 2 * ow);
+                var lower = plane.Slice(top + w, 2 * ow);
+                var dst = y.Slice(p * outPlane + oy * ow, ow);
+                var dstIndices = keepIndices ? indices.Slice(p * outPlane + oy * ow, ow) : default;
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    // candidates in window order, so the first maximum wins as in the general path
+                    float best = upper[2 * ox];
+                    int at = top + 2 * ox;
+                    float v = upper[2 * ox + 1];
+                    if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = top + 2 * ox + 1; }
+                    v = lower[2 * ox];
+                    if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = top + w + 2 * ox; }
+                    v = lower[2 * ox + 1];
+                    if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = top + w + 2 * ox + 1; }
+                    dst[ox] = best;
+                    if (keepIndices) dstIndices[ox] = at;
                 }
             }
         }

@@ -25,3 +25,23 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module, ITensor
 
     protected override string ExtraRepr() => $"start_dim={StartDim}, end_dim={EndDim}";
 }
+
+/// <summary>nn.Softmax along <c>dim</c>.</summary>
+public sealed class Softmax(int dim) : Module, ITensorModule
+{
+    public int Dim { get; } = dim;
+
+    public Tensor Forward(Tensor input) => Ops.Softmax(input, Dim);
+
+    protected override string ExtraRepr() => $"dim={Dim}";
+}
+
+/// <summary>nn.LogSoftmax along <c>dim</c>.</summary>
+public sealed class LogSoftmax(int dim) : Module, ITensorModule
+{
+    public int Dim { get; } = dim;
+
+    public Tensor Forward(Tensor input) => Ops.LogSoftmax(input, Dim);
+
+    protected override string ExtraRepr() => $"dim={Dim}";
+}

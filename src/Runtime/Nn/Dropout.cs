@@ -7,18 +7,19 @@ namespace Kiln.Nn;
 /// </summary>
 public sealed class Dropout : Module, ITensorModule
 {
-    readonly Rng? rng;
-
     public Dropout(float p = 0.5f, Rng? rng = null)
     {
         if (!(p >= 0f && p <= 1f)) throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: probability p must be in [0, 1], got {p}.");
         P = p;
-        this.rng = rng;
+        Rng = rng;
     }
 
     public float P { get; }
 
-    public Tensor Forward(Tensor input) => Ops.Dropout(input, P, Training, rng);
+    /// <summary>The generator given to the constructor; null means <see cref="Kiln.Rng.Default"/> at each call.</summary>
+    public Rng? Rng { get; }
 
-    protected override string ExtraRepr() => $"p={P.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, inplace=False";
+    public Tensor Forward(Tensor input) => Ops.Dropout(input, P, Training, Rng);
+
+    protected override string ExtraRepr() => $"p={PyFloat(P)}, inplace=False";
 }

@@ -256,6 +256,9 @@ public abstract class Module
     }
 
     internal static string Py(bool value) => value ? "True" : "False";
+
+    /// <summary>A float as Python prints it in a repr (1e-05, 0.1).</summary>
+    internal static string PyFloat(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture).ToLowerInvariant();
 }
 
 /// <summary>The names <see cref="Module.LoadStateDict"/> tolerated when it was not strict.</summary>

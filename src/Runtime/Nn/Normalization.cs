@@ -67,7 +67,7 @@ public abstract class BatchNormBase : Module, ITensorModule
     }
 
     protected override string ExtraRepr() =>
-        $"{NumFeatures}, eps={Eps.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, momentum={(Momentum is float m ? m.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "None")}, affine={Py(Weight is not null)}, track_running_stats={Py(RunningMean is not null)}";
+        $"{NumFeatures}, eps={PyFloat(Eps)}, momentum={(Momentum is float m ? PyFloat(m) : "None")}, affine={Py(Weight is not null)}, track_running_stats={Py(RunningMean is not null)}";
 }
 
 /// <summary>nn.BatchNorm1d over [N, C] or [N, C, L].</summary>
@@ -108,5 +108,5 @@ public sealed class LayerNorm : Module, ITensorModule
     public Tensor Forward(Tensor input) => Ops.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
 
     protected override string ExtraRepr() =>
-        $"({string.Join(", ", NormalizedShape)},), eps={Eps.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, elementwise_affine={Py(Weight is not null)}";
+        $"({string.Join(", ", NormalizedShape)},), eps={PyFloat(Eps)}, elementwise_affine={Py(Weight is not null)}";
 }

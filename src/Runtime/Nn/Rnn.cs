@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using Kiln.Kernels;
+
 namespace Kiln.Nn;
 
 public enum RnnNonlinearity { Tanh, Relu }
@@ -8,9 +11,9 @@ public enum RnnNonlinearity { Tanh, Relu }
 /// <c>weight_hh_l{k}</c> [H, H], <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>, all initialised U(-1/sqrt(H), 1/sqrt(H)).
 /// </summary>
 /// <remarks>
-/// Composed from differentiable ops, one Linear pair per step: the tape handles backpropagation through time.
-/// Steps are kept as separate tensors between layers (not stacked and re-sliced), so the backward pass does not
-/// pay for slicing a full sequence at every step.
+/// Each layer is one tape node with a hand-written backpropagation through time (checked against PyTorch and by
+/// finite differences): composing it from per-step Linear/Add/Tanh ops would put a dozen small ops and
+/// allocations per step on the tape.
 /// </remarks>
 public sealed class Rnn : Module
 {
@@ -81,32 +84,109 @@ public sealed class Rnn : Module
         if (h0 is not null && !ShapeUtil.SameShape(h0.Dims, expectedH0))
             throw new ArgumentException($"Rnn: h0 {h0.ShapeString} does not match the expected {ShapeUtil.Format(expectedH0)} for input {input.ShapeString}.");
 
-        var layerInputs = new Tensor[steps];
-        for (int t = 0; t < steps; t++)
-        {
-            var xt = Ops.Select(input, timeDim, t);
-            layerInputs[t] = batched ? xt : Ops.Unsqueeze(xt, 0);
-        }
-
+        // Layers run time-major ([L, B, features]); batch-first and unbatched inputs are rearranged around them.
+        var sequence = !batched ? Ops.Unsqueeze(input, 1) : BatchFirst ? Ops.Transpose(input, 0, 1) : input;
         var finalStates = new Tensor[NumLayers];
         for (int layer = 0; layer < NumLayers; layer++)
         {
-            var h = h0 is null ? Tensor.Zeros(batch, HiddenSize)
-                : batched ? Ops.Select(h0, 0, layer) : Ops.Unsqueeze(Ops.Select(h0, 0, layer), 0);
-            var outputs = new Tensor[steps];
-            for (int t = 0; t < steps; t++)
-            {
-                var preActivation = Ops.Add(Ops.Linear(layerInputs[t], weightIh[layer], biasIh[layer]), Ops.Linear(h, weightHh[layer], biasHh[layer]));
-                h = Nonlinearity == RnnNonlinearity.Tanh ? Ops.Tanh(preActivation) : Ops.Relu(preActivation);
-                outputs[t] = h;
-            }
-            finalStates[layer] = h;
-            layerInputs = outputs;
+            var initial = h0 is null ? null : batched ? Ops.Select(h0, 0, layer) : Ops.Unsqueeze(Ops.Select(h0, 0, layer), 0);
+            sequence = RunLayer(sequence, initial, weightIh[layer], weightHh[layer], biasIh[layer], biasHh[layer], Nonlinearity == RnnNonlinearity.Relu);
+            finalStates[layer] = Ops.Select(sequence, 0, steps - 1);
         }
+        var hn = Ops.Stack(finalStates, 0);
+        if (!batched) return (Ops.Squeeze(sequence, 1), Ops.Squeeze(hn, 1));
+        return (BatchFirst ? Ops.Transpose(sequence, 0, 1) : sequence, hn);
+    }
 
-        if (!batched)
-            return (Ops.Stack(layerInputs.Select(o => Ops.Squeeze(o, 0)).ToArray(), 0), Ops.Stack(finalStates.Select(s => Ops.Squeeze(s, 0)).ToArray(), 0));
-        return (Ops.Stack(layerInputs, timeDim), Ops.Stack(finalStates, 0));
+    /// <summary>
+    /// One layer over a time-major sequence x [L, B, in] from h0 [B, H] (zeros when null), as a single tape node
+    /// whose output is every h_t, [L, B, H]. The input projection of all steps is one GEMM; each step adds
+    /// h_{t-1}·W_hhᵀ. The backward pass is backpropagation through time: per step the pre-activation gradient
+    /// and its contribution to W_hh and h_{t-1}, then the input-side gradients for all steps in one GEMM each.
+    /// </summary>
+    static Tensor RunLayer(Tensor x, Tensor? h0, Parameter weightIh, Parameter weightHh, Parameter? biasIh, Parameter? biasHh, bool relu)
+    {
+        int steps = x.Dims[0], batch = x.Dims[1], inputSize = x.Dims[2], hidden = weightHh.Dims[0];
+        int rows = steps * batch, stepSize = batch * hidden;
+        var h = new float[rows * hidden];
+        bool hasBias = biasIh is not null && biasHh is not null;
+        if (hasBias)
+        {
+            var bias = new float[hidden];
+            TensorPrimitives.Add(biasIh!.Storage, biasHh!.Storage, bias);
+            for (int r = 0; r < rows; r++) bias.CopyTo(h, r * hidden);
+        }
+        Gemm.Multiply(x.Storage, weightIh.Storage, h, rows, hidden, inputSize, transposeB: true, accumulate: hasBias);
+        for (int t = 0; t < steps; t++)
+        {
+            var z = h.AsSpan(t * stepSize, stepSize);
+            if (t > 0) Gemm.Multiply(h.AsSpan((t - 1) * stepSize, stepSize), weightHh.Storage, z, batch, hidden, hidden, transposeB: true, accumulate: true);
+            else if (h0 is not null) Gemm.Multiply(h0.Storage, weightHh.Storage, z, batch, hidden, hidden, transposeB: true, accumulate: true);
+            if (relu) TensorPrimitives.Max(z, 0f, z);
+            else TensorPrimitives.Tanh(z, z);
+        }
+        var output = Tensor.Wrap(h, new[] { steps, batch, hidden });
+
+        var inputs = new List<Tensor> { x, weightIh, weightHh };
+        if (h0 is not null) inputs.Add(h0);
+        if (hasBias) { inputs.Add(biasIh!); inputs.Add(biasHh!); }
+        var inputArray = inputs.ToArray();
+        if (!Autograd.ShouldRecord(inputArray)) return output;
+        return Autograd.Record(output, "Rnn", inputArray, g =>
+        {
+            var dz = new float[rows * hidden];
+            var dhNext = new float[stepSize];
+            bool needH0 = h0 is not null && h0.RequiresGrad;
+            var gWeightHh = weightHh.RequiresGrad ? new float[hidden * hidden] : null;
+            for (int t = steps - 1; t >= 0; t--)
+            {
+                var dzt = dz.AsSpan(t * stepSize, stepSize);
+                var ht = h.AsSpan(t * stepSize, stepSize);
+                // dL/dh_t is the upstream gradient plus what step t+1 sent back; then through the nonlinearity.
+                TensorPrimitives.Add(g.Storage.AsSpan(t * stepSize, stepSize), dhNext, dzt);
+                if (relu)
+                {
+                    for (int i = 0; i < stepSize; i++) if (!(ht[i] > 0f)) dzt[i] = 0f;
+                }
+                else
+                {
+                    for (int i = 0; i < stepSize; i++) dzt[i] *= 1f - ht[i] * ht[i];
+                }
+                ReadOnlySpan<float> previous = t > 0 ? h.AsSpan((t - 1) * stepSize, stepSize) : h0 is not null ? h0.Storage : default;
+                if (gWeightHh is not null && !previous.IsEmpty)
+                    Gemm.Multiply(dzt, previous, gWeightHh, hidden, hidden, batch, transposeA: true, accumulate: true);
+                if (t > 0 || needH0) Gemm.Multiply(dzt, weightHh.Storage, dhNext, batch, hidden, hidden);
+            }
+
+            var grads = new Tensor?[inputArray.Length];
+            if (x.RequiresGrad)
+            {
+                var gx = new float[x.Count];
+                Gemm.Multiply(dz, weightIh.Storage, gx, rows, inputSize, hidden);
+                grads[0] = Tensor.Wrap(gx, x.Dims);
+            }
+            if (weightIh.RequiresGrad)
+            {
+                var gw = new float[weightIh.Count];
+                Gemm.Multiply(dz, x.Storage, gw, hidden, inputSize, rows, transposeA: true);
+                grads[1] = Tensor.Wrap(gw, weightIh.Dims);
+            }
+            if (gWeightHh is not null) grads[2] = Tensor.Wrap(gWeightHh, weightHh.Dims);
+            int next = 3;
+            if (h0 is not null)
+            {
+                if (needH0) grads[next] = Tensor.Wrap(dhNext, h0.Dims);
+                next++;
+            }
+            if (hasBias)
+            {
+                var gb = new float[hidden];
+                Elementwise.SumDim(dz, 1, rows, hidden, gb);
+                if (biasIh!.RequiresGrad) grads[next] = Tensor.Wrap(gb, biasIh.Dims);
+                if (biasHh!.RequiresGrad) grads[next + 1] = Tensor.Wrap((float[])gb.Clone(), biasHh.Dims);
+            }
+            return grads;
+        });
     }
 
     protected override string ExtraRepr() =>

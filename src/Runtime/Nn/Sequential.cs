@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Reflection;
 
 namespace Kiln.Nn;
 
@@ -10,8 +11,12 @@ public sealed class Sequential : Module, ITensorModule, IReadOnlyList<Module>
 {
     // Registered under their indices as they are appended; unregistered here so they are not listed twice.
     [Unregistered] readonly List<Module> modules = new();
+    readonly List<Func<Tensor, Tensor>> steps = new();
 
-    /// <param name="modules">Each must map one tensor to one tensor (implement <see cref="ITensorModule"/>).</param>
+    /// <param name="modules">
+    /// Each must map one tensor to one tensor: implement <see cref="ITensorModule"/>, or declare a public
+    /// <c>Tensor Forward(Tensor)</c> (a user's module need not know about the interface).
+    /// </param>
     public Sequential(params Module[] modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
@@ -21,17 +26,24 @@ public sealed class Sequential : Module, ITensorModule, IReadOnlyList<Module>
     public Sequential Append(Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        if (module is not ITensorModule)
-            throw new ArgumentException($"Sequential: module {modules.Count} ({module.GetType().Name}) does not map one tensor to one tensor (it does not implement ITensorModule), so it cannot be a step.");
+        var step = module is ITensorModule tensorModule ? tensorModule.Forward : FindForward(module)
+            ?? throw new ArgumentException($"Sequential: module {modules.Count} ({module.GetType().Name}) does not map one tensor to one tensor (it neither implements ITensorModule nor declares a public Tensor Forward(Tensor)), so it cannot be a step.");
         RegisterModule(modules.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
         modules.Add(module);
+        steps.Add(step);
         return this;
+    }
+
+    static Func<Tensor, Tensor>? FindForward(Module module)
+    {
+        var method = module.GetType().GetMethod("Forward", BindingFlags.Instance | BindingFlags.Public, new[] { typeof(Tensor) });
+        return method is not null && method.ReturnType == typeof(Tensor) ? method.CreateDelegate<Func<Tensor, Tensor>>(module) : null;
     }
 
     public Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var module in modules) x = ((ITensorModule)module).Forward(x);
+        foreach (var step in steps) x = step(x);
         return x;
     }
 

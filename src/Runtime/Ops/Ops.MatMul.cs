@@ -25,6 +25,8 @@ public static partial class Ops
         int m = a2[^2], n = b2[^1];
         var aBatch = a2[..^2];
         var bBatch = b2[..^2];
+        if (!BatchesBroadcast(aBatch, bBatch))
+            throw new ArgumentException($"MatMul: {a.ShapeString} x {b.ShapeString}: batch dimensions {ShapeUtil.Format(aBatch)} and {ShapeUtil.Format(bBatch)} cannot be broadcast.");
         var batch = ShapeUtil.SameShape(aBatch, bBatch) ? aBatch : ShapeUtil.Broadcast(aBatch, bBatch, "MatMul");
         int batchCount = ShapeUtil.CountInt(batch);
 
@@ -72,6 +74,13 @@ public static partial class Ops
             }
             return new[] { ga, gb };
         });
+    }
+
+    static bool BatchesBroadcast(int[] a, int[] b)
+    {
+        for (int i = 1; i <= Math.Min(a.Length, b.Length); i++)
+            if (a[^i] != b[^i] && a[^i] != 1 && b[^i] != 1) return false;
+        return true;
     }
 
     /// <summary>One GEMM per broadcast batch index; operand offsets follow each operand's own batch shape.</summary>

@@ -31,28 +31,33 @@ public static partial class Ops
     static Tensor Pool1d(string name, Tensor x, int kernel, int stride, int padding, bool max)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Rank == 2) return Squeeze(Pool1d(name, Unsqueeze(x, 0), kernel, stride, padding, max), 0);
-        if (x.Rank != 3) throw new ArgumentException($"{name}: input must be 3-D [N, C, L] (or 2-D [C, L]), got {x.ShapeString}.");
+        if (x.Rank != 2 && x.Rank != 3) throw new ArgumentException($"{name}: input must be 3-D [N, C, L] (or 2-D [C, L]), got {x.ShapeString}.");
         CheckPoolWindow(name, x, kernel, stride, padding);
-        var g = Pool2dGeometry.For1d(x.Dims[0] * x.Dims[1], x.Dims[2], kernel, stride, padding);
-        if (kernel > g.Width + 2 * padding)
-            throw new ArgumentException($"{name}: input {x.ShapeString}: kernel size {kernel} is larger than the padded input size {g.Width + 2 * padding}.");
-        return PoolCore(name, x, g, new[] { x.Dims[0], x.Dims[1], g.OutputWidth }, max);
+        // an unbatched [C, L] is one plane per channel all the same
+        int planes = ShapeUtil.CountInt(x.Dims.AsSpan(0, x.Rank - 1)), length = x.Dims[^1];
+        var g = Pool2dGeometry.For1d(planes, length, kernel, stride, padding);
+        if (kernel > length + 2 * padding)
+            throw new ArgumentException($"{name}: input {x.ShapeString}: kernel size {kernel} is larger than the padded input size {length + 2 * padding}.");
+        var outShape = (int[])x.Dims.Clone();
+        outShape[^1] = g.OutputWidth;
+        return PoolCore(name, x, g, outShape, max);
     }
 
     static Tensor Pool2d(string name, Tensor x, (int Height, int Width) kernel, (int Height, int Width) stride, (int Height, int Width) padding, bool max)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.Rank == 3) return Squeeze(Pool2d(name, Unsqueeze(x, 0), kernel, stride, padding, max), 0);
-        if (x.Rank != 4) throw new ArgumentException($"{name}: input must be 4-D [N, C, H, W] (or 3-D [C, H, W]), got {x.ShapeString}.");
+        if (x.Rank != 3 && x.Rank != 4) throw new ArgumentException($"{name}: input must be 4-D [N, C, H, W] (or 3-D [C, H, W]), got {x.ShapeString}.");
         CheckPoolWindow(name, x, kernel.Height, stride.Height, padding.Height);
         CheckPoolWindow(name, x, kernel.Width, stride.Width, padding.Width);
-        var g = new Pool2dGeometry(x.Dims[0] * x.Dims[1], x.Dims[2], x.Dims[3], kernel.Height, kernel.Width,
-            stride.Height, stride.Width, padding.Height, padding.Width);
-        int paddedHeight = g.Height + 2 * padding.Height, paddedWidth = g.Width + 2 * padding.Width;
+        int planes = ShapeUtil.CountInt(x.Dims.AsSpan(0, x.Rank - 2)), height = x.Dims[^2], width = x.Dims[^1];
+        var g = new Pool2dGeometry(planes, height, width, kernel.Height, kernel.Width, stride.Height, stride.Width, padding.Height, padding.Width);
+        int paddedHeight = height + 2 * padding.Height, paddedWidth = width + 2 * padding.Width;
         if (kernel.Height > paddedHeight || kernel.Width > paddedWidth)
             throw new ArgumentException($"{name}: input {x.ShapeString}: kernel size {kernel.Height}x{kernel.Width} is larger than the padded input size {paddedHeight}x{paddedWidth}.");
-        return PoolCore(name, x, g, new[] { x.Dims[0], x.Dims[1], g.OutputHeight, g.OutputWidth }, max);
+        var outShape = (int[])x.Dims.Clone();
+        outShape[^2] = g.OutputHeight;
+        outShape[^1] = g.OutputWidth;
+        return PoolCore(name, x, g, outShape, max);
     }
 
     static void CheckPoolWindow(string name, Tensor x, int kernel, int stride, int padding)

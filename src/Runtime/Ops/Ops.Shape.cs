@@ -142,8 +142,8 @@ public static partial class Ops
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Narrow");
         int size = x.Dims[d];
-        if (start < 0 || length < 0 || start + length > size)
-            throw new ArgumentOutOfRangeException(nameof(start), $"Narrow: [{start}, {start + length}) is outside dimension {d} of {x.ShapeString}.");
+        if (start < 0 || length < 0 || (long)start + length > size)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Narrow: [{start}, {(long)start + length}) is outside dimension {d} of {x.ShapeString}.");
         var (outer, _, inner) = ShapeUtil.SplitAt(x.Dims, d);
         var outShape = (int[])x.Dims.Clone();
         outShape[d] = length;
@@ -166,6 +166,8 @@ public static partial class Ops
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Select");
         int i = index < 0 ? index + x.Dims[d] : index;
+        if (i < 0 || i >= x.Dims[d])
+            throw new ArgumentOutOfRangeException(nameof(index), $"Select: index {index} is out of range for dimension {d} of size {x.Dims[d]} ({x.ShapeString}).");
         return Squeeze(Narrow(x, d, i, 1), d);
     }
 

@@ -8,7 +8,8 @@ public static partial class Ops
     static Tensor SoftmaxCore(Tensor x, int dim, bool log)
     {
         string name = log ? "LogSoftmax" : "Softmax";
-        if (x.Rank == 0) x = Reshape(x, 1);
+        // A 0-d tensor is a one-element row (torch accepts dim 0 or -1) and stays 0-d.
+        if (x.Rank == 0) return Reshape(SoftmaxCore(Reshape(x, 1), dim, log), Array.Empty<int>());
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, name);
         var (outer, size, inner) = ShapeUtil.SplitAt(x.Dims, d);
         var result = new float[x.Count];

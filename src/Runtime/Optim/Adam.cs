@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Kiln.Optim;
 
 /// <summary>
@@ -60,7 +63,28 @@ public sealed class Adam : Optimizer
         float biasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2);
         var m = state.ExpAvg;
         var v = state.ExpAvgSq;
-        for (int i = 0; i < p.Length; i++)
+        int i = 0;
+        // The vector loop does the same float32 operations in the same order as the scalar one (no fused
+        // multiply-add, correctly rounded sqrt and division), so both give identical bits.
+        if (Vector.IsHardwareAccelerated)
+        {
+            var (vb1, vb2, vc1, vc2) = (new Vector<float>(b1), new Vector<float>(b2), new Vector<float>(oneMinusB1), new Vector<float>(oneMinusB2));
+            var (vWeightDecay, vStep, vCorrection, vEps) = (new Vector<float>(weightDecay), new Vector<float>(negativeStepSize), new Vector<float>(biasCorrection2Sqrt), new Vector<float>(eps));
+            ref float pRef = ref MemoryMarshal.GetReference(p);
+            ref float gRef = ref MemoryMarshal.GetReference(grad);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var pv = Vector.LoadUnsafe(ref pRef, (nuint)i);
+                var g = Vector.LoadUnsafe(ref gRef, (nuint)i);
+                if (weightDecay != 0f) g += vWeightDecay * pv;
+                var mv = Vector.LoadUnsafe(ref m[0], (nuint)i) * vb1 + vc1 * g;
+                var vv = Vector.LoadUnsafe(ref v[0], (nuint)i) * vb2 + vc2 * g * g;
+                mv.StoreUnsafe(ref m[0], (nuint)i);
+                vv.StoreUnsafe(ref v[0], (nuint)i);
+                (pv + vStep * mv / (Vector.SquareRoot(vv) / vCorrection + vEps)).StoreUnsafe(ref pRef, (nuint)i);
+            }
+        }
+        for (; i < p.Length; i++)
         {
             float g = grad[i];
             if (weightDecay != 0f) g += weightDecay * p[i];

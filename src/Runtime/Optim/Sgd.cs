@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
 namespace Kiln.Optim;
 
 /// <summary>
@@ -9,6 +13,7 @@ namespace Kiln.Optim;
 public sealed class Sgd : Optimizer
 {
     readonly float[]?[] momentumBuffers;
+    float[] scratch = Array.Empty<float>();
 
     public Sgd(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
         : base(parameters, "Sgd")
@@ -44,23 +49,46 @@ public sealed class Sgd : Optimizer
     {
         float weightDecay = WeightDecay, momentum = Momentum;
         float negativeLr = (float)-AsWritten(LearningRate);
-        Span<float> g = grad.Length <= 1024 ? stackalloc float[grad.Length] : new float[grad.Length];
+        if (weightDecay == 0f && momentum == 0f)
+        {
+            AddScaled(p, grad, negativeLr);
+            return;
+        }
+        // torch leaves p.grad untouched (d_p = d_p.add(p, alpha=wd) is a new tensor): work on a reused copy.
+        if (scratch.Length < grad.Length) scratch = new float[grad.Length];
+        var g = scratch.AsSpan(0, grad.Length);
         grad.CopyTo(g);
-        if (weightDecay != 0f)
-            for (int i = 0; i < g.Length; i++) g[i] += weightDecay * p[i];
+        if (weightDecay != 0f) AddScaled(g, p, weightDecay);
         if (momentum != 0f)
         {
             var buffer = momentumBuffers[index];
             if (buffer is null) momentumBuffers[index] = buffer = g.ToArray();
             else
             {
-                float keep = (float)(1 - AsWritten(Dampening));
-                for (int i = 0; i < g.Length; i++) buffer[i] = buffer[i] * momentum + keep * g[i];
+                TensorPrimitives.Multiply(buffer, momentum, buffer);
+                AddScaled(buffer, g, (float)(1 - AsWritten(Dampening)));
             }
-            if (Nesterov)
-                for (int i = 0; i < g.Length; i++) g[i] += momentum * buffer[i];
+            if (Nesterov) AddScaled(g, buffer, momentum);
             else buffer.CopyTo(g);
         }
-        for (int i = 0; i < p.Length; i++) p[i] += negativeLr * g[i];
+        AddScaled(p, g, negativeLr);
+    }
+
+    /// <summary>
+    /// destination += alpha·source, rounding the product before the sum as torch's add_(source, alpha) does in
+    /// its scalar path; the vector loop performs the same two roundings, so the result does not depend on width.
+    /// </summary>
+    static void AddScaled(Span<float> destination, ReadOnlySpan<float> source, float alpha)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var a = new Vector<float>(alpha);
+            ref float d = ref MemoryMarshal.GetReference(destination);
+            ref float s = ref MemoryMarshal.GetReference(source);
+            for (; i <= destination.Length - Vector<float>.Count; i += Vector<float>.Count)
+                (Vector.LoadUnsafe(ref d, (nuint)i) + a * Vector.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < destination.Length; i++) destination[i] += alpha * source[i];
     }
 }

@@ -62,7 +62,31 @@ public sealed class ParserTests
                 return (parts[0] * parts[2]).Sum();
             }
             """));
-        Assert.Equal(new[] { "chunk(0){chunks=3,dim=1,index=0}", "chunk(0){chunks=3,dim=1,index=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=2}", "narrow(0){dim=1,start=4,length=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ChunkOfAnUnevenDimension_SplitsAsPyTorchDoes()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] Tensor x)
+            {
+                var parts = Chunk(x, 2, dim: -1);
+                return parts[0].Sum() + parts[1].Sum();
+            }
+            """));
+        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=3}", "sum(1)", "narrow(0){dim=1,start=3,length=2}", "sum(3)", "add(2,4)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ChunkAlongASymbolicDimension_StaysAChunkOpPerPiece()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] Tensor x) => x.Chunk(2)[1].Sum();
+            """));
+        Assert.Equal(new[] { "chunk(0){chunks=2,dim=0,index=1}", "sum(1)" }, Ops(spec));
     }
 
     [Fact]
@@ -218,7 +242,8 @@ public sealed class ParserTests
             }
             """));
         var ops = Ops(spec);
-        Assert.Equal(4, ops.Count(op => op.StartsWith("chunk(", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "start=0", "start=2", "start=4", "start=6" },
+            ops.Where(op => op.StartsWith("narrow(", StringComparison.Ordinal)).Select(op => op.Split(',')[1]).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(3, ops.Count(op => op.StartsWith("sigmoid(", StringComparison.Ordinal)));
         Assert.Equal(2, ops.Count(op => op.StartsWith("tanh(", StringComparison.Ordinal)));
         Assert.Equal(new[] { "cell.weight_ih", "cell.bias_ih", "cell.weight_hh", "cell.bias_hh" }, spec.Captures.Select(c => c.Name));
@@ -254,9 +279,27 @@ public sealed class ParserTests
             [Compile]
             public Tensor Loss([Shape("N", 4)] Tensor x) => net.Forward(x).Sum();
             """));
-        Assert.Equal(new[] { "linear(0,1,2)", "tanh(4)", "dropout(5,3){p=0.1}", "sum(6)" }, Ops(spec));
+        Assert.Equal(new[] { "linear(0,1,2)", "tanh(5)", "dropout(6,3,4){p=0.1}", "sum(7)" }, Ops(spec));
         Assert.Equal("((global::Kiln.Nn.Linear)this.net[0]).Weight", spec.Captures[0].AccessExpression);
         Assert.Equal("net.0.weight", spec.Captures[0].Name);
         Assert.Equal("((global::Kiln.Nn.Dropout)this.net[2]).Training", spec.Captures[2].AccessExpression);
+        Assert.Equal((CaptureKind.Rng, "((global::Kiln.Nn.Dropout)this.net[2]).Rng"), (spec.Captures[3].Kind, spec.Captures[3].AccessExpression));
+    }
+
+    [Fact]
+    public void ComputedProperties_AreInlinedLikeMethods()
+    {
+        var spec = Parse(Model("""
+            readonly Linear head = new(4, 2);
+            readonly Parameter gain = Parameter.Ones(2);
+
+            Linear Head => head;
+            Tensor Gain { get { return gain * 2f; } }
+
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x) => (Head.Forward(x) * Gain).Sum();
+            """));
+        Assert.Equal(new[] { "linear(0,1,2)", "constant(){value=2}", "mul(3,5)", "mul(4,6)", "sum(7)" }, Ops(spec));
+        Assert.Equal(new[] { "head.weight", "head.bias", "gain" }, spec.Captures.Select(c => c.Name));
     }
 }

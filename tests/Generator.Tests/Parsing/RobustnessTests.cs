@@ -105,6 +105,62 @@ public sealed class RobustnessTests
         Assert.True(compilerReported > 0 && compiled > 0, $"compiler errors: {compilerReported}, compiled: {compiled}");
     }
 
+    [Fact]
+    public void AnExpressionThousandsOfOperatorsDeep_IsADiagnostic_NotAStackOverflow()
+    {
+        string sum = string.Join(" + ", Enumerable.Repeat("x", 6000));
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + $$"""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => ({{sum}}).Sum();
+            }
+            """);
+        Assert.Null(run.Generator.Exception);
+        Assert.Equal("KILN0001", Assert.Single(run.GeneratorDiagnostics).Id);
+    }
+
+    [Fact]
+    public void NestedLoopsThatUnrollTooFar_AreADiagnostic_NotAHungBuild()
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = x;
+                    for (int i = 0; i < 4000; i++)
+                        for (int j = 0; j < 4000; j++)
+                            h = h * 0.5f;
+                    return h.Sum();
+                }
+            }
+            """);
+        Assert.Null(run.Generator.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.True(diagnostic.Id is "KILN0001" or "KILN0003", diagnostic.ToString());
+    }
+
+    [Fact]
+    public void ALoopUnrolledThousandsOfTimes_StillCompiles()
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = x;
+                    for (int i = 0; i < 2000; i++) h = Tanh(h);
+                    return h.Sum();
+                }
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Generator.GeneratedSources);
+    }
+
     static int StableSeed(string text)
     {
         unchecked

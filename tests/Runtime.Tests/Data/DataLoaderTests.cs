@@ -83,6 +83,22 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void BatchColumnsAssignToTypedVariables()
+    {
+        int seen = 0;
+        foreach (var (features, labels) in new DataLoader(Numbered(), batchSize: 5))
+        {
+            Tensor x = features;
+            IntTensor y = labels;
+            Assert.Same(x, (Tensor)features);
+            Assert.Equal(new[] { 5, 2 }, x.Shape);
+            Assert.Equal(new[] { 5 }, y.Shape);
+            seen += y.Count;
+        }
+        Assert.Equal(10, seen);
+    }
+
+    [Fact]
     public void IndexFeaturesBatchToo()
     {
         var tokens = IntTensor.FromArray(new[] { 1, 2, 3, 4, 5, 6 }, 3, 2);

@@ -219,4 +219,19 @@ public class LayerTests
         Assert.Equal(new[] { "0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias", "9.weight", "9.bias" }, net.NamedParameters().Select(p => p.Name));
         Assert.Equal(new[] { "1.running_mean", "1.running_var", "1.num_batches_tracked" }, net.NamedBuffers().Select(b => b.Name));
     }
+
+    [Fact]
+    public void LossAndSoftmaxModulesDelegateToTheirOps()
+    {
+        var rng = new Rng(14);
+        var a = Tensor.Randn(new[] { 4, 3 }, rng);
+        var b = Tensor.Randn(new[] { 4, 3 }, rng);
+        Assert.Equal(Ops.MseLoss(a, b, Reduction.Sum).Item(), new MseLoss(Reduction.Sum).Forward(a, b).Item());
+        Assert.Equal(Ops.MseLoss(a, b).Item(), new MseLoss().Forward(a, b).Item());
+        var labels = IntTensor.FromArray(new[] { 0, 2, 1, 1 }, 4);
+        Assert.Equal(Ops.CrossEntropy(a, labels).Item(), new CrossEntropyLoss().Forward(a, labels).Item());
+        Assert.Equal(Ops.Softmax(a, 1).ToArray(), new Softmax(1).Forward(a).ToArray());
+        Assert.Equal(Ops.LogSoftmax(a, 0).ToArray(), new LogSoftmax(0).Forward(a).ToArray());
+        Assert.Equal("MseLoss(reduction=sum)", new MseLoss(Reduction.Sum).ToString());
+    }
 }

@@ -73,6 +73,18 @@ public class ModuleTests
         Assert.Contains("module 1 (LstmCell)", ex.Message);
     }
 
+    sealed class Doubler : Module
+    {
+        public Tensor Forward(Tensor x) => Ops.Mul(x, 2f);
+    }
+
+    [Fact]
+    public void SequentialAcceptsAUserModuleWithATensorForward()
+    {
+        var model = new Sequential(new Doubler(), new Doubler());
+        Assert.Equal(new[] { 4f, -8f }, model.Forward(Tensor.FromArray(new[] { 1f, -2f }, 2)).ToArray());
+    }
+
     [Fact]
     public void SharedParametersAndModulesAreListedOnce()
     {
@@ -138,6 +150,7 @@ public class ModuleTests
     {
         var text = new Sequential(new Linear(2, 3), new ReLU()).ToString();
         Assert.Equal("Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)", text);
+        Assert.Equal("BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)", new BatchNorm1d(4).ToString());
     }
 
     [Fact]

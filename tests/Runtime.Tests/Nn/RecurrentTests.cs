@@ -153,6 +153,64 @@ public class RecurrentTests
         }, new[] { x, h0 }.Concat(parameters).ToArray());
     }
 
+    /// <summary>The RNN written out step by step with ops (the definition), for comparison with the fused layers.</summary>
+    static (Tensor Output, Tensor HN) ComposedRnn(Rnn rnn, Tensor x, Tensor? h0)
+    {
+        int timeDim = rnn.BatchFirst ? 1 : 0;
+        int steps = x.Size(timeDim), batch = x.Size(1 - timeDim);
+        var inputs = Enumerable.Range(0, steps).Select(t => Ops.Select(x, timeDim, t)).ToArray();
+        var finals = new Tensor[rnn.NumLayers];
+        for (int layer = 0; layer < rnn.NumLayers; layer++)
+        {
+            var h = h0 is null ? Tensor.Zeros(batch, rnn.HiddenSize) : Ops.Select(h0, 0, layer);
+            for (int t = 0; t < steps; t++)
+            {
+                var z = Ops.Add(Ops.Linear(inputs[t], rnn.WeightIh(layer), rnn.BiasIh(layer)), Ops.Linear(h, rnn.WeightHh(layer), rnn.BiasHh(layer)));
+                inputs[t] = h = rnn.Nonlinearity == RnnNonlinearity.Relu ? Ops.Relu(z) : Ops.Tanh(z);
+            }
+            finals[layer] = h;
+        }
+        return (Ops.Stack(inputs, timeDim), Ops.Stack(finals, 0));
+    }
+
+    [Theory]
+    [InlineData(RnnNonlinearity.Tanh, true, false, true)]
+    [InlineData(RnnNonlinearity.Relu, true, true, false)]
+    [InlineData(RnnNonlinearity.Relu, false, false, true)]
+    [InlineData(RnnNonlinearity.Tanh, false, true, false)]
+    public void FusedLayersAgreeWithTheStepByStepDefinition(RnnNonlinearity nonlinearity, bool bias, bool batchFirst, bool withH0)
+    {
+        var rng = new Rng(20);
+        var rnn = new Rnn(3, 5, numLayers: 3, batchFirst: batchFirst, nonlinearity: nonlinearity, bias: bias, rng: rng);
+        var x = Tensor.Randn(batchFirst ? new[] { 4, 7, 3 } : new[] { 7, 4, 3 }, rng);
+        var h0 = withH0 ? Tensor.Randn(new[] { 3, 4, 5 }, rng) : null;
+        var upstream = Tensor.Randn(x.Shape[..^1].Append(5).ToArray(), rng);
+        var upstreamHn = Tensor.Randn(new[] { 3, 4, 5 }, rng);
+
+        Dictionary<string, float[]> Run(Func<Tensor, Tensor?, (Tensor, Tensor)> forward, out Tensor output, out Tensor hn)
+        {
+            rnn.ZeroGrad(setToNone: true);
+            var xs = x.Clone();
+            xs.RequiresGrad = true;
+            var hs = h0?.Clone();
+            if (hs is not null) hs.RequiresGrad = true;
+            (output, hn) = forward(xs, hs);
+            Ops.Add(Ops.Sum(Ops.Mul(output, upstream)), Ops.Sum(Ops.Mul(hn, upstreamHn))).Backward();
+            var grads = rnn.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Grad!.ToArray());
+            grads["x"] = xs.Grad!.ToArray();
+            if (hs is not null) grads["h0"] = hs.Grad!.ToArray();
+            return grads;
+        }
+
+        var fused = Run((a, b) => rnn.Forward(a, b), out var fusedOut, out var fusedHn);
+        var composed = Run((a, b) => ComposedRnn(rnn, a, b), out var composedOut, out var composedHn);
+        NnFixture.AssertClose(composedOut, fusedOut, "output");
+        NnFixture.AssertClose(composedHn, fusedHn, "h_n");
+        Assert.Equal(composed.Keys.Order(), fused.Keys.Order());
+        foreach (var (name, expected) in composed)
+            NnFixture.AssertClose(Tensor.FromArray(expected, expected.Length), Tensor.FromArray(fused[name], fused[name].Length), "grad " + name);
+    }
+
     [Fact]
     public void LstmCellGradientsMatchFiniteDifferences()
     {

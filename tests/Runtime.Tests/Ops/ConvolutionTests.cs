@@ -91,6 +91,42 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void LargeBatchesSplitAcrossCoresGiveThePerImageResults()
+    {
+        // 8·16·(16·3·3)·(16·16) ≈ 4.7M multiply-adds: above the threshold for running the batch in chunks
+        var rng = new Rng(17);
+        var x = Tensor.Randn(new[] { 8, 16, 16, 16 }, rng);
+        var weight = Tensor.Randn(new[] { 16, 16, 3, 3 }, rng);
+        var bias = Tensor.Randn(new[] { 16 }, rng);
+        var upstream = Tensor.Randn(new[] { 8, 16, 16, 16 }, rng);
+        foreach (var t in new[] { x, weight, bias }) t.RequiresGrad = true;
+        var y = Ops.Conv2d(x, weight, bias, 1, 1);
+        Ops.Sum(Ops.Mul(y, upstream)).Backward();
+
+        var weightGrad = new double[weight.Count];
+        var biasGrad = new double[bias.Count];
+        for (int n = 0; n < 8; n++)
+        {
+            var xn = Tensor.FromArray(x.ToArray()[(n * 4096)..((n + 1) * 4096)], 1, 16, 16, 16);
+            var wn = Tensor.FromArray(weight.ToArray(), weight.Shape);
+            var bn = Tensor.FromArray(bias.ToArray(), bias.Shape);
+            foreach (var t in new[] { xn, wn, bn }) t.RequiresGrad = true;
+            var yn = Ops.Conv2d(xn, wn, bn, 1, 1);
+            Assert.Equal(yn.ToArray(), y.ToArray()[(n * 4096)..((n + 1) * 4096)]);
+            Ops.Sum(Ops.Mul(yn, Tensor.FromArray(upstream.ToArray()[(n * 4096)..((n + 1) * 4096)], 1, 16, 16, 16))).Backward();
+            Assert.Equal(xn.Grad!.ToArray(), x.Grad!.ToArray()[(n * 4096)..((n + 1) * 4096)]);
+            var gw = wn.Grad!.ToArray();
+            for (int i = 0; i < gw.Length; i++) weightGrad[i] += gw[i];
+            var gb = bn.Grad!.ToArray();
+            for (int i = 0; i < gb.Length; i++) biasGrad[i] += gb[i];
+        }
+        var actualWeight = weight.Grad!.ToArray();
+        for (int i = 0; i < actualWeight.Length; i++) Assert.Equal(weightGrad[i], actualWeight[i], 1e-3);
+        var actualBias = bias.Grad!.ToArray();
+        for (int i = 0; i < actualBias.Length; i++) Assert.Equal(biasGrad[i], actualBias[i], 1e-3);
+    }
+
+    [Fact]
     public void UnbatchedInputsKeepTheirRank()
     {
         var rng = new Rng(14);
@@ -144,9 +180,9 @@ public class ConvolutionTests
             Assert.Throws<ArgumentException>(() => Ops.Conv1d(x1, Tensor.Zeros(4, 2, 3))).Message);
         Assert.Equal("Conv1d: bias [3] does not match weight [4,3,3] (expected [4]).",
             Assert.Throws<ArgumentException>(() => Ops.Conv1d(x1, w1, Tensor.Zeros(3))).Message);
-        Assert.StartsWith("Conv1d: stride must be positive, got 0.",
+        Assert.StartsWith("Conv1d: stride must be positive, got 0 (input [2,3,8]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv1d(x1, w1, null, 0)).Message);
-        Assert.StartsWith("Conv1d: padding must be non-negative, got -1.",
+        Assert.StartsWith("Conv1d: padding must be non-negative, got -1 (input [2,3,8]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv1d(x1, w1, null, 1, -1)).Message);
         Assert.Equal("Conv1d: input [2,3,2] and weight [4,3,5]: kernel size 5 is larger than the padded input size 4.",
             Assert.Throws<ArgumentException>(() => Ops.Conv1d(Tensor.Zeros(2, 3, 2), Tensor.Zeros(4, 3, 5), null, 1, 1)).Message);
@@ -164,9 +200,11 @@ public class ConvolutionTests
             Assert.Throws<ArgumentException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 5, 2))).Message);
         Assert.Equal("Conv2d: input [1,2,4,5] and weight [3,2,5,2]: kernel size 5x2 is larger than the padded input size 4x7.",
             Assert.Throws<ArgumentException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 5, 2), null, (1, 1), (0, 1))).Message);
-        Assert.StartsWith("Conv2d: stride must be positive, got -2.",
+        Assert.Equal("Conv2d: input [3,4,5] and weight [3,2,3,3]: the input has 3 channels but the weight expects 2.",
+            Assert.Throws<ArgumentException>(() => Ops.Conv2d(Tensor.Zeros(3, 4, 5), Tensor.Zeros(3, 2, 3, 3))).Message);
+        Assert.StartsWith("Conv2d: stride must be positive, got -2 (input [1,2,4,5]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 3, 3), null, (1, -2), (0, 0))).Message);
-        Assert.StartsWith("Conv2d: padding must be non-negative, got -1.",
+        Assert.StartsWith("Conv2d: padding must be non-negative, got -1 (input [1,2,4,5]).",
             Assert.Throws<ArgumentOutOfRangeException>(() => Ops.Conv2d(x2, Tensor.Zeros(3, 2, 3, 3), null, 1, -1)).Message);
     }
 }

@@ -97,6 +97,36 @@ public class PoolingTests
         Assert.Equal(-8f / 3, avg[1], 6);
     }
 
+    [Theory]
+    [InlineData(2, 3, 7, 9, 2, 2, 2, 2, 0, 0)] // the 2×2 stride-2 shortcut, odd sizes leave a row and column out
+    [InlineData(1, 2, 8, 6, 2, 2, 2, 2, 0, 0)]
+    [InlineData(2, 2, 7, 8, 3, 2, 2, 3, 1, 1)]
+    [InlineData(1, 3, 5, 5, 3, 3, 1, 1, 1, 0)]
+    public void MaxPool2dMatchesDirectMaximum(int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        var x = Tensor.Randn(new[] { n, c, h, w }, new Rng(27));
+        x.Data[5] = float.NaN; // NaN propagates like torch
+        var y = Ops.MaxPool2d(x, (kh, kw), (sh, sw), (ph, pw));
+        int oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
+        Assert.Equal(new[] { n, c, oh, ow }, y.Shape);
+        for (int b = 0; b < n; b++)
+            for (int ch = 0; ch < c; ch++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++)
+                    {
+                        float best = float.NegativeInfinity;
+                        for (int i = 0; i < kh; i++)
+                            for (int j = 0; j < kw; j++)
+                            {
+                                int iy = oy * sh - ph + i, ix = ox * sw - pw + j;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                float v = x[b, ch, iy, ix];
+                                if (v > best || float.IsNaN(v)) best = float.IsNaN(best) ? best : v;
+                            }
+                        Assert.Equal(best, y[b, ch, oy, ox]);
+                    }
+    }
+
     [Fact]
     public void MaxPoolRoutesTheGradientToTheFirstMaximum()
     {

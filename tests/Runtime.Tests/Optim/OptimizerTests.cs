@@ -35,6 +35,35 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AdamGivesTheSameBitsAsTheScalarFormulaAtEveryPosition()
+    {
+        // 1003 elements: the vector loop and the scalar tail must agree with torch's formula written out in float32.
+        var rng = new Rng(5);
+        var p = new Parameter(Tensor.Randn(new[] { 1003 }, rng));
+        var reference = p.ToArray();
+        var (m, v) = (new float[1003], new float[1003]);
+        var adam = new Adam(new[] { p }, lr: 0.01f, betas: (0.8f, 0.99f), eps: 1e-6f, weightDecay: 0.1f);
+        for (int step = 1; step <= 3; step++)
+        {
+            var grad = Tensor.Randn(new[] { 1003 }, rng);
+            p.Grad = grad;
+            adam.Step();
+            double bc1 = 1 - Math.Pow(0.8, step), bc2 = 1 - Math.Pow(0.99, step);
+            float stepSize = (float)-(0.01 / bc1), bc2Sqrt = (float)Math.Sqrt(bc2);
+            for (int i = 0; i < 1003; i++)
+            {
+                float g = grad.Data[i] + 0.1f * reference[i];
+                m[i] = m[i] * 0.8f + (float)(1 - 0.8) * g;
+                v[i] = v[i] * 0.99f + (float)(1 - 0.99) * g * g;
+                reference[i] += stepSize * m[i] / (MathF.Sqrt(v[i]) / bc2Sqrt + 1e-6f);
+            }
+            Assert.Equal(reference, p.ToArray());
+        }
+        Assert.Equal(m, adam.ExpAvg(p)!.ToArray());
+        Assert.Equal(v, adam.ExpAvgSq(p)!.ToArray());
+    }
+
+    [Fact]
     public void SgdFollowsTheGradientAndMomentumAccelerates()
     {
         // f(p) = ½ p², gradient p: plain SGD scales p by (1 - lr) per step.
@@ -108,6 +137,18 @@ public class OptimizerTests
         adam.ZeroGrad();
         Assert.Same(grad, a.Grad);
         Assert.Equal(new[] { 0f, 0f }, a.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void WeightDecayAndMomentumLeaveTheGradientUntouched()
+    {
+        var p = Parameter.Ones(3);
+        var grad = Tensor.FromArray(new[] { 0.5f, -1f, 2f }, 3);
+        p.Grad = grad;
+        new Sgd(new[] { p }, 0.1f, momentum: 0.9f, weightDecay: 0.5f, nesterov: true).Step();
+        Assert.Equal(new[] { 0.5f, -1f, 2f }, grad.ToArray());
+        new Adam(new[] { p }, weightDecay: 0.5f).Step();
+        Assert.Equal(new[] { 0.5f, -1f, 2f }, grad.ToArray());
     }
 
     [Fact]

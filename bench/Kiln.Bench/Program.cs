@@ -1,0 +1,34 @@
+using Kiln.Bench;
+using Kiln.Kernels;
+
+// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps] [--quick] [--filter TEXT] [--threads N]
+// --threads caps Gemm.MaxThreads for the whole run; the GEMM table always shows 1 thread and up to 2.
+var parts = new HashSet<string>(args.Where(a => !a.StartsWith("--")), StringComparer.OrdinalIgnoreCase);
+bool quick = args.Contains("--quick");
+int filterIndex = Array.IndexOf(args, "--filter");
+string? filter = filterIndex >= 0 && filterIndex + 1 < args.Length ? args[filterIndex + 1] : null;
+if (filter is not null) parts.Remove(filter);
+int threadsIndex = Array.IndexOf(args, "--threads");
+if (threadsIndex >= 0 && threadsIndex + 1 < args.Length)
+{
+    Gemm.MaxThreads = int.Parse(args[threadsIndex + 1], System.Globalization.CultureInfo.InvariantCulture);
+    parts.Remove(args[threadsIndex + 1]);
+}
+bool all = parts.Count == 0;
+
+var warmup = TimeSpan.FromMilliseconds(quick ? 400 : 1000); // past the 100 ms tiering delay, so timed code is fully optimised
+var budget = TimeSpan.FromMilliseconds(quick ? 300 : 2000);
+
+Console.WriteLine($"Kiln.Bench  ({Environment.ProcessorCount} cores, .NET {Environment.Version}, GEMM threads up to {Gemm.MaxThreads})");
+#if DEBUG
+Console.WriteLine("WARNING: Debug build; run with -c Release for meaningful numbers.");
+#endif
+Console.WriteLine();
+
+if (all || parts.Contains("gemm"))
+{
+    int[] threadCounts = Gemm.MaxThreads > 1 ? new[] { 1, Math.Min(2, Gemm.MaxThreads) } : new[] { 1 };
+    GemmBenchmarks.Run(warmup, budget, threadCounts);
+}
+if (all || parts.Contains("steps"))
+    StepBenchmarks.Run(warmup, budget, filter);

@@ -1,0 +1,96 @@
+using Kiln.Integration.Tests.Models;
+using Kiln.Optim;
+
+namespace Kiln.Integration.Tests;
+
+/// <summary>
+/// Parity for the CNN, the LSTM tagger and the LayerNorm + Dropout net. Dropout is compared in eval mode, where it is the identity: in
+/// training mode the two sides draw different masks by design (each from its own stream).
+/// </summary>
+public sealed class MoreParityTests
+{
+    [Fact]
+    public void Cnn_MatchesTheTape()
+    {
+        var rng = new Rng(8);
+        var images = Tensor.Randn(new[] { 6, 1, 8, 8 }, rng);
+        var labels = IntTensor.FromArray(Enumerable.Range(0, 6).Select(_ => rng.NextInt(0, 10)).ToArray(), 6);
+        StaticDynamicParityTests.AssertParity(() => new Cnn(), m => m.Loss(images, labels), m => m.LossGraph.Forward(images, labels),
+            m => m.LossGraph.ForwardBackward(images, labels), p => new Sgd(p, lr: 0.05f));
+    }
+
+    [Fact]
+    public void LstmTagger_MatchesTheTape()
+    {
+        var rng = new Rng(10);
+        var tokens = IntTensor.FromArray(Enumerable.Range(0, 7 * 4).Select(_ => rng.NextInt(0, 20)).ToArray(), 7, 4);
+        var y = IntTensor.FromArray(Enumerable.Range(0, 7).Select(_ => rng.NextInt(0, 3)).ToArray(), 7);
+        StaticDynamicParityTests.AssertParity(() => new LstmTagger(), m => m.Loss(tokens, y), m => m.LossGraph.Forward(tokens, y),
+            m => m.LossGraph.ForwardBackward(tokens, y), p => new Sgd(p, lr: 0.5f));
+    }
+
+    /// <summary>
+    /// Training mode normalises with batch statistics and updates the running statistics in place (only
+    /// ForwardBackward is called on the static side, so both sides update them once per step); eval mode then uses
+    /// the running statistics both sides accumulated.
+    /// </summary>
+    [Fact]
+    public void BatchNormNet_MatchesTheTape_InTrainingAndEval()
+    {
+        var rng = new Rng(13);
+        var x = Tensor.Randn(new[] { 12, 10 }, rng);
+        var y = IntTensor.FromArray(Enumerable.Range(0, 12).Select(_ => rng.NextInt(0, 3)).ToArray(), 12);
+        var dynamicModel = new BatchNormNet();
+        var staticModel = new BatchNormNet();
+        staticModel.LoadStateDict(dynamicModel.StateDict());
+        var dynamicOptimizer = new Sgd(dynamicModel.Parameters(), lr: 0.1f);
+        var staticOptimizer = new Sgd(staticModel.Parameters(), lr: 0.1f);
+
+        for (int step = 0; step < 4; step++)
+        {
+            dynamicOptimizer.ZeroGrad();
+            var loss = dynamicModel.Loss(x, y);
+            loss.Backward();
+            staticOptimizer.ZeroGrad();
+            float staticLoss = staticModel.LossGraph.ForwardBackward(x, y).Item();
+
+            StaticDynamicParityTests.AssertClose(loss.Item(), staticLoss, $"step {step}: loss");
+            var staticState = staticModel.StateDict();
+            // num_batches_tracked has its own (skipped) test below.
+            foreach (var (name, value) in dynamicModel.StateDict().Where(entry => !entry.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal)))
+                StaticDynamicParityTests.AssertClose(value, staticState[name], $"step {step}: {name}");
+            var staticParameters = staticModel.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+            foreach (var (name, parameter) in dynamicModel.NamedParameters())
+                StaticDynamicParityTests.AssertClose(parameter.Grad!, staticParameters[name].Grad!, $"step {step}: gradient of {name}");
+            dynamicOptimizer.Step();
+            staticOptimizer.Step();
+        }
+
+        dynamicModel.Eval();
+        staticModel.Eval();
+        StaticDynamicParityTests.AssertClose(dynamicModel.Loss(x, y).Item(), staticModel.LossGraph.Forward(x, y).Item(), "eval: Forward");
+    }
+
+    [Fact(Skip = "The compiled batch_norm (branch gen) does not increment num_batches_tracked yet; reported to the lead.")]
+    public void BatchNormNet_CountsBatchesLikeTheTape()
+    {
+        var rng = new Rng(14);
+        var x = Tensor.Randn(new[] { 8, 10 }, rng);
+        var y = IntTensor.FromArray(new int[8], 8);
+        var dynamicModel = new BatchNormNet();
+        var staticModel = new BatchNormNet();
+        dynamicModel.Loss(x, y);
+        staticModel.LossGraph.ForwardBackward(x, y);
+        Assert.Equal(dynamicModel.StateDict()["norm.num_batches_tracked"].Item(), staticModel.StateDict()["norm.num_batches_tracked"].Item());
+    }
+
+    [Fact]
+    public void NormDropoutNet_InEvalMode_MatchesTheTape()
+    {
+        var rng = new Rng(9);
+        var x = Tensor.Randn(new[] { 10, 32 }, rng);
+        var y = IntTensor.FromArray(Enumerable.Range(0, 10).Select(_ => rng.NextInt(0, 3)).ToArray(), 10);
+        StaticDynamicParityTests.AssertParity(() => new NormDropoutNet(), m => m.Loss(x, y), m => m.LossGraph.Forward(x, y),
+            m => m.LossGraph.ForwardBackward(x, y), p => new Adam(p, lr: 1e-2f), prepare: m => m.Eval());
+    }
+}
