@@ -17,6 +17,7 @@ internal static class KernelDescriptions
     {
         KernelKind.Gemm when k.Loop is not null => "GEMM + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         KernelKind.Gemm => "GEMM" + (k.Gemm!.Attrs.Bool("transpose_a") ? " Aᵀ" : "") + (k.Gemm.Attrs.Bool("transpose_b") ? " Bᵀ" : ""),
+        KernelKind.Library when k.LibraryProducer is not null => k.LibraryProducer.Op + " + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         KernelKind.Library when k.SecondOutput is not null => $"{k.Root.Op} + {k.SecondOutput.Op} (one pass)",
         KernelKind.Library => k.Root.Op,
         _ when k.ExtraRoots.Count > 0 => "fused loop with " + (k.ExtraRoots.Count + 1) + " outputs (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",

@@ -35,8 +35,13 @@ internal static class Fusion
         {
             var g = gradients[i];
             if (g is null) continue;
-            var cls = OpClasses.Of(g);
-            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(g)) && users[g].Count == 0 && !seen.Contains(g);
+            // A view of the computed value (a reshape after a keep-dim reduction) is written through: same elements, same order.
+            var computed = StorageRoot(g);
+            var cls = OpClasses.Of(computed);
+            bool onlyThroughView = computed == g || (users[computed].Count == 1 && users[computed][0] == g);
+            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(computed))
+                && onlyThroughView && users[g].Count == 0 && !seen.Contains(computed);
+            seen.Add(computed);
             if (!writable) g = b.Create(OpNames.Copy, new[] { g }, Attrs.Of(("gradient_of", Attrs.FormatInt(i))));
             seen.Add(g);
             gradients[i] = g;
@@ -55,7 +60,7 @@ internal static class Fusion
         var nodes = program.Nodes();
         var users = Nodes.Users(nodes);
         var outputs = new HashSet<Node>(program.Outputs);
-        var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => g!));
+        var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => StorageRoot(g!)));
         var assigned = new Dictionary<Node, Kernel>();
         var kernels = new List<Kernel>();
 
@@ -128,7 +133,7 @@ internal static class Fusion
             merged = false;
             var producer = new Dictionary<Node, Kernel>();
             foreach (var k in kernels)
-                foreach (var o in k.Outputs.Concat(k.Gemm is null ? Enumerable.Empty<Node>() : new[] { k.Gemm })) producer[o] = k;
+                foreach (var o in k.Outputs.Concat(k.Producer is null ? Enumerable.Empty<Node>() : new[] { k.Producer })) producer[o] = k;
             foreach (var consumer in kernels)
             {
                 if (consumer.Kind != KernelKind.Loop || consumer.Loop is null || updates.Contains(consumer.Root)) continue;
@@ -136,7 +141,7 @@ internal static class Fusion
                 var sources = reads.Where(r => producer.ContainsKey(StorageRoot(r))).Select(r => producer[StorageRoot(r)]).Distinct().ToList();
                 if (sources.Count == 0) continue;
                 var target = sources.OrderBy(k => k.Index).Last();
-                if (target.Loop is null || target.Kind == KernelKind.Library || updates.Contains(target.Root)) continue;
+                if (target.Loop is null || updates.Contains(target.Root)) continue;
                 if (!target.Loop.BodyShape.Equals(consumer.Loop.BodyShape)) continue;
                 // What the consumer takes from the target must be its elementwise outputs, read as they are (no views).
                 var fromTarget = reads.Where(r => producer.TryGetValue(StorageRoot(r), out var k) && k == target).ToList();
@@ -189,8 +194,22 @@ internal static class Fusion
                 kernel.Gemm = p;
                 assigned[p] = kernel;
             }
+            else if (OpClasses.Of(p) == OpClass.Library && TakesEpilogue(p) && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
+                     && !gradients.Contains(kernel.Root))
+            {
+                // Same as a GEMM: the library kernel writes the loop's output buffer, the loop runs over it in place.
+                kernel.Kind = KernelKind.Library;
+                kernel.LibraryProducer = p;
+                kernel.Scratch = ScratchSize(p);
+                assigned[p] = kernel;
+            }
         }
     }
+
+    /// <summary>Library ops that write their whole output densely (so an elementwise epilogue can follow in place).</summary>
+    static bool TakesEpilogue(Node n) => n.Op is "conv2d" or OpNames.Conv2dBackwardInput or "max_pool2d" or OpNames.MaxPool2dBackward
+        or "avg_pool2d" or OpNames.AvgPool2dBackward or "softmax" or "log_softmax" or OpNames.SoftmaxBackward or "embedding"
+        or "transpose" or "concat" or "narrow" or OpNames.NarrowBackward;
 
     /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
     static Size? ScratchSize(Node n)
@@ -222,7 +241,7 @@ internal static class Fusion
         foreach (var k in kernels)
         {
             foreach (var o in k.Outputs) producer[o] = k;
-            if (k.Gemm is not null) producer[k.Gemm] = k;
+            if (k.Producer is not null) producer[k.Producer] = k;
         }
         var deps = kernels.ToDictionary(k => k, k => new HashSet<Kernel>(
             k.Reads.Select(StorageRoot).Where(producer.ContainsKey).Select(r => producer[r]).Where(p => p != k)));

@@ -422,10 +422,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
 
-                // Kernel 0/19: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
+                // Kernel 0/17: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
                 {
                     // %11 = matmul{transpose_b=true}(%0, %2) : [N,16]
                     // %12 = add(%11, %3) : [N,16]
@@ -459,7 +457,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 1/19: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
+                // Kernel 1/17: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
                 {
                     // %14 = sub(%12, %13) : [N,16]
                     // %15 = square(%14) : [N,16]
@@ -494,7 +492,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/19: fused elementwise (add, sqrt) -> %19 [1,16]
+                // Kernel 2/17: fused elementwise (add, sqrt) -> %19 [1,16]
                 {
                     // %18 = add(%16, %17) : [1,16]
                     // %19 = sqrt(%18) : [1,16]
@@ -518,7 +516,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/19: elementwise (div) -> %20 [N,16]
+                // Kernel 3/17: elementwise (div) -> %20 [N,16]
                 {
                     // %20 = div(%14, %19) : [N,16]
                     int extent0 = dim_N;
@@ -545,7 +543,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/19: fused elementwise (add, sqrt) -> %25 [1,16]
+                // Kernel 4/17: fused elementwise (add, sqrt) -> %25 [1,16]
                 {
                     // %24 = add(%23, %17) : [1,16]
                     // %25 = sqrt(%24) : [1,16]
@@ -569,7 +567,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/19: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
+                // Kernel 5/17: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
                 {
                     // %22 = sub(%12, %21) : [N,16]
                     // %26 = div(%22, %25) : [N,16]
@@ -624,7 +622,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/19: GEMM + epilogue (add) -> %49 [N,3]
+                // Kernel 6/17: GEMM + epilogue (add) -> %49 [N,3]
                 {
                     // %48 = matmul{transpose_b=true}(%47, %9) : [N,3]
                     // %49 = add(%48, %10) : [N,3]
@@ -653,14 +651,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 7/19: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
+                // Kernel 7/17: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
                 {
                     // %50 = cross_entropy(%49, %1) : []
                     // %58 = cross_entropy_backward(%49, %1, %34) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 8/19: sum over [N,3] -> %59 [3]
+                // Kernel 8/17: sum over [N,3] -> %59 [3]
                 {
                     // %59 = sum{dims=0;keep_dim=false}(%58) : [3]
                     int extent0 = dim_N;
@@ -682,13 +680,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 9/19: GEMM Aᵀ -> %61 [3,16]
+                // Kernel 9/17: GEMM Aᵀ -> %61 [3,16]
                 {
                     // %61 = matmul{transpose_a=true}(%58, %47) : [3,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad7, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 10/19: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
+                // Kernel 10/17: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
                 {
                     // %60 = matmul(%58, %9) : [N,16]
                     // %62 = relu_backward(%60, %47) : [N,16]
@@ -708,9 +706,7 @@ namespace Kiln.Integration.Tests.Models
                     bool v8 = s8;
                     float s69 = 0f;
                     var v69 = new global::System.Numerics.Vector<float>(s69);
-                    buffer12.Clear();
                     buffer14.Clear();
-                    buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row20 = i0 * extent1;
@@ -735,11 +731,11 @@ namespace Kiln.Integration.Tests.Models
                             var v81 = v80 / v19;
                             var v82 = -v81;
                             v62.CopyTo(buffer11.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer12.Slice(i)) + v62).CopyTo(buffer12.Slice(i));
-                            v65.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v66).CopyTo(buffer14.Slice(i));
-                            v70.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v82).CopyTo(buffer16.Slice(i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v62).CopyTo(grad5.Slice(i));
+                            v65.CopyTo(buffer12.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v66).CopyTo(grad4.Slice(i));
+                            v70.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v82).CopyTo(buffer14.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -757,16 +753,16 @@ namespace Kiln.Integration.Tests.Models
                             float s81 = s80 / s19;
                             float s82 = -s81;
                             buffer11[rowOut + i] = s62;
-                            buffer12[i] += s62;
-                            buffer13[rowOut + i] = s65;
-                            buffer14[i] += s66;
-                            buffer15[rowOut + i] = s70;
-                            buffer16[i] += s82;
+                            grad5[i] += s62;
+                            buffer12[rowOut + i] = s65;
+                            grad4[i] += s66;
+                            buffer13[rowOut + i] = s70;
+                            buffer14[i] += s82;
                         }
                     }
                 }
 
-                // Kernel 11/19: fused elementwise (mul, div) -> %86 [1,16]
+                // Kernel 11/17: fused elementwise (mul, div) -> %86 [1,16]
                 {
                     // %85 = mul(%19, %84) : [1,16]
                     // %86 = div(%83, %85) : [1,16]
@@ -777,22 +773,22 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v83 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v83 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
                         var v85 = v19 * v84;
                         var v86 = v83 / v85;
-                        v86.CopyTo(buffer17.Slice(i));
+                        v86.CopyTo(buffer15.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s19 = buffer4[i];
-                        float s83 = buffer16[i];
+                        float s83 = buffer14[i];
                         float s85 = s19 * s84;
                         float s86 = s83 / s85;
-                        buffer17[i] = s86;
+                        buffer15[i] = s86;
                     }
                 }
 
-                // Kernel 12/19: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
+                // Kernel 12/17: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
                 {
                     // %79 = div(%70, %19) : [N,16]
                     // %88 = broadcast_to{shape=N,16}(%86) : [N,16]
@@ -808,7 +804,7 @@ namespace Kiln.Integration.Tests.Models
                     var v84 = new global::System.Numerics.Vector<float>(s84);
                     float s89 = (1f / dim_N);
                     var v89 = new global::System.Numerics.Vector<float>(s89);
-                    buffer19.Clear();
+                    buffer17.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row14 = i0 * extent1;
@@ -819,8 +815,8 @@ namespace Kiln.Integration.Tests.Models
                         {
                             var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
                             var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer15.Slice(row70 + i));
-                            var v86 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                            var v70 = new global::System.Numerics.Vector<float>(buffer13.Slice(row70 + i));
+                            var v86 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
                             var v79 = v70 / v19;
                             var v88 = v86;
                             var v90 = v88 * v89;
@@ -828,15 +824,15 @@ namespace Kiln.Integration.Tests.Models
                             var v104 = v103 * v84;
                             var v105 = v79 + v104;
                             var v106 = -v105;
-                            v105.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v106).CopyTo(buffer19.Slice(i));
+                            v105.CopyTo(buffer16.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v106).CopyTo(buffer17.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s14 = buffer2[row14 + i];
                             float s19 = buffer4[i];
-                            float s70 = buffer15[row70 + i];
-                            float s86 = buffer17[i];
+                            float s70 = buffer13[row70 + i];
+                            float s86 = buffer15[i];
                             float s79 = s70 / s19;
                             float s88 = s86;
                             float s90 = s88 * s89;
@@ -844,13 +840,13 @@ namespace Kiln.Integration.Tests.Models
                             float s104 = s103 * s84;
                             float s105 = s79 + s104;
                             float s106 = -s105;
-                            buffer18[rowOut + i] = s105;
-                            buffer19[i] += s106;
+                            buffer16[rowOut + i] = s105;
+                            buffer17[i] += s106;
                         }
                     }
                 }
 
-                // Kernel 13/19: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
+                // Kernel 13/17: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
                 {
                     // %71 = select_flag(%8, %69, %65) : [N,16]
                     // %72 = div(%71, %25) : [N,16]
@@ -876,81 +872,43 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v25 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v65 = new global::System.Numerics.Vector<float>(buffer13.Slice(row65 + i));
-                            var v105 = new global::System.Numerics.Vector<float>(buffer18.Slice(row105 + i));
-                            var v107 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                            var v65 = new global::System.Numerics.Vector<float>(buffer12.Slice(row65 + i));
+                            var v105 = new global::System.Numerics.Vector<float>(buffer16.Slice(row105 + i));
+                            var v107 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
                             var v71 = v8 ? v69 : v65;
                             var v72 = v71 / v25;
                             var v108 = v72 + v105;
                             var v109 = v107;
                             var v110 = v109 * v89;
                             var v111 = v108 + v110;
-                            v111.CopyTo(buffer20.Slice(rowOut + i));
+                            v111.CopyTo(buffer18.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v111).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s25 = buffer6[i];
-                            float s65 = buffer13[row65 + i];
-                            float s105 = buffer18[row105 + i];
-                            float s107 = buffer19[i];
+                            float s65 = buffer12[row65 + i];
+                            float s105 = buffer16[row105 + i];
+                            float s107 = buffer17[i];
                             float s71 = s8 ? s69 : s65;
                             float s72 = s71 / s25;
                             float s108 = s72 + s105;
                             float s109 = s107;
                             float s110 = s109 * s89;
                             float s111 = s108 + s110;
-                            buffer20[rowOut + i] = s111;
+                            buffer18[rowOut + i] = s111;
                             grad1[i] += s111;
                         }
                     }
                 }
 
-                // Kernel 14/19: GEMM Aᵀ -> %113 [16,10]
+                // Kernel 14/17: GEMM Aᵀ -> %113 [16,10]
                 {
                     // %113 = matmul{transpose_a=true}(%111, %0) : [16,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 15/19: elementwise (copy) -> %114 [16]
-                {
-                    // %114 = copy{gradient_of=4}(%68) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v68 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v114 = v68;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v114).CopyTo(grad4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s68 = buffer14[i];
-                        float s114 = s68;
-                        grad4[i] += s114;
-                    }
-                }
-
-                // Kernel 16/19: elementwise (copy) -> %115 [16]
-                {
-                    // %115 = copy{gradient_of=5}(%64) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v64 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v115 = v64;
-                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v115).CopyTo(grad5.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s64 = buffer12[i];
-                        float s115 = s64;
-                        grad5[i] += s115;
-                    }
-                }
-
-                // Kernel 17/19: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
+                // Kernel 15/17: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
                 {
                     // %38 = mul(%37, %33) : [16]
                     // %52 = mul(%4, %51) : [16]
@@ -986,7 +944,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 18/19: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
+                // Kernel 16/17: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
                 {
                     // %42 = mul(%41, %32) : [16]
                     // %43 = mul(%42, %33) : [16]
@@ -1039,8 +997,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 35, kernelCount: 9,
                         firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 4, 7, 4, 8, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 71, kernelCount: 19,
-                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 17, 12, 18, 12, 10, 13, 10, 10, 7, 10, 10, 16, 13, 15, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 69, kernelCount: 17,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 15, 12, 16, 12, 10, 13, 10, 10, 7, 10, 10, 13, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1062,9 +1020,9 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..5
-                sizes[1] = 16; // %13 mean [1,16], kernels 0..17
+                sizes[1] = 16; // %13 mean [1,16], kernels 0..15
                 sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 1..12
-                sizes[3] = 16; // %16 mean [1,16], kernels 1..18
+                sizes[3] = 16; // %16 mean [1,16], kernels 1..16
                 sizes[4] = 16; // %19 sqrt [1,16], kernels 2..12
                 sizes[5] = (symbols[0] * 16); // %20 div [N,16], kernels 3..10
                 sizes[6] = 16; // %25 sqrt [1,16], kernels 4..13
@@ -1073,15 +1031,13 @@ namespace Kiln.Integration.Tests.Models
                 sizes[9] = (symbols[0] * 3); // %49 add [N,3], kernels 6..7
                 sizes[10] = (symbols[0] * 3); // %58 cross_entropy_backward [N,3], kernels 7..10
                 sizes[11] = (symbols[0] * 16); // %62 relu_backward [N,16], kernels 10..10
-                sizes[12] = 16; // %63 sum [1,16], kernels 10..16
-                sizes[13] = (symbols[0] * 16); // %65 mul [N,16], kernels 10..13
-                sizes[14] = 16; // %67 sum [1,16], kernels 10..15
-                sizes[15] = (symbols[0] * 16); // %70 select_flag [N,16], kernels 10..12
-                sizes[16] = 16; // %83 sum [1,16], kernels 10..11
-                sizes[17] = 16; // %86 div [1,16], kernels 11..12
-                sizes[18] = (symbols[0] * 16); // %105 add [N,16], kernels 12..13
-                sizes[19] = 16; // %107 sum [1,16], kernels 12..13
-                sizes[20] = (symbols[0] * 16); // %111 add [N,16], kernels 13..14
+                sizes[12] = (symbols[0] * 16); // %65 mul [N,16], kernels 10..13
+                sizes[13] = (symbols[0] * 16); // %70 select_flag [N,16], kernels 10..12
+                sizes[14] = 16; // %83 sum [1,16], kernels 10..11
+                sizes[15] = 16; // %86 div [1,16], kernels 11..12
+                sizes[16] = (symbols[0] * 16); // %105 add [N,16], kernels 12..13
+                sizes[17] = 16; // %107 sum [1,16], kernels 12..13
+                sizes[18] = (symbols[0] * 16); // %111 add [N,16], kernels 13..14
             }
 
             private const string SummaryText =
@@ -1097,26 +1053,24 @@ namespace Kiln.Integration.Tests.Models
               Kernel 6/9: cross_entropy -> %50 []
               Kernel 7/9: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
               Kernel 8/9: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
-            forward+backward: 71 graph ops in 19 kernels, 21 arena buffers
-              Kernel 0/19: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
-              Kernel 1/19: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
-              Kernel 2/19: fused elementwise (add, sqrt) -> %19 [1,16]
-              Kernel 3/19: elementwise (div) -> %20 [N,16]
-              Kernel 4/19: fused elementwise (add, sqrt) -> %25 [1,16]
-              Kernel 5/19: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
-              Kernel 6/19: GEMM + epilogue (add) -> %49 [N,3]
-              Kernel 7/19: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
-              Kernel 8/19: sum over [N,3] -> %59 [3]
-              Kernel 9/19: GEMM Aᵀ -> %61 [3,16]
-              Kernel 10/19: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
-              Kernel 11/19: fused elementwise (mul, div) -> %86 [1,16]
-              Kernel 12/19: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
-              Kernel 13/19: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
-              Kernel 14/19: GEMM Aᵀ -> %113 [16,10]
-              Kernel 15/19: elementwise (copy) -> %114 [16]
-              Kernel 16/19: elementwise (copy) -> %115 [16]
-              Kernel 17/19: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
-              Kernel 18/19: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
+            forward+backward: 69 graph ops in 17 kernels, 19 arena buffers
+              Kernel 0/17: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
+              Kernel 1/17: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
+              Kernel 2/17: fused elementwise (add, sqrt) -> %19 [1,16]
+              Kernel 3/17: elementwise (div) -> %20 [N,16]
+              Kernel 4/17: fused elementwise (add, sqrt) -> %25 [1,16]
+              Kernel 5/17: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
+              Kernel 6/17: GEMM + epilogue (add) -> %49 [N,3]
+              Kernel 7/17: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
+              Kernel 8/17: sum over [N,3] -> %59 [3]
+              Kernel 9/17: GEMM Aᵀ -> %61 [3,16]
+              Kernel 10/17: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
+              Kernel 11/17: fused elementwise (mul, div) -> %86 [1,16]
+              Kernel 12/17: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
+              Kernel 13/17: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
+              Kernel 14/17: GEMM Aᵀ -> %113 [16,10]
+              Kernel 15/17: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
+              Kernel 16/17: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
             """;
 
             private const string DotText =
@@ -1256,25 +1210,15 @@ namespace Kiln.Integration.Tests.Models
                 n113 [label="%113 matmul\n[16,10]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n114 [label="%114 copy\n[16]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n115 [label="%115 copy\n[16]"];
-              }
-              subgraph cluster_k17 {
-                label="kernel 17: fused elementwise (mul, mul, add, select_flag)";
+                label="kernel 15: fused elementwise (mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
                 n38 [label="%38 mul\n[16]"];
                 n52 [label="%52 mul\n[16]"];
                 n53 [label="%53 add\n[16]"];
                 n56 [label="%56 select_flag\n[16]"];
               }
-              subgraph cluster_k18 {
-                label="kernel 18: fused elementwise (mul, mul, mul, add, select_flag)";
+              subgraph cluster_k16 {
+                label="kernel 16: fused elementwise (mul, mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
                 n42 [label="%42 mul\n[16]"];
                 n43 [label="%43 mul\n[16]"];
@@ -1410,8 +1354,6 @@ namespace Kiln.Integration.Tests.Models
               n111 -> n112;
               n111 -> n113;
               n0 -> n113;
-              n68 -> n114;
-              n64 -> n115;
               result [shape=doublecircle, label="result"];
               n50 -> result;
               grad0 [shape=doublecircle, label="grad input.weight"];
@@ -1419,9 +1361,9 @@ namespace Kiln.Integration.Tests.Models
               grad1 [shape=doublecircle, label="grad input.bias"];
               n112 -> grad1;
               grad4 [shape=doublecircle, label="grad norm.weight"];
-              n114 -> grad4;
+              n68 -> grad4;
               grad5 [shape=doublecircle, label="grad norm.bias"];
-              n115 -> grad5;
+              n64 -> grad5;
               grad7 [shape=doublecircle, label="grad output.weight"];
               n61 -> grad7;
               grad8 [shape=doublecircle, label="grad output.bias"];

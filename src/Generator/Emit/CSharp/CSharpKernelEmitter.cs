@@ -33,6 +33,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 break;
             default:
                 EmitLibrary(w, kernel, names);
+                if (kernel.Loop is not null) EmitLoop(w, kernel, names);
                 break;
         }
         w.Close();
@@ -59,7 +60,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
     static void EmitLibrary(CodeWriter w, Kernel kernel, IStorageNames names)
     {
-        var n = kernel.SecondOutput ?? kernel.Root;
+        var n = kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root;
         string Out(Node x) => names.Buffer(x);
         switch (n.Op)
         {
