@@ -29,7 +29,7 @@ internal static class GraphCompiler
         {
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
-            var source = new CSharpGraphEmitter(spec, method.Programs).Emit();
+            var source = new CSharpGraphEmitter(spec, method.Programs, method.DeadOps.Count).Emit();
             return Result(spec, source, context);
         }
         catch (Exception e)
@@ -66,7 +66,7 @@ internal static class GraphCompiler
 
         var programs = new List<KernelProgram> { Schedule(b, forward) };
         if (backward is not null) programs.Add(Schedule(b, backward));
-        return new CompiledMethod(context, programs);
+        return new CompiledMethod(context, programs, DeadCode.DeadSpecOps(context));
     }
 
     static GraphProgram Optimise(GraphBuilder b, GraphProgram program)
@@ -92,11 +92,15 @@ internal static class GraphCompiler
 /// <summary>The programs of one method after all graph passes (forward, and forward+backward when the result is a scalar).</summary>
 internal sealed class CompiledMethod
 {
-    public CompiledMethod(CompileContext context, IReadOnlyList<KernelProgram> programs)
+    public CompiledMethod(CompileContext context, IReadOnlyList<KernelProgram> programs, IReadOnlyList<int> deadOps)
     {
         Context = context;
         Programs = programs;
+        DeadOps = deadOps;
     }
+
+    /// <summary>Indices of spec ops whose values reach no output (removed).</summary>
+    public IReadOnlyList<int> DeadOps { get; }
 
     public CompileContext Context { get; }
     public IReadOnlyList<KernelProgram> Programs { get; }

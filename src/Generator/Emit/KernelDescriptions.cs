@@ -29,10 +29,11 @@ internal static class KernelDescriptions
     public static string Title(Kernel k, int count) =>
         $"Kernel {k.Index.ToString(CultureInfo.InvariantCulture)}/{count.ToString(CultureInfo.InvariantCulture)}: {Kind(k)} -> {string.Join(", ", k.Outputs.Select(o => "%" + o.Id + " " + o.Shape))}";
 
-    public static string Summary(string method, string graphProperty, IReadOnlyList<KernelProgram> programs)
+    public static string Summary(string method, string graphProperty, IReadOnlyList<KernelProgram> programs, int deadOps = 0)
     {
         var sb = new StringBuilder();
         sb.Append(method).Append(" -> ").Append(graphProperty).Append('\n');
+        if (deadOps > 0) sb.Append(deadOps.ToString(CultureInfo.InvariantCulture)).Append(" op(s) of the method do not reach the result and were removed\n");
         foreach (var p in programs)
         {
             sb.Append(p.Graph.Name).Append(": ").Append(p.Graph.OpCount.ToString(CultureInfo.InvariantCulture)).Append(" graph ops in ")
