@@ -18,6 +18,9 @@ namespace Kiln.Generator.Compiler;
 /// </summary>
 internal static class GraphCompiler
 {
+    /// <summary>The backend kernels are emitted for; the only place the pipeline names one.</summary>
+    static readonly Emit.IKernelBackend Backend = new CSharpKernelEmitter();
+
     public static CompileResult Compile(GraphSpec spec) => Compile(spec, out _);
 
     /// <summary>As <see cref="Compile(GraphSpec)"/>, also handing back the intermediate programs (for tests).</summary>
@@ -29,7 +32,7 @@ internal static class GraphCompiler
         {
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
-            var source = new CSharpGraphEmitter(spec, method.Programs, method.DeadOps.Count).Emit();
+            var source = new CSharpGraphEmitter(spec, method.Programs, method.DeadOps.Count, Backend).Emit();
             return Result(spec, source, context);
         }
         catch (Exception e)
@@ -82,7 +85,7 @@ internal static class GraphCompiler
     {
         program = Fusion.MaterialiseOutputs(b, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
-        var kernels = Fusion.Run(program);
+        var kernels = Fusion.Run(program, Backend.ScratchSize);
         KernelVerifier.Verify(program, kernels);
         var memory = MemoryPlanner.Run(program, kernels);
         return new KernelProgram(program, kernels, memory);

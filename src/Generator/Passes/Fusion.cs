@@ -55,7 +55,8 @@ internal static class Fusion
         return new GraphProgram(program.Name, result, gradients.ToImmutableArrayOrEmpty(), updates);
     }
 
-    public static List<Kernel> Run(GraphProgram program)
+    /// <param name="scratchSize">The backend's working memory for a library op (im2col columns on the CPU), or null.</param>
+    public static List<Kernel> Run(GraphProgram program, Func<Node, Size?> scratchSize)
     {
         var nodes = program.Nodes();
         var users = Nodes.Users(nodes);
@@ -75,19 +76,19 @@ internal static class Fusion
                 case OpClass.Elementwise:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned);
+                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned, scratchSize);
                     break;
                 case OpClass.Reduction:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned);
+                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned, scratchSize);
                     break;
                 case OpClass.Gemm:
                     kernel = new Kernel(KernelKind.Gemm, n) { Gemm = n };
                     assigned[n] = kernel;
                     break;
                 default:
-                    kernel = new Kernel(KernelKind.Library, n) { Scratch = ScratchSize(n) };
+                    kernel = new Kernel(KernelKind.Library, n) { Scratch = scratchSize(n) };
                     assigned[n] = kernel;
                     if (n.Op == OpNames.CrossEntropyBackward && OpClasses.Of(n.Inputs[2]) == OpClass.Leaf)
                     {
@@ -175,7 +176,7 @@ internal static class Fusion
     }
 
     static void Absorb(Kernel kernel, Node consumer, Shape bodyShape, Dictionary<Node, List<Node>> users,
-        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned)
+        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned, Func<Node, Size?> scratchSize)
     {
         foreach (var p in consumer.Inputs.Distinct())
         {
@@ -184,7 +185,7 @@ internal static class Fusion
             if (OpClasses.IsElementwise(p))
             {
                 Add(kernel, p, assigned);
-                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned);
+                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned, scratchSize);
             }
             else if (OpClasses.Of(p) == OpClass.Gemm && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
                      && !gradients.Contains(kernel.Root))
@@ -200,7 +201,7 @@ internal static class Fusion
                 // Same as a GEMM: the library kernel writes the loop's output buffer, the loop runs over it in place.
                 kernel.Kind = KernelKind.Library;
                 kernel.LibraryProducer = p;
-                kernel.Scratch = ScratchSize(p);
+                kernel.Scratch = scratchSize(p);
                 assigned[p] = kernel;
             }
         }
@@ -210,29 +211,6 @@ internal static class Fusion
     static bool TakesEpilogue(Node n) => n.Op is "conv2d" or OpNames.Conv2dBackwardInput or "max_pool2d" or OpNames.MaxPool2dBackward
         or "avg_pool2d" or OpNames.AvgPool2dBackward or "softmax" or "log_softmax" or OpNames.SoftmaxBackward or "embedding"
         or "transpose" or "concat" or "narrow" or OpNames.NarrowBackward;
-
-    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
-    static Size? ScratchSize(Node n)
-    {
-        switch (n.Op)
-        {
-            case "conv2d" or OpNames.Conv2dBackwardInput or OpNames.Conv2dBackwardWeight:
-            {
-                var x = n.Op == OpNames.Conv2dBackwardInput ? n.Shape : n.Inputs[0].Shape;
-                var w = n.Op switch { "conv2d" => n.Inputs[1].Shape, OpNames.Conv2dBackwardInput => n.Inputs[1].Shape, _ => n.Shape };
-                var y = n.Op switch { "conv2d" => n.Shape, _ => n.Op == OpNames.Conv2dBackwardInput ? n.Inputs[0].Shape : n.Inputs[1].Shape };
-                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
-                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
-                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
-                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
-            }
-            case OpNames.MaxPool2dBackward:
-                // The forward's values and argmax indices, recomputed from the kept input.
-                return n.Inputs[1].Shape.Count.Times(Size.Of(2));
-            default:
-                return null;
-        }
-    }
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
     static List<Kernel> Order(List<Kernel> kernels, Dictionary<Node, int> updates)

@@ -20,13 +20,14 @@ internal sealed class CSharpGraphEmitter
 
     readonly GraphSpec spec;
     readonly IReadOnlyList<KernelProgram> programs;
-    readonly IKernelBackend backend = new CSharpKernelEmitter();
+    readonly IKernelBackend backend;
     readonly List<string> symbols;
 
     readonly int deadOps;
 
-    public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs, int deadOps = 0)
+    public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs, int deadOps = 0, IKernelBackend? backend = null)
     {
+        this.backend = backend ?? new CSharpKernelEmitter();
         this.spec = spec;
         this.programs = programs;
         this.deadOps = deadOps;
