@@ -19,6 +19,7 @@ internal static class KernelDescriptions
         KernelKind.Gemm => "GEMM" + (k.Gemm!.Attrs.Bool("transpose_a") ? " Aᵀ" : "") + (k.Gemm.Attrs.Bool("transpose_b") ? " Bᵀ" : ""),
         KernelKind.Library when k.SecondOutput is not null => $"{k.Root.Op} + {k.SecondOutput.Op} (one pass)",
         KernelKind.Library => k.Root.Op,
+        _ when k.ExtraRoots.Count > 0 => "fused loop with " + (k.ExtraRoots.Count + 1) + " outputs (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         _ when OpClasses.Of(k.Root) == OpClass.Reduction => (k.Body.Count > 1 ? "fused " : "") + k.Root.Op + " over " + k.Root.Inputs[0].Shape +
             (k.Body.Count > 1 ? " of (" + string.Join(", ", k.Body.Where(n => n != k.Root).Select(n => n.Op)) + ")" : ""),
         _ => (k.Body.Count > 1 ? "fused elementwise (" : "elementwise (") + string.Join(", ", k.Body.Select(n => n.Op)) + ")",

@@ -37,8 +37,11 @@ internal sealed class GraphBuilder
         var type = op switch
         {
             OpNames.Input or OpNames.Capture => (ElementType)attrs.Int("type", 0),
+            "reshape" => inputs[0].Type,
             _ => ElementType.Float,
         };
+        if (op is not ("reshape" or "cross_entropy" or OpNames.CrossEntropyBackward or "embedding" or OpNames.EmbeddingBackward) && inputs.Any(i => i.Type == ElementType.Int))
+            throw new ShapeError($"{OpNames.Display(op)}: integer tensors are only supported as labels (CrossEntropy) and indices (Embedding), reshaped at most");
         var node = new Node(nextId++, op, inputs.ToImmutableArray(), attrs, shape, type);
         interned.Add(key, node);
         return node;

@@ -110,7 +110,57 @@ internal static class Fusion
             var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
             k.Loop = LoopNest.Build(bodyShape, operands, reduced);
         }
-        return Order(kernels, new HashSet<Node>(program.Updates.Select(u => u.Value)));
+        var updates = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
+        return MergeSiblingLoops(Order(kernels, updates), new HashSet<Node>(updates.Keys));
+    }
+
+    /// <summary>
+    /// Multi-output fusion: a loop that reads an elementwise output of an earlier loop (or GEMM epilogue) over the
+    /// same shape, and otherwise only values ready before that loop, runs inside it: the shared value is used from
+    /// registers instead of being reloaded, and one pass over memory computes both (e.g. Σd² and 2·d from the same
+    /// d; a bias gradient Σg reduced in the GEMM epilogue that produced g).
+    /// </summary>
+    static List<Kernel> MergeSiblingLoops(List<Kernel> kernels, HashSet<Node> updates)
+    {
+        bool merged = true;
+        while (merged)
+        {
+            merged = false;
+            var producer = new Dictionary<Node, Kernel>();
+            foreach (var k in kernels)
+                foreach (var o in k.Outputs.Concat(k.Gemm is null ? Enumerable.Empty<Node>() : new[] { k.Gemm })) producer[o] = k;
+            foreach (var consumer in kernels)
+            {
+                if (consumer.Kind != KernelKind.Loop || consumer.Loop is null || updates.Contains(consumer.Root)) continue;
+                var reads = consumer.Reads.ToList();
+                var sources = reads.Where(r => producer.ContainsKey(StorageRoot(r))).Select(r => producer[StorageRoot(r)]).Distinct().ToList();
+                if (sources.Count == 0) continue;
+                var target = sources.OrderBy(k => k.Index).Last();
+                if (target.Loop is null || target.Kind == KernelKind.Library || updates.Contains(target.Root)) continue;
+                if (!target.Loop.BodyShape.Equals(consumer.Loop.BodyShape)) continue;
+                // What the consumer takes from the target must be its elementwise outputs, read as they are (no views).
+                var fromTarget = reads.Where(r => producer.TryGetValue(StorageRoot(r), out var k) && k == target).ToList();
+                if (fromTarget.Any(r => !target.LoopRoots.Contains(r) || OpClasses.Of(r) != OpClass.Elementwise)) continue;
+                if (sources.Any(k => k != target && k.Index > target.Index)) continue;
+                var reductionDims = target.LoopRoots.Concat(consumer.LoopRoots).Where(r => OpClasses.Of(r) == OpClass.Reduction)
+                    .Select(r => string.Join(",", ShapeRules.ReducedDims(r.Inputs[0], r.Attrs, "Sum"))).Distinct().ToList();
+                if (reductionDims.Count > 1) continue;
+
+                target.Body.AddRange(consumer.Body);
+                target.Body.Sort((a, b) => a.Id.CompareTo(b.Id));
+                target.ExtraRoots.AddRange(consumer.LoopRoots);
+                var inBody = new HashSet<Node>(target.Body);
+                var operands = target.Body.SelectMany(n => n.Inputs).Where(i => !inBody.Contains(i)).Distinct().OrderBy(i => i.Id).ToList();
+                var reduction = target.LoopRoots.FirstOrDefault(r => OpClasses.Of(r) == OpClass.Reduction);
+                var reduced = reduction is null ? Array.Empty<int>() : ShapeRules.ReducedDims(reduction.Inputs[0], reduction.Attrs, "Sum");
+                target.Loop = LoopNest.Build(target.Loop.BodyShape, operands, reduced);
+                kernels.Remove(consumer);
+                for (int i = 0; i < kernels.Count; i++) kernels[i].Index = i;
+                merged = true;
+                break;
+            }
+        }
+        return kernels;
     }
 
     static void Add(Kernel kernel, Node n, Dictionary<Node, Kernel> assigned)
@@ -166,7 +216,7 @@ internal static class Fusion
     }
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
-    static List<Kernel> Order(List<Kernel> kernels, HashSet<Node> updates)
+    static List<Kernel> Order(List<Kernel> kernels, Dictionary<Node, int> updates)
     {
         var producer = new Dictionary<Node, Kernel>();
         foreach (var k in kernels)
@@ -176,9 +226,14 @@ internal static class Fusion
         }
         var deps = kernels.ToDictionary(k => k, k => new HashSet<Kernel>(
             k.Reads.Select(StorageRoot).Where(producer.ContainsKey).Select(r => producer[r]).Where(p => p != k)));
-        // In-place writes of captures run after every other kernel, since any of them may read the old values.
-        foreach (var k in kernels.Where(k => updates.Contains(k.Root)))
-            foreach (var other in kernels.Where(o => !updates.Contains(o.Root))) deps[k].Add(other);
+        // In-place writes of captures run after every other kernel, and after every other update that reads the old value.
+        foreach (var k in kernels.Where(k => updates.ContainsKey(k.Root)))
+        {
+            foreach (var other in kernels.Where(o => !updates.ContainsKey(o.Root))) deps[k].Add(other);
+            int capture = updates[k.Root];
+            foreach (var other in kernels.Where(o => o != k && o.Reads.Select(StorageRoot).Any(r => r.Op == OpNames.Capture && r.Attrs.Int("index") == capture)))
+                deps[k].Add(other);
+        }
         var ordered = new List<Kernel>();
         var done = new HashSet<Kernel>();
         while (ordered.Count < kernels.Count)

@@ -49,7 +49,13 @@ internal sealed class Kernel
     /// <summary>Elements of working memory a library kernel needs for itself (alive only during the kernel).</summary>
     public Size? Scratch { get; set; }
 
-    public IEnumerable<Node> Outputs => SecondOutput is null ? new[] { Root } : new[] { Root, SecondOutput };
+    /// <summary>Further outputs of a loop, computed in the same iterations (loops merged by multi-output fusion).</summary>
+    public List<Node> ExtraRoots { get; } = new();
+
+    /// <summary>The values a loop stores: its root and the roots of loops merged into it.</summary>
+    public IEnumerable<Node> LoopRoots => new[] { Root }.Concat(ExtraRoots);
+
+    public IEnumerable<Node> Outputs => (SecondOutput is null ? new[] { Root } : new[] { Root, SecondOutput }).Concat(ExtraRoots);
 
     /// <summary>Every node computed by this kernel.</summary>
     public IEnumerable<Node> Computed =>

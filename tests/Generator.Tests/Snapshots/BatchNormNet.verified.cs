@@ -67,13 +67,16 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
-                // Kernel 0/11: GEMM + epilogue (add) -> %12 [N,16]
+                // Kernel 0/9: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
                 {
                     // %11 = matmul{transpose_b=true}(%0, %2) : [N,16]
                     // %12 = add(%11, %3) : [N,16]
+                    // %13 = mean{dims=0;keep_dim=true}(%12) : [1,16]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float scale13 = 1f / dim_N;
+                    buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row11 = i0 * extent1;
@@ -85,6 +88,7 @@ namespace Kiln.Integration.Tests.Models
                             var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
                             var v12 = v11 + v3;
                             v12.CopyTo(buffer0.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v12 * scale13).CopyTo(buffer1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -92,39 +96,20 @@ namespace Kiln.Integration.Tests.Models
                             float s11 = buffer0[row11 + i];
                             float s12 = s11 + s3;
                             buffer0[rowOut + i] = s12;
+                            buffer1[i] += s12 * scale13;
                         }
                     }
                 }
 
-                // Kernel 1/11: mean over [N,16] -> %13 [1,16]
-                {
-                    // %13 = mean{dims=0;keep_dim=true}(%12) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale = 1f / dim_N;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v12 * scale).CopyTo(buffer1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s12 = buffer0[row12 + i];
-                            buffer1[i] += s12 * scale;
-                        }
-                    }
-                }
-
-                // Kernel 2/11: elementwise (sub) -> %14 [N,16]
+                // Kernel 1/9: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
                 {
                     // %14 = sub(%12, %13) : [N,16]
+                    // %15 = square(%14) : [N,16]
+                    // %16 = mean{dims=0;keep_dim=true}(%15) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float scale16 = 1f / dim_N;
+                    buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row12 = i0 * extent1;
@@ -135,46 +120,23 @@ namespace Kiln.Integration.Tests.Models
                             var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
                             var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                             var v14 = v12 - v13;
+                            var v15 = v14 * v14;
                             v14.CopyTo(buffer2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v15 * scale16).CopyTo(buffer3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s12 = buffer0[row12 + i];
                             float s13 = buffer1[i];
                             float s14 = s12 - s13;
-                            buffer2[rowOut + i] = s14;
-                        }
-                    }
-                }
-
-                // Kernel 3/11: fused mean over [N,16] of (square) -> %16 [1,16]
-                {
-                    // %15 = square(%14) : [N,16]
-                    // %16 = mean{dims=0;keep_dim=true}(%15) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale = 1f / dim_N;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row14 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v15 = v14 * v14;
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v15 * scale).CopyTo(buffer3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s14 = buffer2[row14 + i];
                             float s15 = s14 * s14;
-                            buffer3[i] += s15 * scale;
+                            buffer2[rowOut + i] = s14;
+                            buffer3[i] += s15 * scale16;
                         }
                     }
                 }
 
-                // Kernel 4/11: fused elementwise (add, sqrt) -> %19 [1,16]
+                // Kernel 2/9: fused elementwise (add, sqrt) -> %19 [1,16]
                 {
                     // %18 = add(%16, %17) : [1,16]
                     // %19 = sqrt(%18) : [1,16]
@@ -198,7 +160,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/11: fused elementwise (add, sqrt) -> %25 [1,16]
+                // Kernel 3/9: fused elementwise (add, sqrt) -> %25 [1,16]
                 {
                     // %24 = add(%23, %17) : [1,16]
                     // %25 = sqrt(%24) : [1,16]
@@ -222,15 +184,15 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/11: fused elementwise (div, sub, div, select, mul, add, relu) -> %46 [N,16]
+                // Kernel 4/9: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %47 [N,16]
                 {
                     // %20 = div(%14, %19) : [N,16]
                     // %22 = sub(%12, %21) : [N,16]
                     // %26 = div(%22, %25) : [N,16]
-                    // %27 = select(%8, %20, %26) : [N,16]
+                    // %27 = select_flag(%8, %20, %26) : [N,16]
                     // %29 = mul(%27, %28) : [N,16]
                     // %31 = add(%29, %30) : [N,16]
-                    // %46 = relu(%31) : [N,16]
+                    // %47 = relu(%31) : [N,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
@@ -256,8 +218,8 @@ namespace Kiln.Integration.Tests.Models
                             var v27 = v8 ? v20 : v26;
                             var v29 = v27 * v28;
                             var v31 = v29 + v30;
-                            var v46 = global::System.Numerics.Vector.Max(v31, global::System.Numerics.Vector<float>.Zero);
-                            v46.CopyTo(buffer6.Slice(rowOut + i));
+                            var v47 = global::System.Numerics.Vector.Max(v31, global::System.Numerics.Vector<float>.Zero);
+                            v47.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -274,121 +236,121 @@ namespace Kiln.Integration.Tests.Models
                             float s27 = s8 ? s20 : s26;
                             float s29 = s27 * s28;
                             float s31 = s29 + s30;
-                            float s46 = global::System.MathF.Max(s31, 0f);
-                            buffer6[rowOut + i] = s46;
+                            float s47 = global::System.MathF.Max(s31, 0f);
+                            buffer6[rowOut + i] = s47;
                         }
                     }
                 }
 
-                // Kernel 7/11: GEMM + epilogue (add) -> %48 [N,3]
+                // Kernel 5/9: GEMM + epilogue (add) -> %49 [N,3]
                 {
-                    // %47 = matmul{transpose_b=true}(%46, %9) : [N,3]
-                    // %48 = add(%47, %10) : [N,3]
+                    // %48 = matmul{transpose_b=true}(%47, %9) : [N,3]
+                    // %49 = add(%48, %10) : [N,3]
                     global::Kiln.Kernels.Gemm.Multiply(buffer6, capture7Data, buffer7, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row47 = i0 * extent1;
+                        int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v10 = new global::System.Numerics.Vector<float>(capture8Data.Slice(i));
-                            var v47 = new global::System.Numerics.Vector<float>(buffer7.Slice(row47 + i));
-                            var v48 = v47 + v10;
-                            v48.CopyTo(buffer7.Slice(rowOut + i));
+                            var v48 = new global::System.Numerics.Vector<float>(buffer7.Slice(row48 + i));
+                            var v49 = v48 + v10;
+                            v49.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s10 = capture8Data[i];
-                            float s47 = buffer7[row47 + i];
-                            float s48 = s47 + s10;
-                            buffer7[rowOut + i] = s48;
+                            float s48 = buffer7[row48 + i];
+                            float s49 = s48 + s10;
+                            buffer7[rowOut + i] = s49;
                         }
                     }
                 }
 
-                // Kernel 8/11: cross_entropy -> %49 []
+                // Kernel 6/9: cross_entropy -> %50 []
                 {
-                    // %49 = cross_entropy(%48, %1) : []
+                    // %50 = cross_entropy(%49, %1) : []
                     global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
                 }
 
-                // Kernel 9/11: fused elementwise (mul, mul, add, select) -> %44 [16]
+                // Kernel 7/9: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
                 {
-                    // %34 = mul(%4, %33) : [16]
-                    // %37 = mul(%35, %36) : [16]
-                    // %38 = add(%34, %37) : [16]
-                    // %44 = select(%8, %38, %4) : [16]
+                    // %38 = mul(%37, %33) : [16]
+                    // %52 = mul(%4, %51) : [16]
+                    // %53 = add(%52, %38) : [16]
+                    // %56 = select_flag(%8, %53, %4) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s33 = 0.9f;
+                    float s33 = 0.1f;
                     var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s51 = 0.9f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v35 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v34 = v4 * v33;
-                        var v37 = v35 * v36;
-                        var v38 = v34 + v37;
-                        var v44 = v8 ? v38 : v4;
-                        v44.CopyTo(capture2Update.Slice(i));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v38 = v37 * v33;
+                        var v52 = v4 * v51;
+                        var v53 = v52 + v38;
+                        var v56 = v8 ? v53 : v4;
+                        v56.CopyTo(capture2Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
-                        float s35 = buffer1[i];
-                        float s34 = s4 * s33;
-                        float s37 = s35 * s36;
-                        float s38 = s34 + s37;
-                        float s44 = s8 ? s38 : s4;
-                        capture2Update[i] = s44;
+                        float s37 = buffer1[i];
+                        float s38 = s37 * s33;
+                        float s52 = s4 * s51;
+                        float s53 = s52 + s38;
+                        float s56 = s8 ? s53 : s4;
+                        capture2Update[i] = s56;
                     }
                 }
 
-                // Kernel 10/11: fused elementwise (mul, mul, mul, add, select) -> %45 [16]
+                // Kernel 8/9: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
                 {
-                    // %39 = mul(%5, %33) : [16]
-                    // %41 = mul(%40, %32) : [16]
-                    // %42 = mul(%41, %36) : [16]
-                    // %43 = add(%39, %42) : [16]
-                    // %45 = select(%8, %43, %5) : [16]
+                    // %42 = mul(%41, %32) : [16]
+                    // %43 = mul(%42, %33) : [16]
+                    // %54 = mul(%5, %51) : [16]
+                    // %55 = add(%54, %43) : [16]
+                    // %57 = select_flag(%8, %55, %5) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
                     float s32 = ((float)dim_N / (dim_N - 1));
                     var v32 = new global::System.Numerics.Vector<float>(s32);
-                    float s33 = 0.9f;
+                    float s33 = 0.1f;
                     var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s51 = 0.9f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v40 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v39 = v5 * v33;
-                        var v41 = v40 * v32;
-                        var v42 = v41 * v36;
-                        var v43 = v39 + v42;
-                        var v45 = v8 ? v43 : v5;
-                        v45.CopyTo(capture3Update.Slice(i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v42 = v41 * v32;
+                        var v43 = v42 * v33;
+                        var v54 = v5 * v51;
+                        var v55 = v54 + v43;
+                        var v57 = v8 ? v55 : v5;
+                        v57.CopyTo(capture3Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s5 = capture3Data[i];
-                        float s40 = buffer3[i];
-                        float s39 = s5 * s33;
-                        float s41 = s40 * s32;
-                        float s42 = s41 * s36;
-                        float s43 = s39 + s42;
-                        float s45 = s8 ? s43 : s5;
-                        capture3Update[i] = s45;
+                        float s41 = buffer3[i];
+                        float s42 = s41 * s32;
+                        float s43 = s42 * s33;
+                        float s54 = s5 * s51;
+                        float s55 = s54 + s43;
+                        float s57 = s8 ? s55 : s5;
+                        capture3Update[i] = s57;
                     }
                 }
 
@@ -463,13 +425,16 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
 
-                // Kernel 0/29: GEMM + epilogue (add) -> %12 [N,16]
+                // Kernel 0/19: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
                 {
                     // %11 = matmul{transpose_b=true}(%0, %2) : [N,16]
                     // %12 = add(%11, %3) : [N,16]
+                    // %13 = mean{dims=0;keep_dim=true}(%12) : [1,16]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float scale13 = 1f / dim_N;
+                    buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row11 = i0 * extent1;
@@ -481,6 +446,7 @@ namespace Kiln.Integration.Tests.Models
                             var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
                             var v12 = v11 + v3;
                             v12.CopyTo(buffer0.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v12 * scale13).CopyTo(buffer1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -488,39 +454,20 @@ namespace Kiln.Integration.Tests.Models
                             float s11 = buffer0[row11 + i];
                             float s12 = s11 + s3;
                             buffer0[rowOut + i] = s12;
+                            buffer1[i] += s12 * scale13;
                         }
                     }
                 }
 
-                // Kernel 1/29: mean over [N,16] -> %13 [1,16]
-                {
-                    // %13 = mean{dims=0;keep_dim=true}(%12) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale = 1f / dim_N;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v12 * scale).CopyTo(buffer1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s12 = buffer0[row12 + i];
-                            buffer1[i] += s12 * scale;
-                        }
-                    }
-                }
-
-                // Kernel 2/29: elementwise (sub) -> %14 [N,16]
+                // Kernel 1/19: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
                 {
                     // %14 = sub(%12, %13) : [N,16]
+                    // %15 = square(%14) : [N,16]
+                    // %16 = mean{dims=0;keep_dim=true}(%15) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float scale16 = 1f / dim_N;
+                    buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row12 = i0 * extent1;
@@ -531,46 +478,23 @@ namespace Kiln.Integration.Tests.Models
                             var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
                             var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                             var v14 = v12 - v13;
+                            var v15 = v14 * v14;
                             v14.CopyTo(buffer2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v15 * scale16).CopyTo(buffer3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s12 = buffer0[row12 + i];
                             float s13 = buffer1[i];
                             float s14 = s12 - s13;
-                            buffer2[rowOut + i] = s14;
-                        }
-                    }
-                }
-
-                // Kernel 3/29: fused mean over [N,16] of (square) -> %16 [1,16]
-                {
-                    // %15 = square(%14) : [N,16]
-                    // %16 = mean{dims=0;keep_dim=true}(%15) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale = 1f / dim_N;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row14 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v15 = v14 * v14;
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v15 * scale).CopyTo(buffer3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s14 = buffer2[row14 + i];
                             float s15 = s14 * s14;
-                            buffer3[i] += s15 * scale;
+                            buffer2[rowOut + i] = s14;
+                            buffer3[i] += s15 * scale16;
                         }
                     }
                 }
 
-                // Kernel 4/29: fused elementwise (add, sqrt) -> %19 [1,16]
+                // Kernel 2/19: fused elementwise (add, sqrt) -> %19 [1,16]
                 {
                     // %18 = add(%16, %17) : [1,16]
                     // %19 = sqrt(%18) : [1,16]
@@ -594,7 +518,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/29: elementwise (div) -> %20 [N,16]
+                // Kernel 3/19: elementwise (div) -> %20 [N,16]
                 {
                     // %20 = div(%14, %19) : [N,16]
                     int extent0 = dim_N;
@@ -621,7 +545,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/29: fused elementwise (add, sqrt) -> %25 [1,16]
+                // Kernel 4/19: fused elementwise (add, sqrt) -> %25 [1,16]
                 {
                     // %24 = add(%23, %17) : [1,16]
                     // %25 = sqrt(%24) : [1,16]
@@ -645,11 +569,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 7/29: fused elementwise (sub, div, select) -> %27 [N,16]
+                // Kernel 5/19: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
                 {
                     // %22 = sub(%12, %21) : [N,16]
                     // %26 = div(%22, %25) : [N,16]
-                    // %27 = select(%8, %20, %26) : [N,16]
+                    // %27 = select_flag(%8, %20, %26) : [N,16]
+                    // %29 = mul(%27, %28) : [N,16]
+                    // %31 = add(%29, %30) : [N,16]
+                    // %47 = relu(%31) : [N,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
@@ -666,10 +593,16 @@ namespace Kiln.Integration.Tests.Models
                             var v20 = new global::System.Numerics.Vector<float>(buffer5.Slice(row20 + i));
                             var v21 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v25 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v30 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
                             var v22 = v12 - v21;
                             var v26 = v22 / v25;
                             var v27 = v8 ? v20 : v26;
+                            var v29 = v27 * v28;
+                            var v31 = v29 + v30;
+                            var v47 = global::System.Numerics.Vector.Max(v31, global::System.Numerics.Vector<float>.Zero);
                             v27.CopyTo(buffer7.Slice(rowOut + i));
+                            v47.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -677,571 +610,420 @@ namespace Kiln.Integration.Tests.Models
                             float s20 = buffer5[row20 + i];
                             float s21 = capture2Data[i];
                             float s25 = buffer6[i];
+                            float s28 = capture4Data[i];
+                            float s30 = capture5Data[i];
                             float s22 = s12 - s21;
                             float s26 = s22 / s25;
                             float s27 = s8 ? s20 : s26;
-                            buffer7[rowOut + i] = s27;
-                        }
-                    }
-                }
-
-                // Kernel 8/29: fused elementwise (mul, add, relu) -> %46 [N,16]
-                {
-                    // %29 = mul(%27, %28) : [N,16]
-                    // %31 = add(%29, %30) : [N,16]
-                    // %46 = relu(%31) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row27 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v30 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v29 = v27 * v28;
-                            var v31 = v29 + v30;
-                            var v46 = global::System.Numerics.Vector.Max(v31, global::System.Numerics.Vector<float>.Zero);
-                            v46.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s27 = buffer7[row27 + i];
-                            float s28 = capture4Data[i];
-                            float s30 = capture5Data[i];
                             float s29 = s27 * s28;
                             float s31 = s29 + s30;
-                            float s46 = global::System.MathF.Max(s31, 0f);
-                            buffer8[rowOut + i] = s46;
+                            float s47 = global::System.MathF.Max(s31, 0f);
+                            buffer7[rowOut + i] = s27;
+                            buffer8[rowOut + i] = s47;
                         }
                     }
                 }
 
-                // Kernel 9/29: GEMM + epilogue (add) -> %48 [N,3]
+                // Kernel 6/19: GEMM + epilogue (add) -> %49 [N,3]
                 {
-                    // %47 = matmul{transpose_b=true}(%46, %9) : [N,3]
-                    // %48 = add(%47, %10) : [N,3]
+                    // %48 = matmul{transpose_b=true}(%47, %9) : [N,3]
+                    // %49 = add(%48, %10) : [N,3]
                     global::Kiln.Kernels.Gemm.Multiply(buffer8, capture7Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row47 = i0 * extent1;
+                        int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v10 = new global::System.Numerics.Vector<float>(capture8Data.Slice(i));
-                            var v47 = new global::System.Numerics.Vector<float>(buffer9.Slice(row47 + i));
-                            var v48 = v47 + v10;
-                            v48.CopyTo(buffer9.Slice(rowOut + i));
+                            var v48 = new global::System.Numerics.Vector<float>(buffer9.Slice(row48 + i));
+                            var v49 = v48 + v10;
+                            v49.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s10 = capture8Data[i];
-                            float s47 = buffer9[row47 + i];
-                            float s48 = s47 + s10;
-                            buffer9[rowOut + i] = s48;
+                            float s48 = buffer9[row48 + i];
+                            float s49 = s48 + s10;
+                            buffer9[rowOut + i] = s49;
                         }
                     }
                 }
 
-                // Kernel 10/29: cross_entropy + cross_entropy_backward (one pass) -> %49 [], %51 [N,3]
+                // Kernel 7/19: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
                 {
-                    // %49 = cross_entropy(%48, %1) : []
-                    // %51 = cross_entropy_backward(%48, %1, %50) : [N,3]
+                    // %50 = cross_entropy(%49, %1) : []
+                    // %58 = cross_entropy_backward(%49, %1, %34) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 11/29: sum over [N,3] -> %52 [3]
+                // Kernel 8/19: sum over [N,3] -> %59 [3]
                 {
-                    // %52 = sum{dims=0;keep_dim=false}(%51) : [3]
+                    // %59 = sum{dims=0;keep_dim=false}(%58) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row51 = i0 * extent1;
+                        int row58 = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer10.Slice(row51 + i));
-                            (new global::System.Numerics.Vector<float>(grad8.Slice(i)) + v51).CopyTo(grad8.Slice(i));
+                            var v58 = new global::System.Numerics.Vector<float>(buffer10.Slice(row58 + i));
+                            (new global::System.Numerics.Vector<float>(grad8.Slice(i)) + v58).CopyTo(grad8.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s51 = buffer10[row51 + i];
-                            grad8[i] += s51;
+                            float s58 = buffer10[row58 + i];
+                            grad8[i] += s58;
                         }
                     }
                 }
 
-                // Kernel 12/29: GEMM Aᵀ -> %54 [3,16]
+                // Kernel 9/19: GEMM Aᵀ -> %61 [3,16]
                 {
-                    // %54 = matmul{transpose_a=true}(%51, %46) : [3,16]
+                    // %61 = matmul{transpose_a=true}(%58, %47) : [3,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad7, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 13/29: GEMM + epilogue (relu_backward) -> %55 [N,16]
+                // Kernel 10/19: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
                 {
-                    // %53 = matmul(%51, %9) : [N,16]
-                    // %55 = relu_backward(%53, %46) : [N,16]
+                    // %60 = matmul(%58, %9) : [N,16]
+                    // %62 = relu_backward(%60, %47) : [N,16]
+                    // %63 = sum{dims=0;keep_dim=true}(%62) : [1,16]
+                    // %65 = mul(%62, %28) : [N,16]
+                    // %66 = mul(%62, %27) : [N,16]
+                    // %67 = sum{dims=0;keep_dim=true}(%66) : [1,16]
+                    // %70 = select_flag(%8, %65, %69) : [N,16]
+                    // %80 = mul(%70, %20) : [N,16]
+                    // %81 = div(%80, %19) : [N,16]
+                    // %82 = neg(%81) : [N,16]
+                    // %83 = sum{dims=0;keep_dim=true}(%82) : [1,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, capture7Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 16);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v46 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v53 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v55 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v46, global::System.Numerics.Vector<float>.Zero), v53, global::System.Numerics.Vector<float>.Zero);
-                        v55.CopyTo(buffer11.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s46 = buffer8[i];
-                        float s53 = buffer11[i];
-                        float s55 = s46 > 0f ? s53 : 0f;
-                        buffer11[i] = s55;
-                    }
-                }
-
-                // Kernel 14/29: sum over [N,16] -> %56 [1,16]
-                {
-                    // %56 = sum{dims=0;keep_dim=true}(%55) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    buffer12.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row55 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v55 = new global::System.Numerics.Vector<float>(buffer11.Slice(row55 + i));
-                            (new global::System.Numerics.Vector<float>(buffer12.Slice(i)) + v55).CopyTo(buffer12.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s55 = buffer11[row55 + i];
-                            buffer12[i] += s55;
-                        }
-                    }
-                }
-
-                // Kernel 15/29: elementwise (mul) -> %58 [N,16]
-                {
-                    // %58 = mul(%55, %28) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row55 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v55 = new global::System.Numerics.Vector<float>(buffer11.Slice(row55 + i));
-                            var v58 = v55 * v28;
-                            v58.CopyTo(buffer13.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s28 = capture4Data[i];
-                            float s55 = buffer11[row55 + i];
-                            float s58 = s55 * s28;
-                            buffer13[rowOut + i] = s58;
-                        }
-                    }
-                }
-
-                // Kernel 16/29: fused sum over [N,16] of (mul) -> %60 [1,16]
-                {
-                    // %59 = mul(%55, %27) : [N,16]
-                    // %60 = sum{dims=0;keep_dim=true}(%59) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row27 = i0 * extent1;
-                        int row55 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                            var v55 = new global::System.Numerics.Vector<float>(buffer11.Slice(row55 + i));
-                            var v59 = v55 * v27;
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v59).CopyTo(buffer14.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s27 = buffer7[row27 + i];
-                            float s55 = buffer11[row55 + i];
-                            float s59 = s55 * s27;
-                            buffer14[i] += s59;
-                        }
-                    }
-                }
-
-                // Kernel 17/29: elementwise (select) -> %63 [N,16]
-                {
-                    // %63 = select(%8, %58, %62) : [N,16]
-                    int extent0 = (dim_N * 16);
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s62 = 0f;
-                    var v62 = new global::System.Numerics.Vector<float>(s62);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v63 = v8 ? v58 : v62;
-                        v63.CopyTo(buffer15.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = buffer13[i];
-                        float s63 = s8 ? s58 : s62;
-                        buffer15[i] = s63;
-                    }
-                }
-
-                // Kernel 18/29: fused sum over [N,16] of (mul, div, neg) -> %76 [1,16]
-                {
-                    // %73 = mul(%63, %20) : [N,16]
-                    // %74 = div(%73, %19) : [N,16]
-                    // %75 = neg(%74) : [N,16]
-                    // %76 = sum{dims=0;keep_dim=true}(%75) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
+                    float s69 = 0f;
+                    var v69 = new global::System.Numerics.Vector<float>(s69);
+                    buffer12.Clear();
+                    buffer14.Clear();
                     buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row20 = i0 * extent1;
-                        int row63 = i0 * extent1;
+                        int row27 = i0 * extent1;
+                        int row47 = i0 * extent1;
+                        int row60 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                             var v20 = new global::System.Numerics.Vector<float>(buffer5.Slice(row20 + i));
-                            var v63 = new global::System.Numerics.Vector<float>(buffer15.Slice(row63 + i));
-                            var v73 = v63 * v20;
-                            var v74 = v73 / v19;
-                            var v75 = -v74;
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v75).CopyTo(buffer16.Slice(i));
+                            var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
+                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v47 = new global::System.Numerics.Vector<float>(buffer8.Slice(row47 + i));
+                            var v60 = new global::System.Numerics.Vector<float>(buffer11.Slice(row60 + i));
+                            var v62 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v47, global::System.Numerics.Vector<float>.Zero), v60, global::System.Numerics.Vector<float>.Zero);
+                            var v65 = v62 * v28;
+                            var v66 = v62 * v27;
+                            var v70 = v8 ? v65 : v69;
+                            var v80 = v70 * v20;
+                            var v81 = v80 / v19;
+                            var v82 = -v81;
+                            v62.CopyTo(buffer11.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer12.Slice(i)) + v62).CopyTo(buffer12.Slice(i));
+                            v65.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v66).CopyTo(buffer14.Slice(i));
+                            v70.CopyTo(buffer15.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v82).CopyTo(buffer16.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s19 = buffer4[i];
                             float s20 = buffer5[row20 + i];
-                            float s63 = buffer15[row63 + i];
-                            float s73 = s63 * s20;
-                            float s74 = s73 / s19;
-                            float s75 = -s74;
-                            buffer16[i] += s75;
+                            float s27 = buffer7[row27 + i];
+                            float s28 = capture4Data[i];
+                            float s47 = buffer8[row47 + i];
+                            float s60 = buffer11[row60 + i];
+                            float s62 = s47 > 0f ? s60 : 0f;
+                            float s65 = s62 * s28;
+                            float s66 = s62 * s27;
+                            float s70 = s8 ? s65 : s69;
+                            float s80 = s70 * s20;
+                            float s81 = s80 / s19;
+                            float s82 = -s81;
+                            buffer11[rowOut + i] = s62;
+                            buffer12[i] += s62;
+                            buffer13[rowOut + i] = s65;
+                            buffer14[i] += s66;
+                            buffer15[rowOut + i] = s70;
+                            buffer16[i] += s82;
                         }
                     }
                 }
 
-                // Kernel 19/29: fused elementwise (mul, div) -> %79 [1,16]
+                // Kernel 11/19: fused elementwise (mul, div) -> %86 [1,16]
                 {
-                    // %78 = mul(%19, %77) : [1,16]
-                    // %79 = div(%76, %78) : [1,16]
+                    // %85 = mul(%19, %84) : [1,16]
+                    // %86 = div(%83, %85) : [1,16]
                     int extent0 = 16;
-                    float s77 = 2f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    float s84 = 2f;
+                    var v84 = new global::System.Numerics.Vector<float>(s84);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v76 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v78 = v19 * v77;
-                        var v79 = v76 / v78;
-                        v79.CopyTo(buffer17.Slice(i));
+                        var v83 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v85 = v19 * v84;
+                        var v86 = v83 / v85;
+                        v86.CopyTo(buffer17.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s19 = buffer4[i];
-                        float s76 = buffer16[i];
-                        float s78 = s19 * s77;
-                        float s79 = s76 / s78;
-                        buffer17[i] = s79;
+                        float s83 = buffer16[i];
+                        float s85 = s19 * s84;
+                        float s86 = s83 / s85;
+                        buffer17[i] = s86;
                     }
                 }
 
-                // Kernel 20/29: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %98 [N,16]
+                // Kernel 12/19: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
                 {
-                    // %72 = div(%63, %19) : [N,16]
-                    // %81 = broadcast_to{shape=N,16}(%79) : [N,16]
-                    // %83 = mul(%81, %82) : [N,16]
-                    // %96 = mul(%83, %14) : [N,16]
-                    // %97 = mul(%96, %77) : [N,16]
-                    // %98 = add(%72, %97) : [N,16]
+                    // %79 = div(%70, %19) : [N,16]
+                    // %88 = broadcast_to{shape=N,16}(%86) : [N,16]
+                    // %90 = mul(%88, %89) : [N,16]
+                    // %103 = mul(%90, %14) : [N,16]
+                    // %104 = mul(%103, %84) : [N,16]
+                    // %105 = add(%79, %104) : [N,16]
+                    // %106 = neg(%105) : [N,16]
+                    // %107 = sum{dims=0;keep_dim=true}(%106) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float s77 = 2f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    float s82 = (1f / dim_N);
-                    var v82 = new global::System.Numerics.Vector<float>(s82);
+                    float s84 = 2f;
+                    var v84 = new global::System.Numerics.Vector<float>(s84);
+                    float s89 = (1f / dim_N);
+                    var v89 = new global::System.Numerics.Vector<float>(s89);
+                    buffer19.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row14 = i0 * extent1;
-                        int row63 = i0 * extent1;
+                        int row70 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
                             var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v63 = new global::System.Numerics.Vector<float>(buffer15.Slice(row63 + i));
-                            var v79 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                            var v72 = v63 / v19;
-                            var v81 = v79;
-                            var v83 = v81 * v82;
-                            var v96 = v83 * v14;
-                            var v97 = v96 * v77;
-                            var v98 = v72 + v97;
-                            v98.CopyTo(buffer18.Slice(rowOut + i));
+                            var v70 = new global::System.Numerics.Vector<float>(buffer15.Slice(row70 + i));
+                            var v86 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                            var v79 = v70 / v19;
+                            var v88 = v86;
+                            var v90 = v88 * v89;
+                            var v103 = v90 * v14;
+                            var v104 = v103 * v84;
+                            var v105 = v79 + v104;
+                            var v106 = -v105;
+                            v105.CopyTo(buffer18.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v106).CopyTo(buffer19.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s14 = buffer2[row14 + i];
                             float s19 = buffer4[i];
-                            float s63 = buffer15[row63 + i];
-                            float s79 = buffer17[i];
-                            float s72 = s63 / s19;
-                            float s81 = s79;
-                            float s83 = s81 * s82;
-                            float s96 = s83 * s14;
-                            float s97 = s96 * s77;
-                            float s98 = s72 + s97;
-                            buffer18[rowOut + i] = s98;
+                            float s70 = buffer15[row70 + i];
+                            float s86 = buffer17[i];
+                            float s79 = s70 / s19;
+                            float s88 = s86;
+                            float s90 = s88 * s89;
+                            float s103 = s90 * s14;
+                            float s104 = s103 * s84;
+                            float s105 = s79 + s104;
+                            float s106 = -s105;
+                            buffer18[rowOut + i] = s105;
+                            buffer19[i] += s106;
                         }
                     }
                 }
 
-                // Kernel 21/29: fused sum over [N,16] of (neg) -> %100 [1,16]
+                // Kernel 13/19: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
                 {
-                    // %99 = neg(%98) : [N,16]
-                    // %100 = sum{dims=0;keep_dim=true}(%99) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    buffer19.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row98 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v98 = new global::System.Numerics.Vector<float>(buffer18.Slice(row98 + i));
-                            var v99 = -v98;
-                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v99).CopyTo(buffer19.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s98 = buffer18[row98 + i];
-                            float s99 = -s98;
-                            buffer19[i] += s99;
-                        }
-                    }
-                }
-
-                // Kernel 22/29: fused elementwise (select, div, add, broadcast_to, mul, add) -> %104 [N,16]
-                {
-                    // %64 = select(%8, %62, %58) : [N,16]
-                    // %65 = div(%64, %25) : [N,16]
-                    // %101 = add(%65, %98) : [N,16]
-                    // %102 = broadcast_to{shape=N,16}(%100) : [N,16]
-                    // %103 = mul(%102, %82) : [N,16]
-                    // %104 = add(%101, %103) : [N,16]
+                    // %71 = select_flag(%8, %69, %65) : [N,16]
+                    // %72 = div(%71, %25) : [N,16]
+                    // %108 = add(%72, %105) : [N,16]
+                    // %109 = broadcast_to{shape=N,16}(%107) : [N,16]
+                    // %110 = mul(%109, %89) : [N,16]
+                    // %111 = add(%108, %110) : [N,16]
+                    // %112 = sum{dims=0;keep_dim=false}(%111) : [16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s62 = 0f;
-                    var v62 = new global::System.Numerics.Vector<float>(s62);
-                    float s82 = (1f / dim_N);
-                    var v82 = new global::System.Numerics.Vector<float>(s82);
+                    float s69 = 0f;
+                    var v69 = new global::System.Numerics.Vector<float>(s69);
+                    float s89 = (1f / dim_N);
+                    var v89 = new global::System.Numerics.Vector<float>(s89);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row58 = i0 * extent1;
-                        int row98 = i0 * extent1;
+                        int row65 = i0 * extent1;
+                        int row105 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v25 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer13.Slice(row58 + i));
-                            var v98 = new global::System.Numerics.Vector<float>(buffer18.Slice(row98 + i));
-                            var v100 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
-                            var v64 = v8 ? v62 : v58;
-                            var v65 = v64 / v25;
-                            var v101 = v65 + v98;
-                            var v102 = v100;
-                            var v103 = v102 * v82;
-                            var v104 = v101 + v103;
-                            v104.CopyTo(buffer20.Slice(rowOut + i));
+                            var v65 = new global::System.Numerics.Vector<float>(buffer13.Slice(row65 + i));
+                            var v105 = new global::System.Numerics.Vector<float>(buffer18.Slice(row105 + i));
+                            var v107 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                            var v71 = v8 ? v69 : v65;
+                            var v72 = v71 / v25;
+                            var v108 = v72 + v105;
+                            var v109 = v107;
+                            var v110 = v109 * v89;
+                            var v111 = v108 + v110;
+                            v111.CopyTo(buffer20.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v111).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s25 = buffer6[i];
-                            float s58 = buffer13[row58 + i];
-                            float s98 = buffer18[row98 + i];
-                            float s100 = buffer19[i];
-                            float s64 = s8 ? s62 : s58;
-                            float s65 = s64 / s25;
-                            float s101 = s65 + s98;
-                            float s102 = s100;
-                            float s103 = s102 * s82;
-                            float s104 = s101 + s103;
-                            buffer20[rowOut + i] = s104;
+                            float s65 = buffer13[row65 + i];
+                            float s105 = buffer18[row105 + i];
+                            float s107 = buffer19[i];
+                            float s71 = s8 ? s69 : s65;
+                            float s72 = s71 / s25;
+                            float s108 = s72 + s105;
+                            float s109 = s107;
+                            float s110 = s109 * s89;
+                            float s111 = s108 + s110;
+                            buffer20[rowOut + i] = s111;
+                            grad1[i] += s111;
                         }
                     }
                 }
 
-                // Kernel 23/29: sum over [N,16] -> %105 [16]
+                // Kernel 14/19: GEMM Aᵀ -> %113 [16,10]
                 {
-                    // %105 = sum{dims=0;keep_dim=false}(%104) : [16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row104 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v104 = new global::System.Numerics.Vector<float>(buffer20.Slice(row104 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v104).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s104 = buffer20[row104 + i];
-                            grad1[i] += s104;
-                        }
-                    }
-                }
-
-                // Kernel 24/29: GEMM Aᵀ -> %106 [16,10]
-                {
-                    // %106 = matmul{transpose_a=true}(%104, %0) : [16,10]
+                    // %113 = matmul{transpose_a=true}(%111, %0) : [16,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer20, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 25/29: elementwise (copy) -> %107 [16]
+                // Kernel 15/19: elementwise (copy) -> %114 [16]
                 {
-                    // %107 = copy{gradient_of=4}(%61) : [16]
+                    // %114 = copy{gradient_of=4}(%68) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v107 = v61;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v107).CopyTo(grad4.Slice(i));
+                        var v68 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v114 = v68;
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v114).CopyTo(grad4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer14[i];
-                        float s107 = s61;
-                        grad4[i] += s107;
+                        float s68 = buffer14[i];
+                        float s114 = s68;
+                        grad4[i] += s114;
                     }
                 }
 
-                // Kernel 26/29: elementwise (copy) -> %108 [16]
+                // Kernel 16/19: elementwise (copy) -> %115 [16]
                 {
-                    // %108 = copy{gradient_of=5}(%57) : [16]
+                    // %115 = copy{gradient_of=5}(%64) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v57 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v108 = v57;
-                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v108).CopyTo(grad5.Slice(i));
+                        var v64 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v115 = v64;
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v115).CopyTo(grad5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s57 = buffer12[i];
-                        float s108 = s57;
-                        grad5[i] += s108;
+                        float s64 = buffer12[i];
+                        float s115 = s64;
+                        grad5[i] += s115;
                     }
                 }
 
-                // Kernel 27/29: fused elementwise (mul, mul, add, select) -> %44 [16]
+                // Kernel 17/19: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
                 {
-                    // %34 = mul(%4, %33) : [16]
-                    // %37 = mul(%35, %36) : [16]
-                    // %38 = add(%34, %37) : [16]
-                    // %44 = select(%8, %38, %4) : [16]
+                    // %38 = mul(%37, %33) : [16]
+                    // %52 = mul(%4, %51) : [16]
+                    // %53 = add(%52, %38) : [16]
+                    // %56 = select_flag(%8, %53, %4) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s33 = 0.9f;
+                    float s33 = 0.1f;
                     var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s51 = 0.9f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v35 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v34 = v4 * v33;
-                        var v37 = v35 * v36;
-                        var v38 = v34 + v37;
-                        var v44 = v8 ? v38 : v4;
-                        v44.CopyTo(capture2Update.Slice(i));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v38 = v37 * v33;
+                        var v52 = v4 * v51;
+                        var v53 = v52 + v38;
+                        var v56 = v8 ? v53 : v4;
+                        v56.CopyTo(capture2Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
-                        float s35 = buffer1[i];
-                        float s34 = s4 * s33;
-                        float s37 = s35 * s36;
-                        float s38 = s34 + s37;
-                        float s44 = s8 ? s38 : s4;
-                        capture2Update[i] = s44;
+                        float s37 = buffer1[i];
+                        float s38 = s37 * s33;
+                        float s52 = s4 * s51;
+                        float s53 = s52 + s38;
+                        float s56 = s8 ? s53 : s4;
+                        capture2Update[i] = s56;
                     }
                 }
 
-                // Kernel 28/29: fused elementwise (mul, mul, mul, add, select) -> %45 [16]
+                // Kernel 18/19: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
                 {
-                    // %39 = mul(%5, %33) : [16]
-                    // %41 = mul(%40, %32) : [16]
-                    // %42 = mul(%41, %36) : [16]
-                    // %43 = add(%39, %42) : [16]
-                    // %45 = select(%8, %43, %5) : [16]
+                    // %42 = mul(%41, %32) : [16]
+                    // %43 = mul(%42, %33) : [16]
+                    // %54 = mul(%5, %51) : [16]
+                    // %55 = add(%54, %43) : [16]
+                    // %57 = select_flag(%8, %55, %5) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
                     float s32 = ((float)dim_N / (dim_N - 1));
                     var v32 = new global::System.Numerics.Vector<float>(s32);
-                    float s33 = 0.9f;
+                    float s33 = 0.1f;
                     var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s51 = 0.9f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v40 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v39 = v5 * v33;
-                        var v41 = v40 * v32;
-                        var v42 = v41 * v36;
-                        var v43 = v39 + v42;
-                        var v45 = v8 ? v43 : v5;
-                        v45.CopyTo(capture3Update.Slice(i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v42 = v41 * v32;
+                        var v43 = v42 * v33;
+                        var v54 = v5 * v51;
+                        var v55 = v54 + v43;
+                        var v57 = v8 ? v55 : v5;
+                        v57.CopyTo(capture3Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s5 = capture3Data[i];
-                        float s40 = buffer3[i];
-                        float s39 = s5 * s33;
-                        float s41 = s40 * s32;
-                        float s42 = s41 * s36;
-                        float s43 = s39 + s42;
-                        float s45 = s8 ? s43 : s5;
-                        capture3Update[i] = s45;
+                        float s41 = buffer3[i];
+                        float s42 = s41 * s32;
+                        float s43 = s42 * s33;
+                        float s54 = s5 * s51;
+                        float s55 = s54 + s43;
+                        float s57 = s8 ? s55 : s5;
+                        capture3Update[i] = s57;
                     }
                 }
 
@@ -1255,10 +1037,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 16, 10 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.running_mean", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.running_var", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 16 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 35, kernelCount: 11,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7 }, lastUse: new int[] { 6, 9, 6, 10, 6, 6, 7, 8 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 71, kernelCount: 29,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22 }, lastUse: new int[] { 7, 27, 20, 28, 20, 18, 22, 16, 13, 10, 13, 16, 26, 22, 25, 20, 19, 20, 22, 22, 24 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 35, kernelCount: 9,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 4, 7, 4, 8, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 71, kernelCount: 19,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 17, 12, 18, 12, 10, 13, 10, 10, 7, 10, 10, 16, 13, 15, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1267,86 +1049,74 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..6
-                sizes[1] = 16; // %13 mean [1,16], kernels 1..9
-                sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 2..6
-                sizes[3] = 16; // %16 mean [1,16], kernels 3..10
-                sizes[4] = 16; // %19 sqrt [1,16], kernels 4..6
-                sizes[5] = 16; // %25 sqrt [1,16], kernels 5..6
-                sizes[6] = (symbols[0] * 16); // %46 relu [N,16], kernels 6..7
-                sizes[7] = (symbols[0] * 3); // %48 add [N,3], kernels 7..8
+                sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..4
+                sizes[1] = 16; // %13 mean [1,16], kernels 0..7
+                sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 1..4
+                sizes[3] = 16; // %16 mean [1,16], kernels 1..8
+                sizes[4] = 16; // %19 sqrt [1,16], kernels 2..4
+                sizes[5] = 16; // %25 sqrt [1,16], kernels 3..4
+                sizes[6] = (symbols[0] * 16); // %47 relu [N,16], kernels 4..5
+                sizes[7] = (symbols[0] * 3); // %49 add [N,3], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..7
-                sizes[1] = 16; // %13 mean [1,16], kernels 1..27
-                sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 2..20
-                sizes[3] = 16; // %16 mean [1,16], kernels 3..28
-                sizes[4] = 16; // %19 sqrt [1,16], kernels 4..20
-                sizes[5] = (symbols[0] * 16); // %20 div [N,16], kernels 5..18
-                sizes[6] = 16; // %25 sqrt [1,16], kernels 6..22
-                sizes[7] = (symbols[0] * 16); // %27 select [N,16], kernels 7..16
-                sizes[8] = (symbols[0] * 16); // %46 relu [N,16], kernels 8..13
-                sizes[9] = (symbols[0] * 3); // %48 add [N,3], kernels 9..10
-                sizes[10] = (symbols[0] * 3); // %51 cross_entropy_backward [N,3], kernels 10..13
-                sizes[11] = (symbols[0] * 16); // %55 relu_backward [N,16], kernels 13..16
-                sizes[12] = 16; // %56 sum [1,16], kernels 14..26
-                sizes[13] = (symbols[0] * 16); // %58 mul [N,16], kernels 15..22
-                sizes[14] = 16; // %60 sum [1,16], kernels 16..25
-                sizes[15] = (symbols[0] * 16); // %63 select [N,16], kernels 17..20
-                sizes[16] = 16; // %76 sum [1,16], kernels 18..19
-                sizes[17] = 16; // %79 div [1,16], kernels 19..20
-                sizes[18] = (symbols[0] * 16); // %98 add [N,16], kernels 20..22
-                sizes[19] = 16; // %100 sum [1,16], kernels 21..22
-                sizes[20] = (symbols[0] * 16); // %104 add [N,16], kernels 22..24
+                sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..5
+                sizes[1] = 16; // %13 mean [1,16], kernels 0..17
+                sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 1..12
+                sizes[3] = 16; // %16 mean [1,16], kernels 1..18
+                sizes[4] = 16; // %19 sqrt [1,16], kernels 2..12
+                sizes[5] = (symbols[0] * 16); // %20 div [N,16], kernels 3..10
+                sizes[6] = 16; // %25 sqrt [1,16], kernels 4..13
+                sizes[7] = (symbols[0] * 16); // %27 select_flag [N,16], kernels 5..10
+                sizes[8] = (symbols[0] * 16); // %47 relu [N,16], kernels 5..10
+                sizes[9] = (symbols[0] * 3); // %49 add [N,3], kernels 6..7
+                sizes[10] = (symbols[0] * 3); // %58 cross_entropy_backward [N,3], kernels 7..10
+                sizes[11] = (symbols[0] * 16); // %62 relu_backward [N,16], kernels 10..10
+                sizes[12] = 16; // %63 sum [1,16], kernels 10..16
+                sizes[13] = (symbols[0] * 16); // %65 mul [N,16], kernels 10..13
+                sizes[14] = 16; // %67 sum [1,16], kernels 10..15
+                sizes[15] = (symbols[0] * 16); // %70 select_flag [N,16], kernels 10..12
+                sizes[16] = 16; // %83 sum [1,16], kernels 10..11
+                sizes[17] = 16; // %86 div [1,16], kernels 11..12
+                sizes[18] = (symbols[0] * 16); // %105 add [N,16], kernels 12..13
+                sizes[19] = 16; // %107 sum [1,16], kernels 12..13
+                sizes[20] = (symbols[0] * 16); // %111 add [N,16], kernels 13..14
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.BatchNormNet.Loss -> LossGraph
-            forward: 35 graph ops in 11 kernels, 8 arena buffers
-              Kernel 0/11: GEMM + epilogue (add) -> %12 [N,16]
-              Kernel 1/11: mean over [N,16] -> %13 [1,16]
-              Kernel 2/11: elementwise (sub) -> %14 [N,16]
-              Kernel 3/11: fused mean over [N,16] of (square) -> %16 [1,16]
-              Kernel 4/11: fused elementwise (add, sqrt) -> %19 [1,16]
-              Kernel 5/11: fused elementwise (add, sqrt) -> %25 [1,16]
-              Kernel 6/11: fused elementwise (div, sub, div, select, mul, add, relu) -> %46 [N,16]
-              Kernel 7/11: GEMM + epilogue (add) -> %48 [N,3]
-              Kernel 8/11: cross_entropy -> %49 []
-              Kernel 9/11: fused elementwise (mul, mul, add, select) -> %44 [16]
-              Kernel 10/11: fused elementwise (mul, mul, mul, add, select) -> %45 [16]
-            forward+backward: 71 graph ops in 29 kernels, 21 arena buffers
-              Kernel 0/29: GEMM + epilogue (add) -> %12 [N,16]
-              Kernel 1/29: mean over [N,16] -> %13 [1,16]
-              Kernel 2/29: elementwise (sub) -> %14 [N,16]
-              Kernel 3/29: fused mean over [N,16] of (square) -> %16 [1,16]
-              Kernel 4/29: fused elementwise (add, sqrt) -> %19 [1,16]
-              Kernel 5/29: elementwise (div) -> %20 [N,16]
-              Kernel 6/29: fused elementwise (add, sqrt) -> %25 [1,16]
-              Kernel 7/29: fused elementwise (sub, div, select) -> %27 [N,16]
-              Kernel 8/29: fused elementwise (mul, add, relu) -> %46 [N,16]
-              Kernel 9/29: GEMM + epilogue (add) -> %48 [N,3]
-              Kernel 10/29: cross_entropy + cross_entropy_backward (one pass) -> %49 [], %51 [N,3]
-              Kernel 11/29: sum over [N,3] -> %52 [3]
-              Kernel 12/29: GEMM Aᵀ -> %54 [3,16]
-              Kernel 13/29: GEMM + epilogue (relu_backward) -> %55 [N,16]
-              Kernel 14/29: sum over [N,16] -> %56 [1,16]
-              Kernel 15/29: elementwise (mul) -> %58 [N,16]
-              Kernel 16/29: fused sum over [N,16] of (mul) -> %60 [1,16]
-              Kernel 17/29: elementwise (select) -> %63 [N,16]
-              Kernel 18/29: fused sum over [N,16] of (mul, div, neg) -> %76 [1,16]
-              Kernel 19/29: fused elementwise (mul, div) -> %79 [1,16]
-              Kernel 20/29: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %98 [N,16]
-              Kernel 21/29: fused sum over [N,16] of (neg) -> %100 [1,16]
-              Kernel 22/29: fused elementwise (select, div, add, broadcast_to, mul, add) -> %104 [N,16]
-              Kernel 23/29: sum over [N,16] -> %105 [16]
-              Kernel 24/29: GEMM Aᵀ -> %106 [16,10]
-              Kernel 25/29: elementwise (copy) -> %107 [16]
-              Kernel 26/29: elementwise (copy) -> %108 [16]
-              Kernel 27/29: fused elementwise (mul, mul, add, select) -> %44 [16]
-              Kernel 28/29: fused elementwise (mul, mul, mul, add, select) -> %45 [16]
+            forward: 35 graph ops in 9 kernels, 8 arena buffers
+              Kernel 0/9: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
+              Kernel 1/9: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
+              Kernel 2/9: fused elementwise (add, sqrt) -> %19 [1,16]
+              Kernel 3/9: fused elementwise (add, sqrt) -> %25 [1,16]
+              Kernel 4/9: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %47 [N,16]
+              Kernel 5/9: GEMM + epilogue (add) -> %49 [N,3]
+              Kernel 6/9: cross_entropy -> %50 []
+              Kernel 7/9: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
+              Kernel 8/9: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
+            forward+backward: 71 graph ops in 19 kernels, 21 arena buffers
+              Kernel 0/19: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
+              Kernel 1/19: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
+              Kernel 2/19: fused elementwise (add, sqrt) -> %19 [1,16]
+              Kernel 3/19: elementwise (div) -> %20 [N,16]
+              Kernel 4/19: fused elementwise (add, sqrt) -> %25 [1,16]
+              Kernel 5/19: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
+              Kernel 6/19: GEMM + epilogue (add) -> %49 [N,3]
+              Kernel 7/19: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
+              Kernel 8/19: sum over [N,3] -> %59 [3]
+              Kernel 9/19: GEMM Aᵀ -> %61 [3,16]
+              Kernel 10/19: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
+              Kernel 11/19: fused elementwise (mul, div) -> %86 [1,16]
+              Kernel 12/19: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
+              Kernel 13/19: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
+              Kernel 14/19: GEMM Aᵀ -> %113 [16,10]
+              Kernel 15/19: elementwise (copy) -> %114 [16]
+              Kernel 16/19: elementwise (copy) -> %115 [16]
+              Kernel 17/19: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
+              Kernel 18/19: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
             """;
 
             private const string DotText =
@@ -1367,199 +1137,159 @@ namespace Kiln.Integration.Tests.Models
               n10 [shape=ellipse, label="output.bias\n[3]"];
               n17 [shape=ellipse, label="1E-05"];
               n32 [shape=ellipse, label="1/N"];
-              n33 [shape=ellipse, label="0.9"];
-              n36 [shape=ellipse, label="0.1"];
-              n50 [shape=ellipse, label="1"];
-              n62 [shape=ellipse, label="0"];
-              n77 [shape=ellipse, label="2"];
-              n82 [shape=ellipse, label="1/N"];
+              n33 [shape=ellipse, label="0.1"];
+              n34 [shape=ellipse, label="1"];
+              n51 [shape=ellipse, label="0.9"];
+              n69 [shape=ellipse, label="0"];
+              n84 [shape=ellipse, label="2"];
+              n89 [shape=ellipse, label="1/N"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (add)";
+                label="kernel 0: GEMM + epilogue (add, mean)";
                 style=filled; color=lightgrey;
                 n11 [label="%11 matmul\n[N,16]"];
                 n12 [label="%12 add\n[N,16]"];
-              }
-              subgraph cluster_k1 {
-                label="kernel 1: mean over [N,16]";
-                style=filled; color=lightgrey;
                 n13 [label="%13 mean\n[1,16]"];
               }
-              subgraph cluster_k2 {
-                label="kernel 2: elementwise (sub)";
+              subgraph cluster_k1 {
+                label="kernel 1: fused loop with 2 outputs (sub, square, mean)";
                 style=filled; color=lightgrey;
                 n14 [label="%14 sub\n[N,16]"];
-              }
-              subgraph cluster_k3 {
-                label="kernel 3: fused mean over [N,16] of (square)";
-                style=filled; color=lightgrey;
                 n15 [label="%15 square\n[N,16]"];
                 n16 [label="%16 mean\n[1,16]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: fused elementwise (add, sqrt)";
+              subgraph cluster_k2 {
+                label="kernel 2: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
                 n18 [label="%18 add\n[1,16]"];
                 n19 [label="%19 sqrt\n[1,16]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: elementwise (div)";
+              subgraph cluster_k3 {
+                label="kernel 3: elementwise (div)";
                 style=filled; color=lightgrey;
                 n20 [label="%20 div\n[N,16]"];
               }
-              subgraph cluster_k6 {
-                label="kernel 6: fused elementwise (add, sqrt)";
+              subgraph cluster_k4 {
+                label="kernel 4: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
                 n24 [label="%24 add\n[1,16]"];
                 n25 [label="%25 sqrt\n[1,16]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: fused elementwise (sub, div, select)";
+              subgraph cluster_k5 {
+                label="kernel 5: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu)";
                 style=filled; color=lightgrey;
                 n22 [label="%22 sub\n[N,16]"];
                 n26 [label="%26 div\n[N,16]"];
-                n27 [label="%27 select\n[N,16]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: fused elementwise (mul, add, relu)";
-                style=filled; color=lightgrey;
+                n27 [label="%27 select_flag\n[N,16]"];
                 n29 [label="%29 mul\n[N,16]"];
                 n31 [label="%31 add\n[N,16]"];
-                n46 [label="%46 relu\n[N,16]"];
+                n47 [label="%47 relu\n[N,16]"];
+              }
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM + epilogue (add)";
+                style=filled; color=lightgrey;
+                n48 [label="%48 matmul\n[N,3]"];
+                n49 [label="%49 add\n[N,3]"];
+              }
+              subgraph cluster_k7 {
+                label="kernel 7: cross_entropy + cross_entropy_backward (one pass)";
+                style=filled; color=lightgrey;
+                n50 [label="%50 cross_entropy\n[]"];
+                n58 [label="%58 cross_entropy_backward\n[N,3]"];
+              }
+              subgraph cluster_k8 {
+                label="kernel 8: sum over [N,3]";
+                style=filled; color=lightgrey;
+                n59 [label="%59 sum\n[3]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: GEMM + epilogue (add)";
+                label="kernel 9: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n47 [label="%47 matmul\n[N,3]"];
-                n48 [label="%48 add\n[N,3]"];
+                n61 [label="%61 matmul\n[3,16]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 10: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum)";
                 style=filled; color=lightgrey;
-                n49 [label="%49 cross_entropy\n[]"];
-                n51 [label="%51 cross_entropy_backward\n[N,3]"];
+                n60 [label="%60 matmul\n[N,16]"];
+                n62 [label="%62 relu_backward\n[N,16]"];
+                n63 [label="%63 sum\n[1,16]"];
+                n65 [label="%65 mul\n[N,16]"];
+                n66 [label="%66 mul\n[N,16]"];
+                n67 [label="%67 sum\n[1,16]"];
+                n70 [label="%70 select_flag\n[N,16]"];
+                n80 [label="%80 mul\n[N,16]"];
+                n81 [label="%81 div\n[N,16]"];
+                n82 [label="%82 neg\n[N,16]"];
+                n83 [label="%83 sum\n[1,16]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: sum over [N,3]";
+                label="kernel 11: fused elementwise (mul, div)";
                 style=filled; color=lightgrey;
-                n52 [label="%52 sum\n[3]"];
+                n85 [label="%85 mul\n[1,16]"];
+                n86 [label="%86 div\n[1,16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: GEMM Aᵀ";
+                label="kernel 12: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum)";
                 style=filled; color=lightgrey;
-                n54 [label="%54 matmul\n[3,16]"];
+                n79 [label="%79 div\n[N,16]"];
+                n88 [label="%88 broadcast_to\n[N,16]"];
+                n90 [label="%90 mul\n[N,16]"];
+                n103 [label="%103 mul\n[N,16]"];
+                n104 [label="%104 mul\n[N,16]"];
+                n105 [label="%105 add\n[N,16]"];
+                n106 [label="%106 neg\n[N,16]"];
+                n107 [label="%107 sum\n[1,16]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: GEMM + epilogue (relu_backward)";
+                label="kernel 13: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum)";
                 style=filled; color=lightgrey;
-                n53 [label="%53 matmul\n[N,16]"];
-                n55 [label="%55 relu_backward\n[N,16]"];
+                n71 [label="%71 select_flag\n[N,16]"];
+                n72 [label="%72 div\n[N,16]"];
+                n108 [label="%108 add\n[N,16]"];
+                n109 [label="%109 broadcast_to\n[N,16]"];
+                n110 [label="%110 mul\n[N,16]"];
+                n111 [label="%111 add\n[N,16]"];
+                n112 [label="%112 sum\n[16]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: sum over [N,16]";
+                label="kernel 14: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n56 [label="%56 sum\n[1,16]"];
+                n113 [label="%113 matmul\n[16,10]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: elementwise (mul)";
+                label="kernel 15: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n58 [label="%58 mul\n[N,16]"];
+                n114 [label="%114 copy\n[16]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: fused sum over [N,16] of (mul)";
+                label="kernel 16: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n59 [label="%59 mul\n[N,16]"];
-                n60 [label="%60 sum\n[1,16]"];
+                n115 [label="%115 copy\n[16]"];
               }
               subgraph cluster_k17 {
-                label="kernel 17: elementwise (select)";
+                label="kernel 17: fused elementwise (mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
-                n63 [label="%63 select\n[N,16]"];
+                n38 [label="%38 mul\n[16]"];
+                n52 [label="%52 mul\n[16]"];
+                n53 [label="%53 add\n[16]"];
+                n56 [label="%56 select_flag\n[16]"];
               }
               subgraph cluster_k18 {
-                label="kernel 18: fused sum over [N,16] of (mul, div, neg)";
+                label="kernel 18: fused elementwise (mul, mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
-                n73 [label="%73 mul\n[N,16]"];
-                n74 [label="%74 div\n[N,16]"];
-                n75 [label="%75 neg\n[N,16]"];
-                n76 [label="%76 sum\n[1,16]"];
-              }
-              subgraph cluster_k19 {
-                label="kernel 19: fused elementwise (mul, div)";
-                style=filled; color=lightgrey;
-                n78 [label="%78 mul\n[1,16]"];
-                n79 [label="%79 div\n[1,16]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: fused elementwise (div, broadcast_to, mul, mul, mul, add)";
-                style=filled; color=lightgrey;
-                n72 [label="%72 div\n[N,16]"];
-                n81 [label="%81 broadcast_to\n[N,16]"];
-                n83 [label="%83 mul\n[N,16]"];
-                n96 [label="%96 mul\n[N,16]"];
-                n97 [label="%97 mul\n[N,16]"];
-                n98 [label="%98 add\n[N,16]"];
-              }
-              subgraph cluster_k21 {
-                label="kernel 21: fused sum over [N,16] of (neg)";
-                style=filled; color=lightgrey;
-                n99 [label="%99 neg\n[N,16]"];
-                n100 [label="%100 sum\n[1,16]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: fused elementwise (select, div, add, broadcast_to, mul, add)";
-                style=filled; color=lightgrey;
-                n64 [label="%64 select\n[N,16]"];
-                n65 [label="%65 div\n[N,16]"];
-                n101 [label="%101 add\n[N,16]"];
-                n102 [label="%102 broadcast_to\n[N,16]"];
-                n103 [label="%103 mul\n[N,16]"];
-                n104 [label="%104 add\n[N,16]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: sum over [N,16]";
-                style=filled; color=lightgrey;
-                n105 [label="%105 sum\n[16]"];
-              }
-              subgraph cluster_k24 {
-                label="kernel 24: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n106 [label="%106 matmul\n[16,10]"];
-              }
-              subgraph cluster_k25 {
-                label="kernel 25: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n107 [label="%107 copy\n[16]"];
-              }
-              subgraph cluster_k26 {
-                label="kernel 26: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n108 [label="%108 copy\n[16]"];
-              }
-              subgraph cluster_k27 {
-                label="kernel 27: fused elementwise (mul, mul, add, select)";
-                style=filled; color=lightgrey;
-                n34 [label="%34 mul\n[16]"];
-                n37 [label="%37 mul\n[16]"];
-                n38 [label="%38 add\n[16]"];
-                n44 [label="%44 select\n[16]"];
-              }
-              subgraph cluster_k28 {
-                label="kernel 28: fused elementwise (mul, mul, mul, add, select)";
-                style=filled; color=lightgrey;
-                n39 [label="%39 mul\n[16]"];
-                n41 [label="%41 mul\n[16]"];
                 n42 [label="%42 mul\n[16]"];
-                n43 [label="%43 add\n[16]"];
-                n45 [label="%45 select\n[16]"];
+                n43 [label="%43 mul\n[16]"];
+                n54 [label="%54 mul\n[16]"];
+                n55 [label="%55 add\n[16]"];
+                n57 [label="%57 select_flag\n[16]"];
               }
               n21 [shape=note, label="%21 view\n[1,16]"];
               n23 [shape=note, label="%23 view\n[1,16]"];
               n28 [shape=note, label="%28 view\n[1,16]"];
               n30 [shape=note, label="%30 view\n[1,16]"];
-              n35 [shape=note, label="%35 view\n[16]"];
-              n40 [shape=note, label="%40 view\n[16]"];
-              n57 [shape=note, label="%57 view\n[16]"];
-              n61 [shape=note, label="%61 view\n[16]"];
+              n37 [shape=note, label="%37 view\n[16]"];
+              n41 [shape=note, label="%41 view\n[16]"];
+              n64 [shape=note, label="%64 view\n[16]"];
+              n68 [shape=note, label="%68 view\n[16]"];
               n0 -> n11;
               n2 -> n11;
               n11 -> n12;
@@ -1592,110 +1322,110 @@ namespace Kiln.Integration.Tests.Models
               n7 -> n30;
               n29 -> n31;
               n30 -> n31;
-              n4 -> n34;
-              n33 -> n34;
-              n13 -> n35;
-              n35 -> n37;
-              n36 -> n37;
-              n34 -> n38;
+              n13 -> n37;
               n37 -> n38;
-              n5 -> n39;
-              n33 -> n39;
-              n16 -> n40;
-              n40 -> n41;
-              n32 -> n41;
+              n33 -> n38;
+              n16 -> n41;
               n41 -> n42;
-              n36 -> n42;
-              n39 -> n43;
+              n32 -> n42;
               n42 -> n43;
-              n8 -> n44;
-              n38 -> n44;
-              n4 -> n44;
-              n8 -> n45;
-              n43 -> n45;
-              n5 -> n45;
-              n31 -> n46;
-              n46 -> n47;
-              n9 -> n47;
+              n33 -> n43;
+              n31 -> n47;
               n47 -> n48;
-              n10 -> n48;
+              n9 -> n48;
               n48 -> n49;
-              n1 -> n49;
-              n48 -> n51;
-              n1 -> n51;
-              n50 -> n51;
+              n10 -> n49;
+              n49 -> n50;
+              n1 -> n50;
+              n4 -> n52;
               n51 -> n52;
-              n51 -> n53;
-              n9 -> n53;
+              n52 -> n53;
+              n38 -> n53;
+              n5 -> n54;
               n51 -> n54;
-              n46 -> n54;
-              n53 -> n55;
-              n46 -> n55;
-              n55 -> n56;
-              n56 -> n57;
-              n55 -> n58;
-              n28 -> n58;
-              n55 -> n59;
-              n27 -> n59;
-              n59 -> n60;
-              n60 -> n61;
-              n8 -> n63;
-              n58 -> n63;
+              n54 -> n55;
+              n43 -> n55;
+              n8 -> n56;
+              n53 -> n56;
+              n4 -> n56;
+              n8 -> n57;
+              n55 -> n57;
+              n5 -> n57;
+              n49 -> n58;
+              n1 -> n58;
+              n34 -> n58;
+              n58 -> n59;
+              n58 -> n60;
+              n9 -> n60;
+              n58 -> n61;
+              n47 -> n61;
+              n60 -> n62;
+              n47 -> n62;
               n62 -> n63;
-              n8 -> n64;
-              n62 -> n64;
-              n58 -> n64;
-              n64 -> n65;
-              n25 -> n65;
-              n63 -> n72;
-              n19 -> n72;
-              n63 -> n73;
-              n20 -> n73;
-              n73 -> n74;
-              n19 -> n74;
-              n74 -> n75;
-              n75 -> n76;
-              n19 -> n78;
-              n77 -> n78;
-              n76 -> n79;
-              n78 -> n79;
-              n79 -> n81;
-              n81 -> n83;
+              n63 -> n64;
+              n62 -> n65;
+              n28 -> n65;
+              n62 -> n66;
+              n27 -> n66;
+              n66 -> n67;
+              n67 -> n68;
+              n8 -> n70;
+              n65 -> n70;
+              n69 -> n70;
+              n8 -> n71;
+              n69 -> n71;
+              n65 -> n71;
+              n71 -> n72;
+              n25 -> n72;
+              n70 -> n79;
+              n19 -> n79;
+              n70 -> n80;
+              n20 -> n80;
+              n80 -> n81;
+              n19 -> n81;
+              n81 -> n82;
               n82 -> n83;
-              n83 -> n96;
-              n14 -> n96;
-              n96 -> n97;
-              n77 -> n97;
-              n72 -> n98;
-              n97 -> n98;
-              n98 -> n99;
-              n99 -> n100;
-              n65 -> n101;
-              n98 -> n101;
-              n100 -> n102;
-              n102 -> n103;
-              n82 -> n103;
-              n101 -> n104;
+              n19 -> n85;
+              n84 -> n85;
+              n83 -> n86;
+              n85 -> n86;
+              n86 -> n88;
+              n88 -> n90;
+              n89 -> n90;
+              n90 -> n103;
+              n14 -> n103;
               n103 -> n104;
+              n84 -> n104;
+              n79 -> n105;
               n104 -> n105;
-              n104 -> n106;
-              n0 -> n106;
-              n61 -> n107;
-              n57 -> n108;
+              n105 -> n106;
+              n106 -> n107;
+              n72 -> n108;
+              n105 -> n108;
+              n107 -> n109;
+              n109 -> n110;
+              n89 -> n110;
+              n108 -> n111;
+              n110 -> n111;
+              n111 -> n112;
+              n111 -> n113;
+              n0 -> n113;
+              n68 -> n114;
+              n64 -> n115;
               result [shape=doublecircle, label="result"];
-              n49 -> result;
+              n50 -> result;
               grad0 [shape=doublecircle, label="grad input.weight"];
-              n106 -> grad0;
+              n113 -> grad0;
               grad1 [shape=doublecircle, label="grad input.bias"];
-              n105 -> grad1;
+              n112 -> grad1;
               grad4 [shape=doublecircle, label="grad norm.weight"];
-              n107 -> grad4;
+              n114 -> grad4;
               grad5 [shape=doublecircle, label="grad norm.bias"];
-              n108 -> grad5;
+              n115 -> grad5;
               grad7 [shape=doublecircle, label="grad output.weight"];
-              n54 -> grad7;
+              n61 -> grad7;
               grad8 [shape=doublecircle, label="grad output.bias"];
-              n52 -> grad8;
+              n59 -> grad8;
             }
             """;
         }

@@ -164,14 +164,14 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
 
-                // Kernel 0/15: conv2d -> %6 [N,4,8,8]
+                // Kernel 0/14: conv2d -> %6 [N,4,8,8]
                 {
                     // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                     global::Kiln.Kernels.Convolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
                 }
 
-                // Kernel 1/15: elementwise (relu) -> %7 [N,4,8,8]
+                // Kernel 1/14: elementwise (relu) -> %7 [N,4,8,8]
                 {
                     // %7 = relu(%6) : [N,4,8,8]
                     int extent0 = (dim_N * 256);
@@ -190,14 +190,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/15: max_pool2d -> %8 [N,4,4,4]
+                // Kernel 2/14: max_pool2d -> %8 [N,4,4,4]
                 {
                     // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
                     var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
                     global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer2, buffer3, global::System.Span<int>.Empty, geometry);
                 }
 
-                // Kernel 3/15: GEMM + epilogue (add) -> %11 [N,10]
+                // Kernel 3/14: GEMM + epilogue (add) -> %11 [N,10]
                 {
                     // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
                     // %11 = add(%10, %5) : [N,10]
@@ -226,14 +226,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/15: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
+                // Kernel 4/14: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
                 {
                     // %12 = cross_entropy(%11, %1) : []
                     // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer4, input1, dim_N, 10, result, 1f, buffer5);
                 }
 
-                // Kernel 5/15: sum over [N,10] -> %15 [10]
+                // Kernel 5/14: sum over [N,10] -> %15 [10]
                 {
                     // %15 = sum{dims=0;keep_dim=false}(%14) : [10]
                     int extent0 = dim_N;
@@ -255,81 +255,69 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/15: GEMM -> %16 [N,64]
+                // Kernel 6/14: GEMM -> %16 [N,64]
                 {
                     // %16 = matmul(%14, %4) : [N,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 7/15: GEMM Aᵀ -> %17 [10,64]
+                // Kernel 7/14: GEMM Aᵀ -> %17 [10,64]
                 {
                     // %17 = matmul{transpose_a=true}(%14, %9) : [10,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 8/15: max_pool2d_backward -> %19 [N,4,8,8]
+                // Kernel 8/14: max_pool2d_backward -> %19 [N,4,8,8]
                 {
                     // %19 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %18) : [N,4,8,8]
                     var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
                     global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer2, buffer6, buffer8, buffer7, geometry);
                 }
 
-                // Kernel 9/15: elementwise (relu_backward) -> %20 [N,4,8,8]
+                // Kernel 9/14: fused loop with 2 outputs (relu_backward, sum) -> %20 [N,4,8,8], %23 [N,4,8,1]
                 {
                     // %20 = relu_backward(%19, %7) : [N,4,8,8]
-                    int extent0 = (dim_N * 256);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v19 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v20 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, global::System.Numerics.Vector<float>.Zero), v19, global::System.Numerics.Vector<float>.Zero);
-                        v20.CopyTo(buffer9.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s7 = buffer2[i];
-                        float s19 = buffer8[i];
-                        float s20 = s7 > 0f ? s19 : 0f;
-                        buffer9[i] = s20;
-                    }
-                }
-
-                // Kernel 10/15: conv2d_backward_weight -> %22 [4,1,3,3]
-                {
-                    // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Kernels.Convolution.Conv2dBackwardWeight(input0, buffer9, grad0, global::System.Span<float>.Empty, buffer10, geometry, accumulate: true);
-                }
-
-                // Kernel 11/15: sum over [N,4,8,8] -> %23 [N,4,8,1]
-                {
                     // %23 = sum{dims=3;keep_dim=true}(%20) : [N,4,8,1]
                     int extent0 = (dim_N * 32);
                     int extent1 = 8;
-                    buffer11.Clear();
+                    buffer10.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row20 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int row7 = i0 * extent1;
+                        int row19 = i0 * extent1;
+                        int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                        float tail23 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(row20 + i));
-                            accumulator += v20;
+                            var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
+                            var v19 = new global::System.Numerics.Vector<float>(buffer8.Slice(row19 + i));
+                            var v20 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, global::System.Numerics.Vector<float>.Zero), v19, global::System.Numerics.Vector<float>.Zero);
+                            v20.CopyTo(buffer9.Slice(rowOut + i));
+                            accumulator23 += v20;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s20 = buffer9[row20 + i];
-                            tail += s20;
+                            float s7 = buffer2[row7 + i];
+                            float s19 = buffer8[row19 + i];
+                            float s20 = s7 > 0f ? s19 : 0f;
+                            buffer9[rowOut + i] = s20;
+                            tail23 += s20;
                         }
-                        buffer11[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer10[rowReduced] += global::System.Numerics.Vector.Sum(accumulator23) + tail23;
                     }
                 }
 
-                // Kernel 12/15: sum over [N,4,8,1] -> %24 [N,4,1,1]
+                // Kernel 10/14: conv2d_backward_weight -> %22 [4,1,3,3]
+                {
+                    // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
+                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                    global::Kiln.Kernels.Convolution.Conv2dBackwardWeight(input0, buffer9, grad0, global::System.Span<float>.Empty, buffer11, geometry, accumulate: true);
+                }
+
+                // Kernel 11/14: sum over [N,4,8,1] -> %24 [N,4,1,1]
                 {
                     // %24 = sum{dims=2;keep_dim=true}(%23) : [N,4,1,1]
                     int extent0 = (dim_N * 4);
@@ -338,25 +326,25 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row23 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator24 = global::System.Numerics.Vector<float>.Zero;
+                        float tail24 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v23 = new global::System.Numerics.Vector<float>(buffer11.Slice(row23 + i));
-                            accumulator += v23;
+                            var v23 = new global::System.Numerics.Vector<float>(buffer10.Slice(row23 + i));
+                            accumulator24 += v23;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s23 = buffer11[row23 + i];
-                            tail += s23;
+                            float s23 = buffer10[row23 + i];
+                            tail24 += s23;
                         }
-                        buffer12[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer12[rowReduced] += global::System.Numerics.Vector.Sum(accumulator24) + tail24;
                     }
                 }
 
-                // Kernel 13/15: sum over [N,4,1,1] -> %25 [1,4,1,1]
+                // Kernel 12/14: sum over [N,4,1,1] -> %25 [1,4,1,1]
                 {
                     // %25 = sum{dims=0;keep_dim=true}(%24) : [1,4,1,1]
                     int extent0 = dim_N;
@@ -379,7 +367,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 14/15: elementwise (copy) -> %27 [4]
+                // Kernel 13/14: elementwise (copy) -> %27 [4]
                 {
                     // %27 = copy{gradient_of=1}(%26) : [4]
                     int extent0 = 4;
@@ -410,8 +398,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 5,
                         firstUse: new int[] { 0, 0, 1, 2, 3 }, lastUse: new int[] { 0, 1, 2, 3, 4 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 20, kernelCount: 15,
-                        firstUse: new int[] { 0, 0, 1, 2, 3, 4, 6, 8, 8, 9, 10, 11, 12, 13 }, lastUse: new int[] { 0, 1, 9, 7, 4, 7, 8, 8, 9, 11, 10, 12, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 20, kernelCount: 14,
+                        firstUse: new int[] { 0, 0, 1, 2, 3, 4, 6, 8, 8, 9, 9, 10, 11, 12 }, lastUse: new int[] { 0, 1, 9, 7, 4, 7, 8, 8, 9, 10, 11, 10, 12, 13 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -438,11 +426,11 @@ namespace Kiln.Integration.Tests.Models
                 sizes[6] = (symbols[0] * 64); // %16 matmul [N,64], kernels 6..8
                 sizes[7] = (symbols[0] * 128); // %19 max_pool2d_backward [N,4,8,8], kernels 8..8
                 sizes[8] = (symbols[0] * 256); // %19 max_pool2d_backward [N,4,8,8], kernels 8..9
-                sizes[9] = (symbols[0] * 256); // %20 relu_backward [N,4,8,8], kernels 9..11
-                sizes[10] = 576; // %22 conv2d_backward_weight [4,1,3,3], kernels 10..10
-                sizes[11] = (symbols[0] * 32); // %23 sum [N,4,8,1], kernels 11..12
-                sizes[12] = (symbols[0] * 4); // %24 sum [N,4,1,1], kernels 12..13
-                sizes[13] = 4; // %25 sum [1,4,1,1], kernels 13..14
+                sizes[9] = (symbols[0] * 256); // %20 relu_backward [N,4,8,8], kernels 9..10
+                sizes[10] = (symbols[0] * 32); // %23 sum [N,4,8,1], kernels 9..11
+                sizes[11] = 576; // %22 conv2d_backward_weight [4,1,3,3], kernels 10..10
+                sizes[12] = (symbols[0] * 4); // %24 sum [N,4,1,1], kernels 11..12
+                sizes[13] = 4; // %25 sum [1,4,1,1], kernels 12..13
             }
 
             private const string SummaryText =
@@ -454,22 +442,21 @@ namespace Kiln.Integration.Tests.Models
               Kernel 2/5: max_pool2d -> %8 [N,4,4,4]
               Kernel 3/5: GEMM + epilogue (add) -> %11 [N,10]
               Kernel 4/5: cross_entropy -> %12 []
-            forward+backward: 20 graph ops in 15 kernels, 14 arena buffers
-              Kernel 0/15: conv2d -> %6 [N,4,8,8]
-              Kernel 1/15: elementwise (relu) -> %7 [N,4,8,8]
-              Kernel 2/15: max_pool2d -> %8 [N,4,4,4]
-              Kernel 3/15: GEMM + epilogue (add) -> %11 [N,10]
-              Kernel 4/15: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
-              Kernel 5/15: sum over [N,10] -> %15 [10]
-              Kernel 6/15: GEMM -> %16 [N,64]
-              Kernel 7/15: GEMM Aᵀ -> %17 [10,64]
-              Kernel 8/15: max_pool2d_backward -> %19 [N,4,8,8]
-              Kernel 9/15: elementwise (relu_backward) -> %20 [N,4,8,8]
-              Kernel 10/15: conv2d_backward_weight -> %22 [4,1,3,3]
-              Kernel 11/15: sum over [N,4,8,8] -> %23 [N,4,8,1]
-              Kernel 12/15: sum over [N,4,8,1] -> %24 [N,4,1,1]
-              Kernel 13/15: sum over [N,4,1,1] -> %25 [1,4,1,1]
-              Kernel 14/15: elementwise (copy) -> %27 [4]
+            forward+backward: 20 graph ops in 14 kernels, 14 arena buffers
+              Kernel 0/14: conv2d -> %6 [N,4,8,8]
+              Kernel 1/14: elementwise (relu) -> %7 [N,4,8,8]
+              Kernel 2/14: max_pool2d -> %8 [N,4,4,4]
+              Kernel 3/14: GEMM + epilogue (add) -> %11 [N,10]
+              Kernel 4/14: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
+              Kernel 5/14: sum over [N,10] -> %15 [10]
+              Kernel 6/14: GEMM -> %16 [N,64]
+              Kernel 7/14: GEMM Aᵀ -> %17 [10,64]
+              Kernel 8/14: max_pool2d_backward -> %19 [N,4,8,8]
+              Kernel 9/14: fused loop with 2 outputs (relu_backward, sum) -> %20 [N,4,8,8], %23 [N,4,8,1]
+              Kernel 10/14: conv2d_backward_weight -> %22 [4,1,3,3]
+              Kernel 11/14: sum over [N,4,8,1] -> %24 [N,4,1,1]
+              Kernel 12/14: sum over [N,4,1,1] -> %25 [1,4,1,1]
+              Kernel 13/14: elementwise (copy) -> %27 [4]
             """;
 
             private const string DotText =
@@ -532,9 +519,10 @@ namespace Kiln.Integration.Tests.Models
                 n19 [label="%19 max_pool2d_backward\n[N,4,8,8]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: elementwise (relu_backward)";
+                label="kernel 9: fused loop with 2 outputs (relu_backward, sum)";
                 style=filled; color=lightgrey;
                 n20 [label="%20 relu_backward\n[N,4,8,8]"];
+                n23 [label="%23 sum\n[N,4,8,1]"];
               }
               subgraph cluster_k10 {
                 label="kernel 10: conv2d_backward_weight";
@@ -542,22 +530,17 @@ namespace Kiln.Integration.Tests.Models
                 n22 [label="%22 conv2d_backward_weight\n[4,1,3,3]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: sum over [N,4,8,8]";
-                style=filled; color=lightgrey;
-                n23 [label="%23 sum\n[N,4,8,1]"];
-              }
-              subgraph cluster_k12 {
-                label="kernel 12: sum over [N,4,8,1]";
+                label="kernel 11: sum over [N,4,8,1]";
                 style=filled; color=lightgrey;
                 n24 [label="%24 sum\n[N,4,1,1]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: sum over [N,4,1,1]";
+              subgraph cluster_k12 {
+                label="kernel 12: sum over [N,4,1,1]";
                 style=filled; color=lightgrey;
                 n25 [label="%25 sum\n[1,4,1,1]"];
               }
-              subgraph cluster_k14 {
-                label="kernel 14: elementwise (copy)";
+              subgraph cluster_k13 {
+                label="kernel 13: elementwise (copy)";
                 style=filled; color=lightgrey;
                 n27 [label="%27 copy\n[4]"];
               }

@@ -88,19 +88,19 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer33 = arena.Slice(state.Offsets[33], state.Sizes[33]);
                 global::System.Span<float> buffer34 = arena.Slice(state.Offsets[34], state.Sizes[34]);
 
-                // Kernel 0/36: embedding -> %9 [N,4,5]
+                // Kernel 0/33: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/36: narrow -> %10 [N,1,5]
+                // Kernel 1/33: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/36: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/33: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -134,73 +134,63 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/36: narrow -> %15 [N,6]
+                // Kernel 3/33: narrow -> %15 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer3, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 4/36: narrow -> %17 [N,6]
+                // Kernel 4/33: narrow -> %17 [N,6]
                 {
                     // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer4, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 5/36: narrow -> %19 [N,6]
+                // Kernel 5/33: narrow -> %19 [N,6]
                 {
                     // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer5, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 6/36: fused elementwise (sigmoid, tanh, mul) -> %21 [N,6]
+                // Kernel 6/33: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
                 {
                     // %16 = sigmoid(%15) : [N,6]
                     // %18 = tanh(%17) : [N,6]
-                    // %21 = mul(%16, %18) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s15 = buffer3[i];
-                        float s17 = buffer4[i];
-                        float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
-                        float s18 = global::System.MathF.Tanh(s17);
-                        float s21 = s16 * s18;
-                        buffer6[i] = s21;
-                    }
-                }
-
-                // Kernel 7/36: fused elementwise (sigmoid, tanh, mul) -> %23 [N,6]
-                {
                     // %20 = sigmoid(%19) : [N,6]
+                    // %21 = mul(%16, %18) : [N,6]
                     // %22 = tanh(%21) : [N,6]
                     // %23 = mul(%20, %22) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
                     for (; i < extent0; i++)
                     {
+                        float s15 = buffer3[i];
+                        float s17 = buffer4[i];
                         float s19 = buffer5[i];
-                        float s21 = buffer6[i];
+                        float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
+                        float s18 = global::System.MathF.Tanh(s17);
                         float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
+                        float s21 = s16 * s18;
                         float s22 = global::System.MathF.Tanh(s21);
                         float s23 = s20 * s22;
+                        buffer6[i] = s21;
                         buffer7[i] = s23;
                     }
                 }
 
-                // Kernel 8/36: narrow -> %24 [N,1,5]
+                // Kernel 7/33: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer8, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 9/36: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 8/33: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer7, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 10/36: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 9/33: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
@@ -240,38 +230,41 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 11/36: narrow -> %31 [N,6]
+                // Kernel 10/33: narrow -> %31 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 0, buffer11, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 12/36: narrow -> %33 [N,6]
+                // Kernel 11/33: narrow -> %33 [N,6]
                 {
                     // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 12, buffer12, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 13/36: narrow -> %35 [N,6]
+                // Kernel 12/33: narrow -> %35 [N,6]
                 {
                     // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 18, buffer13, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 14/36: narrow -> %38 [N,6]
+                // Kernel 13/33: narrow -> %38 [N,6]
                 {
                     // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 6, buffer14, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 15/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
+                // Kernel 14/33: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %41 [N,6], %43 [N,6]
                 {
                     // %32 = sigmoid(%31) : [N,6]
                     // %34 = tanh(%33) : [N,6]
+                    // %36 = sigmoid(%35) : [N,6]
                     // %37 = mul(%32, %34) : [N,6]
                     // %39 = sigmoid(%38) : [N,6]
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
+                    // %42 = tanh(%41) : [N,6]
+                    // %43 = mul(%36, %42) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
                     for (; i < extent0; i++)
@@ -279,48 +272,35 @@ namespace Kiln.Integration.Tests.Models
                         float s21 = buffer6[i];
                         float s31 = buffer11[i];
                         float s33 = buffer12[i];
+                        float s35 = buffer13[i];
                         float s38 = buffer14[i];
                         float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
                         float s34 = global::System.MathF.Tanh(s33);
+                        float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
                         float s37 = s32 * s34;
                         float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
                         float s40 = s39 * s21;
                         float s41 = s40 + s37;
-                        buffer15[i] = s41;
-                    }
-                }
-
-                // Kernel 16/36: fused elementwise (sigmoid, tanh, mul) -> %43 [N,6]
-                {
-                    // %36 = sigmoid(%35) : [N,6]
-                    // %42 = tanh(%41) : [N,6]
-                    // %43 = mul(%36, %42) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s35 = buffer13[i];
-                        float s41 = buffer15[i];
-                        float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
                         float s42 = global::System.MathF.Tanh(s41);
                         float s43 = s36 * s42;
+                        buffer15[i] = s41;
                         buffer16[i] = s43;
                     }
                 }
 
-                // Kernel 17/36: narrow -> %44 [N,1,5]
+                // Kernel 15/33: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer17, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 18/36: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 16/33: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer16, capture4Data, buffer18, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 19/36: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 17/33: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
@@ -360,38 +340,41 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 20/36: narrow -> %51 [N,6]
+                // Kernel 18/33: narrow -> %51 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 0, buffer20, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 21/36: narrow -> %53 [N,6]
+                // Kernel 19/33: narrow -> %53 [N,6]
                 {
                     // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 12, buffer21, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 22/36: narrow -> %55 [N,6]
+                // Kernel 20/33: narrow -> %55 [N,6]
                 {
                     // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 18, buffer22, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 23/36: narrow -> %58 [N,6]
+                // Kernel 21/33: narrow -> %58 [N,6]
                 {
                     // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 6, buffer23, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 24/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
+                // Kernel 22/33: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %61 [N,6], %63 [N,6]
                 {
                     // %52 = sigmoid(%51) : [N,6]
                     // %54 = tanh(%53) : [N,6]
+                    // %56 = sigmoid(%55) : [N,6]
                     // %57 = mul(%52, %54) : [N,6]
                     // %59 = sigmoid(%58) : [N,6]
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
+                    // %62 = tanh(%61) : [N,6]
+                    // %63 = mul(%56, %62) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
                     for (; i < extent0; i++)
@@ -399,48 +382,35 @@ namespace Kiln.Integration.Tests.Models
                         float s41 = buffer15[i];
                         float s51 = buffer20[i];
                         float s53 = buffer21[i];
+                        float s55 = buffer22[i];
                         float s58 = buffer23[i];
                         float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
                         float s54 = global::System.MathF.Tanh(s53);
+                        float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
                         float s57 = s52 * s54;
                         float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
                         float s60 = s59 * s41;
                         float s61 = s60 + s57;
-                        buffer24[i] = s61;
-                    }
-                }
-
-                // Kernel 25/36: fused elementwise (sigmoid, tanh, mul) -> %63 [N,6]
-                {
-                    // %56 = sigmoid(%55) : [N,6]
-                    // %62 = tanh(%61) : [N,6]
-                    // %63 = mul(%56, %62) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s55 = buffer22[i];
-                        float s61 = buffer24[i];
-                        float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
                         float s62 = global::System.MathF.Tanh(s61);
                         float s63 = s56 * s62;
+                        buffer24[i] = s61;
                         buffer25[i] = s63;
                     }
                 }
 
-                // Kernel 26/36: narrow -> %64 [N,1,5]
+                // Kernel 23/33: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer26, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 27/36: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 24/33: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer25, capture4Data, buffer27, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 28/36: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 25/33: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
@@ -480,31 +450,31 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 29/36: narrow -> %71 [N,6]
+                // Kernel 26/33: narrow -> %71 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 0, buffer29, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 30/36: narrow -> %73 [N,6]
+                // Kernel 27/33: narrow -> %73 [N,6]
                 {
                     // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 12, buffer30, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 31/36: narrow -> %75 [N,6]
+                // Kernel 28/33: narrow -> %75 [N,6]
                 {
                     // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 18, buffer31, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 32/36: narrow -> %78 [N,6]
+                // Kernel 29/33: narrow -> %78 [N,6]
                 {
                     // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 6, buffer32, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 33/36: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
+                // Kernel 30/33: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
                 {
                     // %72 = sigmoid(%71) : [N,6]
                     // %74 = tanh(%73) : [N,6]
@@ -537,7 +507,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 34/36: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 31/33: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
@@ -566,7 +536,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 35/36: cross_entropy -> %86 []
+                // Kernel 32/33: cross_entropy -> %86 []
                 {
                     // %86 = cross_entropy(%85, %1) : []
                     global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer34, input1, dim_N, 3, result);
@@ -734,19 +704,19 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer115 = arena.Slice(state.Offsets[115], state.Sizes[115]);
                 global::System.Span<float> buffer116 = arena.Slice(state.Offsets[116], state.Sizes[116]);
 
-                // Kernel 0/124: embedding -> %9 [N,4,5]
+                // Kernel 0/97: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/124: narrow -> %10 [N,1,5]
+                // Kernel 1/97: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/124: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/97: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -780,13 +750,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/124: narrow -> %15 [N,6]
+                // Kernel 3/97: narrow -> %15 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer3, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 4/124: elementwise (sigmoid) -> %16 [N,6]
+                // Kernel 4/97: elementwise (sigmoid) -> %16 [N,6]
                 {
                     // %16 = sigmoid(%15) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -805,118 +775,77 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/124: narrow -> %17 [N,6]
+                // Kernel 5/97: narrow -> %17 [N,6]
                 {
                     // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer5, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 6/124: elementwise (tanh) -> %18 [N,6]
+                // Kernel 6/97: fused loop with 3 outputs (tanh, mul, tanh) -> %18 [N,6], %21 [N,6], %22 [N,6]
                 {
                     // %18 = tanh(%17) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s17 = buffer5[i];
-                        float s18 = global::System.MathF.Tanh(s17);
-                        buffer6[i] = s18;
-                    }
-                }
-
-                // Kernel 7/124: narrow -> %19 [N,6]
-                {
-                    // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer7, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 8/124: elementwise (sigmoid) -> %20 [N,6]
-                {
-                    // %20 = sigmoid(%19) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
-                        v20.CopyTo(buffer8.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s19 = buffer7[i];
-                        float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
-                        buffer8[i] = s20;
-                    }
-                }
-
-                // Kernel 9/124: elementwise (mul) -> %21 [N,6]
-                {
                     // %21 = mul(%16, %18) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v21 = v16 * v18;
-                        v21.CopyTo(buffer9.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer4[i];
-                        float s18 = buffer6[i];
-                        float s21 = s16 * s18;
-                        buffer9[i] = s21;
-                    }
-                }
-
-                // Kernel 10/124: elementwise (tanh) -> %22 [N,6]
-                {
                     // %22 = tanh(%21) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer9[i];
+                        float s16 = buffer4[i];
+                        float s17 = buffer5[i];
+                        float s18 = global::System.MathF.Tanh(s17);
+                        float s21 = s16 * s18;
                         float s22 = global::System.MathF.Tanh(s21);
-                        buffer10[i] = s22;
+                        buffer6[i] = s18;
+                        buffer7[i] = s21;
+                        buffer8[i] = s22;
                     }
                 }
 
-                // Kernel 11/124: elementwise (mul) -> %23 [N,6]
+                // Kernel 7/97: narrow -> %19 [N,6]
                 {
+                    // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer9, 6, 0, dim_N, 6);
+                }
+
+                // Kernel 8/97: fused loop with 2 outputs (sigmoid, mul) -> %20 [N,6], %23 [N,6]
+                {
+                    // %20 = sigmoid(%19) : [N,6]
                     // %23 = mul(%20, %22) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
                         var v23 = v20 * v22;
+                        v20.CopyTo(buffer10.Slice(i));
                         v23.CopyTo(buffer11.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[i];
-                        float s22 = buffer10[i];
+                        float s19 = buffer9[i];
+                        float s22 = buffer8[i];
+                        float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
                         float s23 = s20 * s22;
+                        buffer10[i] = s20;
                         buffer11[i] = s23;
                     }
                 }
 
-                // Kernel 12/124: narrow -> %24 [N,1,5]
+                // Kernel 9/97: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer12, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 13/124: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 10/97: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer11, capture4Data, buffer13, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 14/124: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 11/97: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
@@ -956,13 +885,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 15/124: narrow -> %31 [N,6]
+                // Kernel 12/97: narrow -> %31 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 0, buffer15, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 16/124: elementwise (sigmoid) -> %32 [N,6]
+                // Kernel 13/97: elementwise (sigmoid) -> %32 [N,6]
                 {
                     // %32 = sigmoid(%31) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -981,13 +910,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 17/124: narrow -> %33 [N,6]
+                // Kernel 14/97: narrow -> %33 [N,6]
                 {
                     // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 12, buffer17, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 18/124: elementwise (tanh) -> %34 [N,6]
+                // Kernel 15/97: elementwise (tanh) -> %34 [N,6]
                 {
                     // %34 = tanh(%33) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1000,13 +929,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 19/124: narrow -> %35 [N,6]
+                // Kernel 16/97: narrow -> %35 [N,6]
                 {
                     // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 18, buffer19, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 20/124: elementwise (sigmoid) -> %36 [N,6]
+                // Kernel 17/97: elementwise (sigmoid) -> %36 [N,6]
                 {
                     // %36 = sigmoid(%35) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1025,109 +954,55 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 21/124: narrow -> %38 [N,6]
+                // Kernel 18/97: narrow -> %38 [N,6]
                 {
                     // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 6, buffer21, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 22/124: elementwise (sigmoid) -> %39 [N,6]
-                {
-                    // %39 = sigmoid(%38) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v38 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
-                        var v39 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v38));
-                        v39.CopyTo(buffer22.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s38 = buffer21[i];
-                        float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                        buffer22[i] = s39;
-                    }
-                }
-
-                // Kernel 23/124: fused elementwise (mul, mul, add) -> %41 [N,6]
+                // Kernel 19/97: fused loop with 4 outputs (mul, sigmoid, mul, add, tanh, mul) -> %39 [N,6], %41 [N,6], %42 [N,6], %43 [N,6]
                 {
                     // %37 = mul(%32, %34) : [N,6]
+                    // %39 = sigmoid(%38) : [N,6]
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v37 = v32 * v34;
-                        var v40 = v39 * v21;
-                        var v41 = v40 + v37;
-                        v41.CopyTo(buffer23.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer9[i];
-                        float s32 = buffer16[i];
-                        float s34 = buffer18[i];
-                        float s39 = buffer22[i];
-                        float s37 = s32 * s34;
-                        float s40 = s39 * s21;
-                        float s41 = s40 + s37;
-                        buffer23[i] = s41;
-                    }
-                }
-
-                // Kernel 24/124: elementwise (tanh) -> %42 [N,6]
-                {
                     // %42 = tanh(%41) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s41 = buffer23[i];
-                        float s42 = global::System.MathF.Tanh(s41);
-                        buffer24[i] = s42;
-                    }
-                }
-
-                // Kernel 25/124: elementwise (mul) -> %43 [N,6]
-                {
                     // %43 = mul(%36, %42) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v43 = v36 * v42;
-                        v43.CopyTo(buffer25.Slice(i));
-                    }
                     for (; i < extent0; i++)
                     {
+                        float s21 = buffer7[i];
+                        float s32 = buffer16[i];
+                        float s34 = buffer18[i];
                         float s36 = buffer20[i];
-                        float s42 = buffer24[i];
+                        float s38 = buffer21[i];
+                        float s37 = s32 * s34;
+                        float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
+                        float s40 = s39 * s21;
+                        float s41 = s40 + s37;
+                        float s42 = global::System.MathF.Tanh(s41);
                         float s43 = s36 * s42;
+                        buffer22[i] = s39;
+                        buffer23[i] = s41;
+                        buffer24[i] = s42;
                         buffer25[i] = s43;
                     }
                 }
 
-                // Kernel 26/124: narrow -> %44 [N,1,5]
+                // Kernel 20/97: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer26, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 27/124: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 21/97: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer25, capture4Data, buffer27, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 28/124: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 22/97: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
@@ -1167,13 +1042,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 29/124: narrow -> %51 [N,6]
+                // Kernel 23/97: narrow -> %51 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 0, buffer29, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 30/124: elementwise (sigmoid) -> %52 [N,6]
+                // Kernel 24/97: elementwise (sigmoid) -> %52 [N,6]
                 {
                     // %52 = sigmoid(%51) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1192,13 +1067,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 31/124: narrow -> %53 [N,6]
+                // Kernel 25/97: narrow -> %53 [N,6]
                 {
                     // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 12, buffer31, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 32/124: elementwise (tanh) -> %54 [N,6]
+                // Kernel 26/97: elementwise (tanh) -> %54 [N,6]
                 {
                     // %54 = tanh(%53) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1211,13 +1086,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 33/124: narrow -> %55 [N,6]
+                // Kernel 27/97: narrow -> %55 [N,6]
                 {
                     // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 18, buffer33, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 34/124: elementwise (sigmoid) -> %56 [N,6]
+                // Kernel 28/97: elementwise (sigmoid) -> %56 [N,6]
                 {
                     // %56 = sigmoid(%55) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1236,109 +1111,55 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 35/124: narrow -> %58 [N,6]
+                // Kernel 29/97: narrow -> %58 [N,6]
                 {
                     // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 6, buffer35, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 36/124: elementwise (sigmoid) -> %59 [N,6]
-                {
-                    // %59 = sigmoid(%58) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
-                        var v59 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v58));
-                        v59.CopyTo(buffer36.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = buffer35[i];
-                        float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                        buffer36[i] = s59;
-                    }
-                }
-
-                // Kernel 37/124: fused elementwise (mul, mul, add) -> %61 [N,6]
+                // Kernel 30/97: fused loop with 4 outputs (mul, sigmoid, mul, add, tanh, mul) -> %59 [N,6], %61 [N,6], %62 [N,6], %63 [N,6]
                 {
                     // %57 = mul(%52, %54) : [N,6]
+                    // %59 = sigmoid(%58) : [N,6]
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
+                    // %62 = tanh(%61) : [N,6]
+                    // %63 = mul(%56, %62) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
-                        var v57 = v52 * v54;
-                        var v60 = v59 * v41;
-                        var v61 = v60 + v57;
-                        v61.CopyTo(buffer37.Slice(i));
-                    }
                     for (; i < extent0; i++)
                     {
                         float s41 = buffer23[i];
                         float s52 = buffer30[i];
                         float s54 = buffer32[i];
-                        float s59 = buffer36[i];
+                        float s56 = buffer34[i];
+                        float s58 = buffer35[i];
                         float s57 = s52 * s54;
+                        float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
                         float s60 = s59 * s41;
                         float s61 = s60 + s57;
-                        buffer37[i] = s61;
-                    }
-                }
-
-                // Kernel 38/124: elementwise (tanh) -> %62 [N,6]
-                {
-                    // %62 = tanh(%61) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = buffer37[i];
                         float s62 = global::System.MathF.Tanh(s61);
-                        buffer38[i] = s62;
-                    }
-                }
-
-                // Kernel 39/124: elementwise (mul) -> %63 [N,6]
-                {
-                    // %63 = mul(%56, %62) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
-                        var v63 = v56 * v62;
-                        v63.CopyTo(buffer39.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s56 = buffer34[i];
-                        float s62 = buffer38[i];
                         float s63 = s56 * s62;
+                        buffer36[i] = s59;
+                        buffer37[i] = s61;
+                        buffer38[i] = s62;
                         buffer39[i] = s63;
                     }
                 }
 
-                // Kernel 40/124: narrow -> %64 [N,1,5]
+                // Kernel 31/97: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer40, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 41/124: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 32/97: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer39, capture4Data, buffer41, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 42/124: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 33/97: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
@@ -1378,13 +1199,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 43/124: narrow -> %71 [N,6]
+                // Kernel 34/97: narrow -> %71 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 0, buffer43, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 44/124: elementwise (sigmoid) -> %72 [N,6]
+                // Kernel 35/97: elementwise (sigmoid) -> %72 [N,6]
                 {
                     // %72 = sigmoid(%71) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1403,13 +1224,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 45/124: narrow -> %73 [N,6]
+                // Kernel 36/97: narrow -> %73 [N,6]
                 {
                     // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 12, buffer45, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 46/124: elementwise (tanh) -> %74 [N,6]
+                // Kernel 37/97: elementwise (tanh) -> %74 [N,6]
                 {
                     // %74 = tanh(%73) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1422,13 +1243,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 47/124: narrow -> %75 [N,6]
+                // Kernel 38/97: narrow -> %75 [N,6]
                 {
                     // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 18, buffer47, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 48/124: elementwise (sigmoid) -> %76 [N,6]
+                // Kernel 39/97: elementwise (sigmoid) -> %76 [N,6]
                 {
                     // %76 = sigmoid(%75) : [N,6]
                     int extent0 = (dim_N * 6);
@@ -1447,37 +1268,20 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 49/124: narrow -> %78 [N,6]
+                // Kernel 40/97: narrow -> %78 [N,6]
                 {
                     // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 6, buffer49, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 50/124: elementwise (sigmoid) -> %79 [N,6]
-                {
-                    // %79 = sigmoid(%78) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v78 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
-                        var v79 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v78));
-                        v79.CopyTo(buffer50.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s78 = buffer49[i];
-                        float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                        buffer50[i] = s79;
-                    }
-                }
-
-                // Kernel 51/124: fused elementwise (mul, mul, add, tanh) -> %82 [N,6]
+                // Kernel 41/97: fused loop with 3 outputs (mul, sigmoid, mul, add, tanh, mul) -> %79 [N,6], %82 [N,6], %83 [N,6]
                 {
                     // %77 = mul(%72, %74) : [N,6]
+                    // %79 = sigmoid(%78) : [N,6]
                     // %80 = mul(%79, %61) : [N,6]
                     // %81 = add(%80, %77) : [N,6]
                     // %82 = tanh(%81) : [N,6]
+                    // %83 = mul(%76, %82) : [N,6]
                     int extent0 = (dim_N * 6);
                     int i = 0;
                     for (; i < extent0; i++)
@@ -1485,37 +1289,21 @@ namespace Kiln.Integration.Tests.Models
                         float s61 = buffer37[i];
                         float s72 = buffer44[i];
                         float s74 = buffer46[i];
-                        float s79 = buffer50[i];
+                        float s76 = buffer48[i];
+                        float s78 = buffer49[i];
                         float s77 = s72 * s74;
+                        float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
                         float s80 = s79 * s61;
                         float s81 = s80 + s77;
                         float s82 = global::System.MathF.Tanh(s81);
-                        buffer51[i] = s82;
-                    }
-                }
-
-                // Kernel 52/124: elementwise (mul) -> %83 [N,6]
-                {
-                    // %83 = mul(%76, %82) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
-                        var v83 = v76 * v82;
-                        v83.CopyTo(buffer52.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s76 = buffer48[i];
-                        float s82 = buffer51[i];
                         float s83 = s76 * s82;
+                        buffer50[i] = s79;
+                        buffer51[i] = s82;
                         buffer52[i] = s83;
                     }
                 }
 
-                // Kernel 53/124: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 42/97: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
@@ -1544,14 +1332,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 54/124: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+                // Kernel 43/97: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
                 {
                     // %86 = cross_entropy(%85, %1) : []
                     // %88 = cross_entropy_backward(%85, %1, %87) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer53, input1, dim_N, 3, result, 1f, buffer54);
                 }
 
-                // Kernel 55/124: sum over [N,3] -> %89 [3]
+                // Kernel 44/97: sum over [N,3] -> %89 [3]
                 {
                     // %89 = sum{dims=0;keep_dim=false}(%88) : [3]
                     int extent0 = dim_N;
@@ -1573,58 +1361,36 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 56/124: GEMM -> %90 [N,6]
+                // Kernel 45/97: GEMM -> %90 [N,6]
                 {
                     // %90 = matmul(%88, %7) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer54, capture5Data, buffer55, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 57/124: GEMM Aᵀ -> %91 [3,6]
+                // Kernel 46/97: GEMM Aᵀ -> %91 [3,6]
                 {
                     // %91 = matmul{transpose_a=true}(%88, %83) : [3,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer54, buffer52, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 58/124: fused elementwise (mul, square, sub, mul) -> %96 [N,6]
+                // Kernel 47/97: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
                 {
                     // %93 = mul(%90, %76) : [N,6]
                     // %94 = square(%82) : [N,6]
                     // %95 = sub(%87, %94) : [N,6]
                     // %96 = mul(%93, %95) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
-                        var v93 = v90 * v76;
-                        var v94 = v82 * v82;
-                        var v95 = v87 - v94;
-                        var v96 = v93 * v95;
-                        v96.CopyTo(buffer56.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s76 = buffer48[i];
-                        float s82 = buffer51[i];
-                        float s90 = buffer55[i];
-                        float s93 = s90 * s76;
-                        float s94 = s82 * s82;
-                        float s95 = s87 - s94;
-                        float s96 = s93 * s95;
-                        buffer56[i] = s96;
-                    }
-                }
-
-                // Kernel 59/124: fused elementwise (mul, sub, mul, mul) -> %101 [N,6]
-                {
                     // %97 = mul(%96, %61) : [N,6]
                     // %99 = sub(%87, %79) : [N,6]
                     // %100 = mul(%79, %99) : [N,6]
                     // %101 = mul(%97, %100) : [N,6]
+                    // %103 = mul(%96, %74) : [N,6]
+                    // %104 = mul(%96, %72) : [N,6]
+                    // %110 = square(%74) : [N,6]
+                    // %111 = sub(%87, %110) : [N,6]
+                    // %112 = mul(%104, %111) : [N,6]
+                    // %115 = sub(%87, %72) : [N,6]
+                    // %116 = mul(%72, %115) : [N,6]
+                    // %117 = mul(%103, %116) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
@@ -1632,35 +1398,73 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v61 = new global::System.Numerics.Vector<float>(buffer37.Slice(i));
+                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
                         var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
+                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
+                        var v93 = v90 * v76;
+                        var v94 = v82 * v82;
+                        var v95 = v87 - v94;
+                        var v96 = v93 * v95;
                         var v97 = v96 * v61;
                         var v99 = v87 - v79;
                         var v100 = v79 * v99;
                         var v101 = v97 * v100;
+                        var v103 = v96 * v74;
+                        var v104 = v96 * v72;
+                        var v110 = v74 * v74;
+                        var v111 = v87 - v110;
+                        var v112 = v104 * v111;
+                        var v115 = v87 - v72;
+                        var v116 = v72 * v115;
+                        var v117 = v103 * v116;
+                        v96.CopyTo(buffer56.Slice(i));
                         v101.CopyTo(buffer57.Slice(i));
+                        v112.CopyTo(buffer58.Slice(i));
+                        v117.CopyTo(buffer59.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s61 = buffer37[i];
+                        float s72 = buffer44[i];
+                        float s74 = buffer46[i];
+                        float s76 = buffer48[i];
                         float s79 = buffer50[i];
-                        float s96 = buffer56[i];
+                        float s82 = buffer51[i];
+                        float s90 = buffer55[i];
+                        float s93 = s90 * s76;
+                        float s94 = s82 * s82;
+                        float s95 = s87 - s94;
+                        float s96 = s93 * s95;
                         float s97 = s96 * s61;
                         float s99 = s87 - s79;
                         float s100 = s79 * s99;
                         float s101 = s97 * s100;
+                        float s103 = s96 * s74;
+                        float s104 = s96 * s72;
+                        float s110 = s74 * s74;
+                        float s111 = s87 - s110;
+                        float s112 = s104 * s111;
+                        float s115 = s87 - s72;
+                        float s116 = s72 * s115;
+                        float s117 = s103 * s116;
+                        buffer56[i] = s96;
                         buffer57[i] = s101;
+                        buffer58[i] = s112;
+                        buffer59[i] = s117;
                     }
                 }
 
-                // Kernel 60/124: narrow_backward -> %102 [N,24]
+                // Kernel 48/97: narrow_backward -> %102 [N,24]
                 {
                     // %102 = narrow_backward{dim=1;length=6;size=24;start=6}(%101) : [N,24]
-                    buffer58.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer58, 24, 6, dim_N, 6);
+                    buffer60.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer60, 24, 6, dim_N, 6);
                 }
 
-                // Kernel 61/124: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+                // Kernel 49/97: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
                 {
                     // %92 = mul(%90, %82) : [N,6]
                     // %105 = sub(%87, %76) : [N,6]
@@ -1679,7 +1483,7 @@ namespace Kiln.Integration.Tests.Models
                         var v105 = v87 - v76;
                         var v106 = v76 * v105;
                         var v107 = v92 * v106;
-                        v107.CopyTo(buffer59.Slice(i));
+                        v107.CopyTo(buffer61.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1690,185 +1494,107 @@ namespace Kiln.Integration.Tests.Models
                         float s105 = s87 - s76;
                         float s106 = s76 * s105;
                         float s107 = s92 * s106;
-                        buffer59[i] = s107;
+                        buffer61[i] = s107;
                     }
                 }
 
-                // Kernel 62/124: narrow_backward -> %108 [N,24]
+                // Kernel 50/97: narrow_backward -> %108 [N,24]
                 {
                     // %108 = narrow_backward{dim=1;length=6;size=24;start=18}(%107) : [N,24]
-                    buffer60.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer59, 6, 0, buffer60, 24, 18, dim_N, 6);
+                    buffer62.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer61, 6, 0, buffer62, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 63/124: fused elementwise (mul, square, sub, mul) -> %112 [N,6]
-                {
-                    // %104 = mul(%96, %72) : [N,6]
-                    // %110 = square(%74) : [N,6]
-                    // %111 = sub(%87, %110) : [N,6]
-                    // %112 = mul(%104, %111) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
-                        var v104 = v96 * v72;
-                        var v110 = v74 * v74;
-                        var v111 = v87 - v110;
-                        var v112 = v104 * v111;
-                        v112.CopyTo(buffer61.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s72 = buffer44[i];
-                        float s74 = buffer46[i];
-                        float s96 = buffer56[i];
-                        float s104 = s96 * s72;
-                        float s110 = s74 * s74;
-                        float s111 = s87 - s110;
-                        float s112 = s104 * s111;
-                        buffer61[i] = s112;
-                    }
-                }
-
-                // Kernel 64/124: narrow_backward -> %113 [N,24]
+                // Kernel 51/97: narrow_backward -> %113 [N,24]
                 {
                     // %113 = narrow_backward{dim=1;length=6;size=24;start=12}(%112) : [N,24]
-                    buffer62.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer61, 6, 0, buffer62, 24, 12, dim_N, 6);
+                    buffer63.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer58, 6, 0, buffer63, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 65/124: fused elementwise (mul, sub, mul, mul) -> %117 [N,6]
-                {
-                    // %103 = mul(%96, %74) : [N,6]
-                    // %115 = sub(%87, %72) : [N,6]
-                    // %116 = mul(%72, %115) : [N,6]
-                    // %117 = mul(%103, %116) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
-                        var v103 = v96 * v74;
-                        var v115 = v87 - v72;
-                        var v116 = v72 * v115;
-                        var v117 = v103 * v116;
-                        v117.CopyTo(buffer63.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s72 = buffer44[i];
-                        float s74 = buffer46[i];
-                        float s96 = buffer56[i];
-                        float s103 = s96 * s74;
-                        float s115 = s87 - s72;
-                        float s116 = s72 * s115;
-                        float s117 = s103 * s116;
-                        buffer63[i] = s117;
-                    }
-                }
-
-                // Kernel 66/124: narrow_backward -> %118 [N,24]
+                // Kernel 52/97: narrow_backward -> %118 [N,24]
                 {
                     // %118 = narrow_backward{dim=1;length=6;size=24;start=0}(%117) : [N,24]
                     buffer64.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer63, 6, 0, buffer64, 24, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer59, 6, 0, buffer64, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 67/124: fused elementwise (add, add, add) -> %119 [N,24]
+                // Kernel 53/97: fused loop with 2 outputs (add, add, add, sum) -> %119 [N,24], %120 [24]
                 {
                     // %109 = add(%102, %108) : [N,24]
                     // %114 = add(%109, %113) : [N,24]
                     // %119 = add(%114, %118) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v102 = new global::System.Numerics.Vector<float>(buffer58.Slice(i));
-                        var v108 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
-                        var v113 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
-                        var v118 = new global::System.Numerics.Vector<float>(buffer64.Slice(i));
-                        var v109 = v102 + v108;
-                        var v114 = v109 + v113;
-                        var v119 = v114 + v118;
-                        v119.CopyTo(buffer65.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s102 = buffer58[i];
-                        float s108 = buffer60[i];
-                        float s113 = buffer62[i];
-                        float s118 = buffer64[i];
-                        float s109 = s102 + s108;
-                        float s114 = s109 + s113;
-                        float s119 = s114 + s118;
-                        buffer65[i] = s119;
-                    }
-                }
-
-                // Kernel 68/124: sum over [N,24] -> %120 [24]
-                {
                     // %120 = sum{dims=0;keep_dim=false}(%119) : [24]
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer66.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row119 = i0 * extent1;
+                        int row102 = i0 * extent1;
+                        int row108 = i0 * extent1;
+                        int row113 = i0 * extent1;
+                        int row118 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v119 = new global::System.Numerics.Vector<float>(buffer65.Slice(row119 + i));
+                            var v102 = new global::System.Numerics.Vector<float>(buffer60.Slice(row102 + i));
+                            var v108 = new global::System.Numerics.Vector<float>(buffer62.Slice(row108 + i));
+                            var v113 = new global::System.Numerics.Vector<float>(buffer63.Slice(row113 + i));
+                            var v118 = new global::System.Numerics.Vector<float>(buffer64.Slice(row118 + i));
+                            var v109 = v102 + v108;
+                            var v114 = v109 + v113;
+                            var v119 = v114 + v118;
+                            v119.CopyTo(buffer65.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(buffer66.Slice(i)) + v119).CopyTo(buffer66.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s119 = buffer65[row119 + i];
+                            float s102 = buffer60[row102 + i];
+                            float s108 = buffer62[row108 + i];
+                            float s113 = buffer63[row113 + i];
+                            float s118 = buffer64[row118 + i];
+                            float s109 = s102 + s108;
+                            float s114 = s109 + s113;
+                            float s119 = s114 + s118;
+                            buffer65[rowOut + i] = s119;
                             buffer66[i] += s119;
                         }
                     }
                 }
 
-                // Kernel 69/124: GEMM -> %121 [N,6]
+                // Kernel 54/97: GEMM -> %121 [N,6]
                 {
                     // %121 = matmul(%119, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer65, capture4Data, buffer67, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 70/124: GEMM Aᵀ -> %122 [24,6]
+                // Kernel 55/97: GEMM Aᵀ -> %122 [24,6]
                 {
                     // %122 = matmul{transpose_a=true}(%119, %63) : [24,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer65, buffer39, buffer68, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 71/124: GEMM -> %123 [N,5]
+                // Kernel 56/97: GEMM -> %123 [N,5]
                 {
                     // %123 = matmul(%119, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer65, capture1Data, buffer69, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 72/124: GEMM Aᵀ -> %124 [24,5]
+                // Kernel 57/97: GEMM Aᵀ -> %124 [24,5]
                 {
                     // %124 = matmul{transpose_a=true}(%119, %65) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer65, buffer40, buffer70, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 73/124: narrow_backward -> %126 [N,4,5]
+                // Kernel 58/97: narrow_backward -> %126 [N,4,5]
                 {
                     // %126 = narrow_backward{dim=1;length=1;size=4;start=3}(%125) : [N,4,5]
                     buffer71.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer69, 5, 0, buffer71, 20, 15, dim_N, 5);
                 }
 
-                // Kernel 74/124: fused elementwise (mul, mul, square, sub, mul, add) -> %132 [N,6]
+                // Kernel 59/97: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
                 {
                     // %98 = mul(%96, %79) : [N,6]
                     // %128 = mul(%121, %56) : [N,6]
@@ -1876,13 +1602,29 @@ namespace Kiln.Integration.Tests.Models
                     // %130 = sub(%87, %129) : [N,6]
                     // %131 = mul(%128, %130) : [N,6]
                     // %132 = add(%98, %131) : [N,6]
+                    // %133 = mul(%132, %41) : [N,6]
+                    // %135 = sub(%87, %59) : [N,6]
+                    // %136 = mul(%59, %135) : [N,6]
+                    // %137 = mul(%133, %136) : [N,6]
+                    // %139 = mul(%132, %54) : [N,6]
+                    // %140 = mul(%132, %52) : [N,6]
+                    // %146 = square(%54) : [N,6]
+                    // %147 = sub(%87, %146) : [N,6]
+                    // %148 = mul(%140, %147) : [N,6]
+                    // %151 = sub(%87, %52) : [N,6]
+                    // %152 = mul(%52, %151) : [N,6]
+                    // %153 = mul(%139, %152) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
+                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
                         var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
                         var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
                         var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
                         var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(i));
@@ -1893,11 +1635,30 @@ namespace Kiln.Integration.Tests.Models
                         var v130 = v87 - v129;
                         var v131 = v128 * v130;
                         var v132 = v98 + v131;
+                        var v133 = v132 * v41;
+                        var v135 = v87 - v59;
+                        var v136 = v59 * v135;
+                        var v137 = v133 * v136;
+                        var v139 = v132 * v54;
+                        var v140 = v132 * v52;
+                        var v146 = v54 * v54;
+                        var v147 = v87 - v146;
+                        var v148 = v140 * v147;
+                        var v151 = v87 - v52;
+                        var v152 = v52 * v151;
+                        var v153 = v139 * v152;
                         v132.CopyTo(buffer72.Slice(i));
+                        v137.CopyTo(buffer73.Slice(i));
+                        v148.CopyTo(buffer74.Slice(i));
+                        v153.CopyTo(buffer75.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
+                        float s41 = buffer23[i];
+                        float s52 = buffer30[i];
+                        float s54 = buffer32[i];
                         float s56 = buffer34[i];
+                        float s59 = buffer36[i];
                         float s62 = buffer38[i];
                         float s79 = buffer50[i];
                         float s96 = buffer56[i];
@@ -1908,52 +1669,33 @@ namespace Kiln.Integration.Tests.Models
                         float s130 = s87 - s129;
                         float s131 = s128 * s130;
                         float s132 = s98 + s131;
-                        buffer72[i] = s132;
-                    }
-                }
-
-                // Kernel 75/124: fused elementwise (mul, sub, mul, mul) -> %137 [N,6]
-                {
-                    // %133 = mul(%132, %41) : [N,6]
-                    // %135 = sub(%87, %59) : [N,6]
-                    // %136 = mul(%59, %135) : [N,6]
-                    // %137 = mul(%133, %136) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
-                        var v133 = v132 * v41;
-                        var v135 = v87 - v59;
-                        var v136 = v59 * v135;
-                        var v137 = v133 * v136;
-                        v137.CopyTo(buffer73.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s41 = buffer23[i];
-                        float s59 = buffer36[i];
-                        float s132 = buffer72[i];
                         float s133 = s132 * s41;
                         float s135 = s87 - s59;
                         float s136 = s59 * s135;
                         float s137 = s133 * s136;
+                        float s139 = s132 * s54;
+                        float s140 = s132 * s52;
+                        float s146 = s54 * s54;
+                        float s147 = s87 - s146;
+                        float s148 = s140 * s147;
+                        float s151 = s87 - s52;
+                        float s152 = s52 * s151;
+                        float s153 = s139 * s152;
+                        buffer72[i] = s132;
                         buffer73[i] = s137;
+                        buffer74[i] = s148;
+                        buffer75[i] = s153;
                     }
                 }
 
-                // Kernel 76/124: narrow_backward -> %138 [N,24]
+                // Kernel 60/97: narrow_backward -> %138 [N,24]
                 {
                     // %138 = narrow_backward{dim=1;length=6;size=24;start=6}(%137) : [N,24]
-                    buffer74.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer73, 6, 0, buffer74, 24, 6, dim_N, 6);
+                    buffer76.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer73, 6, 0, buffer76, 24, 6, dim_N, 6);
                 }
 
-                // Kernel 77/124: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+                // Kernel 61/97: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
                 {
                     // %127 = mul(%121, %62) : [N,6]
                     // %141 = sub(%87, %56) : [N,6]
@@ -1972,7 +1714,7 @@ namespace Kiln.Integration.Tests.Models
                         var v141 = v87 - v56;
                         var v142 = v56 * v141;
                         var v143 = v127 * v142;
-                        v143.CopyTo(buffer75.Slice(i));
+                        v143.CopyTo(buffer77.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1983,185 +1725,107 @@ namespace Kiln.Integration.Tests.Models
                         float s141 = s87 - s56;
                         float s142 = s56 * s141;
                         float s143 = s127 * s142;
-                        buffer75[i] = s143;
+                        buffer77[i] = s143;
                     }
                 }
 
-                // Kernel 78/124: narrow_backward -> %144 [N,24]
+                // Kernel 62/97: narrow_backward -> %144 [N,24]
                 {
                     // %144 = narrow_backward{dim=1;length=6;size=24;start=18}(%143) : [N,24]
-                    buffer76.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer75, 6, 0, buffer76, 24, 18, dim_N, 6);
+                    buffer78.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer77, 6, 0, buffer78, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 79/124: fused elementwise (mul, square, sub, mul) -> %148 [N,6]
-                {
-                    // %140 = mul(%132, %52) : [N,6]
-                    // %146 = square(%54) : [N,6]
-                    // %147 = sub(%87, %146) : [N,6]
-                    // %148 = mul(%140, %147) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
-                        var v140 = v132 * v52;
-                        var v146 = v54 * v54;
-                        var v147 = v87 - v146;
-                        var v148 = v140 * v147;
-                        v148.CopyTo(buffer77.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s52 = buffer30[i];
-                        float s54 = buffer32[i];
-                        float s132 = buffer72[i];
-                        float s140 = s132 * s52;
-                        float s146 = s54 * s54;
-                        float s147 = s87 - s146;
-                        float s148 = s140 * s147;
-                        buffer77[i] = s148;
-                    }
-                }
-
-                // Kernel 80/124: narrow_backward -> %149 [N,24]
+                // Kernel 63/97: narrow_backward -> %149 [N,24]
                 {
                     // %149 = narrow_backward{dim=1;length=6;size=24;start=12}(%148) : [N,24]
-                    buffer78.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer77, 6, 0, buffer78, 24, 12, dim_N, 6);
+                    buffer79.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer74, 6, 0, buffer79, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 81/124: fused elementwise (mul, sub, mul, mul) -> %153 [N,6]
-                {
-                    // %139 = mul(%132, %54) : [N,6]
-                    // %151 = sub(%87, %52) : [N,6]
-                    // %152 = mul(%52, %151) : [N,6]
-                    // %153 = mul(%139, %152) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
-                        var v139 = v132 * v54;
-                        var v151 = v87 - v52;
-                        var v152 = v52 * v151;
-                        var v153 = v139 * v152;
-                        v153.CopyTo(buffer79.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s52 = buffer30[i];
-                        float s54 = buffer32[i];
-                        float s132 = buffer72[i];
-                        float s139 = s132 * s54;
-                        float s151 = s87 - s52;
-                        float s152 = s52 * s151;
-                        float s153 = s139 * s152;
-                        buffer79[i] = s153;
-                    }
-                }
-
-                // Kernel 82/124: narrow_backward -> %154 [N,24]
+                // Kernel 64/97: narrow_backward -> %154 [N,24]
                 {
                     // %154 = narrow_backward{dim=1;length=6;size=24;start=0}(%153) : [N,24]
                     buffer80.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer79, 6, 0, buffer80, 24, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer75, 6, 0, buffer80, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 83/124: fused elementwise (add, add, add) -> %155 [N,24]
+                // Kernel 65/97: fused loop with 2 outputs (add, add, add, sum) -> %155 [N,24], %156 [24]
                 {
                     // %145 = add(%138, %144) : [N,24]
                     // %150 = add(%145, %149) : [N,24]
                     // %155 = add(%150, %154) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v138 = new global::System.Numerics.Vector<float>(buffer74.Slice(i));
-                        var v144 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
-                        var v149 = new global::System.Numerics.Vector<float>(buffer78.Slice(i));
-                        var v154 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
-                        var v145 = v138 + v144;
-                        var v150 = v145 + v149;
-                        var v155 = v150 + v154;
-                        v155.CopyTo(buffer81.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s138 = buffer74[i];
-                        float s144 = buffer76[i];
-                        float s149 = buffer78[i];
-                        float s154 = buffer80[i];
-                        float s145 = s138 + s144;
-                        float s150 = s145 + s149;
-                        float s155 = s150 + s154;
-                        buffer81[i] = s155;
-                    }
-                }
-
-                // Kernel 84/124: sum over [N,24] -> %156 [24]
-                {
                     // %156 = sum{dims=0;keep_dim=false}(%155) : [24]
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer82.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row155 = i0 * extent1;
+                        int row138 = i0 * extent1;
+                        int row144 = i0 * extent1;
+                        int row149 = i0 * extent1;
+                        int row154 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v155 = new global::System.Numerics.Vector<float>(buffer81.Slice(row155 + i));
+                            var v138 = new global::System.Numerics.Vector<float>(buffer76.Slice(row138 + i));
+                            var v144 = new global::System.Numerics.Vector<float>(buffer78.Slice(row144 + i));
+                            var v149 = new global::System.Numerics.Vector<float>(buffer79.Slice(row149 + i));
+                            var v154 = new global::System.Numerics.Vector<float>(buffer80.Slice(row154 + i));
+                            var v145 = v138 + v144;
+                            var v150 = v145 + v149;
+                            var v155 = v150 + v154;
+                            v155.CopyTo(buffer81.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(buffer82.Slice(i)) + v155).CopyTo(buffer82.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s155 = buffer81[row155 + i];
+                            float s138 = buffer76[row138 + i];
+                            float s144 = buffer78[row144 + i];
+                            float s149 = buffer79[row149 + i];
+                            float s154 = buffer80[row154 + i];
+                            float s145 = s138 + s144;
+                            float s150 = s145 + s149;
+                            float s155 = s150 + s154;
+                            buffer81[rowOut + i] = s155;
                             buffer82[i] += s155;
                         }
                     }
                 }
 
-                // Kernel 85/124: GEMM -> %158 [N,6]
+                // Kernel 66/97: GEMM -> %158 [N,6]
                 {
                     // %158 = matmul(%155, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer81, capture4Data, buffer83, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 86/124: GEMM Aᵀ -> %159 [24,6]
+                // Kernel 67/97: GEMM Aᵀ -> %159 [24,6]
                 {
                     // %159 = matmul{transpose_a=true}(%155, %43) : [24,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer81, buffer25, buffer84, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 87/124: GEMM -> %161 [N,5]
+                // Kernel 68/97: GEMM -> %161 [N,5]
                 {
                     // %161 = matmul(%155, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer81, capture1Data, buffer85, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 88/124: GEMM Aᵀ -> %162 [24,5]
+                // Kernel 69/97: GEMM Aᵀ -> %162 [24,5]
                 {
                     // %162 = matmul{transpose_a=true}(%155, %45) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer81, buffer26, buffer86, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 89/124: narrow_backward -> %165 [N,4,5]
+                // Kernel 70/97: narrow_backward -> %165 [N,4,5]
                 {
                     // %165 = narrow_backward{dim=1;length=1;size=4;start=2}(%164) : [N,4,5]
                     buffer87.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer85, 5, 0, buffer87, 20, 10, dim_N, 5);
                 }
 
-                // Kernel 90/124: fused elementwise (mul, mul, square, sub, mul, add) -> %172 [N,6]
+                // Kernel 71/97: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
                 {
                     // %134 = mul(%132, %59) : [N,6]
                     // %168 = mul(%158, %36) : [N,6]
@@ -2169,13 +1833,29 @@ namespace Kiln.Integration.Tests.Models
                     // %170 = sub(%87, %169) : [N,6]
                     // %171 = mul(%168, %170) : [N,6]
                     // %172 = add(%134, %171) : [N,6]
+                    // %173 = mul(%172, %21) : [N,6]
+                    // %175 = sub(%87, %39) : [N,6]
+                    // %176 = mul(%39, %175) : [N,6]
+                    // %177 = mul(%173, %176) : [N,6]
+                    // %179 = mul(%172, %34) : [N,6]
+                    // %180 = mul(%172, %32) : [N,6]
+                    // %186 = square(%34) : [N,6]
+                    // %187 = sub(%87, %186) : [N,6]
+                    // %188 = mul(%180, %187) : [N,6]
+                    // %191 = sub(%87, %32) : [N,6]
+                    // %192 = mul(%32, %191) : [N,6]
+                    // %193 = mul(%179, %192) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
+                        var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
                         var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
                         var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
                         var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
                         var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(i));
@@ -2186,11 +1866,30 @@ namespace Kiln.Integration.Tests.Models
                         var v170 = v87 - v169;
                         var v171 = v168 * v170;
                         var v172 = v134 + v171;
+                        var v173 = v172 * v21;
+                        var v175 = v87 - v39;
+                        var v176 = v39 * v175;
+                        var v177 = v173 * v176;
+                        var v179 = v172 * v34;
+                        var v180 = v172 * v32;
+                        var v186 = v34 * v34;
+                        var v187 = v87 - v186;
+                        var v188 = v180 * v187;
+                        var v191 = v87 - v32;
+                        var v192 = v32 * v191;
+                        var v193 = v179 * v192;
                         v172.CopyTo(buffer88.Slice(i));
+                        v177.CopyTo(buffer89.Slice(i));
+                        v188.CopyTo(buffer90.Slice(i));
+                        v193.CopyTo(buffer91.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
+                        float s21 = buffer7[i];
+                        float s32 = buffer16[i];
+                        float s34 = buffer18[i];
                         float s36 = buffer20[i];
+                        float s39 = buffer22[i];
                         float s42 = buffer24[i];
                         float s59 = buffer36[i];
                         float s132 = buffer72[i];
@@ -2201,52 +1900,33 @@ namespace Kiln.Integration.Tests.Models
                         float s170 = s87 - s169;
                         float s171 = s168 * s170;
                         float s172 = s134 + s171;
-                        buffer88[i] = s172;
-                    }
-                }
-
-                // Kernel 91/124: fused elementwise (mul, sub, mul, mul) -> %177 [N,6]
-                {
-                    // %173 = mul(%172, %21) : [N,6]
-                    // %175 = sub(%87, %39) : [N,6]
-                    // %176 = mul(%39, %175) : [N,6]
-                    // %177 = mul(%173, %176) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
-                        var v173 = v172 * v21;
-                        var v175 = v87 - v39;
-                        var v176 = v39 * v175;
-                        var v177 = v173 * v176;
-                        v177.CopyTo(buffer89.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer9[i];
-                        float s39 = buffer22[i];
-                        float s172 = buffer88[i];
                         float s173 = s172 * s21;
                         float s175 = s87 - s39;
                         float s176 = s39 * s175;
                         float s177 = s173 * s176;
+                        float s179 = s172 * s34;
+                        float s180 = s172 * s32;
+                        float s186 = s34 * s34;
+                        float s187 = s87 - s186;
+                        float s188 = s180 * s187;
+                        float s191 = s87 - s32;
+                        float s192 = s32 * s191;
+                        float s193 = s179 * s192;
+                        buffer88[i] = s172;
                         buffer89[i] = s177;
+                        buffer90[i] = s188;
+                        buffer91[i] = s193;
                     }
                 }
 
-                // Kernel 92/124: narrow_backward -> %178 [N,24]
+                // Kernel 72/97: narrow_backward -> %178 [N,24]
                 {
                     // %178 = narrow_backward{dim=1;length=6;size=24;start=6}(%177) : [N,24]
-                    buffer90.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer89, 6, 0, buffer90, 24, 6, dim_N, 6);
+                    buffer92.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer89, 6, 0, buffer92, 24, 6, dim_N, 6);
                 }
 
-                // Kernel 93/124: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+                // Kernel 73/97: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
                 {
                     // %167 = mul(%158, %42) : [N,6]
                     // %181 = sub(%87, %36) : [N,6]
@@ -2265,7 +1945,7 @@ namespace Kiln.Integration.Tests.Models
                         var v181 = v87 - v36;
                         var v182 = v36 * v181;
                         var v183 = v167 * v182;
-                        v183.CopyTo(buffer91.Slice(i));
+                        v183.CopyTo(buffer93.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -2276,166 +1956,88 @@ namespace Kiln.Integration.Tests.Models
                         float s181 = s87 - s36;
                         float s182 = s36 * s181;
                         float s183 = s167 * s182;
-                        buffer91[i] = s183;
+                        buffer93[i] = s183;
                     }
                 }
 
-                // Kernel 94/124: narrow_backward -> %184 [N,24]
+                // Kernel 74/97: narrow_backward -> %184 [N,24]
                 {
                     // %184 = narrow_backward{dim=1;length=6;size=24;start=18}(%183) : [N,24]
-                    buffer92.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer91, 6, 0, buffer92, 24, 18, dim_N, 6);
+                    buffer94.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer93, 6, 0, buffer94, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 95/124: fused elementwise (mul, square, sub, mul) -> %188 [N,6]
-                {
-                    // %180 = mul(%172, %32) : [N,6]
-                    // %186 = square(%34) : [N,6]
-                    // %187 = sub(%87, %186) : [N,6]
-                    // %188 = mul(%180, %187) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
-                        var v180 = v172 * v32;
-                        var v186 = v34 * v34;
-                        var v187 = v87 - v186;
-                        var v188 = v180 * v187;
-                        v188.CopyTo(buffer93.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s32 = buffer16[i];
-                        float s34 = buffer18[i];
-                        float s172 = buffer88[i];
-                        float s180 = s172 * s32;
-                        float s186 = s34 * s34;
-                        float s187 = s87 - s186;
-                        float s188 = s180 * s187;
-                        buffer93[i] = s188;
-                    }
-                }
-
-                // Kernel 96/124: narrow_backward -> %189 [N,24]
+                // Kernel 75/97: narrow_backward -> %189 [N,24]
                 {
                     // %189 = narrow_backward{dim=1;length=6;size=24;start=12}(%188) : [N,24]
-                    buffer94.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer93, 6, 0, buffer94, 24, 12, dim_N, 6);
+                    buffer95.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer90, 6, 0, buffer95, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 97/124: fused elementwise (mul, sub, mul, mul) -> %193 [N,6]
-                {
-                    // %179 = mul(%172, %34) : [N,6]
-                    // %191 = sub(%87, %32) : [N,6]
-                    // %192 = mul(%32, %191) : [N,6]
-                    // %193 = mul(%179, %192) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
-                        var v179 = v172 * v34;
-                        var v191 = v87 - v32;
-                        var v192 = v32 * v191;
-                        var v193 = v179 * v192;
-                        v193.CopyTo(buffer95.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s32 = buffer16[i];
-                        float s34 = buffer18[i];
-                        float s172 = buffer88[i];
-                        float s179 = s172 * s34;
-                        float s191 = s87 - s32;
-                        float s192 = s32 * s191;
-                        float s193 = s179 * s192;
-                        buffer95[i] = s193;
-                    }
-                }
-
-                // Kernel 98/124: narrow_backward -> %194 [N,24]
+                // Kernel 76/97: narrow_backward -> %194 [N,24]
                 {
                     // %194 = narrow_backward{dim=1;length=6;size=24;start=0}(%193) : [N,24]
                     buffer96.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer95, 6, 0, buffer96, 24, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer91, 6, 0, buffer96, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 99/124: fused elementwise (add, add, add) -> %195 [N,24]
+                // Kernel 77/97: fused loop with 2 outputs (add, add, add, sum) -> %195 [N,24], %196 [24]
                 {
                     // %185 = add(%178, %184) : [N,24]
                     // %190 = add(%185, %189) : [N,24]
                     // %195 = add(%190, %194) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v178 = new global::System.Numerics.Vector<float>(buffer90.Slice(i));
-                        var v184 = new global::System.Numerics.Vector<float>(buffer92.Slice(i));
-                        var v189 = new global::System.Numerics.Vector<float>(buffer94.Slice(i));
-                        var v194 = new global::System.Numerics.Vector<float>(buffer96.Slice(i));
-                        var v185 = v178 + v184;
-                        var v190 = v185 + v189;
-                        var v195 = v190 + v194;
-                        v195.CopyTo(buffer97.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s178 = buffer90[i];
-                        float s184 = buffer92[i];
-                        float s189 = buffer94[i];
-                        float s194 = buffer96[i];
-                        float s185 = s178 + s184;
-                        float s190 = s185 + s189;
-                        float s195 = s190 + s194;
-                        buffer97[i] = s195;
-                    }
-                }
-
-                // Kernel 100/124: sum over [N,24] -> %196 [24]
-                {
                     // %196 = sum{dims=0;keep_dim=false}(%195) : [24]
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer98.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row195 = i0 * extent1;
+                        int row178 = i0 * extent1;
+                        int row184 = i0 * extent1;
+                        int row189 = i0 * extent1;
+                        int row194 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v195 = new global::System.Numerics.Vector<float>(buffer97.Slice(row195 + i));
+                            var v178 = new global::System.Numerics.Vector<float>(buffer92.Slice(row178 + i));
+                            var v184 = new global::System.Numerics.Vector<float>(buffer94.Slice(row184 + i));
+                            var v189 = new global::System.Numerics.Vector<float>(buffer95.Slice(row189 + i));
+                            var v194 = new global::System.Numerics.Vector<float>(buffer96.Slice(row194 + i));
+                            var v185 = v178 + v184;
+                            var v190 = v185 + v189;
+                            var v195 = v190 + v194;
+                            v195.CopyTo(buffer97.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(buffer98.Slice(i)) + v195).CopyTo(buffer98.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s195 = buffer97[row195 + i];
+                            float s178 = buffer92[row178 + i];
+                            float s184 = buffer94[row184 + i];
+                            float s189 = buffer95[row189 + i];
+                            float s194 = buffer96[row194 + i];
+                            float s185 = s178 + s184;
+                            float s190 = s185 + s189;
+                            float s195 = s190 + s194;
+                            buffer97[rowOut + i] = s195;
                             buffer98[i] += s195;
                         }
                     }
                 }
 
-                // Kernel 101/124: GEMM -> %198 [N,6]
+                // Kernel 78/97: GEMM -> %198 [N,6]
                 {
                     // %198 = matmul(%195, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer97, capture4Data, buffer99, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 102/124: GEMM Aᵀ -> %199 [24,6]
+                // Kernel 79/97: GEMM Aᵀ -> %199 [24,6]
                 {
                     // %199 = matmul{transpose_a=true}(%195, %23) : [24,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer97, buffer11, buffer100, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 103/124: fused elementwise (add, add) -> %200 [24,6]
+                // Kernel 80/97: fused elementwise (add, add) -> %200 [24,6]
                 {
                     // %160 = add(%122, %159) : [24,6]
                     // %200 = add(%160, %199) : [24,6]
@@ -2461,26 +2063,26 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 104/124: GEMM -> %201 [N,5]
+                // Kernel 81/97: GEMM -> %201 [N,5]
                 {
                     // %201 = matmul(%195, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer97, capture1Data, buffer101, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 105/124: GEMM Aᵀ -> %202 [24,5]
+                // Kernel 82/97: GEMM Aᵀ -> %202 [24,5]
                 {
                     // %202 = matmul{transpose_a=true}(%195, %25) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer97, buffer12, buffer102, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 106/124: narrow_backward -> %205 [N,4,5]
+                // Kernel 83/97: narrow_backward -> %205 [N,4,5]
                 {
                     // %205 = narrow_backward{dim=1;length=1;size=4;start=1}(%204) : [N,4,5]
                     buffer103.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer101, 5, 0, buffer103, 20, 5, dim_N, 5);
                 }
 
-                // Kernel 107/124: fused elementwise (mul, mul, square, sub, mul, add) -> %212 [N,6]
+                // Kernel 84/97: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
                 {
                     // %174 = mul(%172, %39) : [N,6]
                     // %208 = mul(%198, %20) : [N,6]
@@ -2488,127 +2090,11 @@ namespace Kiln.Integration.Tests.Models
                     // %210 = sub(%87, %209) : [N,6]
                     // %211 = mul(%208, %210) : [N,6]
                     // %212 = add(%174, %211) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(i));
-                        var v174 = v172 * v39;
-                        var v208 = v198 * v20;
-                        var v209 = v22 * v22;
-                        var v210 = v87 - v209;
-                        var v211 = v208 * v210;
-                        var v212 = v174 + v211;
-                        v212.CopyTo(buffer104.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s20 = buffer8[i];
-                        float s22 = buffer10[i];
-                        float s39 = buffer22[i];
-                        float s172 = buffer88[i];
-                        float s198 = buffer99[i];
-                        float s174 = s172 * s39;
-                        float s208 = s198 * s20;
-                        float s209 = s22 * s22;
-                        float s210 = s87 - s209;
-                        float s211 = s208 * s210;
-                        float s212 = s174 + s211;
-                        buffer104[i] = s212;
-                    }
-                }
-
-                // Kernel 108/124: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
-                {
-                    // %207 = mul(%198, %22) : [N,6]
-                    // %215 = sub(%87, %20) : [N,6]
-                    // %216 = mul(%20, %215) : [N,6]
-                    // %217 = mul(%207, %216) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(i));
-                        var v207 = v198 * v22;
-                        var v215 = v87 - v20;
-                        var v216 = v20 * v215;
-                        var v217 = v207 * v216;
-                        v217.CopyTo(buffer105.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s20 = buffer8[i];
-                        float s22 = buffer10[i];
-                        float s198 = buffer99[i];
-                        float s207 = s198 * s22;
-                        float s215 = s87 - s20;
-                        float s216 = s20 * s215;
-                        float s217 = s207 * s216;
-                        buffer105[i] = s217;
-                    }
-                }
-
-                // Kernel 109/124: narrow_backward -> %218 [N,24]
-                {
-                    // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
-                    buffer106.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer105, 6, 0, buffer106, 24, 18, dim_N, 6);
-                }
-
-                // Kernel 110/124: fused elementwise (mul, square, sub, mul) -> %221 [N,6]
-                {
+                    // %213 = mul(%212, %18) : [N,6]
                     // %214 = mul(%212, %16) : [N,6]
                     // %219 = square(%18) : [N,6]
                     // %220 = sub(%87, %219) : [N,6]
                     // %221 = mul(%214, %220) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(i));
-                        var v214 = v212 * v16;
-                        var v219 = v18 * v18;
-                        var v220 = v87 - v219;
-                        var v221 = v214 * v220;
-                        v221.CopyTo(buffer107.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer4[i];
-                        float s18 = buffer6[i];
-                        float s212 = buffer104[i];
-                        float s214 = s212 * s16;
-                        float s219 = s18 * s18;
-                        float s220 = s87 - s219;
-                        float s221 = s214 * s220;
-                        buffer107[i] = s221;
-                    }
-                }
-
-                // Kernel 111/124: narrow_backward -> %222 [N,24]
-                {
-                    // %222 = narrow_backward{dim=1;length=6;size=24;start=12}(%221) : [N,24]
-                    buffer108.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer107, 6, 0, buffer108, 24, 12, dim_N, 6);
-                }
-
-                // Kernel 112/124: fused elementwise (mul, sub, mul, mul) -> %226 [N,6]
-                {
-                    // %213 = mul(%212, %18) : [N,6]
                     // %224 = sub(%87, %16) : [N,6]
                     // %225 = mul(%16, %224) : [N,6]
                     // %226 = mul(%213, %225) : [N,6]
@@ -2620,87 +2106,157 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(i));
+                        var v174 = v172 * v39;
+                        var v208 = v198 * v20;
+                        var v209 = v22 * v22;
+                        var v210 = v87 - v209;
+                        var v211 = v208 * v210;
+                        var v212 = v174 + v211;
                         var v213 = v212 * v18;
+                        var v214 = v212 * v16;
+                        var v219 = v18 * v18;
+                        var v220 = v87 - v219;
+                        var v221 = v214 * v220;
                         var v224 = v87 - v16;
                         var v225 = v16 * v224;
                         var v226 = v213 * v225;
-                        v226.CopyTo(buffer109.Slice(i));
+                        v212.CopyTo(buffer104.Slice(i));
+                        v221.CopyTo(buffer105.Slice(i));
+                        v226.CopyTo(buffer106.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s16 = buffer4[i];
                         float s18 = buffer6[i];
-                        float s212 = buffer104[i];
+                        float s20 = buffer10[i];
+                        float s22 = buffer8[i];
+                        float s39 = buffer22[i];
+                        float s172 = buffer88[i];
+                        float s198 = buffer99[i];
+                        float s174 = s172 * s39;
+                        float s208 = s198 * s20;
+                        float s209 = s22 * s22;
+                        float s210 = s87 - s209;
+                        float s211 = s208 * s210;
+                        float s212 = s174 + s211;
                         float s213 = s212 * s18;
+                        float s214 = s212 * s16;
+                        float s219 = s18 * s18;
+                        float s220 = s87 - s219;
+                        float s221 = s214 * s220;
                         float s224 = s87 - s16;
                         float s225 = s16 * s224;
                         float s226 = s213 * s225;
-                        buffer109[i] = s226;
+                        buffer104[i] = s212;
+                        buffer105[i] = s221;
+                        buffer106[i] = s226;
                     }
                 }
 
-                // Kernel 113/124: narrow_backward -> %227 [N,24]
+                // Kernel 85/97: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
                 {
-                    // %227 = narrow_backward{dim=1;length=6;size=24;start=0}(%226) : [N,24]
-                    buffer110.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer109, 6, 0, buffer110, 24, 0, dim_N, 6);
-                }
-
-                // Kernel 114/124: fused elementwise (add, add) -> %228 [N,24]
-                {
-                    // %223 = add(%218, %222) : [N,24]
-                    // %228 = add(%223, %227) : [N,24]
-                    int extent0 = (dim_N * 24);
+                    // %207 = mul(%198, %22) : [N,6]
+                    // %215 = sub(%87, %20) : [N,6]
+                    // %216 = mul(%20, %215) : [N,6]
+                    // %217 = mul(%207, %216) : [N,6]
+                    int extent0 = (dim_N * 6);
+                    float s87 = 1f;
+                    var v87 = new global::System.Numerics.Vector<float>(s87);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v218 = new global::System.Numerics.Vector<float>(buffer106.Slice(i));
-                        var v222 = new global::System.Numerics.Vector<float>(buffer108.Slice(i));
-                        var v227 = new global::System.Numerics.Vector<float>(buffer110.Slice(i));
-                        var v223 = v218 + v222;
-                        var v228 = v223 + v227;
-                        v228.CopyTo(buffer111.Slice(i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer10.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(i));
+                        var v207 = v198 * v22;
+                        var v215 = v87 - v20;
+                        var v216 = v20 * v215;
+                        var v217 = v207 * v216;
+                        v217.CopyTo(buffer107.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s218 = buffer106[i];
-                        float s222 = buffer108[i];
-                        float s227 = buffer110[i];
-                        float s223 = s218 + s222;
-                        float s228 = s223 + s227;
-                        buffer111[i] = s228;
+                        float s20 = buffer10[i];
+                        float s22 = buffer8[i];
+                        float s198 = buffer99[i];
+                        float s207 = s198 * s22;
+                        float s215 = s87 - s20;
+                        float s216 = s20 * s215;
+                        float s217 = s207 * s216;
+                        buffer107[i] = s217;
                     }
                 }
 
-                // Kernel 115/124: sum over [N,24] -> %229 [24]
+                // Kernel 86/97: narrow_backward -> %218 [N,24]
                 {
+                    // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
+                    buffer108.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer107, 6, 0, buffer108, 24, 18, dim_N, 6);
+                }
+
+                // Kernel 87/97: narrow_backward -> %222 [N,24]
+                {
+                    // %222 = narrow_backward{dim=1;length=6;size=24;start=12}(%221) : [N,24]
+                    buffer109.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer105, 6, 0, buffer109, 24, 12, dim_N, 6);
+                }
+
+                // Kernel 88/97: narrow_backward -> %227 [N,24]
+                {
+                    // %227 = narrow_backward{dim=1;length=6;size=24;start=0}(%226) : [N,24]
+                    buffer110.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer106, 6, 0, buffer110, 24, 0, dim_N, 6);
+                }
+
+                // Kernel 89/97: fused loop with 2 outputs (add, add, sum) -> %228 [N,24], %229 [24]
+                {
+                    // %223 = add(%218, %222) : [N,24]
+                    // %228 = add(%223, %227) : [N,24]
                     // %229 = sum{dims=0;keep_dim=false}(%228) : [24]
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer112.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row228 = i0 * extent1;
+                        int row218 = i0 * extent1;
+                        int row222 = i0 * extent1;
+                        int row227 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v228 = new global::System.Numerics.Vector<float>(buffer111.Slice(row228 + i));
+                            var v218 = new global::System.Numerics.Vector<float>(buffer108.Slice(row218 + i));
+                            var v222 = new global::System.Numerics.Vector<float>(buffer109.Slice(row222 + i));
+                            var v227 = new global::System.Numerics.Vector<float>(buffer110.Slice(row227 + i));
+                            var v223 = v218 + v222;
+                            var v228 = v223 + v227;
+                            v228.CopyTo(buffer111.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(buffer112.Slice(i)) + v228).CopyTo(buffer112.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s228 = buffer111[row228 + i];
+                            float s218 = buffer108[row218 + i];
+                            float s222 = buffer109[row222 + i];
+                            float s227 = buffer110[row227 + i];
+                            float s223 = s218 + s222;
+                            float s228 = s223 + s227;
+                            buffer111[rowOut + i] = s228;
                             buffer112[i] += s228;
                         }
                     }
                 }
 
-                // Kernel 116/124: fused elementwise (add, add, add) -> %230 [24]
+                // Kernel 90/97: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
                 {
                     // %157 = add(%120, %156) : [24]
                     // %197 = add(%157, %196) : [24]
                     // %230 = add(%197, %229) : [24]
+                    // %238 = copy{gradient_of=3}(%230) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -2712,7 +2268,9 @@ namespace Kiln.Integration.Tests.Models
                         var v157 = v120 + v156;
                         var v197 = v157 + v196;
                         var v230 = v197 + v229;
+                        var v238 = v230;
                         (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v230).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v238).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -2723,23 +2281,25 @@ namespace Kiln.Integration.Tests.Models
                         float s157 = s120 + s156;
                         float s197 = s157 + s196;
                         float s230 = s197 + s229;
+                        float s238 = s230;
                         grad2[i] += s230;
+                        grad3[i] += s238;
                     }
                 }
 
-                // Kernel 117/124: GEMM -> %231 [N,5]
+                // Kernel 91/97: GEMM -> %231 [N,5]
                 {
                     // %231 = matmul(%228, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer111, capture1Data, buffer113, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 118/124: GEMM Aᵀ -> %232 [24,5]
+                // Kernel 92/97: GEMM Aᵀ -> %232 [24,5]
                 {
                     // %232 = matmul{transpose_a=true}(%228, %11) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer111, buffer1, buffer114, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 119/124: fused elementwise (add, add, add) -> %233 [24,5]
+                // Kernel 93/97: fused elementwise (add, add, add) -> %233 [24,5]
                 {
                     // %163 = add(%124, %162) : [24,5]
                     // %203 = add(%163, %202) : [24,5]
@@ -2770,14 +2330,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 120/124: narrow_backward -> %235 [N,4,5]
+                // Kernel 94/97: narrow_backward -> %235 [N,4,5]
                 {
                     // %235 = narrow_backward{dim=1;length=1;size=4;start=0}(%234) : [N,4,5]
                     buffer115.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer113, 5, 0, buffer115, 20, 0, dim_N, 5);
                 }
 
-                // Kernel 121/124: fused elementwise (add, add, add) -> %236 [N,4,5]
+                // Kernel 95/97: fused elementwise (add, add, add) -> %236 [N,4,5]
                 {
                     // %166 = add(%126, %165) : [N,4,5]
                     // %206 = add(%166, %205) : [N,4,5]
@@ -2808,29 +2368,10 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 122/124: embedding_backward -> %237 [20,5]
+                // Kernel 96/97: embedding_backward -> %237 [20,5]
                 {
                     // %237 = embedding_backward{padding_idx=-1;rows=20}(%236, %0) : [20,5]
                     global::Kiln.Kernels.Embedding.ScatterAdd(buffer116, input0, 5, grad0, -1);
-                }
-
-                // Kernel 123/124: elementwise (copy) -> %238 [24]
-                {
-                    // %238 = copy{gradient_of=3}(%230) : [24]
-                    int extent0 = 24;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v230 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
-                        var v238 = v230;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v238).CopyTo(grad3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s230 = grad2[i];
-                        float s238 = s230;
-                        grad3[i] += s238;
-                    }
                 }
 
                 return state.Result;
@@ -2843,10 +2384,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 36,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34 }, lastUse: new int[] { 26, 2, 5, 6, 6, 7, 15, 9, 10, 10, 14, 15, 15, 16, 15, 24, 18, 19, 19, 23, 24, 24, 25, 24, 33, 27, 28, 28, 32, 33, 33, 33, 33, 34, 35 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 124,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 117, 118, 120, 121 }, lastUse: new int[] { 40, 118, 7, 4, 112, 6, 112, 8, 108, 91, 108, 102, 105, 14, 21, 16, 97, 18, 97, 20, 93, 22, 107, 75, 93, 86, 88, 28, 35, 30, 81, 32, 81, 34, 77, 36, 90, 59, 77, 70, 72, 42, 49, 44, 65, 46, 65, 48, 61, 50, 74, 61, 57, 54, 57, 61, 74, 60, 67, 62, 67, 64, 67, 66, 67, 72, 116, 77, 103, 73, 119, 121, 90, 76, 83, 78, 83, 80, 83, 82, 83, 88, 116, 93, 103, 89, 119, 121, 107, 92, 99, 94, 99, 96, 99, 98, 99, 105, 116, 108, 103, 106, 119, 121, 112, 109, 114, 111, 114, 113, 114, 118, 116, 120, 119, 121, 122 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 33,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 7, 8, 9, 10, 11, 12, 13, 14, 14, 15, 16, 17, 18, 19, 20, 21, 22, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 }, lastUse: new int[] { 23, 2, 5, 6, 6, 6, 14, 8, 9, 9, 13, 14, 14, 14, 14, 22, 16, 17, 17, 21, 22, 22, 22, 22, 30, 24, 25, 25, 29, 30, 30, 30, 30, 31, 32 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 97,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 19, 19, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 30, 30, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 41, 41, 42, 43, 45, 47, 47, 47, 47, 48, 49, 50, 51, 52, 53, 53, 54, 55, 56, 57, 58, 59, 59, 59, 59, 60, 61, 62, 63, 64, 65, 65, 66, 67, 68, 69, 70, 71, 71, 71, 71, 72, 73, 74, 75, 76, 77, 77, 78, 79, 81, 82, 83, 84, 84, 84, 85, 86, 87, 88, 89, 89, 91, 92, 94, 95 }, lastUse: new int[] { 31, 92, 7, 4, 84, 6, 84, 71, 85, 8, 85, 79, 82, 11, 18, 13, 71, 15, 71, 17, 73, 19, 84, 59, 73, 67, 69, 22, 29, 24, 59, 26, 59, 28, 61, 30, 71, 47, 61, 55, 57, 33, 40, 35, 47, 37, 47, 39, 49, 41, 59, 49, 46, 43, 46, 49, 59, 48, 51, 52, 53, 50, 53, 53, 53, 57, 90, 61, 80, 58, 93, 95, 71, 60, 63, 64, 65, 62, 65, 65, 65, 69, 90, 73, 80, 70, 93, 95, 84, 72, 75, 76, 77, 74, 77, 77, 77, 82, 90, 85, 80, 83, 93, 95, 84, 87, 88, 86, 89, 89, 89, 92, 90, 94, 93, 95, 96 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -2855,329 +2396,299 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..26
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..23
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..5
                 sizes[3] = (symbols[0] * 6); // %15 narrow [N,6], kernels 3..6
                 sizes[4] = (symbols[0] * 6); // %17 narrow [N,6], kernels 4..6
-                sizes[5] = (symbols[0] * 6); // %19 narrow [N,6], kernels 5..7
-                sizes[6] = (symbols[0] * 6); // %21 mul [N,6], kernels 6..15
-                sizes[7] = (symbols[0] * 6); // %23 mul [N,6], kernels 7..9
-                sizes[8] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 8..10
-                sizes[9] = (symbols[0] * 24); // %28 matmul [N,24], kernels 9..10
-                sizes[10] = (symbols[0] * 24); // %30 add [N,24], kernels 10..14
-                sizes[11] = (symbols[0] * 6); // %31 narrow [N,6], kernels 11..15
-                sizes[12] = (symbols[0] * 6); // %33 narrow [N,6], kernels 12..15
-                sizes[13] = (symbols[0] * 6); // %35 narrow [N,6], kernels 13..16
-                sizes[14] = (symbols[0] * 6); // %38 narrow [N,6], kernels 14..15
-                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 15..24
-                sizes[16] = (symbols[0] * 6); // %43 mul [N,6], kernels 16..18
-                sizes[17] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 17..19
-                sizes[18] = (symbols[0] * 24); // %48 matmul [N,24], kernels 18..19
-                sizes[19] = (symbols[0] * 24); // %50 add [N,24], kernels 19..23
-                sizes[20] = (symbols[0] * 6); // %51 narrow [N,6], kernels 20..24
-                sizes[21] = (symbols[0] * 6); // %53 narrow [N,6], kernels 21..24
-                sizes[22] = (symbols[0] * 6); // %55 narrow [N,6], kernels 22..25
-                sizes[23] = (symbols[0] * 6); // %58 narrow [N,6], kernels 23..24
-                sizes[24] = (symbols[0] * 6); // %61 add [N,6], kernels 24..33
-                sizes[25] = (symbols[0] * 6); // %63 mul [N,6], kernels 25..27
-                sizes[26] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 26..28
-                sizes[27] = (symbols[0] * 24); // %68 matmul [N,24], kernels 27..28
-                sizes[28] = (symbols[0] * 24); // %70 add [N,24], kernels 28..32
-                sizes[29] = (symbols[0] * 6); // %71 narrow [N,6], kernels 29..33
-                sizes[30] = (symbols[0] * 6); // %73 narrow [N,6], kernels 30..33
-                sizes[31] = (symbols[0] * 6); // %75 narrow [N,6], kernels 31..33
-                sizes[32] = (symbols[0] * 6); // %78 narrow [N,6], kernels 32..33
-                sizes[33] = (symbols[0] * 6); // %83 mul [N,6], kernels 33..34
-                sizes[34] = (symbols[0] * 3); // %85 add [N,3], kernels 34..35
+                sizes[5] = (symbols[0] * 6); // %19 narrow [N,6], kernels 5..6
+                sizes[6] = (symbols[0] * 6); // %21 mul [N,6], kernels 6..14
+                sizes[7] = (symbols[0] * 6); // %23 mul [N,6], kernels 6..8
+                sizes[8] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 7..9
+                sizes[9] = (symbols[0] * 24); // %28 matmul [N,24], kernels 8..9
+                sizes[10] = (symbols[0] * 24); // %30 add [N,24], kernels 9..13
+                sizes[11] = (symbols[0] * 6); // %31 narrow [N,6], kernels 10..14
+                sizes[12] = (symbols[0] * 6); // %33 narrow [N,6], kernels 11..14
+                sizes[13] = (symbols[0] * 6); // %35 narrow [N,6], kernels 12..14
+                sizes[14] = (symbols[0] * 6); // %38 narrow [N,6], kernels 13..14
+                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 14..22
+                sizes[16] = (symbols[0] * 6); // %43 mul [N,6], kernels 14..16
+                sizes[17] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 15..17
+                sizes[18] = (symbols[0] * 24); // %48 matmul [N,24], kernels 16..17
+                sizes[19] = (symbols[0] * 24); // %50 add [N,24], kernels 17..21
+                sizes[20] = (symbols[0] * 6); // %51 narrow [N,6], kernels 18..22
+                sizes[21] = (symbols[0] * 6); // %53 narrow [N,6], kernels 19..22
+                sizes[22] = (symbols[0] * 6); // %55 narrow [N,6], kernels 20..22
+                sizes[23] = (symbols[0] * 6); // %58 narrow [N,6], kernels 21..22
+                sizes[24] = (symbols[0] * 6); // %61 add [N,6], kernels 22..30
+                sizes[25] = (symbols[0] * 6); // %63 mul [N,6], kernels 22..24
+                sizes[26] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 23..25
+                sizes[27] = (symbols[0] * 24); // %68 matmul [N,24], kernels 24..25
+                sizes[28] = (symbols[0] * 24); // %70 add [N,24], kernels 25..29
+                sizes[29] = (symbols[0] * 6); // %71 narrow [N,6], kernels 26..30
+                sizes[30] = (symbols[0] * 6); // %73 narrow [N,6], kernels 27..30
+                sizes[31] = (symbols[0] * 6); // %75 narrow [N,6], kernels 28..30
+                sizes[32] = (symbols[0] * 6); // %78 narrow [N,6], kernels 29..30
+                sizes[33] = (symbols[0] * 6); // %83 mul [N,6], kernels 30..31
+                sizes[34] = (symbols[0] * 3); // %85 add [N,3], kernels 31..32
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..40
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..118
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..31
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..92
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..7
                 sizes[3] = (symbols[0] * 6); // %15 narrow [N,6], kernels 3..4
-                sizes[4] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 4..112
+                sizes[4] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 4..84
                 sizes[5] = (symbols[0] * 6); // %17 narrow [N,6], kernels 5..6
-                sizes[6] = (symbols[0] * 6); // %18 tanh [N,6], kernels 6..112
-                sizes[7] = (symbols[0] * 6); // %19 narrow [N,6], kernels 7..8
-                sizes[8] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 8..108
-                sizes[9] = (symbols[0] * 6); // %21 mul [N,6], kernels 9..91
-                sizes[10] = (symbols[0] * 6); // %22 tanh [N,6], kernels 10..108
-                sizes[11] = (symbols[0] * 6); // %23 mul [N,6], kernels 11..102
-                sizes[12] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 12..105
-                sizes[13] = (symbols[0] * 24); // %28 matmul [N,24], kernels 13..14
-                sizes[14] = (symbols[0] * 24); // %30 add [N,24], kernels 14..21
-                sizes[15] = (symbols[0] * 6); // %31 narrow [N,6], kernels 15..16
-                sizes[16] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 16..97
-                sizes[17] = (symbols[0] * 6); // %33 narrow [N,6], kernels 17..18
-                sizes[18] = (symbols[0] * 6); // %34 tanh [N,6], kernels 18..97
-                sizes[19] = (symbols[0] * 6); // %35 narrow [N,6], kernels 19..20
-                sizes[20] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 20..93
-                sizes[21] = (symbols[0] * 6); // %38 narrow [N,6], kernels 21..22
-                sizes[22] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 22..107
-                sizes[23] = (symbols[0] * 6); // %41 add [N,6], kernels 23..75
-                sizes[24] = (symbols[0] * 6); // %42 tanh [N,6], kernels 24..93
-                sizes[25] = (symbols[0] * 6); // %43 mul [N,6], kernels 25..86
-                sizes[26] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 26..88
-                sizes[27] = (symbols[0] * 24); // %48 matmul [N,24], kernels 27..28
-                sizes[28] = (symbols[0] * 24); // %50 add [N,24], kernels 28..35
-                sizes[29] = (symbols[0] * 6); // %51 narrow [N,6], kernels 29..30
-                sizes[30] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 30..81
-                sizes[31] = (symbols[0] * 6); // %53 narrow [N,6], kernels 31..32
-                sizes[32] = (symbols[0] * 6); // %54 tanh [N,6], kernels 32..81
-                sizes[33] = (symbols[0] * 6); // %55 narrow [N,6], kernels 33..34
-                sizes[34] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 34..77
-                sizes[35] = (symbols[0] * 6); // %58 narrow [N,6], kernels 35..36
-                sizes[36] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 36..90
-                sizes[37] = (symbols[0] * 6); // %61 add [N,6], kernels 37..59
-                sizes[38] = (symbols[0] * 6); // %62 tanh [N,6], kernels 38..77
-                sizes[39] = (symbols[0] * 6); // %63 mul [N,6], kernels 39..70
-                sizes[40] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 40..72
-                sizes[41] = (symbols[0] * 24); // %68 matmul [N,24], kernels 41..42
-                sizes[42] = (symbols[0] * 24); // %70 add [N,24], kernels 42..49
-                sizes[43] = (symbols[0] * 6); // %71 narrow [N,6], kernels 43..44
-                sizes[44] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 44..65
-                sizes[45] = (symbols[0] * 6); // %73 narrow [N,6], kernels 45..46
-                sizes[46] = (symbols[0] * 6); // %74 tanh [N,6], kernels 46..65
-                sizes[47] = (symbols[0] * 6); // %75 narrow [N,6], kernels 47..48
-                sizes[48] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 48..61
-                sizes[49] = (symbols[0] * 6); // %78 narrow [N,6], kernels 49..50
-                sizes[50] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 50..74
-                sizes[51] = (symbols[0] * 6); // %82 tanh [N,6], kernels 51..61
-                sizes[52] = (symbols[0] * 6); // %83 mul [N,6], kernels 52..57
-                sizes[53] = (symbols[0] * 3); // %85 add [N,3], kernels 53..54
-                sizes[54] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 54..57
-                sizes[55] = (symbols[0] * 6); // %90 matmul [N,6], kernels 56..61
-                sizes[56] = (symbols[0] * 6); // %96 mul [N,6], kernels 58..74
-                sizes[57] = (symbols[0] * 6); // %101 mul [N,6], kernels 59..60
-                sizes[58] = (symbols[0] * 24); // %102 narrow_backward [N,24], kernels 60..67
-                sizes[59] = (symbols[0] * 6); // %107 mul [N,6], kernels 61..62
-                sizes[60] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 62..67
-                sizes[61] = (symbols[0] * 6); // %112 mul [N,6], kernels 63..64
-                sizes[62] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 64..67
-                sizes[63] = (symbols[0] * 6); // %117 mul [N,6], kernels 65..66
-                sizes[64] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 66..67
-                sizes[65] = (symbols[0] * 24); // %119 add [N,24], kernels 67..72
-                sizes[66] = 24; // %120 sum [24], kernels 68..116
-                sizes[67] = (symbols[0] * 6); // %121 matmul [N,6], kernels 69..77
-                sizes[68] = 144; // %122 matmul [24,6], kernels 70..103
-                sizes[69] = (symbols[0] * 5); // %123 matmul [N,5], kernels 71..73
-                sizes[70] = 120; // %124 matmul [24,5], kernels 72..119
-                sizes[71] = (symbols[0] * 20); // %126 narrow_backward [N,4,5], kernels 73..121
-                sizes[72] = (symbols[0] * 6); // %132 add [N,6], kernels 74..90
-                sizes[73] = (symbols[0] * 6); // %137 mul [N,6], kernels 75..76
-                sizes[74] = (symbols[0] * 24); // %138 narrow_backward [N,24], kernels 76..83
-                sizes[75] = (symbols[0] * 6); // %143 mul [N,6], kernels 77..78
-                sizes[76] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 78..83
-                sizes[77] = (symbols[0] * 6); // %148 mul [N,6], kernels 79..80
-                sizes[78] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 80..83
-                sizes[79] = (symbols[0] * 6); // %153 mul [N,6], kernels 81..82
-                sizes[80] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 82..83
-                sizes[81] = (symbols[0] * 24); // %155 add [N,24], kernels 83..88
-                sizes[82] = 24; // %156 sum [24], kernels 84..116
-                sizes[83] = (symbols[0] * 6); // %158 matmul [N,6], kernels 85..93
-                sizes[84] = 144; // %159 matmul [24,6], kernels 86..103
-                sizes[85] = (symbols[0] * 5); // %161 matmul [N,5], kernels 87..89
-                sizes[86] = 120; // %162 matmul [24,5], kernels 88..119
-                sizes[87] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 89..121
-                sizes[88] = (symbols[0] * 6); // %172 add [N,6], kernels 90..107
-                sizes[89] = (symbols[0] * 6); // %177 mul [N,6], kernels 91..92
-                sizes[90] = (symbols[0] * 24); // %178 narrow_backward [N,24], kernels 92..99
-                sizes[91] = (symbols[0] * 6); // %183 mul [N,6], kernels 93..94
-                sizes[92] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 94..99
-                sizes[93] = (symbols[0] * 6); // %188 mul [N,6], kernels 95..96
-                sizes[94] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 96..99
-                sizes[95] = (symbols[0] * 6); // %193 mul [N,6], kernels 97..98
-                sizes[96] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 98..99
-                sizes[97] = (symbols[0] * 24); // %195 add [N,24], kernels 99..105
-                sizes[98] = 24; // %196 sum [24], kernels 100..116
-                sizes[99] = (symbols[0] * 6); // %198 matmul [N,6], kernels 101..108
-                sizes[100] = 144; // %199 matmul [24,6], kernels 102..103
-                sizes[101] = (symbols[0] * 5); // %201 matmul [N,5], kernels 104..106
-                sizes[102] = 120; // %202 matmul [24,5], kernels 105..119
-                sizes[103] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 106..121
-                sizes[104] = (symbols[0] * 6); // %212 add [N,6], kernels 107..112
-                sizes[105] = (symbols[0] * 6); // %217 mul [N,6], kernels 108..109
-                sizes[106] = (symbols[0] * 24); // %218 narrow_backward [N,24], kernels 109..114
-                sizes[107] = (symbols[0] * 6); // %221 mul [N,6], kernels 110..111
-                sizes[108] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 111..114
-                sizes[109] = (symbols[0] * 6); // %226 mul [N,6], kernels 112..113
-                sizes[110] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 113..114
-                sizes[111] = (symbols[0] * 24); // %228 add [N,24], kernels 114..118
-                sizes[112] = 24; // %229 sum [24], kernels 115..116
-                sizes[113] = (symbols[0] * 5); // %231 matmul [N,5], kernels 117..120
-                sizes[114] = 120; // %232 matmul [24,5], kernels 118..119
-                sizes[115] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 120..121
-                sizes[116] = (symbols[0] * 20); // %236 add [N,4,5], kernels 121..122
+                sizes[6] = (symbols[0] * 6); // %18 tanh [N,6], kernels 6..84
+                sizes[7] = (symbols[0] * 6); // %21 mul [N,6], kernels 6..71
+                sizes[8] = (symbols[0] * 6); // %22 tanh [N,6], kernels 6..85
+                sizes[9] = (symbols[0] * 6); // %19 narrow [N,6], kernels 7..8
+                sizes[10] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 8..85
+                sizes[11] = (symbols[0] * 6); // %23 mul [N,6], kernels 8..79
+                sizes[12] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 9..82
+                sizes[13] = (symbols[0] * 24); // %28 matmul [N,24], kernels 10..11
+                sizes[14] = (symbols[0] * 24); // %30 add [N,24], kernels 11..18
+                sizes[15] = (symbols[0] * 6); // %31 narrow [N,6], kernels 12..13
+                sizes[16] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 13..71
+                sizes[17] = (symbols[0] * 6); // %33 narrow [N,6], kernels 14..15
+                sizes[18] = (symbols[0] * 6); // %34 tanh [N,6], kernels 15..71
+                sizes[19] = (symbols[0] * 6); // %35 narrow [N,6], kernels 16..17
+                sizes[20] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 17..73
+                sizes[21] = (symbols[0] * 6); // %38 narrow [N,6], kernels 18..19
+                sizes[22] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 19..84
+                sizes[23] = (symbols[0] * 6); // %41 add [N,6], kernels 19..59
+                sizes[24] = (symbols[0] * 6); // %42 tanh [N,6], kernels 19..73
+                sizes[25] = (symbols[0] * 6); // %43 mul [N,6], kernels 19..67
+                sizes[26] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 20..69
+                sizes[27] = (symbols[0] * 24); // %48 matmul [N,24], kernels 21..22
+                sizes[28] = (symbols[0] * 24); // %50 add [N,24], kernels 22..29
+                sizes[29] = (symbols[0] * 6); // %51 narrow [N,6], kernels 23..24
+                sizes[30] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 24..59
+                sizes[31] = (symbols[0] * 6); // %53 narrow [N,6], kernels 25..26
+                sizes[32] = (symbols[0] * 6); // %54 tanh [N,6], kernels 26..59
+                sizes[33] = (symbols[0] * 6); // %55 narrow [N,6], kernels 27..28
+                sizes[34] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 28..61
+                sizes[35] = (symbols[0] * 6); // %58 narrow [N,6], kernels 29..30
+                sizes[36] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 30..71
+                sizes[37] = (symbols[0] * 6); // %61 add [N,6], kernels 30..47
+                sizes[38] = (symbols[0] * 6); // %62 tanh [N,6], kernels 30..61
+                sizes[39] = (symbols[0] * 6); // %63 mul [N,6], kernels 30..55
+                sizes[40] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 31..57
+                sizes[41] = (symbols[0] * 24); // %68 matmul [N,24], kernels 32..33
+                sizes[42] = (symbols[0] * 24); // %70 add [N,24], kernels 33..40
+                sizes[43] = (symbols[0] * 6); // %71 narrow [N,6], kernels 34..35
+                sizes[44] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 35..47
+                sizes[45] = (symbols[0] * 6); // %73 narrow [N,6], kernels 36..37
+                sizes[46] = (symbols[0] * 6); // %74 tanh [N,6], kernels 37..47
+                sizes[47] = (symbols[0] * 6); // %75 narrow [N,6], kernels 38..39
+                sizes[48] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 39..49
+                sizes[49] = (symbols[0] * 6); // %78 narrow [N,6], kernels 40..41
+                sizes[50] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 41..59
+                sizes[51] = (symbols[0] * 6); // %82 tanh [N,6], kernels 41..49
+                sizes[52] = (symbols[0] * 6); // %83 mul [N,6], kernels 41..46
+                sizes[53] = (symbols[0] * 3); // %85 add [N,3], kernels 42..43
+                sizes[54] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 43..46
+                sizes[55] = (symbols[0] * 6); // %90 matmul [N,6], kernels 45..49
+                sizes[56] = (symbols[0] * 6); // %96 mul [N,6], kernels 47..59
+                sizes[57] = (symbols[0] * 6); // %101 mul [N,6], kernels 47..48
+                sizes[58] = (symbols[0] * 6); // %112 mul [N,6], kernels 47..51
+                sizes[59] = (symbols[0] * 6); // %117 mul [N,6], kernels 47..52
+                sizes[60] = (symbols[0] * 24); // %102 narrow_backward [N,24], kernels 48..53
+                sizes[61] = (symbols[0] * 6); // %107 mul [N,6], kernels 49..50
+                sizes[62] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 50..53
+                sizes[63] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 51..53
+                sizes[64] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 52..53
+                sizes[65] = (symbols[0] * 24); // %119 add [N,24], kernels 53..57
+                sizes[66] = 24; // %120 sum [24], kernels 53..90
+                sizes[67] = (symbols[0] * 6); // %121 matmul [N,6], kernels 54..61
+                sizes[68] = 144; // %122 matmul [24,6], kernels 55..80
+                sizes[69] = (symbols[0] * 5); // %123 matmul [N,5], kernels 56..58
+                sizes[70] = 120; // %124 matmul [24,5], kernels 57..93
+                sizes[71] = (symbols[0] * 20); // %126 narrow_backward [N,4,5], kernels 58..95
+                sizes[72] = (symbols[0] * 6); // %132 add [N,6], kernels 59..71
+                sizes[73] = (symbols[0] * 6); // %137 mul [N,6], kernels 59..60
+                sizes[74] = (symbols[0] * 6); // %148 mul [N,6], kernels 59..63
+                sizes[75] = (symbols[0] * 6); // %153 mul [N,6], kernels 59..64
+                sizes[76] = (symbols[0] * 24); // %138 narrow_backward [N,24], kernels 60..65
+                sizes[77] = (symbols[0] * 6); // %143 mul [N,6], kernels 61..62
+                sizes[78] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 62..65
+                sizes[79] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 63..65
+                sizes[80] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 64..65
+                sizes[81] = (symbols[0] * 24); // %155 add [N,24], kernels 65..69
+                sizes[82] = 24; // %156 sum [24], kernels 65..90
+                sizes[83] = (symbols[0] * 6); // %158 matmul [N,6], kernels 66..73
+                sizes[84] = 144; // %159 matmul [24,6], kernels 67..80
+                sizes[85] = (symbols[0] * 5); // %161 matmul [N,5], kernels 68..70
+                sizes[86] = 120; // %162 matmul [24,5], kernels 69..93
+                sizes[87] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 70..95
+                sizes[88] = (symbols[0] * 6); // %172 add [N,6], kernels 71..84
+                sizes[89] = (symbols[0] * 6); // %177 mul [N,6], kernels 71..72
+                sizes[90] = (symbols[0] * 6); // %188 mul [N,6], kernels 71..75
+                sizes[91] = (symbols[0] * 6); // %193 mul [N,6], kernels 71..76
+                sizes[92] = (symbols[0] * 24); // %178 narrow_backward [N,24], kernels 72..77
+                sizes[93] = (symbols[0] * 6); // %183 mul [N,6], kernels 73..74
+                sizes[94] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 74..77
+                sizes[95] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 75..77
+                sizes[96] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 76..77
+                sizes[97] = (symbols[0] * 24); // %195 add [N,24], kernels 77..82
+                sizes[98] = 24; // %196 sum [24], kernels 77..90
+                sizes[99] = (symbols[0] * 6); // %198 matmul [N,6], kernels 78..85
+                sizes[100] = 144; // %199 matmul [24,6], kernels 79..80
+                sizes[101] = (symbols[0] * 5); // %201 matmul [N,5], kernels 81..83
+                sizes[102] = 120; // %202 matmul [24,5], kernels 82..93
+                sizes[103] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 83..95
+                sizes[104] = (symbols[0] * 6); // %212 add [N,6], kernels 84..84
+                sizes[105] = (symbols[0] * 6); // %221 mul [N,6], kernels 84..87
+                sizes[106] = (symbols[0] * 6); // %226 mul [N,6], kernels 84..88
+                sizes[107] = (symbols[0] * 6); // %217 mul [N,6], kernels 85..86
+                sizes[108] = (symbols[0] * 24); // %218 narrow_backward [N,24], kernels 86..89
+                sizes[109] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 87..89
+                sizes[110] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 88..89
+                sizes[111] = (symbols[0] * 24); // %228 add [N,24], kernels 89..92
+                sizes[112] = 24; // %229 sum [24], kernels 89..90
+                sizes[113] = (symbols[0] * 5); // %231 matmul [N,5], kernels 91..94
+                sizes[114] = 120; // %232 matmul [24,5], kernels 92..93
+                sizes[115] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 94..95
+                sizes[116] = (symbols[0] * 20); // %236 add [N,4,5], kernels 95..96
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
-            forward: 78 graph ops in 36 kernels, 35 arena buffers
-              Kernel 0/36: embedding -> %9 [N,4,5]
-              Kernel 1/36: narrow -> %10 [N,1,5]
-              Kernel 2/36: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/36: narrow -> %15 [N,6]
-              Kernel 4/36: narrow -> %17 [N,6]
-              Kernel 5/36: narrow -> %19 [N,6]
-              Kernel 6/36: fused elementwise (sigmoid, tanh, mul) -> %21 [N,6]
-              Kernel 7/36: fused elementwise (sigmoid, tanh, mul) -> %23 [N,6]
-              Kernel 8/36: narrow -> %24 [N,1,5]
-              Kernel 9/36: GEMM Bᵀ -> %28 [N,24]
-              Kernel 10/36: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 11/36: narrow -> %31 [N,6]
-              Kernel 12/36: narrow -> %33 [N,6]
-              Kernel 13/36: narrow -> %35 [N,6]
-              Kernel 14/36: narrow -> %38 [N,6]
-              Kernel 15/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
-              Kernel 16/36: fused elementwise (sigmoid, tanh, mul) -> %43 [N,6]
-              Kernel 17/36: narrow -> %44 [N,1,5]
-              Kernel 18/36: GEMM Bᵀ -> %48 [N,24]
-              Kernel 19/36: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 20/36: narrow -> %51 [N,6]
-              Kernel 21/36: narrow -> %53 [N,6]
-              Kernel 22/36: narrow -> %55 [N,6]
-              Kernel 23/36: narrow -> %58 [N,6]
-              Kernel 24/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
-              Kernel 25/36: fused elementwise (sigmoid, tanh, mul) -> %63 [N,6]
-              Kernel 26/36: narrow -> %64 [N,1,5]
-              Kernel 27/36: GEMM Bᵀ -> %68 [N,24]
-              Kernel 28/36: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 29/36: narrow -> %71 [N,6]
-              Kernel 30/36: narrow -> %73 [N,6]
-              Kernel 31/36: narrow -> %75 [N,6]
-              Kernel 32/36: narrow -> %78 [N,6]
-              Kernel 33/36: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
-              Kernel 34/36: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 35/36: cross_entropy -> %86 []
-            forward+backward: 229 graph ops in 124 kernels, 117 arena buffers
-              Kernel 0/124: embedding -> %9 [N,4,5]
-              Kernel 1/124: narrow -> %10 [N,1,5]
-              Kernel 2/124: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/124: narrow -> %15 [N,6]
-              Kernel 4/124: elementwise (sigmoid) -> %16 [N,6]
-              Kernel 5/124: narrow -> %17 [N,6]
-              Kernel 6/124: elementwise (tanh) -> %18 [N,6]
-              Kernel 7/124: narrow -> %19 [N,6]
-              Kernel 8/124: elementwise (sigmoid) -> %20 [N,6]
-              Kernel 9/124: elementwise (mul) -> %21 [N,6]
-              Kernel 10/124: elementwise (tanh) -> %22 [N,6]
-              Kernel 11/124: elementwise (mul) -> %23 [N,6]
-              Kernel 12/124: narrow -> %24 [N,1,5]
-              Kernel 13/124: GEMM Bᵀ -> %28 [N,24]
-              Kernel 14/124: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 15/124: narrow -> %31 [N,6]
-              Kernel 16/124: elementwise (sigmoid) -> %32 [N,6]
-              Kernel 17/124: narrow -> %33 [N,6]
-              Kernel 18/124: elementwise (tanh) -> %34 [N,6]
-              Kernel 19/124: narrow -> %35 [N,6]
-              Kernel 20/124: elementwise (sigmoid) -> %36 [N,6]
-              Kernel 21/124: narrow -> %38 [N,6]
-              Kernel 22/124: elementwise (sigmoid) -> %39 [N,6]
-              Kernel 23/124: fused elementwise (mul, mul, add) -> %41 [N,6]
-              Kernel 24/124: elementwise (tanh) -> %42 [N,6]
-              Kernel 25/124: elementwise (mul) -> %43 [N,6]
-              Kernel 26/124: narrow -> %44 [N,1,5]
-              Kernel 27/124: GEMM Bᵀ -> %48 [N,24]
-              Kernel 28/124: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 29/124: narrow -> %51 [N,6]
-              Kernel 30/124: elementwise (sigmoid) -> %52 [N,6]
-              Kernel 31/124: narrow -> %53 [N,6]
-              Kernel 32/124: elementwise (tanh) -> %54 [N,6]
-              Kernel 33/124: narrow -> %55 [N,6]
-              Kernel 34/124: elementwise (sigmoid) -> %56 [N,6]
-              Kernel 35/124: narrow -> %58 [N,6]
-              Kernel 36/124: elementwise (sigmoid) -> %59 [N,6]
-              Kernel 37/124: fused elementwise (mul, mul, add) -> %61 [N,6]
-              Kernel 38/124: elementwise (tanh) -> %62 [N,6]
-              Kernel 39/124: elementwise (mul) -> %63 [N,6]
-              Kernel 40/124: narrow -> %64 [N,1,5]
-              Kernel 41/124: GEMM Bᵀ -> %68 [N,24]
-              Kernel 42/124: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 43/124: narrow -> %71 [N,6]
-              Kernel 44/124: elementwise (sigmoid) -> %72 [N,6]
-              Kernel 45/124: narrow -> %73 [N,6]
-              Kernel 46/124: elementwise (tanh) -> %74 [N,6]
-              Kernel 47/124: narrow -> %75 [N,6]
-              Kernel 48/124: elementwise (sigmoid) -> %76 [N,6]
-              Kernel 49/124: narrow -> %78 [N,6]
-              Kernel 50/124: elementwise (sigmoid) -> %79 [N,6]
-              Kernel 51/124: fused elementwise (mul, mul, add, tanh) -> %82 [N,6]
-              Kernel 52/124: elementwise (mul) -> %83 [N,6]
-              Kernel 53/124: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 54/124: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
-              Kernel 55/124: sum over [N,3] -> %89 [3]
-              Kernel 56/124: GEMM -> %90 [N,6]
-              Kernel 57/124: GEMM Aᵀ -> %91 [3,6]
-              Kernel 58/124: fused elementwise (mul, square, sub, mul) -> %96 [N,6]
-              Kernel 59/124: fused elementwise (mul, sub, mul, mul) -> %101 [N,6]
-              Kernel 60/124: narrow_backward -> %102 [N,24]
-              Kernel 61/124: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
-              Kernel 62/124: narrow_backward -> %108 [N,24]
-              Kernel 63/124: fused elementwise (mul, square, sub, mul) -> %112 [N,6]
-              Kernel 64/124: narrow_backward -> %113 [N,24]
-              Kernel 65/124: fused elementwise (mul, sub, mul, mul) -> %117 [N,6]
-              Kernel 66/124: narrow_backward -> %118 [N,24]
-              Kernel 67/124: fused elementwise (add, add, add) -> %119 [N,24]
-              Kernel 68/124: sum over [N,24] -> %120 [24]
-              Kernel 69/124: GEMM -> %121 [N,6]
-              Kernel 70/124: GEMM Aᵀ -> %122 [24,6]
-              Kernel 71/124: GEMM -> %123 [N,5]
-              Kernel 72/124: GEMM Aᵀ -> %124 [24,5]
-              Kernel 73/124: narrow_backward -> %126 [N,4,5]
-              Kernel 74/124: fused elementwise (mul, mul, square, sub, mul, add) -> %132 [N,6]
-              Kernel 75/124: fused elementwise (mul, sub, mul, mul) -> %137 [N,6]
-              Kernel 76/124: narrow_backward -> %138 [N,24]
-              Kernel 77/124: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
-              Kernel 78/124: narrow_backward -> %144 [N,24]
-              Kernel 79/124: fused elementwise (mul, square, sub, mul) -> %148 [N,6]
-              Kernel 80/124: narrow_backward -> %149 [N,24]
-              Kernel 81/124: fused elementwise (mul, sub, mul, mul) -> %153 [N,6]
-              Kernel 82/124: narrow_backward -> %154 [N,24]
-              Kernel 83/124: fused elementwise (add, add, add) -> %155 [N,24]
-              Kernel 84/124: sum over [N,24] -> %156 [24]
-              Kernel 85/124: GEMM -> %158 [N,6]
-              Kernel 86/124: GEMM Aᵀ -> %159 [24,6]
-              Kernel 87/124: GEMM -> %161 [N,5]
-              Kernel 88/124: GEMM Aᵀ -> %162 [24,5]
-              Kernel 89/124: narrow_backward -> %165 [N,4,5]
-              Kernel 90/124: fused elementwise (mul, mul, square, sub, mul, add) -> %172 [N,6]
-              Kernel 91/124: fused elementwise (mul, sub, mul, mul) -> %177 [N,6]
-              Kernel 92/124: narrow_backward -> %178 [N,24]
-              Kernel 93/124: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
-              Kernel 94/124: narrow_backward -> %184 [N,24]
-              Kernel 95/124: fused elementwise (mul, square, sub, mul) -> %188 [N,6]
-              Kernel 96/124: narrow_backward -> %189 [N,24]
-              Kernel 97/124: fused elementwise (mul, sub, mul, mul) -> %193 [N,6]
-              Kernel 98/124: narrow_backward -> %194 [N,24]
-              Kernel 99/124: fused elementwise (add, add, add) -> %195 [N,24]
-              Kernel 100/124: sum over [N,24] -> %196 [24]
-              Kernel 101/124: GEMM -> %198 [N,6]
-              Kernel 102/124: GEMM Aᵀ -> %199 [24,6]
-              Kernel 103/124: fused elementwise (add, add) -> %200 [24,6]
-              Kernel 104/124: GEMM -> %201 [N,5]
-              Kernel 105/124: GEMM Aᵀ -> %202 [24,5]
-              Kernel 106/124: narrow_backward -> %205 [N,4,5]
-              Kernel 107/124: fused elementwise (mul, mul, square, sub, mul, add) -> %212 [N,6]
-              Kernel 108/124: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
-              Kernel 109/124: narrow_backward -> %218 [N,24]
-              Kernel 110/124: fused elementwise (mul, square, sub, mul) -> %221 [N,6]
-              Kernel 111/124: narrow_backward -> %222 [N,24]
-              Kernel 112/124: fused elementwise (mul, sub, mul, mul) -> %226 [N,6]
-              Kernel 113/124: narrow_backward -> %227 [N,24]
-              Kernel 114/124: fused elementwise (add, add) -> %228 [N,24]
-              Kernel 115/124: sum over [N,24] -> %229 [24]
-              Kernel 116/124: fused elementwise (add, add, add) -> %230 [24]
-              Kernel 117/124: GEMM -> %231 [N,5]
-              Kernel 118/124: GEMM Aᵀ -> %232 [24,5]
-              Kernel 119/124: fused elementwise (add, add, add) -> %233 [24,5]
-              Kernel 120/124: narrow_backward -> %235 [N,4,5]
-              Kernel 121/124: fused elementwise (add, add, add) -> %236 [N,4,5]
-              Kernel 122/124: embedding_backward -> %237 [20,5]
-              Kernel 123/124: elementwise (copy) -> %238 [24]
+            forward: 78 graph ops in 33 kernels, 35 arena buffers
+              Kernel 0/33: embedding -> %9 [N,4,5]
+              Kernel 1/33: narrow -> %10 [N,1,5]
+              Kernel 2/33: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/33: narrow -> %15 [N,6]
+              Kernel 4/33: narrow -> %17 [N,6]
+              Kernel 5/33: narrow -> %19 [N,6]
+              Kernel 6/33: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+              Kernel 7/33: narrow -> %24 [N,1,5]
+              Kernel 8/33: GEMM Bᵀ -> %28 [N,24]
+              Kernel 9/33: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 10/33: narrow -> %31 [N,6]
+              Kernel 11/33: narrow -> %33 [N,6]
+              Kernel 12/33: narrow -> %35 [N,6]
+              Kernel 13/33: narrow -> %38 [N,6]
+              Kernel 14/33: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %41 [N,6], %43 [N,6]
+              Kernel 15/33: narrow -> %44 [N,1,5]
+              Kernel 16/33: GEMM Bᵀ -> %48 [N,24]
+              Kernel 17/33: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 18/33: narrow -> %51 [N,6]
+              Kernel 19/33: narrow -> %53 [N,6]
+              Kernel 20/33: narrow -> %55 [N,6]
+              Kernel 21/33: narrow -> %58 [N,6]
+              Kernel 22/33: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %61 [N,6], %63 [N,6]
+              Kernel 23/33: narrow -> %64 [N,1,5]
+              Kernel 24/33: GEMM Bᵀ -> %68 [N,24]
+              Kernel 25/33: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 26/33: narrow -> %71 [N,6]
+              Kernel 27/33: narrow -> %73 [N,6]
+              Kernel 28/33: narrow -> %75 [N,6]
+              Kernel 29/33: narrow -> %78 [N,6]
+              Kernel 30/33: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
+              Kernel 31/33: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 32/33: cross_entropy -> %86 []
+            forward+backward: 229 graph ops in 97 kernels, 117 arena buffers
+              Kernel 0/97: embedding -> %9 [N,4,5]
+              Kernel 1/97: narrow -> %10 [N,1,5]
+              Kernel 2/97: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/97: narrow -> %15 [N,6]
+              Kernel 4/97: elementwise (sigmoid) -> %16 [N,6]
+              Kernel 5/97: narrow -> %17 [N,6]
+              Kernel 6/97: fused loop with 3 outputs (tanh, mul, tanh) -> %18 [N,6], %21 [N,6], %22 [N,6]
+              Kernel 7/97: narrow -> %19 [N,6]
+              Kernel 8/97: fused loop with 2 outputs (sigmoid, mul) -> %20 [N,6], %23 [N,6]
+              Kernel 9/97: narrow -> %24 [N,1,5]
+              Kernel 10/97: GEMM Bᵀ -> %28 [N,24]
+              Kernel 11/97: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 12/97: narrow -> %31 [N,6]
+              Kernel 13/97: elementwise (sigmoid) -> %32 [N,6]
+              Kernel 14/97: narrow -> %33 [N,6]
+              Kernel 15/97: elementwise (tanh) -> %34 [N,6]
+              Kernel 16/97: narrow -> %35 [N,6]
+              Kernel 17/97: elementwise (sigmoid) -> %36 [N,6]
+              Kernel 18/97: narrow -> %38 [N,6]
+              Kernel 19/97: fused loop with 4 outputs (mul, sigmoid, mul, add, tanh, mul) -> %39 [N,6], %41 [N,6], %42 [N,6], %43 [N,6]
+              Kernel 20/97: narrow -> %44 [N,1,5]
+              Kernel 21/97: GEMM Bᵀ -> %48 [N,24]
+              Kernel 22/97: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 23/97: narrow -> %51 [N,6]
+              Kernel 24/97: elementwise (sigmoid) -> %52 [N,6]
+              Kernel 25/97: narrow -> %53 [N,6]
+              Kernel 26/97: elementwise (tanh) -> %54 [N,6]
+              Kernel 27/97: narrow -> %55 [N,6]
+              Kernel 28/97: elementwise (sigmoid) -> %56 [N,6]
+              Kernel 29/97: narrow -> %58 [N,6]
+              Kernel 30/97: fused loop with 4 outputs (mul, sigmoid, mul, add, tanh, mul) -> %59 [N,6], %61 [N,6], %62 [N,6], %63 [N,6]
+              Kernel 31/97: narrow -> %64 [N,1,5]
+              Kernel 32/97: GEMM Bᵀ -> %68 [N,24]
+              Kernel 33/97: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 34/97: narrow -> %71 [N,6]
+              Kernel 35/97: elementwise (sigmoid) -> %72 [N,6]
+              Kernel 36/97: narrow -> %73 [N,6]
+              Kernel 37/97: elementwise (tanh) -> %74 [N,6]
+              Kernel 38/97: narrow -> %75 [N,6]
+              Kernel 39/97: elementwise (sigmoid) -> %76 [N,6]
+              Kernel 40/97: narrow -> %78 [N,6]
+              Kernel 41/97: fused loop with 3 outputs (mul, sigmoid, mul, add, tanh, mul) -> %79 [N,6], %82 [N,6], %83 [N,6]
+              Kernel 42/97: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 43/97: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+              Kernel 44/97: sum over [N,3] -> %89 [3]
+              Kernel 45/97: GEMM -> %90 [N,6]
+              Kernel 46/97: GEMM Aᵀ -> %91 [3,6]
+              Kernel 47/97: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+              Kernel 48/97: narrow_backward -> %102 [N,24]
+              Kernel 49/97: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+              Kernel 50/97: narrow_backward -> %108 [N,24]
+              Kernel 51/97: narrow_backward -> %113 [N,24]
+              Kernel 52/97: narrow_backward -> %118 [N,24]
+              Kernel 53/97: fused loop with 2 outputs (add, add, add, sum) -> %119 [N,24], %120 [24]
+              Kernel 54/97: GEMM -> %121 [N,6]
+              Kernel 55/97: GEMM Aᵀ -> %122 [24,6]
+              Kernel 56/97: GEMM -> %123 [N,5]
+              Kernel 57/97: GEMM Aᵀ -> %124 [24,5]
+              Kernel 58/97: narrow_backward -> %126 [N,4,5]
+              Kernel 59/97: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
+              Kernel 60/97: narrow_backward -> %138 [N,24]
+              Kernel 61/97: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+              Kernel 62/97: narrow_backward -> %144 [N,24]
+              Kernel 63/97: narrow_backward -> %149 [N,24]
+              Kernel 64/97: narrow_backward -> %154 [N,24]
+              Kernel 65/97: fused loop with 2 outputs (add, add, add, sum) -> %155 [N,24], %156 [24]
+              Kernel 66/97: GEMM -> %158 [N,6]
+              Kernel 67/97: GEMM Aᵀ -> %159 [24,6]
+              Kernel 68/97: GEMM -> %161 [N,5]
+              Kernel 69/97: GEMM Aᵀ -> %162 [24,5]
+              Kernel 70/97: narrow_backward -> %165 [N,4,5]
+              Kernel 71/97: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
+              Kernel 72/97: narrow_backward -> %178 [N,24]
+              Kernel 73/97: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+              Kernel 74/97: narrow_backward -> %184 [N,24]
+              Kernel 75/97: narrow_backward -> %189 [N,24]
+              Kernel 76/97: narrow_backward -> %194 [N,24]
+              Kernel 77/97: fused loop with 2 outputs (add, add, add, sum) -> %195 [N,24], %196 [24]
+              Kernel 78/97: GEMM -> %198 [N,6]
+              Kernel 79/97: GEMM Aᵀ -> %199 [24,6]
+              Kernel 80/97: fused elementwise (add, add) -> %200 [24,6]
+              Kernel 81/97: GEMM -> %201 [N,5]
+              Kernel 82/97: GEMM Aᵀ -> %202 [24,5]
+              Kernel 83/97: narrow_backward -> %205 [N,4,5]
+              Kernel 84/97: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+              Kernel 85/97: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+              Kernel 86/97: narrow_backward -> %218 [N,24]
+              Kernel 87/97: narrow_backward -> %222 [N,24]
+              Kernel 88/97: narrow_backward -> %227 [N,24]
+              Kernel 89/97: fused loop with 2 outputs (add, add, sum) -> %228 [N,24], %229 [24]
+              Kernel 90/97: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+              Kernel 91/97: GEMM -> %231 [N,5]
+              Kernel 92/97: GEMM Aᵀ -> %232 [24,5]
+              Kernel 93/97: fused elementwise (add, add, add) -> %233 [24,5]
+              Kernel 94/97: narrow_backward -> %235 [N,4,5]
+              Kernel 95/97: fused elementwise (add, add, add) -> %236 [N,4,5]
+              Kernel 96/97: embedding_backward -> %237 [20,5]
             """;
 
             private const string DotText =
@@ -3228,9 +2739,11 @@ namespace Kiln.Integration.Tests.Models
                 n17 [label="%17 narrow\n[N,6]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: elementwise (tanh)";
+                label="kernel 6: fused loop with 3 outputs (tanh, mul, tanh)";
                 style=filled; color=lightgrey;
                 n18 [label="%18 tanh\n[N,6]"];
+                n21 [label="%21 mul\n[N,6]"];
+                n22 [label="%22 tanh\n[N,6]"];
               }
               subgraph cluster_k7 {
                 label="kernel 7: narrow";
@@ -3238,372 +2751,310 @@ namespace Kiln.Integration.Tests.Models
                 n19 [label="%19 narrow\n[N,6]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: elementwise (sigmoid)";
+                label="kernel 8: fused loop with 2 outputs (sigmoid, mul)";
                 style=filled; color=lightgrey;
                 n20 [label="%20 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k9 {
-                label="kernel 9: elementwise (mul)";
-                style=filled; color=lightgrey;
-                n21 [label="%21 mul\n[N,6]"];
-              }
-              subgraph cluster_k10 {
-                label="kernel 10: elementwise (tanh)";
-                style=filled; color=lightgrey;
-                n22 [label="%22 tanh\n[N,6]"];
-              }
-              subgraph cluster_k11 {
-                label="kernel 11: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n23 [label="%23 mul\n[N,6]"];
               }
-              subgraph cluster_k12 {
-                label="kernel 12: narrow";
+              subgraph cluster_k9 {
+                label="kernel 9: narrow";
                 style=filled; color=lightgrey;
                 n24 [label="%24 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: GEMM Bᵀ";
+              subgraph cluster_k10 {
+                label="kernel 10: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n28 [label="%28 matmul\n[N,24]"];
               }
-              subgraph cluster_k14 {
-                label="kernel 14: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k11 {
+                label="kernel 11: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n26 [label="%26 matmul\n[N,24]"];
                 n27 [label="%27 add\n[N,24]"];
                 n29 [label="%29 add\n[N,24]"];
                 n30 [label="%30 add\n[N,24]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: narrow";
+              subgraph cluster_k12 {
+                label="kernel 12: narrow";
                 style=filled; color=lightgrey;
                 n31 [label="%31 narrow\n[N,6]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (sigmoid)";
+              subgraph cluster_k13 {
+                label="kernel 13: elementwise (sigmoid)";
                 style=filled; color=lightgrey;
                 n32 [label="%32 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k17 {
-                label="kernel 17: narrow";
+              subgraph cluster_k14 {
+                label="kernel 14: narrow";
                 style=filled; color=lightgrey;
                 n33 [label="%33 narrow\n[N,6]"];
               }
-              subgraph cluster_k18 {
-                label="kernel 18: elementwise (tanh)";
+              subgraph cluster_k15 {
+                label="kernel 15: elementwise (tanh)";
                 style=filled; color=lightgrey;
                 n34 [label="%34 tanh\n[N,6]"];
               }
-              subgraph cluster_k19 {
-                label="kernel 19: narrow";
+              subgraph cluster_k16 {
+                label="kernel 16: narrow";
                 style=filled; color=lightgrey;
                 n35 [label="%35 narrow\n[N,6]"];
               }
-              subgraph cluster_k20 {
-                label="kernel 20: elementwise (sigmoid)";
+              subgraph cluster_k17 {
+                label="kernel 17: elementwise (sigmoid)";
                 style=filled; color=lightgrey;
                 n36 [label="%36 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k21 {
-                label="kernel 21: narrow";
+              subgraph cluster_k18 {
+                label="kernel 18: narrow";
                 style=filled; color=lightgrey;
                 n38 [label="%38 narrow\n[N,6]"];
               }
-              subgraph cluster_k22 {
-                label="kernel 22: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n39 [label="%39 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: fused elementwise (mul, mul, add)";
+              subgraph cluster_k19 {
+                label="kernel 19: fused loop with 4 outputs (mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n37 [label="%37 mul\n[N,6]"];
+                n39 [label="%39 sigmoid\n[N,6]"];
                 n40 [label="%40 mul\n[N,6]"];
                 n41 [label="%41 add\n[N,6]"];
-              }
-              subgraph cluster_k24 {
-                label="kernel 24: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n42 [label="%42 tanh\n[N,6]"];
-              }
-              subgraph cluster_k25 {
-                label="kernel 25: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n43 [label="%43 mul\n[N,6]"];
               }
-              subgraph cluster_k26 {
-                label="kernel 26: narrow";
+              subgraph cluster_k20 {
+                label="kernel 20: narrow";
                 style=filled; color=lightgrey;
                 n44 [label="%44 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k27 {
-                label="kernel 27: GEMM Bᵀ";
+              subgraph cluster_k21 {
+                label="kernel 21: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n48 [label="%48 matmul\n[N,24]"];
               }
-              subgraph cluster_k28 {
-                label="kernel 28: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k22 {
+                label="kernel 22: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n46 [label="%46 matmul\n[N,24]"];
                 n47 [label="%47 add\n[N,24]"];
                 n49 [label="%49 add\n[N,24]"];
                 n50 [label="%50 add\n[N,24]"];
               }
-              subgraph cluster_k29 {
-                label="kernel 29: narrow";
+              subgraph cluster_k23 {
+                label="kernel 23: narrow";
                 style=filled; color=lightgrey;
                 n51 [label="%51 narrow\n[N,6]"];
               }
-              subgraph cluster_k30 {
-                label="kernel 30: elementwise (sigmoid)";
+              subgraph cluster_k24 {
+                label="kernel 24: elementwise (sigmoid)";
                 style=filled; color=lightgrey;
                 n52 [label="%52 sigmoid\n[N,6]"];
+              }
+              subgraph cluster_k25 {
+                label="kernel 25: narrow";
+                style=filled; color=lightgrey;
+                n53 [label="%53 narrow\n[N,6]"];
+              }
+              subgraph cluster_k26 {
+                label="kernel 26: elementwise (tanh)";
+                style=filled; color=lightgrey;
+                n54 [label="%54 tanh\n[N,6]"];
+              }
+              subgraph cluster_k27 {
+                label="kernel 27: narrow";
+                style=filled; color=lightgrey;
+                n55 [label="%55 narrow\n[N,6]"];
+              }
+              subgraph cluster_k28 {
+                label="kernel 28: elementwise (sigmoid)";
+                style=filled; color=lightgrey;
+                n56 [label="%56 sigmoid\n[N,6]"];
+              }
+              subgraph cluster_k29 {
+                label="kernel 29: narrow";
+                style=filled; color=lightgrey;
+                n58 [label="%58 narrow\n[N,6]"];
+              }
+              subgraph cluster_k30 {
+                label="kernel 30: fused loop with 4 outputs (mul, sigmoid, mul, add, tanh, mul)";
+                style=filled; color=lightgrey;
+                n57 [label="%57 mul\n[N,6]"];
+                n59 [label="%59 sigmoid\n[N,6]"];
+                n60 [label="%60 mul\n[N,6]"];
+                n61 [label="%61 add\n[N,6]"];
+                n62 [label="%62 tanh\n[N,6]"];
+                n63 [label="%63 mul\n[N,6]"];
               }
               subgraph cluster_k31 {
                 label="kernel 31: narrow";
                 style=filled; color=lightgrey;
-                n53 [label="%53 narrow\n[N,6]"];
-              }
-              subgraph cluster_k32 {
-                label="kernel 32: elementwise (tanh)";
-                style=filled; color=lightgrey;
-                n54 [label="%54 tanh\n[N,6]"];
-              }
-              subgraph cluster_k33 {
-                label="kernel 33: narrow";
-                style=filled; color=lightgrey;
-                n55 [label="%55 narrow\n[N,6]"];
-              }
-              subgraph cluster_k34 {
-                label="kernel 34: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n56 [label="%56 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k35 {
-                label="kernel 35: narrow";
-                style=filled; color=lightgrey;
-                n58 [label="%58 narrow\n[N,6]"];
-              }
-              subgraph cluster_k36 {
-                label="kernel 36: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n59 [label="%59 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k37 {
-                label="kernel 37: fused elementwise (mul, mul, add)";
-                style=filled; color=lightgrey;
-                n57 [label="%57 mul\n[N,6]"];
-                n60 [label="%60 mul\n[N,6]"];
-                n61 [label="%61 add\n[N,6]"];
-              }
-              subgraph cluster_k38 {
-                label="kernel 38: elementwise (tanh)";
-                style=filled; color=lightgrey;
-                n62 [label="%62 tanh\n[N,6]"];
-              }
-              subgraph cluster_k39 {
-                label="kernel 39: elementwise (mul)";
-                style=filled; color=lightgrey;
-                n63 [label="%63 mul\n[N,6]"];
-              }
-              subgraph cluster_k40 {
-                label="kernel 40: narrow";
-                style=filled; color=lightgrey;
                 n64 [label="%64 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k41 {
-                label="kernel 41: GEMM Bᵀ";
+              subgraph cluster_k32 {
+                label="kernel 32: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n68 [label="%68 matmul\n[N,24]"];
               }
-              subgraph cluster_k42 {
-                label="kernel 42: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k33 {
+                label="kernel 33: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n66 [label="%66 matmul\n[N,24]"];
                 n67 [label="%67 add\n[N,24]"];
                 n69 [label="%69 add\n[N,24]"];
                 n70 [label="%70 add\n[N,24]"];
               }
-              subgraph cluster_k43 {
-                label="kernel 43: narrow";
+              subgraph cluster_k34 {
+                label="kernel 34: narrow";
                 style=filled; color=lightgrey;
                 n71 [label="%71 narrow\n[N,6]"];
               }
-              subgraph cluster_k44 {
-                label="kernel 44: elementwise (sigmoid)";
+              subgraph cluster_k35 {
+                label="kernel 35: elementwise (sigmoid)";
                 style=filled; color=lightgrey;
                 n72 [label="%72 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k45 {
-                label="kernel 45: narrow";
+              subgraph cluster_k36 {
+                label="kernel 36: narrow";
                 style=filled; color=lightgrey;
                 n73 [label="%73 narrow\n[N,6]"];
               }
-              subgraph cluster_k46 {
-                label="kernel 46: elementwise (tanh)";
+              subgraph cluster_k37 {
+                label="kernel 37: elementwise (tanh)";
                 style=filled; color=lightgrey;
                 n74 [label="%74 tanh\n[N,6]"];
               }
-              subgraph cluster_k47 {
-                label="kernel 47: narrow";
+              subgraph cluster_k38 {
+                label="kernel 38: narrow";
                 style=filled; color=lightgrey;
                 n75 [label="%75 narrow\n[N,6]"];
               }
-              subgraph cluster_k48 {
-                label="kernel 48: elementwise (sigmoid)";
+              subgraph cluster_k39 {
+                label="kernel 39: elementwise (sigmoid)";
                 style=filled; color=lightgrey;
                 n76 [label="%76 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k49 {
-                label="kernel 49: narrow";
+              subgraph cluster_k40 {
+                label="kernel 40: narrow";
                 style=filled; color=lightgrey;
                 n78 [label="%78 narrow\n[N,6]"];
               }
-              subgraph cluster_k50 {
-                label="kernel 50: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n79 [label="%79 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k51 {
-                label="kernel 51: fused elementwise (mul, mul, add, tanh)";
+              subgraph cluster_k41 {
+                label="kernel 41: fused loop with 3 outputs (mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n77 [label="%77 mul\n[N,6]"];
+                n79 [label="%79 sigmoid\n[N,6]"];
                 n80 [label="%80 mul\n[N,6]"];
                 n81 [label="%81 add\n[N,6]"];
                 n82 [label="%82 tanh\n[N,6]"];
-              }
-              subgraph cluster_k52 {
-                label="kernel 52: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n83 [label="%83 mul\n[N,6]"];
               }
-              subgraph cluster_k53 {
-                label="kernel 53: GEMM + epilogue (add)";
+              subgraph cluster_k42 {
+                label="kernel 42: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n84 [label="%84 matmul\n[N,3]"];
                 n85 [label="%85 add\n[N,3]"];
               }
-              subgraph cluster_k54 {
-                label="kernel 54: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k43 {
+                label="kernel 43: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n86 [label="%86 cross_entropy\n[]"];
                 n88 [label="%88 cross_entropy_backward\n[N,3]"];
               }
-              subgraph cluster_k55 {
-                label="kernel 55: sum over [N,3]";
+              subgraph cluster_k44 {
+                label="kernel 44: sum over [N,3]";
                 style=filled; color=lightgrey;
                 n89 [label="%89 sum\n[3]"];
               }
-              subgraph cluster_k56 {
-                label="kernel 56: GEMM";
+              subgraph cluster_k45 {
+                label="kernel 45: GEMM";
                 style=filled; color=lightgrey;
                 n90 [label="%90 matmul\n[N,6]"];
               }
-              subgraph cluster_k57 {
-                label="kernel 57: GEMM Aᵀ";
+              subgraph cluster_k46 {
+                label="kernel 46: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n91 [label="%91 matmul\n[3,6]"];
               }
-              subgraph cluster_k58 {
-                label="kernel 58: fused elementwise (mul, square, sub, mul)";
+              subgraph cluster_k47 {
+                label="kernel 47: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n93 [label="%93 mul\n[N,6]"];
                 n94 [label="%94 square\n[N,6]"];
                 n95 [label="%95 sub\n[N,6]"];
                 n96 [label="%96 mul\n[N,6]"];
-              }
-              subgraph cluster_k59 {
-                label="kernel 59: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
                 n97 [label="%97 mul\n[N,6]"];
                 n99 [label="%99 sub\n[N,6]"];
                 n100 [label="%100 mul\n[N,6]"];
                 n101 [label="%101 mul\n[N,6]"];
+                n103 [label="%103 mul\n[N,6]"];
+                n104 [label="%104 mul\n[N,6]"];
+                n110 [label="%110 square\n[N,6]"];
+                n111 [label="%111 sub\n[N,6]"];
+                n112 [label="%112 mul\n[N,6]"];
+                n115 [label="%115 sub\n[N,6]"];
+                n116 [label="%116 mul\n[N,6]"];
+                n117 [label="%117 mul\n[N,6]"];
               }
-              subgraph cluster_k60 {
-                label="kernel 60: narrow_backward";
+              subgraph cluster_k48 {
+                label="kernel 48: narrow_backward";
                 style=filled; color=lightgrey;
                 n102 [label="%102 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k61 {
-                label="kernel 61: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k49 {
+                label="kernel 49: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n92 [label="%92 mul\n[N,6]"];
                 n105 [label="%105 sub\n[N,6]"];
                 n106 [label="%106 mul\n[N,6]"];
                 n107 [label="%107 mul\n[N,6]"];
               }
-              subgraph cluster_k62 {
-                label="kernel 62: narrow_backward";
+              subgraph cluster_k50 {
+                label="kernel 50: narrow_backward";
                 style=filled; color=lightgrey;
                 n108 [label="%108 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k63 {
-                label="kernel 63: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n104 [label="%104 mul\n[N,6]"];
-                n110 [label="%110 square\n[N,6]"];
-                n111 [label="%111 sub\n[N,6]"];
-                n112 [label="%112 mul\n[N,6]"];
-              }
-              subgraph cluster_k64 {
-                label="kernel 64: narrow_backward";
+              subgraph cluster_k51 {
+                label="kernel 51: narrow_backward";
                 style=filled; color=lightgrey;
                 n113 [label="%113 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k65 {
-                label="kernel 65: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n103 [label="%103 mul\n[N,6]"];
-                n115 [label="%115 sub\n[N,6]"];
-                n116 [label="%116 mul\n[N,6]"];
-                n117 [label="%117 mul\n[N,6]"];
-              }
-              subgraph cluster_k66 {
-                label="kernel 66: narrow_backward";
+              subgraph cluster_k52 {
+                label="kernel 52: narrow_backward";
                 style=filled; color=lightgrey;
                 n118 [label="%118 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k67 {
-                label="kernel 67: fused elementwise (add, add, add)";
+              subgraph cluster_k53 {
+                label="kernel 53: fused loop with 2 outputs (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n109 [label="%109 add\n[N,24]"];
                 n114 [label="%114 add\n[N,24]"];
                 n119 [label="%119 add\n[N,24]"];
-              }
-              subgraph cluster_k68 {
-                label="kernel 68: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n120 [label="%120 sum\n[24]"];
               }
-              subgraph cluster_k69 {
-                label="kernel 69: GEMM";
+              subgraph cluster_k54 {
+                label="kernel 54: GEMM";
                 style=filled; color=lightgrey;
                 n121 [label="%121 matmul\n[N,6]"];
               }
-              subgraph cluster_k70 {
-                label="kernel 70: GEMM Aᵀ";
+              subgraph cluster_k55 {
+                label="kernel 55: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n122 [label="%122 matmul\n[24,6]"];
               }
-              subgraph cluster_k71 {
-                label="kernel 71: GEMM";
+              subgraph cluster_k56 {
+                label="kernel 56: GEMM";
                 style=filled; color=lightgrey;
                 n123 [label="%123 matmul\n[N,5]"];
               }
-              subgraph cluster_k72 {
-                label="kernel 72: GEMM Aᵀ";
+              subgraph cluster_k57 {
+                label="kernel 57: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n124 [label="%124 matmul\n[24,5]"];
               }
-              subgraph cluster_k73 {
-                label="kernel 73: narrow_backward";
+              subgraph cluster_k58 {
+                label="kernel 58: narrow_backward";
                 style=filled; color=lightgrey;
                 n126 [label="%126 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k74 {
-                label="kernel 74: fused elementwise (mul, mul, square, sub, mul, add)";
+              subgraph cluster_k59 {
+                label="kernel 59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n98 [label="%98 mul\n[N,6]"];
                 n128 [label="%128 mul\n[N,6]"];
@@ -3611,98 +3062,82 @@ namespace Kiln.Integration.Tests.Models
                 n130 [label="%130 sub\n[N,6]"];
                 n131 [label="%131 mul\n[N,6]"];
                 n132 [label="%132 add\n[N,6]"];
-              }
-              subgraph cluster_k75 {
-                label="kernel 75: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
                 n133 [label="%133 mul\n[N,6]"];
                 n135 [label="%135 sub\n[N,6]"];
                 n136 [label="%136 mul\n[N,6]"];
                 n137 [label="%137 mul\n[N,6]"];
+                n139 [label="%139 mul\n[N,6]"];
+                n140 [label="%140 mul\n[N,6]"];
+                n146 [label="%146 square\n[N,6]"];
+                n147 [label="%147 sub\n[N,6]"];
+                n148 [label="%148 mul\n[N,6]"];
+                n151 [label="%151 sub\n[N,6]"];
+                n152 [label="%152 mul\n[N,6]"];
+                n153 [label="%153 mul\n[N,6]"];
               }
-              subgraph cluster_k76 {
-                label="kernel 76: narrow_backward";
+              subgraph cluster_k60 {
+                label="kernel 60: narrow_backward";
                 style=filled; color=lightgrey;
                 n138 [label="%138 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k77 {
-                label="kernel 77: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k61 {
+                label="kernel 61: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n127 [label="%127 mul\n[N,6]"];
                 n141 [label="%141 sub\n[N,6]"];
                 n142 [label="%142 mul\n[N,6]"];
                 n143 [label="%143 mul\n[N,6]"];
               }
-              subgraph cluster_k78 {
-                label="kernel 78: narrow_backward";
+              subgraph cluster_k62 {
+                label="kernel 62: narrow_backward";
                 style=filled; color=lightgrey;
                 n144 [label="%144 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k79 {
-                label="kernel 79: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n140 [label="%140 mul\n[N,6]"];
-                n146 [label="%146 square\n[N,6]"];
-                n147 [label="%147 sub\n[N,6]"];
-                n148 [label="%148 mul\n[N,6]"];
-              }
-              subgraph cluster_k80 {
-                label="kernel 80: narrow_backward";
+              subgraph cluster_k63 {
+                label="kernel 63: narrow_backward";
                 style=filled; color=lightgrey;
                 n149 [label="%149 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k81 {
-                label="kernel 81: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n139 [label="%139 mul\n[N,6]"];
-                n151 [label="%151 sub\n[N,6]"];
-                n152 [label="%152 mul\n[N,6]"];
-                n153 [label="%153 mul\n[N,6]"];
-              }
-              subgraph cluster_k82 {
-                label="kernel 82: narrow_backward";
+              subgraph cluster_k64 {
+                label="kernel 64: narrow_backward";
                 style=filled; color=lightgrey;
                 n154 [label="%154 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k83 {
-                label="kernel 83: fused elementwise (add, add, add)";
+              subgraph cluster_k65 {
+                label="kernel 65: fused loop with 2 outputs (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n145 [label="%145 add\n[N,24]"];
                 n150 [label="%150 add\n[N,24]"];
                 n155 [label="%155 add\n[N,24]"];
-              }
-              subgraph cluster_k84 {
-                label="kernel 84: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n156 [label="%156 sum\n[24]"];
               }
-              subgraph cluster_k85 {
-                label="kernel 85: GEMM";
+              subgraph cluster_k66 {
+                label="kernel 66: GEMM";
                 style=filled; color=lightgrey;
                 n158 [label="%158 matmul\n[N,6]"];
               }
-              subgraph cluster_k86 {
-                label="kernel 86: GEMM Aᵀ";
+              subgraph cluster_k67 {
+                label="kernel 67: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n159 [label="%159 matmul\n[24,6]"];
               }
-              subgraph cluster_k87 {
-                label="kernel 87: GEMM";
+              subgraph cluster_k68 {
+                label="kernel 68: GEMM";
                 style=filled; color=lightgrey;
                 n161 [label="%161 matmul\n[N,5]"];
               }
-              subgraph cluster_k88 {
-                label="kernel 88: GEMM Aᵀ";
+              subgraph cluster_k69 {
+                label="kernel 69: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n162 [label="%162 matmul\n[24,5]"];
               }
-              subgraph cluster_k89 {
-                label="kernel 89: narrow_backward";
+              subgraph cluster_k70 {
+                label="kernel 70: narrow_backward";
                 style=filled; color=lightgrey;
                 n165 [label="%165 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k90 {
-                label="kernel 90: fused elementwise (mul, mul, square, sub, mul, add)";
+              subgraph cluster_k71 {
+                label="kernel 71: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n134 [label="%134 mul\n[N,6]"];
                 n168 [label="%168 mul\n[N,6]"];
@@ -3710,104 +3145,88 @@ namespace Kiln.Integration.Tests.Models
                 n170 [label="%170 sub\n[N,6]"];
                 n171 [label="%171 mul\n[N,6]"];
                 n172 [label="%172 add\n[N,6]"];
-              }
-              subgraph cluster_k91 {
-                label="kernel 91: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
                 n173 [label="%173 mul\n[N,6]"];
                 n175 [label="%175 sub\n[N,6]"];
                 n176 [label="%176 mul\n[N,6]"];
                 n177 [label="%177 mul\n[N,6]"];
+                n179 [label="%179 mul\n[N,6]"];
+                n180 [label="%180 mul\n[N,6]"];
+                n186 [label="%186 square\n[N,6]"];
+                n187 [label="%187 sub\n[N,6]"];
+                n188 [label="%188 mul\n[N,6]"];
+                n191 [label="%191 sub\n[N,6]"];
+                n192 [label="%192 mul\n[N,6]"];
+                n193 [label="%193 mul\n[N,6]"];
               }
-              subgraph cluster_k92 {
-                label="kernel 92: narrow_backward";
+              subgraph cluster_k72 {
+                label="kernel 72: narrow_backward";
                 style=filled; color=lightgrey;
                 n178 [label="%178 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k93 {
-                label="kernel 93: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k73 {
+                label="kernel 73: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n167 [label="%167 mul\n[N,6]"];
                 n181 [label="%181 sub\n[N,6]"];
                 n182 [label="%182 mul\n[N,6]"];
                 n183 [label="%183 mul\n[N,6]"];
               }
-              subgraph cluster_k94 {
-                label="kernel 94: narrow_backward";
+              subgraph cluster_k74 {
+                label="kernel 74: narrow_backward";
                 style=filled; color=lightgrey;
                 n184 [label="%184 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k95 {
-                label="kernel 95: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n180 [label="%180 mul\n[N,6]"];
-                n186 [label="%186 square\n[N,6]"];
-                n187 [label="%187 sub\n[N,6]"];
-                n188 [label="%188 mul\n[N,6]"];
-              }
-              subgraph cluster_k96 {
-                label="kernel 96: narrow_backward";
+              subgraph cluster_k75 {
+                label="kernel 75: narrow_backward";
                 style=filled; color=lightgrey;
                 n189 [label="%189 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k97 {
-                label="kernel 97: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n179 [label="%179 mul\n[N,6]"];
-                n191 [label="%191 sub\n[N,6]"];
-                n192 [label="%192 mul\n[N,6]"];
-                n193 [label="%193 mul\n[N,6]"];
-              }
-              subgraph cluster_k98 {
-                label="kernel 98: narrow_backward";
+              subgraph cluster_k76 {
+                label="kernel 76: narrow_backward";
                 style=filled; color=lightgrey;
                 n194 [label="%194 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k99 {
-                label="kernel 99: fused elementwise (add, add, add)";
+              subgraph cluster_k77 {
+                label="kernel 77: fused loop with 2 outputs (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n185 [label="%185 add\n[N,24]"];
                 n190 [label="%190 add\n[N,24]"];
                 n195 [label="%195 add\n[N,24]"];
-              }
-              subgraph cluster_k100 {
-                label="kernel 100: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n196 [label="%196 sum\n[24]"];
               }
-              subgraph cluster_k101 {
-                label="kernel 101: GEMM";
+              subgraph cluster_k78 {
+                label="kernel 78: GEMM";
                 style=filled; color=lightgrey;
                 n198 [label="%198 matmul\n[N,6]"];
               }
-              subgraph cluster_k102 {
-                label="kernel 102: GEMM Aᵀ";
+              subgraph cluster_k79 {
+                label="kernel 79: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n199 [label="%199 matmul\n[24,6]"];
               }
-              subgraph cluster_k103 {
-                label="kernel 103: fused elementwise (add, add)";
+              subgraph cluster_k80 {
+                label="kernel 80: fused elementwise (add, add)";
                 style=filled; color=lightgrey;
                 n160 [label="%160 add\n[24,6]"];
                 n200 [label="%200 add\n[24,6]"];
               }
-              subgraph cluster_k104 {
-                label="kernel 104: GEMM";
+              subgraph cluster_k81 {
+                label="kernel 81: GEMM";
                 style=filled; color=lightgrey;
                 n201 [label="%201 matmul\n[N,5]"];
               }
-              subgraph cluster_k105 {
-                label="kernel 105: GEMM Aᵀ";
+              subgraph cluster_k82 {
+                label="kernel 82: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n202 [label="%202 matmul\n[24,5]"];
               }
-              subgraph cluster_k106 {
-                label="kernel 106: narrow_backward";
+              subgraph cluster_k83 {
+                label="kernel 83: narrow_backward";
                 style=filled; color=lightgrey;
                 n205 [label="%205 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k107 {
-                label="kernel 107: fused elementwise (mul, mul, square, sub, mul, add)";
+              subgraph cluster_k84 {
+                label="kernel 84: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n174 [label="%174 mul\n[N,6]"];
                 n208 [label="%208 mul\n[N,6]"];
@@ -3815,102 +3234,86 @@ namespace Kiln.Integration.Tests.Models
                 n210 [label="%210 sub\n[N,6]"];
                 n211 [label="%211 mul\n[N,6]"];
                 n212 [label="%212 add\n[N,6]"];
+                n213 [label="%213 mul\n[N,6]"];
+                n214 [label="%214 mul\n[N,6]"];
+                n219 [label="%219 square\n[N,6]"];
+                n220 [label="%220 sub\n[N,6]"];
+                n221 [label="%221 mul\n[N,6]"];
+                n224 [label="%224 sub\n[N,6]"];
+                n225 [label="%225 mul\n[N,6]"];
+                n226 [label="%226 mul\n[N,6]"];
               }
-              subgraph cluster_k108 {
-                label="kernel 108: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k85 {
+                label="kernel 85: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n207 [label="%207 mul\n[N,6]"];
                 n215 [label="%215 sub\n[N,6]"];
                 n216 [label="%216 mul\n[N,6]"];
                 n217 [label="%217 mul\n[N,6]"];
               }
-              subgraph cluster_k109 {
-                label="kernel 109: narrow_backward";
+              subgraph cluster_k86 {
+                label="kernel 86: narrow_backward";
                 style=filled; color=lightgrey;
                 n218 [label="%218 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k110 {
-                label="kernel 110: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n214 [label="%214 mul\n[N,6]"];
-                n219 [label="%219 square\n[N,6]"];
-                n220 [label="%220 sub\n[N,6]"];
-                n221 [label="%221 mul\n[N,6]"];
-              }
-              subgraph cluster_k111 {
-                label="kernel 111: narrow_backward";
+              subgraph cluster_k87 {
+                label="kernel 87: narrow_backward";
                 style=filled; color=lightgrey;
                 n222 [label="%222 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k112 {
-                label="kernel 112: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n213 [label="%213 mul\n[N,6]"];
-                n224 [label="%224 sub\n[N,6]"];
-                n225 [label="%225 mul\n[N,6]"];
-                n226 [label="%226 mul\n[N,6]"];
-              }
-              subgraph cluster_k113 {
-                label="kernel 113: narrow_backward";
+              subgraph cluster_k88 {
+                label="kernel 88: narrow_backward";
                 style=filled; color=lightgrey;
                 n227 [label="%227 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k114 {
-                label="kernel 114: fused elementwise (add, add)";
+              subgraph cluster_k89 {
+                label="kernel 89: fused loop with 2 outputs (add, add, sum)";
                 style=filled; color=lightgrey;
                 n223 [label="%223 add\n[N,24]"];
                 n228 [label="%228 add\n[N,24]"];
-              }
-              subgraph cluster_k115 {
-                label="kernel 115: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n229 [label="%229 sum\n[24]"];
               }
-              subgraph cluster_k116 {
-                label="kernel 116: fused elementwise (add, add, add)";
+              subgraph cluster_k90 {
+                label="kernel 90: fused loop with 2 outputs (add, add, add, copy)";
                 style=filled; color=lightgrey;
                 n157 [label="%157 add\n[24]"];
                 n197 [label="%197 add\n[24]"];
                 n230 [label="%230 add\n[24]"];
+                n238 [label="%238 copy\n[24]"];
               }
-              subgraph cluster_k117 {
-                label="kernel 117: GEMM";
+              subgraph cluster_k91 {
+                label="kernel 91: GEMM";
                 style=filled; color=lightgrey;
                 n231 [label="%231 matmul\n[N,5]"];
               }
-              subgraph cluster_k118 {
-                label="kernel 118: GEMM Aᵀ";
+              subgraph cluster_k92 {
+                label="kernel 92: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n232 [label="%232 matmul\n[24,5]"];
               }
-              subgraph cluster_k119 {
-                label="kernel 119: fused elementwise (add, add, add)";
+              subgraph cluster_k93 {
+                label="kernel 93: fused elementwise (add, add, add)";
                 style=filled; color=lightgrey;
                 n163 [label="%163 add\n[24,5]"];
                 n203 [label="%203 add\n[24,5]"];
                 n233 [label="%233 add\n[24,5]"];
               }
-              subgraph cluster_k120 {
-                label="kernel 120: narrow_backward";
+              subgraph cluster_k94 {
+                label="kernel 94: narrow_backward";
                 style=filled; color=lightgrey;
                 n235 [label="%235 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k121 {
-                label="kernel 121: fused elementwise (add, add, add)";
+              subgraph cluster_k95 {
+                label="kernel 95: fused elementwise (add, add, add)";
                 style=filled; color=lightgrey;
                 n166 [label="%166 add\n[N,4,5]"];
                 n206 [label="%206 add\n[N,4,5]"];
                 n236 [label="%236 add\n[N,4,5]"];
               }
-              subgraph cluster_k122 {
-                label="kernel 122: embedding_backward";
+              subgraph cluster_k96 {
+                label="kernel 96: embedding_backward";
                 style=filled; color=lightgrey;
                 n237 [label="%237 embedding_backward\n[20,5]"];
-              }
-              subgraph cluster_k123 {
-                label="kernel 123: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n238 [label="%238 copy\n[24]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
               n25 [shape=note, label="%25 view\n[N,5]"];

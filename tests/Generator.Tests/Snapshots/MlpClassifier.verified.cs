@@ -150,7 +150,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
-                // Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
+                // Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]
                 {
                     // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
                     // %7 = add(%6, %3) : [N,256]
@@ -182,7 +182,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+                // Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
                 {
                     // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
                     // %10 = add(%9, %5) : [N,10]
@@ -211,14 +211,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
+                // Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
                 {
                     // %11 = cross_entropy(%10, %1) : []
                     // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer1, input1, dim_N, 10, result, 1f, buffer2);
                 }
 
-                // Kernel 3/8: sum over [N,10] -> %14 [10]
+                // Kernel 3/7: sum over [N,10] -> %14 [10]
                 {
                     // %14 = sum{dims=0;keep_dim=false}(%13) : [10]
                     int extent0 = dim_N;
@@ -240,58 +240,46 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/8: GEMM Aᵀ -> %16 [10,256]
+                // Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
                 {
                     // %16 = matmul{transpose_a=true}(%13, %8) : [10,256]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 5/8: GEMM + epilogue (relu_backward) -> %17 [N,256]
+                // Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
                 {
                     // %15 = matmul(%13, %4) : [N,256]
                     // %17 = relu_backward(%15, %8) : [N,256]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 256);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v17 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v15, global::System.Numerics.Vector<float>.Zero);
-                        v17.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s8 = buffer0[i];
-                        float s15 = buffer3[i];
-                        float s17 = s8 > 0f ? s15 : 0f;
-                        buffer3[i] = s17;
-                    }
-                }
-
-                // Kernel 6/8: sum over [N,256] -> %18 [256]
-                {
                     // %18 = sum{dims=0;keep_dim=false}(%17) : [256]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row17 = i0 * extent1;
+                        int row8 = i0 * extent1;
+                        int row15 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(row17 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                            var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                            var v17 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v15, global::System.Numerics.Vector<float>.Zero);
+                            v17.CopyTo(buffer3.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v17).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s17 = buffer3[row17 + i];
+                            float s8 = buffer0[row8 + i];
+                            float s15 = buffer3[row15 + i];
+                            float s17 = s8 > 0f ? s15 : 0f;
+                            buffer3[rowOut + i] = s17;
                             grad1[i] += s17;
                         }
                     }
                 }
 
-                // Kernel 7/8: GEMM Aᵀ -> %20 [256,784]
+                // Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
                 {
                     // %20 = matmul{transpose_a=true}(%17, %0) : [256,784]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -309,8 +297,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 6, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 13, kernelCount: 8,
-                        firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 13, kernelCount: 7,
+                        firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 6 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -328,7 +316,7 @@ namespace Kiln.Integration.Tests.Models
                 sizes[0] = (symbols[0] * 256); // %8 relu [N,256], kernels 0..5
                 sizes[1] = (symbols[0] * 10); // %10 add [N,10], kernels 1..2
                 sizes[2] = (symbols[0] * 10); // %13 cross_entropy_backward [N,10], kernels 2..5
-                sizes[3] = (symbols[0] * 256); // %17 relu_backward [N,256], kernels 5..7
+                sizes[3] = (symbols[0] * 256); // %17 relu_backward [N,256], kernels 5..6
             }
 
             private const string SummaryText =
@@ -338,15 +326,14 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]
               Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]
               Kernel 2/3: cross_entropy -> %11 []
-            forward+backward: 13 graph ops in 8 kernels, 4 arena buffers
-              Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
-              Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
-              Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
-              Kernel 3/8: sum over [N,10] -> %14 [10]
-              Kernel 4/8: GEMM Aᵀ -> %16 [10,256]
-              Kernel 5/8: GEMM + epilogue (relu_backward) -> %17 [N,256]
-              Kernel 6/8: sum over [N,256] -> %18 [256]
-              Kernel 7/8: GEMM Aᵀ -> %20 [256,784]
+            forward+backward: 13 graph ops in 7 kernels, 4 arena buffers
+              Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]
+              Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
+              Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
+              Kernel 3/7: sum over [N,10] -> %14 [10]
+              Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
+              Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
+              Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
             """;
 
             private const string DotText =
@@ -391,18 +378,14 @@ namespace Kiln.Integration.Tests.Models
                 n16 [label="%16 matmul\n[10,256]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: GEMM + epilogue (relu_backward)";
+                label="kernel 5: GEMM + epilogue (relu_backward, sum)";
                 style=filled; color=lightgrey;
                 n15 [label="%15 matmul\n[N,256]"];
                 n17 [label="%17 relu_backward\n[N,256]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: sum over [N,256]";
-                style=filled; color=lightgrey;
                 n18 [label="%18 sum\n[256]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM Aᵀ";
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n20 [label="%20 matmul\n[256,784]"];
               }

@@ -60,17 +60,23 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
-                // Kernel 0/9: GEMM + epilogue (add) -> %11 [N,64]
+                // Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
                 {
                     // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
                     // %11 = add(%10, %3) : [N,64]
+                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale12 = 1f / 64;
+                    buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        var accumulator12 = global::System.Numerics.Vector<float>.Zero;
+                        float tail12 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -78,6 +84,7 @@ namespace Kiln.Integration.Tests.Models
                             var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
                             var v11 = v10 + v3;
                             v11.CopyTo(buffer0.Slice(rowOut + i));
+                            accumulator12 += v11;
                         }
                         for (; i < extent1; i++)
                         {
@@ -85,98 +92,53 @@ namespace Kiln.Integration.Tests.Models
                             float s10 = buffer0[row10 + i];
                             float s11 = s10 + s3;
                             buffer0[rowOut + i] = s11;
+                            tail12 += s11;
                         }
+                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
                     }
                 }
 
-                // Kernel 1/9: mean over [N,64] -> %12 [N,1]
-                {
-                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row11 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
-                            accumulator += v11;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s11 = buffer0[row11 + i];
-                            tail += s11;
-                        }
-                        buffer1[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                    }
-                }
-
-                // Kernel 2/9: elementwise (sub) -> %13 [N,64]
+                // Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
                 {
                     // %13 = sub(%11, %12) : [N,64]
+                    // %14 = square(%13) : [N,64]
+                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale15 = 1f / 64;
+                    buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row11 = i0 * extent1;
                         int row12 = i0;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
                         float s12 = buffer1[row12];
                         var v12 = new global::System.Numerics.Vector<float>(s12);
+                        var accumulator15 = global::System.Numerics.Vector<float>.Zero;
+                        float tail15 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
                             var v13 = v11 - v12;
+                            var v14 = v13 * v13;
                             v13.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator15 += v14;
                         }
                         for (; i < extent1; i++)
                         {
                             float s11 = buffer0[row11 + i];
                             float s13 = s11 - s12;
-                            buffer2[rowOut + i] = s13;
-                        }
-                    }
-                }
-
-                // Kernel 3/9: fused mean over [N,64] of (square) -> %15 [N,1]
-                {
-                    // %14 = square(%13) : [N,64]
-                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row13 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            var v14 = v13 * v13;
-                            accumulator += v14;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer2[row13 + i];
                             float s14 = s13 * s13;
-                            tail += s14;
+                            buffer2[rowOut + i] = s13;
+                            tail15 += s14;
                         }
-                        buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
                     }
                 }
 
-                // Kernel 4/9: fused elementwise (add, sqrt) -> %18 [N,1]
+                // Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
                 {
                     // %17 = add(%15, %16) : [N,1]
                     // %18 = sqrt(%17) : [N,1]
@@ -200,13 +162,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/9: dropout_mask -> %23 [N,64]
+                // Kernel 3/7: dropout_mask -> %23 [N,64]
                 {
                     // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
                     global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer5);
                 }
 
-                // Kernel 6/9: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
+                // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
                 {
                     // %19 = div(%13, %18) : [N,64]
                     // %20 = mul(%19, %4) : [N,64]
@@ -253,7 +215,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 7/9: GEMM + epilogue (add) -> %26 [N,3]
+                // Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
                 {
                     // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
                     // %26 = add(%25, %9) : [N,3]
@@ -282,7 +244,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 8/9: cross_entropy -> %27 []
+                // Kernel 6/7: cross_entropy -> %27 []
                 {
                     // %27 = cross_entropy(%26, %1) : []
                     global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
@@ -349,17 +311,23 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
 
-                // Kernel 0/24: GEMM + epilogue (add) -> %11 [N,64]
+                // Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
                 {
                     // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
                     // %11 = add(%10, %3) : [N,64]
+                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale12 = 1f / 64;
+                    buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        var accumulator12 = global::System.Numerics.Vector<float>.Zero;
+                        float tail12 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -367,6 +335,7 @@ namespace Kiln.Integration.Tests.Models
                             var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
                             var v11 = v10 + v3;
                             v11.CopyTo(buffer0.Slice(rowOut + i));
+                            accumulator12 += v11;
                         }
                         for (; i < extent1; i++)
                         {
@@ -374,98 +343,53 @@ namespace Kiln.Integration.Tests.Models
                             float s10 = buffer0[row10 + i];
                             float s11 = s10 + s3;
                             buffer0[rowOut + i] = s11;
+                            tail12 += s11;
                         }
+                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
                     }
                 }
 
-                // Kernel 1/24: mean over [N,64] -> %12 [N,1]
-                {
-                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row11 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
-                            accumulator += v11;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s11 = buffer0[row11 + i];
-                            tail += s11;
-                        }
-                        buffer1[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                    }
-                }
-
-                // Kernel 2/24: elementwise (sub) -> %13 [N,64]
+                // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
                 {
                     // %13 = sub(%11, %12) : [N,64]
+                    // %14 = square(%13) : [N,64]
+                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float scale15 = 1f / 64;
+                    buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row11 = i0 * extent1;
                         int row12 = i0;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
                         float s12 = buffer1[row12];
                         var v12 = new global::System.Numerics.Vector<float>(s12);
+                        var accumulator15 = global::System.Numerics.Vector<float>.Zero;
+                        float tail15 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
                             var v13 = v11 - v12;
+                            var v14 = v13 * v13;
                             v13.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator15 += v14;
                         }
                         for (; i < extent1; i++)
                         {
                             float s11 = buffer0[row11 + i];
                             float s13 = s11 - s12;
-                            buffer2[rowOut + i] = s13;
-                        }
-                    }
-                }
-
-                // Kernel 3/24: fused mean over [N,64] of (square) -> %15 [N,1]
-                {
-                    // %14 = square(%13) : [N,64]
-                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row13 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            var v14 = v13 * v13;
-                            accumulator += v14;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer2[row13 + i];
                             float s14 = s13 * s13;
-                            tail += s14;
+                            buffer2[rowOut + i] = s13;
+                            tail15 += s14;
                         }
-                        buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
                     }
                 }
 
-                // Kernel 4/24: fused elementwise (add, sqrt) -> %18 [N,1]
+                // Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
                 {
                     // %17 = add(%15, %16) : [N,1]
                     // %18 = sqrt(%17) : [N,1]
@@ -489,9 +413,12 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/24: elementwise (div) -> %19 [N,64]
+                // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
                 {
                     // %19 = div(%13, %18) : [N,64]
+                    // %20 = mul(%19, %4) : [N,64]
+                    // %21 = add(%20, %5) : [N,64]
+                    // %22 = relu(%21) : [N,64]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
@@ -504,61 +431,38 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            var v19 = v13 / v18;
-                            v19.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer2[row13 + i];
-                            float s19 = s13 / s18;
-                            buffer5[rowOut + i] = s19;
-                        }
-                    }
-                }
-
-                // Kernel 6/24: fused elementwise (mul, add, relu) -> %22 [N,64]
-                {
-                    // %20 = mul(%19, %4) : [N,64]
-                    // %21 = add(%20, %5) : [N,64]
-                    // %22 = relu(%21) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row19 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
                             var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                            var v19 = v13 / v18;
                             var v20 = v19 * v4;
                             var v21 = v20 + v5;
                             var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                            v19.CopyTo(buffer5.Slice(rowOut + i));
                             v22.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
                             float s5 = capture3Data[i];
-                            float s19 = buffer5[row19 + i];
+                            float s13 = buffer2[row13 + i];
+                            float s19 = s13 / s18;
                             float s20 = s19 * s4;
                             float s21 = s20 + s5;
                             float s22 = global::System.MathF.Max(s21, 0f);
+                            buffer5[rowOut + i] = s19;
                             buffer6[rowOut + i] = s22;
                         }
                     }
                 }
 
-                // Kernel 7/24: dropout_mask -> %23 [N,64]
+                // Kernel 4/16: dropout_mask -> %23 [N,64]
                 {
                     // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
                     global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer7);
                 }
 
-                // Kernel 8/24: elementwise (mul) -> %24 [N,64]
+                // Kernel 5/16: elementwise (mul) -> %24 [N,64]
                 {
                     // %24 = mul(%22, %23) : [N,64]
                     int extent0 = (dim_N * 64);
@@ -579,7 +483,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 9/24: GEMM + epilogue (add) -> %26 [N,3]
+                // Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
                 {
                     // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
                     // %26 = add(%25, %9) : [N,3]
@@ -608,14 +512,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 10/24: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
+                // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
                 {
                     // %27 = cross_entropy(%26, %1) : []
                     // %29 = cross_entropy_backward(%26, %1, %28) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 11/24: sum over [N,3] -> %30 [3]
+                // Kernel 8/16: sum over [N,3] -> %30 [3]
                 {
                     // %30 = sum{dims=0;keep_dim=false}(%29) : [3]
                     int extent0 = dim_N;
@@ -637,118 +541,68 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 12/24: GEMM Aᵀ -> %32 [3,64]
+                // Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
                 {
                     // %32 = matmul{transpose_a=true}(%29, %24) : [3,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad6, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 13/24: GEMM + epilogue (mul, relu_backward) -> %35 [N,64]
+                // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
                 {
                     // %31 = matmul(%29, %8) : [N,64]
                     // %33 = mul(%31, %23) : [N,64]
                     // %35 = relu_backward(%33, %22) : [N,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture6Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 64);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v31 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v33 = v31 * v23;
-                        var v35 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v22, global::System.Numerics.Vector<float>.Zero), v33, global::System.Numerics.Vector<float>.Zero);
-                        v35.CopyTo(buffer11.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s22 = buffer6[i];
-                        float s23 = buffer7[i];
-                        float s31 = buffer11[i];
-                        float s33 = s31 * s23;
-                        float s35 = s22 > 0f ? s33 : 0f;
-                        buffer11[i] = s35;
-                    }
-                }
-
-                // Kernel 14/24: sum over [N,64] -> %36 [64]
-                {
                     // %36 = sum{dims=0;keep_dim=false}(%35) : [64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row35 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v35 = new global::System.Numerics.Vector<float>(buffer11.Slice(row35 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v35).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s35 = buffer11[row35 + i];
-                            grad3[i] += s35;
-                        }
-                    }
-                }
-
-                // Kernel 15/24: elementwise (mul) -> %37 [N,64]
-                {
                     // %37 = mul(%35, %4) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row35 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v35 = new global::System.Numerics.Vector<float>(buffer11.Slice(row35 + i));
-                            var v37 = v35 * v4;
-                            v37.CopyTo(buffer12.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s35 = buffer11[row35 + i];
-                            float s37 = s35 * s4;
-                            buffer12[rowOut + i] = s37;
-                        }
-                    }
-                }
-
-                // Kernel 16/24: fused sum over [N,64] of (mul) -> %39 [64]
-                {
                     // %38 = mul(%35, %19) : [N,64]
                     // %39 = sum{dims=0;keep_dim=false}(%38) : [64]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture6Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row19 = i0 * extent1;
-                        int row35 = i0 * extent1;
+                        int row22 = i0 * extent1;
+                        int row23 = i0 * extent1;
+                        int row31 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
-                            var v35 = new global::System.Numerics.Vector<float>(buffer11.Slice(row35 + i));
+                            var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(row22 + i));
+                            var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(row23 + i));
+                            var v31 = new global::System.Numerics.Vector<float>(buffer11.Slice(row31 + i));
+                            var v33 = v31 * v23;
+                            var v35 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v22, global::System.Numerics.Vector<float>.Zero), v33, global::System.Numerics.Vector<float>.Zero);
+                            var v37 = v35 * v4;
                             var v38 = v35 * v19;
+                            v35.CopyTo(buffer11.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v35).CopyTo(grad3.Slice(i));
+                            v37.CopyTo(buffer12.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v38).CopyTo(grad2.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
+                            float s4 = capture2Data[i];
                             float s19 = buffer5[row19 + i];
-                            float s35 = buffer11[row35 + i];
+                            float s22 = buffer6[row22 + i];
+                            float s23 = buffer7[row23 + i];
+                            float s31 = buffer11[row31 + i];
+                            float s33 = s31 * s23;
+                            float s35 = s22 > 0f ? s33 : 0f;
+                            float s37 = s35 * s4;
                             float s38 = s35 * s19;
+                            buffer11[rowOut + i] = s35;
+                            grad3[i] += s35;
+                            buffer12[rowOut + i] = s37;
                             grad2[i] += s38;
                         }
                     }
                 }
 
-                // Kernel 17/24: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
+                // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
                 {
                     // %41 = mul(%37, %19) : [N,64]
                     // %42 = div(%41, %18) : [N,64]
@@ -762,11 +616,11 @@ namespace Kiln.Integration.Tests.Models
                         int row18 = i0;
                         int row19 = i0 * extent1;
                         int row37 = i0 * extent1;
-                        int rowOut = i0;
+                        int rowReduced = i0;
                         float s18 = buffer4[row18];
                         var v18 = new global::System.Numerics.Vector<float>(s18);
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        var accumulator44 = global::System.Numerics.Vector<float>.Zero;
+                        float tail44 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -775,7 +629,7 @@ namespace Kiln.Integration.Tests.Models
                             var v41 = v37 * v19;
                             var v42 = v41 / v18;
                             var v43 = -v42;
-                            accumulator += v43;
+                            accumulator44 += v43;
                         }
                         for (; i < extent1; i++)
                         {
@@ -784,13 +638,13 @@ namespace Kiln.Integration.Tests.Models
                             float s41 = s37 * s19;
                             float s42 = s41 / s18;
                             float s43 = -s42;
-                            tail += s43;
+                            tail44 += s43;
                         }
-                        buffer13[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer13[rowReduced] += global::System.Numerics.Vector.Sum(accumulator44) + tail44;
                     }
                 }
 
-                // Kernel 18/24: fused elementwise (mul, div) -> %47 [N,1]
+                // Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
                 {
                     // %46 = mul(%18, %45) : [N,1]
                     // %47 = div(%44, %46) : [N,1]
@@ -816,7 +670,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 19/24: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %65 [N,64]
+                // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
                 {
                     // %40 = div(%37, %18) : [N,64]
                     // %49 = broadcast_to{shape=N,64}(%47) : [N,64]
@@ -824,12 +678,15 @@ namespace Kiln.Integration.Tests.Models
                     // %63 = mul(%51, %13) : [N,64]
                     // %64 = mul(%63, %45) : [N,64]
                     // %65 = add(%40, %64) : [N,64]
+                    // %66 = neg(%65) : [N,64]
+                    // %67 = sum{dims=1;keep_dim=true}(%66) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     float s45 = 2f;
                     var v45 = new global::System.Numerics.Vector<float>(s45);
                     float s50 = 0.015625f;
                     var v50 = new global::System.Numerics.Vector<float>(s50);
+                    buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row13 = i0 * extent1;
@@ -837,10 +694,13 @@ namespace Kiln.Integration.Tests.Models
                         int row37 = i0 * extent1;
                         int row47 = i0;
                         int rowOut = i0 * extent1;
+                        int rowReduced = i0;
                         float s18 = buffer4[row18];
                         var v18 = new global::System.Numerics.Vector<float>(s18);
                         float s47 = buffer14[row47];
                         var v47 = new global::System.Numerics.Vector<float>(s47);
+                        var accumulator67 = global::System.Numerics.Vector<float>.Zero;
+                        float tail67 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -852,7 +712,9 @@ namespace Kiln.Integration.Tests.Models
                             var v63 = v51 * v13;
                             var v64 = v63 * v45;
                             var v65 = v40 + v64;
+                            var v66 = -v65;
                             v65.CopyTo(buffer15.Slice(rowOut + i));
+                            accumulator67 += v66;
                         }
                         for (; i < extent1; i++)
                         {
@@ -864,46 +726,20 @@ namespace Kiln.Integration.Tests.Models
                             float s63 = s51 * s13;
                             float s64 = s63 * s45;
                             float s65 = s40 + s64;
-                            buffer15[rowOut + i] = s65;
-                        }
-                    }
-                }
-
-                // Kernel 20/24: fused sum over [N,64] of (neg) -> %67 [N,1]
-                {
-                    // %66 = neg(%65) : [N,64]
-                    // %67 = sum{dims=1;keep_dim=true}(%66) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row65 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v65 = new global::System.Numerics.Vector<float>(buffer15.Slice(row65 + i));
-                            var v66 = -v65;
-                            accumulator += v66;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s65 = buffer15[row65 + i];
                             float s66 = -s65;
-                            tail += s66;
+                            buffer15[rowOut + i] = s65;
+                            tail67 += s66;
                         }
-                        buffer16[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer16[rowReduced] += global::System.Numerics.Vector.Sum(accumulator67) + tail67;
                     }
                 }
 
-                // Kernel 21/24: fused elementwise (broadcast_to, mul, add) -> %70 [N,64]
+                // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
                 {
                     // %68 = broadcast_to{shape=N,64}(%67) : [N,64]
                     // %69 = mul(%68, %50) : [N,64]
                     // %70 = add(%65, %69) : [N,64]
+                    // %71 = sum{dims=0;keep_dim=false}(%70) : [64]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     float s50 = 0.015625f;
@@ -923,6 +759,7 @@ namespace Kiln.Integration.Tests.Models
                             var v69 = v68 * v50;
                             var v70 = v65 + v69;
                             v70.CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v70).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -931,33 +768,12 @@ namespace Kiln.Integration.Tests.Models
                             float s69 = s68 * s50;
                             float s70 = s65 + s69;
                             buffer17[rowOut + i] = s70;
-                        }
-                    }
-                }
-
-                // Kernel 22/24: sum over [N,64] -> %71 [64]
-                {
-                    // %71 = sum{dims=0;keep_dim=false}(%70) : [64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v70 = new global::System.Numerics.Vector<float>(buffer17.Slice(row70 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v70).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s70 = buffer17[row70 + i];
                             grad1[i] += s70;
                         }
                     }
                 }
 
-                // Kernel 23/24: GEMM Aᵀ -> %72 [64,32]
+                // Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
                 {
                     // %72 = matmul{transpose_a=true}(%70, %0) : [64,32]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, input0, grad0, 64, 32, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -973,10 +789,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 64, 32 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("dropout.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("dropout.rng", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 64 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 9,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7 }, lastUse: new int[] { 2, 2, 6, 4, 6, 6, 7, 8 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 46, kernelCount: 24,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 15, 17, 18, 19, 20, 21 }, lastUse: new int[] { 2, 2, 19, 4, 19, 17, 13, 13, 12, 10, 13, 16, 19, 18, 19, 21, 21, 23 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 7,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 1, 1, 4, 2, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 46, kernelCount: 16,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 10, 10, 11, 12, 13, 13, 14 }, lastUse: new int[] { 1, 1, 13, 2, 13, 11, 10, 10, 9, 7, 10, 10, 13, 12, 13, 14, 14, 15 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -985,76 +801,66 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 64); // %11 add [N,64], kernels 0..2
-                sizes[1] = symbols[0]; // %12 mean [N,1], kernels 1..2
-                sizes[2] = (symbols[0] * 64); // %13 sub [N,64], kernels 2..6
-                sizes[3] = symbols[0]; // %15 mean [N,1], kernels 3..4
-                sizes[4] = symbols[0]; // %18 sqrt [N,1], kernels 4..6
-                sizes[5] = (symbols[0] * 64); // %23 dropout_mask [N,64], kernels 5..6
-                sizes[6] = (symbols[0] * 64); // %24 mul [N,64], kernels 6..7
-                sizes[7] = (symbols[0] * 3); // %26 add [N,3], kernels 7..8
+                sizes[0] = (symbols[0] * 64); // %11 add [N,64], kernels 0..1
+                sizes[1] = symbols[0]; // %12 mean [N,1], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %13 sub [N,64], kernels 1..4
+                sizes[3] = symbols[0]; // %15 mean [N,1], kernels 1..2
+                sizes[4] = symbols[0]; // %18 sqrt [N,1], kernels 2..4
+                sizes[5] = (symbols[0] * 64); // %23 dropout_mask [N,64], kernels 3..4
+                sizes[6] = (symbols[0] * 64); // %24 mul [N,64], kernels 4..5
+                sizes[7] = (symbols[0] * 3); // %26 add [N,3], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 64); // %11 add [N,64], kernels 0..2
-                sizes[1] = symbols[0]; // %12 mean [N,1], kernels 1..2
-                sizes[2] = (symbols[0] * 64); // %13 sub [N,64], kernels 2..19
-                sizes[3] = symbols[0]; // %15 mean [N,1], kernels 3..4
-                sizes[4] = symbols[0]; // %18 sqrt [N,1], kernels 4..19
-                sizes[5] = (symbols[0] * 64); // %19 div [N,64], kernels 5..17
-                sizes[6] = (symbols[0] * 64); // %22 relu [N,64], kernels 6..13
-                sizes[7] = (symbols[0] * 64); // %23 dropout_mask [N,64], kernels 7..13
-                sizes[8] = (symbols[0] * 64); // %24 mul [N,64], kernels 8..12
-                sizes[9] = (symbols[0] * 3); // %26 add [N,3], kernels 9..10
-                sizes[10] = (symbols[0] * 3); // %29 cross_entropy_backward [N,3], kernels 10..13
-                sizes[11] = (symbols[0] * 64); // %35 relu_backward [N,64], kernels 13..16
-                sizes[12] = (symbols[0] * 64); // %37 mul [N,64], kernels 15..19
-                sizes[13] = symbols[0]; // %44 sum [N,1], kernels 17..18
-                sizes[14] = symbols[0]; // %47 div [N,1], kernels 18..19
-                sizes[15] = (symbols[0] * 64); // %65 add [N,64], kernels 19..21
-                sizes[16] = symbols[0]; // %67 sum [N,1], kernels 20..21
-                sizes[17] = (symbols[0] * 64); // %70 add [N,64], kernels 21..23
+                sizes[0] = (symbols[0] * 64); // %11 add [N,64], kernels 0..1
+                sizes[1] = symbols[0]; // %12 mean [N,1], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %13 sub [N,64], kernels 1..13
+                sizes[3] = symbols[0]; // %15 mean [N,1], kernels 1..2
+                sizes[4] = symbols[0]; // %18 sqrt [N,1], kernels 2..13
+                sizes[5] = (symbols[0] * 64); // %19 div [N,64], kernels 3..11
+                sizes[6] = (symbols[0] * 64); // %22 relu [N,64], kernels 3..10
+                sizes[7] = (symbols[0] * 64); // %23 dropout_mask [N,64], kernels 4..10
+                sizes[8] = (symbols[0] * 64); // %24 mul [N,64], kernels 5..9
+                sizes[9] = (symbols[0] * 3); // %26 add [N,3], kernels 6..7
+                sizes[10] = (symbols[0] * 3); // %29 cross_entropy_backward [N,3], kernels 7..10
+                sizes[11] = (symbols[0] * 64); // %35 relu_backward [N,64], kernels 10..10
+                sizes[12] = (symbols[0] * 64); // %37 mul [N,64], kernels 10..13
+                sizes[13] = symbols[0]; // %44 sum [N,1], kernels 11..12
+                sizes[14] = symbols[0]; // %47 div [N,1], kernels 12..13
+                sizes[15] = (symbols[0] * 64); // %65 add [N,64], kernels 13..14
+                sizes[16] = symbols[0]; // %67 sum [N,1], kernels 13..14
+                sizes[17] = (symbols[0] * 64); // %70 add [N,64], kernels 14..15
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.NormDropoutNet.Loss -> LossGraph
-            forward: 17 graph ops in 9 kernels, 8 arena buffers
-              Kernel 0/9: GEMM + epilogue (add) -> %11 [N,64]
-              Kernel 1/9: mean over [N,64] -> %12 [N,1]
-              Kernel 2/9: elementwise (sub) -> %13 [N,64]
-              Kernel 3/9: fused mean over [N,64] of (square) -> %15 [N,1]
-              Kernel 4/9: fused elementwise (add, sqrt) -> %18 [N,1]
-              Kernel 5/9: dropout_mask -> %23 [N,64]
-              Kernel 6/9: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
-              Kernel 7/9: GEMM + epilogue (add) -> %26 [N,3]
-              Kernel 8/9: cross_entropy -> %27 []
-            forward+backward: 46 graph ops in 24 kernels, 18 arena buffers
-              Kernel 0/24: GEMM + epilogue (add) -> %11 [N,64]
-              Kernel 1/24: mean over [N,64] -> %12 [N,1]
-              Kernel 2/24: elementwise (sub) -> %13 [N,64]
-              Kernel 3/24: fused mean over [N,64] of (square) -> %15 [N,1]
-              Kernel 4/24: fused elementwise (add, sqrt) -> %18 [N,1]
-              Kernel 5/24: elementwise (div) -> %19 [N,64]
-              Kernel 6/24: fused elementwise (mul, add, relu) -> %22 [N,64]
-              Kernel 7/24: dropout_mask -> %23 [N,64]
-              Kernel 8/24: elementwise (mul) -> %24 [N,64]
-              Kernel 9/24: GEMM + epilogue (add) -> %26 [N,3]
-              Kernel 10/24: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
-              Kernel 11/24: sum over [N,3] -> %30 [3]
-              Kernel 12/24: GEMM Aᵀ -> %32 [3,64]
-              Kernel 13/24: GEMM + epilogue (mul, relu_backward) -> %35 [N,64]
-              Kernel 14/24: sum over [N,64] -> %36 [64]
-              Kernel 15/24: elementwise (mul) -> %37 [N,64]
-              Kernel 16/24: fused sum over [N,64] of (mul) -> %39 [64]
-              Kernel 17/24: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
-              Kernel 18/24: fused elementwise (mul, div) -> %47 [N,1]
-              Kernel 19/24: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %65 [N,64]
-              Kernel 20/24: fused sum over [N,64] of (neg) -> %67 [N,1]
-              Kernel 21/24: fused elementwise (broadcast_to, mul, add) -> %70 [N,64]
-              Kernel 22/24: sum over [N,64] -> %71 [64]
-              Kernel 23/24: GEMM Aᵀ -> %72 [64,32]
+            forward: 17 graph ops in 7 kernels, 8 arena buffers
+              Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
+              Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
+              Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
+              Kernel 3/7: dropout_mask -> %23 [N,64]
+              Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
+              Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
+              Kernel 6/7: cross_entropy -> %27 []
+            forward+backward: 46 graph ops in 16 kernels, 18 arena buffers
+              Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
+              Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
+              Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
+              Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
+              Kernel 4/16: dropout_mask -> %23 [N,64]
+              Kernel 5/16: elementwise (mul) -> %24 [N,64]
+              Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
+              Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
+              Kernel 8/16: sum over [N,3] -> %30 [3]
+              Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
+              Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
+              Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
+              Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
+              Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
+              Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
+              Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
             """;
 
             private const string DotText =
@@ -1077,116 +883,92 @@ namespace Kiln.Integration.Tests.Models
               n45 [shape=ellipse, label="2"];
               n50 [shape=ellipse, label="0.015625"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (add)";
+                label="kernel 0: GEMM + epilogue (add, mean)";
                 style=filled; color=lightgrey;
                 n10 [label="%10 matmul\n[N,64]"];
                 n11 [label="%11 add\n[N,64]"];
-              }
-              subgraph cluster_k1 {
-                label="kernel 1: mean over [N,64]";
-                style=filled; color=lightgrey;
                 n12 [label="%12 mean\n[N,1]"];
               }
-              subgraph cluster_k2 {
-                label="kernel 2: elementwise (sub)";
+              subgraph cluster_k1 {
+                label="kernel 1: fused loop with 2 outputs (sub, square, mean)";
                 style=filled; color=lightgrey;
                 n13 [label="%13 sub\n[N,64]"];
-              }
-              subgraph cluster_k3 {
-                label="kernel 3: fused mean over [N,64] of (square)";
-                style=filled; color=lightgrey;
                 n14 [label="%14 square\n[N,64]"];
                 n15 [label="%15 mean\n[N,1]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: fused elementwise (add, sqrt)";
+              subgraph cluster_k2 {
+                label="kernel 2: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
                 n17 [label="%17 add\n[N,1]"];
                 n18 [label="%18 sqrt\n[N,1]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: elementwise (div)";
+              subgraph cluster_k3 {
+                label="kernel 3: fused loop with 2 outputs (div, mul, add, relu)";
                 style=filled; color=lightgrey;
                 n19 [label="%19 div\n[N,64]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: fused elementwise (mul, add, relu)";
-                style=filled; color=lightgrey;
                 n20 [label="%20 mul\n[N,64]"];
                 n21 [label="%21 add\n[N,64]"];
                 n22 [label="%22 relu\n[N,64]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: dropout_mask";
+              subgraph cluster_k4 {
+                label="kernel 4: dropout_mask";
                 style=filled; color=lightgrey;
                 n23 [label="%23 dropout_mask\n[N,64]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: elementwise (mul)";
+              subgraph cluster_k5 {
+                label="kernel 5: elementwise (mul)";
                 style=filled; color=lightgrey;
                 n24 [label="%24 mul\n[N,64]"];
               }
-              subgraph cluster_k9 {
-                label="kernel 9: GEMM + epilogue (add)";
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n25 [label="%25 matmul\n[N,3]"];
                 n26 [label="%26 add\n[N,3]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k7 {
+                label="kernel 7: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n27 [label="%27 cross_entropy\n[]"];
                 n29 [label="%29 cross_entropy_backward\n[N,3]"];
               }
-              subgraph cluster_k11 {
-                label="kernel 11: sum over [N,3]";
+              subgraph cluster_k8 {
+                label="kernel 8: sum over [N,3]";
                 style=filled; color=lightgrey;
                 n30 [label="%30 sum\n[3]"];
               }
-              subgraph cluster_k12 {
-                label="kernel 12: GEMM Aᵀ";
+              subgraph cluster_k9 {
+                label="kernel 9: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n32 [label="%32 matmul\n[3,64]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: GEMM + epilogue (mul, relu_backward)";
+              subgraph cluster_k10 {
+                label="kernel 10: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum)";
                 style=filled; color=lightgrey;
                 n31 [label="%31 matmul\n[N,64]"];
                 n33 [label="%33 mul\n[N,64]"];
                 n35 [label="%35 relu_backward\n[N,64]"];
-              }
-              subgraph cluster_k14 {
-                label="kernel 14: sum over [N,64]";
-                style=filled; color=lightgrey;
                 n36 [label="%36 sum\n[64]"];
-              }
-              subgraph cluster_k15 {
-                label="kernel 15: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n37 [label="%37 mul\n[N,64]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: fused sum over [N,64] of (mul)";
-                style=filled; color=lightgrey;
                 n38 [label="%38 mul\n[N,64]"];
                 n39 [label="%39 sum\n[64]"];
               }
-              subgraph cluster_k17 {
-                label="kernel 17: fused sum over [N,64] of (mul, div, neg)";
+              subgraph cluster_k11 {
+                label="kernel 11: fused sum over [N,64] of (mul, div, neg)";
                 style=filled; color=lightgrey;
                 n41 [label="%41 mul\n[N,64]"];
                 n42 [label="%42 div\n[N,64]"];
                 n43 [label="%43 neg\n[N,64]"];
                 n44 [label="%44 sum\n[N,1]"];
               }
-              subgraph cluster_k18 {
-                label="kernel 18: fused elementwise (mul, div)";
+              subgraph cluster_k12 {
+                label="kernel 12: fused elementwise (mul, div)";
                 style=filled; color=lightgrey;
                 n46 [label="%46 mul\n[N,1]"];
                 n47 [label="%47 div\n[N,1]"];
               }
-              subgraph cluster_k19 {
-                label="kernel 19: fused elementwise (div, broadcast_to, mul, mul, mul, add)";
+              subgraph cluster_k13 {
+                label="kernel 13: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum)";
                 style=filled; color=lightgrey;
                 n40 [label="%40 div\n[N,64]"];
                 n49 [label="%49 broadcast_to\n[N,64]"];
@@ -1194,27 +976,19 @@ namespace Kiln.Integration.Tests.Models
                 n63 [label="%63 mul\n[N,64]"];
                 n64 [label="%64 mul\n[N,64]"];
                 n65 [label="%65 add\n[N,64]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: fused sum over [N,64] of (neg)";
-                style=filled; color=lightgrey;
                 n66 [label="%66 neg\n[N,64]"];
                 n67 [label="%67 sum\n[N,1]"];
               }
-              subgraph cluster_k21 {
-                label="kernel 21: fused elementwise (broadcast_to, mul, add)";
+              subgraph cluster_k14 {
+                label="kernel 14: fused loop with 2 outputs (broadcast_to, mul, add, sum)";
                 style=filled; color=lightgrey;
                 n68 [label="%68 broadcast_to\n[N,64]"];
                 n69 [label="%69 mul\n[N,64]"];
                 n70 [label="%70 add\n[N,64]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: sum over [N,64]";
-                style=filled; color=lightgrey;
                 n71 [label="%71 sum\n[64]"];
               }
-              subgraph cluster_k23 {
-                label="kernel 23: GEMM Aᵀ";
+              subgraph cluster_k15 {
+                label="kernel 15: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n72 [label="%72 matmul\n[64,32]"];
               }

@@ -88,25 +88,25 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row1 = i0 * extent1;
                         int row6 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                        float tail8 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
                             var v7 = v1 * v6;
-                            accumulator += v7;
+                            accumulator8 += v7;
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
                             float s6 = buffer1[row6 + i];
                             float s7 = s1 * s6;
-                            tail += s7;
+                            tail8 += s7;
                         }
-                        buffer2[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                     }
                 }
 
@@ -114,22 +114,22 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = mean{dims=0;keep_dim=false}(%8) : []
                     int extent0 = dim_N;
-                    float scale = 1f / dim_N;
+                    float scale9 = 1f / dim_N;
                     buffer3.Clear();
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator9 = global::System.Numerics.Vector<float>.Zero;
+                    float tail9 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        accumulator += v8;
+                        accumulator9 += v8;
                     }
                     for (; i < extent0; i++)
                     {
                         float s8 = buffer2[i];
-                        tail += s8;
+                        tail9 += s8;
                     }
-                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
                 }
 
                 // Kernel 4/5: elementwise (neg) -> %10 []
@@ -229,25 +229,25 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row1 = i0 * extent1;
                         int row6 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                        float tail8 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
                             var v7 = v1 * v6;
-                            accumulator += v7;
+                            accumulator8 += v7;
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
                             float s6 = buffer1[row6 + i];
                             float s7 = s1 * s6;
-                            tail += s7;
+                            tail8 += s7;
                         }
-                        buffer2[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                     }
                 }
 
@@ -255,22 +255,22 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = mean{dims=0;keep_dim=false}(%8) : []
                     int extent0 = dim_N;
-                    float scale = 1f / dim_N;
+                    float scale9 = 1f / dim_N;
                     buffer3.Clear();
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator9 = global::System.Numerics.Vector<float>.Zero;
+                    float tail9 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        accumulator += v8;
+                        accumulator9 += v8;
                     }
                     for (; i < extent0; i++)
                     {
                         float s8 = buffer2[i];
-                        tail += s8;
+                        tail9 += s8;
                     }
-                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
                 }
 
                 // Kernel 4/10: elementwise (neg) -> %10 []
