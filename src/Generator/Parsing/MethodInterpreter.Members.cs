@@ -193,12 +193,21 @@ internal sealed partial class MethodInterpreter
                 _ => null,
             };
             if (initializer is not null)
-                return compilation.GetSemanticModel(initializer.SyntaxTree).GetOperation(initializer, cancellationToken);
+                return WithoutErrors(compilation.GetSemanticModel(initializer.SyntaxTree).GetOperation(initializer, cancellationToken));
         }
 
         var assignments = ConstructorAssignments(member).ToList();
         if (assignments.Count > 1) why = "it is assigned more than once in the constructors";
         return assignments.Count == 1 ? assignments[0] : null;
+    }
+
+    /// <summary>An initializer that does not compile is the C# compiler's to report, not a KILN0007.</summary>
+    static IOperation? WithoutErrors(IOperation? operation)
+    {
+        if (operation is null) return null;
+        if (operation.Syntax.ContainsDiagnostics || operation is IInvalidOperation || operation.Descendants().Any(d => d is IInvalidOperation))
+            throw new SourceHasErrors();
+        return operation;
     }
 
     bool IsAssignedInConstructor(ISymbol member) => ConstructorAssignments(member).Any();
@@ -221,7 +230,7 @@ internal sealed partial class MethodInterpreter
                         IPropertyReferenceOperation property => property.Property,
                         _ => null,
                     };
-                    if (SymbolEqualityComparer.Default.Equals(target, member)) yield return assignment.Value;
+                    if (SymbolEqualityComparer.Default.Equals(target, member)) yield return WithoutErrors(assignment.Value)!;
                 }
             }
     }

@@ -220,12 +220,28 @@ public sealed class ParserTests
             [Compile]
             public Tensor Loss([Shape("N", 6)] Tensor x) => norm.Forward(x).Sum();
             """));
-        Assert.Equal(new[] { "batch_norm(0,1,2,3,4,5){momentum=0.2,eps=1E-05}", "sum(6)" }, Ops(spec));
+        Assert.Equal(new[] { "batch_norm(0,1,2,3,4,5,6){momentum=0.2,eps=1E-05}", "sum(7)" }, Ops(spec));
         Assert.Equal(
-            new[] { (CaptureKind.Buffer, "norm.running_mean"), (CaptureKind.Buffer, "norm.running_var"), (CaptureKind.Parameter, "norm.weight"), (CaptureKind.Parameter, "norm.bias"), (CaptureKind.Flag, "norm.training") },
+            new[]
+            {
+                (CaptureKind.Buffer, "norm.running_mean"), (CaptureKind.Buffer, "norm.running_var"), (CaptureKind.Parameter, "norm.weight"),
+                (CaptureKind.Parameter, "norm.bias"), (CaptureKind.Flag, "norm.training"), (CaptureKind.Buffer, "norm.num_batches_tracked"),
+            },
             spec.Captures.Select(c => (c.Kind, c.Name)));
         Assert.Equal("this.norm.RunningMean!", spec.Captures[0].AccessExpression);
         Assert.Equal("this.norm.Training", spec.Captures[4].AccessExpression);
+    }
+
+    [Fact]
+    public void BatchNormWithoutMomentum_IsACumulativeAverage()
+    {
+        var spec = Parse(Model("""
+            readonly BatchNorm2d norm = new(3, momentum: null);
+
+            [Compile]
+            public Tensor Loss([Shape("N", 3, 4, 4)] Tensor x) => norm.Forward(x).Sum();
+            """));
+        Assert.Equal("batch_norm(0,1,2,3,4,5,6){momentum=none,eps=1E-05}", Ops(spec)[0]);
     }
 
     [Fact]

@@ -90,6 +90,12 @@ public sealed class RobustnessTests
             if (run.KilnDiagnostics.Any(d => d.Id == "KILN9999"))
                 failures.Add($"{description}: internal error {run.KilnDiagnostics.First(d => d.Id == "KILN9999").GetMessage()}");
 
+            // A method that does not compile is the C# compiler's to report: no KILN diagnostic on top of its errors.
+            if (CompileMethodSpan(source) is { } methodSpan
+                && run.Input.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error && methodSpan.Contains(d.Location.SourceSpan))
+                && !run.KilnDiagnostics.IsEmpty)
+                failures.Add($"{description}: KILN noise on a method with compile errors: {run.KilnDiagnostics[0]}");
+
             bool kiln = !run.KilnDiagnostics.IsEmpty;
             bool compiler = run.Input.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
             bool spec = run.Specs.Count > 0;
@@ -160,6 +166,11 @@ public sealed class RobustnessTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Single(run.Generator.GeneratedSources);
     }
+
+    static Microsoft.CodeAnalysis.Text.TextSpan? CompileMethodSpan(string source) =>
+        CSharpSyntaxTree.ParseText(source, GeneratorDriverHarness.ParseOptions).GetRoot()
+            .DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()
+            .FirstOrDefault(m => m.AttributeLists.ToString().Contains("Compile", StringComparison.Ordinal))?.Span;
 
     static int StableSeed(string text)
     {

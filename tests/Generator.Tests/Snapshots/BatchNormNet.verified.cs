@@ -38,10 +38,12 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Tensor capture5 = this.model.norm.Bias!;
                 BindCapture(5, capture5, symbols);
                 bool capture6 = this.model.norm.Training;
-                global::Kiln.Tensor capture7 = this.model.output.Weight;
+                global::Kiln.Tensor capture7 = this.model.norm.NumBatchesTracked!;
                 BindCapture(7, capture7, symbols);
-                global::Kiln.Tensor capture8 = this.model.output.Bias!;
+                global::Kiln.Tensor capture8 = this.model.output.Weight;
                 BindCapture(8, capture8, symbols);
+                global::Kiln.Tensor capture9 = this.model.output.Bias!;
+                BindCapture(9, capture9, symbols);
                 var state = Prepare(0, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
@@ -55,7 +57,9 @@ namespace Kiln.Integration.Tests.Models
                 global::System.ReadOnlySpan<float> capture5Data = capture5.Data;
                 global::System.ReadOnlySpan<float> capture7Data = capture7.Data;
                 global::System.ReadOnlySpan<float> capture8Data = capture8.Data;
+                global::System.ReadOnlySpan<float> capture9Data = capture9.Data;
                 global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> capture7Update = capture7.Data;
                 global::System.Span<float> capture2Update = capture2.Data;
                 global::System.Span<float> capture3Update = capture3.Data;
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
@@ -67,290 +71,316 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
-                // Kernel 0/9: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
+                // Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
                 {
-                    // %11 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %12 = add(%11, %3) : [N,16]
-                    // %13 = mean{dims=0;keep_dim=true}(%12) : [1,16]
+                    // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
+                    // %13 = add(%12, %3) : [N,16]
+                    // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float scale13 = 1f / dim_N;
+                    float scale14 = 1f / dim_N;
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row11 = i0 * extent1;
+                        int row12 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
-                            var v12 = v11 + v3;
-                            v12.CopyTo(buffer0.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v12 * scale13).CopyTo(buffer1.Slice(i));
+                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
+                            var v13 = v12 + v3;
+                            v13.CopyTo(buffer0.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
-                            float s11 = buffer0[row11 + i];
-                            float s12 = s11 + s3;
-                            buffer0[rowOut + i] = s12;
-                            buffer1[i] += s12 * scale13;
+                            float s12 = buffer0[row12 + i];
+                            float s13 = s12 + s3;
+                            buffer0[rowOut + i] = s13;
+                            buffer1[i] += s13 * scale14;
                         }
                     }
                 }
 
-                // Kernel 1/9: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
+                // Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
                 {
-                    // %14 = sub(%12, %13) : [N,16]
-                    // %15 = square(%14) : [N,16]
-                    // %16 = mean{dims=0;keep_dim=true}(%15) : [1,16]
+                    // %15 = sub(%13, %14) : [N,16]
+                    // %16 = square(%15) : [N,16]
+                    // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float scale16 = 1f / dim_N;
+                    float scale17 = 1f / dim_N;
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
+                        int row13 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                            var v14 = v12 - v13;
-                            var v15 = v14 * v14;
-                            v14.CopyTo(buffer2.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v15 * scale16).CopyTo(buffer3.Slice(i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                            var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                            var v15 = v13 - v14;
+                            var v16 = v15 * v15;
+                            v15.CopyTo(buffer2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer0[row12 + i];
-                            float s13 = buffer1[i];
-                            float s14 = s12 - s13;
-                            float s15 = s14 * s14;
-                            buffer2[rowOut + i] = s14;
-                            buffer3[i] += s15 * scale16;
+                            float s13 = buffer0[row13 + i];
+                            float s14 = buffer1[i];
+                            float s15 = s13 - s14;
+                            float s16 = s15 * s15;
+                            buffer2[rowOut + i] = s15;
+                            buffer3[i] += s16 * scale17;
                         }
                     }
                 }
 
-                // Kernel 2/9: fused elementwise (add, sqrt) -> %19 [1,16]
+                // Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]
                 {
-                    // %18 = add(%16, %17) : [1,16]
-                    // %19 = sqrt(%18) : [1,16]
+                    // %19 = add(%17, %18) : [1,16]
+                    // %20 = sqrt(%19) : [1,16]
                     int extent0 = 16;
-                    float s17 = 1E-05f;
-                    var v17 = new global::System.Numerics.Vector<float>(s17);
+                    float s18 = 1E-05f;
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v18 = v16 + v17;
-                        var v19 = global::System.Numerics.Vector.SquareRoot(v18);
-                        v19.CopyTo(buffer4.Slice(i));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v19 = v17 + v18;
+                        var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                        v20.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s16 = buffer3[i];
-                        float s18 = s16 + s17;
-                        float s19 = global::System.MathF.Sqrt(s18);
-                        buffer4[i] = s19;
+                        float s17 = buffer3[i];
+                        float s19 = s17 + s18;
+                        float s20 = global::System.MathF.Sqrt(s19);
+                        buffer4[i] = s20;
                     }
                 }
 
-                // Kernel 3/9: fused elementwise (add, sqrt) -> %25 [1,16]
+                // Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]
                 {
-                    // %24 = add(%23, %17) : [1,16]
-                    // %25 = sqrt(%24) : [1,16]
+                    // %25 = add(%24, %18) : [1,16]
+                    // %26 = sqrt(%25) : [1,16]
                     int extent0 = 16;
-                    float s17 = 1E-05f;
-                    var v17 = new global::System.Numerics.Vector<float>(s17);
+                    float s18 = 1E-05f;
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v23 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v24 = v23 + v17;
-                        var v25 = global::System.Numerics.Vector.SquareRoot(v24);
-                        v25.CopyTo(buffer5.Slice(i));
+                        var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v25 = v24 + v18;
+                        var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                        v26.CopyTo(buffer5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s23 = capture3Data[i];
-                        float s24 = s23 + s17;
-                        float s25 = global::System.MathF.Sqrt(s24);
-                        buffer5[i] = s25;
+                        float s24 = capture3Data[i];
+                        float s25 = s24 + s18;
+                        float s26 = global::System.MathF.Sqrt(s25);
+                        buffer5[i] = s26;
                     }
                 }
 
-                // Kernel 4/9: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %47 [N,16]
+                // Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]
                 {
-                    // %20 = div(%14, %19) : [N,16]
-                    // %22 = sub(%12, %21) : [N,16]
-                    // %26 = div(%22, %25) : [N,16]
-                    // %27 = select_flag(%8, %20, %26) : [N,16]
-                    // %29 = mul(%27, %28) : [N,16]
-                    // %31 = add(%29, %30) : [N,16]
-                    // %47 = relu(%31) : [N,16]
+                    // %21 = div(%15, %20) : [N,16]
+                    // %23 = sub(%13, %22) : [N,16]
+                    // %27 = div(%23, %26) : [N,16]
+                    // %28 = select_flag(%8, %21, %27) : [N,16]
+                    // %30 = mul(%28, %29) : [N,16]
+                    // %32 = add(%30, %31) : [N,16]
+                    // %50 = relu(%32) : [N,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
-                        int row14 = i0 * extent1;
+                        int row13 = i0 * extent1;
+                        int row15 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v21 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v25 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
-                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v30 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v20 = v14 / v19;
-                            var v22 = v12 - v21;
-                            var v26 = v22 / v25;
-                            var v27 = v8 ? v20 : v26;
-                            var v29 = v27 * v28;
-                            var v31 = v29 + v30;
-                            var v47 = global::System.Numerics.Vector.Max(v31, global::System.Numerics.Vector<float>.Zero);
-                            v47.CopyTo(buffer6.Slice(rowOut + i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                            var v21 = v15 / v20;
+                            var v23 = v13 - v22;
+                            var v27 = v23 / v26;
+                            var v28 = v8 ? v21 : v27;
+                            var v30 = v28 * v29;
+                            var v32 = v30 + v31;
+                            var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                            v50.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer0[row12 + i];
-                            float s14 = buffer2[row14 + i];
-                            float s19 = buffer4[i];
-                            float s21 = capture2Data[i];
-                            float s25 = buffer5[i];
-                            float s28 = capture4Data[i];
-                            float s30 = capture5Data[i];
-                            float s20 = s14 / s19;
-                            float s22 = s12 - s21;
-                            float s26 = s22 / s25;
-                            float s27 = s8 ? s20 : s26;
-                            float s29 = s27 * s28;
-                            float s31 = s29 + s30;
-                            float s47 = global::System.MathF.Max(s31, 0f);
-                            buffer6[rowOut + i] = s47;
+                            float s13 = buffer0[row13 + i];
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s22 = capture2Data[i];
+                            float s26 = buffer5[i];
+                            float s29 = capture4Data[i];
+                            float s31 = capture5Data[i];
+                            float s21 = s15 / s20;
+                            float s23 = s13 - s22;
+                            float s27 = s23 / s26;
+                            float s28 = s8 ? s21 : s27;
+                            float s30 = s28 * s29;
+                            float s32 = s30 + s31;
+                            float s50 = global::System.MathF.Max(s32, 0f);
+                            buffer6[rowOut + i] = s50;
                         }
                     }
                 }
 
-                // Kernel 5/9: GEMM + epilogue (add) -> %49 [N,3]
+                // Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]
                 {
-                    // %48 = matmul{transpose_b=true}(%47, %9) : [N,3]
-                    // %49 = add(%48, %10) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture7Data, buffer7, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
+                    // %52 = add(%51, %11) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture8Data, buffer7, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row48 = i0 * extent1;
+                        int row51 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v10 = new global::System.Numerics.Vector<float>(capture8Data.Slice(i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer7.Slice(row48 + i));
-                            var v49 = v48 + v10;
-                            v49.CopyTo(buffer7.Slice(rowOut + i));
+                            var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
+                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
+                            var v52 = v51 + v11;
+                            v52.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s10 = capture8Data[i];
-                            float s48 = buffer7[row48 + i];
-                            float s49 = s48 + s10;
-                            buffer7[rowOut + i] = s49;
+                            float s11 = capture9Data[i];
+                            float s51 = buffer7[row51 + i];
+                            float s52 = s51 + s11;
+                            buffer7[rowOut + i] = s52;
                         }
                     }
                 }
 
-                // Kernel 6/9: cross_entropy -> %50 []
+                // Kernel 6/10: cross_entropy -> %53 []
                 {
-                    // %50 = cross_entropy(%49, %1) : []
+                    // %53 = cross_entropy(%52, %1) : []
                     global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
                 }
 
-                // Kernel 7/9: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
+                // Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
                 {
-                    // %38 = mul(%37, %33) : [16]
-                    // %52 = mul(%4, %51) : [16]
-                    // %53 = add(%52, %38) : [16]
-                    // %56 = select_flag(%8, %53, %4) : [16]
+                    // %35 = add(%9, %34) : []
+                    // %47 = select_flag(%8, %35, %9) : []
+                    int extent0 = 1;
+                    bool s8 = capture6;
+                    bool v8 = s8;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
+                    float s9 = capture7Data[0];
+                    var v9 = new global::System.Numerics.Vector<float>(s9);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v35 = v9 + v34;
+                        var v47 = v8 ? v35 : v9;
+                        v47.CopyTo(capture7Update.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s35 = s9 + s34;
+                        float s47 = s8 ? s35 : s9;
+                        capture7Update[i] = s47;
+                    }
+                }
+
+                // Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+                {
+                    // %40 = mul(%39, %36) : [16]
+                    // %55 = mul(%4, %54) : [16]
+                    // %56 = add(%55, %40) : [16]
+                    // %59 = select_flag(%8, %56, %4) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s33 = 0.1f;
-                    var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s51 = 0.9f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
+                    float s36 = 0.1f;
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s54 = 0.9f;
+                    var v54 = new global::System.Numerics.Vector<float>(s54);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v37 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v38 = v37 * v33;
-                        var v52 = v4 * v51;
-                        var v53 = v52 + v38;
-                        var v56 = v8 ? v53 : v4;
-                        v56.CopyTo(capture2Update.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v40 = v39 * v36;
+                        var v55 = v4 * v54;
+                        var v56 = v55 + v40;
+                        var v59 = v8 ? v56 : v4;
+                        v59.CopyTo(capture2Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
-                        float s37 = buffer1[i];
-                        float s38 = s37 * s33;
-                        float s52 = s4 * s51;
-                        float s53 = s52 + s38;
-                        float s56 = s8 ? s53 : s4;
-                        capture2Update[i] = s56;
+                        float s39 = buffer1[i];
+                        float s40 = s39 * s36;
+                        float s55 = s4 * s54;
+                        float s56 = s55 + s40;
+                        float s59 = s8 ? s56 : s4;
+                        capture2Update[i] = s59;
                     }
                 }
 
-                // Kernel 8/9: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
+                // Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
                 {
-                    // %42 = mul(%41, %32) : [16]
-                    // %43 = mul(%42, %33) : [16]
-                    // %54 = mul(%5, %51) : [16]
-                    // %55 = add(%54, %43) : [16]
-                    // %57 = select_flag(%8, %55, %5) : [16]
+                    // %44 = mul(%43, %33) : [16]
+                    // %45 = mul(%44, %36) : [16]
+                    // %57 = mul(%5, %54) : [16]
+                    // %58 = add(%57, %45) : [16]
+                    // %60 = select_flag(%8, %58, %5) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s32 = ((float)dim_N / (dim_N - 1));
-                    var v32 = new global::System.Numerics.Vector<float>(s32);
-                    float s33 = 0.1f;
+                    float s33 = ((float)dim_N / (dim_N - 1));
                     var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s51 = 0.9f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
+                    float s36 = 0.1f;
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s54 = 0.9f;
+                    var v54 = new global::System.Numerics.Vector<float>(s54);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v42 = v41 * v32;
-                        var v43 = v42 * v33;
-                        var v54 = v5 * v51;
-                        var v55 = v54 + v43;
-                        var v57 = v8 ? v55 : v5;
-                        v57.CopyTo(capture3Update.Slice(i));
+                        var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v44 = v43 * v33;
+                        var v45 = v44 * v36;
+                        var v57 = v5 * v54;
+                        var v58 = v57 + v45;
+                        var v60 = v8 ? v58 : v5;
+                        v60.CopyTo(capture3Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s5 = capture3Data[i];
-                        float s41 = buffer3[i];
-                        float s42 = s41 * s32;
-                        float s43 = s42 * s33;
-                        float s54 = s5 * s51;
-                        float s55 = s54 + s43;
-                        float s57 = s8 ? s55 : s5;
-                        capture3Update[i] = s57;
+                        float s43 = buffer3[i];
+                        float s44 = s43 * s33;
+                        float s45 = s44 * s36;
+                        float s57 = s5 * s54;
+                        float s58 = s57 + s45;
+                        float s60 = s8 ? s58 : s5;
+                        capture3Update[i] = s60;
                     }
                 }
 
@@ -377,10 +407,12 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Tensor capture5 = this.model.norm.Bias!;
                 BindCapture(5, capture5, symbols);
                 bool capture6 = this.model.norm.Training;
-                global::Kiln.Tensor capture7 = this.model.output.Weight;
+                global::Kiln.Tensor capture7 = this.model.norm.NumBatchesTracked!;
                 BindCapture(7, capture7, symbols);
-                global::Kiln.Tensor capture8 = this.model.output.Bias!;
+                global::Kiln.Tensor capture8 = this.model.output.Weight;
                 BindCapture(8, capture8, symbols);
+                global::Kiln.Tensor capture9 = this.model.output.Bias!;
+                BindCapture(9, capture9, symbols);
                 var state = Prepare(1, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
@@ -394,13 +426,15 @@ namespace Kiln.Integration.Tests.Models
                 global::System.ReadOnlySpan<float> capture5Data = capture5.Data;
                 global::System.ReadOnlySpan<float> capture7Data = capture7.Data;
                 global::System.ReadOnlySpan<float> capture8Data = capture8.Data;
+                global::System.ReadOnlySpan<float> capture9Data = capture9.Data;
                 global::System.Span<float> result = state.Result.Data;
                 global::System.Span<float> grad0 = GradientOf(capture0, 0);
                 global::System.Span<float> grad1 = GradientOf(capture1, 1);
                 global::System.Span<float> grad4 = GradientOf(capture4, 4);
                 global::System.Span<float> grad5 = GradientOf(capture5, 5);
-                global::System.Span<float> grad7 = GradientOf(capture7, 7);
                 global::System.Span<float> grad8 = GradientOf(capture8, 8);
+                global::System.Span<float> grad9 = GradientOf(capture9, 9);
+                global::System.Span<float> capture7Update = capture7.Data;
                 global::System.Span<float> capture2Update = capture2.Data;
                 global::System.Span<float> capture3Update = capture3.Data;
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
@@ -423,565 +457,591 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
 
-                // Kernel 0/17: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
+                // Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
                 {
-                    // %11 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %12 = add(%11, %3) : [N,16]
-                    // %13 = mean{dims=0;keep_dim=true}(%12) : [1,16]
+                    // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
+                    // %13 = add(%12, %3) : [N,16]
+                    // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float scale13 = 1f / dim_N;
+                    float scale14 = 1f / dim_N;
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row11 = i0 * extent1;
+                        int row12 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
-                            var v12 = v11 + v3;
-                            v12.CopyTo(buffer0.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v12 * scale13).CopyTo(buffer1.Slice(i));
+                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
+                            var v13 = v12 + v3;
+                            v13.CopyTo(buffer0.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
-                            float s11 = buffer0[row11 + i];
-                            float s12 = s11 + s3;
-                            buffer0[rowOut + i] = s12;
-                            buffer1[i] += s12 * scale13;
+                            float s12 = buffer0[row12 + i];
+                            float s13 = s12 + s3;
+                            buffer0[rowOut + i] = s13;
+                            buffer1[i] += s13 * scale14;
                         }
                     }
                 }
 
-                // Kernel 1/17: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
+                // Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
                 {
-                    // %14 = sub(%12, %13) : [N,16]
-                    // %15 = square(%14) : [N,16]
-                    // %16 = mean{dims=0;keep_dim=true}(%15) : [1,16]
+                    // %15 = sub(%13, %14) : [N,16]
+                    // %16 = square(%15) : [N,16]
+                    // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float scale16 = 1f / dim_N;
+                    float scale17 = 1f / dim_N;
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
+                        int row13 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                            var v14 = v12 - v13;
-                            var v15 = v14 * v14;
-                            v14.CopyTo(buffer2.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v15 * scale16).CopyTo(buffer3.Slice(i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                            var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                            var v15 = v13 - v14;
+                            var v16 = v15 * v15;
+                            v15.CopyTo(buffer2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer0[row12 + i];
-                            float s13 = buffer1[i];
-                            float s14 = s12 - s13;
-                            float s15 = s14 * s14;
-                            buffer2[rowOut + i] = s14;
-                            buffer3[i] += s15 * scale16;
+                            float s13 = buffer0[row13 + i];
+                            float s14 = buffer1[i];
+                            float s15 = s13 - s14;
+                            float s16 = s15 * s15;
+                            buffer2[rowOut + i] = s15;
+                            buffer3[i] += s16 * scale17;
                         }
                     }
                 }
 
-                // Kernel 2/17: fused elementwise (add, sqrt) -> %19 [1,16]
+                // Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
                 {
-                    // %18 = add(%16, %17) : [1,16]
-                    // %19 = sqrt(%18) : [1,16]
+                    // %19 = add(%17, %18) : [1,16]
+                    // %20 = sqrt(%19) : [1,16]
                     int extent0 = 16;
-                    float s17 = 1E-05f;
-                    var v17 = new global::System.Numerics.Vector<float>(s17);
+                    float s18 = 1E-05f;
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v18 = v16 + v17;
-                        var v19 = global::System.Numerics.Vector.SquareRoot(v18);
-                        v19.CopyTo(buffer4.Slice(i));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v19 = v17 + v18;
+                        var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                        v20.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s16 = buffer3[i];
-                        float s18 = s16 + s17;
-                        float s19 = global::System.MathF.Sqrt(s18);
-                        buffer4[i] = s19;
+                        float s17 = buffer3[i];
+                        float s19 = s17 + s18;
+                        float s20 = global::System.MathF.Sqrt(s19);
+                        buffer4[i] = s20;
                     }
                 }
 
-                // Kernel 3/17: elementwise (div) -> %20 [N,16]
+                // Kernel 3/18: elementwise (div) -> %21 [N,16]
                 {
-                    // %20 = div(%14, %19) : [N,16]
+                    // %21 = div(%15, %20) : [N,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row14 = i0 * extent1;
+                        int row15 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v20 = v14 / v19;
-                            v20.CopyTo(buffer5.Slice(rowOut + i));
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v21 = v15 / v20;
+                            v21.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s14 = buffer2[row14 + i];
-                            float s19 = buffer4[i];
-                            float s20 = s14 / s19;
-                            buffer5[rowOut + i] = s20;
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s21 = s15 / s20;
+                            buffer5[rowOut + i] = s21;
                         }
                     }
                 }
 
-                // Kernel 4/17: fused elementwise (add, sqrt) -> %25 [1,16]
+                // Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
                 {
-                    // %24 = add(%23, %17) : [1,16]
-                    // %25 = sqrt(%24) : [1,16]
+                    // %25 = add(%24, %18) : [1,16]
+                    // %26 = sqrt(%25) : [1,16]
                     int extent0 = 16;
-                    float s17 = 1E-05f;
-                    var v17 = new global::System.Numerics.Vector<float>(s17);
+                    float s18 = 1E-05f;
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v23 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v24 = v23 + v17;
-                        var v25 = global::System.Numerics.Vector.SquareRoot(v24);
-                        v25.CopyTo(buffer6.Slice(i));
+                        var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v25 = v24 + v18;
+                        var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                        v26.CopyTo(buffer6.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s23 = capture3Data[i];
-                        float s24 = s23 + s17;
-                        float s25 = global::System.MathF.Sqrt(s24);
-                        buffer6[i] = s25;
+                        float s24 = capture3Data[i];
+                        float s25 = s24 + s18;
+                        float s26 = global::System.MathF.Sqrt(s25);
+                        buffer6[i] = s26;
                     }
                 }
 
-                // Kernel 5/17: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
+                // Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
                 {
-                    // %22 = sub(%12, %21) : [N,16]
-                    // %26 = div(%22, %25) : [N,16]
-                    // %27 = select_flag(%8, %20, %26) : [N,16]
-                    // %29 = mul(%27, %28) : [N,16]
-                    // %31 = add(%29, %30) : [N,16]
-                    // %47 = relu(%31) : [N,16]
+                    // %23 = sub(%13, %22) : [N,16]
+                    // %27 = div(%23, %26) : [N,16]
+                    // %28 = select_flag(%8, %21, %27) : [N,16]
+                    // %30 = mul(%28, %29) : [N,16]
+                    // %32 = add(%30, %31) : [N,16]
+                    // %50 = relu(%32) : [N,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
-                        int row20 = i0 * extent1;
+                        int row13 = i0 * extent1;
+                        int row21 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer5.Slice(row20 + i));
-                            var v21 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v25 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v30 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v22 = v12 - v21;
-                            var v26 = v22 / v25;
-                            var v27 = v8 ? v20 : v26;
-                            var v29 = v27 * v28;
-                            var v31 = v29 + v30;
-                            var v47 = global::System.Numerics.Vector.Max(v31, global::System.Numerics.Vector<float>.Zero);
-                            v27.CopyTo(buffer7.Slice(rowOut + i));
-                            v47.CopyTo(buffer8.Slice(rowOut + i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                            var v23 = v13 - v22;
+                            var v27 = v23 / v26;
+                            var v28 = v8 ? v21 : v27;
+                            var v30 = v28 * v29;
+                            var v32 = v30 + v31;
+                            var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                            v28.CopyTo(buffer7.Slice(rowOut + i));
+                            v50.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer0[row12 + i];
-                            float s20 = buffer5[row20 + i];
-                            float s21 = capture2Data[i];
-                            float s25 = buffer6[i];
-                            float s28 = capture4Data[i];
-                            float s30 = capture5Data[i];
-                            float s22 = s12 - s21;
-                            float s26 = s22 / s25;
-                            float s27 = s8 ? s20 : s26;
-                            float s29 = s27 * s28;
-                            float s31 = s29 + s30;
-                            float s47 = global::System.MathF.Max(s31, 0f);
-                            buffer7[rowOut + i] = s27;
-                            buffer8[rowOut + i] = s47;
+                            float s13 = buffer0[row13 + i];
+                            float s21 = buffer5[row21 + i];
+                            float s22 = capture2Data[i];
+                            float s26 = buffer6[i];
+                            float s29 = capture4Data[i];
+                            float s31 = capture5Data[i];
+                            float s23 = s13 - s22;
+                            float s27 = s23 / s26;
+                            float s28 = s8 ? s21 : s27;
+                            float s30 = s28 * s29;
+                            float s32 = s30 + s31;
+                            float s50 = global::System.MathF.Max(s32, 0f);
+                            buffer7[rowOut + i] = s28;
+                            buffer8[rowOut + i] = s50;
                         }
                     }
                 }
 
-                // Kernel 6/17: GEMM + epilogue (add) -> %49 [N,3]
+                // Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
                 {
-                    // %48 = matmul{transpose_b=true}(%47, %9) : [N,3]
-                    // %49 = add(%48, %10) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture7Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
+                    // %52 = add(%51, %11) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row48 = i0 * extent1;
+                        int row51 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v10 = new global::System.Numerics.Vector<float>(capture8Data.Slice(i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer9.Slice(row48 + i));
-                            var v49 = v48 + v10;
-                            v49.CopyTo(buffer9.Slice(rowOut + i));
+                            var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
+                            var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + i));
+                            var v52 = v51 + v11;
+                            v52.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s10 = capture8Data[i];
-                            float s48 = buffer9[row48 + i];
-                            float s49 = s48 + s10;
-                            buffer9[rowOut + i] = s49;
+                            float s11 = capture9Data[i];
+                            float s51 = buffer9[row51 + i];
+                            float s52 = s51 + s11;
+                            buffer9[rowOut + i] = s52;
                         }
                     }
                 }
 
-                // Kernel 7/17: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
+                // Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
                 {
-                    // %50 = cross_entropy(%49, %1) : []
-                    // %58 = cross_entropy_backward(%49, %1, %34) : [N,3]
+                    // %53 = cross_entropy(%52, %1) : []
+                    // %61 = cross_entropy_backward(%52, %1, %34) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 8/17: sum over [N,3] -> %59 [3]
+                // Kernel 8/18: sum over [N,3] -> %62 [3]
                 {
-                    // %59 = sum{dims=0;keep_dim=false}(%58) : [3]
+                    // %62 = sum{dims=0;keep_dim=false}(%61) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row58 = i0 * extent1;
+                        int row61 = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v58 = new global::System.Numerics.Vector<float>(buffer10.Slice(row58 + i));
-                            (new global::System.Numerics.Vector<float>(grad8.Slice(i)) + v58).CopyTo(grad8.Slice(i));
+                            var v61 = new global::System.Numerics.Vector<float>(buffer10.Slice(row61 + i));
+                            (new global::System.Numerics.Vector<float>(grad9.Slice(i)) + v61).CopyTo(grad9.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s58 = buffer10[row58 + i];
-                            grad8[i] += s58;
+                            float s61 = buffer10[row61 + i];
+                            grad9[i] += s61;
                         }
                     }
                 }
 
-                // Kernel 9/17: GEMM Aᵀ -> %61 [3,16]
+                // Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
                 {
-                    // %61 = matmul{transpose_a=true}(%58, %47) : [3,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad7, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %64 = matmul{transpose_a=true}(%61, %50) : [3,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 10/17: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
+                // Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
                 {
-                    // %60 = matmul(%58, %9) : [N,16]
-                    // %62 = relu_backward(%60, %47) : [N,16]
-                    // %63 = sum{dims=0;keep_dim=true}(%62) : [1,16]
-                    // %65 = mul(%62, %28) : [N,16]
-                    // %66 = mul(%62, %27) : [N,16]
-                    // %67 = sum{dims=0;keep_dim=true}(%66) : [1,16]
-                    // %70 = select_flag(%8, %65, %69) : [N,16]
-                    // %80 = mul(%70, %20) : [N,16]
-                    // %81 = div(%80, %19) : [N,16]
-                    // %82 = neg(%81) : [N,16]
-                    // %83 = sum{dims=0;keep_dim=true}(%82) : [1,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture7Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
+                    // %63 = matmul(%61, %10) : [N,16]
+                    // %65 = relu_backward(%63, %50) : [N,16]
+                    // %66 = sum{dims=0;keep_dim=true}(%65) : [1,16]
+                    // %68 = mul(%65, %29) : [N,16]
+                    // %69 = mul(%65, %28) : [N,16]
+                    // %70 = sum{dims=0;keep_dim=true}(%69) : [1,16]
+                    // %73 = select_flag(%8, %68, %72) : [N,16]
+                    // %83 = mul(%73, %21) : [N,16]
+                    // %84 = div(%83, %20) : [N,16]
+                    // %85 = neg(%84) : [N,16]
+                    // %86 = sum{dims=0;keep_dim=true}(%85) : [1,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture8Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s69 = 0f;
-                    var v69 = new global::System.Numerics.Vector<float>(s69);
+                    float s72 = 0f;
+                    var v72 = new global::System.Numerics.Vector<float>(s72);
                     buffer14.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row20 = i0 * extent1;
-                        int row27 = i0 * extent1;
-                        int row47 = i0 * extent1;
-                        int row60 = i0 * extent1;
+                        int row21 = i0 * extent1;
+                        int row28 = i0 * extent1;
+                        int row50 = i0 * extent1;
+                        int row63 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer5.Slice(row20 + i));
-                            var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v47 = new global::System.Numerics.Vector<float>(buffer8.Slice(row47 + i));
-                            var v60 = new global::System.Numerics.Vector<float>(buffer11.Slice(row60 + i));
-                            var v62 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v47, global::System.Numerics.Vector<float>.Zero), v60, global::System.Numerics.Vector<float>.Zero);
-                            var v65 = v62 * v28;
-                            var v66 = v62 * v27;
-                            var v70 = v8 ? v65 : v69;
-                            var v80 = v70 * v20;
-                            var v81 = v80 / v19;
-                            var v82 = -v81;
-                            v62.CopyTo(buffer11.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v62).CopyTo(grad5.Slice(i));
-                            v65.CopyTo(buffer12.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v66).CopyTo(grad4.Slice(i));
-                            v70.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v82).CopyTo(buffer14.Slice(i));
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
+                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
+                            var v63 = new global::System.Numerics.Vector<float>(buffer11.Slice(row63 + i));
+                            var v65 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v50, global::System.Numerics.Vector<float>.Zero), v63, global::System.Numerics.Vector<float>.Zero);
+                            var v68 = v65 * v29;
+                            var v69 = v65 * v28;
+                            var v73 = v8 ? v68 : v72;
+                            var v83 = v73 * v21;
+                            var v84 = v83 / v20;
+                            var v85 = -v84;
+                            v65.CopyTo(buffer11.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v65).CopyTo(grad5.Slice(i));
+                            v68.CopyTo(buffer12.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v69).CopyTo(grad4.Slice(i));
+                            v73.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v85).CopyTo(buffer14.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s19 = buffer4[i];
-                            float s20 = buffer5[row20 + i];
-                            float s27 = buffer7[row27 + i];
-                            float s28 = capture4Data[i];
-                            float s47 = buffer8[row47 + i];
-                            float s60 = buffer11[row60 + i];
-                            float s62 = s47 > 0f ? s60 : 0f;
-                            float s65 = s62 * s28;
-                            float s66 = s62 * s27;
-                            float s70 = s8 ? s65 : s69;
-                            float s80 = s70 * s20;
-                            float s81 = s80 / s19;
-                            float s82 = -s81;
-                            buffer11[rowOut + i] = s62;
-                            grad5[i] += s62;
-                            buffer12[rowOut + i] = s65;
-                            grad4[i] += s66;
-                            buffer13[rowOut + i] = s70;
-                            buffer14[i] += s82;
+                            float s20 = buffer4[i];
+                            float s21 = buffer5[row21 + i];
+                            float s28 = buffer7[row28 + i];
+                            float s29 = capture4Data[i];
+                            float s50 = buffer8[row50 + i];
+                            float s63 = buffer11[row63 + i];
+                            float s65 = s50 > 0f ? s63 : 0f;
+                            float s68 = s65 * s29;
+                            float s69 = s65 * s28;
+                            float s73 = s8 ? s68 : s72;
+                            float s83 = s73 * s21;
+                            float s84 = s83 / s20;
+                            float s85 = -s84;
+                            buffer11[rowOut + i] = s65;
+                            grad5[i] += s65;
+                            buffer12[rowOut + i] = s68;
+                            grad4[i] += s69;
+                            buffer13[rowOut + i] = s73;
+                            buffer14[i] += s85;
                         }
                     }
                 }
 
-                // Kernel 11/17: fused elementwise (mul, div) -> %86 [1,16]
+                // Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
                 {
-                    // %85 = mul(%19, %84) : [1,16]
-                    // %86 = div(%83, %85) : [1,16]
+                    // %88 = mul(%20, %87) : [1,16]
+                    // %89 = div(%86, %88) : [1,16]
                     int extent0 = 16;
-                    float s84 = 2f;
-                    var v84 = new global::System.Numerics.Vector<float>(s84);
+                    float s87 = 2f;
+                    var v87 = new global::System.Numerics.Vector<float>(s87);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v83 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v85 = v19 * v84;
-                        var v86 = v83 / v85;
-                        v86.CopyTo(buffer15.Slice(i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v86 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v88 = v20 * v87;
+                        var v89 = v86 / v88;
+                        v89.CopyTo(buffer15.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s19 = buffer4[i];
-                        float s83 = buffer14[i];
-                        float s85 = s19 * s84;
-                        float s86 = s83 / s85;
-                        buffer15[i] = s86;
+                        float s20 = buffer4[i];
+                        float s86 = buffer14[i];
+                        float s88 = s20 * s87;
+                        float s89 = s86 / s88;
+                        buffer15[i] = s89;
                     }
                 }
 
-                // Kernel 12/17: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
+                // Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
                 {
-                    // %79 = div(%70, %19) : [N,16]
-                    // %88 = broadcast_to{shape=N,16}(%86) : [N,16]
-                    // %90 = mul(%88, %89) : [N,16]
-                    // %103 = mul(%90, %14) : [N,16]
-                    // %104 = mul(%103, %84) : [N,16]
-                    // %105 = add(%79, %104) : [N,16]
-                    // %106 = neg(%105) : [N,16]
-                    // %107 = sum{dims=0;keep_dim=true}(%106) : [1,16]
+                    // %82 = div(%73, %20) : [N,16]
+                    // %91 = broadcast_to{shape=N,16}(%89) : [N,16]
+                    // %93 = mul(%91, %92) : [N,16]
+                    // %106 = mul(%93, %15) : [N,16]
+                    // %107 = mul(%106, %87) : [N,16]
+                    // %108 = add(%82, %107) : [N,16]
+                    // %109 = neg(%108) : [N,16]
+                    // %110 = sum{dims=0;keep_dim=true}(%109) : [1,16]
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float s84 = 2f;
-                    var v84 = new global::System.Numerics.Vector<float>(s84);
-                    float s89 = (1f / dim_N);
-                    var v89 = new global::System.Numerics.Vector<float>(s89);
+                    float s87 = 2f;
+                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s92 = (1f / dim_N);
+                    var v92 = new global::System.Numerics.Vector<float>(s92);
                     buffer17.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row14 = i0 * extent1;
-                        int row70 = i0 * extent1;
+                        int row15 = i0 * extent1;
+                        int row73 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer13.Slice(row70 + i));
-                            var v86 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                            var v79 = v70 / v19;
-                            var v88 = v86;
-                            var v90 = v88 * v89;
-                            var v103 = v90 * v14;
-                            var v104 = v103 * v84;
-                            var v105 = v79 + v104;
-                            var v106 = -v105;
-                            v105.CopyTo(buffer16.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v106).CopyTo(buffer17.Slice(i));
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v73 = new global::System.Numerics.Vector<float>(buffer13.Slice(row73 + i));
+                            var v89 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                            var v82 = v73 / v20;
+                            var v91 = v89;
+                            var v93 = v91 * v92;
+                            var v106 = v93 * v15;
+                            var v107 = v106 * v87;
+                            var v108 = v82 + v107;
+                            var v109 = -v108;
+                            v108.CopyTo(buffer16.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v109).CopyTo(buffer17.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s14 = buffer2[row14 + i];
-                            float s19 = buffer4[i];
-                            float s70 = buffer13[row70 + i];
-                            float s86 = buffer15[i];
-                            float s79 = s70 / s19;
-                            float s88 = s86;
-                            float s90 = s88 * s89;
-                            float s103 = s90 * s14;
-                            float s104 = s103 * s84;
-                            float s105 = s79 + s104;
-                            float s106 = -s105;
-                            buffer16[rowOut + i] = s105;
-                            buffer17[i] += s106;
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s73 = buffer13[row73 + i];
+                            float s89 = buffer15[i];
+                            float s82 = s73 / s20;
+                            float s91 = s89;
+                            float s93 = s91 * s92;
+                            float s106 = s93 * s15;
+                            float s107 = s106 * s87;
+                            float s108 = s82 + s107;
+                            float s109 = -s108;
+                            buffer16[rowOut + i] = s108;
+                            buffer17[i] += s109;
                         }
                     }
                 }
 
-                // Kernel 13/17: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
+                // Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
                 {
-                    // %71 = select_flag(%8, %69, %65) : [N,16]
-                    // %72 = div(%71, %25) : [N,16]
-                    // %108 = add(%72, %105) : [N,16]
-                    // %109 = broadcast_to{shape=N,16}(%107) : [N,16]
-                    // %110 = mul(%109, %89) : [N,16]
-                    // %111 = add(%108, %110) : [N,16]
-                    // %112 = sum{dims=0;keep_dim=false}(%111) : [16]
+                    // %74 = select_flag(%8, %72, %68) : [N,16]
+                    // %75 = div(%74, %26) : [N,16]
+                    // %111 = add(%75, %108) : [N,16]
+                    // %112 = broadcast_to{shape=N,16}(%110) : [N,16]
+                    // %113 = mul(%112, %92) : [N,16]
+                    // %114 = add(%111, %113) : [N,16]
+                    // %115 = sum{dims=0;keep_dim=false}(%114) : [16]
                     int extent0 = dim_N;
                     int extent1 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s69 = 0f;
-                    var v69 = new global::System.Numerics.Vector<float>(s69);
-                    float s89 = (1f / dim_N);
-                    var v89 = new global::System.Numerics.Vector<float>(s89);
+                    float s72 = 0f;
+                    var v72 = new global::System.Numerics.Vector<float>(s72);
+                    float s92 = (1f / dim_N);
+                    var v92 = new global::System.Numerics.Vector<float>(s92);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row65 = i0 * extent1;
-                        int row105 = i0 * extent1;
+                        int row68 = i0 * extent1;
+                        int row108 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v25 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v65 = new global::System.Numerics.Vector<float>(buffer12.Slice(row65 + i));
-                            var v105 = new global::System.Numerics.Vector<float>(buffer16.Slice(row105 + i));
-                            var v107 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                            var v71 = v8 ? v69 : v65;
-                            var v72 = v71 / v25;
-                            var v108 = v72 + v105;
-                            var v109 = v107;
-                            var v110 = v109 * v89;
-                            var v111 = v108 + v110;
-                            v111.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v111).CopyTo(grad1.Slice(i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v68 = new global::System.Numerics.Vector<float>(buffer12.Slice(row68 + i));
+                            var v108 = new global::System.Numerics.Vector<float>(buffer16.Slice(row108 + i));
+                            var v110 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                            var v74 = v8 ? v72 : v68;
+                            var v75 = v74 / v26;
+                            var v111 = v75 + v108;
+                            var v112 = v110;
+                            var v113 = v112 * v92;
+                            var v114 = v111 + v113;
+                            v114.CopyTo(buffer18.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v114).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s25 = buffer6[i];
-                            float s65 = buffer12[row65 + i];
-                            float s105 = buffer16[row105 + i];
-                            float s107 = buffer17[i];
-                            float s71 = s8 ? s69 : s65;
-                            float s72 = s71 / s25;
-                            float s108 = s72 + s105;
-                            float s109 = s107;
-                            float s110 = s109 * s89;
-                            float s111 = s108 + s110;
-                            buffer18[rowOut + i] = s111;
-                            grad1[i] += s111;
+                            float s26 = buffer6[i];
+                            float s68 = buffer12[row68 + i];
+                            float s108 = buffer16[row108 + i];
+                            float s110 = buffer17[i];
+                            float s74 = s8 ? s72 : s68;
+                            float s75 = s74 / s26;
+                            float s111 = s75 + s108;
+                            float s112 = s110;
+                            float s113 = s112 * s92;
+                            float s114 = s111 + s113;
+                            buffer18[rowOut + i] = s114;
+                            grad1[i] += s114;
                         }
                     }
                 }
 
-                // Kernel 14/17: GEMM Aᵀ -> %113 [16,10]
+                // Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
                 {
-                    // %113 = matmul{transpose_a=true}(%111, %0) : [16,10]
+                    // %116 = matmul{transpose_a=true}(%114, %0) : [16,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 15/17: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
+                // Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
                 {
-                    // %38 = mul(%37, %33) : [16]
-                    // %52 = mul(%4, %51) : [16]
-                    // %53 = add(%52, %38) : [16]
-                    // %56 = select_flag(%8, %53, %4) : [16]
+                    // %35 = add(%9, %34) : []
+                    // %47 = select_flag(%8, %35, %9) : []
+                    int extent0 = 1;
+                    bool s8 = capture6;
+                    bool v8 = s8;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
+                    float s9 = capture7Data[0];
+                    var v9 = new global::System.Numerics.Vector<float>(s9);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v35 = v9 + v34;
+                        var v47 = v8 ? v35 : v9;
+                        v47.CopyTo(capture7Update.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s35 = s9 + s34;
+                        float s47 = s8 ? s35 : s9;
+                        capture7Update[i] = s47;
+                    }
+                }
+
+                // Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+                {
+                    // %40 = mul(%39, %36) : [16]
+                    // %55 = mul(%4, %54) : [16]
+                    // %56 = add(%55, %40) : [16]
+                    // %59 = select_flag(%8, %56, %4) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s33 = 0.1f;
-                    var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s51 = 0.9f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
+                    float s36 = 0.1f;
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s54 = 0.9f;
+                    var v54 = new global::System.Numerics.Vector<float>(s54);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v37 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v38 = v37 * v33;
-                        var v52 = v4 * v51;
-                        var v53 = v52 + v38;
-                        var v56 = v8 ? v53 : v4;
-                        v56.CopyTo(capture2Update.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v40 = v39 * v36;
+                        var v55 = v4 * v54;
+                        var v56 = v55 + v40;
+                        var v59 = v8 ? v56 : v4;
+                        v59.CopyTo(capture2Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
-                        float s37 = buffer1[i];
-                        float s38 = s37 * s33;
-                        float s52 = s4 * s51;
-                        float s53 = s52 + s38;
-                        float s56 = s8 ? s53 : s4;
-                        capture2Update[i] = s56;
+                        float s39 = buffer1[i];
+                        float s40 = s39 * s36;
+                        float s55 = s4 * s54;
+                        float s56 = s55 + s40;
+                        float s59 = s8 ? s56 : s4;
+                        capture2Update[i] = s59;
                     }
                 }
 
-                // Kernel 16/17: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
+                // Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
                 {
-                    // %42 = mul(%41, %32) : [16]
-                    // %43 = mul(%42, %33) : [16]
-                    // %54 = mul(%5, %51) : [16]
-                    // %55 = add(%54, %43) : [16]
-                    // %57 = select_flag(%8, %55, %5) : [16]
+                    // %44 = mul(%43, %33) : [16]
+                    // %45 = mul(%44, %36) : [16]
+                    // %57 = mul(%5, %54) : [16]
+                    // %58 = add(%57, %45) : [16]
+                    // %60 = select_flag(%8, %58, %5) : [16]
                     int extent0 = 16;
                     bool s8 = capture6;
                     bool v8 = s8;
-                    float s32 = ((float)dim_N / (dim_N - 1));
-                    var v32 = new global::System.Numerics.Vector<float>(s32);
-                    float s33 = 0.1f;
+                    float s33 = ((float)dim_N / (dim_N - 1));
                     var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s51 = 0.9f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
+                    float s36 = 0.1f;
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s54 = 0.9f;
+                    var v54 = new global::System.Numerics.Vector<float>(s54);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v42 = v41 * v32;
-                        var v43 = v42 * v33;
-                        var v54 = v5 * v51;
-                        var v55 = v54 + v43;
-                        var v57 = v8 ? v55 : v5;
-                        v57.CopyTo(capture3Update.Slice(i));
+                        var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v44 = v43 * v33;
+                        var v45 = v44 * v36;
+                        var v57 = v5 * v54;
+                        var v58 = v57 + v45;
+                        var v60 = v8 ? v58 : v5;
+                        v60.CopyTo(capture3Update.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s5 = capture3Data[i];
-                        float s41 = buffer3[i];
-                        float s42 = s41 * s32;
-                        float s43 = s42 * s33;
-                        float s54 = s5 * s51;
-                        float s55 = s54 + s43;
-                        float s57 = s8 ? s55 : s5;
-                        capture3Update[i] = s57;
+                        float s43 = buffer3[i];
+                        float s44 = s43 * s33;
+                        float s45 = s44 * s36;
+                        float s57 = s5 * s54;
+                        float s58 = s57 + s45;
+                        float s60 = s8 ? s58 : s5;
+                        capture3Update[i] = s60;
                     }
                 }
 
@@ -992,13 +1052,13 @@ namespace Kiln.Integration.Tests.Models
                 method: "Kiln.Integration.Tests.Models.BatchNormNet.Loss",
                 symbols: new string[] { "N" },
                 inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 10 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1 }) },
-                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 16, 10 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.running_mean", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.running_var", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 16 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 16, 10 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.running_mean", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.running_var", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("norm.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("norm.num_batches_tracked", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 16 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 35, kernelCount: 9,
-                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 4, 7, 4, 8, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 69, kernelCount: 17,
-                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 15, 12, 16, 12, 10, 13, 10, 10, 7, 10, 10, 13, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 37, kernelCount: 10,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 4, 8, 4, 9, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 71, kernelCount: 18,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 16, 12, 17, 12, 10, 13, 10, 10, 7, 10, 10, 13, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1007,70 +1067,72 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..4
-                sizes[1] = 16; // %13 mean [1,16], kernels 0..7
-                sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 1..4
-                sizes[3] = 16; // %16 mean [1,16], kernels 1..8
-                sizes[4] = 16; // %19 sqrt [1,16], kernels 2..4
-                sizes[5] = 16; // %25 sqrt [1,16], kernels 3..4
-                sizes[6] = (symbols[0] * 16); // %47 relu [N,16], kernels 4..5
-                sizes[7] = (symbols[0] * 3); // %49 add [N,3], kernels 5..6
+                sizes[0] = (symbols[0] * 16); // %13 add [N,16], kernels 0..4
+                sizes[1] = 16; // %14 mean [1,16], kernels 0..8
+                sizes[2] = (symbols[0] * 16); // %15 sub [N,16], kernels 1..4
+                sizes[3] = 16; // %17 mean [1,16], kernels 1..9
+                sizes[4] = 16; // %20 sqrt [1,16], kernels 2..4
+                sizes[5] = 16; // %26 sqrt [1,16], kernels 3..4
+                sizes[6] = (symbols[0] * 16); // %50 relu [N,16], kernels 4..5
+                sizes[7] = (symbols[0] * 3); // %52 add [N,3], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %12 add [N,16], kernels 0..5
-                sizes[1] = 16; // %13 mean [1,16], kernels 0..15
-                sizes[2] = (symbols[0] * 16); // %14 sub [N,16], kernels 1..12
-                sizes[3] = 16; // %16 mean [1,16], kernels 1..16
-                sizes[4] = 16; // %19 sqrt [1,16], kernels 2..12
-                sizes[5] = (symbols[0] * 16); // %20 div [N,16], kernels 3..10
-                sizes[6] = 16; // %25 sqrt [1,16], kernels 4..13
-                sizes[7] = (symbols[0] * 16); // %27 select_flag [N,16], kernels 5..10
-                sizes[8] = (symbols[0] * 16); // %47 relu [N,16], kernels 5..10
-                sizes[9] = (symbols[0] * 3); // %49 add [N,3], kernels 6..7
-                sizes[10] = (symbols[0] * 3); // %58 cross_entropy_backward [N,3], kernels 7..10
-                sizes[11] = (symbols[0] * 16); // %62 relu_backward [N,16], kernels 10..10
-                sizes[12] = (symbols[0] * 16); // %65 mul [N,16], kernels 10..13
-                sizes[13] = (symbols[0] * 16); // %70 select_flag [N,16], kernels 10..12
-                sizes[14] = 16; // %83 sum [1,16], kernels 10..11
-                sizes[15] = 16; // %86 div [1,16], kernels 11..12
-                sizes[16] = (symbols[0] * 16); // %105 add [N,16], kernels 12..13
-                sizes[17] = 16; // %107 sum [1,16], kernels 12..13
-                sizes[18] = (symbols[0] * 16); // %111 add [N,16], kernels 13..14
+                sizes[0] = (symbols[0] * 16); // %13 add [N,16], kernels 0..5
+                sizes[1] = 16; // %14 mean [1,16], kernels 0..16
+                sizes[2] = (symbols[0] * 16); // %15 sub [N,16], kernels 1..12
+                sizes[3] = 16; // %17 mean [1,16], kernels 1..17
+                sizes[4] = 16; // %20 sqrt [1,16], kernels 2..12
+                sizes[5] = (symbols[0] * 16); // %21 div [N,16], kernels 3..10
+                sizes[6] = 16; // %26 sqrt [1,16], kernels 4..13
+                sizes[7] = (symbols[0] * 16); // %28 select_flag [N,16], kernels 5..10
+                sizes[8] = (symbols[0] * 16); // %50 relu [N,16], kernels 5..10
+                sizes[9] = (symbols[0] * 3); // %52 add [N,3], kernels 6..7
+                sizes[10] = (symbols[0] * 3); // %61 cross_entropy_backward [N,3], kernels 7..10
+                sizes[11] = (symbols[0] * 16); // %65 relu_backward [N,16], kernels 10..10
+                sizes[12] = (symbols[0] * 16); // %68 mul [N,16], kernels 10..13
+                sizes[13] = (symbols[0] * 16); // %73 select_flag [N,16], kernels 10..12
+                sizes[14] = 16; // %86 sum [1,16], kernels 10..11
+                sizes[15] = 16; // %89 div [1,16], kernels 11..12
+                sizes[16] = (symbols[0] * 16); // %108 add [N,16], kernels 12..13
+                sizes[17] = 16; // %110 sum [1,16], kernels 12..13
+                sizes[18] = (symbols[0] * 16); // %114 add [N,16], kernels 13..14
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.BatchNormNet.Loss -> LossGraph
-            forward: 35 graph ops in 9 kernels, 8 arena buffers
-              Kernel 0/9: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
-              Kernel 1/9: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
-              Kernel 2/9: fused elementwise (add, sqrt) -> %19 [1,16]
-              Kernel 3/9: fused elementwise (add, sqrt) -> %25 [1,16]
-              Kernel 4/9: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %47 [N,16]
-              Kernel 5/9: GEMM + epilogue (add) -> %49 [N,3]
-              Kernel 6/9: cross_entropy -> %50 []
-              Kernel 7/9: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
-              Kernel 8/9: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
-            forward+backward: 69 graph ops in 17 kernels, 19 arena buffers
-              Kernel 0/17: GEMM + epilogue (add, mean) -> %12 [N,16], %13 [1,16]
-              Kernel 1/17: fused loop with 2 outputs (sub, square, mean) -> %14 [N,16], %16 [1,16]
-              Kernel 2/17: fused elementwise (add, sqrt) -> %19 [1,16]
-              Kernel 3/17: elementwise (div) -> %20 [N,16]
-              Kernel 4/17: fused elementwise (add, sqrt) -> %25 [1,16]
-              Kernel 5/17: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %27 [N,16], %47 [N,16]
-              Kernel 6/17: GEMM + epilogue (add) -> %49 [N,3]
-              Kernel 7/17: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %58 [N,3]
-              Kernel 8/17: sum over [N,3] -> %59 [3]
-              Kernel 9/17: GEMM Aᵀ -> %61 [3,16]
-              Kernel 10/17: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %62 [N,16], %63 [1,16], %65 [N,16], %67 [1,16], %70 [N,16], %83 [1,16]
-              Kernel 11/17: fused elementwise (mul, div) -> %86 [1,16]
-              Kernel 12/17: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %105 [N,16], %107 [1,16]
-              Kernel 13/17: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %111 [N,16], %112 [16]
-              Kernel 14/17: GEMM Aᵀ -> %113 [16,10]
-              Kernel 15/17: fused elementwise (mul, mul, add, select_flag) -> %56 [16]
-              Kernel 16/17: fused elementwise (mul, mul, mul, add, select_flag) -> %57 [16]
+            forward: 37 graph ops in 10 kernels, 8 arena buffers
+              Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+              Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+              Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]
+              Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]
+              Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]
+              Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]
+              Kernel 6/10: cross_entropy -> %53 []
+              Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
+              Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+              Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            forward+backward: 71 graph ops in 18 kernels, 19 arena buffers
+              Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+              Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+              Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
+              Kernel 3/18: elementwise (div) -> %21 [N,16]
+              Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
+              Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+              Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
+              Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
+              Kernel 8/18: sum over [N,3] -> %62 [3]
+              Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
+              Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
+              Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
+              Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
+              Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
+              Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
+              Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
+              Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+              Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
             """;
 
             private const string DotText =
@@ -1087,287 +1149,299 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="norm.weight\n[16]"];
               n7 [shape=ellipse, label="norm.bias\n[16]"];
               n8 [shape=ellipse, label="norm.training\n[]"];
-              n9 [shape=ellipse, label="output.weight\n[3,16]"];
-              n10 [shape=ellipse, label="output.bias\n[3]"];
-              n17 [shape=ellipse, label="1E-05"];
-              n32 [shape=ellipse, label="1/N"];
-              n33 [shape=ellipse, label="0.1"];
+              n9 [shape=ellipse, label="norm.num_batches_tracked\n[]"];
+              n10 [shape=ellipse, label="output.weight\n[3,16]"];
+              n11 [shape=ellipse, label="output.bias\n[3]"];
+              n18 [shape=ellipse, label="1E-05"];
+              n33 [shape=ellipse, label="1/N"];
               n34 [shape=ellipse, label="1"];
-              n51 [shape=ellipse, label="0.9"];
-              n69 [shape=ellipse, label="0"];
-              n84 [shape=ellipse, label="2"];
-              n89 [shape=ellipse, label="1/N"];
+              n36 [shape=ellipse, label="0.1"];
+              n54 [shape=ellipse, label="0.9"];
+              n72 [shape=ellipse, label="0"];
+              n87 [shape=ellipse, label="2"];
+              n92 [shape=ellipse, label="1/N"];
               subgraph cluster_k0 {
                 label="kernel 0: GEMM + epilogue (add, mean)";
                 style=filled; color=lightgrey;
-                n11 [label="%11 matmul\n[N,16]"];
-                n12 [label="%12 add\n[N,16]"];
-                n13 [label="%13 mean\n[1,16]"];
+                n12 [label="%12 matmul\n[N,16]"];
+                n13 [label="%13 add\n[N,16]"];
+                n14 [label="%14 mean\n[1,16]"];
               }
               subgraph cluster_k1 {
                 label="kernel 1: fused loop with 2 outputs (sub, square, mean)";
                 style=filled; color=lightgrey;
-                n14 [label="%14 sub\n[N,16]"];
-                n15 [label="%15 square\n[N,16]"];
-                n16 [label="%16 mean\n[1,16]"];
+                n15 [label="%15 sub\n[N,16]"];
+                n16 [label="%16 square\n[N,16]"];
+                n17 [label="%17 mean\n[1,16]"];
               }
               subgraph cluster_k2 {
                 label="kernel 2: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
-                n18 [label="%18 add\n[1,16]"];
-                n19 [label="%19 sqrt\n[1,16]"];
+                n19 [label="%19 add\n[1,16]"];
+                n20 [label="%20 sqrt\n[1,16]"];
               }
               subgraph cluster_k3 {
                 label="kernel 3: elementwise (div)";
                 style=filled; color=lightgrey;
-                n20 [label="%20 div\n[N,16]"];
+                n21 [label="%21 div\n[N,16]"];
               }
               subgraph cluster_k4 {
                 label="kernel 4: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
-                n24 [label="%24 add\n[1,16]"];
-                n25 [label="%25 sqrt\n[1,16]"];
+                n25 [label="%25 add\n[1,16]"];
+                n26 [label="%26 sqrt\n[1,16]"];
               }
               subgraph cluster_k5 {
                 label="kernel 5: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu)";
                 style=filled; color=lightgrey;
-                n22 [label="%22 sub\n[N,16]"];
-                n26 [label="%26 div\n[N,16]"];
-                n27 [label="%27 select_flag\n[N,16]"];
-                n29 [label="%29 mul\n[N,16]"];
-                n31 [label="%31 add\n[N,16]"];
-                n47 [label="%47 relu\n[N,16]"];
+                n23 [label="%23 sub\n[N,16]"];
+                n27 [label="%27 div\n[N,16]"];
+                n28 [label="%28 select_flag\n[N,16]"];
+                n30 [label="%30 mul\n[N,16]"];
+                n32 [label="%32 add\n[N,16]"];
+                n50 [label="%50 relu\n[N,16]"];
               }
               subgraph cluster_k6 {
                 label="kernel 6: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n48 [label="%48 matmul\n[N,3]"];
-                n49 [label="%49 add\n[N,3]"];
+                n51 [label="%51 matmul\n[N,3]"];
+                n52 [label="%52 add\n[N,3]"];
               }
               subgraph cluster_k7 {
                 label="kernel 7: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n50 [label="%50 cross_entropy\n[]"];
-                n58 [label="%58 cross_entropy_backward\n[N,3]"];
+                n53 [label="%53 cross_entropy\n[]"];
+                n61 [label="%61 cross_entropy_backward\n[N,3]"];
               }
               subgraph cluster_k8 {
                 label="kernel 8: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n59 [label="%59 sum\n[3]"];
+                n62 [label="%62 sum\n[3]"];
               }
               subgraph cluster_k9 {
                 label="kernel 9: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n61 [label="%61 matmul\n[3,16]"];
+                n64 [label="%64 matmul\n[3,16]"];
               }
               subgraph cluster_k10 {
                 label="kernel 10: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum)";
                 style=filled; color=lightgrey;
-                n60 [label="%60 matmul\n[N,16]"];
-                n62 [label="%62 relu_backward\n[N,16]"];
-                n63 [label="%63 sum\n[1,16]"];
-                n65 [label="%65 mul\n[N,16]"];
-                n66 [label="%66 mul\n[N,16]"];
-                n67 [label="%67 sum\n[1,16]"];
-                n70 [label="%70 select_flag\n[N,16]"];
-                n80 [label="%80 mul\n[N,16]"];
-                n81 [label="%81 div\n[N,16]"];
-                n82 [label="%82 neg\n[N,16]"];
-                n83 [label="%83 sum\n[1,16]"];
+                n63 [label="%63 matmul\n[N,16]"];
+                n65 [label="%65 relu_backward\n[N,16]"];
+                n66 [label="%66 sum\n[1,16]"];
+                n68 [label="%68 mul\n[N,16]"];
+                n69 [label="%69 mul\n[N,16]"];
+                n70 [label="%70 sum\n[1,16]"];
+                n73 [label="%73 select_flag\n[N,16]"];
+                n83 [label="%83 mul\n[N,16]"];
+                n84 [label="%84 div\n[N,16]"];
+                n85 [label="%85 neg\n[N,16]"];
+                n86 [label="%86 sum\n[1,16]"];
               }
               subgraph cluster_k11 {
                 label="kernel 11: fused elementwise (mul, div)";
                 style=filled; color=lightgrey;
-                n85 [label="%85 mul\n[1,16]"];
-                n86 [label="%86 div\n[1,16]"];
+                n88 [label="%88 mul\n[1,16]"];
+                n89 [label="%89 div\n[1,16]"];
               }
               subgraph cluster_k12 {
                 label="kernel 12: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum)";
                 style=filled; color=lightgrey;
-                n79 [label="%79 div\n[N,16]"];
-                n88 [label="%88 broadcast_to\n[N,16]"];
-                n90 [label="%90 mul\n[N,16]"];
-                n103 [label="%103 mul\n[N,16]"];
-                n104 [label="%104 mul\n[N,16]"];
-                n105 [label="%105 add\n[N,16]"];
-                n106 [label="%106 neg\n[N,16]"];
-                n107 [label="%107 sum\n[1,16]"];
+                n82 [label="%82 div\n[N,16]"];
+                n91 [label="%91 broadcast_to\n[N,16]"];
+                n93 [label="%93 mul\n[N,16]"];
+                n106 [label="%106 mul\n[N,16]"];
+                n107 [label="%107 mul\n[N,16]"];
+                n108 [label="%108 add\n[N,16]"];
+                n109 [label="%109 neg\n[N,16]"];
+                n110 [label="%110 sum\n[1,16]"];
               }
               subgraph cluster_k13 {
                 label="kernel 13: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum)";
                 style=filled; color=lightgrey;
-                n71 [label="%71 select_flag\n[N,16]"];
-                n72 [label="%72 div\n[N,16]"];
-                n108 [label="%108 add\n[N,16]"];
-                n109 [label="%109 broadcast_to\n[N,16]"];
-                n110 [label="%110 mul\n[N,16]"];
+                n74 [label="%74 select_flag\n[N,16]"];
+                n75 [label="%75 div\n[N,16]"];
                 n111 [label="%111 add\n[N,16]"];
-                n112 [label="%112 sum\n[16]"];
+                n112 [label="%112 broadcast_to\n[N,16]"];
+                n113 [label="%113 mul\n[N,16]"];
+                n114 [label="%114 add\n[N,16]"];
+                n115 [label="%115 sum\n[16]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n113 [label="%113 matmul\n[16,10]"];
+                n116 [label="%116 matmul\n[16,10]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: fused elementwise (mul, mul, add, select_flag)";
+                label="kernel 15: fused elementwise (add, select_flag)";
                 style=filled; color=lightgrey;
-                n38 [label="%38 mul\n[16]"];
-                n52 [label="%52 mul\n[16]"];
-                n53 [label="%53 add\n[16]"];
-                n56 [label="%56 select_flag\n[16]"];
+                n35 [label="%35 add\n[]"];
+                n47 [label="%47 select_flag\n[]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: fused elementwise (mul, mul, mul, add, select_flag)";
+                label="kernel 16: fused elementwise (mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
-                n42 [label="%42 mul\n[16]"];
-                n43 [label="%43 mul\n[16]"];
-                n54 [label="%54 mul\n[16]"];
-                n55 [label="%55 add\n[16]"];
-                n57 [label="%57 select_flag\n[16]"];
+                n40 [label="%40 mul\n[16]"];
+                n55 [label="%55 mul\n[16]"];
+                n56 [label="%56 add\n[16]"];
+                n59 [label="%59 select_flag\n[16]"];
               }
-              n21 [shape=note, label="%21 view\n[1,16]"];
-              n23 [shape=note, label="%23 view\n[1,16]"];
-              n28 [shape=note, label="%28 view\n[1,16]"];
-              n30 [shape=note, label="%30 view\n[1,16]"];
-              n37 [shape=note, label="%37 view\n[16]"];
-              n41 [shape=note, label="%41 view\n[16]"];
-              n64 [shape=note, label="%64 view\n[16]"];
-              n68 [shape=note, label="%68 view\n[16]"];
-              n0 -> n11;
-              n2 -> n11;
-              n11 -> n12;
-              n3 -> n12;
+              subgraph cluster_k17 {
+                label="kernel 17: fused elementwise (mul, mul, mul, add, select_flag)";
+                style=filled; color=lightgrey;
+                n44 [label="%44 mul\n[16]"];
+                n45 [label="%45 mul\n[16]"];
+                n57 [label="%57 mul\n[16]"];
+                n58 [label="%58 add\n[16]"];
+                n60 [label="%60 select_flag\n[16]"];
+              }
+              n22 [shape=note, label="%22 view\n[1,16]"];
+              n24 [shape=note, label="%24 view\n[1,16]"];
+              n29 [shape=note, label="%29 view\n[1,16]"];
+              n31 [shape=note, label="%31 view\n[1,16]"];
+              n39 [shape=note, label="%39 view\n[16]"];
+              n43 [shape=note, label="%43 view\n[16]"];
+              n67 [shape=note, label="%67 view\n[16]"];
+              n71 [shape=note, label="%71 view\n[16]"];
+              n0 -> n12;
+              n2 -> n12;
               n12 -> n13;
-              n12 -> n14;
+              n3 -> n13;
               n13 -> n14;
+              n13 -> n15;
               n14 -> n15;
               n15 -> n16;
-              n16 -> n18;
-              n17 -> n18;
+              n16 -> n17;
+              n17 -> n19;
               n18 -> n19;
-              n14 -> n20;
               n19 -> n20;
-              n4 -> n21;
-              n12 -> n22;
-              n21 -> n22;
-              n5 -> n23;
-              n23 -> n24;
-              n17 -> n24;
+              n15 -> n21;
+              n20 -> n21;
+              n4 -> n22;
+              n13 -> n23;
+              n22 -> n23;
+              n5 -> n24;
               n24 -> n25;
-              n22 -> n26;
+              n18 -> n25;
               n25 -> n26;
-              n8 -> n27;
-              n20 -> n27;
+              n23 -> n27;
               n26 -> n27;
-              n6 -> n28;
-              n27 -> n29;
-              n28 -> n29;
-              n7 -> n30;
-              n29 -> n31;
-              n30 -> n31;
-              n13 -> n37;
-              n37 -> n38;
-              n33 -> n38;
-              n16 -> n41;
-              n41 -> n42;
-              n32 -> n42;
-              n42 -> n43;
-              n33 -> n43;
-              n31 -> n47;
-              n47 -> n48;
-              n9 -> n48;
-              n48 -> n49;
-              n10 -> n49;
-              n49 -> n50;
-              n1 -> n50;
-              n4 -> n52;
+              n8 -> n28;
+              n21 -> n28;
+              n27 -> n28;
+              n6 -> n29;
+              n28 -> n30;
+              n29 -> n30;
+              n7 -> n31;
+              n30 -> n32;
+              n31 -> n32;
+              n9 -> n35;
+              n34 -> n35;
+              n14 -> n39;
+              n39 -> n40;
+              n36 -> n40;
+              n17 -> n43;
+              n43 -> n44;
+              n33 -> n44;
+              n44 -> n45;
+              n36 -> n45;
+              n8 -> n47;
+              n35 -> n47;
+              n9 -> n47;
+              n32 -> n50;
+              n50 -> n51;
+              n10 -> n51;
               n51 -> n52;
+              n11 -> n52;
               n52 -> n53;
-              n38 -> n53;
-              n5 -> n54;
-              n51 -> n54;
+              n1 -> n53;
+              n4 -> n55;
               n54 -> n55;
-              n43 -> n55;
-              n8 -> n56;
-              n53 -> n56;
-              n4 -> n56;
-              n8 -> n57;
-              n55 -> n57;
+              n55 -> n56;
+              n40 -> n56;
               n5 -> n57;
-              n49 -> n58;
-              n1 -> n58;
-              n34 -> n58;
-              n58 -> n59;
+              n54 -> n57;
+              n57 -> n58;
+              n45 -> n58;
+              n8 -> n59;
+              n56 -> n59;
+              n4 -> n59;
+              n8 -> n60;
               n58 -> n60;
-              n9 -> n60;
-              n58 -> n61;
-              n47 -> n61;
-              n60 -> n62;
-              n47 -> n62;
-              n62 -> n63;
-              n63 -> n64;
-              n62 -> n65;
-              n28 -> n65;
-              n62 -> n66;
-              n27 -> n66;
+              n5 -> n60;
+              n52 -> n61;
+              n1 -> n61;
+              n34 -> n61;
+              n61 -> n62;
+              n61 -> n63;
+              n10 -> n63;
+              n61 -> n64;
+              n50 -> n64;
+              n63 -> n65;
+              n50 -> n65;
+              n65 -> n66;
               n66 -> n67;
-              n67 -> n68;
-              n8 -> n70;
-              n65 -> n70;
+              n65 -> n68;
+              n29 -> n68;
+              n65 -> n69;
+              n28 -> n69;
               n69 -> n70;
-              n8 -> n71;
-              n69 -> n71;
-              n65 -> n71;
-              n71 -> n72;
-              n25 -> n72;
-              n70 -> n79;
-              n19 -> n79;
-              n70 -> n80;
-              n20 -> n80;
-              n80 -> n81;
-              n19 -> n81;
-              n81 -> n82;
-              n82 -> n83;
-              n19 -> n85;
+              n70 -> n71;
+              n8 -> n73;
+              n68 -> n73;
+              n72 -> n73;
+              n8 -> n74;
+              n72 -> n74;
+              n68 -> n74;
+              n74 -> n75;
+              n26 -> n75;
+              n73 -> n82;
+              n20 -> n82;
+              n73 -> n83;
+              n21 -> n83;
+              n83 -> n84;
+              n20 -> n84;
               n84 -> n85;
-              n83 -> n86;
               n85 -> n86;
-              n86 -> n88;
-              n88 -> n90;
-              n89 -> n90;
-              n90 -> n103;
-              n14 -> n103;
-              n103 -> n104;
-              n84 -> n104;
-              n79 -> n105;
-              n104 -> n105;
-              n105 -> n106;
+              n20 -> n88;
+              n87 -> n88;
+              n86 -> n89;
+              n88 -> n89;
+              n89 -> n91;
+              n91 -> n93;
+              n92 -> n93;
+              n93 -> n106;
+              n15 -> n106;
               n106 -> n107;
-              n72 -> n108;
-              n105 -> n108;
-              n107 -> n109;
+              n87 -> n107;
+              n82 -> n108;
+              n107 -> n108;
+              n108 -> n109;
               n109 -> n110;
-              n89 -> n110;
+              n75 -> n111;
               n108 -> n111;
-              n110 -> n111;
-              n111 -> n112;
-              n111 -> n113;
-              n0 -> n113;
+              n110 -> n112;
+              n112 -> n113;
+              n92 -> n113;
+              n111 -> n114;
+              n113 -> n114;
+              n114 -> n115;
+              n114 -> n116;
+              n0 -> n116;
               result [shape=doublecircle, label="result"];
-              n50 -> result;
+              n53 -> result;
               grad0 [shape=doublecircle, label="grad input.weight"];
-              n113 -> grad0;
+              n116 -> grad0;
               grad1 [shape=doublecircle, label="grad input.bias"];
-              n112 -> grad1;
+              n115 -> grad1;
               grad4 [shape=doublecircle, label="grad norm.weight"];
-              n68 -> grad4;
+              n71 -> grad4;
               grad5 [shape=doublecircle, label="grad norm.bias"];
-              n64 -> grad5;
-              grad7 [shape=doublecircle, label="grad output.weight"];
-              n61 -> grad7;
-              grad8 [shape=doublecircle, label="grad output.bias"];
-              n59 -> grad8;
+              n67 -> grad5;
+              grad8 [shape=doublecircle, label="grad output.weight"];
+              n64 -> grad8;
+              grad9 [shape=doublecircle, label="grad output.bias"];
+              n62 -> grad9;
             }
             """;
         }
