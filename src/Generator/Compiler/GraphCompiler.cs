@@ -40,6 +40,7 @@ internal static class GraphCompiler
             context.Diagnostics.Add(new CompileDiagnostic(DiagnosticIds.InternalError, -1, new EquatableArray<string>(new[] { e.GetType().Name + ": " + e.Message })));
             return Result(spec, null, context);
         }
+
     }
 
     static CompileResult Result(GraphSpec spec, string? source, CompileContext context) =>

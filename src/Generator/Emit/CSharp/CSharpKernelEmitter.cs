@@ -225,7 +225,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             case OpNames.EmbeddingBackward:
             {
                 if (!names.Accumulates(n)) w.Line($"{Out(n)}.Clear();");
-                w.Line($"global::Kiln.Kernels.Embedding.ScatterAdd({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {names.Size(n.Shape[1])}, {Out(n)}, {n.Attrs.Int("padding_idx", -1)});");
+                w.Line($"global::Kiln.Kernels.Embedding.ScatterAdd({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {names.Size(n.Shape[1])}, {Out(n)}, {n.Attrs.Int("padding_idx", -1).ToString(System.Globalization.CultureInfo.InvariantCulture)});");
                 break;
             }
             default:
