@@ -52,7 +52,7 @@ internal static class Fusion
             bool writable = OpClasses.Of(v) == OpClass.Elementwise && users[v].Count == 0 && seen.Add(v);
             return (u.Capture, writable ? v : b.Create(OpNames.Copy, new[] { v }, Attrs.Of(("update_of", Attrs.FormatInt(u.Capture)))));
         }).ToImmutableArray();
-        return new GraphProgram(program.Name, result, gradients.ToImmutableArrayOrEmpty(), updates);
+        return new GraphProgram(program.Name, result, ImmutableArray.Create(gradients), updates);
     }
 
     /// <param name="scratchSize">The backend's working memory for a library op (im2col columns on the CPU), or null.</param>
@@ -250,10 +250,4 @@ internal static class Fusion
         while (OpClasses.Of(n) == OpClass.View) n = n.Inputs[0];
         return n;
     }
-}
-
-internal static class ImmutableArrayExtensions
-{
-    public static System.Collections.Immutable.ImmutableArray<T> ToImmutableArrayOrEmpty<T>(this T[] items) =>
-        System.Collections.Immutable.ImmutableArray.Create(items);
 }

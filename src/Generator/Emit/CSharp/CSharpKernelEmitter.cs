@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Graph;
 using Kiln.Generator.Ops;
@@ -319,8 +320,8 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         // Row offsets over the outer axes along which a value varies ("" when it is always 0).
         var rows = new Dictionary<Node, string>();
         foreach (var o in loaded) rows[o] = Row(w, $"row{o.Id}", RowOffset(nest.Varies[o], inner));
-        string mapRow = roots.Any(r => !reductions.Contains(r)) ? Row(w, "rowOut", RowOffset(nest.Reduced.Select(_ => true).ToArray().ToImmutableArray(), inner)) : "";
-        string reduceRow = reductions.Count > 0 ? Row(w, "rowReduced", RowOffset(nest.Reduced.Select(r => !r).ToArray().ToImmutableArray(), inner)) : "";
+        string mapRow = roots.Any(r => !reductions.Contains(r)) ? Row(w, "rowOut", RowOffset(nest.Reduced.Select(_ => true).ToImmutableArray(), inner)) : "";
+        string reduceRow = reductions.Count > 0 ? Row(w, "rowReduced", RowOffset(nest.Reduced.Select(r => !r).ToImmutableArray(), inner)) : "";
         string RowOf(Node r) => reductions.Contains(r) ? reduceRow : mapRow;
         static string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
         foreach (var o in loaded.Where(o => !nest.Varies[o][inner]))
@@ -398,10 +399,4 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         }
         return terms.Count == 0 ? "0" : string.Join(" + ", terms);
     }
-}
-
-internal static class ImmutableArrayConversions
-{
-    public static System.Collections.Immutable.ImmutableArray<bool> ToImmutableArray(this bool[] items) =>
-        System.Collections.Immutable.ImmutableArray.Create(items);
 }
