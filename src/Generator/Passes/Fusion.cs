@@ -114,7 +114,7 @@ internal static class Fusion
             bool reduction = OpClasses.Of(k.Root) == OpClass.Reduction;
             var bodyShape = reduction ? k.Root.Inputs[0].Shape : k.Root.Shape;
             var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
-            k.Loop = LoopNest.Build(bodyShape, operands, reduced);
+            k.Loop = LoopNest.Build(bodyShape, operands, reduced, k.StridedViews);
         }
         var updates = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
         return MergeSiblingLoops(Order(kernels, updates), new HashSet<Node>(updates.Keys));
@@ -155,11 +155,12 @@ internal static class Fusion
                 target.Body.AddRange(consumer.Body);
                 target.Body.Sort((a, b) => a.Id.CompareTo(b.Id));
                 target.ExtraRoots.AddRange(consumer.LoopRoots);
+                target.StridedViews.AddRange(consumer.StridedViews);
                 var inBody = new HashSet<Node>(target.Body);
                 var operands = target.Body.SelectMany(n => n.Inputs).Where(i => !inBody.Contains(i)).Distinct().OrderBy(i => i.Id).ToList();
                 var reduction = target.LoopRoots.FirstOrDefault(r => OpClasses.Of(r) == OpClass.Reduction);
                 var reduced = reduction is null ? Array.Empty<int>() : ShapeRules.ReducedDims(reduction.Inputs[0], reduction.Attrs, "Sum");
-                target.Loop = LoopNest.Build(target.Loop.BodyShape, operands, reduced);
+                target.Loop = LoopNest.Build(target.Loop.BodyShape, operands, reduced, target.StridedViews);
                 kernels.Remove(consumer);
                 for (int i = 0; i < kernels.Count; i++) kernels[i].Index = i;
                 merged = true;
@@ -193,6 +194,12 @@ internal static class Fusion
                 // The GEMM writes straight into the loop's output buffer, and the loop runs over it in place as the epilogue.
                 kernel.Kind = KernelKind.Gemm;
                 kernel.Gemm = p;
+                assigned[p] = kernel;
+            }
+            else if (p.Op == "narrow")
+            {
+                // A slice of the same shape as the loop is read in place with its source's strides: no copy kernel.
+                kernel.StridedViews.Add(p);
                 assigned[p] = kernel;
             }
             else if (OpClasses.Of(p) == OpClass.Library && TakesEpilogue(p) && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise

@@ -41,6 +41,9 @@ internal sealed class Kernel
     /// <summary>The node written to memory before the epilogue loop runs over it: the GEMM or the library op.</summary>
     public Node? Producer => Gemm ?? LibraryProducer;
 
+    /// <summary>Narrows read in place by the loop (no copy): computed by this kernel in the sense that no other kernel materialises them.</summary>
+    public List<Node> StridedViews { get; } = new();
+
     /// <summary>A second output computed in the same pass (cross-entropy's gradient with its loss).</summary>
     public Node? SecondOutput { get; set; }
 
@@ -65,7 +68,7 @@ internal sealed class Kernel
 
     /// <summary>Every node computed by this kernel.</summary>
     public IEnumerable<Node> Computed =>
-        Body.Concat(Producer is null ? Enumerable.Empty<Node>() : new[] { Producer }).Concat(Kind == KernelKind.Library && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
+        Body.Concat(StridedViews).Concat(Producer is null ? Enumerable.Empty<Node>() : new[] { Producer }).Concat(Kind == KernelKind.Library && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
 
     /// <summary>The values the kernel reads from memory or inlines as scalars.</summary>
     public IEnumerable<Node> Reads
@@ -82,62 +85,105 @@ internal sealed class Kernel
 
 /// <summary>
 /// The loop structure of a fused loop: the body shape split into axes (adjacent dimensions merged when every
-/// operand is either indexed or broadcast along all of them alike), which axes are reduced, and for every
-/// operand along which axes it varies. The innermost axis is the vectorised one.
+/// operand walks them as one contiguous range), which axes are reduced, and for every operand the buffer it reads,
+/// its element offset and its stride along each axis (0 when broadcast). Contiguous operands have the usual
+/// row-major strides; a narrow read in place has its source's strides. The innermost axis is the vectorised one.
 /// </summary>
 internal sealed class LoopNest
 {
-    public LoopNest(ImmutableArray<Size> axes, ImmutableArray<bool> reduced, IReadOnlyDictionary<Node, ImmutableArray<bool>> varies, Shape bodyShape)
+    LoopNest(ImmutableArray<Size> axes, ImmutableArray<bool> reduced, IReadOnlyDictionary<Node, ImmutableArray<Size>> strides,
+        IReadOnlyDictionary<Node, Size> offsets, IReadOnlyDictionary<Node, Node> sources, Shape bodyShape)
     {
         Axes = axes;
         Reduced = reduced;
-        Varies = varies;
+        Strides = strides;
+        Offsets = offsets;
+        Sources = sources;
         BodyShape = bodyShape;
     }
 
     public ImmutableArray<Size> Axes { get; }
     public ImmutableArray<bool> Reduced { get; }
-    public IReadOnlyDictionary<Node, ImmutableArray<bool>> Varies { get; }
+    public IReadOnlyDictionary<Node, ImmutableArray<Size>> Strides { get; }
+    public IReadOnlyDictionary<Node, Size> Offsets { get; }
+
+    /// <summary>The node whose buffer an operand is read from: itself, or a narrow's source.</summary>
+    public IReadOnlyDictionary<Node, Node> Sources { get; }
     public Shape BodyShape { get; }
     public bool IsReduction => Reduced.Any(r => r);
 
-    /// <summary>Splits <paramref name="bodyShape"/> into axes for the given operands (each broadcastable to it).</summary>
-    public static LoopNest Build(Shape bodyShape, IReadOnlyList<Node> operands, IReadOnlyCollection<int> reducedDims)
+    public IEnumerable<Node> Operands => Strides.Keys.OrderBy(o => o.Id);
+
+    /// <summary>Whether an operand changes along each axis (false: broadcast).</summary>
+    public ImmutableArray<bool> Varies(Node operand) => Strides[operand].Select(s => !IsZero(s)).ToImmutableArray();
+
+    static bool IsZero(Size s) => s.Constant == 0;
+
+    /// <summary>Splits <paramref name="bodyShape"/> into axes for the given operands (each broadcastable to it, or a narrow of the body's shape read in place).</summary>
+    public static LoopNest Build(Shape bodyShape, IReadOnlyList<Node> operands, IReadOnlyCollection<int> reducedDims, IReadOnlyCollection<Node>? stridedViews = null)
     {
         int rank = bodyShape.Rank;
-        bool VariesAt(Node operand, int d)
+        var dimStrides = new Dictionary<Node, Size[]>();
+        var offsets = new Dictionary<Node, Size>();
+        var sources = new Dictionary<Node, Node>();
+        foreach (var o in operands)
         {
-            int offset = rank - operand.Shape.Rank;
-            return d >= offset && !operand.Shape[d - offset].IsOne;
+            var strides = new Size[rank];
+            if (stridedViews is not null && stridedViews.Contains(o))
+            {
+                // narrow(src, dim k, start): same shape as the body, strides and offset of the source buffer.
+                var source = o.Inputs[0].Shape;
+                int k = Ops.ShapeRules.NormalizeDim(o.Attrs.Int("dim"), source.Rank, "Narrow");
+                for (int d = 0; d < rank; d++) strides[d] = bodyShape[d].IsOne ? Size.Of(0) : source.CountOf(d + 1, rank);
+                offsets[o] = Size.Of(o.Attrs.Int("start")).Times(source.CountOf(k + 1, rank));
+                sources[o] = o.Inputs[0];
+            }
+            else
+            {
+                int lead = rank - o.Shape.Rank;
+                for (int d = 0; d < rank; d++)
+                    strides[d] = d < lead || o.Shape[d - lead].IsOne ? Size.Of(0) : o.Shape.CountOf(d - lead + 1, o.Shape.Rank);
+                offsets[o] = Size.Of(0);
+                sources[o] = o;
+            }
+            dimStrides[o] = strides;
         }
 
         var axes = new List<Size>();
         var reduced = new List<bool>();
-        var signatures = new List<bool[]>();
+        var axisStrides = operands.ToDictionary(o => o, _ => new List<Size>());
+        int previous = -1;
         for (int d = 0; d < rank; d++)
         {
             if (bodyShape[d].IsOne) continue;
-            var signature = operands.Select(o => VariesAt(o, d)).Append(reducedDims.Contains(d)).ToArray();
-            if (signatures.Count > 0 && signatures[signatures.Count - 1].SequenceEqual(signature))
+            bool isReduced = reducedDims.Contains(d);
+            // Dimension d joins the previous axis when every operand steps through both as one contiguous range.
+            bool merge = previous >= 0 && reduced[reduced.Count - 1] == isReduced && operands.All(o =>
+            {
+                Size outer = dimStrides[o][previous], inner = dimStrides[o][d];
+                return IsZero(inner) ? IsZero(outer) : outer.Equals(inner.Times(bodyShape[d]));
+            });
+            if (merge)
+            {
                 axes[axes.Count - 1] = axes[axes.Count - 1].Times(bodyShape[d]);
+                foreach (var o in operands) axisStrides[o][axisStrides[o].Count - 1] = dimStrides[o][d];
+            }
             else
             {
                 axes.Add(bodyShape[d]);
-                reduced.Add(reducedDims.Contains(d));
-                signatures.Add(signature);
+                reduced.Add(isReduced);
+                foreach (var o in operands) axisStrides[o].Add(dimStrides[o][d]);
             }
+            previous = d;
         }
         if (axes.Count == 0)
         {
             axes.Add(Size.One);
             reduced.Add(false);
-            signatures.Add(operands.Select(_ => false).Append(false).ToArray());
+            foreach (var o in operands) axisStrides[o].Add(Size.Of(0));
         }
-
-        var varies = new Dictionary<Node, ImmutableArray<bool>>();
-        for (int o = 0; o < operands.Count; o++)
-            varies[operands[o]] = signatures.Select(s => s[o]).ToImmutableArray();
-        return new LoopNest(axes.ToImmutableArray(), reduced.ToImmutableArray(), varies, bodyShape);
+        return new LoopNest(axes.ToImmutableArray(), reduced.ToImmutableArray(),
+            axisStrides.ToDictionary(p => p.Key, p => p.Value.ToImmutableArray()), offsets, sources, bodyShape);
     }
 }
 

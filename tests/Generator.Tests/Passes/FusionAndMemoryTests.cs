@@ -71,7 +71,7 @@ public sealed class FusionAndMemoryTests
         var kernel = Assert.Single(m.Forward.Kernels);
         Assert.Equal(5, kernel.Body.Count);
         Assert.Equal(2, kernel.Loop!.Axes.Length); // [N] × [16]: b broadcasts along N
-        Assert.Equal(new[] { false, true }, kernel.Loop.Varies[m.Forward.Graph.Nodes().First(n => n.Op == OpNames.Input && n.Attrs.Int("index") == 1)]);
+        Assert.Equal(new[] { false, true }, kernel.Loop.Varies(m.Forward.Graph.Nodes().First(n => n.Op == OpNames.Input && n.Attrs.Int("index") == 1)));
 
         var s2 = new SpecBuilder();
         var x2 = s2.Input("x", "N", 16);
@@ -109,5 +109,20 @@ public sealed class FusionAndMemoryTests
         Assert.DoesNotContain(m.ForwardBackward!.Graph.Nodes(), n => n.Op == "exp");
         Assert.Single(m.Forward.Graph.Nodes(), n => n.Op == "mul");
         _ = unused;
+    }
+
+    [Fact]
+    public void NarrowsFeedingOneLoopAreReadInPlace()
+    {
+        var s = new SpecBuilder();
+        var gates = s.Input("gates", "N", 24);
+        var input = s.Op("sigmoid", s.Op("narrow", new[] { gates }, ("dim", "1"), ("start", "0"), ("length", "6")));
+        var cell = s.Op("tanh", s.Op("narrow", new[] { gates }, ("dim", "1"), ("start", "6"), ("length", "6")));
+        var m = PassTestSupport.Lower(s.Build(s.Op("mul", input, cell)));
+        var kernel = Assert.Single(m.Forward.Kernels);
+        Assert.Equal(2, kernel.StridedViews.Count);
+        var narrow = kernel.StridedViews.OrderBy(n => n.Id).Last();
+        Assert.Equal("[24,1]", "[" + string.Join(",", kernel.Loop!.Strides[narrow]) + "]");
+        Assert.Equal("6", kernel.Loop.Offsets[narrow].ToString());
     }
 }

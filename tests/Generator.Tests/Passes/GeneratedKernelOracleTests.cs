@@ -28,7 +28,11 @@ public sealed class GeneratedKernelOracleTests
         var piece = s.Op("chunk", new[] { p }, ("chunks", "3"), ("dim", "0"), ("index", "2"));
         var stacked = s.Op("stack", new[] { first, m }, ("dim", "0"));
         var v = s.Op("matmul", s.Op("mean", new[] { h }, ("dims", "0,1")), w);
-        var loss = s.Op("add", s.Op("add", s.Op("sum", s.Op("square", stacked)), s.Op("mean", piece)), s.Op("dot", v, v));
+        // Slices read in place: a column (innermost stride 13, scalar loop) and a middle-dimension slice (strided rows).
+        var column = s.Op("exp", s.Op("narrow", new[] { h }, ("dim", "2"), ("start", "4"), ("length", "1")));
+        var rows = s.Op("square", s.Op("narrow", new[] { h }, ("dim", "1"), ("start", "1"), ("length", "2")));
+        var slices = s.Op("add", s.Op("sum", column), s.Op("mean", rows));
+        var loss = s.Op("add", s.Op("add", s.Op("add", s.Op("sum", s.Op("square", stacked)), s.Op("mean", piece)), s.Op("dot", v, v)), slices);
         return s.Build(loss);
     }
 

@@ -83,7 +83,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
+                        int row12 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -116,7 +116,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
+                        int row13 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -203,8 +203,8 @@ namespace Kiln.Integration.Tests.Models
                     bool v8 = s8;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
-                        int row15 = i0 * extent1;
+                        int row13 = i0 * 16;
+                        int row15 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -255,7 +255,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row51 = i0 * extent1;
+                        int row51 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -469,7 +469,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
+                        int row12 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -502,7 +502,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
+                        int row13 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -557,7 +557,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row15 = i0 * extent1;
+                        int row15 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -615,8 +615,8 @@ namespace Kiln.Integration.Tests.Models
                     bool v8 = s8;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
-                        int row21 = i0 * extent1;
+                        int row13 = i0 * 16;
+                        int row21 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -665,7 +665,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row51 = i0 * extent1;
+                        int row51 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -699,7 +699,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row61 = i0 * extent1;
+                        int row61 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -743,10 +743,10 @@ namespace Kiln.Integration.Tests.Models
                     buffer14.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row21 = i0 * extent1;
-                        int row28 = i0 * extent1;
-                        int row50 = i0 * extent1;
-                        int row63 = i0 * extent1;
+                        int row21 = i0 * 16;
+                        int row28 = i0 * 16;
+                        int row50 = i0 * 16;
+                        int row63 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -841,8 +841,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer17.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row15 = i0 * extent1;
-                        int row73 = i0 * extent1;
+                        int row15 = i0 * 16;
+                        int row73 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -899,8 +899,8 @@ namespace Kiln.Integration.Tests.Models
                     var v92 = new global::System.Numerics.Vector<float>(s92);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row68 = i0 * extent1;
-                        int row108 = i0 * extent1;
+                        int row68 = i0 * 16;
+                        int row108 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)

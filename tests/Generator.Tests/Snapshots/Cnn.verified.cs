@@ -86,7 +86,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row10 = i0 * extent1;
+                        int row10 = i0 * 10;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -192,7 +192,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row10 = i0 * extent1;
+                        int row10 = i0 * 10;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -226,7 +226,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row14 = i0 * extent1;
+                        int row14 = i0 * 10;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -267,8 +267,8 @@ namespace Kiln.Integration.Tests.Models
                     {
                         for (int i1 = 0; i1 < extent1; i1++)
                         {
-                            int row7 = i0 * extent1 * extent2 + i1 * extent2;
-                            int row19 = i0 * extent1 * extent2 + i1 * extent2;
+                            int row7 = i0 * 256 + i1 * 64;
+                            int row19 = i0 * 256 + i1 * 64;
                             int rowOut = i0 * extent1 * extent2 + i1 * extent2;
                             int rowReduced = i1;
                             var accumulator23 = global::System.Numerics.Vector<float>.Zero;

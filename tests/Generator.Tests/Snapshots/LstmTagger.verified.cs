@@ -72,28 +72,20 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
-                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
-                global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
-                global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
-                global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
-                global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
 
-                // Kernel 0/29: embedding -> %9 [N,4,5]
+                // Kernel 0/18: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/29: narrow -> %10 [N,1,5]
+                // Kernel 1/18: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/29: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/18: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -103,7 +95,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
+                        int row12 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -127,414 +119,375 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/29: narrow -> %17 [N,6]
-                {
-                    // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer3, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 4/29: narrow + epilogue (sigmoid, tanh, mul) -> %21 [N,6]
+                // Kernel 3/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
+                    // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
                     // %18 = tanh(%17) : [N,6]
-                    // %21 = mul(%16, %18) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer4, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s15 = buffer4[i];
-                        float s17 = buffer3[i];
-                        float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
-                        float s18 = global::System.MathF.Tanh(s17);
-                        float s21 = s16 * s18;
-                        buffer4[i] = s21;
-                    }
-                }
-
-                // Kernel 5/29: narrow + epilogue (sigmoid, tanh, mul) -> %23 [N,6]
-                {
                     // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
                     // %20 = sigmoid(%19) : [N,6]
+                    // %21 = mul(%16, %18) : [N,6]
                     // %22 = tanh(%21) : [N,6]
                     // %23 = mul(%20, %22) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer5, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s19 = buffer5[i];
-                        float s21 = buffer4[i];
-                        float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
-                        float s22 = global::System.MathF.Tanh(s21);
-                        float s23 = s20 * s22;
-                        buffer5[i] = s23;
+                        int row15 = i0 * 24;
+                        int row17 = 12 + i0 * 24;
+                        int row19 = 18 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s17 = buffer2[row17 + i];
+                            float s19 = buffer2[row19 + i];
+                            float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
+                            float s18 = global::System.MathF.Tanh(s17);
+                            float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
+                            float s21 = s16 * s18;
+                            float s22 = global::System.MathF.Tanh(s21);
+                            float s23 = s20 * s22;
+                            buffer3[rowOut + i] = s21;
+                            buffer4[rowOut + i] = s23;
+                        }
                     }
                 }
 
-                // Kernel 6/29: narrow -> %24 [N,1,5]
+                // Kernel 4/18: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer6, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer5, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 7/29: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 5/18: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture4Data, buffer7, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer6, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 8/29: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 6/18: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
                     // %29 = add(%28, %5) : [N,24]
                     // %30 = add(%27, %29) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture1Data, buffer8, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * extent1;
-                        int row28 = i0 * extent1;
+                        int row26 = i0 * 24;
+                        int row28 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer8.Slice(row26 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer7.Slice(row26 + i));
+                            var v28 = new global::System.Numerics.Vector<float>(buffer6.Slice(row28 + i));
                             var v27 = v26 + v4;
                             var v29 = v28 + v5;
                             var v30 = v27 + v29;
-                            v30.CopyTo(buffer8.Slice(rowOut + i));
+                            v30.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
                             float s5 = capture3Data[i];
-                            float s26 = buffer8[row26 + i];
-                            float s28 = buffer7[row28 + i];
+                            float s26 = buffer7[row26 + i];
+                            float s28 = buffer6[row28 + i];
                             float s27 = s26 + s4;
                             float s29 = s28 + s5;
                             float s30 = s27 + s29;
-                            buffer8[rowOut + i] = s30;
+                            buffer7[rowOut + i] = s30;
                         }
                     }
                 }
 
-                // Kernel 9/29: narrow -> %31 [N,6]
+                // Kernel 7/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %41 [N,6], %43 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 0, buffer9, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 10/29: narrow -> %33 [N,6]
-                {
-                    // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 12, buffer10, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 11/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
-                {
                     // %32 = sigmoid(%31) : [N,6]
+                    // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
                     // %34 = tanh(%33) : [N,6]
+                    // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
+                    // %36 = sigmoid(%35) : [N,6]
                     // %37 = mul(%32, %34) : [N,6]
                     // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
                     // %39 = sigmoid(%38) : [N,6]
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 6, buffer11, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer4[i];
-                        float s31 = buffer9[i];
-                        float s33 = buffer10[i];
-                        float s38 = buffer11[i];
-                        float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
-                        float s34 = global::System.MathF.Tanh(s33);
-                        float s37 = s32 * s34;
-                        float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                        float s40 = s39 * s21;
-                        float s41 = s40 + s37;
-                        buffer11[i] = s41;
-                    }
-                }
-
-                // Kernel 12/29: narrow + epilogue (sigmoid, tanh, mul) -> %43 [N,6]
-                {
-                    // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
-                    // %36 = sigmoid(%35) : [N,6]
                     // %42 = tanh(%41) : [N,6]
                     // %43 = mul(%36, %42) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 18, buffer12, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s35 = buffer12[i];
-                        float s41 = buffer11[i];
-                        float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
-                        float s42 = global::System.MathF.Tanh(s41);
-                        float s43 = s36 * s42;
-                        buffer12[i] = s43;
+                        int row21 = i0 * 6;
+                        int row31 = i0 * 24;
+                        int row33 = 12 + i0 * 24;
+                        int row35 = 18 + i0 * 24;
+                        int row38 = 6 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s21 = buffer3[row21 + i];
+                            float s31 = buffer7[row31 + i];
+                            float s33 = buffer7[row33 + i];
+                            float s35 = buffer7[row35 + i];
+                            float s38 = buffer7[row38 + i];
+                            float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
+                            float s34 = global::System.MathF.Tanh(s33);
+                            float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
+                            float s37 = s32 * s34;
+                            float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
+                            float s40 = s39 * s21;
+                            float s41 = s40 + s37;
+                            float s42 = global::System.MathF.Tanh(s41);
+                            float s43 = s36 * s42;
+                            buffer8[rowOut + i] = s41;
+                            buffer9[rowOut + i] = s43;
+                        }
                     }
                 }
 
-                // Kernel 13/29: narrow -> %44 [N,1,5]
+                // Kernel 8/18: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer13, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 14/29: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 9/18: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer14, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture4Data, buffer11, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 15/29: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 10/18: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
                     // %49 = add(%48, %5) : [N,24]
                     // %50 = add(%47, %49) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer12, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row46 = i0 * extent1;
-                        int row48 = i0 * extent1;
+                        int row46 = i0 * 24;
+                        int row48 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v46 = new global::System.Numerics.Vector<float>(buffer15.Slice(row46 + i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
+                            var v46 = new global::System.Numerics.Vector<float>(buffer12.Slice(row46 + i));
+                            var v48 = new global::System.Numerics.Vector<float>(buffer11.Slice(row48 + i));
                             var v47 = v46 + v4;
                             var v49 = v48 + v5;
                             var v50 = v47 + v49;
-                            v50.CopyTo(buffer15.Slice(rowOut + i));
+                            v50.CopyTo(buffer12.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
                             float s5 = capture3Data[i];
-                            float s46 = buffer15[row46 + i];
-                            float s48 = buffer14[row48 + i];
+                            float s46 = buffer12[row46 + i];
+                            float s48 = buffer11[row48 + i];
                             float s47 = s46 + s4;
                             float s49 = s48 + s5;
                             float s50 = s47 + s49;
-                            buffer15[rowOut + i] = s50;
+                            buffer12[rowOut + i] = s50;
                         }
                     }
                 }
 
-                // Kernel 16/29: narrow -> %51 [N,6]
+                // Kernel 11/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %61 [N,6], %63 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 0, buffer16, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 17/29: narrow -> %53 [N,6]
-                {
-                    // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 12, buffer17, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 18/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
-                {
                     // %52 = sigmoid(%51) : [N,6]
+                    // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
                     // %54 = tanh(%53) : [N,6]
+                    // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
+                    // %56 = sigmoid(%55) : [N,6]
                     // %57 = mul(%52, %54) : [N,6]
                     // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
                     // %59 = sigmoid(%58) : [N,6]
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 6, buffer18, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s41 = buffer11[i];
-                        float s51 = buffer16[i];
-                        float s53 = buffer17[i];
-                        float s58 = buffer18[i];
-                        float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
-                        float s54 = global::System.MathF.Tanh(s53);
-                        float s57 = s52 * s54;
-                        float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                        float s60 = s59 * s41;
-                        float s61 = s60 + s57;
-                        buffer18[i] = s61;
-                    }
-                }
-
-                // Kernel 19/29: narrow + epilogue (sigmoid, tanh, mul) -> %63 [N,6]
-                {
-                    // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
-                    // %56 = sigmoid(%55) : [N,6]
                     // %62 = tanh(%61) : [N,6]
                     // %63 = mul(%56, %62) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 18, buffer19, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s55 = buffer19[i];
-                        float s61 = buffer18[i];
-                        float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
-                        float s62 = global::System.MathF.Tanh(s61);
-                        float s63 = s56 * s62;
-                        buffer19[i] = s63;
+                        int row41 = i0 * 6;
+                        int row51 = i0 * 24;
+                        int row53 = 12 + i0 * 24;
+                        int row55 = 18 + i0 * 24;
+                        int row58 = 6 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s41 = buffer8[row41 + i];
+                            float s51 = buffer12[row51 + i];
+                            float s53 = buffer12[row53 + i];
+                            float s55 = buffer12[row55 + i];
+                            float s58 = buffer12[row58 + i];
+                            float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
+                            float s54 = global::System.MathF.Tanh(s53);
+                            float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
+                            float s57 = s52 * s54;
+                            float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
+                            float s60 = s59 * s41;
+                            float s61 = s60 + s57;
+                            float s62 = global::System.MathF.Tanh(s61);
+                            float s63 = s56 * s62;
+                            buffer13[rowOut + i] = s61;
+                            buffer14[rowOut + i] = s63;
+                        }
                     }
                 }
 
-                // Kernel 20/29: narrow -> %64 [N,1,5]
+                // Kernel 12/18: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer20, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer15, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 21/29: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 13/18: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture4Data, buffer21, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer14, capture4Data, buffer16, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 22/29: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 14/18: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
                     // %69 = add(%68, %5) : [N,24]
                     // %70 = add(%67, %69) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer22, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * extent1;
-                        int row68 = i0 * extent1;
+                        int row66 = i0 * 24;
+                        int row68 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v66 = new global::System.Numerics.Vector<float>(buffer22.Slice(row66 + i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer21.Slice(row68 + i));
+                            var v66 = new global::System.Numerics.Vector<float>(buffer17.Slice(row66 + i));
+                            var v68 = new global::System.Numerics.Vector<float>(buffer16.Slice(row68 + i));
                             var v67 = v66 + v4;
                             var v69 = v68 + v5;
                             var v70 = v67 + v69;
-                            v70.CopyTo(buffer22.Slice(rowOut + i));
+                            v70.CopyTo(buffer17.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
                             float s5 = capture3Data[i];
-                            float s66 = buffer22[row66 + i];
-                            float s68 = buffer21[row68 + i];
+                            float s66 = buffer17[row66 + i];
+                            float s68 = buffer16[row68 + i];
                             float s67 = s66 + s4;
                             float s69 = s68 + s5;
                             float s70 = s67 + s69;
-                            buffer22[rowOut + i] = s70;
+                            buffer17[rowOut + i] = s70;
                         }
                     }
                 }
 
-                // Kernel 23/29: narrow -> %71 [N,6]
+                // Kernel 15/18: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 0, buffer23, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 24/29: narrow -> %73 [N,6]
-                {
-                    // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 12, buffer24, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 25/29: narrow -> %78 [N,6]
-                {
-                    // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 6, buffer25, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 26/29: narrow + epilogue (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
-                {
                     // %72 = sigmoid(%71) : [N,6]
+                    // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
                     // %74 = tanh(%73) : [N,6]
                     // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
                     // %76 = sigmoid(%75) : [N,6]
                     // %77 = mul(%72, %74) : [N,6]
+                    // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
                     // %79 = sigmoid(%78) : [N,6]
                     // %80 = mul(%79, %61) : [N,6]
                     // %81 = add(%80, %77) : [N,6]
                     // %82 = tanh(%81) : [N,6]
                     // %83 = mul(%76, %82) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 18, buffer26, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s61 = buffer18[i];
-                        float s71 = buffer23[i];
-                        float s73 = buffer24[i];
-                        float s75 = buffer26[i];
-                        float s78 = buffer25[i];
-                        float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
-                        float s74 = global::System.MathF.Tanh(s73);
-                        float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
-                        float s77 = s72 * s74;
-                        float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                        float s80 = s79 * s61;
-                        float s81 = s80 + s77;
-                        float s82 = global::System.MathF.Tanh(s81);
-                        float s83 = s76 * s82;
-                        buffer26[i] = s83;
+                        int row61 = i0 * 6;
+                        int row71 = i0 * 24;
+                        int row73 = 12 + i0 * 24;
+                        int row75 = 18 + i0 * 24;
+                        int row78 = 6 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s61 = buffer13[row61 + i];
+                            float s71 = buffer17[row71 + i];
+                            float s73 = buffer17[row73 + i];
+                            float s75 = buffer17[row75 + i];
+                            float s78 = buffer17[row78 + i];
+                            float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
+                            float s74 = global::System.MathF.Tanh(s73);
+                            float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
+                            float s77 = s72 * s74;
+                            float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
+                            float s80 = s79 * s61;
+                            float s81 = s80 + s77;
+                            float s82 = global::System.MathF.Tanh(s81);
+                            float s83 = s76 * s82;
+                            buffer18[rowOut + i] = s83;
+                        }
                     }
                 }
 
-                // Kernel 27/29: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 16/18: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer26, capture5Data, buffer27, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture5Data, buffer19, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row84 = i0 * extent1;
+                        int row84 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(row84 + i));
+                            var v84 = new global::System.Numerics.Vector<float>(buffer19.Slice(row84 + i));
                             var v85 = v84 + v8;
-                            v85.CopyTo(buffer27.Slice(rowOut + i));
+                            v85.CopyTo(buffer19.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s84 = buffer27[row84 + i];
+                            float s84 = buffer19[row84 + i];
                             float s85 = s84 + s8;
-                            buffer27[rowOut + i] = s85;
+                            buffer19[rowOut + i] = s85;
                         }
                     }
                 }
 
-                // Kernel 28/29: cross_entropy -> %86 []
+                // Kernel 17/18: cross_entropy -> %86 []
                 {
                     // %86 = cross_entropy(%85, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer27, input1, dim_N, 3, result);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer19, input1, dim_N, 3, result);
                 }
 
                 return state.Result;
@@ -679,19 +632,19 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer95 = arena.Slice(state.Offsets[95], state.Sizes[95]);
                 global::System.Span<float> buffer96 = arena.Slice(state.Offsets[96], state.Sizes[96]);
 
-                // Kernel 0/77: embedding -> %9 [N,4,5]
+                // Kernel 0/66: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/77: narrow -> %10 [N,1,5]
+                // Kernel 1/66: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/77: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/66: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -701,7 +654,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
+                        int row12 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -725,90 +678,60 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/77: narrow + epilogue (sigmoid) -> %16 [N,6]
+                // Kernel 3/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer3, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
-                        v16.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s15 = buffer3[i];
-                        float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
-                        buffer3[i] = s16;
-                    }
-                }
-
-                // Kernel 4/77: narrow + epilogue (tanh, mul, tanh) -> %18 [N,6], %21 [N,6], %22 [N,6]
-                {
                     // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
                     // %18 = tanh(%17) : [N,6]
-                    // %21 = mul(%16, %18) : [N,6]
-                    // %22 = tanh(%21) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer4, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer3[i];
-                        float s17 = buffer4[i];
-                        float s18 = global::System.MathF.Tanh(s17);
-                        float s21 = s16 * s18;
-                        float s22 = global::System.MathF.Tanh(s21);
-                        buffer4[i] = s18;
-                        buffer5[i] = s21;
-                        buffer6[i] = s22;
-                    }
-                }
-
-                // Kernel 5/77: narrow + epilogue (sigmoid, mul) -> %20 [N,6], %23 [N,6]
-                {
                     // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
                     // %20 = sigmoid(%19) : [N,6]
+                    // %21 = mul(%16, %18) : [N,6]
+                    // %22 = tanh(%21) : [N,6]
                     // %23 = mul(%20, %22) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer7, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
-                        var v23 = v20 * v22;
-                        v20.CopyTo(buffer7.Slice(i));
-                        v23.CopyTo(buffer8.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s19 = buffer7[i];
-                        float s22 = buffer6[i];
-                        float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
-                        float s23 = s20 * s22;
-                        buffer7[i] = s20;
-                        buffer8[i] = s23;
+                        int row15 = i0 * 24;
+                        int row17 = 12 + i0 * 24;
+                        int row19 = 18 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s17 = buffer2[row17 + i];
+                            float s19 = buffer2[row19 + i];
+                            float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
+                            float s18 = global::System.MathF.Tanh(s17);
+                            float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
+                            float s21 = s16 * s18;
+                            float s22 = global::System.MathF.Tanh(s21);
+                            float s23 = s20 * s22;
+                            buffer3[rowOut + i] = s16;
+                            buffer4[rowOut + i] = s18;
+                            buffer5[rowOut + i] = s21;
+                            buffer6[rowOut + i] = s22;
+                            buffer7[rowOut + i] = s20;
+                            buffer8[rowOut + i] = s23;
+                        }
                     }
                 }
 
-                // Kernel 6/77: narrow -> %24 [N,1,5]
+                // Kernel 4/66: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 7/77: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 5/66: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer10, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 8/77: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 6/66: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
@@ -819,8 +742,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * extent1;
-                        int row28 = i0 * extent1;
+                        int row26 = i0 * 24;
+                        int row28 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -848,65 +771,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 9/77: narrow + epilogue (sigmoid) -> %32 [N,6]
+                // Kernel 7/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
                     // %32 = sigmoid(%31) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 0, buffer12, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v31 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v32 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v31));
-                        v32.CopyTo(buffer12.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s31 = buffer12[i];
-                        float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
-                        buffer12[i] = s32;
-                    }
-                }
-
-                // Kernel 10/77: narrow + epilogue (tanh) -> %34 [N,6]
-                {
                     // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
                     // %34 = tanh(%33) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 12, buffer13, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s33 = buffer13[i];
-                        float s34 = global::System.MathF.Tanh(s33);
-                        buffer13[i] = s34;
-                    }
-                }
-
-                // Kernel 11/77: narrow + epilogue (sigmoid) -> %36 [N,6]
-                {
                     // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
                     // %36 = sigmoid(%35) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 18, buffer14, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v35 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v36 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v35));
-                        v36.CopyTo(buffer14.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s35 = buffer14[i];
-                        float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
-                        buffer14[i] = s36;
-                    }
-                }
-
-                // Kernel 12/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %39 [N,6], %41 [N,6], %42 [N,6], %43 [N,6]
-                {
                     // %37 = mul(%32, %34) : [N,6]
                     // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
                     // %39 = sigmoid(%38) : [N,6]
@@ -914,42 +786,57 @@ namespace Kiln.Integration.Tests.Models
                     // %41 = add(%40, %37) : [N,6]
                     // %42 = tanh(%41) : [N,6]
                     // %43 = mul(%36, %42) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 6, buffer15, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s21 = buffer5[i];
-                        float s32 = buffer12[i];
-                        float s34 = buffer13[i];
-                        float s36 = buffer14[i];
-                        float s38 = buffer15[i];
-                        float s37 = s32 * s34;
-                        float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                        float s40 = s39 * s21;
-                        float s41 = s40 + s37;
-                        float s42 = global::System.MathF.Tanh(s41);
-                        float s43 = s36 * s42;
-                        buffer15[i] = s39;
-                        buffer16[i] = s41;
-                        buffer17[i] = s42;
-                        buffer18[i] = s43;
+                        int row21 = i0 * 6;
+                        int row31 = i0 * 24;
+                        int row33 = 12 + i0 * 24;
+                        int row35 = 18 + i0 * 24;
+                        int row38 = 6 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s21 = buffer5[row21 + i];
+                            float s31 = buffer11[row31 + i];
+                            float s33 = buffer11[row33 + i];
+                            float s35 = buffer11[row35 + i];
+                            float s38 = buffer11[row38 + i];
+                            float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
+                            float s34 = global::System.MathF.Tanh(s33);
+                            float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
+                            float s37 = s32 * s34;
+                            float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
+                            float s40 = s39 * s21;
+                            float s41 = s40 + s37;
+                            float s42 = global::System.MathF.Tanh(s41);
+                            float s43 = s36 * s42;
+                            buffer12[rowOut + i] = s32;
+                            buffer13[rowOut + i] = s34;
+                            buffer14[rowOut + i] = s39;
+                            buffer15[rowOut + i] = s41;
+                            buffer16[rowOut + i] = s42;
+                            buffer17[rowOut + i] = s36;
+                            buffer18[rowOut + i] = s43;
+                        }
                     }
                 }
 
-                // Kernel 13/77: narrow -> %44 [N,1,5]
+                // Kernel 8/66: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer19, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 14/77: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 9/66: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer18, capture4Data, buffer20, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 15/77: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 10/66: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
@@ -960,8 +847,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row46 = i0 * extent1;
-                        int row48 = i0 * extent1;
+                        int row46 = i0 * 24;
+                        int row48 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -989,65 +876,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 16/77: narrow + epilogue (sigmoid) -> %52 [N,6]
+                // Kernel 11/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
                     // %52 = sigmoid(%51) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 0, buffer22, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v51 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v52 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v51));
-                        v52.CopyTo(buffer22.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s51 = buffer22[i];
-                        float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
-                        buffer22[i] = s52;
-                    }
-                }
-
-                // Kernel 17/77: narrow + epilogue (tanh) -> %54 [N,6]
-                {
                     // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
                     // %54 = tanh(%53) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 12, buffer23, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s53 = buffer23[i];
-                        float s54 = global::System.MathF.Tanh(s53);
-                        buffer23[i] = s54;
-                    }
-                }
-
-                // Kernel 18/77: narrow + epilogue (sigmoid) -> %56 [N,6]
-                {
                     // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
                     // %56 = sigmoid(%55) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 18, buffer24, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v55 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v56 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v55));
-                        v56.CopyTo(buffer24.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s55 = buffer24[i];
-                        float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
-                        buffer24[i] = s56;
-                    }
-                }
-
-                // Kernel 19/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %59 [N,6], %61 [N,6], %62 [N,6], %63 [N,6]
-                {
                     // %57 = mul(%52, %54) : [N,6]
                     // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
                     // %59 = sigmoid(%58) : [N,6]
@@ -1055,42 +891,57 @@ namespace Kiln.Integration.Tests.Models
                     // %61 = add(%60, %57) : [N,6]
                     // %62 = tanh(%61) : [N,6]
                     // %63 = mul(%56, %62) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 6, buffer25, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s41 = buffer16[i];
-                        float s52 = buffer22[i];
-                        float s54 = buffer23[i];
-                        float s56 = buffer24[i];
-                        float s58 = buffer25[i];
-                        float s57 = s52 * s54;
-                        float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                        float s60 = s59 * s41;
-                        float s61 = s60 + s57;
-                        float s62 = global::System.MathF.Tanh(s61);
-                        float s63 = s56 * s62;
-                        buffer25[i] = s59;
-                        buffer26[i] = s61;
-                        buffer27[i] = s62;
-                        buffer28[i] = s63;
+                        int row41 = i0 * 6;
+                        int row51 = i0 * 24;
+                        int row53 = 12 + i0 * 24;
+                        int row55 = 18 + i0 * 24;
+                        int row58 = 6 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s41 = buffer15[row41 + i];
+                            float s51 = buffer21[row51 + i];
+                            float s53 = buffer21[row53 + i];
+                            float s55 = buffer21[row55 + i];
+                            float s58 = buffer21[row58 + i];
+                            float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
+                            float s54 = global::System.MathF.Tanh(s53);
+                            float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
+                            float s57 = s52 * s54;
+                            float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
+                            float s60 = s59 * s41;
+                            float s61 = s60 + s57;
+                            float s62 = global::System.MathF.Tanh(s61);
+                            float s63 = s56 * s62;
+                            buffer22[rowOut + i] = s52;
+                            buffer23[rowOut + i] = s54;
+                            buffer24[rowOut + i] = s59;
+                            buffer25[rowOut + i] = s61;
+                            buffer26[rowOut + i] = s62;
+                            buffer27[rowOut + i] = s56;
+                            buffer28[rowOut + i] = s63;
+                        }
                     }
                 }
 
-                // Kernel 20/77: narrow -> %64 [N,1,5]
+                // Kernel 12/66: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer29, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 21/77: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 13/66: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer28, capture4Data, buffer30, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 22/77: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 14/66: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
@@ -1101,8 +952,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * extent1;
-                        int row68 = i0 * extent1;
+                        int row66 = i0 * 24;
+                        int row68 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1130,65 +981,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 23/77: narrow + epilogue (sigmoid) -> %72 [N,6]
+                // Kernel 15/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
                     // %72 = sigmoid(%71) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 0, buffer32, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v71 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v72 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v71));
-                        v72.CopyTo(buffer32.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s71 = buffer32[i];
-                        float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
-                        buffer32[i] = s72;
-                    }
-                }
-
-                // Kernel 24/77: narrow + epilogue (tanh) -> %74 [N,6]
-                {
                     // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
                     // %74 = tanh(%73) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 12, buffer33, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s73 = buffer33[i];
-                        float s74 = global::System.MathF.Tanh(s73);
-                        buffer33[i] = s74;
-                    }
-                }
-
-                // Kernel 25/77: narrow + epilogue (sigmoid) -> %76 [N,6]
-                {
                     // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
                     // %76 = sigmoid(%75) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 18, buffer34, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v75 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v76 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v75));
-                        v76.CopyTo(buffer34.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s75 = buffer34[i];
-                        float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
-                        buffer34[i] = s76;
-                    }
-                }
-
-                // Kernel 26/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %79 [N,6], %82 [N,6], %83 [N,6]
-                {
                     // %77 = mul(%72, %74) : [N,6]
                     // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
                     // %79 = sigmoid(%78) : [N,6]
@@ -1196,29 +996,44 @@ namespace Kiln.Integration.Tests.Models
                     // %81 = add(%80, %77) : [N,6]
                     // %82 = tanh(%81) : [N,6]
                     // %83 = mul(%76, %82) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 6, buffer35, 6, 0, dim_N, 6);
-                    int extent0 = (dim_N * 6);
-                    int i = 0;
-                    for (; i < extent0; i++)
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s61 = buffer26[i];
-                        float s72 = buffer32[i];
-                        float s74 = buffer33[i];
-                        float s76 = buffer34[i];
-                        float s78 = buffer35[i];
-                        float s77 = s72 * s74;
-                        float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                        float s80 = s79 * s61;
-                        float s81 = s80 + s77;
-                        float s82 = global::System.MathF.Tanh(s81);
-                        float s83 = s76 * s82;
-                        buffer35[i] = s79;
-                        buffer36[i] = s82;
-                        buffer37[i] = s83;
+                        int row61 = i0 * 6;
+                        int row71 = i0 * 24;
+                        int row73 = 12 + i0 * 24;
+                        int row75 = 18 + i0 * 24;
+                        int row78 = 6 + i0 * 24;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i < extent1; i++)
+                        {
+                            float s61 = buffer25[row61 + i];
+                            float s71 = buffer31[row71 + i];
+                            float s73 = buffer31[row73 + i];
+                            float s75 = buffer31[row75 + i];
+                            float s78 = buffer31[row78 + i];
+                            float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
+                            float s74 = global::System.MathF.Tanh(s73);
+                            float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
+                            float s77 = s72 * s74;
+                            float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
+                            float s80 = s79 * s61;
+                            float s81 = s80 + s77;
+                            float s82 = global::System.MathF.Tanh(s81);
+                            float s83 = s76 * s82;
+                            buffer32[rowOut + i] = s72;
+                            buffer33[rowOut + i] = s74;
+                            buffer34[rowOut + i] = s79;
+                            buffer35[rowOut + i] = s82;
+                            buffer36[rowOut + i] = s76;
+                            buffer37[rowOut + i] = s83;
+                        }
                     }
                 }
 
-                // Kernel 27/77: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 16/66: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
@@ -1227,7 +1042,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row84 = i0 * extent1;
+                        int row84 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1247,21 +1062,21 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 28/77: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+                // Kernel 17/66: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
                 {
                     // %86 = cross_entropy(%85, %1) : []
                     // %88 = cross_entropy_backward(%85, %1, %87) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer38, input1, dim_N, 3, result, 1f, buffer39);
                 }
 
-                // Kernel 29/77: sum over [N,3] -> %89 [3]
+                // Kernel 18/66: sum over [N,3] -> %89 [3]
                 {
                     // %89 = sum{dims=0;keep_dim=false}(%88) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row88 = i0 * extent1;
+                        int row88 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -1276,19 +1091,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 30/77: GEMM -> %90 [N,6]
+                // Kernel 19/66: GEMM -> %90 [N,6]
                 {
                     // %90 = matmul(%88, %7) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer39, capture5Data, buffer40, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 31/77: GEMM Aᵀ -> %91 [3,6]
+                // Kernel 20/66: GEMM Aᵀ -> %91 [3,6]
                 {
                     // %91 = matmul{transpose_a=true}(%88, %83) : [3,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer39, buffer37, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 32/77: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+                // Kernel 21/66: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
                 {
                     // %93 = mul(%90, %76) : [N,6]
                     // %94 = square(%82) : [N,6]
@@ -1312,12 +1127,12 @@ namespace Kiln.Integration.Tests.Models
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v61 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
                         var v72 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
                         var v74 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                        var v76 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
                         var v90 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
                         var v93 = v90 * v76;
                         var v94 = v82 * v82;
@@ -1342,12 +1157,12 @@ namespace Kiln.Integration.Tests.Models
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer26[i];
+                        float s61 = buffer25[i];
                         float s72 = buffer32[i];
                         float s74 = buffer33[i];
-                        float s76 = buffer34[i];
-                        float s79 = buffer35[i];
-                        float s82 = buffer36[i];
+                        float s76 = buffer36[i];
+                        float s79 = buffer34[i];
+                        float s82 = buffer35[i];
                         float s90 = buffer40[i];
                         float s93 = s90 * s76;
                         float s94 = s82 * s82;
@@ -1372,7 +1187,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 33/77: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+                // Kernel 22/66: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
                 {
                     // %92 = mul(%90, %82) : [N,6]
                     // %105 = sub(%87, %76) : [N,6]
@@ -1384,8 +1199,8 @@ namespace Kiln.Integration.Tests.Models
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
                         var v90 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
                         var v92 = v90 * v82;
                         var v105 = v87 - v76;
@@ -1395,8 +1210,8 @@ namespace Kiln.Integration.Tests.Models
                     }
                     for (; i < extent0; i++)
                     {
-                        float s76 = buffer34[i];
-                        float s82 = buffer36[i];
+                        float s76 = buffer36[i];
+                        float s82 = buffer35[i];
                         float s90 = buffer40[i];
                         float s92 = s90 * s82;
                         float s105 = s87 - s76;
@@ -1406,28 +1221,28 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 34/77: narrow_backward -> %108 [N,24]
+                // Kernel 23/66: narrow_backward -> %108 [N,24]
                 {
                     // %108 = narrow_backward{dim=1;length=6;size=24;start=18}(%107) : [N,24]
                     buffer46.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer45, 6, 0, buffer46, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 35/77: narrow_backward -> %113 [N,24]
+                // Kernel 24/66: narrow_backward -> %113 [N,24]
                 {
                     // %113 = narrow_backward{dim=1;length=6;size=24;start=12}(%112) : [N,24]
                     buffer47.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer43, 6, 0, buffer47, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 36/77: narrow_backward -> %118 [N,24]
+                // Kernel 25/66: narrow_backward -> %118 [N,24]
                 {
                     // %118 = narrow_backward{dim=1;length=6;size=24;start=0}(%117) : [N,24]
                     buffer48.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer44, 6, 0, buffer48, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 37/77: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
+                // Kernel 26/66: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
                 {
                     // %102 = narrow_backward{dim=1;length=6;size=24;start=6}(%101) : [N,24]
                     // %109 = add(%102, %108) : [N,24]
@@ -1441,10 +1256,10 @@ namespace Kiln.Integration.Tests.Models
                     buffer50.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row102 = i0 * extent1;
-                        int row108 = i0 * extent1;
-                        int row113 = i0 * extent1;
-                        int row118 = i0 * extent1;
+                        int row102 = i0 * 24;
+                        int row108 = i0 * 24;
+                        int row113 = i0 * 24;
+                        int row118 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1474,31 +1289,31 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 38/77: GEMM -> %121 [N,6]
+                // Kernel 27/66: GEMM -> %121 [N,6]
                 {
                     // %121 = matmul(%119, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer49, capture4Data, buffer51, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 39/77: GEMM Aᵀ -> %122 [24,6]
+                // Kernel 28/66: GEMM Aᵀ -> %122 [24,6]
                 {
                     // %122 = matmul{transpose_a=true}(%119, %63) : [24,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer28, buffer52, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 40/77: GEMM -> %123 [N,5]
+                // Kernel 29/66: GEMM -> %123 [N,5]
                 {
                     // %123 = matmul(%119, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer49, capture1Data, buffer53, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 41/77: GEMM Aᵀ -> %124 [24,5]
+                // Kernel 30/66: GEMM Aᵀ -> %124 [24,5]
                 {
                     // %124 = matmul{transpose_a=true}(%119, %65) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer29, buffer54, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 42/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
+                // Kernel 31/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
                 {
                     // %98 = mul(%96, %79) : [N,6]
                     // %128 = mul(%121, %56) : [N,6]
@@ -1524,13 +1339,13 @@ namespace Kiln.Integration.Tests.Models
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
                         var v52 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
                         var v54 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v56 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
                         var v96 = new global::System.Numerics.Vector<float>(buffer41.Slice(i));
                         var v121 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
                         var v98 = v96 * v79;
@@ -1558,13 +1373,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer16[i];
+                        float s41 = buffer15[i];
                         float s52 = buffer22[i];
                         float s54 = buffer23[i];
-                        float s56 = buffer24[i];
-                        float s59 = buffer25[i];
-                        float s62 = buffer27[i];
-                        float s79 = buffer35[i];
+                        float s56 = buffer27[i];
+                        float s59 = buffer24[i];
+                        float s62 = buffer26[i];
+                        float s79 = buffer34[i];
                         float s96 = buffer41[i];
                         float s121 = buffer51[i];
                         float s98 = s96 * s79;
@@ -1592,7 +1407,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 43/77: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+                // Kernel 32/66: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
                 {
                     // %127 = mul(%121, %62) : [N,6]
                     // %141 = sub(%87, %56) : [N,6]
@@ -1604,8 +1419,8 @@ namespace Kiln.Integration.Tests.Models
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
                         var v121 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
                         var v127 = v121 * v62;
                         var v141 = v87 - v56;
@@ -1615,8 +1430,8 @@ namespace Kiln.Integration.Tests.Models
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer24[i];
-                        float s62 = buffer27[i];
+                        float s56 = buffer27[i];
+                        float s62 = buffer26[i];
                         float s121 = buffer51[i];
                         float s127 = s121 * s62;
                         float s141 = s87 - s56;
@@ -1626,28 +1441,28 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 44/77: narrow_backward -> %144 [N,24]
+                // Kernel 33/66: narrow_backward -> %144 [N,24]
                 {
                     // %144 = narrow_backward{dim=1;length=6;size=24;start=18}(%143) : [N,24]
                     buffer60.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer59, 6, 0, buffer60, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 45/77: narrow_backward -> %149 [N,24]
+                // Kernel 34/66: narrow_backward -> %149 [N,24]
                 {
                     // %149 = narrow_backward{dim=1;length=6;size=24;start=12}(%148) : [N,24]
                     buffer61.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer61, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 46/77: narrow_backward -> %154 [N,24]
+                // Kernel 35/66: narrow_backward -> %154 [N,24]
                 {
                     // %154 = narrow_backward{dim=1;length=6;size=24;start=0}(%153) : [N,24]
                     buffer62.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer58, 6, 0, buffer62, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 47/77: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
+                // Kernel 36/66: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
                 {
                     // %138 = narrow_backward{dim=1;length=6;size=24;start=6}(%137) : [N,24]
                     // %145 = add(%138, %144) : [N,24]
@@ -1661,10 +1476,10 @@ namespace Kiln.Integration.Tests.Models
                     buffer64.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row138 = i0 * extent1;
-                        int row144 = i0 * extent1;
-                        int row149 = i0 * extent1;
-                        int row154 = i0 * extent1;
+                        int row138 = i0 * 24;
+                        int row144 = i0 * 24;
+                        int row149 = i0 * 24;
+                        int row154 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1694,38 +1509,38 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 48/77: GEMM -> %158 [N,6]
+                // Kernel 37/66: GEMM -> %158 [N,6]
                 {
                     // %158 = matmul(%155, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer63, capture4Data, buffer65, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 49/77: GEMM Aᵀ -> %159 [24,6]
+                // Kernel 38/66: GEMM Aᵀ -> %159 [24,6]
                 {
                     // %159 = matmul{transpose_a=true}(%155, %43) : [24,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer63, buffer18, buffer66, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 50/77: GEMM -> %161 [N,5]
+                // Kernel 39/66: GEMM -> %161 [N,5]
                 {
                     // %161 = matmul(%155, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer63, capture1Data, buffer67, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 51/77: GEMM Aᵀ -> %162 [24,5]
+                // Kernel 40/66: GEMM Aᵀ -> %162 [24,5]
                 {
                     // %162 = matmul{transpose_a=true}(%155, %45) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer63, buffer19, buffer68, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 52/77: narrow_backward -> %165 [N,4,5]
+                // Kernel 41/66: narrow_backward -> %165 [N,4,5]
                 {
                     // %165 = narrow_backward{dim=1;length=1;size=4;start=2}(%164) : [N,4,5]
                     buffer69.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer67, 5, 0, buffer69, 20, 10, dim_N, 5);
                 }
 
-                // Kernel 53/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
+                // Kernel 42/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
                 {
                     // %134 = mul(%132, %59) : [N,6]
                     // %168 = mul(%158, %36) : [N,6]
@@ -1754,10 +1569,10 @@ namespace Kiln.Integration.Tests.Models
                         var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
                         var v32 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
                         var v34 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v36 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
                         var v132 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
                         var v158 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
                         var v134 = v132 * v59;
@@ -1788,10 +1603,10 @@ namespace Kiln.Integration.Tests.Models
                         float s21 = buffer5[i];
                         float s32 = buffer12[i];
                         float s34 = buffer13[i];
-                        float s36 = buffer14[i];
-                        float s39 = buffer15[i];
-                        float s42 = buffer17[i];
-                        float s59 = buffer25[i];
+                        float s36 = buffer17[i];
+                        float s39 = buffer14[i];
+                        float s42 = buffer16[i];
+                        float s59 = buffer24[i];
                         float s132 = buffer55[i];
                         float s158 = buffer65[i];
                         float s134 = s132 * s59;
@@ -1819,7 +1634,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 54/77: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+                // Kernel 43/66: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
                 {
                     // %167 = mul(%158, %42) : [N,6]
                     // %181 = sub(%87, %36) : [N,6]
@@ -1831,8 +1646,8 @@ namespace Kiln.Integration.Tests.Models
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
                         var v158 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
                         var v167 = v158 * v42;
                         var v181 = v87 - v36;
@@ -1842,8 +1657,8 @@ namespace Kiln.Integration.Tests.Models
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer14[i];
-                        float s42 = buffer17[i];
+                        float s36 = buffer17[i];
+                        float s42 = buffer16[i];
                         float s158 = buffer65[i];
                         float s167 = s158 * s42;
                         float s181 = s87 - s36;
@@ -1853,28 +1668,28 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 55/77: narrow_backward -> %184 [N,24]
+                // Kernel 44/66: narrow_backward -> %184 [N,24]
                 {
                     // %184 = narrow_backward{dim=1;length=6;size=24;start=18}(%183) : [N,24]
                     buffer75.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer74, 6, 0, buffer75, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 56/77: narrow_backward -> %189 [N,24]
+                // Kernel 45/66: narrow_backward -> %189 [N,24]
                 {
                     // %189 = narrow_backward{dim=1;length=6;size=24;start=12}(%188) : [N,24]
                     buffer76.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer72, 6, 0, buffer76, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 57/77: narrow_backward -> %194 [N,24]
+                // Kernel 46/66: narrow_backward -> %194 [N,24]
                 {
                     // %194 = narrow_backward{dim=1;length=6;size=24;start=0}(%193) : [N,24]
                     buffer77.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer73, 6, 0, buffer77, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 58/77: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
+                // Kernel 47/66: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
                 {
                     // %178 = narrow_backward{dim=1;length=6;size=24;start=6}(%177) : [N,24]
                     // %185 = add(%178, %184) : [N,24]
@@ -1888,10 +1703,10 @@ namespace Kiln.Integration.Tests.Models
                     buffer79.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row178 = i0 * extent1;
-                        int row184 = i0 * extent1;
-                        int row189 = i0 * extent1;
-                        int row194 = i0 * extent1;
+                        int row178 = i0 * 24;
+                        int row184 = i0 * 24;
+                        int row189 = i0 * 24;
+                        int row194 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1921,19 +1736,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 59/77: GEMM -> %198 [N,6]
+                // Kernel 48/66: GEMM -> %198 [N,6]
                 {
                     // %198 = matmul(%195, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer78, capture4Data, buffer80, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 60/77: GEMM Aᵀ -> %199 [24,6]
+                // Kernel 49/66: GEMM Aᵀ -> %199 [24,6]
                 {
                     // %199 = matmul{transpose_a=true}(%195, %23) : [24,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer78, buffer8, buffer81, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 61/77: fused elementwise (add, add) -> %200 [24,6]
+                // Kernel 50/66: fused elementwise (add, add) -> %200 [24,6]
                 {
                     // %160 = add(%122, %159) : [24,6]
                     // %200 = add(%160, %199) : [24,6]
@@ -1959,26 +1774,26 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 62/77: GEMM -> %201 [N,5]
+                // Kernel 51/66: GEMM -> %201 [N,5]
                 {
                     // %201 = matmul(%195, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer78, capture1Data, buffer82, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 63/77: GEMM Aᵀ -> %202 [24,5]
+                // Kernel 52/66: GEMM Aᵀ -> %202 [24,5]
                 {
                     // %202 = matmul{transpose_a=true}(%195, %25) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer78, buffer9, buffer83, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 64/77: narrow_backward -> %205 [N,4,5]
+                // Kernel 53/66: narrow_backward -> %205 [N,4,5]
                 {
                     // %205 = narrow_backward{dim=1;length=1;size=4;start=1}(%204) : [N,4,5]
                     buffer84.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer82, 5, 0, buffer84, 20, 5, dim_N, 5);
                 }
 
-                // Kernel 65/77: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+                // Kernel 54/66: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
                 {
                     // %174 = mul(%172, %39) : [N,6]
                     // %208 = mul(%198, %20) : [N,6]
@@ -2004,7 +1819,7 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
                         var v172 = new global::System.Numerics.Vector<float>(buffer70.Slice(i));
                         var v198 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
                         var v174 = v172 * v39;
@@ -2031,7 +1846,7 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = buffer4[i];
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s39 = buffer15[i];
+                        float s39 = buffer14[i];
                         float s172 = buffer70[i];
                         float s198 = buffer80[i];
                         float s174 = s172 * s39;
@@ -2054,7 +1869,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 66/77: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+                // Kernel 55/66: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
                 {
                     // %207 = mul(%198, %22) : [N,6]
                     // %215 = sub(%87, %20) : [N,6]
@@ -2088,21 +1903,21 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 67/77: narrow_backward -> %222 [N,24]
+                // Kernel 56/66: narrow_backward -> %222 [N,24]
                 {
                     // %222 = narrow_backward{dim=1;length=6;size=24;start=12}(%221) : [N,24]
                     buffer89.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer86, 6, 0, buffer89, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 68/77: narrow_backward -> %227 [N,24]
+                // Kernel 57/66: narrow_backward -> %227 [N,24]
                 {
                     // %227 = narrow_backward{dim=1;length=6;size=24;start=0}(%226) : [N,24]
                     buffer90.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer87, 6, 0, buffer90, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 69/77: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
+                // Kernel 58/66: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
                 {
                     // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
                     // %223 = add(%218, %222) : [N,24]
@@ -2115,9 +1930,9 @@ namespace Kiln.Integration.Tests.Models
                     buffer92.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row218 = i0 * extent1;
-                        int row222 = i0 * extent1;
-                        int row227 = i0 * extent1;
+                        int row218 = i0 * 24;
+                        int row222 = i0 * 24;
+                        int row227 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -2143,7 +1958,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 70/77: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+                // Kernel 59/66: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
                 {
                     // %157 = add(%120, %156) : [24]
                     // %197 = add(%157, %196) : [24]
@@ -2179,19 +1994,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 71/77: GEMM -> %231 [N,5]
+                // Kernel 60/66: GEMM -> %231 [N,5]
                 {
                     // %231 = matmul(%228, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer91, capture1Data, buffer93, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 72/77: GEMM Aᵀ -> %232 [24,5]
+                // Kernel 61/66: GEMM Aᵀ -> %232 [24,5]
                 {
                     // %232 = matmul{transpose_a=true}(%228, %11) : [24,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer91, buffer1, buffer94, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 73/77: fused elementwise (add, add, add) -> %233 [24,5]
+                // Kernel 62/66: fused elementwise (add, add, add) -> %233 [24,5]
                 {
                     // %163 = add(%124, %162) : [24,5]
                     // %203 = add(%163, %202) : [24,5]
@@ -2222,14 +2037,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 74/77: narrow_backward -> %235 [N,4,5]
+                // Kernel 63/66: narrow_backward -> %235 [N,4,5]
                 {
                     // %235 = narrow_backward{dim=1;length=1;size=4;start=0}(%234) : [N,4,5]
                     buffer95.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer93, 5, 0, buffer95, 20, 0, dim_N, 5);
                 }
 
-                // Kernel 75/77: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
+                // Kernel 64/66: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
                 {
                     // %126 = narrow_backward{dim=1;length=1;size=4;start=3}(%125) : [N,4,5]
                     // %166 = add(%126, %165) : [N,4,5]
@@ -2263,7 +2078,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 76/77: embedding_backward -> %237 [20,5]
+                // Kernel 65/66: embedding_backward -> %237 [20,5]
                 {
                     // %237 = embedding_backward{padding_idx=-1;rows=20}(%236, %0) : [20,5]
                     global::Kiln.Kernels.Embedding.ScatterAdd(buffer96, input0, 5, grad0, -1);
@@ -2279,10 +2094,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 29,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27 }, lastUse: new int[] { 20, 2, 5, 4, 11, 7, 8, 8, 12, 11, 11, 18, 14, 15, 15, 19, 18, 18, 26, 21, 22, 22, 26, 26, 26, 26, 27, 28 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 77,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 12, 13, 14, 15, 16, 17, 18, 19, 19, 19, 19, 20, 21, 22, 23, 24, 25, 26, 26, 26, 27, 28, 30, 32, 32, 32, 32, 33, 34, 35, 36, 37, 37, 38, 39, 40, 41, 42, 42, 42, 42, 43, 44, 45, 46, 47, 47, 48, 49, 50, 51, 52, 53, 53, 53, 53, 54, 55, 56, 57, 58, 58, 59, 60, 62, 63, 64, 65, 65, 65, 66, 67, 68, 69, 69, 71, 72, 74, 75 }, lastUse: new int[] { 20, 72, 5, 65, 65, 53, 66, 66, 60, 63, 8, 12, 53, 53, 54, 65, 42, 54, 49, 51, 15, 19, 42, 42, 43, 53, 32, 43, 39, 41, 22, 26, 32, 32, 33, 42, 33, 31, 28, 31, 33, 42, 37, 35, 36, 34, 37, 37, 37, 41, 70, 43, 61, 75, 73, 53, 47, 45, 46, 44, 47, 47, 47, 51, 70, 54, 61, 52, 73, 75, 65, 58, 56, 57, 55, 58, 58, 58, 63, 70, 66, 61, 64, 73, 75, 65, 67, 68, 69, 69, 69, 72, 70, 74, 73, 75, 76 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 18,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11, 11, 12, 13, 14, 15, 16 }, lastUse: new int[] { 12, 2, 3, 7, 5, 6, 6, 7, 11, 9, 10, 10, 11, 15, 13, 14, 14, 15, 16, 17 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 66,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 16, 17, 19, 21, 21, 21, 21, 22, 23, 24, 25, 26, 26, 27, 28, 29, 30, 31, 31, 31, 31, 32, 33, 34, 35, 36, 36, 37, 38, 39, 40, 41, 42, 42, 42, 42, 43, 44, 45, 46, 47, 47, 48, 49, 51, 52, 53, 54, 54, 54, 55, 56, 57, 58, 58, 60, 61, 63, 64 }, lastUse: new int[] { 12, 61, 3, 54, 54, 42, 55, 55, 49, 52, 6, 7, 42, 42, 54, 31, 43, 43, 38, 40, 10, 11, 31, 31, 42, 21, 32, 32, 28, 30, 14, 15, 21, 21, 31, 22, 22, 20, 17, 20, 22, 31, 26, 24, 25, 23, 26, 26, 26, 30, 59, 32, 50, 64, 62, 42, 36, 34, 35, 33, 36, 36, 36, 40, 59, 43, 50, 41, 62, 64, 54, 47, 45, 46, 44, 47, 47, 47, 52, 59, 55, 50, 53, 62, 64, 54, 56, 57, 58, 58, 58, 61, 59, 63, 62, 64, 65 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -2291,248 +2106,218 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..20
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..12
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
-                sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..5
-                sizes[3] = (symbols[0] * 6); // %17 narrow [N,6], kernels 3..4
-                sizes[4] = (symbols[0] * 6); // %21 mul [N,6], kernels 4..11
-                sizes[5] = (symbols[0] * 6); // %23 mul [N,6], kernels 5..7
-                sizes[6] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 6..8
-                sizes[7] = (symbols[0] * 24); // %28 matmul [N,24], kernels 7..8
-                sizes[8] = (symbols[0] * 24); // %30 add [N,24], kernels 8..12
-                sizes[9] = (symbols[0] * 6); // %31 narrow [N,6], kernels 9..11
-                sizes[10] = (symbols[0] * 6); // %33 narrow [N,6], kernels 10..11
-                sizes[11] = (symbols[0] * 6); // %41 add [N,6], kernels 11..18
-                sizes[12] = (symbols[0] * 6); // %43 mul [N,6], kernels 12..14
-                sizes[13] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 13..15
-                sizes[14] = (symbols[0] * 24); // %48 matmul [N,24], kernels 14..15
-                sizes[15] = (symbols[0] * 24); // %50 add [N,24], kernels 15..19
-                sizes[16] = (symbols[0] * 6); // %51 narrow [N,6], kernels 16..18
-                sizes[17] = (symbols[0] * 6); // %53 narrow [N,6], kernels 17..18
-                sizes[18] = (symbols[0] * 6); // %61 add [N,6], kernels 18..26
-                sizes[19] = (symbols[0] * 6); // %63 mul [N,6], kernels 19..21
-                sizes[20] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 20..22
-                sizes[21] = (symbols[0] * 24); // %68 matmul [N,24], kernels 21..22
-                sizes[22] = (symbols[0] * 24); // %70 add [N,24], kernels 22..26
-                sizes[23] = (symbols[0] * 6); // %71 narrow [N,6], kernels 23..26
-                sizes[24] = (symbols[0] * 6); // %73 narrow [N,6], kernels 24..26
-                sizes[25] = (symbols[0] * 6); // %78 narrow [N,6], kernels 25..26
-                sizes[26] = (symbols[0] * 6); // %83 mul [N,6], kernels 26..27
-                sizes[27] = (symbols[0] * 3); // %85 add [N,3], kernels 27..28
+                sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
+                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..7
+                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..5
+                sizes[5] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..6
+                sizes[6] = (symbols[0] * 24); // %28 matmul [N,24], kernels 5..6
+                sizes[7] = (symbols[0] * 24); // %30 add [N,24], kernels 6..7
+                sizes[8] = (symbols[0] * 6); // %41 add [N,6], kernels 7..11
+                sizes[9] = (symbols[0] * 6); // %43 mul [N,6], kernels 7..9
+                sizes[10] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 8..10
+                sizes[11] = (symbols[0] * 24); // %48 matmul [N,24], kernels 9..10
+                sizes[12] = (symbols[0] * 24); // %50 add [N,24], kernels 10..11
+                sizes[13] = (symbols[0] * 6); // %61 add [N,6], kernels 11..15
+                sizes[14] = (symbols[0] * 6); // %63 mul [N,6], kernels 11..13
+                sizes[15] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 12..14
+                sizes[16] = (symbols[0] * 24); // %68 matmul [N,24], kernels 13..14
+                sizes[17] = (symbols[0] * 24); // %70 add [N,24], kernels 14..15
+                sizes[18] = (symbols[0] * 6); // %83 mul [N,6], kernels 15..16
+                sizes[19] = (symbols[0] * 3); // %85 add [N,3], kernels 16..17
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..20
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..72
-                sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..5
-                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..65
-                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 4..65
-                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 4..53
-                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 4..66
-                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 5..66
-                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 5..60
-                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 6..63
-                sizes[10] = (symbols[0] * 24); // %28 matmul [N,24], kernels 7..8
-                sizes[11] = (symbols[0] * 24); // %30 add [N,24], kernels 8..12
-                sizes[12] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 9..53
-                sizes[13] = (symbols[0] * 6); // %34 tanh [N,6], kernels 10..53
-                sizes[14] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 11..54
-                sizes[15] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 12..65
-                sizes[16] = (symbols[0] * 6); // %41 add [N,6], kernels 12..42
-                sizes[17] = (symbols[0] * 6); // %42 tanh [N,6], kernels 12..54
-                sizes[18] = (symbols[0] * 6); // %43 mul [N,6], kernels 12..49
-                sizes[19] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 13..51
-                sizes[20] = (symbols[0] * 24); // %48 matmul [N,24], kernels 14..15
-                sizes[21] = (symbols[0] * 24); // %50 add [N,24], kernels 15..19
-                sizes[22] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 16..42
-                sizes[23] = (symbols[0] * 6); // %54 tanh [N,6], kernels 17..42
-                sizes[24] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 18..43
-                sizes[25] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 19..53
-                sizes[26] = (symbols[0] * 6); // %61 add [N,6], kernels 19..32
-                sizes[27] = (symbols[0] * 6); // %62 tanh [N,6], kernels 19..43
-                sizes[28] = (symbols[0] * 6); // %63 mul [N,6], kernels 19..39
-                sizes[29] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 20..41
-                sizes[30] = (symbols[0] * 24); // %68 matmul [N,24], kernels 21..22
-                sizes[31] = (symbols[0] * 24); // %70 add [N,24], kernels 22..26
-                sizes[32] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 23..32
-                sizes[33] = (symbols[0] * 6); // %74 tanh [N,6], kernels 24..32
-                sizes[34] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 25..33
-                sizes[35] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 26..42
-                sizes[36] = (symbols[0] * 6); // %82 tanh [N,6], kernels 26..33
-                sizes[37] = (symbols[0] * 6); // %83 mul [N,6], kernels 26..31
-                sizes[38] = (symbols[0] * 3); // %85 add [N,3], kernels 27..28
-                sizes[39] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 28..31
-                sizes[40] = (symbols[0] * 6); // %90 matmul [N,6], kernels 30..33
-                sizes[41] = (symbols[0] * 6); // %96 mul [N,6], kernels 32..42
-                sizes[42] = (symbols[0] * 6); // %101 mul [N,6], kernels 32..37
-                sizes[43] = (symbols[0] * 6); // %112 mul [N,6], kernels 32..35
-                sizes[44] = (symbols[0] * 6); // %117 mul [N,6], kernels 32..36
-                sizes[45] = (symbols[0] * 6); // %107 mul [N,6], kernels 33..34
-                sizes[46] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 34..37
-                sizes[47] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 35..37
-                sizes[48] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 36..37
-                sizes[49] = (symbols[0] * 24); // %119 add [N,24], kernels 37..41
-                sizes[50] = 24; // %120 sum [24], kernels 37..70
-                sizes[51] = (symbols[0] * 6); // %121 matmul [N,6], kernels 38..43
-                sizes[52] = 144; // %122 matmul [24,6], kernels 39..61
-                sizes[53] = (symbols[0] * 5); // %123 matmul [N,5], kernels 40..75
-                sizes[54] = 120; // %124 matmul [24,5], kernels 41..73
-                sizes[55] = (symbols[0] * 6); // %132 add [N,6], kernels 42..53
-                sizes[56] = (symbols[0] * 6); // %137 mul [N,6], kernels 42..47
-                sizes[57] = (symbols[0] * 6); // %148 mul [N,6], kernels 42..45
-                sizes[58] = (symbols[0] * 6); // %153 mul [N,6], kernels 42..46
-                sizes[59] = (symbols[0] * 6); // %143 mul [N,6], kernels 43..44
-                sizes[60] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 44..47
-                sizes[61] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 45..47
-                sizes[62] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 46..47
-                sizes[63] = (symbols[0] * 24); // %155 add [N,24], kernels 47..51
-                sizes[64] = 24; // %156 sum [24], kernels 47..70
-                sizes[65] = (symbols[0] * 6); // %158 matmul [N,6], kernels 48..54
-                sizes[66] = 144; // %159 matmul [24,6], kernels 49..61
-                sizes[67] = (symbols[0] * 5); // %161 matmul [N,5], kernels 50..52
-                sizes[68] = 120; // %162 matmul [24,5], kernels 51..73
-                sizes[69] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 52..75
-                sizes[70] = (symbols[0] * 6); // %172 add [N,6], kernels 53..65
-                sizes[71] = (symbols[0] * 6); // %177 mul [N,6], kernels 53..58
-                sizes[72] = (symbols[0] * 6); // %188 mul [N,6], kernels 53..56
-                sizes[73] = (symbols[0] * 6); // %193 mul [N,6], kernels 53..57
-                sizes[74] = (symbols[0] * 6); // %183 mul [N,6], kernels 54..55
-                sizes[75] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 55..58
-                sizes[76] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 56..58
-                sizes[77] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 57..58
-                sizes[78] = (symbols[0] * 24); // %195 add [N,24], kernels 58..63
-                sizes[79] = 24; // %196 sum [24], kernels 58..70
-                sizes[80] = (symbols[0] * 6); // %198 matmul [N,6], kernels 59..66
-                sizes[81] = 144; // %199 matmul [24,6], kernels 60..61
-                sizes[82] = (symbols[0] * 5); // %201 matmul [N,5], kernels 62..64
-                sizes[83] = 120; // %202 matmul [24,5], kernels 63..73
-                sizes[84] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 64..75
-                sizes[85] = (symbols[0] * 6); // %212 add [N,6], kernels 65..65
-                sizes[86] = (symbols[0] * 6); // %221 mul [N,6], kernels 65..67
-                sizes[87] = (symbols[0] * 6); // %226 mul [N,6], kernels 65..68
-                sizes[88] = (symbols[0] * 6); // %217 mul [N,6], kernels 66..69
-                sizes[89] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 67..69
-                sizes[90] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 68..69
-                sizes[91] = (symbols[0] * 24); // %228 add [N,24], kernels 69..72
-                sizes[92] = 24; // %229 sum [24], kernels 69..70
-                sizes[93] = (symbols[0] * 5); // %231 matmul [N,5], kernels 71..74
-                sizes[94] = 120; // %232 matmul [24,5], kernels 72..73
-                sizes[95] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 74..75
-                sizes[96] = (symbols[0] * 20); // %236 add [N,4,5], kernels 75..76
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..12
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..61
+                sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..54
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..54
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..42
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..55
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..55
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..49
+                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..52
+                sizes[10] = (symbols[0] * 24); // %28 matmul [N,24], kernels 5..6
+                sizes[11] = (symbols[0] * 24); // %30 add [N,24], kernels 6..7
+                sizes[12] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 7..42
+                sizes[13] = (symbols[0] * 6); // %34 tanh [N,6], kernels 7..42
+                sizes[14] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 7..54
+                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 7..31
+                sizes[16] = (symbols[0] * 6); // %42 tanh [N,6], kernels 7..43
+                sizes[17] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 7..43
+                sizes[18] = (symbols[0] * 6); // %43 mul [N,6], kernels 7..38
+                sizes[19] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 8..40
+                sizes[20] = (symbols[0] * 24); // %48 matmul [N,24], kernels 9..10
+                sizes[21] = (symbols[0] * 24); // %50 add [N,24], kernels 10..11
+                sizes[22] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 11..31
+                sizes[23] = (symbols[0] * 6); // %54 tanh [N,6], kernels 11..31
+                sizes[24] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 11..42
+                sizes[25] = (symbols[0] * 6); // %61 add [N,6], kernels 11..21
+                sizes[26] = (symbols[0] * 6); // %62 tanh [N,6], kernels 11..32
+                sizes[27] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 11..32
+                sizes[28] = (symbols[0] * 6); // %63 mul [N,6], kernels 11..28
+                sizes[29] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 12..30
+                sizes[30] = (symbols[0] * 24); // %68 matmul [N,24], kernels 13..14
+                sizes[31] = (symbols[0] * 24); // %70 add [N,24], kernels 14..15
+                sizes[32] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 15..21
+                sizes[33] = (symbols[0] * 6); // %74 tanh [N,6], kernels 15..21
+                sizes[34] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 15..31
+                sizes[35] = (symbols[0] * 6); // %82 tanh [N,6], kernels 15..22
+                sizes[36] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 15..22
+                sizes[37] = (symbols[0] * 6); // %83 mul [N,6], kernels 15..20
+                sizes[38] = (symbols[0] * 3); // %85 add [N,3], kernels 16..17
+                sizes[39] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 17..20
+                sizes[40] = (symbols[0] * 6); // %90 matmul [N,6], kernels 19..22
+                sizes[41] = (symbols[0] * 6); // %96 mul [N,6], kernels 21..31
+                sizes[42] = (symbols[0] * 6); // %101 mul [N,6], kernels 21..26
+                sizes[43] = (symbols[0] * 6); // %112 mul [N,6], kernels 21..24
+                sizes[44] = (symbols[0] * 6); // %117 mul [N,6], kernels 21..25
+                sizes[45] = (symbols[0] * 6); // %107 mul [N,6], kernels 22..23
+                sizes[46] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 23..26
+                sizes[47] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 24..26
+                sizes[48] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 25..26
+                sizes[49] = (symbols[0] * 24); // %119 add [N,24], kernels 26..30
+                sizes[50] = 24; // %120 sum [24], kernels 26..59
+                sizes[51] = (symbols[0] * 6); // %121 matmul [N,6], kernels 27..32
+                sizes[52] = 144; // %122 matmul [24,6], kernels 28..50
+                sizes[53] = (symbols[0] * 5); // %123 matmul [N,5], kernels 29..64
+                sizes[54] = 120; // %124 matmul [24,5], kernels 30..62
+                sizes[55] = (symbols[0] * 6); // %132 add [N,6], kernels 31..42
+                sizes[56] = (symbols[0] * 6); // %137 mul [N,6], kernels 31..36
+                sizes[57] = (symbols[0] * 6); // %148 mul [N,6], kernels 31..34
+                sizes[58] = (symbols[0] * 6); // %153 mul [N,6], kernels 31..35
+                sizes[59] = (symbols[0] * 6); // %143 mul [N,6], kernels 32..33
+                sizes[60] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 33..36
+                sizes[61] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 34..36
+                sizes[62] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 35..36
+                sizes[63] = (symbols[0] * 24); // %155 add [N,24], kernels 36..40
+                sizes[64] = 24; // %156 sum [24], kernels 36..59
+                sizes[65] = (symbols[0] * 6); // %158 matmul [N,6], kernels 37..43
+                sizes[66] = 144; // %159 matmul [24,6], kernels 38..50
+                sizes[67] = (symbols[0] * 5); // %161 matmul [N,5], kernels 39..41
+                sizes[68] = 120; // %162 matmul [24,5], kernels 40..62
+                sizes[69] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 41..64
+                sizes[70] = (symbols[0] * 6); // %172 add [N,6], kernels 42..54
+                sizes[71] = (symbols[0] * 6); // %177 mul [N,6], kernels 42..47
+                sizes[72] = (symbols[0] * 6); // %188 mul [N,6], kernels 42..45
+                sizes[73] = (symbols[0] * 6); // %193 mul [N,6], kernels 42..46
+                sizes[74] = (symbols[0] * 6); // %183 mul [N,6], kernels 43..44
+                sizes[75] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 44..47
+                sizes[76] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 45..47
+                sizes[77] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 46..47
+                sizes[78] = (symbols[0] * 24); // %195 add [N,24], kernels 47..52
+                sizes[79] = 24; // %196 sum [24], kernels 47..59
+                sizes[80] = (symbols[0] * 6); // %198 matmul [N,6], kernels 48..55
+                sizes[81] = 144; // %199 matmul [24,6], kernels 49..50
+                sizes[82] = (symbols[0] * 5); // %201 matmul [N,5], kernels 51..53
+                sizes[83] = 120; // %202 matmul [24,5], kernels 52..62
+                sizes[84] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 53..64
+                sizes[85] = (symbols[0] * 6); // %212 add [N,6], kernels 54..54
+                sizes[86] = (symbols[0] * 6); // %221 mul [N,6], kernels 54..56
+                sizes[87] = (symbols[0] * 6); // %226 mul [N,6], kernels 54..57
+                sizes[88] = (symbols[0] * 6); // %217 mul [N,6], kernels 55..58
+                sizes[89] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 56..58
+                sizes[90] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 57..58
+                sizes[91] = (symbols[0] * 24); // %228 add [N,24], kernels 58..61
+                sizes[92] = 24; // %229 sum [24], kernels 58..59
+                sizes[93] = (symbols[0] * 5); // %231 matmul [N,5], kernels 60..63
+                sizes[94] = 120; // %232 matmul [24,5], kernels 61..62
+                sizes[95] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 63..64
+                sizes[96] = (symbols[0] * 20); // %236 add [N,4,5], kernels 64..65
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
-            forward: 78 graph ops in 29 kernels, 28 arena buffers
-              Kernel 0/29: embedding -> %9 [N,4,5]
-              Kernel 1/29: narrow -> %10 [N,1,5]
-              Kernel 2/29: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/29: narrow -> %17 [N,6]
-              Kernel 4/29: narrow + epilogue (sigmoid, tanh, mul) -> %21 [N,6]
-              Kernel 5/29: narrow + epilogue (sigmoid, tanh, mul) -> %23 [N,6]
-              Kernel 6/29: narrow -> %24 [N,1,5]
-              Kernel 7/29: GEMM Bᵀ -> %28 [N,24]
-              Kernel 8/29: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 9/29: narrow -> %31 [N,6]
-              Kernel 10/29: narrow -> %33 [N,6]
-              Kernel 11/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
-              Kernel 12/29: narrow + epilogue (sigmoid, tanh, mul) -> %43 [N,6]
-              Kernel 13/29: narrow -> %44 [N,1,5]
-              Kernel 14/29: GEMM Bᵀ -> %48 [N,24]
-              Kernel 15/29: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 16/29: narrow -> %51 [N,6]
-              Kernel 17/29: narrow -> %53 [N,6]
-              Kernel 18/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
-              Kernel 19/29: narrow + epilogue (sigmoid, tanh, mul) -> %63 [N,6]
-              Kernel 20/29: narrow -> %64 [N,1,5]
-              Kernel 21/29: GEMM Bᵀ -> %68 [N,24]
-              Kernel 22/29: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 23/29: narrow -> %71 [N,6]
-              Kernel 24/29: narrow -> %73 [N,6]
-              Kernel 25/29: narrow -> %78 [N,6]
-              Kernel 26/29: narrow + epilogue (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
-              Kernel 27/29: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 28/29: cross_entropy -> %86 []
-            forward+backward: 229 graph ops in 77 kernels, 97 arena buffers
-              Kernel 0/77: embedding -> %9 [N,4,5]
-              Kernel 1/77: narrow -> %10 [N,1,5]
-              Kernel 2/77: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/77: narrow + epilogue (sigmoid) -> %16 [N,6]
-              Kernel 4/77: narrow + epilogue (tanh, mul, tanh) -> %18 [N,6], %21 [N,6], %22 [N,6]
-              Kernel 5/77: narrow + epilogue (sigmoid, mul) -> %20 [N,6], %23 [N,6]
-              Kernel 6/77: narrow -> %24 [N,1,5]
-              Kernel 7/77: GEMM Bᵀ -> %28 [N,24]
-              Kernel 8/77: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 9/77: narrow + epilogue (sigmoid) -> %32 [N,6]
-              Kernel 10/77: narrow + epilogue (tanh) -> %34 [N,6]
-              Kernel 11/77: narrow + epilogue (sigmoid) -> %36 [N,6]
-              Kernel 12/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %39 [N,6], %41 [N,6], %42 [N,6], %43 [N,6]
-              Kernel 13/77: narrow -> %44 [N,1,5]
-              Kernel 14/77: GEMM Bᵀ -> %48 [N,24]
-              Kernel 15/77: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 16/77: narrow + epilogue (sigmoid) -> %52 [N,6]
-              Kernel 17/77: narrow + epilogue (tanh) -> %54 [N,6]
-              Kernel 18/77: narrow + epilogue (sigmoid) -> %56 [N,6]
-              Kernel 19/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %59 [N,6], %61 [N,6], %62 [N,6], %63 [N,6]
-              Kernel 20/77: narrow -> %64 [N,1,5]
-              Kernel 21/77: GEMM Bᵀ -> %68 [N,24]
-              Kernel 22/77: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 23/77: narrow + epilogue (sigmoid) -> %72 [N,6]
-              Kernel 24/77: narrow + epilogue (tanh) -> %74 [N,6]
-              Kernel 25/77: narrow + epilogue (sigmoid) -> %76 [N,6]
-              Kernel 26/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %79 [N,6], %82 [N,6], %83 [N,6]
-              Kernel 27/77: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 28/77: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
-              Kernel 29/77: sum over [N,3] -> %89 [3]
-              Kernel 30/77: GEMM -> %90 [N,6]
-              Kernel 31/77: GEMM Aᵀ -> %91 [3,6]
-              Kernel 32/77: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
-              Kernel 33/77: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
-              Kernel 34/77: narrow_backward -> %108 [N,24]
-              Kernel 35/77: narrow_backward -> %113 [N,24]
-              Kernel 36/77: narrow_backward -> %118 [N,24]
-              Kernel 37/77: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
-              Kernel 38/77: GEMM -> %121 [N,6]
-              Kernel 39/77: GEMM Aᵀ -> %122 [24,6]
-              Kernel 40/77: GEMM -> %123 [N,5]
-              Kernel 41/77: GEMM Aᵀ -> %124 [24,5]
-              Kernel 42/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
-              Kernel 43/77: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
-              Kernel 44/77: narrow_backward -> %144 [N,24]
-              Kernel 45/77: narrow_backward -> %149 [N,24]
-              Kernel 46/77: narrow_backward -> %154 [N,24]
-              Kernel 47/77: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
-              Kernel 48/77: GEMM -> %158 [N,6]
-              Kernel 49/77: GEMM Aᵀ -> %159 [24,6]
-              Kernel 50/77: GEMM -> %161 [N,5]
-              Kernel 51/77: GEMM Aᵀ -> %162 [24,5]
-              Kernel 52/77: narrow_backward -> %165 [N,4,5]
-              Kernel 53/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
-              Kernel 54/77: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
-              Kernel 55/77: narrow_backward -> %184 [N,24]
-              Kernel 56/77: narrow_backward -> %189 [N,24]
-              Kernel 57/77: narrow_backward -> %194 [N,24]
-              Kernel 58/77: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
-              Kernel 59/77: GEMM -> %198 [N,6]
-              Kernel 60/77: GEMM Aᵀ -> %199 [24,6]
-              Kernel 61/77: fused elementwise (add, add) -> %200 [24,6]
-              Kernel 62/77: GEMM -> %201 [N,5]
-              Kernel 63/77: GEMM Aᵀ -> %202 [24,5]
-              Kernel 64/77: narrow_backward -> %205 [N,4,5]
-              Kernel 65/77: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
-              Kernel 66/77: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
-              Kernel 67/77: narrow_backward -> %222 [N,24]
-              Kernel 68/77: narrow_backward -> %227 [N,24]
-              Kernel 69/77: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
-              Kernel 70/77: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
-              Kernel 71/77: GEMM -> %231 [N,5]
-              Kernel 72/77: GEMM Aᵀ -> %232 [24,5]
-              Kernel 73/77: fused elementwise (add, add, add) -> %233 [24,5]
-              Kernel 74/77: narrow_backward -> %235 [N,4,5]
-              Kernel 75/77: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
-              Kernel 76/77: embedding_backward -> %237 [20,5]
+            forward: 78 graph ops in 18 kernels, 20 arena buffers
+              Kernel 0/18: embedding -> %9 [N,4,5]
+              Kernel 1/18: narrow -> %10 [N,1,5]
+              Kernel 2/18: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+              Kernel 4/18: narrow -> %24 [N,1,5]
+              Kernel 5/18: GEMM Bᵀ -> %28 [N,24]
+              Kernel 6/18: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 7/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %41 [N,6], %43 [N,6]
+              Kernel 8/18: narrow -> %44 [N,1,5]
+              Kernel 9/18: GEMM Bᵀ -> %48 [N,24]
+              Kernel 10/18: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 11/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %61 [N,6], %63 [N,6]
+              Kernel 12/18: narrow -> %64 [N,1,5]
+              Kernel 13/18: GEMM Bᵀ -> %68 [N,24]
+              Kernel 14/18: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 15/18: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
+              Kernel 16/18: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 17/18: cross_entropy -> %86 []
+            forward+backward: 229 graph ops in 66 kernels, 97 arena buffers
+              Kernel 0/66: embedding -> %9 [N,4,5]
+              Kernel 1/66: narrow -> %10 [N,1,5]
+              Kernel 2/66: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+              Kernel 4/66: narrow -> %24 [N,1,5]
+              Kernel 5/66: GEMM Bᵀ -> %28 [N,24]
+              Kernel 6/66: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 7/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
+              Kernel 8/66: narrow -> %44 [N,1,5]
+              Kernel 9/66: GEMM Bᵀ -> %48 [N,24]
+              Kernel 10/66: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 11/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
+              Kernel 12/66: narrow -> %64 [N,1,5]
+              Kernel 13/66: GEMM Bᵀ -> %68 [N,24]
+              Kernel 14/66: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 15/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
+              Kernel 16/66: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 17/66: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+              Kernel 18/66: sum over [N,3] -> %89 [3]
+              Kernel 19/66: GEMM -> %90 [N,6]
+              Kernel 20/66: GEMM Aᵀ -> %91 [3,6]
+              Kernel 21/66: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+              Kernel 22/66: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+              Kernel 23/66: narrow_backward -> %108 [N,24]
+              Kernel 24/66: narrow_backward -> %113 [N,24]
+              Kernel 25/66: narrow_backward -> %118 [N,24]
+              Kernel 26/66: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
+              Kernel 27/66: GEMM -> %121 [N,6]
+              Kernel 28/66: GEMM Aᵀ -> %122 [24,6]
+              Kernel 29/66: GEMM -> %123 [N,5]
+              Kernel 30/66: GEMM Aᵀ -> %124 [24,5]
+              Kernel 31/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
+              Kernel 32/66: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+              Kernel 33/66: narrow_backward -> %144 [N,24]
+              Kernel 34/66: narrow_backward -> %149 [N,24]
+              Kernel 35/66: narrow_backward -> %154 [N,24]
+              Kernel 36/66: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
+              Kernel 37/66: GEMM -> %158 [N,6]
+              Kernel 38/66: GEMM Aᵀ -> %159 [24,6]
+              Kernel 39/66: GEMM -> %161 [N,5]
+              Kernel 40/66: GEMM Aᵀ -> %162 [24,5]
+              Kernel 41/66: narrow_backward -> %165 [N,4,5]
+              Kernel 42/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
+              Kernel 43/66: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+              Kernel 44/66: narrow_backward -> %184 [N,24]
+              Kernel 45/66: narrow_backward -> %189 [N,24]
+              Kernel 46/66: narrow_backward -> %194 [N,24]
+              Kernel 47/66: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
+              Kernel 48/66: GEMM -> %198 [N,6]
+              Kernel 49/66: GEMM Aᵀ -> %199 [24,6]
+              Kernel 50/66: fused elementwise (add, add) -> %200 [24,6]
+              Kernel 51/66: GEMM -> %201 [N,5]
+              Kernel 52/66: GEMM Aᵀ -> %202 [24,5]
+              Kernel 53/66: narrow_backward -> %205 [N,4,5]
+              Kernel 54/66: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+              Kernel 55/66: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+              Kernel 56/66: narrow_backward -> %222 [N,24]
+              Kernel 57/66: narrow_backward -> %227 [N,24]
+              Kernel 58/66: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
+              Kernel 59/66: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+              Kernel 60/66: GEMM -> %231 [N,5]
+              Kernel 61/66: GEMM Aᵀ -> %232 [24,5]
+              Kernel 62/66: fused elementwise (add, add, add) -> %233 [24,5]
+              Kernel 63/66: narrow_backward -> %235 [N,4,5]
+              Kernel 64/66: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
+              Kernel 65/66: embedding_backward -> %237 [20,5]
             """;
 
             private const string DotText =
@@ -2568,65 +2353,45 @@ namespace Kiln.Integration.Tests.Models
                 n14 [label="%14 add\n[N,24]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: narrow + epilogue (sigmoid)";
+                label="kernel 3: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul)";
                 style=filled; color=lightgrey;
                 n15 [label="%15 narrow\n[N,6]"];
                 n16 [label="%16 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k4 {
-                label="kernel 4: narrow + epilogue (tanh, mul, tanh)";
-                style=filled; color=lightgrey;
                 n17 [label="%17 narrow\n[N,6]"];
                 n18 [label="%18 tanh\n[N,6]"];
-                n21 [label="%21 mul\n[N,6]"];
-                n22 [label="%22 tanh\n[N,6]"];
-              }
-              subgraph cluster_k5 {
-                label="kernel 5: narrow + epilogue (sigmoid, mul)";
-                style=filled; color=lightgrey;
                 n19 [label="%19 narrow\n[N,6]"];
                 n20 [label="%20 sigmoid\n[N,6]"];
+                n21 [label="%21 mul\n[N,6]"];
+                n22 [label="%22 tanh\n[N,6]"];
                 n23 [label="%23 mul\n[N,6]"];
               }
-              subgraph cluster_k6 {
-                label="kernel 6: narrow";
+              subgraph cluster_k4 {
+                label="kernel 4: narrow";
                 style=filled; color=lightgrey;
                 n24 [label="%24 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM Bᵀ";
+              subgraph cluster_k5 {
+                label="kernel 5: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n28 [label="%28 matmul\n[N,24]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n26 [label="%26 matmul\n[N,24]"];
                 n27 [label="%27 add\n[N,24]"];
                 n29 [label="%29 add\n[N,24]"];
                 n30 [label="%30 add\n[N,24]"];
               }
-              subgraph cluster_k9 {
-                label="kernel 9: narrow + epilogue (sigmoid)";
+              subgraph cluster_k7 {
+                label="kernel 7: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n31 [label="%31 narrow\n[N,6]"];
                 n32 [label="%32 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k10 {
-                label="kernel 10: narrow + epilogue (tanh)";
-                style=filled; color=lightgrey;
                 n33 [label="%33 narrow\n[N,6]"];
                 n34 [label="%34 tanh\n[N,6]"];
-              }
-              subgraph cluster_k11 {
-                label="kernel 11: narrow + epilogue (sigmoid)";
-                style=filled; color=lightgrey;
                 n35 [label="%35 narrow\n[N,6]"];
                 n36 [label="%36 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k12 {
-                label="kernel 12: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul)";
-                style=filled; color=lightgrey;
                 n37 [label="%37 mul\n[N,6]"];
                 n38 [label="%38 narrow\n[N,6]"];
                 n39 [label="%39 sigmoid\n[N,6]"];
@@ -2635,45 +2400,33 @@ namespace Kiln.Integration.Tests.Models
                 n42 [label="%42 tanh\n[N,6]"];
                 n43 [label="%43 mul\n[N,6]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: narrow";
+              subgraph cluster_k8 {
+                label="kernel 8: narrow";
                 style=filled; color=lightgrey;
                 n44 [label="%44 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k14 {
-                label="kernel 14: GEMM Bᵀ";
+              subgraph cluster_k9 {
+                label="kernel 9: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n48 [label="%48 matmul\n[N,24]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k10 {
+                label="kernel 10: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n46 [label="%46 matmul\n[N,24]"];
                 n47 [label="%47 add\n[N,24]"];
                 n49 [label="%49 add\n[N,24]"];
                 n50 [label="%50 add\n[N,24]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: narrow + epilogue (sigmoid)";
+              subgraph cluster_k11 {
+                label="kernel 11: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n51 [label="%51 narrow\n[N,6]"];
                 n52 [label="%52 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k17 {
-                label="kernel 17: narrow + epilogue (tanh)";
-                style=filled; color=lightgrey;
                 n53 [label="%53 narrow\n[N,6]"];
                 n54 [label="%54 tanh\n[N,6]"];
-              }
-              subgraph cluster_k18 {
-                label="kernel 18: narrow + epilogue (sigmoid)";
-                style=filled; color=lightgrey;
                 n55 [label="%55 narrow\n[N,6]"];
                 n56 [label="%56 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k19 {
-                label="kernel 19: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul)";
-                style=filled; color=lightgrey;
                 n57 [label="%57 mul\n[N,6]"];
                 n58 [label="%58 narrow\n[N,6]"];
                 n59 [label="%59 sigmoid\n[N,6]"];
@@ -2682,45 +2435,33 @@ namespace Kiln.Integration.Tests.Models
                 n62 [label="%62 tanh\n[N,6]"];
                 n63 [label="%63 mul\n[N,6]"];
               }
-              subgraph cluster_k20 {
-                label="kernel 20: narrow";
+              subgraph cluster_k12 {
+                label="kernel 12: narrow";
                 style=filled; color=lightgrey;
                 n64 [label="%64 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k21 {
-                label="kernel 21: GEMM Bᵀ";
+              subgraph cluster_k13 {
+                label="kernel 13: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n68 [label="%68 matmul\n[N,24]"];
               }
-              subgraph cluster_k22 {
-                label="kernel 22: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k14 {
+                label="kernel 14: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n66 [label="%66 matmul\n[N,24]"];
                 n67 [label="%67 add\n[N,24]"];
                 n69 [label="%69 add\n[N,24]"];
                 n70 [label="%70 add\n[N,24]"];
               }
-              subgraph cluster_k23 {
-                label="kernel 23: narrow + epilogue (sigmoid)";
+              subgraph cluster_k15 {
+                label="kernel 15: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n71 [label="%71 narrow\n[N,6]"];
                 n72 [label="%72 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k24 {
-                label="kernel 24: narrow + epilogue (tanh)";
-                style=filled; color=lightgrey;
                 n73 [label="%73 narrow\n[N,6]"];
                 n74 [label="%74 tanh\n[N,6]"];
-              }
-              subgraph cluster_k25 {
-                label="kernel 25: narrow + epilogue (sigmoid)";
-                style=filled; color=lightgrey;
                 n75 [label="%75 narrow\n[N,6]"];
                 n76 [label="%76 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k26 {
-                label="kernel 26: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul)";
-                style=filled; color=lightgrey;
                 n77 [label="%77 mul\n[N,6]"];
                 n78 [label="%78 narrow\n[N,6]"];
                 n79 [label="%79 sigmoid\n[N,6]"];
@@ -2729,35 +2470,35 @@ namespace Kiln.Integration.Tests.Models
                 n82 [label="%82 tanh\n[N,6]"];
                 n83 [label="%83 mul\n[N,6]"];
               }
-              subgraph cluster_k27 {
-                label="kernel 27: GEMM + epilogue (add)";
+              subgraph cluster_k16 {
+                label="kernel 16: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n84 [label="%84 matmul\n[N,3]"];
                 n85 [label="%85 add\n[N,3]"];
               }
-              subgraph cluster_k28 {
-                label="kernel 28: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k17 {
+                label="kernel 17: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n86 [label="%86 cross_entropy\n[]"];
                 n88 [label="%88 cross_entropy_backward\n[N,3]"];
               }
-              subgraph cluster_k29 {
-                label="kernel 29: sum over [N,3]";
+              subgraph cluster_k18 {
+                label="kernel 18: sum over [N,3]";
                 style=filled; color=lightgrey;
                 n89 [label="%89 sum\n[3]"];
               }
-              subgraph cluster_k30 {
-                label="kernel 30: GEMM";
+              subgraph cluster_k19 {
+                label="kernel 19: GEMM";
                 style=filled; color=lightgrey;
                 n90 [label="%90 matmul\n[N,6]"];
               }
-              subgraph cluster_k31 {
-                label="kernel 31: GEMM Aᵀ";
+              subgraph cluster_k20 {
+                label="kernel 20: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n91 [label="%91 matmul\n[3,6]"];
               }
-              subgraph cluster_k32 {
-                label="kernel 32: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k21 {
+                label="kernel 21: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n93 [label="%93 mul\n[N,6]"];
                 n94 [label="%94 square\n[N,6]"];
@@ -2776,31 +2517,31 @@ namespace Kiln.Integration.Tests.Models
                 n116 [label="%116 mul\n[N,6]"];
                 n117 [label="%117 mul\n[N,6]"];
               }
-              subgraph cluster_k33 {
-                label="kernel 33: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k22 {
+                label="kernel 22: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n92 [label="%92 mul\n[N,6]"];
                 n105 [label="%105 sub\n[N,6]"];
                 n106 [label="%106 mul\n[N,6]"];
                 n107 [label="%107 mul\n[N,6]"];
               }
-              subgraph cluster_k34 {
-                label="kernel 34: narrow_backward";
+              subgraph cluster_k23 {
+                label="kernel 23: narrow_backward";
                 style=filled; color=lightgrey;
                 n108 [label="%108 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k35 {
-                label="kernel 35: narrow_backward";
+              subgraph cluster_k24 {
+                label="kernel 24: narrow_backward";
                 style=filled; color=lightgrey;
                 n113 [label="%113 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k36 {
-                label="kernel 36: narrow_backward";
+              subgraph cluster_k25 {
+                label="kernel 25: narrow_backward";
                 style=filled; color=lightgrey;
                 n118 [label="%118 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k37 {
-                label="kernel 37: narrow_backward + epilogue (add, add, add, sum)";
+              subgraph cluster_k26 {
+                label="kernel 26: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n102 [label="%102 narrow_backward\n[N,24]"];
                 n109 [label="%109 add\n[N,24]"];
@@ -2808,28 +2549,28 @@ namespace Kiln.Integration.Tests.Models
                 n119 [label="%119 add\n[N,24]"];
                 n120 [label="%120 sum\n[24]"];
               }
-              subgraph cluster_k38 {
-                label="kernel 38: GEMM";
+              subgraph cluster_k27 {
+                label="kernel 27: GEMM";
                 style=filled; color=lightgrey;
                 n121 [label="%121 matmul\n[N,6]"];
               }
-              subgraph cluster_k39 {
-                label="kernel 39: GEMM Aᵀ";
+              subgraph cluster_k28 {
+                label="kernel 28: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n122 [label="%122 matmul\n[24,6]"];
               }
-              subgraph cluster_k40 {
-                label="kernel 40: GEMM";
+              subgraph cluster_k29 {
+                label="kernel 29: GEMM";
                 style=filled; color=lightgrey;
                 n123 [label="%123 matmul\n[N,5]"];
               }
-              subgraph cluster_k41 {
-                label="kernel 41: GEMM Aᵀ";
+              subgraph cluster_k30 {
+                label="kernel 30: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n124 [label="%124 matmul\n[24,5]"];
               }
-              subgraph cluster_k42 {
-                label="kernel 42: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k31 {
+                label="kernel 31: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n98 [label="%98 mul\n[N,6]"];
                 n128 [label="%128 mul\n[N,6]"];
@@ -2850,31 +2591,31 @@ namespace Kiln.Integration.Tests.Models
                 n152 [label="%152 mul\n[N,6]"];
                 n153 [label="%153 mul\n[N,6]"];
               }
-              subgraph cluster_k43 {
-                label="kernel 43: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k32 {
+                label="kernel 32: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n127 [label="%127 mul\n[N,6]"];
                 n141 [label="%141 sub\n[N,6]"];
                 n142 [label="%142 mul\n[N,6]"];
                 n143 [label="%143 mul\n[N,6]"];
               }
-              subgraph cluster_k44 {
-                label="kernel 44: narrow_backward";
+              subgraph cluster_k33 {
+                label="kernel 33: narrow_backward";
                 style=filled; color=lightgrey;
                 n144 [label="%144 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k45 {
-                label="kernel 45: narrow_backward";
+              subgraph cluster_k34 {
+                label="kernel 34: narrow_backward";
                 style=filled; color=lightgrey;
                 n149 [label="%149 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k46 {
-                label="kernel 46: narrow_backward";
+              subgraph cluster_k35 {
+                label="kernel 35: narrow_backward";
                 style=filled; color=lightgrey;
                 n154 [label="%154 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k47 {
-                label="kernel 47: narrow_backward + epilogue (add, add, add, sum)";
+              subgraph cluster_k36 {
+                label="kernel 36: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n138 [label="%138 narrow_backward\n[N,24]"];
                 n145 [label="%145 add\n[N,24]"];
@@ -2882,33 +2623,33 @@ namespace Kiln.Integration.Tests.Models
                 n155 [label="%155 add\n[N,24]"];
                 n156 [label="%156 sum\n[24]"];
               }
-              subgraph cluster_k48 {
-                label="kernel 48: GEMM";
+              subgraph cluster_k37 {
+                label="kernel 37: GEMM";
                 style=filled; color=lightgrey;
                 n158 [label="%158 matmul\n[N,6]"];
               }
-              subgraph cluster_k49 {
-                label="kernel 49: GEMM Aᵀ";
+              subgraph cluster_k38 {
+                label="kernel 38: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n159 [label="%159 matmul\n[24,6]"];
               }
-              subgraph cluster_k50 {
-                label="kernel 50: GEMM";
+              subgraph cluster_k39 {
+                label="kernel 39: GEMM";
                 style=filled; color=lightgrey;
                 n161 [label="%161 matmul\n[N,5]"];
               }
-              subgraph cluster_k51 {
-                label="kernel 51: GEMM Aᵀ";
+              subgraph cluster_k40 {
+                label="kernel 40: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n162 [label="%162 matmul\n[24,5]"];
               }
-              subgraph cluster_k52 {
-                label="kernel 52: narrow_backward";
+              subgraph cluster_k41 {
+                label="kernel 41: narrow_backward";
                 style=filled; color=lightgrey;
                 n165 [label="%165 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k53 {
-                label="kernel 53: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k42 {
+                label="kernel 42: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n134 [label="%134 mul\n[N,6]"];
                 n168 [label="%168 mul\n[N,6]"];
@@ -2929,31 +2670,31 @@ namespace Kiln.Integration.Tests.Models
                 n192 [label="%192 mul\n[N,6]"];
                 n193 [label="%193 mul\n[N,6]"];
               }
-              subgraph cluster_k54 {
-                label="kernel 54: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k43 {
+                label="kernel 43: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n167 [label="%167 mul\n[N,6]"];
                 n181 [label="%181 sub\n[N,6]"];
                 n182 [label="%182 mul\n[N,6]"];
                 n183 [label="%183 mul\n[N,6]"];
               }
-              subgraph cluster_k55 {
-                label="kernel 55: narrow_backward";
+              subgraph cluster_k44 {
+                label="kernel 44: narrow_backward";
                 style=filled; color=lightgrey;
                 n184 [label="%184 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k56 {
-                label="kernel 56: narrow_backward";
+              subgraph cluster_k45 {
+                label="kernel 45: narrow_backward";
                 style=filled; color=lightgrey;
                 n189 [label="%189 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k57 {
-                label="kernel 57: narrow_backward";
+              subgraph cluster_k46 {
+                label="kernel 46: narrow_backward";
                 style=filled; color=lightgrey;
                 n194 [label="%194 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k58 {
-                label="kernel 58: narrow_backward + epilogue (add, add, add, sum)";
+              subgraph cluster_k47 {
+                label="kernel 47: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n178 [label="%178 narrow_backward\n[N,24]"];
                 n185 [label="%185 add\n[N,24]"];
@@ -2961,39 +2702,39 @@ namespace Kiln.Integration.Tests.Models
                 n195 [label="%195 add\n[N,24]"];
                 n196 [label="%196 sum\n[24]"];
               }
-              subgraph cluster_k59 {
-                label="kernel 59: GEMM";
+              subgraph cluster_k48 {
+                label="kernel 48: GEMM";
                 style=filled; color=lightgrey;
                 n198 [label="%198 matmul\n[N,6]"];
               }
-              subgraph cluster_k60 {
-                label="kernel 60: GEMM Aᵀ";
+              subgraph cluster_k49 {
+                label="kernel 49: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n199 [label="%199 matmul\n[24,6]"];
               }
-              subgraph cluster_k61 {
-                label="kernel 61: fused elementwise (add, add)";
+              subgraph cluster_k50 {
+                label="kernel 50: fused elementwise (add, add)";
                 style=filled; color=lightgrey;
                 n160 [label="%160 add\n[24,6]"];
                 n200 [label="%200 add\n[24,6]"];
               }
-              subgraph cluster_k62 {
-                label="kernel 62: GEMM";
+              subgraph cluster_k51 {
+                label="kernel 51: GEMM";
                 style=filled; color=lightgrey;
                 n201 [label="%201 matmul\n[N,5]"];
               }
-              subgraph cluster_k63 {
-                label="kernel 63: GEMM Aᵀ";
+              subgraph cluster_k52 {
+                label="kernel 52: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n202 [label="%202 matmul\n[24,5]"];
               }
-              subgraph cluster_k64 {
-                label="kernel 64: narrow_backward";
+              subgraph cluster_k53 {
+                label="kernel 53: narrow_backward";
                 style=filled; color=lightgrey;
                 n205 [label="%205 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k65 {
-                label="kernel 65: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k54 {
+                label="kernel 54: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n174 [label="%174 mul\n[N,6]"];
                 n208 [label="%208 mul\n[N,6]"];
@@ -3010,72 +2751,72 @@ namespace Kiln.Integration.Tests.Models
                 n225 [label="%225 mul\n[N,6]"];
                 n226 [label="%226 mul\n[N,6]"];
               }
-              subgraph cluster_k66 {
-                label="kernel 66: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k55 {
+                label="kernel 55: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n207 [label="%207 mul\n[N,6]"];
                 n215 [label="%215 sub\n[N,6]"];
                 n216 [label="%216 mul\n[N,6]"];
                 n217 [label="%217 mul\n[N,6]"];
               }
-              subgraph cluster_k67 {
-                label="kernel 67: narrow_backward";
+              subgraph cluster_k56 {
+                label="kernel 56: narrow_backward";
                 style=filled; color=lightgrey;
                 n222 [label="%222 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k68 {
-                label="kernel 68: narrow_backward";
+              subgraph cluster_k57 {
+                label="kernel 57: narrow_backward";
                 style=filled; color=lightgrey;
                 n227 [label="%227 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k69 {
-                label="kernel 69: narrow_backward + epilogue (add, add, sum)";
+              subgraph cluster_k58 {
+                label="kernel 58: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
                 n218 [label="%218 narrow_backward\n[N,24]"];
                 n223 [label="%223 add\n[N,24]"];
                 n228 [label="%228 add\n[N,24]"];
                 n229 [label="%229 sum\n[24]"];
               }
-              subgraph cluster_k70 {
-                label="kernel 70: fused loop with 2 outputs (add, add, add, copy)";
+              subgraph cluster_k59 {
+                label="kernel 59: fused loop with 2 outputs (add, add, add, copy)";
                 style=filled; color=lightgrey;
                 n157 [label="%157 add\n[24]"];
                 n197 [label="%197 add\n[24]"];
                 n230 [label="%230 add\n[24]"];
                 n238 [label="%238 copy\n[24]"];
               }
-              subgraph cluster_k71 {
-                label="kernel 71: GEMM";
+              subgraph cluster_k60 {
+                label="kernel 60: GEMM";
                 style=filled; color=lightgrey;
                 n231 [label="%231 matmul\n[N,5]"];
               }
-              subgraph cluster_k72 {
-                label="kernel 72: GEMM Aᵀ";
+              subgraph cluster_k61 {
+                label="kernel 61: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n232 [label="%232 matmul\n[24,5]"];
               }
-              subgraph cluster_k73 {
-                label="kernel 73: fused elementwise (add, add, add)";
+              subgraph cluster_k62 {
+                label="kernel 62: fused elementwise (add, add, add)";
                 style=filled; color=lightgrey;
                 n163 [label="%163 add\n[24,5]"];
                 n203 [label="%203 add\n[24,5]"];
                 n233 [label="%233 add\n[24,5]"];
               }
-              subgraph cluster_k74 {
-                label="kernel 74: narrow_backward";
+              subgraph cluster_k63 {
+                label="kernel 63: narrow_backward";
                 style=filled; color=lightgrey;
                 n235 [label="%235 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k75 {
-                label="kernel 75: narrow_backward + epilogue (add, add, add)";
+              subgraph cluster_k64 {
+                label="kernel 64: narrow_backward + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n126 [label="%126 narrow_backward\n[N,4,5]"];
                 n166 [label="%166 add\n[N,4,5]"];
                 n206 [label="%206 add\n[N,4,5]"];
                 n236 [label="%236 add\n[N,4,5]"];
               }
-              subgraph cluster_k76 {
-                label="kernel 76: embedding_backward";
+              subgraph cluster_k65 {
+                label="kernel 65: embedding_backward";
                 style=filled; color=lightgrey;
                 n237 [label="%237 embedding_backward\n[20,5]"];
               }

@@ -56,7 +56,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row6 = i0 * extent1;
+                        int row6 = i0 * 256;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -87,7 +87,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row9 = i0 * extent1;
+                        int row9 = i0 * 10;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -160,7 +160,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row6 = i0 * extent1;
+                        int row6 = i0 * 256;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -191,7 +191,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row9 = i0 * extent1;
+                        int row9 = i0 * 10;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -225,7 +225,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
+                        int row13 = i0 * 10;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -256,8 +256,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = i0 * extent1;
-                        int row15 = i0 * extent1;
+                        int row8 = i0 * 256;
+                        int row15 = i0 * 256;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)

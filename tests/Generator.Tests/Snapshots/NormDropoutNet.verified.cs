@@ -72,7 +72,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row10 = i0 * extent1;
+                        int row10 = i0 * 64;
                         int rowOut = i0 * extent1;
                         int rowReduced = i0;
                         var accumulator12 = global::System.Numerics.Vector<float>.Zero;
@@ -109,7 +109,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row11 = i0 * extent1;
+                        int row11 = i0 * 64;
                         int row12 = i0;
                         int rowOut = i0 * extent1;
                         int rowReduced = i0;
@@ -179,9 +179,9 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
+                        int row13 = i0 * 64;
                         int row18 = i0;
-                        int row23 = i0 * extent1;
+                        int row23 = i0 * 64;
                         int rowOut = i0 * extent1;
                         float s18 = buffer4[row18];
                         var v18 = new global::System.Numerics.Vector<float>(s18);
@@ -224,7 +224,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row25 = i0 * extent1;
+                        int row25 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -323,7 +323,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row10 = i0 * extent1;
+                        int row10 = i0 * 64;
                         int rowOut = i0 * extent1;
                         int rowReduced = i0;
                         var accumulator12 = global::System.Numerics.Vector<float>.Zero;
@@ -360,7 +360,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row11 = i0 * extent1;
+                        int row11 = i0 * 64;
                         int row12 = i0;
                         int rowOut = i0 * extent1;
                         int rowReduced = i0;
@@ -423,7 +423,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
+                        int row13 = i0 * 64;
                         int row18 = i0;
                         int rowOut = i0 * extent1;
                         float s18 = buffer4[row18];
@@ -492,7 +492,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row25 = i0 * extent1;
+                        int row25 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -526,7 +526,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row29 = i0 * extent1;
+                        int row29 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -561,10 +561,10 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row19 = i0 * extent1;
-                        int row22 = i0 * extent1;
-                        int row23 = i0 * extent1;
-                        int row31 = i0 * extent1;
+                        int row19 = i0 * 64;
+                        int row22 = i0 * 64;
+                        int row23 = i0 * 64;
+                        int row31 = i0 * 64;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -614,8 +614,8 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row18 = i0;
-                        int row19 = i0 * extent1;
-                        int row37 = i0 * extent1;
+                        int row19 = i0 * 64;
+                        int row37 = i0 * 64;
                         int rowReduced = i0;
                         float s18 = buffer4[row18];
                         var v18 = new global::System.Numerics.Vector<float>(s18);
@@ -689,9 +689,9 @@ namespace Kiln.Integration.Tests.Models
                     buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row13 = i0 * extent1;
+                        int row13 = i0 * 64;
                         int row18 = i0;
-                        int row37 = i0 * extent1;
+                        int row37 = i0 * 64;
                         int row47 = i0;
                         int rowOut = i0 * extent1;
                         int rowReduced = i0;
@@ -746,7 +746,7 @@ namespace Kiln.Integration.Tests.Models
                     var v50 = new global::System.Numerics.Vector<float>(s50);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row65 = i0 * extent1;
+                        int row65 = i0 * 64;
                         int row67 = i0;
                         int rowOut = i0 * extent1;
                         float s67 = buffer16[row67];

@@ -106,7 +106,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row18 = i0 * extent1;
+                        int row18 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -140,8 +140,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row22 = i0 * extent1;
-                        int row24 = i0 * extent1;
+                        int row22 = i0 * 16;
+                        int row24 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -177,8 +177,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row28 = i0 * extent1;
-                        int row30 = i0 * extent1;
+                        int row28 = i0 * 16;
+                        int row30 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -214,8 +214,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row34 = i0 * extent1;
-                        int row36 = i0 * extent1;
+                        int row34 = i0 * 16;
+                        int row36 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -251,8 +251,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row40 = i0 * extent1;
-                        int row42 = i0 * extent1;
+                        int row40 = i0 * 16;
+                        int row42 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -279,7 +279,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row48 = i0 * extent1;
+                        int row48 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -422,7 +422,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row18 = i0 * extent1;
+                        int row18 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -456,8 +456,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row22 = i0 * extent1;
-                        int row24 = i0 * extent1;
+                        int row22 = i0 * 16;
+                        int row24 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -493,8 +493,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row28 = i0 * extent1;
-                        int row30 = i0 * extent1;
+                        int row28 = i0 * 16;
+                        int row30 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -530,8 +530,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row34 = i0 * extent1;
-                        int row36 = i0 * extent1;
+                        int row34 = i0 * 16;
+                        int row36 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -567,8 +567,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row40 = i0 * extent1;
-                        int row42 = i0 * extent1;
+                        int row40 = i0 * 16;
+                        int row42 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -595,7 +595,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row48 = i0 * extent1;
+                        int row48 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -629,7 +629,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row52 = i0 * extent1;
+                        int row52 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -665,8 +665,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer17.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row45 = i0 * extent1;
-                        int row54 = i0 * extent1;
+                        int row45 = i0 * 16;
+                        int row54 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -719,8 +719,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer21.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row39 = i0 * extent1;
-                        int row60 = i0 * extent1;
+                        int row39 = i0 * 16;
+                        int row60 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -773,8 +773,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer25.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row33 = i0 * extent1;
-                        int row69 = i0 * extent1;
+                        int row33 = i0 * 16;
+                        int row69 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -827,8 +827,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer29.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row27 = i0 * extent1;
-                        int row80 = i0 * extent1;
+                        int row27 = i0 * 16;
+                        int row80 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -912,8 +912,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer33.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row21 = i0 * extent1;
-                        int row91 = i0 * extent1;
+                        int row21 = i0 * 16;
+                        int row91 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)

@@ -51,7 +51,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = i0 * extent1;
+                        int row4 = i0 * 10;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -86,8 +86,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer2.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
-                        int row6 = i0 * extent1;
+                        int row1 = i0 * 10;
+                        int row6 = i0 * 10;
                         int rowReduced = i0;
                         var accumulator8 = global::System.Numerics.Vector<float>.Zero;
                         float tail8 = 0f;
@@ -192,7 +192,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = i0 * extent1;
+                        int row4 = i0 * 10;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -227,8 +227,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer2.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
-                        int row6 = i0 * extent1;
+                        int row1 = i0 * 10;
+                        int row6 = i0 * 10;
                         int rowReduced = i0;
                         var accumulator8 = global::System.Numerics.Vector<float>.Zero;
                         float tail8 = 0f;
@@ -323,7 +323,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
+                        int row1 = i0 * 10;
                         int row29 = i0;
                         int rowOut = i0 * extent1;
                         float s29 = buffer4[row29];
@@ -357,7 +357,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row36 = i0 * extent1;
+                        int row36 = i0 * 10;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {

@@ -61,8 +61,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row0 = i0 * extent1;
-                        int row6 = i0 * extent1;
+                        int row0 = i0 * 20;
+                        int row6 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -89,8 +89,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row9 = i0 * extent1;
-                        int row10 = i0 * extent1;
+                        int row9 = i0 * 20;
+                        int row10 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -120,8 +120,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
-                        int row14 = i0 * extent1;
+                        int row1 = i0 * 5;
+                        int row14 = i0 * 5;
                         int rowOut = i0 * extent1;
                         var accumulator18 = global::System.Numerics.Vector<float>.Zero;
                         float tail18 = 0f;
@@ -162,7 +162,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer4.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row15 = i0 * extent1;
+                        int row15 = i0 * 5;
                         int rowReduced = i0;
                         var accumulator20 = global::System.Numerics.Vector<float>.Zero;
                         float tail20 = 0f;
@@ -300,8 +300,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row0 = i0 * extent1;
-                        int row6 = i0 * extent1;
+                        int row0 = i0 * 20;
+                        int row6 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -333,8 +333,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row9 = i0 * extent1;
-                        int row10 = i0 * extent1;
+                        int row9 = i0 * 20;
+                        int row10 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
@@ -365,8 +365,8 @@ namespace Kiln.Integration.Tests.Models
                     buffer8.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
-                        int row14 = i0 * extent1;
+                        int row1 = i0 * 5;
+                        int row14 = i0 * 5;
                         int rowOut = i0 * extent1;
                         var accumulator18 = global::System.Numerics.Vector<float>.Zero;
                         float tail18 = 0f;
@@ -409,7 +409,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer9.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row15 = i0 * extent1;
+                        int row15 = i0 * 5;
                         int rowReduced = i0;
                         var accumulator20 = global::System.Numerics.Vector<float>.Zero;
                         float tail20 = 0f;
@@ -520,8 +520,8 @@ namespace Kiln.Integration.Tests.Models
                     var v47 = new global::System.Numerics.Vector<float>(s47);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row15 = i0 * extent1;
-                        int row16 = i0 * extent1;
+                        int row15 = i0 * 5;
+                        int row16 = i0 * 5;
                         int row77 = i0;
                         int rowOut = i0 * extent1;
                         float s77 = buffer11[row77];
@@ -589,9 +589,9 @@ namespace Kiln.Integration.Tests.Models
                     buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row10 = i0 * extent1;
-                        int row12 = i0 * extent1;
-                        int row105 = i0 * extent1;
+                        int row10 = i0 * 20;
+                        int row12 = i0 * 20;
+                        int row105 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -651,10 +651,10 @@ namespace Kiln.Integration.Tests.Models
                     buffer20.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row6 = i0 * extent1;
-                        int row8 = i0 * extent1;
-                        int row105 = i0 * extent1;
-                        int row111 = i0 * extent1;
+                        int row6 = i0 * 20;
+                        int row8 = i0 * 20;
+                        int row105 = i0 * 20;
+                        int row111 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)

@@ -56,7 +56,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row6 = i0 * extent1;
+                        int row6 = i0 * 100;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -95,8 +95,8 @@ namespace Kiln.Integration.Tests.Models
                     result.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
-                        int row9 = i0 * extent1;
+                        int row1 = i0 * 10;
+                        int row9 = i0 * 10;
                         var accumulator13 = global::System.Numerics.Vector<float>.Zero;
                         float tail13 = 0f;
                         int i = 0;
@@ -171,7 +171,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row6 = i0 * extent1;
+                        int row6 = i0 * 100;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -209,8 +209,8 @@ namespace Kiln.Integration.Tests.Models
                     result.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row1 = i0 * extent1;
-                        int row9 = i0 * extent1;
+                        int row1 = i0 * 10;
+                        int row9 = i0 * 10;
                         int rowOut = i0 * extent1;
                         var accumulator13 = global::System.Numerics.Vector<float>.Zero;
                         float tail13 = 0f;
@@ -252,7 +252,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row17 = i0 * extent1;
+                        int row17 = i0 * 10;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
@@ -283,8 +283,8 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = i0 * extent1;
-                        int row30 = i0 * extent1;
+                        int row8 = i0 * 100;
+                        int row30 = i0 * 100;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)

@@ -284,8 +284,9 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         var roots = kernel.LoopRoots.ToList();
         var reductions = new HashSet<Node>(roots.Where(r => OpClasses.Of(r) == OpClass.Reduction));
         var computed = kernel.Body.Where(n => !reductions.Contains(n)).ToList();
-        bool simd = computed.All(CSharpOps.HasVector);
-        var operands = nest.Varies.Keys.OrderBy(o => o.Id).ToList();
+        var operands = nest.Operands.ToList();
+        // Vector loads need each operand to be contiguous (or constant) along the innermost axis.
+        bool simd = computed.All(CSharpOps.HasVector) && operands.All(o => nest.Strides[o][nest.Axes.Length - 1] is { Constant: 0 or 1, IsConstant: true });
         var scalars = operands.Where(IsInlineScalar).ToList();
         var loaded = operands.Except(scalars).ToList();
         int axes = nest.Axes.Length, inner = axes - 1;
@@ -319,17 +320,19 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
         // Row offsets over the outer axes along which a value varies ("" when it is always 0).
         var rows = new Dictionary<Node, string>();
-        foreach (var o in loaded) rows[o] = Row(w, $"row{o.Id}", RowOffset(nest.Varies[o], inner));
+        foreach (var o in loaded) rows[o] = Row(w, $"row{o.Id}", OperandOffset(nest, o, inner, names));
         string mapRow = roots.Any(r => !reductions.Contains(r)) ? Row(w, "rowOut", RowOffset(nest.Reduced.Select(_ => true).ToImmutableArray(), inner)) : "";
         string reduceRow = reductions.Count > 0 ? Row(w, "rowReduced", RowOffset(nest.Reduced.Select(r => !r).ToImmutableArray(), inner)) : "";
         string RowOf(Node r) => reductions.Contains(r) ? reduceRow : mapRow;
         static string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
-        foreach (var o in loaded.Where(o => !nest.Varies[o][inner]))
+        string Source(Node o) => names.Buffer(nest.Sources[o]);
+        foreach (var o in loaded.Where(o => !nest.Varies(o)[inner]))
         {
-            w.Line($"float s{o.Id} = {names.Buffer(o)}[{At(rows[o])}];");
+            w.Line($"float s{o.Id} = {Source(o)}[{At(rows[o])}];");
             if (simd) w.Line($"var v{o.Id} = new {VectorType}(s{o.Id});");
         }
-        var innerLoaded = loaded.Where(o => nest.Varies[o][inner]).ToList();
+        var innerLoaded = loaded.Where(o => nest.Varies(o)[inner]).ToList();
+        string InnerIndex(Node o) => nest.Strides[o][inner] is { IsConstant: true, Constant: 1 } ? "i" : $"i * {names.Size(nest.Strides[o][inner])}";
         Node ValueOf(Node r) => reductions.Contains(r) ? r.Inputs[0] : r;
 
         if (reduceInner)
@@ -342,7 +345,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         if (simd)
         {
             w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
-            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({names.Buffer(o)}.Slice({rows[o]}i));");
+            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({Source(o)}.Slice({rows[o]}i));");
             foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpOps.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
             foreach (var r in roots)
             {
@@ -356,7 +359,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             w.Close();
         }
         w.Open($"for (; i < extent{inner}; i++)");
-        foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {names.Buffer(o)}[{rows[o]}i];");
+        foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {Source(o)}[{rows[o]}{InnerIndex(o)}];");
         foreach (var n in computed) w.Line($"float s{n.Id} = {CSharpOps.Scalar(n, n.Inputs.Select(x => "s" + x.Id).ToArray())};");
         foreach (var r in roots)
         {
@@ -375,6 +378,20 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             }
 
         for (int j = 0; j < inner; j++) w.Close();
+    }
+
+    /// <summary>An operand's element offset for the current outer indices: its offset plus Σ i_j · stride_j.</summary>
+    static string OperandOffset(LoopNest nest, Node o, int inner, IStorageNames names)
+    {
+        var terms = new List<string>();
+        if (nest.Offsets[o].Constant != 0) terms.Add(names.Size(nest.Offsets[o]));
+        for (int j = 0; j < inner; j++)
+        {
+            var stride = nest.Strides[o][j];
+            if (stride.Constant == 0) continue;
+            terms.Add(stride.IsOne ? $"i{j}" : $"i{j} * {names.Size(stride)}");
+        }
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
     }
 
     /// <summary>Declares an int offset when it is not constantly 0; returns the "name + " prefix for indexing.</summary>
