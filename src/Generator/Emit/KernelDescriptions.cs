@@ -15,6 +15,7 @@ internal static class KernelDescriptions
 
     public static string Kind(Kernel k) => k.Kind switch
     {
+        KernelKind.Gemm when k.MoreGemms.Count > 0 => (k.MoreGemms.Count + 1) + " accumulating GEMMs" + (k.Loop is not null ? " + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")" : ""),
         KernelKind.Gemm when k.Loop is not null => "GEMM + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         KernelKind.Gemm => "GEMM" + (k.Gemm!.Attrs.Bool("transpose_a") ? " Aᵀ" : "") + (k.Gemm.Attrs.Bool("transpose_b") ? " Bᵀ" : ""),
         KernelKind.Library when k.LibraryProducer is not null => k.LibraryProducer.Op + " + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",

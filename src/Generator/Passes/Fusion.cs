@@ -64,11 +64,19 @@ internal static class Fusion
         var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => StorageRoot(g!)));
         var assigned = new Dictionary<Node, Kernel>();
         var kernels = new List<Kernel>();
+        var gemmSums = GemmSums(nodes, users, outputs);
 
         foreach (var n in Enumerable.Reverse(nodes))
         {
             if (assigned.ContainsKey(n)) continue;
             Kernel kernel;
+            if (gemmSums.TryGetValue(n, out var sum))
+            {
+                kernel = new Kernel(KernelKind.Gemm, n);
+                TakeGemmSum(kernel, n, sum, assigned);
+                kernels.Add(kernel);
+                continue;
+            }
             switch (OpClasses.Of(n))
             {
                 case OpClass.Leaf or OpClass.View:
@@ -76,12 +84,12 @@ internal static class Fusion
                 case OpClass.Elementwise:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned, scratchSize);
+                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned, scratchSize, gemmSums);
                     break;
                 case OpClass.Reduction:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned, scratchSize);
+                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned, scratchSize, gemmSums);
                     break;
                 case OpClass.Gemm:
                     kernel = new Kernel(KernelKind.Gemm, n) { Gemm = n };
@@ -177,16 +185,26 @@ internal static class Fusion
     }
 
     static void Absorb(Kernel kernel, Node consumer, Shape bodyShape, Dictionary<Node, List<Node>> users,
-        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned, Func<Node, Size?> scratchSize)
+        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned, Func<Node, Size?> scratchSize,
+        Dictionary<Node, GemmSum> gemmSums)
     {
         foreach (var p in consumer.Inputs.Distinct())
         {
             if (assigned.ContainsKey(p) || outputs.Contains(p) || !p.Shape.Equals(bodyShape)) continue;
             if (users[p].Any(u => !kernel.Body.Contains(u))) continue;
-            if (OpClasses.IsElementwise(p))
+            if (gemmSums.TryGetValue(p, out var sum))
+            {
+                if (kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise && !gradients.Contains(kernel.Root))
+                {
+                    // The products accumulate into the loop's output buffer; the loop then runs over their sum in place.
+                    kernel.Kind = KernelKind.Gemm;
+                    TakeGemmSum(kernel, p, sum, assigned);
+                }
+            }
+            else if (OpClasses.IsElementwise(p))
             {
                 Add(kernel, p, assigned);
-                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned, scratchSize);
+                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned, scratchSize, gemmSums);
             }
             else if (OpClasses.Of(p) == OpClass.Gemm && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
                      && !gradients.Contains(kernel.Root))
@@ -212,6 +230,49 @@ internal static class Fusion
                 assigned[p] = kernel;
             }
         }
+    }
+
+    internal sealed record GemmSum(List<Node> Gemms, List<Node> Adds);
+
+    /// <summary>
+    /// Sums of matrix products (an add tree whose leaves are GEMMs used only there, all of one shape): an RNN's
+    /// x·Wᵢₕᵀ + h·Wₕₕᵀ, or a weight gradient summed over time steps. One GEMM writes, the others accumulate.
+    /// </summary>
+    static Dictionary<Node, GemmSum> GemmSums(List<Node> nodes, Dictionary<Node, List<Node>> users, HashSet<Node> outputs)
+    {
+        var sums = new Dictionary<Node, GemmSum>();
+        var claimed = new HashSet<Node>();
+        bool Collect(Node add, GemmSum sum)
+        {
+            foreach (var x in add.Inputs)
+            {
+                if (!x.Shape.Equals(add.Shape) || users[x].Count != 1 || outputs.Contains(x) || claimed.Contains(x)) return false;
+                if (x.Op == "matmul") sum.Gemms.Add(x);
+                else if (x.Op == "add" && Collect(x, sum)) sum.Adds.Add(x);
+                else return false;
+            }
+            return true;
+        }
+        foreach (var n in Enumerable.Reverse(nodes))
+        {
+            if (n.Op != "add" || claimed.Contains(n) || n.Inputs[0] == n.Inputs[1]) continue;
+            var sum = new GemmSum(new List<Node>(), new List<Node>());
+            if (!Collect(n, sum)) continue;
+            sum.Adds.Add(n);
+            sum.Gemms.Sort((a, b) => a.Id.CompareTo(b.Id));
+            sums[n] = sum;
+            foreach (var x in sum.Gemms.Concat(sum.Adds)) claimed.Add(x);
+        }
+        return sums;
+    }
+
+    static void TakeGemmSum(Kernel kernel, Node root, GemmSum sum, Dictionary<Node, Kernel> assigned)
+    {
+        kernel.Gemm = sum.Gemms[0];
+        kernel.MoreGemms.AddRange(sum.Gemms.Skip(1));
+        kernel.SumNodes.AddRange(sum.Adds);
+        foreach (var x in sum.Gemms.Concat(sum.Adds)) assigned[x] = kernel;
+        _ = root;
     }
 
     /// <summary>Library ops that write their whole output densely (so an elementwise epilogue can follow in place).</summary>

@@ -114,7 +114,8 @@ namespace Kiln.Generator.Passes
                         buffers.Add((o, o.Shape.Count, k.Index, k.Index));
                     }
                 }
-                if (k.Producer is not null && k.Producer != k.Root) storage[k.Producer] = storage[k.Root];
+                foreach (var aliased in k.Aliased)
+                    if (aliased != k.Root) storage[aliased] = storage[k.Root];
             }
             foreach (var k in kernels)
                 foreach (var r in k.Reads)

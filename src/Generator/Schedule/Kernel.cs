@@ -35,6 +35,13 @@ internal sealed class Kernel
     /// <summary>The matrix product of a GEMM kernel.</summary>
     public Node? Gemm { get; set; }
 
+    /// <summary>Further matrix products added into the first one's output (accumulating GEMMs), with the adds they replace.</summary>
+    public List<Node> MoreGemms { get; } = new();
+    public List<Node> SumNodes { get; } = new();
+
+    /// <summary>Nodes the kernel computes into its root's buffer before any epilogue runs.</summary>
+    public IEnumerable<Node> Aliased => (Producer is null ? Enumerable.Empty<Node>() : new[] { Producer }).Concat(MoreGemms).Concat(SumNodes);
+
     /// <summary>A library op (convolution, pooling, softmax, ...) whose output the kernel's loop then runs over in place as an epilogue.</summary>
     public Node? LibraryProducer { get; set; }
 
@@ -68,7 +75,7 @@ internal sealed class Kernel
 
     /// <summary>Every node computed by this kernel.</summary>
     public IEnumerable<Node> Computed =>
-        Body.Concat(StridedViews).Concat(Producer is null ? Enumerable.Empty<Node>() : new[] { Producer }).Concat(Kind == KernelKind.Library && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
+        Body.Concat(StridedViews).Concat(Aliased).Concat(Kind == KernelKind.Library && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
 
     /// <summary>The values the kernel reads from memory or inlines as scalars.</summary>
     public IEnumerable<Node> Reads

@@ -624,27 +624,20 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer87 = arena.Slice(state.Offsets[87], state.Sizes[87]);
                 global::System.Span<float> buffer88 = arena.Slice(state.Offsets[88], state.Sizes[88]);
                 global::System.Span<float> buffer89 = arena.Slice(state.Offsets[89], state.Sizes[89]);
-                global::System.Span<float> buffer90 = arena.Slice(state.Offsets[90], state.Sizes[90]);
-                global::System.Span<float> buffer91 = arena.Slice(state.Offsets[91], state.Sizes[91]);
-                global::System.Span<float> buffer92 = arena.Slice(state.Offsets[92], state.Sizes[92]);
-                global::System.Span<float> buffer93 = arena.Slice(state.Offsets[93], state.Sizes[93]);
-                global::System.Span<float> buffer94 = arena.Slice(state.Offsets[94], state.Sizes[94]);
-                global::System.Span<float> buffer95 = arena.Slice(state.Offsets[95], state.Sizes[95]);
-                global::System.Span<float> buffer96 = arena.Slice(state.Offsets[96], state.Sizes[96]);
 
-                // Kernel 0/66: embedding -> %9 [N,4,5]
+                // Kernel 0/59: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/66: narrow -> %10 [N,1,5]
+                // Kernel 1/59: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/66: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/59: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -678,7 +671,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+                // Kernel 3/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
@@ -719,19 +712,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/66: narrow -> %24 [N,1,5]
+                // Kernel 4/59: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 5/66: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 5/59: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer10, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 6/66: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 6/59: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
@@ -771,7 +764,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 7/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
+                // Kernel 7/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
                     // %32 = sigmoid(%31) : [N,6]
@@ -824,19 +817,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 8/66: narrow -> %44 [N,1,5]
+                // Kernel 8/59: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer19, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 9/66: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 9/59: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer18, capture4Data, buffer20, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 10/66: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 10/59: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
@@ -876,7 +869,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 11/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
+                // Kernel 11/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
                     // %52 = sigmoid(%51) : [N,6]
@@ -929,19 +922,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 12/66: narrow -> %64 [N,1,5]
+                // Kernel 12/59: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer29, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 13/66: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 13/59: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
                     global::Kiln.Kernels.Gemm.Multiply(buffer28, capture4Data, buffer30, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 14/66: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 14/59: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
@@ -981,7 +974,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 15/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
+                // Kernel 15/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
                     // %72 = sigmoid(%71) : [N,6]
@@ -1033,7 +1026,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 16/66: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 16/59: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
@@ -1062,14 +1055,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 17/66: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+                // Kernel 17/59: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
                 {
                     // %86 = cross_entropy(%85, %1) : []
                     // %88 = cross_entropy_backward(%85, %1, %87) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer38, input1, dim_N, 3, result, 1f, buffer39);
                 }
 
-                // Kernel 18/66: sum over [N,3] -> %89 [3]
+                // Kernel 18/59: sum over [N,3] -> %89 [3]
                 {
                     // %89 = sum{dims=0;keep_dim=false}(%88) : [3]
                     int extent0 = dim_N;
@@ -1091,19 +1084,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 19/66: GEMM -> %90 [N,6]
+                // Kernel 19/59: GEMM -> %90 [N,6]
                 {
                     // %90 = matmul(%88, %7) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer39, capture5Data, buffer40, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 20/66: GEMM Aᵀ -> %91 [3,6]
+                // Kernel 20/59: GEMM Aᵀ -> %91 [3,6]
                 {
                     // %91 = matmul{transpose_a=true}(%88, %83) : [3,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer39, buffer37, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 21/66: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+                // Kernel 21/59: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
                 {
                     // %93 = mul(%90, %76) : [N,6]
                     // %94 = square(%82) : [N,6]
@@ -1187,7 +1180,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 22/66: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+                // Kernel 22/59: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
                 {
                     // %92 = mul(%90, %82) : [N,6]
                     // %105 = sub(%87, %76) : [N,6]
@@ -1221,28 +1214,28 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 23/66: narrow_backward -> %108 [N,24]
+                // Kernel 23/59: narrow_backward -> %108 [N,24]
                 {
                     // %108 = narrow_backward{dim=1;length=6;size=24;start=18}(%107) : [N,24]
                     buffer46.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer45, 6, 0, buffer46, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 24/66: narrow_backward -> %113 [N,24]
+                // Kernel 24/59: narrow_backward -> %113 [N,24]
                 {
                     // %113 = narrow_backward{dim=1;length=6;size=24;start=12}(%112) : [N,24]
                     buffer47.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer43, 6, 0, buffer47, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 25/66: narrow_backward -> %118 [N,24]
+                // Kernel 25/59: narrow_backward -> %118 [N,24]
                 {
                     // %118 = narrow_backward{dim=1;length=6;size=24;start=0}(%117) : [N,24]
                     buffer48.Clear();
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer44, 6, 0, buffer48, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 26/66: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
+                // Kernel 26/59: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
                 {
                     // %102 = narrow_backward{dim=1;length=6;size=24;start=6}(%101) : [N,24]
                     // %109 = add(%102, %108) : [N,24]
@@ -1289,31 +1282,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 27/66: GEMM -> %121 [N,6]
+                // Kernel 27/59: GEMM -> %121 [N,6]
                 {
                     // %121 = matmul(%119, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer49, capture4Data, buffer51, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 28/66: GEMM Aᵀ -> %122 [24,6]
-                {
-                    // %122 = matmul{transpose_a=true}(%119, %63) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer28, buffer52, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 29/66: GEMM -> %123 [N,5]
+                // Kernel 28/59: GEMM -> %123 [N,5]
                 {
                     // %123 = matmul(%119, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, capture1Data, buffer53, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, capture1Data, buffer52, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 30/66: GEMM Aᵀ -> %124 [24,5]
-                {
-                    // %124 = matmul{transpose_a=true}(%119, %65) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer29, buffer54, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 31/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
+                // Kernel 29/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
                 {
                     // %98 = mul(%96, %79) : [N,6]
                     // %128 = mul(%121, %56) : [N,6]
@@ -1366,10 +1347,10 @@ namespace Kiln.Integration.Tests.Models
                         var v151 = v87 - v52;
                         var v152 = v52 * v151;
                         var v153 = v139 * v152;
-                        v132.CopyTo(buffer55.Slice(i));
-                        v137.CopyTo(buffer56.Slice(i));
-                        v148.CopyTo(buffer57.Slice(i));
-                        v153.CopyTo(buffer58.Slice(i));
+                        v132.CopyTo(buffer53.Slice(i));
+                        v137.CopyTo(buffer54.Slice(i));
+                        v148.CopyTo(buffer55.Slice(i));
+                        v153.CopyTo(buffer56.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1400,14 +1381,14 @@ namespace Kiln.Integration.Tests.Models
                         float s151 = s87 - s52;
                         float s152 = s52 * s151;
                         float s153 = s139 * s152;
-                        buffer55[i] = s132;
-                        buffer56[i] = s137;
-                        buffer57[i] = s148;
-                        buffer58[i] = s153;
+                        buffer53[i] = s132;
+                        buffer54[i] = s137;
+                        buffer55[i] = s148;
+                        buffer56[i] = s153;
                     }
                 }
 
-                // Kernel 32/66: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+                // Kernel 30/59: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
                 {
                     // %127 = mul(%121, %62) : [N,6]
                     // %141 = sub(%87, %56) : [N,6]
@@ -1426,7 +1407,7 @@ namespace Kiln.Integration.Tests.Models
                         var v141 = v87 - v56;
                         var v142 = v56 * v141;
                         var v143 = v127 * v142;
-                        v143.CopyTo(buffer59.Slice(i));
+                        v143.CopyTo(buffer57.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1437,43 +1418,43 @@ namespace Kiln.Integration.Tests.Models
                         float s141 = s87 - s56;
                         float s142 = s56 * s141;
                         float s143 = s127 * s142;
-                        buffer59[i] = s143;
+                        buffer57[i] = s143;
                     }
                 }
 
-                // Kernel 33/66: narrow_backward -> %144 [N,24]
+                // Kernel 31/59: narrow_backward -> %144 [N,24]
                 {
                     // %144 = narrow_backward{dim=1;length=6;size=24;start=18}(%143) : [N,24]
-                    buffer60.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer59, 6, 0, buffer60, 24, 18, dim_N, 6);
+                    buffer58.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer58, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 34/66: narrow_backward -> %149 [N,24]
+                // Kernel 32/59: narrow_backward -> %149 [N,24]
                 {
                     // %149 = narrow_backward{dim=1;length=6;size=24;start=12}(%148) : [N,24]
-                    buffer61.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer61, 24, 12, dim_N, 6);
+                    buffer59.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer55, 6, 0, buffer59, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 35/66: narrow_backward -> %154 [N,24]
+                // Kernel 33/59: narrow_backward -> %154 [N,24]
                 {
                     // %154 = narrow_backward{dim=1;length=6;size=24;start=0}(%153) : [N,24]
-                    buffer62.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer58, 6, 0, buffer62, 24, 0, dim_N, 6);
+                    buffer60.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer56, 6, 0, buffer60, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 36/66: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
+                // Kernel 34/59: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
                 {
                     // %138 = narrow_backward{dim=1;length=6;size=24;start=6}(%137) : [N,24]
                     // %145 = add(%138, %144) : [N,24]
                     // %150 = add(%145, %149) : [N,24]
                     // %155 = add(%150, %154) : [N,24]
                     // %156 = sum{dims=0;keep_dim=false}(%155) : [24]
-                    buffer63.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer56, 6, 0, buffer63, 24, 6, dim_N, 6);
+                    buffer61.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer54, 6, 0, buffer61, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer64.Clear();
+                    buffer62.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row138 = i0 * 24;
@@ -1484,63 +1465,51 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v138 = new global::System.Numerics.Vector<float>(buffer63.Slice(row138 + i));
-                            var v144 = new global::System.Numerics.Vector<float>(buffer60.Slice(row144 + i));
-                            var v149 = new global::System.Numerics.Vector<float>(buffer61.Slice(row149 + i));
-                            var v154 = new global::System.Numerics.Vector<float>(buffer62.Slice(row154 + i));
+                            var v138 = new global::System.Numerics.Vector<float>(buffer61.Slice(row138 + i));
+                            var v144 = new global::System.Numerics.Vector<float>(buffer58.Slice(row144 + i));
+                            var v149 = new global::System.Numerics.Vector<float>(buffer59.Slice(row149 + i));
+                            var v154 = new global::System.Numerics.Vector<float>(buffer60.Slice(row154 + i));
                             var v145 = v138 + v144;
                             var v150 = v145 + v149;
                             var v155 = v150 + v154;
-                            v155.CopyTo(buffer63.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer64.Slice(i)) + v155).CopyTo(buffer64.Slice(i));
+                            v155.CopyTo(buffer61.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer62.Slice(i)) + v155).CopyTo(buffer62.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s138 = buffer63[row138 + i];
-                            float s144 = buffer60[row144 + i];
-                            float s149 = buffer61[row149 + i];
-                            float s154 = buffer62[row154 + i];
+                            float s138 = buffer61[row138 + i];
+                            float s144 = buffer58[row144 + i];
+                            float s149 = buffer59[row149 + i];
+                            float s154 = buffer60[row154 + i];
                             float s145 = s138 + s144;
                             float s150 = s145 + s149;
                             float s155 = s150 + s154;
-                            buffer63[rowOut + i] = s155;
-                            buffer64[i] += s155;
+                            buffer61[rowOut + i] = s155;
+                            buffer62[i] += s155;
                         }
                     }
                 }
 
-                // Kernel 37/66: GEMM -> %158 [N,6]
+                // Kernel 35/59: GEMM -> %158 [N,6]
                 {
                     // %158 = matmul(%155, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer63, capture4Data, buffer65, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer61, capture4Data, buffer63, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 38/66: GEMM Aᵀ -> %159 [24,6]
-                {
-                    // %159 = matmul{transpose_a=true}(%155, %43) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer63, buffer18, buffer66, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 39/66: GEMM -> %161 [N,5]
+                // Kernel 36/59: GEMM -> %161 [N,5]
                 {
                     // %161 = matmul(%155, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer63, capture1Data, buffer67, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer61, capture1Data, buffer64, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 40/66: GEMM Aᵀ -> %162 [24,5]
-                {
-                    // %162 = matmul{transpose_a=true}(%155, %45) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer63, buffer19, buffer68, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 41/66: narrow_backward -> %165 [N,4,5]
+                // Kernel 37/59: narrow_backward -> %165 [N,4,5]
                 {
                     // %165 = narrow_backward{dim=1;length=1;size=4;start=2}(%164) : [N,4,5]
-                    buffer69.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer67, 5, 0, buffer69, 20, 10, dim_N, 5);
+                    buffer65.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer64, 5, 0, buffer65, 20, 10, dim_N, 5);
                 }
 
-                // Kernel 42/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
+                // Kernel 38/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
                 {
                     // %134 = mul(%132, %59) : [N,6]
                     // %168 = mul(%158, %36) : [N,6]
@@ -1573,8 +1542,8 @@ namespace Kiln.Integration.Tests.Models
                         var v39 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
                         var v42 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
                         var v59 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
+                        var v132 = new global::System.Numerics.Vector<float>(buffer53.Slice(i));
+                        var v158 = new global::System.Numerics.Vector<float>(buffer63.Slice(i));
                         var v134 = v132 * v59;
                         var v168 = v158 * v36;
                         var v169 = v42 * v42;
@@ -1593,10 +1562,10 @@ namespace Kiln.Integration.Tests.Models
                         var v191 = v87 - v32;
                         var v192 = v32 * v191;
                         var v193 = v179 * v192;
-                        v172.CopyTo(buffer70.Slice(i));
-                        v177.CopyTo(buffer71.Slice(i));
-                        v188.CopyTo(buffer72.Slice(i));
-                        v193.CopyTo(buffer73.Slice(i));
+                        v172.CopyTo(buffer66.Slice(i));
+                        v177.CopyTo(buffer67.Slice(i));
+                        v188.CopyTo(buffer68.Slice(i));
+                        v193.CopyTo(buffer69.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1607,8 +1576,8 @@ namespace Kiln.Integration.Tests.Models
                         float s39 = buffer14[i];
                         float s42 = buffer16[i];
                         float s59 = buffer24[i];
-                        float s132 = buffer55[i];
-                        float s158 = buffer65[i];
+                        float s132 = buffer53[i];
+                        float s158 = buffer63[i];
                         float s134 = s132 * s59;
                         float s168 = s158 * s36;
                         float s169 = s42 * s42;
@@ -1627,14 +1596,14 @@ namespace Kiln.Integration.Tests.Models
                         float s191 = s87 - s32;
                         float s192 = s32 * s191;
                         float s193 = s179 * s192;
-                        buffer70[i] = s172;
-                        buffer71[i] = s177;
-                        buffer72[i] = s188;
-                        buffer73[i] = s193;
+                        buffer66[i] = s172;
+                        buffer67[i] = s177;
+                        buffer68[i] = s188;
+                        buffer69[i] = s193;
                     }
                 }
 
-                // Kernel 43/66: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+                // Kernel 39/59: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
                 {
                     // %167 = mul(%158, %42) : [N,6]
                     // %181 = sub(%87, %36) : [N,6]
@@ -1648,59 +1617,59 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v36 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
                         var v42 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
+                        var v158 = new global::System.Numerics.Vector<float>(buffer63.Slice(i));
                         var v167 = v158 * v42;
                         var v181 = v87 - v36;
                         var v182 = v36 * v181;
                         var v183 = v167 * v182;
-                        v183.CopyTo(buffer74.Slice(i));
+                        v183.CopyTo(buffer70.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s36 = buffer17[i];
                         float s42 = buffer16[i];
-                        float s158 = buffer65[i];
+                        float s158 = buffer63[i];
                         float s167 = s158 * s42;
                         float s181 = s87 - s36;
                         float s182 = s36 * s181;
                         float s183 = s167 * s182;
-                        buffer74[i] = s183;
+                        buffer70[i] = s183;
                     }
                 }
 
-                // Kernel 44/66: narrow_backward -> %184 [N,24]
+                // Kernel 40/59: narrow_backward -> %184 [N,24]
                 {
                     // %184 = narrow_backward{dim=1;length=6;size=24;start=18}(%183) : [N,24]
-                    buffer75.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer74, 6, 0, buffer75, 24, 18, dim_N, 6);
+                    buffer71.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer70, 6, 0, buffer71, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 45/66: narrow_backward -> %189 [N,24]
+                // Kernel 41/59: narrow_backward -> %189 [N,24]
                 {
                     // %189 = narrow_backward{dim=1;length=6;size=24;start=12}(%188) : [N,24]
-                    buffer76.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer72, 6, 0, buffer76, 24, 12, dim_N, 6);
+                    buffer72.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer68, 6, 0, buffer72, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 46/66: narrow_backward -> %194 [N,24]
+                // Kernel 42/59: narrow_backward -> %194 [N,24]
                 {
                     // %194 = narrow_backward{dim=1;length=6;size=24;start=0}(%193) : [N,24]
-                    buffer77.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer73, 6, 0, buffer77, 24, 0, dim_N, 6);
+                    buffer73.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer69, 6, 0, buffer73, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 47/66: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
+                // Kernel 43/59: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
                 {
                     // %178 = narrow_backward{dim=1;length=6;size=24;start=6}(%177) : [N,24]
                     // %185 = add(%178, %184) : [N,24]
                     // %190 = add(%185, %189) : [N,24]
                     // %195 = add(%190, %194) : [N,24]
                     // %196 = sum{dims=0;keep_dim=false}(%195) : [24]
-                    buffer78.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer71, 6, 0, buffer78, 24, 6, dim_N, 6);
+                    buffer74.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer67, 6, 0, buffer74, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer79.Clear();
+                    buffer75.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row178 = i0 * 24;
@@ -1711,89 +1680,63 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v178 = new global::System.Numerics.Vector<float>(buffer78.Slice(row178 + i));
-                            var v184 = new global::System.Numerics.Vector<float>(buffer75.Slice(row184 + i));
-                            var v189 = new global::System.Numerics.Vector<float>(buffer76.Slice(row189 + i));
-                            var v194 = new global::System.Numerics.Vector<float>(buffer77.Slice(row194 + i));
+                            var v178 = new global::System.Numerics.Vector<float>(buffer74.Slice(row178 + i));
+                            var v184 = new global::System.Numerics.Vector<float>(buffer71.Slice(row184 + i));
+                            var v189 = new global::System.Numerics.Vector<float>(buffer72.Slice(row189 + i));
+                            var v194 = new global::System.Numerics.Vector<float>(buffer73.Slice(row194 + i));
                             var v185 = v178 + v184;
                             var v190 = v185 + v189;
                             var v195 = v190 + v194;
-                            v195.CopyTo(buffer78.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer79.Slice(i)) + v195).CopyTo(buffer79.Slice(i));
+                            v195.CopyTo(buffer74.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer75.Slice(i)) + v195).CopyTo(buffer75.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s178 = buffer78[row178 + i];
-                            float s184 = buffer75[row184 + i];
-                            float s189 = buffer76[row189 + i];
-                            float s194 = buffer77[row194 + i];
+                            float s178 = buffer74[row178 + i];
+                            float s184 = buffer71[row184 + i];
+                            float s189 = buffer72[row189 + i];
+                            float s194 = buffer73[row194 + i];
                             float s185 = s178 + s184;
                             float s190 = s185 + s189;
                             float s195 = s190 + s194;
-                            buffer78[rowOut + i] = s195;
-                            buffer79[i] += s195;
+                            buffer74[rowOut + i] = s195;
+                            buffer75[i] += s195;
                         }
                     }
                 }
 
-                // Kernel 48/66: GEMM -> %198 [N,6]
+                // Kernel 44/59: GEMM -> %198 [N,6]
                 {
                     // %198 = matmul(%195, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer78, capture4Data, buffer80, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer74, capture4Data, buffer76, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 49/66: GEMM Aᵀ -> %199 [24,6]
+                // Kernel 45/59: 3 accumulating GEMMs -> %200 [24,6]
                 {
-                    // %199 = matmul{transpose_a=true}(%195, %23) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer78, buffer8, buffer81, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 50/66: fused elementwise (add, add) -> %200 [24,6]
-                {
+                    // %122 = matmul{transpose_a=true}(%119, %63) : [24,6]
+                    // %159 = matmul{transpose_a=true}(%155, %43) : [24,6]
                     // %160 = add(%122, %159) : [24,6]
+                    // %199 = matmul{transpose_a=true}(%195, %23) : [24,6]
                     // %200 = add(%160, %199) : [24,6]
-                    int extent0 = 144;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v122 = new global::System.Numerics.Vector<float>(buffer52.Slice(i));
-                        var v159 = new global::System.Numerics.Vector<float>(buffer66.Slice(i));
-                        var v199 = new global::System.Numerics.Vector<float>(buffer81.Slice(i));
-                        var v160 = v122 + v159;
-                        var v200 = v160 + v199;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v200).CopyTo(grad4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s122 = buffer52[i];
-                        float s159 = buffer66[i];
-                        float s199 = buffer81[i];
-                        float s160 = s122 + s159;
-                        float s200 = s160 + s199;
-                        grad4[i] += s200;
-                    }
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer28, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer61, buffer18, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer74, buffer8, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 51/66: GEMM -> %201 [N,5]
+                // Kernel 46/59: GEMM -> %201 [N,5]
                 {
                     // %201 = matmul(%195, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer78, capture1Data, buffer82, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer74, capture1Data, buffer77, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 52/66: GEMM Aᵀ -> %202 [24,5]
-                {
-                    // %202 = matmul{transpose_a=true}(%195, %25) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer78, buffer9, buffer83, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 53/66: narrow_backward -> %205 [N,4,5]
+                // Kernel 47/59: narrow_backward -> %205 [N,4,5]
                 {
                     // %205 = narrow_backward{dim=1;length=1;size=4;start=1}(%204) : [N,4,5]
-                    buffer84.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer82, 5, 0, buffer84, 20, 5, dim_N, 5);
+                    buffer78.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer77, 5, 0, buffer78, 20, 5, dim_N, 5);
                 }
 
-                // Kernel 54/66: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+                // Kernel 48/59: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
                 {
                     // %174 = mul(%172, %39) : [N,6]
                     // %208 = mul(%198, %20) : [N,6]
@@ -1820,8 +1763,8 @@ namespace Kiln.Integration.Tests.Models
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                         var v39 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer70.Slice(i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer66.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
                         var v174 = v172 * v39;
                         var v208 = v198 * v20;
                         var v209 = v22 * v22;
@@ -1836,9 +1779,9 @@ namespace Kiln.Integration.Tests.Models
                         var v224 = v87 - v16;
                         var v225 = v16 * v224;
                         var v226 = v213 * v225;
-                        v212.CopyTo(buffer85.Slice(i));
-                        v221.CopyTo(buffer86.Slice(i));
-                        v226.CopyTo(buffer87.Slice(i));
+                        v212.CopyTo(buffer79.Slice(i));
+                        v221.CopyTo(buffer80.Slice(i));
+                        v226.CopyTo(buffer81.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1847,8 +1790,8 @@ namespace Kiln.Integration.Tests.Models
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
                         float s39 = buffer14[i];
-                        float s172 = buffer70[i];
-                        float s198 = buffer80[i];
+                        float s172 = buffer66[i];
+                        float s198 = buffer76[i];
                         float s174 = s172 * s39;
                         float s208 = s198 * s20;
                         float s209 = s22 * s22;
@@ -1863,13 +1806,13 @@ namespace Kiln.Integration.Tests.Models
                         float s224 = s87 - s16;
                         float s225 = s16 * s224;
                         float s226 = s213 * s225;
-                        buffer85[i] = s212;
-                        buffer86[i] = s221;
-                        buffer87[i] = s226;
+                        buffer79[i] = s212;
+                        buffer80[i] = s221;
+                        buffer81[i] = s226;
                     }
                 }
 
-                // Kernel 55/66: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+                // Kernel 49/59: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
                 {
                     // %207 = mul(%198, %22) : [N,6]
                     // %215 = sub(%87, %20) : [N,6]
@@ -1883,51 +1826,51 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
                         var v207 = v198 * v22;
                         var v215 = v87 - v20;
                         var v216 = v20 * v215;
                         var v217 = v207 * v216;
-                        v217.CopyTo(buffer88.Slice(i));
+                        v217.CopyTo(buffer82.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s198 = buffer80[i];
+                        float s198 = buffer76[i];
                         float s207 = s198 * s22;
                         float s215 = s87 - s20;
                         float s216 = s20 * s215;
                         float s217 = s207 * s216;
-                        buffer88[i] = s217;
+                        buffer82[i] = s217;
                     }
                 }
 
-                // Kernel 56/66: narrow_backward -> %222 [N,24]
+                // Kernel 50/59: narrow_backward -> %222 [N,24]
                 {
                     // %222 = narrow_backward{dim=1;length=6;size=24;start=12}(%221) : [N,24]
-                    buffer89.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer86, 6, 0, buffer89, 24, 12, dim_N, 6);
+                    buffer83.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer80, 6, 0, buffer83, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 57/66: narrow_backward -> %227 [N,24]
+                // Kernel 51/59: narrow_backward -> %227 [N,24]
                 {
                     // %227 = narrow_backward{dim=1;length=6;size=24;start=0}(%226) : [N,24]
-                    buffer90.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer87, 6, 0, buffer90, 24, 0, dim_N, 6);
+                    buffer84.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer81, 6, 0, buffer84, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 58/66: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
+                // Kernel 52/59: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
                 {
                     // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
                     // %223 = add(%218, %222) : [N,24]
                     // %228 = add(%223, %227) : [N,24]
                     // %229 = sum{dims=0;keep_dim=false}(%228) : [24]
-                    buffer91.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer88, 6, 0, buffer91, 24, 18, dim_N, 6);
+                    buffer85.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer82, 6, 0, buffer85, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer92.Clear();
+                    buffer86.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row218 = i0 * 24;
@@ -1937,28 +1880,28 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v218 = new global::System.Numerics.Vector<float>(buffer91.Slice(row218 + i));
-                            var v222 = new global::System.Numerics.Vector<float>(buffer89.Slice(row222 + i));
-                            var v227 = new global::System.Numerics.Vector<float>(buffer90.Slice(row227 + i));
+                            var v218 = new global::System.Numerics.Vector<float>(buffer85.Slice(row218 + i));
+                            var v222 = new global::System.Numerics.Vector<float>(buffer83.Slice(row222 + i));
+                            var v227 = new global::System.Numerics.Vector<float>(buffer84.Slice(row227 + i));
                             var v223 = v218 + v222;
                             var v228 = v223 + v227;
-                            v228.CopyTo(buffer91.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer92.Slice(i)) + v228).CopyTo(buffer92.Slice(i));
+                            v228.CopyTo(buffer85.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer86.Slice(i)) + v228).CopyTo(buffer86.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s218 = buffer91[row218 + i];
-                            float s222 = buffer89[row222 + i];
-                            float s227 = buffer90[row227 + i];
+                            float s218 = buffer85[row218 + i];
+                            float s222 = buffer83[row222 + i];
+                            float s227 = buffer84[row227 + i];
                             float s223 = s218 + s222;
                             float s228 = s223 + s227;
-                            buffer91[rowOut + i] = s228;
-                            buffer92[i] += s228;
+                            buffer85[rowOut + i] = s228;
+                            buffer86[i] += s228;
                         }
                     }
                 }
 
-                // Kernel 59/66: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+                // Kernel 53/59: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
                 {
                     // %157 = add(%120, %156) : [24]
                     // %197 = add(%157, %196) : [24]
@@ -1969,9 +1912,9 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v120 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
-                        var v156 = new global::System.Numerics.Vector<float>(buffer64.Slice(i));
-                        var v196 = new global::System.Numerics.Vector<float>(buffer79.Slice(i));
-                        var v229 = new global::System.Numerics.Vector<float>(buffer92.Slice(i));
+                        var v156 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
+                        var v196 = new global::System.Numerics.Vector<float>(buffer75.Slice(i));
+                        var v229 = new global::System.Numerics.Vector<float>(buffer86.Slice(i));
                         var v157 = v120 + v156;
                         var v197 = v157 + v196;
                         var v230 = v197 + v229;
@@ -1982,9 +1925,9 @@ namespace Kiln.Integration.Tests.Models
                     for (; i < extent0; i++)
                     {
                         float s120 = buffer50[i];
-                        float s156 = buffer64[i];
-                        float s196 = buffer79[i];
-                        float s229 = buffer92[i];
+                        float s156 = buffer62[i];
+                        float s196 = buffer75[i];
+                        float s229 = buffer86[i];
                         float s157 = s120 + s156;
                         float s197 = s157 + s196;
                         float s230 = s197 + s229;
@@ -1994,94 +1937,72 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 60/66: GEMM -> %231 [N,5]
+                // Kernel 54/59: GEMM -> %231 [N,5]
                 {
                     // %231 = matmul(%228, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer91, capture1Data, buffer93, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer85, capture1Data, buffer87, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 61/66: GEMM Aᵀ -> %232 [24,5]
+                // Kernel 55/59: 4 accumulating GEMMs -> %233 [24,5]
                 {
-                    // %232 = matmul{transpose_a=true}(%228, %11) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer91, buffer1, buffer94, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 62/66: fused elementwise (add, add, add) -> %233 [24,5]
-                {
+                    // %124 = matmul{transpose_a=true}(%119, %65) : [24,5]
+                    // %162 = matmul{transpose_a=true}(%155, %45) : [24,5]
                     // %163 = add(%124, %162) : [24,5]
+                    // %202 = matmul{transpose_a=true}(%195, %25) : [24,5]
                     // %203 = add(%163, %202) : [24,5]
+                    // %232 = matmul{transpose_a=true}(%228, %11) : [24,5]
                     // %233 = add(%203, %232) : [24,5]
-                    int extent0 = 120;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v124 = new global::System.Numerics.Vector<float>(buffer54.Slice(i));
-                        var v162 = new global::System.Numerics.Vector<float>(buffer68.Slice(i));
-                        var v202 = new global::System.Numerics.Vector<float>(buffer83.Slice(i));
-                        var v232 = new global::System.Numerics.Vector<float>(buffer94.Slice(i));
-                        var v163 = v124 + v162;
-                        var v203 = v163 + v202;
-                        var v233 = v203 + v232;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v233).CopyTo(grad1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s124 = buffer54[i];
-                        float s162 = buffer68[i];
-                        float s202 = buffer83[i];
-                        float s232 = buffer94[i];
-                        float s163 = s124 + s162;
-                        float s203 = s163 + s202;
-                        float s233 = s203 + s232;
-                        grad1[i] += s233;
-                    }
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer29, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer61, buffer19, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer74, buffer9, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer85, buffer1, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 63/66: narrow_backward -> %235 [N,4,5]
+                // Kernel 56/59: narrow_backward -> %235 [N,4,5]
                 {
                     // %235 = narrow_backward{dim=1;length=1;size=4;start=0}(%234) : [N,4,5]
-                    buffer95.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer93, 5, 0, buffer95, 20, 0, dim_N, 5);
+                    buffer88.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer87, 5, 0, buffer88, 20, 0, dim_N, 5);
                 }
 
-                // Kernel 64/66: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
+                // Kernel 57/59: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
                 {
                     // %126 = narrow_backward{dim=1;length=1;size=4;start=3}(%125) : [N,4,5]
                     // %166 = add(%126, %165) : [N,4,5]
                     // %206 = add(%166, %205) : [N,4,5]
                     // %236 = add(%206, %235) : [N,4,5]
-                    buffer96.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer53, 5, 0, buffer96, 20, 15, dim_N, 5);
+                    buffer89.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer52, 5, 0, buffer89, 20, 15, dim_N, 5);
                     int extent0 = (dim_N * 20);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v126 = new global::System.Numerics.Vector<float>(buffer96.Slice(i));
-                        var v165 = new global::System.Numerics.Vector<float>(buffer69.Slice(i));
-                        var v205 = new global::System.Numerics.Vector<float>(buffer84.Slice(i));
-                        var v235 = new global::System.Numerics.Vector<float>(buffer95.Slice(i));
+                        var v126 = new global::System.Numerics.Vector<float>(buffer89.Slice(i));
+                        var v165 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
+                        var v205 = new global::System.Numerics.Vector<float>(buffer78.Slice(i));
+                        var v235 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
                         var v166 = v126 + v165;
                         var v206 = v166 + v205;
                         var v236 = v206 + v235;
-                        v236.CopyTo(buffer96.Slice(i));
+                        v236.CopyTo(buffer89.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s126 = buffer96[i];
-                        float s165 = buffer69[i];
-                        float s205 = buffer84[i];
-                        float s235 = buffer95[i];
+                        float s126 = buffer89[i];
+                        float s165 = buffer65[i];
+                        float s205 = buffer78[i];
+                        float s235 = buffer88[i];
                         float s166 = s126 + s165;
                         float s206 = s166 + s205;
                         float s236 = s206 + s235;
-                        buffer96[i] = s236;
+                        buffer89[i] = s236;
                     }
                 }
 
-                // Kernel 65/66: embedding_backward -> %237 [20,5]
+                // Kernel 58/59: embedding_backward -> %237 [20,5]
                 {
                     // %237 = embedding_backward{padding_idx=-1;rows=20}(%236, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer96, input0, 5, grad0, -1);
+                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer89, input0, 5, grad0, -1);
                 }
 
                 return state.Result;
@@ -2096,8 +2017,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 18,
                         firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11, 11, 12, 13, 14, 15, 16 }, lastUse: new int[] { 12, 2, 3, 7, 5, 6, 6, 7, 11, 9, 10, 10, 11, 15, 13, 14, 14, 15, 16, 17 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 66,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 16, 17, 19, 21, 21, 21, 21, 22, 23, 24, 25, 26, 26, 27, 28, 29, 30, 31, 31, 31, 31, 32, 33, 34, 35, 36, 36, 37, 38, 39, 40, 41, 42, 42, 42, 42, 43, 44, 45, 46, 47, 47, 48, 49, 51, 52, 53, 54, 54, 54, 55, 56, 57, 58, 58, 60, 61, 63, 64 }, lastUse: new int[] { 12, 61, 3, 54, 54, 42, 55, 55, 49, 52, 6, 7, 42, 42, 54, 31, 43, 43, 38, 40, 10, 11, 31, 31, 42, 21, 32, 32, 28, 30, 14, 15, 21, 21, 31, 22, 22, 20, 17, 20, 22, 31, 26, 24, 25, 23, 26, 26, 26, 30, 59, 32, 50, 64, 62, 42, 36, 34, 35, 33, 36, 36, 36, 40, 59, 43, 50, 41, 62, 64, 54, 47, 45, 46, 44, 47, 47, 47, 52, 59, 55, 50, 53, 62, 64, 54, 56, 57, 58, 58, 58, 61, 59, 63, 62, 64, 65 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 59,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 16, 17, 19, 21, 21, 21, 21, 22, 23, 24, 25, 26, 26, 27, 28, 29, 29, 29, 29, 30, 31, 32, 33, 34, 34, 35, 36, 37, 38, 38, 38, 38, 39, 40, 41, 42, 43, 43, 44, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 54, 56, 57 }, lastUse: new int[] { 12, 55, 3, 48, 48, 38, 49, 49, 45, 55, 6, 7, 38, 38, 48, 29, 39, 39, 45, 55, 10, 11, 29, 29, 38, 21, 30, 30, 45, 55, 14, 15, 21, 21, 29, 22, 22, 20, 17, 20, 22, 29, 26, 24, 25, 23, 26, 26, 26, 55, 53, 30, 57, 38, 34, 32, 33, 31, 34, 34, 34, 55, 53, 39, 37, 57, 48, 43, 41, 42, 40, 43, 43, 43, 55, 53, 49, 47, 57, 48, 50, 51, 52, 52, 52, 55, 53, 56, 57, 58 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -2131,47 +2052,47 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..12
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..61
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..55
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..54
-                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..54
-                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..42
-                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..55
-                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..55
-                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..49
-                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..52
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..48
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..48
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..38
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..49
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..49
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..45
+                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..55
                 sizes[10] = (symbols[0] * 24); // %28 matmul [N,24], kernels 5..6
                 sizes[11] = (symbols[0] * 24); // %30 add [N,24], kernels 6..7
-                sizes[12] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 7..42
-                sizes[13] = (symbols[0] * 6); // %34 tanh [N,6], kernels 7..42
-                sizes[14] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 7..54
-                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 7..31
-                sizes[16] = (symbols[0] * 6); // %42 tanh [N,6], kernels 7..43
-                sizes[17] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 7..43
-                sizes[18] = (symbols[0] * 6); // %43 mul [N,6], kernels 7..38
-                sizes[19] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 8..40
+                sizes[12] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 7..38
+                sizes[13] = (symbols[0] * 6); // %34 tanh [N,6], kernels 7..38
+                sizes[14] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 7..48
+                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 7..29
+                sizes[16] = (symbols[0] * 6); // %42 tanh [N,6], kernels 7..39
+                sizes[17] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 7..39
+                sizes[18] = (symbols[0] * 6); // %43 mul [N,6], kernels 7..45
+                sizes[19] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 8..55
                 sizes[20] = (symbols[0] * 24); // %48 matmul [N,24], kernels 9..10
                 sizes[21] = (symbols[0] * 24); // %50 add [N,24], kernels 10..11
-                sizes[22] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 11..31
-                sizes[23] = (symbols[0] * 6); // %54 tanh [N,6], kernels 11..31
-                sizes[24] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 11..42
+                sizes[22] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 11..29
+                sizes[23] = (symbols[0] * 6); // %54 tanh [N,6], kernels 11..29
+                sizes[24] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 11..38
                 sizes[25] = (symbols[0] * 6); // %61 add [N,6], kernels 11..21
-                sizes[26] = (symbols[0] * 6); // %62 tanh [N,6], kernels 11..32
-                sizes[27] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 11..32
-                sizes[28] = (symbols[0] * 6); // %63 mul [N,6], kernels 11..28
-                sizes[29] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 12..30
+                sizes[26] = (symbols[0] * 6); // %62 tanh [N,6], kernels 11..30
+                sizes[27] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 11..30
+                sizes[28] = (symbols[0] * 6); // %63 mul [N,6], kernels 11..45
+                sizes[29] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 12..55
                 sizes[30] = (symbols[0] * 24); // %68 matmul [N,24], kernels 13..14
                 sizes[31] = (symbols[0] * 24); // %70 add [N,24], kernels 14..15
                 sizes[32] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 15..21
                 sizes[33] = (symbols[0] * 6); // %74 tanh [N,6], kernels 15..21
-                sizes[34] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 15..31
+                sizes[34] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 15..29
                 sizes[35] = (symbols[0] * 6); // %82 tanh [N,6], kernels 15..22
                 sizes[36] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 15..22
                 sizes[37] = (symbols[0] * 6); // %83 mul [N,6], kernels 15..20
                 sizes[38] = (symbols[0] * 3); // %85 add [N,3], kernels 16..17
                 sizes[39] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 17..20
                 sizes[40] = (symbols[0] * 6); // %90 matmul [N,6], kernels 19..22
-                sizes[41] = (symbols[0] * 6); // %96 mul [N,6], kernels 21..31
+                sizes[41] = (symbols[0] * 6); // %96 mul [N,6], kernels 21..29
                 sizes[42] = (symbols[0] * 6); // %101 mul [N,6], kernels 21..26
                 sizes[43] = (symbols[0] * 6); // %112 mul [N,6], kernels 21..24
                 sizes[44] = (symbols[0] * 6); // %117 mul [N,6], kernels 21..25
@@ -2179,54 +2100,47 @@ namespace Kiln.Integration.Tests.Models
                 sizes[46] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 23..26
                 sizes[47] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 24..26
                 sizes[48] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 25..26
-                sizes[49] = (symbols[0] * 24); // %119 add [N,24], kernels 26..30
-                sizes[50] = 24; // %120 sum [24], kernels 26..59
-                sizes[51] = (symbols[0] * 6); // %121 matmul [N,6], kernels 27..32
-                sizes[52] = 144; // %122 matmul [24,6], kernels 28..50
-                sizes[53] = (symbols[0] * 5); // %123 matmul [N,5], kernels 29..64
-                sizes[54] = 120; // %124 matmul [24,5], kernels 30..62
-                sizes[55] = (symbols[0] * 6); // %132 add [N,6], kernels 31..42
-                sizes[56] = (symbols[0] * 6); // %137 mul [N,6], kernels 31..36
-                sizes[57] = (symbols[0] * 6); // %148 mul [N,6], kernels 31..34
-                sizes[58] = (symbols[0] * 6); // %153 mul [N,6], kernels 31..35
-                sizes[59] = (symbols[0] * 6); // %143 mul [N,6], kernels 32..33
-                sizes[60] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 33..36
-                sizes[61] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 34..36
-                sizes[62] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 35..36
-                sizes[63] = (symbols[0] * 24); // %155 add [N,24], kernels 36..40
-                sizes[64] = 24; // %156 sum [24], kernels 36..59
-                sizes[65] = (symbols[0] * 6); // %158 matmul [N,6], kernels 37..43
-                sizes[66] = 144; // %159 matmul [24,6], kernels 38..50
-                sizes[67] = (symbols[0] * 5); // %161 matmul [N,5], kernels 39..41
-                sizes[68] = 120; // %162 matmul [24,5], kernels 40..62
-                sizes[69] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 41..64
-                sizes[70] = (symbols[0] * 6); // %172 add [N,6], kernels 42..54
-                sizes[71] = (symbols[0] * 6); // %177 mul [N,6], kernels 42..47
-                sizes[72] = (symbols[0] * 6); // %188 mul [N,6], kernels 42..45
-                sizes[73] = (symbols[0] * 6); // %193 mul [N,6], kernels 42..46
-                sizes[74] = (symbols[0] * 6); // %183 mul [N,6], kernels 43..44
-                sizes[75] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 44..47
-                sizes[76] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 45..47
-                sizes[77] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 46..47
-                sizes[78] = (symbols[0] * 24); // %195 add [N,24], kernels 47..52
-                sizes[79] = 24; // %196 sum [24], kernels 47..59
-                sizes[80] = (symbols[0] * 6); // %198 matmul [N,6], kernels 48..55
-                sizes[81] = 144; // %199 matmul [24,6], kernels 49..50
-                sizes[82] = (symbols[0] * 5); // %201 matmul [N,5], kernels 51..53
-                sizes[83] = 120; // %202 matmul [24,5], kernels 52..62
-                sizes[84] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 53..64
-                sizes[85] = (symbols[0] * 6); // %212 add [N,6], kernels 54..54
-                sizes[86] = (symbols[0] * 6); // %221 mul [N,6], kernels 54..56
-                sizes[87] = (symbols[0] * 6); // %226 mul [N,6], kernels 54..57
-                sizes[88] = (symbols[0] * 6); // %217 mul [N,6], kernels 55..58
-                sizes[89] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 56..58
-                sizes[90] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 57..58
-                sizes[91] = (symbols[0] * 24); // %228 add [N,24], kernels 58..61
-                sizes[92] = 24; // %229 sum [24], kernels 58..59
-                sizes[93] = (symbols[0] * 5); // %231 matmul [N,5], kernels 60..63
-                sizes[94] = 120; // %232 matmul [24,5], kernels 61..62
-                sizes[95] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 63..64
-                sizes[96] = (symbols[0] * 20); // %236 add [N,4,5], kernels 64..65
+                sizes[49] = (symbols[0] * 24); // %119 add [N,24], kernels 26..55
+                sizes[50] = 24; // %120 sum [24], kernels 26..53
+                sizes[51] = (symbols[0] * 6); // %121 matmul [N,6], kernels 27..30
+                sizes[52] = (symbols[0] * 5); // %123 matmul [N,5], kernels 28..57
+                sizes[53] = (symbols[0] * 6); // %132 add [N,6], kernels 29..38
+                sizes[54] = (symbols[0] * 6); // %137 mul [N,6], kernels 29..34
+                sizes[55] = (symbols[0] * 6); // %148 mul [N,6], kernels 29..32
+                sizes[56] = (symbols[0] * 6); // %153 mul [N,6], kernels 29..33
+                sizes[57] = (symbols[0] * 6); // %143 mul [N,6], kernels 30..31
+                sizes[58] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 31..34
+                sizes[59] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 32..34
+                sizes[60] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 33..34
+                sizes[61] = (symbols[0] * 24); // %155 add [N,24], kernels 34..55
+                sizes[62] = 24; // %156 sum [24], kernels 34..53
+                sizes[63] = (symbols[0] * 6); // %158 matmul [N,6], kernels 35..39
+                sizes[64] = (symbols[0] * 5); // %161 matmul [N,5], kernels 36..37
+                sizes[65] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 37..57
+                sizes[66] = (symbols[0] * 6); // %172 add [N,6], kernels 38..48
+                sizes[67] = (symbols[0] * 6); // %177 mul [N,6], kernels 38..43
+                sizes[68] = (symbols[0] * 6); // %188 mul [N,6], kernels 38..41
+                sizes[69] = (symbols[0] * 6); // %193 mul [N,6], kernels 38..42
+                sizes[70] = (symbols[0] * 6); // %183 mul [N,6], kernels 39..40
+                sizes[71] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 40..43
+                sizes[72] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 41..43
+                sizes[73] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 42..43
+                sizes[74] = (symbols[0] * 24); // %195 add [N,24], kernels 43..55
+                sizes[75] = 24; // %196 sum [24], kernels 43..53
+                sizes[76] = (symbols[0] * 6); // %198 matmul [N,6], kernels 44..49
+                sizes[77] = (symbols[0] * 5); // %201 matmul [N,5], kernels 46..47
+                sizes[78] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 47..57
+                sizes[79] = (symbols[0] * 6); // %212 add [N,6], kernels 48..48
+                sizes[80] = (symbols[0] * 6); // %221 mul [N,6], kernels 48..50
+                sizes[81] = (symbols[0] * 6); // %226 mul [N,6], kernels 48..51
+                sizes[82] = (symbols[0] * 6); // %217 mul [N,6], kernels 49..52
+                sizes[83] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 50..52
+                sizes[84] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 51..52
+                sizes[85] = (symbols[0] * 24); // %228 add [N,24], kernels 52..55
+                sizes[86] = 24; // %229 sum [24], kernels 52..53
+                sizes[87] = (symbols[0] * 5); // %231 matmul [N,5], kernels 54..56
+                sizes[88] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 56..57
+                sizes[89] = (symbols[0] * 20); // %236 add [N,4,5], kernels 57..58
             }
 
             private const string SummaryText =
@@ -2251,73 +2165,66 @@ namespace Kiln.Integration.Tests.Models
               Kernel 15/18: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
               Kernel 16/18: GEMM + epilogue (add) -> %85 [N,3]
               Kernel 17/18: cross_entropy -> %86 []
-            forward+backward: 229 graph ops in 66 kernels, 97 arena buffers
-              Kernel 0/66: embedding -> %9 [N,4,5]
-              Kernel 1/66: narrow -> %10 [N,1,5]
-              Kernel 2/66: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
-              Kernel 4/66: narrow -> %24 [N,1,5]
-              Kernel 5/66: GEMM Bᵀ -> %28 [N,24]
-              Kernel 6/66: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 7/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
-              Kernel 8/66: narrow -> %44 [N,1,5]
-              Kernel 9/66: GEMM Bᵀ -> %48 [N,24]
-              Kernel 10/66: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 11/66: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
-              Kernel 12/66: narrow -> %64 [N,1,5]
-              Kernel 13/66: GEMM Bᵀ -> %68 [N,24]
-              Kernel 14/66: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 15/66: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
-              Kernel 16/66: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 17/66: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
-              Kernel 18/66: sum over [N,3] -> %89 [3]
-              Kernel 19/66: GEMM -> %90 [N,6]
-              Kernel 20/66: GEMM Aᵀ -> %91 [3,6]
-              Kernel 21/66: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
-              Kernel 22/66: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
-              Kernel 23/66: narrow_backward -> %108 [N,24]
-              Kernel 24/66: narrow_backward -> %113 [N,24]
-              Kernel 25/66: narrow_backward -> %118 [N,24]
-              Kernel 26/66: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
-              Kernel 27/66: GEMM -> %121 [N,6]
-              Kernel 28/66: GEMM Aᵀ -> %122 [24,6]
-              Kernel 29/66: GEMM -> %123 [N,5]
-              Kernel 30/66: GEMM Aᵀ -> %124 [24,5]
-              Kernel 31/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
-              Kernel 32/66: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
-              Kernel 33/66: narrow_backward -> %144 [N,24]
-              Kernel 34/66: narrow_backward -> %149 [N,24]
-              Kernel 35/66: narrow_backward -> %154 [N,24]
-              Kernel 36/66: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
-              Kernel 37/66: GEMM -> %158 [N,6]
-              Kernel 38/66: GEMM Aᵀ -> %159 [24,6]
-              Kernel 39/66: GEMM -> %161 [N,5]
-              Kernel 40/66: GEMM Aᵀ -> %162 [24,5]
-              Kernel 41/66: narrow_backward -> %165 [N,4,5]
-              Kernel 42/66: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
-              Kernel 43/66: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
-              Kernel 44/66: narrow_backward -> %184 [N,24]
-              Kernel 45/66: narrow_backward -> %189 [N,24]
-              Kernel 46/66: narrow_backward -> %194 [N,24]
-              Kernel 47/66: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
-              Kernel 48/66: GEMM -> %198 [N,6]
-              Kernel 49/66: GEMM Aᵀ -> %199 [24,6]
-              Kernel 50/66: fused elementwise (add, add) -> %200 [24,6]
-              Kernel 51/66: GEMM -> %201 [N,5]
-              Kernel 52/66: GEMM Aᵀ -> %202 [24,5]
-              Kernel 53/66: narrow_backward -> %205 [N,4,5]
-              Kernel 54/66: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
-              Kernel 55/66: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
-              Kernel 56/66: narrow_backward -> %222 [N,24]
-              Kernel 57/66: narrow_backward -> %227 [N,24]
-              Kernel 58/66: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
-              Kernel 59/66: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
-              Kernel 60/66: GEMM -> %231 [N,5]
-              Kernel 61/66: GEMM Aᵀ -> %232 [24,5]
-              Kernel 62/66: fused elementwise (add, add, add) -> %233 [24,5]
-              Kernel 63/66: narrow_backward -> %235 [N,4,5]
-              Kernel 64/66: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
-              Kernel 65/66: embedding_backward -> %237 [20,5]
+            forward+backward: 229 graph ops in 59 kernels, 90 arena buffers
+              Kernel 0/59: embedding -> %9 [N,4,5]
+              Kernel 1/59: narrow -> %10 [N,1,5]
+              Kernel 2/59: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+              Kernel 4/59: narrow -> %24 [N,1,5]
+              Kernel 5/59: GEMM Bᵀ -> %28 [N,24]
+              Kernel 6/59: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 7/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
+              Kernel 8/59: narrow -> %44 [N,1,5]
+              Kernel 9/59: GEMM Bᵀ -> %48 [N,24]
+              Kernel 10/59: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 11/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
+              Kernel 12/59: narrow -> %64 [N,1,5]
+              Kernel 13/59: GEMM Bᵀ -> %68 [N,24]
+              Kernel 14/59: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 15/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
+              Kernel 16/59: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 17/59: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+              Kernel 18/59: sum over [N,3] -> %89 [3]
+              Kernel 19/59: GEMM -> %90 [N,6]
+              Kernel 20/59: GEMM Aᵀ -> %91 [3,6]
+              Kernel 21/59: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+              Kernel 22/59: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+              Kernel 23/59: narrow_backward -> %108 [N,24]
+              Kernel 24/59: narrow_backward -> %113 [N,24]
+              Kernel 25/59: narrow_backward -> %118 [N,24]
+              Kernel 26/59: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
+              Kernel 27/59: GEMM -> %121 [N,6]
+              Kernel 28/59: GEMM -> %123 [N,5]
+              Kernel 29/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
+              Kernel 30/59: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+              Kernel 31/59: narrow_backward -> %144 [N,24]
+              Kernel 32/59: narrow_backward -> %149 [N,24]
+              Kernel 33/59: narrow_backward -> %154 [N,24]
+              Kernel 34/59: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
+              Kernel 35/59: GEMM -> %158 [N,6]
+              Kernel 36/59: GEMM -> %161 [N,5]
+              Kernel 37/59: narrow_backward -> %165 [N,4,5]
+              Kernel 38/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
+              Kernel 39/59: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+              Kernel 40/59: narrow_backward -> %184 [N,24]
+              Kernel 41/59: narrow_backward -> %189 [N,24]
+              Kernel 42/59: narrow_backward -> %194 [N,24]
+              Kernel 43/59: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
+              Kernel 44/59: GEMM -> %198 [N,6]
+              Kernel 45/59: 3 accumulating GEMMs -> %200 [24,6]
+              Kernel 46/59: GEMM -> %201 [N,5]
+              Kernel 47/59: narrow_backward -> %205 [N,4,5]
+              Kernel 48/59: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+              Kernel 49/59: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+              Kernel 50/59: narrow_backward -> %222 [N,24]
+              Kernel 51/59: narrow_backward -> %227 [N,24]
+              Kernel 52/59: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
+              Kernel 53/59: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+              Kernel 54/59: GEMM -> %231 [N,5]
+              Kernel 55/59: 4 accumulating GEMMs -> %233 [24,5]
+              Kernel 56/59: narrow_backward -> %235 [N,4,5]
+              Kernel 57/59: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
+              Kernel 58/59: embedding_backward -> %237 [20,5]
             """;
 
             private const string DotText =
@@ -2555,22 +2462,12 @@ namespace Kiln.Integration.Tests.Models
                 n121 [label="%121 matmul\n[N,6]"];
               }
               subgraph cluster_k28 {
-                label="kernel 28: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n122 [label="%122 matmul\n[24,6]"];
-              }
-              subgraph cluster_k29 {
-                label="kernel 29: GEMM";
+                label="kernel 28: GEMM";
                 style=filled; color=lightgrey;
                 n123 [label="%123 matmul\n[N,5]"];
               }
-              subgraph cluster_k30 {
-                label="kernel 30: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n124 [label="%124 matmul\n[24,5]"];
-              }
-              subgraph cluster_k31 {
-                label="kernel 31: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k29 {
+                label="kernel 29: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n98 [label="%98 mul\n[N,6]"];
                 n128 [label="%128 mul\n[N,6]"];
@@ -2591,31 +2488,31 @@ namespace Kiln.Integration.Tests.Models
                 n152 [label="%152 mul\n[N,6]"];
                 n153 [label="%153 mul\n[N,6]"];
               }
-              subgraph cluster_k32 {
-                label="kernel 32: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k30 {
+                label="kernel 30: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n127 [label="%127 mul\n[N,6]"];
                 n141 [label="%141 sub\n[N,6]"];
                 n142 [label="%142 mul\n[N,6]"];
                 n143 [label="%143 mul\n[N,6]"];
               }
-              subgraph cluster_k33 {
-                label="kernel 33: narrow_backward";
+              subgraph cluster_k31 {
+                label="kernel 31: narrow_backward";
                 style=filled; color=lightgrey;
                 n144 [label="%144 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k34 {
-                label="kernel 34: narrow_backward";
+              subgraph cluster_k32 {
+                label="kernel 32: narrow_backward";
                 style=filled; color=lightgrey;
                 n149 [label="%149 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k35 {
-                label="kernel 35: narrow_backward";
+              subgraph cluster_k33 {
+                label="kernel 33: narrow_backward";
                 style=filled; color=lightgrey;
                 n154 [label="%154 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k36 {
-                label="kernel 36: narrow_backward + epilogue (add, add, add, sum)";
+              subgraph cluster_k34 {
+                label="kernel 34: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n138 [label="%138 narrow_backward\n[N,24]"];
                 n145 [label="%145 add\n[N,24]"];
@@ -2623,33 +2520,23 @@ namespace Kiln.Integration.Tests.Models
                 n155 [label="%155 add\n[N,24]"];
                 n156 [label="%156 sum\n[24]"];
               }
-              subgraph cluster_k37 {
-                label="kernel 37: GEMM";
+              subgraph cluster_k35 {
+                label="kernel 35: GEMM";
                 style=filled; color=lightgrey;
                 n158 [label="%158 matmul\n[N,6]"];
               }
-              subgraph cluster_k38 {
-                label="kernel 38: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n159 [label="%159 matmul\n[24,6]"];
-              }
-              subgraph cluster_k39 {
-                label="kernel 39: GEMM";
+              subgraph cluster_k36 {
+                label="kernel 36: GEMM";
                 style=filled; color=lightgrey;
                 n161 [label="%161 matmul\n[N,5]"];
               }
-              subgraph cluster_k40 {
-                label="kernel 40: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n162 [label="%162 matmul\n[24,5]"];
-              }
-              subgraph cluster_k41 {
-                label="kernel 41: narrow_backward";
+              subgraph cluster_k37 {
+                label="kernel 37: narrow_backward";
                 style=filled; color=lightgrey;
                 n165 [label="%165 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k42 {
-                label="kernel 42: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k38 {
+                label="kernel 38: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n134 [label="%134 mul\n[N,6]"];
                 n168 [label="%168 mul\n[N,6]"];
@@ -2670,31 +2557,31 @@ namespace Kiln.Integration.Tests.Models
                 n192 [label="%192 mul\n[N,6]"];
                 n193 [label="%193 mul\n[N,6]"];
               }
-              subgraph cluster_k43 {
-                label="kernel 43: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k39 {
+                label="kernel 39: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n167 [label="%167 mul\n[N,6]"];
                 n181 [label="%181 sub\n[N,6]"];
                 n182 [label="%182 mul\n[N,6]"];
                 n183 [label="%183 mul\n[N,6]"];
               }
-              subgraph cluster_k44 {
-                label="kernel 44: narrow_backward";
+              subgraph cluster_k40 {
+                label="kernel 40: narrow_backward";
                 style=filled; color=lightgrey;
                 n184 [label="%184 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k45 {
-                label="kernel 45: narrow_backward";
+              subgraph cluster_k41 {
+                label="kernel 41: narrow_backward";
                 style=filled; color=lightgrey;
                 n189 [label="%189 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k46 {
-                label="kernel 46: narrow_backward";
+              subgraph cluster_k42 {
+                label="kernel 42: narrow_backward";
                 style=filled; color=lightgrey;
                 n194 [label="%194 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k47 {
-                label="kernel 47: narrow_backward + epilogue (add, add, add, sum)";
+              subgraph cluster_k43 {
+                label="kernel 43: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
                 n178 [label="%178 narrow_backward\n[N,24]"];
                 n185 [label="%185 add\n[N,24]"];
@@ -2702,39 +2589,32 @@ namespace Kiln.Integration.Tests.Models
                 n195 [label="%195 add\n[N,24]"];
                 n196 [label="%196 sum\n[24]"];
               }
-              subgraph cluster_k48 {
-                label="kernel 48: GEMM";
+              subgraph cluster_k44 {
+                label="kernel 44: GEMM";
                 style=filled; color=lightgrey;
                 n198 [label="%198 matmul\n[N,6]"];
               }
-              subgraph cluster_k49 {
-                label="kernel 49: GEMM Aᵀ";
+              subgraph cluster_k45 {
+                label="kernel 45: 3 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n199 [label="%199 matmul\n[24,6]"];
-              }
-              subgraph cluster_k50 {
-                label="kernel 50: fused elementwise (add, add)";
-                style=filled; color=lightgrey;
+                n122 [label="%122 matmul\n[24,6]"];
+                n159 [label="%159 matmul\n[24,6]"];
                 n160 [label="%160 add\n[24,6]"];
+                n199 [label="%199 matmul\n[24,6]"];
                 n200 [label="%200 add\n[24,6]"];
               }
-              subgraph cluster_k51 {
-                label="kernel 51: GEMM";
+              subgraph cluster_k46 {
+                label="kernel 46: GEMM";
                 style=filled; color=lightgrey;
                 n201 [label="%201 matmul\n[N,5]"];
               }
-              subgraph cluster_k52 {
-                label="kernel 52: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n202 [label="%202 matmul\n[24,5]"];
-              }
-              subgraph cluster_k53 {
-                label="kernel 53: narrow_backward";
+              subgraph cluster_k47 {
+                label="kernel 47: narrow_backward";
                 style=filled; color=lightgrey;
                 n205 [label="%205 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k54 {
-                label="kernel 54: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
+              subgraph cluster_k48 {
+                label="kernel 48: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n174 [label="%174 mul\n[N,6]"];
                 n208 [label="%208 mul\n[N,6]"];
@@ -2751,72 +2631,71 @@ namespace Kiln.Integration.Tests.Models
                 n225 [label="%225 mul\n[N,6]"];
                 n226 [label="%226 mul\n[N,6]"];
               }
-              subgraph cluster_k55 {
-                label="kernel 55: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k49 {
+                label="kernel 49: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n207 [label="%207 mul\n[N,6]"];
                 n215 [label="%215 sub\n[N,6]"];
                 n216 [label="%216 mul\n[N,6]"];
                 n217 [label="%217 mul\n[N,6]"];
               }
-              subgraph cluster_k56 {
-                label="kernel 56: narrow_backward";
+              subgraph cluster_k50 {
+                label="kernel 50: narrow_backward";
                 style=filled; color=lightgrey;
                 n222 [label="%222 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k57 {
-                label="kernel 57: narrow_backward";
+              subgraph cluster_k51 {
+                label="kernel 51: narrow_backward";
                 style=filled; color=lightgrey;
                 n227 [label="%227 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k58 {
-                label="kernel 58: narrow_backward + epilogue (add, add, sum)";
+              subgraph cluster_k52 {
+                label="kernel 52: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
                 n218 [label="%218 narrow_backward\n[N,24]"];
                 n223 [label="%223 add\n[N,24]"];
                 n228 [label="%228 add\n[N,24]"];
                 n229 [label="%229 sum\n[24]"];
               }
-              subgraph cluster_k59 {
-                label="kernel 59: fused loop with 2 outputs (add, add, add, copy)";
+              subgraph cluster_k53 {
+                label="kernel 53: fused loop with 2 outputs (add, add, add, copy)";
                 style=filled; color=lightgrey;
                 n157 [label="%157 add\n[24]"];
                 n197 [label="%197 add\n[24]"];
                 n230 [label="%230 add\n[24]"];
                 n238 [label="%238 copy\n[24]"];
               }
-              subgraph cluster_k60 {
-                label="kernel 60: GEMM";
+              subgraph cluster_k54 {
+                label="kernel 54: GEMM";
                 style=filled; color=lightgrey;
                 n231 [label="%231 matmul\n[N,5]"];
               }
-              subgraph cluster_k61 {
-                label="kernel 61: GEMM Aᵀ";
+              subgraph cluster_k55 {
+                label="kernel 55: 4 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n232 [label="%232 matmul\n[24,5]"];
-              }
-              subgraph cluster_k62 {
-                label="kernel 62: fused elementwise (add, add, add)";
-                style=filled; color=lightgrey;
+                n124 [label="%124 matmul\n[24,5]"];
+                n162 [label="%162 matmul\n[24,5]"];
                 n163 [label="%163 add\n[24,5]"];
+                n202 [label="%202 matmul\n[24,5]"];
                 n203 [label="%203 add\n[24,5]"];
+                n232 [label="%232 matmul\n[24,5]"];
                 n233 [label="%233 add\n[24,5]"];
               }
-              subgraph cluster_k63 {
-                label="kernel 63: narrow_backward";
+              subgraph cluster_k56 {
+                label="kernel 56: narrow_backward";
                 style=filled; color=lightgrey;
                 n235 [label="%235 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k64 {
-                label="kernel 64: narrow_backward + epilogue (add, add, add)";
+              subgraph cluster_k57 {
+                label="kernel 57: narrow_backward + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n126 [label="%126 narrow_backward\n[N,4,5]"];
                 n166 [label="%166 add\n[N,4,5]"];
                 n206 [label="%206 add\n[N,4,5]"];
                 n236 [label="%236 add\n[N,4,5]"];
               }
-              subgraph cluster_k65 {
-                label="kernel 65: embedding_backward";
+              subgraph cluster_k58 {
+                label="kernel 58: embedding_backward";
                 style=filled; color=lightgrey;
                 n237 [label="%237 embedding_backward\n[20,5]"];
               }

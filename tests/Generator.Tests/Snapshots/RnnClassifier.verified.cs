@@ -371,47 +371,38 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
                 global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
                 global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
-                global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
-                global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
-                global::System.Span<float> buffer28 = arena.Slice(state.Offsets[28], state.Sizes[28]);
-                global::System.Span<float> buffer29 = arena.Slice(state.Offsets[29], state.Sizes[29]);
-                global::System.Span<float> buffer30 = arena.Slice(state.Offsets[30], state.Sizes[30]);
-                global::System.Span<float> buffer31 = arena.Slice(state.Offsets[31], state.Sizes[31]);
-                global::System.Span<float> buffer32 = arena.Slice(state.Offsets[32], state.Sizes[32]);
-                global::System.Span<float> buffer33 = arena.Slice(state.Offsets[33], state.Sizes[33]);
-                global::System.Span<float> buffer34 = arena.Slice(state.Offsets[34], state.Sizes[34]);
 
-                // Kernel 0/35: narrow -> %8 [N,1,8]
+                // Kernel 0/26: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 1/35: narrow -> %10 [N,1,8]
+                // Kernel 1/26: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 2/35: narrow -> %12 [N,1,8]
+                // Kernel 2/26: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 3/35: narrow -> %14 [N,1,8]
+                // Kernel 3/26: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 4/35: narrow -> %16 [N,1,8]
+                // Kernel 4/26: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 5/35: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+                // Kernel 5/26: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
                 {
                     // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
                     // %19 = add(%18, %4) : [N,16]
@@ -438,13 +429,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/35: GEMM Bᵀ -> %24 [N,16]
+                // Kernel 6/26: GEMM Bᵀ -> %24 [N,16]
                 {
                     // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer6, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 7/35: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
+                // Kernel 7/26: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
                 {
                     // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
                     // %23 = add(%22, %4) : [N,16]
@@ -475,13 +466,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 8/35: GEMM Bᵀ -> %30 [N,16]
+                // Kernel 8/26: GEMM Bᵀ -> %30 [N,16]
                 {
                     // %30 = matmul{transpose_b=true}(%27, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 9/35: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
+                // Kernel 9/26: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
                 {
                     // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
                     // %29 = add(%28, %4) : [N,16]
@@ -512,13 +503,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 10/35: GEMM Bᵀ -> %36 [N,16]
+                // Kernel 10/26: GEMM Bᵀ -> %36 [N,16]
                 {
                     // %36 = matmul{transpose_b=true}(%33, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 11/35: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
+                // Kernel 11/26: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
                 {
                     // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
                     // %35 = add(%34, %4) : [N,16]
@@ -549,13 +540,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 12/35: GEMM Bᵀ -> %42 [N,16]
+                // Kernel 12/26: GEMM Bᵀ -> %42 [N,16]
                 {
                     // %42 = matmul{transpose_b=true}(%39, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer11, capture1Data, buffer12, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 13/35: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
+                // Kernel 13/26: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
                 {
                     // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
                     // %41 = add(%40, %4) : [N,16]
@@ -586,7 +577,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 14/35: GEMM + epilogue (add) -> %49 [N,4]
+                // Kernel 14/26: GEMM + epilogue (add) -> %49 [N,4]
                 {
                     // %48 = matmul{transpose_b=true}(%47, %6) : [N,4]
                     // %49 = add(%48, %7) : [N,4]
@@ -615,14 +606,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 15/35: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
+                // Kernel 15/26: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
                 {
                     // %50 = cross_entropy(%49, %1) : []
                     // %52 = cross_entropy_backward(%49, %1, %51) : [N,4]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer14, input1, dim_N, 4, result, 1f, buffer15);
                 }
 
-                // Kernel 16/35: sum over [N,4] -> %53 [4]
+                // Kernel 16/26: sum over [N,4] -> %53 [4]
                 {
                     // %53 = sum{dims=0;keep_dim=false}(%52) : [4]
                     int extent0 = dim_N;
@@ -644,13 +635,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 17/35: GEMM Aᵀ -> %55 [4,16]
+                // Kernel 17/26: GEMM Aᵀ -> %55 [4,16]
                 {
                     // %55 = matmul{transpose_a=true}(%52, %47) : [4,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer13, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 18/35: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
+                // Kernel 18/26: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
                 {
                     // %54 = matmul(%52, %6) : [N,16]
                     // %56 = square(%45) : [N,16]
@@ -692,31 +683,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 19/35: GEMM Aᵀ -> %61 [16,16]
-                {
-                    // %61 = matmul{transpose_a=true}(%58, %39) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer11, buffer18, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 20/35: GEMM Aᵀ -> %63 [16,8]
-                {
-                    // %63 = matmul{transpose_a=true}(%58, %17) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer4, buffer19, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 21/35: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
+                // Kernel 19/26: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
                 {
                     // %60 = matmul(%58, %3) : [N,16]
                     // %64 = square(%39) : [N,16]
                     // %65 = sub(%51, %64) : [N,16]
                     // %66 = mul(%60, %65) : [N,16]
                     // %67 = sum{dims=0;keep_dim=false}(%66) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, buffer20, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, buffer18, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer21.Clear();
+                    buffer19.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row39 = i0 * 16;
@@ -726,51 +705,39 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v39 = new global::System.Numerics.Vector<float>(buffer11.Slice(row39 + i));
-                            var v60 = new global::System.Numerics.Vector<float>(buffer20.Slice(row60 + i));
+                            var v60 = new global::System.Numerics.Vector<float>(buffer18.Slice(row60 + i));
                             var v64 = v39 * v39;
                             var v65 = v51 - v64;
                             var v66 = v60 * v65;
-                            v66.CopyTo(buffer20.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer21.Slice(i)) + v66).CopyTo(buffer21.Slice(i));
+                            v66.CopyTo(buffer18.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v66).CopyTo(buffer19.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s39 = buffer11[row39 + i];
-                            float s60 = buffer20[row60 + i];
+                            float s60 = buffer18[row60 + i];
                             float s64 = s39 * s39;
                             float s65 = s51 - s64;
                             float s66 = s60 * s65;
-                            buffer20[rowOut + i] = s66;
-                            buffer21[i] += s66;
+                            buffer18[rowOut + i] = s66;
+                            buffer19[i] += s66;
                         }
                     }
                 }
 
-                // Kernel 22/35: GEMM Aᵀ -> %70 [16,16]
-                {
-                    // %70 = matmul{transpose_a=true}(%66, %33) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer9, buffer22, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 23/35: GEMM Aᵀ -> %73 [16,8]
-                {
-                    // %73 = matmul{transpose_a=true}(%66, %15) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer3, buffer23, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 24/35: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
+                // Kernel 20/26: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
                 {
                     // %69 = matmul(%66, %3) : [N,16]
                     // %75 = square(%33) : [N,16]
                     // %76 = sub(%51, %75) : [N,16]
                     // %77 = mul(%69, %76) : [N,16]
                     // %78 = sum{dims=0;keep_dim=false}(%77) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer24, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture1Data, buffer20, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer25.Clear();
+                    buffer21.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row33 = i0 * 16;
@@ -780,51 +747,39 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v33 = new global::System.Numerics.Vector<float>(buffer9.Slice(row33 + i));
-                            var v69 = new global::System.Numerics.Vector<float>(buffer24.Slice(row69 + i));
+                            var v69 = new global::System.Numerics.Vector<float>(buffer20.Slice(row69 + i));
                             var v75 = v33 * v33;
                             var v76 = v51 - v75;
                             var v77 = v69 * v76;
-                            v77.CopyTo(buffer24.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer25.Slice(i)) + v77).CopyTo(buffer25.Slice(i));
+                            v77.CopyTo(buffer20.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer21.Slice(i)) + v77).CopyTo(buffer21.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s33 = buffer9[row33 + i];
-                            float s69 = buffer24[row69 + i];
+                            float s69 = buffer20[row69 + i];
                             float s75 = s33 * s33;
                             float s76 = s51 - s75;
                             float s77 = s69 * s76;
-                            buffer24[rowOut + i] = s77;
-                            buffer25[i] += s77;
+                            buffer20[rowOut + i] = s77;
+                            buffer21[i] += s77;
                         }
                     }
                 }
 
-                // Kernel 25/35: GEMM Aᵀ -> %81 [16,16]
-                {
-                    // %81 = matmul{transpose_a=true}(%77, %27) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer7, buffer26, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 26/35: GEMM Aᵀ -> %84 [16,8]
-                {
-                    // %84 = matmul{transpose_a=true}(%77, %13) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer2, buffer27, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 27/35: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
+                // Kernel 21/26: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
                 {
                     // %80 = matmul(%77, %3) : [N,16]
                     // %86 = square(%27) : [N,16]
                     // %87 = sub(%51, %86) : [N,16]
                     // %88 = mul(%80, %87) : [N,16]
                     // %89 = sum{dims=0;keep_dim=false}(%88) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer24, capture1Data, buffer28, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer22, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer29.Clear();
+                    buffer23.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row27 = i0 * 16;
@@ -834,82 +789,54 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                            var v80 = new global::System.Numerics.Vector<float>(buffer28.Slice(row80 + i));
+                            var v80 = new global::System.Numerics.Vector<float>(buffer22.Slice(row80 + i));
                             var v86 = v27 * v27;
                             var v87 = v51 - v86;
                             var v88 = v80 * v87;
-                            v88.CopyTo(buffer28.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer29.Slice(i)) + v88).CopyTo(buffer29.Slice(i));
+                            v88.CopyTo(buffer22.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer23.Slice(i)) + v88).CopyTo(buffer23.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s27 = buffer7[row27 + i];
-                            float s80 = buffer28[row80 + i];
+                            float s80 = buffer22[row80 + i];
                             float s86 = s27 * s27;
                             float s87 = s51 - s86;
                             float s88 = s80 * s87;
-                            buffer28[rowOut + i] = s88;
-                            buffer29[i] += s88;
+                            buffer22[rowOut + i] = s88;
+                            buffer23[i] += s88;
                         }
                     }
                 }
 
-                // Kernel 28/35: GEMM Aᵀ -> %92 [16,16]
+                // Kernel 22/26: 4 accumulating GEMMs -> %93 [16,16]
                 {
-                    // %92 = matmul{transpose_a=true}(%88, %21) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, buffer5, buffer30, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 29/35: fused elementwise (add, add, add) -> %93 [16,16]
-                {
+                    // %61 = matmul{transpose_a=true}(%58, %39) : [16,16]
+                    // %70 = matmul{transpose_a=true}(%66, %33) : [16,16]
                     // %71 = add(%61, %70) : [16,16]
+                    // %81 = matmul{transpose_a=true}(%77, %27) : [16,16]
                     // %82 = add(%71, %81) : [16,16]
+                    // %92 = matmul{transpose_a=true}(%88, %21) : [16,16]
                     // %93 = add(%82, %92) : [16,16]
-                    int extent0 = 256;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v70 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v92 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v71 = v61 + v70;
-                        var v82 = v71 + v81;
-                        var v93 = v82 + v92;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v93).CopyTo(grad1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = buffer18[i];
-                        float s70 = buffer22[i];
-                        float s81 = buffer26[i];
-                        float s92 = buffer30[i];
-                        float s71 = s61 + s70;
-                        float s82 = s71 + s81;
-                        float s93 = s82 + s92;
-                        grad1[i] += s93;
-                    }
+                    global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer11, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 30/35: GEMM Aᵀ -> %95 [16,8]
-                {
-                    // %95 = matmul{transpose_a=true}(%88, %11) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, buffer1, buffer31, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 31/35: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
+                // Kernel 23/26: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
                 {
                     // %91 = matmul(%88, %3) : [N,16]
                     // %97 = square(%21) : [N,16]
                     // %98 = sub(%51, %97) : [N,16]
                     // %99 = mul(%91, %98) : [N,16]
                     // %100 = sum{dims=0;keep_dim=false}(%99) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture1Data, buffer32, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer22, capture1Data, buffer24, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     float s51 = 1f;
                     var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer33.Clear();
+                    buffer25.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row21 = i0 * 16;
@@ -919,27 +846,27 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v91 = new global::System.Numerics.Vector<float>(buffer32.Slice(row91 + i));
+                            var v91 = new global::System.Numerics.Vector<float>(buffer24.Slice(row91 + i));
                             var v97 = v21 * v21;
                             var v98 = v51 - v97;
                             var v99 = v91 * v98;
-                            v99.CopyTo(buffer32.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer33.Slice(i)) + v99).CopyTo(buffer33.Slice(i));
+                            v99.CopyTo(buffer24.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer25.Slice(i)) + v99).CopyTo(buffer25.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s21 = buffer5[row21 + i];
-                            float s91 = buffer32[row91 + i];
+                            float s91 = buffer24[row91 + i];
                             float s97 = s21 * s21;
                             float s98 = s51 - s97;
                             float s99 = s91 * s98;
-                            buffer32[rowOut + i] = s99;
-                            buffer33[i] += s99;
+                            buffer24[rowOut + i] = s99;
+                            buffer25[i] += s99;
                         }
                     }
                 }
 
-                // Kernel 32/35: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
+                // Kernel 24/26: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
                 {
                     // %68 = add(%59, %67) : [16]
                     // %79 = add(%68, %78) : [16]
@@ -951,10 +878,10 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v67 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
-                        var v78 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v89 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                        var v100 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
+                        var v67 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                        var v78 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
+                        var v89 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
                         var v68 = v59 + v67;
                         var v79 = v68 + v78;
                         var v90 = v79 + v89;
@@ -966,10 +893,10 @@ namespace Kiln.Integration.Tests.Models
                     for (; i < extent0; i++)
                     {
                         float s59 = buffer17[i];
-                        float s67 = buffer21[i];
-                        float s78 = buffer25[i];
-                        float s89 = buffer29[i];
-                        float s100 = buffer33[i];
+                        float s67 = buffer19[i];
+                        float s78 = buffer21[i];
+                        float s89 = buffer23[i];
+                        float s100 = buffer25[i];
                         float s68 = s59 + s67;
                         float s79 = s68 + s78;
                         float s90 = s79 + s89;
@@ -980,46 +907,22 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 33/35: GEMM Aᵀ -> %103 [16,8]
+                // Kernel 25/26: 5 accumulating GEMMs -> %104 [16,8]
                 {
-                    // %103 = matmul{transpose_a=true}(%99, %9) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer32, buffer0, buffer34, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 34/35: fused elementwise (add, add, add, add) -> %104 [16,8]
-                {
+                    // %63 = matmul{transpose_a=true}(%58, %17) : [16,8]
+                    // %73 = matmul{transpose_a=true}(%66, %15) : [16,8]
                     // %74 = add(%63, %73) : [16,8]
+                    // %84 = matmul{transpose_a=true}(%77, %13) : [16,8]
                     // %85 = add(%74, %84) : [16,8]
+                    // %95 = matmul{transpose_a=true}(%88, %11) : [16,8]
                     // %96 = add(%85, %95) : [16,8]
+                    // %103 = matmul{transpose_a=true}(%99, %9) : [16,8]
                     // %104 = add(%96, %103) : [16,8]
-                    int extent0 = 128;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v63 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
-                        var v73 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v95 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
-                        var v103 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v74 = v63 + v73;
-                        var v85 = v74 + v84;
-                        var v96 = v85 + v95;
-                        var v104 = v96 + v103;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v104).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s63 = buffer19[i];
-                        float s73 = buffer23[i];
-                        float s84 = buffer27[i];
-                        float s95 = buffer31[i];
-                        float s103 = buffer34[i];
-                        float s74 = s63 + s73;
-                        float s85 = s74 + s84;
-                        float s96 = s85 + s95;
-                        float s104 = s96 + s103;
-                        grad0[i] += s104;
-                    }
+                    global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 return state.Result;
@@ -1034,8 +937,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 42, kernelCount: 16,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 }, lastUse: new int[] { 5, 7, 9, 11, 13, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 91, kernelCount: 35,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 18, 19, 20, 21, 21, 22, 23, 24, 24, 25, 26, 27, 27, 28, 30, 31, 31, 33 }, lastUse: new int[] { 33, 30, 26, 23, 20, 31, 7, 27, 9, 24, 11, 21, 13, 18, 15, 18, 21, 32, 29, 34, 24, 32, 29, 34, 27, 32, 29, 34, 31, 32, 29, 34, 33, 32, 34 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 91, kernelCount: 26,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 18, 19, 19, 20, 20, 21, 21, 23, 23 }, lastUse: new int[] { 25, 25, 25, 25, 25, 23, 7, 22, 9, 22, 11, 22, 13, 18, 15, 18, 25, 24, 25, 24, 25, 24, 25, 24, 25, 24 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1063,41 +966,32 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..33
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..30
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..26
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..23
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..20
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..31
+                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..25
+                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..25
+                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..25
+                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..25
+                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..25
+                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..23
                 sizes[6] = (symbols[0] * 16); // %24 matmul [N,16], kernels 6..7
-                sizes[7] = (symbols[0] * 16); // %27 tanh [N,16], kernels 7..27
+                sizes[7] = (symbols[0] * 16); // %27 tanh [N,16], kernels 7..22
                 sizes[8] = (symbols[0] * 16); // %30 matmul [N,16], kernels 8..9
-                sizes[9] = (symbols[0] * 16); // %33 tanh [N,16], kernels 9..24
+                sizes[9] = (symbols[0] * 16); // %33 tanh [N,16], kernels 9..22
                 sizes[10] = (symbols[0] * 16); // %36 matmul [N,16], kernels 10..11
-                sizes[11] = (symbols[0] * 16); // %39 tanh [N,16], kernels 11..21
+                sizes[11] = (symbols[0] * 16); // %39 tanh [N,16], kernels 11..22
                 sizes[12] = (symbols[0] * 16); // %42 matmul [N,16], kernels 12..13
                 sizes[13] = (symbols[0] * 16); // %45 tanh [N,16], kernels 13..18
                 sizes[14] = (symbols[0] * 4); // %49 add [N,4], kernels 14..15
                 sizes[15] = (symbols[0] * 4); // %52 cross_entropy_backward [N,4], kernels 15..18
-                sizes[16] = (symbols[0] * 16); // %58 mul [N,16], kernels 18..21
-                sizes[17] = 16; // %59 sum [16], kernels 18..32
-                sizes[18] = 256; // %61 matmul [16,16], kernels 19..29
-                sizes[19] = 128; // %63 matmul [16,8], kernels 20..34
-                sizes[20] = (symbols[0] * 16); // %66 mul [N,16], kernels 21..24
-                sizes[21] = 16; // %67 sum [16], kernels 21..32
-                sizes[22] = 256; // %70 matmul [16,16], kernels 22..29
-                sizes[23] = 128; // %73 matmul [16,8], kernels 23..34
-                sizes[24] = (symbols[0] * 16); // %77 mul [N,16], kernels 24..27
-                sizes[25] = 16; // %78 sum [16], kernels 24..32
-                sizes[26] = 256; // %81 matmul [16,16], kernels 25..29
-                sizes[27] = 128; // %84 matmul [16,8], kernels 26..34
-                sizes[28] = (symbols[0] * 16); // %88 mul [N,16], kernels 27..31
-                sizes[29] = 16; // %89 sum [16], kernels 27..32
-                sizes[30] = 256; // %92 matmul [16,16], kernels 28..29
-                sizes[31] = 128; // %95 matmul [16,8], kernels 30..34
-                sizes[32] = (symbols[0] * 16); // %99 mul [N,16], kernels 31..33
-                sizes[33] = 16; // %100 sum [16], kernels 31..32
-                sizes[34] = 128; // %103 matmul [16,8], kernels 33..34
+                sizes[16] = (symbols[0] * 16); // %58 mul [N,16], kernels 18..25
+                sizes[17] = 16; // %59 sum [16], kernels 18..24
+                sizes[18] = (symbols[0] * 16); // %66 mul [N,16], kernels 19..25
+                sizes[19] = 16; // %67 sum [16], kernels 19..24
+                sizes[20] = (symbols[0] * 16); // %77 mul [N,16], kernels 20..25
+                sizes[21] = 16; // %78 sum [16], kernels 20..24
+                sizes[22] = (symbols[0] * 16); // %88 mul [N,16], kernels 21..25
+                sizes[23] = 16; // %89 sum [16], kernels 21..24
+                sizes[24] = (symbols[0] * 16); // %99 mul [N,16], kernels 23..25
+                sizes[25] = 16; // %100 sum [16], kernels 23..24
             }
 
             private const string SummaryText =
@@ -1120,42 +1014,33 @@ namespace Kiln.Integration.Tests.Models
               Kernel 13/16: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
               Kernel 14/16: GEMM + epilogue (add) -> %49 [N,4]
               Kernel 15/16: cross_entropy -> %50 []
-            forward+backward: 91 graph ops in 35 kernels, 35 arena buffers
-              Kernel 0/35: narrow -> %8 [N,1,8]
-              Kernel 1/35: narrow -> %10 [N,1,8]
-              Kernel 2/35: narrow -> %12 [N,1,8]
-              Kernel 3/35: narrow -> %14 [N,1,8]
-              Kernel 4/35: narrow -> %16 [N,1,8]
-              Kernel 5/35: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/35: GEMM Bᵀ -> %24 [N,16]
-              Kernel 7/35: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
-              Kernel 8/35: GEMM Bᵀ -> %30 [N,16]
-              Kernel 9/35: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
-              Kernel 10/35: GEMM Bᵀ -> %36 [N,16]
-              Kernel 11/35: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
-              Kernel 12/35: GEMM Bᵀ -> %42 [N,16]
-              Kernel 13/35: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
-              Kernel 14/35: GEMM + epilogue (add) -> %49 [N,4]
-              Kernel 15/35: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
-              Kernel 16/35: sum over [N,4] -> %53 [4]
-              Kernel 17/35: GEMM Aᵀ -> %55 [4,16]
-              Kernel 18/35: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
-              Kernel 19/35: GEMM Aᵀ -> %61 [16,16]
-              Kernel 20/35: GEMM Aᵀ -> %63 [16,8]
-              Kernel 21/35: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
-              Kernel 22/35: GEMM Aᵀ -> %70 [16,16]
-              Kernel 23/35: GEMM Aᵀ -> %73 [16,8]
-              Kernel 24/35: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
-              Kernel 25/35: GEMM Aᵀ -> %81 [16,16]
-              Kernel 26/35: GEMM Aᵀ -> %84 [16,8]
-              Kernel 27/35: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
-              Kernel 28/35: GEMM Aᵀ -> %92 [16,16]
-              Kernel 29/35: fused elementwise (add, add, add) -> %93 [16,16]
-              Kernel 30/35: GEMM Aᵀ -> %95 [16,8]
-              Kernel 31/35: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
-              Kernel 32/35: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
-              Kernel 33/35: GEMM Aᵀ -> %103 [16,8]
-              Kernel 34/35: fused elementwise (add, add, add, add) -> %104 [16,8]
+            forward+backward: 91 graph ops in 26 kernels, 26 arena buffers
+              Kernel 0/26: narrow -> %8 [N,1,8]
+              Kernel 1/26: narrow -> %10 [N,1,8]
+              Kernel 2/26: narrow -> %12 [N,1,8]
+              Kernel 3/26: narrow -> %14 [N,1,8]
+              Kernel 4/26: narrow -> %16 [N,1,8]
+              Kernel 5/26: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+              Kernel 6/26: GEMM Bᵀ -> %24 [N,16]
+              Kernel 7/26: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
+              Kernel 8/26: GEMM Bᵀ -> %30 [N,16]
+              Kernel 9/26: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
+              Kernel 10/26: GEMM Bᵀ -> %36 [N,16]
+              Kernel 11/26: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
+              Kernel 12/26: GEMM Bᵀ -> %42 [N,16]
+              Kernel 13/26: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
+              Kernel 14/26: GEMM + epilogue (add) -> %49 [N,4]
+              Kernel 15/26: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
+              Kernel 16/26: sum over [N,4] -> %53 [4]
+              Kernel 17/26: GEMM Aᵀ -> %55 [4,16]
+              Kernel 18/26: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
+              Kernel 19/26: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
+              Kernel 20/26: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
+              Kernel 21/26: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
+              Kernel 22/26: 4 accumulating GEMMs -> %93 [16,16]
+              Kernel 23/26: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
+              Kernel 24/26: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
+              Kernel 25/26: 5 accumulating GEMMs -> %104 [16,8]
             """;
 
             private const string DotText =
@@ -1293,17 +1178,7 @@ namespace Kiln.Integration.Tests.Models
                 n59 [label="%59 sum\n[16]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n61 [label="%61 matmul\n[16,16]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n63 [label="%63 matmul\n[16,8]"];
-              }
-              subgraph cluster_k21 {
-                label="kernel 21: GEMM + epilogue (square, sub, mul, sum)";
+                label="kernel 19: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n60 [label="%60 matmul\n[N,16]"];
                 n64 [label="%64 square\n[N,16]"];
@@ -1311,18 +1186,8 @@ namespace Kiln.Integration.Tests.Models
                 n66 [label="%66 mul\n[N,16]"];
                 n67 [label="%67 sum\n[16]"];
               }
-              subgraph cluster_k22 {
-                label="kernel 22: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n70 [label="%70 matmul\n[16,16]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n73 [label="%73 matmul\n[16,8]"];
-              }
-              subgraph cluster_k24 {
-                label="kernel 24: GEMM + epilogue (square, sub, mul, sum)";
+              subgraph cluster_k20 {
+                label="kernel 20: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n69 [label="%69 matmul\n[N,16]"];
                 n75 [label="%75 square\n[N,16]"];
@@ -1330,18 +1195,8 @@ namespace Kiln.Integration.Tests.Models
                 n77 [label="%77 mul\n[N,16]"];
                 n78 [label="%78 sum\n[16]"];
               }
-              subgraph cluster_k25 {
-                label="kernel 25: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n81 [label="%81 matmul\n[16,16]"];
-              }
-              subgraph cluster_k26 {
-                label="kernel 26: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n84 [label="%84 matmul\n[16,8]"];
-              }
-              subgraph cluster_k27 {
-                label="kernel 27: GEMM + epilogue (square, sub, mul, sum)";
+              subgraph cluster_k21 {
+                label="kernel 21: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n80 [label="%80 matmul\n[N,16]"];
                 n86 [label="%86 square\n[N,16]"];
@@ -1349,25 +1204,19 @@ namespace Kiln.Integration.Tests.Models
                 n88 [label="%88 mul\n[N,16]"];
                 n89 [label="%89 sum\n[16]"];
               }
-              subgraph cluster_k28 {
-                label="kernel 28: GEMM Aᵀ";
+              subgraph cluster_k22 {
+                label="kernel 22: 4 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n92 [label="%92 matmul\n[16,16]"];
-              }
-              subgraph cluster_k29 {
-                label="kernel 29: fused elementwise (add, add, add)";
-                style=filled; color=lightgrey;
+                n61 [label="%61 matmul\n[16,16]"];
+                n70 [label="%70 matmul\n[16,16]"];
                 n71 [label="%71 add\n[16,16]"];
+                n81 [label="%81 matmul\n[16,16]"];
                 n82 [label="%82 add\n[16,16]"];
+                n92 [label="%92 matmul\n[16,16]"];
                 n93 [label="%93 add\n[16,16]"];
               }
-              subgraph cluster_k30 {
-                label="kernel 30: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n95 [label="%95 matmul\n[16,8]"];
-              }
-              subgraph cluster_k31 {
-                label="kernel 31: GEMM + epilogue (square, sub, mul, sum)";
+              subgraph cluster_k23 {
+                label="kernel 23: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n91 [label="%91 matmul\n[N,16]"];
                 n97 [label="%97 square\n[N,16]"];
@@ -1375,8 +1224,8 @@ namespace Kiln.Integration.Tests.Models
                 n99 [label="%99 mul\n[N,16]"];
                 n100 [label="%100 sum\n[16]"];
               }
-              subgraph cluster_k32 {
-                label="kernel 32: fused loop with 2 outputs (add, add, add, add, copy)";
+              subgraph cluster_k24 {
+                label="kernel 24: fused loop with 2 outputs (add, add, add, add, copy)";
                 style=filled; color=lightgrey;
                 n68 [label="%68 add\n[16]"];
                 n79 [label="%79 add\n[16]"];
@@ -1384,17 +1233,17 @@ namespace Kiln.Integration.Tests.Models
                 n101 [label="%101 add\n[16]"];
                 n105 [label="%105 copy\n[16]"];
               }
-              subgraph cluster_k33 {
-                label="kernel 33: GEMM Aᵀ";
+              subgraph cluster_k25 {
+                label="kernel 25: 5 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n103 [label="%103 matmul\n[16,8]"];
-              }
-              subgraph cluster_k34 {
-                label="kernel 34: fused elementwise (add, add, add, add)";
-                style=filled; color=lightgrey;
+                n63 [label="%63 matmul\n[16,8]"];
+                n73 [label="%73 matmul\n[16,8]"];
                 n74 [label="%74 add\n[16,8]"];
+                n84 [label="%84 matmul\n[16,8]"];
                 n85 [label="%85 add\n[16,8]"];
+                n95 [label="%95 matmul\n[16,8]"];
                 n96 [label="%96 add\n[16,8]"];
+                n103 [label="%103 matmul\n[16,8]"];
                 n104 [label="%104 add\n[16,8]"];
               }
               n9 [shape=note, label="%9 view\n[N,8]"];

@@ -282,16 +282,14 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
-                // Kernel 0/18: GEMM -> %6 [N,20]
+                // Kernel 0/16: GEMM -> %6 [N,20]
                 {
                     // %6 = matmul(%0, %2) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 1/18: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+                // Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
                 {
                     // %7 = mul(%6, %3) : [N,20]
                     // %8 = tanh(%7) : [N,20]
@@ -318,13 +316,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/18: GEMM -> %10 [N,20]
+                // Kernel 2/16: GEMM -> %10 [N,20]
                 {
                     // %10 = matmul(%9, %2) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 3/18: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+                // Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
                 {
                     // %11 = mul(%10, %3) : [N,20]
                     // %12 = tanh(%11) : [N,20]
@@ -351,7 +349,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/18: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
+                // Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
                 {
                     // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
                     // %15 = add(%14, %5) : [N,5]
@@ -399,7 +397,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/18: fused mean over [N,5] of (square) -> %20 [N]
+                // Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]
                 {
                     // %19 = square(%15) : [N,5]
                     // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
@@ -430,7 +428,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/18: sum over [N] -> %21 []
+                // Kernel 6/16: sum over [N] -> %21 []
                 {
                     // %21 = sum{dims=0;keep_dim=false}(%20) : []
                     int extent0 = dim_N;
@@ -451,7 +449,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer10[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
                 }
 
-                // Kernel 7/18: fused elementwise (mul, add) -> %33 []
+                // Kernel 7/16: fused elementwise (mul, add) -> %33 []
                 {
                     // %32 = mul(%21, %31) : []
                     // %33 = add(%18, %32) : []
@@ -477,7 +475,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 8/18: elementwise (broadcast_to) -> %76 [N]
+                // Kernel 8/16: elementwise (broadcast_to) -> %76 [N]
                 {
                     // %76 = broadcast_to{shape=N}(%75) : [N]
                     int extent0 = dim_N;
@@ -496,7 +494,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 9/18: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
+                // Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
                 {
                     // %46 = broadcast_to{shape=N,5}(%34) : [N,5]
                     // %48 = mul(%46, %47) : [N,5]
@@ -562,19 +560,19 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 10/18: GEMM -> %105 [N,20]
+                // Kernel 10/16: GEMM -> %105 [N,20]
                 {
                     // %105 = matmul(%103, %4) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, capture2Data, buffer13, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 11/18: GEMM Aᵀ -> %106 [5,20]
+                // Kernel 11/16: GEMM Aᵀ -> %106 [5,20]
                 {
                     // %106 = matmul{transpose_a=true}(%103, %13) : [5,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 12/18: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
+                // Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
                 {
                     // %56 = square(%12) : [N,20]
                     // %57 = sub(%34, %56) : [N,20]
@@ -627,13 +625,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 13/18: GEMM Aᵀ -> %112 [20,20]
-                {
-                    // %112 = matmul{transpose_a=true}(%9, %108) : [20,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, buffer17, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 14/18: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
+                // Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
                 {
                     // %65 = square(%8) : [N,20]
                     // %66 = sub(%34, %65) : [N,20]
@@ -643,12 +635,12 @@ namespace Kiln.Integration.Tests.Models
                     // %115 = mul(%114, %3) : [N,20]
                     // %116 = mul(%114, %6) : [N,20]
                     // %117 = sum{dims=0;keep_dim=true}(%116) : [1,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer18, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer17, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 20;
                     float s34 = 1f;
                     var v34 = new global::System.Numerics.Vector<float>(s34);
-                    buffer20.Clear();
+                    buffer19.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row6 = i0 * 20;
@@ -663,16 +655,16 @@ namespace Kiln.Integration.Tests.Models
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
                             var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
-                            var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(row111 + i));
+                            var v111 = new global::System.Numerics.Vector<float>(buffer17.Slice(row111 + i));
                             var v65 = v8 * v8;
                             var v66 = v34 - v65;
                             var v113 = v105 + v111;
                             var v114 = v113 * v66;
                             var v115 = v114 * v3;
                             var v116 = v114 * v6;
-                            v114.CopyTo(buffer18.Slice(rowOut + i));
-                            v115.CopyTo(buffer19.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v116).CopyTo(buffer20.Slice(i));
+                            v114.CopyTo(buffer17.Slice(rowOut + i));
+                            v115.CopyTo(buffer18.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v116).CopyTo(buffer19.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -680,21 +672,21 @@ namespace Kiln.Integration.Tests.Models
                             float s6 = buffer0[row6 + i];
                             float s8 = buffer1[row8 + i];
                             float s105 = buffer13[row105 + i];
-                            float s111 = buffer18[row111 + i];
+                            float s111 = buffer17[row111 + i];
                             float s65 = s8 * s8;
                             float s66 = s34 - s65;
                             float s113 = s105 + s111;
                             float s114 = s113 * s66;
                             float s115 = s114 * s3;
                             float s116 = s114 * s6;
-                            buffer18[rowOut + i] = s114;
-                            buffer19[rowOut + i] = s115;
-                            buffer20[i] += s116;
+                            buffer17[rowOut + i] = s114;
+                            buffer18[rowOut + i] = s115;
+                            buffer19[i] += s116;
                         }
                     }
                 }
 
-                // Kernel 15/18: elementwise (add) -> %118 [1,20]
+                // Kernel 14/16: elementwise (add) -> %118 [1,20]
                 {
                     // %118 = add(%110, %117) : [1,20]
                     int extent0 = 20;
@@ -702,44 +694,26 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v117 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v117 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
                         var v118 = v110 + v117;
                         (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v118).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s110 = buffer16[i];
-                        float s117 = buffer20[i];
+                        float s117 = buffer19[i];
                         float s118 = s110 + s117;
                         grad1[i] += s118;
                     }
                 }
 
-                // Kernel 16/18: GEMM Aᵀ -> %119 [20,20]
+                // Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
                 {
+                    // %112 = matmul{transpose_a=true}(%9, %108) : [20,20]
                     // %119 = matmul{transpose_a=true}(%0, %115) : [20,20]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer19, buffer21, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 17/18: elementwise (add) -> %120 [20,20]
-                {
                     // %120 = add(%112, %119) : [20,20]
-                    int extent0 = 400;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v112 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v119 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
-                        var v120 = v112 + v119;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v120).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s112 = buffer17[i];
-                        float s119 = buffer21[i];
-                        float s120 = s112 + s119;
-                        grad0[i] += s120;
-                    }
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer18, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 return state.Result;
@@ -754,8 +728,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 18, kernelCount: 6,
                         firstUse: new int[] { 0, 1, 2, 2, 3, 4 }, lastUse: new int[] { 1, 2, 3, 5, 4, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 51, kernelCount: 18,
-                        firstUse: new int[] { 0, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 8, 9, 10, 12, 12, 12, 13, 14, 14, 14, 16 }, lastUse: new int[] { 14, 14, 13, 12, 12, 11, 9, 9, 7, 6, 7, 9, 11, 14, 12, 14, 15, 17, 14, 16, 15, 17 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 51, kernelCount: 16,
+                        firstUse: new int[] { 0, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 8, 9, 10, 12, 12, 12, 13, 13, 13 }, lastUse: new int[] { 13, 13, 15, 12, 12, 11, 9, 9, 7, 6, 7, 9, 11, 13, 12, 15, 14, 13, 15, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -774,9 +748,9 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %6 matmul [N,20], kernels 0..14
-                sizes[1] = (symbols[0] * 20); // %8 tanh [N,20], kernels 1..14
-                sizes[2] = (symbols[0] * 20); // %9 add [N,20], kernels 1..13
+                sizes[0] = (symbols[0] * 20); // %6 matmul [N,20], kernels 0..13
+                sizes[1] = (symbols[0] * 20); // %8 tanh [N,20], kernels 1..13
+                sizes[2] = (symbols[0] * 20); // %9 add [N,20], kernels 1..15
                 sizes[3] = (symbols[0] * 20); // %10 matmul [N,20], kernels 2..12
                 sizes[4] = (symbols[0] * 20); // %12 tanh [N,20], kernels 3..12
                 sizes[5] = (symbols[0] * 20); // %13 add [N,20], kernels 3..11
@@ -787,15 +761,13 @@ namespace Kiln.Integration.Tests.Models
                 sizes[10] = 1; // %21 sum [], kernels 6..7
                 sizes[11] = symbols[0]; // %76 broadcast_to [N], kernels 8..9
                 sizes[12] = (symbols[0] * 5); // %103 add [N,5], kernels 9..11
-                sizes[13] = (symbols[0] * 20); // %105 matmul [N,20], kernels 10..14
+                sizes[13] = (symbols[0] * 20); // %105 matmul [N,20], kernels 10..13
                 sizes[14] = (symbols[0] * 20); // %107 mul [N,20], kernels 12..12
-                sizes[15] = (symbols[0] * 20); // %108 mul [N,20], kernels 12..14
-                sizes[16] = 20; // %110 sum [1,20], kernels 12..15
-                sizes[17] = 400; // %112 matmul [20,20], kernels 13..17
-                sizes[18] = (symbols[0] * 20); // %114 mul [N,20], kernels 14..14
-                sizes[19] = (symbols[0] * 20); // %115 mul [N,20], kernels 14..16
-                sizes[20] = 20; // %117 sum [1,20], kernels 14..15
-                sizes[21] = 400; // %119 matmul [20,20], kernels 16..17
+                sizes[15] = (symbols[0] * 20); // %108 mul [N,20], kernels 12..15
+                sizes[16] = 20; // %110 sum [1,20], kernels 12..14
+                sizes[17] = (symbols[0] * 20); // %114 mul [N,20], kernels 13..13
+                sizes[18] = (symbols[0] * 20); // %115 mul [N,20], kernels 13..15
+                sizes[19] = 20; // %117 sum [1,20], kernels 13..14
             }
 
             private const string SummaryText =
@@ -808,25 +780,23 @@ namespace Kiln.Integration.Tests.Models
               Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
               Kernel 4/6: sum over [N] -> %21 []
               Kernel 5/6: fused elementwise (mul, add) -> %33 []
-            forward+backward: 51 graph ops in 18 kernels, 22 arena buffers
-              Kernel 0/18: GEMM -> %6 [N,20]
-              Kernel 1/18: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
-              Kernel 2/18: GEMM -> %10 [N,20]
-              Kernel 3/18: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
-              Kernel 4/18: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
-              Kernel 5/18: fused mean over [N,5] of (square) -> %20 [N]
-              Kernel 6/18: sum over [N] -> %21 []
-              Kernel 7/18: fused elementwise (mul, add) -> %33 []
-              Kernel 8/18: elementwise (broadcast_to) -> %76 [N]
-              Kernel 9/18: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
-              Kernel 10/18: GEMM -> %105 [N,20]
-              Kernel 11/18: GEMM Aᵀ -> %106 [5,20]
-              Kernel 12/18: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
-              Kernel 13/18: GEMM Aᵀ -> %112 [20,20]
-              Kernel 14/18: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
-              Kernel 15/18: elementwise (add) -> %118 [1,20]
-              Kernel 16/18: GEMM Aᵀ -> %119 [20,20]
-              Kernel 17/18: elementwise (add) -> %120 [20,20]
+            forward+backward: 51 graph ops in 16 kernels, 20 arena buffers
+              Kernel 0/16: GEMM -> %6 [N,20]
+              Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+              Kernel 2/16: GEMM -> %10 [N,20]
+              Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+              Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
+              Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]
+              Kernel 6/16: sum over [N] -> %21 []
+              Kernel 7/16: fused elementwise (mul, add) -> %33 []
+              Kernel 8/16: elementwise (broadcast_to) -> %76 [N]
+              Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
+              Kernel 10/16: GEMM -> %105 [N,20]
+              Kernel 11/16: GEMM Aᵀ -> %106 [5,20]
+              Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
+              Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
+              Kernel 14/16: elementwise (add) -> %118 [1,20]
+              Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
             """;
 
             private const string DotText =
@@ -935,12 +905,7 @@ namespace Kiln.Integration.Tests.Models
                 n110 [label="%110 sum\n[1,20]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n112 [label="%112 matmul\n[20,20]"];
-              }
-              subgraph cluster_k14 {
-                label="kernel 14: GEMM + epilogue (square, sub, add, mul, mul, mul, sum)";
+                label="kernel 13: GEMM + epilogue (square, sub, add, mul, mul, mul, sum)";
                 style=filled; color=lightgrey;
                 n65 [label="%65 square\n[N,20]"];
                 n66 [label="%66 sub\n[N,20]"];
@@ -951,19 +916,16 @@ namespace Kiln.Integration.Tests.Models
                 n116 [label="%116 mul\n[N,20]"];
                 n117 [label="%117 sum\n[1,20]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: elementwise (add)";
+              subgraph cluster_k14 {
+                label="kernel 14: elementwise (add)";
                 style=filled; color=lightgrey;
                 n118 [label="%118 add\n[1,20]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: GEMM Aᵀ";
+              subgraph cluster_k15 {
+                label="kernel 15: 2 accumulating GEMMs";
                 style=filled; color=lightgrey;
+                n112 [label="%112 matmul\n[20,20]"];
                 n119 [label="%119 matmul\n[20,20]"];
-              }
-              subgraph cluster_k17 {
-                label="kernel 17: elementwise (add)";
-                style=filled; color=lightgrey;
                 n120 [label="%120 add\n[20,20]"];
               }
               n75 [shape=note, label="%75 view\n[1]"];

@@ -67,13 +67,22 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
     static void EmitGemm(CodeWriter w, Kernel kernel, IStorageNames names)
     {
-        var mm = kernel.Gemm!;
+        // The first product writes (or adds into a Grad), the others of a sum of products add into the same buffer.
+        bool first = true;
+        foreach (var mm in new[] { kernel.Gemm! }.Concat(kernel.MoreGemms))
+        {
+            EmitOneGemm(w, kernel, mm, accumulate: !first || (kernel.Loop is null && names.Accumulates(kernel.Root)), names);
+            first = false;
+        }
+    }
+
+    static void EmitOneGemm(CodeWriter w, Kernel kernel, Node mm, bool accumulate, IStorageNames names)
+    {
         Node a = mm.Inputs[0], b = mm.Inputs[1];
         bool ta = mm.Attrs.Bool("transpose_a"), tb = mm.Attrs.Bool("transpose_b");
         var m = ta ? a.Shape[1] : a.Shape.CountOf(0, a.Shape.Rank - 1);
         var k = ta ? a.Shape[0] : a.Shape[a.Shape.Rank - 1];
         var n = tb ? b.Shape[0] : b.Shape[1];
-        bool accumulate = kernel.Root == mm && names.Accumulates(mm);
         w.Line($"global::Kiln.Kernels.Gemm.Multiply({names.Buffer(a)}, {names.Buffer(b)}, {names.Buffer(kernel.Root)}, {names.Size(m)}, {names.Size(n)}, {names.Size(k)}, " +
                $"transposeA: {Bool(ta)}, transposeB: {Bool(tb)}, accumulate: {Bool(accumulate)});");
     }
