@@ -22,6 +22,10 @@ internal static class AlgebraicSimplification
                 // An explicit broadcast of an operand is implicit in the elementwise op.
                 if (x.Op == OpNames.BroadcastTo && ShapeIs(y, n)) return b.Binary(n.Op, x.Inputs[0], y);
                 if (y.Op == OpNames.BroadcastTo && ShapeIs(x, n)) return b.Binary(n.Op, x, y.Inputs[0]);
+                // (A + b) + (B + c) with A, B matrix products and b, c broadcast biases → (A + B) + (b + c): the products
+                // then accumulate in one GEMM output (an RNN step's input and hidden projections) and the biases add once.
+                if (n.Op == "add" && IsBiasedProduct(x, n) && IsBiasedProduct(y, n))
+                    return b.Add(b.Add(x.Inputs[0], y.Inputs[0]), b.Add(x.Inputs[1], y.Inputs[1]));
                 // Constants go right, so the rules below see one form.
                 if ((n.Op == "add" || n.Op == "mul") && x.IsConstant && !y.IsConstant) return b.Binary(n.Op, y, x);
                 if (n.Op == "add" && y.IsConstantValue(0f) && ShapeIs(x, n)) return x;
@@ -66,6 +70,10 @@ internal static class AlgebraicSimplification
     }
 
     static bool ShapeIs(Node operand, Node result) => operand.Shape.Equals(result.Shape);
+
+    static bool IsBiasedProduct(Node x, Node result) =>
+        x.Op == "add" && x.Inputs[0].Op == "matmul" && x.Inputs[0].Shape.Equals(result.Shape) && x.Shape.Equals(result.Shape)
+        && !x.Inputs[1].Shape.Equals(result.Shape) && x.Inputs[1].Shape.Rank <= 1;
 
     static bool IsPowerOfTwo(float v)
     {

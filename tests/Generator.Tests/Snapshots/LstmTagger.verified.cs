@@ -70,22 +70,20 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
                 global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
-                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
 
-                // Kernel 0/18: embedding -> %9 [N,4,5]
+                // Kernel 0/16: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/18: narrow -> %10 [N,1,5]
+                // Kernel 1/16: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/18: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -119,7 +117,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+                // Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
@@ -156,338 +154,317 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/18: narrow -> %24 [N,1,5]
+                // Kernel 4/16: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer5, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 5/18: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 5/16: narrow -> %44 [N,1,5]
                 {
-                    // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer6, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer6, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 6/18: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 6/16: narrow -> %64 [N,1,5]
+                {
+                    // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer7, 5, 0, dim_N, 5);
+                }
+
+                // Kernel 7/16: elementwise (add) -> %88 [24]
+                {
+                    // %88 = add(%4, %5) : [24]
+                    int extent0 = 24;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v88 = v4 + v5;
+                        v88.CopyTo(buffer8.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s88 = s4 + s5;
+                        buffer8[i] = s88;
+                    }
+                }
+
+                // Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
-                    // %27 = add(%26, %4) : [N,24]
-                    // %29 = add(%28, %5) : [N,24]
-                    // %30 = add(%27, %29) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
+                    // %87 = add(%26, %28) : [N,24]
+                    // %89 = add(%87, %88) : [N,24]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * 24;
-                        int row28 = i0 * 24;
+                        int row87 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer7.Slice(row26 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer6.Slice(row28 + i));
-                            var v27 = v26 + v4;
-                            var v29 = v28 + v5;
-                            var v30 = v27 + v29;
-                            v30.CopyTo(buffer7.Slice(rowOut + i));
+                            var v87 = new global::System.Numerics.Vector<float>(buffer9.Slice(row87 + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                            var v89 = v87 + v88;
+                            v89.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s26 = buffer7[row26 + i];
-                            float s28 = buffer6[row28 + i];
-                            float s27 = s26 + s4;
-                            float s29 = s28 + s5;
-                            float s30 = s27 + s29;
-                            buffer7[rowOut + i] = s30;
+                            float s87 = buffer9[row87 + i];
+                            float s88 = buffer8[i];
+                            float s89 = s87 + s88;
+                            buffer9[rowOut + i] = s89;
                         }
                     }
                 }
 
-                // Kernel 7/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %41 [N,6], %43 [N,6]
+                // Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]
                 {
-                    // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
-                    // %32 = sigmoid(%31) : [N,6]
-                    // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
-                    // %34 = tanh(%33) : [N,6]
-                    // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
-                    // %36 = sigmoid(%35) : [N,6]
-                    // %37 = mul(%32, %34) : [N,6]
-                    // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
-                    // %39 = sigmoid(%38) : [N,6]
-                    // %40 = mul(%39, %21) : [N,6]
-                    // %41 = add(%40, %37) : [N,6]
-                    // %42 = tanh(%41) : [N,6]
-                    // %43 = mul(%36, %42) : [N,6]
+                    // %90 = narrow{dim=1;length=6;start=0}(%89) : [N,6]
+                    // %91 = sigmoid(%90) : [N,6]
+                    // %92 = narrow{dim=1;length=6;start=12}(%89) : [N,6]
+                    // %93 = tanh(%92) : [N,6]
+                    // %94 = narrow{dim=1;length=6;start=18}(%89) : [N,6]
+                    // %95 = sigmoid(%94) : [N,6]
+                    // %96 = mul(%91, %93) : [N,6]
+                    // %97 = narrow{dim=1;length=6;start=6}(%89) : [N,6]
+                    // %98 = sigmoid(%97) : [N,6]
+                    // %99 = mul(%98, %21) : [N,6]
+                    // %100 = add(%99, %96) : [N,6]
+                    // %101 = tanh(%100) : [N,6]
+                    // %102 = mul(%95, %101) : [N,6]
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row21 = i0 * 6;
-                        int row31 = i0 * 24;
-                        int row33 = 12 + i0 * 24;
-                        int row35 = 18 + i0 * 24;
-                        int row38 = 6 + i0 * 24;
+                        int row90 = i0 * 24;
+                        int row92 = 12 + i0 * 24;
+                        int row94 = 18 + i0 * 24;
+                        int row97 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
                             float s21 = buffer3[row21 + i];
-                            float s31 = buffer7[row31 + i];
-                            float s33 = buffer7[row33 + i];
-                            float s35 = buffer7[row35 + i];
-                            float s38 = buffer7[row38 + i];
-                            float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
-                            float s34 = global::System.MathF.Tanh(s33);
-                            float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
-                            float s37 = s32 * s34;
-                            float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                            float s40 = s39 * s21;
-                            float s41 = s40 + s37;
-                            float s42 = global::System.MathF.Tanh(s41);
-                            float s43 = s36 * s42;
-                            buffer8[rowOut + i] = s41;
-                            buffer9[rowOut + i] = s43;
+                            float s90 = buffer9[row90 + i];
+                            float s92 = buffer9[row92 + i];
+                            float s94 = buffer9[row94 + i];
+                            float s97 = buffer9[row97 + i];
+                            float s91 = 1f / (1f + global::System.MathF.Exp(-s90));
+                            float s93 = global::System.MathF.Tanh(s92);
+                            float s95 = 1f / (1f + global::System.MathF.Exp(-s94));
+                            float s96 = s91 * s93;
+                            float s98 = 1f / (1f + global::System.MathF.Exp(-s97));
+                            float s99 = s98 * s21;
+                            float s100 = s99 + s96;
+                            float s101 = global::System.MathF.Tanh(s100);
+                            float s102 = s95 * s101;
+                            buffer10[rowOut + i] = s100;
+                            buffer11[rowOut + i] = s102;
                         }
                     }
                 }
 
-                // Kernel 8/18: narrow -> %44 [N,1,5]
-                {
-                    // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
-                }
-
-                // Kernel 9/18: GEMM Bᵀ -> %48 [N,24]
-                {
-                    // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture4Data, buffer11, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 10/18: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
-                    // %47 = add(%46, %4) : [N,24]
-                    // %49 = add(%48, %5) : [N,24]
-                    // %50 = add(%47, %49) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer12, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    // %103 = matmul{transpose_b=true}(%102, %6) : [N,24]
+                    // %106 = add(%46, %103) : [N,24]
+                    // %107 = add(%106, %88) : [N,24]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture1Data, buffer12, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture4Data, buffer12, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row46 = i0 * 24;
-                        int row48 = i0 * 24;
+                        int row106 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v46 = new global::System.Numerics.Vector<float>(buffer12.Slice(row46 + i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer11.Slice(row48 + i));
-                            var v47 = v46 + v4;
-                            var v49 = v48 + v5;
-                            var v50 = v47 + v49;
-                            v50.CopyTo(buffer12.Slice(rowOut + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                            var v106 = new global::System.Numerics.Vector<float>(buffer12.Slice(row106 + i));
+                            var v107 = v106 + v88;
+                            v107.CopyTo(buffer12.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s46 = buffer12[row46 + i];
-                            float s48 = buffer11[row48 + i];
-                            float s47 = s46 + s4;
-                            float s49 = s48 + s5;
-                            float s50 = s47 + s49;
-                            buffer12[rowOut + i] = s50;
+                            float s88 = buffer8[i];
+                            float s106 = buffer12[row106 + i];
+                            float s107 = s106 + s88;
+                            buffer12[rowOut + i] = s107;
                         }
                     }
                 }
 
-                // Kernel 11/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %61 [N,6], %63 [N,6]
+                // Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]
                 {
-                    // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
-                    // %52 = sigmoid(%51) : [N,6]
-                    // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
-                    // %54 = tanh(%53) : [N,6]
-                    // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
-                    // %56 = sigmoid(%55) : [N,6]
-                    // %57 = mul(%52, %54) : [N,6]
-                    // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
-                    // %59 = sigmoid(%58) : [N,6]
-                    // %60 = mul(%59, %41) : [N,6]
-                    // %61 = add(%60, %57) : [N,6]
-                    // %62 = tanh(%61) : [N,6]
-                    // %63 = mul(%56, %62) : [N,6]
+                    // %108 = narrow{dim=1;length=6;start=0}(%107) : [N,6]
+                    // %109 = sigmoid(%108) : [N,6]
+                    // %110 = narrow{dim=1;length=6;start=12}(%107) : [N,6]
+                    // %111 = tanh(%110) : [N,6]
+                    // %112 = narrow{dim=1;length=6;start=18}(%107) : [N,6]
+                    // %113 = sigmoid(%112) : [N,6]
+                    // %114 = mul(%109, %111) : [N,6]
+                    // %115 = narrow{dim=1;length=6;start=6}(%107) : [N,6]
+                    // %116 = sigmoid(%115) : [N,6]
+                    // %117 = mul(%116, %100) : [N,6]
+                    // %118 = add(%117, %114) : [N,6]
+                    // %119 = tanh(%118) : [N,6]
+                    // %120 = mul(%113, %119) : [N,6]
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row41 = i0 * 6;
-                        int row51 = i0 * 24;
-                        int row53 = 12 + i0 * 24;
-                        int row55 = 18 + i0 * 24;
-                        int row58 = 6 + i0 * 24;
+                        int row100 = i0 * 6;
+                        int row108 = i0 * 24;
+                        int row110 = 12 + i0 * 24;
+                        int row112 = 18 + i0 * 24;
+                        int row115 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s41 = buffer8[row41 + i];
-                            float s51 = buffer12[row51 + i];
-                            float s53 = buffer12[row53 + i];
-                            float s55 = buffer12[row55 + i];
-                            float s58 = buffer12[row58 + i];
-                            float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
-                            float s54 = global::System.MathF.Tanh(s53);
-                            float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
-                            float s57 = s52 * s54;
-                            float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                            float s60 = s59 * s41;
-                            float s61 = s60 + s57;
-                            float s62 = global::System.MathF.Tanh(s61);
-                            float s63 = s56 * s62;
-                            buffer13[rowOut + i] = s61;
-                            buffer14[rowOut + i] = s63;
+                            float s100 = buffer10[row100 + i];
+                            float s108 = buffer12[row108 + i];
+                            float s110 = buffer12[row110 + i];
+                            float s112 = buffer12[row112 + i];
+                            float s115 = buffer12[row115 + i];
+                            float s109 = 1f / (1f + global::System.MathF.Exp(-s108));
+                            float s111 = global::System.MathF.Tanh(s110);
+                            float s113 = 1f / (1f + global::System.MathF.Exp(-s112));
+                            float s114 = s109 * s111;
+                            float s116 = 1f / (1f + global::System.MathF.Exp(-s115));
+                            float s117 = s116 * s100;
+                            float s118 = s117 + s114;
+                            float s119 = global::System.MathF.Tanh(s118);
+                            float s120 = s113 * s119;
+                            buffer13[rowOut + i] = s118;
+                            buffer14[rowOut + i] = s120;
                         }
                     }
                 }
 
-                // Kernel 12/18: narrow -> %64 [N,1,5]
-                {
-                    // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer15, 5, 0, dim_N, 5);
-                }
-
-                // Kernel 13/18: GEMM Bᵀ -> %68 [N,24]
-                {
-                    // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer14, capture4Data, buffer16, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 14/18: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
-                    // %67 = add(%66, %4) : [N,24]
-                    // %69 = add(%68, %5) : [N,24]
-                    // %70 = add(%67, %69) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    // %121 = matmul{transpose_b=true}(%120, %6) : [N,24]
+                    // %124 = add(%66, %121) : [N,24]
+                    // %125 = add(%124, %88) : [N,24]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer14, capture4Data, buffer15, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * 24;
-                        int row68 = i0 * 24;
+                        int row124 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v66 = new global::System.Numerics.Vector<float>(buffer17.Slice(row66 + i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer16.Slice(row68 + i));
-                            var v67 = v66 + v4;
-                            var v69 = v68 + v5;
-                            var v70 = v67 + v69;
-                            v70.CopyTo(buffer17.Slice(rowOut + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                            var v124 = new global::System.Numerics.Vector<float>(buffer15.Slice(row124 + i));
+                            var v125 = v124 + v88;
+                            v125.CopyTo(buffer15.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s66 = buffer17[row66 + i];
-                            float s68 = buffer16[row68 + i];
-                            float s67 = s66 + s4;
-                            float s69 = s68 + s5;
-                            float s70 = s67 + s69;
-                            buffer17[rowOut + i] = s70;
+                            float s88 = buffer8[i];
+                            float s124 = buffer15[row124 + i];
+                            float s125 = s124 + s88;
+                            buffer15[rowOut + i] = s125;
                         }
                     }
                 }
 
-                // Kernel 15/18: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
+                // Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]
                 {
-                    // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
-                    // %72 = sigmoid(%71) : [N,6]
-                    // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
-                    // %74 = tanh(%73) : [N,6]
-                    // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
-                    // %76 = sigmoid(%75) : [N,6]
-                    // %77 = mul(%72, %74) : [N,6]
-                    // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
-                    // %79 = sigmoid(%78) : [N,6]
-                    // %80 = mul(%79, %61) : [N,6]
-                    // %81 = add(%80, %77) : [N,6]
-                    // %82 = tanh(%81) : [N,6]
-                    // %83 = mul(%76, %82) : [N,6]
+                    // %126 = narrow{dim=1;length=6;start=0}(%125) : [N,6]
+                    // %127 = sigmoid(%126) : [N,6]
+                    // %128 = narrow{dim=1;length=6;start=12}(%125) : [N,6]
+                    // %129 = tanh(%128) : [N,6]
+                    // %130 = narrow{dim=1;length=6;start=18}(%125) : [N,6]
+                    // %131 = sigmoid(%130) : [N,6]
+                    // %132 = mul(%127, %129) : [N,6]
+                    // %133 = narrow{dim=1;length=6;start=6}(%125) : [N,6]
+                    // %134 = sigmoid(%133) : [N,6]
+                    // %135 = mul(%134, %118) : [N,6]
+                    // %136 = add(%135, %132) : [N,6]
+                    // %137 = tanh(%136) : [N,6]
+                    // %138 = mul(%131, %137) : [N,6]
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row61 = i0 * 6;
-                        int row71 = i0 * 24;
-                        int row73 = 12 + i0 * 24;
-                        int row75 = 18 + i0 * 24;
-                        int row78 = 6 + i0 * 24;
+                        int row118 = i0 * 6;
+                        int row126 = i0 * 24;
+                        int row128 = 12 + i0 * 24;
+                        int row130 = 18 + i0 * 24;
+                        int row133 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s61 = buffer13[row61 + i];
-                            float s71 = buffer17[row71 + i];
-                            float s73 = buffer17[row73 + i];
-                            float s75 = buffer17[row75 + i];
-                            float s78 = buffer17[row78 + i];
-                            float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
-                            float s74 = global::System.MathF.Tanh(s73);
-                            float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
-                            float s77 = s72 * s74;
-                            float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                            float s80 = s79 * s61;
-                            float s81 = s80 + s77;
-                            float s82 = global::System.MathF.Tanh(s81);
-                            float s83 = s76 * s82;
-                            buffer18[rowOut + i] = s83;
+                            float s118 = buffer13[row118 + i];
+                            float s126 = buffer15[row126 + i];
+                            float s128 = buffer15[row128 + i];
+                            float s130 = buffer15[row130 + i];
+                            float s133 = buffer15[row133 + i];
+                            float s127 = 1f / (1f + global::System.MathF.Exp(-s126));
+                            float s129 = global::System.MathF.Tanh(s128);
+                            float s131 = 1f / (1f + global::System.MathF.Exp(-s130));
+                            float s132 = s127 * s129;
+                            float s134 = 1f / (1f + global::System.MathF.Exp(-s133));
+                            float s135 = s134 * s118;
+                            float s136 = s135 + s132;
+                            float s137 = global::System.MathF.Tanh(s136);
+                            float s138 = s131 * s137;
+                            buffer16[rowOut + i] = s138;
                         }
                     }
                 }
 
-                // Kernel 16/18: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]
                 {
-                    // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
-                    // %85 = add(%84, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture5Data, buffer19, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %139 = matmul{transpose_b=true}(%138, %7) : [N,3]
+                    // %140 = add(%139, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer17, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row84 = i0 * 3;
+                        int row139 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v84 = new global::System.Numerics.Vector<float>(buffer19.Slice(row84 + i));
-                            var v85 = v84 + v8;
-                            v85.CopyTo(buffer19.Slice(rowOut + i));
+                            var v139 = new global::System.Numerics.Vector<float>(buffer17.Slice(row139 + i));
+                            var v140 = v139 + v8;
+                            v140.CopyTo(buffer17.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s84 = buffer19[row84 + i];
-                            float s85 = s84 + s8;
-                            buffer19[rowOut + i] = s85;
+                            float s139 = buffer17[row139 + i];
+                            float s140 = s139 + s8;
+                            buffer17[rowOut + i] = s140;
                         }
                     }
                 }
 
-                // Kernel 17/18: cross_entropy -> %86 []
+                // Kernel 15/16: cross_entropy -> %141 []
                 {
-                    // %86 = cross_entropy(%85, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer19, input1, dim_N, 3, result);
+                    // %141 = cross_entropy(%140, %1) : []
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer17, input1, dim_N, 3, result);
                 }
 
                 return state.Result;
@@ -622,22 +599,20 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer85 = arena.Slice(state.Offsets[85], state.Sizes[85]);
                 global::System.Span<float> buffer86 = arena.Slice(state.Offsets[86], state.Sizes[86]);
                 global::System.Span<float> buffer87 = arena.Slice(state.Offsets[87], state.Sizes[87]);
-                global::System.Span<float> buffer88 = arena.Slice(state.Offsets[88], state.Sizes[88]);
-                global::System.Span<float> buffer89 = arena.Slice(state.Offsets[89], state.Sizes[89]);
 
-                // Kernel 0/59: embedding -> %9 [N,4,5]
+                // Kernel 0/57: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/59: narrow -> %10 [N,1,5]
+                // Kernel 1/57: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/59: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -671,7 +646,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+                // Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
@@ -712,1049 +687,1028 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/59: narrow -> %24 [N,1,5]
+                // Kernel 4/57: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 5/59: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 5/57: narrow -> %44 [N,1,5]
                 {
-                    // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer10, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 6/59: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 6/57: narrow -> %64 [N,1,5]
+                {
+                    // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer11, 5, 0, dim_N, 5);
+                }
+
+                // Kernel 7/57: elementwise (add) -> %88 [24]
+                {
+                    // %88 = add(%4, %5) : [24]
+                    int extent0 = 24;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v88 = v4 + v5;
+                        v88.CopyTo(buffer12.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s88 = s4 + s5;
+                        buffer12[i] = s88;
+                    }
+                }
+
+                // Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
-                    // %27 = add(%26, %4) : [N,24]
-                    // %29 = add(%28, %5) : [N,24]
-                    // %30 = add(%27, %29) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer11, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
+                    // %87 = add(%26, %28) : [N,24]
+                    // %89 = add(%87, %88) : [N,24]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer13, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer13, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * 24;
-                        int row28 = i0 * 24;
+                        int row87 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer11.Slice(row26 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer10.Slice(row28 + i));
-                            var v27 = v26 + v4;
-                            var v29 = v28 + v5;
-                            var v30 = v27 + v29;
-                            v30.CopyTo(buffer11.Slice(rowOut + i));
+                            var v87 = new global::System.Numerics.Vector<float>(buffer13.Slice(row87 + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                            var v89 = v87 + v88;
+                            v89.CopyTo(buffer13.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s26 = buffer11[row26 + i];
-                            float s28 = buffer10[row28 + i];
-                            float s27 = s26 + s4;
-                            float s29 = s28 + s5;
-                            float s30 = s27 + s29;
-                            buffer11[rowOut + i] = s30;
+                            float s87 = buffer13[row87 + i];
+                            float s88 = buffer12[i];
+                            float s89 = s87 + s88;
+                            buffer13[rowOut + i] = s89;
                         }
                     }
                 }
 
-                // Kernel 7/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
+                // Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
                 {
-                    // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
-                    // %32 = sigmoid(%31) : [N,6]
-                    // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
-                    // %34 = tanh(%33) : [N,6]
-                    // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
-                    // %36 = sigmoid(%35) : [N,6]
-                    // %37 = mul(%32, %34) : [N,6]
-                    // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
-                    // %39 = sigmoid(%38) : [N,6]
-                    // %40 = mul(%39, %21) : [N,6]
-                    // %41 = add(%40, %37) : [N,6]
-                    // %42 = tanh(%41) : [N,6]
-                    // %43 = mul(%36, %42) : [N,6]
+                    // %90 = narrow{dim=1;length=6;start=0}(%89) : [N,6]
+                    // %91 = sigmoid(%90) : [N,6]
+                    // %92 = narrow{dim=1;length=6;start=12}(%89) : [N,6]
+                    // %93 = tanh(%92) : [N,6]
+                    // %94 = narrow{dim=1;length=6;start=18}(%89) : [N,6]
+                    // %95 = sigmoid(%94) : [N,6]
+                    // %96 = mul(%91, %93) : [N,6]
+                    // %97 = narrow{dim=1;length=6;start=6}(%89) : [N,6]
+                    // %98 = sigmoid(%97) : [N,6]
+                    // %99 = mul(%98, %21) : [N,6]
+                    // %100 = add(%99, %96) : [N,6]
+                    // %101 = tanh(%100) : [N,6]
+                    // %102 = mul(%95, %101) : [N,6]
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row21 = i0 * 6;
-                        int row31 = i0 * 24;
-                        int row33 = 12 + i0 * 24;
-                        int row35 = 18 + i0 * 24;
-                        int row38 = 6 + i0 * 24;
+                        int row90 = i0 * 24;
+                        int row92 = 12 + i0 * 24;
+                        int row94 = 18 + i0 * 24;
+                        int row97 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
                             float s21 = buffer5[row21 + i];
-                            float s31 = buffer11[row31 + i];
-                            float s33 = buffer11[row33 + i];
-                            float s35 = buffer11[row35 + i];
-                            float s38 = buffer11[row38 + i];
-                            float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
-                            float s34 = global::System.MathF.Tanh(s33);
-                            float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
-                            float s37 = s32 * s34;
-                            float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                            float s40 = s39 * s21;
-                            float s41 = s40 + s37;
-                            float s42 = global::System.MathF.Tanh(s41);
-                            float s43 = s36 * s42;
-                            buffer12[rowOut + i] = s32;
-                            buffer13[rowOut + i] = s34;
-                            buffer14[rowOut + i] = s39;
-                            buffer15[rowOut + i] = s41;
-                            buffer16[rowOut + i] = s42;
-                            buffer17[rowOut + i] = s36;
-                            buffer18[rowOut + i] = s43;
+                            float s90 = buffer13[row90 + i];
+                            float s92 = buffer13[row92 + i];
+                            float s94 = buffer13[row94 + i];
+                            float s97 = buffer13[row97 + i];
+                            float s91 = 1f / (1f + global::System.MathF.Exp(-s90));
+                            float s93 = global::System.MathF.Tanh(s92);
+                            float s95 = 1f / (1f + global::System.MathF.Exp(-s94));
+                            float s96 = s91 * s93;
+                            float s98 = 1f / (1f + global::System.MathF.Exp(-s97));
+                            float s99 = s98 * s21;
+                            float s100 = s99 + s96;
+                            float s101 = global::System.MathF.Tanh(s100);
+                            float s102 = s95 * s101;
+                            buffer14[rowOut + i] = s91;
+                            buffer15[rowOut + i] = s93;
+                            buffer16[rowOut + i] = s98;
+                            buffer17[rowOut + i] = s100;
+                            buffer18[rowOut + i] = s101;
+                            buffer19[rowOut + i] = s95;
+                            buffer20[rowOut + i] = s102;
                         }
                     }
                 }
 
-                // Kernel 8/59: narrow -> %44 [N,1,5]
-                {
-                    // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer19, 5, 0, dim_N, 5);
-                }
-
-                // Kernel 9/59: GEMM Bᵀ -> %48 [N,24]
-                {
-                    // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture4Data, buffer20, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 10/59: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
-                    // %47 = add(%46, %4) : [N,24]
-                    // %49 = add(%48, %5) : [N,24]
-                    // %50 = add(%47, %49) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer21, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    // %103 = matmul{transpose_b=true}(%102, %6) : [N,24]
+                    // %106 = add(%46, %103) : [N,24]
+                    // %107 = add(%106, %88) : [N,24]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer21, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture4Data, buffer21, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row46 = i0 * 24;
-                        int row48 = i0 * 24;
+                        int row106 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v46 = new global::System.Numerics.Vector<float>(buffer21.Slice(row46 + i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer20.Slice(row48 + i));
-                            var v47 = v46 + v4;
-                            var v49 = v48 + v5;
-                            var v50 = v47 + v49;
-                            v50.CopyTo(buffer21.Slice(rowOut + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                            var v106 = new global::System.Numerics.Vector<float>(buffer21.Slice(row106 + i));
+                            var v107 = v106 + v88;
+                            v107.CopyTo(buffer21.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s46 = buffer21[row46 + i];
-                            float s48 = buffer20[row48 + i];
-                            float s47 = s46 + s4;
-                            float s49 = s48 + s5;
-                            float s50 = s47 + s49;
-                            buffer21[rowOut + i] = s50;
+                            float s88 = buffer12[i];
+                            float s106 = buffer21[row106 + i];
+                            float s107 = s106 + s88;
+                            buffer21[rowOut + i] = s107;
                         }
                     }
                 }
 
-                // Kernel 11/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
+                // Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
                 {
-                    // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
-                    // %52 = sigmoid(%51) : [N,6]
-                    // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
-                    // %54 = tanh(%53) : [N,6]
-                    // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
-                    // %56 = sigmoid(%55) : [N,6]
-                    // %57 = mul(%52, %54) : [N,6]
-                    // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
-                    // %59 = sigmoid(%58) : [N,6]
-                    // %60 = mul(%59, %41) : [N,6]
-                    // %61 = add(%60, %57) : [N,6]
-                    // %62 = tanh(%61) : [N,6]
-                    // %63 = mul(%56, %62) : [N,6]
+                    // %108 = narrow{dim=1;length=6;start=0}(%107) : [N,6]
+                    // %109 = sigmoid(%108) : [N,6]
+                    // %110 = narrow{dim=1;length=6;start=12}(%107) : [N,6]
+                    // %111 = tanh(%110) : [N,6]
+                    // %112 = narrow{dim=1;length=6;start=18}(%107) : [N,6]
+                    // %113 = sigmoid(%112) : [N,6]
+                    // %114 = mul(%109, %111) : [N,6]
+                    // %115 = narrow{dim=1;length=6;start=6}(%107) : [N,6]
+                    // %116 = sigmoid(%115) : [N,6]
+                    // %117 = mul(%116, %100) : [N,6]
+                    // %118 = add(%117, %114) : [N,6]
+                    // %119 = tanh(%118) : [N,6]
+                    // %120 = mul(%113, %119) : [N,6]
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row41 = i0 * 6;
-                        int row51 = i0 * 24;
-                        int row53 = 12 + i0 * 24;
-                        int row55 = 18 + i0 * 24;
-                        int row58 = 6 + i0 * 24;
+                        int row100 = i0 * 6;
+                        int row108 = i0 * 24;
+                        int row110 = 12 + i0 * 24;
+                        int row112 = 18 + i0 * 24;
+                        int row115 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s41 = buffer15[row41 + i];
-                            float s51 = buffer21[row51 + i];
-                            float s53 = buffer21[row53 + i];
-                            float s55 = buffer21[row55 + i];
-                            float s58 = buffer21[row58 + i];
-                            float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
-                            float s54 = global::System.MathF.Tanh(s53);
-                            float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
-                            float s57 = s52 * s54;
-                            float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                            float s60 = s59 * s41;
-                            float s61 = s60 + s57;
-                            float s62 = global::System.MathF.Tanh(s61);
-                            float s63 = s56 * s62;
-                            buffer22[rowOut + i] = s52;
-                            buffer23[rowOut + i] = s54;
-                            buffer24[rowOut + i] = s59;
-                            buffer25[rowOut + i] = s61;
-                            buffer26[rowOut + i] = s62;
-                            buffer27[rowOut + i] = s56;
-                            buffer28[rowOut + i] = s63;
+                            float s100 = buffer17[row100 + i];
+                            float s108 = buffer21[row108 + i];
+                            float s110 = buffer21[row110 + i];
+                            float s112 = buffer21[row112 + i];
+                            float s115 = buffer21[row115 + i];
+                            float s109 = 1f / (1f + global::System.MathF.Exp(-s108));
+                            float s111 = global::System.MathF.Tanh(s110);
+                            float s113 = 1f / (1f + global::System.MathF.Exp(-s112));
+                            float s114 = s109 * s111;
+                            float s116 = 1f / (1f + global::System.MathF.Exp(-s115));
+                            float s117 = s116 * s100;
+                            float s118 = s117 + s114;
+                            float s119 = global::System.MathF.Tanh(s118);
+                            float s120 = s113 * s119;
+                            buffer22[rowOut + i] = s109;
+                            buffer23[rowOut + i] = s111;
+                            buffer24[rowOut + i] = s116;
+                            buffer25[rowOut + i] = s118;
+                            buffer26[rowOut + i] = s119;
+                            buffer27[rowOut + i] = s113;
+                            buffer28[rowOut + i] = s120;
                         }
                     }
                 }
 
-                // Kernel 12/59: narrow -> %64 [N,1,5]
-                {
-                    // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer29, 5, 0, dim_N, 5);
-                }
-
-                // Kernel 13/59: GEMM Bᵀ -> %68 [N,24]
-                {
-                    // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture4Data, buffer30, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 14/59: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
-                    // %67 = add(%66, %4) : [N,24]
-                    // %69 = add(%68, %5) : [N,24]
-                    // %70 = add(%67, %69) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer29, capture1Data, buffer31, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    // %121 = matmul{transpose_b=true}(%120, %6) : [N,24]
+                    // %124 = add(%66, %121) : [N,24]
+                    // %125 = add(%124, %88) : [N,24]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture1Data, buffer29, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture4Data, buffer29, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * 24;
-                        int row68 = i0 * 24;
+                        int row124 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v66 = new global::System.Numerics.Vector<float>(buffer31.Slice(row66 + i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer30.Slice(row68 + i));
-                            var v67 = v66 + v4;
-                            var v69 = v68 + v5;
-                            var v70 = v67 + v69;
-                            v70.CopyTo(buffer31.Slice(rowOut + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                            var v124 = new global::System.Numerics.Vector<float>(buffer29.Slice(row124 + i));
+                            var v125 = v124 + v88;
+                            v125.CopyTo(buffer29.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s66 = buffer31[row66 + i];
-                            float s68 = buffer30[row68 + i];
-                            float s67 = s66 + s4;
-                            float s69 = s68 + s5;
-                            float s70 = s67 + s69;
-                            buffer31[rowOut + i] = s70;
+                            float s88 = buffer12[i];
+                            float s124 = buffer29[row124 + i];
+                            float s125 = s124 + s88;
+                            buffer29[rowOut + i] = s125;
                         }
                     }
                 }
 
-                // Kernel 15/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
+                // Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
                 {
-                    // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
-                    // %72 = sigmoid(%71) : [N,6]
-                    // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
-                    // %74 = tanh(%73) : [N,6]
-                    // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
-                    // %76 = sigmoid(%75) : [N,6]
-                    // %77 = mul(%72, %74) : [N,6]
-                    // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
-                    // %79 = sigmoid(%78) : [N,6]
-                    // %80 = mul(%79, %61) : [N,6]
-                    // %81 = add(%80, %77) : [N,6]
-                    // %82 = tanh(%81) : [N,6]
-                    // %83 = mul(%76, %82) : [N,6]
+                    // %126 = narrow{dim=1;length=6;start=0}(%125) : [N,6]
+                    // %127 = sigmoid(%126) : [N,6]
+                    // %128 = narrow{dim=1;length=6;start=12}(%125) : [N,6]
+                    // %129 = tanh(%128) : [N,6]
+                    // %130 = narrow{dim=1;length=6;start=18}(%125) : [N,6]
+                    // %131 = sigmoid(%130) : [N,6]
+                    // %132 = mul(%127, %129) : [N,6]
+                    // %133 = narrow{dim=1;length=6;start=6}(%125) : [N,6]
+                    // %134 = sigmoid(%133) : [N,6]
+                    // %135 = mul(%134, %118) : [N,6]
+                    // %136 = add(%135, %132) : [N,6]
+                    // %137 = tanh(%136) : [N,6]
+                    // %138 = mul(%131, %137) : [N,6]
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row61 = i0 * 6;
-                        int row71 = i0 * 24;
-                        int row73 = 12 + i0 * 24;
-                        int row75 = 18 + i0 * 24;
-                        int row78 = 6 + i0 * 24;
+                        int row118 = i0 * 6;
+                        int row126 = i0 * 24;
+                        int row128 = 12 + i0 * 24;
+                        int row130 = 18 + i0 * 24;
+                        int row133 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s61 = buffer25[row61 + i];
-                            float s71 = buffer31[row71 + i];
-                            float s73 = buffer31[row73 + i];
-                            float s75 = buffer31[row75 + i];
-                            float s78 = buffer31[row78 + i];
-                            float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
-                            float s74 = global::System.MathF.Tanh(s73);
-                            float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
-                            float s77 = s72 * s74;
-                            float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                            float s80 = s79 * s61;
-                            float s81 = s80 + s77;
-                            float s82 = global::System.MathF.Tanh(s81);
-                            float s83 = s76 * s82;
-                            buffer32[rowOut + i] = s72;
-                            buffer33[rowOut + i] = s74;
-                            buffer34[rowOut + i] = s79;
-                            buffer35[rowOut + i] = s82;
-                            buffer36[rowOut + i] = s76;
-                            buffer37[rowOut + i] = s83;
+                            float s118 = buffer25[row118 + i];
+                            float s126 = buffer29[row126 + i];
+                            float s128 = buffer29[row128 + i];
+                            float s130 = buffer29[row130 + i];
+                            float s133 = buffer29[row133 + i];
+                            float s127 = 1f / (1f + global::System.MathF.Exp(-s126));
+                            float s129 = global::System.MathF.Tanh(s128);
+                            float s131 = 1f / (1f + global::System.MathF.Exp(-s130));
+                            float s132 = s127 * s129;
+                            float s134 = 1f / (1f + global::System.MathF.Exp(-s133));
+                            float s135 = s134 * s118;
+                            float s136 = s135 + s132;
+                            float s137 = global::System.MathF.Tanh(s136);
+                            float s138 = s131 * s137;
+                            buffer30[rowOut + i] = s127;
+                            buffer31[rowOut + i] = s129;
+                            buffer32[rowOut + i] = s134;
+                            buffer33[rowOut + i] = s137;
+                            buffer34[rowOut + i] = s131;
+                            buffer35[rowOut + i] = s138;
                         }
                     }
                 }
 
-                // Kernel 16/59: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
                 {
-                    // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
-                    // %85 = add(%84, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer37, capture5Data, buffer38, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %139 = matmul{transpose_b=true}(%138, %7) : [N,3]
+                    // %140 = add(%139, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer35, capture5Data, buffer36, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row84 = i0 * 3;
+                        int row139 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v84 = new global::System.Numerics.Vector<float>(buffer38.Slice(row84 + i));
-                            var v85 = v84 + v8;
-                            v85.CopyTo(buffer38.Slice(rowOut + i));
+                            var v139 = new global::System.Numerics.Vector<float>(buffer36.Slice(row139 + i));
+                            var v140 = v139 + v8;
+                            v140.CopyTo(buffer36.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s84 = buffer38[row84 + i];
-                            float s85 = s84 + s8;
-                            buffer38[rowOut + i] = s85;
+                            float s139 = buffer36[row139 + i];
+                            float s140 = s139 + s8;
+                            buffer36[rowOut + i] = s140;
                         }
                     }
                 }
 
-                // Kernel 17/59: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+                // Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]
                 {
-                    // %86 = cross_entropy(%85, %1) : []
-                    // %88 = cross_entropy_backward(%85, %1, %87) : [N,3]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer38, input1, dim_N, 3, result, 1f, buffer39);
+                    // %141 = cross_entropy(%140, %1) : []
+                    // %143 = cross_entropy_backward(%140, %1, %142) : [N,3]
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer36, input1, dim_N, 3, result, 1f, buffer37);
                 }
 
-                // Kernel 18/59: sum over [N,3] -> %89 [3]
+                // Kernel 16/57: sum over [N,3] -> %144 [3]
                 {
-                    // %89 = sum{dims=0;keep_dim=false}(%88) : [3]
+                    // %144 = sum{dims=0;keep_dim=false}(%143) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row88 = i0 * 3;
+                        int row143 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer39.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v88).CopyTo(grad6.Slice(i));
+                            var v143 = new global::System.Numerics.Vector<float>(buffer37.Slice(row143 + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v143).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s88 = buffer39[row88 + i];
-                            grad6[i] += s88;
+                            float s143 = buffer37[row143 + i];
+                            grad6[i] += s143;
                         }
                     }
                 }
 
-                // Kernel 19/59: GEMM -> %90 [N,6]
+                // Kernel 17/57: GEMM -> %145 [N,6]
                 {
-                    // %90 = matmul(%88, %7) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer39, capture5Data, buffer40, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                    // %145 = matmul(%143, %7) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer37, capture5Data, buffer38, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 20/59: GEMM Aᵀ -> %91 [3,6]
+                // Kernel 18/57: GEMM Aᵀ -> %146 [3,6]
                 {
-                    // %91 = matmul{transpose_a=true}(%88, %83) : [3,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer39, buffer37, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %146 = matmul{transpose_a=true}(%143, %138) : [3,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer37, buffer35, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 21/59: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+                // Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
                 {
-                    // %93 = mul(%90, %76) : [N,6]
-                    // %94 = square(%82) : [N,6]
-                    // %95 = sub(%87, %94) : [N,6]
-                    // %96 = mul(%93, %95) : [N,6]
-                    // %97 = mul(%96, %61) : [N,6]
-                    // %99 = sub(%87, %79) : [N,6]
-                    // %100 = mul(%79, %99) : [N,6]
-                    // %101 = mul(%97, %100) : [N,6]
-                    // %103 = mul(%96, %74) : [N,6]
-                    // %104 = mul(%96, %72) : [N,6]
-                    // %110 = square(%74) : [N,6]
-                    // %111 = sub(%87, %110) : [N,6]
-                    // %112 = mul(%104, %111) : [N,6]
-                    // %115 = sub(%87, %72) : [N,6]
-                    // %116 = mul(%72, %115) : [N,6]
-                    // %117 = mul(%103, %116) : [N,6]
+                    // %148 = mul(%145, %131) : [N,6]
+                    // %149 = square(%137) : [N,6]
+                    // %150 = sub(%142, %149) : [N,6]
+                    // %151 = mul(%148, %150) : [N,6]
+                    // %152 = mul(%151, %118) : [N,6]
+                    // %154 = sub(%142, %134) : [N,6]
+                    // %155 = mul(%134, %154) : [N,6]
+                    // %156 = mul(%152, %155) : [N,6]
+                    // %158 = mul(%151, %129) : [N,6]
+                    // %159 = mul(%151, %127) : [N,6]
+                    // %165 = square(%129) : [N,6]
+                    // %166 = sub(%142, %165) : [N,6]
+                    // %167 = mul(%159, %166) : [N,6]
+                    // %170 = sub(%142, %127) : [N,6]
+                    // %171 = mul(%127, %170) : [N,6]
+                    // %172 = mul(%158, %171) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v72 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                        var v76 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
-                        var v93 = v90 * v76;
-                        var v94 = v82 * v82;
-                        var v95 = v87 - v94;
-                        var v96 = v93 * v95;
-                        var v97 = v96 * v61;
-                        var v99 = v87 - v79;
-                        var v100 = v79 * v99;
-                        var v101 = v97 * v100;
-                        var v103 = v96 * v74;
-                        var v104 = v96 * v72;
-                        var v110 = v74 * v74;
-                        var v111 = v87 - v110;
-                        var v112 = v104 * v111;
-                        var v115 = v87 - v72;
-                        var v116 = v72 * v115;
-                        var v117 = v103 * v116;
-                        v96.CopyTo(buffer41.Slice(i));
-                        v101.CopyTo(buffer42.Slice(i));
-                        v112.CopyTo(buffer43.Slice(i));
-                        v117.CopyTo(buffer44.Slice(i));
+                        var v118 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v127 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v129 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
+                        var v131 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v134 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v137 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
+                        var v145 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
+                        var v148 = v145 * v131;
+                        var v149 = v137 * v137;
+                        var v150 = v142 - v149;
+                        var v151 = v148 * v150;
+                        var v152 = v151 * v118;
+                        var v154 = v142 - v134;
+                        var v155 = v134 * v154;
+                        var v156 = v152 * v155;
+                        var v158 = v151 * v129;
+                        var v159 = v151 * v127;
+                        var v165 = v129 * v129;
+                        var v166 = v142 - v165;
+                        var v167 = v159 * v166;
+                        var v170 = v142 - v127;
+                        var v171 = v127 * v170;
+                        var v172 = v158 * v171;
+                        v151.CopyTo(buffer39.Slice(i));
+                        v156.CopyTo(buffer40.Slice(i));
+                        v167.CopyTo(buffer41.Slice(i));
+                        v172.CopyTo(buffer42.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer25[i];
-                        float s72 = buffer32[i];
-                        float s74 = buffer33[i];
-                        float s76 = buffer36[i];
-                        float s79 = buffer34[i];
-                        float s82 = buffer35[i];
-                        float s90 = buffer40[i];
-                        float s93 = s90 * s76;
-                        float s94 = s82 * s82;
-                        float s95 = s87 - s94;
-                        float s96 = s93 * s95;
-                        float s97 = s96 * s61;
-                        float s99 = s87 - s79;
-                        float s100 = s79 * s99;
-                        float s101 = s97 * s100;
-                        float s103 = s96 * s74;
-                        float s104 = s96 * s72;
-                        float s110 = s74 * s74;
-                        float s111 = s87 - s110;
-                        float s112 = s104 * s111;
-                        float s115 = s87 - s72;
-                        float s116 = s72 * s115;
-                        float s117 = s103 * s116;
-                        buffer41[i] = s96;
-                        buffer42[i] = s101;
-                        buffer43[i] = s112;
-                        buffer44[i] = s117;
+                        float s118 = buffer25[i];
+                        float s127 = buffer30[i];
+                        float s129 = buffer31[i];
+                        float s131 = buffer34[i];
+                        float s134 = buffer32[i];
+                        float s137 = buffer33[i];
+                        float s145 = buffer38[i];
+                        float s148 = s145 * s131;
+                        float s149 = s137 * s137;
+                        float s150 = s142 - s149;
+                        float s151 = s148 * s150;
+                        float s152 = s151 * s118;
+                        float s154 = s142 - s134;
+                        float s155 = s134 * s154;
+                        float s156 = s152 * s155;
+                        float s158 = s151 * s129;
+                        float s159 = s151 * s127;
+                        float s165 = s129 * s129;
+                        float s166 = s142 - s165;
+                        float s167 = s159 * s166;
+                        float s170 = s142 - s127;
+                        float s171 = s127 * s170;
+                        float s172 = s158 * s171;
+                        buffer39[i] = s151;
+                        buffer40[i] = s156;
+                        buffer41[i] = s167;
+                        buffer42[i] = s172;
                     }
                 }
 
-                // Kernel 22/59: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+                // Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
                 {
-                    // %92 = mul(%90, %82) : [N,6]
-                    // %105 = sub(%87, %76) : [N,6]
-                    // %106 = mul(%76, %105) : [N,6]
-                    // %107 = mul(%92, %106) : [N,6]
+                    // %147 = mul(%145, %137) : [N,6]
+                    // %160 = sub(%142, %131) : [N,6]
+                    // %161 = mul(%131, %160) : [N,6]
+                    // %162 = mul(%147, %161) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
-                        var v92 = v90 * v82;
-                        var v105 = v87 - v76;
-                        var v106 = v76 * v105;
-                        var v107 = v92 * v106;
-                        v107.CopyTo(buffer45.Slice(i));
+                        var v131 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v137 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
+                        var v145 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
+                        var v147 = v145 * v137;
+                        var v160 = v142 - v131;
+                        var v161 = v131 * v160;
+                        var v162 = v147 * v161;
+                        v162.CopyTo(buffer43.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s76 = buffer36[i];
-                        float s82 = buffer35[i];
-                        float s90 = buffer40[i];
-                        float s92 = s90 * s82;
-                        float s105 = s87 - s76;
-                        float s106 = s76 * s105;
-                        float s107 = s92 * s106;
-                        buffer45[i] = s107;
+                        float s131 = buffer34[i];
+                        float s137 = buffer33[i];
+                        float s145 = buffer38[i];
+                        float s147 = s145 * s137;
+                        float s160 = s142 - s131;
+                        float s161 = s131 * s160;
+                        float s162 = s147 * s161;
+                        buffer43[i] = s162;
                     }
                 }
 
-                // Kernel 23/59: narrow_backward -> %108 [N,24]
+                // Kernel 21/57: narrow_backward -> %163 [N,24]
                 {
-                    // %108 = narrow_backward{dim=1;length=6;size=24;start=18}(%107) : [N,24]
+                    // %163 = narrow_backward{dim=1;length=6;size=24;start=18}(%162) : [N,24]
+                    buffer44.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer43, 6, 0, buffer44, 24, 18, dim_N, 6);
+                }
+
+                // Kernel 22/57: narrow_backward -> %168 [N,24]
+                {
+                    // %168 = narrow_backward{dim=1;length=6;size=24;start=12}(%167) : [N,24]
+                    buffer45.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer41, 6, 0, buffer45, 24, 12, dim_N, 6);
+                }
+
+                // Kernel 23/57: narrow_backward -> %173 [N,24]
+                {
+                    // %173 = narrow_backward{dim=1;length=6;size=24;start=0}(%172) : [N,24]
                     buffer46.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer45, 6, 0, buffer46, 24, 18, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 6, 0, buffer46, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 24/59: narrow_backward -> %113 [N,24]
+                // Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
                 {
-                    // %113 = narrow_backward{dim=1;length=6;size=24;start=12}(%112) : [N,24]
+                    // %157 = narrow_backward{dim=1;length=6;size=24;start=6}(%156) : [N,24]
+                    // %164 = add(%157, %163) : [N,24]
+                    // %169 = add(%164, %168) : [N,24]
+                    // %174 = add(%169, %173) : [N,24]
+                    // %175 = sum{dims=0;keep_dim=false}(%174) : [24]
                     buffer47.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer43, 6, 0, buffer47, 24, 12, dim_N, 6);
-                }
-
-                // Kernel 25/59: narrow_backward -> %118 [N,24]
-                {
-                    // %118 = narrow_backward{dim=1;length=6;size=24;start=0}(%117) : [N,24]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer40, 6, 0, buffer47, 24, 6, dim_N, 6);
+                    int extent0 = dim_N;
+                    int extent1 = 24;
                     buffer48.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer44, 6, 0, buffer48, 24, 0, dim_N, 6);
-                }
-
-                // Kernel 26/59: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
-                {
-                    // %102 = narrow_backward{dim=1;length=6;size=24;start=6}(%101) : [N,24]
-                    // %109 = add(%102, %108) : [N,24]
-                    // %114 = add(%109, %113) : [N,24]
-                    // %119 = add(%114, %118) : [N,24]
-                    // %120 = sum{dims=0;keep_dim=false}(%119) : [24]
-                    buffer49.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 6, 0, buffer49, 24, 6, dim_N, 6);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    buffer50.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row102 = i0 * 24;
-                        int row108 = i0 * 24;
-                        int row113 = i0 * 24;
-                        int row118 = i0 * 24;
+                        int row157 = i0 * 24;
+                        int row163 = i0 * 24;
+                        int row168 = i0 * 24;
+                        int row173 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v102 = new global::System.Numerics.Vector<float>(buffer49.Slice(row102 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer46.Slice(row108 + i));
-                            var v113 = new global::System.Numerics.Vector<float>(buffer47.Slice(row113 + i));
-                            var v118 = new global::System.Numerics.Vector<float>(buffer48.Slice(row118 + i));
-                            var v109 = v102 + v108;
-                            var v114 = v109 + v113;
-                            var v119 = v114 + v118;
-                            v119.CopyTo(buffer49.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer50.Slice(i)) + v119).CopyTo(buffer50.Slice(i));
+                            var v157 = new global::System.Numerics.Vector<float>(buffer47.Slice(row157 + i));
+                            var v163 = new global::System.Numerics.Vector<float>(buffer44.Slice(row163 + i));
+                            var v168 = new global::System.Numerics.Vector<float>(buffer45.Slice(row168 + i));
+                            var v173 = new global::System.Numerics.Vector<float>(buffer46.Slice(row173 + i));
+                            var v164 = v157 + v163;
+                            var v169 = v164 + v168;
+                            var v174 = v169 + v173;
+                            v174.CopyTo(buffer47.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer48.Slice(i)) + v174).CopyTo(buffer48.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s102 = buffer49[row102 + i];
-                            float s108 = buffer46[row108 + i];
-                            float s113 = buffer47[row113 + i];
-                            float s118 = buffer48[row118 + i];
-                            float s109 = s102 + s108;
-                            float s114 = s109 + s113;
-                            float s119 = s114 + s118;
-                            buffer49[rowOut + i] = s119;
-                            buffer50[i] += s119;
+                            float s157 = buffer47[row157 + i];
+                            float s163 = buffer44[row163 + i];
+                            float s168 = buffer45[row168 + i];
+                            float s173 = buffer46[row173 + i];
+                            float s164 = s157 + s163;
+                            float s169 = s164 + s168;
+                            float s174 = s169 + s173;
+                            buffer47[rowOut + i] = s174;
+                            buffer48[i] += s174;
                         }
                     }
                 }
 
-                // Kernel 27/59: GEMM -> %121 [N,6]
+                // Kernel 25/57: GEMM -> %176 [N,6]
                 {
-                    // %121 = matmul(%119, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, capture4Data, buffer51, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    // %176 = matmul(%174, %6) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer47, capture4Data, buffer49, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 28/59: GEMM -> %123 [N,5]
+                // Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
                 {
-                    // %123 = matmul(%119, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, capture1Data, buffer52, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 29/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
-                {
-                    // %98 = mul(%96, %79) : [N,6]
-                    // %128 = mul(%121, %56) : [N,6]
-                    // %129 = square(%62) : [N,6]
-                    // %130 = sub(%87, %129) : [N,6]
-                    // %131 = mul(%128, %130) : [N,6]
-                    // %132 = add(%98, %131) : [N,6]
-                    // %133 = mul(%132, %41) : [N,6]
-                    // %135 = sub(%87, %59) : [N,6]
-                    // %136 = mul(%59, %135) : [N,6]
-                    // %137 = mul(%133, %136) : [N,6]
-                    // %139 = mul(%132, %54) : [N,6]
-                    // %140 = mul(%132, %52) : [N,6]
-                    // %146 = square(%54) : [N,6]
-                    // %147 = sub(%87, %146) : [N,6]
-                    // %148 = mul(%140, %147) : [N,6]
-                    // %151 = sub(%87, %52) : [N,6]
-                    // %152 = mul(%52, %151) : [N,6]
-                    // %153 = mul(%139, %152) : [N,6]
+                    // %153 = mul(%151, %134) : [N,6]
+                    // %179 = mul(%176, %113) : [N,6]
+                    // %180 = square(%119) : [N,6]
+                    // %181 = sub(%142, %180) : [N,6]
+                    // %182 = mul(%179, %181) : [N,6]
+                    // %183 = add(%153, %182) : [N,6]
+                    // %184 = mul(%183, %100) : [N,6]
+                    // %186 = sub(%142, %116) : [N,6]
+                    // %187 = mul(%116, %186) : [N,6]
+                    // %188 = mul(%184, %187) : [N,6]
+                    // %190 = mul(%183, %111) : [N,6]
+                    // %191 = mul(%183, %109) : [N,6]
+                    // %197 = square(%111) : [N,6]
+                    // %198 = sub(%142, %197) : [N,6]
+                    // %199 = mul(%191, %198) : [N,6]
+                    // %202 = sub(%142, %109) : [N,6]
+                    // %203 = mul(%109, %202) : [N,6]
+                    // %204 = mul(%190, %203) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v52 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v56 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer41.Slice(i));
-                        var v121 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
-                        var v98 = v96 * v79;
-                        var v128 = v121 * v56;
-                        var v129 = v62 * v62;
-                        var v130 = v87 - v129;
-                        var v131 = v128 * v130;
-                        var v132 = v98 + v131;
-                        var v133 = v132 * v41;
-                        var v135 = v87 - v59;
-                        var v136 = v59 * v135;
-                        var v137 = v133 * v136;
-                        var v139 = v132 * v54;
-                        var v140 = v132 * v52;
-                        var v146 = v54 * v54;
-                        var v147 = v87 - v146;
-                        var v148 = v140 * v147;
-                        var v151 = v87 - v52;
-                        var v152 = v52 * v151;
-                        var v153 = v139 * v152;
-                        v132.CopyTo(buffer53.Slice(i));
-                        v137.CopyTo(buffer54.Slice(i));
-                        v148.CopyTo(buffer55.Slice(i));
-                        v153.CopyTo(buffer56.Slice(i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v109 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v111 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v113 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v116 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v119 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v134 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v151 = new global::System.Numerics.Vector<float>(buffer39.Slice(i));
+                        var v176 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
+                        var v153 = v151 * v134;
+                        var v179 = v176 * v113;
+                        var v180 = v119 * v119;
+                        var v181 = v142 - v180;
+                        var v182 = v179 * v181;
+                        var v183 = v153 + v182;
+                        var v184 = v183 * v100;
+                        var v186 = v142 - v116;
+                        var v187 = v116 * v186;
+                        var v188 = v184 * v187;
+                        var v190 = v183 * v111;
+                        var v191 = v183 * v109;
+                        var v197 = v111 * v111;
+                        var v198 = v142 - v197;
+                        var v199 = v191 * v198;
+                        var v202 = v142 - v109;
+                        var v203 = v109 * v202;
+                        var v204 = v190 * v203;
+                        v183.CopyTo(buffer50.Slice(i));
+                        v188.CopyTo(buffer51.Slice(i));
+                        v199.CopyTo(buffer52.Slice(i));
+                        v204.CopyTo(buffer53.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer15[i];
-                        float s52 = buffer22[i];
-                        float s54 = buffer23[i];
-                        float s56 = buffer27[i];
-                        float s59 = buffer24[i];
-                        float s62 = buffer26[i];
-                        float s79 = buffer34[i];
-                        float s96 = buffer41[i];
-                        float s121 = buffer51[i];
-                        float s98 = s96 * s79;
-                        float s128 = s121 * s56;
-                        float s129 = s62 * s62;
-                        float s130 = s87 - s129;
-                        float s131 = s128 * s130;
-                        float s132 = s98 + s131;
-                        float s133 = s132 * s41;
-                        float s135 = s87 - s59;
-                        float s136 = s59 * s135;
-                        float s137 = s133 * s136;
-                        float s139 = s132 * s54;
-                        float s140 = s132 * s52;
-                        float s146 = s54 * s54;
-                        float s147 = s87 - s146;
-                        float s148 = s140 * s147;
-                        float s151 = s87 - s52;
-                        float s152 = s52 * s151;
-                        float s153 = s139 * s152;
-                        buffer53[i] = s132;
-                        buffer54[i] = s137;
-                        buffer55[i] = s148;
-                        buffer56[i] = s153;
+                        float s100 = buffer17[i];
+                        float s109 = buffer22[i];
+                        float s111 = buffer23[i];
+                        float s113 = buffer27[i];
+                        float s116 = buffer24[i];
+                        float s119 = buffer26[i];
+                        float s134 = buffer32[i];
+                        float s151 = buffer39[i];
+                        float s176 = buffer49[i];
+                        float s153 = s151 * s134;
+                        float s179 = s176 * s113;
+                        float s180 = s119 * s119;
+                        float s181 = s142 - s180;
+                        float s182 = s179 * s181;
+                        float s183 = s153 + s182;
+                        float s184 = s183 * s100;
+                        float s186 = s142 - s116;
+                        float s187 = s116 * s186;
+                        float s188 = s184 * s187;
+                        float s190 = s183 * s111;
+                        float s191 = s183 * s109;
+                        float s197 = s111 * s111;
+                        float s198 = s142 - s197;
+                        float s199 = s191 * s198;
+                        float s202 = s142 - s109;
+                        float s203 = s109 * s202;
+                        float s204 = s190 * s203;
+                        buffer50[i] = s183;
+                        buffer51[i] = s188;
+                        buffer52[i] = s199;
+                        buffer53[i] = s204;
                     }
                 }
 
-                // Kernel 30/59: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+                // Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
                 {
-                    // %127 = mul(%121, %62) : [N,6]
-                    // %141 = sub(%87, %56) : [N,6]
-                    // %142 = mul(%56, %141) : [N,6]
-                    // %143 = mul(%127, %142) : [N,6]
+                    // %178 = mul(%176, %119) : [N,6]
+                    // %192 = sub(%142, %113) : [N,6]
+                    // %193 = mul(%113, %192) : [N,6]
+                    // %194 = mul(%178, %193) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v121 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
-                        var v127 = v121 * v62;
-                        var v141 = v87 - v56;
-                        var v142 = v56 * v141;
-                        var v143 = v127 * v142;
-                        v143.CopyTo(buffer57.Slice(i));
+                        var v113 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v119 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v176 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
+                        var v178 = v176 * v119;
+                        var v192 = v142 - v113;
+                        var v193 = v113 * v192;
+                        var v194 = v178 * v193;
+                        v194.CopyTo(buffer54.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer27[i];
-                        float s62 = buffer26[i];
-                        float s121 = buffer51[i];
-                        float s127 = s121 * s62;
-                        float s141 = s87 - s56;
-                        float s142 = s56 * s141;
-                        float s143 = s127 * s142;
-                        buffer57[i] = s143;
+                        float s113 = buffer27[i];
+                        float s119 = buffer26[i];
+                        float s176 = buffer49[i];
+                        float s178 = s176 * s119;
+                        float s192 = s142 - s113;
+                        float s193 = s113 * s192;
+                        float s194 = s178 * s193;
+                        buffer54[i] = s194;
                     }
                 }
 
-                // Kernel 31/59: narrow_backward -> %144 [N,24]
+                // Kernel 28/57: narrow_backward -> %195 [N,24]
                 {
-                    // %144 = narrow_backward{dim=1;length=6;size=24;start=18}(%143) : [N,24]
+                    // %195 = narrow_backward{dim=1;length=6;size=24;start=18}(%194) : [N,24]
+                    buffer55.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer54, 6, 0, buffer55, 24, 18, dim_N, 6);
+                }
+
+                // Kernel 29/57: narrow_backward -> %200 [N,24]
+                {
+                    // %200 = narrow_backward{dim=1;length=6;size=24;start=12}(%199) : [N,24]
+                    buffer56.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer52, 6, 0, buffer56, 24, 12, dim_N, 6);
+                }
+
+                // Kernel 30/57: narrow_backward -> %205 [N,24]
+                {
+                    // %205 = narrow_backward{dim=1;length=6;size=24;start=0}(%204) : [N,24]
+                    buffer57.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer53, 6, 0, buffer57, 24, 0, dim_N, 6);
+                }
+
+                // Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
+                {
+                    // %189 = narrow_backward{dim=1;length=6;size=24;start=6}(%188) : [N,24]
+                    // %196 = add(%189, %195) : [N,24]
+                    // %201 = add(%196, %200) : [N,24]
+                    // %206 = add(%201, %205) : [N,24]
+                    // %207 = sum{dims=0;keep_dim=false}(%206) : [24]
                     buffer58.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer58, 24, 18, dim_N, 6);
-                }
-
-                // Kernel 32/59: narrow_backward -> %149 [N,24]
-                {
-                    // %149 = narrow_backward{dim=1;length=6;size=24;start=12}(%148) : [N,24]
-                    buffer59.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer55, 6, 0, buffer59, 24, 12, dim_N, 6);
-                }
-
-                // Kernel 33/59: narrow_backward -> %154 [N,24]
-                {
-                    // %154 = narrow_backward{dim=1;length=6;size=24;start=0}(%153) : [N,24]
-                    buffer60.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer56, 6, 0, buffer60, 24, 0, dim_N, 6);
-                }
-
-                // Kernel 34/59: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
-                {
-                    // %138 = narrow_backward{dim=1;length=6;size=24;start=6}(%137) : [N,24]
-                    // %145 = add(%138, %144) : [N,24]
-                    // %150 = add(%145, %149) : [N,24]
-                    // %155 = add(%150, %154) : [N,24]
-                    // %156 = sum{dims=0;keep_dim=false}(%155) : [24]
-                    buffer61.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer54, 6, 0, buffer61, 24, 6, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer51, 6, 0, buffer58, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer62.Clear();
+                    buffer59.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row138 = i0 * 24;
-                        int row144 = i0 * 24;
-                        int row149 = i0 * 24;
-                        int row154 = i0 * 24;
+                        int row189 = i0 * 24;
+                        int row195 = i0 * 24;
+                        int row200 = i0 * 24;
+                        int row205 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v138 = new global::System.Numerics.Vector<float>(buffer61.Slice(row138 + i));
-                            var v144 = new global::System.Numerics.Vector<float>(buffer58.Slice(row144 + i));
-                            var v149 = new global::System.Numerics.Vector<float>(buffer59.Slice(row149 + i));
-                            var v154 = new global::System.Numerics.Vector<float>(buffer60.Slice(row154 + i));
-                            var v145 = v138 + v144;
-                            var v150 = v145 + v149;
-                            var v155 = v150 + v154;
-                            v155.CopyTo(buffer61.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer62.Slice(i)) + v155).CopyTo(buffer62.Slice(i));
+                            var v189 = new global::System.Numerics.Vector<float>(buffer58.Slice(row189 + i));
+                            var v195 = new global::System.Numerics.Vector<float>(buffer55.Slice(row195 + i));
+                            var v200 = new global::System.Numerics.Vector<float>(buffer56.Slice(row200 + i));
+                            var v205 = new global::System.Numerics.Vector<float>(buffer57.Slice(row205 + i));
+                            var v196 = v189 + v195;
+                            var v201 = v196 + v200;
+                            var v206 = v201 + v205;
+                            v206.CopyTo(buffer58.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer59.Slice(i)) + v206).CopyTo(buffer59.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s138 = buffer61[row138 + i];
-                            float s144 = buffer58[row144 + i];
-                            float s149 = buffer59[row149 + i];
-                            float s154 = buffer60[row154 + i];
-                            float s145 = s138 + s144;
-                            float s150 = s145 + s149;
-                            float s155 = s150 + s154;
-                            buffer61[rowOut + i] = s155;
-                            buffer62[i] += s155;
+                            float s189 = buffer58[row189 + i];
+                            float s195 = buffer55[row195 + i];
+                            float s200 = buffer56[row200 + i];
+                            float s205 = buffer57[row205 + i];
+                            float s196 = s189 + s195;
+                            float s201 = s196 + s200;
+                            float s206 = s201 + s205;
+                            buffer58[rowOut + i] = s206;
+                            buffer59[i] += s206;
                         }
                     }
                 }
 
-                // Kernel 35/59: GEMM -> %158 [N,6]
+                // Kernel 32/57: GEMM -> %209 [N,6]
                 {
-                    // %158 = matmul(%155, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer61, capture4Data, buffer63, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    // %209 = matmul(%206, %6) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer58, capture4Data, buffer60, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 36/59: GEMM -> %161 [N,5]
+                // Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
                 {
-                    // %161 = matmul(%155, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer61, capture1Data, buffer64, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 37/59: narrow_backward -> %165 [N,4,5]
-                {
-                    // %165 = narrow_backward{dim=1;length=1;size=4;start=2}(%164) : [N,4,5]
-                    buffer65.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer64, 5, 0, buffer65, 20, 10, dim_N, 5);
-                }
-
-                // Kernel 38/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
-                {
-                    // %134 = mul(%132, %59) : [N,6]
-                    // %168 = mul(%158, %36) : [N,6]
-                    // %169 = square(%42) : [N,6]
-                    // %170 = sub(%87, %169) : [N,6]
-                    // %171 = mul(%168, %170) : [N,6]
-                    // %172 = add(%134, %171) : [N,6]
-                    // %173 = mul(%172, %21) : [N,6]
-                    // %175 = sub(%87, %39) : [N,6]
-                    // %176 = mul(%39, %175) : [N,6]
-                    // %177 = mul(%173, %176) : [N,6]
-                    // %179 = mul(%172, %34) : [N,6]
-                    // %180 = mul(%172, %32) : [N,6]
-                    // %186 = square(%34) : [N,6]
-                    // %187 = sub(%87, %186) : [N,6]
-                    // %188 = mul(%180, %187) : [N,6]
-                    // %191 = sub(%87, %32) : [N,6]
-                    // %192 = mul(%32, %191) : [N,6]
-                    // %193 = mul(%179, %192) : [N,6]
+                    // %185 = mul(%183, %116) : [N,6]
+                    // %213 = mul(%209, %95) : [N,6]
+                    // %214 = square(%101) : [N,6]
+                    // %215 = sub(%142, %214) : [N,6]
+                    // %216 = mul(%213, %215) : [N,6]
+                    // %217 = add(%185, %216) : [N,6]
+                    // %218 = mul(%217, %21) : [N,6]
+                    // %220 = sub(%142, %98) : [N,6]
+                    // %221 = mul(%98, %220) : [N,6]
+                    // %222 = mul(%218, %221) : [N,6]
+                    // %224 = mul(%217, %93) : [N,6]
+                    // %225 = mul(%217, %91) : [N,6]
+                    // %231 = square(%93) : [N,6]
+                    // %232 = sub(%142, %231) : [N,6]
+                    // %233 = mul(%225, %232) : [N,6]
+                    // %236 = sub(%142, %91) : [N,6]
+                    // %237 = mul(%91, %236) : [N,6]
+                    // %238 = mul(%224, %237) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
-                        var v32 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v36 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer53.Slice(i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer63.Slice(i));
-                        var v134 = v132 * v59;
-                        var v168 = v158 * v36;
-                        var v169 = v42 * v42;
-                        var v170 = v87 - v169;
-                        var v171 = v168 * v170;
-                        var v172 = v134 + v171;
-                        var v173 = v172 * v21;
-                        var v175 = v87 - v39;
-                        var v176 = v39 * v175;
-                        var v177 = v173 * v176;
-                        var v179 = v172 * v34;
-                        var v180 = v172 * v32;
-                        var v186 = v34 * v34;
-                        var v187 = v87 - v186;
-                        var v188 = v180 * v187;
-                        var v191 = v87 - v32;
-                        var v192 = v32 * v191;
-                        var v193 = v179 * v192;
-                        v172.CopyTo(buffer66.Slice(i));
-                        v177.CopyTo(buffer67.Slice(i));
-                        v188.CopyTo(buffer68.Slice(i));
-                        v193.CopyTo(buffer69.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v93 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v95 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                        var v98 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v101 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v116 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v183 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
+                        var v209 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                        var v185 = v183 * v116;
+                        var v213 = v209 * v95;
+                        var v214 = v101 * v101;
+                        var v215 = v142 - v214;
+                        var v216 = v213 * v215;
+                        var v217 = v185 + v216;
+                        var v218 = v217 * v21;
+                        var v220 = v142 - v98;
+                        var v221 = v98 * v220;
+                        var v222 = v218 * v221;
+                        var v224 = v217 * v93;
+                        var v225 = v217 * v91;
+                        var v231 = v93 * v93;
+                        var v232 = v142 - v231;
+                        var v233 = v225 * v232;
+                        var v236 = v142 - v91;
+                        var v237 = v91 * v236;
+                        var v238 = v224 * v237;
+                        v217.CopyTo(buffer61.Slice(i));
+                        v222.CopyTo(buffer62.Slice(i));
+                        v233.CopyTo(buffer63.Slice(i));
+                        v238.CopyTo(buffer64.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s21 = buffer5[i];
-                        float s32 = buffer12[i];
-                        float s34 = buffer13[i];
-                        float s36 = buffer17[i];
-                        float s39 = buffer14[i];
-                        float s42 = buffer16[i];
-                        float s59 = buffer24[i];
-                        float s132 = buffer53[i];
-                        float s158 = buffer63[i];
-                        float s134 = s132 * s59;
-                        float s168 = s158 * s36;
-                        float s169 = s42 * s42;
-                        float s170 = s87 - s169;
-                        float s171 = s168 * s170;
-                        float s172 = s134 + s171;
-                        float s173 = s172 * s21;
-                        float s175 = s87 - s39;
-                        float s176 = s39 * s175;
-                        float s177 = s173 * s176;
-                        float s179 = s172 * s34;
-                        float s180 = s172 * s32;
-                        float s186 = s34 * s34;
-                        float s187 = s87 - s186;
-                        float s188 = s180 * s187;
-                        float s191 = s87 - s32;
-                        float s192 = s32 * s191;
-                        float s193 = s179 * s192;
-                        buffer66[i] = s172;
-                        buffer67[i] = s177;
-                        buffer68[i] = s188;
-                        buffer69[i] = s193;
+                        float s91 = buffer14[i];
+                        float s93 = buffer15[i];
+                        float s95 = buffer19[i];
+                        float s98 = buffer16[i];
+                        float s101 = buffer18[i];
+                        float s116 = buffer24[i];
+                        float s183 = buffer50[i];
+                        float s209 = buffer60[i];
+                        float s185 = s183 * s116;
+                        float s213 = s209 * s95;
+                        float s214 = s101 * s101;
+                        float s215 = s142 - s214;
+                        float s216 = s213 * s215;
+                        float s217 = s185 + s216;
+                        float s218 = s217 * s21;
+                        float s220 = s142 - s98;
+                        float s221 = s98 * s220;
+                        float s222 = s218 * s221;
+                        float s224 = s217 * s93;
+                        float s225 = s217 * s91;
+                        float s231 = s93 * s93;
+                        float s232 = s142 - s231;
+                        float s233 = s225 * s232;
+                        float s236 = s142 - s91;
+                        float s237 = s91 * s236;
+                        float s238 = s224 * s237;
+                        buffer61[i] = s217;
+                        buffer62[i] = s222;
+                        buffer63[i] = s233;
+                        buffer64[i] = s238;
                     }
                 }
 
-                // Kernel 39/59: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+                // Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
                 {
-                    // %167 = mul(%158, %42) : [N,6]
-                    // %181 = sub(%87, %36) : [N,6]
-                    // %182 = mul(%36, %181) : [N,6]
-                    // %183 = mul(%167, %182) : [N,6]
+                    // %212 = mul(%209, %101) : [N,6]
+                    // %226 = sub(%142, %95) : [N,6]
+                    // %227 = mul(%95, %226) : [N,6]
+                    // %228 = mul(%212, %227) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer63.Slice(i));
-                        var v167 = v158 * v42;
-                        var v181 = v87 - v36;
-                        var v182 = v36 * v181;
-                        var v183 = v167 * v182;
-                        v183.CopyTo(buffer70.Slice(i));
+                        var v95 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                        var v101 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v209 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                        var v212 = v209 * v101;
+                        var v226 = v142 - v95;
+                        var v227 = v95 * v226;
+                        var v228 = v212 * v227;
+                        v228.CopyTo(buffer65.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer17[i];
-                        float s42 = buffer16[i];
-                        float s158 = buffer63[i];
-                        float s167 = s158 * s42;
-                        float s181 = s87 - s36;
-                        float s182 = s36 * s181;
-                        float s183 = s167 * s182;
-                        buffer70[i] = s183;
+                        float s95 = buffer19[i];
+                        float s101 = buffer18[i];
+                        float s209 = buffer60[i];
+                        float s212 = s209 * s101;
+                        float s226 = s142 - s95;
+                        float s227 = s95 * s226;
+                        float s228 = s212 * s227;
+                        buffer65[i] = s228;
                     }
                 }
 
-                // Kernel 40/59: narrow_backward -> %184 [N,24]
+                // Kernel 35/57: narrow_backward -> %229 [N,24]
                 {
-                    // %184 = narrow_backward{dim=1;length=6;size=24;start=18}(%183) : [N,24]
-                    buffer71.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer70, 6, 0, buffer71, 24, 18, dim_N, 6);
+                    // %229 = narrow_backward{dim=1;length=6;size=24;start=18}(%228) : [N,24]
+                    buffer66.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer65, 6, 0, buffer66, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 41/59: narrow_backward -> %189 [N,24]
+                // Kernel 36/57: narrow_backward -> %234 [N,24]
                 {
-                    // %189 = narrow_backward{dim=1;length=6;size=24;start=12}(%188) : [N,24]
-                    buffer72.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer68, 6, 0, buffer72, 24, 12, dim_N, 6);
+                    // %234 = narrow_backward{dim=1;length=6;size=24;start=12}(%233) : [N,24]
+                    buffer67.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer63, 6, 0, buffer67, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 42/59: narrow_backward -> %194 [N,24]
+                // Kernel 37/57: narrow_backward -> %239 [N,24]
                 {
-                    // %194 = narrow_backward{dim=1;length=6;size=24;start=0}(%193) : [N,24]
-                    buffer73.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer69, 6, 0, buffer73, 24, 0, dim_N, 6);
+                    // %239 = narrow_backward{dim=1;length=6;size=24;start=0}(%238) : [N,24]
+                    buffer68.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer64, 6, 0, buffer68, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 43/59: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
+                // Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
                 {
-                    // %178 = narrow_backward{dim=1;length=6;size=24;start=6}(%177) : [N,24]
-                    // %185 = add(%178, %184) : [N,24]
-                    // %190 = add(%185, %189) : [N,24]
-                    // %195 = add(%190, %194) : [N,24]
-                    // %196 = sum{dims=0;keep_dim=false}(%195) : [24]
-                    buffer74.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer67, 6, 0, buffer74, 24, 6, dim_N, 6);
+                    // %223 = narrow_backward{dim=1;length=6;size=24;start=6}(%222) : [N,24]
+                    // %230 = add(%223, %229) : [N,24]
+                    // %235 = add(%230, %234) : [N,24]
+                    // %240 = add(%235, %239) : [N,24]
+                    // %241 = sum{dims=0;keep_dim=false}(%240) : [24]
+                    buffer69.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer62, 6, 0, buffer69, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer75.Clear();
+                    buffer70.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row178 = i0 * 24;
-                        int row184 = i0 * 24;
-                        int row189 = i0 * 24;
-                        int row194 = i0 * 24;
+                        int row223 = i0 * 24;
+                        int row229 = i0 * 24;
+                        int row234 = i0 * 24;
+                        int row239 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v178 = new global::System.Numerics.Vector<float>(buffer74.Slice(row178 + i));
-                            var v184 = new global::System.Numerics.Vector<float>(buffer71.Slice(row184 + i));
-                            var v189 = new global::System.Numerics.Vector<float>(buffer72.Slice(row189 + i));
-                            var v194 = new global::System.Numerics.Vector<float>(buffer73.Slice(row194 + i));
-                            var v185 = v178 + v184;
-                            var v190 = v185 + v189;
-                            var v195 = v190 + v194;
-                            v195.CopyTo(buffer74.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer75.Slice(i)) + v195).CopyTo(buffer75.Slice(i));
+                            var v223 = new global::System.Numerics.Vector<float>(buffer69.Slice(row223 + i));
+                            var v229 = new global::System.Numerics.Vector<float>(buffer66.Slice(row229 + i));
+                            var v234 = new global::System.Numerics.Vector<float>(buffer67.Slice(row234 + i));
+                            var v239 = new global::System.Numerics.Vector<float>(buffer68.Slice(row239 + i));
+                            var v230 = v223 + v229;
+                            var v235 = v230 + v234;
+                            var v240 = v235 + v239;
+                            v240.CopyTo(buffer69.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer70.Slice(i)) + v240).CopyTo(buffer70.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s178 = buffer74[row178 + i];
-                            float s184 = buffer71[row184 + i];
-                            float s189 = buffer72[row189 + i];
-                            float s194 = buffer73[row194 + i];
-                            float s185 = s178 + s184;
-                            float s190 = s185 + s189;
-                            float s195 = s190 + s194;
-                            buffer74[rowOut + i] = s195;
-                            buffer75[i] += s195;
+                            float s223 = buffer69[row223 + i];
+                            float s229 = buffer66[row229 + i];
+                            float s234 = buffer67[row234 + i];
+                            float s239 = buffer68[row239 + i];
+                            float s230 = s223 + s229;
+                            float s235 = s230 + s234;
+                            float s240 = s235 + s239;
+                            buffer69[rowOut + i] = s240;
+                            buffer70[i] += s240;
                         }
                     }
                 }
 
-                // Kernel 44/59: GEMM -> %198 [N,6]
+                // Kernel 39/57: GEMM -> %243 [N,5]
                 {
-                    // %198 = matmul(%195, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer74, capture4Data, buffer76, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    // %243 = matmul(%174, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer47, capture1Data, buffer71, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 45/59: 3 accumulating GEMMs -> %200 [24,6]
+                // Kernel 40/57: GEMM -> %247 [N,5]
                 {
-                    // %122 = matmul{transpose_a=true}(%119, %63) : [24,6]
-                    // %159 = matmul{transpose_a=true}(%155, %43) : [24,6]
-                    // %160 = add(%122, %159) : [24,6]
-                    // %199 = matmul{transpose_a=true}(%195, %23) : [24,6]
-                    // %200 = add(%160, %199) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer28, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer61, buffer18, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer74, buffer8, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %247 = matmul(%206, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer58, capture1Data, buffer72, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 46/59: GEMM -> %201 [N,5]
+                // Kernel 41/57: narrow_backward -> %251 [N,4,5]
                 {
-                    // %201 = matmul(%195, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer74, capture1Data, buffer77, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    // %251 = narrow_backward{dim=1;length=1;size=4;start=2}(%250) : [N,4,5]
+                    buffer73.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer72, 5, 0, buffer73, 20, 10, dim_N, 5);
                 }
 
-                // Kernel 47/59: narrow_backward -> %205 [N,4,5]
+                // Kernel 42/57: GEMM -> %253 [N,6]
                 {
-                    // %205 = narrow_backward{dim=1;length=1;size=4;start=1}(%204) : [N,4,5]
-                    buffer78.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer77, 5, 0, buffer78, 20, 5, dim_N, 5);
+                    // %253 = matmul(%240, %6) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer69, capture4Data, buffer74, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 48/59: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+                // Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]
                 {
-                    // %174 = mul(%172, %39) : [N,6]
-                    // %208 = mul(%198, %20) : [N,6]
-                    // %209 = square(%22) : [N,6]
-                    // %210 = sub(%87, %209) : [N,6]
-                    // %211 = mul(%208, %210) : [N,6]
-                    // %212 = add(%174, %211) : [N,6]
-                    // %213 = mul(%212, %18) : [N,6]
-                    // %214 = mul(%212, %16) : [N,6]
-                    // %219 = square(%18) : [N,6]
-                    // %220 = sub(%87, %219) : [N,6]
-                    // %221 = mul(%214, %220) : [N,6]
-                    // %224 = sub(%87, %16) : [N,6]
-                    // %225 = mul(%16, %224) : [N,6]
-                    // %226 = mul(%213, %225) : [N,6]
+                    // %177 = matmul{transpose_a=true}(%174, %120) : [24,6]
+                    // %210 = matmul{transpose_a=true}(%206, %102) : [24,6]
+                    // %211 = add(%177, %210) : [24,6]
+                    // %254 = matmul{transpose_a=true}(%240, %23) : [24,6]
+                    // %255 = add(%211, %254) : [24,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer47, buffer28, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer58, buffer20, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer69, buffer8, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                }
+
+                // Kernel 44/57: GEMM -> %256 [N,5]
+                {
+                    // %256 = matmul(%240, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer69, capture1Data, buffer75, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                }
+
+                // Kernel 45/57: narrow_backward -> %260 [N,4,5]
+                {
+                    // %260 = narrow_backward{dim=1;length=1;size=4;start=1}(%259) : [N,4,5]
+                    buffer76.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer75, 5, 0, buffer76, 20, 5, dim_N, 5);
+                }
+
+                // Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
+                {
+                    // %219 = mul(%217, %98) : [N,6]
+                    // %263 = mul(%253, %20) : [N,6]
+                    // %264 = square(%22) : [N,6]
+                    // %265 = sub(%142, %264) : [N,6]
+                    // %266 = mul(%263, %265) : [N,6]
+                    // %267 = add(%219, %266) : [N,6]
+                    // %268 = mul(%267, %18) : [N,6]
+                    // %269 = mul(%267, %16) : [N,6]
+                    // %274 = square(%18) : [N,6]
+                    // %275 = sub(%142, %274) : [N,6]
+                    // %276 = mul(%269, %275) : [N,6]
+                    // %279 = sub(%142, %16) : [N,6]
+                    // %280 = mul(%16, %279) : [N,6]
+                    // %281 = mul(%268, %280) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -1762,26 +1716,26 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer66.Slice(i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
-                        var v174 = v172 * v39;
-                        var v208 = v198 * v20;
-                        var v209 = v22 * v22;
-                        var v210 = v87 - v209;
-                        var v211 = v208 * v210;
-                        var v212 = v174 + v211;
-                        var v213 = v212 * v18;
-                        var v214 = v212 * v16;
-                        var v219 = v18 * v18;
-                        var v220 = v87 - v219;
-                        var v221 = v214 * v220;
-                        var v224 = v87 - v16;
-                        var v225 = v16 * v224;
-                        var v226 = v213 * v225;
-                        v212.CopyTo(buffer79.Slice(i));
-                        v221.CopyTo(buffer80.Slice(i));
-                        v226.CopyTo(buffer81.Slice(i));
+                        var v98 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v217 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
+                        var v253 = new global::System.Numerics.Vector<float>(buffer74.Slice(i));
+                        var v219 = v217 * v98;
+                        var v263 = v253 * v20;
+                        var v264 = v22 * v22;
+                        var v265 = v142 - v264;
+                        var v266 = v263 * v265;
+                        var v267 = v219 + v266;
+                        var v268 = v267 * v18;
+                        var v269 = v267 * v16;
+                        var v274 = v18 * v18;
+                        var v275 = v142 - v274;
+                        var v276 = v269 * v275;
+                        var v279 = v142 - v16;
+                        var v280 = v16 * v279;
+                        var v281 = v268 * v280;
+                        v267.CopyTo(buffer77.Slice(i));
+                        v276.CopyTo(buffer78.Slice(i));
+                        v281.CopyTo(buffer79.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1789,220 +1743,220 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = buffer4[i];
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s39 = buffer14[i];
-                        float s172 = buffer66[i];
-                        float s198 = buffer76[i];
-                        float s174 = s172 * s39;
-                        float s208 = s198 * s20;
-                        float s209 = s22 * s22;
-                        float s210 = s87 - s209;
-                        float s211 = s208 * s210;
-                        float s212 = s174 + s211;
-                        float s213 = s212 * s18;
-                        float s214 = s212 * s16;
-                        float s219 = s18 * s18;
-                        float s220 = s87 - s219;
-                        float s221 = s214 * s220;
-                        float s224 = s87 - s16;
-                        float s225 = s16 * s224;
-                        float s226 = s213 * s225;
-                        buffer79[i] = s212;
-                        buffer80[i] = s221;
-                        buffer81[i] = s226;
+                        float s98 = buffer16[i];
+                        float s217 = buffer61[i];
+                        float s253 = buffer74[i];
+                        float s219 = s217 * s98;
+                        float s263 = s253 * s20;
+                        float s264 = s22 * s22;
+                        float s265 = s142 - s264;
+                        float s266 = s263 * s265;
+                        float s267 = s219 + s266;
+                        float s268 = s267 * s18;
+                        float s269 = s267 * s16;
+                        float s274 = s18 * s18;
+                        float s275 = s142 - s274;
+                        float s276 = s269 * s275;
+                        float s279 = s142 - s16;
+                        float s280 = s16 * s279;
+                        float s281 = s268 * s280;
+                        buffer77[i] = s267;
+                        buffer78[i] = s276;
+                        buffer79[i] = s281;
                     }
                 }
 
-                // Kernel 49/59: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+                // Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
                 {
-                    // %207 = mul(%198, %22) : [N,6]
-                    // %215 = sub(%87, %20) : [N,6]
-                    // %216 = mul(%20, %215) : [N,6]
-                    // %217 = mul(%207, %216) : [N,6]
+                    // %262 = mul(%253, %22) : [N,6]
+                    // %270 = sub(%142, %20) : [N,6]
+                    // %271 = mul(%20, %270) : [N,6]
+                    // %272 = mul(%262, %271) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s142 = 1f;
+                    var v142 = new global::System.Numerics.Vector<float>(s142);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
-                        var v207 = v198 * v22;
-                        var v215 = v87 - v20;
-                        var v216 = v20 * v215;
-                        var v217 = v207 * v216;
-                        v217.CopyTo(buffer82.Slice(i));
+                        var v253 = new global::System.Numerics.Vector<float>(buffer74.Slice(i));
+                        var v262 = v253 * v22;
+                        var v270 = v142 - v20;
+                        var v271 = v20 * v270;
+                        var v272 = v262 * v271;
+                        v272.CopyTo(buffer80.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s198 = buffer76[i];
-                        float s207 = s198 * s22;
-                        float s215 = s87 - s20;
-                        float s216 = s20 * s215;
-                        float s217 = s207 * s216;
-                        buffer82[i] = s217;
+                        float s253 = buffer74[i];
+                        float s262 = s253 * s22;
+                        float s270 = s142 - s20;
+                        float s271 = s20 * s270;
+                        float s272 = s262 * s271;
+                        buffer80[i] = s272;
                     }
                 }
 
-                // Kernel 50/59: narrow_backward -> %222 [N,24]
+                // Kernel 48/57: narrow_backward -> %277 [N,24]
                 {
-                    // %222 = narrow_backward{dim=1;length=6;size=24;start=12}(%221) : [N,24]
+                    // %277 = narrow_backward{dim=1;length=6;size=24;start=12}(%276) : [N,24]
+                    buffer81.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer78, 6, 0, buffer81, 24, 12, dim_N, 6);
+                }
+
+                // Kernel 49/57: narrow_backward -> %282 [N,24]
+                {
+                    // %282 = narrow_backward{dim=1;length=6;size=24;start=0}(%281) : [N,24]
+                    buffer82.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer79, 6, 0, buffer82, 24, 0, dim_N, 6);
+                }
+
+                // Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
+                {
+                    // %273 = narrow_backward{dim=1;length=6;size=24;start=18}(%272) : [N,24]
+                    // %278 = add(%273, %277) : [N,24]
+                    // %283 = add(%278, %282) : [N,24]
+                    // %284 = sum{dims=0;keep_dim=false}(%283) : [24]
                     buffer83.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer80, 6, 0, buffer83, 24, 12, dim_N, 6);
-                }
-
-                // Kernel 51/59: narrow_backward -> %227 [N,24]
-                {
-                    // %227 = narrow_backward{dim=1;length=6;size=24;start=0}(%226) : [N,24]
-                    buffer84.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer81, 6, 0, buffer84, 24, 0, dim_N, 6);
-                }
-
-                // Kernel 52/59: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
-                {
-                    // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
-                    // %223 = add(%218, %222) : [N,24]
-                    // %228 = add(%223, %227) : [N,24]
-                    // %229 = sum{dims=0;keep_dim=false}(%228) : [24]
-                    buffer85.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer82, 6, 0, buffer85, 24, 18, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer80, 6, 0, buffer83, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer86.Clear();
+                    buffer84.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row218 = i0 * 24;
-                        int row222 = i0 * 24;
-                        int row227 = i0 * 24;
+                        int row273 = i0 * 24;
+                        int row277 = i0 * 24;
+                        int row282 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v218 = new global::System.Numerics.Vector<float>(buffer85.Slice(row218 + i));
-                            var v222 = new global::System.Numerics.Vector<float>(buffer83.Slice(row222 + i));
-                            var v227 = new global::System.Numerics.Vector<float>(buffer84.Slice(row227 + i));
-                            var v223 = v218 + v222;
-                            var v228 = v223 + v227;
-                            v228.CopyTo(buffer85.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer86.Slice(i)) + v228).CopyTo(buffer86.Slice(i));
+                            var v273 = new global::System.Numerics.Vector<float>(buffer83.Slice(row273 + i));
+                            var v277 = new global::System.Numerics.Vector<float>(buffer81.Slice(row277 + i));
+                            var v282 = new global::System.Numerics.Vector<float>(buffer82.Slice(row282 + i));
+                            var v278 = v273 + v277;
+                            var v283 = v278 + v282;
+                            v283.CopyTo(buffer83.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer84.Slice(i)) + v283).CopyTo(buffer84.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s218 = buffer85[row218 + i];
-                            float s222 = buffer83[row222 + i];
-                            float s227 = buffer84[row227 + i];
-                            float s223 = s218 + s222;
-                            float s228 = s223 + s227;
-                            buffer85[rowOut + i] = s228;
-                            buffer86[i] += s228;
+                            float s273 = buffer83[row273 + i];
+                            float s277 = buffer81[row277 + i];
+                            float s282 = buffer82[row282 + i];
+                            float s278 = s273 + s277;
+                            float s283 = s278 + s282;
+                            buffer83[rowOut + i] = s283;
+                            buffer84[i] += s283;
                         }
                     }
                 }
 
-                // Kernel 53/59: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+                // Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
                 {
-                    // %157 = add(%120, %156) : [24]
-                    // %197 = add(%157, %196) : [24]
-                    // %230 = add(%197, %229) : [24]
-                    // %238 = copy{gradient_of=3}(%230) : [24]
+                    // %208 = add(%175, %207) : [24]
+                    // %242 = add(%208, %241) : [24]
+                    // %285 = add(%242, %284) : [24]
+                    // %293 = copy{gradient_of=3}(%285) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v120 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
-                        var v156 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
-                        var v196 = new global::System.Numerics.Vector<float>(buffer75.Slice(i));
-                        var v229 = new global::System.Numerics.Vector<float>(buffer86.Slice(i));
-                        var v157 = v120 + v156;
-                        var v197 = v157 + v196;
-                        var v230 = v197 + v229;
-                        var v238 = v230;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v230).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v238).CopyTo(grad3.Slice(i));
+                        var v175 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
+                        var v207 = new global::System.Numerics.Vector<float>(buffer59.Slice(i));
+                        var v241 = new global::System.Numerics.Vector<float>(buffer70.Slice(i));
+                        var v284 = new global::System.Numerics.Vector<float>(buffer84.Slice(i));
+                        var v208 = v175 + v207;
+                        var v242 = v208 + v241;
+                        var v285 = v242 + v284;
+                        var v293 = v285;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v285).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v293).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s120 = buffer50[i];
-                        float s156 = buffer62[i];
-                        float s196 = buffer75[i];
-                        float s229 = buffer86[i];
-                        float s157 = s120 + s156;
-                        float s197 = s157 + s196;
-                        float s230 = s197 + s229;
-                        float s238 = s230;
-                        grad2[i] += s230;
-                        grad3[i] += s238;
+                        float s175 = buffer48[i];
+                        float s207 = buffer59[i];
+                        float s241 = buffer70[i];
+                        float s284 = buffer84[i];
+                        float s208 = s175 + s207;
+                        float s242 = s208 + s241;
+                        float s285 = s242 + s284;
+                        float s293 = s285;
+                        grad2[i] += s285;
+                        grad3[i] += s293;
                     }
                 }
 
-                // Kernel 54/59: GEMM -> %231 [N,5]
+                // Kernel 52/57: GEMM -> %286 [N,5]
                 {
-                    // %231 = matmul(%228, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer85, capture1Data, buffer87, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    // %286 = matmul(%283, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer83, capture1Data, buffer85, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 55/59: 4 accumulating GEMMs -> %233 [24,5]
+                // Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]
                 {
-                    // %124 = matmul{transpose_a=true}(%119, %65) : [24,5]
-                    // %162 = matmul{transpose_a=true}(%155, %45) : [24,5]
-                    // %163 = add(%124, %162) : [24,5]
-                    // %202 = matmul{transpose_a=true}(%195, %25) : [24,5]
-                    // %203 = add(%163, %202) : [24,5]
-                    // %232 = matmul{transpose_a=true}(%228, %11) : [24,5]
-                    // %233 = add(%203, %232) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer29, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer61, buffer19, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer74, buffer9, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer85, buffer1, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %244 = matmul{transpose_a=true}(%174, %65) : [24,5]
+                    // %248 = matmul{transpose_a=true}(%206, %45) : [24,5]
+                    // %249 = add(%244, %248) : [24,5]
+                    // %257 = matmul{transpose_a=true}(%240, %25) : [24,5]
+                    // %258 = add(%249, %257) : [24,5]
+                    // %287 = matmul{transpose_a=true}(%283, %11) : [24,5]
+                    // %288 = add(%258, %287) : [24,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer47, buffer11, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer58, buffer10, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer69, buffer9, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer83, buffer1, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 56/59: narrow_backward -> %235 [N,4,5]
+                // Kernel 54/57: narrow_backward -> %290 [N,4,5]
                 {
-                    // %235 = narrow_backward{dim=1;length=1;size=4;start=0}(%234) : [N,4,5]
-                    buffer88.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer87, 5, 0, buffer88, 20, 0, dim_N, 5);
+                    // %290 = narrow_backward{dim=1;length=1;size=4;start=0}(%289) : [N,4,5]
+                    buffer86.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer85, 5, 0, buffer86, 20, 0, dim_N, 5);
                 }
 
-                // Kernel 57/59: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
+                // Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
                 {
-                    // %126 = narrow_backward{dim=1;length=1;size=4;start=3}(%125) : [N,4,5]
-                    // %166 = add(%126, %165) : [N,4,5]
-                    // %206 = add(%166, %205) : [N,4,5]
-                    // %236 = add(%206, %235) : [N,4,5]
-                    buffer89.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer52, 5, 0, buffer89, 20, 15, dim_N, 5);
+                    // %246 = narrow_backward{dim=1;length=1;size=4;start=3}(%245) : [N,4,5]
+                    // %252 = add(%246, %251) : [N,4,5]
+                    // %261 = add(%252, %260) : [N,4,5]
+                    // %291 = add(%261, %290) : [N,4,5]
+                    buffer87.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer71, 5, 0, buffer87, 20, 15, dim_N, 5);
                     int extent0 = (dim_N * 20);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v126 = new global::System.Numerics.Vector<float>(buffer89.Slice(i));
-                        var v165 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
-                        var v205 = new global::System.Numerics.Vector<float>(buffer78.Slice(i));
-                        var v235 = new global::System.Numerics.Vector<float>(buffer88.Slice(i));
-                        var v166 = v126 + v165;
-                        var v206 = v166 + v205;
-                        var v236 = v206 + v235;
-                        v236.CopyTo(buffer89.Slice(i));
+                        var v246 = new global::System.Numerics.Vector<float>(buffer87.Slice(i));
+                        var v251 = new global::System.Numerics.Vector<float>(buffer73.Slice(i));
+                        var v260 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
+                        var v290 = new global::System.Numerics.Vector<float>(buffer86.Slice(i));
+                        var v252 = v246 + v251;
+                        var v261 = v252 + v260;
+                        var v291 = v261 + v290;
+                        v291.CopyTo(buffer87.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s126 = buffer89[i];
-                        float s165 = buffer65[i];
-                        float s205 = buffer78[i];
-                        float s235 = buffer88[i];
-                        float s166 = s126 + s165;
-                        float s206 = s166 + s205;
-                        float s236 = s206 + s235;
-                        buffer89[i] = s236;
+                        float s246 = buffer87[i];
+                        float s251 = buffer73[i];
+                        float s260 = buffer76[i];
+                        float s290 = buffer86[i];
+                        float s252 = s246 + s251;
+                        float s261 = s252 + s260;
+                        float s291 = s261 + s290;
+                        buffer87[i] = s291;
                     }
                 }
 
-                // Kernel 58/59: embedding_backward -> %237 [20,5]
+                // Kernel 56/57: embedding_backward -> %292 [20,5]
                 {
-                    // %237 = embedding_backward{padding_idx=-1;rows=20}(%236, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer89, input0, 5, grad0, -1);
+                    // %292 = embedding_backward{padding_idx=-1;rows=20}(%291, %0) : [20,5]
+                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer87, input0, 5, grad0, -1);
                 }
 
                 return state.Result;
@@ -2015,10 +1969,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 18,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11, 11, 12, 13, 14, 15, 16 }, lastUse: new int[] { 12, 2, 3, 7, 5, 6, 6, 7, 11, 9, 10, 10, 11, 15, 13, 14, 14, 15, 16, 17 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 59,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 12, 13, 14, 15, 15, 15, 15, 15, 15, 16, 17, 19, 21, 21, 21, 21, 22, 23, 24, 25, 26, 26, 27, 28, 29, 29, 29, 29, 30, 31, 32, 33, 34, 34, 35, 36, 37, 38, 38, 38, 38, 39, 40, 41, 42, 43, 43, 44, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 54, 56, 57 }, lastUse: new int[] { 12, 55, 3, 48, 48, 38, 49, 49, 45, 55, 6, 7, 38, 38, 48, 29, 39, 39, 45, 55, 10, 11, 29, 29, 38, 21, 30, 30, 45, 55, 14, 15, 21, 21, 29, 22, 22, 20, 17, 20, 22, 29, 26, 24, 25, 23, 26, 26, 26, 55, 53, 30, 57, 38, 34, 32, 33, 31, 34, 34, 34, 55, 53, 39, 37, 57, 48, 43, 41, 42, 40, 43, 43, 43, 55, 53, 49, 47, 57, 48, 50, 51, 52, 52, 52, 55, 53, 56, 57, 58 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 76, kernelCount: 16,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 11, 12, 13, 14 }, lastUse: new int[] { 6, 2, 3, 9, 8, 8, 10, 12, 12, 9, 11, 10, 11, 13, 12, 13, 14, 15 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 227, kernelCount: 57,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 10, 11, 11, 11, 11, 11, 11, 11, 12, 13, 13, 13, 13, 13, 13, 14, 15, 17, 19, 19, 19, 19, 20, 21, 22, 23, 24, 24, 25, 26, 26, 26, 26, 27, 28, 29, 30, 31, 31, 32, 33, 33, 33, 33, 34, 35, 36, 37, 38, 38, 39, 40, 41, 42, 44, 45, 46, 46, 46, 47, 48, 49, 50, 50, 52, 54, 55 }, lastUse: new int[] { 6, 53, 3, 46, 46, 33, 47, 47, 43, 53, 53, 53, 12, 9, 33, 33, 46, 26, 34, 34, 43, 11, 26, 26, 33, 19, 27, 27, 43, 13, 19, 19, 26, 20, 20, 18, 15, 18, 20, 26, 24, 22, 23, 21, 24, 24, 24, 53, 51, 27, 33, 31, 29, 30, 28, 31, 31, 31, 53, 51, 34, 46, 38, 36, 37, 35, 38, 38, 38, 53, 51, 55, 41, 55, 47, 45, 55, 46, 48, 49, 50, 50, 50, 53, 51, 54, 55, 56 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -2027,204 +1981,196 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..12
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..6
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..7
-                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..5
-                sizes[5] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..6
-                sizes[6] = (symbols[0] * 24); // %28 matmul [N,24], kernels 5..6
-                sizes[7] = (symbols[0] * 24); // %30 add [N,24], kernels 6..7
-                sizes[8] = (symbols[0] * 6); // %41 add [N,6], kernels 7..11
-                sizes[9] = (symbols[0] * 6); // %43 mul [N,6], kernels 7..9
-                sizes[10] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 8..10
-                sizes[11] = (symbols[0] * 24); // %48 matmul [N,24], kernels 9..10
-                sizes[12] = (symbols[0] * 24); // %50 add [N,24], kernels 10..11
-                sizes[13] = (symbols[0] * 6); // %61 add [N,6], kernels 11..15
-                sizes[14] = (symbols[0] * 6); // %63 mul [N,6], kernels 11..13
-                sizes[15] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 12..14
-                sizes[16] = (symbols[0] * 24); // %68 matmul [N,24], kernels 13..14
-                sizes[17] = (symbols[0] * 24); // %70 add [N,24], kernels 14..15
-                sizes[18] = (symbols[0] * 6); // %83 mul [N,6], kernels 15..16
-                sizes[19] = (symbols[0] * 3); // %85 add [N,3], kernels 16..17
+                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..9
+                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..8
+                sizes[5] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..8
+                sizes[6] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 5..10
+                sizes[7] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 6..12
+                sizes[8] = 24; // %88 add [24], kernels 7..12
+                sizes[9] = (symbols[0] * 24); // %89 add [N,24], kernels 8..9
+                sizes[10] = (symbols[0] * 6); // %100 add [N,6], kernels 9..11
+                sizes[11] = (symbols[0] * 6); // %102 mul [N,6], kernels 9..10
+                sizes[12] = (symbols[0] * 24); // %107 add [N,24], kernels 10..11
+                sizes[13] = (symbols[0] * 6); // %118 add [N,6], kernels 11..13
+                sizes[14] = (symbols[0] * 6); // %120 mul [N,6], kernels 11..12
+                sizes[15] = (symbols[0] * 24); // %125 add [N,24], kernels 12..13
+                sizes[16] = (symbols[0] * 6); // %138 mul [N,6], kernels 13..14
+                sizes[17] = (symbols[0] * 3); // %140 add [N,3], kernels 14..15
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..12
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..55
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..6
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..53
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..48
-                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..48
-                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..38
-                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..49
-                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..49
-                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..45
-                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..55
-                sizes[10] = (symbols[0] * 24); // %28 matmul [N,24], kernels 5..6
-                sizes[11] = (symbols[0] * 24); // %30 add [N,24], kernels 6..7
-                sizes[12] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 7..38
-                sizes[13] = (symbols[0] * 6); // %34 tanh [N,6], kernels 7..38
-                sizes[14] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 7..48
-                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 7..29
-                sizes[16] = (symbols[0] * 6); // %42 tanh [N,6], kernels 7..39
-                sizes[17] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 7..39
-                sizes[18] = (symbols[0] * 6); // %43 mul [N,6], kernels 7..45
-                sizes[19] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 8..55
-                sizes[20] = (symbols[0] * 24); // %48 matmul [N,24], kernels 9..10
-                sizes[21] = (symbols[0] * 24); // %50 add [N,24], kernels 10..11
-                sizes[22] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 11..29
-                sizes[23] = (symbols[0] * 6); // %54 tanh [N,6], kernels 11..29
-                sizes[24] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 11..38
-                sizes[25] = (symbols[0] * 6); // %61 add [N,6], kernels 11..21
-                sizes[26] = (symbols[0] * 6); // %62 tanh [N,6], kernels 11..30
-                sizes[27] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 11..30
-                sizes[28] = (symbols[0] * 6); // %63 mul [N,6], kernels 11..45
-                sizes[29] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 12..55
-                sizes[30] = (symbols[0] * 24); // %68 matmul [N,24], kernels 13..14
-                sizes[31] = (symbols[0] * 24); // %70 add [N,24], kernels 14..15
-                sizes[32] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 15..21
-                sizes[33] = (symbols[0] * 6); // %74 tanh [N,6], kernels 15..21
-                sizes[34] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 15..29
-                sizes[35] = (symbols[0] * 6); // %82 tanh [N,6], kernels 15..22
-                sizes[36] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 15..22
-                sizes[37] = (symbols[0] * 6); // %83 mul [N,6], kernels 15..20
-                sizes[38] = (symbols[0] * 3); // %85 add [N,3], kernels 16..17
-                sizes[39] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 17..20
-                sizes[40] = (symbols[0] * 6); // %90 matmul [N,6], kernels 19..22
-                sizes[41] = (symbols[0] * 6); // %96 mul [N,6], kernels 21..29
-                sizes[42] = (symbols[0] * 6); // %101 mul [N,6], kernels 21..26
-                sizes[43] = (symbols[0] * 6); // %112 mul [N,6], kernels 21..24
-                sizes[44] = (symbols[0] * 6); // %117 mul [N,6], kernels 21..25
-                sizes[45] = (symbols[0] * 6); // %107 mul [N,6], kernels 22..23
-                sizes[46] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 23..26
-                sizes[47] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 24..26
-                sizes[48] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 25..26
-                sizes[49] = (symbols[0] * 24); // %119 add [N,24], kernels 26..55
-                sizes[50] = 24; // %120 sum [24], kernels 26..53
-                sizes[51] = (symbols[0] * 6); // %121 matmul [N,6], kernels 27..30
-                sizes[52] = (symbols[0] * 5); // %123 matmul [N,5], kernels 28..57
-                sizes[53] = (symbols[0] * 6); // %132 add [N,6], kernels 29..38
-                sizes[54] = (symbols[0] * 6); // %137 mul [N,6], kernels 29..34
-                sizes[55] = (symbols[0] * 6); // %148 mul [N,6], kernels 29..32
-                sizes[56] = (symbols[0] * 6); // %153 mul [N,6], kernels 29..33
-                sizes[57] = (symbols[0] * 6); // %143 mul [N,6], kernels 30..31
-                sizes[58] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 31..34
-                sizes[59] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 32..34
-                sizes[60] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 33..34
-                sizes[61] = (symbols[0] * 24); // %155 add [N,24], kernels 34..55
-                sizes[62] = 24; // %156 sum [24], kernels 34..53
-                sizes[63] = (symbols[0] * 6); // %158 matmul [N,6], kernels 35..39
-                sizes[64] = (symbols[0] * 5); // %161 matmul [N,5], kernels 36..37
-                sizes[65] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 37..57
-                sizes[66] = (symbols[0] * 6); // %172 add [N,6], kernels 38..48
-                sizes[67] = (symbols[0] * 6); // %177 mul [N,6], kernels 38..43
-                sizes[68] = (symbols[0] * 6); // %188 mul [N,6], kernels 38..41
-                sizes[69] = (symbols[0] * 6); // %193 mul [N,6], kernels 38..42
-                sizes[70] = (symbols[0] * 6); // %183 mul [N,6], kernels 39..40
-                sizes[71] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 40..43
-                sizes[72] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 41..43
-                sizes[73] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 42..43
-                sizes[74] = (symbols[0] * 24); // %195 add [N,24], kernels 43..55
-                sizes[75] = 24; // %196 sum [24], kernels 43..53
-                sizes[76] = (symbols[0] * 6); // %198 matmul [N,6], kernels 44..49
-                sizes[77] = (symbols[0] * 5); // %201 matmul [N,5], kernels 46..47
-                sizes[78] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 47..57
-                sizes[79] = (symbols[0] * 6); // %212 add [N,6], kernels 48..48
-                sizes[80] = (symbols[0] * 6); // %221 mul [N,6], kernels 48..50
-                sizes[81] = (symbols[0] * 6); // %226 mul [N,6], kernels 48..51
-                sizes[82] = (symbols[0] * 6); // %217 mul [N,6], kernels 49..52
-                sizes[83] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 50..52
-                sizes[84] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 51..52
-                sizes[85] = (symbols[0] * 24); // %228 add [N,24], kernels 52..55
-                sizes[86] = 24; // %229 sum [24], kernels 52..53
-                sizes[87] = (symbols[0] * 5); // %231 matmul [N,5], kernels 54..56
-                sizes[88] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 56..57
-                sizes[89] = (symbols[0] * 20); // %236 add [N,4,5], kernels 57..58
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..46
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..46
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..33
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..47
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..47
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..43
+                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..53
+                sizes[10] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 5..53
+                sizes[11] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 6..53
+                sizes[12] = 24; // %88 add [24], kernels 7..12
+                sizes[13] = (symbols[0] * 24); // %89 add [N,24], kernels 8..9
+                sizes[14] = (symbols[0] * 6); // %91 sigmoid [N,6], kernels 9..33
+                sizes[15] = (symbols[0] * 6); // %93 tanh [N,6], kernels 9..33
+                sizes[16] = (symbols[0] * 6); // %98 sigmoid [N,6], kernels 9..46
+                sizes[17] = (symbols[0] * 6); // %100 add [N,6], kernels 9..26
+                sizes[18] = (symbols[0] * 6); // %101 tanh [N,6], kernels 9..34
+                sizes[19] = (symbols[0] * 6); // %95 sigmoid [N,6], kernels 9..34
+                sizes[20] = (symbols[0] * 6); // %102 mul [N,6], kernels 9..43
+                sizes[21] = (symbols[0] * 24); // %107 add [N,24], kernels 10..11
+                sizes[22] = (symbols[0] * 6); // %109 sigmoid [N,6], kernels 11..26
+                sizes[23] = (symbols[0] * 6); // %111 tanh [N,6], kernels 11..26
+                sizes[24] = (symbols[0] * 6); // %116 sigmoid [N,6], kernels 11..33
+                sizes[25] = (symbols[0] * 6); // %118 add [N,6], kernels 11..19
+                sizes[26] = (symbols[0] * 6); // %119 tanh [N,6], kernels 11..27
+                sizes[27] = (symbols[0] * 6); // %113 sigmoid [N,6], kernels 11..27
+                sizes[28] = (symbols[0] * 6); // %120 mul [N,6], kernels 11..43
+                sizes[29] = (symbols[0] * 24); // %125 add [N,24], kernels 12..13
+                sizes[30] = (symbols[0] * 6); // %127 sigmoid [N,6], kernels 13..19
+                sizes[31] = (symbols[0] * 6); // %129 tanh [N,6], kernels 13..19
+                sizes[32] = (symbols[0] * 6); // %134 sigmoid [N,6], kernels 13..26
+                sizes[33] = (symbols[0] * 6); // %137 tanh [N,6], kernels 13..20
+                sizes[34] = (symbols[0] * 6); // %131 sigmoid [N,6], kernels 13..20
+                sizes[35] = (symbols[0] * 6); // %138 mul [N,6], kernels 13..18
+                sizes[36] = (symbols[0] * 3); // %140 add [N,3], kernels 14..15
+                sizes[37] = (symbols[0] * 3); // %143 cross_entropy_backward [N,3], kernels 15..18
+                sizes[38] = (symbols[0] * 6); // %145 matmul [N,6], kernels 17..20
+                sizes[39] = (symbols[0] * 6); // %151 mul [N,6], kernels 19..26
+                sizes[40] = (symbols[0] * 6); // %156 mul [N,6], kernels 19..24
+                sizes[41] = (symbols[0] * 6); // %167 mul [N,6], kernels 19..22
+                sizes[42] = (symbols[0] * 6); // %172 mul [N,6], kernels 19..23
+                sizes[43] = (symbols[0] * 6); // %162 mul [N,6], kernels 20..21
+                sizes[44] = (symbols[0] * 24); // %163 narrow_backward [N,24], kernels 21..24
+                sizes[45] = (symbols[0] * 24); // %168 narrow_backward [N,24], kernels 22..24
+                sizes[46] = (symbols[0] * 24); // %173 narrow_backward [N,24], kernels 23..24
+                sizes[47] = (symbols[0] * 24); // %174 add [N,24], kernels 24..53
+                sizes[48] = 24; // %175 sum [24], kernels 24..51
+                sizes[49] = (symbols[0] * 6); // %176 matmul [N,6], kernels 25..27
+                sizes[50] = (symbols[0] * 6); // %183 add [N,6], kernels 26..33
+                sizes[51] = (symbols[0] * 6); // %188 mul [N,6], kernels 26..31
+                sizes[52] = (symbols[0] * 6); // %199 mul [N,6], kernels 26..29
+                sizes[53] = (symbols[0] * 6); // %204 mul [N,6], kernels 26..30
+                sizes[54] = (symbols[0] * 6); // %194 mul [N,6], kernels 27..28
+                sizes[55] = (symbols[0] * 24); // %195 narrow_backward [N,24], kernels 28..31
+                sizes[56] = (symbols[0] * 24); // %200 narrow_backward [N,24], kernels 29..31
+                sizes[57] = (symbols[0] * 24); // %205 narrow_backward [N,24], kernels 30..31
+                sizes[58] = (symbols[0] * 24); // %206 add [N,24], kernels 31..53
+                sizes[59] = 24; // %207 sum [24], kernels 31..51
+                sizes[60] = (symbols[0] * 6); // %209 matmul [N,6], kernels 32..34
+                sizes[61] = (symbols[0] * 6); // %217 add [N,6], kernels 33..46
+                sizes[62] = (symbols[0] * 6); // %222 mul [N,6], kernels 33..38
+                sizes[63] = (symbols[0] * 6); // %233 mul [N,6], kernels 33..36
+                sizes[64] = (symbols[0] * 6); // %238 mul [N,6], kernels 33..37
+                sizes[65] = (symbols[0] * 6); // %228 mul [N,6], kernels 34..35
+                sizes[66] = (symbols[0] * 24); // %229 narrow_backward [N,24], kernels 35..38
+                sizes[67] = (symbols[0] * 24); // %234 narrow_backward [N,24], kernels 36..38
+                sizes[68] = (symbols[0] * 24); // %239 narrow_backward [N,24], kernels 37..38
+                sizes[69] = (symbols[0] * 24); // %240 add [N,24], kernels 38..53
+                sizes[70] = 24; // %241 sum [24], kernels 38..51
+                sizes[71] = (symbols[0] * 5); // %243 matmul [N,5], kernels 39..55
+                sizes[72] = (symbols[0] * 5); // %247 matmul [N,5], kernels 40..41
+                sizes[73] = (symbols[0] * 20); // %251 narrow_backward [N,4,5], kernels 41..55
+                sizes[74] = (symbols[0] * 6); // %253 matmul [N,6], kernels 42..47
+                sizes[75] = (symbols[0] * 5); // %256 matmul [N,5], kernels 44..45
+                sizes[76] = (symbols[0] * 20); // %260 narrow_backward [N,4,5], kernels 45..55
+                sizes[77] = (symbols[0] * 6); // %267 add [N,6], kernels 46..46
+                sizes[78] = (symbols[0] * 6); // %276 mul [N,6], kernels 46..48
+                sizes[79] = (symbols[0] * 6); // %281 mul [N,6], kernels 46..49
+                sizes[80] = (symbols[0] * 6); // %272 mul [N,6], kernels 47..50
+                sizes[81] = (symbols[0] * 24); // %277 narrow_backward [N,24], kernels 48..50
+                sizes[82] = (symbols[0] * 24); // %282 narrow_backward [N,24], kernels 49..50
+                sizes[83] = (symbols[0] * 24); // %283 add [N,24], kernels 50..53
+                sizes[84] = 24; // %284 sum [24], kernels 50..51
+                sizes[85] = (symbols[0] * 5); // %286 matmul [N,5], kernels 52..54
+                sizes[86] = (symbols[0] * 20); // %290 narrow_backward [N,4,5], kernels 54..55
+                sizes[87] = (symbols[0] * 20); // %291 add [N,4,5], kernels 55..56
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
-            forward: 78 graph ops in 18 kernels, 20 arena buffers
-              Kernel 0/18: embedding -> %9 [N,4,5]
-              Kernel 1/18: narrow -> %10 [N,1,5]
-              Kernel 2/18: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
-              Kernel 4/18: narrow -> %24 [N,1,5]
-              Kernel 5/18: GEMM Bᵀ -> %28 [N,24]
-              Kernel 6/18: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 7/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %41 [N,6], %43 [N,6]
-              Kernel 8/18: narrow -> %44 [N,1,5]
-              Kernel 9/18: GEMM Bᵀ -> %48 [N,24]
-              Kernel 10/18: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 11/18: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %61 [N,6], %63 [N,6]
-              Kernel 12/18: narrow -> %64 [N,1,5]
-              Kernel 13/18: GEMM Bᵀ -> %68 [N,24]
-              Kernel 14/18: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 15/18: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
-              Kernel 16/18: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 17/18: cross_entropy -> %86 []
-            forward+backward: 229 graph ops in 59 kernels, 90 arena buffers
-              Kernel 0/59: embedding -> %9 [N,4,5]
-              Kernel 1/59: narrow -> %10 [N,1,5]
-              Kernel 2/59: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
-              Kernel 4/59: narrow -> %24 [N,1,5]
-              Kernel 5/59: GEMM Bᵀ -> %28 [N,24]
-              Kernel 6/59: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 7/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %32 [N,6], %34 [N,6], %39 [N,6], %41 [N,6], %42 [N,6], %36 [N,6], %43 [N,6]
-              Kernel 8/59: narrow -> %44 [N,1,5]
-              Kernel 9/59: GEMM Bᵀ -> %48 [N,24]
-              Kernel 10/59: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 11/59: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %52 [N,6], %54 [N,6], %59 [N,6], %61 [N,6], %62 [N,6], %56 [N,6], %63 [N,6]
-              Kernel 12/59: narrow -> %64 [N,1,5]
-              Kernel 13/59: GEMM Bᵀ -> %68 [N,24]
-              Kernel 14/59: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 15/59: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %72 [N,6], %74 [N,6], %79 [N,6], %82 [N,6], %76 [N,6], %83 [N,6]
-              Kernel 16/59: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 17/59: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
-              Kernel 18/59: sum over [N,3] -> %89 [3]
-              Kernel 19/59: GEMM -> %90 [N,6]
-              Kernel 20/59: GEMM Aᵀ -> %91 [3,6]
-              Kernel 21/59: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
-              Kernel 22/59: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
-              Kernel 23/59: narrow_backward -> %108 [N,24]
-              Kernel 24/59: narrow_backward -> %113 [N,24]
-              Kernel 25/59: narrow_backward -> %118 [N,24]
-              Kernel 26/59: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
-              Kernel 27/59: GEMM -> %121 [N,6]
-              Kernel 28/59: GEMM -> %123 [N,5]
-              Kernel 29/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
-              Kernel 30/59: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
-              Kernel 31/59: narrow_backward -> %144 [N,24]
-              Kernel 32/59: narrow_backward -> %149 [N,24]
-              Kernel 33/59: narrow_backward -> %154 [N,24]
-              Kernel 34/59: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
-              Kernel 35/59: GEMM -> %158 [N,6]
-              Kernel 36/59: GEMM -> %161 [N,5]
-              Kernel 37/59: narrow_backward -> %165 [N,4,5]
-              Kernel 38/59: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
-              Kernel 39/59: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
-              Kernel 40/59: narrow_backward -> %184 [N,24]
-              Kernel 41/59: narrow_backward -> %189 [N,24]
-              Kernel 42/59: narrow_backward -> %194 [N,24]
-              Kernel 43/59: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
-              Kernel 44/59: GEMM -> %198 [N,6]
-              Kernel 45/59: 3 accumulating GEMMs -> %200 [24,6]
-              Kernel 46/59: GEMM -> %201 [N,5]
-              Kernel 47/59: narrow_backward -> %205 [N,4,5]
-              Kernel 48/59: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
-              Kernel 49/59: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
-              Kernel 50/59: narrow_backward -> %222 [N,24]
-              Kernel 51/59: narrow_backward -> %227 [N,24]
-              Kernel 52/59: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
-              Kernel 53/59: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
-              Kernel 54/59: GEMM -> %231 [N,5]
-              Kernel 55/59: 4 accumulating GEMMs -> %233 [24,5]
-              Kernel 56/59: narrow_backward -> %235 [N,4,5]
-              Kernel 57/59: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
-              Kernel 58/59: embedding_backward -> %237 [20,5]
+            forward: 76 graph ops in 16 kernels, 18 arena buffers
+              Kernel 0/16: embedding -> %9 [N,4,5]
+              Kernel 1/16: narrow -> %10 [N,1,5]
+              Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+              Kernel 4/16: narrow -> %24 [N,1,5]
+              Kernel 5/16: narrow -> %44 [N,1,5]
+              Kernel 6/16: narrow -> %64 [N,1,5]
+              Kernel 7/16: elementwise (add) -> %88 [24]
+              Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
+              Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]
+              Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
+              Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]
+              Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
+              Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]
+              Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]
+              Kernel 15/16: cross_entropy -> %141 []
+            forward+backward: 227 graph ops in 57 kernels, 88 arena buffers
+              Kernel 0/57: embedding -> %9 [N,4,5]
+              Kernel 1/57: narrow -> %10 [N,1,5]
+              Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+              Kernel 4/57: narrow -> %24 [N,1,5]
+              Kernel 5/57: narrow -> %44 [N,1,5]
+              Kernel 6/57: narrow -> %64 [N,1,5]
+              Kernel 7/57: elementwise (add) -> %88 [24]
+              Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
+              Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
+              Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
+              Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
+              Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
+              Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
+              Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
+              Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]
+              Kernel 16/57: sum over [N,3] -> %144 [3]
+              Kernel 17/57: GEMM -> %145 [N,6]
+              Kernel 18/57: GEMM Aᵀ -> %146 [3,6]
+              Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
+              Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
+              Kernel 21/57: narrow_backward -> %163 [N,24]
+              Kernel 22/57: narrow_backward -> %168 [N,24]
+              Kernel 23/57: narrow_backward -> %173 [N,24]
+              Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
+              Kernel 25/57: GEMM -> %176 [N,6]
+              Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
+              Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
+              Kernel 28/57: narrow_backward -> %195 [N,24]
+              Kernel 29/57: narrow_backward -> %200 [N,24]
+              Kernel 30/57: narrow_backward -> %205 [N,24]
+              Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
+              Kernel 32/57: GEMM -> %209 [N,6]
+              Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
+              Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
+              Kernel 35/57: narrow_backward -> %229 [N,24]
+              Kernel 36/57: narrow_backward -> %234 [N,24]
+              Kernel 37/57: narrow_backward -> %239 [N,24]
+              Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
+              Kernel 39/57: GEMM -> %243 [N,5]
+              Kernel 40/57: GEMM -> %247 [N,5]
+              Kernel 41/57: narrow_backward -> %251 [N,4,5]
+              Kernel 42/57: GEMM -> %253 [N,6]
+              Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]
+              Kernel 44/57: GEMM -> %256 [N,5]
+              Kernel 45/57: narrow_backward -> %260 [N,4,5]
+              Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
+              Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
+              Kernel 48/57: narrow_backward -> %277 [N,24]
+              Kernel 49/57: narrow_backward -> %282 [N,24]
+              Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
+              Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
+              Kernel 52/57: GEMM -> %286 [N,5]
+              Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]
+              Kernel 54/57: narrow_backward -> %290 [N,4,5]
+              Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
+              Kernel 56/57: embedding_backward -> %292 [20,5]
             """;
 
             private const string DotText =
@@ -2241,7 +2187,7 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="cell.weight_hh\n[24,6]"];
               n7 [shape=ellipse, label="head.weight\n[3,6]"];
               n8 [shape=ellipse, label="head.bias\n[3]"];
-              n87 [shape=ellipse, label="1"];
+              n142 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
                 label="kernel 0: embedding";
                 style=filled; color=lightgrey;
@@ -2278,435 +2224,425 @@ namespace Kiln.Integration.Tests.Models
                 n24 [label="%24 narrow\n[N,1,5]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: GEMM Bᵀ";
-                style=filled; color=lightgrey;
-                n28 [label="%28 matmul\n[N,24]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: GEMM + epilogue (add, add, add)";
-                style=filled; color=lightgrey;
-                n26 [label="%26 matmul\n[N,24]"];
-                n27 [label="%27 add\n[N,24]"];
-                n29 [label="%29 add\n[N,24]"];
-                n30 [label="%30 add\n[N,24]"];
-              }
-              subgraph cluster_k7 {
-                label="kernel 7: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
-                style=filled; color=lightgrey;
-                n31 [label="%31 narrow\n[N,6]"];
-                n32 [label="%32 sigmoid\n[N,6]"];
-                n33 [label="%33 narrow\n[N,6]"];
-                n34 [label="%34 tanh\n[N,6]"];
-                n35 [label="%35 narrow\n[N,6]"];
-                n36 [label="%36 sigmoid\n[N,6]"];
-                n37 [label="%37 mul\n[N,6]"];
-                n38 [label="%38 narrow\n[N,6]"];
-                n39 [label="%39 sigmoid\n[N,6]"];
-                n40 [label="%40 mul\n[N,6]"];
-                n41 [label="%41 add\n[N,6]"];
-                n42 [label="%42 tanh\n[N,6]"];
-                n43 [label="%43 mul\n[N,6]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: narrow";
+                label="kernel 5: narrow";
                 style=filled; color=lightgrey;
                 n44 [label="%44 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k9 {
-                label="kernel 9: GEMM Bᵀ";
+              subgraph cluster_k6 {
+                label="kernel 6: narrow";
                 style=filled; color=lightgrey;
-                n48 [label="%48 matmul\n[N,24]"];
+                n64 [label="%64 narrow\n[N,1,5]"];
+              }
+              subgraph cluster_k7 {
+                label="kernel 7: elementwise (add)";
+                style=filled; color=lightgrey;
+                n88 [label="%88 add\n[24]"];
+              }
+              subgraph cluster_k8 {
+                label="kernel 8: 2 accumulating GEMMs + epilogue (add)";
+                style=filled; color=lightgrey;
+                n26 [label="%26 matmul\n[N,24]"];
+                n28 [label="%28 matmul\n[N,24]"];
+                n87 [label="%87 add\n[N,24]"];
+                n89 [label="%89 add\n[N,24]"];
+              }
+              subgraph cluster_k9 {
+                label="kernel 9: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
+                style=filled; color=lightgrey;
+                n90 [label="%90 narrow\n[N,6]"];
+                n91 [label="%91 sigmoid\n[N,6]"];
+                n92 [label="%92 narrow\n[N,6]"];
+                n93 [label="%93 tanh\n[N,6]"];
+                n94 [label="%94 narrow\n[N,6]"];
+                n95 [label="%95 sigmoid\n[N,6]"];
+                n96 [label="%96 mul\n[N,6]"];
+                n97 [label="%97 narrow\n[N,6]"];
+                n98 [label="%98 sigmoid\n[N,6]"];
+                n99 [label="%99 mul\n[N,6]"];
+                n100 [label="%100 add\n[N,6]"];
+                n101 [label="%101 tanh\n[N,6]"];
+                n102 [label="%102 mul\n[N,6]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: GEMM + epilogue (add, add, add)";
+                label="kernel 10: 2 accumulating GEMMs + epilogue (add)";
                 style=filled; color=lightgrey;
                 n46 [label="%46 matmul\n[N,24]"];
-                n47 [label="%47 add\n[N,24]"];
-                n49 [label="%49 add\n[N,24]"];
-                n50 [label="%50 add\n[N,24]"];
+                n103 [label="%103 matmul\n[N,24]"];
+                n106 [label="%106 add\n[N,24]"];
+                n107 [label="%107 add\n[N,24]"];
               }
               subgraph cluster_k11 {
                 label="kernel 11: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
-                n51 [label="%51 narrow\n[N,6]"];
-                n52 [label="%52 sigmoid\n[N,6]"];
-                n53 [label="%53 narrow\n[N,6]"];
-                n54 [label="%54 tanh\n[N,6]"];
-                n55 [label="%55 narrow\n[N,6]"];
-                n56 [label="%56 sigmoid\n[N,6]"];
-                n57 [label="%57 mul\n[N,6]"];
-                n58 [label="%58 narrow\n[N,6]"];
-                n59 [label="%59 sigmoid\n[N,6]"];
-                n60 [label="%60 mul\n[N,6]"];
-                n61 [label="%61 add\n[N,6]"];
-                n62 [label="%62 tanh\n[N,6]"];
-                n63 [label="%63 mul\n[N,6]"];
+                n108 [label="%108 narrow\n[N,6]"];
+                n109 [label="%109 sigmoid\n[N,6]"];
+                n110 [label="%110 narrow\n[N,6]"];
+                n111 [label="%111 tanh\n[N,6]"];
+                n112 [label="%112 narrow\n[N,6]"];
+                n113 [label="%113 sigmoid\n[N,6]"];
+                n114 [label="%114 mul\n[N,6]"];
+                n115 [label="%115 narrow\n[N,6]"];
+                n116 [label="%116 sigmoid\n[N,6]"];
+                n117 [label="%117 mul\n[N,6]"];
+                n118 [label="%118 add\n[N,6]"];
+                n119 [label="%119 tanh\n[N,6]"];
+                n120 [label="%120 mul\n[N,6]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: narrow";
-                style=filled; color=lightgrey;
-                n64 [label="%64 narrow\n[N,1,5]"];
-              }
-              subgraph cluster_k13 {
-                label="kernel 13: GEMM Bᵀ";
-                style=filled; color=lightgrey;
-                n68 [label="%68 matmul\n[N,24]"];
-              }
-              subgraph cluster_k14 {
-                label="kernel 14: GEMM + epilogue (add, add, add)";
+                label="kernel 12: 2 accumulating GEMMs + epilogue (add)";
                 style=filled; color=lightgrey;
                 n66 [label="%66 matmul\n[N,24]"];
-                n67 [label="%67 add\n[N,24]"];
-                n69 [label="%69 add\n[N,24]"];
-                n70 [label="%70 add\n[N,24]"];
+                n121 [label="%121 matmul\n[N,24]"];
+                n124 [label="%124 add\n[N,24]"];
+                n125 [label="%125 add\n[N,24]"];
+              }
+              subgraph cluster_k13 {
+                label="kernel 13: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
+                style=filled; color=lightgrey;
+                n126 [label="%126 narrow\n[N,6]"];
+                n127 [label="%127 sigmoid\n[N,6]"];
+                n128 [label="%128 narrow\n[N,6]"];
+                n129 [label="%129 tanh\n[N,6]"];
+                n130 [label="%130 narrow\n[N,6]"];
+                n131 [label="%131 sigmoid\n[N,6]"];
+                n132 [label="%132 mul\n[N,6]"];
+                n133 [label="%133 narrow\n[N,6]"];
+                n134 [label="%134 sigmoid\n[N,6]"];
+                n135 [label="%135 mul\n[N,6]"];
+                n136 [label="%136 add\n[N,6]"];
+                n137 [label="%137 tanh\n[N,6]"];
+                n138 [label="%138 mul\n[N,6]"];
+              }
+              subgraph cluster_k14 {
+                label="kernel 14: GEMM + epilogue (add)";
+                style=filled; color=lightgrey;
+                n139 [label="%139 matmul\n[N,3]"];
+                n140 [label="%140 add\n[N,3]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
+                label="kernel 15: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n71 [label="%71 narrow\n[N,6]"];
-                n72 [label="%72 sigmoid\n[N,6]"];
-                n73 [label="%73 narrow\n[N,6]"];
-                n74 [label="%74 tanh\n[N,6]"];
-                n75 [label="%75 narrow\n[N,6]"];
-                n76 [label="%76 sigmoid\n[N,6]"];
-                n77 [label="%77 mul\n[N,6]"];
-                n78 [label="%78 narrow\n[N,6]"];
-                n79 [label="%79 sigmoid\n[N,6]"];
-                n80 [label="%80 mul\n[N,6]"];
-                n81 [label="%81 add\n[N,6]"];
-                n82 [label="%82 tanh\n[N,6]"];
-                n83 [label="%83 mul\n[N,6]"];
+                n141 [label="%141 cross_entropy\n[]"];
+                n143 [label="%143 cross_entropy_backward\n[N,3]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: GEMM + epilogue (add)";
+                label="kernel 16: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n84 [label="%84 matmul\n[N,3]"];
-                n85 [label="%85 add\n[N,3]"];
+                n144 [label="%144 sum\n[3]"];
               }
               subgraph cluster_k17 {
-                label="kernel 17: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 17: GEMM";
                 style=filled; color=lightgrey;
-                n86 [label="%86 cross_entropy\n[]"];
-                n88 [label="%88 cross_entropy_backward\n[N,3]"];
+                n145 [label="%145 matmul\n[N,6]"];
               }
               subgraph cluster_k18 {
-                label="kernel 18: sum over [N,3]";
+                label="kernel 18: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n89 [label="%89 sum\n[3]"];
+                n146 [label="%146 matmul\n[3,6]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: GEMM";
+                label="kernel 19: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n90 [label="%90 matmul\n[N,6]"];
+                n148 [label="%148 mul\n[N,6]"];
+                n149 [label="%149 square\n[N,6]"];
+                n150 [label="%150 sub\n[N,6]"];
+                n151 [label="%151 mul\n[N,6]"];
+                n152 [label="%152 mul\n[N,6]"];
+                n154 [label="%154 sub\n[N,6]"];
+                n155 [label="%155 mul\n[N,6]"];
+                n156 [label="%156 mul\n[N,6]"];
+                n158 [label="%158 mul\n[N,6]"];
+                n159 [label="%159 mul\n[N,6]"];
+                n165 [label="%165 square\n[N,6]"];
+                n166 [label="%166 sub\n[N,6]"];
+                n167 [label="%167 mul\n[N,6]"];
+                n170 [label="%170 sub\n[N,6]"];
+                n171 [label="%171 mul\n[N,6]"];
+                n172 [label="%172 mul\n[N,6]"];
               }
               subgraph cluster_k20 {
-                label="kernel 20: GEMM Aᵀ";
+                label="kernel 20: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n91 [label="%91 matmul\n[3,6]"];
+                n147 [label="%147 mul\n[N,6]"];
+                n160 [label="%160 sub\n[N,6]"];
+                n161 [label="%161 mul\n[N,6]"];
+                n162 [label="%162 mul\n[N,6]"];
               }
               subgraph cluster_k21 {
-                label="kernel 21: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 21: narrow_backward";
                 style=filled; color=lightgrey;
-                n93 [label="%93 mul\n[N,6]"];
-                n94 [label="%94 square\n[N,6]"];
-                n95 [label="%95 sub\n[N,6]"];
-                n96 [label="%96 mul\n[N,6]"];
-                n97 [label="%97 mul\n[N,6]"];
-                n99 [label="%99 sub\n[N,6]"];
-                n100 [label="%100 mul\n[N,6]"];
-                n101 [label="%101 mul\n[N,6]"];
-                n103 [label="%103 mul\n[N,6]"];
-                n104 [label="%104 mul\n[N,6]"];
-                n110 [label="%110 square\n[N,6]"];
-                n111 [label="%111 sub\n[N,6]"];
-                n112 [label="%112 mul\n[N,6]"];
-                n115 [label="%115 sub\n[N,6]"];
-                n116 [label="%116 mul\n[N,6]"];
-                n117 [label="%117 mul\n[N,6]"];
+                n163 [label="%163 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k22 {
-                label="kernel 22: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 22: narrow_backward";
                 style=filled; color=lightgrey;
-                n92 [label="%92 mul\n[N,6]"];
-                n105 [label="%105 sub\n[N,6]"];
-                n106 [label="%106 mul\n[N,6]"];
-                n107 [label="%107 mul\n[N,6]"];
+                n168 [label="%168 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k23 {
                 label="kernel 23: narrow_backward";
                 style=filled; color=lightgrey;
-                n108 [label="%108 narrow_backward\n[N,24]"];
+                n173 [label="%173 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k24 {
-                label="kernel 24: narrow_backward";
+                label="kernel 24: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
-                n113 [label="%113 narrow_backward\n[N,24]"];
+                n157 [label="%157 narrow_backward\n[N,24]"];
+                n164 [label="%164 add\n[N,24]"];
+                n169 [label="%169 add\n[N,24]"];
+                n174 [label="%174 add\n[N,24]"];
+                n175 [label="%175 sum\n[24]"];
               }
               subgraph cluster_k25 {
-                label="kernel 25: narrow_backward";
+                label="kernel 25: GEMM";
                 style=filled; color=lightgrey;
-                n118 [label="%118 narrow_backward\n[N,24]"];
+                n176 [label="%176 matmul\n[N,6]"];
               }
               subgraph cluster_k26 {
-                label="kernel 26: narrow_backward + epilogue (add, add, add, sum)";
+                label="kernel 26: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n102 [label="%102 narrow_backward\n[N,24]"];
-                n109 [label="%109 add\n[N,24]"];
-                n114 [label="%114 add\n[N,24]"];
-                n119 [label="%119 add\n[N,24]"];
-                n120 [label="%120 sum\n[24]"];
+                n153 [label="%153 mul\n[N,6]"];
+                n179 [label="%179 mul\n[N,6]"];
+                n180 [label="%180 square\n[N,6]"];
+                n181 [label="%181 sub\n[N,6]"];
+                n182 [label="%182 mul\n[N,6]"];
+                n183 [label="%183 add\n[N,6]"];
+                n184 [label="%184 mul\n[N,6]"];
+                n186 [label="%186 sub\n[N,6]"];
+                n187 [label="%187 mul\n[N,6]"];
+                n188 [label="%188 mul\n[N,6]"];
+                n190 [label="%190 mul\n[N,6]"];
+                n191 [label="%191 mul\n[N,6]"];
+                n197 [label="%197 square\n[N,6]"];
+                n198 [label="%198 sub\n[N,6]"];
+                n199 [label="%199 mul\n[N,6]"];
+                n202 [label="%202 sub\n[N,6]"];
+                n203 [label="%203 mul\n[N,6]"];
+                n204 [label="%204 mul\n[N,6]"];
               }
               subgraph cluster_k27 {
-                label="kernel 27: GEMM";
+                label="kernel 27: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n121 [label="%121 matmul\n[N,6]"];
+                n178 [label="%178 mul\n[N,6]"];
+                n192 [label="%192 sub\n[N,6]"];
+                n193 [label="%193 mul\n[N,6]"];
+                n194 [label="%194 mul\n[N,6]"];
               }
               subgraph cluster_k28 {
-                label="kernel 28: GEMM";
+                label="kernel 28: narrow_backward";
                 style=filled; color=lightgrey;
-                n123 [label="%123 matmul\n[N,5]"];
+                n195 [label="%195 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k29 {
-                label="kernel 29: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 29: narrow_backward";
                 style=filled; color=lightgrey;
-                n98 [label="%98 mul\n[N,6]"];
-                n128 [label="%128 mul\n[N,6]"];
-                n129 [label="%129 square\n[N,6]"];
-                n130 [label="%130 sub\n[N,6]"];
-                n131 [label="%131 mul\n[N,6]"];
-                n132 [label="%132 add\n[N,6]"];
-                n133 [label="%133 mul\n[N,6]"];
-                n135 [label="%135 sub\n[N,6]"];
-                n136 [label="%136 mul\n[N,6]"];
-                n137 [label="%137 mul\n[N,6]"];
-                n139 [label="%139 mul\n[N,6]"];
-                n140 [label="%140 mul\n[N,6]"];
-                n146 [label="%146 square\n[N,6]"];
-                n147 [label="%147 sub\n[N,6]"];
-                n148 [label="%148 mul\n[N,6]"];
-                n151 [label="%151 sub\n[N,6]"];
-                n152 [label="%152 mul\n[N,6]"];
-                n153 [label="%153 mul\n[N,6]"];
+                n200 [label="%200 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k30 {
-                label="kernel 30: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 30: narrow_backward";
                 style=filled; color=lightgrey;
-                n127 [label="%127 mul\n[N,6]"];
-                n141 [label="%141 sub\n[N,6]"];
-                n142 [label="%142 mul\n[N,6]"];
-                n143 [label="%143 mul\n[N,6]"];
+                n205 [label="%205 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k31 {
-                label="kernel 31: narrow_backward";
+                label="kernel 31: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
-                n144 [label="%144 narrow_backward\n[N,24]"];
+                n189 [label="%189 narrow_backward\n[N,24]"];
+                n196 [label="%196 add\n[N,24]"];
+                n201 [label="%201 add\n[N,24]"];
+                n206 [label="%206 add\n[N,24]"];
+                n207 [label="%207 sum\n[24]"];
               }
               subgraph cluster_k32 {
-                label="kernel 32: narrow_backward";
+                label="kernel 32: GEMM";
                 style=filled; color=lightgrey;
-                n149 [label="%149 narrow_backward\n[N,24]"];
+                n209 [label="%209 matmul\n[N,6]"];
               }
               subgraph cluster_k33 {
-                label="kernel 33: narrow_backward";
+                label="kernel 33: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n154 [label="%154 narrow_backward\n[N,24]"];
+                n185 [label="%185 mul\n[N,6]"];
+                n213 [label="%213 mul\n[N,6]"];
+                n214 [label="%214 square\n[N,6]"];
+                n215 [label="%215 sub\n[N,6]"];
+                n216 [label="%216 mul\n[N,6]"];
+                n217 [label="%217 add\n[N,6]"];
+                n218 [label="%218 mul\n[N,6]"];
+                n220 [label="%220 sub\n[N,6]"];
+                n221 [label="%221 mul\n[N,6]"];
+                n222 [label="%222 mul\n[N,6]"];
+                n224 [label="%224 mul\n[N,6]"];
+                n225 [label="%225 mul\n[N,6]"];
+                n231 [label="%231 square\n[N,6]"];
+                n232 [label="%232 sub\n[N,6]"];
+                n233 [label="%233 mul\n[N,6]"];
+                n236 [label="%236 sub\n[N,6]"];
+                n237 [label="%237 mul\n[N,6]"];
+                n238 [label="%238 mul\n[N,6]"];
               }
               subgraph cluster_k34 {
-                label="kernel 34: narrow_backward + epilogue (add, add, add, sum)";
+                label="kernel 34: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n138 [label="%138 narrow_backward\n[N,24]"];
-                n145 [label="%145 add\n[N,24]"];
-                n150 [label="%150 add\n[N,24]"];
-                n155 [label="%155 add\n[N,24]"];
-                n156 [label="%156 sum\n[24]"];
+                n212 [label="%212 mul\n[N,6]"];
+                n226 [label="%226 sub\n[N,6]"];
+                n227 [label="%227 mul\n[N,6]"];
+                n228 [label="%228 mul\n[N,6]"];
               }
               subgraph cluster_k35 {
-                label="kernel 35: GEMM";
+                label="kernel 35: narrow_backward";
                 style=filled; color=lightgrey;
-                n158 [label="%158 matmul\n[N,6]"];
+                n229 [label="%229 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k36 {
-                label="kernel 36: GEMM";
+                label="kernel 36: narrow_backward";
                 style=filled; color=lightgrey;
-                n161 [label="%161 matmul\n[N,5]"];
+                n234 [label="%234 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k37 {
                 label="kernel 37: narrow_backward";
                 style=filled; color=lightgrey;
-                n165 [label="%165 narrow_backward\n[N,4,5]"];
+                n239 [label="%239 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k38 {
-                label="kernel 38: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 38: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
-                n134 [label="%134 mul\n[N,6]"];
-                n168 [label="%168 mul\n[N,6]"];
-                n169 [label="%169 square\n[N,6]"];
-                n170 [label="%170 sub\n[N,6]"];
-                n171 [label="%171 mul\n[N,6]"];
-                n172 [label="%172 add\n[N,6]"];
-                n173 [label="%173 mul\n[N,6]"];
-                n175 [label="%175 sub\n[N,6]"];
-                n176 [label="%176 mul\n[N,6]"];
-                n177 [label="%177 mul\n[N,6]"];
-                n179 [label="%179 mul\n[N,6]"];
-                n180 [label="%180 mul\n[N,6]"];
-                n186 [label="%186 square\n[N,6]"];
-                n187 [label="%187 sub\n[N,6]"];
-                n188 [label="%188 mul\n[N,6]"];
-                n191 [label="%191 sub\n[N,6]"];
-                n192 [label="%192 mul\n[N,6]"];
-                n193 [label="%193 mul\n[N,6]"];
+                n223 [label="%223 narrow_backward\n[N,24]"];
+                n230 [label="%230 add\n[N,24]"];
+                n235 [label="%235 add\n[N,24]"];
+                n240 [label="%240 add\n[N,24]"];
+                n241 [label="%241 sum\n[24]"];
               }
               subgraph cluster_k39 {
-                label="kernel 39: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 39: GEMM";
                 style=filled; color=lightgrey;
-                n167 [label="%167 mul\n[N,6]"];
-                n181 [label="%181 sub\n[N,6]"];
-                n182 [label="%182 mul\n[N,6]"];
-                n183 [label="%183 mul\n[N,6]"];
+                n243 [label="%243 matmul\n[N,5]"];
               }
               subgraph cluster_k40 {
-                label="kernel 40: narrow_backward";
+                label="kernel 40: GEMM";
                 style=filled; color=lightgrey;
-                n184 [label="%184 narrow_backward\n[N,24]"];
+                n247 [label="%247 matmul\n[N,5]"];
               }
               subgraph cluster_k41 {
                 label="kernel 41: narrow_backward";
                 style=filled; color=lightgrey;
-                n189 [label="%189 narrow_backward\n[N,24]"];
+                n251 [label="%251 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k42 {
-                label="kernel 42: narrow_backward";
+                label="kernel 42: GEMM";
                 style=filled; color=lightgrey;
-                n194 [label="%194 narrow_backward\n[N,24]"];
+                n253 [label="%253 matmul\n[N,6]"];
               }
               subgraph cluster_k43 {
-                label="kernel 43: narrow_backward + epilogue (add, add, add, sum)";
+                label="kernel 43: 3 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n178 [label="%178 narrow_backward\n[N,24]"];
-                n185 [label="%185 add\n[N,24]"];
-                n190 [label="%190 add\n[N,24]"];
-                n195 [label="%195 add\n[N,24]"];
-                n196 [label="%196 sum\n[24]"];
+                n177 [label="%177 matmul\n[24,6]"];
+                n210 [label="%210 matmul\n[24,6]"];
+                n211 [label="%211 add\n[24,6]"];
+                n254 [label="%254 matmul\n[24,6]"];
+                n255 [label="%255 add\n[24,6]"];
               }
               subgraph cluster_k44 {
                 label="kernel 44: GEMM";
                 style=filled; color=lightgrey;
-                n198 [label="%198 matmul\n[N,6]"];
+                n256 [label="%256 matmul\n[N,5]"];
               }
               subgraph cluster_k45 {
-                label="kernel 45: 3 accumulating GEMMs";
+                label="kernel 45: narrow_backward";
                 style=filled; color=lightgrey;
-                n122 [label="%122 matmul\n[24,6]"];
-                n159 [label="%159 matmul\n[24,6]"];
-                n160 [label="%160 add\n[24,6]"];
-                n199 [label="%199 matmul\n[24,6]"];
-                n200 [label="%200 add\n[24,6]"];
+                n260 [label="%260 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k46 {
-                label="kernel 46: GEMM";
+                label="kernel 46: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n201 [label="%201 matmul\n[N,5]"];
+                n219 [label="%219 mul\n[N,6]"];
+                n263 [label="%263 mul\n[N,6]"];
+                n264 [label="%264 square\n[N,6]"];
+                n265 [label="%265 sub\n[N,6]"];
+                n266 [label="%266 mul\n[N,6]"];
+                n267 [label="%267 add\n[N,6]"];
+                n268 [label="%268 mul\n[N,6]"];
+                n269 [label="%269 mul\n[N,6]"];
+                n274 [label="%274 square\n[N,6]"];
+                n275 [label="%275 sub\n[N,6]"];
+                n276 [label="%276 mul\n[N,6]"];
+                n279 [label="%279 sub\n[N,6]"];
+                n280 [label="%280 mul\n[N,6]"];
+                n281 [label="%281 mul\n[N,6]"];
               }
               subgraph cluster_k47 {
-                label="kernel 47: narrow_backward";
+                label="kernel 47: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n205 [label="%205 narrow_backward\n[N,4,5]"];
+                n262 [label="%262 mul\n[N,6]"];
+                n270 [label="%270 sub\n[N,6]"];
+                n271 [label="%271 mul\n[N,6]"];
+                n272 [label="%272 mul\n[N,6]"];
               }
               subgraph cluster_k48 {
-                label="kernel 48: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 48: narrow_backward";
                 style=filled; color=lightgrey;
-                n174 [label="%174 mul\n[N,6]"];
-                n208 [label="%208 mul\n[N,6]"];
-                n209 [label="%209 square\n[N,6]"];
-                n210 [label="%210 sub\n[N,6]"];
-                n211 [label="%211 mul\n[N,6]"];
-                n212 [label="%212 add\n[N,6]"];
-                n213 [label="%213 mul\n[N,6]"];
-                n214 [label="%214 mul\n[N,6]"];
-                n219 [label="%219 square\n[N,6]"];
-                n220 [label="%220 sub\n[N,6]"];
-                n221 [label="%221 mul\n[N,6]"];
-                n224 [label="%224 sub\n[N,6]"];
-                n225 [label="%225 mul\n[N,6]"];
-                n226 [label="%226 mul\n[N,6]"];
+                n277 [label="%277 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k49 {
-                label="kernel 49: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 49: narrow_backward";
                 style=filled; color=lightgrey;
-                n207 [label="%207 mul\n[N,6]"];
-                n215 [label="%215 sub\n[N,6]"];
-                n216 [label="%216 mul\n[N,6]"];
-                n217 [label="%217 mul\n[N,6]"];
+                n282 [label="%282 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k50 {
-                label="kernel 50: narrow_backward";
+                label="kernel 50: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
-                n222 [label="%222 narrow_backward\n[N,24]"];
+                n273 [label="%273 narrow_backward\n[N,24]"];
+                n278 [label="%278 add\n[N,24]"];
+                n283 [label="%283 add\n[N,24]"];
+                n284 [label="%284 sum\n[24]"];
               }
               subgraph cluster_k51 {
-                label="kernel 51: narrow_backward";
+                label="kernel 51: fused loop with 2 outputs (add, add, add, copy)";
                 style=filled; color=lightgrey;
-                n227 [label="%227 narrow_backward\n[N,24]"];
+                n208 [label="%208 add\n[24]"];
+                n242 [label="%242 add\n[24]"];
+                n285 [label="%285 add\n[24]"];
+                n293 [label="%293 copy\n[24]"];
               }
               subgraph cluster_k52 {
-                label="kernel 52: narrow_backward + epilogue (add, add, sum)";
+                label="kernel 52: GEMM";
                 style=filled; color=lightgrey;
-                n218 [label="%218 narrow_backward\n[N,24]"];
-                n223 [label="%223 add\n[N,24]"];
-                n228 [label="%228 add\n[N,24]"];
-                n229 [label="%229 sum\n[24]"];
+                n286 [label="%286 matmul\n[N,5]"];
               }
               subgraph cluster_k53 {
-                label="kernel 53: fused loop with 2 outputs (add, add, add, copy)";
+                label="kernel 53: 4 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n157 [label="%157 add\n[24]"];
-                n197 [label="%197 add\n[24]"];
-                n230 [label="%230 add\n[24]"];
-                n238 [label="%238 copy\n[24]"];
+                n244 [label="%244 matmul\n[24,5]"];
+                n248 [label="%248 matmul\n[24,5]"];
+                n249 [label="%249 add\n[24,5]"];
+                n257 [label="%257 matmul\n[24,5]"];
+                n258 [label="%258 add\n[24,5]"];
+                n287 [label="%287 matmul\n[24,5]"];
+                n288 [label="%288 add\n[24,5]"];
               }
               subgraph cluster_k54 {
-                label="kernel 54: GEMM";
+                label="kernel 54: narrow_backward";
                 style=filled; color=lightgrey;
-                n231 [label="%231 matmul\n[N,5]"];
+                n290 [label="%290 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k55 {
-                label="kernel 55: 4 accumulating GEMMs";
+                label="kernel 55: narrow_backward + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
-                n124 [label="%124 matmul\n[24,5]"];
-                n162 [label="%162 matmul\n[24,5]"];
-                n163 [label="%163 add\n[24,5]"];
-                n202 [label="%202 matmul\n[24,5]"];
-                n203 [label="%203 add\n[24,5]"];
-                n232 [label="%232 matmul\n[24,5]"];
-                n233 [label="%233 add\n[24,5]"];
+                n246 [label="%246 narrow_backward\n[N,4,5]"];
+                n252 [label="%252 add\n[N,4,5]"];
+                n261 [label="%261 add\n[N,4,5]"];
+                n291 [label="%291 add\n[N,4,5]"];
               }
               subgraph cluster_k56 {
-                label="kernel 56: narrow_backward";
+                label="kernel 56: embedding_backward";
                 style=filled; color=lightgrey;
-                n235 [label="%235 narrow_backward\n[N,4,5]"];
-              }
-              subgraph cluster_k57 {
-                label="kernel 57: narrow_backward + epilogue (add, add, add)";
-                style=filled; color=lightgrey;
-                n126 [label="%126 narrow_backward\n[N,4,5]"];
-                n166 [label="%166 add\n[N,4,5]"];
-                n206 [label="%206 add\n[N,4,5]"];
-                n236 [label="%236 add\n[N,4,5]"];
-              }
-              subgraph cluster_k58 {
-                label="kernel 58: embedding_backward";
-                style=filled; color=lightgrey;
-                n237 [label="%237 embedding_backward\n[20,5]"];
+                n292 [label="%292 embedding_backward\n[20,5]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
               n25 [shape=note, label="%25 view\n[N,5]"];
               n45 [shape=note, label="%45 view\n[N,5]"];
               n65 [shape=note, label="%65 view\n[N,5]"];
-              n125 [shape=note, label="%125 view\n[N,1,5]"];
-              n164 [shape=note, label="%164 view\n[N,1,5]"];
-              n204 [shape=note, label="%204 view\n[N,1,5]"];
-              n234 [shape=note, label="%234 view\n[N,1,5]"];
+              n245 [shape=note, label="%245 view\n[N,1,5]"];
+              n250 [shape=note, label="%250 view\n[N,1,5]"];
+              n259 [shape=note, label="%259 view\n[N,1,5]"];
+              n289 [shape=note, label="%289 view\n[N,1,5]"];
               n0 -> n9;
               n2 -> n9;
               n9 -> n10;
@@ -2732,377 +2668,373 @@ namespace Kiln.Integration.Tests.Models
               n24 -> n25;
               n25 -> n26;
               n3 -> n26;
-              n26 -> n27;
-              n4 -> n27;
               n23 -> n28;
               n6 -> n28;
-              n28 -> n29;
-              n5 -> n29;
-              n27 -> n30;
-              n29 -> n30;
-              n30 -> n31;
-              n31 -> n32;
-              n30 -> n33;
-              n33 -> n34;
-              n30 -> n35;
-              n35 -> n36;
-              n32 -> n37;
-              n34 -> n37;
-              n30 -> n38;
-              n38 -> n39;
-              n39 -> n40;
-              n21 -> n40;
-              n40 -> n41;
-              n37 -> n41;
-              n41 -> n42;
-              n36 -> n43;
-              n42 -> n43;
               n9 -> n44;
               n44 -> n45;
               n45 -> n46;
               n3 -> n46;
-              n46 -> n47;
-              n4 -> n47;
-              n43 -> n48;
-              n6 -> n48;
-              n48 -> n49;
-              n5 -> n49;
-              n47 -> n50;
-              n49 -> n50;
-              n50 -> n51;
-              n51 -> n52;
-              n50 -> n53;
-              n53 -> n54;
-              n50 -> n55;
-              n55 -> n56;
-              n52 -> n57;
-              n54 -> n57;
-              n50 -> n58;
-              n58 -> n59;
-              n59 -> n60;
-              n41 -> n60;
-              n60 -> n61;
-              n57 -> n61;
-              n61 -> n62;
-              n56 -> n63;
-              n62 -> n63;
               n9 -> n64;
               n64 -> n65;
               n65 -> n66;
               n3 -> n66;
-              n66 -> n67;
-              n4 -> n67;
-              n63 -> n68;
-              n6 -> n68;
-              n68 -> n69;
-              n5 -> n69;
-              n67 -> n70;
-              n69 -> n70;
-              n70 -> n71;
-              n71 -> n72;
-              n70 -> n73;
-              n73 -> n74;
-              n70 -> n75;
-              n75 -> n76;
-              n72 -> n77;
-              n74 -> n77;
-              n70 -> n78;
-              n78 -> n79;
-              n79 -> n80;
-              n61 -> n80;
-              n80 -> n81;
-              n77 -> n81;
-              n81 -> n82;
-              n76 -> n83;
-              n82 -> n83;
-              n83 -> n84;
-              n7 -> n84;
-              n84 -> n85;
-              n8 -> n85;
-              n85 -> n86;
-              n1 -> n86;
-              n85 -> n88;
-              n1 -> n88;
-              n87 -> n88;
+              n26 -> n87;
+              n28 -> n87;
+              n4 -> n88;
+              n5 -> n88;
+              n87 -> n89;
               n88 -> n89;
-              n88 -> n90;
-              n7 -> n90;
-              n88 -> n91;
-              n83 -> n91;
-              n90 -> n92;
-              n82 -> n92;
-              n90 -> n93;
-              n76 -> n93;
-              n82 -> n94;
-              n87 -> n95;
+              n89 -> n90;
+              n90 -> n91;
+              n89 -> n92;
+              n92 -> n93;
+              n89 -> n94;
               n94 -> n95;
+              n91 -> n96;
               n93 -> n96;
-              n95 -> n96;
-              n96 -> n97;
-              n61 -> n97;
-              n96 -> n98;
-              n79 -> n98;
-              n87 -> n99;
-              n79 -> n99;
-              n79 -> n100;
+              n89 -> n97;
+              n97 -> n98;
+              n98 -> n99;
+              n21 -> n99;
               n99 -> n100;
-              n97 -> n101;
+              n96 -> n100;
               n100 -> n101;
+              n95 -> n102;
               n101 -> n102;
-              n96 -> n103;
-              n74 -> n103;
-              n96 -> n104;
-              n72 -> n104;
-              n87 -> n105;
-              n76 -> n105;
-              n76 -> n106;
-              n105 -> n106;
-              n92 -> n107;
+              n102 -> n103;
+              n6 -> n103;
+              n46 -> n106;
+              n103 -> n106;
               n106 -> n107;
+              n88 -> n107;
               n107 -> n108;
-              n102 -> n109;
               n108 -> n109;
-              n74 -> n110;
-              n87 -> n111;
+              n107 -> n110;
               n110 -> n111;
-              n104 -> n112;
-              n111 -> n112;
+              n107 -> n112;
               n112 -> n113;
               n109 -> n114;
-              n113 -> n114;
-              n87 -> n115;
-              n72 -> n115;
-              n72 -> n116;
+              n111 -> n114;
+              n107 -> n115;
               n115 -> n116;
-              n103 -> n117;
               n116 -> n117;
+              n100 -> n117;
               n117 -> n118;
-              n114 -> n119;
+              n114 -> n118;
               n118 -> n119;
+              n113 -> n120;
               n119 -> n120;
-              n119 -> n121;
+              n120 -> n121;
               n6 -> n121;
-              n119 -> n122;
-              n63 -> n122;
-              n119 -> n123;
-              n3 -> n123;
-              n119 -> n124;
-              n65 -> n124;
-              n123 -> n125;
+              n66 -> n124;
+              n121 -> n124;
+              n124 -> n125;
+              n88 -> n125;
               n125 -> n126;
-              n121 -> n127;
-              n62 -> n127;
-              n121 -> n128;
-              n56 -> n128;
-              n62 -> n129;
-              n87 -> n130;
-              n129 -> n130;
-              n128 -> n131;
+              n126 -> n127;
+              n125 -> n128;
+              n128 -> n129;
+              n125 -> n130;
               n130 -> n131;
-              n98 -> n132;
-              n131 -> n132;
-              n132 -> n133;
-              n41 -> n133;
-              n132 -> n134;
-              n59 -> n134;
-              n87 -> n135;
-              n59 -> n135;
-              n59 -> n136;
+              n127 -> n132;
+              n129 -> n132;
+              n125 -> n133;
+              n133 -> n134;
+              n134 -> n135;
+              n118 -> n135;
               n135 -> n136;
-              n133 -> n137;
+              n132 -> n136;
               n136 -> n137;
+              n131 -> n138;
               n137 -> n138;
-              n132 -> n139;
-              n54 -> n139;
-              n132 -> n140;
-              n52 -> n140;
-              n87 -> n141;
-              n56 -> n141;
-              n56 -> n142;
-              n141 -> n142;
-              n127 -> n143;
+              n138 -> n139;
+              n7 -> n139;
+              n139 -> n140;
+              n8 -> n140;
+              n140 -> n141;
+              n1 -> n141;
+              n140 -> n143;
+              n1 -> n143;
               n142 -> n143;
               n143 -> n144;
-              n138 -> n145;
-              n144 -> n145;
-              n54 -> n146;
-              n87 -> n147;
-              n146 -> n147;
-              n140 -> n148;
-              n147 -> n148;
-              n148 -> n149;
-              n145 -> n150;
+              n143 -> n145;
+              n7 -> n145;
+              n143 -> n146;
+              n138 -> n146;
+              n145 -> n147;
+              n137 -> n147;
+              n145 -> n148;
+              n131 -> n148;
+              n137 -> n149;
+              n142 -> n150;
               n149 -> n150;
-              n87 -> n151;
-              n52 -> n151;
-              n52 -> n152;
+              n148 -> n151;
+              n150 -> n151;
               n151 -> n152;
-              n139 -> n153;
-              n152 -> n153;
-              n153 -> n154;
-              n150 -> n155;
+              n118 -> n152;
+              n151 -> n153;
+              n134 -> n153;
+              n142 -> n154;
+              n134 -> n154;
+              n134 -> n155;
               n154 -> n155;
+              n152 -> n156;
               n155 -> n156;
-              n120 -> n157;
               n156 -> n157;
-              n155 -> n158;
-              n6 -> n158;
-              n155 -> n159;
-              n43 -> n159;
-              n122 -> n160;
-              n159 -> n160;
-              n155 -> n161;
-              n3 -> n161;
-              n155 -> n162;
-              n45 -> n162;
-              n124 -> n163;
+              n151 -> n158;
+              n129 -> n158;
+              n151 -> n159;
+              n127 -> n159;
+              n142 -> n160;
+              n131 -> n160;
+              n131 -> n161;
+              n160 -> n161;
+              n147 -> n162;
+              n161 -> n162;
               n162 -> n163;
-              n161 -> n164;
-              n164 -> n165;
-              n126 -> n166;
+              n157 -> n164;
+              n163 -> n164;
+              n129 -> n165;
+              n142 -> n166;
               n165 -> n166;
-              n158 -> n167;
-              n42 -> n167;
-              n158 -> n168;
-              n36 -> n168;
-              n42 -> n169;
-              n87 -> n170;
-              n169 -> n170;
-              n168 -> n171;
+              n159 -> n167;
+              n166 -> n167;
+              n167 -> n168;
+              n164 -> n169;
+              n168 -> n169;
+              n142 -> n170;
+              n127 -> n170;
+              n127 -> n171;
               n170 -> n171;
-              n134 -> n172;
+              n158 -> n172;
               n171 -> n172;
               n172 -> n173;
-              n21 -> n173;
-              n172 -> n174;
-              n39 -> n174;
-              n87 -> n175;
-              n39 -> n175;
-              n39 -> n176;
-              n175 -> n176;
-              n173 -> n177;
-              n176 -> n177;
-              n177 -> n178;
-              n172 -> n179;
-              n34 -> n179;
-              n172 -> n180;
-              n32 -> n180;
-              n87 -> n181;
-              n36 -> n181;
-              n36 -> n182;
+              n169 -> n174;
+              n173 -> n174;
+              n174 -> n175;
+              n174 -> n176;
+              n6 -> n176;
+              n174 -> n177;
+              n120 -> n177;
+              n176 -> n178;
+              n119 -> n178;
+              n176 -> n179;
+              n113 -> n179;
+              n119 -> n180;
+              n142 -> n181;
+              n180 -> n181;
+              n179 -> n182;
               n181 -> n182;
-              n167 -> n183;
+              n153 -> n183;
               n182 -> n183;
               n183 -> n184;
-              n178 -> n185;
-              n184 -> n185;
-              n34 -> n186;
-              n87 -> n187;
+              n100 -> n184;
+              n183 -> n185;
+              n116 -> n185;
+              n142 -> n186;
+              n116 -> n186;
+              n116 -> n187;
               n186 -> n187;
-              n180 -> n188;
+              n184 -> n188;
               n187 -> n188;
               n188 -> n189;
-              n185 -> n190;
-              n189 -> n190;
-              n87 -> n191;
-              n32 -> n191;
-              n32 -> n192;
-              n191 -> n192;
-              n179 -> n193;
+              n183 -> n190;
+              n111 -> n190;
+              n183 -> n191;
+              n109 -> n191;
+              n142 -> n192;
+              n113 -> n192;
+              n113 -> n193;
               n192 -> n193;
+              n178 -> n194;
               n193 -> n194;
-              n190 -> n195;
               n194 -> n195;
+              n189 -> n196;
               n195 -> n196;
-              n157 -> n197;
-              n196 -> n197;
-              n195 -> n198;
-              n6 -> n198;
-              n195 -> n199;
-              n23 -> n199;
-              n160 -> n200;
+              n111 -> n197;
+              n142 -> n198;
+              n197 -> n198;
+              n191 -> n199;
+              n198 -> n199;
               n199 -> n200;
-              n195 -> n201;
-              n3 -> n201;
-              n195 -> n202;
-              n25 -> n202;
-              n163 -> n203;
+              n196 -> n201;
+              n200 -> n201;
+              n142 -> n202;
+              n109 -> n202;
+              n109 -> n203;
               n202 -> n203;
-              n201 -> n204;
+              n190 -> n204;
+              n203 -> n204;
               n204 -> n205;
-              n166 -> n206;
+              n201 -> n206;
               n205 -> n206;
-              n198 -> n207;
-              n22 -> n207;
-              n198 -> n208;
-              n20 -> n208;
-              n22 -> n209;
-              n87 -> n210;
-              n209 -> n210;
-              n208 -> n211;
+              n206 -> n207;
+              n175 -> n208;
+              n207 -> n208;
+              n206 -> n209;
+              n6 -> n209;
+              n206 -> n210;
+              n102 -> n210;
+              n177 -> n211;
               n210 -> n211;
-              n174 -> n212;
-              n211 -> n212;
-              n212 -> n213;
-              n18 -> n213;
-              n212 -> n214;
-              n16 -> n214;
-              n87 -> n215;
-              n20 -> n215;
-              n20 -> n216;
+              n209 -> n212;
+              n101 -> n212;
+              n209 -> n213;
+              n95 -> n213;
+              n101 -> n214;
+              n142 -> n215;
+              n214 -> n215;
+              n213 -> n216;
               n215 -> n216;
-              n207 -> n217;
+              n185 -> n217;
               n216 -> n217;
               n217 -> n218;
-              n18 -> n219;
-              n87 -> n220;
-              n219 -> n220;
-              n214 -> n221;
+              n21 -> n218;
+              n217 -> n219;
+              n98 -> n219;
+              n142 -> n220;
+              n98 -> n220;
+              n98 -> n221;
               n220 -> n221;
+              n218 -> n222;
               n221 -> n222;
-              n218 -> n223;
               n222 -> n223;
-              n87 -> n224;
-              n16 -> n224;
-              n16 -> n225;
-              n224 -> n225;
-              n213 -> n226;
-              n225 -> n226;
+              n217 -> n224;
+              n93 -> n224;
+              n217 -> n225;
+              n91 -> n225;
+              n142 -> n226;
+              n95 -> n226;
+              n95 -> n227;
               n226 -> n227;
-              n223 -> n228;
+              n212 -> n228;
               n227 -> n228;
               n228 -> n229;
-              n197 -> n230;
+              n223 -> n230;
               n229 -> n230;
-              n228 -> n231;
-              n3 -> n231;
-              n228 -> n232;
-              n11 -> n232;
-              n203 -> n233;
+              n93 -> n231;
+              n142 -> n232;
+              n231 -> n232;
+              n225 -> n233;
               n232 -> n233;
-              n231 -> n234;
+              n233 -> n234;
+              n230 -> n235;
               n234 -> n235;
-              n206 -> n236;
-              n235 -> n236;
+              n142 -> n236;
+              n91 -> n236;
+              n91 -> n237;
               n236 -> n237;
-              n0 -> n237;
-              n230 -> n238;
+              n224 -> n238;
+              n237 -> n238;
+              n238 -> n239;
+              n235 -> n240;
+              n239 -> n240;
+              n240 -> n241;
+              n208 -> n242;
+              n241 -> n242;
+              n174 -> n243;
+              n3 -> n243;
+              n174 -> n244;
+              n65 -> n244;
+              n243 -> n245;
+              n245 -> n246;
+              n206 -> n247;
+              n3 -> n247;
+              n206 -> n248;
+              n45 -> n248;
+              n244 -> n249;
+              n248 -> n249;
+              n247 -> n250;
+              n250 -> n251;
+              n246 -> n252;
+              n251 -> n252;
+              n240 -> n253;
+              n6 -> n253;
+              n240 -> n254;
+              n23 -> n254;
+              n211 -> n255;
+              n254 -> n255;
+              n240 -> n256;
+              n3 -> n256;
+              n240 -> n257;
+              n25 -> n257;
+              n249 -> n258;
+              n257 -> n258;
+              n256 -> n259;
+              n259 -> n260;
+              n252 -> n261;
+              n260 -> n261;
+              n253 -> n262;
+              n22 -> n262;
+              n253 -> n263;
+              n20 -> n263;
+              n22 -> n264;
+              n142 -> n265;
+              n264 -> n265;
+              n263 -> n266;
+              n265 -> n266;
+              n219 -> n267;
+              n266 -> n267;
+              n267 -> n268;
+              n18 -> n268;
+              n267 -> n269;
+              n16 -> n269;
+              n142 -> n270;
+              n20 -> n270;
+              n20 -> n271;
+              n270 -> n271;
+              n262 -> n272;
+              n271 -> n272;
+              n272 -> n273;
+              n18 -> n274;
+              n142 -> n275;
+              n274 -> n275;
+              n269 -> n276;
+              n275 -> n276;
+              n276 -> n277;
+              n273 -> n278;
+              n277 -> n278;
+              n142 -> n279;
+              n16 -> n279;
+              n16 -> n280;
+              n279 -> n280;
+              n268 -> n281;
+              n280 -> n281;
+              n281 -> n282;
+              n278 -> n283;
+              n282 -> n283;
+              n283 -> n284;
+              n242 -> n285;
+              n284 -> n285;
+              n283 -> n286;
+              n3 -> n286;
+              n283 -> n287;
+              n11 -> n287;
+              n258 -> n288;
+              n287 -> n288;
+              n286 -> n289;
+              n289 -> n290;
+              n261 -> n291;
+              n290 -> n291;
+              n291 -> n292;
+              n0 -> n292;
+              n285 -> n293;
               result [shape=doublecircle, label="result"];
-              n86 -> result;
+              n141 -> result;
               grad0 [shape=doublecircle, label="grad embedding.weight"];
-              n237 -> grad0;
+              n292 -> grad0;
               grad1 [shape=doublecircle, label="grad cell.weight_ih"];
-              n233 -> grad1;
+              n288 -> grad1;
               grad2 [shape=doublecircle, label="grad cell.bias_ih"];
-              n230 -> grad2;
+              n285 -> grad2;
               grad3 [shape=doublecircle, label="grad cell.bias_hh"];
-              n238 -> grad3;
+              n293 -> grad3;
               grad4 [shape=doublecircle, label="grad cell.weight_hh"];
-              n200 -> grad4;
+              n255 -> grad4;
               grad5 [shape=doublecircle, label="grad head.weight"];
-              n91 -> grad5;
+              n146 -> grad5;
               grad6 [shape=doublecircle, label="grad head.bias"];
-              n89 -> grad6;
+              n144 -> grad6;
             }
             """;
         }

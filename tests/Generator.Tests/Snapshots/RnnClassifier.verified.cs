@@ -61,41 +61,38 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
                 global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
                 global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
-                global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
-                global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
-                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
 
-                // Kernel 0/16: narrow -> %8 [N,1,8]
+                // Kernel 0/13: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 1/16: narrow -> %10 [N,1,8]
+                // Kernel 1/13: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 2/16: narrow -> %12 [N,1,8]
+                // Kernel 2/13: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 3/16: narrow -> %14 [N,1,8]
+                // Kernel 3/13: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 4/16: narrow -> %16 [N,1,8]
+                // Kernel 4/13: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 5/16: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+                // Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
                 {
                     // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
                     // %19 = add(%18, %4) : [N,16]
@@ -122,187 +119,168 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/16: GEMM Bᵀ -> %24 [N,16]
+                // Kernel 6/13: elementwise (add) -> %52 [16]
                 {
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer6, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %52 = add(%4, %5) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v52 = v4 + v5;
+                        v52.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s52 = s4 + s5;
+                        buffer6[i] = s52;
+                    }
                 }
 
-                // Kernel 7/16: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
+                // Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
                 {
                     // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %23 = add(%22, %4) : [N,16]
-                    // %25 = add(%24, %5) : [N,16]
-                    // %26 = add(%23, %25) : [N,16]
-                    // %27 = tanh(%26) : [N,16]
+                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
+                    // %51 = add(%22, %24) : [N,16]
+                    // %53 = add(%51, %52) : [N,16]
+                    // %54 = tanh(%53) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row22 = i0 * 16;
-                        int row24 = i0 * 16;
+                        int row51 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s22 = buffer7[row22 + i];
-                            float s24 = buffer6[row24 + i];
-                            float s23 = s22 + s4;
-                            float s25 = s24 + s5;
-                            float s26 = s23 + s25;
-                            float s27 = global::System.MathF.Tanh(s26);
-                            buffer7[rowOut + i] = s27;
+                            float s51 = buffer7[row51 + i];
+                            float s52 = buffer6[i];
+                            float s53 = s51 + s52;
+                            float s54 = global::System.MathF.Tanh(s53);
+                            buffer7[rowOut + i] = s54;
                         }
                     }
                 }
 
-                // Kernel 8/16: GEMM Bᵀ -> %30 [N,16]
-                {
-                    // %30 = matmul{transpose_b=true}(%27, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 9/16: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
+                // Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
                 {
                     // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %29 = add(%28, %4) : [N,16]
-                    // %31 = add(%30, %5) : [N,16]
-                    // %32 = add(%29, %31) : [N,16]
-                    // %33 = tanh(%32) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
+                    // %58 = add(%28, %55) : [N,16]
+                    // %59 = add(%58, %52) : [N,16]
+                    // %60 = tanh(%59) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row28 = i0 * 16;
-                        int row30 = i0 * 16;
+                        int row58 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s28 = buffer9[row28 + i];
-                            float s30 = buffer8[row30 + i];
-                            float s29 = s28 + s4;
-                            float s31 = s30 + s5;
-                            float s32 = s29 + s31;
-                            float s33 = global::System.MathF.Tanh(s32);
-                            buffer9[rowOut + i] = s33;
+                            float s52 = buffer6[i];
+                            float s58 = buffer8[row58 + i];
+                            float s59 = s58 + s52;
+                            float s60 = global::System.MathF.Tanh(s59);
+                            buffer8[rowOut + i] = s60;
                         }
                     }
                 }
 
-                // Kernel 10/16: GEMM Bᵀ -> %36 [N,16]
-                {
-                    // %36 = matmul{transpose_b=true}(%33, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 11/16: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
+                // Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
                 {
                     // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %35 = add(%34, %4) : [N,16]
-                    // %37 = add(%36, %5) : [N,16]
-                    // %38 = add(%35, %37) : [N,16]
-                    // %39 = tanh(%38) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer11, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
+                    // %64 = add(%34, %61) : [N,16]
+                    // %65 = add(%64, %52) : [N,16]
+                    // %66 = tanh(%65) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row34 = i0 * 16;
-                        int row36 = i0 * 16;
+                        int row64 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s34 = buffer11[row34 + i];
-                            float s36 = buffer10[row36 + i];
-                            float s35 = s34 + s4;
-                            float s37 = s36 + s5;
-                            float s38 = s35 + s37;
-                            float s39 = global::System.MathF.Tanh(s38);
-                            buffer11[rowOut + i] = s39;
+                            float s52 = buffer6[i];
+                            float s64 = buffer9[row64 + i];
+                            float s65 = s64 + s52;
+                            float s66 = global::System.MathF.Tanh(s65);
+                            buffer9[rowOut + i] = s66;
                         }
                     }
                 }
 
-                // Kernel 12/16: GEMM Bᵀ -> %42 [N,16]
-                {
-                    // %42 = matmul{transpose_b=true}(%39, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture1Data, buffer12, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 13/16: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
+                // Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
                 {
                     // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %41 = add(%40, %4) : [N,16]
-                    // %43 = add(%42, %5) : [N,16]
-                    // %44 = add(%41, %43) : [N,16]
-                    // %45 = tanh(%44) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer13, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
+                    // %70 = add(%40, %67) : [N,16]
+                    // %71 = add(%70, %52) : [N,16]
+                    // %72 = tanh(%71) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row40 = i0 * 16;
-                        int row42 = i0 * 16;
+                        int row70 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s40 = buffer13[row40 + i];
-                            float s42 = buffer12[row42 + i];
-                            float s41 = s40 + s4;
-                            float s43 = s42 + s5;
-                            float s44 = s41 + s43;
-                            float s45 = global::System.MathF.Tanh(s44);
-                            buffer13[rowOut + i] = s45;
+                            float s52 = buffer6[i];
+                            float s70 = buffer10[row70 + i];
+                            float s71 = s70 + s52;
+                            float s72 = global::System.MathF.Tanh(s71);
+                            buffer10[rowOut + i] = s72;
                         }
                     }
                 }
 
-                // Kernel 14/16: GEMM + epilogue (add) -> %49 [N,4]
+                // Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
                 {
-                    // %48 = matmul{transpose_b=true}(%47, %6) : [N,4]
-                    // %49 = add(%48, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture4Data, buffer14, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
+                    // %75 = add(%74, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row48 = i0 * 4;
+                        int row74 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
-                            var v49 = v48 + v7;
-                            v49.CopyTo(buffer14.Slice(rowOut + i));
+                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
+                            var v75 = v74 + v7;
+                            v75.CopyTo(buffer11.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s48 = buffer14[row48 + i];
-                            float s49 = s48 + s7;
-                            buffer14[rowOut + i] = s49;
+                            float s74 = buffer11[row74 + i];
+                            float s75 = s74 + s7;
+                            buffer11[rowOut + i] = s75;
                         }
                     }
                 }
 
-                // Kernel 15/16: cross_entropy -> %50 []
+                // Kernel 12/13: cross_entropy -> %76 []
                 {
-                    // %50 = cross_entropy(%49, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer14, input1, dim_N, 4, result);
+                    // %76 = cross_entropy(%75, %1) : []
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer11, input1, dim_N, 4, result);
                 }
 
                 return state.Result;
@@ -368,41 +346,38 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
                 global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
-                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
-                global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
-                global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
 
-                // Kernel 0/26: narrow -> %8 [N,1,8]
+                // Kernel 0/23: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 1/26: narrow -> %10 [N,1,8]
+                // Kernel 1/23: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 2/26: narrow -> %12 [N,1,8]
+                // Kernel 2/23: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 3/26: narrow -> %14 [N,1,8]
+                // Kernel 3/23: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 4/26: narrow -> %16 [N,1,8]
+                // Kernel 4/23: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 5/26: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+                // Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
                 {
                     // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
                     // %19 = add(%18, %4) : [N,16]
@@ -429,500 +404,481 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/26: GEMM Bᵀ -> %24 [N,16]
+                // Kernel 6/23: elementwise (add) -> %52 [16]
                 {
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer6, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %52 = add(%4, %5) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v52 = v4 + v5;
+                        v52.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s52 = s4 + s5;
+                        buffer6[i] = s52;
+                    }
                 }
 
-                // Kernel 7/26: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
+                // Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
                 {
                     // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %23 = add(%22, %4) : [N,16]
-                    // %25 = add(%24, %5) : [N,16]
-                    // %26 = add(%23, %25) : [N,16]
-                    // %27 = tanh(%26) : [N,16]
+                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
+                    // %51 = add(%22, %24) : [N,16]
+                    // %53 = add(%51, %52) : [N,16]
+                    // %54 = tanh(%53) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row22 = i0 * 16;
-                        int row24 = i0 * 16;
+                        int row51 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s22 = buffer7[row22 + i];
-                            float s24 = buffer6[row24 + i];
-                            float s23 = s22 + s4;
-                            float s25 = s24 + s5;
-                            float s26 = s23 + s25;
-                            float s27 = global::System.MathF.Tanh(s26);
-                            buffer7[rowOut + i] = s27;
+                            float s51 = buffer7[row51 + i];
+                            float s52 = buffer6[i];
+                            float s53 = s51 + s52;
+                            float s54 = global::System.MathF.Tanh(s53);
+                            buffer7[rowOut + i] = s54;
                         }
                     }
                 }
 
-                // Kernel 8/26: GEMM Bᵀ -> %30 [N,16]
-                {
-                    // %30 = matmul{transpose_b=true}(%27, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 9/26: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
+                // Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
                 {
                     // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %29 = add(%28, %4) : [N,16]
-                    // %31 = add(%30, %5) : [N,16]
-                    // %32 = add(%29, %31) : [N,16]
-                    // %33 = tanh(%32) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
+                    // %58 = add(%28, %55) : [N,16]
+                    // %59 = add(%58, %52) : [N,16]
+                    // %60 = tanh(%59) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row28 = i0 * 16;
-                        int row30 = i0 * 16;
+                        int row58 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s28 = buffer9[row28 + i];
-                            float s30 = buffer8[row30 + i];
-                            float s29 = s28 + s4;
-                            float s31 = s30 + s5;
-                            float s32 = s29 + s31;
-                            float s33 = global::System.MathF.Tanh(s32);
-                            buffer9[rowOut + i] = s33;
+                            float s52 = buffer6[i];
+                            float s58 = buffer8[row58 + i];
+                            float s59 = s58 + s52;
+                            float s60 = global::System.MathF.Tanh(s59);
+                            buffer8[rowOut + i] = s60;
                         }
                     }
                 }
 
-                // Kernel 10/26: GEMM Bᵀ -> %36 [N,16]
-                {
-                    // %36 = matmul{transpose_b=true}(%33, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 11/26: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
+                // Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
                 {
                     // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %35 = add(%34, %4) : [N,16]
-                    // %37 = add(%36, %5) : [N,16]
-                    // %38 = add(%35, %37) : [N,16]
-                    // %39 = tanh(%38) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer11, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
+                    // %64 = add(%34, %61) : [N,16]
+                    // %65 = add(%64, %52) : [N,16]
+                    // %66 = tanh(%65) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row34 = i0 * 16;
-                        int row36 = i0 * 16;
+                        int row64 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s34 = buffer11[row34 + i];
-                            float s36 = buffer10[row36 + i];
-                            float s35 = s34 + s4;
-                            float s37 = s36 + s5;
-                            float s38 = s35 + s37;
-                            float s39 = global::System.MathF.Tanh(s38);
-                            buffer11[rowOut + i] = s39;
+                            float s52 = buffer6[i];
+                            float s64 = buffer9[row64 + i];
+                            float s65 = s64 + s52;
+                            float s66 = global::System.MathF.Tanh(s65);
+                            buffer9[rowOut + i] = s66;
                         }
                     }
                 }
 
-                // Kernel 12/26: GEMM Bᵀ -> %42 [N,16]
-                {
-                    // %42 = matmul{transpose_b=true}(%39, %3) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture1Data, buffer12, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
-                }
-
-                // Kernel 13/26: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
+                // Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
                 {
                     // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %41 = add(%40, %4) : [N,16]
-                    // %43 = add(%42, %5) : [N,16]
-                    // %44 = add(%41, %43) : [N,16]
-                    // %45 = tanh(%44) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer13, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
+                    // %70 = add(%40, %67) : [N,16]
+                    // %71 = add(%70, %52) : [N,16]
+                    // %72 = tanh(%71) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                     int extent0 = dim_N;
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row40 = i0 * 16;
-                        int row42 = i0 * 16;
+                        int row70 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s40 = buffer13[row40 + i];
-                            float s42 = buffer12[row42 + i];
-                            float s41 = s40 + s4;
-                            float s43 = s42 + s5;
-                            float s44 = s41 + s43;
-                            float s45 = global::System.MathF.Tanh(s44);
-                            buffer13[rowOut + i] = s45;
+                            float s52 = buffer6[i];
+                            float s70 = buffer10[row70 + i];
+                            float s71 = s70 + s52;
+                            float s72 = global::System.MathF.Tanh(s71);
+                            buffer10[rowOut + i] = s72;
                         }
                     }
                 }
 
-                // Kernel 14/26: GEMM + epilogue (add) -> %49 [N,4]
+                // Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
                 {
-                    // %48 = matmul{transpose_b=true}(%47, %6) : [N,4]
-                    // %49 = add(%48, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture4Data, buffer14, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
+                    // %75 = add(%74, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row48 = i0 * 4;
+                        int row74 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
-                            var v49 = v48 + v7;
-                            v49.CopyTo(buffer14.Slice(rowOut + i));
+                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
+                            var v75 = v74 + v7;
+                            v75.CopyTo(buffer11.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s48 = buffer14[row48 + i];
-                            float s49 = s48 + s7;
-                            buffer14[rowOut + i] = s49;
+                            float s74 = buffer11[row74 + i];
+                            float s75 = s74 + s7;
+                            buffer11[rowOut + i] = s75;
                         }
                     }
                 }
 
-                // Kernel 15/26: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
+                // Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
                 {
-                    // %50 = cross_entropy(%49, %1) : []
-                    // %52 = cross_entropy_backward(%49, %1, %51) : [N,4]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer14, input1, dim_N, 4, result, 1f, buffer15);
+                    // %76 = cross_entropy(%75, %1) : []
+                    // %78 = cross_entropy_backward(%75, %1, %77) : [N,4]
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer11, input1, dim_N, 4, result, 1f, buffer12);
                 }
 
-                // Kernel 16/26: sum over [N,4] -> %53 [4]
+                // Kernel 13/23: sum over [N,4] -> %79 [4]
                 {
-                    // %53 = sum{dims=0;keep_dim=false}(%52) : [4]
+                    // %79 = sum{dims=0;keep_dim=false}(%78) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row52 = i0 * 4;
+                        int row78 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer15.Slice(row52 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v52).CopyTo(grad5.Slice(i));
+                            var v78 = new global::System.Numerics.Vector<float>(buffer12.Slice(row78 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v78).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s52 = buffer15[row52 + i];
-                            grad5[i] += s52;
+                            float s78 = buffer12[row78 + i];
+                            grad5[i] += s78;
                         }
                     }
                 }
 
-                // Kernel 17/26: GEMM Aᵀ -> %55 [4,16]
+                // Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
                 {
-                    // %55 = matmul{transpose_a=true}(%52, %47) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer13, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %81 = matmul{transpose_a=true}(%78, %73) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 18/26: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
+                // Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
                 {
-                    // %54 = matmul(%52, %6) : [N,16]
-                    // %56 = square(%45) : [N,16]
-                    // %57 = sub(%51, %56) : [N,16]
-                    // %58 = mul(%54, %57) : [N,16]
-                    // %59 = sum{dims=0;keep_dim=false}(%58) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture4Data, buffer16, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    // %80 = matmul(%78, %6) : [N,16]
+                    // %82 = square(%72) : [N,16]
+                    // %83 = sub(%77, %82) : [N,16]
+                    // %84 = mul(%80, %83) : [N,16]
+                    // %85 = sum{dims=0;keep_dim=false}(%84) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer13, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer17.Clear();
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer14.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row45 = i0 * 16;
-                        int row54 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v45 = new global::System.Numerics.Vector<float>(buffer13.Slice(row45 + i));
-                            var v54 = new global::System.Numerics.Vector<float>(buffer16.Slice(row54 + i));
-                            var v56 = v45 * v45;
-                            var v57 = v51 - v56;
-                            var v58 = v54 * v57;
-                            v58.CopyTo(buffer16.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v58).CopyTo(buffer17.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s45 = buffer13[row45 + i];
-                            float s54 = buffer16[row54 + i];
-                            float s56 = s45 * s45;
-                            float s57 = s51 - s56;
-                            float s58 = s54 * s57;
-                            buffer16[rowOut + i] = s58;
-                            buffer17[i] += s58;
-                        }
-                    }
-                }
-
-                // Kernel 19/26: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
-                {
-                    // %60 = matmul(%58, %3) : [N,16]
-                    // %64 = square(%39) : [N,16]
-                    // %65 = sub(%51, %64) : [N,16]
-                    // %66 = mul(%60, %65) : [N,16]
-                    // %67 = sum{dims=0;keep_dim=false}(%66) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, buffer18, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer19.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row39 = i0 * 16;
-                        int row60 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v39 = new global::System.Numerics.Vector<float>(buffer11.Slice(row39 + i));
-                            var v60 = new global::System.Numerics.Vector<float>(buffer18.Slice(row60 + i));
-                            var v64 = v39 * v39;
-                            var v65 = v51 - v64;
-                            var v66 = v60 * v65;
-                            v66.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v66).CopyTo(buffer19.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s39 = buffer11[row39 + i];
-                            float s60 = buffer18[row60 + i];
-                            float s64 = s39 * s39;
-                            float s65 = s51 - s64;
-                            float s66 = s60 * s65;
-                            buffer18[rowOut + i] = s66;
-                            buffer19[i] += s66;
-                        }
-                    }
-                }
-
-                // Kernel 20/26: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
-                {
-                    // %69 = matmul(%66, %3) : [N,16]
-                    // %75 = square(%33) : [N,16]
-                    // %76 = sub(%51, %75) : [N,16]
-                    // %77 = mul(%69, %76) : [N,16]
-                    // %78 = sum{dims=0;keep_dim=false}(%77) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture1Data, buffer20, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer21.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row33 = i0 * 16;
-                        int row69 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v33 = new global::System.Numerics.Vector<float>(buffer9.Slice(row33 + i));
-                            var v69 = new global::System.Numerics.Vector<float>(buffer20.Slice(row69 + i));
-                            var v75 = v33 * v33;
-                            var v76 = v51 - v75;
-                            var v77 = v69 * v76;
-                            v77.CopyTo(buffer20.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer21.Slice(i)) + v77).CopyTo(buffer21.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s33 = buffer9[row33 + i];
-                            float s69 = buffer20[row69 + i];
-                            float s75 = s33 * s33;
-                            float s76 = s51 - s75;
-                            float s77 = s69 * s76;
-                            buffer20[rowOut + i] = s77;
-                            buffer21[i] += s77;
-                        }
-                    }
-                }
-
-                // Kernel 21/26: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
-                {
-                    // %80 = matmul(%77, %3) : [N,16]
-                    // %86 = square(%27) : [N,16]
-                    // %87 = sub(%51, %86) : [N,16]
-                    // %88 = mul(%80, %87) : [N,16]
-                    // %89 = sum{dims=0;keep_dim=false}(%88) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer22, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer23.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row27 = i0 * 16;
+                        int row72 = i0 * 16;
                         int row80 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                            var v80 = new global::System.Numerics.Vector<float>(buffer22.Slice(row80 + i));
-                            var v86 = v27 * v27;
-                            var v87 = v51 - v86;
-                            var v88 = v80 * v87;
-                            v88.CopyTo(buffer22.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer23.Slice(i)) + v88).CopyTo(buffer23.Slice(i));
+                            var v72 = new global::System.Numerics.Vector<float>(buffer10.Slice(row72 + i));
+                            var v80 = new global::System.Numerics.Vector<float>(buffer13.Slice(row80 + i));
+                            var v82 = v72 * v72;
+                            var v83 = v77 - v82;
+                            var v84 = v80 * v83;
+                            v84.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v84).CopyTo(buffer14.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s27 = buffer7[row27 + i];
-                            float s80 = buffer22[row80 + i];
-                            float s86 = s27 * s27;
-                            float s87 = s51 - s86;
-                            float s88 = s80 * s87;
-                            buffer22[rowOut + i] = s88;
-                            buffer23[i] += s88;
+                            float s72 = buffer10[row72 + i];
+                            float s80 = buffer13[row80 + i];
+                            float s82 = s72 * s72;
+                            float s83 = s77 - s82;
+                            float s84 = s80 * s83;
+                            buffer13[rowOut + i] = s84;
+                            buffer14[i] += s84;
                         }
                     }
                 }
 
-                // Kernel 22/26: 4 accumulating GEMMs -> %93 [16,16]
+                // Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
                 {
-                    // %61 = matmul{transpose_a=true}(%58, %39) : [16,16]
-                    // %70 = matmul{transpose_a=true}(%66, %33) : [16,16]
-                    // %71 = add(%61, %70) : [16,16]
-                    // %81 = matmul{transpose_a=true}(%77, %27) : [16,16]
-                    // %82 = add(%71, %81) : [16,16]
-                    // %92 = matmul{transpose_a=true}(%88, %21) : [16,16]
-                    // %93 = add(%82, %92) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer11, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                }
-
-                // Kernel 23/26: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
-                {
-                    // %91 = matmul(%88, %3) : [N,16]
-                    // %97 = square(%21) : [N,16]
-                    // %98 = sub(%51, %97) : [N,16]
-                    // %99 = mul(%91, %98) : [N,16]
-                    // %100 = sum{dims=0;keep_dim=false}(%99) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, capture1Data, buffer24, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    // %86 = matmul(%84, %3) : [N,16]
+                    // %88 = square(%66) : [N,16]
+                    // %89 = sub(%77, %88) : [N,16]
+                    // %90 = mul(%86, %89) : [N,16]
+                    // %91 = sum{dims=0;keep_dim=false}(%90) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    buffer25.Clear();
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer16.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row66 = i0 * 16;
+                        int row86 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v66 = new global::System.Numerics.Vector<float>(buffer9.Slice(row66 + i));
+                            var v86 = new global::System.Numerics.Vector<float>(buffer15.Slice(row86 + i));
+                            var v88 = v66 * v66;
+                            var v89 = v77 - v88;
+                            var v90 = v86 * v89;
+                            v90.CopyTo(buffer15.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v90).CopyTo(buffer16.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s66 = buffer9[row66 + i];
+                            float s86 = buffer15[row86 + i];
+                            float s88 = s66 * s66;
+                            float s89 = s77 - s88;
+                            float s90 = s86 * s89;
+                            buffer15[rowOut + i] = s90;
+                            buffer16[i] += s90;
+                        }
+                    }
+                }
+
+                // Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
+                {
+                    // %93 = matmul(%90, %3) : [N,16]
+                    // %96 = square(%60) : [N,16]
+                    // %97 = sub(%77, %96) : [N,16]
+                    // %98 = mul(%93, %97) : [N,16]
+                    // %99 = sum{dims=0;keep_dim=false}(%98) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer18.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row60 = i0 * 16;
+                        int row93 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v60 = new global::System.Numerics.Vector<float>(buffer8.Slice(row60 + i));
+                            var v93 = new global::System.Numerics.Vector<float>(buffer17.Slice(row93 + i));
+                            var v96 = v60 * v60;
+                            var v97 = v77 - v96;
+                            var v98 = v93 * v97;
+                            v98.CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v98).CopyTo(buffer18.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s60 = buffer8[row60 + i];
+                            float s93 = buffer17[row93 + i];
+                            float s96 = s60 * s60;
+                            float s97 = s77 - s96;
+                            float s98 = s93 * s97;
+                            buffer17[rowOut + i] = s98;
+                            buffer18[i] += s98;
+                        }
+                    }
+                }
+
+                // Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
+                {
+                    // %101 = matmul(%98, %3) : [N,16]
+                    // %104 = square(%54) : [N,16]
+                    // %105 = sub(%77, %104) : [N,16]
+                    // %106 = mul(%101, %105) : [N,16]
+                    // %107 = sum{dims=0;keep_dim=false}(%106) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer20.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row54 = i0 * 16;
+                        int row101 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v54 = new global::System.Numerics.Vector<float>(buffer7.Slice(row54 + i));
+                            var v101 = new global::System.Numerics.Vector<float>(buffer19.Slice(row101 + i));
+                            var v104 = v54 * v54;
+                            var v105 = v77 - v104;
+                            var v106 = v101 * v105;
+                            v106.CopyTo(buffer19.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v106).CopyTo(buffer20.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s54 = buffer7[row54 + i];
+                            float s101 = buffer19[row101 + i];
+                            float s104 = s54 * s54;
+                            float s105 = s77 - s104;
+                            float s106 = s101 * s105;
+                            buffer19[rowOut + i] = s106;
+                            buffer20[i] += s106;
+                        }
+                    }
+                }
+
+                // Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
+                {
+                    // %87 = matmul{transpose_a=true}(%84, %66) : [16,16]
+                    // %94 = matmul{transpose_a=true}(%90, %60) : [16,16]
+                    // %95 = add(%87, %94) : [16,16]
+                    // %102 = matmul{transpose_a=true}(%98, %54) : [16,16]
+                    // %103 = add(%95, %102) : [16,16]
+                    // %118 = matmul{transpose_a=true}(%106, %21) : [16,16]
+                    // %119 = add(%103, %118) : [16,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                }
+
+                // Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
+                {
+                    // %117 = matmul(%106, %3) : [N,16]
+                    // %123 = square(%21) : [N,16]
+                    // %124 = sub(%77, %123) : [N,16]
+                    // %125 = mul(%117, %124) : [N,16]
+                    // %126 = sum{dims=0;keep_dim=false}(%125) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer21, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer22.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row21 = i0 * 16;
-                        int row91 = i0 * 16;
+                        int row117 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v91 = new global::System.Numerics.Vector<float>(buffer24.Slice(row91 + i));
-                            var v97 = v21 * v21;
-                            var v98 = v51 - v97;
-                            var v99 = v91 * v98;
-                            v99.CopyTo(buffer24.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer25.Slice(i)) + v99).CopyTo(buffer25.Slice(i));
+                            var v117 = new global::System.Numerics.Vector<float>(buffer21.Slice(row117 + i));
+                            var v123 = v21 * v21;
+                            var v124 = v77 - v123;
+                            var v125 = v117 * v124;
+                            v125.CopyTo(buffer21.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer22.Slice(i)) + v125).CopyTo(buffer22.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s21 = buffer5[row21 + i];
-                            float s91 = buffer24[row91 + i];
-                            float s97 = s21 * s21;
-                            float s98 = s51 - s97;
-                            float s99 = s91 * s98;
-                            buffer24[rowOut + i] = s99;
-                            buffer25[i] += s99;
+                            float s117 = buffer21[row117 + i];
+                            float s123 = s21 * s21;
+                            float s124 = s77 - s123;
+                            float s125 = s117 * s124;
+                            buffer21[rowOut + i] = s125;
+                            buffer22[i] += s125;
                         }
                     }
                 }
 
-                // Kernel 24/26: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
+                // Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]
                 {
-                    // %68 = add(%59, %67) : [16]
-                    // %79 = add(%68, %78) : [16]
-                    // %90 = add(%79, %89) : [16]
-                    // %101 = add(%90, %100) : [16]
-                    // %105 = copy{gradient_of=3}(%101) : [16]
+                    // %92 = add(%85, %91) : [16]
+                    // %100 = add(%92, %99) : [16]
+                    // %108 = add(%100, %107) : [16]
+                    // %127 = add(%108, %126) : [16]
+                    // %131 = copy{gradient_of=3}(%127) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v67 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
-                        var v78 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
-                        var v89 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v100 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v68 = v59 + v67;
-                        var v79 = v68 + v78;
-                        var v90 = v79 + v89;
-                        var v101 = v90 + v100;
-                        var v105 = v101;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v101).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v105).CopyTo(grad3.Slice(i));
+                        var v85 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v99 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v107 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v126 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v92 = v85 + v91;
+                        var v100 = v92 + v99;
+                        var v108 = v100 + v107;
+                        var v127 = v108 + v126;
+                        var v131 = v127;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v127).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v131).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s59 = buffer17[i];
-                        float s67 = buffer19[i];
-                        float s78 = buffer21[i];
-                        float s89 = buffer23[i];
-                        float s100 = buffer25[i];
-                        float s68 = s59 + s67;
-                        float s79 = s68 + s78;
-                        float s90 = s79 + s89;
-                        float s101 = s90 + s100;
-                        float s105 = s101;
-                        grad2[i] += s101;
-                        grad3[i] += s105;
+                        float s85 = buffer14[i];
+                        float s91 = buffer16[i];
+                        float s99 = buffer18[i];
+                        float s107 = buffer20[i];
+                        float s126 = buffer22[i];
+                        float s92 = s85 + s91;
+                        float s100 = s92 + s99;
+                        float s108 = s100 + s107;
+                        float s127 = s108 + s126;
+                        float s131 = s127;
+                        grad2[i] += s127;
+                        grad3[i] += s131;
                     }
                 }
 
-                // Kernel 25/26: 5 accumulating GEMMs -> %104 [16,8]
+                // Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
                 {
-                    // %63 = matmul{transpose_a=true}(%58, %17) : [16,8]
-                    // %73 = matmul{transpose_a=true}(%66, %15) : [16,8]
-                    // %74 = add(%63, %73) : [16,8]
-                    // %84 = matmul{transpose_a=true}(%77, %13) : [16,8]
-                    // %85 = add(%74, %84) : [16,8]
-                    // %95 = matmul{transpose_a=true}(%88, %11) : [16,8]
-                    // %96 = add(%85, %95) : [16,8]
-                    // %103 = matmul{transpose_a=true}(%99, %9) : [16,8]
-                    // %104 = add(%96, %103) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %110 = matmul{transpose_a=true}(%84, %17) : [16,8]
+                    // %112 = matmul{transpose_a=true}(%90, %15) : [16,8]
+                    // %113 = add(%110, %112) : [16,8]
+                    // %115 = matmul{transpose_a=true}(%98, %13) : [16,8]
+                    // %116 = add(%113, %115) : [16,8]
+                    // %121 = matmul{transpose_a=true}(%106, %11) : [16,8]
+                    // %122 = add(%116, %121) : [16,8]
+                    // %129 = matmul{transpose_a=true}(%125, %9) : [16,8]
+                    // %130 = add(%122, %129) : [16,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer21, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 return state.Result;
@@ -935,10 +891,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 42, kernelCount: 16,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 }, lastUse: new int[] { 5, 7, 9, 11, 13, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 91, kernelCount: 26,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 18, 19, 19, 20, 20, 21, 21, 23, 23 }, lastUse: new int[] { 25, 25, 25, 25, 25, 23, 7, 22, 9, 22, 11, 22, 13, 18, 15, 18, 25, 24, 25, 24, 25, 24, 25, 24, 25, 24 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 39, kernelCount: 13,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, lastUse: new int[] { 5, 7, 8, 9, 10, 7, 10, 8, 9, 10, 11, 12 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 88, kernelCount: 23,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 20, 20 }, lastUse: new int[] { 22, 22, 22, 22, 22, 20, 10, 19, 19, 19, 15, 12, 15, 22, 21, 22, 21, 22, 21, 22, 21, 22, 21 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -949,98 +905,86 @@ namespace Kiln.Integration.Tests.Models
             {
                 sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..5
                 sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..7
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..9
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..11
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..13
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..6
-                sizes[6] = (symbols[0] * 16); // %24 matmul [N,16], kernels 6..7
-                sizes[7] = (symbols[0] * 16); // %27 tanh [N,16], kernels 7..8
-                sizes[8] = (symbols[0] * 16); // %30 matmul [N,16], kernels 8..9
-                sizes[9] = (symbols[0] * 16); // %33 tanh [N,16], kernels 9..10
-                sizes[10] = (symbols[0] * 16); // %36 matmul [N,16], kernels 10..11
-                sizes[11] = (symbols[0] * 16); // %39 tanh [N,16], kernels 11..12
-                sizes[12] = (symbols[0] * 16); // %42 matmul [N,16], kernels 12..13
-                sizes[13] = (symbols[0] * 16); // %45 tanh [N,16], kernels 13..14
-                sizes[14] = (symbols[0] * 4); // %49 add [N,4], kernels 14..15
+                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..8
+                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..9
+                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..10
+                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..7
+                sizes[6] = 16; // %52 add [16], kernels 6..10
+                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..8
+                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..9
+                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..10
+                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..11
+                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..25
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..25
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..25
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..25
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..25
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..23
-                sizes[6] = (symbols[0] * 16); // %24 matmul [N,16], kernels 6..7
-                sizes[7] = (symbols[0] * 16); // %27 tanh [N,16], kernels 7..22
-                sizes[8] = (symbols[0] * 16); // %30 matmul [N,16], kernels 8..9
-                sizes[9] = (symbols[0] * 16); // %33 tanh [N,16], kernels 9..22
-                sizes[10] = (symbols[0] * 16); // %36 matmul [N,16], kernels 10..11
-                sizes[11] = (symbols[0] * 16); // %39 tanh [N,16], kernels 11..22
-                sizes[12] = (symbols[0] * 16); // %42 matmul [N,16], kernels 12..13
-                sizes[13] = (symbols[0] * 16); // %45 tanh [N,16], kernels 13..18
-                sizes[14] = (symbols[0] * 4); // %49 add [N,4], kernels 14..15
-                sizes[15] = (symbols[0] * 4); // %52 cross_entropy_backward [N,4], kernels 15..18
-                sizes[16] = (symbols[0] * 16); // %58 mul [N,16], kernels 18..25
-                sizes[17] = 16; // %59 sum [16], kernels 18..24
-                sizes[18] = (symbols[0] * 16); // %66 mul [N,16], kernels 19..25
-                sizes[19] = 16; // %67 sum [16], kernels 19..24
-                sizes[20] = (symbols[0] * 16); // %77 mul [N,16], kernels 20..25
-                sizes[21] = 16; // %78 sum [16], kernels 20..24
-                sizes[22] = (symbols[0] * 16); // %88 mul [N,16], kernels 21..25
-                sizes[23] = 16; // %89 sum [16], kernels 21..24
-                sizes[24] = (symbols[0] * 16); // %99 mul [N,16], kernels 23..25
-                sizes[25] = 16; // %100 sum [16], kernels 23..24
+                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..22
+                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..22
+                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..22
+                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..22
+                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..22
+                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..20
+                sizes[6] = 16; // %52 add [16], kernels 6..10
+                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..19
+                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..19
+                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..19
+                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..15
+                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
+                sizes[12] = (symbols[0] * 4); // %78 cross_entropy_backward [N,4], kernels 12..15
+                sizes[13] = (symbols[0] * 16); // %84 mul [N,16], kernels 15..22
+                sizes[14] = 16; // %85 sum [16], kernels 15..21
+                sizes[15] = (symbols[0] * 16); // %90 mul [N,16], kernels 16..22
+                sizes[16] = 16; // %91 sum [16], kernels 16..21
+                sizes[17] = (symbols[0] * 16); // %98 mul [N,16], kernels 17..22
+                sizes[18] = 16; // %99 sum [16], kernels 17..21
+                sizes[19] = (symbols[0] * 16); // %106 mul [N,16], kernels 18..22
+                sizes[20] = 16; // %107 sum [16], kernels 18..21
+                sizes[21] = (symbols[0] * 16); // %125 mul [N,16], kernels 20..22
+                sizes[22] = 16; // %126 sum [16], kernels 20..21
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
-            forward: 42 graph ops in 16 kernels, 15 arena buffers
-              Kernel 0/16: narrow -> %8 [N,1,8]
-              Kernel 1/16: narrow -> %10 [N,1,8]
-              Kernel 2/16: narrow -> %12 [N,1,8]
-              Kernel 3/16: narrow -> %14 [N,1,8]
-              Kernel 4/16: narrow -> %16 [N,1,8]
-              Kernel 5/16: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/16: GEMM Bᵀ -> %24 [N,16]
-              Kernel 7/16: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
-              Kernel 8/16: GEMM Bᵀ -> %30 [N,16]
-              Kernel 9/16: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
-              Kernel 10/16: GEMM Bᵀ -> %36 [N,16]
-              Kernel 11/16: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
-              Kernel 12/16: GEMM Bᵀ -> %42 [N,16]
-              Kernel 13/16: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
-              Kernel 14/16: GEMM + epilogue (add) -> %49 [N,4]
-              Kernel 15/16: cross_entropy -> %50 []
-            forward+backward: 91 graph ops in 26 kernels, 26 arena buffers
-              Kernel 0/26: narrow -> %8 [N,1,8]
-              Kernel 1/26: narrow -> %10 [N,1,8]
-              Kernel 2/26: narrow -> %12 [N,1,8]
-              Kernel 3/26: narrow -> %14 [N,1,8]
-              Kernel 4/26: narrow -> %16 [N,1,8]
-              Kernel 5/26: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/26: GEMM Bᵀ -> %24 [N,16]
-              Kernel 7/26: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
-              Kernel 8/26: GEMM Bᵀ -> %30 [N,16]
-              Kernel 9/26: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
-              Kernel 10/26: GEMM Bᵀ -> %36 [N,16]
-              Kernel 11/26: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
-              Kernel 12/26: GEMM Bᵀ -> %42 [N,16]
-              Kernel 13/26: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
-              Kernel 14/26: GEMM + epilogue (add) -> %49 [N,4]
-              Kernel 15/26: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
-              Kernel 16/26: sum over [N,4] -> %53 [4]
-              Kernel 17/26: GEMM Aᵀ -> %55 [4,16]
-              Kernel 18/26: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
-              Kernel 19/26: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
-              Kernel 20/26: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
-              Kernel 21/26: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
-              Kernel 22/26: 4 accumulating GEMMs -> %93 [16,16]
-              Kernel 23/26: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
-              Kernel 24/26: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
-              Kernel 25/26: 5 accumulating GEMMs -> %104 [16,8]
+            forward: 39 graph ops in 13 kernels, 12 arena buffers
+              Kernel 0/13: narrow -> %8 [N,1,8]
+              Kernel 1/13: narrow -> %10 [N,1,8]
+              Kernel 2/13: narrow -> %12 [N,1,8]
+              Kernel 3/13: narrow -> %14 [N,1,8]
+              Kernel 4/13: narrow -> %16 [N,1,8]
+              Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+              Kernel 6/13: elementwise (add) -> %52 [16]
+              Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+              Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+              Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
+              Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
+              Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
+              Kernel 12/13: cross_entropy -> %76 []
+            forward+backward: 88 graph ops in 23 kernels, 23 arena buffers
+              Kernel 0/23: narrow -> %8 [N,1,8]
+              Kernel 1/23: narrow -> %10 [N,1,8]
+              Kernel 2/23: narrow -> %12 [N,1,8]
+              Kernel 3/23: narrow -> %14 [N,1,8]
+              Kernel 4/23: narrow -> %16 [N,1,8]
+              Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+              Kernel 6/23: elementwise (add) -> %52 [16]
+              Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+              Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+              Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
+              Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
+              Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
+              Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
+              Kernel 13/23: sum over [N,4] -> %79 [4]
+              Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
+              Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
+              Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
+              Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
+              Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
+              Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
+              Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
+              Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]
+              Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
             """;
 
             private const string DotText =
@@ -1056,7 +1000,7 @@ namespace Kiln.Integration.Tests.Models
               n5 [shape=ellipse, label="rnn.bias_hh_l0\n[16]"];
               n6 [shape=ellipse, label="head.weight\n[4,16]"];
               n7 [shape=ellipse, label="head.bias\n[4]"];
-              n51 [shape=ellipse, label="1"];
+              n77 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
                 label="kernel 0: narrow";
                 style=filled; color=lightgrey;
@@ -1091,167 +1035,152 @@ namespace Kiln.Integration.Tests.Models
                 n21 [label="%21 tanh\n[N,16]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: GEMM Bᵀ";
+                label="kernel 6: elementwise (add)";
                 style=filled; color=lightgrey;
-                n24 [label="%24 matmul\n[N,16]"];
+                n52 [label="%52 add\n[16]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: GEMM + epilogue (add, add, add, tanh)";
+                label="kernel 7: 2 accumulating GEMMs + epilogue (add, tanh)";
                 style=filled; color=lightgrey;
                 n22 [label="%22 matmul\n[N,16]"];
-                n23 [label="%23 add\n[N,16]"];
-                n25 [label="%25 add\n[N,16]"];
-                n26 [label="%26 add\n[N,16]"];
-                n27 [label="%27 tanh\n[N,16]"];
+                n24 [label="%24 matmul\n[N,16]"];
+                n51 [label="%51 add\n[N,16]"];
+                n53 [label="%53 add\n[N,16]"];
+                n54 [label="%54 tanh\n[N,16]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: GEMM Bᵀ";
-                style=filled; color=lightgrey;
-                n30 [label="%30 matmul\n[N,16]"];
-              }
-              subgraph cluster_k9 {
-                label="kernel 9: GEMM + epilogue (add, add, add, tanh)";
+                label="kernel 8: 2 accumulating GEMMs + epilogue (add, tanh)";
                 style=filled; color=lightgrey;
                 n28 [label="%28 matmul\n[N,16]"];
-                n29 [label="%29 add\n[N,16]"];
-                n31 [label="%31 add\n[N,16]"];
-                n32 [label="%32 add\n[N,16]"];
-                n33 [label="%33 tanh\n[N,16]"];
+                n55 [label="%55 matmul\n[N,16]"];
+                n58 [label="%58 add\n[N,16]"];
+                n59 [label="%59 add\n[N,16]"];
+                n60 [label="%60 tanh\n[N,16]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: GEMM Bᵀ";
-                style=filled; color=lightgrey;
-                n36 [label="%36 matmul\n[N,16]"];
-              }
-              subgraph cluster_k11 {
-                label="kernel 11: GEMM + epilogue (add, add, add, tanh)";
+              subgraph cluster_k9 {
+                label="kernel 9: 2 accumulating GEMMs + epilogue (add, tanh)";
                 style=filled; color=lightgrey;
                 n34 [label="%34 matmul\n[N,16]"];
-                n35 [label="%35 add\n[N,16]"];
-                n37 [label="%37 add\n[N,16]"];
-                n38 [label="%38 add\n[N,16]"];
-                n39 [label="%39 tanh\n[N,16]"];
+                n61 [label="%61 matmul\n[N,16]"];
+                n64 [label="%64 add\n[N,16]"];
+                n65 [label="%65 add\n[N,16]"];
+                n66 [label="%66 tanh\n[N,16]"];
               }
-              subgraph cluster_k12 {
-                label="kernel 12: GEMM Bᵀ";
-                style=filled; color=lightgrey;
-                n42 [label="%42 matmul\n[N,16]"];
-              }
-              subgraph cluster_k13 {
-                label="kernel 13: GEMM + epilogue (add, add, add, tanh)";
+              subgraph cluster_k10 {
+                label="kernel 10: 2 accumulating GEMMs + epilogue (add, tanh)";
                 style=filled; color=lightgrey;
                 n40 [label="%40 matmul\n[N,16]"];
-                n41 [label="%41 add\n[N,16]"];
-                n43 [label="%43 add\n[N,16]"];
-                n44 [label="%44 add\n[N,16]"];
-                n45 [label="%45 tanh\n[N,16]"];
+                n67 [label="%67 matmul\n[N,16]"];
+                n70 [label="%70 add\n[N,16]"];
+                n71 [label="%71 add\n[N,16]"];
+                n72 [label="%72 tanh\n[N,16]"];
+              }
+              subgraph cluster_k11 {
+                label="kernel 11: GEMM + epilogue (add)";
+                style=filled; color=lightgrey;
+                n74 [label="%74 matmul\n[N,4]"];
+                n75 [label="%75 add\n[N,4]"];
+              }
+              subgraph cluster_k12 {
+                label="kernel 12: cross_entropy + cross_entropy_backward (one pass)";
+                style=filled; color=lightgrey;
+                n76 [label="%76 cross_entropy\n[]"];
+                n78 [label="%78 cross_entropy_backward\n[N,4]"];
+              }
+              subgraph cluster_k13 {
+                label="kernel 13: sum over [N,4]";
+                style=filled; color=lightgrey;
+                n79 [label="%79 sum\n[4]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: GEMM + epilogue (add)";
+                label="kernel 14: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n48 [label="%48 matmul\n[N,4]"];
-                n49 [label="%49 add\n[N,4]"];
+                n81 [label="%81 matmul\n[4,16]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 15: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
-                n50 [label="%50 cross_entropy\n[]"];
-                n52 [label="%52 cross_entropy_backward\n[N,4]"];
+                n80 [label="%80 matmul\n[N,16]"];
+                n82 [label="%82 square\n[N,16]"];
+                n83 [label="%83 sub\n[N,16]"];
+                n84 [label="%84 mul\n[N,16]"];
+                n85 [label="%85 sum\n[16]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: sum over [N,4]";
+                label="kernel 16: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
-                n53 [label="%53 sum\n[4]"];
+                n86 [label="%86 matmul\n[N,16]"];
+                n88 [label="%88 square\n[N,16]"];
+                n89 [label="%89 sub\n[N,16]"];
+                n90 [label="%90 mul\n[N,16]"];
+                n91 [label="%91 sum\n[16]"];
               }
               subgraph cluster_k17 {
-                label="kernel 17: GEMM Aᵀ";
+                label="kernel 17: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
-                n55 [label="%55 matmul\n[4,16]"];
+                n93 [label="%93 matmul\n[N,16]"];
+                n96 [label="%96 square\n[N,16]"];
+                n97 [label="%97 sub\n[N,16]"];
+                n98 [label="%98 mul\n[N,16]"];
+                n99 [label="%99 sum\n[16]"];
               }
               subgraph cluster_k18 {
                 label="kernel 18: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
-                n54 [label="%54 matmul\n[N,16]"];
-                n56 [label="%56 square\n[N,16]"];
-                n57 [label="%57 sub\n[N,16]"];
-                n58 [label="%58 mul\n[N,16]"];
-                n59 [label="%59 sum\n[16]"];
+                n101 [label="%101 matmul\n[N,16]"];
+                n104 [label="%104 square\n[N,16]"];
+                n105 [label="%105 sub\n[N,16]"];
+                n106 [label="%106 mul\n[N,16]"];
+                n107 [label="%107 sum\n[16]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: GEMM + epilogue (square, sub, mul, sum)";
+                label="kernel 19: 4 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n60 [label="%60 matmul\n[N,16]"];
-                n64 [label="%64 square\n[N,16]"];
-                n65 [label="%65 sub\n[N,16]"];
-                n66 [label="%66 mul\n[N,16]"];
-                n67 [label="%67 sum\n[16]"];
+                n87 [label="%87 matmul\n[16,16]"];
+                n94 [label="%94 matmul\n[16,16]"];
+                n95 [label="%95 add\n[16,16]"];
+                n102 [label="%102 matmul\n[16,16]"];
+                n103 [label="%103 add\n[16,16]"];
+                n118 [label="%118 matmul\n[16,16]"];
+                n119 [label="%119 add\n[16,16]"];
               }
               subgraph cluster_k20 {
                 label="kernel 20: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
-                n69 [label="%69 matmul\n[N,16]"];
-                n75 [label="%75 square\n[N,16]"];
-                n76 [label="%76 sub\n[N,16]"];
-                n77 [label="%77 mul\n[N,16]"];
-                n78 [label="%78 sum\n[16]"];
+                n117 [label="%117 matmul\n[N,16]"];
+                n123 [label="%123 square\n[N,16]"];
+                n124 [label="%124 sub\n[N,16]"];
+                n125 [label="%125 mul\n[N,16]"];
+                n126 [label="%126 sum\n[16]"];
               }
               subgraph cluster_k21 {
-                label="kernel 21: GEMM + epilogue (square, sub, mul, sum)";
+                label="kernel 21: fused loop with 2 outputs (add, add, add, add, copy)";
                 style=filled; color=lightgrey;
-                n80 [label="%80 matmul\n[N,16]"];
-                n86 [label="%86 square\n[N,16]"];
-                n87 [label="%87 sub\n[N,16]"];
-                n88 [label="%88 mul\n[N,16]"];
-                n89 [label="%89 sum\n[16]"];
+                n92 [label="%92 add\n[16]"];
+                n100 [label="%100 add\n[16]"];
+                n108 [label="%108 add\n[16]"];
+                n127 [label="%127 add\n[16]"];
+                n131 [label="%131 copy\n[16]"];
               }
               subgraph cluster_k22 {
-                label="kernel 22: 4 accumulating GEMMs";
+                label="kernel 22: 5 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n61 [label="%61 matmul\n[16,16]"];
-                n70 [label="%70 matmul\n[16,16]"];
-                n71 [label="%71 add\n[16,16]"];
-                n81 [label="%81 matmul\n[16,16]"];
-                n82 [label="%82 add\n[16,16]"];
-                n92 [label="%92 matmul\n[16,16]"];
-                n93 [label="%93 add\n[16,16]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n91 [label="%91 matmul\n[N,16]"];
-                n97 [label="%97 square\n[N,16]"];
-                n98 [label="%98 sub\n[N,16]"];
-                n99 [label="%99 mul\n[N,16]"];
-                n100 [label="%100 sum\n[16]"];
-              }
-              subgraph cluster_k24 {
-                label="kernel 24: fused loop with 2 outputs (add, add, add, add, copy)";
-                style=filled; color=lightgrey;
-                n68 [label="%68 add\n[16]"];
-                n79 [label="%79 add\n[16]"];
-                n90 [label="%90 add\n[16]"];
-                n101 [label="%101 add\n[16]"];
-                n105 [label="%105 copy\n[16]"];
-              }
-              subgraph cluster_k25 {
-                label="kernel 25: 5 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n63 [label="%63 matmul\n[16,8]"];
-                n73 [label="%73 matmul\n[16,8]"];
-                n74 [label="%74 add\n[16,8]"];
-                n84 [label="%84 matmul\n[16,8]"];
-                n85 [label="%85 add\n[16,8]"];
-                n95 [label="%95 matmul\n[16,8]"];
-                n96 [label="%96 add\n[16,8]"];
-                n103 [label="%103 matmul\n[16,8]"];
-                n104 [label="%104 add\n[16,8]"];
+                n110 [label="%110 matmul\n[16,8]"];
+                n112 [label="%112 matmul\n[16,8]"];
+                n113 [label="%113 add\n[16,8]"];
+                n115 [label="%115 matmul\n[16,8]"];
+                n116 [label="%116 add\n[16,8]"];
+                n121 [label="%121 matmul\n[16,8]"];
+                n122 [label="%122 add\n[16,8]"];
+                n129 [label="%129 matmul\n[16,8]"];
+                n130 [label="%130 add\n[16,8]"];
               }
               n9 [shape=note, label="%9 view\n[N,8]"];
               n11 [shape=note, label="%11 view\n[N,8]"];
               n13 [shape=note, label="%13 view\n[N,8]"];
               n15 [shape=note, label="%15 view\n[N,8]"];
               n17 [shape=note, label="%17 view\n[N,8]"];
-              n47 [shape=note, label="%47 view\n[N,16]"];
+              n73 [shape=note, label="%73 view\n[N,16]"];
               n0 -> n8;
               n8 -> n9;
               n0 -> n10;
@@ -1271,156 +1200,150 @@ namespace Kiln.Integration.Tests.Models
               n20 -> n21;
               n11 -> n22;
               n2 -> n22;
-              n22 -> n23;
-              n4 -> n23;
               n21 -> n24;
               n3 -> n24;
-              n24 -> n25;
-              n5 -> n25;
-              n23 -> n26;
-              n25 -> n26;
-              n26 -> n27;
               n13 -> n28;
               n2 -> n28;
-              n28 -> n29;
-              n4 -> n29;
-              n27 -> n30;
-              n3 -> n30;
-              n30 -> n31;
-              n5 -> n31;
-              n29 -> n32;
-              n31 -> n32;
-              n32 -> n33;
               n15 -> n34;
               n2 -> n34;
-              n34 -> n35;
-              n4 -> n35;
-              n33 -> n36;
-              n3 -> n36;
-              n36 -> n37;
-              n5 -> n37;
-              n35 -> n38;
-              n37 -> n38;
-              n38 -> n39;
               n17 -> n40;
               n2 -> n40;
-              n40 -> n41;
-              n4 -> n41;
-              n39 -> n42;
-              n3 -> n42;
-              n42 -> n43;
-              n5 -> n43;
-              n41 -> n44;
-              n43 -> n44;
-              n44 -> n45;
-              n45 -> n47;
-              n47 -> n48;
-              n6 -> n48;
-              n48 -> n49;
-              n7 -> n49;
-              n49 -> n50;
-              n1 -> n50;
-              n49 -> n52;
-              n1 -> n52;
-              n51 -> n52;
+              n22 -> n51;
+              n24 -> n51;
+              n4 -> n52;
+              n5 -> n52;
+              n51 -> n53;
               n52 -> n53;
-              n52 -> n54;
-              n6 -> n54;
-              n52 -> n55;
-              n47 -> n55;
-              n45 -> n56;
-              n51 -> n57;
-              n56 -> n57;
-              n54 -> n58;
-              n57 -> n58;
+              n53 -> n54;
+              n54 -> n55;
+              n3 -> n55;
+              n28 -> n58;
+              n55 -> n58;
               n58 -> n59;
-              n58 -> n60;
-              n3 -> n60;
-              n58 -> n61;
-              n39 -> n61;
-              n58 -> n63;
-              n17 -> n63;
-              n39 -> n64;
-              n51 -> n65;
+              n52 -> n59;
+              n59 -> n60;
+              n60 -> n61;
+              n3 -> n61;
+              n34 -> n64;
+              n61 -> n64;
               n64 -> n65;
-              n60 -> n66;
+              n52 -> n65;
               n65 -> n66;
               n66 -> n67;
-              n59 -> n68;
-              n67 -> n68;
-              n66 -> n69;
-              n3 -> n69;
-              n66 -> n70;
-              n33 -> n70;
-              n61 -> n71;
+              n3 -> n67;
+              n40 -> n70;
+              n67 -> n70;
               n70 -> n71;
-              n66 -> n73;
-              n15 -> n73;
-              n63 -> n74;
+              n52 -> n71;
+              n71 -> n72;
+              n72 -> n73;
               n73 -> n74;
-              n33 -> n75;
-              n51 -> n76;
+              n6 -> n74;
+              n74 -> n75;
+              n7 -> n75;
               n75 -> n76;
-              n69 -> n77;
-              n76 -> n77;
+              n1 -> n76;
+              n75 -> n78;
+              n1 -> n78;
               n77 -> n78;
-              n68 -> n79;
               n78 -> n79;
-              n77 -> n80;
-              n3 -> n80;
-              n77 -> n81;
-              n27 -> n81;
-              n71 -> n82;
-              n81 -> n82;
-              n77 -> n84;
-              n13 -> n84;
-              n74 -> n85;
+              n78 -> n80;
+              n6 -> n80;
+              n78 -> n81;
+              n73 -> n81;
+              n72 -> n82;
+              n77 -> n83;
+              n82 -> n83;
+              n80 -> n84;
+              n83 -> n84;
               n84 -> n85;
-              n27 -> n86;
-              n51 -> n87;
-              n86 -> n87;
-              n80 -> n88;
-              n87 -> n88;
+              n84 -> n86;
+              n3 -> n86;
+              n84 -> n87;
+              n66 -> n87;
+              n66 -> n88;
+              n77 -> n89;
               n88 -> n89;
-              n79 -> n90;
+              n86 -> n90;
               n89 -> n90;
-              n88 -> n91;
-              n3 -> n91;
-              n88 -> n92;
-              n21 -> n92;
-              n82 -> n93;
-              n92 -> n93;
-              n88 -> n95;
-              n11 -> n95;
-              n85 -> n96;
-              n95 -> n96;
-              n21 -> n97;
-              n51 -> n98;
+              n90 -> n91;
+              n85 -> n92;
+              n91 -> n92;
+              n90 -> n93;
+              n3 -> n93;
+              n90 -> n94;
+              n60 -> n94;
+              n87 -> n95;
+              n94 -> n95;
+              n60 -> n96;
+              n77 -> n97;
+              n96 -> n97;
+              n93 -> n98;
               n97 -> n98;
-              n91 -> n99;
               n98 -> n99;
+              n92 -> n100;
               n99 -> n100;
-              n90 -> n101;
-              n100 -> n101;
-              n99 -> n103;
-              n9 -> n103;
-              n96 -> n104;
-              n103 -> n104;
-              n101 -> n105;
+              n98 -> n101;
+              n3 -> n101;
+              n98 -> n102;
+              n54 -> n102;
+              n95 -> n103;
+              n102 -> n103;
+              n54 -> n104;
+              n77 -> n105;
+              n104 -> n105;
+              n101 -> n106;
+              n105 -> n106;
+              n106 -> n107;
+              n100 -> n108;
+              n107 -> n108;
+              n84 -> n110;
+              n17 -> n110;
+              n90 -> n112;
+              n15 -> n112;
+              n110 -> n113;
+              n112 -> n113;
+              n98 -> n115;
+              n13 -> n115;
+              n113 -> n116;
+              n115 -> n116;
+              n106 -> n117;
+              n3 -> n117;
+              n106 -> n118;
+              n21 -> n118;
+              n103 -> n119;
+              n118 -> n119;
+              n106 -> n121;
+              n11 -> n121;
+              n116 -> n122;
+              n121 -> n122;
+              n21 -> n123;
+              n77 -> n124;
+              n123 -> n124;
+              n117 -> n125;
+              n124 -> n125;
+              n125 -> n126;
+              n108 -> n127;
+              n126 -> n127;
+              n125 -> n129;
+              n9 -> n129;
+              n122 -> n130;
+              n129 -> n130;
+              n127 -> n131;
               result [shape=doublecircle, label="result"];
-              n50 -> result;
+              n76 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n104 -> grad0;
+              n130 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n93 -> grad1;
+              n119 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n101 -> grad2;
+              n127 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n105 -> grad3;
+              n131 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n55 -> grad4;
+              n81 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n53 -> grad5;
+              n79 -> grad5;
             }
             """;
         }
