@@ -30,7 +30,7 @@ public static class GemmBenchmarks
     public static void Run(TimeSpan warmup, TimeSpan budget, int[] threadCounts)
     {
         Console.WriteLine($"GEMM (SIMD: {SimdDescription()}; GFLOP/s = 2·M·N·K / median time)");
-        Console.WriteLine($"  {"shape (M x K x N)",-18} {"threads",7} {"median",10} {"GFLOP/s",8}   used by");
+        Console.WriteLine($"  {"shape (M x K x N)",-18} {"threads",7} {"median",10} {"GFLOP/s",8} {"PyTorch",8}   used by");
         var rng = new Rng(1);
         int savedThreads = Gemm.MaxThreads;
         try
@@ -44,8 +44,10 @@ public static class GemmBenchmarks
                 {
                     Gemm.MaxThreads = threads;
                     var timing = Measurement.Time(() => Gemm.Multiply(a, b, c, gemm.M, gemm.N, gemm.K, gemm.TransposeA, gemm.TransposeB), warmup, budget);
-                    double gflops = 2.0 * gemm.M * gemm.N * gemm.K / timing.Median / 1e9;
-                    Console.WriteLine($"  {gemm.Label,-18} {threads,7} {Measurement.FormatSeconds(timing.Median),10} {gflops,8:F1}   {gemm.UsedBy}");
+                    double flops = 2.0 * gemm.M * gemm.N * gemm.K;
+                    // PyTorch's figure is single-threaded, so it is shown on the 1-thread row only.
+                    string torch = threads == 1 && PyTorchReference.StepSeconds("gemm " + gemm.Label) is double seconds ? $"{flops / seconds / 1e9:F1}" : "";
+                    Console.WriteLine($"  {gemm.Label,-18} {threads,7} {Measurement.FormatSeconds(timing.Median),10} {flops / timing.Median / 1e9,8:F1} {torch,8}   {gemm.UsedBy}");
                 }
             }
         }

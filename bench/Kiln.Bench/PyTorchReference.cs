@@ -21,21 +21,22 @@ public static class PyTorchReference
         ["two-layer dynamic net"] = 683e-6,
     };
 
-    static readonly Lazy<Dictionary<string, double>> table = new(Load);
+    static readonly Lazy<(Dictionary<string, double> Table, string Source)> loaded = new(Load);
 
-    public static string Source { get; private set; } = "RESULTS.md";
+    /// <summary>Where the figures come from, for the table's heading.</summary>
+    public static string Source => loaded.Value.Source;
 
-    public static double? StepSeconds(string workload) => table.Value.TryGetValue(workload, out var s) ? s : null;
+    /// <summary>PyTorch's median seconds for a step (or for "gemm " + a GEMM label), when known.</summary>
+    public static double? StepSeconds(string workload) => loaded.Value.Table.TryGetValue(workload, out var s) ? s : null;
 
-    static Dictionary<string, double> Load()
+    static (Dictionary<string, double>, string) Load()
     {
         string? path = FindUpwards(Path.Combine("bench", "pytorch_reference.json"));
-        if (path is null) return FromResultsMd;
+        if (path is null) return (FromResultsMd, "shared/reference/RESULTS.md");
         var measured = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path)) ?? new();
-        Source = path;
         var merged = new Dictionary<string, double>(FromResultsMd);
         foreach (var (name, seconds) in measured) merged[name] = seconds;
-        return merged;
+        return (merged, "bench/pytorch_reference.json");
     }
 
     static string? FindUpwards(string relative)

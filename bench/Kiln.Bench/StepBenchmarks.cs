@@ -1,5 +1,3 @@
-using static Kiln.Ops;
-
 namespace Kiln.Bench;
 
 /// <summary>
@@ -16,7 +14,7 @@ public static class StepBenchmarks
 
     public static void Run(TimeSpan warmup, TimeSpan budget, string? filter)
     {
-        Console.WriteLine("Training steps (median wall time per step; PyTorch: 1 thread, see bench/README.md)");
+        Console.WriteLine($"Training steps (median wall time per step; PyTorch: 1 thread, from {PyTorchReference.Source})");
         Console.WriteLine($"  {"workload",-28} {"mode",-7} {"median",10} {"min",10} {"runs",7} {"PyTorch",10} {"PyTorch/Kiln",12}");
         foreach (var bench in All())
         {

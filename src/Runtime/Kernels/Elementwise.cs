@@ -28,12 +28,16 @@ public static class Elementwise
         if (result.Length == 0) return;
 
         int rank = outShape.Length;
-        var aStrides = BroadcastStrides(aShape, outShape);
-        var bStrides = BroadcastStrides(bShape, outShape);
+        // Bias adds and other broadcasts run every step: keep their bookkeeping on the stack.
+        Span<int> aStrides = rank <= 16 ? stackalloc int[rank] : new int[rank];
+        Span<int> bStrides = rank <= 16 ? stackalloc int[rank] : new int[rank];
+        Span<int> index = rank <= 16 ? stackalloc int[rank] : new int[rank];
+        index.Clear();
+        BroadcastStrides(aShape, outShape, aStrides);
+        BroadcastStrides(bShape, outShape, bStrides);
         int inner = outShape[rank - 1];
         int rows = result.Length / Math.Max(inner, 1);
         int aInner = aStrides[rank - 1], bInner = bStrides[rank - 1];
-        var index = new int[rank];
         for (int row = 0; row < rows; row++)
         {
             int aOff = 0, bOff = 0;
@@ -58,15 +62,21 @@ public static class Elementwise
     /// <summary>Strides of <paramref name="shape"/> viewed at <paramref name="outShape"/>: 0 along broadcast dimensions.</summary>
     public static int[] BroadcastStrides(int[] shape, int[] outShape)
     {
+        var strides = new int[outShape.Length];
+        BroadcastStrides(shape, outShape, strides);
+        return strides;
+    }
+
+    static void BroadcastStrides(int[] shape, int[] outShape, Span<int> strides)
+    {
         int rank = outShape.Length, offset = rank - shape.Length;
-        var strides = new int[rank];
+        strides[..offset].Clear();
         int s = 1;
         for (int d = shape.Length - 1; d >= 0; d--)
         {
             strides[d + offset] = shape[d] == 1 ? 0 : s;
             s *= shape[d];
         }
-        return strides;
     }
 
     static float Scalar(BinaryOp op, float x, float y) => op switch
