@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using Kiln;
+using Kiln.Nn;
+using Kiln.Optim;
+using static Kiln.Ops;
+
+// Usage: Kiln.Profile [seconds-per-workload] [filter|gemm]; KILN_THREADS sets Gemm.MaxThreads (default 1, as PyTorch's 1-thread reference).
+// Prints, per workload, the median / p10 step time and the bytes allocated per step (this thread), and the
+// median time of each section of the step (forward, backward, update) from a second, sectioned run.
+double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
+string filter = args.Length > 1 ? args[1] : "";
+Kiln.Kernels.Gemm.MaxThreads = int.Parse(Environment.GetEnvironmentVariable("KILN_THREADS") ?? "1");
+if (filter == "gemm") { GemmShapes.Run(seconds); return; }
+
+var workloads = new (string Name, Func<Workload> Create)[]
+{
+    ("W1 linreg b10 sgd", Workloads.LinReg),
+    ("W2 autograd", Workloads.TwoLayerAutograd),
+    ("W2 tensor manual", Workloads.TwoLayerManual),
+    ("W2 nn+Adam", Workloads.TwoLayerNnAdam),
+    ("W3 softmax 784-10 b256", Workloads.SoftmaxRegression),
+};
+
+Console.WriteLine($"{"workload",-24} {"median",10} {"p10",10} {"alloc/step",12} {"fwd",9} {"bwd",9} {"upd",9}  gen0/1/2 per 1k");
+foreach (var (name, create) in workloads)
+{
+    if (!name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
+    var w = create();
+    // Warm up (tiered JIT + PGO).
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed.TotalSeconds < Math.Max(0.5, seconds / 2)) { var l = w.Forward(); w.Backward(l); w.Update(); }
+
+    long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+    for (int i = 0; i < 100; i++) { var l = w.Forward(); w.Backward(l); w.Update(); }
+    long allocPerStep = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / 100;
+
+    var total = new List<double>(); var fwd = new List<double>(); var bwd = new List<double>(); var upd = new List<double>();
+    int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+    clock.Restart();
+    while (clock.Elapsed.TotalSeconds < seconds || total.Count < 50)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        var loss = w.Forward();
+        long t1 = Stopwatch.GetTimestamp();
+        w.Backward(loss);
+        long t2 = Stopwatch.GetTimestamp();
+        w.Update();
+        long t3 = Stopwatch.GetTimestamp();
+        total.Add(Us(t3 - t0)); fwd.Add(Us(t1 - t0)); bwd.Add(Us(t2 - t1)); upd.Add(Us(t3 - t2));
+    }
+    int n = total.Count;
+    double per1k = 1000.0 / n;
+    Console.WriteLine($"{name,-24} {Median(total),8:F1}us {Pct(total, 0.1),8:F1}us {allocPerStep,12:N0} {Median(fwd),7:F1}us {Median(bwd),7:F1}us {Median(upd),7:F1}us  {(GC.CollectionCount(0) - g0) * per1k:F1}/{(GC.CollectionCount(1) - g1) * per1k:F1}/{(GC.CollectionCount(2) - g2) * per1k:F1} (n={n}) loss={w.Forward().Item():G6}");
+}
+
+static double Us(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
+static double Median(List<double> xs) => Pct(xs, 0.5);
+static double Pct(List<double> xs, double p) { var s = xs.ToArray(); Array.Sort(s); return s[(int)(p * (s.Length - 1))]; }
+
+/// <summary>A training step split into forward (returns the loss, read with Item), backward (zero-grad + backward) and update.</summary>
+sealed class Workload(Func<Tensor> forward, Action<Tensor> backward, Action update)
+{
+    public Func<Tensor> Forward { get; } = forward;
+    public Action<Tensor> Backward { get; } = backward;
+    public Action Update { get; } = update;
+}
+
+static class Workloads
+{
+    public static Workload LinReg()
+    {
+        var rng = new Rng(0);
+        var features = Tensor.Randn(new[] { 1000, 2 }, rng);
+        var labels = Tensor.Randn(new[] { 1000, 1 }, rng);
+        var batches = Enumerable.Range(0, 100).Select(b => (X: Narrow(features, 0, b * 10, 10), Y: Narrow(labels, 0, b * 10, 10))).ToArray();
+        var net = new Linear(2, 1, rng: rng);
+        var optimizer = new Sgd(net.Parameters(), lr: 0.03f);
+        int next = 0;
+        return new Workload(() =>
+        {
+            var (x, y) = batches[next];
+            next = (next + 1) % batches.Length;
+            var loss = MseLoss(net.Forward(x), y);
+            _ = loss.Item();
+            return loss;
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step);
+    }
+
+    public static Workload TwoLayerAutograd()
+    {
+        var rng = new Rng(0);
+        var x = Tensor.Randn(new[] { 64, 1000 }, rng);
+        var y = Tensor.Randn(new[] { 64, 10 }, rng);
+        var w1 = Tensor.Randn(new[] { 1000, 100 }, rng);
+        var w2 = Tensor.Randn(new[] { 100, 10 }, rng);
+        w1.RequiresGrad = true;
+        w2.RequiresGrad = true;
+        return new Workload(() =>
+        {
+            var yPred = x.MatMul(w1).Clamp(min: 0f).MatMul(w2);
+            var loss = (yPred - y).Square().Sum();
+            _ = loss.Item();
+            return loss;
+        }, loss => loss.Backward(), () =>
+        {
+            using (Autograd.NoGrad())
+            {
+                if (w1.Grad is null) return;
+                w1.SubInPlace(w1.Grad! * 1e-6f);
+                w2.SubInPlace(w2.Grad! * 1e-6f);
+                w1.Grad = null;
+                w2.Grad = null;
+            }
+        });
+    }
+
+    public static Workload TwoLayerManual()
+    {
+        var rng = new Rng(0);
+        var x = Tensor.Randn(new[] { 64, 1000 }, rng);
+        var y = Tensor.Randn(new[] { 64, 10 }, rng);
+        var w1 = Tensor.Randn(new[] { 1000, 100 }, rng);
+        var w2 = Tensor.Randn(new[] { 100, 10 }, rng);
+        Tensor h = null!, hRelu = null!, yPred = null!;
+        return new Workload(() =>
+        {
+            h = x.MatMul(w1);
+            hRelu = h.Clamp(min: 0f);
+            yPred = hRelu.MatMul(w2);
+            var loss = (yPred - y).Square().Sum();
+            _ = loss.Item();
+            return loss;
+        }, _ => { }, () =>
+        {
+            if (yPred is null) return;
+            var gradYPred = (yPred - y) * 2f;
+            var gradW2 = hRelu.T().MatMul(gradYPred);
+            var gradHRelu = gradYPred.MatMul(w2.T());
+            var gradH = gradHRelu * GreaterThan(h, 0f);
+            var gradW1 = x.T().MatMul(gradH);
+            w1.SubInPlace(gradW1 * 1e-6f);
+            w2.SubInPlace(gradW2 * 1e-6f);
+        });
+    }
+
+    public static Workload TwoLayerNnAdam()
+    {
+        var rng = new Rng(0);
+        var model = new Sequential(new Linear(1000, 100, rng: rng), new ReLU(), new Linear(100, 10, rng: rng));
+        var x = Tensor.Randn(new[] { 64, 1000 }, rng);
+        var y = Tensor.Randn(new[] { 64, 10 }, rng);
+        var optimizer = new Adam(model.Parameters(), lr: 1e-4f);
+        return new Workload(() =>
+        {
+            var loss = MseLoss(model.Forward(x), y, Reduction.Sum);
+            _ = loss.Item();
+            return loss;
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step);
+    }
+
+    public static Workload SoftmaxRegression()
+    {
+        var rng = new Rng(0);
+        var net = new Linear(784, 10, rng: rng);
+        var images = Tensor.Rand(new[] { 256 * 8, 784 }, rng);
+        var labelData = new int[256 * 8];
+        for (int i = 0; i < labelData.Length; i++) labelData[i] = i * 7 % 10;
+        var batches = Enumerable.Range(0, 8).Select(b => (X: Narrow(images, 0, b * 256, 256), Y: IntTensor.FromArray(labelData[(b * 256)..((b + 1) * 256)], 256))).ToArray();
+        var optimizer = new Sgd(net.Parameters(), lr: 0.1f);
+        int next = 0;
+        return new Workload(() =>
+        {
+            var (x, y) = batches[next];
+            next = (next + 1) % batches.Length;
+            var loss = CrossEntropy(net.Forward(x), y);
+            _ = loss.Item();
+            return loss;
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step);
+    }
+}
+
+static class GemmShapes
+{
+    /// <summary>Median time of each GEMM the workloads perform, so the step's non-GEMM overhead can be read off.</summary>
+    public static void Run(double seconds)
+    {
+        var shapes = new (string Name, int M, int N, int K, bool TA, bool TB)[]
+        {
+            ("W2 x·w1 [64,1000]x[1000,100]", 64, 100, 1000, false, false),
+            ("W2 dW1 = xᵀ·g (1000x100, k64)", 1000, 100, 64, true, false),
+            ("W2 h·w2 [64,100]x[100,10]", 64, 10, 100, false, false),
+            ("W2 dW2 = hᵀ·g (100x10, k64)", 100, 10, 64, true, false),
+            ("W2 dH = g·w2ᵀ (64x100, k10)", 64, 100, 10, false, true),
+            ("nn x·Wᵀ (64x100, k1000)", 64, 100, 1000, false, true),
+            ("nn dW = gᵀ·x (100x1000, k64)", 100, 1000, 64, true, false),
+            ("nn h·W2ᵀ (64x10, k100)", 64, 10, 100, false, true),
+            ("nn dW2 = gᵀ·h (10x100, k64)", 10, 100, 64, true, false),
+            ("nn dH = g·W2 (64x100, k10)", 64, 100, 10, false, false),
+            ("W3 x·Wᵀ (256x10, k784)", 256, 10, 784, false, true),
+            ("W3 dW = gᵀ·x (10x784, k256)", 10, 784, 256, true, false),
+        };
+        var rng = new Random(1);
+        foreach (var (name, m, n, k, ta, tb) in shapes)
+        {
+            var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+            for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble();
+            for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble();
+            var samples = new List<double>();
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < 0.3) Kiln.Kernels.Gemm.Multiply(a, b, c, m, n, k, ta, tb);
+            clock.Restart();
+            while (clock.Elapsed.TotalSeconds < seconds || samples.Count < 50)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Kiln.Kernels.Gemm.Multiply(a, b, c, m, n, k, ta, tb);
+                samples.Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
+            }
+            samples.Sort();
+            double med = samples[samples.Count / 2];
+            Console.WriteLine($"{name,-34} {med,8:F1}us  {2.0 * m * n * k / med / 1e3,6:F1} GFLOP/s");
+        }
+    }
+}
