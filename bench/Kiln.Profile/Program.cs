@@ -10,8 +10,6 @@ using static Kiln.Ops;
 double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
 string filter = args.Length > 1 ? args[1] : "";
 Kiln.Kernels.Gemm.MaxThreads = int.Parse(Environment.GetEnvironmentVariable("KILN_THREADS") ?? "1");
-if (filter == "gemm") { GemmShapes.Run(seconds); return; }
-
 var workloads = new (string Name, Func<Workload> Create)[]
 {
     ("W1 linreg b10 sgd", Workloads.LinReg),
@@ -19,7 +17,30 @@ var workloads = new (string Name, Func<Workload> Create)[]
     ("W2 tensor manual", Workloads.TwoLayerManual),
     ("W2 nn+Adam", Workloads.TwoLayerNnAdam),
     ("W3 softmax 784-10 b256", Workloads.SoftmaxRegression),
+    ("mix sig/tanh 2x bwd", Workloads.Mixed),
 };
+
+if (filter == "gemm") { GemmShapes.Run(seconds); return; }
+if (filter == "digest")
+{
+    // 200 steps of every workload from its seed; the hash covers every bit of the state and of each loss.
+    foreach (var (name, create) in workloads)
+    {
+        var w = create();
+        ulong hash = 14695981039346656037; // FNV-1a: the same in every process, unlike HashCode
+        for (int i = 0; i < 200; i++)
+        {
+            var loss = w.Forward();
+            hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(loss.Item())) * 1099511628211;
+            w.Backward(loss);
+            w.Update();
+        }
+        foreach (var t in w.State()) foreach (float v in t.ToArray()) hash = (hash ^ (uint)BitConverter.SingleToInt32Bits(v)) * 1099511628211;
+        Console.WriteLine($"{name,-24} {hash:X16}");
+    }
+    return;
+}
+
 
 Console.WriteLine($"{"workload",-24} {"median",10} {"p10",10} {"alloc/step",12} {"fwd",9} {"bwd",9} {"upd",9}  gen0/1/2 per 1k");
 foreach (var (name, create) in workloads)
@@ -58,8 +79,10 @@ static double Median(List<double> xs) => Pct(xs, 0.5);
 static double Pct(List<double> xs, double p) { var s = xs.ToArray(); Array.Sort(s); return s[(int)(p * (s.Length - 1))]; }
 
 /// <summary>A training step split into forward (returns the loss, read with Item), backward (zero-grad + backward) and update.</summary>
-sealed class Workload(Func<Tensor> forward, Action<Tensor> backward, Action update)
+sealed class Workload(Func<Tensor> forward, Action<Tensor> backward, Action update, Func<IEnumerable<Tensor>> state)
 {
+    /// <summary>The tensors a step updates, hashed by the digest mode to check that an optimisation changed no bit.</summary>
+    public Func<IEnumerable<Tensor>> State { get; } = state;
     public Func<Tensor> Forward { get; } = forward;
     public Action<Tensor> Backward { get; } = backward;
     public Action Update { get; } = update;
@@ -67,6 +90,41 @@ sealed class Workload(Func<Tensor> forward, Action<Tensor> backward, Action upda
 
 static class Workloads
 {
+    /// <summary>
+    /// The cases the others miss, for the digest: Sigmoid, Tanh, a weight used twice, broadcasting, a gradient
+    /// accumulated over two backward passes before the update (so leaf gradients are not zero), SGD with momentum.
+    /// </summary>
+    public static Workload Mixed()
+    {
+        var rng = new Rng(3);
+        var first = new Linear(20, 16, rng: rng);
+        var shared = new Linear(16, 16, rng: rng);
+        var scale = Parameter.Randn(new[] { 16 }, rng);
+        var head = new Linear(16, 4, rng: rng);
+        var parameters = first.Parameters().Concat(shared.Parameters()).Append(scale).Concat(head.Parameters()).ToArray();
+        var optimizer = new Sgd(parameters, lr: 0.01f, momentum: 0.9f);
+        var x = Tensor.Randn(new[] { 8, 20 }, rng);
+        var y = Tensor.Randn(new[] { 8, 4 }, rng);
+        Tensor Loss(Tensor input)
+        {
+            var h = Sigmoid(first.Forward(input));
+            h = Tanh(shared.Forward(h)) * scale;
+            h = Relu(shared.Forward(h) + h);
+            return MseLoss(head.Forward(h), y) + Square(h).Mean() * 0.1f;
+        }
+        return new Workload(() =>
+        {
+            var loss = Loss(x);
+            _ = loss.Item();
+            return loss;
+        }, loss =>
+        {
+            optimizer.ZeroGrad();
+            loss.Backward();
+            Loss(x * 0.5f).Backward();
+        }, optimizer.Step, () => parameters);
+    }
+
     public static Workload LinReg()
     {
         var rng = new Rng(0);
@@ -83,7 +141,7 @@ static class Workloads
             var loss = MseLoss(net.Forward(x), y);
             _ = loss.Item();
             return loss;
-        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step);
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step, () => net.Parameters());
     }
 
     public static Workload TwoLayerAutograd()
@@ -111,7 +169,7 @@ static class Workloads
                 w1.Grad = null;
                 w2.Grad = null;
             }
-        });
+        }, () => new[] { w1, w2 });
     }
 
     public static Workload TwoLayerManual()
@@ -140,7 +198,7 @@ static class Workloads
             var gradW1 = x.T().MatMul(gradH);
             w1.SubInPlace(gradW1 * 1e-6f);
             w2.SubInPlace(gradW2 * 1e-6f);
-        });
+        }, () => new[] { w1, w2 });
     }
 
     public static Workload TwoLayerNnAdam()
@@ -155,7 +213,7 @@ static class Workloads
             var loss = MseLoss(model.Forward(x), y, Reduction.Sum);
             _ = loss.Item();
             return loss;
-        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step);
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step, () => model.Parameters());
     }
 
     public static Workload SoftmaxRegression()
@@ -175,7 +233,7 @@ static class Workloads
             var loss = CrossEntropy(net.Forward(x), y);
             _ = loss.Item();
             return loss;
-        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step);
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step, () => net.Parameters());
     }
 }
 
