@@ -6,7 +6,8 @@ namespace Kiln.Kernels;
 
 /// <summary>
 /// Fused gradients of the pointwise activations. Each performs the float operations of the op-by-op rule it
-/// replaces, in the same order and with the same roundings, in one pass and without temporaries.
+/// replaces, in the same order and with the same roundings, without temporaries. The destination may be the
+/// gradient's own buffer but must not overlap x or y (the sigmoid, tanh and square gradients stage there).
 /// </summary>
 public static class Activation
 {
