@@ -18,9 +18,11 @@ var workloads = new (string Name, Func<Workload> Create)[]
     ("W2 nn+Adam", Workloads.TwoLayerNnAdam),
     ("W3 softmax 784-10 b256", Workloads.SoftmaxRegression),
     ("mix sig/tanh 2x bwd", Workloads.Mixed),
+    ("lstm x20 small ops", Workloads.LstmChain),
 };
 
 if (filter == "gemm") { GemmShapes.Run(seconds); return; }
+if (filter == "parts") { Parts.TwoLayerAutograd(seconds); return; }
 if (filter == "digest")
 {
     // 200 steps of every workload from its seed; the hash covers every bit of the state and of each loss.
@@ -90,6 +92,26 @@ sealed class Workload(Func<Tensor> forward, Action<Tensor> backward, Action upda
 
 static class Workloads
 {
+    /// <summary>Many small ops, as in the TreeLSTM and RNN workloads: an LstmCell(16, 32) run over 20 steps of batch 1, SGD.</summary>
+    public static Workload LstmChain()
+    {
+        var rng = new Rng(5);
+        var cell = new LstmCell(16, 32, rng: rng);
+        var head = new Linear(32, 1, rng: rng);
+        var parameters = cell.Parameters().Concat(head.Parameters()).ToArray();
+        var optimizer = new Sgd(parameters, lr: 0.01f);
+        var inputs = Enumerable.Range(0, 20).Select(_ => Tensor.Randn(new[] { 1, 16 }, rng)).ToArray();
+        var target = Tensor.Ones(1, 1);
+        return new Workload(() =>
+        {
+            (Tensor H, Tensor C)? state = null;
+            foreach (var x in inputs) state = cell.Forward(x, state);
+            var loss = MseLoss(head.Forward(state!.Value.H), target);
+            _ = loss.Item();
+            return loss;
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step, () => parameters);
+    }
+
     /// <summary>
     /// The cases the others miss, for the digest: Sigmoid, Tanh, a weight used twice, broadcasting, a gradient
     /// accumulated over two backward passes before the update (so leaf gradients are not zero), SGD with momentum.
@@ -276,6 +298,54 @@ static class GemmShapes
             samples.Sort();
             double med = samples[samples.Count / 2];
             Console.WriteLine($"{name,-34} {med,8:F1}us  {2.0 * m * n * k / med / 1e3,6:F1} GFLOP/s");
+        }
+    }
+}
+
+static class Parts
+{
+    /// <summary>Median time of each op of the two-layer autograd step, timed inside the step (caches as the step leaves them).</summary>
+    public static void TwoLayerAutograd(double seconds)
+    {
+        var rng = new Rng(0);
+        var x = Tensor.Randn(new[] { 64, 1000 }, rng);
+        var y = Tensor.Randn(new[] { 64, 10 }, rng);
+        var w1 = Tensor.Randn(new[] { 1000, 100 }, rng);
+        var w2 = Tensor.Randn(new[] { 100, 10 }, rng);
+        w1.RequiresGrad = true;
+        w2.RequiresGrad = true;
+        string[] names = { "matmul1", "clamp", "matmul2", "sub", "square", "sum+item", "backward", "w1.Grad*lr", "w1.Sub_", "w2 update" };
+        var samples = names.Select(_ => new List<double>()).ToArray();
+        var clock = Stopwatch.StartNew();
+        bool measuring = false;
+        while (true)
+        {
+            if (!measuring && clock.Elapsed.TotalSeconds > 0.5) { measuring = true; clock.Restart(); }
+            if (measuring && clock.Elapsed.TotalSeconds > seconds) break;
+            var t = new long[names.Length + 1];
+            t[0] = Stopwatch.GetTimestamp();
+            var h = x.MatMul(w1); t[1] = Stopwatch.GetTimestamp();
+            var hr = h.Clamp(min: 0f); t[2] = Stopwatch.GetTimestamp();
+            var yPred = hr.MatMul(w2); t[3] = Stopwatch.GetTimestamp();
+            var d = yPred - y; t[4] = Stopwatch.GetTimestamp();
+            var sq = d.Square(); t[5] = Stopwatch.GetTimestamp();
+            var loss = sq.Sum(); _ = loss.Item(); t[6] = Stopwatch.GetTimestamp();
+            loss.Backward(); t[7] = Stopwatch.GetTimestamp();
+            using (Autograd.NoGrad())
+            {
+                var step1 = w1.Grad! * 1e-6f; t[8] = Stopwatch.GetTimestamp();
+                w1.SubInPlace(step1); t[9] = Stopwatch.GetTimestamp();
+                w2.SubInPlace(w2.Grad! * 1e-6f);
+                w1.Grad = null;
+                w2.Grad = null;
+            }
+            t[10] = Stopwatch.GetTimestamp();
+            if (measuring) for (int i = 0; i < names.Length; i++) samples[i].Add((t[i + 1] - t[i]) * 1e6 / Stopwatch.Frequency);
+        }
+        for (int i = 0; i < names.Length; i++)
+        {
+            var sorted = samples[i].OrderBy(v => v).ToArray();
+            Console.WriteLine($"{names[i],-12} {sorted[sorted.Length / 2],8:F1}us");
         }
     }
 }
