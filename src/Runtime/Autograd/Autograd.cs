@@ -146,7 +146,7 @@ public static class Autograd
         }
         var result = GC.AllocateUninitializedArray<float>(existing.Count);
         System.Numerics.Tensors.TensorPrimitives.Add(existing.Storage, g.Storage, result);
-        return Tensor.Wrap(result, existing.Dims);
+        return new Tensor(result, existing.Dims);
     }
 
     static void AccumulateLeaf(Tensor leaf, Tensor g, bool owned)

@@ -21,7 +21,7 @@ public static partial class Ops
         var shape = ShapeUtil.SameShape(a.Dims, b.Dims) ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, name);
         var result = Uninitialized(ShapeUtil.CountInt(shape));
         Elementwise.Binary(op, a.Storage, a.Dims, b.Storage, b.Dims, result, shape);
-        var output = Tensor.Wrap(result, shape);
+        var output = Result(result, shape);
         if (!Autograd.ShouldRecord(a, b)) return output;
         return Autograd.Record(output, name, new[] { a, b }, g =>
         {
@@ -51,7 +51,7 @@ public static partial class Ops
 
     /// <summary>Sums a gradient over the dimensions along which <paramref name="like"/> was broadcast.</summary>
     static Tensor ReduceTo(Tensor g, Tensor like) =>
-        ShapeUtil.SameShape(g.Dims, like.Dims) ? g : Tensor.Wrap(Elementwise.SumToShape(g.Storage, g.Dims, like.Dims), like.Dims);
+        ShapeUtil.SameShape(g.Dims, like.Dims) ? g : Result(Elementwise.SumToShape(g.Storage, g.Dims, like.Dims), like.Dims);
 
     public static Tensor Add(Tensor a, float b) => ScalarMap(a, "Add", (x, d) => TensorPrimitives.Add(x, b, d), g => g);
     public static Tensor Sub(Tensor a, float b) => ScalarMap(a, "Sub", (x, d) => TensorPrimitives.Subtract(x, b, d), g => g);
@@ -71,6 +71,12 @@ public static partial class Ops
     /// </summary>
     internal static float[] Uninitialized(int count) => GC.AllocateUninitializedArray<float>(count);
 
+    /// <summary>
+    /// An op's result on <paramref name="dims"/> without copying them (Tensor.Wrap copies, for callers' arrays):
+    /// only for a shape array the op built itself or an existing tensor's, which nothing ever mutates.
+    /// </summary>
+    internal static Tensor Result(float[] storage, int[] dims) => new(storage, dims);
+
     delegate void SpanMap(ReadOnlySpan<float> x, Span<float> destination);
 
     /// <summary>A gradient rule on spans: gradient of the input from the output's gradient g, the input x and the output y.</summary>
@@ -81,7 +87,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         var result = Uninitialized(x.Count);
         map(x.Storage, result);
-        return Tensor.Wrap(result, x.Dims);
+        return Result(result, x.Dims);
     }
 
     static Tensor ScalarMap(Tensor x, string name, SpanMap map, Func<Tensor, Tensor> gradient)
@@ -106,7 +112,7 @@ public static partial class Ops
         {
             var gx = Uninitialized(x.Count);
             gradient(g.Storage, x.Storage, output.Storage, gx);
-            return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
+            return new Tensor?[] { Result(gx, x.Dims) };
         });
     }
 
@@ -140,7 +146,7 @@ public static partial class Ops
     {
         var result = Uninitialized(x.Count);
         Activation.GreaterThanMask(x.Storage, threshold, result);
-        return Tensor.Wrap(result, x.Dims);
+        return Result(result, x.Dims);
     }
 
     static Tensor SignOf(Tensor x)

@@ -40,7 +40,7 @@ public static partial class Ops
         else
             BatchedGemm(a.Storage, aBatch, b.Storage, bBatch, batch, result, m, n, k, transposeA: false, transposeB: false);
 
-        var output = Tensor.Wrap(result, outShape.ToArray());
+        var output = Result(result, outShape.ToArray());
         if (!Autograd.ShouldRecord(a, b)) return output;
         return Autograd.Record(output, "MatMul", new[] { a, b }, g =>
         {
@@ -69,7 +69,7 @@ public static partial class Ops
                     {
                         var gbData = Uninitialized(k * n);
                         Gemm.Multiply(a.Storage, gs, gbData, k, n, batchCount * m, transposeA: true);
-                        gb = Tensor.Wrap(gbData, b.Dims);
+                        gb = Result(gbData, b.Dims);
                     }
                 }
                 else
@@ -137,7 +137,7 @@ public static partial class Ops
         if (bias is not null)
             for (int r = 0; r < rows; r++) bias.Storage.CopyTo(result, r * outFeatures);
         Gemm.Multiply(x.Storage, weight.Storage, result, rows, outFeatures, inFeatures, transposeB: true, accumulate: bias is not null);
-        var output = Tensor.Wrap(result, outShape);
+        var output = Result(result, outShape);
 
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
         if (!Autograd.ShouldRecord(inputs)) return output;
@@ -154,7 +154,7 @@ public static partial class Ops
                 {
                     var gx = Uninitialized(x.Count);
                     Gemm.Multiply(g.Storage, weight.Storage, gx, rows, inFeatures, outFeatures);
-                    grads[0] = Tensor.Wrap(gx, x.Dims);
+                    grads[0] = Result(gx, x.Dims);
                 }
             }
             if (weight.RequiresGrad)
@@ -165,14 +165,14 @@ public static partial class Ops
                 {
                     var gw = Uninitialized(weight.Count);
                     Gemm.Multiply(g.Storage, x.Storage, gw, outFeatures, inFeatures, rows, transposeA: true);
-                    grads[1] = Tensor.Wrap(gw, weight.Dims);
+                    grads[1] = Result(gw, weight.Dims);
                 }
             }
             if (bias is not null && bias.RequiresGrad)
             {
                 var gb = Uninitialized(outFeatures);
                 Elementwise.SumDim(g.Storage, 1, rows, outFeatures, gb);
-                grads[2] = Tensor.Wrap(gb, bias.Dims);
+                grads[2] = Result(gb, bias.Dims);
             }
             return grads;
         });
