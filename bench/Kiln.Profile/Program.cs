@@ -16,9 +16,11 @@ var workloads = new (string Name, Func<Workload> Create)[]
     ("W2 autograd", Workloads.TwoLayerAutograd),
     ("W2 tensor manual", Workloads.TwoLayerManual),
     ("W2 nn+Adam", Workloads.TwoLayerNnAdam),
+    ("W2 nn+SGD momentum", Workloads.TwoLayerNnMomentum),
     ("W3 softmax 784-10 b256", Workloads.SoftmaxRegression),
     ("mix sig/tanh 2x bwd", Workloads.Mixed),
     ("lstm x20 small ops", Workloads.LstmChain),
+    ("sgd wd/nesterov/damp", Workloads.SgdVariants),
 };
 
 if (filter == "gemm") { GemmShapes.Run(seconds); return; }
@@ -92,6 +94,30 @@ sealed class Workload(Func<Tensor> forward, Action<Tensor> backward, Action upda
 
 static class Workloads
 {
+    /// <summary>For the digest: SGD with weight decay, Nesterov momentum and dampening, on odd-sized parameters (vector tails).</summary>
+    public static Workload SgdVariants()
+    {
+        var rng = new Rng(6);
+        var a = new Linear(37, 13, rng: rng);
+        var b = new Linear(13, 3, rng: rng);
+        var c = new Linear(37, 3, rng: rng);
+        var optimizers = new[]
+        {
+            new Sgd(a.Parameters(), lr: 0.05f, momentum: 0.9f, weightDecay: 0.01f, nesterov: true),
+            new Sgd(b.Parameters(), lr: 0.02f, momentum: 0.5f, dampening: 0.3f),
+            new Sgd(c.Parameters(), lr: 0.03f, weightDecay: 0.1f),
+        };
+        var x = Tensor.Randn(new[] { 9, 37 }, rng);
+        var y = Tensor.Randn(new[] { 9, 3 }, rng);
+        return new Workload(() =>
+        {
+            var loss = MseLoss(b.Forward(Tanh(a.Forward(x))) + c.Forward(x), y);
+            _ = loss.Item();
+            return loss;
+        }, loss => { foreach (var o in optimizers) o.ZeroGrad(); loss.Backward(); }, () => { foreach (var o in optimizers) o.Step(); },
+        () => a.Parameters().Concat(b.Parameters()).Concat(c.Parameters()));
+    }
+
     /// <summary>Many small ops, as in the TreeLSTM and RNN workloads: an LstmCell(16, 32) run over 20 steps of batch 1, SGD.</summary>
     public static Workload LstmChain()
     {
@@ -230,6 +256,21 @@ static class Workloads
         var x = Tensor.Randn(new[] { 64, 1000 }, rng);
         var y = Tensor.Randn(new[] { 64, 10 }, rng);
         var optimizer = new Adam(model.Parameters(), lr: 1e-4f);
+        return new Workload(() =>
+        {
+            var loss = MseLoss(model.Forward(x), y, Reduction.Sum);
+            _ = loss.Item();
+            return loss;
+        }, loss => { optimizer.ZeroGrad(); loss.Backward(); }, optimizer.Step, () => model.Parameters());
+    }
+
+    public static Workload TwoLayerNnMomentum()
+    {
+        var rng = new Rng(0);
+        var model = new Sequential(new Linear(1000, 100, rng: rng), new ReLU(), new Linear(100, 10, rng: rng));
+        var x = Tensor.Randn(new[] { 64, 1000 }, rng);
+        var y = Tensor.Randn(new[] { 64, 10 }, rng);
+        var optimizer = new Sgd(model.Parameters(), lr: 1e-4f, momentum: 0.9f);
         return new Workload(() =>
         {
             var loss = MseLoss(model.Forward(x), y, Reduction.Sum);
