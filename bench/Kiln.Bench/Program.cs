@@ -16,8 +16,8 @@ if (threadsIndex >= 0 && threadsIndex + 1 < args.Length)
 }
 bool all = parts.Count == 0;
 
-var warmup = TimeSpan.FromMilliseconds(quick ? 100 : 500);
-var budget = TimeSpan.FromMilliseconds(quick ? 200 : 1500);
+var warmup = TimeSpan.FromMilliseconds(quick ? 400 : 1000); // past the 100 ms tiering delay, so timed code is fully optimised
+var budget = TimeSpan.FromMilliseconds(quick ? 300 : 2000);
 
 Console.WriteLine($"Kiln.Bench  ({Environment.ProcessorCount} cores, .NET {Environment.Version}, GEMM threads up to {Gemm.MaxThreads})");
 #if DEBUG

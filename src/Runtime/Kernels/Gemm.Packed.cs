@@ -39,6 +39,7 @@ public static unsafe partial class Gemm
             for (int pc = 0; pc < p.K; pc += KC)
             {
                 int kc = Math.Min(KC, p.K - pc);
+                bool store = p.Overwrite && pc == 0;
                 PackB(p, pc, kc, jc, nc, nr, packedB);
                 for (int ic = 0; ic < p.M; ic += MC)
                 {
@@ -53,9 +54,10 @@ public static unsafe partial class Gemm
                             int rows = Math.Min(mr, mc - ir);
                             float* panelA = packedA + (long)ir * kc;
                             float* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
-                            if (p.Level != SimdLevel.Vector512) MicroKernelVector(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
-                            else if (cols <= 16) MicroKernel512Narrow(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
-                            else MicroKernel512(kc, panelA, panelB, cTile, p.Ldc, rows, cols);
+                            if (p.Level != SimdLevel.Vector512) MicroKernelVector(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
+                            else if (cols <= 16) MicroKernel512Narrow(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
+                            else if (rows <= 4) MicroKernel512Short(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
+                            else MicroKernel512(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
                         }
                     }
                 }
@@ -159,7 +161,7 @@ public static unsafe partial class Gemm
 
     /// <summary>C[8×32] += A panel · B panel with 16 Vector512 accumulators held in registers for the whole K loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -195,6 +197,18 @@ public static unsafe partial class Gemm
             b += 32;
         }
 
+        if (rows == 8 && cols == 32 && store)
+        {
+            StoreRow512(c, c00, c01);
+            StoreRow512(c + ldc, c10, c11);
+            StoreRow512(c + 2 * ldc, c20, c21);
+            StoreRow512(c + 3 * ldc, c30, c31);
+            StoreRow512(c + 4 * ldc, c40, c41);
+            StoreRow512(c + 5 * ldc, c50, c51);
+            StoreRow512(c + 6 * ldc, c60, c61);
+            StoreRow512(c + 7 * ldc, c70, c71);
+            return;
+        }
         if (rows == 8 && cols == 32)
         {
             AddRow512(c, c00, c01);
@@ -218,7 +232,42 @@ public static unsafe partial class Gemm
         c50.Store(tile + 160); c51.Store(tile + 176);
         c60.Store(tile + 192); c61.Store(tile + 208);
         c70.Store(tile + 224); c71.Store(tile + 240);
-        AddPartialTile(tile, 32, c, ldc, rows, cols);
+        WritePartialTile(tile, 32, c, ldc, rows, cols, store);
+    }
+
+    /// <summary>
+    /// The last row panel when at most 4 of its 8 rows are real (M = 10 leaves 2, as in a 10-class weight
+    /// gradient): half the FMAs of the full kernel. Reads the same 8-row packed panel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MicroKernel512Short(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            a += 8;
+            b += 32;
+        }
+        float* tile = stackalloc float[4 * 32];
+        c00.Store(tile); c01.Store(tile + 16);
+        c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80);
+        c30.Store(tile + 96); c31.Store(tile + 112);
+        WritePartialTile(tile, 32, c, ldc, rows, cols, store);
     }
 
     /// <summary>
@@ -226,7 +275,7 @@ public static unsafe partial class Gemm
     /// full kernel instead of multiplying zero padding. Reads the same 32-wide packed panel.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MicroKernel512Narrow(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    static void MicroKernel512Narrow(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
         for (int q = 0; q < kc; q++)
@@ -246,7 +295,14 @@ public static unsafe partial class Gemm
         float* tile = stackalloc float[8 * 16];
         c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
         c4.Store(tile + 64); c5.Store(tile + 80); c6.Store(tile + 96); c7.Store(tile + 112);
-        AddPartialTile(tile, 16, c, ldc, rows, cols);
+        WritePartialTile(tile, 16, c, ldc, rows, cols, store);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRow512(float* c, Vector512<float> lo, Vector512<float> hi)
+    {
+        Vector512.Store(lo, c);
+        Vector512.Store(hi, c + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -258,7 +314,7 @@ public static unsafe partial class Gemm
 
     /// <summary>A 6×(2 vectors) micro-kernel at the platform's Vector&lt;float&gt; width (AVX2 on x86, NEON on Arm).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MicroKernelVector(int kc, float* a, float* b, float* c, int ldc, int rows, int cols)
+    static void MicroKernelVector(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
     {
         int w = Vector<float>.Count;
         int nr = 2 * w;
@@ -290,6 +346,16 @@ public static unsafe partial class Gemm
             b += nr;
         }
 
+        if (rows == 6 && cols == nr && store)
+        {
+            c00.Store(c); c01.Store(c + w);
+            c10.Store(c + ldc); c11.Store(c + ldc + w);
+            c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + w);
+            c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + w);
+            c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + w);
+            c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + w);
+            return;
+        }
         if (rows == 6 && cols == nr)
         {
             AddRowVector(c, c00, c01);
@@ -308,7 +374,7 @@ public static unsafe partial class Gemm
         c30.Store(tile + 3 * nr); c31.Store(tile + 3 * nr + w);
         c40.Store(tile + 4 * nr); c41.Store(tile + 4 * nr + w);
         c50.Store(tile + 5 * nr); c51.Store(tile + 5 * nr + w);
-        AddPartialTile(tile, nr, c, ldc, rows, cols);
+        WritePartialTile(tile, nr, c, ldc, rows, cols, store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -318,14 +384,18 @@ public static unsafe partial class Gemm
         (Vector.Load(c + Vector<float>.Count) + hi).Store(c + Vector<float>.Count);
     }
 
+    /// <summary>Adds (or, for the first K block of an overwriting product, stores) the part of a spilled tile that lies inside C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void AddPartialTile(float* tile, int tileStride, float* c, int ldc, int rows, int cols)
+    static void WritePartialTile(float* tile, int tileStride, float* c, int ldc, int rows, int cols, bool store)
     {
         for (int r = 0; r < rows; r++)
         {
             float* src = tile + r * tileStride;
             float* dst = c + (long)r * ldc;
-            for (int j = 0; j < cols; j++) dst[j] += src[j];
+            if (store)
+                for (int j = 0; j < cols; j++) dst[j] = src[j];
+            else
+                for (int j = 0; j < cols; j++) dst[j] += src[j];
         }
     }
 }

@@ -53,12 +53,16 @@ public static unsafe partial class Gemm
             throw new ArgumentException($"Gemm: negative size [{m},{k}] x [{k},{n}].");
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"Gemm: buffers too small for [{m},{k}] x [{k},{n}] (A {a.Length}, B {b.Length}, C {c.Length}).");
-        if (!accumulate) c[..(m * n)].Clear();
-        if (m == 0 || n == 0 || k == 0) return;
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
 
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var problem = new Problem(pa, transposeA ? m : k, transposeA, pb, transposeB ? k : n, transposeB, pc, n, m, n, k, level);
+            var problem = new Problem(pa, transposeA ? m : k, transposeA, pb, transposeB ? k : n, transposeB, pc, n, m, n, k, level, overwrite: !accumulate);
             if ((long)m * n * k >= ParallelMacs && MaxThreads > 1 && TryMultiplyParallel(problem)) return;
             MultiplySerial(problem);
         }
@@ -68,12 +72,24 @@ public static unsafe partial class Gemm
     /// One GEMM on raw pointers with leading dimensions, so that a row or column slice of a larger problem is a
     /// problem of its own (that is how the parallel split hands out work).
     /// </summary>
-    readonly struct Problem(float* a, int lda, bool transposeA, float* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, SimdLevel level)
+    readonly struct Problem(float* a, int lda, bool transposeA, float* b, int ldb, bool transposeB, float* c, int ldc, int m, int n, int k, SimdLevel level, bool overwrite)
     {
         public readonly float* A = a, B = b, C = c;
         public readonly int Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k;
         public readonly bool TransposeA = transposeA, TransposeB = transposeB;
         public readonly SimdLevel Level = level;
+
+        /// <summary>
+        /// C's old contents are discarded. The packed path then stores its first K block instead of adding it, which
+        /// saves clearing C and reading it back; the other paths clear their part of C first.
+        /// </summary>
+        public readonly bool Overwrite = overwrite;
+
+        public void ClearCIfOverwriting()
+        {
+            if (!Overwrite) return;
+            for (int i = 0; i < M; i++) new Span<float>(C + (long)i * Ldc, N).Clear();
+        }
 
         /// <summary>Element (i, p) of op(A).</summary>
         public float OpA(int i, int p) => TransposeA ? A[(long)p * Lda + i] : A[(long)i * Lda + p];
@@ -83,23 +99,34 @@ public static unsafe partial class Gemm
 
         /// <summary>Rows [row0, row0+rows) of C and op(A).</summary>
         public Problem Rows(int row0, int rows) => new(TransposeA ? A + row0 : A + (long)row0 * Lda, Lda, TransposeA,
-            B, Ldb, TransposeB, C + (long)row0 * Ldc, Ldc, rows, N, K, Level);
+            B, Ldb, TransposeB, C + (long)row0 * Ldc, Ldc, rows, N, K, Level, Overwrite);
 
         /// <summary>Columns [col0, col0+cols) of C and op(B).</summary>
         public Problem Columns(int col0, int cols) => new(A, Lda, TransposeA,
-            TransposeB ? B + (long)col0 * Ldb : B + col0, Ldb, TransposeB, C + col0, Ldc, M, cols, K, Level);
+            TransposeB ? B + (long)col0 * Ldb : B + col0, Ldb, TransposeB, C + col0, Ldc, M, cols, K, Level, Overwrite);
     }
 
     static void MultiplySerial(in Problem p)
     {
         if (p.Level == SimdLevel.Scalar)
+        {
+            p.ClearCIfOverwriting();
             MultiplyScalar(p);
+        }
         else if (p.TransposeB && (p.M <= TinyM || (p.N <= SmallN && !p.TransposeA)))
+        {
+            p.ClearCIfOverwriting();
             MultiplyDot(p);
+        }
         else if (p.M <= TinyM)
+        {
+            p.ClearCIfOverwriting();
             MultiplyRowUpdates(p);
+        }
         else
-            MultiplyPacked(p);
+        {
+            MultiplyPacked(p); // clears nothing: its first K block stores
+        }
     }
 
     /// <summary>Reference loop for machines without SIMD; i-p-j order keeps the inner loop on contiguous rows of B and C.</summary>

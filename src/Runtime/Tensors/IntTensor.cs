@@ -28,6 +28,7 @@ public sealed class IntTensor
     public int[] Shape => (int[])shape.Clone();
     internal int[] Dims => shape;
     public int Rank => shape.Length;
+    public int Size(int dim) => shape[ShapeUtil.NormalizeDim(dim, shape.Length, "Size")];
     public int Count => Storage.Length;
     public ReadOnlySpan<int> Data => Storage;
     public int[] ToArray() => (int[])Storage.Clone();

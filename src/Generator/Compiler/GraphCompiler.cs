@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kiln.Generator.Emit.CSharp;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Helpers;
+using Kiln.Generator.Models;
+using Kiln.Generator.Passes;
+using Kiln.Generator.Schedule;
+
+namespace Kiln.Generator.Compiler;
+
+/// <summary>
+/// The compiler core: GraphSpec in, C# source and diagnostics out. The pipeline is a flat list of passes:
+/// shape inference (building the graph) → autodiff → constant folding and algebraic simplification (CSE is
+/// interning, dead code is whatever the outputs do not reach) → fusion → memory planning → emit. The graph
+/// verifier runs after every graph pass. Never throws: an internal failure becomes KILN9999.
+/// </summary>
+internal static class GraphCompiler
+{
+    public static CompileResult Compile(GraphSpec spec) => Compile(spec, out _);
+
+    /// <summary>As <see cref="Compile(GraphSpec)"/>, also handing back the intermediate programs (for tests).</summary>
+    internal static CompileResult Compile(GraphSpec spec, out CompiledMethod? method)
+    {
+        method = null;
+        var context = new CompileContext(spec);
+        try
+        {
+            method = Lower(context);
+            if (method is null || context.HasErrors) return Result(spec, null, context);
+            var source = new CSharpGraphEmitter(spec, method.Programs).Emit();
+            return Result(spec, source, context);
+        }
+        catch (Exception e)
+        {
+            context.Diagnostics.Add(new CompileDiagnostic(DiagnosticIds.InternalError, -1, new EquatableArray<string>(new[] { e.GetType().Name + ": " + e.Message })));
+            return Result(spec, null, context);
+        }
+    }
+
+    static CompileResult Result(GraphSpec spec, string? source, CompileContext context) =>
+        new(spec.HintName, context.HasErrors && context.Diagnostics.Any(d => d.Id != "KILN0103") ? null : source, context.Diagnostics.ToEquatableArray());
+
+    /// <summary>Runs every pass up to (not including) emission.</summary>
+    internal static CompiledMethod? Lower(CompileContext context)
+    {
+        var b = context.Builder;
+        var forward = ShapeInference.Run(context);
+        if (forward is null) return null;
+        GraphVerifier.Verify(forward, nameof(ShapeInference));
+
+        forward = Optimise(b, forward);
+
+        GraphProgram? backward = null;
+        if (ShapeInference.IsScalar(forward.Result.Shape))
+        {
+            backward = Autodiff.Run(context, forward);
+            if (context.HasErrors) return null;
+            if (backward is not null)
+            {
+                GraphVerifier.Verify(backward, nameof(Autodiff));
+                backward = Optimise(b, backward);
+            }
+        }
+
+        var programs = new List<KernelProgram> { Schedule(b, forward) };
+        if (backward is not null) programs.Add(Schedule(b, backward));
+        return new CompiledMethod(context, programs);
+    }
+
+    static GraphProgram Optimise(GraphBuilder b, GraphProgram program)
+    {
+        program = ConstantFolding.Run(b, program);
+        GraphVerifier.Verify(program, nameof(ConstantFolding));
+        program = AlgebraicSimplification.Run(b, program);
+        GraphVerifier.Verify(program, nameof(AlgebraicSimplification));
+        return program;
+    }
+
+    static KernelProgram Schedule(GraphBuilder b, GraphProgram program)
+    {
+        program = Fusion.MaterialiseOutputs(b, program);
+        GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
+        var kernels = Fusion.Run(program);
+        KernelVerifier.Verify(program, kernels);
+        var memory = MemoryPlanner.Run(program, kernels);
+        return new KernelProgram(program, kernels, memory);
+    }
+}
+
+/// <summary>The programs of one method after all graph passes (forward, and forward+backward when the result is a scalar).</summary>
+internal sealed class CompiledMethod
+{
+    public CompiledMethod(CompileContext context, IReadOnlyList<KernelProgram> programs)
+    {
+        Context = context;
+        Programs = programs;
+    }
+
+    public CompileContext Context { get; }
+    public IReadOnlyList<KernelProgram> Programs { get; }
+    public KernelProgram Forward => Programs[0];
+    public KernelProgram? ForwardBackward => Programs.Count > 1 ? Programs[1] : null;
+}

@@ -1,0 +1,358 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Ops;
+using Kiln.Generator.Schedule;
+
+namespace Kiln.Generator.Emit.CSharp;
+
+/// <summary>
+/// The C# backend: fused loops become SIMD loops over System.Numerics.Vector&lt;float&gt; with a scalar tail,
+/// GEMMs call Kiln.Kernels.Gemm, library ops call Kiln.Kernels / Kiln.Compiled.CompiledKernels, all on spans into the arena.
+/// </summary>
+internal sealed class CSharpKernelEmitter : IKernelBackend
+{
+    const string VectorType = CSharpOps.VectorType;
+
+    public string Name => "C#";
+
+    public void EmitKernel(CodeWriter w, Kernel kernel, KernelProgram program, IStorageNames names)
+    {
+        w.Open($"// {KernelDescriptions.Title(kernel, program.Kernels.Count)}");
+        // The comment line above is the block's header; the braces scope the kernel's locals.
+        foreach (var n in KernelDescriptions.ComputedNodes(kernel)) w.Line("// " + n);
+        switch (kernel.Kind)
+        {
+            case KernelKind.Loop:
+                EmitLoop(w, kernel, names);
+                break;
+            case KernelKind.Gemm:
+                EmitGemm(w, kernel, names);
+                if (kernel.Loop is not null) EmitLoop(w, kernel, names);
+                break;
+            default:
+                EmitLibrary(w, kernel, names);
+                break;
+        }
+        w.Close();
+    }
+
+    // ---- GEMM ----
+
+    static void EmitGemm(CodeWriter w, Kernel kernel, IStorageNames names)
+    {
+        var mm = kernel.Gemm!;
+        Node a = mm.Inputs[0], b = mm.Inputs[1];
+        bool ta = mm.Attrs.Bool("transpose_a"), tb = mm.Attrs.Bool("transpose_b");
+        var m = ta ? a.Shape[1] : a.Shape.CountOf(0, a.Shape.Rank - 1);
+        var k = ta ? a.Shape[0] : a.Shape[a.Shape.Rank - 1];
+        var n = tb ? b.Shape[0] : b.Shape[1];
+        bool accumulate = kernel.Root == mm && names.Accumulates(mm);
+        w.Line($"global::Kiln.Kernels.Gemm.Multiply({names.Buffer(a)}, {names.Buffer(b)}, {names.Buffer(kernel.Root)}, {names.Size(m)}, {names.Size(n)}, {names.Size(k)}, " +
+               $"transposeA: {Bool(ta)}, transposeB: {Bool(tb)}, accumulate: {Bool(accumulate)});");
+    }
+
+    static string Bool(bool b) => b ? "true" : "false";
+
+    // ---- library kernels ----
+
+    static void EmitLibrary(CodeWriter w, Kernel kernel, IStorageNames names)
+    {
+        var n = kernel.SecondOutput ?? kernel.Root;
+        string Out(Node x) => names.Buffer(x);
+        switch (n.Op)
+        {
+            case "softmax" or "log_softmax":
+            {
+                var (outer, size, inner) = Split(n.Inputs[0].Shape, n.Attrs.Int("dim", -1));
+                w.Line($"global::Kiln.Kernels.Softmax.Forward({names.Buffer(n.Inputs[0])}, {Out(n)}, {names.Size(outer)}, {names.Size(size)}, {names.Size(inner)}, log: {Bool(n.Op == "log_softmax")});");
+                break;
+            }
+            case OpNames.SoftmaxBackward:
+            {
+                var (outer, size, inner) = Split(n.Shape, n.Attrs.Int("dim", -1));
+                w.Line($"global::Kiln.Kernels.Softmax.Backward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {names.Size(outer)}, {names.Size(size)}, {names.Size(inner)}, log: {Bool(n.Attrs.Bool("log"))});");
+                break;
+            }
+            case "cross_entropy":
+            {
+                var logits = n.Inputs[0];
+                w.Line($"global::Kiln.Compiled.CompiledKernels.CrossEntropy({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {Out(n)});");
+                break;
+            }
+            case OpNames.CrossEntropyBackward:
+            {
+                var logits = n.Inputs[0];
+                var upstream = ScalarOperand(n.Inputs[2], names);
+                if (kernel.SecondOutput is not null)
+                    w.Line($"global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {Out(kernel.Root)}, {upstream}, {Out(n)});");
+                else
+                    w.Line($"global::Kiln.Compiled.CompiledKernels.CrossEntropyBackward({names.Buffer(logits)}, {names.Buffer(n.Inputs[1])}, {names.Size(logits.Shape[0])}, {names.Size(logits.Shape[1])}, {upstream}, {Out(n)});");
+                break;
+            }
+            case "transpose":
+            {
+                var s = n.Inputs[0].Shape;
+                int d0 = ShapeRules.NormalizeDim(n.Attrs.Int("dim0"), s.Rank, "Transpose"), d1 = ShapeRules.NormalizeDim(n.Attrs.Int("dim1"), s.Rank, "Transpose");
+                if (d0 > d1) (d0, d1) = (d1, d0);
+                if (d0 == d1)
+                {
+                    w.Line($"{names.Buffer(n.Inputs[0])}.CopyTo({Out(n)});");
+                    break;
+                }
+                w.Line($"global::Kiln.Compiled.CompiledKernels.SwapAxes({names.Buffer(n.Inputs[0])}, {Out(n)}, {names.Size(s.CountOf(0, d0))}, {names.Size(s[d0])}, " +
+                       $"{names.Size(s.CountOf(d0 + 1, d1))}, {names.Size(s[d1])}, {names.Size(s.CountOf(d1 + 1, s.Rank))});");
+                break;
+            }
+            case "concat":
+            {
+                int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim", 0), n.Shape.Rank, "Concat");
+                var outer = n.Shape.CountOf(0, d);
+                var inner = n.Shape.CountOf(d + 1, n.Shape.Rank);
+                var dstStride = n.Shape[d].Times(inner);
+                long offset = 0;
+                foreach (var input in n.Inputs)
+                {
+                    var block = input.Shape[d].Times(inner);
+                    w.Line($"global::Kiln.Compiled.CompiledKernels.CopyBlocks({names.Buffer(input)}, {names.Size(block)}, 0, {Out(n)}, {names.Size(dstStride)}, {names.Size(Size.Of(offset).Times(inner))}, {names.Size(outer)}, {names.Size(block)});");
+                    offset += input.Shape[d].Constant;
+                }
+                break;
+            }
+            case "narrow":
+            {
+                var s = n.Inputs[0].Shape;
+                int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim"), s.Rank, "Narrow");
+                var inner = s.CountOf(d + 1, s.Rank);
+                var block = Size.Of(n.Attrs.Int("length")).Times(inner);
+                w.Line($"global::Kiln.Compiled.CompiledKernels.CopyBlocks({names.Buffer(n.Inputs[0])}, {names.Size(s[d].Times(inner))}, {names.Size(Size.Of(n.Attrs.Int("start")).Times(inner))}, {Out(n)}, {names.Size(block)}, 0, {names.Size(s.CountOf(0, d))}, {names.Size(block)});");
+                break;
+            }
+            case OpNames.NarrowBackward:
+            {
+                var s = n.Shape;
+                int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim"), s.Rank, "Narrow");
+                var inner = s.CountOf(d + 1, s.Rank);
+                var block = Size.Of(n.Attrs.Int("length")).Times(inner);
+                w.Line($"{Out(n)}.Clear();");
+                w.Line($"global::Kiln.Compiled.CompiledKernels.CopyBlocks({names.Buffer(n.Inputs[0])}, {names.Size(block)}, 0, {Out(n)}, {names.Size(s[d].Times(inner))}, {names.Size(Size.Of(n.Attrs.Int("start")).Times(inner))}, {names.Size(s.CountOf(0, d))}, {names.Size(block)});");
+                break;
+            }
+            case "conv2d":
+            {
+                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Inputs[1].Shape, n.Attrs, names)};");
+                var bias = n.Inputs.Length == 3 ? names.Buffer(n.Inputs[2]) : "global::System.ReadOnlySpan<float>.Empty";
+                w.Line($"global::Kiln.Kernels.Convolution.Conv2dForward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {bias}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                break;
+            }
+            case OpNames.Conv2dBackwardInput:
+            {
+                w.Line($"var geometry = {ConvGeometry(n.Shape, n.Inputs[1].Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Convolution.Conv2dBackwardInput({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                break;
+            }
+            case OpNames.Conv2dBackwardWeight:
+            {
+                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Convolution.Conv2dBackwardWeight({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, global::System.Span<float>.Empty, {Scratch(kernel, names)}, geometry, accumulate: {Bool(names.Accumulates(n))});");
+                break;
+            }
+            case "max_pool2d":
+                w.Line($"var geometry = {PoolGeometry(n.Inputs[0].Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Pooling.MaxPool2dForward({names.Buffer(n.Inputs[0])}, {Out(n)}, global::System.Span<int>.Empty, geometry);");
+                break;
+            case OpNames.MaxPool2dBackward:
+                w.Line($"var geometry = {PoolGeometry(n.Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                break;
+            case "avg_pool2d":
+                w.Line($"var geometry = {PoolGeometry(n.Inputs[0].Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Pooling.AvgPool2dForward({names.Buffer(n.Inputs[0])}, {Out(n)}, geometry);");
+                break;
+            case OpNames.AvgPool2dBackward:
+                w.Line($"var geometry = {PoolGeometry(n.Shape, n.Attrs, names)};");
+                w.Line($"global::Kiln.Kernels.Pooling.AvgPool2dBackward({names.Buffer(n.Inputs[0])}, {Out(n)}, geometry);");
+                break;
+            case OpNames.DropoutMask:
+            {
+                var rng = n.Inputs.Length > 1 ? names.Buffer(n.Inputs[1]) : "null";
+                w.Line($"global::Kiln.Compiled.CompiledKernels.DropoutMask({names.Buffer(n.Inputs[0])}, {rng}, {CSharpOps.Literal(n.Attrs.Float("p", 0.5f))}, {Out(n)});");
+                break;
+            }
+            case "embedding":
+            {
+                var weight = n.Inputs[1];
+                w.Line($"global::Kiln.Kernels.Embedding.Gather({names.Buffer(weight)}, {names.Size(weight.Shape[1])}, {names.Buffer(n.Inputs[0])}, {Out(n)});");
+                break;
+            }
+            case OpNames.EmbeddingBackward:
+            {
+                if (!names.Accumulates(n)) w.Line($"{Out(n)}.Clear();");
+                w.Line($"global::Kiln.Kernels.Embedding.ScatterAdd({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {names.Size(n.Shape[1])}, {Out(n)}, {n.Attrs.Int("padding_idx", -1)});");
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"the C# backend has no library kernel for '{n.Op}'");
+        }
+    }
+
+    static string Scratch(Kernel kernel, IStorageNames names) => kernel.Scratch is null ? "global::System.Span<float>.Empty" : names.Scratch(kernel);
+
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, IStorageNames names)
+    {
+        var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
+        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
+        return $"new global::Kiln.Kernels.Conv2dGeometry({names.Size(x[0])}, {names.Size(x[1])}, {names.Size(x[2])}, {names.Size(x[3])}, " +
+               $"{names.Size(weight[0])}, {names.Size(weight[2])}, {names.Size(weight[3])}, {sh}, {sw}, {ph}, {pw})";
+    }
+
+    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)
+    {
+        var (kh, kw) = ShapeRules.Pair(attrs, "kernel", 1);
+        var (sh, sw) = attrs.Has("stride") ? ShapeRules.Pair(attrs, "stride", 1) : (kh, kw);
+        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
+        return $"new global::Kiln.Kernels.Pool2dGeometry({names.Size(x[0].Times(x[1]))}, {names.Size(x[2])}, {names.Size(x[3])}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw})";
+    }
+
+    static (Size Outer, Size Size, Size Inner) Split(Shape s, int dim)
+    {
+        int d = ShapeRules.NormalizeDim(dim, s.Rank, "Softmax");
+        return (s.CountOf(0, d), s[d], s.CountOf(d + 1, s.Rank));
+    }
+
+    /// <summary>A scalar-valued operand as a float expression: a literal, 1/count, or the first element of its buffer.</summary>
+    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor || n.Type == ElementType.Flag;
+
+    static string ScalarOperand(Node operand, IStorageNames names) => Passes.Fusion.StorageRoot(operand) switch
+    {
+        var n when n.Op == OpNames.Constant => CSharpOps.Literal(n.ConstantValue),
+        var n when n.Op == OpNames.InvCount => $"(1f / {names.Size(Size.Parse(n.Attrs.Text("count")!))})",
+        var n when n.Op == OpNames.UnbiasFactor => $"((float){names.Size(Size.Parse(n.Attrs.Text("count")!))} / ({names.Size(Size.Parse(n.Attrs.Text("count")!))} - 1))",
+        var n => $"{names.Buffer(n)}[0]",
+    };
+
+
+    // ---- fused loops ----
+
+    /// <summary>
+    /// The loop nest of a fused loop (or a GEMM's epilogue, which reads the GEMM's output in place): outer axes as
+    /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail; operands broadcast along
+    /// the innermost axis are loaded once per row.
+    /// </summary>
+    static void EmitLoop(CodeWriter w, Kernel kernel, IStorageNames names)
+    {
+        var nest = kernel.Loop!;
+        var root = kernel.Root;
+        bool reduction = OpClasses.Of(root) == OpClass.Reduction;
+        var computed = reduction ? kernel.Body.Where(n => n != root).ToList() : kernel.Body;
+        bool simd = computed.All(CSharpOps.HasVector);
+        var operands = nest.Varies.Keys.OrderBy(o => o.Id).ToList();
+        var scalars = operands.Where(IsInlineScalar).ToList();
+        var loaded = operands.Except(scalars).ToList();
+        bool accumulate = names.Accumulates(root);
+        var output = names.Buffer(root);
+        int axes = nest.Axes.Length, inner = axes - 1;
+        var outVaries = nest.Reduced.Select(r => !r).ToArray();
+
+        for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
+        foreach (var c in scalars)
+        {
+            if (c.Type == ElementType.Flag)
+            {
+                w.Line($"bool s{c.Id} = {names.Buffer(c)};");
+                if (simd) w.Line($"bool v{c.Id} = s{c.Id};");
+                continue;
+            }
+            w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            if (simd) w.Line($"var v{c.Id} = new {VectorType}(s{c.Id});");
+        }
+        string? scale = null;
+        if (reduction)
+        {
+            if (root.Op == "mean")
+            {
+                w.Line($"float scale = 1f / {names.Size(GradientRules.ReducedCount(root))};");
+                scale = "scale";
+            }
+            if (!accumulate) w.Line($"{output}.Clear();");
+        }
+
+        for (int j = 0; j < inner; j++) w.Open($"for (int i{j} = 0; i{j} < extent{j}; i{j}++)");
+
+        // Row offsets: an operand's index over the outer axes along which it varies ("" when it is 0).
+        var rows = new Dictionary<Node, string>();
+        foreach (var o in loaded)
+        {
+            var offset = RowOffset(nest.Varies[o], inner);
+            rows[o] = offset == "0" ? "" : $"row{o.Id} + ";
+            if (offset != "0") w.Line($"int row{o.Id} = {offset};");
+        }
+        var outOffset = RowOffset(outVaries.ToImmutableArray(), inner);
+        if (outOffset != "0") w.Line($"int rowOut = {outOffset};");
+        string rowOut = outOffset == "0" ? "" : "rowOut + ";
+        string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
+        foreach (var o in loaded.Where(o => !nest.Varies[o][inner]))
+        {
+            w.Line($"float s{o.Id} = {names.Buffer(o)}[{At(rows[o])}];");
+            if (simd) w.Line($"var v{o.Id} = new {VectorType}(s{o.Id});");
+        }
+        var innerLoaded = loaded.Where(o => nest.Varies[o][inner]).ToList();
+        bool reduceInner = reduction && nest.Reduced[inner];
+        var value = reduction ? root.Inputs[0] : root;
+
+        if (reduceInner)
+        {
+            if (simd) w.Line($"var accumulator = {VectorType}.Zero;");
+            w.Line("float tail = 0f;");
+        }
+        w.Line("int i = 0;");
+        if (simd)
+        {
+            w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
+            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({names.Buffer(o)}.Slice({rows[o]}i));");
+            foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpOps.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
+            var v = "v" + value.Id;
+            if (reduceInner) w.Line($"accumulator += {v};");
+            else if (reduction || accumulate) w.Line($"(new {VectorType}({output}.Slice({rowOut}i)) + {Scaled(v, scale)}).CopyTo({output}.Slice({rowOut}i));");
+            else w.Line($"{v}.CopyTo({output}.Slice({rowOut}i));");
+            w.Close();
+        }
+        w.Open($"for (; i < extent{inner}; i++)");
+        foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {names.Buffer(o)}[{rows[o]}i];");
+        foreach (var n in computed) w.Line($"float s{n.Id} = {CSharpOps.Scalar(n, n.Inputs.Select(x => "s" + x.Id).ToArray())};");
+        var s = "s" + value.Id;
+        if (reduceInner) w.Line($"tail += {s};");
+        else if (reduction || accumulate) w.Line($"{output}[{rowOut}i] += {Scaled(s, scale)};");
+        else w.Line($"{output}[{rowOut}i] = {s};");
+        w.Close();
+        if (reduceInner)
+        {
+            var sum = simd ? $"{CSharpOps.Vector}.Sum(accumulator) + tail" : "tail";
+            w.Line($"{output}[{At(rowOut)}] += {(scale is null ? sum : $"({sum}) * {scale}")};");
+        }
+
+        for (int j = 0; j < inner; j++) w.Close();
+    }
+
+    static string Scaled(string value, string? scale) => scale is null ? value : $"{value} * {scale}";
+
+    /// <summary>Σ i_j · (product of the extents of later varying outer axes), plus room for the innermost axis if it varies.</summary>
+    static string RowOffset(System.Collections.Immutable.ImmutableArray<bool> varies, int inner)
+    {
+        var terms = new List<string>();
+        for (int j = 0; j < inner; j++)
+        {
+            if (!varies[j]) continue;
+            var strides = Enumerable.Range(j + 1, inner - j).Where(l => varies[l]).Select(l => "extent" + l).ToList();
+            terms.Add(strides.Count == 0 ? $"i{j}" : $"i{j} * " + string.Join(" * ", strides));
+        }
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
+}
+
+internal static class ImmutableArrayConversions
+{
+    public static System.Collections.Immutable.ImmutableArray<bool> ToImmutableArray(this bool[] items) =>
+        System.Collections.Immutable.ImmutableArray.Create(items);
+}

@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Kiln.Generator.Ops;
+
+namespace Kiln.Generator.Graph;
+
+/// <summary>
+/// Creates nodes: runs the op's shape rule, then interns by (op, inputs, attrs) so a structurally equal node is
+/// returned instead of a new one. Common-subexpression elimination is therefore a property of construction.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    readonly Dictionary<string, Node> interned = new();
+    int nextId;
+
+    public int NodeCount => nextId;
+
+    readonly List<(int Capture, Node Value)> updates = new();
+
+    /// <summary>In-place writes of captures (BatchNorm's running statistics) collected while decomposing.</summary>
+    public IReadOnlyList<(int Capture, Node Value)> Updates => updates;
+
+    public void AddUpdate(Node capture, Node value)
+    {
+        if (capture.Op != OpNames.Capture) throw new ShapeError($"only a captured buffer can be updated in place, not %{capture.Id} {capture.Op}");
+        updates.Add((capture.Attrs.Int("index"), value));
+    }
+
+    /// <summary>Creates (or finds) a primitive node. Throws <see cref="ShapeError"/> on a contradiction.</summary>
+    public Node Create(string op, IReadOnlyList<Node> inputs, Attrs? attrs = null)
+    {
+        attrs ??= Attrs.None;
+        var key = op + "{" + attrs.Key + "}(" + string.Join(",", inputs.Select(i => i.Id)) + ")";
+        if (interned.TryGetValue(key, out var existing)) return existing;
+        var shape = ShapeRules.Infer(op, inputs, attrs);
+        var type = op switch
+        {
+            OpNames.Input or OpNames.Capture => (ElementType)attrs.Int("type", 0),
+            _ => ElementType.Float,
+        };
+        var node = new Node(nextId++, op, inputs.ToImmutableArray(), attrs, shape, type);
+        interned.Add(key, node);
+        return node;
+    }
+
+    /// <summary>Applies a spec-level op: checks its shape rule (for the op's own error wording), then decomposes it into primitives.</summary>
+    public Node Apply(string op, IReadOnlyList<Node> inputs, Attrs attrs)
+    {
+        ShapeRules.Infer(op, inputs, attrs);
+        return Decompositions.TryDecompose(this, op, inputs, attrs, out var result) ? result : Create(op, inputs, attrs);
+    }
+
+    public Node Input(int index, Shape shape, ElementType type) =>
+        Create(OpNames.Input, new Node[0], Attrs.Of(("index", Attrs.FormatInt(index)), ("shape", ShapeRules.FormatShape(shape)), ("type", Attrs.FormatInt((int)type))));
+
+    public Node Capture(int index, Shape shape, ElementType type) =>
+        Create(OpNames.Capture, new Node[0], Attrs.Of(("index", Attrs.FormatInt(index)), ("shape", ShapeRules.FormatShape(shape)), ("type", Attrs.FormatInt((int)type))));
+
+    public Node Constant(float value) => Create(OpNames.Constant, new Node[0], Attrs.Of(("value", Attrs.FormatFloat(value))));
+
+    public Node InvCount(Size count) =>
+        count.IsConstant ? Constant(1f / count.Constant) : Create(OpNames.InvCount, new Node[0], Attrs.Of(("count", count.ToString())));
+
+    public Node Unary(string op, Node x) => Create(op, new[] { x });
+    public Node Binary(string op, Node a, Node b) => Create(op, new[] { a, b });
+    public Node Add(Node a, Node b) => Binary("add", a, b);
+    public Node Sub(Node a, Node b) => Binary("sub", a, b);
+    public Node Mul(Node a, Node b) => Binary("mul", a, b);
+    public Node Div(Node a, Node b) => Binary("div", a, b);
+    public Node Neg(Node x) => Unary("neg", x);
+    public Node Mul(Node a, float b) => Mul(a, Constant(b));
+
+    public Node MatMul(Node a, Node b, bool transposeA = false, bool transposeB = false)
+    {
+        var attrs = new List<(string, string)>();
+        if (transposeA) attrs.Add(("transpose_a", "true"));
+        if (transposeB) attrs.Add(("transpose_b", "true"));
+        return Create("matmul", new[] { a, b }, Attrs.Of(attrs.ToArray()));
+    }
+
+    public Node Reshape(Node x, Shape shape) =>
+        x.Shape.Equals(shape) ? x : Create("reshape", new[] { x.Op == "reshape" ? x.Inputs[0] : x }, Attrs.Of(("shape", ShapeRules.FormatShape(shape))));
+
+    public Node BroadcastTo(Node x, Shape shape) =>
+        x.Shape.Equals(shape) ? x : Create(OpNames.BroadcastTo, new[] { x }, Attrs.Of(("shape", ShapeRules.FormatShape(shape))));
+
+    /// <summary>Sums over <paramref name="dims"/>; non-adjacent dimensions become a chain of sums so each reduction is one contiguous range.</summary>
+    public Node Sum(Node x, int[] dims, bool keepDim, bool mean = false)
+    {
+        if (dims.Length == 0) return x;
+        var sorted = dims.OrderBy(d => d).ToArray();
+        bool contiguous = sorted[sorted.Length - 1] - sorted[0] == sorted.Length - 1;
+        if (contiguous)
+            return Create(mean ? "mean" : "sum", new[] { x }, Attrs.Of(("dims", Attrs.FormatInts(sorted)), ("keep_dim", keepDim ? "true" : "false")));
+        var result = x;
+        foreach (int d in sorted.Reverse()) result = Create(mean ? "mean" : "sum", new[] { result }, Attrs.Of(("dims", Attrs.FormatInt(d)), ("keep_dim", "true")));
+        if (!keepDim) result = Reshape(result, new Shape(Enumerable.Range(0, x.Shape.Rank).Where(i => !sorted.Contains(i)).Select(i => x.Shape[i])));
+        return result;
+    }
+
+    /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (the shape of the operand that was broadcast).</summary>
+    public Node SumTo(Node g, Shape shape)
+    {
+        if (g.Shape.Equals(shape)) return g;
+        int lead = g.Shape.Rank - shape.Rank;
+        var dims = new List<int>();
+        for (int i = 0; i < g.Shape.Rank; i++)
+            if (i < lead || (shape[i - lead].IsOne && !g.Shape[i].IsOne)) dims.Add(i);
+        // Reducing only the leading (broadcast-added) dimensions gives the target shape directly, without a view.
+        var summed = Sum(g, dims.ToArray(), keepDim: dims.Any(d => d >= lead));
+        return Reshape(summed, shape);
+    }
+}

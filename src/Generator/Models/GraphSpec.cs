@@ -1,0 +1,92 @@
+using Kiln.Generator.Helpers;
+
+namespace Kiln.Generator.Models;
+
+// The contract between the parser (Roslyn -> spec) and the compiler core (spec -> graph -> passes -> C#).
+// Everything here is an equatable record: no ISymbol, SyntaxNode or Location, so incremental steps cache.
+// Locations live in MethodLocations, beside the graph spec, so moving a method re-runs only diagnostics.
+
+/// <summary>
+/// One [Compile] method lowered to straight-line tensor ops: calls to the class's own compilable methods are
+/// inlined, constant-bound loops unrolled, constant ifs resolved, locals replaced by value ids, and module calls
+/// (Linear, Conv2d, Rnn over a fixed sequence length, ...) lowered to the op vocabulary of <see cref="OpSpec"/>.
+/// Value ids are shared by inputs, captures and ops: ids 0..Inputs.Count-1 are the method's parameters, then
+/// one id per capture, then one id per op in order (an op may only use smaller ids).
+/// </summary>
+internal sealed record GraphSpec(
+    string HintName,
+    TypeSpec ContainingType,
+    string MethodName,
+    bool IsStatic,
+    EquatableArray<InputSpec> Inputs,
+    EquatableArray<CaptureSpec> Captures,
+    EquatableArray<OpSpec> Ops,
+    int Result);
+
+/// <summary>Where generated members go: namespace and the partial declarations from outermost to innermost.</summary>
+/// <param name="Declarations">e.g. ["public partial class Outer", "public partial class Mlp"]; emitted verbatim.</param>
+internal sealed record TypeSpec(string? Namespace, EquatableArray<string> Declarations, string FullyQualifiedName);
+
+internal enum ValueKind { FloatTensor, IntTensor }
+
+/// <summary>A method parameter: name, tensor kind and its declared [Shape].</summary>
+internal sealed record InputSpec(string Name, ValueKind Kind, EquatableArray<DimSpec> Shape);
+
+internal enum CaptureKind
+{
+    /// <summary>A learnable tensor: gradients accumulate into its Grad.</summary>
+    Parameter,
+    /// <summary>A tensor that is read (and, for BatchNorm running stats, updated in place) but gets no gradient.</summary>
+    Buffer,
+    /// <summary>A bool read at call time, e.g. a module's Training flag (Dropout/BatchNorm behaviour).</summary>
+    Flag,
+    /// <summary>A Kiln.Rng read at call time (Dropout).</summary>
+    Rng,
+}
+
+/// <summary>
+/// State of the model read by the body. <paramref name="AccessExpression"/> is C# valid inside the class
+/// (e.g. "this.fc1.Weight", "this.training.Training", "this.w1"), <paramref name="Name"/> the PyTorch-style
+/// dotted name ("fc1.weight") used in Summary, ToDot and comments.
+/// </summary>
+internal sealed record CaptureSpec(string Name, string AccessExpression, CaptureKind Kind, EquatableArray<DimSpec> Shape);
+
+/// <summary>One dimension: a constant size or a symbol bound at the first call.</summary>
+internal sealed record DimSpec(int Size, string? Symbol)
+{
+    public static DimSpec Of(int size) => new(size, null);
+    public static DimSpec Of(string symbol) => new(-1, symbol);
+    public bool IsSymbolic => Symbol is not null;
+    public override string ToString() => Symbol ?? Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// One op application. <paramref name="Op"/> names an entry of the compiler's op table (lower snake case, the
+/// same vocabulary as the PyTorch fixtures where one exists): add, sub, mul, div, neg, exp, log, square, sqrt,
+/// sigmoid, tanh, relu, pow, clamp, constant, matmul, linear, sum, mean, max, softmax, log_softmax, reshape,
+/// flatten, transpose, concat, narrow, cross_entropy, mse_loss, conv1d, conv2d, max_pool1d, max_pool2d,
+/// avg_pool1d, avg_pool2d, batch_norm, layer_norm, dropout, embedding, ...
+/// Scalars in arithmetic are "constant" ops (attr value) so the graph has one binary op per arithmetic operator.
+/// </summary>
+internal sealed record OpSpec(string Op, EquatableArray<int> Args, EquatableArray<AttrSpec> Attrs);
+
+/// <summary>An attribute in invariant-culture text: ints ("3"), floats (round-trip "0.1"), bools ("true"), int lists ("2,3").</summary>
+internal sealed record AttrSpec(string Name, string Value);
+
+/// <summary>A source span without a SyntaxTree: enough to rebuild a Location when reporting.</summary>
+internal sealed record LocationInfo(string FilePath, int Start, int Length, int StartLine, int StartCharacter, int EndLine, int EndCharacter);
+
+/// <summary>Locations for one method: the method name's span and one span per op (same order as GraphSpec.Ops).</summary>
+internal sealed record MethodLocations(string HintName, LocationInfo Method, EquatableArray<LocationInfo> Ops);
+
+/// <summary>A diagnostic to report: id from DiagnosticDescriptors, where, and the message arguments.</summary>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> MessageArgs);
+
+/// <summary>
+/// A diagnostic found by the compiler core: it knows op indices, not locations; the pipeline maps
+/// <paramref name="OpIndex"/> (-1 = the method) to a span with <see cref="MethodLocations"/>.
+/// </summary>
+internal sealed record CompileDiagnostic(string Id, int OpIndex, EquatableArray<string> MessageArgs);
+
+/// <summary>What the compiler core returns for one method: the generated file (null when errors prevent it) and diagnostics.</summary>
+internal sealed record CompileResult(string HintName, string? Source, EquatableArray<CompileDiagnostic> Diagnostics);

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Kiln.Generator.Helpers;
+using Kiln.Generator.Models;
+
+namespace Kiln.Generator.Parsing;
+
+/// <summary>
+/// Collects inputs, captures and ops in the order the interpreter meets them, then numbers them as
+/// <see cref="GraphSpec"/> requires (inputs, captures, ops) and splits the op locations off into
+/// <see cref="MethodLocations"/>.
+/// </summary>
+internal sealed class GraphBuilder
+{
+    readonly List<InputSpec> inputs = new();
+    readonly List<CaptureSpec> captures = new();
+    readonly Dictionary<string, int> captureIndexByAccess = new();
+    readonly List<PendingOp> ops = new();
+
+    sealed record PendingOp(string Op, ImmutableArray<ValueRef> Args, ImmutableArray<AttrSpec> Attrs, LocationInfo Location);
+
+    public int OpCount => ops.Count;
+
+    public TensorValue AddInput(InputSpec input)
+    {
+        inputs.Add(input);
+        return new TensorValue(new ValueRef(ValueRefKind.Input, inputs.Count - 1), input.Kind, input.Shape.AsImmutableArray());
+    }
+
+    /// <summary>Adds a capture once per access expression: reading fc1.weight twice is one graph value.</summary>
+    public ValueRef Capture(string name, string accessExpression, CaptureKind kind, ImmutableArray<DimSpec> shape)
+    {
+        if (!captureIndexByAccess.TryGetValue(accessExpression, out int index))
+        {
+            index = captures.Count;
+            captures.Add(new CaptureSpec(name, accessExpression, kind, shape.ToEquatableArray()));
+            captureIndexByAccess.Add(accessExpression, index);
+        }
+        return new ValueRef(ValueRefKind.Capture, index);
+    }
+
+    public ValueRef AddOp(string op, IEnumerable<ValueRef> args, IEnumerable<AttrSpec> attrs, LocationInfo location)
+    {
+        ops.Add(new PendingOp(op, args.ToImmutableArray(), attrs.ToImmutableArray(), location));
+        return new ValueRef(ValueRefKind.Op, ops.Count - 1);
+    }
+
+    int IdOf(ValueRef reference) => reference.Kind switch
+    {
+        ValueRefKind.Input => reference.Index,
+        ValueRefKind.Capture => inputs.Count + reference.Index,
+        _ => inputs.Count + captures.Count + reference.Index,
+    };
+
+    public GraphSpec BuildSpec(string hintName, TypeSpec type, string methodName, bool isStatic, ValueRef result) => new(
+        hintName,
+        type,
+        methodName,
+        isStatic,
+        inputs.ToEquatableArray(),
+        captures.ToEquatableArray(),
+        ops.Select(op => new OpSpec(op.Op, op.Args.Select(IdOf).ToEquatableArray(), op.Attrs.ToEquatableArray())).ToEquatableArray(),
+        IdOf(result));
+
+    public MethodLocations BuildLocations(string hintName, LocationInfo method) =>
+        new(hintName, method, ops.Select(op => op.Location).ToEquatableArray());
+}

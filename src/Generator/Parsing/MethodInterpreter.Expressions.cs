@@ -1,0 +1,316 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Kiln.Generator.Diagnostics;
+using Kiln.Generator.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Kiln.Generator.Parsing;
+
+internal sealed partial class MethodInterpreter
+{
+    Value Evaluate(IOperation operation, Frame frame)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (operation.ConstantValue.HasValue) return Constant(operation);
+
+        switch (operation)
+        {
+            case IConversionOperation conversion:
+                return Convert(Evaluate(conversion.Operand, frame), conversion.Type);
+
+            case ILocalReferenceOperation local:
+                return frame.Values.TryGetValue(local.Local, out var localValue)
+                    ? localValue
+                    : throw Unsupported(operation, $"local '{local.Local.Name}' is read before it is assigned");
+
+            case IParameterReferenceOperation parameter:
+                return frame.Values.TryGetValue(parameter.Parameter, out var parameterValue)
+                    ? parameterValue
+                    : throw Unsupported(operation, $"parameter '{parameter.Parameter.Name}' has no value");
+
+            case IInstanceReferenceOperation:
+                return ThisValue.Instance;
+
+            case IFieldReferenceOperation field:
+                return Member(field.Field, field.Instance, operation, frame);
+
+            case IPropertyReferenceOperation property when property.Arguments.Length == 0:
+                return Member(property.Property, property.Instance, operation, frame);
+
+            case IBinaryOperation binary:
+                return Binary(binary, frame);
+
+            case IUnaryOperation unary:
+                return Unary(unary, frame);
+
+            case IInvocationOperation invocation:
+                return Invoke(invocation, frame);
+
+            case ITupleOperation tuple:
+                return ListValue.Of(tuple.Elements.Select(element => Evaluate(element, frame)).ToArray());
+
+            case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                return Evaluate(EvaluateCondition(conditional.Condition, "?:", frame) ? conditional.WhenTrue : conditional.WhenFalse, frame);
+
+            case IArrayCreationOperation { Initializer: { } initializer }:
+                return ListValue.Of(initializer.ElementValues.Select(element => Evaluate(element, frame)).ToArray());
+
+            case ICollectionExpressionOperation collection when collection.Elements.All(e => e is not ISpreadOperation):
+                return ListValue.Of(collection.Elements.Select(element => Evaluate(element, frame)).ToArray());
+
+            case IArrayElementReferenceOperation element when element.Indices.Length == 1:
+                return Index(Evaluate(element.ArrayReference, frame), Evaluate(element.Indices[0], frame), operation);
+
+            case ISimpleAssignmentOperation assignment:
+                return Assign(assignment.Target, Evaluate(assignment.Value, frame), frame);
+
+            case ICompoundAssignmentOperation compound:
+                return Assign(compound.Target, Arithmetic(compound.OperatorKind, Evaluate(compound.Target, frame), Evaluate(compound.Value, frame), operation), frame);
+
+            case IIncrementOrDecrementOperation increment:
+                return Increment(increment, frame);
+
+            case IDeconstructionAssignmentOperation deconstruction:
+            {
+                var value = Evaluate(deconstruction.Value, frame);
+                Deconstruct(deconstruction.Target, value, frame);
+                return value;
+            }
+
+            case IDefaultValueOperation:
+                return NullValue.Instance;
+
+            case IInvalidOperation:
+                throw new SourceHasErrors();
+
+            case IObjectCreationOperation:
+                throw Unsupported(operation, "objects cannot be created inside the graph; hold modules and parameters in fields");
+
+            case IAnonymousFunctionOperation:
+                throw Unsupported(operation, "lambdas cannot be compiled into a graph");
+
+            default:
+                throw Unsupported(operation, "only tensor arithmetic, numeric constants, Ops calls, Tensor methods, module Forward calls and locals are allowed");
+        }
+    }
+
+    Value Constant(IOperation operation)
+    {
+        object? constant = operation.ConstantValue.Value;
+        if (operation.Type is { TypeKind: TypeKind.Enum } enumType)
+        {
+            var member = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant));
+            return member is not null ? new EnumValue(member.Name) : throw Unsupported(operation, "the enum value has no named member");
+        }
+        return constant switch
+        {
+            null => NullValue.Instance,
+            bool flag => BoolValue.Of(flag),
+            int or long or short or byte or sbyte or uint or ushort => new NumberValue(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture), isInteger: true),
+            float single => new NumberValue(single, isInteger: false),
+            double number => new NumberValue(number, isInteger: false),
+            _ => throw Unsupported(operation, "only numeric and bool constants can appear in a graph"),
+        };
+    }
+
+    static Value Convert(Value value, ITypeSymbol? target)
+    {
+        if (value is NumberValue number && target.Underlying() is { } numericTarget && numericTarget.IsNumeric())
+            return numericTarget.IsIntegral()
+                ? new NumberValue(Math.Truncate(number.Number), isInteger: true)
+                : new NumberValue(numericTarget.SpecialType == SpecialType.System_Single ? (float)number.Number : number.Number, isInteger: false);
+        return value;
+    }
+
+    Value Binary(IBinaryOperation binary, Frame frame)
+    {
+        var left = Evaluate(binary.LeftOperand, frame);
+
+        // && and || short-circuit at build time too: `UseExtra && Heavy()` must not evaluate Heavy when UseExtra is false.
+        if (binary.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr && left is BoolValue leftFlag)
+        {
+            bool shortCircuit = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd ? !leftFlag.Flag : leftFlag.Flag;
+            if (shortCircuit) return leftFlag;
+            return Evaluate(binary.RightOperand, frame) is BoolValue rightFlag
+                ? rightFlag
+                : throw Unsupported(binary, "logical operators apply to compile-time bools only");
+        }
+
+        var right = Evaluate(binary.RightOperand, frame);
+        return Arithmetic(binary.OperatorKind, left, right, binary);
+    }
+
+    Value Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation site)
+    {
+        if (left is NumberValue a && right is NumberValue b) return FoldNumbers(kind, a, b, site);
+        if (left is BoolValue p && right is BoolValue q)
+        {
+            return kind switch
+            {
+                BinaryOperatorKind.And or BinaryOperatorKind.ConditionalAnd => BoolValue.Of(p.Flag && q.Flag),
+                BinaryOperatorKind.Or or BinaryOperatorKind.ConditionalOr => BoolValue.Of(p.Flag || q.Flag),
+                BinaryOperatorKind.ExclusiveOr or BinaryOperatorKind.NotEquals => BoolValue.Of(p.Flag != q.Flag),
+                BinaryOperatorKind.Equals => BoolValue.Of(p.Flag == q.Flag),
+                _ => throw Unsupported(site, "this operator does not apply to bools"),
+            };
+        }
+
+        string? op = kind switch
+        {
+            BinaryOperatorKind.Add => "add",
+            BinaryOperatorKind.Subtract => "sub",
+            BinaryOperatorKind.Multiply => "mul",
+            BinaryOperatorKind.Divide => "div",
+            _ => null,
+        };
+        if (op is not null && (left is TensorValue || right is TensorValue) && IsArithmeticOperand(left) && IsArithmeticOperand(right))
+        {
+            var leftTensor = AsFloatTensor(left, site);
+            var rightTensor = AsFloatTensor(right, site);
+            return Emit(op, new[] { leftTensor, rightTensor }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site,
+                BroadcastHint(leftTensor, rightTensor));
+        }
+        throw Unsupported(site, "tensors support + - * / with tensors and numeric constants; comparisons and other operators need the dynamic tape");
+    }
+
+    static bool IsArithmeticOperand(Value value) => value is NumberValue or TensorValue { Kind: ValueKind.FloatTensor };
+
+    /// <summary>A scalar operand becomes a "constant" op, so the graph has one binary op per arithmetic operator.</summary>
+    TensorValue AsFloatTensor(Value value, IOperation site) => value switch
+    {
+        TensorValue { Kind: ValueKind.FloatTensor } tensor => tensor,
+        NumberValue number => ConstantTensor(number.Number, site),
+        _ => throw Unsupported(site, $"{value.Describe()} cannot be used in tensor arithmetic"),
+    };
+
+    TensorValue ConstantTensor(double number, IOperation site) =>
+        Emit("constant", Array.Empty<TensorValue>(), ImmutableArray.Create(new AttrSpec("value", AttrText.Float(number))), ValueKind.FloatTensor, site,
+            ImmutableArray<DimSpec>.Empty);
+
+    static ImmutableArray<DimSpec>? BroadcastHint(TensorValue left, TensorValue right)
+    {
+        if (left.Shape is { } a && right.Shape is { } b)
+        {
+            if (b.Length == 0 || a.SequenceEqual(b)) return a;
+            if (a.Length == 0) return b;
+        }
+        return null;
+    }
+
+    static Value FoldNumbers(BinaryOperatorKind kind, NumberValue a, NumberValue b, IOperation site)
+    {
+        bool integers = a.IsInteger && b.IsInteger;
+        double x = a.Number, y = b.Number;
+        NumberValue Number(double value) => new(value, integers);
+        switch (kind)
+        {
+            case BinaryOperatorKind.Add: return Number(x + y);
+            case BinaryOperatorKind.Subtract: return Number(x - y);
+            case BinaryOperatorKind.Multiply: return Number(x * y);
+            case BinaryOperatorKind.Divide:
+                if (integers && y == 0) throw Unsupported(site, "division by zero");
+                return Number(integers ? Math.Truncate(x / y) : x / y);
+            case BinaryOperatorKind.Remainder:
+                if (integers && y == 0) throw Unsupported(site, "division by zero");
+                return Number(x % y);
+            case BinaryOperatorKind.LessThan: return BoolValue.Of(x < y);
+            case BinaryOperatorKind.LessThanOrEqual: return BoolValue.Of(x <= y);
+            case BinaryOperatorKind.GreaterThan: return BoolValue.Of(x > y);
+            case BinaryOperatorKind.GreaterThanOrEqual: return BoolValue.Of(x >= y);
+            case BinaryOperatorKind.Equals: return BoolValue.Of(x == y);
+            case BinaryOperatorKind.NotEquals: return BoolValue.Of(x != y);
+            default: throw Unsupported(site, "this operator is not folded at build time");
+        }
+    }
+
+    Value Unary(IUnaryOperation unary, Frame frame)
+    {
+        var operand = Evaluate(unary.Operand, frame);
+        switch (unary.OperatorKind, operand)
+        {
+            case (UnaryOperatorKind.Plus, NumberValue or TensorValue):
+                return operand;
+            case (UnaryOperatorKind.Minus, NumberValue number):
+                return new NumberValue(-number.Number, number.IsInteger);
+            case (UnaryOperatorKind.Minus, TensorValue { Kind: ValueKind.FloatTensor } tensor):
+                return Emit("neg", new[] { tensor }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, unary, tensor.Shape);
+            case (UnaryOperatorKind.Not, BoolValue flag):
+                return BoolValue.Of(!flag.Flag);
+            default:
+                throw Unsupported(unary, $"this operator does not apply to {operand.Describe()}");
+        }
+    }
+
+    Value Index(Value collection, Value index, IOperation site)
+    {
+        if (collection is not ListValue list) throw Unsupported(site, "only arrays produced in the method (Chunk, array literals) can be indexed");
+        if (index is not NumberValue { IsInteger: true } number) throw Unsupported(site, "the index must be a compile-time constant");
+        int position = (int)number.Number;
+        if (position < 0 || position >= list.Items.Length)
+            throw Unsupported(site, $"index {position} is outside the {list.Items.Length} elements");
+        return list.Items[position].Value;
+    }
+
+    Value Assign(IOperation target, Value value, Frame frame)
+    {
+        switch (target)
+        {
+            case ILocalReferenceOperation local:
+                frame.Values[local.Local] = value;
+                return value;
+            case IParameterReferenceOperation parameter:
+                frame.Values[parameter.Parameter] = value;
+                return value;
+            default:
+                throw Unsupported(target, "a compiled graph only assigns locals; it must not change fields or other state");
+        }
+    }
+
+    Value Increment(IIncrementOrDecrementOperation increment, Frame frame)
+    {
+        var old = Evaluate(increment.Target, frame);
+        if (old is not NumberValue number) throw Unsupported(increment, "only compile-time numbers can be incremented");
+        double step = increment.Kind == OperationKind.Increment ? 1 : -1;
+        var updated = new NumberValue(number.Number + step, number.IsInteger);
+        Assign(increment.Target, updated, frame);
+        return increment.IsPostfix ? old : updated;
+    }
+
+    void Deconstruct(IOperation target, Value value, Frame frame)
+    {
+        switch (target)
+        {
+            case IDeclarationExpressionOperation declaration:
+                Deconstruct(declaration.Expression, value, frame);
+                return;
+            case ITupleOperation tuple:
+                if (value is not ListValue list || list.Items.Length != tuple.Elements.Length)
+                    throw Unsupported(target, "only tuples of known length (Max, Chunk, Rnn, LstmCell, tuple literals) can be deconstructed");
+                for (int i = 0; i < tuple.Elements.Length; i++)
+                {
+                    var element = tuple.Elements[i];
+                    // A discard never forces its lazy element, so an unread output adds no op.
+                    if (element is IDiscardOperation) continue;
+                    if (element is ILocalReferenceOperation { Local: var local }) CheckLocalType(local, element.Syntax);
+                    Deconstruct(element, list.Items[i].Value, frame);
+                }
+                return;
+            case IDiscardOperation:
+                return;
+            default:
+                Assign(target, value, frame);
+                return;
+        }
+    }
+
+    TensorValue Emit(string op, TensorValue[] args, ImmutableArray<AttrSpec> attrs, ValueKind kind, IOperation site, ImmutableArray<DimSpec>? shape) =>
+        Emit(op, args.Select(a => a.Reference).ToArray(), attrs, kind, site, shape);
+
+    TensorValue Emit(string op, ValueRef[] args, ImmutableArray<AttrSpec> attrs, ValueKind kind, IOperation site, ImmutableArray<DimSpec>? shape)
+    {
+        var reference = builder.AddOp(op, args, attrs, SiteOf(site));
+        return new TensorValue(reference, kind, shape);
+    }
+}

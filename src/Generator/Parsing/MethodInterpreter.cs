@@ -1,0 +1,242 @@
+using System.Collections.Generic;
+using System.Threading;
+using Kiln.Generator.Diagnostics;
+using Kiln.Generator.Helpers;
+using Kiln.Generator.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Kiln.Generator.Parsing;
+
+/// <summary>
+/// Runs a [Compile] method's body at build time over the IOperation tree: compile-time values (numbers, bools,
+/// loop variables) are computed, tensor values become graph ops, loops unroll, constant ifs pick a branch and calls
+/// to the class's own methods are inlined. The result is straight-line code in <see cref="GraphBuilder"/>.
+/// Anything outside the subset throws a <see cref="ParseFailure"/> at the exact construct.
+/// This file holds the statements; expressions, calls, members and modules live in the other partial files.
+/// </summary>
+internal sealed partial class MethodInterpreter
+{
+    const int MaxLoopIterations = 4096;
+    const int MaxInlineDepth = 16;
+
+    readonly Compilation compilation;
+    readonly INamedTypeSymbol modelType;
+    readonly bool isStaticMethod;
+    readonly GraphBuilder builder;
+    readonly CancellationToken cancellationToken;
+
+    int inlineDepth;
+
+    /// <summary>While a call is being inlined, its ops are reported at the call in the [Compile] method: that is the
+    /// code the user can change, and the callee may be shared by several models.</summary>
+    LocationInfo? inlineSite;
+
+    public MethodInterpreter(Compilation compilation, INamedTypeSymbol modelType, bool isStaticMethod, GraphBuilder builder, CancellationToken cancellationToken)
+    {
+        this.compilation = compilation;
+        this.modelType = modelType;
+        this.isStaticMethod = isStaticMethod;
+        this.builder = builder;
+        this.cancellationToken = cancellationToken;
+    }
+
+    internal sealed class Frame
+    {
+        public Dictionary<ISymbol, Value> Values { get; } = new(SymbolEqualityComparer.Default);
+        public Value? ReturnValue { get; set; }
+    }
+
+    enum Flow { Normal, Return, Break, Continue }
+
+    /// <summary>Runs a method body (block or expression body) and returns what it returns.</summary>
+    public Value Run(IOperation body, Frame frame, SyntaxNode methodSyntax)
+    {
+        var flow = Execute(body, frame);
+        if (flow == Flow.Return && frame.ReturnValue is { } returned) return returned;
+        throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, methodSyntax, Describe(methodSyntax), "the method must end with a return of a tensor");
+    }
+
+    LocationInfo SiteOf(IOperation operation) => inlineSite ?? operation.Syntax.ToInfo();
+
+    Flow Execute(IOperation statement, Frame frame)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (statement)
+        {
+            case IBlockOperation block:
+                foreach (var inner in block.Operations)
+                {
+                    var flow = Execute(inner, frame);
+                    if (flow != Flow.Normal) return flow;
+                }
+                return Flow.Normal;
+
+            case IVariableDeclarationGroupOperation group:
+                foreach (var declaration in group.Declarations)
+                    foreach (var declarator in declaration.Declarators)
+                    {
+                        CheckLocalType(declarator.Symbol, declaration.Syntax);
+                        var initializer = declarator.Initializer ?? declaration.Initializer;
+                        if (initializer is not null) frame.Values[declarator.Symbol] = Evaluate(initializer.Value, frame);
+                    }
+                return Flow.Normal;
+
+            case IExpressionStatementOperation expression:
+                Evaluate(expression.Operation, frame);
+                return Flow.Normal;
+
+            case IReturnOperation { Kind: OperationKind.Return } ret:
+                frame.ReturnValue = ret.ReturnedValue is null ? NullValue.Instance : Evaluate(ret.ReturnedValue, frame);
+                return Flow.Return;
+
+            case IConditionalOperation conditional:
+            {
+                bool condition = EvaluateCondition(conditional.Condition, "if", frame);
+                var chosen = condition ? conditional.WhenTrue : conditional.WhenFalse;
+                return chosen is null ? Flow.Normal : Execute(chosen, frame);
+            }
+
+            case IForLoopOperation loop:
+                return ExecuteFor(loop, frame);
+
+            case IWhileLoopOperation loop:
+                return ExecuteWhile(loop, frame);
+
+            case IForEachLoopOperation loop:
+                return ExecuteForEach(loop, frame);
+
+            case IBranchOperation { BranchKind: BranchKind.Break }:
+                return Flow.Break;
+
+            case IBranchOperation { BranchKind: BranchKind.Continue }:
+                return Flow.Continue;
+
+            case IEmptyOperation:
+                return Flow.Normal;
+
+            case IInvalidOperation:
+                throw new SourceHasErrors();
+
+            default:
+                throw Unsupported(statement, "only locals, expression statements, return, if on constants and loops with constant bounds are allowed");
+        }
+    }
+
+    Flow ExecuteFor(IForLoopOperation loop, Frame frame)
+    {
+        foreach (var before in loop.Before) Execute(before, frame);
+        if (loop.Condition is null)
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Syntax, "for", "(none)");
+        for (int iteration = 0; EvaluateCondition(loop.Condition, "for", frame); iteration++)
+        {
+            LimitIterations(iteration, loop.Condition);
+            var flow = Execute(loop.Body, frame);
+            if (flow == Flow.Return) return flow;
+            if (flow == Flow.Break) break;
+            foreach (var bottom in loop.AtLoopBottom) Execute(bottom, frame);
+        }
+        return Flow.Normal;
+    }
+
+    Flow ExecuteWhile(IWhileLoopOperation loop, Frame frame)
+    {
+        if (loop.Condition is null)
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Syntax, "while", "(none)");
+        for (int iteration = 0; ; iteration++)
+        {
+            LimitIterations(iteration, loop.Condition);
+            if (loop.ConditionIsTop && EvaluateCondition(loop.Condition, "while", frame) == loop.ConditionIsUntil) break;
+            var flow = Execute(loop.Body, frame);
+            if (flow == Flow.Return) return flow;
+            if (flow == Flow.Break) break;
+            if (!loop.ConditionIsTop && EvaluateCondition(loop.Condition, "while", frame) == loop.ConditionIsUntil) break;
+        }
+        return Flow.Normal;
+    }
+
+    Flow ExecuteForEach(IForEachLoopOperation loop, Frame frame)
+    {
+        if (loop.LoopControlVariable is not IVariableDeclaratorOperation variable)
+            throw Unsupported(loop.LoopControlVariable, "a foreach loop may only declare one variable");
+        Value collection;
+        try
+        {
+            collection = Evaluate(loop.Collection, frame);
+        }
+        catch (ParseFailure)
+        {
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Collection.Syntax, "foreach", Describe(loop.Collection.Syntax));
+        }
+        if (collection is not ListValue list)
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Collection.Syntax, "foreach", Describe(loop.Collection.Syntax));
+        foreach (var item in list.Items)
+        {
+            frame.Values[variable.Symbol] = item.Value;
+            var flow = Execute(loop.Body, frame);
+            if (flow == Flow.Return) return flow;
+            if (flow == Flow.Break) break;
+        }
+        return Flow.Normal;
+    }
+
+    static void LimitIterations(int iteration, IOperation condition)
+    {
+        if (iteration >= MaxLoopIterations)
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, "loop",
+                $"{Describe(condition.Syntax)} (still true after {MaxLoopIterations} iterations)");
+    }
+
+    /// <summary>A condition must fold to a constant bool; anything else (a tensor, Training, an unknown call) is
+    /// data-dependent control flow, reported at the condition.</summary>
+    bool EvaluateCondition(IOperation condition, string construct, Frame frame)
+    {
+        Value value;
+        try
+        {
+            value = Evaluate(condition, frame);
+        }
+        catch (ParseFailure)
+        {
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
+        }
+        if (value is BoolValue flag) return flag.Flag;
+        throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
+    }
+
+    void CheckLocalType(ILocalSymbol local, SyntaxNode declarationSyntax)
+    {
+        if (IsSupportedLocalType(local.Type)) return;
+        var typeSyntax = declarationSyntax is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclarationSyntax declaration ? declaration.Type : declarationSyntax;
+        throw new ParseFailure(DiagnosticDescriptors.UnsupportedType, typeSyntax, local.Type.ToDisplayString(), $"local '{local.Name}'");
+    }
+
+    static bool IsSupportedLocalType(ITypeSymbol type)
+    {
+        if (type.IsFloatTensor() || type.IsIntTensor() || type.IsNumeric() || type.SpecialType == SpecialType.System_Boolean) return true;
+        if (type.IsOrDerivesFrom(TypeNames.Module)) return true;
+        if (type is IArrayTypeSymbol array) return IsSupportedLocalType(array.ElementType);
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            foreach (var element in tuple.TupleElements)
+                if (!IsSupportedLocalType(element.Type)) return false;
+            return true;
+        }
+        return false;
+    }
+
+    static ParseFailure Unsupported(IOperation operation, string reason) =>
+        new(DiagnosticDescriptors.UnsupportedConstruct, operation.Syntax, Describe(operation.Syntax), reason);
+
+    /// <summary>The construct's source text on one line, shortened, for messages.</summary>
+    internal static string Describe(SyntaxNode syntax)
+    {
+        string text = string.Join(" ", syntax.ToString().Split(new[] { '\r', '\n', '\t', ' ' }, System.StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
+    }
+}
+
+/// <summary>The method does not compile; the C# compiler reports why, so the generator stays silent.</summary>
+internal sealed class SourceHasErrors : System.Exception
+{
+}

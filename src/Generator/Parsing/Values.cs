@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Immutable;
+using Kiln.Generator.Models;
+
+namespace Kiln.Generator.Parsing;
+
+// What an expression evaluates to while the interpreter walks a [Compile] method. These never leave the parser:
+// they are turned into GraphSpec ids and attrs before the incremental step returns.
+
+internal abstract class Value
+{
+    /// <summary>How the value reads in a diagnostic ("a tensor", "the module 'fc1'").</summary>
+    public abstract string Describe();
+}
+
+/// <summary>A tensor in the graph being built: an input, a capture or an op output.</summary>
+internal sealed class TensorValue : Value
+{
+    public TensorValue(ValueRef reference, ValueKind kind, ImmutableArray<DimSpec>? shape)
+    {
+        Reference = reference;
+        Kind = kind;
+        Shape = shape;
+    }
+
+    public ValueRef Reference { get; }
+    public ValueKind Kind { get; }
+
+    /// <summary>The shape when the parser can see it without shape inference (inputs, captures, simple ops); the
+    /// compiler infers every shape anyway, the parser needs one only to unroll an Rnn over its sequence.</summary>
+    public ImmutableArray<DimSpec>? Shape { get; }
+
+    public override string Describe() => Kind == ValueKind.IntTensor ? "an IntTensor" : "a tensor";
+}
+
+/// <summary>A compile-time number: a literal, a const, a loop variable or arithmetic on those.</summary>
+internal sealed class NumberValue : Value
+{
+    public NumberValue(double number, bool isInteger)
+    {
+        Number = number;
+        IsInteger = isInteger;
+    }
+
+    public double Number { get; }
+    public bool IsInteger { get; }
+
+    public override string Describe() => "a number";
+}
+
+internal sealed class BoolValue : Value
+{
+    public static readonly BoolValue True = new(true);
+    public static readonly BoolValue False = new(false);
+
+    BoolValue(bool flag) => Flag = flag;
+
+    public bool Flag { get; }
+    public static BoolValue Of(bool flag) => flag ? True : False;
+
+    public override string Describe() => "a bool";
+}
+
+/// <summary>An enum constant such as Reduction.Sum, kept by member name for the attr text.</summary>
+internal sealed class EnumValue : Value
+{
+    public EnumValue(string memberName) => MemberName = memberName;
+
+    public string MemberName { get; }
+
+    public override string Describe() => "an enum constant";
+}
+
+internal sealed class NullValue : Value
+{
+    public static readonly NullValue Instance = new();
+
+    public override string Describe() => "null";
+}
+
+/// <summary><c>this</c>: only meaningful as the receiver of a member access.</summary>
+internal sealed class ThisValue : Value
+{
+    public static readonly ThisValue Instance = new();
+
+    public override string Describe() => "this";
+}
+
+/// <summary>A Flag or Rng capture: state read when the graph runs (Training, a Dropout's Rng).</summary>
+internal sealed class StateValue : Value
+{
+    public StateValue(ValueRef reference, CaptureKind kind)
+    {
+        Reference = reference;
+        Kind = kind;
+    }
+
+    public ValueRef Reference { get; }
+    public CaptureKind Kind { get; }
+
+    public override string Describe() => Kind == CaptureKind.Flag ? "a run-time flag" : "a random generator";
+}
+
+/// <summary>A runtime module held in a field (or a child of a Sequential).</summary>
+internal sealed class ModuleValue : Value
+{
+    public ModuleValue(ModuleInfo module) => Module = module;
+
+    public ModuleInfo Module { get; }
+
+    public override string Describe() => $"the module '{Module.Name}'";
+}
+
+/// <summary>A tuple, an array or a list of values (Max's (values, indices), Chunk's pieces, Concat's inputs, int
+/// lists). Elements are lazy so that a multi-output call adds only the outputs the method reads.</summary>
+internal sealed class ListValue : Value
+{
+    public ListValue(ImmutableArray<Lazy<Value>> items) => Items = items;
+
+    public ImmutableArray<Lazy<Value>> Items { get; }
+
+    public static ListValue Of(params Value[] items)
+    {
+        var builder = ImmutableArray.CreateBuilder<Lazy<Value>>(items.Length);
+        foreach (var item in items)
+        {
+            var captured = item;
+            builder.Add(new Lazy<Value>(() => captured));
+        }
+        return new ListValue(builder.MoveToImmutable());
+    }
+
+    public override string Describe() => "a tuple or array";
+}
+
+internal enum ValueRefKind { Input, Capture, Op }
+
+/// <summary>A graph value before final numbering: captures are discovered while ops are added, so ids are assigned
+/// when the spec is built (inputs, then captures, then ops).</summary>
+internal readonly struct ValueRef : IEquatable<ValueRef>
+{
+    public ValueRef(ValueRefKind kind, int index)
+    {
+        Kind = kind;
+        Index = index;
+    }
+
+    public ValueRefKind Kind { get; }
+    public int Index { get; }
+
+    public bool Equals(ValueRef other) => Kind == other.Kind && Index == other.Index;
+    public override bool Equals(object? obj) => obj is ValueRef other && Equals(other);
+    public override int GetHashCode() => ((int)Kind * 397) ^ Index;
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Ops;
+using Kiln.Generator.Schedule;
+
+namespace Kiln.Generator.Schedule
+{
+    internal enum StorageKind { Input, Capture, Constant, Arena, Result, Gradient, CaptureUpdate }
+
+    /// <summary>Where a value lives: an argument, a capture, an inline scalar, an arena buffer, the result tensor, or a parameter's Grad.</summary>
+    internal readonly record struct Storage(StorageKind Kind, int Index);
+
+    /// <summary>An intermediate buffer: its element count (symbolic) and the kernels between which it is alive.</summary>
+    internal sealed record ArenaBuffer(int Index, Node Node, Size Count, int FirstUse, int LastUse);
+
+    /// <summary>
+    /// The memory plan of a program: every materialised value's storage, and the arena buffers with their
+    /// lifetimes. Offsets depend on the symbol values, so they are planned (by <see cref="FirstFit"/>, the same
+    /// algorithm as the runtime's ArenaPlanner) once per binding at run time.
+    /// </summary>
+    internal sealed class MemoryPlan
+    {
+        public MemoryPlan(IReadOnlyDictionary<Node, Storage> storage, IReadOnlyList<ArenaBuffer> buffers, IReadOnlyDictionary<Kernel, int> scratch)
+        {
+            Storage = storage;
+            Buffers = buffers;
+            Scratch = scratch;
+        }
+
+        /// <summary>The arena buffer serving as each library kernel's scratch memory.</summary>
+        public IReadOnlyDictionary<Kernel, int> Scratch { get; }
+
+        public IReadOnlyDictionary<Node, Storage> Storage { get; }
+        public IReadOnlyList<ArenaBuffer> Buffers { get; }
+
+        public Storage StorageOf(Node n) => Storage[Passes.Fusion.StorageRoot(n)];
+
+        /// <summary>Arena length in elements for one binding of the symbols.</summary>
+        public long ArenaElements(IReadOnlyDictionary<string, int> binding, out long[] offsets)
+        {
+            var sizes = Buffers.Select(b => b.Count.Evaluate(binding)).ToArray();
+            return FirstFit(sizes, Buffers.Select(b => b.FirstUse).ToArray(), Buffers.Select(b => b.LastUse).ToArray(), out offsets);
+        }
+
+        /// <summary>Greedy first-fit, largest first; buffers alive at the same kernel never overlap.</summary>
+        public static long FirstFit(long[] sizes, int[] first, int[] last, out long[] offsets)
+        {
+            var order = Enumerable.Range(0, sizes.Length).OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray();
+            offsets = new long[sizes.Length];
+            var placed = new List<int>();
+            long total = 0;
+            foreach (int buffer in order)
+            {
+                var localOffsets = offsets;
+                var conflicts = placed.Where(o => first[o] <= last[buffer] && first[buffer] <= last[o])
+                    .Select(o => (Start: localOffsets[o], End: localOffsets[o] + sizes[o])).OrderBy(c => c.Start).ToList();
+                long offset = 0;
+                foreach (var (start, end) in conflicts)
+                {
+                    if (offset + sizes[buffer] <= start) break;
+                    offset = Math.Max(offset, end);
+                }
+                offsets[buffer] = offset;
+                placed.Add(buffer);
+                total = Math.Max(total, offset + sizes[buffer]);
+            }
+            return total;
+        }
+    }
+}
+
+namespace Kiln.Generator.Passes
+{
+    /// <summary>Assigns storage by liveness: outputs of the program go to the result tensor or a Grad, the rest to arena buffers.</summary>
+    internal static class MemoryPlanner
+    {
+        public static MemoryPlan Run(GraphProgram program, IReadOnlyList<Kernel> kernels)
+        {
+            var storage = new Dictionary<Node, Storage>();
+            var gradientOf = new Dictionary<Node, int>();
+            var updateOf = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
+            for (int i = 0; i < program.Gradients.Length; i++)
+                if (program.Gradients[i] is { } g) gradientOf[g] = i;
+
+            foreach (var n in program.Nodes())
+            {
+                switch (n.Op)
+                {
+                    case OpNames.Input: storage[n] = new Storage(StorageKind.Input, n.Attrs.Int("index")); break;
+                    case OpNames.Capture: storage[n] = new Storage(StorageKind.Capture, n.Attrs.Int("index")); break;
+                    case OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor: storage[n] = new Storage(StorageKind.Constant, n.Id); break;
+                }
+            }
+
+            var buffers = new List<(Node Node, Size Count, int First, int Last)>();
+            var scratch = new Dictionary<Kernel, int>();
+            foreach (var k in kernels)
+            {
+                if (k.Scratch is { } scratchSize)
+                {
+                    scratch[k] = buffers.Count;
+                    buffers.Add((k.Root, scratchSize, k.Index, k.Index));
+                }
+                foreach (var o in k.Outputs)
+                {
+                    if (o == program.Result) storage[o] = new Storage(StorageKind.Result, 0);
+                    else if (gradientOf.TryGetValue(o, out int capture)) storage[o] = new Storage(StorageKind.Gradient, capture);
+                    else if (updateOf.TryGetValue(o, out int updated)) storage[o] = new Storage(StorageKind.CaptureUpdate, updated);
+                    else
+                    {
+                        storage[o] = new Storage(StorageKind.Arena, buffers.Count);
+                        buffers.Add((o, o.Shape.Count, k.Index, k.Index));
+                    }
+                }
+                if (k.Gemm is not null && k.Gemm != k.Root) storage[k.Gemm] = storage[k.Root];
+            }
+            foreach (var k in kernels)
+                foreach (var r in k.Reads)
+                {
+                    var s = storage[Fusion.StorageRoot(r)];
+                    if (s.Kind == StorageKind.Arena)
+                    {
+                        var b = buffers[s.Index];
+                        buffers[s.Index] = (b.Node, b.Count, b.First, Math.Max(b.Last, k.Index));
+                    }
+                }
+            return new MemoryPlan(storage, buffers.Select((b, i) => new ArenaBuffer(i, b.Node, b.Count, b.First, b.Last)).ToList(), scratch);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Models;
+using Kiln.Generator.Ops;
+
+namespace Kiln.Generator.Passes;
+
+/// <summary>
+/// Builds the forward graph from the spec, inferring every shape symbolically; a contradiction is reported as
+/// KILN0101 at the op's index in the runtime's wording, and compilation stops there.
+/// </summary>
+internal static class ShapeInference
+{
+    public static GraphProgram? Run(CompileContext context)
+    {
+        var spec = context.Spec;
+        var b = context.Builder;
+        var values = new Node[spec.Inputs.Count + spec.Captures.Count + spec.Ops.Count];
+        for (int i = 0; i < spec.Inputs.Count; i++)
+        {
+            var input = spec.Inputs[i];
+            values[i] = b.Input(i, ShapeOf(input.Shape), input.Kind == ValueKind.IntTensor ? ElementType.Int : ElementType.Float);
+        }
+        for (int i = 0; i < spec.Captures.Count; i++)
+        {
+            var capture = spec.Captures[i];
+            var type = capture.Kind switch { CaptureKind.Flag => ElementType.Flag, CaptureKind.Rng => ElementType.Rng, _ => ElementType.Float };
+            values[spec.Inputs.Count + i] = b.Capture(i, ShapeOf(capture.Shape), type);
+        }
+        Origin(context, -1);
+
+        for (int i = 0; i < spec.Ops.Count; i++)
+        {
+            var op = spec.Ops[i];
+            int id = spec.Inputs.Count + spec.Captures.Count + i;
+            var bad = op.Args.FirstOrDefault(a => a < 0 || a >= id);
+            if (op.Args.Any(a => a < 0 || a >= id))
+            {
+                context.Report(DiagnosticIds.InternalError, i, $"op {i} ({op.Op}) uses value {bad}, which is not defined before it");
+                return null;
+            }
+            if (!ShapeRules.IsKnown(op.Op) && !OpClasses.IsPrimitive(op.Op))
+            {
+                context.Report(DiagnosticIds.Unsupported, i, op.Op, "the static compiler has no rule for this op yet");
+                return null;
+            }
+            var attrs = Attrs.From(op.Attrs.Select(a => new System.Collections.Generic.KeyValuePair<string, string>(a.Name, a.Value)));
+            try
+            {
+                values[id] = b.Apply(op.Op, op.Args.Select(a => values[a]).ToArray(), attrs);
+            }
+            catch (ShapeError e)
+            {
+                context.Report(DiagnosticIds.ShapeContradiction, i, e.Message);
+                return null;
+            }
+            Origin(context, i);
+        }
+
+        if (spec.Result < 0 || spec.Result >= values.Length)
+        {
+            context.Report(DiagnosticIds.InternalError, -1, $"the result value {spec.Result} does not exist");
+            return null;
+        }
+        var result = values[spec.Result];
+        if (result.Type != ElementType.Float)
+        {
+            context.Report(DiagnosticIds.Unsupported, -1, "the result", "it must be a float Tensor");
+            return null;
+        }
+        return new GraphProgram("forward", result, Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray(), b.Updates.ToImmutableArray());
+    }
+
+    static void Origin(CompileContext context, int opIndex)
+    {
+        while (context.OriginOp.Count < context.Builder.NodeCount) context.OriginOp.Add(opIndex);
+    }
+
+    public static Shape ShapeOf(Helpers.EquatableArray<DimSpec> dims) =>
+        new(dims.Select(d => d.IsSymbolic ? Size.Symbol(d.Symbol!) : Size.Of(d.Size)));
+
+    public static bool IsScalar(Shape shape) => shape.Count.IsConstant && shape.Count.Constant == 1;
+}

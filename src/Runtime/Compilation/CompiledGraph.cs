@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kiln.Compiled;
+
+/// <summary>The arena, buffer offsets and result tensor of one program for one binding of the symbols.</summary>
+public sealed class ProgramState
+{
+    internal ProgramState(BindingKey binding, float[] arena, int[] offsets, int[] sizes, Tensor result)
+    {
+        Binding = binding;
+        Arena = arena;
+        Offsets = offsets;
+        Sizes = sizes;
+        Result = result;
+    }
+
+    public BindingKey Binding { get; }
+    public float[] Arena { get; }
+    public int[] Offsets { get; }
+    public int[] Sizes { get; }
+
+    /// <summary>The tensor a call returns: owned by the graph and overwritten by the next call with the same binding.</summary>
+    public Tensor Result { get; }
+
+    public Span<float> Buffer(int index) => Arena.AsSpan(Offsets[index], Sizes[index]);
+}
+
+/// <summary>
+/// The base of every generated <c>&lt;Method&gt;Graph</c> class: binds symbols from argument shapes (with errors that
+/// name the parameter and both shapes), plans each program's arena once per binding and caches it, so a
+/// steady-state call allocates nothing, and provides Summary and ToDot. The generated subclass holds only the kernels.
+/// </summary>
+public abstract class CompiledGraph
+{
+    readonly GraphDescription description;
+    readonly Dictionary<BindingKey, ProgramState>[] states;
+    readonly ProgramState?[] lastState;
+
+    protected CompiledGraph(GraphDescription description)
+    {
+        this.description = description ?? throw new ArgumentNullException(nameof(description));
+        states = new Dictionary<BindingKey, ProgramState>[description.Programs.Length];
+        for (int i = 0; i < states.Length; i++) states[i] = new Dictionary<BindingKey, ProgramState>();
+        lastState = new ProgramState?[description.Programs.Length];
+    }
+
+    /// <summary>Graph ops vs fused kernels per program, the kernels, and the arena bytes of every binding seen so far.</summary>
+    public string Summary
+    {
+        get
+        {
+            var sb = new StringBuilder(description.Summary);
+            if (sb.Length > 0 && sb[sb.Length - 1] != '\n') sb.Append('\n');
+            for (int p = 0; p < description.Programs.Length; p++)
+            {
+                var program = description.Programs[p];
+                if (states[p].Count == 0)
+                {
+                    sb.Append("arena (").Append(program.Name).Append("): planned at the first call\n");
+                    continue;
+                }
+                foreach (var state in states[p].Values.OrderBy(s => s.Binding.S0).ThenBy(s => s.Binding.S1))
+                    sb.Append("arena (").Append(program.Name).Append(", ").Append(FormatBinding(state.Binding)).Append("): ")
+                      .Append(((long)state.Arena.Length * sizeof(float)).ToString("N0", CultureInfo.InvariantCulture)).Append(" bytes\n");
+            }
+            return sb.ToString();
+        }
+    }
+
+    /// <summary>Arena bytes of one program for one binding (planning it if needed); for tests and benchmarks.</summary>
+    public long ArenaBytes(string programName, params int[] symbols)
+    {
+        int p = Array.FindIndex(description.Programs, x => x.Name == programName);
+        if (p < 0) throw new ArgumentException($"{description.Method}: no program named '{programName}'.");
+        return (long)Prepare(p, symbols).Arena.Length * sizeof(float);
+    }
+
+    /// <summary>The graph in Graphviz form, each fused kernel a cluster.</summary>
+    public string ToDot() => description.Dot;
+
+    public override string ToString() => description.Summary;
+
+    string FormatBinding(BindingKey binding) =>
+        description.Symbols.Length == 0 ? "no symbols" :
+        string.Join(", ", description.Symbols.Select((s, i) => s + "=" + binding[i].ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>Marks every symbol unbound; call with a stackalloc'd span of the graph's symbol count.</summary>
+    protected static void BeginBinding(Span<int> symbols) => symbols.Fill(-1);
+
+    protected void BindInput(int index, Tensor? tensor, Span<int> symbols)
+    {
+        var declaration = description.Inputs[index];
+        if (tensor is null) throw new ArgumentNullException(declaration.Name, $"{description.Method}: parameter '{declaration.Name}' is null.");
+        Bind(declaration, "parameter", tensor.Rank, tensor, null, symbols);
+    }
+
+    protected void BindInput(int index, IntTensor? tensor, Span<int> symbols)
+    {
+        var declaration = description.Inputs[index];
+        if (tensor is null) throw new ArgumentNullException(declaration.Name, $"{description.Method}: parameter '{declaration.Name}' is null.");
+        Bind(declaration, "parameter", tensor.Rank, null, tensor, symbols);
+    }
+
+    protected void BindCapture(int index, Tensor? tensor, Span<int> symbols)
+    {
+        var declaration = description.Captures[index];
+        if (tensor is null) throw new InvalidOperationException($"{description.Method}: '{declaration.Name}' is null.");
+        Bind(declaration, "field", tensor.Rank, tensor, null, symbols);
+    }
+
+    void Bind(TensorDeclaration declaration, string what, int rank, Tensor? floats, IntTensor? ints, Span<int> symbols)
+    {
+        var dims = declaration.Dims;
+        bool ok = rank == dims.Length;
+        for (int i = 0; ok && i < dims.Length; i++)
+        {
+            int actual = floats is not null ? floats.Size(i) : ints!.Size(i);
+            if (dims[i] >= 0)
+            {
+                ok = actual == dims[i];
+                continue;
+            }
+            int symbol = TensorDeclaration.SymbolIndex(dims[i]);
+            if (symbols[symbol] < 0)
+            {
+                if (actual < 1) throw ShapeMismatch(declaration, what, floats, ints, symbols, $"{description.Symbols[symbol]} must be at least 1");
+                symbols[symbol] = actual;
+            }
+            else ok = symbols[symbol] == actual;
+        }
+        if (!ok) throw ShapeMismatch(declaration, what, floats, ints, symbols, null);
+    }
+
+    // Only on the error path: formatting allocates.
+    Exception ShapeMismatch(TensorDeclaration declaration, string what, Tensor? floats, IntTensor? ints, Span<int> symbols, string? reason)
+    {
+        var actual = "[" + string.Join(",", floats?.Shape ?? ints!.Shape) + "]";
+        var declared = "[" + string.Join(",", declaration.Dims.Select(d => d >= 0 ? d.ToString(CultureInfo.InvariantCulture) : description.Symbols[TensorDeclaration.SymbolIndex(d)])) + "]";
+        var message = new StringBuilder($"{description.Method}: {what} '{declaration.Name}' has shape {actual}, but [Shape] declares {declared}");
+        if (reason is not null) message.Append(": ").Append(reason);
+        else
+        {
+            var values = symbols.ToArray();
+            var bound = declaration.Dims.Where(d => d < 0).Select(TensorDeclaration.SymbolIndex).Distinct()
+                .Where(s => values[s] >= 0).Select(s => $"{description.Symbols[s]} = {values[s]} from '{BoundBy(s, declaration)}'").ToList();
+            if (bound.Count > 0) message.Append(" with ").Append(string.Join(", ", bound));
+        }
+        return new ArgumentException(message.Append('.').ToString(), declaration.Name);
+    }
+
+    string BoundBy(int symbol, TensorDeclaration current)
+    {
+        foreach (var d in description.Inputs.Concat(description.Captures))
+        {
+            if (ReferenceEquals(d, current)) break;
+            if (d.Dims.Any(x => x < 0 && TensorDeclaration.SymbolIndex(x) == symbol)) return d.Name;
+        }
+        return current.Name;
+    }
+
+    /// <summary>The cached arena and result of <paramref name="program"/> for the bound symbols, planned on first use.</summary>
+    protected ProgramState Prepare(int program, ReadOnlySpan<int> symbols)
+    {
+        var key = BindingKey.From(symbols);
+        var last = lastState[program];
+        if (last is not null && last.Binding == key) return last;
+        if (!states[program].TryGetValue(key, out var state))
+        {
+            var layout = description.Programs[program];
+            var sizes = new int[layout.BufferCount];
+            layout.Sizes(symbols, sizes);
+            var offsets = new int[sizes.Length];
+            int length = ArenaPlanner.Plan(sizes, layout.FirstUse, layout.LastUse, offsets);
+            state = new ProgramState(key, new float[length], offsets, sizes, Tensor.Zeros(layout.ResultShape(symbols)));
+            states[program].Add(key, state);
+        }
+        lastState[program] = state;
+        return state;
+    }
+
+    /// <summary>The parameter's gradient storage for accumulation, created as zeros when the parameter has none.</summary>
+    protected Span<float> GradientOf(Tensor parameter, int captureIndex)
+    {
+        var grad = parameter.Grad;
+        if (grad is null)
+        {
+            grad = Tensor.Zeros(parameter.Shape);
+            parameter.Grad = grad;
+        }
+        else if (grad.Count != parameter.Count || grad.Rank != parameter.Rank)
+            throw new InvalidOperationException($"{description.Method}: the Grad of '{description.Captures[captureIndex].Name}' has shape [{string.Join(",", grad.Shape)}], but the parameter has [{string.Join(",", parameter.Shape)}].");
+        return grad.Data;
+    }
+}

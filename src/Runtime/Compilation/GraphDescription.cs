@@ -1,0 +1,81 @@
+// Namespace Kiln.Compiled, not Kiln.Compilation: code under namespace Kiln.* that also uses Roslyn would otherwise
+// resolve `Compilation` to this namespace instead of Microsoft.CodeAnalysis.Compilation.
+namespace Kiln.Compiled;
+
+/// <summary>
+/// A declared tensor shape as the generated code states it: each entry a size (≥ 0) or a symbol,
+/// encoded as −(symbol index + 1), so declarations are plain int arrays in the generated file.
+/// </summary>
+public sealed class TensorDeclaration
+{
+    public TensorDeclaration(string name, int[] dims)
+    {
+        Name = name;
+        Dims = dims;
+    }
+
+    public string Name { get; }
+    public int[] Dims { get; }
+
+    public static int SymbolIndex(int encoded) => -encoded - 1;
+}
+
+/// <summary>Element counts of a program's arena buffers, given the bound symbols.</summary>
+public delegate void BufferSizeFunction(ReadOnlySpan<int> symbols, Span<int> sizes);
+
+/// <summary>The result's shape, given the bound symbols.</summary>
+public delegate int[] ShapeFunction(ReadOnlySpan<int> symbols);
+
+/// <summary>
+/// One compiled program (forward, or forward+backward): its arena buffers with their symbolic sizes and
+/// lifetimes (first and last kernel that touch them). Offsets are planned once per binding of the symbols.
+/// </summary>
+public sealed class ProgramLayout
+{
+    public ProgramLayout(string name, int opCount, int kernelCount, int[] firstUse, int[] lastUse, BufferSizeFunction sizes, ShapeFunction resultShape)
+    {
+        if (firstUse.Length != lastUse.Length) throw new ArgumentException("ProgramLayout: firstUse and lastUse differ in length.");
+        Name = name;
+        OpCount = opCount;
+        KernelCount = kernelCount;
+        FirstUse = firstUse;
+        LastUse = lastUse;
+        Sizes = sizes;
+        ResultShape = resultShape;
+    }
+
+    public string Name { get; }
+    public int OpCount { get; }
+    public int KernelCount { get; }
+    public int BufferCount => FirstUse.Length;
+    public int[] FirstUse { get; }
+    public int[] LastUse { get; }
+    public BufferSizeFunction Sizes { get; }
+    public ShapeFunction ResultShape { get; }
+}
+
+/// <summary>Everything the generated graph class states about itself; the base class does the rest.</summary>
+public sealed class GraphDescription
+{
+    public GraphDescription(string method, string[] symbols, TensorDeclaration[] inputs, TensorDeclaration[] captures,
+        ProgramLayout[] programs, string summary, string dot)
+    {
+        if (symbols.Length > BindingKey.MaxSymbols)
+            throw new ArgumentException($"GraphDescription: at most {BindingKey.MaxSymbols} symbolic dimensions are supported, got {symbols.Length}.");
+        Method = method;
+        Symbols = symbols;
+        Inputs = inputs;
+        Captures = captures;
+        Programs = programs;
+        Summary = summary;
+        Dot = dot;
+    }
+
+    public string Method { get; }
+    public string[] Symbols { get; }
+    public TensorDeclaration[] Inputs { get; }
+    public TensorDeclaration[] Captures { get; }
+    public ProgramLayout[] Programs { get; }
+    public string Summary { get; }
+    public string Dot { get; }
+}

@@ -1,0 +1,378 @@
+using Kiln.Generator.Models;
+using Kiln.Generator.Tests.Support;
+using Microsoft.CodeAnalysis;
+
+namespace Kiln.Generator.Tests.Parsing;
+
+/// <summary>One test per diagnostic id the front end reports: id, severity and the exact span of the construct.</summary>
+public sealed class DiagnosticTests
+{
+    static Diagnostic SingleDiagnostic(string markedSource, string id, DiagnosticSeverity severity = DiagnosticSeverity.Error, KilnGenerator? generator = null)
+    {
+        var source = MarkedSource.Parse(GeneratorDriverHarness.Usings + markedSource);
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(source.Text), generator is null ? null : GeneratorDriverHarness.CreateDriver(generator));
+        Assert.Empty(run.Input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Equal(source.LineSpan, diagnostic.Location.GetLineSpan().Span);
+        Assert.Contains("still runs dynamically", diagnostic.GetMessage(), StringComparison.Ordinal);
+        return diagnostic;
+    }
+
+    [Fact]
+    public void KILN0001_UnsupportedStatement_IsReportedAtTheStatement()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    [|try { x = x * 2f; } finally { }|]
+                    return x.Sum();
+                }
+            }
+            """, "KILN0001");
+        Assert.Contains("try", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0001_RunTimeTensorProperty_IsReportedAtTheMemberAccess()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => Softmax(x, [|x.Rank|] - 1).Sum();
+            }
+            """, "KILN0001");
+    }
+
+    [Fact]
+    public void KILN0007_MutableScalarField_IsReportedWhereTheMethodReadsIt()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                int dim = 1;
+                public void Set(int d) => dim = d;
+
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => Softmax(x, [|dim|]).Sum();
+            }
+            """, "KILN0007");
+    }
+
+    [Fact]
+    public void KILN0001_OverloadedCompileMethod_IsReportedAtTheSecondOverload()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => x.Sum();
+
+                [Compile]
+                public Tensor [|Loss|]([Shape("N", 4)] Tensor x, [Shape("N", 4)] Tensor y) => (x - y).Sum();
+            }
+            """, "KILN0001");
+    }
+
+    [Fact]
+    public void KILN0002_UnknownCall_IsReportedAtTheInvocation()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public static class Helpers
+            {
+                public static Tensor Scale(Tensor t) => t * 2f;
+            }
+
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = [|Helpers.Scale(x)|];
+                    return h.Sum();
+                }
+            }
+            """, "KILN0002");
+        Assert.Contains("Helpers.Scale", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0003_DataDependentIf_IsReportedAtTheCondition()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    if ([|x.Sum().Item() > 0|]) x = x * 2f;
+                    return x.Sum();
+                }
+            }
+            """, "KILN0003");
+    }
+
+    [Fact]
+    public void KILN0003_IfOnTrainingFlag_IsDataDependent()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    if ([|Training|]) x = x * 2f;
+                    return x.Sum();
+                }
+            }
+            """, "KILN0003");
+    }
+
+    [Fact]
+    public void KILN0004_UnsupportedParameterType_IsReportedAtTheType()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x, [|float|] scale) => (x * scale).Sum();
+            }
+            """, "KILN0004");
+    }
+
+    [Fact]
+    public void KILN0004_UnsupportedLocalType_IsReportedAtTheDeclaredType()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    [|string|] name = "loss";
+                    return x.Sum();
+                }
+            }
+            """, "KILN0004");
+    }
+
+    [Fact]
+    public void KILN0005_NonPartialClass_IsReportedAtTheClassName()
+    {
+        SingleDiagnostic("""
+            public class [|Model|] : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => x.Sum();
+            }
+            """, "KILN0005");
+    }
+
+    [Fact]
+    public void KILN0005_NonPartialEnclosingClass_IsReportedAtTheEnclosingClassName()
+    {
+        SingleDiagnostic("""
+            public static class [|Models|]
+            {
+                public partial class Model : Module
+                {
+                    [Compile]
+                    public Tensor Loss([Shape("N", 4)] Tensor x) => x.Sum();
+                }
+            }
+            """, "KILN0005");
+    }
+
+    [Fact]
+    public void KILN0006_TensorParameterWithoutShape_IsReportedAtTheParameterName()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x, IntTensor [|labels|]) => CrossEntropy(x, labels);
+            }
+            """, "KILN0006");
+    }
+
+    [Fact]
+    public void KILN0007_FieldWithoutKnownShape_IsReportedWhereTheMethodReadsIt()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Parameter weight;
+
+                public Model(int inputs) => weight = Parameter.Randn(inputs, 3);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => x.MatMul([|weight|]).Sum();
+            }
+            """, "KILN0007");
+        Assert.Contains("'weight'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0007_ModuleWithNonConstantSize_IsReportedWhereTheMethodReadsIt()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Linear fc;
+
+                public Model(int hidden) => fc = new Linear(4, hidden);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => [|fc|].Forward(x).Sum();
+            }
+            """, "KILN0007");
+    }
+
+    [Fact]
+    public void KILN0008_NonPositiveShapeDimension_IsReportedAtTheArgument()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", [|0|])] Tensor x) => x.Sum();
+            }
+            """, "KILN0008");
+    }
+
+    [Fact]
+    public void KILN0008_NonIntNonStringShapeDimension_IsReportedAtTheArgument()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape([|2.5|], 4)] Tensor x) => x.Sum();
+            }
+            """, "KILN0008");
+    }
+
+    [Fact]
+    public void KILN0009_InstanceMethodOutsideModule_IsReportedAtTheMethodName()
+    {
+        SingleDiagnostic("""
+            public partial class Model
+            {
+                [Compile]
+                public Tensor [|Loss|]([Shape("N", 4)] Tensor x) => x.Sum();
+            }
+            """, "KILN0009");
+    }
+
+    [Fact]
+    public void KILN9999_ACompilerFailure_IsReportedAtTheMethodInsteadOfCrashing()
+    {
+        var failing = new KilnGenerator(_ => throw new InvalidOperationException("the compiler broke"));
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor [|Loss|]([Shape("N", 4)] Tensor x) => x.Sum();
+            }
+            """, "KILN9999", generator: failing);
+        Assert.Contains("the compiler broke", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0101_ShapeContradiction_IsReportedAtTheOpsCall()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Parameter weight = Parameter.Randn(100, 10);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 784)] Tensor x) => [|x.MatMul(weight)|].Sum();
+            }
+            """, "KILN0101");
+        Assert.Contains("[N,784]", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("[100,10]", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0101_InsideAnInlinedHelper_IsReportedAtTheCallInTheCompiledMethod()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Linear fc = new(784, 10);
+
+                Tensor Head(Tensor h) => fc.Forward(h);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 783)] Tensor x) => [|Head(x)|].Sum();
+            }
+            """, "KILN0101");
+    }
+
+    /// <summary>The compiler core knows op indices, not spans: the pipeline maps them through the parser's locations.</summary>
+    static KilnGenerator CompilerReporting(string id, int opIndex, params string[] args) =>
+        new(spec => new CompileResult(spec.HintName, null,
+            Kiln.Generator.Helpers.EquatableArray.ToEquatableArray(new[] { new CompileDiagnostic(id, opIndex, Kiln.Generator.Helpers.EquatableArray.ToEquatableArray(args)) })));
+
+    [Fact]
+    public void KILN0102_NoGradientRule_IsReportedAtTheOpTheCompilerNames()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Parameter weight = Parameter.Randn(4, 4);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = x.MatMul(weight);
+                    return [|Exp(h)|].Sum();
+                }
+            }
+            """, "KILN0102", generator: CompilerReporting("KILN0102", opIndex: 1, "exp", "weight"));
+        Assert.Contains("'exp'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("'weight'", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0103_NonScalarResult_IsAWarningAtTheMethodName()
+    {
+        var source = MarkedSource.Parse(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor [|Logits|]([Shape("N", 4)] Tensor x) => Relu(x);
+            }
+            """);
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(source.Text),
+            GeneratorDriverHarness.CreateDriver(CompilerReporting("KILN0103", opIndex: -1, "Logits", "[N,4]")));
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("KILN0103", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        Assert.Contains("[N,4]", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasHelpTextCategoryAndAUniqueId()
+    {
+        var all = Kiln.Generator.Diagnostics.DiagnosticDescriptors.All;
+        Assert.Equal(all.Length, all.Select(d => d.Id).Distinct().Count());
+        foreach (var descriptor in all)
+        {
+            Assert.Equal("Kiln", descriptor.Category);
+            Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()), descriptor.Id);
+            Assert.Equal(descriptor.Id == "KILN0103" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+        }
+        Assert.Equal(
+            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0101", "KILN0102", "KILN0103", "KILN9999" },
+            all.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,287 @@
+using Kiln.Generator.Models;
+using Kiln.Generator.Tests.Support;
+
+namespace Kiln.Generator.Tests.Parsing;
+
+/// <summary>What the parser lowers each construct of the subset to (the GraphSpec the compiler core receives).</summary>
+public sealed class ParserTests
+{
+    static GraphSpec Parse(params string[] sources)
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(sources.Select(s => GeneratorDriverHarness.Usings + s).ToArray()));
+        Assert.Empty(run.Input.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        var parsed = run.Generator.TrackedSteps[TrackingNames.Parse].SelectMany(s => s.Outputs).Select(o => o.Value).OfType<ParseResult>().Single();
+        Assert.True(parsed.Diagnostics.Count == 0, string.Join("; ", parsed.Diagnostics.Select(d => $"{d.Id} {string.Join(" | ", d.MessageArgs)}")));
+        return parsed.Spec!;
+    }
+
+    /// <summary>The ops as "name(args){attrs}", ids as in the spec.</summary>
+    static string[] Ops(GraphSpec spec) => spec.Ops.Select(op =>
+        $"{op.Op}({string.Join(",", op.Args)})" + (op.Attrs.Count == 0 ? "" : "{" + string.Join(",", op.Attrs.Select(a => $"{a.Name}={a.Value}")) + "}")).ToArray();
+
+    static string Model(string members) => $$"""
+        public partial class Model : Module
+        {
+        {{members}}
+        }
+        """;
+
+    [Fact]
+    public void MaxDeconstructedWithADiscard_AddsOnlyTheValuesOp()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x)
+            {
+                var (values, _) = x.Max(1);
+                return values.Sum();
+            }
+            """));
+        Assert.Equal(new[] { "max(0){dim=1,keep_dim=false}", "sum(1)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void TupleElementAccess_ReadsTheNamedOutput()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public IntTensor Predict([Shape("N", 4)] Tensor x) => Max(x, dim: 1, keepDim: true).Indices;
+            """));
+        Assert.Equal(new[] { "argmax(0){dim=1,keep_dim=true}" }, Ops(spec));
+        Assert.Equal(1, spec.Result);
+    }
+
+    [Fact]
+    public void ChunkPieces_BecomeOneOpPerPieceRead()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 6)] Tensor x)
+            {
+                var parts = x.Chunk(3, 1);
+                return (parts[0] * parts[2]).Sum();
+            }
+            """));
+        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=2}", "narrow(0){dim=1,start=4,length=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ChunkOfAnUnevenDimension_SplitsAsPyTorchDoes()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] Tensor x)
+            {
+                var parts = Chunk(x, 2, dim: -1);
+                return parts[0].Sum() + parts[1].Sum();
+            }
+            """));
+        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=3}", "sum(1)", "narrow(0){dim=1,start=3,length=2}", "sum(3)", "add(2,4)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ChunkAlongASymbolicDimension_StaysAChunkOpPerPiece()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] Tensor x) => x.Chunk(2)[1].Sum();
+            """));
+        Assert.Equal(new[] { "chunk(0){chunks=2,dim=0,index=1}", "sum(1)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ConstantLoopsUnrollAndConstantIfsPickABranch()
+    {
+        var spec = Parse(Model("""
+            const int Layers = 3;
+            const bool Squash = false;
+
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x)
+            {
+                var h = x;
+                for (int i = 0; i < Layers; i++)
+                {
+                    if (i % 2 == 0) h += x;
+                    else h = Tanh(h);
+                }
+                int k = 0;
+                while (k < 2) { h = h * 0.5f; k++; }
+                if (Squash) h = Sigmoid(h);
+                return h.Mean();
+            }
+            """));
+        Assert.Equal(new[]
+        {
+            "add(0,0)", "tanh(1)", "add(2,0)", "constant(){value=0.5}", "mul(3,4)", "constant(){value=0.5}", "mul(5,6)", "mean(7)",
+        }, Ops(spec));
+    }
+
+    [Fact]
+    public void NamedArgumentsInAnyOrder_AndDefaults_BecomeAttrs()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x) => Sum(keepDim: true, dim: 1, x: x).Clamp(max: 2f).Mean();
+            """));
+        Assert.Equal(new[] { "sum(0){dims=1,keep_dim=true}", "clamp(1){min=-Infinity,max=2}", "mean(2)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void ForeachOverModules_AppliesEachInOrder()
+    {
+        var spec = Parse(Model("""
+            readonly Linear first = new(4, 8);
+            readonly Linear second = new(8, 2, bias: false);
+
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x)
+            {
+                var h = x;
+                foreach (var layer in new[] { first, second }) h = layer.Forward(h);
+                return h.Sum();
+            }
+            """));
+        Assert.Equal(new[] { "linear(0,1,2)", "linear(4,3)", "sum(5)" }, Ops(spec));
+        Assert.Equal(new[] { "first.weight", "first.bias", "second.weight" }, spec.Captures.Select(c => c.Name));
+        Assert.Equal("[2,8]", "[" + string.Join(",", spec.Captures[2].Shape) + "]");
+    }
+
+    [Fact]
+    public void AHelperInAnotherFileOfThePartialClass_IsInlined()
+    {
+        var spec = Parse(
+            Model("""
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => Double(Relu(x)).Sum();
+                """),
+            """
+            public partial class Model
+            {
+                Tensor Double(Tensor t, float factor = 2f) => t * factor;
+            }
+            """);
+        Assert.Equal(new[] { "relu(0)", "constant(){value=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+    }
+
+    [Fact]
+    public void StaticMethodInANestedStaticClass_ReadsStaticFieldsThroughTheType()
+    {
+        var spec = Parse("""
+            namespace Samples
+            {
+                public static partial class Outer
+                {
+                    public static partial class Functions
+                    {
+                        static readonly Tensor Offset = Tensor.Ones(4);
+
+                        [Compile]
+                        public static Tensor Shifted([Shape("N", 4)] Tensor x) => (x + Offset).Sum();
+                    }
+                }
+            }
+            """);
+        Assert.True(spec.IsStatic);
+        Assert.Equal("Samples", spec.ContainingType.Namespace);
+        Assert.Equal(new[] { "public static partial class Outer", "public static partial class Functions" }, spec.ContainingType.Declarations);
+        var capture = Assert.Single(spec.Captures);
+        Assert.Equal("global::Samples.Outer.Functions.Offset", capture.AccessExpression);
+        Assert.Equal(CaptureKind.Buffer, capture.Kind);
+    }
+
+    [Fact]
+    public void ConstructorAssignedModulesAndParameters_AreReadFromTheConstructor()
+    {
+        var spec = Parse(Model("""
+            readonly Embedding embedding;
+            readonly Parameter projection;
+
+            public Model()
+            {
+                embedding = new Embedding(100, 8, paddingIdx: 0);
+                projection = new Parameter(Tensor.Randn(8, 3) * 0.1f);
+            }
+
+            [Compile]
+            public Tensor Loss([Shape("N", 5)] IntTensor tokens) => embedding.Forward(tokens).MatMul(projection).Mean();
+            """));
+        Assert.Equal(new[] { "embedding(0,1){padding_idx=0}", "matmul(3,2)", "mean(4)" }, Ops(spec));
+        Assert.Equal(new[] { "embedding.weight", "projection" }, spec.Captures.Select(c => c.Name));
+        Assert.Equal(ValueKind.IntTensor, spec.Inputs[0].Kind);
+    }
+
+    [Fact]
+    public void BatchNorm_ReadsRunningStatsAsBuffersAndTrainingAsAFlag()
+    {
+        var spec = Parse(Model("""
+            readonly BatchNorm1d norm = new(6, momentum: 0.2f);
+
+            [Compile]
+            public Tensor Loss([Shape("N", 6)] Tensor x) => norm.Forward(x).Sum();
+            """));
+        Assert.Equal(new[] { "batch_norm(0,1,2,3,4,5){momentum=0.2,eps=1E-05}", "sum(6)" }, Ops(spec));
+        Assert.Equal(
+            new[] { (CaptureKind.Buffer, "norm.running_mean"), (CaptureKind.Buffer, "norm.running_var"), (CaptureKind.Parameter, "norm.weight"), (CaptureKind.Parameter, "norm.bias"), (CaptureKind.Flag, "norm.training") },
+            spec.Captures.Select(c => (c.Kind, c.Name)));
+        Assert.Equal("this.norm.RunningMean!", spec.Captures[0].AccessExpression);
+        Assert.Equal("this.norm.Training", spec.Captures[4].AccessExpression);
+    }
+
+    [Fact]
+    public void LstmCell_LowersToGatesInPyTorchOrder()
+    {
+        var spec = Parse(Model("""
+            readonly LstmCell cell = new(3, 2);
+
+            [Compile]
+            public Tensor Loss([Shape("N", 3)] Tensor x, [Shape("N", 2)] Tensor h, [Shape("N", 2)] Tensor c)
+            {
+                var (h1, c1) = cell.Forward(x, (h, c));
+                return (h1 + c1).Sum();
+            }
+            """));
+        var ops = Ops(spec);
+        Assert.Equal(new[] { "start=0", "start=2", "start=4", "start=6" },
+            ops.Where(op => op.StartsWith("narrow(", StringComparison.Ordinal)).Select(op => op.Split(',')[1]).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(3, ops.Count(op => op.StartsWith("sigmoid(", StringComparison.Ordinal)));
+        Assert.Equal(2, ops.Count(op => op.StartsWith("tanh(", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "cell.weight_ih", "cell.bias_ih", "cell.weight_hh", "cell.bias_hh" }, spec.Captures.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void TwoLayerRnnOverTimeMajorInput_UnrollsEveryStepAndLayer()
+    {
+        var spec = Parse(Model("""
+            readonly Rnn rnn = new(3, 4, numLayers: 2, nonlinearity: RnnNonlinearity.Relu);
+
+            [Compile]
+            public Tensor Loss([Shape(6, "N", 3)] Tensor x)
+            {
+                var (output, hN) = rnn.Forward(x);
+                return output.Sum() + hN.Sum();
+            }
+            """));
+        var ops = Ops(spec);
+        Assert.Equal(6, ops.Count(op => op.StartsWith("narrow(0)", StringComparison.Ordinal)));
+        Assert.Equal(12, ops.Count(op => op.StartsWith("relu(", StringComparison.Ordinal)));
+        Assert.Equal(2 * 6 + 2 * 5, ops.Count(op => op.StartsWith("linear(", StringComparison.Ordinal)));
+        Assert.Contains(ops, op => op.StartsWith("concat(", StringComparison.Ordinal) && op.EndsWith("{dim=0}", StringComparison.Ordinal));
+        Assert.Equal("this.rnn.WeightIh(1)", spec.Captures.Single(c => c.Name == "rnn.weight_ih_l1").AccessExpression);
+    }
+
+    [Fact]
+    public void SequentialChildren_AreReachedThroughTheIndexer()
+    {
+        var spec = Parse(Model("""
+            readonly Sequential net = new(new Linear(4, 3), new Tanh(), new Dropout(0.1f));
+
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x) => net.Forward(x).Sum();
+            """));
+        Assert.Equal(new[] { "linear(0,1,2)", "tanh(4)", "dropout(5,3){p=0.1}", "sum(6)" }, Ops(spec));
+        Assert.Equal("((global::Kiln.Nn.Linear)this.net[0]).Weight", spec.Captures[0].AccessExpression);
+        Assert.Equal("net.0.weight", spec.Captures[0].Name);
+        Assert.Equal("((global::Kiln.Nn.Dropout)this.net[2]).Training", spec.Captures[2].AccessExpression);
+    }
+}
