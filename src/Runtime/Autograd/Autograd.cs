@@ -172,8 +172,9 @@ public static class Autograd
     /// <summary>
     /// The storage of <paramref name="input"/>'s gradient when a gradient rule may add its result straight into it
     /// instead of returning a temporary the engine would add there: <paramref name="input"/> is a leaf that requires
-    /// grad and already has a gradient of its shape, all +0 (as ZeroGrad leaves it), so the sum has exactly the bits
-    /// of the rule's result. The rule then returns null for that input. Null otherwise.
+    /// grad and already has a gradient of its shape, all +0 (as ZeroGrad leaves it). Accumulating into +0 gives the bits
+    /// that adding the rule's separate result to +0 gave: a zero partial sum may differ in sign, which the last +0
+    /// addition erases either way. The rule then returns null for that input. Null otherwise.
     /// </summary>
     internal static float[]? ZeroedLeafGradient(Tensor input)
     {

@@ -144,8 +144,9 @@ public static partial class Ops
         return Autograd.Record(output, "Linear", inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
-            // A leaf's zeroed gradient (a parameter after ZeroGrad) takes its product directly: the GEMM adds into
-            // +0 exactly as it would into its own cleared buffer, without a temporary or the engine's second pass.
+            // A leaf's zeroed gradient (a parameter after ZeroGrad) takes its product directly, without a temporary
+            // or the engine's second pass. Summing into +0 differs from summing a separate result and then adding
+            // it to +0 only in the sign of a zero partial sum, which the final +0 addition erases: same bits.
             if (x.RequiresGrad)
             {
                 if (Autograd.ZeroedLeafGradient(x) is { } xGrad)
