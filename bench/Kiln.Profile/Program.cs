@@ -4,7 +4,12 @@ using Kiln.Nn;
 using Kiln.Optim;
 using static Kiln.Ops;
 
-// Usage: Kiln.Profile [seconds-per-workload] [filter|gemm]; KILN_THREADS sets Gemm.MaxThreads (default 1, as PyTorch's 1-thread reference).
+// Usage: dotnet run -c Release --project bench/Kiln.Profile -- [seconds-per-workload] [filter|gemm|parts|digest|zerograd]
+//   filter: substring of a workload name; gemm: the workloads' GEMMs alone; parts: each op of the two-layer autograd
+//   step timed inside the step; digest: a hash of every bit of 200 steps of each workload (compare two builds to
+//   prove an optimisation changed no result); zerograd: cost of Module.ZeroGrad's walk.
+// KILN_THREADS sets Gemm.MaxThreads (default 1, as PyTorch's 1-thread reference). Not in the solution. Set
+// DOTNET_GCLOHThreshold=0x400000 to match the samples and Kiln.Bench (their runtimeconfig raises the LOH threshold).
 // Prints, per workload, the median / p10 step time and the bytes allocated per step (this thread), and the
 // median time of each section of the step (forward, backward, update) from a second, sectioned run.
 double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
@@ -25,6 +30,22 @@ var workloads = new (string Name, Func<Workload> Create)[]
 
 if (filter == "gemm") { GemmShapes.Run(seconds); return; }
 if (filter == "parts") { Parts.TwoLayerAutograd(seconds); return; }
+if (filter == "zerograd")
+{
+    // Module.ZeroGrad walks the module tree; how much of a step is that walk (gradients absent, so no clearing)?
+    var model = new Sequential(new Linear(1000, 100), new ReLU(), new Linear(100, 10));
+    var samples = new List<double>();
+    long before = 0;
+    for (int i = 0; i < 200_000; i++)
+    {
+        if (i == 100_000) before = GC.GetAllocatedBytesForCurrentThread();
+        long t0 = Stopwatch.GetTimestamp();
+        model.ZeroGrad();
+        if (i >= 100_000) samples.Add(Us(Stopwatch.GetTimestamp() - t0));
+    }
+    Console.WriteLine($"Module.ZeroGrad (3 modules, 4 parameters, no grads): median {Median(samples):F2} us, {(GC.GetAllocatedBytesForCurrentThread() - before) / 100_000} B/call");
+    return;
+}
 if (filter == "digest")
 {
     // 200 steps of every workload from its seed; the hash covers every bit of the state and of each loss.
