@@ -56,6 +56,7 @@ public static unsafe partial class Gemm
                             float* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
                             if (p.Level != SimdLevel.Vector512) MicroKernelVector(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
                             else if (cols <= 16) MicroKernel512Narrow(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
+                            else if (rows <= 4) MicroKernel512Short(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
                             else MicroKernel512(kc, panelA, panelB, cTile, p.Ldc, rows, cols, store);
                         }
                     }
@@ -231,6 +232,41 @@ public static unsafe partial class Gemm
         c50.Store(tile + 160); c51.Store(tile + 176);
         c60.Store(tile + 192); c61.Store(tile + 208);
         c70.Store(tile + 224); c71.Store(tile + 240);
+        WritePartialTile(tile, 32, c, ldc, rows, cols, store);
+    }
+
+    /// <summary>
+    /// The last row panel when at most 4 of its 8 rows are real (M = 10 leaves 2, as in a 10-class weight
+    /// gradient): half the FMAs of the full kernel. Reads the same 8-row packed panel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MicroKernel512Short(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
+            a += 8;
+            b += 32;
+        }
+        float* tile = stackalloc float[4 * 32];
+        c00.Store(tile); c01.Store(tile + 16);
+        c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80);
+        c30.Store(tile + 96); c31.Store(tile + 112);
         WritePartialTile(tile, 32, c, ldc, rows, cols, store);
     }
 

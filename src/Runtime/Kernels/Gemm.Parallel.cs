@@ -25,9 +25,11 @@ public static unsafe partial class Gemm
     static Worker[] workers = Array.Empty<Worker>();
 
     /// <summary>
-    /// Splits C into row or column strips along whichever dimension has more micro-tiles, hands all but the first
-    /// strip to persistent workers and computes the first itself. Returns false (the caller then runs serially)
-    /// when another thread holds the pool or the product has too few tiles to split.
+    /// Splits C into row or column strips along whichever dimension has more micro-tiles, offers all but the first
+    /// strip to idle persistent workers and computes the first itself. A strip no worker has picked up by then is
+    /// computed by the caller too, so on a busy machine, where a woken worker may wait a whole time slice for a
+    /// core, a split product costs little more than a serial one. Returns false (the caller then runs serially)
+    /// when another thread holds the pool, no worker is idle, or the product has too few tiles to split.
     /// </summary>
     static bool TryMultiplyParallel(in Problem p)
     {
@@ -39,13 +41,40 @@ public static unsafe partial class Gemm
             int blocksM = (p.M + tileRows - 1) / tileRows, blocksN = (p.N + tileColumns - 1) / tileColumns;
             bool byRows = blocksM >= blocksN;
             int blocks = byRows ? blocksM : blocksN;
-            int parts = Math.Min(MaxThreads, blocks);
-            if (parts < 2) return false;
-            EnsureWorkers(parts - 1);
+            int tile = byRows ? tileRows : tileColumns;
+            int wanted = Math.Min(MaxThreads, blocks) - 1;
+            if (wanted < 1) return false;
+            EnsureWorkers(wanted);
 
-            for (int part = 1; part < parts; part++) workers[part - 1].Start(Strip(p, part, parts, blocks, byRows, byRows ? tileRows : tileColumns));
-            MultiplySerial(Strip(p, 0, parts, blocks, byRows, byRows ? tileRows : tileColumns));
-            for (int part = 1; part < parts; part++) workers[part - 1].Wait();
+            // Workers still finishing (or acknowledging) an earlier strip are skipped, never waited for.
+            Span<int> helpers = stackalloc int[wanted];
+            int helperCount = 0;
+            for (int w = 0; w < workers.Length && helperCount < wanted; w++)
+                if (workers[w].IsIdle) helpers[helperCount++] = w;
+            if (helperCount == 0) return false;
+            int parts = helperCount + 1;
+
+            Span<bool> withdrawn = stackalloc bool[helperCount];
+            int settled = 0;
+            for (int h = 0; h < helperCount; h++) workers[helpers[h]].Offer(Strip(p, h + 1, parts, blocks, byRows, tile));
+            try
+            {
+                MultiplySerial(Strip(p, 0, parts, blocks, byRows, tile));
+                for (int h = 0; h < helperCount; h++)
+                {
+                    withdrawn[h] = workers[helpers[h]].TryWithdraw();
+                    settled = h + 1;
+                    if (withdrawn[h]) MultiplySerial(Strip(p, h + 1, parts, blocks, byRows, tile));
+                }
+            }
+            finally
+            {
+                // Even when the caller's own part failed, no worker may still be writing into C once the caller's
+                // buffers are unpinned: take back what has not started, wait for the rest.
+                for (int h = settled; h < helperCount; h++) withdrawn[h] = workers[helpers[h]].TryWithdraw();
+                for (int h = 0; h < helperCount; h++)
+                    if (!withdrawn[h]) workers[helpers[h]].WaitForStrip();
+            }
             return true;
         }
         finally
@@ -71,7 +100,12 @@ public static unsafe partial class Gemm
         workers = grown;
     }
 
-    /// <summary>A background thread that runs one strip at a time; handing it work allocates nothing.</summary>
+    /// <summary>
+    /// A background thread that runs at most one offered strip at a time; offering allocates nothing. Exactly one
+    /// of the worker and the offering caller claims each strip (an interlocked exchange decides). The worker signals
+    /// <c>done</c> before it clears <c>pending</c>, so once a caller sees it idle no late signal from an earlier
+    /// round can reach the next one.
+    /// </summary>
     sealed class Worker
     {
         // Spin briefly before blocking: consecutive large GEMMs (a forward then its backward) arrive within microseconds.
@@ -79,6 +113,8 @@ public static unsafe partial class Gemm
         readonly ManualResetEventSlim start = new(false, SpinCount);
         readonly ManualResetEventSlim done = new(false, SpinCount);
         Problem job;
+        int pending;
+        int claimed;
         Exception? failure;
 
         public Worker()
@@ -87,15 +123,23 @@ public static unsafe partial class Gemm
             thread.Start();
         }
 
-        public void Start(in Problem problem)
+        public bool IsIdle => Volatile.Read(ref pending) == 0;
+
+        public void Offer(in Problem problem)
         {
             job = problem;
             failure = null;
             done.Reset();
+            Volatile.Write(ref claimed, 0);
+            Volatile.Write(ref pending, 1);
             start.Set();
         }
 
-        public void Wait()
+        /// <summary>Takes the strip back if the worker has not started it; the caller then computes it.</summary>
+        public bool TryWithdraw() => Interlocked.Exchange(ref claimed, 1) == 0;
+
+        /// <summary>Waits for the strip the worker claimed and rethrows its failure.</summary>
+        public void WaitForStrip()
         {
             done.Wait();
             if (failure is not null) throw new InvalidOperationException("Gemm: a worker thread failed.", failure);
@@ -107,15 +151,19 @@ public static unsafe partial class Gemm
             {
                 start.Wait();
                 start.Reset();
-                try
+                if (Interlocked.Exchange(ref claimed, 1) == 0)
                 {
-                    MultiplySerial(job);
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
+                    try
+                    {
+                        MultiplySerial(job);
+                    }
+                    catch (Exception ex)
+                    {
+                        failure = ex;
+                    }
                 }
                 done.Set();
+                Volatile.Write(ref pending, 0);
             }
         }
     }

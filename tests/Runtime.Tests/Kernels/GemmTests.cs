@@ -68,6 +68,35 @@ public class GemmTests
     }
 
     [Fact]
+    public void RepeatedAndConcurrentParallelProductsAgreeWithSerial()
+    {
+        // Just above the split threshold, so every call hands a strip to the worker (or takes it back).
+        var rng = new Random(9);
+        int m = 128, n = 130, k = 128;
+        var a = RandomArray(rng, m * k);
+        var b = RandomArray(rng, k * n);
+        var reference = Reference(a, b, null, m, n, k, false, false, out var scale);
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 3, thread =>
+        {
+            var c = new float[m * n];
+            for (int round = 0; round < 10; round++)
+            {
+                c.AsSpan().Fill(float.NaN);
+                Gemm.Multiply(a, b, c, m, n, k);
+                for (int i = 0; i < c.Length; i++)
+                    if (!(Math.Abs(c[i] - reference[i]) <= 1e-6 + 2e-6 * scale[i]))
+                    {
+                        failures.Add($"thread {thread} round {round}: element {i} is {c[i]}, expected {reference[i]}");
+                        break;
+                    }
+            }
+        });
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void LeavesElementsBeyondTheProductUntouched()
     {
         var rng = new Random(11);
