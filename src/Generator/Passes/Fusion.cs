@@ -35,8 +35,13 @@ internal static class Fusion
         {
             var g = gradients[i];
             if (g is null) continue;
-            var cls = OpClasses.Of(g);
-            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(g)) && users[g].Count == 0 && !seen.Contains(g);
+            // A view of the computed value (a reshape after a keep-dim reduction) is written through: same elements, same order.
+            var computed = StorageRoot(g);
+            var cls = OpClasses.Of(computed);
+            bool onlyThroughView = computed == g || (users[computed].Count == 1 && users[computed][0] == g);
+            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(computed))
+                && onlyThroughView && users[g].Count == 0 && !seen.Contains(computed);
+            seen.Add(computed);
             if (!writable) g = b.Create(OpNames.Copy, new[] { g }, Attrs.Of(("gradient_of", Attrs.FormatInt(i))));
             seen.Add(g);
             gradients[i] = g;
@@ -50,12 +55,13 @@ internal static class Fusion
         return new GraphProgram(program.Name, result, gradients.ToImmutableArrayOrEmpty(), updates);
     }
 
-    public static List<Kernel> Run(GraphProgram program)
+    /// <param name="scratchSize">The backend's working memory for a library op (im2col columns on the CPU), or null.</param>
+    public static List<Kernel> Run(GraphProgram program, Func<Node, Size?> scratchSize)
     {
         var nodes = program.Nodes();
         var users = Nodes.Users(nodes);
         var outputs = new HashSet<Node>(program.Outputs);
-        var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => g!));
+        var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => StorageRoot(g!)));
         var assigned = new Dictionary<Node, Kernel>();
         var kernels = new List<Kernel>();
 
@@ -70,19 +76,19 @@ internal static class Fusion
                 case OpClass.Elementwise:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned);
+                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned, scratchSize);
                     break;
                 case OpClass.Reduction:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned);
+                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned, scratchSize);
                     break;
                 case OpClass.Gemm:
                     kernel = new Kernel(KernelKind.Gemm, n) { Gemm = n };
                     assigned[n] = kernel;
                     break;
                 default:
-                    kernel = new Kernel(KernelKind.Library, n) { Scratch = ScratchSize(n) };
+                    kernel = new Kernel(KernelKind.Library, n) { Scratch = scratchSize(n) };
                     assigned[n] = kernel;
                     if (n.Op == OpNames.CrossEntropyBackward && OpClasses.Of(n.Inputs[2]) == OpClass.Leaf)
                     {
@@ -128,7 +134,7 @@ internal static class Fusion
             merged = false;
             var producer = new Dictionary<Node, Kernel>();
             foreach (var k in kernels)
-                foreach (var o in k.Outputs.Concat(k.Gemm is null ? Enumerable.Empty<Node>() : new[] { k.Gemm })) producer[o] = k;
+                foreach (var o in k.Outputs.Concat(k.Producer is null ? Enumerable.Empty<Node>() : new[] { k.Producer })) producer[o] = k;
             foreach (var consumer in kernels)
             {
                 if (consumer.Kind != KernelKind.Loop || consumer.Loop is null || updates.Contains(consumer.Root)) continue;
@@ -136,7 +142,7 @@ internal static class Fusion
                 var sources = reads.Where(r => producer.ContainsKey(StorageRoot(r))).Select(r => producer[StorageRoot(r)]).Distinct().ToList();
                 if (sources.Count == 0) continue;
                 var target = sources.OrderBy(k => k.Index).Last();
-                if (target.Loop is null || target.Kind == KernelKind.Library || updates.Contains(target.Root)) continue;
+                if (target.Loop is null || updates.Contains(target.Root)) continue;
                 if (!target.Loop.BodyShape.Equals(consumer.Loop.BodyShape)) continue;
                 // What the consumer takes from the target must be its elementwise outputs, read as they are (no views).
                 var fromTarget = reads.Where(r => producer.TryGetValue(StorageRoot(r), out var k) && k == target).ToList();
@@ -170,7 +176,7 @@ internal static class Fusion
     }
 
     static void Absorb(Kernel kernel, Node consumer, Shape bodyShape, Dictionary<Node, List<Node>> users,
-        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned)
+        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned, Func<Node, Size?> scratchSize)
     {
         foreach (var p in consumer.Inputs.Distinct())
         {
@@ -179,7 +185,7 @@ internal static class Fusion
             if (OpClasses.IsElementwise(p))
             {
                 Add(kernel, p, assigned);
-                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned);
+                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned, scratchSize);
             }
             else if (OpClasses.Of(p) == OpClass.Gemm && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
                      && !gradients.Contains(kernel.Root))
@@ -189,31 +195,22 @@ internal static class Fusion
                 kernel.Gemm = p;
                 assigned[p] = kernel;
             }
+            else if (OpClasses.Of(p) == OpClass.Library && TakesEpilogue(p) && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
+                     && !gradients.Contains(kernel.Root))
+            {
+                // Same as a GEMM: the library kernel writes the loop's output buffer, the loop runs over it in place.
+                kernel.Kind = KernelKind.Library;
+                kernel.LibraryProducer = p;
+                kernel.Scratch = scratchSize(p);
+                assigned[p] = kernel;
+            }
         }
     }
 
-    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
-    static Size? ScratchSize(Node n)
-    {
-        switch (n.Op)
-        {
-            case "conv2d" or OpNames.Conv2dBackwardInput or OpNames.Conv2dBackwardWeight:
-            {
-                var x = n.Op == OpNames.Conv2dBackwardInput ? n.Shape : n.Inputs[0].Shape;
-                var w = n.Op switch { "conv2d" => n.Inputs[1].Shape, OpNames.Conv2dBackwardInput => n.Inputs[1].Shape, _ => n.Shape };
-                var y = n.Op switch { "conv2d" => n.Shape, _ => n.Op == OpNames.Conv2dBackwardInput ? n.Inputs[0].Shape : n.Inputs[1].Shape };
-                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
-                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
-                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
-                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
-            }
-            case OpNames.MaxPool2dBackward:
-                // The forward's values and argmax indices, recomputed from the kept input.
-                return n.Inputs[1].Shape.Count.Times(Size.Of(2));
-            default:
-                return null;
-        }
-    }
+    /// <summary>Library ops that write their whole output densely (so an elementwise epilogue can follow in place).</summary>
+    static bool TakesEpilogue(Node n) => n.Op is "conv2d" or OpNames.Conv2dBackwardInput or "max_pool2d" or OpNames.MaxPool2dBackward
+        or "avg_pool2d" or OpNames.AvgPool2dBackward or "softmax" or "log_softmax" or OpNames.SoftmaxBackward or "embedding"
+        or "transpose" or "concat" or "narrow" or OpNames.NarrowBackward;
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
     static List<Kernel> Order(List<Kernel> kernels, Dictionary<Node, int> updates)
@@ -222,7 +219,7 @@ internal static class Fusion
         foreach (var k in kernels)
         {
             foreach (var o in k.Outputs) producer[o] = k;
-            if (k.Gemm is not null) producer[k.Gemm] = k;
+            if (k.Producer is not null) producer[k.Producer] = k;
         }
         var deps = kernels.ToDictionary(k => k, k => new HashSet<Kernel>(
             k.Reads.Select(StorageRoot).Where(producer.ContainsKey).Select(r => producer[r]).Where(p => p != k)));

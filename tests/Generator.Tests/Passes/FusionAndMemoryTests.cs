@@ -94,4 +94,20 @@ public sealed class FusionAndMemoryTests
         var error = Assert.Throws<InvalidOperationException>(() => GraphVerifier.Verify(unknown, "test"));
         Assert.Contains("no lowering", error.Message);
     }
+
+    [Fact]
+    public void DeadCodeIsDroppedAndCommonSubexpressionsShareOneNode()
+    {
+        var s = new SpecBuilder();
+        var x = s.Input("x", "N", 4);
+        var w = s.Parameter("w", 4);
+        var unused = s.Op("exp", s.Op("mul", x, x));
+        var first = s.Op("mul", x, w);
+        var again = s.Op("mul", x, w);
+        var m = PassTestSupport.Lower(s.Build(s.Op("sum", s.Op("add", first, again))));
+        Assert.Equal(new[] { 0, 1 }, m.DeadOps); // mul(x, x) and exp: the result does not use them
+        Assert.DoesNotContain(m.ForwardBackward!.Graph.Nodes(), n => n.Op == "exp");
+        Assert.Single(m.Forward.Graph.Nodes(), n => n.Op == "mul");
+        _ = unused;
+    }
 }

@@ -47,7 +47,8 @@ public sealed class GeneratedKernelOracleTests
         var swapped = s.Op("transpose", new[] { ls }, ("dim0", "1"), ("dim1", "2"));
         var part = s.Op("narrow", new[] { swapped }, ("dim", "1"), ("start", "1"), ("length", "3"));
         var both = s.Op("concat", new[] { part, s.Op("tanh", part) }, ("dim", "2"));
-        var loss = s.Op("add", s.Op("mean", s.Op("square", both)), s.Op("sum", s.Op("sigmoid", r)));
+        var spread = s.Op("sum", new[] { t }, ("dims", "0,2"));
+        var loss = s.Op("add", s.Op("add", s.Op("mean", s.Op("square", both)), s.Op("sum", s.Op("sigmoid", r))), s.Op("sum", s.Op("square", spread)));
         return s.Build(loss);
     }
 

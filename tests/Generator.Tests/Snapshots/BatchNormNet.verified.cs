@@ -456,10 +456,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
 
-                // Kernel 0/20: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+                // Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
                 {
                     // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
                     // %13 = add(%12, %3) : [N,16]
@@ -493,7 +491,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 1/20: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+                // Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
                 {
                     // %15 = sub(%13, %14) : [N,16]
                     // %16 = square(%15) : [N,16]
@@ -528,7 +526,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/20: fused elementwise (add, sqrt) -> %20 [1,16]
+                // Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
                 {
                     // %19 = add(%17, %18) : [1,16]
                     // %20 = sqrt(%19) : [1,16]
@@ -552,7 +550,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/20: elementwise (div) -> %21 [N,16]
+                // Kernel 3/18: elementwise (div) -> %21 [N,16]
                 {
                     // %21 = div(%15, %20) : [N,16]
                     int extent0 = dim_N;
@@ -579,7 +577,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 4/20: fused elementwise (add, sqrt) -> %26 [1,16]
+                // Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
                 {
                     // %25 = add(%24, %18) : [1,16]
                     // %26 = sqrt(%25) : [1,16]
@@ -603,7 +601,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 5/20: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+                // Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
                 {
                     // %23 = sub(%13, %22) : [N,16]
                     // %27 = div(%23, %26) : [N,16]
@@ -658,7 +656,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/20: GEMM + epilogue (add) -> %52 [N,3]
+                // Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
                 {
                     // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
                     // %52 = add(%51, %11) : [N,3]
@@ -687,14 +685,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 7/20: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
+                // Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
                 {
                     // %53 = cross_entropy(%52, %1) : []
                     // %61 = cross_entropy_backward(%52, %1, %34) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 8/20: sum over [N,3] -> %62 [3]
+                // Kernel 8/18: sum over [N,3] -> %62 [3]
                 {
                     // %62 = sum{dims=0;keep_dim=false}(%61) : [3]
                     int extent0 = dim_N;
@@ -716,13 +714,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 9/20: GEMM Aᵀ -> %64 [3,16]
+                // Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
                 {
                     // %64 = matmul{transpose_a=true}(%61, %50) : [3,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 10/20: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
+                // Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
                 {
                     // %63 = matmul(%61, %10) : [N,16]
                     // %65 = relu_backward(%63, %50) : [N,16]
@@ -742,9 +740,7 @@ namespace Kiln.Integration.Tests.Models
                     bool v8 = s8;
                     float s72 = 0f;
                     var v72 = new global::System.Numerics.Vector<float>(s72);
-                    buffer12.Clear();
                     buffer14.Clear();
-                    buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row21 = i0 * extent1;
@@ -769,11 +765,11 @@ namespace Kiln.Integration.Tests.Models
                             var v84 = v83 / v20;
                             var v85 = -v84;
                             v65.CopyTo(buffer11.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer12.Slice(i)) + v65).CopyTo(buffer12.Slice(i));
-                            v68.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v69).CopyTo(buffer14.Slice(i));
-                            v73.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v85).CopyTo(buffer16.Slice(i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v65).CopyTo(grad5.Slice(i));
+                            v68.CopyTo(buffer12.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v69).CopyTo(grad4.Slice(i));
+                            v73.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v85).CopyTo(buffer14.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -791,16 +787,16 @@ namespace Kiln.Integration.Tests.Models
                             float s84 = s83 / s20;
                             float s85 = -s84;
                             buffer11[rowOut + i] = s65;
-                            buffer12[i] += s65;
-                            buffer13[rowOut + i] = s68;
-                            buffer14[i] += s69;
-                            buffer15[rowOut + i] = s73;
-                            buffer16[i] += s85;
+                            grad5[i] += s65;
+                            buffer12[rowOut + i] = s68;
+                            grad4[i] += s69;
+                            buffer13[rowOut + i] = s73;
+                            buffer14[i] += s85;
                         }
                     }
                 }
 
-                // Kernel 11/20: fused elementwise (mul, div) -> %89 [1,16]
+                // Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
                 {
                     // %88 = mul(%20, %87) : [1,16]
                     // %89 = div(%86, %88) : [1,16]
@@ -811,22 +807,22 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v86 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v86 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
                         var v88 = v20 * v87;
                         var v89 = v86 / v88;
-                        v89.CopyTo(buffer17.Slice(i));
+                        v89.CopyTo(buffer15.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer4[i];
-                        float s86 = buffer16[i];
+                        float s86 = buffer14[i];
                         float s88 = s20 * s87;
                         float s89 = s86 / s88;
-                        buffer17[i] = s89;
+                        buffer15[i] = s89;
                     }
                 }
 
-                // Kernel 12/20: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
+                // Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
                 {
                     // %82 = div(%73, %20) : [N,16]
                     // %91 = broadcast_to{shape=N,16}(%89) : [N,16]
@@ -842,7 +838,7 @@ namespace Kiln.Integration.Tests.Models
                     var v87 = new global::System.Numerics.Vector<float>(s87);
                     float s92 = (1f / dim_N);
                     var v92 = new global::System.Numerics.Vector<float>(s92);
-                    buffer19.Clear();
+                    buffer17.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row15 = i0 * extent1;
@@ -853,8 +849,8 @@ namespace Kiln.Integration.Tests.Models
                         {
                             var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
                             var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v73 = new global::System.Numerics.Vector<float>(buffer15.Slice(row73 + i));
-                            var v89 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                            var v73 = new global::System.Numerics.Vector<float>(buffer13.Slice(row73 + i));
+                            var v89 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
                             var v82 = v73 / v20;
                             var v91 = v89;
                             var v93 = v91 * v92;
@@ -862,15 +858,15 @@ namespace Kiln.Integration.Tests.Models
                             var v107 = v106 * v87;
                             var v108 = v82 + v107;
                             var v109 = -v108;
-                            v108.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v109).CopyTo(buffer19.Slice(i));
+                            v108.CopyTo(buffer16.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v109).CopyTo(buffer17.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer2[row15 + i];
                             float s20 = buffer4[i];
-                            float s73 = buffer15[row73 + i];
-                            float s89 = buffer17[i];
+                            float s73 = buffer13[row73 + i];
+                            float s89 = buffer15[i];
                             float s82 = s73 / s20;
                             float s91 = s89;
                             float s93 = s91 * s92;
@@ -878,13 +874,13 @@ namespace Kiln.Integration.Tests.Models
                             float s107 = s106 * s87;
                             float s108 = s82 + s107;
                             float s109 = -s108;
-                            buffer18[rowOut + i] = s108;
-                            buffer19[i] += s109;
+                            buffer16[rowOut + i] = s108;
+                            buffer17[i] += s109;
                         }
                     }
                 }
 
-                // Kernel 13/20: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
+                // Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
                 {
                     // %74 = select_flag(%8, %72, %68) : [N,16]
                     // %75 = div(%74, %26) : [N,16]
@@ -910,81 +906,43 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer13.Slice(row68 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer18.Slice(row108 + i));
-                            var v110 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                            var v68 = new global::System.Numerics.Vector<float>(buffer12.Slice(row68 + i));
+                            var v108 = new global::System.Numerics.Vector<float>(buffer16.Slice(row108 + i));
+                            var v110 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
                             var v74 = v8 ? v72 : v68;
                             var v75 = v74 / v26;
                             var v111 = v75 + v108;
                             var v112 = v110;
                             var v113 = v112 * v92;
                             var v114 = v111 + v113;
-                            v114.CopyTo(buffer20.Slice(rowOut + i));
+                            v114.CopyTo(buffer18.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v114).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s26 = buffer6[i];
-                            float s68 = buffer13[row68 + i];
-                            float s108 = buffer18[row108 + i];
-                            float s110 = buffer19[i];
+                            float s68 = buffer12[row68 + i];
+                            float s108 = buffer16[row108 + i];
+                            float s110 = buffer17[i];
                             float s74 = s8 ? s72 : s68;
                             float s75 = s74 / s26;
                             float s111 = s75 + s108;
                             float s112 = s110;
                             float s113 = s112 * s92;
                             float s114 = s111 + s113;
-                            buffer20[rowOut + i] = s114;
+                            buffer18[rowOut + i] = s114;
                             grad1[i] += s114;
                         }
                     }
                 }
 
-                // Kernel 14/20: GEMM Aᵀ -> %116 [16,10]
+                // Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
                 {
                     // %116 = matmul{transpose_a=true}(%114, %0) : [16,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 15/20: elementwise (copy) -> %117 [16]
-                {
-                    // %117 = copy{gradient_of=4}(%71) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v71 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v117 = v71;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v117).CopyTo(grad4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s71 = buffer14[i];
-                        float s117 = s71;
-                        grad4[i] += s117;
-                    }
-                }
-
-                // Kernel 16/20: elementwise (copy) -> %118 [16]
-                {
-                    // %118 = copy{gradient_of=5}(%67) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v67 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v118 = v67;
-                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v118).CopyTo(grad5.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s67 = buffer12[i];
-                        float s118 = s67;
-                        grad5[i] += s118;
-                    }
-                }
-
-                // Kernel 17/20: fused elementwise (add, select_flag) -> %47 []
+                // Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
                 {
                     // %35 = add(%9, %34) : []
                     // %47 = select_flag(%8, %35, %9) : []
@@ -1010,7 +968,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 18/20: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+                // Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
                 {
                     // %40 = mul(%39, %36) : [16]
                     // %55 = mul(%4, %54) : [16]
@@ -1046,7 +1004,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 19/20: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+                // Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
                 {
                     // %44 = mul(%43, %33) : [16]
                     // %45 = mul(%44, %36) : [16]
@@ -1099,8 +1057,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 37, kernelCount: 10,
                         firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 4, 8, 4, 9, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 73, kernelCount: 20,
-                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 18, 12, 19, 12, 10, 13, 10, 10, 7, 10, 10, 16, 13, 15, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 71, kernelCount: 18,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 16, 12, 17, 12, 10, 13, 10, 10, 7, 10, 10, 13, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1122,9 +1080,9 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 16); // %13 add [N,16], kernels 0..5
-                sizes[1] = 16; // %14 mean [1,16], kernels 0..18
+                sizes[1] = 16; // %14 mean [1,16], kernels 0..16
                 sizes[2] = (symbols[0] * 16); // %15 sub [N,16], kernels 1..12
-                sizes[3] = 16; // %17 mean [1,16], kernels 1..19
+                sizes[3] = 16; // %17 mean [1,16], kernels 1..17
                 sizes[4] = 16; // %20 sqrt [1,16], kernels 2..12
                 sizes[5] = (symbols[0] * 16); // %21 div [N,16], kernels 3..10
                 sizes[6] = 16; // %26 sqrt [1,16], kernels 4..13
@@ -1133,15 +1091,13 @@ namespace Kiln.Integration.Tests.Models
                 sizes[9] = (symbols[0] * 3); // %52 add [N,3], kernels 6..7
                 sizes[10] = (symbols[0] * 3); // %61 cross_entropy_backward [N,3], kernels 7..10
                 sizes[11] = (symbols[0] * 16); // %65 relu_backward [N,16], kernels 10..10
-                sizes[12] = 16; // %66 sum [1,16], kernels 10..16
-                sizes[13] = (symbols[0] * 16); // %68 mul [N,16], kernels 10..13
-                sizes[14] = 16; // %70 sum [1,16], kernels 10..15
-                sizes[15] = (symbols[0] * 16); // %73 select_flag [N,16], kernels 10..12
-                sizes[16] = 16; // %86 sum [1,16], kernels 10..11
-                sizes[17] = 16; // %89 div [1,16], kernels 11..12
-                sizes[18] = (symbols[0] * 16); // %108 add [N,16], kernels 12..13
-                sizes[19] = 16; // %110 sum [1,16], kernels 12..13
-                sizes[20] = (symbols[0] * 16); // %114 add [N,16], kernels 13..14
+                sizes[12] = (symbols[0] * 16); // %68 mul [N,16], kernels 10..13
+                sizes[13] = (symbols[0] * 16); // %73 select_flag [N,16], kernels 10..12
+                sizes[14] = 16; // %86 sum [1,16], kernels 10..11
+                sizes[15] = 16; // %89 div [1,16], kernels 11..12
+                sizes[16] = (symbols[0] * 16); // %108 add [N,16], kernels 12..13
+                sizes[17] = 16; // %110 sum [1,16], kernels 12..13
+                sizes[18] = (symbols[0] * 16); // %114 add [N,16], kernels 13..14
             }
 
             private const string SummaryText =
@@ -1158,27 +1114,25 @@ namespace Kiln.Integration.Tests.Models
               Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
               Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
               Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
-            forward+backward: 73 graph ops in 20 kernels, 21 arena buffers
-              Kernel 0/20: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
-              Kernel 1/20: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
-              Kernel 2/20: fused elementwise (add, sqrt) -> %20 [1,16]
-              Kernel 3/20: elementwise (div) -> %21 [N,16]
-              Kernel 4/20: fused elementwise (add, sqrt) -> %26 [1,16]
-              Kernel 5/20: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
-              Kernel 6/20: GEMM + epilogue (add) -> %52 [N,3]
-              Kernel 7/20: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
-              Kernel 8/20: sum over [N,3] -> %62 [3]
-              Kernel 9/20: GEMM Aᵀ -> %64 [3,16]
-              Kernel 10/20: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
-              Kernel 11/20: fused elementwise (mul, div) -> %89 [1,16]
-              Kernel 12/20: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
-              Kernel 13/20: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
-              Kernel 14/20: GEMM Aᵀ -> %116 [16,10]
-              Kernel 15/20: elementwise (copy) -> %117 [16]
-              Kernel 16/20: elementwise (copy) -> %118 [16]
-              Kernel 17/20: fused elementwise (add, select_flag) -> %47 []
-              Kernel 18/20: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
-              Kernel 19/20: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            forward+backward: 71 graph ops in 18 kernels, 19 arena buffers
+              Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+              Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+              Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
+              Kernel 3/18: elementwise (div) -> %21 [N,16]
+              Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
+              Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+              Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
+              Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
+              Kernel 8/18: sum over [N,3] -> %62 [3]
+              Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
+              Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
+              Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
+              Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
+              Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
+              Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
+              Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
+              Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+              Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
             """;
 
             private const string DotText =
@@ -1319,31 +1273,21 @@ namespace Kiln.Integration.Tests.Models
                 n116 [label="%116 matmul\n[16,10]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n117 [label="%117 copy\n[16]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n118 [label="%118 copy\n[16]"];
-              }
-              subgraph cluster_k17 {
-                label="kernel 17: fused elementwise (add, select_flag)";
+                label="kernel 15: fused elementwise (add, select_flag)";
                 style=filled; color=lightgrey;
                 n35 [label="%35 add\n[]"];
                 n47 [label="%47 select_flag\n[]"];
               }
-              subgraph cluster_k18 {
-                label="kernel 18: fused elementwise (mul, mul, add, select_flag)";
+              subgraph cluster_k16 {
+                label="kernel 16: fused elementwise (mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
                 n40 [label="%40 mul\n[16]"];
                 n55 [label="%55 mul\n[16]"];
                 n56 [label="%56 add\n[16]"];
                 n59 [label="%59 select_flag\n[16]"];
               }
-              subgraph cluster_k19 {
-                label="kernel 19: fused elementwise (mul, mul, mul, add, select_flag)";
+              subgraph cluster_k17 {
+                label="kernel 17: fused elementwise (mul, mul, mul, add, select_flag)";
                 style=filled; color=lightgrey;
                 n44 [label="%44 mul\n[16]"];
                 n45 [label="%45 mul\n[16]"];
@@ -1484,8 +1428,6 @@ namespace Kiln.Integration.Tests.Models
               n114 -> n115;
               n114 -> n116;
               n0 -> n116;
-              n71 -> n117;
-              n67 -> n118;
               result [shape=doublecircle, label="result"];
               n53 -> result;
               grad0 [shape=doublecircle, label="grad input.weight"];
@@ -1493,9 +1435,9 @@ namespace Kiln.Integration.Tests.Models
               grad1 [shape=doublecircle, label="grad input.bias"];
               n115 -> grad1;
               grad4 [shape=doublecircle, label="grad norm.weight"];
-              n117 -> grad4;
+              n71 -> grad4;
               grad5 [shape=doublecircle, label="grad norm.bias"];
-              n118 -> grad5;
+              n67 -> grad5;
               grad8 [shape=doublecircle, label="grad output.weight"];
               n64 -> grad8;
               grad9 [shape=doublecircle, label="grad output.bias"];

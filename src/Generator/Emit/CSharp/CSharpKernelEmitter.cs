@@ -33,9 +33,33 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 break;
             default:
                 EmitLibrary(w, kernel, names);
+                if (kernel.Loop is not null) EmitLoop(w, kernel, names);
                 break;
         }
         w.Close();
+    }
+
+    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
+    public Size? ScratchSize(Node n)
+    {
+        switch (n.Op)
+        {
+            case "conv2d" or OpNames.Conv2dBackwardInput or OpNames.Conv2dBackwardWeight:
+            {
+                var x = n.Op == OpNames.Conv2dBackwardInput ? n.Shape : n.Inputs[0].Shape;
+                var w = n.Op switch { "conv2d" => n.Inputs[1].Shape, OpNames.Conv2dBackwardInput => n.Inputs[1].Shape, _ => n.Shape };
+                var y = n.Op switch { "conv2d" => n.Shape, _ => n.Op == OpNames.Conv2dBackwardInput ? n.Inputs[0].Shape : n.Inputs[1].Shape };
+                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
+                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
+                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
+            }
+            case OpNames.MaxPool2dBackward:
+                // The forward's values and argmax indices, recomputed from the kept input.
+                return n.Inputs[1].Shape.Count.Times(Size.Of(2));
+            default:
+                return null;
+        }
     }
 
     // ---- GEMM ----
@@ -59,7 +83,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
     static void EmitLibrary(CodeWriter w, Kernel kernel, IStorageNames names)
     {
-        var n = kernel.SecondOutput ?? kernel.Root;
+        var n = kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root;
         string Out(Node x) => names.Buffer(x);
         switch (n.Op)
         {
