@@ -153,4 +153,14 @@ public sealed class StaticDynamicParityTests
                 p => new Adam(p, lr: 1e-2f));
         }
     }
+
+    [Fact]
+    public void OpsZoo_MatchesTheTape()
+    {
+        var rng = new Rng(15);
+        var x = Randn(rng, 9, 6);
+        var t = Randn(rng, 9, 4);
+        AssertParity(() => new OpsZoo(), m => m.Loss(x, t), m => m.LossGraph.Forward(x, t), m => m.LossGraph.ForwardBackward(x, t),
+            p => new Sgd(p, lr: 1e-2f));
+    }
 }

@@ -318,4 +318,21 @@ public sealed class ParserTests
         Assert.Equal(new[] { "linear(0,1,2)", "constant(){value=2}", "mul(3,5)", "mul(4,6)", "sum(7)" }, Ops(spec));
         Assert.Equal(new[] { "head.weight", "head.bias", "gain" }, spec.Captures.Select(c => c.Name));
     }
+
+    [Fact]
+    public void IntTensorReshape_IsAnIntView()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor logits, [Shape("N", 1)] IntTensor labels) => CrossEntropy(logits, labels.Reshape(-1));
+            """));
+        Assert.Equal(new[] { "reshape(1){shape=-1}", "cross_entropy(0,2)" }, Ops(spec));
+
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor logits, [Shape("N", 1)] IntTensor labels) => CrossEntropy(logits, labels.Reshape(-1));
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
+    }
 }
