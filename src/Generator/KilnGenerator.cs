@@ -43,7 +43,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
         IncrementalValuesProvider<DiagnosticInfo> parseDiagnostics = parsed
             .SelectMany(static (result, _) => result.Diagnostics.AsImmutableArray())
             .WithTrackingName(TrackingNames.ParseDiagnostics);
-        context.RegisterSourceOutput(parseDiagnostics, static (output, diagnostic) => Report(output, diagnostic));
+        context.RegisterSourceOutput(parseDiagnostics, static (output, diagnostic) => Guarded(output, () => Report(output, diagnostic)));
 
         // Step 3: split the spec from its locations, so an edit that only moves code leaves the spec Unchanged.
         IncrementalValuesProvider<GraphSpec> specs = parsed
@@ -61,7 +61,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Compile);
 
         // Step 5: add the generated files.
-        context.RegisterSourceOutput(compiled, static (output, result) => AddSource(output, result));
+        context.RegisterSourceOutput(compiled, static (output, result) => Guarded(output, () => AddSource(output, result)));
 
         // Step 6: report the compiler's diagnostics at the spans the parser recorded for each op.
         IncrementalValuesProvider<MethodDiagnostics> compileDiagnostics = compiled
@@ -71,7 +71,20 @@ public sealed class KilnGenerator : IIncrementalGenerator
             .Collect()
             .Combine(locations.Collect())
             .WithTrackingName(TrackingNames.LocatedDiagnostics);
-        context.RegisterSourceOutput(located, static (output, pair) => ReportCompileDiagnostics(output, pair.Diagnostics, pair.Locations));
+        context.RegisterSourceOutput(located, static (output, pair) => Guarded(output, () => ReportCompileDiagnostics(output, pair.Diagnostics, pair.Locations)));
+    }
+
+    /// <summary>An output step that fails reports KILN9999 instead of letting the exception become CS8785.</summary>
+    static void Guarded(SourceProductionContext output, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, $"{exception.GetType().Name}: {exception.Message}"));
+        }
     }
 
     static CompileResult CompileSafely(Func<GraphSpec, CompileResult> compile, GraphSpec spec)

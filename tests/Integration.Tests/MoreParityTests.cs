@@ -29,6 +29,60 @@ public sealed class MoreParityTests
             m => m.LossGraph.ForwardBackward(tokens, y), p => new Sgd(p, lr: 0.5f));
     }
 
+    /// <summary>
+    /// Training mode normalises with batch statistics and updates the running statistics in place (only
+    /// ForwardBackward is called on the static side, so both sides update them once per step); eval mode then uses
+    /// the running statistics both sides accumulated.
+    /// </summary>
+    [Fact]
+    public void BatchNormNet_MatchesTheTape_InTrainingAndEval()
+    {
+        var rng = new Rng(13);
+        var x = Tensor.Randn(new[] { 12, 10 }, rng);
+        var y = IntTensor.FromArray(Enumerable.Range(0, 12).Select(_ => rng.NextInt(0, 3)).ToArray(), 12);
+        var dynamicModel = new BatchNormNet();
+        var staticModel = new BatchNormNet();
+        staticModel.LoadStateDict(dynamicModel.StateDict());
+        var dynamicOptimizer = new Sgd(dynamicModel.Parameters(), lr: 0.1f);
+        var staticOptimizer = new Sgd(staticModel.Parameters(), lr: 0.1f);
+
+        for (int step = 0; step < 4; step++)
+        {
+            dynamicOptimizer.ZeroGrad();
+            var loss = dynamicModel.Loss(x, y);
+            loss.Backward();
+            staticOptimizer.ZeroGrad();
+            float staticLoss = staticModel.LossGraph.ForwardBackward(x, y).Item();
+
+            StaticDynamicParityTests.AssertClose(loss.Item(), staticLoss, $"step {step}: loss");
+            var staticState = staticModel.StateDict();
+            foreach (var (name, value) in dynamicModel.StateDict())
+                StaticDynamicParityTests.AssertClose(value, staticState[name], $"step {step}: {name}");
+            var staticParameters = staticModel.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+            foreach (var (name, parameter) in dynamicModel.NamedParameters())
+                StaticDynamicParityTests.AssertClose(parameter.Grad!, staticParameters[name].Grad!, $"step {step}: gradient of {name}");
+            dynamicOptimizer.Step();
+            staticOptimizer.Step();
+        }
+
+        dynamicModel.Eval();
+        staticModel.Eval();
+        StaticDynamicParityTests.AssertClose(dynamicModel.Loss(x, y).Item(), staticModel.LossGraph.Forward(x, y).Item(), "eval: Forward");
+    }
+
+    [Fact]
+    public void BatchNormNet_CountsBatchesLikeTheTape()
+    {
+        var rng = new Rng(14);
+        var x = Tensor.Randn(new[] { 8, 10 }, rng);
+        var y = IntTensor.FromArray(new int[8], 8);
+        var dynamicModel = new BatchNormNet();
+        var staticModel = new BatchNormNet();
+        dynamicModel.Loss(x, y);
+        staticModel.LossGraph.ForwardBackward(x, y);
+        Assert.Equal(dynamicModel.StateDict()["norm.num_batches_tracked"].Item(), staticModel.StateDict()["norm.num_batches_tracked"].Item());
+    }
+
     [Fact]
     public void NormDropoutNet_InEvalMode_MatchesTheTape()
     {

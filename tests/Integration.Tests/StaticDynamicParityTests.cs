@@ -61,7 +61,7 @@ public sealed class StaticDynamicParityTests
         }
     }
 
-    static void AssertClose(float expected, float actual, string what)
+    internal static void AssertClose(float expected, float actual, string what)
     {
         float tolerance = RelativeTolerance * Math.Max(Math.Abs(expected), 1e-3f);
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: tape {expected:R}, graph {actual:R}");
@@ -69,7 +69,7 @@ public sealed class StaticDynamicParityTests
 
     /// <summary>Elementwise, relative to the tensor's largest magnitude: single elements near zero cannot be compared
     /// relative to themselves after a different (but equally valid) float summation order.</summary>
-    static void AssertClose(Tensor expected, Tensor actual, string what)
+    internal static void AssertClose(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         var e = expected.ToArray();

@@ -18,6 +18,9 @@ namespace Kiln.Generator.Compiler;
 /// </summary>
 internal static class GraphCompiler
 {
+    /// <summary>The backend kernels are emitted for; the only place the pipeline names one.</summary>
+    static readonly Emit.IKernelBackend Backend = new CSharpKernelEmitter();
+
     public static CompileResult Compile(GraphSpec spec) => Compile(spec, out _);
 
     /// <summary>As <see cref="Compile(GraphSpec)"/>, also handing back the intermediate programs (for tests).</summary>
@@ -29,7 +32,7 @@ internal static class GraphCompiler
         {
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
-            var source = new CSharpGraphEmitter(spec, method.Programs).Emit();
+            var source = new CSharpGraphEmitter(spec, method.Programs, method.DeadOps.Count, Backend).Emit();
             return Result(spec, source, context);
         }
         catch (Exception e)
@@ -37,6 +40,7 @@ internal static class GraphCompiler
             context.Diagnostics.Add(new CompileDiagnostic(DiagnosticIds.InternalError, -1, new EquatableArray<string>(new[] { e.GetType().Name + ": " + e.Message })));
             return Result(spec, null, context);
         }
+
     }
 
     static CompileResult Result(GraphSpec spec, string? source, CompileContext context) =>
@@ -66,7 +70,7 @@ internal static class GraphCompiler
 
         var programs = new List<KernelProgram> { Schedule(b, forward) };
         if (backward is not null) programs.Add(Schedule(b, backward));
-        return new CompiledMethod(context, programs);
+        return new CompiledMethod(context, programs, DeadCode.DeadSpecOps(context));
     }
 
     static GraphProgram Optimise(GraphBuilder b, GraphProgram program)
@@ -82,7 +86,7 @@ internal static class GraphCompiler
     {
         program = Fusion.MaterialiseOutputs(b, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
-        var kernels = Fusion.Run(program);
+        var kernels = Fusion.Run(program, Backend.ScratchSize);
         KernelVerifier.Verify(program, kernels);
         var memory = MemoryPlanner.Run(program, kernels);
         return new KernelProgram(program, kernels, memory);
@@ -92,11 +96,15 @@ internal static class GraphCompiler
 /// <summary>The programs of one method after all graph passes (forward, and forward+backward when the result is a scalar).</summary>
 internal sealed class CompiledMethod
 {
-    public CompiledMethod(CompileContext context, IReadOnlyList<KernelProgram> programs)
+    public CompiledMethod(CompileContext context, IReadOnlyList<KernelProgram> programs, IReadOnlyList<int> deadOps)
     {
         Context = context;
         Programs = programs;
+        DeadOps = deadOps;
     }
+
+    /// <summary>Indices of spec ops whose values reach no output (removed).</summary>
+    public IReadOnlyList<int> DeadOps { get; }
 
     public CompileContext Context { get; }
     public IReadOnlyList<KernelProgram> Programs { get; }

@@ -12,6 +12,9 @@ internal interface IKernelBackend
     string Name { get; }
 
     void EmitKernel(CodeWriter writer, Kernel kernel, KernelProgram program, IStorageNames names);
+
+    /// <summary>Working memory this backend's kernel for a library op needs besides its output (null: none).</summary>
+    Graph.Size? ScratchSize(Graph.Node node);
 }
 
 /// <summary>How the host code names storage and sizes; the backend asks, it does not decide.</summary>

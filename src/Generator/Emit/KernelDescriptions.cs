@@ -17,8 +17,10 @@ internal static class KernelDescriptions
     {
         KernelKind.Gemm when k.Loop is not null => "GEMM + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         KernelKind.Gemm => "GEMM" + (k.Gemm!.Attrs.Bool("transpose_a") ? " Aᵀ" : "") + (k.Gemm.Attrs.Bool("transpose_b") ? " Bᵀ" : ""),
+        KernelKind.Library when k.LibraryProducer is not null => k.LibraryProducer.Op + " + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         KernelKind.Library when k.SecondOutput is not null => $"{k.Root.Op} + {k.SecondOutput.Op} (one pass)",
         KernelKind.Library => k.Root.Op,
+        _ when k.ExtraRoots.Count > 0 => "fused loop with " + (k.ExtraRoots.Count + 1) + " outputs (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         _ when OpClasses.Of(k.Root) == OpClass.Reduction => (k.Body.Count > 1 ? "fused " : "") + k.Root.Op + " over " + k.Root.Inputs[0].Shape +
             (k.Body.Count > 1 ? " of (" + string.Join(", ", k.Body.Where(n => n != k.Root).Select(n => n.Op)) + ")" : ""),
         _ => (k.Body.Count > 1 ? "fused elementwise (" : "elementwise (") + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
@@ -27,10 +29,11 @@ internal static class KernelDescriptions
     public static string Title(Kernel k, int count) =>
         $"Kernel {k.Index.ToString(CultureInfo.InvariantCulture)}/{count.ToString(CultureInfo.InvariantCulture)}: {Kind(k)} -> {string.Join(", ", k.Outputs.Select(o => "%" + o.Id + " " + o.Shape))}";
 
-    public static string Summary(string method, string graphProperty, IReadOnlyList<KernelProgram> programs)
+    public static string Summary(string method, string graphProperty, IReadOnlyList<KernelProgram> programs, int deadOps = 0)
     {
         var sb = new StringBuilder();
         sb.Append(method).Append(" -> ").Append(graphProperty).Append('\n');
+        if (deadOps > 0) sb.Append(deadOps.ToString(CultureInfo.InvariantCulture)).Append(" op(s) of the method do not reach the result and were removed\n");
         foreach (var p in programs)
         {
             sb.Append(p.Graph.Name).Append(": ").Append(p.Graph.OpCount.ToString(CultureInfo.InvariantCulture)).Append(" graph ops in ")

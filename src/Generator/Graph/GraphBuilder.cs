@@ -37,8 +37,11 @@ internal sealed class GraphBuilder
         var type = op switch
         {
             OpNames.Input or OpNames.Capture => (ElementType)attrs.Int("type", 0),
+            "reshape" => inputs[0].Type,
             _ => ElementType.Float,
         };
+        if (op is not ("reshape" or "cross_entropy" or OpNames.CrossEntropyBackward or "embedding" or OpNames.EmbeddingBackward) && inputs.Any(i => i.Type == ElementType.Int))
+            throw new ShapeError($"{OpNames.Display(op)}: integer tensors are only supported as labels (CrossEntropy) and indices (Embedding), reshaped at most");
         var node = new Node(nextId++, op, inputs.ToImmutableArray(), attrs, shape, type);
         interned.Add(key, node);
         return node;
@@ -85,18 +88,12 @@ internal sealed class GraphBuilder
     public Node BroadcastTo(Node x, Shape shape) =>
         x.Shape.Equals(shape) ? x : Create(OpNames.BroadcastTo, new[] { x }, Attrs.Of(("shape", ShapeRules.FormatShape(shape))));
 
-    /// <summary>Sums over <paramref name="dims"/>; non-adjacent dimensions become a chain of sums so each reduction is one contiguous range.</summary>
+    /// <summary>Sums (or averages) over <paramref name="dims"/>, which need not be adjacent: the loop nest reduces any set of axes.</summary>
     public Node Sum(Node x, int[] dims, bool keepDim, bool mean = false)
     {
         if (dims.Length == 0) return x;
-        var sorted = dims.OrderBy(d => d).ToArray();
-        bool contiguous = sorted[sorted.Length - 1] - sorted[0] == sorted.Length - 1;
-        if (contiguous)
-            return Create(mean ? "mean" : "sum", new[] { x }, Attrs.Of(("dims", Attrs.FormatInts(sorted)), ("keep_dim", keepDim ? "true" : "false")));
-        var result = x;
-        foreach (int d in sorted.Reverse()) result = Create(mean ? "mean" : "sum", new[] { result }, Attrs.Of(("dims", Attrs.FormatInt(d)), ("keep_dim", "true")));
-        if (!keepDim) result = Reshape(result, new Shape(Enumerable.Range(0, x.Shape.Rank).Where(i => !sorted.Contains(i)).Select(i => x.Shape[i])));
-        return result;
+        var sorted = dims.Distinct().OrderBy(d => d).ToArray();
+        return Create(mean ? "mean" : "sum", new[] { x }, Attrs.Of(("dims", Attrs.FormatInts(sorted)), ("keep_dim", keepDim ? "true" : "false")));
     }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (the shape of the operand that was broadcast).</summary>

@@ -66,6 +66,41 @@ internal sealed class Interpreter
                 return Binary(n, (g, x) => x >= min && x <= max ? g : 0f);
             }
             case "neg": return Unary(n, x => -x);
+            case "embedding":
+            {
+                var weight = In(n, 1);
+                int dim = Dims(n.Inputs[1].Shape)[1];
+                return In(n, 0).SelectMany(index => weight.Skip((int)index * dim).Take(dim)).ToArray();
+            }
+            case OpNames.EmbeddingBackward:
+            {
+                int dim = outDims[1], skipped = n.Attrs.Int("padding_idx", -1);
+                var g = In(n, 0);
+                var indices = In(n, 1);
+                var result = new float[Count(outDims)];
+                for (int i = 0; i < indices.Length; i++)
+                    if ((int)indices[i] != skipped)
+                        for (int j = 0; j < dim; j++) result[(int)indices[i] * dim + j] += g[i * dim + j];
+                return result;
+            }
+            case "greater_than": { float t = n.Attrs.Float("threshold", 0f); return Unary(n, x => x > t ? 1f : 0f); }
+            case "max" or OpNames.MaxBackward:
+            {
+                var xDims = Dims(n.Inputs[0].Shape);
+                var (outer, size, inner) = Split(xDims, n.Attrs.Int("dim"));
+                var x = In(n, 0);
+                var result = new float[n.Op == "max" ? outer * inner : x.Length];
+                for (int o = 0; o < outer; o++)
+                    for (int i = 0; i < inner; i++)
+                    {
+                        int best = 0;
+                        for (int r = 1; r < size; r++)
+                            if (x[(o * size + r) * inner + i] > x[(o * size + best) * inner + i]) best = r;
+                        if (n.Op == "max") result[o * inner + i] = x[(o * size + best) * inner + i];
+                        else result[(o * size + best) * inner + i] = In(n, 1)[o * inner + i];
+                    }
+                return result;
+            }
             case "exp": return Unary(n, x => (float)Math.Exp(x));
             case "log": return Unary(n, x => (float)Math.Log(x));
             case "square": return Unary(n, x => x * x);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Kiln.Generator.Graph;
@@ -48,6 +49,54 @@ internal static class Decompositions
         ["max_pool1d"] = (b, inputs, attrs) => Pool1d(b, "max_pool2d", inputs, attrs),
         ["avg_pool1d"] = (b, inputs, attrs) => Pool1d(b, "avg_pool2d", inputs, attrs),
         ["layer_norm"] = LayerNorm,
+        ["dot"] = (b, inputs, attrs) => b.Sum(b.Mul(inputs[0], inputs[1]), new[] { 0 }, keepDim: false),
+        ["matmul"] = (b, inputs, attrs) =>
+        {
+            Node x = inputs[0], y = inputs[1];
+            if (attrs.Items.Count > 0 || (x.Shape.Rank >= 2 && y.Shape.Rank == 2)) return b.Create("matmul", inputs, attrs);
+            // Vectors are promoted to matrices and the added dimension removed afterwards, as torch.matmul does.
+            var x2 = x.Shape.Rank == 1 ? b.Reshape(x, new Shape(new[] { Size.One, x.Shape[0] })) : x;
+            var y2 = y.Shape.Rank == 1 ? b.Reshape(y, new Shape(new[] { y.Shape[0], Size.One })) : y;
+            return b.Reshape(b.Create("matmul", new[] { x2, y2 }), ShapeRules.Infer("matmul", inputs, attrs));
+        },
+        ["select"] = (b, inputs, attrs) =>
+        {
+            var s = inputs[0].Shape;
+            int d = ShapeRules.NormalizeDim(attrs.Int("dim"), s.Rank, "Select");
+            int index = attrs.Int("index");
+            if (index < 0) index += (int)s[d].Constant;
+            var one = b.Create("narrow", new[] { inputs[0] }, Attrs.Of(("dim", Attrs.FormatInt(d)), ("start", Attrs.FormatInt(index)), ("length", "1")));
+            return b.Reshape(one, ShapeRules.Infer("select", inputs, attrs));
+        },
+        ["chunk"] = (b, inputs, attrs) =>
+        {
+            var s = inputs[0].Shape;
+            int d = ShapeRules.NormalizeDim(attrs.Int("dim", 0), s.Rank, "Chunk");
+            long step = (s[d].Constant + attrs.Int("chunks") - 1) / attrs.Int("chunks");
+            var shape = ShapeRules.Infer("chunk", inputs, attrs);
+            return b.Create("narrow", new[] { inputs[0] }, Attrs.Of(("dim", Attrs.FormatInt(d)), ("start", Attrs.FormatInt(step * attrs.Int("index"))), ("length", shape[d].ToString())));
+        },
+        ["stack"] = (b, inputs, attrs) =>
+        {
+            int d = ShapeRules.NormalizeDim(attrs.Int("dim", 0), inputs[0].Shape.Rank + 1, "Stack");
+            var expanded = inputs.Select(t => b.Reshape(t, new Shape(t.Shape.Dims.Insert(d, Size.One)))).ToArray();
+            return expanded.Length == 1 ? expanded[0] : b.Create("concat", expanded, Attrs.Of(("dim", Attrs.FormatInt(d))));
+        },
+        ["permute"] = (b, inputs, attrs) =>
+        {
+            // A permutation as a sequence of axis swaps, each one transpose kernel (and none for the identity).
+            var x = inputs[0];
+            var perm = attrs.Ints("perm")!.Select(p => ShapeRules.NormalizeDim(p, x.Shape.Rank, "Permute")).ToArray();
+            var current = Enumerable.Range(0, perm.Length).ToArray();
+            for (int i = 0; i < perm.Length; i++)
+            {
+                int j = Array.IndexOf(current, perm[i]);
+                if (j == i) continue;
+                x = b.Create("transpose", new[] { x }, Attrs.Of(("dim0", Attrs.FormatInt(i)), ("dim1", Attrs.FormatInt(j))));
+                (current[i], current[j]) = (current[j], current[i]);
+            }
+            return x;
+        },
         ["batch_norm"] = BatchNorm,
         ["dropout"] = (b, inputs, attrs) =>
         {
@@ -94,7 +143,8 @@ internal static class Decompositions
     static Node BatchNorm(GraphBuilder b, IReadOnlyList<Node> inputs, Attrs attrs)
     {
         Node x = inputs[0], runningMean = inputs[1], runningVar = inputs[2], weight = inputs[3], bias = inputs[4], training = inputs[5];
-        float eps = attrs.Float("eps", 1e-5f), momentum = attrs.Float("momentum", 0.1f);
+        float eps = attrs.Float("eps", 1e-5f);
+        var batchesTracked = inputs.Count > 6 ? inputs[6] : null;
         var dims = new[] { 0 }.Concat(Enumerable.Range(2, x.Shape.Rank - 2)).ToArray();
         var channelShape = new Shape(x.Shape.Dims.Select((d, i) => i == 1 ? d : Size.One));
         Node PerChannel(Node v) => b.Reshape(v, channelShape);
@@ -110,8 +160,13 @@ internal static class Decompositions
         var count = Size.Product(dims.Select(d => x.Shape[d]));
         var unbias = count.IsConstant ? b.Constant((float)count.Constant / (count.Constant - 1)) : b.Create(OpNames.UnbiasFactor, new Node[0], Attrs.Of(("count", count.ToString())));
         var channels = new Shape(new[] { x.Shape[1] });
-        var newMean = b.Add(b.Mul(runningMean, 1f - momentum), b.Mul(b.Reshape(mean, channels), momentum));
-        var newVar = b.Add(b.Mul(runningVar, 1f - momentum), b.Mul(b.Mul(b.Reshape(variance, channels), unbias), momentum));
+        // The running-average factor: the momentum, or 1 / (batches seen, this one included) for momentum=None.
+        var batches = batchesTracked is null ? null : b.Add(batchesTracked, b.Constant(1f));
+        Node factor = ShapeRules.IsCumulative(attrs) ? b.Div(b.Constant(1f), b.Reshape(batches!, Shape.Scalar)) : b.Constant(attrs.Float("momentum", 0.1f));
+        var keep = b.Sub(b.Constant(1f), factor);
+        var newMean = b.Add(b.Mul(runningMean, keep), b.Mul(b.Reshape(mean, channels), factor));
+        var newVar = b.Add(b.Mul(runningVar, keep), b.Mul(b.Mul(b.Reshape(variance, channels), unbias), factor));
+        if (batchesTracked is not null) b.AddUpdate(batchesTracked, b.Create(OpNames.Select, new[] { training, batches!, batchesTracked }));
         b.AddUpdate(runningMean, b.Create(OpNames.Select, new[] { training, newMean, runningMean }));
         b.AddUpdate(runningVar, b.Create(OpNames.Select, new[] { training, newVar, runningVar }));
         return y;

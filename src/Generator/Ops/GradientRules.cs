@@ -59,6 +59,9 @@ internal static class GradientRules
         },
         ["clamp"] = c => new[] { c.B.Create(OpNames.ClampBackward, new[] { c.G, c.X }, c.Node.Attrs) },
         [OpNames.Copy] = c => new[] { c.G },
+        // A mask: not differentiable, so no gradient flows through it (as on the eager tape).
+        ["greater_than"] = c => new Node?[] { null },
+        ["max"] = c => new[] { c.B.Create(OpNames.MaxBackward, new[] { c.X, c.B.Reshape(c.G, KeptShape(c.X.Shape, c.Node.Attrs)) }, c.Node.Attrs.With("keep_dim", "true")) },
         [OpNames.Select] = c =>
         {
             var zero = c.B.Constant(0f);
@@ -130,6 +133,12 @@ internal static class GradientRules
         var keep = new Shape(Enumerable.Range(0, x.Shape.Rank).Select(i => dims.Contains(i) ? Size.One : x.Shape[i]));
         // A constant seed broadcasts as it is; reshaping it first would hide it from the simplifier.
         return c.B.BroadcastTo(c.G.IsConstant ? c.G : c.B.Reshape(c.G, keep), x.Shape);
+    }
+
+    static Shape KeptShape(Shape x, Attrs attrs)
+    {
+        int d = ShapeRules.NormalizeDim(attrs.Int("dim"), x.Rank, "Max");
+        return new Shape(x.Dims.SetItem(d, Size.One));
     }
 
     public static Size ReducedCount(Node reduction)

@@ -35,6 +35,8 @@ internal static class OpClasses
         [OpNames.ReluBackward] = OpClass.Elementwise, [OpNames.ClampBackward] = OpClass.Elementwise,
         ["sum"] = OpClass.Reduction, ["mean"] = OpClass.Reduction,
         ["matmul"] = OpClass.Gemm,
+        ["greater_than"] = OpClass.Elementwise,
+        ["max"] = OpClass.Library, [OpNames.MaxBackward] = OpClass.Library,
         ["softmax"] = OpClass.Library, ["log_softmax"] = OpClass.Library, [OpNames.SoftmaxBackward] = OpClass.Library,
         ["cross_entropy"] = OpClass.Library, [OpNames.CrossEntropyBackward] = OpClass.Library,
         ["transpose"] = OpClass.Library, ["concat"] = OpClass.Library, ["narrow"] = OpClass.Library, [OpNames.NarrowBackward] = OpClass.Library,

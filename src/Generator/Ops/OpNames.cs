@@ -15,7 +15,7 @@ internal static class OpNames
     /// <summary>count / (count − 1) for a possibly symbolic count: the unbiased-variance factor.</summary>
     public const string UnbiasFactor = "unbias_factor";
     /// <summary>select(flag, a, b): a where the call-time flag is set, else b (Training-dependent behaviour).</summary>
-    public const string Select = "select";
+    public const string Select = "select_flag";
 
     // Internal ops.
     public const string BroadcastTo = "broadcast_to";
@@ -33,6 +33,7 @@ internal static class OpNames
     /// <summary>The inverted-dropout mask (1/(1−p) or 0 per element), drawn at call time when the Training flag is set, else all ones.</summary>
     public const string DropoutMask = "dropout_mask";
     public const string EmbeddingBackward = "embedding_backward";
+    public const string MaxBackward = "max_backward";
 
     /// <summary>The runtime's op name for messages: matmul → MatMul, log_softmax → LogSoftmax.</summary>
     public static string Display(string op) => op switch

@@ -36,6 +36,61 @@ internal static class ShapeRules
         ["neg"] = Same, ["exp"] = Same, ["log"] = Same, ["square"] = Same, ["sqrt"] = Same, ["abs"] = Same,
         ["sigmoid"] = Same, ["tanh"] = Same, ["relu"] = Same, ["pow"] = Same, [OpNames.Sign] = Same, [OpNames.Copy] = Same,
         ["clamp"] = Clamp,
+        ["greater_than"] = Same,
+        ["max"] = (inputs, attrs, display) =>
+        {
+            Arity(inputs, 1, display);
+            int d = NormalizeDim(attrs.Int("dim"), inputs[0].Shape.Rank, display);
+            var dims = inputs[0].Shape.Dims.ToList();
+            if (attrs.Bool("keep_dim")) dims[d] = Size.One; else dims.RemoveAt(d);
+            return new Shape(dims);
+        },
+        [OpNames.MaxBackward] = (inputs, attrs, display) => inputs[0].Shape,
+        ["dot"] = (inputs, attrs, display) =>
+        {
+            Arity(inputs, 2, display);
+            Shape a = inputs[0].Shape, b = inputs[1].Shape;
+            if (a.Rank != 1 || !a.Equals(b)) throw new ShapeError($"{display}: {a} and {b} must be vectors of the same length");
+            return Shape.Scalar;
+        },
+        ["select"] = (inputs, attrs, display) =>
+        {
+            var s = inputs[0].Shape;
+            int d = NormalizeDim(attrs.Int("dim"), s.Rank, display);
+            int index = attrs.Int("index");
+            if (!s[d].IsConstant) throw new ShapeError($"{display}: dimension {d} of {s} is symbolic; select needs a constant size");
+            if (index < -s[d].Constant || index >= s[d].Constant) throw new ShapeError($"{display}: index {index} is out of range for dimension {d} of {s}");
+            return new Shape(s.Dims.RemoveAt(d));
+        },
+        ["chunk"] = (inputs, attrs, display) =>
+        {
+            var s = inputs[0].Shape;
+            int d = NormalizeDim(attrs.Int("dim", 0), s.Rank, display);
+            int chunks = attrs.Int("chunks"), index = attrs.Int("index");
+            if (!s[d].IsConstant) throw new ShapeError($"{display}: dimension {d} of {s} is symbolic; chunk needs a constant size");
+            long size = s[d].Constant, step = (size + chunks - 1) / chunks;
+            long start = step * index, length = Math.Max(0, Math.Min(step, size - start));
+            if (length <= 0) throw new ShapeError($"{display}: chunk {index} of {chunks} along dimension {d} of {s} is empty");
+            return new Shape(s.Dims.SetItem(d, Size.Of(length)));
+        },
+        ["stack"] = (inputs, attrs, display) =>
+        {
+            if (inputs.Count == 0) throw new ShapeError($"{display}: needs at least one tensor");
+            var first = inputs[0].Shape;
+            foreach (var t in inputs)
+                if (!t.Shape.Equals(first)) throw new ShapeError($"{display}: {first} and {t.Shape} differ");
+            int d = NormalizeDim(attrs.Int("dim", 0), first.Rank + 1, display);
+            return new Shape(first.Dims.Insert(d, Size.Of(inputs.Count)));
+        },
+        ["permute"] = (inputs, attrs, display) =>
+        {
+            var s = inputs[0].Shape;
+            var perm = attrs.Ints("perm") ?? throw new ShapeError($"{display}: missing attribute 'perm'");
+            var normalized = perm.Select(p => NormalizeDim(p, s.Rank, display)).ToArray();
+            if (normalized.Length != s.Rank || normalized.Distinct().Count() != s.Rank)
+                throw new ShapeError($"{display}: [{Attrs.FormatInts(perm)}] is not a permutation of the {s.Rank} dimensions of {s}");
+            return new Shape(normalized.Select(p => s[p]));
+        },
         ["softmax"] = SoftmaxLike, ["log_softmax"] = SoftmaxLike,
         [OpNames.SoftmaxBackward] = (inputs, attrs, display) => SoftmaxLike(new[] { inputs[1] }, attrs, display),
 
@@ -191,6 +246,14 @@ internal static class ShapeRules
         Arity(inputs, 2, display);
         Shape a = inputs[0].Shape, b = inputs[1].Shape;
         bool ta = attrs.Bool("transpose_a"), tb = attrs.Bool("transpose_b");
+        if (attrs.Items.Count == 0 && (a.Rank == 1 || b.Rank == 1) && a.Rank >= 1 && b.Rank is 1 or 2)
+        {
+            // Vector operands (torch.matmul's promotion): checked here, decomposed into 2-D products.
+            var ka1 = a[a.Rank - 1];
+            var kb1 = b[0];
+            if (!ka1.Equals(kb1)) throw new ShapeError($"{display}: {a} x {b}: inner dimensions {ka1} and {kb1} differ");
+            return new Shape(a.Dims.Take(a.Rank - 1).Concat(b.Rank == 2 ? new[] { b[1] } : new Size[0]));
+        }
         if (a.Rank < 2 || b.Rank != 2 || ((ta || tb) && a.Rank != 2))
             throw new ShapeError($"{display}: {a} x {b}: the compiler supports [..., m, k] x [k, n] (and 2-D transposed operands)");
         var m = ta ? a[a.Rank - 1] : a[a.Rank - 2];
@@ -419,8 +482,12 @@ internal static class ShapeRules
 
     static Shape BatchNorm(IReadOnlyList<Node> inputs, Attrs attrs, string display)
     {
-        if (inputs.Count != 6 || inputs[5].Type != ElementType.Flag)
-            throw new ShapeError($"{display}: expected input, running_mean, running_var, weight, bias and the Training flag");
+        if (inputs.Count is < 6 or > 7 || inputs[5].Type != ElementType.Flag)
+            throw new ShapeError($"{display}: expected input, running_mean, running_var, weight, bias, the Training flag and optionally num_batches_tracked");
+        if (inputs.Count == 7 && !inputs[6].Shape.Count.IsOne)
+            throw new ShapeError($"{display}: num_batches_tracked must be a scalar, got {inputs[6].Shape}");
+        if (inputs.Count == 6 && IsCumulative(attrs))
+            throw new ShapeError($"{display}: momentum=None (a cumulative average) needs num_batches_tracked");
         var x = inputs[0].Shape;
         if (x.Rank < 2) throw new ShapeError($"{display}: input must have at least 2 dimensions [N, C, ...], got {x}");
         string[] names = { "running_mean", "running_var", "weight", "bias" };
@@ -429,6 +496,9 @@ internal static class ShapeRules
                 throw new ShapeError($"{display}: {names[i - 1]} {inputs[i].Shape} does not match the {x[1]} channels of input {x}");
         return x;
     }
+
+    /// <summary>BatchNorm's momentum=None: running statistics are a cumulative average over the batches seen.</summary>
+    public static bool IsCumulative(Attrs attrs) => string.Equals(attrs.Text("momentum"), "none", StringComparison.OrdinalIgnoreCase) || attrs.Text("momentum") == "";
 
     static Shape Embedding(IReadOnlyList<Node> inputs, Attrs attrs, string display)
     {

@@ -32,6 +32,15 @@ internal sealed partial class MethodInterpreter
         if (!method.IsStatic && type.IsFloatTensor() && invocation.Instance is not null)
             return LowerTensorMethod(method, Evaluate(invocation.Instance, frame), BindArguments(invocation, frame), invocation);
 
+        // IntTensor has one view of its own (labels reshaped to [N]); it shares the reshape op with Tensor.
+        if (!method.IsStatic && type.IsIntTensor() && method.Name == "Reshape" && invocation.Instance is not null
+            && Evaluate(invocation.Instance, frame) is TensorValue { Kind: ValueKind.IntTensor } labels)
+        {
+            var arguments = BindArguments(invocation, frame);
+            arguments.Insert(0, new BoundArgument("x", type, labels, invocation.Instance.Syntax));
+            return LowerGenericOp("Reshape", arguments, method.ReturnType, invocation);
+        }
+
         if (IsModelMethod(method) && invocation.Instance is null or IInstanceReferenceOperation)
             return Inline(method, invocation, frame);
 
@@ -206,6 +215,7 @@ internal sealed partial class MethodInterpreter
     static string AttrName(string opsName, string parameterName) => (opsName, parameterName) switch
     {
         ("Sum" or "Mean", "dim") => "dims",
+        ("Reshape", _) => "shape",
         (_, "kernelSize") => "kernel",
         _ => AttrText.SnakeCase(parameterName),
     };

@@ -10,11 +10,32 @@ namespace Kiln.Generator.Parsing;
 
 internal sealed partial class MethodInterpreter
 {
+    /// <summary>Deeper expressions (thousands of chained operators) would overflow the compiler's stack, which no
+    /// catch can turn into a diagnostic; the limit keeps the whole build alive.</summary>
+    const int MaxExpressionDepth = 1000;
+
+    int expressionDepth;
+
     Value Evaluate(IOperation operation, Frame frame)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (operation.ConstantValue.HasValue) return Constant(operation);
+        if (expressionDepth >= MaxExpressionDepth)
+            throw Unsupported(operation, $"the expression nests more than {MaxExpressionDepth} levels deep; split it into locals");
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        expressionDepth++;
+        try
+        {
+            return EvaluateOperation(operation, frame);
+        }
+        finally
+        {
+            expressionDepth--;
+        }
+    }
 
+    Value EvaluateOperation(IOperation operation, Frame frame)
+    {
         switch (operation)
         {
             case IConversionOperation conversion:
@@ -310,6 +331,8 @@ internal sealed partial class MethodInterpreter
 
     TensorValue Emit(string op, ValueRef[] args, ImmutableArray<AttrSpec> attrs, ValueKind kind, IOperation site, ImmutableArray<DimSpec>? shape)
     {
+        if (builder.OpCount >= MaxOps)
+            throw Unsupported(site, $"the unrolled graph would have more than {MaxOps} ops");
         var reference = builder.AddOp(op, args, attrs, SiteOf(site));
         return new TensorValue(reference, kind, shape);
     }

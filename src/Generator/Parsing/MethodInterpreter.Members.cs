@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Diagnostics;
+using Kiln.Generator.Helpers;
 using Kiln.Generator.Models;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,6 +19,9 @@ internal sealed partial class MethodInterpreter
     {
         if (member is IFieldSymbol { ContainingType.IsTupleType: true } tupleField && instance is not null)
             return TupleElement(Evaluate(instance, frame), tupleField, site);
+
+        if (instance is null or IInstanceReferenceOperation && member is IPropertySymbol property && IsModelMember(member) && ComputedGetter(property) is { } getter)
+            return InlineGetter(getter, site);
 
         if (instance is null or IInstanceReferenceOperation)
         {
@@ -36,6 +40,49 @@ internal sealed partial class MethodInterpreter
         throw Unsupported(site, receiver is TensorValue
             ? "tensor properties (Shape, Grad, Data, ...) are run-time values; use Ops functions and Tensor methods"
             : $"members of {receiver.Describe()} cannot be read");
+    }
+
+    /// <summary>The body of a property getter written in source (=> expr or get { ... }); null for an auto-property.</summary>
+    SyntaxNode? ComputedGetter(IPropertySymbol property)
+    {
+        foreach (var reference in property.GetMethod?.DeclaringSyntaxReferences ?? ImmutableArray<SyntaxReference>.Empty)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            switch (syntax)
+            {
+                case ArrowExpressionClauseSyntax arrow:
+                    return arrow;
+                case AccessorDeclarationSyntax accessor when accessor.Body is not null || accessor.ExpressionBody is not null:
+                    return accessor;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A computed property (`Linear Head => head;`) is inlined like a method without arguments.</summary>
+    Value InlineGetter(SyntaxNode getter, IOperation site)
+    {
+        if (inlineDepth >= MaxInlineDepth)
+            throw Unsupported(site, "property getters nest too deeply to inline");
+        var operation = compilation.GetSemanticModel(getter.SyntaxTree).GetOperation(getter, cancellationToken);
+        var body = operation switch
+        {
+            IMethodBodyOperation method => (IOperation?)method.BlockBody ?? method.ExpressionBody,
+            IBlockOperation block => block,
+            _ => null,
+        } ?? throw new SourceHasErrors();
+        var savedSite = inlineSite;
+        inlineSite ??= site.Syntax.ToInfo();
+        inlineDepth++;
+        try
+        {
+            return Run(body, new Frame(), getter);
+        }
+        finally
+        {
+            inlineDepth--;
+            inlineSite = savedSite;
+        }
     }
 
     static Value TupleElement(Value tuple, IFieldSymbol field, IOperation site)
@@ -146,12 +193,21 @@ internal sealed partial class MethodInterpreter
                 _ => null,
             };
             if (initializer is not null)
-                return compilation.GetSemanticModel(initializer.SyntaxTree).GetOperation(initializer, cancellationToken);
+                return WithoutErrors(compilation.GetSemanticModel(initializer.SyntaxTree).GetOperation(initializer, cancellationToken));
         }
 
         var assignments = ConstructorAssignments(member).ToList();
         if (assignments.Count > 1) why = "it is assigned more than once in the constructors";
         return assignments.Count == 1 ? assignments[0] : null;
+    }
+
+    /// <summary>An initializer that does not compile is the C# compiler's to report, not a KILN0007.</summary>
+    static IOperation? WithoutErrors(IOperation? operation)
+    {
+        if (operation is null) return null;
+        if (operation.Syntax.ContainsDiagnostics || operation is IInvalidOperation || operation.Descendants().Any(d => d is IInvalidOperation))
+            throw new SourceHasErrors();
+        return operation;
     }
 
     bool IsAssignedInConstructor(ISymbol member) => ConstructorAssignments(member).Any();
@@ -174,7 +230,7 @@ internal sealed partial class MethodInterpreter
                         IPropertyReferenceOperation property => property.Property,
                         _ => null,
                     };
-                    if (SymbolEqualityComparer.Default.Equals(target, member)) yield return assignment.Value;
+                    if (SymbolEqualityComparer.Default.Equals(target, member)) yield return WithoutErrors(assignment.Value)!;
                 }
             }
     }

@@ -191,8 +191,11 @@ internal sealed partial class MethodInterpreter
                     CaptureParameter(module, "weight", site).Reference,
                     CaptureParameter(module, "bias", site).Reference,
                     TrainingFlag(module).Reference,
+                    CaptureParameter(module, "num_batches_tracked", site).Reference,
                 };
-                var attrs = Attrs(("momentum", AttrText.Float(module.Number("momentum", 2, 0.1))), ("eps", AttrText.Float(module.Number("eps", 1, 1e-5))));
+                // momentum: null is torch's cumulative average over the batches seen (hence num_batches_tracked).
+                string momentum = module.Argument("momentum", 2) is NullValue ? "none" : AttrText.Float(module.Number("momentum", 2, 0.1));
+                var attrs = Attrs(("momentum", momentum), ("eps", AttrText.Float(module.Number("eps", 1, 1e-5))));
                 return Emit("batch_norm", args, attrs, ValueKind.FloatTensor, site, input.Shape);
             }
             case TypeNames.LayerNorm:

@@ -18,6 +18,12 @@ namespace Kiln.Generator.Parsing;
 internal sealed partial class MethodInterpreter
 {
     const int MaxLoopIterations = 4096;
+
+    /// <summary>Budgets across the whole method, so nested loops or long unrolls end in a diagnostic, not a hung build.</summary>
+    const int MaxTotalIterations = 100_000;
+    const int MaxOps = 20_000;
+
+    int totalIterations;
     const int MaxInlineDepth = 16;
 
     readonly Compilation compilation;
@@ -180,8 +186,11 @@ internal sealed partial class MethodInterpreter
         return Flow.Normal;
     }
 
-    static void LimitIterations(int iteration, IOperation condition)
+    void LimitIterations(int iteration, IOperation condition)
     {
+        if (++totalIterations > MaxTotalIterations)
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, "loop",
+                $"{Describe(condition.Syntax)} (the loops of the method unroll to more than {MaxTotalIterations} iterations)");
         if (iteration >= MaxLoopIterations)
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, "loop",
                 $"{Describe(condition.Syntax)} (still true after {MaxLoopIterations} iterations)");

@@ -50,6 +50,12 @@ internal static class MethodParser
     {
         var type = method.ContainingType;
 
+        // A method that does not compile is the C# compiler's to report; diagnostics about its broken pieces (a
+        // parameter without a type, a method outside any class) would only add noise next to the real error.
+        if (syntax.Parent is not TypeDeclarationSyntax || type.IsImplicitlyDeclared
+            || semanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+            throw new SourceHasErrors();
+
         // The generated property goes into the class, so the class and every class around it must be partial.
         foreach (var declaration in syntax.Ancestors().OfType<TypeDeclarationSyntax>())
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -96,10 +102,6 @@ internal static class MethodParser
 
         if (syntax.Body is null && syntax.ExpressionBody is null)
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, syntax.Identifier.ToInfo(), method.Name, "the method has no body to compile");
-
-        // A method that does not compile is the C# compiler's to report; a graph of it would only add noise.
-        if (semanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
-            throw new SourceHasErrors();
 
         var operation = semanticModel.GetOperation(syntax, cancellationToken) as IMethodBodyOperation;
         var body = (IOperation?)operation?.BlockBody ?? operation?.ExpressionBody ?? throw new SourceHasErrors();

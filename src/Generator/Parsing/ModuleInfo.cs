@@ -129,6 +129,7 @@ internal static class ModuleParameters
                 yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(features));
                 yield return new ModuleParameter("running_mean", CaptureKind.Buffer, Dims(features));
                 yield return new ModuleParameter("running_var", CaptureKind.Buffer, Dims(features));
+                yield return new ModuleParameter("num_batches_tracked", CaptureKind.Buffer, ImmutableArray<DimSpec>.Empty);
                 break;
             }
             case TypeNames.LayerNorm:

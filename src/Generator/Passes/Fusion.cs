@@ -35,8 +35,13 @@ internal static class Fusion
         {
             var g = gradients[i];
             if (g is null) continue;
-            var cls = OpClasses.Of(g);
-            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(g)) && users[g].Count == 0 && !seen.Contains(g);
+            // A view of the computed value (a reshape after a keep-dim reduction) is written through: same elements, same order.
+            var computed = StorageRoot(g);
+            var cls = OpClasses.Of(computed);
+            bool onlyThroughView = computed == g || (users[computed].Count == 1 && users[computed][0] == g);
+            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(computed))
+                && onlyThroughView && users[g].Count == 0 && !seen.Contains(computed);
+            seen.Add(computed);
             if (!writable) g = b.Create(OpNames.Copy, new[] { g }, Attrs.Of(("gradient_of", Attrs.FormatInt(i))));
             seen.Add(g);
             gradients[i] = g;
@@ -47,15 +52,16 @@ internal static class Fusion
             bool writable = OpClasses.Of(v) == OpClass.Elementwise && users[v].Count == 0 && seen.Add(v);
             return (u.Capture, writable ? v : b.Create(OpNames.Copy, new[] { v }, Attrs.Of(("update_of", Attrs.FormatInt(u.Capture)))));
         }).ToImmutableArray();
-        return new GraphProgram(program.Name, result, gradients.ToImmutableArrayOrEmpty(), updates);
+        return new GraphProgram(program.Name, result, ImmutableArray.Create(gradients), updates);
     }
 
-    public static List<Kernel> Run(GraphProgram program)
+    /// <param name="scratchSize">The backend's working memory for a library op (im2col columns on the CPU), or null.</param>
+    public static List<Kernel> Run(GraphProgram program, Func<Node, Size?> scratchSize)
     {
         var nodes = program.Nodes();
         var users = Nodes.Users(nodes);
         var outputs = new HashSet<Node>(program.Outputs);
-        var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => g!));
+        var gradients = new HashSet<Node>(program.Gradients.Where(g => g is not null).Select(g => StorageRoot(g!)));
         var assigned = new Dictionary<Node, Kernel>();
         var kernels = new List<Kernel>();
 
@@ -70,19 +76,19 @@ internal static class Fusion
                 case OpClass.Elementwise:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned);
+                    Absorb(kernel, n, n.Shape, users, outputs, gradients, assigned, scratchSize);
                     break;
                 case OpClass.Reduction:
                     kernel = new Kernel(KernelKind.Loop, n);
                     Add(kernel, n, assigned);
-                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned);
+                    Absorb(kernel, n, n.Inputs[0].Shape, users, outputs, gradients, assigned, scratchSize);
                     break;
                 case OpClass.Gemm:
                     kernel = new Kernel(KernelKind.Gemm, n) { Gemm = n };
                     assigned[n] = kernel;
                     break;
                 default:
-                    kernel = new Kernel(KernelKind.Library, n) { Scratch = ScratchSize(n) };
+                    kernel = new Kernel(KernelKind.Library, n) { Scratch = scratchSize(n) };
                     assigned[n] = kernel;
                     if (n.Op == OpNames.CrossEntropyBackward && OpClasses.Of(n.Inputs[2]) == OpClass.Leaf)
                     {
@@ -110,7 +116,57 @@ internal static class Fusion
             var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
             k.Loop = LoopNest.Build(bodyShape, operands, reduced);
         }
-        return Order(kernels, new HashSet<Node>(program.Updates.Select(u => u.Value)));
+        var updates = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
+        return MergeSiblingLoops(Order(kernels, updates), new HashSet<Node>(updates.Keys));
+    }
+
+    /// <summary>
+    /// Multi-output fusion: a loop that reads an elementwise output of an earlier loop (or GEMM epilogue) over the
+    /// same shape, and otherwise only values ready before that loop, runs inside it: the shared value is used from
+    /// registers instead of being reloaded, and one pass over memory computes both (e.g. Σd² and 2·d from the same
+    /// d; a bias gradient Σg reduced in the GEMM epilogue that produced g).
+    /// </summary>
+    static List<Kernel> MergeSiblingLoops(List<Kernel> kernels, HashSet<Node> updates)
+    {
+        bool merged = true;
+        while (merged)
+        {
+            merged = false;
+            var producer = new Dictionary<Node, Kernel>();
+            foreach (var k in kernels)
+                foreach (var o in k.Outputs.Concat(k.Producer is null ? Enumerable.Empty<Node>() : new[] { k.Producer })) producer[o] = k;
+            foreach (var consumer in kernels)
+            {
+                if (consumer.Kind != KernelKind.Loop || consumer.Loop is null || updates.Contains(consumer.Root)) continue;
+                var reads = consumer.Reads.ToList();
+                var sources = reads.Where(r => producer.ContainsKey(StorageRoot(r))).Select(r => producer[StorageRoot(r)]).Distinct().ToList();
+                if (sources.Count == 0) continue;
+                var target = sources.OrderBy(k => k.Index).Last();
+                if (target.Loop is null || updates.Contains(target.Root)) continue;
+                if (!target.Loop.BodyShape.Equals(consumer.Loop.BodyShape)) continue;
+                // What the consumer takes from the target must be its elementwise outputs, read as they are (no views).
+                var fromTarget = reads.Where(r => producer.TryGetValue(StorageRoot(r), out var k) && k == target).ToList();
+                if (fromTarget.Any(r => !target.LoopRoots.Contains(r) || OpClasses.Of(r) != OpClass.Elementwise)) continue;
+                if (sources.Any(k => k != target && k.Index > target.Index)) continue;
+                var reductionDims = target.LoopRoots.Concat(consumer.LoopRoots).Where(r => OpClasses.Of(r) == OpClass.Reduction)
+                    .Select(r => string.Join(",", ShapeRules.ReducedDims(r.Inputs[0], r.Attrs, "Sum"))).Distinct().ToList();
+                if (reductionDims.Count > 1) continue;
+
+                target.Body.AddRange(consumer.Body);
+                target.Body.Sort((a, b) => a.Id.CompareTo(b.Id));
+                target.ExtraRoots.AddRange(consumer.LoopRoots);
+                var inBody = new HashSet<Node>(target.Body);
+                var operands = target.Body.SelectMany(n => n.Inputs).Where(i => !inBody.Contains(i)).Distinct().OrderBy(i => i.Id).ToList();
+                var reduction = target.LoopRoots.FirstOrDefault(r => OpClasses.Of(r) == OpClass.Reduction);
+                var reduced = reduction is null ? Array.Empty<int>() : ShapeRules.ReducedDims(reduction.Inputs[0], reduction.Attrs, "Sum");
+                target.Loop = LoopNest.Build(target.Loop.BodyShape, operands, reduced);
+                kernels.Remove(consumer);
+                for (int i = 0; i < kernels.Count; i++) kernels[i].Index = i;
+                merged = true;
+                break;
+            }
+        }
+        return kernels;
     }
 
     static void Add(Kernel kernel, Node n, Dictionary<Node, Kernel> assigned)
@@ -120,7 +176,7 @@ internal static class Fusion
     }
 
     static void Absorb(Kernel kernel, Node consumer, Shape bodyShape, Dictionary<Node, List<Node>> users,
-        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned)
+        HashSet<Node> outputs, HashSet<Node> gradients, Dictionary<Node, Kernel> assigned, Func<Node, Size?> scratchSize)
     {
         foreach (var p in consumer.Inputs.Distinct())
         {
@@ -129,7 +185,7 @@ internal static class Fusion
             if (OpClasses.IsElementwise(p))
             {
                 Add(kernel, p, assigned);
-                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned);
+                Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned, scratchSize);
             }
             else if (OpClasses.Of(p) == OpClass.Gemm && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
                      && !gradients.Contains(kernel.Root))
@@ -139,46 +195,42 @@ internal static class Fusion
                 kernel.Gemm = p;
                 assigned[p] = kernel;
             }
+            else if (OpClasses.Of(p) == OpClass.Library && TakesEpilogue(p) && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
+                     && !gradients.Contains(kernel.Root))
+            {
+                // Same as a GEMM: the library kernel writes the loop's output buffer, the loop runs over it in place.
+                kernel.Kind = KernelKind.Library;
+                kernel.LibraryProducer = p;
+                kernel.Scratch = scratchSize(p);
+                assigned[p] = kernel;
+            }
         }
     }
 
-    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
-    static Size? ScratchSize(Node n)
-    {
-        switch (n.Op)
-        {
-            case "conv2d" or OpNames.Conv2dBackwardInput or OpNames.Conv2dBackwardWeight:
-            {
-                var x = n.Op == OpNames.Conv2dBackwardInput ? n.Shape : n.Inputs[0].Shape;
-                var w = n.Op switch { "conv2d" => n.Inputs[1].Shape, OpNames.Conv2dBackwardInput => n.Inputs[1].Shape, _ => n.Shape };
-                var y = n.Op switch { "conv2d" => n.Shape, _ => n.Op == OpNames.Conv2dBackwardInput ? n.Inputs[0].Shape : n.Inputs[1].Shape };
-                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
-                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
-                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
-                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
-            }
-            case OpNames.MaxPool2dBackward:
-                // The forward's values and argmax indices, recomputed from the kept input.
-                return n.Inputs[1].Shape.Count.Times(Size.Of(2));
-            default:
-                return null;
-        }
-    }
+    /// <summary>Library ops that write their whole output densely (so an elementwise epilogue can follow in place).</summary>
+    static bool TakesEpilogue(Node n) => n.Op is "conv2d" or OpNames.Conv2dBackwardInput or "max_pool2d" or OpNames.MaxPool2dBackward
+        or "avg_pool2d" or OpNames.AvgPool2dBackward or "softmax" or "log_softmax" or OpNames.SoftmaxBackward or "embedding"
+        or "transpose" or "concat" or "narrow" or OpNames.NarrowBackward;
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
-    static List<Kernel> Order(List<Kernel> kernels, HashSet<Node> updates)
+    static List<Kernel> Order(List<Kernel> kernels, Dictionary<Node, int> updates)
     {
         var producer = new Dictionary<Node, Kernel>();
         foreach (var k in kernels)
         {
             foreach (var o in k.Outputs) producer[o] = k;
-            if (k.Gemm is not null) producer[k.Gemm] = k;
+            if (k.Producer is not null) producer[k.Producer] = k;
         }
         var deps = kernels.ToDictionary(k => k, k => new HashSet<Kernel>(
             k.Reads.Select(StorageRoot).Where(producer.ContainsKey).Select(r => producer[r]).Where(p => p != k)));
-        // In-place writes of captures run after every other kernel, since any of them may read the old values.
-        foreach (var k in kernels.Where(k => updates.Contains(k.Root)))
-            foreach (var other in kernels.Where(o => !updates.Contains(o.Root))) deps[k].Add(other);
+        // In-place writes of captures run after every other kernel, and after every other update that reads the old value.
+        foreach (var k in kernels.Where(k => updates.ContainsKey(k.Root)))
+        {
+            foreach (var other in kernels.Where(o => !updates.ContainsKey(o.Root))) deps[k].Add(other);
+            int capture = updates[k.Root];
+            foreach (var other in kernels.Where(o => o != k && o.Reads.Select(StorageRoot).Any(r => r.Op == OpNames.Capture && r.Attrs.Int("index") == capture)))
+                deps[k].Add(other);
+        }
         var ordered = new List<Kernel>();
         var done = new HashSet<Kernel>();
         while (ordered.Count < kernels.Count)
@@ -198,10 +250,4 @@ internal static class Fusion
         while (OpClasses.Of(n) == OpClass.View) n = n.Inputs[0];
         return n;
     }
-}
-
-internal static class ImmutableArrayExtensions
-{
-    public static System.Collections.Immutable.ImmutableArray<T> ToImmutableArrayOrEmpty<T>(this T[] items) =>
-        System.Collections.Immutable.ImmutableArray.Create(items);
 }

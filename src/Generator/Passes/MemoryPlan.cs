@@ -82,7 +82,7 @@ namespace Kiln.Generator.Passes
             var gradientOf = new Dictionary<Node, int>();
             var updateOf = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
             for (int i = 0; i < program.Gradients.Length; i++)
-                if (program.Gradients[i] is { } g) gradientOf[g] = i;
+                if (program.Gradients[i] is { } g) gradientOf[Fusion.StorageRoot(g)] = i;
 
             foreach (var n in program.Nodes())
             {
@@ -114,7 +114,7 @@ namespace Kiln.Generator.Passes
                         buffers.Add((o, o.Shape.Count, k.Index, k.Index));
                     }
                 }
-                if (k.Gemm is not null && k.Gemm != k.Root) storage[k.Gemm] = storage[k.Root];
+                if (k.Producer is not null && k.Producer != k.Root) storage[k.Producer] = storage[k.Root];
             }
             foreach (var k in kernels)
                 foreach (var r in k.Reads)

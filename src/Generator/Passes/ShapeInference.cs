@@ -35,12 +35,12 @@ internal static class ShapeInference
         {
             var op = spec.Ops[i];
             int id = spec.Inputs.Count + spec.Captures.Count + i;
-            var bad = op.Args.FirstOrDefault(a => a < 0 || a >= id);
-            if (op.Args.Any(a => a < 0 || a >= id))
-            {
-                context.Report(DiagnosticIds.InternalError, i, $"op {i} ({op.Op}) uses value {bad}, which is not defined before it");
-                return null;
-            }
+            foreach (int arg in op.Args)
+                if (arg < 0 || arg >= id)
+                {
+                    context.Report(DiagnosticIds.InternalError, i, $"op {i} ({op.Op}) uses value {arg}, which is not defined before it");
+                    return null;
+                }
             if (!ShapeRules.IsKnown(op.Op) && !OpClasses.IsPrimitive(op.Op))
             {
                 context.Report(DiagnosticIds.Unsupported, i, op.Op, "the static compiler has no rule for this op yet");

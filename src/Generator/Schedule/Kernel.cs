@@ -35,6 +35,12 @@ internal sealed class Kernel
     /// <summary>The matrix product of a GEMM kernel.</summary>
     public Node? Gemm { get; set; }
 
+    /// <summary>A library op (convolution, pooling, softmax, ...) whose output the kernel's loop then runs over in place as an epilogue.</summary>
+    public Node? LibraryProducer { get; set; }
+
+    /// <summary>The node written to memory before the epilogue loop runs over it: the GEMM or the library op.</summary>
+    public Node? Producer => Gemm ?? LibraryProducer;
+
     /// <summary>A second output computed in the same pass (cross-entropy's gradient with its loss).</summary>
     public Node? SecondOutput { get; set; }
 
@@ -49,11 +55,17 @@ internal sealed class Kernel
     /// <summary>Elements of working memory a library kernel needs for itself (alive only during the kernel).</summary>
     public Size? Scratch { get; set; }
 
-    public IEnumerable<Node> Outputs => SecondOutput is null ? new[] { Root } : new[] { Root, SecondOutput };
+    /// <summary>Further outputs of a loop, computed in the same iterations (loops merged by multi-output fusion).</summary>
+    public List<Node> ExtraRoots { get; } = new();
+
+    /// <summary>The values a loop stores: its root and the roots of loops merged into it.</summary>
+    public IEnumerable<Node> LoopRoots => new[] { Root }.Concat(ExtraRoots);
+
+    public IEnumerable<Node> Outputs => (SecondOutput is null ? new[] { Root } : new[] { Root, SecondOutput }).Concat(ExtraRoots);
 
     /// <summary>Every node computed by this kernel.</summary>
     public IEnumerable<Node> Computed =>
-        Body.Concat(Gemm is null ? Enumerable.Empty<Node>() : new[] { Gemm }).Concat(Kind == KernelKind.Library ? Outputs : Enumerable.Empty<Node>()).Distinct();
+        Body.Concat(Producer is null ? Enumerable.Empty<Node>() : new[] { Producer }).Concat(Kind == KernelKind.Library && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
 
     /// <summary>The values the kernel reads from memory or inlines as scalars.</summary>
     public IEnumerable<Node> Reads

@@ -38,6 +38,6 @@ public abstract class Function
             if (grads.Length != inputs.Length)
                 throw new InvalidOperationException($"{name}.Backward returned {grads.Length} gradients for {inputs.Length} inputs.");
             return grads;
-        });
+        }, freshGradients: false);
     }
 }

@@ -9,15 +9,32 @@ internal sealed class GradNode
 {
     Func<Tensor, Tensor?[]>? backward;
 
-    public GradNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    /// <param name="freshGradients">
+    /// Whether every gradient the closure returns is either a tensor it has just allocated or the output gradient
+    /// itself (possibly re-wrapped): true for the built-in ops, false for user code, whose results the engine then
+    /// never writes into or hands to a leaf without copying.
+    /// </param>
+    public GradNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true)
     {
         Name = name;
         Inputs = inputs;
         this.backward = backward;
+        FreshGradients = freshGradients;
     }
 
     public string Name { get; }
     public Tensor[] Inputs { get; }
+    public bool FreshGradients { get; }
+
+    // Scratch state of the backward pass walking this node, kept on the node so the pass needs no hashing.
+    // Reset when the pass first reaches the node, so a pass that threw leaves nothing behind for the next one.
+
+    /// <summary>The pass that last visited this node (see <see cref="Autograd"/>).</summary>
+    internal int VisitedBy;
+    /// <summary>The gradient summed so far for this node's output, null until one arrives.</summary>
+    internal Tensor? PendingGradient;
+    /// <summary>Whether the engine holds the only reference to <see cref="PendingGradient"/>'s storage.</summary>
+    internal bool PendingOwned;
 
     public Tensor?[] Apply(Tensor gradOutput)
     {

@@ -89,6 +89,35 @@ public static class CompiledKernels
         Kernels.Pooling.MaxPool2dBackward(gradOutput, indices, gradInput, g);
     }
 
+    /// <summary>Largest value along the middle axis of [outer, size, inner] (the first on ties, NaN wins, as Ops.Max).</summary>
+    public static void MaxAlong(ReadOnlySpan<float> x, Span<float> values, int outer, int size, int inner)
+    {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+                values[o * inner + i] = x[(o * size + ArgMax(x, o, i, size, inner)) * inner + i];
+    }
+
+    /// <summary>Routes each gradient to the position its maximum came from; everything else is zero.</summary>
+    public static void MaxAlongBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int outer, int size, int inner)
+    {
+        gradInput.Clear();
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+                gradInput[(o * size + ArgMax(x, o, i, size, inner)) * inner + i] = gradOutput[o * inner + i];
+    }
+
+    static int ArgMax(ReadOnlySpan<float> x, int o, int i, int size, int inner)
+    {
+        int best = 0;
+        float bestValue = x[o * size * inner + i];
+        for (int r = 1; r < size; r++)
+        {
+            float v = x[(o * size + r) * inner + i];
+            if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue))) { bestValue = v; best = r; }
+        }
+        return best;
+    }
+
     /// <summary>Swaps two axes of a tensor viewed as [outer, a, middle, b, inner] into [outer, b, middle, a, inner].</summary>
     public static void SwapAxes(ReadOnlySpan<float> src, Span<float> dst, int outer, int a, int middle, int b, int inner)
     {

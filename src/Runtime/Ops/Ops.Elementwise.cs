@@ -19,9 +19,9 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var shape = ShapeUtil.SameShape(a.Dims, b.Dims) ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, name);
-        var result = new float[ShapeUtil.CountInt(shape)];
+        var result = Uninitialized(ShapeUtil.CountInt(shape));
         Elementwise.Binary(op, a.Storage, a.Dims, b.Storage, b.Dims, result, shape);
-        var output = Tensor.Wrap(result, shape);
+        var output = Result(result, shape);
         if (!Autograd.ShouldRecord(a, b)) return output;
         return Autograd.Record(output, name, new[] { a, b }, g =>
         {
@@ -51,7 +51,7 @@ public static partial class Ops
 
     /// <summary>Sums a gradient over the dimensions along which <paramref name="like"/> was broadcast.</summary>
     static Tensor ReduceTo(Tensor g, Tensor like) =>
-        ShapeUtil.SameShape(g.Dims, like.Dims) ? g : Tensor.Wrap(Elementwise.SumToShape(g.Storage, g.Dims, like.Dims), like.Dims);
+        ShapeUtil.SameShape(g.Dims, like.Dims) ? g : Result(Elementwise.SumToShape(g.Storage, g.Dims, like.Dims), like.Dims);
 
     public static Tensor Add(Tensor a, float b) => ScalarMap(a, "Add", (x, d) => TensorPrimitives.Add(x, b, d), g => g);
     public static Tensor Sub(Tensor a, float b) => ScalarMap(a, "Sub", (x, d) => TensorPrimitives.Subtract(x, b, d), g => g);
@@ -65,14 +65,29 @@ public static partial class Ops
         return Autograd.ShouldRecord(b) ? Autograd.Record(output, "Div", new[] { b }, g => new Tensor?[] { Neg(Div(Mul(g, output), b)) }) : output;
     }
 
+    /// <summary>
+    /// A result buffer left unzeroed (zeroing a fresh array costs as much as filling it): only for results whose
+    /// every element the op then writes.
+    /// </summary>
+    internal static float[] Uninitialized(int count) => GC.AllocateUninitializedArray<float>(count);
+
+    /// <summary>
+    /// An op's result on <paramref name="dims"/> without copying them (Tensor.Wrap copies, for callers' arrays):
+    /// only for a shape array the op built itself or an existing tensor's, which nothing ever mutates.
+    /// </summary>
+    internal static Tensor Result(float[] storage, int[] dims) => new(storage, dims);
+
     delegate void SpanMap(ReadOnlySpan<float> x, Span<float> destination);
+
+    /// <summary>A gradient rule on spans: gradient of the input from the output's gradient g, the input x and the output y.</summary>
+    delegate void SpanGradient(ReadOnlySpan<float> g, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gradInput);
 
     static Tensor Map(Tensor x, SpanMap map)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var result = new float[x.Count];
+        var result = Uninitialized(x.Count);
         map(x.Storage, result);
-        return Tensor.Wrap(result, x.Dims);
+        return Result(result, x.Dims);
     }
 
     static Tensor ScalarMap(Tensor x, string name, SpanMap map, Func<Tensor, Tensor> gradient)
@@ -88,15 +103,28 @@ public static partial class Ops
         return Autograd.ShouldRecord(x) ? Autograd.Record(output, name, new[] { x }, g => new Tensor?[] { gradient(g, x, output) }) : output;
     }
 
+    /// <summary>A unary op whose gradient is one fused pass over (g, x, y) into a fresh buffer.</summary>
+    static Tensor Pointwise(Tensor x, string name, SpanMap map, SpanGradient gradient)
+    {
+        var output = Map(x, map);
+        if (!Autograd.ShouldRecord(x)) return output;
+        return Autograd.Record(output, name, new[] { x }, g =>
+        {
+            var gx = Uninitialized(x.Count);
+            gradient(g.Storage, x.Storage, output.Storage, gx);
+            return new Tensor?[] { Result(gx, x.Dims) };
+        });
+    }
+
     public static Tensor Neg(Tensor x) => Unary(x, "Neg", TensorPrimitives.Negate, (g, _, _) => Neg(g));
     public static Tensor Exp(Tensor x) => Unary(x, "Exp", TensorPrimitives.Exp, (g, _, y) => Mul(g, y));
     public static Tensor Log(Tensor x) => Unary(x, "Log", TensorPrimitives.Log, (g, x, _) => Div(g, x));
-    public static Tensor Square(Tensor x) => Unary(x, "Square", (s, d) => TensorPrimitives.Multiply(s, s, d), (g, x, _) => Mul(g, Mul(x, 2f)));
+    public static Tensor Square(Tensor x) => Pointwise(x, "Square", (s, d) => TensorPrimitives.Multiply(s, s, d), (g, x, _, gx) => Activation.SquareBackward(g, x, gx));
     public static Tensor Sqrt(Tensor x) => Unary(x, "Sqrt", TensorPrimitives.Sqrt, (g, _, y) => Div(g, Mul(y, 2f)));
     public static Tensor Abs(Tensor x) => Unary(x, "Abs", TensorPrimitives.Abs, (g, x, _) => Mul(g, SignOf(x)));
-    public static Tensor Sigmoid(Tensor x) => Unary(x, "Sigmoid", TensorPrimitives.Sigmoid, (g, _, y) => Mul(g, Mul(y, Sub(1f, y))));
-    public static Tensor Tanh(Tensor x) => Unary(x, "Tanh", TensorPrimitives.Tanh, (g, _, y) => Mul(g, Sub(1f, Mul(y, y))));
-    public static Tensor Relu(Tensor x) => Unary(x, "Relu", (s, d) => TensorPrimitives.Max(s, 0f, d), (g, x, _) => Mul(g, GreaterThan(x, 0f)));
+    public static Tensor Sigmoid(Tensor x) => Pointwise(x, "Sigmoid", TensorPrimitives.Sigmoid, (g, _, y, gx) => Activation.SigmoidBackward(g, y, gx));
+    public static Tensor Tanh(Tensor x) => Pointwise(x, "Tanh", TensorPrimitives.Tanh, (g, _, y, gx) => Activation.TanhBackward(g, y, gx));
+    public static Tensor Relu(Tensor x) => Pointwise(x, "Relu", (s, d) => TensorPrimitives.Max(s, 0f, d), (g, x, _, gx) => Activation.ReluBackward(g, x, gx));
 
     /// <summary>x raised to a constant power.</summary>
     public static Tensor Pow(Tensor x, float exponent) =>
@@ -106,25 +134,19 @@ public static partial class Ops
     public static Tensor Clamp(Tensor x, float min = float.NegativeInfinity, float max = float.PositiveInfinity)
     {
         if (min > max) throw new ArgumentException($"Clamp: min {min} is greater than max {max}.");
-        return Unary(x, "Clamp", (s, d) =>
+        return Pointwise(x, "Clamp", (s, d) =>
         {
             TensorPrimitives.Max(s, min, d);
             TensorPrimitives.Min(d, max, d);
-        }, (g, x, _) =>
-        {
-            var mask = new float[x.Count];
-            for (int i = 0; i < mask.Length; i++) mask[i] = x.Storage[i] >= min && x.Storage[i] <= max ? 1f : 0f;
-            return Mul(g, Tensor.Wrap(mask, x.Dims));
-        });
+        }, (g, x, _, gx) => Activation.ClampBackward(g, x, min, max, gx));
     }
 
     /// <summary>1 where x &gt; threshold, else 0 (not differentiable; a mask for hand-written backward passes).</summary>
     public static Tensor GreaterThan(Tensor x, float threshold)
     {
-        var result = new float[x.Count];
-        var src = x.Storage;
-        for (int i = 0; i < result.Length; i++) result[i] = src[i] > threshold ? 1f : 0f;
-        return Tensor.Wrap(result, x.Dims);
+        var result = Uninitialized(x.Count);
+        Activation.GreaterThanMask(x.Storage, threshold, result);
+        return Result(result, x.Dims);
     }
 
     static Tensor SignOf(Tensor x)

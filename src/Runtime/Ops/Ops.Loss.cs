@@ -31,7 +31,7 @@ public static partial class Ops
         Kernels.Softmax.Forward(logits.Storage, logProbs, n, c, 1, log: true);
         double total = 0;
         for (int i = 0; i < n; i++) total -= logProbs[i * c + label[i]];
-        var output = Tensor.Wrap(new[] { (float)(total / n) }, Array.Empty<int>());
+        var output = Result(new[] { (float)(total / n) }, Array.Empty<int>());
         if (!Autograd.ShouldRecord(logits)) return output;
         return Autograd.Record(output, "CrossEntropy", new[] { logits }, g =>
         {
@@ -40,7 +40,7 @@ public static partial class Ops
             TensorPrimitives.Exp(logProbs, gx);
             for (int i = 0; i < n; i++) gx[i * c + label[i]] -= 1f;
             TensorPrimitives.Multiply(gx, scale, gx);
-            return new Tensor?[] { Tensor.Wrap(gx, logits.Dims) };
+            return new Tensor?[] { Result(gx, logits.Dims) };
         });
     }
 
@@ -57,13 +57,13 @@ public static partial class Ops
             return Mul(Square(Sub(input, target)), 1f);
         float sum = TensorPrimitives.Dot(diff, diff);
         float scale = reduction == Reduction.Mean ? 1f / input.Count : 1f;
-        var output = Tensor.Wrap(new[] { sum * scale }, Array.Empty<int>());
+        var output = Result(new[] { sum * scale }, Array.Empty<int>());
         if (!Autograd.ShouldRecord(input, target)) return output;
         return Autograd.Record(output, "MseLoss", new[] { input, target }, g =>
         {
             var gi = new float[diff.Length];
             TensorPrimitives.Multiply(diff, 2f * scale * g.Storage[0], gi);
-            var gradInput = Tensor.Wrap(gi, input.Dims);
+            var gradInput = Result(gi, input.Dims);
             return new Tensor?[] { input.RequiresGrad ? gradInput : null, target.RequiresGrad ? Neg(gradInput) : null };
         });
     }

@@ -34,22 +34,24 @@ public static partial class Ops
         if (a.Rank > 1) outShape.Add(m);
         if (b.Rank > 1) outShape.Add(n);
 
-        var result = new float[batchCount * m * n];
+        var result = Uninitialized(batchCount * m * n);
         if (bBatch.Length == 0 && aBatch.Length > 0)
             Gemm.Multiply(a.Storage, b.Storage, result, batchCount * m, n, k); // [..., m, k] x [k, n]: one GEMM over all rows
         else
             BatchedGemm(a.Storage, aBatch, b.Storage, bBatch, batch, result, m, n, k, transposeA: false, transposeB: false);
 
-        var output = Tensor.Wrap(result, outShape.ToArray());
+        var output = Result(result, outShape.ToArray());
         if (!Autograd.ShouldRecord(a, b)) return output;
         return Autograd.Record(output, "MatMul", new[] { a, b }, g =>
         {
             Tensor? ga = null, gb = null;
             var gs = g.Storage;
-            if (a.RequiresGrad)
+            if (a.RequiresGrad && bBatch.Length == 0 && a.Rank > 1 && Autograd.ZeroedLeafGradient(a) is { } aGrad)
+                Gemm.Multiply(gs, b.Storage, aGrad, batchCount * m, k, n, transposeB: true, accumulate: true);
+            else if (a.RequiresGrad)
             {
                 // dA = dC · Bᵀ, summed over the batch dimensions A was broadcast along.
-                var gaFull = new float[batchCount * m * k];
+                var gaFull = Uninitialized(batchCount * m * k);
                 if (bBatch.Length == 0) Gemm.Multiply(gs, b.Storage, gaFull, batchCount * m, k, n, transposeB: true);
                 else BatchedGemm(gs, batch, b.Storage, bBatch, batch, gaFull, m, k, n, transposeA: false, transposeB: true);
                 var gaShape = new List<int>(batch) { m, k }.ToArray();
@@ -60,13 +62,19 @@ public static partial class Ops
                 // dB = Aᵀ · dC, summed over the batch dimensions B was broadcast along.
                 if (bBatch.Length == 0)
                 {
-                    var gbData = new float[k * n];
-                    Gemm.Multiply(a.Storage, gs, gbData, k, n, batchCount * m, transposeA: true);
-                    gb = Tensor.Wrap(gbData, b.Dims);
+                    // A leaf weight's zeroed gradient takes the product directly: no temporary, no second pass.
+                    if (Autograd.ZeroedLeafGradient(b) is { } bGrad)
+                        Gemm.Multiply(a.Storage, gs, bGrad, k, n, batchCount * m, transposeA: true, accumulate: true);
+                    else
+                    {
+                        var gbData = Uninitialized(k * n);
+                        Gemm.Multiply(a.Storage, gs, gbData, k, n, batchCount * m, transposeA: true);
+                        gb = Result(gbData, b.Dims);
+                    }
                 }
                 else
                 {
-                    var gbFull = new float[batchCount * k * n];
+                    var gbFull = Uninitialized(batchCount * k * n);
                     BatchedGemm(a.Storage, aBatch, gs, batch, batch, gbFull, k, n, m, transposeA: true, transposeB: false);
                     var gbShape = new List<int>(batch) { k, n }.ToArray();
                     gb = Tensor.Wrap(Elementwise.SumToShape(gbFull, gbShape, b2), b.Dims);
@@ -125,34 +133,47 @@ public static partial class Ops
         if (inFeatures == 0) rows = ShapeUtil.CountInt(x.Dims[..^1]);
         var outShape = (int[])x.Dims.Clone();
         outShape[^1] = outFeatures;
-        var result = new float[rows * outFeatures];
+        var result = Uninitialized(rows * outFeatures);
         if (bias is not null)
             for (int r = 0; r < rows; r++) bias.Storage.CopyTo(result, r * outFeatures);
         Gemm.Multiply(x.Storage, weight.Storage, result, rows, outFeatures, inFeatures, transposeB: true, accumulate: bias is not null);
-        var output = Tensor.Wrap(result, outShape);
+        var output = Result(result, outShape);
 
         var inputs = bias is null ? new[] { x, weight } : new[] { x, weight, bias };
         if (!Autograd.ShouldRecord(inputs)) return output;
         return Autograd.Record(output, "Linear", inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
+            // A leaf's zeroed gradient (a parameter after ZeroGrad) takes its product directly, without a temporary
+            // or the engine's second pass. Summing into +0 differs from summing a separate result and then adding
+            // it to +0 only in the sign of a zero partial sum, which the final +0 addition erases: same bits.
             if (x.RequiresGrad)
             {
-                var gx = new float[x.Count];
-                Gemm.Multiply(g.Storage, weight.Storage, gx, rows, inFeatures, outFeatures);
-                grads[0] = Tensor.Wrap(gx, x.Dims);
+                if (Autograd.ZeroedLeafGradient(x) is { } xGrad)
+                    Gemm.Multiply(g.Storage, weight.Storage, xGrad, rows, inFeatures, outFeatures, accumulate: true);
+                else
+                {
+                    var gx = Uninitialized(x.Count);
+                    Gemm.Multiply(g.Storage, weight.Storage, gx, rows, inFeatures, outFeatures);
+                    grads[0] = Result(gx, x.Dims);
+                }
             }
             if (weight.RequiresGrad)
             {
-                var gw = new float[weight.Count];
-                Gemm.Multiply(g.Storage, x.Storage, gw, outFeatures, inFeatures, rows, transposeA: true);
-                grads[1] = Tensor.Wrap(gw, weight.Dims);
+                if (Autograd.ZeroedLeafGradient(weight) is { } weightGrad)
+                    Gemm.Multiply(g.Storage, x.Storage, weightGrad, outFeatures, inFeatures, rows, transposeA: true, accumulate: true);
+                else
+                {
+                    var gw = Uninitialized(weight.Count);
+                    Gemm.Multiply(g.Storage, x.Storage, gw, outFeatures, inFeatures, rows, transposeA: true);
+                    grads[1] = Result(gw, weight.Dims);
+                }
             }
             if (bias is not null && bias.RequiresGrad)
             {
-                var gb = new float[outFeatures];
+                var gb = Uninitialized(outFeatures);
                 Elementwise.SumDim(g.Storage, 1, rows, outFeatures, gb);
-                grads[2] = Tensor.Wrap(gb, bias.Dims);
+                grads[2] = Result(gb, bias.Dims);
             }
             return grads;
         });

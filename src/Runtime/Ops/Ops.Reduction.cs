@@ -8,14 +8,14 @@ public static partial class Ops
     /// <summary>Sum of all elements, as a 0-d tensor.</summary>
     public static Tensor Sum(Tensor x)
     {
-        var output = Tensor.Wrap(new[] { TensorPrimitives.Sum(x.Storage) }, Array.Empty<int>());
+        var output = Result(new[] { TensorPrimitives.Sum(x.Storage) }, Array.Empty<int>());
         return Autograd.ShouldRecord(x) ? Autograd.Record(output, "Sum", new[] { x }, g => new Tensor?[] { Tensor.Full(g.Storage[0], x.Dims) }) : output;
     }
 
     public static Tensor Mean(Tensor x)
     {
         if (x.Count == 0) throw new ArgumentException("Mean: the tensor is empty.");
-        var output = Tensor.Wrap(new[] { TensorPrimitives.Sum(x.Storage) / x.Count }, Array.Empty<int>());
+        var output = Result(new[] { TensorPrimitives.Sum(x.Storage) / x.Count }, Array.Empty<int>());
         return Autograd.ShouldRecord(x) ? Autograd.Record(output, "Mean", new[] { x }, g => new Tensor?[] { Tensor.Full(g.Storage[0] / x.Count, x.Dims) }) : output;
     }
 
@@ -52,7 +52,7 @@ public static partial class Ops
         {
             var expanded = new float[x.Count];
             Elementwise.Binary(BinaryOp.Multiply, g.Storage, keepShape, stackalloc float[] { scale }, Array.Empty<int>(), expanded, x.Dims);
-            return new Tensor?[] { Tensor.Wrap(expanded, x.Dims) };
+            return new Tensor?[] { Result(expanded, x.Dims) };
         });
     }
 

@@ -6,9 +6,9 @@ public static partial class Ops
     public static Tensor Reshape(Tensor x, params int[] shape)
     {
         var newShape = ShapeUtil.InferReshape(x.Dims, shape, "Reshape");
-        var output = Tensor.Wrap(x.Storage, newShape);
+        var output = Result(x.Storage, newShape);
         return Autograd.ShouldRecord(x)
-            ? Autograd.Record(output, "Reshape", new[] { x }, g => new Tensor?[] { Tensor.Wrap(g.Storage, x.Dims) })
+            ? Autograd.Record(output, "Reshape", new[] { x }, g => new Tensor?[] { Result(g.Storage, x.Dims) })
             : output;
     }
 

@@ -14,13 +14,13 @@ public static partial class Ops
         var (outer, size, inner) = ShapeUtil.SplitAt(x.Dims, d);
         var result = new float[x.Count];
         Kernels.Softmax.Forward(x.Storage, result, outer, size, inner, log);
-        var output = Tensor.Wrap(result, x.Dims);
+        var output = Result(result, x.Dims);
         if (!Autograd.ShouldRecord(x)) return output;
         return Autograd.Record(output, name, new[] { x }, g =>
         {
             var gx = new float[x.Count];
             Kernels.Softmax.Backward(result, g.Storage, gx, outer, size, inner, log);
-            return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
+            return new Tensor?[] { Result(gx, x.Dims) };
         });
     }
 }

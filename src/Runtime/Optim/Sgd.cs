@@ -13,7 +13,6 @@ namespace Kiln.Optim;
 public sealed class Sgd : Optimizer
 {
     readonly float[]?[] momentumBuffers;
-    float[] scratch = Array.Empty<float>();
 
     public Sgd(IEnumerable<Tensor> parameters, float lr, float momentum = 0f, float dampening = 0f, float weightDecay = 0f, bool nesterov = false)
         : base(parameters, "Sgd")
@@ -54,24 +53,73 @@ public sealed class Sgd : Optimizer
             AddScaled(p, grad, negativeLr);
             return;
         }
-        // torch leaves p.grad untouched (d_p = d_p.add(p, alpha=wd) is a new tensor): work on a reused copy.
-        if (scratch.Length < grad.Length) scratch = new float[grad.Length];
-        var g = scratch.AsSpan(0, grad.Length);
-        grad.CopyTo(g);
-        if (weightDecay != 0f) AddScaled(g, p, weightDecay);
-        if (momentum != 0f)
+        // torch leaves p.grad untouched (d_p = d_p.add(p, alpha=wd) is a new tensor). One pass per element does
+        // torch's sequence of whole-tensor ops in the same order with the same roundings (each product rounded
+        // before its sum, no fused multiply-add), so the bits match the op-by-op update.
+        bool firstStep = momentum != 0f && momentumBuffers[index] is null;
+        var buffer = momentum == 0f ? null : momentumBuffers[index] ??= new float[p.Length];
+        var update = new ElementUpdate(weightDecay, momentum, (float)(1 - AsWritten(Dampening)), negativeLr, Nesterov, firstStep);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && buffer is not null)
         {
-            var buffer = momentumBuffers[index];
-            if (buffer is null) momentumBuffers[index] = buffer = g.ToArray();
-            else
+            ref float pRef = ref MemoryMarshal.GetReference(p);
+            ref float gRef = ref MemoryMarshal.GetReference(grad);
+            ref float bRef = ref MemoryMarshal.GetArrayDataReference(buffer);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                TensorPrimitives.Multiply(buffer, momentum, buffer);
-                AddScaled(buffer, g, (float)(1 - AsWritten(Dampening)));
+                var pv = Vector.LoadUnsafe(ref pRef, (nuint)i);
+                var bv = Vector.LoadUnsafe(ref bRef, (nuint)i);
+                update.Apply(ref pv, Vector.LoadUnsafe(ref gRef, (nuint)i), ref bv);
+                pv.StoreUnsafe(ref pRef, (nuint)i);
+                bv.StoreUnsafe(ref bRef, (nuint)i);
             }
-            if (Nesterov) AddScaled(g, buffer, momentum);
-            else buffer.CopyTo(g);
         }
-        AddScaled(p, g, negativeLr);
+        else if (Vector.IsHardwareAccelerated)
+        {
+            ref float pRef = ref MemoryMarshal.GetReference(p);
+            ref float gRef = ref MemoryMarshal.GetReference(grad);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var pv = Vector.LoadUnsafe(ref pRef, (nuint)i);
+                var unused = Vector<float>.Zero;
+                update.Apply(ref pv, Vector.LoadUnsafe(ref gRef, (nuint)i), ref unused);
+                pv.StoreUnsafe(ref pRef, (nuint)i);
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            float unused = 0f;
+            update.Apply(ref p[i], grad[i], ref buffer is null ? ref unused : ref buffer[i]);
+        }
+    }
+
+    /// <summary>One element's (or one vector's) weight decay, momentum and step, in torch's order.</summary>
+    readonly struct ElementUpdate(float weightDecay, float momentum, float dampeningComplement, float negativeLr, bool nesterov, bool firstStep)
+    {
+        readonly Vector<float> weightDecays = new(weightDecay), momenta = new(momentum), dampeningComplements = new(dampeningComplement), negativeLrs = new(negativeLr);
+
+        public void Apply(ref Vector<float> p, Vector<float> g, ref Vector<float> buffer)
+        {
+            if (weightDecay != 0f) g += weightDecays * p;                              // d_p = d_p.add(p, alpha=wd)
+            if (momentum != 0f)
+            {
+                buffer = firstStep ? g : buffer * momenta + dampeningComplements * g;   // buf.mul_(μ).add_(d_p, alpha=1-dampening)
+                g = nesterov ? g + momenta * buffer : buffer;                         // d_p.add(buf, alpha=μ) or buf
+            }
+            p += negativeLrs * g;                                                     // p.add_(d_p, alpha=-lr)
+        }
+
+        /// <summary>The same update for one element (the tail, or machines without SIMD).</summary>
+        public void Apply(ref float p, float g, ref float buffer)
+        {
+            if (weightDecay != 0f) g += weightDecay * p;
+            if (momentum != 0f)
+            {
+                buffer = firstStep ? g : buffer * momentum + dampeningComplement * g;
+                g = nesterov ? g + momentum * buffer : buffer;
+            }
+            p += negativeLr * g;
+        }
     }
 
     /// <summary>

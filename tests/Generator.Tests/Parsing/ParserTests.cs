@@ -220,12 +220,28 @@ public sealed class ParserTests
             [Compile]
             public Tensor Loss([Shape("N", 6)] Tensor x) => norm.Forward(x).Sum();
             """));
-        Assert.Equal(new[] { "batch_norm(0,1,2,3,4,5){momentum=0.2,eps=1E-05}", "sum(6)" }, Ops(spec));
+        Assert.Equal(new[] { "batch_norm(0,1,2,3,4,5,6){momentum=0.2,eps=1E-05}", "sum(7)" }, Ops(spec));
         Assert.Equal(
-            new[] { (CaptureKind.Buffer, "norm.running_mean"), (CaptureKind.Buffer, "norm.running_var"), (CaptureKind.Parameter, "norm.weight"), (CaptureKind.Parameter, "norm.bias"), (CaptureKind.Flag, "norm.training") },
+            new[]
+            {
+                (CaptureKind.Buffer, "norm.running_mean"), (CaptureKind.Buffer, "norm.running_var"), (CaptureKind.Parameter, "norm.weight"),
+                (CaptureKind.Parameter, "norm.bias"), (CaptureKind.Flag, "norm.training"), (CaptureKind.Buffer, "norm.num_batches_tracked"),
+            },
             spec.Captures.Select(c => (c.Kind, c.Name)));
         Assert.Equal("this.norm.RunningMean!", spec.Captures[0].AccessExpression);
         Assert.Equal("this.norm.Training", spec.Captures[4].AccessExpression);
+    }
+
+    [Fact]
+    public void BatchNormWithoutMomentum_IsACumulativeAverage()
+    {
+        var spec = Parse(Model("""
+            readonly BatchNorm2d norm = new(3, momentum: null);
+
+            [Compile]
+            public Tensor Loss([Shape("N", 3, 4, 4)] Tensor x) => norm.Forward(x).Sum();
+            """));
+        Assert.Equal("batch_norm(0,1,2,3,4,5,6){momentum=none,eps=1E-05}", Ops(spec)[0]);
     }
 
     [Fact]
@@ -279,9 +295,44 @@ public sealed class ParserTests
             [Compile]
             public Tensor Loss([Shape("N", 4)] Tensor x) => net.Forward(x).Sum();
             """));
-        Assert.Equal(new[] { "linear(0,1,2)", "tanh(4)", "dropout(5,3){p=0.1}", "sum(6)" }, Ops(spec));
+        Assert.Equal(new[] { "linear(0,1,2)", "tanh(5)", "dropout(6,3,4){p=0.1}", "sum(7)" }, Ops(spec));
         Assert.Equal("((global::Kiln.Nn.Linear)this.net[0]).Weight", spec.Captures[0].AccessExpression);
         Assert.Equal("net.0.weight", spec.Captures[0].Name);
         Assert.Equal("((global::Kiln.Nn.Dropout)this.net[2]).Training", spec.Captures[2].AccessExpression);
+        Assert.Equal((CaptureKind.Rng, "((global::Kiln.Nn.Dropout)this.net[2]).Rng"), (spec.Captures[3].Kind, spec.Captures[3].AccessExpression));
+    }
+
+    [Fact]
+    public void ComputedProperties_AreInlinedLikeMethods()
+    {
+        var spec = Parse(Model("""
+            readonly Linear head = new(4, 2);
+            readonly Parameter gain = Parameter.Ones(2);
+
+            Linear Head => head;
+            Tensor Gain { get { return gain * 2f; } }
+
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor x) => (Head.Forward(x) * Gain).Sum();
+            """));
+        Assert.Equal(new[] { "linear(0,1,2)", "constant(){value=2}", "mul(3,5)", "mul(4,6)", "sum(7)" }, Ops(spec));
+        Assert.Equal(new[] { "head.weight", "head.bias", "gain" }, spec.Captures.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void IntTensorReshape_IsAnIntView()
+    {
+        var spec = Parse(Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor logits, [Shape("N", 1)] IntTensor labels) => CrossEntropy(logits, labels.Reshape(-1));
+            """));
+        Assert.Equal(new[] { "reshape(1){shape=-1}", "cross_entropy(0,2)" }, Ops(spec));
+
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + Model("""
+            [Compile]
+            public Tensor Loss([Shape("N", 4)] Tensor logits, [Shape("N", 1)] IntTensor labels) => CrossEntropy(logits, labels.Reshape(-1));
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
     }
 }

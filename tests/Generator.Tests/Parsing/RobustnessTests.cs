@@ -90,6 +90,12 @@ public sealed class RobustnessTests
             if (run.KilnDiagnostics.Any(d => d.Id == "KILN9999"))
                 failures.Add($"{description}: internal error {run.KilnDiagnostics.First(d => d.Id == "KILN9999").GetMessage()}");
 
+            // A method that does not compile is the C# compiler's to report: no KILN diagnostic on top of its errors.
+            if (CompileMethodSpan(source) is { } methodSpan
+                && run.Input.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error && methodSpan.Contains(d.Location.SourceSpan))
+                && !run.KilnDiagnostics.IsEmpty)
+                failures.Add($"{description}: KILN noise on a method with compile errors: {run.KilnDiagnostics[0]}");
+
             bool kiln = !run.KilnDiagnostics.IsEmpty;
             bool compiler = run.Input.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
             bool spec = run.Specs.Count > 0;
@@ -104,6 +110,67 @@ public sealed class RobustnessTests
         Assert.True(kilnReported >= 40, $"only {kilnReported} sources got a KILN diagnostic");
         Assert.True(compilerReported > 0 && compiled > 0, $"compiler errors: {compilerReported}, compiled: {compiled}");
     }
+
+    [Fact]
+    public void AnExpressionThousandsOfOperatorsDeep_IsADiagnostic_NotAStackOverflow()
+    {
+        string sum = string.Join(" + ", Enumerable.Repeat("x", 6000));
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + $$"""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x) => ({{sum}}).Sum();
+            }
+            """);
+        Assert.Null(run.Generator.Exception);
+        Assert.Equal("KILN0001", Assert.Single(run.GeneratorDiagnostics).Id);
+    }
+
+    [Fact]
+    public void NestedLoopsThatUnrollTooFar_AreADiagnostic_NotAHungBuild()
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = x;
+                    for (int i = 0; i < 4000; i++)
+                        for (int j = 0; j < 4000; j++)
+                            h = h * 0.5f;
+                    return h.Sum();
+                }
+            }
+            """);
+        Assert.Null(run.Generator.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.True(diagnostic.Id is "KILN0001" or "KILN0003", diagnostic.ToString());
+    }
+
+    [Fact]
+    public void ALoopUnrolledThousandsOfTimes_StillCompiles()
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var h = x;
+                    for (int i = 0; i < 2000; i++) h = Tanh(h);
+                    return h.Sum();
+                }
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Generator.GeneratedSources);
+    }
+
+    static Microsoft.CodeAnalysis.Text.TextSpan? CompileMethodSpan(string source) =>
+        CSharpSyntaxTree.ParseText(source, GeneratorDriverHarness.ParseOptions).GetRoot()
+            .DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()
+            .FirstOrDefault(m => m.AttributeLists.ToString().Contains("Compile", StringComparison.Ordinal))?.Span;
 
     static int StableSeed(string text)
     {

@@ -10,6 +10,28 @@ namespace Kiln.Generator.Tests.Passes;
 /// </summary>
 public sealed class GeneratedKernelOracleTests
 {
+    static GraphSpec Spec(bool second) => second ? SelectionSpec() : Spec();
+
+    /// <summary>Max with its argmax-routed gradient, masks, permutes, stacks, selects, chunks and vector products.</summary>
+    static GraphSpec SelectionSpec()
+    {
+        var s = new SpecBuilder("Oracle");
+        var x = s.Input("x", "N", 3, 13);
+        var a = s.Parameter("a", 3, 1);
+        var c = s.Parameter("c", 13);
+        var w = s.Parameter("w", 13, 5);
+        var h = s.Op("mul", s.Op("add", x, a), c);
+        var m = s.Op("max", new[] { h }, ("dim", "2"), ("keep_dim", "false"));
+        var masked = s.Op("mul", h, s.Op("greater_than", new[] { h }, ("threshold", "0")));
+        var p = s.Op("permute", new[] { masked }, ("perm", "2,0,1"));
+        var first = s.Op("select", new[] { p }, ("dim", "0"), ("index", "3"));
+        var piece = s.Op("chunk", new[] { p }, ("chunks", "3"), ("dim", "0"), ("index", "2"));
+        var stacked = s.Op("stack", new[] { first, m }, ("dim", "0"));
+        var v = s.Op("matmul", s.Op("mean", new[] { h }, ("dims", "0,1")), w);
+        var loss = s.Op("add", s.Op("add", s.Op("sum", s.Op("square", stacked)), s.Op("mean", piece)), s.Op("dot", v, v));
+        return s.Build(loss);
+    }
+
     static GraphSpec Spec()
     {
         var s = new SpecBuilder("Oracle");
@@ -25,7 +47,8 @@ public sealed class GeneratedKernelOracleTests
         var swapped = s.Op("transpose", new[] { ls }, ("dim0", "1"), ("dim1", "2"));
         var part = s.Op("narrow", new[] { swapped }, ("dim", "1"), ("start", "1"), ("length", "3"));
         var both = s.Op("concat", new[] { part, s.Op("tanh", part) }, ("dim", "2"));
-        var loss = s.Op("add", s.Op("mean", s.Op("square", both)), s.Op("sum", s.Op("sigmoid", r)));
+        var spread = s.Op("sum", new[] { t }, ("dims", "0,2"));
+        var loss = s.Op("add", s.Op("add", s.Op("mean", s.Op("square", both)), s.Op("sum", s.Op("sigmoid", r))), s.Op("sum", s.Op("square", spread)));
         return s.Build(loss);
     }
 
@@ -41,11 +64,12 @@ public sealed class GeneratedKernelOracleTests
         """;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(5)]
-    public void GeneratedCodeMatchesTheInterpreter(int n)
+    [InlineData(1, false)]
+    [InlineData(5, false)]
+    [InlineData(5, true)]
+    public void GeneratedCodeMatchesTheInterpreter(int n, bool selection)
     {
-        var spec = Spec();
+        var spec = Spec(selection);
         var method = PassTestSupport.Lower(spec);
         var assembly = RoslynHarness.Compile(CompileAndRunTests.CompileToSource(spec), Model);
 

@@ -23,7 +23,7 @@ public sealed class GradientRuleTests
 
         var rng = new Random(5);
         var inputs = new List<float[]> { PassTestSupport.Random(rng, outShape.Aggregate(1, (a, b) => a * b)) };
-        if (labelsOf > 0) inputs.Add(new float[] { 1, 0, labelsOf - 1, 2 % labelsOf });
+        if (labelsOf > 0) inputs.Add(new float[] { 1, 0, labelsOf - 1, 1 % labelsOf });
         var captures = paramShapes.Select(shape => PassTestSupport.Random(rng, shape.Aggregate(1, (a, b) => a * b), positive ? 0.5f : -1f, positive ? 2f : 1f)).ToList();
         var binding = new Dictionary<string, int>();
 
@@ -114,5 +114,38 @@ public sealed class GradientRuleTests
         Check(new[] { 12 }, new[] { new[] { 3, 4 } }, Unary("flatten", ("start_dim", "0")));
         Check(new[] { 3, 7 }, new[] { new[] { 3, 4 }, new[] { 3, 3 } }, (s, p, _) => s.Op("concat", new[] { p[0], p[1] }, ("dim", "1")));
         Check(new[] { 3, 2 }, new[] { new[] { 3, 4 } }, Unary("narrow", ("dim", "1"), ("start", "1"), ("length", "2")));
+    }
+
+    [Fact]
+    public void SelectionAndArrangementOps()
+    {
+        Check(new[] { 3, 1 }, new[] { new[] { 3, 4 } }, Unary("max", ("dim", "1"), ("keep_dim", "true")));
+        Check(new[] { 4 }, new[] { new[] { 3, 4 } }, Unary("max", ("dim", "0")));
+        Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, (s, p, _) => s.Op("mul", p[0], s.Op("greater_than", new[] { p[0] }, ("threshold", "0.1"))), kinks: new[] { 0.1f });
+        Check(new int[0], new[] { new[] { 4 }, new[] { 4 } }, (s, p, _) => s.Op("dot", p[0], p[1]));
+        Check(new[] { 3 }, new[] { new[] { 3, 4 }, new[] { 4 } }, (s, p, _) => s.Op("matmul", p[0], p[1]));
+        Check(new[] { 3 }, new[] { new[] { 3, 4 } }, Unary("select", ("dim", "1"), ("index", "-2")));
+        Check(new[] { 3, 2 }, new[] { new[] { 3, 5 } }, Unary("chunk", ("chunks", "2"), ("dim", "1"), ("index", "1")));
+        Check(new[] { 3, 2, 4 }, new[] { new[] { 3, 4 }, new[] { 3, 4 } }, (s, p, _) => s.Op("stack", new[] { p[0], p[1] }, ("dim", "1")));
+        Check(new[] { 4, 2, 3 }, new[] { new[] { 2, 3, 4 } }, Unary("permute", ("perm", "2,0,1")));
+    }
+
+    [Fact]
+    public void EmbeddingGathersRowsAndScattersGradients()
+    {
+        // Labels {1, 0, 2, 1}: row 1 is used twice, so its gradient is the sum of two rows of the upstream gradient.
+        Check(new[] { 4, 2 }, new[] { new[] { 3, 2 } }, (s, p, labels) => s.Op("embedding", labels!.Value, p[0]), labelsOf: 3);
+    }
+
+    [Fact]
+    public void EmbeddingPaddingRowGetsNoGradient()
+    {
+        // By definition rather than by calculus (torch's padding_idx), so checked directly, not by finite differences.
+        var s = new SpecBuilder();
+        var indices = s.Labels("indices", 4);
+        var table = s.Parameter("table", 3, 2);
+        var method = PassTestSupport.Lower(s.Build(s.Op("sum", s.Op("embedding", new[] { indices, table }, ("padding_idx", "1")))));
+        var interpreter = new Interpreter(new Dictionary<string, int>(), PassTestSupport.Leaves(new[] { new float[] { 1, 0, 2, 1 } }, new[] { new float[6] }));
+        Assert.Equal(new float[] { 1, 1, 0, 0, 1, 1 }, interpreter.Evaluate(method.ForwardBackward!.Graph.Gradients[0]!));
     }
 }

@@ -47,77 +47,69 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
-                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
 
-                // Kernel 0/5: conv2d -> %6 [N,4,8,8]
+                // Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
                 {
                     // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
+                    // %7 = relu(%6) : [N,4,8,8]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                     global::Kiln.Kernels.Convolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                }
-
-                // Kernel 1/5: elementwise (relu) -> %7 [N,4,8,8]
-                {
-                    // %7 = relu(%6) : [N,4,8,8]
                     int extent0 = (dim_N * 256);
-                    int row6 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer2.Slice(rowOut + i));
+                        v7.CopyTo(buffer1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer1[row6 + i];
+                        float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer2[rowOut + i] = s7;
+                        buffer1[i] = s7;
                     }
                 }
 
-                // Kernel 2/5: max_pool2d -> %8 [N,4,4,4]
+                // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
                 {
                     // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
                     var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer2, buffer3, global::System.Span<int>.Empty, geometry);
+                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
                 }
 
-                // Kernel 3/5: GEMM + epilogue (add) -> %11 [N,10]
+                // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
                 {
                     // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
                     // %11 = add(%10, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer4.Slice(row10 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
                             var v11 = v10 + v5;
-                            v11.CopyTo(buffer4.Slice(rowOut + i));
+                            v11.CopyTo(buffer3.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
-                            float s10 = buffer4[row10 + i];
+                            float s5 = capture3Data[i];
+                            float s10 = buffer3[row10 + i];
                             float s11 = s10 + s5;
-                            buffer4[rowOut + i] = s11;
+                            buffer3[rowOut + i] = s11;
                         }
                     }
                 }
 
-                // Kernel 4/5: cross_entropy -> %12 []
+                // Kernel 3/4: cross_entropy -> %12 []
                 {
                     // %12 = cross_entropy(%11, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer4, input1, dim_N, 10, result);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer3, input1, dim_N, 10, result);
                 }
 
                 return state.Result;
@@ -161,85 +153,73 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
                 global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
-                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
-                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
-                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
-                global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
-                global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
 
-                // Kernel 0/15: conv2d -> %6 [N,4,8,8]
+                // Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
                 {
                     // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
+                    // %7 = relu(%6) : [N,4,8,8]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                     global::Kiln.Kernels.Convolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                }
-
-                // Kernel 1/15: elementwise (relu) -> %7 [N,4,8,8]
-                {
-                    // %7 = relu(%6) : [N,4,8,8]
                     int extent0 = (dim_N * 256);
-                    int row6 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer2.Slice(rowOut + i));
+                        v7.CopyTo(buffer1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer1[row6 + i];
+                        float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer2[rowOut + i] = s7;
+                        buffer1[i] = s7;
                     }
                 }
 
-                // Kernel 2/15: max_pool2d -> %8 [N,4,4,4]
+                // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
                 {
                     // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
                     var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer2, buffer3, global::System.Span<int>.Empty, geometry);
+                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
                 }
 
-                // Kernel 3/15: GEMM + epilogue (add) -> %11 [N,10]
+                // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
                 {
                     // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
                     // %11 = add(%10, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer4.Slice(row10 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
                             var v11 = v10 + v5;
-                            v11.CopyTo(buffer4.Slice(rowOut + i));
+                            v11.CopyTo(buffer3.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
-                            float s10 = buffer4[row10 + i];
+                            float s5 = capture3Data[i];
+                            float s10 = buffer3[row10 + i];
                             float s11 = s10 + s5;
-                            buffer4[rowOut + i] = s11;
+                            buffer3[rowOut + i] = s11;
                         }
                     }
                 }
 
-                // Kernel 4/15: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
+                // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
                 {
                     // %12 = cross_entropy(%11, %1) : []
                     // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer4, input1, dim_N, 10, result, 1f, buffer5);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer3, input1, dim_N, 10, result, 1f, buffer4);
                 }
 
-                // Kernel 5/15: sum over [N,10] -> %15 [10]
+                // Kernel 4/9: sum over [N,10] -> %15 [10]
                 {
                     // %15 = sum{dims=0;keep_dim=false}(%14) : [10]
                     int extent0 = dim_N;
@@ -247,168 +227,79 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row14 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v14 = new global::System.Numerics.Vector<float>(buffer5.Slice(row14 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v14).CopyTo(grad3.Slice(rowOut + i));
+                            var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(row14 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v14).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s14 = buffer5[row14 + i];
-                            grad3[rowOut + i] += s14;
+                            float s14 = buffer4[row14 + i];
+                            grad3[i] += s14;
                         }
                     }
                 }
 
-                // Kernel 6/15: GEMM -> %16 [N,64]
+                // Kernel 5/9: GEMM -> %16 [N,64]
                 {
                     // %16 = matmul(%14, %4) : [N,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 7/15: GEMM Aᵀ -> %17 [10,64]
+                // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
                 {
                     // %17 = matmul{transpose_a=true}(%14, %9) : [10,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 8/15: max_pool2d_backward -> %19 [N,4,8,8]
+                // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
                 {
                     // %19 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %18) : [N,4,8,8]
-                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer2, buffer6, buffer8, buffer7, geometry);
-                }
-
-                // Kernel 9/15: elementwise (relu_backward) -> %20 [N,4,8,8]
-                {
                     // %20 = relu_backward(%19, %7) : [N,4,8,8]
-                    int extent0 = (dim_N * 256);
-                    int row7 = 0;
-                    int row19 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    // %23 = sum{dims=0,2,3;keep_dim=false}(%20) : [4]
+                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                    global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    int extent2 = 64;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
-                        var v19 = new global::System.Numerics.Vector<float>(buffer8.Slice(row19 + i));
-                        var v20 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, global::System.Numerics.Vector<float>.Zero), v19, global::System.Numerics.Vector<float>.Zero);
-                        v20.CopyTo(buffer9.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s7 = buffer2[row7 + i];
-                        float s19 = buffer8[row19 + i];
-                        float s20 = s7 > 0f ? s19 : 0f;
-                        buffer9[rowOut + i] = s20;
+                        for (int i1 = 0; i1 < extent1; i1++)
+                        {
+                            int row7 = i0 * extent1 * extent2 + i1 * extent2;
+                            int row19 = i0 * extent1 * extent2 + i1 * extent2;
+                            int rowOut = i0 * extent1 * extent2 + i1 * extent2;
+                            int rowReduced = i1;
+                            var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                            float tail23 = 0f;
+                            int i = 0;
+                            for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
+                                var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
+                                var v20 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, global::System.Numerics.Vector<float>.Zero), v19, global::System.Numerics.Vector<float>.Zero);
+                                v20.CopyTo(buffer7.Slice(rowOut + i));
+                                accumulator23 += v20;
+                            }
+                            for (; i < extent2; i++)
+                            {
+                                float s7 = buffer1[row7 + i];
+                                float s19 = buffer7[row19 + i];
+                                float s20 = s7 > 0f ? s19 : 0f;
+                                buffer7[rowOut + i] = s20;
+                                tail23 += s20;
+                            }
+                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator23) + tail23;
+                        }
                     }
                 }
 
-                // Kernel 10/15: conv2d_backward_weight -> %22 [4,1,3,3]
+                // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
                 {
                     // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Kernels.Convolution.Conv2dBackwardWeight(input0, buffer9, grad0, global::System.Span<float>.Empty, buffer10, geometry, accumulate: true);
-                }
-
-                // Kernel 11/15: sum over [N,4,8,8] -> %23 [N,4,8,1]
-                {
-                    // %23 = sum{dims=3;keep_dim=true}(%20) : [N,4,8,1]
-                    int extent0 = (dim_N * 32);
-                    int extent1 = 8;
-                    buffer11.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row20 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(row20 + i));
-                            accumulator += v20;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s20 = buffer9[row20 + i];
-                            tail += s20;
-                        }
-                        buffer11[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
-                    }
-                }
-
-                // Kernel 12/15: sum over [N,4,8,1] -> %24 [N,4,1,1]
-                {
-                    // %24 = sum{dims=2;keep_dim=true}(%23) : [N,4,1,1]
-                    int extent0 = (dim_N * 4);
-                    int extent1 = 8;
-                    buffer12.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row23 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v23 = new global::System.Numerics.Vector<float>(buffer11.Slice(row23 + i));
-                            accumulator += v23;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s23 = buffer11[row23 + i];
-                            tail += s23;
-                        }
-                        buffer12[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
-                    }
-                }
-
-                // Kernel 13/15: sum over [N,4,1,1] -> %25 [1,4,1,1]
-                {
-                    // %25 = sum{dims=0;keep_dim=true}(%24) : [1,4,1,1]
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    buffer13.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row24 = i0 * extent1;
-                        int rowOut = 0;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v24 = new global::System.Numerics.Vector<float>(buffer12.Slice(row24 + i));
-                            (new global::System.Numerics.Vector<float>(buffer13.Slice(rowOut + i)) + v24).CopyTo(buffer13.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s24 = buffer12[row24 + i];
-                            buffer13[rowOut + i] += s24;
-                        }
-                    }
-                }
-
-                // Kernel 14/15: elementwise (copy) -> %27 [4]
-                {
-                    // %27 = copy{gradient_of=1}(%26) : [4]
-                    int extent0 = 4;
-                    int row26 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v26 = new global::System.Numerics.Vector<float>(buffer13.Slice(row26 + i));
-                        var v27 = v26;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v27).CopyTo(grad1.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s26 = buffer13[row26 + i];
-                        float s27 = s26;
-                        grad1[rowOut + i] += s27;
-                    }
+                    global::Kiln.Kernels.Convolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
                 }
 
                 return state.Result;
@@ -421,10 +312,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("features.0.weight", new int[] { 4, 1, 3, 3 }), new global::Kiln.Compiled.TensorDeclaration("features.0.bias", new int[] { 4 }), new global::Kiln.Compiled.TensorDeclaration("classifier.weight", new int[] { 10, 64 }), new global::Kiln.Compiled.TensorDeclaration("classifier.bias", new int[] { 10 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 5,
-                        firstUse: new int[] { 0, 0, 1, 2, 3 }, lastUse: new int[] { 0, 1, 2, 3, 4 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 20, kernelCount: 15,
-                        firstUse: new int[] { 0, 0, 1, 2, 3, 4, 6, 8, 8, 9, 10, 11, 12, 13 }, lastUse: new int[] { 0, 1, 9, 7, 4, 7, 8, 8, 9, 11, 10, 12, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 4,
+                        firstUse: new int[] { 0, 0, 1, 2 }, lastUse: new int[] { 0, 1, 2, 3 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 16, kernelCount: 9,
+                        firstUse: new int[] { 0, 0, 1, 2, 3, 5, 7, 7, 8 }, lastUse: new int[] { 0, 7, 6, 3, 6, 7, 7, 8, 8 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -433,56 +324,43 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = 576; // %6 conv2d [N,4,8,8], kernels 0..0
-                sizes[1] = (symbols[0] * 256); // %6 conv2d [N,4,8,8], kernels 0..1
-                sizes[2] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 1..2
-                sizes[3] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 2..3
-                sizes[4] = (symbols[0] * 10); // %11 add [N,10], kernels 3..4
+                sizes[0] = 576; // %7 relu [N,4,8,8], kernels 0..0
+                sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..2
+                sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = 576; // %6 conv2d [N,4,8,8], kernels 0..0
-                sizes[1] = (symbols[0] * 256); // %6 conv2d [N,4,8,8], kernels 0..1
-                sizes[2] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 1..9
-                sizes[3] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 2..7
-                sizes[4] = (symbols[0] * 10); // %11 add [N,10], kernels 3..4
-                sizes[5] = (symbols[0] * 10); // %14 cross_entropy_backward [N,10], kernels 4..7
-                sizes[6] = (symbols[0] * 64); // %16 matmul [N,64], kernels 6..8
-                sizes[7] = (symbols[0] * 128); // %19 max_pool2d_backward [N,4,8,8], kernels 8..8
-                sizes[8] = (symbols[0] * 256); // %19 max_pool2d_backward [N,4,8,8], kernels 8..9
-                sizes[9] = (symbols[0] * 256); // %20 relu_backward [N,4,8,8], kernels 9..11
-                sizes[10] = 576; // %22 conv2d_backward_weight [4,1,3,3], kernels 10..10
-                sizes[11] = (symbols[0] * 32); // %23 sum [N,4,8,1], kernels 11..12
-                sizes[12] = (symbols[0] * 4); // %24 sum [N,4,1,1], kernels 12..13
-                sizes[13] = 4; // %25 sum [1,4,1,1], kernels 13..14
+                sizes[0] = 576; // %7 relu [N,4,8,8], kernels 0..0
+                sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..7
+                sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..6
+                sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
+                sizes[4] = (symbols[0] * 10); // %14 cross_entropy_backward [N,10], kernels 3..6
+                sizes[5] = (symbols[0] * 64); // %16 matmul [N,64], kernels 5..7
+                sizes[6] = (symbols[0] * 128); // %20 relu_backward [N,4,8,8], kernels 7..7
+                sizes[7] = (symbols[0] * 256); // %20 relu_backward [N,4,8,8], kernels 7..8
+                sizes[8] = 576; // %22 conv2d_backward_weight [4,1,3,3], kernels 8..8
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.Cnn.Loss -> LossGraph
-            forward: 7 graph ops in 5 kernels, 5 arena buffers
-              Kernel 0/5: conv2d -> %6 [N,4,8,8]
-              Kernel 1/5: elementwise (relu) -> %7 [N,4,8,8]
-              Kernel 2/5: max_pool2d -> %8 [N,4,4,4]
-              Kernel 3/5: GEMM + epilogue (add) -> %11 [N,10]
-              Kernel 4/5: cross_entropy -> %12 []
-            forward+backward: 20 graph ops in 15 kernels, 14 arena buffers
-              Kernel 0/15: conv2d -> %6 [N,4,8,8]
-              Kernel 1/15: elementwise (relu) -> %7 [N,4,8,8]
-              Kernel 2/15: max_pool2d -> %8 [N,4,4,4]
-              Kernel 3/15: GEMM + epilogue (add) -> %11 [N,10]
-              Kernel 4/15: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
-              Kernel 5/15: sum over [N,10] -> %15 [10]
-              Kernel 6/15: GEMM -> %16 [N,64]
-              Kernel 7/15: GEMM Aᵀ -> %17 [10,64]
-              Kernel 8/15: max_pool2d_backward -> %19 [N,4,8,8]
-              Kernel 9/15: elementwise (relu_backward) -> %20 [N,4,8,8]
-              Kernel 10/15: conv2d_backward_weight -> %22 [4,1,3,3]
-              Kernel 11/15: sum over [N,4,8,8] -> %23 [N,4,8,1]
-              Kernel 12/15: sum over [N,4,8,1] -> %24 [N,4,1,1]
-              Kernel 13/15: sum over [N,4,1,1] -> %25 [1,4,1,1]
-              Kernel 14/15: elementwise (copy) -> %27 [4]
+            forward: 7 graph ops in 4 kernels, 4 arena buffers
+              Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+              Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
+              Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
+              Kernel 3/4: cross_entropy -> %12 []
+            forward+backward: 16 graph ops in 9 kernels, 9 arena buffers
+              Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+              Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
+              Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
+              Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
+              Kernel 4/9: sum over [N,10] -> %15 [10]
+              Kernel 5/9: GEMM -> %16 [N,64]
+              Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
+              Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
+              Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
             """;
 
             private const string DotText =
@@ -498,85 +376,57 @@ namespace Kiln.Integration.Tests.Models
               n5 [shape=ellipse, label="classifier.bias\n[10]"];
               n13 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
-                label="kernel 0: conv2d";
+                label="kernel 0: conv2d + epilogue (relu)";
                 style=filled; color=lightgrey;
                 n6 [label="%6 conv2d\n[N,4,8,8]"];
-              }
-              subgraph cluster_k1 {
-                label="kernel 1: elementwise (relu)";
-                style=filled; color=lightgrey;
                 n7 [label="%7 relu\n[N,4,8,8]"];
               }
-              subgraph cluster_k2 {
-                label="kernel 2: max_pool2d";
+              subgraph cluster_k1 {
+                label="kernel 1: max_pool2d";
                 style=filled; color=lightgrey;
                 n8 [label="%8 max_pool2d\n[N,4,4,4]"];
               }
-              subgraph cluster_k3 {
-                label="kernel 3: GEMM + epilogue (add)";
+              subgraph cluster_k2 {
+                label="kernel 2: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n10 [label="%10 matmul\n[N,10]"];
                 n11 [label="%11 add\n[N,10]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k3 {
+                label="kernel 3: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n12 [label="%12 cross_entropy\n[]"];
                 n14 [label="%14 cross_entropy_backward\n[N,10]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: sum over [N,10]";
+              subgraph cluster_k4 {
+                label="kernel 4: sum over [N,10]";
                 style=filled; color=lightgrey;
                 n15 [label="%15 sum\n[10]"];
               }
-              subgraph cluster_k6 {
-                label="kernel 6: GEMM";
+              subgraph cluster_k5 {
+                label="kernel 5: GEMM";
                 style=filled; color=lightgrey;
                 n16 [label="%16 matmul\n[N,64]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM Aᵀ";
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n17 [label="%17 matmul\n[10,64]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: max_pool2d_backward";
+              subgraph cluster_k7 {
+                label="kernel 7: max_pool2d_backward + epilogue (relu_backward, sum)";
                 style=filled; color=lightgrey;
                 n19 [label="%19 max_pool2d_backward\n[N,4,8,8]"];
-              }
-              subgraph cluster_k9 {
-                label="kernel 9: elementwise (relu_backward)";
-                style=filled; color=lightgrey;
                 n20 [label="%20 relu_backward\n[N,4,8,8]"];
+                n23 [label="%23 sum\n[4]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: conv2d_backward_weight";
+              subgraph cluster_k8 {
+                label="kernel 8: conv2d_backward_weight";
                 style=filled; color=lightgrey;
                 n22 [label="%22 conv2d_backward_weight\n[4,1,3,3]"];
               }
-              subgraph cluster_k11 {
-                label="kernel 11: sum over [N,4,8,8]";
-                style=filled; color=lightgrey;
-                n23 [label="%23 sum\n[N,4,8,1]"];
-              }
-              subgraph cluster_k12 {
-                label="kernel 12: sum over [N,4,8,1]";
-                style=filled; color=lightgrey;
-                n24 [label="%24 sum\n[N,4,1,1]"];
-              }
-              subgraph cluster_k13 {
-                label="kernel 13: sum over [N,4,1,1]";
-                style=filled; color=lightgrey;
-                n25 [label="%25 sum\n[1,4,1,1]"];
-              }
-              subgraph cluster_k14 {
-                label="kernel 14: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n27 [label="%27 copy\n[4]"];
-              }
               n9 [shape=note, label="%9 view\n[N,64]"];
               n18 [shape=note, label="%18 view\n[N,4,4,4]"];
-              n26 [shape=note, label="%26 view\n[4]"];
               n0 -> n6;
               n2 -> n6;
               n3 -> n6;
@@ -605,16 +455,12 @@ namespace Kiln.Integration.Tests.Models
               n0 -> n22;
               n20 -> n22;
               n20 -> n23;
-              n23 -> n24;
-              n24 -> n25;
-              n25 -> n26;
-              n26 -> n27;
               result [shape=doublecircle, label="result"];
               n12 -> result;
               grad0 [shape=doublecircle, label="grad features.0.weight"];
               n22 -> grad0;
               grad1 [shape=doublecircle, label="grad features.0.bias"];
-              n27 -> grad1;
+              n23 -> grad1;
               grad2 [shape=doublecircle, label="grad classifier.weight"];
               n17 -> grad2;
               grad3 [shape=doublecircle, label="grad classifier.bias"];

@@ -52,36 +52,32 @@ namespace Kiln.Integration.Tests.Models
                     // %7 = square(%6) : [N,1]
                     // %8 = mean(%7) : []
                     int extent0 = dim_N;
-                    float scale = 1f / dim_N;
+                    float scale8 = 1f / dim_N;
                     result.Clear();
-                    int row1 = 0;
-                    int row3 = 0;
-                    int row4 = 0;
-                    int rowOut = 0;
-                    float s3 = capture1Data[row3];
+                    float s3 = capture1Data[0];
                     var v3 = new global::System.Numerics.Vector<float>(s3);
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                    float tail8 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = v4 + v3;
                         var v6 = v5 - v1;
                         var v7 = v6 * v6;
-                        accumulator += v7;
+                        accumulator8 += v7;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s4 = buffer0[row4 + i];
+                        float s1 = input1[i];
+                        float s4 = buffer0[i];
                         float s5 = s4 + s3;
                         float s6 = s5 - s1;
                         float s7 = s6 * s6;
-                        tail += s7;
+                        tail8 += s7;
                     }
-                    result[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
                 }
 
                 return state.Result;
@@ -111,71 +107,18 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
-                // Kernel 0/5: GEMM + epilogue (add, sub) -> %6 [N,1]
+                // Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]
                 {
                     // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
                     // %5 = add(%4, %3) : [N,1]
                     // %6 = sub(%5, %1) : [N,1]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int row1 = 0;
-                    int row3 = 0;
-                    int row4 = 0;
-                    int rowOut = 0;
-                    float s3 = capture1Data[row3];
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
-                        var v5 = v4 + v3;
-                        var v6 = v5 - v1;
-                        v6.CopyTo(buffer0.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[row1 + i];
-                        float s4 = buffer0[row4 + i];
-                        float s5 = s4 + s3;
-                        float s6 = s5 - s1;
-                        buffer0[rowOut + i] = s6;
-                    }
-                }
-
-                // Kernel 1/5: fused mean over [N,1] of (square) -> %8 []
-                {
                     // %7 = square(%6) : [N,1]
                     // %8 = mean(%7) : []
-                    int extent0 = dim_N;
-                    float scale = 1f / dim_N;
-                    result.Clear();
-                    int row6 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                        var v7 = v6 * v6;
-                        accumulator += v7;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 * s6;
-                        tail += s7;
-                    }
-                    result[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                }
-
-                // Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %21 [N,1]
-                {
                     // %10 = broadcast_to{shape=N,1}(%9) : [N,1]
                     // %12 = mul(%10, %11) : [N,1]
                     // %20 = mul(%12, %6) : [N,1]
                     // %21 = mul(%20, %13) : [N,1]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     float s9 = 1f;
                     var v9 = new global::System.Numerics.Vector<float>(s9);
@@ -183,52 +126,67 @@ namespace Kiln.Integration.Tests.Models
                     var v11 = new global::System.Numerics.Vector<float>(s11);
                     float s13 = 2f;
                     var v13 = new global::System.Numerics.Vector<float>(s13);
-                    int row6 = 0;
-                    int rowOut = 0;
+                    float scale8 = 1f / dim_N;
+                    result.Clear();
+                    float s3 = capture1Data[0];
+                    var v3 = new global::System.Numerics.Vector<float>(s3);
+                    var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                    float tail8 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = v4 + v3;
+                        var v6 = v5 - v1;
+                        var v7 = v6 * v6;
                         var v10 = v9;
                         var v12 = v10 * v11;
                         var v20 = v12 * v6;
                         var v21 = v20 * v13;
-                        v21.CopyTo(buffer1.Slice(rowOut + i));
+                        v6.CopyTo(buffer0.Slice(i));
+                        accumulator8 += v7;
+                        v21.CopyTo(buffer1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s6 = buffer0[row6 + i];
+                        float s1 = input1[i];
+                        float s4 = buffer0[i];
+                        float s5 = s4 + s3;
+                        float s6 = s5 - s1;
+                        float s7 = s6 * s6;
                         float s10 = s9;
                         float s12 = s10 * s11;
                         float s20 = s12 * s6;
                         float s21 = s20 * s13;
-                        buffer1[rowOut + i] = s21;
+                        buffer0[i] = s6;
+                        tail8 += s7;
+                        buffer1[i] = s21;
                     }
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
                 }
 
-                // Kernel 3/5: sum over [N,1] -> %22 [1]
+                // Kernel 1/3: sum over [N,1] -> %22 [1]
                 {
                     // %22 = sum{dims=0;keep_dim=false}(%21) : [1]
                     int extent0 = dim_N;
-                    int row21 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator22 = global::System.Numerics.Vector<float>.Zero;
+                    float tail22 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(row21 + i));
-                        accumulator += v21;
+                        var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        accumulator22 += v21;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer1[row21 + i];
-                        tail += s21;
+                        float s21 = buffer1[i];
+                        tail22 += s21;
                     }
-                    grad1[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    grad1[0] += global::System.Numerics.Vector.Sum(accumulator22) + tail22;
                 }
 
-                // Kernel 4/5: GEMM Aᵀ -> %23 [1,13]
+                // Kernel 2/3: GEMM Aᵀ -> %23 [1,13]
                 {
                     // %23 = matmul{transpose_a=true}(%21, %0) : [1,13]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -246,8 +204,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 5, kernelCount: 2,
                         firstUse: new int[] { 0 }, lastUse: new int[] { 1 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 5,
-                        firstUse: new int[] { 0, 2 }, lastUse: new int[] { 2, 4 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 3,
+                        firstUse: new int[] { 0, 0 }, lastUse: new int[] { 0, 2 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -261,8 +219,8 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = symbols[0]; // %6 sub [N,1], kernels 0..2
-                sizes[1] = symbols[0]; // %21 mul [N,1], kernels 2..4
+                sizes[0] = symbols[0]; // %6 sub [N,1], kernels 0..0
+                sizes[1] = symbols[0]; // %21 mul [N,1], kernels 0..2
             }
 
             private const string SummaryText =
@@ -271,12 +229,10 @@ namespace Kiln.Integration.Tests.Models
             forward: 5 graph ops in 2 kernels, 1 arena buffers
               Kernel 0/2: GEMM Bᵀ -> %4 [N,1]
               Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []
-            forward+backward: 11 graph ops in 5 kernels, 2 arena buffers
-              Kernel 0/5: GEMM + epilogue (add, sub) -> %6 [N,1]
-              Kernel 1/5: fused mean over [N,1] of (square) -> %8 []
-              Kernel 2/5: fused elementwise (broadcast_to, mul, mul, mul) -> %21 [N,1]
-              Kernel 3/5: sum over [N,1] -> %22 [1]
-              Kernel 4/5: GEMM Aᵀ -> %23 [1,13]
+            forward+backward: 11 graph ops in 3 kernels, 2 arena buffers
+              Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]
+              Kernel 1/3: sum over [N,1] -> %22 [1]
+              Kernel 2/3: GEMM Aᵀ -> %23 [1,13]
             """;
 
             private const string DotText =
@@ -292,33 +248,25 @@ namespace Kiln.Integration.Tests.Models
               n11 [shape=ellipse, label="1/N"];
               n13 [shape=ellipse, label="2"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (add, sub)";
+                label="kernel 0: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul)";
                 style=filled; color=lightgrey;
                 n4 [label="%4 matmul\n[N,1]"];
                 n5 [label="%5 add\n[N,1]"];
                 n6 [label="%6 sub\n[N,1]"];
-              }
-              subgraph cluster_k1 {
-                label="kernel 1: fused mean over [N,1] of (square)";
-                style=filled; color=lightgrey;
                 n7 [label="%7 square\n[N,1]"];
                 n8 [label="%8 mean\n[]"];
-              }
-              subgraph cluster_k2 {
-                label="kernel 2: fused elementwise (broadcast_to, mul, mul, mul)";
-                style=filled; color=lightgrey;
                 n10 [label="%10 broadcast_to\n[N,1]"];
                 n12 [label="%12 mul\n[N,1]"];
                 n20 [label="%20 mul\n[N,1]"];
                 n21 [label="%21 mul\n[N,1]"];
               }
-              subgraph cluster_k3 {
-                label="kernel 3: sum over [N,1]";
+              subgraph cluster_k1 {
+                label="kernel 1: sum over [N,1]";
                 style=filled; color=lightgrey;
                 n22 [label="%22 sum\n[1]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: GEMM Aᵀ";
+              subgraph cluster_k2 {
+                label="kernel 2: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n23 [label="%23 matmul\n[1,13]"];
               }

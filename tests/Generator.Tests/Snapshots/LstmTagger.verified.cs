@@ -80,27 +80,20 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
                 global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
                 global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
-                global::System.Span<float> buffer28 = arena.Slice(state.Offsets[28], state.Sizes[28]);
-                global::System.Span<float> buffer29 = arena.Slice(state.Offsets[29], state.Sizes[29]);
-                global::System.Span<float> buffer30 = arena.Slice(state.Offsets[30], state.Sizes[30]);
-                global::System.Span<float> buffer31 = arena.Slice(state.Offsets[31], state.Sizes[31]);
-                global::System.Span<float> buffer32 = arena.Slice(state.Offsets[32], state.Sizes[32]);
-                global::System.Span<float> buffer33 = arena.Slice(state.Offsets[33], state.Sizes[33]);
-                global::System.Span<float> buffer34 = arena.Slice(state.Offsets[34], state.Sizes[34]);
 
-                // Kernel 0/36: embedding -> %9 [N,4,5]
+                // Kernel 0/29: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/36: narrow -> %10 [N,1,5]
+                // Kernel 1/29: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/36: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/29: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -110,15 +103,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row12 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
                             var v13 = v12 + v4;
                             var v14 = v13 + v5;
@@ -126,8 +117,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s12 = buffer2[row12 + i];
                             float s13 = s12 + s4;
                             float s14 = s13 + s5;
@@ -136,408 +127,351 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/36: narrow -> %15 [N,6]
-                {
-                    // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer3, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 4/36: narrow -> %17 [N,6]
+                // Kernel 3/29: narrow -> %17 [N,6]
                 {
                     // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer4, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer3, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 5/36: narrow -> %19 [N,6]
+                // Kernel 4/29: narrow + epilogue (sigmoid, tanh, mul) -> %21 [N,6]
                 {
-                    // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer5, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 6/36: fused elementwise (sigmoid, tanh, mul) -> %21 [N,6]
-                {
+                    // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
                     // %18 = tanh(%17) : [N,6]
                     // %21 = mul(%16, %18) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer4, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row15 = 0;
-                    int row17 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s15 = buffer3[row15 + i];
-                        float s17 = buffer4[row17 + i];
+                        float s15 = buffer4[i];
+                        float s17 = buffer3[i];
                         float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
                         float s18 = global::System.MathF.Tanh(s17);
                         float s21 = s16 * s18;
-                        buffer6[rowOut + i] = s21;
+                        buffer4[i] = s21;
                     }
                 }
 
-                // Kernel 7/36: fused elementwise (sigmoid, tanh, mul) -> %23 [N,6]
+                // Kernel 5/29: narrow + epilogue (sigmoid, tanh, mul) -> %23 [N,6]
                 {
+                    // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
                     // %20 = sigmoid(%19) : [N,6]
                     // %22 = tanh(%21) : [N,6]
                     // %23 = mul(%20, %22) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer5, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row19 = 0;
-                    int row21 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s19 = buffer5[row19 + i];
-                        float s21 = buffer6[row21 + i];
+                        float s19 = buffer5[i];
+                        float s21 = buffer4[i];
                         float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
                         float s22 = global::System.MathF.Tanh(s21);
                         float s23 = s20 * s22;
-                        buffer7[rowOut + i] = s23;
+                        buffer5[i] = s23;
                     }
                 }
 
-                // Kernel 8/36: narrow -> %24 [N,1,5]
+                // Kernel 6/29: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer8, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer6, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 9/36: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 7/29: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture4Data, buffer7, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 10/36: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 8/29: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
                     // %29 = add(%28, %5) : [N,24]
                     // %30 = add(%27, %29) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer10, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture1Data, buffer8, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row26 = i0 * extent1;
                         int row28 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer10.Slice(row26 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer9.Slice(row28 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer8.Slice(row26 + i));
+                            var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
                             var v27 = v26 + v4;
                             var v29 = v28 + v5;
                             var v30 = v27 + v29;
-                            v30.CopyTo(buffer10.Slice(rowOut + i));
+                            v30.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s26 = buffer10[row26 + i];
-                            float s28 = buffer9[row28 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s26 = buffer8[row26 + i];
+                            float s28 = buffer7[row28 + i];
                             float s27 = s26 + s4;
                             float s29 = s28 + s5;
                             float s30 = s27 + s29;
-                            buffer10[rowOut + i] = s30;
+                            buffer8[rowOut + i] = s30;
                         }
                     }
                 }
 
-                // Kernel 11/36: narrow -> %31 [N,6]
+                // Kernel 9/29: narrow -> %31 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 0, buffer11, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 0, buffer9, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 12/36: narrow -> %33 [N,6]
+                // Kernel 10/29: narrow -> %33 [N,6]
                 {
                     // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 12, buffer12, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 12, buffer10, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 13/36: narrow -> %35 [N,6]
-                {
-                    // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 18, buffer13, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 14/36: narrow -> %38 [N,6]
-                {
-                    // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 24, 6, buffer14, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 15/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
+                // Kernel 11/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
                 {
                     // %32 = sigmoid(%31) : [N,6]
                     // %34 = tanh(%33) : [N,6]
                     // %37 = mul(%32, %34) : [N,6]
+                    // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
                     // %39 = sigmoid(%38) : [N,6]
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 6, buffer11, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row21 = 0;
-                    int row31 = 0;
-                    int row33 = 0;
-                    int row38 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer6[row21 + i];
-                        float s31 = buffer11[row31 + i];
-                        float s33 = buffer12[row33 + i];
-                        float s38 = buffer14[row38 + i];
+                        float s21 = buffer4[i];
+                        float s31 = buffer9[i];
+                        float s33 = buffer10[i];
+                        float s38 = buffer11[i];
                         float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
                         float s34 = global::System.MathF.Tanh(s33);
                         float s37 = s32 * s34;
                         float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
                         float s40 = s39 * s21;
                         float s41 = s40 + s37;
-                        buffer15[rowOut + i] = s41;
+                        buffer11[i] = s41;
                     }
                 }
 
-                // Kernel 16/36: fused elementwise (sigmoid, tanh, mul) -> %43 [N,6]
+                // Kernel 12/29: narrow + epilogue (sigmoid, tanh, mul) -> %43 [N,6]
                 {
+                    // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
                     // %36 = sigmoid(%35) : [N,6]
                     // %42 = tanh(%41) : [N,6]
                     // %43 = mul(%36, %42) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 24, 18, buffer12, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row35 = 0;
-                    int row41 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s35 = buffer13[row35 + i];
-                        float s41 = buffer15[row41 + i];
+                        float s35 = buffer12[i];
+                        float s41 = buffer11[i];
                         float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
                         float s42 = global::System.MathF.Tanh(s41);
                         float s43 = s36 * s42;
-                        buffer16[rowOut + i] = s43;
+                        buffer12[i] = s43;
                     }
                 }
 
-                // Kernel 17/36: narrow -> %44 [N,1,5]
+                // Kernel 13/29: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer17, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer13, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 18/36: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 14/29: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture4Data, buffer18, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer14, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 19/36: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 15/29: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
                     // %49 = add(%48, %5) : [N,24]
                     // %50 = add(%47, %49) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row46 = i0 * extent1;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v46 = new global::System.Numerics.Vector<float>(buffer19.Slice(row46 + i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer18.Slice(row48 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v46 = new global::System.Numerics.Vector<float>(buffer15.Slice(row46 + i));
+                            var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
                             var v47 = v46 + v4;
                             var v49 = v48 + v5;
                             var v50 = v47 + v49;
-                            v50.CopyTo(buffer19.Slice(rowOut + i));
+                            v50.CopyTo(buffer15.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s46 = buffer19[row46 + i];
-                            float s48 = buffer18[row48 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s46 = buffer15[row46 + i];
+                            float s48 = buffer14[row48 + i];
                             float s47 = s46 + s4;
                             float s49 = s48 + s5;
                             float s50 = s47 + s49;
-                            buffer19[rowOut + i] = s50;
+                            buffer15[rowOut + i] = s50;
                         }
                     }
                 }
 
-                // Kernel 20/36: narrow -> %51 [N,6]
+                // Kernel 16/29: narrow -> %51 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 0, buffer20, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 0, buffer16, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 21/36: narrow -> %53 [N,6]
+                // Kernel 17/29: narrow -> %53 [N,6]
                 {
                     // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 12, buffer21, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 12, buffer17, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 22/36: narrow -> %55 [N,6]
-                {
-                    // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 18, buffer22, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 23/36: narrow -> %58 [N,6]
-                {
-                    // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer19, 24, 6, buffer23, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 24/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
+                // Kernel 18/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
                 {
                     // %52 = sigmoid(%51) : [N,6]
                     // %54 = tanh(%53) : [N,6]
                     // %57 = mul(%52, %54) : [N,6]
+                    // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
                     // %59 = sigmoid(%58) : [N,6]
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 6, buffer18, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row41 = 0;
-                    int row51 = 0;
-                    int row53 = 0;
-                    int row58 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer15[row41 + i];
-                        float s51 = buffer20[row51 + i];
-                        float s53 = buffer21[row53 + i];
-                        float s58 = buffer23[row58 + i];
+                        float s41 = buffer11[i];
+                        float s51 = buffer16[i];
+                        float s53 = buffer17[i];
+                        float s58 = buffer18[i];
                         float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
                         float s54 = global::System.MathF.Tanh(s53);
                         float s57 = s52 * s54;
                         float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
                         float s60 = s59 * s41;
                         float s61 = s60 + s57;
-                        buffer24[rowOut + i] = s61;
+                        buffer18[i] = s61;
                     }
                 }
 
-                // Kernel 25/36: fused elementwise (sigmoid, tanh, mul) -> %63 [N,6]
+                // Kernel 19/29: narrow + epilogue (sigmoid, tanh, mul) -> %63 [N,6]
                 {
+                    // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
                     // %56 = sigmoid(%55) : [N,6]
                     // %62 = tanh(%61) : [N,6]
                     // %63 = mul(%56, %62) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 24, 18, buffer19, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row55 = 0;
-                    int row61 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s55 = buffer22[row55 + i];
-                        float s61 = buffer24[row61 + i];
+                        float s55 = buffer19[i];
+                        float s61 = buffer18[i];
                         float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
                         float s62 = global::System.MathF.Tanh(s61);
                         float s63 = s56 * s62;
-                        buffer25[rowOut + i] = s63;
+                        buffer19[i] = s63;
                     }
                 }
 
-                // Kernel 26/36: narrow -> %64 [N,1,5]
+                // Kernel 20/29: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer26, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer20, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 27/36: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 21/29: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, capture4Data, buffer27, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture4Data, buffer21, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 28/36: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 22/29: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
                     // %69 = add(%68, %5) : [N,24]
                     // %70 = add(%67, %69) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer26, capture1Data, buffer28, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer22, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row66 = i0 * extent1;
                         int row68 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v66 = new global::System.Numerics.Vector<float>(buffer28.Slice(row66 + i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer27.Slice(row68 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v66 = new global::System.Numerics.Vector<float>(buffer22.Slice(row66 + i));
+                            var v68 = new global::System.Numerics.Vector<float>(buffer21.Slice(row68 + i));
                             var v67 = v66 + v4;
                             var v69 = v68 + v5;
                             var v70 = v67 + v69;
-                            v70.CopyTo(buffer28.Slice(rowOut + i));
+                            v70.CopyTo(buffer22.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s66 = buffer28[row66 + i];
-                            float s68 = buffer27[row68 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s66 = buffer22[row66 + i];
+                            float s68 = buffer21[row68 + i];
                             float s67 = s66 + s4;
                             float s69 = s68 + s5;
                             float s70 = s67 + s69;
-                            buffer28[rowOut + i] = s70;
+                            buffer22[rowOut + i] = s70;
                         }
                     }
                 }
 
-                // Kernel 29/36: narrow -> %71 [N,6]
+                // Kernel 23/29: narrow -> %71 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 0, buffer29, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 0, buffer23, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 30/36: narrow -> %73 [N,6]
+                // Kernel 24/29: narrow -> %73 [N,6]
                 {
                     // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 12, buffer30, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 12, buffer24, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 31/36: narrow -> %75 [N,6]
-                {
-                    // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 18, buffer31, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 32/36: narrow -> %78 [N,6]
+                // Kernel 25/29: narrow -> %78 [N,6]
                 {
                     // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 6, buffer32, 6, 0, dim_N, 6);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 6, buffer25, 6, 0, dim_N, 6);
                 }
 
-                // Kernel 33/36: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
+                // Kernel 26/29: narrow + epilogue (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
                 {
                     // %72 = sigmoid(%71) : [N,6]
                     // %74 = tanh(%73) : [N,6]
+                    // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
                     // %76 = sigmoid(%75) : [N,6]
                     // %77 = mul(%72, %74) : [N,6]
                     // %79 = sigmoid(%78) : [N,6]
@@ -545,21 +479,16 @@ namespace Kiln.Integration.Tests.Models
                     // %81 = add(%80, %77) : [N,6]
                     // %82 = tanh(%81) : [N,6]
                     // %83 = mul(%76, %82) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer22, 24, 18, buffer26, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row61 = 0;
-                    int row71 = 0;
-                    int row73 = 0;
-                    int row75 = 0;
-                    int row78 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer24[row61 + i];
-                        float s71 = buffer29[row71 + i];
-                        float s73 = buffer30[row73 + i];
-                        float s75 = buffer31[row75 + i];
-                        float s78 = buffer32[row78 + i];
+                        float s61 = buffer18[i];
+                        float s71 = buffer23[i];
+                        float s73 = buffer24[i];
+                        float s75 = buffer26[i];
+                        float s78 = buffer25[i];
                         float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
                         float s74 = global::System.MathF.Tanh(s73);
                         float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
@@ -569,44 +498,43 @@ namespace Kiln.Integration.Tests.Models
                         float s81 = s80 + s77;
                         float s82 = global::System.MathF.Tanh(s81);
                         float s83 = s76 * s82;
-                        buffer33[rowOut + i] = s83;
+                        buffer26[i] = s83;
                     }
                 }
 
-                // Kernel 34/36: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 27/29: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer33, capture5Data, buffer34, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer26, capture5Data, buffer27, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
                         int row84 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
-                            var v84 = new global::System.Numerics.Vector<float>(buffer34.Slice(row84 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
+                            var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(row84 + i));
                             var v85 = v84 + v8;
-                            v85.CopyTo(buffer34.Slice(rowOut + i));
+                            v85.CopyTo(buffer27.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
-                            float s84 = buffer34[row84 + i];
+                            float s8 = capture6Data[i];
+                            float s84 = buffer27[row84 + i];
                             float s85 = s84 + s8;
-                            buffer34[rowOut + i] = s85;
+                            buffer27[rowOut + i] = s85;
                         }
                     }
                 }
 
-                // Kernel 35/36: cross_entropy -> %86 []
+                // Kernel 28/29: cross_entropy -> %86 []
                 {
                     // %86 = cross_entropy(%85, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer34, input1, dim_N, 3, result);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer27, input1, dim_N, 3, result);
                 }
 
                 return state.Result;
@@ -750,40 +678,20 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer94 = arena.Slice(state.Offsets[94], state.Sizes[94]);
                 global::System.Span<float> buffer95 = arena.Slice(state.Offsets[95], state.Sizes[95]);
                 global::System.Span<float> buffer96 = arena.Slice(state.Offsets[96], state.Sizes[96]);
-                global::System.Span<float> buffer97 = arena.Slice(state.Offsets[97], state.Sizes[97]);
-                global::System.Span<float> buffer98 = arena.Slice(state.Offsets[98], state.Sizes[98]);
-                global::System.Span<float> buffer99 = arena.Slice(state.Offsets[99], state.Sizes[99]);
-                global::System.Span<float> buffer100 = arena.Slice(state.Offsets[100], state.Sizes[100]);
-                global::System.Span<float> buffer101 = arena.Slice(state.Offsets[101], state.Sizes[101]);
-                global::System.Span<float> buffer102 = arena.Slice(state.Offsets[102], state.Sizes[102]);
-                global::System.Span<float> buffer103 = arena.Slice(state.Offsets[103], state.Sizes[103]);
-                global::System.Span<float> buffer104 = arena.Slice(state.Offsets[104], state.Sizes[104]);
-                global::System.Span<float> buffer105 = arena.Slice(state.Offsets[105], state.Sizes[105]);
-                global::System.Span<float> buffer106 = arena.Slice(state.Offsets[106], state.Sizes[106]);
-                global::System.Span<float> buffer107 = arena.Slice(state.Offsets[107], state.Sizes[107]);
-                global::System.Span<float> buffer108 = arena.Slice(state.Offsets[108], state.Sizes[108]);
-                global::System.Span<float> buffer109 = arena.Slice(state.Offsets[109], state.Sizes[109]);
-                global::System.Span<float> buffer110 = arena.Slice(state.Offsets[110], state.Sizes[110]);
-                global::System.Span<float> buffer111 = arena.Slice(state.Offsets[111], state.Sizes[111]);
-                global::System.Span<float> buffer112 = arena.Slice(state.Offsets[112], state.Sizes[112]);
-                global::System.Span<float> buffer113 = arena.Slice(state.Offsets[113], state.Sizes[113]);
-                global::System.Span<float> buffer114 = arena.Slice(state.Offsets[114], state.Sizes[114]);
-                global::System.Span<float> buffer115 = arena.Slice(state.Offsets[115], state.Sizes[115]);
-                global::System.Span<float> buffer116 = arena.Slice(state.Offsets[116], state.Sizes[116]);
 
-                // Kernel 0/124: embedding -> %9 [N,4,5]
+                // Kernel 0/77: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
                 }
 
-                // Kernel 1/124: narrow -> %10 [N,1,5]
+                // Kernel 1/77: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 2/124: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/77: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -793,15 +701,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row12 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
                             var v13 = v12 + v4;
                             var v14 = v13 + v5;
@@ -809,8 +715,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s12 = buffer2[row12 + i];
                             float s13 = s12 + s4;
                             float s14 = s13 + s5;
@@ -819,851 +725,536 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/124: narrow -> %15 [N,6]
+                // Kernel 3/77: narrow + epilogue (sigmoid) -> %16 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer3, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 4/124: elementwise (sigmoid) -> %16 [N,6]
-                {
                     // %16 = sigmoid(%15) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 0, buffer3, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row15 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
                         var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
-                        v16.CopyTo(buffer4.Slice(rowOut + i));
+                        v16.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s15 = buffer3[row15 + i];
+                        float s15 = buffer3[i];
                         float s16 = 1f / (1f + global::System.MathF.Exp(-s15));
-                        buffer4[rowOut + i] = s16;
+                        buffer3[i] = s16;
                     }
                 }
 
-                // Kernel 5/124: narrow -> %17 [N,6]
+                // Kernel 4/77: narrow + epilogue (tanh, mul, tanh) -> %18 [N,6], %21 [N,6], %22 [N,6]
                 {
                     // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer5, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 6/124: elementwise (tanh) -> %18 [N,6]
-                {
                     // %18 = tanh(%17) : [N,6]
+                    // %21 = mul(%16, %18) : [N,6]
+                    // %22 = tanh(%21) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 12, buffer4, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row17 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s17 = buffer5[row17 + i];
+                        float s16 = buffer3[i];
+                        float s17 = buffer4[i];
                         float s18 = global::System.MathF.Tanh(s17);
-                        buffer6[rowOut + i] = s18;
+                        float s21 = s16 * s18;
+                        float s22 = global::System.MathF.Tanh(s21);
+                        buffer4[i] = s18;
+                        buffer5[i] = s21;
+                        buffer6[i] = s22;
                     }
                 }
 
-                // Kernel 7/124: narrow -> %19 [N,6]
+                // Kernel 5/77: narrow + epilogue (sigmoid, mul) -> %20 [N,6], %23 [N,6]
                 {
                     // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer7, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 8/124: elementwise (sigmoid) -> %20 [N,6]
-                {
                     // %20 = sigmoid(%19) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row19 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
-                        var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
-                        v20.CopyTo(buffer8.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s19 = buffer7[row19 + i];
-                        float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
-                        buffer8[rowOut + i] = s20;
-                    }
-                }
-
-                // Kernel 9/124: elementwise (mul) -> %21 [N,6]
-                {
-                    // %21 = mul(%16, %18) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row16 = 0;
-                    int row18 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(row16 + i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(row18 + i));
-                        var v21 = v16 * v18;
-                        v21.CopyTo(buffer9.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer4[row16 + i];
-                        float s18 = buffer6[row18 + i];
-                        float s21 = s16 * s18;
-                        buffer9[rowOut + i] = s21;
-                    }
-                }
-
-                // Kernel 10/124: elementwise (tanh) -> %22 [N,6]
-                {
-                    // %22 = tanh(%21) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row21 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer9[row21 + i];
-                        float s22 = global::System.MathF.Tanh(s21);
-                        buffer10[rowOut + i] = s22;
-                    }
-                }
-
-                // Kernel 11/124: elementwise (mul) -> %23 [N,6]
-                {
                     // %23 = mul(%20, %22) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 24, 18, buffer7, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row20 = 0;
-                    int row22 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(row20 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(row22 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
                         var v23 = v20 * v22;
-                        v23.CopyTo(buffer11.Slice(rowOut + i));
+                        v20.CopyTo(buffer7.Slice(i));
+                        v23.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[row20 + i];
-                        float s22 = buffer10[row22 + i];
+                        float s19 = buffer7[i];
+                        float s22 = buffer6[i];
+                        float s20 = 1f / (1f + global::System.MathF.Exp(-s19));
                         float s23 = s20 * s22;
-                        buffer11[rowOut + i] = s23;
+                        buffer7[i] = s20;
+                        buffer8[i] = s23;
                     }
                 }
 
-                // Kernel 12/124: narrow -> %24 [N,1,5]
+                // Kernel 6/77: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer12, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 13/124: GEMM Bᵀ -> %28 [N,24]
+                // Kernel 7/77: GEMM Bᵀ -> %28 [N,24]
                 {
                     // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture4Data, buffer13, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer10, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 14/124: GEMM + epilogue (add, add, add) -> %30 [N,24]
+                // Kernel 8/77: GEMM + epilogue (add, add, add) -> %30 [N,24]
                 {
                     // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
                     // %27 = add(%26, %4) : [N,24]
                     // %29 = add(%28, %5) : [N,24]
                     // %30 = add(%27, %29) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture1Data, buffer14, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer11, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row26 = i0 * extent1;
                         int row28 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer14.Slice(row26 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer13.Slice(row28 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer11.Slice(row26 + i));
+                            var v28 = new global::System.Numerics.Vector<float>(buffer10.Slice(row28 + i));
                             var v27 = v26 + v4;
                             var v29 = v28 + v5;
                             var v30 = v27 + v29;
-                            v30.CopyTo(buffer14.Slice(rowOut + i));
+                            v30.CopyTo(buffer11.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s26 = buffer14[row26 + i];
-                            float s28 = buffer13[row28 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s26 = buffer11[row26 + i];
+                            float s28 = buffer10[row28 + i];
                             float s27 = s26 + s4;
                             float s29 = s28 + s5;
                             float s30 = s27 + s29;
-                            buffer14[rowOut + i] = s30;
+                            buffer11[rowOut + i] = s30;
                         }
                     }
                 }
 
-                // Kernel 15/124: narrow -> %31 [N,6]
+                // Kernel 9/77: narrow + epilogue (sigmoid) -> %32 [N,6]
                 {
                     // %31 = narrow{dim=1;length=6;start=0}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 0, buffer15, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 16/124: elementwise (sigmoid) -> %32 [N,6]
-                {
                     // %32 = sigmoid(%31) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 0, buffer12, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row31 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v31 = new global::System.Numerics.Vector<float>(buffer15.Slice(row31 + i));
+                        var v31 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
                         var v32 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v31));
-                        v32.CopyTo(buffer16.Slice(rowOut + i));
+                        v32.CopyTo(buffer12.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s31 = buffer15[row31 + i];
+                        float s31 = buffer12[i];
                         float s32 = 1f / (1f + global::System.MathF.Exp(-s31));
-                        buffer16[rowOut + i] = s32;
+                        buffer12[i] = s32;
                     }
                 }
 
-                // Kernel 17/124: narrow -> %33 [N,6]
+                // Kernel 10/77: narrow + epilogue (tanh) -> %34 [N,6]
                 {
                     // %33 = narrow{dim=1;length=6;start=12}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 12, buffer17, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 18/124: elementwise (tanh) -> %34 [N,6]
-                {
                     // %34 = tanh(%33) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 12, buffer13, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row33 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s33 = buffer17[row33 + i];
+                        float s33 = buffer13[i];
                         float s34 = global::System.MathF.Tanh(s33);
-                        buffer18[rowOut + i] = s34;
+                        buffer13[i] = s34;
                     }
                 }
 
-                // Kernel 19/124: narrow -> %35 [N,6]
+                // Kernel 11/77: narrow + epilogue (sigmoid) -> %36 [N,6]
                 {
                     // %35 = narrow{dim=1;length=6;start=18}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 18, buffer19, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 20/124: elementwise (sigmoid) -> %36 [N,6]
-                {
                     // %36 = sigmoid(%35) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 18, buffer14, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row35 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v35 = new global::System.Numerics.Vector<float>(buffer19.Slice(row35 + i));
+                        var v35 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
                         var v36 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v35));
-                        v36.CopyTo(buffer20.Slice(rowOut + i));
+                        v36.CopyTo(buffer14.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s35 = buffer19[row35 + i];
+                        float s35 = buffer14[i];
                         float s36 = 1f / (1f + global::System.MathF.Exp(-s35));
-                        buffer20[rowOut + i] = s36;
+                        buffer14[i] = s36;
                     }
                 }
 
-                // Kernel 21/124: narrow -> %38 [N,6]
-                {
-                    // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 24, 6, buffer21, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 22/124: elementwise (sigmoid) -> %39 [N,6]
-                {
-                    // %39 = sigmoid(%38) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row38 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v38 = new global::System.Numerics.Vector<float>(buffer21.Slice(row38 + i));
-                        var v39 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v38));
-                        v39.CopyTo(buffer22.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s38 = buffer21[row38 + i];
-                        float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
-                        buffer22[rowOut + i] = s39;
-                    }
-                }
-
-                // Kernel 23/124: fused elementwise (mul, mul, add) -> %41 [N,6]
+                // Kernel 12/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %39 [N,6], %41 [N,6], %42 [N,6], %43 [N,6]
                 {
                     // %37 = mul(%32, %34) : [N,6]
+                    // %38 = narrow{dim=1;length=6;start=6}(%30) : [N,6]
+                    // %39 = sigmoid(%38) : [N,6]
                     // %40 = mul(%39, %21) : [N,6]
                     // %41 = add(%40, %37) : [N,6]
+                    // %42 = tanh(%41) : [N,6]
+                    // %43 = mul(%36, %42) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer11, 24, 6, buffer15, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row21 = 0;
-                    int row32 = 0;
-                    int row34 = 0;
-                    int row39 = 0;
-                    int rowOut = 0;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(row21 + i));
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(row32 + i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(row34 + i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(row39 + i));
-                        var v37 = v32 * v34;
-                        var v40 = v39 * v21;
-                        var v41 = v40 + v37;
-                        v41.CopyTo(buffer23.Slice(rowOut + i));
-                    }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer9[row21 + i];
-                        float s32 = buffer16[row32 + i];
-                        float s34 = buffer18[row34 + i];
-                        float s39 = buffer22[row39 + i];
+                        float s21 = buffer5[i];
+                        float s32 = buffer12[i];
+                        float s34 = buffer13[i];
+                        float s36 = buffer14[i];
+                        float s38 = buffer15[i];
                         float s37 = s32 * s34;
+                        float s39 = 1f / (1f + global::System.MathF.Exp(-s38));
                         float s40 = s39 * s21;
                         float s41 = s40 + s37;
-                        buffer23[rowOut + i] = s41;
-                    }
-                }
-
-                // Kernel 24/124: elementwise (tanh) -> %42 [N,6]
-                {
-                    // %42 = tanh(%41) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row41 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s41 = buffer23[row41 + i];
                         float s42 = global::System.MathF.Tanh(s41);
-                        buffer24[rowOut + i] = s42;
-                    }
-                }
-
-                // Kernel 25/124: elementwise (mul) -> %43 [N,6]
-                {
-                    // %43 = mul(%36, %42) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row36 = 0;
-                    int row42 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(row36 + i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(row42 + i));
-                        var v43 = v36 * v42;
-                        v43.CopyTo(buffer25.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s36 = buffer20[row36 + i];
-                        float s42 = buffer24[row42 + i];
                         float s43 = s36 * s42;
-                        buffer25[rowOut + i] = s43;
+                        buffer15[i] = s39;
+                        buffer16[i] = s41;
+                        buffer17[i] = s42;
+                        buffer18[i] = s43;
                     }
                 }
 
-                // Kernel 26/124: narrow -> %44 [N,1,5]
+                // Kernel 13/77: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer26, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer19, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 27/124: GEMM Bᵀ -> %48 [N,24]
+                // Kernel 14/77: GEMM Bᵀ -> %48 [N,24]
                 {
                     // %48 = matmul{transpose_b=true}(%43, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, capture4Data, buffer27, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture4Data, buffer20, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 28/124: GEMM + epilogue (add, add, add) -> %50 [N,24]
+                // Kernel 15/77: GEMM + epilogue (add, add, add) -> %50 [N,24]
                 {
                     // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
                     // %47 = add(%46, %4) : [N,24]
                     // %49 = add(%48, %5) : [N,24]
                     // %50 = add(%47, %49) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer26, capture1Data, buffer28, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer21, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row46 = i0 * extent1;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v46 = new global::System.Numerics.Vector<float>(buffer28.Slice(row46 + i));
-                            var v48 = new global::System.Numerics.Vector<float>(buffer27.Slice(row48 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v46 = new global::System.Numerics.Vector<float>(buffer21.Slice(row46 + i));
+                            var v48 = new global::System.Numerics.Vector<float>(buffer20.Slice(row48 + i));
                             var v47 = v46 + v4;
                             var v49 = v48 + v5;
                             var v50 = v47 + v49;
-                            v50.CopyTo(buffer28.Slice(rowOut + i));
+                            v50.CopyTo(buffer21.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s46 = buffer28[row46 + i];
-                            float s48 = buffer27[row48 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s46 = buffer21[row46 + i];
+                            float s48 = buffer20[row48 + i];
                             float s47 = s46 + s4;
                             float s49 = s48 + s5;
                             float s50 = s47 + s49;
-                            buffer28[rowOut + i] = s50;
+                            buffer21[rowOut + i] = s50;
                         }
                     }
                 }
 
-                // Kernel 29/124: narrow -> %51 [N,6]
+                // Kernel 16/77: narrow + epilogue (sigmoid) -> %52 [N,6]
                 {
                     // %51 = narrow{dim=1;length=6;start=0}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 0, buffer29, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 30/124: elementwise (sigmoid) -> %52 [N,6]
-                {
                     // %52 = sigmoid(%51) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 0, buffer22, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row51 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v51 = new global::System.Numerics.Vector<float>(buffer29.Slice(row51 + i));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
                         var v52 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v51));
-                        v52.CopyTo(buffer30.Slice(rowOut + i));
+                        v52.CopyTo(buffer22.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s51 = buffer29[row51 + i];
+                        float s51 = buffer22[i];
                         float s52 = 1f / (1f + global::System.MathF.Exp(-s51));
-                        buffer30[rowOut + i] = s52;
+                        buffer22[i] = s52;
                     }
                 }
 
-                // Kernel 31/124: narrow -> %53 [N,6]
+                // Kernel 17/77: narrow + epilogue (tanh) -> %54 [N,6]
                 {
                     // %53 = narrow{dim=1;length=6;start=12}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 12, buffer31, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 32/124: elementwise (tanh) -> %54 [N,6]
-                {
                     // %54 = tanh(%53) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 12, buffer23, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row53 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s53 = buffer31[row53 + i];
+                        float s53 = buffer23[i];
                         float s54 = global::System.MathF.Tanh(s53);
-                        buffer32[rowOut + i] = s54;
+                        buffer23[i] = s54;
                     }
                 }
 
-                // Kernel 33/124: narrow -> %55 [N,6]
+                // Kernel 18/77: narrow + epilogue (sigmoid) -> %56 [N,6]
                 {
                     // %55 = narrow{dim=1;length=6;start=18}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 18, buffer33, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 34/124: elementwise (sigmoid) -> %56 [N,6]
-                {
                     // %56 = sigmoid(%55) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 18, buffer24, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row55 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v55 = new global::System.Numerics.Vector<float>(buffer33.Slice(row55 + i));
+                        var v55 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
                         var v56 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v55));
-                        v56.CopyTo(buffer34.Slice(rowOut + i));
+                        v56.CopyTo(buffer24.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s55 = buffer33[row55 + i];
+                        float s55 = buffer24[i];
                         float s56 = 1f / (1f + global::System.MathF.Exp(-s55));
-                        buffer34[rowOut + i] = s56;
+                        buffer24[i] = s56;
                     }
                 }
 
-                // Kernel 35/124: narrow -> %58 [N,6]
-                {
-                    // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer28, 24, 6, buffer35, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 36/124: elementwise (sigmoid) -> %59 [N,6]
-                {
-                    // %59 = sigmoid(%58) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row58 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer35.Slice(row58 + i));
-                        var v59 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v58));
-                        v59.CopyTo(buffer36.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = buffer35[row58 + i];
-                        float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
-                        buffer36[rowOut + i] = s59;
-                    }
-                }
-
-                // Kernel 37/124: fused elementwise (mul, mul, add) -> %61 [N,6]
+                // Kernel 19/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %59 [N,6], %61 [N,6], %62 [N,6], %63 [N,6]
                 {
                     // %57 = mul(%52, %54) : [N,6]
+                    // %58 = narrow{dim=1;length=6;start=6}(%50) : [N,6]
+                    // %59 = sigmoid(%58) : [N,6]
                     // %60 = mul(%59, %41) : [N,6]
                     // %61 = add(%60, %57) : [N,6]
+                    // %62 = tanh(%61) : [N,6]
+                    // %63 = mul(%56, %62) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer21, 24, 6, buffer25, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row41 = 0;
-                    int row52 = 0;
-                    int row54 = 0;
-                    int row59 = 0;
-                    int rowOut = 0;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(row41 + i));
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(row52 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(row54 + i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(row59 + i));
-                        var v57 = v52 * v54;
-                        var v60 = v59 * v41;
-                        var v61 = v60 + v57;
-                        v61.CopyTo(buffer37.Slice(rowOut + i));
-                    }
                     for (; i < extent0; i++)
                     {
-                        float s41 = buffer23[row41 + i];
-                        float s52 = buffer30[row52 + i];
-                        float s54 = buffer32[row54 + i];
-                        float s59 = buffer36[row59 + i];
+                        float s41 = buffer16[i];
+                        float s52 = buffer22[i];
+                        float s54 = buffer23[i];
+                        float s56 = buffer24[i];
+                        float s58 = buffer25[i];
                         float s57 = s52 * s54;
+                        float s59 = 1f / (1f + global::System.MathF.Exp(-s58));
                         float s60 = s59 * s41;
                         float s61 = s60 + s57;
-                        buffer37[rowOut + i] = s61;
-                    }
-                }
-
-                // Kernel 38/124: elementwise (tanh) -> %62 [N,6]
-                {
-                    // %62 = tanh(%61) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row61 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = buffer37[row61 + i];
                         float s62 = global::System.MathF.Tanh(s61);
-                        buffer38[rowOut + i] = s62;
-                    }
-                }
-
-                // Kernel 39/124: elementwise (mul) -> %63 [N,6]
-                {
-                    // %63 = mul(%56, %62) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row56 = 0;
-                    int row62 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(row56 + i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(row62 + i));
-                        var v63 = v56 * v62;
-                        v63.CopyTo(buffer39.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s56 = buffer34[row56 + i];
-                        float s62 = buffer38[row62 + i];
                         float s63 = s56 * s62;
-                        buffer39[rowOut + i] = s63;
+                        buffer25[i] = s59;
+                        buffer26[i] = s61;
+                        buffer27[i] = s62;
+                        buffer28[i] = s63;
                     }
                 }
 
-                // Kernel 40/124: narrow -> %64 [N,1,5]
+                // Kernel 20/77: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer40, 5, 0, dim_N, 5);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer29, 5, 0, dim_N, 5);
                 }
 
-                // Kernel 41/124: GEMM Bᵀ -> %68 [N,24]
+                // Kernel 21/77: GEMM Bᵀ -> %68 [N,24]
                 {
                     // %68 = matmul{transpose_b=true}(%63, %6) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer39, capture4Data, buffer41, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture4Data, buffer30, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 42/124: GEMM + epilogue (add, add, add) -> %70 [N,24]
+                // Kernel 22/77: GEMM + epilogue (add, add, add) -> %70 [N,24]
                 {
                     // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
                     // %67 = add(%66, %4) : [N,24]
                     // %69 = add(%68, %5) : [N,24]
                     // %70 = add(%67, %69) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer40, capture1Data, buffer42, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer29, capture1Data, buffer31, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row66 = i0 * extent1;
                         int row68 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v66 = new global::System.Numerics.Vector<float>(buffer42.Slice(row66 + i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer41.Slice(row68 + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v66 = new global::System.Numerics.Vector<float>(buffer31.Slice(row66 + i));
+                            var v68 = new global::System.Numerics.Vector<float>(buffer30.Slice(row68 + i));
                             var v67 = v66 + v4;
                             var v69 = v68 + v5;
                             var v70 = v67 + v69;
-                            v70.CopyTo(buffer42.Slice(rowOut + i));
+                            v70.CopyTo(buffer31.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s66 = buffer42[row66 + i];
-                            float s68 = buffer41[row68 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s66 = buffer31[row66 + i];
+                            float s68 = buffer30[row68 + i];
                             float s67 = s66 + s4;
                             float s69 = s68 + s5;
                             float s70 = s67 + s69;
-                            buffer42[rowOut + i] = s70;
+                            buffer31[rowOut + i] = s70;
                         }
                     }
                 }
 
-                // Kernel 43/124: narrow -> %71 [N,6]
+                // Kernel 23/77: narrow + epilogue (sigmoid) -> %72 [N,6]
                 {
                     // %71 = narrow{dim=1;length=6;start=0}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 0, buffer43, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 44/124: elementwise (sigmoid) -> %72 [N,6]
-                {
                     // %72 = sigmoid(%71) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 0, buffer32, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row71 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v71 = new global::System.Numerics.Vector<float>(buffer43.Slice(row71 + i));
+                        var v71 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
                         var v72 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v71));
-                        v72.CopyTo(buffer44.Slice(rowOut + i));
+                        v72.CopyTo(buffer32.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s71 = buffer43[row71 + i];
+                        float s71 = buffer32[i];
                         float s72 = 1f / (1f + global::System.MathF.Exp(-s71));
-                        buffer44[rowOut + i] = s72;
+                        buffer32[i] = s72;
                     }
                 }
 
-                // Kernel 45/124: narrow -> %73 [N,6]
+                // Kernel 24/77: narrow + epilogue (tanh) -> %74 [N,6]
                 {
                     // %73 = narrow{dim=1;length=6;start=12}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 12, buffer45, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 46/124: elementwise (tanh) -> %74 [N,6]
-                {
                     // %74 = tanh(%73) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 12, buffer33, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row73 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s73 = buffer45[row73 + i];
+                        float s73 = buffer33[i];
                         float s74 = global::System.MathF.Tanh(s73);
-                        buffer46[rowOut + i] = s74;
+                        buffer33[i] = s74;
                     }
                 }
 
-                // Kernel 47/124: narrow -> %75 [N,6]
+                // Kernel 25/77: narrow + epilogue (sigmoid) -> %76 [N,6]
                 {
                     // %75 = narrow{dim=1;length=6;start=18}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 18, buffer47, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 48/124: elementwise (sigmoid) -> %76 [N,6]
-                {
                     // %76 = sigmoid(%75) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 18, buffer34, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row75 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v75 = new global::System.Numerics.Vector<float>(buffer47.Slice(row75 + i));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
                         var v76 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v75));
-                        v76.CopyTo(buffer48.Slice(rowOut + i));
+                        v76.CopyTo(buffer34.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s75 = buffer47[row75 + i];
+                        float s75 = buffer34[i];
                         float s76 = 1f / (1f + global::System.MathF.Exp(-s75));
-                        buffer48[rowOut + i] = s76;
+                        buffer34[i] = s76;
                     }
                 }
 
-                // Kernel 49/124: narrow -> %78 [N,6]
-                {
-                    // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 24, 6, buffer49, 6, 0, dim_N, 6);
-                }
-
-                // Kernel 50/124: elementwise (sigmoid) -> %79 [N,6]
-                {
-                    // %79 = sigmoid(%78) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row78 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v78 = new global::System.Numerics.Vector<float>(buffer49.Slice(row78 + i));
-                        var v79 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v78));
-                        v79.CopyTo(buffer50.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s78 = buffer49[row78 + i];
-                        float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
-                        buffer50[rowOut + i] = s79;
-                    }
-                }
-
-                // Kernel 51/124: fused elementwise (mul, mul, add, tanh) -> %82 [N,6]
+                // Kernel 26/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %79 [N,6], %82 [N,6], %83 [N,6]
                 {
                     // %77 = mul(%72, %74) : [N,6]
+                    // %78 = narrow{dim=1;length=6;start=6}(%70) : [N,6]
+                    // %79 = sigmoid(%78) : [N,6]
                     // %80 = mul(%79, %61) : [N,6]
                     // %81 = add(%80, %77) : [N,6]
                     // %82 = tanh(%81) : [N,6]
+                    // %83 = mul(%76, %82) : [N,6]
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer31, 24, 6, buffer35, 6, 0, dim_N, 6);
                     int extent0 = (dim_N * 6);
-                    int row61 = 0;
-                    int row72 = 0;
-                    int row74 = 0;
-                    int row79 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer37[row61 + i];
-                        float s72 = buffer44[row72 + i];
-                        float s74 = buffer46[row74 + i];
-                        float s79 = buffer50[row79 + i];
+                        float s61 = buffer26[i];
+                        float s72 = buffer32[i];
+                        float s74 = buffer33[i];
+                        float s76 = buffer34[i];
+                        float s78 = buffer35[i];
                         float s77 = s72 * s74;
+                        float s79 = 1f / (1f + global::System.MathF.Exp(-s78));
                         float s80 = s79 * s61;
                         float s81 = s80 + s77;
                         float s82 = global::System.MathF.Tanh(s81);
-                        buffer51[rowOut + i] = s82;
-                    }
-                }
-
-                // Kernel 52/124: elementwise (mul) -> %83 [N,6]
-                {
-                    // %83 = mul(%76, %82) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    int row76 = 0;
-                    int row82 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(row76 + i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(row82 + i));
-                        var v83 = v76 * v82;
-                        v83.CopyTo(buffer52.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s76 = buffer48[row76 + i];
-                        float s82 = buffer51[row82 + i];
                         float s83 = s76 * s82;
-                        buffer52[rowOut + i] = s83;
+                        buffer35[i] = s79;
+                        buffer36[i] = s82;
+                        buffer37[i] = s83;
                     }
                 }
 
-                // Kernel 53/124: GEMM + epilogue (add) -> %85 [N,3]
+                // Kernel 27/77: GEMM + epilogue (add) -> %85 [N,3]
                 {
                     // %84 = matmul{transpose_b=true}(%83, %7) : [N,3]
                     // %85 = add(%84, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer52, capture5Data, buffer53, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer37, capture5Data, buffer38, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
                         int row84 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
-                            var v84 = new global::System.Numerics.Vector<float>(buffer53.Slice(row84 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
+                            var v84 = new global::System.Numerics.Vector<float>(buffer38.Slice(row84 + i));
                             var v85 = v84 + v8;
-                            v85.CopyTo(buffer53.Slice(rowOut + i));
+                            v85.CopyTo(buffer38.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
-                            float s84 = buffer53[row84 + i];
+                            float s8 = capture6Data[i];
+                            float s84 = buffer38[row84 + i];
                             float s85 = s84 + s8;
-                            buffer53[rowOut + i] = s85;
+                            buffer38[rowOut + i] = s85;
                         }
                     }
                 }
 
-                // Kernel 54/124: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+                // Kernel 28/77: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
                 {
                     // %86 = cross_entropy(%85, %1) : []
                     // %88 = cross_entropy_backward(%85, %1, %87) : [N,3]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer53, input1, dim_N, 3, result, 1f, buffer54);
+                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer38, input1, dim_N, 3, result, 1f, buffer39);
                 }
 
-                // Kernel 55/124: sum over [N,3] -> %89 [3]
+                // Kernel 29/77: sum over [N,3] -> %89 [3]
                 {
                     // %89 = sum{dims=0;keep_dim=false}(%88) : [3]
                     int extent0 = dim_N;
@@ -1671,117 +1262,117 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row88 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer54.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(rowOut + i)) + v88).CopyTo(grad6.Slice(rowOut + i));
+                            var v88 = new global::System.Numerics.Vector<float>(buffer39.Slice(row88 + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v88).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s88 = buffer54[row88 + i];
-                            grad6[rowOut + i] += s88;
+                            float s88 = buffer39[row88 + i];
+                            grad6[i] += s88;
                         }
                     }
                 }
 
-                // Kernel 56/124: GEMM -> %90 [N,6]
+                // Kernel 30/77: GEMM -> %90 [N,6]
                 {
                     // %90 = matmul(%88, %7) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer54, capture5Data, buffer55, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer39, capture5Data, buffer40, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 57/124: GEMM Aᵀ -> %91 [3,6]
+                // Kernel 31/77: GEMM Aᵀ -> %91 [3,6]
                 {
                     // %91 = matmul{transpose_a=true}(%88, %83) : [3,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer54, buffer52, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer39, buffer37, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 58/124: fused elementwise (mul, square, sub, mul) -> %96 [N,6]
+                // Kernel 32/77: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
                 {
                     // %93 = mul(%90, %76) : [N,6]
                     // %94 = square(%82) : [N,6]
                     // %95 = sub(%87, %94) : [N,6]
                     // %96 = mul(%93, %95) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row76 = 0;
-                    int row82 = 0;
-                    int row90 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(row76 + i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(row82 + i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(row90 + i));
-                        var v93 = v90 * v76;
-                        var v94 = v82 * v82;
-                        var v95 = v87 - v94;
-                        var v96 = v93 * v95;
-                        v96.CopyTo(buffer56.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s76 = buffer48[row76 + i];
-                        float s82 = buffer51[row82 + i];
-                        float s90 = buffer55[row90 + i];
-                        float s93 = s90 * s76;
-                        float s94 = s82 * s82;
-                        float s95 = s87 - s94;
-                        float s96 = s93 * s95;
-                        buffer56[rowOut + i] = s96;
-                    }
-                }
-
-                // Kernel 59/124: fused elementwise (mul, sub, mul, mul) -> %101 [N,6]
-                {
                     // %97 = mul(%96, %61) : [N,6]
                     // %99 = sub(%87, %79) : [N,6]
                     // %100 = mul(%79, %99) : [N,6]
                     // %101 = mul(%97, %100) : [N,6]
+                    // %103 = mul(%96, %74) : [N,6]
+                    // %104 = mul(%96, %72) : [N,6]
+                    // %110 = square(%74) : [N,6]
+                    // %111 = sub(%87, %110) : [N,6]
+                    // %112 = mul(%104, %111) : [N,6]
+                    // %115 = sub(%87, %72) : [N,6]
+                    // %116 = mul(%72, %115) : [N,6]
+                    // %117 = mul(%103, %116) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row61 = 0;
-                    int row79 = 0;
-                    int row96 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer37.Slice(row61 + i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(row79 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
+                        var v61 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v72 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v74 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v90 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
+                        var v93 = v90 * v76;
+                        var v94 = v82 * v82;
+                        var v95 = v87 - v94;
+                        var v96 = v93 * v95;
                         var v97 = v96 * v61;
                         var v99 = v87 - v79;
                         var v100 = v79 * v99;
                         var v101 = v97 * v100;
-                        v101.CopyTo(buffer57.Slice(rowOut + i));
+                        var v103 = v96 * v74;
+                        var v104 = v96 * v72;
+                        var v110 = v74 * v74;
+                        var v111 = v87 - v110;
+                        var v112 = v104 * v111;
+                        var v115 = v87 - v72;
+                        var v116 = v72 * v115;
+                        var v117 = v103 * v116;
+                        v96.CopyTo(buffer41.Slice(i));
+                        v101.CopyTo(buffer42.Slice(i));
+                        v112.CopyTo(buffer43.Slice(i));
+                        v117.CopyTo(buffer44.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer37[row61 + i];
-                        float s79 = buffer50[row79 + i];
-                        float s96 = buffer56[row96 + i];
+                        float s61 = buffer26[i];
+                        float s72 = buffer32[i];
+                        float s74 = buffer33[i];
+                        float s76 = buffer34[i];
+                        float s79 = buffer35[i];
+                        float s82 = buffer36[i];
+                        float s90 = buffer40[i];
+                        float s93 = s90 * s76;
+                        float s94 = s82 * s82;
+                        float s95 = s87 - s94;
+                        float s96 = s93 * s95;
                         float s97 = s96 * s61;
                         float s99 = s87 - s79;
                         float s100 = s79 * s99;
                         float s101 = s97 * s100;
-                        buffer57[rowOut + i] = s101;
+                        float s103 = s96 * s74;
+                        float s104 = s96 * s72;
+                        float s110 = s74 * s74;
+                        float s111 = s87 - s110;
+                        float s112 = s104 * s111;
+                        float s115 = s87 - s72;
+                        float s116 = s72 * s115;
+                        float s117 = s103 * s116;
+                        buffer41[i] = s96;
+                        buffer42[i] = s101;
+                        buffer43[i] = s112;
+                        buffer44[i] = s117;
                     }
                 }
 
-                // Kernel 60/124: narrow_backward -> %102 [N,24]
-                {
-                    // %102 = narrow_backward{dim=1;length=6;size=24;start=6}(%101) : [N,24]
-                    buffer58.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer58, 24, 6, dim_N, 6);
-                }
-
-                // Kernel 61/124: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+                // Kernel 33/77: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
                 {
                     // %92 = mul(%90, %82) : [N,6]
                     // %105 = sub(%87, %76) : [N,6]
@@ -1790,224 +1381,124 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row76 = 0;
-                    int row82 = 0;
-                    int row90 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v76 = new global::System.Numerics.Vector<float>(buffer48.Slice(row76 + i));
-                        var v82 = new global::System.Numerics.Vector<float>(buffer51.Slice(row82 + i));
-                        var v90 = new global::System.Numerics.Vector<float>(buffer55.Slice(row90 + i));
+                        var v76 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
+                        var v82 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                        var v90 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
                         var v92 = v90 * v82;
                         var v105 = v87 - v76;
                         var v106 = v76 * v105;
                         var v107 = v92 * v106;
-                        v107.CopyTo(buffer59.Slice(rowOut + i));
+                        v107.CopyTo(buffer45.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s76 = buffer48[row76 + i];
-                        float s82 = buffer51[row82 + i];
-                        float s90 = buffer55[row90 + i];
+                        float s76 = buffer34[i];
+                        float s82 = buffer36[i];
+                        float s90 = buffer40[i];
                         float s92 = s90 * s82;
                         float s105 = s87 - s76;
                         float s106 = s76 * s105;
                         float s107 = s92 * s106;
-                        buffer59[rowOut + i] = s107;
+                        buffer45[i] = s107;
                     }
                 }
 
-                // Kernel 62/124: narrow_backward -> %108 [N,24]
+                // Kernel 34/77: narrow_backward -> %108 [N,24]
                 {
                     // %108 = narrow_backward{dim=1;length=6;size=24;start=18}(%107) : [N,24]
-                    buffer60.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer59, 6, 0, buffer60, 24, 18, dim_N, 6);
+                    buffer46.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer45, 6, 0, buffer46, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 63/124: fused elementwise (mul, square, sub, mul) -> %112 [N,6]
-                {
-                    // %104 = mul(%96, %72) : [N,6]
-                    // %110 = square(%74) : [N,6]
-                    // %111 = sub(%87, %110) : [N,6]
-                    // %112 = mul(%104, %111) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row72 = 0;
-                    int row74 = 0;
-                    int row96 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(row72 + i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(row74 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
-                        var v104 = v96 * v72;
-                        var v110 = v74 * v74;
-                        var v111 = v87 - v110;
-                        var v112 = v104 * v111;
-                        v112.CopyTo(buffer61.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s72 = buffer44[row72 + i];
-                        float s74 = buffer46[row74 + i];
-                        float s96 = buffer56[row96 + i];
-                        float s104 = s96 * s72;
-                        float s110 = s74 * s74;
-                        float s111 = s87 - s110;
-                        float s112 = s104 * s111;
-                        buffer61[rowOut + i] = s112;
-                    }
-                }
-
-                // Kernel 64/124: narrow_backward -> %113 [N,24]
+                // Kernel 35/77: narrow_backward -> %113 [N,24]
                 {
                     // %113 = narrow_backward{dim=1;length=6;size=24;start=12}(%112) : [N,24]
-                    buffer62.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer61, 6, 0, buffer62, 24, 12, dim_N, 6);
+                    buffer47.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer43, 6, 0, buffer47, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 65/124: fused elementwise (mul, sub, mul, mul) -> %117 [N,6]
-                {
-                    // %103 = mul(%96, %74) : [N,6]
-                    // %115 = sub(%87, %72) : [N,6]
-                    // %116 = mul(%72, %115) : [N,6]
-                    // %117 = mul(%103, %116) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row72 = 0;
-                    int row74 = 0;
-                    int row96 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v72 = new global::System.Numerics.Vector<float>(buffer44.Slice(row72 + i));
-                        var v74 = new global::System.Numerics.Vector<float>(buffer46.Slice(row74 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
-                        var v103 = v96 * v74;
-                        var v115 = v87 - v72;
-                        var v116 = v72 * v115;
-                        var v117 = v103 * v116;
-                        v117.CopyTo(buffer63.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s72 = buffer44[row72 + i];
-                        float s74 = buffer46[row74 + i];
-                        float s96 = buffer56[row96 + i];
-                        float s103 = s96 * s74;
-                        float s115 = s87 - s72;
-                        float s116 = s72 * s115;
-                        float s117 = s103 * s116;
-                        buffer63[rowOut + i] = s117;
-                    }
-                }
-
-                // Kernel 66/124: narrow_backward -> %118 [N,24]
+                // Kernel 36/77: narrow_backward -> %118 [N,24]
                 {
                     // %118 = narrow_backward{dim=1;length=6;size=24;start=0}(%117) : [N,24]
-                    buffer64.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer63, 6, 0, buffer64, 24, 0, dim_N, 6);
+                    buffer48.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer44, 6, 0, buffer48, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 67/124: fused elementwise (add, add, add) -> %119 [N,24]
+                // Kernel 37/77: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
                 {
+                    // %102 = narrow_backward{dim=1;length=6;size=24;start=6}(%101) : [N,24]
                     // %109 = add(%102, %108) : [N,24]
                     // %114 = add(%109, %113) : [N,24]
                     // %119 = add(%114, %118) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int row102 = 0;
-                    int row108 = 0;
-                    int row113 = 0;
-                    int row118 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v102 = new global::System.Numerics.Vector<float>(buffer58.Slice(row102 + i));
-                        var v108 = new global::System.Numerics.Vector<float>(buffer60.Slice(row108 + i));
-                        var v113 = new global::System.Numerics.Vector<float>(buffer62.Slice(row113 + i));
-                        var v118 = new global::System.Numerics.Vector<float>(buffer64.Slice(row118 + i));
-                        var v109 = v102 + v108;
-                        var v114 = v109 + v113;
-                        var v119 = v114 + v118;
-                        v119.CopyTo(buffer65.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s102 = buffer58[row102 + i];
-                        float s108 = buffer60[row108 + i];
-                        float s113 = buffer62[row113 + i];
-                        float s118 = buffer64[row118 + i];
-                        float s109 = s102 + s108;
-                        float s114 = s109 + s113;
-                        float s119 = s114 + s118;
-                        buffer65[rowOut + i] = s119;
-                    }
-                }
-
-                // Kernel 68/124: sum over [N,24] -> %120 [24]
-                {
                     // %120 = sum{dims=0;keep_dim=false}(%119) : [24]
+                    buffer49.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 6, 0, buffer49, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer66.Clear();
+                    buffer50.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row119 = i0 * extent1;
-                        int rowOut = 0;
+                        int row102 = i0 * extent1;
+                        int row108 = i0 * extent1;
+                        int row113 = i0 * extent1;
+                        int row118 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v119 = new global::System.Numerics.Vector<float>(buffer65.Slice(row119 + i));
-                            (new global::System.Numerics.Vector<float>(buffer66.Slice(rowOut + i)) + v119).CopyTo(buffer66.Slice(rowOut + i));
+                            var v102 = new global::System.Numerics.Vector<float>(buffer49.Slice(row102 + i));
+                            var v108 = new global::System.Numerics.Vector<float>(buffer46.Slice(row108 + i));
+                            var v113 = new global::System.Numerics.Vector<float>(buffer47.Slice(row113 + i));
+                            var v118 = new global::System.Numerics.Vector<float>(buffer48.Slice(row118 + i));
+                            var v109 = v102 + v108;
+                            var v114 = v109 + v113;
+                            var v119 = v114 + v118;
+                            v119.CopyTo(buffer49.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer50.Slice(i)) + v119).CopyTo(buffer50.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s119 = buffer65[row119 + i];
-                            buffer66[rowOut + i] += s119;
+                            float s102 = buffer49[row102 + i];
+                            float s108 = buffer46[row108 + i];
+                            float s113 = buffer47[row113 + i];
+                            float s118 = buffer48[row118 + i];
+                            float s109 = s102 + s108;
+                            float s114 = s109 + s113;
+                            float s119 = s114 + s118;
+                            buffer49[rowOut + i] = s119;
+                            buffer50[i] += s119;
                         }
                     }
                 }
 
-                // Kernel 69/124: GEMM -> %121 [N,6]
+                // Kernel 38/77: GEMM -> %121 [N,6]
                 {
                     // %121 = matmul(%119, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer65, capture4Data, buffer67, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, capture4Data, buffer51, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 70/124: GEMM Aᵀ -> %122 [24,6]
+                // Kernel 39/77: GEMM Aᵀ -> %122 [24,6]
                 {
                     // %122 = matmul{transpose_a=true}(%119, %63) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer65, buffer39, buffer68, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer28, buffer52, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 71/124: GEMM -> %123 [N,5]
+                // Kernel 40/77: GEMM -> %123 [N,5]
                 {
                     // %123 = matmul(%119, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer65, capture1Data, buffer69, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, capture1Data, buffer53, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 72/124: GEMM Aᵀ -> %124 [24,5]
+                // Kernel 41/77: GEMM Aᵀ -> %124 [24,5]
                 {
                     // %124 = matmul{transpose_a=true}(%119, %65) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer65, buffer40, buffer70, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer29, buffer54, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 73/124: narrow_backward -> %126 [N,4,5]
-                {
-                    // %126 = narrow_backward{dim=1;length=1;size=4;start=3}(%125) : [N,4,5]
-                    buffer71.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer69, 5, 0, buffer71, 20, 15, dim_N, 5);
-                }
-
-                // Kernel 74/124: fused elementwise (mul, mul, square, sub, mul, add) -> %132 [N,6]
+                // Kernel 42/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
                 {
                     // %98 = mul(%96, %79) : [N,6]
                     // %128 = mul(%121, %56) : [N,6]
@@ -2015,94 +1506,93 @@ namespace Kiln.Integration.Tests.Models
                     // %130 = sub(%87, %129) : [N,6]
                     // %131 = mul(%128, %130) : [N,6]
                     // %132 = add(%98, %131) : [N,6]
+                    // %133 = mul(%132, %41) : [N,6]
+                    // %135 = sub(%87, %59) : [N,6]
+                    // %136 = mul(%59, %135) : [N,6]
+                    // %137 = mul(%133, %136) : [N,6]
+                    // %139 = mul(%132, %54) : [N,6]
+                    // %140 = mul(%132, %52) : [N,6]
+                    // %146 = square(%54) : [N,6]
+                    // %147 = sub(%87, %146) : [N,6]
+                    // %148 = mul(%140, %147) : [N,6]
+                    // %151 = sub(%87, %52) : [N,6]
+                    // %152 = mul(%52, %151) : [N,6]
+                    // %153 = mul(%139, %152) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row56 = 0;
-                    int row62 = 0;
-                    int row79 = 0;
-                    int row96 = 0;
-                    int row121 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(row56 + i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(row62 + i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer50.Slice(row79 + i));
-                        var v96 = new global::System.Numerics.Vector<float>(buffer56.Slice(row96 + i));
-                        var v121 = new global::System.Numerics.Vector<float>(buffer67.Slice(row121 + i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v52 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v54 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer41.Slice(i));
+                        var v121 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
                         var v98 = v96 * v79;
                         var v128 = v121 * v56;
                         var v129 = v62 * v62;
                         var v130 = v87 - v129;
                         var v131 = v128 * v130;
                         var v132 = v98 + v131;
-                        v132.CopyTo(buffer72.Slice(rowOut + i));
+                        var v133 = v132 * v41;
+                        var v135 = v87 - v59;
+                        var v136 = v59 * v135;
+                        var v137 = v133 * v136;
+                        var v139 = v132 * v54;
+                        var v140 = v132 * v52;
+                        var v146 = v54 * v54;
+                        var v147 = v87 - v146;
+                        var v148 = v140 * v147;
+                        var v151 = v87 - v52;
+                        var v152 = v52 * v151;
+                        var v153 = v139 * v152;
+                        v132.CopyTo(buffer55.Slice(i));
+                        v137.CopyTo(buffer56.Slice(i));
+                        v148.CopyTo(buffer57.Slice(i));
+                        v153.CopyTo(buffer58.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer34[row56 + i];
-                        float s62 = buffer38[row62 + i];
-                        float s79 = buffer50[row79 + i];
-                        float s96 = buffer56[row96 + i];
-                        float s121 = buffer67[row121 + i];
+                        float s41 = buffer16[i];
+                        float s52 = buffer22[i];
+                        float s54 = buffer23[i];
+                        float s56 = buffer24[i];
+                        float s59 = buffer25[i];
+                        float s62 = buffer27[i];
+                        float s79 = buffer35[i];
+                        float s96 = buffer41[i];
+                        float s121 = buffer51[i];
                         float s98 = s96 * s79;
                         float s128 = s121 * s56;
                         float s129 = s62 * s62;
                         float s130 = s87 - s129;
                         float s131 = s128 * s130;
                         float s132 = s98 + s131;
-                        buffer72[rowOut + i] = s132;
-                    }
-                }
-
-                // Kernel 75/124: fused elementwise (mul, sub, mul, mul) -> %137 [N,6]
-                {
-                    // %133 = mul(%132, %41) : [N,6]
-                    // %135 = sub(%87, %59) : [N,6]
-                    // %136 = mul(%59, %135) : [N,6]
-                    // %137 = mul(%133, %136) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row41 = 0;
-                    int row59 = 0;
-                    int row132 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v41 = new global::System.Numerics.Vector<float>(buffer23.Slice(row41 + i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(row59 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
-                        var v133 = v132 * v41;
-                        var v135 = v87 - v59;
-                        var v136 = v59 * v135;
-                        var v137 = v133 * v136;
-                        v137.CopyTo(buffer73.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s41 = buffer23[row41 + i];
-                        float s59 = buffer36[row59 + i];
-                        float s132 = buffer72[row132 + i];
                         float s133 = s132 * s41;
                         float s135 = s87 - s59;
                         float s136 = s59 * s135;
                         float s137 = s133 * s136;
-                        buffer73[rowOut + i] = s137;
+                        float s139 = s132 * s54;
+                        float s140 = s132 * s52;
+                        float s146 = s54 * s54;
+                        float s147 = s87 - s146;
+                        float s148 = s140 * s147;
+                        float s151 = s87 - s52;
+                        float s152 = s52 * s151;
+                        float s153 = s139 * s152;
+                        buffer55[i] = s132;
+                        buffer56[i] = s137;
+                        buffer57[i] = s148;
+                        buffer58[i] = s153;
                     }
                 }
 
-                // Kernel 76/124: narrow_backward -> %138 [N,24]
-                {
-                    // %138 = narrow_backward{dim=1;length=6;size=24;start=6}(%137) : [N,24]
-                    buffer74.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer73, 6, 0, buffer74, 24, 6, dim_N, 6);
-                }
-
-                // Kernel 77/124: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+                // Kernel 43/77: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
                 {
                     // %127 = mul(%121, %62) : [N,6]
                     // %141 = sub(%87, %56) : [N,6]
@@ -2111,224 +1601,131 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row56 = 0;
-                    int row62 = 0;
-                    int row121 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer34.Slice(row56 + i));
-                        var v62 = new global::System.Numerics.Vector<float>(buffer38.Slice(row62 + i));
-                        var v121 = new global::System.Numerics.Vector<float>(buffer67.Slice(row121 + i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v62 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v121 = new global::System.Numerics.Vector<float>(buffer51.Slice(i));
                         var v127 = v121 * v62;
                         var v141 = v87 - v56;
                         var v142 = v56 * v141;
                         var v143 = v127 * v142;
-                        v143.CopyTo(buffer75.Slice(rowOut + i));
+                        v143.CopyTo(buffer59.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer34[row56 + i];
-                        float s62 = buffer38[row62 + i];
-                        float s121 = buffer67[row121 + i];
+                        float s56 = buffer24[i];
+                        float s62 = buffer27[i];
+                        float s121 = buffer51[i];
                         float s127 = s121 * s62;
                         float s141 = s87 - s56;
                         float s142 = s56 * s141;
                         float s143 = s127 * s142;
-                        buffer75[rowOut + i] = s143;
+                        buffer59[i] = s143;
                     }
                 }
 
-                // Kernel 78/124: narrow_backward -> %144 [N,24]
+                // Kernel 44/77: narrow_backward -> %144 [N,24]
                 {
                     // %144 = narrow_backward{dim=1;length=6;size=24;start=18}(%143) : [N,24]
-                    buffer76.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer75, 6, 0, buffer76, 24, 18, dim_N, 6);
+                    buffer60.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer59, 6, 0, buffer60, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 79/124: fused elementwise (mul, square, sub, mul) -> %148 [N,6]
-                {
-                    // %140 = mul(%132, %52) : [N,6]
-                    // %146 = square(%54) : [N,6]
-                    // %147 = sub(%87, %146) : [N,6]
-                    // %148 = mul(%140, %147) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row52 = 0;
-                    int row54 = 0;
-                    int row132 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(row52 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(row54 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
-                        var v140 = v132 * v52;
-                        var v146 = v54 * v54;
-                        var v147 = v87 - v146;
-                        var v148 = v140 * v147;
-                        v148.CopyTo(buffer77.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s52 = buffer30[row52 + i];
-                        float s54 = buffer32[row54 + i];
-                        float s132 = buffer72[row132 + i];
-                        float s140 = s132 * s52;
-                        float s146 = s54 * s54;
-                        float s147 = s87 - s146;
-                        float s148 = s140 * s147;
-                        buffer77[rowOut + i] = s148;
-                    }
-                }
-
-                // Kernel 80/124: narrow_backward -> %149 [N,24]
+                // Kernel 45/77: narrow_backward -> %149 [N,24]
                 {
                     // %149 = narrow_backward{dim=1;length=6;size=24;start=12}(%148) : [N,24]
-                    buffer78.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer77, 6, 0, buffer78, 24, 12, dim_N, 6);
+                    buffer61.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer57, 6, 0, buffer61, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 81/124: fused elementwise (mul, sub, mul, mul) -> %153 [N,6]
-                {
-                    // %139 = mul(%132, %54) : [N,6]
-                    // %151 = sub(%87, %52) : [N,6]
-                    // %152 = mul(%52, %151) : [N,6]
-                    // %153 = mul(%139, %152) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row52 = 0;
-                    int row54 = 0;
-                    int row132 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v52 = new global::System.Numerics.Vector<float>(buffer30.Slice(row52 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer32.Slice(row54 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
-                        var v139 = v132 * v54;
-                        var v151 = v87 - v52;
-                        var v152 = v52 * v151;
-                        var v153 = v139 * v152;
-                        v153.CopyTo(buffer79.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s52 = buffer30[row52 + i];
-                        float s54 = buffer32[row54 + i];
-                        float s132 = buffer72[row132 + i];
-                        float s139 = s132 * s54;
-                        float s151 = s87 - s52;
-                        float s152 = s52 * s151;
-                        float s153 = s139 * s152;
-                        buffer79[rowOut + i] = s153;
-                    }
-                }
-
-                // Kernel 82/124: narrow_backward -> %154 [N,24]
+                // Kernel 46/77: narrow_backward -> %154 [N,24]
                 {
                     // %154 = narrow_backward{dim=1;length=6;size=24;start=0}(%153) : [N,24]
-                    buffer80.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer79, 6, 0, buffer80, 24, 0, dim_N, 6);
+                    buffer62.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer58, 6, 0, buffer62, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 83/124: fused elementwise (add, add, add) -> %155 [N,24]
+                // Kernel 47/77: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
                 {
+                    // %138 = narrow_backward{dim=1;length=6;size=24;start=6}(%137) : [N,24]
                     // %145 = add(%138, %144) : [N,24]
                     // %150 = add(%145, %149) : [N,24]
                     // %155 = add(%150, %154) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int row138 = 0;
-                    int row144 = 0;
-                    int row149 = 0;
-                    int row154 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v138 = new global::System.Numerics.Vector<float>(buffer74.Slice(row138 + i));
-                        var v144 = new global::System.Numerics.Vector<float>(buffer76.Slice(row144 + i));
-                        var v149 = new global::System.Numerics.Vector<float>(buffer78.Slice(row149 + i));
-                        var v154 = new global::System.Numerics.Vector<float>(buffer80.Slice(row154 + i));
-                        var v145 = v138 + v144;
-                        var v150 = v145 + v149;
-                        var v155 = v150 + v154;
-                        v155.CopyTo(buffer81.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s138 = buffer74[row138 + i];
-                        float s144 = buffer76[row144 + i];
-                        float s149 = buffer78[row149 + i];
-                        float s154 = buffer80[row154 + i];
-                        float s145 = s138 + s144;
-                        float s150 = s145 + s149;
-                        float s155 = s150 + s154;
-                        buffer81[rowOut + i] = s155;
-                    }
-                }
-
-                // Kernel 84/124: sum over [N,24] -> %156 [24]
-                {
                     // %156 = sum{dims=0;keep_dim=false}(%155) : [24]
+                    buffer63.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer56, 6, 0, buffer63, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer82.Clear();
+                    buffer64.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row155 = i0 * extent1;
-                        int rowOut = 0;
+                        int row138 = i0 * extent1;
+                        int row144 = i0 * extent1;
+                        int row149 = i0 * extent1;
+                        int row154 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v155 = new global::System.Numerics.Vector<float>(buffer81.Slice(row155 + i));
-                            (new global::System.Numerics.Vector<float>(buffer82.Slice(rowOut + i)) + v155).CopyTo(buffer82.Slice(rowOut + i));
+                            var v138 = new global::System.Numerics.Vector<float>(buffer63.Slice(row138 + i));
+                            var v144 = new global::System.Numerics.Vector<float>(buffer60.Slice(row144 + i));
+                            var v149 = new global::System.Numerics.Vector<float>(buffer61.Slice(row149 + i));
+                            var v154 = new global::System.Numerics.Vector<float>(buffer62.Slice(row154 + i));
+                            var v145 = v138 + v144;
+                            var v150 = v145 + v149;
+                            var v155 = v150 + v154;
+                            v155.CopyTo(buffer63.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer64.Slice(i)) + v155).CopyTo(buffer64.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s155 = buffer81[row155 + i];
-                            buffer82[rowOut + i] += s155;
+                            float s138 = buffer63[row138 + i];
+                            float s144 = buffer60[row144 + i];
+                            float s149 = buffer61[row149 + i];
+                            float s154 = buffer62[row154 + i];
+                            float s145 = s138 + s144;
+                            float s150 = s145 + s149;
+                            float s155 = s150 + s154;
+                            buffer63[rowOut + i] = s155;
+                            buffer64[i] += s155;
                         }
                     }
                 }
 
-                // Kernel 85/124: GEMM -> %158 [N,6]
+                // Kernel 48/77: GEMM -> %158 [N,6]
                 {
                     // %158 = matmul(%155, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer81, capture4Data, buffer83, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer63, capture4Data, buffer65, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 86/124: GEMM Aᵀ -> %159 [24,6]
+                // Kernel 49/77: GEMM Aᵀ -> %159 [24,6]
                 {
                     // %159 = matmul{transpose_a=true}(%155, %43) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer81, buffer25, buffer84, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer63, buffer18, buffer66, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 87/124: GEMM -> %161 [N,5]
+                // Kernel 50/77: GEMM -> %161 [N,5]
                 {
                     // %161 = matmul(%155, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer81, capture1Data, buffer85, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer63, capture1Data, buffer67, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 88/124: GEMM Aᵀ -> %162 [24,5]
+                // Kernel 51/77: GEMM Aᵀ -> %162 [24,5]
                 {
                     // %162 = matmul{transpose_a=true}(%155, %45) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer81, buffer26, buffer86, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer63, buffer19, buffer68, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 89/124: narrow_backward -> %165 [N,4,5]
+                // Kernel 52/77: narrow_backward -> %165 [N,4,5]
                 {
                     // %165 = narrow_backward{dim=1;length=1;size=4;start=2}(%164) : [N,4,5]
-                    buffer87.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer85, 5, 0, buffer87, 20, 10, dim_N, 5);
+                    buffer69.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer67, 5, 0, buffer69, 20, 10, dim_N, 5);
                 }
 
-                // Kernel 90/124: fused elementwise (mul, mul, square, sub, mul, add) -> %172 [N,6]
+                // Kernel 53/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
                 {
                     // %134 = mul(%132, %59) : [N,6]
                     // %168 = mul(%158, %36) : [N,6]
@@ -2336,94 +1733,93 @@ namespace Kiln.Integration.Tests.Models
                     // %170 = sub(%87, %169) : [N,6]
                     // %171 = mul(%168, %170) : [N,6]
                     // %172 = add(%134, %171) : [N,6]
+                    // %173 = mul(%172, %21) : [N,6]
+                    // %175 = sub(%87, %39) : [N,6]
+                    // %176 = mul(%39, %175) : [N,6]
+                    // %177 = mul(%173, %176) : [N,6]
+                    // %179 = mul(%172, %34) : [N,6]
+                    // %180 = mul(%172, %32) : [N,6]
+                    // %186 = square(%34) : [N,6]
+                    // %187 = sub(%87, %186) : [N,6]
+                    // %188 = mul(%180, %187) : [N,6]
+                    // %191 = sub(%87, %32) : [N,6]
+                    // %192 = mul(%32, %191) : [N,6]
+                    // %193 = mul(%179, %192) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row36 = 0;
-                    int row42 = 0;
-                    int row59 = 0;
-                    int row132 = 0;
-                    int row158 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(row36 + i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(row42 + i));
-                        var v59 = new global::System.Numerics.Vector<float>(buffer36.Slice(row59 + i));
-                        var v132 = new global::System.Numerics.Vector<float>(buffer72.Slice(row132 + i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer83.Slice(row158 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                        var v32 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v132 = new global::System.Numerics.Vector<float>(buffer55.Slice(i));
+                        var v158 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
                         var v134 = v132 * v59;
                         var v168 = v158 * v36;
                         var v169 = v42 * v42;
                         var v170 = v87 - v169;
                         var v171 = v168 * v170;
                         var v172 = v134 + v171;
-                        v172.CopyTo(buffer88.Slice(rowOut + i));
+                        var v173 = v172 * v21;
+                        var v175 = v87 - v39;
+                        var v176 = v39 * v175;
+                        var v177 = v173 * v176;
+                        var v179 = v172 * v34;
+                        var v180 = v172 * v32;
+                        var v186 = v34 * v34;
+                        var v187 = v87 - v186;
+                        var v188 = v180 * v187;
+                        var v191 = v87 - v32;
+                        var v192 = v32 * v191;
+                        var v193 = v179 * v192;
+                        v172.CopyTo(buffer70.Slice(i));
+                        v177.CopyTo(buffer71.Slice(i));
+                        v188.CopyTo(buffer72.Slice(i));
+                        v193.CopyTo(buffer73.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer20[row36 + i];
-                        float s42 = buffer24[row42 + i];
-                        float s59 = buffer36[row59 + i];
-                        float s132 = buffer72[row132 + i];
-                        float s158 = buffer83[row158 + i];
+                        float s21 = buffer5[i];
+                        float s32 = buffer12[i];
+                        float s34 = buffer13[i];
+                        float s36 = buffer14[i];
+                        float s39 = buffer15[i];
+                        float s42 = buffer17[i];
+                        float s59 = buffer25[i];
+                        float s132 = buffer55[i];
+                        float s158 = buffer65[i];
                         float s134 = s132 * s59;
                         float s168 = s158 * s36;
                         float s169 = s42 * s42;
                         float s170 = s87 - s169;
                         float s171 = s168 * s170;
                         float s172 = s134 + s171;
-                        buffer88[rowOut + i] = s172;
-                    }
-                }
-
-                // Kernel 91/124: fused elementwise (mul, sub, mul, mul) -> %177 [N,6]
-                {
-                    // %173 = mul(%172, %21) : [N,6]
-                    // %175 = sub(%87, %39) : [N,6]
-                    // %176 = mul(%39, %175) : [N,6]
-                    // %177 = mul(%173, %176) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row21 = 0;
-                    int row39 = 0;
-                    int row172 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer9.Slice(row21 + i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(row39 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
-                        var v173 = v172 * v21;
-                        var v175 = v87 - v39;
-                        var v176 = v39 * v175;
-                        var v177 = v173 * v176;
-                        v177.CopyTo(buffer89.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer9[row21 + i];
-                        float s39 = buffer22[row39 + i];
-                        float s172 = buffer88[row172 + i];
                         float s173 = s172 * s21;
                         float s175 = s87 - s39;
                         float s176 = s39 * s175;
                         float s177 = s173 * s176;
-                        buffer89[rowOut + i] = s177;
+                        float s179 = s172 * s34;
+                        float s180 = s172 * s32;
+                        float s186 = s34 * s34;
+                        float s187 = s87 - s186;
+                        float s188 = s180 * s187;
+                        float s191 = s87 - s32;
+                        float s192 = s32 * s191;
+                        float s193 = s179 * s192;
+                        buffer70[i] = s172;
+                        buffer71[i] = s177;
+                        buffer72[i] = s188;
+                        buffer73[i] = s193;
                     }
                 }
 
-                // Kernel 92/124: narrow_backward -> %178 [N,24]
-                {
-                    // %178 = narrow_backward{dim=1;length=6;size=24;start=6}(%177) : [N,24]
-                    buffer90.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer89, 6, 0, buffer90, 24, 6, dim_N, 6);
-                }
-
-                // Kernel 93/124: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+                // Kernel 54/77: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
                 {
                     // %167 = mul(%158, %42) : [N,6]
                     // %181 = sub(%87, %36) : [N,6]
@@ -2432,254 +1828,157 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row36 = 0;
-                    int row42 = 0;
-                    int row158 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v36 = new global::System.Numerics.Vector<float>(buffer20.Slice(row36 + i));
-                        var v42 = new global::System.Numerics.Vector<float>(buffer24.Slice(row42 + i));
-                        var v158 = new global::System.Numerics.Vector<float>(buffer83.Slice(row158 + i));
+                        var v36 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v42 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v158 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
                         var v167 = v158 * v42;
                         var v181 = v87 - v36;
                         var v182 = v36 * v181;
                         var v183 = v167 * v182;
-                        v183.CopyTo(buffer91.Slice(rowOut + i));
+                        v183.CopyTo(buffer74.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s36 = buffer20[row36 + i];
-                        float s42 = buffer24[row42 + i];
-                        float s158 = buffer83[row158 + i];
+                        float s36 = buffer14[i];
+                        float s42 = buffer17[i];
+                        float s158 = buffer65[i];
                         float s167 = s158 * s42;
                         float s181 = s87 - s36;
                         float s182 = s36 * s181;
                         float s183 = s167 * s182;
-                        buffer91[rowOut + i] = s183;
+                        buffer74[i] = s183;
                     }
                 }
 
-                // Kernel 94/124: narrow_backward -> %184 [N,24]
+                // Kernel 55/77: narrow_backward -> %184 [N,24]
                 {
                     // %184 = narrow_backward{dim=1;length=6;size=24;start=18}(%183) : [N,24]
-                    buffer92.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer91, 6, 0, buffer92, 24, 18, dim_N, 6);
+                    buffer75.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer74, 6, 0, buffer75, 24, 18, dim_N, 6);
                 }
 
-                // Kernel 95/124: fused elementwise (mul, square, sub, mul) -> %188 [N,6]
-                {
-                    // %180 = mul(%172, %32) : [N,6]
-                    // %186 = square(%34) : [N,6]
-                    // %187 = sub(%87, %186) : [N,6]
-                    // %188 = mul(%180, %187) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row32 = 0;
-                    int row34 = 0;
-                    int row172 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(row32 + i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(row34 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
-                        var v180 = v172 * v32;
-                        var v186 = v34 * v34;
-                        var v187 = v87 - v186;
-                        var v188 = v180 * v187;
-                        v188.CopyTo(buffer93.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s32 = buffer16[row32 + i];
-                        float s34 = buffer18[row34 + i];
-                        float s172 = buffer88[row172 + i];
-                        float s180 = s172 * s32;
-                        float s186 = s34 * s34;
-                        float s187 = s87 - s186;
-                        float s188 = s180 * s187;
-                        buffer93[rowOut + i] = s188;
-                    }
-                }
-
-                // Kernel 96/124: narrow_backward -> %189 [N,24]
+                // Kernel 56/77: narrow_backward -> %189 [N,24]
                 {
                     // %189 = narrow_backward{dim=1;length=6;size=24;start=12}(%188) : [N,24]
-                    buffer94.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer93, 6, 0, buffer94, 24, 12, dim_N, 6);
+                    buffer76.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer72, 6, 0, buffer76, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 97/124: fused elementwise (mul, sub, mul, mul) -> %193 [N,6]
-                {
-                    // %179 = mul(%172, %34) : [N,6]
-                    // %191 = sub(%87, %32) : [N,6]
-                    // %192 = mul(%32, %191) : [N,6]
-                    // %193 = mul(%179, %192) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row32 = 0;
-                    int row34 = 0;
-                    int row172 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v32 = new global::System.Numerics.Vector<float>(buffer16.Slice(row32 + i));
-                        var v34 = new global::System.Numerics.Vector<float>(buffer18.Slice(row34 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
-                        var v179 = v172 * v34;
-                        var v191 = v87 - v32;
-                        var v192 = v32 * v191;
-                        var v193 = v179 * v192;
-                        v193.CopyTo(buffer95.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s32 = buffer16[row32 + i];
-                        float s34 = buffer18[row34 + i];
-                        float s172 = buffer88[row172 + i];
-                        float s179 = s172 * s34;
-                        float s191 = s87 - s32;
-                        float s192 = s32 * s191;
-                        float s193 = s179 * s192;
-                        buffer95[rowOut + i] = s193;
-                    }
-                }
-
-                // Kernel 98/124: narrow_backward -> %194 [N,24]
+                // Kernel 57/77: narrow_backward -> %194 [N,24]
                 {
                     // %194 = narrow_backward{dim=1;length=6;size=24;start=0}(%193) : [N,24]
-                    buffer96.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer95, 6, 0, buffer96, 24, 0, dim_N, 6);
+                    buffer77.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer73, 6, 0, buffer77, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 99/124: fused elementwise (add, add, add) -> %195 [N,24]
+                // Kernel 58/77: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
                 {
+                    // %178 = narrow_backward{dim=1;length=6;size=24;start=6}(%177) : [N,24]
                     // %185 = add(%178, %184) : [N,24]
                     // %190 = add(%185, %189) : [N,24]
                     // %195 = add(%190, %194) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int row178 = 0;
-                    int row184 = 0;
-                    int row189 = 0;
-                    int row194 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v178 = new global::System.Numerics.Vector<float>(buffer90.Slice(row178 + i));
-                        var v184 = new global::System.Numerics.Vector<float>(buffer92.Slice(row184 + i));
-                        var v189 = new global::System.Numerics.Vector<float>(buffer94.Slice(row189 + i));
-                        var v194 = new global::System.Numerics.Vector<float>(buffer96.Slice(row194 + i));
-                        var v185 = v178 + v184;
-                        var v190 = v185 + v189;
-                        var v195 = v190 + v194;
-                        v195.CopyTo(buffer97.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s178 = buffer90[row178 + i];
-                        float s184 = buffer92[row184 + i];
-                        float s189 = buffer94[row189 + i];
-                        float s194 = buffer96[row194 + i];
-                        float s185 = s178 + s184;
-                        float s190 = s185 + s189;
-                        float s195 = s190 + s194;
-                        buffer97[rowOut + i] = s195;
-                    }
-                }
-
-                // Kernel 100/124: sum over [N,24] -> %196 [24]
-                {
                     // %196 = sum{dims=0;keep_dim=false}(%195) : [24]
+                    buffer78.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer71, 6, 0, buffer78, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer98.Clear();
+                    buffer79.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row195 = i0 * extent1;
-                        int rowOut = 0;
+                        int row178 = i0 * extent1;
+                        int row184 = i0 * extent1;
+                        int row189 = i0 * extent1;
+                        int row194 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v195 = new global::System.Numerics.Vector<float>(buffer97.Slice(row195 + i));
-                            (new global::System.Numerics.Vector<float>(buffer98.Slice(rowOut + i)) + v195).CopyTo(buffer98.Slice(rowOut + i));
+                            var v178 = new global::System.Numerics.Vector<float>(buffer78.Slice(row178 + i));
+                            var v184 = new global::System.Numerics.Vector<float>(buffer75.Slice(row184 + i));
+                            var v189 = new global::System.Numerics.Vector<float>(buffer76.Slice(row189 + i));
+                            var v194 = new global::System.Numerics.Vector<float>(buffer77.Slice(row194 + i));
+                            var v185 = v178 + v184;
+                            var v190 = v185 + v189;
+                            var v195 = v190 + v194;
+                            v195.CopyTo(buffer78.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer79.Slice(i)) + v195).CopyTo(buffer79.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s195 = buffer97[row195 + i];
-                            buffer98[rowOut + i] += s195;
+                            float s178 = buffer78[row178 + i];
+                            float s184 = buffer75[row184 + i];
+                            float s189 = buffer76[row189 + i];
+                            float s194 = buffer77[row194 + i];
+                            float s185 = s178 + s184;
+                            float s190 = s185 + s189;
+                            float s195 = s190 + s194;
+                            buffer78[rowOut + i] = s195;
+                            buffer79[i] += s195;
                         }
                     }
                 }
 
-                // Kernel 101/124: GEMM -> %198 [N,6]
+                // Kernel 59/77: GEMM -> %198 [N,6]
                 {
                     // %198 = matmul(%195, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer97, capture4Data, buffer99, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer78, capture4Data, buffer80, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 102/124: GEMM Aᵀ -> %199 [24,6]
+                // Kernel 60/77: GEMM Aᵀ -> %199 [24,6]
                 {
                     // %199 = matmul{transpose_a=true}(%195, %23) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer97, buffer11, buffer100, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer78, buffer8, buffer81, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 103/124: fused elementwise (add, add) -> %200 [24,6]
+                // Kernel 61/77: fused elementwise (add, add) -> %200 [24,6]
                 {
                     // %160 = add(%122, %159) : [24,6]
                     // %200 = add(%160, %199) : [24,6]
                     int extent0 = 144;
-                    int row122 = 0;
-                    int row159 = 0;
-                    int row199 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v122 = new global::System.Numerics.Vector<float>(buffer68.Slice(row122 + i));
-                        var v159 = new global::System.Numerics.Vector<float>(buffer84.Slice(row159 + i));
-                        var v199 = new global::System.Numerics.Vector<float>(buffer100.Slice(row199 + i));
+                        var v122 = new global::System.Numerics.Vector<float>(buffer52.Slice(i));
+                        var v159 = new global::System.Numerics.Vector<float>(buffer66.Slice(i));
+                        var v199 = new global::System.Numerics.Vector<float>(buffer81.Slice(i));
                         var v160 = v122 + v159;
                         var v200 = v160 + v199;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(rowOut + i)) + v200).CopyTo(grad4.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v200).CopyTo(grad4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s122 = buffer68[row122 + i];
-                        float s159 = buffer84[row159 + i];
-                        float s199 = buffer100[row199 + i];
+                        float s122 = buffer52[i];
+                        float s159 = buffer66[i];
+                        float s199 = buffer81[i];
                         float s160 = s122 + s159;
                         float s200 = s160 + s199;
-                        grad4[rowOut + i] += s200;
+                        grad4[i] += s200;
                     }
                 }
 
-                // Kernel 104/124: GEMM -> %201 [N,5]
+                // Kernel 62/77: GEMM -> %201 [N,5]
                 {
                     // %201 = matmul(%195, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer97, capture1Data, buffer101, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer78, capture1Data, buffer82, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 105/124: GEMM Aᵀ -> %202 [24,5]
+                // Kernel 63/77: GEMM Aᵀ -> %202 [24,5]
                 {
                     // %202 = matmul{transpose_a=true}(%195, %25) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer97, buffer12, buffer102, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer78, buffer9, buffer83, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 106/124: narrow_backward -> %205 [N,4,5]
+                // Kernel 64/77: narrow_backward -> %205 [N,4,5]
                 {
                     // %205 = narrow_backward{dim=1;length=1;size=4;start=1}(%204) : [N,4,5]
-                    buffer103.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer101, 5, 0, buffer103, 20, 5, dim_N, 5);
+                    buffer84.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer82, 5, 0, buffer84, 20, 5, dim_N, 5);
                 }
 
-                // Kernel 107/124: fused elementwise (mul, mul, square, sub, mul, add) -> %212 [N,6]
+                // Kernel 65/77: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
                 {
                     // %174 = mul(%172, %39) : [N,6]
                     // %208 = mul(%198, %20) : [N,6]
@@ -2687,49 +1986,75 @@ namespace Kiln.Integration.Tests.Models
                     // %210 = sub(%87, %209) : [N,6]
                     // %211 = mul(%208, %210) : [N,6]
                     // %212 = add(%174, %211) : [N,6]
+                    // %213 = mul(%212, %18) : [N,6]
+                    // %214 = mul(%212, %16) : [N,6]
+                    // %219 = square(%18) : [N,6]
+                    // %220 = sub(%87, %219) : [N,6]
+                    // %221 = mul(%214, %220) : [N,6]
+                    // %224 = sub(%87, %16) : [N,6]
+                    // %225 = mul(%16, %224) : [N,6]
+                    // %226 = mul(%213, %225) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row20 = 0;
-                    int row22 = 0;
-                    int row39 = 0;
-                    int row172 = 0;
-                    int row198 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(row20 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(row22 + i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer22.Slice(row39 + i));
-                        var v172 = new global::System.Numerics.Vector<float>(buffer88.Slice(row172 + i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(row198 + i));
+                        var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer70.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
                         var v174 = v172 * v39;
                         var v208 = v198 * v20;
                         var v209 = v22 * v22;
                         var v210 = v87 - v209;
                         var v211 = v208 * v210;
                         var v212 = v174 + v211;
-                        v212.CopyTo(buffer104.Slice(rowOut + i));
+                        var v213 = v212 * v18;
+                        var v214 = v212 * v16;
+                        var v219 = v18 * v18;
+                        var v220 = v87 - v219;
+                        var v221 = v214 * v220;
+                        var v224 = v87 - v16;
+                        var v225 = v16 * v224;
+                        var v226 = v213 * v225;
+                        v212.CopyTo(buffer85.Slice(i));
+                        v221.CopyTo(buffer86.Slice(i));
+                        v226.CopyTo(buffer87.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[row20 + i];
-                        float s22 = buffer10[row22 + i];
-                        float s39 = buffer22[row39 + i];
-                        float s172 = buffer88[row172 + i];
-                        float s198 = buffer99[row198 + i];
+                        float s16 = buffer3[i];
+                        float s18 = buffer4[i];
+                        float s20 = buffer7[i];
+                        float s22 = buffer6[i];
+                        float s39 = buffer15[i];
+                        float s172 = buffer70[i];
+                        float s198 = buffer80[i];
                         float s174 = s172 * s39;
                         float s208 = s198 * s20;
                         float s209 = s22 * s22;
                         float s210 = s87 - s209;
                         float s211 = s208 * s210;
                         float s212 = s174 + s211;
-                        buffer104[rowOut + i] = s212;
+                        float s213 = s212 * s18;
+                        float s214 = s212 * s16;
+                        float s219 = s18 * s18;
+                        float s220 = s87 - s219;
+                        float s221 = s214 * s220;
+                        float s224 = s87 - s16;
+                        float s225 = s16 * s224;
+                        float s226 = s213 * s225;
+                        buffer85[i] = s212;
+                        buffer86[i] = s221;
+                        buffer87[i] = s226;
                     }
                 }
 
-                // Kernel 108/124: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+                // Kernel 66/77: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
                 {
                     // %207 = mul(%198, %22) : [N,6]
                     // %215 = sub(%87, %20) : [N,6]
@@ -2738,338 +2063,210 @@ namespace Kiln.Integration.Tests.Models
                     int extent0 = (dim_N * 6);
                     float s87 = 1f;
                     var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row20 = 0;
-                    int row22 = 0;
-                    int row198 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer8.Slice(row20 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer10.Slice(row22 + i));
-                        var v198 = new global::System.Numerics.Vector<float>(buffer99.Slice(row198 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v198 = new global::System.Numerics.Vector<float>(buffer80.Slice(i));
                         var v207 = v198 * v22;
                         var v215 = v87 - v20;
                         var v216 = v20 * v215;
                         var v217 = v207 * v216;
-                        v217.CopyTo(buffer105.Slice(rowOut + i));
+                        v217.CopyTo(buffer88.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer8[row20 + i];
-                        float s22 = buffer10[row22 + i];
-                        float s198 = buffer99[row198 + i];
+                        float s20 = buffer7[i];
+                        float s22 = buffer6[i];
+                        float s198 = buffer80[i];
                         float s207 = s198 * s22;
                         float s215 = s87 - s20;
                         float s216 = s20 * s215;
                         float s217 = s207 * s216;
-                        buffer105[rowOut + i] = s217;
+                        buffer88[i] = s217;
                     }
                 }
 
-                // Kernel 109/124: narrow_backward -> %218 [N,24]
-                {
-                    // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
-                    buffer106.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer105, 6, 0, buffer106, 24, 18, dim_N, 6);
-                }
-
-                // Kernel 110/124: fused elementwise (mul, square, sub, mul) -> %221 [N,6]
-                {
-                    // %214 = mul(%212, %16) : [N,6]
-                    // %219 = square(%18) : [N,6]
-                    // %220 = sub(%87, %219) : [N,6]
-                    // %221 = mul(%214, %220) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row16 = 0;
-                    int row18 = 0;
-                    int row212 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(row16 + i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(row18 + i));
-                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(row212 + i));
-                        var v214 = v212 * v16;
-                        var v219 = v18 * v18;
-                        var v220 = v87 - v219;
-                        var v221 = v214 * v220;
-                        v221.CopyTo(buffer107.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer4[row16 + i];
-                        float s18 = buffer6[row18 + i];
-                        float s212 = buffer104[row212 + i];
-                        float s214 = s212 * s16;
-                        float s219 = s18 * s18;
-                        float s220 = s87 - s219;
-                        float s221 = s214 * s220;
-                        buffer107[rowOut + i] = s221;
-                    }
-                }
-
-                // Kernel 111/124: narrow_backward -> %222 [N,24]
+                // Kernel 67/77: narrow_backward -> %222 [N,24]
                 {
                     // %222 = narrow_backward{dim=1;length=6;size=24;start=12}(%221) : [N,24]
-                    buffer108.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer107, 6, 0, buffer108, 24, 12, dim_N, 6);
+                    buffer89.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer86, 6, 0, buffer89, 24, 12, dim_N, 6);
                 }
 
-                // Kernel 112/124: fused elementwise (mul, sub, mul, mul) -> %226 [N,6]
-                {
-                    // %213 = mul(%212, %18) : [N,6]
-                    // %224 = sub(%87, %16) : [N,6]
-                    // %225 = mul(%16, %224) : [N,6]
-                    // %226 = mul(%213, %225) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s87 = 1f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    int row16 = 0;
-                    int row18 = 0;
-                    int row212 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer4.Slice(row16 + i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer6.Slice(row18 + i));
-                        var v212 = new global::System.Numerics.Vector<float>(buffer104.Slice(row212 + i));
-                        var v213 = v212 * v18;
-                        var v224 = v87 - v16;
-                        var v225 = v16 * v224;
-                        var v226 = v213 * v225;
-                        v226.CopyTo(buffer109.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer4[row16 + i];
-                        float s18 = buffer6[row18 + i];
-                        float s212 = buffer104[row212 + i];
-                        float s213 = s212 * s18;
-                        float s224 = s87 - s16;
-                        float s225 = s16 * s224;
-                        float s226 = s213 * s225;
-                        buffer109[rowOut + i] = s226;
-                    }
-                }
-
-                // Kernel 113/124: narrow_backward -> %227 [N,24]
+                // Kernel 68/77: narrow_backward -> %227 [N,24]
                 {
                     // %227 = narrow_backward{dim=1;length=6;size=24;start=0}(%226) : [N,24]
-                    buffer110.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer109, 6, 0, buffer110, 24, 0, dim_N, 6);
+                    buffer90.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer87, 6, 0, buffer90, 24, 0, dim_N, 6);
                 }
 
-                // Kernel 114/124: fused elementwise (add, add) -> %228 [N,24]
+                // Kernel 69/77: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
                 {
+                    // %218 = narrow_backward{dim=1;length=6;size=24;start=18}(%217) : [N,24]
                     // %223 = add(%218, %222) : [N,24]
                     // %228 = add(%223, %227) : [N,24]
-                    int extent0 = (dim_N * 24);
-                    int row218 = 0;
-                    int row222 = 0;
-                    int row227 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v218 = new global::System.Numerics.Vector<float>(buffer106.Slice(row218 + i));
-                        var v222 = new global::System.Numerics.Vector<float>(buffer108.Slice(row222 + i));
-                        var v227 = new global::System.Numerics.Vector<float>(buffer110.Slice(row227 + i));
-                        var v223 = v218 + v222;
-                        var v228 = v223 + v227;
-                        v228.CopyTo(buffer111.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s218 = buffer106[row218 + i];
-                        float s222 = buffer108[row222 + i];
-                        float s227 = buffer110[row227 + i];
-                        float s223 = s218 + s222;
-                        float s228 = s223 + s227;
-                        buffer111[rowOut + i] = s228;
-                    }
-                }
-
-                // Kernel 115/124: sum over [N,24] -> %229 [24]
-                {
                     // %229 = sum{dims=0;keep_dim=false}(%228) : [24]
+                    buffer91.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer88, 6, 0, buffer91, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer112.Clear();
+                    buffer92.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row228 = i0 * extent1;
-                        int rowOut = 0;
+                        int row218 = i0 * extent1;
+                        int row222 = i0 * extent1;
+                        int row227 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v228 = new global::System.Numerics.Vector<float>(buffer111.Slice(row228 + i));
-                            (new global::System.Numerics.Vector<float>(buffer112.Slice(rowOut + i)) + v228).CopyTo(buffer112.Slice(rowOut + i));
+                            var v218 = new global::System.Numerics.Vector<float>(buffer91.Slice(row218 + i));
+                            var v222 = new global::System.Numerics.Vector<float>(buffer89.Slice(row222 + i));
+                            var v227 = new global::System.Numerics.Vector<float>(buffer90.Slice(row227 + i));
+                            var v223 = v218 + v222;
+                            var v228 = v223 + v227;
+                            v228.CopyTo(buffer91.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer92.Slice(i)) + v228).CopyTo(buffer92.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s228 = buffer111[row228 + i];
-                            buffer112[rowOut + i] += s228;
+                            float s218 = buffer91[row218 + i];
+                            float s222 = buffer89[row222 + i];
+                            float s227 = buffer90[row227 + i];
+                            float s223 = s218 + s222;
+                            float s228 = s223 + s227;
+                            buffer91[rowOut + i] = s228;
+                            buffer92[i] += s228;
                         }
                     }
                 }
 
-                // Kernel 116/124: fused elementwise (add, add, add) -> %230 [24]
+                // Kernel 70/77: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
                 {
                     // %157 = add(%120, %156) : [24]
                     // %197 = add(%157, %196) : [24]
                     // %230 = add(%197, %229) : [24]
+                    // %238 = copy{gradient_of=3}(%230) : [24]
                     int extent0 = 24;
-                    int row120 = 0;
-                    int row156 = 0;
-                    int row196 = 0;
-                    int row229 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v120 = new global::System.Numerics.Vector<float>(buffer66.Slice(row120 + i));
-                        var v156 = new global::System.Numerics.Vector<float>(buffer82.Slice(row156 + i));
-                        var v196 = new global::System.Numerics.Vector<float>(buffer98.Slice(row196 + i));
-                        var v229 = new global::System.Numerics.Vector<float>(buffer112.Slice(row229 + i));
+                        var v120 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
+                        var v156 = new global::System.Numerics.Vector<float>(buffer64.Slice(i));
+                        var v196 = new global::System.Numerics.Vector<float>(buffer79.Slice(i));
+                        var v229 = new global::System.Numerics.Vector<float>(buffer92.Slice(i));
                         var v157 = v120 + v156;
                         var v197 = v157 + v196;
                         var v230 = v197 + v229;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(rowOut + i)) + v230).CopyTo(grad2.Slice(rowOut + i));
+                        var v238 = v230;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v230).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v238).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s120 = buffer66[row120 + i];
-                        float s156 = buffer82[row156 + i];
-                        float s196 = buffer98[row196 + i];
-                        float s229 = buffer112[row229 + i];
+                        float s120 = buffer50[i];
+                        float s156 = buffer64[i];
+                        float s196 = buffer79[i];
+                        float s229 = buffer92[i];
                         float s157 = s120 + s156;
                         float s197 = s157 + s196;
                         float s230 = s197 + s229;
-                        grad2[rowOut + i] += s230;
+                        float s238 = s230;
+                        grad2[i] += s230;
+                        grad3[i] += s238;
                     }
                 }
 
-                // Kernel 117/124: GEMM -> %231 [N,5]
+                // Kernel 71/77: GEMM -> %231 [N,5]
                 {
                     // %231 = matmul(%228, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer111, capture1Data, buffer113, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer91, capture1Data, buffer93, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 118/124: GEMM Aᵀ -> %232 [24,5]
+                // Kernel 72/77: GEMM Aᵀ -> %232 [24,5]
                 {
                     // %232 = matmul{transpose_a=true}(%228, %11) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer111, buffer1, buffer114, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer91, buffer1, buffer94, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 119/124: fused elementwise (add, add, add) -> %233 [24,5]
+                // Kernel 73/77: fused elementwise (add, add, add) -> %233 [24,5]
                 {
                     // %163 = add(%124, %162) : [24,5]
                     // %203 = add(%163, %202) : [24,5]
                     // %233 = add(%203, %232) : [24,5]
                     int extent0 = 120;
-                    int row124 = 0;
-                    int row162 = 0;
-                    int row202 = 0;
-                    int row232 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v124 = new global::System.Numerics.Vector<float>(buffer70.Slice(row124 + i));
-                        var v162 = new global::System.Numerics.Vector<float>(buffer86.Slice(row162 + i));
-                        var v202 = new global::System.Numerics.Vector<float>(buffer102.Slice(row202 + i));
-                        var v232 = new global::System.Numerics.Vector<float>(buffer114.Slice(row232 + i));
+                        var v124 = new global::System.Numerics.Vector<float>(buffer54.Slice(i));
+                        var v162 = new global::System.Numerics.Vector<float>(buffer68.Slice(i));
+                        var v202 = new global::System.Numerics.Vector<float>(buffer83.Slice(i));
+                        var v232 = new global::System.Numerics.Vector<float>(buffer94.Slice(i));
                         var v163 = v124 + v162;
                         var v203 = v163 + v202;
                         var v233 = v203 + v232;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v233).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v233).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s124 = buffer70[row124 + i];
-                        float s162 = buffer86[row162 + i];
-                        float s202 = buffer102[row202 + i];
-                        float s232 = buffer114[row232 + i];
+                        float s124 = buffer54[i];
+                        float s162 = buffer68[i];
+                        float s202 = buffer83[i];
+                        float s232 = buffer94[i];
                         float s163 = s124 + s162;
                         float s203 = s163 + s202;
                         float s233 = s203 + s232;
-                        grad1[rowOut + i] += s233;
+                        grad1[i] += s233;
                     }
                 }
 
-                // Kernel 120/124: narrow_backward -> %235 [N,4,5]
+                // Kernel 74/77: narrow_backward -> %235 [N,4,5]
                 {
                     // %235 = narrow_backward{dim=1;length=1;size=4;start=0}(%234) : [N,4,5]
-                    buffer115.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer113, 5, 0, buffer115, 20, 0, dim_N, 5);
+                    buffer95.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer93, 5, 0, buffer95, 20, 0, dim_N, 5);
                 }
 
-                // Kernel 121/124: fused elementwise (add, add, add) -> %236 [N,4,5]
+                // Kernel 75/77: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
                 {
+                    // %126 = narrow_backward{dim=1;length=1;size=4;start=3}(%125) : [N,4,5]
                     // %166 = add(%126, %165) : [N,4,5]
                     // %206 = add(%166, %205) : [N,4,5]
                     // %236 = add(%206, %235) : [N,4,5]
+                    buffer96.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer53, 5, 0, buffer96, 20, 15, dim_N, 5);
                     int extent0 = (dim_N * 20);
-                    int row126 = 0;
-                    int row165 = 0;
-                    int row205 = 0;
-                    int row235 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v126 = new global::System.Numerics.Vector<float>(buffer71.Slice(row126 + i));
-                        var v165 = new global::System.Numerics.Vector<float>(buffer87.Slice(row165 + i));
-                        var v205 = new global::System.Numerics.Vector<float>(buffer103.Slice(row205 + i));
-                        var v235 = new global::System.Numerics.Vector<float>(buffer115.Slice(row235 + i));
+                        var v126 = new global::System.Numerics.Vector<float>(buffer96.Slice(i));
+                        var v165 = new global::System.Numerics.Vector<float>(buffer69.Slice(i));
+                        var v205 = new global::System.Numerics.Vector<float>(buffer84.Slice(i));
+                        var v235 = new global::System.Numerics.Vector<float>(buffer95.Slice(i));
                         var v166 = v126 + v165;
                         var v206 = v166 + v205;
                         var v236 = v206 + v235;
-                        v236.CopyTo(buffer116.Slice(rowOut + i));
+                        v236.CopyTo(buffer96.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s126 = buffer71[row126 + i];
-                        float s165 = buffer87[row165 + i];
-                        float s205 = buffer103[row205 + i];
-                        float s235 = buffer115[row235 + i];
+                        float s126 = buffer96[i];
+                        float s165 = buffer69[i];
+                        float s205 = buffer84[i];
+                        float s235 = buffer95[i];
                         float s166 = s126 + s165;
                         float s206 = s166 + s205;
                         float s236 = s206 + s235;
-                        buffer116[rowOut + i] = s236;
+                        buffer96[i] = s236;
                     }
                 }
 
-                // Kernel 122/124: embedding_backward -> %237 [20,5]
+                // Kernel 76/77: embedding_backward -> %237 [20,5]
                 {
                     // %237 = embedding_backward{padding_idx=-1;rows=20}(%236, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer116, input0, 5, grad0, -1);
-                }
-
-                // Kernel 123/124: elementwise (copy) -> %238 [24]
-                {
-                    // %238 = copy{gradient_of=3}(%230) : [24]
-                    int extent0 = 24;
-                    int row230 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v230 = new global::System.Numerics.Vector<float>(grad2.Slice(row230 + i));
-                        var v238 = v230;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v238).CopyTo(grad3.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s230 = grad2[row230 + i];
-                        float s238 = s230;
-                        grad3[rowOut + i] += s238;
-                    }
+                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer96, input0, 5, grad0, -1);
                 }
 
                 return state.Result;
@@ -3082,10 +2279,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 36,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34 }, lastUse: new int[] { 26, 2, 5, 6, 6, 7, 15, 9, 10, 10, 14, 15, 15, 16, 15, 24, 18, 19, 19, 23, 24, 24, 25, 24, 33, 27, 28, 28, 32, 33, 33, 33, 33, 34, 35 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 124,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 56, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 117, 118, 120, 121 }, lastUse: new int[] { 40, 118, 7, 4, 112, 6, 112, 8, 108, 91, 108, 102, 105, 14, 21, 16, 97, 18, 97, 20, 93, 22, 107, 75, 93, 86, 88, 28, 35, 30, 81, 32, 81, 34, 77, 36, 90, 59, 77, 70, 72, 42, 49, 44, 65, 46, 65, 48, 61, 50, 74, 61, 57, 54, 57, 61, 74, 60, 67, 62, 67, 64, 67, 66, 67, 72, 116, 77, 103, 73, 119, 121, 90, 76, 83, 78, 83, 80, 83, 82, 83, 88, 116, 93, 103, 89, 119, 121, 107, 92, 99, 94, 99, 96, 99, 98, 99, 105, 116, 108, 103, 106, 119, 121, 112, 109, 114, 111, 114, 113, 114, 118, 116, 120, 119, 121, 122 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 78, kernelCount: 29,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27 }, lastUse: new int[] { 20, 2, 5, 4, 11, 7, 8, 8, 12, 11, 11, 18, 14, 15, 15, 19, 18, 18, 26, 21, 22, 22, 26, 26, 26, 26, 27, 28 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 229, kernelCount: 77,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 4, 5, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12, 12, 13, 14, 15, 16, 17, 18, 19, 19, 19, 19, 20, 21, 22, 23, 24, 25, 26, 26, 26, 27, 28, 30, 32, 32, 32, 32, 33, 34, 35, 36, 37, 37, 38, 39, 40, 41, 42, 42, 42, 42, 43, 44, 45, 46, 47, 47, 48, 49, 50, 51, 52, 53, 53, 53, 53, 54, 55, 56, 57, 58, 58, 59, 60, 62, 63, 64, 65, 65, 65, 66, 67, 68, 69, 69, 71, 72, 74, 75 }, lastUse: new int[] { 20, 72, 5, 65, 65, 53, 66, 66, 60, 63, 8, 12, 53, 53, 54, 65, 42, 54, 49, 51, 15, 19, 42, 42, 43, 53, 32, 43, 39, 41, 22, 26, 32, 32, 33, 42, 33, 31, 28, 31, 33, 42, 37, 35, 36, 34, 37, 37, 37, 41, 70, 43, 61, 75, 73, 53, 47, 45, 46, 44, 47, 47, 47, 51, 70, 54, 61, 52, 73, 75, 65, 58, 56, 57, 55, 58, 58, 58, 63, 70, 66, 61, 64, 73, 75, 65, 67, 68, 69, 69, 69, 72, 70, 74, 73, 75, 76 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -3094,329 +2291,248 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..26
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..20
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..5
-                sizes[3] = (symbols[0] * 6); // %15 narrow [N,6], kernels 3..6
-                sizes[4] = (symbols[0] * 6); // %17 narrow [N,6], kernels 4..6
-                sizes[5] = (symbols[0] * 6); // %19 narrow [N,6], kernels 5..7
-                sizes[6] = (symbols[0] * 6); // %21 mul [N,6], kernels 6..15
-                sizes[7] = (symbols[0] * 6); // %23 mul [N,6], kernels 7..9
-                sizes[8] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 8..10
-                sizes[9] = (symbols[0] * 24); // %28 matmul [N,24], kernels 9..10
-                sizes[10] = (symbols[0] * 24); // %30 add [N,24], kernels 10..14
-                sizes[11] = (symbols[0] * 6); // %31 narrow [N,6], kernels 11..15
-                sizes[12] = (symbols[0] * 6); // %33 narrow [N,6], kernels 12..15
-                sizes[13] = (symbols[0] * 6); // %35 narrow [N,6], kernels 13..16
-                sizes[14] = (symbols[0] * 6); // %38 narrow [N,6], kernels 14..15
-                sizes[15] = (symbols[0] * 6); // %41 add [N,6], kernels 15..24
-                sizes[16] = (symbols[0] * 6); // %43 mul [N,6], kernels 16..18
-                sizes[17] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 17..19
-                sizes[18] = (symbols[0] * 24); // %48 matmul [N,24], kernels 18..19
-                sizes[19] = (symbols[0] * 24); // %50 add [N,24], kernels 19..23
-                sizes[20] = (symbols[0] * 6); // %51 narrow [N,6], kernels 20..24
-                sizes[21] = (symbols[0] * 6); // %53 narrow [N,6], kernels 21..24
-                sizes[22] = (symbols[0] * 6); // %55 narrow [N,6], kernels 22..25
-                sizes[23] = (symbols[0] * 6); // %58 narrow [N,6], kernels 23..24
-                sizes[24] = (symbols[0] * 6); // %61 add [N,6], kernels 24..33
-                sizes[25] = (symbols[0] * 6); // %63 mul [N,6], kernels 25..27
-                sizes[26] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 26..28
-                sizes[27] = (symbols[0] * 24); // %68 matmul [N,24], kernels 27..28
-                sizes[28] = (symbols[0] * 24); // %70 add [N,24], kernels 28..32
-                sizes[29] = (symbols[0] * 6); // %71 narrow [N,6], kernels 29..33
-                sizes[30] = (symbols[0] * 6); // %73 narrow [N,6], kernels 30..33
-                sizes[31] = (symbols[0] * 6); // %75 narrow [N,6], kernels 31..33
-                sizes[32] = (symbols[0] * 6); // %78 narrow [N,6], kernels 32..33
-                sizes[33] = (symbols[0] * 6); // %83 mul [N,6], kernels 33..34
-                sizes[34] = (symbols[0] * 3); // %85 add [N,3], kernels 34..35
+                sizes[3] = (symbols[0] * 6); // %17 narrow [N,6], kernels 3..4
+                sizes[4] = (symbols[0] * 6); // %21 mul [N,6], kernels 4..11
+                sizes[5] = (symbols[0] * 6); // %23 mul [N,6], kernels 5..7
+                sizes[6] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 6..8
+                sizes[7] = (symbols[0] * 24); // %28 matmul [N,24], kernels 7..8
+                sizes[8] = (symbols[0] * 24); // %30 add [N,24], kernels 8..12
+                sizes[9] = (symbols[0] * 6); // %31 narrow [N,6], kernels 9..11
+                sizes[10] = (symbols[0] * 6); // %33 narrow [N,6], kernels 10..11
+                sizes[11] = (symbols[0] * 6); // %41 add [N,6], kernels 11..18
+                sizes[12] = (symbols[0] * 6); // %43 mul [N,6], kernels 12..14
+                sizes[13] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 13..15
+                sizes[14] = (symbols[0] * 24); // %48 matmul [N,24], kernels 14..15
+                sizes[15] = (symbols[0] * 24); // %50 add [N,24], kernels 15..19
+                sizes[16] = (symbols[0] * 6); // %51 narrow [N,6], kernels 16..18
+                sizes[17] = (symbols[0] * 6); // %53 narrow [N,6], kernels 17..18
+                sizes[18] = (symbols[0] * 6); // %61 add [N,6], kernels 18..26
+                sizes[19] = (symbols[0] * 6); // %63 mul [N,6], kernels 19..21
+                sizes[20] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 20..22
+                sizes[21] = (symbols[0] * 24); // %68 matmul [N,24], kernels 21..22
+                sizes[22] = (symbols[0] * 24); // %70 add [N,24], kernels 22..26
+                sizes[23] = (symbols[0] * 6); // %71 narrow [N,6], kernels 23..26
+                sizes[24] = (symbols[0] * 6); // %73 narrow [N,6], kernels 24..26
+                sizes[25] = (symbols[0] * 6); // %78 narrow [N,6], kernels 25..26
+                sizes[26] = (symbols[0] * 6); // %83 mul [N,6], kernels 26..27
+                sizes[27] = (symbols[0] * 3); // %85 add [N,3], kernels 27..28
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..40
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..118
-                sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..7
-                sizes[3] = (symbols[0] * 6); // %15 narrow [N,6], kernels 3..4
-                sizes[4] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 4..112
-                sizes[5] = (symbols[0] * 6); // %17 narrow [N,6], kernels 5..6
-                sizes[6] = (symbols[0] * 6); // %18 tanh [N,6], kernels 6..112
-                sizes[7] = (symbols[0] * 6); // %19 narrow [N,6], kernels 7..8
-                sizes[8] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 8..108
-                sizes[9] = (symbols[0] * 6); // %21 mul [N,6], kernels 9..91
-                sizes[10] = (symbols[0] * 6); // %22 tanh [N,6], kernels 10..108
-                sizes[11] = (symbols[0] * 6); // %23 mul [N,6], kernels 11..102
-                sizes[12] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 12..105
-                sizes[13] = (symbols[0] * 24); // %28 matmul [N,24], kernels 13..14
-                sizes[14] = (symbols[0] * 24); // %30 add [N,24], kernels 14..21
-                sizes[15] = (symbols[0] * 6); // %31 narrow [N,6], kernels 15..16
-                sizes[16] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 16..97
-                sizes[17] = (symbols[0] * 6); // %33 narrow [N,6], kernels 17..18
-                sizes[18] = (symbols[0] * 6); // %34 tanh [N,6], kernels 18..97
-                sizes[19] = (symbols[0] * 6); // %35 narrow [N,6], kernels 19..20
-                sizes[20] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 20..93
-                sizes[21] = (symbols[0] * 6); // %38 narrow [N,6], kernels 21..22
-                sizes[22] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 22..107
-                sizes[23] = (symbols[0] * 6); // %41 add [N,6], kernels 23..75
-                sizes[24] = (symbols[0] * 6); // %42 tanh [N,6], kernels 24..93
-                sizes[25] = (symbols[0] * 6); // %43 mul [N,6], kernels 25..86
-                sizes[26] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 26..88
-                sizes[27] = (symbols[0] * 24); // %48 matmul [N,24], kernels 27..28
-                sizes[28] = (symbols[0] * 24); // %50 add [N,24], kernels 28..35
-                sizes[29] = (symbols[0] * 6); // %51 narrow [N,6], kernels 29..30
-                sizes[30] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 30..81
-                sizes[31] = (symbols[0] * 6); // %53 narrow [N,6], kernels 31..32
-                sizes[32] = (symbols[0] * 6); // %54 tanh [N,6], kernels 32..81
-                sizes[33] = (symbols[0] * 6); // %55 narrow [N,6], kernels 33..34
-                sizes[34] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 34..77
-                sizes[35] = (symbols[0] * 6); // %58 narrow [N,6], kernels 35..36
-                sizes[36] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 36..90
-                sizes[37] = (symbols[0] * 6); // %61 add [N,6], kernels 37..59
-                sizes[38] = (symbols[0] * 6); // %62 tanh [N,6], kernels 38..77
-                sizes[39] = (symbols[0] * 6); // %63 mul [N,6], kernels 39..70
-                sizes[40] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 40..72
-                sizes[41] = (symbols[0] * 24); // %68 matmul [N,24], kernels 41..42
-                sizes[42] = (symbols[0] * 24); // %70 add [N,24], kernels 42..49
-                sizes[43] = (symbols[0] * 6); // %71 narrow [N,6], kernels 43..44
-                sizes[44] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 44..65
-                sizes[45] = (symbols[0] * 6); // %73 narrow [N,6], kernels 45..46
-                sizes[46] = (symbols[0] * 6); // %74 tanh [N,6], kernels 46..65
-                sizes[47] = (symbols[0] * 6); // %75 narrow [N,6], kernels 47..48
-                sizes[48] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 48..61
-                sizes[49] = (symbols[0] * 6); // %78 narrow [N,6], kernels 49..50
-                sizes[50] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 50..74
-                sizes[51] = (symbols[0] * 6); // %82 tanh [N,6], kernels 51..61
-                sizes[52] = (symbols[0] * 6); // %83 mul [N,6], kernels 52..57
-                sizes[53] = (symbols[0] * 3); // %85 add [N,3], kernels 53..54
-                sizes[54] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 54..57
-                sizes[55] = (symbols[0] * 6); // %90 matmul [N,6], kernels 56..61
-                sizes[56] = (symbols[0] * 6); // %96 mul [N,6], kernels 58..74
-                sizes[57] = (symbols[0] * 6); // %101 mul [N,6], kernels 59..60
-                sizes[58] = (symbols[0] * 24); // %102 narrow_backward [N,24], kernels 60..67
-                sizes[59] = (symbols[0] * 6); // %107 mul [N,6], kernels 61..62
-                sizes[60] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 62..67
-                sizes[61] = (symbols[0] * 6); // %112 mul [N,6], kernels 63..64
-                sizes[62] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 64..67
-                sizes[63] = (symbols[0] * 6); // %117 mul [N,6], kernels 65..66
-                sizes[64] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 66..67
-                sizes[65] = (symbols[0] * 24); // %119 add [N,24], kernels 67..72
-                sizes[66] = 24; // %120 sum [24], kernels 68..116
-                sizes[67] = (symbols[0] * 6); // %121 matmul [N,6], kernels 69..77
-                sizes[68] = 144; // %122 matmul [24,6], kernels 70..103
-                sizes[69] = (symbols[0] * 5); // %123 matmul [N,5], kernels 71..73
-                sizes[70] = 120; // %124 matmul [24,5], kernels 72..119
-                sizes[71] = (symbols[0] * 20); // %126 narrow_backward [N,4,5], kernels 73..121
-                sizes[72] = (symbols[0] * 6); // %132 add [N,6], kernels 74..90
-                sizes[73] = (symbols[0] * 6); // %137 mul [N,6], kernels 75..76
-                sizes[74] = (symbols[0] * 24); // %138 narrow_backward [N,24], kernels 76..83
-                sizes[75] = (symbols[0] * 6); // %143 mul [N,6], kernels 77..78
-                sizes[76] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 78..83
-                sizes[77] = (symbols[0] * 6); // %148 mul [N,6], kernels 79..80
-                sizes[78] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 80..83
-                sizes[79] = (symbols[0] * 6); // %153 mul [N,6], kernels 81..82
-                sizes[80] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 82..83
-                sizes[81] = (symbols[0] * 24); // %155 add [N,24], kernels 83..88
-                sizes[82] = 24; // %156 sum [24], kernels 84..116
-                sizes[83] = (symbols[0] * 6); // %158 matmul [N,6], kernels 85..93
-                sizes[84] = 144; // %159 matmul [24,6], kernels 86..103
-                sizes[85] = (symbols[0] * 5); // %161 matmul [N,5], kernels 87..89
-                sizes[86] = 120; // %162 matmul [24,5], kernels 88..119
-                sizes[87] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 89..121
-                sizes[88] = (symbols[0] * 6); // %172 add [N,6], kernels 90..107
-                sizes[89] = (symbols[0] * 6); // %177 mul [N,6], kernels 91..92
-                sizes[90] = (symbols[0] * 24); // %178 narrow_backward [N,24], kernels 92..99
-                sizes[91] = (symbols[0] * 6); // %183 mul [N,6], kernels 93..94
-                sizes[92] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 94..99
-                sizes[93] = (symbols[0] * 6); // %188 mul [N,6], kernels 95..96
-                sizes[94] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 96..99
-                sizes[95] = (symbols[0] * 6); // %193 mul [N,6], kernels 97..98
-                sizes[96] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 98..99
-                sizes[97] = (symbols[0] * 24); // %195 add [N,24], kernels 99..105
-                sizes[98] = 24; // %196 sum [24], kernels 100..116
-                sizes[99] = (symbols[0] * 6); // %198 matmul [N,6], kernels 101..108
-                sizes[100] = 144; // %199 matmul [24,6], kernels 102..103
-                sizes[101] = (symbols[0] * 5); // %201 matmul [N,5], kernels 104..106
-                sizes[102] = 120; // %202 matmul [24,5], kernels 105..119
-                sizes[103] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 106..121
-                sizes[104] = (symbols[0] * 6); // %212 add [N,6], kernels 107..112
-                sizes[105] = (symbols[0] * 6); // %217 mul [N,6], kernels 108..109
-                sizes[106] = (symbols[0] * 24); // %218 narrow_backward [N,24], kernels 109..114
-                sizes[107] = (symbols[0] * 6); // %221 mul [N,6], kernels 110..111
-                sizes[108] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 111..114
-                sizes[109] = (symbols[0] * 6); // %226 mul [N,6], kernels 112..113
-                sizes[110] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 113..114
-                sizes[111] = (symbols[0] * 24); // %228 add [N,24], kernels 114..118
-                sizes[112] = 24; // %229 sum [24], kernels 115..116
-                sizes[113] = (symbols[0] * 5); // %231 matmul [N,5], kernels 117..120
-                sizes[114] = 120; // %232 matmul [24,5], kernels 118..119
-                sizes[115] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 120..121
-                sizes[116] = (symbols[0] * 20); // %236 add [N,4,5], kernels 121..122
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..20
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..72
+                sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..5
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..65
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 4..65
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 4..53
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 4..66
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 5..66
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 5..60
+                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 6..63
+                sizes[10] = (symbols[0] * 24); // %28 matmul [N,24], kernels 7..8
+                sizes[11] = (symbols[0] * 24); // %30 add [N,24], kernels 8..12
+                sizes[12] = (symbols[0] * 6); // %32 sigmoid [N,6], kernels 9..53
+                sizes[13] = (symbols[0] * 6); // %34 tanh [N,6], kernels 10..53
+                sizes[14] = (symbols[0] * 6); // %36 sigmoid [N,6], kernels 11..54
+                sizes[15] = (symbols[0] * 6); // %39 sigmoid [N,6], kernels 12..65
+                sizes[16] = (symbols[0] * 6); // %41 add [N,6], kernels 12..42
+                sizes[17] = (symbols[0] * 6); // %42 tanh [N,6], kernels 12..54
+                sizes[18] = (symbols[0] * 6); // %43 mul [N,6], kernels 12..49
+                sizes[19] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 13..51
+                sizes[20] = (symbols[0] * 24); // %48 matmul [N,24], kernels 14..15
+                sizes[21] = (symbols[0] * 24); // %50 add [N,24], kernels 15..19
+                sizes[22] = (symbols[0] * 6); // %52 sigmoid [N,6], kernels 16..42
+                sizes[23] = (symbols[0] * 6); // %54 tanh [N,6], kernels 17..42
+                sizes[24] = (symbols[0] * 6); // %56 sigmoid [N,6], kernels 18..43
+                sizes[25] = (symbols[0] * 6); // %59 sigmoid [N,6], kernels 19..53
+                sizes[26] = (symbols[0] * 6); // %61 add [N,6], kernels 19..32
+                sizes[27] = (symbols[0] * 6); // %62 tanh [N,6], kernels 19..43
+                sizes[28] = (symbols[0] * 6); // %63 mul [N,6], kernels 19..39
+                sizes[29] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 20..41
+                sizes[30] = (symbols[0] * 24); // %68 matmul [N,24], kernels 21..22
+                sizes[31] = (symbols[0] * 24); // %70 add [N,24], kernels 22..26
+                sizes[32] = (symbols[0] * 6); // %72 sigmoid [N,6], kernels 23..32
+                sizes[33] = (symbols[0] * 6); // %74 tanh [N,6], kernels 24..32
+                sizes[34] = (symbols[0] * 6); // %76 sigmoid [N,6], kernels 25..33
+                sizes[35] = (symbols[0] * 6); // %79 sigmoid [N,6], kernels 26..42
+                sizes[36] = (symbols[0] * 6); // %82 tanh [N,6], kernels 26..33
+                sizes[37] = (symbols[0] * 6); // %83 mul [N,6], kernels 26..31
+                sizes[38] = (symbols[0] * 3); // %85 add [N,3], kernels 27..28
+                sizes[39] = (symbols[0] * 3); // %88 cross_entropy_backward [N,3], kernels 28..31
+                sizes[40] = (symbols[0] * 6); // %90 matmul [N,6], kernels 30..33
+                sizes[41] = (symbols[0] * 6); // %96 mul [N,6], kernels 32..42
+                sizes[42] = (symbols[0] * 6); // %101 mul [N,6], kernels 32..37
+                sizes[43] = (symbols[0] * 6); // %112 mul [N,6], kernels 32..35
+                sizes[44] = (symbols[0] * 6); // %117 mul [N,6], kernels 32..36
+                sizes[45] = (symbols[0] * 6); // %107 mul [N,6], kernels 33..34
+                sizes[46] = (symbols[0] * 24); // %108 narrow_backward [N,24], kernels 34..37
+                sizes[47] = (symbols[0] * 24); // %113 narrow_backward [N,24], kernels 35..37
+                sizes[48] = (symbols[0] * 24); // %118 narrow_backward [N,24], kernels 36..37
+                sizes[49] = (symbols[0] * 24); // %119 add [N,24], kernels 37..41
+                sizes[50] = 24; // %120 sum [24], kernels 37..70
+                sizes[51] = (symbols[0] * 6); // %121 matmul [N,6], kernels 38..43
+                sizes[52] = 144; // %122 matmul [24,6], kernels 39..61
+                sizes[53] = (symbols[0] * 5); // %123 matmul [N,5], kernels 40..75
+                sizes[54] = 120; // %124 matmul [24,5], kernels 41..73
+                sizes[55] = (symbols[0] * 6); // %132 add [N,6], kernels 42..53
+                sizes[56] = (symbols[0] * 6); // %137 mul [N,6], kernels 42..47
+                sizes[57] = (symbols[0] * 6); // %148 mul [N,6], kernels 42..45
+                sizes[58] = (symbols[0] * 6); // %153 mul [N,6], kernels 42..46
+                sizes[59] = (symbols[0] * 6); // %143 mul [N,6], kernels 43..44
+                sizes[60] = (symbols[0] * 24); // %144 narrow_backward [N,24], kernels 44..47
+                sizes[61] = (symbols[0] * 24); // %149 narrow_backward [N,24], kernels 45..47
+                sizes[62] = (symbols[0] * 24); // %154 narrow_backward [N,24], kernels 46..47
+                sizes[63] = (symbols[0] * 24); // %155 add [N,24], kernels 47..51
+                sizes[64] = 24; // %156 sum [24], kernels 47..70
+                sizes[65] = (symbols[0] * 6); // %158 matmul [N,6], kernels 48..54
+                sizes[66] = 144; // %159 matmul [24,6], kernels 49..61
+                sizes[67] = (symbols[0] * 5); // %161 matmul [N,5], kernels 50..52
+                sizes[68] = 120; // %162 matmul [24,5], kernels 51..73
+                sizes[69] = (symbols[0] * 20); // %165 narrow_backward [N,4,5], kernels 52..75
+                sizes[70] = (symbols[0] * 6); // %172 add [N,6], kernels 53..65
+                sizes[71] = (symbols[0] * 6); // %177 mul [N,6], kernels 53..58
+                sizes[72] = (symbols[0] * 6); // %188 mul [N,6], kernels 53..56
+                sizes[73] = (symbols[0] * 6); // %193 mul [N,6], kernels 53..57
+                sizes[74] = (symbols[0] * 6); // %183 mul [N,6], kernels 54..55
+                sizes[75] = (symbols[0] * 24); // %184 narrow_backward [N,24], kernels 55..58
+                sizes[76] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 56..58
+                sizes[77] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 57..58
+                sizes[78] = (symbols[0] * 24); // %195 add [N,24], kernels 58..63
+                sizes[79] = 24; // %196 sum [24], kernels 58..70
+                sizes[80] = (symbols[0] * 6); // %198 matmul [N,6], kernels 59..66
+                sizes[81] = 144; // %199 matmul [24,6], kernels 60..61
+                sizes[82] = (symbols[0] * 5); // %201 matmul [N,5], kernels 62..64
+                sizes[83] = 120; // %202 matmul [24,5], kernels 63..73
+                sizes[84] = (symbols[0] * 20); // %205 narrow_backward [N,4,5], kernels 64..75
+                sizes[85] = (symbols[0] * 6); // %212 add [N,6], kernels 65..65
+                sizes[86] = (symbols[0] * 6); // %221 mul [N,6], kernels 65..67
+                sizes[87] = (symbols[0] * 6); // %226 mul [N,6], kernels 65..68
+                sizes[88] = (symbols[0] * 6); // %217 mul [N,6], kernels 66..69
+                sizes[89] = (symbols[0] * 24); // %222 narrow_backward [N,24], kernels 67..69
+                sizes[90] = (symbols[0] * 24); // %227 narrow_backward [N,24], kernels 68..69
+                sizes[91] = (symbols[0] * 24); // %228 add [N,24], kernels 69..72
+                sizes[92] = 24; // %229 sum [24], kernels 69..70
+                sizes[93] = (symbols[0] * 5); // %231 matmul [N,5], kernels 71..74
+                sizes[94] = 120; // %232 matmul [24,5], kernels 72..73
+                sizes[95] = (symbols[0] * 20); // %235 narrow_backward [N,4,5], kernels 74..75
+                sizes[96] = (symbols[0] * 20); // %236 add [N,4,5], kernels 75..76
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
-            forward: 78 graph ops in 36 kernels, 35 arena buffers
-              Kernel 0/36: embedding -> %9 [N,4,5]
-              Kernel 1/36: narrow -> %10 [N,1,5]
-              Kernel 2/36: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/36: narrow -> %15 [N,6]
-              Kernel 4/36: narrow -> %17 [N,6]
-              Kernel 5/36: narrow -> %19 [N,6]
-              Kernel 6/36: fused elementwise (sigmoid, tanh, mul) -> %21 [N,6]
-              Kernel 7/36: fused elementwise (sigmoid, tanh, mul) -> %23 [N,6]
-              Kernel 8/36: narrow -> %24 [N,1,5]
-              Kernel 9/36: GEMM Bᵀ -> %28 [N,24]
-              Kernel 10/36: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 11/36: narrow -> %31 [N,6]
-              Kernel 12/36: narrow -> %33 [N,6]
-              Kernel 13/36: narrow -> %35 [N,6]
-              Kernel 14/36: narrow -> %38 [N,6]
-              Kernel 15/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
-              Kernel 16/36: fused elementwise (sigmoid, tanh, mul) -> %43 [N,6]
-              Kernel 17/36: narrow -> %44 [N,1,5]
-              Kernel 18/36: GEMM Bᵀ -> %48 [N,24]
-              Kernel 19/36: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 20/36: narrow -> %51 [N,6]
-              Kernel 21/36: narrow -> %53 [N,6]
-              Kernel 22/36: narrow -> %55 [N,6]
-              Kernel 23/36: narrow -> %58 [N,6]
-              Kernel 24/36: fused elementwise (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
-              Kernel 25/36: fused elementwise (sigmoid, tanh, mul) -> %63 [N,6]
-              Kernel 26/36: narrow -> %64 [N,1,5]
-              Kernel 27/36: GEMM Bᵀ -> %68 [N,24]
-              Kernel 28/36: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 29/36: narrow -> %71 [N,6]
-              Kernel 30/36: narrow -> %73 [N,6]
-              Kernel 31/36: narrow -> %75 [N,6]
-              Kernel 32/36: narrow -> %78 [N,6]
-              Kernel 33/36: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
-              Kernel 34/36: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 35/36: cross_entropy -> %86 []
-            forward+backward: 229 graph ops in 124 kernels, 117 arena buffers
-              Kernel 0/124: embedding -> %9 [N,4,5]
-              Kernel 1/124: narrow -> %10 [N,1,5]
-              Kernel 2/124: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/124: narrow -> %15 [N,6]
-              Kernel 4/124: elementwise (sigmoid) -> %16 [N,6]
-              Kernel 5/124: narrow -> %17 [N,6]
-              Kernel 6/124: elementwise (tanh) -> %18 [N,6]
-              Kernel 7/124: narrow -> %19 [N,6]
-              Kernel 8/124: elementwise (sigmoid) -> %20 [N,6]
-              Kernel 9/124: elementwise (mul) -> %21 [N,6]
-              Kernel 10/124: elementwise (tanh) -> %22 [N,6]
-              Kernel 11/124: elementwise (mul) -> %23 [N,6]
-              Kernel 12/124: narrow -> %24 [N,1,5]
-              Kernel 13/124: GEMM Bᵀ -> %28 [N,24]
-              Kernel 14/124: GEMM + epilogue (add, add, add) -> %30 [N,24]
-              Kernel 15/124: narrow -> %31 [N,6]
-              Kernel 16/124: elementwise (sigmoid) -> %32 [N,6]
-              Kernel 17/124: narrow -> %33 [N,6]
-              Kernel 18/124: elementwise (tanh) -> %34 [N,6]
-              Kernel 19/124: narrow -> %35 [N,6]
-              Kernel 20/124: elementwise (sigmoid) -> %36 [N,6]
-              Kernel 21/124: narrow -> %38 [N,6]
-              Kernel 22/124: elementwise (sigmoid) -> %39 [N,6]
-              Kernel 23/124: fused elementwise (mul, mul, add) -> %41 [N,6]
-              Kernel 24/124: elementwise (tanh) -> %42 [N,6]
-              Kernel 25/124: elementwise (mul) -> %43 [N,6]
-              Kernel 26/124: narrow -> %44 [N,1,5]
-              Kernel 27/124: GEMM Bᵀ -> %48 [N,24]
-              Kernel 28/124: GEMM + epilogue (add, add, add) -> %50 [N,24]
-              Kernel 29/124: narrow -> %51 [N,6]
-              Kernel 30/124: elementwise (sigmoid) -> %52 [N,6]
-              Kernel 31/124: narrow -> %53 [N,6]
-              Kernel 32/124: elementwise (tanh) -> %54 [N,6]
-              Kernel 33/124: narrow -> %55 [N,6]
-              Kernel 34/124: elementwise (sigmoid) -> %56 [N,6]
-              Kernel 35/124: narrow -> %58 [N,6]
-              Kernel 36/124: elementwise (sigmoid) -> %59 [N,6]
-              Kernel 37/124: fused elementwise (mul, mul, add) -> %61 [N,6]
-              Kernel 38/124: elementwise (tanh) -> %62 [N,6]
-              Kernel 39/124: elementwise (mul) -> %63 [N,6]
-              Kernel 40/124: narrow -> %64 [N,1,5]
-              Kernel 41/124: GEMM Bᵀ -> %68 [N,24]
-              Kernel 42/124: GEMM + epilogue (add, add, add) -> %70 [N,24]
-              Kernel 43/124: narrow -> %71 [N,6]
-              Kernel 44/124: elementwise (sigmoid) -> %72 [N,6]
-              Kernel 45/124: narrow -> %73 [N,6]
-              Kernel 46/124: elementwise (tanh) -> %74 [N,6]
-              Kernel 47/124: narrow -> %75 [N,6]
-              Kernel 48/124: elementwise (sigmoid) -> %76 [N,6]
-              Kernel 49/124: narrow -> %78 [N,6]
-              Kernel 50/124: elementwise (sigmoid) -> %79 [N,6]
-              Kernel 51/124: fused elementwise (mul, mul, add, tanh) -> %82 [N,6]
-              Kernel 52/124: elementwise (mul) -> %83 [N,6]
-              Kernel 53/124: GEMM + epilogue (add) -> %85 [N,3]
-              Kernel 54/124: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
-              Kernel 55/124: sum over [N,3] -> %89 [3]
-              Kernel 56/124: GEMM -> %90 [N,6]
-              Kernel 57/124: GEMM Aᵀ -> %91 [3,6]
-              Kernel 58/124: fused elementwise (mul, square, sub, mul) -> %96 [N,6]
-              Kernel 59/124: fused elementwise (mul, sub, mul, mul) -> %101 [N,6]
-              Kernel 60/124: narrow_backward -> %102 [N,24]
-              Kernel 61/124: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
-              Kernel 62/124: narrow_backward -> %108 [N,24]
-              Kernel 63/124: fused elementwise (mul, square, sub, mul) -> %112 [N,6]
-              Kernel 64/124: narrow_backward -> %113 [N,24]
-              Kernel 65/124: fused elementwise (mul, sub, mul, mul) -> %117 [N,6]
-              Kernel 66/124: narrow_backward -> %118 [N,24]
-              Kernel 67/124: fused elementwise (add, add, add) -> %119 [N,24]
-              Kernel 68/124: sum over [N,24] -> %120 [24]
-              Kernel 69/124: GEMM -> %121 [N,6]
-              Kernel 70/124: GEMM Aᵀ -> %122 [24,6]
-              Kernel 71/124: GEMM -> %123 [N,5]
-              Kernel 72/124: GEMM Aᵀ -> %124 [24,5]
-              Kernel 73/124: narrow_backward -> %126 [N,4,5]
-              Kernel 74/124: fused elementwise (mul, mul, square, sub, mul, add) -> %132 [N,6]
-              Kernel 75/124: fused elementwise (mul, sub, mul, mul) -> %137 [N,6]
-              Kernel 76/124: narrow_backward -> %138 [N,24]
-              Kernel 77/124: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
-              Kernel 78/124: narrow_backward -> %144 [N,24]
-              Kernel 79/124: fused elementwise (mul, square, sub, mul) -> %148 [N,6]
-              Kernel 80/124: narrow_backward -> %149 [N,24]
-              Kernel 81/124: fused elementwise (mul, sub, mul, mul) -> %153 [N,6]
-              Kernel 82/124: narrow_backward -> %154 [N,24]
-              Kernel 83/124: fused elementwise (add, add, add) -> %155 [N,24]
-              Kernel 84/124: sum over [N,24] -> %156 [24]
-              Kernel 85/124: GEMM -> %158 [N,6]
-              Kernel 86/124: GEMM Aᵀ -> %159 [24,6]
-              Kernel 87/124: GEMM -> %161 [N,5]
-              Kernel 88/124: GEMM Aᵀ -> %162 [24,5]
-              Kernel 89/124: narrow_backward -> %165 [N,4,5]
-              Kernel 90/124: fused elementwise (mul, mul, square, sub, mul, add) -> %172 [N,6]
-              Kernel 91/124: fused elementwise (mul, sub, mul, mul) -> %177 [N,6]
-              Kernel 92/124: narrow_backward -> %178 [N,24]
-              Kernel 93/124: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
-              Kernel 94/124: narrow_backward -> %184 [N,24]
-              Kernel 95/124: fused elementwise (mul, square, sub, mul) -> %188 [N,6]
-              Kernel 96/124: narrow_backward -> %189 [N,24]
-              Kernel 97/124: fused elementwise (mul, sub, mul, mul) -> %193 [N,6]
-              Kernel 98/124: narrow_backward -> %194 [N,24]
-              Kernel 99/124: fused elementwise (add, add, add) -> %195 [N,24]
-              Kernel 100/124: sum over [N,24] -> %196 [24]
-              Kernel 101/124: GEMM -> %198 [N,6]
-              Kernel 102/124: GEMM Aᵀ -> %199 [24,6]
-              Kernel 103/124: fused elementwise (add, add) -> %200 [24,6]
-              Kernel 104/124: GEMM -> %201 [N,5]
-              Kernel 105/124: GEMM Aᵀ -> %202 [24,5]
-              Kernel 106/124: narrow_backward -> %205 [N,4,5]
-              Kernel 107/124: fused elementwise (mul, mul, square, sub, mul, add) -> %212 [N,6]
-              Kernel 108/124: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
-              Kernel 109/124: narrow_backward -> %218 [N,24]
-              Kernel 110/124: fused elementwise (mul, square, sub, mul) -> %221 [N,6]
-              Kernel 111/124: narrow_backward -> %222 [N,24]
-              Kernel 112/124: fused elementwise (mul, sub, mul, mul) -> %226 [N,6]
-              Kernel 113/124: narrow_backward -> %227 [N,24]
-              Kernel 114/124: fused elementwise (add, add) -> %228 [N,24]
-              Kernel 115/124: sum over [N,24] -> %229 [24]
-              Kernel 116/124: fused elementwise (add, add, add) -> %230 [24]
-              Kernel 117/124: GEMM -> %231 [N,5]
-              Kernel 118/124: GEMM Aᵀ -> %232 [24,5]
-              Kernel 119/124: fused elementwise (add, add, add) -> %233 [24,5]
-              Kernel 120/124: narrow_backward -> %235 [N,4,5]
-              Kernel 121/124: fused elementwise (add, add, add) -> %236 [N,4,5]
-              Kernel 122/124: embedding_backward -> %237 [20,5]
-              Kernel 123/124: elementwise (copy) -> %238 [24]
+            forward: 78 graph ops in 29 kernels, 28 arena buffers
+              Kernel 0/29: embedding -> %9 [N,4,5]
+              Kernel 1/29: narrow -> %10 [N,1,5]
+              Kernel 2/29: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/29: narrow -> %17 [N,6]
+              Kernel 4/29: narrow + epilogue (sigmoid, tanh, mul) -> %21 [N,6]
+              Kernel 5/29: narrow + epilogue (sigmoid, tanh, mul) -> %23 [N,6]
+              Kernel 6/29: narrow -> %24 [N,1,5]
+              Kernel 7/29: GEMM Bᵀ -> %28 [N,24]
+              Kernel 8/29: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 9/29: narrow -> %31 [N,6]
+              Kernel 10/29: narrow -> %33 [N,6]
+              Kernel 11/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %41 [N,6]
+              Kernel 12/29: narrow + epilogue (sigmoid, tanh, mul) -> %43 [N,6]
+              Kernel 13/29: narrow -> %44 [N,1,5]
+              Kernel 14/29: GEMM Bᵀ -> %48 [N,24]
+              Kernel 15/29: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 16/29: narrow -> %51 [N,6]
+              Kernel 17/29: narrow -> %53 [N,6]
+              Kernel 18/29: narrow + epilogue (sigmoid, tanh, mul, sigmoid, mul, add) -> %61 [N,6]
+              Kernel 19/29: narrow + epilogue (sigmoid, tanh, mul) -> %63 [N,6]
+              Kernel 20/29: narrow -> %64 [N,1,5]
+              Kernel 21/29: GEMM Bᵀ -> %68 [N,24]
+              Kernel 22/29: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 23/29: narrow -> %71 [N,6]
+              Kernel 24/29: narrow -> %73 [N,6]
+              Kernel 25/29: narrow -> %78 [N,6]
+              Kernel 26/29: narrow + epilogue (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %83 [N,6]
+              Kernel 27/29: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 28/29: cross_entropy -> %86 []
+            forward+backward: 229 graph ops in 77 kernels, 97 arena buffers
+              Kernel 0/77: embedding -> %9 [N,4,5]
+              Kernel 1/77: narrow -> %10 [N,1,5]
+              Kernel 2/77: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/77: narrow + epilogue (sigmoid) -> %16 [N,6]
+              Kernel 4/77: narrow + epilogue (tanh, mul, tanh) -> %18 [N,6], %21 [N,6], %22 [N,6]
+              Kernel 5/77: narrow + epilogue (sigmoid, mul) -> %20 [N,6], %23 [N,6]
+              Kernel 6/77: narrow -> %24 [N,1,5]
+              Kernel 7/77: GEMM Bᵀ -> %28 [N,24]
+              Kernel 8/77: GEMM + epilogue (add, add, add) -> %30 [N,24]
+              Kernel 9/77: narrow + epilogue (sigmoid) -> %32 [N,6]
+              Kernel 10/77: narrow + epilogue (tanh) -> %34 [N,6]
+              Kernel 11/77: narrow + epilogue (sigmoid) -> %36 [N,6]
+              Kernel 12/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %39 [N,6], %41 [N,6], %42 [N,6], %43 [N,6]
+              Kernel 13/77: narrow -> %44 [N,1,5]
+              Kernel 14/77: GEMM Bᵀ -> %48 [N,24]
+              Kernel 15/77: GEMM + epilogue (add, add, add) -> %50 [N,24]
+              Kernel 16/77: narrow + epilogue (sigmoid) -> %52 [N,6]
+              Kernel 17/77: narrow + epilogue (tanh) -> %54 [N,6]
+              Kernel 18/77: narrow + epilogue (sigmoid) -> %56 [N,6]
+              Kernel 19/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %59 [N,6], %61 [N,6], %62 [N,6], %63 [N,6]
+              Kernel 20/77: narrow -> %64 [N,1,5]
+              Kernel 21/77: GEMM Bᵀ -> %68 [N,24]
+              Kernel 22/77: GEMM + epilogue (add, add, add) -> %70 [N,24]
+              Kernel 23/77: narrow + epilogue (sigmoid) -> %72 [N,6]
+              Kernel 24/77: narrow + epilogue (tanh) -> %74 [N,6]
+              Kernel 25/77: narrow + epilogue (sigmoid) -> %76 [N,6]
+              Kernel 26/77: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul) -> %79 [N,6], %82 [N,6], %83 [N,6]
+              Kernel 27/77: GEMM + epilogue (add) -> %85 [N,3]
+              Kernel 28/77: cross_entropy + cross_entropy_backward (one pass) -> %86 [], %88 [N,3]
+              Kernel 29/77: sum over [N,3] -> %89 [3]
+              Kernel 30/77: GEMM -> %90 [N,6]
+              Kernel 31/77: GEMM Aᵀ -> %91 [3,6]
+              Kernel 32/77: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %96 [N,6], %101 [N,6], %112 [N,6], %117 [N,6]
+              Kernel 33/77: fused elementwise (mul, sub, mul, mul) -> %107 [N,6]
+              Kernel 34/77: narrow_backward -> %108 [N,24]
+              Kernel 35/77: narrow_backward -> %113 [N,24]
+              Kernel 36/77: narrow_backward -> %118 [N,24]
+              Kernel 37/77: narrow_backward + epilogue (add, add, add, sum) -> %119 [N,24], %120 [24]
+              Kernel 38/77: GEMM -> %121 [N,6]
+              Kernel 39/77: GEMM Aᵀ -> %122 [24,6]
+              Kernel 40/77: GEMM -> %123 [N,5]
+              Kernel 41/77: GEMM Aᵀ -> %124 [24,5]
+              Kernel 42/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %132 [N,6], %137 [N,6], %148 [N,6], %153 [N,6]
+              Kernel 43/77: fused elementwise (mul, sub, mul, mul) -> %143 [N,6]
+              Kernel 44/77: narrow_backward -> %144 [N,24]
+              Kernel 45/77: narrow_backward -> %149 [N,24]
+              Kernel 46/77: narrow_backward -> %154 [N,24]
+              Kernel 47/77: narrow_backward + epilogue (add, add, add, sum) -> %155 [N,24], %156 [24]
+              Kernel 48/77: GEMM -> %158 [N,6]
+              Kernel 49/77: GEMM Aᵀ -> %159 [24,6]
+              Kernel 50/77: GEMM -> %161 [N,5]
+              Kernel 51/77: GEMM Aᵀ -> %162 [24,5]
+              Kernel 52/77: narrow_backward -> %165 [N,4,5]
+              Kernel 53/77: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %172 [N,6], %177 [N,6], %188 [N,6], %193 [N,6]
+              Kernel 54/77: fused elementwise (mul, sub, mul, mul) -> %183 [N,6]
+              Kernel 55/77: narrow_backward -> %184 [N,24]
+              Kernel 56/77: narrow_backward -> %189 [N,24]
+              Kernel 57/77: narrow_backward -> %194 [N,24]
+              Kernel 58/77: narrow_backward + epilogue (add, add, add, sum) -> %195 [N,24], %196 [24]
+              Kernel 59/77: GEMM -> %198 [N,6]
+              Kernel 60/77: GEMM Aᵀ -> %199 [24,6]
+              Kernel 61/77: fused elementwise (add, add) -> %200 [24,6]
+              Kernel 62/77: GEMM -> %201 [N,5]
+              Kernel 63/77: GEMM Aᵀ -> %202 [24,5]
+              Kernel 64/77: narrow_backward -> %205 [N,4,5]
+              Kernel 65/77: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %212 [N,6], %221 [N,6], %226 [N,6]
+              Kernel 66/77: fused elementwise (mul, sub, mul, mul) -> %217 [N,6]
+              Kernel 67/77: narrow_backward -> %222 [N,24]
+              Kernel 68/77: narrow_backward -> %227 [N,24]
+              Kernel 69/77: narrow_backward + epilogue (add, add, sum) -> %228 [N,24], %229 [24]
+              Kernel 70/77: fused loop with 2 outputs (add, add, add, copy) -> %230 [24], %238 [24]
+              Kernel 71/77: GEMM -> %231 [N,5]
+              Kernel 72/77: GEMM Aᵀ -> %232 [24,5]
+              Kernel 73/77: fused elementwise (add, add, add) -> %233 [24,5]
+              Kernel 74/77: narrow_backward -> %235 [N,4,5]
+              Kernel 75/77: narrow_backward + epilogue (add, add, add) -> %236 [N,4,5]
+              Kernel 76/77: embedding_backward -> %237 [20,5]
             """;
 
             private const string DotText =
@@ -3452,397 +2568,268 @@ namespace Kiln.Integration.Tests.Models
                 n14 [label="%14 add\n[N,24]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: narrow";
+                label="kernel 3: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n15 [label="%15 narrow\n[N,6]"];
-              }
-              subgraph cluster_k4 {
-                label="kernel 4: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n16 [label="%16 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: narrow";
+              subgraph cluster_k4 {
+                label="kernel 4: narrow + epilogue (tanh, mul, tanh)";
                 style=filled; color=lightgrey;
                 n17 [label="%17 narrow\n[N,6]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n18 [label="%18 tanh\n[N,6]"];
-              }
-              subgraph cluster_k7 {
-                label="kernel 7: narrow";
-                style=filled; color=lightgrey;
-                n19 [label="%19 narrow\n[N,6]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n20 [label="%20 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k9 {
-                label="kernel 9: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n21 [label="%21 mul\n[N,6]"];
-              }
-              subgraph cluster_k10 {
-                label="kernel 10: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n22 [label="%22 tanh\n[N,6]"];
               }
-              subgraph cluster_k11 {
-                label="kernel 11: elementwise (mul)";
+              subgraph cluster_k5 {
+                label="kernel 5: narrow + epilogue (sigmoid, mul)";
                 style=filled; color=lightgrey;
+                n19 [label="%19 narrow\n[N,6]"];
+                n20 [label="%20 sigmoid\n[N,6]"];
                 n23 [label="%23 mul\n[N,6]"];
               }
-              subgraph cluster_k12 {
-                label="kernel 12: narrow";
+              subgraph cluster_k6 {
+                label="kernel 6: narrow";
                 style=filled; color=lightgrey;
                 n24 [label="%24 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: GEMM Bᵀ";
+              subgraph cluster_k7 {
+                label="kernel 7: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n28 [label="%28 matmul\n[N,24]"];
               }
-              subgraph cluster_k14 {
-                label="kernel 14: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k8 {
+                label="kernel 8: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n26 [label="%26 matmul\n[N,24]"];
                 n27 [label="%27 add\n[N,24]"];
                 n29 [label="%29 add\n[N,24]"];
                 n30 [label="%30 add\n[N,24]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: narrow";
+              subgraph cluster_k9 {
+                label="kernel 9: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n31 [label="%31 narrow\n[N,6]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n32 [label="%32 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k17 {
-                label="kernel 17: narrow";
+              subgraph cluster_k10 {
+                label="kernel 10: narrow + epilogue (tanh)";
                 style=filled; color=lightgrey;
                 n33 [label="%33 narrow\n[N,6]"];
-              }
-              subgraph cluster_k18 {
-                label="kernel 18: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n34 [label="%34 tanh\n[N,6]"];
               }
-              subgraph cluster_k19 {
-                label="kernel 19: narrow";
+              subgraph cluster_k11 {
+                label="kernel 11: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n35 [label="%35 narrow\n[N,6]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n36 [label="%36 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k21 {
-                label="kernel 21: narrow";
-                style=filled; color=lightgrey;
-                n38 [label="%38 narrow\n[N,6]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n39 [label="%39 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: fused elementwise (mul, mul, add)";
+              subgraph cluster_k12 {
+                label="kernel 12: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n37 [label="%37 mul\n[N,6]"];
+                n38 [label="%38 narrow\n[N,6]"];
+                n39 [label="%39 sigmoid\n[N,6]"];
                 n40 [label="%40 mul\n[N,6]"];
                 n41 [label="%41 add\n[N,6]"];
-              }
-              subgraph cluster_k24 {
-                label="kernel 24: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n42 [label="%42 tanh\n[N,6]"];
-              }
-              subgraph cluster_k25 {
-                label="kernel 25: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n43 [label="%43 mul\n[N,6]"];
               }
-              subgraph cluster_k26 {
-                label="kernel 26: narrow";
+              subgraph cluster_k13 {
+                label="kernel 13: narrow";
                 style=filled; color=lightgrey;
                 n44 [label="%44 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k27 {
-                label="kernel 27: GEMM Bᵀ";
+              subgraph cluster_k14 {
+                label="kernel 14: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n48 [label="%48 matmul\n[N,24]"];
               }
-              subgraph cluster_k28 {
-                label="kernel 28: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k15 {
+                label="kernel 15: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n46 [label="%46 matmul\n[N,24]"];
                 n47 [label="%47 add\n[N,24]"];
                 n49 [label="%49 add\n[N,24]"];
                 n50 [label="%50 add\n[N,24]"];
               }
-              subgraph cluster_k29 {
-                label="kernel 29: narrow";
+              subgraph cluster_k16 {
+                label="kernel 16: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n51 [label="%51 narrow\n[N,6]"];
-              }
-              subgraph cluster_k30 {
-                label="kernel 30: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n52 [label="%52 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k31 {
-                label="kernel 31: narrow";
+              subgraph cluster_k17 {
+                label="kernel 17: narrow + epilogue (tanh)";
                 style=filled; color=lightgrey;
                 n53 [label="%53 narrow\n[N,6]"];
-              }
-              subgraph cluster_k32 {
-                label="kernel 32: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n54 [label="%54 tanh\n[N,6]"];
               }
-              subgraph cluster_k33 {
-                label="kernel 33: narrow";
+              subgraph cluster_k18 {
+                label="kernel 18: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n55 [label="%55 narrow\n[N,6]"];
-              }
-              subgraph cluster_k34 {
-                label="kernel 34: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n56 [label="%56 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k35 {
-                label="kernel 35: narrow";
-                style=filled; color=lightgrey;
-                n58 [label="%58 narrow\n[N,6]"];
-              }
-              subgraph cluster_k36 {
-                label="kernel 36: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n59 [label="%59 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k37 {
-                label="kernel 37: fused elementwise (mul, mul, add)";
+              subgraph cluster_k19 {
+                label="kernel 19: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n57 [label="%57 mul\n[N,6]"];
+                n58 [label="%58 narrow\n[N,6]"];
+                n59 [label="%59 sigmoid\n[N,6]"];
                 n60 [label="%60 mul\n[N,6]"];
                 n61 [label="%61 add\n[N,6]"];
-              }
-              subgraph cluster_k38 {
-                label="kernel 38: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n62 [label="%62 tanh\n[N,6]"];
-              }
-              subgraph cluster_k39 {
-                label="kernel 39: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n63 [label="%63 mul\n[N,6]"];
               }
-              subgraph cluster_k40 {
-                label="kernel 40: narrow";
+              subgraph cluster_k20 {
+                label="kernel 20: narrow";
                 style=filled; color=lightgrey;
                 n64 [label="%64 narrow\n[N,1,5]"];
               }
-              subgraph cluster_k41 {
-                label="kernel 41: GEMM Bᵀ";
+              subgraph cluster_k21 {
+                label="kernel 21: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n68 [label="%68 matmul\n[N,24]"];
               }
-              subgraph cluster_k42 {
-                label="kernel 42: GEMM + epilogue (add, add, add)";
+              subgraph cluster_k22 {
+                label="kernel 22: GEMM + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
                 n66 [label="%66 matmul\n[N,24]"];
                 n67 [label="%67 add\n[N,24]"];
                 n69 [label="%69 add\n[N,24]"];
                 n70 [label="%70 add\n[N,24]"];
               }
-              subgraph cluster_k43 {
-                label="kernel 43: narrow";
+              subgraph cluster_k23 {
+                label="kernel 23: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n71 [label="%71 narrow\n[N,6]"];
-              }
-              subgraph cluster_k44 {
-                label="kernel 44: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n72 [label="%72 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k45 {
-                label="kernel 45: narrow";
+              subgraph cluster_k24 {
+                label="kernel 24: narrow + epilogue (tanh)";
                 style=filled; color=lightgrey;
                 n73 [label="%73 narrow\n[N,6]"];
-              }
-              subgraph cluster_k46 {
-                label="kernel 46: elementwise (tanh)";
-                style=filled; color=lightgrey;
                 n74 [label="%74 tanh\n[N,6]"];
               }
-              subgraph cluster_k47 {
-                label="kernel 47: narrow";
+              subgraph cluster_k25 {
+                label="kernel 25: narrow + epilogue (sigmoid)";
                 style=filled; color=lightgrey;
                 n75 [label="%75 narrow\n[N,6]"];
-              }
-              subgraph cluster_k48 {
-                label="kernel 48: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
                 n76 [label="%76 sigmoid\n[N,6]"];
               }
-              subgraph cluster_k49 {
-                label="kernel 49: narrow";
-                style=filled; color=lightgrey;
-                n78 [label="%78 narrow\n[N,6]"];
-              }
-              subgraph cluster_k50 {
-                label="kernel 50: elementwise (sigmoid)";
-                style=filled; color=lightgrey;
-                n79 [label="%79 sigmoid\n[N,6]"];
-              }
-              subgraph cluster_k51 {
-                label="kernel 51: fused elementwise (mul, mul, add, tanh)";
+              subgraph cluster_k26 {
+                label="kernel 26: narrow + epilogue (mul, sigmoid, mul, add, tanh, mul)";
                 style=filled; color=lightgrey;
                 n77 [label="%77 mul\n[N,6]"];
+                n78 [label="%78 narrow\n[N,6]"];
+                n79 [label="%79 sigmoid\n[N,6]"];
                 n80 [label="%80 mul\n[N,6]"];
                 n81 [label="%81 add\n[N,6]"];
                 n82 [label="%82 tanh\n[N,6]"];
-              }
-              subgraph cluster_k52 {
-                label="kernel 52: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n83 [label="%83 mul\n[N,6]"];
               }
-              subgraph cluster_k53 {
-                label="kernel 53: GEMM + epilogue (add)";
+              subgraph cluster_k27 {
+                label="kernel 27: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n84 [label="%84 matmul\n[N,3]"];
                 n85 [label="%85 add\n[N,3]"];
               }
-              subgraph cluster_k54 {
-                label="kernel 54: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k28 {
+                label="kernel 28: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n86 [label="%86 cross_entropy\n[]"];
                 n88 [label="%88 cross_entropy_backward\n[N,3]"];
               }
-              subgraph cluster_k55 {
-                label="kernel 55: sum over [N,3]";
+              subgraph cluster_k29 {
+                label="kernel 29: sum over [N,3]";
                 style=filled; color=lightgrey;
                 n89 [label="%89 sum\n[3]"];
               }
-              subgraph cluster_k56 {
-                label="kernel 56: GEMM";
+              subgraph cluster_k30 {
+                label="kernel 30: GEMM";
                 style=filled; color=lightgrey;
                 n90 [label="%90 matmul\n[N,6]"];
               }
-              subgraph cluster_k57 {
-                label="kernel 57: GEMM Aᵀ";
+              subgraph cluster_k31 {
+                label="kernel 31: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n91 [label="%91 matmul\n[3,6]"];
               }
-              subgraph cluster_k58 {
-                label="kernel 58: fused elementwise (mul, square, sub, mul)";
+              subgraph cluster_k32 {
+                label="kernel 32: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n93 [label="%93 mul\n[N,6]"];
                 n94 [label="%94 square\n[N,6]"];
                 n95 [label="%95 sub\n[N,6]"];
                 n96 [label="%96 mul\n[N,6]"];
-              }
-              subgraph cluster_k59 {
-                label="kernel 59: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
                 n97 [label="%97 mul\n[N,6]"];
                 n99 [label="%99 sub\n[N,6]"];
                 n100 [label="%100 mul\n[N,6]"];
                 n101 [label="%101 mul\n[N,6]"];
+                n103 [label="%103 mul\n[N,6]"];
+                n104 [label="%104 mul\n[N,6]"];
+                n110 [label="%110 square\n[N,6]"];
+                n111 [label="%111 sub\n[N,6]"];
+                n112 [label="%112 mul\n[N,6]"];
+                n115 [label="%115 sub\n[N,6]"];
+                n116 [label="%116 mul\n[N,6]"];
+                n117 [label="%117 mul\n[N,6]"];
               }
-              subgraph cluster_k60 {
-                label="kernel 60: narrow_backward";
-                style=filled; color=lightgrey;
-                n102 [label="%102 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k61 {
-                label="kernel 61: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k33 {
+                label="kernel 33: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n92 [label="%92 mul\n[N,6]"];
                 n105 [label="%105 sub\n[N,6]"];
                 n106 [label="%106 mul\n[N,6]"];
                 n107 [label="%107 mul\n[N,6]"];
               }
-              subgraph cluster_k62 {
-                label="kernel 62: narrow_backward";
+              subgraph cluster_k34 {
+                label="kernel 34: narrow_backward";
                 style=filled; color=lightgrey;
                 n108 [label="%108 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k63 {
-                label="kernel 63: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n104 [label="%104 mul\n[N,6]"];
-                n110 [label="%110 square\n[N,6]"];
-                n111 [label="%111 sub\n[N,6]"];
-                n112 [label="%112 mul\n[N,6]"];
-              }
-              subgraph cluster_k64 {
-                label="kernel 64: narrow_backward";
+              subgraph cluster_k35 {
+                label="kernel 35: narrow_backward";
                 style=filled; color=lightgrey;
                 n113 [label="%113 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k65 {
-                label="kernel 65: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n103 [label="%103 mul\n[N,6]"];
-                n115 [label="%115 sub\n[N,6]"];
-                n116 [label="%116 mul\n[N,6]"];
-                n117 [label="%117 mul\n[N,6]"];
-              }
-              subgraph cluster_k66 {
-                label="kernel 66: narrow_backward";
+              subgraph cluster_k36 {
+                label="kernel 36: narrow_backward";
                 style=filled; color=lightgrey;
                 n118 [label="%118 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k67 {
-                label="kernel 67: fused elementwise (add, add, add)";
+              subgraph cluster_k37 {
+                label="kernel 37: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
+                n102 [label="%102 narrow_backward\n[N,24]"];
                 n109 [label="%109 add\n[N,24]"];
                 n114 [label="%114 add\n[N,24]"];
                 n119 [label="%119 add\n[N,24]"];
-              }
-              subgraph cluster_k68 {
-                label="kernel 68: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n120 [label="%120 sum\n[24]"];
               }
-              subgraph cluster_k69 {
-                label="kernel 69: GEMM";
+              subgraph cluster_k38 {
+                label="kernel 38: GEMM";
                 style=filled; color=lightgrey;
                 n121 [label="%121 matmul\n[N,6]"];
               }
-              subgraph cluster_k70 {
-                label="kernel 70: GEMM Aᵀ";
+              subgraph cluster_k39 {
+                label="kernel 39: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n122 [label="%122 matmul\n[24,6]"];
               }
-              subgraph cluster_k71 {
-                label="kernel 71: GEMM";
+              subgraph cluster_k40 {
+                label="kernel 40: GEMM";
                 style=filled; color=lightgrey;
                 n123 [label="%123 matmul\n[N,5]"];
               }
-              subgraph cluster_k72 {
-                label="kernel 72: GEMM Aᵀ";
+              subgraph cluster_k41 {
+                label="kernel 41: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n124 [label="%124 matmul\n[24,5]"];
               }
-              subgraph cluster_k73 {
-                label="kernel 73: narrow_backward";
-                style=filled; color=lightgrey;
-                n126 [label="%126 narrow_backward\n[N,4,5]"];
-              }
-              subgraph cluster_k74 {
-                label="kernel 74: fused elementwise (mul, mul, square, sub, mul, add)";
+              subgraph cluster_k42 {
+                label="kernel 42: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n98 [label="%98 mul\n[N,6]"];
                 n128 [label="%128 mul\n[N,6]"];
@@ -3850,98 +2837,78 @@ namespace Kiln.Integration.Tests.Models
                 n130 [label="%130 sub\n[N,6]"];
                 n131 [label="%131 mul\n[N,6]"];
                 n132 [label="%132 add\n[N,6]"];
-              }
-              subgraph cluster_k75 {
-                label="kernel 75: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
                 n133 [label="%133 mul\n[N,6]"];
                 n135 [label="%135 sub\n[N,6]"];
                 n136 [label="%136 mul\n[N,6]"];
                 n137 [label="%137 mul\n[N,6]"];
+                n139 [label="%139 mul\n[N,6]"];
+                n140 [label="%140 mul\n[N,6]"];
+                n146 [label="%146 square\n[N,6]"];
+                n147 [label="%147 sub\n[N,6]"];
+                n148 [label="%148 mul\n[N,6]"];
+                n151 [label="%151 sub\n[N,6]"];
+                n152 [label="%152 mul\n[N,6]"];
+                n153 [label="%153 mul\n[N,6]"];
               }
-              subgraph cluster_k76 {
-                label="kernel 76: narrow_backward";
-                style=filled; color=lightgrey;
-                n138 [label="%138 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k77 {
-                label="kernel 77: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k43 {
+                label="kernel 43: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n127 [label="%127 mul\n[N,6]"];
                 n141 [label="%141 sub\n[N,6]"];
                 n142 [label="%142 mul\n[N,6]"];
                 n143 [label="%143 mul\n[N,6]"];
               }
-              subgraph cluster_k78 {
-                label="kernel 78: narrow_backward";
+              subgraph cluster_k44 {
+                label="kernel 44: narrow_backward";
                 style=filled; color=lightgrey;
                 n144 [label="%144 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k79 {
-                label="kernel 79: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n140 [label="%140 mul\n[N,6]"];
-                n146 [label="%146 square\n[N,6]"];
-                n147 [label="%147 sub\n[N,6]"];
-                n148 [label="%148 mul\n[N,6]"];
-              }
-              subgraph cluster_k80 {
-                label="kernel 80: narrow_backward";
+              subgraph cluster_k45 {
+                label="kernel 45: narrow_backward";
                 style=filled; color=lightgrey;
                 n149 [label="%149 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k81 {
-                label="kernel 81: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n139 [label="%139 mul\n[N,6]"];
-                n151 [label="%151 sub\n[N,6]"];
-                n152 [label="%152 mul\n[N,6]"];
-                n153 [label="%153 mul\n[N,6]"];
-              }
-              subgraph cluster_k82 {
-                label="kernel 82: narrow_backward";
+              subgraph cluster_k46 {
+                label="kernel 46: narrow_backward";
                 style=filled; color=lightgrey;
                 n154 [label="%154 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k83 {
-                label="kernel 83: fused elementwise (add, add, add)";
+              subgraph cluster_k47 {
+                label="kernel 47: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
+                n138 [label="%138 narrow_backward\n[N,24]"];
                 n145 [label="%145 add\n[N,24]"];
                 n150 [label="%150 add\n[N,24]"];
                 n155 [label="%155 add\n[N,24]"];
-              }
-              subgraph cluster_k84 {
-                label="kernel 84: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n156 [label="%156 sum\n[24]"];
               }
-              subgraph cluster_k85 {
-                label="kernel 85: GEMM";
+              subgraph cluster_k48 {
+                label="kernel 48: GEMM";
                 style=filled; color=lightgrey;
                 n158 [label="%158 matmul\n[N,6]"];
               }
-              subgraph cluster_k86 {
-                label="kernel 86: GEMM Aᵀ";
+              subgraph cluster_k49 {
+                label="kernel 49: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n159 [label="%159 matmul\n[24,6]"];
               }
-              subgraph cluster_k87 {
-                label="kernel 87: GEMM";
+              subgraph cluster_k50 {
+                label="kernel 50: GEMM";
                 style=filled; color=lightgrey;
                 n161 [label="%161 matmul\n[N,5]"];
               }
-              subgraph cluster_k88 {
-                label="kernel 88: GEMM Aᵀ";
+              subgraph cluster_k51 {
+                label="kernel 51: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n162 [label="%162 matmul\n[24,5]"];
               }
-              subgraph cluster_k89 {
-                label="kernel 89: narrow_backward";
+              subgraph cluster_k52 {
+                label="kernel 52: narrow_backward";
                 style=filled; color=lightgrey;
                 n165 [label="%165 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k90 {
-                label="kernel 90: fused elementwise (mul, mul, square, sub, mul, add)";
+              subgraph cluster_k53 {
+                label="kernel 53: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n134 [label="%134 mul\n[N,6]"];
                 n168 [label="%168 mul\n[N,6]"];
@@ -3949,104 +2916,84 @@ namespace Kiln.Integration.Tests.Models
                 n170 [label="%170 sub\n[N,6]"];
                 n171 [label="%171 mul\n[N,6]"];
                 n172 [label="%172 add\n[N,6]"];
-              }
-              subgraph cluster_k91 {
-                label="kernel 91: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
                 n173 [label="%173 mul\n[N,6]"];
                 n175 [label="%175 sub\n[N,6]"];
                 n176 [label="%176 mul\n[N,6]"];
                 n177 [label="%177 mul\n[N,6]"];
+                n179 [label="%179 mul\n[N,6]"];
+                n180 [label="%180 mul\n[N,6]"];
+                n186 [label="%186 square\n[N,6]"];
+                n187 [label="%187 sub\n[N,6]"];
+                n188 [label="%188 mul\n[N,6]"];
+                n191 [label="%191 sub\n[N,6]"];
+                n192 [label="%192 mul\n[N,6]"];
+                n193 [label="%193 mul\n[N,6]"];
               }
-              subgraph cluster_k92 {
-                label="kernel 92: narrow_backward";
-                style=filled; color=lightgrey;
-                n178 [label="%178 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k93 {
-                label="kernel 93: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k54 {
+                label="kernel 54: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n167 [label="%167 mul\n[N,6]"];
                 n181 [label="%181 sub\n[N,6]"];
                 n182 [label="%182 mul\n[N,6]"];
                 n183 [label="%183 mul\n[N,6]"];
               }
-              subgraph cluster_k94 {
-                label="kernel 94: narrow_backward";
+              subgraph cluster_k55 {
+                label="kernel 55: narrow_backward";
                 style=filled; color=lightgrey;
                 n184 [label="%184 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k95 {
-                label="kernel 95: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n180 [label="%180 mul\n[N,6]"];
-                n186 [label="%186 square\n[N,6]"];
-                n187 [label="%187 sub\n[N,6]"];
-                n188 [label="%188 mul\n[N,6]"];
-              }
-              subgraph cluster_k96 {
-                label="kernel 96: narrow_backward";
+              subgraph cluster_k56 {
+                label="kernel 56: narrow_backward";
                 style=filled; color=lightgrey;
                 n189 [label="%189 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k97 {
-                label="kernel 97: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n179 [label="%179 mul\n[N,6]"];
-                n191 [label="%191 sub\n[N,6]"];
-                n192 [label="%192 mul\n[N,6]"];
-                n193 [label="%193 mul\n[N,6]"];
-              }
-              subgraph cluster_k98 {
-                label="kernel 98: narrow_backward";
+              subgraph cluster_k57 {
+                label="kernel 57: narrow_backward";
                 style=filled; color=lightgrey;
                 n194 [label="%194 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k99 {
-                label="kernel 99: fused elementwise (add, add, add)";
+              subgraph cluster_k58 {
+                label="kernel 58: narrow_backward + epilogue (add, add, add, sum)";
                 style=filled; color=lightgrey;
+                n178 [label="%178 narrow_backward\n[N,24]"];
                 n185 [label="%185 add\n[N,24]"];
                 n190 [label="%190 add\n[N,24]"];
                 n195 [label="%195 add\n[N,24]"];
-              }
-              subgraph cluster_k100 {
-                label="kernel 100: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n196 [label="%196 sum\n[24]"];
               }
-              subgraph cluster_k101 {
-                label="kernel 101: GEMM";
+              subgraph cluster_k59 {
+                label="kernel 59: GEMM";
                 style=filled; color=lightgrey;
                 n198 [label="%198 matmul\n[N,6]"];
               }
-              subgraph cluster_k102 {
-                label="kernel 102: GEMM Aᵀ";
+              subgraph cluster_k60 {
+                label="kernel 60: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n199 [label="%199 matmul\n[24,6]"];
               }
-              subgraph cluster_k103 {
-                label="kernel 103: fused elementwise (add, add)";
+              subgraph cluster_k61 {
+                label="kernel 61: fused elementwise (add, add)";
                 style=filled; color=lightgrey;
                 n160 [label="%160 add\n[24,6]"];
                 n200 [label="%200 add\n[24,6]"];
               }
-              subgraph cluster_k104 {
-                label="kernel 104: GEMM";
+              subgraph cluster_k62 {
+                label="kernel 62: GEMM";
                 style=filled; color=lightgrey;
                 n201 [label="%201 matmul\n[N,5]"];
               }
-              subgraph cluster_k105 {
-                label="kernel 105: GEMM Aᵀ";
+              subgraph cluster_k63 {
+                label="kernel 63: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n202 [label="%202 matmul\n[24,5]"];
               }
-              subgraph cluster_k106 {
-                label="kernel 106: narrow_backward";
+              subgraph cluster_k64 {
+                label="kernel 64: narrow_backward";
                 style=filled; color=lightgrey;
                 n205 [label="%205 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k107 {
-                label="kernel 107: fused elementwise (mul, mul, square, sub, mul, add)";
+              subgraph cluster_k65 {
+                label="kernel 65: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n174 [label="%174 mul\n[N,6]"];
                 n208 [label="%208 mul\n[N,6]"];
@@ -4054,102 +3001,83 @@ namespace Kiln.Integration.Tests.Models
                 n210 [label="%210 sub\n[N,6]"];
                 n211 [label="%211 mul\n[N,6]"];
                 n212 [label="%212 add\n[N,6]"];
+                n213 [label="%213 mul\n[N,6]"];
+                n214 [label="%214 mul\n[N,6]"];
+                n219 [label="%219 square\n[N,6]"];
+                n220 [label="%220 sub\n[N,6]"];
+                n221 [label="%221 mul\n[N,6]"];
+                n224 [label="%224 sub\n[N,6]"];
+                n225 [label="%225 mul\n[N,6]"];
+                n226 [label="%226 mul\n[N,6]"];
               }
-              subgraph cluster_k108 {
-                label="kernel 108: fused elementwise (mul, sub, mul, mul)";
+              subgraph cluster_k66 {
+                label="kernel 66: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
                 n207 [label="%207 mul\n[N,6]"];
                 n215 [label="%215 sub\n[N,6]"];
                 n216 [label="%216 mul\n[N,6]"];
                 n217 [label="%217 mul\n[N,6]"];
               }
-              subgraph cluster_k109 {
-                label="kernel 109: narrow_backward";
-                style=filled; color=lightgrey;
-                n218 [label="%218 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k110 {
-                label="kernel 110: fused elementwise (mul, square, sub, mul)";
-                style=filled; color=lightgrey;
-                n214 [label="%214 mul\n[N,6]"];
-                n219 [label="%219 square\n[N,6]"];
-                n220 [label="%220 sub\n[N,6]"];
-                n221 [label="%221 mul\n[N,6]"];
-              }
-              subgraph cluster_k111 {
-                label="kernel 111: narrow_backward";
+              subgraph cluster_k67 {
+                label="kernel 67: narrow_backward";
                 style=filled; color=lightgrey;
                 n222 [label="%222 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k112 {
-                label="kernel 112: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n213 [label="%213 mul\n[N,6]"];
-                n224 [label="%224 sub\n[N,6]"];
-                n225 [label="%225 mul\n[N,6]"];
-                n226 [label="%226 mul\n[N,6]"];
-              }
-              subgraph cluster_k113 {
-                label="kernel 113: narrow_backward";
+              subgraph cluster_k68 {
+                label="kernel 68: narrow_backward";
                 style=filled; color=lightgrey;
                 n227 [label="%227 narrow_backward\n[N,24]"];
               }
-              subgraph cluster_k114 {
-                label="kernel 114: fused elementwise (add, add)";
+              subgraph cluster_k69 {
+                label="kernel 69: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
+                n218 [label="%218 narrow_backward\n[N,24]"];
                 n223 [label="%223 add\n[N,24]"];
                 n228 [label="%228 add\n[N,24]"];
-              }
-              subgraph cluster_k115 {
-                label="kernel 115: sum over [N,24]";
-                style=filled; color=lightgrey;
                 n229 [label="%229 sum\n[24]"];
               }
-              subgraph cluster_k116 {
-                label="kernel 116: fused elementwise (add, add, add)";
+              subgraph cluster_k70 {
+                label="kernel 70: fused loop with 2 outputs (add, add, add, copy)";
                 style=filled; color=lightgrey;
                 n157 [label="%157 add\n[24]"];
                 n197 [label="%197 add\n[24]"];
                 n230 [label="%230 add\n[24]"];
+                n238 [label="%238 copy\n[24]"];
               }
-              subgraph cluster_k117 {
-                label="kernel 117: GEMM";
+              subgraph cluster_k71 {
+                label="kernel 71: GEMM";
                 style=filled; color=lightgrey;
                 n231 [label="%231 matmul\n[N,5]"];
               }
-              subgraph cluster_k118 {
-                label="kernel 118: GEMM Aᵀ";
+              subgraph cluster_k72 {
+                label="kernel 72: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n232 [label="%232 matmul\n[24,5]"];
               }
-              subgraph cluster_k119 {
-                label="kernel 119: fused elementwise (add, add, add)";
+              subgraph cluster_k73 {
+                label="kernel 73: fused elementwise (add, add, add)";
                 style=filled; color=lightgrey;
                 n163 [label="%163 add\n[24,5]"];
                 n203 [label="%203 add\n[24,5]"];
                 n233 [label="%233 add\n[24,5]"];
               }
-              subgraph cluster_k120 {
-                label="kernel 120: narrow_backward";
+              subgraph cluster_k74 {
+                label="kernel 74: narrow_backward";
                 style=filled; color=lightgrey;
                 n235 [label="%235 narrow_backward\n[N,4,5]"];
               }
-              subgraph cluster_k121 {
-                label="kernel 121: fused elementwise (add, add, add)";
+              subgraph cluster_k75 {
+                label="kernel 75: narrow_backward + epilogue (add, add, add)";
                 style=filled; color=lightgrey;
+                n126 [label="%126 narrow_backward\n[N,4,5]"];
                 n166 [label="%166 add\n[N,4,5]"];
                 n206 [label="%206 add\n[N,4,5]"];
                 n236 [label="%236 add\n[N,4,5]"];
               }
-              subgraph cluster_k122 {
-                label="kernel 122: embedding_backward";
+              subgraph cluster_k76 {
+                label="kernel 76: embedding_backward";
                 style=filled; color=lightgrey;
                 n237 [label="%237 embedding_backward\n[20,5]"];
-              }
-              subgraph cluster_k123 {
-                label="kernel 123: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n238 [label="%238 copy\n[24]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
               n25 [shape=note, label="%25 view\n[N,5]"];

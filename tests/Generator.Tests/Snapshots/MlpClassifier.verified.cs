@@ -56,13 +56,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -70,7 +69,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -88,20 +87,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             v10.CopyTo(buffer1.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             buffer1[rowOut + i] = s10;
@@ -152,7 +150,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
-                // Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
+                // Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]
                 {
                     // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
                     // %7 = add(%6, %3) : [N,256]
@@ -162,13 +160,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -176,7 +173,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -185,7 +182,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+                // Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
                 {
                     // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
                     // %10 = add(%9, %5) : [N,10]
@@ -194,20 +191,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             v10.CopyTo(buffer1.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             buffer1[rowOut + i] = s10;
@@ -215,14 +211,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
+                // Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
                 {
                     // %11 = cross_entropy(%10, %1) : []
                     // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer1, input1, dim_N, 10, result, 1f, buffer2);
                 }
 
-                // Kernel 3/8: sum over [N,10] -> %14 [10]
+                // Kernel 3/7: sum over [N,10] -> %14 [10]
                 {
                     // %14 = sum{dims=0;keep_dim=false}(%13) : [10]
                     int extent0 = dim_N;
@@ -230,77 +226,60 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row13 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v13).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v13).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s13 = buffer2[row13 + i];
-                            grad3[rowOut + i] += s13;
+                            grad3[i] += s13;
                         }
                     }
                 }
 
-                // Kernel 4/8: GEMM Aᵀ -> %16 [10,256]
+                // Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
                 {
                     // %16 = matmul{transpose_a=true}(%13, %8) : [10,256]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 5/8: GEMM + epilogue (relu_backward) -> %17 [N,256]
+                // Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
                 {
                     // %15 = matmul(%13, %4) : [N,256]
                     // %17 = relu_backward(%15, %8) : [N,256]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 256);
-                    int row8 = 0;
-                    int row15 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
-                        var v17 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v15, global::System.Numerics.Vector<float>.Zero);
-                        v17.CopyTo(buffer3.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s8 = buffer0[row8 + i];
-                        float s15 = buffer3[row15 + i];
-                        float s17 = s8 > 0f ? s15 : 0f;
-                        buffer3[rowOut + i] = s17;
-                    }
-                }
-
-                // Kernel 6/8: sum over [N,256] -> %18 [256]
-                {
                     // %18 = sum{dims=0;keep_dim=false}(%17) : [256]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 256;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row17 = i0 * extent1;
-                        int rowOut = 0;
+                        int row8 = i0 * extent1;
+                        int row15 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(row17 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v17).CopyTo(grad1.Slice(rowOut + i));
+                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                            var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                            var v17 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v15, global::System.Numerics.Vector<float>.Zero);
+                            v17.CopyTo(buffer3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v17).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s17 = buffer3[row17 + i];
-                            grad1[rowOut + i] += s17;
+                            float s8 = buffer0[row8 + i];
+                            float s15 = buffer3[row15 + i];
+                            float s17 = s8 > 0f ? s15 : 0f;
+                            buffer3[rowOut + i] = s17;
+                            grad1[i] += s17;
                         }
                     }
                 }
 
-                // Kernel 7/8: GEMM Aᵀ -> %20 [256,784]
+                // Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
                 {
                     // %20 = matmul{transpose_a=true}(%17, %0) : [256,784]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -318,8 +297,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 6, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 13, kernelCount: 8,
-                        firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 13, kernelCount: 7,
+                        firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 6 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -337,7 +316,7 @@ namespace Kiln.Integration.Tests.Models
                 sizes[0] = (symbols[0] * 256); // %8 relu [N,256], kernels 0..5
                 sizes[1] = (symbols[0] * 10); // %10 add [N,10], kernels 1..2
                 sizes[2] = (symbols[0] * 10); // %13 cross_entropy_backward [N,10], kernels 2..5
-                sizes[3] = (symbols[0] * 256); // %17 relu_backward [N,256], kernels 5..7
+                sizes[3] = (symbols[0] * 256); // %17 relu_backward [N,256], kernels 5..6
             }
 
             private const string SummaryText =
@@ -347,15 +326,14 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]
               Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]
               Kernel 2/3: cross_entropy -> %11 []
-            forward+backward: 13 graph ops in 8 kernels, 4 arena buffers
-              Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
-              Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
-              Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
-              Kernel 3/8: sum over [N,10] -> %14 [10]
-              Kernel 4/8: GEMM Aᵀ -> %16 [10,256]
-              Kernel 5/8: GEMM + epilogue (relu_backward) -> %17 [N,256]
-              Kernel 6/8: sum over [N,256] -> %18 [256]
-              Kernel 7/8: GEMM Aᵀ -> %20 [256,784]
+            forward+backward: 13 graph ops in 7 kernels, 4 arena buffers
+              Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]
+              Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
+              Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
+              Kernel 3/7: sum over [N,10] -> %14 [10]
+              Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
+              Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
+              Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
             """;
 
             private const string DotText =
@@ -400,18 +378,14 @@ namespace Kiln.Integration.Tests.Models
                 n16 [label="%16 matmul\n[10,256]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: GEMM + epilogue (relu_backward)";
+                label="kernel 5: GEMM + epilogue (relu_backward, sum)";
                 style=filled; color=lightgrey;
                 n15 [label="%15 matmul\n[N,256]"];
                 n17 [label="%17 relu_backward\n[N,256]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: sum over [N,256]";
-                style=filled; color=lightgrey;
                 n18 [label="%18 sum\n[256]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM Aᵀ";
+              subgraph cluster_k6 {
+                label="kernel 6: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n20 [label="%20 matmul\n[256,784]"];
               }

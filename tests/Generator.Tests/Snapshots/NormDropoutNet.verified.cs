@@ -34,10 +34,11 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Tensor capture3 = this.model.norm.Bias!;
                 BindCapture(3, capture3, symbols);
                 bool capture4 = this.model.dropout.Training;
-                global::Kiln.Tensor capture5 = this.model.output.Weight;
-                BindCapture(5, capture5, symbols);
-                global::Kiln.Tensor capture6 = this.model.output.Bias!;
+                global::Kiln.Rng? capture5 = this.model.dropout.Rng;
+                global::Kiln.Tensor capture6 = this.model.output.Weight;
                 BindCapture(6, capture6, symbols);
+                global::Kiln.Tensor capture7 = this.model.output.Bias!;
+                BindCapture(7, capture7, symbols);
                 var state = Prepare(0, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
@@ -47,8 +48,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
                 global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
                 global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
-                global::System.ReadOnlySpan<float> capture5Data = capture5.Data;
                 global::System.ReadOnlySpan<float> capture6Data = capture6.Data;
+                global::System.ReadOnlySpan<float> capture7Data = capture7.Data;
                 global::System.Span<float> result = state.Result.Data;
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
@@ -59,237 +60,193 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
-                // Kernel 0/9: GEMM + epilogue (add) -> %10 [N,64]
+                // Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
                 {
-                    // %9 = matmul{transpose_b=true}(%0, %2) : [N,64]
-                    // %10 = add(%9, %3) : [N,64]
+                    // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
+                    // %11 = add(%10, %3) : [N,64]
+                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row3 = 0;
-                        int row9 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
-                            var v10 = v9 + v3;
-                            v10.CopyTo(buffer0.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[row3 + i];
-                            float s9 = buffer0[row9 + i];
-                            float s10 = s9 + s3;
-                            buffer0[rowOut + i] = s10;
-                        }
-                    }
-                }
-
-                // Kernel 1/9: mean over [N,64] -> %11 [N,1]
-                {
-                    // %11 = mean{dims=1;keep_dim=true}(%10) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
+                    float scale12 = 1f / 64;
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            accumulator += v10;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s10 = buffer0[row10 + i];
-                            tail += s10;
-                        }
-                        buffer1[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                    }
-                }
-
-                // Kernel 2/9: elementwise (sub) -> %12 [N,64]
-                {
-                    // %12 = sub(%10, %11) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * extent1;
-                        int row11 = i0;
                         int rowOut = i0 * extent1;
-                        float s11 = buffer1[row11];
-                        var v11 = new global::System.Numerics.Vector<float>(s11);
+                        int rowReduced = i0;
+                        var accumulator12 = global::System.Numerics.Vector<float>.Zero;
+                        float tail12 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            var v12 = v10 - v11;
-                            v12.CopyTo(buffer2.Slice(rowOut + i));
+                            var v11 = v10 + v3;
+                            v11.CopyTo(buffer0.Slice(rowOut + i));
+                            accumulator12 += v11;
                         }
                         for (; i < extent1; i++)
                         {
+                            float s3 = capture1Data[i];
                             float s10 = buffer0[row10 + i];
-                            float s12 = s10 - s11;
-                            buffer2[rowOut + i] = s12;
+                            float s11 = s10 + s3;
+                            buffer0[rowOut + i] = s11;
+                            tail12 += s11;
                         }
+                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
                     }
                 }
 
-                // Kernel 3/9: fused mean over [N,64] of (square) -> %14 [N,1]
+                // Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
                 {
-                    // %13 = square(%12) : [N,64]
-                    // %14 = mean{dims=1;keep_dim=true}(%13) : [N,1]
+                    // %13 = sub(%11, %12) : [N,64]
+                    // %14 = square(%13) : [N,64]
+                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
-                    float scale = 1f / 64;
+                    float scale15 = 1f / 64;
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int row11 = i0 * extent1;
+                        int row12 = i0;
+                        int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        float s12 = buffer1[row12];
+                        var v12 = new global::System.Numerics.Vector<float>(s12);
+                        var accumulator15 = global::System.Numerics.Vector<float>.Zero;
+                        float tail15 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v13 = v12 * v12;
-                            accumulator += v13;
+                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
+                            var v13 = v11 - v12;
+                            var v14 = v13 * v13;
+                            v13.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator15 += v14;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer2[row12 + i];
-                            float s13 = s12 * s12;
-                            tail += s13;
+                            float s11 = buffer0[row11 + i];
+                            float s13 = s11 - s12;
+                            float s14 = s13 * s13;
+                            buffer2[rowOut + i] = s13;
+                            tail15 += s14;
                         }
-                        buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
                     }
                 }
 
-                // Kernel 4/9: fused elementwise (add, sqrt) -> %17 [N,1]
+                // Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
                 {
-                    // %16 = add(%14, %15) : [N,1]
-                    // %17 = sqrt(%16) : [N,1]
+                    // %17 = add(%15, %16) : [N,1]
+                    // %18 = sqrt(%17) : [N,1]
                     int extent0 = dim_N;
-                    float s15 = 1E-05f;
-                    var v15 = new global::System.Numerics.Vector<float>(s15);
-                    int row14 = 0;
-                    int rowOut = 0;
+                    float s16 = 1E-05f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v14 = new global::System.Numerics.Vector<float>(buffer3.Slice(row14 + i));
-                        var v16 = v14 + v15;
-                        var v17 = global::System.Numerics.Vector.SquareRoot(v16);
-                        v17.CopyTo(buffer4.Slice(rowOut + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v17 = v15 + v16;
+                        var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                        v18.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s14 = buffer3[row14 + i];
-                        float s16 = s14 + s15;
-                        float s17 = global::System.MathF.Sqrt(s16);
-                        buffer4[rowOut + i] = s17;
+                        float s15 = buffer3[i];
+                        float s17 = s15 + s16;
+                        float s18 = global::System.MathF.Sqrt(s17);
+                        buffer4[i] = s18;
                     }
                 }
 
-                // Kernel 5/9: dropout_mask -> %22 [N,64]
+                // Kernel 3/7: dropout_mask -> %23 [N,64]
                 {
-                    // %22 = dropout_mask{p=0.25;shape=N,64;site=22}(%6) : [N,64]
-                    global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, null, 0.25f, buffer5);
+                    // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
+                    global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer5);
                 }
 
-                // Kernel 6/9: fused elementwise (div, mul, add, relu, mul) -> %23 [N,64]
+                // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
                 {
-                    // %18 = div(%12, %17) : [N,64]
-                    // %19 = mul(%18, %4) : [N,64]
-                    // %20 = add(%19, %5) : [N,64]
-                    // %21 = relu(%20) : [N,64]
-                    // %23 = mul(%21, %22) : [N,64]
+                    // %19 = div(%13, %18) : [N,64]
+                    // %20 = mul(%19, %4) : [N,64]
+                    // %21 = add(%20, %5) : [N,64]
+                    // %22 = relu(%21) : [N,64]
+                    // %24 = mul(%22, %23) : [N,64]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
-                        int row12 = i0 * extent1;
-                        int row17 = i0;
-                        int row22 = i0 * extent1;
+                        int row13 = i0 * extent1;
+                        int row18 = i0;
+                        int row23 = i0 * extent1;
                         int rowOut = i0 * extent1;
-                        float s17 = buffer4[row17];
-                        var v17 = new global::System.Numerics.Vector<float>(s17);
+                        float s18 = buffer4[row18];
+                        var v18 = new global::System.Numerics.Vector<float>(s18);
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v22 = new global::System.Numerics.Vector<float>(buffer5.Slice(row22 + i));
-                            var v18 = v12 / v17;
-                            var v19 = v18 * v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::System.Numerics.Vector.Max(v20, global::System.Numerics.Vector<float>.Zero);
-                            var v23 = v21 * v22;
-                            v23.CopyTo(buffer6.Slice(rowOut + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                            var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + i));
+                            var v19 = v13 / v18;
+                            var v20 = v19 * v4;
+                            var v21 = v20 + v5;
+                            var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                            var v24 = v22 * v23;
+                            v24.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s12 = buffer2[row12 + i];
-                            float s22 = buffer5[row22 + i];
-                            float s18 = s12 / s17;
-                            float s19 = s18 * s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::System.MathF.Max(s20, 0f);
-                            float s23 = s21 * s22;
-                            buffer6[rowOut + i] = s23;
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s13 = buffer2[row13 + i];
+                            float s23 = buffer5[row23 + i];
+                            float s19 = s13 / s18;
+                            float s20 = s19 * s4;
+                            float s21 = s20 + s5;
+                            float s22 = global::System.MathF.Max(s21, 0f);
+                            float s24 = s22 * s23;
+                            buffer6[rowOut + i] = s24;
                         }
                     }
                 }
 
-                // Kernel 7/9: GEMM + epilogue (add) -> %25 [N,3]
+                // Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
                 {
-                    // %24 = matmul{transpose_b=true}(%23, %7) : [N,3]
-                    // %25 = add(%24, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture5Data, buffer7, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
+                    // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
+                    // %26 = add(%25, %9) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture6Data, buffer7, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
-                        int row24 = i0 * extent1;
+                        int row25 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
-                            var v24 = new global::System.Numerics.Vector<float>(buffer7.Slice(row24 + i));
-                            var v25 = v24 + v8;
-                            v25.CopyTo(buffer7.Slice(rowOut + i));
+                            var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
+                            var v25 = new global::System.Numerics.Vector<float>(buffer7.Slice(row25 + i));
+                            var v26 = v25 + v9;
+                            v26.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
-                            float s24 = buffer7[row24 + i];
-                            float s25 = s24 + s8;
-                            buffer7[rowOut + i] = s25;
+                            float s9 = capture7Data[i];
+                            float s25 = buffer7[row25 + i];
+                            float s26 = s25 + s9;
+                            buffer7[rowOut + i] = s26;
                         }
                     }
                 }
 
-                // Kernel 8/9: cross_entropy -> %26 []
+                // Kernel 6/7: cross_entropy -> %27 []
                 {
-                    // %26 = cross_entropy(%25, %1) : []
+                    // %27 = cross_entropy(%26, %1) : []
                     global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
                 }
 
@@ -312,10 +269,11 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Tensor capture3 = this.model.norm.Bias!;
                 BindCapture(3, capture3, symbols);
                 bool capture4 = this.model.dropout.Training;
-                global::Kiln.Tensor capture5 = this.model.output.Weight;
-                BindCapture(5, capture5, symbols);
-                global::Kiln.Tensor capture6 = this.model.output.Bias!;
+                global::Kiln.Rng? capture5 = this.model.dropout.Rng;
+                global::Kiln.Tensor capture6 = this.model.output.Weight;
                 BindCapture(6, capture6, symbols);
+                global::Kiln.Tensor capture7 = this.model.output.Bias!;
+                BindCapture(7, capture7, symbols);
                 var state = Prepare(1, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
@@ -325,15 +283,15 @@ namespace Kiln.Integration.Tests.Models
                 global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
                 global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
                 global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
-                global::System.ReadOnlySpan<float> capture5Data = capture5.Data;
                 global::System.ReadOnlySpan<float> capture6Data = capture6.Data;
+                global::System.ReadOnlySpan<float> capture7Data = capture7.Data;
                 global::System.Span<float> result = state.Result.Data;
                 global::System.Span<float> grad0 = GradientOf(capture0, 0);
                 global::System.Span<float> grad1 = GradientOf(capture1, 1);
                 global::System.Span<float> grad2 = GradientOf(capture2, 2);
                 global::System.Span<float> grad3 = GradientOf(capture3, 3);
-                global::System.Span<float> grad5 = GradientOf(capture5, 5);
                 global::System.Span<float> grad6 = GradientOf(capture6, 6);
+                global::System.Span<float> grad7 = GradientOf(capture7, 7);
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
@@ -353,638 +311,471 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
 
-                // Kernel 0/24: GEMM + epilogue (add) -> %10 [N,64]
+                // Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
                 {
-                    // %9 = matmul{transpose_b=true}(%0, %2) : [N,64]
-                    // %10 = add(%9, %3) : [N,64]
+                    // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
+                    // %11 = add(%10, %3) : [N,64]
+                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row3 = 0;
-                        int row9 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
-                            var v10 = v9 + v3;
-                            v10.CopyTo(buffer0.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[row3 + i];
-                            float s9 = buffer0[row9 + i];
-                            float s10 = s9 + s3;
-                            buffer0[rowOut + i] = s10;
-                        }
-                    }
-                }
-
-                // Kernel 1/24: mean over [N,64] -> %11 [N,1]
-                {
-                    // %11 = mean{dims=1;keep_dim=true}(%10) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale = 1f / 64;
+                    float scale12 = 1f / 64;
                     buffer1.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            accumulator += v10;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s10 = buffer0[row10 + i];
-                            tail += s10;
-                        }
-                        buffer1[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                    }
-                }
-
-                // Kernel 2/24: elementwise (sub) -> %12 [N,64]
-                {
-                    // %12 = sub(%10, %11) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * extent1;
-                        int row11 = i0;
                         int rowOut = i0 * extent1;
-                        float s11 = buffer1[row11];
-                        var v11 = new global::System.Numerics.Vector<float>(s11);
+                        int rowReduced = i0;
+                        var accumulator12 = global::System.Numerics.Vector<float>.Zero;
+                        float tail12 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            var v12 = v10 - v11;
-                            v12.CopyTo(buffer2.Slice(rowOut + i));
+                            var v11 = v10 + v3;
+                            v11.CopyTo(buffer0.Slice(rowOut + i));
+                            accumulator12 += v11;
                         }
                         for (; i < extent1; i++)
                         {
+                            float s3 = capture1Data[i];
                             float s10 = buffer0[row10 + i];
-                            float s12 = s10 - s11;
-                            buffer2[rowOut + i] = s12;
+                            float s11 = s10 + s3;
+                            buffer0[rowOut + i] = s11;
+                            tail12 += s11;
                         }
+                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
                     }
                 }
 
-                // Kernel 3/24: fused mean over [N,64] of (square) -> %14 [N,1]
+                // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
                 {
-                    // %13 = square(%12) : [N,64]
-                    // %14 = mean{dims=1;keep_dim=true}(%13) : [N,1]
+                    // %13 = sub(%11, %12) : [N,64]
+                    // %14 = square(%13) : [N,64]
+                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
-                    float scale = 1f / 64;
+                    float scale15 = 1f / 64;
                     buffer3.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int row11 = i0 * extent1;
+                        int row12 = i0;
+                        int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        float s12 = buffer1[row12];
+                        var v12 = new global::System.Numerics.Vector<float>(s12);
+                        var accumulator15 = global::System.Numerics.Vector<float>.Zero;
+                        float tail15 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v13 = v12 * v12;
-                            accumulator += v13;
+                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
+                            var v13 = v11 - v12;
+                            var v14 = v13 * v13;
+                            v13.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator15 += v14;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer2[row12 + i];
-                            float s13 = s12 * s12;
-                            tail += s13;
+                            float s11 = buffer0[row11 + i];
+                            float s13 = s11 - s12;
+                            float s14 = s13 * s13;
+                            buffer2[rowOut + i] = s13;
+                            tail15 += s14;
                         }
-                        buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
                     }
                 }
 
-                // Kernel 4/24: fused elementwise (add, sqrt) -> %17 [N,1]
+                // Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
                 {
-                    // %16 = add(%14, %15) : [N,1]
-                    // %17 = sqrt(%16) : [N,1]
+                    // %17 = add(%15, %16) : [N,1]
+                    // %18 = sqrt(%17) : [N,1]
                     int extent0 = dim_N;
-                    float s15 = 1E-05f;
-                    var v15 = new global::System.Numerics.Vector<float>(s15);
-                    int row14 = 0;
-                    int rowOut = 0;
+                    float s16 = 1E-05f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v14 = new global::System.Numerics.Vector<float>(buffer3.Slice(row14 + i));
-                        var v16 = v14 + v15;
-                        var v17 = global::System.Numerics.Vector.SquareRoot(v16);
-                        v17.CopyTo(buffer4.Slice(rowOut + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v17 = v15 + v16;
+                        var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                        v18.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s14 = buffer3[row14 + i];
-                        float s16 = s14 + s15;
-                        float s17 = global::System.MathF.Sqrt(s16);
-                        buffer4[rowOut + i] = s17;
+                        float s15 = buffer3[i];
+                        float s17 = s15 + s16;
+                        float s18 = global::System.MathF.Sqrt(s17);
+                        buffer4[i] = s18;
                     }
                 }
 
-                // Kernel 5/24: elementwise (div) -> %18 [N,64]
+                // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
                 {
-                    // %18 = div(%12, %17) : [N,64]
+                    // %19 = div(%13, %18) : [N,64]
+                    // %20 = mul(%19, %4) : [N,64]
+                    // %21 = add(%20, %5) : [N,64]
+                    // %22 = relu(%21) : [N,64]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row12 = i0 * extent1;
-                        int row17 = i0;
+                        int row13 = i0 * extent1;
+                        int row18 = i0;
                         int rowOut = i0 * extent1;
-                        float s17 = buffer4[row17];
-                        var v17 = new global::System.Numerics.Vector<float>(s17);
+                        float s18 = buffer4[row18];
+                        var v18 = new global::System.Numerics.Vector<float>(s18);
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v18 = v12 / v17;
-                            v18.CopyTo(buffer5.Slice(rowOut + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                            var v19 = v13 / v18;
+                            var v20 = v19 * v4;
+                            var v21 = v20 + v5;
+                            var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                            v19.CopyTo(buffer5.Slice(rowOut + i));
+                            v22.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s12 = buffer2[row12 + i];
-                            float s18 = s12 / s17;
-                            buffer5[rowOut + i] = s18;
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s13 = buffer2[row13 + i];
+                            float s19 = s13 / s18;
+                            float s20 = s19 * s4;
+                            float s21 = s20 + s5;
+                            float s22 = global::System.MathF.Max(s21, 0f);
+                            buffer5[rowOut + i] = s19;
+                            buffer6[rowOut + i] = s22;
                         }
                     }
                 }
 
-                // Kernel 6/24: fused elementwise (mul, add, relu) -> %21 [N,64]
+                // Kernel 4/16: dropout_mask -> %23 [N,64]
                 {
-                    // %19 = mul(%18, %4) : [N,64]
-                    // %20 = add(%19, %5) : [N,64]
-                    // %21 = relu(%20) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row4 = 0;
-                        int row5 = 0;
-                        int row18 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 * v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::System.Numerics.Vector.Max(v20, global::System.Numerics.Vector<float>.Zero);
-                            v21.CopyTo(buffer6.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 * s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::System.MathF.Max(s20, 0f);
-                            buffer6[rowOut + i] = s21;
-                        }
-                    }
+                    // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
+                    global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer7);
                 }
 
-                // Kernel 7/24: dropout_mask -> %22 [N,64]
+                // Kernel 5/16: elementwise (mul) -> %24 [N,64]
                 {
-                    // %22 = dropout_mask{p=0.25;shape=N,64;site=22}(%6) : [N,64]
-                    global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, null, 0.25f, buffer7);
-                }
-
-                // Kernel 8/24: elementwise (mul) -> %23 [N,64]
-                {
-                    // %23 = mul(%21, %22) : [N,64]
+                    // %24 = mul(%22, %23) : [N,64]
                     int extent0 = (dim_N * 64);
-                    int row21 = 0;
-                    int row22 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(row21 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(row22 + i));
-                        var v23 = v21 * v22;
-                        v23.CopyTo(buffer8.Slice(rowOut + i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v24 = v22 * v23;
+                        v24.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s21 = buffer6[row21 + i];
-                        float s22 = buffer7[row22 + i];
-                        float s23 = s21 * s22;
-                        buffer8[rowOut + i] = s23;
+                        float s22 = buffer6[i];
+                        float s23 = buffer7[i];
+                        float s24 = s22 * s23;
+                        buffer8[i] = s24;
                     }
                 }
 
-                // Kernel 9/24: GEMM + epilogue (add) -> %25 [N,3]
+                // Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
                 {
-                    // %24 = matmul{transpose_b=true}(%23, %7) : [N,3]
-                    // %25 = add(%24, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer9, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
+                    // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
+                    // %26 = add(%25, %9) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture6Data, buffer9, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row8 = 0;
-                        int row24 = i0 * extent1;
+                        int row25 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(row8 + i));
-                            var v24 = new global::System.Numerics.Vector<float>(buffer9.Slice(row24 + i));
-                            var v25 = v24 + v8;
-                            v25.CopyTo(buffer9.Slice(rowOut + i));
+                            var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
+                            var v25 = new global::System.Numerics.Vector<float>(buffer9.Slice(row25 + i));
+                            var v26 = v25 + v9;
+                            v26.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s8 = capture6Data[row8 + i];
-                            float s24 = buffer9[row24 + i];
-                            float s25 = s24 + s8;
-                            buffer9[rowOut + i] = s25;
+                            float s9 = capture7Data[i];
+                            float s25 = buffer9[row25 + i];
+                            float s26 = s25 + s9;
+                            buffer9[rowOut + i] = s26;
                         }
                     }
                 }
 
-                // Kernel 10/24: cross_entropy + cross_entropy_backward (one pass) -> %26 [], %28 [N,3]
+                // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
                 {
-                    // %26 = cross_entropy(%25, %1) : []
-                    // %28 = cross_entropy_backward(%25, %1, %27) : [N,3]
+                    // %27 = cross_entropy(%26, %1) : []
+                    // %29 = cross_entropy_backward(%26, %1, %28) : [N,3]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
-                // Kernel 11/24: sum over [N,3] -> %29 [3]
+                // Kernel 8/16: sum over [N,3] -> %30 [3]
                 {
-                    // %29 = sum{dims=0;keep_dim=false}(%28) : [3]
+                    // %30 = sum{dims=0;keep_dim=false}(%29) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row28 = i0 * extent1;
-                        int rowOut = 0;
+                        int row29 = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v28 = new global::System.Numerics.Vector<float>(buffer10.Slice(row28 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(rowOut + i)) + v28).CopyTo(grad6.Slice(rowOut + i));
+                            var v29 = new global::System.Numerics.Vector<float>(buffer10.Slice(row29 + i));
+                            (new global::System.Numerics.Vector<float>(grad7.Slice(i)) + v29).CopyTo(grad7.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s28 = buffer10[row28 + i];
-                            grad6[rowOut + i] += s28;
+                            float s29 = buffer10[row29 + i];
+                            grad7[i] += s29;
                         }
                     }
                 }
 
-                // Kernel 12/24: GEMM Aᵀ -> %31 [3,64]
+                // Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
                 {
-                    // %31 = matmul{transpose_a=true}(%28, %23) : [3,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad5, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %32 = matmul{transpose_a=true}(%29, %24) : [3,64]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad6, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 13/24: GEMM + epilogue (mul, relu_backward) -> %34 [N,64]
+                // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
                 {
-                    // %30 = matmul(%28, %7) : [N,64]
-                    // %32 = mul(%30, %22) : [N,64]
-                    // %34 = relu_backward(%32, %21) : [N,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture5Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 64);
-                    int row21 = 0;
-                    int row22 = 0;
-                    int row30 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer6.Slice(row21 + i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer7.Slice(row22 + i));
-                        var v30 = new global::System.Numerics.Vector<float>(buffer11.Slice(row30 + i));
-                        var v32 = v30 * v22;
-                        var v34 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v21, global::System.Numerics.Vector<float>.Zero), v32, global::System.Numerics.Vector<float>.Zero);
-                        v34.CopyTo(buffer11.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer6[row21 + i];
-                        float s22 = buffer7[row22 + i];
-                        float s30 = buffer11[row30 + i];
-                        float s32 = s30 * s22;
-                        float s34 = s21 > 0f ? s32 : 0f;
-                        buffer11[rowOut + i] = s34;
-                    }
-                }
-
-                // Kernel 14/24: sum over [N,64] -> %35 [64]
-                {
-                    // %35 = sum{dims=0;keep_dim=false}(%34) : [64]
+                    // %31 = matmul(%29, %8) : [N,64]
+                    // %33 = mul(%31, %23) : [N,64]
+                    // %35 = relu_backward(%33, %22) : [N,64]
+                    // %36 = sum{dims=0;keep_dim=false}(%35) : [64]
+                    // %37 = mul(%35, %4) : [N,64]
+                    // %38 = mul(%35, %19) : [N,64]
+                    // %39 = sum{dims=0;keep_dim=false}(%38) : [64]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture6Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 64;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row34 = i0 * extent1;
-                        int rowOut = 0;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v34).CopyTo(grad3.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s34 = buffer11[row34 + i];
-                            grad3[rowOut + i] += s34;
-                        }
-                    }
-                }
-
-                // Kernel 15/24: elementwise (mul) -> %36 [N,64]
-                {
-                    // %36 = mul(%34, %4) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row4 = 0;
-                        int row34 = i0 * extent1;
+                        int row19 = i0 * extent1;
+                        int row22 = i0 * extent1;
+                        int row23 = i0 * extent1;
+                        int row31 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(row4 + i));
-                            var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
-                            var v36 = v34 * v4;
-                            v36.CopyTo(buffer12.Slice(rowOut + i));
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
+                            var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(row22 + i));
+                            var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(row23 + i));
+                            var v31 = new global::System.Numerics.Vector<float>(buffer11.Slice(row31 + i));
+                            var v33 = v31 * v23;
+                            var v35 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v22, global::System.Numerics.Vector<float>.Zero), v33, global::System.Numerics.Vector<float>.Zero);
+                            var v37 = v35 * v4;
+                            var v38 = v35 * v19;
+                            v35.CopyTo(buffer11.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v35).CopyTo(grad3.Slice(i));
+                            v37.CopyTo(buffer12.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v38).CopyTo(grad2.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s34 = buffer11[row34 + i];
-                            float s36 = s34 * s4;
-                            buffer12[rowOut + i] = s36;
+                            float s4 = capture2Data[i];
+                            float s19 = buffer5[row19 + i];
+                            float s22 = buffer6[row22 + i];
+                            float s23 = buffer7[row23 + i];
+                            float s31 = buffer11[row31 + i];
+                            float s33 = s31 * s23;
+                            float s35 = s22 > 0f ? s33 : 0f;
+                            float s37 = s35 * s4;
+                            float s38 = s35 * s19;
+                            buffer11[rowOut + i] = s35;
+                            grad3[i] += s35;
+                            buffer12[rowOut + i] = s37;
+                            grad2[i] += s38;
                         }
                     }
                 }
 
-                // Kernel 16/24: fused sum over [N,64] of (mul) -> %38 [64]
+                // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
                 {
-                    // %37 = mul(%34, %18) : [N,64]
-                    // %38 = sum{dims=0;keep_dim=false}(%37) : [64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row18 = i0 * extent1;
-                        int row34 = i0 * extent1;
-                        int rowOut = 0;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v34 = new global::System.Numerics.Vector<float>(buffer11.Slice(row34 + i));
-                            var v37 = v34 * v18;
-                            (new global::System.Numerics.Vector<float>(grad2.Slice(rowOut + i)) + v37).CopyTo(grad2.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s18 = buffer5[row18 + i];
-                            float s34 = buffer11[row34 + i];
-                            float s37 = s34 * s18;
-                            grad2[rowOut + i] += s37;
-                        }
-                    }
-                }
-
-                // Kernel 17/24: fused sum over [N,64] of (mul, div, neg) -> %43 [N,1]
-                {
-                    // %40 = mul(%36, %18) : [N,64]
-                    // %41 = div(%40, %17) : [N,64]
-                    // %42 = neg(%41) : [N,64]
-                    // %43 = sum{dims=1;keep_dim=true}(%42) : [N,1]
+                    // %41 = mul(%37, %19) : [N,64]
+                    // %42 = div(%41, %18) : [N,64]
+                    // %43 = neg(%42) : [N,64]
+                    // %44 = sum{dims=1;keep_dim=true}(%43) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
                     buffer13.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row17 = i0;
-                        int row18 = i0 * extent1;
-                        int row36 = i0 * extent1;
-                        int rowOut = i0;
-                        float s17 = buffer4[row17];
-                        var v17 = new global::System.Numerics.Vector<float>(s17);
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int row18 = i0;
+                        int row19 = i0 * extent1;
+                        int row37 = i0 * extent1;
+                        int rowReduced = i0;
+                        float s18 = buffer4[row18];
+                        var v18 = new global::System.Numerics.Vector<float>(s18);
+                        var accumulator44 = global::System.Numerics.Vector<float>.Zero;
+                        float tail44 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v36 = new global::System.Numerics.Vector<float>(buffer12.Slice(row36 + i));
-                            var v40 = v36 * v18;
-                            var v41 = v40 / v17;
-                            var v42 = -v41;
-                            accumulator += v42;
+                            var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
+                            var v37 = new global::System.Numerics.Vector<float>(buffer12.Slice(row37 + i));
+                            var v41 = v37 * v19;
+                            var v42 = v41 / v18;
+                            var v43 = -v42;
+                            accumulator44 += v43;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s18 = buffer5[row18 + i];
-                            float s36 = buffer12[row36 + i];
-                            float s40 = s36 * s18;
-                            float s41 = s40 / s17;
-                            float s42 = -s41;
-                            tail += s42;
+                            float s19 = buffer5[row19 + i];
+                            float s37 = buffer12[row37 + i];
+                            float s41 = s37 * s19;
+                            float s42 = s41 / s18;
+                            float s43 = -s42;
+                            tail44 += s43;
                         }
-                        buffer13[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer13[rowReduced] += global::System.Numerics.Vector.Sum(accumulator44) + tail44;
                     }
                 }
 
-                // Kernel 18/24: fused elementwise (mul, div) -> %46 [N,1]
+                // Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
                 {
-                    // %45 = mul(%17, %44) : [N,1]
-                    // %46 = div(%43, %45) : [N,1]
+                    // %46 = mul(%18, %45) : [N,1]
+                    // %47 = div(%44, %46) : [N,1]
                     int extent0 = dim_N;
-                    float s44 = 2f;
-                    var v44 = new global::System.Numerics.Vector<float>(s44);
-                    int row17 = 0;
-                    int row43 = 0;
-                    int rowOut = 0;
+                    float s45 = 2f;
+                    var v45 = new global::System.Numerics.Vector<float>(s45);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v17 = new global::System.Numerics.Vector<float>(buffer4.Slice(row17 + i));
-                        var v43 = new global::System.Numerics.Vector<float>(buffer13.Slice(row43 + i));
-                        var v45 = v17 * v44;
-                        var v46 = v43 / v45;
-                        v46.CopyTo(buffer14.Slice(rowOut + i));
+                        var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v44 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v46 = v18 * v45;
+                        var v47 = v44 / v46;
+                        v47.CopyTo(buffer14.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s17 = buffer4[row17 + i];
-                        float s43 = buffer13[row43 + i];
-                        float s45 = s17 * s44;
-                        float s46 = s43 / s45;
-                        buffer14[rowOut + i] = s46;
+                        float s18 = buffer4[i];
+                        float s44 = buffer13[i];
+                        float s46 = s18 * s45;
+                        float s47 = s44 / s46;
+                        buffer14[i] = s47;
                     }
                 }
 
-                // Kernel 19/24: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %64 [N,64]
+                // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
                 {
-                    // %39 = div(%36, %17) : [N,64]
-                    // %48 = broadcast_to{shape=N,64}(%46) : [N,64]
-                    // %50 = mul(%48, %49) : [N,64]
-                    // %62 = mul(%50, %12) : [N,64]
-                    // %63 = mul(%62, %44) : [N,64]
-                    // %64 = add(%39, %63) : [N,64]
+                    // %40 = div(%37, %18) : [N,64]
+                    // %49 = broadcast_to{shape=N,64}(%47) : [N,64]
+                    // %51 = mul(%49, %50) : [N,64]
+                    // %63 = mul(%51, %13) : [N,64]
+                    // %64 = mul(%63, %45) : [N,64]
+                    // %65 = add(%40, %64) : [N,64]
+                    // %66 = neg(%65) : [N,64]
+                    // %67 = sum{dims=1;keep_dim=true}(%66) : [N,1]
                     int extent0 = dim_N;
                     int extent1 = 64;
-                    float s44 = 2f;
-                    var v44 = new global::System.Numerics.Vector<float>(s44);
-                    float s49 = 0.015625f;
-                    var v49 = new global::System.Numerics.Vector<float>(s49);
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * extent1;
-                        int row17 = i0;
-                        int row36 = i0 * extent1;
-                        int row46 = i0;
-                        int rowOut = i0 * extent1;
-                        float s17 = buffer4[row17];
-                        var v17 = new global::System.Numerics.Vector<float>(s17);
-                        float s46 = buffer14[row46];
-                        var v46 = new global::System.Numerics.Vector<float>(s46);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v36 = new global::System.Numerics.Vector<float>(buffer12.Slice(row36 + i));
-                            var v39 = v36 / v17;
-                            var v48 = v46;
-                            var v50 = v48 * v49;
-                            var v62 = v50 * v12;
-                            var v63 = v62 * v44;
-                            var v64 = v39 + v63;
-                            v64.CopyTo(buffer15.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s12 = buffer2[row12 + i];
-                            float s36 = buffer12[row36 + i];
-                            float s39 = s36 / s17;
-                            float s48 = s46;
-                            float s50 = s48 * s49;
-                            float s62 = s50 * s12;
-                            float s63 = s62 * s44;
-                            float s64 = s39 + s63;
-                            buffer15[rowOut + i] = s64;
-                        }
-                    }
-                }
-
-                // Kernel 20/24: fused sum over [N,64] of (neg) -> %66 [N,1]
-                {
-                    // %65 = neg(%64) : [N,64]
-                    // %66 = sum{dims=1;keep_dim=true}(%65) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
+                    float s45 = 2f;
+                    var v45 = new global::System.Numerics.Vector<float>(s45);
+                    float s50 = 0.015625f;
+                    var v50 = new global::System.Numerics.Vector<float>(s50);
                     buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row64 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v64 = new global::System.Numerics.Vector<float>(buffer15.Slice(row64 + i));
-                            var v65 = -v64;
-                            accumulator += v65;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s64 = buffer15[row64 + i];
-                            float s65 = -s64;
-                            tail += s65;
-                        }
-                        buffer16[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
-                    }
-                }
-
-                // Kernel 21/24: fused elementwise (broadcast_to, mul, add) -> %69 [N,64]
-                {
-                    // %67 = broadcast_to{shape=N,64}(%66) : [N,64]
-                    // %68 = mul(%67, %49) : [N,64]
-                    // %69 = add(%64, %68) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float s49 = 0.015625f;
-                    var v49 = new global::System.Numerics.Vector<float>(s49);
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * extent1;
-                        int row66 = i0;
+                        int row13 = i0 * extent1;
+                        int row18 = i0;
+                        int row37 = i0 * extent1;
+                        int row47 = i0;
                         int rowOut = i0 * extent1;
-                        float s66 = buffer16[row66];
-                        var v66 = new global::System.Numerics.Vector<float>(s66);
+                        int rowReduced = i0;
+                        float s18 = buffer4[row18];
+                        var v18 = new global::System.Numerics.Vector<float>(s18);
+                        float s47 = buffer14[row47];
+                        var v47 = new global::System.Numerics.Vector<float>(s47);
+                        var accumulator67 = global::System.Numerics.Vector<float>.Zero;
+                        float tail67 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v64 = new global::System.Numerics.Vector<float>(buffer15.Slice(row64 + i));
-                            var v67 = v66;
-                            var v68 = v67 * v49;
-                            var v69 = v64 + v68;
-                            v69.CopyTo(buffer17.Slice(rowOut + i));
+                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                            var v37 = new global::System.Numerics.Vector<float>(buffer12.Slice(row37 + i));
+                            var v40 = v37 / v18;
+                            var v49 = v47;
+                            var v51 = v49 * v50;
+                            var v63 = v51 * v13;
+                            var v64 = v63 * v45;
+                            var v65 = v40 + v64;
+                            var v66 = -v65;
+                            v65.CopyTo(buffer15.Slice(rowOut + i));
+                            accumulator67 += v66;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s64 = buffer15[row64 + i];
-                            float s67 = s66;
-                            float s68 = s67 * s49;
-                            float s69 = s64 + s68;
-                            buffer17[rowOut + i] = s69;
+                            float s13 = buffer2[row13 + i];
+                            float s37 = buffer12[row37 + i];
+                            float s40 = s37 / s18;
+                            float s49 = s47;
+                            float s51 = s49 * s50;
+                            float s63 = s51 * s13;
+                            float s64 = s63 * s45;
+                            float s65 = s40 + s64;
+                            float s66 = -s65;
+                            buffer15[rowOut + i] = s65;
+                            tail67 += s66;
                         }
+                        buffer16[rowReduced] += global::System.Numerics.Vector.Sum(accumulator67) + tail67;
                     }
                 }
 
-                // Kernel 22/24: sum over [N,64] -> %70 [64]
+                // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
                 {
-                    // %70 = sum{dims=0;keep_dim=false}(%69) : [64]
+                    // %68 = broadcast_to{shape=N,64}(%67) : [N,64]
+                    // %69 = mul(%68, %50) : [N,64]
+                    // %70 = add(%65, %69) : [N,64]
+                    // %71 = sum{dims=0;keep_dim=false}(%70) : [64]
                     int extent0 = dim_N;
                     int extent1 = 64;
+                    float s50 = 0.015625f;
+                    var v50 = new global::System.Numerics.Vector<float>(s50);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row69 = i0 * extent1;
-                        int rowOut = 0;
+                        int row65 = i0 * extent1;
+                        int row67 = i0;
+                        int rowOut = i0 * extent1;
+                        float s67 = buffer16[row67];
+                        var v67 = new global::System.Numerics.Vector<float>(s67);
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v69 = new global::System.Numerics.Vector<float>(buffer17.Slice(row69 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v69).CopyTo(grad1.Slice(rowOut + i));
+                            var v65 = new global::System.Numerics.Vector<float>(buffer15.Slice(row65 + i));
+                            var v68 = v67;
+                            var v69 = v68 * v50;
+                            var v70 = v65 + v69;
+                            v70.CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v70).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s69 = buffer17[row69 + i];
-                            grad1[rowOut + i] += s69;
+                            float s65 = buffer15[row65 + i];
+                            float s68 = s67;
+                            float s69 = s68 * s50;
+                            float s70 = s65 + s69;
+                            buffer17[rowOut + i] = s70;
+                            grad1[i] += s70;
                         }
                     }
                 }
 
-                // Kernel 23/24: GEMM Aᵀ -> %71 [64,32]
+                // Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
                 {
-                    // %71 = matmul{transpose_a=true}(%69, %0) : [64,32]
+                    // %72 = matmul{transpose_a=true}(%70, %0) : [64,32]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, input0, grad0, 64, 32, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
@@ -995,13 +786,13 @@ namespace Kiln.Integration.Tests.Models
                 method: "Kiln.Integration.Tests.Models.NormDropoutNet.Loss",
                 symbols: new string[] { "N" },
                 inputs: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("x", new int[] { -1, 32 }), new global::Kiln.Compiled.TensorDeclaration("y", new int[] { -1 }) },
-                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 64, 32 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("dropout.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 64 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
+                captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("input.weight", new int[] { 64, 32 }), new global::Kiln.Compiled.TensorDeclaration("input.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.weight", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("norm.bias", new int[] { 64 }), new global::Kiln.Compiled.TensorDeclaration("dropout.training", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("dropout.rng", new int[] {  }), new global::Kiln.Compiled.TensorDeclaration("output.weight", new int[] { 3, 64 }), new global::Kiln.Compiled.TensorDeclaration("output.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 9,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7 }, lastUse: new int[] { 2, 2, 6, 4, 6, 6, 7, 8 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 46, kernelCount: 24,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 15, 17, 18, 19, 20, 21 }, lastUse: new int[] { 2, 2, 19, 4, 19, 17, 13, 13, 12, 10, 13, 16, 19, 18, 19, 21, 21, 23 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 7,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 1, 1, 4, 2, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 46, kernelCount: 16,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 10, 10, 11, 12, 13, 13, 14 }, lastUse: new int[] { 1, 1, 13, 2, 13, 11, 10, 10, 9, 7, 10, 10, 13, 12, 13, 14, 14, 15 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1010,76 +801,66 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 64); // %10 add [N,64], kernels 0..2
-                sizes[1] = symbols[0]; // %11 mean [N,1], kernels 1..2
-                sizes[2] = (symbols[0] * 64); // %12 sub [N,64], kernels 2..6
-                sizes[3] = symbols[0]; // %14 mean [N,1], kernels 3..4
-                sizes[4] = symbols[0]; // %17 sqrt [N,1], kernels 4..6
-                sizes[5] = (symbols[0] * 64); // %22 dropout_mask [N,64], kernels 5..6
-                sizes[6] = (symbols[0] * 64); // %23 mul [N,64], kernels 6..7
-                sizes[7] = (symbols[0] * 3); // %25 add [N,3], kernels 7..8
+                sizes[0] = (symbols[0] * 64); // %11 add [N,64], kernels 0..1
+                sizes[1] = symbols[0]; // %12 mean [N,1], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %13 sub [N,64], kernels 1..4
+                sizes[3] = symbols[0]; // %15 mean [N,1], kernels 1..2
+                sizes[4] = symbols[0]; // %18 sqrt [N,1], kernels 2..4
+                sizes[5] = (symbols[0] * 64); // %23 dropout_mask [N,64], kernels 3..4
+                sizes[6] = (symbols[0] * 64); // %24 mul [N,64], kernels 4..5
+                sizes[7] = (symbols[0] * 3); // %26 add [N,3], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 64); // %10 add [N,64], kernels 0..2
-                sizes[1] = symbols[0]; // %11 mean [N,1], kernels 1..2
-                sizes[2] = (symbols[0] * 64); // %12 sub [N,64], kernels 2..19
-                sizes[3] = symbols[0]; // %14 mean [N,1], kernels 3..4
-                sizes[4] = symbols[0]; // %17 sqrt [N,1], kernels 4..19
-                sizes[5] = (symbols[0] * 64); // %18 div [N,64], kernels 5..17
-                sizes[6] = (symbols[0] * 64); // %21 relu [N,64], kernels 6..13
-                sizes[7] = (symbols[0] * 64); // %22 dropout_mask [N,64], kernels 7..13
-                sizes[8] = (symbols[0] * 64); // %23 mul [N,64], kernels 8..12
-                sizes[9] = (symbols[0] * 3); // %25 add [N,3], kernels 9..10
-                sizes[10] = (symbols[0] * 3); // %28 cross_entropy_backward [N,3], kernels 10..13
-                sizes[11] = (symbols[0] * 64); // %34 relu_backward [N,64], kernels 13..16
-                sizes[12] = (symbols[0] * 64); // %36 mul [N,64], kernels 15..19
-                sizes[13] = symbols[0]; // %43 sum [N,1], kernels 17..18
-                sizes[14] = symbols[0]; // %46 div [N,1], kernels 18..19
-                sizes[15] = (symbols[0] * 64); // %64 add [N,64], kernels 19..21
-                sizes[16] = symbols[0]; // %66 sum [N,1], kernels 20..21
-                sizes[17] = (symbols[0] * 64); // %69 add [N,64], kernels 21..23
+                sizes[0] = (symbols[0] * 64); // %11 add [N,64], kernels 0..1
+                sizes[1] = symbols[0]; // %12 mean [N,1], kernels 0..1
+                sizes[2] = (symbols[0] * 64); // %13 sub [N,64], kernels 1..13
+                sizes[3] = symbols[0]; // %15 mean [N,1], kernels 1..2
+                sizes[4] = symbols[0]; // %18 sqrt [N,1], kernels 2..13
+                sizes[5] = (symbols[0] * 64); // %19 div [N,64], kernels 3..11
+                sizes[6] = (symbols[0] * 64); // %22 relu [N,64], kernels 3..10
+                sizes[7] = (symbols[0] * 64); // %23 dropout_mask [N,64], kernels 4..10
+                sizes[8] = (symbols[0] * 64); // %24 mul [N,64], kernels 5..9
+                sizes[9] = (symbols[0] * 3); // %26 add [N,3], kernels 6..7
+                sizes[10] = (symbols[0] * 3); // %29 cross_entropy_backward [N,3], kernels 7..10
+                sizes[11] = (symbols[0] * 64); // %35 relu_backward [N,64], kernels 10..10
+                sizes[12] = (symbols[0] * 64); // %37 mul [N,64], kernels 10..13
+                sizes[13] = symbols[0]; // %44 sum [N,1], kernels 11..12
+                sizes[14] = symbols[0]; // %47 div [N,1], kernels 12..13
+                sizes[15] = (symbols[0] * 64); // %65 add [N,64], kernels 13..14
+                sizes[16] = symbols[0]; // %67 sum [N,1], kernels 13..14
+                sizes[17] = (symbols[0] * 64); // %70 add [N,64], kernels 14..15
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.NormDropoutNet.Loss -> LossGraph
-            forward: 17 graph ops in 9 kernels, 8 arena buffers
-              Kernel 0/9: GEMM + epilogue (add) -> %10 [N,64]
-              Kernel 1/9: mean over [N,64] -> %11 [N,1]
-              Kernel 2/9: elementwise (sub) -> %12 [N,64]
-              Kernel 3/9: fused mean over [N,64] of (square) -> %14 [N,1]
-              Kernel 4/9: fused elementwise (add, sqrt) -> %17 [N,1]
-              Kernel 5/9: dropout_mask -> %22 [N,64]
-              Kernel 6/9: fused elementwise (div, mul, add, relu, mul) -> %23 [N,64]
-              Kernel 7/9: GEMM + epilogue (add) -> %25 [N,3]
-              Kernel 8/9: cross_entropy -> %26 []
-            forward+backward: 46 graph ops in 24 kernels, 18 arena buffers
-              Kernel 0/24: GEMM + epilogue (add) -> %10 [N,64]
-              Kernel 1/24: mean over [N,64] -> %11 [N,1]
-              Kernel 2/24: elementwise (sub) -> %12 [N,64]
-              Kernel 3/24: fused mean over [N,64] of (square) -> %14 [N,1]
-              Kernel 4/24: fused elementwise (add, sqrt) -> %17 [N,1]
-              Kernel 5/24: elementwise (div) -> %18 [N,64]
-              Kernel 6/24: fused elementwise (mul, add, relu) -> %21 [N,64]
-              Kernel 7/24: dropout_mask -> %22 [N,64]
-              Kernel 8/24: elementwise (mul) -> %23 [N,64]
-              Kernel 9/24: GEMM + epilogue (add) -> %25 [N,3]
-              Kernel 10/24: cross_entropy + cross_entropy_backward (one pass) -> %26 [], %28 [N,3]
-              Kernel 11/24: sum over [N,3] -> %29 [3]
-              Kernel 12/24: GEMM Aᵀ -> %31 [3,64]
-              Kernel 13/24: GEMM + epilogue (mul, relu_backward) -> %34 [N,64]
-              Kernel 14/24: sum over [N,64] -> %35 [64]
-              Kernel 15/24: elementwise (mul) -> %36 [N,64]
-              Kernel 16/24: fused sum over [N,64] of (mul) -> %38 [64]
-              Kernel 17/24: fused sum over [N,64] of (mul, div, neg) -> %43 [N,1]
-              Kernel 18/24: fused elementwise (mul, div) -> %46 [N,1]
-              Kernel 19/24: fused elementwise (div, broadcast_to, mul, mul, mul, add) -> %64 [N,64]
-              Kernel 20/24: fused sum over [N,64] of (neg) -> %66 [N,1]
-              Kernel 21/24: fused elementwise (broadcast_to, mul, add) -> %69 [N,64]
-              Kernel 22/24: sum over [N,64] -> %70 [64]
-              Kernel 23/24: GEMM Aᵀ -> %71 [64,32]
+            forward: 17 graph ops in 7 kernels, 8 arena buffers
+              Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
+              Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
+              Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
+              Kernel 3/7: dropout_mask -> %23 [N,64]
+              Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
+              Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
+              Kernel 6/7: cross_entropy -> %27 []
+            forward+backward: 46 graph ops in 16 kernels, 18 arena buffers
+              Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
+              Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
+              Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
+              Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
+              Kernel 4/16: dropout_mask -> %23 [N,64]
+              Kernel 5/16: elementwise (mul) -> %24 [N,64]
+              Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
+              Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
+              Kernel 8/16: sum over [N,3] -> %30 [3]
+              Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
+              Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
+              Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
+              Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
+              Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
+              Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
+              Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
             """;
 
             private const string DotText =
@@ -1094,245 +875,215 @@ namespace Kiln.Integration.Tests.Models
               n4 [shape=ellipse, label="norm.weight\n[64]"];
               n5 [shape=ellipse, label="norm.bias\n[64]"];
               n6 [shape=ellipse, label="dropout.training\n[]"];
-              n7 [shape=ellipse, label="output.weight\n[3,64]"];
-              n8 [shape=ellipse, label="output.bias\n[3]"];
-              n15 [shape=ellipse, label="1E-05"];
-              n27 [shape=ellipse, label="1"];
-              n44 [shape=ellipse, label="2"];
-              n49 [shape=ellipse, label="0.015625"];
+              n7 [shape=ellipse, label="dropout.rng\n[]"];
+              n8 [shape=ellipse, label="output.weight\n[3,64]"];
+              n9 [shape=ellipse, label="output.bias\n[3]"];
+              n16 [shape=ellipse, label="1E-05"];
+              n28 [shape=ellipse, label="1"];
+              n45 [shape=ellipse, label="2"];
+              n50 [shape=ellipse, label="0.015625"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (add)";
+                label="kernel 0: GEMM + epilogue (add, mean)";
                 style=filled; color=lightgrey;
-                n9 [label="%9 matmul\n[N,64]"];
-                n10 [label="%10 add\n[N,64]"];
+                n10 [label="%10 matmul\n[N,64]"];
+                n11 [label="%11 add\n[N,64]"];
+                n12 [label="%12 mean\n[N,1]"];
               }
               subgraph cluster_k1 {
-                label="kernel 1: mean over [N,64]";
+                label="kernel 1: fused loop with 2 outputs (sub, square, mean)";
                 style=filled; color=lightgrey;
-                n11 [label="%11 mean\n[N,1]"];
+                n13 [label="%13 sub\n[N,64]"];
+                n14 [label="%14 square\n[N,64]"];
+                n15 [label="%15 mean\n[N,1]"];
               }
               subgraph cluster_k2 {
-                label="kernel 2: elementwise (sub)";
+                label="kernel 2: fused elementwise (add, sqrt)";
                 style=filled; color=lightgrey;
-                n12 [label="%12 sub\n[N,64]"];
+                n17 [label="%17 add\n[N,1]"];
+                n18 [label="%18 sqrt\n[N,1]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: fused mean over [N,64] of (square)";
+                label="kernel 3: fused loop with 2 outputs (div, mul, add, relu)";
                 style=filled; color=lightgrey;
-                n13 [label="%13 square\n[N,64]"];
-                n14 [label="%14 mean\n[N,1]"];
+                n19 [label="%19 div\n[N,64]"];
+                n20 [label="%20 mul\n[N,64]"];
+                n21 [label="%21 add\n[N,64]"];
+                n22 [label="%22 relu\n[N,64]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: fused elementwise (add, sqrt)";
+                label="kernel 4: dropout_mask";
                 style=filled; color=lightgrey;
-                n16 [label="%16 add\n[N,1]"];
-                n17 [label="%17 sqrt\n[N,1]"];
+                n23 [label="%23 dropout_mask\n[N,64]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: elementwise (div)";
+                label="kernel 5: elementwise (mul)";
                 style=filled; color=lightgrey;
-                n18 [label="%18 div\n[N,64]"];
+                n24 [label="%24 mul\n[N,64]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: fused elementwise (mul, add, relu)";
+                label="kernel 6: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n19 [label="%19 mul\n[N,64]"];
-                n20 [label="%20 add\n[N,64]"];
-                n21 [label="%21 relu\n[N,64]"];
+                n25 [label="%25 matmul\n[N,3]"];
+                n26 [label="%26 add\n[N,3]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: dropout_mask";
+                label="kernel 7: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n22 [label="%22 dropout_mask\n[N,64]"];
+                n27 [label="%27 cross_entropy\n[]"];
+                n29 [label="%29 cross_entropy_backward\n[N,3]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: elementwise (mul)";
+                label="kernel 8: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n23 [label="%23 mul\n[N,64]"];
+                n30 [label="%30 sum\n[3]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: GEMM + epilogue (add)";
+                label="kernel 9: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n24 [label="%24 matmul\n[N,3]"];
-                n25 [label="%25 add\n[N,3]"];
+                n32 [label="%32 matmul\n[3,64]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 10: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum)";
                 style=filled; color=lightgrey;
-                n26 [label="%26 cross_entropy\n[]"];
-                n28 [label="%28 cross_entropy_backward\n[N,3]"];
+                n31 [label="%31 matmul\n[N,64]"];
+                n33 [label="%33 mul\n[N,64]"];
+                n35 [label="%35 relu_backward\n[N,64]"];
+                n36 [label="%36 sum\n[64]"];
+                n37 [label="%37 mul\n[N,64]"];
+                n38 [label="%38 mul\n[N,64]"];
+                n39 [label="%39 sum\n[64]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: sum over [N,3]";
+                label="kernel 11: fused sum over [N,64] of (mul, div, neg)";
                 style=filled; color=lightgrey;
-                n29 [label="%29 sum\n[3]"];
+                n41 [label="%41 mul\n[N,64]"];
+                n42 [label="%42 div\n[N,64]"];
+                n43 [label="%43 neg\n[N,64]"];
+                n44 [label="%44 sum\n[N,1]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: GEMM Aᵀ";
+                label="kernel 12: fused elementwise (mul, div)";
                 style=filled; color=lightgrey;
-                n31 [label="%31 matmul\n[3,64]"];
+                n46 [label="%46 mul\n[N,1]"];
+                n47 [label="%47 div\n[N,1]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: GEMM + epilogue (mul, relu_backward)";
+                label="kernel 13: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum)";
                 style=filled; color=lightgrey;
-                n30 [label="%30 matmul\n[N,64]"];
-                n32 [label="%32 mul\n[N,64]"];
-                n34 [label="%34 relu_backward\n[N,64]"];
+                n40 [label="%40 div\n[N,64]"];
+                n49 [label="%49 broadcast_to\n[N,64]"];
+                n51 [label="%51 mul\n[N,64]"];
+                n63 [label="%63 mul\n[N,64]"];
+                n64 [label="%64 mul\n[N,64]"];
+                n65 [label="%65 add\n[N,64]"];
+                n66 [label="%66 neg\n[N,64]"];
+                n67 [label="%67 sum\n[N,1]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: sum over [N,64]";
+                label="kernel 14: fused loop with 2 outputs (broadcast_to, mul, add, sum)";
                 style=filled; color=lightgrey;
-                n35 [label="%35 sum\n[64]"];
+                n68 [label="%68 broadcast_to\n[N,64]"];
+                n69 [label="%69 mul\n[N,64]"];
+                n70 [label="%70 add\n[N,64]"];
+                n71 [label="%71 sum\n[64]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: elementwise (mul)";
+                label="kernel 15: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n36 [label="%36 mul\n[N,64]"];
+                n72 [label="%72 matmul\n[64,32]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: fused sum over [N,64] of (mul)";
-                style=filled; color=lightgrey;
-                n37 [label="%37 mul\n[N,64]"];
-                n38 [label="%38 sum\n[64]"];
-              }
-              subgraph cluster_k17 {
-                label="kernel 17: fused sum over [N,64] of (mul, div, neg)";
-                style=filled; color=lightgrey;
-                n40 [label="%40 mul\n[N,64]"];
-                n41 [label="%41 div\n[N,64]"];
-                n42 [label="%42 neg\n[N,64]"];
-                n43 [label="%43 sum\n[N,1]"];
-              }
-              subgraph cluster_k18 {
-                label="kernel 18: fused elementwise (mul, div)";
-                style=filled; color=lightgrey;
-                n45 [label="%45 mul\n[N,1]"];
-                n46 [label="%46 div\n[N,1]"];
-              }
-              subgraph cluster_k19 {
-                label="kernel 19: fused elementwise (div, broadcast_to, mul, mul, mul, add)";
-                style=filled; color=lightgrey;
-                n39 [label="%39 div\n[N,64]"];
-                n48 [label="%48 broadcast_to\n[N,64]"];
-                n50 [label="%50 mul\n[N,64]"];
-                n62 [label="%62 mul\n[N,64]"];
-                n63 [label="%63 mul\n[N,64]"];
-                n64 [label="%64 add\n[N,64]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: fused sum over [N,64] of (neg)";
-                style=filled; color=lightgrey;
-                n65 [label="%65 neg\n[N,64]"];
-                n66 [label="%66 sum\n[N,1]"];
-              }
-              subgraph cluster_k21 {
-                label="kernel 21: fused elementwise (broadcast_to, mul, add)";
-                style=filled; color=lightgrey;
-                n67 [label="%67 broadcast_to\n[N,64]"];
-                n68 [label="%68 mul\n[N,64]"];
-                n69 [label="%69 add\n[N,64]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: sum over [N,64]";
-                style=filled; color=lightgrey;
-                n70 [label="%70 sum\n[64]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n71 [label="%71 matmul\n[64,32]"];
-              }
-              n0 -> n9;
-              n2 -> n9;
-              n9 -> n10;
-              n3 -> n10;
+              n0 -> n10;
+              n2 -> n10;
               n10 -> n11;
-              n10 -> n12;
+              n3 -> n11;
               n11 -> n12;
+              n11 -> n13;
               n12 -> n13;
               n13 -> n14;
-              n14 -> n16;
-              n15 -> n16;
+              n14 -> n15;
+              n15 -> n17;
               n16 -> n17;
-              n12 -> n18;
               n17 -> n18;
+              n13 -> n19;
               n18 -> n19;
-              n4 -> n19;
               n19 -> n20;
-              n5 -> n20;
+              n4 -> n20;
               n20 -> n21;
-              n6 -> n22;
-              n21 -> n23;
-              n22 -> n23;
+              n5 -> n21;
+              n21 -> n22;
+              n6 -> n23;
+              n7 -> n23;
+              n22 -> n24;
               n23 -> n24;
-              n7 -> n24;
               n24 -> n25;
               n8 -> n25;
               n25 -> n26;
-              n1 -> n26;
-              n25 -> n28;
-              n1 -> n28;
-              n27 -> n28;
+              n9 -> n26;
+              n26 -> n27;
+              n1 -> n27;
+              n26 -> n29;
+              n1 -> n29;
               n28 -> n29;
-              n28 -> n30;
-              n7 -> n30;
-              n28 -> n31;
-              n23 -> n31;
-              n30 -> n32;
-              n22 -> n32;
-              n32 -> n34;
-              n21 -> n34;
-              n34 -> n35;
-              n34 -> n36;
-              n4 -> n36;
-              n34 -> n37;
-              n18 -> n37;
-              n37 -> n38;
-              n36 -> n39;
-              n17 -> n39;
-              n36 -> n40;
+              n29 -> n30;
+              n29 -> n31;
+              n8 -> n31;
+              n29 -> n32;
+              n24 -> n32;
+              n31 -> n33;
+              n23 -> n33;
+              n33 -> n35;
+              n22 -> n35;
+              n35 -> n36;
+              n35 -> n37;
+              n4 -> n37;
+              n35 -> n38;
+              n19 -> n38;
+              n38 -> n39;
+              n37 -> n40;
               n18 -> n40;
-              n40 -> n41;
-              n17 -> n41;
+              n37 -> n41;
+              n19 -> n41;
               n41 -> n42;
+              n18 -> n42;
               n42 -> n43;
-              n17 -> n45;
-              n44 -> n45;
-              n43 -> n46;
+              n43 -> n44;
+              n18 -> n46;
               n45 -> n46;
-              n46 -> n48;
-              n48 -> n50;
-              n49 -> n50;
-              n50 -> n62;
-              n12 -> n62;
-              n62 -> n63;
-              n44 -> n63;
-              n39 -> n64;
+              n44 -> n47;
+              n46 -> n47;
+              n47 -> n49;
+              n49 -> n51;
+              n50 -> n51;
+              n51 -> n63;
+              n13 -> n63;
               n63 -> n64;
+              n45 -> n64;
+              n40 -> n65;
               n64 -> n65;
               n65 -> n66;
               n66 -> n67;
               n67 -> n68;
-              n49 -> n68;
-              n64 -> n69;
               n68 -> n69;
+              n50 -> n69;
+              n65 -> n70;
               n69 -> n70;
-              n69 -> n71;
-              n0 -> n71;
+              n70 -> n71;
+              n70 -> n72;
+              n0 -> n72;
               result [shape=doublecircle, label="result"];
-              n26 -> result;
+              n27 -> result;
               grad0 [shape=doublecircle, label="grad input.weight"];
-              n71 -> grad0;
+              n72 -> grad0;
               grad1 [shape=doublecircle, label="grad input.bias"];
-              n70 -> grad1;
+              n71 -> grad1;
               grad2 [shape=doublecircle, label="grad norm.weight"];
-              n38 -> grad2;
+              n39 -> grad2;
               grad3 [shape=doublecircle, label="grad norm.bias"];
-              n35 -> grad3;
-              grad5 [shape=doublecircle, label="grad output.weight"];
-              n31 -> grad5;
-              grad6 [shape=doublecircle, label="grad output.bias"];
-              n29 -> grad6;
+              n36 -> grad3;
+              grad6 [shape=doublecircle, label="grad output.weight"];
+              n32 -> grad6;
+              grad7 [shape=doublecircle, label="grad output.bias"];
+              n30 -> grad7;
             }
             """;
         }

@@ -106,15 +106,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row18 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 + s4;
                             float s20 = s19 + s5;
@@ -142,16 +140,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row22 = i0 * extent1;
                         int row24 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s22 = buffer7[row22 + i];
                             float s24 = buffer6[row24 + i];
                             float s23 = s22 + s4;
@@ -181,16 +177,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row28 = i0 * extent1;
                         int row30 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s28 = buffer9[row28 + i];
                             float s30 = buffer8[row30 + i];
                             float s29 = s28 + s4;
@@ -220,16 +214,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row34 = i0 * extent1;
                         int row36 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s34 = buffer11[row34 + i];
                             float s36 = buffer10[row36 + i];
                             float s35 = s34 + s4;
@@ -259,16 +251,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row40 = i0 * extent1;
                         int row42 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s40 = buffer13[row40 + i];
                             float s42 = buffer12[row42 + i];
                             float s41 = s40 + s4;
@@ -289,20 +279,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row7 = 0;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(row7 + i));
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
                             var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
                             var v49 = v48 + v7;
                             v49.CopyTo(buffer14.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s7 = capture5Data[row7 + i];
+                            float s7 = capture5Data[i];
                             float s48 = buffer14[row48 + i];
                             float s49 = s48 + s7;
                             buffer14[rowOut + i] = s49;
@@ -392,37 +381,37 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer33 = arena.Slice(state.Offsets[33], state.Sizes[33]);
                 global::System.Span<float> buffer34 = arena.Slice(state.Offsets[34], state.Sizes[34]);
 
-                // Kernel 0/41: narrow -> %8 [N,1,8]
+                // Kernel 0/35: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 1/41: narrow -> %10 [N,1,8]
+                // Kernel 1/35: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 2/41: narrow -> %12 [N,1,8]
+                // Kernel 2/35: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 3/41: narrow -> %14 [N,1,8]
+                // Kernel 3/35: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 4/41: narrow -> %16 [N,1,8]
+                // Kernel 4/35: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
-                // Kernel 5/41: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+                // Kernel 5/35: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
                 {
                     // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
                     // %19 = add(%18, %4) : [N,16]
@@ -433,15 +422,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row18 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 + s4;
                             float s20 = s19 + s5;
@@ -451,13 +438,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 6/41: GEMM Bᵀ -> %24 [N,16]
+                // Kernel 6/35: GEMM Bᵀ -> %24 [N,16]
                 {
                     // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer6, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 7/41: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
+                // Kernel 7/35: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
                 {
                     // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
                     // %23 = add(%22, %4) : [N,16]
@@ -469,16 +456,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row22 = i0 * extent1;
                         int row24 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s22 = buffer7[row22 + i];
                             float s24 = buffer6[row24 + i];
                             float s23 = s22 + s4;
@@ -490,13 +475,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 8/41: GEMM Bᵀ -> %30 [N,16]
+                // Kernel 8/35: GEMM Bᵀ -> %30 [N,16]
                 {
                     // %30 = matmul{transpose_b=true}(%27, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 9/41: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
+                // Kernel 9/35: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
                 {
                     // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
                     // %29 = add(%28, %4) : [N,16]
@@ -508,16 +493,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row28 = i0 * extent1;
                         int row30 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s28 = buffer9[row28 + i];
                             float s30 = buffer8[row30 + i];
                             float s29 = s28 + s4;
@@ -529,13 +512,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 10/41: GEMM Bᵀ -> %36 [N,16]
+                // Kernel 10/35: GEMM Bᵀ -> %36 [N,16]
                 {
                     // %36 = matmul{transpose_b=true}(%33, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 11/41: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
+                // Kernel 11/35: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
                 {
                     // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
                     // %35 = add(%34, %4) : [N,16]
@@ -547,16 +530,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row34 = i0 * extent1;
                         int row36 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s34 = buffer11[row34 + i];
                             float s36 = buffer10[row36 + i];
                             float s35 = s34 + s4;
@@ -568,13 +549,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 12/41: GEMM Bᵀ -> %42 [N,16]
+                // Kernel 12/35: GEMM Bᵀ -> %42 [N,16]
                 {
                     // %42 = matmul{transpose_b=true}(%39, %3) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer11, capture1Data, buffer12, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 13/41: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
+                // Kernel 13/35: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
                 {
                     // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
                     // %41 = add(%40, %4) : [N,16]
@@ -586,16 +567,14 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row4 = 0;
-                        int row5 = 0;
                         int row40 = i0 * extent1;
                         int row42 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s4 = capture2Data[row4 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
                             float s40 = buffer13[row40 + i];
                             float s42 = buffer12[row42 + i];
                             float s41 = s40 + s4;
@@ -607,7 +586,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 14/41: GEMM + epilogue (add) -> %49 [N,4]
+                // Kernel 14/35: GEMM + epilogue (add) -> %49 [N,4]
                 {
                     // %48 = matmul{transpose_b=true}(%47, %6) : [N,4]
                     // %49 = add(%48, %7) : [N,4]
@@ -616,20 +595,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row7 = 0;
                         int row48 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(row7 + i));
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
                             var v48 = new global::System.Numerics.Vector<float>(buffer14.Slice(row48 + i));
                             var v49 = v48 + v7;
                             v49.CopyTo(buffer14.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s7 = capture5Data[row7 + i];
+                            float s7 = capture5Data[i];
                             float s48 = buffer14[row48 + i];
                             float s49 = s48 + s7;
                             buffer14[rowOut + i] = s49;
@@ -637,14 +615,14 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 15/41: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
+                // Kernel 15/35: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
                 {
                     // %50 = cross_entropy(%49, %1) : []
                     // %52 = cross_entropy_backward(%49, %1, %51) : [N,4]
                     global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer14, input1, dim_N, 4, result, 1f, buffer15);
                 }
 
-                // Kernel 16/41: sum over [N,4] -> %53 [4]
+                // Kernel 16/35: sum over [N,4] -> %53 [4]
                 {
                     // %53 = sum{dims=0;keep_dim=false}(%52) : [4]
                     int extent0 = dim_N;
@@ -652,509 +630,395 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row52 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v52 = new global::System.Numerics.Vector<float>(buffer15.Slice(row52 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(rowOut + i)) + v52).CopyTo(grad5.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v52).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer15[row52 + i];
-                            grad5[rowOut + i] += s52;
+                            grad5[i] += s52;
                         }
                     }
                 }
 
-                // Kernel 17/41: GEMM Aᵀ -> %55 [4,16]
+                // Kernel 17/35: GEMM Aᵀ -> %55 [4,16]
                 {
                     // %55 = matmul{transpose_a=true}(%52, %47) : [4,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer13, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 18/41: GEMM + epilogue (square, sub, mul) -> %58 [N,16]
+                // Kernel 18/35: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
                 {
                     // %54 = matmul(%52, %6) : [N,16]
                     // %56 = square(%45) : [N,16]
                     // %57 = sub(%51, %56) : [N,16]
                     // %58 = mul(%54, %57) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture4Data, buffer16, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 16);
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row45 = 0;
-                    int row54 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v45 = new global::System.Numerics.Vector<float>(buffer13.Slice(row45 + i));
-                        var v54 = new global::System.Numerics.Vector<float>(buffer16.Slice(row54 + i));
-                        var v56 = v45 * v45;
-                        var v57 = v51 - v56;
-                        var v58 = v54 * v57;
-                        v58.CopyTo(buffer16.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s45 = buffer13[row45 + i];
-                        float s54 = buffer16[row54 + i];
-                        float s56 = s45 * s45;
-                        float s57 = s51 - s56;
-                        float s58 = s54 * s57;
-                        buffer16[rowOut + i] = s58;
-                    }
-                }
-
-                // Kernel 19/41: sum over [N,16] -> %59 [16]
-                {
                     // %59 = sum{dims=0;keep_dim=false}(%58) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture4Data, buffer16, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float s51 = 1f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     buffer17.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row58 = i0 * extent1;
-                        int rowOut = 0;
+                        int row45 = i0 * extent1;
+                        int row54 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v58 = new global::System.Numerics.Vector<float>(buffer16.Slice(row58 + i));
-                            (new global::System.Numerics.Vector<float>(buffer17.Slice(rowOut + i)) + v58).CopyTo(buffer17.Slice(rowOut + i));
+                            var v45 = new global::System.Numerics.Vector<float>(buffer13.Slice(row45 + i));
+                            var v54 = new global::System.Numerics.Vector<float>(buffer16.Slice(row54 + i));
+                            var v56 = v45 * v45;
+                            var v57 = v51 - v56;
+                            var v58 = v54 * v57;
+                            v58.CopyTo(buffer16.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v58).CopyTo(buffer17.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s58 = buffer16[row58 + i];
-                            buffer17[rowOut + i] += s58;
+                            float s45 = buffer13[row45 + i];
+                            float s54 = buffer16[row54 + i];
+                            float s56 = s45 * s45;
+                            float s57 = s51 - s56;
+                            float s58 = s54 * s57;
+                            buffer16[rowOut + i] = s58;
+                            buffer17[i] += s58;
                         }
                     }
                 }
 
-                // Kernel 20/41: GEMM Aᵀ -> %61 [16,16]
+                // Kernel 19/35: GEMM Aᵀ -> %61 [16,16]
                 {
                     // %61 = matmul{transpose_a=true}(%58, %39) : [16,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer11, buffer18, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 21/41: GEMM Aᵀ -> %63 [16,8]
+                // Kernel 20/35: GEMM Aᵀ -> %63 [16,8]
                 {
                     // %63 = matmul{transpose_a=true}(%58, %17) : [16,8]
                     global::Kiln.Kernels.Gemm.Multiply(buffer16, buffer4, buffer19, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 22/41: GEMM + epilogue (square, sub, mul) -> %66 [N,16]
+                // Kernel 21/35: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
                 {
                     // %60 = matmul(%58, %3) : [N,16]
                     // %64 = square(%39) : [N,16]
                     // %65 = sub(%51, %64) : [N,16]
                     // %66 = mul(%60, %65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, buffer20, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 16);
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row39 = 0;
-                    int row60 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v39 = new global::System.Numerics.Vector<float>(buffer11.Slice(row39 + i));
-                        var v60 = new global::System.Numerics.Vector<float>(buffer20.Slice(row60 + i));
-                        var v64 = v39 * v39;
-                        var v65 = v51 - v64;
-                        var v66 = v60 * v65;
-                        v66.CopyTo(buffer20.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s39 = buffer11[row39 + i];
-                        float s60 = buffer20[row60 + i];
-                        float s64 = s39 * s39;
-                        float s65 = s51 - s64;
-                        float s66 = s60 * s65;
-                        buffer20[rowOut + i] = s66;
-                    }
-                }
-
-                // Kernel 23/41: sum over [N,16] -> %67 [16]
-                {
                     // %67 = sum{dims=0;keep_dim=false}(%66) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, buffer20, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float s51 = 1f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     buffer21.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * extent1;
-                        int rowOut = 0;
+                        int row39 = i0 * extent1;
+                        int row60 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer20.Slice(row66 + i));
-                            (new global::System.Numerics.Vector<float>(buffer21.Slice(rowOut + i)) + v66).CopyTo(buffer21.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer11.Slice(row39 + i));
+                            var v60 = new global::System.Numerics.Vector<float>(buffer20.Slice(row60 + i));
+                            var v64 = v39 * v39;
+                            var v65 = v51 - v64;
+                            var v66 = v60 * v65;
+                            v66.CopyTo(buffer20.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer21.Slice(i)) + v66).CopyTo(buffer21.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s66 = buffer20[row66 + i];
-                            buffer21[rowOut + i] += s66;
+                            float s39 = buffer11[row39 + i];
+                            float s60 = buffer20[row60 + i];
+                            float s64 = s39 * s39;
+                            float s65 = s51 - s64;
+                            float s66 = s60 * s65;
+                            buffer20[rowOut + i] = s66;
+                            buffer21[i] += s66;
                         }
                     }
                 }
 
-                // Kernel 24/41: GEMM Aᵀ -> %70 [16,16]
+                // Kernel 22/35: GEMM Aᵀ -> %70 [16,16]
                 {
                     // %70 = matmul{transpose_a=true}(%66, %33) : [16,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer9, buffer22, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 25/41: GEMM Aᵀ -> %73 [16,8]
+                // Kernel 23/35: GEMM Aᵀ -> %73 [16,8]
                 {
                     // %73 = matmul{transpose_a=true}(%66, %15) : [16,8]
                     global::Kiln.Kernels.Gemm.Multiply(buffer20, buffer3, buffer23, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 26/41: GEMM + epilogue (square, sub, mul) -> %77 [N,16]
+                // Kernel 24/35: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
                 {
                     // %69 = matmul(%66, %3) : [N,16]
                     // %75 = square(%33) : [N,16]
                     // %76 = sub(%51, %75) : [N,16]
                     // %77 = mul(%69, %76) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer24, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 16);
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row33 = 0;
-                    int row69 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v33 = new global::System.Numerics.Vector<float>(buffer9.Slice(row33 + i));
-                        var v69 = new global::System.Numerics.Vector<float>(buffer24.Slice(row69 + i));
-                        var v75 = v33 * v33;
-                        var v76 = v51 - v75;
-                        var v77 = v69 * v76;
-                        v77.CopyTo(buffer24.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s33 = buffer9[row33 + i];
-                        float s69 = buffer24[row69 + i];
-                        float s75 = s33 * s33;
-                        float s76 = s51 - s75;
-                        float s77 = s69 * s76;
-                        buffer24[rowOut + i] = s77;
-                    }
-                }
-
-                // Kernel 27/41: sum over [N,16] -> %78 [16]
-                {
                     // %78 = sum{dims=0;keep_dim=false}(%77) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture1Data, buffer24, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float s51 = 1f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     buffer25.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row77 = i0 * extent1;
-                        int rowOut = 0;
+                        int row33 = i0 * extent1;
+                        int row69 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + i));
-                            (new global::System.Numerics.Vector<float>(buffer25.Slice(rowOut + i)) + v77).CopyTo(buffer25.Slice(rowOut + i));
+                            var v33 = new global::System.Numerics.Vector<float>(buffer9.Slice(row33 + i));
+                            var v69 = new global::System.Numerics.Vector<float>(buffer24.Slice(row69 + i));
+                            var v75 = v33 * v33;
+                            var v76 = v51 - v75;
+                            var v77 = v69 * v76;
+                            v77.CopyTo(buffer24.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer25.Slice(i)) + v77).CopyTo(buffer25.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s77 = buffer24[row77 + i];
-                            buffer25[rowOut + i] += s77;
+                            float s33 = buffer9[row33 + i];
+                            float s69 = buffer24[row69 + i];
+                            float s75 = s33 * s33;
+                            float s76 = s51 - s75;
+                            float s77 = s69 * s76;
+                            buffer24[rowOut + i] = s77;
+                            buffer25[i] += s77;
                         }
                     }
                 }
 
-                // Kernel 28/41: GEMM Aᵀ -> %81 [16,16]
+                // Kernel 25/35: GEMM Aᵀ -> %81 [16,16]
                 {
                     // %81 = matmul{transpose_a=true}(%77, %27) : [16,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer7, buffer26, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 29/41: GEMM Aᵀ -> %84 [16,8]
+                // Kernel 26/35: GEMM Aᵀ -> %84 [16,8]
                 {
                     // %84 = matmul{transpose_a=true}(%77, %13) : [16,8]
                     global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer2, buffer27, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 30/41: GEMM + epilogue (square, sub, mul) -> %88 [N,16]
+                // Kernel 27/35: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
                 {
                     // %80 = matmul(%77, %3) : [N,16]
                     // %86 = square(%27) : [N,16]
                     // %87 = sub(%51, %86) : [N,16]
                     // %88 = mul(%80, %87) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer24, capture1Data, buffer28, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 16);
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row27 = 0;
-                    int row80 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
-                        var v80 = new global::System.Numerics.Vector<float>(buffer28.Slice(row80 + i));
-                        var v86 = v27 * v27;
-                        var v87 = v51 - v86;
-                        var v88 = v80 * v87;
-                        v88.CopyTo(buffer28.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s27 = buffer7[row27 + i];
-                        float s80 = buffer28[row80 + i];
-                        float s86 = s27 * s27;
-                        float s87 = s51 - s86;
-                        float s88 = s80 * s87;
-                        buffer28[rowOut + i] = s88;
-                    }
-                }
-
-                // Kernel 31/41: sum over [N,16] -> %89 [16]
-                {
                     // %89 = sum{dims=0;keep_dim=false}(%88) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer24, capture1Data, buffer28, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float s51 = 1f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     buffer29.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row88 = i0 * extent1;
-                        int rowOut = 0;
+                        int row27 = i0 * extent1;
+                        int row80 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer28.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(buffer29.Slice(rowOut + i)) + v88).CopyTo(buffer29.Slice(rowOut + i));
+                            var v27 = new global::System.Numerics.Vector<float>(buffer7.Slice(row27 + i));
+                            var v80 = new global::System.Numerics.Vector<float>(buffer28.Slice(row80 + i));
+                            var v86 = v27 * v27;
+                            var v87 = v51 - v86;
+                            var v88 = v80 * v87;
+                            v88.CopyTo(buffer28.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer29.Slice(i)) + v88).CopyTo(buffer29.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s88 = buffer28[row88 + i];
-                            buffer29[rowOut + i] += s88;
+                            float s27 = buffer7[row27 + i];
+                            float s80 = buffer28[row80 + i];
+                            float s86 = s27 * s27;
+                            float s87 = s51 - s86;
+                            float s88 = s80 * s87;
+                            buffer28[rowOut + i] = s88;
+                            buffer29[i] += s88;
                         }
                     }
                 }
 
-                // Kernel 32/41: GEMM Aᵀ -> %92 [16,16]
+                // Kernel 28/35: GEMM Aᵀ -> %92 [16,16]
                 {
                     // %92 = matmul{transpose_a=true}(%88, %21) : [16,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer28, buffer5, buffer30, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 33/41: fused elementwise (add, add, add) -> %93 [16,16]
+                // Kernel 29/35: fused elementwise (add, add, add) -> %93 [16,16]
                 {
                     // %71 = add(%61, %70) : [16,16]
                     // %82 = add(%71, %81) : [16,16]
                     // %93 = add(%82, %92) : [16,16]
                     int extent0 = 256;
-                    int row61 = 0;
-                    int row70 = 0;
-                    int row81 = 0;
-                    int row92 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = new global::System.Numerics.Vector<float>(buffer18.Slice(row61 + i));
-                        var v70 = new global::System.Numerics.Vector<float>(buffer22.Slice(row70 + i));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer26.Slice(row81 + i));
-                        var v92 = new global::System.Numerics.Vector<float>(buffer30.Slice(row92 + i));
+                        var v61 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v70 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v92 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
                         var v71 = v61 + v70;
                         var v82 = v71 + v81;
                         var v93 = v82 + v92;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v93).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v93).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = buffer18[row61 + i];
-                        float s70 = buffer22[row70 + i];
-                        float s81 = buffer26[row81 + i];
-                        float s92 = buffer30[row92 + i];
+                        float s61 = buffer18[i];
+                        float s70 = buffer22[i];
+                        float s81 = buffer26[i];
+                        float s92 = buffer30[i];
                         float s71 = s61 + s70;
                         float s82 = s71 + s81;
                         float s93 = s82 + s92;
-                        grad1[rowOut + i] += s93;
+                        grad1[i] += s93;
                     }
                 }
 
-                // Kernel 34/41: GEMM Aᵀ -> %95 [16,8]
+                // Kernel 30/35: GEMM Aᵀ -> %95 [16,8]
                 {
                     // %95 = matmul{transpose_a=true}(%88, %11) : [16,8]
                     global::Kiln.Kernels.Gemm.Multiply(buffer28, buffer1, buffer31, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 35/41: GEMM + epilogue (square, sub, mul) -> %99 [N,16]
+                // Kernel 31/35: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
                 {
                     // %91 = matmul(%88, %3) : [N,16]
                     // %97 = square(%21) : [N,16]
                     // %98 = sub(%51, %97) : [N,16]
                     // %99 = mul(%91, %98) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture1Data, buffer32, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 16);
-                    float s51 = 1f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    int row21 = 0;
-                    int row91 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer32.Slice(row91 + i));
-                        var v97 = v21 * v21;
-                        var v98 = v51 - v97;
-                        var v99 = v91 * v98;
-                        v99.CopyTo(buffer32.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer5[row21 + i];
-                        float s91 = buffer32[row91 + i];
-                        float s97 = s21 * s21;
-                        float s98 = s51 - s97;
-                        float s99 = s91 * s98;
-                        buffer32[rowOut + i] = s99;
-                    }
-                }
-
-                // Kernel 36/41: sum over [N,16] -> %100 [16]
-                {
                     // %100 = sum{dims=0;keep_dim=false}(%99) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture1Data, buffer32, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 16;
+                    float s51 = 1f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
                     buffer33.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row99 = i0 * extent1;
-                        int rowOut = 0;
+                        int row21 = i0 * extent1;
+                        int row91 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v99 = new global::System.Numerics.Vector<float>(buffer32.Slice(row99 + i));
-                            (new global::System.Numerics.Vector<float>(buffer33.Slice(rowOut + i)) + v99).CopyTo(buffer33.Slice(rowOut + i));
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v91 = new global::System.Numerics.Vector<float>(buffer32.Slice(row91 + i));
+                            var v97 = v21 * v21;
+                            var v98 = v51 - v97;
+                            var v99 = v91 * v98;
+                            v99.CopyTo(buffer32.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer33.Slice(i)) + v99).CopyTo(buffer33.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s99 = buffer32[row99 + i];
-                            buffer33[rowOut + i] += s99;
+                            float s21 = buffer5[row21 + i];
+                            float s91 = buffer32[row91 + i];
+                            float s97 = s21 * s21;
+                            float s98 = s51 - s97;
+                            float s99 = s91 * s98;
+                            buffer32[rowOut + i] = s99;
+                            buffer33[i] += s99;
                         }
                     }
                 }
 
-                // Kernel 37/41: fused elementwise (add, add, add, add) -> %101 [16]
+                // Kernel 32/35: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
                 {
                     // %68 = add(%59, %67) : [16]
                     // %79 = add(%68, %78) : [16]
                     // %90 = add(%79, %89) : [16]
                     // %101 = add(%90, %100) : [16]
+                    // %105 = copy{gradient_of=3}(%101) : [16]
                     int extent0 = 16;
-                    int row59 = 0;
-                    int row67 = 0;
-                    int row78 = 0;
-                    int row89 = 0;
-                    int row100 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(row59 + i));
-                        var v67 = new global::System.Numerics.Vector<float>(buffer21.Slice(row67 + i));
-                        var v78 = new global::System.Numerics.Vector<float>(buffer25.Slice(row78 + i));
-                        var v89 = new global::System.Numerics.Vector<float>(buffer29.Slice(row89 + i));
-                        var v100 = new global::System.Numerics.Vector<float>(buffer33.Slice(row100 + i));
+                        var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v67 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
+                        var v78 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v89 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
                         var v68 = v59 + v67;
                         var v79 = v68 + v78;
                         var v90 = v79 + v89;
                         var v101 = v90 + v100;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(rowOut + i)) + v101).CopyTo(grad2.Slice(rowOut + i));
+                        var v105 = v101;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v101).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v105).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s59 = buffer17[row59 + i];
-                        float s67 = buffer21[row67 + i];
-                        float s78 = buffer25[row78 + i];
-                        float s89 = buffer29[row89 + i];
-                        float s100 = buffer33[row100 + i];
+                        float s59 = buffer17[i];
+                        float s67 = buffer21[i];
+                        float s78 = buffer25[i];
+                        float s89 = buffer29[i];
+                        float s100 = buffer33[i];
                         float s68 = s59 + s67;
                         float s79 = s68 + s78;
                         float s90 = s79 + s89;
                         float s101 = s90 + s100;
-                        grad2[rowOut + i] += s101;
+                        float s105 = s101;
+                        grad2[i] += s101;
+                        grad3[i] += s105;
                     }
                 }
 
-                // Kernel 38/41: GEMM Aᵀ -> %103 [16,8]
+                // Kernel 33/35: GEMM Aᵀ -> %103 [16,8]
                 {
                     // %103 = matmul{transpose_a=true}(%99, %9) : [16,8]
                     global::Kiln.Kernels.Gemm.Multiply(buffer32, buffer0, buffer34, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 39/41: fused elementwise (add, add, add, add) -> %104 [16,8]
+                // Kernel 34/35: fused elementwise (add, add, add, add) -> %104 [16,8]
                 {
                     // %74 = add(%63, %73) : [16,8]
                     // %85 = add(%74, %84) : [16,8]
                     // %96 = add(%85, %95) : [16,8]
                     // %104 = add(%96, %103) : [16,8]
                     int extent0 = 128;
-                    int row63 = 0;
-                    int row73 = 0;
-                    int row84 = 0;
-                    int row95 = 0;
-                    int row103 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v63 = new global::System.Numerics.Vector<float>(buffer19.Slice(row63 + i));
-                        var v73 = new global::System.Numerics.Vector<float>(buffer23.Slice(row73 + i));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(row84 + i));
-                        var v95 = new global::System.Numerics.Vector<float>(buffer31.Slice(row95 + i));
-                        var v103 = new global::System.Numerics.Vector<float>(buffer34.Slice(row103 + i));
+                        var v63 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                        var v73 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v95 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
+                        var v103 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
                         var v74 = v63 + v73;
                         var v85 = v74 + v84;
                         var v96 = v85 + v95;
                         var v104 = v96 + v103;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(rowOut + i)) + v104).CopyTo(grad0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v104).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s63 = buffer19[row63 + i];
-                        float s73 = buffer23[row73 + i];
-                        float s84 = buffer27[row84 + i];
-                        float s95 = buffer31[row95 + i];
-                        float s103 = buffer34[row103 + i];
+                        float s63 = buffer19[i];
+                        float s73 = buffer23[i];
+                        float s84 = buffer27[i];
+                        float s95 = buffer31[i];
+                        float s103 = buffer34[i];
                         float s74 = s63 + s73;
                         float s85 = s74 + s84;
                         float s96 = s85 + s95;
                         float s104 = s96 + s103;
-                        grad0[rowOut + i] += s104;
-                    }
-                }
-
-                // Kernel 40/41: elementwise (copy) -> %105 [16]
-                {
-                    // %105 = copy{gradient_of=3}(%101) : [16]
-                    int extent0 = 16;
-                    int row101 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v101 = new global::System.Numerics.Vector<float>(grad2.Slice(row101 + i));
-                        var v105 = v101;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v105).CopyTo(grad3.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s101 = grad2[row101 + i];
-                        float s105 = s101;
-                        grad3[rowOut + i] += s105;
+                        grad0[i] += s104;
                     }
                 }
 
@@ -1170,8 +1034,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 42, kernelCount: 16,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 }, lastUse: new int[] { 5, 7, 9, 11, 13, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 91, kernelCount: 41,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 38 }, lastUse: new int[] { 38, 34, 29, 25, 21, 35, 7, 30, 9, 26, 11, 22, 13, 18, 15, 18, 22, 37, 33, 39, 26, 37, 33, 39, 30, 37, 33, 39, 35, 37, 33, 39, 38, 37, 39 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 91, kernelCount: 35,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 18, 19, 20, 21, 21, 22, 23, 24, 24, 25, 26, 27, 27, 28, 30, 31, 31, 33 }, lastUse: new int[] { 33, 30, 26, 23, 20, 31, 7, 27, 9, 24, 11, 21, 13, 18, 15, 18, 21, 32, 29, 34, 24, 32, 29, 34, 27, 32, 29, 34, 31, 32, 29, 34, 33, 32, 34 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1199,41 +1063,41 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..38
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..34
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..29
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..25
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..21
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..35
+                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..33
+                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..30
+                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..26
+                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..23
+                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..20
+                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..31
                 sizes[6] = (symbols[0] * 16); // %24 matmul [N,16], kernels 6..7
-                sizes[7] = (symbols[0] * 16); // %27 tanh [N,16], kernels 7..30
+                sizes[7] = (symbols[0] * 16); // %27 tanh [N,16], kernels 7..27
                 sizes[8] = (symbols[0] * 16); // %30 matmul [N,16], kernels 8..9
-                sizes[9] = (symbols[0] * 16); // %33 tanh [N,16], kernels 9..26
+                sizes[9] = (symbols[0] * 16); // %33 tanh [N,16], kernels 9..24
                 sizes[10] = (symbols[0] * 16); // %36 matmul [N,16], kernels 10..11
-                sizes[11] = (symbols[0] * 16); // %39 tanh [N,16], kernels 11..22
+                sizes[11] = (symbols[0] * 16); // %39 tanh [N,16], kernels 11..21
                 sizes[12] = (symbols[0] * 16); // %42 matmul [N,16], kernels 12..13
                 sizes[13] = (symbols[0] * 16); // %45 tanh [N,16], kernels 13..18
                 sizes[14] = (symbols[0] * 4); // %49 add [N,4], kernels 14..15
                 sizes[15] = (symbols[0] * 4); // %52 cross_entropy_backward [N,4], kernels 15..18
-                sizes[16] = (symbols[0] * 16); // %58 mul [N,16], kernels 18..22
-                sizes[17] = 16; // %59 sum [16], kernels 19..37
-                sizes[18] = 256; // %61 matmul [16,16], kernels 20..33
-                sizes[19] = 128; // %63 matmul [16,8], kernels 21..39
-                sizes[20] = (symbols[0] * 16); // %66 mul [N,16], kernels 22..26
-                sizes[21] = 16; // %67 sum [16], kernels 23..37
-                sizes[22] = 256; // %70 matmul [16,16], kernels 24..33
-                sizes[23] = 128; // %73 matmul [16,8], kernels 25..39
-                sizes[24] = (symbols[0] * 16); // %77 mul [N,16], kernels 26..30
-                sizes[25] = 16; // %78 sum [16], kernels 27..37
-                sizes[26] = 256; // %81 matmul [16,16], kernels 28..33
-                sizes[27] = 128; // %84 matmul [16,8], kernels 29..39
-                sizes[28] = (symbols[0] * 16); // %88 mul [N,16], kernels 30..35
-                sizes[29] = 16; // %89 sum [16], kernels 31..37
-                sizes[30] = 256; // %92 matmul [16,16], kernels 32..33
-                sizes[31] = 128; // %95 matmul [16,8], kernels 34..39
-                sizes[32] = (symbols[0] * 16); // %99 mul [N,16], kernels 35..38
-                sizes[33] = 16; // %100 sum [16], kernels 36..37
-                sizes[34] = 128; // %103 matmul [16,8], kernels 38..39
+                sizes[16] = (symbols[0] * 16); // %58 mul [N,16], kernels 18..21
+                sizes[17] = 16; // %59 sum [16], kernels 18..32
+                sizes[18] = 256; // %61 matmul [16,16], kernels 19..29
+                sizes[19] = 128; // %63 matmul [16,8], kernels 20..34
+                sizes[20] = (symbols[0] * 16); // %66 mul [N,16], kernels 21..24
+                sizes[21] = 16; // %67 sum [16], kernels 21..32
+                sizes[22] = 256; // %70 matmul [16,16], kernels 22..29
+                sizes[23] = 128; // %73 matmul [16,8], kernels 23..34
+                sizes[24] = (symbols[0] * 16); // %77 mul [N,16], kernels 24..27
+                sizes[25] = 16; // %78 sum [16], kernels 24..32
+                sizes[26] = 256; // %81 matmul [16,16], kernels 25..29
+                sizes[27] = 128; // %84 matmul [16,8], kernels 26..34
+                sizes[28] = (symbols[0] * 16); // %88 mul [N,16], kernels 27..31
+                sizes[29] = 16; // %89 sum [16], kernels 27..32
+                sizes[30] = 256; // %92 matmul [16,16], kernels 28..29
+                sizes[31] = 128; // %95 matmul [16,8], kernels 30..34
+                sizes[32] = (symbols[0] * 16); // %99 mul [N,16], kernels 31..33
+                sizes[33] = 16; // %100 sum [16], kernels 31..32
+                sizes[34] = 128; // %103 matmul [16,8], kernels 33..34
             }
 
             private const string SummaryText =
@@ -1256,48 +1120,42 @@ namespace Kiln.Integration.Tests.Models
               Kernel 13/16: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
               Kernel 14/16: GEMM + epilogue (add) -> %49 [N,4]
               Kernel 15/16: cross_entropy -> %50 []
-            forward+backward: 91 graph ops in 41 kernels, 35 arena buffers
-              Kernel 0/41: narrow -> %8 [N,1,8]
-              Kernel 1/41: narrow -> %10 [N,1,8]
-              Kernel 2/41: narrow -> %12 [N,1,8]
-              Kernel 3/41: narrow -> %14 [N,1,8]
-              Kernel 4/41: narrow -> %16 [N,1,8]
-              Kernel 5/41: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/41: GEMM Bᵀ -> %24 [N,16]
-              Kernel 7/41: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
-              Kernel 8/41: GEMM Bᵀ -> %30 [N,16]
-              Kernel 9/41: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
-              Kernel 10/41: GEMM Bᵀ -> %36 [N,16]
-              Kernel 11/41: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
-              Kernel 12/41: GEMM Bᵀ -> %42 [N,16]
-              Kernel 13/41: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
-              Kernel 14/41: GEMM + epilogue (add) -> %49 [N,4]
-              Kernel 15/41: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
-              Kernel 16/41: sum over [N,4] -> %53 [4]
-              Kernel 17/41: GEMM Aᵀ -> %55 [4,16]
-              Kernel 18/41: GEMM + epilogue (square, sub, mul) -> %58 [N,16]
-              Kernel 19/41: sum over [N,16] -> %59 [16]
-              Kernel 20/41: GEMM Aᵀ -> %61 [16,16]
-              Kernel 21/41: GEMM Aᵀ -> %63 [16,8]
-              Kernel 22/41: GEMM + epilogue (square, sub, mul) -> %66 [N,16]
-              Kernel 23/41: sum over [N,16] -> %67 [16]
-              Kernel 24/41: GEMM Aᵀ -> %70 [16,16]
-              Kernel 25/41: GEMM Aᵀ -> %73 [16,8]
-              Kernel 26/41: GEMM + epilogue (square, sub, mul) -> %77 [N,16]
-              Kernel 27/41: sum over [N,16] -> %78 [16]
-              Kernel 28/41: GEMM Aᵀ -> %81 [16,16]
-              Kernel 29/41: GEMM Aᵀ -> %84 [16,8]
-              Kernel 30/41: GEMM + epilogue (square, sub, mul) -> %88 [N,16]
-              Kernel 31/41: sum over [N,16] -> %89 [16]
-              Kernel 32/41: GEMM Aᵀ -> %92 [16,16]
-              Kernel 33/41: fused elementwise (add, add, add) -> %93 [16,16]
-              Kernel 34/41: GEMM Aᵀ -> %95 [16,8]
-              Kernel 35/41: GEMM + epilogue (square, sub, mul) -> %99 [N,16]
-              Kernel 36/41: sum over [N,16] -> %100 [16]
-              Kernel 37/41: fused elementwise (add, add, add, add) -> %101 [16]
-              Kernel 38/41: GEMM Aᵀ -> %103 [16,8]
-              Kernel 39/41: fused elementwise (add, add, add, add) -> %104 [16,8]
-              Kernel 40/41: elementwise (copy) -> %105 [16]
+            forward+backward: 91 graph ops in 35 kernels, 35 arena buffers
+              Kernel 0/35: narrow -> %8 [N,1,8]
+              Kernel 1/35: narrow -> %10 [N,1,8]
+              Kernel 2/35: narrow -> %12 [N,1,8]
+              Kernel 3/35: narrow -> %14 [N,1,8]
+              Kernel 4/35: narrow -> %16 [N,1,8]
+              Kernel 5/35: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+              Kernel 6/35: GEMM Bᵀ -> %24 [N,16]
+              Kernel 7/35: GEMM + epilogue (add, add, add, tanh) -> %27 [N,16]
+              Kernel 8/35: GEMM Bᵀ -> %30 [N,16]
+              Kernel 9/35: GEMM + epilogue (add, add, add, tanh) -> %33 [N,16]
+              Kernel 10/35: GEMM Bᵀ -> %36 [N,16]
+              Kernel 11/35: GEMM + epilogue (add, add, add, tanh) -> %39 [N,16]
+              Kernel 12/35: GEMM Bᵀ -> %42 [N,16]
+              Kernel 13/35: GEMM + epilogue (add, add, add, tanh) -> %45 [N,16]
+              Kernel 14/35: GEMM + epilogue (add) -> %49 [N,4]
+              Kernel 15/35: cross_entropy + cross_entropy_backward (one pass) -> %50 [], %52 [N,4]
+              Kernel 16/35: sum over [N,4] -> %53 [4]
+              Kernel 17/35: GEMM Aᵀ -> %55 [4,16]
+              Kernel 18/35: GEMM + epilogue (square, sub, mul, sum) -> %58 [N,16], %59 [16]
+              Kernel 19/35: GEMM Aᵀ -> %61 [16,16]
+              Kernel 20/35: GEMM Aᵀ -> %63 [16,8]
+              Kernel 21/35: GEMM + epilogue (square, sub, mul, sum) -> %66 [N,16], %67 [16]
+              Kernel 22/35: GEMM Aᵀ -> %70 [16,16]
+              Kernel 23/35: GEMM Aᵀ -> %73 [16,8]
+              Kernel 24/35: GEMM + epilogue (square, sub, mul, sum) -> %77 [N,16], %78 [16]
+              Kernel 25/35: GEMM Aᵀ -> %81 [16,16]
+              Kernel 26/35: GEMM Aᵀ -> %84 [16,8]
+              Kernel 27/35: GEMM + epilogue (square, sub, mul, sum) -> %88 [N,16], %89 [16]
+              Kernel 28/35: GEMM Aᵀ -> %92 [16,16]
+              Kernel 29/35: fused elementwise (add, add, add) -> %93 [16,16]
+              Kernel 30/35: GEMM Aᵀ -> %95 [16,8]
+              Kernel 31/35: GEMM + epilogue (square, sub, mul, sum) -> %99 [N,16], %100 [16]
+              Kernel 32/35: fused loop with 2 outputs (add, add, add, add, copy) -> %101 [16], %105 [16]
+              Kernel 33/35: GEMM Aᵀ -> %103 [16,8]
+              Kernel 34/35: fused elementwise (add, add, add, add) -> %104 [16,8]
             """;
 
             private const string DotText =
@@ -1426,142 +1284,118 @@ namespace Kiln.Integration.Tests.Models
                 n55 [label="%55 matmul\n[4,16]"];
               }
               subgraph cluster_k18 {
-                label="kernel 18: GEMM + epilogue (square, sub, mul)";
+                label="kernel 18: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n54 [label="%54 matmul\n[N,16]"];
                 n56 [label="%56 square\n[N,16]"];
                 n57 [label="%57 sub\n[N,16]"];
                 n58 [label="%58 mul\n[N,16]"];
+                n59 [label="%59 sum\n[16]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: sum over [N,16]";
+                label="kernel 19: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n59 [label="%59 sum\n[16]"];
+                n61 [label="%61 matmul\n[16,16]"];
               }
               subgraph cluster_k20 {
                 label="kernel 20: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n61 [label="%61 matmul\n[16,16]"];
-              }
-              subgraph cluster_k21 {
-                label="kernel 21: GEMM Aᵀ";
-                style=filled; color=lightgrey;
                 n63 [label="%63 matmul\n[16,8]"];
               }
-              subgraph cluster_k22 {
-                label="kernel 22: GEMM + epilogue (square, sub, mul)";
+              subgraph cluster_k21 {
+                label="kernel 21: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n60 [label="%60 matmul\n[N,16]"];
                 n64 [label="%64 square\n[N,16]"];
                 n65 [label="%65 sub\n[N,16]"];
                 n66 [label="%66 mul\n[N,16]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: sum over [N,16]";
-                style=filled; color=lightgrey;
                 n67 [label="%67 sum\n[16]"];
               }
-              subgraph cluster_k24 {
-                label="kernel 24: GEMM Aᵀ";
+              subgraph cluster_k22 {
+                label="kernel 22: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n70 [label="%70 matmul\n[16,16]"];
               }
-              subgraph cluster_k25 {
-                label="kernel 25: GEMM Aᵀ";
+              subgraph cluster_k23 {
+                label="kernel 23: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n73 [label="%73 matmul\n[16,8]"];
               }
-              subgraph cluster_k26 {
-                label="kernel 26: GEMM + epilogue (square, sub, mul)";
+              subgraph cluster_k24 {
+                label="kernel 24: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n69 [label="%69 matmul\n[N,16]"];
                 n75 [label="%75 square\n[N,16]"];
                 n76 [label="%76 sub\n[N,16]"];
                 n77 [label="%77 mul\n[N,16]"];
-              }
-              subgraph cluster_k27 {
-                label="kernel 27: sum over [N,16]";
-                style=filled; color=lightgrey;
                 n78 [label="%78 sum\n[16]"];
               }
-              subgraph cluster_k28 {
-                label="kernel 28: GEMM Aᵀ";
+              subgraph cluster_k25 {
+                label="kernel 25: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n81 [label="%81 matmul\n[16,16]"];
               }
-              subgraph cluster_k29 {
-                label="kernel 29: GEMM Aᵀ";
+              subgraph cluster_k26 {
+                label="kernel 26: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n84 [label="%84 matmul\n[16,8]"];
               }
-              subgraph cluster_k30 {
-                label="kernel 30: GEMM + epilogue (square, sub, mul)";
+              subgraph cluster_k27 {
+                label="kernel 27: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n80 [label="%80 matmul\n[N,16]"];
                 n86 [label="%86 square\n[N,16]"];
                 n87 [label="%87 sub\n[N,16]"];
                 n88 [label="%88 mul\n[N,16]"];
-              }
-              subgraph cluster_k31 {
-                label="kernel 31: sum over [N,16]";
-                style=filled; color=lightgrey;
                 n89 [label="%89 sum\n[16]"];
               }
-              subgraph cluster_k32 {
-                label="kernel 32: GEMM Aᵀ";
+              subgraph cluster_k28 {
+                label="kernel 28: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n92 [label="%92 matmul\n[16,16]"];
               }
-              subgraph cluster_k33 {
-                label="kernel 33: fused elementwise (add, add, add)";
+              subgraph cluster_k29 {
+                label="kernel 29: fused elementwise (add, add, add)";
                 style=filled; color=lightgrey;
                 n71 [label="%71 add\n[16,16]"];
                 n82 [label="%82 add\n[16,16]"];
                 n93 [label="%93 add\n[16,16]"];
               }
-              subgraph cluster_k34 {
-                label="kernel 34: GEMM Aᵀ";
+              subgraph cluster_k30 {
+                label="kernel 30: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n95 [label="%95 matmul\n[16,8]"];
               }
-              subgraph cluster_k35 {
-                label="kernel 35: GEMM + epilogue (square, sub, mul)";
+              subgraph cluster_k31 {
+                label="kernel 31: GEMM + epilogue (square, sub, mul, sum)";
                 style=filled; color=lightgrey;
                 n91 [label="%91 matmul\n[N,16]"];
                 n97 [label="%97 square\n[N,16]"];
                 n98 [label="%98 sub\n[N,16]"];
                 n99 [label="%99 mul\n[N,16]"];
-              }
-              subgraph cluster_k36 {
-                label="kernel 36: sum over [N,16]";
-                style=filled; color=lightgrey;
                 n100 [label="%100 sum\n[16]"];
               }
-              subgraph cluster_k37 {
-                label="kernel 37: fused elementwise (add, add, add, add)";
+              subgraph cluster_k32 {
+                label="kernel 32: fused loop with 2 outputs (add, add, add, add, copy)";
                 style=filled; color=lightgrey;
                 n68 [label="%68 add\n[16]"];
                 n79 [label="%79 add\n[16]"];
                 n90 [label="%90 add\n[16]"];
                 n101 [label="%101 add\n[16]"];
+                n105 [label="%105 copy\n[16]"];
               }
-              subgraph cluster_k38 {
-                label="kernel 38: GEMM Aᵀ";
+              subgraph cluster_k33 {
+                label="kernel 33: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n103 [label="%103 matmul\n[16,8]"];
               }
-              subgraph cluster_k39 {
-                label="kernel 39: fused elementwise (add, add, add, add)";
+              subgraph cluster_k34 {
+                label="kernel 34: fused elementwise (add, add, add, add)";
                 style=filled; color=lightgrey;
                 n74 [label="%74 add\n[16,8]"];
                 n85 [label="%85 add\n[16,8]"];
                 n96 [label="%96 add\n[16,8]"];
                 n104 [label="%104 add\n[16,8]"];
-              }
-              subgraph cluster_k40 {
-                label="kernel 40: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n105 [label="%105 copy\n[16]"];
               }
               n9 [shape=note, label="%9 view\n[N,8]"];
               n11 [shape=note, label="%11 view\n[N,8]"];

@@ -51,20 +51,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row4 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
                             var v5 = v4 + v3;
                             v5.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s4 = buffer0[row4 + i];
                             float s5 = s4 + s3;
                             buffer0[rowOut + i] = s5;
@@ -89,25 +88,25 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row1 = i0 * extent1;
                         int row6 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                        float tail8 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
                             var v7 = v1 * v6;
-                            accumulator += v7;
+                            accumulator8 += v7;
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
                             float s6 = buffer1[row6 + i];
                             float s7 = s1 * s6;
-                            tail += s7;
+                            tail8 += s7;
                         }
-                        buffer2[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                     }
                 }
 
@@ -115,44 +114,40 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = mean{dims=0;keep_dim=false}(%8) : []
                     int extent0 = dim_N;
-                    float scale = 1f / dim_N;
+                    float scale9 = 1f / dim_N;
                     buffer3.Clear();
-                    int row8 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator9 = global::System.Numerics.Vector<float>.Zero;
+                    float tail9 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(row8 + i));
-                        accumulator += v8;
+                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        accumulator9 += v8;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer2[row8 + i];
-                        tail += s8;
+                        float s8 = buffer2[i];
+                        tail9 += s8;
                     }
-                    buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
                 }
 
                 // Kernel 4/5: elementwise (neg) -> %10 []
                 {
                     // %10 = neg(%9) : []
                     int extent0 = 1;
-                    int row9 = 0;
-                    int rowOut = 0;
-                    float s9 = buffer3[row9];
+                    float s9 = buffer3[0];
                     var v9 = new global::System.Numerics.Vector<float>(s9);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v10 = -v9;
-                        v10.CopyTo(result.Slice(rowOut + i));
+                        v10.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s10 = -s9;
-                        result[rowOut + i] = s10;
+                        result[i] = s10;
                     }
                 }
 
@@ -197,20 +192,19 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row4 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
                             var v5 = v4 + v3;
                             v5.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s4 = buffer0[row4 + i];
                             float s5 = s4 + s3;
                             buffer0[rowOut + i] = s5;
@@ -235,25 +229,25 @@ namespace Kiln.Integration.Tests.Models
                     {
                         int row1 = i0 * extent1;
                         int row6 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                        float tail8 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
                             var v7 = v1 * v6;
-                            accumulator += v7;
+                            accumulator8 += v7;
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
                             float s6 = buffer1[row6 + i];
                             float s7 = s1 * s6;
-                            tail += s7;
+                            tail8 += s7;
                         }
-                        buffer2[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                     }
                 }
 
@@ -261,44 +255,40 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = mean{dims=0;keep_dim=false}(%8) : []
                     int extent0 = dim_N;
-                    float scale = 1f / dim_N;
+                    float scale9 = 1f / dim_N;
                     buffer3.Clear();
-                    int row8 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator9 = global::System.Numerics.Vector<float>.Zero;
+                    float tail9 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(row8 + i));
-                        accumulator += v8;
+                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        accumulator9 += v8;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s8 = buffer2[row8 + i];
-                        tail += s8;
+                        float s8 = buffer2[i];
+                        tail9 += s8;
                     }
-                    buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
                 }
 
                 // Kernel 4/10: elementwise (neg) -> %10 []
                 {
                     // %10 = neg(%9) : []
                     int extent0 = 1;
-                    int row9 = 0;
-                    int rowOut = 0;
-                    float s9 = buffer3[row9];
+                    float s9 = buffer3[0];
                     var v9 = new global::System.Numerics.Vector<float>(s9);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v10 = -v9;
-                        v10.CopyTo(result.Slice(rowOut + i));
+                        v10.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s10 = -s9;
-                        result[rowOut + i] = s10;
+                        result[i] = s10;
                     }
                 }
 
@@ -311,19 +301,18 @@ namespace Kiln.Integration.Tests.Models
                     var v15 = new global::System.Numerics.Vector<float>(s15);
                     float s26 = -1f;
                     var v26 = new global::System.Numerics.Vector<float>(s26);
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v27 = v26;
                         var v28 = v27 * v15;
-                        v28.CopyTo(buffer4.Slice(rowOut + i));
+                        v28.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s27 = s26;
                         float s28 = s27 * s15;
-                        buffer4[rowOut + i] = s28;
+                        buffer4[i] = s28;
                     }
                 }
 
@@ -369,17 +358,16 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row36 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v36 = new global::System.Numerics.Vector<float>(buffer6.Slice(row36 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v36).CopyTo(grad1.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v36).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s36 = buffer6[row36 + i];
-                            grad1[rowOut + i] += s36;
+                            grad1[i] += s36;
                         }
                     }
                 }

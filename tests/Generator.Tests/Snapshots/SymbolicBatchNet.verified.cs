@@ -50,7 +50,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
 
-                // Kernel 0/7: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]
+                // Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]
                 {
                     // %6 = matmul(%0, %2) : [N,20]
                     // %7 = mul(%6, %3) : [N,20]
@@ -62,14 +62,13 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row0 = i0 * extent1;
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 * s3;
                             float s8 = global::System.MathF.Tanh(s7);
@@ -79,7 +78,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 1/7: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
+                // Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
                 {
                     // %10 = matmul(%9, %2) : [N,20]
                     // %11 = mul(%10, %3) : [N,20]
@@ -90,14 +89,13 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row9 = i0 * extent1;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s9 = buffer0[row9 + i];
                             float s10 = buffer1[row10 + i];
                             float s11 = s10 * s3;
@@ -108,149 +106,127 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/7: GEMM + epilogue (add) -> %15 [N,5]
+                // Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []
                 {
                     // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
                     // %15 = add(%14, %5) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row5 = 0;
-                        int row14 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v15 = v14 + v5;
-                            v15.CopyTo(buffer2.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s5 = capture3Data[row5 + i];
-                            float s14 = buffer2[row14 + i];
-                            float s15 = s14 + s5;
-                            buffer2[rowOut + i] = s15;
-                        }
-                    }
-                }
-
-                // Kernel 3/7: fused mean over [N,5] of (sub, square) -> %18 []
-                {
                     // %16 = sub(%15, %1) : [N,5]
                     // %17 = square(%16) : [N,5]
                     // %18 = mean(%17) : []
-                    int extent0 = (dim_N * 5);
-                    float scale = 1f / (dim_N * 5);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 5;
+                    float scale18 = 1f / (dim_N * 5);
                     buffer3.Clear();
-                    int row1 = 0;
-                    int row15 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                        var v16 = v15 - v1;
-                        var v17 = v16 * v16;
-                        accumulator += v17;
+                        int row1 = i0 * extent1;
+                        int row14 = i0 * extent1;
+                        int rowOut = i0 * extent1;
+                        var accumulator18 = global::System.Numerics.Vector<float>.Zero;
+                        float tail18 = 0f;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
+                            var v15 = v14 + v5;
+                            var v16 = v15 - v1;
+                            var v17 = v16 * v16;
+                            v15.CopyTo(buffer2.Slice(rowOut + i));
+                            accumulator18 += v17;
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s5 = capture3Data[i];
+                            float s14 = buffer2[row14 + i];
+                            float s15 = s14 + s5;
+                            float s16 = s15 - s1;
+                            float s17 = s16 * s16;
+                            buffer2[rowOut + i] = s15;
+                            tail18 += s17;
+                        }
+                        buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
                     }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[row1 + i];
-                        float s15 = buffer2[row15 + i];
-                        float s16 = s15 - s1;
-                        float s17 = s16 * s16;
-                        tail += s17;
-                    }
-                    buffer3[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
                 }
 
-                // Kernel 4/7: fused mean over [N,5] of (square) -> %20 [N]
+                // Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
                 {
                     // %19 = square(%15) : [N,5]
                     // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
                     int extent0 = dim_N;
                     int extent1 = 5;
-                    float scale = 1f / 5;
+                    float scale20 = 1f / 5;
                     buffer4.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row15 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator20 = global::System.Numerics.Vector<float>.Zero;
+                        float tail20 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
                             var v19 = v15 * v15;
-                            accumulator += v19;
+                            accumulator20 += v19;
                         }
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer2[row15 + i];
                             float s19 = s15 * s15;
-                            tail += s19;
+                            tail20 += s19;
                         }
-                        buffer4[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer4[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
                     }
                 }
 
-                // Kernel 5/7: sum over [N] -> %21 []
+                // Kernel 4/6: sum over [N] -> %21 []
                 {
                     // %21 = sum{dims=0;keep_dim=false}(%20) : []
                     int extent0 = dim_N;
                     buffer5.Clear();
-                    int row20 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator21 = global::System.Numerics.Vector<float>.Zero;
+                    float tail21 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(row20 + i));
-                        accumulator += v20;
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        accumulator21 += v20;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer4[row20 + i];
-                        tail += s20;
+                        float s20 = buffer4[i];
+                        tail21 += s20;
                     }
-                    buffer5[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    buffer5[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
                 }
 
-                // Kernel 6/7: fused elementwise (mul, add) -> %33 []
+                // Kernel 5/6: fused elementwise (mul, add) -> %33 []
                 {
                     // %32 = mul(%21, %31) : []
                     // %33 = add(%18, %32) : []
                     int extent0 = 1;
                     float s31 = 0.0078125f;
                     var v31 = new global::System.Numerics.Vector<float>(s31);
-                    int row18 = 0;
-                    int row21 = 0;
-                    int rowOut = 0;
-                    float s18 = buffer3[row18];
+                    float s18 = buffer3[0];
                     var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s21 = buffer5[row21];
+                    float s21 = buffer5[0];
                     var v21 = new global::System.Numerics.Vector<float>(s21);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v32 = v21 * v31;
                         var v33 = v18 + v32;
-                        v33.CopyTo(result.Slice(rowOut + i));
+                        v33.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s32 = s21 * s31;
                         float s33 = s18 + s32;
-                        result[rowOut + i] = s33;
+                        result[i] = s33;
                     }
                 }
 
@@ -309,297 +285,218 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
-                // Kernel 0/27: GEMM -> %6 [N,20]
+                // Kernel 0/18: GEMM -> %6 [N,20]
                 {
                     // %6 = matmul(%0, %2) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 1/27: fused elementwise (mul, tanh) -> %8 [N,20]
+                // Kernel 1/18: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
                 {
                     // %7 = mul(%6, %3) : [N,20]
                     // %8 = tanh(%7) : [N,20]
+                    // %9 = add(%8, %0) : [N,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
+                        int row0 = i0 * extent1;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s0 = input0[row0 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 * s3;
                             float s8 = global::System.MathF.Tanh(s7);
+                            float s9 = s8 + s0;
                             buffer1[rowOut + i] = s8;
+                            buffer2[rowOut + i] = s9;
                         }
                     }
                 }
 
-                // Kernel 2/27: elementwise (add) -> %9 [N,20]
-                {
-                    // %9 = add(%8, %0) : [N,20]
-                    int extent0 = (dim_N * 20);
-                    int row0 = 0;
-                    int row8 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
-                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
-                        var v9 = v8 + v0;
-                        v9.CopyTo(buffer2.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s0 = input0[row0 + i];
-                        float s8 = buffer1[row8 + i];
-                        float s9 = s8 + s0;
-                        buffer2[rowOut + i] = s9;
-                    }
-                }
-
-                // Kernel 3/27: GEMM -> %10 [N,20]
+                // Kernel 2/18: GEMM -> %10 [N,20]
                 {
                     // %10 = matmul(%9, %2) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 4/27: fused elementwise (mul, tanh) -> %12 [N,20]
+                // Kernel 3/18: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
                 {
                     // %11 = mul(%10, %3) : [N,20]
                     // %12 = tanh(%11) : [N,20]
+                    // %13 = add(%12, %9) : [N,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
+                        int row9 = i0 * extent1;
                         int row10 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
+                            float s9 = buffer2[row9 + i];
                             float s10 = buffer3[row10 + i];
                             float s11 = s10 * s3;
                             float s12 = global::System.MathF.Tanh(s11);
+                            float s13 = s12 + s9;
                             buffer4[rowOut + i] = s12;
+                            buffer5[rowOut + i] = s13;
                         }
                     }
                 }
 
-                // Kernel 5/27: elementwise (add) -> %13 [N,20]
-                {
-                    // %13 = add(%12, %9) : [N,20]
-                    int extent0 = (dim_N * 20);
-                    int row9 = 0;
-                    int row12 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
-                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
-                        var v13 = v12 + v9;
-                        v13.CopyTo(buffer5.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s9 = buffer2[row9 + i];
-                        float s12 = buffer4[row12 + i];
-                        float s13 = s12 + s9;
-                        buffer5[rowOut + i] = s13;
-                    }
-                }
-
-                // Kernel 6/27: GEMM + epilogue (add) -> %15 [N,5]
+                // Kernel 4/18: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
                 {
                     // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
                     // %15 = add(%14, %5) : [N,5]
+                    // %16 = sub(%15, %1) : [N,5]
+                    // %17 = square(%16) : [N,5]
+                    // %18 = mean(%17) : []
                     global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 5;
+                    float scale18 = 1f / (dim_N * 5);
+                    buffer8.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row5 = 0;
+                        int row1 = i0 * extent1;
                         int row14 = i0 * extent1;
                         int rowOut = i0 * extent1;
+                        var accumulator18 = global::System.Numerics.Vector<float>.Zero;
+                        float tail18 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
                             var v15 = v14 + v5;
+                            var v16 = v15 - v1;
+                            var v17 = v16 * v16;
                             v15.CopyTo(buffer6.Slice(rowOut + i));
+                            v16.CopyTo(buffer7.Slice(rowOut + i));
+                            accumulator18 += v17;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s5 = capture3Data[row5 + i];
+                            float s1 = input1[row1 + i];
+                            float s5 = capture3Data[i];
                             float s14 = buffer6[row14 + i];
                             float s15 = s14 + s5;
+                            float s16 = s15 - s1;
+                            float s17 = s16 * s16;
                             buffer6[rowOut + i] = s15;
+                            buffer7[rowOut + i] = s16;
+                            tail18 += s17;
                         }
+                        buffer8[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
                     }
                 }
 
-                // Kernel 7/27: elementwise (sub) -> %16 [N,5]
-                {
-                    // %16 = sub(%15, %1) : [N,5]
-                    int extent0 = (dim_N * 5);
-                    int row1 = 0;
-                    int row15 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
-                        var v16 = v15 - v1;
-                        v16.CopyTo(buffer7.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[row1 + i];
-                        float s15 = buffer6[row15 + i];
-                        float s16 = s15 - s1;
-                        buffer7[rowOut + i] = s16;
-                    }
-                }
-
-                // Kernel 8/27: fused mean over [N,5] of (square) -> %18 []
-                {
-                    // %17 = square(%16) : [N,5]
-                    // %18 = mean(%17) : []
-                    int extent0 = (dim_N * 5);
-                    float scale = 1f / (dim_N * 5);
-                    buffer8.Clear();
-                    int row16 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer7.Slice(row16 + i));
-                        var v17 = v16 * v16;
-                        accumulator += v17;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s16 = buffer7[row16 + i];
-                        float s17 = s16 * s16;
-                        tail += s17;
-                    }
-                    buffer8[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
-                }
-
-                // Kernel 9/27: fused mean over [N,5] of (square) -> %20 [N]
+                // Kernel 5/18: fused mean over [N,5] of (square) -> %20 [N]
                 {
                     // %19 = square(%15) : [N,5]
                     // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
                     int extent0 = dim_N;
                     int extent1 = 5;
-                    float scale = 1f / 5;
+                    float scale20 = 1f / 5;
                     buffer9.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row15 = i0 * extent1;
-                        int rowOut = i0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        int rowReduced = i0;
+                        var accumulator20 = global::System.Numerics.Vector<float>.Zero;
+                        float tail20 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
                             var v19 = v15 * v15;
-                            accumulator += v19;
+                            accumulator20 += v19;
                         }
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer6[row15 + i];
                             float s19 = s15 * s15;
-                            tail += s19;
+                            tail20 += s19;
                         }
-                        buffer9[rowOut] += (global::System.Numerics.Vector.Sum(accumulator) + tail) * scale;
+                        buffer9[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
                     }
                 }
 
-                // Kernel 10/27: sum over [N] -> %21 []
+                // Kernel 6/18: sum over [N] -> %21 []
                 {
                     // %21 = sum{dims=0;keep_dim=false}(%20) : []
                     int extent0 = dim_N;
                     buffer10.Clear();
-                    int row20 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator21 = global::System.Numerics.Vector<float>.Zero;
+                    float tail21 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(row20 + i));
-                        accumulator += v20;
+                        var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
+                        accumulator21 += v20;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s20 = buffer9[row20 + i];
-                        tail += s20;
+                        float s20 = buffer9[i];
+                        tail21 += s20;
                     }
-                    buffer10[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    buffer10[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
                 }
 
-                // Kernel 11/27: fused elementwise (mul, add) -> %33 []
+                // Kernel 7/18: fused elementwise (mul, add) -> %33 []
                 {
                     // %32 = mul(%21, %31) : []
                     // %33 = add(%18, %32) : []
                     int extent0 = 1;
                     float s31 = 0.0078125f;
                     var v31 = new global::System.Numerics.Vector<float>(s31);
-                    int row18 = 0;
-                    int row21 = 0;
-                    int rowOut = 0;
-                    float s18 = buffer8[row18];
+                    float s18 = buffer8[0];
                     var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s21 = buffer10[row21];
+                    float s21 = buffer10[0];
                     var v21 = new global::System.Numerics.Vector<float>(s21);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v32 = v21 * v31;
                         var v33 = v18 + v32;
-                        v33.CopyTo(result.Slice(rowOut + i));
+                        v33.CopyTo(result.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s32 = s21 * s31;
                         float s33 = s18 + s32;
-                        result[rowOut + i] = s33;
+                        result[i] = s33;
                     }
                 }
 
-                // Kernel 12/27: elementwise (broadcast_to) -> %76 [N]
+                // Kernel 8/18: elementwise (broadcast_to) -> %76 [N]
                 {
                     // %76 = broadcast_to{shape=N}(%75) : [N]
                     int extent0 = dim_N;
                     float s75 = 0.0078125f;
                     var v75 = new global::System.Numerics.Vector<float>(s75);
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v76 = v75;
-                        v76.CopyTo(buffer11.Slice(rowOut + i));
+                        v76.CopyTo(buffer11.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s76 = s75;
-                        buffer11[rowOut + i] = s76;
+                        buffer11[i] = s76;
                     }
                 }
 
-                // Kernel 13/27: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add) -> %103 [N,5]
+                // Kernel 9/18: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
                 {
                     // %46 = broadcast_to{shape=N,5}(%34) : [N,5]
                     // %48 = mul(%46, %47) : [N,5]
@@ -610,6 +507,7 @@ namespace Kiln.Integration.Tests.Models
                     // %101 = mul(%79, %15) : [N,5]
                     // %102 = mul(%101, %43) : [N,5]
                     // %103 = add(%102, %100) : [N,5]
+                    // %104 = sum{dims=0;keep_dim=false}(%103) : [5]
                     int extent0 = dim_N;
                     int extent1 = 5;
                     float s34 = 1f;
@@ -643,6 +541,7 @@ namespace Kiln.Integration.Tests.Models
                             var v102 = v101 * v43;
                             var v103 = v102 + v100;
                             v103.CopyTo(buffer12.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v103).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -658,290 +557,188 @@ namespace Kiln.Integration.Tests.Models
                             float s102 = s101 * s43;
                             float s103 = s102 + s100;
                             buffer12[rowOut + i] = s103;
+                            grad3[i] += s103;
                         }
                     }
                 }
 
-                // Kernel 14/27: sum over [N,5] -> %104 [5]
-                {
-                    // %104 = sum{dims=0;keep_dim=false}(%103) : [5]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row103 = i0 * extent1;
-                        int rowOut = 0;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v103 = new global::System.Numerics.Vector<float>(buffer12.Slice(row103 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v103).CopyTo(grad3.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s103 = buffer12[row103 + i];
-                            grad3[rowOut + i] += s103;
-                        }
-                    }
-                }
-
-                // Kernel 15/27: GEMM -> %105 [N,20]
+                // Kernel 10/18: GEMM -> %105 [N,20]
                 {
                     // %105 = matmul(%103, %4) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, capture2Data, buffer13, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 16/27: GEMM Aᵀ -> %106 [5,20]
+                // Kernel 11/18: GEMM Aᵀ -> %106 [5,20]
                 {
                     // %106 = matmul{transpose_a=true}(%103, %13) : [5,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 17/27: fused elementwise (square, sub, mul) -> %107 [N,20]
+                // Kernel 12/18: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
                 {
                     // %56 = square(%12) : [N,20]
                     // %57 = sub(%34, %56) : [N,20]
                     // %107 = mul(%105, %57) : [N,20]
-                    int extent0 = (dim_N * 20);
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    int row12 = 0;
-                    int row105 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
-                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
-                        var v56 = v12 * v12;
-                        var v57 = v34 - v56;
-                        var v107 = v105 * v57;
-                        v107.CopyTo(buffer14.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s12 = buffer4[row12 + i];
-                        float s105 = buffer13[row105 + i];
-                        float s56 = s12 * s12;
-                        float s57 = s34 - s56;
-                        float s107 = s105 * s57;
-                        buffer14[rowOut + i] = s107;
-                    }
-                }
-
-                // Kernel 18/27: elementwise (mul) -> %108 [N,20]
-                {
                     // %108 = mul(%107, %3) : [N,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row3 = 0;
-                        int row107 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
-                            var v107 = new global::System.Numerics.Vector<float>(buffer14.Slice(row107 + i));
-                            var v108 = v107 * v3;
-                            v108.CopyTo(buffer15.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[row3 + i];
-                            float s107 = buffer14[row107 + i];
-                            float s108 = s107 * s3;
-                            buffer15[rowOut + i] = s108;
-                        }
-                    }
-                }
-
-                // Kernel 19/27: fused sum over [N,20] of (mul) -> %110 [1,20]
-                {
                     // %109 = mul(%107, %10) : [N,20]
                     // %110 = sum{dims=0;keep_dim=true}(%109) : [1,20]
                     int extent0 = dim_N;
                     int extent1 = 20;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
                     buffer16.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row10 = i0 * extent1;
-                        int row107 = i0 * extent1;
-                        int rowOut = 0;
+                        int row12 = i0 * extent1;
+                        int row105 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v107 = new global::System.Numerics.Vector<float>(buffer14.Slice(row107 + i));
+                            var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
+                            var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                            var v56 = v12 * v12;
+                            var v57 = v34 - v56;
+                            var v107 = v105 * v57;
+                            var v108 = v107 * v3;
                             var v109 = v107 * v10;
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(rowOut + i)) + v109).CopyTo(buffer16.Slice(rowOut + i));
+                            v107.CopyTo(buffer14.Slice(rowOut + i));
+                            v108.CopyTo(buffer15.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v109).CopyTo(buffer16.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
+                            float s3 = capture1Data[i];
                             float s10 = buffer3[row10 + i];
-                            float s107 = buffer14[row107 + i];
+                            float s12 = buffer4[row12 + i];
+                            float s105 = buffer13[row105 + i];
+                            float s56 = s12 * s12;
+                            float s57 = s34 - s56;
+                            float s107 = s105 * s57;
+                            float s108 = s107 * s3;
                             float s109 = s107 * s10;
-                            buffer16[rowOut + i] += s109;
+                            buffer14[rowOut + i] = s107;
+                            buffer15[rowOut + i] = s108;
+                            buffer16[i] += s109;
                         }
                     }
                 }
 
-                // Kernel 20/27: GEMM Aᵀ -> %112 [20,20]
+                // Kernel 13/18: GEMM Aᵀ -> %112 [20,20]
                 {
                     // %112 = matmul{transpose_a=true}(%9, %108) : [20,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, buffer17, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 21/27: GEMM + epilogue (square, sub, add, mul) -> %114 [N,20]
+                // Kernel 14/18: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
                 {
                     // %65 = square(%8) : [N,20]
                     // %66 = sub(%34, %65) : [N,20]
                     // %111 = matmul{transpose_b=true}(%108, %2) : [N,20]
                     // %113 = add(%105, %111) : [N,20]
                     // %114 = mul(%113, %66) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer18, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = (dim_N * 20);
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    int row8 = 0;
-                    int row105 = 0;
-                    int row111 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
-                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
-                        var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(row111 + i));
-                        var v65 = v8 * v8;
-                        var v66 = v34 - v65;
-                        var v113 = v105 + v111;
-                        var v114 = v113 * v66;
-                        v114.CopyTo(buffer18.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s8 = buffer1[row8 + i];
-                        float s105 = buffer13[row105 + i];
-                        float s111 = buffer18[row111 + i];
-                        float s65 = s8 * s8;
-                        float s66 = s34 - s65;
-                        float s113 = s105 + s111;
-                        float s114 = s113 * s66;
-                        buffer18[rowOut + i] = s114;
-                    }
-                }
-
-                // Kernel 22/27: elementwise (mul) -> %115 [N,20]
-                {
                     // %115 = mul(%114, %3) : [N,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row3 = 0;
-                        int row114 = i0 * extent1;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
-                            var v114 = new global::System.Numerics.Vector<float>(buffer18.Slice(row114 + i));
-                            var v115 = v114 * v3;
-                            v115.CopyTo(buffer19.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[row3 + i];
-                            float s114 = buffer18[row114 + i];
-                            float s115 = s114 * s3;
-                            buffer19[rowOut + i] = s115;
-                        }
-                    }
-                }
-
-                // Kernel 23/27: fused sum over [N,20] of (mul) -> %117 [1,20]
-                {
                     // %116 = mul(%114, %6) : [N,20]
                     // %117 = sum{dims=0;keep_dim=true}(%116) : [1,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer18, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 20;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
                     buffer20.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row6 = i0 * extent1;
-                        int row114 = i0 * extent1;
-                        int rowOut = 0;
+                        int row8 = i0 * extent1;
+                        int row105 = i0 * extent1;
+                        int row111 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v114 = new global::System.Numerics.Vector<float>(buffer18.Slice(row114 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
+                            var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                            var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(row111 + i));
+                            var v65 = v8 * v8;
+                            var v66 = v34 - v65;
+                            var v113 = v105 + v111;
+                            var v114 = v113 * v66;
+                            var v115 = v114 * v3;
                             var v116 = v114 * v6;
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(rowOut + i)) + v116).CopyTo(buffer20.Slice(rowOut + i));
+                            v114.CopyTo(buffer18.Slice(rowOut + i));
+                            v115.CopyTo(buffer19.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v116).CopyTo(buffer20.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
-                            float s114 = buffer18[row114 + i];
+                            float s8 = buffer1[row8 + i];
+                            float s105 = buffer13[row105 + i];
+                            float s111 = buffer18[row111 + i];
+                            float s65 = s8 * s8;
+                            float s66 = s34 - s65;
+                            float s113 = s105 + s111;
+                            float s114 = s113 * s66;
+                            float s115 = s114 * s3;
                             float s116 = s114 * s6;
-                            buffer20[rowOut + i] += s116;
+                            buffer18[rowOut + i] = s114;
+                            buffer19[rowOut + i] = s115;
+                            buffer20[i] += s116;
                         }
                     }
                 }
 
-                // Kernel 24/27: elementwise (add) -> %118 [1,20]
+                // Kernel 15/18: elementwise (add) -> %118 [1,20]
                 {
                     // %118 = add(%110, %117) : [1,20]
                     int extent0 = 20;
-                    int row110 = 0;
-                    int row117 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(row110 + i));
-                        var v117 = new global::System.Numerics.Vector<float>(buffer20.Slice(row117 + i));
+                        var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v117 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
                         var v118 = v110 + v117;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v118).CopyTo(grad1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v118).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s110 = buffer16[row110 + i];
-                        float s117 = buffer20[row117 + i];
+                        float s110 = buffer16[i];
+                        float s117 = buffer20[i];
                         float s118 = s110 + s117;
-                        grad1[rowOut + i] += s118;
+                        grad1[i] += s118;
                     }
                 }
 
-                // Kernel 25/27: GEMM Aᵀ -> %119 [20,20]
+                // Kernel 16/18: GEMM Aᵀ -> %119 [20,20]
                 {
                     // %119 = matmul{transpose_a=true}(%0, %115) : [20,20]
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer19, buffer21, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 26/27: elementwise (add) -> %120 [20,20]
+                // Kernel 17/18: elementwise (add) -> %120 [20,20]
                 {
                     // %120 = add(%112, %119) : [20,20]
                     int extent0 = 400;
-                    int row112 = 0;
-                    int row119 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v112 = new global::System.Numerics.Vector<float>(buffer17.Slice(row112 + i));
-                        var v119 = new global::System.Numerics.Vector<float>(buffer21.Slice(row119 + i));
+                        var v112 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v119 = new global::System.Numerics.Vector<float>(buffer21.Slice(i));
                         var v120 = v112 + v119;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(rowOut + i)) + v120).CopyTo(grad0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v120).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s112 = buffer17[row112 + i];
-                        float s119 = buffer21[row119 + i];
+                        float s112 = buffer17[i];
+                        float s119 = buffer21[i];
                         float s120 = s112 + s119;
-                        grad0[rowOut + i] += s120;
+                        grad0[i] += s120;
                     }
                 }
 
@@ -955,10 +752,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("mixing", new int[] { 20, 20 }), new global::Kiln.Compiled.TensorDeclaration("scale", new int[] { 1, 20 }), new global::Kiln.Compiled.TensorDeclaration("readout.weight", new int[] { 5, 20 }), new global::Kiln.Compiled.TensorDeclaration("readout.bias", new int[] { 5 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 18, kernelCount: 7,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5 }, lastUse: new int[] { 1, 2, 4, 6, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 51, kernelCount: 27,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 17, 18, 19, 20, 21, 22, 23, 25 }, lastUse: new int[] { 23, 21, 20, 19, 17, 16, 13, 13, 11, 10, 11, 13, 16, 21, 19, 21, 24, 26, 23, 25, 24, 26 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 18, kernelCount: 6,
+                        firstUse: new int[] { 0, 1, 2, 2, 3, 4 }, lastUse: new int[] { 1, 2, 3, 5, 4, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 51, kernelCount: 18,
+                        firstUse: new int[] { 0, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 8, 9, 10, 12, 12, 12, 13, 14, 14, 14, 16 }, lastUse: new int[] { 14, 14, 13, 12, 12, 11, 9, 9, 7, 6, 7, 9, 11, 14, 12, 14, 15, 17, 14, 16, 15, 17 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -969,77 +766,67 @@ namespace Kiln.Integration.Tests.Models
             {
                 sizes[0] = (symbols[0] * 20); // %9 add [N,20], kernels 0..1
                 sizes[1] = (symbols[0] * 20); // %13 add [N,20], kernels 1..2
-                sizes[2] = (symbols[0] * 5); // %15 add [N,5], kernels 2..4
-                sizes[3] = 1; // %18 mean [], kernels 3..6
-                sizes[4] = symbols[0]; // %20 mean [N], kernels 4..5
-                sizes[5] = 1; // %21 sum [], kernels 5..6
+                sizes[2] = (symbols[0] * 5); // %15 add [N,5], kernels 2..3
+                sizes[3] = 1; // %18 mean [], kernels 2..5
+                sizes[4] = symbols[0]; // %20 mean [N], kernels 3..4
+                sizes[5] = 1; // %21 sum [], kernels 4..5
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %6 matmul [N,20], kernels 0..23
-                sizes[1] = (symbols[0] * 20); // %8 tanh [N,20], kernels 1..21
-                sizes[2] = (symbols[0] * 20); // %9 add [N,20], kernels 2..20
-                sizes[3] = (symbols[0] * 20); // %10 matmul [N,20], kernels 3..19
-                sizes[4] = (symbols[0] * 20); // %12 tanh [N,20], kernels 4..17
-                sizes[5] = (symbols[0] * 20); // %13 add [N,20], kernels 5..16
-                sizes[6] = (symbols[0] * 5); // %15 add [N,5], kernels 6..13
-                sizes[7] = (symbols[0] * 5); // %16 sub [N,5], kernels 7..13
-                sizes[8] = 1; // %18 mean [], kernels 8..11
-                sizes[9] = symbols[0]; // %20 mean [N], kernels 9..10
-                sizes[10] = 1; // %21 sum [], kernels 10..11
-                sizes[11] = symbols[0]; // %76 broadcast_to [N], kernels 12..13
-                sizes[12] = (symbols[0] * 5); // %103 add [N,5], kernels 13..16
-                sizes[13] = (symbols[0] * 20); // %105 matmul [N,20], kernels 15..21
-                sizes[14] = (symbols[0] * 20); // %107 mul [N,20], kernels 17..19
-                sizes[15] = (symbols[0] * 20); // %108 mul [N,20], kernels 18..21
-                sizes[16] = 20; // %110 sum [1,20], kernels 19..24
-                sizes[17] = 400; // %112 matmul [20,20], kernels 20..26
-                sizes[18] = (symbols[0] * 20); // %114 mul [N,20], kernels 21..23
-                sizes[19] = (symbols[0] * 20); // %115 mul [N,20], kernels 22..25
-                sizes[20] = 20; // %117 sum [1,20], kernels 23..24
-                sizes[21] = 400; // %119 matmul [20,20], kernels 25..26
+                sizes[0] = (symbols[0] * 20); // %6 matmul [N,20], kernels 0..14
+                sizes[1] = (symbols[0] * 20); // %8 tanh [N,20], kernels 1..14
+                sizes[2] = (symbols[0] * 20); // %9 add [N,20], kernels 1..13
+                sizes[3] = (symbols[0] * 20); // %10 matmul [N,20], kernels 2..12
+                sizes[4] = (symbols[0] * 20); // %12 tanh [N,20], kernels 3..12
+                sizes[5] = (symbols[0] * 20); // %13 add [N,20], kernels 3..11
+                sizes[6] = (symbols[0] * 5); // %15 add [N,5], kernels 4..9
+                sizes[7] = (symbols[0] * 5); // %16 sub [N,5], kernels 4..9
+                sizes[8] = 1; // %18 mean [], kernels 4..7
+                sizes[9] = symbols[0]; // %20 mean [N], kernels 5..6
+                sizes[10] = 1; // %21 sum [], kernels 6..7
+                sizes[11] = symbols[0]; // %76 broadcast_to [N], kernels 8..9
+                sizes[12] = (symbols[0] * 5); // %103 add [N,5], kernels 9..11
+                sizes[13] = (symbols[0] * 20); // %105 matmul [N,20], kernels 10..14
+                sizes[14] = (symbols[0] * 20); // %107 mul [N,20], kernels 12..12
+                sizes[15] = (symbols[0] * 20); // %108 mul [N,20], kernels 12..14
+                sizes[16] = 20; // %110 sum [1,20], kernels 12..15
+                sizes[17] = 400; // %112 matmul [20,20], kernels 13..17
+                sizes[18] = (symbols[0] * 20); // %114 mul [N,20], kernels 14..14
+                sizes[19] = (symbols[0] * 20); // %115 mul [N,20], kernels 14..16
+                sizes[20] = 20; // %117 sum [1,20], kernels 14..15
+                sizes[21] = 400; // %119 matmul [20,20], kernels 16..17
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.SymbolicBatchNet.Loss -> LossGraph
-            forward: 18 graph ops in 7 kernels, 6 arena buffers
-              Kernel 0/7: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]
-              Kernel 1/7: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
-              Kernel 2/7: GEMM + epilogue (add) -> %15 [N,5]
-              Kernel 3/7: fused mean over [N,5] of (sub, square) -> %18 []
-              Kernel 4/7: fused mean over [N,5] of (square) -> %20 [N]
-              Kernel 5/7: sum over [N] -> %21 []
-              Kernel 6/7: fused elementwise (mul, add) -> %33 []
-            forward+backward: 51 graph ops in 27 kernels, 22 arena buffers
-              Kernel 0/27: GEMM -> %6 [N,20]
-              Kernel 1/27: fused elementwise (mul, tanh) -> %8 [N,20]
-              Kernel 2/27: elementwise (add) -> %9 [N,20]
-              Kernel 3/27: GEMM -> %10 [N,20]
-              Kernel 4/27: fused elementwise (mul, tanh) -> %12 [N,20]
-              Kernel 5/27: elementwise (add) -> %13 [N,20]
-              Kernel 6/27: GEMM + epilogue (add) -> %15 [N,5]
-              Kernel 7/27: elementwise (sub) -> %16 [N,5]
-              Kernel 8/27: fused mean over [N,5] of (square) -> %18 []
-              Kernel 9/27: fused mean over [N,5] of (square) -> %20 [N]
-              Kernel 10/27: sum over [N] -> %21 []
-              Kernel 11/27: fused elementwise (mul, add) -> %33 []
-              Kernel 12/27: elementwise (broadcast_to) -> %76 [N]
-              Kernel 13/27: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add) -> %103 [N,5]
-              Kernel 14/27: sum over [N,5] -> %104 [5]
-              Kernel 15/27: GEMM -> %105 [N,20]
-              Kernel 16/27: GEMM Aᵀ -> %106 [5,20]
-              Kernel 17/27: fused elementwise (square, sub, mul) -> %107 [N,20]
-              Kernel 18/27: elementwise (mul) -> %108 [N,20]
-              Kernel 19/27: fused sum over [N,20] of (mul) -> %110 [1,20]
-              Kernel 20/27: GEMM Aᵀ -> %112 [20,20]
-              Kernel 21/27: GEMM + epilogue (square, sub, add, mul) -> %114 [N,20]
-              Kernel 22/27: elementwise (mul) -> %115 [N,20]
-              Kernel 23/27: fused sum over [N,20] of (mul) -> %117 [1,20]
-              Kernel 24/27: elementwise (add) -> %118 [1,20]
-              Kernel 25/27: GEMM Aᵀ -> %119 [20,20]
-              Kernel 26/27: elementwise (add) -> %120 [20,20]
+            forward: 18 graph ops in 6 kernels, 6 arena buffers
+              Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]
+              Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
+              Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []
+              Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
+              Kernel 4/6: sum over [N] -> %21 []
+              Kernel 5/6: fused elementwise (mul, add) -> %33 []
+            forward+backward: 51 graph ops in 18 kernels, 22 arena buffers
+              Kernel 0/18: GEMM -> %6 [N,20]
+              Kernel 1/18: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+              Kernel 2/18: GEMM -> %10 [N,20]
+              Kernel 3/18: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+              Kernel 4/18: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
+              Kernel 5/18: fused mean over [N,5] of (square) -> %20 [N]
+              Kernel 6/18: sum over [N] -> %21 []
+              Kernel 7/18: fused elementwise (mul, add) -> %33 []
+              Kernel 8/18: elementwise (broadcast_to) -> %76 [N]
+              Kernel 9/18: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
+              Kernel 10/18: GEMM -> %105 [N,20]
+              Kernel 11/18: GEMM Aᵀ -> %106 [5,20]
+              Kernel 12/18: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
+              Kernel 13/18: GEMM Aᵀ -> %112 [20,20]
+              Kernel 14/18: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
+              Kernel 15/18: elementwise (add) -> %118 [1,20]
+              Kernel 16/18: GEMM Aᵀ -> %119 [20,20]
+              Kernel 17/18: elementwise (add) -> %120 [20,20]
             """;
 
             private const string DotText =
@@ -1064,73 +851,57 @@ namespace Kiln.Integration.Tests.Models
                 n6 [label="%6 matmul\n[N,20]"];
               }
               subgraph cluster_k1 {
-                label="kernel 1: fused elementwise (mul, tanh)";
+                label="kernel 1: fused loop with 2 outputs (mul, tanh, add)";
                 style=filled; color=lightgrey;
                 n7 [label="%7 mul\n[N,20]"];
                 n8 [label="%8 tanh\n[N,20]"];
-              }
-              subgraph cluster_k2 {
-                label="kernel 2: elementwise (add)";
-                style=filled; color=lightgrey;
                 n9 [label="%9 add\n[N,20]"];
               }
-              subgraph cluster_k3 {
-                label="kernel 3: GEMM";
+              subgraph cluster_k2 {
+                label="kernel 2: GEMM";
                 style=filled; color=lightgrey;
                 n10 [label="%10 matmul\n[N,20]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: fused elementwise (mul, tanh)";
+              subgraph cluster_k3 {
+                label="kernel 3: fused loop with 2 outputs (mul, tanh, add)";
                 style=filled; color=lightgrey;
                 n11 [label="%11 mul\n[N,20]"];
                 n12 [label="%12 tanh\n[N,20]"];
-              }
-              subgraph cluster_k5 {
-                label="kernel 5: elementwise (add)";
-                style=filled; color=lightgrey;
                 n13 [label="%13 add\n[N,20]"];
               }
-              subgraph cluster_k6 {
-                label="kernel 6: GEMM + epilogue (add)";
+              subgraph cluster_k4 {
+                label="kernel 4: GEMM + epilogue (add, sub, square, mean)";
                 style=filled; color=lightgrey;
                 n14 [label="%14 matmul\n[N,5]"];
                 n15 [label="%15 add\n[N,5]"];
-              }
-              subgraph cluster_k7 {
-                label="kernel 7: elementwise (sub)";
-                style=filled; color=lightgrey;
                 n16 [label="%16 sub\n[N,5]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: fused mean over [N,5] of (square)";
-                style=filled; color=lightgrey;
                 n17 [label="%17 square\n[N,5]"];
                 n18 [label="%18 mean\n[]"];
               }
-              subgraph cluster_k9 {
-                label="kernel 9: fused mean over [N,5] of (square)";
+              subgraph cluster_k5 {
+                label="kernel 5: fused mean over [N,5] of (square)";
                 style=filled; color=lightgrey;
                 n19 [label="%19 square\n[N,5]"];
                 n20 [label="%20 mean\n[N]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: sum over [N]";
+              subgraph cluster_k6 {
+                label="kernel 6: sum over [N]";
                 style=filled; color=lightgrey;
                 n21 [label="%21 sum\n[]"];
               }
-              subgraph cluster_k11 {
-                label="kernel 11: fused elementwise (mul, add)";
+              subgraph cluster_k7 {
+                label="kernel 7: fused elementwise (mul, add)";
                 style=filled; color=lightgrey;
                 n32 [label="%32 mul\n[]"];
                 n33 [label="%33 add\n[]"];
               }
-              subgraph cluster_k12 {
-                label="kernel 12: elementwise (broadcast_to)";
+              subgraph cluster_k8 {
+                label="kernel 8: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n76 [label="%76 broadcast_to\n[N]"];
               }
-              subgraph cluster_k13 {
-                label="kernel 13: fused elementwise (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add)";
+              subgraph cluster_k9 {
+                label="kernel 9: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum)";
                 style=filled; color=lightgrey;
                 n46 [label="%46 broadcast_to\n[N,5]"];
                 n48 [label="%48 mul\n[N,5]"];
@@ -1141,77 +912,57 @@ namespace Kiln.Integration.Tests.Models
                 n101 [label="%101 mul\n[N,5]"];
                 n102 [label="%102 mul\n[N,5]"];
                 n103 [label="%103 add\n[N,5]"];
-              }
-              subgraph cluster_k14 {
-                label="kernel 14: sum over [N,5]";
-                style=filled; color=lightgrey;
                 n104 [label="%104 sum\n[5]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: GEMM";
+              subgraph cluster_k10 {
+                label="kernel 10: GEMM";
                 style=filled; color=lightgrey;
                 n105 [label="%105 matmul\n[N,20]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: GEMM Aᵀ";
+              subgraph cluster_k11 {
+                label="kernel 11: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n106 [label="%106 matmul\n[5,20]"];
               }
-              subgraph cluster_k17 {
-                label="kernel 17: fused elementwise (square, sub, mul)";
+              subgraph cluster_k12 {
+                label="kernel 12: fused loop with 3 outputs (square, sub, mul, mul, mul, sum)";
                 style=filled; color=lightgrey;
                 n56 [label="%56 square\n[N,20]"];
                 n57 [label="%57 sub\n[N,20]"];
                 n107 [label="%107 mul\n[N,20]"];
-              }
-              subgraph cluster_k18 {
-                label="kernel 18: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n108 [label="%108 mul\n[N,20]"];
-              }
-              subgraph cluster_k19 {
-                label="kernel 19: fused sum over [N,20] of (mul)";
-                style=filled; color=lightgrey;
                 n109 [label="%109 mul\n[N,20]"];
                 n110 [label="%110 sum\n[1,20]"];
               }
-              subgraph cluster_k20 {
-                label="kernel 20: GEMM Aᵀ";
+              subgraph cluster_k13 {
+                label="kernel 13: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n112 [label="%112 matmul\n[20,20]"];
               }
-              subgraph cluster_k21 {
-                label="kernel 21: GEMM + epilogue (square, sub, add, mul)";
+              subgraph cluster_k14 {
+                label="kernel 14: GEMM + epilogue (square, sub, add, mul, mul, mul, sum)";
                 style=filled; color=lightgrey;
                 n65 [label="%65 square\n[N,20]"];
                 n66 [label="%66 sub\n[N,20]"];
                 n111 [label="%111 matmul\n[N,20]"];
                 n113 [label="%113 add\n[N,20]"];
                 n114 [label="%114 mul\n[N,20]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n115 [label="%115 mul\n[N,20]"];
-              }
-              subgraph cluster_k23 {
-                label="kernel 23: fused sum over [N,20] of (mul)";
-                style=filled; color=lightgrey;
                 n116 [label="%116 mul\n[N,20]"];
                 n117 [label="%117 sum\n[1,20]"];
               }
-              subgraph cluster_k24 {
-                label="kernel 24: elementwise (add)";
+              subgraph cluster_k15 {
+                label="kernel 15: elementwise (add)";
                 style=filled; color=lightgrey;
                 n118 [label="%118 add\n[1,20]"];
               }
-              subgraph cluster_k25 {
-                label="kernel 25: GEMM Aᵀ";
+              subgraph cluster_k16 {
+                label="kernel 16: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n119 [label="%119 matmul\n[20,20]"];
               }
-              subgraph cluster_k26 {
-                label="kernel 26: elementwise (add)";
+              subgraph cluster_k17 {
+                label="kernel 17: elementwise (add)";
                 style=filled; color=lightgrey;
                 n120 [label="%120 add\n[20,20]"];
               }

@@ -56,13 +56,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -70,7 +69,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -97,33 +96,31 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row1 = i0 * extent1;
-                        int row5 = 0;
                         int row9 = i0 * extent1;
-                        int rowOut = 0;
-                        var accumulator = global::System.Numerics.Vector<float>.Zero;
-                        float tail = 0f;
+                        var accumulator13 = global::System.Numerics.Vector<float>.Zero;
+                        float tail13 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             var v11 = v10 - v1;
                             var v12 = v11 * v11;
-                            accumulator += v12;
+                            accumulator13 += v12;
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             float s11 = s10 - s1;
                             float s12 = s11 * s11;
-                            tail += s12;
+                            tail13 += s12;
                         }
-                        result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                        result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
                     }
                 }
 
@@ -164,7 +161,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
-                // Kernel 0/9: GEMM + epilogue (add, relu) -> %8 [N,100]
+                // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
                 {
                     // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
                     // %7 = add(%6, %3) : [N,100]
@@ -174,13 +171,12 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row3 = 0;
                         int row6 = i0 * extent1;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(row3 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 + v3;
                             var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
@@ -188,7 +184,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         for (; i < extent1; i++)
                         {
-                            float s3 = capture1Data[row3 + i];
+                            float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 + s3;
                             float s8 = global::System.MathF.Max(s7, 0f);
@@ -197,92 +193,59 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 1/9: GEMM + epilogue (add, sub) -> %11 [N,10]
+                // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]
                 {
                     // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
                     // %10 = add(%9, %5) : [N,10]
                     // %11 = sub(%10, %1) : [N,10]
+                    // %12 = square(%11) : [N,10]
+                    // %13 = sum(%12) : []
+                    // %17 = mul(%11, %16) : [N,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 10;
+                    float s16 = 2f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
+                    result.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row1 = i0 * extent1;
-                        int row5 = 0;
                         int row9 = i0 * extent1;
                         int rowOut = i0 * extent1;
+                        var accumulator13 = global::System.Numerics.Vector<float>.Zero;
+                        float tail13 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(row5 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
                             var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
                             var v10 = v9 + v5;
                             var v11 = v10 - v1;
+                            var v12 = v11 * v11;
+                            var v17 = v11 * v16;
                             v11.CopyTo(buffer1.Slice(rowOut + i));
+                            accumulator13 += v12;
+                            v17.CopyTo(buffer2.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
-                            float s5 = capture3Data[row5 + i];
+                            float s5 = capture3Data[i];
                             float s9 = buffer1[row9 + i];
                             float s10 = s9 + s5;
                             float s11 = s10 - s1;
+                            float s12 = s11 * s11;
+                            float s17 = s11 * s16;
                             buffer1[rowOut + i] = s11;
+                            tail13 += s12;
+                            buffer2[rowOut + i] = s17;
                         }
+                        result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
                     }
                 }
 
-                // Kernel 2/9: fused sum over [N,10] of (square) -> %13 []
-                {
-                    // %12 = square(%11) : [N,10]
-                    // %13 = sum(%12) : []
-                    int extent0 = (dim_N * 10);
-                    result.Clear();
-                    int row11 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(row11 + i));
-                        var v12 = v11 * v11;
-                        accumulator += v12;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s11 = buffer1[row11 + i];
-                        float s12 = s11 * s11;
-                        tail += s12;
-                    }
-                    result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
-                }
-
-                // Kernel 3/9: elementwise (mul) -> %17 [N,10]
-                {
-                    // %17 = mul(%11, %16) : [N,10]
-                    int extent0 = (dim_N * 10);
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    int row11 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v11 = new global::System.Numerics.Vector<float>(buffer1.Slice(row11 + i));
-                        var v17 = v11 * v16;
-                        v17.CopyTo(buffer2.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s11 = buffer1[row11 + i];
-                        float s17 = s11 * s16;
-                        buffer2[rowOut + i] = s17;
-                    }
-                }
-
-                // Kernel 4/9: sum over [N,10] -> %29 [10]
+                // Kernel 2/6: sum over [N,10] -> %29 [10]
                 {
                     // %29 = sum{dims=0;keep_dim=false}(%17) : [10]
                     int extent0 = dim_N;
@@ -290,77 +253,60 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row17 = i0 * extent1;
-                        int rowOut = 0;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(rowOut + i)) + v17).CopyTo(grad3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v17).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s17 = buffer2[row17 + i];
-                            grad3[rowOut + i] += s17;
+                            grad3[i] += s17;
                         }
                     }
                 }
 
-                // Kernel 5/9: GEMM Aᵀ -> %31 [10,100]
+                // Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
                 {
                     // %31 = matmul{transpose_a=true}(%17, %8) : [10,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 6/9: GEMM + epilogue (relu_backward) -> %32 [N,100]
+                // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
                 {
                     // %30 = matmul(%17, %4) : [N,100]
                     // %32 = relu_backward(%30, %8) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 100);
-                    int row8 = 0;
-                    int row30 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                        var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(row30 + i));
-                        var v32 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v30, global::System.Numerics.Vector<float>.Zero);
-                        v32.CopyTo(buffer3.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s8 = buffer0[row8 + i];
-                        float s30 = buffer3[row30 + i];
-                        float s32 = s8 > 0f ? s30 : 0f;
-                        buffer3[rowOut + i] = s32;
-                    }
-                }
-
-                // Kernel 7/9: sum over [N,100] -> %33 [100]
-                {
                     // %33 = sum{dims=0;keep_dim=false}(%32) : [100]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 100;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row32 = i0 * extent1;
-                        int rowOut = 0;
+                        int row8 = i0 * extent1;
+                        int row30 = i0 * extent1;
+                        int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v32 = new global::System.Numerics.Vector<float>(buffer3.Slice(row32 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(rowOut + i)) + v32).CopyTo(grad1.Slice(rowOut + i));
+                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                            var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(row30 + i));
+                            var v32 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v30, global::System.Numerics.Vector<float>.Zero);
+                            v32.CopyTo(buffer3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v32).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s32 = buffer3[row32 + i];
-                            grad1[rowOut + i] += s32;
+                            float s8 = buffer0[row8 + i];
+                            float s30 = buffer3[row30 + i];
+                            float s32 = s8 > 0f ? s30 : 0f;
+                            buffer3[rowOut + i] = s32;
+                            grad1[i] += s32;
                         }
                     }
                 }
 
-                // Kernel 8/9: GEMM Aᵀ -> %34 [100,1000]
+                // Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
                 {
                     // %34 = matmul{transpose_a=true}(%32, %0) : [100,1000]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -378,8 +324,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 15, kernelCount: 9,
-                        firstUse: new int[] { 0, 1, 3, 6 }, lastUse: new int[] { 6, 3, 6, 8 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 15, kernelCount: 6,
+                        firstUse: new int[] { 0, 1, 1, 4 }, lastUse: new int[] { 4, 1, 4, 5 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -394,10 +340,10 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 100); // %8 relu [N,100], kernels 0..6
-                sizes[1] = (symbols[0] * 10); // %11 sub [N,10], kernels 1..3
-                sizes[2] = (symbols[0] * 10); // %17 mul [N,10], kernels 3..6
-                sizes[3] = (symbols[0] * 100); // %32 relu_backward [N,100], kernels 6..8
+                sizes[0] = (symbols[0] * 100); // %8 relu [N,100], kernels 0..4
+                sizes[1] = (symbols[0] * 10); // %11 sub [N,10], kernels 1..1
+                sizes[2] = (symbols[0] * 10); // %17 mul [N,10], kernels 1..4
+                sizes[3] = (symbols[0] * 100); // %32 relu_backward [N,100], kernels 4..5
             }
 
             private const string SummaryText =
@@ -407,16 +353,13 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]
               Kernel 1/3: GEMM Bᵀ -> %9 [N,10]
               Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []
-            forward+backward: 15 graph ops in 9 kernels, 4 arena buffers
-              Kernel 0/9: GEMM + epilogue (add, relu) -> %8 [N,100]
-              Kernel 1/9: GEMM + epilogue (add, sub) -> %11 [N,10]
-              Kernel 2/9: fused sum over [N,10] of (square) -> %13 []
-              Kernel 3/9: elementwise (mul) -> %17 [N,10]
-              Kernel 4/9: sum over [N,10] -> %29 [10]
-              Kernel 5/9: GEMM Aᵀ -> %31 [10,100]
-              Kernel 6/9: GEMM + epilogue (relu_backward) -> %32 [N,100]
-              Kernel 7/9: sum over [N,100] -> %33 [100]
-              Kernel 8/9: GEMM Aᵀ -> %34 [100,1000]
+            forward+backward: 15 graph ops in 6 kernels, 4 arena buffers
+              Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+              Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]
+              Kernel 2/6: sum over [N,10] -> %29 [10]
+              Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
+              Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
+              Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
             """;
 
             private const string DotText =
@@ -439,46 +382,34 @@ namespace Kiln.Integration.Tests.Models
                 n8 [label="%8 relu\n[N,100]"];
               }
               subgraph cluster_k1 {
-                label="kernel 1: GEMM + epilogue (add, sub)";
+                label="kernel 1: GEMM + epilogue (add, sub, square, sum, mul)";
                 style=filled; color=lightgrey;
                 n9 [label="%9 matmul\n[N,10]"];
                 n10 [label="%10 add\n[N,10]"];
                 n11 [label="%11 sub\n[N,10]"];
-              }
-              subgraph cluster_k2 {
-                label="kernel 2: fused sum over [N,10] of (square)";
-                style=filled; color=lightgrey;
                 n12 [label="%12 square\n[N,10]"];
                 n13 [label="%13 sum\n[]"];
-              }
-              subgraph cluster_k3 {
-                label="kernel 3: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n17 [label="%17 mul\n[N,10]"];
               }
-              subgraph cluster_k4 {
-                label="kernel 4: sum over [N,10]";
+              subgraph cluster_k2 {
+                label="kernel 2: sum over [N,10]";
                 style=filled; color=lightgrey;
                 n29 [label="%29 sum\n[10]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: GEMM Aᵀ";
+              subgraph cluster_k3 {
+                label="kernel 3: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n31 [label="%31 matmul\n[10,100]"];
               }
-              subgraph cluster_k6 {
-                label="kernel 6: GEMM + epilogue (relu_backward)";
+              subgraph cluster_k4 {
+                label="kernel 4: GEMM + epilogue (relu_backward, sum)";
                 style=filled; color=lightgrey;
                 n30 [label="%30 matmul\n[N,100]"];
                 n32 [label="%32 relu_backward\n[N,100]"];
-              }
-              subgraph cluster_k7 {
-                label="kernel 7: sum over [N,100]";
-                style=filled; color=lightgrey;
                 n33 [label="%33 sum\n[100]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: GEMM Aᵀ";
+              subgraph cluster_k5 {
+                label="kernel 5: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n34 [label="%34 matmul\n[100,1000]"];
               }

@@ -46,20 +46,18 @@ namespace Kiln.Integration.Tests.Models
                     // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 100);
-                    int row4 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer0.Slice(rowOut + i));
+                        v5.CopyTo(buffer0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = buffer0[row4 + i];
+                        float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                        buffer0[rowOut + i] = s5;
+                        buffer0[i] = s5;
                     }
                 }
 
@@ -76,29 +74,26 @@ namespace Kiln.Integration.Tests.Models
                     // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
                     int extent0 = (dim_N * 10);
                     result.Clear();
-                    int row1 = 0;
-                    int row6 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
+                    var accumulator11 = global::System.Numerics.Vector<float>.Zero;
+                    float tail11 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                         var v7 = v6 - v1;
                         var v10 = v7 * v7;
-                        accumulator += v10;
+                        accumulator11 += v10;
                     }
                     for (; i < extent0; i++)
                     {
-                        float s1 = input1[row1 + i];
-                        float s6 = buffer1[row6 + i];
+                        float s1 = input1[i];
+                        float s6 = buffer1[i];
                         float s7 = s6 - s1;
                         float s10 = s7 * s7;
-                        tail += s10;
+                        tail11 += s10;
                     }
-                    result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
                 }
 
                 return state.Result;
@@ -131,141 +126,101 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
 
-                // Kernel 0/8: GEMM -> %4 [N,100]
+                // Kernel 0/6: GEMM -> %4 [N,100]
                 {
                     // %4 = matmul(%0, %2) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 1/8: elementwise (clamp) -> %5 [N,100]
+                // Kernel 1/6: elementwise (clamp) -> %5 [N,100]
                 {
                     // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
                     int extent0 = (dim_N * 100);
-                    int row4 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer1.Slice(rowOut + i));
+                        v5.CopyTo(buffer1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = buffer0[row4 + i];
+                        float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                        buffer1[rowOut + i] = s5;
+                        buffer1[i] = s5;
                     }
                 }
 
-                // Kernel 2/8: GEMM + epilogue (sub) -> %7 [N,10]
+                // Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]
                 {
                     // %6 = matmul(%5, %3) : [N,10]
                     // %7 = sub(%6, %1) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 10);
-                    int row1 = 0;
-                    int row6 = 0;
-                    int rowOut = 0;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(row6 + i));
-                        var v7 = v6 - v1;
-                        v7.CopyTo(buffer2.Slice(rowOut + i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[row1 + i];
-                        float s6 = buffer2[row6 + i];
-                        float s7 = s6 - s1;
-                        buffer2[rowOut + i] = s7;
-                    }
-                }
-
-                // Kernel 3/8: fused sum over [N,10] of (square) -> %11 []
-                {
                     // %10 = square(%7) : [N,10]
                     // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
-                    int extent0 = (dim_N * 10);
-                    result.Clear();
-                    int row7 = 0;
-                    int rowOut = 0;
-                    var accumulator = global::System.Numerics.Vector<float>.Zero;
-                    float tail = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
-                        var v10 = v7 * v7;
-                        accumulator += v10;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s7 = buffer2[row7 + i];
-                        float s10 = s7 * s7;
-                        tail += s10;
-                    }
-                    result[rowOut] += global::System.Numerics.Vector.Sum(accumulator) + tail;
-                }
-
-                // Kernel 4/8: elementwise (mul) -> %15 [N,10]
-                {
                     // %15 = mul(%7, %14) : [N,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 10);
                     float s14 = 2f;
                     var v14 = new global::System.Numerics.Vector<float>(s14);
-                    int row7 = 0;
-                    int rowOut = 0;
+                    result.Clear();
+                    var accumulator11 = global::System.Numerics.Vector<float>.Zero;
+                    float tail11 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v7 = new global::System.Numerics.Vector<float>(buffer2.Slice(row7 + i));
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v7 = v6 - v1;
+                        var v10 = v7 * v7;
                         var v15 = v7 * v14;
-                        v15.CopyTo(buffer3.Slice(rowOut + i));
+                        v7.CopyTo(buffer2.Slice(i));
+                        accumulator11 += v10;
+                        v15.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s7 = buffer2[row7 + i];
+                        float s1 = input1[i];
+                        float s6 = buffer2[i];
+                        float s7 = s6 - s1;
+                        float s10 = s7 * s7;
                         float s15 = s7 * s14;
-                        buffer3[rowOut + i] = s15;
+                        buffer2[i] = s7;
+                        tail11 += s10;
+                        buffer3[i] = s15;
                     }
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
                 }
 
-                // Kernel 5/8: GEMM Aᵀ -> %26 [100,10]
+                // Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
                 {
                     // %26 = matmul{transpose_a=true}(%5, %15) : [100,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer3, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 6/8: GEMM + epilogue (clamp_backward) -> %27 [N,100]
+                // Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
                 {
                     // %25 = matmul{transpose_b=true}(%15, %3) : [N,100]
                     // %27 = clamp_backward{max=Infinity;min=0}(%25, %4) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, capture1Data, buffer4, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = (dim_N * 100);
-                    int row4 = 0;
-                    int row25 = 0;
-                    int rowOut = 0;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
-                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(row25 + i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
-                        v27.CopyTo(buffer4.Slice(rowOut + i));
+                        v27.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = buffer0[row4 + i];
-                        float s25 = buffer4[row25 + i];
+                        float s4 = buffer0[i];
+                        float s25 = buffer4[i];
                         float s27 = s4 >= 0f && s4 <= float.PositiveInfinity ? s25 : 0f;
-                        buffer4[rowOut + i] = s27;
+                        buffer4[i] = s27;
                     }
                 }
 
-                // Kernel 7/8: GEMM Aᵀ -> %28 [1000,100]
+                // Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
                 {
                     // %28 = matmul{transpose_a=true}(%0, %27) : [1000,100]
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer4, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
@@ -283,8 +238,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 6, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 8,
-                        firstUse: new int[] { 0, 1, 2, 4, 6 }, lastUse: new int[] { 6, 5, 4, 6, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 6,
+                        firstUse: new int[] { 0, 1, 2, 2, 4 }, lastUse: new int[] { 4, 3, 2, 4, 5 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -299,11 +254,11 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 100); // %4 matmul [N,100], kernels 0..6
-                sizes[1] = (symbols[0] * 100); // %5 clamp [N,100], kernels 1..5
-                sizes[2] = (symbols[0] * 10); // %7 sub [N,10], kernels 2..4
-                sizes[3] = (symbols[0] * 10); // %15 mul [N,10], kernels 4..6
-                sizes[4] = (symbols[0] * 100); // %27 clamp_backward [N,100], kernels 6..7
+                sizes[0] = (symbols[0] * 100); // %4 matmul [N,100], kernels 0..4
+                sizes[1] = (symbols[0] * 100); // %5 clamp [N,100], kernels 1..3
+                sizes[2] = (symbols[0] * 10); // %7 sub [N,10], kernels 2..2
+                sizes[3] = (symbols[0] * 10); // %15 mul [N,10], kernels 2..4
+                sizes[4] = (symbols[0] * 100); // %27 clamp_backward [N,100], kernels 4..5
             }
 
             private const string SummaryText =
@@ -313,15 +268,13 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]
               Kernel 1/3: GEMM -> %6 [N,10]
               Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []
-            forward+backward: 11 graph ops in 8 kernels, 5 arena buffers
-              Kernel 0/8: GEMM -> %4 [N,100]
-              Kernel 1/8: elementwise (clamp) -> %5 [N,100]
-              Kernel 2/8: GEMM + epilogue (sub) -> %7 [N,10]
-              Kernel 3/8: fused sum over [N,10] of (square) -> %11 []
-              Kernel 4/8: elementwise (mul) -> %15 [N,10]
-              Kernel 5/8: GEMM Aᵀ -> %26 [100,10]
-              Kernel 6/8: GEMM + epilogue (clamp_backward) -> %27 [N,100]
-              Kernel 7/8: GEMM Aᵀ -> %28 [1000,100]
+            forward+backward: 11 graph ops in 6 kernels, 5 arena buffers
+              Kernel 0/6: GEMM -> %4 [N,100]
+              Kernel 1/6: elementwise (clamp) -> %5 [N,100]
+              Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]
+              Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
+              Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
+              Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
             """;
 
             private const string DotText =
@@ -345,35 +298,27 @@ namespace Kiln.Integration.Tests.Models
                 n5 [label="%5 clamp\n[N,100]"];
               }
               subgraph cluster_k2 {
-                label="kernel 2: GEMM + epilogue (sub)";
+                label="kernel 2: GEMM + epilogue (sub, square, sum, mul)";
                 style=filled; color=lightgrey;
                 n6 [label="%6 matmul\n[N,10]"];
                 n7 [label="%7 sub\n[N,10]"];
-              }
-              subgraph cluster_k3 {
-                label="kernel 3: fused sum over [N,10] of (square)";
-                style=filled; color=lightgrey;
                 n10 [label="%10 square\n[N,10]"];
                 n11 [label="%11 sum\n[]"];
-              }
-              subgraph cluster_k4 {
-                label="kernel 4: elementwise (mul)";
-                style=filled; color=lightgrey;
                 n15 [label="%15 mul\n[N,10]"];
               }
-              subgraph cluster_k5 {
-                label="kernel 5: GEMM Aᵀ";
+              subgraph cluster_k3 {
+                label="kernel 3: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n26 [label="%26 matmul\n[100,10]"];
               }
-              subgraph cluster_k6 {
-                label="kernel 6: GEMM + epilogue (clamp_backward)";
+              subgraph cluster_k4 {
+                label="kernel 4: GEMM + epilogue (clamp_backward)";
                 style=filled; color=lightgrey;
                 n25 [label="%25 matmul\n[N,100]"];
                 n27 [label="%27 clamp_backward\n[N,100]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM Aᵀ";
+              subgraph cluster_k5 {
+                label="kernel 5: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n28 [label="%28 matmul\n[1000,100]"];
               }

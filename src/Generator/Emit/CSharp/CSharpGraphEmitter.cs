@@ -20,13 +20,17 @@ internal sealed class CSharpGraphEmitter
 
     readonly GraphSpec spec;
     readonly IReadOnlyList<KernelProgram> programs;
-    readonly IKernelBackend backend = new CSharpKernelEmitter();
+    readonly IKernelBackend backend;
     readonly List<string> symbols;
 
-    public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs)
+    readonly int deadOps;
+
+    public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs, int deadOps = 0, IKernelBackend? backend = null)
     {
+        this.backend = backend ?? new CSharpKernelEmitter();
         this.spec = spec;
         this.programs = programs;
+        this.deadOps = deadOps;
         symbols = spec.Inputs.SelectMany(i => i.Shape).Concat(spec.Captures.SelectMany(c => c.Shape))
             .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
     }
@@ -198,7 +202,7 @@ internal sealed class CSharpGraphEmitter
 
         w.Line();
         w.Line("private const string SummaryText =");
-        w.Lines(CodeWriter.RawString(KernelDescriptions.Summary(MethodDisplay, GraphProperty, programs)) + ";");
+        w.Lines(CodeWriter.RawString(KernelDescriptions.Summary(MethodDisplay, GraphProperty, programs, deadOps)) + ";");
         w.Line();
         w.Line("private const string DotText =");
         w.Lines(CodeWriter.RawString(KernelDescriptions.Dot(MethodDisplay, programs[programs.Count - 1],

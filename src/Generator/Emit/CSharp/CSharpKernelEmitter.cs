@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Graph;
 using Kiln.Generator.Ops;
@@ -33,9 +34,33 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 break;
             default:
                 EmitLibrary(w, kernel, names);
+                if (kernel.Loop is not null) EmitLoop(w, kernel, names);
                 break;
         }
         w.Close();
+    }
+
+    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
+    public Size? ScratchSize(Node n)
+    {
+        switch (n.Op)
+        {
+            case "conv2d" or OpNames.Conv2dBackwardInput or OpNames.Conv2dBackwardWeight:
+            {
+                var x = n.Op == OpNames.Conv2dBackwardInput ? n.Shape : n.Inputs[0].Shape;
+                var w = n.Op switch { "conv2d" => n.Inputs[1].Shape, OpNames.Conv2dBackwardInput => n.Inputs[1].Shape, _ => n.Shape };
+                var y = n.Op switch { "conv2d" => n.Shape, _ => n.Op == OpNames.Conv2dBackwardInput ? n.Inputs[0].Shape : n.Inputs[1].Shape };
+                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
+                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
+                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
+            }
+            case OpNames.MaxPool2dBackward:
+                // The forward's values and argmax indices, recomputed from the kept input.
+                return n.Inputs[1].Shape.Count.Times(Size.Of(2));
+            default:
+                return null;
+        }
     }
 
     // ---- GEMM ----
@@ -59,7 +84,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
     static void EmitLibrary(CodeWriter w, Kernel kernel, IStorageNames names)
     {
-        var n = kernel.SecondOutput ?? kernel.Root;
+        var n = kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root;
         string Out(Node x) => names.Buffer(x);
         switch (n.Op)
         {
@@ -180,6 +205,18 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
                 w.Line($"global::Kiln.Compiled.CompiledKernels.DropoutMask({names.Buffer(n.Inputs[0])}, {rng}, {CSharpOps.Literal(n.Attrs.Float("p", 0.5f))}, {Out(n)});");
                 break;
             }
+            case "max":
+            {
+                var (outer, size, inner) = Split(n.Inputs[0].Shape, n.Attrs.Int("dim"));
+                w.Line($"global::Kiln.Compiled.CompiledKernels.MaxAlong({names.Buffer(n.Inputs[0])}, {Out(n)}, {names.Size(outer)}, {names.Size(size)}, {names.Size(inner)});");
+                break;
+            }
+            case OpNames.MaxBackward:
+            {
+                var (outer, size, inner) = Split(n.Shape, n.Attrs.Int("dim"));
+                w.Line($"global::Kiln.Compiled.CompiledKernels.MaxAlongBackward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {names.Size(outer)}, {names.Size(size)}, {names.Size(inner)});");
+                break;
+            }
             case "embedding":
             {
                 var weight = n.Inputs[1];
@@ -189,7 +226,7 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             case OpNames.EmbeddingBackward:
             {
                 if (!names.Accumulates(n)) w.Line($"{Out(n)}.Clear();");
-                w.Line($"global::Kiln.Kernels.Embedding.ScatterAdd({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {names.Size(n.Shape[1])}, {Out(n)}, {n.Attrs.Int("padding_idx", -1)});");
+                w.Line($"global::Kiln.Kernels.Embedding.ScatterAdd({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {names.Size(n.Shape[1])}, {Out(n)}, {n.Attrs.Int("padding_idx", -1).ToString(System.Globalization.CultureInfo.InvariantCulture)});");
                 break;
             }
             default:
@@ -238,22 +275,21 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
     /// <summary>
     /// The loop nest of a fused loop (or a GEMM's epilogue, which reads the GEMM's output in place): outer axes as
     /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail; operands broadcast along
-    /// the innermost axis are loaded once per row.
+    /// the innermost axis are loaded once per row. A loop may have several outputs: elementwise ones are stored per
+    /// element, reductions accumulate over the reduced axes (in a vector register when the innermost axis is reduced).
     /// </summary>
     static void EmitLoop(CodeWriter w, Kernel kernel, IStorageNames names)
     {
         var nest = kernel.Loop!;
-        var root = kernel.Root;
-        bool reduction = OpClasses.Of(root) == OpClass.Reduction;
-        var computed = reduction ? kernel.Body.Where(n => n != root).ToList() : kernel.Body;
+        var roots = kernel.LoopRoots.ToList();
+        var reductions = new HashSet<Node>(roots.Where(r => OpClasses.Of(r) == OpClass.Reduction));
+        var computed = kernel.Body.Where(n => !reductions.Contains(n)).ToList();
         bool simd = computed.All(CSharpOps.HasVector);
         var operands = nest.Varies.Keys.OrderBy(o => o.Id).ToList();
         var scalars = operands.Where(IsInlineScalar).ToList();
         var loaded = operands.Except(scalars).ToList();
-        bool accumulate = names.Accumulates(root);
-        var output = names.Buffer(root);
         int axes = nest.Axes.Length, inner = axes - 1;
-        var outVaries = nest.Reduced.Select(r => !r).ToArray();
+        bool reduceInner = nest.Reduced[inner];
 
         for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
         foreach (var c in scalars)
@@ -267,72 +303,86 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
             if (simd) w.Line($"var v{c.Id} = new {VectorType}(s{c.Id});");
         }
-        string? scale = null;
-        if (reduction)
+        var scale = new Dictionary<Node, string?>();
+        foreach (var r in roots.Where(reductions.Contains))
         {
-            if (root.Op == "mean")
+            scale[r] = null;
+            if (r.Op == "mean")
             {
-                w.Line($"float scale = 1f / {names.Size(GradientRules.ReducedCount(root))};");
-                scale = "scale";
+                w.Line($"float scale{r.Id} = 1f / {names.Size(GradientRules.ReducedCount(r))};");
+                scale[r] = "scale" + r.Id;
             }
-            if (!accumulate) w.Line($"{output}.Clear();");
+            if (!names.Accumulates(r)) w.Line($"{names.Buffer(r)}.Clear();");
         }
 
         for (int j = 0; j < inner; j++) w.Open($"for (int i{j} = 0; i{j} < extent{j}; i{j}++)");
 
-        // Row offsets: an operand's index over the outer axes along which it varies ("" when it is 0).
+        // Row offsets over the outer axes along which a value varies ("" when it is always 0).
         var rows = new Dictionary<Node, string>();
-        foreach (var o in loaded)
-        {
-            var offset = RowOffset(nest.Varies[o], inner);
-            rows[o] = offset == "0" ? "" : $"row{o.Id} + ";
-            if (offset != "0") w.Line($"int row{o.Id} = {offset};");
-        }
-        var outOffset = RowOffset(outVaries.ToImmutableArray(), inner);
-        if (outOffset != "0") w.Line($"int rowOut = {outOffset};");
-        string rowOut = outOffset == "0" ? "" : "rowOut + ";
-        string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
+        foreach (var o in loaded) rows[o] = Row(w, $"row{o.Id}", RowOffset(nest.Varies[o], inner));
+        string mapRow = roots.Any(r => !reductions.Contains(r)) ? Row(w, "rowOut", RowOffset(nest.Reduced.Select(_ => true).ToImmutableArray(), inner)) : "";
+        string reduceRow = reductions.Count > 0 ? Row(w, "rowReduced", RowOffset(nest.Reduced.Select(r => !r).ToImmutableArray(), inner)) : "";
+        string RowOf(Node r) => reductions.Contains(r) ? reduceRow : mapRow;
+        static string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
         foreach (var o in loaded.Where(o => !nest.Varies[o][inner]))
         {
             w.Line($"float s{o.Id} = {names.Buffer(o)}[{At(rows[o])}];");
             if (simd) w.Line($"var v{o.Id} = new {VectorType}(s{o.Id});");
         }
         var innerLoaded = loaded.Where(o => nest.Varies[o][inner]).ToList();
-        bool reduceInner = reduction && nest.Reduced[inner];
-        var value = reduction ? root.Inputs[0] : root;
+        Node ValueOf(Node r) => reductions.Contains(r) ? r.Inputs[0] : r;
 
         if (reduceInner)
-        {
-            if (simd) w.Line($"var accumulator = {VectorType}.Zero;");
-            w.Line("float tail = 0f;");
-        }
+            foreach (var r in roots.Where(reductions.Contains))
+            {
+                if (simd) w.Line($"var accumulator{r.Id} = {VectorType}.Zero;");
+                w.Line($"float tail{r.Id} = 0f;");
+            }
         w.Line("int i = 0;");
         if (simd)
         {
             w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
             foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({names.Buffer(o)}.Slice({rows[o]}i));");
             foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpOps.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
-            var v = "v" + value.Id;
-            if (reduceInner) w.Line($"accumulator += {v};");
-            else if (reduction || accumulate) w.Line($"(new {VectorType}({output}.Slice({rowOut}i)) + {Scaled(v, scale)}).CopyTo({output}.Slice({rowOut}i));");
-            else w.Line($"{v}.CopyTo({output}.Slice({rowOut}i));");
+            foreach (var r in roots)
+            {
+                var v = "v" + ValueOf(r).Id;
+                var output = names.Buffer(r);
+                if (reductions.Contains(r) && reduceInner) w.Line($"accumulator{r.Id} += {v};");
+                else if (reductions.Contains(r) || names.Accumulates(r))
+                    w.Line($"(new {VectorType}({output}.Slice({RowOf(r)}i)) + {Scaled(v, reductions.Contains(r) ? scale[r] : null)}).CopyTo({output}.Slice({RowOf(r)}i));");
+                else w.Line($"{v}.CopyTo({output}.Slice({RowOf(r)}i));");
+            }
             w.Close();
         }
         w.Open($"for (; i < extent{inner}; i++)");
         foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {names.Buffer(o)}[{rows[o]}i];");
         foreach (var n in computed) w.Line($"float s{n.Id} = {CSharpOps.Scalar(n, n.Inputs.Select(x => "s" + x.Id).ToArray())};");
-        var s = "s" + value.Id;
-        if (reduceInner) w.Line($"tail += {s};");
-        else if (reduction || accumulate) w.Line($"{output}[{rowOut}i] += {Scaled(s, scale)};");
-        else w.Line($"{output}[{rowOut}i] = {s};");
+        foreach (var r in roots)
+        {
+            var sv = "s" + ValueOf(r).Id;
+            var output = names.Buffer(r);
+            if (reductions.Contains(r) && reduceInner) w.Line($"tail{r.Id} += {sv};");
+            else if (reductions.Contains(r) || names.Accumulates(r)) w.Line($"{output}[{RowOf(r)}i] += {Scaled(sv, reductions.Contains(r) ? scale[r] : null)};");
+            else w.Line($"{output}[{RowOf(r)}i] = {sv};");
+        }
         w.Close();
         if (reduceInner)
-        {
-            var sum = simd ? $"{CSharpOps.Vector}.Sum(accumulator) + tail" : "tail";
-            w.Line($"{output}[{At(rowOut)}] += {(scale is null ? sum : $"({sum}) * {scale}")};");
-        }
+            foreach (var r in roots.Where(reductions.Contains))
+            {
+                var sum = simd ? $"{CSharpOps.Vector}.Sum(accumulator{r.Id}) + tail{r.Id}" : $"tail{r.Id}";
+                w.Line($"{names.Buffer(r)}[{At(reduceRow)}] += {(scale[r] is null ? sum : $"({sum}) * {scale[r]}")};");
+            }
 
         for (int j = 0; j < inner; j++) w.Close();
+    }
+
+    /// <summary>Declares an int offset when it is not constantly 0; returns the "name + " prefix for indexing.</summary>
+    static string Row(CodeWriter w, string name, string offset)
+    {
+        if (offset == "0") return "";
+        w.Line($"int {name} = {offset};");
+        return name + " + ";
     }
 
     static string Scaled(string value, string? scale) => scale is null ? value : $"{value} * {scale}";
@@ -349,10 +399,4 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         }
         return terms.Count == 0 ? "0" : string.Join(" + ", terms);
     }
-}
-
-internal static class ImmutableArrayConversions
-{
-    public static System.Collections.Immutable.ImmutableArray<bool> ToImmutableArray(this bool[] items) =>
-        System.Collections.Immutable.ImmutableArray.Create(items);
 }

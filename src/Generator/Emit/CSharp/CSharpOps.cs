@@ -36,6 +36,8 @@ internal static class CSharpOps
                      (n, a) => $"{Vector}.Min({Vector}.Max({a[0]}, new {VectorType}({Min(n)})), new {VectorType}({Max(n)}))"),
         [OpNames.Sign] = ((n, a) => $"({a[0]} > 0f ? 1f : {a[0]} < 0f ? -1f : 0f)", null),
         [OpNames.Copy] = ((n, a) => a[0], (n, a) => a[0]),
+        ["greater_than"] = ((n, a) => $"{a[0]} > {Literal(n.Attrs.Float("threshold", 0f))} ? 1f : 0f",
+                            (n, a) => $"{Vector}.ConditionalSelect({Vector}.GreaterThan({a[0]}, new {VectorType}({Literal(n.Attrs.Float("threshold", 0f))})), {VectorType}.One, {VectorType}.Zero)"),
         // The condition is a bool local in both forms, so the vector form selects whole vectors.
         [OpNames.Select] = ((n, a) => $"{a[0]} ? {a[1]} : {a[2]}", (n, a) => $"{a[0]} ? {a[1]} : {a[2]}"),
         [OpNames.BroadcastTo] = ((n, a) => a[0], (n, a) => a[0]),
