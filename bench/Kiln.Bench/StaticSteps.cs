@@ -19,6 +19,8 @@ public sealed class StaticComparison
     public required Func<float> StaticStep { get; init; }
     /// <summary>The static step's graph call alone (no optimizer), to separate the graph's allocations from the optimizer's.</summary>
     public required Action ForwardBackward { get; init; }
+    /// <summary>The largest difference between the two models' gradients, relative to the gradient's largest magnitude (after a step of each).</summary>
+    public required Func<double> GradientDifference { get; init; }
     public required CompiledGraph Graph { get; init; }
     public required int BatchSize { get; init; }
 }
@@ -103,22 +105,42 @@ public static partial class StaticSteps
                 return value;
             },
             ForwardBackward = () => staticForwardBackward(staticModel),
+            GradientDifference = () => GradientDifference(dynamicModel, staticModel),
             Graph = graph(staticModel),
             BatchSize = batchSize,
         };
     }
 
+    static double GradientDifference(Module dynamicModel, Module staticModel)
+    {
+        double worst = 0;
+        foreach (var (dynamicParameter, staticParameter) in dynamicModel.Parameters().Zip(staticModel.Parameters()))
+        {
+            var expected = dynamicParameter.Grad!.Data;
+            var actual = staticParameter.Grad!.Data;
+            double scale = 0, difference = 0;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                scale = Math.Max(scale, Math.Abs(expected[i]));
+                difference = Math.Max(difference, Math.Abs(expected[i] - actual[i]));
+            }
+            worst = Math.Max(worst, difference / Math.Max(scale, 1e-30));
+        }
+        return worst;
+    }
+
     public static void Run(TimeSpan warmup, TimeSpan budget, string? filter, bool printSummaries)
     {
-        var rows = new List<(StaticWorkload Workload, StaticComparison Comparison, Timing Dynamic, Timing Static, long DynamicBytes, long StaticBytes, long GraphBytes, double LossDifference, float DynamicLoss, float StaticLoss)>();
+        var rows = new List<(StaticWorkload Workload, StaticComparison Comparison, Timing Dynamic, Timing Static, long DynamicBytes, long StaticBytes, long GraphBytes, double LossDifference, double GradientDifference, float DynamicLoss, float StaticLoss)>();
         foreach (var workload in All())
         {
             if (filter is not null && !workload.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
             var comparison = workload.Create();
-            // First step of each mode from the same initial weights: the losses must agree before any timing.
+            // First step of each mode from the same initial weights: the losses and gradients must agree before any timing.
             float dynamicLoss = comparison.DynamicStep();
             float staticLoss = comparison.StaticStep();
             double difference = Math.Abs(dynamicLoss - staticLoss) / Math.Max(Math.Abs((double)dynamicLoss), 1e-30);
+            double gradientDifference = comparison.GradientDifference();
             Action dynamicStep = () => comparison.DynamicStep();
             Action staticStep = () => comparison.StaticStep();
             var (dynamicTiming, staticTiming) = Measurement.TimeInterleaved(dynamicStep, staticStep, warmup, budget);
@@ -126,7 +148,7 @@ public static partial class StaticSteps
             long staticBytes = AllocatedBytesPerStep(staticStep, staticTiming);
             // Leaves the gradients accumulated over these calls; the next step's ZeroGrad clears them.
             long graphBytes = AllocatedBytesPerStep(comparison.ForwardBackward, staticTiming);
-            rows.Add((workload, comparison, dynamicTiming, staticTiming, dynamicBytes, staticBytes, graphBytes, difference, dynamicLoss, staticLoss));
+            rows.Add((workload, comparison, dynamicTiming, staticTiming, dynamicBytes, staticBytes, graphBytes, difference, gradientDifference, dynamicLoss, staticLoss));
         }
         if (rows.Count == 0) return;
 
@@ -147,13 +169,13 @@ public static partial class StaticSteps
 
         Console.WriteLine($"Compiled graphs ({TrainingProgram} program, from Summary) and allocations per steady-state step (GC.GetAllocatedBytesForCurrentThread)");
         Console.WriteLine("  (static = the whole step, graph = ForwardBackward alone; the rest of a static step's bytes are the optimizer's)");
-        Console.WriteLine($"  {"workload",-28} {"ops",5} {"kernels",7} {"arena bytes",12} {"alloc B/step dyn",16} {"static",7} {"graph",6} {"1st-step loss dyn",17} {"static",13} {"rel diff",8}");
+        Console.WriteLine($"  {"workload",-28} {"ops",5} {"kernels",7} {"arena bytes",12} {"alloc B/step dyn",16} {"static",7} {"graph",6} {"1st-step loss dyn",17} {"static",13} {"rel diff",8} {"grad diff",9}");
         foreach (var r in rows)
         {
             var (ops, kernels) = OpsAndKernels(r.Comparison.Graph.Summary);
             long arena = r.Comparison.Graph.ArenaBytes(TrainingProgram, r.Comparison.BatchSize);
             Console.WriteLine($"  {r.Workload.Name,-28} {ops,5} {kernels,7} {arena,12:N0} {r.DynamicBytes,16:N0} {r.StaticBytes,7:N0} {r.GraphBytes,6:N0} " +
-                $"{r.DynamicLoss,17:G8} {r.StaticLoss,13:G8} {r.LossDifference,8:0.0E+0}");
+                $"{r.DynamicLoss,17:G8} {r.StaticLoss,13:G8} {r.LossDifference,8:0.0E+0} {r.GradientDifference,9:0.0E+0}");
         }
         Console.WriteLine();
 
