@@ -136,7 +136,7 @@ public static partial class StaticSteps
         {
             if (filter is not null && !workload.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
             var comparison = workload.Create();
-            // First step of each mode from the same initial weights: the losses and gradients must agree before any timing.
+            // The first step of each mode, from the same initial weights, before any timing: the table prints how far their losses and gradients differ.
             float dynamicLoss = comparison.DynamicStep();
             float staticLoss = comparison.StaticStep();
             double difference = Math.Abs(dynamicLoss - staticLoss) / Math.Max(Math.Abs((double)dynamicLoss), 1e-30);
