@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch timings of the steps Kiln.Bench times, for its PyTorch/Kiln column.
 
-Run on the same machine, idle:  env -u OPENBLAS_CORETYPE /usr/bin/python3 bench/pytorch_reference.py
+Run on the same machine, idle:  env -u OPENBLAS_CORETYPE /usr/bin/python3 bench/pytorch_reference.py [NAME ...]
 (the unset lets OpenBLAS use AVX-512; see shared/reference/RESULTS.md). Writes bench/pytorch_reference.json,
-which Kiln.Bench prefers over its built-in RESULTS.md figures. PyTorch is not a dependency of Kiln.
+which Kiln.Bench prefers over its built-in RESULTS.md figures. With workload names, times only those steps and
+updates their entries in the existing file. PyTorch is not a dependency of Kiln.
 """
 import json, os, random, statistics, sys, time
 
@@ -165,6 +166,40 @@ def with_optimizer(make_model, make_opt):
     return make
 
 
+def images(shape):
+    """Synthetic data of Fashion-MNIST's shape (pixels uniform in [0, 1), labels uniform over 10 classes), as Kiln.Bench uses."""
+    torch.manual_seed(0)
+    return torch.rand(*shape), torch.randint(0, 10, (shape[0],))
+
+
+def classifier(make_model, shape, make_opt):
+    def make():
+        x, y = images(shape)
+        model = make_model()
+        opt = make_opt(model.parameters())
+        loss_fn = torch.nn.CrossEntropyLoss()
+
+        def step():
+            loss = loss_fn(model(x), y)
+            loss.item()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return step
+    return make
+
+
+def fmnist_mlp():
+    return torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+
+
+def small_cnn():  # RESULTS.md W6
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(8, 16, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(16 * 7 * 7, 10))
+
+
 STEPS = {
     "linreg (batch 10)": linreg,
     "two-layer tensor manual": tensor_manual,
@@ -174,6 +209,9 @@ STEPS = {
     "two-layer nn + Adam": with_optimizer(sequential, lambda p: torch.optim.Adam(p, lr=1e-4)),
     "two-layer custom module": with_optimizer(TwoLayerNet, lambda p: torch.optim.SGD(p, lr=1e-4)),
     "two-layer dynamic net": with_optimizer(DynamicNet, lambda p: torch.optim.SGD(p, lr=1e-4, momentum=0.9)),
+    "fmnist mlp (batch 64)": classifier(fmnist_mlp, (64, 784), lambda p: torch.optim.SGD(p, lr=0.1)),
+    "softmax regression (batch 256)": classifier(lambda: torch.nn.Linear(784, 10), (256, 784), lambda p: torch.optim.SGD(p, lr=0.1)),
+    "cnn (batch 128)": classifier(small_cnn, (128, 1, 28, 28), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
 }
 
 GEMMS = [  # (label, M, K, N, transpose A, transpose B), as in GemmBenchmarks.cs
@@ -189,9 +227,17 @@ GEMMS = [  # (label, M, K, N, transpose A, transpose B), as in GemmBenchmarks.cs
 def main():
     if os.environ.get("OPENBLAS_CORETYPE"):
         print(f"warning: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} limits OpenBLAS; unset it", file=sys.stderr)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_reference.json")
+    only = sys.argv[1:]
+    unknown = [name for name in only if name not in STEPS]
+    if unknown:
+        sys.exit(f"unknown workload(s) {unknown}; known: {list(STEPS)}")
     results = {}
+    if only and os.path.exists(path):
+        with open(path) as f:
+            results = json.load(f)
     print(f"torch {torch.__version__}, 1 thread")
-    for label, m, k, n, ta, tb in GEMMS:
+    for label, m, k, n, ta, tb in ([] if only else GEMMS):
         a = torch.randn(k, m).t() if ta else torch.randn(m, k)
         b = torch.randn(n, k).t() if tb else torch.randn(k, n)
         out = torch.empty(m, n)
@@ -199,10 +245,11 @@ def main():
         print(f"  gemm {label:18} {seconds * 1e6:9.1f} µs {2 * m * n * k / seconds / 1e9:7.1f} GFLOP/s")
         results["gemm " + label] = seconds
     for name, make in STEPS.items():
+        if only and name not in only:
+            continue
         seconds = time_step(make())
-        print(f"  {name:28} {seconds * 1e6:9.1f} µs")
+        print(f"  {name:32} {seconds * 1e6:9.1f} µs")
         results[name] = seconds
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_reference.json")
     with open(path, "w") as f:
         json.dump(results, f, indent=1, ensure_ascii=False)
     print(f"wrote {path}")

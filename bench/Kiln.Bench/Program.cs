@@ -1,10 +1,11 @@
 using Kiln.Bench;
 using Kiln.Kernels;
 
-// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps] [--quick] [--filter TEXT] [--threads N]
+// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps|static] [--quick] [--filter TEXT] [--threads N] [--summary]
 // --threads caps Gemm.MaxThreads for the whole run; the GEMM table always shows 1 thread and up to 2.
 var parts = new HashSet<string>(args.Where(a => !a.StartsWith("--")), StringComparer.OrdinalIgnoreCase);
 bool quick = args.Contains("--quick");
+bool summaries = args.Contains("--summary");
 int filterIndex = Array.IndexOf(args, "--filter");
 string? filter = filterIndex >= 0 && filterIndex + 1 < args.Length ? args[filterIndex + 1] : null;
 if (filter is not null) parts.Remove(filter);
@@ -16,8 +17,9 @@ if (threadsIndex >= 0 && threadsIndex + 1 < args.Length)
 }
 bool all = parts.Count == 0;
 
-var warmup = TimeSpan.FromMilliseconds(quick ? 400 : 1000); // past the 100 ms tiering delay, so timed code is fully optimised
-var budget = TimeSpan.FromMilliseconds(quick ? 300 : 2000);
+// Warm-up goes past the 100 ms tiering delay, so timed code is fully optimised; the budgets keep a full run under ~2 minutes.
+var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 500);
+var budget = TimeSpan.FromMilliseconds(quick ? 300 : 1000);
 
 Console.WriteLine($"Kiln.Bench  ({Environment.ProcessorCount} cores, .NET {Environment.Version}, GEMM threads up to {Gemm.MaxThreads})");
 #if DEBUG
@@ -32,3 +34,5 @@ if (all || parts.Contains("gemm"))
 }
 if (all || parts.Contains("steps"))
     StepBenchmarks.Run(warmup, budget, filter);
+if (all || parts.Contains("static"))
+    StaticSteps.Run(warmup, 2 * budget, filter, summaries); // two modes interleaved: each gets half

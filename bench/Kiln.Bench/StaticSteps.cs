@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Kiln.Bench.Models;
+using Kiln.Compiled;
+using Kiln.Kernels;
+using Kiln.Nn;
+using Kiln.Optim;
+
+namespace Kiln.Bench;
+
+/// <summary>
+/// One model trained two ways from the same initial weights: the dynamic step (the [Compile] method called
+/// directly, so the eager ops record the tape, then Backward) and the static step (the generated graph's
+/// ForwardBackward, which accumulates into each parameter's Grad), both followed by the same optimizer.
+/// </summary>
+public sealed class StaticComparison
+{
+    public required Func<float> DynamicStep { get; init; }
+    public required Func<float> StaticStep { get; init; }
+    /// <summary>The static step's graph call alone (no optimizer), to separate the graph's allocations from the optimizer's.</summary>
+    public required Action ForwardBackward { get; init; }
+    /// <summary>The largest difference between the two models' gradients, relative to the gradient's largest magnitude (after a step of each).</summary>
+    public required Func<double> GradientDifference { get; init; }
+    public required CompiledGraph Graph { get; init; }
+    public required int BatchSize { get; init; }
+}
+
+/// <summary>A static-vs-dynamic workload; <paramref name="PyTorchWorkload"/> names its PyTorch reference figure.</summary>
+public sealed record StaticWorkload(string Name, string PyTorchWorkload, Func<StaticComparison> Create);
+
+public static partial class StaticSteps
+{
+    const string TrainingProgram = "forward+backward";
+
+    public static IEnumerable<StaticWorkload> All()
+    {
+        // PyTorch's "two-layer custom module" is the same net (Linear-ReLU-Linear, sum of squares) with SGD(1e-4).
+        yield return new("two-layer nn + SGD (N=64)", "two-layer custom module", () => TwoLayer(p => new Sgd(p, lr: 1e-4f)));
+        yield return new("two-layer nn + Adam (N=64)", "two-layer nn + Adam", () => TwoLayer(p => new Adam(p, lr: 1e-4f)));
+        yield return new("FMNIST MLP + SGD (batch 64)", "fmnist mlp (batch 64)", () =>
+        {
+            var (x, y) = Images(new[] { 64, 784 }, new Rng(3));
+            return Compare(() => new FashionMlp(), p => new Sgd(p, lr: 0.1f), 64,
+                m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+        });
+        yield return new("softmax regression (b 256)", "softmax regression (batch 256)", () =>
+        {
+            var (x, y) = Images(new[] { 256, 784 }, new Rng(4));
+            return Compare(() => new SoftmaxRegression(), p => new Sgd(p, lr: 0.1f), 256,
+                m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+        });
+        yield return new("CNN W6 (batch 128)", "cnn (batch 128)", () =>
+        {
+            var (x, y) = Images(new[] { 128, 1, 28, 28 }, new Rng(5));
+            return Compare(() => new SmallCnn(), p => new Sgd(p, lr: 0.05f, momentum: 0.9f), 128,
+                m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+        });
+    }
+
+    static StaticComparison TwoLayer(Func<IEnumerable<Tensor>, Optimizer> optimizer)
+    {
+        var rng = new Rng(2);
+        var x = Tensor.Randn(new[] { 64, 1000 }, rng);
+        var y = Tensor.Randn(new[] { 64, 10 }, rng);
+        return Compare(() => new TwoLayerNet(), optimizer, 64, m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+    }
+
+    /// <summary>Synthetic data of Fashion-MNIST's shape: pixels uniform in [0, 1), labels uniform over the 10 classes.</summary>
+    static (Tensor Images, IntTensor Labels) Images(int[] shape, Rng rng)
+    {
+        var images = Tensor.Rand(shape, rng);
+        var labels = new int[shape[0]];
+        for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(0, 10);
+        return (images, IntTensor.FromArray(labels, labels.Length));
+    }
+
+    /// <summary>Two models from the same seed (so the same initial weights), one per mode, each with its own optimizer.</summary>
+    static StaticComparison Compare<TModel>(Func<TModel> createModel, Func<IEnumerable<Tensor>, Optimizer> createOptimizer, int batchSize,
+        Func<TModel, Tensor> dynamicLoss, Func<TModel, Tensor> staticForwardBackward, Func<TModel, CompiledGraph> graph)
+        where TModel : Module
+    {
+        Rng.ManualSeed(0);
+        var dynamicModel = createModel();
+        Rng.ManualSeed(0);
+        var staticModel = createModel();
+        var dynamicOptimizer = createOptimizer(dynamicModel.Parameters());
+        var staticOptimizer = createOptimizer(staticModel.Parameters());
+        return new StaticComparison
+        {
+            DynamicStep = () =>
+            {
+                var loss = dynamicLoss(dynamicModel);
+                float value = loss.Item();
+                dynamicOptimizer.ZeroGrad();
+                loss.Backward();
+                dynamicOptimizer.Step();
+                return value;
+            },
+            StaticStep = () =>
+            {
+                // ForwardBackward accumulates, so the gradients are cleared first (in place: no allocation).
+                staticOptimizer.ZeroGrad();
+                float value = staticForwardBackward(staticModel).Item();
+                staticOptimizer.Step();
+                return value;
+            },
+            ForwardBackward = () => staticForwardBackward(staticModel),
+            GradientDifference = () => GradientDifference(dynamicModel, staticModel),
+            Graph = graph(staticModel),
+            BatchSize = batchSize,
+        };
+    }
+
+    static double GradientDifference(Module dynamicModel, Module staticModel)
+    {
+        double worst = 0;
+        foreach (var (dynamicParameter, staticParameter) in dynamicModel.Parameters().Zip(staticModel.Parameters()))
+        {
+            var expected = dynamicParameter.Grad!.Data;
+            var actual = staticParameter.Grad!.Data;
+            double scale = 0, difference = 0;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                scale = Math.Max(scale, Math.Abs(expected[i]));
+                difference = Math.Max(difference, Math.Abs(expected[i] - actual[i]));
+            }
+            worst = Math.Max(worst, difference / Math.Max(scale, 1e-30));
+        }
+        return worst;
+    }
+
+    public static void Run(TimeSpan warmup, TimeSpan budget, string? filter, bool printSummaries)
+    {
+        var rows = new List<(StaticWorkload Workload, StaticComparison Comparison, Timing Dynamic, Timing Static, long DynamicBytes, long StaticBytes, long GraphBytes, double LossDifference, double GradientDifference, float DynamicLoss, float StaticLoss)>();
+        foreach (var workload in All())
+        {
+            if (filter is not null && !workload.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
+            var comparison = workload.Create();
+            // The first step of each mode, from the same initial weights, before any timing: the table prints how far their losses and gradients differ.
+            float dynamicLoss = comparison.DynamicStep();
+            float staticLoss = comparison.StaticStep();
+            double difference = Math.Abs(dynamicLoss - staticLoss) / Math.Max(Math.Abs((double)dynamicLoss), 1e-30);
+            double gradientDifference = comparison.GradientDifference();
+            Action dynamicStep = () => comparison.DynamicStep();
+            Action staticStep = () => comparison.StaticStep();
+            var (dynamicTiming, staticTiming) = Measurement.TimeInterleaved(dynamicStep, staticStep, warmup, budget);
+            long dynamicBytes = AllocatedBytesPerStep(dynamicStep, dynamicTiming);
+            long staticBytes = AllocatedBytesPerStep(staticStep, staticTiming);
+            // Leaves the gradients accumulated over these calls; the next step's ZeroGrad clears them.
+            long graphBytes = AllocatedBytesPerStep(comparison.ForwardBackward, staticTiming);
+            rows.Add((workload, comparison, dynamicTiming, staticTiming, dynamicBytes, staticBytes, graphBytes, difference, gradientDifference, dynamicLoss, staticLoss));
+        }
+        if (rows.Count == 0) return;
+
+        Console.WriteLine($"Static vs dynamic training steps (median wall time per step: forward, loss Item, zero-grad, backward, update;");
+        Console.WriteLine($"  dynamic = the [Compile] method run eagerly + tape Backward, static = <Method>Graph.ForwardBackward; both with GEMM threads");
+        Console.WriteLine($"  up to {Gemm.MaxThreads}, interleaved; PyTorch: median, 1 thread, from {PyTorchReference.Source}; ratios > 1 mean the first is slower)");
+        Console.WriteLine($"  {"workload",-28} {"dynamic",10} {"static",10} {"PyTorch",10} {"dyn/static",10} {"PyTorch/static",14} {"PyTorch/dyn",11} {"runs d/s",13}");
+        foreach (var r in rows)
+        {
+            double? torch = PyTorchReference.StepSeconds(r.Workload.PyTorchWorkload);
+            string reference = torch is double t ? Measurement.FormatSeconds(t) : "-";
+            string torchOverStatic = torch is double t1 ? Ratio(t1 / r.Static.Median) : "-";
+            string torchOverDynamic = torch is double t2 ? Ratio(t2 / r.Dynamic.Median) : "-";
+            Console.WriteLine($"  {r.Workload.Name,-28} {Measurement.FormatSeconds(r.Dynamic.Median),10} {Measurement.FormatSeconds(r.Static.Median),10} {reference,10} " +
+                $"{Ratio(r.Dynamic.Median / r.Static.Median),10} {torchOverStatic,14} {torchOverDynamic,11} {$"{r.Dynamic.Runs}/{r.Static.Runs}",13}");
+        }
+        Console.WriteLine();
+
+        Console.WriteLine($"Compiled graphs ({TrainingProgram} program, from Summary) and allocations per steady-state step (GC.GetAllocatedBytesForCurrentThread)");
+        Console.WriteLine("  (static = the whole step, graph = ForwardBackward alone; the rest of a static step's bytes are the optimizer's)");
+        Console.WriteLine($"  {"workload",-28} {"ops",5} {"kernels",7} {"arena bytes",12} {"alloc B/step dyn",16} {"static",7} {"graph",6} {"1st-step loss dyn",17} {"static",13} {"rel diff",8} {"grad diff",9}");
+        foreach (var r in rows)
+        {
+            var (ops, kernels) = OpsAndKernels(r.Comparison.Graph.Summary);
+            long arena = r.Comparison.Graph.ArenaBytes(TrainingProgram, r.Comparison.BatchSize);
+            Console.WriteLine($"  {r.Workload.Name,-28} {ops,5} {kernels,7} {arena,12:N0} {r.DynamicBytes,16:N0} {r.StaticBytes,7:N0} {r.GraphBytes,6:N0} " +
+                $"{r.DynamicLoss,17:G8} {r.StaticLoss,13:G8} {r.LossDifference,8:0.0E+0} {r.GradientDifference,9:0.0E+0}");
+        }
+        Console.WriteLine();
+
+        if (printSummaries)
+            foreach (var r in rows)
+                Console.WriteLine(r.Comparison.Graph.Summary);
+    }
+
+    static string Ratio(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + "x";
+
+    /// <summary>
+    /// Bytes the calling thread allocates per step, over about 0.2 s of steps (at least 10). The GEMM's worker
+    /// threads are not counted; they reuse their packing buffers, and every tensor a step creates is created here.
+    /// </summary>
+    static long AllocatedBytesPerStep(Action step, Timing timing)
+    {
+        int steps = (int)Math.Clamp(0.2 / timing.Median, 10, 2000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < steps; i++) step();
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / steps;
+    }
+
+    static (string Ops, string Kernels) OpsAndKernels(string summary)
+    {
+        var match = ProgramLine().Match(summary);
+        return match.Success ? (match.Groups[1].Value, match.Groups[2].Value) : ("?", "?");
+    }
+
+    [GeneratedRegex(@"^forward\+backward: (\d+) graph ops in (\d+) kernels", RegexOptions.Multiline)]
+    private static partial Regex ProgramLine();
+}
