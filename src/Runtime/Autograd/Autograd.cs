@@ -9,19 +9,26 @@ public static class Autograd
     public static bool IsEnabled => disabledDepth == 0;
 
     /// <summary><c>using (Autograd.NoGrad()) { … }</c>: ops inside record nothing.</summary>
-    public static IDisposable NoGrad()
+    public static NoGradScope NoGrad()
     {
         disabledDepth++;
-        return new Scope();
+        return new NoGradScope(active: true);
     }
 
-    sealed class Scope : IDisposable
+    /// <summary>
+    /// The scope <see cref="NoGrad"/> returns: a struct, so entering and leaving it allocates nothing (optimizer
+    /// steps and compiled graphs must run allocation-free).
+    /// </summary>
+    public struct NoGradScope : IDisposable
     {
-        bool disposed;
+        bool active;
+
+        internal NoGradScope(bool active) => this.active = active;
+
         public void Dispose()
         {
-            if (disposed) return;
-            disposed = true;
+            if (!active) return;
+            active = false;
             disabledDepth--;
         }
     }

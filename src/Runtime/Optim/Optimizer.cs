@@ -71,6 +71,11 @@ public abstract class Optimizer
     /// hyperparameters as Python floats (doubles) and derives scalars such as 1 - β or lr / (1 - β^t) in double
     /// before the kernels round them to float32; starting from the same doubles reproduces its float32 scalars.
     /// </summary>
-    protected static double AsWritten(float value) =>
-        double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    protected static double AsWritten(float value)
+    {
+        // Formatting into a stack buffer keeps Step() allocation-free (the compiled graphs' steady state is 0 bytes).
+        Span<char> text = stackalloc char[32];
+        value.TryFormat(text, out int written, "R", CultureInfo.InvariantCulture);
+        return double.Parse(text[..written], CultureInfo.InvariantCulture);
+    }
 }
