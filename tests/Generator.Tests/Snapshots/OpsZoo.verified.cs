@@ -197,7 +197,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer13.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row71 = i0 * extent1;
+                        int row71 = i0 * 5;
                         int rowReduced = i0;
                         var accumulator76 = global::System.Numerics.Vector<float>.Zero;
                         float tail76 = 0f;
@@ -225,7 +225,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row75 = i0 * extent1;
+                        int row75 = i0 * 6;
                         int row76 = i0;
                         int rowOut = i0 * extent1;
                         float s76 = buffer13[row76];
@@ -324,7 +324,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer20.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * extent1;
+                        int row66 = i0 * 8;
                         int rowReduced = i0;
                         var accumulator87 = global::System.Numerics.Vector<float>.Zero;
                         float tail87 = 0f;
@@ -471,16 +471,14 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer48 = arena.Slice(state.Offsets[48], state.Sizes[48]);
                 global::System.Span<float> buffer49 = arena.Slice(state.Offsets[49], state.Sizes[49]);
                 global::System.Span<float> buffer50 = arena.Slice(state.Offsets[50], state.Sizes[50]);
-                global::System.Span<float> buffer51 = arena.Slice(state.Offsets[51], state.Sizes[51]);
-                global::System.Span<float> buffer52 = arena.Slice(state.Offsets[52], state.Sizes[52]);
 
-                // Kernel 0/46: GEMM -> %4 [N,4]
+                // Kernel 0/44: GEMM -> %4 [N,4]
                 {
                     // %4 = matmul(%0, %2) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 1/46: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+                // Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
                 {
                     // %5 = sigmoid(%4) : [N,4]
                     // %6 = tanh(%4) : [N,4]
@@ -526,7 +524,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 2/46: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+                // Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
                 {
                     // %21 = clamp{max=1;min=-1}(%4) : [N,4]
                     // %22 = pow{exponent=3}(%21) : [N,4]
@@ -547,69 +545,69 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 3/46: concat -> %62 [N,2,4]
+                // Kernel 3/44: concat -> %62 [N,2,4]
                 {
                     // %62 = concat{dim=1}(%61, %26) : [N,2,4]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
                 }
 
-                // Kernel 4/46: transpose -> %63 [4,2,N]
+                // Kernel 4/44: transpose -> %63 [4,2,N]
                 {
                     // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
                     global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
                 }
 
-                // Kernel 5/46: transpose -> %64 [4,N,2]
+                // Kernel 5/44: transpose -> %64 [4,N,2]
                 {
                     // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
                     global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
                 }
 
-                // Kernel 6/46: transpose -> %65 [N,4,2]
+                // Kernel 6/44: transpose -> %65 [N,4,2]
                 {
                     // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
                     global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
                 }
 
-                // Kernel 7/46: max -> %67 [N,1]
+                // Kernel 7/44: max -> %67 [N,1]
                 {
                     // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
                     global::Kiln.Compiled.CompiledKernels.MaxAlong(buffer13, buffer14, dim_N, 8, 1);
                 }
 
-                // Kernel 8/46: narrow -> %68 [N,1,4]
+                // Kernel 8/44: narrow -> %68 [N,1,4]
                 {
                     // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
                 }
 
-                // Kernel 9/46: concat -> %71 [N,5]
+                // Kernel 9/44: concat -> %71 [N,5]
                 {
                     // %71 = concat{dim=1}(%69, %70) : [N,5]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
                 }
 
-                // Kernel 10/46: narrow -> %72 [N,4]
+                // Kernel 10/44: narrow -> %72 [N,4]
                 {
                     // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
                     global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
                 }
 
-                // Kernel 11/46: GEMM -> %73 [N,6]
+                // Kernel 11/44: GEMM -> %73 [N,6]
                 {
                     // %73 = matmul(%72, %3) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 12/46: transpose -> %74 [6,N]
+                // Kernel 12/44: transpose -> %74 [6,N]
                 {
                     // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
                     global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
                 }
 
-                // Kernel 13/46: mean over [N,5] -> %76 [N,1]
+                // Kernel 13/44: mean over [N,5] -> %76 [N,1]
                 {
                     // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
                     int extent0 = dim_N;
@@ -618,7 +616,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer20.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row71 = i0 * extent1;
+                        int row71 = i0 * 5;
                         int rowReduced = i0;
                         var accumulator76 = global::System.Numerics.Vector<float>.Zero;
                         float tail76 = 0f;
@@ -637,7 +635,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 14/46: transpose + epilogue (add) -> %77 [N,6]
+                // Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]
                 {
                     // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
                     // %77 = add(%75, %76) : [N,6]
@@ -646,7 +644,7 @@ namespace Kiln.Integration.Tests.Models
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row75 = i0 * extent1;
+                        int row75 = i0 * 6;
                         int row76 = i0;
                         int rowOut = i0 * extent1;
                         float s76 = buffer20[row76];
@@ -667,13 +665,13 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 15/46: softmax -> %78 [N,6]
+                // Kernel 15/44: softmax -> %78 [N,6]
                 {
                     // %78 = softmax{dim=1}(%77) : [N,6]
                     global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
                 }
 
-                // Kernel 16/46: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
+                // Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
                 {
                     // %79 = matmul(%78, %2) : [N,4]
                     // %80 = sub(%79, %1) : [N,4]
@@ -727,13 +725,13 @@ namespace Kiln.Integration.Tests.Models
                     buffer24[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
                 }
 
-                // Kernel 17/46: log_softmax -> %83 [N,6]
+                // Kernel 17/44: log_softmax -> %83 [N,6]
                 {
                     // %83 = log_softmax{dim=-1}(%77) : [N,6]
                     global::Kiln.Kernels.Softmax.Forward(buffer21, buffer26, dim_N, 6, 1, log: true);
                 }
 
-                // Kernel 18/46: mean over [N,6] -> %84 []
+                // Kernel 18/44: mean over [N,6] -> %84 []
                 {
                     // %84 = mean{dims=0,1;keep_dim=false}(%83) : []
                     int extent0 = (dim_N * 6);
@@ -755,7 +753,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer27[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
                 }
 
-                // Kernel 19/46: sum over [N,8] -> %87 [N]
+                // Kernel 19/44: sum over [N,8] -> %87 [N]
                 {
                     // %87 = sum{dims=1;keep_dim=false}(%66) : [N]
                     int extent0 = dim_N;
@@ -763,7 +761,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer28.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row66 = i0 * extent1;
+                        int row66 = i0 * 8;
                         int rowReduced = i0;
                         var accumulator87 = global::System.Numerics.Vector<float>.Zero;
                         float tail87 = 0f;
@@ -782,7 +780,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 20/46: mean over [N] -> %88 []
+                // Kernel 20/44: mean over [N] -> %88 []
                 {
                     // %88 = mean{dims=0;keep_dim=false}(%87) : []
                     int extent0 = dim_N;
@@ -804,7 +802,7 @@ namespace Kiln.Integration.Tests.Models
                     buffer29[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
                 }
 
-                // Kernel 21/46: fused elementwise (mul, add, add) -> %89 []
+                // Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
                 {
                     // %85 = mul(%84, %51) : []
                     // %86 = add(%82, %85) : []
@@ -835,7 +833,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 22/46: fused elementwise (broadcast_to, mul) -> %92 [N]
+                // Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]
                 {
                     // %90 = broadcast_to{shape=N}(%13) : [N]
                     // %92 = mul(%90, %91) : [N]
@@ -859,7 +857,7 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 23/46: fused elementwise (broadcast_to, mul) -> %176 [N,6]
+                // Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]
                 {
                     // %175 = broadcast_to{shape=N,6}(%174) : [N,6]
                     // %176 = mul(%175, %99) : [N,6]
@@ -883,37 +881,31 @@ namespace Kiln.Integration.Tests.Models
                     }
                 }
 
-                // Kernel 24/46: GEMM Bᵀ -> %228 [N,6]
+                // Kernel 24/44: GEMM Bᵀ -> %228 [N,6]
                 {
                     // %228 = matmul{transpose_b=true}(%227, %2) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer32, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 25/46: GEMM Aᵀ -> %229 [6,4]
-                {
-                    // %229 = matmul{transpose_a=true}(%78, %227) : [6,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer25, buffer33, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 26/46: softmax_backward -> %230 [N,6]
+                // Kernel 25/44: softmax_backward -> %230 [N,6]
                 {
                     // %230 = softmax_backward{dim=1}(%78, %228) : [N,6]
-                    global::Kiln.Kernels.Softmax.Backward(buffer22, buffer32, buffer34, dim_N, 6, 1, log: false);
+                    global::Kiln.Kernels.Softmax.Backward(buffer22, buffer32, buffer33, dim_N, 6, 1, log: false);
                 }
 
-                // Kernel 27/46: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
+                // Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
                 {
                     // %177 = softmax_backward{dim=-1;log=true}(%83, %176) : [N,6]
                     // %233 = add(%177, %230) : [N,6]
                     // %234 = sum{dims=1;keep_dim=true}(%233) : [N,1]
-                    global::Kiln.Kernels.Softmax.Backward(buffer26, buffer31, buffer35, dim_N, 6, 1, log: true);
+                    global::Kiln.Kernels.Softmax.Backward(buffer26, buffer31, buffer34, dim_N, 6, 1, log: true);
                     int extent0 = dim_N;
                     int extent1 = 6;
-                    buffer36.Clear();
+                    buffer35.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row177 = i0 * extent1;
-                        int row230 = i0 * extent1;
+                        int row177 = i0 * 6;
+                        int row230 = i0 * 6;
                         int rowOut = i0 * extent1;
                         int rowReduced = i0;
                         var accumulator234 = global::System.Numerics.Vector<float>.Zero;
@@ -921,56 +913,56 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v177 = new global::System.Numerics.Vector<float>(buffer35.Slice(row177 + i));
-                            var v230 = new global::System.Numerics.Vector<float>(buffer34.Slice(row230 + i));
+                            var v177 = new global::System.Numerics.Vector<float>(buffer34.Slice(row177 + i));
+                            var v230 = new global::System.Numerics.Vector<float>(buffer33.Slice(row230 + i));
                             var v233 = v177 + v230;
-                            v233.CopyTo(buffer35.Slice(rowOut + i));
+                            v233.CopyTo(buffer34.Slice(rowOut + i));
                             accumulator234 += v233;
                         }
                         for (; i < extent1; i++)
                         {
-                            float s177 = buffer35[row177 + i];
-                            float s230 = buffer34[row230 + i];
+                            float s177 = buffer34[row177 + i];
+                            float s230 = buffer33[row230 + i];
                             float s233 = s177 + s230;
-                            buffer35[rowOut + i] = s233;
+                            buffer34[rowOut + i] = s233;
                             tail234 += s233;
                         }
-                        buffer36[rowReduced] += global::System.Numerics.Vector.Sum(accumulator234) + tail234;
+                        buffer35[rowReduced] += global::System.Numerics.Vector.Sum(accumulator234) + tail234;
                     }
                 }
 
-                // Kernel 28/46: transpose -> %237 [6,N]
+                // Kernel 27/44: transpose -> %237 [6,N]
                 {
                     // %237 = transpose{dim0=0;dim1=1}(%233) : [6,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer35, buffer37, 1, dim_N, 1, 6, 1);
+                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer34, buffer36, 1, dim_N, 1, 6, 1);
                 }
 
-                // Kernel 29/46: transpose -> %238 [N,6]
+                // Kernel 28/44: transpose -> %238 [N,6]
                 {
                     // %238 = transpose{dim0=0;dim1=1}(%237) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer37, buffer38, 1, 6, 1, dim_N, 1);
+                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer36, buffer37, 1, 6, 1, dim_N, 1);
                 }
 
-                // Kernel 30/46: GEMM Bᵀ -> %239 [N,4]
+                // Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
                 {
                     // %239 = matmul{transpose_b=true}(%238, %3) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer38, capture1Data, buffer39, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer37, capture1Data, buffer38, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 31/46: GEMM Aᵀ -> %240 [4,6]
+                // Kernel 30/44: GEMM Aᵀ -> %240 [4,6]
                 {
                     // %240 = matmul{transpose_a=true}(%72, %238) : [4,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer38, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer37, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 32/46: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
+                // Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
                 {
                     // %235 = broadcast_to{shape=N,5}(%234) : [N,5]
                     // %236 = mul(%235, %114) : [N,5]
                     // %241 = narrow_backward{dim=1;length=4;size=5;start=0}(%239) : [N,5]
                     // %242 = add(%236, %241) : [N,5]
-                    buffer40.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer39, 4, 0, buffer40, 5, 0, dim_N, 4);
+                    buffer39.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer38, 4, 0, buffer39, 5, 0, dim_N, 4);
                     int extent0 = dim_N;
                     int extent1 = 5;
                     float s114 = 0.2f;
@@ -978,49 +970,49 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row234 = i0;
-                        int row241 = i0 * extent1;
+                        int row241 = i0 * 5;
                         int rowOut = i0 * extent1;
-                        float s234 = buffer36[row234];
+                        float s234 = buffer35[row234];
                         var v234 = new global::System.Numerics.Vector<float>(s234);
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v241 = new global::System.Numerics.Vector<float>(buffer40.Slice(row241 + i));
+                            var v241 = new global::System.Numerics.Vector<float>(buffer39.Slice(row241 + i));
                             var v235 = v234;
                             var v236 = v235 * v114;
                             var v242 = v236 + v241;
-                            v242.CopyTo(buffer40.Slice(rowOut + i));
+                            v242.CopyTo(buffer39.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s241 = buffer40[row241 + i];
+                            float s241 = buffer39[row241 + i];
                             float s235 = s234;
                             float s236 = s235 * s114;
                             float s242 = s236 + s241;
-                            buffer40[rowOut + i] = s242;
+                            buffer39[rowOut + i] = s242;
                         }
                     }
                 }
 
-                // Kernel 33/46: narrow -> %243 [N,4]
+                // Kernel 32/44: narrow -> %243 [N,4]
                 {
                     // %243 = narrow{dim=1;length=4;start=0}(%242) : [N,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer40, 5, 0, buffer41, 4, 0, dim_N, 4);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer39, 5, 0, buffer40, 4, 0, dim_N, 4);
                 }
 
-                // Kernel 34/46: narrow -> %244 [N,1]
+                // Kernel 33/44: narrow -> %244 [N,1]
                 {
                     // %244 = narrow{dim=1;length=1;start=4}(%242) : [N,1]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer40, 5, 4, buffer42, 1, 0, dim_N, 1);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer39, 5, 4, buffer41, 1, 0, dim_N, 1);
                 }
 
-                // Kernel 35/46: max_backward -> %247 [N,8]
+                // Kernel 34/44: max_backward -> %247 [N,8]
                 {
                     // %247 = max_backward{dim=1;keep_dim=true}(%66, %244) : [N,8]
-                    global::Kiln.Compiled.CompiledKernels.MaxAlongBackward(buffer13, buffer42, buffer43, dim_N, 8, 1);
+                    global::Kiln.Compiled.CompiledKernels.MaxAlongBackward(buffer13, buffer41, buffer42, dim_N, 8, 1);
                 }
 
-                // Kernel 36/46: elementwise (add) -> %249 [N,8]
+                // Kernel 35/44: elementwise (add) -> %249 [N,8]
                 {
                     // %249 = add(%93, %247) : [N,8]
                     int extent0 = dim_N;
@@ -1028,81 +1020,81 @@ namespace Kiln.Integration.Tests.Models
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row93 = i0;
-                        int row247 = i0 * extent1;
+                        int row247 = i0 * 8;
                         int rowOut = i0 * extent1;
                         float s93 = buffer30[row93];
                         var v93 = new global::System.Numerics.Vector<float>(s93);
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v247 = new global::System.Numerics.Vector<float>(buffer43.Slice(row247 + i));
+                            var v247 = new global::System.Numerics.Vector<float>(buffer42.Slice(row247 + i));
                             var v249 = v93 + v247;
-                            v249.CopyTo(buffer44.Slice(rowOut + i));
+                            v249.CopyTo(buffer43.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s247 = buffer43[row247 + i];
+                            float s247 = buffer42[row247 + i];
                             float s249 = s93 + s247;
-                            buffer44[rowOut + i] = s249;
+                            buffer43[rowOut + i] = s249;
                         }
                     }
                 }
 
-                // Kernel 37/46: transpose -> %251 [4,N,2]
+                // Kernel 36/44: transpose -> %251 [4,N,2]
                 {
                     // %251 = transpose{dim0=0;dim1=1}(%250) : [4,N,2]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer44, buffer45, 1, dim_N, 1, 4, 2);
+                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer43, buffer44, 1, dim_N, 1, 4, 2);
                 }
 
-                // Kernel 38/46: transpose -> %252 [4,2,N]
+                // Kernel 37/44: transpose -> %252 [4,2,N]
                 {
                     // %252 = transpose{dim0=1;dim1=2}(%251) : [4,2,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer45, buffer46, 4, dim_N, 1, 2, 1);
+                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer44, buffer45, 4, dim_N, 1, 2, 1);
                 }
 
-                // Kernel 39/46: transpose -> %253 [N,2,4]
+                // Kernel 38/44: transpose -> %253 [N,2,4]
                 {
                     // %253 = transpose{dim0=0;dim1=2}(%252) : [N,2,4]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer46, buffer47, 1, 4, 2, dim_N, 1);
+                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer45, buffer46, 1, 4, 2, dim_N, 1);
                 }
 
-                // Kernel 40/46: narrow_backward + epilogue (add) -> %254 [N,2,4]
+                // Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
                 {
                     // %246 = narrow_backward{dim=1;length=1;size=2;start=0}(%245) : [N,2,4]
                     // %254 = add(%246, %253) : [N,2,4]
-                    buffer48.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer41, 4, 0, buffer48, 8, 0, dim_N, 4);
+                    buffer47.Clear();
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer40, 4, 0, buffer47, 8, 0, dim_N, 4);
                     int extent0 = (dim_N * 8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v246 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
-                        var v253 = new global::System.Numerics.Vector<float>(buffer47.Slice(i));
+                        var v246 = new global::System.Numerics.Vector<float>(buffer47.Slice(i));
+                        var v253 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
                         var v254 = v246 + v253;
-                        v254.CopyTo(buffer48.Slice(i));
+                        v254.CopyTo(buffer47.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s246 = buffer48[i];
-                        float s253 = buffer47[i];
+                        float s246 = buffer47[i];
+                        float s253 = buffer46[i];
                         float s254 = s246 + s253;
-                        buffer48[i] = s254;
+                        buffer47[i] = s254;
                     }
                 }
 
-                // Kernel 41/46: narrow -> %255 [N,1,4]
+                // Kernel 40/44: narrow -> %255 [N,1,4]
                 {
                     // %255 = narrow{dim=1;length=1;start=0}(%254) : [N,1,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer48, 8, 0, buffer49, 4, 0, dim_N, 4);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer47, 8, 0, buffer48, 4, 0, dim_N, 4);
                 }
 
-                // Kernel 42/46: narrow -> %256 [N,1,4]
+                // Kernel 41/44: narrow -> %256 [N,1,4]
                 {
                     // %256 = narrow{dim=1;length=1;start=1}(%254) : [N,1,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer48, 8, 4, buffer50, 4, 0, dim_N, 4);
+                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer47, 8, 4, buffer49, 4, 0, dim_N, 4);
                 }
 
-                // Kernel 43/46: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
+                // Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
                 {
                     // %149 = mul(%15, %16) : [N,4]
                     // %158 = sign(%4) : [N,4]
@@ -1149,8 +1141,8 @@ namespace Kiln.Integration.Tests.Models
                         float s15 = buffer5[i];
                         float s21 = buffer7[i];
                         float s23 = buffer8[i];
-                        float s257 = buffer49[i];
-                        float s262 = buffer50[i];
+                        float s257 = buffer48[i];
+                        float s262 = buffer49[i];
                         float s149 = s15 * s16;
                         float s158 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
                         float s163 = s6 * s6;
@@ -1180,35 +1172,17 @@ namespace Kiln.Integration.Tests.Models
                         float s283 = s279 + s282;
                         float s284 = s280 * s168;
                         float s285 = s283 + s284;
-                        buffer51[i] = s285;
+                        buffer50[i] = s285;
                     }
                 }
 
-                // Kernel 44/46: GEMM Aᵀ -> %286 [6,4]
+                // Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
                 {
+                    // %229 = matmul{transpose_a=true}(%78, %227) : [6,4]
                     // %286 = matmul{transpose_a=true}(%0, %285) : [6,4]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer51, buffer52, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                }
-
-                // Kernel 45/46: elementwise (add) -> %287 [6,4]
-                {
                     // %287 = add(%229, %286) : [6,4]
-                    int extent0 = 24;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v229 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                        var v286 = new global::System.Numerics.Vector<float>(buffer52.Slice(i));
-                        var v287 = v229 + v286;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v287).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s229 = buffer33[i];
-                        float s286 = buffer52[i];
-                        float s287 = s229 + s286;
-                        grad0[i] += s287;
-                    }
+                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer25, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer50, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 return state.Result;
@@ -1223,8 +1197,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 49, kernelCount: 23,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 }, lastUse: new int[] { 2, 3, 3, 8, 5, 6, 20, 9, 9, 13, 11, 12, 14, 14, 18, 16, 17, 22, 19, 22, 21, 22 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 119, kernelCount: 46,
-                        firstUse: new int[] { 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 16, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 27, 28, 29, 30, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44 }, lastUse: new int[] { 43, 43, 43, 43, 43, 43, 3, 43, 43, 3, 8, 5, 6, 35, 9, 9, 13, 31, 12, 14, 14, 17, 26, 16, 21, 25, 27, 21, 20, 21, 36, 27, 26, 45, 27, 28, 32, 29, 31, 32, 34, 40, 35, 36, 37, 38, 39, 40, 42, 43, 43, 44, 45 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 119, kernelCount: 44,
+                        firstUse: new int[] { 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 16, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 26, 27, 28, 29, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42 }, lastUse: new int[] { 42, 42, 42, 42, 42, 42, 3, 42, 42, 3, 8, 5, 6, 34, 9, 9, 13, 30, 12, 14, 14, 17, 43, 16, 21, 43, 26, 21, 20, 21, 35, 26, 25, 26, 27, 31, 28, 30, 31, 33, 39, 34, 35, 36, 37, 38, 39, 41, 42, 42, 43 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1259,59 +1233,57 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 4); // %4 matmul [N,4], kernels 0..43
-                sizes[1] = (symbols[0] * 4); // %5 sigmoid [N,4], kernels 1..43
-                sizes[2] = (symbols[0] * 4); // %6 tanh [N,4], kernels 1..43
-                sizes[3] = (symbols[0] * 4); // %10 exp [N,4], kernels 1..43
-                sizes[4] = (symbols[0] * 4); // %14 add [N,4], kernels 1..43
-                sizes[5] = (symbols[0] * 4); // %15 sqrt [N,4], kernels 1..43
+                sizes[0] = (symbols[0] * 4); // %4 matmul [N,4], kernels 0..42
+                sizes[1] = (symbols[0] * 4); // %5 sigmoid [N,4], kernels 1..42
+                sizes[2] = (symbols[0] * 4); // %6 tanh [N,4], kernels 1..42
+                sizes[3] = (symbols[0] * 4); // %10 exp [N,4], kernels 1..42
+                sizes[4] = (symbols[0] * 4); // %14 add [N,4], kernels 1..42
+                sizes[5] = (symbols[0] * 4); // %15 sqrt [N,4], kernels 1..42
                 sizes[6] = (symbols[0] * 4); // %60 add [N,4], kernels 1..3
-                sizes[7] = (symbols[0] * 4); // %21 clamp [N,4], kernels 2..43
-                sizes[8] = (symbols[0] * 4); // %23 relu [N,4], kernels 2..43
+                sizes[7] = (symbols[0] * 4); // %21 clamp [N,4], kernels 2..42
+                sizes[8] = (symbols[0] * 4); // %23 relu [N,4], kernels 2..42
                 sizes[9] = (symbols[0] * 4); // %24 add [N,4], kernels 2..3
                 sizes[10] = (symbols[0] * 8); // %62 concat [N,2,4], kernels 3..8
                 sizes[11] = (symbols[0] * 8); // %63 transpose [4,2,N], kernels 4..5
                 sizes[12] = (symbols[0] * 8); // %64 transpose [4,N,2], kernels 5..6
-                sizes[13] = (symbols[0] * 8); // %65 transpose [N,4,2], kernels 6..35
+                sizes[13] = (symbols[0] * 8); // %65 transpose [N,4,2], kernels 6..34
                 sizes[14] = symbols[0]; // %67 max [N,1], kernels 7..9
                 sizes[15] = (symbols[0] * 4); // %68 narrow [N,1,4], kernels 8..9
                 sizes[16] = (symbols[0] * 5); // %71 concat [N,5], kernels 9..13
-                sizes[17] = (symbols[0] * 4); // %72 narrow [N,4], kernels 10..31
+                sizes[17] = (symbols[0] * 4); // %72 narrow [N,4], kernels 10..30
                 sizes[18] = (symbols[0] * 6); // %73 matmul [N,6], kernels 11..12
                 sizes[19] = (symbols[0] * 6); // %74 transpose [6,N], kernels 12..14
                 sizes[20] = symbols[0]; // %76 mean [N,1], kernels 13..14
                 sizes[21] = (symbols[0] * 6); // %77 add [N,6], kernels 14..17
-                sizes[22] = (symbols[0] * 6); // %78 softmax [N,6], kernels 15..26
+                sizes[22] = (symbols[0] * 6); // %78 softmax [N,6], kernels 15..43
                 sizes[23] = (symbols[0] * 4); // %80 sub [N,4], kernels 16..16
                 sizes[24] = 1; // %82 mean [], kernels 16..21
-                sizes[25] = (symbols[0] * 4); // %227 mul [N,4], kernels 16..25
-                sizes[26] = (symbols[0] * 6); // %83 log_softmax [N,6], kernels 17..27
+                sizes[25] = (symbols[0] * 4); // %227 mul [N,4], kernels 16..43
+                sizes[26] = (symbols[0] * 6); // %83 log_softmax [N,6], kernels 17..26
                 sizes[27] = 1; // %84 mean [], kernels 18..21
                 sizes[28] = symbols[0]; // %87 sum [N], kernels 19..20
                 sizes[29] = 1; // %88 mean [], kernels 20..21
-                sizes[30] = symbols[0]; // %92 mul [N], kernels 22..36
-                sizes[31] = (symbols[0] * 6); // %176 mul [N,6], kernels 23..27
-                sizes[32] = (symbols[0] * 6); // %228 matmul [N,6], kernels 24..26
-                sizes[33] = 24; // %229 matmul [6,4], kernels 25..45
-                sizes[34] = (symbols[0] * 6); // %230 softmax_backward [N,6], kernels 26..27
-                sizes[35] = (symbols[0] * 6); // %233 add [N,6], kernels 27..28
-                sizes[36] = symbols[0]; // %234 sum [N,1], kernels 27..32
-                sizes[37] = (symbols[0] * 6); // %237 transpose [6,N], kernels 28..29
-                sizes[38] = (symbols[0] * 6); // %238 transpose [N,6], kernels 29..31
-                sizes[39] = (symbols[0] * 4); // %239 matmul [N,4], kernels 30..32
-                sizes[40] = (symbols[0] * 5); // %242 add [N,5], kernels 32..34
-                sizes[41] = (symbols[0] * 4); // %243 narrow [N,4], kernels 33..40
-                sizes[42] = symbols[0]; // %244 narrow [N,1], kernels 34..35
-                sizes[43] = (symbols[0] * 8); // %247 max_backward [N,8], kernels 35..36
-                sizes[44] = (symbols[0] * 8); // %249 add [N,8], kernels 36..37
-                sizes[45] = (symbols[0] * 8); // %251 transpose [4,N,2], kernels 37..38
-                sizes[46] = (symbols[0] * 8); // %252 transpose [4,2,N], kernels 38..39
-                sizes[47] = (symbols[0] * 8); // %253 transpose [N,2,4], kernels 39..40
-                sizes[48] = (symbols[0] * 8); // %254 add [N,2,4], kernels 40..42
-                sizes[49] = (symbols[0] * 4); // %255 narrow [N,1,4], kernels 41..43
-                sizes[50] = (symbols[0] * 4); // %256 narrow [N,1,4], kernels 42..43
-                sizes[51] = (symbols[0] * 4); // %285 add [N,4], kernels 43..44
-                sizes[52] = 24; // %286 matmul [6,4], kernels 44..45
+                sizes[30] = symbols[0]; // %92 mul [N], kernels 22..35
+                sizes[31] = (symbols[0] * 6); // %176 mul [N,6], kernels 23..26
+                sizes[32] = (symbols[0] * 6); // %228 matmul [N,6], kernels 24..25
+                sizes[33] = (symbols[0] * 6); // %230 softmax_backward [N,6], kernels 25..26
+                sizes[34] = (symbols[0] * 6); // %233 add [N,6], kernels 26..27
+                sizes[35] = symbols[0]; // %234 sum [N,1], kernels 26..31
+                sizes[36] = (symbols[0] * 6); // %237 transpose [6,N], kernels 27..28
+                sizes[37] = (symbols[0] * 6); // %238 transpose [N,6], kernels 28..30
+                sizes[38] = (symbols[0] * 4); // %239 matmul [N,4], kernels 29..31
+                sizes[39] = (symbols[0] * 5); // %242 add [N,5], kernels 31..33
+                sizes[40] = (symbols[0] * 4); // %243 narrow [N,4], kernels 32..39
+                sizes[41] = symbols[0]; // %244 narrow [N,1], kernels 33..34
+                sizes[42] = (symbols[0] * 8); // %247 max_backward [N,8], kernels 34..35
+                sizes[43] = (symbols[0] * 8); // %249 add [N,8], kernels 35..36
+                sizes[44] = (symbols[0] * 8); // %251 transpose [4,N,2], kernels 36..37
+                sizes[45] = (symbols[0] * 8); // %252 transpose [4,2,N], kernels 37..38
+                sizes[46] = (symbols[0] * 8); // %253 transpose [N,2,4], kernels 38..39
+                sizes[47] = (symbols[0] * 8); // %254 add [N,2,4], kernels 39..41
+                sizes[48] = (symbols[0] * 4); // %255 narrow [N,1,4], kernels 40..42
+                sizes[49] = (symbols[0] * 4); // %256 narrow [N,1,4], kernels 41..42
+                sizes[50] = (symbols[0] * 4); // %285 add [N,4], kernels 42..43
             }
 
             private const string SummaryText =
@@ -1341,53 +1313,51 @@ namespace Kiln.Integration.Tests.Models
               Kernel 20/23: sum over [N,8] -> %87 [N]
               Kernel 21/23: mean over [N] -> %88 []
               Kernel 22/23: fused elementwise (mul, add, add) -> %89 []
-            forward+backward: 119 graph ops in 46 kernels, 53 arena buffers
-              Kernel 0/46: GEMM -> %4 [N,4]
-              Kernel 1/46: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
-              Kernel 2/46: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
-              Kernel 3/46: concat -> %62 [N,2,4]
-              Kernel 4/46: transpose -> %63 [4,2,N]
-              Kernel 5/46: transpose -> %64 [4,N,2]
-              Kernel 6/46: transpose -> %65 [N,4,2]
-              Kernel 7/46: max -> %67 [N,1]
-              Kernel 8/46: narrow -> %68 [N,1,4]
-              Kernel 9/46: concat -> %71 [N,5]
-              Kernel 10/46: narrow -> %72 [N,4]
-              Kernel 11/46: GEMM -> %73 [N,6]
-              Kernel 12/46: transpose -> %74 [6,N]
-              Kernel 13/46: mean over [N,5] -> %76 [N,1]
-              Kernel 14/46: transpose + epilogue (add) -> %77 [N,6]
-              Kernel 15/46: softmax -> %78 [N,6]
-              Kernel 16/46: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
-              Kernel 17/46: log_softmax -> %83 [N,6]
-              Kernel 18/46: mean over [N,6] -> %84 []
-              Kernel 19/46: sum over [N,8] -> %87 [N]
-              Kernel 20/46: mean over [N] -> %88 []
-              Kernel 21/46: fused elementwise (mul, add, add) -> %89 []
-              Kernel 22/46: fused elementwise (broadcast_to, mul) -> %92 [N]
-              Kernel 23/46: fused elementwise (broadcast_to, mul) -> %176 [N,6]
-              Kernel 24/46: GEMM Bᵀ -> %228 [N,6]
-              Kernel 25/46: GEMM Aᵀ -> %229 [6,4]
-              Kernel 26/46: softmax_backward -> %230 [N,6]
-              Kernel 27/46: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
-              Kernel 28/46: transpose -> %237 [6,N]
-              Kernel 29/46: transpose -> %238 [N,6]
-              Kernel 30/46: GEMM Bᵀ -> %239 [N,4]
-              Kernel 31/46: GEMM Aᵀ -> %240 [4,6]
-              Kernel 32/46: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
-              Kernel 33/46: narrow -> %243 [N,4]
-              Kernel 34/46: narrow -> %244 [N,1]
-              Kernel 35/46: max_backward -> %247 [N,8]
-              Kernel 36/46: elementwise (add) -> %249 [N,8]
-              Kernel 37/46: transpose -> %251 [4,N,2]
-              Kernel 38/46: transpose -> %252 [4,2,N]
-              Kernel 39/46: transpose -> %253 [N,2,4]
-              Kernel 40/46: narrow_backward + epilogue (add) -> %254 [N,2,4]
-              Kernel 41/46: narrow -> %255 [N,1,4]
-              Kernel 42/46: narrow -> %256 [N,1,4]
-              Kernel 43/46: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
-              Kernel 44/46: GEMM Aᵀ -> %286 [6,4]
-              Kernel 45/46: elementwise (add) -> %287 [6,4]
+            forward+backward: 119 graph ops in 44 kernels, 51 arena buffers
+              Kernel 0/44: GEMM -> %4 [N,4]
+              Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+              Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+              Kernel 3/44: concat -> %62 [N,2,4]
+              Kernel 4/44: transpose -> %63 [4,2,N]
+              Kernel 5/44: transpose -> %64 [4,N,2]
+              Kernel 6/44: transpose -> %65 [N,4,2]
+              Kernel 7/44: max -> %67 [N,1]
+              Kernel 8/44: narrow -> %68 [N,1,4]
+              Kernel 9/44: concat -> %71 [N,5]
+              Kernel 10/44: narrow -> %72 [N,4]
+              Kernel 11/44: GEMM -> %73 [N,6]
+              Kernel 12/44: transpose -> %74 [6,N]
+              Kernel 13/44: mean over [N,5] -> %76 [N,1]
+              Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]
+              Kernel 15/44: softmax -> %78 [N,6]
+              Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
+              Kernel 17/44: log_softmax -> %83 [N,6]
+              Kernel 18/44: mean over [N,6] -> %84 []
+              Kernel 19/44: sum over [N,8] -> %87 [N]
+              Kernel 20/44: mean over [N] -> %88 []
+              Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
+              Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]
+              Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]
+              Kernel 24/44: GEMM Bᵀ -> %228 [N,6]
+              Kernel 25/44: softmax_backward -> %230 [N,6]
+              Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
+              Kernel 27/44: transpose -> %237 [6,N]
+              Kernel 28/44: transpose -> %238 [N,6]
+              Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
+              Kernel 30/44: GEMM Aᵀ -> %240 [4,6]
+              Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
+              Kernel 32/44: narrow -> %243 [N,4]
+              Kernel 33/44: narrow -> %244 [N,1]
+              Kernel 34/44: max_backward -> %247 [N,8]
+              Kernel 35/44: elementwise (add) -> %249 [N,8]
+              Kernel 36/44: transpose -> %251 [4,N,2]
+              Kernel 37/44: transpose -> %252 [4,2,N]
+              Kernel 38/44: transpose -> %253 [N,2,4]
+              Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
+              Kernel 40/44: narrow -> %255 [N,1,4]
+              Kernel 41/44: narrow -> %256 [N,1,4]
+              Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
+              Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
             """;
 
             private const string DotText =
@@ -1563,103 +1533,98 @@ namespace Kiln.Integration.Tests.Models
                 n228 [label="%228 matmul\n[N,6]"];
               }
               subgraph cluster_k25 {
-                label="kernel 25: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n229 [label="%229 matmul\n[6,4]"];
-              }
-              subgraph cluster_k26 {
-                label="kernel 26: softmax_backward";
+                label="kernel 25: softmax_backward";
                 style=filled; color=lightgrey;
                 n230 [label="%230 softmax_backward\n[N,6]"];
               }
-              subgraph cluster_k27 {
-                label="kernel 27: softmax_backward + epilogue (add, sum)";
+              subgraph cluster_k26 {
+                label="kernel 26: softmax_backward + epilogue (add, sum)";
                 style=filled; color=lightgrey;
                 n177 [label="%177 softmax_backward\n[N,6]"];
                 n233 [label="%233 add\n[N,6]"];
                 n234 [label="%234 sum\n[N,1]"];
               }
-              subgraph cluster_k28 {
-                label="kernel 28: transpose";
+              subgraph cluster_k27 {
+                label="kernel 27: transpose";
                 style=filled; color=lightgrey;
                 n237 [label="%237 transpose\n[6,N]"];
               }
-              subgraph cluster_k29 {
-                label="kernel 29: transpose";
+              subgraph cluster_k28 {
+                label="kernel 28: transpose";
                 style=filled; color=lightgrey;
                 n238 [label="%238 transpose\n[N,6]"];
               }
-              subgraph cluster_k30 {
-                label="kernel 30: GEMM Bᵀ";
+              subgraph cluster_k29 {
+                label="kernel 29: GEMM Bᵀ";
                 style=filled; color=lightgrey;
                 n239 [label="%239 matmul\n[N,4]"];
               }
-              subgraph cluster_k31 {
-                label="kernel 31: GEMM Aᵀ";
+              subgraph cluster_k30 {
+                label="kernel 30: GEMM Aᵀ";
                 style=filled; color=lightgrey;
                 n240 [label="%240 matmul\n[4,6]"];
               }
-              subgraph cluster_k32 {
-                label="kernel 32: narrow_backward + epilogue (broadcast_to, mul, add)";
+              subgraph cluster_k31 {
+                label="kernel 31: narrow_backward + epilogue (broadcast_to, mul, add)";
                 style=filled; color=lightgrey;
                 n235 [label="%235 broadcast_to\n[N,5]"];
                 n236 [label="%236 mul\n[N,5]"];
                 n241 [label="%241 narrow_backward\n[N,5]"];
                 n242 [label="%242 add\n[N,5]"];
               }
-              subgraph cluster_k33 {
-                label="kernel 33: narrow";
+              subgraph cluster_k32 {
+                label="kernel 32: narrow";
                 style=filled; color=lightgrey;
                 n243 [label="%243 narrow\n[N,4]"];
               }
-              subgraph cluster_k34 {
-                label="kernel 34: narrow";
+              subgraph cluster_k33 {
+                label="kernel 33: narrow";
                 style=filled; color=lightgrey;
                 n244 [label="%244 narrow\n[N,1]"];
               }
-              subgraph cluster_k35 {
-                label="kernel 35: max_backward";
+              subgraph cluster_k34 {
+                label="kernel 34: max_backward";
                 style=filled; color=lightgrey;
                 n247 [label="%247 max_backward\n[N,8]"];
               }
-              subgraph cluster_k36 {
-                label="kernel 36: elementwise (add)";
+              subgraph cluster_k35 {
+                label="kernel 35: elementwise (add)";
                 style=filled; color=lightgrey;
                 n249 [label="%249 add\n[N,8]"];
+              }
+              subgraph cluster_k36 {
+                label="kernel 36: transpose";
+                style=filled; color=lightgrey;
+                n251 [label="%251 transpose\n[4,N,2]"];
               }
               subgraph cluster_k37 {
                 label="kernel 37: transpose";
                 style=filled; color=lightgrey;
-                n251 [label="%251 transpose\n[4,N,2]"];
+                n252 [label="%252 transpose\n[4,2,N]"];
               }
               subgraph cluster_k38 {
                 label="kernel 38: transpose";
                 style=filled; color=lightgrey;
-                n252 [label="%252 transpose\n[4,2,N]"];
-              }
-              subgraph cluster_k39 {
-                label="kernel 39: transpose";
-                style=filled; color=lightgrey;
                 n253 [label="%253 transpose\n[N,2,4]"];
               }
-              subgraph cluster_k40 {
-                label="kernel 40: narrow_backward + epilogue (add)";
+              subgraph cluster_k39 {
+                label="kernel 39: narrow_backward + epilogue (add)";
                 style=filled; color=lightgrey;
                 n246 [label="%246 narrow_backward\n[N,2,4]"];
                 n254 [label="%254 add\n[N,2,4]"];
               }
-              subgraph cluster_k41 {
-                label="kernel 41: narrow";
+              subgraph cluster_k40 {
+                label="kernel 40: narrow";
                 style=filled; color=lightgrey;
                 n255 [label="%255 narrow\n[N,1,4]"];
               }
-              subgraph cluster_k42 {
-                label="kernel 42: narrow";
+              subgraph cluster_k41 {
+                label="kernel 41: narrow";
                 style=filled; color=lightgrey;
                 n256 [label="%256 narrow\n[N,1,4]"];
               }
-              subgraph cluster_k43 {
-                label="kernel 43: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add)";
+              subgraph cluster_k42 {
+                label="kernel 42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add)";
                 style=filled; color=lightgrey;
                 n149 [label="%149 mul\n[N,4]"];
                 n158 [label="%158 sign\n[N,4]"];
@@ -1691,14 +1656,11 @@ namespace Kiln.Integration.Tests.Models
                 n284 [label="%284 mul\n[N,4]"];
                 n285 [label="%285 add\n[N,4]"];
               }
-              subgraph cluster_k44 {
-                label="kernel 44: GEMM Aᵀ";
+              subgraph cluster_k43 {
+                label="kernel 43: 2 accumulating GEMMs";
                 style=filled; color=lightgrey;
+                n229 [label="%229 matmul\n[6,4]"];
                 n286 [label="%286 matmul\n[6,4]"];
-              }
-              subgraph cluster_k45 {
-                label="kernel 45: elementwise (add)";
-                style=filled; color=lightgrey;
                 n287 [label="%287 add\n[6,4]"];
               }
               n26 [shape=note, label="%26 view\n[N,1,4]"];
