@@ -127,12 +127,7 @@ public class GemmTests
             }
         }
 
-        RunAll();
-        RunAll();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunAll();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, Kiln.Tests.Shared.SteadyState.AllocatedBytes(RunAll, warmupCalls: 5, callsPerWindow: 1));
     }
 
     [Fact]
