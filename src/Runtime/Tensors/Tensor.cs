@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Kiln;
 
 /// <summary>
@@ -145,8 +143,6 @@ public partial class Tensor
     public override string ToString() => TensorFormatter.Format(this);
 
     internal string ShapeString => ShapeUtil.Format(shape);
-
-    internal static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
 
 public partial class Tensor
