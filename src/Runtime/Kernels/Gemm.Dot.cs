@@ -164,6 +164,11 @@ public static unsafe partial class Gemm
         }
     }
 
+    /// <summary>
+    /// <see cref="DotRow512"/> at the platform's Vector&lt;float&gt; width. Written out again rather than shared: the
+    /// vector types have no public common interface to be generic over, and the named accumulators must stay in
+    /// registers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DotRowVector(float* a, float* bt, long ldbt, float* c, int n, int k)
     {

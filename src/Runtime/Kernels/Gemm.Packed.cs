@@ -159,6 +159,11 @@ public static unsafe partial class Gemm
         }
     }
 
+    // The micro-kernels below repeat one pattern on purpose, one method per tile shape and vector width, each
+    // accumulator a named local: the JIT keeps locals, not array elements or loop-indexed state, in registers, and
+    // .NET's vector types share no public generic interface (ISimdVector is internal), so a shared generic or a
+    // loop over accumulators would spill to the stack and lose most of the throughput. Keep them unrolled.
+
     /// <summary>C[8×32] += A panel · B panel with 16 Vector512 accumulators held in registers for the whole K loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool store)

@@ -94,9 +94,6 @@ public static unsafe partial class Gemm
         /// <summary>Element (i, p) of op(A).</summary>
         public float OpA(int i, int p) => TransposeA ? A[(long)p * Lda + i] : A[(long)i * Lda + p];
 
-        /// <summary>Element (p, j) of op(B).</summary>
-        public float OpB(int p, int j) => TransposeB ? B[(long)j * Ldb + p] : B[(long)p * Ldb + j];
-
         /// <summary>Rows [row0, row0+rows) of C and op(A).</summary>
         public Problem Rows(int row0, int rows) => new(TransposeA ? A + row0 : A + (long)row0 * Lda, Lda, TransposeA,
             B, Ldb, TransposeB, C + (long)row0 * Ldc, Ldc, rows, N, K, Level, Overwrite);

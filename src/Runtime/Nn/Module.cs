@@ -120,13 +120,36 @@ public abstract class Module
     /// gradients are zeroed in place, so a tensor obtained from <c>p.Grad</c> stays valid; with
     /// <paramref name="setToNone"/> they are dropped instead.
     /// </summary>
-    public void ZeroGrad(bool setToNone = false)
+    public void ZeroGrad(bool setToNone = false) =>
+        VisitParameters(setToNone ? DropGradient : ClearGradient, new HashSet<Module>(ReferenceEqualityComparer.Instance));
+
+    static readonly Action<Parameter> ClearGradient = p => p.Grad?.Data.Clear();
+    static readonly Action<Parameter> DropGradient = p => p.Grad = null;
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> on every parameter of the tree. Unlike <see cref="NamedParameters"/> it builds
+    /// no dotted names and runs no iterators, because ZeroGrad calls it on every training step; a parameter shared
+    /// by two modules is visited twice, which clearing or dropping a gradient does not mind.
+    /// </summary>
+    void VisitParameters(Action<Parameter> visit, HashSet<Module> visited)
     {
-        foreach (var p in Parameters())
+        if (!visited.Add(this)) return;
+        foreach (var slot in ModuleMembers.For(GetType()))
         {
-            if (setToNone) p.Grad = null;
-            else p.Grad?.Data.Clear();
+            if (slot.IsBuffer) continue;
+            var value = slot.Field.GetValue(this);
+            if (slot.IsCollection && value is System.Collections.IEnumerable items)
+                foreach (var item in items) VisitMember(item, visit, visited);
+            else VisitMember(value, visit, visited);
         }
+        foreach (var (_, value, isBuffer) in registered)
+            if (!isBuffer) VisitMember(value, visit, visited);
+    }
+
+    static void VisitMember(object? value, Action<Parameter> visit, HashSet<Module> visited)
+    {
+        if (value is Parameter p) visit(p);
+        else if (value is Module m) m.VisitParameters(visit, visited);
     }
 
     /// <summary>Calls <paramref name="fn"/> on every sub-module, children before parents, then on this module.</summary>

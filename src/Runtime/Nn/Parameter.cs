@@ -29,4 +29,7 @@ public class Parameter : Tensor
     public static new Parameter Ones(params int[] shape) => new(Tensor.Ones(shape));
 
     public static new Parameter Full(float value, params int[] shape) => new(Tensor.Full(value, shape));
+
+    /// <summary>As torch prints a parameter: <c>Parameter containing:</c>, then the tensor on its own line.</summary>
+    public override string ToString() => "Parameter containing:\n" + base.ToString();
 }

@@ -33,7 +33,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 2 && x.Rank != 3) throw new ArgumentException($"{name}: input must be 3-D [N, C, L] (or 2-D [C, L]), got {x.ShapeString}.");
         CheckPoolWindow(name, x, kernel, stride, padding);
-        // an unbatched [C, L] is one plane per channel all the same
+        // Batched or not, every leading element is one independent plane to pool.
         int planes = ShapeUtil.CountInt(x.Dims.AsSpan(0, x.Rank - 1)), length = x.Dims[^1];
         var g = Pool2dGeometry.For1d(planes, length, kernel, stride, padding);
         if (kernel > length + 2 * padding)

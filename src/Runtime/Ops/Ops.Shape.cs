@@ -12,8 +12,9 @@ public static partial class Ops
             : output;
     }
 
-    /// <summary>Merges dimensions startDim..endDim into one (torch.flatten; nn.Flatten's default is startDim 1).</summary>
-    public static Tensor Flatten(Tensor x, int startDim = 1, int endDim = -1)
+    /// <summary>Merges dimensions startDim..endDim into one. Defaults follow torch.flatten (everything into one
+    /// dimension); the nn.Flatten module keeps the batch dimension by defaulting to startDim 1.</summary>
+    public static Tensor Flatten(Tensor x, int startDim = 0, int endDim = -1)
     {
         if (x.Rank == 0) return Reshape(x, 1);
         int start = ShapeUtil.NormalizeDim(startDim, x.Rank, "Flatten");

@@ -67,7 +67,8 @@ public sealed class Adam : Optimizer
         int i = 0;
         // The vector loops do the same float32 operations in the same order as the scalar one (no fused
         // multiply-add, correctly rounded sqrt and division), so every width gives identical bits. The update is
-        // bound by its square roots and divisions, which the widest vectors halve.
+        // bound by its square roots and divisions, which the widest vectors halve. The two vector loops are the
+        // same update at two widths: Vector512 and Vector<float> share no public generic interface to write it once.
         if (Vector512.IsHardwareAccelerated)
         {
             var (vb1, vb2, vc1, vc2) = (Vector512.Create(b1), Vector512.Create(b2), Vector512.Create(oneMinusB1), Vector512.Create(oneMinusB2));

@@ -8,9 +8,7 @@ public sealed class IntTensor
 
     IntTensor(int[] storage, int[] shape)
     {
-        long count = ShapeUtil.Count(shape, "IntTensor");
-        if (storage.Length != count)
-            throw new ArgumentException($"IntTensor: {storage.Length} values cannot have shape {ShapeUtil.Format(shape)} ({count} elements).");
+        ShapeUtil.CheckStorageFits(storage.Length, shape, "IntTensor");
         Storage = storage;
         this.shape = shape;
     }
@@ -35,8 +33,7 @@ public sealed class IntTensor
 
     public int Item()
     {
-        if (Storage.Length != 1)
-            throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {ShapeUtil.Format(shape)}.");
+        ShapeUtil.CheckOneElement(Storage.Length, shape);
         return Storage[0];
     }
 

@@ -15,6 +15,21 @@ internal static class ShapeUtil
         return count;
     }
 
+    /// <summary>Checks that <paramref name="length"/> stored values fill <paramref name="shape"/> exactly (Tensor and IntTensor).</summary>
+    public static void CheckStorageFits(int length, int[] shape, string type)
+    {
+        long count = Count(shape, type);
+        if (length != count)
+            throw new ArgumentException($"{type}: {length} values cannot have shape {Format(shape)} ({count} elements).");
+    }
+
+    /// <summary>The check behind Tensor.Item and IntTensor.Item.</summary>
+    public static void CheckOneElement(int length, int[] shape)
+    {
+        if (length != 1)
+            throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {Format(shape)}.");
+    }
+
     public static int CountInt(ReadOnlySpan<int> shape)
     {
         int count = 1;

@@ -27,7 +27,7 @@ public partial class Tensor
     public (Tensor Values, IntTensor Indices) Max(int dim, bool keepDim = false) => Ops.Max(this, dim, keepDim);
     public Tensor Reshape(params int[] shape) => Ops.Reshape(this, shape);
     public Tensor View(params int[] shape) => Ops.Reshape(this, shape);
-    public Tensor Flatten(int startDim = 1, int endDim = -1) => Ops.Flatten(this, startDim, endDim);
+    public Tensor Flatten(int startDim = 0, int endDim = -1) => Ops.Flatten(this, startDim, endDim);
     public Tensor Transpose(int dim0, int dim1) => Ops.Transpose(this, dim0, dim1);
     /// <summary>The transpose of a 2-D tensor (torch's <c>.t()</c>).</summary>
     public Tensor T() => Ops.Transpose(this, 0, 1);

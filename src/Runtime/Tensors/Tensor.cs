@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Kiln;
 
 /// <summary>
@@ -15,9 +13,7 @@ public partial class Tensor
 
     internal Tensor(float[] storage, int[] shape)
     {
-        long count = ShapeUtil.Count(shape, "Tensor");
-        if (storage.Length != count)
-            throw new ArgumentException($"Tensor: {storage.Length} values cannot have shape {ShapeUtil.Format(shape)} ({count} elements).");
+        ShapeUtil.CheckStorageFits(storage.Length, shape, "Tensor");
         Storage = storage;
         this.shape = shape;
     }
@@ -123,8 +119,7 @@ public partial class Tensor
 
     public float Item()
     {
-        if (Storage.Length != 1)
-            throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {ShapeUtil.Format(shape)}.");
+        ShapeUtil.CheckOneElement(Storage.Length, shape);
         return Storage[0];
     }
 
@@ -148,8 +143,6 @@ public partial class Tensor
     public override string ToString() => TensorFormatter.Format(this);
 
     internal string ShapeString => ShapeUtil.Format(shape);
-
-    internal static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
 
 public partial class Tensor

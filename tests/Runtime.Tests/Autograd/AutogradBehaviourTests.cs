@@ -1,17 +1,11 @@
 using Kiln.Runtime.Tests.Support;
+using static Kiln.Runtime.Tests.Support.TestTensors;
 
 namespace Kiln.Runtime.Tests.AutogradBehaviour;
 
 /// <summary>What a PyTorch user relies on from the tape: accumulation, errors, NoGrad, Detach, reuse, control flow.</summary>
 public class AutogradBehaviourTests
 {
-    static Tensor Leaf(float[] data, params int[] shape)
-    {
-        var t = Tensor.FromArray(data, shape);
-        t.RequiresGrad = true;
-        return t;
-    }
-
     static void AssertClose(float[] expected, Tensor? actual, float tolerance = 1e-5f)
     {
         Assert.NotNull(actual);

@@ -1,4 +1,5 @@
 using Kiln.Nn;
+using static Kiln.Runtime.Tests.Support.TestTensors;
 
 namespace Kiln.Runtime.Tests.AutogradBehaviour;
 
@@ -8,13 +9,6 @@ namespace Kiln.Runtime.Tests.AutogradBehaviour;
 /// </summary>
 public class GradientOwnershipTests
 {
-    static Tensor Leaf(float[] data, params int[] shape)
-    {
-        var t = Tensor.FromArray(data, shape);
-        t.RequiresGrad = true;
-        return t;
-    }
-
     [Fact]
     public void TwoLeavesFedTheSamePassThroughGradientGetSeparateStorage()
     {

@@ -149,6 +149,35 @@ public class ValidationErrorTests
     }
 
     [Fact]
+    public void ModulesRejectBadSizesAndPaddingIndexAtConstruction()
+    {
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.Embedding(4, 2, paddingIdx: 4), "Embedding", "padding index 4");
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.Embedding(4, 2, paddingIdx: -5), "Embedding", "padding index -5");
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.Embedding(-4, 2), "Embedding", "-4");
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.Linear(-1, 3), "Linear", "-1");
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.Conv2d(3, 4, 0), "Conv2d");
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.BatchNorm1d(0), "BatchNorm1d");
+        Fails<ArgumentOutOfRangeException>(() => new Kiln.Nn.Rnn(3, -2), "Rnn", "-2");
+    }
+
+    [Fact]
+    public void ModulesRejectInputsOfTheWrongRank()
+    {
+        Fails<ArgumentException>(() => new Kiln.Nn.MaxPool2d(2).Forward(Zeros(4, 4)), "MaxPool2d", "[4,4]");
+        Fails<ArgumentException>(() => new Kiln.Nn.AvgPool1d(2).Forward(Zeros(4)), "AvgPool1d", "[4]");
+        Fails<ArgumentException>(() => new Kiln.Nn.BatchNorm2d(3).Forward(Zeros(2, 3)), "BatchNorm2d", "[2,3]");
+        Fails<ArgumentException>(() => new Kiln.Nn.Conv1d(3, 4, 2).Forward(Zeros(2, 3, 4, 4)), "Conv1d", "[2,3,4,4]");
+    }
+
+    [Fact]
+    public void PoolingRejectsNonPositiveWindowsAndNegativePadding()
+    {
+        Fails<ArgumentOutOfRangeException>(() => Ops.MaxPool2d(Zeros(1, 1, 4, 4), 0), "MaxPool2d", "kernel size");
+        Fails<ArgumentOutOfRangeException>(() => Ops.AvgPool1d(Zeros(1, 1, 4), 2, 0), "AvgPool1d", "stride");
+        Fails<ArgumentOutOfRangeException>(() => Ops.MaxPool1d(Zeros(1, 1, 4), 2, 2, -1), "MaxPool1d", "padding");
+    }
+
+    [Fact]
     public void ItemOnAMultiElementTensorNamesTheShape() =>
         Fails<InvalidOperationException>(() => Zeros(2, 2).Item(), "Item", "[2,2]");
 }

@@ -135,6 +135,26 @@ public class ModuleTests
     }
 
     [Fact]
+    public void ZeroGradReachesEveryParameterKind()
+    {
+        // Properties, a [StateName] field, Sequential's registered children, a List of modules, a nested module.
+        var net = new Nested(new Rng(6));
+        foreach (var p in net.Parameters()) p.Grad = Tensor.Ones(p.Shape);
+        net.ZeroGrad();
+        Assert.All(net.Parameters(), p => Assert.All(p.Grad!.ToArray(), v => Assert.Equal(0f, v)));
+        net.ZeroGrad(setToNone: true);
+        Assert.All(net.Parameters(), p => Assert.Null(p.Grad));
+        Assert.Equal(13, net.Parameters().Count());
+    }
+
+    [Fact]
+    public void ParameterPrintsLikeTorch()
+    {
+        Assert.Equal("Parameter containing:\ntensor([1., 2.], requires_grad=True)", Parameter.FromArray(new[] { 1f, 2f }, 2).ToString());
+        Assert.Equal("Parameter containing:\ntensor([0.5000])", new Parameter(Tensor.Full(0.5f, 1), requiresGrad: false).ToString());
+    }
+
+    [Fact]
     public void ApplyVisitsChildrenBeforeParents()
     {
         var net = new TwoLayer(new Rng(5));

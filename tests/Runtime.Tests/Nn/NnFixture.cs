@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Kiln.Runtime.Tests.Parity;
 
 namespace Kiln.Runtime.Tests.Nn;
 
 /// <summary>
-/// A minimal reader for the PyTorch fixtures these module and optimizer tests use (the general parity harness
-/// lives elsewhere): each tensor section as name → float tensor, in file order.
+/// The PyTorch fixtures as these module and optimizer tests use them: each tensor section as name → float tensor,
+/// in file order, read by the parity harness (<see cref="Fixture"/>, <see cref="FixtureCatalog"/>).
 /// </summary>
 internal sealed class NnFixture
 {
@@ -16,47 +17,26 @@ internal sealed class NnFixture
     public required Dictionary<string, Tensor> Upstream { get; init; }
     public required Dictionary<string, Tensor> Grads { get; init; }
 
-    public static string Directory
-    {
-        get
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable("KILN_FIXTURES");
-            if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
-            // The default is ../shared/fixtures/public next to the repository root; find the root from the test binary.
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Compiler.sln")))
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "public"));
-            throw new InvalidOperationException("Fixtures: cannot find the repository root (Compiler.sln) above " + AppContext.BaseDirectory);
-        }
-    }
-
+    /// <summary>Reads the case through the parity harness's reader and folder lookup; every tensor, int64 ones included, as floats.</summary>
     public static NnFixture Load(string caseName)
     {
-        var path = Path.Combine(Directory, caseName + ".json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var root = doc.RootElement;
+        var fixture = FixtureCatalog.Load(caseName);
         return new NnFixture
         {
-            Op = root.GetProperty("op").GetString()!,
-            Attrs = root.GetProperty("attrs").Clone(),
-            Inputs = Section(root, "inputs"),
-            Params = Section(root, "params"),
-            Output = Section(root, "output"),
-            Upstream = Section(root, "upstream"),
-            Grads = Section(root, "grads"),
+            Op = fixture.Op,
+            Attrs = fixture.Attrs,
+            Inputs = AsFloats(fixture.Inputs),
+            Params = AsFloats(fixture.Params),
+            Output = AsFloats(fixture.Output),
+            Upstream = AsFloats(fixture.Upstream),
+            Grads = AsFloats(fixture.Grads),
         };
     }
 
-    static Dictionary<string, Tensor> Section(JsonElement root, string name)
+    static Dictionary<string, Tensor> AsFloats(IReadOnlyDictionary<string, FixtureTensor> section)
     {
         var result = new Dictionary<string, Tensor>();
-        if (!root.TryGetProperty(name, out var section)) return result;
-        foreach (var entry in section.EnumerateObject())
-        {
-            var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            var data = entry.Value.GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
-            result[entry.Name] = Tensor.FromArray(data, shape);
-        }
+        foreach (var (name, tensor) in section) result[name] = Tensor.FromArray(tensor.Data.Select(v => (float)v).ToArray(), tensor.Shape);
         return result;
     }
 
@@ -67,7 +47,7 @@ internal sealed class NnFixture
         var e = expected.ToArray();
         var a = actual.ToArray();
         float scale = e.Length == 0 ? 0f : e.Max(MathF.Abs);
-        float allowed = 1e-5f + 1e-4f * scale;
+        float allowed = (float)(FixtureParityTests.AbsoluteTolerance + FixtureParityTests.RelativeTolerance * scale);
         for (int i = 0; i < e.Length; i++)
             Assert.True(MathF.Abs(e[i] - a[i]) <= allowed, $"{what}[{i}]: {a[i]} vs PyTorch {e[i]} (allowed {allowed})");
     }

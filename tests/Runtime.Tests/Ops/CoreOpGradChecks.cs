@@ -150,7 +150,8 @@ public class CoreOpGradChecks
         // ---- shape ops (the random projection in GradCheck catches a permuted gradient) ----
         ["Reshape"] = One(x => Ops.Reshape(x, 3, 8), Normal(2, 3, 4)),
         ["Reshape infer"] = One(x => Ops.Reshape(x, -1, 6), Normal(2, 3, 4)),
-        ["Flatten"] = One(x => Ops.Flatten(x), Normal(2, 3, 2, 2)),
+        ["Flatten"] = One(x => Ops.Flatten(x, 1), Normal(2, 3, 2, 2)),
+        ["Flatten all"] = One(x => Ops.Flatten(x), Normal(2, 3, 2)),
         ["Flatten middle"] = One(x => Ops.Flatten(x, 1, 2), Normal(2, 3, 2, 2)),
         ["Transpose 2d"] = One(x => Ops.Transpose(x, 0, 1), Normal(3, 5)),
         ["Transpose 3d"] = One(x => Ops.Transpose(x, 1, 2), Normal(2, 3, 4)),

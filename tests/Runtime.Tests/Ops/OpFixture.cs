@@ -1,57 +1,38 @@
 using System.Text.Json;
+using Kiln.Runtime.Tests.Parity;
 
 namespace Kiln.Runtime.Tests.OpTests;
 
 /// <summary>
-/// A minimal reader of the PyTorch op fixtures (format in shared/fixtures/README.md) for the conv, pool, norm and
-/// embedding tests: it builds the inputs as leaves, runs the loss L = Σ output·upstream backwards and compares
+/// The PyTorch op fixtures (read by the parity harness's <see cref="Fixture"/>) as the conv, pool, norm and
+/// embedding tests use them: it builds the inputs as leaves, runs the loss L = Σ output·upstream backwards and compares
 /// outputs and gradients with the float64 reference.
 /// </summary>
 internal sealed class OpFixture
 {
-    readonly JsonElement root;
+    readonly Fixture fixture;
     readonly Dictionary<string, Tensor> leaves = new();
 
-    OpFixture(string name, JsonElement root)
+    OpFixture(string name, Fixture fixture)
     {
         Name = name;
-        this.root = root;
+        this.fixture = fixture;
     }
 
     public string Name { get; }
 
-    public static string Folder
-    {
-        get
-        {
-            var configured = Environment.GetEnvironmentVariable("KILN_FIXTURES");
-            if (!string.IsNullOrEmpty(configured)) return configured;
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Compiler.sln"))) dir = dir.Parent;
-            if (dir is null) throw new InvalidOperationException($"OpFixture: no Compiler.sln above {AppContext.BaseDirectory}; set KILN_FIXTURES.");
-            return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "public"));
-        }
-    }
-
-    /// <summary>The case names (file names without .json) whose op is <paramref name="op"/>, as theory data.</summary>
+    /// <summary>The case names (file names without .json) whose op is <paramref name="ops"/>, as theory data.</summary>
     public static TheoryData<string> CasesOf(params string[] ops)
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Folder, "*.json").OrderBy(f => f, StringComparer.Ordinal))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            if (ops.Contains(doc.RootElement.GetProperty("op").GetString())) data.Add(Path.GetFileNameWithoutExtension(file));
-        }
+        foreach (var name in FixtureCatalog.CaseNames())
+            if (ops.Contains(FixtureCatalog.Load(name).Op)) data.Add(name);
         return data;
     }
 
-    public static OpFixture Load(string name)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, name + ".json")));
-        return new OpFixture(name, doc.RootElement.Clone());
-    }
+    public static OpFixture Load(string name) => new(name, FixtureCatalog.Load(name));
 
-    public JsonElement Attr(string name) => root.GetProperty("attrs").GetProperty(name);
+    public JsonElement Attr(string name) => fixture.Attrs.GetProperty(name);
 
     public int IntAttr(string name) => Attr(name).GetInt32();
 
@@ -62,7 +43,17 @@ internal sealed class OpFixture
         return a.ValueKind == JsonValueKind.Array ? (a[0].GetInt32(), a[1].GetInt32()) : (a.GetInt32(), a.GetInt32());
     }
 
-    public bool Has(string section, string name) => root.GetProperty(section).TryGetProperty(name, out _);
+    IReadOnlyDictionary<string, FixtureTensor> Section(string section) => section switch
+    {
+        "inputs" => fixture.Inputs,
+        "params" => fixture.Params,
+        "output" => fixture.Output,
+        "upstream" => fixture.Upstream,
+        "grads" => fixture.Grads,
+        _ => throw new ArgumentOutOfRangeException(nameof(section), section, "not a fixture section"),
+    };
+
+    public bool Has(string section, string name) => Section(section).ContainsKey(name);
 
     /// <summary>A float input or parameter as a leaf that requires grad (when the fixture has a gradient for it).</summary>
     public Tensor Leaf(string name)
@@ -77,20 +68,12 @@ internal sealed class OpFixture
 
     public Tensor? OptionalLeaf(string name) => Has("inputs", name) || Has("params", name) ? Leaf(name) : null;
 
-    public IntTensor Indices(string name)
-    {
-        var element = root.GetProperty("inputs").GetProperty(name);
-        var shape = element.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var data = element.GetProperty("data").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        return IntTensor.FromArray(data, shape);
-    }
+    public IntTensor Indices(string name) => fixture.Inputs[name].ToIntTensor();
 
     (float[] Data, int[] Shape) Floats(string section, string name)
     {
-        var element = root.GetProperty(section).GetProperty(name);
-        var shape = element.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var data = element.GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
-        return (data, shape);
+        var tensor = Section(section)[name];
+        return (tensor.Data.Select(v => (float)v).ToArray(), tensor.Shape);
     }
 
     /// <summary>Compares an output with the reference: same shape, |mine − ref| ≤ 1e-5 + 1e-4·max|ref|.</summary>
@@ -100,25 +83,25 @@ internal sealed class OpFixture
     public void CheckAll(params (string Name, Tensor Value)[] outputs)
     {
         var byName = outputs.ToDictionary(o => o.Name, o => o.Value);
-        foreach (var property in root.GetProperty("output").EnumerateObject())
+        foreach (var name in fixture.Output.Keys)
         {
-            Assert.True(byName.ContainsKey(property.Name), $"{Name}: output {property.Name} was not produced.");
-            CheckOutput(property.Name, byName[property.Name]);
+            Assert.True(byName.ContainsKey(name), $"{Name}: output {name} was not produced.");
+            CheckOutput(name, byName[name]);
         }
         Tensor? loss = null;
-        foreach (var property in root.GetProperty("upstream").EnumerateObject())
+        foreach (var name in fixture.Upstream.Keys)
         {
-            var (data, shape) = Floats("upstream", property.Name);
-            var term = Ops.Sum(Ops.Mul(byName[property.Name], Tensor.FromArray(data, shape)));
+            var (data, shape) = Floats("upstream", name);
+            var term = Ops.Sum(Ops.Mul(byName[name], Tensor.FromArray(data, shape)));
             loss = loss is null ? term : Ops.Add(loss, term);
         }
         if (loss is null) return;
         loss.Backward();
-        foreach (var property in root.GetProperty("grads").EnumerateObject())
+        foreach (var name in fixture.Grads.Keys)
         {
-            Assert.True(leaves.TryGetValue(property.Name, out var leaf), $"{Name}: the test never built leaf {property.Name}.");
-            Assert.True(leaf!.Grad is not null, $"{Name}: {property.Name} received no gradient.");
-            AssertClose($"grad {property.Name}", Floats("grads", property.Name), leaf.Grad!);
+            Assert.True(leaves.TryGetValue(name, out var leaf), $"{Name}: the test never built leaf {name}.");
+            Assert.True(leaf!.Grad is not null, $"{Name}: {name} received no gradient.");
+            AssertClose($"grad {name}", Floats("grads", name), leaf.Grad!);
         }
     }
 
@@ -128,7 +111,7 @@ internal sealed class OpFixture
             $"{Name}: {what} has shape [{string.Join(",", actual.Shape)}], PyTorch's is [{string.Join(",", expected.Shape)}].");
         var values = actual.ToArray();
         double largest = expected.Data.Length == 0 ? 0 : expected.Data.Max(v => Math.Abs((double)v));
-        double allowed = 1e-5 + 1e-4 * largest;
+        double allowed = FixtureParityTests.AbsoluteTolerance + FixtureParityTests.RelativeTolerance * largest;
         for (int i = 0; i < values.Length; i++)
         {
             double error = Math.Abs(values[i] - (double)expected.Data[i]);

@@ -108,7 +108,9 @@ public class TorchShapeSemanticsTests
         Assert.Equal(new[] { 2, 2, 3 }, Ops.Narrow(x, 1, 1, 2).Shape);
         Assert.Equal(new[] { 2, 4, 3 }, Ops.Squeeze(x, 1).Shape);
         Assert.Equal(new[] { 2, 4, 1, 3 }, Ops.Unsqueeze(x, -2).Shape);
-        Assert.Equal(new[] { 2, 12 }, Ops.Flatten(x).Shape);
-        Assert.Equal(new[] { 24 }, Ops.Flatten(x, 0).Shape);
+        Assert.Equal(new[] { 24 }, Ops.Flatten(x).Shape);
+        Assert.Equal(new[] { 24 }, x.Flatten().Shape);
+        Assert.Equal(new[] { 2, 12 }, Ops.Flatten(x, 1).Shape);
+        Assert.Equal(new[] { 2, 12 }, new Kiln.Nn.Flatten().Forward(x).Shape);
     }
 }
