@@ -306,7 +306,7 @@ internal static class ShapeRules
         Arity(inputs, 1, display);
         var s = inputs[0].Shape;
         if (s.Rank == 0) return Shape.Of(1);
-        int start = NormalizeDim(attrs.Int("start_dim", 1), s.Rank, display);
+        int start = NormalizeDim(attrs.Int("start_dim", 0), s.Rank, display);
         int end = NormalizeDim(attrs.Int("end_dim", -1), s.Rank, display);
         if (start > end) throw new ShapeError($"{display}: start_dim {start} is after end_dim {end} for {s}");
         return new Shape(s.Dims.Take(start).Append(s.CountOf(start, end + 1)).Concat(s.Dims.Skip(end + 1)));

@@ -21,7 +21,7 @@ public partial class OpsZoo : Module
         var b = Clamp(h, min: -1f, max: 1f).Pow(3f) + h.Relu();
         var stacked = Stack(new[] { a, b }, 1);
         var swapped = Permute(stacked, 2, 0, 1);
-        var back = Transpose(swapped, 0, 1).Flatten();
+        var back = Transpose(swapped, 0, 1).Flatten(startDim: 1);
         var (maxima, _) = Max(back, 1, keepDim: true);
         var picked = Select(stacked, 1, 0);
         var joined = Concat(new[] { picked, Unsqueeze(Squeeze(maxima, 1), 1) }, 1);
