@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Kiln.Samples.TwoLayer;
 
 // Usage: dotnet run -c Release --project samples/TwoLayerNet [-- STYLE...]   (styles: tensors autograd myrelu nn adam module dynamic static)
-const int steps = 500;
+const int steps = TwoLayerStyles.Steps;
 
 // PyTorch's loss at step 499 for each style (shared/reference/RESULTS.md, W2); its RNG differs from Kiln's, so
 // the curves differ step by step but should end at the same order of magnitude. The static style trains the nn

@@ -22,6 +22,9 @@ public static class TwoLayerStyles
 {
     public const int BatchSize = 64, InputSize = 1000, HiddenSize = 100, OutputSize = 10;
 
+    /// <summary>How many steps the sample trains each style.</summary>
+    public const int Steps = 500;
+
     public static readonly TwoLayerStyle[] All =
     {
         new("tensors", "tensors, hand-written backward, lr 1e-6", TensorsManual),
@@ -34,7 +37,8 @@ public static class TwoLayerStyles
         new("static", "the nn model as a [Compile] Module: LossGraph.ForwardBackward, manual update, lr 1e-4", StaticGraph),
     };
 
-    static (Tensor X, Tensor Y) RandomData(Rng rng) =>
+    /// <summary>The tutorial's random inputs [N, D_in] and targets [N, D_out], each style's first draws from its Rng.</summary>
+    public static (Tensor X, Tensor Y) RandomData(Rng rng) =>
         (Tensor.Randn(new[] { BatchSize, InputSize }, rng), Tensor.Randn(new[] { BatchSize, OutputSize }, rng));
 
     /// <summary>Forward and backward by hand with tensor ops; nothing is recorded on the tape.</summary>
