@@ -1,3 +1,4 @@
+using Kiln.Compiled;
 using Kiln.Nn;
 using Kiln.Optim;
 using static Kiln.Ops;
@@ -5,17 +6,24 @@ using static Kiln.Ops;
 namespace Kiln.Samples.TwoLayer;
 
 /// <summary>One way of writing the training loop, as the tutorial presents them in turn.</summary>
-public sealed record TwoLayerStyle(string Name, string Description, Func<int, Action<int, float>?, IReadOnlyList<float>> Train);
+public sealed record TwoLayerStyle(string Name, string Description, Func<int, Action<int, float>?, StyleRun> Train);
+
+/// <summary>What a style's training produced: the loss before each step, the trained parameters, and the compiled
+/// graph for the static style.</summary>
+public sealed record StyleRun(IReadOnlyList<float> Losses, IReadOnlyList<Tensor> Parameters, CompiledGraph? Graph = null);
 
 /// <summary>
 /// "Learning PyTorch with Examples": a two-layer ReLU net fitting random data (N = 64, D_in = 1000, H = 100,
-/// D_out = 10) with a sum-of-squares loss, written in each of the tutorial's dynamic styles. Every style seeds its
-/// own generator, so each run is reproducible; losses are recorded before that step's update, as the tutorial
-/// prints them.
+/// D_out = 10) with a sum-of-squares loss, written in each of the tutorial's dynamic styles, and once more as a static
+/// graph that the generator built at build time. Every style seeds its own generator, so each run is reproducible;
+/// losses are recorded before that step's update, as the tutorial prints them.
 /// </summary>
 public static class TwoLayerStyles
 {
     public const int BatchSize = 64, InputSize = 1000, HiddenSize = 100, OutputSize = 10;
+
+    /// <summary>How many steps the sample trains each style.</summary>
+    public const int Steps = 500;
 
     public static readonly TwoLayerStyle[] All =
     {
@@ -26,13 +34,15 @@ public static class TwoLayerStyles
         new("adam", "nn.Sequential + Adam, lr 1e-4", NnAdam),
         new("module", "custom Module TwoLayerNet + SGD, lr 1e-4", CustomModule),
         new("dynamic", "DynamicNet (middle layer reused 0-3 times) + SGD lr 1e-4, momentum 0.9", DynamicNetSgd),
+        new("static", "the nn model as a [Compile] Module: LossGraph.ForwardBackward, manual update, lr 1e-4", StaticGraph),
     };
 
-    static (Tensor X, Tensor Y) RandomData(Rng rng) =>
+    /// <summary>The tutorial's random inputs [N, D_in] and targets [N, D_out], each style's first draws from its Rng.</summary>
+    public static (Tensor X, Tensor Y) RandomData(Rng rng) =>
         (Tensor.Randn(new[] { BatchSize, InputSize }, rng), Tensor.Randn(new[] { BatchSize, OutputSize }, rng));
 
     /// <summary>Forward and backward by hand with tensor ops; nothing is recorded on the tape.</summary>
-    public static IReadOnlyList<float> TensorsManual(int steps, Action<int, float>? report)
+    public static StyleRun TensorsManual(int steps, Action<int, float>? report)
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
@@ -56,21 +66,21 @@ public static class TwoLayerStyles
             w1.SubInPlace(gradW1 * learningRate);
             w2.SubInPlace(gradW2 * learningRate);
         }
-        return losses;
+        return new StyleRun(losses, new[] { w1, w2 });
     }
 
     /// <summary>The same net with the tape computing the gradients.</summary>
-    static IReadOnlyList<float> Autograd_(int steps, Action<int, float>? report) =>
+    static StyleRun Autograd_(int steps, Action<int, float>? report) =>
         AutogradLoop(steps, report, h => h.Clamp(min: 0f));
 
     /// <summary>The autograd loop with the ReLU replaced by the user-defined <see cref="MyReLU"/>.</summary>
-    public static IReadOnlyList<float> CustomFunction(int steps, Action<int, float>? report)
+    public static StyleRun CustomFunction(int steps, Action<int, float>? report)
     {
         var relu = new MyReLU();
         return AutogradLoop(steps, report, h => relu.Apply(h));
     }
 
-    public static IReadOnlyList<float> AutogradLoop(int steps, Action<int, float>? report, Func<Tensor, Tensor> activation)
+    public static StyleRun AutogradLoop(int steps, Action<int, float>? report, Func<Tensor, Tensor> activation)
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
@@ -94,7 +104,7 @@ public static class TwoLayerStyles
                 w2.Grad = null;
             }
         }
-        return losses;
+        return new StyleRun(losses, new[] { w1, w2 });
     }
 
     static Sequential SequentialModel(Rng rng) => new(
@@ -103,12 +113,11 @@ public static class TwoLayerStyles
         new Linear(HiddenSize, OutputSize, rng: rng));
 
     /// <summary>nn.Sequential and MSELoss(reduction='sum'), parameters updated by hand.</summary>
-    public static IReadOnlyList<float> NnManualUpdate(int steps, Action<int, float>? report)
+    public static StyleRun NnManualUpdate(int steps, Action<int, float>? report)
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
         var model = SequentialModel(rng);
-        const float learningRate = 1e-4f;
         var losses = new List<float>(steps);
         for (int t = 0; t < steps; t++)
         {
@@ -116,14 +125,44 @@ public static class TwoLayerStyles
             Record(losses, t, loss.Item(), report);
             model.ZeroGrad();
             loss.Backward();
-            using (Autograd.NoGrad())
-                foreach (var parameter in model.Parameters())
-                    parameter.SubInPlace(parameter.Grad! * learningRate);
+            UpdateByHand(model, NnLearningRate);
         }
-        return losses;
+        return new StyleRun(losses, model.Parameters().ToList());
     }
 
-    public static IReadOnlyList<float> NnAdam(int steps, Action<int, float>? report)
+    const float NnLearningRate = 1e-4f;
+
+    static void UpdateByHand(Module model, float learningRate)
+    {
+        using (Autograd.NoGrad())
+            foreach (var parameter in model.Parameters())
+                parameter.SubInPlace(parameter.Grad! * learningRate);
+    }
+
+    /// <summary>
+    /// The nn style run through the static graph: the same model and initial weights (built from the same seed) and the
+    /// same update by hand, but each step is one call of the generated LossGraph.ForwardBackward, which runs the fused
+    /// forward and backward kernels in a preplanned arena and accumulates into each parameter's Grad. No tape is built.
+    /// </summary>
+    public static StyleRun StaticGraph(int steps, Action<int, float>? report)
+    {
+        var rng = new Rng(0);
+        var (x, y) = RandomData(rng);
+        var model = new StaticTwoLayerNet(rng);
+        var graph = model.LossGraph;
+        var losses = new List<float>(steps);
+        for (int t = 0; t < steps; t++)
+        {
+            // ForwardBackward adds into the gradients, so they are cleared first, as before a tape backward.
+            model.ZeroGrad();
+            // The returned loss tensor belongs to the graph and is overwritten by its next call; Item() reads it now.
+            Record(losses, t, graph.ForwardBackward(x, y).Item(), report);
+            UpdateByHand(model, NnLearningRate);
+        }
+        return new StyleRun(losses, model.Parameters().ToList(), graph);
+    }
+
+    public static StyleRun NnAdam(int steps, Action<int, float>? report)
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
@@ -131,7 +170,7 @@ public static class TwoLayerStyles
         return OptimizerLoop(steps, report, x, y, model.Forward, new Adam(model.Parameters(), lr: 1e-4f));
     }
 
-    public static IReadOnlyList<float> CustomModule(int steps, Action<int, float>? report)
+    public static StyleRun CustomModule(int steps, Action<int, float>? report)
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
@@ -139,7 +178,7 @@ public static class TwoLayerStyles
         return OptimizerLoop(steps, report, x, y, model.Forward, new Sgd(model.Parameters(), lr: 1e-4f));
     }
 
-    public static IReadOnlyList<float> DynamicNetSgd(int steps, Action<int, float>? report)
+    public static StyleRun DynamicNetSgd(int steps, Action<int, float>? report)
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
@@ -147,7 +186,7 @@ public static class TwoLayerStyles
         return OptimizerLoop(steps, report, x, y, model.Forward, new Sgd(model.Parameters(), lr: 1e-4f, momentum: 0.9f));
     }
 
-    static IReadOnlyList<float> OptimizerLoop(int steps, Action<int, float>? report, Tensor x, Tensor y, Func<Tensor, Tensor> forward, Optimizer optimizer)
+    static StyleRun OptimizerLoop(int steps, Action<int, float>? report, Tensor x, Tensor y, Func<Tensor, Tensor> forward, Optimizer optimizer)
     {
         var losses = new List<float>(steps);
         for (int t = 0; t < steps; t++)
@@ -158,7 +197,7 @@ public static class TwoLayerStyles
             loss.Backward();
             optimizer.Step();
         }
-        return losses;
+        return new StyleRun(losses, optimizer.Parameters);
     }
 
     static void Record(List<float> losses, int step, float loss, Action<int, float>? report)

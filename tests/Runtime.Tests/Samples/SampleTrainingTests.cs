@@ -23,11 +23,12 @@ public class SampleTrainingTests
         Assert.InRange(result.Bias, LinearRegressionTraining.TrueBias - 1e-2f, LinearRegressionTraining.TrueBias + 1e-2f);
     }
 
-    /// <summary>PyTorch's loss at step 299 per style (RESULTS.md, W2); the tests train 300 steps to stay fast.</summary>
+    /// <summary>PyTorch's loss at step 299 per style (RESULTS.md, W2); the tests train 300 steps to stay fast. The static
+/// style trains the nn style's model with its update, so it shares the nn figure.</summary>
     public static readonly TheoryData<string, double> PyTorchLossAtStep299 = new()
     {
         { "tensors", 0.0074 }, { "autograd", 0.0074 }, { "myrelu", 0.0074 }, { "nn", 0.0049 },
-        { "adam", 0.0195 }, { "module", 0.0049 }, { "dynamic", 4.2303 },
+        { "adam", 0.0195 }, { "module", 0.0049 }, { "dynamic", 4.2303 }, { "static", 0.0049 },
     };
 
     [Theory]
@@ -36,7 +37,7 @@ public class SampleTrainingTests
     {
         const int steps = 300;
         var style = TwoLayerStyles.All.Single(s => s.Name == styleName);
-        var losses = style.Train(steps, null);
+        var losses = style.Train(steps, null).Losses;
 
         Assert.Equal(steps, losses.Count);
         Assert.All(losses, l => Assert.True(float.IsFinite(l), $"{styleName}: a loss is not finite"));
@@ -50,8 +51,8 @@ public class SampleTrainingTests
     [Fact]
     public void ManualBackwardMatchesAutograd()
     {
-        var manual = TwoLayerStyles.TensorsManual(20, null);
-        var custom = TwoLayerStyles.CustomFunction(20, null);
+        var manual = TwoLayerStyles.TensorsManual(20, null).Losses;
+        var custom = TwoLayerStyles.CustomFunction(20, null).Losses;
         for (int t = 0; t < manual.Count; t++)
             Assert.True(Math.Abs(manual[t] - custom[t]) <= 1e-3 * Math.Abs(manual[t]) + 1e-6, $"step {t}: manual {manual[t]}, MyReLU {custom[t]}");
     }
