@@ -17,8 +17,8 @@ namespace Kiln.Generator.Schedule
 
     /// <summary>
     /// The memory plan of a program: every materialised value's storage, and the arena buffers with their
-    /// lifetimes. Offsets depend on the symbol values, so they are planned (by <see cref="FirstFit"/>, the same
-    /// algorithm as the runtime's ArenaPlanner) once per binding at run time.
+    /// lifetimes. Offsets depend on the symbol values, so the runtime's ArenaPlanner places the buffers once per
+    /// binding, at the first call with it.
     /// </summary>
     internal sealed class MemoryPlan
     {
@@ -37,37 +37,8 @@ namespace Kiln.Generator.Schedule
 
         public Storage StorageOf(Node n) => Storage[Passes.Fusion.StorageRoot(n)];
 
-        /// <summary>Arena length in elements for one binding of the symbols.</summary>
-        public long ArenaElements(IReadOnlyDictionary<string, int> binding, out long[] offsets)
-        {
-            var sizes = Buffers.Select(b => b.Count.Evaluate(binding)).ToArray();
-            return FirstFit(sizes, Buffers.Select(b => b.FirstUse).ToArray(), Buffers.Select(b => b.LastUse).ToArray(), out offsets);
-        }
-
-        /// <summary>Greedy first-fit, largest first; buffers alive at the same kernel never overlap.</summary>
-        public static long FirstFit(long[] sizes, int[] first, int[] last, out long[] offsets)
-        {
-            var order = Enumerable.Range(0, sizes.Length).OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray();
-            offsets = new long[sizes.Length];
-            var placed = new List<int>();
-            long total = 0;
-            foreach (int buffer in order)
-            {
-                var localOffsets = offsets;
-                var conflicts = placed.Where(o => first[o] <= last[buffer] && first[buffer] <= last[o])
-                    .Select(o => (Start: localOffsets[o], End: localOffsets[o] + sizes[o])).OrderBy(c => c.Start).ToList();
-                long offset = 0;
-                foreach (var (start, end) in conflicts)
-                {
-                    if (offset + sizes[buffer] <= start) break;
-                    offset = Math.Max(offset, end);
-                }
-                offsets[buffer] = offset;
-                placed.Add(buffer);
-                total = Math.Max(total, offset + sizes[buffer]);
-            }
-            return total;
-        }
+        /// <summary>Each buffer's element count for one binding of the symbols (the runtime's ArenaPlanner places them).</summary>
+        public int[] Sizes(IReadOnlyDictionary<string, int> binding) => Buffers.Select(b => checked((int)b.Count.Evaluate(binding))).ToArray();
     }
 }
 

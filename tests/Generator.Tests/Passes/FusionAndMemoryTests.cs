@@ -5,6 +5,14 @@ namespace Kiln.Generator.Tests.Passes;
 
 public sealed class FusionAndMemoryTests
 {
+    /// <summary>Places the plan's buffers with the runtime's planner, as the generated code does at its first call.</summary>
+    static long ArenaElements(MemoryPlan plan, IReadOnlyDictionary<string, int> binding, out int[] offsets)
+    {
+        offsets = new int[plan.Buffers.Count];
+        return global::Kiln.Compiled.ArenaPlanner.Plan(plan.Sizes(binding),
+            plan.Buffers.Select(b => b.FirstUse).ToArray(), plan.Buffers.Select(b => b.LastUse).ToArray(), offsets);
+    }
+
     static string Kinds(KernelProgram p) => string.Join(" | ", p.Kernels.Select(k => Emit.KernelDescriptions.Kind(k)));
 
     [Fact]
@@ -41,14 +49,14 @@ public sealed class FusionAndMemoryTests
         var binding = new Dictionary<string, int> { ["N"] = 64 };
         var two = PassTestSupport.Lower(CompileAndRunTests.TwoLayerSpec());
         // forward: h [64,100] and y [64,10] are alive together at the second GEMM.
-        Assert.Equal(64 * 100 + 64 * 10, two.Forward.Memory.ArenaElements(binding, out _));
+        Assert.Equal(64 * 100 + 64 * 10, ArenaElements(two.Forward.Memory, binding, out _));
         // forward+backward keeps h for dW2 and the relu mask; the [N,10] buffers cannot share with it.
-        Assert.Equal(2 * 64 * 100 + 64 * 10, two.ForwardBackward!.Memory.ArenaElements(binding, out _));
+        Assert.Equal(2 * 64 * 100 + 64 * 10, ArenaElements(two.ForwardBackward!.Memory, binding, out _));
 
         var mlp = PassTestSupport.Lower(CompileAndRunTests.MlpSpec());
-        Assert.Equal(64 * 256 + 64 * 10, mlp.Forward.Memory.ArenaElements(binding, out _));
+        Assert.Equal(64 * 256 + 64 * 10, ArenaElements(mlp.Forward.Memory, binding, out _));
         var fb = mlp.ForwardBackward!.Memory;
-        long total = fb.ArenaElements(binding, out var offsets);
+        long total = ArenaElements(fb, binding, out var offsets);
         long naive = fb.Buffers.Sum(b => b.Count.Evaluate(binding));
         Assert.True(total < naive, $"planned {total} should reuse memory (no reuse: {naive})");
         // No two buffers alive at the same kernel overlap.
