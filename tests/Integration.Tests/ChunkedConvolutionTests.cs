@@ -104,4 +104,17 @@ public sealed class ChunkedConvolutionTests
         StaticDynamicParityTests.AssertParity(() => new Cnn(), m => m.Loss(images, labels), m => m.LossGraph.Forward(images, labels),
             m => m.LossGraph.ForwardBackward(images, labels), p => new Sgd(p, lr: 0.05f));
     }
+
+    [Fact]
+    public void ShortBatchBuffers_AreRejectedBeforeAnyChunkRuns()
+    {
+        var g = Large;
+        var w = new float[g.OutChannels * g.PatchSize];
+        var scratch = new float[ChunkedConvolution.ScratchLength(g, weightGradient: true)];
+        var error = Assert.Throws<ArgumentException>(() =>
+            ChunkedConvolution.Conv2dForward(new float[g.Batch * g.InputImageSize - 1], w, ReadOnlySpan<float>.Empty, new float[g.Batch * g.OutputImageSize], scratch, g));
+        Assert.Contains("Conv2dForward", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() =>
+            ChunkedConvolution.Conv2dBackwardWeight(new float[g.Batch * g.InputImageSize], new float[g.OutputImageSize], w, Span<float>.Empty, scratch, g));
+    }
 }

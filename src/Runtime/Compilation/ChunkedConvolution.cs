@@ -39,8 +39,9 @@ public static unsafe class ChunkedConvolution
             Convolution.Conv2dForward(x, weight, bias, y, scratch, g);
             return;
         }
+        CheckBatchBuffers(x.Length, y.Length, g, "Conv2dForward");
         fixed (float* px = x, pw = weight, pb = bias, py = y, ps = scratch)
-            Run(new Job(Kind.Forward, g, chunks, px, x.Length, pw, weight.Length, pb, bias.Length, py, y.Length, ps, false));
+            Run(new Job(Kind.Forward, g, chunks, px, pw, weight.Length, pb, bias.Length, py, ps, false));
     }
 
     /// <summary><see cref="Convolution.Conv2dBackwardInput"/> over batch chunks.</summary>
@@ -53,8 +54,9 @@ public static unsafe class ChunkedConvolution
             Convolution.Conv2dBackwardInput(gradOutput, weight, gradInput, scratch, g);
             return;
         }
+        CheckBatchBuffers(gradInput.Length, gradOutput.Length, g, "Conv2dBackwardInput");
         fixed (float* pgy = gradOutput, pw = weight, pgx = gradInput, ps = scratch)
-            Run(new Job(Kind.BackwardInput, g, chunks, pgx, gradInput.Length, pw, weight.Length, null, 0, pgy, gradOutput.Length, ps, false));
+            Run(new Job(Kind.BackwardInput, g, chunks, pgx, pw, weight.Length, null, 0, pgy, ps, false));
     }
 
     /// <summary>
@@ -70,8 +72,9 @@ public static unsafe class ChunkedConvolution
             Convolution.Conv2dBackwardWeight(x, gradOutput, gradWeight, gradBias, scratch, g, accumulate);
             return;
         }
+        CheckBatchBuffers(x.Length, gradOutput.Length, g, "Conv2dBackwardWeight");
         fixed (float* px = x, pgy = gradOutput, pgw = gradWeight, pgb = gradBias, ps = scratch)
-            Run(new Job(Kind.BackwardWeight, g, chunks, px, x.Length, pgw, gradWeight.Length, pgb, gradBias.Length, pgy, gradOutput.Length, ps, accumulate));
+            Run(new Job(Kind.BackwardWeight, g, chunks, px, pgw, gradWeight.Length, pgb, gradBias.Length, pgy, ps, accumulate));
 
         int weightLength = g.OutChannels * g.PatchSize, columns = chunks * g.ColumnsLength, partial = PartialLength(g);
         for (int c = 1; c < chunks; c++)
@@ -82,6 +85,12 @@ public static unsafe class ChunkedConvolution
         }
     }
 
+    static void CheckBatchBuffers(int inputLength, int outputLength, in Conv2dGeometry g, string kernel)
+    {
+        if (inputLength < (long)g.Batch * g.InputImageSize || outputLength < (long)g.Batch * g.OutputImageSize)
+            throw new ArgumentException($"ChunkedConvolution.{kernel}: buffers too small for {g} (input {inputLength}, output {outputLength}).");
+    }
+
     static int Chunks(in Conv2dGeometry g, int scratchLength, bool weightGradient)
     {
         int chunks = Convolution.BatchChunks(g);
@@ -89,18 +98,19 @@ public static unsafe class ChunkedConvolution
     }
 
     /// <summary>
-    /// One chunked call: raw pointers into buffers the caller keeps pinned until every chunk is done.
+    /// One chunked call: raw pointers into buffers the caller keeps pinned until every chunk is done. The batch-wide
+    /// buffers were checked against the geometry before pinning (slices of raw pointers have no bounds of their own).
     /// <c>A</c> is the input x (forward, weight gradient) or the input gradient; <c>B</c> the weight or the weight
     /// gradient; <c>C</c> the bias or the bias gradient; <c>D</c> the output or the output gradient.
     /// </summary>
-    readonly struct Job(Kind kind, Conv2dGeometry g, int chunks, float* a, int aLength, float* b, int bLength, float* c, int cLength,
-        float* d, int dLength, float* scratch, bool accumulate)
+    readonly struct Job(Kind kind, Conv2dGeometry g, int chunks, float* a, float* b, int bLength, float* c, int cLength,
+        float* d, float* scratch, bool accumulate)
     {
         public readonly Kind Kind = kind;
         public readonly Conv2dGeometry Geometry = g;
         public readonly int Count = chunks;
         readonly float* a = a, b = b, c = c, d = d, scratch = scratch;
-        readonly int aLength = aLength, bLength = bLength, cLength = cLength, dLength = dLength;
+        readonly int bLength = bLength, cLength = cLength;
         readonly bool accumulate = accumulate;
 
         public void RunChunk(int chunk)
