@@ -158,6 +158,8 @@ public static unsafe class ChunkedConvolution
 
     static readonly object gate = new();
     static readonly SemaphoreSlim wake = new(0);
+    // Spin a while before blocking: a chunk takes tens to hundreds of microseconds, a blocked wake-up about as long.
+    static readonly ManualResetEventSlim allDone = new(false, 2000);
     static Thread[] workers = Array.Empty<Thread>();
     static Job current;
     static int count;
@@ -182,22 +184,34 @@ public static unsafe class ChunkedConvolution
             Volatile.Write(ref count, job.Count);
             failure = null;
             Volatile.Write(ref completed, 0);
+            allDone.Reset();
             Interlocked.Exchange(ref next, 0);
             wake.Release(Math.Min(job.Count - 1, workers.Length));
-            int chunk;
-            while ((chunk = Interlocked.Increment(ref next) - 1) < job.Count)
-            {
-                RunGuarded(chunk);
-                Interlocked.Increment(ref completed);
-            }
-            var spin = new SpinWait();
-            while (Volatile.Read(ref completed) < job.Count) spin.SpinOnce();
+            ClaimChunks();
+            // Set exactly once per call, by whoever finishes the last chunk, before this call returns: no signal
+            // from one call can leak into the next.
+            allDone.Wait();
             Interlocked.Exchange(ref next, Closed);
             if (failure is not null) throw new InvalidOperationException("ChunkedConvolution: a chunk failed.", failure);
         }
         finally
         {
             Monitor.Exit(gate);
+        }
+    }
+
+    static void ClaimChunks()
+    {
+        while (true)
+        {
+            int chunk = Interlocked.Increment(ref next) - 1;
+            // Read after the claim (a full fence): an index below it was handed out after this call's `current` and
+            // `count` were written, and they cannot change before that chunk completes. A late worker's claim
+            // lands on "closed" and finds nothing.
+            int chunks = Volatile.Read(ref count);
+            if (chunk >= chunks) return;
+            RunGuarded(chunk);
+            if (Interlocked.Increment(ref completed) == chunks) allDone.Set();
         }
     }
 
@@ -231,13 +245,7 @@ public static unsafe class ChunkedConvolution
         while (true)
         {
             wake.Wait();
-            int chunk;
-            // The claim is a full fence: a chunk index below Count was published after `current` was written.
-            while ((chunk = Interlocked.Increment(ref next) - 1) < Volatile.Read(ref count))
-            {
-                RunGuarded(chunk);
-                Interlocked.Increment(ref completed);
-            }
+            ClaimChunks();
         }
     }
 }
