@@ -163,4 +163,14 @@ public sealed class StaticDynamicParityTests
         AssertParity(() => new OpsZoo(), m => m.Loss(x, t), m => m.LossGraph.Forward(x, t), m => m.LossGraph.ForwardBackward(x, t),
             p => new Sgd(p, lr: 1e-2f));
     }
+
+    /// <summary>The vector forms of tanh, sigmoid, exp, log and pow (saturated and small pre-activations, vector loop and tail) against TensorPrimitives on the tape.</summary>
+    [Fact]
+    public void ActivationNet_MatchesTheTape()
+    {
+        var rng = new Rng(16);
+        var x = Randn(rng, 11, 13);
+        AssertParity(() => new ActivationNet(), m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x),
+            p => new Sgd(p, lr: 1e-2f));
+    }
 }

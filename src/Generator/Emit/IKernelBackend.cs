@@ -15,6 +15,12 @@ internal interface IKernelBackend
 
     /// <summary>Working memory this backend's kernel for a library op needs besides its output (null: none).</summary>
     Graph.Size? ScratchSize(Graph.Node node);
+
+    /// <summary>
+    /// An int expression for a kernel's scratch length when the backend decides it only at run time (given the
+    /// kernel's sizes spelled by <paramref name="size"/>); null: the <see cref="ScratchSize"/> the plan used.
+    /// </summary>
+    string? ScratchLength(Schedule.Kernel kernel, System.Func<Graph.Size, string> size);
 }
 
 /// <summary>How the host code names storage and sizes; the backend asks, it does not decide.</summary>

@@ -36,6 +36,7 @@ public abstract class CompiledGraph
     readonly GraphDescription description;
     readonly Dictionary<BindingKey, ProgramState>[] states;
     readonly ProgramState?[] lastState;
+    readonly float[]?[] frozenGradients;
 
     protected CompiledGraph(GraphDescription description)
     {
@@ -43,6 +44,7 @@ public abstract class CompiledGraph
         states = new Dictionary<BindingKey, ProgramState>[description.Programs.Length];
         for (int i = 0; i < states.Length; i++) states[i] = new Dictionary<BindingKey, ProgramState>();
         lastState = new ProgramState?[description.Programs.Length];
+        frozenGradients = new float[]?[description.Captures.Length];
     }
 
     /// <summary>Graph ops vs fused kernels per program, the kernels, and the arena bytes of every binding seen so far.</summary>
@@ -179,9 +181,21 @@ public abstract class CompiledGraph
         return state;
     }
 
-    /// <summary>The parameter's gradient storage for accumulation, created as zeros when the parameter has none.</summary>
+    /// <summary>
+    /// The parameter's gradient storage for accumulation, created as zeros when the parameter has none. A frozen
+    /// parameter (RequiresGrad false at call time) gets no gradient from the tape, so its Grad is left alone: the
+    /// kernels still run (their results may feed other gradients) but write into a graph-owned scratch buffer,
+    /// cleared per call and allocated once.
+    /// </summary>
     protected Span<float> GradientOf(Tensor parameter, int captureIndex)
     {
+        if (!parameter.RequiresGrad)
+        {
+            var scratch = frozenGradients[captureIndex];
+            if (scratch is null || scratch.Length != parameter.Count) frozenGradients[captureIndex] = scratch = new float[parameter.Count];
+            else Array.Clear(scratch);
+            return scratch;
+        }
         var grad = parameter.Grad;
         if (grad is null)
         {

@@ -37,6 +37,24 @@ public readonly record struct Conv2dGeometry(
 /// </summary>
 public static class Convolution
 {
+    /// <summary>Multiply-adds below which a convolution stays on one thread (thread hand-off costs more than it saves).</summary>
+    const long ParallelConvolutionWork = 1L << 22;
+
+    /// <summary>Per-image multiply-adds from which one image's GEMM is big enough to be split across cores by the GEMM itself.</summary>
+    const long ParallelImageWork = 1L << 21;
+
+    /// <summary>
+    /// Contiguous chunks of the batch to run in parallel (the eager op and generated code share this policy): one
+    /// per core when the convolution is large enough to pay for the threads, else one. Images whose own GEMM is
+    /// large run one at a time, so the two levels of splitting never oversubscribe the cores.
+    /// </summary>
+    public static int BatchChunks(in Conv2dGeometry g)
+    {
+        long perImage = (long)g.OutChannels * g.PatchSize * g.OutputPlaneSize;
+        if (g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
+        return Math.Min(g.Batch, Environment.ProcessorCount);
+    }
+
     /// <summary>y = conv(x, weight) + bias; <paramref name="bias"/> may be empty.</summary>
     public static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> columnsScratch, in Conv2dGeometry g)

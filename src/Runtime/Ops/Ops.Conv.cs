@@ -130,22 +130,7 @@ public static partial class Ops
 
     delegate void BatchChunkBody(int chunk, int start, Conv2dGeometry chunkGeometry, Span<float> columnsScratch);
 
-    /// <summary>Multiply-adds below which a convolution stays on one thread (thread hand-off costs more than it saves).</summary>
-    const long ParallelConvolutionWork = 1L << 22;
-
-    /// <summary>Per-image multiply-adds from which one image's GEMM is big enough to be split across cores by the GEMM itself.</summary>
-    const long ParallelImageWork = 1L << 21;
-
-    /// <summary>
-    /// One chunk of the batch per core when the convolution is large enough to pay for the threads, else one.
-    /// Images whose own GEMM is large run one at a time, so the two levels of splitting never oversubscribe the cores.
-    /// </summary>
-    static int BatchChunks(in Conv2dGeometry g)
-    {
-        long perImage = (long)g.OutChannels * g.PatchSize * g.OutputPlaneSize;
-        if (g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
-        return Math.Min(g.Batch, Environment.ProcessorCount);
-    }
+    static int BatchChunks(in Conv2dGeometry g) => Convolution.BatchChunks(g);
 
     /// <summary>
     /// Runs <paramref name="body"/> over contiguous chunks of the batch (in parallel when there are several), each

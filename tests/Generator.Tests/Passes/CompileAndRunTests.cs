@@ -255,6 +255,8 @@ public sealed class CompileAndRunTests
         var assembly = RoslynHarness.Compile(source, model);
         var type = assembly.GetType("Kiln.Tests.Generated.Regression")!;
         var graph = type.GetProperty("FitGraph")!.GetValue(null)!;
+        // A field captured as a parameter gets a gradient only when it requires one, as on the tape.
+        ((Tensor)type.GetField("Weight")!.GetValue(null)!).RequiresGrad = true;
         var input = Tensor.FromArray(new float[] { 1, 0, 0, 0, 1, 1 }, 2, 3);
         var target = Tensor.FromArray(new float[] { 0, 0 }, 2, 1);
         var loss = (Tensor)graph.GetType().GetMethod("ForwardBackward")!.Invoke(graph, new object[] { input, target })!;

@@ -43,6 +43,7 @@ public sealed class GemmSumTests
         var interpreter = new Interpreter(new Dictionary<string, int> { ["N"] = 5 }, PassTestSupport.Leaves(new[] { a, b }, new[] { w }));
 
         var tw = Tensor.FromArray(w, 3, 4);
+        tw.RequiresGrad = true;
         tw.Grad = Tensor.Full(1f, 3, 4);
         var model = Activator.CreateInstance(assembly.GetType("Kiln.Tests.Generated.Shared")!, tw)!;
         var graph = model.GetType().GetProperty("LossGraph")!.GetValue(model)!;

@@ -87,6 +87,7 @@ public sealed class GeneratedKernelOracleTests
         var ta = Tensor.FromArray(captures[0], 3, 1);
         var tc = Tensor.FromArray(captures[1], 13);
         var tw = Tensor.FromArray(captures[2], 13, 5);
+        foreach (var parameter in new[] { ta, tc, tw }) parameter.RequiresGrad = true;
         var model = Activator.CreateInstance(assembly.GetType("Kiln.Tests.Generated.Oracle")!, ta, tc, tw)!;
         var graph = model.GetType().GetProperty("LossGraph")!.GetValue(model)!;
         var input = Tensor.FromArray(x, n, 3, 13);

@@ -53,7 +53,7 @@ namespace Kiln.Integration.Tests.Models
                     // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
                     // %7 = relu(%6) : [N,4,8,8]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Kernels.Convolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
                     int extent0 = (dim_N * 256);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -159,7 +159,7 @@ namespace Kiln.Integration.Tests.Models
                     // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
                     // %7 = relu(%6) : [N,4,8,8]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Kernels.Convolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
                     int extent0 = (dim_N * 256);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -299,7 +299,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Kernels.Convolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
                 }
 
                 return state.Result;
@@ -324,7 +324,7 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = 576; // %7 relu [N,4,8,8], kernels 0..0
+                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 0
                 sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..1
                 sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..2
                 sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
@@ -332,7 +332,7 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = 576; // %7 relu [N,4,8,8], kernels 0..0
+                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 0
                 sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..7
                 sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..6
                 sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
@@ -340,7 +340,7 @@ namespace Kiln.Integration.Tests.Models
                 sizes[5] = (symbols[0] * 64); // %16 matmul [N,64], kernels 5..7
                 sizes[6] = (symbols[0] * 128); // %20 relu_backward [N,4,8,8], kernels 7..7
                 sizes[7] = (symbols[0] * 256); // %20 relu_backward [N,4,8,8], kernels 7..8
-                sizes[8] = 576; // %22 conv2d_backward_weight [4,1,3,3], kernels 8..8
+                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 8
             }
 
             private const string SummaryText =

@@ -137,6 +137,20 @@ namespace Kiln.Integration.Tests.Models
                         int row19 = 18 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
+                            var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
+                            var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
+                            var v18 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v17, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v17) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
+                            var v21 = v16 * v18;
+                            var v22 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v21, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v21) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v23 = v20 * v22;
+                            v21.CopyTo(buffer3.Slice(rowOut + i));
+                            v23.CopyTo(buffer4.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer2[row15 + i];
@@ -251,6 +265,25 @@ namespace Kiln.Integration.Tests.Models
                         int row97 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v21 = new global::System.Numerics.Vector<float>(buffer3.Slice(row21 + i));
+                            var v90 = new global::System.Numerics.Vector<float>(buffer9.Slice(row90 + i));
+                            var v92 = new global::System.Numerics.Vector<float>(buffer9.Slice(row92 + i));
+                            var v94 = new global::System.Numerics.Vector<float>(buffer9.Slice(row94 + i));
+                            var v97 = new global::System.Numerics.Vector<float>(buffer9.Slice(row97 + i));
+                            var v91 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v90));
+                            var v93 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v92, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v92) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v95 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v94));
+                            var v96 = v91 * v93;
+                            var v98 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v97));
+                            var v99 = v98 * v21;
+                            var v100 = v99 + v96;
+                            var v101 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v100, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v100) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v102 = v95 * v101;
+                            v100.CopyTo(buffer10.Slice(rowOut + i));
+                            v102.CopyTo(buffer11.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s21 = buffer3[row21 + i];
@@ -331,6 +364,25 @@ namespace Kiln.Integration.Tests.Models
                         int row115 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v100 = new global::System.Numerics.Vector<float>(buffer10.Slice(row100 + i));
+                            var v108 = new global::System.Numerics.Vector<float>(buffer12.Slice(row108 + i));
+                            var v110 = new global::System.Numerics.Vector<float>(buffer12.Slice(row110 + i));
+                            var v112 = new global::System.Numerics.Vector<float>(buffer12.Slice(row112 + i));
+                            var v115 = new global::System.Numerics.Vector<float>(buffer12.Slice(row115 + i));
+                            var v109 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v108));
+                            var v111 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v110, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v110) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v113 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v112));
+                            var v114 = v109 * v111;
+                            var v116 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v115));
+                            var v117 = v116 * v100;
+                            var v118 = v117 + v114;
+                            var v119 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v118, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v118) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v120 = v113 * v119;
+                            v118.CopyTo(buffer13.Slice(rowOut + i));
+                            v120.CopyTo(buffer14.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s100 = buffer10[row100 + i];
@@ -411,6 +463,24 @@ namespace Kiln.Integration.Tests.Models
                         int row133 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v118 = new global::System.Numerics.Vector<float>(buffer13.Slice(row118 + i));
+                            var v126 = new global::System.Numerics.Vector<float>(buffer15.Slice(row126 + i));
+                            var v128 = new global::System.Numerics.Vector<float>(buffer15.Slice(row128 + i));
+                            var v130 = new global::System.Numerics.Vector<float>(buffer15.Slice(row130 + i));
+                            var v133 = new global::System.Numerics.Vector<float>(buffer15.Slice(row133 + i));
+                            var v127 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v126));
+                            var v129 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v128, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v128) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v131 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v130));
+                            var v132 = v127 * v129;
+                            var v134 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v133));
+                            var v135 = v134 * v118;
+                            var v136 = v135 + v132;
+                            var v137 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v136, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v136) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v138 = v131 * v137;
+                            v138.CopyTo(buffer16.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s118 = buffer13[row118 + i];
@@ -666,6 +736,24 @@ namespace Kiln.Integration.Tests.Models
                         int row19 = 18 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
+                            var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
+                            var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
+                            var v18 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v17, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v17) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
+                            var v21 = v16 * v18;
+                            var v22 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v21, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v21) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v23 = v20 * v22;
+                            v16.CopyTo(buffer3.Slice(rowOut + i));
+                            v18.CopyTo(buffer4.Slice(rowOut + i));
+                            v21.CopyTo(buffer5.Slice(rowOut + i));
+                            v22.CopyTo(buffer6.Slice(rowOut + i));
+                            v20.CopyTo(buffer7.Slice(rowOut + i));
+                            v23.CopyTo(buffer8.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer2[row15 + i];
@@ -784,6 +872,30 @@ namespace Kiln.Integration.Tests.Models
                         int row97 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v90 = new global::System.Numerics.Vector<float>(buffer13.Slice(row90 + i));
+                            var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(row92 + i));
+                            var v94 = new global::System.Numerics.Vector<float>(buffer13.Slice(row94 + i));
+                            var v97 = new global::System.Numerics.Vector<float>(buffer13.Slice(row97 + i));
+                            var v91 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v90));
+                            var v93 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v92, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v92) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v95 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v94));
+                            var v96 = v91 * v93;
+                            var v98 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v97));
+                            var v99 = v98 * v21;
+                            var v100 = v99 + v96;
+                            var v101 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v100, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v100) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v102 = v95 * v101;
+                            v91.CopyTo(buffer14.Slice(rowOut + i));
+                            v93.CopyTo(buffer15.Slice(rowOut + i));
+                            v98.CopyTo(buffer16.Slice(rowOut + i));
+                            v100.CopyTo(buffer17.Slice(rowOut + i));
+                            v101.CopyTo(buffer18.Slice(rowOut + i));
+                            v95.CopyTo(buffer19.Slice(rowOut + i));
+                            v102.CopyTo(buffer20.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s21 = buffer5[row21 + i];
@@ -869,6 +981,30 @@ namespace Kiln.Integration.Tests.Models
                         int row115 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v100 = new global::System.Numerics.Vector<float>(buffer17.Slice(row100 + i));
+                            var v108 = new global::System.Numerics.Vector<float>(buffer21.Slice(row108 + i));
+                            var v110 = new global::System.Numerics.Vector<float>(buffer21.Slice(row110 + i));
+                            var v112 = new global::System.Numerics.Vector<float>(buffer21.Slice(row112 + i));
+                            var v115 = new global::System.Numerics.Vector<float>(buffer21.Slice(row115 + i));
+                            var v109 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v108));
+                            var v111 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v110, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v110) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v113 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v112));
+                            var v114 = v109 * v111;
+                            var v116 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v115));
+                            var v117 = v116 * v100;
+                            var v118 = v117 + v114;
+                            var v119 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v118, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v118) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v120 = v113 * v119;
+                            v109.CopyTo(buffer22.Slice(rowOut + i));
+                            v111.CopyTo(buffer23.Slice(rowOut + i));
+                            v116.CopyTo(buffer24.Slice(rowOut + i));
+                            v118.CopyTo(buffer25.Slice(rowOut + i));
+                            v119.CopyTo(buffer26.Slice(rowOut + i));
+                            v113.CopyTo(buffer27.Slice(rowOut + i));
+                            v120.CopyTo(buffer28.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s100 = buffer17[row100 + i];
@@ -954,6 +1090,29 @@ namespace Kiln.Integration.Tests.Models
                         int row133 = 6 + i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v118 = new global::System.Numerics.Vector<float>(buffer25.Slice(row118 + i));
+                            var v126 = new global::System.Numerics.Vector<float>(buffer29.Slice(row126 + i));
+                            var v128 = new global::System.Numerics.Vector<float>(buffer29.Slice(row128 + i));
+                            var v130 = new global::System.Numerics.Vector<float>(buffer29.Slice(row130 + i));
+                            var v133 = new global::System.Numerics.Vector<float>(buffer29.Slice(row133 + i));
+                            var v127 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v126));
+                            var v129 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v128, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v128) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v131 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v130));
+                            var v132 = v127 * v129;
+                            var v134 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v133));
+                            var v135 = v134 * v118;
+                            var v136 = v135 + v132;
+                            var v137 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v136, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v136) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v138 = v131 * v137;
+                            v127.CopyTo(buffer30.Slice(rowOut + i));
+                            v129.CopyTo(buffer31.Slice(rowOut + i));
+                            v134.CopyTo(buffer32.Slice(rowOut + i));
+                            v137.CopyTo(buffer33.Slice(rowOut + i));
+                            v131.CopyTo(buffer34.Slice(rowOut + i));
+                            v138.CopyTo(buffer35.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s118 = buffer25[row118 + i];

@@ -74,6 +74,15 @@ namespace Kiln.Integration.Tests.Models
                     // %24 = add(%22, %23) : [N,4]
                     int extent0 = (dim_N * 4);
                     int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                        var v22 = v21 * v21 * v21;
+                        var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                        var v24 = v22 + v23;
+                        v24.CopyTo(buffer1.Slice(i));
+                    }
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -103,8 +112,29 @@ namespace Kiln.Integration.Tests.Models
                     // %60 = add(%59, %19) : [N,4]
                     int extent0 = (dim_N * 4);
                     float s13 = 1f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
                     float s57 = 0.5f;
+                    var v57 = new global::System.Numerics.Vector<float>(s57);
                     int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
+                        var v6 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v4, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v4) * -2f)) - global::System.Numerics.Vector<float>.One);
+                        var v7 = v5 * v6;
+                        var v8 = global::System.Numerics.Vector.Abs(v4);
+                        var v9 = -v8;
+                        var v10 = global::System.Numerics.Vector.Exp(v9);
+                        var v11 = v7 + v10;
+                        var v12 = v4 * v4;
+                        var v14 = v12 + v13;
+                        var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                        var v19 = global::System.Numerics.Vector.Log(v14);
+                        var v58 = v15 * v57;
+                        var v59 = v11 - v58;
+                        var v60 = v59 + v19;
+                        v60.CopyTo(buffer2.Slice(i));
+                    }
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -496,8 +526,34 @@ namespace Kiln.Integration.Tests.Models
                     // %60 = add(%59, %19) : [N,4]
                     int extent0 = (dim_N * 4);
                     float s13 = 1f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
                     float s57 = 0.5f;
+                    var v57 = new global::System.Numerics.Vector<float>(s57);
                     int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
+                        var v6 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v4, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v4) * -2f)) - global::System.Numerics.Vector<float>.One);
+                        var v7 = v5 * v6;
+                        var v8 = global::System.Numerics.Vector.Abs(v4);
+                        var v9 = -v8;
+                        var v10 = global::System.Numerics.Vector.Exp(v9);
+                        var v11 = v7 + v10;
+                        var v12 = v4 * v4;
+                        var v14 = v12 + v13;
+                        var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                        var v19 = global::System.Numerics.Vector.Log(v14);
+                        var v58 = v15 * v57;
+                        var v59 = v11 - v58;
+                        var v60 = v59 + v19;
+                        v5.CopyTo(buffer1.Slice(i));
+                        v6.CopyTo(buffer2.Slice(i));
+                        v10.CopyTo(buffer3.Slice(i));
+                        v14.CopyTo(buffer4.Slice(i));
+                        v15.CopyTo(buffer5.Slice(i));
+                        v60.CopyTo(buffer6.Slice(i));
+                    }
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -532,6 +588,17 @@ namespace Kiln.Integration.Tests.Models
                     // %24 = add(%22, %23) : [N,4]
                     int extent0 = (dim_N * 4);
                     int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                        var v22 = v21 * v21 * v21;
+                        var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                        var v24 = v22 + v23;
+                        v21.CopyTo(buffer7.Slice(i));
+                        v23.CopyTo(buffer8.Slice(i));
+                        v24.CopyTo(buffer9.Slice(i));
+                    }
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -1127,10 +1194,57 @@ namespace Kiln.Integration.Tests.Models
                     // %285 = add(%283, %284) : [N,4]
                     int extent0 = (dim_N * 4);
                     float s13 = 1f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
                     float s16 = 2f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
                     float s143 = 3f;
+                    var v143 = new global::System.Numerics.Vector<float>(s143);
                     float s260 = -0.5f;
+                    var v260 = new global::System.Numerics.Vector<float>(s260);
                     int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v257 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
+                        var v262 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
+                        var v149 = v15 * v16;
+                        var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                        var v163 = v6 * v6;
+                        var v164 = v13 - v163;
+                        var v167 = v13 - v5;
+                        var v168 = v5 * v167;
+                        var v231 = v21 * v21;
+                        var v261 = v257 * v260;
+                        var v263 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v23, global::System.Numerics.Vector<float>.Zero), v262, global::System.Numerics.Vector<float>.Zero);
+                        var v265 = v262 * v231;
+                        var v266 = v265 * v143;
+                        var v267 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v266, global::System.Numerics.Vector<float>.Zero);
+                        var v268 = v263 + v267;
+                        var v269 = v257 / v14;
+                        var v270 = v261 / v149;
+                        var v271 = v269 + v270;
+                        var v273 = v271 * v4;
+                        var v274 = v273 * v16;
+                        var v275 = v268 + v274;
+                        var v276 = v257 * v10;
+                        var v277 = -v276;
+                        var v278 = v277 * v158;
+                        var v279 = v275 + v278;
+                        var v280 = v257 * v6;
+                        var v281 = v257 * v5;
+                        var v282 = v281 * v164;
+                        var v283 = v279 + v282;
+                        var v284 = v280 * v168;
+                        var v285 = v283 + v284;
+                        v285.CopyTo(buffer50.Slice(i));
+                    }
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];

@@ -106,6 +106,16 @@ namespace Kiln.Integration.Tests.Models
                         int row18 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
+                            var v19 = v18 + v4;
+                            var v20 = v19 + v5;
+                            var v21 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v20, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v20) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v21.CopyTo(buffer5.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
@@ -156,6 +166,14 @@ namespace Kiln.Integration.Tests.Models
                         int row51 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v53 = v51 + v52;
+                            var v54 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v53, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v53) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v54.CopyTo(buffer7.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s51 = buffer7[row51 + i];
@@ -183,6 +201,14 @@ namespace Kiln.Integration.Tests.Models
                         int row58 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
+                            var v59 = v58 + v52;
+                            var v60 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v59, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v59) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v60.CopyTo(buffer8.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer6[i];
@@ -210,6 +236,14 @@ namespace Kiln.Integration.Tests.Models
                         int row64 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
+                            var v65 = v64 + v52;
+                            var v66 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v65, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v65) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v66.CopyTo(buffer9.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer6[i];
@@ -237,6 +271,14 @@ namespace Kiln.Integration.Tests.Models
                         int row70 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
+                            var v71 = v70 + v52;
+                            var v72 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v71, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v71) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v72.CopyTo(buffer10.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer6[i];
@@ -391,6 +433,16 @@ namespace Kiln.Integration.Tests.Models
                         int row18 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
+                            var v19 = v18 + v4;
+                            var v20 = v19 + v5;
+                            var v21 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v20, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v20) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v21.CopyTo(buffer5.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
@@ -441,6 +493,14 @@ namespace Kiln.Integration.Tests.Models
                         int row51 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v53 = v51 + v52;
+                            var v54 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v53, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v53) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v54.CopyTo(buffer7.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s51 = buffer7[row51 + i];
@@ -468,6 +528,14 @@ namespace Kiln.Integration.Tests.Models
                         int row58 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
+                            var v59 = v58 + v52;
+                            var v60 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v59, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v59) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v60.CopyTo(buffer8.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer6[i];
@@ -495,6 +563,14 @@ namespace Kiln.Integration.Tests.Models
                         int row64 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
+                            var v65 = v64 + v52;
+                            var v66 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v65, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v65) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v66.CopyTo(buffer9.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer6[i];
@@ -522,6 +598,14 @@ namespace Kiln.Integration.Tests.Models
                         int row70 = i0 * 16;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
+                            var v71 = v70 + v52;
+                            var v72 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v71, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v71) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            v72.CopyTo(buffer10.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s52 = buffer6[i];

@@ -65,6 +65,16 @@ namespace Kiln.Integration.Tests.Models
                         int row6 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                            var v7 = v6 * v3;
+                            var v8 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v7, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v7) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v9 = v8 + v0;
+                            v9.CopyTo(buffer0.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
@@ -93,6 +103,16 @@ namespace Kiln.Integration.Tests.Models
                         int row10 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer1.Slice(row10 + i));
+                            var v11 = v10 * v3;
+                            var v12 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v11, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v11) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v13 = v12 + v9;
+                            v13.CopyTo(buffer1.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -302,6 +322,17 @@ namespace Kiln.Integration.Tests.Models
                         int row6 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                            var v7 = v6 * v3;
+                            var v8 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v7, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v7) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v9 = v8 + v0;
+                            v8.CopyTo(buffer1.Slice(rowOut + i));
+                            v9.CopyTo(buffer2.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
@@ -335,6 +366,17 @@ namespace Kiln.Integration.Tests.Models
                         int row10 = i0 * 20;
                         int rowOut = i0 * extent1;
                         int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                            var v11 = v10 * v3;
+                            var v12 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v11, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v11) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v13 = v12 + v9;
+                            v12.CopyTo(buffer4.Slice(rowOut + i));
+                            v13.CopyTo(buffer5.Slice(rowOut + i));
+                        }
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];

@@ -11,7 +11,7 @@ internal static class SeedModels
     public static readonly string[] Names =
     {
         "LinearRegression", "TwoLayerNet", "TwoLayerNetRaw", "SoftmaxRegression", "MlpClassifier", "RnnClassifier", "Cnn",
-        "NormDropoutNet", "SymbolicBatchNet", "LstmTagger", "BatchNormNet", "OpsZoo",
+        "NormDropoutNet", "SymbolicBatchNet", "LstmTagger", "BatchNormNet", "OpsZoo", "ActivationNet",
     };
 
     public static string Path(string name, [CallerFilePath] string callerPath = "")

@@ -195,8 +195,14 @@ internal sealed class CSharpGraphEmitter
         {
             w.Line();
             w.Open($"private static void {MethodName(program)}BufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)");
+            var scratchOf = program.Memory.Scratch.ToDictionary(s => s.Value, s => s.Key);
             foreach (var b in program.Memory.Buffers)
-                w.Line($"sizes[{b.Index}] = {SymbolicFromSpan(b.Count)}; // %{b.Node.Id} {b.Node.Op} {b.Node.Shape}, kernels {b.FirstUse}..{b.LastUse}");
+            {
+                if (scratchOf.TryGetValue(b.Index, out var kernel) && backend.ScratchLength(kernel, SymbolicFromSpan) is { } length)
+                    w.Line($"sizes[{b.Index}] = {length}; // scratch of kernel {kernel.Index}");
+                else
+                    w.Line($"sizes[{b.Index}] = {SymbolicFromSpan(b.Count)}; // %{b.Node.Id} {b.Node.Op} {b.Node.Shape}, kernels {b.FirstUse}..{b.LastUse}");
+            }
             w.Close();
         }
 

@@ -63,6 +63,23 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
         }
     }
 
+    /// <summary>
+    /// Convolutions run their batch in chunks across cores (as the eager op does), each chunk with its own im2col
+    /// columns, and the weight gradient with partial sums per extra chunk: the chunk count is the runtime's (it
+    /// depends on the core count), so the scratch is sized by the runtime when the arena is planned.
+    /// </summary>
+    public string? ScratchLength(Kernel kernel, Func<Size, string> size)
+    {
+        var n = kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root;
+        return n.Op switch
+        {
+            "conv2d" => $"global::Kiln.Compiled.ChunkedConvolution.ScratchLength({ConvGeometry(n.Inputs[0].Shape, n.Inputs[1].Shape, n.Attrs, size)}, weightGradient: false)",
+            OpNames.Conv2dBackwardInput => $"global::Kiln.Compiled.ChunkedConvolution.ScratchLength({ConvGeometry(n.Shape, n.Inputs[1].Shape, n.Attrs, size)}, weightGradient: false)",
+            OpNames.Conv2dBackwardWeight => $"global::Kiln.Compiled.ChunkedConvolution.ScratchLength({ConvGeometry(n.Inputs[0].Shape, n.Shape, n.Attrs, size)}, weightGradient: true)",
+            _ => null,
+        };
+    }
+
     // ---- GEMM ----
 
     static void EmitGemm(CodeWriter w, Kernel kernel, IStorageNames names)
@@ -175,21 +192,21 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
             }
             case "conv2d":
             {
-                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Inputs[1].Shape, n.Attrs, names)};");
+                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Inputs[1].Shape, n.Attrs, names.Size)};");
                 var bias = n.Inputs.Length == 3 ? names.Buffer(n.Inputs[2]) : "global::System.ReadOnlySpan<float>.Empty";
-                w.Line($"global::Kiln.Kernels.Convolution.Conv2dForward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {bias}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                w.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dForward({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {bias}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
                 break;
             }
             case OpNames.Conv2dBackwardInput:
             {
-                w.Line($"var geometry = {ConvGeometry(n.Shape, n.Inputs[1].Shape, n.Attrs, names)};");
-                w.Line($"global::Kiln.Kernels.Convolution.Conv2dBackwardInput({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
+                w.Line($"var geometry = {ConvGeometry(n.Shape, n.Inputs[1].Shape, n.Attrs, names.Size)};");
+                w.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, {Scratch(kernel, names)}, geometry);");
                 break;
             }
             case OpNames.Conv2dBackwardWeight:
             {
-                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Shape, n.Attrs, names)};");
-                w.Line($"global::Kiln.Kernels.Convolution.Conv2dBackwardWeight({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, global::System.Span<float>.Empty, {Scratch(kernel, names)}, geometry, accumulate: {Bool(names.Accumulates(n))});");
+                w.Line($"var geometry = {ConvGeometry(n.Inputs[0].Shape, n.Shape, n.Attrs, names.Size)};");
+                w.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight({names.Buffer(n.Inputs[0])}, {names.Buffer(n.Inputs[1])}, {Out(n)}, global::System.Span<float>.Empty, {Scratch(kernel, names)}, geometry, accumulate: {Bool(names.Accumulates(n))});");
                 break;
             }
             case "max_pool2d":
@@ -245,12 +262,12 @@ internal sealed class CSharpKernelEmitter : IKernelBackend
 
     static string Scratch(Kernel kernel, IStorageNames names) => kernel.Scratch is null ? "global::System.Span<float>.Empty" : names.Scratch(kernel);
 
-    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, IStorageNames names)
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, Func<Size, string> size)
     {
         var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
         var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
-        return $"new global::Kiln.Kernels.Conv2dGeometry({names.Size(x[0])}, {names.Size(x[1])}, {names.Size(x[2])}, {names.Size(x[3])}, " +
-               $"{names.Size(weight[0])}, {names.Size(weight[2])}, {names.Size(weight[3])}, {sh}, {sw}, {ph}, {pw})";
+        return $"new global::Kiln.Kernels.Conv2dGeometry({size(x[0])}, {size(x[1])}, {size(x[2])}, {size(x[3])}, " +
+               $"{size(weight[0])}, {size(weight[2])}, {size(weight[3])}, {sh}, {sw}, {ph}, {pw})";
     }
 
     static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)

@@ -29,12 +29,16 @@ internal static class CSharpOps
         ["sqrt"] = ((n, a) => $"{MathF}.Sqrt({a[0]})", (n, a) => $"{Vector}.SquareRoot({a[0]})"),
         ["abs"] = ((n, a) => $"{MathF}.Abs({a[0]})", (n, a) => $"{Vector}.Abs({a[0]})"),
         ["sigmoid"] = ((n, a) => $"1f / (1f + {MathF}.Exp(-{a[0]}))", (n, a) => $"{VectorType}.One / ({VectorType}.One + {Vector}.Exp(-{a[0]}))"),
-        ["tanh"] = ((n, a) => $"{MathF}.Tanh({a[0]})", null),
+        // tanh|x| = 2 / (1 + e^(-2|x|)) - 1 (the exponent is never positive, so nothing overflows), then x's sign bit.
+        ["tanh"] = ((n, a) => $"{MathF}.Tanh({a[0]})",
+                    (n, a) => $"{Vector}.ConditionalSelect(new {VectorType}(-0f), {a[0]}, new {VectorType}(2f) / ({VectorType}.One + {Vector}.Exp({Vector}.Abs({a[0]}) * -2f)) - {VectorType}.One)"),
         ["relu"] = ((n, a) => $"{MathF}.Max({a[0]}, 0f)", (n, a) => $"{Vector}.Max({a[0]}, {VectorType}.Zero)"),
-        ["pow"] = ((n, a) => $"{MathF}.Pow({a[0]}, {Literal(n.Attrs.Float("exponent"))})", null),
+        ["pow"] = ((n, a) => $"{MathF}.Pow({a[0]}, {Literal(n.Attrs.Float("exponent"))})",
+                   (n, a) => string.Join(" * ", System.Linq.Enumerable.Repeat(a[0], (int)n.Attrs.Float("exponent")))),
         ["clamp"] = ((n, a) => $"{MathF}.Min({MathF}.Max({a[0]}, {Min(n)}), {Max(n)})",
                      (n, a) => $"{Vector}.Min({Vector}.Max({a[0]}, new {VectorType}({Min(n)})), new {VectorType}({Max(n)}))"),
-        [OpNames.Sign] = ((n, a) => $"({a[0]} > 0f ? 1f : {a[0]} < 0f ? -1f : 0f)", null),
+        [OpNames.Sign] = ((n, a) => $"({a[0]} > 0f ? 1f : {a[0]} < 0f ? -1f : 0f)",
+                          (n, a) => $"{Vector}.ConditionalSelect({Vector}.GreaterThan({a[0]}, {VectorType}.Zero), {VectorType}.One, {VectorType}.Zero) - {Vector}.ConditionalSelect({Vector}.LessThan({a[0]}, {VectorType}.Zero), {VectorType}.One, {VectorType}.Zero)"),
         [OpNames.Copy] = ((n, a) => a[0], (n, a) => a[0]),
         ["greater_than"] = ((n, a) => $"{a[0]} > {Literal(n.Attrs.Float("threshold", 0f))} ? 1f : 0f",
                             (n, a) => $"{Vector}.ConditionalSelect({Vector}.GreaterThan({a[0]}, new {VectorType}({Literal(n.Attrs.Float("threshold", 0f))})), {VectorType}.One, {VectorType}.Zero)"),
@@ -50,7 +54,11 @@ internal static class CSharpOps
     static string Min(Node n) => Literal(n.Attrs.Float("min", float.NegativeInfinity));
     static string Max(Node n) => Literal(n.Attrs.Float("max", float.PositiveInfinity));
 
-    public static bool HasVector(Node n) => Table.TryGetValue(n.Op, out var t) && t.Vector is not null;
+    public static bool HasVector(Node n) =>
+        Table.TryGetValue(n.Op, out var t) && t.Vector is not null && (n.Op != "pow" || IsSmallNaturalExponent(n.Attrs.Float("exponent")));
+
+    // Only small natural powers have an exact-enough vector form (repeated products); others stay scalar MathF.Pow.
+    static bool IsSmallNaturalExponent(float exponent) => exponent is 1f or 2f or 3f or 4f;
 
     public static string Scalar(Node n, string[] args) => Table[n.Op].Scalar(n, args);
 
