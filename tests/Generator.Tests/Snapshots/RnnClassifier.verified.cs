@@ -113,7 +113,7 @@ namespace Kiln.Integration.Tests.Models
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
                             var v19 = v18 + v4;
                             var v20 = v19 + v5;
-                            var v21 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v20, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v20) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v21 = global::Kiln.Compiled.VectorMath.Tanh(v20);
                             v21.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -171,7 +171,7 @@ namespace Kiln.Integration.Tests.Models
                             var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v53 = v51 + v52;
-                            var v54 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v53, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v53) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v54 = global::Kiln.Compiled.VectorMath.Tanh(v53);
                             v54.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -206,7 +206,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
                             var v59 = v58 + v52;
-                            var v60 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v59, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v59) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v60 = global::Kiln.Compiled.VectorMath.Tanh(v59);
                             v60.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -241,7 +241,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
                             var v65 = v64 + v52;
-                            var v66 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v65, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v65) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v66 = global::Kiln.Compiled.VectorMath.Tanh(v65);
                             v66.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -276,7 +276,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
                             var v71 = v70 + v52;
-                            var v72 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v71, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v71) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v72 = global::Kiln.Compiled.VectorMath.Tanh(v71);
                             v72.CopyTo(buffer10.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -440,7 +440,7 @@ namespace Kiln.Integration.Tests.Models
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
                             var v19 = v18 + v4;
                             var v20 = v19 + v5;
-                            var v21 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v20, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v20) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v21 = global::Kiln.Compiled.VectorMath.Tanh(v20);
                             v21.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -498,7 +498,7 @@ namespace Kiln.Integration.Tests.Models
                             var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v53 = v51 + v52;
-                            var v54 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v53, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v53) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v54 = global::Kiln.Compiled.VectorMath.Tanh(v53);
                             v54.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -533,7 +533,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
                             var v59 = v58 + v52;
-                            var v60 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v59, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v59) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v60 = global::Kiln.Compiled.VectorMath.Tanh(v59);
                             v60.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -568,7 +568,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
                             var v65 = v64 + v52;
-                            var v66 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v65, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v65) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v66 = global::Kiln.Compiled.VectorMath.Tanh(v65);
                             v66.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -603,7 +603,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
                             var v71 = v70 + v52;
-                            var v72 = global::System.Numerics.Vector.ConditionalSelect(new global::System.Numerics.Vector<float>(-0f), v71, new global::System.Numerics.Vector<float>(2f) / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(global::System.Numerics.Vector.Abs(v71) * -2f)) - global::System.Numerics.Vector<float>.One);
+                            var v72 = global::Kiln.Compiled.VectorMath.Tanh(v71);
                             v72.CopyTo(buffer10.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)

@@ -29,9 +29,8 @@ internal static class CSharpOps
         ["sqrt"] = ((n, a) => $"{MathF}.Sqrt({a[0]})", (n, a) => $"{Vector}.SquareRoot({a[0]})"),
         ["abs"] = ((n, a) => $"{MathF}.Abs({a[0]})", (n, a) => $"{Vector}.Abs({a[0]})"),
         ["sigmoid"] = ((n, a) => $"1f / (1f + {MathF}.Exp(-{a[0]}))", (n, a) => $"{VectorType}.One / ({VectorType}.One + {Vector}.Exp(-{a[0]}))"),
-        // tanh|x| = 2 / (1 + e^(-2|x|)) - 1 (the exponent is never positive, so nothing overflows), then x's sign bit.
-        ["tanh"] = ((n, a) => $"{MathF}.Tanh({a[0]})",
-                    (n, a) => $"{Vector}.ConditionalSelect(new {VectorType}(-0f), {a[0]}, new {VectorType}(2f) / ({VectorType}.One + {Vector}.Exp({Vector}.Abs({a[0]}) * -2f)) - {VectorType}.One)"),
+        // The BCL has no Vector.Tanh; the runtime's keeps relative precision near 0 and never overflows.
+        ["tanh"] = ((n, a) => $"{MathF}.Tanh({a[0]})", (n, a) => $"global::Kiln.Compiled.VectorMath.Tanh({a[0]})"),
         ["relu"] = ((n, a) => $"{MathF}.Max({a[0]}, 0f)", (n, a) => $"{Vector}.Max({a[0]}, {VectorType}.Zero)"),
         ["pow"] = ((n, a) => $"{MathF}.Pow({a[0]}, {Literal(n.Attrs.Float("exponent"))})",
                    (n, a) => string.Join(" * ", System.Linq.Enumerable.Repeat(a[0], (int)n.Attrs.Float("exponent")))),
