@@ -4,8 +4,9 @@ using Kiln.Optim;
 namespace Kiln.Integration.Tests;
 
 /// <summary>
-/// Parity for the CNN, the LSTM tagger and the LayerNorm + Dropout net. Dropout is compared in eval mode, where it is the identity: in
-/// training mode the two sides draw different masks by design (each from its own stream).
+/// Parity for the CNN, the LSTM tagger and the LayerNorm + Dropout net. That net's Dropout draws from Rng.Default, one stream
+/// both sides would consume in turn, so it is compared in eval mode; TrainingDropoutParityTests covers training mode with
+/// equally seeded generators.
 /// </summary>
 public sealed class MoreParityTests
 {
