@@ -112,8 +112,10 @@ internal sealed partial class MethodInterpreter
                 var attrs = Attrs(("dim", IntAttr(arguments[1], site)), ("keep_dim", BoolAttr(arguments.ElementAtOrDefault(2), site, false)));
                 return new ListValue(ImmutableArray.Create(
                     new Lazy<Value>(() => Emit("max", new[] { input }, attrs, ValueKind.FloatTensor, site, null)),
-                    new Lazy<Value>(() => Emit("argmax", new[] { input }, attrs, ValueKind.IntTensor, site, null))));
+                    new Lazy<Value>(() => throw IntegerResult(site, "Max(x, dim).Indices"))));
             }
+            case "ArgMax":
+                throw IntegerResult(site, "ArgMax");
             case "Chunk":
             {
                 var input = RequireTensor(arguments[0], site);
@@ -133,6 +135,16 @@ internal sealed partial class MethodInterpreter
                 return LowerGenericOp(name, arguments, returnType, site);
         }
     }
+
+    /// <summary>
+    /// Argmax is the one op whose result is an integer tensor computed by the graph: the compiled graph's buffers,
+    /// fused loops and outputs are float, and integer tensors only enter it as inputs. Reported where it is used
+    /// (a discarded Indices costs nothing and stays allowed).
+    /// </summary>
+    static ParseFailure IntegerResult(IOperation site, string construct) => Unsupported(site,
+        $"{construct} computes an integer tensor, and a compiled graph computes float tensors only (IntTensors may only enter it " +
+        "as inputs: CrossEntropy labels and Embedding indices); take the values of Max(x, dim) inside the method, or return the " +
+        "scores and call ArgMax on the result of Forward");
 
     /// <summary>
     /// Chunk along a dimension whose size the parser can see becomes narrows, with PyTorch's split: pieces of
@@ -207,7 +219,6 @@ internal sealed partial class MethodInterpreter
     static string OpName(string name) => name switch
     {
         "MatMul" or "Mm" => "matmul",
-        "ArgMax" => "argmax",
         "View" => "reshape",
         _ => AttrText.SnakeCase(name),
     };
