@@ -287,6 +287,24 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void RnnWithoutBias_UnrollsWithWeightsOnly()
+    {
+        var spec = Parse(Model("""
+            readonly Rnn rnn = new(3, 4, batchFirst: true, bias: false);
+
+            [Compile]
+            public Tensor Loss([Shape("N", 2, 3)] Tensor x) => rnn.Forward(x).Item2.Sum();
+            """));
+        Assert.Equal(new[] { "rnn.weight_ih_l0", "rnn.weight_hh_l0" }, spec.Captures.Select(c => c.Name));
+        // Step 0 has no state (no W_hh term, and no bias to add); step 1 adds the state's two-operand linear.
+        Assert.Equal(new[]
+        {
+            "narrow(0){dim=1,start=0,length=1}", "reshape(3){shape=-1,3}", "narrow(0){dim=1,start=1,length=1}", "reshape(5){shape=-1,3}",
+            "linear(4,1)", "tanh(7)", "linear(6,1)", "linear(8,2)", "add(9,10)", "tanh(11)", "reshape(12){shape=1,-1,4}", "sum(13)",
+        }, Ops(spec));
+    }
+
+    [Fact]
     public void SequentialChildren_AreReachedThroughTheIndexer()
     {
         var spec = Parse(Model("""
