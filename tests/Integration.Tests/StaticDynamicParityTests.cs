@@ -154,6 +154,18 @@ public sealed class StaticDynamicParityTests
     }
 
     [Fact]
+    public void ChunkedFeaturesNet_MatchesTheTape_ForSeveralBatchSizes()
+    {
+        var rng = new Rng(17);
+        foreach (int n in new[] { 1, 2, 9 })
+        {
+            var x = Randn(rng, n, 7);
+            AssertParity(() => new ChunkedFeaturesNet(), m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x),
+                p => new Sgd(p, lr: 0.1f));
+        }
+    }
+
+    [Fact]
     public void SymbolicBatchNet_MatchesTheTape_ForSeveralBatchSizes()
     {
         foreach (int n in new[] { 3, 17, 64 })

@@ -148,13 +148,16 @@ internal sealed partial class MethodInterpreter
 
     /// <summary>
     /// Chunk along a dimension whose size the parser can see becomes narrows, with PyTorch's split: pieces of
-    /// ceil(size / chunks), the last one shorter, and fewer pieces when they run out. Otherwise a "chunk" op per piece.
+    /// ceil(size / chunks), the last one shorter, and fewer pieces when they run out; along a symbolic dimension it is
+    /// unsupported (KILN0001). With a shape the parser cannot see, a "chunk" op per piece (the compiler checks it).
     /// </summary>
     ListValue? ChunkAsNarrows(TensorValue input, int chunks, int dim, IOperation site)
     {
         if (input.Shape is not { } shape) return null;
         int axis = dim < 0 ? dim + shape.Length : dim;
-        if (axis < 0 || axis >= shape.Length || shape[axis].IsSymbolic) return null;
+        if (axis < 0 || axis >= shape.Length) return null;
+        if (shape[axis].IsSymbolic)
+            throw Unsupported(site, Graph.UnsupportedShapeError.SymbolicChunk(axis, "[" + string.Join(",", shape.Select(d => d.ToString())) + "]", chunks));
         int size = shape[axis].Size;
         int pieceSize = (size + chunks - 1) / chunks;
         var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>();

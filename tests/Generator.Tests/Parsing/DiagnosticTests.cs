@@ -95,6 +95,20 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void KILN0001_ChunkAlongASymbolicDimension_IsReportedAtTheChunkCall()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 5)] Tensor x) => [|x.Chunk(2)|][1].Sum();
+            }
+            """, "KILN0001");
+        Assert.Contains("Chunk splits dimension 0 of [N,5], whose size is only known at call time", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("chunking a symbolic dimension is not supported in compiled graphs", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KILN0007_MutableScalarField_IsReportedWhereTheMethodReadsIt()
     {
         SingleDiagnostic("""

@@ -80,16 +80,6 @@ public sealed class ParserTests
     }
 
     [Fact]
-    public void ChunkAlongASymbolicDimension_StaysAChunkOpPerPiece()
-    {
-        var spec = Parse(Model("""
-            [Compile]
-            public Tensor Loss([Shape("N", 5)] Tensor x) => x.Chunk(2)[1].Sum();
-            """));
-        Assert.Equal(new[] { "chunk(0){chunks=2,dim=0,index=1}", "sum(1)" }, Ops(spec));
-    }
-
-    [Fact]
     public void ConstantLoopsUnrollAndConstantIfsPickABranch()
     {
         var spec = Parse(Model("""
