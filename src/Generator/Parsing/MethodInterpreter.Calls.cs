@@ -138,13 +138,13 @@ internal sealed partial class MethodInterpreter
 
     /// <summary>
     /// Argmax is the one op whose result is an integer tensor computed by the graph: the compiled graph's buffers,
-    /// fused loops and outputs are float, and integer tensors only enter it as inputs. Reported where it is used
-    /// (a discarded Indices costs nothing and stays allowed).
+    /// fused loops and outputs are float, and integer tensors only enter it as inputs. Reported when the indices are
+    /// read or deconstructed into a named local (a discard never forces them, so it stays allowed).
     /// </summary>
     static ParseFailure IntegerResult(IOperation site, string construct) => Unsupported(site,
         $"{construct} computes an integer tensor, and a compiled graph computes float tensors only (IntTensors may only enter it " +
-        "as inputs: CrossEntropy labels and Embedding indices); take the values of Max(x, dim) inside the method, or return the " +
-        "scores and call ArgMax on the result of Forward");
+        "as inputs: CrossEntropy labels and Embedding indices); take only the values of Max(x, dim) inside the method (deconstruct " +
+        "the indices into a discard: var (values, _) = Max(x, dim)), or return the scores and call ArgMax on the result of Forward");
 
     /// <summary>
     /// Chunk along a dimension whose size the parser can see becomes narrows, with PyTorch's split: pieces of

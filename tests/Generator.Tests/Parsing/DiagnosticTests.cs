@@ -65,6 +65,23 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void KILN0001_MaxIndicesDeconstructedIntoANamedLocal_SaysToDiscardThem()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var (values, indices) = [|x.Max(1)|];
+                    return values.Sum();
+                }
+            }
+            """, "KILN0001");
+        Assert.Contains("var (values, _) = Max(x, dim)", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KILN0001_ArgMax_IsReportedAtTheCallEvenWhenOnlyAFloatFollows()
     {
         var diagnostic = SingleDiagnostic("""
