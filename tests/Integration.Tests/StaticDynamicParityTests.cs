@@ -142,6 +142,30 @@ public sealed class StaticDynamicParityTests
     }
 
     [Fact]
+    public void UnbiasedRnnNet_MatchesTheTape()
+    {
+        var rng = new Rng(16);
+        var x = Randn(rng, 4, 7, 5);
+        var h0 = Randn(rng, 2, 7, 6);
+        var y = Labels(7, 3, rng);
+        Assert.DoesNotContain(new UnbiasedRnnNet().NamedParameters(), p => p.Name.StartsWith("rnn.bias", StringComparison.Ordinal));
+        AssertParity(() => new UnbiasedRnnNet(), m => m.Loss(x, h0, y), m => m.LossGraph.Forward(x, h0, y), m => m.LossGraph.ForwardBackward(x, h0, y),
+            p => new Sgd(p, lr: 0.1f, momentum: 0.5f));
+    }
+
+    [Fact]
+    public void ChunkedFeaturesNet_MatchesTheTape_ForSeveralBatchSizes()
+    {
+        var rng = new Rng(17);
+        foreach (int n in new[] { 1, 2, 9 })
+        {
+            var x = Randn(rng, n, 7);
+            AssertParity(() => new ChunkedFeaturesNet(), m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x),
+                p => new Sgd(p, lr: 0.1f));
+        }
+    }
+
+    [Fact]
     public void SymbolicBatchNet_MatchesTheTape_ForSeveralBatchSizes()
     {
         foreach (int n in new[] { 3, 17, 64 })

@@ -91,7 +91,29 @@ internal sealed class Attrs : IEquatable<Attrs>
 }
 
 /// <summary>A shape contradiction, in the runtime's wording ("MatMul: [N,784] x [100,10]: inner dimensions 784 and 100 differ").</summary>
-internal sealed class ShapeError : Exception
+internal class ShapeError : Exception
 {
     public ShapeError(string message) : base(message) { }
+}
+
+/// <summary>
+/// Not a contradiction: a shape the compiled subset cannot express (reported as KILN0001 for <see cref="Construct"/>;
+/// the method still runs dynamically).
+/// </summary>
+internal sealed class UnsupportedShapeError : ShapeError
+{
+    public UnsupportedShapeError(string construct, string reason) : base(reason) => Construct = construct;
+
+    public string Construct { get; }
+
+    /// <summary>
+    /// Why a symbolic dimension cannot be chunked, worded for both the parser and the compiler: the pieces are
+    /// ceil(N / chunks) long (the last shorter, fewer pieces when N &lt; chunks), and sizes here are products of
+    /// symbols, so neither the piece lengths nor their number exist at build time.
+    /// </summary>
+    public static string SymbolicChunk(int dim, string shape, int chunks) =>
+        $"Chunk splits dimension {dim} of {shape}, whose size is only known at call time; its {chunks} pieces would be " +
+        $"ceil(size / {chunks}) long (the last shorter, fewer pieces for a small size), which a compiled graph's symbolic sizes " +
+        "(products of symbols) cannot express, so chunking a symbolic dimension is not supported in compiled graphs: chunk a " +
+        "dimension of constant size, or Narrow with constant lengths";
 }

@@ -67,7 +67,7 @@ internal static class ShapeRules
             var s = inputs[0].Shape;
             int d = NormalizeDim(attrs.Int("dim", 0), s.Rank, display);
             int chunks = attrs.Int("chunks"), index = attrs.Int("index");
-            if (!s[d].IsConstant) throw new ShapeError($"{display}: dimension {d} of {s} is symbolic; chunk needs a constant size");
+            if (!s[d].IsConstant) throw new UnsupportedShapeError(display, UnsupportedShapeError.SymbolicChunk(d, s.ToString(), chunks));
             long size = s[d].Constant, step = (size + chunks - 1) / chunks;
             long start = step * index, length = Math.Max(0, Math.Min(step, size - start));
             if (length <= 0) throw new ShapeError($"{display}: chunk {index} of {chunks} along dimension {d} of {s} is empty");

@@ -112,8 +112,10 @@ internal sealed partial class MethodInterpreter
                 var attrs = Attrs(("dim", IntAttr(arguments[1], site)), ("keep_dim", BoolAttr(arguments.ElementAtOrDefault(2), site, false)));
                 return new ListValue(ImmutableArray.Create(
                     new Lazy<Value>(() => Emit("max", new[] { input }, attrs, ValueKind.FloatTensor, site, null)),
-                    new Lazy<Value>(() => Emit("argmax", new[] { input }, attrs, ValueKind.IntTensor, site, null))));
+                    new Lazy<Value>(() => throw IntegerResult(site, "Max(x, dim).Indices"))));
             }
+            case "ArgMax":
+                throw IntegerResult(site, "ArgMax");
             case "Chunk":
             {
                 var input = RequireTensor(arguments[0], site);
@@ -135,14 +137,27 @@ internal sealed partial class MethodInterpreter
     }
 
     /// <summary>
+    /// Argmax is the one op whose result is an integer tensor computed by the graph: the compiled graph's buffers,
+    /// fused loops and outputs are float, and integer tensors only enter it as inputs. Reported when the indices are
+    /// read or deconstructed into a named local (a discard never forces them, so it stays allowed).
+    /// </summary>
+    static ParseFailure IntegerResult(IOperation site, string construct) => Unsupported(site,
+        $"{construct} computes an integer tensor, and a compiled graph computes float tensors only (IntTensors may only enter it " +
+        "as inputs: CrossEntropy labels and Embedding indices); take only the values of Max(x, dim) inside the method (deconstruct " +
+        "the indices into a discard: var (values, _) = Max(x, dim)), or return the scores and call ArgMax on the result of Forward");
+
+    /// <summary>
     /// Chunk along a dimension whose size the parser can see becomes narrows, with PyTorch's split: pieces of
-    /// ceil(size / chunks), the last one shorter, and fewer pieces when they run out. Otherwise a "chunk" op per piece.
+    /// ceil(size / chunks), the last one shorter, and fewer pieces when they run out; along a symbolic dimension it is
+    /// unsupported (KILN0001). With a shape the parser cannot see, a "chunk" op per piece (the compiler checks it).
     /// </summary>
     ListValue? ChunkAsNarrows(TensorValue input, int chunks, int dim, IOperation site)
     {
         if (input.Shape is not { } shape) return null;
         int axis = dim < 0 ? dim + shape.Length : dim;
-        if (axis < 0 || axis >= shape.Length || shape[axis].IsSymbolic) return null;
+        if (axis < 0 || axis >= shape.Length) return null;
+        if (shape[axis].IsSymbolic)
+            throw Unsupported(site, Graph.UnsupportedShapeError.SymbolicChunk(axis, "[" + string.Join(",", shape.Select(d => d.ToString())) + "]", chunks));
         int size = shape[axis].Size;
         int pieceSize = (size + chunks - 1) / chunks;
         var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>();
@@ -207,7 +222,6 @@ internal sealed partial class MethodInterpreter
     static string OpName(string name) => name switch
     {
         "MatMul" or "Mm" => "matmul",
-        "ArgMax" => "argmax",
         "View" => "reshape",
         _ => AttrText.SnakeCase(name),
     };

@@ -249,7 +249,8 @@ internal sealed partial class MethodInterpreter
 
     /// <summary>
     /// An Elman Rnn (tanh) over a sequence of fixed length, unrolled: per layer and step
-    /// h = tanh(x_t W_ih^T + b_ih + h W_hh^T + b_hh), PyTorch's formula; returns (output, h_n) lazily.
+    /// h = tanh(x_t W_ih^T + b_ih + h W_hh^T + b_hh), PyTorch's formula (the b terms absent with bias: false);
+    /// returns (output, h_n) lazily.
     /// </summary>
     Value LowerRnn(ModuleInfo module, TensorValue input, List<BoundArgument> arguments, IInvocationOperation site)
     {
@@ -261,8 +262,7 @@ internal sealed partial class MethodInterpreter
                 $"an Rnn is unrolled over a sequence of fixed length: its input must have a known 3-D shape with a constant sequence dimension {timeDim} (give it a [Shape])");
         int steps = shape[timeDim].Size;
         string activation = module.Argument("nonlinearity", 4) is EnumValue { MemberName: "Relu" } ? "relu" : "tanh";
-        if (!module.Bool("bias", 5, true))
-            throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, site.Syntax, Describe(site.Syntax), "an Rnn without biases is not unrolled yet; use bias: true");
+        bool bias = module.Bool("bias", 5, true);
         var initial = arguments.Count > 1 ? arguments[1].Value as TensorValue : null;
 
         var sequence = new List<TensorValue>(steps);
@@ -277,8 +277,8 @@ internal sealed partial class MethodInterpreter
         {
             var weightIh = CaptureParameter(module, $"weight_ih_l{layer}", site);
             var weightHh = CaptureParameter(module, $"weight_hh_l{layer}", site);
-            var biasIh = CaptureParameter(module, $"bias_ih_l{layer}", site);
-            var biasHh = CaptureParameter(module, $"bias_hh_l{layer}", site);
+            var biasIh = bias ? CaptureParameter(module, $"bias_ih_l{layer}", site) : null;
+            var biasHh = bias ? CaptureParameter(module, $"bias_hh_l{layer}", site) : null;
             TensorValue? state = initial is null
                 ? null
                 : Reshape(Emit("narrow", new[] { initial }, Attrs(("dim", "0"), ("start", AttrText.Int(layer)), ("length", "1")), initial.Kind, site, null), $"-1,{hidden}", site);
@@ -286,8 +286,9 @@ internal sealed partial class MethodInterpreter
             foreach (var step in sequence)
             {
                 var preactivation = Linear(step, weightIh, biasIh, site);
-                // With no initial state h_{-1} = 0, so h W_hh^T vanishes and only its bias remains.
-                preactivation = state is null ? Add(preactivation, biasHh, site) : Add(preactivation, Linear(state, weightHh, biasHh, site), site);
+                // With no initial state h_{-1} = 0, so h W_hh^T vanishes and only its bias (if any) remains.
+                if (state is not null) preactivation = Add(preactivation, Linear(state, weightHh, biasHh, site), site);
+                else if (biasHh is not null) preactivation = Add(preactivation, biasHh, site);
                 state = Elementwise(activation, preactivation, site);
                 outputs.Add(state);
             }

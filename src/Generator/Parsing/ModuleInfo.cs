@@ -144,10 +144,12 @@ internal static class ModuleParameters
             case TypeNames.Rnn:
             {
                 int input = module.Int("inputSize", 0), hidden = module.Int("hiddenSize", 1), layers = module.Int("numLayers", 2, 1);
+                bool bias = module.Bool("bias", 5, true);
                 for (int layer = 0; layer < layers; layer++)
                 {
                     yield return new ModuleParameter($"weight_ih_l{layer}", CaptureKind.Parameter, Dims(hidden, layer == 0 ? input : hidden));
                     yield return new ModuleParameter($"weight_hh_l{layer}", CaptureKind.Parameter, Dims(hidden, hidden));
+                    if (!bias) continue;
                     yield return new ModuleParameter($"bias_ih_l{layer}", CaptureKind.Parameter, Dims(hidden));
                     yield return new ModuleParameter($"bias_hh_l{layer}", CaptureKind.Parameter, Dims(hidden));
                 }

@@ -51,6 +51,11 @@ internal static class ShapeInference
             {
                 values[id] = b.Apply(op.Op, op.Args.Select(a => values[a]).ToArray(), attrs);
             }
+            catch (UnsupportedShapeError e)
+            {
+                context.Report(DiagnosticIds.Unsupported, i, e.Construct, e.Message);
+                return null;
+            }
             catch (ShapeError e)
             {
                 context.Report(DiagnosticIds.ShapeContradiction, i, e.Message);

@@ -51,6 +51,81 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void KILN0001_MaxIndices_IsReportedAtTheMaxCallAndSaysWhatIsAllowed()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public IntTensor Predict([Shape("N", 4)] Tensor x) => [|Max(x, dim: 1)|].Indices;
+            }
+            """, "KILN0001");
+        Assert.Contains("Max(x, dim).Indices computes an integer tensor", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("call ArgMax on the result of Forward", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0001_MaxIndicesDeconstructedIntoANamedLocal_SaysToDiscardThem()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var (values, indices) = [|x.Max(1)|];
+                    return values.Sum();
+                }
+            }
+            """, "KILN0001");
+        Assert.Contains("var (values, _) = Max(x, dim)", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0001_ArgMax_IsReportedAtTheCallEvenWhenOnlyAFloatFollows()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x, [Shape("N")] IntTensor y) => CrossEntropy(x, [|ArgMax(x, 1)|]);
+            }
+            """, "KILN0001");
+        Assert.Contains("ArgMax computes an integer tensor", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MaxWithIndicesDiscarded_CompilesWithoutADiagnostic()
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(GeneratorDriverHarness.Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    var (values, _) = Max(x, 1);
+                    return values.Sum();
+                }
+            }
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
+    [Fact]
+    public void KILN0001_ChunkAlongASymbolicDimension_IsReportedAtTheChunkCall()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 5)] Tensor x) => [|x.Chunk(2)|][1].Sum();
+            }
+            """, "KILN0001");
+        Assert.Contains("Chunk splits dimension 0 of [N,5], whose size is only known at call time", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("chunking a symbolic dimension is not supported in compiled graphs", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KILN0007_MutableScalarField_IsReportedWhereTheMethodReadsIt()
     {
         SingleDiagnostic("""

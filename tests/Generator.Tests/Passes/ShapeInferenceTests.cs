@@ -46,6 +46,17 @@ public sealed class ShapeInferenceTests
     }
 
     [Fact]
+    public void ChunkOfASymbolicDimensionIsUnsupportedNotAContradiction()
+    {
+        var s = new SpecBuilder();
+        var x = s.Input("x", "N", 5);
+        var piece = s.Op("chunk", new[] { x }, ("chunks", "2"), ("dim", "0"), ("index", "1"));
+        var (id, op, message) = SingleDiagnostic(s.Build(s.Op("sum", piece)));
+        Assert.Equal(("KILN0001", 0), (id, op));
+        Assert.StartsWith("Chunk | Chunk splits dimension 0 of [N,5], whose size is only known at call time", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SymbolicShapesFlowThroughShapeOps()
     {
         var s = new SpecBuilder();
