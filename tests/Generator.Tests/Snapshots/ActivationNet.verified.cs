@@ -40,7 +40,7 @@ namespace Kiln.Integration.Tests.Models
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
                 }
 
-                // Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add) -> %22 []
+                // Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []
                 {
                     // %4 = mul(%2, %3) : [N,37]
                     // %5 = tanh(%4) : [N,37]
@@ -57,7 +57,8 @@ namespace Kiln.Integration.Tests.Models
                     // %18 = mul(%16, %17) : [N,37]
                     // %20 = mul(%18, %19) : [N,37]
                     // %21 = add(%15, %20) : [N,37]
-                    // %22 = mean{dims=0,1;keep_dim=false}(%21) : []
+                    // %22 = square(%21) : [N,37]
+                    // %23 = mean{dims=0,1;keep_dim=false}(%22) : []
                     int extent0 = (dim_N * 37);
                     float s3 = 4f;
                     var v3 = new global::System.Numerics.Vector<float>(s3);
@@ -65,12 +66,12 @@ namespace Kiln.Integration.Tests.Models
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     float s12 = 1f;
                     var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s19 = 0.001f;
+                    float s19 = 1E-06f;
                     var v19 = new global::System.Numerics.Vector<float>(s19);
-                    float scale22 = 1f / (dim_N * 37);
+                    float scale23 = 1f / (dim_N * 37);
                     result.Clear();
-                    var accumulator22 = global::System.Numerics.Vector<float>.Zero;
-                    float tail22 = 0f;
+                    var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                    float tail23 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -90,7 +91,8 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = v16 * v17;
                         var v20 = v18 * v19;
                         var v21 = v15 + v20;
-                        accumulator22 += v21;
+                        var v22 = v21 * v21;
+                        accumulator23 += v22;
                     }
                     for (; i < extent0; i++)
                     {
@@ -110,9 +112,10 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = s16 * s17;
                         float s20 = s18 * s19;
                         float s21 = s15 + s20;
-                        tail22 += s21;
+                        float s22 = s21 * s21;
+                        tail23 += s22;
                     }
-                    result[0] += (global::System.Numerics.Vector.Sum(accumulator22) + tail22) * scale22;
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
                 }
 
                 return state.Result;
@@ -141,8 +144,9 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
+                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
 
-                // Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, mean, broadcast_to, mul, mul, mul, mul, sign, mul, mul, div, mul, mul, add, add, sub, mul, mul, square, sub, mul, square, mul, mul, add, add, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %22 [], %68 [N,37]
+                // Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]
                 {
                     // %2 = matmul(%0, %1) : [N,37]
                     // %4 = mul(%2, %3) : [N,37]
@@ -160,33 +164,36 @@ namespace Kiln.Integration.Tests.Models
                     // %18 = mul(%16, %17) : [N,37]
                     // %20 = mul(%18, %19) : [N,37]
                     // %21 = add(%15, %20) : [N,37]
-                    // %22 = mean{dims=0,1;keep_dim=false}(%21) : []
-                    // %23 = broadcast_to{shape=N,37}(%12) : [N,37]
-                    // %25 = mul(%23, %24) : [N,37]
-                    // %26 = mul(%25, %19) : [N,37]
-                    // %29 = mul(%26, %17) : [N,37]
-                    // %30 = mul(%26, %16) : [N,37]
-                    // %35 = sign(%4) : [N,37]
-                    // %36 = mul(%29, %35) : [N,37]
-                    // %38 = mul(%25, %14) : [N,37]
-                    // %41 = div(%25, %9) : [N,37]
-                    // %43 = mul(%25, %6) : [N,37]
-                    // %44 = mul(%25, %5) : [N,37]
-                    // %45 = add(%38, %43) : [N,37]
-                    // %46 = add(%41, %44) : [N,37]
-                    // %47 = sub(%12, %6) : [N,37]
-                    // %48 = mul(%6, %47) : [N,37]
-                    // %49 = mul(%46, %48) : [N,37]
-                    // %51 = square(%5) : [N,37]
-                    // %52 = sub(%12, %51) : [N,37]
-                    // %53 = mul(%45, %52) : [N,37]
-                    // %60 = square(%4) : [N,37]
-                    // %63 = mul(%30, %60) : [N,37]
-                    // %64 = mul(%63, %32) : [N,37]
-                    // %65 = add(%64, %36) : [N,37]
-                    // %66 = add(%65, %49) : [N,37]
-                    // %67 = add(%66, %53) : [N,37]
-                    // %68 = mul(%67, %3) : [N,37]
+                    // %22 = square(%21) : [N,37]
+                    // %23 = mean{dims=0,1;keep_dim=false}(%22) : []
+                    // %24 = broadcast_to{shape=N,37}(%12) : [N,37]
+                    // %26 = mul(%24, %25) : [N,37]
+                    // %39 = sign(%4) : [N,37]
+                    // %51 = sub(%12, %6) : [N,37]
+                    // %52 = mul(%6, %51) : [N,37]
+                    // %55 = square(%5) : [N,37]
+                    // %56 = sub(%12, %55) : [N,37]
+                    // %64 = mul(%26, %21) : [N,37]
+                    // %65 = mul(%64, %27) : [N,37]
+                    // %68 = mul(%64, %67) : [N,37]
+                    // %69 = mul(%68, %17) : [N,37]
+                    // %70 = mul(%68, %16) : [N,37]
+                    // %71 = square(%4) : [N,37]
+                    // %74 = mul(%70, %71) : [N,37]
+                    // %75 = mul(%74, %36) : [N,37]
+                    // %76 = mul(%69, %39) : [N,37]
+                    // %77 = add(%75, %76) : [N,37]
+                    // %78 = mul(%65, %14) : [N,37]
+                    // %79 = div(%65, %9) : [N,37]
+                    // %80 = mul(%65, %6) : [N,37]
+                    // %81 = mul(%65, %5) : [N,37]
+                    // %82 = add(%78, %80) : [N,37]
+                    // %83 = add(%79, %81) : [N,37]
+                    // %84 = mul(%83, %52) : [N,37]
+                    // %85 = add(%77, %84) : [N,37]
+                    // %86 = mul(%82, %56) : [N,37]
+                    // %87 = add(%85, %86) : [N,37]
+                    // %88 = mul(%87, %3) : [N,37]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = (dim_N * 37);
                     float s3 = 4f;
@@ -195,16 +202,20 @@ namespace Kiln.Integration.Tests.Models
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     float s12 = 1f;
                     var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s19 = 0.001f;
+                    float s19 = 1E-06f;
                     var v19 = new global::System.Numerics.Vector<float>(s19);
-                    float s24 = (1f / (dim_N * 37));
-                    var v24 = new global::System.Numerics.Vector<float>(s24);
-                    float s32 = 3f;
-                    var v32 = new global::System.Numerics.Vector<float>(s32);
-                    float scale22 = 1f / (dim_N * 37);
+                    float s25 = (1f / (dim_N * 37));
+                    var v25 = new global::System.Numerics.Vector<float>(s25);
+                    float s27 = 2f;
+                    var v27 = new global::System.Numerics.Vector<float>(s27);
+                    float s36 = 3f;
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s67 = 2E-06f;
+                    var v67 = new global::System.Numerics.Vector<float>(s67);
+                    float scale23 = 1f / (dim_N * 37);
                     result.Clear();
-                    var accumulator22 = global::System.Numerics.Vector<float>.Zero;
-                    float tail22 = 0f;
+                    var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                    float tail23 = 0f;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -224,32 +235,35 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = v16 * v17;
                         var v20 = v18 * v19;
                         var v21 = v15 + v20;
-                        var v23 = v12;
-                        var v25 = v23 * v24;
-                        var v26 = v25 * v19;
-                        var v29 = v26 * v17;
-                        var v30 = v26 * v16;
-                        var v35 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                        var v36 = v29 * v35;
-                        var v38 = v25 * v14;
-                        var v41 = v25 / v9;
-                        var v43 = v25 * v6;
-                        var v44 = v25 * v5;
-                        var v45 = v38 + v43;
-                        var v46 = v41 + v44;
-                        var v47 = v12 - v6;
-                        var v48 = v6 * v47;
-                        var v49 = v46 * v48;
-                        var v51 = v5 * v5;
-                        var v52 = v12 - v51;
-                        var v53 = v45 * v52;
-                        var v60 = v4 * v4;
-                        var v63 = v30 * v60;
-                        var v64 = v63 * v32;
-                        var v65 = v64 + v36;
-                        var v66 = v65 + v49;
-                        var v67 = v66 + v53;
-                        var v68 = v67 * v3;
+                        var v22 = v21 * v21;
+                        var v24 = v12;
+                        var v26 = v24 * v25;
+                        var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                        var v51 = v12 - v6;
+                        var v52 = v6 * v51;
+                        var v55 = v5 * v5;
+                        var v56 = v12 - v55;
+                        var v64 = v26 * v21;
+                        var v65 = v64 * v27;
+                        var v68 = v64 * v67;
+                        var v69 = v68 * v17;
+                        var v70 = v68 * v16;
+                        var v71 = v4 * v4;
+                        var v74 = v70 * v71;
+                        var v75 = v74 * v36;
+                        var v76 = v69 * v39;
+                        var v77 = v75 + v76;
+                        var v78 = v65 * v14;
+                        var v79 = v65 / v9;
+                        var v80 = v65 * v6;
+                        var v81 = v65 * v5;
+                        var v82 = v78 + v80;
+                        var v83 = v79 + v81;
+                        var v84 = v83 * v52;
+                        var v85 = v77 + v84;
+                        var v86 = v82 * v56;
+                        var v87 = v85 + v86;
+                        var v88 = v87 * v3;
                         v4.CopyTo(buffer0.Slice(i));
                         v5.CopyTo(buffer1.Slice(i));
                         v6.CopyTo(buffer2.Slice(i));
@@ -257,8 +271,9 @@ namespace Kiln.Integration.Tests.Models
                         v14.CopyTo(buffer4.Slice(i));
                         v16.CopyTo(buffer5.Slice(i));
                         v17.CopyTo(buffer6.Slice(i));
-                        accumulator22 += v21;
-                        v68.CopyTo(buffer7.Slice(i));
+                        v21.CopyTo(buffer7.Slice(i));
+                        accumulator23 += v22;
+                        v88.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -278,32 +293,35 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = s16 * s17;
                         float s20 = s18 * s19;
                         float s21 = s15 + s20;
-                        float s23 = s12;
-                        float s25 = s23 * s24;
-                        float s26 = s25 * s19;
-                        float s29 = s26 * s17;
-                        float s30 = s26 * s16;
-                        float s35 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
-                        float s36 = s29 * s35;
-                        float s38 = s25 * s14;
-                        float s41 = s25 / s9;
-                        float s43 = s25 * s6;
-                        float s44 = s25 * s5;
-                        float s45 = s38 + s43;
-                        float s46 = s41 + s44;
-                        float s47 = s12 - s6;
-                        float s48 = s6 * s47;
-                        float s49 = s46 * s48;
-                        float s51 = s5 * s5;
-                        float s52 = s12 - s51;
-                        float s53 = s45 * s52;
-                        float s60 = s4 * s4;
-                        float s63 = s30 * s60;
-                        float s64 = s63 * s32;
-                        float s65 = s64 + s36;
-                        float s66 = s65 + s49;
-                        float s67 = s66 + s53;
-                        float s68 = s67 * s3;
+                        float s22 = s21 * s21;
+                        float s24 = s12;
+                        float s26 = s24 * s25;
+                        float s39 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
+                        float s51 = s12 - s6;
+                        float s52 = s6 * s51;
+                        float s55 = s5 * s5;
+                        float s56 = s12 - s55;
+                        float s64 = s26 * s21;
+                        float s65 = s64 * s27;
+                        float s68 = s64 * s67;
+                        float s69 = s68 * s17;
+                        float s70 = s68 * s16;
+                        float s71 = s4 * s4;
+                        float s74 = s70 * s71;
+                        float s75 = s74 * s36;
+                        float s76 = s69 * s39;
+                        float s77 = s75 + s76;
+                        float s78 = s65 * s14;
+                        float s79 = s65 / s9;
+                        float s80 = s65 * s6;
+                        float s81 = s65 * s5;
+                        float s82 = s78 + s80;
+                        float s83 = s79 + s81;
+                        float s84 = s83 * s52;
+                        float s85 = s77 + s84;
+                        float s86 = s82 * s56;
+                        float s87 = s85 + s86;
+                        float s88 = s87 * s3;
                         buffer0[i] = s4;
                         buffer1[i] = s5;
                         buffer2[i] = s6;
@@ -311,16 +329,17 @@ namespace Kiln.Integration.Tests.Models
                         buffer4[i] = s14;
                         buffer5[i] = s16;
                         buffer6[i] = s17;
-                        tail22 += s21;
-                        buffer7[i] = s68;
+                        buffer7[i] = s21;
+                        tail23 += s22;
+                        buffer8[i] = s88;
                     }
-                    result[0] += (global::System.Numerics.Vector.Sum(accumulator22) + tail22) * scale22;
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
                 }
 
-                // Kernel 1/2: GEMM Aᵀ -> %69 [13,37]
+                // Kernel 1/2: GEMM Aᵀ -> %89 [13,37]
                 {
-                    // %69 = matmul{transpose_a=true}(%0, %68) : [13,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer7, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %89 = matmul{transpose_a=true}(%0, %88) : [13,37]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer8, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 return state.Result;
@@ -333,10 +352,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("w", new int[] { 13, 37 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 17, kernelCount: 2,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 18, kernelCount: 2,
                         firstUse: new int[] { 0 }, lastUse: new int[] { 1 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 44, kernelCount: 2,
-                        firstUse: new int[] { 0, 0, 0, 0, 0, 0, 0, 0 }, lastUse: new int[] { 0, 0, 0, 0, 0, 0, 0, 1 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 47, kernelCount: 2,
+                        firstUse: new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 }, lastUse: new int[] { 0, 0, 0, 0, 0, 0, 0, 0, 1 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -357,18 +376,19 @@ namespace Kiln.Integration.Tests.Models
                 sizes[4] = (symbols[0] * 37); // %14 exp [N,37], kernels 0..0
                 sizes[5] = (symbols[0] * 37); // %16 abs [N,37], kernels 0..0
                 sizes[6] = (symbols[0] * 37); // %17 pow [N,37], kernels 0..0
-                sizes[7] = (symbols[0] * 37); // %68 mul [N,37], kernels 0..1
+                sizes[7] = (symbols[0] * 37); // %21 add [N,37], kernels 0..0
+                sizes[8] = (symbols[0] * 37); // %88 mul [N,37], kernels 0..1
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.ActivationNet.Loss -> LossGraph
-            forward: 17 graph ops in 2 kernels, 1 arena buffers
+            forward: 18 graph ops in 2 kernels, 1 arena buffers
               Kernel 0/2: GEMM -> %2 [N,37]
-              Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add) -> %22 []
-            forward+backward: 44 graph ops in 2 kernels, 8 arena buffers
-              Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, mean, broadcast_to, mul, mul, mul, mul, sign, mul, mul, div, mul, mul, add, add, sub, mul, mul, square, sub, mul, square, mul, mul, add, add, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %22 [], %68 [N,37]
-              Kernel 1/2: GEMM Aᵀ -> %69 [13,37]
+              Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []
+            forward+backward: 47 graph ops in 2 kernels, 9 arena buffers
+              Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]
+              Kernel 1/2: GEMM Aᵀ -> %89 [13,37]
             """;
 
             private const string DotText =
@@ -381,11 +401,13 @@ namespace Kiln.Integration.Tests.Models
               n3 [shape=ellipse, label="4"];
               n8 [shape=ellipse, label="0.5"];
               n12 [shape=ellipse, label="1"];
-              n19 [shape=ellipse, label="0.001"];
-              n24 [shape=ellipse, label="1/N*37"];
-              n32 [shape=ellipse, label="3"];
+              n19 [shape=ellipse, label="1E-06"];
+              n25 [shape=ellipse, label="1/N*37"];
+              n27 [shape=ellipse, label="2"];
+              n36 [shape=ellipse, label="3"];
+              n67 [shape=ellipse, label="2E-06"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, mean, broadcast_to, mul, mul, mul, mul, sign, mul, mul, div, mul, mul, add, add, sub, mul, mul, square, sub, mul, square, mul, mul, add, add, add, mul)";
+                label="kernel 0: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul)";
                 style=filled; color=lightgrey;
                 n2 [label="%2 matmul\n[N,37]"];
                 n4 [label="%4 mul\n[N,37]"];
@@ -403,38 +425,41 @@ namespace Kiln.Integration.Tests.Models
                 n18 [label="%18 mul\n[N,37]"];
                 n20 [label="%20 mul\n[N,37]"];
                 n21 [label="%21 add\n[N,37]"];
-                n22 [label="%22 mean\n[]"];
-                n23 [label="%23 broadcast_to\n[N,37]"];
-                n25 [label="%25 mul\n[N,37]"];
+                n22 [label="%22 square\n[N,37]"];
+                n23 [label="%23 mean\n[]"];
+                n24 [label="%24 broadcast_to\n[N,37]"];
                 n26 [label="%26 mul\n[N,37]"];
-                n29 [label="%29 mul\n[N,37]"];
-                n30 [label="%30 mul\n[N,37]"];
-                n35 [label="%35 sign\n[N,37]"];
-                n36 [label="%36 mul\n[N,37]"];
-                n38 [label="%38 mul\n[N,37]"];
-                n41 [label="%41 div\n[N,37]"];
-                n43 [label="%43 mul\n[N,37]"];
-                n44 [label="%44 mul\n[N,37]"];
-                n45 [label="%45 add\n[N,37]"];
-                n46 [label="%46 add\n[N,37]"];
-                n47 [label="%47 sub\n[N,37]"];
-                n48 [label="%48 mul\n[N,37]"];
-                n49 [label="%49 mul\n[N,37]"];
-                n51 [label="%51 square\n[N,37]"];
-                n52 [label="%52 sub\n[N,37]"];
-                n53 [label="%53 mul\n[N,37]"];
-                n60 [label="%60 square\n[N,37]"];
-                n63 [label="%63 mul\n[N,37]"];
+                n39 [label="%39 sign\n[N,37]"];
+                n51 [label="%51 sub\n[N,37]"];
+                n52 [label="%52 mul\n[N,37]"];
+                n55 [label="%55 square\n[N,37]"];
+                n56 [label="%56 sub\n[N,37]"];
                 n64 [label="%64 mul\n[N,37]"];
-                n65 [label="%65 add\n[N,37]"];
-                n66 [label="%66 add\n[N,37]"];
-                n67 [label="%67 add\n[N,37]"];
+                n65 [label="%65 mul\n[N,37]"];
                 n68 [label="%68 mul\n[N,37]"];
+                n69 [label="%69 mul\n[N,37]"];
+                n70 [label="%70 mul\n[N,37]"];
+                n71 [label="%71 square\n[N,37]"];
+                n74 [label="%74 mul\n[N,37]"];
+                n75 [label="%75 mul\n[N,37]"];
+                n76 [label="%76 mul\n[N,37]"];
+                n77 [label="%77 add\n[N,37]"];
+                n78 [label="%78 mul\n[N,37]"];
+                n79 [label="%79 div\n[N,37]"];
+                n80 [label="%80 mul\n[N,37]"];
+                n81 [label="%81 mul\n[N,37]"];
+                n82 [label="%82 add\n[N,37]"];
+                n83 [label="%83 add\n[N,37]"];
+                n84 [label="%84 mul\n[N,37]"];
+                n85 [label="%85 add\n[N,37]"];
+                n86 [label="%86 mul\n[N,37]"];
+                n87 [label="%87 add\n[N,37]"];
+                n88 [label="%88 mul\n[N,37]"];
               }
               subgraph cluster_k1 {
                 label="kernel 1: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n69 [label="%69 matmul\n[13,37]"];
+                n89 [label="%89 matmul\n[13,37]"];
               }
               n0 -> n2;
               n1 -> n2;
@@ -463,60 +488,65 @@ namespace Kiln.Integration.Tests.Models
               n15 -> n21;
               n20 -> n21;
               n21 -> n22;
-              n12 -> n23;
-              n23 -> n25;
-              n24 -> n25;
+              n22 -> n23;
+              n12 -> n24;
+              n24 -> n26;
               n25 -> n26;
-              n19 -> n26;
-              n26 -> n29;
-              n17 -> n29;
-              n26 -> n30;
-              n16 -> n30;
-              n4 -> n35;
-              n29 -> n36;
-              n35 -> n36;
-              n25 -> n38;
-              n14 -> n38;
-              n25 -> n41;
-              n9 -> n41;
-              n25 -> n43;
-              n6 -> n43;
-              n25 -> n44;
-              n5 -> n44;
-              n38 -> n45;
-              n43 -> n45;
-              n41 -> n46;
-              n44 -> n46;
-              n12 -> n47;
-              n6 -> n47;
-              n6 -> n48;
-              n47 -> n48;
-              n46 -> n49;
-              n48 -> n49;
-              n5 -> n51;
-              n12 -> n52;
+              n4 -> n39;
+              n12 -> n51;
+              n6 -> n51;
+              n6 -> n52;
               n51 -> n52;
-              n45 -> n53;
-              n52 -> n53;
-              n4 -> n60;
-              n30 -> n63;
-              n60 -> n63;
-              n63 -> n64;
-              n32 -> n64;
+              n5 -> n55;
+              n12 -> n56;
+              n55 -> n56;
+              n26 -> n64;
+              n21 -> n64;
               n64 -> n65;
-              n36 -> n65;
-              n65 -> n66;
-              n49 -> n66;
-              n66 -> n67;
-              n53 -> n67;
+              n27 -> n65;
+              n64 -> n68;
               n67 -> n68;
-              n3 -> n68;
-              n0 -> n69;
               n68 -> n69;
+              n17 -> n69;
+              n68 -> n70;
+              n16 -> n70;
+              n4 -> n71;
+              n70 -> n74;
+              n71 -> n74;
+              n74 -> n75;
+              n36 -> n75;
+              n69 -> n76;
+              n39 -> n76;
+              n75 -> n77;
+              n76 -> n77;
+              n65 -> n78;
+              n14 -> n78;
+              n65 -> n79;
+              n9 -> n79;
+              n65 -> n80;
+              n6 -> n80;
+              n65 -> n81;
+              n5 -> n81;
+              n78 -> n82;
+              n80 -> n82;
+              n79 -> n83;
+              n81 -> n83;
+              n83 -> n84;
+              n52 -> n84;
+              n77 -> n85;
+              n84 -> n85;
+              n82 -> n86;
+              n56 -> n86;
+              n85 -> n87;
+              n86 -> n87;
+              n87 -> n88;
+              n3 -> n88;
+              n0 -> n89;
+              n88 -> n89;
               result [shape=doublecircle, label="result"];
-              n22 -> result;
+              n23 -> result;
               grad0 [shape=doublecircle, label="grad w"];
-              n69 -> grad0;
+              n89 -> grad0;
             }
             """;
         }
