@@ -41,30 +41,8 @@ public sealed class MoreParityTests
         var rng = new Rng(13);
         var x = Tensor.Randn(new[] { 12, 10 }, rng);
         var y = IntTensor.FromArray(Enumerable.Range(0, 12).Select(_ => rng.NextInt(0, 3)).ToArray(), 12);
-        var dynamicModel = new BatchNormNet();
-        var staticModel = new BatchNormNet();
-        staticModel.LoadStateDict(dynamicModel.StateDict());
-        var dynamicOptimizer = new Sgd(dynamicModel.Parameters(), lr: 0.1f);
-        var staticOptimizer = new Sgd(staticModel.Parameters(), lr: 0.1f);
-
-        for (int step = 0; step < 4; step++)
-        {
-            dynamicOptimizer.ZeroGrad();
-            var loss = dynamicModel.Loss(x, y);
-            loss.Backward();
-            staticOptimizer.ZeroGrad();
-            float staticLoss = staticModel.LossGraph.ForwardBackward(x, y).Item();
-
-            StaticDynamicParityTests.AssertClose(loss.Item(), staticLoss, $"step {step}: loss");
-            var staticState = staticModel.StateDict();
-            foreach (var (name, value) in dynamicModel.StateDict())
-                StaticDynamicParityTests.AssertClose(value, staticState[name], $"step {step}: {name}");
-            var staticParameters = staticModel.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
-            foreach (var (name, parameter) in dynamicModel.NamedParameters())
-                StaticDynamicParityTests.AssertClose(parameter.Grad!, staticParameters[name].Grad!, $"step {step}: gradient of {name}");
-            dynamicOptimizer.Step();
-            staticOptimizer.Step();
-        }
+        var (dynamicModel, staticModel) = StaticDynamicParityTests.AssertParity(() => new BatchNormNet(), m => m.Loss(x, y),
+            staticForward: null, m => m.LossGraph.ForwardBackward(x, y), p => new Sgd(p, lr: 0.1f), compareState: true);
 
         dynamicModel.Eval();
         staticModel.Eval();

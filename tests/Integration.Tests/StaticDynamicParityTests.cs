@@ -19,13 +19,20 @@ public sealed class StaticDynamicParityTests
     static IntTensor Labels(int count, int classes, Rng rng) =>
         IntTensor.FromArray(Enumerable.Range(0, count).Select(_ => rng.NextInt(0, classes)).ToArray(), count);
 
-    internal static void AssertParity<TModel>(
+    /// <param name="staticForward">The static Forward to compare too, or null for a model whose forward changes state
+    /// (training-mode BatchNorm statistics, Dropout's generator): calling it as well would advance the static side twice.</param>
+    /// <param name="compareState">Also compare the whole state dict (parameters and buffers such as running statistics)
+    /// after each step's forward.</param>
+    /// <returns>The two models after the last step, for checks that follow training (eval mode, say).</returns>
+    internal static (TModel Dynamic, TModel Static) AssertParity<TModel>(
         Func<TModel> create,
         Func<TModel, Tensor> dynamicLoss,
-        Func<TModel, Tensor> staticForward,
+        Func<TModel, Tensor>? staticForward,
         Func<TModel, Tensor> staticForwardBackward,
         Func<IEnumerable<Tensor>, Optimizer> optimizer,
-        Action<TModel>? prepare = null)
+        Action<TModel>? prepare = null,
+        int steps = Steps,
+        bool compareState = false)
         where TModel : Module
     {
         var dynamicModel = create();
@@ -36,21 +43,33 @@ public sealed class StaticDynamicParityTests
         var dynamicOptimizer = optimizer(dynamicModel.Parameters());
         var staticOptimizer = optimizer(staticModel.Parameters());
 
-        for (int step = 0; step < Steps; step++)
+        for (int step = 0; step < steps; step++)
         {
             dynamicOptimizer.ZeroGrad();
             var loss = dynamicLoss(dynamicModel);
             loss.Backward();
 
             staticOptimizer.ZeroGrad();
-            float forward = staticForward(staticModel).Item();
-            float forwardBackward = staticForwardBackward(staticModel).Item();
+            if (staticForward is not null) AssertClose(loss.Item(), staticForward(staticModel).Item(), $"step {step}: Forward");
+            AssertClose(loss.Item(), staticForwardBackward(staticModel).Item(), $"step {step}: ForwardBackward's loss");
 
-            AssertClose(loss.Item(), forward, $"step {step}: Forward");
-            AssertClose(loss.Item(), forwardBackward, $"step {step}: ForwardBackward's loss");
+            if (compareState)
+            {
+                var staticState = staticModel.StateDict();
+                foreach (var (name, value) in dynamicModel.StateDict())
+                    AssertClose(value, staticState[name], $"step {step}: {name}");
+            }
+
             var staticParameters = staticModel.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
             foreach (var (name, parameter) in dynamicModel.NamedParameters())
             {
+                if (!parameter.RequiresGrad)
+                {
+                    // Frozen: the tape gives it no gradient, and the graph must leave its Grad alone too.
+                    Assert.Null(parameter.Grad);
+                    Assert.Null(staticParameters[name].Grad);
+                    continue;
+                }
                 var expected = parameter.Grad ?? throw new InvalidOperationException($"the tape gave {name} no gradient");
                 var actual = staticParameters[name].Grad ?? throw new Xunit.Sdk.XunitException($"step {step}: the graph gave {name} no gradient");
                 AssertClose(expected, actual, $"step {step}: gradient of {name}");
@@ -59,6 +78,7 @@ public sealed class StaticDynamicParityTests
             dynamicOptimizer.Step();
             staticOptimizer.Step();
         }
+        return (dynamicModel, staticModel);
     }
 
     internal static void AssertClose(float expected, float actual, string what)
