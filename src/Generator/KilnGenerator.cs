@@ -19,14 +19,18 @@ namespace Kiln.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class KilnGenerator : IIncrementalGenerator
 {
-    readonly Func<GraphSpec, CompileResult> compile;
+    readonly Func<GraphSpec, CompileOptions, CompileResult> compile;
 
-    public KilnGenerator() : this(GraphCompiler.Compile)
+    public KilnGenerator() : this((Func<GraphSpec, CompileOptions, CompileResult>)GraphCompiler.Compile)
     {
     }
 
     /// <summary>For tests of the pipeline's failure handling: the compile step it runs.</summary>
-    internal KilnGenerator(Func<GraphSpec, CompileResult> compile) => this.compile = compile;
+    internal KilnGenerator(Func<GraphSpec, CompileResult> compile) : this((spec, _) => compile(spec))
+    {
+    }
+
+    KilnGenerator(Func<GraphSpec, CompileOptions, CompileResult> compile) => this.compile = compile;
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -55,15 +59,21 @@ public sealed class KilnGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Locations!)
             .WithTrackingName(TrackingNames.Locations);
 
-        // Step 4: compile each spec (shapes, autodiff, passes, fusion, memory plan, emit). Pure, cached per spec.
+        // Step 4: the compilation's options (which backend), an equatable value that stays Unchanged across edits.
+        IncrementalValueProvider<CompileOptions> options = context.CompilationProvider
+            .Select(static (compilation, _) => CompileOptions.For(compilation))
+            .WithTrackingName(TrackingNames.Options);
+
+        // Step 5: compile each spec (shapes, autodiff, passes, fusion, memory plan, emit). Pure, cached per spec.
         IncrementalValuesProvider<CompileResult> compiled = specs
-            .Select((spec, _) => CompileSafely(compile, spec))
+            .Combine(options)
+            .Select((pair, _) => CompileSafely(compile, pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Compile);
 
-        // Step 5: add the generated files.
+        // Step 6: add the generated files.
         context.RegisterSourceOutput(compiled, static (output, result) => Guarded(output, () => AddSource(output, result)));
 
-        // Step 6: report the compiler's diagnostics at the spans the parser recorded for each op.
+        // Step 7: report the compiler's diagnostics at the spans the parser recorded for each op.
         IncrementalValuesProvider<MethodDiagnostics> compileDiagnostics = compiled
             .Select(static (result, _) => new MethodDiagnostics(result.HintName, result.Diagnostics))
             .WithTrackingName(TrackingNames.CompileDiagnostics);
@@ -87,11 +97,11 @@ public sealed class KilnGenerator : IIncrementalGenerator
         }
     }
 
-    static CompileResult CompileSafely(Func<GraphSpec, CompileResult> compile, GraphSpec spec)
+    static CompileResult CompileSafely(Func<GraphSpec, CompileOptions, CompileResult> compile, GraphSpec spec, CompileOptions options)
     {
         try
         {
-            return compile(spec);
+            return compile(spec, options);
         }
         catch (Exception exception)
         {

@@ -7,6 +7,7 @@ internal static class TrackingNames
     public const string ParseDiagnostics = nameof(ParseDiagnostics);
     public const string Specs = nameof(Specs);
     public const string Locations = nameof(Locations);
+    public const string Options = nameof(Options);
     public const string Compile = nameof(Compile);
     public const string CompileDiagnostics = nameof(CompileDiagnostics);
     public const string LocatedDiagnostics = nameof(LocatedDiagnostics);

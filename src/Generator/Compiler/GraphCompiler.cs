@@ -18,21 +18,20 @@ namespace Kiln.Generator.Compiler;
 /// </summary>
 internal static class GraphCompiler
 {
-    /// <summary>The backend kernels are emitted for; the only place the pipeline names one.</summary>
-    static readonly Emit.IKernelBackend Backend = new CSharpKernelEmitter();
+    public static CompileResult Compile(GraphSpec spec) => Compile(spec, CompileOptions.Default, out _);
 
-    public static CompileResult Compile(GraphSpec spec) => Compile(spec, out _);
+    public static CompileResult Compile(GraphSpec spec, CompileOptions options) => Compile(spec, options, out _);
 
-    /// <summary>As <see cref="Compile(GraphSpec)"/>, also handing back the intermediate programs (for tests).</summary>
-    internal static CompileResult Compile(GraphSpec spec, out CompiledMethod? method)
+    /// <summary>As <see cref="Compile(GraphSpec, CompileOptions)"/>, also handing back the intermediate programs (for tests).</summary>
+    internal static CompileResult Compile(GraphSpec spec, CompileOptions options, out CompiledMethod? method)
     {
         method = null;
-        var context = new CompileContext(spec);
+        var context = new CompileContext(spec, Emit.Backends.For(options.Backend));
         try
         {
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
-            var source = new CSharpGraphEmitter(spec, method.Programs, method.DeadOps.Count, Backend).Emit();
+            var source = new CSharpGraphEmitter(spec, method.Programs, context.Backend, method.DeadOps.Count).Emit();
             return Result(spec, source, context);
         }
         catch (Exception e)
@@ -68,8 +67,8 @@ internal static class GraphCompiler
             }
         }
 
-        var programs = new List<KernelProgram> { Schedule(b, forward) };
-        if (backward is not null) programs.Add(Schedule(b, backward));
+        var programs = new List<KernelProgram> { Schedule(context, forward) };
+        if (backward is not null) programs.Add(Schedule(context, backward));
         return new CompiledMethod(context, programs, DeadCode.DeadSpecOps(context));
     }
 
@@ -82,11 +81,11 @@ internal static class GraphCompiler
         return program;
     }
 
-    static KernelProgram Schedule(GraphBuilder b, GraphProgram program)
+    static KernelProgram Schedule(CompileContext context, GraphProgram program)
     {
-        program = Fusion.MaterialiseOutputs(b, program);
+        program = Fusion.MaterialiseOutputs(context.Builder, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
-        var kernels = Fusion.Run(program, Backend.ScratchSize);
+        var kernels = Fusion.Run(program, context.Backend.ScratchSize);
         KernelVerifier.Verify(program, kernels);
         var memory = MemoryPlanner.Run(program, kernels);
         return new KernelProgram(program, kernels, memory);

@@ -1,17 +1,28 @@
+using System.Collections.Generic;
+using Kiln.Generator.Ops;
 using Kiln.Generator.Schedule;
 
 namespace Kiln.Generator.Emit;
 
 /// <summary>
-/// The backend seam: a backend spells the kernels of a <see cref="KernelProgram"/> (fused loops, GEMMs with
-/// epilogues, library calls) in its language. The C# backend is the first; a CUDA C backend implements the same
-/// interface over the same kernels, which is why fusion and memory planning never mention the CPU.
+/// The backend seam. The host emitter writes the graph class, binds symbols and names storage; a backend owns
+/// everything that touches memory or runs work: how storage is declared (buffers, the arena and its slices,
+/// scratch), how each kernel of a <see cref="KernelProgram"/> is spelled and launched (fused loops, GEMMs with
+/// epilogues, library calls, through its per-op lowering tables), and how the host waits for the kernels. Passes,
+/// fusion and memory planning never mention a backend; the pipeline carries the selected one in
+/// <see cref="Passes.CompileContext.Backend"/>.
 /// </summary>
 internal interface IKernelBackend
 {
     string Name { get; }
 
+    /// <summary>Declares the locals through which the program's kernels reach its storage.</summary>
+    void EmitStorage(CodeWriter writer, IReadOnlyList<StorageBinding> bindings);
+
     void EmitKernel(CodeWriter writer, Kernel kernel, KernelProgram program, IStorageNames names);
+
+    /// <summary>Makes every kernel's writes visible to the host before the results are returned.</summary>
+    void EmitSynchronize(CodeWriter writer);
 
     /// <summary>Working memory this backend's kernel for a library op needs besides its output (null: none).</summary>
     Graph.Size? ScratchSize(Graph.Node node);
@@ -20,8 +31,35 @@ internal interface IKernelBackend
     /// An int expression for a kernel's scratch length when the backend decides it only at run time (given the
     /// kernel's sizes spelled by <paramref name="size"/>); null: the <see cref="ScratchSize"/> the plan used.
     /// </summary>
-    string? ScratchLength(Schedule.Kernel kernel, System.Func<Graph.Size, string> size);
+    string? ScratchLength(Kernel kernel, System.Func<Graph.Size, string> size);
+
+    /// <summary>Whether the backend has a lowering for the op (ops that need none, such as leaves and views, count as lowered).</summary>
+    bool Lowers(OpDef op);
 }
+
+/// <summary>What a piece of storage is, so the backend can declare it in its own terms.</summary>
+internal enum StorageRole
+{
+    /// <summary>A float input tensor (<see cref="StorageBinding.Source"/>: the parameter).</summary>
+    Input,
+    /// <summary>An integer input tensor (labels, indices).</summary>
+    IntInput,
+    /// <summary>A captured parameter or buffer, read (<see cref="StorageBinding.Source"/>: the Tensor local).</summary>
+    Capture,
+    /// <summary>The result tensor the graph owns (<see cref="StorageBinding.Source"/>: the Tensor expression).</summary>
+    Result,
+    /// <summary>A parameter's gradient, accumulated into its Grad (<see cref="StorageBinding.Source"/>: the parameter's Tensor local; <see cref="StorageBinding.Index"/>: its capture).</summary>
+    Gradient,
+    /// <summary>A captured buffer written in place (BatchNorm's running statistics).</summary>
+    Update,
+    /// <summary>The arena of this binding (<see cref="StorageBinding.Source"/>: the prepared state).</summary>
+    Arena,
+    /// <summary>One planned buffer: a slice of the arena at <see cref="StorageBinding.Offset"/> of <see cref="StorageBinding.Length"/> elements.</summary>
+    ArenaBuffer,
+}
+
+/// <summary>One storage local the kernels use: its name, its role and the host expressions it is bound from.</summary>
+internal sealed record StorageBinding(string Local, StorageRole Role, string Source, int Index = 0, string? Offset = null, string? Length = null);
 
 /// <summary>How the host code names storage and sizes; the backend asks, it does not decide.</summary>
 internal interface IStorageNames

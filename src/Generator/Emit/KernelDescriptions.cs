@@ -22,7 +22,7 @@ internal static class KernelDescriptions
         KernelKind.Library when k.SecondOutput is not null => $"{k.Root.Op} + {k.SecondOutput.Op} (one pass)",
         KernelKind.Library => k.Root.Op,
         _ when k.ExtraRoots.Count > 0 => "fused loop with " + (k.ExtraRoots.Count + 1) + " outputs (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
-        _ when OpClasses.Of(k.Root) == OpClass.Reduction => (k.Body.Count > 1 ? "fused " : "") + k.Root.Op + " over " + k.Root.Inputs[0].Shape +
+        _ when OpRegistry.ClassOf(k.Root) == OpClass.Reduction => (k.Body.Count > 1 ? "fused " : "") + k.Root.Op + " over " + k.Root.Inputs[0].Shape +
             (k.Body.Count > 1 ? " of (" + string.Join(", ", k.Body.Where(n => n != k.Root).Select(n => n.Op)) + ")" : ""),
         _ => (k.Body.Count > 1 ? "fused elementwise (" : "elementwise (") + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
     };
@@ -52,7 +52,7 @@ internal static class KernelDescriptions
         sb.Append("digraph \"").Append(method).Append("\" {\n");
         sb.Append("  rankdir=TB;\n  node [shape=box, fontsize=10];\n");
         var nodes = program.Graph.Nodes();
-        foreach (var n in nodes.Where(n => OpClasses.Of(n) == OpClass.Leaf))
+        foreach (var n in nodes.Where(n => OpRegistry.ClassOf(n) == OpClass.Leaf))
             sb.Append("  n").Append(n.Id).Append(" [shape=ellipse, label=\"").Append(LeafLabel(n, inputNames, captureNames)).Append("\"];\n");
         var clustered = new HashSet<Node>();
         foreach (var k in program.Kernels)
@@ -66,7 +66,7 @@ internal static class KernelDescriptions
             }
             sb.Append("  }\n");
         }
-        foreach (var n in nodes.Where(n => OpClasses.Of(n) == OpClass.View))
+        foreach (var n in nodes.Where(n => OpRegistry.ClassOf(n) == OpClass.View))
             sb.Append("  n").Append(n.Id).Append(" [shape=note, label=\"%").Append(n.Id).Append(" view\\n").Append(n.Shape).Append("\"];\n");
         foreach (var n in nodes)
             foreach (var i in n.Inputs.Distinct())

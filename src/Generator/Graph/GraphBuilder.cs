@@ -34,14 +34,16 @@ internal sealed class GraphBuilder
         var key = op + "{" + attrs.Key + "}(" + string.Join(",", inputs.Select(i => i.Id)) + ")";
         if (interned.TryGetValue(key, out var existing)) return existing;
         var shape = ShapeRules.Infer(op, inputs, attrs);
-        var type = op switch
+        var def = OpRegistry.Get(op);
+        var type = def.Class switch
         {
-            OpNames.Input or OpNames.Capture => (ElementType)attrs.Int("type", 0),
-            "reshape" => inputs[0].Type,
+            OpClass.Leaf when op is OpNames.Input or OpNames.Capture => (ElementType)attrs.Int("type", 0),
+            OpClass.View => inputs[0].Type,
             _ => ElementType.Float,
         };
-        if (op is not ("reshape" or "cross_entropy" or OpNames.CrossEntropyBackward or "embedding" or OpNames.EmbeddingBackward) && inputs.Any(i => i.Type == ElementType.Int))
-            throw new ShapeError($"{OpNames.Display(op)}: integer tensors are only supported as labels (CrossEntropy) and indices (Embedding), reshaped at most");
+        for (int i = 0; i < inputs.Count; i++)
+            if (inputs[i].Type == ElementType.Int && def.AcceptsIntInput?.Invoke(i) != true)
+                throw new ShapeError($"{OpRegistry.Display(op)}: integer tensors are only supported where the op takes labels or indices (reshaped at most)");
         var node = new Node(nextId++, op, inputs.ToImmutableArray(), attrs, shape, type);
         interned.Add(key, node);
         return node;
@@ -51,7 +53,9 @@ internal sealed class GraphBuilder
     public Node Apply(string op, IReadOnlyList<Node> inputs, Attrs attrs)
     {
         ShapeRules.Infer(op, inputs, attrs);
-        return Decompositions.TryDecompose(this, op, inputs, attrs, out var result) ? result : Create(op, inputs, attrs);
+        var def = OpRegistry.Get(op);
+        if (def.Decompose is { } decompose) return decompose(this, inputs, attrs);
+        return def.Class == OpClass.Composite ? def.RequireDecompose()(this, inputs, attrs) : Create(op, inputs, attrs);
     }
 
     public Node Input(int index, Shape shape, ElementType type) =>
@@ -67,23 +71,15 @@ internal sealed class GraphBuilder
 
     public Node Unary(string op, Node x) => Create(op, new[] { x });
     public Node Binary(string op, Node a, Node b) => Create(op, new[] { a, b });
-    public Node Add(Node a, Node b) => Binary("add", a, b);
-    public Node Sub(Node a, Node b) => Binary("sub", a, b);
-    public Node Mul(Node a, Node b) => Binary("mul", a, b);
-    public Node Div(Node a, Node b) => Binary("div", a, b);
-    public Node Neg(Node x) => Unary("neg", x);
+    public Node Add(Node a, Node b) => Binary(OpNames.Add, a, b);
+    public Node Sub(Node a, Node b) => Binary(OpNames.Sub, a, b);
+    public Node Mul(Node a, Node b) => Binary(OpNames.Mul, a, b);
+    public Node Div(Node a, Node b) => Binary(OpNames.Div, a, b);
+    public Node Neg(Node x) => Unary(OpNames.Neg, x);
     public Node Mul(Node a, float b) => Mul(a, Constant(b));
 
-    public Node MatMul(Node a, Node b, bool transposeA = false, bool transposeB = false)
-    {
-        var attrs = new List<(string, string)>();
-        if (transposeA) attrs.Add(("transpose_a", "true"));
-        if (transposeB) attrs.Add(("transpose_b", "true"));
-        return Create("matmul", new[] { a, b }, Attrs.Of(attrs.ToArray()));
-    }
-
     public Node Reshape(Node x, Shape shape) =>
-        x.Shape.Equals(shape) ? x : Create("reshape", new[] { x.Op == "reshape" ? x.Inputs[0] : x }, Attrs.Of(("shape", ShapeRules.FormatShape(shape))));
+        x.Shape.Equals(shape) ? x : Create(OpNames.Reshape, new[] { x.Op == OpNames.Reshape ? x.Inputs[0] : x }, Attrs.Of(("shape", ShapeRules.FormatShape(shape))));
 
     public Node BroadcastTo(Node x, Shape shape) =>
         x.Shape.Equals(shape) ? x : Create(OpNames.BroadcastTo, new[] { x }, Attrs.Of(("shape", ShapeRules.FormatShape(shape))));
@@ -93,7 +89,7 @@ internal sealed class GraphBuilder
     {
         if (dims.Length == 0) return x;
         var sorted = dims.Distinct().OrderBy(d => d).ToArray();
-        return Create(mean ? "mean" : "sum", new[] { x }, Attrs.Of(("dims", Attrs.FormatInts(sorted)), ("keep_dim", keepDim ? "true" : "false")));
+        return Create(mean ? OpNames.Mean : OpNames.Sum, new[] { x }, Attrs.Of(("dims", Attrs.FormatInts(sorted)), ("keep_dim", keepDim ? "true" : "false")));
     }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (the shape of the operand that was broadcast).</summary>

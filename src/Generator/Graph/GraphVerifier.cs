@@ -14,7 +14,8 @@ internal static class GraphVerifier
     {
         foreach (var n in program.Nodes())
         {
-            if (!OpClasses.IsPrimitive(n.Op)) Fail(afterPass, $"%{n.Id} uses op '{n.Op}', which has no lowering");
+            if (!OpRegistry.TryGet(n.Op, out var def)) Fail(afterPass, $"%{n.Id} uses op '{n.Op}', which the op registry does not declare");
+            else if (def.Class == OpClass.Composite) Fail(afterPass, $"%{n.Id} uses the composite op '{n.Op}', which should have been decomposed");
             if (n.Inputs.Any(i => i.Id >= n.Id)) Fail(afterPass, $"%{n.Id} uses a later node");
             var shape = ShapeRules.Infer(n.Op, n.Inputs, n.Attrs);
             if (!shape.Equals(n.Shape)) Fail(afterPass, $"%{n.Id} has shape {n.Shape} but its rule gives {shape}");

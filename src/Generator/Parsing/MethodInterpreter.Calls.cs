@@ -17,9 +17,7 @@ internal sealed record BoundArgument(string Name, ITypeSymbol? Type, Value Value
 internal sealed partial class MethodInterpreter
 {
     /// <summary>Ops whose outputs keep their first input's shape, for the parser's light shape tracking.</summary>
-    static readonly ImmutableHashSet<string> ShapePreservingOps = ImmutableHashSet.Create(
-        "neg", "exp", "log", "square", "sqrt", "abs", "sigmoid", "tanh", "relu", "pow", "clamp", "softmax", "log_softmax",
-        "dropout", "layer_norm", "batch_norm");
+    static bool PreservesShape(string op) => Ops.OpRegistry.TryGet(op, out var def) && def.PreservesShape;
 
     Value Invoke(IInvocationOperation invocation, Frame frame)
     {
@@ -80,9 +78,9 @@ internal sealed partial class MethodInterpreter
         if (receiver is not TensorValue tensor)
             throw Unsupported(invocation.Instance!, $"the receiver is {receiver.Describe()}");
         if (method.Name == "T" && arguments.Count == 0)
-            return Emit("transpose", new[] { tensor }, Attrs(("dim0", "0"), ("dim1", "1")), tensor.Kind, invocation, null);
+            return Emit(OpCallTable.MatrixTranspose, new[] { tensor }, Attrs(("dim0", "0"), ("dim1", "1")), tensor.Kind, invocation, null);
 
-        string opsName = method.Name switch { "Mm" => "MatMul", "View" => "Reshape", _ => method.Name };
+        string opsName = OpCallTable.OpsFunctionOf(method.Name);
         var ops = compilation.GetTypeByMetadataName(TypeNames.Ops);
         if (ops is null || !ops.GetMembers(opsName).OfType<IMethodSymbol>().Any(m => m.IsStatic && m.DeclaredAccessibility == Accessibility.Public))
             throw UnknownCall(invocation);
@@ -111,7 +109,7 @@ internal sealed partial class MethodInterpreter
                 var input = RequireTensor(arguments[0], site);
                 var attrs = Attrs(("dim", IntAttr(arguments[1], site)), ("keep_dim", BoolAttr(arguments.ElementAtOrDefault(2), site, false)));
                 return new ListValue(ImmutableArray.Create(
-                    new Lazy<Value>(() => Emit("max", new[] { input }, attrs, ValueKind.FloatTensor, site, null)),
+                    new Lazy<Value>(() => Emit(OpCallTable.OpOf(name), new[] { input }, attrs, ValueKind.FloatTensor, site, null)),
                     new Lazy<Value>(() => throw IntegerResult(site, "Max(x, dim).Indices"))));
             }
             case "ArgMax":
@@ -122,12 +120,12 @@ internal sealed partial class MethodInterpreter
                 int chunks = (int)RequireNumber(arguments[1], site);
                 if (chunks <= 0) throw Unsupported(site, "Chunk needs a positive number of chunks");
                 string dim = arguments.Count > 2 ? IntAttr(arguments[2], site) : "0";
-                if (ChunkAsNarrows(input, chunks, int.Parse(dim, System.Globalization.CultureInfo.InvariantCulture), site) is { } narrows) return narrows;
-                var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>(chunks);
-                for (int index = 0; index < chunks; index++)
+                int count = ChunkCount(input, chunks, int.Parse(dim, System.Globalization.CultureInfo.InvariantCulture), site);
+                var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>(count);
+                for (int index = 0; index < count; index++)
                 {
                     var attrs = Attrs(("chunks", AttrText.Int(chunks)), ("dim", dim), ("index", AttrText.Int(index)));
-                    pieces.Add(new Lazy<Value>(() => Emit("chunk", new[] { input }, attrs, input.Kind, site, null)));
+                    pieces.Add(new Lazy<Value>(() => Emit(OpCallTable.OpOf(name), new[] { input }, attrs, input.Kind, site, null)));
                 }
                 return new ListValue(pieces.MoveToImmutable());
             }
@@ -147,28 +145,20 @@ internal sealed partial class MethodInterpreter
         "the indices into a discard: var (values, _) = Max(x, dim)), or return the scores and call ArgMax on the result of Forward");
 
     /// <summary>
-    /// Chunk along a dimension whose size the parser can see becomes narrows, with PyTorch's split: pieces of
-    /// ceil(size / chunks), the last one shorter, and fewer pieces when they run out; along a symbolic dimension it is
-    /// unsupported (KILN0001). With a shape the parser cannot see, a "chunk" op per piece (the compiler checks it).
+    /// How many pieces Chunk makes, with PyTorch's split: pieces of ceil(size / chunks), the last one shorter, and
+    /// fewer pieces when they run out (when the parser can see the size); along a symbolic dimension it is unsupported
+    /// (KILN0001). With a shape the parser cannot see, one piece per chunk (the compiler checks each).
     /// </summary>
-    ListValue? ChunkAsNarrows(TensorValue input, int chunks, int dim, IOperation site)
+    int ChunkCount(TensorValue input, int chunks, int dim, IOperation site)
     {
-        if (input.Shape is not { } shape) return null;
+        if (input.Shape is not { } shape) return chunks;
         int axis = dim < 0 ? dim + shape.Length : dim;
-        if (axis < 0 || axis >= shape.Length) return null;
+        if (axis < 0 || axis >= shape.Length) return chunks;
         if (shape[axis].IsSymbolic)
-            throw Unsupported(site, Graph.UnsupportedShapeError.SymbolicChunk(axis, "[" + string.Join(",", shape.Select(d => d.ToString())) + "]", chunks));
+            throw Unsupported(site, Ops.Definitions.Layout.SymbolicChunk(axis, "[" + string.Join(",", shape.Select(d => d.ToString())) + "]", chunks));
         int size = shape[axis].Size;
         int pieceSize = (size + chunks - 1) / chunks;
-        var pieces = ImmutableArray.CreateBuilder<Lazy<Value>>();
-        for (int start = 0; start < size; start += pieceSize)
-        {
-            int length = Math.Min(pieceSize, size - start);
-            var attrs = Attrs(("dim", AttrText.Int(axis)), ("start", AttrText.Int(start)), ("length", AttrText.Int(length)));
-            var pieceShape = shape.SetItem(axis, DimSpec.Of(length));
-            pieces.Add(new Lazy<Value>(() => Emit("narrow", new[] { input }, attrs, input.Kind, site, pieceShape)));
-        }
-        return new ListValue(pieces.ToImmutable());
+        return (size + pieceSize - 1) / pieceSize;
     }
 
     /// <summary>
@@ -180,7 +170,7 @@ internal sealed partial class MethodInterpreter
         var kind = returnType.IsIntTensor() ? ValueKind.IntTensor
             : returnType.IsFloatTensor() ? ValueKind.FloatTensor
             : throw UnknownCall(site);
-        string op = OpName(name);
+        string op = OpCallTable.OpOf(name);
 
         var args = new List<ValueRef>();
         var attrs = ImmutableArray.CreateBuilder<AttrSpec>();
@@ -210,7 +200,7 @@ internal sealed partial class MethodInterpreter
                     }
                     break;
                 default:
-                    attrs.Add(new AttrSpec(AttrName(name, argument.Name), ConstantAttr(argument, site)));
+                    attrs.Add(new AttrSpec(OpCallTable.AttrName(name, argument.Name), ConstantAttr(argument, site)));
                     break;
             }
         }
@@ -218,21 +208,6 @@ internal sealed partial class MethodInterpreter
         var attrArray = attrs.ToImmutable();
         return Emit(op, args.ToArray(), attrArray, kind, site, ShapeHint(op, tensorArgs, attrArray, first));
     }
-
-    static string OpName(string name) => name switch
-    {
-        "MatMul" or "Mm" => "matmul",
-        "View" => "reshape",
-        _ => AttrText.SnakeCase(name),
-    };
-
-    static string AttrName(string opsName, string parameterName) => (opsName, parameterName) switch
-    {
-        ("Sum" or "Mean", "dim") => "dims",
-        ("Reshape", _) => "shape",
-        (_, "kernelSize") => "kernel",
-        _ => AttrText.SnakeCase(parameterName),
-    };
 
     string ConstantAttr(BoundArgument argument, IOperation site)
     {
@@ -245,6 +220,8 @@ internal sealed partial class MethodInterpreter
                 return AttrText.Bool(flag.Flag);
             case EnumValue member:
                 return member.MemberName.ToLowerInvariant();
+            case TextValue text:
+                return text.Text;
             case ListValue list when list.Items.All(item => item.Value is NumberValue { IsInteger: true }):
                 return AttrText.Ints(list.Items.Select(item => (int)((NumberValue)item.Value).Number));
             default:
@@ -256,10 +233,10 @@ internal sealed partial class MethodInterpreter
     static ImmutableArray<DimSpec>? ShapeHint(string op, List<TensorValue> tensors, ImmutableArray<AttrSpec> attrs, TensorValue? first)
     {
         if (first is null) return null;
-        if (ShapePreservingOps.Contains(op)) return first.Shape;
-        if (op == "linear" && first.Shape is { Length: > 0 } input && tensors.Count > 1 && tensors[1].Shape is { Length: 2 } weight)
+        if (PreservesShape(op)) return first.Shape;
+        if (op == Ops.Definitions.LinearAlgebra.Linear && first.Shape is { Length: > 0 } input && tensors.Count > 1 && tensors[1].Shape is { Length: 2 } weight)
             return input.SetItem(input.Length - 1, weight[0]);
-        if (op == "embedding" && first.Shape is { } indices && tensors.Count > 1 && tensors[1].Shape is { Length: 2 } table)
+        if (op == Ops.Definitions.Embedding.Lookup && first.Shape is { } indices && tensors.Count > 1 && tensors[1].Shape is { Length: 2 } table)
             return indices.Add(table[1]);
         return null;
     }

@@ -132,6 +132,7 @@ internal sealed partial class MethodInterpreter
             int or long or short or byte or sbyte or uint or ushort => new NumberValue(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture), isInteger: true),
             float single => new NumberValue(single, isInteger: false),
             double number => new NumberValue(number, isInteger: false),
+            string text => new TextValue(text),
             _ => throw Unsupported(operation, "only numeric and bool constants can appear in a graph"),
         };
     }

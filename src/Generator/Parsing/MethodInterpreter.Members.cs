@@ -171,7 +171,7 @@ internal sealed partial class MethodInterpreter
         TypeNames.Sequential or TypeNames.Linear or TypeNames.Embedding or TypeNames.Rnn or TypeNames.LstmCell or
         TypeNames.Conv1d or TypeNames.Conv2d or TypeNames.MaxPool1d or TypeNames.MaxPool2d or TypeNames.AvgPool1d or
         TypeNames.AvgPool2d or TypeNames.BatchNorm1d or TypeNames.BatchNorm2d or TypeNames.LayerNorm or TypeNames.Dropout or
-        TypeNames.Flatten or TypeNames.ReLU or TypeNames.Sigmoid or TypeNames.Tanh;
+        TypeNames.Flatten || OpCallTable.IsActivationModule(type.FullName());
 
     static IOperation? Strip(IOperation? operation)
     {

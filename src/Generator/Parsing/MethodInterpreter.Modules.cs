@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Diagnostics;
+using Kiln.Generator.Graph;
 using Kiln.Generator.Models;
+using Kiln.Generator.Ops.Definitions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -38,7 +40,6 @@ internal sealed partial class MethodInterpreter
             if (parameter.Type.Is(TypeNames.Rng)) continue;
             // An omitted argument whose default is not a constant (a tuple's default) keeps the module's default.
             if (argument.ArgumentKind == ArgumentKind.DefaultValue && ConstantArgument(argument.Value) is null) continue;
-            if (Strip(argument.Value)?.ConstantValue.Value is string) continue;
             var constant = ConstantArgument(argument.Value)
                 ?? throw new ModuleArgumentMissing($"argument '{parameter.Name}' of new {type.Name}(...) is not a compile-time constant");
             byName[ModuleInfo.NormalizeName(parameter.Name)] = constant;
@@ -126,7 +127,15 @@ internal sealed partial class MethodInterpreter
     {
         if (arguments.Count == 0) throw UnknownCall(site);
         var input = RequireTensor(arguments[0], site);
-        TensorValue OnInput(string op, ImmutableArray<AttrSpec> attrs) => Emit(op, new[] { input }, attrs, input.Kind, site, ShapePreservingOps.Contains(op) ? input.Shape : null);
+        TensorValue OnInput(string op, ImmutableArray<AttrSpec> attrs) => Emit(op, new[] { input }, attrs, input.Kind, site, PreservesShape(op) ? input.Shape : null);
+
+        if (OpCallTable.TryActivationModule(module.TypeName, out var activation))
+            return OnInput(activation.Op, activation.Attrs.Select(attr => new AttrSpec(attr.Attr, module.Argument(attr.Parameter, attr.Position) switch
+            {
+                NumberValue number => AttrText.Float(number.Number),
+                TextValue text => text.Text,
+                _ => attr.Default,
+            })).ToImmutableArray());
 
         switch (module.TypeName)
         {
@@ -142,23 +151,17 @@ internal sealed partial class MethodInterpreter
                 var weight = CaptureParameter(module, "weight", site);
                 var args = new List<TensorValue> { input, weight };
                 if (HasParameter(module, "bias")) args.Add(CaptureParameter(module, "bias", site));
-                return Emit("linear", args.ToArray(), ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, ShapeHint("linear", args, ImmutableArray<AttrSpec>.Empty, input));
+                return Emit(LinearAlgebra.Linear, args.ToArray(), ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, ShapeHint(LinearAlgebra.Linear, args, ImmutableArray<AttrSpec>.Empty, input));
             }
-            case TypeNames.ReLU:
-                return OnInput("relu", ImmutableArray<AttrSpec>.Empty);
-            case TypeNames.Sigmoid:
-                return OnInput("sigmoid", ImmutableArray<AttrSpec>.Empty);
-            case TypeNames.Tanh:
-                return OnInput("tanh", ImmutableArray<AttrSpec>.Empty);
             case TypeNames.Flatten:
-                return OnInput("flatten", Attrs(("start_dim", AttrText.Int(module.Int("startDim", 0, 1))), ("end_dim", AttrText.Int(module.Int("endDim", 1, -1)))));
+                return OnInput(Layout.Flatten, Attrs(("start_dim", AttrText.Int(module.Int("startDim", 0, 1))), ("end_dim", AttrText.Int(module.Int("endDim", 1, -1)))));
             case TypeNames.Dropout:
             {
                 var args = new List<ValueRef> { input.Reference, TrainingFlag(module).Reference };
                 var rng = module.Type.GetMembers().FirstOrDefault(m => m.DeclaredAccessibility == Accessibility.Public && m.MemberType().Is(TypeNames.Rng));
                 if (rng is not null)
                     args.Add(builder.Capture($"{module.Name}.rng", $"{module.AccessExpression}.{rng.Name}", CaptureKind.Rng, ImmutableArray<DimSpec>.Empty));
-                return Emit("dropout", args.ToArray(), Attrs(("p", AttrText.Float(module.Number("p", 0, 0.5)))), ValueKind.FloatTensor, site, input.Shape);
+                return Emit(Normalization.Dropout, args.ToArray(), Attrs(("p", AttrText.Float(module.Number("p", 0, 0.5)))), ValueKind.FloatTensor, site, input.Shape);
             }
             case TypeNames.Conv1d:
             case TypeNames.Conv2d:
@@ -166,7 +169,7 @@ internal sealed partial class MethodInterpreter
                 var args = new List<TensorValue> { input, CaptureParameter(module, "weight", site) };
                 if (HasParameter(module, "bias")) args.Add(CaptureParameter(module, "bias", site));
                 var attrs = Attrs(("stride", AttrText.Ints(IntsOr(module, "stride", 3, 1))), ("padding", AttrText.Ints(IntsOr(module, "padding", 4, 0))));
-                return Emit(module.Is(TypeNames.Conv1d) ? "conv1d" : "conv2d", args.ToArray(), attrs, ValueKind.FloatTensor, site, null);
+                return Emit(module.Is(TypeNames.Conv1d) ? Convolution.Conv1d : Convolution.Conv2d, args.ToArray(), attrs, ValueKind.FloatTensor, site, null);
             }
             case TypeNames.MaxPool1d:
             case TypeNames.MaxPool2d:
@@ -196,13 +199,13 @@ internal sealed partial class MethodInterpreter
                 // momentum: null is torch's cumulative average over the batches seen (hence num_batches_tracked).
                 string momentum = module.Argument("momentum", 2) is NullValue ? "none" : AttrText.Float(module.Number("momentum", 2, 0.1));
                 var attrs = Attrs(("momentum", momentum), ("eps", AttrText.Float(module.Number("eps", 1, 1e-5))));
-                return Emit("batch_norm", args, attrs, ValueKind.FloatTensor, site, input.Shape);
+                return Emit(Normalization.BatchNorm, args, attrs, ValueKind.FloatTensor, site, input.Shape);
             }
             case TypeNames.LayerNorm:
             {
                 var args = new[] { input, CaptureParameter(module, "weight", site), CaptureParameter(module, "bias", site) };
                 var attrs = Attrs(("normalized_shape", AttrText.Ints(module.Ints("normalizedShape", 0))), ("eps", AttrText.Float(module.Number("eps", 1, 1e-5))));
-                return Emit("layer_norm", args, attrs, ValueKind.FloatTensor, site, input.Shape);
+                return Emit(Normalization.LayerNorm, args, attrs, ValueKind.FloatTensor, site, input.Shape);
             }
             case TypeNames.Embedding:
             {
@@ -211,7 +214,7 @@ internal sealed partial class MethodInterpreter
                     ? Attrs(("padding_idx", AttrText.Int(padding.Number)))
                     : ImmutableArray<AttrSpec>.Empty;
                 var args = new List<TensorValue> { input, weight };
-                return Emit("embedding", args.ToArray(), attrs, ValueKind.FloatTensor, site, ShapeHint("embedding", args, attrs, input));
+                return Emit(Embedding.Lookup, args.ToArray(), attrs, ValueKind.FloatTensor, site, ShapeHint(Embedding.Lookup, args, attrs, input));
             }
             case TypeNames.Rnn:
                 return LowerRnn(module, input, arguments, site);
@@ -226,26 +229,26 @@ internal sealed partial class MethodInterpreter
         module.Argument(name, position) is null or NullValue ? fallback.ToImmutableArray() : module.Ints(name, position);
 
     TensorValue Reshape(TensorValue input, string shape, IOperation site) =>
-        Emit("reshape", new[] { input }, Attrs(("shape", shape)), input.Kind, site, null);
+        Emit(OpNames.Reshape, new[] { input }, Attrs(("shape", shape)), input.Kind, site, null);
 
     TensorValue Add(TensorValue left, TensorValue right, IOperation site) =>
-        Emit("add", new[] { left, right }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, left.Shape);
+        Emit(OpNames.Add, new[] { left, right }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, left.Shape);
 
     TensorValue Linear(TensorValue input, TensorValue weight, TensorValue? bias, IOperation site)
     {
         var args = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
-        return Emit("linear", args, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, ShapeHint("linear", args.ToList(), ImmutableArray<AttrSpec>.Empty, input));
+        return Emit(LinearAlgebra.Linear, args, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, ShapeHint(LinearAlgebra.Linear, args.ToList(), ImmutableArray<AttrSpec>.Empty, input));
     }
 
     TensorValue Elementwise(string op, TensorValue input, IOperation site) =>
         Emit(op, new[] { input }, ImmutableArray<AttrSpec>.Empty, input.Kind, site, input.Shape);
 
     TensorValue Multiply(TensorValue left, TensorValue right, IOperation site) =>
-        Emit("mul", new[] { left, right }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, left.Shape);
+        Emit(OpNames.Mul, new[] { left, right }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, left.Shape);
 
     TensorValue Concat(IReadOnlyList<TensorValue> pieces, int dim, IOperation site) => pieces.Count == 1
         ? pieces[0]
-        : Emit("concat", pieces.ToArray(), Attrs(("dim", AttrText.Int(dim))), ValueKind.FloatTensor, site, null);
+        : Emit(Layout.Concat, pieces.ToArray(), Attrs(("dim", AttrText.Int(dim))), ValueKind.FloatTensor, site, null);
 
     /// <summary>
     /// An Elman Rnn (tanh) over a sequence of fixed length, unrolled: per layer and step
@@ -261,14 +264,14 @@ internal sealed partial class MethodInterpreter
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, arguments[0].Syntax, Describe(arguments[0].Syntax),
                 $"an Rnn is unrolled over a sequence of fixed length: its input must have a known 3-D shape with a constant sequence dimension {timeDim} (give it a [Shape])");
         int steps = shape[timeDim].Size;
-        string activation = module.Argument("nonlinearity", 4) is EnumValue { MemberName: "Relu" } ? "relu" : "tanh";
+        string activation = module.Argument("nonlinearity", 4) is EnumValue { MemberName: "Relu" } ? Activations.Relu : MathOps.Tanh;
         bool bias = module.Bool("bias", 5, true);
         var initial = arguments.Count > 1 ? arguments[1].Value as TensorValue : null;
 
         var sequence = new List<TensorValue>(steps);
         for (int t = 0; t < steps; t++)
         {
-            var slice = Emit("narrow", new[] { input }, Attrs(("dim", AttrText.Int(timeDim)), ("start", AttrText.Int(t)), ("length", "1")), input.Kind, site, null);
+            var slice = Emit(Layout.Narrow, new[] { input }, Attrs(("dim", AttrText.Int(timeDim)), ("start", AttrText.Int(t)), ("length", "1")), input.Kind, site, null);
             sequence.Add(Reshape(slice, $"-1,{inputSize}", site));
         }
 
@@ -281,7 +284,7 @@ internal sealed partial class MethodInterpreter
             var biasHh = bias ? CaptureParameter(module, $"bias_hh_l{layer}", site) : null;
             TensorValue? state = initial is null
                 ? null
-                : Reshape(Emit("narrow", new[] { initial }, Attrs(("dim", "0"), ("start", AttrText.Int(layer)), ("length", "1")), initial.Kind, site, null), $"-1,{hidden}", site);
+                : Reshape(Emit(Layout.Narrow, new[] { initial }, Attrs(("dim", "0"), ("start", AttrText.Int(layer)), ("length", "1")), initial.Kind, site, null), $"-1,{hidden}", site);
             var outputs = new List<TensorValue>(steps);
             foreach (var step in sequence)
             {
@@ -326,15 +329,15 @@ internal sealed partial class MethodInterpreter
 
         int hiddenSize = module.Int("hiddenSize", 1);
         TensorValue Gate(int index, string activation) => Elementwise(activation,
-            Emit("narrow", new[] { gates }, Attrs(("dim", "1"), ("start", AttrText.Int(index * hiddenSize)), ("length", AttrText.Int(hiddenSize))), ValueKind.FloatTensor, site, null), site);
+            Emit(Layout.Narrow, new[] { gates }, Attrs(("dim", "1"), ("start", AttrText.Int(index * hiddenSize)), ("length", AttrText.Int(hiddenSize))), ValueKind.FloatTensor, site, null), site);
 
-        var inputGate = Gate(0, "sigmoid");
-        var candidate = Gate(2, "tanh");
-        var outputGate = Gate(3, "sigmoid");
+        var inputGate = Gate(0, MathOps.Sigmoid);
+        var candidate = Gate(2, MathOps.Tanh);
+        var outputGate = Gate(3, MathOps.Sigmoid);
         var newCell = Multiply(inputGate, candidate, site);
         // With no cell state c = 0, so the forget gate has nothing to scale and is not built.
-        if (cell is not null) newCell = Add(Multiply(Gate(1, "sigmoid"), cell, site), newCell, site);
-        var newHidden = Multiply(outputGate, Elementwise("tanh", newCell, site), site);
+        if (cell is not null) newCell = Add(Multiply(Gate(1, MathOps.Sigmoid), cell, site), newCell, site);
+        var newHidden = Multiply(outputGate, Elementwise(MathOps.Tanh, newCell, site), site);
         return ListValue.Of(newHidden, newCell);
     }
 }

@@ -71,6 +71,16 @@ internal sealed class EnumValue : Value
     public override string Describe() => "an enum constant";
 }
 
+/// <summary>A compile-time string (an option such as Gelu's approximate: "tanh"), kept verbatim for the attr text.</summary>
+internal sealed class TextValue : Value
+{
+    public TextValue(string text) => Text = text;
+
+    public string Text { get; }
+
+    public override string Describe() => "a string";
+}
+
 internal sealed class NullValue : Value
 {
     public static readonly NullValue Instance = new();

@@ -8,7 +8,7 @@ using Kiln.Generator.Ops;
 namespace Kiln.Generator.Passes;
 
 /// <summary>
-/// Reverse-mode differentiation of a scalar result from the per-op rules in <see cref="GradientRules"/>. Only
+/// Reverse-mode differentiation of a scalar result from the per-op VJPs of the op registry. Only
 /// nodes that depend on a Parameter capture get gradients (data inputs, labels and buffers are never
 /// differentiated); an op on such a path without a rule is KILN0102, naming the op.
 /// </summary>
@@ -40,10 +40,10 @@ internal static class Autodiff
         foreach (var n in Enumerable.Reverse(nodes))
         {
             if (n.Inputs.Length == 0 || !needed.Contains(n) || !adjoint.TryGetValue(n, out var g)) continue;
-            if (!GradientRules.TryGet(n.Op, out var rule))
+            if (OpRegistry.Get(n.Op).Gradient is not { } rule)
             {
                 var parameter = parameters.Where(p => DependsOn(n, p.Key)).Select(p => spec.Captures[p.Value].Name).FirstOrDefault() ?? "a parameter";
-                context.Report(DiagnosticIds.NoGradientRule, context.OriginOf(n), OpNames.Display(n.Op), parameter);
+                context.Report(DiagnosticIds.NoGradientRule, context.OriginOf(n), OpRegistry.Display(n.Op), parameter);
                 return null;
             }
             var grads = rule(new VjpContext(b, n, g));

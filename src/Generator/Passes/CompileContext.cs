@@ -7,12 +7,16 @@ namespace Kiln.Generator.Passes;
 /// <summary>State shared by the passes of one compilation: the spec, the interning builder and the diagnostics.</summary>
 internal sealed class CompileContext
 {
-    public CompileContext(GraphSpec spec)
+    public CompileContext(GraphSpec spec, Emit.IKernelBackend backend)
     {
         Spec = spec;
+        Backend = backend;
     }
 
     public GraphSpec Spec { get; }
+
+    /// <summary>The backend this compilation emits kernels for (its scratch needs shape the schedule).</summary>
+    public Emit.IKernelBackend Backend { get; }
     public GraphBuilder Builder { get; } = new();
     public List<CompileDiagnostic> Diagnostics { get; } = new();
 

@@ -25,7 +25,7 @@ internal static class Fusion
     public static GraphProgram MaterialiseOutputs(GraphBuilder b, GraphProgram program)
     {
         var result = program.Result;
-        var resultClass = OpClasses.Of(result);
+        var resultClass = OpRegistry.ClassOf(result);
         if (resultClass is OpClass.Leaf or OpClass.View) result = b.Create(OpNames.Copy, new[] { result });
 
         var users = Nodes.Users(program.Nodes());
@@ -37,9 +37,9 @@ internal static class Fusion
             if (g is null) continue;
             // A view of the computed value (a reshape after a keep-dim reduction) is written through: same elements, same order.
             var computed = StorageRoot(g);
-            var cls = OpClasses.Of(computed);
+            var cls = OpRegistry.ClassOf(computed);
             bool onlyThroughView = computed == g || (users[computed].Count == 1 && users[computed][0] == g);
-            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpClasses.CanAccumulate(computed))
+            bool writable = (cls is OpClass.Elementwise or OpClass.Reduction or OpClass.Gemm || OpRegistry.Get(computed.Op).CanAccumulate)
                 && onlyThroughView && users[g].Count == 0 && !seen.Contains(computed);
             seen.Add(computed);
             if (!writable) g = b.Create(OpNames.Copy, new[] { g }, Attrs.Of(("gradient_of", Attrs.FormatInt(i))));
@@ -49,7 +49,7 @@ internal static class Fusion
         var updates = program.Updates.Select(u =>
         {
             var v = u.Value;
-            bool writable = OpClasses.Of(v) == OpClass.Elementwise && users[v].Count == 0 && seen.Add(v);
+            bool writable = OpRegistry.ClassOf(v) == OpClass.Elementwise && users[v].Count == 0 && seen.Add(v);
             return (u.Capture, writable ? v : b.Create(OpNames.Copy, new[] { v }, Attrs.Of(("update_of", Attrs.FormatInt(u.Capture)))));
         }).ToImmutableArray();
         return new GraphProgram(program.Name, result, ImmutableArray.Create(gradients), updates);
@@ -77,7 +77,7 @@ internal static class Fusion
                 kernels.Add(kernel);
                 continue;
             }
-            switch (OpClasses.Of(n))
+            switch (OpRegistry.ClassOf(n))
             {
                 case OpClass.Leaf or OpClass.View:
                     continue;
@@ -98,9 +98,9 @@ internal static class Fusion
                 default:
                     kernel = new Kernel(KernelKind.Library, n) { Scratch = scratchSize(n) };
                     assigned[n] = kernel;
-                    if (n.Op == OpNames.CrossEntropyBackward && OpClasses.Of(n.Inputs[2]) == OpClass.Leaf)
+                    if (OpRegistry.Get(n.Op).SharedPass is { } shared && OpRegistry.ClassOf(n.Inputs[shared.LeafInput]) == OpClass.Leaf)
                     {
-                        var loss = nodes.FirstOrDefault(f => f.Op == "cross_entropy" && f.Inputs[0] == n.Inputs[0] && f.Inputs[1] == n.Inputs[1]);
+                        var loss = nodes.FirstOrDefault(f => f.Op == shared.Op && Enumerable.Range(0, shared.SharedInputs).All(i => f.Inputs[i] == n.Inputs[i]));
                         if (loss is not null && !assigned.ContainsKey(loss))
                         {
                             kernel.Root = loss;
@@ -119,9 +119,9 @@ internal static class Fusion
             if (k.Body.Count == 0) continue;
             var inBody = new HashSet<Node>(k.Body);
             var operands = k.Body.SelectMany(n => n.Inputs).Where(i => !inBody.Contains(i)).Distinct().OrderBy(i => i.Id).ToList();
-            bool reduction = OpClasses.Of(k.Root) == OpClass.Reduction;
+            bool reduction = OpRegistry.ClassOf(k.Root) == OpClass.Reduction;
             var bodyShape = reduction ? k.Root.Inputs[0].Shape : k.Root.Shape;
-            var reduced = reduction ? ShapeRules.ReducedDims(k.Root.Inputs[0], k.Root.Attrs, "Sum") : Array.Empty<int>();
+            var reduced = reduction ? Ops.Definitions.Reductions.ReducedDims(k.Root) : Array.Empty<int>();
             k.Loop = LoopNest.Build(bodyShape, operands, reduced, k.StridedViews);
         }
         var updates = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
@@ -154,10 +154,10 @@ internal static class Fusion
                 if (!target.Loop.BodyShape.Equals(consumer.Loop.BodyShape)) continue;
                 // What the consumer takes from the target must be its elementwise outputs, read as they are (no views).
                 var fromTarget = reads.Where(r => producer.TryGetValue(StorageRoot(r), out var k) && k == target).ToList();
-                if (fromTarget.Any(r => !target.LoopRoots.Contains(r) || OpClasses.Of(r) != OpClass.Elementwise)) continue;
+                if (fromTarget.Any(r => !target.LoopRoots.Contains(r) || OpRegistry.ClassOf(r) != OpClass.Elementwise)) continue;
                 if (sources.Any(k => k != target && k.Index > target.Index)) continue;
-                var reductionDims = target.LoopRoots.Concat(consumer.LoopRoots).Where(r => OpClasses.Of(r) == OpClass.Reduction)
-                    .Select(r => string.Join(",", ShapeRules.ReducedDims(r.Inputs[0], r.Attrs, "Sum"))).Distinct().ToList();
+                var reductionDims = target.LoopRoots.Concat(consumer.LoopRoots).Where(r => OpRegistry.ClassOf(r) == OpClass.Reduction)
+                    .Select(r => string.Join(",", Ops.Definitions.Reductions.ReducedDims(r))).Distinct().ToList();
                 if (reductionDims.Count > 1) continue;
 
                 target.Body.AddRange(consumer.Body);
@@ -166,8 +166,8 @@ internal static class Fusion
                 target.StridedViews.AddRange(consumer.StridedViews);
                 var inBody = new HashSet<Node>(target.Body);
                 var operands = target.Body.SelectMany(n => n.Inputs).Where(i => !inBody.Contains(i)).Distinct().OrderBy(i => i.Id).ToList();
-                var reduction = target.LoopRoots.FirstOrDefault(r => OpClasses.Of(r) == OpClass.Reduction);
-                var reduced = reduction is null ? Array.Empty<int>() : ShapeRules.ReducedDims(reduction.Inputs[0], reduction.Attrs, "Sum");
+                var reduction = target.LoopRoots.FirstOrDefault(r => OpRegistry.ClassOf(r) == OpClass.Reduction);
+                var reduced = reduction is null ? Array.Empty<int>() : Ops.Definitions.Reductions.ReducedDims(reduction);
                 target.Loop = LoopNest.Build(target.Loop.BodyShape, operands, reduced, target.StridedViews);
                 kernels.Remove(consumer);
                 for (int i = 0; i < kernels.Count; i++) kernels[i].Index = i;
@@ -194,19 +194,19 @@ internal static class Fusion
             if (users[p].Any(u => !kernel.Body.Contains(u))) continue;
             if (gemmSums.TryGetValue(p, out var sum))
             {
-                if (kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise && !gradients.Contains(kernel.Root))
+                if (kernel.Kind == KernelKind.Loop && OpRegistry.ClassOf(kernel.Root) == OpClass.Elementwise && !gradients.Contains(kernel.Root))
                 {
                     // The products accumulate into the loop's output buffer; the loop then runs over their sum in place.
                     kernel.Kind = KernelKind.Gemm;
                     TakeGemmSum(kernel, p, sum, assigned);
                 }
             }
-            else if (OpClasses.IsElementwise(p))
+            else if (OpRegistry.IsElementwise(p))
             {
                 Add(kernel, p, assigned);
                 Absorb(kernel, p, bodyShape, users, outputs, gradients, assigned, scratchSize, gemmSums);
             }
-            else if (OpClasses.Of(p) == OpClass.Gemm && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
+            else if (OpRegistry.ClassOf(p) == OpClass.Gemm && kernel.Kind == KernelKind.Loop && OpRegistry.ClassOf(kernel.Root) == OpClass.Elementwise
                      && !gradients.Contains(kernel.Root))
             {
                 // The GEMM writes straight into the loop's output buffer, and the loop runs over it in place as the epilogue.
@@ -214,13 +214,13 @@ internal static class Fusion
                 kernel.Gemm = p;
                 assigned[p] = kernel;
             }
-            else if (p.Op == "narrow")
+            else if (OpRegistry.Get(p.Op).ReadInPlace is not null)
             {
                 // A slice of the same shape as the loop is read in place with its source's strides: no copy kernel.
                 kernel.StridedViews.Add(p);
                 assigned[p] = kernel;
             }
-            else if (OpClasses.Of(p) == OpClass.Library && TakesEpilogue(p) && kernel.Kind == KernelKind.Loop && OpClasses.Of(kernel.Root) == OpClass.Elementwise
+            else if (OpRegistry.ClassOf(p) == OpClass.Library && TakesEpilogue(p) && kernel.Kind == KernelKind.Loop && OpRegistry.ClassOf(kernel.Root) == OpClass.Elementwise
                      && !gradients.Contains(kernel.Root))
             {
                 // Same as a GEMM: the library kernel writes the loop's output buffer, the loop runs over it in place.
@@ -247,15 +247,15 @@ internal static class Fusion
             foreach (var x in add.Inputs)
             {
                 if (!x.Shape.Equals(add.Shape) || users[x].Count != 1 || outputs.Contains(x) || claimed.Contains(x)) return false;
-                if (x.Op == "matmul") sum.Gemms.Add(x);
-                else if (x.Op == "add" && Collect(x, sum)) sum.Adds.Add(x);
+                if (OpRegistry.ClassOf(x) == OpClass.Gemm) sum.Gemms.Add(x);
+                else if (x.Op == OpNames.Add && Collect(x, sum)) sum.Adds.Add(x);
                 else return false;
             }
             return true;
         }
         foreach (var n in Enumerable.Reverse(nodes))
         {
-            if (n.Op != "add" || claimed.Contains(n) || n.Inputs[0] == n.Inputs[1]) continue;
+            if (n.Op != OpNames.Add || claimed.Contains(n) || n.Inputs[0] == n.Inputs[1]) continue;
             var sum = new GemmSum(new List<Node>(), new List<Node>());
             if (!Collect(n, sum)) continue;
             sum.Adds.Add(n);
@@ -276,9 +276,7 @@ internal static class Fusion
     }
 
     /// <summary>Library ops that write their whole output densely (so an elementwise epilogue can follow in place).</summary>
-    static bool TakesEpilogue(Node n) => n.Op is "conv2d" or OpNames.Conv2dBackwardInput or "max_pool2d" or OpNames.MaxPool2dBackward
-        or "avg_pool2d" or OpNames.AvgPool2dBackward or "softmax" or "log_softmax" or OpNames.SoftmaxBackward or "embedding"
-        or "transpose" or "concat" or "narrow" or OpNames.NarrowBackward;
+    static bool TakesEpilogue(Node n) => OpRegistry.Get(n.Op).TakesEpilogue;
 
     /// <summary>Topological order of kernels (by what they read), earliest root first among the ready ones.</summary>
     static List<Kernel> Order(List<Kernel> kernels, Dictionary<Node, int> updates)
@@ -315,7 +313,7 @@ internal static class Fusion
     /// <summary>The node whose buffer a value lives in: views share their input's buffer.</summary>
     public static Node StorageRoot(Node n)
     {
-        while (OpClasses.Of(n) == OpClass.View) n = n.Inputs[0];
+        while (OpRegistry.ClassOf(n) == OpClass.View) n = n.Inputs[0];
         return n;
     }
 }

@@ -41,7 +41,7 @@ internal static class ShapeInference
                     context.Report(DiagnosticIds.InternalError, i, $"op {i} ({op.Op}) uses value {arg}, which is not defined before it");
                     return null;
                 }
-            if (!ShapeRules.IsKnown(op.Op) && !OpClasses.IsPrimitive(op.Op))
+            if (!OpRegistry.IsKnown(op.Op))
             {
                 context.Report(DiagnosticIds.Unsupported, i, op.Op, "the static compiler has no rule for this op yet");
                 return null;

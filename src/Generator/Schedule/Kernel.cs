@@ -11,7 +11,7 @@ internal enum KernelKind
     Loop,
     /// <summary>A matrix product followed by an optional fused elementwise epilogue over its output.</summary>
     Gemm,
-    /// <summary>A call of a library kernel (softmax, cross-entropy, layout copies).</summary>
+    /// <summary>A call of a library kernel (normalisation, losses, layout copies, convolution).</summary>
     Library,
 }
 
@@ -42,16 +42,16 @@ internal sealed class Kernel
     /// <summary>Nodes the kernel computes into its root's buffer before any epilogue runs.</summary>
     public IEnumerable<Node> Aliased => (Producer is null ? Enumerable.Empty<Node>() : new[] { Producer }).Concat(MoreGemms).Concat(SumNodes);
 
-    /// <summary>A library op (convolution, pooling, softmax, ...) whose output the kernel's loop then runs over in place as an epilogue.</summary>
+    /// <summary>A library op (convolution, pooling, ...) whose output the kernel's loop then runs over in place as an epilogue.</summary>
     public Node? LibraryProducer { get; set; }
 
     /// <summary>The node written to memory before the epilogue loop runs over it: the GEMM or the library op.</summary>
     public Node? Producer => Gemm ?? LibraryProducer;
 
-    /// <summary>Narrows read in place by the loop (no copy): computed by this kernel in the sense that no other kernel materialises them.</summary>
+    /// <summary>Slices read in place by the loop (no copy): computed by this kernel in the sense that no other kernel materialises them.</summary>
     public List<Node> StridedViews { get; } = new();
 
-    /// <summary>A second output computed in the same pass (cross-entropy's gradient with its loss).</summary>
+    /// <summary>A second output computed in the same pass (an op with a <see cref="Ops.SharedPass"/>).</summary>
     public Node? SecondOutput { get; set; }
 
     /// <summary>Fused elementwise/reduction nodes computed inside the loop, in topological order (includes Root for loops).</summary>
@@ -94,7 +94,7 @@ internal sealed class Kernel
 /// The loop structure of a fused loop: the body shape split into axes (adjacent dimensions merged when every
 /// operand walks them as one contiguous range), which axes are reduced, and for every operand the buffer it reads,
 /// its element offset and its stride along each axis (0 when broadcast). Contiguous operands have the usual
-/// row-major strides; a narrow read in place has its source's strides. The innermost axis is the vectorised one.
+/// row-major strides; a slice read in place has its source's strides. The innermost axis is the vectorised one.
 /// </summary>
 internal sealed class LoopNest
 {
@@ -114,7 +114,7 @@ internal sealed class LoopNest
     public IReadOnlyDictionary<Node, ImmutableArray<Size>> Strides { get; }
     public IReadOnlyDictionary<Node, Size> Offsets { get; }
 
-    /// <summary>The node whose buffer an operand is read from: itself, or a narrow's source.</summary>
+    /// <summary>The node whose buffer an operand is read from: itself, or a slice's source.</summary>
     public IReadOnlyDictionary<Node, Node> Sources { get; }
     public Shape BodyShape { get; }
     public bool IsReduction => Reduced.Any(r => r);
@@ -126,7 +126,7 @@ internal sealed class LoopNest
 
     static bool IsZero(Size s) => s.Constant == 0;
 
-    /// <summary>Splits <paramref name="bodyShape"/> into axes for the given operands (each broadcastable to it, or a narrow of the body's shape read in place).</summary>
+    /// <summary>Splits <paramref name="bodyShape"/> into axes for the given operands (each broadcastable to it, or a slice of the body's shape read in place).</summary>
     public static LoopNest Build(Shape bodyShape, IReadOnlyList<Node> operands, IReadOnlyCollection<int> reducedDims, IReadOnlyCollection<Node>? stridedViews = null)
     {
         int rank = bodyShape.Rank;
@@ -138,11 +138,10 @@ internal sealed class LoopNest
             var strides = new Size[rank];
             if (stridedViews is not null && stridedViews.Contains(o))
             {
-                // narrow(src, dim k, start): same shape as the body, strides and offset of the source buffer.
-                var source = o.Inputs[0].Shape;
-                int k = Ops.ShapeRules.NormalizeDim(o.Attrs.Int("dim"), source.Rank, "Narrow");
-                for (int d = 0; d < rank; d++) strides[d] = bodyShape[d].IsOne ? Size.Of(0) : source.CountOf(d + 1, rank);
-                offsets[o] = Size.Of(o.Attrs.Int("start")).Times(source.CountOf(k + 1, rank));
+                // A slice read in place: same shape as the body, strides and offset of the source buffer.
+                var (offset, viewStrides) = Ops.OpRegistry.Get(o.Op).ReadInPlace!(o, bodyShape);
+                strides = viewStrides;
+                offsets[o] = offset;
                 sources[o] = o.Inputs[0];
             }
             else

@@ -20,7 +20,7 @@ internal static class KernelVerifier
             }
         foreach (var n in program.Nodes())
         {
-            var cls = OpClasses.Of(n);
+            var cls = OpRegistry.ClassOf(n);
             if (cls is OpClass.Leaf or OpClass.View) continue;
             if (!computedBy.ContainsKey(n)) throw new InvalidOperationException($"kernel verifier: %{n.Id} {n.Op} is computed by no kernel");
         }

@@ -25,9 +25,9 @@ internal sealed class CSharpGraphEmitter
 
     readonly int deadOps;
 
-    public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs, int deadOps = 0, IKernelBackend? backend = null)
+    public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs, IKernelBackend backend, int deadOps = 0)
     {
-        this.backend = backend ?? new CSharpKernelEmitter();
+        this.backend = backend;
         this.spec = spec;
         this.programs = programs;
         this.deadOps = deadOps;
@@ -131,19 +131,18 @@ internal sealed class CSharpGraphEmitter
         }
         w.Line($"var state = Prepare({index}, symbols);");
         for (int s = 0; s < symbols.Count; s++) w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
-        if (program.Memory.Buffers.Count > 0) w.Line("global::System.Span<float> arena = state.Arena;");
+        var bindings = new List<StorageBinding>();
+        if (program.Memory.Buffers.Count > 0) bindings.Add(new StorageBinding("arena", StorageRole.Arena, "state"));
         for (int i = 0; i < spec.Inputs.Count; i++)
-            w.Line(spec.Inputs[i].Kind == ValueKind.IntTensor
-                ? $"global::System.ReadOnlySpan<int> input{i} = {spec.Inputs[i].Name}.Data;"
-                : $"global::System.ReadOnlySpan<float> input{i} = {spec.Inputs[i].Name}.Data;");
-        foreach (int c in captures.Where(IsTensorCapture)) w.Line($"global::System.ReadOnlySpan<float> capture{c}Data = capture{c}.Data;");
-        w.Line("global::System.Span<float> result = state.Result.Data;");
+            bindings.Add(new StorageBinding("input" + i, spec.Inputs[i].Kind == ValueKind.IntTensor ? StorageRole.IntInput : StorageRole.Input, spec.Inputs[i].Name, i));
+        foreach (int c in captures.Where(IsTensorCapture)) bindings.Add(new StorageBinding($"capture{c}Data", StorageRole.Capture, "capture" + c, c));
+        bindings.Add(new StorageBinding("result", StorageRole.Result, "state.Result"));
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
-            if (program.Graph.Gradients[c] is not null) w.Line($"global::System.Span<float> grad{c} = GradientOf(capture{c}, {c});");
-        foreach (var (c, _) in program.Graph.Updates)
-            w.Line($"global::System.Span<float> capture{c}Update = capture{c}.Data;");
+            if (program.Graph.Gradients[c] is not null) bindings.Add(new StorageBinding("grad" + c, StorageRole.Gradient, "capture" + c, c));
+        foreach (var (c, _) in program.Graph.Updates) bindings.Add(new StorageBinding($"capture{c}Update", StorageRole.Update, "capture" + c, c));
         foreach (var b in program.Memory.Buffers)
-            w.Line($"global::System.Span<float> buffer{b.Index} = arena.Slice(state.Offsets[{b.Index}], state.Sizes[{b.Index}]);");
+            bindings.Add(new StorageBinding("buffer" + b.Index, StorageRole.ArenaBuffer, "arena", b.Index, $"state.Offsets[{b.Index}]", $"state.Sizes[{b.Index}]"));
+        backend.EmitStorage(w, bindings);
 
         var names = new Names(this, program);
         foreach (var k in program.Kernels)
@@ -151,6 +150,7 @@ internal sealed class CSharpGraphEmitter
             w.Line();
             backend.EmitKernel(w, k, program, names);
         }
+        backend.EmitSynchronize(w);
         w.Line();
         w.Line("return state.Result;");
         w.Close();

@@ -1,0 +1,261 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Ops;
+using Kiln.Generator.Ops.Definitions;
+using Kiln.Generator.Schedule;
+
+namespace Kiln.Generator.Emit.CSharp;
+
+/// <summary>
+/// The C# backend: storage is spans over tensor data and an arena array; fused loops become SIMD loops over
+/// System.Numerics.Vector&lt;float&gt; with a scalar tail; GEMMs call Kiln.Kernels.Gemm; library ops call the
+/// Kiln.Kernels routine the eager op uses (<see cref="CSharpLibraryCalls"/>), elementwise ops are spelled by
+/// <see cref="CSharpElementwise"/>.
+/// </summary>
+internal sealed class CSharpBackend : IKernelBackend
+{
+    const string VectorType = CSharpElementwise.VectorType;
+
+    public string Name => "C#";
+
+    public void EmitKernel(CodeWriter w, Kernel kernel, KernelProgram program, IStorageNames names)
+    {
+        w.Open($"// {KernelDescriptions.Title(kernel, program.Kernels.Count)}");
+        // The comment line above is the block's header; the braces scope the kernel's locals.
+        foreach (var n in KernelDescriptions.ComputedNodes(kernel)) w.Line("// " + n);
+        switch (kernel.Kind)
+        {
+            case KernelKind.Loop:
+                EmitLoop(w, kernel, names);
+                break;
+            case KernelKind.Gemm:
+                EmitGemm(w, kernel, names);
+                if (kernel.Loop is not null) EmitLoop(w, kernel, names);
+                break;
+            default:
+                EmitLibrary(w, kernel, names);
+                if (kernel.Loop is not null) EmitLoop(w, kernel, names);
+                break;
+        }
+        w.Close();
+    }
+
+    public Size? ScratchSize(Node n) => CSharpLibraryCalls.ScratchSize(n);
+
+    public string? ScratchLength(Kernel kernel, Func<Size, string> size) =>
+        CSharpLibraryCalls.ScratchLength(kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root, size);
+
+    public bool Lowers(OpDef op) => op.Class switch
+    {
+        OpClass.Elementwise => CSharpElementwise.Lowers(op.Name),
+        OpClass.Library => CSharpLibraryCalls.Lowers(op.Name),
+        _ => true,
+    };
+
+    /// <summary>Spans over the tensors' data and over slices of the arena: every kernel reads and writes through them.</summary>
+    public void EmitStorage(CodeWriter w, IReadOnlyList<StorageBinding> bindings)
+    {
+        foreach (var b in bindings)
+            w.Line(b.Role switch
+            {
+                StorageRole.Input or StorageRole.Capture => $"global::System.ReadOnlySpan<float> {b.Local} = {b.Source}.Data;",
+                StorageRole.IntInput => $"global::System.ReadOnlySpan<int> {b.Local} = {b.Source}.Data;",
+                StorageRole.Result or StorageRole.Update => $"global::System.Span<float> {b.Local} = {b.Source}.Data;",
+                StorageRole.Gradient => $"global::System.Span<float> {b.Local} = GradientOf({b.Source}, {b.Index});",
+                StorageRole.Arena => $"global::System.Span<float> {b.Local} = {b.Source}.Arena;",
+                _ => $"global::System.Span<float> {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",
+            });
+    }
+
+    /// <summary>CPU kernels run synchronously on the calling thread: nothing to wait for.</summary>
+    public void EmitSynchronize(CodeWriter w) { }
+
+    // ---- GEMM ----
+
+    static void EmitGemm(CodeWriter w, Kernel kernel, IStorageNames names)
+    {
+        // The first product writes (or adds into a Grad), the others of a sum of products add into the same buffer.
+        bool first = true;
+        foreach (var mm in new[] { kernel.Gemm! }.Concat(kernel.MoreGemms))
+        {
+            EmitOneGemm(w, kernel, mm, accumulate: !first || (kernel.Loop is null && names.Accumulates(kernel.Root)), names);
+            first = false;
+        }
+    }
+
+    static void EmitOneGemm(CodeWriter w, Kernel kernel, Node mm, bool accumulate, IStorageNames names)
+    {
+        var (m, n, k, ta, tb) = LinearAlgebra.Gemm(mm);
+        w.Line($"global::Kiln.Kernels.Gemm.Multiply({names.Buffer(mm.Inputs[0])}, {names.Buffer(mm.Inputs[1])}, {names.Buffer(kernel.Root)}, {names.Size(m)}, {names.Size(n)}, {names.Size(k)}, " +
+               $"transposeA: {Bool(ta)}, transposeB: {Bool(tb)}, accumulate: {Bool(accumulate)});");
+    }
+
+    static string Bool(bool b) => b ? "true" : "false";
+
+    // ---- library kernels ----
+
+    static void EmitLibrary(CodeWriter w, Kernel kernel, IStorageNames names) =>
+        CSharpLibraryCalls.Emit(w, kernel, kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root, names);
+
+    /// <summary>A scalar-valued operand as a float expression: a literal, 1/count, or the first element of its buffer.</summary>
+    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor || n.Type == ElementType.Flag;
+
+    internal static string ScalarOperand(Node operand, IStorageNames names) => Passes.Fusion.StorageRoot(operand) switch
+    {
+        var n when n.Op == OpNames.Constant => CSharpElementwise.Literal(n.ConstantValue),
+        var n when n.Op == OpNames.InvCount => $"(1f / {names.Size(Size.Parse(n.Attrs.Text("count")!))})",
+        var n when n.Op == OpNames.UnbiasFactor => $"((float){names.Size(Size.Parse(n.Attrs.Text("count")!))} / ({names.Size(Size.Parse(n.Attrs.Text("count")!))} - 1))",
+        var n => $"{names.Buffer(n)}[0]",
+    };
+
+
+    // ---- fused loops ----
+
+    /// <summary>
+    /// The loop nest of a fused loop (or a GEMM's epilogue, which reads the GEMM's output in place): outer axes as
+    /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail; operands broadcast along
+    /// the innermost axis are loaded once per row. A loop may have several outputs: elementwise ones are stored per
+    /// element, reductions accumulate over the reduced axes (in a vector register when the innermost axis is reduced).
+    /// </summary>
+    static void EmitLoop(CodeWriter w, Kernel kernel, IStorageNames names)
+    {
+        var nest = kernel.Loop!;
+        var roots = kernel.LoopRoots.ToList();
+        var reductions = new HashSet<Node>(roots.Where(r => OpRegistry.ClassOf(r) == OpClass.Reduction));
+        var computed = kernel.Body.Where(n => !reductions.Contains(n)).ToList();
+        var operands = nest.Operands.ToList();
+        // Vector loads need each operand to be contiguous (or constant) along the innermost axis.
+        bool simd = computed.All(CSharpElementwise.HasVector) && operands.All(o => nest.Strides[o][nest.Axes.Length - 1] is { Constant: 0 or 1, IsConstant: true });
+        var scalars = operands.Where(IsInlineScalar).ToList();
+        var loaded = operands.Except(scalars).ToList();
+        int axes = nest.Axes.Length, inner = axes - 1;
+        bool reduceInner = nest.Reduced[inner];
+
+        for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
+        foreach (var c in scalars)
+        {
+            if (c.Type == ElementType.Flag)
+            {
+                w.Line($"bool s{c.Id} = {names.Buffer(c)};");
+                if (simd) w.Line($"bool v{c.Id} = s{c.Id};");
+                continue;
+            }
+            w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            if (simd) w.Line($"var v{c.Id} = new {VectorType}(s{c.Id});");
+        }
+        var scale = new Dictionary<Node, string?>();
+        foreach (var r in roots.Where(reductions.Contains))
+        {
+            scale[r] = null;
+            if (r.Op == OpNames.Mean)
+            {
+                w.Line($"float scale{r.Id} = 1f / {names.Size(Reductions.ReducedCount(r))};");
+                scale[r] = "scale" + r.Id;
+            }
+            if (!names.Accumulates(r)) w.Line($"{names.Buffer(r)}.Clear();");
+        }
+
+        for (int j = 0; j < inner; j++) w.Open($"for (int i{j} = 0; i{j} < extent{j}; i{j}++)");
+
+        // Row offsets over the outer axes along which a value varies ("" when it is always 0).
+        var rows = new Dictionary<Node, string>();
+        foreach (var o in loaded) rows[o] = Row(w, $"row{o.Id}", OperandOffset(nest, o, inner, names));
+        string mapRow = roots.Any(r => !reductions.Contains(r)) ? Row(w, "rowOut", RowOffset(nest.Reduced.Select(_ => true).ToImmutableArray(), inner)) : "";
+        string reduceRow = reductions.Count > 0 ? Row(w, "rowReduced", RowOffset(nest.Reduced.Select(r => !r).ToImmutableArray(), inner)) : "";
+        string RowOf(Node r) => reductions.Contains(r) ? reduceRow : mapRow;
+        static string At(string row) => row.Length == 0 ? "0" : row.Substring(0, row.Length - 3);
+        string Source(Node o) => names.Buffer(nest.Sources[o]);
+        foreach (var o in loaded.Where(o => !nest.Varies(o)[inner]))
+        {
+            w.Line($"float s{o.Id} = {Source(o)}[{At(rows[o])}];");
+            if (simd) w.Line($"var v{o.Id} = new {VectorType}(s{o.Id});");
+        }
+        var innerLoaded = loaded.Where(o => nest.Varies(o)[inner]).ToList();
+        string InnerIndex(Node o) => nest.Strides[o][inner] is { IsConstant: true, Constant: 1 } ? "i" : $"i * {names.Size(nest.Strides[o][inner])}";
+        Node ValueOf(Node r) => reductions.Contains(r) ? r.Inputs[0] : r;
+
+        if (reduceInner)
+            foreach (var r in roots.Where(reductions.Contains))
+            {
+                if (simd) w.Line($"var accumulator{r.Id} = {VectorType}.Zero;");
+                w.Line($"float tail{r.Id} = 0f;");
+            }
+        w.Line("int i = 0;");
+        if (simd)
+        {
+            w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
+            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({Source(o)}.Slice({rows[o]}i));");
+            foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpElementwise.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
+            foreach (var r in roots)
+            {
+                var v = "v" + ValueOf(r).Id;
+                var output = names.Buffer(r);
+                if (reductions.Contains(r) && reduceInner) w.Line($"accumulator{r.Id} += {v};");
+                else if (reductions.Contains(r) || names.Accumulates(r))
+                    w.Line($"(new {VectorType}({output}.Slice({RowOf(r)}i)) + {Scaled(v, reductions.Contains(r) ? scale[r] : null)}).CopyTo({output}.Slice({RowOf(r)}i));");
+                else w.Line($"{v}.CopyTo({output}.Slice({RowOf(r)}i));");
+            }
+            w.Close();
+        }
+        w.Open($"for (; i < extent{inner}; i++)");
+        foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {Source(o)}[{rows[o]}{InnerIndex(o)}];");
+        foreach (var n in computed) w.Line($"float s{n.Id} = {CSharpElementwise.Scalar(n, n.Inputs.Select(x => "s" + x.Id).ToArray())};");
+        foreach (var r in roots)
+        {
+            var sv = "s" + ValueOf(r).Id;
+            var output = names.Buffer(r);
+            if (reductions.Contains(r) && reduceInner) w.Line($"tail{r.Id} += {sv};");
+            else if (reductions.Contains(r) || names.Accumulates(r)) w.Line($"{output}[{RowOf(r)}i] += {Scaled(sv, reductions.Contains(r) ? scale[r] : null)};");
+            else w.Line($"{output}[{RowOf(r)}i] = {sv};");
+        }
+        w.Close();
+        if (reduceInner)
+            foreach (var r in roots.Where(reductions.Contains))
+            {
+                var sum = simd ? $"{CSharpElementwise.Vector}.Sum(accumulator{r.Id}) + tail{r.Id}" : $"tail{r.Id}";
+                w.Line($"{names.Buffer(r)}[{At(reduceRow)}] += {(scale[r] is null ? sum : $"({sum}) * {scale[r]}")};");
+            }
+
+        for (int j = 0; j < inner; j++) w.Close();
+    }
+
+    /// <summary>An operand's element offset for the current outer indices: its offset plus Σ i_j · stride_j.</summary>
+    static string OperandOffset(LoopNest nest, Node o, int inner, IStorageNames names)
+    {
+        var terms = new List<string>();
+        if (nest.Offsets[o].Constant != 0) terms.Add(names.Size(nest.Offsets[o]));
+        for (int j = 0; j < inner; j++)
+        {
+            var stride = nest.Strides[o][j];
+            if (stride.Constant == 0) continue;
+            terms.Add(stride.IsOne ? $"i{j}" : $"i{j} * {names.Size(stride)}");
+        }
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
+
+    /// <summary>Declares an int offset when it is not constantly 0; returns the "name + " prefix for indexing.</summary>
+    static string Row(CodeWriter w, string name, string offset)
+    {
+        if (offset == "0") return "";
+        w.Line($"int {name} = {offset};");
+        return name + " + ";
+    }
+
+    static string Scaled(string value, string? scale) => scale is null ? value : $"{value} * {scale}";
+
+    /// <summary>Σ i_j · (product of the extents of later varying outer axes), plus room for the innermost axis if it varies.</summary>
+    static string RowOffset(System.Collections.Immutable.ImmutableArray<bool> varies, int inner)
+    {
+        var terms = new List<string>();
+        for (int j = 0; j < inner; j++)
+        {
+            if (!varies[j]) continue;
+            var strides = Enumerable.Range(j + 1, inner - j).Where(l => varies[l]).Select(l => "extent" + l).ToList();
+            terms.Add(strides.Count == 0 ? $"i{j}" : $"i{j} * " + string.Join(" * ", strides));
+        }
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
+}

@@ -1,0 +1,245 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Ops;
+using Kiln.Generator.Ops.Definitions;
+using Kiln.Generator.Schedule;
+
+namespace Kiln.Generator.Emit.CSharp;
+
+/// <summary>
+/// The C# lowering of every library op: one call of the Kiln.Kernels routine the eager op runs (or of the
+/// chunked convolution driver over those routines), on spans into the arena. One entry per op, keyed by its name;
+/// an op without an entry fails loudly when a kernel needs it.
+/// </summary>
+internal static class CSharpLibraryCalls
+{
+    const string Kernels = "global::Kiln.Kernels";
+
+    /// <summary>What a library lowering sees: the writer, the kernel, the op's node and how storage is named.</summary>
+    internal readonly struct Call
+    {
+        public Call(CodeWriter writer, Kernel kernel, Node node, IStorageNames names)
+        {
+            W = writer;
+            Kernel = kernel;
+            Node = node;
+            Names = names;
+        }
+
+        public CodeWriter W { get; }
+        public Kernel Kernel { get; }
+        public Node Node { get; }
+        public IStorageNames Names { get; }
+        public string In(int i) => Names.Buffer(Node.Inputs[i]);
+        public string Out => Names.Buffer(Node);
+        public string Size(Size s) => Names.Size(s);
+        public string Scratch => Kernel.Scratch is null ? "global::System.Span<float>.Empty" : Names.Scratch(Kernel);
+    }
+
+    delegate void Lowering(Call c);
+
+    static readonly Dictionary<string, Lowering> Table = new()
+    {
+        [Softmax.SoftmaxOp] = c => SoftmaxForward(c, log: false),
+        [Softmax.LogSoftmax] = c => SoftmaxForward(c, log: true),
+        [Softmax.SoftmaxBackward] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
+            c.W.Line($"{Kernels}.Softmax.Backward({c.In(0)}, {c.In(1)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(c.Node.Attrs.Bool("log"))});");
+        },
+        [Softmax.CrossEntropy] = c =>
+        {
+            var logits = c.Node.Inputs[0];
+            c.W.Line($"{Kernels}.CrossEntropy.Forward({c.In(0)}, {c.In(1)}, {c.Size(logits.Shape[0])}, {c.Size(logits.Shape[1])}, {c.Out});");
+        },
+        [Softmax.CrossEntropyBackward] = c =>
+        {
+            var logits = c.Node.Inputs[0];
+            var upstream = CSharpBackend.ScalarOperand(c.Node.Inputs[2], c.Names);
+            string rows = c.Size(logits.Shape[0]), classes = c.Size(logits.Shape[1]);
+            if (c.Kernel.SecondOutput is not null)
+                c.W.Line($"{Kernels}.CrossEntropy.ForwardBackward({c.In(0)}, {c.In(1)}, {rows}, {classes}, {c.Names.Buffer(c.Kernel.Root)}, {upstream}, {c.Out});");
+            else
+                c.W.Line($"{Kernels}.CrossEntropy.Backward({c.In(0)}, {c.In(1)}, {rows}, {classes}, {upstream}, {c.Out});");
+        },
+        [Layout.Transpose] = c =>
+        {
+            var s = c.Node.Inputs[0].Shape;
+            var (d0, d1) = Layout.Axes(s, c.Node.Attrs, "Transpose");
+            if (d0 > d1) (d0, d1) = (d1, d0);
+            if (d0 == d1)
+            {
+                c.W.Line($"{c.In(0)}.CopyTo({c.Out});");
+                return;
+            }
+            c.W.Line($"{Kernels}.Layout.SwapAxes({c.In(0)}, {c.Out}, {c.Size(s.CountOf(0, d0))}, {c.Size(s[d0])}, " +
+                     $"{c.Size(s.CountOf(d0 + 1, d1))}, {c.Size(s[d1])}, {c.Size(s.CountOf(d1 + 1, s.Rank))});");
+        },
+        [Layout.Concat] = c =>
+        {
+            var n = c.Node;
+            int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim", 0), n.Shape.Rank, "Concat");
+            var outer = n.Shape.CountOf(0, d);
+            var inner = n.Shape.CountOf(d + 1, n.Shape.Rank);
+            var dstStride = n.Shape[d].Times(inner);
+            long offset = 0;
+            for (int i = 0; i < n.Inputs.Length; i++)
+            {
+                var block = n.Inputs[i].Shape[d].Times(inner);
+                c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(i)}, {c.Size(block)}, 0, {c.Out}, {c.Size(dstStride)}, {c.Size(Graph.Size.Of(offset).Times(inner))}, {c.Size(outer)}, {c.Size(block)});");
+                offset += n.Inputs[i].Shape[d].Constant;
+            }
+        },
+        [Layout.Narrow] = c =>
+        {
+            var s = c.Node.Inputs[0].Shape;
+            var (d, start, length) = Layout.Slice(c.Node);
+            var inner = s.CountOf(d + 1, s.Rank);
+            var block = Graph.Size.Of(length).Times(inner);
+            c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(0)}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Out}, {c.Size(block)}, 0, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
+        },
+        [Layout.NarrowBackward] = c =>
+        {
+            var s = c.Node.Shape;
+            var (d, start, length) = Layout.Slice(c.Node);
+            var inner = s.CountOf(d + 1, s.Rank);
+            var block = Graph.Size.Of(length).Times(inner);
+            c.W.Line($"{c.Out}.Clear();");
+            c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(0)}, {c.Size(block)}, 0, {c.Out}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
+        },
+        [Convolution.Conv2d] = c =>
+        {
+            c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names.Size)};");
+            var bias = c.Node.Inputs.Length == 3 ? c.In(2) : "global::System.ReadOnlySpan<float>.Empty";
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dForward({c.In(0)}, {c.In(1)}, {bias}, {c.Out}, {c.Scratch}, geometry);");
+        },
+        [Convolution.Conv2dBackwardInput] = c =>
+        {
+            c.W.Line($"var geometry = {ConvGeometry(c.Node.Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names.Size)};");
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput({c.In(0)}, {c.In(1)}, {c.Out}, {c.Scratch}, geometry);");
+        },
+        [Convolution.Conv2dBackwardWeight] = c =>
+        {
+            c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names.Size)};");
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight({c.In(0)}, {c.In(1)}, {c.Out}, global::System.Span<float>.Empty, {c.Scratch}, geometry, accumulate: {Bool(c.Names.Accumulates(c.Node))});");
+        },
+        [Convolution.MaxPool2d] = c =>
+        {
+            c.W.Line($"var geometry = {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)};");
+            c.W.Line($"{Kernels}.Pooling.MaxPool2dForward({c.In(0)}, {c.Out}, global::System.Span<int>.Empty, geometry);");
+        },
+        [Convolution.MaxPool2dBackward] = c =>
+        {
+            c.W.Line($"var geometry = {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)};");
+            c.W.Line($"global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward({c.In(0)}, {c.In(1)}, {c.Out}, {c.Scratch}, geometry);");
+        },
+        [Convolution.AvgPool2d] = c =>
+        {
+            c.W.Line($"var geometry = {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)};");
+            c.W.Line($"{Kernels}.Pooling.AvgPool2dForward({c.In(0)}, {c.Out}, geometry);");
+        },
+        [Convolution.AvgPool2dBackward] = c =>
+        {
+            c.W.Line($"var geometry = {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)};");
+            c.W.Line($"{Kernels}.Pooling.AvgPool2dBackward({c.In(0)}, {c.Out}, geometry);");
+        },
+        [Normalization.DropoutMask] = c =>
+        {
+            var rng = c.Node.Inputs.Length > 1 ? c.In(1) : "null";
+            c.W.Line($"global::Kiln.Compiled.CompiledKernels.DropoutMask({c.In(0)}, {rng}, {CSharpElementwise.Literal(c.Node.Attrs.Float("p", 0.5f))}, {c.Out});");
+        },
+        [Reductions.Max] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim"), "Max");
+            c.W.Line($"{Kernels}.Reduction.MaxAlong({c.In(0)}, {c.Out}, global::System.Span<int>.Empty, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)});");
+        },
+        [Reductions.MaxBackward] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim"), "Max");
+            c.W.Line($"{Kernels}.Reduction.MaxAlongBackward({c.In(0)}, {c.In(1)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)});");
+        },
+        [Embedding.Lookup] = c =>
+        {
+            var weight = c.Node.Inputs[1];
+            c.W.Line($"{Kernels}.Embedding.Gather({c.In(1)}, {c.Size(weight.Shape[1])}, {c.In(0)}, {c.Out});");
+        },
+        [Embedding.LookupBackward] = c =>
+        {
+            if (!c.Names.Accumulates(c.Node)) c.W.Line($"{c.Out}.Clear();");
+            c.W.Line($"{Kernels}.Embedding.ScatterAdd({c.In(0)}, {c.In(1)}, {c.Size(c.Node.Shape[1])}, {c.Out}, {c.Node.Attrs.Int("padding_idx", -1).ToString(CultureInfo.InvariantCulture)});");
+        },
+    };
+
+    public static bool Lowers(string op) => Table.ContainsKey(op);
+
+    public static void Emit(CodeWriter w, Kernel kernel, Node node, IStorageNames names)
+    {
+        if (!Table.TryGetValue(node.Op, out var lowering)) throw new MissingRuleError(node.Op, "C# library lowering");
+        lowering(new Call(w, kernel, node, names));
+    }
+
+    /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
+    public static Size? ScratchSize(Node n)
+    {
+        switch (n.Op)
+        {
+            case Convolution.Conv2d or Convolution.Conv2dBackwardInput or Convolution.Conv2dBackwardWeight:
+            {
+                var (x, w, y) = ConvShapes(n);
+                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
+                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
+                bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+                return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
+            }
+            case Convolution.MaxPool2dBackward:
+                // The forward's values and argmax indices, recomputed from the kept input.
+                return n.Inputs[1].Shape.Count.Times(Graph.Size.Of(2));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Convolutions run their batch in chunks across cores (as the eager op does), each chunk with its own im2col
+    /// columns, and the weight gradient with partial sums per extra chunk: the chunk count is the runtime's (it
+    /// depends on the core count), so the scratch is sized by the runtime when the arena is planned.
+    /// </summary>
+    public static string? ScratchLength(Node n, Func<Size, string> size)
+    {
+        if (n.Op is not (Convolution.Conv2d or Convolution.Conv2dBackwardInput or Convolution.Conv2dBackwardWeight)) return null;
+        var (x, w, _) = ConvShapes(n);
+        return $"global::Kiln.Compiled.ChunkedConvolution.ScratchLength({ConvGeometry(x, w, n.Attrs, size)}, weightGradient: {Bool(n.Op == Convolution.Conv2dBackwardWeight)})";
+    }
+
+    /// <summary>(input, weight, output) shapes of a convolution or of either of its gradients.</summary>
+    static (Shape X, Shape W, Shape Y) ConvShapes(Node n) => n.Op switch
+    {
+        Convolution.Conv2d => (n.Inputs[0].Shape, n.Inputs[1].Shape, n.Shape),
+        Convolution.Conv2dBackwardInput => (n.Shape, n.Inputs[1].Shape, n.Inputs[0].Shape),
+        _ => (n.Inputs[0].Shape, n.Shape, n.Inputs[1].Shape),
+    };
+
+    static void SoftmaxForward(Call c, bool log)
+    {
+        var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
+        c.W.Line($"{Kernels}.Softmax.Forward({c.In(0)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(log)});");
+    }
+
+    static string Bool(bool b) => b ? "true" : "false";
+
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, Func<Size, string> size)
+    {
+        var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
+        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
+        return $"new global::Kiln.Kernels.Conv2dGeometry({size(x[0])}, {size(x[1])}, {size(x[2])}, {size(x[3])}, " +
+               $"{size(weight[0])}, {size(weight[2])}, {size(weight[3])}, {sh}, {sw}, {ph}, {pw})";
+    }
+
+    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)
+    {
+        var ((kh, kw), (sh, sw), (ph, pw)) = Convolution.PoolWindow(attrs);
+        return $"new global::Kiln.Kernels.Pool2dGeometry({names.Size(x[0].Times(x[1]))}, {names.Size(x[2])}, {names.Size(x[3])}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw})";
+    }
+}
