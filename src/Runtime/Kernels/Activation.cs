@@ -8,6 +8,8 @@ namespace Kiln.Kernels;
 /// Fused gradients of the pointwise activations. Each performs the float operations of the op-by-op rule it
 /// replaces, in the same order and with the same roundings, without temporaries. The destination may be the
 /// gradient's own buffer but must not overlap x or y (the sigmoid, tanh and square gradients stage there).
+/// The activations of <see cref="Pointwise"/> (forward and backward) loop here over spans with its vector form and a
+/// scalar tail, so eager results match the fused loops of generated code, which call the same functions.
 /// </summary>
 public static class Activation
 {
@@ -29,26 +31,12 @@ public static class Activation
     }
 
     /// <summary>
-    /// Gradient of relu: g · (x &gt; 0 ? 1 : 0). It multiplies by the mask rather than selecting, so where x ≤ 0 a
-    /// negative g gives −0 and an infinite or NaN g gives NaN, exactly as g times a 0/1 mask tensor does.
+    /// Gradient of relu from its output y, as torch's threshold_backward: y ≤ 0 ? 0 : g (<see cref="Pointwise.ReluBackward(float, float)"/>).
+    /// A select, not a product with a 0/1 mask: where y ≤ 0 the gradient is +0 even for an infinite or NaN g, and
+    /// where y is NaN g passes through. (Given x instead of y it computes the same: y ≤ 0 exactly where x ≤ 0.)
     /// </summary>
-    public static void ReluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput)
-    {
-        CheckLengths(gradOutput.Length, x.Length, gradInput.Length);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            ref float gs = ref MemoryMarshal.GetReference(gradOutput);
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float d = ref MemoryMarshal.GetReference(gradInput);
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var mask = Vector.ConditionalSelect(Vector.GreaterThan<float>(Vector.LoadUnsafe(ref xs, (nuint)i), Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero);
-                (Vector.LoadUnsafe(ref gs, (nuint)i) * mask).StoreUnsafe(ref d, (nuint)i);
-            }
-        }
-        for (; i < x.Length; i++) gradInput[i] = gradOutput[i] * (x[i] > 0f ? 1f : 0f);
-    }
+    public static void ReluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> y, Span<float> gradInput) =>
+        Binary(new ReluGrad(), gradOutput, y, gradInput);
 
     /// <summary>Gradient of clamp: g · (min ≤ x ≤ max ? 1 : 0), multiplying by the mask as <see cref="ReluBackward"/> does.</summary>
     public static void ClampBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float min, float max, Span<float> gradInput)
@@ -97,6 +85,151 @@ public static class Activation
         CheckLengths(gradOutput.Length, x.Length, gradInput.Length);
         TensorPrimitives.Multiply(x, 2f, gradInput);
         TensorPrimitives.Multiply(gradOutput, gradInput, gradInput);
+    }
+
+    /// <summary>leaky_relu: x &gt; 0 ? x : x · negativeSlope.</summary>
+    public static void LeakyRelu(ReadOnlySpan<float> x, float negativeSlope, Span<float> y) => Unary(new LeakyReluOp(negativeSlope), x, y);
+
+    /// <summary>Gradient of leaky_relu from its input: x &gt; 0 ? g : g · negativeSlope.</summary>
+    public static void LeakyReluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float negativeSlope, Span<float> gradInput) =>
+        Binary(new LeakyReluGrad(negativeSlope), gradOutput, x, gradInput);
+
+    /// <summary>Exact gelu: x · Φ(x).</summary>
+    public static void Gelu(ReadOnlySpan<float> x, Span<float> y) => Unary(new GeluOp(), x, y);
+
+    /// <summary>Gradient of exact gelu from its input.</summary>
+    public static void GeluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput) =>
+        Binary(new GeluGrad(), gradOutput, x, gradInput);
+
+    /// <summary>Tanh-approximated gelu.</summary>
+    public static void GeluTanh(ReadOnlySpan<float> x, Span<float> y) => Unary(new GeluTanhOp(), x, y);
+
+    /// <summary>Gradient of tanh-approximated gelu from its input.</summary>
+    public static void GeluTanhBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput) =>
+        Binary(new GeluTanhGrad(), gradOutput, x, gradInput);
+
+    /// <summary>softplus: x · β &gt; threshold ? x : log1p(exp(x · β)) / β.</summary>
+    public static void Softplus(ReadOnlySpan<float> x, float beta, float threshold, Span<float> y) => Unary(new SoftplusOp(beta, threshold), x, y);
+
+    /// <summary>Gradient of softplus from its input.</summary>
+    public static void SoftplusBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float beta, float threshold, Span<float> gradInput) =>
+        Binary(new SoftplusGrad(beta, threshold), gradOutput, x, gradInput);
+
+    /// <summary>elu: x &gt; 0 ? x : α · (exp(x) − 1).</summary>
+    public static void Elu(ReadOnlySpan<float> x, float alpha, Span<float> y) => Unary(new EluOp(alpha), x, y);
+
+    /// <summary>Gradient of elu from its input.</summary>
+    public static void EluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float alpha, Span<float> gradInput) =>
+        Binary(new EluGrad(alpha), gradOutput, x, gradInput);
+
+    // One loop per arity, specialised per op struct (the JIT inlines the Pointwise call): the vector form over whole
+    // vectors, then the scalar form on the tail.
+
+    interface IUnaryOp
+    {
+        float Invoke(float x);
+        Vector<float> Invoke(Vector<float> x);
+    }
+
+    interface IBinaryOp
+    {
+        float Invoke(float g, float x);
+        Vector<float> Invoke(Vector<float> g, Vector<float> x);
+    }
+
+    static void Unary<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> destination) where TOp : struct, IUnaryOp
+    {
+        CheckLengths(x.Length, x.Length, destination.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float d = ref MemoryMarshal.GetReference(destination);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                op.Invoke(Vector.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < x.Length; i++) destination[i] = op.Invoke(x[i]);
+    }
+
+    static void Binary<TOp>(TOp op, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> destination) where TOp : struct, IBinaryOp
+    {
+        CheckLengths(gradOutput.Length, x.Length, destination.Length);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float gs = ref MemoryMarshal.GetReference(gradOutput);
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float d = ref MemoryMarshal.GetReference(destination);
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+                op.Invoke(Vector.LoadUnsafe(ref gs, (nuint)i), Vector.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < x.Length; i++) destination[i] = op.Invoke(gradOutput[i], x[i]);
+    }
+
+    readonly struct ReluGrad : IBinaryOp
+    {
+        public float Invoke(float g, float y) => Pointwise.ReluBackward(g, y);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> y) => Pointwise.ReluBackward(g, y);
+    }
+
+    readonly struct LeakyReluOp(float slope) : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.LeakyRelu(x, slope);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.LeakyRelu(x, slope);
+    }
+
+    readonly struct LeakyReluGrad(float slope) : IBinaryOp
+    {
+        public float Invoke(float g, float x) => Pointwise.LeakyReluBackward(g, x, slope);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.LeakyReluBackward(g, x, slope);
+    }
+
+    readonly struct GeluOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Gelu(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Gelu(x);
+    }
+
+    readonly struct GeluGrad : IBinaryOp
+    {
+        public float Invoke(float g, float x) => Pointwise.GeluBackward(g, x);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.GeluBackward(g, x);
+    }
+
+    readonly struct GeluTanhOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.GeluTanh(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.GeluTanh(x);
+    }
+
+    readonly struct GeluTanhGrad : IBinaryOp
+    {
+        public float Invoke(float g, float x) => Pointwise.GeluTanhBackward(g, x);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.GeluTanhBackward(g, x);
+    }
+
+    readonly struct SoftplusOp(float beta, float threshold) : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Softplus(x, beta, threshold);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Softplus(x, beta, threshold);
+    }
+
+    readonly struct SoftplusGrad(float beta, float threshold) : IBinaryOp
+    {
+        public float Invoke(float g, float x) => Pointwise.SoftplusBackward(g, x, beta, threshold);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.SoftplusBackward(g, x, beta, threshold);
+    }
+
+    readonly struct EluOp(float alpha) : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Elu(x, alpha);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Elu(x, alpha);
+    }
+
+    readonly struct EluGrad(float alpha) : IBinaryOp
+    {
+        public float Invoke(float g, float x) => Pointwise.EluBackward(g, x, alpha);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.EluBackward(g, x, alpha);
     }
 
     static void CheckLengths(int gradOutput, int x, int destination)

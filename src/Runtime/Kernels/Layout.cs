@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Kiln.Kernels;
 
-/// <summary>Data movement: permutations and 2-D transposes.</summary>
+/// <summary>Data movement: permutations, transposes and the block copies behind concat/narrow (eager ops and generated code alike).</summary>
 public static class Layout
 {
     const int Block = 32;
@@ -37,6 +37,44 @@ public static class Layout
                             d[(long)c * rows + r] = s[(long)r * cols + c];
                 }
         }
+    }
+
+    /// <summary>
+    /// For each of <paramref name="outer"/> blocks: copies <paramref name="block"/> elements from
+    /// src[o·srcStride + srcOffset] to dst[o·dstStride + dstOffset] (concat, narrow and their gradients).
+    /// </summary>
+    public static void CopyBlocks(ReadOnlySpan<float> src, int srcStride, int srcOffset, Span<float> dst, int dstStride, int dstOffset, int outer, int block)
+    {
+        for (int o = 0; o < outer; o++)
+            src.Slice(o * srcStride + srcOffset, block).CopyTo(dst.Slice(o * dstStride + dstOffset, block));
+    }
+
+    /// <summary>
+    /// Swaps two axes of a tensor viewed as [outer, a, middle, b, inner] into [outer, b, middle, a, inner] (transpose
+    /// and its gradient). Adjacent axes of single elements (middle = inner = 1) take the blocked <see cref="Transpose2D"/>.
+    /// </summary>
+    public static void SwapAxes(ReadOnlySpan<float> src, Span<float> dst, int outer, int a, int middle, int b, int inner)
+    {
+        long count = (long)outer * a * middle * b * inner;
+        if (src.Length < count || dst.Length < count)
+            throw new ArgumentException($"SwapAxes: buffers too small for [{outer},{a},{middle},{b},{inner}] (src {src.Length}, dst {dst.Length}).");
+        if (middle == 1 && inner == 1)
+        {
+            int plane = a * b;
+            for (int o = 0; o < outer; o++) Transpose2D(src.Slice(o * plane, plane), a, b, dst.Slice(o * plane, plane));
+            return;
+        }
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < a; i++)
+                for (int m = 0; m < middle; m++)
+                {
+                    int from = ((o * a + i) * middle + m) * b * inner;
+                    if (inner == 1)
+                        for (int j = 0; j < b; j++) dst[((o * b + j) * middle + m) * a + i] = src[from + j];
+                    else
+                        for (int j = 0; j < b; j++)
+                            src.Slice(from + j * inner, inner).CopyTo(dst.Slice((((o * b + j) * middle + m) * a + i) * inner, inner));
+                }
     }
 
     /// <summary>dst = src with dimensions reordered: dst dimension i is src dimension perm[i].</summary>

@@ -124,7 +124,32 @@ public static partial class Ops
     public static Tensor Abs(Tensor x) => Unary(x, "Abs", TensorPrimitives.Abs, (g, x, _) => Mul(g, SignOf(x)));
     public static Tensor Sigmoid(Tensor x) => Pointwise(x, "Sigmoid", TensorPrimitives.Sigmoid, (g, _, y, gx) => Activation.SigmoidBackward(g, y, gx));
     public static Tensor Tanh(Tensor x) => Pointwise(x, "Tanh", TensorPrimitives.Tanh, (g, _, y, gx) => Activation.TanhBackward(g, y, gx));
-    public static Tensor Relu(Tensor x) => Pointwise(x, "Relu", (s, d) => TensorPrimitives.Max(s, 0f, d), (g, x, _, gx) => Activation.ReluBackward(g, x, gx));
+
+    /// <summary>
+    /// max(x, 0). Its gradient is torch's threshold_backward on the output: y ≤ 0 ? 0 : g, a select (an infinite or NaN
+    /// upstream gradient gives 0 where the input was not positive; where the input is NaN the gradient passes).
+    /// </summary>
+    public static Tensor Relu(Tensor x) => Pointwise(x, "Relu", (s, d) => TensorPrimitives.Max(s, 0f, d), (g, _, y, gx) => Activation.ReluBackward(g, y, gx));
+
+    /// <summary>torch leaky_relu: x &gt; 0 ? x : x · negativeSlope.</summary>
+    public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.01f) =>
+        Pointwise(x, "LeakyRelu", (s, d) => Activation.LeakyRelu(s, negativeSlope, d), (g, x, _, gx) => Activation.LeakyReluBackward(g, x, negativeSlope, gx));
+
+    /// <summary>torch gelu: <paramref name="approximate"/> "none" is x · Φ(x) with the exact normal CDF, "tanh" its tanh approximation.</summary>
+    public static Tensor Gelu(Tensor x, string approximate = "none") => approximate switch
+    {
+        "none" => Pointwise(x, "Gelu", Activation.Gelu, (g, x, _, gx) => Activation.GeluBackward(g, x, gx)),
+        "tanh" => Pointwise(x, "Gelu", Activation.GeluTanh, (g, x, _, gx) => Activation.GeluTanhBackward(g, x, gx)),
+        _ => throw new ArgumentException($"Gelu: approximate must be \"none\" or \"tanh\", got \"{approximate}\".", nameof(approximate)),
+    };
+
+    /// <summary>torch softplus: x · β &gt; threshold ? x : log(1 + exp(x · β)) / β.</summary>
+    public static Tensor Softplus(Tensor x, float beta = 1f, float threshold = 20f) =>
+        Pointwise(x, "Softplus", (s, d) => Activation.Softplus(s, beta, threshold, d), (g, x, _, gx) => Activation.SoftplusBackward(g, x, beta, threshold, gx));
+
+    /// <summary>torch elu: x &gt; 0 ? x : α · (exp(x) − 1).</summary>
+    public static Tensor Elu(Tensor x, float alpha = 1f) =>
+        Pointwise(x, "Elu", (s, d) => Activation.Elu(s, alpha, d), (g, x, _, gx) => Activation.EluBackward(g, x, alpha, gx));
 
     /// <summary>x raised to a constant power.</summary>
     public static Tensor Pow(Tensor x, float exponent) =>

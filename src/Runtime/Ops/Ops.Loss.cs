@@ -8,7 +8,7 @@ public static partial class Ops
 {
     /// <summary>
     /// Mean cross-entropy of logits [N, C] (or [C] for one sample) against class labels in [0, C), computed with
-    /// log-sum-exp from the logits; the gradient is (softmax − onehot) / N.
+    /// log-sum-exp from the logits; the gradient is (softmax − onehot) / N. Both are <see cref="Kernels.CrossEntropy"/>.
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, IntTensor labels)
     {
@@ -21,25 +21,17 @@ public static partial class Ops
         if (labels.Rank != 1 || labels.Dims[0] != logits.Dims[0])
             throw new ArgumentException($"CrossEntropy: logits {logits.ShapeString} and labels {ShapeUtil.Format(labels.Dims)}: expected labels of shape [{logits.Dims[0]}].");
         int n = logits.Dims[0], c = logits.Dims[1];
-        if (n == 0) throw new ArgumentException("CrossEntropy: the batch is empty.");
-        var label = labels.Storage;
-        for (int i = 0; i < n; i++)
-            if ((uint)label[i] >= (uint)c)
-                throw new ArgumentOutOfRangeException(nameof(labels), $"CrossEntropy: label {label[i]} at position {i} is outside [0, {c}).");
-
-        var logProbs = new float[n * c];
-        Kernels.Softmax.Forward(logits.Storage, logProbs, n, c, 1, log: true);
-        double total = 0;
-        for (int i = 0; i < n; i++) total -= logProbs[i * c + label[i]];
-        var output = Result(new[] { (float)(total / n) }, Array.Empty<int>());
+        // The same fused kernel generated code calls (it validates the labels); the backward recomputes each row's
+        // max and log-sum-exp from the logits rather than keeping an [N, C] buffer alive on the tape.
+        var labelData = labels.Storage;
+        var loss = new float[1];
+        Kernels.CrossEntropy.Forward(logits.Storage, labelData, n, c, loss);
+        var output = Result(loss, Array.Empty<int>());
         if (!Autograd.ShouldRecord(logits)) return output;
         return Autograd.Record(output, "CrossEntropy", new[] { logits }, g =>
         {
-            float scale = g.Storage[0] / n;
-            var gx = new float[n * c];
-            TensorPrimitives.Exp(logProbs, gx);
-            for (int i = 0; i < n; i++) gx[i * c + label[i]] -= 1f;
-            TensorPrimitives.Multiply(gx, scale, gx);
+            var gx = Uninitialized(n * c);
+            Kernels.CrossEntropy.Backward(logits.Storage, labelData, n, c, g.Storage[0], gx);
             return new Tensor?[] { Result(gx, logits.Dims) };
         });
     }

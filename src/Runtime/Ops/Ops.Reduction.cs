@@ -72,28 +72,18 @@ public static partial class Ops
         return result.ToArray();
     }
 
-    /// <summary>Largest value along <paramref name="dim"/> and its index (the first on ties, like torch on CPU).</summary>
+    /// <summary>
+    /// Largest value along <paramref name="dim"/> and its index, with <see cref="Kernels.Reduction.MaxAlong"/>: the first
+    /// on ties and the first NaN wins, as torch 1.13 on CPU.
+    /// </summary>
     public static (Tensor Values, IntTensor Indices) Max(Tensor x, int dim, bool keepDim = false)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Max");
         var (outer, size, inner) = ShapeUtil.SplitAt(x.Dims, d);
         if (size == 0) throw new ArgumentException($"Max: dimension {dim} of {x.ShapeString} is empty.");
-        var values = new float[outer * inner];
+        var values = Uninitialized(outer * inner);
         var indices = new int[outer * inner];
-        var src = x.Storage;
-        for (int o = 0; o < outer; o++)
-            for (int i = 0; i < inner; i++)
-            {
-                int best = 0;
-                float bestValue = src[o * size * inner + i];
-                for (int r = 1; r < size; r++)
-                {
-                    float v = src[(o * size + r) * inner + i];
-                    if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue))) { bestValue = v; best = r; }
-                }
-                values[o * inner + i] = bestValue;
-                indices[o * inner + i] = best;
-            }
+        Kernels.Reduction.MaxAlong(x.Storage, values, indices, outer, size, inner);
         var keepShape = (int[])x.Dims.Clone();
         keepShape[d] = 1;
         var outShape = keepDim ? keepShape : DropDims(x.Dims, new[] { d });
@@ -102,10 +92,8 @@ public static partial class Ops
         if (Autograd.ShouldRecord(x))
             Autograd.Record(output, "Max", new[] { x }, g =>
             {
-                var gx = new float[x.Count];
-                for (int o = 0; o < outer; o++)
-                    for (int i = 0; i < inner; i++)
-                        gx[(o * size + indices[o * inner + i]) * inner + i] = g.Storage[o * inner + i];
+                var gx = Uninitialized(x.Count);
+                Kernels.Reduction.MaxAlongBackward(x.Storage, g.Storage, gx, outer, size, inner);
                 return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
             });
         return (output, indexTensor);

@@ -48,15 +48,40 @@ public static partial class Ops
         return Reshape(x, shape.ToArray());
     }
 
-    /// <summary>Swaps two dimensions (a copy: Kiln tensors are always contiguous).</summary>
+    /// <summary>Swaps two dimensions (a copy: Kiln tensors are always contiguous), with <see cref="Kernels.Layout.SwapAxes"/>.</summary>
     public static Tensor Transpose(Tensor x, int dim0, int dim1)
     {
         int a = ShapeUtil.NormalizeDim(dim0, x.Rank, "Transpose");
         int b = ShapeUtil.NormalizeDim(dim1, x.Rank, "Transpose");
-        var perm = new int[x.Rank];
-        for (int i = 0; i < perm.Length; i++) perm[i] = i;
-        (perm[a], perm[b]) = (perm[b], perm[a]);
-        return Permute(x, perm);
+        if (a == b)
+        {
+            var identity = new int[x.Rank];
+            for (int i = 0; i < identity.Length; i++) identity[i] = i;
+            return Permute(x, identity);
+        }
+        if (a > b) (a, b) = (b, a);
+        var outShape = (int[])x.Dims.Clone();
+        (outShape[a], outShape[b]) = (outShape[b], outShape[a]);
+        var result = Uninitialized(x.Count);
+        SwapAxes(x.Storage, result, x.Dims, a, b);
+        var output = Result(result, outShape);
+        if (!Autograd.ShouldRecord(x)) return output;
+        return Autograd.Record(output, "Transpose", new[] { x }, g =>
+        {
+            var gx = Uninitialized(x.Count);
+            SwapAxes(g.Storage, gx, outShape, a, b);
+            return new Tensor?[] { Result(gx, x.Dims) };
+        });
+    }
+
+    /// <summary>Swaps axes a &lt; b of a tensor of shape <paramref name="dims"/> (the view [outer, A, middle, B, inner]).</summary>
+    static void SwapAxes(ReadOnlySpan<float> src, Span<float> dst, int[] dims, int a, int b)
+    {
+        int outer = 1, middle = 1, inner = 1;
+        for (int i = 0; i < a; i++) outer *= dims[i];
+        for (int i = a + 1; i < b; i++) middle *= dims[i];
+        for (int i = b + 1; i < dims.Length; i++) inner *= dims[i];
+        Kernels.Layout.SwapAxes(src, dst, outer, dims[a], middle, dims[b], inner);
     }
 
     /// <summary>Reorders dimensions: output dimension i is input dimension perm[i].</summary>
@@ -101,13 +126,12 @@ public static partial class Ops
         var outShape = (int[])first.Dims.Clone();
         outShape[d] = total;
         var (outer, _, inner) = ShapeUtil.SplitAt(outShape, d);
-        var result = new float[ShapeUtil.CountInt(outShape)];
+        var result = Uninitialized(ShapeUtil.CountInt(outShape));
         int offset = 0;
         foreach (var t in tensors)
         {
             int block = t.Dims[d] * inner;
-            for (int o = 0; o < outer; o++)
-                Array.Copy(t.Storage, o * block, result, o * total * inner + offset * inner, block);
+            Kernels.Layout.CopyBlocks(t.Storage, block, 0, result, total * inner, offset * inner, outer, block);
             offset += t.Dims[d];
         }
         var output = Tensor.Wrap(result, outShape);
@@ -148,16 +172,14 @@ public static partial class Ops
         var (outer, _, inner) = ShapeUtil.SplitAt(x.Dims, d);
         var outShape = (int[])x.Dims.Clone();
         outShape[d] = length;
-        var result = new float[outer * length * inner];
-        for (int o = 0; o < outer; o++)
-            Array.Copy(x.Storage, (o * size + start) * inner, result, o * length * inner, length * inner);
+        var result = Uninitialized(outer * length * inner);
+        Kernels.Layout.CopyBlocks(x.Storage, size * inner, start * inner, result, length * inner, 0, outer, length * inner);
         var output = Tensor.Wrap(result, outShape);
         if (!Autograd.ShouldRecord(x)) return output;
         return Autograd.Record(output, "Narrow", new[] { x }, g =>
         {
             var gx = new float[x.Count];
-            for (int o = 0; o < outer; o++)
-                Array.Copy(g.Storage, o * length * inner, gx, (o * size + start) * inner, length * inner);
+            Kernels.Layout.CopyBlocks(g.Storage, length * inner, 0, gx, size * inner, start * inner, outer, length * inner);
             return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
         });
     }

@@ -1,0 +1,292 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Kiln.Kernels;
+
+/// <summary>
+/// The per-element definitions of the pointwise activations and their gradients: the single source both the eager
+/// kernels (<see cref="Activation"/>) and the fused loops of generated code call. Each function has a float form and
+/// a <see cref="Vector{T}"/> form that perform the same operations in the same order (they differ only where
+/// <see cref="MathF.Exp"/>/<see cref="MathF.Log"/> and <see cref="Vector.Exp(Vector{float})"/>/<see cref="Vector.Log(Vector{float})"/>
+/// round differently, ~1 ulp), so a fused loop's vector body and its scalar tail agree. Formulas and branch
+/// conditions follow PyTorch's CPU kernels (names of the torch functions in each summary).
+/// </summary>
+public static class Pointwise
+{
+    // ---------------------------------------------------------------- relu
+
+    /// <summary>
+    /// Gradient of relu from its output y (torch's threshold_backward(g, y, 0)): y ≤ 0 ? 0 : g. A select, not a
+    /// product: where y ≤ 0 the result is +0 even when g is infinite or NaN; where y is NaN, g passes through.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ReluBackward(float g, float y) => y <= 0f ? 0f : g;
+
+    /// <inheritdoc cref="ReluBackward(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> ReluBackward(Vector<float> g, Vector<float> y) =>
+        Vector.ConditionalSelect(Vector.LessThanOrEqual<float>(y, Vector<float>.Zero), Vector<float>.Zero, g);
+
+    // ---------------------------------------------------------------- tanh
+
+    // Below this |x| the closed form 2/(1+e^(-2|x|)) - 1 cancels catastrophically (its absolute error ~1e-7 is a large
+    // relative error near 0); the odd Taylor series through x^7 is accurate there to ~1e-9 relative.
+    const float TanhSeriesLimit = 0.125f;
+
+    /// <summary>tanh: never overflows (the exponent is never positive) and keeps relative precision near 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Tanh(float x)
+    {
+        float magnitude = MathF.Abs(x);
+        if (magnitude < TanhSeriesLimit)
+        {
+            float x2 = x * x;
+            return x * (1f + x2 * (-1f / 3f + x2 * (2f / 15f + x2 * (-17f / 315f))));
+        }
+        return MathF.CopySign(2f / (1f + MathF.Exp(magnitude * -2f)) - 1f, x);
+    }
+
+    /// <inheritdoc cref="Tanh(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Tanh(Vector<float> x)
+    {
+        var magnitude = Vector.Abs(x);
+        var closedForm = new Vector<float>(2f) / (Vector<float>.One + Vector.Exp(magnitude * -2f)) - Vector<float>.One;
+        var signed = Vector.ConditionalSelect(new Vector<float>(-0f), x, closedForm);
+        var x2 = x * x;
+        var series = x * (Vector<float>.One + x2 * (new Vector<float>(-1f / 3f) + x2 * (new Vector<float>(2f / 15f) + x2 * new Vector<float>(-17f / 315f))));
+        return Vector.ConditionalSelect(Vector.LessThan<float>(magnitude, new Vector<float>(TanhSeriesLimit)), series, signed);
+    }
+
+    // ---------------------------------------------------------------- leaky relu
+
+    /// <summary>torch leaky_relu: x &gt; 0 ? x : x · negativeSlope (NaN stays NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LeakyRelu(float x, float negativeSlope) => x > 0f ? x : x * negativeSlope;
+
+    /// <inheritdoc cref="LeakyRelu(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> LeakyRelu(Vector<float> x, float negativeSlope) =>
+        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), x, x * negativeSlope);
+
+    /// <summary>torch leaky_relu_backward: x &gt; 0 ? g : g · negativeSlope.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LeakyReluBackward(float g, float x, float negativeSlope) => x > 0f ? g : g * negativeSlope;
+
+    /// <inheritdoc cref="LeakyReluBackward(float, float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> LeakyReluBackward(Vector<float> g, Vector<float> x, float negativeSlope) =>
+        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), g, g * negativeSlope);
+
+    // ---------------------------------------------------------------- erf
+
+    // Eigen's generic_fast_erf_float (also XLA's): erf(x) = x·P(x²)/Q(x²) on x clamped to [−4, 4] (beyond which erf
+    // is ±1 in float32), max error a few ulp. Both forms use plain multiplies and adds in the same order, so they
+    // round identically.
+    const float ErfClamp = 4f;
+    const float ErfA1 = -1.60960333262415e-02f, ErfA3 = -2.95459980854025e-03f, ErfA5 = -7.34990630326855e-04f,
+        ErfA7 = -5.69250639462346e-05f, ErfA9 = -2.10102402082508e-06f, ErfA11 = 2.77068142495902e-08f, ErfA13 = -2.72614225801306e-10f;
+    const float ErfB0 = -1.42647390514189e-02f, ErfB2 = -7.37332916720468e-03f, ErfB4 = -1.68282697438203e-03f,
+        ErfB6 = -2.13374055278905e-04f, ErfB8 = -1.45660718464996e-05f;
+
+    /// <summary>The error function, accurate to a few ulp; NaN gives NaN, ±∞ gives ±1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Erf(float x)
+    {
+        x = x > ErfClamp ? ErfClamp : x < -ErfClamp ? -ErfClamp : x;
+        float x2 = x * x;
+        float p = x2 * ErfA13 + ErfA11;
+        p = x2 * p + ErfA9;
+        p = x2 * p + ErfA7;
+        p = x2 * p + ErfA5;
+        p = x2 * p + ErfA3;
+        p = x2 * p + ErfA1;
+        p = x * p;
+        float q = x2 * ErfB8 + ErfB6;
+        q = x2 * q + ErfB4;
+        q = x2 * q + ErfB2;
+        q = x2 * q + ErfB0;
+        return p / q;
+    }
+
+    /// <inheritdoc cref="Erf(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Erf(Vector<float> x)
+    {
+        // Selects rather than Min/Max so that NaN lanes stay NaN, as in the scalar form.
+        var limit = new Vector<float>(ErfClamp);
+        x = Vector.ConditionalSelect(Vector.GreaterThan<float>(x, limit), limit, x);
+        x = Vector.ConditionalSelect(Vector.LessThan<float>(x, -limit), -limit, x);
+        var x2 = x * x;
+        var p = x2 * new Vector<float>(ErfA13) + new Vector<float>(ErfA11);
+        p = x2 * p + new Vector<float>(ErfA9);
+        p = x2 * p + new Vector<float>(ErfA7);
+        p = x2 * p + new Vector<float>(ErfA5);
+        p = x2 * p + new Vector<float>(ErfA3);
+        p = x2 * p + new Vector<float>(ErfA1);
+        p = x * p;
+        var q = x2 * new Vector<float>(ErfB8) + new Vector<float>(ErfB6);
+        q = x2 * q + new Vector<float>(ErfB4);
+        q = x2 * q + new Vector<float>(ErfB2);
+        q = x2 * q + new Vector<float>(ErfB0);
+        return p / q;
+    }
+
+    // ---------------------------------------------------------------- gelu
+
+    const float SqrtHalf = 0.70710678118654752f;                 // M_SQRT1_2
+    const float GeluPdfScale = 0.39894228040143268f;             // M_2_SQRTPI · M_SQRT1_2 · 0.5 = 1/√(2π)
+    const float GeluTanhScale = 0.79788456080286536f;            // M_SQRT2 · M_2_SQRTPI · 0.5 = √(2/π)
+    const float GeluTanhKappa = 0.044715f;
+
+    /// <summary>Exact gelu (torch approximate='none'): x · 0.5 · (1 + erf(x/√2)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Gelu(float x) => x * 0.5f * (1f + Erf(x * SqrtHalf));
+
+    /// <inheritdoc cref="Gelu(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Gelu(Vector<float> x) => x * 0.5f * (Vector<float>.One + Erf(x * SqrtHalf));
+
+    /// <summary>torch GeluBackward (none): g · (Φ(x) + x · φ(x)), Φ(x) = 0.5 · (1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float GeluBackward(float g, float x)
+    {
+        float cdf = 0.5f * (1f + Erf(x * SqrtHalf));
+        float pdf = GeluPdfScale * MathF.Exp(x * x * -0.5f);
+        return g * (cdf + x * pdf);
+    }
+
+    /// <inheritdoc cref="GeluBackward(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> GeluBackward(Vector<float> g, Vector<float> x)
+    {
+        var cdf = (Vector<float>.One + Erf(x * SqrtHalf)) * 0.5f;
+        var pdf = Vector.Exp(x * x * -0.5f) * GeluPdfScale;
+        return g * (cdf + x * pdf);
+    }
+
+    /// <summary>Tanh-approximated gelu (torch approximate='tanh'): 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float GeluTanh(float x)
+    {
+        float inner = GeluTanhScale * (x + GeluTanhKappa * (x * x * x));
+        return 0.5f * x * (1f + Tanh(inner));
+    }
+
+    /// <inheritdoc cref="GeluTanh(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> GeluTanh(Vector<float> x)
+    {
+        var inner = (x + (x * x * x) * GeluTanhKappa) * GeluTanhScale;
+        return x * 0.5f * (Vector<float>.One + Tanh(inner));
+    }
+
+    /// <summary>
+    /// torch GeluBackward (tanh): with t = tanh(√(2/π) · (x + κx³)),
+    /// g · (0.5 · (1 + t) + 0.5x · (1 − t²) · √(2/π) · (1 + 3κx²)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float GeluTanhBackward(float g, float x)
+    {
+        float x2 = x * x;
+        float t = Tanh(GeluTanhScale * (x + GeluTanhKappa * (x2 * x)));
+        float left = 0.5f * x;
+        float leftDerivative = 0.5f * (1f + t);
+        float innerDerivative = GeluTanhScale * (1f + 3f * GeluTanhKappa * x2);
+        float rightDerivative = left * (1f - t * t) * innerDerivative;
+        return g * (leftDerivative + rightDerivative);
+    }
+
+    /// <inheritdoc cref="GeluTanhBackward(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> GeluTanhBackward(Vector<float> g, Vector<float> x)
+    {
+        var one = Vector<float>.One;
+        var x2 = x * x;
+        var t = Tanh((x + (x2 * x) * GeluTanhKappa) * GeluTanhScale);
+        var left = x * 0.5f;
+        var leftDerivative = (one + t) * 0.5f;
+        var innerDerivative = (one + x2 * (3f * GeluTanhKappa)) * GeluTanhScale;
+        var rightDerivative = left * (one - t * t) * innerDerivative;
+        return g * (leftDerivative + rightDerivative);
+    }
+
+    // ---------------------------------------------------------------- softplus
+
+    /// <summary>
+    /// log(1 + u), accurate for tiny u (Goldberg's correction: log(w) · u / (w − 1) with w = 1 + u cancels w's rounding).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Log1P(float u)
+    {
+        float w = 1f + u;
+        if (w == 1f) return u;
+        if (w == float.PositiveInfinity) return w;
+        return MathF.Log(w) * (u / (w - 1f));
+    }
+
+    /// <inheritdoc cref="Log1P(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Log1P(Vector<float> u)
+    {
+        var w = Vector<float>.One + u;
+        var corrected = Vector.Log(w) * (u / (w - Vector<float>.One));
+        var result = Vector.ConditionalSelect(Vector.Equals<float>(w, new Vector<float>(float.PositiveInfinity)), w, corrected);
+        return Vector.ConditionalSelect(Vector.Equals<float>(w, Vector<float>.One), u, result);
+    }
+
+    /// <summary>torch softplus: x · β &gt; threshold ? x : log1p(exp(x · β)) / β.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Softplus(float x, float beta, float threshold)
+    {
+        float bx = x * beta;
+        return bx > threshold ? x : Log1P(MathF.Exp(bx)) / beta;
+    }
+
+    /// <inheritdoc cref="Softplus(float, float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Softplus(Vector<float> x, float beta, float threshold)
+    {
+        var bx = x * beta;
+        return Vector.ConditionalSelect(Vector.GreaterThan<float>(bx, new Vector<float>(threshold)), x, Log1P(Vector.Exp(bx)) / beta);
+    }
+
+    /// <summary>torch softplus_backward: x · β &gt; threshold ? g : g · z / (z + 1), z = exp(x · β).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SoftplusBackward(float g, float x, float beta, float threshold)
+    {
+        float bx = x * beta;
+        if (bx > threshold) return g;
+        float z = MathF.Exp(bx);
+        return g * z / (z + 1f);
+    }
+
+    /// <inheritdoc cref="SoftplusBackward(float, float, float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> SoftplusBackward(Vector<float> g, Vector<float> x, float beta, float threshold)
+    {
+        var bx = x * beta;
+        var z = Vector.Exp(bx);
+        return Vector.ConditionalSelect(Vector.GreaterThan<float>(bx, new Vector<float>(threshold)), g, g * z / (z + Vector<float>.One));
+    }
+
+    // ---------------------------------------------------------------- elu
+
+    /// <summary>torch elu (scale 1, input scale 1): x &gt; 0 ? x : α · (exp(x) − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Elu(float x, float alpha) => x > 0f ? x : alpha * (MathF.Exp(x) - 1f);
+
+    /// <inheritdoc cref="Elu(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Elu(Vector<float> x, float alpha) =>
+        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), x, (Vector.Exp(x) - Vector<float>.One) * alpha);
+
+    /// <summary>torch elu_backward from the input (is_result = false): x &gt; 0 ? g : g · α · exp(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float EluBackward(float g, float x, float alpha) => x > 0f ? g : g * alpha * MathF.Exp(x);
+
+    /// <inheritdoc cref="EluBackward(float, float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> EluBackward(Vector<float> g, Vector<float> x, float alpha) =>
+        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), g, g * alpha * Vector.Exp(x));
+}
