@@ -6,10 +6,10 @@ namespace Kiln.Kernels;
 /// <summary>
 /// The per-element definitions of the pointwise activations and their gradients: the single source both the eager
 /// kernels (<see cref="Activation"/>) and the fused loops of generated code call. Each function has a float form and
-/// a <see cref="Vector{T}"/> form that perform the same operations in the same order (they differ only where
-/// <see cref="MathF.Exp"/>/<see cref="MathF.Log"/> and <see cref="Vector.Exp(Vector{float})"/>/<see cref="Vector.Log(Vector{float})"/>
-/// round differently, ~1 ulp), so a fused loop's vector body and its scalar tail agree. Formulas and branch
-/// conditions follow PyTorch's CPU kernels (names of the torch functions in each summary).
+/// a <see cref="Vector{T}"/> form that perform the same operations in the same order, with this class's own
+/// <see cref="Exp(float)"/> (identical bits in both forms, ~1 ulp), so a fused loop's vector body and its scalar tail
+/// agree bit for bit; only softplus's logarithm (<see cref="MathF.Log"/> against <see cref="Vector.Log(Vector{float})"/>)
+/// may differ by an ulp. Formulas and branch conditions follow PyTorch's CPU kernels (torch names in each summary).
 /// </summary>
 public static class Pointwise
 {
@@ -27,6 +27,67 @@ public static class Pointwise
     public static Vector<float> ReluBackward(Vector<float> g, Vector<float> y) =>
         Vector.ConditionalSelect(Vector.LessThanOrEqual<float>(y, Vector<float>.Zero), Vector<float>.Zero, g);
 
+    // ---------------------------------------------------------------- exp
+
+    // Cephes expf: e^x = 2^n · e^r with n = round(x · log2 e) and r = x − n · ln 2 (ln 2 split in two so that n · C1 is
+    // exact), e^r from a degree-7 polynomial on |r| ≤ ln2/2. 2^n is applied as two halves, so results between
+    // float.MaxValue and infinity overflow to ∞ and subnormal results round once, as a correctly rounded exp would.
+    const float ExpHigh = 88.8f, ExpLow = -104f;
+    const float Log2E = 1.44269504088896341f, ExpC1 = 0.693359375f, ExpC2 = -2.12194440e-4f;
+    const float ExpP0 = 1.9875691500e-4f, ExpP1 = 1.3981999507e-3f, ExpP2 = 8.3334519073e-3f, ExpP3 = 4.1665795894e-2f,
+        ExpP4 = 1.6666665459e-1f, ExpP5 = 5.0000001201e-1f;
+
+    /// <summary>
+    /// e^x to about 1 ulp, the same bits from the float and the vector form (which <see cref="MathF.Exp"/> and
+    /// <see cref="System.Numerics.Vector.Exp(Vector{float})"/> do not promise). ∞ above ~88.72, 0 below ~−103.9, NaN stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Exp(float x)
+    {
+        x = x > ExpHigh ? ExpHigh : x < ExpLow ? ExpLow : x;
+        float fx = MathF.Floor(x * Log2E + 0.5f);
+        float r = x - fx * ExpC1;
+        r = r - fx * ExpC2;
+        float z = r * r;
+        float y = ExpP0;
+        y = y * r + ExpP1;
+        y = y * r + ExpP2;
+        y = y * r + ExpP3;
+        y = y * r + ExpP4;
+        y = y * r + ExpP5;
+        y = y * z + r + 1f;
+        int n = (int)fx;
+        int half = n >> 1;
+        return y * BitConverter.Int32BitsToSingle((half + 127) << 23) * BitConverter.Int32BitsToSingle((n - half + 127) << 23);
+    }
+
+    /// <inheritdoc cref="Exp(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Exp(Vector<float> x)
+    {
+        var high = new Vector<float>(ExpHigh);
+        var low = new Vector<float>(ExpLow);
+        x = Vector.ConditionalSelect(Vector.GreaterThan<float>(x, high), high, x);
+        x = Vector.ConditionalSelect(Vector.LessThan<float>(x, low), low, x);
+        var fx = Vector.Floor(x * Log2E + new Vector<float>(0.5f));
+        var r = x - fx * ExpC1;
+        r = r - fx * ExpC2;
+        var z = r * r;
+        var y = new Vector<float>(ExpP0);
+        y = y * r + new Vector<float>(ExpP1);
+        y = y * r + new Vector<float>(ExpP2);
+        y = y * r + new Vector<float>(ExpP3);
+        y = y * r + new Vector<float>(ExpP4);
+        y = y * r + new Vector<float>(ExpP5);
+        y = y * z + r + Vector<float>.One;
+        var n = Vector.ConvertToInt32(fx);
+        var half = Vector.ShiftRightArithmetic(n, 1);
+        var bias = new Vector<int>(127);
+        var scaleHigh = Vector.AsVectorSingle(Vector.ShiftLeft(half + bias, 23));
+        var scaleLow = Vector.AsVectorSingle(Vector.ShiftLeft(n - half + bias, 23));
+        return y * scaleHigh * scaleLow;
+    }
+
     // ---------------------------------------------------------------- tanh
 
     // Below this |x| the closed form 2/(1+e^(-2|x|)) - 1 cancels catastrophically (its absolute error ~1e-7 is a large
@@ -43,7 +104,7 @@ public static class Pointwise
             float x2 = x * x;
             return x * (1f + x2 * (-1f / 3f + x2 * (2f / 15f + x2 * (-17f / 315f))));
         }
-        return MathF.CopySign(2f / (1f + MathF.Exp(magnitude * -2f)) - 1f, x);
+        return MathF.CopySign(2f / (1f + Exp(magnitude * -2f)) - 1f, x);
     }
 
     /// <inheritdoc cref="Tanh(float)"/>
@@ -51,7 +112,7 @@ public static class Pointwise
     public static Vector<float> Tanh(Vector<float> x)
     {
         var magnitude = Vector.Abs(x);
-        var closedForm = new Vector<float>(2f) / (Vector<float>.One + Vector.Exp(magnitude * -2f)) - Vector<float>.One;
+        var closedForm = new Vector<float>(2f) / (Vector<float>.One + Exp(magnitude * -2f)) - Vector<float>.One;
         var signed = Vector.ConditionalSelect(new Vector<float>(-0f), x, closedForm);
         var x2 = x * x;
         var series = x * (Vector<float>.One + x2 * (new Vector<float>(-1f / 3f) + x2 * (new Vector<float>(2f / 15f) + x2 * new Vector<float>(-17f / 315f))));
@@ -81,8 +142,8 @@ public static class Pointwise
     // ---------------------------------------------------------------- erf
 
     // Eigen's generic_fast_erf_float (also XLA's): erf(x) = x·P(x²)/Q(x²) on x clamped to [−4, 4] (beyond which erf
-    // is ±1 in float32), max error a few ulp. Both forms use plain multiplies and adds in the same order, so they
-    // round identically.
+    // is ±1 in float32), max error ~4 ulp (near |x| ≈ 3.65), the result clamped to [−1, 1]. Both forms use plain
+    // multiplies and adds in the same order, so they round identically.
     const float ErfClamp = 4f;
     const float ErfA1 = -1.60960333262415e-02f, ErfA3 = -2.95459980854025e-03f, ErfA5 = -7.34990630326855e-04f,
         ErfA7 = -5.69250639462346e-05f, ErfA9 = -2.10102402082508e-06f, ErfA11 = 2.77068142495902e-08f, ErfA13 = -2.72614225801306e-10f;
@@ -106,7 +167,9 @@ public static class Pointwise
         q = x2 * q + ErfB4;
         q = x2 * q + ErfB2;
         q = x2 * q + ErfB0;
-        return p / q;
+        // The rational form overshoots ±1 by an ulp near |x| ≈ 3.7; erf never does (gelu would change sign there).
+        float r = p / q;
+        return r > 1f ? 1f : r < -1f ? -1f : r;
     }
 
     /// <inheritdoc cref="Erf(float)"/>
@@ -129,7 +192,9 @@ public static class Pointwise
         q = x2 * q + new Vector<float>(ErfB4);
         q = x2 * q + new Vector<float>(ErfB2);
         q = x2 * q + new Vector<float>(ErfB0);
-        return p / q;
+        var r = p / q;
+        r = Vector.ConditionalSelect(Vector.GreaterThan<float>(r, Vector<float>.One), Vector<float>.One, r);
+        return Vector.ConditionalSelect(Vector.LessThan<float>(r, -Vector<float>.One), -Vector<float>.One, r);
     }
 
     // ---------------------------------------------------------------- gelu
@@ -152,7 +217,7 @@ public static class Pointwise
     public static float GeluBackward(float g, float x)
     {
         float cdf = 0.5f * (1f + Erf(x * SqrtHalf));
-        float pdf = GeluPdfScale * MathF.Exp(x * x * -0.5f);
+        float pdf = GeluPdfScale * Exp(x * x * -0.5f);
         return g * (cdf + x * pdf);
     }
 
@@ -161,7 +226,7 @@ public static class Pointwise
     public static Vector<float> GeluBackward(Vector<float> g, Vector<float> x)
     {
         var cdf = (Vector<float>.One + Erf(x * SqrtHalf)) * 0.5f;
-        var pdf = Vector.Exp(x * x * -0.5f) * GeluPdfScale;
+        var pdf = Exp(x * x * -0.5f) * GeluPdfScale;
         return g * (cdf + x * pdf);
     }
 
@@ -240,7 +305,7 @@ public static class Pointwise
     public static float Softplus(float x, float beta, float threshold)
     {
         float bx = x * beta;
-        return bx > threshold ? x : Log1P(MathF.Exp(bx)) / beta;
+        return bx > threshold ? x : Log1P(Exp(bx)) / beta;
     }
 
     /// <inheritdoc cref="Softplus(float, float, float)"/>
@@ -248,7 +313,7 @@ public static class Pointwise
     public static Vector<float> Softplus(Vector<float> x, float beta, float threshold)
     {
         var bx = x * beta;
-        return Vector.ConditionalSelect(Vector.GreaterThan<float>(bx, new Vector<float>(threshold)), x, Log1P(Vector.Exp(bx)) / beta);
+        return Vector.ConditionalSelect(Vector.GreaterThan<float>(bx, new Vector<float>(threshold)), x, Log1P(Exp(bx)) / beta);
     }
 
     /// <summary>torch softplus_backward: x · β &gt; threshold ? g : g · z / (z + 1), z = exp(x · β).</summary>
@@ -257,7 +322,7 @@ public static class Pointwise
     {
         float bx = x * beta;
         if (bx > threshold) return g;
-        float z = MathF.Exp(bx);
+        float z = Exp(bx);
         return g * z / (z + 1f);
     }
 
@@ -266,7 +331,7 @@ public static class Pointwise
     public static Vector<float> SoftplusBackward(Vector<float> g, Vector<float> x, float beta, float threshold)
     {
         var bx = x * beta;
-        var z = Vector.Exp(bx);
+        var z = Exp(bx);
         return Vector.ConditionalSelect(Vector.GreaterThan<float>(bx, new Vector<float>(threshold)), g, g * z / (z + Vector<float>.One));
     }
 
@@ -274,19 +339,19 @@ public static class Pointwise
 
     /// <summary>torch elu (scale 1, input scale 1): x &gt; 0 ? x : α · (exp(x) − 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Elu(float x, float alpha) => x > 0f ? x : alpha * (MathF.Exp(x) - 1f);
+    public static float Elu(float x, float alpha) => x > 0f ? x : alpha * (Exp(x) - 1f);
 
     /// <inheritdoc cref="Elu(float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Elu(Vector<float> x, float alpha) =>
-        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), x, (Vector.Exp(x) - Vector<float>.One) * alpha);
+        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), x, (Exp(x) - Vector<float>.One) * alpha);
 
     /// <summary>torch elu_backward from the input (is_result = false): x &gt; 0 ? g : g · α · exp(x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float EluBackward(float g, float x, float alpha) => x > 0f ? g : g * alpha * MathF.Exp(x);
+    public static float EluBackward(float g, float x, float alpha) => x > 0f ? g : g * alpha * Exp(x);
 
     /// <inheritdoc cref="EluBackward(float, float, float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> EluBackward(Vector<float> g, Vector<float> x, float alpha) =>
-        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), g, g * alpha * Vector.Exp(x));
+        Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), g, g * alpha * Exp(x));
 }

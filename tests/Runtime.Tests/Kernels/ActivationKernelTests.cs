@@ -24,13 +24,13 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void ReluBackwardIsGradientTimesTheMask()
+    public void ReluBackwardSelectsTheGradientWhereTheOutputIsPositive()
     {
         var g = Values(1);
-        var x = Values(2);
+        var y = Values(2);
         var actual = new float[g.Length];
-        Activation.ReluBackward(g, x, actual);
-        AssertSameBits(g.Select((v, i) => v * (x[i] > 0f ? 1f : 0f)).ToArray(), actual);
+        Activation.ReluBackward(g, y, actual);
+        AssertSameBits(g.Select((v, i) => y[i] <= 0f ? 0f : v).ToArray(), actual);
     }
 
     [Fact]

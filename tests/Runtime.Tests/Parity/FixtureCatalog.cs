@@ -1,10 +1,15 @@
 namespace Kiln.Runtime.Tests.Parity;
 
-/// <summary>Finds the fixture folder: <c>KILN_FIXTURES</c>, else <c>../shared/fixtures/public</c> relative to the repository root.</summary>
+/// <summary>
+/// Finds the fixture cases: the shared folder (<c>KILN_FIXTURES</c>, else <c>../shared/fixtures/public</c> relative to
+/// the repository root) plus this repository's own cases in <c>tests/Runtime.Tests/Parity/Fixtures</c> (cases for ops
+/// added here, written by the generator script beside them). A case name must not occur in both.
+/// </summary>
 public static class FixtureCatalog
 {
     public const string EnvironmentVariable = "KILN_FIXTURES";
 
+    /// <summary>The shared fixture folder.</summary>
     public static string Directory
     {
         get
@@ -21,6 +26,12 @@ public static class FixtureCatalog
         }
     }
 
+    /// <summary>This repository's own cases (ops the shared set does not cover yet).</summary>
+    public static string RepositoryDirectory => Path.Combine(RepositoryRoot(), "tests", "Runtime.Tests", "Parity", "Fixtures");
+
+    /// <summary>Every folder cases are read from, the shared one first.</summary>
+    public static IReadOnlyList<string> Directories => new[] { Directory, RepositoryDirectory };
+
     /// <summary>The folder holding Compiler.sln, found by walking up from the test assembly.</summary>
     public static string RepositoryRoot()
     {
@@ -29,17 +40,30 @@ public static class FixtureCatalog
         throw new DirectoryNotFoundException($"No Compiler.sln above {AppContext.BaseDirectory}: cannot locate the repository root.");
     }
 
-    /// <summary>File stems of every <c>*.json</c> case, sorted; empty when the folder does not exist.</summary>
-    public static IReadOnlyList<string> CaseNames()
-    {
-        var dir = Directory;
-        if (!System.IO.Directory.Exists(dir)) return Array.Empty<string>();
-        return System.IO.Directory.EnumerateFiles(dir, "*.json")
-            .Select(Path.GetFileNameWithoutExtension)
-            .OfType<string>()
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-    }
+    /// <summary>File stems of every <c>*.json</c> case in every folder, sorted; folders that do not exist add nothing.</summary>
+    public static IReadOnlyList<string> CaseNames() => Paths().Keys.Order(StringComparer.Ordinal).ToArray();
 
-    public static Fixture Load(string caseName) => Fixture.Load(Path.Combine(Directory, caseName + ".json"));
+    /// <summary>The file of a case, from whichever folder holds it.</summary>
+    public static string PathOf(string caseName) =>
+        Paths().TryGetValue(caseName, out var path)
+            ? path
+            : throw new FileNotFoundException($"No fixture case '{caseName}' in {string.Join(" or ", Directories)}.");
+
+    public static Fixture Load(string caseName) => Fixture.Load(PathOf(caseName));
+
+    static Dictionary<string, string> Paths()
+    {
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dir in Directories)
+        {
+            if (!System.IO.Directory.Exists(dir)) continue;
+            foreach (var file in System.IO.Directory.EnumerateFiles(dir, "*.json"))
+            {
+                var name = Path.GetFileNameWithoutExtension(file);
+                if (!paths.TryAdd(name, file))
+                    throw new InvalidOperationException($"Fixture case '{name}' is in both {paths[name]} and {file}.");
+            }
+        }
+        return paths;
+    }
 }

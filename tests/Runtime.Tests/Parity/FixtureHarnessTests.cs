@@ -6,7 +6,7 @@ namespace Kiln.Runtime.Tests.Parity;
 public class FixtureHarnessTests
 {
     static JsonNode Case(string name) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(FixtureCatalog.Directory, name + ".json")))!;
+        JsonNode.Parse(File.ReadAllText(FixtureCatalog.PathOf(name)))!;
 
     static Exception Run(JsonNode json) =>
         Assert.ThrowsAny<Exception>(() => FixtureParityTests.Check(Fixture.Parse(json.ToJsonString())));
