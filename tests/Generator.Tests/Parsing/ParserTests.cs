@@ -62,7 +62,9 @@ public sealed class ParserTests
                 return (parts[0] * parts[2]).Sum();
             }
             """));
-        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=2}", "narrow(0){dim=1,start=4,length=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+        // The parser records the pieces read; the compiler's chunk rule turns each into a narrow.
+        Assert.Equal(new[] { "chunk(0){chunks=3,dim=1,index=0}", "chunk(0){chunks=3,dim=1,index=2}", "mul(1,2)", "sum(3)" }, Ops(spec));
+        Assert.Equal(new[] { "narrow{dim=1;length=2;start=0}", "narrow{dim=1;length=2;start=4}" }, Narrows(spec));
     }
 
     [Fact]
@@ -76,8 +78,13 @@ public sealed class ParserTests
                 return parts[0].Sum() + parts[1].Sum();
             }
             """));
-        Assert.Equal(new[] { "narrow(0){dim=1,start=0,length=3}", "sum(1)", "narrow(0){dim=1,start=3,length=2}", "sum(3)", "add(2,4)" }, Ops(spec));
+        Assert.Equal(new[] { "chunk(0){chunks=2,dim=-1,index=0}", "sum(1)", "chunk(0){chunks=2,dim=-1,index=1}", "sum(3)", "add(2,4)" }, Ops(spec));
+        Assert.Equal(new[] { "narrow{dim=1;length=3;start=0}", "narrow{dim=1;length=2;start=3}" }, Narrows(spec));
     }
+
+    /// <summary>The narrows the compiled forward graph reads, as op{attrs}.</summary>
+    static string[] Narrows(Kiln.Generator.Models.GraphSpec spec) => Kiln.Generator.Tests.Passes.PassTestSupport.Lower(spec).Forward.Graph.Nodes()
+        .Where(n => n.Op == Kiln.Generator.Ops.Definitions.Layout.Narrow).Select(n => n.Op + "{" + n.Attrs.Key + "}").ToArray();
 
     [Fact]
     public void ConstantLoopsUnrollAndConstantIfsPickABranch()

@@ -10,7 +10,7 @@ internal static class PassTestSupport
     /// <summary>Runs every pass but emission; fails the test on diagnostics.</summary>
     public static CompiledMethod Lower(GraphSpec spec)
     {
-        var context = new CompileContext(spec);
+        var context = new CompileContext(spec, Kiln.Generator.Emit.Backends.For(CompileOptions.Default.Backend));
         var method = GraphCompiler.Lower(context);
         Assert.True(!context.HasErrors, string.Join("\n", context.Diagnostics.Select(d => d.Id + ": " + string.Join(" | ", d.MessageArgs))));
         return method!;

@@ -77,7 +77,7 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v4 = v2 * v3;
-                        var v5 = global::Kiln.Compiled.VectorMath.Tanh(v4);
+                        var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
                         var v6 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
                         var v7 = v5 * v6;
                         var v9 = v6 + v8;
@@ -221,7 +221,7 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v4 = v2 * v3;
-                        var v5 = global::Kiln.Compiled.VectorMath.Tanh(v4);
+                        var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
                         var v6 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
                         var v7 = v5 * v6;
                         var v9 = v6 + v8;

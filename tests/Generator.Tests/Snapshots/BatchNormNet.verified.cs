@@ -278,7 +278,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 6/10: cross_entropy -> %53 []
                 {
                     // %53 = cross_entropy(%52, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
                 }
 
                 // Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
@@ -689,7 +689,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %53 = cross_entropy(%52, %1) : []
                     // %61 = cross_entropy_backward(%52, %1, %34) : [N,3]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
                 // Kernel 8/18: sum over [N,3] -> %62 [3]
@@ -757,7 +757,7 @@ namespace Kiln.Integration.Tests.Models
                             var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
                             var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
                             var v63 = new global::System.Numerics.Vector<float>(buffer11.Slice(row63 + i));
-                            var v65 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v50, global::System.Numerics.Vector<float>.Zero), v63, global::System.Numerics.Vector<float>.Zero);
+                            var v65 = global::Kiln.Kernels.Pointwise.ReluBackward(v63, v50);
                             var v68 = v65 * v29;
                             var v69 = v65 * v28;
                             var v73 = v8 ? v68 : v72;
@@ -779,7 +779,7 @@ namespace Kiln.Integration.Tests.Models
                             float s29 = capture4Data[i];
                             float s50 = buffer8[row50 + i];
                             float s63 = buffer11[row63 + i];
-                            float s65 = s50 > 0f ? s63 : 0f;
+                            float s65 = global::Kiln.Kernels.Pointwise.ReluBackward(s63, s50);
                             float s68 = s65 * s29;
                             float s69 = s65 * s28;
                             float s73 = s8 ? s68 : s72;

@@ -109,7 +109,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 3/4: cross_entropy -> %12 []
                 {
                     // %12 = cross_entropy(%11, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer3, input1, dim_N, 10, result);
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer3, input1, dim_N, 10, result);
                 }
 
                 return state.Result;
@@ -216,7 +216,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %12 = cross_entropy(%11, %1) : []
                     // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer3, input1, dim_N, 10, result, 1f, buffer4);
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer3, input1, dim_N, 10, result, 1f, buffer4);
                 }
 
                 // Kernel 4/9: sum over [N,10] -> %15 [10]
@@ -278,7 +278,7 @@ namespace Kiln.Integration.Tests.Models
                             {
                                 var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
                                 var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
-                                var v20 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, global::System.Numerics.Vector<float>.Zero), v19, global::System.Numerics.Vector<float>.Zero);
+                                var v20 = global::Kiln.Kernels.Pointwise.ReluBackward(v19, v7);
                                 v20.CopyTo(buffer7.Slice(rowOut + i));
                                 accumulator23 += v20;
                             }
@@ -286,7 +286,7 @@ namespace Kiln.Integration.Tests.Models
                             {
                                 float s7 = buffer1[row7 + i];
                                 float s19 = buffer7[row19 + i];
-                                float s20 = s7 > 0f ? s19 : 0f;
+                                float s20 = global::Kiln.Kernels.Pointwise.ReluBackward(s19, s7);
                                 buffer7[rowOut + i] = s20;
                                 tail23 += s20;
                             }

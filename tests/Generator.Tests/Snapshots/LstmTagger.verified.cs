@@ -80,7 +80,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 1/16: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]
@@ -143,10 +143,10 @@ namespace Kiln.Integration.Tests.Models
                             var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
                             var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
                             var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
-                            var v18 = global::Kiln.Compiled.VectorMath.Tanh(v17);
+                            var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
                             var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
                             var v21 = v16 * v18;
-                            var v22 = global::Kiln.Compiled.VectorMath.Tanh(v21);
+                            var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
                             var v23 = v20 * v22;
                             v21.CopyTo(buffer3.Slice(rowOut + i));
                             v23.CopyTo(buffer4.Slice(rowOut + i));
@@ -171,19 +171,19 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 4/16: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer5, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 5/16: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer6, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 10, buffer6, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 6/16: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer7, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 15, buffer7, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 7/16: elementwise (add) -> %88 [24]
@@ -273,13 +273,13 @@ namespace Kiln.Integration.Tests.Models
                             var v94 = new global::System.Numerics.Vector<float>(buffer9.Slice(row94 + i));
                             var v97 = new global::System.Numerics.Vector<float>(buffer9.Slice(row97 + i));
                             var v91 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v90));
-                            var v93 = global::Kiln.Compiled.VectorMath.Tanh(v92);
+                            var v93 = global::Kiln.Kernels.Pointwise.Tanh(v92);
                             var v95 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v94));
                             var v96 = v91 * v93;
                             var v98 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v97));
                             var v99 = v98 * v21;
                             var v100 = v99 + v96;
-                            var v101 = global::Kiln.Compiled.VectorMath.Tanh(v100);
+                            var v101 = global::Kiln.Kernels.Pointwise.Tanh(v100);
                             var v102 = v95 * v101;
                             v100.CopyTo(buffer10.Slice(rowOut + i));
                             v102.CopyTo(buffer11.Slice(rowOut + i));
@@ -372,13 +372,13 @@ namespace Kiln.Integration.Tests.Models
                             var v112 = new global::System.Numerics.Vector<float>(buffer12.Slice(row112 + i));
                             var v115 = new global::System.Numerics.Vector<float>(buffer12.Slice(row115 + i));
                             var v109 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v108));
-                            var v111 = global::Kiln.Compiled.VectorMath.Tanh(v110);
+                            var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
                             var v113 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v112));
                             var v114 = v109 * v111;
                             var v116 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v115));
                             var v117 = v116 * v100;
                             var v118 = v117 + v114;
-                            var v119 = global::Kiln.Compiled.VectorMath.Tanh(v118);
+                            var v119 = global::Kiln.Kernels.Pointwise.Tanh(v118);
                             var v120 = v113 * v119;
                             v118.CopyTo(buffer13.Slice(rowOut + i));
                             v120.CopyTo(buffer14.Slice(rowOut + i));
@@ -471,13 +471,13 @@ namespace Kiln.Integration.Tests.Models
                             var v130 = new global::System.Numerics.Vector<float>(buffer15.Slice(row130 + i));
                             var v133 = new global::System.Numerics.Vector<float>(buffer15.Slice(row133 + i));
                             var v127 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v126));
-                            var v129 = global::Kiln.Compiled.VectorMath.Tanh(v128);
+                            var v129 = global::Kiln.Kernels.Pointwise.Tanh(v128);
                             var v131 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v130));
                             var v132 = v127 * v129;
                             var v134 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v133));
                             var v135 = v134 * v118;
                             var v136 = v135 + v132;
-                            var v137 = global::Kiln.Compiled.VectorMath.Tanh(v136);
+                            var v137 = global::Kiln.Kernels.Pointwise.Tanh(v136);
                             var v138 = v131 * v137;
                             v138.CopyTo(buffer16.Slice(rowOut + i));
                         }
@@ -534,7 +534,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 15/16: cross_entropy -> %141 []
                 {
                     // %141 = cross_entropy(%140, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer17, input1, dim_N, 3, result);
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer17, input1, dim_N, 3, result);
                 }
 
                 return state.Result;
@@ -679,7 +679,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 1/57: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
@@ -742,10 +742,10 @@ namespace Kiln.Integration.Tests.Models
                             var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
                             var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
                             var v16 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v15));
-                            var v18 = global::Kiln.Compiled.VectorMath.Tanh(v17);
+                            var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
                             var v20 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v19));
                             var v21 = v16 * v18;
-                            var v22 = global::Kiln.Compiled.VectorMath.Tanh(v21);
+                            var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
                             var v23 = v20 * v22;
                             v16.CopyTo(buffer3.Slice(rowOut + i));
                             v18.CopyTo(buffer4.Slice(rowOut + i));
@@ -778,19 +778,19 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 4/57: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 5/57: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 6/57: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer0, 20, 15, buffer11, 5, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 15, buffer11, 5, 0, dim_N, 5);
                 }
 
                 // Kernel 7/57: elementwise (add) -> %88 [24]
@@ -880,13 +880,13 @@ namespace Kiln.Integration.Tests.Models
                             var v94 = new global::System.Numerics.Vector<float>(buffer13.Slice(row94 + i));
                             var v97 = new global::System.Numerics.Vector<float>(buffer13.Slice(row97 + i));
                             var v91 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v90));
-                            var v93 = global::Kiln.Compiled.VectorMath.Tanh(v92);
+                            var v93 = global::Kiln.Kernels.Pointwise.Tanh(v92);
                             var v95 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v94));
                             var v96 = v91 * v93;
                             var v98 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v97));
                             var v99 = v98 * v21;
                             var v100 = v99 + v96;
-                            var v101 = global::Kiln.Compiled.VectorMath.Tanh(v100);
+                            var v101 = global::Kiln.Kernels.Pointwise.Tanh(v100);
                             var v102 = v95 * v101;
                             v91.CopyTo(buffer14.Slice(rowOut + i));
                             v93.CopyTo(buffer15.Slice(rowOut + i));
@@ -989,13 +989,13 @@ namespace Kiln.Integration.Tests.Models
                             var v112 = new global::System.Numerics.Vector<float>(buffer21.Slice(row112 + i));
                             var v115 = new global::System.Numerics.Vector<float>(buffer21.Slice(row115 + i));
                             var v109 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v108));
-                            var v111 = global::Kiln.Compiled.VectorMath.Tanh(v110);
+                            var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
                             var v113 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v112));
                             var v114 = v109 * v111;
                             var v116 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v115));
                             var v117 = v116 * v100;
                             var v118 = v117 + v114;
-                            var v119 = global::Kiln.Compiled.VectorMath.Tanh(v118);
+                            var v119 = global::Kiln.Kernels.Pointwise.Tanh(v118);
                             var v120 = v113 * v119;
                             v109.CopyTo(buffer22.Slice(rowOut + i));
                             v111.CopyTo(buffer23.Slice(rowOut + i));
@@ -1098,13 +1098,13 @@ namespace Kiln.Integration.Tests.Models
                             var v130 = new global::System.Numerics.Vector<float>(buffer29.Slice(row130 + i));
                             var v133 = new global::System.Numerics.Vector<float>(buffer29.Slice(row133 + i));
                             var v127 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v126));
-                            var v129 = global::Kiln.Compiled.VectorMath.Tanh(v128);
+                            var v129 = global::Kiln.Kernels.Pointwise.Tanh(v128);
                             var v131 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v130));
                             var v132 = v127 * v129;
                             var v134 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v133));
                             var v135 = v134 * v118;
                             var v136 = v135 + v132;
-                            var v137 = global::Kiln.Compiled.VectorMath.Tanh(v136);
+                            var v137 = global::Kiln.Kernels.Pointwise.Tanh(v136);
                             var v138 = v131 * v137;
                             v127.CopyTo(buffer30.Slice(rowOut + i));
                             v129.CopyTo(buffer31.Slice(rowOut + i));
@@ -1172,7 +1172,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %141 = cross_entropy(%140, %1) : []
                     // %143 = cross_entropy_backward(%140, %1, %142) : [N,3]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer36, input1, dim_N, 3, result, 1f, buffer37);
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer36, input1, dim_N, 3, result, 1f, buffer37);
                 }
 
                 // Kernel 16/57: sum over [N,3] -> %144 [3]
@@ -1331,21 +1331,21 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %163 = narrow_backward{dim=1;length=6;size=24;start=18}(%162) : [N,24]
                     buffer44.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer43, 6, 0, buffer44, 24, 18, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer43, 6, 0, buffer44, 24, 18, dim_N, 6);
                 }
 
                 // Kernel 22/57: narrow_backward -> %168 [N,24]
                 {
                     // %168 = narrow_backward{dim=1;length=6;size=24;start=12}(%167) : [N,24]
                     buffer45.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer41, 6, 0, buffer45, 24, 12, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer41, 6, 0, buffer45, 24, 12, dim_N, 6);
                 }
 
                 // Kernel 23/57: narrow_backward -> %173 [N,24]
                 {
                     // %173 = narrow_backward{dim=1;length=6;size=24;start=0}(%172) : [N,24]
                     buffer46.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer42, 6, 0, buffer46, 24, 0, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer42, 6, 0, buffer46, 24, 0, dim_N, 6);
                 }
 
                 // Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
@@ -1356,7 +1356,7 @@ namespace Kiln.Integration.Tests.Models
                     // %174 = add(%169, %173) : [N,24]
                     // %175 = sum{dims=0;keep_dim=false}(%174) : [24]
                     buffer47.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer40, 6, 0, buffer47, 24, 6, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 6, 0, buffer47, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer48.Clear();
@@ -1533,21 +1533,21 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %195 = narrow_backward{dim=1;length=6;size=24;start=18}(%194) : [N,24]
                     buffer55.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer54, 6, 0, buffer55, 24, 18, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer54, 6, 0, buffer55, 24, 18, dim_N, 6);
                 }
 
                 // Kernel 29/57: narrow_backward -> %200 [N,24]
                 {
                     // %200 = narrow_backward{dim=1;length=6;size=24;start=12}(%199) : [N,24]
                     buffer56.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer52, 6, 0, buffer56, 24, 12, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer56, 24, 12, dim_N, 6);
                 }
 
                 // Kernel 30/57: narrow_backward -> %205 [N,24]
                 {
                     // %205 = narrow_backward{dim=1;length=6;size=24;start=0}(%204) : [N,24]
                     buffer57.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer53, 6, 0, buffer57, 24, 0, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer57, 24, 0, dim_N, 6);
                 }
 
                 // Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
@@ -1558,7 +1558,7 @@ namespace Kiln.Integration.Tests.Models
                     // %206 = add(%201, %205) : [N,24]
                     // %207 = sum{dims=0;keep_dim=false}(%206) : [24]
                     buffer58.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer51, 6, 0, buffer58, 24, 6, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 6, 0, buffer58, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer59.Clear();
@@ -1735,21 +1735,21 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %229 = narrow_backward{dim=1;length=6;size=24;start=18}(%228) : [N,24]
                     buffer66.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer65, 6, 0, buffer66, 24, 18, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer65, 6, 0, buffer66, 24, 18, dim_N, 6);
                 }
 
                 // Kernel 36/57: narrow_backward -> %234 [N,24]
                 {
                     // %234 = narrow_backward{dim=1;length=6;size=24;start=12}(%233) : [N,24]
                     buffer67.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer63, 6, 0, buffer67, 24, 12, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer63, 6, 0, buffer67, 24, 12, dim_N, 6);
                 }
 
                 // Kernel 37/57: narrow_backward -> %239 [N,24]
                 {
                     // %239 = narrow_backward{dim=1;length=6;size=24;start=0}(%238) : [N,24]
                     buffer68.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer64, 6, 0, buffer68, 24, 0, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer64, 6, 0, buffer68, 24, 0, dim_N, 6);
                 }
 
                 // Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
@@ -1760,7 +1760,7 @@ namespace Kiln.Integration.Tests.Models
                     // %240 = add(%235, %239) : [N,24]
                     // %241 = sum{dims=0;keep_dim=false}(%240) : [24]
                     buffer69.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer62, 6, 0, buffer69, 24, 6, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer62, 6, 0, buffer69, 24, 6, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer70.Clear();
@@ -1815,7 +1815,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %251 = narrow_backward{dim=1;length=1;size=4;start=2}(%250) : [N,4,5]
                     buffer73.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer72, 5, 0, buffer73, 20, 10, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer72, 5, 0, buffer73, 20, 10, dim_N, 5);
                 }
 
                 // Kernel 42/57: GEMM -> %253 [N,6]
@@ -1846,7 +1846,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %260 = narrow_backward{dim=1;length=1;size=4;start=1}(%259) : [N,4,5]
                     buffer76.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer75, 5, 0, buffer76, 20, 5, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer75, 5, 0, buffer76, 20, 5, dim_N, 5);
                 }
 
                 // Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
@@ -1963,14 +1963,14 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %277 = narrow_backward{dim=1;length=6;size=24;start=12}(%276) : [N,24]
                     buffer81.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer78, 6, 0, buffer81, 24, 12, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer78, 6, 0, buffer81, 24, 12, dim_N, 6);
                 }
 
                 // Kernel 49/57: narrow_backward -> %282 [N,24]
                 {
                     // %282 = narrow_backward{dim=1;length=6;size=24;start=0}(%281) : [N,24]
                     buffer82.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer79, 6, 0, buffer82, 24, 0, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer79, 6, 0, buffer82, 24, 0, dim_N, 6);
                 }
 
                 // Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
@@ -1980,7 +1980,7 @@ namespace Kiln.Integration.Tests.Models
                     // %283 = add(%278, %282) : [N,24]
                     // %284 = sum{dims=0;keep_dim=false}(%283) : [24]
                     buffer83.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer80, 6, 0, buffer83, 24, 18, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer80, 6, 0, buffer83, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
                     buffer84.Clear();
@@ -2075,7 +2075,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %290 = narrow_backward{dim=1;length=1;size=4;start=0}(%289) : [N,4,5]
                     buffer86.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer85, 5, 0, buffer86, 20, 0, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer85, 5, 0, buffer86, 20, 0, dim_N, 5);
                 }
 
                 // Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
@@ -2085,7 +2085,7 @@ namespace Kiln.Integration.Tests.Models
                     // %261 = add(%252, %260) : [N,4,5]
                     // %291 = add(%261, %290) : [N,4,5]
                     buffer87.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer71, 5, 0, buffer87, 20, 15, dim_N, 5);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer71, 5, 0, buffer87, 20, 15, dim_N, 5);
                     int extent0 = (dim_N * 20);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)

@@ -110,7 +110,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 2/3: cross_entropy -> %11 []
                 {
                     // %11 = cross_entropy(%10, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer1, input1, dim_N, 10, result);
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer1, input1, dim_N, 10, result);
                 }
 
                 return state.Result;
@@ -215,7 +215,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %11 = cross_entropy(%10, %1) : []
                     // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer1, input1, dim_N, 10, result, 1f, buffer2);
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer1, input1, dim_N, 10, result, 1f, buffer2);
                 }
 
                 // Kernel 3/7: sum over [N,10] -> %14 [10]
@@ -264,7 +264,7 @@ namespace Kiln.Integration.Tests.Models
                         {
                             var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
                             var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
-                            var v17 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v15, global::System.Numerics.Vector<float>.Zero);
+                            var v17 = global::Kiln.Kernels.Pointwise.ReluBackward(v15, v8);
                             v17.CopyTo(buffer3.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v17).CopyTo(grad1.Slice(i));
                         }
@@ -272,7 +272,7 @@ namespace Kiln.Integration.Tests.Models
                         {
                             float s8 = buffer0[row8 + i];
                             float s15 = buffer3[row15 + i];
-                            float s17 = s8 > 0f ? s15 : 0f;
+                            float s17 = global::Kiln.Kernels.Pointwise.ReluBackward(s15, s8);
                             buffer3[rowOut + i] = s17;
                             grad1[i] += s17;
                         }

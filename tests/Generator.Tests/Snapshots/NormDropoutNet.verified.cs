@@ -247,7 +247,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 6/7: cross_entropy -> %27 []
                 {
                     // %27 = cross_entropy(%26, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer7, input1, dim_N, 3, result);
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
                 }
 
                 return state.Result;
@@ -516,7 +516,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %27 = cross_entropy(%26, %1) : []
                     // %29 = cross_entropy_backward(%26, %1, %28) : [N,3]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer9, input1, dim_N, 3, result, 1f, buffer10);
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
                 }
 
                 // Kernel 8/16: sum over [N,3] -> %30 [3]
@@ -575,7 +575,7 @@ namespace Kiln.Integration.Tests.Models
                             var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(row23 + i));
                             var v31 = new global::System.Numerics.Vector<float>(buffer11.Slice(row31 + i));
                             var v33 = v31 * v23;
-                            var v35 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v22, global::System.Numerics.Vector<float>.Zero), v33, global::System.Numerics.Vector<float>.Zero);
+                            var v35 = global::Kiln.Kernels.Pointwise.ReluBackward(v33, v22);
                             var v37 = v35 * v4;
                             var v38 = v35 * v19;
                             v35.CopyTo(buffer11.Slice(rowOut + i));
@@ -591,7 +591,7 @@ namespace Kiln.Integration.Tests.Models
                             float s23 = buffer7[row23 + i];
                             float s31 = buffer11[row31 + i];
                             float s33 = s31 * s23;
-                            float s35 = s22 > 0f ? s33 : 0f;
+                            float s35 = global::Kiln.Kernels.Pointwise.ReluBackward(s33, s22);
                             float s37 = s35 * s4;
                             float s38 = s35 * s19;
                             buffer11[rowOut + i] = s35;

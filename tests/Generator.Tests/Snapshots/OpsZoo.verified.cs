@@ -120,7 +120,7 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
-                        var v6 = global::Kiln.Compiled.VectorMath.Tanh(v4);
+                        var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
                         var v7 = v5 * v6;
                         var v8 = global::System.Numerics.Vector.Abs(v4);
                         var v9 = -v8;
@@ -159,51 +159,51 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 3/23: concat -> %62 [N,2,4]
                 {
                     // %62 = concat{dim=1}(%61, %26) : [N,2,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer2, 4, 0, buffer3, 8, 0, dim_N, 4);
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer1, 4, 0, buffer3, 8, 4, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer2, 4, 0, buffer3, 8, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer1, 4, 0, buffer3, 8, 4, dim_N, 4);
                 }
 
                 // Kernel 4/23: transpose -> %63 [4,2,N]
                 {
                     // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer3, buffer4, 1, dim_N, 2, 4, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer3, buffer4, 1, dim_N, 2, 4, 1);
                 }
 
                 // Kernel 5/23: transpose -> %64 [4,N,2]
                 {
                     // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer4, buffer5, 4, 2, 1, dim_N, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer4, buffer5, 4, 2, 1, dim_N, 1);
                 }
 
                 // Kernel 6/23: transpose -> %65 [N,4,2]
                 {
                     // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer5, buffer6, 1, 4, 1, dim_N, 2);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, 4, 1, dim_N, 2);
                 }
 
                 // Kernel 7/23: max -> %67 [N,1]
                 {
                     // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
-                    global::Kiln.Compiled.CompiledKernels.MaxAlong(buffer6, buffer7, dim_N, 8, 1);
+                    global::Kiln.Kernels.Reduction.MaxAlong(buffer6, buffer7, global::System.Span<int>.Empty, dim_N, 8, 1);
                 }
 
                 // Kernel 8/23: narrow -> %68 [N,1,4]
                 {
                     // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer3, 8, 0, buffer8, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer3, 8, 0, buffer8, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 9/23: concat -> %71 [N,5]
                 {
                     // %71 = concat{dim=1}(%69, %70) : [N,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer8, 4, 0, buffer9, 5, 0, dim_N, 4);
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer7, 1, 0, buffer9, 5, 4, dim_N, 1);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer8, 4, 0, buffer9, 5, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer7, 1, 0, buffer9, 5, 4, dim_N, 1);
                 }
 
                 // Kernel 10/23: narrow -> %72 [N,4]
                 {
                     // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer9, 5, 0, buffer10, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 5, 0, buffer10, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 11/23: GEMM -> %73 [N,6]
@@ -215,7 +215,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 12/23: transpose -> %74 [6,N]
                 {
                     // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer11, buffer12, 1, dim_N, 1, 6, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 1, dim_N, 1, 6, 1);
                 }
 
                 // Kernel 13/23: mean over [N,5] -> %76 [N,1]
@@ -250,7 +250,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
                     // %77 = add(%75, %76) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer12, buffer14, 1, 6, 1, dim_N, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer14, 1, 6, 1, dim_N, 1);
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
@@ -534,7 +534,7 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                         var v5 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
-                        var v6 = global::Kiln.Compiled.VectorMath.Tanh(v4);
+                        var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
                         var v7 = v5 * v6;
                         var v8 = global::System.Numerics.Vector.Abs(v4);
                         var v9 = -v8;
@@ -615,51 +615,51 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 3/44: concat -> %62 [N,2,4]
                 {
                     // %62 = concat{dim=1}(%61, %26) : [N,2,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
                 }
 
                 // Kernel 4/44: transpose -> %63 [4,2,N]
                 {
                     // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
                 }
 
                 // Kernel 5/44: transpose -> %64 [4,N,2]
                 {
                     // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
                 }
 
                 // Kernel 6/44: transpose -> %65 [N,4,2]
                 {
                     // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
                 }
 
                 // Kernel 7/44: max -> %67 [N,1]
                 {
                     // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
-                    global::Kiln.Compiled.CompiledKernels.MaxAlong(buffer13, buffer14, dim_N, 8, 1);
+                    global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
                 }
 
                 // Kernel 8/44: narrow -> %68 [N,1,4]
                 {
                     // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 9/44: concat -> %71 [N,5]
                 {
                     // %71 = concat{dim=1}(%69, %70) : [N,5]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
                 }
 
                 // Kernel 10/44: narrow -> %72 [N,4]
                 {
                     // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 11/44: GEMM -> %73 [N,6]
@@ -671,7 +671,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 12/44: transpose -> %74 [6,N]
                 {
                     // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
                 }
 
                 // Kernel 13/44: mean over [N,5] -> %76 [N,1]
@@ -706,7 +706,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
                     // %77 = add(%75, %76) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
                     int extent0 = dim_N;
                     int extent1 = 6;
                     for (int i0 = 0; i0 < extent0; i0++)
@@ -1001,13 +1001,13 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 27/44: transpose -> %237 [6,N]
                 {
                     // %237 = transpose{dim0=0;dim1=1}(%233) : [6,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer34, buffer36, 1, dim_N, 1, 6, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer34, buffer36, 1, dim_N, 1, 6, 1);
                 }
 
                 // Kernel 28/44: transpose -> %238 [N,6]
                 {
                     // %238 = transpose{dim0=0;dim1=1}(%237) : [N,6]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer36, buffer37, 1, 6, 1, dim_N, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer36, buffer37, 1, 6, 1, dim_N, 1);
                 }
 
                 // Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
@@ -1029,7 +1029,7 @@ namespace Kiln.Integration.Tests.Models
                     // %241 = narrow_backward{dim=1;length=4;size=5;start=0}(%239) : [N,5]
                     // %242 = add(%236, %241) : [N,5]
                     buffer39.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer38, 4, 0, buffer39, 5, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 4, 0, buffer39, 5, 0, dim_N, 4);
                     int extent0 = dim_N;
                     int extent1 = 5;
                     float s114 = 0.2f;
@@ -1064,19 +1064,19 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 32/44: narrow -> %243 [N,4]
                 {
                     // %243 = narrow{dim=1;length=4;start=0}(%242) : [N,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer39, 5, 0, buffer40, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 0, buffer40, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 33/44: narrow -> %244 [N,1]
                 {
                     // %244 = narrow{dim=1;length=1;start=4}(%242) : [N,1]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer39, 5, 4, buffer41, 1, 0, dim_N, 1);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 4, buffer41, 1, 0, dim_N, 1);
                 }
 
                 // Kernel 34/44: max_backward -> %247 [N,8]
                 {
                     // %247 = max_backward{dim=1;keep_dim=true}(%66, %244) : [N,8]
-                    global::Kiln.Compiled.CompiledKernels.MaxAlongBackward(buffer13, buffer41, buffer42, dim_N, 8, 1);
+                    global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer41, buffer42, dim_N, 8, 1);
                 }
 
                 // Kernel 35/44: elementwise (add) -> %249 [N,8]
@@ -1110,19 +1110,19 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 36/44: transpose -> %251 [4,N,2]
                 {
                     // %251 = transpose{dim0=0;dim1=1}(%250) : [4,N,2]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer43, buffer44, 1, dim_N, 1, 4, 2);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer43, buffer44, 1, dim_N, 1, 4, 2);
                 }
 
                 // Kernel 37/44: transpose -> %252 [4,2,N]
                 {
                     // %252 = transpose{dim0=1;dim1=2}(%251) : [4,2,N]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer44, buffer45, 4, dim_N, 1, 2, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer44, buffer45, 4, dim_N, 1, 2, 1);
                 }
 
                 // Kernel 38/44: transpose -> %253 [N,2,4]
                 {
                     // %253 = transpose{dim0=0;dim1=2}(%252) : [N,2,4]
-                    global::Kiln.Compiled.CompiledKernels.SwapAxes(buffer45, buffer46, 1, 4, 2, dim_N, 1);
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer45, buffer46, 1, 4, 2, dim_N, 1);
                 }
 
                 // Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
@@ -1130,7 +1130,7 @@ namespace Kiln.Integration.Tests.Models
                     // %246 = narrow_backward{dim=1;length=1;size=2;start=0}(%245) : [N,2,4]
                     // %254 = add(%246, %253) : [N,2,4]
                     buffer47.Clear();
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer40, 4, 0, buffer47, 8, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 4, 0, buffer47, 8, 0, dim_N, 4);
                     int extent0 = (dim_N * 8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1152,13 +1152,13 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 40/44: narrow -> %255 [N,1,4]
                 {
                     // %255 = narrow{dim=1;length=1;start=0}(%254) : [N,1,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer47, 8, 0, buffer48, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 0, buffer48, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 41/44: narrow -> %256 [N,1,4]
                 {
                     // %256 = narrow{dim=1;length=1;start=1}(%254) : [N,1,4]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(buffer47, 8, 4, buffer49, 4, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 4, buffer49, 4, 0, dim_N, 4);
                 }
 
                 // Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
@@ -1222,7 +1222,7 @@ namespace Kiln.Integration.Tests.Models
                         var v168 = v5 * v167;
                         var v231 = v21 * v21;
                         var v261 = v257 * v260;
-                        var v263 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v23, global::System.Numerics.Vector<float>.Zero), v262, global::System.Numerics.Vector<float>.Zero);
+                        var v263 = global::Kiln.Kernels.Pointwise.ReluBackward(v262, v23);
                         var v265 = v262 * v231;
                         var v266 = v265 * v143;
                         var v267 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v266, global::System.Numerics.Vector<float>.Zero);
@@ -1265,7 +1265,7 @@ namespace Kiln.Integration.Tests.Models
                         float s168 = s5 * s167;
                         float s231 = s21 * s21;
                         float s261 = s257 * s260;
-                        float s263 = s23 > 0f ? s262 : 0f;
+                        float s263 = global::Kiln.Kernels.Pointwise.ReluBackward(s262, s23);
                         float s265 = s262 * s231;
                         float s266 = s265 * s143;
                         float s267 = s4 >= -1f && s4 <= 1f ? s266 : 0f;

@@ -65,31 +65,31 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 0/13: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 1/13: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 2/13: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 3/13: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 4/13: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
@@ -113,7 +113,7 @@ namespace Kiln.Integration.Tests.Models
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
                             var v19 = v18 + v4;
                             var v20 = v19 + v5;
-                            var v21 = global::Kiln.Compiled.VectorMath.Tanh(v20);
+                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
                             v21.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -171,7 +171,7 @@ namespace Kiln.Integration.Tests.Models
                             var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v53 = v51 + v52;
-                            var v54 = global::Kiln.Compiled.VectorMath.Tanh(v53);
+                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
                             v54.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -206,7 +206,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
                             var v59 = v58 + v52;
-                            var v60 = global::Kiln.Compiled.VectorMath.Tanh(v59);
+                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
                             v60.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -241,7 +241,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
                             var v65 = v64 + v52;
-                            var v66 = global::Kiln.Compiled.VectorMath.Tanh(v65);
+                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
                             v66.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -276,7 +276,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
                             var v71 = v70 + v52;
-                            var v72 = global::Kiln.Compiled.VectorMath.Tanh(v71);
+                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
                             v72.CopyTo(buffer10.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -322,7 +322,7 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 12/13: cross_entropy -> %76 []
                 {
                     // %76 = cross_entropy(%75, %1) : []
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropy(buffer11, input1, dim_N, 4, result);
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer11, input1, dim_N, 4, result);
                 }
 
                 return state.Result;
@@ -392,31 +392,31 @@ namespace Kiln.Integration.Tests.Models
                 // Kernel 0/23: narrow -> %8 [N,1,8]
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 1/23: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 2/23: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 3/23: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 4/23: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Compiled.CompiledKernels.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
                 }
 
                 // Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
@@ -440,7 +440,7 @@ namespace Kiln.Integration.Tests.Models
                             var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
                             var v19 = v18 + v4;
                             var v20 = v19 + v5;
-                            var v21 = global::Kiln.Compiled.VectorMath.Tanh(v20);
+                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
                             v21.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -498,7 +498,7 @@ namespace Kiln.Integration.Tests.Models
                             var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v53 = v51 + v52;
-                            var v54 = global::Kiln.Compiled.VectorMath.Tanh(v53);
+                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
                             v54.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -533,7 +533,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
                             var v59 = v58 + v52;
-                            var v60 = global::Kiln.Compiled.VectorMath.Tanh(v59);
+                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
                             v60.CopyTo(buffer8.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -568,7 +568,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
                             var v65 = v64 + v52;
-                            var v66 = global::Kiln.Compiled.VectorMath.Tanh(v65);
+                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
                             v66.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -603,7 +603,7 @@ namespace Kiln.Integration.Tests.Models
                             var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
                             var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
                             var v71 = v70 + v52;
-                            var v72 = global::Kiln.Compiled.VectorMath.Tanh(v71);
+                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
                             v72.CopyTo(buffer10.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
@@ -650,7 +650,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %76 = cross_entropy(%75, %1) : []
                     // %78 = cross_entropy_backward(%75, %1, %77) : [N,4]
-                    global::Kiln.Compiled.CompiledKernels.CrossEntropyWithGradient(buffer11, input1, dim_N, 4, result, 1f, buffer12);
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer11, input1, dim_N, 4, result, 1f, buffer12);
                 }
 
                 // Kernel 13/23: sum over [N,4] -> %79 [4]

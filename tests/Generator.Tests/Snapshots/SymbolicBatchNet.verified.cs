@@ -71,7 +71,7 @@ namespace Kiln.Integration.Tests.Models
                             var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 * v3;
-                            var v8 = global::Kiln.Compiled.VectorMath.Tanh(v7);
+                            var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
                             var v9 = v8 + v0;
                             v9.CopyTo(buffer0.Slice(rowOut + i));
                         }
@@ -109,7 +109,7 @@ namespace Kiln.Integration.Tests.Models
                             var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer1.Slice(row10 + i));
                             var v11 = v10 * v3;
-                            var v12 = global::Kiln.Compiled.VectorMath.Tanh(v11);
+                            var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
                             var v13 = v12 + v9;
                             v13.CopyTo(buffer1.Slice(rowOut + i));
                         }
@@ -328,7 +328,7 @@ namespace Kiln.Integration.Tests.Models
                             var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
                             var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
                             var v7 = v6 * v3;
-                            var v8 = global::Kiln.Compiled.VectorMath.Tanh(v7);
+                            var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
                             var v9 = v8 + v0;
                             v8.CopyTo(buffer1.Slice(rowOut + i));
                             v9.CopyTo(buffer2.Slice(rowOut + i));
@@ -372,7 +372,7 @@ namespace Kiln.Integration.Tests.Models
                             var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
                             var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
                             var v11 = v10 * v3;
-                            var v12 = global::Kiln.Compiled.VectorMath.Tanh(v11);
+                            var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
                             var v13 = v12 + v9;
                             v12.CopyTo(buffer4.Slice(rowOut + i));
                             v13.CopyTo(buffer5.Slice(rowOut + i));

@@ -291,7 +291,7 @@ namespace Kiln.Integration.Tests.Models
                         {
                             var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
                             var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(row30 + i));
-                            var v32 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v8, global::System.Numerics.Vector<float>.Zero), v30, global::System.Numerics.Vector<float>.Zero);
+                            var v32 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v8);
                             v32.CopyTo(buffer3.Slice(rowOut + i));
                             (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v32).CopyTo(grad1.Slice(i));
                         }
@@ -299,7 +299,7 @@ namespace Kiln.Integration.Tests.Models
                         {
                             float s8 = buffer0[row8 + i];
                             float s30 = buffer3[row30 + i];
-                            float s32 = s8 > 0f ? s30 : 0f;
+                            float s32 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s8);
                             buffer3[rowOut + i] = s32;
                             grad1[i] += s32;
                         }
