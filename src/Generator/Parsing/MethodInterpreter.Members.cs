@@ -4,6 +4,7 @@ using System.Linq;
 using Kiln.Generator.Diagnostics;
 using Kiln.Generator.Helpers;
 using Kiln.Generator.Models;
+using Kiln.Generator.Ops;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -167,11 +168,7 @@ internal sealed partial class MethodInterpreter
         throw new ParseFailure(DiagnosticDescriptors.UnsupportedType, site.Syntax, type.ToDisplayString(), $"the member '{member.Name}'");
     }
 
-    static bool IsRuntimeModule(ITypeSymbol type) => type.FullName() is
-        TypeNames.Sequential or TypeNames.Linear or TypeNames.Embedding or TypeNames.Rnn or TypeNames.LstmCell or
-        TypeNames.Conv1d or TypeNames.Conv2d or TypeNames.MaxPool1d or TypeNames.MaxPool2d or TypeNames.AvgPool1d or
-        TypeNames.AvgPool2d or TypeNames.BatchNorm1d or TypeNames.BatchNorm2d or TypeNames.LayerNorm or TypeNames.Dropout or
-        TypeNames.Flatten || OpCallTable.IsActivationModule(type.FullName());
+    static bool IsRuntimeModule(ITypeSymbol type) => Ops.ModuleTable<Value>.IsKnown(type.FullName());
 
     static IOperation? Strip(IOperation? operation)
     {

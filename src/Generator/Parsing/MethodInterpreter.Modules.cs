@@ -5,7 +5,7 @@ using System.Linq;
 using Kiln.Generator.Diagnostics;
 using Kiln.Generator.Graph;
 using Kiln.Generator.Models;
-using Kiln.Generator.Ops.Definitions;
+using Kiln.Generator.Ops;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -123,221 +123,87 @@ internal sealed partial class MethodInterpreter
 
     bool HasParameter(ModuleInfo module, string torchName) => ModuleParameters.Find(module, torchName) is not null;
 
+    /// <summary>A module's Forward call, lowered by its entry in the module table (Ops/ModuleTable.cs).</summary>
     Value LowerModuleForward(ModuleInfo module, List<BoundArgument> arguments, IInvocationOperation site)
     {
-        if (arguments.Count == 0) throw UnknownCall(site);
-        var input = RequireTensor(arguments[0], site);
-        TensorValue OnInput(string op, ImmutableArray<AttrSpec> attrs) => Emit(op, new[] { input }, attrs, input.Kind, site, PreservesShape(op) ? input.Shape : null);
-
-        if (OpCallTable.TryActivationModule(module.TypeName, out var activation))
-            return OnInput(activation.Op, activation.Attrs.Select(attr => new AttrSpec(attr.Attr, module.Argument(attr.Parameter, attr.Position) switch
-            {
-                NumberValue number => AttrText.Float(number.Number),
-                TextValue text => text.Text,
-                _ => attr.Default,
-            })).ToImmutableArray());
-
-        switch (module.TypeName)
-        {
-            case TypeNames.Sequential:
-            {
-                Value current = input;
-                foreach (var child in module.Children)
-                    current = LowerModuleForward(child, new List<BoundArgument> { new("input", null, current, arguments[0].Syntax) }, site);
-                return current;
-            }
-            case TypeNames.Linear:
-            {
-                var weight = CaptureParameter(module, "weight", site);
-                var args = new List<TensorValue> { input, weight };
-                if (HasParameter(module, "bias")) args.Add(CaptureParameter(module, "bias", site));
-                return Emit(LinearAlgebra.Linear, args.ToArray(), ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, ShapeHint(LinearAlgebra.Linear, args, ImmutableArray<AttrSpec>.Empty, input));
-            }
-            case TypeNames.Flatten:
-                return OnInput(Layout.Flatten, Attrs(("start_dim", AttrText.Int(module.Int("startDim", 0, 1))), ("end_dim", AttrText.Int(module.Int("endDim", 1, -1)))));
-            case TypeNames.Dropout:
-            {
-                var args = new List<ValueRef> { input.Reference, TrainingFlag(module).Reference };
-                var rng = module.Type.GetMembers().FirstOrDefault(m => m.DeclaredAccessibility == Accessibility.Public && m.MemberType().Is(TypeNames.Rng));
-                if (rng is not null)
-                    args.Add(builder.Capture($"{module.Name}.rng", $"{module.AccessExpression}.{rng.Name}", CaptureKind.Rng, ImmutableArray<DimSpec>.Empty));
-                return Emit(Normalization.Dropout, args.ToArray(), Attrs(("p", AttrText.Float(module.Number("p", 0, 0.5)))), ValueKind.FloatTensor, site, input.Shape);
-            }
-            case TypeNames.Conv1d:
-            case TypeNames.Conv2d:
-            {
-                var args = new List<TensorValue> { input, CaptureParameter(module, "weight", site) };
-                if (HasParameter(module, "bias")) args.Add(CaptureParameter(module, "bias", site));
-                var attrs = Attrs(("stride", AttrText.Ints(IntsOr(module, "stride", 3, 1))), ("padding", AttrText.Ints(IntsOr(module, "padding", 4, 0))));
-                return Emit(module.Is(TypeNames.Conv1d) ? Convolution.Conv1d : Convolution.Conv2d, args.ToArray(), attrs, ValueKind.FloatTensor, site, null);
-            }
-            case TypeNames.MaxPool1d:
-            case TypeNames.MaxPool2d:
-            case TypeNames.AvgPool1d:
-            case TypeNames.AvgPool2d:
-            {
-                var kernel = module.Ints("kernelSize", 0);
-                var attrs = Attrs(
-                    ("kernel", AttrText.Ints(kernel)),
-                    ("stride", AttrText.Ints(IntsOr(module, "stride", 1, kernel.ToArray()))),
-                    ("padding", AttrText.Ints(IntsOr(module, "padding", 2, 0))));
-                return OnInput(AttrText.SnakeCase(module.Type.Name), attrs);
-            }
-            case TypeNames.BatchNorm1d:
-            case TypeNames.BatchNorm2d:
-            {
-                var args = new[]
-                {
-                    input.Reference,
-                    CaptureParameter(module, "running_mean", site).Reference,
-                    CaptureParameter(module, "running_var", site).Reference,
-                    CaptureParameter(module, "weight", site).Reference,
-                    CaptureParameter(module, "bias", site).Reference,
-                    TrainingFlag(module).Reference,
-                    CaptureParameter(module, "num_batches_tracked", site).Reference,
-                };
-                // momentum: null is torch's cumulative average over the batches seen (hence num_batches_tracked).
-                string momentum = module.Argument("momentum", 2) is NullValue ? "none" : AttrText.Float(module.Number("momentum", 2, 0.1));
-                var attrs = Attrs(("momentum", momentum), ("eps", AttrText.Float(module.Number("eps", 1, 1e-5))));
-                return Emit(Normalization.BatchNorm, args, attrs, ValueKind.FloatTensor, site, input.Shape);
-            }
-            case TypeNames.LayerNorm:
-            {
-                var args = new[] { input, CaptureParameter(module, "weight", site), CaptureParameter(module, "bias", site) };
-                var attrs = Attrs(("normalized_shape", AttrText.Ints(module.Ints("normalizedShape", 0))), ("eps", AttrText.Float(module.Number("eps", 1, 1e-5))));
-                return Emit(Normalization.LayerNorm, args, attrs, ValueKind.FloatTensor, site, input.Shape);
-            }
-            case TypeNames.Embedding:
-            {
-                var weight = CaptureParameter(module, "weight", site);
-                var attrs = module.Argument("paddingIdx", 2) is NumberValue padding
-                    ? Attrs(("padding_idx", AttrText.Int(padding.Number)))
-                    : ImmutableArray<AttrSpec>.Empty;
-                var args = new List<TensorValue> { input, weight };
-                return Emit(Embedding.Lookup, args.ToArray(), attrs, ValueKind.FloatTensor, site, ShapeHint(Embedding.Lookup, args, attrs, input));
-            }
-            case TypeNames.Rnn:
-                return LowerRnn(module, input, arguments, site);
-            case TypeNames.LstmCell:
-                return LowerLstmCell(module, input, arguments, site);
-            default:
-                throw UnknownCall(site);
-        }
+        if (arguments.Count == 0 || !ModuleTable<Value>.TryGet(module.TypeName, out var entry)) throw UnknownCall(site);
+        return entry.Lower(new ModuleCall(this, module, RequireTensor(arguments[0], site), arguments, site));
     }
 
-    static ImmutableArray<int> IntsOr(ModuleInfo module, string name, int position, params int[] fallback) =>
-        module.Argument(name, position) is null or NullValue ? fallback.ToImmutableArray() : module.Ints(name, position);
-
-    TensorValue Reshape(TensorValue input, string shape, IOperation site) =>
-        Emit(OpNames.Reshape, new[] { input }, Attrs(("shape", shape)), input.Kind, site, null);
-
-    TensorValue Add(TensorValue left, TensorValue right, IOperation site) =>
-        Emit(OpNames.Add, new[] { left, right }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, left.Shape);
-
-    TensorValue Linear(TensorValue input, TensorValue weight, TensorValue? bias, IOperation site)
+    /// <summary>The parser's side of <see cref="IModuleCall{T}"/>: ops become spec ops at the Forward call's location.</summary>
+    sealed class ModuleCall : IModuleCall<Value>
     {
-        var args = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
-        return Emit(LinearAlgebra.Linear, args, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, ShapeHint(LinearAlgebra.Linear, args.ToList(), ImmutableArray<AttrSpec>.Empty, input));
-    }
+        readonly MethodInterpreter interpreter;
+        readonly ModuleInfo module;
+        readonly List<BoundArgument> arguments;
+        readonly IInvocationOperation site;
 
-    TensorValue Elementwise(string op, TensorValue input, IOperation site) =>
-        Emit(op, new[] { input }, ImmutableArray<AttrSpec>.Empty, input.Kind, site, input.Shape);
-
-    TensorValue Multiply(TensorValue left, TensorValue right, IOperation site) =>
-        Emit(OpNames.Mul, new[] { left, right }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, left.Shape);
-
-    TensorValue Concat(IReadOnlyList<TensorValue> pieces, int dim, IOperation site) => pieces.Count == 1
-        ? pieces[0]
-        : Emit(Layout.Concat, pieces.ToArray(), Attrs(("dim", AttrText.Int(dim))), ValueKind.FloatTensor, site, null);
-
-    /// <summary>
-    /// An Elman Rnn (tanh) over a sequence of fixed length, unrolled: per layer and step
-    /// h = tanh(x_t W_ih^T + b_ih + h W_hh^T + b_hh), PyTorch's formula (the b terms absent with bias: false);
-    /// returns (output, h_n) lazily.
-    /// </summary>
-    Value LowerRnn(ModuleInfo module, TensorValue input, List<BoundArgument> arguments, IInvocationOperation site)
-    {
-        int inputSize = module.Int("inputSize", 0), hidden = module.Int("hiddenSize", 1), layers = module.Int("numLayers", 2, 1);
-        bool batchFirst = module.Bool("batchFirst", 3, false);
-        int timeDim = batchFirst ? 1 : 0;
-        if (input.Shape is not { Length: 3 } shape || shape[timeDim].IsSymbolic)
-            throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, arguments[0].Syntax, Describe(arguments[0].Syntax),
-                $"an Rnn is unrolled over a sequence of fixed length: its input must have a known 3-D shape with a constant sequence dimension {timeDim} (give it a [Shape])");
-        int steps = shape[timeDim].Size;
-        string activation = module.Argument("nonlinearity", 4) is EnumValue { MemberName: "Relu" } ? Activations.Relu : MathOps.Tanh;
-        bool bias = module.Bool("bias", 5, true);
-        var initial = arguments.Count > 1 ? arguments[1].Value as TensorValue : null;
-
-        var sequence = new List<TensorValue>(steps);
-        for (int t = 0; t < steps; t++)
+        public ModuleCall(MethodInterpreter interpreter, ModuleInfo module, TensorValue input, List<BoundArgument> arguments, IInvocationOperation site)
         {
-            var slice = Emit(Layout.Narrow, new[] { input }, Attrs(("dim", AttrText.Int(timeDim)), ("start", AttrText.Int(t)), ("length", "1")), input.Kind, site, null);
-            sequence.Add(Reshape(slice, $"-1,{inputSize}", site));
-        }
-
-        var finalStates = new List<TensorValue>(layers);
-        for (int layer = 0; layer < layers; layer++)
-        {
-            var weightIh = CaptureParameter(module, $"weight_ih_l{layer}", site);
-            var weightHh = CaptureParameter(module, $"weight_hh_l{layer}", site);
-            var biasIh = bias ? CaptureParameter(module, $"bias_ih_l{layer}", site) : null;
-            var biasHh = bias ? CaptureParameter(module, $"bias_hh_l{layer}", site) : null;
-            TensorValue? state = initial is null
-                ? null
-                : Reshape(Emit(Layout.Narrow, new[] { initial }, Attrs(("dim", "0"), ("start", AttrText.Int(layer)), ("length", "1")), initial.Kind, site, null), $"-1,{hidden}", site);
-            var outputs = new List<TensorValue>(steps);
-            foreach (var step in sequence)
+            this.interpreter = interpreter;
+            this.module = module;
+            this.arguments = arguments;
+            this.site = site;
+            Input = input;
+            State = arguments.Skip(1).SelectMany(argument => argument.Value switch
             {
-                var preactivation = Linear(step, weightIh, biasIh, site);
-                // With no initial state h_{-1} = 0, so h W_hh^T vanishes and only its bias (if any) remains.
-                if (state is not null) preactivation = Add(preactivation, Linear(state, weightHh, biasHh, site), site);
-                else if (biasHh is not null) preactivation = Add(preactivation, biasHh, site);
-                state = Elementwise(activation, preactivation, site);
-                outputs.Add(state);
-            }
-            sequence = outputs;
-            finalStates.Add(state!);
+                TensorValue tensor => new Value[] { tensor },
+                ListValue list => list.Items.Select(item => item.Value).OfType<TensorValue>().ToArray<Value>(),
+                _ => Array.Empty<Value>(),
+            }).ToList();
         }
 
-        var lastLayer = sequence;
-        string perStep = batchFirst ? $"-1,1,{hidden}" : $"1,-1,{hidden}";
-        return new ListValue(ImmutableArray.Create(
-            new Lazy<Value>(() => Concat(lastLayer.Select(h => Reshape(h, perStep, site)).ToList(), timeDim, site)),
-            new Lazy<Value>(() => Concat(finalStates.Select(h => Reshape(h, $"1,-1,{hidden}", site)).ToList(), 0, site))));
-    }
+        public Value Input { get; }
+        public IReadOnlyList<Value> State { get; }
+        public string TypeDisplay => module.TypeDisplay;
+        public int ChildCount => module.Children.Length;
 
-    /// <summary>One LSTM step in PyTorch's gate order (i, f, g, o); returns (h', c').</summary>
-    Value LowerLstmCell(ModuleInfo module, TensorValue input, List<BoundArgument> arguments, IInvocationOperation site)
-    {
-        var state = arguments.Skip(1).SelectMany(argument => argument.Value switch
+        public int Int(string name, int position, int? fallback = null) => module.Int(name, position, fallback);
+        public int? OptionalInt(string name, int position) => module.OptionalInt(name, position);
+        public double Number(string name, int position, double fallback) => module.Number(name, position, fallback);
+        public bool Bool(string name, int position, bool fallback) => module.Bool(name, position, fallback);
+        public ImmutableArray<int> Ints(string name, int position, params int[] fallback) => module.Ints(name, position, fallback);
+        public bool IsNull(string name, int position) => module.IsNull(name, position);
+        public string? Text(string name, int position) => module.Text(name, position);
+        public string? EnumMember(string name, int position) => module.EnumMember(name, position);
+
+        public int[]? Dims(Value value) => (value as TensorValue)?.Shape?.Select(d => d.IsSymbolic ? -1 : d.Size).ToArray();
+
+        public bool HasParameter(string torchName) => interpreter.HasParameter(module, torchName);
+        public Value Parameter(string torchName) => interpreter.CaptureParameter(module, torchName, site);
+        public Value TrainingFlag() => interpreter.TrainingFlag(module);
+
+        public Value? Rng()
         {
-            TensorValue tensor => new[] { tensor },
-            ListValue list => list.Items.Select(item => item.Value).OfType<TensorValue>().ToArray(),
-            _ => Array.Empty<TensorValue>(),
-        }).ToList();
-        if (state.Count is not (0 or 2))
-            throw Unsupported(site, "LstmCell.Forward takes the input and optionally both h and c");
-        var hidden = state.Count == 2 ? state[0] : null;
-        var cell = state.Count == 2 ? state[1] : null;
+            var rng = module.Type.GetMembers().FirstOrDefault(m => m.DeclaredAccessibility == Accessibility.Public && m.MemberType().Is(TypeNames.Rng));
+            return rng is null ? null : new StateValue(
+                interpreter.builder.Capture($"{module.Name}.rng", $"{module.AccessExpression}.{rng.Name}", CaptureKind.Rng, ImmutableArray<DimSpec>.Empty), CaptureKind.Rng);
+        }
 
-        bool bias = HasParameter(module, "bias_ih");
-        var gates = Linear(input, CaptureParameter(module, "weight_ih", site), bias ? CaptureParameter(module, "bias_ih", site) : null, site);
-        if (hidden is not null)
-            gates = Add(gates, Linear(hidden, CaptureParameter(module, "weight_hh", site), bias ? CaptureParameter(module, "bias_hh", site) : null, site), site);
-        else if (bias)
-            gates = Add(gates, CaptureParameter(module, "bias_hh", site), site);
+        public Value Op(string op, IReadOnlyList<Value> inputs, params (string Name, string Value)[] attrs)
+        {
+            var tensors = inputs.OfType<TensorValue>().ToList();
+            var first = tensors.FirstOrDefault();
+            var attrSpecs = attrs.Select(a => new AttrSpec(a.Name, a.Value)).ToImmutableArray();
+            var references = inputs.Select(v => v switch
+            {
+                TensorValue tensor => tensor.Reference,
+                StateValue state => state.Reference,
+                _ => throw Unsupported($"an input of {op} is {v.Describe()}"),
+            }).ToArray();
+            // Views keep an IntTensor's kind (labels reshaped); every other op computes floats.
+            var kind = op == OpNames.Reshape && first is { Kind: ValueKind.IntTensor } ? ValueKind.IntTensor : ValueKind.FloatTensor;
+            return interpreter.Emit(op, references, attrSpecs, kind, site, first is null ? null : ShapeHint(op, tensors, attrSpecs, first));
+        }
 
-        int hiddenSize = module.Int("hiddenSize", 1);
-        TensorValue Gate(int index, string activation) => Elementwise(activation,
-            Emit(Layout.Narrow, new[] { gates }, Attrs(("dim", "1"), ("start", AttrText.Int(index * hiddenSize)), ("length", AttrText.Int(hiddenSize))), ValueKind.FloatTensor, site, null), site);
+        public Value Results(params Func<Value>[] items) =>
+            new ListValue(items.Select(item => new Lazy<Value>(item)).ToImmutableArray());
 
-        var inputGate = Gate(0, MathOps.Sigmoid);
-        var candidate = Gate(2, MathOps.Tanh);
-        var outputGate = Gate(3, MathOps.Sigmoid);
-        var newCell = Multiply(inputGate, candidate, site);
-        // With no cell state c = 0, so the forget gate has nothing to scale and is not built.
-        if (cell is not null) newCell = Add(Multiply(Gate(1, MathOps.Sigmoid), cell, site), newCell, site);
-        var newHidden = Multiply(outputGate, Elementwise(MathOps.Tanh, newCell, site), site);
-        return ListValue.Of(newHidden, newCell);
+        public Value ForwardChild(int index, Value input) =>
+            interpreter.LowerModuleForward(module.Children[index], new List<BoundArgument> { new("input", null, input, arguments[0].Syntax) }, site);
+
+        public Exception Unsupported(string message, int? argument = null) => argument is int i && i < arguments.Count
+            ? new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, arguments[i].Syntax, MethodInterpreter.Describe(arguments[i].Syntax), message)
+            : MethodInterpreter.Unsupported(site, message);
     }
 }

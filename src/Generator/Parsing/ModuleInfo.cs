@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Models;
+using Kiln.Generator.Ops;
 using Microsoft.CodeAnalysis;
 
 namespace Kiln.Generator.Parsing;
@@ -11,7 +13,7 @@ namespace Kiln.Generator.Parsing;
 /// inside the model class, and the constant arguments it was constructed with (by parameter name and position,
 /// defaults included), which give the sizes of its parameters.
 /// </summary>
-internal sealed class ModuleInfo
+internal sealed class ModuleInfo : IModuleArguments
 {
     readonly Dictionary<string, Value> argumentsByName;
     readonly Dictionary<int, Value> argumentsByPosition;
@@ -60,9 +62,20 @@ internal sealed class ModuleInfo
     public bool Bool(string name, int position, bool fallback) =>
         Argument(name, position) is BoolValue flag ? flag.Flag : fallback;
 
-    /// <summary>An int or an int list argument (kernel sizes, LayerNorm's normalized shape).</summary>
-    public ImmutableArray<int> Ints(string name, int position)
+    public string TypeDisplay => Type.Name;
+
+    public int? OptionalInt(string name, int position) => Argument(name, position) is NumberValue number ? (int)number.Number : null;
+
+    public bool IsNull(string name, int position) => Argument(name, position) is NullValue;
+
+    public string? Text(string name, int position) => Argument(name, position) is TextValue text ? text.Text : null;
+
+    public string? EnumMember(string name, int position) => Argument(name, position) is EnumValue member ? member.MemberName : null;
+
+    /// <summary>An int or an int list argument (kernel sizes, LayerNorm's normalized shape); the fallback when it is absent or null.</summary>
+    public ImmutableArray<int> Ints(string name, int position, params int[] fallback)
     {
+        if (fallback.Length > 0 && Argument(name, position) is null or NullValue) return fallback.ToImmutableArray();
         switch (Argument(name, position))
         {
             case NumberValue { IsInteger: true } number:
@@ -77,98 +90,11 @@ internal sealed class ModuleInfo
     public bool Is(string typeName) => TypeName == typeName;
 }
 
-/// <summary>A module whose sizes cannot be read from its constructor call; reported as KILN0007 at the use.</summary>
-internal sealed class ModuleArgumentMissing : System.Exception
-{
-    public ModuleArgumentMissing(string message) : base(message) { }
-}
-
-/// <summary>One learnable parameter or buffer of a runtime module, in PyTorch's naming and layout.</summary>
-internal sealed record ModuleParameter(string TorchName, CaptureKind Kind, ImmutableArray<DimSpec> Shape);
-
-/// <summary>The parameters of each runtime module, with PyTorch's names and layouts (Linear weight is [out, in]).</summary>
+/// <summary>The parameters of a runtime module, from the module table (PyTorch's names and layouts; Linear weight is [out, in]).</summary>
 internal static class ModuleParameters
 {
-    static ImmutableArray<DimSpec> Dims(params int[] sizes) => sizes.Select(DimSpec.Of).ToImmutableArray();
-
-    static ImmutableArray<DimSpec> Dims(IEnumerable<int> sizes) => sizes.Select(DimSpec.Of).ToImmutableArray();
-
-    public static IEnumerable<ModuleParameter> Of(ModuleInfo module)
-    {
-        switch (module.TypeName)
-        {
-            case TypeNames.Linear:
-            {
-                int input = module.Int("inFeatures", 0), output = module.Int("outFeatures", 1);
-                yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(output, input));
-                if (module.Bool("bias", 2, true)) yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(output));
-                break;
-            }
-            case TypeNames.Embedding:
-                yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(module.Int("numEmbeddings", 0), module.Int("embeddingDim", 1)));
-                break;
-            case TypeNames.Conv1d:
-            case TypeNames.Conv2d:
-            {
-                int spatial = module.Is(TypeNames.Conv1d) ? 1 : 2;
-                int input = module.Int("inChannels", 0), output = module.Int("outChannels", 1);
-                var kernel = module.Ints("kernelSize", 2);
-                var shape = new List<int> { output, input };
-                for (int i = 0; i < spatial; i++) shape.Add(kernel.Length == spatial ? kernel[i] : kernel[0]);
-                yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(shape));
-                if (module.Bool("bias", 5, true)) yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(output));
-                break;
-            }
-            case TypeNames.BatchNorm1d:
-            case TypeNames.BatchNorm2d:
-            {
-                int features = module.Int("numFeatures", 0);
-                if (!module.Bool("affine", 3, true) || !module.Bool("trackRunningStats", 4, true))
-                    throw new ModuleArgumentMissing("only BatchNorm with affine: true and trackRunningStats: true is compiled");
-                yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(features));
-                yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(features));
-                yield return new ModuleParameter("running_mean", CaptureKind.Buffer, Dims(features));
-                yield return new ModuleParameter("running_var", CaptureKind.Buffer, Dims(features));
-                yield return new ModuleParameter("num_batches_tracked", CaptureKind.Buffer, ImmutableArray<DimSpec>.Empty);
-                break;
-            }
-            case TypeNames.LayerNorm:
-            {
-                var shape = module.Ints("normalizedShape", 0);
-                if (!module.Bool("elementwiseAffine", 2, true))
-                    throw new ModuleArgumentMissing("only LayerNorm with elementwiseAffine: true is compiled");
-                yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(shape));
-                yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(shape));
-                break;
-            }
-            case TypeNames.Rnn:
-            {
-                int input = module.Int("inputSize", 0), hidden = module.Int("hiddenSize", 1), layers = module.Int("numLayers", 2, 1);
-                bool bias = module.Bool("bias", 5, true);
-                for (int layer = 0; layer < layers; layer++)
-                {
-                    yield return new ModuleParameter($"weight_ih_l{layer}", CaptureKind.Parameter, Dims(hidden, layer == 0 ? input : hidden));
-                    yield return new ModuleParameter($"weight_hh_l{layer}", CaptureKind.Parameter, Dims(hidden, hidden));
-                    if (!bias) continue;
-                    yield return new ModuleParameter($"bias_ih_l{layer}", CaptureKind.Parameter, Dims(hidden));
-                    yield return new ModuleParameter($"bias_hh_l{layer}", CaptureKind.Parameter, Dims(hidden));
-                }
-                break;
-            }
-            case TypeNames.LstmCell:
-            {
-                int input = module.Int("inputSize", 0), hidden = module.Int("hiddenSize", 1);
-                yield return new ModuleParameter("weight_ih", CaptureKind.Parameter, Dims(4 * hidden, input));
-                yield return new ModuleParameter("weight_hh", CaptureKind.Parameter, Dims(4 * hidden, hidden));
-                if (module.Bool("bias", 2, true))
-                {
-                    yield return new ModuleParameter("bias_ih", CaptureKind.Parameter, Dims(4 * hidden));
-                    yield return new ModuleParameter("bias_hh", CaptureKind.Parameter, Dims(4 * hidden));
-                }
-                break;
-            }
-        }
-    }
+    public static IEnumerable<ModuleParameter> Of(ModuleInfo module) =>
+        Ops.ModuleTable<Value>.TryGet(module.TypeName, out var entry) ? entry.Parameters(module) : Array.Empty<ModuleParameter>();
 
     public static ModuleParameter? Find(ModuleInfo module, string torchName) =>
         Of(module).FirstOrDefault(parameter => ModuleInfo.NormalizeName(parameter.TorchName) == ModuleInfo.NormalizeName(torchName));

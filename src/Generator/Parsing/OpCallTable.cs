@@ -30,26 +30,6 @@ internal static class OpCallTable
         ["Embedding"] = Embedding.Lookup,
     };
 
-    /// <summary>A constructor parameter of an activation module that becomes an attribute of its op.</summary>
-    internal sealed record ModuleAttr(string Attr, string Parameter, int Position, string Default);
-
-    /// <summary>Kiln.Nn modules whose Forward is one op on the input, with the constructor arguments that become its attributes.</summary>
-    static readonly Dictionary<string, (string Op, ModuleAttr[] Attrs)> ActivationModules = new()
-    {
-        [TypeNames.ReLU] = (Activations.Relu, new ModuleAttr[0]),
-        [TypeNames.Sigmoid] = (MathOps.Sigmoid, new ModuleAttr[0]),
-        [TypeNames.Tanh] = (MathOps.Tanh, new ModuleAttr[0]),
-        [TypeNames.LeakyReLU] = (Activations.LeakyRelu, new[] { new ModuleAttr("negative_slope", "negativeSlope", 0, "0.01") }),
-        [TypeNames.GELU] = (Activations.Gelu, new[] { new ModuleAttr("approximate", "approximate", 0, "none") }),
-        [TypeNames.Softplus] = (Activations.Softplus, new[] { new ModuleAttr("beta", "beta", 0, "1"), new ModuleAttr("threshold", "threshold", 1, "20") }),
-        [TypeNames.ELU] = (Activations.Elu, new[] { new ModuleAttr("alpha", "alpha", 0, "1") }),
-    };
-
-    public static bool IsActivationModule(string typeName) => ActivationModules.ContainsKey(typeName);
-
-    public static bool TryActivationModule(string typeName, out (string Op, ModuleAttr[] Attrs) activation) =>
-        ActivationModules.TryGetValue(typeName, out activation);
-
     /// <summary>The Kiln.Ops function a Tensor method forwards to (x.Mm(w) is Ops.MatMul(x, w)).</summary>
     public static string OpsFunctionOf(string tensorMethod) => tensorMethod switch { "Mm" => "MatMul", "View" => "Reshape", _ => tensorMethod };
 
