@@ -123,6 +123,7 @@ public sealed class GraphContractTests
             ("RnnClassifier", new RnnClassifier().LossGraph), ("Cnn", new Cnn().LossGraph), ("NormDropoutNet", new NormDropoutNet().LossGraph),
             ("SymbolicBatchNet", new SymbolicBatchNet().LossGraph), ("LstmTagger", new LstmTagger().LossGraph),
             ("BatchNormNet", new BatchNormNet().LossGraph), ("OpsZoo", new OpsZoo().LossGraph), ("ActivationNet", new ActivationNet().LossGraph),
+            ("RectifierNet", new RectifierNet().LossGraph),
         };
         foreach (var (name, graph) in graphs)
         {

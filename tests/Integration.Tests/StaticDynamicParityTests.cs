@@ -217,4 +217,15 @@ public sealed class StaticDynamicParityTests
         AssertParity(() => new ActivationNet(), m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x),
             p => new Sgd(p, lr: 1e-2f));
     }
+
+    /// <summary>LeakyRelu, Gelu (exact and tanh), Softplus (both sides of its threshold) and Elu, as modules and as Ops calls.</summary>
+    [Fact]
+    public void RectifierNet_MatchesTheTape()
+    {
+        var rng = new Rng(17);
+        var x = Randn(rng, 11, 13);
+        var t = Randn(rng, 11, 3);
+        AssertParity(() => new RectifierNet(), m => m.Loss(x, t), m => m.LossGraph.Forward(x, t), m => m.LossGraph.ForwardBackward(x, t),
+            p => new Sgd(p, lr: 1e-2f));
+    }
 }

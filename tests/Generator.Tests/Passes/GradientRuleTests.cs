@@ -62,6 +62,16 @@ public sealed class GradientRuleTests
     [InlineData("log")] [InlineData("sqrt")]
     public void UnaryRulesOnPositiveInputs(string op) => Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, Unary(op), positive: true);
 
+    [Theory]
+    [InlineData("leaky_relu", "negative_slope", "0.2")] [InlineData("gelu", "approximate", "none")] [InlineData("gelu", "approximate", "tanh")]
+    [InlineData("softplus", "beta", "2")] [InlineData("elu", "alpha", "0.5")]
+    public void RectifierRules(string op, string attr, string value) =>
+        Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, Unary(op, (attr, value)), kinks: new[] { 0f });
+
+    [Fact]
+    public void SoftplusAboveItsThresholdIsTheIdentity() =>
+        Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, Unary("softplus", ("beta", "4"), ("threshold", "1")), kinks: new[] { 0.25f });
+
     [Fact]
     public void PowAndClamp()
     {

@@ -11,7 +11,7 @@ internal static class SeedModels
     public static readonly string[] Names =
     {
         "LinearRegression", "TwoLayerNet", "TwoLayerNetRaw", "SoftmaxRegression", "MlpClassifier", "RnnClassifier", "Cnn",
-        "NormDropoutNet", "SymbolicBatchNet", "LstmTagger", "BatchNormNet", "OpsZoo", "ActivationNet",
+        "NormDropoutNet", "SymbolicBatchNet", "LstmTagger", "BatchNormNet", "OpsZoo", "ActivationNet", "RectifierNet",
     };
 
     public static string Path(string name, [CallerFilePath] string callerPath = "")
