@@ -34,11 +34,4 @@ internal static class TypeNames
     public const string LayerNorm = "Kiln.Nn.LayerNorm";
     public const string Dropout = "Kiln.Nn.Dropout";
     public const string Flatten = "Kiln.Nn.Flatten";
-    public const string ReLU = "Kiln.Nn.ReLU";
-    public const string Sigmoid = "Kiln.Nn.Sigmoid";
-    public const string Tanh = "Kiln.Nn.Tanh";
-    public const string LeakyReLU = "Kiln.Nn.LeakyReLU";
-    public const string GELU = "Kiln.Nn.GELU";
-    public const string Softplus = "Kiln.Nn.Softplus";
-    public const string ELU = "Kiln.Nn.ELU";
 }

@@ -122,7 +122,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "Shape inference found two shapes that can never agree, in the runtime's wording " +
-                     "(MatMul: [N,784] x [100,10]: inner dimensions 784 and 100 differ). The same call would throw at run time.");
+                     "(Add: [N,3] and [4] cannot be broadcast: dimension 1 is 3 vs 4). The same call would throw at run time.");
 
     public static readonly DiagnosticDescriptor NoGradientRule = new(
         id: "KILN0102",
@@ -141,7 +141,7 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "ForwardBackward differentiates a scalar loss; return a scalar (e.g. CrossEntropy or Mean) to get it.");
+        description: "ForwardBackward differentiates a scalar loss; return a scalar (e.g. a loss or a Mean) to get it.");
 
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "KILN9999",

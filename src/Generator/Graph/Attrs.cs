@@ -90,7 +90,7 @@ internal sealed class Attrs : IEquatable<Attrs>
     public override string ToString() => Key;
 }
 
-/// <summary>A shape contradiction, in the runtime's wording ("MatMul: [N,784] x [100,10]: inner dimensions 784 and 100 differ").</summary>
+/// <summary>A shape contradiction, in the runtime's wording ("Add: [N,3] and [4] cannot be broadcast: dimension 1 is 3 vs 4").</summary>
 internal class ShapeError : Exception
 {
     public ShapeError(string message) : base(message) { }
@@ -106,14 +106,4 @@ internal sealed class UnsupportedShapeError : ShapeError
 
     public string Construct { get; }
 
-    /// <summary>
-    /// Why a symbolic dimension cannot be chunked, worded for both the parser and the compiler: the pieces are
-    /// ceil(N / chunks) long (the last shorter, fewer pieces when N &lt; chunks), and sizes here are products of
-    /// symbols, so neither the piece lengths nor their number exist at build time.
-    /// </summary>
-    public static string SymbolicChunk(int dim, string shape, int chunks) =>
-        $"Chunk splits dimension {dim} of {shape}, whose size is only known at call time; its {chunks} pieces would be " +
-        $"ceil(size / {chunks}) long (the last shorter, fewer pieces for a small size), which a compiled graph's symbolic sizes " +
-        "(products of symbols) cannot express, so chunking a symbolic dimension is not supported in compiled graphs: chunk a " +
-        "dimension of constant size, or Narrow with constant lengths";
 }

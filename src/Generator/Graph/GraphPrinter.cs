@@ -18,7 +18,7 @@ internal static class GraphPrinter
         return sb.ToString();
     }
 
-    /// <summary>"%12 relu [N,100]": how comments and kernel descriptions name a node.</summary>
+    /// <summary>"%12 tanh [N,100]": how comments and kernel descriptions name a node.</summary>
     public static string Describe(Node n) => "%" + n.Id + " " + n.Op + " " + n.Shape;
 
     public static string Operands(Node n) => string.Join(", ", n.Inputs.Select(i => "%" + i.Id));

@@ -72,7 +72,7 @@ internal sealed class Interpreter
         return result;
     }
 
-    /// <summary>Log-softmax (or softmax) along the middle axis of [outer, size, inner], in double precision.</summary>
+    /// <summary>The normalised exponential exp(x − logsumexp x) (or its log) along the middle axis of [outer, size, inner], in double precision.</summary>
     public static float[] NormalizedExponential(float[] x, int outer, int size, int inner, bool log)
     {
         var y = new float[x.Length];

@@ -61,11 +61,8 @@ internal sealed record DimSpec(int Size, string? Symbol)
 }
 
 /// <summary>
-/// One op application. <paramref name="Op"/> names an entry of the compiler's op table (lower snake case, the
-/// same vocabulary as the PyTorch fixtures where one exists): add, sub, mul, div, neg, exp, log, square, sqrt,
-/// sigmoid, tanh, relu, pow, clamp, constant, matmul, linear, sum, mean, max, softmax, log_softmax, reshape,
-/// flatten, transpose, concat, narrow, cross_entropy, mse_loss, conv1d, conv2d, max_pool1d, max_pool2d,
-/// avg_pool1d, avg_pool2d, batch_norm, layer_norm, dropout, embedding, ...
+/// One op application. <paramref name="Op"/> names an entry of the op registry (Ops/OpRegistry.cs; lower snake
+/// case, the same vocabulary as the PyTorch fixtures where one exists; the parser's table is Parsing/OpCallTable.cs).
 /// Scalars in arithmetic are "constant" ops (attr value) so the graph has one binary op per arithmetic operator.
 /// </summary>
 internal sealed record OpSpec(string Op, EquatableArray<int> Args, EquatableArray<AttrSpec> Attrs);

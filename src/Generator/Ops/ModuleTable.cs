@@ -77,14 +77,15 @@ internal static class ModuleTable<T> where T : class
             for (int i = 0; i < c.ChildCount; i++) current = c.ForwardChild(i, current);
             return current;
         }),
+        // Activation modules: Forward is their op on the input, with constructor arguments as its attributes.
         [TypeNames.Linear] = new(LinearParameters, c => Linear(c, c.Input, c.Parameter("weight"), c.HasParameter("bias") ? c.Parameter("bias") : null)),
-        [TypeNames.ReLU] = Activation(Activations.Relu),
-        [TypeNames.Sigmoid] = Activation(MathOps.Sigmoid),
-        [TypeNames.Tanh] = Activation(MathOps.Tanh),
-        [TypeNames.LeakyReLU] = Activation(Activations.LeakyRelu, c => new[] { ("negative_slope", Float(c.Number("negativeSlope", 0, 0.01))) }),
-        [TypeNames.GELU] = Activation(Activations.Gelu, c => new[] { ("approximate", c.Text("approximate", 0) ?? "none") }),
-        [TypeNames.Softplus] = Activation(Activations.Softplus, c => new[] { ("beta", Float(c.Number("beta", 0, 1))), ("threshold", Float(c.Number("threshold", 1, 20))) }),
-        [TypeNames.ELU] = Activation(Activations.Elu, c => new[] { ("alpha", Float(c.Number("alpha", 0, 1))) }),
+        ["Kiln.Nn.ReLU"] = Activation(Activations.Relu),
+        ["Kiln.Nn.Sigmoid"] = Activation(MathOps.Sigmoid),
+        ["Kiln.Nn.Tanh"] = Activation(MathOps.Tanh),
+        ["Kiln.Nn.LeakyReLU"] = Activation(Activations.LeakyRelu, c => new[] { ("negative_slope", Float(c.Number("negativeSlope", 0, 0.01))) }),
+        ["Kiln.Nn.GELU"] = Activation(Activations.Gelu, c => new[] { ("approximate", c.Text("approximate", 0) ?? "none") }),
+        ["Kiln.Nn.Softplus"] = Activation(Activations.Softplus, c => new[] { ("beta", Float(c.Number("beta", 0, 1))), ("threshold", Float(c.Number("threshold", 1, 20))) }),
+        ["Kiln.Nn.ELU"] = Activation(Activations.Elu, c => new[] { ("alpha", Float(c.Number("alpha", 0, 1))) }),
         [TypeNames.Flatten] = new(_ => None, c => c.Op(Layout.Flatten, new[] { c.Input },
             ("start_dim", Attrs.FormatInt(c.Int("startDim", 0, 1))), ("end_dim", Attrs.FormatInt(c.Int("endDim", 1, -1))))),
         [TypeNames.Dropout] = new(_ => None, c =>

@@ -15,7 +15,7 @@ internal enum OpClass
     Reduction,
     /// <summary>A matrix product through the backend's GEMM; takes an elementwise epilogue.</summary>
     Gemm,
-    /// <summary>A kernel of the backend's library (softmax, cross-entropy, layout copies, convolution).</summary>
+    /// <summary>A kernel of the backend's library (normalisation, losses, layout copies, convolution).</summary>
     Library,
     /// <summary>Reinterprets its input's contiguous buffer: no kernel, no memory.</summary>
     View,
@@ -94,7 +94,7 @@ internal sealed class OpDef
 
     public SharedPass? SharedPass { get; init; }
 
-    /// <summary>The runtime's op name for messages: matmul → MatMul, log_softmax → LogSoftmax.</summary>
+    /// <summary>The runtime's op name for messages: max_pool2d → MaxPool2d, mse_loss → MseLoss.</summary>
     public string Display { get; init; } = "";
 
     public ShapeRule RequireShape() => Shape ?? throw new MissingRuleError(Name, "shape rule");

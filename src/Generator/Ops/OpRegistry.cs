@@ -23,7 +23,7 @@ internal static class OpRegistry
             .Concat(Activations.Definitions())
             .Concat(Reductions.Definitions())
             .Concat(LinearAlgebra.Definitions())
-            .Concat(Softmax.Definitions())
+            .Concat(Probabilities.Definitions())
             .Concat(Layout.Definitions())
             .Concat(Convolution.Definitions())
             .Concat(Normalization.Definitions())
@@ -45,7 +45,7 @@ internal static class OpRegistry
 
     public static bool IsElementwise(Node node) => TryGet(node.Op, out var def) && def.Class == OpClass.Elementwise;
 
-    /// <summary>The runtime's op name for messages: matmul → MatMul, log_softmax → LogSoftmax.</summary>
+    /// <summary>The runtime's op name for messages: max_pool2d → MaxPool2d, mse_loss → MseLoss.</summary>
     public static string Display(string op) => TryGet(op, out var def) && def.Display.Length > 0
         ? def.Display
         : string.Concat(op.Split('_').Where(p => p.Length > 0).Select(p => char.ToUpper(p[0], CultureInfo.InvariantCulture) + p.Substring(1)));

@@ -141,7 +141,7 @@ internal sealed partial class MethodInterpreter
     /// </summary>
     static ParseFailure IntegerResult(IOperation site, string construct) => Unsupported(site,
         $"{construct} computes an integer tensor, and a compiled graph computes float tensors only (IntTensors may only enter it " +
-        "as inputs: CrossEntropy labels and Embedding indices); take only the values of Max(x, dim) inside the method (deconstruct " +
+        "as inputs: labels and indices); take only the values of Max(x, dim) inside the method (deconstruct " +
         "the indices into a discard: var (values, _) = Max(x, dim)), or return the scores and call ArgMax on the result of Forward");
 
     /// <summary>

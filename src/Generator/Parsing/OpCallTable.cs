@@ -20,7 +20,7 @@ internal static class OpCallTable
         ["Softplus"] = Activations.Softplus, ["Elu"] = Activations.Elu,
         ["Sum"] = OpNames.Sum, ["Mean"] = OpNames.Mean, ["Max"] = Reductions.Max, ["MseLoss"] = Reductions.MseLoss,
         ["MatMul"] = LinearAlgebra.MatMul, ["Mm"] = LinearAlgebra.MatMul, ["Linear"] = LinearAlgebra.Linear, ["Dot"] = LinearAlgebra.Dot,
-        ["Softmax"] = Softmax.SoftmaxOp, ["LogSoftmax"] = Softmax.LogSoftmax, ["CrossEntropy"] = Softmax.CrossEntropy,
+        ["Softmax"] = Probabilities.Softmax, ["LogSoftmax"] = Probabilities.LogSoftmax, ["CrossEntropy"] = Probabilities.CrossEntropy,
         ["Reshape"] = OpNames.Reshape, ["View"] = OpNames.Reshape, ["Flatten"] = Layout.Flatten, ["Unsqueeze"] = Layout.Unsqueeze,
         ["Squeeze"] = Layout.Squeeze, ["Transpose"] = Layout.Transpose, ["Permute"] = Layout.Permute, ["Concat"] = Layout.Concat,
         ["Stack"] = Layout.Stack, ["Narrow"] = Layout.Narrow, ["Select"] = Layout.Select, ["Chunk"] = Layout.Chunk,

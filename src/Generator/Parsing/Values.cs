@@ -71,7 +71,7 @@ internal sealed class EnumValue : Value
     public override string Describe() => "an enum constant";
 }
 
-/// <summary>A compile-time string (an option such as Gelu's approximate: "tanh"), kept verbatim for the attr text.</summary>
+/// <summary>A compile-time string (an op's option, such as an approximation's name), kept verbatim for the attr text.</summary>
 internal sealed class TextValue : Value
 {
     public TextValue(string text) => Text = text;

@@ -126,20 +126,4 @@ public class SharedKernelTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Ops.CrossEntropy(Tensor.Zeros(2, 3), IntTensor.FromArray(new[] { 0, 3 }, 2)));
         Assert.Contains("label 3 at position 1", e.Message);
     }
-
-    [Fact]
-    public void CompiledKernelForwardersCallTheSharedKernels()
-    {
-        var x = Ramp(12);
-        var a = new float[12];
-        var b = new float[12];
-        Kiln.Compiled.CompiledKernels.SwapAxes(x, a, 1, 3, 1, 4, 1);
-        Layout.SwapAxes(x, b, 1, 3, 1, 4, 1);
-        Assert.Equal(b, a);
-        var values = new float[3];
-        Kiln.Compiled.CompiledKernels.MaxAlong(x, values, 3, 4, 1);
-        Assert.Equal(new[] { x[3], x[7], x[11] }, values);
-        var v = new System.Numerics.Vector<float>(0.3f);
-        Assert.Equal(Pointwise.Tanh(v), Kiln.Compiled.VectorMath.Tanh(v));
-    }
 }

@@ -42,19 +42,19 @@ internal static class CSharpLibraryCalls
 
     static readonly Dictionary<string, Lowering> Table = new()
     {
-        [Softmax.SoftmaxOp] = c => SoftmaxForward(c, log: false),
-        [Softmax.LogSoftmax] = c => SoftmaxForward(c, log: true),
-        [Softmax.SoftmaxBackward] = c =>
+        [Probabilities.Softmax] = c => SoftmaxForward(c, log: false),
+        [Probabilities.LogSoftmax] = c => SoftmaxForward(c, log: true),
+        [Probabilities.SoftmaxBackward] = c =>
         {
             var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
             c.W.Line($"{Kernels}.Softmax.Backward({c.In(0)}, {c.In(1)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(c.Node.Attrs.Bool("log"))});");
         },
-        [Softmax.CrossEntropy] = c =>
+        [Probabilities.CrossEntropy] = c =>
         {
             var logits = c.Node.Inputs[0];
             c.W.Line($"{Kernels}.CrossEntropy.Forward({c.In(0)}, {c.In(1)}, {c.Size(logits.Shape[0])}, {c.Size(logits.Shape[1])}, {c.Out});");
         },
-        [Softmax.CrossEntropyBackward] = c =>
+        [Probabilities.CrossEntropyBackward] = c =>
         {
             var logits = c.Node.Inputs[0];
             var upstream = CSharpBackend.ScalarOperand(c.Node.Inputs[2], c.Names);

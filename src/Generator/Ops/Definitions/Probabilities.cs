@@ -9,9 +9,9 @@ namespace Kiln.Generator.Ops.Definitions;
 /// cross-entropy (log-softmax plus the negative log-likelihood of integer labels, averaged over the batch),
 /// whose backward runs in the same pass as its loss when both are needed.
 /// </summary>
-internal static class Softmax
+internal static class Probabilities
 {
-    public const string SoftmaxOp = "softmax";
+    public const string Softmax = "softmax";
     public const string LogSoftmax = "log_softmax";
     public const string SoftmaxBackward = "softmax_backward";
     public const string CrossEntropy = "cross_entropy";
@@ -19,7 +19,7 @@ internal static class Softmax
 
     public static IEnumerable<OpDef> Definitions()
     {
-        foreach (var op in new[] { SoftmaxOp, LogSoftmax })
+        foreach (var op in new[] { Softmax, LogSoftmax })
         {
             bool log = op == LogSoftmax;
             yield return new OpDef(op, OpClass.Library)

@@ -1,9 +1,9 @@
 using System.Numerics;
-using Kiln.Compiled;
+using Kiln.Kernels;
 
-namespace Kiln.Runtime.Tests.Compilation;
+namespace Kiln.Runtime.Tests.Kernels;
 
-public class VectorMathTests
+public class PointwiseTanhTests
 {
     [Fact]
     public void TanhMatchesMathTanhInRelativeTermsAcrossTheRange()
@@ -15,7 +15,7 @@ public class VectorMathTests
         foreach (var value in inputs)
         {
             Array.Fill(lanes, value);
-            float actual = VectorMath.Tanh(new Vector<float>(lanes))[0];
+            float actual = Pointwise.Tanh(new Vector<float>(lanes))[0];
             double expected = Math.Tanh(value);
             double error = Math.Abs(actual - expected);
             Assert.True(error <= 2e-6 * Math.Abs(expected) + 1e-38, $"tanh({value}): {actual} vs {expected} (relative error {error / Math.Abs(expected):g3})");
