@@ -86,6 +86,7 @@ internal static class ModuleTable<T> where T : class
         ["Kiln.Nn.GELU"] = Activation(Activations.Gelu, c => new[] { ("approximate", c.Text("approximate", 0) ?? "none") }),
         ["Kiln.Nn.Softplus"] = Activation(Activations.Softplus, c => new[] { ("beta", Float(c.Number("beta", 0, 1))), ("threshold", Float(c.Number("threshold", 1, 20))) }),
         ["Kiln.Nn.ELU"] = Activation(Activations.Elu, c => new[] { ("alpha", Float(c.Number("alpha", 0, 1))) }),
+        ["Kiln.Nn.SiLU"] = Activation(Activations.Silu),
         [TypeNames.Flatten] = new(_ => None, c => c.Op(Layout.Flatten, new[] { c.Input },
             ("start_dim", Attrs.FormatInt(c.Int("startDim", 0, 1))), ("end_dim", Attrs.FormatInt(c.Int("endDim", 1, -1))))),
         [TypeNames.Dropout] = new(_ => None, c =>

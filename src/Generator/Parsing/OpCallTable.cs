@@ -17,7 +17,7 @@ internal static class OpCallTable
         ["Exp"] = MathOps.Exp, ["Log"] = MathOps.Log, ["Square"] = OpNames.Square, ["Sqrt"] = OpNames.Sqrt, ["Abs"] = MathOps.Abs,
         ["Sigmoid"] = MathOps.Sigmoid, ["Tanh"] = MathOps.Tanh, ["Pow"] = MathOps.Pow, ["Clamp"] = MathOps.Clamp, ["GreaterThan"] = MathOps.GreaterThan,
         ["Relu"] = Activations.Relu, ["LeakyRelu"] = Activations.LeakyRelu, ["Gelu"] = Activations.Gelu,
-        ["Softplus"] = Activations.Softplus, ["Elu"] = Activations.Elu,
+        ["Softplus"] = Activations.Softplus, ["Elu"] = Activations.Elu, ["Silu"] = Activations.Silu,
         ["Sum"] = OpNames.Sum, ["Mean"] = OpNames.Mean, ["Max"] = Reductions.Max, ["MseLoss"] = Reductions.MseLoss,
         ["MatMul"] = LinearAlgebra.MatMul, ["Mm"] = LinearAlgebra.MatMul, ["Linear"] = LinearAlgebra.Linear, ["Dot"] = LinearAlgebra.Dot,
         ["Softmax"] = Probabilities.Softmax, ["LogSoftmax"] = Probabilities.LogSoftmax, ["CrossEntropy"] = Probabilities.CrossEntropy,

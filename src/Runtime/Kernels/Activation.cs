@@ -122,6 +122,13 @@ public static class Activation
     public static void EluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float alpha, Span<float> gradInput) =>
         Binary(new EluGrad(alpha), gradOutput, x, gradInput);
 
+    /// <summary>silu: x · σ(x).</summary>
+    public static void Silu(ReadOnlySpan<float> x, Span<float> y) => Unary(new SiluOp(), x, y);
+
+    /// <summary>Gradient of silu from its input.</summary>
+    public static void SiluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput) =>
+        Binary(new SiluGrad(), gradOutput, x, gradInput);
+
     // One loop per arity, specialised per op struct (the JIT inlines the Pointwise call): the vector form over whole
     // vectors, then the scalar form on the tail.
 
@@ -230,6 +237,18 @@ public static class Activation
     {
         public float Invoke(float g, float x) => Pointwise.EluBackward(g, x, alpha);
         public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.EluBackward(g, x, alpha);
+    }
+
+    readonly struct SiluOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Silu(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Silu(x);
+    }
+
+    readonly struct SiluGrad : IBinaryOp
+    {
+        public float Invoke(float g, float x) => Pointwise.SiluBackward(g, x);
+        public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.SiluBackward(g, x);
     }
 
     static void CheckLengths(int gradOutput, int x, int destination)

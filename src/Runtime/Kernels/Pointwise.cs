@@ -354,4 +354,30 @@ public static class Pointwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> EluBackward(Vector<float> g, Vector<float> x, float alpha) =>
         Vector.ConditionalSelect(Vector.GreaterThan<float>(x, Vector<float>.Zero), g, g * alpha * Exp(x));
+
+    // ---------------------------------------------------------------- silu
+
+    /// <summary>torch silu (swish): x · σ(x) = x / (1 + exp(−x)); −0 for large negative x, never NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Silu(float x) => x / (1f + Exp(-x));
+
+    /// <inheritdoc cref="Silu(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Silu(Vector<float> x) => x / (Vector<float>.One + Exp(-x));
+
+    /// <summary>torch silu_backward from the input: g · σ(x) · (1 + x · (1 − σ(x))).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SiluBackward(float g, float x)
+    {
+        float s = 1f / (1f + Exp(-x));
+        return g * s * (1f + x * (1f - s));
+    }
+
+    /// <inheritdoc cref="SiluBackward(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> SiluBackward(Vector<float> g, Vector<float> x)
+    {
+        var s = Vector<float>.One / (Vector<float>.One + Exp(-x));
+        return g * s * (Vector<float>.One + x * (Vector<float>.One - s));
+    }
 }

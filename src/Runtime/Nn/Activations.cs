@@ -99,3 +99,9 @@ public sealed class LogSoftmax(int dim) : Module, ITensorModule
 
     protected override string ExtraRepr() => $"dim={Dim}";
 }
+
+/// <summary>nn.SiLU: x · σ(x).</summary>
+public sealed class SiLU : Module, ITensorModule
+{
+    public Tensor Forward(Tensor input) => Ops.Silu(input);
+}

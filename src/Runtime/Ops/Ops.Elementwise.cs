@@ -151,6 +151,9 @@ public static partial class Ops
     public static Tensor Elu(Tensor x, float alpha = 1f) =>
         Pointwise(x, "Elu", (s, d) => Activation.Elu(s, alpha, d), (g, x, _, gx) => Activation.EluBackward(g, x, alpha, gx));
 
+    /// <summary>torch silu (swish): x · σ(x).</summary>
+    public static Tensor Silu(Tensor x) => Pointwise(x, "Silu", Activation.Silu, (g, x, _, gx) => Activation.SiluBackward(g, x, gx));
+
     /// <summary>x raised to a constant power.</summary>
     public static Tensor Pow(Tensor x, float exponent) =>
         Unary(x, "Pow", (s, d) => TensorPrimitives.Pow(s, exponent, d), (g, x, _) => Mul(g, Mul(Pow(x, exponent - 1f), exponent)));

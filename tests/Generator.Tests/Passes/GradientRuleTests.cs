@@ -69,6 +69,9 @@ public sealed class GradientRuleTests
         Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, Unary(op, (attr, value)), kinks: new[] { 0f });
 
     [Fact]
+    public void SiluRule() => Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, Unary("silu"));
+
+    [Fact]
     public void SoftplusAboveItsThresholdIsTheIdentity() =>
         Check(new[] { 3, 4 }, new[] { new[] { 3, 4 } }, Unary("softplus", ("beta", "4"), ("threshold", "1")), kinks: new[] { 0.25f });
 

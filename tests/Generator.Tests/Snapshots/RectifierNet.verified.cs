@@ -46,7 +46,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
-                // Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add) -> %28 [N,37]
+                // Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]
                 {
                     // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
                     // %7 = add(%6, %3) : [N,37]
@@ -68,6 +68,11 @@ namespace Kiln.Integration.Tests.Models
                     // %26 = add(%24, %25) : [N,37]
                     // %27 = elu{alpha=1}(%9) : [N,37]
                     // %28 = add(%26, %27) : [N,37]
+                    // %29 = silu(%9) : [N,37]
+                    // %30 = add(%28, %29) : [N,37]
+                    // %40 = mul(%7, %39) : [N,37]
+                    // %41 = silu(%40) : [N,37]
+                    // %42 = add(%30, %41) : [N,37]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 37;
@@ -77,6 +82,8 @@ namespace Kiln.Integration.Tests.Models
                     var v12 = new global::System.Numerics.Vector<float>(s12);
                     float s16 = 0.25f;
                     var v16 = new global::System.Numerics.Vector<float>(s16);
+                    float s39 = 1.5f;
+                    var v39 = new global::System.Numerics.Vector<float>(s39);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row6 = i0 * 37;
@@ -105,7 +112,12 @@ namespace Kiln.Integration.Tests.Models
                             var v26 = v24 + v25;
                             var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
                             var v28 = v26 + v27;
-                            v28.CopyTo(buffer0.Slice(rowOut + i));
+                            var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                            var v30 = v28 + v29;
+                            var v40 = v7 * v39;
+                            var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                            var v42 = v30 + v41;
+                            v42.CopyTo(buffer0.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -130,55 +142,60 @@ namespace Kiln.Integration.Tests.Models
                             float s26 = s24 + s25;
                             float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
                             float s28 = s26 + s27;
-                            buffer0[rowOut + i] = s28;
+                            float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
+                            float s30 = s28 + s29;
+                            float s40 = s7 * s39;
+                            float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
+                            float s42 = s30 + s41;
+                            buffer0[rowOut + i] = s42;
                         }
                     }
                 }
 
-                // Kernel 1/3: GEMM Bᵀ -> %29 [N,3]
+                // Kernel 1/3: GEMM Bᵀ -> %43 [N,3]
                 {
-                    // %29 = matmul{transpose_b=true}(%28, %4) : [N,3]
+                    // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
                     global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
                 }
 
-                // Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %33 []
+                // Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []
                 {
-                    // %30 = add(%29, %5) : [N,3]
-                    // %31 = sub(%30, %1) : [N,3]
-                    // %32 = square(%31) : [N,3]
-                    // %33 = mean(%32) : []
+                    // %44 = add(%43, %5) : [N,3]
+                    // %45 = sub(%44, %1) : [N,3]
+                    // %46 = square(%45) : [N,3]
+                    // %47 = mean(%46) : []
                     int extent0 = dim_N;
                     int extent1 = 3;
-                    float scale33 = 1f / (dim_N * 3);
+                    float scale47 = 1f / (dim_N * 3);
                     result.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row1 = i0 * 3;
-                        int row29 = i0 * 3;
-                        var accumulator33 = global::System.Numerics.Vector<float>.Zero;
-                        float tail33 = 0f;
+                        int row43 = i0 * 3;
+                        var accumulator47 = global::System.Numerics.Vector<float>.Zero;
+                        float tail47 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v29 = new global::System.Numerics.Vector<float>(buffer1.Slice(row29 + i));
-                            var v30 = v29 + v5;
-                            var v31 = v30 - v1;
-                            var v32 = v31 * v31;
-                            accumulator33 += v32;
+                            var v43 = new global::System.Numerics.Vector<float>(buffer1.Slice(row43 + i));
+                            var v44 = v43 + v5;
+                            var v45 = v44 - v1;
+                            var v46 = v45 * v45;
+                            accumulator47 += v46;
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
                             float s5 = capture3Data[i];
-                            float s29 = buffer1[row29 + i];
-                            float s30 = s29 + s5;
-                            float s31 = s30 - s1;
-                            float s32 = s31 * s31;
-                            tail33 += s32;
+                            float s43 = buffer1[row43 + i];
+                            float s44 = s43 + s5;
+                            float s45 = s44 - s1;
+                            float s46 = s45 * s45;
+                            tail47 += s46;
                         }
-                        result[0] += (global::System.Numerics.Vector.Sum(accumulator33) + tail33) * scale33;
+                        result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
                     }
                 }
 
@@ -219,8 +236,10 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
 
-                // Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add) -> %9 [N,37], %28 [N,37]
+                // Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]
                 {
                     // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
                     // %7 = add(%6, %3) : [N,37]
@@ -242,6 +261,11 @@ namespace Kiln.Integration.Tests.Models
                     // %26 = add(%24, %25) : [N,37]
                     // %27 = elu{alpha=1}(%9) : [N,37]
                     // %28 = add(%26, %27) : [N,37]
+                    // %29 = silu(%9) : [N,37]
+                    // %30 = add(%28, %29) : [N,37]
+                    // %40 = mul(%7, %39) : [N,37]
+                    // %41 = silu(%40) : [N,37]
+                    // %42 = add(%30, %41) : [N,37]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 37;
@@ -251,6 +275,8 @@ namespace Kiln.Integration.Tests.Models
                     var v12 = new global::System.Numerics.Vector<float>(s12);
                     float s16 = 0.25f;
                     var v16 = new global::System.Numerics.Vector<float>(s16);
+                    float s39 = 1.5f;
+                    var v39 = new global::System.Numerics.Vector<float>(s39);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row6 = i0 * 37;
@@ -279,8 +305,15 @@ namespace Kiln.Integration.Tests.Models
                             var v26 = v24 + v25;
                             var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
                             var v28 = v26 + v27;
-                            v9.CopyTo(buffer0.Slice(rowOut + i));
-                            v28.CopyTo(buffer1.Slice(rowOut + i));
+                            var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                            var v30 = v28 + v29;
+                            var v40 = v7 * v39;
+                            var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                            var v42 = v30 + v41;
+                            v7.CopyTo(buffer0.Slice(rowOut + i));
+                            v9.CopyTo(buffer1.Slice(rowOut + i));
+                            v40.CopyTo(buffer2.Slice(rowOut + i));
+                            v42.CopyTo(buffer3.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
@@ -305,129 +338,141 @@ namespace Kiln.Integration.Tests.Models
                             float s26 = s24 + s25;
                             float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
                             float s28 = s26 + s27;
-                            buffer0[rowOut + i] = s9;
-                            buffer1[rowOut + i] = s28;
+                            float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
+                            float s30 = s28 + s29;
+                            float s40 = s7 * s39;
+                            float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
+                            float s42 = s30 + s41;
+                            buffer0[rowOut + i] = s7;
+                            buffer1[rowOut + i] = s9;
+                            buffer2[rowOut + i] = s40;
+                            buffer3[rowOut + i] = s42;
                         }
                     }
                 }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %31 [N,3], %33 [], %73 [N,3]
+                // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]
                 {
-                    // %29 = matmul{transpose_b=true}(%28, %4) : [N,3]
-                    // %30 = add(%29, %5) : [N,3]
-                    // %31 = sub(%30, %1) : [N,3]
-                    // %32 = square(%31) : [N,3]
-                    // %33 = mean(%32) : []
-                    // %35 = broadcast_to{shape=N,3}(%34) : [N,3]
-                    // %37 = mul(%35, %36) : [N,3]
-                    // %72 = mul(%37, %31) : [N,3]
-                    // %73 = mul(%72, %38) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
+                    // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
+                    // %44 = add(%43, %5) : [N,3]
+                    // %45 = sub(%44, %1) : [N,3]
+                    // %46 = square(%45) : [N,3]
+                    // %47 = mean(%46) : []
+                    // %49 = broadcast_to{shape=N,3}(%48) : [N,3]
+                    // %51 = mul(%49, %50) : [N,3]
+                    // %93 = mul(%51, %45) : [N,3]
+                    // %94 = mul(%93, %52) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    float s36 = (1f / (dim_N * 3));
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s38 = 2f;
-                    var v38 = new global::System.Numerics.Vector<float>(s38);
-                    float scale33 = 1f / (dim_N * 3);
+                    float s48 = 1f;
+                    var v48 = new global::System.Numerics.Vector<float>(s48);
+                    float s50 = (1f / (dim_N * 3));
+                    var v50 = new global::System.Numerics.Vector<float>(s50);
+                    float s52 = 2f;
+                    var v52 = new global::System.Numerics.Vector<float>(s52);
+                    float scale47 = 1f / (dim_N * 3);
                     result.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row1 = i0 * 3;
-                        int row29 = i0 * 3;
+                        int row43 = i0 * 3;
                         int rowOut = i0 * extent1;
-                        var accumulator33 = global::System.Numerics.Vector<float>.Zero;
-                        float tail33 = 0f;
+                        var accumulator47 = global::System.Numerics.Vector<float>.Zero;
+                        float tail47 = 0f;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                             var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v29 = new global::System.Numerics.Vector<float>(buffer2.Slice(row29 + i));
-                            var v30 = v29 + v5;
-                            var v31 = v30 - v1;
-                            var v32 = v31 * v31;
-                            var v35 = v34;
-                            var v37 = v35 * v36;
-                            var v72 = v37 * v31;
-                            var v73 = v72 * v38;
-                            v31.CopyTo(buffer2.Slice(rowOut + i));
-                            accumulator33 += v32;
-                            v73.CopyTo(buffer3.Slice(rowOut + i));
+                            var v43 = new global::System.Numerics.Vector<float>(buffer4.Slice(row43 + i));
+                            var v44 = v43 + v5;
+                            var v45 = v44 - v1;
+                            var v46 = v45 * v45;
+                            var v49 = v48;
+                            var v51 = v49 * v50;
+                            var v93 = v51 * v45;
+                            var v94 = v93 * v52;
+                            v45.CopyTo(buffer4.Slice(rowOut + i));
+                            accumulator47 += v46;
+                            v94.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
                             float s5 = capture3Data[i];
-                            float s29 = buffer2[row29 + i];
-                            float s30 = s29 + s5;
-                            float s31 = s30 - s1;
-                            float s32 = s31 * s31;
-                            float s35 = s34;
-                            float s37 = s35 * s36;
-                            float s72 = s37 * s31;
-                            float s73 = s72 * s38;
-                            buffer2[rowOut + i] = s31;
-                            tail33 += s32;
-                            buffer3[rowOut + i] = s73;
+                            float s43 = buffer4[row43 + i];
+                            float s44 = s43 + s5;
+                            float s45 = s44 - s1;
+                            float s46 = s45 * s45;
+                            float s49 = s48;
+                            float s51 = s49 * s50;
+                            float s93 = s51 * s45;
+                            float s94 = s93 * s52;
+                            buffer4[rowOut + i] = s45;
+                            tail47 += s46;
+                            buffer5[rowOut + i] = s94;
                         }
-                        result[0] += (global::System.Numerics.Vector.Sum(accumulator33) + tail33) * scale33;
+                        result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
                     }
                 }
 
-                // Kernel 2/6: sum over [N,3] -> %74 [3]
+                // Kernel 2/6: sum over [N,3] -> %95 [3]
                 {
-                    // %74 = sum{dims=0;keep_dim=false}(%73) : [3]
+                    // %95 = sum{dims=0;keep_dim=false}(%94) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row73 = i0 * 3;
+                        int row94 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v73 = new global::System.Numerics.Vector<float>(buffer3.Slice(row73 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v73).CopyTo(grad3.Slice(i));
+                            var v94 = new global::System.Numerics.Vector<float>(buffer5.Slice(row94 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v94).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s73 = buffer3[row73 + i];
-                            grad3[i] += s73;
+                            float s94 = buffer5[row94 + i];
+                            grad3[i] += s94;
                         }
                     }
                 }
 
-                // Kernel 3/6: GEMM Aᵀ -> %76 [3,37]
+                // Kernel 3/6: GEMM Aᵀ -> %97 [3,37]
                 {
-                    // %76 = matmul{transpose_a=true}(%73, %28) : [3,37]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, buffer1, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %97 = matmul{transpose_a=true}(%94, %42) : [3,37]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
-                // Kernel 4/6: GEMM + epilogue (elu_backward, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, sum) -> %94 [N,37], %95 [37]
+                // Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]
                 {
-                    // %75 = matmul(%73, %4) : [N,37]
-                    // %77 = elu_backward{alpha=1}(%75, %9) : [N,37]
-                    // %78 = softplus_backward{beta=1;threshold=20}(%75, %9) : [N,37]
-                    // %79 = add(%77, %78) : [N,37]
-                    // %80 = leaky_relu_backward{negative_slope=0.05}(%75, %9) : [N,37]
-                    // %81 = add(%79, %80) : [N,37]
-                    // %82 = elu_backward{alpha=0.5}(%75, %9) : [N,37]
-                    // %83 = add(%81, %82) : [N,37]
-                    // %84 = softplus_backward{beta=2;threshold=5}(%75, %9) : [N,37]
-                    // %85 = add(%83, %84) : [N,37]
-                    // %86 = mul(%75, %16) : [N,37]
-                    // %87 = gelu_backward{approximate=tanh}(%86, %9) : [N,37]
-                    // %88 = add(%85, %87) : [N,37]
-                    // %89 = mul(%75, %12) : [N,37]
-                    // %90 = gelu_backward{approximate=none}(%89, %9) : [N,37]
-                    // %91 = add(%88, %90) : [N,37]
-                    // %92 = leaky_relu_backward{negative_slope=0.2}(%75, %9) : [N,37]
-                    // %93 = add(%91, %92) : [N,37]
-                    // %94 = mul(%93, %8) : [N,37]
-                    // %95 = sum{dims=0;keep_dim=false}(%94) : [37]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 37, 3, transposeA: false, transposeB: false, accumulate: false);
+                    // %96 = matmul(%94, %4) : [N,37]
+                    // %98 = silu_backward(%96, %40) : [N,37]
+                    // %99 = mul(%98, %39) : [N,37]
+                    // %100 = silu_backward(%96, %9) : [N,37]
+                    // %101 = elu_backward{alpha=1}(%96, %9) : [N,37]
+                    // %102 = add(%100, %101) : [N,37]
+                    // %103 = softplus_backward{beta=1;threshold=20}(%96, %9) : [N,37]
+                    // %104 = add(%102, %103) : [N,37]
+                    // %105 = leaky_relu_backward{negative_slope=0.05}(%96, %9) : [N,37]
+                    // %106 = add(%104, %105) : [N,37]
+                    // %107 = elu_backward{alpha=0.5}(%96, %9) : [N,37]
+                    // %108 = add(%106, %107) : [N,37]
+                    // %109 = softplus_backward{beta=2;threshold=5}(%96, %9) : [N,37]
+                    // %110 = add(%108, %109) : [N,37]
+                    // %111 = mul(%96, %16) : [N,37]
+                    // %112 = gelu_backward{approximate=tanh}(%111, %9) : [N,37]
+                    // %113 = add(%110, %112) : [N,37]
+                    // %114 = mul(%96, %12) : [N,37]
+                    // %115 = gelu_backward{approximate=none}(%114, %9) : [N,37]
+                    // %116 = add(%113, %115) : [N,37]
+                    // %117 = leaky_relu_backward{negative_slope=0.2}(%96, %9) : [N,37]
+                    // %118 = add(%116, %117) : [N,37]
+                    // %119 = mul(%118, %8) : [N,37]
+                    // %120 = add(%99, %119) : [N,37]
+                    // %121 = sum{dims=0;keep_dim=false}(%120) : [37]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 37, 3, transposeA: false, transposeB: false, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 37;
                     float s8 = 3f;
@@ -436,69 +481,84 @@ namespace Kiln.Integration.Tests.Models
                     var v12 = new global::System.Numerics.Vector<float>(s12);
                     float s16 = 0.25f;
                     var v16 = new global::System.Numerics.Vector<float>(s16);
+                    float s39 = 1.5f;
+                    var v39 = new global::System.Numerics.Vector<float>(s39);
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         int row9 = i0 * 37;
-                        int row75 = i0 * 37;
+                        int row40 = i0 * 37;
+                        int row96 = i0 * 37;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
-                            var v75 = new global::System.Numerics.Vector<float>(buffer4.Slice(row75 + i));
-                            var v77 = global::Kiln.Kernels.Pointwise.EluBackward(v75, v9, 1f);
-                            var v78 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v75, v9, 1f, 20f);
-                            var v79 = v77 + v78;
-                            var v80 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v75, v9, 0.05f);
-                            var v81 = v79 + v80;
-                            var v82 = global::Kiln.Kernels.Pointwise.EluBackward(v75, v9, 0.5f);
-                            var v83 = v81 + v82;
-                            var v84 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v75, v9, 2f, 5f);
-                            var v85 = v83 + v84;
-                            var v86 = v75 * v16;
-                            var v87 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(v86, v9);
-                            var v88 = v85 + v87;
-                            var v89 = v75 * v12;
-                            var v90 = global::Kiln.Kernels.Pointwise.GeluBackward(v89, v9);
-                            var v91 = v88 + v90;
-                            var v92 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v75, v9, 0.2f);
-                            var v93 = v91 + v92;
-                            var v94 = v93 * v8;
-                            v94.CopyTo(buffer4.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v94).CopyTo(grad1.Slice(i));
+                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                            var v40 = new global::System.Numerics.Vector<float>(buffer2.Slice(row40 + i));
+                            var v96 = new global::System.Numerics.Vector<float>(buffer6.Slice(row96 + i));
+                            var v98 = global::Kiln.Kernels.Pointwise.SiluBackward(v96, v40);
+                            var v99 = v98 * v39;
+                            var v100 = global::Kiln.Kernels.Pointwise.SiluBackward(v96, v9);
+                            var v101 = global::Kiln.Kernels.Pointwise.EluBackward(v96, v9, 1f);
+                            var v102 = v100 + v101;
+                            var v103 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v96, v9, 1f, 20f);
+                            var v104 = v102 + v103;
+                            var v105 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v96, v9, 0.05f);
+                            var v106 = v104 + v105;
+                            var v107 = global::Kiln.Kernels.Pointwise.EluBackward(v96, v9, 0.5f);
+                            var v108 = v106 + v107;
+                            var v109 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v96, v9, 2f, 5f);
+                            var v110 = v108 + v109;
+                            var v111 = v96 * v16;
+                            var v112 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(v111, v9);
+                            var v113 = v110 + v112;
+                            var v114 = v96 * v12;
+                            var v115 = global::Kiln.Kernels.Pointwise.GeluBackward(v114, v9);
+                            var v116 = v113 + v115;
+                            var v117 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v96, v9, 0.2f);
+                            var v118 = v116 + v117;
+                            var v119 = v118 * v8;
+                            var v120 = v99 + v119;
+                            v120.CopyTo(buffer6.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v120).CopyTo(grad1.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s9 = buffer0[row9 + i];
-                            float s75 = buffer4[row75 + i];
-                            float s77 = global::Kiln.Kernels.Pointwise.EluBackward(s75, s9, 1f);
-                            float s78 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s75, s9, 1f, 20f);
-                            float s79 = s77 + s78;
-                            float s80 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s75, s9, 0.05f);
-                            float s81 = s79 + s80;
-                            float s82 = global::Kiln.Kernels.Pointwise.EluBackward(s75, s9, 0.5f);
-                            float s83 = s81 + s82;
-                            float s84 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s75, s9, 2f, 5f);
-                            float s85 = s83 + s84;
-                            float s86 = s75 * s16;
-                            float s87 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(s86, s9);
-                            float s88 = s85 + s87;
-                            float s89 = s75 * s12;
-                            float s90 = global::Kiln.Kernels.Pointwise.GeluBackward(s89, s9);
-                            float s91 = s88 + s90;
-                            float s92 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s75, s9, 0.2f);
-                            float s93 = s91 + s92;
-                            float s94 = s93 * s8;
-                            buffer4[rowOut + i] = s94;
-                            grad1[i] += s94;
+                            float s9 = buffer1[row9 + i];
+                            float s40 = buffer2[row40 + i];
+                            float s96 = buffer6[row96 + i];
+                            float s98 = global::Kiln.Kernels.Pointwise.SiluBackward(s96, s40);
+                            float s99 = s98 * s39;
+                            float s100 = global::Kiln.Kernels.Pointwise.SiluBackward(s96, s9);
+                            float s101 = global::Kiln.Kernels.Pointwise.EluBackward(s96, s9, 1f);
+                            float s102 = s100 + s101;
+                            float s103 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s96, s9, 1f, 20f);
+                            float s104 = s102 + s103;
+                            float s105 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s96, s9, 0.05f);
+                            float s106 = s104 + s105;
+                            float s107 = global::Kiln.Kernels.Pointwise.EluBackward(s96, s9, 0.5f);
+                            float s108 = s106 + s107;
+                            float s109 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s96, s9, 2f, 5f);
+                            float s110 = s108 + s109;
+                            float s111 = s96 * s16;
+                            float s112 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(s111, s9);
+                            float s113 = s110 + s112;
+                            float s114 = s96 * s12;
+                            float s115 = global::Kiln.Kernels.Pointwise.GeluBackward(s114, s9);
+                            float s116 = s113 + s115;
+                            float s117 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s96, s9, 0.2f);
+                            float s118 = s116 + s117;
+                            float s119 = s118 * s8;
+                            float s120 = s99 + s119;
+                            buffer6[rowOut + i] = s120;
+                            grad1[i] += s120;
                         }
                     }
                 }
 
-                // Kernel 5/6: GEMM Aᵀ -> %96 [37,13]
+                // Kernel 5/6: GEMM Aᵀ -> %122 [37,13]
                 {
-                    // %96 = matmul{transpose_a=true}(%94, %0) : [37,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    // %122 = matmul{transpose_a=true}(%120, %0) : [37,13]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
                 }
 
                 return state.Result;
@@ -511,10 +571,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("fc1.weight", new int[] { 37, 13 }), new global::Kiln.Compiled.TensorDeclaration("fc1.bias", new int[] { 37 }), new global::Kiln.Compiled.TensorDeclaration("fc2.weight", new int[] { 3, 37 }), new global::Kiln.Compiled.TensorDeclaration("fc2.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 25, kernelCount: 3,
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 30, kernelCount: 3,
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 52, kernelCount: 6,
-                        firstUse: new int[] { 0, 0, 1, 1, 4 }, lastUse: new int[] { 4, 3, 1, 4, 5 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 62, kernelCount: 6,
+                        firstUse: new int[] { 0, 0, 0, 0, 1, 1, 4 }, lastUse: new int[] { 0, 4, 4, 3, 1, 4, 5 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -523,33 +583,35 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 37); // %28 add [N,37], kernels 0..1
-                sizes[1] = (symbols[0] * 3); // %29 matmul [N,3], kernels 1..2
+                sizes[0] = (symbols[0] * 37); // %42 add [N,37], kernels 0..1
+                sizes[1] = (symbols[0] * 3); // %43 matmul [N,3], kernels 1..2
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 37); // %9 mul [N,37], kernels 0..4
-                sizes[1] = (symbols[0] * 37); // %28 add [N,37], kernels 0..3
-                sizes[2] = (symbols[0] * 3); // %31 sub [N,3], kernels 1..1
-                sizes[3] = (symbols[0] * 3); // %73 mul [N,3], kernels 1..4
-                sizes[4] = (symbols[0] * 37); // %94 mul [N,37], kernels 4..5
+                sizes[0] = (symbols[0] * 37); // %7 add [N,37], kernels 0..0
+                sizes[1] = (symbols[0] * 37); // %9 mul [N,37], kernels 0..4
+                sizes[2] = (symbols[0] * 37); // %40 mul [N,37], kernels 0..4
+                sizes[3] = (symbols[0] * 37); // %42 add [N,37], kernels 0..3
+                sizes[4] = (symbols[0] * 3); // %45 sub [N,3], kernels 1..1
+                sizes[5] = (symbols[0] * 3); // %94 mul [N,3], kernels 1..4
+                sizes[6] = (symbols[0] * 37); // %120 add [N,37], kernels 4..5
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RectifierNet.Loss -> LossGraph
-            forward: 25 graph ops in 3 kernels, 2 arena buffers
-              Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add) -> %28 [N,37]
-              Kernel 1/3: GEMM Bᵀ -> %29 [N,3]
-              Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %33 []
-            forward+backward: 52 graph ops in 6 kernels, 5 arena buffers
-              Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add) -> %9 [N,37], %28 [N,37]
-              Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %31 [N,3], %33 [], %73 [N,3]
-              Kernel 2/6: sum over [N,3] -> %74 [3]
-              Kernel 3/6: GEMM Aᵀ -> %76 [3,37]
-              Kernel 4/6: GEMM + epilogue (elu_backward, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, sum) -> %94 [N,37], %95 [37]
-              Kernel 5/6: GEMM Aᵀ -> %96 [37,13]
+            forward: 30 graph ops in 3 kernels, 2 arena buffers
+              Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]
+              Kernel 1/3: GEMM Bᵀ -> %43 [N,3]
+              Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []
+            forward+backward: 62 graph ops in 6 kernels, 7 arena buffers
+              Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]
+              Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]
+              Kernel 2/6: sum over [N,3] -> %95 [3]
+              Kernel 3/6: GEMM Aᵀ -> %97 [3,37]
+              Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]
+              Kernel 5/6: GEMM Aᵀ -> %122 [37,13]
             """;
 
             private const string DotText =
@@ -566,11 +628,12 @@ namespace Kiln.Integration.Tests.Models
               n8 [shape=ellipse, label="3"];
               n12 [shape=ellipse, label="0.5"];
               n16 [shape=ellipse, label="0.25"];
-              n34 [shape=ellipse, label="1"];
-              n36 [shape=ellipse, label="1/N*3"];
-              n38 [shape=ellipse, label="2"];
+              n39 [shape=ellipse, label="1.5"];
+              n48 [shape=ellipse, label="1"];
+              n50 [shape=ellipse, label="1/N*3"];
+              n52 [shape=ellipse, label="2"];
               subgraph cluster_k0 {
-                label="kernel 0: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add)";
+                label="kernel 0: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add)";
                 style=filled; color=lightgrey;
                 n6 [label="%6 matmul\n[N,37]"];
                 n7 [label="%7 add\n[N,37]"];
@@ -592,58 +655,68 @@ namespace Kiln.Integration.Tests.Models
                 n26 [label="%26 add\n[N,37]"];
                 n27 [label="%27 elu\n[N,37]"];
                 n28 [label="%28 add\n[N,37]"];
+                n29 [label="%29 silu\n[N,37]"];
+                n30 [label="%30 add\n[N,37]"];
+                n40 [label="%40 mul\n[N,37]"];
+                n41 [label="%41 silu\n[N,37]"];
+                n42 [label="%42 add\n[N,37]"];
               }
               subgraph cluster_k1 {
                 label="kernel 1: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul)";
                 style=filled; color=lightgrey;
-                n29 [label="%29 matmul\n[N,3]"];
-                n30 [label="%30 add\n[N,3]"];
-                n31 [label="%31 sub\n[N,3]"];
-                n32 [label="%32 square\n[N,3]"];
-                n33 [label="%33 mean\n[]"];
-                n35 [label="%35 broadcast_to\n[N,3]"];
-                n37 [label="%37 mul\n[N,3]"];
-                n72 [label="%72 mul\n[N,3]"];
-                n73 [label="%73 mul\n[N,3]"];
+                n43 [label="%43 matmul\n[N,3]"];
+                n44 [label="%44 add\n[N,3]"];
+                n45 [label="%45 sub\n[N,3]"];
+                n46 [label="%46 square\n[N,3]"];
+                n47 [label="%47 mean\n[]"];
+                n49 [label="%49 broadcast_to\n[N,3]"];
+                n51 [label="%51 mul\n[N,3]"];
+                n93 [label="%93 mul\n[N,3]"];
+                n94 [label="%94 mul\n[N,3]"];
               }
               subgraph cluster_k2 {
                 label="kernel 2: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n74 [label="%74 sum\n[3]"];
+                n95 [label="%95 sum\n[3]"];
               }
               subgraph cluster_k3 {
                 label="kernel 3: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n76 [label="%76 matmul\n[3,37]"];
+                n97 [label="%97 matmul\n[3,37]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: GEMM + epilogue (elu_backward, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, sum)";
+                label="kernel 4: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum)";
                 style=filled; color=lightgrey;
-                n75 [label="%75 matmul\n[N,37]"];
-                n77 [label="%77 elu_backward\n[N,37]"];
-                n78 [label="%78 softplus_backward\n[N,37]"];
-                n79 [label="%79 add\n[N,37]"];
-                n80 [label="%80 leaky_relu_backward\n[N,37]"];
-                n81 [label="%81 add\n[N,37]"];
-                n82 [label="%82 elu_backward\n[N,37]"];
-                n83 [label="%83 add\n[N,37]"];
-                n84 [label="%84 softplus_backward\n[N,37]"];
-                n85 [label="%85 add\n[N,37]"];
-                n86 [label="%86 mul\n[N,37]"];
-                n87 [label="%87 gelu_backward\n[N,37]"];
-                n88 [label="%88 add\n[N,37]"];
-                n89 [label="%89 mul\n[N,37]"];
-                n90 [label="%90 gelu_backward\n[N,37]"];
-                n91 [label="%91 add\n[N,37]"];
-                n92 [label="%92 leaky_relu_backward\n[N,37]"];
-                n93 [label="%93 add\n[N,37]"];
-                n94 [label="%94 mul\n[N,37]"];
-                n95 [label="%95 sum\n[37]"];
+                n96 [label="%96 matmul\n[N,37]"];
+                n98 [label="%98 silu_backward\n[N,37]"];
+                n99 [label="%99 mul\n[N,37]"];
+                n100 [label="%100 silu_backward\n[N,37]"];
+                n101 [label="%101 elu_backward\n[N,37]"];
+                n102 [label="%102 add\n[N,37]"];
+                n103 [label="%103 softplus_backward\n[N,37]"];
+                n104 [label="%104 add\n[N,37]"];
+                n105 [label="%105 leaky_relu_backward\n[N,37]"];
+                n106 [label="%106 add\n[N,37]"];
+                n107 [label="%107 elu_backward\n[N,37]"];
+                n108 [label="%108 add\n[N,37]"];
+                n109 [label="%109 softplus_backward\n[N,37]"];
+                n110 [label="%110 add\n[N,37]"];
+                n111 [label="%111 mul\n[N,37]"];
+                n112 [label="%112 gelu_backward\n[N,37]"];
+                n113 [label="%113 add\n[N,37]"];
+                n114 [label="%114 mul\n[N,37]"];
+                n115 [label="%115 gelu_backward\n[N,37]"];
+                n116 [label="%116 add\n[N,37]"];
+                n117 [label="%117 leaky_relu_backward\n[N,37]"];
+                n118 [label="%118 add\n[N,37]"];
+                n119 [label="%119 mul\n[N,37]"];
+                n120 [label="%120 add\n[N,37]"];
+                n121 [label="%121 sum\n[37]"];
               }
               subgraph cluster_k5 {
                 label="kernel 5: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n96 [label="%96 matmul\n[37,13]"];
+                n122 [label="%122 matmul\n[37,13]"];
               }
               n0 -> n6;
               n2 -> n6;
@@ -677,75 +750,93 @@ namespace Kiln.Integration.Tests.Models
               n9 -> n27;
               n26 -> n28;
               n27 -> n28;
-              n28 -> n29;
-              n4 -> n29;
+              n9 -> n29;
+              n28 -> n30;
               n29 -> n30;
-              n5 -> n30;
-              n30 -> n31;
-              n1 -> n31;
-              n31 -> n32;
-              n32 -> n33;
-              n34 -> n35;
-              n35 -> n37;
-              n36 -> n37;
-              n37 -> n72;
-              n31 -> n72;
-              n72 -> n73;
-              n38 -> n73;
-              n73 -> n74;
-              n73 -> n75;
-              n4 -> n75;
-              n73 -> n76;
-              n28 -> n76;
-              n75 -> n77;
-              n9 -> n77;
-              n75 -> n78;
-              n9 -> n78;
-              n77 -> n79;
-              n78 -> n79;
-              n75 -> n80;
-              n9 -> n80;
-              n79 -> n81;
-              n80 -> n81;
-              n75 -> n82;
-              n9 -> n82;
-              n81 -> n83;
-              n82 -> n83;
-              n75 -> n84;
-              n9 -> n84;
-              n83 -> n85;
-              n84 -> n85;
-              n75 -> n86;
-              n16 -> n86;
-              n86 -> n87;
-              n9 -> n87;
-              n85 -> n88;
-              n87 -> n88;
-              n75 -> n89;
-              n12 -> n89;
-              n89 -> n90;
-              n9 -> n90;
-              n88 -> n91;
-              n90 -> n91;
-              n75 -> n92;
-              n9 -> n92;
-              n91 -> n93;
-              n92 -> n93;
+              n7 -> n40;
+              n39 -> n40;
+              n40 -> n41;
+              n30 -> n42;
+              n41 -> n42;
+              n42 -> n43;
+              n4 -> n43;
+              n43 -> n44;
+              n5 -> n44;
+              n44 -> n45;
+              n1 -> n45;
+              n45 -> n46;
+              n46 -> n47;
+              n48 -> n49;
+              n49 -> n51;
+              n50 -> n51;
+              n51 -> n93;
+              n45 -> n93;
               n93 -> n94;
-              n8 -> n94;
+              n52 -> n94;
               n94 -> n95;
               n94 -> n96;
-              n0 -> n96;
+              n4 -> n96;
+              n94 -> n97;
+              n42 -> n97;
+              n96 -> n98;
+              n40 -> n98;
+              n98 -> n99;
+              n39 -> n99;
+              n96 -> n100;
+              n9 -> n100;
+              n96 -> n101;
+              n9 -> n101;
+              n100 -> n102;
+              n101 -> n102;
+              n96 -> n103;
+              n9 -> n103;
+              n102 -> n104;
+              n103 -> n104;
+              n96 -> n105;
+              n9 -> n105;
+              n104 -> n106;
+              n105 -> n106;
+              n96 -> n107;
+              n9 -> n107;
+              n106 -> n108;
+              n107 -> n108;
+              n96 -> n109;
+              n9 -> n109;
+              n108 -> n110;
+              n109 -> n110;
+              n96 -> n111;
+              n16 -> n111;
+              n111 -> n112;
+              n9 -> n112;
+              n110 -> n113;
+              n112 -> n113;
+              n96 -> n114;
+              n12 -> n114;
+              n114 -> n115;
+              n9 -> n115;
+              n113 -> n116;
+              n115 -> n116;
+              n96 -> n117;
+              n9 -> n117;
+              n116 -> n118;
+              n117 -> n118;
+              n118 -> n119;
+              n8 -> n119;
+              n99 -> n120;
+              n119 -> n120;
+              n120 -> n121;
+              n120 -> n122;
+              n0 -> n122;
               result [shape=doublecircle, label="result"];
-              n33 -> result;
+              n47 -> result;
               grad0 [shape=doublecircle, label="grad fc1.weight"];
-              n96 -> grad0;
+              n122 -> grad0;
               grad1 [shape=doublecircle, label="grad fc1.bias"];
-              n95 -> grad1;
+              n121 -> grad1;
               grad2 [shape=doublecircle, label="grad fc2.weight"];
-              n76 -> grad2;
+              n97 -> grad2;
               grad3 [shape=doublecircle, label="grad fc2.bias"];
-              n74 -> grad3;
+              n95 -> grad3;
             }
             """;
         }

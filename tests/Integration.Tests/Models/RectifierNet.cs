@@ -6,7 +6,7 @@ namespace Kiln.Integration.Tests.Models;
 
 /// <summary>
 /// The rectifier family in both spellings (Kiln.Nn modules and Kiln.Ops calls with non-default options): leaky relu,
-/// gelu (exact and tanh), softplus (with pre-activations on both sides of its threshold) and elu, over an odd width
+/// gelu (exact and tanh), softplus (with pre-activations on both sides of its threshold), elu and silu, over an odd width
 /// (37) so the vector loops and their scalar tails both run.
 /// </summary>
 public partial class RectifierNet : Module
@@ -16,6 +16,7 @@ public partial class RectifierNet : Module
     readonly GELU gelu = new();
     readonly Softplus softplus = new(beta: 2f, threshold: 5f);
     readonly ELU elu = new(alpha: 0.5f);
+    readonly SiLU silu = new();
     readonly Linear fc2 = new(37, 3);
 
     [Compile]
@@ -23,7 +24,7 @@ public partial class RectifierNet : Module
     {
         var h = fc1.Forward(x) * 3f;
         var mixed = leaky.Forward(h) + gelu.Forward(h) * 0.5f + Gelu(h, approximate: "tanh") * 0.25f
-            + softplus.Forward(h) + elu.Forward(h) + LeakyRelu(h, 0.05f) + Softplus(h) + Elu(h);
+            + softplus.Forward(h) + elu.Forward(h) + LeakyRelu(h, 0.05f) + Softplus(h) + Elu(h) + silu.Forward(h) + Silu(h * 0.5f);
         return MseLoss(fc2.Forward(mixed), target);
     }
 }

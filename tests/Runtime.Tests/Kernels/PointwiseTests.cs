@@ -52,6 +52,7 @@ public class PointwiseTests
             ["Softplus 0.5 100"] = (x => Pointwise.Softplus(x, 0.5f, 100f), x => Pointwise.Softplus(x, 0.5f, 100f)),
             ["Elu 1"] = (x => Pointwise.Elu(x, 1f), x => Pointwise.Elu(x, 1f)),
             ["Elu 0.5"] = (x => Pointwise.Elu(x, 0.5f), x => Pointwise.Elu(x, 0.5f)),
+            ["Silu"] = (Pointwise.Silu, Pointwise.Silu),
         };
         foreach (var g in Gradients)
         {
@@ -62,6 +63,7 @@ public class PointwiseTests
             t[$"GeluTanhBackward g={g}"] = (x => Pointwise.GeluTanhBackward(g, x), x => Pointwise.GeluTanhBackward(gv, x));
             t[$"SoftplusBackward g={g}"] = (x => Pointwise.SoftplusBackward(g, x, 2f, 5f), x => Pointwise.SoftplusBackward(gv, x, 2f, 5f));
             t[$"EluBackward g={g}"] = (x => Pointwise.EluBackward(g, x, 0.5f), x => Pointwise.EluBackward(gv, x, 0.5f));
+            t[$"SiluBackward g={g}"] = (x => Pointwise.SiluBackward(g, x), x => Pointwise.SiluBackward(gv, x));
         }
         return t;
     }
@@ -130,6 +132,8 @@ public class PointwiseTests
             case "GeluTanhBackward": Activation.GeluTanhBackward(gs, x, destination); return true;
             case "SoftplusBackward": Activation.SoftplusBackward(gs, x, 2f, 5f, destination); return true;
             case "EluBackward": Activation.EluBackward(gs, x, 0.5f, destination); return true;
+            case "Silu": Activation.Silu(x, destination); return true;
+            case "SiluBackward": Activation.SiluBackward(gs, x, destination); return true;
             default: return false;
         }
     }

@@ -103,5 +103,8 @@ public class ActivationOpTests
         Assert.Equal(Ops.Softplus(x, 2f, 5f).ToArray(), softplus.Forward(x).ToArray());
         Assert.Equal(Ops.Elu(x, 0.5f).ToArray(), new ELU(0.5f).Forward(x).ToArray());
         Assert.Equal(new[] { 2, 2 }, new GELU().Forward(x).Shape);
+        Assert.Equal(Ops.Silu(x).ToArray(), new SiLU().Forward(x).ToArray());
+        foreach (var (v, y) in x.ToArray().Zip(Ops.Silu(x).ToArray()))
+            Assert.Equal(v / (1 + Math.Exp(-v)), y, 1e-6);
     }
 }

@@ -104,6 +104,7 @@ public class CoreOpGradChecks
         ["Softplus beta 2 threshold 5 above"] = One(x => Ops.Softplus(x, 2f, 5f), Uniform(2.7f, 6f, 3, 4)),
         ["Elu default"] = One(x => Ops.Elu(x), AwayFromZero(3, 4)),
         ["Elu alpha 0.5"] = One(x => Ops.Elu(x, 0.5f), AwayFromZero(2, 3, 4)),
+        ["Silu"] = One(Ops.Silu, Uniform(-6f, 6f, 3, 4)),
         ["Pow 2"] = One(x => Ops.Pow(x, 2f), Normal(3, 4)),
         ["Pow 3"] = One(x => Ops.Pow(x, 3f), Normal(3, 4)),
         ["Pow 0.5"] = One(x => Ops.Pow(x, 0.5f), Uniform(0.2f, 3f, 3, 4)),

@@ -81,6 +81,7 @@ public static class FixtureOps
         "gelu" => Out(Ops.Gelu(v["x"], f.String("approximate"))),
         "softplus" => Out(Ops.Softplus(v["x"], f.Float("beta"), f.Float("threshold"))),
         "elu" => Out(Ops.Elu(v["x"], f.Float("alpha"))),
+        "silu" => Out(Ops.Silu(v["x"])),
         "sigmoid" => Out(Ops.Sigmoid(v["x"])),
         "tanh" => Out(Ops.Tanh(v["x"])),
         "softmax" => Out(Ops.Softmax(v["x"], f.Int("dim"))),

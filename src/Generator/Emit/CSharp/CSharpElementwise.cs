@@ -59,6 +59,8 @@ internal static class CSharpElementwise
         [Activations.SoftplusBackward] = Call("SoftplusBackward", n => Literal(Activations.Beta(n.Attrs)) + ", " + Literal(Activations.Threshold(n.Attrs))),
         [Activations.Elu] = Call("Elu", n => Literal(Activations.Alpha(n.Attrs))),
         [Activations.EluBackward] = Call("EluBackward", n => Literal(Activations.Alpha(n.Attrs))),
+        [Activations.Silu] = Call("Silu"),
+        [Activations.SiluBackward] = Call("SiluBackward"),
     };
 
     const string Pointwise = "global::Kiln.Kernels.Pointwise";

@@ -5,7 +5,7 @@ using Kiln.Generator.Graph;
 namespace Kiln.Generator.Ops.Definitions;
 
 /// <summary>
-/// The rectifier family: relu, leaky_relu, gelu (exact and tanh forms), softplus and elu, each with its fused
+/// The rectifier family: relu, leaky_relu, gelu (exact and tanh forms), softplus, elu and silu, each with its fused
 /// gradient op. Semantics are PyTorch's, including at the kinks (relu's gradient is 0 where the output is ≤ 0, and
 /// passes through where it is NaN) and softplus's linear regime above the threshold.
 /// </summary>
@@ -21,6 +21,8 @@ internal static class Activations
     public const string SoftplusBackward = "softplus_backward";
     public const string Elu = "elu";
     public const string EluBackward = "elu_backward";
+    public const string Silu = "silu";
+    public const string SiluBackward = "silu_backward";
 
     public static IEnumerable<OpDef> Definitions()
     {
@@ -58,6 +60,13 @@ internal static class Activations
 
         yield return Pointwise.Unary(Elu, (x, a) => x > 0f ? x : (float)(Alpha(a) * (Math.Exp(x) - 1)), c => new[] { c.B.Create(EluBackward, new[] { c.G, c.X }, c.Node.Attrs) });
         yield return Pointwise.Binary(EluBackward, (g, x, a) => x > 0f ? g : (float)(g * Alpha(a) * Math.Exp(x)), gradient: null, fold: false);
+
+        yield return Pointwise.Unary(Silu, (x, _) => (float)(x / (1 + Math.Exp(-(double)x))), c => new[] { c.B.Binary(SiluBackward, c.G, c.X) });
+        yield return Pointwise.Binary(SiluBackward, (g, x, _) =>
+        {
+            double s = 1 / (1 + Math.Exp(-(double)x));
+            return (float)(g * s * (1 + x * (1 - s)));
+        }, gradient: null, fold: false);
     }
 
     public static float Slope(Attrs attrs) => attrs.Float("negative_slope", 0.01f);

@@ -103,6 +103,10 @@ def main():
     case("elu", "elu", {"alpha": 1.0}, "F.elu(x, alpha=1.0)  # no input near 0", lambda t: F.elu(t, alpha=1.0), kink((3, 5)))
     case("elu", "elu_alpha0.5", {"alpha": 0.5}, "F.elu(x, alpha=0.5)  # no input near 0", lambda t: F.elu(t, alpha=0.5), kink((2, 2, 5)))
 
+    # saturating on both sides: exp(-x) overflows float32 for x < -88
+    x = torch.cat([torch.randn(16) * 3.0, torch.tensor([-100.0, -20.0, 20.0, 100.0])]).reshape(4, 5)
+    case("silu", "silu", {}, "F.silu(x)", F.silu, x)
+
 
 if __name__ == "__main__":
     main()
