@@ -122,6 +122,18 @@ public static class Activation
     public static void EluBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float alpha, Span<float> gradInput) =>
         Binary(new EluGrad(alpha), gradOutput, x, gradInput);
 
+    /// <summary>e^x (Pointwise.Exp), the kernel behind the eager op and the generated loops alike.</summary>
+    public static void Exp(ReadOnlySpan<float> x, Span<float> y) => Unary(new ExpOp(), x, y);
+
+    /// <summary>ln x (Pointwise.Log).</summary>
+    public static void Log(ReadOnlySpan<float> x, Span<float> y) => Unary(new LogOp(), x, y);
+
+    /// <summary>σ(x) (Pointwise.Sigmoid).</summary>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => Unary(new SigmoidOp(), x, y);
+
+    /// <summary>tanh x (Pointwise.Tanh).</summary>
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => Unary(new TanhOp(), x, y);
+
     /// <summary>silu: x · σ(x).</summary>
     public static void Silu(ReadOnlySpan<float> x, Span<float> y) => Unary(new SiluOp(), x, y);
 
@@ -237,6 +249,30 @@ public static class Activation
     {
         public float Invoke(float g, float x) => Pointwise.EluBackward(g, x, alpha);
         public Vector<float> Invoke(Vector<float> g, Vector<float> x) => Pointwise.EluBackward(g, x, alpha);
+    }
+
+    readonly struct ExpOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Exp(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Exp(x);
+    }
+
+    readonly struct LogOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Log(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Log(x);
+    }
+
+    readonly struct SigmoidOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Sigmoid(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Sigmoid(x);
+    }
+
+    readonly struct TanhOp : IUnaryOp
+    {
+        public float Invoke(float x) => Pointwise.Tanh(x);
+        public Vector<float> Invoke(Vector<float> x) => Pointwise.Tanh(x);
     }
 
     readonly struct SiluOp : IUnaryOp

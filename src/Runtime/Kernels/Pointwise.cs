@@ -88,6 +88,76 @@ public static class Pointwise
         return y * scaleHigh * scaleLow;
     }
 
+    // ---------------------------------------------------------------- log
+
+    // Cephes logf: x = m · 2^e with m in [√½, √2), log(m) from a degree-9 polynomial in m − 1, e · ln 2 added in two
+    // parts (ln 2 = C1 + C2, C1 exact in few bits). Subnormal inputs are scaled by 2^25 first so m is normal.
+    const float LogSqrtHalf = 0.707106781186547524f, LogScale = 33554432f, MinNormal = 1.17549435e-38f; // 2^25, smallest normal float
+    const float LogP0 = 7.0376836292e-2f, LogP1 = -1.1514610310e-1f, LogP2 = 1.1676998740e-1f, LogP3 = -1.2420140846e-1f,
+        LogP4 = 1.4249322787e-1f, LogP5 = -1.6668057665e-1f, LogP6 = 2.0000714765e-1f, LogP7 = -2.4999993993e-1f, LogP8 = 3.3333331174e-1f;
+
+    /// <summary>
+    /// Natural log to about 1 ulp, the same bits from the float and the vector form: −∞ at ±0, NaN below 0 and for NaN,
+    /// ∞ at ∞, subnormals handled.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Log(float x)
+    {
+        if (!(x > 0f)) return x == 0f ? float.NegativeInfinity : float.NaN;
+        if (x == float.PositiveInfinity) return x;
+        float offset = 0f;
+        if (x < MinNormal) { x *= LogScale; offset = -25f; }
+        int bits = BitConverter.SingleToInt32Bits(x);
+        float e = ((bits >> 23) & 0xFF) - 126 + offset;
+        float m = BitConverter.Int32BitsToSingle((bits & 0x007FFFFF) | 0x3F000000);
+        if (m < LogSqrtHalf) { e -= 1f; m = m + m - 1f; } else m -= 1f;
+        float z = m * m;
+        float y = LogP0;
+        y = y * m + LogP1; y = y * m + LogP2; y = y * m + LogP3; y = y * m + LogP4;
+        y = y * m + LogP5; y = y * m + LogP6; y = y * m + LogP7; y = y * m + LogP8;
+        y = y * m * z;
+        y += e * ExpC2;
+        y += -0.5f * z;
+        return m + y + e * ExpC1;
+    }
+
+    /// <inheritdoc cref="Log(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Log(Vector<float> x)
+    {
+        var subnormal = Vector.LessThan<float>(x, new Vector<float>(MinNormal));
+        var scaled = Vector.ConditionalSelect(subnormal, x * LogScale, x);
+        var offset = Vector.ConditionalSelect(subnormal, new Vector<float>(-25f), Vector<float>.Zero);
+        var bits = Vector.AsVectorInt32(scaled);
+        var e = Vector.ConvertToSingle(Vector.BitwiseAnd(Vector.ShiftRightArithmetic(bits, 23), new Vector<int>(0xFF)) - new Vector<int>(126)) + offset;
+        var m = Vector.AsVectorSingle(Vector.BitwiseOr(Vector.BitwiseAnd(bits, new Vector<int>(0x007FFFFF)), new Vector<int>(0x3F000000)));
+        var small = Vector.LessThan<float>(m, new Vector<float>(LogSqrtHalf));
+        e = Vector.ConditionalSelect(small, e - Vector<float>.One, e);
+        m = Vector.ConditionalSelect(small, m + m - Vector<float>.One, m - Vector<float>.One);
+        var z = m * m;
+        var y = new Vector<float>(LogP0);
+        y = y * m + new Vector<float>(LogP1); y = y * m + new Vector<float>(LogP2); y = y * m + new Vector<float>(LogP3); y = y * m + new Vector<float>(LogP4);
+        y = y * m + new Vector<float>(LogP5); y = y * m + new Vector<float>(LogP6); y = y * m + new Vector<float>(LogP7); y = y * m + new Vector<float>(LogP8);
+        y = y * m * z;
+        y += e * ExpC2;
+        y += z * -0.5f;
+        var result = m + y + e * ExpC1;
+        // Special values, in the scalar form's order: NaN (and negatives), ±0, +∞.
+        result = Vector.ConditionalSelect(Vector.Equals<float>(x, new Vector<float>(float.PositiveInfinity)), x, result);
+        result = Vector.ConditionalSelect(Vector.Equals<float>(x, Vector<float>.Zero), new Vector<float>(float.NegativeInfinity), result);
+        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual<float>(x, Vector<float>.Zero), result, new Vector<float>(float.NaN));
+    }
+
+    // ---------------------------------------------------------------- sigmoid
+
+    /// <summary>σ(x) = 1 / (1 + e^−x): 0 for large negative x (e^−x overflows to ∞), 1 for large positive x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sigmoid(float x) => 1f / (1f + Exp(-x));
+
+    /// <inheritdoc cref="Sigmoid(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Sigmoid(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Exp(-x));
+
     // ---------------------------------------------------------------- tanh
 
     // Below this |x| the closed form 2/(1+e^(-2|x|)) - 1 cancels catastrophically (its absolute error ~1e-7 is a large

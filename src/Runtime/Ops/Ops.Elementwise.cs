@@ -117,13 +117,13 @@ public static partial class Ops
     }
 
     public static Tensor Neg(Tensor x) => Unary(x, "Neg", TensorPrimitives.Negate, (g, _, _) => Neg(g));
-    public static Tensor Exp(Tensor x) => Unary(x, "Exp", TensorPrimitives.Exp, (g, _, y) => Mul(g, y));
-    public static Tensor Log(Tensor x) => Unary(x, "Log", TensorPrimitives.Log, (g, x, _) => Div(g, x));
+    public static Tensor Exp(Tensor x) => Unary(x, "Exp", Activation.Exp, (g, _, y) => Mul(g, y));
+    public static Tensor Log(Tensor x) => Unary(x, "Log", Activation.Log, (g, x, _) => Div(g, x));
     public static Tensor Square(Tensor x) => Pointwise(x, "Square", (s, d) => TensorPrimitives.Multiply(s, s, d), (g, x, _, gx) => Activation.SquareBackward(g, x, gx));
     public static Tensor Sqrt(Tensor x) => Unary(x, "Sqrt", TensorPrimitives.Sqrt, (g, _, y) => Div(g, Mul(y, 2f)));
     public static Tensor Abs(Tensor x) => Unary(x, "Abs", TensorPrimitives.Abs, (g, x, _) => Mul(g, SignOf(x)));
-    public static Tensor Sigmoid(Tensor x) => Pointwise(x, "Sigmoid", TensorPrimitives.Sigmoid, (g, _, y, gx) => Activation.SigmoidBackward(g, y, gx));
-    public static Tensor Tanh(Tensor x) => Pointwise(x, "Tanh", TensorPrimitives.Tanh, (g, _, y, gx) => Activation.TanhBackward(g, y, gx));
+    public static Tensor Sigmoid(Tensor x) => Pointwise(x, "Sigmoid", Activation.Sigmoid, (g, _, y, gx) => Activation.SigmoidBackward(g, y, gx));
+    public static Tensor Tanh(Tensor x) => Pointwise(x, "Tanh", Activation.Tanh, (g, _, y, gx) => Activation.TanhBackward(g, y, gx));
 
     /// <summary>
     /// max(x, 0). Its gradient is torch's threshold_backward on the output: y ≤ 0 ? 0 : g, a select (an infinite or NaN

@@ -119,17 +119,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
+                        var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
                         var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
                         var v7 = v5 * v6;
                         var v8 = global::System.Numerics.Vector.Abs(v4);
                         var v9 = -v8;
-                        var v10 = global::System.Numerics.Vector.Exp(v9);
+                        var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
                         var v11 = v7 + v10;
                         var v12 = v4 * v4;
                         var v14 = v12 + v13;
                         var v15 = global::System.Numerics.Vector.SquareRoot(v14);
-                        var v19 = global::System.Numerics.Vector.Log(v14);
+                        var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
                         var v58 = v15 * v57;
                         var v59 = v11 - v58;
                         var v60 = v59 + v19;
@@ -138,17 +138,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
-                        float s5 = 1f / (1f + global::System.MathF.Exp(-s4));
-                        float s6 = global::System.MathF.Tanh(s4);
+                        float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
                         float s7 = s5 * s6;
                         float s8 = global::System.MathF.Abs(s4);
                         float s9 = -s8;
-                        float s10 = global::System.MathF.Exp(s9);
+                        float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
                         float s11 = s7 + s10;
                         float s12 = s4 * s4;
                         float s14 = s12 + s13;
                         float s15 = global::System.MathF.Sqrt(s14);
-                        float s19 = global::System.MathF.Log(s14);
+                        float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
                         float s58 = s15 * s57;
                         float s59 = s11 - s58;
                         float s60 = s59 + s19;
@@ -533,17 +533,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + global::System.Numerics.Vector.Exp(-v4));
+                        var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
                         var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
                         var v7 = v5 * v6;
                         var v8 = global::System.Numerics.Vector.Abs(v4);
                         var v9 = -v8;
-                        var v10 = global::System.Numerics.Vector.Exp(v9);
+                        var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
                         var v11 = v7 + v10;
                         var v12 = v4 * v4;
                         var v14 = v12 + v13;
                         var v15 = global::System.Numerics.Vector.SquareRoot(v14);
-                        var v19 = global::System.Numerics.Vector.Log(v14);
+                        var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
                         var v58 = v15 * v57;
                         var v59 = v11 - v58;
                         var v60 = v59 + v19;
@@ -557,17 +557,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
-                        float s5 = 1f / (1f + global::System.MathF.Exp(-s4));
-                        float s6 = global::System.MathF.Tanh(s4);
+                        float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
                         float s7 = s5 * s6;
                         float s8 = global::System.MathF.Abs(s4);
                         float s9 = -s8;
-                        float s10 = global::System.MathF.Exp(s9);
+                        float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
                         float s11 = s7 + s10;
                         float s12 = s4 * s4;
                         float s14 = s12 + s13;
                         float s15 = global::System.MathF.Sqrt(s14);
-                        float s19 = global::System.MathF.Log(s14);
+                        float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
                         float s58 = s15 * s57;
                         float s59 = s11 - s58;
                         float s60 = s59 + s19;

@@ -123,7 +123,7 @@ namespace Kiln.Integration.Tests.Models
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 + s4;
                             float s20 = s19 + s5;
-                            float s21 = global::System.MathF.Tanh(s20);
+                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
                             buffer5[rowOut + i] = s21;
                         }
                     }
@@ -179,7 +179,7 @@ namespace Kiln.Integration.Tests.Models
                             float s51 = buffer7[row51 + i];
                             float s52 = buffer6[i];
                             float s53 = s51 + s52;
-                            float s54 = global::System.MathF.Tanh(s53);
+                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
                             buffer7[rowOut + i] = s54;
                         }
                     }
@@ -214,7 +214,7 @@ namespace Kiln.Integration.Tests.Models
                             float s52 = buffer6[i];
                             float s58 = buffer8[row58 + i];
                             float s59 = s58 + s52;
-                            float s60 = global::System.MathF.Tanh(s59);
+                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
                             buffer8[rowOut + i] = s60;
                         }
                     }
@@ -249,7 +249,7 @@ namespace Kiln.Integration.Tests.Models
                             float s52 = buffer6[i];
                             float s64 = buffer9[row64 + i];
                             float s65 = s64 + s52;
-                            float s66 = global::System.MathF.Tanh(s65);
+                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
                             buffer9[rowOut + i] = s66;
                         }
                     }
@@ -284,7 +284,7 @@ namespace Kiln.Integration.Tests.Models
                             float s52 = buffer6[i];
                             float s70 = buffer10[row70 + i];
                             float s71 = s70 + s52;
-                            float s72 = global::System.MathF.Tanh(s71);
+                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
                             buffer10[rowOut + i] = s72;
                         }
                     }
@@ -450,7 +450,7 @@ namespace Kiln.Integration.Tests.Models
                             float s18 = buffer5[row18 + i];
                             float s19 = s18 + s4;
                             float s20 = s19 + s5;
-                            float s21 = global::System.MathF.Tanh(s20);
+                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
                             buffer5[rowOut + i] = s21;
                         }
                     }
@@ -506,7 +506,7 @@ namespace Kiln.Integration.Tests.Models
                             float s51 = buffer7[row51 + i];
                             float s52 = buffer6[i];
                             float s53 = s51 + s52;
-                            float s54 = global::System.MathF.Tanh(s53);
+                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
                             buffer7[rowOut + i] = s54;
                         }
                     }
@@ -541,7 +541,7 @@ namespace Kiln.Integration.Tests.Models
                             float s52 = buffer6[i];
                             float s58 = buffer8[row58 + i];
                             float s59 = s58 + s52;
-                            float s60 = global::System.MathF.Tanh(s59);
+                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
                             buffer8[rowOut + i] = s60;
                         }
                     }
@@ -576,7 +576,7 @@ namespace Kiln.Integration.Tests.Models
                             float s52 = buffer6[i];
                             float s64 = buffer9[row64 + i];
                             float s65 = s64 + s52;
-                            float s66 = global::System.MathF.Tanh(s65);
+                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
                             buffer9[rowOut + i] = s66;
                         }
                     }
@@ -611,7 +611,7 @@ namespace Kiln.Integration.Tests.Models
                             float s52 = buffer6[i];
                             float s70 = buffer10[row70 + i];
                             float s71 = s70 + s52;
-                            float s72 = global::System.MathF.Tanh(s71);
+                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
                             buffer10[rowOut + i] = s72;
                         }
                     }

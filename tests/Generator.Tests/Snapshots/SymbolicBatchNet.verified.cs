@@ -81,7 +81,7 @@ namespace Kiln.Integration.Tests.Models
                             float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 * s3;
-                            float s8 = global::System.MathF.Tanh(s7);
+                            float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
                             float s9 = s8 + s0;
                             buffer0[rowOut + i] = s9;
                         }
@@ -119,7 +119,7 @@ namespace Kiln.Integration.Tests.Models
                             float s9 = buffer0[row9 + i];
                             float s10 = buffer1[row10 + i];
                             float s11 = s10 * s3;
-                            float s12 = global::System.MathF.Tanh(s11);
+                            float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
                             float s13 = s12 + s9;
                             buffer1[rowOut + i] = s13;
                         }
@@ -339,7 +339,7 @@ namespace Kiln.Integration.Tests.Models
                             float s3 = capture1Data[i];
                             float s6 = buffer0[row6 + i];
                             float s7 = s6 * s3;
-                            float s8 = global::System.MathF.Tanh(s7);
+                            float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
                             float s9 = s8 + s0;
                             buffer1[rowOut + i] = s8;
                             buffer2[rowOut + i] = s9;
@@ -383,7 +383,7 @@ namespace Kiln.Integration.Tests.Models
                             float s9 = buffer2[row9 + i];
                             float s10 = buffer3[row10 + i];
                             float s11 = s10 * s3;
-                            float s12 = global::System.MathF.Tanh(s11);
+                            float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
                             float s13 = s12 + s9;
                             buffer4[rowOut + i] = s12;
                             buffer5[rowOut + i] = s13;

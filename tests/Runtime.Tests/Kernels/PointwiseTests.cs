@@ -53,6 +53,8 @@ public class PointwiseTests
             ["Elu 1"] = (x => Pointwise.Elu(x, 1f), x => Pointwise.Elu(x, 1f)),
             ["Elu 0.5"] = (x => Pointwise.Elu(x, 0.5f), x => Pointwise.Elu(x, 0.5f)),
             ["Silu"] = (Pointwise.Silu, Pointwise.Silu),
+            ["Log"] = (Pointwise.Log, Pointwise.Log),
+            ["Sigmoid"] = (Pointwise.Sigmoid, Pointwise.Sigmoid),
         };
         foreach (var g in Gradients)
         {
@@ -133,6 +135,10 @@ public class PointwiseTests
             case "SoftplusBackward": Activation.SoftplusBackward(gs, x, 2f, 5f, destination); return true;
             case "EluBackward": Activation.EluBackward(gs, x, 0.5f, destination); return true;
             case "Silu": Activation.Silu(x, destination); return true;
+            case "Log": Activation.Log(x, destination); return true;
+            case "Sigmoid": Activation.Sigmoid(x, destination); return true;
+            case "Exp": Activation.Exp(x, destination); return true;
+            case "Tanh": Activation.Tanh(x, destination); return true;
             case "SiluBackward": Activation.SiluBackward(gs, x, destination); return true;
             default: return false;
         }
@@ -268,5 +274,39 @@ public class PointwiseTests
         Assert.False(float.IsNegative(Pointwise.ReluBackward(-2f, 0f)), "a negative g where y ≤ 0 gives +0, not −0");
         var v = Pointwise.ReluBackward(new Vector<float>(float.PositiveInfinity), Vector<float>.Zero);
         Assert.Equal(Vector<float>.Zero, v);
+    }
+
+    [Fact]
+    public void Log_IsWithinTwoUlpsOfTheCorrectlyRoundedLog_SubnormalsAndSpecialsIncluded()
+    {
+        var inputs = new List<float> { float.Epsilon, 1e-44f, 3e-40f, 1.1754942e-38f, 1.17549435e-38f, 1e-30f, 1e-10f, 0.3f, 0.70710677f, 0.7071068f,
+            0.999999f, 1f, 1.000001f, 1.5f, 2f, 10f, 1e10f, 3e38f, float.MaxValue };
+        for (float v = 0.01f; v < 50f; v *= 1.0137f) inputs.Add(v);
+        foreach (float x in inputs)
+        {
+            double exact = Math.Log(x);
+            float actual = Pointwise.Log(x);
+            float ulp = MathF.BitIncrement(MathF.Abs((float)exact)) - MathF.Abs((float)exact);
+            Assert.True(Math.Abs(actual - exact) <= 2 * ulp + 1e-45, $"log({x:R}) = {actual:R}, exact {exact:R}");
+        }
+        Assert.Equal(float.NegativeInfinity, Pointwise.Log(0f));
+        Assert.Equal(float.NegativeInfinity, Pointwise.Log(-0f));
+        Assert.True(float.IsNaN(Pointwise.Log(-1f)));
+        Assert.True(float.IsNaN(Pointwise.Log(float.NaN)));
+        Assert.Equal(float.PositiveInfinity, Pointwise.Log(float.PositiveInfinity));
+        Assert.Equal(0f, Pointwise.Log(1f));
+    }
+
+    [Fact]
+    public void Sigmoid_SaturatesWithoutNaN_AndMatchesTheDoubleFormula()
+    {
+        Assert.Equal(0f, Pointwise.Sigmoid(-1000f));
+        Assert.Equal(1f, Pointwise.Sigmoid(1000f));
+        Assert.Equal(0.5f, Pointwise.Sigmoid(0f));
+        for (float x = -30f; x <= 30f; x += 0.173f)
+        {
+            double exact = 1 / (1 + Math.Exp(-x));
+            Assert.True(Math.Abs(Pointwise.Sigmoid(x) - exact) <= 2e-7 * exact + 1e-30, $"sigmoid({x:R}) = {Pointwise.Sigmoid(x):R}, exact {exact:R}");
+        }
     }
 }

@@ -25,14 +25,15 @@ internal static class CSharpElementwise
         [OpNames.Mul] = ((n, a) => $"{a[0]} * {a[1]}", (n, a) => $"{a[0]} * {a[1]}"),
         [OpNames.Div] = ((n, a) => $"{a[0]} / {a[1]}", (n, a) => $"{a[0]} / {a[1]}"),
         [OpNames.Neg] = ((n, a) => $"-{a[0]}", (n, a) => $"-{a[0]}"),
-        [MathOps.Exp] = ((n, a) => $"{MathF}.Exp({a[0]})", (n, a) => $"{Vector}.Exp({a[0]})"),
-        [MathOps.Log] = ((n, a) => $"{MathF}.Log({a[0]})", (n, a) => $"{Vector}.Log({a[0]})"),
+        // The transcendental functions call the kernel library's per-element forms, which the eager ops' kernels run too
+        // (float and vector forms agree bit for bit, so the loop's scalar tail computes what its vector body does).
+        [MathOps.Exp] = Call("Exp"),
+        [MathOps.Log] = Call("Log"),
         [OpNames.Square] = ((n, a) => $"{a[0]} * {a[0]}", (n, a) => $"{a[0]} * {a[0]}"),
         [OpNames.Sqrt] = ((n, a) => $"{MathF}.Sqrt({a[0]})", (n, a) => $"{Vector}.SquareRoot({a[0]})"),
         [MathOps.Abs] = ((n, a) => $"{MathF}.Abs({a[0]})", (n, a) => $"{Vector}.Abs({a[0]})"),
-        [MathOps.Sigmoid] = ((n, a) => $"1f / (1f + {MathF}.Exp(-{a[0]}))", (n, a) => $"{VectorType}.One / ({VectorType}.One + {Vector}.Exp(-{a[0]}))"),
-        // The BCL has no Vector.Tanh; the kernel library's keeps relative precision near 0 and never overflows.
-        [MathOps.Tanh] = ((n, a) => $"{MathF}.Tanh({a[0]})", (n, a) => $"{Pointwise}.Tanh({a[0]})"),
+        [MathOps.Sigmoid] = Call("Sigmoid"),
+        [MathOps.Tanh] = Call("Tanh"),
         [MathOps.Pow] = ((n, a) => $"{MathF}.Pow({a[0]}, {Literal(n.Attrs.Float("exponent"))})",
                    (n, a) => string.Join(" * ", System.Linq.Enumerable.Repeat(a[0], (int)n.Attrs.Float("exponent")))),
         [MathOps.Clamp] = ((n, a) => $"{MathF}.Min({MathF}.Max({a[0]}, {Min(n)}), {Max(n)})",
@@ -48,7 +49,6 @@ internal static class CSharpElementwise
         [MathOps.ClampBackward] = ((n, a) => $"{a[1]} >= {Min(n)} && {a[1]} <= {Max(n)} ? {a[0]} : 0f",
                                    (n, a) => $"{Vector}.ConditionalSelect({Vector}.BitwiseAnd({Vector}.GreaterThanOrEqual({a[1]}, new {VectorType}({Min(n)})), {Vector}.LessThanOrEqual({a[1]}, new {VectorType}({Max(n)}))), {a[0]}, {VectorType}.Zero)"),
 
-        // The activations call the kernel library's per-element functions, the same ones the eager ops' kernels run.
         [Activations.Relu] = ((n, a) => $"{MathF}.Max({a[0]}, 0f)", (n, a) => $"{Vector}.Max({a[0]}, {VectorType}.Zero)"),
         [Activations.ReluBackward] = Call("ReluBackward"),
         [Activations.LeakyRelu] = Call("LeakyRelu", n => Literal(Activations.Slope(n.Attrs))),
