@@ -102,7 +102,7 @@ internal sealed partial class MethodInterpreter
                     "Mul" => BinaryOperatorKind.Multiply,
                     _ => BinaryOperatorKind.Divide,
                 };
-                return Arithmetic(kind, arguments[0].Value, arguments[1].Value, site);
+                return Arithmetic(kind, arguments[0].Value, arguments[1].Value, site, isChecked: false);
             }
             case "Max" when returnType is INamedTypeSymbol { IsTupleType: true }:
             {

@@ -39,7 +39,7 @@ internal sealed partial class MethodInterpreter
         switch (operation)
         {
             case IConversionOperation conversion:
-                return Convert(Evaluate(conversion.Operand, frame), conversion.Type);
+                return Convert(Evaluate(conversion.Operand, frame), conversion.Type, conversion.IsChecked, conversion);
 
             case ILocalReferenceOperation local:
                 return frame.Values.TryGetValue(local.Local, out var localValue)
@@ -88,7 +88,11 @@ internal sealed partial class MethodInterpreter
                 return Assign(assignment.Target, Evaluate(assignment.Value, frame), frame);
 
             case ICompoundAssignmentOperation compound:
-                return Assign(compound.Target, Arithmetic(compound.OperatorKind, Evaluate(compound.Target, frame), Evaluate(compound.Value, frame), operation), frame);
+            {
+                // x op= y is x = (T)(x op y), the cast checked in a checked context.
+                var result = Arithmetic(compound.OperatorKind, Evaluate(compound.Target, frame), Evaluate(compound.Value, frame), operation, compound.IsChecked);
+                return Assign(compound.Target, Convert(result, compound.Target.Type, compound.IsChecked, operation), frame);
+            }
 
             case IIncrementOrDecrementOperation increment:
                 return Increment(increment, frame);
@@ -125,26 +129,32 @@ internal sealed partial class MethodInterpreter
             var member = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant));
             return member is not null ? new EnumValue(member.Name) : throw Unsupported(operation, "the enum value has no named member");
         }
+        if (CSharpArithmetic.FromConstant(constant) is { } number) return number;
         return constant switch
         {
             null => NullValue.Instance,
             bool flag => BoolValue.Of(flag),
-            int or long or short or byte or sbyte or uint or ushort => new NumberValue(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture), isInteger: true),
-            float single => new NumberValue(single, isInteger: false),
-            double number => new NumberValue(number, isInteger: false),
             string text => new TextValue(text),
-            _ => throw Unsupported(operation, "only numeric and bool constants can appear in a graph"),
+            _ => throw Unsupported(operation, "only numeric, bool and string constants can appear in a graph"),
         };
     }
 
-    static Value Convert(Value value, ITypeSymbol? target)
+    /// <summary>A value converted to a C# type: numbers exactly as C# converts them (see <see cref="CSharpArithmetic"/>).</summary>
+    static Value Convert(Value value, ITypeSymbol? target, bool isChecked, IOperation site)
     {
-        if (value is NumberValue number && target.Underlying() is { } numericTarget && numericTarget.IsNumeric())
-            return numericTarget.IsIntegral()
-                ? new NumberValue(Math.Truncate(number.Number), isInteger: true)
-                : new NumberValue(numericTarget.SpecialType == SpecialType.System_Single ? (float)number.Number : number.Number, isInteger: false);
-        return value;
+        if (value is not NumberValue number) return value;
+        try
+        {
+            return CSharpArithmetic.Convert(number, target, isChecked) ?? value;
+        }
+        catch (CSharpArithmetic.Refusal refusal)
+        {
+            throw Unsupported(site, refusal.Message);
+        }
     }
+
+    /// <summary>As <see cref="Convert(Value, ITypeSymbol?, bool, IOperation)"/> in an unchecked context (implicit conversions never overflow).</summary>
+    static Value Convert(Value value, ITypeSymbol? target) => value is NumberValue number && CSharpArithmetic.Convert(number, target, isChecked: false) is { } converted ? converted : value;
 
     Value Binary(IBinaryOperation binary, Frame frame)
     {
@@ -161,12 +171,22 @@ internal sealed partial class MethodInterpreter
         }
 
         var right = Evaluate(binary.RightOperand, frame);
-        return Arithmetic(binary.OperatorKind, left, right, binary);
+        return Arithmetic(binary.OperatorKind, left, right, binary, binary.IsChecked);
     }
 
-    Value Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation site)
+    Value Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation site, bool isChecked)
     {
-        if (left is NumberValue a && right is NumberValue b) return FoldNumbers(kind, a, b, site);
+        if (left is NumberValue a && right is NumberValue b)
+        {
+            try
+            {
+                return CSharpArithmetic.Binary(kind, a, b, isChecked);
+            }
+            catch (CSharpArithmetic.Refusal refusal)
+            {
+                throw Unsupported(site, refusal.Message);
+            }
+        }
         if (left is BoolValue p && right is BoolValue q)
         {
             return kind switch
@@ -221,32 +241,6 @@ internal sealed partial class MethodInterpreter
         return null;
     }
 
-    static Value FoldNumbers(BinaryOperatorKind kind, NumberValue a, NumberValue b, IOperation site)
-    {
-        bool integers = a.IsInteger && b.IsInteger;
-        double x = a.Number, y = b.Number;
-        NumberValue Number(double value) => new(value, integers);
-        switch (kind)
-        {
-            case BinaryOperatorKind.Add: return Number(x + y);
-            case BinaryOperatorKind.Subtract: return Number(x - y);
-            case BinaryOperatorKind.Multiply: return Number(x * y);
-            case BinaryOperatorKind.Divide:
-                if (integers && y == 0) throw Unsupported(site, "division by zero");
-                return Number(integers ? Math.Truncate(x / y) : x / y);
-            case BinaryOperatorKind.Remainder:
-                if (integers && y == 0) throw Unsupported(site, "division by zero");
-                return Number(x % y);
-            case BinaryOperatorKind.LessThan: return BoolValue.Of(x < y);
-            case BinaryOperatorKind.LessThanOrEqual: return BoolValue.Of(x <= y);
-            case BinaryOperatorKind.GreaterThan: return BoolValue.Of(x > y);
-            case BinaryOperatorKind.GreaterThanOrEqual: return BoolValue.Of(x >= y);
-            case BinaryOperatorKind.Equals: return BoolValue.Of(x == y);
-            case BinaryOperatorKind.NotEquals: return BoolValue.Of(x != y);
-            default: throw Unsupported(site, "this operator is not folded at build time");
-        }
-    }
-
     Value Unary(IUnaryOperation unary, Frame frame)
     {
         var operand = Evaluate(unary.Operand, frame);
@@ -255,7 +249,14 @@ internal sealed partial class MethodInterpreter
             case (UnaryOperatorKind.Plus, NumberValue or TensorValue):
                 return operand;
             case (UnaryOperatorKind.Minus, NumberValue number):
-                return new NumberValue(-number.Number, number.IsInteger);
+                try
+                {
+                    return CSharpArithmetic.Negate(number, unary.IsChecked);
+                }
+                catch (CSharpArithmetic.Refusal refusal)
+                {
+                    throw Unsupported(unary, refusal.Message);
+                }
             case (UnaryOperatorKind.Minus, TensorValue { Kind: ValueKind.FloatTensor } tensor):
                 return Emit("neg", new[] { tensor }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, unary, tensor.Shape);
             case (UnaryOperatorKind.Not, BoolValue flag):
@@ -294,8 +295,9 @@ internal sealed partial class MethodInterpreter
     {
         var old = Evaluate(increment.Target, frame);
         if (old is not NumberValue number) throw Unsupported(increment, "only compile-time numbers can be incremented");
-        double step = increment.Kind == OperationKind.Increment ? 1 : -1;
-        var updated = new NumberValue(number.Number + step, number.IsInteger);
+        var kind = increment.Kind == OperationKind.Increment ? BinaryOperatorKind.Add : BinaryOperatorKind.Subtract;
+        // ++ and −− compute in the target's type (a byte wraps at 255), checked in a checked context.
+        var updated = Convert(Arithmetic(kind, number, NumberValue.Int(1), increment, increment.IsChecked), increment.Target.Type, increment.IsChecked, increment);
         Assign(increment.Target, updated, frame);
         return increment.IsPostfix ? old : updated;
     }

@@ -82,6 +82,8 @@ internal sealed partial class MethodInterpreter
                 foreach (var declaration in group.Declarations)
                     foreach (var declarator in declaration.Declarators)
                     {
+                        if (declarator.Symbol.RefKind != RefKind.None)
+                            throw Unsupported(declarator, $"'{declarator.Symbol.Name}' is a ref local, an alias of another variable; build-time values cannot alias, so use a plain local");
                         CheckLocalType(declarator.Symbol, declaration.Syntax);
                         var initializer = declarator.Initializer ?? declaration.Initializer;
                         if (initializer is not null) frame.Values[declarator.Symbol] = Evaluate(initializer.Value, frame);

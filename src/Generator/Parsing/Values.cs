@@ -33,17 +33,43 @@ internal sealed class TensorValue : Value
     public override string Describe() => Kind == ValueKind.IntTensor ? "an IntTensor" : "a tensor";
 }
 
-/// <summary>A compile-time number: a literal, a const, a loop variable or arithmetic on those.</summary>
+/// <summary>The C# type of a compile-time number: arithmetic on it follows that type's rules exactly.</summary>
+internal enum NumberType { Int32, UInt32, Int64, UInt64, Single, Double }
+
+/// <summary>
+/// A compile-time number: a literal, a const, a loop variable or arithmetic on those, with its C# type. Integers keep
+/// their exact value (<see cref="Integer"/>; a ulong's bits), reals their float or double value, so build-time
+/// evaluation computes what the C# method computes (see <see cref="CSharpArithmetic"/>).
+/// </summary>
 internal sealed class NumberValue : Value
 {
-    public NumberValue(double number, bool isInteger)
+    NumberValue(NumberType type, long integer, double real)
     {
-        Number = number;
-        IsInteger = isInteger;
+        Type = type;
+        Integer = integer;
+        Real = real;
     }
 
-    public double Number { get; }
-    public bool IsInteger { get; }
+    public static NumberValue Int(long value, NumberType type = NumberType.Int32) => new(type, value, 0);
+
+    /// <summary>A float or double; a float is rounded to float precision.</summary>
+    public static NumberValue RealOf(double value, NumberType type = NumberType.Double) =>
+        new(type, 0, type == NumberType.Single ? (float)value : value);
+
+    public NumberType Type { get; }
+    public bool IsInteger => Type is not (NumberType.Single or NumberType.Double);
+
+    /// <summary>The exact value of an integer (a ulong as its two's-complement bits).</summary>
+    public long Integer { get; }
+    public double Real { get; }
+
+    /// <summary>The value as a double (exact for every int, uint and float; for a long or ulong, rounded).</summary>
+    public double Number => Type switch
+    {
+        NumberType.Single or NumberType.Double => Real,
+        NumberType.UInt64 => (ulong)Integer,
+        _ => Integer,
+    };
 
     public override string Describe() => "a number";
 }
