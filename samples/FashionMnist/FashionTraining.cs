@@ -65,7 +65,8 @@ public static class FashionTraining
                 optimizer.Step();
                 stepLosses.Add(loss);
                 sum += loss;
-                onStep?.Invoke(epoch, ++step, loader.Count);
+                step++;
+                onStep?.Invoke(epoch, step, loader.Count);
             }
             clock.Stop();
             var result = new EpochResult(epoch, sum / step, Accuracy(classifier, test, useStatic), clock.Elapsed.TotalSeconds);
@@ -104,10 +105,14 @@ public static class FashionTraining
         return (ShippedSubset(), "the shipped subset (10 000 train / 2 000 test)");
     }
 
-    /// <summary>samples/FashionMnist/data: copied beside the executable, or found from the working directory.</summary>
+    /// <summary>samples/FashionMnist/data: copied beside the executable, or found above it or the working directory.</summary>
     public static string ShippedSubset()
     {
-        foreach (var candidate in new[] { Path.Combine(AppContext.BaseDirectory, "data"), Path.Combine("samples", "FashionMnist", "data"), "data" })
+        var candidates = new List<string> { Path.Combine(AppContext.BaseDirectory, "data") };
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                candidates.Add(Path.Combine(dir.FullName, "samples", "FashionMnist", "data"));
+        foreach (var candidate in candidates)
             if (Mnist.Exists(candidate)) return Path.GetFullPath(candidate);
         throw new DirectoryNotFoundException("FashionMnist: the shipped subset (samples/FashionMnist/data) was not found; pass --data DIR.");
     }

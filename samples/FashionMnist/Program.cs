@@ -49,34 +49,38 @@ foreach (var kind in kinds)
         Console.WriteLine();
         Console.WriteLine($"== {kind.Name} ({kind.Description}), {mode}");
         TrainingRun run = null!;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var tasks = Enumerable.Range(1, epochs).Select(e => ctx.AddTask($"epoch {e}/{epochs}", autoStart: false)).ToArray();
-                run = FashionTraining.Train(kind, train, test, epochs, useStatic,
-                    onStep: (epoch, step, steps) =>
-                    {
-                        var task = tasks[epoch - 1];
-                        if (!task.IsStarted) task.StartTask();
-                        task.MaxValue = steps;
-                        task.Value = step;
-                    },
-                    onEpoch: e => tasks[e.Epoch - 1].Description = $"epoch {e.Epoch}/{epochs}  loss {e.TrainLoss:F4}  test acc {e.TestAccuracy:F4}");
-            });
-        if (!AnsiConsole.Profile.Capabilities.Interactive)   // redirected output: the bars are not drawn, so say it in lines
-            foreach (var e in run.Epochs)
-                Console.WriteLine($"epoch {e.Epoch}/{epochs}  train loss {e.TrainLoss:F4}  test accuracy {e.TestAccuracy:F4}  ({e.Seconds * 1000:F0} ms)");
+        if (AnsiConsole.Profile.Capabilities.Interactive)
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var tasks = Enumerable.Range(1, epochs).Select(e => ctx.AddTask($"epoch {e}/{epochs}", autoStart: false)).ToArray();
+                    run = FashionTraining.Train(kind, train, test, epochs, useStatic,
+                        onStep: (epoch, step, steps) =>
+                        {
+                            var task = tasks[epoch - 1];
+                            if (!task.IsStarted) task.StartTask();
+                            task.MaxValue = steps;
+                            task.Value = step;
+                        },
+                        onEpoch: e => tasks[e.Epoch - 1].Description = $"epoch {e.Epoch}/{epochs}  train loss {e.TrainLoss:F4}  test accuracy {e.TestAccuracy:F4}");
+                });
+        else   // redirected output: no bars, a line per epoch
+            run = FashionTraining.Train(kind, train, test, epochs, useStatic, onEpoch: e =>
+                Console.WriteLine($"epoch {e.Epoch}/{epochs}  train loss {e.TrainLoss:F4}  test accuracy {e.TestAccuracy:F4}  ({e.Seconds * 1000:F0} ms)"));
         Console.WriteLine($"{kind.Name} {mode}: test accuracy {run.TestAccuracy:F4}   (evaluated with {run.EvaluatedWith})");
         runs.Add(run);
         if (!useStatic) dynamicRun = run;
         else
         {
-            int worst = Enumerable.Range(0, run.StepLosses.Count).MaxBy(t => Math.Abs(run.StepLosses[t] - dynamicRun!.StepLosses[t]) / Math.Abs(dynamicRun.StepLosses[t]));
-            double difference = Math.Abs(run.StepLosses[worst] - dynamicRun!.StepLosses[worst]) / Math.Abs(dynamicRun.StepLosses[worst]);
-            Console.WriteLine($"static vs dynamic over all {run.StepLosses.Count} steps: largest relative loss difference {difference:0.0e+00} (step {worst}); " +
-                $"test accuracy {run.TestAccuracy:F4} vs {dynamicRun.TestAccuracy:F4}");
+            // Float rounding differs between the graph's kernels and the tape's ops by a few ulps per step; over thousands
+            // of SGD steps such differences can grow (the runs are chaotic), so the first epoch is reported on its own.
+            int firstEpoch = run.StepLosses.Count / epochs;
+            var (epochDifference, epochStep) = LargestDifference(dynamicRun!.StepLosses, run.StepLosses, firstEpoch);
+            var (allDifference, allStep) = LargestDifference(dynamicRun.StepLosses, run.StepLosses, run.StepLosses.Count);
+            Console.WriteLine($"static vs dynamic, step losses: largest relative difference {epochDifference:0.0e+00} over the first epoch (step {epochStep}), " +
+                $"{allDifference:0.0e+00} over all {run.StepLosses.Count} steps (step {allStep}); test accuracy {run.TestAccuracy:F4} vs {dynamicRun.TestAccuracy:F4}");
         }
     }
 
@@ -101,3 +105,9 @@ Console.WriteLine();
 Console.WriteLine($"Wrote to {outFolder}:");
 foreach (var file in outputs) Console.WriteLine($"  {Path.GetFileName(file)}");
 return 0;
+
+static (double Difference, int Step) LargestDifference(IReadOnlyList<float> expected, IReadOnlyList<float> actual, int steps)
+{
+    int worst = Enumerable.Range(0, steps).MaxBy(t => Math.Abs(actual[t] - expected[t]) / Math.Abs(expected[t]));
+    return (Math.Abs(actual[worst] - expected[worst]) / Math.Abs(expected[worst]), worst);
+}
