@@ -99,7 +99,7 @@ public static class FashionTraining
     /// </summary>
     public static (string Folder, string Description) FindData(string? requested)
     {
-        if (requested is not null) return (requested, "from --data");
+        if (requested is not null) return (requested, "the folder given by --data");
         const string installed = "/usr/share/datasets/fashion-mnist";
         if (Mnist.Exists(installed)) return (installed, "the full set (dataset-fashion-mnist)");
         return (ShippedSubset(), "the shipped subset (10 000 train / 2 000 test)");
