@@ -78,6 +78,22 @@ public abstract class CompiledGraph
         return (long)Prepare(p, symbols).Arena.Length * sizeof(float);
     }
 
+    /// <summary>The compiled programs (forward, forward+backward) with their graph op and fused kernel counts.</summary>
+    public IReadOnlyList<ProgramLayout> Programs => description.Programs;
+
+    /// <summary>
+    /// The largest arena, in bytes, planned so far for the program named <paramref name="programName"/> over the
+    /// bindings it has been called with; 0 before its first call. Unlike <see cref="ArenaBytes"/> it plans nothing.
+    /// </summary>
+    public long PlannedArenaBytes(string programName)
+    {
+        int p = Array.FindIndex(description.Programs, x => x.Name == programName);
+        if (p < 0) throw new ArgumentException($"{description.Method}: no program named '{programName}'.");
+        long largest = 0;
+        foreach (var state in states[p].Values) largest = Math.Max(largest, (long)state.Arena.Length * sizeof(float));
+        return largest;
+    }
+
     /// <summary>The graph in Graphviz form, each fused kernel a cluster.</summary>
     public string ToDot() => description.Dot;
 
