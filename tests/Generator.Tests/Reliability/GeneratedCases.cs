@@ -1,0 +1,230 @@
+using System.Globalization;
+
+namespace Kiln.Generator.Tests.Reliability;
+
+/// <summary>
+/// Model sources generated per kind of failure the reliability issue found: (1) build-time arithmetic that must
+/// compute exactly what C# computes, (2) user names that generated code must not capture, (3) malformed attributes and
+/// valid-but-unusual models that once gave internal errors, (4) constructs and module arguments that need a diagnostic.
+/// Seeds are fixed, so a failing case reproduces.
+/// </summary>
+internal static class GeneratedCases
+{
+    const string Usings = GeneratedCaseHarness.Header;
+
+    static string Model(string members, string body, string parameter = "[Shape(4, 5)] Tensor x", string declaration = "public partial class Model : Module") => Usings + $$"""
+        {{declaration}}
+        {
+            readonly Parameter w = Parameter.Randn(5);
+        {{members}}
+            [Compile]
+            public Tensor Loss({{parameter}})
+            {
+        {{body}}
+            }
+        }
+        """;
+
+    static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+    static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture) + "f";
+    static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Kind 1: scalar expressions whose build-time value must be C#'s (wrap-around, checked overflow, float rounding, conversions).</summary>
+    public static IEnumerable<GeneratedCase> Arithmetic()
+    {
+        var random = new Random(11);
+        int Big() => random.Next(2) == 0 ? random.Next(40000, 70000) : int.MaxValue - random.Next(0, 50);
+        int Any() => random.Next(-100000, 100000);
+        float Real() => (float)((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 8)));
+        var templates = new (string Name, Func<string> Body)[]
+        {
+            ("int product", () => $"int a = {I(Big())}; int b = {I(random.Next(2, 70000))}; var s = a * b;"),
+            ("int sum past MaxValue", () => $"int a = int.MaxValue - {I(random.Next(0, 20))}; a += {I(random.Next(1, 40))}; var s = a;"),
+            ("checked int product", () => $"int a = {I(Big())}; var s = checked(a * {I(random.Next(1, 70000))});"),
+            ("unchecked long product", () => $"long a = {I(long.MaxValue / random.Next(2, 9))}L; var s = unchecked(a * {I(random.Next(2, 40))});"),
+            ("long times int", () => $"long a = {I(random.Next(1, int.MaxValue))}L; var s = a * {I(Big())};"),
+            ("uint subtraction", () => $"uint u = {I(random.Next(0, 100))}u; var s = u - {I(random.Next(0, 200))};"),
+            ("byte compound assignment", () => $"byte b = {I(random.Next(200, 256))}; b += {I(random.Next(1, 100))}; var s = b;"),
+            ("short increment", () => $"short h = {I(short.MaxValue - random.Next(0, 3))}; h++; h++; var s = h;"),
+            ("int division and remainder", () => $"int a = {I(Any())}; int d = {I(random.Next(-7, 8))}; var s = a / d + a % d;"),
+            ("MinValue over minus one", () => "int a = int.MinValue; int d = -1; var s = a / d;"),
+            ("float sum", () => $"float a = {F(Real())}; var s = a + {F(Real())};"),
+            ("double then float", () => $"double d = {D(Real())}; float s = (float)(d * {D(random.NextDouble())});"),
+            ("float then double", () => $"float f = {F(Real())}; double d = f * 0.1; var s = (float)d;"),
+            ("float literal sums", () => $"float a = 0.1f; float b = 0.2f; var s = (a + b) * {F(Real())} - {F(Real())};"),
+            ("long to float rounding", () => $"long big = {I((1L << 40) + random.Next(1, 1 << 20))}L; float s = big;"),
+            ("real to int truncation", () => $"double r = {D(Real() * 1000)}; var s = (int)r;"),
+            ("real to int out of range", () => $"double r = {D(1e10 * (random.NextDouble() + 1))}; var s = (int)r;"),
+            ("ref local alias", () => $"float a = 1f; ref float r = ref a; r = {F(Real())}; var s = a;"),
+            ("loop accumulation", () => $"int i = 0; for (int k = 0; k < {I(random.Next(2, 6))}; k++) i += {I(Big())}; var s = i;"),
+            ("negate MinValue", () => "int a = int.MinValue; var s = -a;"),
+            ("checked negate MinValue", () => "int a = int.MinValue; var s = checked(-a);"),
+            ("negate uint", () => $"uint u = {I(random.Next(1, int.MaxValue))}u; var s = -u;"),
+            ("int to float rounding", () => $"int n = {I(16777216 + random.Next(1, 1000))}; float s = n;"),
+            ("float to int", () => $"float f = {F(Real())}; int n = (int)f; var s = n * {I(random.Next(1, 9))};"),
+            ("division by zero", () => "int a = 5; int z = 0; var s = a / z;"),
+            ("float division by zero", () => $"float a = {F(Real())}; float z = 0f; var s = a / z;"),
+            ("checked conversion", () => $"long l = {I((long)int.MaxValue + random.Next(1, 100))}L; var s = checked((int)l);"),
+            ("unchecked conversion", () => $"long l = {I((long)int.MaxValue + random.Next(1, 100000))}L; var s = unchecked((int)l);"),
+            ("sbyte cast", () => $"int a = {I(random.Next(100, 400))}; var s = (sbyte)a;"),
+            ("mixed uint and int", () => $"uint u = {I(random.Next(0, 100))}u; int i = {I(random.Next(-100, 100))}; var s = u + i;"),
+        };
+        foreach (var (name, body) in templates)
+            for (int variant = 0; variant < 6; variant++)
+            {
+                string code = body();
+                yield return new GeneratedCase("arithmetic", $"{name} #{variant}: {code}",
+                    Model("", $"        {code}\n        return (x * w * (float)s).Sum();"), Expectation.AgreeOrRefuse);
+            }
+    }
+
+    static readonly string[] GeneratedNames =
+    {
+        "state", "symbols", "arena", "result", "model", "input0", "capture0", "capture1Data", "buffer0", "grad0", "BindInput", "BindCapture",
+        "BeginBinding", "Prepare", "GradientOf", "Description", "ResultShape", "LossGraph", "i", "i0", "extent0", "row1", "rowOut", "s1", "v1",
+        "geometry", "scale3", "accumulator4", "tail4", "dim_N", "ForwardBufferSizes", "sizes", "SummaryText", "DotText", "global",
+    };
+
+    /// <summary>Kind 2: names of parameters, fields, symbols, members and containing types that generated code must not capture.</summary>
+    public static IEnumerable<GeneratedCase> Names()
+    {
+        foreach (var name in GeneratedNames)
+        {
+            yield return new GeneratedCase("names", $"parameter named {name}",
+                Model("", $"        return ({name} * w).Sum();", parameter: $"[Shape(4, 5)] Tensor @{name}"), Expectation.Compile);
+            yield return new GeneratedCase("names", $"field named {name}",
+                Model($"    readonly Parameter @{name} = Parameter.Randn(5);", $"        return (x * @{name} + x * w).Sum();"), Expectation.Compile);
+            yield return new GeneratedCase("names", $"symbol named {name}",
+                Model("", "        return (x * w).Sum();", parameter: $"[Shape(\"{name}\", 5)] Tensor x"), Expectation.AgreeOrRefuse);
+            yield return new GeneratedCase("names", $"method named {name}",
+                Model($"    public int @{name}() => 1;", "        return (x * w).Sum();"), Expectation.AgreeOrRefuse);
+        }
+        foreach (var member in new[] { "public int LossGraphImpl;", "private object? kilnLossGraph;", "public Tensor LossGraph => w;", "public class LossGraphImpl { }", "public void kilnLossGraph() { }" })
+            yield return new GeneratedCase("names", $"member {member}", Model("    " + member, "        return (x * w).Sum();"), Expectation.Diagnose);
+        yield return new GeneratedCase("names", "sealed class", Model("", "        return (x * w).Sum();", declaration: "public sealed partial class Model : Module"), Expectation.Compile);
+        yield return new GeneratedCase("names", "internal class", Model("", "        return (x * w).Sum();", declaration: "internal partial class Model : Module"), Expectation.Compile);
+        yield return new GeneratedCase("names", "nested in a class", Usings + """
+            public partial class Outer
+            {
+                public partial class Model : Module
+                {
+                    readonly Parameter w = Parameter.Randn(5);
+                    [Compile]
+                    public Tensor Loss([Shape(4, 5)] Tensor x) => (x * w).Sum();
+                }
+            }
+            """, Expectation.Compile, "Cases.Outer+Model");
+        yield return new GeneratedCase("names", "nested in a static class", Usings + """
+            public static partial class Holder
+            {
+                public partial class Model : Module
+                {
+                    readonly Parameter w = Parameter.Randn(5);
+                    [Compile]
+                    public Tensor Loss([Shape(4, 5)] Tensor x) => (x * w).Sum();
+                }
+            }
+            """, Expectation.Compile, "Cases.Holder+Model");
+        yield return new GeneratedCase("names", "nested in a record", Usings + """
+            public partial record Outer(int Size)
+            {
+                public partial class Model : Module
+                {
+                    readonly Parameter w = Parameter.Randn(5);
+                    [Compile]
+                    public Tensor Loss([Shape(4, 5)] Tensor x) => (x * w).Sum();
+                }
+            }
+            """, Expectation.Compile, "Cases.Outer+Model");
+        yield return new GeneratedCase("names", "generic containing type", Usings + """
+            public partial class Outer<T>
+            {
+                public partial class Model : Module
+                {
+                    readonly Parameter w = Parameter.Randn(5);
+                    [Compile]
+                    public Tensor Loss([Shape(4, 5)] Tensor x) => (x * w).Sum();
+                }
+            }
+            """, Expectation.AgreeOrRefuse, "Cases.Outer`1+Model");
+        yield return new GeneratedCase("names", "generic model", Usings + """
+            public partial class Model<T> : Module
+            {
+                readonly Parameter w = Parameter.Randn(5);
+                [Compile]
+                public Tensor Loss([Shape(4, 5)] Tensor x) => (x * w).Sum();
+            }
+            """, Expectation.AgreeOrRefuse, "Cases.Model`1");
+        yield return new GeneratedCase("names", "static model class", Usings + """
+            public static partial class Model
+            {
+                [Compile]
+                public static Tensor Loss([Shape(4, 5)] Tensor x) => (x * x).Sum();
+            }
+            """, Expectation.AgreeOrRefuse, "Cases.Model");
+        foreach (var type in new[] { "Kiln", "System", "Tensor", "CompiledGraph", "GraphDescription", "Span", "MathF", "Vector" })
+            yield return new GeneratedCase("names", $"a user type named {type}", Model("", "        return (x * w).Sum();") + $"\npublic class {type} {{ }}\n", Expectation.Compile);
+    }
+
+    /// <summary>Kind 3: malformed attribute arguments (a diagnostic, never an internal error) and valid models that once failed.</summary>
+    public static IEnumerable<GeneratedCase> Malformed()
+    {
+        foreach (var shape in new[] { "null", "\"N\", null", "1.5", "-1, 5", "\"\", 5", "0, 5", "true", "new object[] { 4, 5 }", "(object)null", "\"N\", \"N\", 5", "4, 5, null", "int.MaxValue, int.MaxValue" })
+            yield return new GeneratedCase("malformed", $"[Shape({shape})]", Model("", "        return (x * w).Sum();", parameter: $"[Shape({shape})] Tensor x"), Expectation.AgreeOrRefuse);
+        yield return new GeneratedCase("malformed", "BatchNorm called twice", Model("    readonly BatchNorm1d bn = new(5);", "        return (bn.Forward(bn.Forward(x) * w)).Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "BatchNorm called three times", Model("    readonly BatchNorm1d bn = new(5);", "        var h = bn.Forward(x);\n        h = bn.Forward(h * w);\n        return bn.Forward(h).Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "BatchNorm in eval called twice", Model("    readonly BatchNorm1d bn = new(5);\n    public Model() { bn.Eval(); }", "        return (bn.Forward(bn.Forward(x) * w)).Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "Linear shared three times", Model("    readonly Linear fc = new(5, 5);", "        return fc.Forward(fc.Forward(fc.Forward(x))).Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "Dropout twice in eval", Model("    readonly Dropout drop = new(0.3f);\n    public Model() { drop.Eval(); }", "        return drop.Forward(drop.Forward(x) * w).Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "LayerNorm twice", Model("    readonly LayerNorm norm = new(new[] { 5 });", "        return norm.Forward(norm.Forward(x) * w).Sum();"), Expectation.Compile);
+    }
+
+    /// <summary>Kind 4: [Compile] where it cannot apply, and module constructor arguments that can never work.</summary>
+    public static IEnumerable<GeneratedCase> MissingDiagnostics()
+    {
+        yield return new GeneratedCase("diagnose", "[Compile] on a property accessor", Usings + """
+            public partial class Model : Module
+            {
+                readonly Parameter w = Parameter.Randn(5);
+                public Tensor Total { [Compile] get => w.Sum(); }
+            }
+            """, Expectation.Diagnose);
+        yield return new GeneratedCase("diagnose", "[Compile] on an operator", Usings + """
+            public partial class Model : Module
+            {
+                [Compile]
+                public static Tensor operator +(Model m, Tensor t) => t.Sum();
+            }
+            """, Expectation.Diagnose);
+        yield return new GeneratedCase("diagnose", "[Compile] on a local function", Usings + """
+            public partial class Model : Module
+            {
+                public Tensor Loss(Tensor x)
+                {
+                    [Compile]
+                    Tensor Inner([Shape(4, 5)] Tensor t) => t.Sum();
+                    return Inner(x);
+                }
+            }
+            """, Expectation.Diagnose);
+        yield return new GeneratedCase("diagnose", "[Compile] on a lambda", Usings + """
+            public partial class Model : Module
+            {
+                public System.Func<Tensor, Tensor> F = [Compile] (Tensor t) => t.Sum();
+            }
+            """, Expectation.Diagnose);
+        var modules = new[]
+        {
+            "Linear fc = new(0, 5)", "Linear fc = new(5, 0)", "Linear fc = new(-3, 5)", "Linear fc = new(5, -1)",
+            "Rnn rnn = new(5, 4, 0)", "Rnn rnn = new(5, 0)", "Rnn rnn = new(0, 4)", "Rnn rnn = new(5, 4, -2)",
+            "Embedding emb = new(10, 4, paddingIdx: 10)", "Embedding emb = new(10, 4, paddingIdx: -11)", "Embedding emb = new(0, 4)", "Embedding emb = new(10, 0)",
+            "Conv1d conv = new(1, 0, 3)", "Conv1d conv = new(0, 2, 3)", "Conv1d conv = new(1, 2, 0)", "Conv2d conv = new(1, 2, -3)",
+            "BatchNorm1d bn = new(0)", "LayerNorm norm = new(new[] { 0 })", "LstmCell cell = new(5, 0)", "LstmCell cell = new(0, 4)",
+            "MaxPool1d pool = new(0)", "AvgPool2d pool = new(-2)",
+        };
+        foreach (var module in modules)
+            yield return new GeneratedCase("diagnose", $"new {module}", Model($"    readonly {module};", "        return (x * w).Sum();"), Expectation.Diagnose);
+    }
+
+    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics());
+}
