@@ -40,6 +40,32 @@ public sealed class IntTensor
     [System.Runtime.CompilerServices.IndexerName("Element")]
     public int this[params int[] index] => Storage[ShapeUtil.FlatIndex(shape, index)];
 
+    /// <summary>Rows <paramref name="range"/> of the first dimension (torch's y[a:b]), a copy; bounds clamp as Python slicing.</summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public IntTensor this[Range range]
+    {
+        get
+        {
+            if (shape.Length == 0) throw new ArgumentException("Slice: a 0-d tensor has no dimension to slice.");
+            var (start, end) = ShapeUtil.RangeBounds(range, shape[0]);
+            return Slice(0, start, end);
+        }
+    }
+
+    /// <summary>torch's y[:, start:end] along <paramref name="dim"/>: a copy; negative bounds count from the end, both clamp to [0, size].</summary>
+    public IntTensor Slice(int dim, int start, int end)
+    {
+        int d = ShapeUtil.NormalizeDim(dim, shape.Length, "Slice");
+        var (from, length) = ShapeUtil.SliceBounds(shape[d], start, end);
+        var (outer, size, inner) = ShapeUtil.SplitAt(shape, d);
+        var outShape = (int[])shape.Clone();
+        outShape[d] = length;
+        var result = new int[outer * length * inner];
+        for (int o = 0; o < outer; o++)
+            Array.Copy(Storage, (o * size + from) * inner, result, o * length * inner, length * inner);
+        return new IntTensor(result, outShape);
+    }
+
     public IntTensor Reshape(params int[] newShape) => new(Storage, ShapeUtil.InferReshape(shape, newShape, "Reshape"));
 
     /// <summary>The values as a float tensor (torch's <c>.float()</c>).</summary>
