@@ -61,5 +61,43 @@ public sealed class DataTensor
         return new DataTensor(IntTensor.Wrap(values, shape));
     }
 
+    /// <summary>Whether <paramref name="destination"/> has this column's kind and row shape, so rows can be gathered into it.</summary>
+    internal bool CanGatherInto(DataTensor destination)
+    {
+        if (destination.IsInt != IsInt || destination.Rank != Rank) return false;
+        return Dims.AsSpan(1).SequenceEqual(destination.Dims.AsSpan(1));
+    }
+
+    /// <summary>
+    /// Rows <paramref name="rows"/> written over <paramref name="destination"/>'s values (it has rows.Length rows of this
+    /// column's shape); its float view of int labels, if one was made, is refreshed in place, and a float tensor a
+    /// consumer marked as requiring grad is reset to a plain leaf, as a fresh batch would be.
+    /// </summary>
+    internal void GatherInto(ReadOnlySpan<int> rows, DataTensor destination)
+    {
+        var dims = Dims;
+        int rowSize = ShapeUtil.CountInt(dims.AsSpan(1));
+        if (floats is not null)
+        {
+            var target = destination.floats!;
+            target.Grad = null;
+            target.RequiresGrad = false;
+            for (int i = 0; i < rows.Length; i++) Array.Copy(floats.Storage, rows[i] * rowSize, target.Storage, i * rowSize, rowSize);
+            return;
+        }
+        var values = destination.ints!.Storage;
+        for (int i = 0; i < rows.Length; i++) Array.Copy(ints!.Storage, rows[i] * rowSize, values, i * rowSize, rowSize);
+        if (destination.convertedFloats is { } converted)
+        {
+            converted.Grad = null;
+            converted.RequiresGrad = false;
+            var f = converted.Storage;
+            for (int i = 0; i < values.Length; i++) f[i] = values[i];
+        }
+    }
+
+    /// <summary>A copy owning its values.</summary>
+    public DataTensor Clone() => floats is not null ? new DataTensor(floats.Clone()) : new DataTensor(IntTensor.FromArray(ints!.Storage, ints.Dims));
+
     public override string ToString() => floats?.ToString() ?? ints!.ToString();
 }

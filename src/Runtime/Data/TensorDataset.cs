@@ -7,6 +7,14 @@ public interface IDataset
 
     /// <summary>The samples at <paramref name="indices"/>, stacked into one batch.</summary>
     Batch GetBatch(ReadOnlySpan<int> indices);
+
+    /// <summary>
+    /// The samples at <paramref name="indices"/>, written into <paramref name="reuse"/> when it is a batch this dataset
+    /// returned earlier for as many samples (its tensors are overwritten and it is returned), else a new batch. The
+    /// <see cref="DataLoader"/> calls this so that steady-state batching allocates nothing; the default ignores
+    /// <paramref name="reuse"/> and calls <see cref="GetBatch(ReadOnlySpan{int})"/>.
+    /// </summary>
+    Batch GetBatch(ReadOnlySpan<int> indices, Batch? reuse) => GetBatch(indices);
 }
 
 /// <summary>
@@ -48,10 +56,25 @@ public sealed class TensorDataset : IDataset
         }
     }
 
-    public Batch GetBatch(ReadOnlySpan<int> indices)
+    public Batch GetBatch(ReadOnlySpan<int> indices, Batch? reuse)
+    {
+        if (reuse is null || reuse.Count != columns.Length || reuse.Size != indices.Length) return GetBatch(indices);
+        for (int c = 0; c < columns.Length; c++)
+            if (!columns[c].CanGatherInto(reuse[c])) return GetBatch(indices);
+        CheckIndices(indices);
+        for (int c = 0; c < columns.Length; c++) columns[c].GatherInto(indices, reuse[c]);
+        return reuse;
+    }
+
+    void CheckIndices(ReadOnlySpan<int> indices)
     {
         foreach (int i in indices)
             if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"TensorDataset: index {i} is outside [0, {Count}).");
+    }
+
+    public Batch GetBatch(ReadOnlySpan<int> indices)
+    {
+        CheckIndices(indices);
         var gathered = new DataTensor[columns.Length];
         for (int c = 0; c < columns.Length; c++) gathered[c] = columns[c].Gather(indices);
         return new Batch(gathered);
@@ -73,6 +96,14 @@ public sealed class Batch(DataTensor[] columns)
 
     /// <summary>The number of samples in the batch.</summary>
     public int Size => columns[0].Dims[0];
+
+    /// <summary>A copy that owns its tensors, for keeping a batch past the next one a <see cref="DataLoader"/> yields.</summary>
+    public Batch Clone()
+    {
+        var copies = new DataTensor[columns.Length];
+        for (int c = 0; c < columns.Length; c++) copies[c] = columns[c].Clone();
+        return new Batch(copies);
+    }
 
     public void Deconstruct(out DataTensor features, out DataTensor labels)
     {

@@ -268,7 +268,9 @@ public abstract class Module
     public override string ToString()
     {
         var children = NamedChildren().ToList();
-        var sb = new StringBuilder(GetType().Name).Append('(').Append(ExtraRepr());
+        var typeName = GetType().Name;
+        if (typeName.IndexOf('`') is > 0 and var tick) typeName = typeName[..tick];   // ModuleList<Linear> prints as ModuleList
+        var sb = new StringBuilder(typeName).Append('(').Append(ExtraRepr());
         if (children.Count > 0)
         {
             sb.Append('\n');

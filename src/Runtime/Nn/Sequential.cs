@@ -47,7 +47,23 @@ public sealed class Sequential : Module, ITensorModule, IReadOnlyList<Module>
         return x;
     }
 
-    public Module this[int index] => modules[index];
+    /// <summary>The module at <paramref name="index"/>; a negative index counts from the end, as in Python.</summary>
+    public Module this[int index] => modules[CheckIndex(index)];
+
+    /// <summary>
+    /// The module at <paramref name="index"/> as <typeparamref name="T"/> (<c>seq.Get&lt;Linear&gt;(0).Weight</c>, torch's
+    /// <c>seq[0].weight</c>), with an error naming both types when it is not one.
+    /// </summary>
+    public T Get<T>(int index) where T : Module => this[index] as T
+        ?? throw new InvalidCastException($"Sequential: module {index} is a {this[index].GetType().Name}, not a {typeof(T).Name}.");
+
+    int CheckIndex(int index)
+    {
+        int i = index < 0 ? index + modules.Count : index;
+        if ((uint)i >= (uint)modules.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), $"Sequential: index {index} is out of range for {modules.Count} modules.");
+        return i;
+    }
 
     public int Count => modules.Count;
 

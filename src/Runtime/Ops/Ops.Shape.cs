@@ -184,6 +184,28 @@ public static partial class Ops
         });
     }
 
+    /// <summary>
+    /// torch's x[start:end] along <paramref name="dim"/> (a copy, differentiable): negative bounds count from the end and
+    /// both are clamped to [0, size] as Python slicing does, so an end past the size stops at it and an empty range
+    /// gives a dimension of 0.
+    /// </summary>
+    public static Tensor Slice(Tensor x, int dim, int start, int end)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Slice");
+        var (from, length) = ShapeUtil.SliceBounds(x.Dims[d], start, end);
+        return Narrow(x, d, from, length);
+    }
+
+    /// <summary>Rows <paramref name="range"/> of the first dimension (x[a..b], ^n counting from the end), clamped as <see cref="Slice"/>.</summary>
+    public static Tensor Slice(Tensor x, Range range)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank == 0) throw new ArgumentException("Slice: a 0-d tensor has no dimension to slice.");
+        var (start, end) = ShapeUtil.RangeBounds(range, x.Dims[0]);
+        return Slice(x, 0, start, end);
+    }
+
     /// <summary>Row <paramref name="index"/> along <paramref name="dim"/>, with that dimension removed (torch's x[:, i]).</summary>
     public static Tensor Select(Tensor x, int dim, int index)
     {

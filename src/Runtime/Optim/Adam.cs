@@ -30,7 +30,7 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>The learning rate; may be changed between steps (a schedule).</summary>
-    public float LearningRate { get; set; }
+    public override float LearningRate { get; set; }
     public (float Beta1, float Beta2) Betas { get; }
     public float Eps { get; }
     public float WeightDecay { get; }

@@ -29,6 +29,9 @@ public abstract class Optimizer
 
     public IReadOnlyList<Tensor> Parameters => parameters;
 
+    /// <summary>The learning rate the next <see cref="Step"/> uses (torch's param_group["lr"]); schedulers set it.</summary>
+    public abstract float LearningRate { get; set; }
+
     /// <summary>
     /// Clears every parameter's gradient. As in torch 1.13 (set_to_none=False) gradients are zeroed in place;
     /// with <paramref name="setToNone"/> they are dropped, and the next Step skips those parameters.
@@ -71,7 +74,7 @@ public abstract class Optimizer
     /// hyperparameters as Python floats (doubles) and derives scalars such as 1 - β or lr / (1 - β^t) in double
     /// before the kernels round them to float32; starting from the same doubles reproduces its float32 scalars.
     /// </summary>
-    protected static double AsWritten(float value)
+    protected internal static double AsWritten(float value)
     {
         // Formatting into a stack buffer keeps Step() allocation-free (the compiled graphs' steady state is 0 bytes).
         Span<char> text = stackalloc char[32];

@@ -31,7 +31,7 @@ public sealed class Sgd : Optimizer
     }
 
     /// <summary>The learning rate; may be changed between steps (a schedule).</summary>
-    public float LearningRate { get; set; }
+    public override float LearningRate { get; set; }
     public float Momentum { get; }
     public float Dampening { get; }
     public float WeightDecay { get; }

@@ -128,4 +128,18 @@ internal static class ShapeUtil
     }
 
     public static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+
+    /// <summary>Python slice bounds [start, end) on a dimension of <paramref name="size"/>: negatives count from the end, both clamp to [0, size].</summary>
+    public static (int Start, int Length) SliceBounds(int size, int start, int end)
+    {
+        long s = start < 0 ? (long)start + size : start;
+        long e = end < 0 ? (long)end + size : end;
+        s = Math.Clamp(s, 0, size);
+        e = Math.Clamp(e, s, size);
+        return ((int)s, (int)(e - s));
+    }
+
+    /// <summary>A C# range's bounds on a dimension of <paramref name="size"/>, as signed slice bounds (^n becomes size − n).</summary>
+    public static (int Start, int End) RangeBounds(Range range, int size) =>
+        (range.Start.IsFromEnd ? size - range.Start.Value : range.Start.Value, range.End.IsFromEnd ? size - range.End.Value : range.End.Value);
 }

@@ -17,6 +17,41 @@ public partial class Tensor
     public static Tensor operator /(Tensor a, float b) => Ops.Div(a, b);
     public static Tensor operator /(float a, Tensor b) => Ops.Div(a, b);
 
+    // Comparisons give float 0/1 masks and record no gradient (as torch's bool results). There is no == on Tensor:
+    // C# would then lose reference equality (null checks, dictionaries), so use Eq/Ne for elementwise equality.
+    public static Tensor operator <(Tensor a, Tensor b) => Ops.Lt(a, b);
+    public static Tensor operator >(Tensor a, Tensor b) => Ops.Gt(a, b);
+    public static Tensor operator <=(Tensor a, Tensor b) => Ops.Le(a, b);
+    public static Tensor operator >=(Tensor a, Tensor b) => Ops.Ge(a, b);
+    public static Tensor operator <(Tensor a, float b) => Ops.Lt(a, b);
+    public static Tensor operator >(Tensor a, float b) => Ops.Gt(a, b);
+    public static Tensor operator <=(Tensor a, float b) => Ops.Le(a, b);
+    public static Tensor operator >=(Tensor a, float b) => Ops.Ge(a, b);
+
+    public Tensor Eq(Tensor other) => Ops.Eq(this, other);
+    public Tensor Ne(Tensor other) => Ops.Ne(this, other);
+    public Tensor Lt(Tensor other) => Ops.Lt(this, other);
+    public Tensor Le(Tensor other) => Ops.Le(this, other);
+    public Tensor Gt(Tensor other) => Ops.Gt(this, other);
+    public Tensor Ge(Tensor other) => Ops.Ge(this, other);
+    public Tensor Eq(float other) => Ops.Eq(this, other);
+    public Tensor Ne(float other) => Ops.Ne(this, other);
+    public Tensor Lt(float other) => Ops.Lt(this, other);
+    public Tensor Le(float other) => Ops.Le(this, other);
+    public Tensor Gt(float other) => Ops.Gt(this, other);
+    public Tensor Ge(float other) => Ops.Ge(this, other);
+    /// <summary>torch's masked_fill: <paramref name="value"/> where the mask is non-zero.</summary>
+    public Tensor MaskedFill(Tensor mask, float value) => Ops.MaskedFill(this, mask, value);
+    /// <summary>Index of the largest value along <paramref name="dim"/> (the first on ties).</summary>
+    public IntTensor ArgMax(int dim, bool keepDim = false) => Ops.ArgMax(this, dim, keepDim);
+    /// <summary>Index of the largest value in the flattened tensor, as a 0-d IntTensor (torch's argmax()).</summary>
+    public IntTensor ArgMax() => Ops.ArgMax(Ops.Reshape(this, -1), 0);
+    public Tensor Unsqueeze(int dim) => Ops.Unsqueeze(this, dim);
+    /// <summary>Removes every dimension of size 1.</summary>
+    public Tensor Squeeze() => Ops.Squeeze(this);
+    /// <summary>Removes dimension <paramref name="dim"/> if its size is 1 (otherwise returns the tensor unchanged, as torch).</summary>
+    public Tensor Squeeze(int dim) => Ops.Squeeze(this, dim);
+
     // Method forms of the common ops, as torch offers them on tensors.
     public Tensor MatMul(Tensor other) => Ops.MatMul(this, other);
     public Tensor Mm(Tensor other) => Ops.MatMul(this, other);

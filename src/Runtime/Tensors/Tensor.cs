@@ -135,6 +135,16 @@ public partial class Tensor
         }
     }
 
+    /// <summary>
+    /// Rows <paramref name="range"/> of the first dimension, torch's x[a:b]: <c>x[10..20]</c>, <c>x[^5..]</c>. A copy that
+    /// records its gradient; bounds clamp to the size as Python slicing does. See <see cref="Slice"/> for other dimensions.
+    /// </summary>
+    [System.Runtime.CompilerServices.IndexerName("Element")]
+    public Tensor this[Range range] => Ops.Slice(this, range);
+
+    /// <summary>torch's x[:, start:end] along <paramref name="dim"/> (see <see cref="Ops.Slice(Tensor, int, int, int)"/>).</summary>
+    public Tensor Slice(int dim, int start, int end) => Ops.Slice(this, dim, start, end);
+
     /// <summary>A new leaf sharing nothing with the tape (and copying nothing: storage is shared).</summary>
     public Tensor Detach() => new(Storage, shape);
 

@@ -73,6 +73,12 @@ public class CoreOpGradChecks
         ["Div numerator broadcast"] = Two(Ops.Div, Normal(4), Uniform(0.5f, 2f, 2, 3, 4)),
         ["Div 0-d"] = Two(Ops.Div, Normal(2, 3), Uniform(0.5f, 2f)),
 
+        // ---- selection ----
+        ["Where same"] = Two((a, b) => Ops.Where(Ops.Gt(a, 0f), a, b), AwayFromZero(3, 4), Normal(3, 4)),
+        ["Where broadcast"] = Two((a, b) => Ops.Where(Tensor.FromArray(new[] { 1f, 0f, 0f, 1f }, 4), a, b), Normal(3, 4), Normal(3, 1)),
+        ["Where scalar"] = One(x => Ops.Where(Ops.Lt(x, 0f), x, 0.5f), AwayFromZero(2, 3)),
+        ["MaskedFill"] = One(x => Ops.MaskedFill(x, Tensor.FromArray(new[] { 0f, 1f, 0f }, 3), -2f), Normal(2, 3)),
+
         // ---- scalar overloads and operators ----
         ["Add scalar"] = One(x => Ops.Add(x, 1.5f), Normal(3, 4)),
         ["Sub scalar"] = One(x => Ops.Sub(x, 1.5f), Normal(3, 4)),
