@@ -39,7 +39,8 @@ public sealed class KilnGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 TypeNames.CompileAttribute,
-                predicate: static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
+                // Every target, not only methods: [Compile] on an accessor, operator, local function or lambda gets KILN0011.
+                predicate: static (node, _) => true,
                 transform: static (attributeContext, cancellationToken) => MethodParser.Parse(attributeContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 namespace Kiln.Generator.Diagnostics;
 
 /// <summary>
-/// Every diagnostic Kiln.Generator reports, in one place. The parser owns KILN0001–KILN0009, the compiler core
+/// Every diagnostic Kiln.Generator reports, in one place. The parser owns KILN0001–KILN0012, the compiler core
 /// KILN01xx; both refer to them by id. Every message tells the user that the method still runs dynamically, so a
 /// diagnostic is never a surprise at run time.
 /// </summary>
@@ -114,6 +114,34 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Static [Compile] methods need no Module: they may only read static fields.");
 
+    public static readonly DiagnosticDescriptor GeneratedNameTaken = new(
+        id: "KILN0010",
+        title: "A member already has the generated graph's name",
+        messageFormat: "'{0}' already declares a member named '{1}', the property generated for the [Compile] method '{2}'; rename " +
+                       "the member or the method. " + StillDynamic,
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Each [Compile] method M gets a property MGraph on its class; the generator's other names avoid yours by themselves.");
+
+    public static readonly DiagnosticDescriptor NotAnOrdinaryMethod = new(
+        id: "KILN0011",
+        title: "[Compile] on something other than an ordinary method",
+        messageFormat: "[Compile] applies to ordinary methods of a class, and this is {0}: no graph is generated for it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Accessors, operators, local functions and lambdas get no <Method>Graph; move the body into a method of the class.");
+
+    public static readonly DiagnosticDescriptor InvalidModuleArgument = new(
+        id: "KILN0012",
+        title: "Invalid module constructor argument",
+        messageFormat: "new {0}(...): {1}; the module cannot work with it. " + StillDynamic,
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Sizes must be positive, an Rnn needs at least one layer, an Embedding's paddingIdx must index its table.");
+
     public static readonly DiagnosticDescriptor ShapeContradiction = new(
         id: "KILN0101",
         title: "Shape contradiction",
@@ -154,7 +182,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         UnsupportedConstruct, UnknownCall, DataDependentControlFlow, UnsupportedType, NotPartial, MissingShape,
-        UnknownMemberShape, InvalidShape, NotAModule, ShapeContradiction, NoGradientRule, NonScalarResult, InternalError);
+        UnknownMemberShape, InvalidShape, NotAModule, GeneratedNameTaken, NotAnOrdinaryMethod, InvalidModuleArgument,
+        ShapeContradiction, NoGradientRule, NonScalarResult, InternalError);
 
     static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 

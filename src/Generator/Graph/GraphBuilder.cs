@@ -21,10 +21,30 @@ internal sealed class GraphBuilder
     /// <summary>In-place writes of captures (BatchNorm's running statistics) collected while decomposing.</summary>
     public IReadOnlyList<(int Capture, Node Value)> Updates => updates;
 
+    /// <summary>
+    /// Writes <paramref name="value"/> into a captured buffer when the program ends. A second write to the same buffer
+    /// replaces the first (it was computed from <see cref="Current"/>, so it already includes it).
+    /// </summary>
     public void AddUpdate(Node capture, Node value)
     {
         if (capture.Op != OpNames.Capture) throw new ShapeError($"only a captured buffer can be updated in place, not %{capture.Id} {capture.Op}");
-        updates.Add((capture.Attrs.Int("index"), value));
+        int index = capture.Attrs.Int("index");
+        int existing = updates.FindIndex(u => u.Capture == index);
+        if (existing >= 0) updates[existing] = (index, value);
+        else updates.Add((index, value));
+    }
+
+    /// <summary>
+    /// The value a captured buffer holds at this point of the program: its pending update if an earlier op wrote it
+    /// (a BatchNorm module called twice reads the statistics its first call left), else the buffer itself.
+    /// </summary>
+    public Node Current(Node capture)
+    {
+        if (capture.Op != OpNames.Capture) return capture;
+        int index = capture.Attrs.Int("index");
+        foreach (var (c, value) in updates)
+            if (c == index) return value;
+        return capture;
     }
 
     /// <summary>Creates (or finds) a primitive node. Throws <see cref="ShapeError"/> on a contradiction.</summary>

@@ -21,7 +21,14 @@ internal sealed record GraphSpec(
     EquatableArray<InputSpec> Inputs,
     EquatableArray<CaptureSpec> Captures,
     EquatableArray<OpSpec> Ops,
-    int Result);
+    int Result)
+{
+    /// <summary>The nested graph class's name, chosen by the parser so that no member of the user's class has it (default &lt;Method&gt;GraphImpl).</summary>
+    public string? GraphClass { get; init; }
+
+    /// <summary>The backing field of the graph property, likewise free of the user's names (default kiln&lt;Method&gt;Graph).</summary>
+    public string? BackingField { get; init; }
+}
 
 /// <summary>Where generated members go: namespace and the partial declarations from outermost to innermost.</summary>
 /// <param name="Declarations">e.g. ["public partial class Outer", "public partial class Mlp"]; emitted verbatim.</param>

@@ -53,6 +53,19 @@ internal interface IModuleCall<T> : IModuleArguments where T : class
 /// <summary>One learnable parameter or buffer of a runtime module, in PyTorch's naming and layout.</summary>
 internal sealed record ModuleParameter(string TorchName, CaptureKind Kind, ImmutableArray<DimSpec> Shape);
 
+/// <summary>A constructor argument the module cannot work with (a size ≤ 0, ...); reported as KILN0012 at the argument.</summary>
+internal sealed class InvalidModuleArgument : Exception
+{
+    public InvalidModuleArgument(string parameter, int position, string message) : base(message)
+    {
+        Parameter = parameter;
+        Position = position;
+    }
+
+    public string Parameter { get; }
+    public int Position { get; }
+}
+
 /// <summary>A module whose sizes cannot be read from its constructor call; reported as KILN0007 at the use.</summary>
 internal sealed class ModuleArgumentMissing : Exception
 {
@@ -105,8 +118,7 @@ internal static class ModuleTable<T> where T : class
         [TypeNames.BatchNorm2d] = new(BatchNormParameters, BatchNorm),
         [TypeNames.LayerNorm] = new(LayerNormParameters, c => c.Op(Normalization.LayerNorm, new[] { c.Input, c.Parameter("weight"), c.Parameter("bias") },
             ("normalized_shape", Attrs.FormatInts(c.Ints("normalizedShape", 0))), ("eps", Float(c.Number("eps", 1, 1e-5))))),
-        [TypeNames.Embedding] = new(
-            c => new[] { new ModuleParameter("weight", CaptureKind.Parameter, Dims(c.Int("numEmbeddings", 0), c.Int("embeddingDim", 1))) },
+        [TypeNames.Embedding] = new(EmbeddingParameters,
             c => c.OptionalInt("paddingIdx", 2) is int padding
                 ? c.Op(Embedding.Lookup, new[] { c.Input, c.Parameter("weight") }, ("padding_idx", Attrs.FormatInt(padding)))
                 : c.Op(Embedding.Lookup, new[] { c.Input, c.Parameter("weight") })),
@@ -120,6 +132,30 @@ internal static class ModuleTable<T> where T : class
 
     static string Float(double value) => Attrs.FormatFloat((float)value);
 
+    /// <summary>An int argument that must be positive (a size, a layer count).</summary>
+    static int Positive(IModuleArguments c, string name, int position, int? fallback = null)
+    {
+        int value = c.Int(name, position, fallback);
+        if (value <= 0) throw new InvalidModuleArgument(name, position, $"{name} must be positive, got {value}");
+        return value;
+    }
+
+    /// <summary>An int or int-list argument whose every value must be positive (kernel sizes, a normalized shape).</summary>
+    static ImmutableArray<int> AllPositive(IModuleArguments c, string name, int position)
+    {
+        var values = c.Ints(name, position);
+        foreach (int value in values)
+            if (value <= 0) throw new InvalidModuleArgument(name, position, $"every value of {name} must be positive, got [{Attrs.FormatInts(values)}]");
+        return values;
+    }
+
+    /// <summary>No parameters; checks the pooling window.</summary>
+    static IEnumerable<ModuleParameter> PoolParameters(IModuleArguments c)
+    {
+        AllPositive(c, "kernelSize", 0);
+        return None;
+    }
+
     static ImmutableArray<DimSpec> Dims(params int[] sizes) => sizes.Select(DimSpec.Of).ToImmutableArray();
 
     static ImmutableArray<DimSpec> Dims(IEnumerable<int> sizes) => sizes.Select(DimSpec.Of).ToImmutableArray();
@@ -127,7 +163,7 @@ internal static class ModuleTable<T> where T : class
     static Entry Activation(string op, Func<IModuleCall<T>, (string, string)[]>? attrs = null) =>
         new(_ => None, c => c.Op(op, new[] { c.Input }, attrs?.Invoke(c) ?? Array.Empty<(string, string)>()));
 
-    static Entry Pool(string op) => new(_ => None, c =>
+    static Entry Pool(string op) => new(PoolParameters, c =>
     {
         var kernel = c.Ints("kernelSize", 0);
         return c.Op(op, new[] { c.Input },
@@ -139,15 +175,24 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> LinearParameters(IModuleArguments c)
     {
-        int input = c.Int("inFeatures", 0), output = c.Int("outFeatures", 1);
+        int input = Positive(c, "inFeatures", 0), output = Positive(c, "outFeatures", 1);
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(output, input));
         if (c.Bool("bias", 2, true)) yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(output));
     }
 
+    static IEnumerable<ModuleParameter> EmbeddingParameters(IModuleArguments c)
+    {
+        int rows = Positive(c, "numEmbeddings", 0), dim = Positive(c, "embeddingDim", 1);
+        // As torch: a negative paddingIdx counts from the end, and either way it must index the table.
+        if (c.OptionalInt("paddingIdx", 2) is int padding && (padding < -rows || padding >= rows))
+            throw new InvalidModuleArgument("paddingIdx", 2, $"paddingIdx {padding} is outside the table of {rows} rows (allowed: {-rows} to {rows - 1})");
+        yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(rows, dim));
+    }
+
     static IEnumerable<ModuleParameter> ConvParameters(IModuleArguments c, int spatial)
     {
-        int input = c.Int("inChannels", 0), output = c.Int("outChannels", 1);
-        var kernel = c.Ints("kernelSize", 2);
+        int input = Positive(c, "inChannels", 0), output = Positive(c, "outChannels", 1);
+        var kernel = AllPositive(c, "kernelSize", 2);
         var shape = new List<int> { output, input };
         for (int i = 0; i < spatial; i++) shape.Add(kernel.Length == spatial ? kernel[i] : kernel[0]);
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(shape));
@@ -163,7 +208,7 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> BatchNormParameters(IModuleArguments c)
     {
-        int features = c.Int("numFeatures", 0);
+        int features = Positive(c, "numFeatures", 0);
         if (!c.Bool("affine", 3, true) || !c.Bool("trackRunningStats", 4, true))
             throw new ModuleArgumentMissing("only BatchNorm with affine: true and trackRunningStats: true is compiled");
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(features));
@@ -187,7 +232,7 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> LayerNormParameters(IModuleArguments c)
     {
-        var shape = c.Ints("normalizedShape", 0);
+        var shape = AllPositive(c, "normalizedShape", 0);
         if (!c.Bool("elementwiseAffine", 2, true))
             throw new ModuleArgumentMissing("only LayerNorm with elementwiseAffine: true is compiled");
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(shape));
@@ -196,7 +241,7 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> RnnParameters(IModuleArguments c)
     {
-        int input = c.Int("inputSize", 0), hidden = c.Int("hiddenSize", 1), layers = c.Int("numLayers", 2, 1);
+        int input = Positive(c, "inputSize", 0), hidden = Positive(c, "hiddenSize", 1), layers = Positive(c, "numLayers", 2, 1);
         bool bias = c.Bool("bias", 5, true);
         for (int layer = 0; layer < layers; layer++)
         {
@@ -263,7 +308,7 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> LstmCellParameters(IModuleArguments c)
     {
-        int input = c.Int("inputSize", 0), hidden = c.Int("hiddenSize", 1);
+        int input = Positive(c, "inputSize", 0), hidden = Positive(c, "hiddenSize", 1);
         yield return new ModuleParameter("weight_ih", CaptureKind.Parameter, Dims(4 * hidden, input));
         yield return new ModuleParameter("weight_hh", CaptureKind.Parameter, Dims(4 * hidden, hidden));
         if (c.Bool("bias", 2, true))

@@ -152,6 +152,7 @@ internal sealed partial class MethodInterpreter
             {
                 throw new ParseFailure(DiagnosticDescriptors.UnknownMemberShape, site.Syntax, member.Name, missing.Message);
             }
+
         }
 
         if (type.IsNumeric() || type.SpecialType == SpecialType.System_Boolean)

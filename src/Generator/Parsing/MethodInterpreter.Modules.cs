@@ -20,6 +20,7 @@ internal sealed partial class MethodInterpreter
             throw new ModuleArgumentMissing($"'{creation.Type?.Name}' is not one of Kiln.Nn's runtime modules");
 
         var byName = new Dictionary<string, Value>();
+        var argumentSyntax = new Dictionary<string, SyntaxNode>();
         var byPosition = new Dictionary<int, Value>();
         var children = ImmutableArray.CreateBuilder<ModuleInfo>();
         foreach (var argument in creation.Arguments)
@@ -43,12 +44,21 @@ internal sealed partial class MethodInterpreter
             var constant = ConstantArgument(argument.Value)
                 ?? throw new ModuleArgumentMissing($"argument '{parameter.Name}' of new {type.Name}(...) is not a compile-time constant");
             byName[ModuleInfo.NormalizeName(parameter.Name)] = constant;
+            if (argument.ArgumentKind == ArgumentKind.Explicit) argumentSyntax[ModuleInfo.NormalizeName(parameter.Name)] = argument.Syntax;
             byPosition[parameter.Ordinal] = constant;
         }
 
-        var module = new ModuleInfo(type, name, accessExpression, byName, byPosition, children.ToImmutable());
-        // Reading the parameter table now reports a missing size at the field, not later at some op.
-        _ = ModuleParameters.Of(module).ToList();
+        var module = new ModuleInfo(type, name, accessExpression, byName, byPosition, children.ToImmutable(), argumentSyntax, creation.Syntax);
+        // Reading the parameter table now reports a missing size at the field, not later at some op, and an argument
+        // the module cannot work with at that argument.
+        try
+        {
+            _ = ModuleParameters.Of(module).ToList();
+        }
+        catch (InvalidModuleArgument invalid)
+        {
+            throw new ParseFailure(DiagnosticDescriptors.InvalidModuleArgument, module.ArgumentSyntax(invalid.Parameter) ?? creation.Syntax, type.Name, invalid.Message);
+        }
         return module;
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -20,7 +21,12 @@ internal static class MethodParser
 {
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var syntax = (MethodDeclarationSyntax)context.TargetNode;
+        if (context.TargetNode is not MethodDeclarationSyntax syntax)
+        {
+            var attribute = context.Attributes.FirstOrDefault()?.ApplicationSyntaxReference?.GetSyntax(cancellationToken);
+            return Failed(new DiagnosticInfo(DiagnosticDescriptors.NotAnOrdinaryMethod.Id, (attribute ?? context.TargetNode).ToInfo(),
+                EquatableArray.ToEquatableArray(new[] { Describe(context.TargetNode) })));
+        }
         try
         {
             return ParseMethod(syntax, (IMethodSymbol)context.TargetSymbol, context.SemanticModel, cancellationToken);
@@ -46,6 +52,15 @@ internal static class MethodParser
 
     static ParseResult Failed(params DiagnosticInfo[] diagnostics) => new(null, null, diagnostics.ToEquatableArray());
 
+    static string Describe(SyntaxNode target) => target switch
+    {
+        AccessorDeclarationSyntax => "a property or event accessor",
+        OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax => "an operator",
+        LocalFunctionStatementSyntax => "a local function",
+        AnonymousFunctionExpressionSyntax => "a lambda",
+        _ => "not a method of a class",
+    };
+
     static ParseResult ParseMethod(MethodDeclarationSyntax syntax, IMethodSymbol method, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
         var type = method.ContainingType;
@@ -68,6 +83,21 @@ internal static class MethodParser
         if (compiledOverloads.Count > 1 && !SymbolEqualityComparer.Default.Equals(compiledOverloads[0], method))
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, syntax.Identifier.ToInfo(), method.Name,
                 $"another [Compile] overload already gets the property '{method.Name}Graph'; give this method its own name");
+
+        // The graph property is public API and keeps its name: a member already holding it is the user's to rename. The
+        // generator's private names (the nested class, the backing field) step around the user's members instead.
+        var taken = new HashSet<string>(type.GetMembers().Select(m => m.Name).Concat(type.GetTypeMembers().Select(t => t.Name)));
+        string property = method.Name + "Graph";
+        if (type.GetMembers(property).FirstOrDefault() is { } holder)
+            throw new ParseFailure(DiagnosticDescriptors.GeneratedNameTaken, holder.Locations.FirstOrDefault()?.ToInfo() ?? syntax.Identifier.ToInfo(),
+                type.Name, property, method.Name);
+        string Free(string name)
+        {
+            string candidate = name;
+            for (int suffix = 2; taken.Contains(candidate); suffix++) candidate = name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return candidate;
+        }
+        string graphClass = Free(method.Name + "GraphImpl"), backingField = Free("kiln" + method.Name + "Graph");
 
         if (!method.IsStatic && !type.IsOrDerivesFrom(TypeNames.Module))
             throw new ParseFailure(DiagnosticDescriptors.NotAModule, syntax.Identifier.ToInfo(), type.Name);
@@ -113,7 +143,11 @@ internal static class MethodParser
                 $"the method returns {result.Describe()}, not a tensor computed from its inputs and fields");
 
         string hintName = HintName(type, method);
-        var spec = builder.BuildSpec(hintName, TypeSpecOf(syntax, type), method.Name, method.IsStatic, tensor.Reference);
+        var spec = builder.BuildSpec(hintName, TypeSpecOf(syntax, type), method.Name, method.IsStatic, tensor.Reference) with
+        {
+            GraphClass = graphClass,
+            BackingField = backingField,
+        };
         var locations = builder.BuildLocations(hintName, syntax.Identifier.ToInfo());
         return new ParseResult(spec, locations, EquatableArray<DiagnosticInfo>.Empty);
     }

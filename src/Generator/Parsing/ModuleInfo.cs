@@ -24,8 +24,12 @@ internal sealed class ModuleInfo : IModuleArguments
         string accessExpression,
         Dictionary<string, Value> argumentsByName,
         Dictionary<int, Value> argumentsByPosition,
-        ImmutableArray<ModuleInfo> children)
+        ImmutableArray<ModuleInfo> children,
+        Dictionary<string, SyntaxNode>? argumentSyntax = null,
+        SyntaxNode? creation = null)
     {
+        this.argumentSyntax = argumentSyntax ?? new Dictionary<string, SyntaxNode>();
+        Creation = creation;
         Type = type;
         Name = name;
         AccessExpression = accessExpression;
@@ -33,6 +37,14 @@ internal sealed class ModuleInfo : IModuleArguments
         this.argumentsByPosition = argumentsByPosition;
         Children = children;
     }
+
+    readonly Dictionary<string, SyntaxNode> argumentSyntax;
+
+    /// <summary>The `new` expression that constructed the module (where an argument that was left out is reported).</summary>
+    public SyntaxNode? Creation { get; }
+
+    /// <summary>Where a constructor argument was written (by normalised parameter name), else the construction.</summary>
+    public SyntaxNode? ArgumentSyntax(string name) => argumentSyntax.TryGetValue(NormalizeName(name), out var syntax) ? syntax : Creation;
 
     public INamedTypeSymbol Type { get; }
     public string TypeName => Type.FullName();

@@ -31,7 +31,9 @@ internal static class ShapeReader
             return new ParseFailure(DiagnosticDescriptors.InvalidShape, location, text);
         }
 
-        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+        // [Shape(null)] passes a null array (its Values are default, not empty).
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array
+            || attribute.ConstructorArguments[0].IsNull)
             throw new ParseFailure(DiagnosticDescriptors.InvalidShape, fallbackLocation!, syntax?.ToString() ?? "[Shape]");
 
         var dimensions = attribute.ConstructorArguments[0].Values;
@@ -56,7 +58,7 @@ internal static class ShapeReader
     }
 
     static int DimensionCount(AttributeData attribute) =>
-        attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+        attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array && !attribute.ConstructorArguments[0].IsNull
             ? attribute.ConstructorArguments[0].Values.Length
             : -1;
 

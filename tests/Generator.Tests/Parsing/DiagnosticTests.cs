@@ -447,7 +447,7 @@ public sealed class DiagnosticTests
             Assert.Equal(descriptor.Id == "KILN0103" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
         Assert.Equal(
-            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0101", "KILN0102", "KILN0103", "KILN9999" },
+            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0010", "KILN0011", "KILN0012", "KILN0101", "KILN0102", "KILN0103", "KILN9999" },
             all.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
     }
 }

@@ -16,7 +16,10 @@ internal enum Expectation
 }
 
 /// <summary>One generated case: a whole source file with a model class (full name <see cref="TypeName"/>).</summary>
-internal sealed record GeneratedCase(string Kind, string Description, string Source, Expectation Expectation, string TypeName = "Cases.Model");
+/// <param name="Run">Whether the harness can instantiate the model to compare both modes (not for generic or static classes).</param>
+/// <param name="DiagnosticId">For <see cref="Expectation.Diagnose"/>: the diagnostic that must be among those reported.</param>
+internal sealed record GeneratedCase(string Kind, string Description, string Source, Expectation Expectation, string TypeName = "Cases.Model", bool Run = true,
+    string? DiagnosticId = null);
 
 /// <summary>
 /// Runs the generator on a case, compiles its output, and (when a graph was generated) runs the method on the tape
@@ -57,8 +60,11 @@ internal static class GeneratedCaseHarness
             case Expectation.Diagnose when run.KilnDiagnostics.IsEmpty:
                 problems.Add($"{Where()}: no KILN diagnostic");
                 break;
+            case Expectation.Diagnose when c.DiagnosticId is { } id && !run.KilnDiagnostics.Any(d => d.Id == id):
+                problems.Add($"{Where()}: expected {id}, got {string.Join("; ", run.KilnDiagnostics.Select(d => d.Id + " " + d.GetMessage()))}");
+                break;
         }
-        if (problems.Count > 0 || !generated || refused || c.Expectation == Expectation.Diagnose) return (problems, false, refused);
+        if (problems.Count > 0 || !generated || refused || c.Expectation == Expectation.Diagnose || !c.Run) return (problems, false, refused);
 
         try
         {
@@ -113,6 +119,19 @@ internal static class GeneratedCaseHarness
         {
             problems.Add($"{where}: the method threw {dynamicError.GetType().Name} ({dynamicError.Message}) but the graph compiled and ran");
             return;
+        }
+        // Both modes must leave the model in the same state (BatchNorm's running statistics, its batch count).
+        var secondState = second.StateDict();
+        foreach (var (name, value) in first.StateDict())
+        {
+            var p = value.ToArray();
+            var q = secondState[name].ToArray();
+            for (int i = 0; i < p.Length; i++)
+                if (!(Math.Abs(p[i] - q[i]) <= 1e-4f * Math.Max(1f, Math.Abs(p[i]))))
+                {
+                    problems.Add($"{where}: state '{name}' differs at {i}: method {p[i]:R}, graph {q[i]:R}");
+                    break;
+                }
         }
         var e1 = expected!.ToArray();
         var a1 = actual.ToArray();

@@ -19,17 +19,19 @@ namespace Kiln.Integration.Tests.Models
             internal LossGraphImpl(global::Kiln.Integration.Tests.Models.ActivationNet model) : base(Description) => this.model = model;
 
             /// <summary>Runs the forward pass only and returns the result.</summary>
-            public global::Kiln.Tensor Forward(global::Kiln.Tensor x)
+            public global::Kiln.Tensor Forward(global::Kiln.Tensor x) => this.ForwardCore(x);
+
+            private global::Kiln.Tensor ForwardCore(global::Kiln.Tensor argument0)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
-                BeginBinding(symbols);
-                BindInput(0, x, symbols);
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
                 global::Kiln.Tensor capture0 = this.model.w;
-                BindCapture(0, capture0, symbols);
-                var state = Prepare(0, symbols);
+                this.BindCapture(0, capture0, symbols);
+                var state = this.Prepare(0, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
-                global::System.ReadOnlySpan<float> input0 = x.Data;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
                 global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
                 global::System.Span<float> result = state.Result.Data;
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
@@ -122,20 +124,22 @@ namespace Kiln.Integration.Tests.Models
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
-            public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x)
+            public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x) => this.ForwardBackwardCore(x);
+
+            private global::Kiln.Tensor ForwardBackwardCore(global::Kiln.Tensor argument0)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
-                BeginBinding(symbols);
-                BindInput(0, x, symbols);
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
                 global::Kiln.Tensor capture0 = this.model.w;
-                BindCapture(0, capture0, symbols);
-                var state = Prepare(1, symbols);
+                this.BindCapture(0, capture0, symbols);
+                var state = this.Prepare(1, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
-                global::System.ReadOnlySpan<float> input0 = x.Data;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
                 global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
                 global::System.Span<float> result = state.Result.Data;
-                global::System.Span<float> grad0 = GradientOf(capture0, 0);
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);

@@ -19,36 +19,38 @@ namespace Kiln.Integration.Tests.Models
             internal LossGraphImpl(global::Kiln.Integration.Tests.Models.BatchNormNet model) : base(Description) => this.model = model;
 
             /// <summary>Runs the forward pass only and returns the result.</summary>
-            public global::Kiln.Tensor Forward(global::Kiln.Tensor x, global::Kiln.IntTensor y)
+            public global::Kiln.Tensor Forward(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ForwardCore(x, y);
+
+            private global::Kiln.Tensor ForwardCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
-                BeginBinding(symbols);
-                BindInput(0, x, symbols);
-                BindInput(1, y, symbols);
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
                 global::Kiln.Tensor capture0 = this.model.input.Weight;
-                BindCapture(0, capture0, symbols);
+                this.BindCapture(0, capture0, symbols);
                 global::Kiln.Tensor capture1 = this.model.input.Bias!;
-                BindCapture(1, capture1, symbols);
+                this.BindCapture(1, capture1, symbols);
                 global::Kiln.Tensor capture2 = this.model.norm.RunningMean!;
-                BindCapture(2, capture2, symbols);
+                this.BindCapture(2, capture2, symbols);
                 global::Kiln.Tensor capture3 = this.model.norm.RunningVar!;
-                BindCapture(3, capture3, symbols);
+                this.BindCapture(3, capture3, symbols);
                 global::Kiln.Tensor capture4 = this.model.norm.Weight!;
-                BindCapture(4, capture4, symbols);
+                this.BindCapture(4, capture4, symbols);
                 global::Kiln.Tensor capture5 = this.model.norm.Bias!;
-                BindCapture(5, capture5, symbols);
+                this.BindCapture(5, capture5, symbols);
                 bool capture6 = this.model.norm.Training;
                 global::Kiln.Tensor capture7 = this.model.norm.NumBatchesTracked!;
-                BindCapture(7, capture7, symbols);
+                this.BindCapture(7, capture7, symbols);
                 global::Kiln.Tensor capture8 = this.model.output.Weight;
-                BindCapture(8, capture8, symbols);
+                this.BindCapture(8, capture8, symbols);
                 global::Kiln.Tensor capture9 = this.model.output.Bias!;
-                BindCapture(9, capture9, symbols);
-                var state = Prepare(0, symbols);
+                this.BindCapture(9, capture9, symbols);
+                var state = this.Prepare(0, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
-                global::System.ReadOnlySpan<float> input0 = x.Data;
-                global::System.ReadOnlySpan<int> input1 = y.Data;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
                 global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
                 global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
                 global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
@@ -388,36 +390,38 @@ namespace Kiln.Integration.Tests.Models
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
-            public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x, global::Kiln.IntTensor y)
+            public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ForwardBackwardCore(x, y);
+
+            private global::Kiln.Tensor ForwardBackwardCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
-                BeginBinding(symbols);
-                BindInput(0, x, symbols);
-                BindInput(1, y, symbols);
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
                 global::Kiln.Tensor capture0 = this.model.input.Weight;
-                BindCapture(0, capture0, symbols);
+                this.BindCapture(0, capture0, symbols);
                 global::Kiln.Tensor capture1 = this.model.input.Bias!;
-                BindCapture(1, capture1, symbols);
+                this.BindCapture(1, capture1, symbols);
                 global::Kiln.Tensor capture2 = this.model.norm.RunningMean!;
-                BindCapture(2, capture2, symbols);
+                this.BindCapture(2, capture2, symbols);
                 global::Kiln.Tensor capture3 = this.model.norm.RunningVar!;
-                BindCapture(3, capture3, symbols);
+                this.BindCapture(3, capture3, symbols);
                 global::Kiln.Tensor capture4 = this.model.norm.Weight!;
-                BindCapture(4, capture4, symbols);
+                this.BindCapture(4, capture4, symbols);
                 global::Kiln.Tensor capture5 = this.model.norm.Bias!;
-                BindCapture(5, capture5, symbols);
+                this.BindCapture(5, capture5, symbols);
                 bool capture6 = this.model.norm.Training;
                 global::Kiln.Tensor capture7 = this.model.norm.NumBatchesTracked!;
-                BindCapture(7, capture7, symbols);
+                this.BindCapture(7, capture7, symbols);
                 global::Kiln.Tensor capture8 = this.model.output.Weight;
-                BindCapture(8, capture8, symbols);
+                this.BindCapture(8, capture8, symbols);
                 global::Kiln.Tensor capture9 = this.model.output.Bias!;
-                BindCapture(9, capture9, symbols);
-                var state = Prepare(1, symbols);
+                this.BindCapture(9, capture9, symbols);
+                var state = this.Prepare(1, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
-                global::System.ReadOnlySpan<float> input0 = x.Data;
-                global::System.ReadOnlySpan<int> input1 = y.Data;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
                 global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
                 global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
                 global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
@@ -428,12 +432,12 @@ namespace Kiln.Integration.Tests.Models
                 global::System.ReadOnlySpan<float> capture8Data = capture8.Data;
                 global::System.ReadOnlySpan<float> capture9Data = capture9.Data;
                 global::System.Span<float> result = state.Result.Data;
-                global::System.Span<float> grad0 = GradientOf(capture0, 0);
-                global::System.Span<float> grad1 = GradientOf(capture1, 1);
-                global::System.Span<float> grad4 = GradientOf(capture4, 4);
-                global::System.Span<float> grad5 = GradientOf(capture5, 5);
-                global::System.Span<float> grad8 = GradientOf(capture8, 8);
-                global::System.Span<float> grad9 = GradientOf(capture9, 9);
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad4 = this.GradientOf(capture4, 4);
+                global::System.Span<float> grad5 = this.GradientOf(capture5, 5);
+                global::System.Span<float> grad8 = this.GradientOf(capture8, 8);
+                global::System.Span<float> grad9 = this.GradientOf(capture9, 9);
                 global::System.Span<float> capture7Update = capture7.Data;
                 global::System.Span<float> capture2Update = capture2.Data;
                 global::System.Span<float> capture3Update = capture3.Data;

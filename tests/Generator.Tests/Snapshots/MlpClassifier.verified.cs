@@ -19,25 +19,27 @@ namespace Kiln.Integration.Tests.Models
             internal LossGraphImpl(global::Kiln.Integration.Tests.Models.MlpClassifier model) : base(Description) => this.model = model;
 
             /// <summary>Runs the forward pass only and returns the result.</summary>
-            public global::Kiln.Tensor Forward(global::Kiln.Tensor x, global::Kiln.IntTensor y)
+            public global::Kiln.Tensor Forward(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ForwardCore(x, y);
+
+            private global::Kiln.Tensor ForwardCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
-                BeginBinding(symbols);
-                BindInput(0, x, symbols);
-                BindInput(1, y, symbols);
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
                 global::Kiln.Tensor capture0 = this.model.fc1.Weight;
-                BindCapture(0, capture0, symbols);
+                this.BindCapture(0, capture0, symbols);
                 global::Kiln.Tensor capture1 = this.model.fc1.Bias!;
-                BindCapture(1, capture1, symbols);
+                this.BindCapture(1, capture1, symbols);
                 global::Kiln.Tensor capture2 = this.model.fc2.Weight;
-                BindCapture(2, capture2, symbols);
+                this.BindCapture(2, capture2, symbols);
                 global::Kiln.Tensor capture3 = this.model.fc2.Bias!;
-                BindCapture(3, capture3, symbols);
-                var state = Prepare(0, symbols);
+                this.BindCapture(3, capture3, symbols);
+                var state = this.Prepare(0, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
-                global::System.ReadOnlySpan<float> input0 = x.Data;
-                global::System.ReadOnlySpan<int> input1 = y.Data;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
                 global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
                 global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
                 global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
@@ -117,34 +119,36 @@ namespace Kiln.Integration.Tests.Models
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
-            public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x, global::Kiln.IntTensor y)
+            public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ForwardBackwardCore(x, y);
+
+            private global::Kiln.Tensor ForwardBackwardCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
-                BeginBinding(symbols);
-                BindInput(0, x, symbols);
-                BindInput(1, y, symbols);
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
                 global::Kiln.Tensor capture0 = this.model.fc1.Weight;
-                BindCapture(0, capture0, symbols);
+                this.BindCapture(0, capture0, symbols);
                 global::Kiln.Tensor capture1 = this.model.fc1.Bias!;
-                BindCapture(1, capture1, symbols);
+                this.BindCapture(1, capture1, symbols);
                 global::Kiln.Tensor capture2 = this.model.fc2.Weight;
-                BindCapture(2, capture2, symbols);
+                this.BindCapture(2, capture2, symbols);
                 global::Kiln.Tensor capture3 = this.model.fc2.Bias!;
-                BindCapture(3, capture3, symbols);
-                var state = Prepare(1, symbols);
+                this.BindCapture(3, capture3, symbols);
+                var state = this.Prepare(1, symbols);
                 int dim_N = symbols[0];
                 global::System.Span<float> arena = state.Arena;
-                global::System.ReadOnlySpan<float> input0 = x.Data;
-                global::System.ReadOnlySpan<int> input1 = y.Data;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
                 global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
                 global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
                 global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
                 global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
                 global::System.Span<float> result = state.Result.Data;
-                global::System.Span<float> grad0 = GradientOf(capture0, 0);
-                global::System.Span<float> grad1 = GradientOf(capture1, 1);
-                global::System.Span<float> grad2 = GradientOf(capture2, 2);
-                global::System.Span<float> grad3 = GradientOf(capture3, 3);
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad2 = this.GradientOf(capture2, 2);
+                global::System.Span<float> grad3 = this.GradientOf(capture3, 3);
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);

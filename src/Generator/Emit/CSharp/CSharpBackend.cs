@@ -64,7 +64,7 @@ internal sealed class CSharpBackend : IKernelBackend
                 StorageRole.Input or StorageRole.Capture => $"global::System.ReadOnlySpan<float> {b.Local} = {b.Source}.Data;",
                 StorageRole.IntInput => $"global::System.ReadOnlySpan<int> {b.Local} = {b.Source}.Data;",
                 StorageRole.Result or StorageRole.Update => $"global::System.Span<float> {b.Local} = {b.Source}.Data;",
-                StorageRole.Gradient => $"global::System.Span<float> {b.Local} = GradientOf({b.Source}, {b.Index});",
+                StorageRole.Gradient => $"global::System.Span<float> {b.Local} = this.GradientOf({b.Source}, {b.Index});",
                 StorageRole.Arena => $"global::System.Span<float> {b.Local} = {b.Source}.Arena;",
                 _ => $"global::System.Span<float> {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",
             });

@@ -38,8 +38,8 @@ internal sealed class CSharpGraphEmitter
     public IReadOnlyList<string> Symbols => symbols;
 
     string GraphProperty => spec.MethodName + "Graph";
-    string GraphClass => spec.MethodName + "GraphImpl";
-    string BackingField => "kiln" + spec.MethodName + "Graph";
+    string GraphClass => spec.GraphClass ?? spec.MethodName + "GraphImpl";
+    string BackingField => spec.BackingField ?? "kiln" + spec.MethodName + "Graph";
     string ModelType => spec.ContainingType.FullyQualifiedName.StartsWith("global::", StringComparison.Ordinal)
         ? spec.ContainingType.FullyQualifiedName : "global::" + spec.ContainingType.FullyQualifiedName;
     string MethodDisplay => spec.ContainingType.FullyQualifiedName.Replace("global::", "") + "." + spec.MethodName;
@@ -94,7 +94,24 @@ internal sealed class CSharpGraphEmitter
         w.Close();
     }
 
-    string Parameters => string.Join(", ", spec.Inputs.Select(i => (i.Kind == ValueKind.IntTensor ? "global::Kiln.IntTensor " : "global::Kiln.Tensor ") + i.Name));
+    string Parameters => string.Join(", ", spec.Inputs.Select(i => TensorType(i) + " " + Identifier(i.Name)));
+
+    /// <summary>A user's name as a C# identifier: reserved keywords (a parameter written @class) get their @ back.</summary>
+    static string Identifier(string name) => ReservedKeywords.Contains(name) ? "@" + name : name;
+
+    static readonly HashSet<string> ReservedKeywords = new(StringComparer.Ordinal)
+    {
+        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue", "decimal",
+        "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally", "fixed", "float", "for",
+        "foreach", "goto", "if", "implicit", "in", "int", "interface", "internal", "is", "lock", "long", "namespace", "new", "null",
+        "object", "operator", "out", "override", "params", "private", "protected", "public", "readonly", "ref", "return", "sbyte",
+        "sealed", "short", "sizeof", "stackalloc", "static", "string", "struct", "switch", "this", "throw", "true", "try", "typeof",
+        "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
+    };
+
+    string CoreParameters => string.Join(", ", spec.Inputs.Select((input, i) => TensorType(input) + " argument" + i.ToString(CultureInfo.InvariantCulture)));
+
+    static string TensorType(InputSpec input) => input.Kind == ValueKind.IntTensor ? "global::Kiln.IntTensor" : "global::Kiln.Tensor";
 
     static string MethodName(KernelProgram program) => program.Graph.HasGradients ? "ForwardBackward" : "Forward";
 
@@ -109,10 +126,14 @@ internal sealed class CSharpGraphEmitter
             w.Line("/// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>");
         else
             w.Line("/// <summary>Runs the forward pass only and returns the result.</summary>");
-        w.Open($"public global::Kiln.Tensor {MethodName(program)}({Parameters})");
+        // The public method keeps the user's parameter names; the body runs in a method whose parameters are the
+        // generator's own, so no user name can capture a generated local or member.
+        w.Line($"public global::Kiln.Tensor {MethodName(program)}({Parameters}) => this.{MethodName(program)}Core({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
+        w.Line();
+        w.Open($"private global::Kiln.Tensor {MethodName(program)}Core({CoreParameters})");
         w.Line($"global::System.Span<int> symbols = stackalloc int[{symbols.Count}];");
-        w.Line("BeginBinding(symbols);");
-        for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"BindInput({i}, {spec.Inputs[i].Name}, symbols);");
+        w.Line("global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);");
+        for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"this.BindInput({i}, argument{i}, symbols);");
         foreach (int c in captures)
         {
             switch (spec.Captures[c].Kind)
@@ -125,16 +146,16 @@ internal sealed class CSharpGraphEmitter
                     break;
                 default:
                     w.Line($"global::Kiln.Tensor capture{c} = {Access(spec.Captures[c])};");
-                    w.Line($"BindCapture({c}, capture{c}, symbols);");
+                    w.Line($"this.BindCapture({c}, capture{c}, symbols);");
                     break;
             }
         }
-        w.Line($"var state = Prepare({index}, symbols);");
+        w.Line($"var state = this.Prepare({index}, symbols);");
         for (int s = 0; s < symbols.Count; s++) w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
         var bindings = new List<StorageBinding>();
         if (program.Memory.Buffers.Count > 0) bindings.Add(new StorageBinding("arena", StorageRole.Arena, "state"));
         for (int i = 0; i < spec.Inputs.Count; i++)
-            bindings.Add(new StorageBinding("input" + i, spec.Inputs[i].Kind == ValueKind.IntTensor ? StorageRole.IntInput : StorageRole.Input, spec.Inputs[i].Name, i));
+            bindings.Add(new StorageBinding("input" + i, spec.Inputs[i].Kind == ValueKind.IntTensor ? StorageRole.IntInput : StorageRole.Input, "argument" + i, i));
         foreach (int c in captures.Where(IsTensorCapture)) bindings.Add(new StorageBinding($"capture{c}Data", StorageRole.Capture, "capture" + c, c));
         bindings.Add(new StorageBinding("result", StorageRole.Result, "state.Result"));
         for (int c = 0; c < program.Graph.Gradients.Length; c++)

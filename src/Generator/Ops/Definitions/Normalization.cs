@@ -102,9 +102,12 @@ internal static class Normalization
     /// </summary>
     static Node BatchNormOf(GraphBuilder b, IReadOnlyList<Node> inputs, Attrs attrs)
     {
-        Node x = inputs[0], runningMean = inputs[1], runningVar = inputs[2], weight = inputs[3], bias = inputs[4], training = inputs[5];
+        Node x = inputs[0], weight = inputs[3], bias = inputs[4], training = inputs[5];
+        // The buffers as the module left them: a second call of the same module reads its first call's updates.
+        Node meanBuffer = inputs[1], varBuffer = inputs[2], runningMean = b.Current(meanBuffer), runningVar = b.Current(varBuffer);
         float eps = attrs.Float("eps", 1e-5f);
-        var batchesTracked = inputs.Count > 6 ? inputs[6] : null;
+        var batchesBuffer = inputs.Count > 6 ? inputs[6] : null;
+        var batchesTracked = batchesBuffer is null ? null : b.Current(batchesBuffer);
         var dims = new[] { 0 }.Concat(Enumerable.Range(2, x.Shape.Rank - 2)).ToArray();
         var channelShape = new Shape(x.Shape.Dims.Select((d, i) => i == 1 ? d : Size.One));
         Node PerChannel(Node v) => b.Reshape(v, channelShape);
@@ -126,9 +129,9 @@ internal static class Normalization
         var keep = b.Sub(b.Constant(1f), factor);
         var newMean = b.Add(b.Mul(runningMean, keep), b.Mul(b.Reshape(mean, channels), factor));
         var newVar = b.Add(b.Mul(runningVar, keep), b.Mul(b.Mul(b.Reshape(variance, channels), unbias), factor));
-        if (batchesTracked is not null) b.AddUpdate(batchesTracked, b.Create(OpNames.Select, new[] { training, batches!, batchesTracked }));
-        b.AddUpdate(runningMean, b.Create(OpNames.Select, new[] { training, newMean, runningMean }));
-        b.AddUpdate(runningVar, b.Create(OpNames.Select, new[] { training, newVar, runningVar }));
+        if (batchesTracked is not null) b.AddUpdate(batchesBuffer!, b.Create(OpNames.Select, new[] { training, batches!, batchesTracked }));
+        b.AddUpdate(meanBuffer, b.Create(OpNames.Select, new[] { training, newMean, runningMean }));
+        b.AddUpdate(varBuffer, b.Create(OpNames.Select, new[] { training, newVar, runningVar }));
         return y;
     }
 }
