@@ -1,7 +1,7 @@
 namespace Kiln;
 
 /// <summary>Switches for the tape and the reverse pass that walks it.</summary>
-public static class Autograd
+public static partial class Autograd
 {
     [ThreadStatic] static int disabledDepth;
 
@@ -33,21 +33,30 @@ public static class Autograd
         }
     }
 
-    internal static bool ShouldRecord(Tensor a) => disabledDepth == 0 && a.RequiresGrad;
-    internal static bool ShouldRecord(Tensor a, Tensor b) => disabledDepth == 0 && (a.RequiresGrad || b.RequiresGrad);
+    // Ops ask ShouldRecord whether to call Record. Under DetectAnomaly the answer is always yes, so that Record sees
+    // every op's output (it checks it, then attaches a node only when the tape really records): one thread-static read
+    // per op when the mode is off.
+    internal static bool ShouldRecord(Tensor a) => (disabledDepth == 0 && a.RequiresGrad) || anomalyDepth != 0;
+    internal static bool ShouldRecord(Tensor a, Tensor b) => (disabledDepth == 0 && (a.RequiresGrad || b.RequiresGrad)) || anomalyDepth != 0;
+    internal static bool ShouldRecord(ReadOnlySpan<Tensor> inputs) => Records(inputs) || anomalyDepth != 0;
 
-    internal static bool ShouldRecord(ReadOnlySpan<Tensor> inputs)
+    /// <summary>Whether the tape records an op on these inputs.</summary>
+    static bool Records(ReadOnlySpan<Tensor> inputs)
     {
         if (disabledDepth != 0) return false;
         foreach (var t in inputs) if (t.RequiresGrad) return true;
         return false;
     }
 
-    /// <summary>Attaches a tape node to <paramref name="output"/> when any input requires grad.</summary>
+    /// <summary>
+    /// Attaches a tape node to <paramref name="output"/> when any input requires grad. Under
+    /// <see cref="DetectAnomaly"/> it first checks the output for NaN and infinity.
+    /// </summary>
     /// <param name="freshGradients">See <see cref="GradNode"/>: false when the rule is user code.</param>
     internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true)
     {
-        if (ShouldRecord(inputs)) output.AttachGradFn(new GradNode(name, inputs, backward, freshGradients));
+        if (anomalyDepth != 0 && backwardDepth == 0) CheckForward(output, name, inputs);
+        if (Records(inputs)) output.AttachGradFn(new GradNode(name, inputs, backward, freshGradients));
         return output;
     }
 
@@ -77,6 +86,8 @@ public static class Autograd
             throw new ArgumentException($"Backward: gradient shape {gradient.ShapeString} does not match the tensor's shape {root.ShapeString}.");
 
         using var _ = NoGrad();
+        // The ops a gradient rule calls are checked as that rule's outputs (CheckBackward), not as forward ops.
+        using var inBackward = new BackwardScope(active: true);
         if (root.GradFn is null)
         {
             AccumulateLeaf(root, gradient, gradientOwned);
@@ -98,6 +109,7 @@ public static class Autograd
                 bool gradOutOwned = node.PendingOwned;
                 node.PendingGradient = null;
                 var inputGrads = node.Apply(gradOut);
+                if (anomalyDepth != 0) CheckBackward(node, inputGrads);
                 if (!retainGraph) node.Release();
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {

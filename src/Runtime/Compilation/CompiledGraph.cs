@@ -99,6 +99,23 @@ public abstract class CompiledGraph
 
     public override string ToString() => description.Summary;
 
+    /// <summary>
+    /// Anomaly detection for generated code: throws <see cref="AnomalyDetectedException"/> when
+    /// <paramref name="values"/> holds a NaN or an infinity, naming <paramref name="kernelDescription"/>, the first bad
+    /// index and its value. Generated code calls it after each kernel, only inside
+    /// <see cref="Autograd.DetectAnomaly"/>: <c>if (global::Kiln.Autograd.AnomalyDetectionEnabled)
+    /// global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "kernel 3: relu …");</c>
+    /// </summary>
+    public static void CheckFinite(ReadOnlySpan<float> values, string kernelDescription)
+    {
+        int bad = NonFinite.FirstIndex(values);
+        if (bad < 0) return;
+        float value = values[bad];
+        throw new AnomalyDetectedException(kernelDescription,
+            $"Anomaly detected: {kernelDescription} returned {NonFinite.Kind(value)} values in its output of {values.Length} elements: " +
+            $"first at index {bad} ({NonFinite.Describe(value)}).");
+    }
+
     string FormatBinding(BindingKey binding) =>
         description.Symbols.Length == 0 ? "no symbols" :
         string.Join(", ", description.Symbols.Select((s, i) => s + "=" + binding[i].ToString(CultureInfo.InvariantCulture)));

@@ -16,46 +16,83 @@ public class LayerTests
         NnFixture.AssertClose(f.Output["out"], forward(f.Inputs["x"]), "out");
     }
 
-    [Fact]
-    public void ConvolutionModulesReproducePyTorch()
+    // Every module test takes its cases by op from the fixture folder and builds the module from the case's attrs, so
+    // another fixture set (other seeds, shapes, sizes; see Parity/make_alternate_fixtures.py) runs unchanged.
+    public static TheoryData<string> ConvolutionCases => OpTests.OpFixture.CasesOf("conv1d", "conv2d");
+    public static TheoryData<string> PoolingCases => OpTests.OpFixture.CasesOf("max_pool1d", "avg_pool1d", "max_pool2d", "avg_pool2d");
+    public static TheoryData<string> LayerNormCases => OpTests.OpFixture.CasesOf("layer_norm");
+    public static TheoryData<string> EmbeddingCases => OpTests.OpFixture.CasesOf("embedding");
+
+    /// <summary>An int attr, or a [height, width] pair (an int n meaning (n, n)).</summary>
+    static (int Height, int Width) Pair(NnFixture f, string name)
     {
-        var f1 = NnFixture.Load("conv1d_s2_p1");
-        var conv1 = new Conv1d(Int(f1, "in_channels"), Int(f1, "out_channels"), Int(f1, "kernel_size"), Int(f1, "stride"), Int(f1, "padding"));
-        CheckAgainstFixture(conv1, f1, conv1.Forward);
-
-        var f2 = NnFixture.Load("conv2d_s2_p1_rect_nobias");
-        var kernel = f2.Attrs.GetProperty("kernel_size").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var conv2 = new Conv2d(Int(f2, "in_channels"), Int(f2, "out_channels"), (kernel[0], kernel[1]), stride: (2, 2), padding: (1, 1), bias: false);
-        Assert.Null(conv2.Bias);
-        CheckAgainstFixture(conv2, f2, conv2.Forward);
-
-        var f3 = NnFixture.Load("conv2d_s1_p1");
-        var conv3 = new Conv2d(Int(f3, "in_channels"), Int(f3, "out_channels"), 3, padding: 1);
-        CheckAgainstFixture(conv3, f3, conv3.Forward);
+        var attr = f.Attrs.GetProperty(name);
+        if (attr.ValueKind == System.Text.Json.JsonValueKind.Number) return (attr.GetInt32(), attr.GetInt32());
+        var values = attr.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        return (values[0], values[1]);
     }
 
-    [Fact]
-    public void PoolingModulesReproducePyTorch()
+    static bool Bool(NnFixture f, string name, bool absent) =>
+        f.Attrs.TryGetProperty(name, out var attr) ? attr.GetBoolean() : absent;
+
+    [Theory]
+    [MemberData(nameof(ConvolutionCases))]
+    public void ConvolutionModulesReproducePyTorch(string caseName)
     {
-        var max = NnFixture.Load("max_pool2d_k3_s2_p1");
-        NnFixture.AssertClose(max.Output["out"], new MaxPool2d(3, 2, 1).Forward(max.Inputs["x"]), "max_pool2d");
-        var avg = NnFixture.Load("avg_pool1d_k3_s2_p1");
-        NnFixture.AssertClose(avg.Output["out"], new AvgPool1d(3, 2, 1).Forward(avg.Inputs["x"]), "avg_pool1d");
-        var max1 = NnFixture.Load("max_pool1d_k2");
-        NnFixture.AssertClose(max1.Output["out"], new MaxPool1d(2).Forward(max1.Inputs["x"]), "max_pool1d");
-        var avg2 = NnFixture.Load("avg_pool2d_k2");
-        NnFixture.AssertClose(avg2.Output["out"], new AvgPool2d(2).Forward(avg2.Inputs["x"]), "avg_pool2d");
+        var f = NnFixture.Load(caseName);
+        bool bias = Bool(f, "bias", absent: f.Params.ContainsKey("bias"));
+        Module conv;
+        Func<Tensor, Tensor> forward;
+        if (f.Op == "conv1d")
+        {
+            var conv1 = new Conv1d(Int(f, "in_channels"), Int(f, "out_channels"), Int(f, "kernel_size"), Int(f, "stride"), Int(f, "padding"), bias);
+            (conv, forward) = (conv1, conv1.Forward);
+        }
+        else
+        {
+            var conv2 = new Conv2d(Int(f, "in_channels"), Int(f, "out_channels"), Pair(f, "kernel_size"), Pair(f, "stride"), Pair(f, "padding"), bias);
+            Assert.Equal(bias, conv2.Bias is not null);
+            (conv, forward) = (conv2, conv2.Forward);
+        }
+        CheckAgainstFixture(conv, f, forward);
     }
 
-    [Fact]
-    public void LayerNormAndEmbeddingModulesReproducePyTorch()
+    [Theory]
+    [MemberData(nameof(PoolingCases))]
+    public void PoolingModulesReproducePyTorch(string caseName)
     {
-        var ln = NnFixture.Load("layer_norm_last2");
-        var layerNorm = new LayerNorm(new[] { 3, 4 });
-        CheckAgainstFixture(layerNorm, ln, layerNorm.Forward);
+        var f = NnFixture.Load(caseName);
+        Assert.False(Bool(f, "ceil_mode", absent: false), $"{caseName}: the pooling modules have no ceil_mode.");
+        Assert.True(Bool(f, "count_include_pad", absent: true), $"{caseName}: the average pools count the padding.");
+        var (k, s, p) = (Pair(f, "kernel_size"), Pair(f, "stride"), Pair(f, "padding"));
+        Module pool = f.Op switch
+        {
+            "max_pool1d" => new MaxPool1d(k.Height, s.Height, p.Height),
+            "avg_pool1d" => new AvgPool1d(k.Height, s.Height, p.Height),
+            "max_pool2d" => new MaxPool2d(k, s, p),
+            _ => new AvgPool2d(k, s, p),
+        };
+        NnFixture.AssertClose(f.Output["out"], ((ITensorModule)pool).Forward(f.Inputs["x"]), caseName);
+    }
 
-        var emb = NnFixture.Load("embedding_padding_idx");
-        var embedding = new Embedding(Int(emb, "num_embeddings"), Int(emb, "embedding_dim"), paddingIdx: Int(emb, "padding_idx"));
+    [Theory]
+    [MemberData(nameof(LayerNormCases))]
+    public void LayerNormModuleReproducesPyTorch(string caseName)
+    {
+        var f = NnFixture.Load(caseName);
+        var normalizedShape = f.Attrs.GetProperty("normalized_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var layerNorm = new LayerNorm(normalizedShape, (float)f.Attrs.GetProperty("eps").GetDouble(), elementwiseAffine: f.Params.Count > 0);
+        CheckAgainstFixture(layerNorm, f, layerNorm.Forward);
+    }
+
+    [Theory]
+    [MemberData(nameof(EmbeddingCases))]
+    public void EmbeddingModuleReproducesPyTorch(string caseName)
+    {
+        var emb = NnFixture.Load(caseName);
+        var padding = emb.Attrs.GetProperty("padding_idx");
+        int? paddingIdx = padding.ValueKind == System.Text.Json.JsonValueKind.Null ? null : padding.GetInt32();
+        var embedding = new Embedding(Int(emb, "num_embeddings"), Int(emb, "embedding_dim"), paddingIdx: paddingIdx);
         embedding.LoadStateDict(emb.Params);
         var indices = IntTensor.FromArray(emb.Inputs["indices"].ToArray().Select(v => (int)v).ToArray(), emb.Inputs["indices"].Shape);
         var output = embedding.Forward(indices);
@@ -64,9 +101,19 @@ public class LayerTests
         NnFixture.AssertClose(emb.Grads["weight"], embedding.Weight.Grad!, "embedding grad");
     }
 
+    static TheoryData<string> BatchNormCases(bool training)
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in OpTests.OpFixture.CasesOf("batch_norm1d"))
+            if (NnFixture.Load(name).Attrs.GetProperty("training").GetBoolean() == training) data.Add(name);
+        return data;
+    }
+
+    public static TheoryData<string> BatchNormTrainingCases => BatchNormCases(training: true);
+    public static TheoryData<string> BatchNormEvaluationCases => BatchNormCases(training: false);
+
     [Theory]
-    [InlineData("batch_norm1d_train_2d")]
-    [InlineData("batch_norm1d_train_3d")]
+    [MemberData(nameof(BatchNormTrainingCases))]
     public void BatchNormInTrainingUsesBatchStatisticsAndUpdatesTheBuffersLikePyTorch(string caseName)
     {
         var f = NnFixture.Load(caseName);
@@ -78,10 +125,11 @@ public class LayerTests
         Assert.Equal(1f, bn.NumBatchesTracked!.Item());
     }
 
-    [Fact]
-    public void BatchNormInEvaluationUsesTheRunningStatisticsAndLeavesThemAlone()
+    [Theory]
+    [MemberData(nameof(BatchNormEvaluationCases))]
+    public void BatchNormInEvaluationUsesTheRunningStatisticsAndLeavesThemAlone(string caseName)
     {
-        var f = NnFixture.Load("batch_norm1d_eval");
+        var f = NnFixture.Load(caseName);
         var bn = new BatchNorm1d(Int(f, "num_features"));
         bn.Eval();
         CheckAgainstFixture(bn, f, bn.Forward, "running_mean", "running_var");

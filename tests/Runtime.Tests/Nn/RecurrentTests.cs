@@ -24,9 +24,11 @@ public class RecurrentTests
         loss!.Backward();
     }
 
+    public static TheoryData<string> RnnCases => OpTests.OpFixture.CasesOf("rnn");
+    public static TheoryData<string> LstmCellCases => OpTests.OpFixture.CasesOf("lstm_cell");
+
     [Theory]
-    [InlineData("rnn_2layer_tanh")]
-    [InlineData("rnn_2layer_tanh_h0")]
+    [MemberData(nameof(RnnCases))]
     public void RnnMatchesPyTorchOutputsAndGradients(string caseName)
     {
         var f = NnFixture.Load(caseName);
@@ -49,10 +51,11 @@ public class RecurrentTests
         foreach (var (name, p) in rnn.NamedParameters()) NnFixture.AssertClose(f.Grads[name], p.Grad!, "grad " + name);
     }
 
-    [Fact]
-    public void LstmCellMatchesPyTorchOutputsAndGradients()
+    [Theory]
+    [MemberData(nameof(LstmCellCases))]
+    public void LstmCellMatchesPyTorchOutputsAndGradients(string caseName)
     {
-        var f = NnFixture.Load("lstm_cell");
+        var f = NnFixture.Load(caseName);
         var cell = new LstmCell(f.Attrs.GetProperty("input_size").GetInt32(), f.Attrs.GetProperty("hidden_size").GetInt32());
         Assert.Equal(new[] { "weight_ih", "weight_hh", "bias_ih", "bias_hh" }, cell.NamedParameters().Select(p => p.Name));
         LoadParams(cell, f);

@@ -8,9 +8,11 @@ namespace Kiln.Runtime.Tests.OpTests;
 /// </summary>
 public class CoreOpGradChecks
 {
-    sealed record Case(Func<Tensor[], Tensor[]> Function, Func<Rng, Tensor[]> Inputs);
+    /// <param name="Atol">GradCheck's absolute tolerance, raised only where the forward itself is not accurate enough
+    /// for finite differences at the default (the reason is written at the case).</param>
+    sealed record Case(Func<Tensor[], Tensor[]> Function, Func<Rng, Tensor[]> Inputs, double Atol = 1e-5);
 
-    static Case One(Func<Tensor, Tensor> f, Func<Rng, Tensor> x) => new(xs => new[] { f(xs[0]) }, r => new[] { x(r) });
+    static Case One(Func<Tensor, Tensor> f, Func<Rng, Tensor> x, double atol = 1e-5) => new(xs => new[] { f(xs[0]) }, r => new[] { x(r) }, atol);
     static Case Two(Func<Tensor, Tensor, Tensor> f, Func<Rng, Tensor> a, Func<Rng, Tensor> b) =>
         new(xs => new[] { f(xs[0], xs[1]) }, r => new[] { a(r), b(r) });
 
@@ -102,7 +104,10 @@ public class CoreOpGradChecks
         ["LeakyRelu default slope"] = One(x => Ops.LeakyRelu(x), AwayFromZero(3, 4)),
         ["LeakyRelu slope 0.2"] = One(x => Ops.LeakyRelu(x, 0.2f), AwayFromZero(2, 3, 4)),
         ["Gelu none"] = One(x => Ops.Gelu(x), Normal(3, 4)),
-        ["Gelu none wide"] = One(x => Ops.Gelu(x), Uniform(-5f, 5f, 4, 5)),
+        // The exact gelu computes 0.5·x·(1 + erf(x/√2)) in float32, as PyTorch's CPU kernel does: for x < −4 the sum
+        // cancels and the output (|y| < 1.3e-4) is off by up to ~5e-7 absolute (27% relative at −4.95), which a 1e-2
+        // step turns into ~5e-5 of noise on the numeric derivative. The gradient rule itself is exact there.
+        ["Gelu none wide"] = One(x => Ops.Gelu(x), Uniform(-5f, 5f, 4, 5), atol: 1e-4),
         ["Gelu tanh"] = One(x => Ops.Gelu(x, "tanh"), Normal(3, 4)),
         ["Gelu tanh wide"] = One(x => Ops.Gelu(x, "tanh"), Uniform(-5f, 5f, 4, 5)),
         ["Softplus default"] = One(x => Ops.Softplus(x), Uniform(-6f, 6f, 3, 4)),
@@ -220,7 +225,7 @@ public class CoreOpGradChecks
     public void GradientMatchesFiniteDifferences(string name)
     {
         var c = Cases[name];
-        GradCheck.Check(c.Function, c.Inputs(new Rng(name.Aggregate(17, (h, ch) => h * 31 + ch))));
+        GradCheck.Check(c.Function, c.Inputs(new Rng(name.Aggregate(17, (h, ch) => h * 31 + ch))), atol: c.Atol);
     }
 
     [Fact]
