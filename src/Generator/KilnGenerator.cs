@@ -68,7 +68,7 @@ public sealed class KilnGenerator : IIncrementalGenerator
         // Step 5: compile each spec (shapes, autodiff, passes, fusion, memory plan, emit). Pure, cached per spec.
         IncrementalValuesProvider<CompileResult> compiled = specs
             .Combine(options)
-            .Select((pair, _) => CompileSafely(compile, pair.Left, pair.Right))
+            .Select((pair, cancellationToken) => CompileSafely(compile, pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(TrackingNames.Compile);
 
         // Step 6: add the generated files.
@@ -98,13 +98,14 @@ public sealed class KilnGenerator : IIncrementalGenerator
         }
     }
 
-    static CompileResult CompileSafely(Func<GraphSpec, CompileOptions, CompileResult> compile, GraphSpec spec, CompileOptions options)
+    static CompileResult CompileSafely(Func<GraphSpec, CompileOptions, CompileResult> compile, GraphSpec spec, CompileOptions options, System.Threading.CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return compile(spec, options);
+            return compile(spec, options with { CancellationToken = cancellationToken });
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new CompileResult(spec.HintName, null, ImmutableArray.Create(
                 new CompileDiagnostic(DiagnosticDescriptors.InternalError.Id, -1, ImmutableArray.Create($"{exception.GetType().Name}: {exception.Message}").ToEquatableArray()))

@@ -26,7 +26,7 @@ internal static class GraphCompiler
     internal static CompileResult Compile(GraphSpec spec, CompileOptions options, out CompiledMethod? method)
     {
         method = null;
-        var context = new CompileContext(spec, Emit.Backends.For(options.Backend));
+        var context = new CompileContext(spec, Emit.Backends.For(options.Backend)) { CancellationToken = options.CancellationToken };
         try
         {
             method = Lower(context);
@@ -34,7 +34,7 @@ internal static class GraphCompiler
             var source = new CSharpGraphEmitter(spec, method.Programs, context.Backend, method.DeadOps.Count).Emit();
             return Result(spec, source, context);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             context.Diagnostics.Add(new CompileDiagnostic(DiagnosticIds.InternalError, -1, new EquatableArray<string>(new[] { e.GetType().Name + ": " + e.Message })));
             return Result(spec, null, context);
@@ -49,10 +49,12 @@ internal static class GraphCompiler
     internal static CompiledMethod? Lower(CompileContext context)
     {
         var b = context.Builder;
+        context.CancellationToken.ThrowIfCancellationRequested();
         var forward = ShapeInference.Run(context);
         if (forward is null) return null;
         GraphVerifier.Verify(forward, nameof(ShapeInference));
 
+        context.CancellationToken.ThrowIfCancellationRequested();
         forward = Optimise(b, forward);
 
         GraphProgram? backward = null;
@@ -67,6 +69,7 @@ internal static class GraphCompiler
             }
         }
 
+        context.CancellationToken.ThrowIfCancellationRequested();
         var programs = new List<KernelProgram> { Schedule(context, forward) };
         if (backward is not null) programs.Add(Schedule(context, backward));
         return new CompiledMethod(context, programs, DeadCode.DeadSpecOps(context));

@@ -13,6 +13,13 @@ internal enum BackendKind
 /// </summary>
 internal sealed record CompileOptions(BackendKind Backend)
 {
+    /// <summary>Cancels a compilation between passes (the build was cancelled or the input changed). Not part of equality.</summary>
+    public System.Threading.CancellationToken CancellationToken { get; init; }
+
+    public bool Equals(CompileOptions? other) => other is not null && Backend == other.Backend;
+
+    public override int GetHashCode() => (int)Backend;
+
     public static readonly CompileOptions Default = new(BackendKind.CSharp);
 
     /// <summary>The options for a user's compilation (every project gets the C# backend today).</summary>

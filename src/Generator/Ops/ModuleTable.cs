@@ -122,6 +122,17 @@ internal static class ModuleTable<T> where T : class
             c => c.OptionalInt("paddingIdx", 2) is int padding
                 ? c.Op(Embedding.Lookup, new[] { c.Input, c.Parameter("weight") }, ("padding_idx", Attrs.FormatInt(padding)))
                 : c.Op(Embedding.Lookup, new[] { c.Input, c.Parameter("weight") })),
+        // Loss modules: Forward(input, target) is the loss op on the call's two tensors.
+        ["Kiln.Nn.MseLoss"] = new(_ => None, c => c.Op(Reductions.MseLoss, new[] { c.Input, Target(c) },
+            ("reduction", (c.EnumMember("reduction", 0) ?? "Mean").ToLowerInvariant()))),
+        ["Kiln.Nn.CrossEntropyLoss"] = new(_ => None, c =>
+        {
+            if (c.OptionalInt("ignoreIndex", 1) is int ignored && ignored != -100 || c.Number("labelSmoothing", 2, 0) != 0
+                || (c.EnumMember("reduction", 3) ?? "Mean") != "Mean")
+                throw c.Unsupported("CrossEntropyLoss with an ignore index, label smoothing or a reduction other than Mean is not compiled yet; " +
+                    "use the default CrossEntropyLoss() or Ops.CrossEntropy(logits, labels)");
+            return c.Op(Probabilities.CrossEntropy, new[] { c.Input, Target(c) });
+        }),
         [TypeNames.Rnn] = new(RnnParameters, Rnn),
         [TypeNames.LstmCell] = new(LstmCellParameters, LstmCell),
     };
@@ -131,6 +142,8 @@ internal static class ModuleTable<T> where T : class
     public static bool TryGet(string typeName, out Entry entry) => Entries.TryGetValue(typeName, out entry!);
 
     static string Float(double value) => Attrs.FormatFloat((float)value);
+
+    static T Target(IModuleCall<T> c) => c.State.Count == 1 ? c.State[0] : throw c.Unsupported("a loss module's Forward takes the input and the target");
 
     /// <summary>An int argument that must be positive (a size, a layer count).</summary>
     static int Positive(IModuleArguments c, string name, int position, int? fallback = null)

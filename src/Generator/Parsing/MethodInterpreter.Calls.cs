@@ -80,6 +80,9 @@ internal sealed partial class MethodInterpreter
         if (method.Name == "T" && arguments.Count == 0)
             return Emit(OpCallTable.MatrixTranspose, new[] { tensor }, Attrs(("dim0", "0"), ("dim1", "1")), tensor.Kind, invocation, null);
 
+        if (method.Name is "Size" or "Dim" or "NumEl")
+            throw Unsupported(invocation, $"a tensor's sizes are known only when the compiled graph is called, so {method.Name}() has no build-time value; " +
+                "use the constants of its [Shape], -1 in Reshape, or Flatten");
         string opsName = OpCallTable.OpsFunctionOf(method.Name);
         var ops = compilation.GetTypeByMetadataName(TypeNames.Ops);
         if (ops is null || !ops.GetMembers(opsName).OfType<IMethodSymbol>().Any(m => m.IsStatic && m.DeclaredAccessibility == Accessibility.Public))

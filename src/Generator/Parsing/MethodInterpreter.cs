@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Kiln.Generator.Diagnostics;
 using Kiln.Generator.Helpers;
@@ -167,15 +168,9 @@ internal sealed partial class MethodInterpreter
     {
         if (loop.LoopControlVariable is not IVariableDeclaratorOperation variable)
             throw Unsupported(loop.LoopControlVariable, "a foreach loop may only declare one variable");
-        Value collection;
-        try
-        {
-            collection = Evaluate(loop.Collection, frame);
-        }
-        catch (ParseFailure)
-        {
-            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Collection.Syntax, "foreach", Describe(loop.Collection.Syntax));
-        }
+        // A collection that cannot be evaluated reports its own cause; one that evaluates to something other than a
+        // build-time array is data-dependent iteration.
+        var collection = Evaluate(loop.Collection, frame);
         if (collection is not ListValue list)
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Collection.Syntax, "foreach", Describe(loop.Collection.Syntax));
         foreach (var item in list.Items)
@@ -207,13 +202,18 @@ internal sealed partial class MethodInterpreter
         {
             value = Evaluate(condition, frame);
         }
-        catch (ParseFailure)
+        catch (ParseFailure) when (ReadsTensors(condition))
         {
+            // A condition on tensor values (x.Sum().Item() > 0) is data-dependent control flow; any other failure inside
+            // a condition (an unknown helper, a division by zero) keeps its own, more precise diagnostic.
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
         }
         if (value is BoolValue flag) return flag.Flag;
         throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
     }
+
+    static bool ReadsTensors(IOperation operation) =>
+        operation.DescendantsAndSelf().Any(o => o.Type.IsFloatTensor() || o.Type.IsIntTensor());
 
     void CheckLocalType(ILocalSymbol local, SyntaxNode declarationSyntax)
     {

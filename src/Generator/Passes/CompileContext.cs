@@ -15,6 +15,9 @@ internal sealed class CompileContext
 
     public GraphSpec Spec { get; }
 
+    /// <summary>Checked between passes, so a cancelled build stops compiling instead of reporting an error.</summary>
+    public System.Threading.CancellationToken CancellationToken { get; init; }
+
     /// <summary>The backend this compilation emits kernels for (its scratch needs shape the schedule).</summary>
     public Emit.IKernelBackend Backend { get; }
     public GraphBuilder Builder { get; } = new();

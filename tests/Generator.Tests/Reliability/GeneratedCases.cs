@@ -180,6 +180,22 @@ internal static class GeneratedCases
         yield return new GeneratedCase("malformed", "BatchNorm in eval called twice", Model("    readonly BatchNorm1d bn = new(5);\n    public Model() { bn.Eval(); }", "        return (bn.Forward(bn.Forward(x) * w)).Sum();"), Expectation.Compile);
         yield return new GeneratedCase("malformed", "Linear shared three times", Model("    readonly Linear fc = new(5, 5);", "        return fc.Forward(fc.Forward(fc.Forward(x))).Sum();"), Expectation.Compile);
         yield return new GeneratedCase("malformed", "Dropout twice in eval", Model("    readonly Dropout drop = new(0.3f);\n    public Model() { drop.Eval(); }", "        return drop.Forward(drop.Forward(x) * w).Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "Concat along a symbolic dimension",
+            Model("", "        return Concat(new[] { x, x * w }, 0).Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Diagnose, DiagnosticId: "KILN0001");
+        yield return new GeneratedCase("malformed", "Concat along a constant dimension of a symbolic batch",
+            Model("", "        return (Concat(new[] { x, x * w }, 1) * 0.5f).Square().Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "Linear on a 1-D input",
+            Model("    readonly Linear fc = new(20, 3);", "        return fc.Forward(Flatten(x)).Square().Sum();"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "MseLoss module with a sum",
+            Model("    readonly MseLoss loss = new(Reduction.Sum);", "        return loss.Forward(x * w, x);"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "MseLoss module with defaults",
+            Model("    readonly MseLoss loss = new();", "        return loss.Forward(x * w, x);"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "a condition that fails for its own reason keeps its diagnostic",
+            Model("", "        if (System.Environment.ProcessorCount > 0) x = x * 2f;\n        return (x * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
+        yield return new GeneratedCase("malformed", "a condition on tensor data is data-dependent control flow",
+            Model("", "        if (x.Sum().Item() > 0f) x = x * 2f;\n        return (x * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0003");
+        yield return new GeneratedCase("malformed", "Size of a tensor",
+            Model("", "        return (x.Reshape(x.Size(0), -1) * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "LayerNorm twice", Model("    readonly LayerNorm norm = new(new[] { 5 });", "        return norm.Forward(norm.Forward(x) * w).Square().Sum();"), Expectation.Compile);
     }
 

@@ -40,6 +40,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %2 = matmul(%0, %1) : [N,37]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM -> %2 [N,37]");
                 }
 
                 // Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []
@@ -118,6 +119,7 @@ namespace Kiln.Integration.Tests.Models
                         tail23 += s22;
                     }
                     result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []");
                 }
 
                 return state.Result;
@@ -338,12 +340,23 @@ namespace Kiln.Integration.Tests.Models
                         buffer8[i] = s88;
                     }
                     result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
                 }
 
                 // Kernel 1/2: GEMM Aᵀ -> %89 [13,37]
                 {
                     // %89 = matmul{transpose_a=true}(%0, %88) : [13,37]
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer8, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 1/2: GEMM Aᵀ -> %89 [13,37]");
                 }
 
                 return state.Result;

@@ -105,6 +105,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[i] += s13 * scale14;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
                 }
 
                 // Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
@@ -140,6 +142,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[i] += s16 * scale17;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
                 }
 
                 // Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]
@@ -164,6 +168,7 @@ namespace Kiln.Integration.Tests.Models
                         float s20 = global::System.MathF.Sqrt(s19);
                         buffer4[i] = s20;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]");
                 }
 
                 // Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]
@@ -188,6 +193,7 @@ namespace Kiln.Integration.Tests.Models
                         float s26 = global::System.MathF.Sqrt(s25);
                         buffer5[i] = s26;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]");
                 }
 
                 // Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]
@@ -246,6 +252,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer6[rowOut + i] = s50;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]");
                 }
 
                 // Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]
@@ -275,12 +282,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer7[rowOut + i] = s52;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]");
                 }
 
                 // Kernel 6/10: cross_entropy -> %53 []
                 {
                     // %53 = cross_entropy(%52, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/10: cross_entropy -> %53 []");
                 }
 
                 // Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
@@ -307,6 +316,7 @@ namespace Kiln.Integration.Tests.Models
                         float s47 = s8 ? s35 : s9;
                         capture7Update[i] = s47;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 7/10: fused elementwise (add, select_flag) -> %47 []");
                 }
 
                 // Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
@@ -343,6 +353,7 @@ namespace Kiln.Integration.Tests.Models
                         float s59 = s8 ? s56 : s4;
                         capture2Update[i] = s59;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
                 }
 
                 // Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
@@ -384,6 +395,7 @@ namespace Kiln.Integration.Tests.Models
                         float s60 = s8 ? s58 : s5;
                         capture3Update[i] = s60;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
                 }
 
                 return state.Result;
@@ -493,6 +505,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[i] += s13 * scale14;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
                 }
 
                 // Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
@@ -528,6 +542,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[i] += s16 * scale17;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
                 }
 
                 // Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
@@ -552,6 +568,7 @@ namespace Kiln.Integration.Tests.Models
                         float s20 = global::System.MathF.Sqrt(s19);
                         buffer4[i] = s20;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]");
                 }
 
                 // Kernel 3/18: elementwise (div) -> %21 [N,16]
@@ -579,6 +596,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s21;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/18: elementwise (div) -> %21 [N,16]");
                 }
 
                 // Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
@@ -603,6 +621,7 @@ namespace Kiln.Integration.Tests.Models
                         float s26 = global::System.MathF.Sqrt(s25);
                         buffer6[i] = s26;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]");
                 }
 
                 // Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
@@ -658,6 +677,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s50;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
                 }
 
                 // Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
@@ -687,6 +708,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s52;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]");
                 }
 
                 // Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
@@ -694,6 +716,8 @@ namespace Kiln.Integration.Tests.Models
                     // %53 = cross_entropy(%52, %1) : []
                     // %61 = cross_entropy_backward(%52, %1, %34) : [N,3]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]");
                 }
 
                 // Kernel 8/18: sum over [N,3] -> %62 [3]
@@ -716,12 +740,14 @@ namespace Kiln.Integration.Tests.Models
                             grad9[i] += s61;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad9, "Kernel 8/18: sum over [N,3] -> %62 [3]");
                 }
 
                 // Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
                 {
                     // %64 = matmul{transpose_a=true}(%61, %50) : [3,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad8, "Kernel 9/18: GEMM Aᵀ -> %64 [3,16]");
                 }
 
                 // Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
@@ -798,6 +824,12 @@ namespace Kiln.Integration.Tests.Models
                             buffer14[i] += s85;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
                 }
 
                 // Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
@@ -824,6 +856,7 @@ namespace Kiln.Integration.Tests.Models
                         float s89 = s86 / s88;
                         buffer15[i] = s89;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]");
                 }
 
                 // Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
@@ -882,6 +915,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer17[i] += s109;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]");
                 }
 
                 // Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
@@ -938,12 +973,15 @@ namespace Kiln.Integration.Tests.Models
                             grad1[i] += s114;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]");
                 }
 
                 // Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
                 {
                     // %116 = matmul{transpose_a=true}(%114, %0) : [16,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: GEMM Aᵀ -> %116 [16,10]");
                 }
 
                 // Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
@@ -970,6 +1008,7 @@ namespace Kiln.Integration.Tests.Models
                         float s47 = s8 ? s35 : s9;
                         capture7Update[i] = s47;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 15/18: fused elementwise (add, select_flag) -> %47 []");
                 }
 
                 // Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
@@ -1006,6 +1045,7 @@ namespace Kiln.Integration.Tests.Models
                         float s59 = s8 ? s56 : s4;
                         capture2Update[i] = s59;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
                 }
 
                 // Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
@@ -1047,6 +1087,7 @@ namespace Kiln.Integration.Tests.Models
                         float s60 = s8 ? s58 : s5;
                         capture3Update[i] = s60;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
                 }
 
                 return state.Result;

@@ -70,6 +70,7 @@ namespace Kiln.Integration.Tests.Models
                         float s7 = global::System.MathF.Max(s6, 0f);
                         buffer1[i] = s7;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
                 }
 
                 // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
@@ -77,6 +78,7 @@ namespace Kiln.Integration.Tests.Models
                     // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
                     var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
                     global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/4: max_pool2d -> %8 [N,4,4,4]");
                 }
 
                 // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
@@ -106,12 +108,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s11;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]");
                 }
 
                 // Kernel 3/4: cross_entropy -> %12 []
                 {
                     // %12 = cross_entropy(%11, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer3, input1, dim_N, 10, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/4: cross_entropy -> %12 []");
                 }
 
                 return state.Result;
@@ -178,6 +182,7 @@ namespace Kiln.Integration.Tests.Models
                         float s7 = global::System.MathF.Max(s6, 0f);
                         buffer1[i] = s7;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
                 }
 
                 // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
@@ -185,6 +190,7 @@ namespace Kiln.Integration.Tests.Models
                     // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
                     var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
                     global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/9: max_pool2d -> %8 [N,4,4,4]");
                 }
 
                 // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
@@ -214,6 +220,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s11;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]");
                 }
 
                 // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
@@ -221,6 +228,8 @@ namespace Kiln.Integration.Tests.Models
                     // %12 = cross_entropy(%11, %1) : []
                     // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer3, input1, dim_N, 10, result, 1f, buffer4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
                 }
 
                 // Kernel 4/9: sum over [N,10] -> %15 [10]
@@ -243,18 +252,21 @@ namespace Kiln.Integration.Tests.Models
                             grad3[i] += s14;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/9: sum over [N,10] -> %15 [10]");
                 }
 
                 // Kernel 5/9: GEMM -> %16 [N,64]
                 {
                     // %16 = matmul(%14, %4) : [N,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/9: GEMM -> %16 [N,64]");
                 }
 
                 // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
                 {
                     // %17 = matmul{transpose_a=true}(%14, %9) : [10,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/9: GEMM Aᵀ -> %17 [10,64]");
                 }
 
                 // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
@@ -297,6 +309,8 @@ namespace Kiln.Integration.Tests.Models
                             grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator23) + tail23;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
                 }
 
                 // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
@@ -304,6 +318,7 @@ namespace Kiln.Integration.Tests.Models
                     // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                     global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]");
                 }
 
                 return state.Result;

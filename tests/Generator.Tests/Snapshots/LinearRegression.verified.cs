@@ -45,6 +45,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM Bᵀ -> %4 [N,1]");
                 }
 
                 // Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []
@@ -80,6 +81,7 @@ namespace Kiln.Integration.Tests.Models
                         tail8 += s7;
                     }
                     result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []");
                 }
 
                 return state.Result;
@@ -168,6 +170,9 @@ namespace Kiln.Integration.Tests.Models
                         buffer1[i] = s21;
                     }
                     result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
                 }
 
                 // Kernel 1/3: sum over [N,1] -> %22 [1]
@@ -188,12 +193,14 @@ namespace Kiln.Integration.Tests.Models
                         tail22 += s21;
                     }
                     grad1[0] += global::System.Numerics.Vector.Sum(accumulator22) + tail22;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 1/3: sum over [N,1] -> %22 [1]");
                 }
 
                 // Kernel 2/3: GEMM Aᵀ -> %23 [1,13]
                 {
                     // %23 = matmul{transpose_a=true}(%21, %0) : [1,13]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %23 [1,13]");
                 }
 
                 return state.Result;

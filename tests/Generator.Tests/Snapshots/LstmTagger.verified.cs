@@ -77,12 +77,14 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: embedding -> %9 [N,4,5]");
                 }
 
                 // Kernel 1/16: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: narrow -> %10 [N,1,5]");
                 }
 
                 // Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]
@@ -117,6 +119,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s14;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]");
                 }
 
                 // Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
@@ -168,24 +171,29 @@ namespace Kiln.Integration.Tests.Models
                             buffer4[rowOut + i] = s23;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
                 }
 
                 // Kernel 4/16: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/16: narrow -> %24 [N,1,5]");
                 }
 
                 // Kernel 5/16: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 10, buffer6, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/16: narrow -> %44 [N,1,5]");
                 }
 
                 // Kernel 6/16: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 15, buffer7, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/16: narrow -> %64 [N,1,5]");
                 }
 
                 // Kernel 7/16: elementwise (add) -> %88 [24]
@@ -207,6 +215,7 @@ namespace Kiln.Integration.Tests.Models
                         float s88 = s4 + s5;
                         buffer8[i] = s88;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 7/16: elementwise (add) -> %88 [24]");
                 }
 
                 // Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
@@ -239,6 +248,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s89;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]");
                 }
 
                 // Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]
@@ -306,6 +316,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer11[rowOut + i] = s102;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]");
                 }
 
                 // Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
@@ -338,6 +350,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer12[rowOut + i] = s107;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]");
                 }
 
                 // Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]
@@ -405,6 +418,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer14[rowOut + i] = s120;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]");
                 }
 
                 // Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
@@ -437,6 +452,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer15[rowOut + i] = s125;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]");
                 }
 
                 // Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]
@@ -502,6 +518,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer16[rowOut + i] = s138;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]");
                 }
 
                 // Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]
@@ -531,12 +548,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer17[rowOut + i] = s140;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]");
                 }
 
                 // Kernel 15/16: cross_entropy -> %141 []
                 {
                     // %141 = cross_entropy(%140, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer17, input1, dim_N, 3, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/16: cross_entropy -> %141 []");
                 }
 
                 return state.Result;
@@ -678,12 +697,14 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/57: embedding -> %9 [N,4,5]");
                 }
 
                 // Kernel 1/57: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/57: narrow -> %10 [N,1,5]");
                 }
 
                 // Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
@@ -718,6 +739,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s14;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]");
                 }
 
                 // Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
@@ -777,24 +799,33 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s23;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
                 }
 
                 // Kernel 4/57: narrow -> %24 [N,1,5]
                 {
                     // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/57: narrow -> %24 [N,1,5]");
                 }
 
                 // Kernel 5/57: narrow -> %44 [N,1,5]
                 {
                     // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/57: narrow -> %44 [N,1,5]");
                 }
 
                 // Kernel 6/57: narrow -> %64 [N,1,5]
                 {
                     // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 15, buffer11, 5, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/57: narrow -> %64 [N,1,5]");
                 }
 
                 // Kernel 7/57: elementwise (add) -> %88 [24]
@@ -816,6 +847,7 @@ namespace Kiln.Integration.Tests.Models
                         float s88 = s4 + s5;
                         buffer12[i] = s88;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/57: elementwise (add) -> %88 [24]");
                 }
 
                 // Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
@@ -848,6 +880,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer13[rowOut + i] = s89;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]");
                 }
 
                 // Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
@@ -925,6 +958,13 @@ namespace Kiln.Integration.Tests.Models
                             buffer20[rowOut + i] = s102;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
                 }
 
                 // Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
@@ -957,6 +997,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer21[rowOut + i] = s107;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]");
                 }
 
                 // Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
@@ -1034,6 +1075,13 @@ namespace Kiln.Integration.Tests.Models
                             buffer28[rowOut + i] = s120;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
                 }
 
                 // Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
@@ -1066,6 +1114,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer29[rowOut + i] = s125;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]");
                 }
 
                 // Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
@@ -1141,6 +1190,12 @@ namespace Kiln.Integration.Tests.Models
                             buffer35[rowOut + i] = s138;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
                 }
 
                 // Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
@@ -1170,6 +1225,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer36[rowOut + i] = s140;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]");
                 }
 
                 // Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]
@@ -1177,6 +1233,8 @@ namespace Kiln.Integration.Tests.Models
                     // %141 = cross_entropy(%140, %1) : []
                     // %143 = cross_entropy_backward(%140, %1, %142) : [N,3]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer36, input1, dim_N, 3, result, 1f, buffer37);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]");
                 }
 
                 // Kernel 16/57: sum over [N,3] -> %144 [3]
@@ -1199,18 +1257,21 @@ namespace Kiln.Integration.Tests.Models
                             grad6[i] += s143;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 16/57: sum over [N,3] -> %144 [3]");
                 }
 
                 // Kernel 17/57: GEMM -> %145 [N,6]
                 {
                     // %145 = matmul(%143, %7) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer37, capture5Data, buffer38, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 17/57: GEMM -> %145 [N,6]");
                 }
 
                 // Kernel 18/57: GEMM Aᵀ -> %146 [3,6]
                 {
                     // %146 = matmul{transpose_a=true}(%143, %138) : [3,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer37, buffer35, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 18/57: GEMM Aᵀ -> %146 [3,6]");
                 }
 
                 // Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
@@ -1295,6 +1356,10 @@ namespace Kiln.Integration.Tests.Models
                         buffer41[i] = s167;
                         buffer42[i] = s172;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
                 }
 
                 // Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
@@ -1329,6 +1394,7 @@ namespace Kiln.Integration.Tests.Models
                         float s162 = s147 * s161;
                         buffer43[i] = s162;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]");
                 }
 
                 // Kernel 21/57: narrow_backward -> %163 [N,24]
@@ -1336,6 +1402,7 @@ namespace Kiln.Integration.Tests.Models
                     // %163 = narrow_backward{dim=1;length=6;size=24;start=18}(%162) : [N,24]
                     buffer44.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer43, 6, 0, buffer44, 24, 18, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 21/57: narrow_backward -> %163 [N,24]");
                 }
 
                 // Kernel 22/57: narrow_backward -> %168 [N,24]
@@ -1343,6 +1410,7 @@ namespace Kiln.Integration.Tests.Models
                     // %168 = narrow_backward{dim=1;length=6;size=24;start=12}(%167) : [N,24]
                     buffer45.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer41, 6, 0, buffer45, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 22/57: narrow_backward -> %168 [N,24]");
                 }
 
                 // Kernel 23/57: narrow_backward -> %173 [N,24]
@@ -1350,6 +1418,7 @@ namespace Kiln.Integration.Tests.Models
                     // %173 = narrow_backward{dim=1;length=6;size=24;start=0}(%172) : [N,24]
                     buffer46.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer42, 6, 0, buffer46, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 23/57: narrow_backward -> %173 [N,24]");
                 }
 
                 // Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
@@ -1397,12 +1466,15 @@ namespace Kiln.Integration.Tests.Models
                             buffer48[i] += s174;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer48, "Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]");
                 }
 
                 // Kernel 25/57: GEMM -> %176 [N,6]
                 {
                     // %176 = matmul(%174, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer47, capture4Data, buffer49, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 25/57: GEMM -> %176 [N,6]");
                 }
 
                 // Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
@@ -1497,6 +1569,10 @@ namespace Kiln.Integration.Tests.Models
                         buffer52[i] = s199;
                         buffer53[i] = s204;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
                 }
 
                 // Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
@@ -1531,6 +1607,7 @@ namespace Kiln.Integration.Tests.Models
                         float s194 = s178 * s193;
                         buffer54[i] = s194;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]");
                 }
 
                 // Kernel 28/57: narrow_backward -> %195 [N,24]
@@ -1538,6 +1615,7 @@ namespace Kiln.Integration.Tests.Models
                     // %195 = narrow_backward{dim=1;length=6;size=24;start=18}(%194) : [N,24]
                     buffer55.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer54, 6, 0, buffer55, 24, 18, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 28/57: narrow_backward -> %195 [N,24]");
                 }
 
                 // Kernel 29/57: narrow_backward -> %200 [N,24]
@@ -1545,6 +1623,7 @@ namespace Kiln.Integration.Tests.Models
                     // %200 = narrow_backward{dim=1;length=6;size=24;start=12}(%199) : [N,24]
                     buffer56.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer56, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 29/57: narrow_backward -> %200 [N,24]");
                 }
 
                 // Kernel 30/57: narrow_backward -> %205 [N,24]
@@ -1552,6 +1631,7 @@ namespace Kiln.Integration.Tests.Models
                     // %205 = narrow_backward{dim=1;length=6;size=24;start=0}(%204) : [N,24]
                     buffer57.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer57, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 30/57: narrow_backward -> %205 [N,24]");
                 }
 
                 // Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
@@ -1599,12 +1679,15 @@ namespace Kiln.Integration.Tests.Models
                             buffer59[i] += s206;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]");
                 }
 
                 // Kernel 32/57: GEMM -> %209 [N,6]
                 {
                     // %209 = matmul(%206, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer58, capture4Data, buffer60, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 32/57: GEMM -> %209 [N,6]");
                 }
 
                 // Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
@@ -1699,6 +1782,10 @@ namespace Kiln.Integration.Tests.Models
                         buffer63[i] = s233;
                         buffer64[i] = s238;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer62, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer63, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer64, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
                 }
 
                 // Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
@@ -1733,6 +1820,7 @@ namespace Kiln.Integration.Tests.Models
                         float s228 = s212 * s227;
                         buffer65[i] = s228;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer65, "Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]");
                 }
 
                 // Kernel 35/57: narrow_backward -> %229 [N,24]
@@ -1740,6 +1828,7 @@ namespace Kiln.Integration.Tests.Models
                     // %229 = narrow_backward{dim=1;length=6;size=24;start=18}(%228) : [N,24]
                     buffer66.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer65, 6, 0, buffer66, 24, 18, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer66, "Kernel 35/57: narrow_backward -> %229 [N,24]");
                 }
 
                 // Kernel 36/57: narrow_backward -> %234 [N,24]
@@ -1747,6 +1836,7 @@ namespace Kiln.Integration.Tests.Models
                     // %234 = narrow_backward{dim=1;length=6;size=24;start=12}(%233) : [N,24]
                     buffer67.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer63, 6, 0, buffer67, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer67, "Kernel 36/57: narrow_backward -> %234 [N,24]");
                 }
 
                 // Kernel 37/57: narrow_backward -> %239 [N,24]
@@ -1754,6 +1844,7 @@ namespace Kiln.Integration.Tests.Models
                     // %239 = narrow_backward{dim=1;length=6;size=24;start=0}(%238) : [N,24]
                     buffer68.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer64, 6, 0, buffer68, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer68, "Kernel 37/57: narrow_backward -> %239 [N,24]");
                 }
 
                 // Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
@@ -1801,18 +1892,22 @@ namespace Kiln.Integration.Tests.Models
                             buffer70[i] += s240;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer69, "Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer70, "Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]");
                 }
 
                 // Kernel 39/57: GEMM -> %243 [N,5]
                 {
                     // %243 = matmul(%174, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer47, capture1Data, buffer71, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer71, "Kernel 39/57: GEMM -> %243 [N,5]");
                 }
 
                 // Kernel 40/57: GEMM -> %247 [N,5]
                 {
                     // %247 = matmul(%206, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer58, capture1Data, buffer72, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer72, "Kernel 40/57: GEMM -> %247 [N,5]");
                 }
 
                 // Kernel 41/57: narrow_backward -> %251 [N,4,5]
@@ -1820,12 +1915,14 @@ namespace Kiln.Integration.Tests.Models
                     // %251 = narrow_backward{dim=1;length=1;size=4;start=2}(%250) : [N,4,5]
                     buffer73.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer72, 5, 0, buffer73, 20, 10, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer73, "Kernel 41/57: narrow_backward -> %251 [N,4,5]");
                 }
 
                 // Kernel 42/57: GEMM -> %253 [N,6]
                 {
                     // %253 = matmul(%240, %6) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer69, capture4Data, buffer74, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer74, "Kernel 42/57: GEMM -> %253 [N,6]");
                 }
 
                 // Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]
@@ -1838,12 +1935,14 @@ namespace Kiln.Integration.Tests.Models
                     global::Kiln.Kernels.Gemm.Multiply(buffer47, buffer28, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer58, buffer20, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer69, buffer8, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]");
                 }
 
                 // Kernel 44/57: GEMM -> %256 [N,5]
                 {
                     // %256 = matmul(%240, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer69, capture1Data, buffer75, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer75, "Kernel 44/57: GEMM -> %256 [N,5]");
                 }
 
                 // Kernel 45/57: narrow_backward -> %260 [N,4,5]
@@ -1851,6 +1950,7 @@ namespace Kiln.Integration.Tests.Models
                     // %260 = narrow_backward{dim=1;length=1;size=4;start=1}(%259) : [N,4,5]
                     buffer76.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer75, 5, 0, buffer76, 20, 5, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer76, "Kernel 45/57: narrow_backward -> %260 [N,4,5]");
                 }
 
                 // Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
@@ -1927,6 +2027,9 @@ namespace Kiln.Integration.Tests.Models
                         buffer78[i] = s276;
                         buffer79[i] = s281;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer77, "Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer78, "Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer79, "Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]");
                 }
 
                 // Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
@@ -1961,6 +2064,7 @@ namespace Kiln.Integration.Tests.Models
                         float s272 = s262 * s271;
                         buffer80[i] = s272;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer80, "Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]");
                 }
 
                 // Kernel 48/57: narrow_backward -> %277 [N,24]
@@ -1968,6 +2072,7 @@ namespace Kiln.Integration.Tests.Models
                     // %277 = narrow_backward{dim=1;length=6;size=24;start=12}(%276) : [N,24]
                     buffer81.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer78, 6, 0, buffer81, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer81, "Kernel 48/57: narrow_backward -> %277 [N,24]");
                 }
 
                 // Kernel 49/57: narrow_backward -> %282 [N,24]
@@ -1975,6 +2080,7 @@ namespace Kiln.Integration.Tests.Models
                     // %282 = narrow_backward{dim=1;length=6;size=24;start=0}(%281) : [N,24]
                     buffer82.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer79, 6, 0, buffer82, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer82, "Kernel 49/57: narrow_backward -> %282 [N,24]");
                 }
 
                 // Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
@@ -2016,6 +2122,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer84[i] += s283;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer83, "Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer84, "Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]");
                 }
 
                 // Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
@@ -2052,12 +2160,15 @@ namespace Kiln.Integration.Tests.Models
                         grad2[i] += s285;
                         grad3[i] += s293;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]");
                 }
 
                 // Kernel 52/57: GEMM -> %286 [N,5]
                 {
                     // %286 = matmul(%283, %3) : [N,5]
                     global::Kiln.Kernels.Gemm.Multiply(buffer83, capture1Data, buffer85, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer85, "Kernel 52/57: GEMM -> %286 [N,5]");
                 }
 
                 // Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]
@@ -2073,6 +2184,7 @@ namespace Kiln.Integration.Tests.Models
                     global::Kiln.Kernels.Gemm.Multiply(buffer58, buffer10, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer69, buffer9, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer83, buffer1, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]");
                 }
 
                 // Kernel 54/57: narrow_backward -> %290 [N,4,5]
@@ -2080,6 +2192,7 @@ namespace Kiln.Integration.Tests.Models
                     // %290 = narrow_backward{dim=1;length=1;size=4;start=0}(%289) : [N,4,5]
                     buffer86.Clear();
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer85, 5, 0, buffer86, 20, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer86, "Kernel 54/57: narrow_backward -> %290 [N,4,5]");
                 }
 
                 // Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
@@ -2114,12 +2227,14 @@ namespace Kiln.Integration.Tests.Models
                         float s291 = s261 + s290;
                         buffer87[i] = s291;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer87, "Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]");
                 }
 
                 // Kernel 56/57: embedding_backward -> %292 [20,5]
                 {
                     // %292 = embedding_backward{padding_idx=-1;rows=20}(%291, %0) : [20,5]
                     global::Kiln.Kernels.Embedding.ScatterAdd(buffer87, input0, 5, grad0, -1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 56/57: embedding_backward -> %292 [20,5]");
                 }
 
                 return state.Result;

@@ -78,6 +78,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]");
                 }
 
                 // Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]
@@ -107,12 +108,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s10;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]");
                 }
 
                 // Kernel 2/3: cross_entropy -> %11 []
                 {
                     // %11 = cross_entropy(%10, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer1, input1, dim_N, 10, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: cross_entropy -> %11 []");
                 }
 
                 return state.Result;
@@ -184,6 +187,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]");
                 }
 
                 // Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
@@ -213,6 +217,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s10;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]");
                 }
 
                 // Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
@@ -220,6 +225,8 @@ namespace Kiln.Integration.Tests.Models
                     // %11 = cross_entropy(%10, %1) : []
                     // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer1, input1, dim_N, 10, result, 1f, buffer2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]");
                 }
 
                 // Kernel 3/7: sum over [N,10] -> %14 [10]
@@ -242,12 +249,14 @@ namespace Kiln.Integration.Tests.Models
                             grad3[i] += s13;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/7: sum over [N,10] -> %14 [10]");
                 }
 
                 // Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
                 {
                     // %16 = matmul{transpose_a=true}(%13, %8) : [10,256]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 4/7: GEMM Aᵀ -> %16 [10,256]");
                 }
 
                 // Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
@@ -281,12 +290,15 @@ namespace Kiln.Integration.Tests.Models
                             grad1[i] += s17;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]");
                 }
 
                 // Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
                 {
                     // %20 = matmul{transpose_a=true}(%17, %0) : [256,784]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/7: GEMM Aᵀ -> %20 [256,784]");
                 }
 
                 return state.Result;

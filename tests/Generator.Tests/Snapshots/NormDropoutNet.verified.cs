@@ -98,6 +98,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
                 }
 
                 // Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
@@ -138,6 +140,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
                 }
 
                 // Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
@@ -162,12 +166,14 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = global::System.MathF.Sqrt(s17);
                         buffer4[i] = s18;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]");
                 }
 
                 // Kernel 3/7: dropout_mask -> %23 [N,64]
                 {
                     // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
                     global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/7: dropout_mask -> %23 [N,64]");
                 }
 
                 // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
@@ -215,6 +221,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer6[rowOut + i] = s24;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]");
                 }
 
                 // Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
@@ -244,12 +251,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer7[rowOut + i] = s26;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]");
                 }
 
                 // Kernel 6/7: cross_entropy -> %27 []
                 {
                     // %27 = cross_entropy(%26, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/7: cross_entropy -> %27 []");
                 }
 
                 return state.Result;
@@ -351,6 +360,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
                 }
 
                 // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
@@ -391,6 +402,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
                 }
 
                 // Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
@@ -415,6 +428,7 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = global::System.MathF.Sqrt(s17);
                         buffer4[i] = s18;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]");
                 }
 
                 // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
@@ -458,12 +472,15 @@ namespace Kiln.Integration.Tests.Models
                             buffer6[rowOut + i] = s22;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
                 }
 
                 // Kernel 4/16: dropout_mask -> %23 [N,64]
                 {
                     // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
                     global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer7);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/16: dropout_mask -> %23 [N,64]");
                 }
 
                 // Kernel 5/16: elementwise (mul) -> %24 [N,64]
@@ -485,6 +502,7 @@ namespace Kiln.Integration.Tests.Models
                         float s24 = s22 * s23;
                         buffer8[i] = s24;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: elementwise (mul) -> %24 [N,64]");
                 }
 
                 // Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
@@ -514,6 +532,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s26;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]");
                 }
 
                 // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
@@ -521,6 +540,8 @@ namespace Kiln.Integration.Tests.Models
                     // %27 = cross_entropy(%26, %1) : []
                     // %29 = cross_entropy_backward(%26, %1, %28) : [N,3]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]");
                 }
 
                 // Kernel 8/16: sum over [N,3] -> %30 [3]
@@ -543,12 +564,14 @@ namespace Kiln.Integration.Tests.Models
                             grad7[i] += s29;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad7, "Kernel 8/16: sum over [N,3] -> %30 [3]");
                 }
 
                 // Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
                 {
                     // %32 = matmul{transpose_a=true}(%29, %24) : [3,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad6, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 9/16: GEMM Aᵀ -> %32 [3,64]");
                 }
 
                 // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
@@ -604,6 +627,10 @@ namespace Kiln.Integration.Tests.Models
                             grad2[i] += s38;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
                 }
 
                 // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
@@ -646,6 +673,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer13[rowReduced] += global::System.Numerics.Vector.Sum(accumulator44) + tail44;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]");
                 }
 
                 // Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
@@ -672,6 +700,7 @@ namespace Kiln.Integration.Tests.Models
                         float s47 = s44 / s46;
                         buffer14[i] = s47;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]");
                 }
 
                 // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
@@ -736,6 +765,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer16[rowReduced] += global::System.Numerics.Vector.Sum(accumulator67) + tail67;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]");
                 }
 
                 // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
@@ -775,12 +806,15 @@ namespace Kiln.Integration.Tests.Models
                             grad1[i] += s70;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]");
                 }
 
                 // Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
                 {
                     // %72 = matmul{transpose_a=true}(%70, %0) : [64,32]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, input0, grad0, 64, 32, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: GEMM Aᵀ -> %72 [64,32]");
                 }
 
                 return state.Result;

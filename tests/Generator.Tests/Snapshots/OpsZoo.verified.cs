@@ -66,6 +66,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %4 = matmul(%0, %2) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/23: GEMM -> %4 [N,4]");
                 }
 
                 // Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]
@@ -94,6 +95,7 @@ namespace Kiln.Integration.Tests.Models
                         float s24 = s22 + s23;
                         buffer1[i] = s24;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]");
                 }
 
                 // Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]
@@ -156,6 +158,7 @@ namespace Kiln.Integration.Tests.Models
                         float s60 = s59 + s19;
                         buffer2[i] = s60;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]");
                 }
 
                 // Kernel 3/23: concat -> %62 [N,2,4]
@@ -163,36 +166,42 @@ namespace Kiln.Integration.Tests.Models
                     // %62 = concat{dim=1}(%61, %26) : [N,2,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer2, 4, 0, buffer3, 8, 0, dim_N, 4);
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer1, 4, 0, buffer3, 8, 4, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/23: concat -> %62 [N,2,4]");
                 }
 
                 // Kernel 4/23: transpose -> %63 [4,2,N]
                 {
                     // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer3, buffer4, 1, dim_N, 2, 4, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/23: transpose -> %63 [4,2,N]");
                 }
 
                 // Kernel 5/23: transpose -> %64 [4,N,2]
                 {
                     // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer4, buffer5, 4, 2, 1, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/23: transpose -> %64 [4,N,2]");
                 }
 
                 // Kernel 6/23: transpose -> %65 [N,4,2]
                 {
                     // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, 4, 1, dim_N, 2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/23: transpose -> %65 [N,4,2]");
                 }
 
                 // Kernel 7/23: max -> %67 [N,1]
                 {
                     // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
                     global::Kiln.Kernels.Reduction.MaxAlong(buffer6, buffer7, global::System.Span<int>.Empty, dim_N, 8, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/23: max -> %67 [N,1]");
                 }
 
                 // Kernel 8/23: narrow -> %68 [N,1,4]
                 {
                     // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer3, 8, 0, buffer8, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/23: narrow -> %68 [N,1,4]");
                 }
 
                 // Kernel 9/23: concat -> %71 [N,5]
@@ -200,24 +209,28 @@ namespace Kiln.Integration.Tests.Models
                     // %71 = concat{dim=1}(%69, %70) : [N,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer8, 4, 0, buffer9, 5, 0, dim_N, 4);
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer7, 1, 0, buffer9, 5, 4, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/23: concat -> %71 [N,5]");
                 }
 
                 // Kernel 10/23: narrow -> %72 [N,4]
                 {
                     // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 5, 0, buffer10, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/23: narrow -> %72 [N,4]");
                 }
 
                 // Kernel 11/23: GEMM -> %73 [N,6]
                 {
                     // %73 = matmul(%72, %3) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer11, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/23: GEMM -> %73 [N,6]");
                 }
 
                 // Kernel 12/23: transpose -> %74 [6,N]
                 {
                     // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 1, dim_N, 1, 6, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/23: transpose -> %74 [6,N]");
                 }
 
                 // Kernel 13/23: mean over [N,5] -> %76 [N,1]
@@ -246,6 +259,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer13[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 13/23: mean over [N,5] -> %76 [N,1]");
                 }
 
                 // Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]
@@ -276,18 +290,21 @@ namespace Kiln.Integration.Tests.Models
                             buffer14[rowOut + i] = s77;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]");
                 }
 
                 // Kernel 15/23: softmax -> %78 [N,6]
                 {
                     // %78 = softmax{dim=1}(%77) : [N,6]
                     global::Kiln.Kernels.Softmax.Forward(buffer14, buffer15, dim_N, 6, 1, log: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 15/23: softmax -> %78 [N,6]");
                 }
 
                 // Kernel 16/23: GEMM -> %79 [N,4]
                 {
                     // %79 = matmul(%78, %2) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer16, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/23: GEMM -> %79 [N,4]");
                 }
 
                 // Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []
@@ -318,12 +335,14 @@ namespace Kiln.Integration.Tests.Models
                         tail82 += s81;
                     }
                     buffer17[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []");
                 }
 
                 // Kernel 18/23: log_softmax -> %83 [N,6]
                 {
                     // %83 = log_softmax{dim=-1}(%77) : [N,6]
                     global::Kiln.Kernels.Softmax.Forward(buffer14, buffer18, dim_N, 6, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 18/23: log_softmax -> %83 [N,6]");
                 }
 
                 // Kernel 19/23: mean over [N,6] -> %84 []
@@ -346,6 +365,7 @@ namespace Kiln.Integration.Tests.Models
                         tail84 += s83;
                     }
                     buffer19[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 19/23: mean over [N,6] -> %84 []");
                 }
 
                 // Kernel 20/23: sum over [N,8] -> %87 [N]
@@ -373,6 +393,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer20[rowReduced] += global::System.Numerics.Vector.Sum(accumulator87) + tail87;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 20/23: sum over [N,8] -> %87 [N]");
                 }
 
                 // Kernel 21/23: mean over [N] -> %88 []
@@ -395,6 +416,7 @@ namespace Kiln.Integration.Tests.Models
                         tail88 += s87;
                     }
                     buffer21[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 21/23: mean over [N] -> %88 []");
                 }
 
                 // Kernel 22/23: fused elementwise (mul, add, add) -> %89 []
@@ -426,6 +448,7 @@ namespace Kiln.Integration.Tests.Models
                         float s89 = s86 + s88;
                         result[i] = s89;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 22/23: fused elementwise (mul, add, add) -> %89 []");
                 }
 
                 return state.Result;
@@ -510,6 +533,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %4 = matmul(%0, %2) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/44: GEMM -> %4 [N,4]");
                 }
 
                 // Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
@@ -582,6 +606,12 @@ namespace Kiln.Integration.Tests.Models
                         buffer5[i] = s15;
                         buffer6[i] = s60;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
                 }
 
                 // Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
@@ -614,6 +644,9 @@ namespace Kiln.Integration.Tests.Models
                         buffer8[i] = s23;
                         buffer9[i] = s24;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
                 }
 
                 // Kernel 3/44: concat -> %62 [N,2,4]
@@ -621,36 +654,42 @@ namespace Kiln.Integration.Tests.Models
                     // %62 = concat{dim=1}(%61, %26) : [N,2,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 3/44: concat -> %62 [N,2,4]");
                 }
 
                 // Kernel 4/44: transpose -> %63 [4,2,N]
                 {
                     // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 4/44: transpose -> %63 [4,2,N]");
                 }
 
                 // Kernel 5/44: transpose -> %64 [4,N,2]
                 {
                     // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 5/44: transpose -> %64 [4,N,2]");
                 }
 
                 // Kernel 6/44: transpose -> %65 [N,4,2]
                 {
                     // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 6/44: transpose -> %65 [N,4,2]");
                 }
 
                 // Kernel 7/44: max -> %67 [N,1]
                 {
                     // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
                     global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 7/44: max -> %67 [N,1]");
                 }
 
                 // Kernel 8/44: narrow -> %68 [N,1,4]
                 {
                     // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 8/44: narrow -> %68 [N,1,4]");
                 }
 
                 // Kernel 9/44: concat -> %71 [N,5]
@@ -658,24 +697,28 @@ namespace Kiln.Integration.Tests.Models
                     // %71 = concat{dim=1}(%69, %70) : [N,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/44: concat -> %71 [N,5]");
                 }
 
                 // Kernel 10/44: narrow -> %72 [N,4]
                 {
                     // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 10/44: narrow -> %72 [N,4]");
                 }
 
                 // Kernel 11/44: GEMM -> %73 [N,6]
                 {
                     // %73 = matmul(%72, %3) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/44: GEMM -> %73 [N,6]");
                 }
 
                 // Kernel 12/44: transpose -> %74 [6,N]
                 {
                     // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/44: transpose -> %74 [6,N]");
                 }
 
                 // Kernel 13/44: mean over [N,5] -> %76 [N,1]
@@ -704,6 +747,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer20[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/44: mean over [N,5] -> %76 [N,1]");
                 }
 
                 // Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]
@@ -734,12 +778,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer21[rowOut + i] = s77;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]");
                 }
 
                 // Kernel 15/44: softmax -> %78 [N,6]
                 {
                     // %78 = softmax{dim=1}(%77) : [N,6]
                     global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/44: softmax -> %78 [N,6]");
                 }
 
                 // Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
@@ -794,12 +840,16 @@ namespace Kiln.Integration.Tests.Models
                         buffer25[i] = s227;
                     }
                     buffer24[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
                 }
 
                 // Kernel 17/44: log_softmax -> %83 [N,6]
                 {
                     // %83 = log_softmax{dim=-1}(%77) : [N,6]
                     global::Kiln.Kernels.Softmax.Forward(buffer21, buffer26, dim_N, 6, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 17/44: log_softmax -> %83 [N,6]");
                 }
 
                 // Kernel 18/44: mean over [N,6] -> %84 []
@@ -822,6 +872,7 @@ namespace Kiln.Integration.Tests.Models
                         tail84 += s83;
                     }
                     buffer27[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 18/44: mean over [N,6] -> %84 []");
                 }
 
                 // Kernel 19/44: sum over [N,8] -> %87 [N]
@@ -849,6 +900,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer28[rowReduced] += global::System.Numerics.Vector.Sum(accumulator87) + tail87;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 19/44: sum over [N,8] -> %87 [N]");
                 }
 
                 // Kernel 20/44: mean over [N] -> %88 []
@@ -871,6 +923,7 @@ namespace Kiln.Integration.Tests.Models
                         tail88 += s87;
                     }
                     buffer29[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 20/44: mean over [N] -> %88 []");
                 }
 
                 // Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
@@ -902,6 +955,7 @@ namespace Kiln.Integration.Tests.Models
                         float s89 = s86 + s88;
                         result[i] = s89;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 21/44: fused elementwise (mul, add, add) -> %89 []");
                 }
 
                 // Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]
@@ -926,6 +980,7 @@ namespace Kiln.Integration.Tests.Models
                         float s92 = s90 * s91;
                         buffer30[i] = s92;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]");
                 }
 
                 // Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]
@@ -950,18 +1005,21 @@ namespace Kiln.Integration.Tests.Models
                         float s176 = s175 * s99;
                         buffer31[i] = s176;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]");
                 }
 
                 // Kernel 24/44: GEMM Bᵀ -> %228 [N,6]
                 {
                     // %228 = matmul{transpose_b=true}(%227, %2) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer32, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 24/44: GEMM Bᵀ -> %228 [N,6]");
                 }
 
                 // Kernel 25/44: softmax_backward -> %230 [N,6]
                 {
                     // %230 = softmax_backward{dim=1}(%78, %228) : [N,6]
                     global::Kiln.Kernels.Softmax.Backward(buffer22, buffer32, buffer33, dim_N, 6, 1, log: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 25/44: softmax_backward -> %230 [N,6]");
                 }
 
                 // Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
@@ -1000,30 +1058,36 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer35[rowReduced] += global::System.Numerics.Vector.Sum(accumulator234) + tail234;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]");
                 }
 
                 // Kernel 27/44: transpose -> %237 [6,N]
                 {
                     // %237 = transpose{dim0=0;dim1=1}(%233) : [6,N]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer34, buffer36, 1, dim_N, 1, 6, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 27/44: transpose -> %237 [6,N]");
                 }
 
                 // Kernel 28/44: transpose -> %238 [N,6]
                 {
                     // %238 = transpose{dim0=0;dim1=1}(%237) : [N,6]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer36, buffer37, 1, 6, 1, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 28/44: transpose -> %238 [N,6]");
                 }
 
                 // Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
                 {
                     // %239 = matmul{transpose_b=true}(%238, %3) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(buffer37, capture1Data, buffer38, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 29/44: GEMM Bᵀ -> %239 [N,4]");
                 }
 
                 // Kernel 30/44: GEMM Aᵀ -> %240 [4,6]
                 {
                     // %240 = matmul{transpose_a=true}(%72, %238) : [4,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer37, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 30/44: GEMM Aᵀ -> %240 [4,6]");
                 }
 
                 // Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
@@ -1063,24 +1127,28 @@ namespace Kiln.Integration.Tests.Models
                             buffer39[rowOut + i] = s242;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]");
                 }
 
                 // Kernel 32/44: narrow -> %243 [N,4]
                 {
                     // %243 = narrow{dim=1;length=4;start=0}(%242) : [N,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 0, buffer40, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/44: narrow -> %243 [N,4]");
                 }
 
                 // Kernel 33/44: narrow -> %244 [N,1]
                 {
                     // %244 = narrow{dim=1;length=1;start=4}(%242) : [N,1]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 4, buffer41, 1, 0, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 33/44: narrow -> %244 [N,1]");
                 }
 
                 // Kernel 34/44: max_backward -> %247 [N,8]
                 {
                     // %247 = max_backward{dim=1;keep_dim=true}(%66, %244) : [N,8]
                     global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer41, buffer42, dim_N, 8, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 34/44: max_backward -> %247 [N,8]");
                 }
 
                 // Kernel 35/44: elementwise (add) -> %249 [N,8]
@@ -1109,24 +1177,28 @@ namespace Kiln.Integration.Tests.Models
                             buffer43[rowOut + i] = s249;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/44: elementwise (add) -> %249 [N,8]");
                 }
 
                 // Kernel 36/44: transpose -> %251 [4,N,2]
                 {
                     // %251 = transpose{dim0=0;dim1=1}(%250) : [4,N,2]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer43, buffer44, 1, dim_N, 1, 4, 2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/44: transpose -> %251 [4,N,2]");
                 }
 
                 // Kernel 37/44: transpose -> %252 [4,2,N]
                 {
                     // %252 = transpose{dim0=1;dim1=2}(%251) : [4,2,N]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer44, buffer45, 4, dim_N, 1, 2, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 37/44: transpose -> %252 [4,2,N]");
                 }
 
                 // Kernel 38/44: transpose -> %253 [N,2,4]
                 {
                     // %253 = transpose{dim0=0;dim1=2}(%252) : [N,2,4]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer45, buffer46, 1, 4, 2, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 38/44: transpose -> %253 [N,2,4]");
                 }
 
                 // Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
@@ -1151,18 +1223,21 @@ namespace Kiln.Integration.Tests.Models
                         float s254 = s246 + s253;
                         buffer47[i] = s254;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]");
                 }
 
                 // Kernel 40/44: narrow -> %255 [N,1,4]
                 {
                     // %255 = narrow{dim=1;length=1;start=0}(%254) : [N,1,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 0, buffer48, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer48, "Kernel 40/44: narrow -> %255 [N,1,4]");
                 }
 
                 // Kernel 41/44: narrow -> %256 [N,1,4]
                 {
                     // %256 = narrow{dim=1;length=1;start=1}(%254) : [N,1,4]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 4, buffer49, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 41/44: narrow -> %256 [N,1,4]");
                 }
 
                 // Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
@@ -1292,6 +1367,7 @@ namespace Kiln.Integration.Tests.Models
                         float s285 = s283 + s284;
                         buffer50[i] = s285;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]");
                 }
 
                 // Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
@@ -1301,6 +1377,7 @@ namespace Kiln.Integration.Tests.Models
                     // %287 = add(%229, %286) : [6,4]
                     global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer25, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer50, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]");
                 }
 
                 return state.Result;

@@ -152,12 +152,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s42;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]");
                 }
 
                 // Kernel 1/3: GEMM Bᵀ -> %43 [N,3]
                 {
                     // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
                     global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %43 [N,3]");
                 }
 
                 // Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []
@@ -199,6 +201,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []");
                 }
 
                 return state.Result;
@@ -353,6 +356,10 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s42;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
                 }
 
                 // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]
@@ -419,6 +426,9 @@ namespace Kiln.Integration.Tests.Models
                         }
                         result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
                 }
 
                 // Kernel 2/6: sum over [N,3] -> %95 [3]
@@ -441,12 +451,14 @@ namespace Kiln.Integration.Tests.Models
                             grad3[i] += s94;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,3] -> %95 [3]");
                 }
 
                 // Kernel 3/6: GEMM Aᵀ -> %97 [3,37]
                 {
                     // %97 = matmul{transpose_a=true}(%94, %42) : [3,37]
                     global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %97 [3,37]");
                 }
 
                 // Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]
@@ -557,12 +569,15 @@ namespace Kiln.Integration.Tests.Models
                             grad1[i] += s120;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]");
                 }
 
                 // Kernel 5/6: GEMM Aᵀ -> %122 [37,13]
                 {
                     // %122 = matmul{transpose_a=true}(%120, %0) : [37,13]
                     global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %122 [37,13]");
                 }
 
                 return state.Result;

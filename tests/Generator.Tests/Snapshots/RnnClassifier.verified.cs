@@ -68,30 +68,35 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/13: narrow -> %8 [N,1,8]");
                 }
 
                 // Kernel 1/13: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/13: narrow -> %10 [N,1,8]");
                 }
 
                 // Kernel 2/13: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/13: narrow -> %12 [N,1,8]");
                 }
 
                 // Kernel 3/13: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/13: narrow -> %14 [N,1,8]");
                 }
 
                 // Kernel 4/13: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/13: narrow -> %16 [N,1,8]");
                 }
 
                 // Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
@@ -129,6 +134,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s21;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
                 }
 
                 // Kernel 6/13: elementwise (add) -> %52 [16]
@@ -150,6 +156,7 @@ namespace Kiln.Integration.Tests.Models
                         float s52 = s4 + s5;
                         buffer6[i] = s52;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/13: elementwise (add) -> %52 [16]");
                 }
 
                 // Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
@@ -185,6 +192,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer7[rowOut + i] = s54;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
                 }
 
                 // Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
@@ -220,6 +228,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s60;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
                 }
 
                 // Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
@@ -255,6 +264,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s66;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
                 }
 
                 // Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
@@ -290,6 +300,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer10[rowOut + i] = s72;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
                 }
 
                 // Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
@@ -319,12 +330,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer11[rowOut + i] = s75;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]");
                 }
 
                 // Kernel 12/13: cross_entropy -> %76 []
                 {
                     // %76 = cross_entropy(%75, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer11, input1, dim_N, 4, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/13: cross_entropy -> %76 []");
                 }
 
                 return state.Result;
@@ -397,30 +410,35 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/23: narrow -> %8 [N,1,8]");
                 }
 
                 // Kernel 1/23: narrow -> %10 [N,1,8]
                 {
                     // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: narrow -> %10 [N,1,8]");
                 }
 
                 // Kernel 2/23: narrow -> %12 [N,1,8]
                 {
                     // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: narrow -> %12 [N,1,8]");
                 }
 
                 // Kernel 3/23: narrow -> %14 [N,1,8]
                 {
                     // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/23: narrow -> %14 [N,1,8]");
                 }
 
                 // Kernel 4/23: narrow -> %16 [N,1,8]
                 {
                     // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
                     global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/23: narrow -> %16 [N,1,8]");
                 }
 
                 // Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
@@ -458,6 +476,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s21;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
                 }
 
                 // Kernel 6/23: elementwise (add) -> %52 [16]
@@ -479,6 +498,7 @@ namespace Kiln.Integration.Tests.Models
                         float s52 = s4 + s5;
                         buffer6[i] = s52;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/23: elementwise (add) -> %52 [16]");
                 }
 
                 // Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
@@ -514,6 +534,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer7[rowOut + i] = s54;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
                 }
 
                 // Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
@@ -549,6 +570,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s60;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
                 }
 
                 // Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
@@ -584,6 +606,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s66;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
                 }
 
                 // Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
@@ -619,6 +642,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer10[rowOut + i] = s72;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
                 }
 
                 // Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
@@ -648,6 +672,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer11[rowOut + i] = s75;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]");
                 }
 
                 // Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
@@ -655,6 +680,8 @@ namespace Kiln.Integration.Tests.Models
                     // %76 = cross_entropy(%75, %1) : []
                     // %78 = cross_entropy_backward(%75, %1, %77) : [N,4]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer11, input1, dim_N, 4, result, 1f, buffer12);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]");
                 }
 
                 // Kernel 13/23: sum over [N,4] -> %79 [4]
@@ -677,12 +704,14 @@ namespace Kiln.Integration.Tests.Models
                             grad5[i] += s78;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 13/23: sum over [N,4] -> %79 [4]");
                 }
 
                 // Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
                 {
                     // %81 = matmul{transpose_a=true}(%78, %73) : [4,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 14/23: GEMM Aᵀ -> %81 [4,16]");
                 }
 
                 // Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
@@ -725,6 +754,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer14[i] += s84;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]");
                 }
 
                 // Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
@@ -767,6 +798,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer16[i] += s90;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]");
                 }
 
                 // Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
@@ -809,6 +842,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer18[i] += s98;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]");
                 }
 
                 // Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
@@ -851,6 +886,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer20[i] += s106;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]");
                 }
 
                 // Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
@@ -866,6 +903,7 @@ namespace Kiln.Integration.Tests.Models
                     global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]");
                 }
 
                 // Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
@@ -908,6 +946,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer22[i] += s125;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
                 }
 
                 // Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]
@@ -949,6 +989,8 @@ namespace Kiln.Integration.Tests.Models
                         grad2[i] += s127;
                         grad3[i] += s131;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]");
                 }
 
                 // Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
@@ -967,6 +1009,7 @@ namespace Kiln.Integration.Tests.Models
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(buffer21, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]");
                 }
 
                 return state.Result;

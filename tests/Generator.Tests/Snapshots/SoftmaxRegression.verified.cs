@@ -71,12 +71,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s5;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/5: GEMM + epilogue (add) -> %5 [N,10]");
                 }
 
                 // Kernel 1/5: log_softmax -> %6 [N,10]
                 {
                     // %6 = log_softmax{dim=1}(%5) : [N,10]
                     global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/5: log_softmax -> %6 [N,10]");
                 }
 
                 // Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]
@@ -110,6 +112,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]");
                 }
 
                 // Kernel 3/5: mean over [N] -> %9 []
@@ -132,6 +135,7 @@ namespace Kiln.Integration.Tests.Models
                         tail9 += s8;
                     }
                     buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/5: mean over [N] -> %9 []");
                 }
 
                 // Kernel 4/5: elementwise (neg) -> %10 []
@@ -151,6 +155,7 @@ namespace Kiln.Integration.Tests.Models
                         float s10 = -s9;
                         result[i] = s10;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/5: elementwise (neg) -> %10 []");
                 }
 
                 return state.Result;
@@ -214,12 +219,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s5;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
                 }
 
                 // Kernel 1/10: log_softmax -> %6 [N,10]
                 {
                     // %6 = log_softmax{dim=1}(%5) : [N,10]
                     global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: log_softmax -> %6 [N,10]");
                 }
 
                 // Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]
@@ -253,6 +260,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]");
                 }
 
                 // Kernel 3/10: mean over [N] -> %9 []
@@ -275,6 +283,7 @@ namespace Kiln.Integration.Tests.Models
                         tail9 += s8;
                     }
                     buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: mean over [N] -> %9 []");
                 }
 
                 // Kernel 4/10: elementwise (neg) -> %10 []
@@ -294,6 +303,7 @@ namespace Kiln.Integration.Tests.Models
                         float s10 = -s9;
                         result[i] = s10;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/10: elementwise (neg) -> %10 []");
                 }
 
                 // Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]
@@ -318,6 +328,7 @@ namespace Kiln.Integration.Tests.Models
                         float s28 = s27 * s15;
                         buffer4[i] = s28;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]");
                 }
 
                 // Kernel 6/10: elementwise (mul) -> %35 [N,10]
@@ -346,12 +357,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s35;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: elementwise (mul) -> %35 [N,10]");
                 }
 
                 // Kernel 7/10: softmax_backward -> %36 [N,10]
                 {
                     // %36 = softmax_backward{dim=1;log=true}(%6, %35) : [N,10]
                     global::Kiln.Kernels.Softmax.Backward(buffer1, buffer5, buffer6, dim_N, 10, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 7/10: softmax_backward -> %36 [N,10]");
                 }
 
                 // Kernel 8/10: sum over [N,10] -> %37 [10]
@@ -374,12 +387,14 @@ namespace Kiln.Integration.Tests.Models
                             grad1[i] += s36;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 8/10: sum over [N,10] -> %37 [10]");
                 }
 
                 // Kernel 9/10: GEMM Aᵀ -> %38 [10,784]
                 {
                     // %38 = matmul{transpose_a=true}(%36, %0) : [10,784]
                     global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 10, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: GEMM Aᵀ -> %38 [10,784]");
                 }
 
                 return state.Result;

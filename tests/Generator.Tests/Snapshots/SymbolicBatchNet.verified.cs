@@ -88,6 +88,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s9;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]");
                 }
 
                 // Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
@@ -126,6 +127,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s13;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]");
                 }
 
                 // Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []
@@ -172,6 +174,8 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []");
                 }
 
                 // Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
@@ -203,6 +207,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer4[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]");
                 }
 
                 // Kernel 4/6: sum over [N] -> %21 []
@@ -224,6 +229,7 @@ namespace Kiln.Integration.Tests.Models
                         tail21 += s20;
                     }
                     buffer5[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: sum over [N] -> %21 []");
                 }
 
                 // Kernel 5/6: fused elementwise (mul, add) -> %33 []
@@ -250,6 +256,7 @@ namespace Kiln.Integration.Tests.Models
                         float s33 = s18 + s32;
                         result[i] = s33;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: fused elementwise (mul, add) -> %33 []");
                 }
 
                 return state.Result;
@@ -311,6 +318,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %6 = matmul(%0, %2) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM -> %6 [N,20]");
                 }
 
                 // Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
@@ -349,12 +357,15 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s9;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
                 }
 
                 // Kernel 2/16: GEMM -> %10 [N,20]
                 {
                     // %10 = matmul(%9, %2) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/16: GEMM -> %10 [N,20]");
                 }
 
                 // Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
@@ -393,6 +404,8 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s13;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
                 }
 
                 // Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
@@ -441,6 +454,9 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer8[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
                 }
 
                 // Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]
@@ -472,6 +488,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         buffer9[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]");
                 }
 
                 // Kernel 6/16: sum over [N] -> %21 []
@@ -493,6 +510,7 @@ namespace Kiln.Integration.Tests.Models
                         tail21 += s20;
                     }
                     buffer10[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 6/16: sum over [N] -> %21 []");
                 }
 
                 // Kernel 7/16: fused elementwise (mul, add) -> %33 []
@@ -519,6 +537,7 @@ namespace Kiln.Integration.Tests.Models
                         float s33 = s18 + s32;
                         result[i] = s33;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: fused elementwise (mul, add) -> %33 []");
                 }
 
                 // Kernel 8/16: elementwise (broadcast_to) -> %76 [N]
@@ -538,6 +557,7 @@ namespace Kiln.Integration.Tests.Models
                         float s76 = s75;
                         buffer11[i] = s76;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/16: elementwise (broadcast_to) -> %76 [N]");
                 }
 
                 // Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
@@ -604,18 +624,22 @@ namespace Kiln.Integration.Tests.Models
                             grad3[i] += s103;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]");
                 }
 
                 // Kernel 10/16: GEMM -> %105 [N,20]
                 {
                     // %105 = matmul(%103, %4) : [N,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, capture2Data, buffer13, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/16: GEMM -> %105 [N,20]");
                 }
 
                 // Kernel 11/16: GEMM Aᵀ -> %106 [5,20]
                 {
                     // %106 = matmul{transpose_a=true}(%103, %13) : [5,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 11/16: GEMM Aᵀ -> %106 [5,20]");
                 }
 
                 // Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
@@ -669,6 +693,9 @@ namespace Kiln.Integration.Tests.Models
                             buffer16[i] += s109;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
                 }
 
                 // Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
@@ -730,6 +757,9 @@ namespace Kiln.Integration.Tests.Models
                             buffer19[i] += s116;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
                 }
 
                 // Kernel 14/16: elementwise (add) -> %118 [1,20]
@@ -751,6 +781,7 @@ namespace Kiln.Integration.Tests.Models
                         float s118 = s110 + s117;
                         grad1[i] += s118;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/16: elementwise (add) -> %118 [1,20]");
                 }
 
                 // Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
@@ -760,6 +791,7 @@ namespace Kiln.Integration.Tests.Models
                     // %120 = add(%112, %119) : [20,20]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer18, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]");
                 }
 
                 return state.Result;

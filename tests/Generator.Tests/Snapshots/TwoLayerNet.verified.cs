@@ -78,12 +78,14 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]");
                 }
 
                 // Kernel 1/3: GEMM Bᵀ -> %9 [N,10]
                 {
                     // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %9 [N,10]");
                 }
 
                 // Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []
@@ -124,6 +126,7 @@ namespace Kiln.Integration.Tests.Models
                         }
                         result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []");
                 }
 
                 return state.Result;
@@ -195,6 +198,7 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]");
                 }
 
                 // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]
@@ -247,6 +251,9 @@ namespace Kiln.Integration.Tests.Models
                         }
                         result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
                 }
 
                 // Kernel 2/6: sum over [N,10] -> %29 [10]
@@ -269,12 +276,14 @@ namespace Kiln.Integration.Tests.Models
                             grad3[i] += s17;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,10] -> %29 [10]");
                 }
 
                 // Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
                 {
                     // %31 = matmul{transpose_a=true}(%17, %8) : [10,100]
                     global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %31 [10,100]");
                 }
 
                 // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
@@ -308,12 +317,15 @@ namespace Kiln.Integration.Tests.Models
                             grad1[i] += s32;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]");
                 }
 
                 // Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
                 {
                     // %34 = matmul{transpose_a=true}(%32, %0) : [100,1000]
                     global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]");
                 }
 
                 return state.Result;

@@ -61,12 +61,14 @@ namespace Kiln.Integration.Tests.Models
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
                         buffer0[i] = s5;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]");
                 }
 
                 // Kernel 1/3: GEMM -> %6 [N,10]
                 {
                     // %6 = matmul(%5, %3) : [N,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer0, capture1Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM -> %6 [N,10]");
                 }
 
                 // Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []
@@ -96,6 +98,7 @@ namespace Kiln.Integration.Tests.Models
                         tail11 += s10;
                     }
                     result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []");
                 }
 
                 return state.Result;
@@ -134,6 +137,7 @@ namespace Kiln.Integration.Tests.Models
                 {
                     // %4 = matmul(%0, %2) : [N,100]
                     global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM -> %4 [N,100]");
                 }
 
                 // Kernel 1/6: elementwise (clamp) -> %5 [N,100]
@@ -153,6 +157,7 @@ namespace Kiln.Integration.Tests.Models
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
                         buffer1[i] = s5;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: elementwise (clamp) -> %5 [N,100]");
                 }
 
                 // Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]
@@ -193,12 +198,16 @@ namespace Kiln.Integration.Tests.Models
                         buffer3[i] = s15;
                     }
                     result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
                 }
 
                 // Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
                 {
                     // %26 = matmul{transpose_a=true}(%5, %15) : [100,10]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer3, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM Aᵀ -> %26 [100,10]");
                 }
 
                 // Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
@@ -222,12 +231,14 @@ namespace Kiln.Integration.Tests.Models
                         float s27 = s4 >= 0f && s4 <= float.PositiveInfinity ? s25 : 0f;
                         buffer4[i] = s27;
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]");
                 }
 
                 // Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
                 {
                     // %28 = matmul{transpose_a=true}(%0, %27) : [1000,100]
                     global::Kiln.Kernels.Gemm.Multiply(input0, buffer4, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]");
                 }
 
                 return state.Result;

@@ -40,6 +40,10 @@ internal sealed class CSharpBackend : IKernelBackend
                 if (kernel.Loop is not null) EmitLoop(w, kernel, names);
                 break;
         }
+        // Anomaly mode (Autograd.DetectAnomaly()): the first kernel to write a NaN or ∞ names itself; one flag read when off.
+        string title = KernelDescriptions.Title(kernel, program.Kernels.Count).Replace("\\", "\\\\").Replace("\"", "\\\"");
+        foreach (var output in kernel.Outputs)
+            w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{title}\");");
         w.Close();
     }
 

@@ -313,10 +313,12 @@ internal static class Layout
             total.Add(s[d]);
         }
         var dims = first.Dims.ToArray();
-        // Sizes are products, never sums; concatenating k equal symbolic sizes gives k*size.
-        if (total.All(t => t.IsConstant)) dims[d] = Size.Of(total.Sum(t => t.Constant));
-        else if (total.Any(s => !s.Equals(total[0]))) throw new ShapeError($"{display}: cannot concatenate symbolic sizes {string.Join(", ", total)}");
-        else dims[d] = total[0].Times(Size.Of(total.Count));
+        // Each piece's offset along the dimension, and its gradient's narrow, are build-time ints: the pieces' sizes
+        // there must be constants (a symbolic size would put every piece after the first at the wrong offset).
+        if (inputs.Count > 1 && total.Any(t => !t.IsConstant))
+            throw new UnsupportedShapeError(display, $"{display} joins {string.Join(", ", inputs.Select(t => t.Shape))} along dimension {d}, whose size " +
+                "is only known at call time; compiled graphs concatenate along dimensions of constant size only");
+        dims[d] = Size.Of(total.Sum(t => t.Constant));
         return new Shape(dims);
     }
 

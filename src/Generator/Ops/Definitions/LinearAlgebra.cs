@@ -38,8 +38,12 @@ internal static class LinearAlgebra
             // A GEMM whose bias add fuses as its epilogue.
             Decompose = (b, inputs, attrs) =>
             {
-                var y = Product(b, inputs[0], inputs[1], transposeB: true);
-                return inputs.Count == 3 ? b.Add(y, inputs[2]) : y;
+                // A 1-D input is one row, as the runtime's Linear treats it: [k] → [1, k] → [1, n] → [n].
+                var x = inputs[0];
+                var rows = x.Shape.Rank == 1 ? b.Reshape(x, new Shape(new[] { Size.One, x.Shape[0] })) : x;
+                var y = Product(b, rows, inputs[1], transposeB: true);
+                if (inputs.Count == 3) y = b.Add(y, inputs[2]);
+                return x.Shape.Rank == 1 ? b.Reshape(y, new Shape(new[] { inputs[1].Shape[0] })) : y;
             },
         };
 
