@@ -43,12 +43,23 @@ internal static class GraphCompiler
     }
 
     static CompileResult Result(GraphSpec spec, string? source, CompileContext context) =>
-        new(spec.HintName, context.HasErrors && context.Diagnostics.Any(d => d.Id != "KILN0103") ? null : source, context.Diagnostics.ToEquatableArray());
+        new(spec.HintName, context.HasErrors ? null : source, context.Diagnostics.ToEquatableArray());
 
     /// <summary>Runs every pass up to (not including) emission.</summary>
+    /// <summary>The runtime keys its per-binding plans on at most this many symbol values (Kiln.Compiled.BindingKey).</summary>
+    internal const int MaxSymbols = 8;
+
     internal static CompiledMethod? Lower(CompileContext context)
     {
         var b = context.Builder;
+        var symbols = context.Spec.Inputs.SelectMany(i => i.Shape).Concat(context.Spec.Captures.SelectMany(c => c.Shape))
+            .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
+        if (symbols.Count > MaxSymbols)
+        {
+            context.Report(DiagnosticIds.Unsupported, -1, "the method",
+                $"its shapes use {symbols.Count} symbolic dimensions ({string.Join(", ", symbols)}), and a compiled graph binds at most {MaxSymbols}; make some of them constants");
+            return null;
+        }
         context.CancellationToken.ThrowIfCancellationRequested();
         var forward = ShapeInference.Run(context);
         if (forward is null) return null;

@@ -6,14 +6,16 @@ namespace Kiln.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic Kiln.Generator reports, in one place. The parser owns KILN0001–KILN0012, the compiler core
-/// KILN01xx; both refer to them by id. Every message tells the user that the method still runs dynamically, so a
-/// diagnostic is never a surprise at run time.
+/// KILN01xx; both refer to them by id. All are errors that stop the build (a method whose graph cannot be generated
+/// would otherwise fail later, where its Graph property is used); each message says what to change, or that removing
+/// [Compile] keeps the method as a plain dynamic one.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     const string Category = "Kiln";
 
-    const string StillDynamic = "The method still runs dynamically; no graph is generated for it.";
+    // KILN diagnostics are errors: they stop the build, so a user never runs a model whose graph silently went missing.
+    const string StillDynamic = "No graph is generated for it: change it, or remove [Compile] to run the method on the tape only.";
 
     const string AllowedSubset =
         "Allowed in a [Compile] method: locals, expression and block bodies, return; Tensor operators (+ - * / unary -) " +
@@ -162,15 +164,6 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Every op on a path from a Parameter to the result needs a gradient (VJP) rule in the compiler's op table.");
 
-    public static readonly DiagnosticDescriptor NonScalarResult = new(
-        id: "KILN0103",
-        title: "Result is not a scalar",
-        messageFormat: "'{0}' returns a tensor of shape {1}, not a scalar loss: only Forward is generated, no ForwardBackward",
-        category: Category,
-        defaultSeverity: DiagnosticSeverity.Warning,
-        isEnabledByDefault: true,
-        description: "ForwardBackward differentiates a scalar loss; return a scalar (e.g. a loss or a Mean) to get it.");
-
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "KILN9999",
         title: "Internal error in Kiln.Generator",
@@ -183,7 +176,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         UnsupportedConstruct, UnknownCall, DataDependentControlFlow, UnsupportedType, NotPartial, MissingShape,
         UnknownMemberShape, InvalidShape, NotAModule, GeneratedNameTaken, NotAnOrdinaryMethod, InvalidModuleArgument,
-        ShapeContradiction, NoGradientRule, NonScalarResult, InternalError);
+        ShapeContradiction, NoGradientRule, InternalError);
 
     static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 

@@ -98,7 +98,7 @@ internal class ShapeError : Exception
 
 /// <summary>
 /// Not a contradiction: a shape the compiled subset cannot express (reported as KILN0001 for <see cref="Construct"/>;
-/// the method still runs dynamically).
+/// no graph is generated for the method).
 /// </summary>
 internal sealed class UnsupportedShapeError : ShapeError
 {

@@ -17,7 +17,7 @@ public sealed class DiagnosticTests
         Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
         Assert.Equal(source.LineSpan, diagnostic.Location.GetLineSpan().Span);
-        Assert.Contains("still runs dynamically", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("No graph is generated for it", diagnostic.GetMessage(), StringComparison.Ordinal);
         return diagnostic;
     }
 
@@ -417,22 +417,20 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void KILN0103_NonScalarResult_IsAWarningAtTheMethodName()
+    public void ANonScalarResult_GetsAForwardOnlyGraph_AndNoDiagnostic()
     {
-        var source = MarkedSource.Parse(GeneratorDriverHarness.Usings + """
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.Usings + """
             public partial class Model : Module
             {
                 [Compile]
-                public Tensor [|Logits|]([Shape("N", 4)] Tensor x) => Relu(x);
+                public Tensor Logits([Shape("N", 4)] Tensor x) => Relu(x);
             }
             """);
-        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(source.Text),
-            GeneratorDriverHarness.CreateDriver(CompilerReporting("KILN0103", opIndex: -1, "Logits", "[N,4]")));
-        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("KILN0103", diagnostic.Id);
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
-        Assert.Contains("[N,4]", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(run.GeneratorDiagnostics);
+        var source = Assert.Single(run.Generator.GeneratedSources).SourceText.ToString();
+        Assert.Contains("public global::Kiln.Tensor Forward(", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("ForwardBackward(", source, StringComparison.Ordinal);
+        Assert.True(run.OutputErrors.IsEmpty, string.Join("\n", run.OutputErrors));
     }
 
     [Fact]
@@ -444,10 +442,10 @@ public sealed class DiagnosticTests
         {
             Assert.Equal("Kiln", descriptor.Category);
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()), descriptor.Id);
-            Assert.Equal(descriptor.Id == "KILN0103" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+            Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
         Assert.Equal(
-            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0010", "KILN0011", "KILN0012", "KILN0101", "KILN0102", "KILN0103", "KILN9999" },
+            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0010", "KILN0011", "KILN0012", "KILN0101", "KILN0102", "KILN9999" },
             all.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
     }
 }

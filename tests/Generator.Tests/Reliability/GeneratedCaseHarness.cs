@@ -19,7 +19,7 @@ internal enum Expectation
 /// <param name="Run">Whether the harness can instantiate the model to compare both modes (not for generic or static classes).</param>
 /// <param name="DiagnosticId">For <see cref="Expectation.Diagnose"/>: the diagnostic that must be among those reported.</param>
 internal sealed record GeneratedCase(string Kind, string Description, string Source, Expectation Expectation, string TypeName = "Cases.Model", bool Run = true,
-    string? DiagnosticId = null);
+    string? DiagnosticId = null, int[]? InputShape = null);
 
 /// <summary>
 /// Runs the generator on a case, compiles its output, and (when a graph was generated) runs the method on the tape
@@ -68,7 +68,7 @@ internal static class GeneratedCaseHarness
 
         try
         {
-            Compare(run.Output, c.TypeName, problems, Where());
+            Compare(run.Output, c.TypeName, c.InputShape ?? new[] { 4, 5 }, problems, Where());
         }
         catch (Exception e)
         {
@@ -77,7 +77,7 @@ internal static class GeneratedCaseHarness
         return (problems, true, refused);
     }
 
-    static void Compare(Microsoft.CodeAnalysis.Compilation output, string typeName, List<string> problems, string where)
+    static void Compare(Microsoft.CodeAnalysis.Compilation output, string typeName, int[] inputShape, List<string> problems, string where)
     {
         using var stream = new MemoryStream();
         var emit = output.Emit(stream);
@@ -91,7 +91,7 @@ internal static class GeneratedCaseHarness
         var first = (Kiln.Nn.Module)Activator.CreateInstance(type, nonPublic: true)!;
         var second = (Kiln.Nn.Module)Activator.CreateInstance(type, nonPublic: true)!;
         second.LoadStateDict(first.StateDict());
-        var x = Kiln.Tensor.Randn(new[] { 4, 5 }, new Kiln.Rng(7));
+        var x = Kiln.Tensor.Randn(inputShape, new Kiln.Rng(7));
 
         Kiln.Tensor? expected = null;
         Exception? dynamicError = null;

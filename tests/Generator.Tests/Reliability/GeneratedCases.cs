@@ -194,6 +194,12 @@ internal static class GeneratedCases
             Model("", "        if (System.Environment.ProcessorCount > 0) x = x * 2f;\n        return (x * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "a condition on tensor data is data-dependent control flow",
             Model("", "        if (x.Sum().Item() > 0f) x = x * 2f;\n        return (x * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0003");
+        yield return new GeneratedCase("malformed", "eight symbolic dimensions",
+            Model("", "        return (x * x).Sum();", parameter: "[Shape(\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\", \"H\")] Tensor x"), Expectation.Compile,
+            InputShape: new[] { 1, 2, 1, 2, 3, 1, 2, 1 });
+        yield return new GeneratedCase("malformed", "nine symbolic dimensions",
+            Model("", "        return (x * x).Sum();", parameter: "[Shape(\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\", \"H\", \"I\")] Tensor x"),
+            Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "Size of a tensor",
             Model("", "        return (x.Reshape(x.Size(0), -1) * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "LayerNorm twice", Model("    readonly LayerNorm norm = new(new[] { 5 });", "        return norm.Forward(norm.Forward(x) * w).Square().Sum();"), Expectation.Compile);
