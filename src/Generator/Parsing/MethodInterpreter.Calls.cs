@@ -80,9 +80,8 @@ internal sealed partial class MethodInterpreter
         if (method.Name == "T" && arguments.Count == 0)
             return Emit(OpCallTable.MatrixTranspose, new[] { tensor }, Attrs(("dim0", "0"), ("dim1", "1")), tensor.Kind, invocation, null);
 
-        if (method.Name is "Size" or "Dim" or "NumEl")
-            throw Unsupported(invocation, $"a tensor's sizes are known only when the compiled graph is called, so {method.Name}() has no build-time value; " +
-                "use the constants of its [Shape], -1 in Reshape, or Flatten");
+        if (method.Name == "Size" && arguments.Count == 1 && arguments[0].Value is NumberValue { IsInteger: true } dim)
+            return SizeOf(tensor, (int)dim.Number, invocation);
         string opsName = OpCallTable.OpsFunctionOf(method.Name);
         var ops = compilation.GetTypeByMetadataName(TypeNames.Ops);
         if (ops is null || !ops.GetMembers(opsName).OfType<IMethodSymbol>().Any(m => m.IsStatic && m.DeclaredAccessibility == Accessibility.Public))
@@ -209,7 +208,7 @@ internal sealed partial class MethodInterpreter
         }
 
         var attrArray = attrs.ToImmutable();
-        return Emit(op, args.ToArray(), attrArray, kind, site, ShapeHint(op, tensorArgs, attrArray, first));
+        return WithLeading(Emit(op, args.ToArray(), attrArray, kind, site, ShapeHint(op, tensorArgs, attrArray, first)), op, tensorArgs, attrArray);
     }
 
     string ConstantAttr(BoundArgument argument, IOperation site)
@@ -227,6 +226,11 @@ internal sealed partial class MethodInterpreter
                 return text.Text;
             case ListValue list when list.Items.All(item => item.Value is NumberValue { IsInteger: true }):
                 return AttrText.Ints(list.Items.Select(item => (int)((NumberValue)item.Value).Number));
+            case ListValue list when list.Items.All(item => item.Value is NumberValue { IsInteger: true } or SizeValue):
+                // Sizes with symbols (Reshape(x.Size(0), -1)): the shape rule reads "N" as the symbol N.
+                return string.Join(",", list.Items.Select(item => item.Value is SizeValue size ? size.Size.ToString() : AttrText.Int(((NumberValue)item.Value).Number)));
+            case SizeValue size:
+                return size.Size.ToString();
             default:
                 throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, argument.Syntax, MethodInterpreter.Describe(argument.Syntax),
                     $"argument '{argument.Name}' is {argument.Value.Describe()}; arguments other than tensors must be compile-time constants");
@@ -242,6 +246,22 @@ internal sealed partial class MethodInterpreter
         if (op == Ops.Definitions.Embedding.Lookup && first.Shape is { } indices && tensors.Count > 1 && tensors[1].Shape is { Length: 2 } table)
             return indices.Add(table[1]);
         return null;
+    }
+
+    /// <summary>
+    /// A dimension of a tensor whose shape the parser can see: a number when constant, the symbol's
+    /// <see cref="SizeValue"/> when declared symbolic ([Shape("N", ...)]).
+    /// </summary>
+    Value SizeOf(TensorValue tensor, int dim, IOperation site)
+    {
+        if (tensor.Shape is not { } shape)
+        {
+            if (dim == 0 && tensor.Leading is { } leading) return leading.IsSymbolic ? new SizeValue(Graph.Size.Symbol(leading.Symbol!)) : NumberValue.Int(leading.Size);
+            throw Unsupported(site, "the size of this tensor is not known before shape inference; take the size of an input (its [Shape]) or dimension 0 after layers that keep it");
+        }
+        int axis = dim < 0 ? dim + shape.Length : dim;
+        if (axis < 0 || axis >= shape.Length) throw Unsupported(site, $"dimension {dim} is out of range for a tensor of rank {shape.Length}");
+        return shape[axis].IsSymbolic ? new SizeValue(Graph.Size.Symbol(shape[axis].Symbol!)) : NumberValue.Int(shape[axis].Size);
     }
 
     TensorValue RequireTensor(BoundArgument argument, IOperation site) => argument.Value as TensorValue

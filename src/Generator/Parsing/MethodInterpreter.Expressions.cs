@@ -176,6 +176,15 @@ internal sealed partial class MethodInterpreter
 
     Value Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation site, bool isChecked)
     {
+        if (kind == BinaryOperatorKind.Multiply && (left, right) is (SizeValue or NumberValue { IsInteger: true }, SizeValue or NumberValue { IsInteger: true })
+            && (left is SizeValue || right is SizeValue))
+        {
+            // Sizes are products of symbols: N * 784 is one, so it stays a size; sums and quotients are not.
+            Graph.Size AsSize(Value v) => v is SizeValue s ? s.Size : Graph.Size.Of((long)((NumberValue)v).Number);
+            return new SizeValue(AsSize(left).Times(AsSize(right)));
+        }
+        if (left is SizeValue || right is SizeValue)
+            throw Unsupported(site, "a call-time size may only be multiplied (sizes are products of symbols) and passed to Reshape");
         if (left is NumberValue a && right is NumberValue b)
         {
             try
@@ -330,7 +339,24 @@ internal sealed partial class MethodInterpreter
     }
 
     TensorValue Emit(string op, TensorValue[] args, ImmutableArray<AttrSpec> attrs, ValueKind kind, IOperation site, ImmutableArray<DimSpec>? shape) =>
-        Emit(op, args.Select(a => a.Reference).ToArray(), attrs, kind, site, shape);
+        WithLeading(Emit(op, args.Select(a => a.Reference).ToArray(), attrs, kind, site, shape), op, args, attrs);
+
+    /// <summary>Ops whose result keeps its first input's leading dimension (so x.Size(0) after them is still the batch).</summary>
+    static readonly System.Collections.Generic.HashSet<string> KeepLeading = new()
+    {
+        Ops.Definitions.Convolution.Conv1d, Ops.Definitions.Convolution.Conv2d, Ops.Definitions.Convolution.MaxPool1d, Ops.Definitions.Convolution.MaxPool2d,
+        Ops.Definitions.Convolution.AvgPool1d, Ops.Definitions.Convolution.AvgPool2d, Ops.Definitions.LinearAlgebra.Linear, Ops.Definitions.Embedding.Lookup,
+    };
+
+    static TensorValue WithLeading(TensorValue result, string op, System.Collections.Generic.IReadOnlyList<TensorValue> tensors, ImmutableArray<AttrSpec> attrs)
+    {
+        if (result.Shape is { Length: > 0 } || tensors.Count == 0) return result;
+        var first = tensors[0];
+        var leading = first.Shape is { Length: > 0 } shape ? shape[0] : first.Leading;
+        bool flattenKeeps = op == Ops.Definitions.Layout.Flatten && attrs.FirstOrDefault(a => a.Name == "start_dim") is { } start && start.Value != "0";
+        bool keeps = KeepLeading.Contains(op) || flattenKeeps || (Ops.OpRegistry.TryGet(op, out var def) && def.PreservesShape);
+        return leading is not null && keeps ? new TensorValue(result.Reference, result.Kind, result.Shape) { Leading = leading } : result;
+    }
 
     TensorValue Emit(string op, ValueRef[] args, ImmutableArray<AttrSpec> attrs, ValueKind kind, IOperation site, ImmutableArray<DimSpec>? shape)
     {

@@ -38,6 +38,8 @@ internal sealed partial class MethodInterpreter
 
         var receiver = Evaluate(instance, frame);
         if (receiver is ModuleValue module) return ModuleMember(module.Module, member, site);
+        if (receiver is TensorValue { Shape: { } shape } tensor && member.Name == "Shape")
+            return ListValue.Of(Enumerable.Range(0, shape.Length).Select(d => SizeOf(tensor, d, site)).ToArray());
         throw Unsupported(site, receiver is TensorValue
             ? "tensor properties (Shape, Grad, Data, ...) are run-time values; use Ops functions and Tensor methods"
             : $"members of {receiver.Describe()} cannot be read");

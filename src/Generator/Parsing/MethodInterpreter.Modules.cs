@@ -203,7 +203,8 @@ internal sealed partial class MethodInterpreter
             }).ToArray();
             // Views keep an IntTensor's kind (labels reshaped); every other op computes floats.
             var kind = op == OpNames.Reshape && first is { Kind: ValueKind.IntTensor } ? ValueKind.IntTensor : ValueKind.FloatTensor;
-            return interpreter.Emit(op, references, attrSpecs, kind, site, first is null ? null : ShapeHint(op, tensors, attrSpecs, first));
+            var result = interpreter.Emit(op, references, attrSpecs, kind, site, first is null ? null : ShapeHint(op, tensors, attrSpecs, first));
+            return WithLeading(result, op, tensors, attrSpecs);
         }
 
         public Value Results(params Func<Value>[] items) =>

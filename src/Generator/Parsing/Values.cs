@@ -30,6 +30,9 @@ internal sealed class TensorValue : Value
     /// compiler infers every shape anyway, the parser needs one only to unroll an Rnn over its sequence.</summary>
     public ImmutableArray<DimSpec>? Shape { get; }
 
+    /// <summary>The leading (batch) dimension when known though the full shape is not: most layers keep it (conv, pool, Linear).</summary>
+    public DimSpec? Leading { get; init; }
+
     public override string Describe() => Kind == ValueKind.IntTensor ? "an IntTensor" : "a tensor";
 }
 
@@ -105,6 +108,19 @@ internal sealed class TextValue : Value
     public string Text { get; }
 
     public override string Describe() => "a string";
+}
+
+/// <summary>
+/// A tensor size that is a product of symbols (x.Size(0) of an input declared [Shape("N", 784)] is N): known only
+/// when the graph is called, so it may only appear where the graph's shapes accept a symbol (Reshape's sizes).
+/// </summary>
+internal sealed class SizeValue : Value
+{
+    public SizeValue(Graph.Size size) => Size = size;
+
+    public Graph.Size Size { get; }
+
+    public override string Describe() => $"the call-time size {Size}";
 }
 
 internal sealed class NullValue : Value

@@ -200,8 +200,16 @@ internal static class GeneratedCases
         yield return new GeneratedCase("malformed", "nine symbolic dimensions",
             Model("", "        return (x * x).Sum();", parameter: "[Shape(\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\", \"H\", \"I\")] Tensor x"),
             Expectation.Diagnose, DiagnosticId: "KILN0001");
-        yield return new GeneratedCase("malformed", "Size of a tensor",
-            Model("", "        return (x.Reshape(x.Size(0), -1) * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
+        yield return new GeneratedCase("malformed", "Reshape(x.Size(0), -1) of a symbolic batch",
+            Model("", "        return (x.Reshape(x.Size(0), -1) * w).Square().Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "Reshape(x.Shape[0], 5) and a product of sizes",
+            Model("", "        var flat = x.Reshape(x.Size(0) * 5);\n        return (x.Reshape(x.Shape[0], 5) * w).Square().Sum() + flat.Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Compile);
+        yield return new GeneratedCase("malformed", "the batch size after a convolution (x.view(x.size(0), -1))",
+            Model("    readonly Conv2d conv = new(1, 2, 3, padding: 1);\n    readonly MaxPool2d pool = new(2);",
+                "        var h = pool.Forward(conv.Forward(x));\n        return h.Reshape(h.Size(0), -1).Square().Sum();", parameter: "[Shape(\"N\", 1, 4, 6)] Tensor x"),
+            Expectation.Compile, InputShape: new[] { 3, 1, 4, 6 });
+        yield return new GeneratedCase("malformed", "a sum of call-time sizes",
+            Model("", "        return (x.Reshape(x.Size(0) + 1, -1) * w).Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "LayerNorm twice", Model("    readonly LayerNorm norm = new(new[] { 5 });", "        return norm.Forward(norm.Forward(x) * w).Square().Sum();"), Expectation.Compile);
     }
 
