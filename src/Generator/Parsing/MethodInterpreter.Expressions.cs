@@ -73,7 +73,14 @@ internal sealed partial class MethodInterpreter
                 return ListValue.Of(tuple.Elements.Select(element => Evaluate(element, frame)).ToArray());
 
             case IConditionalOperation conditional when conditional.WhenFalse is not null:
-                return Evaluate(EvaluateCondition(conditional.Condition, "?:", frame) ? conditional.WhenTrue : conditional.WhenFalse, frame);
+            {
+                var (condition, mode) = EvaluateConditionOrMode(conditional.Condition, "?:", frame);
+                if (mode is null) return Evaluate(condition ? conditional.WhenTrue : conditional.WhenFalse, frame);
+                // Training ? a : b: both are computed and the flag selects one at call time.
+                var whenTrue = Evaluate(conditional.WhenTrue, frame);
+                var whenFalse = Evaluate(conditional.WhenFalse, frame);
+                return mode.Negated ? SelectOnMode(mode, whenFalse, whenTrue, operation) : SelectOnMode(mode, whenTrue, whenFalse, operation);
+            }
 
             case IArrayCreationOperation { Initializer: { } initializer }:
                 return ListValue.Of(initializer.ElementValues.Select(element => Evaluate(element, frame)).ToArray());
@@ -268,6 +275,8 @@ internal sealed partial class MethodInterpreter
                 }
             case (UnaryOperatorKind.Minus, TensorValue { Kind: ValueKind.FloatTensor } tensor):
                 return Emit("neg", new[] { tensor }, ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, unary, tensor.Shape);
+            case (UnaryOperatorKind.Not, StateValue { Kind: CaptureKind.Flag } mode):
+                return new StateValue(mode.Reference, mode.Kind) { Negated = !mode.Negated };
             case (UnaryOperatorKind.Not, BoolValue flag):
                 return BoolValue.Of(!flag.Flag);
             default:

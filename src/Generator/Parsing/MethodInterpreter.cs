@@ -101,7 +101,8 @@ internal sealed partial class MethodInterpreter
 
             case IConditionalOperation conditional:
             {
-                bool condition = EvaluateCondition(conditional.Condition, "if", frame);
+                var (condition, mode) = EvaluateConditionOrMode(conditional.Condition, "if", frame);
+                if (mode is not null) return ExecuteOnMode(conditional, mode, frame);
                 var chosen = condition ? conditional.WhenTrue : conditional.WhenFalse;
                 return chosen is null ? Flow.Normal : Execute(chosen, frame);
             }
@@ -210,6 +211,87 @@ internal sealed partial class MethodInterpreter
         }
         if (value is BoolValue flag) return flag.Flag;
         throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
+    }
+
+    /// <summary>
+    /// A condition's build-time value, or the module's Training flag (or its negation) when the condition is one: a mode
+    /// known only at call time, on which both branches are compiled and selected between. Evaluated once.
+    /// </summary>
+    (bool Value, StateValue? Mode) EvaluateConditionOrMode(IOperation condition, string construct, Frame frame)
+    {
+        Value value;
+        try
+        {
+            value = Evaluate(condition, frame);
+        }
+        catch (ParseFailure) when (ReadsTensors(condition))
+        {
+            throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
+        }
+        return value switch
+        {
+            StateValue { Kind: CaptureKind.Flag } mode => (false, mode),
+            BoolValue flag => (flag.Flag, null),
+            _ => throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax)),
+        };
+    }
+
+    /// <summary>
+    /// if (Training) { ... } else { ... }: each branch runs on its own copy of the locals, and every local (and the
+    /// returned value) that the branches leave different becomes select(Training, then, else), evaluated at call time.
+    /// Both branches' ops are in the graph; the flag picks the values (their side effects, BatchNorm statistics and
+    /// dropout masks, follow their own modules' flags, as on the tape).
+    /// </summary>
+    Flow ExecuteOnMode(IConditionalOperation conditional, StateValue mode, Frame frame)
+    {
+        var whenTrue = Copy(frame);
+        var flowTrue = Execute(conditional.WhenTrue, whenTrue);
+        var whenFalse = Copy(frame);
+        var flowFalse = conditional.WhenFalse is null ? Flow.Normal : Execute(conditional.WhenFalse, whenFalse);
+        if (mode.Negated) (whenTrue, whenFalse, flowTrue, flowFalse) = (whenFalse, whenTrue, flowFalse, flowTrue);
+        if (flowTrue != flowFalse || flowTrue is Flow.Break or Flow.Continue)
+            throw Unsupported(conditional, "the branches of an if on the Training flag must end alike (both return, or neither): both are compiled and the flag selects their results at call time");
+        foreach (var symbol in frame.Values.Keys.ToList())
+            frame.Values[symbol] = SelectOnMode(mode, whenTrue.Values[symbol], whenFalse.Values[symbol], conditional);
+        if (flowTrue == Flow.Return)
+            frame.ReturnValue = SelectOnMode(mode, whenTrue.ReturnValue ?? NullValue.Instance, whenFalse.ReturnValue ?? NullValue.Instance, conditional);
+        // Locals first assigned in both branches (declared before the if, assigned inside).
+        foreach (var symbol in whenTrue.Values.Keys.Where(s => !frame.Values.ContainsKey(s) && whenFalse.Values.ContainsKey(s) && s is ILocalSymbol local && IsDeclaredOutside(local, conditional)).ToList())
+            frame.Values[symbol] = SelectOnMode(mode, whenTrue.Values[symbol], whenFalse.Values[symbol], conditional);
+        return flowTrue;
+    }
+
+    static bool IsDeclaredOutside(ILocalSymbol local, IOperation conditional) =>
+        local.DeclaringSyntaxReferences.All(r => !conditional.Syntax.Span.Contains(r.Span));
+
+    static Frame Copy(Frame frame)
+    {
+        var copy = new Frame();
+        foreach (var pair in frame.Values) copy.Values[pair.Key] = pair.Value;
+        return copy;
+    }
+
+    /// <summary>The value the flag selects at call time: the same value when the branches agree, else select(flag, a, b).</summary>
+    Value SelectOnMode(StateValue mode, Value whenTrue, Value whenFalse, IOperation site)
+    {
+        if (ReferenceEquals(whenTrue, whenFalse)) return whenTrue;
+        switch (whenTrue, whenFalse)
+        {
+            case (NumberValue a, NumberValue b) when a.Type == b.Type && a.Integer == b.Integer && a.Real.Equals(b.Real):
+                return a;
+            case (BoolValue a, BoolValue b) when a.Flag == b.Flag:
+                return a;
+            case (TensorValue { Kind: ValueKind.FloatTensor } a, TensorValue { Kind: ValueKind.FloatTensor } b):
+            {
+                var shape = a.Shape is { } sa && b.Shape is { } sb && sa.SequenceEqual(sb) ? a.Shape : null;
+                return Emit(Graph.OpNames.Select, new[] { new ValueRef(mode.Reference.Kind, mode.Reference.Index), a.Reference, b.Reference },
+                    System.Collections.Immutable.ImmutableArray<AttrSpec>.Empty, ValueKind.FloatTensor, site, shape);
+            }
+            case (TensorValue a, TensorValue b) when a.Reference.Equals(b.Reference):
+                return a;
+            default:
+                throw Unsupported(site, $"the Training branches leave a value that differs between them and is not a float tensor ({whenTrue.Describe()} vs {whenFalse.Describe()}); only tensors can be selected at call time");
+        }
     }
 
     static bool ReadsTensors(IOperation operation) =>

@@ -150,6 +150,9 @@ internal sealed class StateValue : Value
     public ValueRef Reference { get; }
     public CaptureKind Kind { get; }
 
+    /// <summary>A flag read negated (!Training): branches on it swap.</summary>
+    public bool Negated { get; init; }
+
     public override string Describe() => Kind == CaptureKind.Flag ? "a run-time flag" : "a random generator";
 }
 

@@ -194,7 +194,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void KILN0003_IfOnTrainingFlag_IsDataDependent()
+    public void KILN0003_IfOnTensorData_IsDataDependent()
     {
         SingleDiagnostic("""
             public partial class Model : Module
@@ -202,11 +202,27 @@ public sealed class DiagnosticTests
                 [Compile]
                 public Tensor Loss([Shape("N", 4)] Tensor x)
                 {
-                    if ([|Training|]) x = x * 2f;
+                    if ([|x.Sum().Item() > 0f|]) x = x * 2f;
                     return x.Sum();
                 }
             }
             """, "KILN0003");
+    }
+
+    [Fact]
+    public void AnIfOnTheTrainingFlag_CompilesBothBranches_AndAnEarlyReturnInOneIsKILN0001()
+    {
+        SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    [|if (Training) return x.Sum();|]
+                    return (x * 2f).Sum();
+                }
+            }
+            """, "KILN0001");
     }
 
     [Fact]

@@ -208,6 +208,21 @@ internal static class GeneratedCases
             Model("    readonly Conv2d conv = new(1, 2, 3, padding: 1);\n    readonly MaxPool2d pool = new(2);",
                 "        var h = pool.Forward(conv.Forward(x));\n        return h.Reshape(h.Size(0), -1).Square().Sum();", parameter: "[Shape(\"N\", 1, 4, 6)] Tensor x"),
             Expectation.Compile, InputShape: new[] { 3, 1, 4, 6 });
+        foreach (var (mode, constructor) in new[] { ("training", ""), ("eval", "    public Model() { Eval(); }") })
+        {
+            yield return new GeneratedCase("malformed", $"if (Training) in {mode} mode",
+                Model(constructor, "        var h = x * w;\n        if (Training) h = h * 2f;\n        else { h = Tanh(h); }\n        return h.Square().Sum();"), Expectation.Compile);
+            yield return new GeneratedCase("malformed", $"if (!Training) return ... else return ... in {mode} mode",
+                Model(constructor, "        if (!Training) return (x * w).Sum();\n        else return (x * x * w).Sum();"), Expectation.Compile);
+            yield return new GeneratedCase("malformed", $"Training ? a : b in {mode} mode",
+                Model(constructor, "        var s = Training ? x * w : x;\n        return s.Square().Sum();"), Expectation.Compile);
+            yield return new GeneratedCase("malformed", $"Dropout only in training, {mode} mode",
+                Model("    readonly Dropout drop = new(0.0f);\n" + constructor, "        var h = x * w;\n        if (Training) h = drop.Forward(h) * 0.5f;\n        return h.Square().Sum();"), Expectation.Compile);
+        }
+        yield return new GeneratedCase("malformed", "only one Training branch returns",
+            Model("", "        if (Training) return (x * w).Sum();\n        var h = x * 2f;\n        return h.Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
+        yield return new GeneratedCase("malformed", "a Training branch sets a number",
+            Model("", "        float scale = 1f;\n        if (Training) scale = 2f;\n        return (x * w * scale).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "a sum of call-time sizes",
             Model("", "        return (x.Reshape(x.Size(0) + 1, -1) * w).Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "LayerNorm twice", Model("    readonly LayerNorm norm = new(new[] { 5 });", "        return norm.Forward(norm.Forward(x) * w).Square().Sum();"), Expectation.Compile);
