@@ -72,6 +72,9 @@ internal static class KernelDescriptions
             foreach (var i in n.Inputs.Distinct())
                 sb.Append("  n").Append(i.Id).Append(" -> n").Append(n.Id).Append(";\n");
         sb.Append("  result [shape=doublecircle, label=\"result\"];\n  n").Append(program.Graph.Result.Id).Append(" -> result;\n");
+        for (int r = 0; r < program.Graph.MoreResults.Length; r++)
+            sb.Append("  result").Append(r + 1).Append(" [shape=doublecircle, label=\"result ").Append(r + 1).Append("\"];\n  n")
+              .Append(program.Graph.MoreResults[r].Id).Append(" -> result").Append(r + 1).Append(";\n");
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
             if (program.Graph.Gradients[c] is { } g)
                 sb.Append("  grad").Append(c).Append(" [shape=doublecircle, label=\"grad ").Append(captureNames[c]).Append("\"];\n  n").Append(g.Id).Append(" -> grad").Append(c).Append(";\n");

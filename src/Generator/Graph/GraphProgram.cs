@@ -11,10 +11,12 @@ namespace Kiln.Generator.Graph;
 /// </summary>
 internal sealed class GraphProgram
 {
-    public GraphProgram(string name, Node result, ImmutableArray<Node?> gradients, ImmutableArray<(int Capture, Node Value)> updates = default)
+    public GraphProgram(string name, Node result, ImmutableArray<Node?> gradients, ImmutableArray<(int Capture, Node Value)> updates = default,
+        ImmutableArray<Node> moreResults = default)
     {
         Name = name;
         Result = result;
+        MoreResults = moreResults.IsDefault ? ImmutableArray<Node>.Empty : moreResults;
         Gradients = gradients;
         Updates = updates.IsDefault ? ImmutableArray<(int, Node)>.Empty : updates;
     }
@@ -24,10 +26,15 @@ internal sealed class GraphProgram
 
     public string Name { get; }
     public Node Result { get; }
+
+    /// <summary>The further results of a method returning a tuple; the first result is the one differentiated.</summary>
+    public ImmutableArray<Node> MoreResults { get; }
+
+    public IEnumerable<Node> Results => new[] { Result }.Concat(MoreResults);
     public ImmutableArray<Node?> Gradients { get; }
     public bool HasGradients => Gradients.Any(g => g is not null);
 
-    public IEnumerable<Node> Outputs => new[] { Result }.Concat(Gradients.Where(g => g is not null).Select(g => g!)).Concat(Updates.Select(u => u.Value));
+    public IEnumerable<Node> Outputs => Results.Concat(Gradients.Where(g => g is not null).Select(g => g!)).Concat(Updates.Select(u => u.Value));
 
     public List<Node> Nodes() => Graph.Nodes.Reachable(Outputs);
 
@@ -35,5 +42,6 @@ internal sealed class GraphProgram
     public int OpCount => Nodes().Count(n => n.Inputs.Length > 0);
 
     public GraphProgram Map(Func<Node, Node> map) =>
-        new(Name, map(Result), Gradients.Select(g => g is null ? null : map(g)).ToImmutableArray(), Updates.Select(u => (u.Capture, map(u.Value))).ToImmutableArray());
+        new(Name, map(Result), Gradients.Select(g => g is null ? null : map(g)).ToImmutableArray(), Updates.Select(u => (u.Capture, map(u.Value))).ToImmutableArray(),
+            MoreResults.Select(map).ToImmutableArray());
 }

@@ -28,6 +28,12 @@ internal sealed record GraphSpec(
 
     /// <summary>The backing field of the graph property, likewise free of the user's names (default kiln&lt;Method&gt;Graph).</summary>
     public string? BackingField { get; init; }
+
+    /// <summary>Value ids of the further results when the method returns a tuple of tensors ((loss, logits)).</summary>
+    public EquatableArray<int> MoreResults { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>The method's return type as C# (a tuple's element names kept), which Forward and ForwardBackward return too.</summary>
+    public string ReturnType { get; init; } = "global::Kiln.Tensor";
 }
 
 /// <summary>Where generated members go: namespace and the partial declarations from outermost to innermost.</summary>

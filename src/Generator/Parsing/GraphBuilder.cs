@@ -53,7 +53,7 @@ internal sealed class GraphBuilder
         _ => inputs.Count + captures.Count + reference.Index,
     };
 
-    public GraphSpec BuildSpec(string hintName, TypeSpec type, string methodName, bool isStatic, ValueRef result) => new(
+    public GraphSpec BuildSpec(string hintName, TypeSpec type, string methodName, bool isStatic, ValueRef result, IEnumerable<ValueRef>? moreResults = null) => new(
         hintName,
         type,
         methodName,
@@ -61,7 +61,10 @@ internal sealed class GraphBuilder
         inputs.ToEquatableArray(),
         captures.ToEquatableArray(),
         ops.Select(op => new OpSpec(op.Op, op.Args.Select(IdOf).ToEquatableArray(), op.Attrs.ToEquatableArray())).ToEquatableArray(),
-        IdOf(result));
+        IdOf(result))
+    {
+        MoreResults = (moreResults ?? Enumerable.Empty<ValueRef>()).Select(IdOf).ToEquatableArray(),
+    };
 
     public MethodLocations BuildLocations(string hintName, LocationInfo method) =>
         new(hintName, method, ops.Select(op => op.Location).ToEquatableArray());

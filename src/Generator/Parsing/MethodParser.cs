@@ -109,7 +109,10 @@ internal static class MethodParser
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, syntax.Identifier.ToInfo(), method.Name,
                 "a [Compile] method must be an ordinary method returning a tensor");
 
-        if (!method.ReturnType.IsFloatTensor() && !method.ReturnType.IsIntTensor())
+        // A tensor, or a tuple of tensors ((Tensor Loss, Tensor Logits)): Forward and ForwardBackward return the same type.
+        bool tupleResult = method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length >= 2
+            && tuple.TupleElements.All(e => e.Type.IsFloatTensor());
+        if (!method.ReturnType.IsFloatTensor() && !method.ReturnType.IsIntTensor() && !tupleResult)
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedType, syntax.ReturnType, method.ReturnType.ToDisplayString(), "the return value");
 
         var builder = new GraphBuilder();
@@ -138,15 +141,22 @@ internal static class MethodParser
 
         var interpreter = new MethodInterpreter(semanticModel.Compilation, type, method.IsStatic, builder, cancellationToken);
         var result = interpreter.Run(body, frame, syntax);
+        var moreResults = new List<ValueRef>();
+        if (tupleResult && result is ListValue list && list.Items.All(item => item.Value is TensorValue))
+        {
+            result = list.Items[0].Value;
+            moreResults.AddRange(list.Items.Skip(1).Select(item => ((TensorValue)item.Value).Reference));
+        }
         if (result is not TensorValue tensor)
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedConstruct, syntax.Identifier.ToInfo(), method.Name,
-                $"the method returns {result.Describe()}, not a tensor computed from its inputs and fields");
+                $"the method returns {result.Describe()}, not a tensor (or a tuple of tensors) computed from its inputs and fields");
 
         string hintName = HintName(type, method);
-        var spec = builder.BuildSpec(hintName, TypeSpecOf(syntax, type), method.Name, method.IsStatic, tensor.Reference) with
+        var spec = builder.BuildSpec(hintName, TypeSpecOf(syntax, type), method.Name, method.IsStatic, tensor.Reference, moreResults) with
         {
             GraphClass = graphClass,
             BackingField = backingField,
+            ReturnType = tupleResult ? method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : "global::Kiln.Tensor",
         };
         var locations = builder.BuildLocations(hintName, syntax.Identifier.ToInfo());
         return new ParseResult(spec, locations, EquatableArray<DiagnosticInfo>.Empty);

@@ -59,7 +59,7 @@ internal static class Autodiff
         var gradients = new Node?[forward.Gradients.Length];
         foreach (var p in parameters)
             if (adjoint.TryGetValue(p.Key, out var g)) gradients[p.Value] = g;
-        return new GraphProgram("forward+backward", loss, gradients.ToImmutableArray(), forward.Updates);
+        return new GraphProgram("forward+backward", loss, gradients.ToImmutableArray(), forward.Updates, forward.MoreResults);
     }
 
     static bool DependsOn(Node n, Node target) => Nodes.Reachable(new[] { n }).Contains(target);

@@ -15,7 +15,8 @@ internal static class DeadCode
         var spec = context.Spec;
         int first = spec.Inputs.Count + spec.Captures.Count;
         var live = new HashSet<int>();
-        var stack = new Stack<int>(new[] { spec.Result }.Concat(Enumerable.Range(0, spec.Ops.Count).Where(i => spec.Ops[i].Op == "batch_norm").Select(i => first + i)));
+        var stack = new Stack<int>(new[] { spec.Result }.Concat(spec.MoreResults)
+            .Concat(Enumerable.Range(0, spec.Ops.Count).Where(i => spec.Ops[i].Op == Ops.Definitions.Normalization.BatchNorm).Select(i => first + i)));
         while (stack.Count > 0)
         {
             int value = stack.Pop();

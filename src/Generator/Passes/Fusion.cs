@@ -27,9 +27,18 @@ internal static class Fusion
         var result = program.Result;
         var resultClass = OpRegistry.ClassOf(result);
         if (resultClass is OpClass.Leaf or OpClass.View) result = b.Create(OpNames.Copy, new[] { result });
-
-        var users = Nodes.Users(program.Nodes());
         var seen = new HashSet<Node> { result };
+        // Each further result gets its own result tensor: a copy when it is a leaf or a view, or the same value as another.
+        var moreResults = program.MoreResults.Select((r, i) =>
+        {
+            bool writable = OpRegistry.ClassOf(r) is not (OpClass.Leaf or OpClass.View) && seen.Add(r);
+            if (writable) return r;
+            var copy = b.Create(OpNames.Copy, new[] { r }, Attrs.Of(("result_of", Attrs.FormatInt(i + 1))));
+            seen.Add(copy);
+            return copy;
+        }).ToImmutableArray();
+
+        var users = Nodes.Users(new GraphProgram(program.Name, result, program.Gradients, program.Updates, moreResults).Nodes());
         var gradients = program.Gradients.ToArray();
         for (int i = 0; i < gradients.Length; i++)
         {
@@ -52,7 +61,7 @@ internal static class Fusion
             bool writable = OpRegistry.ClassOf(v) == OpClass.Elementwise && users[v].Count == 0 && seen.Add(v);
             return (u.Capture, writable ? v : b.Create(OpNames.Copy, new[] { v }, Attrs.Of(("update_of", Attrs.FormatInt(u.Capture)))));
         }).ToImmutableArray();
-        return new GraphProgram(program.Name, result, ImmutableArray.Create(gradients), updates);
+        return new GraphProgram(program.Name, result, ImmutableArray.Create(gradients), updates, moreResults);
     }
 
     /// <param name="scratchSize">The backend's working memory for a library op (im2col columns on the CPU), or null.</param>

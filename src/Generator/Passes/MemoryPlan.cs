@@ -52,6 +52,9 @@ namespace Kiln.Generator.Passes
             var storage = new Dictionary<Node, Storage>();
             var gradientOf = new Dictionary<Node, int>();
             var updateOf = program.Updates.ToDictionary(u => u.Value, u => u.Capture);
+            var resultOf = new Dictionary<Node, int>();
+            for (int i = program.MoreResults.Length - 1; i >= 0; i--) resultOf[program.MoreResults[i]] = i + 1;
+            resultOf[program.Result] = 0;
             for (int i = 0; i < program.Gradients.Length; i++)
                 if (program.Gradients[i] is { } g) gradientOf[Fusion.StorageRoot(g)] = i;
 
@@ -76,7 +79,7 @@ namespace Kiln.Generator.Passes
                 }
                 foreach (var o in k.Outputs)
                 {
-                    if (o == program.Result) storage[o] = new Storage(StorageKind.Result, 0);
+                    if (resultOf.TryGetValue(o, out int result)) storage[o] = new Storage(StorageKind.Result, result);
                     else if (gradientOf.TryGetValue(o, out int capture)) storage[o] = new Storage(StorageKind.Gradient, capture);
                     else if (updateOf.TryGetValue(o, out int updated)) storage[o] = new Storage(StorageKind.CaptureUpdate, updated);
                     else

@@ -64,18 +64,23 @@ internal static class ShapeInference
             Origin(context, i);
         }
 
-        if (spec.Result < 0 || spec.Result >= values.Length)
+        var results = new System.Collections.Generic.List<Node>();
+        foreach (int id in new[] { spec.Result }.Concat(spec.MoreResults))
         {
-            context.Report(DiagnosticIds.InternalError, -1, $"the result value {spec.Result} does not exist");
-            return null;
+            if (id < 0 || id >= values.Length)
+            {
+                context.Report(DiagnosticIds.InternalError, -1, $"the result value {id} does not exist");
+                return null;
+            }
+            if (values[id].Type != ElementType.Float)
+            {
+                context.Report(DiagnosticIds.Unsupported, -1, "the result", "it must be a float Tensor");
+                return null;
+            }
+            results.Add(values[id]);
         }
-        var result = values[spec.Result];
-        if (result.Type != ElementType.Float)
-        {
-            context.Report(DiagnosticIds.Unsupported, -1, "the result", "it must be a float Tensor");
-            return null;
-        }
-        return new GraphProgram("forward", result, Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray(), b.Updates.ToImmutableArray());
+        return new GraphProgram("forward", results[0], Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray(), b.Updates.ToImmutableArray(),
+            results.Skip(1).ToImmutableArray());
     }
 
     static void Origin(CompileContext context, int opIndex)

@@ -6,8 +6,9 @@ namespace Kiln.Compiled;
 /// <summary>The arena, buffer offsets and result tensor of one program for one binding of the symbols.</summary>
 public sealed class ProgramState
 {
-    internal ProgramState(BindingKey binding, float[] arena, int[] offsets, int[] sizes, Tensor result)
+    internal ProgramState(BindingKey binding, float[] arena, int[] offsets, int[] sizes, Tensor result, Tensor[]? moreResults = null)
     {
+        MoreResults = moreResults ?? Array.Empty<Tensor>();
         Binding = binding;
         Arena = arena;
         Offsets = offsets;
@@ -22,6 +23,9 @@ public sealed class ProgramState
 
     /// <summary>The tensor a call returns: owned by the graph and overwritten by the next call with the same binding.</summary>
     public Tensor Result { get; }
+
+    /// <summary>The further results of a method returning a tuple, likewise owned by the graph.</summary>
+    public Tensor[] MoreResults { get; }
 
     public Span<float> Buffer(int index) => Arena.AsSpan(Offsets[index], Sizes[index]);
 }
@@ -207,7 +211,9 @@ public abstract class CompiledGraph
             layout.Sizes(symbols, sizes);
             var offsets = new int[sizes.Length];
             int length = ArenaPlanner.Plan(sizes, layout.FirstUse, layout.LastUse, offsets);
-            state = new ProgramState(key, new float[length], offsets, sizes, Tensor.Zeros(layout.ResultShape(symbols)));
+            var moreResults = new Tensor[layout.MoreResultShapes.Length];
+            for (int r = 0; r < moreResults.Length; r++) moreResults[r] = Tensor.Zeros(layout.MoreResultShapes[r](symbols));
+            state = new ProgramState(key, new float[length], offsets, sizes, Tensor.Zeros(layout.ResultShape(symbols)), moreResults);
             states[program].Add(key, state);
         }
         lastState[program] = state;

@@ -32,8 +32,10 @@ public delegate int[] ShapeFunction(ReadOnlySpan<int> symbols);
 /// </summary>
 public sealed class ProgramLayout
 {
-    public ProgramLayout(string name, int opCount, int kernelCount, int[] firstUse, int[] lastUse, BufferSizeFunction sizes, ShapeFunction resultShape)
+    public ProgramLayout(string name, int opCount, int kernelCount, int[] firstUse, int[] lastUse, BufferSizeFunction sizes, ShapeFunction resultShape,
+        ShapeFunction[]? moreResultShapes = null)
     {
+        MoreResultShapes = moreResultShapes ?? Array.Empty<ShapeFunction>();
         if (firstUse.Length != lastUse.Length) throw new ArgumentException("ProgramLayout: firstUse and lastUse differ in length.");
         Name = name;
         OpCount = opCount;
@@ -52,6 +54,9 @@ public sealed class ProgramLayout
     public int[] LastUse { get; }
     public BufferSizeFunction Sizes { get; }
     public ShapeFunction ResultShape { get; }
+
+    /// <summary>Shapes of the further results of a method returning a tuple ((loss, logits)): one per element after the first.</summary>
+    public ShapeFunction[] MoreResultShapes { get; }
 }
 
 /// <summary>Everything the generated graph class states about itself; the base class does the rest.</summary>

@@ -128,9 +128,9 @@ internal sealed class CSharpGraphEmitter
             w.Line("/// <summary>Runs the forward pass only and returns the result.</summary>");
         // The public method keeps the user's parameter names; the body runs in a method whose parameters are the
         // generator's own, so no user name can capture a generated local or member.
-        w.Line($"public global::Kiln.Tensor {MethodName(program)}({Parameters}) => this.{MethodName(program)}Core({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
+        w.Line($"public {spec.ReturnType} {MethodName(program)}({Parameters}) => this.{MethodName(program)}Core({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
         w.Line();
-        w.Open($"private global::Kiln.Tensor {MethodName(program)}Core({CoreParameters})");
+        w.Open($"private {spec.ReturnType} {MethodName(program)}Core({CoreParameters})");
         w.Line($"global::System.Span<int> symbols = stackalloc int[{symbols.Count}];");
         w.Line("global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);");
         for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"this.BindInput({i}, argument{i}, symbols);");
@@ -158,6 +158,8 @@ internal sealed class CSharpGraphEmitter
             bindings.Add(new StorageBinding("input" + i, spec.Inputs[i].Kind == ValueKind.IntTensor ? StorageRole.IntInput : StorageRole.Input, "argument" + i, i));
         foreach (int c in captures.Where(IsTensorCapture)) bindings.Add(new StorageBinding($"capture{c}Data", StorageRole.Capture, "capture" + c, c));
         bindings.Add(new StorageBinding("result", StorageRole.Result, "state.Result"));
+        for (int r = 0; r < program.Graph.MoreResults.Length; r++)
+            bindings.Add(new StorageBinding(ResultLocal(r + 1), StorageRole.Result, $"state.MoreResults[{r}]", r + 1));
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
             if (program.Graph.Gradients[c] is not null) bindings.Add(new StorageBinding("grad" + c, StorageRole.Gradient, "capture" + c, c));
         foreach (var (c, _) in program.Graph.Updates) bindings.Add(new StorageBinding($"capture{c}Update", StorageRole.Update, "capture" + c, c));
@@ -173,9 +175,18 @@ internal sealed class CSharpGraphEmitter
         }
         backend.EmitSynchronize(w);
         w.Line();
-        w.Line("return state.Result;");
+        w.Line(program.Graph.MoreResults.Length == 0
+            ? "return state.Result;"
+            : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]"))});");
         w.Close();
     }
+
+    static string ResultLocal(int index) => index == 0 ? "result" : "result" + index.ToString(CultureInfo.InvariantCulture);
+
+    static string MoreResultShapes(KernelProgram program) => program.Graph.MoreResults.Length == 0
+        ? ""
+        : ", moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { " +
+          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }";
 
     bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
 
@@ -201,17 +212,22 @@ internal sealed class CSharpGraphEmitter
             var first = string.Join(", ", program.Memory.Buffers.Select(b => b.FirstUse.ToString(CultureInfo.InvariantCulture)));
             var last = string.Join(", ", program.Memory.Buffers.Select(b => b.LastUse.ToString(CultureInfo.InvariantCulture)));
             w.Line($"        new global::Kiln.Compiled.ProgramLayout(\"{program.Graph.Name}\", opCount: {program.Graph.OpCount}, kernelCount: {program.Kernels.Count},");
-            w.Line($"            firstUse: new int[] {{ {first} }}, lastUse: new int[] {{ {last} }}, sizes: {MethodName(program)}BufferSizes, resultShape: ResultShape),");
+            w.Line($"            firstUse: new int[] {{ {first} }}, lastUse: new int[] {{ {last} }}, sizes: {MethodName(program)}BufferSizes, resultShape: ResultShape{MoreResultShapes(program)}),");
         }
         w.Line("    },");
         w.Line("    summary: SummaryText,");
         w.Line("    dot: DotText);");
         w.Line();
 
-        var resultShape = programs[0].Graph.Result.Shape;
-        w.Line(resultShape.Rank == 0
-            ? "private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();"
-            : $"private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] {{ {string.Join(", ", resultShape.Dims.Select(SymbolicFromSpan))} }};");
+        var results = programs[0].Graph.Results.ToList();
+        for (int r = 0; r < results.Count; r++)
+        {
+            string name = "ResultShape" + (r == 0 ? "" : r.ToString(CultureInfo.InvariantCulture));
+            var resultShape = results[r].Shape;
+            w.Line(resultShape.Rank == 0
+                ? $"private static int[] {name}(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();"
+                : $"private static int[] {name}(global::System.ReadOnlySpan<int> symbols) => new int[] {{ {string.Join(", ", resultShape.Dims.Select(SymbolicFromSpan))} }};");
+        }
         foreach (var program in programs)
         {
             w.Line();
@@ -289,7 +305,7 @@ internal sealed class CSharpGraphEmitter
                 StorageKind.Input => "input" + storage.Index,
                 StorageKind.Capture => emitter.IsTensorCapture(storage.Index) ? "capture" + storage.Index + "Data" : "capture" + storage.Index,
                 StorageKind.Arena => "buffer" + storage.Index,
-                StorageKind.Result => "result",
+                StorageKind.Result => ResultLocal(storage.Index),
                 StorageKind.Gradient => "grad" + storage.Index,
                 StorageKind.CaptureUpdate => "capture" + storage.Index + "Update",
                 _ => throw new InvalidOperationException($"%{node.Id} {node.Op} is an inline scalar, not a buffer"),
