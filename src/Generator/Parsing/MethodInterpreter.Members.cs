@@ -141,7 +141,7 @@ internal sealed partial class MethodInterpreter
         {
             if (!IsRuntimeModule(type))
                 throw new ParseFailure(DiagnosticDescriptors.UnsupportedType, site.Syntax, type.ToDisplayString(),
-                    $"the module field '{member.Name}' (only Kiln.Nn's runtime modules are understood)");
+                    $"the module field '{member.Name}' (the compiler has no lowering for this module type; the modules it compiles are listed in Ops/ModuleTable.cs)");
             var assigned = AssignedValue(member, out string? why);
             if (Strip(assigned) is not IObjectCreationOperation creation)
                 throw new ParseFailure(DiagnosticDescriptors.UnknownMemberShape, site.Syntax, member.Name,

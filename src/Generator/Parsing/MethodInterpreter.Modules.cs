@@ -17,7 +17,7 @@ internal sealed partial class MethodInterpreter
     ModuleInfo ReadModule(IObjectCreationOperation creation, string name, string accessExpression)
     {
         if (creation.Type is not INamedTypeSymbol type || !IsRuntimeModule(type))
-            throw new ModuleArgumentMissing($"'{creation.Type?.Name}' is not one of Kiln.Nn's runtime modules");
+            throw new ModuleArgumentMissing($"'{creation.Type?.Name}' has no lowering in the module table (Ops/ModuleTable.cs), so a compiled graph cannot call it");
 
         var byName = new Dictionary<string, Value>();
         var argumentSyntax = new Dictionary<string, SyntaxNode>();

@@ -223,6 +223,8 @@ internal static class GeneratedCases
             Model("", "        if (Training) return (x * w).Sum();\n        var h = x * 2f;\n        return h.Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "a Training branch sets a number",
             Model("", "        float scale = 1f;\n        if (Training) scale = 2f;\n        return (x * w * scale).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0001");
+        yield return new GeneratedCase("malformed", "a module type without a lowering",
+            Model("    readonly L1Loss loss = new();", "        return loss.Forward(x * w, x);"), Expectation.Diagnose, DiagnosticId: "KILN0004");
         yield return new GeneratedCase("malformed", "a sum of call-time sizes",
             Model("", "        return (x.Reshape(x.Size(0) + 1, -1) * w).Sum();", parameter: "[Shape(\"N\", 5)] Tensor x"), Expectation.Diagnose, DiagnosticId: "KILN0001");
         yield return new GeneratedCase("malformed", "LayerNorm twice", Model("    readonly LayerNorm norm = new(new[] { 5 });", "        return norm.Forward(norm.Forward(x) * w).Square().Sum();"), Expectation.Compile);
