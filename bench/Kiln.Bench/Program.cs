@@ -2,7 +2,8 @@ using Kiln.Bench;
 using Kiln.Kernels;
 
 // Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps|static] [--quick] [--filter TEXT] [--threads N] [--summary]
-// --threads caps Gemm.MaxThreads for the whole run; the GEMM table always shows 1 thread and up to 2.
+// --threads sets Kiln.Threads.Max (every parallel kernel: GEMM, convolutions) for the whole run; the GEMM table
+// always shows 1 thread and up to 2. `--cold WORKLOAD MODE` is the static table's child process (first steps).
 var parts = new HashSet<string>(args.Where(a => !a.StartsWith("--")), StringComparer.OrdinalIgnoreCase);
 bool quick = args.Contains("--quick");
 bool summaries = args.Contains("--summary");
@@ -12,8 +13,14 @@ if (filter is not null) parts.Remove(filter);
 int threadsIndex = Array.IndexOf(args, "--threads");
 if (threadsIndex >= 0 && threadsIndex + 1 < args.Length)
 {
-    Gemm.MaxThreads = int.Parse(args[threadsIndex + 1], System.Globalization.CultureInfo.InvariantCulture);
+    Kiln.Threads.Max = int.Parse(args[threadsIndex + 1], System.Globalization.CultureInfo.InvariantCulture);
     parts.Remove(args[threadsIndex + 1]);
+}
+int coldIndex = Array.IndexOf(args, "--cold");
+if (coldIndex >= 0)
+{
+    StaticSteps.RunCold(args[coldIndex + 1], args[coldIndex + 2]);
+    return;
 }
 bool all = parts.Count == 0;
 
@@ -21,7 +28,7 @@ bool all = parts.Count == 0;
 var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 500);
 var budget = TimeSpan.FromMilliseconds(quick ? 300 : 1000);
 
-Console.WriteLine($"Kiln.Bench  ({Environment.ProcessorCount} cores, .NET {Environment.Version}, GEMM threads up to {Gemm.MaxThreads})");
+Console.WriteLine($"Kiln.Bench  ({Environment.ProcessorCount} cores, .NET {Environment.Version}, Kiln.Threads.Max {Kiln.Threads.Max})");
 #if DEBUG
 Console.WriteLine("WARNING: Debug build; run with -c Release for meaningful numbers.");
 #endif
@@ -29,7 +36,7 @@ Console.WriteLine();
 
 if (all || parts.Contains("gemm"))
 {
-    int[] threadCounts = Gemm.MaxThreads > 1 ? new[] { 1, Math.Min(2, Gemm.MaxThreads) } : new[] { 1 };
+    int[] threadCounts = Kiln.Threads.Max > 1 ? new[] { 1, Math.Min(2, Kiln.Threads.Max) } : new[] { 1 };
     GemmBenchmarks.Run(warmup, budget, threadCounts);
 }
 if (all || parts.Contains("steps"))

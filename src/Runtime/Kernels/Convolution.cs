@@ -45,14 +45,16 @@ public static class Convolution
 
     /// <summary>
     /// Contiguous chunks of the batch to run in parallel (the eager op and generated code share this policy): one
-    /// per core when the convolution is large enough to pay for the threads, else one. Images whose own GEMM is
-    /// large run one at a time, so the two levels of splitting never oversubscribe the cores.
+    /// per allowed thread (<see cref="Kiln.Threads.Max"/>) when the convolution is large enough to pay for the
+    /// threads, else one. Images whose own GEMM is large run one at a time, so the two levels of splitting never
+    /// oversubscribe the cores.
     /// </summary>
     public static int BatchChunks(in Conv2dGeometry g)
     {
         long perImage = (long)g.OutChannels * g.PatchSize * g.OutputPlaneSize;
-        if (g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
-        return Math.Min(g.Batch, Environment.ProcessorCount);
+        int threads = Kiln.Threads.Max;
+        if (threads < 2 || g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
+        return Math.Min(g.Batch, threads);
     }
 
     /// <summary>y = conv(x, weight) + bias; <paramref name="bias"/> may be empty.</summary>

@@ -153,6 +153,7 @@ public static partial class Ops
             }
         }
         if (chunks == 1) Run(0);
-        else Parallel.For(0, chunks, Run);
+        // chunks <= Threads.Max (BatchChunks), and the calling thread runs chunks too.
+        else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, Run);
     }
 }
