@@ -19,7 +19,9 @@ if (threadsIndex >= 0 && threadsIndex + 1 < args.Length)
 int coldIndex = Array.IndexOf(args, "--cold");
 if (coldIndex >= 0)
 {
-    StaticSteps.RunCold(args[coldIndex + 1], args[coldIndex + 2]);
+    // An optional fourth word times more steps (to watch the JIT tiers settle); the median stays the first 20's.
+    int steps = coldIndex + 3 < args.Length && int.TryParse(args[coldIndex + 3], out int n) ? n : StaticSteps.ColdSteps;
+    StaticSteps.RunCold(args[coldIndex + 1], args[coldIndex + 2], Math.Max(steps, StaticSteps.ColdSteps));
     return;
 }
 bool all = parts.Count == 0;

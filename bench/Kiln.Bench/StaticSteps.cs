@@ -234,19 +234,21 @@ public static partial class StaticSteps
     }
 
     /// <summary>The child side of <see cref="ColdStart"/>: prints the median of the first steps of one workload in one mode.</summary>
-    public static void RunCold(string workloadName, string mode)
+    public static void RunCold(string workloadName, string mode, int steps = ColdSteps)
     {
         var workload = All().Single(w => w.Name == workloadName);
         var comparison = workload.Create();
         Func<float> step = mode == "static" ? comparison.StaticStep : comparison.DynamicStep;
-        var samples = new List<double>(ColdSteps);
-        for (int i = 0; i < ColdSteps; i++)
+        var samples = new List<double>(steps);
+        for (int i = 0; i < steps; i++)
         {
             long start = Stopwatch.GetTimestamp();
             step();
             samples.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
-        Console.WriteLine(ColdMarker + Timing.From(samples).Median.ToString("R", CultureInfo.InvariantCulture));
+        // Every step's time, in milliseconds, for a reader (the parent reads only the median).
+        Console.WriteLine("steps (ms): " + string.Join(" ", samples.Select(s => (s * 1e3).ToString("F2", CultureInfo.InvariantCulture))));
+        Console.WriteLine(ColdMarker + Timing.From(samples.Take(ColdSteps).ToList()).Median.ToString("R", CultureInfo.InvariantCulture));
     }
 
     static string Ratio(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + "x";

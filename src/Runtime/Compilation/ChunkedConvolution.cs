@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Kiln.Kernels;
 
 namespace Kiln.Compiled;
@@ -63,6 +64,7 @@ public static unsafe class ChunkedConvolution
     /// <see cref="Convolution.Conv2dBackwardWeight"/> over batch chunks: the first chunk works on the gradients
     /// themselves, the others on partial sums in the scratch, which are added in chunk order afterwards.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias,
         Span<float> scratch, in Conv2dGeometry g, bool accumulate = false)
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -58,6 +59,7 @@ public static class Convolution
     }
 
     /// <summary>y = conv(x, weight) + bias; <paramref name="bias"/> may be empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> columnsScratch, in Conv2dGeometry g)
     {
@@ -75,6 +77,7 @@ public static class Convolution
     }
 
     /// <summary>gradInput = col2im(weightᵀ · gradOutput), written (not accumulated) into <paramref name="gradInput"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
         Span<float> columnsScratch, in Conv2dGeometry g)
     {
@@ -100,6 +103,7 @@ public static class Convolution
     /// gradWeight (+)= Σₙ gradOutputₙ · im2col(xₙ)ᵀ and gradBias (+)= Σ gradOutput over batch and positions. Either
     /// gradient may be an empty span to skip it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias,
         Span<float> columnsScratch, in Conv2dGeometry g, bool accumulate = false)
     {
@@ -139,6 +143,7 @@ public static class Convolution
     /// Unfolds one image [Cin, H, W] into columns [Cin·KH·KW, OH·OW]: row (c, i, j) holds input pixel
     /// (c, oh·SH − PH + i, ow·SW − PW + j) for every output position, 0 where that falls in the padding.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Im2Col(ReadOnlySpan<float> image, Span<float> columns, in Conv2dGeometry g)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, h = g.Height, w = g.Width;
@@ -172,6 +177,7 @@ public static class Convolution
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds every column entry back onto the pixel it was read from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Col2Im(ReadOnlySpan<float> columns, Span<float> image, in Conv2dGeometry g)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, h = g.Height, w = g.Width;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -21,6 +22,7 @@ public static class CrossEntropy
     public static void ForwardBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, Span<float> loss, float upstream, Span<float> gradient) =>
         Core(logits, labels, n, c, loss, upstream, gradient);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Core(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, Span<float> loss, float upstream, Span<float> gradient)
     {
         if (n == 0) throw new ArgumentException("CrossEntropy: the batch is empty.");

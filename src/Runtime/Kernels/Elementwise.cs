@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -8,6 +9,7 @@ public enum BinaryOp { Add, Subtract, Multiply, Divide }
 public static class Elementwise
 {
     /// <summary>out = a ∘ b where both shapes broadcast to <paramref name="outShape"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary(BinaryOp op, ReadOnlySpan<float> a, int[] aShape, ReadOnlySpan<float> b, int[] bShape, Span<float> result, int[] outShape)
     {
         if (a.Length == result.Length && b.Length == result.Length)
@@ -129,6 +131,7 @@ public static class Elementwise
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumDim(ReadOnlySpan<float> src, int outer, int size, int inner, Span<float> result)
     {
         if (inner == 1)
@@ -145,6 +148,7 @@ public static class Elementwise
     }
 
     /// <summary>Reduces a broadcast result back to <paramref name="target"/> by summing the broadcast dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] SumToShape(float[] src, int[] shape, int[] target)
     {
         if (ShapeUtil.SameShape(shape, target)) return src;

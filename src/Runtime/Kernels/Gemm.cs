@@ -85,6 +85,7 @@ public static unsafe partial class Gemm
         /// </summary>
         public readonly bool Overwrite = overwrite;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ClearCIfOverwriting()
         {
             if (!Overwrite) return;

@@ -1,10 +1,12 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
 /// <summary>Numerically stable softmax and log-softmax over the middle axis of an [outer, size, inner] layout.</summary>
 public static class Softmax
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, Span<float> y, int outer, int size, int inner, bool log)
     {
         if (inner == 1)
@@ -53,6 +55,7 @@ public static class Softmax
     /// <summary>
     /// Gradient of softmax (gx = y ⊙ (g − Σ g⊙y)) or log-softmax (gx = g − softmax ⊙ Σ g) from the forward output y.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx, int outer, int size, int inner, bool log)
     {
         for (int o = 0; o < outer; o++)
