@@ -31,6 +31,7 @@ public static unsafe class ChunkedConvolution
     static int PartialLength(in Conv2dGeometry g) => g.OutChannels * g.PatchSize + g.OutChannels;
 
     /// <summary><see cref="Convolution.Conv2dForward"/> over batch chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> scratch, in Conv2dGeometry g)
     {
@@ -46,6 +47,7 @@ public static unsafe class ChunkedConvolution
     }
 
     /// <summary><see cref="Convolution.Conv2dBackwardInput"/> over batch chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
         Span<float> scratch, in Conv2dGeometry g)
     {
@@ -115,6 +117,7 @@ public static unsafe class ChunkedConvolution
         readonly int bLength = bLength, cLength = cLength;
         readonly bool accumulate = accumulate;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunChunk(int chunk)
         {
             var g = Geometry;

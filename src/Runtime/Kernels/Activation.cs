@@ -65,6 +65,7 @@ public static class Activation
     }
 
     /// <summary>Gradient of sigmoid from its output y: g · (y · (1 − y)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> y, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, y.Length, gradInput.Length);
@@ -74,6 +75,7 @@ public static class Activation
     }
 
     /// <summary>Gradient of tanh from its output y: g · (1 − y · y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> y, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, y.Length, gradInput.Length);
@@ -83,6 +85,7 @@ public static class Activation
     }
 
     /// <summary>Gradient of x²: g · (x · 2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SquareBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, x.Length, gradInput.Length);

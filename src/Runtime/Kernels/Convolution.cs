@@ -69,7 +69,7 @@ public static class Convolution
         {
             var yImage = y.Slice(n * outSize, outSize);
             if (bias.IsEmpty) yImage.Clear();
-            else for (int c = 0; c < g.OutChannels; c++) yImage.Slice(c * plane, plane).Fill(bias[c]);
+            else for (int c = 0; c < g.OutChannels; c++) SpanLoops.Fill(yImage.Slice(c * plane, plane), bias[c]);
             ReadOnlySpan<float> columns = Columns(x.Slice(n * inSize, inSize), columnsScratch, g);
             // [Cout, patch] · [patch, OH·OW]
             Gemm.Multiply(weight, columns, yImage, g.OutChannels, plane, patch, accumulate: true);
@@ -131,6 +131,7 @@ public static class Convolution
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static ReadOnlySpan<float> Columns(ReadOnlySpan<float> image, Span<float> columnsScratch, in Conv2dGeometry g)
     {
         if (g.IsPointwise) return image;
@@ -200,8 +201,7 @@ public static class Convolution
                         int ix = owStart * g.StrideWidth - g.PaddingWidth + kj;
                         if (g.StrideWidth == 1)
                         {
-                            var target = dst.Slice(ix, owEnd - owStart);
-                            TensorPrimitives.Add(target, line[owStart..owEnd], target);
+                            SpanLoops.AddInPlace(dst.Slice(ix, owEnd - owStart), line[owStart..owEnd]);
                         }
                         else for (int x = owStart; x < owEnd; x++, ix += g.StrideWidth) dst[ix] += line[x];
                     }

@@ -89,6 +89,7 @@ public static class Elementwise
         _ => x / y,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Apply(BinaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dst)
     {
         switch (op)
@@ -100,6 +101,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ApplyScalarRight(BinaryOp op, ReadOnlySpan<float> x, float y, Span<float> dst)
     {
         switch (op)
@@ -111,6 +113,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ApplyScalarLeft(BinaryOp op, float x, ReadOnlySpan<float> y, Span<float> dst)
     {
         switch (op)
@@ -143,7 +146,7 @@ public static class Elementwise
         for (int o = 0; o < outer; o++)
         {
             var dst = result.Slice(o * inner, inner);
-            for (int r = 0; r < size; r++) TensorPrimitives.Add(dst, src.Slice((o * size + r) * inner, inner), dst);
+            for (int r = 0; r < size; r++) SpanLoops.AddInPlace(dst, src.Slice((o * size + r) * inner, inner));
         }
     }
 

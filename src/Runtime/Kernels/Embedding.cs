@@ -41,7 +41,7 @@ public static class Embedding
             int row = indices[i];
             if (row == skippedRow) continue;
             var target = gradWeight.Slice(row * dim, dim);
-            TensorPrimitives.Add(target, gradOutput.Slice(i * dim, dim), target);
+            SpanLoops.AddInPlace(target, gradOutput.Slice(i * dim, dim));
         }
     }
 

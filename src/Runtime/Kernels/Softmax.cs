@@ -27,6 +27,7 @@ public static class Softmax
     }
 
     /// <summary>y = softmax(x) or log_softmax(x) of one contiguous row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(ReadOnlySpan<float> x, Span<float> y, bool log)
     {
         if (x.Length == 0) return;
@@ -45,6 +46,7 @@ public static class Softmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static float SumExp(ReadOnlySpan<float> shifted)
     {
         Span<float> buffer = shifted.Length <= 1024 ? stackalloc float[shifted.Length] : new float[shifted.Length];
