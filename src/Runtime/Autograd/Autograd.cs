@@ -111,6 +111,8 @@ public static partial class Autograd
                 var inputGrads = node.Apply(gradOut);
                 if (anomalyDepth != 0) CheckBackward(node, inputGrads);
                 if (!retainGraph) node.Release();
+                // A built-in rule keeps nothing of its output gradient: unless it passed that storage on, it is dead now.
+                if (gradOutOwned && node.FreshGradients && !Passes(inputGrads, gradOut.Storage)) GradientPool.Return(gradOut.Storage);
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {
                     var input = node.Inputs[i];
@@ -141,6 +143,14 @@ public static partial class Autograd
         }
     }
 
+    /// <summary>Whether one of <paramref name="grads"/> lives on <paramref name="storage"/>.</summary>
+    static bool Passes(Tensor?[] grads, float[] storage)
+    {
+        foreach (var g in grads)
+            if (g is not null && ReferenceEquals(g.Storage, storage)) return true;
+        return false;
+    }
+
     /// <summary>Whether another gradient of the same rule result shares storage with gradient <paramref name="index"/>.</summary>
     static bool SharesStorage(Tensor?[] grads, int index)
     {
@@ -156,6 +166,7 @@ public static partial class Autograd
         if (existingOwned)
         {
             System.Numerics.Tensors.TensorPrimitives.Add(existing.Storage, g.Storage, existing.Storage);
+            if (gOwned) GradientPool.Return(g.Storage);
             return existing;
         }
         if (gOwned)
@@ -183,9 +194,15 @@ public static partial class Autograd
         // array fewer per step, and the GC settled on a gen-2 collection every 4 steps with page-faulting LOH
         // allocations (520 µs a step); copying keeps the pattern it adapts to (310 µs). Above a raised threshold
         // the array is an ordinary gen-0 object and adopting it saves the copy (about 10 µs of that step).
-        if (leaf.Grad is null)
-            leaf.Grad = owned && (long)g.Count * sizeof(float) < largeObjectBytes ? g : Tensor.Wrap((float[])g.Storage.Clone(), leaf.Dims);
+        if (leaf.Grad is null && owned && (long)g.Count * sizeof(float) < largeObjectBytes)
+        {
+            leaf.Grad = g;
+            return;
+        }
+        if (leaf.Grad is null) leaf.Grad = Tensor.Wrap((float[])g.Storage.Clone(), leaf.Dims);
         else System.Numerics.Tensors.TensorPrimitives.Add(leaf.Grad.Storage, g.Storage, leaf.Grad.Storage);
+        // Copied or added: an engine-owned gradient is dead.
+        if (owned) GradientPool.Return(g.Storage);
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ public static partial class Ops
             var gy = gradOutput.Storage;
             if (x.RequiresGrad)
             {
-                var gx = new float[x.Count];
+                var gx = Uninitialized(x.Count); // every image written (not accumulated) by Conv2dBackwardInput
                 ForEachBatchChunk(g, (chunk, start, sub, columns) =>
                     Convolution.Conv2dBackwardInput(gy.AsSpan(start * g.OutputImageSize, sub.Batch * g.OutputImageSize), weight.Storage,
                         gx.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize), columns, sub));

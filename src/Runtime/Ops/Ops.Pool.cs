@@ -85,7 +85,7 @@ public static partial class Ops
         if (!record) return output;
         return Autograd.Record(output, name, new[] { x }, gradOutput =>
         {
-            var gx = new float[x.Count];
+            var gx = Uninitialized(x.Count); // both backward kernels clear it first
             if (max) Pooling.MaxPool2dBackward(gradOutput.Storage, argmax, gx, g);
             else Pooling.AvgPool2dBackward(gradOutput.Storage, gx, g);
             return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
