@@ -160,18 +160,21 @@ public static partial class Autograd
         return false;
     }
 
-    /// <summary>existing + g, written into whichever operand the engine owns (the same sums, in the same order).</summary>
+    /// <summary>
+    /// existing + g, written into whichever operand the engine owns (the same sums; a float addition is commutative,
+    /// and SpanLoops is fully optimised from the first backward pass).
+    /// </summary>
     static Tensor Sum(Tensor existing, bool existingOwned, Tensor g, bool gOwned)
     {
         if (existingOwned)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(existing.Storage, g.Storage, existing.Storage);
+            Kernels.SpanLoops.AddInPlace(existing.Storage, g.Storage);
             if (gOwned) GradientPool.Return(g.Storage);
             return existing;
         }
         if (gOwned)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(existing.Storage, g.Storage, g.Storage);
+            Kernels.SpanLoops.AddInPlace(g.Storage, existing.Storage);
             return g;
         }
         var result = GC.AllocateUninitializedArray<float>(existing.Count);
@@ -200,7 +203,7 @@ public static partial class Autograd
             return;
         }
         if (leaf.Grad is null) leaf.Grad = Tensor.Wrap((float[])g.Storage.Clone(), leaf.Dims);
-        else System.Numerics.Tensors.TensorPrimitives.Add(leaf.Grad.Storage, g.Storage, leaf.Grad.Storage);
+        else Kernels.SpanLoops.AddInPlace(leaf.Grad.Storage, g.Storage);
         // Copied or added: an engine-owned gradient is dead.
         if (owned) GradientPool.Return(g.Storage);
     }

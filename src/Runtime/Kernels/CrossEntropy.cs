@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
@@ -36,7 +35,7 @@ public static class CrossEntropy
             if ((uint)label >= (uint)c)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"CrossEntropy: label {label} at position {i} is outside [0, {c}).");
             var row = logits.Slice(i * c, c);
-            float max = TensorPrimitives.Max(row);
+            float max = SpanLoops.Max(row);
             float sum = 0;
             if (gradient.IsEmpty)
                 for (int j = 0; j < c; j++) sum += MathF.Exp(row[j] - max);
@@ -49,7 +48,7 @@ public static class CrossEntropy
                     g[j] = e;
                     sum += e;
                 }
-                TensorPrimitives.Multiply(g, scale / sum, g);
+                SpanLoops.Scale(g, scale / sum);
                 g[label] -= scale;
             }
             total += max + MathF.Log(sum) - row[label];
