@@ -24,6 +24,11 @@ if (coldIndex >= 0)
     StaticSteps.RunCold(args[coldIndex + 1], args[coldIndex + 2], Math.Max(steps, StaticSteps.ColdSteps));
     return;
 }
+// The static table is also written as Markdown: --results PATH, else bench/RESULTS.md when run from the repository root.
+int resultsIndex = Array.IndexOf(args, "--results");
+string? resultsPath = resultsIndex >= 0 && resultsIndex + 1 < args.Length ? args[resultsIndex + 1]
+    : Directory.Exists("bench/Kiln.Bench") ? "bench/RESULTS.md" : null;
+if (resultsIndex >= 0 && resultsIndex + 1 < args.Length) parts.Remove(args[resultsIndex + 1]);
 bool all = parts.Count == 0;
 
 // Warm-up goes past the 100 ms tiering delay, so timed code is fully optimised; the budgets keep a full run under ~2 minutes.
@@ -31,6 +36,8 @@ var warmup = TimeSpan.FromMilliseconds(quick ? 300 : 500);
 var budget = TimeSpan.FromMilliseconds(quick ? 300 : 1000);
 
 Console.WriteLine($"Kiln.Bench  ({Environment.ProcessorCount} cores, .NET {Environment.Version}, Kiln.Threads.Max {Kiln.Threads.Max})");
+var (peak, width) = FmaPeak.Measure();
+Console.WriteLine($"CPU: {FmaPeak.CpuModel()}; measured FMA peak, 1 thread: {peak:F1} GFLOP/s ({width}, 12 accumulators)");
 #if DEBUG
 Console.WriteLine("WARNING: Debug build; run with -c Release for meaningful numbers.");
 #endif
@@ -44,4 +51,4 @@ if (all || parts.Contains("gemm"))
 if (all || parts.Contains("steps"))
     StepBenchmarks.Run(warmup, budget, filter);
 if (all || parts.Contains("static"))
-    StaticSteps.Run(warmup, 2 * budget, filter, summaries); // two modes interleaved: each gets half
+    StaticSteps.Run(warmup, 2 * budget, filter, summaries, resultsPath); // two modes interleaved: each gets half

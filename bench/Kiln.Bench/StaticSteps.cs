@@ -130,7 +130,7 @@ public static partial class StaticSteps
         return worst;
     }
 
-    public static void Run(TimeSpan warmup, TimeSpan budget, string? filter, bool printSummaries)
+    public static void Run(TimeSpan warmup, TimeSpan budget, string? filter, bool printSummaries, string? resultsPath = null)
     {
         var rows = new List<(StaticWorkload Workload, StaticComparison Comparison, Timing Dynamic, Timing Static, long DynamicBytes, long StaticBytes, long GraphBytes, double LossDifference, double GradientDifference, float DynamicLoss, float StaticLoss)>();
         var cold = new Dictionary<string, (double? Dynamic, double? Static)>();
@@ -157,7 +157,7 @@ public static partial class StaticSteps
         if (rows.Count == 0) return;
 
         Console.WriteLine($"Static vs dynamic training steps (median wall time per step: forward, loss Item, zero-grad, backward, update;");
-        Console.WriteLine($"  dynamic = the [Compile] method run eagerly + tape Backward, static = <Method>Graph.ForwardBackward; both with GEMM threads");
+        Console.WriteLine($"  dynamic = the [Compile] method run eagerly + tape Backward, static = <Method>Graph.ForwardBackward; both with Kiln.Threads.Max");
         Console.WriteLine($"  up to {Kiln.Threads.Max}, interleaved; PyTorch: median, 1 thread, from {PyTorchReference.Source}; ratios > 1 mean the first is slower)");
         Console.WriteLine($"  {"workload",-28} {"dynamic",10} {"static",10} {"PyTorch",10} {"dyn/static",10} {"PyTorch/static",14} {"PyTorch/dyn",11} {"runs d/s",13}");
         var lines = new List<string>();
@@ -198,6 +198,31 @@ public static partial class StaticSteps
         if (printSummaries)
             foreach (var r in rows)
                 Console.WriteLine(r.Comparison.Graph.Summary);
+
+        if (resultsPath is null) return;
+        var md = new System.Text.StringBuilder();
+        md.AppendLine("# Kiln.Bench: static vs dynamic vs PyTorch");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Written by `Kiln.Bench static` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. CPU: {FmaPeak.CpuModel()} " +
+            $"({Environment.ProcessorCount} logical cores visible to .NET), .NET {Environment.Version}, Kiln.Threads.Max {Kiln.Threads.Max}; " +
+            $"PyTorch: 1-thread medians from {PyTorchReference.Source}.");
+        md.AppendLine();
+        md.AppendLine("Median wall time per training step (forward, loss Item, zero-grad, backward, update). *First 20*: median of the first");
+        md.AppendLine("20 steps of a fresh process (JIT included); *steady*: after warm-up. Allocated bytes per steady-state step (this thread).");
+        md.AppendLine();
+        md.AppendLine("| workload | dynamic | static | PyTorch | dyn/static | PyTorch/static | dynamic first 20 | static first 20 | alloc B/step dynamic | static |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+        {
+            double? torch = PyTorchReference.StepSeconds(r.Workload.PyTorchWorkload);
+            var (dynamicCold, staticCold) = cold[r.Workload.Name];
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload.Name} | {Measurement.FormatSeconds(r.Dynamic.Median)} | {Measurement.FormatSeconds(r.Static.Median)} | " +
+                $"{(torch is double t ? Measurement.FormatSeconds(t) : "-")} | {Ratio(r.Dynamic.Median / r.Static.Median)} | {(torch is double t1 ? Ratio(t1 / r.Static.Median) : "-")} | " +
+                $"{FormatOptional(dynamicCold)} ({OptionalRatio(dynamicCold, r.Dynamic.Median)}) | {FormatOptional(staticCold)} ({OptionalRatio(staticCold, r.Static.Median)}) | " +
+                $"{r.DynamicBytes:N0} | {r.StaticBytes:N0} |");
+        }
+        File.WriteAllText(resultsPath, md.ToString());
+        Console.WriteLine($"Wrote {resultsPath}");
     }
 
     /// <summary>Steps a fresh process times for the first-steps column.</summary>
