@@ -53,10 +53,12 @@ public static partial class Autograd
     /// <see cref="DetectAnomaly"/> it first checks the output for NaN and infinity.
     /// </summary>
     /// <param name="freshGradients">See <see cref="GradNode"/>: false when the rule is user code.</param>
-    internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true)
+    /// <param name="onRelease">Runs when the reverse pass releases the node (not when the tape does not record).</param>
+    internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true,
+        Action? onRelease = null)
     {
         if (anomalyDepth != 0 && backwardDepth == 0) CheckForward(output, name, inputs);
-        if (Records(inputs)) output.AttachGradFn(new GradNode(name, inputs, backward, freshGradients));
+        if (Records(inputs)) output.AttachGradFn(new GradNode(name, inputs, backward, freshGradients, onRelease));
         return output;
     }
 

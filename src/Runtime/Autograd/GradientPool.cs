@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Kiln;
 
 /// <summary>
@@ -10,21 +12,39 @@ namespace Kiln;
 /// 3.2 MB that would otherwise land on the large-object heap and force gen-2 collections).
 /// </summary>
 /// <remarks>
-/// Per thread (a pass runs on one thread), only arrays of at least <see cref="MinimumLength"/> floats (smaller ones are
-/// cheap gen-0 allocations) and at most <see cref="MaximumBytes"/> held in all. Forward results are never pooled:
+/// Per thread (a pass runs on one thread) and element type, only arrays of at least 4096 elements (smaller ones are
+/// cheap gen-0 allocations), at most 32 arrays and 64 MB held. Forward results are never pooled:
 /// the caller may keep any of them.
 /// </remarks>
 internal static class GradientPool
+{
+    /// <summary>A free float array of exactly <paramref name="length"/> elements (contents undefined), or null.</summary>
+    public static float[]? TryRent(int length) => Free<float>.TryRent(length);
+
+    /// <summary>Takes back a float array nothing references any more.</summary>
+    public static void Return(float[] array) => Free<float>.Return(array);
+
+    /// <summary>
+    /// The same for saved indices a rule needs until its node is released (max pooling's argmax): the node hands them
+    /// back when the reverse pass releases it, after which nothing can run the rule again.
+    /// </summary>
+    public static int[]? TryRentIndices(int length) => Free<int>.TryRent(length);
+
+    /// <inheritdoc cref="TryRentIndices"/>
+    public static void ReturnIndices(int[] array) => Free<int>.Return(array);
+}
+
+/// <summary>The free arrays of one element type, per thread.</summary>
+file static class Free<T> where T : unmanaged
 {
     const int MinimumLength = 4096;
     const long MaximumBytes = 64L << 20;
     const int MaximumArrays = 32;
 
-    [ThreadStatic] static List<float[]>? free;
+    [ThreadStatic] static List<T[]>? free;
     [ThreadStatic] static long freeBytes;
 
-    /// <summary>A free array of exactly <paramref name="length"/> floats (contents undefined), or null.</summary>
-    public static float[]? TryRent(int length)
+    public static T[]? TryRent(int length)
     {
         var list = free;
         if (list is null || length < MinimumLength) return null;
@@ -34,18 +54,17 @@ internal static class GradientPool
             if (array.Length != length) continue;
             list[i] = list[^1];
             list.RemoveAt(list.Count - 1);
-            freeBytes -= (long)length * sizeof(float);
+            freeBytes -= (long)length * Unsafe.SizeOf<T>();
             return array;
         }
         return null;
     }
 
-    /// <summary>Takes back an array nothing references any more.</summary>
-    public static void Return(float[] array)
+    public static void Return(T[] array)
     {
         if (array.Length < MinimumLength) return;
-        long bytes = (long)array.Length * sizeof(float);
-        var list = free ??= new List<float[]>(MaximumArrays);
+        long bytes = (long)array.Length * Unsafe.SizeOf<T>();
+        var list = free ??= new List<T[]>(MaximumArrays);
         if (list.Count >= MaximumArrays || freeBytes + bytes > MaximumBytes) return;
         list.Add(array);
         freeBytes += bytes;

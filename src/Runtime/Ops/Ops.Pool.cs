@@ -77,7 +77,8 @@ public static partial class Ops
         int[]? argmax = null;
         if (max)
         {
-            argmax = record ? new int[result.Length] : null;
+            // MaxPool2dForward writes every index; the node hands the array back when the reverse pass releases it.
+            argmax = record ? GradientPool.TryRentIndices(result.Length) ?? GC.AllocateUninitializedArray<int>(result.Length) : null;
             Pooling.MaxPool2dForward(x.Storage, result, argmax, g);
         }
         else Pooling.AvgPool2dForward(x.Storage, result, g);
@@ -89,6 +90,6 @@ public static partial class Ops
             if (max) Pooling.MaxPool2dBackward(gradOutput.Storage, argmax, gx, g);
             else Pooling.AvgPool2dBackward(gradOutput.Storage, gx, g);
             return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
-        });
+        }, onRelease: argmax is null ? null : () => GradientPool.ReturnIndices(argmax));
     }
 }
