@@ -80,7 +80,8 @@ public static partial class Ops
         var outShape = x.Rank == 3
             ? new[] { g.Batch, g.OutChannels, g.OutputWidth }
             : new[] { g.Batch, g.OutChannels, g.OutputHeight, g.OutputWidth };
-        var result = new float[ShapeUtil.Count(outShape, name)];
+        // Conv2dForward fills each output image with the bias (or zeros) before adding the product: every element is written.
+        var result = Uninitialized((int)ShapeUtil.Count(outShape, name));
         float[]? biasData = bias?.Storage;
         ForEachBatchChunk(g, (chunk, start, sub, columns) =>
             Convolution.Conv2dForward(x.Storage.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize), weight.Storage, biasData,

@@ -72,7 +72,7 @@ public static partial class Ops
 
     static Tensor PoolCore(string name, Tensor x, Pool2dGeometry g, int[] outShape, bool max)
     {
-        var result = new float[ShapeUtil.Count(outShape, name)];
+        var result = Uninitialized((int)ShapeUtil.Count(outShape, name)); // both forward kernels write every output
         bool record = Autograd.ShouldRecord(x);
         int[]? argmax = null;
         if (max)
