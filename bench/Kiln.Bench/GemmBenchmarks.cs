@@ -32,7 +32,7 @@ public static class GemmBenchmarks
         Console.WriteLine($"GEMM (SIMD: {SimdDescription()}; GFLOP/s = 2·M·N·K / median time)");
         Console.WriteLine($"  {"shape (M x K x N)",-18} {"threads",7} {"median",10} {"GFLOP/s",8} {"PyTorch",8}   used by");
         var rng = new Rng(1);
-        int savedThreads = Gemm.MaxThreads;
+        int savedThreads = Kiln.Threads.Max;
         try
         {
             foreach (var gemm in Cases)
@@ -42,7 +42,7 @@ public static class GemmBenchmarks
                 var c = new float[gemm.M * gemm.N];
                 foreach (int threads in threadCounts)
                 {
-                    Gemm.MaxThreads = threads;
+                    Kiln.Threads.Max = threads;
                     var timing = Measurement.Time(() => Gemm.Multiply(a, b, c, gemm.M, gemm.N, gemm.K, gemm.TransposeA, gemm.TransposeB), warmup, budget);
                     double flops = 2.0 * gemm.M * gemm.N * gemm.K;
                     // PyTorch's figure is single-threaded, so it is shown on the 1-thread row only.
@@ -53,7 +53,7 @@ public static class GemmBenchmarks
         }
         finally
         {
-            Gemm.MaxThreads = savedThreads;
+            Kiln.Threads.Max = savedThreads;
         }
         Console.WriteLine();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Kiln.Bench.Models;
@@ -129,12 +130,15 @@ public static partial class StaticSteps
         return worst;
     }
 
-    public static void Run(TimeSpan warmup, TimeSpan budget, string? filter, bool printSummaries)
+    public static void Run(TimeSpan warmup, TimeSpan budget, string? filter, bool printSummaries, string? resultsPath = null)
     {
         var rows = new List<(StaticWorkload Workload, StaticComparison Comparison, Timing Dynamic, Timing Static, long DynamicBytes, long StaticBytes, long GraphBytes, double LossDifference, double GradientDifference, float DynamicLoss, float StaticLoss)>();
+        var cold = new Dictionary<string, (double? Dynamic, double? Static)>();
         foreach (var workload in All())
         {
             if (filter is not null && !workload.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)) continue;
+            // First, before this process has run any kernel of the workload: each mode's first steps in a fresh process.
+            cold[workload.Name] = (ColdStart(workload.Name, "dynamic"), ColdStart(workload.Name, "static"));
             var comparison = workload.Create();
             // The first step of each mode, from the same initial weights, before any timing: the table prints how far their losses and gradients differ.
             float dynamicLoss = comparison.DynamicStep();
@@ -153,9 +157,10 @@ public static partial class StaticSteps
         if (rows.Count == 0) return;
 
         Console.WriteLine($"Static vs dynamic training steps (median wall time per step: forward, loss Item, zero-grad, backward, update;");
-        Console.WriteLine($"  dynamic = the [Compile] method run eagerly + tape Backward, static = <Method>Graph.ForwardBackward; both with GEMM threads");
-        Console.WriteLine($"  up to {Gemm.MaxThreads}, interleaved; PyTorch: median, 1 thread, from {PyTorchReference.Source}; ratios > 1 mean the first is slower)");
+        Console.WriteLine($"  dynamic = the [Compile] method run eagerly + tape Backward, static = <Method>Graph.ForwardBackward; both with Kiln.Threads.Max");
+        Console.WriteLine($"  up to {Kiln.Threads.Max}, interleaved; PyTorch: median, 1 thread, from {PyTorchReference.Source}; ratios > 1 mean the first is slower)");
         Console.WriteLine($"  {"workload",-28} {"dynamic",10} {"static",10} {"PyTorch",10} {"dyn/static",10} {"PyTorch/static",14} {"PyTorch/dyn",11} {"runs d/s",13}");
+        var lines = new List<string>();
         foreach (var r in rows)
         {
             double? torch = PyTorchReference.StepSeconds(r.Workload.PyTorchWorkload);
@@ -164,6 +169,17 @@ public static partial class StaticSteps
             string torchOverDynamic = torch is double t2 ? Ratio(t2 / r.Dynamic.Median) : "-";
             Console.WriteLine($"  {r.Workload.Name,-28} {Measurement.FormatSeconds(r.Dynamic.Median),10} {Measurement.FormatSeconds(r.Static.Median),10} {reference,10} " +
                 $"{Ratio(r.Dynamic.Median / r.Static.Median),10} {torchOverStatic,14} {torchOverDynamic,11} {$"{r.Dynamic.Runs}/{r.Static.Runs}",13}");
+        }
+        Console.WriteLine();
+
+        Console.WriteLine($"First steps vs steady state (median of the first {ColdSteps} steps of a fresh process, one per workload and mode,");
+        Console.WriteLine("  model and data built first, JIT included; steady = the medians above; goal: first/steady within 1.3x)");
+        Console.WriteLine($"  {"workload",-28} {"dyn first",10} {"steady",10} {"ratio",7} {"static first",12} {"steady",10} {"ratio",7}");
+        foreach (var r in rows)
+        {
+            var (dynamicCold, staticCold) = cold[r.Workload.Name];
+            Console.WriteLine($"  {r.Workload.Name,-28} {FormatOptional(dynamicCold),10} {Measurement.FormatSeconds(r.Dynamic.Median),10} {OptionalRatio(dynamicCold, r.Dynamic.Median),7} " +
+                $"{FormatOptional(staticCold),12} {Measurement.FormatSeconds(r.Static.Median),10} {OptionalRatio(staticCold, r.Static.Median),7}");
         }
         Console.WriteLine();
 
@@ -182,6 +198,82 @@ public static partial class StaticSteps
         if (printSummaries)
             foreach (var r in rows)
                 Console.WriteLine(r.Comparison.Graph.Summary);
+
+        if (resultsPath is null) return;
+        var md = new System.Text.StringBuilder();
+        md.AppendLine("# Kiln.Bench: static vs dynamic vs PyTorch");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Written by `Kiln.Bench static` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. CPU: {FmaPeak.CpuModel()} " +
+            $"({Environment.ProcessorCount} logical cores visible to .NET), .NET {Environment.Version}, Kiln.Threads.Max {Kiln.Threads.Max}; " +
+            $"PyTorch: 1-thread medians from {PyTorchReference.Source}.");
+        md.AppendLine();
+        md.AppendLine("Median wall time per training step (forward, loss Item, zero-grad, backward, update). *First 20*: median of the first");
+        md.AppendLine("20 steps of a fresh process (JIT included); *steady*: after warm-up. Allocated bytes per steady-state step (this thread).");
+        md.AppendLine();
+        md.AppendLine("| workload | dynamic | static | PyTorch | dyn/static | PyTorch/static | dynamic first 20 | static first 20 | alloc B/step dynamic | static |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+        {
+            double? torch = PyTorchReference.StepSeconds(r.Workload.PyTorchWorkload);
+            var (dynamicCold, staticCold) = cold[r.Workload.Name];
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload.Name} | {Measurement.FormatSeconds(r.Dynamic.Median)} | {Measurement.FormatSeconds(r.Static.Median)} | " +
+                $"{(torch is double t ? Measurement.FormatSeconds(t) : "-")} | {Ratio(r.Dynamic.Median / r.Static.Median)} | {(torch is double t1 ? Ratio(t1 / r.Static.Median) : "-")} | " +
+                $"{FormatOptional(dynamicCold)} ({OptionalRatio(dynamicCold, r.Dynamic.Median)}) | {FormatOptional(staticCold)} ({OptionalRatio(staticCold, r.Static.Median)}) | " +
+                $"{r.DynamicBytes:N0} | {r.StaticBytes:N0} |");
+        }
+        File.WriteAllText(resultsPath, md.ToString());
+        Console.WriteLine($"Wrote {resultsPath}");
+    }
+
+    /// <summary>Steps a fresh process times for the first-steps column.</summary>
+    public const int ColdSteps = 20;
+    const string ColdMarker = "cold-median-seconds:";
+
+    static string FormatOptional(double? seconds) => seconds is double s ? Measurement.FormatSeconds(s) : "-";
+    static string OptionalRatio(double? cold, double steady) => cold is double c ? Ratio(c / steady) : "-";
+
+    /// <summary>
+    /// Runs this bench again as a child process (same executable, same --threads, same environment) that builds one
+    /// workload and times its first <see cref="ColdSteps"/> steps in one mode: in this process the kernels are
+    /// already compiled by the earlier workloads, so only a fresh process shows what a user's first steps cost.
+    /// </summary>
+    static double? ColdStart(string workload, string mode)
+    {
+        string[] own = Environment.GetCommandLineArgs();
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // Under `dotnet Kiln.Bench.dll` the first argument is the assembly; an apphost needs none.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(own[0]);
+        start.ArgumentList.Add("--cold");
+        start.ArgumentList.Add(workload);
+        start.ArgumentList.Add(mode);
+        start.ArgumentList.Add("--threads");
+        start.ArgumentList.Add(Kiln.Threads.Max.ToString(CultureInfo.InvariantCulture));
+        using var child = Process.Start(start);
+        if (child is null) return null;
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        foreach (var line in output.Split('\n'))
+            if (line.StartsWith(ColdMarker, StringComparison.Ordinal))
+                return double.Parse(line[ColdMarker.Length..], CultureInfo.InvariantCulture);
+        return null;
+    }
+
+    /// <summary>The child side of <see cref="ColdStart"/>: prints the median of the first steps of one workload in one mode.</summary>
+    public static void RunCold(string workloadName, string mode, int steps = ColdSteps)
+    {
+        var workload = All().Single(w => w.Name == workloadName);
+        var comparison = workload.Create();
+        Func<float> step = mode == "static" ? comparison.StaticStep : comparison.DynamicStep;
+        var samples = new List<double>(steps);
+        for (int i = 0; i < steps; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            step();
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        // Every step's time, in milliseconds, for a reader (the parent reads only the median).
+        Console.WriteLine("steps (ms): " + string.Join(" ", samples.Select(s => (s * 1e3).ToString("F2", CultureInfo.InvariantCulture))));
+        Console.WriteLine(ColdMarker + Timing.From(samples.Take(ColdSteps).ToList()).Median.ToString("R", CultureInfo.InvariantCulture));
     }
 
     static string Ratio(double value) => value.ToString("F2", CultureInfo.InvariantCulture) + "x";

@@ -8,13 +8,13 @@ using static Kiln.Ops;
 //   filter: substring of a workload name; gemm: the workloads' GEMMs alone; parts: each op of the two-layer autograd
 //   step timed inside the step; digest: a hash of every bit of 200 steps of each workload (compare two builds to
 //   prove an optimisation changed no result); zerograd: cost of Module.ZeroGrad's walk.
-// KILN_THREADS sets Gemm.MaxThreads (default 1, as PyTorch's 1-thread reference). Not in the solution. Set
+// KILN_THREADS sets Kiln.Threads.Max (default 1, as PyTorch's 1-thread reference). Not in the solution. Set
 // DOTNET_GCLOHThreshold=0x400000 to match the samples and Kiln.Bench (their runtimeconfig raises the LOH threshold).
 // Prints, per workload, the median / p10 step time and the bytes allocated per step (this thread), and the
 // median time of each section of the step (forward, backward, update) from a second, sectioned run.
 double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2;
 string filter = args.Length > 1 ? args[1] : "";
-Kiln.Kernels.Gemm.MaxThreads = int.Parse(Environment.GetEnvironmentVariable("KILN_THREADS") ?? "1");
+Kiln.Threads.Max = int.Parse(Environment.GetEnvironmentVariable("KILN_THREADS") ?? "1");
 var workloads = new (string Name, Func<Workload> Create)[]
 {
     ("W1 linreg b10 sgd", Workloads.LinReg),

@@ -9,7 +9,9 @@ namespace Kiln.Integration.Tests;
 /// <summary>
 /// The batch-chunked convolution generated code calls: the same numbers as the serial kernels, in parallel when the
 /// convolution is large enough, serial when the caller's scratch only fits one image, and no allocation per call.
+/// Kiln.Threads.Max decides the chunk count, and ThreadsSettingTests changes it: the two classes never run at once.
 /// </summary>
+[Collection(ThreadsSettingTests.Collection)]
 public sealed class ChunkedConvolutionTests
 {
     // Large enough to be split (16·72·196 multiply-adds per image, 32 images), small enough for a test.
@@ -24,7 +26,7 @@ public sealed class ChunkedConvolutionTests
     public void ChunkedKernels_MatchTheSerialKernels()
     {
         var g = Large;
-        Assert.Equal(Math.Min(g.Batch, Environment.ProcessorCount), Convolution.BatchChunks(g));
+        Assert.Equal(Math.Min(g.Batch, Threads.Max), Convolution.BatchChunks(g));
         var rng = new Rng(41);
         var x = Random(rng, g.Batch * g.InputImageSize);
         var w = Random(rng, g.OutChannels * g.PatchSize);
@@ -98,7 +100,7 @@ public sealed class ChunkedConvolutionTests
     {
         var rng = new Rng(44);
         const int n = 2048;
-        Assert.True(Convolution.BatchChunks(new Conv2dGeometry(n, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)) == Math.Min(n, Environment.ProcessorCount));
+        Assert.True(Convolution.BatchChunks(new Conv2dGeometry(n, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)) == Math.Min(n, Threads.Max));
         var images = Tensor.Randn(new[] { n, 1, 8, 8 }, rng);
         var labels = IntTensor.FromArray(Enumerable.Range(0, n).Select(_ => rng.NextInt(0, 10)).ToArray(), n);
         StaticDynamicParityTests.AssertParity(() => new Cnn(), m => m.Loss(images, labels), m => m.LossGraph.Forward(images, labels),

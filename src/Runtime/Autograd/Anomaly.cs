@@ -14,6 +14,9 @@ public static partial class Autograd
     [ThreadStatic] static int anomalyDepth;
     [ThreadStatic] static int backwardDepth;
 
+    /// <summary>Whether the current thread is running a backward pass (its gradient rules).</summary>
+    internal static bool InBackward => backwardDepth != 0;
+
     /// <summary>
     /// Whether the current thread is inside a <see cref="DetectAnomaly"/> scope. Generated code reads it after each
     /// kernel: <c>if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(…);</c>

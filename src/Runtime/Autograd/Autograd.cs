@@ -53,10 +53,12 @@ public static partial class Autograd
     /// <see cref="DetectAnomaly"/> it first checks the output for NaN and infinity.
     /// </summary>
     /// <param name="freshGradients">See <see cref="GradNode"/>: false when the rule is user code.</param>
-    internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true)
+    /// <param name="onRelease">Runs when the reverse pass releases the node (not when the tape does not record).</param>
+    internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true,
+        Action? onRelease = null)
     {
         if (anomalyDepth != 0 && backwardDepth == 0) CheckForward(output, name, inputs);
-        if (Records(inputs)) output.AttachGradFn(new GradNode(name, inputs, backward, freshGradients));
+        if (Records(inputs)) output.AttachGradFn(new GradNode(name, inputs, backward, freshGradients, onRelease));
         return output;
     }
 
@@ -111,6 +113,8 @@ public static partial class Autograd
                 var inputGrads = node.Apply(gradOut);
                 if (anomalyDepth != 0) CheckBackward(node, inputGrads);
                 if (!retainGraph) node.Release();
+                // A built-in rule keeps nothing of its output gradient: unless it passed that storage on, it is dead now.
+                if (gradOutOwned && node.FreshGradients && !Passes(inputGrads, gradOut.Storage)) GradientPool.Return(gradOut.Storage);
                 for (int i = 0; i < node.Inputs.Length; i++)
                 {
                     var input = node.Inputs[i];
@@ -141,6 +145,14 @@ public static partial class Autograd
         }
     }
 
+    /// <summary>Whether one of <paramref name="grads"/> lives on <paramref name="storage"/>.</summary>
+    static bool Passes(Tensor?[] grads, float[] storage)
+    {
+        foreach (var g in grads)
+            if (g is not null && ReferenceEquals(g.Storage, storage)) return true;
+        return false;
+    }
+
     /// <summary>Whether another gradient of the same rule result shares storage with gradient <paramref name="index"/>.</summary>
     static bool SharesStorage(Tensor?[] grads, int index)
     {
@@ -150,17 +162,21 @@ public static partial class Autograd
         return false;
     }
 
-    /// <summary>existing + g, written into whichever operand the engine owns (the same sums, in the same order).</summary>
+    /// <summary>
+    /// existing + g, written into whichever operand the engine owns (the same sums; a float addition is commutative,
+    /// and SpanLoops is fully optimised from the first backward pass).
+    /// </summary>
     static Tensor Sum(Tensor existing, bool existingOwned, Tensor g, bool gOwned)
     {
         if (existingOwned)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(existing.Storage, g.Storage, existing.Storage);
+            Kernels.SpanLoops.AddInPlace(existing.Storage, g.Storage);
+            if (gOwned) GradientPool.Return(g.Storage);
             return existing;
         }
         if (gOwned)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(existing.Storage, g.Storage, g.Storage);
+            Kernels.SpanLoops.AddInPlace(g.Storage, existing.Storage);
             return g;
         }
         var result = GC.AllocateUninitializedArray<float>(existing.Count);
@@ -183,9 +199,15 @@ public static partial class Autograd
         // array fewer per step, and the GC settled on a gen-2 collection every 4 steps with page-faulting LOH
         // allocations (520 µs a step); copying keeps the pattern it adapts to (310 µs). Above a raised threshold
         // the array is an ordinary gen-0 object and adopting it saves the copy (about 10 µs of that step).
-        if (leaf.Grad is null)
-            leaf.Grad = owned && (long)g.Count * sizeof(float) < largeObjectBytes ? g : Tensor.Wrap((float[])g.Storage.Clone(), leaf.Dims);
-        else System.Numerics.Tensors.TensorPrimitives.Add(leaf.Grad.Storage, g.Storage, leaf.Grad.Storage);
+        if (leaf.Grad is null && owned && (long)g.Count * sizeof(float) < largeObjectBytes)
+        {
+            leaf.Grad = g;
+            return;
+        }
+        if (leaf.Grad is null) leaf.Grad = Tensor.Wrap((float[])g.Storage.Clone(), leaf.Dims);
+        else Kernels.SpanLoops.AddInPlace(leaf.Grad.Storage, g.Storage);
+        // Copied or added: an engine-owned gradient is dead.
+        if (owned) GradientPool.Return(g.Storage);
     }
 
     /// <summary>

@@ -8,14 +8,17 @@ namespace Kiln;
 internal sealed class GradNode
 {
     Func<Tensor, Tensor?[]>? backward;
+    Action? onRelease;
 
     /// <param name="freshGradients">
     /// Whether every gradient the closure returns is either a tensor it has just allocated or the output gradient
     /// itself (possibly re-wrapped): true for the built-in ops, false for user code, whose results the engine then
     /// never writes into or hands to a leaf without copying.
     /// </param>
-    public GradNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true)
+    /// <param name="onRelease">Runs once when the node is released (the saved state is dead then).</param>
+    public GradNode(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true, Action? onRelease = null)
     {
+        this.onRelease = onRelease;
         Name = name;
         Inputs = inputs;
         this.backward = backward;
@@ -44,5 +47,11 @@ internal sealed class GradNode
         return fn(gradOutput);
     }
 
-    public void Release() => backward = null;
+    public void Release()
+    {
+        backward = null;
+        var release = onRelease;
+        onRelease = null;
+        release?.Invoke();
+    }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Kiln.Kernels;
 
 namespace Kiln.Compiled;
@@ -30,6 +31,7 @@ public static unsafe class ChunkedConvolution
     static int PartialLength(in Conv2dGeometry g) => g.OutChannels * g.PatchSize + g.OutChannels;
 
     /// <summary><see cref="Convolution.Conv2dForward"/> over batch chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> scratch, in Conv2dGeometry g)
     {
@@ -45,6 +47,7 @@ public static unsafe class ChunkedConvolution
     }
 
     /// <summary><see cref="Convolution.Conv2dBackwardInput"/> over batch chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
         Span<float> scratch, in Conv2dGeometry g)
     {
@@ -63,6 +66,7 @@ public static unsafe class ChunkedConvolution
     /// <see cref="Convolution.Conv2dBackwardWeight"/> over batch chunks: the first chunk works on the gradients
     /// themselves, the others on partial sums in the scratch, which are added in chunk order afterwards.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias,
         Span<float> scratch, in Conv2dGeometry g, bool accumulate = false)
     {
@@ -113,6 +117,7 @@ public static unsafe class ChunkedConvolution
         readonly int bLength = bLength, cLength = cLength;
         readonly bool accumulate = accumulate;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunChunk(int chunk)
         {
             var g = Geometry;

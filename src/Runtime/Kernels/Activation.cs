@@ -1,5 +1,6 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Kiln.Kernels;
@@ -14,6 +15,7 @@ namespace Kiln.Kernels;
 public static class Activation
 {
     /// <summary>1 where x &gt; threshold, else 0 (NaN gives 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GreaterThanMask(ReadOnlySpan<float> x, float threshold, Span<float> destination)
     {
         CheckLengths(x.Length, x.Length, destination.Length);
@@ -39,6 +41,7 @@ public static class Activation
         Binary(new ReluGrad(), gradOutput, y, gradInput);
 
     /// <summary>Gradient of clamp: g · (min ≤ x ≤ max ? 1 : 0), multiplying by the mask as <see cref="ReluBackward"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ClampBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, float min, float max, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, x.Length, gradInput.Length);
@@ -62,6 +65,7 @@ public static class Activation
     }
 
     /// <summary>Gradient of sigmoid from its output y: g · (y · (1 − y)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> y, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, y.Length, gradInput.Length);
@@ -71,6 +75,7 @@ public static class Activation
     }
 
     /// <summary>Gradient of tanh from its output y: g · (1 − y · y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> y, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, y.Length, gradInput.Length);
@@ -80,6 +85,7 @@ public static class Activation
     }
 
     /// <summary>Gradient of x²: g · (x · 2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SquareBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> gradInput)
     {
         CheckLengths(gradOutput.Length, x.Length, gradInput.Length);
@@ -156,6 +162,7 @@ public static class Activation
         Vector<float> Invoke(Vector<float> g, Vector<float> x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Unary<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> destination) where TOp : struct, IUnaryOp
     {
         CheckLengths(x.Length, x.Length, destination.Length);
@@ -170,6 +177,7 @@ public static class Activation
         for (; i < x.Length; i++) destination[i] = op.Invoke(x[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Binary<TOp>(TOp op, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, Span<float> destination) where TOp : struct, IBinaryOp
     {
         CheckLengths(gradOutput.Length, x.Length, destination.Length);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -45,17 +46,20 @@ public static class Convolution
 
     /// <summary>
     /// Contiguous chunks of the batch to run in parallel (the eager op and generated code share this policy): one
-    /// per core when the convolution is large enough to pay for the threads, else one. Images whose own GEMM is
-    /// large run one at a time, so the two levels of splitting never oversubscribe the cores.
+    /// per allowed thread (<see cref="Kiln.Threads.Max"/>) when the convolution is large enough to pay for the
+    /// threads, else one. Images whose own GEMM is large run one at a time, so the two levels of splitting never
+    /// oversubscribe the cores.
     /// </summary>
     public static int BatchChunks(in Conv2dGeometry g)
     {
         long perImage = (long)g.OutChannels * g.PatchSize * g.OutputPlaneSize;
-        if (g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
-        return Math.Min(g.Batch, Environment.ProcessorCount);
+        int threads = Kiln.Threads.Max;
+        if (threads < 2 || g.Batch < 2 || perImage * g.Batch < ParallelConvolutionWork || perImage >= ParallelImageWork) return 1;
+        return Math.Min(g.Batch, threads);
     }
 
     /// <summary>y = conv(x, weight) + bias; <paramref name="bias"/> may be empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> columnsScratch, in Conv2dGeometry g)
     {
@@ -65,7 +69,7 @@ public static class Convolution
         {
             var yImage = y.Slice(n * outSize, outSize);
             if (bias.IsEmpty) yImage.Clear();
-            else for (int c = 0; c < g.OutChannels; c++) yImage.Slice(c * plane, plane).Fill(bias[c]);
+            else for (int c = 0; c < g.OutChannels; c++) SpanLoops.Fill(yImage.Slice(c * plane, plane), bias[c]);
             ReadOnlySpan<float> columns = Columns(x.Slice(n * inSize, inSize), columnsScratch, g);
             // [Cout, patch] · [patch, OH·OW]
             Gemm.Multiply(weight, columns, yImage, g.OutChannels, plane, patch, accumulate: true);
@@ -73,6 +77,7 @@ public static class Convolution
     }
 
     /// <summary>gradInput = col2im(weightᵀ · gradOutput), written (not accumulated) into <paramref name="gradInput"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
         Span<float> columnsScratch, in Conv2dGeometry g)
     {
@@ -98,6 +103,7 @@ public static class Convolution
     /// gradWeight (+)= Σₙ gradOutputₙ · im2col(xₙ)ᵀ and gradBias (+)= Σ gradOutput over batch and positions. Either
     /// gradient may be an empty span to skip it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias,
         Span<float> columnsScratch, in Conv2dGeometry g, bool accumulate = false)
     {
@@ -125,6 +131,7 @@ public static class Convolution
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static ReadOnlySpan<float> Columns(ReadOnlySpan<float> image, Span<float> columnsScratch, in Conv2dGeometry g)
     {
         if (g.IsPointwise) return image;
@@ -137,6 +144,7 @@ public static class Convolution
     /// Unfolds one image [Cin, H, W] into columns [Cin·KH·KW, OH·OW]: row (c, i, j) holds input pixel
     /// (c, oh·SH − PH + i, ow·SW − PW + j) for every output position, 0 where that falls in the padding.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Im2Col(ReadOnlySpan<float> image, Span<float> columns, in Conv2dGeometry g)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, h = g.Height, w = g.Width;
@@ -170,6 +178,7 @@ public static class Convolution
     }
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: adds every column entry back onto the pixel it was read from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Col2Im(ReadOnlySpan<float> columns, Span<float> image, in Conv2dGeometry g)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, h = g.Height, w = g.Width;
@@ -192,8 +201,7 @@ public static class Convolution
                         int ix = owStart * g.StrideWidth - g.PaddingWidth + kj;
                         if (g.StrideWidth == 1)
                         {
-                            var target = dst.Slice(ix, owEnd - owStart);
-                            TensorPrimitives.Add(target, line[owStart..owEnd], target);
+                            SpanLoops.AddInPlace(dst.Slice(ix, owEnd - owStart), line[owStart..owEnd]);
                         }
                         else for (int x = owStart; x < owEnd; x++, ix += g.StrideWidth) dst[ix] += line[x];
                     }

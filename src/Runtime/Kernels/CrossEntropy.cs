@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -21,6 +21,7 @@ public static class CrossEntropy
     public static void ForwardBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, Span<float> loss, float upstream, Span<float> gradient) =>
         Core(logits, labels, n, c, loss, upstream, gradient);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Core(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, Span<float> loss, float upstream, Span<float> gradient)
     {
         if (n == 0) throw new ArgumentException("CrossEntropy: the batch is empty.");
@@ -34,7 +35,7 @@ public static class CrossEntropy
             if ((uint)label >= (uint)c)
                 throw new ArgumentOutOfRangeException(nameof(labels), $"CrossEntropy: label {label} at position {i} is outside [0, {c}).");
             var row = logits.Slice(i * c, c);
-            float max = TensorPrimitives.Max(row);
+            float max = SpanLoops.Max(row);
             float sum = 0;
             if (gradient.IsEmpty)
                 for (int j = 0; j < c; j++) sum += MathF.Exp(row[j] - max);
@@ -47,7 +48,7 @@ public static class CrossEntropy
                     g[j] = e;
                     sum += e;
                 }
-                TensorPrimitives.Multiply(g, scale / sum, g);
+                SpanLoops.Scale(g, scale / sum);
                 g[label] -= scale;
             }
             total += max + MathF.Log(sum) - row[label];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln.Kernels;
 
 /// <summary>The inverted-dropout mask: each element kept with probability 1 − p and then scaled by 1 / (1 − p).</summary>
@@ -7,6 +8,7 @@ public static class Dropout
     /// Fills <paramref name="mask"/> with 1 / (1 − p) where an element survives and 0 where it is dropped, drawing
     /// one uniform number per element from <paramref name="rng"/> (so a seed fixes the mask). p = 1 drops everything.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FillMask(Rng rng, float p, Span<float> mask)
     {
         ArgumentNullException.ThrowIfNull(rng);

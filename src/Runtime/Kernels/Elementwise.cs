@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -8,6 +9,7 @@ public enum BinaryOp { Add, Subtract, Multiply, Divide }
 public static class Elementwise
 {
     /// <summary>out = a ∘ b where both shapes broadcast to <paramref name="outShape"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary(BinaryOp op, ReadOnlySpan<float> a, int[] aShape, ReadOnlySpan<float> b, int[] bShape, Span<float> result, int[] outShape)
     {
         if (a.Length == result.Length && b.Length == result.Length)
@@ -87,6 +89,7 @@ public static class Elementwise
         _ => x / y,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Apply(BinaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dst)
     {
         switch (op)
@@ -98,6 +101,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ApplyScalarRight(BinaryOp op, ReadOnlySpan<float> x, float y, Span<float> dst)
     {
         switch (op)
@@ -109,6 +113,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ApplyScalarLeft(BinaryOp op, float x, ReadOnlySpan<float> y, Span<float> dst)
     {
         switch (op)
@@ -129,6 +134,7 @@ public static class Elementwise
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumDim(ReadOnlySpan<float> src, int outer, int size, int inner, Span<float> result)
     {
         if (inner == 1)
@@ -140,11 +146,12 @@ public static class Elementwise
         for (int o = 0; o < outer; o++)
         {
             var dst = result.Slice(o * inner, inner);
-            for (int r = 0; r < size; r++) TensorPrimitives.Add(dst, src.Slice((o * size + r) * inner, inner), dst);
+            for (int r = 0; r < size; r++) SpanLoops.AddInPlace(dst, src.Slice((o * size + r) * inner, inner));
         }
     }
 
     /// <summary>Reduces a broadcast result back to <paramref name="target"/> by summing the broadcast dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] SumToShape(float[] src, int[] shape, int[] target)
     {
         if (ShapeUtil.SameShape(shape, target)) return src;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -14,6 +15,7 @@ public static class Embedding
     /// </summary>
     /// <param name="indexShape">The shape of the index tensor, for the error message only; null means [indices.Length].</param>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below the number of rows.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gather(ReadOnlySpan<float> weight, int dim, ReadOnlySpan<int> indices, Span<float> output, int[]? indexShape = null)
     {
         if (output.Length < (long)indices.Length * dim)
@@ -28,6 +30,7 @@ public static class Embedding
     /// </summary>
     /// <param name="indexShape">The shape of the index tensor, for the error message only; null means [indices.Length].</param>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below gradWeight.Length / dim.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScatterAdd(ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> indices, int dim, Span<float> gradWeight, int skippedRow = -1, int[]? indexShape = null)
     {
         if (gradOutput.Length < (long)indices.Length * dim)
@@ -38,7 +41,7 @@ public static class Embedding
             int row = indices[i];
             if (row == skippedRow) continue;
             var target = gradWeight.Slice(row * dim, dim);
-            TensorPrimitives.Add(target, gradOutput.Slice(i * dim, dim), target);
+            SpanLoops.AddInPlace(target, gradOutput.Slice(i * dim, dim));
         }
     }
 

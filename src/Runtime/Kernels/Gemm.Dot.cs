@@ -48,6 +48,7 @@ public static unsafe partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DotRow(SimdLevel level, float* a, float* bt, long ldbt, float* c, int n, int k)
     {
         if (level == SimdLevel.Vector512) DotRow512(a, bt, ldbt, c, n, k);

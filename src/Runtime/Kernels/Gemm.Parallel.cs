@@ -8,17 +8,14 @@ public static unsafe partial class Gemm
     /// </summary>
     const long ParallelMacs = 2_000_000;
 
-    static int maxThreads = Math.Clamp(Environment.ProcessorCount, 1, 8);
-
-    /// <summary>Threads a large product may use, the caller's included (1 = never split). Defaults to the core count, at most 8.</summary>
+    /// <summary>
+    /// Threads a large product may use, the caller's included (1 = never split): the same setting as
+    /// <see cref="Kiln.Threads.Max"/>, which bounds every parallel kernel, not only the GEMM.
+    /// </summary>
     public static int MaxThreads
     {
-        get => maxThreads;
-        set
-        {
-            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "Gemm.MaxThreads: at least one thread is needed.");
-            maxThreads = value;
-        }
+        get => Kiln.Threads.Max;
+        set => Kiln.Threads.Max = value;
     }
 
     static readonly object poolGate = new();

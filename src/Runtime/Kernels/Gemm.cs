@@ -41,11 +41,13 @@ public static unsafe partial class Gemm
     /// <summary>M at or below which packing A into row panels is pure overhead.</summary>
     const int TinyM = 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transposeA = false, bool transposeB = false, bool accumulate = false)
         => Multiply(HardwareLevel, a, b, c, m, n, k, transposeA, transposeB, accumulate);
 
     /// <summary>Multiply at a given SIMD level, so tests cover the narrower paths on a wide machine.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Multiply(SimdLevel level, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         bool transposeA, bool transposeB, bool accumulate)
     {
@@ -85,6 +87,7 @@ public static unsafe partial class Gemm
         /// </summary>
         public readonly bool Overwrite = overwrite;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ClearCIfOverwriting()
         {
             if (!Overwrite) return;
@@ -103,6 +106,7 @@ public static unsafe partial class Gemm
             TransposeB ? B + (long)col0 * Ldb : B + col0, Ldb, TransposeB, C + col0, Ldc, M, cols, K, Level, Overwrite);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplySerial(in Problem p)
     {
         if (p.Level == SimdLevel.Scalar)
@@ -169,6 +173,7 @@ public static unsafe partial class Gemm
     [ThreadStatic] static float[]? scratchB;
 
     /// <summary>A 64-byte aligned buffer of at least <paramref name="count"/> floats, reused by later calls on this thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static float* Scratch(ref float[]? buffer, long count)
     {
         const int alignFloats = 16;

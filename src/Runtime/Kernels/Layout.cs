@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Kiln.Kernels;
@@ -8,6 +9,7 @@ public static class Layout
     const int Block = 32;
 
     /// <summary>Transposes a row-major [rows, cols] matrix into [cols, rows], in cache-sized blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Transpose2D(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
     {
         if (src.Length < (long)rows * cols || dst.Length < (long)rows * cols)
@@ -43,6 +45,7 @@ public static class Layout
     /// For each of <paramref name="outer"/> blocks: copies <paramref name="block"/> elements from
     /// src[o·srcStride + srcOffset] to dst[o·dstStride + dstOffset] (concat, narrow and their gradients).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyBlocks(ReadOnlySpan<float> src, int srcStride, int srcOffset, Span<float> dst, int dstStride, int dstOffset, int outer, int block)
     {
         for (int o = 0; o < outer; o++)
@@ -53,6 +56,7 @@ public static class Layout
     /// Swaps two axes of a tensor viewed as [outer, a, middle, b, inner] into [outer, b, middle, a, inner] (transpose
     /// and its gradient). Adjacent axes of single elements (middle = inner = 1) take the blocked <see cref="Transpose2D"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwapAxes(ReadOnlySpan<float> src, Span<float> dst, int outer, int a, int middle, int b, int inner)
     {
         long count = (long)outer * a * middle * b * inner;
@@ -78,6 +82,7 @@ public static class Layout
     }
 
     /// <summary>dst = src with dimensions reordered: dst dimension i is src dimension perm[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Permute(ReadOnlySpan<float> src, int[] shape, int[] perm, Span<float> dst)
     {
         int rank = shape.Length;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -12,6 +13,7 @@ namespace Kiln.Kernels;
 public static class Normalization
 {
     /// <summary>Per-channel mean and biased variance (divided by batch·inner), two-pass for accuracy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormStatistics(ReadOnlySpan<float> x, int batch, int channels, int inner, Span<float> mean, Span<float> variance)
     {
         int count = batch * inner;
@@ -57,6 +59,7 @@ public static class Normalization
     }
 
     /// <summary>y = (x − mean)·invStd·weight + bias per channel; <paramref name="weight"/> and <paramref name="bias"/> may be empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormForward(ReadOnlySpan<float> x, int batch, int channels, int inner, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd,
         ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
     {
@@ -100,6 +103,7 @@ public static class Normalization
     /// dx = weight·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)); otherwise (running statistics) dx = weight·invStd·dy.
     /// Any of the three gradients may be an empty span to skip it; all are written, not accumulated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, int batch, int channels, int inner,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, ReadOnlySpan<float> weight, bool batchStatistics,
         Span<float> gradInput, Span<float> gradWeight, Span<float> gradBias)
@@ -201,6 +205,7 @@ public static class Normalization
     /// variance, then applies the elementwise <paramref name="weight"/> and <paramref name="bias"/> (either may be
     /// empty). <paramref name="mean"/> and <paramref name="invStd"/> receive each row's statistics for the backward.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNormForward(ReadOnlySpan<float> x, int rows, int size, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, float eps,
         Span<float> y, Span<float> mean, Span<float> invStd)
     {
@@ -226,6 +231,7 @@ public static class Normalization
     /// <paramref name="gradWeight"/> and <paramref name="gradBias"/> are accumulated into (clear them first);
     /// <paramref name="gradInput"/> is written. Any may be empty to skip it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNormBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> x, int rows, int size, ReadOnlySpan<float> mean,
         ReadOnlySpan<float> invStd, ReadOnlySpan<float> weight, Span<float> gradInput, Span<float> gradWeight, Span<float> gradBias)
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
@@ -26,6 +27,7 @@ public static class Pooling
     /// Max over each window, the padding counting as −∞. <paramref name="indices"/> (may be empty) receives each
     /// maximum's flat position h·W + w within its plane, as torch's return_indices; the first maximum wins ties.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxPool2dForward(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in Pool2dGeometry g)
     {
         Check(x.Length, y.Length, g, "MaxPool2dForward");
@@ -74,6 +76,7 @@ public static class Pooling
     }
 
     /// <summary>The common 2×2 window at stride 2 without padding: every window lies inside the plane, so no clipping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MaxPool2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in Pool2dGeometry g)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, w = g.Width, inPlane = g.InputPlaneSize, outPlane = g.OutputPlaneSize;
@@ -107,6 +110,7 @@ public static class Pooling
     }
 
     /// <summary>gradInput = Σ gradOutput routed to the positions in <paramref name="indices"/> (written, not accumulated).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxPool2dBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> indices, Span<float> gradInput, in Pool2dGeometry g)
     {
         Check(gradInput.Length, gradOutput.Length, g, "MaxPool2dBackward");
@@ -122,6 +126,7 @@ public static class Pooling
     }
 
     /// <summary>Mean over each window, the padding counting as zeros in the divisor (torch's count_include_pad=True).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AvgPool2dForward(ReadOnlySpan<float> x, Span<float> y, in Pool2dGeometry g)
     {
         Check(x.Length, y.Length, g, "AvgPool2dForward");
@@ -146,6 +151,7 @@ public static class Pooling
     }
 
     /// <summary>gradInput = each output's gradient spread evenly over its window (written, not accumulated).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AvgPool2dBackward(ReadOnlySpan<float> gradOutput, Span<float> gradInput, in Pool2dGeometry g)
     {
         Check(gradInput.Length, gradOutput.Length, g, "AvgPool2dBackward");

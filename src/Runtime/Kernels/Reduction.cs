@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln.Kernels;
 
 /// <summary>Reductions along one axis of a tensor viewed as [outer, size, inner] (eager ops and generated code alike).</summary>
@@ -8,6 +9,7 @@ public static class Reduction
     /// index. PyTorch's semantics (checked against torch 1.13 on CPU): a NaN beats every number and the first NaN's
     /// index is reported; among equal maxima the first index wins (+0 and −0 tie, so the first of them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxAlong(ReadOnlySpan<float> x, Span<float> values, Span<int> indices, int outer, int size, int inner)
     {
         Check(x.Length, values.Length, outer, size, inner, "MaxAlong");
@@ -26,6 +28,7 @@ public static class Reduction
     /// Gradient of <see cref="MaxAlong"/>: each output's gradient goes to the position its maximum came from (recomputed
     /// from <paramref name="x"/> with the same rule, so ties resolve as in the forward pass); everything else is zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxAlongBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int outer, int size, int inner)
     {
         Check(x.Length, gradOutput.Length, outer, size, inner, "MaxAlongBackward");
@@ -36,6 +39,7 @@ public static class Reduction
                 gradInput[(o * size + ArgMax(x, o, i, size, inner)) * inner + i] = gradOutput[o * inner + i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int ArgMax(ReadOnlySpan<float> x, int o, int i, int size, int inner)
     {
         int best = 0;

@@ -1,10 +1,12 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Kiln.Kernels;
 
 /// <summary>Numerically stable softmax and log-softmax over the middle axis of an [outer, size, inner] layout.</summary>
 public static class Softmax
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, Span<float> y, int outer, int size, int inner, bool log)
     {
         if (inner == 1)
@@ -25,6 +27,7 @@ public static class Softmax
     }
 
     /// <summary>y = softmax(x) or log_softmax(x) of one contiguous row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Row(ReadOnlySpan<float> x, Span<float> y, bool log)
     {
         if (x.Length == 0) return;
@@ -43,6 +46,7 @@ public static class Softmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static float SumExp(ReadOnlySpan<float> shifted)
     {
         Span<float> buffer = shifted.Length <= 1024 ? stackalloc float[shifted.Length] : new float[shifted.Length];
@@ -53,6 +57,7 @@ public static class Softmax
     /// <summary>
     /// Gradient of softmax (gx = y ⊙ (g − Σ g⊙y)) or log-softmax (gx = g − softmax ⊙ Σ g) from the forward output y.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx, int outer, int size, int inner, bool log)
     {
         for (int o = 0; o < outer; o++)

@@ -80,7 +80,8 @@ public static partial class Ops
         var outShape = x.Rank == 3
             ? new[] { g.Batch, g.OutChannels, g.OutputWidth }
             : new[] { g.Batch, g.OutChannels, g.OutputHeight, g.OutputWidth };
-        var result = new float[ShapeUtil.Count(outShape, name)];
+        // Conv2dForward fills each output image with the bias (or zeros) before adding the product: every element is written.
+        var result = Uninitialized((int)ShapeUtil.Count(outShape, name));
         float[]? biasData = bias?.Storage;
         ForEachBatchChunk(g, (chunk, start, sub, columns) =>
             Convolution.Conv2dForward(x.Storage.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize), weight.Storage, biasData,
@@ -95,7 +96,7 @@ public static partial class Ops
             var gy = gradOutput.Storage;
             if (x.RequiresGrad)
             {
-                var gx = new float[x.Count];
+                var gx = Uninitialized(x.Count); // every image written (not accumulated) by Conv2dBackwardInput
                 ForEachBatchChunk(g, (chunk, start, sub, columns) =>
                     Convolution.Conv2dBackwardInput(gy.AsSpan(start * g.OutputImageSize, sub.Batch * g.OutputImageSize), weight.Storage,
                         gx.AsSpan(start * g.InputImageSize, sub.Batch * g.InputImageSize), columns, sub));
@@ -153,6 +154,7 @@ public static partial class Ops
             }
         }
         if (chunks == 1) Run(0);
-        else Parallel.For(0, chunks, Run);
+        // chunks <= Threads.Max (BatchChunks), and the calling thread runs chunks too.
+        else Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, Run);
     }
 }

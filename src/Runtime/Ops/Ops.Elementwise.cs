@@ -67,9 +67,11 @@ public static partial class Ops
 
     /// <summary>
     /// A result buffer left unzeroed (zeroing a fresh array costs as much as filling it): only for results whose
-    /// every element the op then writes.
+    /// every element the op then writes. During a backward pass, a dead gradient's array of the same length when the
+    /// engine has one (<see cref="GradientPool"/>).
     /// </summary>
-    internal static float[] Uninitialized(int count) => GC.AllocateUninitializedArray<float>(count);
+    internal static float[] Uninitialized(int count) =>
+        (Autograd.InBackward ? GradientPool.TryRent(count) : null) ?? GC.AllocateUninitializedArray<float>(count);
 
     /// <summary>
     /// An op's result on <paramref name="dims"/> without copying them (Tensor.Wrap copies, for callers' arrays):

@@ -72,12 +72,13 @@ public static partial class Ops
 
     static Tensor PoolCore(string name, Tensor x, Pool2dGeometry g, int[] outShape, bool max)
     {
-        var result = new float[ShapeUtil.Count(outShape, name)];
+        var result = Uninitialized((int)ShapeUtil.Count(outShape, name)); // both forward kernels write every output
         bool record = Autograd.ShouldRecord(x);
         int[]? argmax = null;
         if (max)
         {
-            argmax = record ? new int[result.Length] : null;
+            // MaxPool2dForward writes every index; the node hands the array back when the reverse pass releases it.
+            argmax = record ? GradientPool.TryRentIndices(result.Length) ?? GC.AllocateUninitializedArray<int>(result.Length) : null;
             Pooling.MaxPool2dForward(x.Storage, result, argmax, g);
         }
         else Pooling.AvgPool2dForward(x.Storage, result, g);
@@ -85,10 +86,10 @@ public static partial class Ops
         if (!record) return output;
         return Autograd.Record(output, name, new[] { x }, gradOutput =>
         {
-            var gx = new float[x.Count];
+            var gx = Uninitialized(x.Count); // both backward kernels clear it first
             if (max) Pooling.MaxPool2dBackward(gradOutput.Storage, argmax, gx, g);
             else Pooling.AvgPool2dBackward(gradOutput.Storage, gx, g);
             return new Tensor?[] { Tensor.Wrap(gx, x.Dims) };
-        });
+        }, onRelease: argmax is null ? null : () => GradientPool.ReturnIndices(argmax));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -50,6 +51,8 @@ public sealed class Adam : Optimizer
 
     /// <summary>Copy of the second-moment estimate (state['exp_avg_sq']), null before the parameter's first step.</summary>
     public Tensor? ExpAvgSq(Tensor parameter) => states[IndexOf(parameter)] is { } s ? Tensor.FromArray(s.ExpAvgSq, parameter.Shape) : null;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override void Update(int index, Span<float> p, ReadOnlySpan<float> grad)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -43,6 +44,8 @@ public sealed class Sgd : Optimizer
         var buffer = momentumBuffers[IndexOf(parameter)];
         return buffer is null ? null : Tensor.FromArray(buffer, parameter.Shape);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override void Update(int index, Span<float> p, ReadOnlySpan<float> grad)
     {
@@ -126,6 +129,7 @@ public sealed class Sgd : Optimizer
     /// destination += alpha·source, rounding the product before the sum as torch's add_(source, alpha) does in
     /// its scalar path; the vector loop performs the same two roundings, so the result does not depend on width.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void AddScaled(Span<float> destination, ReadOnlySpan<float> source, float alpha)
     {
         int i = 0;

@@ -146,4 +146,54 @@ public class GradientOwnershipTests
         loss.Backward();
         Assert.Equal(new[] { 6f, 6f }, x.Grad!.ToArray());
     }
+
+    // Large enough (>= 4096 floats per gradient) for the engine to reuse dead gradients' storage between passes; the
+    // input's gradient (8192 floats, below the large-object threshold) is adopted by the leaf, never reused.
+    static (Tensor Loss, Tensor Input) ConvStep(Conv2d conv, Linear linear, Tensor images, bool inputRequiresGrad)
+    {
+        var x = images.Detach();
+        x.RequiresGrad = inputRequiresGrad;
+        var h = Ops.MaxPool2d(Ops.Relu(conv.Forward(x)), 2);
+        var loss = Ops.Sum(Ops.Square(linear.Forward(Ops.Flatten(h, 1))));
+        return (loss, x);
+    }
+
+    [Fact]
+    public void ReusedGradientStorage_GivesTheSameGradientsPassAfterPass_AndNeverTouchesAGradientTheCallerHolds()
+    {
+        Rng.ManualSeed(3);
+        var conv = new Conv2d(1, 8, 3, padding: 1);
+        var linear = new Linear(8 * 16 * 16, 4);
+        var rng = new Rng(5);
+        var imagesA = Tensor.Randn(new[] { 8, 1, 32, 32 }, rng);
+        var imagesB = Tensor.Randn(new[] { 8, 1, 32, 32 }, rng);
+
+        float[] Pass(Tensor images, out float[] inputGrad)
+        {
+            conv.ZeroGrad();
+            linear.ZeroGrad();
+            var (loss, x) = ConvStep(conv, linear, images, inputRequiresGrad: true);
+            loss.Backward();
+            inputGrad = x.Grad!.Storage;
+            return conv.Weight.Grad!.ToArray();
+        }
+
+        var first = Pass(imagesA, out var firstInputGrad);
+        var firstInputCopy = (float[])firstInputGrad.Clone();
+        var other = Pass(imagesB, out var otherInputGrad);   // a pass on other data, reusing the first pass's buffers
+        var again = Pass(imagesA, out _);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        Assert.Equal(firstInputCopy, firstInputGrad);         // the input's gradient (adopted by the leaf) was never reused
+        Assert.NotSame(firstInputGrad, otherInputGrad);
+
+        // A retained graph backed twice sums the same gradient twice: its saved state (max-pool indices) is still there.
+        conv.ZeroGrad();
+        linear.ZeroGrad();
+        var (retained, _) = ConvStep(conv, linear, imagesA, inputRequiresGrad: false);
+        retained.Backward(retainGraph: true);
+        retained.Backward();
+        var twice = conv.Weight.Grad!.ToArray();
+        for (int i = 0; i < first.Length; i++) Assert.Equal(2 * first[i], twice[i], 1e-4f * (1 + Math.Abs(twice[i])));
+    }
 }
