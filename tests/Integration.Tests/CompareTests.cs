@@ -46,7 +46,8 @@ public sealed class CompareTests(ITestOutputHelper output)
         Assert.True(result.DynamicBytesPerStep > 0, "the tape allocates its nodes");
 
         var programs = result.Programs.ToDictionary(p => p.Name);
-        Assert.Equal(new[] { "forward", "forward+backward" }, programs.Keys.Order());
+        Assert.Equal(new[] { "forward", "forward+backward", "vjp" }, programs.Keys.Order());
+        Assert.Equal(0, programs["vjp"].ArenaBytes);       // Apply never called
         var training = programs["forward+backward"];
         Assert.True(training.Ops > training.Kernels && training.Kernels > 0, $"{training.Ops} ops, {training.Kernels} kernels");
         Assert.True(training.ArenaBytes > 0);

@@ -70,7 +70,9 @@ public sealed class GraphContractTests
         Assert.Contains("forward+backward: 13 graph ops in 7 kernels, 4 arena buffers\n", before, StringComparison.Ordinal);
         Assert.Contains("  Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]\n", before, StringComparison.Ordinal);
         Assert.Contains("  Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]\n", before, StringComparison.Ordinal);
-        Assert.Equal(3 + 7, before.Split('\n').Count(l => l.StartsWith("  Kernel ", StringComparison.Ordinal)));
+        // The third program is the VJP behind Apply (recomputed forward, then the backward seeded by an upstream gradient).
+        Assert.Contains("vjp: ", before, StringComparison.Ordinal);
+        Assert.Equal(3 + 7 + 8, before.Split('\n').Count(l => l.StartsWith("  Kernel ", StringComparison.Ordinal)));
         Assert.Contains("arena (forward): planned at the first call", before, StringComparison.Ordinal);
 
         var rng = new Rng(31);
@@ -92,7 +94,9 @@ public sealed class GraphContractTests
         // Every binding seen is listed, smallest first.
         int n8 = after.IndexOf("arena (forward+backward, N=8): 16,704 bytes\n", StringComparison.Ordinal);
         Assert.True(n8 >= 0 && n8 < after.IndexOf("arena (forward+backward, N=64)", StringComparison.Ordinal), after);
-        Assert.DoesNotContain("planned at the first call", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("arena (forward): planned at the first call", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("arena (forward+backward): planned at the first call", after, StringComparison.Ordinal);
+        Assert.Contains("arena (vjp): planned at the first call", after, StringComparison.Ordinal); // Apply never called
     }
 
     [Fact]

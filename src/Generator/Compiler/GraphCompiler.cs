@@ -80,9 +80,18 @@ internal static class GraphCompiler
             }
         }
 
+        // The vector-Jacobian program behind Apply (a graph as one node of the eager tape); optional, never an error.
+        var vjp = Autodiff.Vjp(context, forward);
+        if (vjp is not null)
+        {
+            GraphVerifier.Verify(vjp, nameof(Autodiff.Vjp));
+            vjp = Optimise(b, vjp);
+        }
+
         context.CancellationToken.ThrowIfCancellationRequested();
         var programs = new List<KernelProgram> { Schedule(context, forward) };
         if (backward is not null) programs.Add(Schedule(context, backward));
+        if (vjp is not null) programs.Add(Schedule(context, vjp));
         return new CompiledMethod(context, programs, DeadCode.DeadSpecOps(context));
     }
 
@@ -106,7 +115,10 @@ internal static class GraphCompiler
     }
 }
 
-/// <summary>The programs of one method after all graph passes (forward, and forward+backward when the result is a scalar).</summary>
+/// <summary>
+/// The programs of one method after all graph passes: forward; forward+backward when the result is a scalar; the
+/// vector-Jacobian product (<see cref="Autodiff.Vjp"/>) when the method has one.
+/// </summary>
 internal sealed class CompiledMethod
 {
     public CompiledMethod(CompileContext context, IReadOnlyList<KernelProgram> programs, IReadOnlyList<int> deadOps)
@@ -122,5 +134,6 @@ internal sealed class CompiledMethod
     public CompileContext Context { get; }
     public IReadOnlyList<KernelProgram> Programs { get; }
     public KernelProgram Forward => Programs[0];
-    public KernelProgram? ForwardBackward => Programs.Count > 1 ? Programs[1] : null;
+    public KernelProgram? ForwardBackward => Programs.FirstOrDefault(p => p.Graph.HasGradients && p.Graph.Name != Autodiff.VjpName);
+    public KernelProgram? Vjp => Programs.FirstOrDefault(p => p.Graph.Name == Autodiff.VjpName);
 }

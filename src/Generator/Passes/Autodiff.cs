@@ -62,5 +62,68 @@ internal static class Autodiff
         return new GraphProgram("forward+backward", loss, gradients.ToImmutableArray(), forward.Updates, forward.MoreResults);
     }
 
+    /// <summary>The name of the vector-Jacobian program (<see cref="Vjp"/>).</summary>
+    public const string VjpName = "vjp";
+
+    /// <summary>
+    /// The vector-Jacobian product of the whole method, for running a compiled graph as one node of the eager tape:
+    /// the forward is recomputed, and reverse mode is seeded with one upstream-gradient input per result (input
+    /// nodes numbered after the method's parameters, <c>Inputs.Count + k</c> for result k) instead of the constant 1.
+    /// Its results are the gradients w.r.t. the float parameters of the method, in order (zeros where a parameter
+    /// does not reach a result); its gradients are the parameters' (accumulated into Grad, as in ForwardBackward).
+    /// Null, without a diagnostic, when the method has no float parameter, draws random numbers (a recomputed
+    /// forward would draw a different mask), or an op on a differentiated path has no rule: the forward still
+    /// compiles, only <c>Apply</c> is not offered. BatchNorm's running-statistic updates are dropped (the forward
+    /// call already made them).
+    /// </summary>
+    public static GraphProgram? Vjp(CompileContext context, GraphProgram forward)
+    {
+        var b = context.Builder;
+        var spec = context.Spec;
+        var nodes = forward.Nodes();
+        var floatInputs = Enumerable.Range(0, spec.Inputs.Count).Where(i => spec.Inputs[i].Kind != ValueKind.IntTensor).ToList();
+        if (floatInputs.Count == 0) return null;
+        if (nodes.Any(n => n.Op == OpNames.Capture && spec.Captures[n.Attrs.Int("index")].Kind == CaptureKind.Rng)) return null;
+        var results = forward.Results.ToList();
+        if (results.Any(r => r.Type != ElementType.Float)) return null;
+
+        var parameters = new Dictionary<Node, int>();
+        foreach (var n in nodes)
+            if (n.Op == OpNames.Capture && spec.Captures[n.Attrs.Int("index")].Kind == CaptureKind.Parameter)
+                parameters[n] = n.Attrs.Int("index");
+        var inputNodes = floatInputs.Select(i => b.Input(i, ShapeInference.ShapeOf(spec.Inputs[i].Shape), ElementType.Float)).ToList();
+
+        var needed = new HashSet<Node>(parameters.Keys.Concat(inputNodes));
+        foreach (var n in nodes)
+            if (n.Inputs.Any(needed.Contains) && n.Type == ElementType.Float) needed.Add(n);
+
+        var adjoint = new Dictionary<Node, Node>();
+        for (int k = 0; k < results.Count; k++)
+        {
+            if (!needed.Contains(results[k])) continue;
+            var seed = b.Input(spec.Inputs.Count + k, results[k].Shape, ElementType.Float);
+            adjoint[results[k]] = adjoint.TryGetValue(results[k], out var existing) ? b.Add(existing, seed) : seed;
+        }
+        foreach (var n in Enumerable.Reverse(nodes))
+        {
+            if (n.Inputs.Length == 0 || !needed.Contains(n) || !adjoint.TryGetValue(n, out var g)) continue;
+            if (OpRegistry.Get(n.Op).Gradient is not { } rule) return null;
+            var grads = rule(new VjpContext(b, n, g));
+            for (int i = 0; i < n.Inputs.Length; i++)
+            {
+                var input = n.Inputs[i];
+                var gi = grads[i];
+                if (gi is null || !needed.Contains(input)) continue;
+                adjoint[input] = adjoint.TryGetValue(input, out var existing) ? b.Add(existing, gi) : gi;
+            }
+        }
+
+        var gradients = new Node?[forward.Gradients.Length];
+        foreach (var p in parameters)
+            if (adjoint.TryGetValue(p.Key, out var g)) gradients[p.Value] = g;
+        var inputGradients = inputNodes.Select(x => adjoint.TryGetValue(x, out var g) ? g : b.BroadcastTo(b.Constant(0f), x.Shape)).ToList();
+        return new GraphProgram(VjpName, inputGradients[0], gradients.ToImmutableArray(), default, inputGradients.Skip(1).ToImmutableArray());
+    }
+
     static bool DependsOn(Node n, Node target) => Nodes.Reachable(new[] { n }).Contains(target);
 }

@@ -221,6 +221,60 @@ public abstract class CompiledGraph
     }
 
     /// <summary>
+    /// The runtime half of a generated <c>Apply</c>: the graph as one node of the eager tape. Copies
+    /// <paramref name="results"/> (the graph's own tensors, overwritten by its next call) into tensors of the caller's;
+    /// when the tape records (a float argument or a parameter requires grad) attaches one node whose backward calls
+    /// <paramref name="vjp"/> with one upstream gradient per result (the generated VJP program: recomputes the forward,
+    /// adds the parameters' gradients into their Grad, returns the float arguments' gradients, graph-owned, which are
+    /// copied here so that a later call of the same graph in the same backward cannot overwrite them). Parameters are
+    /// inputs of the node only so that the tape records it and reaches it; their gradients come from the VJP program.
+    /// Several results share one node: they are slices of one packed tensor, so the node runs once per backward.
+    /// </summary>
+    protected Tensor[] RecordOnTape(string name, Tensor[] results, Tensor[] inputs, Tensor[] parameters, Func<Tensor[], Tensor[]> vjp)
+    {
+        var nodeInputs = new Tensor[inputs.Length + parameters.Length];
+        inputs.CopyTo(nodeInputs, 0);
+        parameters.CopyTo(nodeInputs, inputs.Length);
+        bool records = Autograd.ShouldRecord(nodeInputs);
+        if (results.Length == 1)
+        {
+            var output = results[0].Clone();
+            if (!records) return new[] { output };
+            return new[] { Autograd.Record(output, name, nodeInputs, g => InputGradients(vjp(new[] { g }), inputs, nodeInputs.Length)) };
+        }
+
+        var shapes = new int[results.Length][];
+        var offsets = new int[results.Length + 1];
+        for (int r = 0; r < results.Length; r++)
+        {
+            shapes[r] = results[r].Dims;
+            offsets[r + 1] = offsets[r] + results[r].Count;
+        }
+        if (!records) return results.Select(r => r.Clone()).ToArray();
+        var packed = new float[offsets[results.Length]];
+        for (int r = 0; r < results.Length; r++) results[r].Storage.CopyTo(packed, offsets[r]);
+        var node = Autograd.Record(new Tensor(packed, new[] { packed.Length }), name, nodeInputs, g =>
+        {
+            var upstream = new Tensor[shapes.Length];
+            for (int r = 0; r < shapes.Length; r++)
+                upstream[r] = new Tensor(g.Storage.AsSpan(offsets[r], offsets[r + 1] - offsets[r]).ToArray(), shapes[r]);
+            return InputGradients(vjp(upstream), inputs, nodeInputs.Length);
+        });
+        var outputs = new Tensor[results.Length];
+        for (int r = 0; r < results.Length; r++)
+            outputs[r] = Ops.Reshape(Ops.Narrow(node, 0, offsets[r], offsets[r + 1] - offsets[r]), shapes[r]);
+        return outputs;
+    }
+
+    static Tensor?[] InputGradients(Tensor[] graphOwned, Tensor[] inputs, int nodeInputs)
+    {
+        var grads = new Tensor?[nodeInputs];
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i].RequiresGrad) grads[i] = graphOwned[i].Clone();
+        return grads;
+    }
+
+    /// <summary>
     /// The parameter's gradient storage for accumulation, created as zeros when the parameter has none. A frozen
     /// parameter (RequiresGrad false at call time) gets no gradient from the tape, so its Grad is left alone: the
     /// kernels still run (their results may feed other gradients) but write into a graph-owned scratch buffer,

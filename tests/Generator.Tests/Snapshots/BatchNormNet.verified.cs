@@ -1093,6 +1093,608 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.input.Weight;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.input.Bias!;
+                this.BindCapture(1, capture1, symbols);
+                global::Kiln.Tensor capture2 = this.model.norm.RunningMean!;
+                this.BindCapture(2, capture2, symbols);
+                global::Kiln.Tensor capture3 = this.model.norm.RunningVar!;
+                this.BindCapture(3, capture3, symbols);
+                global::Kiln.Tensor capture4 = this.model.norm.Weight!;
+                this.BindCapture(4, capture4, symbols);
+                global::Kiln.Tensor capture5 = this.model.norm.Bias!;
+                this.BindCapture(5, capture5, symbols);
+                bool capture6 = this.model.norm.Training;
+                global::Kiln.Tensor capture8 = this.model.output.Weight;
+                this.BindCapture(8, capture8, symbols);
+                global::Kiln.Tensor capture9 = this.model.output.Bias!;
+                this.BindCapture(9, capture9, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
+                global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
+                global::System.ReadOnlySpan<float> capture4Data = capture4.Data;
+                global::System.ReadOnlySpan<float> capture5Data = capture5.Data;
+                global::System.ReadOnlySpan<float> capture8Data = capture8.Data;
+                global::System.ReadOnlySpan<float> capture9Data = capture9.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad4 = this.GradientOf(capture4, 4);
+                global::System.Span<float> grad5 = this.GradientOf(capture5, 5);
+                global::System.Span<float> grad8 = this.GradientOf(capture8, 8);
+                global::System.Span<float> grad9 = this.GradientOf(capture9, 9);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
+                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
+                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
+                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
+                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
+                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
+                global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
+                global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
+                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
+                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
+                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
+                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
+                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
+
+                // Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+                {
+                    // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
+                    // %13 = add(%12, %3) : [N,16]
+                    // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float scale14 = 1f / dim_N;
+                    buffer1.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row12 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
+                            var v13 = v12 + v3;
+                            v13.CopyTo(buffer0.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s12 = buffer0[row12 + i];
+                            float s13 = s12 + s3;
+                            buffer0[rowOut + i] = s13;
+                            buffer1[i] += s13 * scale14;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                }
+
+                // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+                {
+                    // %15 = sub(%13, %14) : [N,16]
+                    // %16 = square(%15) : [N,16]
+                    // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float scale17 = 1f / dim_N;
+                    buffer3.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row13 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                            var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                            var v15 = v13 - v14;
+                            var v16 = v15 * v15;
+                            v15.CopyTo(buffer2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s13 = buffer0[row13 + i];
+                            float s14 = buffer1[i];
+                            float s15 = s13 - s14;
+                            float s16 = s15 * s15;
+                            buffer2[rowOut + i] = s15;
+                            buffer3[i] += s16 * scale17;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                }
+
+                // Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]
+                {
+                    // %19 = add(%17, %18) : [1,16]
+                    // %20 = sqrt(%19) : [1,16]
+                    int extent0 = 16;
+                    float s18 = 1E-05f;
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v19 = v17 + v18;
+                        var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                        v20.CopyTo(buffer4.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s17 = buffer3[i];
+                        float s19 = s17 + s18;
+                        float s20 = global::System.MathF.Sqrt(s19);
+                        buffer4[i] = s20;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]");
+                }
+
+                // Kernel 3/16: elementwise (div) -> %21 [N,16]
+                {
+                    // %21 = div(%15, %20) : [N,16]
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row15 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v21 = v15 / v20;
+                            v21.CopyTo(buffer5.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s21 = s15 / s20;
+                            buffer5[rowOut + i] = s21;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: elementwise (div) -> %21 [N,16]");
+                }
+
+                // Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]
+                {
+                    // %25 = add(%24, %18) : [1,16]
+                    // %26 = sqrt(%25) : [1,16]
+                    int extent0 = 16;
+                    float s18 = 1E-05f;
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v25 = v24 + v18;
+                        var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                        v26.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s24 = capture3Data[i];
+                        float s25 = s24 + s18;
+                        float s26 = global::System.MathF.Sqrt(s25);
+                        buffer6[i] = s26;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]");
+                }
+
+                // Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+                {
+                    // %23 = sub(%13, %22) : [N,16]
+                    // %27 = div(%23, %26) : [N,16]
+                    // %28 = select_flag(%8, %21, %27) : [N,16]
+                    // %30 = mul(%28, %29) : [N,16]
+                    // %32 = add(%30, %31) : [N,16]
+                    // %50 = relu(%32) : [N,16]
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    bool s8 = capture6;
+                    bool v8 = s8;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row13 = i0 * 16;
+                        int row21 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                            var v23 = v13 - v22;
+                            var v27 = v23 / v26;
+                            var v28 = v8 ? v21 : v27;
+                            var v30 = v28 * v29;
+                            var v32 = v30 + v31;
+                            var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                            v28.CopyTo(buffer7.Slice(rowOut + i));
+                            v50.CopyTo(buffer8.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s13 = buffer0[row13 + i];
+                            float s21 = buffer5[row21 + i];
+                            float s22 = capture2Data[i];
+                            float s26 = buffer6[i];
+                            float s29 = capture4Data[i];
+                            float s31 = capture5Data[i];
+                            float s23 = s13 - s22;
+                            float s27 = s23 / s26;
+                            float s28 = s8 ? s21 : s27;
+                            float s30 = s28 * s29;
+                            float s32 = s30 + s31;
+                            float s50 = global::System.MathF.Max(s32, 0f);
+                            buffer7[rowOut + i] = s28;
+                            buffer8[rowOut + i] = s50;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+                }
+
+                // Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]
+                {
+                    // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
+                    // %52 = add(%51, %11) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 3;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row51 = i0 * 3;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
+                            var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + i));
+                            var v52 = v51 + v11;
+                            v52.CopyTo(buffer9.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s11 = capture9Data[i];
+                            float s51 = buffer9[row51 + i];
+                            float s52 = s51 + s11;
+                            buffer9[rowOut + i] = s52;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]");
+                }
+
+                // Kernel 7/16: cross_entropy_backward -> %118 [N,3]
+                {
+                    // %118 = cross_entropy_backward(%52, %1, %117) : [N,3]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 3, input2[0], buffer10);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/16: cross_entropy_backward -> %118 [N,3]");
+                }
+
+                // Kernel 8/16: sum over [N,3] -> %119 [3]
+                {
+                    // %119 = sum{dims=0;keep_dim=false}(%118) : [3]
+                    int extent0 = dim_N;
+                    int extent1 = 3;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row118 = i0 * 3;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v118 = new global::System.Numerics.Vector<float>(buffer10.Slice(row118 + i));
+                            (new global::System.Numerics.Vector<float>(grad9.Slice(i)) + v118).CopyTo(grad9.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s118 = buffer10[row118 + i];
+                            grad9[i] += s118;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad9, "Kernel 8/16: sum over [N,3] -> %119 [3]");
+                }
+
+                // Kernel 9/16: GEMM Aᵀ -> %121 [3,16]
+                {
+                    // %121 = matmul{transpose_a=true}(%118, %50) : [3,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad8, "Kernel 9/16: GEMM Aᵀ -> %121 [3,16]");
+                }
+
+                // Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]
+                {
+                    // %120 = matmul(%118, %10) : [N,16]
+                    // %122 = relu_backward(%120, %50) : [N,16]
+                    // %123 = sum{dims=0;keep_dim=true}(%122) : [1,16]
+                    // %125 = mul(%122, %29) : [N,16]
+                    // %126 = mul(%122, %28) : [N,16]
+                    // %127 = sum{dims=0;keep_dim=true}(%126) : [1,16]
+                    // %129 = select_flag(%8, %125, %72) : [N,16]
+                    // %139 = mul(%129, %21) : [N,16]
+                    // %140 = div(%139, %20) : [N,16]
+                    // %141 = neg(%140) : [N,16]
+                    // %142 = sum{dims=0;keep_dim=true}(%141) : [1,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture8Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    bool s8 = capture6;
+                    bool v8 = s8;
+                    float s72 = 0f;
+                    var v72 = new global::System.Numerics.Vector<float>(s72);
+                    buffer14.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row21 = i0 * 16;
+                        int row28 = i0 * 16;
+                        int row50 = i0 * 16;
+                        int row120 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
+                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                            var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
+                            var v120 = new global::System.Numerics.Vector<float>(buffer11.Slice(row120 + i));
+                            var v122 = global::Kiln.Kernels.Pointwise.ReluBackward(v120, v50);
+                            var v125 = v122 * v29;
+                            var v126 = v122 * v28;
+                            var v129 = v8 ? v125 : v72;
+                            var v139 = v129 * v21;
+                            var v140 = v139 / v20;
+                            var v141 = -v140;
+                            v122.CopyTo(buffer11.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v122).CopyTo(grad5.Slice(i));
+                            v125.CopyTo(buffer12.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v126).CopyTo(grad4.Slice(i));
+                            v129.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v141).CopyTo(buffer14.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s20 = buffer4[i];
+                            float s21 = buffer5[row21 + i];
+                            float s28 = buffer7[row28 + i];
+                            float s29 = capture4Data[i];
+                            float s50 = buffer8[row50 + i];
+                            float s120 = buffer11[row120 + i];
+                            float s122 = global::Kiln.Kernels.Pointwise.ReluBackward(s120, s50);
+                            float s125 = s122 * s29;
+                            float s126 = s122 * s28;
+                            float s129 = s8 ? s125 : s72;
+                            float s139 = s129 * s21;
+                            float s140 = s139 / s20;
+                            float s141 = -s140;
+                            buffer11[rowOut + i] = s122;
+                            grad5[i] += s122;
+                            buffer12[rowOut + i] = s125;
+                            grad4[i] += s126;
+                            buffer13[rowOut + i] = s129;
+                            buffer14[i] += s141;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                }
+
+                // Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]
+                {
+                    // %88 = mul(%20, %87) : [1,16]
+                    // %143 = div(%142, %88) : [1,16]
+                    int extent0 = 16;
+                    float s87 = 2f;
+                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v88 = v20 * v87;
+                        var v143 = v142 / v88;
+                        v143.CopyTo(buffer15.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s20 = buffer4[i];
+                        float s142 = buffer14[i];
+                        float s88 = s20 * s87;
+                        float s143 = s142 / s88;
+                        buffer15[i] = s143;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]");
+                }
+
+                // Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]
+                {
+                    // %138 = div(%129, %20) : [N,16]
+                    // %145 = broadcast_to{shape=N,16}(%143) : [N,16]
+                    // %146 = mul(%145, %92) : [N,16]
+                    // %158 = mul(%146, %15) : [N,16]
+                    // %159 = mul(%158, %87) : [N,16]
+                    // %160 = add(%138, %159) : [N,16]
+                    // %161 = neg(%160) : [N,16]
+                    // %162 = sum{dims=0;keep_dim=true}(%161) : [1,16]
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s87 = 2f;
+                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    float s92 = (1f / dim_N);
+                    var v92 = new global::System.Numerics.Vector<float>(s92);
+                    buffer17.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row15 = i0 * 16;
+                        int row129 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                            var v129 = new global::System.Numerics.Vector<float>(buffer13.Slice(row129 + i));
+                            var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                            var v138 = v129 / v20;
+                            var v145 = v143;
+                            var v146 = v145 * v92;
+                            var v158 = v146 * v15;
+                            var v159 = v158 * v87;
+                            var v160 = v138 + v159;
+                            var v161 = -v160;
+                            v160.CopyTo(buffer16.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v161).CopyTo(buffer17.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s129 = buffer13[row129 + i];
+                            float s143 = buffer15[i];
+                            float s138 = s129 / s20;
+                            float s145 = s143;
+                            float s146 = s145 * s92;
+                            float s158 = s146 * s15;
+                            float s159 = s158 * s87;
+                            float s160 = s138 + s159;
+                            float s161 = -s160;
+                            buffer16[rowOut + i] = s160;
+                            buffer17[i] += s161;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]");
+                }
+
+                // Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]
+                {
+                    // %130 = select_flag(%8, %72, %125) : [N,16]
+                    // %131 = div(%130, %26) : [N,16]
+                    // %163 = add(%131, %160) : [N,16]
+                    // %164 = broadcast_to{shape=N,16}(%162) : [N,16]
+                    // %165 = mul(%164, %92) : [N,16]
+                    // %166 = add(%163, %165) : [N,16]
+                    // %167 = sum{dims=0;keep_dim=false}(%166) : [16]
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    bool s8 = capture6;
+                    bool v8 = s8;
+                    float s72 = 0f;
+                    var v72 = new global::System.Numerics.Vector<float>(s72);
+                    float s92 = (1f / dim_N);
+                    var v92 = new global::System.Numerics.Vector<float>(s92);
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row125 = i0 * 16;
+                        int row160 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v125 = new global::System.Numerics.Vector<float>(buffer12.Slice(row125 + i));
+                            var v160 = new global::System.Numerics.Vector<float>(buffer16.Slice(row160 + i));
+                            var v162 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                            var v130 = v8 ? v72 : v125;
+                            var v131 = v130 / v26;
+                            var v163 = v131 + v160;
+                            var v164 = v162;
+                            var v165 = v164 * v92;
+                            var v166 = v163 + v165;
+                            v166.CopyTo(buffer18.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v166).CopyTo(grad1.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s26 = buffer6[i];
+                            float s125 = buffer12[row125 + i];
+                            float s160 = buffer16[row160 + i];
+                            float s162 = buffer17[i];
+                            float s130 = s8 ? s72 : s125;
+                            float s131 = s130 / s26;
+                            float s163 = s131 + s160;
+                            float s164 = s162;
+                            float s165 = s164 * s92;
+                            float s166 = s163 + s165;
+                            buffer18[rowOut + i] = s166;
+                            grad1[i] += s166;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]");
+                }
+
+                // Kernel 14/16: GEMM -> %168 [N,10]
+                {
+                    // %168 = matmul(%166, %2) : [N,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture0Data, result, dim_N, 10, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 14/16: GEMM -> %168 [N,10]");
+                }
+
+                // Kernel 15/16: GEMM Aᵀ -> %169 [16,10]
+                {
+                    // %169 = matmul{transpose_a=true}(%166, %0) : [16,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: GEMM Aᵀ -> %169 [16,10]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0 };
+                var parameters = new global::Kiln.Tensor[] { this.model.input.Weight, this.model.input.Bias!, this.model.norm.Weight!, this.model.norm.Bias!, this.model.output.Weight, this.model.output.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.BatchNormNet.Loss",
                 symbols: new string[] { "N" },
@@ -1104,11 +1706,14 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5 }, lastUse: new int[] { 4, 8, 4, 9, 4, 4, 5, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 71, kernelCount: 18,
                         firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 16, 12, 17, 12, 10, 13, 10, 10, 7, 10, 10, 13, 12, 11, 12, 13, 13, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 58, kernelCount: 16,
+                        firstUse: new int[] { 0, 0, 1, 1, 2, 3, 4, 5, 5, 6, 7, 10, 10, 10, 10, 11, 12, 12, 13 }, lastUse: new int[] { 5, 1, 12, 2, 12, 10, 13, 10, 10, 7, 10, 10, 13, 12, 11, 12, 13, 13, 15 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 10 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -1145,6 +1750,29 @@ namespace Kiln.Integration.Tests.Models
                 sizes[18] = (symbols[0] * 16); // %114 add [N,16], kernels 13..14
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 16); // %13 add [N,16], kernels 0..5
+                sizes[1] = 16; // %14 mean [1,16], kernels 0..1
+                sizes[2] = (symbols[0] * 16); // %15 sub [N,16], kernels 1..12
+                sizes[3] = 16; // %17 mean [1,16], kernels 1..2
+                sizes[4] = 16; // %20 sqrt [1,16], kernels 2..12
+                sizes[5] = (symbols[0] * 16); // %21 div [N,16], kernels 3..10
+                sizes[6] = 16; // %26 sqrt [1,16], kernels 4..13
+                sizes[7] = (symbols[0] * 16); // %28 select_flag [N,16], kernels 5..10
+                sizes[8] = (symbols[0] * 16); // %50 relu [N,16], kernels 5..10
+                sizes[9] = (symbols[0] * 3); // %52 add [N,3], kernels 6..7
+                sizes[10] = (symbols[0] * 3); // %118 cross_entropy_backward [N,3], kernels 7..10
+                sizes[11] = (symbols[0] * 16); // %122 relu_backward [N,16], kernels 10..10
+                sizes[12] = (symbols[0] * 16); // %125 mul [N,16], kernels 10..13
+                sizes[13] = (symbols[0] * 16); // %129 select_flag [N,16], kernels 10..12
+                sizes[14] = 16; // %142 sum [1,16], kernels 10..11
+                sizes[15] = 16; // %143 div [1,16], kernels 11..12
+                sizes[16] = (symbols[0] * 16); // %160 add [N,16], kernels 12..13
+                sizes[17] = 16; // %162 sum [1,16], kernels 12..13
+                sizes[18] = (symbols[0] * 16); // %166 add [N,16], kernels 13..15
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.BatchNormNet.Loss -> LossGraph
@@ -1178,6 +1806,23 @@ namespace Kiln.Integration.Tests.Models
               Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
               Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
               Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            vjp: 58 graph ops in 16 kernels, 19 arena buffers
+              Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+              Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+              Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]
+              Kernel 3/16: elementwise (div) -> %21 [N,16]
+              Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]
+              Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+              Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]
+              Kernel 7/16: cross_entropy_backward -> %118 [N,3]
+              Kernel 8/16: sum over [N,3] -> %119 [3]
+              Kernel 9/16: GEMM Aᵀ -> %121 [3,16]
+              Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]
+              Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]
+              Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]
+              Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]
+              Kernel 14/16: GEMM -> %168 [N,10]
+              Kernel 15/16: GEMM Aᵀ -> %169 [16,10]
             """;
 
             private const string DotText =

@@ -324,6 +324,233 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = ((global::Kiln.Nn.Conv2d)this.model.features[0]).Weight;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = ((global::Kiln.Nn.Conv2d)this.model.features[0]).Bias!;
+                this.BindCapture(1, capture1, symbols);
+                global::Kiln.Tensor capture2 = this.model.classifier.Weight;
+                this.BindCapture(2, capture2, symbols);
+                global::Kiln.Tensor capture3 = this.model.classifier.Bias!;
+                this.BindCapture(3, capture3, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
+                global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad2 = this.GradientOf(capture2, 2);
+                global::System.Span<float> grad3 = this.GradientOf(capture3, 3);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
+                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
+                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
+                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
+
+                // Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+                {
+                    // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
+                    // %7 = relu(%6) : [N,4,8,8]
+                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
+                    int extent0 = (dim_N * 256);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                        v7.CopyTo(buffer1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s6 = buffer1[i];
+                        float s7 = global::System.MathF.Max(s6, 0f);
+                        buffer1[i] = s7;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+                }
+
+                // Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
+                {
+                    // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: max_pool2d -> %8 [N,4,4,4]");
+                }
+
+                // Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
+                {
+                    // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
+                    // %11 = add(%10, %5) : [N,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row10 = i0 * 10;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                            var v11 = v10 + v5;
+                            v11.CopyTo(buffer3.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 + s5;
+                            buffer3[rowOut + i] = s11;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]");
+                }
+
+                // Kernel 3/10: cross_entropy_backward -> %25 [N,10]
+                {
+                    // %25 = cross_entropy_backward(%11, %1, %24) : [N,10]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer3, input1, dim_N, 10, input2[0], buffer4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: cross_entropy_backward -> %25 [N,10]");
+                }
+
+                // Kernel 4/10: sum over [N,10] -> %26 [10]
+                {
+                    // %26 = sum{dims=0;keep_dim=false}(%25) : [10]
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row25 = i0 * 10;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(row25 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v25).CopyTo(grad3.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s25 = buffer4[row25 + i];
+                            grad3[i] += s25;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/10: sum over [N,10] -> %26 [10]");
+                }
+
+                // Kernel 5/10: GEMM -> %27 [N,64]
+                {
+                    // %27 = matmul(%25, %4) : [N,64]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/10: GEMM -> %27 [N,64]");
+                }
+
+                // Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
+                {
+                    // %28 = matmul{transpose_a=true}(%25, %9) : [10,64]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/10: GEMM Aᵀ -> %28 [10,64]");
+                }
+
+                // Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
+                {
+                    // %30 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %29) : [N,4,8,8]
+                    // %31 = relu_backward(%30, %7) : [N,4,8,8]
+                    // %34 = sum{dims=0,2,3;keep_dim=false}(%31) : [4]
+                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                    global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    int extent2 = 64;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        for (int i1 = 0; i1 < extent1; i1++)
+                        {
+                            int row7 = i0 * 256 + i1 * 64;
+                            int row30 = i0 * 256 + i1 * 64;
+                            int rowOut = i0 * extent1 * extent2 + i1 * extent2;
+                            int rowReduced = i1;
+                            var accumulator34 = global::System.Numerics.Vector<float>.Zero;
+                            float tail34 = 0f;
+                            int i = 0;
+                            for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
+                                var v30 = new global::System.Numerics.Vector<float>(buffer7.Slice(row30 + i));
+                                var v31 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v7);
+                                v31.CopyTo(buffer7.Slice(rowOut + i));
+                                accumulator34 += v31;
+                            }
+                            for (; i < extent2; i++)
+                            {
+                                float s7 = buffer1[row7 + i];
+                                float s30 = buffer7[row30 + i];
+                                float s31 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s7);
+                                buffer7[rowOut + i] = s31;
+                                tail34 += s31;
+                            }
+                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator34) + tail34;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
+                }
+
+                // Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
+                {
+                    // %32 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%31, %2) : [N,1,8,8]
+                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput(buffer7, capture0Data, result, buffer8, geometry);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]");
+                }
+
+                // Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
+                {
+                    // %33 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %31) : [4,1,3,3]
+                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer9, geometry, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor images, global::Kiln.IntTensor labels) => this.ApplyCore(images, labels);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0 };
+                var parameters = new global::Kiln.Tensor[] { ((global::Kiln.Nn.Conv2d)this.model.features[0]).Weight, ((global::Kiln.Nn.Conv2d)this.model.features[0]).Bias!, this.model.classifier.Weight, this.model.classifier.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.Cnn.Loss",
                 symbols: new string[] { "N" },
@@ -335,11 +562,14 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 0, 1, 2 }, lastUse: new int[] { 0, 1, 2, 3 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 16, kernelCount: 9,
                         firstUse: new int[] { 0, 0, 1, 2, 3, 5, 7, 7, 8 }, lastUse: new int[] { 0, 7, 6, 3, 6, 7, 7, 8, 8 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 16, kernelCount: 10,
+                        firstUse: new int[] { 0, 0, 1, 2, 3, 5, 7, 7, 8, 9 }, lastUse: new int[] { 0, 7, 6, 3, 6, 7, 7, 9, 8, 9 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 1, 8, 8 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -362,6 +592,20 @@ namespace Kiln.Integration.Tests.Models
                 sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 8
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 0
+                sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..7
+                sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..6
+                sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
+                sizes[4] = (symbols[0] * 10); // %25 cross_entropy_backward [N,10], kernels 3..6
+                sizes[5] = (symbols[0] * 64); // %27 matmul [N,64], kernels 5..7
+                sizes[6] = (symbols[0] * 128); // %31 relu_backward [N,4,8,8], kernels 7..7
+                sizes[7] = (symbols[0] * 256); // %31 relu_backward [N,4,8,8], kernels 7..9
+                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 8
+                sizes[9] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 9
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.Cnn.Loss -> LossGraph
@@ -380,6 +624,17 @@ namespace Kiln.Integration.Tests.Models
               Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
               Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
               Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
+            vjp: 16 graph ops in 10 kernels, 10 arena buffers
+              Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+              Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
+              Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
+              Kernel 3/10: cross_entropy_backward -> %25 [N,10]
+              Kernel 4/10: sum over [N,10] -> %26 [10]
+              Kernel 5/10: GEMM -> %27 [N,64]
+              Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
+              Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
+              Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
+              Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
             """;
 
             private const string DotText =

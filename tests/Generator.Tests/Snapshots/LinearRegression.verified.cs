@@ -206,6 +206,132 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.linear.Weight;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.linear.Bias!;
+                this.BindCapture(1, capture1, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<float> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> result1 = state.MoreResults[0].Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+
+                // Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]
+                {
+                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
+                    // %5 = add(%4, %3) : [N,1]
+                    // %6 = sub(%5, %1) : [N,1]
+                    // %26 = broadcast_to{shape=N,1}(%25) : [N,1]
+                    // %27 = mul(%26, %11) : [N,1]
+                    // %33 = mul(%27, %6) : [N,1]
+                    // %34 = mul(%33, %13) : [N,1]
+                    // %37 = mul(%33, %36) : [N,1]
+                    // %38 = sum{dims=0;keep_dim=false}(%34) : [1]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    float s11 = (1f / dim_N);
+                    var v11 = new global::System.Numerics.Vector<float>(s11);
+                    float s13 = 2f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
+                    float s36 = -2f;
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    float s3 = capture1Data[0];
+                    var v3 = new global::System.Numerics.Vector<float>(s3);
+                    float s25 = input2[0];
+                    var v25 = new global::System.Numerics.Vector<float>(s25);
+                    var accumulator38 = global::System.Numerics.Vector<float>.Zero;
+                    float tail38 = 0f;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = v4 + v3;
+                        var v6 = v5 - v1;
+                        var v26 = v25;
+                        var v27 = v26 * v11;
+                        var v33 = v27 * v6;
+                        var v34 = v33 * v13;
+                        var v37 = v33 * v36;
+                        v33.CopyTo(buffer0.Slice(i));
+                        v34.CopyTo(buffer1.Slice(i));
+                        v37.CopyTo(result1.Slice(i));
+                        accumulator38 += v34;
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s1 = input1[i];
+                        float s4 = buffer0[i];
+                        float s5 = s4 + s3;
+                        float s6 = s5 - s1;
+                        float s26 = s25;
+                        float s27 = s26 * s11;
+                        float s33 = s27 * s6;
+                        float s34 = s33 * s13;
+                        float s37 = s33 * s36;
+                        buffer0[i] = s33;
+                        buffer1[i] = s34;
+                        result1[i] = s37;
+                        tail38 += s34;
+                    }
+                    grad1[0] += global::System.Numerics.Vector.Sum(accumulator38) + tail38;
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                }
+
+                // Kernel 1/3: GEMM -> %39 [N,13]
+                {
+                    // %39 = matmul(%34, %2) : [N,13]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, result, dim_N, 13, 1, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/3: GEMM -> %39 [N,13]");
+                }
+
+                // Kernel 2/3: GEMM Aᵀ -> %40 [1,13]
+                {
+                    // %40 = matmul{transpose_a=true}(%34, %0) : [1,13]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %40 [1,13]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.Tensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0, argument1 };
+                var parameters = new global::Kiln.Tensor[] { this.model.linear.Weight, this.model.linear.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.LinearRegression.Loss",
                 symbols: new string[] { "N" },
@@ -217,11 +343,15 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0 }, lastUse: new int[] { 1 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 3,
                         firstUse: new int[] { 0, 0 }, lastUse: new int[] { 0, 2 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 12, kernelCount: 3,
+                        firstUse: new int[] { 0, 0 }, lastUse: new int[] { 0, 2 }, sizes: VjpBufferSizes, resultShape: VjpResultShape, moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { VjpResultShape1 }),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 13 };
+            private static int[] VjpResultShape1(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 1 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -234,6 +364,12 @@ namespace Kiln.Integration.Tests.Models
                 sizes[1] = symbols[0]; // %21 mul [N,1], kernels 0..2
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = symbols[0]; // %33 mul [N,1], kernels 0..0
+                sizes[1] = symbols[0]; // %34 mul [N,1], kernels 0..2
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LinearRegression.Loss -> LossGraph
@@ -244,6 +380,10 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]
               Kernel 1/3: sum over [N,1] -> %22 [1]
               Kernel 2/3: GEMM Aᵀ -> %23 [1,13]
+            vjp: 12 graph ops in 3 kernels, 2 arena buffers
+              Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]
+              Kernel 1/3: GEMM -> %39 [N,13]
+              Kernel 2/3: GEMM Aᵀ -> %40 [1,13]
             """;
 
             private const string DotText =

@@ -304,6 +304,211 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.fc1.Weight;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.fc1.Bias!;
+                this.BindCapture(1, capture1, symbols);
+                global::Kiln.Tensor capture2 = this.model.fc2.Weight;
+                this.BindCapture(2, capture2, symbols);
+                global::Kiln.Tensor capture3 = this.model.fc2.Bias!;
+                this.BindCapture(3, capture3, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
+                global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad2 = this.GradientOf(capture2, 2);
+                global::System.Span<float> grad3 = this.GradientOf(capture3, 3);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+
+                // Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
+                {
+                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
+                    // %7 = add(%6, %3) : [N,256]
+                    // %8 = relu(%7) : [N,256]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 256;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row6 = i0 * 256;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                            var v7 = v6 + v3;
+                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                            v8.CopyTo(buffer0.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]");
+                }
+
+                // Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+                {
+                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+                    // %10 = add(%9, %5) : [N,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row9 = i0 * 10;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                            var v10 = v9 + v5;
+                            v10.CopyTo(buffer1.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s9 = buffer1[row9 + i];
+                            float s10 = s9 + s5;
+                            buffer1[rowOut + i] = s10;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]");
+                }
+
+                // Kernel 2/8: cross_entropy_backward -> %22 [N,10]
+                {
+                    // %22 = cross_entropy_backward(%10, %1, %21) : [N,10]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer1, input1, dim_N, 10, input2[0], buffer2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/8: cross_entropy_backward -> %22 [N,10]");
+                }
+
+                // Kernel 3/8: sum over [N,10] -> %23 [10]
+                {
+                    // %23 = sum{dims=0;keep_dim=false}(%22) : [10]
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row22 = i0 * 10;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v22 = new global::System.Numerics.Vector<float>(buffer2.Slice(row22 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v22).CopyTo(grad3.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s22 = buffer2[row22 + i];
+                            grad3[i] += s22;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/8: sum over [N,10] -> %23 [10]");
+                }
+
+                // Kernel 4/8: GEMM Aᵀ -> %25 [10,256]
+                {
+                    // %25 = matmul{transpose_a=true}(%22, %8) : [10,256]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 4/8: GEMM Aᵀ -> %25 [10,256]");
+                }
+
+                // Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]
+                {
+                    // %24 = matmul(%22, %4) : [N,256]
+                    // %26 = relu_backward(%24, %8) : [N,256]
+                    // %27 = sum{dims=0;keep_dim=false}(%26) : [256]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 256;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row8 = i0 * 256;
+                        int row24 = i0 * 256;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                            var v24 = new global::System.Numerics.Vector<float>(buffer3.Slice(row24 + i));
+                            var v26 = global::Kiln.Kernels.Pointwise.ReluBackward(v24, v8);
+                            v26.CopyTo(buffer3.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v26).CopyTo(grad1.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s8 = buffer0[row8 + i];
+                            float s24 = buffer3[row24 + i];
+                            float s26 = global::Kiln.Kernels.Pointwise.ReluBackward(s24, s8);
+                            buffer3[rowOut + i] = s26;
+                            grad1[i] += s26;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]");
+                }
+
+                // Kernel 6/8: GEMM -> %28 [N,784]
+                {
+                    // %28 = matmul(%26, %2) : [N,784]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 784, 256, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/8: GEMM -> %28 [N,784]");
+                }
+
+                // Kernel 7/8: GEMM Aᵀ -> %29 [256,784]
+                {
+                    // %29 = matmul{transpose_a=true}(%26, %0) : [256,784]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 7/8: GEMM Aᵀ -> %29 [256,784]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0 };
+                var parameters = new global::Kiln.Tensor[] { this.model.fc1.Weight, this.model.fc1.Bias!, this.model.fc2.Weight, this.model.fc2.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.MlpClassifier.Loss",
                 symbols: new string[] { "N" },
@@ -315,11 +520,14 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 13, kernelCount: 7,
                         firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 6 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 13, kernelCount: 8,
+                        firstUse: new int[] { 0, 1, 2, 5 }, lastUse: new int[] { 5, 2, 5, 7 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 784 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -333,6 +541,14 @@ namespace Kiln.Integration.Tests.Models
                 sizes[1] = (symbols[0] * 10); // %10 add [N,10], kernels 1..2
                 sizes[2] = (symbols[0] * 10); // %13 cross_entropy_backward [N,10], kernels 2..5
                 sizes[3] = (symbols[0] * 256); // %17 relu_backward [N,256], kernels 5..6
+            }
+
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 256); // %8 relu [N,256], kernels 0..5
+                sizes[1] = (symbols[0] * 10); // %10 add [N,10], kernels 1..2
+                sizes[2] = (symbols[0] * 10); // %22 cross_entropy_backward [N,10], kernels 2..5
+                sizes[3] = (symbols[0] * 256); // %26 relu_backward [N,256], kernels 5..7
             }
 
             private const string SummaryText =
@@ -350,6 +566,15 @@ namespace Kiln.Integration.Tests.Models
               Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
               Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
               Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
+            vjp: 13 graph ops in 8 kernels, 4 arena buffers
+              Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
+              Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+              Kernel 2/8: cross_entropy_backward -> %22 [N,10]
+              Kernel 3/8: sum over [N,10] -> %23 [10]
+              Kernel 4/8: GEMM Aᵀ -> %25 [10,256]
+              Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]
+              Kernel 6/8: GEMM -> %28 [N,784]
+              Kernel 7/8: GEMM Aᵀ -> %29 [256,784]
             """;
 
             private const string DotText =

@@ -1383,6 +1383,869 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.w;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.v;
+                this.BindCapture(1, capture1, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<float> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> result1 = state.MoreResults[0].Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
+                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
+                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
+                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
+                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
+                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
+                global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
+                global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
+                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
+                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
+                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
+                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
+                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
+                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
+                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
+                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
+                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
+                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
+                global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
+                global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
+                global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
+                global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
+                global::System.Span<float> buffer28 = arena.Slice(state.Offsets[28], state.Sizes[28]);
+                global::System.Span<float> buffer29 = arena.Slice(state.Offsets[29], state.Sizes[29]);
+                global::System.Span<float> buffer30 = arena.Slice(state.Offsets[30], state.Sizes[30]);
+                global::System.Span<float> buffer31 = arena.Slice(state.Offsets[31], state.Sizes[31]);
+                global::System.Span<float> buffer32 = arena.Slice(state.Offsets[32], state.Sizes[32]);
+                global::System.Span<float> buffer33 = arena.Slice(state.Offsets[33], state.Sizes[33]);
+                global::System.Span<float> buffer34 = arena.Slice(state.Offsets[34], state.Sizes[34]);
+                global::System.Span<float> buffer35 = arena.Slice(state.Offsets[35], state.Sizes[35]);
+                global::System.Span<float> buffer36 = arena.Slice(state.Offsets[36], state.Sizes[36]);
+                global::System.Span<float> buffer37 = arena.Slice(state.Offsets[37], state.Sizes[37]);
+                global::System.Span<float> buffer38 = arena.Slice(state.Offsets[38], state.Sizes[38]);
+                global::System.Span<float> buffer39 = arena.Slice(state.Offsets[39], state.Sizes[39]);
+                global::System.Span<float> buffer40 = arena.Slice(state.Offsets[40], state.Sizes[40]);
+                global::System.Span<float> buffer41 = arena.Slice(state.Offsets[41], state.Sizes[41]);
+                global::System.Span<float> buffer42 = arena.Slice(state.Offsets[42], state.Sizes[42]);
+                global::System.Span<float> buffer43 = arena.Slice(state.Offsets[43], state.Sizes[43]);
+                global::System.Span<float> buffer44 = arena.Slice(state.Offsets[44], state.Sizes[44]);
+                global::System.Span<float> buffer45 = arena.Slice(state.Offsets[45], state.Sizes[45]);
+                global::System.Span<float> buffer46 = arena.Slice(state.Offsets[46], state.Sizes[46]);
+                global::System.Span<float> buffer47 = arena.Slice(state.Offsets[47], state.Sizes[47]);
+
+                // Kernel 0/42: GEMM -> %4 [N,4]
+                {
+                    // %4 = matmul(%0, %2) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/42: GEMM -> %4 [N,4]");
+                }
+
+                // Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+                {
+                    // %5 = sigmoid(%4) : [N,4]
+                    // %6 = tanh(%4) : [N,4]
+                    // %7 = mul(%5, %6) : [N,4]
+                    // %8 = abs(%4) : [N,4]
+                    // %9 = neg(%8) : [N,4]
+                    // %10 = exp(%9) : [N,4]
+                    // %11 = add(%7, %10) : [N,4]
+                    // %12 = square(%4) : [N,4]
+                    // %14 = add(%12, %13) : [N,4]
+                    // %15 = sqrt(%14) : [N,4]
+                    // %19 = log(%14) : [N,4]
+                    // %58 = mul(%15, %57) : [N,4]
+                    // %59 = sub(%11, %58) : [N,4]
+                    // %60 = add(%59, %19) : [N,4]
+                    int extent0 = (dim_N * 4);
+                    float s13 = 1f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
+                    float s57 = 0.5f;
+                    var v57 = new global::System.Numerics.Vector<float>(s57);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                        var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                        var v7 = v5 * v6;
+                        var v8 = global::System.Numerics.Vector.Abs(v4);
+                        var v9 = -v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                        var v11 = v7 + v10;
+                        var v12 = v4 * v4;
+                        var v14 = v12 + v13;
+                        var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                        var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                        var v58 = v15 * v57;
+                        var v59 = v11 - v58;
+                        var v60 = v59 + v19;
+                        v5.CopyTo(buffer1.Slice(i));
+                        v6.CopyTo(buffer2.Slice(i));
+                        v10.CopyTo(buffer3.Slice(i));
+                        v14.CopyTo(buffer4.Slice(i));
+                        v15.CopyTo(buffer5.Slice(i));
+                        v60.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                        float s7 = s5 * s6;
+                        float s8 = global::System.MathF.Abs(s4);
+                        float s9 = -s8;
+                        float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
+                        float s11 = s7 + s10;
+                        float s12 = s4 * s4;
+                        float s14 = s12 + s13;
+                        float s15 = global::System.MathF.Sqrt(s14);
+                        float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
+                        float s58 = s15 * s57;
+                        float s59 = s11 - s58;
+                        float s60 = s59 + s19;
+                        buffer1[i] = s5;
+                        buffer2[i] = s6;
+                        buffer3[i] = s10;
+                        buffer4[i] = s14;
+                        buffer5[i] = s15;
+                        buffer6[i] = s60;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                }
+
+                // Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+                {
+                    // %21 = clamp{max=1;min=-1}(%4) : [N,4]
+                    // %22 = pow{exponent=3}(%21) : [N,4]
+                    // %23 = relu(%4) : [N,4]
+                    // %24 = add(%22, %23) : [N,4]
+                    int extent0 = (dim_N * 4);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                        var v22 = v21 * v21 * v21;
+                        var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                        var v24 = v22 + v23;
+                        v21.CopyTo(buffer7.Slice(i));
+                        v23.CopyTo(buffer8.Slice(i));
+                        v24.CopyTo(buffer9.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
+                        float s22 = global::System.MathF.Pow(s21, 3f);
+                        float s23 = global::System.MathF.Max(s4, 0f);
+                        float s24 = s22 + s23;
+                        buffer7[i] = s21;
+                        buffer8[i] = s23;
+                        buffer9[i] = s24;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                }
+
+                // Kernel 3/42: concat -> %62 [N,2,4]
+                {
+                    // %62 = concat{dim=1}(%61, %26) : [N,2,4]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 3/42: concat -> %62 [N,2,4]");
+                }
+
+                // Kernel 4/42: transpose -> %63 [4,2,N]
+                {
+                    // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 4/42: transpose -> %63 [4,2,N]");
+                }
+
+                // Kernel 5/42: transpose -> %64 [4,N,2]
+                {
+                    // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 5/42: transpose -> %64 [4,N,2]");
+                }
+
+                // Kernel 6/42: transpose -> %65 [N,4,2]
+                {
+                    // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 6/42: transpose -> %65 [N,4,2]");
+                }
+
+                // Kernel 7/42: max -> %67 [N,1]
+                {
+                    // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
+                    global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 7/42: max -> %67 [N,1]");
+                }
+
+                // Kernel 8/42: narrow -> %68 [N,1,4]
+                {
+                    // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 8/42: narrow -> %68 [N,1,4]");
+                }
+
+                // Kernel 9/42: concat -> %71 [N,5]
+                {
+                    // %71 = concat{dim=1}(%69, %70) : [N,5]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/42: concat -> %71 [N,5]");
+                }
+
+                // Kernel 10/42: narrow -> %72 [N,4]
+                {
+                    // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 10/42: narrow -> %72 [N,4]");
+                }
+
+                // Kernel 11/42: GEMM -> %73 [N,6]
+                {
+                    // %73 = matmul(%72, %3) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/42: GEMM -> %73 [N,6]");
+                }
+
+                // Kernel 12/42: transpose -> %74 [6,N]
+                {
+                    // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/42: transpose -> %74 [6,N]");
+                }
+
+                // Kernel 13/42: mean over [N,5] -> %76 [N,1]
+                {
+                    // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
+                    int extent0 = dim_N;
+                    int extent1 = 5;
+                    float scale76 = 1f / 5;
+                    buffer20.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row71 = i0 * 5;
+                        int rowReduced = i0;
+                        var accumulator76 = global::System.Numerics.Vector<float>.Zero;
+                        float tail76 = 0f;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v71 = new global::System.Numerics.Vector<float>(buffer16.Slice(row71 + i));
+                            accumulator76 += v71;
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s71 = buffer16[row71 + i];
+                            tail76 += s71;
+                        }
+                        buffer20[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/42: mean over [N,5] -> %76 [N,1]");
+                }
+
+                // Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]
+                {
+                    // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
+                    // %77 = add(%75, %76) : [N,6]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row75 = i0 * 6;
+                        int row76 = i0;
+                        int rowOut = i0 * extent1;
+                        float s76 = buffer20[row76];
+                        var v76 = new global::System.Numerics.Vector<float>(s76);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
+                            var v77 = v75 + v76;
+                            v77.CopyTo(buffer21.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s75 = buffer21[row75 + i];
+                            float s77 = s75 + s76;
+                            buffer21[rowOut + i] = s77;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]");
+                }
+
+                // Kernel 15/42: softmax -> %78 [N,6]
+                {
+                    // %78 = softmax{dim=1}(%77) : [N,6]
+                    global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/42: softmax -> %78 [N,6]");
+                }
+
+                // Kernel 16/42: log_softmax -> %83 [N,6]
+                {
+                    // %83 = log_softmax{dim=-1}(%77) : [N,6]
+                    global::Kiln.Kernels.Softmax.Forward(buffer21, buffer23, dim_N, 6, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 16/42: log_softmax -> %83 [N,6]");
+                }
+
+                // Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]
+                {
+                    // %290 = broadcast_to{shape=N}(%289) : [N]
+                    // %291 = mul(%290, %91) : [N]
+                    int extent0 = dim_N;
+                    float s91 = (1f / dim_N);
+                    var v91 = new global::System.Numerics.Vector<float>(s91);
+                    float s289 = input2[0];
+                    var v289 = new global::System.Numerics.Vector<float>(s289);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v290 = v289;
+                        var v291 = v290 * v91;
+                        v291.CopyTo(buffer24.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s290 = s289;
+                        float s291 = s290 * s91;
+                        buffer24[i] = s291;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]");
+                }
+
+                // Kernel 18/42: elementwise (mul) -> %294 []
+                {
+                    // %294 = mul(%288, %51) : []
+                    int extent0 = 1;
+                    float s51 = 0.01f;
+                    var v51 = new global::System.Numerics.Vector<float>(s51);
+                    float s288 = input2[0];
+                    var v288 = new global::System.Numerics.Vector<float>(s288);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v294 = v288 * v51;
+                        v294.CopyTo(buffer25.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s294 = s288 * s51;
+                        buffer25[i] = s294;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 18/42: elementwise (mul) -> %294 []");
+                }
+
+                // Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]
+                {
+                    // %297 = broadcast_to{shape=N,6}(%296) : [N,6]
+                    // %298 = mul(%297, %99) : [N,6]
+                    int extent0 = (dim_N * 6);
+                    float s99 = (1f / (dim_N * 6));
+                    var v99 = new global::System.Numerics.Vector<float>(s99);
+                    float s296 = buffer25[0];
+                    var v296 = new global::System.Numerics.Vector<float>(s296);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v297 = v296;
+                        var v298 = v297 * v99;
+                        v298.CopyTo(buffer26.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s297 = s296;
+                        float s298 = s297 * s99;
+                        buffer26[i] = s298;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]");
+                }
+
+                // Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]
+                {
+                    // %79 = matmul(%78, %2) : [N,4]
+                    // %80 = sub(%79, %1) : [N,4]
+                    // %301 = broadcast_to{shape=N,4}(%300) : [N,4]
+                    // %302 = mul(%301, %103) : [N,4]
+                    // %360 = mul(%302, %80) : [N,4]
+                    // %361 = mul(%360, %16) : [N,4]
+                    // %364 = mul(%360, %363) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer22, capture0Data, buffer27, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = (dim_N * 4);
+                    float s16 = 2f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
+                    float s103 = (1f / (dim_N * 4));
+                    var v103 = new global::System.Numerics.Vector<float>(s103);
+                    float s363 = -2f;
+                    var v363 = new global::System.Numerics.Vector<float>(s363);
+                    float s300 = input2[0];
+                    var v300 = new global::System.Numerics.Vector<float>(s300);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v80 = v79 - v1;
+                        var v301 = v300;
+                        var v302 = v301 * v103;
+                        var v360 = v302 * v80;
+                        var v361 = v360 * v16;
+                        var v364 = v360 * v363;
+                        v360.CopyTo(buffer27.Slice(i));
+                        v361.CopyTo(buffer28.Slice(i));
+                        v364.CopyTo(result1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s1 = input1[i];
+                        float s79 = buffer27[i];
+                        float s80 = s79 - s1;
+                        float s301 = s300;
+                        float s302 = s301 * s103;
+                        float s360 = s302 * s80;
+                        float s361 = s360 * s16;
+                        float s364 = s360 * s363;
+                        buffer27[i] = s360;
+                        buffer28[i] = s361;
+                        result1[i] = s364;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
+                }
+
+                // Kernel 21/42: GEMM Bᵀ -> %365 [N,6]
+                {
+                    // %365 = matmul{transpose_b=true}(%361, %2) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture0Data, buffer29, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 21/42: GEMM Bᵀ -> %365 [N,6]");
+                }
+
+                // Kernel 22/42: softmax_backward -> %367 [N,6]
+                {
+                    // %367 = softmax_backward{dim=1}(%78, %365) : [N,6]
+                    global::Kiln.Kernels.Softmax.Backward(buffer22, buffer29, buffer30, dim_N, 6, 1, log: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/42: softmax_backward -> %367 [N,6]");
+                }
+
+                // Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]
+                {
+                    // %299 = softmax_backward{dim=-1;log=true}(%83, %298) : [N,6]
+                    // %368 = add(%299, %367) : [N,6]
+                    // %369 = sum{dims=1;keep_dim=true}(%368) : [N,1]
+                    global::Kiln.Kernels.Softmax.Backward(buffer23, buffer26, buffer31, dim_N, 6, 1, log: true);
+                    int extent0 = dim_N;
+                    int extent1 = 6;
+                    buffer32.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row299 = i0 * 6;
+                        int row367 = i0 * 6;
+                        int rowOut = i0 * extent1;
+                        int rowReduced = i0;
+                        var accumulator369 = global::System.Numerics.Vector<float>.Zero;
+                        float tail369 = 0f;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v299 = new global::System.Numerics.Vector<float>(buffer31.Slice(row299 + i));
+                            var v367 = new global::System.Numerics.Vector<float>(buffer30.Slice(row367 + i));
+                            var v368 = v299 + v367;
+                            v368.CopyTo(buffer31.Slice(rowOut + i));
+                            accumulator369 += v368;
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s299 = buffer31[row299 + i];
+                            float s367 = buffer30[row367 + i];
+                            float s368 = s299 + s367;
+                            buffer31[rowOut + i] = s368;
+                            tail369 += s368;
+                        }
+                        buffer32[rowReduced] += global::System.Numerics.Vector.Sum(accumulator369) + tail369;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]");
+                }
+
+                // Kernel 24/42: transpose -> %372 [6,N]
+                {
+                    // %372 = transpose{dim0=0;dim1=1}(%368) : [6,N]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer31, buffer33, 1, dim_N, 1, 6, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 24/42: transpose -> %372 [6,N]");
+                }
+
+                // Kernel 25/42: transpose -> %373 [N,6]
+                {
+                    // %373 = transpose{dim0=0;dim1=1}(%372) : [N,6]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer33, buffer34, 1, 6, 1, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 25/42: transpose -> %373 [N,6]");
+                }
+
+                // Kernel 26/42: GEMM Bᵀ -> %374 [N,4]
+                {
+                    // %374 = matmul{transpose_b=true}(%373, %3) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer34, capture1Data, buffer35, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 26/42: GEMM Bᵀ -> %374 [N,4]");
+                }
+
+                // Kernel 27/42: GEMM Aᵀ -> %375 [4,6]
+                {
+                    // %375 = matmul{transpose_a=true}(%72, %373) : [4,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer34, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/42: GEMM Aᵀ -> %375 [4,6]");
+                }
+
+                // Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]
+                {
+                    // %370 = broadcast_to{shape=N,5}(%369) : [N,5]
+                    // %371 = mul(%370, %114) : [N,5]
+                    // %376 = narrow_backward{dim=1;length=4;size=5;start=0}(%374) : [N,5]
+                    // %377 = add(%371, %376) : [N,5]
+                    buffer36.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 4, 0, buffer36, 5, 0, dim_N, 4);
+                    int extent0 = dim_N;
+                    int extent1 = 5;
+                    float s114 = 0.2f;
+                    var v114 = new global::System.Numerics.Vector<float>(s114);
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row369 = i0;
+                        int row376 = i0 * 5;
+                        int rowOut = i0 * extent1;
+                        float s369 = buffer32[row369];
+                        var v369 = new global::System.Numerics.Vector<float>(s369);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v376 = new global::System.Numerics.Vector<float>(buffer36.Slice(row376 + i));
+                            var v370 = v369;
+                            var v371 = v370 * v114;
+                            var v377 = v371 + v376;
+                            v377.CopyTo(buffer36.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s376 = buffer36[row376 + i];
+                            float s370 = s369;
+                            float s371 = s370 * s114;
+                            float s377 = s371 + s376;
+                            buffer36[rowOut + i] = s377;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]");
+                }
+
+                // Kernel 29/42: narrow -> %378 [N,4]
+                {
+                    // %378 = narrow{dim=1;length=4;start=0}(%377) : [N,4]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 5, 0, buffer37, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 29/42: narrow -> %378 [N,4]");
+                }
+
+                // Kernel 30/42: narrow -> %379 [N,1]
+                {
+                    // %379 = narrow{dim=1;length=1;start=4}(%377) : [N,1]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 5, 4, buffer38, 1, 0, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 30/42: narrow -> %379 [N,1]");
+                }
+
+                // Kernel 31/42: max_backward -> %382 [N,8]
+                {
+                    // %382 = max_backward{dim=1;keep_dim=true}(%66, %379) : [N,8]
+                    global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer38, buffer39, dim_N, 8, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/42: max_backward -> %382 [N,8]");
+                }
+
+                // Kernel 32/42: elementwise (add) -> %384 [N,8]
+                {
+                    // %384 = add(%292, %382) : [N,8]
+                    int extent0 = dim_N;
+                    int extent1 = 8;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row292 = i0;
+                        int row382 = i0 * 8;
+                        int rowOut = i0 * extent1;
+                        float s292 = buffer24[row292];
+                        var v292 = new global::System.Numerics.Vector<float>(s292);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v382 = new global::System.Numerics.Vector<float>(buffer39.Slice(row382 + i));
+                            var v384 = v292 + v382;
+                            v384.CopyTo(buffer40.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s382 = buffer39[row382 + i];
+                            float s384 = s292 + s382;
+                            buffer40[rowOut + i] = s384;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/42: elementwise (add) -> %384 [N,8]");
+                }
+
+                // Kernel 33/42: transpose -> %386 [4,N,2]
+                {
+                    // %386 = transpose{dim0=0;dim1=1}(%385) : [4,N,2]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer40, buffer41, 1, dim_N, 1, 4, 2);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 33/42: transpose -> %386 [4,N,2]");
+                }
+
+                // Kernel 34/42: transpose -> %387 [4,2,N]
+                {
+                    // %387 = transpose{dim0=1;dim1=2}(%386) : [4,2,N]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer41, buffer42, 4, dim_N, 1, 2, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 34/42: transpose -> %387 [4,2,N]");
+                }
+
+                // Kernel 35/42: transpose -> %388 [N,2,4]
+                {
+                    // %388 = transpose{dim0=0;dim1=2}(%387) : [N,2,4]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer42, buffer43, 1, 4, 2, dim_N, 1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/42: transpose -> %388 [N,2,4]");
+                }
+
+                // Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]
+                {
+                    // %381 = narrow_backward{dim=1;length=1;size=2;start=0}(%380) : [N,2,4]
+                    // %389 = add(%381, %388) : [N,2,4]
+                    buffer44.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 4, 0, buffer44, 8, 0, dim_N, 4);
+                    int extent0 = (dim_N * 8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v381 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                        var v388 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
+                        var v389 = v381 + v388;
+                        v389.CopyTo(buffer44.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s381 = buffer44[i];
+                        float s388 = buffer43[i];
+                        float s389 = s381 + s388;
+                        buffer44[i] = s389;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]");
+                }
+
+                // Kernel 37/42: narrow -> %390 [N,1,4]
+                {
+                    // %390 = narrow{dim=1;length=1;start=0}(%389) : [N,1,4]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 8, 0, buffer45, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 37/42: narrow -> %390 [N,1,4]");
+                }
+
+                // Kernel 38/42: narrow -> %391 [N,1,4]
+                {
+                    // %391 = narrow{dim=1;length=1;start=1}(%389) : [N,1,4]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 8, 4, buffer46, 4, 0, dim_N, 4);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 38/42: narrow -> %391 [N,1,4]");
+                }
+
+                // Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]
+                {
+                    // %149 = mul(%15, %16) : [N,4]
+                    // %158 = sign(%4) : [N,4]
+                    // %163 = square(%6) : [N,4]
+                    // %164 = sub(%13, %163) : [N,4]
+                    // %167 = sub(%13, %5) : [N,4]
+                    // %168 = mul(%5, %167) : [N,4]
+                    // %231 = square(%21) : [N,4]
+                    // %395 = mul(%392, %260) : [N,4]
+                    // %397 = relu_backward(%396, %23) : [N,4]
+                    // %399 = mul(%396, %231) : [N,4]
+                    // %400 = mul(%399, %143) : [N,4]
+                    // %401 = clamp_backward{max=1;min=-1}(%400, %4) : [N,4]
+                    // %402 = add(%397, %401) : [N,4]
+                    // %403 = div(%392, %14) : [N,4]
+                    // %404 = div(%395, %149) : [N,4]
+                    // %405 = add(%403, %404) : [N,4]
+                    // %407 = mul(%405, %4) : [N,4]
+                    // %408 = mul(%407, %16) : [N,4]
+                    // %409 = add(%402, %408) : [N,4]
+                    // %410 = mul(%392, %10) : [N,4]
+                    // %411 = neg(%410) : [N,4]
+                    // %412 = mul(%411, %158) : [N,4]
+                    // %413 = add(%409, %412) : [N,4]
+                    // %414 = mul(%392, %6) : [N,4]
+                    // %415 = mul(%392, %5) : [N,4]
+                    // %416 = mul(%415, %164) : [N,4]
+                    // %417 = add(%413, %416) : [N,4]
+                    // %418 = mul(%414, %168) : [N,4]
+                    // %419 = add(%417, %418) : [N,4]
+                    int extent0 = (dim_N * 4);
+                    float s13 = 1f;
+                    var v13 = new global::System.Numerics.Vector<float>(s13);
+                    float s16 = 2f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
+                    float s143 = 3f;
+                    var v143 = new global::System.Numerics.Vector<float>(s143);
+                    float s260 = -0.5f;
+                    var v260 = new global::System.Numerics.Vector<float>(s260);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                        var v392 = new global::System.Numerics.Vector<float>(buffer45.Slice(i));
+                        var v396 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
+                        var v149 = v15 * v16;
+                        var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                        var v163 = v6 * v6;
+                        var v164 = v13 - v163;
+                        var v167 = v13 - v5;
+                        var v168 = v5 * v167;
+                        var v231 = v21 * v21;
+                        var v395 = v392 * v260;
+                        var v397 = global::Kiln.Kernels.Pointwise.ReluBackward(v396, v23);
+                        var v399 = v396 * v231;
+                        var v400 = v399 * v143;
+                        var v401 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v400, global::System.Numerics.Vector<float>.Zero);
+                        var v402 = v397 + v401;
+                        var v403 = v392 / v14;
+                        var v404 = v395 / v149;
+                        var v405 = v403 + v404;
+                        var v407 = v405 * v4;
+                        var v408 = v407 * v16;
+                        var v409 = v402 + v408;
+                        var v410 = v392 * v10;
+                        var v411 = -v410;
+                        var v412 = v411 * v158;
+                        var v413 = v409 + v412;
+                        var v414 = v392 * v6;
+                        var v415 = v392 * v5;
+                        var v416 = v415 * v164;
+                        var v417 = v413 + v416;
+                        var v418 = v414 * v168;
+                        var v419 = v417 + v418;
+                        v419.CopyTo(buffer47.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = buffer1[i];
+                        float s6 = buffer2[i];
+                        float s10 = buffer3[i];
+                        float s14 = buffer4[i];
+                        float s15 = buffer5[i];
+                        float s21 = buffer7[i];
+                        float s23 = buffer8[i];
+                        float s392 = buffer45[i];
+                        float s396 = buffer46[i];
+                        float s149 = s15 * s16;
+                        float s158 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
+                        float s163 = s6 * s6;
+                        float s164 = s13 - s163;
+                        float s167 = s13 - s5;
+                        float s168 = s5 * s167;
+                        float s231 = s21 * s21;
+                        float s395 = s392 * s260;
+                        float s397 = global::Kiln.Kernels.Pointwise.ReluBackward(s396, s23);
+                        float s399 = s396 * s231;
+                        float s400 = s399 * s143;
+                        float s401 = s4 >= -1f && s4 <= 1f ? s400 : 0f;
+                        float s402 = s397 + s401;
+                        float s403 = s392 / s14;
+                        float s404 = s395 / s149;
+                        float s405 = s403 + s404;
+                        float s407 = s405 * s4;
+                        float s408 = s407 * s16;
+                        float s409 = s402 + s408;
+                        float s410 = s392 * s10;
+                        float s411 = -s410;
+                        float s412 = s411 * s158;
+                        float s413 = s409 + s412;
+                        float s414 = s392 * s6;
+                        float s415 = s392 * s5;
+                        float s416 = s415 * s164;
+                        float s417 = s413 + s416;
+                        float s418 = s414 * s168;
+                        float s419 = s417 + s418;
+                        buffer47[i] = s419;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]");
+                }
+
+                // Kernel 40/42: GEMM Bᵀ -> %420 [N,6]
+                {
+                    // %420 = matmul{transpose_b=true}(%419, %2) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer47, capture0Data, result, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 40/42: GEMM Bᵀ -> %420 [N,6]");
+                }
+
+                // Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]
+                {
+                    // %366 = matmul{transpose_a=true}(%78, %361) : [6,4]
+                    // %421 = matmul{transpose_a=true}(%0, %419) : [6,4]
+                    // %422 = add(%366, %421) : [6,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer28, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer47, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.Tensor t) => this.ApplyCore(x, t);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0, argument1 };
+                var parameters = new global::Kiln.Tensor[] { this.model.w, this.model.v };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.OpsZoo.Loss",
                 symbols: new string[] { "N" },
@@ -1394,11 +2257,15 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 }, lastUse: new int[] { 2, 3, 3, 8, 5, 6, 20, 9, 9, 13, 11, 12, 14, 14, 18, 16, 17, 22, 19, 22, 21, 22 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 119, kernelCount: 44,
                         firstUse: new int[] { 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 16, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 26, 27, 28, 29, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42 }, lastUse: new int[] { 42, 42, 42, 42, 42, 42, 3, 42, 42, 3, 8, 5, 6, 34, 9, 9, 13, 30, 12, 14, 14, 17, 43, 16, 21, 43, 26, 21, 20, 21, 35, 26, 25, 26, 27, 31, 28, 30, 31, 33, 39, 34, 35, 36, 37, 38, 39, 41, 42, 42, 43 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 116, kernelCount: 42,
+                        firstUse: new int[] { 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 20, 21, 22, 23, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39 }, lastUse: new int[] { 39, 39, 39, 39, 39, 39, 3, 39, 39, 3, 8, 5, 6, 31, 9, 9, 13, 27, 12, 14, 14, 16, 41, 23, 32, 19, 23, 20, 41, 22, 23, 24, 28, 25, 27, 28, 30, 36, 31, 32, 33, 34, 35, 36, 38, 39, 39, 41 }, sizes: VjpBufferSizes, resultShape: VjpResultShape, moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { VjpResultShape1 }),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 6 };
+            private static int[] VjpResultShape1(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 4 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -1481,6 +2348,58 @@ namespace Kiln.Integration.Tests.Models
                 sizes[50] = (symbols[0] * 4); // %285 add [N,4], kernels 42..43
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 4); // %4 matmul [N,4], kernels 0..39
+                sizes[1] = (symbols[0] * 4); // %5 sigmoid [N,4], kernels 1..39
+                sizes[2] = (symbols[0] * 4); // %6 tanh [N,4], kernels 1..39
+                sizes[3] = (symbols[0] * 4); // %10 exp [N,4], kernels 1..39
+                sizes[4] = (symbols[0] * 4); // %14 add [N,4], kernels 1..39
+                sizes[5] = (symbols[0] * 4); // %15 sqrt [N,4], kernels 1..39
+                sizes[6] = (symbols[0] * 4); // %60 add [N,4], kernels 1..3
+                sizes[7] = (symbols[0] * 4); // %21 clamp [N,4], kernels 2..39
+                sizes[8] = (symbols[0] * 4); // %23 relu [N,4], kernels 2..39
+                sizes[9] = (symbols[0] * 4); // %24 add [N,4], kernels 2..3
+                sizes[10] = (symbols[0] * 8); // %62 concat [N,2,4], kernels 3..8
+                sizes[11] = (symbols[0] * 8); // %63 transpose [4,2,N], kernels 4..5
+                sizes[12] = (symbols[0] * 8); // %64 transpose [4,N,2], kernels 5..6
+                sizes[13] = (symbols[0] * 8); // %65 transpose [N,4,2], kernels 6..31
+                sizes[14] = symbols[0]; // %67 max [N,1], kernels 7..9
+                sizes[15] = (symbols[0] * 4); // %68 narrow [N,1,4], kernels 8..9
+                sizes[16] = (symbols[0] * 5); // %71 concat [N,5], kernels 9..13
+                sizes[17] = (symbols[0] * 4); // %72 narrow [N,4], kernels 10..27
+                sizes[18] = (symbols[0] * 6); // %73 matmul [N,6], kernels 11..12
+                sizes[19] = (symbols[0] * 6); // %74 transpose [6,N], kernels 12..14
+                sizes[20] = symbols[0]; // %76 mean [N,1], kernels 13..14
+                sizes[21] = (symbols[0] * 6); // %77 add [N,6], kernels 14..16
+                sizes[22] = (symbols[0] * 6); // %78 softmax [N,6], kernels 15..41
+                sizes[23] = (symbols[0] * 6); // %83 log_softmax [N,6], kernels 16..23
+                sizes[24] = symbols[0]; // %291 mul [N], kernels 17..32
+                sizes[25] = 1; // %294 mul [], kernels 18..19
+                sizes[26] = (symbols[0] * 6); // %298 mul [N,6], kernels 19..23
+                sizes[27] = (symbols[0] * 4); // %360 mul [N,4], kernels 20..20
+                sizes[28] = (symbols[0] * 4); // %361 mul [N,4], kernels 20..41
+                sizes[29] = (symbols[0] * 6); // %365 matmul [N,6], kernels 21..22
+                sizes[30] = (symbols[0] * 6); // %367 softmax_backward [N,6], kernels 22..23
+                sizes[31] = (symbols[0] * 6); // %368 add [N,6], kernels 23..24
+                sizes[32] = symbols[0]; // %369 sum [N,1], kernels 23..28
+                sizes[33] = (symbols[0] * 6); // %372 transpose [6,N], kernels 24..25
+                sizes[34] = (symbols[0] * 6); // %373 transpose [N,6], kernels 25..27
+                sizes[35] = (symbols[0] * 4); // %374 matmul [N,4], kernels 26..28
+                sizes[36] = (symbols[0] * 5); // %377 add [N,5], kernels 28..30
+                sizes[37] = (symbols[0] * 4); // %378 narrow [N,4], kernels 29..36
+                sizes[38] = symbols[0]; // %379 narrow [N,1], kernels 30..31
+                sizes[39] = (symbols[0] * 8); // %382 max_backward [N,8], kernels 31..32
+                sizes[40] = (symbols[0] * 8); // %384 add [N,8], kernels 32..33
+                sizes[41] = (symbols[0] * 8); // %386 transpose [4,N,2], kernels 33..34
+                sizes[42] = (symbols[0] * 8); // %387 transpose [4,2,N], kernels 34..35
+                sizes[43] = (symbols[0] * 8); // %388 transpose [N,2,4], kernels 35..36
+                sizes[44] = (symbols[0] * 8); // %389 add [N,2,4], kernels 36..38
+                sizes[45] = (symbols[0] * 4); // %390 narrow [N,1,4], kernels 37..39
+                sizes[46] = (symbols[0] * 4); // %391 narrow [N,1,4], kernels 38..39
+                sizes[47] = (symbols[0] * 4); // %419 add [N,4], kernels 39..41
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.OpsZoo.Loss -> LossGraph
@@ -1553,6 +2472,49 @@ namespace Kiln.Integration.Tests.Models
               Kernel 41/44: narrow -> %256 [N,1,4]
               Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
               Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
+            vjp: 116 graph ops in 42 kernels, 48 arena buffers
+              Kernel 0/42: GEMM -> %4 [N,4]
+              Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+              Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+              Kernel 3/42: concat -> %62 [N,2,4]
+              Kernel 4/42: transpose -> %63 [4,2,N]
+              Kernel 5/42: transpose -> %64 [4,N,2]
+              Kernel 6/42: transpose -> %65 [N,4,2]
+              Kernel 7/42: max -> %67 [N,1]
+              Kernel 8/42: narrow -> %68 [N,1,4]
+              Kernel 9/42: concat -> %71 [N,5]
+              Kernel 10/42: narrow -> %72 [N,4]
+              Kernel 11/42: GEMM -> %73 [N,6]
+              Kernel 12/42: transpose -> %74 [6,N]
+              Kernel 13/42: mean over [N,5] -> %76 [N,1]
+              Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]
+              Kernel 15/42: softmax -> %78 [N,6]
+              Kernel 16/42: log_softmax -> %83 [N,6]
+              Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]
+              Kernel 18/42: elementwise (mul) -> %294 []
+              Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]
+              Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]
+              Kernel 21/42: GEMM Bᵀ -> %365 [N,6]
+              Kernel 22/42: softmax_backward -> %367 [N,6]
+              Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]
+              Kernel 24/42: transpose -> %372 [6,N]
+              Kernel 25/42: transpose -> %373 [N,6]
+              Kernel 26/42: GEMM Bᵀ -> %374 [N,4]
+              Kernel 27/42: GEMM Aᵀ -> %375 [4,6]
+              Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]
+              Kernel 29/42: narrow -> %378 [N,4]
+              Kernel 30/42: narrow -> %379 [N,1]
+              Kernel 31/42: max_backward -> %382 [N,8]
+              Kernel 32/42: elementwise (add) -> %384 [N,8]
+              Kernel 33/42: transpose -> %386 [4,N,2]
+              Kernel 34/42: transpose -> %387 [4,2,N]
+              Kernel 35/42: transpose -> %388 [N,2,4]
+              Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]
+              Kernel 37/42: narrow -> %390 [N,1,4]
+              Kernel 38/42: narrow -> %391 [N,1,4]
+              Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]
+              Kernel 40/42: GEMM Bᵀ -> %420 [N,6]
+              Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]
             """;
 
             private const string DotText =

@@ -950,13 +950,13 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
                 }
 
-                // Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]
+                // Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]
                 {
                     // %92 = add(%85, %91) : [16]
                     // %100 = add(%92, %99) : [16]
                     // %108 = add(%100, %107) : [16]
                     // %127 = add(%108, %126) : [16]
-                    // %131 = copy{gradient_of=3}(%127) : [16]
+                    // %189 = copy{gradient_of=3}(%127) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -970,9 +970,9 @@ namespace Kiln.Integration.Tests.Models
                         var v100 = v92 + v99;
                         var v108 = v100 + v107;
                         var v127 = v108 + v126;
-                        var v131 = v127;
+                        var v189 = v127;
                         (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v127).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v131).CopyTo(grad3.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v189).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -985,12 +985,12 @@ namespace Kiln.Integration.Tests.Models
                         float s100 = s92 + s99;
                         float s108 = s100 + s107;
                         float s127 = s108 + s126;
-                        float s131 = s127;
+                        float s189 = s127;
                         grad2[i] += s127;
-                        grad3[i] += s131;
+                        grad3[i] += s189;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]");
                 }
 
                 // Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
@@ -1015,6 +1015,809 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.rnn.WeightIh(0);
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.rnn.WeightHh(0);
+                this.BindCapture(1, capture1, symbols);
+                global::Kiln.Tensor capture2 = this.model.rnn.BiasIh(0)!;
+                this.BindCapture(2, capture2, symbols);
+                global::Kiln.Tensor capture3 = this.model.rnn.BiasHh(0)!;
+                this.BindCapture(3, capture3, symbols);
+                global::Kiln.Tensor capture4 = this.model.head.Weight;
+                this.BindCapture(4, capture4, symbols);
+                global::Kiln.Tensor capture5 = this.model.head.Bias!;
+                this.BindCapture(5, capture5, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<int> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
+                global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
+                global::System.ReadOnlySpan<float> capture4Data = capture4.Data;
+                global::System.ReadOnlySpan<float> capture5Data = capture5.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad2 = this.GradientOf(capture2, 2);
+                global::System.Span<float> grad3 = this.GradientOf(capture3, 3);
+                global::System.Span<float> grad4 = this.GradientOf(capture4, 4);
+                global::System.Span<float> grad5 = this.GradientOf(capture5, 5);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
+                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
+                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
+                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
+                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
+                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
+                global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
+                global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
+                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
+                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
+                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
+                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
+                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
+                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
+                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
+                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
+                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
+                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
+                global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
+                global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
+                global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
+                global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
+                global::System.Span<float> buffer28 = arena.Slice(state.Offsets[28], state.Sizes[28]);
+                global::System.Span<float> buffer29 = arena.Slice(state.Offsets[29], state.Sizes[29]);
+                global::System.Span<float> buffer30 = arena.Slice(state.Offsets[30], state.Sizes[30]);
+                global::System.Span<float> buffer31 = arena.Slice(state.Offsets[31], state.Sizes[31]);
+
+                // Kernel 0/33: narrow -> %8 [N,1,8]
+                {
+                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/33: narrow -> %8 [N,1,8]");
+                }
+
+                // Kernel 1/33: narrow -> %10 [N,1,8]
+                {
+                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/33: narrow -> %10 [N,1,8]");
+                }
+
+                // Kernel 2/33: narrow -> %12 [N,1,8]
+                {
+                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/33: narrow -> %12 [N,1,8]");
+                }
+
+                // Kernel 3/33: narrow -> %14 [N,1,8]
+                {
+                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/33: narrow -> %14 [N,1,8]");
+                }
+
+                // Kernel 4/33: narrow -> %16 [N,1,8]
+                {
+                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
+                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/33: narrow -> %16 [N,1,8]");
+                }
+
+                // Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+                {
+                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
+                    // %19 = add(%18, %4) : [N,16]
+                    // %20 = add(%19, %5) : [N,16]
+                    // %21 = tanh(%20) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row18 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
+                            var v19 = v18 + v4;
+                            var v20 = v19 + v5;
+                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
+                            v21.CopyTo(buffer5.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s18 = buffer5[row18 + i];
+                            float s19 = s18 + s4;
+                            float s20 = s19 + s5;
+                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
+                            buffer5[rowOut + i] = s21;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
+                }
+
+                // Kernel 6/33: elementwise (add) -> %52 [16]
+                {
+                    // %52 = add(%4, %5) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v52 = v4 + v5;
+                        v52.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s52 = s4 + s5;
+                        buffer6[i] = s52;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/33: elementwise (add) -> %52 [16]");
+                }
+
+                // Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                {
+                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
+                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
+                    // %51 = add(%22, %24) : [N,16]
+                    // %53 = add(%51, %52) : [N,16]
+                    // %54 = tanh(%53) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row51 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v53 = v51 + v52;
+                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
+                            v54.CopyTo(buffer7.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s51 = buffer7[row51 + i];
+                            float s52 = buffer6[i];
+                            float s53 = s51 + s52;
+                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
+                            buffer7[rowOut + i] = s54;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
+                }
+
+                // Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                {
+                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
+                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
+                    // %58 = add(%28, %55) : [N,16]
+                    // %59 = add(%58, %52) : [N,16]
+                    // %60 = tanh(%59) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row58 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
+                            var v59 = v58 + v52;
+                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
+                            v60.CopyTo(buffer8.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s52 = buffer6[i];
+                            float s58 = buffer8[row58 + i];
+                            float s59 = s58 + s52;
+                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
+                            buffer8[rowOut + i] = s60;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
+                }
+
+                // Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
+                {
+                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
+                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
+                    // %64 = add(%34, %61) : [N,16]
+                    // %65 = add(%64, %52) : [N,16]
+                    // %66 = tanh(%65) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row64 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
+                            var v65 = v64 + v52;
+                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
+                            v66.CopyTo(buffer9.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s52 = buffer6[i];
+                            float s64 = buffer9[row64 + i];
+                            float s65 = s64 + s52;
+                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
+                            buffer9[rowOut + i] = s66;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
+                }
+
+                // Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
+                {
+                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
+                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
+                    // %70 = add(%40, %67) : [N,16]
+                    // %71 = add(%70, %52) : [N,16]
+                    // %72 = tanh(%71) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row70 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
+                            var v71 = v70 + v52;
+                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
+                            v72.CopyTo(buffer10.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s52 = buffer6[i];
+                            float s70 = buffer10[row70 + i];
+                            float s71 = s70 + s52;
+                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
+                            buffer10[rowOut + i] = s72;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
+                }
+
+                // Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]
+                {
+                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
+                    // %75 = add(%74, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row74 = i0 * 4;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
+                            var v75 = v74 + v7;
+                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s74 = buffer11[row74 + i];
+                            float s75 = s74 + s7;
+                            buffer11[rowOut + i] = s75;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]");
+                }
+
+                // Kernel 12/33: cross_entropy_backward -> %132 [N,4]
+                {
+                    // %132 = cross_entropy_backward(%75, %1, %131) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer11, input1, dim_N, 4, input2[0], buffer12);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/33: cross_entropy_backward -> %132 [N,4]");
+                }
+
+                // Kernel 13/33: sum over [N,4] -> %133 [4]
+                {
+                    // %133 = sum{dims=0;keep_dim=false}(%132) : [4]
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row132 = i0 * 4;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v132 = new global::System.Numerics.Vector<float>(buffer12.Slice(row132 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v132).CopyTo(grad5.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s132 = buffer12[row132 + i];
+                            grad5[i] += s132;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 13/33: sum over [N,4] -> %133 [4]");
+                }
+
+                // Kernel 14/33: GEMM Aᵀ -> %135 [4,16]
+                {
+                    // %135 = matmul{transpose_a=true}(%132, %73) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 14/33: GEMM Aᵀ -> %135 [4,16]");
+                }
+
+                // Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]
+                {
+                    // %82 = square(%72) : [N,16]
+                    // %83 = sub(%77, %82) : [N,16]
+                    // %134 = matmul(%132, %6) : [N,16]
+                    // %136 = mul(%134, %83) : [N,16]
+                    // %137 = sum{dims=0;keep_dim=false}(%136) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer13, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer14.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row72 = i0 * 16;
+                        int row134 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v72 = new global::System.Numerics.Vector<float>(buffer10.Slice(row72 + i));
+                            var v134 = new global::System.Numerics.Vector<float>(buffer13.Slice(row134 + i));
+                            var v82 = v72 * v72;
+                            var v83 = v77 - v82;
+                            var v136 = v134 * v83;
+                            v136.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v136).CopyTo(buffer14.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s72 = buffer10[row72 + i];
+                            float s134 = buffer13[row134 + i];
+                            float s82 = s72 * s72;
+                            float s83 = s77 - s82;
+                            float s136 = s134 * s83;
+                            buffer13[rowOut + i] = s136;
+                            buffer14[i] += s136;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]");
+                }
+
+                // Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]
+                {
+                    // %88 = square(%66) : [N,16]
+                    // %89 = sub(%77, %88) : [N,16]
+                    // %138 = matmul(%136, %3) : [N,16]
+                    // %140 = mul(%138, %89) : [N,16]
+                    // %141 = sum{dims=0;keep_dim=false}(%140) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer16.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row66 = i0 * 16;
+                        int row138 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v66 = new global::System.Numerics.Vector<float>(buffer9.Slice(row66 + i));
+                            var v138 = new global::System.Numerics.Vector<float>(buffer15.Slice(row138 + i));
+                            var v88 = v66 * v66;
+                            var v89 = v77 - v88;
+                            var v140 = v138 * v89;
+                            v140.CopyTo(buffer15.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v140).CopyTo(buffer16.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s66 = buffer9[row66 + i];
+                            float s138 = buffer15[row138 + i];
+                            float s88 = s66 * s66;
+                            float s89 = s77 - s88;
+                            float s140 = s138 * s89;
+                            buffer15[rowOut + i] = s140;
+                            buffer16[i] += s140;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]");
+                }
+
+                // Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]
+                {
+                    // %96 = square(%60) : [N,16]
+                    // %97 = sub(%77, %96) : [N,16]
+                    // %143 = matmul(%140, %3) : [N,16]
+                    // %146 = mul(%143, %97) : [N,16]
+                    // %147 = sum{dims=0;keep_dim=false}(%146) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer18.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row60 = i0 * 16;
+                        int row143 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v60 = new global::System.Numerics.Vector<float>(buffer8.Slice(row60 + i));
+                            var v143 = new global::System.Numerics.Vector<float>(buffer17.Slice(row143 + i));
+                            var v96 = v60 * v60;
+                            var v97 = v77 - v96;
+                            var v146 = v143 * v97;
+                            v146.CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v146).CopyTo(buffer18.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s60 = buffer8[row60 + i];
+                            float s143 = buffer17[row143 + i];
+                            float s96 = s60 * s60;
+                            float s97 = s77 - s96;
+                            float s146 = s143 * s97;
+                            buffer17[rowOut + i] = s146;
+                            buffer18[i] += s146;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]");
+                }
+
+                // Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]
+                {
+                    // %104 = square(%54) : [N,16]
+                    // %105 = sub(%77, %104) : [N,16]
+                    // %149 = matmul(%146, %3) : [N,16]
+                    // %152 = mul(%149, %105) : [N,16]
+                    // %153 = sum{dims=0;keep_dim=false}(%152) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer20.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row54 = i0 * 16;
+                        int row149 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v54 = new global::System.Numerics.Vector<float>(buffer7.Slice(row54 + i));
+                            var v149 = new global::System.Numerics.Vector<float>(buffer19.Slice(row149 + i));
+                            var v104 = v54 * v54;
+                            var v105 = v77 - v104;
+                            var v152 = v149 * v105;
+                            v152.CopyTo(buffer19.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v152).CopyTo(buffer20.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s54 = buffer7[row54 + i];
+                            float s149 = buffer19[row149 + i];
+                            float s104 = s54 * s54;
+                            float s105 = s77 - s104;
+                            float s152 = s149 * s105;
+                            buffer19[rowOut + i] = s152;
+                            buffer20[i] += s152;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]");
+                }
+
+                // Kernel 19/33: GEMM -> %155 [N,8]
+                {
+                    // %155 = matmul(%136, %2) : [N,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture0Data, buffer21, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 19/33: GEMM -> %155 [N,8]");
+                }
+
+                // Kernel 20/33: GEMM -> %157 [N,8]
+                {
+                    // %157 = matmul(%140, %2) : [N,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer22, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/33: GEMM -> %157 [N,8]");
+                }
+
+                // Kernel 21/33: GEMM -> %160 [N,8]
+                {
+                    // %160 = matmul(%146, %2) : [N,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, buffer23, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 21/33: GEMM -> %160 [N,8]");
+                }
+
+                // Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]
+                {
+                    // %139 = matmul{transpose_a=true}(%136, %66) : [16,16]
+                    // %144 = matmul{transpose_a=true}(%140, %60) : [16,16]
+                    // %145 = add(%139, %144) : [16,16]
+                    // %150 = matmul{transpose_a=true}(%146, %54) : [16,16]
+                    // %151 = add(%145, %150) : [16,16]
+                    // %164 = matmul{transpose_a=true}(%152, %21) : [16,16]
+                    // %165 = add(%151, %164) : [16,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]");
+                }
+
+                // Kernel 23/33: GEMM -> %166 [N,8]
+                {
+                    // %166 = matmul(%152, %2) : [N,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture0Data, buffer24, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 23/33: GEMM -> %166 [N,8]");
+                }
+
+                // Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]
+                {
+                    // %123 = square(%21) : [N,16]
+                    // %124 = sub(%77, %123) : [N,16]
+                    // %163 = matmul(%152, %3) : [N,16]
+                    // %169 = mul(%163, %124) : [N,16]
+                    // %170 = sum{dims=0;keep_dim=false}(%169) : [16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer25, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 16;
+                    float s77 = 1f;
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
+                    buffer26.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row21 = i0 * 16;
+                        int row163 = i0 * 16;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                            var v163 = new global::System.Numerics.Vector<float>(buffer25.Slice(row163 + i));
+                            var v123 = v21 * v21;
+                            var v124 = v77 - v123;
+                            var v169 = v163 * v124;
+                            v169.CopyTo(buffer25.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer26.Slice(i)) + v169).CopyTo(buffer26.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s21 = buffer5[row21 + i];
+                            float s163 = buffer25[row163 + i];
+                            float s123 = s21 * s21;
+                            float s124 = s77 - s123;
+                            float s169 = s163 * s124;
+                            buffer25[rowOut + i] = s169;
+                            buffer26[i] += s169;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]");
+                }
+
+                // Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]
+                {
+                    // %142 = add(%137, %141) : [16]
+                    // %148 = add(%142, %147) : [16]
+                    // %154 = add(%148, %153) : [16]
+                    // %171 = add(%154, %170) : [16]
+                    // %190 = copy{gradient_of=3}(%171) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v137 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v141 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                        var v147 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v153 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                        var v170 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v142 = v137 + v141;
+                        var v148 = v142 + v147;
+                        var v154 = v148 + v153;
+                        var v171 = v154 + v170;
+                        var v190 = v171;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v171).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v190).CopyTo(grad3.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s137 = buffer14[i];
+                        float s141 = buffer16[i];
+                        float s147 = buffer18[i];
+                        float s153 = buffer20[i];
+                        float s170 = buffer26[i];
+                        float s142 = s137 + s141;
+                        float s148 = s142 + s147;
+                        float s154 = s148 + s153;
+                        float s171 = s154 + s170;
+                        float s190 = s171;
+                        grad2[i] += s171;
+                        grad3[i] += s190;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]");
+                }
+
+                // Kernel 26/33: GEMM -> %172 [N,8]
+                {
+                    // %172 = matmul(%169, %2) : [N,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer27, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 26/33: GEMM -> %172 [N,8]");
+                }
+
+                // Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]
+                {
+                    // %156 = matmul{transpose_a=true}(%136, %17) : [16,8]
+                    // %158 = matmul{transpose_a=true}(%140, %15) : [16,8]
+                    // %159 = add(%156, %158) : [16,8]
+                    // %161 = matmul{transpose_a=true}(%146, %13) : [16,8]
+                    // %162 = add(%159, %161) : [16,8]
+                    // %167 = matmul{transpose_a=true}(%152, %11) : [16,8]
+                    // %168 = add(%162, %167) : [16,8]
+                    // %173 = matmul{transpose_a=true}(%169, %9) : [16,8]
+                    // %174 = add(%168, %173) : [16,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer25, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]");
+                }
+
+                // Kernel 28/33: narrow_backward -> %178 [N,5,8]
+                {
+                    // %178 = narrow_backward{dim=1;length=1;size=5;start=3}(%177) : [N,5,8]
+                    buffer28.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer22, 8, 0, buffer28, 40, 24, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 28/33: narrow_backward -> %178 [N,5,8]");
+                }
+
+                // Kernel 29/33: narrow_backward -> %181 [N,5,8]
+                {
+                    // %181 = narrow_backward{dim=1;length=1;size=5;start=2}(%180) : [N,5,8]
+                    buffer29.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer23, 8, 0, buffer29, 40, 16, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 29/33: narrow_backward -> %181 [N,5,8]");
+                }
+
+                // Kernel 30/33: narrow_backward -> %184 [N,5,8]
+                {
+                    // %184 = narrow_backward{dim=1;length=1;size=5;start=1}(%183) : [N,5,8]
+                    buffer30.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer24, 8, 0, buffer30, 40, 8, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 30/33: narrow_backward -> %184 [N,5,8]");
+                }
+
+                // Kernel 31/33: narrow_backward -> %187 [N,5,8]
+                {
+                    // %187 = narrow_backward{dim=1;length=1;size=5;start=0}(%186) : [N,5,8]
+                    buffer31.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer27, 8, 0, buffer31, 40, 0, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 31/33: narrow_backward -> %187 [N,5,8]");
+                }
+
+                // Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]
+                {
+                    // %176 = narrow_backward{dim=1;length=1;size=5;start=4}(%175) : [N,5,8]
+                    // %179 = add(%176, %178) : [N,5,8]
+                    // %182 = add(%179, %181) : [N,5,8]
+                    // %185 = add(%182, %184) : [N,5,8]
+                    // %188 = add(%185, %187) : [N,5,8]
+                    result.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer21, 8, 0, result, 40, 32, dim_N, 8);
+                    int extent0 = (dim_N * 40);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v176 = new global::System.Numerics.Vector<float>(result.Slice(i));
+                        var v178 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
+                        var v181 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                        var v184 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v187 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
+                        var v179 = v176 + v178;
+                        var v182 = v179 + v181;
+                        var v185 = v182 + v184;
+                        var v188 = v185 + v187;
+                        v188.CopyTo(result.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s176 = result[i];
+                        float s178 = buffer28[i];
+                        float s181 = buffer29[i];
+                        float s184 = buffer30[i];
+                        float s187 = buffer31[i];
+                        float s179 = s176 + s178;
+                        float s182 = s179 + s181;
+                        float s185 = s182 + s184;
+                        float s188 = s185 + s187;
+                        result[i] = s188;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0 };
+                var parameters = new global::Kiln.Tensor[] { this.model.rnn.WeightIh(0), this.model.rnn.WeightHh(0), this.model.rnn.BiasIh(0)!, this.model.rnn.BiasHh(0)!, this.model.head.Weight, this.model.head.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.RnnClassifier.Loss",
                 symbols: new string[] { "N" },
@@ -1026,11 +1829,14 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, lastUse: new int[] { 5, 7, 8, 9, 10, 7, 10, 8, 9, 10, 11, 12 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 88, kernelCount: 23,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 20, 20 }, lastUse: new int[] { 22, 22, 22, 22, 22, 20, 10, 19, 19, 19, 15, 12, 15, 22, 21, 22, 21, 22, 21, 22, 21, 22, 21 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 106, kernelCount: 33,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 19, 20, 21, 23, 24, 24, 26, 28, 29, 30, 31 }, lastUse: new int[] { 27, 27, 27, 27, 27, 24, 10, 22, 22, 22, 15, 12, 15, 27, 25, 27, 25, 27, 25, 27, 25, 32, 28, 29, 30, 27, 25, 31, 32, 32, 32, 32 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 5, 8 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -1075,6 +1881,42 @@ namespace Kiln.Integration.Tests.Models
                 sizes[22] = 16; // %126 sum [16], kernels 20..21
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..27
+                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..27
+                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..27
+                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..27
+                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..27
+                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..24
+                sizes[6] = 16; // %52 add [16], kernels 6..10
+                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..22
+                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..22
+                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..22
+                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..15
+                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
+                sizes[12] = (symbols[0] * 4); // %132 cross_entropy_backward [N,4], kernels 12..15
+                sizes[13] = (symbols[0] * 16); // %136 mul [N,16], kernels 15..27
+                sizes[14] = 16; // %137 sum [16], kernels 15..25
+                sizes[15] = (symbols[0] * 16); // %140 mul [N,16], kernels 16..27
+                sizes[16] = 16; // %141 sum [16], kernels 16..25
+                sizes[17] = (symbols[0] * 16); // %146 mul [N,16], kernels 17..27
+                sizes[18] = 16; // %147 sum [16], kernels 17..25
+                sizes[19] = (symbols[0] * 16); // %152 mul [N,16], kernels 18..27
+                sizes[20] = 16; // %153 sum [16], kernels 18..25
+                sizes[21] = (symbols[0] * 8); // %155 matmul [N,8], kernels 19..32
+                sizes[22] = (symbols[0] * 8); // %157 matmul [N,8], kernels 20..28
+                sizes[23] = (symbols[0] * 8); // %160 matmul [N,8], kernels 21..29
+                sizes[24] = (symbols[0] * 8); // %166 matmul [N,8], kernels 23..30
+                sizes[25] = (symbols[0] * 16); // %169 mul [N,16], kernels 24..27
+                sizes[26] = 16; // %170 sum [16], kernels 24..25
+                sizes[27] = (symbols[0] * 8); // %172 matmul [N,8], kernels 26..31
+                sizes[28] = (symbols[0] * 40); // %178 narrow_backward [N,5,8], kernels 28..32
+                sizes[29] = (symbols[0] * 40); // %181 narrow_backward [N,5,8], kernels 29..32
+                sizes[30] = (symbols[0] * 40); // %184 narrow_backward [N,5,8], kernels 30..32
+                sizes[31] = (symbols[0] * 40); // %187 narrow_backward [N,5,8], kernels 31..32
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
@@ -1114,8 +1956,42 @@ namespace Kiln.Integration.Tests.Models
               Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
               Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
               Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
-              Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %131 [16]
+              Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]
               Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
+            vjp: 106 graph ops in 33 kernels, 32 arena buffers
+              Kernel 0/33: narrow -> %8 [N,1,8]
+              Kernel 1/33: narrow -> %10 [N,1,8]
+              Kernel 2/33: narrow -> %12 [N,1,8]
+              Kernel 3/33: narrow -> %14 [N,1,8]
+              Kernel 4/33: narrow -> %16 [N,1,8]
+              Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
+              Kernel 6/33: elementwise (add) -> %52 [16]
+              Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+              Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+              Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
+              Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
+              Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]
+              Kernel 12/33: cross_entropy_backward -> %132 [N,4]
+              Kernel 13/33: sum over [N,4] -> %133 [4]
+              Kernel 14/33: GEMM Aᵀ -> %135 [4,16]
+              Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]
+              Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]
+              Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]
+              Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]
+              Kernel 19/33: GEMM -> %155 [N,8]
+              Kernel 20/33: GEMM -> %157 [N,8]
+              Kernel 21/33: GEMM -> %160 [N,8]
+              Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]
+              Kernel 23/33: GEMM -> %166 [N,8]
+              Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]
+              Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]
+              Kernel 26/33: GEMM -> %172 [N,8]
+              Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]
+              Kernel 28/33: narrow_backward -> %178 [N,5,8]
+              Kernel 29/33: narrow_backward -> %181 [N,5,8]
+              Kernel 30/33: narrow_backward -> %184 [N,5,8]
+              Kernel 31/33: narrow_backward -> %187 [N,5,8]
+              Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]
             """;
 
             private const string DotText =
@@ -1291,7 +2167,7 @@ namespace Kiln.Integration.Tests.Models
                 n100 [label="%100 add\n[16]"];
                 n108 [label="%108 add\n[16]"];
                 n127 [label="%127 add\n[16]"];
-                n131 [label="%131 copy\n[16]"];
+                n189 [label="%189 copy\n[16]"];
               }
               subgraph cluster_k22 {
                 label="kernel 22: 5 accumulating GEMMs";
@@ -1460,7 +2336,7 @@ namespace Kiln.Integration.Tests.Models
               n9 -> n129;
               n122 -> n130;
               n129 -> n130;
-              n127 -> n131;
+              n127 -> n189;
               result [shape=doublecircle, label="result"];
               n76 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
@@ -1470,7 +2346,7 @@ namespace Kiln.Integration.Tests.Models
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
               n127 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n131 -> grad3;
+              n189 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
               n81 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];

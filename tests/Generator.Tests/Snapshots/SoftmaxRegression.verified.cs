@@ -400,6 +400,241 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.linear.Weight;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.linear.Bias!;
+                this.BindCapture(1, capture1, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<float> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> result1 = state.MoreResults[0].Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+
+                // Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]
+                {
+                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
+                    // %5 = add(%4, %3) : [N,10]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row4 = i0 * 10;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                            var v5 = v4 + v3;
+                            v5.CopyTo(buffer0.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s4 = buffer0[row4 + i];
+                            float s5 = s4 + s3;
+                            buffer0[rowOut + i] = s5;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
+                }
+
+                // Kernel 1/10: log_softmax -> %6 [N,10]
+                {
+                    // %6 = log_softmax{dim=1}(%5) : [N,10]
+                    global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: log_softmax -> %6 [N,10]");
+                }
+
+                // Kernel 2/10: elementwise (neg) -> %40 []
+                {
+                    // %40 = neg(%39) : []
+                    int extent0 = 1;
+                    float s39 = input2[0];
+                    var v39 = new global::System.Numerics.Vector<float>(s39);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v40 = -v39;
+                        v40.CopyTo(buffer2.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s40 = -s39;
+                        buffer2[i] = s40;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: elementwise (neg) -> %40 []");
+                }
+
+                // Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]
+                {
+                    // %42 = broadcast_to{shape=N}(%41) : [N]
+                    // %43 = mul(%42, %15) : [N]
+                    int extent0 = dim_N;
+                    float s15 = (1f / dim_N);
+                    var v15 = new global::System.Numerics.Vector<float>(s15);
+                    float s41 = buffer2[0];
+                    var v41 = new global::System.Numerics.Vector<float>(s41);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v42 = v41;
+                        var v43 = v42 * v15;
+                        v43.CopyTo(buffer3.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s42 = s41;
+                        float s43 = s42 * s15;
+                        buffer3[i] = s43;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]");
+                }
+
+                // Kernel 4/10: elementwise (mul) -> %52 [N,10]
+                {
+                    // %52 = mul(%44, %6) : [N,10]
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row6 = i0 * 10;
+                        int row44 = i0;
+                        int rowOut = i0 * extent1;
+                        float s44 = buffer3[row44];
+                        var v44 = new global::System.Numerics.Vector<float>(s44);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                            var v52 = v44 * v6;
+                            v52.CopyTo(result1.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s6 = buffer1[row6 + i];
+                            float s52 = s44 * s6;
+                            result1[rowOut + i] = s52;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/10: elementwise (mul) -> %52 [N,10]");
+                }
+
+                // Kernel 5/10: elementwise (mul) -> %53 [N,10]
+                {
+                    // %53 = mul(%44, %1) : [N,10]
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row1 = i0 * 10;
+                        int row44 = i0;
+                        int rowOut = i0 * extent1;
+                        float s44 = buffer3[row44];
+                        var v44 = new global::System.Numerics.Vector<float>(s44);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                            var v53 = v44 * v1;
+                            v53.CopyTo(buffer4.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s53 = s44 * s1;
+                            buffer4[rowOut + i] = s53;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: elementwise (mul) -> %53 [N,10]");
+                }
+
+                // Kernel 6/10: softmax_backward -> %54 [N,10]
+                {
+                    // %54 = softmax_backward{dim=1;log=true}(%6, %53) : [N,10]
+                    global::Kiln.Kernels.Softmax.Backward(buffer1, buffer4, buffer5, dim_N, 10, 1, log: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: softmax_backward -> %54 [N,10]");
+                }
+
+                // Kernel 7/10: sum over [N,10] -> %55 [10]
+                {
+                    // %55 = sum{dims=0;keep_dim=false}(%54) : [10]
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row54 = i0 * 10;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v54 = new global::System.Numerics.Vector<float>(buffer5.Slice(row54 + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v54).CopyTo(grad1.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s54 = buffer5[row54 + i];
+                            grad1[i] += s54;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: sum over [N,10] -> %55 [10]");
+                }
+
+                // Kernel 8/10: GEMM -> %56 [N,784]
+                {
+                    // %56 = matmul(%54, %2) : [N,784]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture0Data, result, dim_N, 784, 10, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: GEMM -> %56 [N,784]");
+                }
+
+                // Kernel 9/10: GEMM Aᵀ -> %57 [10,784]
+                {
+                    // %57 = matmul{transpose_a=true}(%54, %0) : [10,784]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, input0, grad0, 10, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: GEMM Aᵀ -> %57 [10,784]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.Tensor target) => this.ApplyCore(x, target);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0, argument1 };
+                var parameters = new global::Kiln.Tensor[] { this.model.linear.Weight, this.model.linear.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.SoftmaxRegression.Loss",
                 symbols: new string[] { "N" },
@@ -411,11 +646,15 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1, 2, 3 }, lastUse: new int[] { 1, 2, 3, 4 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 15, kernelCount: 10,
                         firstUse: new int[] { 0, 1, 2, 3, 5, 6, 7 }, lastUse: new int[] { 1, 7, 3, 4, 6, 7, 9 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 14, kernelCount: 10,
+                        firstUse: new int[] { 0, 1, 2, 3, 5, 6 }, lastUse: new int[] { 1, 6, 3, 5, 6, 9 }, sizes: VjpBufferSizes, resultShape: VjpResultShape, moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { VjpResultShape1 }),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 784 };
+            private static int[] VjpResultShape1(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 10 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -434,6 +673,16 @@ namespace Kiln.Integration.Tests.Models
                 sizes[4] = symbols[0]; // %28 mul [N], kernels 5..6
                 sizes[5] = (symbols[0] * 10); // %35 mul [N,10], kernels 6..7
                 sizes[6] = (symbols[0] * 10); // %36 softmax_backward [N,10], kernels 7..9
+            }
+
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 10); // %5 add [N,10], kernels 0..1
+                sizes[1] = (symbols[0] * 10); // %6 log_softmax [N,10], kernels 1..6
+                sizes[2] = 1; // %40 neg [], kernels 2..3
+                sizes[3] = symbols[0]; // %43 mul [N], kernels 3..5
+                sizes[4] = (symbols[0] * 10); // %53 mul [N,10], kernels 5..6
+                sizes[5] = (symbols[0] * 10); // %54 softmax_backward [N,10], kernels 6..9
             }
 
             private const string SummaryText =
@@ -456,6 +705,17 @@ namespace Kiln.Integration.Tests.Models
               Kernel 7/10: softmax_backward -> %36 [N,10]
               Kernel 8/10: sum over [N,10] -> %37 [10]
               Kernel 9/10: GEMM Aᵀ -> %38 [10,784]
+            vjp: 14 graph ops in 10 kernels, 6 arena buffers
+              Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]
+              Kernel 1/10: log_softmax -> %6 [N,10]
+              Kernel 2/10: elementwise (neg) -> %40 []
+              Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]
+              Kernel 4/10: elementwise (mul) -> %52 [N,10]
+              Kernel 5/10: elementwise (mul) -> %53 [N,10]
+              Kernel 6/10: softmax_backward -> %54 [N,10]
+              Kernel 7/10: sum over [N,10] -> %55 [10]
+              Kernel 8/10: GEMM -> %56 [N,784]
+              Kernel 9/10: GEMM Aᵀ -> %57 [10,784]
             """;
 
             private const string DotText =

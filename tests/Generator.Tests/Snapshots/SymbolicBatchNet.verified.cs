@@ -797,6 +797,522 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.mixing;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.scale;
+                this.BindCapture(1, capture1, symbols);
+                global::Kiln.Tensor capture2 = this.model.readout.Weight;
+                this.BindCapture(2, capture2, symbols);
+                global::Kiln.Tensor capture3 = this.model.readout.Bias!;
+                this.BindCapture(3, capture3, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<float> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
+                global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> result1 = state.MoreResults[0].Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad2 = this.GradientOf(capture2, 2);
+                global::System.Span<float> grad3 = this.GradientOf(capture3, 3);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+                global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
+                global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
+                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
+                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
+                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
+                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
+                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
+                global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
+                global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
+                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
+                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
+                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
+                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
+                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
+
+                // Kernel 0/15: GEMM -> %6 [N,20]
+                {
+                    // %6 = matmul(%0, %2) : [N,20]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/15: GEMM -> %6 [N,20]");
+                }
+
+                // Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+                {
+                    // %7 = mul(%6, %3) : [N,20]
+                    // %8 = tanh(%7) : [N,20]
+                    // %9 = add(%8, %0) : [N,20]
+                    int extent0 = dim_N;
+                    int extent1 = 20;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row0 = i0 * 20;
+                        int row6 = i0 * 20;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                            var v7 = v6 * v3;
+                            var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                            var v9 = v8 + v0;
+                            v8.CopyTo(buffer1.Slice(rowOut + i));
+                            v9.CopyTo(buffer2.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s0 = input0[row0 + i];
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 * s3;
+                            float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
+                            float s9 = s8 + s0;
+                            buffer1[rowOut + i] = s8;
+                            buffer2[rowOut + i] = s9;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+                }
+
+                // Kernel 2/15: GEMM -> %10 [N,20]
+                {
+                    // %10 = matmul(%9, %2) : [N,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/15: GEMM -> %10 [N,20]");
+                }
+
+                // Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+                {
+                    // %11 = mul(%10, %3) : [N,20]
+                    // %12 = tanh(%11) : [N,20]
+                    // %13 = add(%12, %9) : [N,20]
+                    int extent0 = dim_N;
+                    int extent1 = 20;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row9 = i0 * 20;
+                        int row10 = i0 * 20;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                            var v11 = v10 * v3;
+                            var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                            var v13 = v12 + v9;
+                            v12.CopyTo(buffer4.Slice(rowOut + i));
+                            v13.CopyTo(buffer5.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s9 = buffer2[row9 + i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 * s3;
+                            float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
+                            float s13 = s12 + s9;
+                            buffer4[rowOut + i] = s12;
+                            buffer5[rowOut + i] = s13;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+                }
+
+                // Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]
+                {
+                    // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
+                    // %15 = add(%14, %5) : [N,5]
+                    // %16 = sub(%15, %1) : [N,5]
+                    // %131 = broadcast_to{shape=N,5}(%130) : [N,5]
+                    // %132 = mul(%131, %47) : [N,5]
+                    // %157 = mul(%132, %16) : [N,5]
+                    // %161 = mul(%157, %160) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 5;
+                    float s47 = (1f / (dim_N * 5));
+                    var v47 = new global::System.Numerics.Vector<float>(s47);
+                    float s160 = -2f;
+                    var v160 = new global::System.Numerics.Vector<float>(s160);
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row1 = i0 * 5;
+                        int row14 = i0 * 5;
+                        int rowOut = i0 * extent1;
+                        float s130 = input2[0];
+                        var v130 = new global::System.Numerics.Vector<float>(s130);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
+                            var v15 = v14 + v5;
+                            var v16 = v15 - v1;
+                            var v131 = v130;
+                            var v132 = v131 * v47;
+                            var v157 = v132 * v16;
+                            var v161 = v157 * v160;
+                            v15.CopyTo(buffer6.Slice(rowOut + i));
+                            v157.CopyTo(buffer7.Slice(rowOut + i));
+                            v161.CopyTo(result1.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s5 = capture3Data[i];
+                            float s14 = buffer6[row14 + i];
+                            float s15 = s14 + s5;
+                            float s16 = s15 - s1;
+                            float s131 = s130;
+                            float s132 = s131 * s47;
+                            float s157 = s132 * s16;
+                            float s161 = s157 * s160;
+                            buffer6[rowOut + i] = s15;
+                            buffer7[rowOut + i] = s157;
+                            result1[rowOut + i] = s161;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
+                }
+
+                // Kernel 5/15: elementwise (mul) -> %122 []
+                {
+                    // %122 = mul(%121, %31) : []
+                    int extent0 = 1;
+                    float s31 = 0.0078125f;
+                    var v31 = new global::System.Numerics.Vector<float>(s31);
+                    float s121 = input2[0];
+                    var v121 = new global::System.Numerics.Vector<float>(s121);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v122 = v121 * v31;
+                        v122.CopyTo(buffer8.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s122 = s121 * s31;
+                        buffer8[i] = s122;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/15: elementwise (mul) -> %122 []");
+                }
+
+                // Kernel 6/15: elementwise (broadcast_to) -> %125 [N]
+                {
+                    // %125 = broadcast_to{shape=N}(%124) : [N]
+                    int extent0 = dim_N;
+                    float s124 = buffer8[0];
+                    var v124 = new global::System.Numerics.Vector<float>(s124);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v125 = v124;
+                        v125.CopyTo(buffer9.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s125 = s124;
+                        buffer9[i] = s125;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/15: elementwise (broadcast_to) -> %125 [N]");
+                }
+
+                // Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]
+                {
+                    // %127 = broadcast_to{shape=N,5}(%126) : [N,5]
+                    // %128 = mul(%127, %41) : [N,5]
+                    // %155 = mul(%128, %15) : [N,5]
+                    // %156 = mul(%155, %43) : [N,5]
+                    // %158 = mul(%157, %43) : [N,5]
+                    // %162 = add(%156, %158) : [N,5]
+                    // %163 = sum{dims=0;keep_dim=false}(%162) : [5]
+                    int extent0 = dim_N;
+                    int extent1 = 5;
+                    float s41 = 0.2f;
+                    var v41 = new global::System.Numerics.Vector<float>(s41);
+                    float s43 = 2f;
+                    var v43 = new global::System.Numerics.Vector<float>(s43);
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row15 = i0 * 5;
+                        int row126 = i0;
+                        int row157 = i0 * 5;
+                        int rowOut = i0 * extent1;
+                        float s126 = buffer9[row126];
+                        var v126 = new global::System.Numerics.Vector<float>(s126);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
+                            var v157 = new global::System.Numerics.Vector<float>(buffer7.Slice(row157 + i));
+                            var v127 = v126;
+                            var v128 = v127 * v41;
+                            var v155 = v128 * v15;
+                            var v156 = v155 * v43;
+                            var v158 = v157 * v43;
+                            var v162 = v156 + v158;
+                            v162.CopyTo(buffer10.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v162).CopyTo(grad3.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer6[row15 + i];
+                            float s157 = buffer7[row157 + i];
+                            float s127 = s126;
+                            float s128 = s127 * s41;
+                            float s155 = s128 * s15;
+                            float s156 = s155 * s43;
+                            float s158 = s157 * s43;
+                            float s162 = s156 + s158;
+                            buffer10[rowOut + i] = s162;
+                            grad3[i] += s162;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]");
+                }
+
+                // Kernel 8/15: GEMM -> %164 [N,20]
+                {
+                    // %164 = matmul(%162, %4) : [N,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture2Data, buffer11, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/15: GEMM -> %164 [N,20]");
+                }
+
+                // Kernel 9/15: GEMM Aᵀ -> %165 [5,20]
+                {
+                    // %165 = matmul{transpose_a=true}(%162, %13) : [5,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 9/15: GEMM Aᵀ -> %165 [5,20]");
+                }
+
+                // Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]
+                {
+                    // %56 = square(%12) : [N,20]
+                    // %57 = sub(%34, %56) : [N,20]
+                    // %166 = mul(%164, %57) : [N,20]
+                    // %167 = mul(%166, %3) : [N,20]
+                    // %168 = mul(%166, %10) : [N,20]
+                    // %169 = sum{dims=0;keep_dim=true}(%168) : [1,20]
+                    int extent0 = dim_N;
+                    int extent1 = 20;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
+                    buffer14.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row10 = i0 * 20;
+                        int row12 = i0 * 20;
+                        int row164 = i0 * 20;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                            var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
+                            var v164 = new global::System.Numerics.Vector<float>(buffer11.Slice(row164 + i));
+                            var v56 = v12 * v12;
+                            var v57 = v34 - v56;
+                            var v166 = v164 * v57;
+                            var v167 = v166 * v3;
+                            var v168 = v166 * v10;
+                            v166.CopyTo(buffer12.Slice(rowOut + i));
+                            v167.CopyTo(buffer13.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v168).CopyTo(buffer14.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s10 = buffer3[row10 + i];
+                            float s12 = buffer4[row12 + i];
+                            float s164 = buffer11[row164 + i];
+                            float s56 = s12 * s12;
+                            float s57 = s34 - s56;
+                            float s166 = s164 * s57;
+                            float s167 = s166 * s3;
+                            float s168 = s166 * s10;
+                            buffer12[rowOut + i] = s166;
+                            buffer13[rowOut + i] = s167;
+                            buffer14[i] += s168;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
+                }
+
+                // Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]
+                {
+                    // %65 = square(%8) : [N,20]
+                    // %66 = sub(%34, %65) : [N,20]
+                    // %170 = matmul{transpose_b=true}(%167, %2) : [N,20]
+                    // %172 = add(%164, %170) : [N,20]
+                    // %173 = mul(%172, %66) : [N,20]
+                    // %174 = mul(%173, %3) : [N,20]
+                    // %175 = mul(%173, %6) : [N,20]
+                    // %176 = sum{dims=0;keep_dim=true}(%175) : [1,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture0Data, buffer15, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 20;
+                    float s34 = 1f;
+                    var v34 = new global::System.Numerics.Vector<float>(s34);
+                    buffer18.Clear();
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row6 = i0 * 20;
+                        int row8 = i0 * 20;
+                        int row164 = i0 * 20;
+                        int row170 = i0 * 20;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                            var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
+                            var v164 = new global::System.Numerics.Vector<float>(buffer11.Slice(row164 + i));
+                            var v170 = new global::System.Numerics.Vector<float>(buffer15.Slice(row170 + i));
+                            var v65 = v8 * v8;
+                            var v66 = v34 - v65;
+                            var v172 = v164 + v170;
+                            var v173 = v172 * v66;
+                            var v174 = v173 * v3;
+                            var v175 = v173 * v6;
+                            v172.CopyTo(buffer15.Slice(rowOut + i));
+                            v173.CopyTo(buffer16.Slice(rowOut + i));
+                            v174.CopyTo(buffer17.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v175).CopyTo(buffer18.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s8 = buffer1[row8 + i];
+                            float s164 = buffer11[row164 + i];
+                            float s170 = buffer15[row170 + i];
+                            float s65 = s8 * s8;
+                            float s66 = s34 - s65;
+                            float s172 = s164 + s170;
+                            float s173 = s172 * s66;
+                            float s174 = s173 * s3;
+                            float s175 = s173 * s6;
+                            buffer15[rowOut + i] = s172;
+                            buffer16[rowOut + i] = s173;
+                            buffer17[rowOut + i] = s174;
+                            buffer18[i] += s175;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                }
+
+                // Kernel 12/15: elementwise (add) -> %177 [1,20]
+                {
+                    // %177 = add(%169, %176) : [1,20]
+                    int extent0 = 20;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v169 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v176 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                        var v177 = v169 + v176;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v177).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s169 = buffer14[i];
+                        float s176 = buffer18[i];
+                        float s177 = s169 + s176;
+                        grad1[i] += s177;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 12/15: elementwise (add) -> %177 [1,20]");
+                }
+
+                // Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]
+                {
+                    // %178 = matmul{transpose_b=true}(%174, %2) : [N,20]
+                    // %180 = add(%172, %178) : [N,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, result, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = (dim_N * 20);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v172 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v178 = new global::System.Numerics.Vector<float>(result.Slice(i));
+                        var v180 = v172 + v178;
+                        v180.CopyTo(result.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s172 = buffer15[i];
+                        float s178 = result[i];
+                        float s180 = s172 + s178;
+                        result[i] = s180;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]");
+                }
+
+                // Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]
+                {
+                    // %171 = matmul{transpose_a=true}(%9, %167) : [20,20]
+                    // %179 = matmul{transpose_a=true}(%0, %174) : [20,20]
+                    // %181 = add(%171, %179) : [20,20]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer13, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer17, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.Tensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0, argument1 };
+                var parameters = new global::Kiln.Tensor[] { this.model.mixing, this.model.scale, this.model.readout.Weight, this.model.readout.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.SymbolicBatchNet.Loss",
                 symbols: new string[] { "N" },
@@ -808,11 +1324,15 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1, 2, 2, 3, 4 }, lastUse: new int[] { 1, 2, 3, 5, 4, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 51, kernelCount: 16,
                         firstUse: new int[] { 0, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 8, 9, 10, 12, 12, 12, 13, 13, 13 }, lastUse: new int[] { 13, 13, 15, 12, 12, 11, 9, 9, 7, 6, 7, 9, 11, 13, 12, 15, 14, 13, 15, 14 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 49, kernelCount: 15,
+                        firstUse: new int[] { 0, 1, 1, 2, 3, 3, 4, 4, 5, 6, 7, 8, 10, 10, 10, 11, 11, 11, 11 }, lastUse: new int[] { 11, 11, 14, 10, 10, 9, 7, 7, 6, 7, 9, 11, 10, 14, 12, 13, 11, 14, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape, moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { VjpResultShape1 }),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 20 };
+            private static int[] VjpResultShape1(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 5 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -848,6 +1368,29 @@ namespace Kiln.Integration.Tests.Models
                 sizes[19] = 20; // %117 sum [1,20], kernels 13..14
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 20); // %6 matmul [N,20], kernels 0..11
+                sizes[1] = (symbols[0] * 20); // %8 tanh [N,20], kernels 1..11
+                sizes[2] = (symbols[0] * 20); // %9 add [N,20], kernels 1..14
+                sizes[3] = (symbols[0] * 20); // %10 matmul [N,20], kernels 2..10
+                sizes[4] = (symbols[0] * 20); // %12 tanh [N,20], kernels 3..10
+                sizes[5] = (symbols[0] * 20); // %13 add [N,20], kernels 3..9
+                sizes[6] = (symbols[0] * 5); // %15 add [N,5], kernels 4..7
+                sizes[7] = (symbols[0] * 5); // %157 mul [N,5], kernels 4..7
+                sizes[8] = 1; // %122 mul [], kernels 5..6
+                sizes[9] = symbols[0]; // %125 broadcast_to [N], kernels 6..7
+                sizes[10] = (symbols[0] * 5); // %162 add [N,5], kernels 7..9
+                sizes[11] = (symbols[0] * 20); // %164 matmul [N,20], kernels 8..11
+                sizes[12] = (symbols[0] * 20); // %166 mul [N,20], kernels 10..10
+                sizes[13] = (symbols[0] * 20); // %167 mul [N,20], kernels 10..14
+                sizes[14] = 20; // %169 sum [1,20], kernels 10..12
+                sizes[15] = (symbols[0] * 20); // %172 add [N,20], kernels 11..13
+                sizes[16] = (symbols[0] * 20); // %173 mul [N,20], kernels 11..11
+                sizes[17] = (symbols[0] * 20); // %174 mul [N,20], kernels 11..14
+                sizes[18] = 20; // %176 sum [1,20], kernels 11..12
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.SymbolicBatchNet.Loss -> LossGraph
@@ -875,6 +1418,22 @@ namespace Kiln.Integration.Tests.Models
               Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
               Kernel 14/16: elementwise (add) -> %118 [1,20]
               Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
+            vjp: 49 graph ops in 15 kernels, 19 arena buffers
+              Kernel 0/15: GEMM -> %6 [N,20]
+              Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+              Kernel 2/15: GEMM -> %10 [N,20]
+              Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+              Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]
+              Kernel 5/15: elementwise (mul) -> %122 []
+              Kernel 6/15: elementwise (broadcast_to) -> %125 [N]
+              Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]
+              Kernel 8/15: GEMM -> %164 [N,20]
+              Kernel 9/15: GEMM Aᵀ -> %165 [5,20]
+              Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]
+              Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]
+              Kernel 12/15: elementwise (add) -> %177 [1,20]
+              Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]
+              Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]
             """;
 
             private const string DotText =

@@ -331,6 +331,207 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.fc1.Weight;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.fc1.Bias!;
+                this.BindCapture(1, capture1, symbols);
+                global::Kiln.Tensor capture2 = this.model.fc2.Weight;
+                this.BindCapture(2, capture2, symbols);
+                global::Kiln.Tensor capture3 = this.model.fc2.Bias!;
+                this.BindCapture(3, capture3, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<float> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.ReadOnlySpan<float> capture2Data = capture2.Data;
+                global::System.ReadOnlySpan<float> capture3Data = capture3.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> result1 = state.MoreResults[0].Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> grad2 = this.GradientOf(capture2, 2);
+                global::System.Span<float> grad3 = this.GradientOf(capture3, 3);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+
+                // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+                {
+                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
+                    // %7 = add(%6, %3) : [N,100]
+                    // %8 = relu(%7) : [N,100]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 100;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row6 = i0 * 100;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                            var v7 = v6 + v3;
+                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                            v8.CopyTo(buffer0.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]");
+                }
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]
+                {
+                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+                    // %10 = add(%9, %5) : [N,10]
+                    // %11 = sub(%10, %1) : [N,10]
+                    // %17 = mul(%11, %16) : [N,10]
+                    // %47 = mul(%36, %17) : [N,10]
+                    // %48 = neg(%47) : [N,10]
+                    // %49 = sum{dims=0;keep_dim=false}(%47) : [10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 10;
+                    float s16 = 2f;
+                    var v16 = new global::System.Numerics.Vector<float>(s16);
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row1 = i0 * 10;
+                        int row9 = i0 * 10;
+                        int rowOut = i0 * extent1;
+                        float s36 = input2[0];
+                        var v36 = new global::System.Numerics.Vector<float>(s36);
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                            var v10 = v9 + v5;
+                            var v11 = v10 - v1;
+                            var v17 = v11 * v16;
+                            var v47 = v36 * v17;
+                            var v48 = -v47;
+                            v47.CopyTo(buffer1.Slice(rowOut + i));
+                            v48.CopyTo(result1.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v47).CopyTo(grad3.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s5 = capture3Data[i];
+                            float s9 = buffer1[row9 + i];
+                            float s10 = s9 + s5;
+                            float s11 = s10 - s1;
+                            float s17 = s11 * s16;
+                            float s47 = s36 * s17;
+                            float s48 = -s47;
+                            buffer1[rowOut + i] = s47;
+                            result1[rowOut + i] = s48;
+                            grad3[i] += s47;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
+                }
+
+                // Kernel 2/6: GEMM Aᵀ -> %51 [10,100]
+                {
+                    // %51 = matmul{transpose_a=true}(%47, %8) : [10,100]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %51 [10,100]");
+                }
+
+                // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]
+                {
+                    // %50 = matmul(%47, %4) : [N,100]
+                    // %52 = relu_backward(%50, %8) : [N,100]
+                    // %53 = sum{dims=0;keep_dim=false}(%52) : [100]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 100;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row8 = i0 * 100;
+                        int row50 = i0 * 100;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                            var v50 = new global::System.Numerics.Vector<float>(buffer2.Slice(row50 + i));
+                            var v52 = global::Kiln.Kernels.Pointwise.ReluBackward(v50, v8);
+                            v52.CopyTo(buffer2.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v52).CopyTo(grad1.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s8 = buffer0[row8 + i];
+                            float s50 = buffer2[row50 + i];
+                            float s52 = global::Kiln.Kernels.Pointwise.ReluBackward(s50, s8);
+                            buffer2[rowOut + i] = s52;
+                            grad1[i] += s52;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]");
+                }
+
+                // Kernel 4/6: GEMM -> %54 [N,1000]
+                {
+                    // %54 = matmul(%52, %2) : [N,1000]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, result, dim_N, 1000, 100, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %54 [N,1000]");
+                }
+
+                // Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]
+                {
+                    // %55 = matmul{transpose_a=true}(%52, %0) : [100,1000]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.Tensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0, argument1 };
+                var parameters = new global::Kiln.Tensor[] { this.model.fc1.Weight, this.model.fc1.Bias!, this.model.fc2.Weight, this.model.fc2.Bias! };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.TwoLayerNet.Loss",
                 symbols: new string[] { "N" },
@@ -342,11 +543,15 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 15, kernelCount: 6,
                         firstUse: new int[] { 0, 1, 1, 4 }, lastUse: new int[] { 4, 1, 4, 5 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 17, kernelCount: 6,
+                        firstUse: new int[] { 0, 1, 3 }, lastUse: new int[] { 3, 3, 5 }, sizes: VjpBufferSizes, resultShape: VjpResultShape, moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { VjpResultShape1 }),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 1000 };
+            private static int[] VjpResultShape1(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 10 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -360,6 +565,13 @@ namespace Kiln.Integration.Tests.Models
                 sizes[1] = (symbols[0] * 10); // %11 sub [N,10], kernels 1..1
                 sizes[2] = (symbols[0] * 10); // %17 mul [N,10], kernels 1..4
                 sizes[3] = (symbols[0] * 100); // %32 relu_backward [N,100], kernels 4..5
+            }
+
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 100); // %8 relu [N,100], kernels 0..3
+                sizes[1] = (symbols[0] * 10); // %47 mul [N,10], kernels 1..3
+                sizes[2] = (symbols[0] * 100); // %52 relu_backward [N,100], kernels 3..5
             }
 
             private const string SummaryText =
@@ -376,6 +588,13 @@ namespace Kiln.Integration.Tests.Models
               Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
               Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
               Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
+            vjp: 17 graph ops in 6 kernels, 3 arena buffers
+              Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+              Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]
+              Kernel 2/6: GEMM Aᵀ -> %51 [10,100]
+              Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]
+              Kernel 4/6: GEMM -> %54 [N,1000]
+              Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]
             """;
 
             private const string DotText =

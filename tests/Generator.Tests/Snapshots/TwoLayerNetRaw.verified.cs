@@ -244,6 +244,167 @@ namespace Kiln.Integration.Tests.Models
                 return state.Result;
             }
 
+            /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1, global::Kiln.Tensor[] upstream)
+            {
+                global::System.Span<int> symbols = stackalloc int[1];
+                global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);
+                this.BindInput(0, argument0, symbols);
+                this.BindInput(1, argument1, symbols);
+                global::Kiln.Tensor capture0 = this.model.w1;
+                this.BindCapture(0, capture0, symbols);
+                global::Kiln.Tensor capture1 = this.model.w2;
+                this.BindCapture(1, capture1, symbols);
+                var state = this.Prepare(2, symbols);
+                int dim_N = symbols[0];
+                global::System.Span<float> arena = state.Arena;
+                global::System.ReadOnlySpan<float> input0 = argument0.Data;
+                global::System.ReadOnlySpan<float> input1 = argument1.Data;
+                global::System.ReadOnlySpan<float> input2 = upstream[0].Data;
+                global::System.ReadOnlySpan<float> capture0Data = capture0.Data;
+                global::System.ReadOnlySpan<float> capture1Data = capture1.Data;
+                global::System.Span<float> result = state.Result.Data;
+                global::System.Span<float> result1 = state.MoreResults[0].Data;
+                global::System.Span<float> grad0 = this.GradientOf(capture0, 0);
+                global::System.Span<float> grad1 = this.GradientOf(capture1, 1);
+                global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
+                global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
+                global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
+                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
+
+                // Kernel 0/7: GEMM -> %4 [N,100]
+                {
+                    // %4 = matmul(%0, %2) : [N,100]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM -> %4 [N,100]");
+                }
+
+                // Kernel 1/7: elementwise (clamp) -> %5 [N,100]
+                {
+                    // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
+                    int extent0 = (dim_N * 100);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        v5.CopyTo(buffer1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
+                        buffer1[i] = s5;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: elementwise (clamp) -> %5 [N,100]");
+                }
+
+                // Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]
+                {
+                    // %6 = matmul(%5, %3) : [N,10]
+                    // %7 = sub(%6, %1) : [N,10]
+                    // %15 = mul(%7, %14) : [N,10]
+                    // %39 = mul(%30, %15) : [N,10]
+                    // %40 = neg(%39) : [N,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
+                    int extent0 = (dim_N * 10);
+                    float s14 = 2f;
+                    var v14 = new global::System.Numerics.Vector<float>(s14);
+                    float s30 = input2[0];
+                    var v30 = new global::System.Numerics.Vector<float>(s30);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v7 = v6 - v1;
+                        var v15 = v7 * v14;
+                        var v39 = v30 * v15;
+                        var v40 = -v39;
+                        v39.CopyTo(buffer2.Slice(i));
+                        v40.CopyTo(result1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s1 = input1[i];
+                        float s6 = buffer2[i];
+                        float s7 = s6 - s1;
+                        float s15 = s7 * s14;
+                        float s39 = s30 * s15;
+                        float s40 = -s39;
+                        buffer2[i] = s39;
+                        result1[i] = s40;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
+                }
+
+                // Kernel 3/7: GEMM Aᵀ -> %42 [100,10]
+                {
+                    // %42 = matmul{transpose_a=true}(%5, %39) : [100,10]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer2, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/7: GEMM Aᵀ -> %42 [100,10]");
+                }
+
+                // Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]
+                {
+                    // %41 = matmul{transpose_b=true}(%39, %3) : [N,100]
+                    // %43 = clamp_backward{max=Infinity;min=0}(%41, %4) : [N,100]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture1Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = (dim_N * 100);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                        var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                        var v43 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v41, global::System.Numerics.Vector<float>.Zero);
+                        v43.CopyTo(buffer3.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s41 = buffer3[i];
+                        float s43 = s4 >= 0f && s4 <= float.PositiveInfinity ? s41 : 0f;
+                        buffer3[i] = s43;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]");
+                }
+
+                // Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]
+                {
+                    // %44 = matmul{transpose_b=true}(%43, %2) : [N,1000]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 1000, 100, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]");
+                }
+
+                // Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]
+                {
+                    // %45 = matmul{transpose_a=true}(%0, %43) : [1000,100]
+                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer3, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]");
+                }
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            /// <summary>
+            /// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)
+            /// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated
+            /// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient
+            /// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.
+            /// </summary>
+            public global::Kiln.Tensor Apply(global::Kiln.Tensor x, global::Kiln.Tensor y) => this.ApplyCore(x, y);
+
+            private global::Kiln.Tensor ApplyCore(global::Kiln.Tensor argument0, global::Kiln.Tensor argument1)
+            {
+                var forward = this.ForwardCore(argument0, argument1);
+                var results = new global::Kiln.Tensor[] { forward };
+                var differentiable = new global::Kiln.Tensor[] { argument0, argument1 };
+                var parameters = new global::Kiln.Tensor[] { this.model.w1, this.model.w2 };
+                var outputs = this.RecordOnTape("LossGraph.Apply", results, differentiable, parameters, upstream => this.VjpCore(argument0, argument1, upstream));
+                return outputs[0];
+            }
+
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
                 method: "Kiln.Integration.Tests.Models.TwoLayerNetRaw.Loss",
                 symbols: new string[] { "N" },
@@ -255,11 +416,15 @@ namespace Kiln.Integration.Tests.Models
                         firstUse: new int[] { 0, 1 }, lastUse: new int[] { 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 11, kernelCount: 6,
                         firstUse: new int[] { 0, 1, 2, 2, 4 }, lastUse: new int[] { 4, 3, 2, 4, 5 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 13, kernelCount: 7,
+                        firstUse: new int[] { 0, 1, 2, 4 }, lastUse: new int[] { 4, 3, 4, 6 }, sizes: VjpBufferSizes, resultShape: VjpResultShape, moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { VjpResultShape1 }),
                 },
                 summary: SummaryText,
                 dot: DotText);
 
             private static int[] ResultShape(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();
+            private static int[] VjpResultShape(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 1000 };
+            private static int[] VjpResultShape1(global::System.ReadOnlySpan<int> symbols) => new int[] { symbols[0], 10 };
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
@@ -276,6 +441,14 @@ namespace Kiln.Integration.Tests.Models
                 sizes[4] = (symbols[0] * 100); // %27 clamp_backward [N,100], kernels 4..5
             }
 
+            private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
+            {
+                sizes[0] = (symbols[0] * 100); // %4 matmul [N,100], kernels 0..4
+                sizes[1] = (symbols[0] * 100); // %5 clamp [N,100], kernels 1..3
+                sizes[2] = (symbols[0] * 10); // %39 mul [N,10], kernels 2..4
+                sizes[3] = (symbols[0] * 100); // %43 clamp_backward [N,100], kernels 4..6
+            }
+
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.TwoLayerNetRaw.Loss -> LossGraph
@@ -290,6 +463,14 @@ namespace Kiln.Integration.Tests.Models
               Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
               Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
               Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
+            vjp: 13 graph ops in 7 kernels, 4 arena buffers
+              Kernel 0/7: GEMM -> %4 [N,100]
+              Kernel 1/7: elementwise (clamp) -> %5 [N,100]
+              Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]
+              Kernel 3/7: GEMM Aᵀ -> %42 [100,10]
+              Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]
+              Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]
+              Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]
             """;
 
             private const string DotText =

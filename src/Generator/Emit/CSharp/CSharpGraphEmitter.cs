@@ -89,6 +89,11 @@ internal sealed class CSharpGraphEmitter
             w.Line();
             EmitProgramMethod(w, p);
         }
+        if (programs.Any(IsVjp))
+        {
+            w.Line();
+            EmitApply(w);
+        }
         w.Line();
         EmitDescription(w);
         w.Close();
@@ -113,24 +118,46 @@ internal sealed class CSharpGraphEmitter
 
     static string TensorType(InputSpec input) => input.Kind == ValueKind.IntTensor ? "global::Kiln.IntTensor" : "global::Kiln.Tensor";
 
-    static string MethodName(KernelProgram program) => program.Graph.HasGradients ? "ForwardBackward" : "Forward";
+    static string MethodName(KernelProgram program) =>
+        IsVjp(program) ? "Vjp" : program.Graph.HasGradients ? "ForwardBackward" : "Forward";
+
+    static bool IsVjp(KernelProgram program) => program.Graph.Name == Passes.Autodiff.VjpName;
+
+    /// <summary>The float parameters of the method, in order: the inputs the tape node of Apply differentiates.</summary>
+    IEnumerable<int> FloatInputs => Enumerable.Range(0, spec.Inputs.Count).Where(i => spec.Inputs[i].Kind != ValueKind.IntTensor);
+
+    /// <summary>The program the Graphviz form shows: forward+backward when there is one, else forward (never the VJP).</summary>
+    KernelProgram DotProgram => programs.Last(p => !IsVjp(p));
 
     void EmitProgramMethod(CodeWriter w, int index)
     {
         var program = programs[index];
         var nodes = program.Graph.Nodes();
-        var captures = nodes.Where(n => n.Op == OpNames.Capture).Select(n => n.Attrs.Int("index")).Distinct().OrderBy(i => i).ToList();
+        // A parameter's gradient may not read the parameter (a bias in the VJP program, which has no loss to compute).
+        var captures = nodes.Where(n => n.Op == OpNames.Capture).Select(n => n.Attrs.Int("index"))
+            .Concat(Enumerable.Range(0, program.Graph.Gradients.Length).Where(c => program.Graph.Gradients[c] is not null))
+            .Distinct().OrderBy(i => i).ToList();
         bool backward = program.Graph.HasGradients;
+        bool vjp = IsVjp(program);
 
-        if (backward)
-            w.Line("/// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>");
+        if (vjp)
+        {
+            // Private: only Apply's tape node calls it, with upstream gradients shaped like the results.
+            w.Line("/// <summary>Recomputes the forward, runs the backward seeded with <paramref name=\"upstream\"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>");
+            w.Open($"private global::Kiln.Tensor[] VjpCore({CoreParameters}{(spec.Inputs.Count > 0 ? ", " : "")}global::Kiln.Tensor[] upstream)");
+        }
         else
-            w.Line("/// <summary>Runs the forward pass only and returns the result.</summary>");
-        // The public method keeps the user's parameter names; the body runs in a method whose parameters are the
-        // generator's own, so no user name can capture a generated local or member.
-        w.Line($"public {spec.ReturnType} {MethodName(program)}({Parameters}) => this.{MethodName(program)}Core({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
-        w.Line();
-        w.Open($"private {spec.ReturnType} {MethodName(program)}Core({CoreParameters})");
+        {
+            if (backward)
+                w.Line("/// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>");
+            else
+                w.Line("/// <summary>Runs the forward pass only and returns the result.</summary>");
+            // The public method keeps the user's parameter names; the body runs in a method whose parameters are the
+            // generator's own, so no user name can capture a generated local or member.
+            w.Line($"public {spec.ReturnType} {MethodName(program)}({Parameters}) => this.{MethodName(program)}Core({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
+            w.Line();
+            w.Open($"private {spec.ReturnType} {MethodName(program)}Core({CoreParameters})");
+        }
         w.Line($"global::System.Span<int> symbols = stackalloc int[{symbols.Count}];");
         w.Line("global::Kiln.Compiled.CompiledGraph.BeginBinding(symbols);");
         for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"this.BindInput({i}, argument{i}, symbols);");
@@ -156,6 +183,9 @@ internal sealed class CSharpGraphEmitter
         if (program.Memory.Buffers.Count > 0) bindings.Add(new StorageBinding("arena", StorageRole.Arena, "state"));
         for (int i = 0; i < spec.Inputs.Count; i++)
             bindings.Add(new StorageBinding("input" + i, spec.Inputs[i].Kind == ValueKind.IntTensor ? StorageRole.IntInput : StorageRole.Input, "argument" + i, i));
+        if (vjp)
+            for (int k = 0; k < 1 + programs[0].Graph.MoreResults.Length; k++)
+                bindings.Add(new StorageBinding("input" + (spec.Inputs.Count + k).ToString(CultureInfo.InvariantCulture), StorageRole.Input, $"upstream[{k}]", spec.Inputs.Count + k));
         foreach (int c in captures.Where(IsTensorCapture)) bindings.Add(new StorageBinding($"capture{c}Data", StorageRole.Capture, "capture" + c, c));
         bindings.Add(new StorageBinding("result", StorageRole.Result, "state.Result"));
         for (int r = 0; r < program.Graph.MoreResults.Length; r++)
@@ -175,9 +205,44 @@ internal sealed class CSharpGraphEmitter
         }
         backend.EmitSynchronize(w);
         w.Line();
-        w.Line(program.Graph.MoreResults.Length == 0
+        w.Line(vjp
+            ? $"return new global::Kiln.Tensor[] {{ {string.Join(", ", new[] { "state.Result" }.Concat(Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]")))} }};"
+            : program.Graph.MoreResults.Length == 0
             ? "return state.Result;"
             : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]"))});");
+        w.Close();
+    }
+
+    /// <summary>
+    /// Apply: the graph as one node of the eager tape. Runs Forward, hands the runtime copies of the results (the
+    /// graph's own are overwritten by the next call) and a closure that runs the VJP program when the tape reaches
+    /// the node; the runtime records the node (see CompiledGraph.RecordOnTape).
+    /// </summary>
+    void EmitApply(CodeWriter w)
+    {
+        int results = 1 + programs[0].Graph.MoreResults.Length;
+        var floats = FloatInputs.ToList();
+        var parameters = spec.Captures.Select((c, i) => (c, i)).Where(x => x.c.Kind == CaptureKind.Parameter).Select(x => x.i).ToList();
+        w.Line("/// <summary>");
+        w.Line("/// Runs the graph as one node of the eager autograd tape: returns fresh result tensors (not overwritten by later calls)");
+        w.Line("/// and, when a float argument or a parameter requires grad, records a node whose backward runs the generated");
+        w.Line("/// vector-Jacobian kernels: gradients for the float arguments that require grad, and each parameter's gradient");
+        w.Line("/// added into its Grad. The backward recomputes the forward from the arguments, so do not change them in place.");
+        w.Line("/// </summary>");
+        w.Line($"public {spec.ReturnType} Apply({Parameters}) => this.ApplyCore({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
+        w.Line();
+        w.Open($"private {spec.ReturnType} ApplyCore({CoreParameters})");
+        var args = string.Join(", ", Enumerable.Range(0, spec.Inputs.Count).Select(i => "argument" + i.ToString(CultureInfo.InvariantCulture)));
+        w.Line($"var forward = this.ForwardCore({args});");
+        w.Line(results == 1
+            ? "var results = new global::Kiln.Tensor[] { forward };"
+            : $"var results = new global::Kiln.Tensor[] {{ {string.Join(", ", Enumerable.Range(1, results).Select(r => "forward.Item" + r.ToString(CultureInfo.InvariantCulture)))} }};");
+        w.Line($"var differentiable = new global::Kiln.Tensor[] {{ {string.Join(", ", floats.Select(i => "argument" + i.ToString(CultureInfo.InvariantCulture)))} }};");
+        w.Line($"var parameters = new global::Kiln.Tensor[] {{ {string.Join(", ", parameters.Select(c => Access(spec.Captures[c])))} }};");
+        w.Line($"var outputs = this.RecordOnTape(\"{spec.MethodName}Graph.Apply\", results, differentiable, parameters, upstream => this.VjpCore({args}{(spec.Inputs.Count > 0 ? ", " : "")}upstream));");
+        w.Line(results == 1
+            ? "return outputs[0];"
+            : $"return ({string.Join(", ", Enumerable.Range(0, results).Select(r => $"outputs[{r}]"))});");
         w.Close();
     }
 
@@ -186,7 +251,10 @@ internal sealed class CSharpGraphEmitter
     static string MoreResultShapes(KernelProgram program) => program.Graph.MoreResults.Length == 0
         ? ""
         : ", moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { " +
-          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }";
+          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => ResultShapePrefix(program) + "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }";
+
+    /// <summary>The VJP program's results are the float parameters' gradients, so it has shape functions of its own.</summary>
+    static string ResultShapePrefix(KernelProgram program) => IsVjp(program) ? "Vjp" : "";
 
     bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
 
@@ -212,21 +280,24 @@ internal sealed class CSharpGraphEmitter
             var first = string.Join(", ", program.Memory.Buffers.Select(b => b.FirstUse.ToString(CultureInfo.InvariantCulture)));
             var last = string.Join(", ", program.Memory.Buffers.Select(b => b.LastUse.ToString(CultureInfo.InvariantCulture)));
             w.Line($"        new global::Kiln.Compiled.ProgramLayout(\"{program.Graph.Name}\", opCount: {program.Graph.OpCount}, kernelCount: {program.Kernels.Count},");
-            w.Line($"            firstUse: new int[] {{ {first} }}, lastUse: new int[] {{ {last} }}, sizes: {MethodName(program)}BufferSizes, resultShape: ResultShape{MoreResultShapes(program)}),");
+            w.Line($"            firstUse: new int[] {{ {first} }}, lastUse: new int[] {{ {last} }}, sizes: {MethodName(program)}BufferSizes, resultShape: {ResultShapePrefix(program)}ResultShape{MoreResultShapes(program)}),");
         }
         w.Line("    },");
         w.Line("    summary: SummaryText,");
         w.Line("    dot: DotText);");
         w.Line();
 
-        var results = programs[0].Graph.Results.ToList();
-        for (int r = 0; r < results.Count; r++)
+        foreach (var program in programs.Where(p => p == programs[0] || IsVjp(p)))
         {
-            string name = "ResultShape" + (r == 0 ? "" : r.ToString(CultureInfo.InvariantCulture));
-            var resultShape = results[r].Shape;
-            w.Line(resultShape.Rank == 0
-                ? $"private static int[] {name}(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();"
-                : $"private static int[] {name}(global::System.ReadOnlySpan<int> symbols) => new int[] {{ {string.Join(", ", resultShape.Dims.Select(SymbolicFromSpan))} }};");
+            var results = program.Graph.Results.ToList();
+            for (int r = 0; r < results.Count; r++)
+            {
+                string name = ResultShapePrefix(program) + "ResultShape" + (r == 0 ? "" : r.ToString(CultureInfo.InvariantCulture));
+                var resultShape = results[r].Shape;
+                w.Line(resultShape.Rank == 0
+                    ? $"private static int[] {name}(global::System.ReadOnlySpan<int> symbols) => global::System.Array.Empty<int>();"
+                    : $"private static int[] {name}(global::System.ReadOnlySpan<int> symbols) => new int[] {{ {string.Join(", ", resultShape.Dims.Select(SymbolicFromSpan))} }};");
+            }
         }
         foreach (var program in programs)
         {
@@ -248,7 +319,7 @@ internal sealed class CSharpGraphEmitter
         w.Lines(CodeWriter.RawString(KernelDescriptions.Summary(MethodDisplay, GraphProperty, programs, deadOps)) + ";");
         w.Line();
         w.Line("private const string DotText =");
-        w.Lines(CodeWriter.RawString(KernelDescriptions.Dot(MethodDisplay, programs[programs.Count - 1],
+        w.Lines(CodeWriter.RawString(KernelDescriptions.Dot(MethodDisplay, DotProgram,
             spec.Inputs.Select(i => i.Name).ToList(), spec.Captures.Select(c => c.Name).ToList())) + ";");
     }
 
