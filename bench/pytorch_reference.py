@@ -200,6 +200,102 @@ def small_cnn():  # RESULTS.md W6
         torch.nn.Flatten(), torch.nn.Linear(16 * 7 * 7, 10))
 
 
+def random_tree(rng, min_leaves=2, max_leaves=10):
+    """samples/TreeLstm's trees: 2-10 leaves, each split uniform, leaves digits 0-4, node = (left - right) mod 5.
+    Returns (leaf tokens, transitions in post-order: False = SHIFT, True = REDUCE, label)."""
+    tokens, transitions = [], []
+
+    def build(count):
+        if count == 1:
+            tokens.append(rng.randrange(5))
+            transitions.append(False)
+            return tokens[-1]
+        split = rng.randrange(1, count)
+        left, right = build(split), build(count - split)
+        transitions.append(True)
+        return (left - right) % 5
+    label = build(rng.randint(min_leaves, max_leaves))
+    return tokens, transitions, label
+
+
+class Reduce(torch.nn.Module):
+    """SPINN's reduce cell (samples/TreeLstm/ReduceCell.cs): five gates from left(lh) + right(rh)."""
+    def __init__(self, size):
+        super().__init__()
+        self.left = torch.nn.Linear(size, 5 * size)
+        self.right = torch.nn.Linear(size, 5 * size, bias=False)
+
+    def forward(self, lh, lc, rh, rc):
+        a, i, f1, f2, o = (self.left(lh) + self.right(rh)).chunk(5, 1)
+        c = a.tanh() * i.sigmoid() + f1.sigmoid() * lc + f2.sigmoid() * rc
+        return o.sigmoid() * c.tanh(), c
+
+
+class Spinn(torch.nn.Module):
+    """The PyTorch article's SPINN: per-example buffers and stacks of (h, c) rows, each transition step's REDUCEs
+    batched into one cell call (torch.stack in, unbind out), as Kiln's Dynamic and Hybrid modes do."""
+    def __init__(self, size=32):
+        super().__init__()
+        self.embed = torch.nn.Embedding(5, 16)
+        self.leaf = torch.nn.Linear(16, 2 * size)
+        self.reduce = Reduce(size)
+        self.head = torch.nn.Linear(size, 5)
+        self.size = size
+
+    def forward(self, tokens, lengths, transitions):
+        h, c = self.leaf(self.embed(tokens)).chunk(2, 1)
+        hs, cs = h.unbind(0), c.unbind(0)
+        buffers, start = [], 0
+        for n in lengths:
+            buffers.append(list(zip(hs[start:start + n], cs[start:start + n]))[::-1])  # pop() takes the next leaf
+            start += n
+        stacks = [[] for _ in lengths]
+        for step in range(max(len(t) for t in transitions)):
+            lefts, rights, reducing = [], [], []
+            for b, trans in enumerate(transitions):
+                if step >= len(trans):
+                    continue
+                if not trans[step]:
+                    stacks[b].append(buffers[b].pop())
+                    continue
+                rights.append(stacks[b].pop())
+                lefts.append(stacks[b].pop())
+                reducing.append(b)
+            if not reducing:
+                continue
+            lh, lc = torch.stack([s[0] for s in lefts]), torch.stack([s[1] for s in lefts])
+            rh, rc = torch.stack([s[0] for s in rights]), torch.stack([s[1] for s in rights])
+            nh, nc = self.reduce(lh, lc, rh, rc)
+            for b, state in zip(reducing, zip(nh.unbind(0), nc.unbind(0))):
+                stacks[b].append(state)
+        return self.head(torch.stack([s[-1][0] for s in stacks]))
+
+
+def tree_lstm():
+    """samples/TreeLstm's step: batch 64, Adam 0.003, 16 batches of random trees cycled (Kiln.Bench's trees table)."""
+    torch.manual_seed(0)
+    rng = random.Random(1)
+    batches = []
+    for _ in range(16):
+        trees = [random_tree(rng) for _ in range(64)]
+        tokens = torch.tensor([t for tree in trees for t in tree[0]])
+        batches.append((tokens, [len(tree[0]) for tree in trees], [tree[1] for tree in trees], torch.tensor([tree[2] for tree in trees])))
+    model = Spinn()
+    opt = torch.optim.Adam(model.parameters(), lr=0.003)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    state = {"i": 0}
+
+    def step():
+        tokens, lengths, transitions, labels = batches[state["i"]]
+        state["i"] = (state["i"] + 1) % len(batches)
+        loss = loss_fn(model(tokens, lengths, transitions), labels)
+        loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
 STEPS = {
     "linreg (batch 10)": linreg,
     "two-layer tensor manual": tensor_manual,
@@ -212,6 +308,7 @@ STEPS = {
     "fmnist mlp (batch 64)": classifier(fmnist_mlp, (64, 784), lambda p: torch.optim.SGD(p, lr=0.1)),
     "softmax regression (batch 256)": classifier(lambda: torch.nn.Linear(784, 10), (256, 784), lambda p: torch.optim.SGD(p, lr=0.1)),
     "cnn (batch 128)": classifier(small_cnn, (128, 1, 28, 28), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    "tree-lstm spinn (batch 64)": tree_lstm,
 }
 
 GEMMS = [  # (label, M, K, N, transpose A, transpose B), as in GemmBenchmarks.cs

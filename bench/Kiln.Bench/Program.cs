@@ -1,7 +1,7 @@
 using Kiln.Bench;
 using Kiln.Kernels;
 
-// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps|static] [--quick] [--filter TEXT] [--threads N] [--summary]
+// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps|static|trees] [--quick] [--filter TEXT] [--threads N] [--summary]
 // --threads sets Kiln.Threads.Max (every parallel kernel: GEMM, convolutions) for the whole run; the GEMM table
 // always shows 1 thread and up to 2. `--cold WORKLOAD MODE` is the static table's child process (first steps).
 var parts = new HashSet<string>(args.Where(a => !a.StartsWith("--")), StringComparer.OrdinalIgnoreCase);
@@ -52,3 +52,5 @@ if (all || parts.Contains("steps"))
     StepBenchmarks.Run(warmup, budget, filter);
 if (all || parts.Contains("static"))
     StaticSteps.Run(warmup, 2 * budget, filter, summaries, resultsPath); // two modes interleaved: each gets half
+if (all || parts.Contains("trees"))
+    TreeSteps.Run(warmup, 3 * budget); // three modes interleaved: each gets a third
