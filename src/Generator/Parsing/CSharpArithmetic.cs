@@ -71,8 +71,7 @@ internal static class CSharpArithmetic
         {
             bool single = type == NumberType.Single;
             double x = a.Real, y = b.Real;
-            // Each float operation rounds to float, as the C# float operators do.
-            double Round(double v) => single ? (float)v : v;
+            // Each float operation rounds to float, as the C# float operators do (the operands already hold float values).
             switch (kind)
             {
                 case BinaryOperatorKind.Add: return NumberValue.RealOf(single ? (float)x + (float)y : x + y, type);
@@ -80,7 +79,7 @@ internal static class CSharpArithmetic
                 case BinaryOperatorKind.Multiply: return NumberValue.RealOf(single ? (float)x * (float)y : x * y, type);
                 case BinaryOperatorKind.Divide: return NumberValue.RealOf(single ? (float)x / (float)y : x / y, type);
                 case BinaryOperatorKind.Remainder: return NumberValue.RealOf(single ? (float)x % (float)y : x % y, type);
-                default: return Compare(kind, Round(x).CompareTo(Round(y)), double.IsNaN(x) || double.IsNaN(y));
+                default: return Compare(kind, x.CompareTo(y), double.IsNaN(x) || double.IsNaN(y));
             }
         }
 
@@ -177,8 +176,7 @@ internal static class CSharpArithmetic
         if (double.IsNaN(real) || double.IsInfinity(real))
             throw new Refusal($"{real} has no {target} value (the conversion's result is unspecified)");
         // A real converts by truncating toward zero; out of range the result is unspecified, so it is refused there.
-        var truncated = new BigInteger(Math.Truncate(real));
-        return truncated;
+        return new BigInteger(Math.Truncate(real));
     }
 
     static BigInteger Exact(NumberValue x) => x.Type == NumberType.UInt64 ? new BigInteger((ulong)x.Integer) : new BigInteger(x.Integer);

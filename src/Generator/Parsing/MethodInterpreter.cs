@@ -196,21 +196,13 @@ internal sealed partial class MethodInterpreter
 
     /// <summary>A condition must fold to a constant bool; anything else (a tensor, Training, an unknown call) is
     /// data-dependent control flow, reported at the condition.</summary>
+    /// <summary>A loop's condition: a build-time bool (a loop on the Training flag would need a call-time trip count).</summary>
     bool EvaluateCondition(IOperation condition, string construct, Frame frame)
     {
-        Value value;
-        try
-        {
-            value = Evaluate(condition, frame);
-        }
-        catch (ParseFailure) when (ReadsTensors(condition))
-        {
-            // A condition on tensor values (x.Sum().Item() > 0) is data-dependent control flow; any other failure inside
-            // a condition (an unknown helper, a division by zero) keeps its own, more precise diagnostic.
+        var (value, mode) = EvaluateConditionOrMode(condition, construct, frame);
+        if (mode is not null)
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
-        }
-        if (value is BoolValue flag) return flag.Flag;
-        throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
+        return value;
     }
 
     /// <summary>
@@ -226,6 +218,8 @@ internal sealed partial class MethodInterpreter
         }
         catch (ParseFailure) when (ReadsTensors(condition))
         {
+            // A condition on tensor values (x.Sum().Item() > 0) is data-dependent control flow; any other failure inside
+            // a condition (an unknown helper, a division by zero) keeps its own, more precise diagnostic.
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, condition.Syntax, construct, Describe(condition.Syntax));
         }
         return value switch

@@ -20,16 +20,10 @@ internal static class Autodiff
         var spec = context.Spec;
         var nodes = forward.Nodes();
 
-        var parameters = new Dictionary<Node, int>();
-        foreach (var n in nodes)
-            if (n.Op == OpNames.Capture && spec.Captures[n.Attrs.Int("index")].Kind == CaptureKind.Parameter)
-                parameters[n] = n.Attrs.Int("index");
+        var parameters = Parameters(spec, nodes);
         if (parameters.Count == 0) return null;
 
-        // Forward dependence on a parameter: the only nodes whose gradients anyone needs.
-        var needed = new HashSet<Node>(parameters.Keys);
-        foreach (var n in nodes)
-            if (n.Inputs.Any(needed.Contains) && n.Type == ElementType.Float) needed.Add(n);
+        var needed = DependingOn(nodes, parameters.Keys);
         var loss = forward.Result;
         if (!needed.Contains(loss)) return null;
 
@@ -37,29 +31,13 @@ internal static class Autodiff
         {
             [loss] = b.BroadcastTo(b.Constant(1f), loss.Shape),
         };
-        foreach (var n in Enumerable.Reverse(nodes))
+        if (Backpropagate(b, nodes, needed, adjoint) is { } unruled)
         {
-            if (n.Inputs.Length == 0 || !needed.Contains(n) || !adjoint.TryGetValue(n, out var g)) continue;
-            if (OpRegistry.Get(n.Op).Gradient is not { } rule)
-            {
-                var parameter = parameters.Where(p => DependsOn(n, p.Key)).Select(p => spec.Captures[p.Value].Name).FirstOrDefault() ?? "a parameter";
-                context.Report(DiagnosticIds.NoGradientRule, context.OriginOf(n), OpRegistry.Display(n.Op), parameter);
-                return null;
-            }
-            var grads = rule(new VjpContext(b, n, g));
-            for (int i = 0; i < n.Inputs.Length; i++)
-            {
-                var input = n.Inputs[i];
-                var gi = grads[i];
-                if (gi is null || !needed.Contains(input)) continue;
-                adjoint[input] = adjoint.TryGetValue(input, out var existing) ? b.Add(existing, gi) : gi;
-            }
+            var parameter = parameters.Where(p => DependsOn(unruled, p.Key)).Select(p => spec.Captures[p.Value].Name).FirstOrDefault() ?? "a parameter";
+            context.Report(DiagnosticIds.NoGradientRule, context.OriginOf(unruled), OpRegistry.Display(unruled.Op), parameter);
+            return null;
         }
-
-        var gradients = new Node?[forward.Gradients.Length];
-        foreach (var p in parameters)
-            if (adjoint.TryGetValue(p.Key, out var g)) gradients[p.Value] = g;
-        return new GraphProgram("forward+backward", loss, gradients.ToImmutableArray(), forward.Updates, forward.MoreResults);
+        return new GraphProgram("forward+backward", loss, ParameterGradients(forward, parameters, adjoint), forward.Updates, forward.MoreResults);
     }
 
     /// <summary>The name of the vector-Jacobian program (<see cref="Vjp"/>).</summary>
@@ -87,15 +65,9 @@ internal static class Autodiff
         var results = forward.Results.ToList();
         if (results.Any(r => r.Type != ElementType.Float)) return null;
 
-        var parameters = new Dictionary<Node, int>();
-        foreach (var n in nodes)
-            if (n.Op == OpNames.Capture && spec.Captures[n.Attrs.Int("index")].Kind == CaptureKind.Parameter)
-                parameters[n] = n.Attrs.Int("index");
+        var parameters = Parameters(spec, nodes);
         var inputNodes = floatInputs.Select(i => b.Input(i, ShapeInference.ShapeOf(spec.Inputs[i].Shape), ElementType.Float)).ToList();
-
-        var needed = new HashSet<Node>(parameters.Keys.Concat(inputNodes));
-        foreach (var n in nodes)
-            if (n.Inputs.Any(needed.Contains) && n.Type == ElementType.Float) needed.Add(n);
+        var needed = DependingOn(nodes, parameters.Keys.Concat(inputNodes));
 
         var adjoint = new Dictionary<Node, Node>();
         for (int k = 0; k < results.Count; k++)
@@ -104,10 +76,41 @@ internal static class Autodiff
             var seed = b.Input(spec.Inputs.Count + k, results[k].Shape, ElementType.Float);
             adjoint[results[k]] = adjoint.TryGetValue(results[k], out var existing) ? b.Add(existing, seed) : seed;
         }
+        if (Backpropagate(b, nodes, needed, adjoint) is not null) return null;
+
+        var inputGradients = inputNodes.Select(x => adjoint.TryGetValue(x, out var g) ? g : b.BroadcastTo(b.Constant(0f), x.Shape)).ToList();
+        return new GraphProgram(VjpName, inputGradients[0], ParameterGradients(forward, parameters, adjoint), default, inputGradients.Skip(1).ToImmutableArray());
+    }
+
+    /// <summary>The Parameter captures the program reads, by capture index.</summary>
+    static Dictionary<Node, int> Parameters(Models.GraphSpec spec, List<Node> nodes)
+    {
+        var parameters = new Dictionary<Node, int>();
+        foreach (var n in nodes)
+            if (n.Op == OpNames.Capture && spec.Captures[n.Attrs.Int("index")].Kind == CaptureKind.Parameter)
+                parameters[n] = n.Attrs.Int("index");
+        return parameters;
+    }
+
+    /// <summary>The float nodes that depend on <paramref name="roots"/> (and the roots): the only ones whose gradients anyone needs.</summary>
+    static HashSet<Node> DependingOn(List<Node> nodes, IEnumerable<Node> roots)
+    {
+        var needed = new HashSet<Node>(roots);
+        foreach (var n in nodes)
+            if (n.Inputs.Any(needed.Contains) && n.Type == ElementType.Float) needed.Add(n);
+        return needed;
+    }
+
+    /// <summary>
+    /// The reverse walk: from the seeded adjoints, each needed node's VJP rule adds its inputs' gradient contributions.
+    /// Returns the first node on the path that has no rule (nothing is complete then), or null.
+    /// </summary>
+    static Node? Backpropagate(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint)
+    {
         foreach (var n in Enumerable.Reverse(nodes))
         {
             if (n.Inputs.Length == 0 || !needed.Contains(n) || !adjoint.TryGetValue(n, out var g)) continue;
-            if (OpRegistry.Get(n.Op).Gradient is not { } rule) return null;
+            if (OpRegistry.Get(n.Op).Gradient is not { } rule) return n;
             var grads = rule(new VjpContext(b, n, g));
             for (int i = 0; i < n.Inputs.Length; i++)
             {
@@ -117,12 +120,15 @@ internal static class Autodiff
                 adjoint[input] = adjoint.TryGetValue(input, out var existing) ? b.Add(existing, gi) : gi;
             }
         }
+        return null;
+    }
 
+    static ImmutableArray<Node?> ParameterGradients(GraphProgram forward, Dictionary<Node, int> parameters, Dictionary<Node, Node> adjoint)
+    {
         var gradients = new Node?[forward.Gradients.Length];
         foreach (var p in parameters)
             if (adjoint.TryGetValue(p.Key, out var g)) gradients[p.Value] = g;
-        var inputGradients = inputNodes.Select(x => adjoint.TryGetValue(x, out var g) ? g : b.BroadcastTo(b.Constant(0f), x.Shape)).ToList();
-        return new GraphProgram(VjpName, inputGradients[0], gradients.ToImmutableArray(), default, inputGradients.Skip(1).ToImmutableArray());
+        return gradients.ToImmutableArray();
     }
 
     static bool DependsOn(Node n, Node target) => Nodes.Reachable(new[] { n }).Contains(target);
