@@ -23,7 +23,8 @@ internal sealed class CSharpBackend : IKernelBackend
 
     public void EmitKernel(CodeWriter w, Kernel kernel, KernelProgram program, IStorageNames names)
     {
-        w.Open($"// {KernelDescriptions.Title(kernel, program.Kernels.Count)}");
+        string title = KernelDescriptions.Title(kernel, program.Kernels.Count);
+        w.Open($"// {title}");
         // The comment line above is the block's header; the braces scope the kernel's locals.
         foreach (var n in KernelDescriptions.ComputedNodes(kernel)) w.Line("// " + n);
         switch (kernel.Kind)
@@ -41,9 +42,9 @@ internal sealed class CSharpBackend : IKernelBackend
                 break;
         }
         // Anomaly mode (Autograd.DetectAnomaly()): the first kernel to write a NaN or ∞ names itself; one flag read when off.
-        string title = KernelDescriptions.Title(kernel, program.Kernels.Count).Replace("\\", "\\\\").Replace("\"", "\\\"");
+        string quoted = title.Replace("\\", "\\\\").Replace("\"", "\\\"");
         foreach (var output in kernel.Outputs)
-            w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{title}\");");
+            w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{quoted}\");");
         w.Close();
     }
 
