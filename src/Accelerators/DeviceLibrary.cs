@@ -1,0 +1,182 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using Kiln.Accelerators.Kernels;
+
+namespace Kiln.Accelerators;
+
+/// <summary>
+/// Host launchers for the hand-written device kernels (Kernels/): what generated device programs call for the
+/// schedule's library kernels and GEMMs, and what the device optimizers run. Each kernel is loaded once per session.
+/// GEMM runs cuBLAS on CUDA when its library loads and the tiled shared-memory kernel otherwise.
+/// </summary>
+public sealed class DeviceLibrary : IDisposable
+{
+    readonly DeviceSession session;
+    CuBlas? cublas;
+    bool cublasTried;
+
+    internal DeviceLibrary(DeviceSession session) => this.session = session;
+
+    /// <summary>Kernel launches (and memsets) issued through this session so far.</summary>
+    public long Launches { get; private set; }
+
+    /// <summary>Which GEMM ran last: "cuBLAS" or "tiled shared-memory kernel (16×16)"; null before the first.</summary>
+    public string? GemmPath { get; private set; }
+
+    Accelerator Accelerator => session.Accelerator;
+    AcceleratorStream Stream => session.Stream;
+
+    internal void Counted() => Launches++;
+
+    public void Clear(ArrayView<float> view)
+    {
+        if (view.Length == 0) return;
+        view.MemSetToZero(Stream);
+        Launches++;
+    }
+
+    /// <summary>c (+)= op(a)·op(b) for row-major a, b, c: c is [m, n], op(a) [m, k], op(b) [k, n].</summary>
+    public void Gemm(string graph, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
+    {
+        Launches++;
+        if (Cublas() is { } blas)
+        {
+            // cuBLAS is column-major: a row-major matrix is its transpose there, so C = op(A)·op(B) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ.
+            GemmPath = "cuBLAS";
+            blas.Gemm(transposeB ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
+                transposeA ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,
+                n, m, k, 1f, b, transposeB ? k : n, a, transposeA ? m : k, accumulate ? 1f : 0f, c, n);
+            return;
+        }
+        GemmPath = $"tiled shared-memory kernel ({GemmKernels.Tile}×{GemmKernels.Tile})";
+        var kernel = session.Explicit(typeof(GemmKernels).GetMethod(nameof(GemmKernels.Tiled))!, graph,
+            () => Accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(GemmKernels.Tiled));
+        var grid = new Index2D((n + GemmKernels.Tile - 1) / GemmKernels.Tile, (m + GemmKernels.Tile - 1) / GemmKernels.Tile);
+        var shape = new GemmShape { M = m, N = n, K = k, TransposeA = transposeA ? 1 : 0, TransposeB = transposeB ? 1 : 0, Accumulate = accumulate ? 1 : 0 };
+        kernel(Stream, new KernelConfig(grid, new Index2D(GemmKernels.Tile, GemmKernels.Tile)), a, b, c, shape);
+    }
+
+    CuBlas? Cublas()
+    {
+        if (cublasTried) return cublas;
+        cublasTried = true;
+        if (Accelerator is not CudaAccelerator cuda || Environment.GetEnvironmentVariable("KILN_NO_CUBLAS") == "1") return null;
+        try
+        {
+            cublas = new CuBlas(cuda);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or CuBlasException)
+        {
+            cublas = null; // libcublas.so.12/.11/.10 not there (a CUDA 13 machine has .so.13): the tiled kernel it is.
+        }
+        return cublas;
+    }
+
+    public void Softmax(string graph, ArrayView<float> x, ArrayView<float> y, int outer, int size, int inner, bool log)
+    {
+        var shape = new LineShape { Outer = outer, Size = size, Inner = inner, Log = log ? 1 : 0 };
+        Launch(graph, RowKernels.SoftmaxForward, shape.Lines, x, y, shape);
+    }
+
+    /// <summary>Gradient of softmax / log-softmax from the forward output <paramref name="y"/> and the upstream <paramref name="g"/>.</summary>
+    public void SoftmaxBackward(string graph, ArrayView<float> y, ArrayView<float> g, ArrayView<float> gx, int outer, int size, int inner, bool log)
+    {
+        var shape = new LineShape { Outer = outer, Size = size, Inner = inner, Log = log ? 1 : 0 };
+        Launch(graph, RowKernels.SoftmaxBackward, shape.Lines, y, g, gx, shape);
+    }
+
+    public void MaxAlong(string graph, ArrayView<float> x, ArrayView<float> values, int outer, int size, int inner)
+    {
+        var shape = new LineShape { Outer = outer, Size = size, Inner = inner };
+        Launch(graph, RowKernels.MaxForward, shape.Lines, x, values, shape);
+    }
+
+    public void MaxAlongBackward(string graph, ArrayView<float> x, ArrayView<float> gradOutput, ArrayView<float> gradInput, int outer, int size, int inner)
+    {
+        var shape = new LineShape { Outer = outer, Size = size, Inner = inner };
+        Launch(graph, RowKernels.MaxBackward, shape.Lines, x, gradOutput, gradInput, shape);
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy: the mean loss into loss[0] and/or the gradient (scaled by upstream[0] · upstreamScale).
+    /// One group of up to 256 threads.
+    /// </summary>
+    public void CrossEntropy(string graph, ArrayView<float> logits, ArrayView<int> labels, int rows, int classes,
+        ArrayView<float>? loss, ArrayView<float> upstream, float upstreamScale, ArrayView<float>? gradient)
+    {
+        var kernel = session.Explicit(typeof(CrossEntropyKernels).GetMethod(nameof(CrossEntropyKernels.LossAndGradient))!, graph,
+            () => Accelerator.LoadKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyShape>(CrossEntropyKernels.LossAndGradient));
+        int threads = Math.Min(CrossEntropyKernels.MaxGroup, Accelerator.MaxNumThreadsPerGroup);
+        var shape = new CrossEntropyShape
+        {
+            Rows = rows, Classes = classes, WriteLoss = loss is null ? 0 : 1, WriteGradient = gradient is null ? 0 : 1, UpstreamScale = upstreamScale,
+        };
+        Launches++;
+        kernel(Stream, new KernelConfig(1, threads), logits, labels, loss ?? upstream, upstream, gradient ?? logits, shape);
+    }
+
+    public void Gather(string graph, ArrayView<float> weight, int dim, ArrayView<int> indices, ArrayView<float> output, int count)
+    {
+        var shape = new GatherShape { Dim = dim, SkippedRow = -1 };
+        Launch(graph, GatherKernels.Gather, count * dim, weight, indices, output, shape);
+    }
+
+    /// <summary>gradWeight[indices[i], :] += gradOutput[i, :]; rows equal to <paramref name="skippedRow"/> (padding) get nothing.</summary>
+    public void ScatterAdd(string graph, ArrayView<float> gradOutput, ArrayView<int> indices, int dim, ArrayView<float> gradWeight, int skippedRow, int count)
+    {
+        var shape = new GatherShape { Dim = dim, SkippedRow = skippedRow };
+        Launch(graph, GatherKernels.ScatterAdd, count * dim, gradOutput, indices, gradWeight, shape);
+    }
+
+    public void SwapAxes(string graph, ArrayView<float> src, ArrayView<float> dst, int outer, int a, int middle, int b, int inner)
+    {
+        var shape = new SwapShape { Outer = outer, A = a, Middle = middle, B = b, Inner = inner };
+        Launch(graph, GatherKernels.SwapAxes, outer * a * middle * b * inner, src, dst, shape);
+    }
+
+    public void Copy(ArrayView<float> source, ArrayView<float> target)
+    {
+        source.CopyTo(target);
+        Launches++;
+    }
+
+    internal void Adam(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, AdamStep step) =>
+        Launch("Adam", OptimizerKernels.Adam, (int)p.Length, p, g, m, v, step);
+
+    internal void Sgd(ArrayView<float> p, ArrayView<float> g, ArrayView<float> buffer, SgdStep step) =>
+        Launch("Sgd", OptimizerKernels.Sgd, (int)p.Length, p, g, buffer, step);
+
+    void Launch<T1, T2, T3>(string graph, Action<Index1D, T1, T2, T3> kernel, int extent, T1 a1, T2 a2, T3 a3)
+        where T1 : struct where T2 : struct where T3 : struct
+    {
+        if (extent == 0) return;
+        var loaded = session.Explicit(kernel.Method, graph, () => Accelerator.LoadAutoGroupedKernel(kernel));
+        Launches++;
+        loaded(Stream, extent, a1, a2, a3);
+    }
+
+    void Launch<T1, T2, T3, T4>(string graph, Action<Index1D, T1, T2, T3, T4> kernel, int extent, T1 a1, T2 a2, T3 a3, T4 a4)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    {
+        if (extent == 0) return;
+        var loaded = session.Explicit(kernel.Method, graph, () => Accelerator.LoadAutoGroupedKernel(kernel));
+        Launches++;
+        loaded(Stream, extent, a1, a2, a3, a4);
+    }
+
+    void Launch<T1, T2, T3, T4, T5>(string graph, Action<Index1D, T1, T2, T3, T4, T5> kernel, int extent, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
+    {
+        if (extent == 0) return;
+        var loaded = session.Explicit(kernel.Method, graph, () => Accelerator.LoadAutoGroupedKernel(kernel));
+        Launches++;
+        loaded(Stream, extent, a1, a2, a3, a4, a5);
+    }
+
+    public void Dispose()
+    {
+        cublas?.Dispose();
+        cublas = null;
+    }
+}
