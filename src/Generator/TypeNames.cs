@@ -15,6 +15,10 @@ internal static class TypeNames
     public const string Rng = "Kiln.Rng";
     public const string Reduction = "Kiln.Reduction";
 
+    /// <summary>Types whose presence in the user's compilation turns on the ILGPU device programs.</summary>
+    public const string IlgpuContext = "ILGPU.Context";
+    public const string DeviceGraph = "Kiln.Accelerators.DeviceGraph";
+
     public const string Module = "Kiln.Nn.Module";
     public const string Parameter = "Kiln.Nn.Parameter";
 

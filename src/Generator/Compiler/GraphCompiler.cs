@@ -31,7 +31,13 @@ internal static class GraphCompiler
         {
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
-            var source = new CSharpGraphEmitter(spec, method.Programs, context.Backend, method.DeadOps.Count).Emit();
+            var emitter = new CSharpGraphEmitter(spec, method.Programs, context.Backend, method.DeadOps.Count);
+            if (options.IlgpuDevicePrograms)
+            {
+                var programs = method.Programs;
+                emitter.MoreMembers = w => new Emit.Ilgpu.IlgpuDeviceEmitter(spec, programs, emitter).Emit(w);
+            }
+            var source = emitter.Emit();
             return Result(spec, source, context);
         }
         catch (Exception e) when (e is not OperationCanceledException)

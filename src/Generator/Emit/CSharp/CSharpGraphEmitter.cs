@@ -25,6 +25,9 @@ internal sealed class CSharpGraphEmitter
 
     readonly int deadOps;
 
+    /// <summary>Writes further members into the graph class (an ILGPU device program); null: none, the CPU output only.</summary>
+    public Action<CodeWriter>? MoreMembers { get; set; }
+
     public CSharpGraphEmitter(GraphSpec spec, IReadOnlyList<KernelProgram> programs, IKernelBackend backend, int deadOps = 0)
     {
         this.backend = backend;
@@ -38,11 +41,11 @@ internal sealed class CSharpGraphEmitter
     public IReadOnlyList<string> Symbols => symbols;
 
     string GraphProperty => spec.MethodName + "Graph";
-    string GraphClass => spec.GraphClass ?? spec.MethodName + "GraphImpl";
+    internal string GraphClass => spec.GraphClass ?? spec.MethodName + "GraphImpl";
     string BackingField => spec.BackingField ?? "kiln" + spec.MethodName + "Graph";
     string ModelType => spec.ContainingType.FullyQualifiedName.StartsWith("global::", StringComparison.Ordinal)
         ? spec.ContainingType.FullyQualifiedName : "global::" + spec.ContainingType.FullyQualifiedName;
-    string MethodDisplay => spec.ContainingType.FullyQualifiedName.Replace("global::", "") + "." + spec.MethodName;
+    internal string MethodDisplay => spec.ContainingType.FullyQualifiedName.Replace("global::", "") + "." + spec.MethodName;
 
     public string Emit()
     {
@@ -94,15 +97,20 @@ internal sealed class CSharpGraphEmitter
             w.Line();
             EmitApply(w);
         }
+        if (MoreMembers is not null)
+        {
+            w.Line();
+            MoreMembers(w);
+        }
         w.Line();
         EmitDescription(w);
         w.Close();
     }
 
-    string Parameters => string.Join(", ", spec.Inputs.Select(i => TensorType(i) + " " + Identifier(i.Name)));
+    internal string Parameters => string.Join(", ", spec.Inputs.Select(i => TensorType(i) + " " + Identifier(i.Name)));
 
     /// <summary>A user's name as a C# identifier: reserved keywords (a parameter written @class) get their @ back.</summary>
-    static string Identifier(string name) => ReservedKeywords.Contains(name) ? "@" + name : name;
+    internal static string Identifier(string name) => ReservedKeywords.Contains(name) ? "@" + name : name;
 
     static readonly HashSet<string> ReservedKeywords = new(StringComparer.Ordinal)
     {
@@ -114,11 +122,11 @@ internal sealed class CSharpGraphEmitter
         "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
     };
 
-    string CoreParameters => string.Join(", ", spec.Inputs.Select((input, i) => TensorType(input) + " argument" + i.ToString(CultureInfo.InvariantCulture)));
+    internal string CoreParameters => string.Join(", ", spec.Inputs.Select((input, i) => TensorType(input) + " argument" + i.ToString(CultureInfo.InvariantCulture)));
 
-    static string TensorType(InputSpec input) => input.Kind == ValueKind.IntTensor ? "global::Kiln.IntTensor" : "global::Kiln.Tensor";
+    internal static string TensorType(InputSpec input) => input.Kind == ValueKind.IntTensor ? "global::Kiln.IntTensor" : "global::Kiln.Tensor";
 
-    static string MethodName(KernelProgram program) =>
+    internal static string MethodName(KernelProgram program) =>
         IsVjp(program) ? "Vjp" : program.Graph.HasGradients ? "ForwardBackward" : "Forward";
 
     static bool IsVjp(KernelProgram program) => program.Graph.Name == Passes.Autodiff.VjpName;
@@ -256,9 +264,9 @@ internal sealed class CSharpGraphEmitter
     /// <summary>The VJP program's results are the float parameters' gradients, so it has shape functions of its own.</summary>
     static string ResultShapePrefix(KernelProgram program) => IsVjp(program) ? "Vjp" : "";
 
-    bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
+    internal bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
 
-    string Access(CaptureSpec capture)
+    internal string Access(CaptureSpec capture)
     {
         // Access expressions are written for the model class; inside the nested graph class the model is a field.
         var access = capture.AccessExpression;
@@ -334,14 +342,14 @@ internal sealed class CSharpGraphEmitter
     /// <summary>A size as an int expression over the symbols span (inside the static size functions).</summary>
     string SymbolicFromSpan(Size size) => Product(size, s => $"symbols[{IndexOfSymbol(s)}]");
 
-    int IndexOfSymbol(string s)
+    internal int IndexOfSymbol(string s)
     {
         int i = symbols.IndexOf(s);
         if (i < 0) throw new InvalidOperationException($"the symbol '{s}' is not declared by any [Shape]");
         return i;
     }
 
-    static string Product(Size size, Func<string, string> symbol)
+    internal static string Product(Size size, Func<string, string> symbol)
     {
         var parts = size.Symbols.Select(symbol).ToList();
         if (!size.IsConstant && size.Constant == 1) return parts.Count == 1 ? parts[0] : "(" + string.Join(" * ", parts) + ")";
@@ -349,7 +357,7 @@ internal sealed class CSharpGraphEmitter
         return "(" + string.Join(" * ", parts) + " * " + size.Constant.ToString(CultureInfo.InvariantCulture) + ")";
     }
 
-    string SymbolLocal(string symbol)
+    internal string SymbolLocal(string symbol)
     {
         IndexOfSymbol(symbol);
         var sb = new StringBuilder("dim_");

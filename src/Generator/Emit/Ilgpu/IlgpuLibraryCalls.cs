@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Globalization;
+using Kiln.Generator.Graph;
+using Kiln.Generator.Ops;
+using Kiln.Generator.Ops.Definitions;
+using Kiln.Generator.Schedule;
+
+namespace Kiln.Generator.Emit.Ilgpu;
+
+/// <summary>
+/// The ILGPU lowering of library ops and GEMMs: host calls of Kiln.Accelerators' DeviceLibrary (hand-written device
+/// kernels, cuBLAS for GEMM on CUDA) on the step's views. One entry per op, keyed by its name; an op without one
+/// makes the graph's device program fail with a <see cref="DeviceLoweringException"/> naming it.
+/// </summary>
+internal static class IlgpuLibraryCalls
+{
+    const string Library = "step.Library";
+
+    internal readonly struct Call
+    {
+        public Call(CodeWriter writer, Kernel kernel, Node node, IStorageNames names)
+        {
+            W = writer;
+            Kernel = kernel;
+            Node = node;
+            Names = names;
+        }
+
+        public CodeWriter W { get; }
+        public Kernel Kernel { get; }
+        public Node Node { get; }
+        public IStorageNames Names { get; }
+        public string In(int i) => Names.Buffer(Node.Inputs[i]);
+        public string Out => Names.Buffer(Node);
+        public string Size(Size s) => Names.Size(s);
+    }
+
+    delegate void Lowering(Call c);
+
+    static readonly Dictionary<string, Lowering> Table = new()
+    {
+        [Probabilities.Softmax] = c => Softmax(c, log: false),
+        [Probabilities.LogSoftmax] = c => Softmax(c, log: true),
+        [Probabilities.SoftmaxBackward] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
+            c.W.Line($"{Library}.SoftmaxBackward(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(c.Node.Attrs.Bool("log"))});");
+        },
+        [Probabilities.CrossEntropy] = c =>
+        {
+            var logits = c.Node.Inputs[0];
+            c.W.Line($"{Library}.CrossEntropy(step.Graph, {c.In(0)}, {c.In(1)}, {c.Size(logits.Shape[0])}, {c.Size(logits.Shape[1])}, loss: {c.Out}, upstream: step.One, upstreamScale: 0f, gradient: null);");
+        },
+        [Probabilities.CrossEntropyBackward] = c =>
+        {
+            var logits = c.Node.Inputs[0];
+            var (upstream, scale) = Upstream(c.Node.Inputs[2], c.Names);
+            string loss = c.Kernel.SecondOutput is not null ? c.Names.Buffer(c.Kernel.Root) : "null";
+            c.W.Line($"{Library}.CrossEntropy(step.Graph, {c.In(0)}, {c.In(1)}, {c.Size(logits.Shape[0])}, {c.Size(logits.Shape[1])}, loss: {loss}, upstream: {upstream}, upstreamScale: {scale}, gradient: {c.Out});");
+        },
+        [Layout.Transpose] = c =>
+        {
+            var s = c.Node.Inputs[0].Shape;
+            var (d0, d1) = Layout.Axes(s, c.Node.Attrs, "Transpose");
+            if (d0 > d1) (d0, d1) = (d1, d0);
+            if (d0 == d1)
+            {
+                c.W.Line($"{Library}.Copy({c.In(0)}, {c.Out});");
+                return;
+            }
+            c.W.Line($"{Library}.SwapAxes(step.Graph, {c.In(0)}, {c.Out}, {c.Size(s.CountOf(0, d0))}, {c.Size(s[d0])}, " +
+                     $"{c.Size(s.CountOf(d0 + 1, d1))}, {c.Size(s[d1])}, {c.Size(s.CountOf(d1 + 1, s.Rank))});");
+        },
+        [Reductions.Max] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim"), "Max");
+            c.W.Line($"{Library}.MaxAlong(step.Graph, {c.In(0)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)});");
+        },
+        [Reductions.MaxBackward] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim"), "Max");
+            c.W.Line($"{Library}.MaxAlongBackward(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)});");
+        },
+        [Embedding.Lookup] = c =>
+        {
+            var weight = c.Node.Inputs[1];
+            c.W.Line($"{Library}.Gather(step.Graph, {c.In(1)}, {c.Size(weight.Shape[1])}, {c.In(0)}, {c.Out}, {c.Size(c.Node.Inputs[0].Shape.Count)});");
+        },
+        [Embedding.LookupBackward] = c =>
+        {
+            if (!c.Names.Accumulates(c.Node)) c.W.Line($"{Library}.Clear({c.Out});");
+            c.W.Line($"{Library}.ScatterAdd(step.Graph, {c.In(0)}, {c.In(1)}, {c.Size(c.Node.Shape[1])}, {c.Out}, {c.Node.Attrs.Int("padding_idx", -1).ToString(CultureInfo.InvariantCulture)}, {c.Size(c.Node.Inputs[1].Shape.Count)});");
+        },
+    };
+
+    public static bool Lowers(string op) => Table.ContainsKey(op);
+
+    public static void Emit(CodeWriter w, Kernel kernel, Node node, IStorageNames names)
+    {
+        if (!Table.TryGetValue(node.Op, out var lowering))
+            throw new DeviceLoweringException($"op '{node.Op}' (%{node.Id} {node.Shape}) has no ILGPU library lowering");
+        lowering(new Call(w, kernel, node, names));
+    }
+
+    /// <summary>c (+)= op(a)·op(b) for each product of a GEMM kernel; the first overwrites unless it adds into a Grad.</summary>
+    public static void EmitGemm(CodeWriter w, Kernel kernel, IStorageNames names)
+    {
+        bool first = true;
+        foreach (var mm in new[] { kernel.Gemm! }.Concat(kernel.MoreGemms))
+        {
+            bool accumulate = !first || (kernel.Loop is null && names.Accumulates(kernel.Root));
+            var (m, n, k, ta, tb) = LinearAlgebra.Gemm(mm);
+            w.Line($"{Library}.Gemm(step.Graph, {names.Buffer(mm.Inputs[0])}, {names.Buffer(mm.Inputs[1])}, {names.Buffer(kernel.Root)}, {names.Size(m)}, {names.Size(n)}, {names.Size(k)}, " +
+                   $"transposeA: {Bool(ta)}, transposeB: {Bool(tb)}, accumulate: {Bool(accumulate)});");
+            first = false;
+        }
+    }
+
+    /// <summary>A scalar upstream gradient as (a one-element view, a float factor): a buffer's first element, or a constant times One.</summary>
+    static (string View, string Scale) Upstream(Node operand, IStorageNames names)
+    {
+        var root = Passes.Fusion.StorageRoot(operand);
+        if (root.Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor) return ("step.One", IlgpuLoops.ScalarOperand(operand, names));
+        return (names.Buffer(root), "1f");
+    }
+
+    static void Softmax(Call c, bool log)
+    {
+        var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
+        c.W.Line($"{Library}.Softmax(step.Graph, {c.In(0)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(log)});");
+    }
+
+    static string Bool(bool b) => b ? "true" : "false";
+}
