@@ -135,6 +135,13 @@ public sealed class DeviceLibrary : IDisposable
         Launch(graph, GatherKernels.SwapAxes, outer * a * middle * b * inner, src, dst, shape);
     }
 
+    /// <summary>dst[dstOffset + o·dstStride + j] = src[srcOffset + o·srcStride + j] for o &lt; outer, j &lt; block.</summary>
+    public void CopyBlocks(string graph, ArrayView<float> src, int srcStride, int srcOffset, ArrayView<float> dst, int dstStride, int dstOffset, int outer, int block)
+    {
+        var shape = new BlockCopy { SourceStride = srcStride, SourceOffset = srcOffset, TargetStride = dstStride, TargetOffset = dstOffset, Block = block };
+        Launch(graph, GatherKernels.CopyBlocks, outer * block, src, dst, shape);
+    }
+
     public void Copy(ArrayView<float> source, ArrayView<float> target)
     {
         source.CopyTo(target);

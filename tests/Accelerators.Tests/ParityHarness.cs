@@ -18,6 +18,10 @@ internal static class ParityHarness
         var dynamicModel = create();
         var cpuModel = create();
         var deviceModel = create();
+        // Models that draw their weights from the global generator differ per instance: start all three from the first's.
+        foreach (var copy in new[] { cpuModel, deviceModel })
+            foreach (var (source, target) in dynamicModel.Parameters().Zip(copy.Parameters()))
+                source.Data.CopyTo(target.Data);
         var dynamicOptimizer = hostOptimizer(dynamicModel.Parameters());
         var (cpuGraph, cpuStep) = bind(cpuModel, KilnDevice.Cpu, optimizer);
         var (deviceGraph, deviceStep) = bind(deviceModel, KilnDevice.IlgpuCpu, optimizer);

@@ -27,6 +27,13 @@ public static class GatherKernels
         Atomic.Add(ref gradWeight[(long)row * s.Dim + j], gradOutput[element.X]);
     }
 
+    /// <summary>Strided block copies (Kiln.Kernels.Layout.CopyBlocks): narrow, its gradient, concat.</summary>
+    public static void CopyBlocks(Index1D element, ArrayView<float> src, ArrayView<float> dst, BlockCopy s)
+    {
+        int o = element.X / s.Block, j = element.X % s.Block;
+        dst[(long)s.TargetOffset + (long)o * s.TargetStride + j] = src[(long)s.SourceOffset + (long)o * s.SourceStride + j];
+    }
+
     /// <summary>dst[o, b, m, a, i] = src[o, a, m, b, i] (Kiln.Kernels.Layout.SwapAxes), one thread per destination element.</summary>
     public static void SwapAxes(Index1D element, ArrayView<float> src, ArrayView<float> dst, SwapShape s)
     {
@@ -38,6 +45,12 @@ public static class GatherKernels
         int o = rest;
         dst[element.X] = src[(((long)o * s.A + a) * s.Middle + m) * s.B * s.Inner + (long)b * s.Inner + i];
     }
+}
+
+/// <summary>outer blocks of Block elements: source block o at SourceOffset + o·SourceStride, destination at TargetOffset + o·TargetStride.</summary>
+public struct BlockCopy
+{
+    public int SourceStride, SourceOffset, TargetStride, TargetOffset, Block;
 }
 
 public struct SwapShape

@@ -72,6 +72,38 @@ internal static class IlgpuLibraryCalls
             c.W.Line($"{Library}.SwapAxes(step.Graph, {c.In(0)}, {c.Out}, {c.Size(s.CountOf(0, d0))}, {c.Size(s[d0])}, " +
                      $"{c.Size(s.CountOf(d0 + 1, d1))}, {c.Size(s[d1])}, {c.Size(s.CountOf(d1 + 1, s.Rank))});");
         },
+        [Layout.Concat] = c =>
+        {
+            var n = c.Node;
+            int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim", 0), n.Shape.Rank, "Concat");
+            var outer = n.Shape.CountOf(0, d);
+            var inner = n.Shape.CountOf(d + 1, n.Shape.Rank);
+            var dstStride = n.Shape[d].Times(inner);
+            long offset = 0;
+            for (int i = 0; i < n.Inputs.Length; i++)
+            {
+                var block = n.Inputs[i].Shape[d].Times(inner);
+                c.W.Line($"{Library}.CopyBlocks(step.Graph, {c.In(i)}, {c.Size(block)}, 0, {c.Out}, {c.Size(dstStride)}, {c.Size(Graph.Size.Of(offset).Times(inner))}, {c.Size(outer)}, {c.Size(block)});");
+                offset += n.Inputs[i].Shape[d].Constant;
+            }
+        },
+        [Layout.Narrow] = c =>
+        {
+            var s = c.Node.Inputs[0].Shape;
+            var (d, start, length) = Layout.Slice(c.Node);
+            var inner = s.CountOf(d + 1, s.Rank);
+            var block = Graph.Size.Of(length).Times(inner);
+            c.W.Line($"{Library}.CopyBlocks(step.Graph, {c.In(0)}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Out}, {c.Size(block)}, 0, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
+        },
+        [Layout.NarrowBackward] = c =>
+        {
+            var s = c.Node.Shape;
+            var (d, start, length) = Layout.Slice(c.Node);
+            var inner = s.CountOf(d + 1, s.Rank);
+            var block = Graph.Size.Of(length).Times(inner);
+            c.W.Line($"{Library}.Clear({c.Out});");
+            c.W.Line($"{Library}.CopyBlocks(step.Graph, {c.In(0)}, {c.Size(block)}, 0, {c.Out}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
+        },
         [Reductions.Max] = c =>
         {
             var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim"), "Max");
