@@ -142,6 +142,71 @@ public sealed class DeviceLibrary : IDisposable
         Launch(graph, GatherKernels.CopyBlocks, outer * block, src, dst, shape);
     }
 
+    /// <summary>y = conv2d(x, weight) (+ bias): x [batch, inChannels, height, width], weight [outChannels, inChannels, kh, kw].</summary>
+    public void Conv2d(string graph, ArrayView<float> x, ArrayView<float> weight, ArrayView<float>? bias, ArrayView<float> y,
+        int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Conv(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, bias is not null, false);
+        Launch(graph, ConvolutionKernels.Conv2dForward, batch * outChannels * shape.OutputHeight * shape.OutputWidth, x, weight, bias ?? weight, y, shape);
+    }
+
+    /// <summary>The gradient of conv2d with respect to its input (height and width are the input's).</summary>
+    public void Conv2dBackwardInput(string graph, ArrayView<float> gradOutput, ArrayView<float> weight, ArrayView<float> gradInput,
+        int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Conv(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, false, false);
+        Launch(graph, ConvolutionKernels.Conv2dBackwardInput, batch * inChannels * height * width, gradOutput, weight, gradInput, shape);
+    }
+
+    /// <summary>The gradient of conv2d with respect to its weight, written or added (a parameter's Grad).</summary>
+    public void Conv2dBackwardWeight(string graph, ArrayView<float> x, ArrayView<float> gradOutput, ArrayView<float> gradWeight, bool accumulate,
+        int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Conv(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, false, accumulate);
+        Launch(graph, ConvolutionKernels.Conv2dBackwardWeight, outChannels * inChannels * kernelHeight * kernelWidth, x, gradOutput, gradWeight, shape);
+    }
+
+    static ConvShape Conv(int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
+        int paddingHeight, int paddingWidth, bool bias, bool accumulate) => new()
+    {
+        Batch = batch, InChannels = inChannels, Height = height, Width = width, OutChannels = outChannels, KernelHeight = kernelHeight, KernelWidth = kernelWidth,
+        StrideHeight = strideHeight, StrideWidth = strideWidth, PaddingHeight = paddingHeight, PaddingWidth = paddingWidth,
+        OutputHeight = (height + 2 * paddingHeight - kernelHeight) / strideHeight + 1, OutputWidth = (width + 2 * paddingWidth - kernelWidth) / strideWidth + 1,
+        HasBias = bias ? 1 : 0, Accumulate = accumulate ? 1 : 0,
+    };
+
+    /// <summary>Max or average pooling over [planes, height, width] (height and width are the input's).</summary>
+    public void Pool2d(string graph, bool max, ArrayView<float> x, ArrayView<float> y,
+        int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Pool(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth);
+        int outputs = planes * shape.OutputHeight * shape.OutputWidth;
+        if (max) Launch(graph, ConvolutionKernels.MaxPool2dForward, outputs, x, y, shape);
+        else Launch(graph, ConvolutionKernels.AvgPool2dForward, outputs, x, y, shape);
+    }
+
+    /// <summary>The gradient of max pooling (maxima recomputed from the input <paramref name="x"/>).</summary>
+    public void MaxPool2dBackward(string graph, ArrayView<float> x, ArrayView<float> gradOutput, ArrayView<float> gradInput,
+        int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Pool(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth);
+        Launch(graph, ConvolutionKernels.MaxPool2dBackward, planes * height * width, x, gradOutput, gradInput, shape);
+    }
+
+    public void AvgPool2dBackward(string graph, ArrayView<float> gradOutput, ArrayView<float> gradInput,
+        int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Pool(planes, height, width, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth);
+        Launch(graph, ConvolutionKernels.AvgPool2dBackward, planes * height * width, gradOutput, gradInput, shape);
+    }
+
+    static PoolShape Pool(int planes, int height, int width, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth) => new()
+    {
+        Planes = planes, Height = height, Width = width, KernelHeight = kernelHeight, KernelWidth = kernelWidth,
+        StrideHeight = strideHeight, StrideWidth = strideWidth, PaddingHeight = paddingHeight, PaddingWidth = paddingWidth,
+        OutputHeight = (height + 2 * paddingHeight - kernelHeight) / strideHeight + 1, OutputWidth = (width + 2 * paddingWidth - kernelWidth) / strideWidth + 1,
+    };
+
     public void Copy(ArrayView<float> source, ArrayView<float> target)
     {
         source.CopyTo(target);

@@ -146,4 +146,24 @@ public class ParityTests
             (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, t)); },
             Adam, HostAdam, tolerance: 1e-3f);
     }
+
+    [Fact]
+    public void Cnn_conv_relu_maxpool()
+    {
+        var images = Features(25, 3, 1, 8, 8);
+        var labels = Labels(3, 10);
+        ParityHarness.Check(() => new Cnn(), m => m.Loss(images, labels),
+            (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(images, labels)); },
+            DeviceOptimizer.Sgd(0.05f, momentum: 0.9f), p => new Optim.Sgd(p, 0.05f, momentum: 0.9f), tolerance: 1e-4f);
+    }
+
+    [Fact]
+    public void PoolNet_strided_padded_conv_and_pools()
+    {
+        var x = Features(26, 2, 2, 8, 8);
+        var y = Labels(2, 3);
+        ParityHarness.Check(() => new PoolNet(new Rng(27)), m => m.Loss(x, y),
+            (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, y)); },
+            Adam, HostAdam, tolerance: 1e-3f);
+    }
 }

@@ -36,7 +36,7 @@ public class PtxTests
     public void Every_model_that_lowers_has_generated_kernels()
     {
         var owners = GeneratedKernelMethods().Select(m => m.DeclaringType!.DeclaringType!.DeclaringType!.Name).Distinct().ToList();
-        foreach (var model in new[] { "DeviceMlp", "SquashNet", "TinyClassifier", "OpsZoo", "LstmTagger", "RnnClassifier", "UnbiasedRnnNet", "ActivationNet" })
+        foreach (var model in new[] { "DeviceMlp", "SquashNet", "TinyClassifier", "OpsZoo", "LstmTagger", "RnnClassifier", "UnbiasedRnnNet", "ActivationNet", "Cnn", "PoolNet" })
             Assert.Contains(model, owners);
     }
 
@@ -53,13 +53,16 @@ public class PtxTests
         nameof(RowKernels.SoftmaxForward), nameof(RowKernels.SoftmaxBackward), nameof(RowKernels.MaxForward), nameof(RowKernels.MaxBackward),
         nameof(GatherKernels.Gather), nameof(GatherKernels.ScatterAdd), nameof(GatherKernels.SwapAxes), nameof(GatherKernels.CopyBlocks),
         nameof(OptimizerKernels.Adam), nameof(OptimizerKernels.Sgd),
+        nameof(ConvolutionKernels.Conv2dForward), nameof(ConvolutionKernels.Conv2dBackwardInput), nameof(ConvolutionKernels.Conv2dBackwardWeight),
+        nameof(ConvolutionKernels.MaxPool2dForward), nameof(ConvolutionKernels.MaxPool2dBackward),
+        nameof(ConvolutionKernels.AvgPool2dForward), nameof(ConvolutionKernels.AvgPool2dBackward),
     };
 
     [Theory]
     [MemberData(nameof(LibraryKernels))]
     public void Library_kernel_compiles_to_PTX_for_sm_90(string kernel)
     {
-        var method = new[] { typeof(RowKernels), typeof(GatherKernels), typeof(OptimizerKernels) }
+        var method = new[] { typeof(RowKernels), typeof(GatherKernels), typeof(OptimizerKernels), typeof(ConvolutionKernels) }
             .Select(t => t.GetMethod(kernel)).Single(m => m is not null)!;
         AssertCompiles(EntryPointDescription.FromImplicitlyGroupedKernel(method));
     }

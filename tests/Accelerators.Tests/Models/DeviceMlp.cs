@@ -40,3 +40,29 @@ public partial class SquashNet : Module
         return -Mean(Sum(target * logProbabilities, 1));
     }
 }
+
+/// <summary>
+/// Convolutions with and without bias, stride 2 and padding, average pooling and an overlapping, padded max pool:
+/// the device's direct convolution and pooling kernels and their gradients (input gradients through conv2).
+/// </summary>
+public partial class PoolNet : Module
+{
+    readonly Conv2d conv1;
+    readonly Conv2d conv2;
+    readonly Linear head;
+
+    public PoolNet(Rng rng)
+    {
+        conv1 = new Conv2d(2, 3, 3, padding: 1, rng: rng);
+        conv2 = new Conv2d(3, 4, 3, stride: 2, padding: 1, bias: false, rng: rng);
+        head = new Linear(4 * 2 * 2, 3, rng: rng);
+    }
+
+    [Compile]
+    public Tensor Loss([Shape("N", 2, 8, 8)] Tensor x, [Shape("N")] IntTensor y)
+    {
+        var h = AvgPool2d(Relu(conv1.Forward(x)), 2);
+        var g = MaxPool2d(Tanh(conv2.Forward(h)), 3, stride: 1, padding: 1);
+        return CrossEntropy(head.Forward(AvgPool2d(g, 1, stride: 1).Flatten(startDim: 1)), y);
+    }
+}

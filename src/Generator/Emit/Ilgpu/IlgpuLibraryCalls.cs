@@ -104,6 +104,19 @@ internal static class IlgpuLibraryCalls
             c.W.Line($"{Library}.Clear({c.Out});");
             c.W.Line($"{Library}.CopyBlocks(step.Graph, {c.In(0)}, {c.Size(block)}, 0, {c.Out}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
         },
+        [Convolution.Conv2d] = c =>
+        {
+            string bias = c.Node.Inputs.Length == 3 ? c.In(2) : "null";
+            c.W.Line($"{Library}.Conv2d(step.Graph, {c.In(0)}, {c.In(1)}, {bias}, {c.Out}, {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names)});");
+        },
+        [Convolution.Conv2dBackwardInput] = c =>
+            c.W.Line($"{Library}.Conv2dBackwardInput(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {ConvGeometry(c.Node.Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names)});"),
+        [Convolution.Conv2dBackwardWeight] = c =>
+            c.W.Line($"{Library}.Conv2dBackwardWeight(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, accumulate: {Bool(c.Names.Accumulates(c.Node))}, {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names)});"),
+        [Convolution.MaxPool2d] = c => c.W.Line($"{Library}.Pool2d(step.Graph, max: true, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)});"),
+        [Convolution.AvgPool2d] = c => c.W.Line($"{Library}.Pool2d(step.Graph, max: false, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)});"),
+        [Convolution.MaxPool2dBackward] = c => c.W.Line($"{Library}.MaxPool2dBackward(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)});"),
+        [Convolution.AvgPool2dBackward] = c => c.W.Line($"{Library}.AvgPool2dBackward(step.Graph, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)});"),
         [Reductions.Max] = c =>
         {
             var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim"), "Max");
@@ -164,4 +177,19 @@ internal static class IlgpuLibraryCalls
     }
 
     static string Bool(bool b) => b ? "true" : "false";
+
+    /// <summary>batch, in channels, height, width, out channels, kernel height and width, strides, paddings: the DeviceLibrary's convolution arguments.</summary>
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, IStorageNames names)
+    {
+        var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
+        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
+        return $"{names.Size(x[0])}, {names.Size(x[1])}, {names.Size(x[2])}, {names.Size(x[3])}, {names.Size(weight[0])}, {names.Size(weight[2])}, {names.Size(weight[3])}, {sh}, {sw}, {ph}, {pw}";
+    }
+
+    /// <summary>planes (N·C), height, width, window, strides, paddings: the DeviceLibrary's pooling arguments.</summary>
+    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)
+    {
+        var ((kh, kw), (sh, sw), (ph, pw)) = Convolution.PoolWindow(attrs);
+        return $"{names.Size(x[0].Times(x[1]))}, {names.Size(x[2])}, {names.Size(x[3])}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}";
+    }
 }
