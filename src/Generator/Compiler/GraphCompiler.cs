@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Emit.CSharp;
 using Kiln.Generator.Graph;
@@ -104,11 +105,28 @@ internal static class GraphCompiler
         return program;
     }
 
+    /// <summary>
+    /// A loop's body is optimised, fused and memory-planned once, as a program whose results are the body outputs the
+    /// loop needs: every carry, and the per-step outputs read after the loop.
+    /// </summary>
+    static LoopSchedule ScheduleBody(CompileContext context, Kernel scan)
+    {
+        var body = scan.Root.Body!;
+        var read = new HashSet<int>(scan.Outputs.Select(o => o.Attrs.Int("output")));
+        var used = Enumerable.Range(0, body.Outputs.Length).Where(i => i < body.CarryCount || read.Contains(i)).ToList();
+        var outputs = used.Select(i => body.Outputs[i]).ToList();
+        var graph = new GraphProgram("loop body", outputs[0], System.Collections.Immutable.ImmutableArray<Node?>.Empty, default,
+            outputs.Skip(1).ToImmutableArray());
+        GraphVerifier.Verify(graph, "loop body");
+        return new LoopSchedule(body, used, Schedule(context, Optimise(context.Builder, graph)));
+    }
+
     static KernelProgram Schedule(CompileContext context, GraphProgram program)
     {
         program = Fusion.MaterialiseOutputs(context.Builder, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
         var kernels = Fusion.Run(program, context.Backend.ScratchSize);
+        foreach (var k in kernels.Where(k => k.Kind == KernelKind.Scan)) k.Steps = ScheduleBody(context, k);
         KernelVerifier.Verify(program, kernels);
         var memory = MemoryPlanner.Run(program, kernels);
         return new KernelProgram(program, kernels, memory);

@@ -35,6 +35,11 @@ internal sealed partial class MethodInterpreter
 
     int inlineDepth;
 
+    int loops;
+
+    /// <summary>A name for the next loop of the method, unique within it (the "loop" attribute of its loop ops).</summary>
+    internal string NewLoopName() => (loops++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>While a call is being inlined, its ops are reported at the call in the [Compile] method: that is the
     /// code the user can change, and the callee may be shared by several models.</summary>
     LocationInfo? inlineSite;

@@ -57,287 +57,140 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
-                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
-                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
-                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
-                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
-                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
-                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
 
-                // Kernel 0/13: narrow -> %8 [N,1,8]
+                // Kernel 0/5: elementwise (broadcast_to) -> %9 [N,16]
                 {
-                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/13: narrow -> %8 [N,1,8]");
-                }
-
-                // Kernel 1/13: narrow -> %10 [N,1,8]
-                {
-                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/13: narrow -> %10 [N,1,8]");
-                }
-
-                // Kernel 2/13: narrow -> %12 [N,1,8]
-                {
-                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/13: narrow -> %12 [N,1,8]");
-                }
-
-                // Kernel 3/13: narrow -> %14 [N,1,8]
-                {
-                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/13: narrow -> %14 [N,1,8]");
-                }
-
-                // Kernel 4/13: narrow -> %16 [N,1,8]
-                {
-                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/13: narrow -> %16 [N,1,8]");
-                }
-
-                // Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-                {
-                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
-                    // %19 = add(%18, %4) : [N,16]
-                    // %20 = add(%19, %5) : [N,16]
-                    // %21 = tanh(%20) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row18 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 + v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 + s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
-                            buffer5[rowOut + i] = s21;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
-                }
-
-                // Kernel 6/13: elementwise (add) -> %52 [16]
-                {
-                    // %52 = add(%4, %5) : [16]
-                    int extent0 = 16;
+                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+                    int extent0 = (dim_N * 16);
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v52 = v4 + v5;
-                        v52.CopyTo(buffer6.Slice(i));
+                        var v9 = v8;
+                        v9.CopyTo(buffer0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s52 = s4 + s5;
-                        buffer6[i] = s52;
+                        float s9 = s8;
+                        buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/13: elementwise (add) -> %52 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/5: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                // Kernel 1/5: transpose -> %11 [5,N,8]
                 {
-                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    // %51 = add(%22, %24) : [N,16]
-                    // %53 = add(%51, %52) : [N,16]
-                    // %54 = tanh(%53) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/5: transpose -> %11 [5,N,8]");
+                }
+
+                // Kernel 2/5: loop over 5 steps, its body 2 kernel(s) -> %23 [N,16]
+                {
+                    // %23 = scan{body=0;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5) : [N,16]
+                    int loop2Steps = 5;
+                    for (int loop2Step = 0; loop2Step < loop2Steps; loop2Step++)
                     {
-                        int row51 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop2Time = loop2Step;
+                        global::System.Span<float> loop2Out0 = ((loop2Steps - 1 - loop2Step) & 1) == 0 ? buffer2 : buffer4;
+                        global::System.ReadOnlySpan<float> loop2Slot10 = loop2Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop2Steps - loop2Step) & 1) == 0 ? buffer2 : buffer4));
+                        global::System.ReadOnlySpan<float> loop2Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop2Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/2: elementwise (add) -> %88 [16]
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v53 = v51 + v52;
-                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
-                            v54.CopyTo(buffer7.Slice(rowOut + i));
+                            // %88 = add(%15, %16) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                                var v88 = v15 + v16;
+                                v88.CopyTo(buffer3.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s15 = capture2Data[i];
+                                float s16 = capture3Data[i];
+                                float s88 = s15 + s16;
+                                buffer3[i] = s88;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/2: elementwise (add) -> %88 [16]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
                         {
-                            float s51 = buffer7[row51 + i];
-                            float s52 = buffer6[i];
-                            float s53 = s51 + s52;
-                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
-                            buffer7[rowOut + i] = s54;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %87 = add(%17, %19) : [N,16]
+                            // %89 = add(%87, %88) : [N,16]
+                            // %90 = tanh(%89) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot12, capture0Data, loop2Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot10, capture1Data, loop2Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row87 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v87 = new global::System.Numerics.Vector<float>(loop2Out0.Slice(row87 + i));
+                                    var v88 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                                    var v89 = v87 + v88;
+                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
+                                    v90.CopyTo(loop2Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s87 = loop2Out0[row87 + i];
+                                    float s88 = buffer3[i];
+                                    float s89 = s87 + s88;
+                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
+                                    loop2Out0[rowOut + i] = s90;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop2Out0, "Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
                 }
 
-                // Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                // Kernel 3/5: GEMM + epilogue (add) -> %27 [N,4]
                 {
-                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
-                    // %58 = add(%28, %55) : [N,16]
-                    // %59 = add(%58, %52) : [N,16]
-                    // %60 = tanh(%59) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row58 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
-                            var v59 = v58 + v52;
-                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
-                            v60.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s58 = buffer8[row58 + i];
-                            float s59 = s58 + s52;
-                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
-                            buffer8[rowOut + i] = s60;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
-                }
-
-                // Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-                {
-                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
-                    // %64 = add(%34, %61) : [N,16]
-                    // %65 = add(%64, %52) : [N,16]
-                    // %66 = tanh(%65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
-                            var v65 = v64 + v52;
-                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
-                            v66.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s64 = buffer9[row64 + i];
-                            float s65 = s64 + s52;
-                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
-                            buffer9[rowOut + i] = s66;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
-                }
-
-                // Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-                {
-                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
-                    // %70 = add(%40, %67) : [N,16]
-                    // %71 = add(%70, %52) : [N,16]
-                    // %72 = tanh(%71) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
-                            var v71 = v70 + v52;
-                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
-                            v72.CopyTo(buffer10.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s70 = buffer10[row70 + i];
-                            float s71 = s70 + s52;
-                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
-                            buffer10[rowOut + i] = s72;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
-                }
-
-                // Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
-                {
-                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
-                    // %75 = add(%74, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %26 = matmul{transpose_b=true}(%25, %6) : [N,4]
+                    // %27 = add(%26, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row74 = i0 * 4;
+                        int row26 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
-                            var v75 = v74 + v7;
-                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(row26 + i));
+                            var v27 = v26 + v7;
+                            v27.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s74 = buffer11[row74 + i];
-                            float s75 = s74 + s7;
-                            buffer11[rowOut + i] = s75;
+                            float s26 = buffer5[row26 + i];
+                            float s27 = s26 + s7;
+                            buffer5[rowOut + i] = s27;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/5: GEMM + epilogue (add) -> %27 [N,4]");
                 }
 
-                // Kernel 12/13: cross_entropy -> %76 []
+                // Kernel 4/5: cross_entropy -> %28 []
                 {
-                    // %76 = cross_entropy(%75, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer11, input1, dim_N, 4, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/13: cross_entropy -> %76 []");
+                    // %28 = cross_entropy(%27, %1) : []
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/5: cross_entropy -> %28 []");
                 }
 
                 return state.Result;
@@ -405,611 +258,523 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
                 global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
+                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
 
-                // Kernel 0/23: narrow -> %8 [N,1,8]
+                // Kernel 0/16: elementwise (broadcast_to) -> %9 [N,16]
                 {
-                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/23: narrow -> %8 [N,1,8]");
-                }
-
-                // Kernel 1/23: narrow -> %10 [N,1,8]
-                {
-                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: narrow -> %10 [N,1,8]");
-                }
-
-                // Kernel 2/23: narrow -> %12 [N,1,8]
-                {
-                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: narrow -> %12 [N,1,8]");
-                }
-
-                // Kernel 3/23: narrow -> %14 [N,1,8]
-                {
-                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/23: narrow -> %14 [N,1,8]");
-                }
-
-                // Kernel 4/23: narrow -> %16 [N,1,8]
-                {
-                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/23: narrow -> %16 [N,1,8]");
-                }
-
-                // Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-                {
-                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
-                    // %19 = add(%18, %4) : [N,16]
-                    // %20 = add(%19, %5) : [N,16]
-                    // %21 = tanh(%20) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row18 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 + v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 + s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
-                            buffer5[rowOut + i] = s21;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
-                }
-
-                // Kernel 6/23: elementwise (add) -> %52 [16]
-                {
-                    // %52 = add(%4, %5) : [16]
-                    int extent0 = 16;
+                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+                    int extent0 = (dim_N * 16);
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v52 = v4 + v5;
-                        v52.CopyTo(buffer6.Slice(i));
+                        var v9 = v8;
+                        v9.CopyTo(buffer0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s52 = s4 + s5;
-                        buffer6[i] = s52;
+                        float s9 = s8;
+                        buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/23: elementwise (add) -> %52 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                // Kernel 1/16: transpose -> %11 [5,N,8]
                 {
-                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    // %51 = add(%22, %24) : [N,16]
-                    // %53 = add(%51, %52) : [N,16]
-                    // %54 = tanh(%53) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: transpose -> %11 [5,N,8]");
+                }
+
+                // Kernel 2/16: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
+                {
+                    // %23 = scan{body=0;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5) : [N,16]
+                    // %35 = scan{body=0;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5) : [5,N,16]
+                    int loop2Steps = 5;
+                    for (int loop2Step = 0; loop2Step < loop2Steps; loop2Step++)
                     {
-                        int row51 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop2Time = loop2Step;
+                        global::System.Span<float> loop2Out0 = buffer2.Slice(loop2Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop2Slot10 = loop2Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop2Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop2Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop2Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/2: elementwise (add) -> %88 [16]
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v53 = v51 + v52;
-                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
-                            v54.CopyTo(buffer7.Slice(rowOut + i));
+                            // %88 = add(%15, %16) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                                var v88 = v15 + v16;
+                                v88.CopyTo(buffer4.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s15 = capture2Data[i];
+                                float s16 = capture3Data[i];
+                                float s88 = s15 + s16;
+                                buffer4[i] = s88;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: elementwise (add) -> %88 [16]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
                         {
-                            float s51 = buffer7[row51 + i];
-                            float s52 = buffer6[i];
-                            float s53 = s51 + s52;
-                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
-                            buffer7[rowOut + i] = s54;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %87 = add(%17, %19) : [N,16]
+                            // %89 = add(%87, %88) : [N,16]
+                            // %90 = tanh(%89) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot12, capture0Data, loop2Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot10, capture1Data, loop2Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row87 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v87 = new global::System.Numerics.Vector<float>(loop2Out0.Slice(row87 + i));
+                                    var v88 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                                    var v89 = v87 + v88;
+                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
+                                    v90.CopyTo(loop2Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s87 = loop2Out0[row87 + i];
+                                    float s88 = buffer4[i];
+                                    float s89 = s87 + s88;
+                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
+                                    loop2Out0[rowOut + i] = s90;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop2Out0, "Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
+                    ((global::System.ReadOnlySpan<float>)buffer2.Slice(((loop2Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer3);
                 }
 
-                // Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                // Kernel 3/16: GEMM + epilogue (add) -> %27 [N,4]
                 {
-                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
-                    // %58 = add(%28, %55) : [N,16]
-                    // %59 = add(%58, %52) : [N,16]
-                    // %60 = tanh(%59) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row58 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
-                            var v59 = v58 + v52;
-                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
-                            v60.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s58 = buffer8[row58 + i];
-                            float s59 = s58 + s52;
-                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
-                            buffer8[rowOut + i] = s60;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
-                }
-
-                // Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-                {
-                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
-                    // %64 = add(%34, %61) : [N,16]
-                    // %65 = add(%64, %52) : [N,16]
-                    // %66 = tanh(%65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
-                            var v65 = v64 + v52;
-                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
-                            v66.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s64 = buffer9[row64 + i];
-                            float s65 = s64 + s52;
-                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
-                            buffer9[rowOut + i] = s66;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
-                }
-
-                // Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-                {
-                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
-                    // %70 = add(%40, %67) : [N,16]
-                    // %71 = add(%70, %52) : [N,16]
-                    // %72 = tanh(%71) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
-                            var v71 = v70 + v52;
-                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
-                            v72.CopyTo(buffer10.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s70 = buffer10[row70 + i];
-                            float s71 = s70 + s52;
-                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
-                            buffer10[rowOut + i] = s72;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
-                }
-
-                // Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
-                {
-                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
-                    // %75 = add(%74, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %26 = matmul{transpose_b=true}(%25, %6) : [N,4]
+                    // %27 = add(%26, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row74 = i0 * 4;
+                        int row26 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
-                            var v75 = v74 + v7;
-                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(row26 + i));
+                            var v27 = v26 + v7;
+                            v27.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s74 = buffer11[row74 + i];
-                            float s75 = s74 + s7;
-                            buffer11[rowOut + i] = s75;
+                            float s26 = buffer5[row26 + i];
+                            float s27 = s26 + s7;
+                            buffer5[rowOut + i] = s27;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: GEMM + epilogue (add) -> %27 [N,4]");
                 }
 
-                // Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
+                // Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]
                 {
-                    // %76 = cross_entropy(%75, %1) : []
-                    // %78 = cross_entropy_backward(%75, %1, %77) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer11, input1, dim_N, 4, result, 1f, buffer12);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]");
+                    // %28 = cross_entropy(%27, %1) : []
+                    // %30 = cross_entropy_backward(%27, %1, %29) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer5, input1, dim_N, 4, result, 1f, buffer6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]");
                 }
 
-                // Kernel 13/23: sum over [N,4] -> %79 [4]
+                // Kernel 5/16: sum over [N,4] -> %31 [4]
                 {
-                    // %79 = sum{dims=0;keep_dim=false}(%78) : [4]
+                    // %31 = sum{dims=0;keep_dim=false}(%30) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row78 = i0 * 4;
+                        int row30 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v78 = new global::System.Numerics.Vector<float>(buffer12.Slice(row78 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v78).CopyTo(grad5.Slice(i));
+                            var v30 = new global::System.Numerics.Vector<float>(buffer6.Slice(row30 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v30).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s78 = buffer12[row78 + i];
-                            grad5[i] += s78;
+                            float s30 = buffer6[row30 + i];
+                            grad5[i] += s30;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 13/23: sum over [N,4] -> %79 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 5/16: sum over [N,4] -> %31 [4]");
                 }
 
-                // Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
+                // Kernel 6/16: GEMM -> %32 [N,16]
                 {
-                    // %81 = matmul{transpose_a=true}(%78, %73) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 14/23: GEMM Aᵀ -> %81 [4,16]");
+                    // %32 = matmul(%30, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer7, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/16: GEMM -> %32 [N,16]");
                 }
 
-                // Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
+                // Kernel 7/16: GEMM Aᵀ -> %33 [4,16]
                 {
-                    // %80 = matmul(%78, %6) : [N,16]
-                    // %82 = square(%72) : [N,16]
-                    // %83 = sub(%77, %82) : [N,16]
-                    // %84 = mul(%80, %83) : [N,16]
-                    // %85 = sum{dims=0;keep_dim=false}(%84) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer13, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %33 = matmul{transpose_a=true}(%30, %25) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, buffer3, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 7/16: GEMM Aᵀ -> %33 [4,16]");
+                }
+
+                // Kernel 8/16: elementwise (broadcast_to) -> %45 [16,8]
+                {
+                    // %45 = broadcast_to{shape=16,8}(%8) : [16,8]
+                    int extent0 = 128;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row72 = i0 * 16;
-                        int row80 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v72 = new global::System.Numerics.Vector<float>(buffer10.Slice(row72 + i));
-                            var v80 = new global::System.Numerics.Vector<float>(buffer13.Slice(row80 + i));
-                            var v82 = v72 * v72;
-                            var v83 = v77 - v82;
-                            var v84 = v80 * v83;
-                            v84.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v84).CopyTo(buffer14.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s72 = buffer10[row72 + i];
-                            float s80 = buffer13[row80 + i];
-                            float s82 = s72 * s72;
-                            float s83 = s77 - s82;
-                            float s84 = s80 * s83;
-                            buffer13[rowOut + i] = s84;
-                            buffer14[i] += s84;
-                        }
+                        var v45 = v8;
+                        v45.CopyTo(buffer8.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]");
-                }
-
-                // Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
-                {
-                    // %86 = matmul(%84, %3) : [N,16]
-                    // %88 = square(%66) : [N,16]
-                    // %89 = sub(%77, %88) : [N,16]
-                    // %90 = mul(%86, %89) : [N,16]
-                    // %91 = sum{dims=0;keep_dim=false}(%90) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row66 = i0 * 16;
-                        int row86 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer9.Slice(row66 + i));
-                            var v86 = new global::System.Numerics.Vector<float>(buffer15.Slice(row86 + i));
-                            var v88 = v66 * v66;
-                            var v89 = v77 - v88;
-                            var v90 = v86 * v89;
-                            v90.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v90).CopyTo(buffer16.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s66 = buffer9[row66 + i];
-                            float s86 = buffer15[row86 + i];
-                            float s88 = s66 * s66;
-                            float s89 = s77 - s88;
-                            float s90 = s86 * s89;
-                            buffer15[rowOut + i] = s90;
-                            buffer16[i] += s90;
-                        }
+                        float s45 = s8;
+                        buffer8[i] = s45;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/16: elementwise (broadcast_to) -> %45 [16,8]");
                 }
 
-                // Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
+                // Kernel 9/16: elementwise (broadcast_to) -> %48 [16,16]
                 {
-                    // %93 = matmul(%90, %3) : [N,16]
-                    // %96 = square(%60) : [N,16]
-                    // %97 = sub(%77, %96) : [N,16]
-                    // %98 = mul(%93, %97) : [N,16]
-                    // %99 = sum{dims=0;keep_dim=false}(%98) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer18.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %48 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    int extent0 = 256;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row60 = i0 * 16;
-                        int row93 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v60 = new global::System.Numerics.Vector<float>(buffer8.Slice(row60 + i));
-                            var v93 = new global::System.Numerics.Vector<float>(buffer17.Slice(row93 + i));
-                            var v96 = v60 * v60;
-                            var v97 = v77 - v96;
-                            var v98 = v93 * v97;
-                            v98.CopyTo(buffer17.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v98).CopyTo(buffer18.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s60 = buffer8[row60 + i];
-                            float s93 = buffer17[row93 + i];
-                            float s96 = s60 * s60;
-                            float s97 = s77 - s96;
-                            float s98 = s93 * s97;
-                            buffer17[rowOut + i] = s98;
-                            buffer18[i] += s98;
-                        }
+                        var v48 = v8;
+                        v48.CopyTo(buffer9.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]");
-                }
-
-                // Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
-                {
-                    // %101 = matmul(%98, %3) : [N,16]
-                    // %104 = square(%54) : [N,16]
-                    // %105 = sub(%77, %104) : [N,16]
-                    // %106 = mul(%101, %105) : [N,16]
-                    // %107 = sum{dims=0;keep_dim=false}(%106) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row54 = i0 * 16;
-                        int row101 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v54 = new global::System.Numerics.Vector<float>(buffer7.Slice(row54 + i));
-                            var v101 = new global::System.Numerics.Vector<float>(buffer19.Slice(row101 + i));
-                            var v104 = v54 * v54;
-                            var v105 = v77 - v104;
-                            var v106 = v101 * v105;
-                            v106.CopyTo(buffer19.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v106).CopyTo(buffer20.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s54 = buffer7[row54 + i];
-                            float s101 = buffer19[row101 + i];
-                            float s104 = s54 * s54;
-                            float s105 = s77 - s104;
-                            float s106 = s101 * s105;
-                            buffer19[rowOut + i] = s106;
-                            buffer20[i] += s106;
-                        }
+                        float s48 = s8;
+                        buffer9[i] = s48;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/16: elementwise (broadcast_to) -> %48 [16,16]");
                 }
 
-                // Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
+                // Kernel 10/16: elementwise (broadcast_to) -> %51 [16]
                 {
-                    // %87 = matmul{transpose_a=true}(%84, %66) : [16,16]
-                    // %94 = matmul{transpose_a=true}(%90, %60) : [16,16]
-                    // %95 = add(%87, %94) : [16,16]
-                    // %102 = matmul{transpose_a=true}(%98, %54) : [16,16]
-                    // %103 = add(%95, %102) : [16,16]
-                    // %118 = matmul{transpose_a=true}(%106, %21) : [16,16]
-                    // %119 = add(%103, %118) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]");
-                }
-
-                // Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
-                {
-                    // %117 = matmul(%106, %3) : [N,16]
-                    // %123 = square(%21) : [N,16]
-                    // %124 = sub(%77, %123) : [N,16]
-                    // %125 = mul(%117, %124) : [N,16]
-                    // %126 = sum{dims=0;keep_dim=false}(%125) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer21, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer22.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %51 = broadcast_to{shape=16}(%8) : [16]
+                    int extent0 = 16;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row21 = i0 * 16;
-                        int row117 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v117 = new global::System.Numerics.Vector<float>(buffer21.Slice(row117 + i));
-                            var v123 = v21 * v21;
-                            var v124 = v77 - v123;
-                            var v125 = v117 * v124;
-                            v125.CopyTo(buffer21.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer22.Slice(i)) + v125).CopyTo(buffer22.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s21 = buffer5[row21 + i];
-                            float s117 = buffer21[row117 + i];
-                            float s123 = s21 * s21;
-                            float s124 = s77 - s123;
-                            float s125 = s117 * s124;
-                            buffer21[rowOut + i] = s125;
-                            buffer22[i] += s125;
-                        }
+                        var v51 = v8;
+                        v51.CopyTo(buffer10.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
+                    for (; i < extent0; i++)
+                    {
+                        float s51 = s8;
+                        buffer10[i] = s51;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/16: elementwise (broadcast_to) -> %51 [16]");
                 }
 
-                // Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]
+                // Kernel 11/16: loop over 5 steps in reverse, its body 7 kernel(s) -> %59 [16], %56 [16,8], %57 [16,16], %58 [16]
                 {
-                    // %92 = add(%85, %91) : [16]
-                    // %100 = add(%92, %99) : [16]
-                    // %108 = add(%100, %107) : [16]
-                    // %127 = add(%108, %126) : [16]
-                    // %189 = copy{gradient_of=3}(%127) : [16]
+                    // %56 = scan{body=1;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,8]
+                    // %57 = scan{body=1;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,16]
+                    // %58 = scan{body=1;output=3;reverse=true;shape=16;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
+                    // %59 = scan{body=1;output=4;reverse=true;shape=16;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
+                    int loop11Steps = 5;
+                    for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
+                    {
+                        int loop11Time = loop11Steps - 1 - loop11Step;
+                        global::System.Span<float> loop11Out0 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer19 : buffer18;
+                        global::System.Span<float> loop11Out1 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer12 : buffer20;
+                        global::System.Span<float> loop11Out2 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer13 : buffer21;
+                        global::System.Span<float> loop11Out3 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer14 : buffer22;
+                        global::System.Span<float> loop11Out4 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer11 : buffer23;
+                        global::System.ReadOnlySpan<float> loop11Slot34 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer19 : buffer18));
+                        global::System.ReadOnlySpan<float> loop11Slot44 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer12 : buffer20));
+                        global::System.ReadOnlySpan<float> loop11Slot47 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer13 : buffer21));
+                        global::System.ReadOnlySpan<float> loop11Slot50 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer14 : buffer22));
+                        global::System.ReadOnlySpan<float> loop11Slot53 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer11 : buffer23));
+                        global::System.ReadOnlySpan<float> loop11Slot10 = loop11Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop11Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop11Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop11Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/7: elementwise (add) -> %88 [16]
+                        {
+                            // %88 = add(%15, %16) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                                var v88 = v15 + v16;
+                                v88.CopyTo(buffer15.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s15 = capture2Data[i];
+                                float s16 = capture3Data[i];
+                                float s88 = s15 + s16;
+                                buffer15[i] = s88;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/7: elementwise (add) -> %88 [16]");
+                        }
+
+                        // Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]
+                        {
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %87 = add(%17, %19) : [N,16]
+                            // %89 = add(%87, %88) : [N,16]
+                            // %90 = tanh(%89) : [N,16]
+                            // %95 = square(%90) : [N,16]
+                            // %96 = sub(%29, %95) : [N,16]
+                            // %97 = mul(%34, %96) : [N,16]
+                            // %98 = sum{dims=0;keep_dim=false}(%97) : [16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot12, capture0Data, buffer16, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot10, capture1Data, buffer16, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            float s29 = 1f;
+                            var v29 = new global::System.Numerics.Vector<float>(s29);
+                            buffer17.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row34 = i0 * 16;
+                                int row87 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v34 = new global::System.Numerics.Vector<float>(loop11Slot34.Slice(row34 + i));
+                                    var v87 = new global::System.Numerics.Vector<float>(buffer16.Slice(row87 + i));
+                                    var v88 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                                    var v89 = v87 + v88;
+                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
+                                    var v95 = v90 * v90;
+                                    var v96 = v29 - v95;
+                                    var v97 = v34 * v96;
+                                    v97.CopyTo(buffer16.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v97).CopyTo(buffer17.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s34 = loop11Slot34[row34 + i];
+                                    float s87 = buffer16[row87 + i];
+                                    float s88 = buffer15[i];
+                                    float s89 = s87 + s88;
+                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
+                                    float s95 = s90 * s90;
+                                    float s96 = s29 - s95;
+                                    float s97 = s34 * s96;
+                                    buffer16[rowOut + i] = s97;
+                                    buffer17[i] += s97;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]");
+                        }
+
+                        // Kernel 2/7: GEMM -> %99 [N,16]
+                        {
+                            // %99 = matmul(%97, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop11Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 2/7: GEMM -> %99 [N,16]");
+                        }
+
+                        // Kernel 3/7: GEMM + epilogue (add) -> %102 [16,8]
+                        {
+                            // %101 = matmul{transpose_a=true}(%97, %12) : [16,8]
+                            // %102 = add(%44, %101) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop11Slot12, loop11Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 128;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v44 = new global::System.Numerics.Vector<float>(loop11Slot44.Slice(i));
+                                var v101 = new global::System.Numerics.Vector<float>(loop11Out1.Slice(i));
+                                var v102 = v44 + v101;
+                                v102.CopyTo(loop11Out1.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s44 = loop11Slot44[i];
+                                float s101 = loop11Out1[i];
+                                float s102 = s44 + s101;
+                                loop11Out1[i] = s102;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 3/7: GEMM + epilogue (add) -> %102 [16,8]");
+                        }
+
+                        // Kernel 4/7: GEMM + epilogue (add) -> %103 [16,16]
+                        {
+                            // %100 = matmul{transpose_a=true}(%97, %10) : [16,16]
+                            // %103 = add(%47, %100) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop11Slot10, loop11Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 256;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v47 = new global::System.Numerics.Vector<float>(loop11Slot47.Slice(i));
+                                var v100 = new global::System.Numerics.Vector<float>(loop11Out2.Slice(i));
+                                var v103 = v47 + v100;
+                                v103.CopyTo(loop11Out2.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s47 = loop11Slot47[i];
+                                float s100 = loop11Out2[i];
+                                float s103 = s47 + s100;
+                                loop11Out2[i] = s103;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 4/7: GEMM + epilogue (add) -> %103 [16,16]");
+                        }
+
+                        // Kernel 5/7: elementwise (add) -> %104 [16]
+                        {
+                            // %104 = add(%50, %98) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v50 = new global::System.Numerics.Vector<float>(loop11Slot50.Slice(i));
+                                var v98 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                                var v104 = v50 + v98;
+                                v104.CopyTo(loop11Out3.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s50 = loop11Slot50[i];
+                                float s98 = buffer17[i];
+                                float s104 = s50 + s98;
+                                loop11Out3[i] = s104;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 5/7: elementwise (add) -> %104 [16]");
+                        }
+
+                        // Kernel 6/7: elementwise (add) -> %105 [16]
+                        {
+                            // %105 = add(%53, %98) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v53 = new global::System.Numerics.Vector<float>(loop11Slot53.Slice(i));
+                                var v98 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                                var v105 = v53 + v98;
+                                v105.CopyTo(loop11Out4.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s53 = loop11Slot53[i];
+                                float s98 = buffer17[i];
+                                float s105 = s53 + s98;
+                                loop11Out4[i] = s105;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 6/7: elementwise (add) -> %105 [16]");
+                        }
+                    }
+                }
+
+                // Kernel 12/16: elementwise (copy) -> %91 [16,8]
+                {
+                    // %91 = copy{gradient_of=0}(%56) : [16,8]
+                    int extent0 = 128;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v56 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v91 = v56;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v91).CopyTo(grad0.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s56 = buffer12[i];
+                        float s91 = s56;
+                        grad0[i] += s91;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 12/16: elementwise (copy) -> %91 [16,8]");
+                }
+
+                // Kernel 13/16: elementwise (copy) -> %92 [16,16]
+                {
+                    // %92 = copy{gradient_of=1}(%57) : [16,16]
+                    int extent0 = 256;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v57 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v92 = v57;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v92).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s57 = buffer13[i];
+                        float s92 = s57;
+                        grad1[i] += s92;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/16: elementwise (copy) -> %92 [16,16]");
+                }
+
+                // Kernel 14/16: elementwise (copy) -> %93 [16]
+                {
+                    // %93 = copy{gradient_of=2}(%58) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v85 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v99 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v107 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
-                        var v126 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v92 = v85 + v91;
-                        var v100 = v92 + v99;
-                        var v108 = v100 + v107;
-                        var v127 = v108 + v126;
-                        var v189 = v127;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v127).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v189).CopyTo(grad3.Slice(i));
+                        var v58 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v93 = v58;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v93).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s85 = buffer14[i];
-                        float s91 = buffer16[i];
-                        float s99 = buffer18[i];
-                        float s107 = buffer20[i];
-                        float s126 = buffer22[i];
-                        float s92 = s85 + s91;
-                        float s100 = s92 + s99;
-                        float s108 = s100 + s107;
-                        float s127 = s108 + s126;
-                        float s189 = s127;
-                        grad2[i] += s127;
-                        grad3[i] += s189;
+                        float s58 = buffer14[i];
+                        float s93 = s58;
+                        grad2[i] += s93;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 14/16: elementwise (copy) -> %93 [16]");
                 }
 
-                // Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
+                // Kernel 15/16: elementwise (copy) -> %94 [16]
                 {
-                    // %110 = matmul{transpose_a=true}(%84, %17) : [16,8]
-                    // %112 = matmul{transpose_a=true}(%90, %15) : [16,8]
-                    // %113 = add(%110, %112) : [16,8]
-                    // %115 = matmul{transpose_a=true}(%98, %13) : [16,8]
-                    // %116 = add(%113, %115) : [16,8]
-                    // %121 = matmul{transpose_a=true}(%106, %11) : [16,8]
-                    // %122 = add(%116, %121) : [16,8]
-                    // %129 = matmul{transpose_a=true}(%125, %9) : [16,8]
-                    // %130 = add(%122, %129) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer21, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]");
+                    // %94 = copy{gradient_of=3}(%59) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v59 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v94 = v59;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v94).CopyTo(grad3.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s59 = buffer11[i];
+                        float s94 = s59;
+                        grad3[i] += s94;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 15/16: elementwise (copy) -> %94 [16]");
                 }
 
                 return state.Result;
@@ -1078,723 +843,536 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
                 global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
                 global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
-                global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
-                global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
-                global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
-                global::System.Span<float> buffer28 = arena.Slice(state.Offsets[28], state.Sizes[28]);
-                global::System.Span<float> buffer29 = arena.Slice(state.Offsets[29], state.Sizes[29]);
-                global::System.Span<float> buffer30 = arena.Slice(state.Offsets[30], state.Sizes[30]);
-                global::System.Span<float> buffer31 = arena.Slice(state.Offsets[31], state.Sizes[31]);
 
-                // Kernel 0/33: narrow -> %8 [N,1,8]
+                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 {
-                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/33: narrow -> %8 [N,1,8]");
-                }
-
-                // Kernel 1/33: narrow -> %10 [N,1,8]
-                {
-                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/33: narrow -> %10 [N,1,8]");
-                }
-
-                // Kernel 2/33: narrow -> %12 [N,1,8]
-                {
-                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/33: narrow -> %12 [N,1,8]");
-                }
-
-                // Kernel 3/33: narrow -> %14 [N,1,8]
-                {
-                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/33: narrow -> %14 [N,1,8]");
-                }
-
-                // Kernel 4/33: narrow -> %16 [N,1,8]
-                {
-                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/33: narrow -> %16 [N,1,8]");
-                }
-
-                // Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-                {
-                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
-                    // %19 = add(%18, %4) : [N,16]
-                    // %20 = add(%19, %5) : [N,16]
-                    // %21 = tanh(%20) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row18 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 + v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 + s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
-                            buffer5[rowOut + i] = s21;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
-                }
-
-                // Kernel 6/33: elementwise (add) -> %52 [16]
-                {
-                    // %52 = add(%4, %5) : [16]
-                    int extent0 = 16;
+                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+                    int extent0 = (dim_N * 16);
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v52 = v4 + v5;
-                        v52.CopyTo(buffer6.Slice(i));
+                        var v9 = v8;
+                        v9.CopyTo(buffer0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s52 = s4 + s5;
-                        buffer6[i] = s52;
+                        float s9 = s8;
+                        buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/33: elementwise (add) -> %52 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                // Kernel 1/17: transpose -> %11 [5,N,8]
                 {
-                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    // %51 = add(%22, %24) : [N,16]
-                    // %53 = add(%51, %52) : [N,16]
-                    // %54 = tanh(%53) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
+                }
+
+                // Kernel 2/17: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
+                {
+                    // %23 = scan{body=0;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5) : [N,16]
+                    // %35 = scan{body=0;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5) : [5,N,16]
+                    int loop2Steps = 5;
+                    for (int loop2Step = 0; loop2Step < loop2Steps; loop2Step++)
                     {
-                        int row51 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop2Time = loop2Step;
+                        global::System.Span<float> loop2Out0 = buffer2.Slice(loop2Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop2Slot10 = loop2Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop2Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop2Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop2Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/2: elementwise (add) -> %88 [16]
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v53 = v51 + v52;
-                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
-                            v54.CopyTo(buffer7.Slice(rowOut + i));
+                            // %88 = add(%15, %16) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                                var v88 = v15 + v16;
+                                v88.CopyTo(buffer4.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s15 = capture2Data[i];
+                                float s16 = capture3Data[i];
+                                float s88 = s15 + s16;
+                                buffer4[i] = s88;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: elementwise (add) -> %88 [16]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
                         {
-                            float s51 = buffer7[row51 + i];
-                            float s52 = buffer6[i];
-                            float s53 = s51 + s52;
-                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
-                            buffer7[rowOut + i] = s54;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %87 = add(%17, %19) : [N,16]
+                            // %89 = add(%87, %88) : [N,16]
+                            // %90 = tanh(%89) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot12, capture0Data, loop2Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot10, capture1Data, loop2Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row87 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v87 = new global::System.Numerics.Vector<float>(loop2Out0.Slice(row87 + i));
+                                    var v88 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                                    var v89 = v87 + v88;
+                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
+                                    v90.CopyTo(loop2Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s87 = loop2Out0[row87 + i];
+                                    float s88 = buffer4[i];
+                                    float s89 = s87 + s88;
+                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
+                                    loop2Out0[rowOut + i] = s90;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop2Out0, "Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
+                    ((global::System.ReadOnlySpan<float>)buffer2.Slice(((loop2Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer3);
                 }
 
-                // Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                // Kernel 3/17: GEMM + epilogue (add) -> %27 [N,4]
                 {
-                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
-                    // %58 = add(%28, %55) : [N,16]
-                    // %59 = add(%58, %52) : [N,16]
-                    // %60 = tanh(%59) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row58 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
-                            var v59 = v58 + v52;
-                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
-                            v60.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s58 = buffer8[row58 + i];
-                            float s59 = s58 + s52;
-                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
-                            buffer8[rowOut + i] = s60;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
-                }
-
-                // Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-                {
-                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
-                    // %64 = add(%34, %61) : [N,16]
-                    // %65 = add(%64, %52) : [N,16]
-                    // %66 = tanh(%65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
-                            var v65 = v64 + v52;
-                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
-                            v66.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s64 = buffer9[row64 + i];
-                            float s65 = s64 + s52;
-                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
-                            buffer9[rowOut + i] = s66;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
-                }
-
-                // Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-                {
-                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
-                    // %70 = add(%40, %67) : [N,16]
-                    // %71 = add(%70, %52) : [N,16]
-                    // %72 = tanh(%71) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
-                            var v71 = v70 + v52;
-                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
-                            v72.CopyTo(buffer10.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s70 = buffer10[row70 + i];
-                            float s71 = s70 + s52;
-                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
-                            buffer10[rowOut + i] = s72;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
-                }
-
-                // Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]
-                {
-                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
-                    // %75 = add(%74, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %26 = matmul{transpose_b=true}(%25, %6) : [N,4]
+                    // %27 = add(%26, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row74 = i0 * 4;
+                        int row26 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
-                            var v75 = v74 + v7;
-                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(row26 + i));
+                            var v27 = v26 + v7;
+                            v27.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s74 = buffer11[row74 + i];
-                            float s75 = s74 + s7;
-                            buffer11[rowOut + i] = s75;
+                            float s26 = buffer5[row26 + i];
+                            float s27 = s26 + s7;
+                            buffer5[rowOut + i] = s27;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/17: GEMM + epilogue (add) -> %27 [N,4]");
                 }
 
-                // Kernel 12/33: cross_entropy_backward -> %132 [N,4]
+                // Kernel 4/17: elementwise (broadcast_to) -> %45 [16,8]
                 {
-                    // %132 = cross_entropy_backward(%75, %1, %131) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer11, input1, dim_N, 4, input2[0], buffer12);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/33: cross_entropy_backward -> %132 [N,4]");
+                    // %45 = broadcast_to{shape=16,8}(%8) : [16,8]
+                    int extent0 = 128;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v45 = v8;
+                        v45.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s45 = s8;
+                        buffer6[i] = s45;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/17: elementwise (broadcast_to) -> %45 [16,8]");
                 }
 
-                // Kernel 13/33: sum over [N,4] -> %133 [4]
+                // Kernel 5/17: elementwise (broadcast_to) -> %48 [16,16]
                 {
-                    // %133 = sum{dims=0;keep_dim=false}(%132) : [4]
+                    // %48 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    int extent0 = 256;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v48 = v8;
+                        v48.CopyTo(buffer7.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s48 = s8;
+                        buffer7[i] = s48;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/17: elementwise (broadcast_to) -> %48 [16,16]");
+                }
+
+                // Kernel 6/17: elementwise (broadcast_to) -> %51 [16]
+                {
+                    // %51 = broadcast_to{shape=16}(%8) : [16]
+                    int extent0 = 16;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v51 = v8;
+                        v51.CopyTo(buffer8.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s51 = s8;
+                        buffer8[i] = s51;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 6/17: elementwise (broadcast_to) -> %51 [16]");
+                }
+
+                // Kernel 7/17: cross_entropy_backward -> %61 [N,4]
+                {
+                    // %61 = cross_entropy_backward(%27, %1, %60) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer5, input1, dim_N, 4, input2[0], buffer9);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: cross_entropy_backward -> %61 [N,4]");
+                }
+
+                // Kernel 8/17: sum over [N,4] -> %62 [4]
+                {
+                    // %62 = sum{dims=0;keep_dim=false}(%61) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row132 = i0 * 4;
+                        int row61 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v132 = new global::System.Numerics.Vector<float>(buffer12.Slice(row132 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v132).CopyTo(grad5.Slice(i));
+                            var v61 = new global::System.Numerics.Vector<float>(buffer9.Slice(row61 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v61).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s132 = buffer12[row132 + i];
-                            grad5[i] += s132;
+                            float s61 = buffer9[row61 + i];
+                            grad5[i] += s61;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 13/33: sum over [N,4] -> %133 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 8/17: sum over [N,4] -> %62 [4]");
                 }
 
-                // Kernel 14/33: GEMM Aᵀ -> %135 [4,16]
+                // Kernel 9/17: GEMM -> %63 [N,16]
                 {
-                    // %135 = matmul{transpose_a=true}(%132, %73) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 14/33: GEMM Aᵀ -> %135 [4,16]");
+                    // %63 = matmul(%61, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture4Data, buffer10, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 9/17: GEMM -> %63 [N,16]");
                 }
 
-                // Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]
+                // Kernel 10/17: GEMM Aᵀ -> %64 [4,16]
                 {
-                    // %82 = square(%72) : [N,16]
-                    // %83 = sub(%77, %82) : [N,16]
-                    // %134 = matmul(%132, %6) : [N,16]
-                    // %136 = mul(%134, %83) : [N,16]
-                    // %137 = sum{dims=0;keep_dim=false}(%136) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer13, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %64 = matmul{transpose_a=true}(%61, %25) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, buffer3, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/17: GEMM Aᵀ -> %64 [4,16]");
+                }
+
+                // Kernel 11/17: loop over 5 steps in reverse, its body 8 kernel(s) -> %85 [5,N,8], %81 [16,8], %82 [16,16], %83 [16], %84 [16]
+                {
+                    // %81 = scan{body=2;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,8]
+                    // %82 = scan{body=2;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,16]
+                    // %83 = scan{body=2;output=3;reverse=true;shape=16;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
+                    // %84 = scan{body=2;output=4;reverse=true;shape=16;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
+                    // %85 = scan{body=2;output=5;reverse=true;shape=5,N,8;stacked=true;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [5,N,8]
+                    int loop11Steps = 5;
+                    for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
                     {
-                        int row72 = i0 * 16;
-                        int row134 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop11Time = loop11Steps - 1 - loop11Step;
+                        global::System.Span<float> loop11Out0 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer20 : buffer19;
+                        global::System.Span<float> loop11Out1 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer12 : buffer21;
+                        global::System.Span<float> loop11Out2 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer13 : buffer22;
+                        global::System.Span<float> loop11Out3 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer14 : buffer23;
+                        global::System.Span<float> loop11Out4 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer15 : buffer24;
+                        global::System.Span<float> loop11Out5 = buffer11.Slice(loop11Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop11Slot65 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer20 : buffer19));
+                        global::System.ReadOnlySpan<float> loop11Slot72 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer6) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer12 : buffer21));
+                        global::System.ReadOnlySpan<float> loop11Slot74 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer13 : buffer22));
+                        global::System.ReadOnlySpan<float> loop11Slot76 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer14 : buffer23));
+                        global::System.ReadOnlySpan<float> loop11Slot78 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer15 : buffer24));
+                        global::System.ReadOnlySpan<float> loop11Slot10 = loop11Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop11Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop11Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop11Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/8: elementwise (add) -> %88 [16]
                         {
-                            var v72 = new global::System.Numerics.Vector<float>(buffer10.Slice(row72 + i));
-                            var v134 = new global::System.Numerics.Vector<float>(buffer13.Slice(row134 + i));
-                            var v82 = v72 * v72;
-                            var v83 = v77 - v82;
-                            var v136 = v134 * v83;
-                            v136.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v136).CopyTo(buffer14.Slice(i));
+                            // %88 = add(%15, %16) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                                var v88 = v15 + v16;
+                                v88.CopyTo(buffer16.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s15 = capture2Data[i];
+                                float s16 = capture3Data[i];
+                                float s88 = s15 + s16;
+                                buffer16[i] = s88;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/8: elementwise (add) -> %88 [16]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]
                         {
-                            float s72 = buffer10[row72 + i];
-                            float s134 = buffer13[row134 + i];
-                            float s82 = s72 * s72;
-                            float s83 = s77 - s82;
-                            float s136 = s134 * s83;
-                            buffer13[rowOut + i] = s136;
-                            buffer14[i] += s136;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %87 = add(%17, %19) : [N,16]
+                            // %89 = add(%87, %88) : [N,16]
+                            // %90 = tanh(%89) : [N,16]
+                            // %95 = square(%90) : [N,16]
+                            // %96 = sub(%29, %95) : [N,16]
+                            // %110 = mul(%65, %96) : [N,16]
+                            // %111 = sum{dims=0;keep_dim=false}(%110) : [16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot12, capture0Data, buffer17, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot10, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            float s29 = 1f;
+                            var v29 = new global::System.Numerics.Vector<float>(s29);
+                            buffer18.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row65 = i0 * 16;
+                                int row87 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v65 = new global::System.Numerics.Vector<float>(loop11Slot65.Slice(row65 + i));
+                                    var v87 = new global::System.Numerics.Vector<float>(buffer17.Slice(row87 + i));
+                                    var v88 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                                    var v89 = v87 + v88;
+                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
+                                    var v95 = v90 * v90;
+                                    var v96 = v29 - v95;
+                                    var v110 = v65 * v96;
+                                    v110.CopyTo(buffer17.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v110).CopyTo(buffer18.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s65 = loop11Slot65[row65 + i];
+                                    float s87 = buffer17[row87 + i];
+                                    float s88 = buffer16[i];
+                                    float s89 = s87 + s88;
+                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
+                                    float s95 = s90 * s90;
+                                    float s96 = s29 - s95;
+                                    float s110 = s65 * s96;
+                                    buffer17[rowOut + i] = s110;
+                                    buffer18[i] += s110;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]");
+                        }
+
+                        // Kernel 2/8: GEMM -> %112 [N,16]
+                        {
+                            // %112 = matmul(%110, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, loop11Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 2/8: GEMM -> %112 [N,16]");
+                        }
+
+                        // Kernel 3/8: GEMM -> %114 [N,8]
+                        {
+                            // %114 = matmul(%110, %13) : [N,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, loop11Out5, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out5, "Kernel 3/8: GEMM -> %114 [N,8]");
+                        }
+
+                        // Kernel 4/8: GEMM + epilogue (add) -> %116 [16,8]
+                        {
+                            // %115 = matmul{transpose_a=true}(%110, %12) : [16,8]
+                            // %116 = add(%72, %115) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer17, loop11Slot12, loop11Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 128;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v72 = new global::System.Numerics.Vector<float>(loop11Slot72.Slice(i));
+                                var v115 = new global::System.Numerics.Vector<float>(loop11Out1.Slice(i));
+                                var v116 = v72 + v115;
+                                v116.CopyTo(loop11Out1.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s72 = loop11Slot72[i];
+                                float s115 = loop11Out1[i];
+                                float s116 = s72 + s115;
+                                loop11Out1[i] = s116;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 4/8: GEMM + epilogue (add) -> %116 [16,8]");
+                        }
+
+                        // Kernel 5/8: GEMM + epilogue (add) -> %117 [16,16]
+                        {
+                            // %113 = matmul{transpose_a=true}(%110, %10) : [16,16]
+                            // %117 = add(%74, %113) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer17, loop11Slot10, loop11Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 256;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v74 = new global::System.Numerics.Vector<float>(loop11Slot74.Slice(i));
+                                var v113 = new global::System.Numerics.Vector<float>(loop11Out2.Slice(i));
+                                var v117 = v74 + v113;
+                                v117.CopyTo(loop11Out2.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s74 = loop11Slot74[i];
+                                float s113 = loop11Out2[i];
+                                float s117 = s74 + s113;
+                                loop11Out2[i] = s117;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 5/8: GEMM + epilogue (add) -> %117 [16,16]");
+                        }
+
+                        // Kernel 6/8: elementwise (add) -> %118 [16]
+                        {
+                            // %118 = add(%76, %111) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v76 = new global::System.Numerics.Vector<float>(loop11Slot76.Slice(i));
+                                var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                                var v118 = v76 + v111;
+                                v118.CopyTo(loop11Out3.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s76 = loop11Slot76[i];
+                                float s111 = buffer18[i];
+                                float s118 = s76 + s111;
+                                loop11Out3[i] = s118;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 6/8: elementwise (add) -> %118 [16]");
+                        }
+
+                        // Kernel 7/8: elementwise (add) -> %119 [16]
+                        {
+                            // %119 = add(%78, %111) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v78 = new global::System.Numerics.Vector<float>(loop11Slot78.Slice(i));
+                                var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                                var v119 = v78 + v111;
+                                v119.CopyTo(loop11Out4.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s78 = loop11Slot78[i];
+                                float s111 = buffer18[i];
+                                float s119 = s78 + s111;
+                                loop11Out4[i] = s119;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 7/8: elementwise (add) -> %119 [16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]");
                 }
 
-                // Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]
+                // Kernel 12/17: transpose -> %86 [N,5,8]
                 {
-                    // %88 = square(%66) : [N,16]
-                    // %89 = sub(%77, %88) : [N,16]
-                    // %138 = matmul(%136, %3) : [N,16]
-                    // %140 = mul(%138, %89) : [N,16]
-                    // %141 = sum{dims=0;keep_dim=false}(%140) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %86 = transpose{dim0=0;dim1=1}(%85) : [N,5,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, result, 1, 5, 1, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/17: transpose -> %86 [N,5,8]");
+                }
+
+                // Kernel 13/17: elementwise (copy) -> %106 [16,8]
+                {
+                    // %106 = copy{gradient_of=0}(%81) : [16,8]
+                    int extent0 = 128;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row66 = i0 * 16;
-                        int row138 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer9.Slice(row66 + i));
-                            var v138 = new global::System.Numerics.Vector<float>(buffer15.Slice(row138 + i));
-                            var v88 = v66 * v66;
-                            var v89 = v77 - v88;
-                            var v140 = v138 * v89;
-                            v140.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v140).CopyTo(buffer16.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s66 = buffer9[row66 + i];
-                            float s138 = buffer15[row138 + i];
-                            float s88 = s66 * s66;
-                            float s89 = s77 - s88;
-                            float s140 = s138 * s89;
-                            buffer15[rowOut + i] = s140;
-                            buffer16[i] += s140;
-                        }
+                        var v81 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v106 = v81;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v106).CopyTo(grad0.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]");
-                }
-
-                // Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]
-                {
-                    // %96 = square(%60) : [N,16]
-                    // %97 = sub(%77, %96) : [N,16]
-                    // %143 = matmul(%140, %3) : [N,16]
-                    // %146 = mul(%143, %97) : [N,16]
-                    // %147 = sum{dims=0;keep_dim=false}(%146) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer18.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row60 = i0 * 16;
-                        int row143 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v60 = new global::System.Numerics.Vector<float>(buffer8.Slice(row60 + i));
-                            var v143 = new global::System.Numerics.Vector<float>(buffer17.Slice(row143 + i));
-                            var v96 = v60 * v60;
-                            var v97 = v77 - v96;
-                            var v146 = v143 * v97;
-                            v146.CopyTo(buffer17.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v146).CopyTo(buffer18.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s60 = buffer8[row60 + i];
-                            float s143 = buffer17[row143 + i];
-                            float s96 = s60 * s60;
-                            float s97 = s77 - s96;
-                            float s146 = s143 * s97;
-                            buffer17[rowOut + i] = s146;
-                            buffer18[i] += s146;
-                        }
+                        float s81 = buffer12[i];
+                        float s106 = s81;
+                        grad0[i] += s106;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %106 [16,8]");
                 }
 
-                // Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]
+                // Kernel 14/17: elementwise (copy) -> %107 [16,16]
                 {
-                    // %104 = square(%54) : [N,16]
-                    // %105 = sub(%77, %104) : [N,16]
-                    // %149 = matmul(%146, %3) : [N,16]
-                    // %152 = mul(%149, %105) : [N,16]
-                    // %153 = sum{dims=0;keep_dim=false}(%152) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %107 = copy{gradient_of=1}(%82) : [16,16]
+                    int extent0 = 256;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row54 = i0 * 16;
-                        int row149 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v54 = new global::System.Numerics.Vector<float>(buffer7.Slice(row54 + i));
-                            var v149 = new global::System.Numerics.Vector<float>(buffer19.Slice(row149 + i));
-                            var v104 = v54 * v54;
-                            var v105 = v77 - v104;
-                            var v152 = v149 * v105;
-                            v152.CopyTo(buffer19.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v152).CopyTo(buffer20.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s54 = buffer7[row54 + i];
-                            float s149 = buffer19[row149 + i];
-                            float s104 = s54 * s54;
-                            float s105 = s77 - s104;
-                            float s152 = s149 * s105;
-                            buffer19[rowOut + i] = s152;
-                            buffer20[i] += s152;
-                        }
+                        var v82 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v107 = v82;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v107).CopyTo(grad1.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]");
-                }
-
-                // Kernel 19/33: GEMM -> %155 [N,8]
-                {
-                    // %155 = matmul(%136, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture0Data, buffer21, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 19/33: GEMM -> %155 [N,8]");
-                }
-
-                // Kernel 20/33: GEMM -> %157 [N,8]
-                {
-                    // %157 = matmul(%140, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer22, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/33: GEMM -> %157 [N,8]");
-                }
-
-                // Kernel 21/33: GEMM -> %160 [N,8]
-                {
-                    // %160 = matmul(%146, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, buffer23, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 21/33: GEMM -> %160 [N,8]");
-                }
-
-                // Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]
-                {
-                    // %139 = matmul{transpose_a=true}(%136, %66) : [16,16]
-                    // %144 = matmul{transpose_a=true}(%140, %60) : [16,16]
-                    // %145 = add(%139, %144) : [16,16]
-                    // %150 = matmul{transpose_a=true}(%146, %54) : [16,16]
-                    // %151 = add(%145, %150) : [16,16]
-                    // %164 = matmul{transpose_a=true}(%152, %21) : [16,16]
-                    // %165 = add(%151, %164) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]");
-                }
-
-                // Kernel 23/33: GEMM -> %166 [N,8]
-                {
-                    // %166 = matmul(%152, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture0Data, buffer24, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 23/33: GEMM -> %166 [N,8]");
-                }
-
-                // Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]
-                {
-                    // %123 = square(%21) : [N,16]
-                    // %124 = sub(%77, %123) : [N,16]
-                    // %163 = matmul(%152, %3) : [N,16]
-                    // %169 = mul(%163, %124) : [N,16]
-                    // %170 = sum{dims=0;keep_dim=false}(%169) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer25, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer26.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row21 = i0 * 16;
-                        int row163 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v163 = new global::System.Numerics.Vector<float>(buffer25.Slice(row163 + i));
-                            var v123 = v21 * v21;
-                            var v124 = v77 - v123;
-                            var v169 = v163 * v124;
-                            v169.CopyTo(buffer25.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer26.Slice(i)) + v169).CopyTo(buffer26.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s21 = buffer5[row21 + i];
-                            float s163 = buffer25[row163 + i];
-                            float s123 = s21 * s21;
-                            float s124 = s77 - s123;
-                            float s169 = s163 * s124;
-                            buffer25[rowOut + i] = s169;
-                            buffer26[i] += s169;
-                        }
+                        float s82 = buffer13[i];
+                        float s107 = s82;
+                        grad1[i] += s107;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %107 [16,16]");
                 }
 
-                // Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]
+                // Kernel 15/17: elementwise (copy) -> %108 [16]
                 {
-                    // %142 = add(%137, %141) : [16]
-                    // %148 = add(%142, %147) : [16]
-                    // %154 = add(%148, %153) : [16]
-                    // %171 = add(%154, %170) : [16]
-                    // %190 = copy{gradient_of=3}(%171) : [16]
+                    // %108 = copy{gradient_of=2}(%83) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v137 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v141 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v147 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v153 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
-                        var v170 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v142 = v137 + v141;
-                        var v148 = v142 + v147;
-                        var v154 = v148 + v153;
-                        var v171 = v154 + v170;
-                        var v190 = v171;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v171).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v190).CopyTo(grad3.Slice(i));
+                        var v83 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v108 = v83;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v108).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s137 = buffer14[i];
-                        float s141 = buffer16[i];
-                        float s147 = buffer18[i];
-                        float s153 = buffer20[i];
-                        float s170 = buffer26[i];
-                        float s142 = s137 + s141;
-                        float s148 = s142 + s147;
-                        float s154 = s148 + s153;
-                        float s171 = s154 + s170;
-                        float s190 = s171;
-                        grad2[i] += s171;
-                        grad3[i] += s190;
+                        float s83 = buffer14[i];
+                        float s108 = s83;
+                        grad2[i] += s108;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %108 [16]");
                 }
 
-                // Kernel 26/33: GEMM -> %172 [N,8]
+                // Kernel 16/17: elementwise (copy) -> %109 [16]
                 {
-                    // %172 = matmul(%169, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer27, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 26/33: GEMM -> %172 [N,8]");
-                }
-
-                // Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]
-                {
-                    // %156 = matmul{transpose_a=true}(%136, %17) : [16,8]
-                    // %158 = matmul{transpose_a=true}(%140, %15) : [16,8]
-                    // %159 = add(%156, %158) : [16,8]
-                    // %161 = matmul{transpose_a=true}(%146, %13) : [16,8]
-                    // %162 = add(%159, %161) : [16,8]
-                    // %167 = matmul{transpose_a=true}(%152, %11) : [16,8]
-                    // %168 = add(%162, %167) : [16,8]
-                    // %173 = matmul{transpose_a=true}(%169, %9) : [16,8]
-                    // %174 = add(%168, %173) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]");
-                }
-
-                // Kernel 28/33: narrow_backward -> %178 [N,5,8]
-                {
-                    // %178 = narrow_backward{dim=1;length=1;size=5;start=3}(%177) : [N,5,8]
-                    buffer28.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer22, 8, 0, buffer28, 40, 24, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 28/33: narrow_backward -> %178 [N,5,8]");
-                }
-
-                // Kernel 29/33: narrow_backward -> %181 [N,5,8]
-                {
-                    // %181 = narrow_backward{dim=1;length=1;size=5;start=2}(%180) : [N,5,8]
-                    buffer29.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer23, 8, 0, buffer29, 40, 16, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 29/33: narrow_backward -> %181 [N,5,8]");
-                }
-
-                // Kernel 30/33: narrow_backward -> %184 [N,5,8]
-                {
-                    // %184 = narrow_backward{dim=1;length=1;size=5;start=1}(%183) : [N,5,8]
-                    buffer30.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer24, 8, 0, buffer30, 40, 8, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 30/33: narrow_backward -> %184 [N,5,8]");
-                }
-
-                // Kernel 31/33: narrow_backward -> %187 [N,5,8]
-                {
-                    // %187 = narrow_backward{dim=1;length=1;size=5;start=0}(%186) : [N,5,8]
-                    buffer31.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer27, 8, 0, buffer31, 40, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 31/33: narrow_backward -> %187 [N,5,8]");
-                }
-
-                // Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]
-                {
-                    // %176 = narrow_backward{dim=1;length=1;size=5;start=4}(%175) : [N,5,8]
-                    // %179 = add(%176, %178) : [N,5,8]
-                    // %182 = add(%179, %181) : [N,5,8]
-                    // %185 = add(%182, %184) : [N,5,8]
-                    // %188 = add(%185, %187) : [N,5,8]
-                    result.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer21, 8, 0, result, 40, 32, dim_N, 8);
-                    int extent0 = (dim_N * 40);
+                    // %109 = copy{gradient_of=3}(%84) : [16]
+                    int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v176 = new global::System.Numerics.Vector<float>(result.Slice(i));
-                        var v178 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
-                        var v181 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                        var v184 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v187 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
-                        var v179 = v176 + v178;
-                        var v182 = v179 + v181;
-                        var v185 = v182 + v184;
-                        var v188 = v185 + v187;
-                        v188.CopyTo(result.Slice(i));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v109 = v84;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v109).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s176 = result[i];
-                        float s178 = buffer28[i];
-                        float s181 = buffer29[i];
-                        float s184 = buffer30[i];
-                        float s187 = buffer31[i];
-                        float s179 = s176 + s178;
-                        float s182 = s179 + s181;
-                        float s185 = s182 + s184;
-                        float s188 = s185 + s187;
-                        result[i] = s188;
+                        float s84 = buffer15[i];
+                        float s109 = s84;
+                        grad3[i] += s109;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %109 [16]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -1825,12 +1403,12 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 39, kernelCount: 13,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, lastUse: new int[] { 5, 7, 8, 9, 10, 7, 10, 8, 9, 10, 11, 12 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 88, kernelCount: 23,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 20, 20 }, lastUse: new int[] { 22, 22, 22, 22, 22, 20, 10, 19, 19, 19, 15, 12, 15, 22, 21, 22, 21, 22, 21, 22, 21, 22, 21 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 106, kernelCount: 33,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 19, 20, 21, 23, 24, 24, 26, 28, 29, 30, 31 }, lastUse: new int[] { 27, 27, 27, 27, 27, 24, 10, 22, 22, 22, 15, 12, 15, 27, 25, 27, 25, 27, 25, 27, 25, 32, 28, 29, 30, 27, 25, 31, 32, 32, 32, 32 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 5,
+                        firstUse: new int[] { 0, 1, 2, 2, 2, 3 }, lastUse: new int[] { 2, 2, 3, 2, 2, 4 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 23, kernelCount: 16,
+                        firstUse: new int[] { 0, 1, 2, 2, 2, 3, 4, 6, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, lastUse: new int[] { 11, 11, 11, 7, 2, 4, 7, 11, 11, 11, 11, 15, 12, 13, 14, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 24, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 9, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, lastUse: new int[] { 11, 11, 11, 10, 2, 7, 11, 11, 11, 10, 11, 12, 13, 14, 15, 16, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1840,158 +1418,136 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..5
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..7
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..8
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..9
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..10
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..7
-                sizes[6] = 16; // %52 add [16], kernels 6..10
-                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..8
-                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..9
-                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..10
-                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..11
-                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..2
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..2
+                sizes[2] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..3
+                sizes[3] = 16; // %88 add [16], kernels 2..2
+                sizes[4] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..2
+                sizes[5] = (symbols[0] * 4); // %27 add [N,4], kernels 3..4
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..22
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..22
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..22
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..22
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..22
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..20
-                sizes[6] = 16; // %52 add [16], kernels 6..10
-                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..19
-                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..19
-                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..19
-                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..15
-                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
-                sizes[12] = (symbols[0] * 4); // %78 cross_entropy_backward [N,4], kernels 12..15
-                sizes[13] = (symbols[0] * 16); // %84 mul [N,16], kernels 15..22
-                sizes[14] = 16; // %85 sum [16], kernels 15..21
-                sizes[15] = (symbols[0] * 16); // %90 mul [N,16], kernels 16..22
-                sizes[16] = 16; // %91 sum [16], kernels 16..21
-                sizes[17] = (symbols[0] * 16); // %98 mul [N,16], kernels 17..22
-                sizes[18] = 16; // %99 sum [16], kernels 17..21
-                sizes[19] = (symbols[0] * 16); // %106 mul [N,16], kernels 18..22
-                sizes[20] = 16; // %107 sum [16], kernels 18..21
-                sizes[21] = (symbols[0] * 16); // %125 mul [N,16], kernels 20..22
-                sizes[22] = 16; // %126 sum [16], kernels 20..21
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..11
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..11
+                sizes[2] = (symbols[0] * 80); // %35 scan [5,N,16], kernels 2..11
+                sizes[3] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..7
+                sizes[4] = 16; // %88 add [16], kernels 2..2
+                sizes[5] = (symbols[0] * 4); // %27 add [N,4], kernels 3..4
+                sizes[6] = (symbols[0] * 4); // %30 cross_entropy_backward [N,4], kernels 4..7
+                sizes[7] = (symbols[0] * 16); // %32 matmul [N,16], kernels 6..11
+                sizes[8] = 128; // %45 broadcast_to [16,8], kernels 8..11
+                sizes[9] = 256; // %48 broadcast_to [16,16], kernels 9..11
+                sizes[10] = 16; // %51 broadcast_to [16], kernels 10..11
+                sizes[11] = 16; // %59 scan [16], kernels 11..15
+                sizes[12] = 128; // %56 scan [16,8], kernels 11..12
+                sizes[13] = 256; // %57 scan [16,16], kernels 11..13
+                sizes[14] = 16; // %58 scan [16], kernels 11..14
+                sizes[15] = 16; // %88 add [16], kernels 11..11
+                sizes[16] = (symbols[0] * 16); // %97 mul [N,16], kernels 11..11
+                sizes[17] = 16; // %98 sum [16], kernels 11..11
+                sizes[18] = (symbols[0] * 16); // %59 scan [16], kernels 11..11
+                sizes[19] = (symbols[0] * 16); // %59 scan [16], kernels 11..11
+                sizes[20] = 128; // %59 scan [16], kernels 11..11
+                sizes[21] = 256; // %59 scan [16], kernels 11..11
+                sizes[22] = 16; // %59 scan [16], kernels 11..11
+                sizes[23] = 16; // %59 scan [16], kernels 11..11
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..27
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..27
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..27
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..27
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..27
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..24
-                sizes[6] = 16; // %52 add [16], kernels 6..10
-                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..22
-                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..22
-                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..22
-                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..15
-                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
-                sizes[12] = (symbols[0] * 4); // %132 cross_entropy_backward [N,4], kernels 12..15
-                sizes[13] = (symbols[0] * 16); // %136 mul [N,16], kernels 15..27
-                sizes[14] = 16; // %137 sum [16], kernels 15..25
-                sizes[15] = (symbols[0] * 16); // %140 mul [N,16], kernels 16..27
-                sizes[16] = 16; // %141 sum [16], kernels 16..25
-                sizes[17] = (symbols[0] * 16); // %146 mul [N,16], kernels 17..27
-                sizes[18] = 16; // %147 sum [16], kernels 17..25
-                sizes[19] = (symbols[0] * 16); // %152 mul [N,16], kernels 18..27
-                sizes[20] = 16; // %153 sum [16], kernels 18..25
-                sizes[21] = (symbols[0] * 8); // %155 matmul [N,8], kernels 19..32
-                sizes[22] = (symbols[0] * 8); // %157 matmul [N,8], kernels 20..28
-                sizes[23] = (symbols[0] * 8); // %160 matmul [N,8], kernels 21..29
-                sizes[24] = (symbols[0] * 8); // %166 matmul [N,8], kernels 23..30
-                sizes[25] = (symbols[0] * 16); // %169 mul [N,16], kernels 24..27
-                sizes[26] = 16; // %170 sum [16], kernels 24..25
-                sizes[27] = (symbols[0] * 8); // %172 matmul [N,8], kernels 26..31
-                sizes[28] = (symbols[0] * 40); // %178 narrow_backward [N,5,8], kernels 28..32
-                sizes[29] = (symbols[0] * 40); // %181 narrow_backward [N,5,8], kernels 29..32
-                sizes[30] = (symbols[0] * 40); // %184 narrow_backward [N,5,8], kernels 30..32
-                sizes[31] = (symbols[0] * 40); // %187 narrow_backward [N,5,8], kernels 31..32
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..11
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..11
+                sizes[2] = (symbols[0] * 80); // %35 scan [5,N,16], kernels 2..11
+                sizes[3] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..10
+                sizes[4] = 16; // %88 add [16], kernels 2..2
+                sizes[5] = (symbols[0] * 4); // %27 add [N,4], kernels 3..7
+                sizes[6] = 128; // %45 broadcast_to [16,8], kernels 4..11
+                sizes[7] = 256; // %48 broadcast_to [16,16], kernels 5..11
+                sizes[8] = 16; // %51 broadcast_to [16], kernels 6..11
+                sizes[9] = (symbols[0] * 4); // %61 cross_entropy_backward [N,4], kernels 7..10
+                sizes[10] = (symbols[0] * 16); // %63 matmul [N,16], kernels 9..11
+                sizes[11] = (symbols[0] * 40); // %85 scan [5,N,8], kernels 11..12
+                sizes[12] = 128; // %81 scan [16,8], kernels 11..13
+                sizes[13] = 256; // %82 scan [16,16], kernels 11..14
+                sizes[14] = 16; // %83 scan [16], kernels 11..15
+                sizes[15] = 16; // %84 scan [16], kernels 11..16
+                sizes[16] = 16; // %88 add [16], kernels 11..11
+                sizes[17] = (symbols[0] * 16); // %110 mul [N,16], kernels 11..11
+                sizes[18] = 16; // %111 sum [16], kernels 11..11
+                sizes[19] = (symbols[0] * 16); // %85 scan [5,N,8], kernels 11..11
+                sizes[20] = (symbols[0] * 16); // %85 scan [5,N,8], kernels 11..11
+                sizes[21] = 128; // %85 scan [5,N,8], kernels 11..11
+                sizes[22] = 256; // %85 scan [5,N,8], kernels 11..11
+                sizes[23] = 16; // %85 scan [5,N,8], kernels 11..11
+                sizes[24] = 16; // %85 scan [5,N,8], kernels 11..11
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
-            forward: 39 graph ops in 13 kernels, 12 arena buffers
-              Kernel 0/13: narrow -> %8 [N,1,8]
-              Kernel 1/13: narrow -> %10 [N,1,8]
-              Kernel 2/13: narrow -> %12 [N,1,8]
-              Kernel 3/13: narrow -> %14 [N,1,8]
-              Kernel 4/13: narrow -> %16 [N,1,8]
-              Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/13: elementwise (add) -> %52 [16]
-              Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
-              Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
-              Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-              Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-              Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
-              Kernel 12/13: cross_entropy -> %76 []
-            forward+backward: 88 graph ops in 23 kernels, 23 arena buffers
-              Kernel 0/23: narrow -> %8 [N,1,8]
-              Kernel 1/23: narrow -> %10 [N,1,8]
-              Kernel 2/23: narrow -> %12 [N,1,8]
-              Kernel 3/23: narrow -> %14 [N,1,8]
-              Kernel 4/23: narrow -> %16 [N,1,8]
-              Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/23: elementwise (add) -> %52 [16]
-              Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
-              Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
-              Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-              Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-              Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
-              Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
-              Kernel 13/23: sum over [N,4] -> %79 [4]
-              Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
-              Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
-              Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
-              Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
-              Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
-              Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
-              Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
-              Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]
-              Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
-            vjp: 106 graph ops in 33 kernels, 32 arena buffers
-              Kernel 0/33: narrow -> %8 [N,1,8]
-              Kernel 1/33: narrow -> %10 [N,1,8]
-              Kernel 2/33: narrow -> %12 [N,1,8]
-              Kernel 3/33: narrow -> %14 [N,1,8]
-              Kernel 4/33: narrow -> %16 [N,1,8]
-              Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/33: elementwise (add) -> %52 [16]
-              Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
-              Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
-              Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-              Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-              Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]
-              Kernel 12/33: cross_entropy_backward -> %132 [N,4]
-              Kernel 13/33: sum over [N,4] -> %133 [4]
-              Kernel 14/33: GEMM Aᵀ -> %135 [4,16]
-              Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]
-              Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]
-              Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]
-              Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]
-              Kernel 19/33: GEMM -> %155 [N,8]
-              Kernel 20/33: GEMM -> %157 [N,8]
-              Kernel 21/33: GEMM -> %160 [N,8]
-              Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]
-              Kernel 23/33: GEMM -> %166 [N,8]
-              Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]
-              Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]
-              Kernel 26/33: GEMM -> %172 [N,8]
-              Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]
-              Kernel 28/33: narrow_backward -> %178 [N,5,8]
-              Kernel 29/33: narrow_backward -> %181 [N,5,8]
-              Kernel 30/33: narrow_backward -> %184 [N,5,8]
-              Kernel 31/33: narrow_backward -> %187 [N,5,8]
-              Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]
+            forward: 7 graph ops in 5 kernels, 6 arena buffers
+              Kernel 0/5: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/5: transpose -> %11 [5,N,8]
+              Kernel 2/5: loop over 5 steps, its body 2 kernel(s) -> %23 [N,16]
+                step Kernel 0/2: elementwise (add) -> %88 [16]
+                step Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
+              Kernel 3/5: GEMM + epilogue (add) -> %27 [N,4]
+              Kernel 4/5: cross_entropy -> %28 []
+            forward+backward: 23 graph ops in 16 kernels, 24 arena buffers
+              Kernel 0/16: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/16: transpose -> %11 [5,N,8]
+              Kernel 2/16: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
+                step Kernel 0/2: elementwise (add) -> %88 [16]
+                step Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
+              Kernel 3/16: GEMM + epilogue (add) -> %27 [N,4]
+              Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]
+              Kernel 5/16: sum over [N,4] -> %31 [4]
+              Kernel 6/16: GEMM -> %32 [N,16]
+              Kernel 7/16: GEMM Aᵀ -> %33 [4,16]
+              Kernel 8/16: elementwise (broadcast_to) -> %45 [16,8]
+              Kernel 9/16: elementwise (broadcast_to) -> %48 [16,16]
+              Kernel 10/16: elementwise (broadcast_to) -> %51 [16]
+              Kernel 11/16: loop over 5 steps in reverse, its body 7 kernel(s) -> %59 [16], %56 [16,8], %57 [16,16], %58 [16]
+                step Kernel 0/7: elementwise (add) -> %88 [16]
+                step Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]
+                step Kernel 2/7: GEMM -> %99 [N,16]
+                step Kernel 3/7: GEMM + epilogue (add) -> %102 [16,8]
+                step Kernel 4/7: GEMM + epilogue (add) -> %103 [16,16]
+                step Kernel 5/7: elementwise (add) -> %104 [16]
+                step Kernel 6/7: elementwise (add) -> %105 [16]
+              Kernel 12/16: elementwise (copy) -> %91 [16,8]
+              Kernel 13/16: elementwise (copy) -> %92 [16,16]
+              Kernel 14/16: elementwise (copy) -> %93 [16]
+              Kernel 15/16: elementwise (copy) -> %94 [16]
+            vjp: 24 graph ops in 17 kernels, 25 arena buffers
+              Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/17: transpose -> %11 [5,N,8]
+              Kernel 2/17: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
+                step Kernel 0/2: elementwise (add) -> %88 [16]
+                step Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
+              Kernel 3/17: GEMM + epilogue (add) -> %27 [N,4]
+              Kernel 4/17: elementwise (broadcast_to) -> %45 [16,8]
+              Kernel 5/17: elementwise (broadcast_to) -> %48 [16,16]
+              Kernel 6/17: elementwise (broadcast_to) -> %51 [16]
+              Kernel 7/17: cross_entropy_backward -> %61 [N,4]
+              Kernel 8/17: sum over [N,4] -> %62 [4]
+              Kernel 9/17: GEMM -> %63 [N,16]
+              Kernel 10/17: GEMM Aᵀ -> %64 [4,16]
+              Kernel 11/17: loop over 5 steps in reverse, its body 8 kernel(s) -> %85 [5,N,8], %81 [16,8], %82 [16,16], %83 [16], %84 [16]
+                step Kernel 0/8: elementwise (add) -> %88 [16]
+                step Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]
+                step Kernel 2/8: GEMM -> %112 [N,16]
+                step Kernel 3/8: GEMM -> %114 [N,8]
+                step Kernel 4/8: GEMM + epilogue (add) -> %116 [16,8]
+                step Kernel 5/8: GEMM + epilogue (add) -> %117 [16,16]
+                step Kernel 6/8: elementwise (add) -> %118 [16]
+                step Kernel 7/8: elementwise (add) -> %119 [16]
+              Kernel 12/17: transpose -> %86 [N,5,8]
+              Kernel 13/17: elementwise (copy) -> %106 [16,8]
+              Kernel 14/17: elementwise (copy) -> %107 [16,16]
+              Kernel 15/17: elementwise (copy) -> %108 [16]
+              Kernel 16/17: elementwise (copy) -> %109 [16]
             """;
 
             private const string DotText =
@@ -2007,350 +1563,189 @@ namespace Kiln.Integration.Tests.Models
               n5 [shape=ellipse, label="rnn.bias_hh_l0\n[16]"];
               n6 [shape=ellipse, label="head.weight\n[4,16]"];
               n7 [shape=ellipse, label="head.bias\n[4]"];
-              n77 [shape=ellipse, label="1"];
+              n8 [shape=ellipse, label="0"];
+              n29 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
-                label="kernel 0: narrow";
+                label="kernel 0: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n8 [label="%8 narrow\n[N,1,8]"];
+                n9 [label="%9 broadcast_to\n[N,16]"];
               }
               subgraph cluster_k1 {
-                label="kernel 1: narrow";
+                label="kernel 1: transpose";
                 style=filled; color=lightgrey;
-                n10 [label="%10 narrow\n[N,1,8]"];
+                n11 [label="%11 transpose\n[5,N,8]"];
               }
               subgraph cluster_k2 {
-                label="kernel 2: narrow";
+                label="kernel 2: loop over 5 steps, its body 2 kernel(s)";
                 style=filled; color=lightgrey;
-                n12 [label="%12 narrow\n[N,1,8]"];
+                n23 [label="%23 scan\n[N,16]"];
+                n35 [label="%35 scan\n[5,N,16]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: narrow";
+                label="kernel 3: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n14 [label="%14 narrow\n[N,1,8]"];
+                n26 [label="%26 matmul\n[N,4]"];
+                n27 [label="%27 add\n[N,4]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: narrow";
+                label="kernel 4: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n16 [label="%16 narrow\n[N,1,8]"];
+                n28 [label="%28 cross_entropy\n[]"];
+                n30 [label="%30 cross_entropy_backward\n[N,4]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: GEMM + epilogue (add, add, tanh)";
+                label="kernel 5: sum over [N,4]";
                 style=filled; color=lightgrey;
-                n18 [label="%18 matmul\n[N,16]"];
-                n19 [label="%19 add\n[N,16]"];
-                n20 [label="%20 add\n[N,16]"];
-                n21 [label="%21 tanh\n[N,16]"];
+                n31 [label="%31 sum\n[4]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: elementwise (add)";
+                label="kernel 6: GEMM";
                 style=filled; color=lightgrey;
-                n52 [label="%52 add\n[16]"];
+                n32 [label="%32 matmul\n[N,16]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 7: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n22 [label="%22 matmul\n[N,16]"];
-                n24 [label="%24 matmul\n[N,16]"];
-                n51 [label="%51 add\n[N,16]"];
-                n53 [label="%53 add\n[N,16]"];
-                n54 [label="%54 tanh\n[N,16]"];
+                n33 [label="%33 matmul\n[4,16]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 8: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n28 [label="%28 matmul\n[N,16]"];
-                n55 [label="%55 matmul\n[N,16]"];
-                n58 [label="%58 add\n[N,16]"];
-                n59 [label="%59 add\n[N,16]"];
-                n60 [label="%60 tanh\n[N,16]"];
+                n45 [label="%45 broadcast_to\n[16,8]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 9: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n34 [label="%34 matmul\n[N,16]"];
-                n61 [label="%61 matmul\n[N,16]"];
-                n64 [label="%64 add\n[N,16]"];
-                n65 [label="%65 add\n[N,16]"];
-                n66 [label="%66 tanh\n[N,16]"];
+                n48 [label="%48 broadcast_to\n[16,16]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 10: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n40 [label="%40 matmul\n[N,16]"];
-                n67 [label="%67 matmul\n[N,16]"];
-                n70 [label="%70 add\n[N,16]"];
-                n71 [label="%71 add\n[N,16]"];
-                n72 [label="%72 tanh\n[N,16]"];
+                n51 [label="%51 broadcast_to\n[16]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: GEMM + epilogue (add)";
+                label="kernel 11: loop over 5 steps in reverse, its body 7 kernel(s)";
                 style=filled; color=lightgrey;
-                n74 [label="%74 matmul\n[N,4]"];
-                n75 [label="%75 add\n[N,4]"];
+                n56 [label="%56 scan\n[16,8]"];
+                n57 [label="%57 scan\n[16,16]"];
+                n58 [label="%58 scan\n[16]"];
+                n59 [label="%59 scan\n[16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 12: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n76 [label="%76 cross_entropy\n[]"];
-                n78 [label="%78 cross_entropy_backward\n[N,4]"];
+                n91 [label="%91 copy\n[16,8]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: sum over [N,4]";
+                label="kernel 13: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n79 [label="%79 sum\n[4]"];
+                n92 [label="%92 copy\n[16,16]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: GEMM Aᵀ";
+                label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n81 [label="%81 matmul\n[4,16]"];
+                n93 [label="%93 copy\n[16]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: GEMM + epilogue (square, sub, mul, sum)";
+                label="kernel 15: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n80 [label="%80 matmul\n[N,16]"];
-                n82 [label="%82 square\n[N,16]"];
-                n83 [label="%83 sub\n[N,16]"];
-                n84 [label="%84 mul\n[N,16]"];
-                n85 [label="%85 sum\n[16]"];
+                n94 [label="%94 copy\n[16]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n86 [label="%86 matmul\n[N,16]"];
-                n88 [label="%88 square\n[N,16]"];
-                n89 [label="%89 sub\n[N,16]"];
-                n90 [label="%90 mul\n[N,16]"];
-                n91 [label="%91 sum\n[16]"];
-              }
-              subgraph cluster_k17 {
-                label="kernel 17: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n93 [label="%93 matmul\n[N,16]"];
-                n96 [label="%96 square\n[N,16]"];
-                n97 [label="%97 sub\n[N,16]"];
-                n98 [label="%98 mul\n[N,16]"];
-                n99 [label="%99 sum\n[16]"];
-              }
-              subgraph cluster_k18 {
-                label="kernel 18: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n101 [label="%101 matmul\n[N,16]"];
-                n104 [label="%104 square\n[N,16]"];
-                n105 [label="%105 sub\n[N,16]"];
-                n106 [label="%106 mul\n[N,16]"];
-                n107 [label="%107 sum\n[16]"];
-              }
-              subgraph cluster_k19 {
-                label="kernel 19: 4 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n87 [label="%87 matmul\n[16,16]"];
-                n94 [label="%94 matmul\n[16,16]"];
-                n95 [label="%95 add\n[16,16]"];
-                n102 [label="%102 matmul\n[16,16]"];
-                n103 [label="%103 add\n[16,16]"];
-                n118 [label="%118 matmul\n[16,16]"];
-                n119 [label="%119 add\n[16,16]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n117 [label="%117 matmul\n[N,16]"];
-                n123 [label="%123 square\n[N,16]"];
-                n124 [label="%124 sub\n[N,16]"];
-                n125 [label="%125 mul\n[N,16]"];
-                n126 [label="%126 sum\n[16]"];
-              }
-              subgraph cluster_k21 {
-                label="kernel 21: fused loop with 2 outputs (add, add, add, add, copy)";
-                style=filled; color=lightgrey;
-                n92 [label="%92 add\n[16]"];
-                n100 [label="%100 add\n[16]"];
-                n108 [label="%108 add\n[16]"];
-                n127 [label="%127 add\n[16]"];
-                n189 [label="%189 copy\n[16]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: 5 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n110 [label="%110 matmul\n[16,8]"];
-                n112 [label="%112 matmul\n[16,8]"];
-                n113 [label="%113 add\n[16,8]"];
-                n115 [label="%115 matmul\n[16,8]"];
-                n116 [label="%116 add\n[16,8]"];
-                n121 [label="%121 matmul\n[16,8]"];
-                n122 [label="%122 add\n[16,8]"];
-                n129 [label="%129 matmul\n[16,8]"];
-                n130 [label="%130 add\n[16,8]"];
-              }
-              n9 [shape=note, label="%9 view\n[N,8]"];
-              n11 [shape=note, label="%11 view\n[N,8]"];
-              n13 [shape=note, label="%13 view\n[N,8]"];
-              n15 [shape=note, label="%15 view\n[N,8]"];
-              n17 [shape=note, label="%17 view\n[N,8]"];
-              n73 [shape=note, label="%73 view\n[N,16]"];
-              n0 -> n8;
+              n25 [shape=note, label="%25 view\n[N,16]"];
               n8 -> n9;
-              n0 -> n10;
-              n10 -> n11;
-              n0 -> n12;
-              n12 -> n13;
-              n0 -> n14;
-              n14 -> n15;
-              n0 -> n16;
-              n16 -> n17;
-              n9 -> n18;
-              n2 -> n18;
-              n18 -> n19;
-              n4 -> n19;
-              n19 -> n20;
-              n5 -> n20;
-              n20 -> n21;
-              n11 -> n22;
-              n2 -> n22;
-              n21 -> n24;
-              n3 -> n24;
-              n13 -> n28;
-              n2 -> n28;
-              n15 -> n34;
-              n2 -> n34;
-              n17 -> n40;
-              n2 -> n40;
-              n22 -> n51;
-              n24 -> n51;
-              n4 -> n52;
-              n5 -> n52;
-              n51 -> n53;
-              n52 -> n53;
-              n53 -> n54;
-              n54 -> n55;
-              n3 -> n55;
-              n28 -> n58;
-              n55 -> n58;
-              n58 -> n59;
-              n52 -> n59;
-              n59 -> n60;
-              n60 -> n61;
-              n3 -> n61;
-              n34 -> n64;
-              n61 -> n64;
-              n64 -> n65;
-              n52 -> n65;
-              n65 -> n66;
-              n66 -> n67;
-              n3 -> n67;
-              n40 -> n70;
-              n67 -> n70;
-              n70 -> n71;
-              n52 -> n71;
-              n71 -> n72;
-              n72 -> n73;
-              n73 -> n74;
-              n6 -> n74;
-              n74 -> n75;
-              n7 -> n75;
-              n75 -> n76;
-              n1 -> n76;
-              n75 -> n78;
-              n1 -> n78;
-              n77 -> n78;
-              n78 -> n79;
-              n78 -> n80;
-              n6 -> n80;
-              n78 -> n81;
-              n73 -> n81;
-              n72 -> n82;
-              n77 -> n83;
-              n82 -> n83;
-              n80 -> n84;
-              n83 -> n84;
-              n84 -> n85;
-              n84 -> n86;
-              n3 -> n86;
-              n84 -> n87;
-              n66 -> n87;
-              n66 -> n88;
-              n77 -> n89;
-              n88 -> n89;
-              n86 -> n90;
-              n89 -> n90;
-              n90 -> n91;
-              n85 -> n92;
-              n91 -> n92;
-              n90 -> n93;
-              n3 -> n93;
-              n90 -> n94;
-              n60 -> n94;
-              n87 -> n95;
-              n94 -> n95;
-              n60 -> n96;
-              n77 -> n97;
-              n96 -> n97;
-              n93 -> n98;
-              n97 -> n98;
-              n98 -> n99;
-              n92 -> n100;
-              n99 -> n100;
-              n98 -> n101;
-              n3 -> n101;
-              n98 -> n102;
-              n54 -> n102;
-              n95 -> n103;
-              n102 -> n103;
-              n54 -> n104;
-              n77 -> n105;
-              n104 -> n105;
-              n101 -> n106;
-              n105 -> n106;
-              n106 -> n107;
-              n100 -> n108;
-              n107 -> n108;
-              n84 -> n110;
-              n17 -> n110;
-              n90 -> n112;
-              n15 -> n112;
-              n110 -> n113;
-              n112 -> n113;
-              n98 -> n115;
-              n13 -> n115;
-              n113 -> n116;
-              n115 -> n116;
-              n106 -> n117;
-              n3 -> n117;
-              n106 -> n118;
-              n21 -> n118;
-              n103 -> n119;
-              n118 -> n119;
-              n106 -> n121;
-              n11 -> n121;
-              n116 -> n122;
-              n121 -> n122;
-              n21 -> n123;
-              n77 -> n124;
-              n123 -> n124;
-              n117 -> n125;
-              n124 -> n125;
-              n125 -> n126;
-              n108 -> n127;
-              n126 -> n127;
-              n125 -> n129;
-              n9 -> n129;
-              n122 -> n130;
-              n129 -> n130;
-              n127 -> n189;
+              n0 -> n11;
+              n9 -> n23;
+              n11 -> n23;
+              n2 -> n23;
+              n3 -> n23;
+              n4 -> n23;
+              n5 -> n23;
+              n23 -> n25;
+              n25 -> n26;
+              n6 -> n26;
+              n26 -> n27;
+              n7 -> n27;
+              n27 -> n28;
+              n1 -> n28;
+              n27 -> n30;
+              n1 -> n30;
+              n29 -> n30;
+              n30 -> n31;
+              n30 -> n32;
+              n6 -> n32;
+              n30 -> n33;
+              n25 -> n33;
+              n9 -> n35;
+              n11 -> n35;
+              n2 -> n35;
+              n3 -> n35;
+              n4 -> n35;
+              n5 -> n35;
+              n8 -> n45;
+              n8 -> n48;
+              n8 -> n51;
+              n32 -> n56;
+              n9 -> n56;
+              n35 -> n56;
+              n11 -> n56;
+              n2 -> n56;
+              n3 -> n56;
+              n4 -> n56;
+              n5 -> n56;
+              n45 -> n56;
+              n48 -> n56;
+              n51 -> n56;
+              n32 -> n57;
+              n9 -> n57;
+              n35 -> n57;
+              n11 -> n57;
+              n2 -> n57;
+              n3 -> n57;
+              n4 -> n57;
+              n5 -> n57;
+              n45 -> n57;
+              n48 -> n57;
+              n51 -> n57;
+              n32 -> n58;
+              n9 -> n58;
+              n35 -> n58;
+              n11 -> n58;
+              n2 -> n58;
+              n3 -> n58;
+              n4 -> n58;
+              n5 -> n58;
+              n45 -> n58;
+              n48 -> n58;
+              n51 -> n58;
+              n32 -> n59;
+              n9 -> n59;
+              n35 -> n59;
+              n11 -> n59;
+              n2 -> n59;
+              n3 -> n59;
+              n4 -> n59;
+              n5 -> n59;
+              n45 -> n59;
+              n48 -> n59;
+              n51 -> n59;
+              n56 -> n91;
+              n57 -> n92;
+              n58 -> n93;
+              n59 -> n94;
               result [shape=doublecircle, label="result"];
-              n76 -> result;
+              n28 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n130 -> grad0;
+              n91 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n119 -> grad1;
+              n92 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n127 -> grad2;
+              n93 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n189 -> grad3;
+              n94 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n81 -> grad4;
+              n33 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n79 -> grad5;
+              n31 -> grad5;
             }
             """;
         }
