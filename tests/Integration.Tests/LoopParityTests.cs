@@ -60,10 +60,37 @@ public sealed class LoopParityTests
     }
 
     [Fact]
+    public void LstmCellForLoop_OverASymbolicLength_MatchesTheTape_AtEveryLength()
+    {
+        AssertParityOverLengths(() => new LstmCellLoopNet(), (length, rng) =>
+        {
+            var x = Tensor.Randn(new[] { 4, length, 5 }, rng);
+            var h0 = Tensor.Randn(new[] { 4, 6 }, rng);
+            var c0 = Tensor.Randn(new[] { 4, 6 }, rng);
+            var y = Labels(4, 3, rng);
+            return (d => d.Loss(x, h0, c0, y), s => s.LossGraph.Forward(x, h0, c0, y), s => s.LossGraph.ForwardBackward(x, h0, c0, y));
+        });
+    }
+
+    [Fact]
+    public void GruStyleForLoop_OverASymbolicLength_MatchesTheTape_AtEveryLength()
+    {
+        AssertParityOverLengths(() => new GruLoopNet(), (length, rng) =>
+        {
+            var x = Tensor.Randn(new[] { length, 3, 4 }, rng);
+            var h0 = Tensor.Randn(new[] { 3, 5 }, rng);
+            var y = Labels(3, 3, rng);
+            return (d => d.Loss(x, h0, y), s => s.LossGraph.Forward(x, h0, y), s => s.LossGraph.ForwardBackward(x, h0, y));
+        });
+    }
+
+    [Fact]
     public void Rnn_GeneratedCode_IsOneLoop_WhateverTheLength()
     {
-        var summary = new SequenceRnnNet().LossGraph.Summary;
-        Assert.Contains("loop over T steps", summary);
-        Assert.Contains("loop over T steps in reverse", summary);
+        foreach (var summary in new[] { new SequenceRnnNet().LossGraph.Summary, new LstmCellLoopNet().LossGraph.Summary, new GruLoopNet().LossGraph.Summary })
+        {
+            Assert.Contains("loop over T steps, its body", summary);
+            Assert.Contains("loop over T steps in reverse, its body", summary);
+        }
     }
 }

@@ -141,6 +141,7 @@ internal sealed partial class MethodInterpreter
     Flow ExecuteFor(IForLoopOperation loop, Frame frame)
     {
         foreach (var before in loop.Before) Execute(before, frame);
+        if (TryExecuteAsLoop(loop, frame) is { } compiled) return compiled;
         if (loop.Condition is null)
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Syntax, "for", "(none)");
         for (int iteration = 0; EvaluateCondition(loop.Condition, "for", frame); iteration++)

@@ -51,6 +51,7 @@ internal sealed class LoopSpecs
             {
                 var loop = OpenLoop(loopId);
                 var sequence = TimeFirst(b, Single(op, args), attrs.Int("dim", 0));
+                if (sequence.Type != ElementType.Float) throw new UnsupportedShapeError("a loop", "only float tensors can be a loop's sequence (an integer tensor is read before the loop, e.g. through an Embedding)");
                 if (sequence.Shape.Rank == 0) throw new ShapeError("loop: a sequence needs a time dimension");
                 if (loop.Steps is { } steps && !steps.Equals(sequence.Shape[0]))
                     throw new ShapeError($"loop: its sequences differ in length ({steps} and {sequence.Shape[0]} steps)");
@@ -63,6 +64,7 @@ internal sealed class LoopSpecs
             {
                 var loop = OpenLoop(loopId);
                 var value = Single(op, args);
+                if (value.Type != ElementType.Float) throw new UnsupportedShapeError("a loop", "only float tensors can enter a loop's body (an integer tensor is read before the loop, e.g. through an Embedding)");
                 var leaf = b.LoopInput(value.Shape);
                 loop.Slots.Add(new LoopSlot(leaf, LoopSlotKind.Invariant, Bind(loop, value)));
                 return leaf;
@@ -71,7 +73,10 @@ internal sealed class LoopSpecs
             {
                 if (!open.TryGetValue(loopId, out var loop)) throw new ShapeError($"loop {loopId} has no slots");
                 open.Remove(loopId);
-                var steps = loop.Steps ?? (attrs.Text("steps") is { } text ? Size.Parse(text) : throw new ShapeError("loop: without a sequence it needs a step count"));
+                var declared = attrs.Text("steps") is { } text ? Size.Parse(text) : null;
+                if (declared is not null && loop.Steps is not null && !declared.Equals(loop.Steps))
+                    throw new ShapeError($"loop: it runs {declared} steps but its sequence has {loop.Steps}");
+                var steps = loop.Steps ?? declared ?? throw new ShapeError("loop: without a sequence it needs a step count");
                 var body = b.RegisterLoop(loop.Inputs, loop.Slots, args, steps, reverse: false);
                 // The marker stands for the loop; only loop_output reads it. Its shape is the step count's, for the printer.
                 var marker = b.Scan(body, loop.Inputs, 0, stacked: false);
