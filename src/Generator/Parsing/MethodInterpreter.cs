@@ -11,7 +11,7 @@ namespace Kiln.Generator.Parsing;
 
 /// <summary>
 /// Runs a [Compile] method's body at build time over the IOperation tree: compile-time values (numbers, bools,
-/// loop variables) are computed, tensor values become graph ops, loops unroll, constant ifs pick a branch and calls
+/// loop variables) are computed, tensor values become graph ops, loops over a sequence's steps become graph loops and other loops unroll, constant ifs pick a branch and calls
 /// to the class's own methods are inlined. The result is straight-line code in <see cref="GraphBuilder"/>.
 /// Anything outside the subset throws a <see cref="ParseFailure"/> at the exact construct.
 /// This file holds the statements; expressions, calls, members and modules live in the other partial files.
