@@ -102,6 +102,8 @@ internal static class GraphCompiler
         GraphVerifier.Verify(program, nameof(ConstantFolding));
         program = AlgebraicSimplification.Run(b, program);
         GraphVerifier.Verify(program, nameof(AlgebraicSimplification));
+        program = LoopInvariantMotion.Run(b, program);
+        GraphVerifier.Verify(program, nameof(LoopInvariantMotion));
         return program;
     }
 

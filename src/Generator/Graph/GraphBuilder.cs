@@ -97,12 +97,12 @@ internal sealed class GraphBuilder
     /// <summary>
     /// Registers a loop body over the scan inputs <paramref name="inputs"/>, checking that its slots fit them: a carry's
     /// next value has the carry's shape, a sequence is time-major with <paramref name="steps"/> steps, and the body's
-    /// only leaves are its slots and constants. Throws <see cref="ShapeError"/> otherwise.
+    /// only leaves are its slots and constants. Throws <see cref="ShapeError"/> otherwise. Values that do not change
+    /// from step to step are computed once before the loop (<see cref="HoistInvariants"/>; appended to <paramref name="inputs"/>).
     /// </summary>
-    public LoopBody RegisterLoop(IReadOnlyList<Node> inputs, IEnumerable<LoopSlot> slots, IEnumerable<Node> outputs, Size steps, bool reverse)
+    public LoopBody RegisterLoop(List<Node> inputs, IEnumerable<LoopSlot> slots, IEnumerable<Node> outputs, Size steps, bool reverse)
     {
-        var slotArray = slots.ToImmutableArray();
-        var outputArray = outputs.ToImmutableArray();
+        var (slotArray, outputArray) = HoistInvariants(inputs, slots.ToList(), outputs.ToImmutableArray());
         var carries = slotArray.Where(s => s.Kind == LoopSlotKind.Carry).ToList();
         if (outputArray.Length < carries.Count) throw new ShapeError($"loop: {carries.Count} carried values but only {outputArray.Length} body outputs");
         for (int i = 0; i < carries.Count; i++)
@@ -124,6 +124,56 @@ internal sealed class GraphBuilder
         var body = new LoopBody(bodies.Count, slotArray, outputArray, steps, reverse);
         bodies.Add(body.Serial, body);
         return body;
+    }
+
+    /// <summary>
+    /// Loop-invariant code motion: a body node computed only from invariant slots (and constants) is the same at every
+    /// step, so it moves before the loop and enters it as a new invariant slot (an Rnn's b_ih + b_hh). Only the hoisted
+    /// values the rest of the body reads become slots; the body is rebuilt over them.
+    /// </summary>
+    public (ImmutableArray<LoopSlot> Slots, ImmutableArray<Node> Outputs) HoistInvariants(List<Node> inputs, List<LoopSlot> slots, ImmutableArray<Node> outputs)
+    {
+        var outer = slots.Where(s => s.Kind == LoopSlotKind.Invariant).ToDictionary(s => s.Leaf, s => inputs[s.Input]);
+        var nodes = Nodes.Reachable(outputs);
+        var constant = new HashSet<Node>();
+        var invariant = new HashSet<Node>();
+        foreach (var n in nodes)
+        {
+            if (n.Inputs.Length == 0)
+            {
+                if (n.Op != OpNames.LoopInput) constant.Add(n);
+                continue;
+            }
+            if (n.IsScan) continue;
+            if (n.Inputs.All(constant.Contains)) constant.Add(n);
+            else if (n.Inputs.All(i => constant.Contains(i) || invariant.Contains(i) || outer.ContainsKey(i))) invariant.Add(n);
+        }
+        var users = Nodes.Users(nodes);
+        var hoisted = invariant.Where(n => outputs.Contains(n) || users[n].Any(u => !invariant.Contains(u))).OrderBy(n => n.Id).ToList();
+        if (hoisted.Count == 0) return (slots.ToImmutableArray(), outputs);
+
+        var before = new Dictionary<Node, Node>(outer);
+        Node Before(Node n)
+        {
+            if (before.TryGetValue(n, out var value) || constant.Contains(n)) return value ?? n;
+            return before[n] = Create(n.Op, n.Inputs.Select(Before).ToArray(), n.Attrs);
+        }
+        var replaced = new Dictionary<Node, Node>();
+        foreach (var n in hoisted)
+        {
+            var value = Before(n);
+            var leaf = LoopInput(n.Shape);
+            inputs.Add(value);
+            slots.Add(new LoopSlot(leaf, LoopSlotKind.Invariant, inputs.Count - 1));
+            replaced[n] = leaf;
+        }
+        foreach (var n in nodes)
+        {
+            if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
+            var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
+            if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = Create(n.Op, mapped, n.Attrs);
+        }
+        return (slots.ToImmutableArray(), outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToImmutableArray());
     }
 
     /// <summary>Output <paramref name="output"/> of a loop: its value after the last step, or all steps stacked ([T, ...]).</summary>

@@ -69,21 +69,21 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
 
-                // Kernel 0/9: embedding -> %9 [N,4,5]
+                // Kernel 0/10: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/9: embedding -> %9 [N,4,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: embedding -> %9 [N,4,5]");
                 }
 
-                // Kernel 1/9: narrow -> %10 [N,1,5]
+                // Kernel 1/10: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/9: narrow -> %10 [N,1,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: narrow -> %10 [N,1,5]");
                 }
 
-                // Kernel 2/9: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -115,10 +115,10 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s14;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/9: GEMM + epilogue (add, add) -> %14 [N,24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]");
                 }
 
-                // Kernel 3/9: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+                // Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
@@ -167,198 +167,198 @@ namespace Kiln.Integration.Tests.Models
                             buffer4[rowOut + i] = s23;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/9: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/9: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
                 }
 
-                // Kernel 4/9: narrow -> %26 [N,3,5]
+                // Kernel 4/10: narrow -> %26 [N,3,5]
                 {
                     // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 15, 0, dim_N, 15);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/9: narrow -> %26 [N,3,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: narrow -> %26 [N,3,5]");
                 }
 
-                // Kernel 5/9: transpose -> %27 [3,N,5]
+                // Kernel 5/10: transpose -> %27 [3,N,5]
                 {
                     // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, dim_N, 1, 3, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/9: transpose -> %27 [3,N,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/10: transpose -> %27 [3,N,5]");
                 }
 
-                // Kernel 6/9: loop over 3 steps, its body 3 kernel(s) -> %53 [N,6]
+                // Kernel 6/10: elementwise (add) -> %74 [24]
                 {
-                    // %53 = scan{body=0;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5) : [N,6]
-                    int loop6Steps = 3;
-                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
+                    // %74 = add(%4, %5) : [24]
+                    int extent0 = 24;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop6Time = loop6Step;
-                        global::System.Span<float> loop6Out0 = ((loop6Steps - 1 - loop6Step) & 1) == 0 ? buffer7 : buffer10;
-                        global::System.Span<float> loop6Out1 = ((loop6Steps - 1 - loop6Step) & 1) == 0 ? buffer12 : buffer11;
-                        global::System.ReadOnlySpan<float> loop6Slot24 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop6Steps - loop6Step) & 1) == 0 ? buffer7 : buffer10));
-                        global::System.ReadOnlySpan<float> loop6Slot25 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop6Steps - loop6Step) & 1) == 0 ? buffer12 : buffer11));
-                        global::System.ReadOnlySpan<float> loop6Slot28 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop6Time * (dim_N * 5), (dim_N * 5));
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v74 = v4 + v5;
+                        v74.CopyTo(buffer7.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s74 = s4 + s5;
+                        buffer7[i] = s74;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/10: elementwise (add) -> %74 [24]");
+                }
 
-                        // Kernel 0/3: elementwise (add) -> %156 [24]
-                        {
-                            // %156 = add(%32, %36) : [24]
-                            int extent0 = 24;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v32 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v36 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v156 = v32 + v36;
-                                v156.CopyTo(buffer8.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s32 = capture2Data[i];
-                                float s36 = capture3Data[i];
-                                float s156 = s32 + s36;
-                                buffer8[i] = s156;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 0/3: elementwise (add) -> %156 [24]");
-                        }
+                // Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
+                {
+                    // %90 = scan{body=1;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
+                    int loop7Steps = 3;
+                    for (int loop7Step = 0; loop7Step < loop7Steps; loop7Step++)
+                    {
+                        int loop7Time = loop7Step;
+                        global::System.Span<float> loop7Out0 = ((loop7Steps - 1 - loop7Step) & 1) == 0 ? buffer8 : buffer10;
+                        global::System.Span<float> loop7Out1 = ((loop7Steps - 1 - loop7Step) & 1) == 0 ? buffer12 : buffer11;
+                        global::System.ReadOnlySpan<float> loop7Slot24 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop7Steps - loop7Step) & 1) == 0 ? buffer8 : buffer10));
+                        global::System.ReadOnlySpan<float> loop7Slot25 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop7Steps - loop7Step) & 1) == 0 ? buffer12 : buffer11));
+                        global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
 
-                        // Kernel 1/3: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]
+                        // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
                             // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
                             // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-                            // %155 = add(%33, %37) : [N,24]
-                            // %157 = add(%155, %156) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot28, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            // %58 = add(%33, %37) : [N,24]
+                            // %76 = add(%58, %75) : [N,24]
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 24;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row155 = i0 * 24;
+                                int row58 = i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v155 = new global::System.Numerics.Vector<float>(buffer9.Slice(row155 + i));
-                                    var v156 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                                    var v157 = v155 + v156;
-                                    v157.CopyTo(buffer9.Slice(rowOut + i));
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + i));
+                                    var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                                    var v76 = v58 + v75;
+                                    v76.CopyTo(buffer9.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s155 = buffer9[row155 + i];
-                                    float s156 = buffer8[i];
-                                    float s157 = s155 + s156;
-                                    buffer9[rowOut + i] = s157;
+                                    float s58 = buffer9[row58 + i];
+                                    float s75 = buffer7[i];
+                                    float s76 = s58 + s75;
+                                    buffer9[rowOut + i] = s76;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 1/3: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
 
-                        // Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]
+                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
                         {
-                            // %158 = narrow{dim=1;length=6;start=0}(%157) : [N,6]
-                            // %159 = sigmoid(%158) : [N,6]
-                            // %160 = narrow{dim=1;length=6;start=12}(%157) : [N,6]
-                            // %161 = tanh(%160) : [N,6]
-                            // %162 = narrow{dim=1;length=6;start=18}(%157) : [N,6]
-                            // %163 = sigmoid(%162) : [N,6]
-                            // %164 = mul(%159, %161) : [N,6]
-                            // %165 = narrow{dim=1;length=6;start=6}(%157) : [N,6]
-                            // %166 = sigmoid(%165) : [N,6]
-                            // %167 = mul(%166, %25) : [N,6]
-                            // %168 = add(%167, %164) : [N,6]
-                            // %169 = tanh(%168) : [N,6]
-                            // %170 = mul(%163, %169) : [N,6]
+                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                            // %78 = sigmoid(%77) : [N,6]
+                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                            // %80 = tanh(%79) : [N,6]
+                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                            // %82 = sigmoid(%81) : [N,6]
+                            // %83 = mul(%78, %80) : [N,6]
+                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                            // %85 = sigmoid(%84) : [N,6]
+                            // %86 = mul(%85, %25) : [N,6]
+                            // %87 = add(%86, %83) : [N,6]
+                            // %88 = tanh(%87) : [N,6]
+                            // %89 = mul(%82, %88) : [N,6]
                             int extent0 = dim_N;
                             int extent1 = 6;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
                                 int row25 = i0 * 6;
-                                int row158 = i0 * 24;
-                                int row160 = 12 + i0 * 24;
-                                int row162 = 18 + i0 * 24;
-                                int row165 = 6 + i0 * 24;
+                                int row77 = i0 * 24;
+                                int row79 = 12 + i0 * 24;
+                                int row81 = 18 + i0 * 24;
+                                int row84 = 6 + i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop6Slot25.Slice(row25 + i));
-                                    var v158 = new global::System.Numerics.Vector<float>(buffer9.Slice(row158 + i));
-                                    var v160 = new global::System.Numerics.Vector<float>(buffer9.Slice(row160 + i));
-                                    var v162 = new global::System.Numerics.Vector<float>(buffer9.Slice(row162 + i));
-                                    var v165 = new global::System.Numerics.Vector<float>(buffer9.Slice(row165 + i));
-                                    var v159 = global::Kiln.Kernels.Pointwise.Sigmoid(v158);
-                                    var v161 = global::Kiln.Kernels.Pointwise.Tanh(v160);
-                                    var v163 = global::Kiln.Kernels.Pointwise.Sigmoid(v162);
-                                    var v164 = v159 * v161;
-                                    var v166 = global::Kiln.Kernels.Pointwise.Sigmoid(v165);
-                                    var v167 = v166 * v25;
-                                    var v168 = v167 + v164;
-                                    var v169 = global::Kiln.Kernels.Pointwise.Tanh(v168);
-                                    var v170 = v163 * v169;
-                                    v168.CopyTo(loop6Out1.Slice(rowOut + i));
-                                    v170.CopyTo(loop6Out0.Slice(rowOut + i));
+                                    var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + i));
+                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                                    var v83 = v78 * v80;
+                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                                    var v86 = v85 * v25;
+                                    var v87 = v86 + v83;
+                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                                    var v89 = v82 * v88;
+                                    v87.CopyTo(loop7Out1.Slice(rowOut + i));
+                                    v89.CopyTo(loop7Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s25 = loop6Slot25[row25 + i];
-                                    float s158 = buffer9[row158 + i];
-                                    float s160 = buffer9[row160 + i];
-                                    float s162 = buffer9[row162 + i];
-                                    float s165 = buffer9[row165 + i];
-                                    float s159 = global::Kiln.Kernels.Pointwise.Sigmoid(s158);
-                                    float s161 = global::Kiln.Kernels.Pointwise.Tanh(s160);
-                                    float s163 = global::Kiln.Kernels.Pointwise.Sigmoid(s162);
-                                    float s164 = s159 * s161;
-                                    float s166 = global::Kiln.Kernels.Pointwise.Sigmoid(s165);
-                                    float s167 = s166 * s25;
-                                    float s168 = s167 + s164;
-                                    float s169 = global::Kiln.Kernels.Pointwise.Tanh(s168);
-                                    float s170 = s163 * s169;
-                                    loop6Out1[rowOut + i] = s168;
-                                    loop6Out0[rowOut + i] = s170;
+                                    float s25 = loop7Slot25[row25 + i];
+                                    float s77 = buffer9[row77 + i];
+                                    float s79 = buffer9[row79 + i];
+                                    float s81 = buffer9[row81 + i];
+                                    float s84 = buffer9[row84 + i];
+                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                                    float s83 = s78 * s80;
+                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                                    float s86 = s85 * s25;
+                                    float s87 = s86 + s83;
+                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                                    float s89 = s82 * s88;
+                                    loop7Out1[rowOut + i] = s87;
+                                    loop7Out0[rowOut + i] = s89;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
                         }
                     }
                 }
 
-                // Kernel 7/9: GEMM + epilogue (add) -> %56 [N,3]
+                // Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
                 {
-                    // %55 = matmul{transpose_b=true}(%53, %7) : [N,3]
-                    // %56 = add(%55, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
+                    // %92 = add(%91, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row55 = i0 * 3;
+                        int row91 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v55 = new global::System.Numerics.Vector<float>(buffer13.Slice(row55 + i));
-                            var v56 = v55 + v8;
-                            v56.CopyTo(buffer13.Slice(rowOut + i));
+                            var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + i));
+                            var v92 = v91 + v8;
+                            v92.CopyTo(buffer13.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s55 = buffer13[row55 + i];
-                            float s56 = s55 + s8;
-                            buffer13[rowOut + i] = s56;
+                            float s91 = buffer13[row91 + i];
+                            float s92 = s91 + s8;
+                            buffer13[rowOut + i] = s92;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 7/9: GEMM + epilogue (add) -> %56 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]");
                 }
 
-                // Kernel 8/9: cross_entropy -> %57 []
+                // Kernel 9/10: cross_entropy -> %93 []
                 {
-                    // %57 = cross_entropy(%56, %1) : []
+                    // %93 = cross_entropy(%92, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer13, input1, dim_N, 3, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/9: cross_entropy -> %57 []");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/10: cross_entropy -> %93 []");
                 }
 
                 return state.Result;
@@ -470,9 +470,6 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer60 = arena.Slice(state.Offsets[60], state.Sizes[60]);
                 global::System.Span<float> buffer61 = arena.Slice(state.Offsets[61], state.Sizes[61]);
                 global::System.Span<float> buffer62 = arena.Slice(state.Offsets[62], state.Sizes[62]);
-                global::System.Span<float> buffer63 = arena.Slice(state.Offsets[63], state.Sizes[63]);
-                global::System.Span<float> buffer64 = arena.Slice(state.Offsets[64], state.Sizes[64]);
-                global::System.Span<float> buffer65 = arena.Slice(state.Offsets[65], state.Sizes[65]);
 
                 // Kernel 0/32: embedding -> %9 [N,4,5]
                 {
@@ -602,762 +599,715 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/32: transpose -> %27 [3,N,5]");
                 }
 
-                // Kernel 6/32: loop over 3 steps, its body 3 kernel(s) -> %68 [3,N,6], %53 [N,6], %67 [3,N,6]
+                // Kernel 6/32: elementwise (add) -> %74 [24]
                 {
-                    // %53 = scan{body=0;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5) : [N,6]
-                    // %67 = scan{body=0;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5) : [3,N,6]
-                    // %68 = scan{body=0;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5) : [3,N,6]
-                    int loop6Steps = 3;
-                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
+                    // %74 = add(%4, %5) : [24]
+                    int extent0 = 24;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop6Time = loop6Step;
-                        global::System.Span<float> loop6Out0 = buffer13.Slice(loop6Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop6Out1 = buffer11.Slice(loop6Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop6Slot24 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer13.Slice((loop6Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop6Slot25 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer11.Slice((loop6Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop6Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop6Time * (dim_N * 5), (dim_N * 5));
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v74 = v4 + v5;
+                        v74.CopyTo(buffer11.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s74 = s4 + s5;
+                        buffer11[i] = s74;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
+                }
 
-                        // Kernel 0/3: elementwise (add) -> %156 [24]
-                        {
-                            // %156 = add(%32, %36) : [24]
-                            int extent0 = 24;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v32 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v36 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v156 = v32 + v36;
-                                v156.CopyTo(buffer14.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s32 = capture2Data[i];
-                                float s36 = capture3Data[i];
-                                float s156 = s32 + s36;
-                                buffer14[i] = s156;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 0/3: elementwise (add) -> %156 [24]");
-                        }
+                // Kernel 7/32: loop over 3 steps, its body 2 kernel(s) -> %104 [3,N,6], %90 [N,6], %103 [3,N,6]
+                {
+                    // %90 = scan{body=1;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
+                    // %103 = scan{body=1;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %104 = scan{body=1;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    int loop7Steps = 3;
+                    for (int loop7Step = 0; loop7Step < loop7Steps; loop7Step++)
+                    {
+                        int loop7Time = loop7Step;
+                        global::System.Span<float> loop7Out0 = buffer14.Slice(loop7Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop7Out1 = buffer12.Slice(loop7Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop7Slot24 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer14.Slice((loop7Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop7Slot25 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer12.Slice((loop7Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
 
-                        // Kernel 1/3: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]
+                        // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
                             // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
                             // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-                            // %155 = add(%33, %37) : [N,24]
-                            // %157 = add(%155, %156) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot28, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot24, capture4Data, buffer15, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            // %58 = add(%33, %37) : [N,24]
+                            // %76 = add(%58, %75) : [N,24]
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer15, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 24;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row155 = i0 * 24;
+                                int row58 = i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v155 = new global::System.Numerics.Vector<float>(buffer15.Slice(row155 + i));
-                                    var v156 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                                    var v157 = v155 + v156;
-                                    v157.CopyTo(buffer15.Slice(rowOut + i));
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer15.Slice(row58 + i));
+                                    var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                                    var v76 = v58 + v75;
+                                    v76.CopyTo(buffer15.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s155 = buffer15[row155 + i];
-                                    float s156 = buffer14[i];
-                                    float s157 = s155 + s156;
-                                    buffer15[rowOut + i] = s157;
+                                    float s58 = buffer15[row58 + i];
+                                    float s75 = buffer11[i];
+                                    float s76 = s58 + s75;
+                                    buffer15[rowOut + i] = s76;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 1/3: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
 
-                        // Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]
+                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
                         {
-                            // %158 = narrow{dim=1;length=6;start=0}(%157) : [N,6]
-                            // %159 = sigmoid(%158) : [N,6]
-                            // %160 = narrow{dim=1;length=6;start=12}(%157) : [N,6]
-                            // %161 = tanh(%160) : [N,6]
-                            // %162 = narrow{dim=1;length=6;start=18}(%157) : [N,6]
-                            // %163 = sigmoid(%162) : [N,6]
-                            // %164 = mul(%159, %161) : [N,6]
-                            // %165 = narrow{dim=1;length=6;start=6}(%157) : [N,6]
-                            // %166 = sigmoid(%165) : [N,6]
-                            // %167 = mul(%166, %25) : [N,6]
-                            // %168 = add(%167, %164) : [N,6]
-                            // %169 = tanh(%168) : [N,6]
-                            // %170 = mul(%163, %169) : [N,6]
+                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                            // %78 = sigmoid(%77) : [N,6]
+                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                            // %80 = tanh(%79) : [N,6]
+                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                            // %82 = sigmoid(%81) : [N,6]
+                            // %83 = mul(%78, %80) : [N,6]
+                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                            // %85 = sigmoid(%84) : [N,6]
+                            // %86 = mul(%85, %25) : [N,6]
+                            // %87 = add(%86, %83) : [N,6]
+                            // %88 = tanh(%87) : [N,6]
+                            // %89 = mul(%82, %88) : [N,6]
                             int extent0 = dim_N;
                             int extent1 = 6;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
                                 int row25 = i0 * 6;
-                                int row158 = i0 * 24;
-                                int row160 = 12 + i0 * 24;
-                                int row162 = 18 + i0 * 24;
-                                int row165 = 6 + i0 * 24;
+                                int row77 = i0 * 24;
+                                int row79 = 12 + i0 * 24;
+                                int row81 = 18 + i0 * 24;
+                                int row84 = 6 + i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop6Slot25.Slice(row25 + i));
-                                    var v158 = new global::System.Numerics.Vector<float>(buffer15.Slice(row158 + i));
-                                    var v160 = new global::System.Numerics.Vector<float>(buffer15.Slice(row160 + i));
-                                    var v162 = new global::System.Numerics.Vector<float>(buffer15.Slice(row162 + i));
-                                    var v165 = new global::System.Numerics.Vector<float>(buffer15.Slice(row165 + i));
-                                    var v159 = global::Kiln.Kernels.Pointwise.Sigmoid(v158);
-                                    var v161 = global::Kiln.Kernels.Pointwise.Tanh(v160);
-                                    var v163 = global::Kiln.Kernels.Pointwise.Sigmoid(v162);
-                                    var v164 = v159 * v161;
-                                    var v166 = global::Kiln.Kernels.Pointwise.Sigmoid(v165);
-                                    var v167 = v166 * v25;
-                                    var v168 = v167 + v164;
-                                    var v169 = global::Kiln.Kernels.Pointwise.Tanh(v168);
-                                    var v170 = v163 * v169;
-                                    v168.CopyTo(loop6Out1.Slice(rowOut + i));
-                                    v170.CopyTo(loop6Out0.Slice(rowOut + i));
+                                    var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer15.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer15.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer15.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer15.Slice(row84 + i));
+                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                                    var v83 = v78 * v80;
+                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                                    var v86 = v85 * v25;
+                                    var v87 = v86 + v83;
+                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                                    var v89 = v82 * v88;
+                                    v87.CopyTo(loop7Out1.Slice(rowOut + i));
+                                    v89.CopyTo(loop7Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s25 = loop6Slot25[row25 + i];
-                                    float s158 = buffer15[row158 + i];
-                                    float s160 = buffer15[row160 + i];
-                                    float s162 = buffer15[row162 + i];
-                                    float s165 = buffer15[row165 + i];
-                                    float s159 = global::Kiln.Kernels.Pointwise.Sigmoid(s158);
-                                    float s161 = global::Kiln.Kernels.Pointwise.Tanh(s160);
-                                    float s163 = global::Kiln.Kernels.Pointwise.Sigmoid(s162);
-                                    float s164 = s159 * s161;
-                                    float s166 = global::Kiln.Kernels.Pointwise.Sigmoid(s165);
-                                    float s167 = s166 * s25;
-                                    float s168 = s167 + s164;
-                                    float s169 = global::Kiln.Kernels.Pointwise.Tanh(s168);
-                                    float s170 = s163 * s169;
-                                    loop6Out1[rowOut + i] = s168;
-                                    loop6Out0[rowOut + i] = s170;
+                                    float s25 = loop7Slot25[row25 + i];
+                                    float s77 = buffer15[row77 + i];
+                                    float s79 = buffer15[row79 + i];
+                                    float s81 = buffer15[row81 + i];
+                                    float s84 = buffer15[row84 + i];
+                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                                    float s83 = s78 * s80;
+                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                                    float s86 = s85 * s25;
+                                    float s87 = s86 + s83;
+                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                                    float s89 = s82 * s88;
+                                    loop7Out1[rowOut + i] = s87;
+                                    loop7Out0[rowOut + i] = s89;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
                         }
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer13.Slice(((loop6Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer12);
+                    ((global::System.ReadOnlySpan<float>)buffer14.Slice(((loop7Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer13);
                 }
 
-                // Kernel 7/32: GEMM + epilogue (add) -> %56 [N,3]
+                // Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]
                 {
-                    // %55 = matmul{transpose_b=true}(%53, %7) : [N,3]
-                    // %56 = add(%55, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture5Data, buffer16, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
+                    // %92 = add(%91, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture5Data, buffer16, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row55 = i0 * 3;
+                        int row91 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v55 = new global::System.Numerics.Vector<float>(buffer16.Slice(row55 + i));
-                            var v56 = v55 + v8;
-                            v56.CopyTo(buffer16.Slice(rowOut + i));
+                            var v91 = new global::System.Numerics.Vector<float>(buffer16.Slice(row91 + i));
+                            var v92 = v91 + v8;
+                            v92.CopyTo(buffer16.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s55 = buffer16[row55 + i];
-                            float s56 = s55 + s8;
-                            buffer16[rowOut + i] = s56;
+                            float s91 = buffer16[row91 + i];
+                            float s92 = s91 + s8;
+                            buffer16[rowOut + i] = s92;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 7/32: GEMM + epilogue (add) -> %56 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]");
                 }
 
-                // Kernel 8/32: cross_entropy + cross_entropy_backward (one pass) -> %57 [], %59 [N,3]
+                // Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]
                 {
-                    // %57 = cross_entropy(%56, %1) : []
-                    // %59 = cross_entropy_backward(%56, %1, %58) : [N,3]
+                    // %93 = cross_entropy(%92, %1) : []
+                    // %95 = cross_entropy_backward(%92, %1, %94) : [N,3]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer16, input1, dim_N, 3, result, 1f, buffer17);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/32: cross_entropy + cross_entropy_backward (one pass) -> %57 [], %59 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 8/32: cross_entropy + cross_entropy_backward (one pass) -> %57 [], %59 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]");
                 }
 
-                // Kernel 9/32: sum over [N,3] -> %60 [3]
+                // Kernel 10/32: sum over [N,3] -> %96 [3]
                 {
-                    // %60 = sum{dims=0;keep_dim=false}(%59) : [3]
+                    // %96 = sum{dims=0;keep_dim=false}(%95) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row59 = i0 * 3;
+                        int row95 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v59 = new global::System.Numerics.Vector<float>(buffer17.Slice(row59 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v59).CopyTo(grad6.Slice(i));
+                            var v95 = new global::System.Numerics.Vector<float>(buffer17.Slice(row95 + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v95).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s59 = buffer17[row59 + i];
-                            grad6[i] += s59;
+                            float s95 = buffer17[row95 + i];
+                            grad6[i] += s95;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 9/32: sum over [N,3] -> %60 [3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 10/32: sum over [N,3] -> %96 [3]");
                 }
 
-                // Kernel 10/32: GEMM -> %61 [N,6]
+                // Kernel 11/32: GEMM -> %97 [N,6]
                 {
-                    // %61 = matmul(%59, %7) : [N,6]
+                    // %97 = matmul(%95, %7) : [N,6]
                     global::Kiln.Kernels.Gemm.Multiply(buffer17, capture5Data, buffer18, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 10/32: GEMM -> %61 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/32: GEMM -> %97 [N,6]");
                 }
 
-                // Kernel 11/32: GEMM Aᵀ -> %62 [3,6]
+                // Kernel 12/32: GEMM Aᵀ -> %98 [3,6]
                 {
-                    // %62 = matmul{transpose_a=true}(%59, %53) : [3,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer12, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 11/32: GEMM Aᵀ -> %62 [3,6]");
+                    // %98 = matmul{transpose_a=true}(%95, %90) : [3,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer13, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 12/32: GEMM Aᵀ -> %98 [3,6]");
                 }
 
-                // Kernel 12/32: elementwise (broadcast_to) -> %66 [N,6]
+                // Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]
                 {
-                    // %66 = broadcast_to{shape=N,6}(%65) : [N,6]
+                    // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s65 = 0f;
-                    var v65 = new global::System.Numerics.Vector<float>(s65);
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v66 = v65;
-                        v66.CopyTo(buffer19.Slice(i));
+                        var v102 = v101;
+                        v102.CopyTo(buffer19.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s66 = s65;
-                        buffer19[i] = s66;
+                        float s102 = s101;
+                        buffer19[i] = s102;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/32: elementwise (broadcast_to) -> %66 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]");
                 }
 
-                // Kernel 13/32: elementwise (broadcast_to) -> %104 [24,5]
+                // Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]
                 {
-                    // %104 = broadcast_to{shape=24,5}(%65) : [24,5]
+                    // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
                     int extent0 = 120;
-                    float s65 = 0f;
-                    var v65 = new global::System.Numerics.Vector<float>(s65);
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v104 = v65;
-                        v104.CopyTo(buffer20.Slice(i));
+                        var v140 = v101;
+                        v140.CopyTo(buffer20.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s104 = s65;
-                        buffer20[i] = s104;
+                        float s140 = s101;
+                        buffer20[i] = s140;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/32: elementwise (broadcast_to) -> %104 [24,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]");
                 }
 
-                // Kernel 14/32: elementwise (broadcast_to) -> %107 [24]
+                // Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]
                 {
-                    // %107 = broadcast_to{shape=24}(%65) : [24]
-                    int extent0 = 24;
-                    float s65 = 0f;
-                    var v65 = new global::System.Numerics.Vector<float>(s65);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v107 = v65;
-                        v107.CopyTo(buffer21.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s107 = s65;
-                        buffer21[i] = s107;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/32: elementwise (broadcast_to) -> %107 [24]");
-                }
-
-                // Kernel 15/32: elementwise (broadcast_to) -> %110 [24,6]
-                {
-                    // %110 = broadcast_to{shape=24,6}(%65) : [24,6]
+                    // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
                     int extent0 = 144;
-                    float s65 = 0f;
-                    var v65 = new global::System.Numerics.Vector<float>(s65);
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v110 = v65;
-                        v110.CopyTo(buffer22.Slice(i));
+                        var v143 = v101;
+                        v143.CopyTo(buffer21.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s110 = s65;
-                        buffer22[i] = s110;
+                        float s143 = s101;
+                        buffer21[i] = s143;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/32: elementwise (broadcast_to) -> %110 [24,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]");
                 }
 
-                // Kernel 16/32: loop over 3 steps in reverse, its body 13 kernel(s) -> %120 [3,N,5], %114 [N,6], %115 [N,6], %116 [24,5], %117 [24], %118 [24,6], %119 [24]
+                // Kernel 16/32: elementwise (broadcast_to) -> %146 [24]
                 {
-                    // %114 = scan{body=1;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [N,6]
-                    // %115 = scan{body=1;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [N,6]
-                    // %116 = scan{body=1;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [24,5]
-                    // %117 = scan{body=1;output=3;reverse=true;shape=24;stacked=false;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [24]
-                    // %118 = scan{body=1;output=4;reverse=true;shape=24,6;stacked=false;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [24,6]
-                    // %119 = scan{body=1;output=5;reverse=true;shape=24;stacked=false;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [24]
-                    // %120 = scan{body=1;output=6;reverse=true;shape=3,N,5;stacked=true;steps=3}(%61, %66, %23, %67, %21, %68, %27, %3, %4, %6, %5, %104, %107, %110, %107) : [3,N,5]
-                    int loop16Steps = 3;
-                    for (int loop16Step = 0; loop16Step < loop16Steps; loop16Step++)
+                    // %146 = broadcast_to{shape=24}(%101) : [24]
+                    int extent0 = 24;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop16Time = loop16Steps - 1 - loop16Step;
-                        global::System.Span<float> loop16Out0 = ((loop16Steps - 1 - loop16Step) & 1) == 0 ? buffer24 : buffer47;
-                        global::System.Span<float> loop16Out1 = ((loop16Steps - 1 - loop16Step) & 1) == 0 ? buffer25 : buffer48;
-                        global::System.Span<float> loop16Out2 = ((loop16Steps - 1 - loop16Step) & 1) == 0 ? buffer26 : buffer49;
-                        global::System.Span<float> loop16Out3 = ((loop16Steps - 1 - loop16Step) & 1) == 0 ? buffer27 : buffer50;
-                        global::System.Span<float> loop16Out4 = ((loop16Steps - 1 - loop16Step) & 1) == 0 ? buffer28 : buffer51;
-                        global::System.Span<float> loop16Out5 = ((loop16Steps - 1 - loop16Step) & 1) == 0 ? buffer29 : buffer52;
-                        global::System.Span<float> loop16Out6 = buffer23.Slice(loop16Time * (dim_N * 5), (dim_N * 5));
-                        global::System.ReadOnlySpan<float> loop16Slot63 = loop16Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer18) : ((global::System.ReadOnlySpan<float>)(((loop16Steps - loop16Step) & 1) == 0 ? buffer24 : buffer47));
-                        global::System.ReadOnlySpan<float> loop16Slot64 = loop16Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer19) : ((global::System.ReadOnlySpan<float>)(((loop16Steps - loop16Step) & 1) == 0 ? buffer25 : buffer48));
-                        global::System.ReadOnlySpan<float> loop16Slot103 = loop16Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer20) : ((global::System.ReadOnlySpan<float>)(((loop16Steps - loop16Step) & 1) == 0 ? buffer26 : buffer49));
-                        global::System.ReadOnlySpan<float> loop16Slot106 = loop16Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer21) : ((global::System.ReadOnlySpan<float>)(((loop16Steps - loop16Step) & 1) == 0 ? buffer27 : buffer50));
-                        global::System.ReadOnlySpan<float> loop16Slot109 = loop16Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer22) : ((global::System.ReadOnlySpan<float>)(((loop16Steps - loop16Step) & 1) == 0 ? buffer28 : buffer51));
-                        global::System.ReadOnlySpan<float> loop16Slot112 = loop16Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer21) : ((global::System.ReadOnlySpan<float>)(((loop16Steps - loop16Step) & 1) == 0 ? buffer29 : buffer52));
-                        global::System.ReadOnlySpan<float> loop16Slot24 = loop16Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer13.Slice((loop16Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop16Slot25 = loop16Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer11.Slice((loop16Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop16Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop16Time * (dim_N * 5), (dim_N * 5));
+                        var v146 = v101;
+                        v146.CopyTo(buffer22.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s146 = s101;
+                        buffer22[i] = s146;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 16/32: elementwise (broadcast_to) -> %146 [24]");
+                }
 
-                        // Kernel 0/13: elementwise (add) -> %156 [24]
-                        {
-                            // %156 = add(%32, %36) : [24]
-                            int extent0 = 24;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v32 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v36 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v156 = v32 + v36;
-                                v156.CopyTo(buffer30.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s32 = capture2Data[i];
-                                float s36 = capture3Data[i];
-                                float s156 = s32 + s36;
-                                buffer30[i] = s156;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 0/13: elementwise (add) -> %156 [24]");
-                        }
+                // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %153 [3,N,5], %148 [N,6], %149 [N,6], %150 [24,5], %151 [24,6], %152 [24]
+                {
+                    // %148 = scan{body=2;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [N,6]
+                    // %149 = scan{body=2;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [N,6]
+                    // %150 = scan{body=2;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24,5]
+                    // %151 = scan{body=2;output=3;reverse=true;shape=24,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24,6]
+                    // %152 = scan{body=2;output=4;reverse=true;shape=24;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24]
+                    // %153 = scan{body=2;output=5;reverse=true;shape=3,N,5;stacked=true;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [3,N,5]
+                    int loop17Steps = 3;
+                    for (int loop17Step = 0; loop17Step < loop17Steps; loop17Step++)
+                    {
+                        int loop17Time = loop17Steps - 1 - loop17Step;
+                        global::System.Span<float> loop17Out0 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer24 : buffer45;
+                        global::System.Span<float> loop17Out1 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer25 : buffer46;
+                        global::System.Span<float> loop17Out2 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer26 : buffer47;
+                        global::System.Span<float> loop17Out3 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer27 : buffer48;
+                        global::System.Span<float> loop17Out4 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer28 : buffer49;
+                        global::System.Span<float> loop17Out5 = buffer23.Slice(loop17Time * (dim_N * 5), (dim_N * 5));
+                        global::System.ReadOnlySpan<float> loop17Slot99 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer18) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer24 : buffer45));
+                        global::System.ReadOnlySpan<float> loop17Slot100 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer19) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer25 : buffer46));
+                        global::System.ReadOnlySpan<float> loop17Slot139 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer20) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer26 : buffer47));
+                        global::System.ReadOnlySpan<float> loop17Slot142 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer21) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer27 : buffer48));
+                        global::System.ReadOnlySpan<float> loop17Slot145 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer22) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer28 : buffer49));
+                        global::System.ReadOnlySpan<float> loop17Slot24 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer14.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop17Slot25 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer12.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop17Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop17Time * (dim_N * 5), (dim_N * 5));
 
-                        // Kernel 1/13: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]
+                        // Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
                             // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
                             // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-                            // %155 = add(%33, %37) : [N,24]
-                            // %157 = add(%155, %156) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop16Slot28, capture1Data, buffer31, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop16Slot24, capture4Data, buffer31, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            // %58 = add(%33, %37) : [N,24]
+                            // %76 = add(%58, %75) : [N,24]
+                            global::Kiln.Kernels.Gemm.Multiply(loop17Slot28, capture1Data, buffer29, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop17Slot24, capture4Data, buffer29, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 24;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row155 = i0 * 24;
+                                int row58 = i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v155 = new global::System.Numerics.Vector<float>(buffer31.Slice(row155 + i));
-                                    var v156 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                                    var v157 = v155 + v156;
-                                    v157.CopyTo(buffer31.Slice(rowOut + i));
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer29.Slice(row58 + i));
+                                    var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                                    var v76 = v58 + v75;
+                                    v76.CopyTo(buffer29.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s155 = buffer31[row155 + i];
-                                    float s156 = buffer30[i];
-                                    float s157 = s155 + s156;
-                                    buffer31[rowOut + i] = s157;
+                                    float s58 = buffer29[row58 + i];
+                                    float s75 = buffer11[i];
+                                    float s76 = s58 + s75;
+                                    buffer29[rowOut + i] = s76;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 1/13: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
 
-                        // Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]
+                        // Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]
                         {
-                            // %158 = narrow{dim=1;length=6;start=0}(%157) : [N,6]
-                            // %159 = sigmoid(%158) : [N,6]
-                            // %160 = narrow{dim=1;length=6;start=12}(%157) : [N,6]
-                            // %161 = tanh(%160) : [N,6]
-                            // %162 = narrow{dim=1;length=6;start=18}(%157) : [N,6]
-                            // %163 = sigmoid(%162) : [N,6]
-                            // %164 = mul(%159, %161) : [N,6]
-                            // %165 = narrow{dim=1;length=6;start=6}(%157) : [N,6]
-                            // %166 = sigmoid(%165) : [N,6]
-                            // %167 = mul(%166, %25) : [N,6]
-                            // %168 = add(%167, %164) : [N,6]
-                            // %169 = tanh(%168) : [N,6]
-                            // %172 = mul(%63, %169) : [N,6]
-                            // %173 = mul(%63, %163) : [N,6]
-                            // %174 = square(%169) : [N,6]
-                            // %175 = sub(%58, %174) : [N,6]
-                            // %176 = mul(%173, %175) : [N,6]
-                            // %177 = add(%64, %176) : [N,6]
-                            // %178 = mul(%177, %25) : [N,6]
-                            // %179 = mul(%177, %166) : [N,6]
-                            // %180 = sub(%58, %166) : [N,6]
-                            // %181 = mul(%166, %180) : [N,6]
-                            // %182 = mul(%178, %181) : [N,6]
-                            // %184 = mul(%177, %161) : [N,6]
-                            // %185 = mul(%177, %159) : [N,6]
-                            // %186 = sub(%58, %163) : [N,6]
-                            // %187 = mul(%163, %186) : [N,6]
-                            // %188 = mul(%172, %187) : [N,6]
-                            // %191 = square(%161) : [N,6]
-                            // %192 = sub(%58, %191) : [N,6]
-                            // %193 = mul(%185, %192) : [N,6]
-                            // %196 = sub(%58, %159) : [N,6]
-                            // %197 = mul(%159, %196) : [N,6]
-                            // %198 = mul(%184, %197) : [N,6]
+                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                            // %78 = sigmoid(%77) : [N,6]
+                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                            // %80 = tanh(%79) : [N,6]
+                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                            // %82 = sigmoid(%81) : [N,6]
+                            // %83 = mul(%78, %80) : [N,6]
+                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                            // %85 = sigmoid(%84) : [N,6]
+                            // %86 = mul(%85, %25) : [N,6]
+                            // %87 = add(%86, %83) : [N,6]
+                            // %88 = tanh(%87) : [N,6]
+                            // %105 = mul(%99, %88) : [N,6]
+                            // %106 = mul(%99, %82) : [N,6]
+                            // %107 = square(%88) : [N,6]
+                            // %108 = sub(%94, %107) : [N,6]
+                            // %109 = mul(%106, %108) : [N,6]
+                            // %110 = add(%100, %109) : [N,6]
+                            // %111 = mul(%110, %25) : [N,6]
+                            // %112 = mul(%110, %85) : [N,6]
+                            // %113 = sub(%94, %85) : [N,6]
+                            // %114 = mul(%85, %113) : [N,6]
+                            // %115 = mul(%111, %114) : [N,6]
+                            // %117 = mul(%110, %80) : [N,6]
+                            // %118 = mul(%110, %78) : [N,6]
+                            // %119 = sub(%94, %82) : [N,6]
+                            // %120 = mul(%82, %119) : [N,6]
+                            // %121 = mul(%105, %120) : [N,6]
+                            // %124 = square(%80) : [N,6]
+                            // %125 = sub(%94, %124) : [N,6]
+                            // %126 = mul(%118, %125) : [N,6]
+                            // %129 = sub(%94, %78) : [N,6]
+                            // %130 = mul(%78, %129) : [N,6]
+                            // %131 = mul(%117, %130) : [N,6]
                             int extent0 = dim_N;
                             int extent1 = 6;
-                            float s58 = 1f;
-                            var v58 = new global::System.Numerics.Vector<float>(s58);
+                            float s94 = 1f;
+                            var v94 = new global::System.Numerics.Vector<float>(s94);
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
                                 int row25 = i0 * 6;
-                                int row63 = i0 * 6;
-                                int row64 = i0 * 6;
-                                int row158 = i0 * 24;
-                                int row160 = 12 + i0 * 24;
-                                int row162 = 18 + i0 * 24;
-                                int row165 = 6 + i0 * 24;
+                                int row77 = i0 * 24;
+                                int row79 = 12 + i0 * 24;
+                                int row81 = 18 + i0 * 24;
+                                int row84 = 6 + i0 * 24;
+                                int row99 = i0 * 6;
+                                int row100 = i0 * 6;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop16Slot25.Slice(row25 + i));
-                                    var v63 = new global::System.Numerics.Vector<float>(loop16Slot63.Slice(row63 + i));
-                                    var v64 = new global::System.Numerics.Vector<float>(loop16Slot64.Slice(row64 + i));
-                                    var v158 = new global::System.Numerics.Vector<float>(buffer31.Slice(row158 + i));
-                                    var v160 = new global::System.Numerics.Vector<float>(buffer31.Slice(row160 + i));
-                                    var v162 = new global::System.Numerics.Vector<float>(buffer31.Slice(row162 + i));
-                                    var v165 = new global::System.Numerics.Vector<float>(buffer31.Slice(row165 + i));
-                                    var v159 = global::Kiln.Kernels.Pointwise.Sigmoid(v158);
-                                    var v161 = global::Kiln.Kernels.Pointwise.Tanh(v160);
-                                    var v163 = global::Kiln.Kernels.Pointwise.Sigmoid(v162);
-                                    var v164 = v159 * v161;
-                                    var v166 = global::Kiln.Kernels.Pointwise.Sigmoid(v165);
-                                    var v167 = v166 * v25;
-                                    var v168 = v167 + v164;
-                                    var v169 = global::Kiln.Kernels.Pointwise.Tanh(v168);
-                                    var v172 = v63 * v169;
-                                    var v173 = v63 * v163;
-                                    var v174 = v169 * v169;
-                                    var v175 = v58 - v174;
-                                    var v176 = v173 * v175;
-                                    var v177 = v64 + v176;
-                                    var v178 = v177 * v25;
-                                    var v179 = v177 * v166;
-                                    var v180 = v58 - v166;
-                                    var v181 = v166 * v180;
-                                    var v182 = v178 * v181;
-                                    var v184 = v177 * v161;
-                                    var v185 = v177 * v159;
-                                    var v186 = v58 - v163;
-                                    var v187 = v163 * v186;
-                                    var v188 = v172 * v187;
-                                    var v191 = v161 * v161;
-                                    var v192 = v58 - v191;
-                                    var v193 = v185 * v192;
-                                    var v196 = v58 - v159;
-                                    var v197 = v159 * v196;
-                                    var v198 = v184 * v197;
-                                    v159.CopyTo(buffer32.Slice(rowOut + i));
-                                    v161.CopyTo(buffer33.Slice(rowOut + i));
-                                    v166.CopyTo(buffer34.Slice(rowOut + i));
-                                    v169.CopyTo(buffer35.Slice(rowOut + i));
-                                    v163.CopyTo(buffer36.Slice(rowOut + i));
-                                    v177.CopyTo(buffer37.Slice(rowOut + i));
-                                    v179.CopyTo(loop16Out1.Slice(rowOut + i));
-                                    v182.CopyTo(buffer38.Slice(rowOut + i));
-                                    v188.CopyTo(buffer39.Slice(rowOut + i));
-                                    v193.CopyTo(buffer40.Slice(rowOut + i));
-                                    v198.CopyTo(buffer41.Slice(rowOut + i));
+                                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer29.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer29.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer29.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer29.Slice(row84 + i));
+                                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(row99 + i));
+                                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(row100 + i));
+                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                                    var v83 = v78 * v80;
+                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                                    var v86 = v85 * v25;
+                                    var v87 = v86 + v83;
+                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                                    var v105 = v99 * v88;
+                                    var v106 = v99 * v82;
+                                    var v107 = v88 * v88;
+                                    var v108 = v94 - v107;
+                                    var v109 = v106 * v108;
+                                    var v110 = v100 + v109;
+                                    var v111 = v110 * v25;
+                                    var v112 = v110 * v85;
+                                    var v113 = v94 - v85;
+                                    var v114 = v85 * v113;
+                                    var v115 = v111 * v114;
+                                    var v117 = v110 * v80;
+                                    var v118 = v110 * v78;
+                                    var v119 = v94 - v82;
+                                    var v120 = v82 * v119;
+                                    var v121 = v105 * v120;
+                                    var v124 = v80 * v80;
+                                    var v125 = v94 - v124;
+                                    var v126 = v118 * v125;
+                                    var v129 = v94 - v78;
+                                    var v130 = v78 * v129;
+                                    var v131 = v117 * v130;
+                                    v78.CopyTo(buffer30.Slice(rowOut + i));
+                                    v80.CopyTo(buffer31.Slice(rowOut + i));
+                                    v85.CopyTo(buffer32.Slice(rowOut + i));
+                                    v88.CopyTo(buffer33.Slice(rowOut + i));
+                                    v82.CopyTo(buffer34.Slice(rowOut + i));
+                                    v110.CopyTo(buffer35.Slice(rowOut + i));
+                                    v112.CopyTo(loop17Out1.Slice(rowOut + i));
+                                    v115.CopyTo(buffer36.Slice(rowOut + i));
+                                    v121.CopyTo(buffer37.Slice(rowOut + i));
+                                    v126.CopyTo(buffer38.Slice(rowOut + i));
+                                    v131.CopyTo(buffer39.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s25 = loop16Slot25[row25 + i];
-                                    float s63 = loop16Slot63[row63 + i];
-                                    float s64 = loop16Slot64[row64 + i];
-                                    float s158 = buffer31[row158 + i];
-                                    float s160 = buffer31[row160 + i];
-                                    float s162 = buffer31[row162 + i];
-                                    float s165 = buffer31[row165 + i];
-                                    float s159 = global::Kiln.Kernels.Pointwise.Sigmoid(s158);
-                                    float s161 = global::Kiln.Kernels.Pointwise.Tanh(s160);
-                                    float s163 = global::Kiln.Kernels.Pointwise.Sigmoid(s162);
-                                    float s164 = s159 * s161;
-                                    float s166 = global::Kiln.Kernels.Pointwise.Sigmoid(s165);
-                                    float s167 = s166 * s25;
-                                    float s168 = s167 + s164;
-                                    float s169 = global::Kiln.Kernels.Pointwise.Tanh(s168);
-                                    float s172 = s63 * s169;
-                                    float s173 = s63 * s163;
-                                    float s174 = s169 * s169;
-                                    float s175 = s58 - s174;
-                                    float s176 = s173 * s175;
-                                    float s177 = s64 + s176;
-                                    float s178 = s177 * s25;
-                                    float s179 = s177 * s166;
-                                    float s180 = s58 - s166;
-                                    float s181 = s166 * s180;
-                                    float s182 = s178 * s181;
-                                    float s184 = s177 * s161;
-                                    float s185 = s177 * s159;
-                                    float s186 = s58 - s163;
-                                    float s187 = s163 * s186;
-                                    float s188 = s172 * s187;
-                                    float s191 = s161 * s161;
-                                    float s192 = s58 - s191;
-                                    float s193 = s185 * s192;
-                                    float s196 = s58 - s159;
-                                    float s197 = s159 * s196;
-                                    float s198 = s184 * s197;
-                                    buffer32[rowOut + i] = s159;
-                                    buffer33[rowOut + i] = s161;
-                                    buffer34[rowOut + i] = s166;
-                                    buffer35[rowOut + i] = s169;
-                                    buffer36[rowOut + i] = s163;
-                                    buffer37[rowOut + i] = s177;
-                                    loop16Out1[rowOut + i] = s179;
-                                    buffer38[rowOut + i] = s182;
-                                    buffer39[rowOut + i] = s188;
-                                    buffer40[rowOut + i] = s193;
-                                    buffer41[rowOut + i] = s198;
+                                    float s25 = loop17Slot25[row25 + i];
+                                    float s77 = buffer29[row77 + i];
+                                    float s79 = buffer29[row79 + i];
+                                    float s81 = buffer29[row81 + i];
+                                    float s84 = buffer29[row84 + i];
+                                    float s99 = loop17Slot99[row99 + i];
+                                    float s100 = loop17Slot100[row100 + i];
+                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                                    float s83 = s78 * s80;
+                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                                    float s86 = s85 * s25;
+                                    float s87 = s86 + s83;
+                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                                    float s105 = s99 * s88;
+                                    float s106 = s99 * s82;
+                                    float s107 = s88 * s88;
+                                    float s108 = s94 - s107;
+                                    float s109 = s106 * s108;
+                                    float s110 = s100 + s109;
+                                    float s111 = s110 * s25;
+                                    float s112 = s110 * s85;
+                                    float s113 = s94 - s85;
+                                    float s114 = s85 * s113;
+                                    float s115 = s111 * s114;
+                                    float s117 = s110 * s80;
+                                    float s118 = s110 * s78;
+                                    float s119 = s94 - s82;
+                                    float s120 = s82 * s119;
+                                    float s121 = s105 * s120;
+                                    float s124 = s80 * s80;
+                                    float s125 = s94 - s124;
+                                    float s126 = s118 * s125;
+                                    float s129 = s94 - s78;
+                                    float s130 = s78 * s129;
+                                    float s131 = s117 * s130;
+                                    buffer30[rowOut + i] = s78;
+                                    buffer31[rowOut + i] = s80;
+                                    buffer32[rowOut + i] = s85;
+                                    buffer33[rowOut + i] = s88;
+                                    buffer34[rowOut + i] = s82;
+                                    buffer35[rowOut + i] = s110;
+                                    loop17Out1[rowOut + i] = s112;
+                                    buffer36[rowOut + i] = s115;
+                                    buffer37[rowOut + i] = s121;
+                                    buffer38[rowOut + i] = s126;
+                                    buffer39[rowOut + i] = s131;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out1, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
                         }
 
-                        // Kernel 3/13: narrow_backward -> %189 [N,24]
+                        // Kernel 2/11: narrow_backward -> %122 [N,24]
                         {
-                            // %189 = narrow_backward{dim=1;length=6;size=24;start=18}(%188) : [N,24]
+                            // %122 = narrow_backward{dim=1;length=6;size=24;start=18}(%121) : [N,24]
+                            buffer40.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer40, 24, 18, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 2/11: narrow_backward -> %122 [N,24]");
+                        }
+
+                        // Kernel 3/11: narrow_backward -> %127 [N,24]
+                        {
+                            // %127 = narrow_backward{dim=1;length=6;size=24;start=12}(%126) : [N,24]
+                            buffer41.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer41, 24, 12, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 3/11: narrow_backward -> %127 [N,24]");
+                        }
+
+                        // Kernel 4/11: narrow_backward -> %132 [N,24]
+                        {
+                            // %132 = narrow_backward{dim=1;length=6;size=24;start=0}(%131) : [N,24]
                             buffer42.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 6, 0, buffer42, 24, 18, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 3/13: narrow_backward -> %189 [N,24]");
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 6, 0, buffer42, 24, 0, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 4/11: narrow_backward -> %132 [N,24]");
                         }
 
-                        // Kernel 4/13: narrow_backward -> %194 [N,24]
+                        // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]
                         {
-                            // %194 = narrow_backward{dim=1;length=6;size=24;start=12}(%193) : [N,24]
+                            // %116 = narrow_backward{dim=1;length=6;size=24;start=6}(%115) : [N,24]
+                            // %123 = add(%116, %122) : [N,24]
+                            // %128 = add(%123, %127) : [N,24]
+                            // %133 = add(%128, %132) : [N,24]
+                            // %134 = sum{dims=0;keep_dim=false}(%133) : [24]
                             buffer43.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 6, 0, buffer43, 24, 12, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 4/13: narrow_backward -> %194 [N,24]");
-                        }
-
-                        // Kernel 5/13: narrow_backward -> %199 [N,24]
-                        {
-                            // %199 = narrow_backward{dim=1;length=6;size=24;start=0}(%198) : [N,24]
-                            buffer44.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer41, 6, 0, buffer44, 24, 0, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 5/13: narrow_backward -> %199 [N,24]");
-                        }
-
-                        // Kernel 6/13: narrow_backward + epilogue (add, add, add, sum) -> %200 [N,24], %201 [24]
-                        {
-                            // %183 = narrow_backward{dim=1;length=6;size=24;start=6}(%182) : [N,24]
-                            // %190 = add(%183, %189) : [N,24]
-                            // %195 = add(%190, %194) : [N,24]
-                            // %200 = add(%195, %199) : [N,24]
-                            // %201 = sum{dims=0;keep_dim=false}(%200) : [24]
-                            buffer45.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer45, 24, 6, dim_N, 6);
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer43, 24, 6, dim_N, 6);
                             int extent0 = dim_N;
                             int extent1 = 24;
-                            buffer46.Clear();
+                            buffer44.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row183 = i0 * 24;
-                                int row189 = i0 * 24;
-                                int row194 = i0 * 24;
-                                int row199 = i0 * 24;
+                                int row116 = i0 * 24;
+                                int row122 = i0 * 24;
+                                int row127 = i0 * 24;
+                                int row132 = i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v183 = new global::System.Numerics.Vector<float>(buffer45.Slice(row183 + i));
-                                    var v189 = new global::System.Numerics.Vector<float>(buffer42.Slice(row189 + i));
-                                    var v194 = new global::System.Numerics.Vector<float>(buffer43.Slice(row194 + i));
-                                    var v199 = new global::System.Numerics.Vector<float>(buffer44.Slice(row199 + i));
-                                    var v190 = v183 + v189;
-                                    var v195 = v190 + v194;
-                                    var v200 = v195 + v199;
-                                    v200.CopyTo(buffer45.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer46.Slice(i)) + v200).CopyTo(buffer46.Slice(i));
+                                    var v116 = new global::System.Numerics.Vector<float>(buffer43.Slice(row116 + i));
+                                    var v122 = new global::System.Numerics.Vector<float>(buffer40.Slice(row122 + i));
+                                    var v127 = new global::System.Numerics.Vector<float>(buffer41.Slice(row127 + i));
+                                    var v132 = new global::System.Numerics.Vector<float>(buffer42.Slice(row132 + i));
+                                    var v123 = v116 + v122;
+                                    var v128 = v123 + v127;
+                                    var v133 = v128 + v132;
+                                    v133.CopyTo(buffer43.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer44.Slice(i)) + v133).CopyTo(buffer44.Slice(i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s183 = buffer45[row183 + i];
-                                    float s189 = buffer42[row189 + i];
-                                    float s194 = buffer43[row194 + i];
-                                    float s199 = buffer44[row199 + i];
-                                    float s190 = s183 + s189;
-                                    float s195 = s190 + s194;
-                                    float s200 = s195 + s199;
-                                    buffer45[rowOut + i] = s200;
-                                    buffer46[i] += s200;
+                                    float s116 = buffer43[row116 + i];
+                                    float s122 = buffer40[row122 + i];
+                                    float s127 = buffer41[row127 + i];
+                                    float s132 = buffer42[row132 + i];
+                                    float s123 = s116 + s122;
+                                    float s128 = s123 + s127;
+                                    float s133 = s128 + s132;
+                                    buffer43[rowOut + i] = s133;
+                                    buffer44[i] += s133;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 6/13: narrow_backward + epilogue (add, add, add, sum) -> %200 [N,24], %201 [24]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 6/13: narrow_backward + epilogue (add, add, add, sum) -> %200 [N,24], %201 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]");
                         }
 
-                        // Kernel 7/13: GEMM -> %202 [N,6]
+                        // Kernel 6/11: GEMM -> %135 [N,6]
                         {
-                            // %202 = matmul(%200, %35) : [N,6]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer45, capture4Data, loop16Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out0, "Kernel 7/13: GEMM -> %202 [N,6]");
+                            // %135 = matmul(%133, %35) : [N,6]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %135 [N,6]");
                         }
 
-                        // Kernel 8/13: GEMM -> %204 [N,5]
+                        // Kernel 7/11: GEMM -> %137 [N,5]
                         {
-                            // %204 = matmul(%200, %31) : [N,5]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer45, capture1Data, loop16Out6, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out6, "Kernel 8/13: GEMM -> %204 [N,5]");
+                            // %137 = matmul(%133, %31) : [N,5]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %137 [N,5]");
                         }
 
-                        // Kernel 9/13: GEMM + epilogue (add) -> %206 [24,5]
+                        // Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]
                         {
-                            // %205 = matmul{transpose_a=true}(%200, %30) : [24,5]
-                            // %206 = add(%103, %205) : [24,5]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer45, loop16Slot28, loop16Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %138 = matmul{transpose_a=true}(%133, %30) : [24,5]
+                            // %141 = add(%139, %138) : [24,5]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 120;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v103 = new global::System.Numerics.Vector<float>(loop16Slot103.Slice(i));
-                                var v205 = new global::System.Numerics.Vector<float>(loop16Out2.Slice(i));
-                                var v206 = v103 + v205;
-                                v206.CopyTo(loop16Out2.Slice(i));
+                                var v138 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
+                                var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
+                                var v141 = v139 + v138;
+                                v141.CopyTo(loop17Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s103 = loop16Slot103[i];
-                                float s205 = loop16Out2[i];
-                                float s206 = s103 + s205;
-                                loop16Out2[i] = s206;
+                                float s138 = loop17Out2[i];
+                                float s139 = loop17Slot139[i];
+                                float s141 = s139 + s138;
+                                loop17Out2[i] = s141;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out2, "Kernel 9/13: GEMM + epilogue (add) -> %206 [24,5]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]");
                         }
 
-                        // Kernel 10/13: elementwise (add) -> %207 [24]
+                        // Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]
                         {
-                            // %207 = add(%106, %201) : [24]
-                            int extent0 = 24;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v106 = new global::System.Numerics.Vector<float>(loop16Slot106.Slice(i));
-                                var v201 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
-                                var v207 = v106 + v201;
-                                v207.CopyTo(loop16Out3.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s106 = loop16Slot106[i];
-                                float s201 = buffer46[i];
-                                float s207 = s106 + s201;
-                                loop16Out3[i] = s207;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out3, "Kernel 10/13: elementwise (add) -> %207 [24]");
-                        }
-
-                        // Kernel 11/13: GEMM + epilogue (add) -> %208 [24,6]
-                        {
-                            // %203 = matmul{transpose_a=true}(%200, %24) : [24,6]
-                            // %208 = add(%109, %203) : [24,6]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer45, loop16Slot24, loop16Out4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %136 = matmul{transpose_a=true}(%133, %24) : [24,6]
+                            // %144 = add(%142, %136) : [24,6]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 144;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v109 = new global::System.Numerics.Vector<float>(loop16Slot109.Slice(i));
-                                var v203 = new global::System.Numerics.Vector<float>(loop16Out4.Slice(i));
-                                var v208 = v109 + v203;
-                                v208.CopyTo(loop16Out4.Slice(i));
+                                var v136 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
+                                var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
+                                var v144 = v142 + v136;
+                                v144.CopyTo(loop17Out3.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s109 = loop16Slot109[i];
-                                float s203 = loop16Out4[i];
-                                float s208 = s109 + s203;
-                                loop16Out4[i] = s208;
+                                float s136 = loop17Out3[i];
+                                float s142 = loop17Slot142[i];
+                                float s144 = s142 + s136;
+                                loop17Out3[i] = s144;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out4, "Kernel 11/13: GEMM + epilogue (add) -> %208 [24,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]");
                         }
 
-                        // Kernel 12/13: elementwise (add) -> %209 [24]
+                        // Kernel 10/11: elementwise (add) -> %147 [24]
                         {
-                            // %209 = add(%112, %201) : [24]
+                            // %147 = add(%145, %134) : [24]
                             int extent0 = 24;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v112 = new global::System.Numerics.Vector<float>(loop16Slot112.Slice(i));
-                                var v201 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
-                                var v209 = v112 + v201;
-                                v209.CopyTo(loop16Out5.Slice(i));
+                                var v134 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                                var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
+                                var v147 = v145 + v134;
+                                v147.CopyTo(loop17Out4.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s112 = loop16Slot112[i];
-                                float s201 = buffer46[i];
-                                float s209 = s112 + s201;
-                                loop16Out5[i] = s209;
+                                float s134 = buffer44[i];
+                                float s145 = loop17Slot145[i];
+                                float s147 = s145 + s134;
+                                loop17Out4[i] = s147;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop16Out5, "Kernel 12/13: elementwise (add) -> %209 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %147 [24]");
                         }
                     }
                 }
 
-                // Kernel 17/32: transpose -> %121 [N,3,5]
+                // Kernel 18/32: transpose -> %154 [N,3,5]
                 {
-                    // %121 = transpose{dim0=0;dim1=1}(%120) : [N,3,5]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer23, buffer53, 1, 3, 1, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 17/32: transpose -> %121 [N,3,5]");
+                    // %154 = transpose{dim0=0;dim1=1}(%153) : [N,3,5]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer23, buffer50, 1, 3, 1, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 18/32: transpose -> %154 [N,3,5]");
                 }
 
-                // Kernel 18/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %128 [N,6], %137 [N,6], %142 [N,6]
+                // Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]
                 {
-                    // %124 = mul(%114, %20) : [N,6]
-                    // %125 = square(%22) : [N,6]
-                    // %126 = sub(%58, %125) : [N,6]
-                    // %127 = mul(%124, %126) : [N,6]
-                    // %128 = add(%115, %127) : [N,6]
-                    // %129 = mul(%128, %18) : [N,6]
-                    // %130 = mul(%128, %16) : [N,6]
-                    // %135 = square(%18) : [N,6]
-                    // %136 = sub(%58, %135) : [N,6]
-                    // %137 = mul(%130, %136) : [N,6]
-                    // %140 = sub(%58, %16) : [N,6]
-                    // %141 = mul(%16, %140) : [N,6]
-                    // %142 = mul(%129, %141) : [N,6]
+                    // %157 = mul(%148, %20) : [N,6]
+                    // %158 = square(%22) : [N,6]
+                    // %159 = sub(%94, %158) : [N,6]
+                    // %160 = mul(%157, %159) : [N,6]
+                    // %161 = add(%149, %160) : [N,6]
+                    // %162 = mul(%161, %18) : [N,6]
+                    // %163 = mul(%161, %16) : [N,6]
+                    // %168 = square(%18) : [N,6]
+                    // %169 = sub(%94, %168) : [N,6]
+                    // %170 = mul(%163, %169) : [N,6]
+                    // %173 = sub(%94, %16) : [N,6]
+                    // %174 = mul(%16, %173) : [N,6]
+                    // %175 = mul(%162, %174) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s58 = 1f;
-                    var v58 = new global::System.Numerics.Vector<float>(s58);
+                    float s94 = 1f;
+                    var v94 = new global::System.Numerics.Vector<float>(s94);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -1365,24 +1315,24 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v114 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v115 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v124 = v114 * v20;
-                        var v125 = v22 * v22;
-                        var v126 = v58 - v125;
-                        var v127 = v124 * v126;
-                        var v128 = v115 + v127;
-                        var v129 = v128 * v18;
-                        var v130 = v128 * v16;
-                        var v135 = v18 * v18;
-                        var v136 = v58 - v135;
-                        var v137 = v130 * v136;
-                        var v140 = v58 - v16;
-                        var v141 = v16 * v140;
-                        var v142 = v129 * v141;
-                        v128.CopyTo(buffer54.Slice(i));
-                        v137.CopyTo(buffer55.Slice(i));
-                        v142.CopyTo(buffer56.Slice(i));
+                        var v148 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v149 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v157 = v148 * v20;
+                        var v158 = v22 * v22;
+                        var v159 = v94 - v158;
+                        var v160 = v157 * v159;
+                        var v161 = v149 + v160;
+                        var v162 = v161 * v18;
+                        var v163 = v161 * v16;
+                        var v168 = v18 * v18;
+                        var v169 = v94 - v168;
+                        var v170 = v163 * v169;
+                        var v173 = v94 - v16;
+                        var v174 = v16 * v173;
+                        var v175 = v162 * v174;
+                        v161.CopyTo(buffer51.Slice(i));
+                        v170.CopyTo(buffer52.Slice(i));
+                        v175.CopyTo(buffer53.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1390,262 +1340,246 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = buffer4[i];
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s114 = buffer24[i];
-                        float s115 = buffer25[i];
-                        float s124 = s114 * s20;
-                        float s125 = s22 * s22;
-                        float s126 = s58 - s125;
-                        float s127 = s124 * s126;
-                        float s128 = s115 + s127;
-                        float s129 = s128 * s18;
-                        float s130 = s128 * s16;
-                        float s135 = s18 * s18;
-                        float s136 = s58 - s135;
-                        float s137 = s130 * s136;
-                        float s140 = s58 - s16;
-                        float s141 = s16 * s140;
-                        float s142 = s129 * s141;
-                        buffer54[i] = s128;
-                        buffer55[i] = s137;
-                        buffer56[i] = s142;
+                        float s148 = buffer24[i];
+                        float s149 = buffer25[i];
+                        float s157 = s148 * s20;
+                        float s158 = s22 * s22;
+                        float s159 = s94 - s158;
+                        float s160 = s157 * s159;
+                        float s161 = s149 + s160;
+                        float s162 = s161 * s18;
+                        float s163 = s161 * s16;
+                        float s168 = s18 * s18;
+                        float s169 = s94 - s168;
+                        float s170 = s163 * s169;
+                        float s173 = s94 - s16;
+                        float s174 = s16 * s173;
+                        float s175 = s162 * s174;
+                        buffer51[i] = s161;
+                        buffer52[i] = s170;
+                        buffer53[i] = s175;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 18/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %128 [N,6], %137 [N,6], %142 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 18/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %128 [N,6], %137 [N,6], %142 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 18/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %128 [N,6], %137 [N,6], %142 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
                 }
 
-                // Kernel 19/32: fused elementwise (mul, sub, mul, mul) -> %133 [N,6]
+                // Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]
                 {
-                    // %123 = mul(%114, %22) : [N,6]
-                    // %131 = sub(%58, %20) : [N,6]
-                    // %132 = mul(%20, %131) : [N,6]
-                    // %133 = mul(%123, %132) : [N,6]
+                    // %156 = mul(%148, %22) : [N,6]
+                    // %164 = sub(%94, %20) : [N,6]
+                    // %165 = mul(%20, %164) : [N,6]
+                    // %166 = mul(%156, %165) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s58 = 1f;
-                    var v58 = new global::System.Numerics.Vector<float>(s58);
+                    float s94 = 1f;
+                    var v94 = new global::System.Numerics.Vector<float>(s94);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v114 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v123 = v114 * v22;
-                        var v131 = v58 - v20;
-                        var v132 = v20 * v131;
-                        var v133 = v123 * v132;
-                        v133.CopyTo(buffer57.Slice(i));
+                        var v148 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v156 = v148 * v22;
+                        var v164 = v94 - v20;
+                        var v165 = v20 * v164;
+                        var v166 = v156 * v165;
+                        v166.CopyTo(buffer54.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s114 = buffer24[i];
-                        float s123 = s114 * s22;
-                        float s131 = s58 - s20;
-                        float s132 = s20 * s131;
-                        float s133 = s123 * s132;
-                        buffer57[i] = s133;
+                        float s148 = buffer24[i];
+                        float s156 = s148 * s22;
+                        float s164 = s94 - s20;
+                        float s165 = s20 * s164;
+                        float s166 = s156 * s165;
+                        buffer54[i] = s166;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 19/32: fused elementwise (mul, sub, mul, mul) -> %133 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]");
                 }
 
-                // Kernel 20/32: narrow_backward -> %138 [N,24]
+                // Kernel 21/32: narrow_backward -> %171 [N,24]
                 {
-                    // %138 = narrow_backward{dim=1;length=6;size=24;start=12}(%137) : [N,24]
-                    buffer58.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer55, 6, 0, buffer58, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 20/32: narrow_backward -> %138 [N,24]");
+                    // %171 = narrow_backward{dim=1;length=6;size=24;start=12}(%170) : [N,24]
+                    buffer55.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 21/32: narrow_backward -> %171 [N,24]");
                 }
 
-                // Kernel 21/32: narrow_backward -> %143 [N,24]
+                // Kernel 22/32: narrow_backward -> %176 [N,24]
                 {
-                    // %143 = narrow_backward{dim=1;length=6;size=24;start=0}(%142) : [N,24]
-                    buffer59.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer56, 6, 0, buffer59, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 21/32: narrow_backward -> %143 [N,24]");
+                    // %176 = narrow_backward{dim=1;length=6;size=24;start=0}(%175) : [N,24]
+                    buffer56.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 22/32: narrow_backward -> %176 [N,24]");
                 }
 
-                // Kernel 22/32: narrow_backward + epilogue (add, add, sum) -> %144 [N,24], %145 [24]
+                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]
                 {
-                    // %134 = narrow_backward{dim=1;length=6;size=24;start=18}(%133) : [N,24]
-                    // %139 = add(%134, %138) : [N,24]
-                    // %144 = add(%139, %143) : [N,24]
-                    // %145 = sum{dims=0;keep_dim=false}(%144) : [24]
-                    buffer60.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer57, 6, 0, buffer60, 24, 18, dim_N, 6);
+                    // %167 = narrow_backward{dim=1;length=6;size=24;start=18}(%166) : [N,24]
+                    // %172 = add(%167, %171) : [N,24]
+                    // %177 = add(%172, %176) : [N,24]
+                    // %178 = sum{dims=0;keep_dim=false}(%177) : [24]
+                    buffer57.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer54, 6, 0, buffer57, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer61.Clear();
+                    buffer58.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row134 = i0 * 24;
-                        int row138 = i0 * 24;
-                        int row143 = i0 * 24;
+                        int row167 = i0 * 24;
+                        int row171 = i0 * 24;
+                        int row176 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v134 = new global::System.Numerics.Vector<float>(buffer60.Slice(row134 + i));
-                            var v138 = new global::System.Numerics.Vector<float>(buffer58.Slice(row138 + i));
-                            var v143 = new global::System.Numerics.Vector<float>(buffer59.Slice(row143 + i));
-                            var v139 = v134 + v138;
-                            var v144 = v139 + v143;
-                            v144.CopyTo(buffer60.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer61.Slice(i)) + v144).CopyTo(buffer61.Slice(i));
+                            var v167 = new global::System.Numerics.Vector<float>(buffer57.Slice(row167 + i));
+                            var v171 = new global::System.Numerics.Vector<float>(buffer55.Slice(row171 + i));
+                            var v176 = new global::System.Numerics.Vector<float>(buffer56.Slice(row176 + i));
+                            var v172 = v167 + v171;
+                            var v177 = v172 + v176;
+                            v177.CopyTo(buffer57.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer58.Slice(i)) + v177).CopyTo(buffer58.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s134 = buffer60[row134 + i];
-                            float s138 = buffer58[row138 + i];
-                            float s143 = buffer59[row143 + i];
-                            float s139 = s134 + s138;
-                            float s144 = s139 + s143;
-                            buffer60[rowOut + i] = s144;
-                            buffer61[i] += s144;
+                            float s167 = buffer57[row167 + i];
+                            float s171 = buffer55[row171 + i];
+                            float s176 = buffer56[row176 + i];
+                            float s172 = s167 + s171;
+                            float s177 = s172 + s176;
+                            buffer57[rowOut + i] = s177;
+                            buffer58[i] += s177;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 22/32: narrow_backward + epilogue (add, add, sum) -> %144 [N,24], %145 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 22/32: narrow_backward + epilogue (add, add, sum) -> %144 [N,24], %145 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]");
                 }
 
-                // Kernel 23/32: elementwise (add) -> %146 [24]
+                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]
                 {
-                    // %146 = add(%119, %145) : [24]
+                    // %179 = add(%152, %178) : [24]
+                    // %187 = copy{gradient_of=3}(%179) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v119 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                        var v145 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
-                        var v146 = v119 + v145;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v146).CopyTo(grad3.Slice(i));
+                        var v152 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
+                        var v178 = new global::System.Numerics.Vector<float>(buffer58.Slice(i));
+                        var v179 = v152 + v178;
+                        var v187 = v179;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v179).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v187).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s119 = buffer29[i];
-                        float s145 = buffer61[i];
-                        float s146 = s119 + s145;
-                        grad3[i] += s146;
+                        float s152 = buffer28[i];
+                        float s178 = buffer58[i];
+                        float s179 = s152 + s178;
+                        float s187 = s179;
+                        grad2[i] += s179;
+                        grad3[i] += s187;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 23/32: elementwise (add) -> %146 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]");
                 }
 
-                // Kernel 24/32: elementwise (add) -> %147 [24]
+                // Kernel 25/32: GEMM -> %180 [N,5]
                 {
-                    // %147 = add(%117, %145) : [24]
-                    int extent0 = 24;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v117 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v145 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
-                        var v147 = v117 + v145;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v147).CopyTo(grad2.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s117 = buffer27[i];
-                        float s145 = buffer61[i];
-                        float s147 = s117 + s145;
-                        grad2[i] += s147;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: elementwise (add) -> %147 [24]");
+                    // %180 = matmul(%177, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer57, capture1Data, buffer59, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 25/32: GEMM -> %180 [N,5]");
                 }
 
-                // Kernel 25/32: GEMM -> %148 [N,5]
+                // Kernel 26/32: GEMM Aᵀ -> %181 [24,5]
                 {
-                    // %148 = matmul(%144, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer60, capture1Data, buffer62, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer62, "Kernel 25/32: GEMM -> %148 [N,5]");
+                    // %181 = matmul{transpose_a=true}(%177, %11) : [24,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer57, buffer1, buffer60, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 26/32: GEMM Aᵀ -> %181 [24,5]");
                 }
 
-                // Kernel 26/32: GEMM Aᵀ -> %149 [24,5]
+                // Kernel 27/32: elementwise (add) -> %182 [24,5]
                 {
-                    // %149 = matmul{transpose_a=true}(%144, %11) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer60, buffer1, buffer63, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer63, "Kernel 26/32: GEMM Aᵀ -> %149 [24,5]");
-                }
-
-                // Kernel 27/32: elementwise (add) -> %150 [24,5]
-                {
-                    // %150 = add(%116, %149) : [24,5]
+                    // %182 = add(%150, %181) : [24,5]
                     int extent0 = 120;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v116 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v149 = new global::System.Numerics.Vector<float>(buffer63.Slice(i));
-                        var v150 = v116 + v149;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v150).CopyTo(grad1.Slice(i));
+                        var v150 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v181 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                        var v182 = v150 + v181;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v182).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s116 = buffer26[i];
-                        float s149 = buffer63[i];
-                        float s150 = s116 + s149;
-                        grad1[i] += s150;
+                        float s150 = buffer26[i];
+                        float s181 = buffer60[i];
+                        float s182 = s150 + s181;
+                        grad1[i] += s182;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %150 [24,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %182 [24,5]");
                 }
 
-                // Kernel 28/32: narrow_backward -> %152 [N,4,5]
+                // Kernel 28/32: narrow_backward -> %184 [N,4,5]
                 {
-                    // %152 = narrow_backward{dim=1;length=1;size=4;start=0}(%151) : [N,4,5]
-                    buffer64.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer62, 5, 0, buffer64, 20, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer64, "Kernel 28/32: narrow_backward -> %152 [N,4,5]");
+                    // %184 = narrow_backward{dim=1;length=1;size=4;start=0}(%183) : [N,4,5]
+                    buffer61.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer59, 5, 0, buffer61, 20, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 28/32: narrow_backward -> %184 [N,4,5]");
                 }
 
-                // Kernel 29/32: narrow_backward + epilogue (add) -> %153 [N,4,5]
+                // Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]
                 {
-                    // %122 = narrow_backward{dim=1;length=3;size=4;start=1}(%121) : [N,4,5]
-                    // %153 = add(%122, %152) : [N,4,5]
-                    buffer65.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 15, 0, buffer65, 20, 5, dim_N, 15);
+                    // %155 = narrow_backward{dim=1;length=3;size=4;start=1}(%154) : [N,4,5]
+                    // %185 = add(%155, %184) : [N,4,5]
+                    buffer62.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer50, 15, 0, buffer62, 20, 5, dim_N, 15);
                     int extent0 = (dim_N * 20);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v122 = new global::System.Numerics.Vector<float>(buffer65.Slice(i));
-                        var v152 = new global::System.Numerics.Vector<float>(buffer64.Slice(i));
-                        var v153 = v122 + v152;
-                        v153.CopyTo(buffer65.Slice(i));
+                        var v155 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
+                        var v184 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
+                        var v185 = v155 + v184;
+                        v185.CopyTo(buffer62.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s122 = buffer65[i];
-                        float s152 = buffer64[i];
-                        float s153 = s122 + s152;
-                        buffer65[i] = s153;
+                        float s155 = buffer62[i];
+                        float s184 = buffer61[i];
+                        float s185 = s155 + s184;
+                        buffer62[i] = s185;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer65, "Kernel 29/32: narrow_backward + epilogue (add) -> %153 [N,4,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer62, "Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]");
                 }
 
-                // Kernel 30/32: embedding_backward -> %154 [20,5]
+                // Kernel 30/32: embedding_backward -> %186 [20,5]
                 {
-                    // %154 = embedding_backward{padding_idx=-1;rows=20}(%153, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer65, input0, 5, grad0, -1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %154 [20,5]");
+                    // %186 = embedding_backward{padding_idx=-1;rows=20}(%185, %0) : [20,5]
+                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer62, input0, 5, grad0, -1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %186 [20,5]");
                 }
 
-                // Kernel 31/32: elementwise (copy) -> %171 [24,6]
+                // Kernel 31/32: elementwise (copy) -> %188 [24,6]
                 {
-                    // %171 = copy{gradient_of=4}(%118) : [24,6]
+                    // %188 = copy{gradient_of=4}(%151) : [24,6]
                     int extent0 = 144;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v118 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
-                        var v171 = v118;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v171).CopyTo(grad4.Slice(i));
+                        var v151 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v188 = v151;
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v188).CopyTo(grad4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s118 = buffer28[i];
-                        float s171 = s118;
-                        grad4[i] += s171;
+                        float s151 = buffer27[i];
+                        float s188 = s151;
+                        grad4[i] += s188;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %171 [24,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %188 [24,6]");
                 }
 
                 return state.Result;
@@ -1658,10 +1592,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 21, kernelCount: 9,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 6, 6, 6, 6, 6, 7 }, lastUse: new int[] { 4, 2, 3, 6, 6, 5, 6, 7, 6, 6, 6, 6, 6, 8 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 22, kernelCount: 10,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 8 }, lastUse: new int[] { 4, 2, 3, 7, 7, 5, 7, 7, 8, 7, 7, 7, 7, 9 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
                     new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 73, kernelCount: 32,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 6, 6, 6, 6, 7, 8, 10, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 17, 18, 18, 18, 19, 20, 21, 22, 22, 25, 26, 28, 29 }, lastUse: new int[] { 4, 26, 3, 18, 18, 16, 19, 19, 16, 5, 16, 16, 11, 16, 6, 6, 8, 11, 16, 16, 16, 16, 16, 17, 19, 18, 27, 24, 31, 23, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 29, 18, 20, 21, 22, 22, 22, 26, 24, 28, 27, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 8, 9, 11, 13, 14, 15, 16, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 18, 19, 19, 19, 20, 21, 22, 23, 23, 25, 26, 28, 29 }, lastUse: new int[] { 4, 26, 3, 19, 19, 17, 20, 20, 17, 5, 17, 17, 17, 12, 17, 7, 9, 12, 17, 17, 17, 17, 17, 18, 20, 19, 27, 31, 24, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 29, 19, 21, 22, 23, 23, 23, 26, 24, 28, 27, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1673,17 +1607,17 @@ namespace Kiln.Integration.Tests.Models
                 sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..4
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..6
-                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..6
+                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..7
+                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..7
                 sizes[5] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
-                sizes[6] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..6
-                sizes[7] = (symbols[0] * 6); // %53 scan [N,6], kernels 6..7
-                sizes[8] = 24; // %156 add [24], kernels 6..6
-                sizes[9] = (symbols[0] * 24); // %157 add [N,24], kernels 6..6
-                sizes[10] = (symbols[0] * 6); // %53 scan [N,6], kernels 6..6
-                sizes[11] = (symbols[0] * 6); // %53 scan [N,6], kernels 6..6
-                sizes[12] = (symbols[0] * 6); // %53 scan [N,6], kernels 6..6
-                sizes[13] = (symbols[0] * 3); // %56 add [N,3], kernels 7..8
+                sizes[6] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..7
+                sizes[7] = 24; // %74 add [24], kernels 6..7
+                sizes[8] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..8
+                sizes[9] = (symbols[0] * 24); // %76 add [N,24], kernels 7..7
+                sizes[10] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
+                sizes[11] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
+                sizes[12] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
+                sizes[13] = (symbols[0] * 3); // %92 add [N,3], kernels 8..9
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
@@ -1691,137 +1625,131 @@ namespace Kiln.Integration.Tests.Models
                 sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..4
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..26
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..18
-                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..18
-                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..16
-                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..19
-                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..19
-                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..16
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..19
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..19
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..17
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..20
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..20
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..17
                 sizes[9] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
-                sizes[10] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..16
-                sizes[11] = (symbols[0] * 18); // %68 scan [3,N,6], kernels 6..16
-                sizes[12] = (symbols[0] * 6); // %53 scan [N,6], kernels 6..11
-                sizes[13] = (symbols[0] * 18); // %67 scan [3,N,6], kernels 6..16
-                sizes[14] = 24; // %156 add [24], kernels 6..6
-                sizes[15] = (symbols[0] * 24); // %157 add [N,24], kernels 6..6
-                sizes[16] = (symbols[0] * 3); // %56 add [N,3], kernels 7..8
-                sizes[17] = (symbols[0] * 3); // %59 cross_entropy_backward [N,3], kernels 8..11
-                sizes[18] = (symbols[0] * 6); // %61 matmul [N,6], kernels 10..16
-                sizes[19] = (symbols[0] * 6); // %66 broadcast_to [N,6], kernels 12..16
-                sizes[20] = 120; // %104 broadcast_to [24,5], kernels 13..16
-                sizes[21] = 24; // %107 broadcast_to [24], kernels 14..16
-                sizes[22] = 144; // %110 broadcast_to [24,6], kernels 15..16
-                sizes[23] = (symbols[0] * 15); // %120 scan [3,N,5], kernels 16..17
-                sizes[24] = (symbols[0] * 6); // %114 scan [N,6], kernels 16..19
-                sizes[25] = (symbols[0] * 6); // %115 scan [N,6], kernels 16..18
-                sizes[26] = 120; // %116 scan [24,5], kernels 16..27
-                sizes[27] = 24; // %117 scan [24], kernels 16..24
-                sizes[28] = 144; // %118 scan [24,6], kernels 16..31
-                sizes[29] = 24; // %119 scan [24], kernels 16..23
-                sizes[30] = 24; // %156 add [24], kernels 16..16
-                sizes[31] = (symbols[0] * 24); // %157 add [N,24], kernels 16..16
-                sizes[32] = (symbols[0] * 6); // %159 sigmoid [N,6], kernels 16..16
-                sizes[33] = (symbols[0] * 6); // %161 tanh [N,6], kernels 16..16
-                sizes[34] = (symbols[0] * 6); // %166 sigmoid [N,6], kernels 16..16
-                sizes[35] = (symbols[0] * 6); // %169 tanh [N,6], kernels 16..16
-                sizes[36] = (symbols[0] * 6); // %163 sigmoid [N,6], kernels 16..16
-                sizes[37] = (symbols[0] * 6); // %177 add [N,6], kernels 16..16
-                sizes[38] = (symbols[0] * 6); // %182 mul [N,6], kernels 16..16
-                sizes[39] = (symbols[0] * 6); // %188 mul [N,6], kernels 16..16
-                sizes[40] = (symbols[0] * 6); // %193 mul [N,6], kernels 16..16
-                sizes[41] = (symbols[0] * 6); // %198 mul [N,6], kernels 16..16
-                sizes[42] = (symbols[0] * 24); // %189 narrow_backward [N,24], kernels 16..16
-                sizes[43] = (symbols[0] * 24); // %194 narrow_backward [N,24], kernels 16..16
-                sizes[44] = (symbols[0] * 24); // %199 narrow_backward [N,24], kernels 16..16
-                sizes[45] = (symbols[0] * 24); // %200 add [N,24], kernels 16..16
-                sizes[46] = 24; // %201 sum [24], kernels 16..16
-                sizes[47] = (symbols[0] * 6); // %120 scan [3,N,5], kernels 16..16
-                sizes[48] = (symbols[0] * 6); // %120 scan [3,N,5], kernels 16..16
-                sizes[49] = 120; // %120 scan [3,N,5], kernels 16..16
-                sizes[50] = 24; // %120 scan [3,N,5], kernels 16..16
-                sizes[51] = 144; // %120 scan [3,N,5], kernels 16..16
-                sizes[52] = 24; // %120 scan [3,N,5], kernels 16..16
-                sizes[53] = (symbols[0] * 15); // %121 transpose [N,3,5], kernels 17..29
-                sizes[54] = (symbols[0] * 6); // %128 add [N,6], kernels 18..18
-                sizes[55] = (symbols[0] * 6); // %137 mul [N,6], kernels 18..20
-                sizes[56] = (symbols[0] * 6); // %142 mul [N,6], kernels 18..21
-                sizes[57] = (symbols[0] * 6); // %133 mul [N,6], kernels 19..22
-                sizes[58] = (symbols[0] * 24); // %138 narrow_backward [N,24], kernels 20..22
-                sizes[59] = (symbols[0] * 24); // %143 narrow_backward [N,24], kernels 21..22
-                sizes[60] = (symbols[0] * 24); // %144 add [N,24], kernels 22..26
-                sizes[61] = 24; // %145 sum [24], kernels 22..24
-                sizes[62] = (symbols[0] * 5); // %148 matmul [N,5], kernels 25..28
-                sizes[63] = 120; // %149 matmul [24,5], kernels 26..27
-                sizes[64] = (symbols[0] * 20); // %152 narrow_backward [N,4,5], kernels 28..29
-                sizes[65] = (symbols[0] * 20); // %153 add [N,4,5], kernels 29..30
+                sizes[10] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..17
+                sizes[11] = 24; // %74 add [24], kernels 6..17
+                sizes[12] = (symbols[0] * 18); // %104 scan [3,N,6], kernels 7..17
+                sizes[13] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..12
+                sizes[14] = (symbols[0] * 18); // %103 scan [3,N,6], kernels 7..17
+                sizes[15] = (symbols[0] * 24); // %76 add [N,24], kernels 7..7
+                sizes[16] = (symbols[0] * 3); // %92 add [N,3], kernels 8..9
+                sizes[17] = (symbols[0] * 3); // %95 cross_entropy_backward [N,3], kernels 9..12
+                sizes[18] = (symbols[0] * 6); // %97 matmul [N,6], kernels 11..17
+                sizes[19] = (symbols[0] * 6); // %102 broadcast_to [N,6], kernels 13..17
+                sizes[20] = 120; // %140 broadcast_to [24,5], kernels 14..17
+                sizes[21] = 144; // %143 broadcast_to [24,6], kernels 15..17
+                sizes[22] = 24; // %146 broadcast_to [24], kernels 16..17
+                sizes[23] = (symbols[0] * 15); // %153 scan [3,N,5], kernels 17..18
+                sizes[24] = (symbols[0] * 6); // %148 scan [N,6], kernels 17..20
+                sizes[25] = (symbols[0] * 6); // %149 scan [N,6], kernels 17..19
+                sizes[26] = 120; // %150 scan [24,5], kernels 17..27
+                sizes[27] = 144; // %151 scan [24,6], kernels 17..31
+                sizes[28] = 24; // %152 scan [24], kernels 17..24
+                sizes[29] = (symbols[0] * 24); // %76 add [N,24], kernels 17..17
+                sizes[30] = (symbols[0] * 6); // %78 sigmoid [N,6], kernels 17..17
+                sizes[31] = (symbols[0] * 6); // %80 tanh [N,6], kernels 17..17
+                sizes[32] = (symbols[0] * 6); // %85 sigmoid [N,6], kernels 17..17
+                sizes[33] = (symbols[0] * 6); // %88 tanh [N,6], kernels 17..17
+                sizes[34] = (symbols[0] * 6); // %82 sigmoid [N,6], kernels 17..17
+                sizes[35] = (symbols[0] * 6); // %110 add [N,6], kernels 17..17
+                sizes[36] = (symbols[0] * 6); // %115 mul [N,6], kernels 17..17
+                sizes[37] = (symbols[0] * 6); // %121 mul [N,6], kernels 17..17
+                sizes[38] = (symbols[0] * 6); // %126 mul [N,6], kernels 17..17
+                sizes[39] = (symbols[0] * 6); // %131 mul [N,6], kernels 17..17
+                sizes[40] = (symbols[0] * 24); // %122 narrow_backward [N,24], kernels 17..17
+                sizes[41] = (symbols[0] * 24); // %127 narrow_backward [N,24], kernels 17..17
+                sizes[42] = (symbols[0] * 24); // %132 narrow_backward [N,24], kernels 17..17
+                sizes[43] = (symbols[0] * 24); // %133 add [N,24], kernels 17..17
+                sizes[44] = 24; // %134 sum [24], kernels 17..17
+                sizes[45] = (symbols[0] * 6); // %153 scan [3,N,5], kernels 17..17
+                sizes[46] = (symbols[0] * 6); // %153 scan [3,N,5], kernels 17..17
+                sizes[47] = 120; // %153 scan [3,N,5], kernels 17..17
+                sizes[48] = 144; // %153 scan [3,N,5], kernels 17..17
+                sizes[49] = 24; // %153 scan [3,N,5], kernels 17..17
+                sizes[50] = (symbols[0] * 15); // %154 transpose [N,3,5], kernels 18..29
+                sizes[51] = (symbols[0] * 6); // %161 add [N,6], kernels 19..19
+                sizes[52] = (symbols[0] * 6); // %170 mul [N,6], kernels 19..21
+                sizes[53] = (symbols[0] * 6); // %175 mul [N,6], kernels 19..22
+                sizes[54] = (symbols[0] * 6); // %166 mul [N,6], kernels 20..23
+                sizes[55] = (symbols[0] * 24); // %171 narrow_backward [N,24], kernels 21..23
+                sizes[56] = (symbols[0] * 24); // %176 narrow_backward [N,24], kernels 22..23
+                sizes[57] = (symbols[0] * 24); // %177 add [N,24], kernels 23..26
+                sizes[58] = 24; // %178 sum [24], kernels 23..24
+                sizes[59] = (symbols[0] * 5); // %180 matmul [N,5], kernels 25..28
+                sizes[60] = 120; // %181 matmul [24,5], kernels 26..27
+                sizes[61] = (symbols[0] * 20); // %184 narrow_backward [N,4,5], kernels 28..29
+                sizes[62] = (symbols[0] * 20); // %185 add [N,4,5], kernels 29..30
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
             1 op(s) of the method do not reach the result and were removed
-            forward: 21 graph ops in 9 kernels, 14 arena buffers
-              Kernel 0/9: embedding -> %9 [N,4,5]
-              Kernel 1/9: narrow -> %10 [N,1,5]
-              Kernel 2/9: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/9: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
-              Kernel 4/9: narrow -> %26 [N,3,5]
-              Kernel 5/9: transpose -> %27 [3,N,5]
-              Kernel 6/9: loop over 3 steps, its body 3 kernel(s) -> %53 [N,6]
-                step Kernel 0/3: elementwise (add) -> %156 [24]
-                step Kernel 1/3: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]
-                step Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]
-              Kernel 7/9: GEMM + epilogue (add) -> %56 [N,3]
-              Kernel 8/9: cross_entropy -> %57 []
-            forward+backward: 73 graph ops in 32 kernels, 66 arena buffers
+            forward: 22 graph ops in 10 kernels, 14 arena buffers
+              Kernel 0/10: embedding -> %9 [N,4,5]
+              Kernel 1/10: narrow -> %10 [N,1,5]
+              Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+              Kernel 4/10: narrow -> %26 [N,3,5]
+              Kernel 5/10: transpose -> %27 [3,N,5]
+              Kernel 6/10: elementwise (add) -> %74 [24]
+              Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
+                step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
+              Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
+              Kernel 9/10: cross_entropy -> %93 []
+            forward+backward: 73 graph ops in 32 kernels, 63 arena buffers
               Kernel 0/32: embedding -> %9 [N,4,5]
               Kernel 1/32: narrow -> %10 [N,1,5]
               Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
               Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
               Kernel 4/32: narrow -> %26 [N,3,5]
               Kernel 5/32: transpose -> %27 [3,N,5]
-              Kernel 6/32: loop over 3 steps, its body 3 kernel(s) -> %68 [3,N,6], %53 [N,6], %67 [3,N,6]
-                step Kernel 0/3: elementwise (add) -> %156 [24]
-                step Kernel 1/3: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]
-                step Kernel 2/3: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %168 [N,6], %170 [N,6]
-              Kernel 7/32: GEMM + epilogue (add) -> %56 [N,3]
-              Kernel 8/32: cross_entropy + cross_entropy_backward (one pass) -> %57 [], %59 [N,3]
-              Kernel 9/32: sum over [N,3] -> %60 [3]
-              Kernel 10/32: GEMM -> %61 [N,6]
-              Kernel 11/32: GEMM Aᵀ -> %62 [3,6]
-              Kernel 12/32: elementwise (broadcast_to) -> %66 [N,6]
-              Kernel 13/32: elementwise (broadcast_to) -> %104 [24,5]
-              Kernel 14/32: elementwise (broadcast_to) -> %107 [24]
-              Kernel 15/32: elementwise (broadcast_to) -> %110 [24,6]
-              Kernel 16/32: loop over 3 steps in reverse, its body 13 kernel(s) -> %120 [3,N,5], %114 [N,6], %115 [N,6], %116 [24,5], %117 [24], %118 [24,6], %119 [24]
-                step Kernel 0/13: elementwise (add) -> %156 [24]
-                step Kernel 1/13: 2 accumulating GEMMs + epilogue (add) -> %157 [N,24]
-                step Kernel 2/13: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %159 [N,6], %161 [N,6], %166 [N,6], %169 [N,6], %163 [N,6], %177 [N,6], %179 [N,6], %182 [N,6], %188 [N,6], %193 [N,6], %198 [N,6]
-                step Kernel 3/13: narrow_backward -> %189 [N,24]
-                step Kernel 4/13: narrow_backward -> %194 [N,24]
-                step Kernel 5/13: narrow_backward -> %199 [N,24]
-                step Kernel 6/13: narrow_backward + epilogue (add, add, add, sum) -> %200 [N,24], %201 [24]
-                step Kernel 7/13: GEMM -> %202 [N,6]
-                step Kernel 8/13: GEMM -> %204 [N,5]
-                step Kernel 9/13: GEMM + epilogue (add) -> %206 [24,5]
-                step Kernel 10/13: elementwise (add) -> %207 [24]
-                step Kernel 11/13: GEMM + epilogue (add) -> %208 [24,6]
-                step Kernel 12/13: elementwise (add) -> %209 [24]
-              Kernel 17/32: transpose -> %121 [N,3,5]
-              Kernel 18/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %128 [N,6], %137 [N,6], %142 [N,6]
-              Kernel 19/32: fused elementwise (mul, sub, mul, mul) -> %133 [N,6]
-              Kernel 20/32: narrow_backward -> %138 [N,24]
-              Kernel 21/32: narrow_backward -> %143 [N,24]
-              Kernel 22/32: narrow_backward + epilogue (add, add, sum) -> %144 [N,24], %145 [24]
-              Kernel 23/32: elementwise (add) -> %146 [24]
-              Kernel 24/32: elementwise (add) -> %147 [24]
-              Kernel 25/32: GEMM -> %148 [N,5]
-              Kernel 26/32: GEMM Aᵀ -> %149 [24,5]
-              Kernel 27/32: elementwise (add) -> %150 [24,5]
-              Kernel 28/32: narrow_backward -> %152 [N,4,5]
-              Kernel 29/32: narrow_backward + epilogue (add) -> %153 [N,4,5]
-              Kernel 30/32: embedding_backward -> %154 [20,5]
-              Kernel 31/32: elementwise (copy) -> %171 [24,6]
+              Kernel 6/32: elementwise (add) -> %74 [24]
+              Kernel 7/32: loop over 3 steps, its body 2 kernel(s) -> %104 [3,N,6], %90 [N,6], %103 [3,N,6]
+                step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
+              Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]
+              Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]
+              Kernel 10/32: sum over [N,3] -> %96 [3]
+              Kernel 11/32: GEMM -> %97 [N,6]
+              Kernel 12/32: GEMM Aᵀ -> %98 [3,6]
+              Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]
+              Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]
+              Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]
+              Kernel 16/32: elementwise (broadcast_to) -> %146 [24]
+              Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %153 [3,N,5], %148 [N,6], %149 [N,6], %150 [24,5], %151 [24,6], %152 [24]
+                step Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                step Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]
+                step Kernel 2/11: narrow_backward -> %122 [N,24]
+                step Kernel 3/11: narrow_backward -> %127 [N,24]
+                step Kernel 4/11: narrow_backward -> %132 [N,24]
+                step Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]
+                step Kernel 6/11: GEMM -> %135 [N,6]
+                step Kernel 7/11: GEMM -> %137 [N,5]
+                step Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]
+                step Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]
+                step Kernel 10/11: elementwise (add) -> %147 [24]
+              Kernel 18/32: transpose -> %154 [N,3,5]
+              Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]
+              Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]
+              Kernel 21/32: narrow_backward -> %171 [N,24]
+              Kernel 22/32: narrow_backward -> %176 [N,24]
+              Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]
+              Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]
+              Kernel 25/32: GEMM -> %180 [N,5]
+              Kernel 26/32: GEMM Aᵀ -> %181 [24,5]
+              Kernel 27/32: elementwise (add) -> %182 [24,5]
+              Kernel 28/32: narrow_backward -> %184 [N,4,5]
+              Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]
+              Kernel 30/32: embedding_backward -> %186 [20,5]
+              Kernel 31/32: elementwise (copy) -> %188 [24,6]
             """;
 
             private const string DotText =
@@ -1838,8 +1766,8 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="cell.weight_hh\n[24,6]"];
               n7 [shape=ellipse, label="head.weight\n[3,6]"];
               n8 [shape=ellipse, label="head.bias\n[3]"];
-              n58 [shape=ellipse, label="1"];
-              n65 [shape=ellipse, label="0"];
+              n94 [shape=ellipse, label="1"];
+              n101 [shape=ellipse, label="0"];
               subgraph cluster_k0 {
                 label="kernel 0: embedding";
                 style=filled; color=lightgrey;
@@ -1881,166 +1809,166 @@ namespace Kiln.Integration.Tests.Models
                 n27 [label="%27 transpose\n[3,N,5]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: loop over 3 steps, its body 3 kernel(s)";
+                label="kernel 6: elementwise (add)";
                 style=filled; color=lightgrey;
-                n53 [label="%53 scan\n[N,6]"];
-                n67 [label="%67 scan\n[3,N,6]"];
-                n68 [label="%68 scan\n[3,N,6]"];
+                n74 [label="%74 add\n[24]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: GEMM + epilogue (add)";
+                label="kernel 7: loop over 3 steps, its body 2 kernel(s)";
                 style=filled; color=lightgrey;
-                n55 [label="%55 matmul\n[N,3]"];
-                n56 [label="%56 add\n[N,3]"];
+                n90 [label="%90 scan\n[N,6]"];
+                n103 [label="%103 scan\n[3,N,6]"];
+                n104 [label="%104 scan\n[3,N,6]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 8: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n57 [label="%57 cross_entropy\n[]"];
-                n59 [label="%59 cross_entropy_backward\n[N,3]"];
+                n91 [label="%91 matmul\n[N,3]"];
+                n92 [label="%92 add\n[N,3]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: sum over [N,3]";
+                label="kernel 9: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n60 [label="%60 sum\n[3]"];
+                n93 [label="%93 cross_entropy\n[]"];
+                n95 [label="%95 cross_entropy_backward\n[N,3]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: GEMM";
+                label="kernel 10: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n61 [label="%61 matmul\n[N,6]"];
+                n96 [label="%96 sum\n[3]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: GEMM Aᵀ";
+                label="kernel 11: GEMM";
                 style=filled; color=lightgrey;
-                n62 [label="%62 matmul\n[3,6]"];
+                n97 [label="%97 matmul\n[N,6]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: elementwise (broadcast_to)";
+                label="kernel 12: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n66 [label="%66 broadcast_to\n[N,6]"];
+                n98 [label="%98 matmul\n[3,6]"];
               }
               subgraph cluster_k13 {
                 label="kernel 13: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n104 [label="%104 broadcast_to\n[24,5]"];
+                n102 [label="%102 broadcast_to\n[N,6]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n107 [label="%107 broadcast_to\n[24]"];
+                n140 [label="%140 broadcast_to\n[24,5]"];
               }
               subgraph cluster_k15 {
                 label="kernel 15: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n110 [label="%110 broadcast_to\n[24,6]"];
+                n143 [label="%143 broadcast_to\n[24,6]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: loop over 3 steps in reverse, its body 13 kernel(s)";
+                label="kernel 16: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n114 [label="%114 scan\n[N,6]"];
-                n115 [label="%115 scan\n[N,6]"];
-                n116 [label="%116 scan\n[24,5]"];
-                n117 [label="%117 scan\n[24]"];
-                n118 [label="%118 scan\n[24,6]"];
-                n119 [label="%119 scan\n[24]"];
-                n120 [label="%120 scan\n[3,N,5]"];
+                n146 [label="%146 broadcast_to\n[24]"];
               }
               subgraph cluster_k17 {
-                label="kernel 17: transpose";
+                label="kernel 17: loop over 3 steps in reverse, its body 11 kernel(s)";
                 style=filled; color=lightgrey;
-                n121 [label="%121 transpose\n[N,3,5]"];
+                n148 [label="%148 scan\n[N,6]"];
+                n149 [label="%149 scan\n[N,6]"];
+                n150 [label="%150 scan\n[24,5]"];
+                n151 [label="%151 scan\n[24,6]"];
+                n152 [label="%152 scan\n[24]"];
+                n153 [label="%153 scan\n[3,N,5]"];
               }
               subgraph cluster_k18 {
-                label="kernel 18: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 18: transpose";
                 style=filled; color=lightgrey;
-                n124 [label="%124 mul\n[N,6]"];
-                n125 [label="%125 square\n[N,6]"];
-                n126 [label="%126 sub\n[N,6]"];
-                n127 [label="%127 mul\n[N,6]"];
-                n128 [label="%128 add\n[N,6]"];
-                n129 [label="%129 mul\n[N,6]"];
-                n130 [label="%130 mul\n[N,6]"];
-                n135 [label="%135 square\n[N,6]"];
-                n136 [label="%136 sub\n[N,6]"];
-                n137 [label="%137 mul\n[N,6]"];
-                n140 [label="%140 sub\n[N,6]"];
-                n141 [label="%141 mul\n[N,6]"];
-                n142 [label="%142 mul\n[N,6]"];
+                n154 [label="%154 transpose\n[N,3,5]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 19: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n123 [label="%123 mul\n[N,6]"];
-                n131 [label="%131 sub\n[N,6]"];
-                n132 [label="%132 mul\n[N,6]"];
-                n133 [label="%133 mul\n[N,6]"];
+                n157 [label="%157 mul\n[N,6]"];
+                n158 [label="%158 square\n[N,6]"];
+                n159 [label="%159 sub\n[N,6]"];
+                n160 [label="%160 mul\n[N,6]"];
+                n161 [label="%161 add\n[N,6]"];
+                n162 [label="%162 mul\n[N,6]"];
+                n163 [label="%163 mul\n[N,6]"];
+                n168 [label="%168 square\n[N,6]"];
+                n169 [label="%169 sub\n[N,6]"];
+                n170 [label="%170 mul\n[N,6]"];
+                n173 [label="%173 sub\n[N,6]"];
+                n174 [label="%174 mul\n[N,6]"];
+                n175 [label="%175 mul\n[N,6]"];
               }
               subgraph cluster_k20 {
-                label="kernel 20: narrow_backward";
+                label="kernel 20: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n138 [label="%138 narrow_backward\n[N,24]"];
+                n156 [label="%156 mul\n[N,6]"];
+                n164 [label="%164 sub\n[N,6]"];
+                n165 [label="%165 mul\n[N,6]"];
+                n166 [label="%166 mul\n[N,6]"];
               }
               subgraph cluster_k21 {
                 label="kernel 21: narrow_backward";
                 style=filled; color=lightgrey;
-                n143 [label="%143 narrow_backward\n[N,24]"];
+                n171 [label="%171 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k22 {
-                label="kernel 22: narrow_backward + epilogue (add, add, sum)";
+                label="kernel 22: narrow_backward";
                 style=filled; color=lightgrey;
-                n134 [label="%134 narrow_backward\n[N,24]"];
-                n139 [label="%139 add\n[N,24]"];
-                n144 [label="%144 add\n[N,24]"];
-                n145 [label="%145 sum\n[24]"];
+                n176 [label="%176 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k23 {
-                label="kernel 23: elementwise (add)";
+                label="kernel 23: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
-                n146 [label="%146 add\n[24]"];
+                n167 [label="%167 narrow_backward\n[N,24]"];
+                n172 [label="%172 add\n[N,24]"];
+                n177 [label="%177 add\n[N,24]"];
+                n178 [label="%178 sum\n[24]"];
               }
               subgraph cluster_k24 {
-                label="kernel 24: elementwise (add)";
+                label="kernel 24: fused loop with 2 outputs (add, copy)";
                 style=filled; color=lightgrey;
-                n147 [label="%147 add\n[24]"];
+                n179 [label="%179 add\n[24]"];
+                n187 [label="%187 copy\n[24]"];
               }
               subgraph cluster_k25 {
                 label="kernel 25: GEMM";
                 style=filled; color=lightgrey;
-                n148 [label="%148 matmul\n[N,5]"];
+                n180 [label="%180 matmul\n[N,5]"];
               }
               subgraph cluster_k26 {
                 label="kernel 26: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n149 [label="%149 matmul\n[24,5]"];
+                n181 [label="%181 matmul\n[24,5]"];
               }
               subgraph cluster_k27 {
                 label="kernel 27: elementwise (add)";
                 style=filled; color=lightgrey;
-                n150 [label="%150 add\n[24,5]"];
+                n182 [label="%182 add\n[24,5]"];
               }
               subgraph cluster_k28 {
                 label="kernel 28: narrow_backward";
                 style=filled; color=lightgrey;
-                n152 [label="%152 narrow_backward\n[N,4,5]"];
+                n184 [label="%184 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k29 {
                 label="kernel 29: narrow_backward + epilogue (add)";
                 style=filled; color=lightgrey;
-                n122 [label="%122 narrow_backward\n[N,4,5]"];
-                n153 [label="%153 add\n[N,4,5]"];
+                n155 [label="%155 narrow_backward\n[N,4,5]"];
+                n185 [label="%185 add\n[N,4,5]"];
               }
               subgraph cluster_k30 {
                 label="kernel 30: embedding_backward";
                 style=filled; color=lightgrey;
-                n154 [label="%154 embedding_backward\n[20,5]"];
+                n186 [label="%186 embedding_backward\n[20,5]"];
               }
               subgraph cluster_k31 {
                 label="kernel 31: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n171 [label="%171 copy\n[24,6]"];
+                n188 [label="%188 copy\n[24,6]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
-              n151 [shape=note, label="%151 view\n[N,1,5]"];
+              n183 [shape=note, label="%183 view\n[N,1,5]"];
               n0 -> n9;
               n2 -> n9;
               n9 -> n10;
@@ -2064,218 +1992,214 @@ namespace Kiln.Integration.Tests.Models
               n22 -> n23;
               n9 -> n26;
               n26 -> n27;
-              n23 -> n53;
-              n21 -> n53;
-              n27 -> n53;
-              n3 -> n53;
-              n4 -> n53;
-              n6 -> n53;
-              n5 -> n53;
-              n53 -> n55;
-              n7 -> n55;
-              n55 -> n56;
-              n8 -> n56;
-              n56 -> n57;
-              n1 -> n57;
-              n56 -> n59;
-              n1 -> n59;
-              n58 -> n59;
-              n59 -> n60;
-              n59 -> n61;
-              n7 -> n61;
-              n59 -> n62;
-              n53 -> n62;
-              n65 -> n66;
-              n23 -> n67;
-              n21 -> n67;
-              n27 -> n67;
-              n3 -> n67;
-              n4 -> n67;
-              n6 -> n67;
-              n5 -> n67;
-              n23 -> n68;
-              n21 -> n68;
-              n27 -> n68;
-              n3 -> n68;
-              n4 -> n68;
-              n6 -> n68;
-              n5 -> n68;
-              n65 -> n104;
-              n65 -> n107;
-              n65 -> n110;
-              n61 -> n114;
-              n66 -> n114;
-              n23 -> n114;
-              n67 -> n114;
-              n21 -> n114;
-              n68 -> n114;
-              n27 -> n114;
-              n3 -> n114;
-              n4 -> n114;
-              n6 -> n114;
-              n5 -> n114;
-              n104 -> n114;
-              n107 -> n114;
-              n110 -> n114;
-              n61 -> n115;
-              n66 -> n115;
-              n23 -> n115;
-              n67 -> n115;
-              n21 -> n115;
-              n68 -> n115;
-              n27 -> n115;
-              n3 -> n115;
-              n4 -> n115;
-              n6 -> n115;
-              n5 -> n115;
-              n104 -> n115;
-              n107 -> n115;
-              n110 -> n115;
-              n61 -> n116;
-              n66 -> n116;
-              n23 -> n116;
-              n67 -> n116;
-              n21 -> n116;
-              n68 -> n116;
-              n27 -> n116;
-              n3 -> n116;
-              n4 -> n116;
-              n6 -> n116;
-              n5 -> n116;
-              n104 -> n116;
-              n107 -> n116;
-              n110 -> n116;
-              n61 -> n117;
-              n66 -> n117;
-              n23 -> n117;
-              n67 -> n117;
-              n21 -> n117;
-              n68 -> n117;
-              n27 -> n117;
-              n3 -> n117;
-              n4 -> n117;
-              n6 -> n117;
-              n5 -> n117;
-              n104 -> n117;
-              n107 -> n117;
-              n110 -> n117;
-              n61 -> n118;
-              n66 -> n118;
-              n23 -> n118;
-              n67 -> n118;
-              n21 -> n118;
-              n68 -> n118;
-              n27 -> n118;
-              n3 -> n118;
-              n4 -> n118;
-              n6 -> n118;
-              n5 -> n118;
-              n104 -> n118;
-              n107 -> n118;
-              n110 -> n118;
-              n61 -> n119;
-              n66 -> n119;
-              n23 -> n119;
-              n67 -> n119;
-              n21 -> n119;
-              n68 -> n119;
-              n27 -> n119;
-              n3 -> n119;
-              n4 -> n119;
-              n6 -> n119;
-              n5 -> n119;
-              n104 -> n119;
-              n107 -> n119;
-              n110 -> n119;
-              n61 -> n120;
-              n66 -> n120;
-              n23 -> n120;
-              n67 -> n120;
-              n21 -> n120;
-              n68 -> n120;
-              n27 -> n120;
-              n3 -> n120;
-              n4 -> n120;
-              n6 -> n120;
-              n5 -> n120;
-              n104 -> n120;
-              n107 -> n120;
-              n110 -> n120;
-              n120 -> n121;
-              n121 -> n122;
-              n114 -> n123;
-              n22 -> n123;
-              n114 -> n124;
-              n20 -> n124;
-              n22 -> n125;
-              n58 -> n126;
-              n125 -> n126;
-              n124 -> n127;
-              n126 -> n127;
-              n115 -> n128;
-              n127 -> n128;
-              n128 -> n129;
-              n18 -> n129;
-              n128 -> n130;
-              n16 -> n130;
-              n58 -> n131;
-              n20 -> n131;
-              n20 -> n132;
-              n131 -> n132;
-              n123 -> n133;
-              n132 -> n133;
-              n133 -> n134;
-              n18 -> n135;
-              n58 -> n136;
-              n135 -> n136;
-              n130 -> n137;
-              n136 -> n137;
-              n137 -> n138;
-              n134 -> n139;
-              n138 -> n139;
-              n58 -> n140;
-              n16 -> n140;
-              n16 -> n141;
-              n140 -> n141;
-              n129 -> n142;
-              n141 -> n142;
-              n142 -> n143;
-              n139 -> n144;
-              n143 -> n144;
-              n144 -> n145;
-              n119 -> n146;
-              n145 -> n146;
-              n117 -> n147;
-              n145 -> n147;
-              n144 -> n148;
+              n4 -> n74;
+              n5 -> n74;
+              n23 -> n90;
+              n21 -> n90;
+              n27 -> n90;
+              n3 -> n90;
+              n4 -> n90;
+              n6 -> n90;
+              n5 -> n90;
+              n74 -> n90;
+              n90 -> n91;
+              n7 -> n91;
+              n91 -> n92;
+              n8 -> n92;
+              n92 -> n93;
+              n1 -> n93;
+              n92 -> n95;
+              n1 -> n95;
+              n94 -> n95;
+              n95 -> n96;
+              n95 -> n97;
+              n7 -> n97;
+              n95 -> n98;
+              n90 -> n98;
+              n101 -> n102;
+              n23 -> n103;
+              n21 -> n103;
+              n27 -> n103;
+              n3 -> n103;
+              n4 -> n103;
+              n6 -> n103;
+              n5 -> n103;
+              n74 -> n103;
+              n23 -> n104;
+              n21 -> n104;
+              n27 -> n104;
+              n3 -> n104;
+              n4 -> n104;
+              n6 -> n104;
+              n5 -> n104;
+              n74 -> n104;
+              n101 -> n140;
+              n101 -> n143;
+              n101 -> n146;
+              n97 -> n148;
+              n102 -> n148;
+              n23 -> n148;
+              n103 -> n148;
+              n21 -> n148;
+              n104 -> n148;
+              n27 -> n148;
               n3 -> n148;
-              n144 -> n149;
-              n11 -> n149;
-              n116 -> n150;
-              n149 -> n150;
-              n148 -> n151;
-              n151 -> n152;
-              n122 -> n153;
-              n152 -> n153;
+              n4 -> n148;
+              n6 -> n148;
+              n5 -> n148;
+              n74 -> n148;
+              n140 -> n148;
+              n143 -> n148;
+              n146 -> n148;
+              n97 -> n149;
+              n102 -> n149;
+              n23 -> n149;
+              n103 -> n149;
+              n21 -> n149;
+              n104 -> n149;
+              n27 -> n149;
+              n3 -> n149;
+              n4 -> n149;
+              n6 -> n149;
+              n5 -> n149;
+              n74 -> n149;
+              n140 -> n149;
+              n143 -> n149;
+              n146 -> n149;
+              n97 -> n150;
+              n102 -> n150;
+              n23 -> n150;
+              n103 -> n150;
+              n21 -> n150;
+              n104 -> n150;
+              n27 -> n150;
+              n3 -> n150;
+              n4 -> n150;
+              n6 -> n150;
+              n5 -> n150;
+              n74 -> n150;
+              n140 -> n150;
+              n143 -> n150;
+              n146 -> n150;
+              n97 -> n151;
+              n102 -> n151;
+              n23 -> n151;
+              n103 -> n151;
+              n21 -> n151;
+              n104 -> n151;
+              n27 -> n151;
+              n3 -> n151;
+              n4 -> n151;
+              n6 -> n151;
+              n5 -> n151;
+              n74 -> n151;
+              n140 -> n151;
+              n143 -> n151;
+              n146 -> n151;
+              n97 -> n152;
+              n102 -> n152;
+              n23 -> n152;
+              n103 -> n152;
+              n21 -> n152;
+              n104 -> n152;
+              n27 -> n152;
+              n3 -> n152;
+              n4 -> n152;
+              n6 -> n152;
+              n5 -> n152;
+              n74 -> n152;
+              n140 -> n152;
+              n143 -> n152;
+              n146 -> n152;
+              n97 -> n153;
+              n102 -> n153;
+              n23 -> n153;
+              n103 -> n153;
+              n21 -> n153;
+              n104 -> n153;
+              n27 -> n153;
+              n3 -> n153;
+              n4 -> n153;
+              n6 -> n153;
+              n5 -> n153;
+              n74 -> n153;
+              n140 -> n153;
+              n143 -> n153;
+              n146 -> n153;
               n153 -> n154;
-              n0 -> n154;
-              n118 -> n171;
+              n154 -> n155;
+              n148 -> n156;
+              n22 -> n156;
+              n148 -> n157;
+              n20 -> n157;
+              n22 -> n158;
+              n94 -> n159;
+              n158 -> n159;
+              n157 -> n160;
+              n159 -> n160;
+              n149 -> n161;
+              n160 -> n161;
+              n161 -> n162;
+              n18 -> n162;
+              n161 -> n163;
+              n16 -> n163;
+              n94 -> n164;
+              n20 -> n164;
+              n20 -> n165;
+              n164 -> n165;
+              n156 -> n166;
+              n165 -> n166;
+              n166 -> n167;
+              n18 -> n168;
+              n94 -> n169;
+              n168 -> n169;
+              n163 -> n170;
+              n169 -> n170;
+              n170 -> n171;
+              n167 -> n172;
+              n171 -> n172;
+              n94 -> n173;
+              n16 -> n173;
+              n16 -> n174;
+              n173 -> n174;
+              n162 -> n175;
+              n174 -> n175;
+              n175 -> n176;
+              n172 -> n177;
+              n176 -> n177;
+              n177 -> n178;
+              n152 -> n179;
+              n178 -> n179;
+              n177 -> n180;
+              n3 -> n180;
+              n177 -> n181;
+              n11 -> n181;
+              n150 -> n182;
+              n181 -> n182;
+              n180 -> n183;
+              n183 -> n184;
+              n155 -> n185;
+              n184 -> n185;
+              n185 -> n186;
+              n0 -> n186;
+              n179 -> n187;
+              n151 -> n188;
               result [shape=doublecircle, label="result"];
-              n57 -> result;
+              n93 -> result;
               grad0 [shape=doublecircle, label="grad embedding.weight"];
-              n154 -> grad0;
+              n186 -> grad0;
               grad1 [shape=doublecircle, label="grad cell.weight_ih"];
-              n150 -> grad1;
+              n182 -> grad1;
               grad2 [shape=doublecircle, label="grad cell.bias_ih"];
-              n147 -> grad2;
+              n179 -> grad2;
               grad3 [shape=doublecircle, label="grad cell.bias_hh"];
-              n146 -> grad3;
+              n187 -> grad3;
               grad4 [shape=doublecircle, label="grad cell.weight_hh"];
-              n171 -> grad4;
+              n188 -> grad4;
               grad5 [shape=doublecircle, label="grad head.weight"];
-              n62 -> grad5;
+              n98 -> grad5;
               grad6 [shape=doublecircle, label="grad head.bias"];
-              n60 -> grad6;
+              n96 -> grad6;
             }
             """;
         }

@@ -58,7 +58,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
 
-                // Kernel 0/5: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -75,122 +75,122 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/5: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/5: transpose -> %11 [5,N,8]
+                // Kernel 1/6: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/5: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/5: loop over 5 steps, its body 2 kernel(s) -> %23 [N,16]
+                // Kernel 2/6: elementwise (add) -> %33 [16]
                 {
-                    // %23 = scan{body=0;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5) : [N,16]
-                    int loop2Steps = 5;
-                    for (int loop2Step = 0; loop2Step < loop2Steps; loop2Step++)
+                    // %33 = add(%4, %5) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop2Time = loop2Step;
-                        global::System.Span<float> loop2Out0 = ((loop2Steps - 1 - loop2Step) & 1) == 0 ? buffer2 : buffer4;
-                        global::System.ReadOnlySpan<float> loop2Slot10 = loop2Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop2Steps - loop2Step) & 1) == 0 ? buffer2 : buffer4));
-                        global::System.ReadOnlySpan<float> loop2Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop2Time * (dim_N * 8), (dim_N * 8));
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v33 = v4 + v5;
+                        v33.CopyTo(buffer2.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
+                }
 
-                        // Kernel 0/2: elementwise (add) -> %88 [16]
-                        {
-                            // %88 = add(%15, %16) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v88 = v15 + v16;
-                                v88.CopyTo(buffer3.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s15 = capture2Data[i];
-                                float s16 = capture3Data[i];
-                                float s88 = s15 + s16;
-                                buffer3[i] = s88;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/2: elementwise (add) -> %88 [16]");
-                        }
+                // Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
+                {
+                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    int loop3Steps = 5;
+                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
+                    {
+                        int loop3Time = loop3Step;
+                        global::System.Span<float> loop3Out0 = ((loop3Steps - 1 - loop3Step) & 1) == 0 ? buffer3 : buffer4;
+                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop3Steps - loop3Step) & 1) == 0 ? buffer3 : buffer4));
+                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
 
-                        // Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %87 = add(%17, %19) : [N,16]
-                            // %89 = add(%87, %88) : [N,16]
-                            // %90 = tanh(%89) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot12, capture0Data, loop2Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot10, capture1Data, loop2Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row87 = i0 * 16;
+                                int row29 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v87 = new global::System.Numerics.Vector<float>(loop2Out0.Slice(row87 + i));
-                                    var v88 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                                    var v89 = v87 + v88;
-                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
-                                    v90.CopyTo(loop2Out0.Slice(rowOut + i));
+                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s87 = loop2Out0[row87 + i];
-                                    float s88 = buffer3[i];
-                                    float s89 = s87 + s88;
-                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
-                                    loop2Out0[rowOut + i] = s90;
+                                    float s29 = loop3Out0[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    loop3Out0[rowOut + i] = s36;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop2Out0, "Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
                         }
                     }
                 }
 
-                // Kernel 3/5: GEMM + epilogue (add) -> %27 [N,4]
+                // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
                 {
-                    // %26 = matmul{transpose_b=true}(%25, %6) : [N,4]
-                    // %27 = add(%26, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+                    // %40 = add(%39, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * 4;
+                        int row39 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(row26 + i));
-                            var v27 = v26 + v7;
-                            v27.CopyTo(buffer5.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                            var v40 = v39 + v7;
+                            v40.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s26 = buffer5[row26 + i];
-                            float s27 = s26 + s7;
-                            buffer5[rowOut + i] = s27;
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/5: GEMM + epilogue (add) -> %27 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
                 }
 
-                // Kernel 4/5: cross_entropy -> %28 []
+                // Kernel 5/6: cross_entropy -> %41 []
                 {
-                    // %28 = cross_entropy(%27, %1) : []
+                    // %41 = cross_entropy(%40, %1) : []
                     global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/5: cross_entropy -> %28 []");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: cross_entropy -> %41 []");
                 }
 
                 return state.Result;
@@ -256,11 +256,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
-                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
 
-                // Kernel 0/16: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -277,504 +274,457 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/16: transpose -> %11 [5,N,8]
+                // Kernel 1/17: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/16: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
+                // Kernel 2/17: elementwise (add) -> %33 [16]
                 {
-                    // %23 = scan{body=0;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5) : [N,16]
-                    // %35 = scan{body=0;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5) : [5,N,16]
-                    int loop2Steps = 5;
-                    for (int loop2Step = 0; loop2Step < loop2Steps; loop2Step++)
+                    // %33 = add(%4, %5) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop2Time = loop2Step;
-                        global::System.Span<float> loop2Out0 = buffer2.Slice(loop2Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop2Slot10 = loop2Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop2Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop2Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop2Time * (dim_N * 8), (dim_N * 8));
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v33 = v4 + v5;
+                        v33.CopyTo(buffer2.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
+                }
 
-                        // Kernel 0/2: elementwise (add) -> %88 [16]
-                        {
-                            // %88 = add(%15, %16) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v88 = v15 + v16;
-                                v88.CopyTo(buffer4.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s15 = capture2Data[i];
-                                float s16 = capture3Data[i];
-                                float s88 = s15 + s16;
-                                buffer4[i] = s88;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: elementwise (add) -> %88 [16]");
-                        }
+                // Kernel 3/17: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
+                {
+                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    // %48 = scan{body=1;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    int loop3Steps = 5;
+                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
+                    {
+                        int loop3Time = loop3Step;
+                        global::System.Span<float> loop3Out0 = buffer3.Slice(loop3Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop3Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
 
-                        // Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %87 = add(%17, %19) : [N,16]
-                            // %89 = add(%87, %88) : [N,16]
-                            // %90 = tanh(%89) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot12, capture0Data, loop2Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot10, capture1Data, loop2Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row87 = i0 * 16;
+                                int row29 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v87 = new global::System.Numerics.Vector<float>(loop2Out0.Slice(row87 + i));
-                                    var v88 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                                    var v89 = v87 + v88;
-                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
-                                    v90.CopyTo(loop2Out0.Slice(rowOut + i));
+                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s87 = loop2Out0[row87 + i];
-                                    float s88 = buffer4[i];
-                                    float s89 = s87 + s88;
-                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
-                                    loop2Out0[rowOut + i] = s90;
+                                    float s29 = loop3Out0[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    loop3Out0[rowOut + i] = s36;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop2Out0, "Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
                         }
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer2.Slice(((loop2Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer3);
+                    ((global::System.ReadOnlySpan<float>)buffer3.Slice(((loop3Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 3/16: GEMM + epilogue (add) -> %27 [N,4]
+                // Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]
                 {
-                    // %26 = matmul{transpose_b=true}(%25, %6) : [N,4]
-                    // %27 = add(%26, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+                    // %40 = add(%39, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * 4;
+                        int row39 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(row26 + i));
-                            var v27 = v26 + v7;
-                            v27.CopyTo(buffer5.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                            var v40 = v39 + v7;
+                            v40.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s26 = buffer5[row26 + i];
-                            float s27 = s26 + s7;
-                            buffer5[rowOut + i] = s27;
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: GEMM + epilogue (add) -> %27 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]");
                 }
 
-                // Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]
+                // Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]
                 {
-                    // %28 = cross_entropy(%27, %1) : []
-                    // %30 = cross_entropy_backward(%27, %1, %29) : [N,4]
+                    // %41 = cross_entropy(%40, %1) : []
+                    // %43 = cross_entropy_backward(%40, %1, %42) : [N,4]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer5, input1, dim_N, 4, result, 1f, buffer6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]");
                 }
 
-                // Kernel 5/16: sum over [N,4] -> %31 [4]
+                // Kernel 6/17: sum over [N,4] -> %44 [4]
                 {
-                    // %31 = sum{dims=0;keep_dim=false}(%30) : [4]
+                    // %44 = sum{dims=0;keep_dim=false}(%43) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row30 = i0 * 4;
+                        int row43 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v30 = new global::System.Numerics.Vector<float>(buffer6.Slice(row30 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v30).CopyTo(grad5.Slice(i));
+                            var v43 = new global::System.Numerics.Vector<float>(buffer6.Slice(row43 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v43).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s30 = buffer6[row30 + i];
-                            grad5[i] += s30;
+                            float s43 = buffer6[row43 + i];
+                            grad5[i] += s43;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 5/16: sum over [N,4] -> %31 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 6/17: sum over [N,4] -> %44 [4]");
                 }
 
-                // Kernel 6/16: GEMM -> %32 [N,16]
+                // Kernel 7/17: GEMM -> %45 [N,16]
                 {
-                    // %32 = matmul(%30, %6) : [N,16]
+                    // %45 = matmul(%43, %6) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer7, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/16: GEMM -> %32 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/17: GEMM -> %45 [N,16]");
                 }
 
-                // Kernel 7/16: GEMM Aᵀ -> %33 [4,16]
+                // Kernel 8/17: GEMM Aᵀ -> %46 [4,16]
                 {
-                    // %33 = matmul{transpose_a=true}(%30, %25) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, buffer3, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 7/16: GEMM Aᵀ -> %33 [4,16]");
+                    // %46 = matmul{transpose_a=true}(%43, %38) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 8/17: GEMM Aᵀ -> %46 [4,16]");
                 }
 
-                // Kernel 8/16: elementwise (broadcast_to) -> %45 [16,8]
+                // Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]
                 {
-                    // %45 = broadcast_to{shape=16,8}(%8) : [16,8]
+                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
                     int extent0 = 128;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v45 = v8;
-                        v45.CopyTo(buffer8.Slice(i));
+                        var v58 = v8;
+                        v58.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s45 = s8;
-                        buffer8[i] = s45;
+                        float s58 = s8;
+                        buffer8[i] = s58;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/16: elementwise (broadcast_to) -> %45 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]");
                 }
 
-                // Kernel 9/16: elementwise (broadcast_to) -> %48 [16,16]
+                // Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]
                 {
-                    // %48 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
                     int extent0 = 256;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v48 = v8;
-                        v48.CopyTo(buffer9.Slice(i));
+                        var v61 = v8;
+                        v61.CopyTo(buffer9.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s48 = s8;
-                        buffer9[i] = s48;
+                        float s61 = s8;
+                        buffer9[i] = s61;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/16: elementwise (broadcast_to) -> %48 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]");
                 }
 
-                // Kernel 10/16: elementwise (broadcast_to) -> %51 [16]
+                // Kernel 11/17: elementwise (broadcast_to) -> %64 [16]
                 {
-                    // %51 = broadcast_to{shape=16}(%8) : [16]
+                    // %64 = broadcast_to{shape=16}(%8) : [16]
                     int extent0 = 16;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v51 = v8;
-                        v51.CopyTo(buffer10.Slice(i));
+                        var v64 = v8;
+                        v64.CopyTo(buffer10.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s51 = s8;
-                        buffer10[i] = s51;
+                        float s64 = s8;
+                        buffer10[i] = s64;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/16: elementwise (broadcast_to) -> %51 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 11/17: elementwise (broadcast_to) -> %64 [16]");
                 }
 
-                // Kernel 11/16: loop over 5 steps in reverse, its body 7 kernel(s) -> %59 [16], %56 [16,8], %57 [16,16], %58 [16]
+                // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %69 [16], %67 [16,8], %68 [16,16]
                 {
-                    // %56 = scan{body=1;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,8]
-                    // %57 = scan{body=1;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,16]
-                    // %58 = scan{body=1;output=3;reverse=true;shape=16;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
-                    // %59 = scan{body=1;output=4;reverse=true;shape=16;stacked=false;steps=5}(%32, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
-                    int loop11Steps = 5;
-                    for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
+                    // %67 = scan{body=2;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,8]
+                    // %68 = scan{body=2;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,16]
+                    // %69 = scan{body=2;output=3;reverse=true;shape=16;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16]
+                    int loop12Steps = 5;
+                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
                     {
-                        int loop11Time = loop11Steps - 1 - loop11Step;
-                        global::System.Span<float> loop11Out0 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer19 : buffer18;
-                        global::System.Span<float> loop11Out1 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer12 : buffer20;
-                        global::System.Span<float> loop11Out2 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer13 : buffer21;
-                        global::System.Span<float> loop11Out3 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer14 : buffer22;
-                        global::System.Span<float> loop11Out4 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer11 : buffer23;
-                        global::System.ReadOnlySpan<float> loop11Slot34 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer19 : buffer18));
-                        global::System.ReadOnlySpan<float> loop11Slot44 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer12 : buffer20));
-                        global::System.ReadOnlySpan<float> loop11Slot47 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer13 : buffer21));
-                        global::System.ReadOnlySpan<float> loop11Slot50 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer14 : buffer22));
-                        global::System.ReadOnlySpan<float> loop11Slot53 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer11 : buffer23));
-                        global::System.ReadOnlySpan<float> loop11Slot10 = loop11Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop11Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop11Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop11Time * (dim_N * 8), (dim_N * 8));
+                        int loop12Time = loop12Steps - 1 - loop12Step;
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer18;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer19;
+                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer11 : buffer20;
+                        global::System.ReadOnlySpan<float> loop12Slot47 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
+                        global::System.ReadOnlySpan<float> loop12Slot57 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer18));
+                        global::System.ReadOnlySpan<float> loop12Slot60 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer19));
+                        global::System.ReadOnlySpan<float> loop12Slot63 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer11 : buffer20));
+                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
 
-                        // Kernel 0/7: elementwise (add) -> %88 [16]
-                        {
-                            // %88 = add(%15, %16) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v88 = v15 + v16;
-                                v88.CopyTo(buffer15.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s15 = capture2Data[i];
-                                float s16 = capture3Data[i];
-                                float s88 = s15 + s16;
-                                buffer15[i] = s88;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/7: elementwise (add) -> %88 [16]");
-                        }
-
-                        // Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]
+                        // Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %87 = add(%17, %19) : [N,16]
-                            // %89 = add(%87, %88) : [N,16]
-                            // %90 = tanh(%89) : [N,16]
-                            // %95 = square(%90) : [N,16]
-                            // %96 = sub(%29, %95) : [N,16]
-                            // %97 = mul(%34, %96) : [N,16]
-                            // %98 = sum{dims=0;keep_dim=false}(%97) : [16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot12, capture0Data, buffer16, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot10, capture1Data, buffer16, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            // %49 = square(%36) : [N,16]
+                            // %50 = sub(%42, %49) : [N,16]
+                            // %51 = mul(%47, %50) : [N,16]
+                            // %52 = sum{dims=0;keep_dim=false}(%51) : [16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot12, capture0Data, buffer14, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot10, capture1Data, buffer14, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
-                            float s29 = 1f;
-                            var v29 = new global::System.Numerics.Vector<float>(s29);
-                            buffer17.Clear();
+                            float s42 = 1f;
+                            var v42 = new global::System.Numerics.Vector<float>(s42);
+                            buffer15.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row34 = i0 * 16;
-                                int row87 = i0 * 16;
+                                int row29 = i0 * 16;
+                                int row47 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v34 = new global::System.Numerics.Vector<float>(loop11Slot34.Slice(row34 + i));
-                                    var v87 = new global::System.Numerics.Vector<float>(buffer16.Slice(row87 + i));
-                                    var v88 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                                    var v89 = v87 + v88;
-                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
-                                    var v95 = v90 * v90;
-                                    var v96 = v29 - v95;
-                                    var v97 = v34 * v96;
-                                    v97.CopyTo(buffer16.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v97).CopyTo(buffer17.Slice(i));
+                                    var v29 = new global::System.Numerics.Vector<float>(buffer14.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    var v49 = v36 * v36;
+                                    var v50 = v42 - v49;
+                                    var v51 = v47 * v50;
+                                    v51.CopyTo(buffer14.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v51).CopyTo(buffer15.Slice(i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s34 = loop11Slot34[row34 + i];
-                                    float s87 = buffer16[row87 + i];
-                                    float s88 = buffer15[i];
-                                    float s89 = s87 + s88;
-                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
-                                    float s95 = s90 * s90;
-                                    float s96 = s29 - s95;
-                                    float s97 = s34 * s96;
-                                    buffer16[rowOut + i] = s97;
-                                    buffer17[i] += s97;
+                                    float s29 = buffer14[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s47 = loop12Slot47[row47 + i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    float s49 = s36 * s36;
+                                    float s50 = s42 - s49;
+                                    float s51 = s47 * s50;
+                                    buffer14[rowOut + i] = s51;
+                                    buffer15[i] += s51;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]");
                         }
 
-                        // Kernel 2/7: GEMM -> %99 [N,16]
+                        // Kernel 1/5: GEMM -> %53 [N,16]
                         {
-                            // %99 = matmul(%97, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop11Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 2/7: GEMM -> %99 [N,16]");
+                            // %53 = matmul(%51, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer14, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %53 [N,16]");
                         }
 
-                        // Kernel 3/7: GEMM + epilogue (add) -> %102 [16,8]
+                        // Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]
                         {
-                            // %101 = matmul{transpose_a=true}(%97, %12) : [16,8]
-                            // %102 = add(%44, %101) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop11Slot12, loop11Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %56 = matmul{transpose_a=true}(%51, %12) : [16,8]
+                            // %59 = add(%57, %56) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer14, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 128;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v44 = new global::System.Numerics.Vector<float>(loop11Slot44.Slice(i));
-                                var v101 = new global::System.Numerics.Vector<float>(loop11Out1.Slice(i));
-                                var v102 = v44 + v101;
-                                v102.CopyTo(loop11Out1.Slice(i));
+                                var v56 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
+                                var v59 = v57 + v56;
+                                v59.CopyTo(loop12Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s44 = loop11Slot44[i];
-                                float s101 = loop11Out1[i];
-                                float s102 = s44 + s101;
-                                loop11Out1[i] = s102;
+                                float s56 = loop12Out1[i];
+                                float s57 = loop12Slot57[i];
+                                float s59 = s57 + s56;
+                                loop12Out1[i] = s59;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 3/7: GEMM + epilogue (add) -> %102 [16,8]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]");
                         }
 
-                        // Kernel 4/7: GEMM + epilogue (add) -> %103 [16,16]
+                        // Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]
                         {
-                            // %100 = matmul{transpose_a=true}(%97, %10) : [16,16]
-                            // %103 = add(%47, %100) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop11Slot10, loop11Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %54 = matmul{transpose_a=true}(%51, %10) : [16,16]
+                            // %62 = add(%60, %54) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer14, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v47 = new global::System.Numerics.Vector<float>(loop11Slot47.Slice(i));
-                                var v100 = new global::System.Numerics.Vector<float>(loop11Out2.Slice(i));
-                                var v103 = v47 + v100;
-                                v103.CopyTo(loop11Out2.Slice(i));
+                                var v54 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                                var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
+                                var v62 = v60 + v54;
+                                v62.CopyTo(loop12Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s47 = loop11Slot47[i];
-                                float s100 = loop11Out2[i];
-                                float s103 = s47 + s100;
-                                loop11Out2[i] = s103;
+                                float s54 = loop12Out2[i];
+                                float s60 = loop12Slot60[i];
+                                float s62 = s60 + s54;
+                                loop12Out2[i] = s62;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 4/7: GEMM + epilogue (add) -> %103 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]");
                         }
 
-                        // Kernel 5/7: elementwise (add) -> %104 [16]
+                        // Kernel 4/5: elementwise (add) -> %65 [16]
                         {
-                            // %104 = add(%50, %98) : [16]
+                            // %65 = add(%63, %52) : [16]
                             int extent0 = 16;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v50 = new global::System.Numerics.Vector<float>(loop11Slot50.Slice(i));
-                                var v98 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                                var v104 = v50 + v98;
-                                v104.CopyTo(loop11Out3.Slice(i));
+                                var v52 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                                var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
+                                var v65 = v63 + v52;
+                                v65.CopyTo(loop12Out3.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s50 = loop11Slot50[i];
-                                float s98 = buffer17[i];
-                                float s104 = s50 + s98;
-                                loop11Out3[i] = s104;
+                                float s52 = buffer15[i];
+                                float s63 = loop12Slot63[i];
+                                float s65 = s63 + s52;
+                                loop12Out3[i] = s65;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 5/7: elementwise (add) -> %104 [16]");
-                        }
-
-                        // Kernel 6/7: elementwise (add) -> %105 [16]
-                        {
-                            // %105 = add(%53, %98) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v53 = new global::System.Numerics.Vector<float>(loop11Slot53.Slice(i));
-                                var v98 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                                var v105 = v53 + v98;
-                                v105.CopyTo(loop11Out4.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s53 = loop11Slot53[i];
-                                float s98 = buffer17[i];
-                                float s105 = s53 + s98;
-                                loop11Out4[i] = s105;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 6/7: elementwise (add) -> %105 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %65 [16]");
                         }
                     }
                 }
 
-                // Kernel 12/16: elementwise (copy) -> %91 [16,8]
+                // Kernel 13/17: elementwise (copy) -> %94 [16,8]
                 {
-                    // %91 = copy{gradient_of=0}(%56) : [16,8]
+                    // %94 = copy{gradient_of=0}(%67) : [16,8]
                     int extent0 = 128;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v56 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v91 = v56;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v91).CopyTo(grad0.Slice(i));
+                        var v67 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v94 = v67;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v94).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s56 = buffer12[i];
-                        float s91 = s56;
-                        grad0[i] += s91;
+                        float s67 = buffer12[i];
+                        float s94 = s67;
+                        grad0[i] += s94;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 12/16: elementwise (copy) -> %91 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %94 [16,8]");
                 }
 
-                // Kernel 13/16: elementwise (copy) -> %92 [16,16]
+                // Kernel 14/17: elementwise (copy) -> %95 [16,16]
                 {
-                    // %92 = copy{gradient_of=1}(%57) : [16,16]
+                    // %95 = copy{gradient_of=1}(%68) : [16,16]
                     int extent0 = 256;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v57 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v92 = v57;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v92).CopyTo(grad1.Slice(i));
+                        var v68 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v95 = v68;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v95).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s57 = buffer13[i];
-                        float s92 = s57;
-                        grad1[i] += s92;
+                        float s68 = buffer13[i];
+                        float s95 = s68;
+                        grad1[i] += s95;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/16: elementwise (copy) -> %92 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %95 [16,16]");
                 }
 
-                // Kernel 14/16: elementwise (copy) -> %93 [16]
+                // Kernel 15/17: elementwise (copy) -> %96 [16]
                 {
-                    // %93 = copy{gradient_of=2}(%58) : [16]
+                    // %96 = copy{gradient_of=2}(%69) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v93 = v58;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v93).CopyTo(grad2.Slice(i));
+                        var v69 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v96 = v69;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v96).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s58 = buffer14[i];
-                        float s93 = s58;
-                        grad2[i] += s93;
+                        float s69 = buffer11[i];
+                        float s96 = s69;
+                        grad2[i] += s96;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 14/16: elementwise (copy) -> %93 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %96 [16]");
                 }
 
-                // Kernel 15/16: elementwise (copy) -> %94 [16]
+                // Kernel 16/17: elementwise (copy) -> %97 [16]
                 {
-                    // %94 = copy{gradient_of=3}(%59) : [16]
+                    // %97 = copy{gradient_of=3}(%69) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v59 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v94 = v59;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v94).CopyTo(grad3.Slice(i));
+                        var v69 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v97 = v69;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v97).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s59 = buffer11[i];
-                        float s94 = s59;
-                        grad3[i] += s94;
+                        float s69 = buffer11[i];
+                        float s97 = s69;
+                        grad3[i] += s97;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 15/16: elementwise (copy) -> %94 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %97 [16]");
                 }
 
                 return state.Result;
@@ -840,11 +790,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
-                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
-                global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
 
-                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -861,518 +808,471 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/17: transpose -> %11 [5,N,8]
+                // Kernel 1/18: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/18: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/17: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
+                // Kernel 2/18: elementwise (add) -> %33 [16]
                 {
-                    // %23 = scan{body=0;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5) : [N,16]
-                    // %35 = scan{body=0;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5) : [5,N,16]
-                    int loop2Steps = 5;
-                    for (int loop2Step = 0; loop2Step < loop2Steps; loop2Step++)
+                    // %33 = add(%4, %5) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop2Time = loop2Step;
-                        global::System.Span<float> loop2Out0 = buffer2.Slice(loop2Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop2Slot10 = loop2Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop2Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop2Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop2Time * (dim_N * 8), (dim_N * 8));
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v33 = v4 + v5;
+                        v33.CopyTo(buffer2.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
+                }
 
-                        // Kernel 0/2: elementwise (add) -> %88 [16]
-                        {
-                            // %88 = add(%15, %16) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v88 = v15 + v16;
-                                v88.CopyTo(buffer4.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s15 = capture2Data[i];
-                                float s16 = capture3Data[i];
-                                float s88 = s15 + s16;
-                                buffer4[i] = s88;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: elementwise (add) -> %88 [16]");
-                        }
+                // Kernel 3/18: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
+                {
+                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    // %48 = scan{body=1;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    int loop3Steps = 5;
+                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
+                    {
+                        int loop3Time = loop3Step;
+                        global::System.Span<float> loop3Out0 = buffer3.Slice(loop3Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop3Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
 
-                        // Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %87 = add(%17, %19) : [N,16]
-                            // %89 = add(%87, %88) : [N,16]
-                            // %90 = tanh(%89) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot12, capture0Data, loop2Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop2Slot10, capture1Data, loop2Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row87 = i0 * 16;
+                                int row29 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v87 = new global::System.Numerics.Vector<float>(loop2Out0.Slice(row87 + i));
-                                    var v88 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                                    var v89 = v87 + v88;
-                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
-                                    v90.CopyTo(loop2Out0.Slice(rowOut + i));
+                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s87 = loop2Out0[row87 + i];
-                                    float s88 = buffer4[i];
-                                    float s89 = s87 + s88;
-                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
-                                    loop2Out0[rowOut + i] = s90;
+                                    float s29 = loop3Out0[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    loop3Out0[rowOut + i] = s36;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop2Out0, "Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
                         }
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer2.Slice(((loop2Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer3);
+                    ((global::System.ReadOnlySpan<float>)buffer3.Slice(((loop3Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 3/17: GEMM + epilogue (add) -> %27 [N,4]
+                // Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]
                 {
-                    // %26 = matmul{transpose_b=true}(%25, %6) : [N,4]
-                    // %27 = add(%26, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+                    // %40 = add(%39, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row26 = i0 * 4;
+                        int row39 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(row26 + i));
-                            var v27 = v26 + v7;
-                            v27.CopyTo(buffer5.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                            var v40 = v39 + v7;
+                            v40.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s26 = buffer5[row26 + i];
-                            float s27 = s26 + s7;
-                            buffer5[rowOut + i] = s27;
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/17: GEMM + epilogue (add) -> %27 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]");
                 }
 
-                // Kernel 4/17: elementwise (broadcast_to) -> %45 [16,8]
+                // Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]
                 {
-                    // %45 = broadcast_to{shape=16,8}(%8) : [16,8]
+                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
                     int extent0 = 128;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v45 = v8;
-                        v45.CopyTo(buffer6.Slice(i));
+                        var v58 = v8;
+                        v58.CopyTo(buffer6.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s45 = s8;
-                        buffer6[i] = s45;
+                        float s58 = s8;
+                        buffer6[i] = s58;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/17: elementwise (broadcast_to) -> %45 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]");
                 }
 
-                // Kernel 5/17: elementwise (broadcast_to) -> %48 [16,16]
+                // Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]
                 {
-                    // %48 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
                     int extent0 = 256;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v48 = v8;
-                        v48.CopyTo(buffer7.Slice(i));
+                        var v61 = v8;
+                        v61.CopyTo(buffer7.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s48 = s8;
-                        buffer7[i] = s48;
+                        float s61 = s8;
+                        buffer7[i] = s61;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/17: elementwise (broadcast_to) -> %48 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]");
                 }
 
-                // Kernel 6/17: elementwise (broadcast_to) -> %51 [16]
+                // Kernel 7/18: elementwise (broadcast_to) -> %64 [16]
                 {
-                    // %51 = broadcast_to{shape=16}(%8) : [16]
+                    // %64 = broadcast_to{shape=16}(%8) : [16]
                     int extent0 = 16;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v51 = v8;
-                        v51.CopyTo(buffer8.Slice(i));
+                        var v64 = v8;
+                        v64.CopyTo(buffer8.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s51 = s8;
-                        buffer8[i] = s51;
+                        float s64 = s8;
+                        buffer8[i] = s64;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 6/17: elementwise (broadcast_to) -> %51 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 7/18: elementwise (broadcast_to) -> %64 [16]");
                 }
 
-                // Kernel 7/17: cross_entropy_backward -> %61 [N,4]
+                // Kernel 8/18: cross_entropy_backward -> %71 [N,4]
                 {
-                    // %61 = cross_entropy_backward(%27, %1, %60) : [N,4]
+                    // %71 = cross_entropy_backward(%40, %1, %70) : [N,4]
                     global::Kiln.Kernels.CrossEntropy.Backward(buffer5, input1, dim_N, 4, input2[0], buffer9);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: cross_entropy_backward -> %61 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/18: cross_entropy_backward -> %71 [N,4]");
                 }
 
-                // Kernel 8/17: sum over [N,4] -> %62 [4]
+                // Kernel 9/18: sum over [N,4] -> %72 [4]
                 {
-                    // %62 = sum{dims=0;keep_dim=false}(%61) : [4]
+                    // %72 = sum{dims=0;keep_dim=false}(%71) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row61 = i0 * 4;
+                        int row71 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v61 = new global::System.Numerics.Vector<float>(buffer9.Slice(row61 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v61).CopyTo(grad5.Slice(i));
+                            var v71 = new global::System.Numerics.Vector<float>(buffer9.Slice(row71 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v71).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s61 = buffer9[row61 + i];
-                            grad5[i] += s61;
+                            float s71 = buffer9[row71 + i];
+                            grad5[i] += s71;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 8/17: sum over [N,4] -> %62 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %72 [4]");
                 }
 
-                // Kernel 9/17: GEMM -> %63 [N,16]
+                // Kernel 10/18: GEMM -> %73 [N,16]
                 {
-                    // %63 = matmul(%61, %6) : [N,16]
+                    // %73 = matmul(%71, %6) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer9, capture4Data, buffer10, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 9/17: GEMM -> %63 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/18: GEMM -> %73 [N,16]");
                 }
 
-                // Kernel 10/17: GEMM Aᵀ -> %64 [4,16]
+                // Kernel 11/18: GEMM Aᵀ -> %74 [4,16]
                 {
-                    // %64 = matmul{transpose_a=true}(%61, %25) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, buffer3, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/17: GEMM Aᵀ -> %64 [4,16]");
+                    // %74 = matmul{transpose_a=true}(%71, %38) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %74 [4,16]");
                 }
 
-                // Kernel 11/17: loop over 5 steps in reverse, its body 8 kernel(s) -> %85 [5,N,8], %81 [16,8], %82 [16,16], %83 [16], %84 [16]
+                // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %92 [5,N,8], %89 [16,8], %90 [16,16], %91 [16]
                 {
-                    // %81 = scan{body=2;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,8]
-                    // %82 = scan{body=2;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16,16]
-                    // %83 = scan{body=2;output=3;reverse=true;shape=16;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
-                    // %84 = scan{body=2;output=4;reverse=true;shape=16;stacked=false;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [16]
-                    // %85 = scan{body=2;output=5;reverse=true;shape=5,N,8;stacked=true;steps=5}(%63, %9, %35, %11, %2, %3, %4, %5, %45, %48, %51, %51) : [5,N,8]
-                    int loop11Steps = 5;
-                    for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
+                    // %89 = scan{body=3;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,8]
+                    // %90 = scan{body=3;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,16]
+                    // %91 = scan{body=3;output=3;reverse=true;shape=16;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16]
+                    // %92 = scan{body=3;output=4;reverse=true;shape=5,N,8;stacked=true;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [5,N,8]
+                    int loop12Steps = 5;
+                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
                     {
-                        int loop11Time = loop11Steps - 1 - loop11Step;
-                        global::System.Span<float> loop11Out0 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer20 : buffer19;
-                        global::System.Span<float> loop11Out1 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer12 : buffer21;
-                        global::System.Span<float> loop11Out2 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer13 : buffer22;
-                        global::System.Span<float> loop11Out3 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer14 : buffer23;
-                        global::System.Span<float> loop11Out4 = ((loop11Steps - 1 - loop11Step) & 1) == 0 ? buffer15 : buffer24;
-                        global::System.Span<float> loop11Out5 = buffer11.Slice(loop11Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop11Slot65 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer20 : buffer19));
-                        global::System.ReadOnlySpan<float> loop11Slot72 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer6) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer12 : buffer21));
-                        global::System.ReadOnlySpan<float> loop11Slot74 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer13 : buffer22));
-                        global::System.ReadOnlySpan<float> loop11Slot76 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer14 : buffer23));
-                        global::System.ReadOnlySpan<float> loop11Slot78 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop11Steps - loop11Step) & 1) == 0 ? buffer15 : buffer24));
-                        global::System.ReadOnlySpan<float> loop11Slot10 = loop11Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer2.Slice((loop11Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop11Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop11Time * (dim_N * 8), (dim_N * 8));
+                        int loop12Time = loop12Steps - 1 - loop12Step;
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer18 : buffer17;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer19;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer20;
+                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer21;
+                        global::System.Span<float> loop12Out4 = buffer11.Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop12Slot75 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer18 : buffer17));
+                        global::System.ReadOnlySpan<float> loop12Slot82 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer6) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer19));
+                        global::System.ReadOnlySpan<float> loop12Slot84 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer20));
+                        global::System.ReadOnlySpan<float> loop12Slot86 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer21));
+                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
 
-                        // Kernel 0/8: elementwise (add) -> %88 [16]
-                        {
-                            // %88 = add(%15, %16) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v15 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                                var v16 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                                var v88 = v15 + v16;
-                                v88.CopyTo(buffer16.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s15 = capture2Data[i];
-                                float s16 = capture3Data[i];
-                                float s88 = s15 + s16;
-                                buffer16[i] = s88;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/8: elementwise (add) -> %88 [16]");
-                        }
-
-                        // Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]
+                        // Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %87 = add(%17, %19) : [N,16]
-                            // %89 = add(%87, %88) : [N,16]
-                            // %90 = tanh(%89) : [N,16]
-                            // %95 = square(%90) : [N,16]
-                            // %96 = sub(%29, %95) : [N,16]
-                            // %110 = mul(%65, %96) : [N,16]
-                            // %111 = sum{dims=0;keep_dim=false}(%110) : [16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot12, capture0Data, buffer17, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot10, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            // %49 = square(%36) : [N,16]
+                            // %50 = sub(%42, %49) : [N,16]
+                            // %76 = mul(%75, %50) : [N,16]
+                            // %77 = sum{dims=0;keep_dim=false}(%76) : [16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot12, capture0Data, buffer15, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot10, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
-                            float s29 = 1f;
-                            var v29 = new global::System.Numerics.Vector<float>(s29);
-                            buffer18.Clear();
+                            float s42 = 1f;
+                            var v42 = new global::System.Numerics.Vector<float>(s42);
+                            buffer16.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row65 = i0 * 16;
-                                int row87 = i0 * 16;
+                                int row29 = i0 * 16;
+                                int row75 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v65 = new global::System.Numerics.Vector<float>(loop11Slot65.Slice(row65 + i));
-                                    var v87 = new global::System.Numerics.Vector<float>(buffer17.Slice(row87 + i));
-                                    var v88 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                                    var v89 = v87 + v88;
-                                    var v90 = global::Kiln.Kernels.Pointwise.Tanh(v89);
-                                    var v95 = v90 * v90;
-                                    var v96 = v29 - v95;
-                                    var v110 = v65 * v96;
-                                    v110.CopyTo(buffer17.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v110).CopyTo(buffer18.Slice(i));
+                                    var v29 = new global::System.Numerics.Vector<float>(buffer15.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v75 = new global::System.Numerics.Vector<float>(loop12Slot75.Slice(row75 + i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    var v49 = v36 * v36;
+                                    var v50 = v42 - v49;
+                                    var v76 = v75 * v50;
+                                    v76.CopyTo(buffer15.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v76).CopyTo(buffer16.Slice(i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s65 = loop11Slot65[row65 + i];
-                                    float s87 = buffer17[row87 + i];
-                                    float s88 = buffer16[i];
-                                    float s89 = s87 + s88;
-                                    float s90 = global::Kiln.Kernels.Pointwise.Tanh(s89);
-                                    float s95 = s90 * s90;
-                                    float s96 = s29 - s95;
-                                    float s110 = s65 * s96;
-                                    buffer17[rowOut + i] = s110;
-                                    buffer18[i] += s110;
+                                    float s29 = buffer15[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s75 = loop12Slot75[row75 + i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    float s49 = s36 * s36;
+                                    float s50 = s42 - s49;
+                                    float s76 = s75 * s50;
+                                    buffer15[rowOut + i] = s76;
+                                    buffer16[i] += s76;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]");
                         }
 
-                        // Kernel 2/8: GEMM -> %112 [N,16]
+                        // Kernel 1/6: GEMM -> %78 [N,16]
                         {
-                            // %112 = matmul(%110, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, loop11Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 2/8: GEMM -> %112 [N,16]");
+                            // %78 = matmul(%76, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %78 [N,16]");
                         }
 
-                        // Kernel 3/8: GEMM -> %114 [N,8]
+                        // Kernel 2/6: GEMM -> %80 [N,8]
                         {
-                            // %114 = matmul(%110, %13) : [N,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, loop11Out5, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out5, "Kernel 3/8: GEMM -> %114 [N,8]");
+                            // %80 = matmul(%76, %13) : [N,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %80 [N,8]");
                         }
 
-                        // Kernel 4/8: GEMM + epilogue (add) -> %116 [16,8]
+                        // Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]
                         {
-                            // %115 = matmul{transpose_a=true}(%110, %12) : [16,8]
-                            // %116 = add(%72, %115) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer17, loop11Slot12, loop11Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %81 = matmul{transpose_a=true}(%76, %12) : [16,8]
+                            // %83 = add(%82, %81) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 128;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v72 = new global::System.Numerics.Vector<float>(loop11Slot72.Slice(i));
-                                var v115 = new global::System.Numerics.Vector<float>(loop11Out1.Slice(i));
-                                var v116 = v72 + v115;
-                                v116.CopyTo(loop11Out1.Slice(i));
+                                var v81 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v82 = new global::System.Numerics.Vector<float>(loop12Slot82.Slice(i));
+                                var v83 = v82 + v81;
+                                v83.CopyTo(loop12Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s72 = loop11Slot72[i];
-                                float s115 = loop11Out1[i];
-                                float s116 = s72 + s115;
-                                loop11Out1[i] = s116;
+                                float s81 = loop12Out1[i];
+                                float s82 = loop12Slot82[i];
+                                float s83 = s82 + s81;
+                                loop12Out1[i] = s83;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 4/8: GEMM + epilogue (add) -> %116 [16,8]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]");
                         }
 
-                        // Kernel 5/8: GEMM + epilogue (add) -> %117 [16,16]
+                        // Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]
                         {
-                            // %113 = matmul{transpose_a=true}(%110, %10) : [16,16]
-                            // %117 = add(%74, %113) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer17, loop11Slot10, loop11Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %79 = matmul{transpose_a=true}(%76, %10) : [16,16]
+                            // %85 = add(%84, %79) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v74 = new global::System.Numerics.Vector<float>(loop11Slot74.Slice(i));
-                                var v113 = new global::System.Numerics.Vector<float>(loop11Out2.Slice(i));
-                                var v117 = v74 + v113;
-                                v117.CopyTo(loop11Out2.Slice(i));
+                                var v79 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                                var v84 = new global::System.Numerics.Vector<float>(loop12Slot84.Slice(i));
+                                var v85 = v84 + v79;
+                                v85.CopyTo(loop12Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s74 = loop11Slot74[i];
-                                float s113 = loop11Out2[i];
-                                float s117 = s74 + s113;
-                                loop11Out2[i] = s117;
+                                float s79 = loop12Out2[i];
+                                float s84 = loop12Slot84[i];
+                                float s85 = s84 + s79;
+                                loop12Out2[i] = s85;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 5/8: GEMM + epilogue (add) -> %117 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]");
                         }
 
-                        // Kernel 6/8: elementwise (add) -> %118 [16]
+                        // Kernel 5/6: elementwise (add) -> %87 [16]
                         {
-                            // %118 = add(%76, %111) : [16]
+                            // %87 = add(%86, %77) : [16]
                             int extent0 = 16;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v76 = new global::System.Numerics.Vector<float>(loop11Slot76.Slice(i));
-                                var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                                var v118 = v76 + v111;
-                                v118.CopyTo(loop11Out3.Slice(i));
+                                var v77 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                                var v86 = new global::System.Numerics.Vector<float>(loop12Slot86.Slice(i));
+                                var v87 = v86 + v77;
+                                v87.CopyTo(loop12Out3.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s76 = loop11Slot76[i];
-                                float s111 = buffer18[i];
-                                float s118 = s76 + s111;
-                                loop11Out3[i] = s118;
+                                float s77 = buffer16[i];
+                                float s86 = loop12Slot86[i];
+                                float s87 = s86 + s77;
+                                loop12Out3[i] = s87;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 6/8: elementwise (add) -> %118 [16]");
-                        }
-
-                        // Kernel 7/8: elementwise (add) -> %119 [16]
-                        {
-                            // %119 = add(%78, %111) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v78 = new global::System.Numerics.Vector<float>(loop11Slot78.Slice(i));
-                                var v111 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                                var v119 = v78 + v111;
-                                v119.CopyTo(loop11Out4.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s78 = loop11Slot78[i];
-                                float s111 = buffer18[i];
-                                float s119 = s78 + s111;
-                                loop11Out4[i] = s119;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 7/8: elementwise (add) -> %119 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %87 [16]");
                         }
                     }
                 }
 
-                // Kernel 12/17: transpose -> %86 [N,5,8]
+                // Kernel 13/18: transpose -> %93 [N,5,8]
                 {
-                    // %86 = transpose{dim0=0;dim1=1}(%85) : [N,5,8]
+                    // %93 = transpose{dim0=0;dim1=1}(%92) : [N,5,8]
                     global::Kiln.Kernels.Layout.SwapAxes(buffer11, result, 1, 5, 1, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/17: transpose -> %86 [N,5,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %93 [N,5,8]");
                 }
 
-                // Kernel 13/17: elementwise (copy) -> %106 [16,8]
+                // Kernel 14/18: elementwise (copy) -> %98 [16,8]
                 {
-                    // %106 = copy{gradient_of=0}(%81) : [16,8]
+                    // %98 = copy{gradient_of=0}(%89) : [16,8]
                     int extent0 = 128;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v81 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v106 = v81;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v106).CopyTo(grad0.Slice(i));
+                        var v89 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v98 = v89;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v98).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s81 = buffer12[i];
-                        float s106 = s81;
-                        grad0[i] += s106;
+                        float s89 = buffer12[i];
+                        float s98 = s89;
+                        grad0[i] += s98;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %106 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %98 [16,8]");
                 }
 
-                // Kernel 14/17: elementwise (copy) -> %107 [16,16]
+                // Kernel 15/18: elementwise (copy) -> %99 [16,16]
                 {
-                    // %107 = copy{gradient_of=1}(%82) : [16,16]
+                    // %99 = copy{gradient_of=1}(%90) : [16,16]
                     int extent0 = 256;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v82 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v107 = v82;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v107).CopyTo(grad1.Slice(i));
+                        var v90 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v99 = v90;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v99).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s82 = buffer13[i];
-                        float s107 = s82;
-                        grad1[i] += s107;
+                        float s90 = buffer13[i];
+                        float s99 = s90;
+                        grad1[i] += s99;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %107 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %99 [16,16]");
                 }
 
-                // Kernel 15/17: elementwise (copy) -> %108 [16]
+                // Kernel 16/18: elementwise (copy) -> %100 [16]
                 {
-                    // %108 = copy{gradient_of=2}(%83) : [16]
+                    // %100 = copy{gradient_of=2}(%91) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v83 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v108 = v83;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v108).CopyTo(grad2.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v100 = v91;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v100).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s83 = buffer14[i];
-                        float s108 = s83;
-                        grad2[i] += s108;
+                        float s91 = buffer14[i];
+                        float s100 = s91;
+                        grad2[i] += s100;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %108 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %100 [16]");
                 }
 
-                // Kernel 16/17: elementwise (copy) -> %109 [16]
+                // Kernel 17/18: elementwise (copy) -> %101 [16]
                 {
-                    // %109 = copy{gradient_of=3}(%84) : [16]
+                    // %101 = copy{gradient_of=3}(%91) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v84 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v109 = v84;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v109).CopyTo(grad3.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v101 = v91;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v101).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s84 = buffer15[i];
-                        float s109 = s84;
-                        grad3[i] += s109;
+                        float s91 = buffer14[i];
+                        float s101 = s91;
+                        grad3[i] += s101;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %109 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %101 [16]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -1403,12 +1303,12 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 5,
-                        firstUse: new int[] { 0, 1, 2, 2, 2, 3 }, lastUse: new int[] { 2, 2, 3, 2, 2, 4 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 23, kernelCount: 16,
-                        firstUse: new int[] { 0, 1, 2, 2, 2, 3, 4, 6, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, lastUse: new int[] { 11, 11, 11, 7, 2, 4, 7, 11, 11, 11, 11, 15, 12, 13, 14, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 24, kernelCount: 17,
-                        firstUse: new int[] { 0, 1, 2, 2, 2, 3, 4, 5, 6, 7, 9, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, lastUse: new int[] { 11, 11, 11, 10, 2, 7, 11, 11, 11, 10, 11, 12, 13, 14, 15, 16, 11, 11, 11, 11, 11, 11, 11, 11, 11 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 6,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4 }, lastUse: new int[] { 3, 3, 3, 4, 3, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 23, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 7, 9, 10, 11, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 12, 12, 8, 5, 8, 12, 12, 12, 12, 16, 13, 14, 12, 12, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 24, kernelCount: 18,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 12, 12, 11, 8, 12, 12, 12, 11, 12, 13, 14, 15, 17, 12, 12, 12, 12, 12, 12, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1418,136 +1318,126 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..2
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..2
-                sizes[2] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..3
-                sizes[3] = 16; // %88 add [16], kernels 2..2
-                sizes[4] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..2
-                sizes[5] = (symbols[0] * 4); // %27 add [N,4], kernels 3..4
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..3
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..3
+                sizes[2] = 16; // %33 add [16], kernels 2..3
+                sizes[3] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..3
+                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..11
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..11
-                sizes[2] = (symbols[0] * 80); // %35 scan [5,N,16], kernels 2..11
-                sizes[3] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..7
-                sizes[4] = 16; // %88 add [16], kernels 2..2
-                sizes[5] = (symbols[0] * 4); // %27 add [N,4], kernels 3..4
-                sizes[6] = (symbols[0] * 4); // %30 cross_entropy_backward [N,4], kernels 4..7
-                sizes[7] = (symbols[0] * 16); // %32 matmul [N,16], kernels 6..11
-                sizes[8] = 128; // %45 broadcast_to [16,8], kernels 8..11
-                sizes[9] = 256; // %48 broadcast_to [16,16], kernels 9..11
-                sizes[10] = 16; // %51 broadcast_to [16], kernels 10..11
-                sizes[11] = 16; // %59 scan [16], kernels 11..15
-                sizes[12] = 128; // %56 scan [16,8], kernels 11..12
-                sizes[13] = 256; // %57 scan [16,16], kernels 11..13
-                sizes[14] = 16; // %58 scan [16], kernels 11..14
-                sizes[15] = 16; // %88 add [16], kernels 11..11
-                sizes[16] = (symbols[0] * 16); // %97 mul [N,16], kernels 11..11
-                sizes[17] = 16; // %98 sum [16], kernels 11..11
-                sizes[18] = (symbols[0] * 16); // %59 scan [16], kernels 11..11
-                sizes[19] = (symbols[0] * 16); // %59 scan [16], kernels 11..11
-                sizes[20] = 128; // %59 scan [16], kernels 11..11
-                sizes[21] = 256; // %59 scan [16], kernels 11..11
-                sizes[22] = 16; // %59 scan [16], kernels 11..11
-                sizes[23] = 16; // %59 scan [16], kernels 11..11
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
+                sizes[2] = 16; // %33 add [16], kernels 2..12
+                sizes[3] = (symbols[0] * 80); // %48 scan [5,N,16], kernels 3..12
+                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..8
+                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
+                sizes[6] = (symbols[0] * 4); // %43 cross_entropy_backward [N,4], kernels 5..8
+                sizes[7] = (symbols[0] * 16); // %45 matmul [N,16], kernels 7..12
+                sizes[8] = 128; // %58 broadcast_to [16,8], kernels 9..12
+                sizes[9] = 256; // %61 broadcast_to [16,16], kernels 10..12
+                sizes[10] = 16; // %64 broadcast_to [16], kernels 11..12
+                sizes[11] = 16; // %69 scan [16], kernels 12..16
+                sizes[12] = 128; // %67 scan [16,8], kernels 12..13
+                sizes[13] = 256; // %68 scan [16,16], kernels 12..14
+                sizes[14] = (symbols[0] * 16); // %51 mul [N,16], kernels 12..12
+                sizes[15] = 16; // %52 sum [16], kernels 12..12
+                sizes[16] = (symbols[0] * 16); // %69 scan [16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %69 scan [16], kernels 12..12
+                sizes[18] = 128; // %69 scan [16], kernels 12..12
+                sizes[19] = 256; // %69 scan [16], kernels 12..12
+                sizes[20] = 16; // %69 scan [16], kernels 12..12
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..11
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..11
-                sizes[2] = (symbols[0] * 80); // %35 scan [5,N,16], kernels 2..11
-                sizes[3] = (symbols[0] * 16); // %23 scan [N,16], kernels 2..10
-                sizes[4] = 16; // %88 add [16], kernels 2..2
-                sizes[5] = (symbols[0] * 4); // %27 add [N,4], kernels 3..7
-                sizes[6] = 128; // %45 broadcast_to [16,8], kernels 4..11
-                sizes[7] = 256; // %48 broadcast_to [16,16], kernels 5..11
-                sizes[8] = 16; // %51 broadcast_to [16], kernels 6..11
-                sizes[9] = (symbols[0] * 4); // %61 cross_entropy_backward [N,4], kernels 7..10
-                sizes[10] = (symbols[0] * 16); // %63 matmul [N,16], kernels 9..11
-                sizes[11] = (symbols[0] * 40); // %85 scan [5,N,8], kernels 11..12
-                sizes[12] = 128; // %81 scan [16,8], kernels 11..13
-                sizes[13] = 256; // %82 scan [16,16], kernels 11..14
-                sizes[14] = 16; // %83 scan [16], kernels 11..15
-                sizes[15] = 16; // %84 scan [16], kernels 11..16
-                sizes[16] = 16; // %88 add [16], kernels 11..11
-                sizes[17] = (symbols[0] * 16); // %110 mul [N,16], kernels 11..11
-                sizes[18] = 16; // %111 sum [16], kernels 11..11
-                sizes[19] = (symbols[0] * 16); // %85 scan [5,N,8], kernels 11..11
-                sizes[20] = (symbols[0] * 16); // %85 scan [5,N,8], kernels 11..11
-                sizes[21] = 128; // %85 scan [5,N,8], kernels 11..11
-                sizes[22] = 256; // %85 scan [5,N,8], kernels 11..11
-                sizes[23] = 16; // %85 scan [5,N,8], kernels 11..11
-                sizes[24] = 16; // %85 scan [5,N,8], kernels 11..11
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
+                sizes[2] = 16; // %33 add [16], kernels 2..12
+                sizes[3] = (symbols[0] * 80); // %48 scan [5,N,16], kernels 3..12
+                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..11
+                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..8
+                sizes[6] = 128; // %58 broadcast_to [16,8], kernels 5..12
+                sizes[7] = 256; // %61 broadcast_to [16,16], kernels 6..12
+                sizes[8] = 16; // %64 broadcast_to [16], kernels 7..12
+                sizes[9] = (symbols[0] * 4); // %71 cross_entropy_backward [N,4], kernels 8..11
+                sizes[10] = (symbols[0] * 16); // %73 matmul [N,16], kernels 10..12
+                sizes[11] = (symbols[0] * 40); // %92 scan [5,N,8], kernels 12..13
+                sizes[12] = 128; // %89 scan [16,8], kernels 12..14
+                sizes[13] = 256; // %90 scan [16,16], kernels 12..15
+                sizes[14] = 16; // %91 scan [16], kernels 12..17
+                sizes[15] = (symbols[0] * 16); // %76 mul [N,16], kernels 12..12
+                sizes[16] = 16; // %77 sum [16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %92 scan [5,N,8], kernels 12..12
+                sizes[18] = (symbols[0] * 16); // %92 scan [5,N,8], kernels 12..12
+                sizes[19] = 128; // %92 scan [5,N,8], kernels 12..12
+                sizes[20] = 256; // %92 scan [5,N,8], kernels 12..12
+                sizes[21] = 16; // %92 scan [5,N,8], kernels 12..12
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
-            forward: 7 graph ops in 5 kernels, 6 arena buffers
-              Kernel 0/5: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/5: transpose -> %11 [5,N,8]
-              Kernel 2/5: loop over 5 steps, its body 2 kernel(s) -> %23 [N,16]
-                step Kernel 0/2: elementwise (add) -> %88 [16]
-                step Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
-              Kernel 3/5: GEMM + epilogue (add) -> %27 [N,4]
-              Kernel 4/5: cross_entropy -> %28 []
-            forward+backward: 23 graph ops in 16 kernels, 24 arena buffers
-              Kernel 0/16: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/16: transpose -> %11 [5,N,8]
-              Kernel 2/16: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
-                step Kernel 0/2: elementwise (add) -> %88 [16]
-                step Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
-              Kernel 3/16: GEMM + epilogue (add) -> %27 [N,4]
-              Kernel 4/16: cross_entropy + cross_entropy_backward (one pass) -> %28 [], %30 [N,4]
-              Kernel 5/16: sum over [N,4] -> %31 [4]
-              Kernel 6/16: GEMM -> %32 [N,16]
-              Kernel 7/16: GEMM Aᵀ -> %33 [4,16]
-              Kernel 8/16: elementwise (broadcast_to) -> %45 [16,8]
-              Kernel 9/16: elementwise (broadcast_to) -> %48 [16,16]
-              Kernel 10/16: elementwise (broadcast_to) -> %51 [16]
-              Kernel 11/16: loop over 5 steps in reverse, its body 7 kernel(s) -> %59 [16], %56 [16,8], %57 [16,16], %58 [16]
-                step Kernel 0/7: elementwise (add) -> %88 [16]
-                step Kernel 1/7: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %97 [N,16], %98 [16]
-                step Kernel 2/7: GEMM -> %99 [N,16]
-                step Kernel 3/7: GEMM + epilogue (add) -> %102 [16,8]
-                step Kernel 4/7: GEMM + epilogue (add) -> %103 [16,16]
-                step Kernel 5/7: elementwise (add) -> %104 [16]
-                step Kernel 6/7: elementwise (add) -> %105 [16]
-              Kernel 12/16: elementwise (copy) -> %91 [16,8]
-              Kernel 13/16: elementwise (copy) -> %92 [16,16]
-              Kernel 14/16: elementwise (copy) -> %93 [16]
-              Kernel 15/16: elementwise (copy) -> %94 [16]
-            vjp: 24 graph ops in 17 kernels, 25 arena buffers
+            forward: 8 graph ops in 6 kernels, 6 arena buffers
+              Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/6: transpose -> %11 [5,N,8]
+              Kernel 2/6: elementwise (add) -> %33 [16]
+              Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+              Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
+              Kernel 5/6: cross_entropy -> %41 []
+            forward+backward: 23 graph ops in 17 kernels, 21 arena buffers
               Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
               Kernel 1/17: transpose -> %11 [5,N,8]
-              Kernel 2/17: loop over 5 steps, its body 2 kernel(s) -> %35 [5,N,16], %23 [N,16]
-                step Kernel 0/2: elementwise (add) -> %88 [16]
-                step Kernel 1/2: 2 accumulating GEMMs + epilogue (add, tanh) -> %90 [N,16]
-              Kernel 3/17: GEMM + epilogue (add) -> %27 [N,4]
-              Kernel 4/17: elementwise (broadcast_to) -> %45 [16,8]
-              Kernel 5/17: elementwise (broadcast_to) -> %48 [16,16]
-              Kernel 6/17: elementwise (broadcast_to) -> %51 [16]
-              Kernel 7/17: cross_entropy_backward -> %61 [N,4]
-              Kernel 8/17: sum over [N,4] -> %62 [4]
-              Kernel 9/17: GEMM -> %63 [N,16]
-              Kernel 10/17: GEMM Aᵀ -> %64 [4,16]
-              Kernel 11/17: loop over 5 steps in reverse, its body 8 kernel(s) -> %85 [5,N,8], %81 [16,8], %82 [16,16], %83 [16], %84 [16]
-                step Kernel 0/8: elementwise (add) -> %88 [16]
-                step Kernel 1/8: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %110 [N,16], %111 [16]
-                step Kernel 2/8: GEMM -> %112 [N,16]
-                step Kernel 3/8: GEMM -> %114 [N,8]
-                step Kernel 4/8: GEMM + epilogue (add) -> %116 [16,8]
-                step Kernel 5/8: GEMM + epilogue (add) -> %117 [16,16]
-                step Kernel 6/8: elementwise (add) -> %118 [16]
-                step Kernel 7/8: elementwise (add) -> %119 [16]
-              Kernel 12/17: transpose -> %86 [N,5,8]
-              Kernel 13/17: elementwise (copy) -> %106 [16,8]
-              Kernel 14/17: elementwise (copy) -> %107 [16,16]
-              Kernel 15/17: elementwise (copy) -> %108 [16]
-              Kernel 16/17: elementwise (copy) -> %109 [16]
+              Kernel 2/17: elementwise (add) -> %33 [16]
+              Kernel 3/17: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+              Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]
+              Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]
+              Kernel 6/17: sum over [N,4] -> %44 [4]
+              Kernel 7/17: GEMM -> %45 [N,16]
+              Kernel 8/17: GEMM Aᵀ -> %46 [4,16]
+              Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]
+              Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]
+              Kernel 11/17: elementwise (broadcast_to) -> %64 [16]
+              Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %69 [16], %67 [16,8], %68 [16,16]
+                step Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]
+                step Kernel 1/5: GEMM -> %53 [N,16]
+                step Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]
+                step Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]
+                step Kernel 4/5: elementwise (add) -> %65 [16]
+              Kernel 13/17: elementwise (copy) -> %94 [16,8]
+              Kernel 14/17: elementwise (copy) -> %95 [16,16]
+              Kernel 15/17: elementwise (copy) -> %96 [16]
+              Kernel 16/17: elementwise (copy) -> %97 [16]
+            vjp: 24 graph ops in 18 kernels, 22 arena buffers
+              Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/18: transpose -> %11 [5,N,8]
+              Kernel 2/18: elementwise (add) -> %33 [16]
+              Kernel 3/18: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+              Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]
+              Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]
+              Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]
+              Kernel 7/18: elementwise (broadcast_to) -> %64 [16]
+              Kernel 8/18: cross_entropy_backward -> %71 [N,4]
+              Kernel 9/18: sum over [N,4] -> %72 [4]
+              Kernel 10/18: GEMM -> %73 [N,16]
+              Kernel 11/18: GEMM Aᵀ -> %74 [4,16]
+              Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %92 [5,N,8], %89 [16,8], %90 [16,16], %91 [16]
+                step Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]
+                step Kernel 1/6: GEMM -> %78 [N,16]
+                step Kernel 2/6: GEMM -> %80 [N,8]
+                step Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]
+                step Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]
+                step Kernel 5/6: elementwise (add) -> %87 [16]
+              Kernel 13/18: transpose -> %93 [N,5,8]
+              Kernel 14/18: elementwise (copy) -> %98 [16,8]
+              Kernel 15/18: elementwise (copy) -> %99 [16,16]
+              Kernel 16/18: elementwise (copy) -> %100 [16]
+              Kernel 17/18: elementwise (copy) -> %101 [16]
             """;
 
             private const string DotText =
@@ -1564,7 +1454,7 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="head.weight\n[4,16]"];
               n7 [shape=ellipse, label="head.bias\n[4]"];
               n8 [shape=ellipse, label="0"];
-              n29 [shape=ellipse, label="1"];
+              n42 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
                 label="kernel 0: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
@@ -1576,176 +1466,176 @@ namespace Kiln.Integration.Tests.Models
                 n11 [label="%11 transpose\n[5,N,8]"];
               }
               subgraph cluster_k2 {
-                label="kernel 2: loop over 5 steps, its body 2 kernel(s)";
+                label="kernel 2: elementwise (add)";
                 style=filled; color=lightgrey;
-                n23 [label="%23 scan\n[N,16]"];
-                n35 [label="%35 scan\n[5,N,16]"];
+                n33 [label="%33 add\n[16]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: GEMM + epilogue (add)";
+                label="kernel 3: loop over 5 steps, its body 1 kernel(s)";
                 style=filled; color=lightgrey;
-                n26 [label="%26 matmul\n[N,4]"];
-                n27 [label="%27 add\n[N,4]"];
+                n37 [label="%37 scan\n[N,16]"];
+                n48 [label="%48 scan\n[5,N,16]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 4: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n28 [label="%28 cross_entropy\n[]"];
-                n30 [label="%30 cross_entropy_backward\n[N,4]"];
+                n39 [label="%39 matmul\n[N,4]"];
+                n40 [label="%40 add\n[N,4]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: sum over [N,4]";
+                label="kernel 5: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n31 [label="%31 sum\n[4]"];
+                n41 [label="%41 cross_entropy\n[]"];
+                n43 [label="%43 cross_entropy_backward\n[N,4]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: GEMM";
+                label="kernel 6: sum over [N,4]";
                 style=filled; color=lightgrey;
-                n32 [label="%32 matmul\n[N,16]"];
+                n44 [label="%44 sum\n[4]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: GEMM Aᵀ";
+                label="kernel 7: GEMM";
                 style=filled; color=lightgrey;
-                n33 [label="%33 matmul\n[4,16]"];
+                n45 [label="%45 matmul\n[N,16]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: elementwise (broadcast_to)";
+                label="kernel 8: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n45 [label="%45 broadcast_to\n[16,8]"];
+                n46 [label="%46 matmul\n[4,16]"];
               }
               subgraph cluster_k9 {
                 label="kernel 9: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n48 [label="%48 broadcast_to\n[16,16]"];
+                n58 [label="%58 broadcast_to\n[16,8]"];
               }
               subgraph cluster_k10 {
                 label="kernel 10: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n51 [label="%51 broadcast_to\n[16]"];
+                n61 [label="%61 broadcast_to\n[16,16]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: loop over 5 steps in reverse, its body 7 kernel(s)";
+                label="kernel 11: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n56 [label="%56 scan\n[16,8]"];
-                n57 [label="%57 scan\n[16,16]"];
-                n58 [label="%58 scan\n[16]"];
-                n59 [label="%59 scan\n[16]"];
+                n64 [label="%64 broadcast_to\n[16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: elementwise (copy)";
+                label="kernel 12: loop over 5 steps in reverse, its body 5 kernel(s)";
                 style=filled; color=lightgrey;
-                n91 [label="%91 copy\n[16,8]"];
+                n67 [label="%67 scan\n[16,8]"];
+                n68 [label="%68 scan\n[16,16]"];
+                n69 [label="%69 scan\n[16]"];
               }
               subgraph cluster_k13 {
                 label="kernel 13: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n92 [label="%92 copy\n[16,16]"];
+                n94 [label="%94 copy\n[16,8]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n93 [label="%93 copy\n[16]"];
+                n95 [label="%95 copy\n[16,16]"];
               }
               subgraph cluster_k15 {
                 label="kernel 15: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n94 [label="%94 copy\n[16]"];
+                n96 [label="%96 copy\n[16]"];
               }
-              n25 [shape=note, label="%25 view\n[N,16]"];
+              subgraph cluster_k16 {
+                label="kernel 16: elementwise (copy)";
+                style=filled; color=lightgrey;
+                n97 [label="%97 copy\n[16]"];
+              }
+              n38 [shape=note, label="%38 view\n[N,16]"];
               n8 -> n9;
               n0 -> n11;
-              n9 -> n23;
-              n11 -> n23;
-              n2 -> n23;
-              n3 -> n23;
-              n4 -> n23;
-              n5 -> n23;
-              n23 -> n25;
-              n25 -> n26;
-              n6 -> n26;
-              n26 -> n27;
-              n7 -> n27;
-              n27 -> n28;
-              n1 -> n28;
-              n27 -> n30;
-              n1 -> n30;
-              n29 -> n30;
-              n30 -> n31;
-              n30 -> n32;
-              n6 -> n32;
-              n30 -> n33;
-              n25 -> n33;
-              n9 -> n35;
-              n11 -> n35;
-              n2 -> n35;
-              n3 -> n35;
-              n4 -> n35;
-              n5 -> n35;
-              n8 -> n45;
-              n8 -> n48;
-              n8 -> n51;
-              n32 -> n56;
-              n9 -> n56;
-              n35 -> n56;
-              n11 -> n56;
-              n2 -> n56;
-              n3 -> n56;
-              n4 -> n56;
-              n5 -> n56;
-              n45 -> n56;
-              n48 -> n56;
-              n51 -> n56;
-              n32 -> n57;
-              n9 -> n57;
-              n35 -> n57;
-              n11 -> n57;
-              n2 -> n57;
-              n3 -> n57;
-              n4 -> n57;
-              n5 -> n57;
-              n45 -> n57;
-              n48 -> n57;
-              n51 -> n57;
-              n32 -> n58;
-              n9 -> n58;
-              n35 -> n58;
-              n11 -> n58;
-              n2 -> n58;
-              n3 -> n58;
-              n4 -> n58;
-              n5 -> n58;
-              n45 -> n58;
-              n48 -> n58;
-              n51 -> n58;
-              n32 -> n59;
-              n9 -> n59;
-              n35 -> n59;
-              n11 -> n59;
-              n2 -> n59;
-              n3 -> n59;
-              n4 -> n59;
-              n5 -> n59;
-              n45 -> n59;
-              n48 -> n59;
-              n51 -> n59;
-              n56 -> n91;
-              n57 -> n92;
-              n58 -> n93;
-              n59 -> n94;
+              n4 -> n33;
+              n5 -> n33;
+              n9 -> n37;
+              n11 -> n37;
+              n2 -> n37;
+              n3 -> n37;
+              n4 -> n37;
+              n5 -> n37;
+              n33 -> n37;
+              n37 -> n38;
+              n38 -> n39;
+              n6 -> n39;
+              n39 -> n40;
+              n7 -> n40;
+              n40 -> n41;
+              n1 -> n41;
+              n40 -> n43;
+              n1 -> n43;
+              n42 -> n43;
+              n43 -> n44;
+              n43 -> n45;
+              n6 -> n45;
+              n43 -> n46;
+              n38 -> n46;
+              n9 -> n48;
+              n11 -> n48;
+              n2 -> n48;
+              n3 -> n48;
+              n4 -> n48;
+              n5 -> n48;
+              n33 -> n48;
+              n8 -> n58;
+              n8 -> n61;
+              n8 -> n64;
+              n45 -> n67;
+              n9 -> n67;
+              n48 -> n67;
+              n11 -> n67;
+              n2 -> n67;
+              n3 -> n67;
+              n4 -> n67;
+              n5 -> n67;
+              n33 -> n67;
+              n58 -> n67;
+              n61 -> n67;
+              n64 -> n67;
+              n45 -> n68;
+              n9 -> n68;
+              n48 -> n68;
+              n11 -> n68;
+              n2 -> n68;
+              n3 -> n68;
+              n4 -> n68;
+              n5 -> n68;
+              n33 -> n68;
+              n58 -> n68;
+              n61 -> n68;
+              n64 -> n68;
+              n45 -> n69;
+              n9 -> n69;
+              n48 -> n69;
+              n11 -> n69;
+              n2 -> n69;
+              n3 -> n69;
+              n4 -> n69;
+              n5 -> n69;
+              n33 -> n69;
+              n58 -> n69;
+              n61 -> n69;
+              n64 -> n69;
+              n67 -> n94;
+              n68 -> n95;
+              n69 -> n96;
+              n69 -> n97;
               result [shape=doublecircle, label="result"];
-              n28 -> result;
+              n41 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n91 -> grad0;
+              n94 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n92 -> grad1;
+              n95 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n93 -> grad2;
+              n96 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n94 -> grad3;
+              n97 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n33 -> grad4;
+              n46 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n31 -> grad5;
+              n44 -> grad5;
             }
             """;
         }
