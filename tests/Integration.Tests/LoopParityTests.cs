@@ -85,6 +85,16 @@ public sealed class LoopParityTests
     }
 
     [Fact]
+    public void ASequenceOfNoSteps_IsRefusedWhenTheGraphBindsItsLength()
+    {
+        // A loop always runs at least one step (a carry's final value is its last step's): the binding refuses T = 0.
+        var x = Tensor.Zeros(3, 0, 4);
+        var y = IntTensor.FromArray(new[] { 0, 1, 2 }, 3);
+        var error = Assert.Throws<ArgumentException>(() => new SequenceRnnNet().LossGraph.Forward(x, y));
+        Assert.True(error.Message.Contains("SequenceRnnNet.Loss: parameter 'x' has shape [3,0,4], but [Shape] declares [B,T,4]: T must be at least 1", StringComparison.Ordinal), error.Message);
+    }
+
+    [Fact]
     public void Rnn_GeneratedCode_IsOneLoop_WhateverTheLength()
     {
         foreach (var summary in new[] { new SequenceRnnNet().LossGraph.Summary, new LstmCellLoopNet().LossGraph.Summary, new GruLoopNet().LossGraph.Summary })
