@@ -6,7 +6,7 @@ namespace Kiln.Samples.RnnClassifier;
 /// <summary>
 /// Embedding(53, 10, padding 0) → Rnn(10, 20, 2 layers, batch-first) → the 6 steps' outputs as one row of 120 →
 /// Linear(120, 3). Called directly, <see cref="Loss"/> and <see cref="Logits"/> run on the tape; the generator builds
-/// <c>LossGraph</c> and <c>LogitsGraph</c> from them (the Rnn unrolled over the 6 steps at build time).
+/// <c>LossGraph</c> and <c>LogitsGraph</c> from them (the Rnn compiled as one loop over the 6 steps, not unrolled).
 /// </summary>
 public partial class StringClassifier : Module
 {

@@ -7,7 +7,7 @@ namespace Kiln.Integration.Tests;
 /// <summary>
 /// <c>Apply</c> across the seed models: the VJP program's gradients w.r.t. every float argument (all made to require
 /// grad) and every parameter, against the tape running the same method, with an eager op before and after the node.
-/// Covers the ops of the seed models (convolution, pooling, RNN, batch norm, the OpsZoo) on input paths, which
+/// Covers the ops of the seed models (convolution, pooling, RNN, batch norm, the OpsZoo, loops) on input paths, which
 /// ForwardBackward never differentiates.
 /// </summary>
 public sealed class ApplyParityTests
@@ -16,6 +16,7 @@ public sealed class ApplyParityTests
     {
         "ActivationNet", "ChunkedFeaturesNet", "Cnn", "LinearRegression", "OpsZoo", "RectifierNet", "RnnClassifier",
         "SoftmaxRegression", "SymbolicBatchNet", "BatchNormNet", "UnbiasedRnnNet", "TwoLayerNet", "LossAndLogitsNet",
+        "SequenceRnnNet", "LstmCellLoopNet", "GruLoopNet",
     }.Select(m => new object[] { m });
 
     sealed record Case(Func<Module> Create, object[] Arguments, Func<Module, object[], Tensor> Tape, Func<Module, object[], Tensor> Apply);
@@ -61,6 +62,14 @@ public sealed class ApplyParityTests
             "LossAndLogitsNet" => new(() => new LossAndLogitsNet(), new object[] { Floats(rng, n, 6), Labels(n, 3) },
                 (m, a) => { var (l, z) = ((LossAndLogitsNet)m).Step((Tensor)a[0], (IntTensor)a[1]); return l + Ops.Sum(z * z) * 0.1f; },
                 (m, a) => { var (l, z) = ((LossAndLogitsNet)m).StepGraph.Apply((Tensor)a[0], (IntTensor)a[1]); return l + Ops.Sum(z * z) * 0.1f; }),
+            // Loops with a symbolic length: the reverse loop's gradients w.r.t. the sequence and the initial states.
+            "SequenceRnnNet" => new(() => new SequenceRnnNet(), new object[] { Floats(rng, n, 6, 4), Labels(n, 3) },
+                (m, a) => ((SequenceRnnNet)m).Loss((Tensor)a[0], (IntTensor)a[1]), (m, a) => ((SequenceRnnNet)m).LossGraph.Apply((Tensor)a[0], (IntTensor)a[1])),
+            "LstmCellLoopNet" => new(() => new LstmCellLoopNet(), new object[] { Floats(rng, n, 4, 5), Floats(rng, n, 6), Floats(rng, n, 6), Labels(n, 3) },
+                (m, a) => ((LstmCellLoopNet)m).Loss((Tensor)a[0], (Tensor)a[1], (Tensor)a[2], (IntTensor)a[3]),
+                (m, a) => ((LstmCellLoopNet)m).LossGraph.Apply((Tensor)a[0], (Tensor)a[1], (Tensor)a[2], (IntTensor)a[3])),
+            "GruLoopNet" => new(() => new GruLoopNet(), new object[] { Floats(rng, 3, n, 4), Floats(rng, n, 5), Labels(n, 3) },
+                (m, a) => ((GruLoopNet)m).Loss((Tensor)a[0], (Tensor)a[1], (IntTensor)a[2]), (m, a) => ((GruLoopNet)m).LossGraph.Apply((Tensor)a[0], (Tensor)a[1], (IntTensor)a[2])),
             _ => throw new ArgumentException(model),
         };
     }

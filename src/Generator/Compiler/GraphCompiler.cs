@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Kiln.Generator.Emit.CSharp;
 using Kiln.Generator.Graph;
@@ -107,7 +108,25 @@ internal static class GraphCompiler
         GraphVerifier.Verify(program, nameof(ConstantFolding));
         program = AlgebraicSimplification.Run(b, program);
         GraphVerifier.Verify(program, nameof(AlgebraicSimplification));
+        program = LoopInvariantMotion.Run(b, program);
+        GraphVerifier.Verify(program, nameof(LoopInvariantMotion));
         return program;
+    }
+
+    /// <summary>
+    /// A loop's body is optimised, fused and memory-planned once, as a program whose results are the body outputs the
+    /// loop needs: every carry, and the per-step outputs read after the loop.
+    /// </summary>
+    static LoopSchedule ScheduleBody(CompileContext context, Kernel scan)
+    {
+        var body = scan.Root.Body!;
+        var read = new HashSet<int>(scan.Outputs.Select(o => o.Attrs.Int("output")));
+        var used = Enumerable.Range(0, body.Outputs.Length).Where(i => i < body.CarryCount || read.Contains(i)).ToList();
+        var outputs = used.Select(i => body.Outputs[i]).ToList();
+        var graph = new GraphProgram("loop body", outputs[0], System.Collections.Immutable.ImmutableArray<Node?>.Empty, default,
+            outputs.Skip(1).ToImmutableArray());
+        GraphVerifier.Verify(graph, "loop body");
+        return new LoopSchedule(body, used, Schedule(context, Optimise(context.Builder, graph)));
     }
 
     static KernelProgram Schedule(CompileContext context, GraphProgram program)
@@ -115,6 +134,7 @@ internal static class GraphCompiler
         program = Fusion.MaterialiseOutputs(context.Builder, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
         var kernels = Fusion.Run(program, context.Backend.ScratchSize);
+        foreach (var k in kernels.Where(k => k.Kind == KernelKind.Scan)) k.Steps = ScheduleBody(context, k);
         KernelVerifier.Verify(program, kernels);
         var memory = MemoryPlanner.Run(program, kernels);
         return new KernelProgram(program, kernels, memory);

@@ -35,6 +35,24 @@ internal interface IKernelBackend
 
     /// <summary>Whether the backend has a lowering for the op (ops that need none, such as leaves and views, count as lowered).</summary>
     bool Lowers(OpDef op);
+
+    // A scan kernel: the host writes the step loop and binds each step's storage through these; the body's kernels are
+    // emitted with EmitKernel inside it.
+
+    /// <summary>Opens the loop over a scan's steps: <paramref name="counter"/> runs from 0 to <paramref name="count"/> − 1.</summary>
+    void EmitStepLoop(CodeWriter writer, string counter, string count);
+
+    /// <summary>Declares <paramref name="local"/> as elements [offset, offset + length) of a buffer, to read or to write.</summary>
+    void EmitSlice(CodeWriter writer, string local, string buffer, string offset, string length, bool writable);
+
+    /// <summary>Declares <paramref name="local"/> as one of two buffers (or slices of buffers) chosen by a host condition.</summary>
+    void EmitChoice(CodeWriter writer, string local, string condition, string whenTrue, string whenFalse, bool writable);
+
+    /// <summary>An expression for elements [offset, offset + length) of a buffer (a choice's operand).</summary>
+    string Slice(string buffer, string offset, string length);
+
+    /// <summary>Copies a buffer (or a slice) into another of the same length.</summary>
+    void EmitCopy(CodeWriter writer, string from, string to);
 }
 
 /// <summary>What a piece of storage is, so the backend can declare it in its own terms.</summary>

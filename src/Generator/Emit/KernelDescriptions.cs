@@ -15,6 +15,7 @@ internal static class KernelDescriptions
 
     public static string Kind(Kernel k) => k.Kind switch
     {
+        KernelKind.Scan => $"loop over {k.Steps!.Body.Steps} steps{(k.Steps.Body.Reverse ? " in reverse" : "")}, its body {k.Steps.Program.Kernels.Count.ToString(CultureInfo.InvariantCulture)} kernel(s)",
         KernelKind.Gemm when k.MoreGemms.Count > 0 => (k.MoreGemms.Count + 1) + " accumulating GEMMs" + (k.Loop is not null ? " + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")" : ""),
         KernelKind.Gemm when k.Loop is not null => "GEMM + epilogue (" + string.Join(", ", k.Body.Select(n => n.Op)) + ")",
         KernelKind.Gemm => "GEMM" + (k.Gemm!.Attrs.Bool("transpose_a") ? " Aᵀ" : "") + (k.Gemm.Attrs.Bool("transpose_b") ? " Bᵀ" : ""),
@@ -40,7 +41,12 @@ internal static class KernelDescriptions
             sb.Append(p.Graph.Name).Append(": ").Append(p.Graph.OpCount.ToString(CultureInfo.InvariantCulture)).Append(" graph ops in ")
               .Append(p.Kernels.Count.ToString(CultureInfo.InvariantCulture)).Append(" kernels, ")
               .Append(p.Memory.Buffers.Count.ToString(CultureInfo.InvariantCulture)).Append(" arena buffers\n");
-            foreach (var k in p.Kernels) sb.Append("  ").Append(Title(k, p.Kernels.Count)).Append('\n');
+            foreach (var k in p.Kernels)
+            {
+                sb.Append("  ").Append(Title(k, p.Kernels.Count)).Append('\n');
+                if (k.Steps is { } steps)
+                    foreach (var inner in steps.Program.Kernels) sb.Append("    step ").Append(Title(inner, steps.Program.Kernels.Count)).Append('\n');
+            }
         }
         return sb.ToString();
     }

@@ -64,7 +64,10 @@ internal sealed class GraphBuilder
         for (int i = 0; i < inputs.Count; i++)
             if (inputs[i].Type == ElementType.Int && def.AcceptsIntInput?.Invoke(i) != true)
                 throw new ShapeError($"{OpRegistry.Display(op)}: integer tensors are only supported where the op takes labels or indices (reshaped at most)");
-        var node = new Node(nextId++, op, inputs.ToImmutableArray(), attrs, shape, type);
+        LoopBody? body = null;
+        if (op == OpNames.Scan && !bodies.TryGetValue(attrs.Int("body"), out body))
+            throw new ShapeError($"scan: no loop body {attrs.Text("body")} was registered with this builder");
+        var node = new Node(nextId++, op, inputs.ToImmutableArray(), attrs, shape, type, body);
         interned.Add(key, node);
         return node;
     }
@@ -83,6 +86,105 @@ internal sealed class GraphBuilder
 
     public Node Capture(int index, Shape shape, ElementType type) =>
         Create(OpNames.Capture, new Node[0], Attrs.Of(("index", Attrs.FormatInt(index)), ("shape", ShapeRules.FormatShape(shape)), ("type", Attrs.FormatInt((int)type))));
+
+    readonly Dictionary<int, LoopBody> bodies = new();
+    int nextLoopInput;
+
+    /// <summary>A fresh leaf for a loop body's slot (never interned with another: each slot is its own value).</summary>
+    public Node LoopInput(Shape shape) =>
+        Create(OpNames.LoopInput, new Node[0], Attrs.Of(("slot", Attrs.FormatInt(nextLoopInput++)), ("shape", ShapeRules.FormatShape(shape))));
+
+    /// <summary>
+    /// Registers a loop body over the scan inputs <paramref name="inputs"/>, checking that its slots fit them: a carry's
+    /// next value has the carry's shape, a sequence is time-major with <paramref name="steps"/> steps, and the body's
+    /// only leaves are its slots and constants. Throws <see cref="ShapeError"/> otherwise. Values that do not change
+    /// from step to step are computed once before the loop (<see cref="HoistInvariants"/>; appended to <paramref name="inputs"/>).
+    /// </summary>
+    public LoopBody RegisterLoop(List<Node> inputs, IEnumerable<LoopSlot> slots, IEnumerable<Node> outputs, Size steps, bool reverse)
+    {
+        var (slotArray, outputArray) = HoistInvariants(inputs, slots.ToList(), outputs.ToImmutableArray());
+        var carries = slotArray.Where(s => s.Kind == LoopSlotKind.Carry).ToList();
+        if (outputArray.Length < carries.Count) throw new ShapeError($"loop: {carries.Count} carried values but only {outputArray.Length} body outputs");
+        for (int i = 0; i < carries.Count; i++)
+            if (!outputArray[i].Shape.Equals(carries[i].Leaf.Shape))
+                throw new ShapeError($"loop: the carried value {i} is {carries[i].Leaf.Shape} before a step and {outputArray[i].Shape} after it; a carried value keeps its shape");
+        foreach (var slot in slotArray)
+        {
+            if (slot.Leaf.Op != OpNames.LoopInput) throw new ShapeError($"loop: a slot's leaf must be a loop_input, not %{slot.Leaf.Id} {slot.Leaf.Op}");
+            var source = inputs[slot.Input].Shape;
+            var expected = slot.Kind == LoopSlotKind.Sequence ? new Shape(new[] { steps }.Concat(slot.Leaf.Shape.Dims)) : slot.Leaf.Shape;
+            if (!source.Equals(expected)) throw new ShapeError($"loop: a {slot.Kind.ToString().ToLowerInvariant()} slot of shape {slot.Leaf.Shape} is bound to a tensor of shape {source} (expected {expected})");
+            if (slot.Kind == LoopSlotKind.Lagged && !inputs[slot.History].Shape.Equals(new Shape(new[] { steps }.Concat(slot.Leaf.Shape.Dims))))
+                throw new ShapeError($"loop: a lagged slot of shape {slot.Leaf.Shape} reads a history of shape {inputs[slot.History].Shape}");
+        }
+        var leaves = new HashSet<Node>(slotArray.Select(s => s.Leaf));
+        foreach (var n in Nodes.Reachable(outputArray))
+            if (n.Inputs.Length == 0 && !leaves.Contains(n) && n.Op is not (OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor))
+                throw new ShapeError($"loop: the body reads %{n.Id} {n.Op}, which is not one of its slots; values from outside a loop enter it as invariants");
+        var body = new LoopBody(bodies.Count, slotArray, outputArray, steps, reverse);
+        bodies.Add(body.Serial, body);
+        return body;
+    }
+
+    /// <summary>
+    /// Loop-invariant code motion: a body node computed only from invariant slots (and constants) is the same at every
+    /// step, so it moves before the loop and enters it as a new invariant slot (an Rnn's b_ih + b_hh). Only the hoisted
+    /// values the rest of the body reads become slots; the body is rebuilt over them.
+    /// </summary>
+    public (ImmutableArray<LoopSlot> Slots, ImmutableArray<Node> Outputs) HoistInvariants(List<Node> inputs, List<LoopSlot> slots, ImmutableArray<Node> outputs)
+    {
+        var outer = slots.Where(s => s.Kind == LoopSlotKind.Invariant).ToDictionary(s => s.Leaf, s => inputs[s.Input]);
+        var nodes = Nodes.Reachable(outputs);
+        var constant = new HashSet<Node>();
+        var invariant = new HashSet<Node>();
+        foreach (var n in nodes)
+        {
+            if (n.Inputs.Length == 0)
+            {
+                if (n.Op != OpNames.LoopInput) constant.Add(n);
+                continue;
+            }
+            if (n.IsScan) continue;
+            if (n.Inputs.All(constant.Contains)) constant.Add(n);
+            else if (n.Inputs.All(i => constant.Contains(i) || invariant.Contains(i) || outer.ContainsKey(i))) invariant.Add(n);
+        }
+        var users = Nodes.Users(nodes);
+        var hoisted = invariant.Where(n => outputs.Contains(n) || users[n].Any(u => !invariant.Contains(u))).OrderBy(n => n.Id).ToList();
+        if (hoisted.Count == 0) return (slots.ToImmutableArray(), outputs);
+
+        var before = new Dictionary<Node, Node>(outer);
+        Node Before(Node n)
+        {
+            if (before.TryGetValue(n, out var value) || constant.Contains(n)) return value ?? n;
+            return before[n] = Create(n.Op, n.Inputs.Select(Before).ToArray(), n.Attrs);
+        }
+        var replaced = new Dictionary<Node, Node>();
+        foreach (var n in hoisted)
+        {
+            var value = Before(n);
+            var leaf = LoopInput(n.Shape);
+            inputs.Add(value);
+            slots.Add(new LoopSlot(leaf, LoopSlotKind.Invariant, inputs.Count - 1));
+            replaced[n] = leaf;
+        }
+        foreach (var n in nodes)
+        {
+            if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
+            var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
+            if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = Create(n.Op, mapped, n.Attrs);
+        }
+        return (slots.ToImmutableArray(), outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToImmutableArray());
+    }
+
+    /// <summary>Output <paramref name="output"/> of a loop: its value after the last step, or all steps stacked ([T, ...]).</summary>
+    public Node Scan(LoopBody body, IReadOnlyList<Node> inputs, int output, bool stacked)
+    {
+        var value = body.Outputs[output].Shape;
+        var shape = stacked ? new Shape(new[] { body.Steps }.Concat(value.Dims)) : value;
+        return Create(OpNames.Scan, inputs, Attrs.Of(("body", Attrs.FormatInt(body.Serial)), ("output", Attrs.FormatInt(output)),
+            ("stacked", stacked ? "true" : "false"), ("steps", body.Steps.ToString()), ("reverse", body.Reverse ? "true" : "false"),
+            ("shape", ShapeRules.FormatShape(shape))));
+    }
 
     public Node Constant(float value) => Create(OpNames.Constant, new Node[0], Attrs.Of(("value", Attrs.FormatFloat(value))));
 

@@ -5,14 +5,14 @@ using Kiln.Generator.Ops;
 namespace Kiln.Generator.Graph;
 
 /// <summary>
-/// Invariants every pass must keep: inputs precede their users, only primitive ops remain, every shape is what
-/// the shape rule says, and gradients have their capture's shape. Runs between passes; a failure is a compiler bug.
+/// Invariants every pass must keep, in the program and in its loops' bodies: inputs precede their users, only
+/// primitive ops remain, every shape is what the shape rule says, and gradients have their capture's shape. Runs between passes; a failure is a compiler bug.
 /// </summary>
 internal static class GraphVerifier
 {
     public static void Verify(GraphProgram program, string afterPass)
     {
-        foreach (var n in program.Nodes())
+        foreach (var n in program.Nodes().Concat(program.Nodes().Where(n => n.IsScan).Select(n => n.Body!).Distinct().SelectMany(b => b.Nodes())))
         {
             if (!OpRegistry.TryGet(n.Op, out var def)) Fail(afterPass, $"%{n.Id} uses op '{n.Op}', which the op registry does not declare");
             else if (def.Class == OpClass.Composite) Fail(afterPass, $"%{n.Id} uses the composite op '{n.Op}', which should have been decomposed");

@@ -42,6 +42,9 @@ internal sealed class Interpreter
         return result;
     }
 
+    /// <summary>An interpreter over the same symbol binding whose leaves are <paramref name="leafValues"/> (a loop body's step).</summary>
+    public Interpreter Nested(Func<Node, float[]> leafValues) => new(binding, leafValues);
+
     /// <summary>The value of a leaf (input or capture) node.</summary>
     public float[] Leaf(Node n) => leaf(n);
 

@@ -13,8 +13,9 @@ internal enum ElementType { Float, Int, Flag, Rng }
 /// </summary>
 internal sealed class Node
 {
-    internal Node(int id, string op, ImmutableArray<Node> inputs, Attrs attrs, Shape shape, ElementType type)
+    internal Node(int id, string op, ImmutableArray<Node> inputs, Attrs attrs, Shape shape, ElementType type, LoopBody? body = null)
     {
+        Body = body;
         Id = id;
         Op = op;
         Inputs = inputs;
@@ -29,6 +30,11 @@ internal sealed class Node
     public Attrs Attrs { get; }
     public Shape Shape { get; }
     public ElementType Type { get; }
+
+    /// <summary>The loop body of a <see cref="OpNames.Scan"/> node (named by its "body" attribute); null for every other op.</summary>
+    public LoopBody? Body { get; }
+
+    public bool IsScan => Body is not null;
 
     public bool IsConstant => Op == OpNames.Constant;
     public float ConstantValue => Attrs.Float("value");

@@ -7,9 +7,9 @@ namespace Kiln.Generator.Models;
 // Locations live in MethodLocations, beside the graph spec, so moving a method re-runs only diagnostics.
 
 /// <summary>
-/// One [Compile] method lowered to straight-line tensor ops: calls to the class's own compilable methods are
-/// inlined, constant-bound loops unrolled, constant ifs resolved, locals replaced by value ids, and module calls
-/// (Linear, Conv2d, Rnn over a fixed sequence length, ...) lowered to the op vocabulary of <see cref="OpSpec"/>.
+/// One [Compile] method lowered to tensor ops: calls to the class's own compilable methods are inlined, loops over a
+/// sequence's steps kept as loop ops (Passes/LoopSpecs.cs), other constant-bound loops unrolled, constant ifs resolved,
+/// locals replaced by value ids, and module calls (Linear, Conv2d, Rnn, ...) lowered to the op vocabulary of <see cref="OpSpec"/>.
 /// Value ids are shared by inputs, captures and ops: ids 0..Inputs.Count-1 are the method's parameters, then
 /// one id per capture, then one id per op in order (an op may only use smaller ids).
 /// </summary>

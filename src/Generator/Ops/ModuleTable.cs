@@ -5,6 +5,7 @@ using System.Linq;
 using Kiln.Generator.Graph;
 using Kiln.Generator.Models;
 using Kiln.Generator.Ops.Definitions;
+using Kiln.Generator.Passes;
 
 namespace Kiln.Generator.Ops;
 
@@ -45,6 +46,8 @@ internal interface IModuleCall<T> : IModuleArguments where T : class
     /// <summary>Several results (a tuple), each built only when the method reads it.</summary>
     T Results(params Func<T>[] items);
     int ChildCount { get; }
+    /// <summary>A fresh name for a loop (the "loop" attribute of its loop ops, see Passes/LoopSpecs.cs).</summary>
+    string NewLoop();
     T ForwardChild(int index, T input);
     /// <summary>An error for the call (<paramref name="argument"/>: at that argument of Forward instead).</summary>
     Exception Unsupported(string message, int? argument = null);
@@ -267,56 +270,55 @@ internal static class ModuleTable<T> where T : class
     }
 
     /// <summary>
-    /// An Elman Rnn (tanh or relu) over a sequence of fixed length, unrolled: per layer and step
-    /// h = act(x_t W_ih^T + b_ih + h W_hh^T + b_hh), PyTorch's formula (the b terms absent with bias: false);
-    /// returns (output, h_n), each built when read.
+    /// An Elman Rnn (tanh or relu) as one loop over the sequence (its length may be symbolic: the body is compiled once),
+    /// all layers in the body: per step and layer h = act(x_t W_ih^T + b_ih + h W_hh^T + b_hh), PyTorch's formula (the b
+    /// terms absent with bias: false), with h_{-1} = h0 or zeros. Returns (output, h_n), each built when read: output is
+    /// the last layer's state stacked over the steps, h_n the final states. The layer count shapes the body, so it stays
+    /// a constructor constant.
     /// </summary>
     static T Rnn(IModuleCall<T> c)
     {
-        int inputSize = c.Int("inputSize", 0), hidden = c.Int("hiddenSize", 1), layers = c.Int("numLayers", 2, 1);
+        int hidden = c.Int("hiddenSize", 1), layers = c.Int("numLayers", 2, 1);
         bool batchFirst = c.Bool("batchFirst", 3, false);
-        int timeDim = batchFirst ? 1 : 0;
-        if (c.Dims(c.Input) is not { Length: 3 } shape || shape[timeDim] < 0)
-            throw c.Unsupported($"an Rnn is unrolled over a sequence of fixed length: its input must have a known 3-D shape with a constant sequence dimension {timeDim} (give it a [Shape])", argument: 0);
-        int steps = shape[timeDim];
+        int timeDim = batchFirst ? 1 : 0, batchDim = batchFirst ? 0 : 1;
+        if (c.Dims(c.Input) is { } dims && dims.Length != 3)
+            throw c.Unsupported($"an Rnn's input must be 3-D ({(batchFirst ? "batch, sequence" : "sequence, batch")}, features), not {dims.Length}-D", argument: 0);
         string activation = c.EnumMember("nonlinearity", 4) == "Relu" ? Activations.Relu : MathOps.Tanh;
         bool bias = c.Bool("bias", 5, true);
         var initial = c.State.Count > 0 ? c.State[0] : null;
+        string loop = c.NewLoop();
         T Reshape(T x, string shape) => c.Op(OpNames.Reshape, new[] { x }, ("shape", shape));
         T Slice(T x, int dim, int start) => c.Op(Layout.Narrow, new[] { x }, ("dim", Attrs.FormatInt(dim)), ("start", Attrs.FormatInt(start)), ("length", "1"));
         T Add(T a, T b) => c.Op(OpNames.Add, new[] { a, b });
+        T Invariant(T x) => c.Op(LoopSpecs.Invariant, new[] { x }, ("loop", loop));
 
-        var sequence = new List<T>(steps);
-        for (int t = 0; t < steps; t++) sequence.Add(Reshape(Slice(c.Input, timeDim, t), $"-1,{inputSize}"));
-
-        var finalStates = new List<T>(layers);
+        // The carried states first (their order is the order of the body's first outputs), then the sequence and the weights.
+        var states = new List<T>(layers);
+        for (int layer = 0; layer < layers; layer++)
+            states.Add(initial is null
+                ? c.Op(LoopSpecs.Carry, new[] { c.Input }, ("loop", loop), ("zeros", $"@0.{batchDim},{hidden}"))
+                : c.Op(LoopSpecs.Carry, new[] { Reshape(Slice(initial, 0, layer), $"-1,{hidden}") }, ("loop", loop)));
+        var step = c.Op(LoopSpecs.Sequence, new[] { c.Input }, ("loop", loop), ("dim", Attrs.FormatInt(timeDim)));
         for (int layer = 0; layer < layers; layer++)
         {
-            var weightIh = c.Parameter($"weight_ih_l{layer}");
-            var weightHh = c.Parameter($"weight_hh_l{layer}");
-            var biasIh = bias ? c.Parameter($"bias_ih_l{layer}") : null;
-            var biasHh = bias ? c.Parameter($"bias_hh_l{layer}") : null;
-            T? state = initial is null ? null : Reshape(Slice(initial, 0, layer), $"-1,{hidden}");
-            var outputs = new List<T>(steps);
-            foreach (var step in sequence)
-            {
-                var preactivation = Linear(c, step, weightIh, biasIh);
-                // With no initial state h_{-1} = 0, so h W_hh^T vanishes and only its bias (if any) remains.
-                if (state is not null) preactivation = Add(preactivation, Linear(c, state, weightHh, biasHh));
-                else if (biasHh is not null) preactivation = Add(preactivation, biasHh);
-                state = c.Op(activation, new[] { preactivation });
-                outputs.Add(state);
-            }
-            sequence = outputs;
-            finalStates.Add(state!);
+            var weightIh = Invariant(c.Parameter($"weight_ih_l{layer}"));
+            var weightHh = Invariant(c.Parameter($"weight_hh_l{layer}"));
+            var biasIh = bias ? Invariant(c.Parameter($"bias_ih_l{layer}")) : null;
+            var biasHh = bias ? Invariant(c.Parameter($"bias_hh_l{layer}")) : null;
+            states[layer] = c.Op(activation, new[] { Add(Linear(c, step, weightIh, biasIh), Linear(c, states[layer], weightHh, biasHh)) });
+            step = states[layer];
         }
+        var result = c.Op(LoopSpecs.Result, states, ("loop", loop));
 
-        var lastLayer = sequence;
-        string perStep = batchFirst ? $"-1,1,{hidden}" : $"1,-1,{hidden}";
-        T Concat(List<T> pieces, int dim) => pieces.Count == 1 ? pieces[0] : c.Op(Layout.Concat, pieces, ("dim", Attrs.FormatInt(dim)));
+        T Output(int layer, bool stacked, int dim = 0) =>
+            c.Op(LoopSpecs.Output, new[] { result }, ("loop", loop), ("output", Attrs.FormatInt(layer)), ("stacked", stacked ? "true" : "false"), ("dim", Attrs.FormatInt(dim)));
         return c.Results(
-            () => Concat(lastLayer.Select(h => Reshape(h, perStep)).ToList(), timeDim),
-            () => Concat(finalStates.Select(h => Reshape(h, $"1,-1,{hidden}")).ToList(), 0));
+            () => Output(layers - 1, stacked: true, timeDim),
+            () =>
+            {
+                var finals = Enumerable.Range(0, layers).Select(layer => Reshape(Output(layer, stacked: false), $"1,-1,{hidden}")).ToList();
+                return finals.Count == 1 ? finals[0] : c.Op(Layout.Concat, finals, ("dim", "0"));
+            });
     }
 
     static IEnumerable<ModuleParameter> LstmCellParameters(IModuleArguments c)

@@ -21,6 +21,8 @@ internal enum OpClass
     View,
     /// <summary>A spec-level op the compiler rewrites into primitives before any pass sees it (linear, layer_norm).</summary>
     Composite,
+    /// <summary>An output of a loop (scan): its body, a subgraph, is scheduled as a program of its own and run once per step.</summary>
+    Loop,
 }
 
 internal delegate Shape ShapeRule(IReadOnlyList<Node> inputs, Attrs attrs, string display);

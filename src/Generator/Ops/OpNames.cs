@@ -32,4 +32,10 @@ internal static class OpNames
     public const string Sum = "sum";
     public const string Mean = "mean";
     public const string Reshape = "reshape";
+
+    // Loops.
+    /// <summary>A leaf of a loop body: one of its slots (<see cref="LoopBody"/>), bound per step by the loop.</summary>
+    public const string LoopInput = "loop_input";
+    /// <summary>An output of a loop, final or stacked over the steps; its body is <see cref="Node.Body"/>.</summary>
+    public const string Scan = "scan";
 }

@@ -46,6 +46,11 @@ internal sealed class GraphBuilder
         return new ValueRef(ValueRefKind.Op, ops.Count - 1);
     }
 
+    /// <summary>The op at an index (the interpreter keeps constants out of a loop's invariant slots).</summary>
+    public string OpNameAt(int index) => ops[index].Op;
+
+    public CaptureKind CaptureKindOf(int index) => captures[index].Kind;
+
     int IdOf(ValueRef reference) => reference.Kind switch
     {
         ValueRefKind.Input => reference.Index,

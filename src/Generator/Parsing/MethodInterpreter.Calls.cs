@@ -173,6 +173,7 @@ internal sealed partial class MethodInterpreter
             : returnType.IsFloatTensor() ? ValueKind.FloatTensor
             : throw UnknownCall(site);
         string op = OpCallTable.OpOf(name);
+        if (arguments.Any(a => a.Value is LoopIndexValue)) return LowerLoopStep(name, arguments, site);
 
         var args = new List<ValueRef>();
         var attrs = ImmutableArray.CreateBuilder<AttrSpec>();

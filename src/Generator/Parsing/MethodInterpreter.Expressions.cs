@@ -371,7 +371,7 @@ internal sealed partial class MethodInterpreter
     {
         if (builder.OpCount >= MaxOps)
             throw Unsupported(site, $"the unrolled graph would have more than {MaxOps} ops");
-        var reference = builder.AddOp(op, args, attrs, SiteOf(site));
+        var reference = builder.AddOp(op, LoopArguments(op, args, site), attrs, SiteOf(site));
         return new TensorValue(reference, kind, shape);
     }
 }

@@ -168,6 +168,8 @@ internal sealed partial class MethodInterpreter
         public string TypeDisplay => module.TypeDisplay;
         public int ChildCount => module.Children.Length;
 
+        public string NewLoop() => interpreter.NewLoopName();
+
         public int Int(string name, int position, int? fallback = null) => module.Int(name, position, fallback);
         public int? OptionalInt(string name, int position) => module.OptionalInt(name, position);
         public double Number(string name, int position, double fallback) => module.Number(name, position, fallback);

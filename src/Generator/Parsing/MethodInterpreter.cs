@@ -11,7 +11,7 @@ namespace Kiln.Generator.Parsing;
 
 /// <summary>
 /// Runs a [Compile] method's body at build time over the IOperation tree: compile-time values (numbers, bools,
-/// loop variables) are computed, tensor values become graph ops, loops unroll, constant ifs pick a branch and calls
+/// loop variables) are computed, tensor values become graph ops, loops over a sequence's steps become graph loops and other loops unroll, constant ifs pick a branch and calls
 /// to the class's own methods are inlined. The result is straight-line code in <see cref="GraphBuilder"/>.
 /// Anything outside the subset throws a <see cref="ParseFailure"/> at the exact construct.
 /// This file holds the statements; expressions, calls, members and modules live in the other partial files.
@@ -34,6 +34,11 @@ internal sealed partial class MethodInterpreter
     readonly CancellationToken cancellationToken;
 
     int inlineDepth;
+
+    int loops;
+
+    /// <summary>A name for the next loop of the method, unique within it (the "loop" attribute of its loop ops).</summary>
+    internal string NewLoopName() => (loops++).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>While a call is being inlined, its ops are reported at the call in the [Compile] method: that is the
     /// code the user can change, and the callee may be shared by several models.</summary>
@@ -136,6 +141,7 @@ internal sealed partial class MethodInterpreter
     Flow ExecuteFor(IForLoopOperation loop, Frame frame)
     {
         foreach (var before in loop.Before) Execute(before, frame);
+        if (TryExecuteAsLoop(loop, frame) is { } compiled) return compiled;
         if (loop.Condition is null)
             throw new ParseFailure(DiagnosticDescriptors.DataDependentControlFlow, loop.Syntax, "for", "(none)");
         for (int iteration = 0; EvaluateCondition(loop.Condition, "for", frame); iteration++)

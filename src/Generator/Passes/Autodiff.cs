@@ -93,7 +93,7 @@ internal static class Autodiff
     }
 
     /// <summary>The float nodes that depend on <paramref name="roots"/> (and the roots): the only ones whose gradients anyone needs.</summary>
-    static HashSet<Node> DependingOn(List<Node> nodes, IEnumerable<Node> roots)
+    internal static HashSet<Node> DependingOn(List<Node> nodes, IEnumerable<Node> roots)
     {
         var needed = new HashSet<Node>(roots);
         foreach (var n in nodes)
@@ -105,10 +105,15 @@ internal static class Autodiff
     /// The reverse walk: from the seeded adjoints, each needed node's VJP rule adds its inputs' gradient contributions.
     /// Returns the first node on the path that has no rule (nothing is complete then), or null.
     /// </summary>
-    static Node? Backpropagate(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint)
+    internal static Node? Backpropagate(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint)
     {
         foreach (var n in Enumerable.Reverse(nodes))
         {
+            if (n.IsScan)
+            {
+                if (Backloop(b, nodes, needed, adjoint, n) is { } unruled) return unruled;
+                continue;
+            }
             if (n.Inputs.Length == 0 || !needed.Contains(n) || !adjoint.TryGetValue(n, out var g)) continue;
             if (OpRegistry.Get(n.Op).Gradient is not { } rule) return n;
             var grads = rule(new VjpContext(b, n, g));
@@ -122,6 +127,34 @@ internal static class Autodiff
         }
         return null;
     }
+
+    /// <summary>
+    /// A loop's outputs are differentiated together, by one reverse loop (<see cref="LoopGradient"/>), when the walk
+    /// reaches the first of them: every output's users come later, so all their adjoints are complete by then.
+    /// </summary>
+    static Node? Backloop(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint, Node scan)
+    {
+        if (!needed.Contains(scan)) return null;
+        var outputs = nodes.Where(m => SameLoop(m, scan)).ToList();
+        if (outputs[0] != scan) return null;
+        var seeds = new Dictionary<(int, bool), Node>();
+        foreach (var o in outputs)
+            if (adjoint.TryGetValue(o, out var g)) seeds[(o.Attrs.Int("output"), o.Attrs.Bool("stacked"))] = g;
+        if (seeds.Count == 0) return null;
+        var gradients = LoopGradient.Backward(b, scan, seeds, needed.Contains, out var unruled);
+        if (unruled is not null) return unruled;
+        for (int i = 0; i < scan.Inputs.Length; i++)
+        {
+            var input = scan.Inputs[i];
+            if (gradients[i] is not { } gi || !needed.Contains(input)) continue;
+            adjoint[input] = adjoint.TryGetValue(input, out var existing) ? b.Add(existing, gi) : gi;
+        }
+        return null;
+    }
+
+    /// <summary>Whether two nodes are outputs of one loop: the same body over the same inputs.</summary>
+    internal static bool SameLoop(Node a, Node b) =>
+        a.IsScan && b.IsScan && a.Body == b.Body && a.Inputs.SequenceEqual(b.Inputs);
 
     static ImmutableArray<Node?> ParameterGradients(GraphProgram forward, Dictionary<Node, int> parameters, Dictionary<Node, Node> adjoint)
     {

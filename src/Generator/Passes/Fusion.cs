@@ -104,6 +104,16 @@ internal static class Fusion
                     kernel = new Kernel(KernelKind.Gemm, n) { Gemm = n };
                     assigned[n] = kernel;
                     break;
+                case OpClass.Loop:
+                    // Every output of one loop the program reads comes from one run of it.
+                    kernel = new Kernel(KernelKind.Scan, n);
+                    assigned[n] = kernel;
+                    foreach (var sibling in nodes.Where(m => m != n && Autodiff.SameLoop(m, n)))
+                    {
+                        kernel.ExtraRoots.Add(sibling);
+                        assigned[sibling] = kernel;
+                    }
+                    break;
                 default:
                     kernel = new Kernel(KernelKind.Library, n) { Scratch = scratchSize(n) };
                     assigned[n] = kernel;

@@ -7,10 +7,17 @@ using Kiln.Generator.Schedule;
 
 namespace Kiln.Generator.Schedule
 {
-    internal enum StorageKind { Input, Capture, Constant, Arena, Result, Gradient, CaptureUpdate }
+    internal enum StorageKind { Input, Capture, Constant, Arena, Result, Gradient, CaptureUpdate, LoopSlot }
 
     /// <summary>Where a value lives: an argument, a capture, an inline scalar, an arena buffer, the result tensor, or a parameter's Grad.</summary>
     internal readonly record struct Storage(StorageKind Kind, int Index);
+
+    /// <summary>
+    /// The buffers of a scan kernel: its body's arena buffers, each placed in the enclosing arena (<see cref="BodyBuffers"/>,
+    /// by body buffer index), and for each carry that is not stacked the buffers its steps alternate between
+    /// (<see cref="Alternates"/>: one beside the final value's own buffer, or two when the final value is not read).
+    /// </summary>
+    internal sealed record LoopMemory(IReadOnlyList<int> BodyBuffers, IReadOnlyDictionary<int, int[]> Alternates);
 
     /// <summary>An intermediate buffer: its element count (symbolic) and the kernels between which it is alive.</summary>
     internal sealed record ArenaBuffer(int Index, Node Node, Size Count, int FirstUse, int LastUse);
@@ -22,14 +29,19 @@ namespace Kiln.Generator.Schedule
     /// </summary>
     internal sealed class MemoryPlan
     {
-        public MemoryPlan(IReadOnlyDictionary<Node, Storage> storage, IReadOnlyList<ArenaBuffer> buffers, IReadOnlyDictionary<Kernel, int> scratch)
+        public MemoryPlan(IReadOnlyDictionary<Node, Storage> storage, IReadOnlyList<ArenaBuffer> buffers, IReadOnlyDictionary<Kernel, int> scratch,
+            IReadOnlyDictionary<Kernel, LoopMemory>? loops = null)
         {
+            Loops = loops ?? new Dictionary<Kernel, LoopMemory>();
             Storage = storage;
             Buffers = buffers;
             Scratch = scratch;
         }
 
-        /// <summary>The arena buffer serving as each library kernel's scratch memory.</summary>
+        /// <summary>The buffers of each scan kernel.</summary>
+        public IReadOnlyDictionary<Kernel, LoopMemory> Loops { get; }
+
+        /// <summary>The arena buffer serving as each library kernel's scratch memory (a loop body's kernels included).</summary>
         public IReadOnlyDictionary<Kernel, int> Scratch { get; }
 
         public IReadOnlyDictionary<Node, Storage> Storage { get; }
@@ -65,11 +77,13 @@ namespace Kiln.Generator.Passes
                     case OpNames.Input: storage[n] = new Storage(StorageKind.Input, n.Attrs.Int("index")); break;
                     case OpNames.Capture: storage[n] = new Storage(StorageKind.Capture, n.Attrs.Int("index")); break;
                     case OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor: storage[n] = new Storage(StorageKind.Constant, n.Id); break;
+                    case OpNames.LoopInput: storage[n] = new Storage(StorageKind.LoopSlot, n.Id); break;
                 }
             }
 
             var buffers = new List<(Node Node, Size Count, int First, int Last)>();
             var scratch = new Dictionary<Kernel, int>();
+            var loops = new Dictionary<Kernel, LoopMemory>();
             foreach (var k in kernels)
             {
                 if (k.Scratch is { } scratchSize)
@@ -90,6 +104,7 @@ namespace Kiln.Generator.Passes
                 }
                 foreach (var aliased in k.Aliased)
                     if (aliased != k.Root) storage[aliased] = storage[k.Root];
+                if (k.Steps is { } steps) loops[k] = PlanLoop(k, steps, buffers, scratch);
             }
             foreach (var k in kernels)
                 foreach (var r in k.Reads)
@@ -101,7 +116,37 @@ namespace Kiln.Generator.Passes
                         buffers[s.Index] = (b.Node, b.Count, b.First, Math.Max(b.Last, k.Index));
                     }
                 }
-            return new MemoryPlan(storage, buffers.Select((b, i) => new ArenaBuffer(i, b.Node, b.Count, b.First, b.Last)).ToList(), scratch);
+            return new MemoryPlan(storage, buffers.Select((b, i) => new ArenaBuffer(i, b.Node, b.Count, b.First, b.Last)).ToList(), scratch, loops);
+        }
+
+        /// <summary>
+        /// A scan kernel's working memory, all alive while it runs: its body's buffers (planned once for every step) and
+        /// the alternating buffers of carries whose history is not kept (a stacked carry writes each step into its history).
+        /// </summary>
+        static LoopMemory PlanLoop(Kernel k, LoopSchedule steps, List<(Node Node, Size Count, int First, int Last)> buffers, Dictionary<Kernel, int> scratch)
+        {
+            var body = steps.Program.Memory;
+            var bodyBuffers = new List<int>();
+            foreach (var b in body.Buffers)
+            {
+                bodyBuffers.Add(buffers.Count);
+                buffers.Add((b.Node, b.Count, k.Index, k.Index));
+            }
+            foreach (var s in body.Scratch) scratch[s.Key] = bodyBuffers[s.Value];
+            foreach (var inner in body.Loops) throw new NotSupportedException($"a loop inside a loop body (kernel {inner.Key.Index}) is not compiled yet");
+            var alternates = new Dictionary<int, int[]>();
+            for (int c = 0; c < steps.Body.CarryCount; c++)
+            {
+                if (k.Outputs.Any(o => o.Attrs.Int("output") == c && o.Attrs.Bool("stacked"))) continue;
+                bool final = k.Outputs.Any(o => o.Attrs.Int("output") == c);
+                var count = steps.Body.Outputs[c].Shape.Count;
+                alternates[c] = Enumerable.Range(0, final ? 1 : 2).Select(_ =>
+                {
+                    buffers.Add((k.Root, count, k.Index, k.Index));
+                    return buffers.Count - 1;
+                }).ToArray();
+            }
+            return new LoopMemory(bodyBuffers, alternates);
         }
     }
 }

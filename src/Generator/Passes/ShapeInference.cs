@@ -30,6 +30,7 @@ internal static class ShapeInference
             values[spec.Inputs.Count + i] = b.Capture(i, ShapeOf(capture.Shape), type);
         }
         Origin(context, -1);
+        var loops = new LoopSpecs();
 
         for (int i = 0; i < spec.Ops.Count; i++)
         {
@@ -41,7 +42,7 @@ internal static class ShapeInference
                     context.Report(DiagnosticIds.InternalError, i, $"op {i} ({op.Op}) uses value {arg}, which is not defined before it");
                     return null;
                 }
-            if (!OpRegistry.IsKnown(op.Op))
+            if (!OpRegistry.IsKnown(op.Op) && !LoopSpecs.IsLoopOp(op.Op))
             {
                 context.Report(DiagnosticIds.Unsupported, i, op.Op, "the static compiler has no rule for this op yet");
                 return null;
@@ -49,7 +50,8 @@ internal static class ShapeInference
             var attrs = Attrs.From(op.Attrs.Select(a => new System.Collections.Generic.KeyValuePair<string, string>(a.Name, a.Value)));
             try
             {
-                values[id] = b.Apply(op.Op, op.Args.Select(a => values[a]).ToArray(), attrs);
+                var args = op.Args.Select(a => values[a]).ToArray();
+                values[id] = LoopSpecs.IsLoopOp(op.Op) ? loops.Apply(b, op.Op, args, attrs) : b.Apply(op.Op, args, attrs);
             }
             catch (UnsupportedShapeError e)
             {
@@ -64,6 +66,11 @@ internal static class ShapeInference
             Origin(context, i);
         }
 
+        if (loops.Unclosed.Any())
+        {
+            context.Report(DiagnosticIds.InternalError, -1, $"loop {loops.Unclosed.First()} has slots but no loop_result");
+            return null;
+        }
         var results = new System.Collections.Generic.List<Node>();
         foreach (int id in new[] { spec.Result }.Concat(spec.MoreResults))
         {

@@ -13,6 +13,8 @@ internal enum KernelKind
     Gemm,
     /// <summary>A call of a library kernel (normalisation, losses, layout copies, convolution).</summary>
     Library,
+    /// <summary>A loop running its body's own kernels (<see cref="Kernel.Steps"/>) once per step; its outputs are the loop's scan nodes.</summary>
+    Scan,
 }
 
 /// <summary>
@@ -62,6 +64,9 @@ internal sealed class Kernel
 
     public int Index { get; set; }
 
+    /// <summary>The scheduled body of a <see cref="KernelKind.Scan"/> kernel; null for every other kernel.</summary>
+    public LoopSchedule? Steps { get; set; }
+
     /// <summary>Elements of working memory a library kernel needs for itself (alive only during the kernel).</summary>
     public Size? Scratch { get; set; }
 
@@ -75,7 +80,7 @@ internal sealed class Kernel
 
     /// <summary>Every node computed by this kernel.</summary>
     public IEnumerable<Node> Computed =>
-        Body.Concat(StridedViews).Concat(Aliased).Concat(Kind == KernelKind.Library && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
+        Body.Concat(StridedViews).Concat(Aliased).Concat(Kind is KernelKind.Library or KernelKind.Scan && LibraryProducer is null ? Outputs : Enumerable.Empty<Node>()).Distinct();
 
     /// <summary>The values the kernel reads from memory or inlines as scalars.</summary>
     public IEnumerable<Node> Reads
@@ -191,6 +196,24 @@ internal sealed class LoopNest
         return new LoopNest(axes.ToImmutableArray(), reduced.ToImmutableArray(),
             axisStrides.ToDictionary(p => p.Key, p => p.Value.ToImmutableArray()), offsets, sources, bodyShape);
     }
+}
+
+/// <summary>
+/// A loop's body as a program of its own: <see cref="Program"/>'s results are the body outputs <see cref="Outputs"/>
+/// (by index into the body's outputs: every carry, and each per-step output the loop's users read).
+/// </summary>
+internal sealed class LoopSchedule
+{
+    public LoopSchedule(Graph.LoopBody body, IReadOnlyList<int> outputs, KernelProgram program)
+    {
+        Body = body;
+        Outputs = outputs;
+        Program = program;
+    }
+
+    public Graph.LoopBody Body { get; }
+    public IReadOnlyList<int> Outputs { get; }
+    public KernelProgram Program { get; }
 }
 
 /// <summary>A program's kernels in execution order, with the buffers they need.</summary>

@@ -178,6 +178,27 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void KILN0001_ALoopToACallTimeLength_WhoseIndexIsNotOnlyAStep_NamesTheSizeAndTheReason()
+    {
+        // t * 2 is not a step of the sequence: the loop is not a graph loop, and a bound of T cannot be unrolled.
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                [Compile]
+                public Tensor Loss([Shape("B", "T", 4)] Tensor x)
+                {
+                    var h = Narrow(x, 1, 0, 1);
+                    for (int t = 0; [|t < x.Size(1)|]; t++)
+                        h = h + Narrow(x, 1, t * 2, 1);
+                    return h.Sum();
+                }
+            }
+            """, "KILN0001");
+        Assert.Contains("call-time size T", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("must only select steps of a sequence", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KILN0003_DataDependentIf_IsReportedAtTheCondition()
     {
         SingleDiagnostic("""

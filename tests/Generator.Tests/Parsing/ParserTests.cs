@@ -263,7 +263,7 @@ public sealed class ParserTests
     }
 
     [Fact]
-    public void TwoLayerRnnOverTimeMajorInput_UnrollsEveryStepAndLayer()
+    public void TwoLayerRnnOverTimeMajorInput_IsOneLoop_WithEveryLayerInItsBodyOnce()
     {
         var spec = Parse(Model("""
             readonly Rnn rnn = new(3, 4, numLayers: 2, nonlinearity: RnnNonlinearity.Relu);
@@ -276,15 +276,19 @@ public sealed class ParserTests
             }
             """));
         var ops = Ops(spec);
-        Assert.Equal(6, ops.Count(op => op.StartsWith("narrow(0)", StringComparison.Ordinal)));
-        Assert.Equal(12, ops.Count(op => op.StartsWith("relu(", StringComparison.Ordinal)));
-        Assert.Equal(2 * 6 + 2 * 5, ops.Count(op => op.StartsWith("linear(", StringComparison.Ordinal)));
+        // Not unrolled: the body (two layers) appears once, whatever the sequence length.
+        Assert.Single(ops, op => op.StartsWith("loop_sequence(0){loop=0,dim=0}", StringComparison.Ordinal));
+        Assert.Equal(2, ops.Count(op => op.StartsWith("loop_carry(0){loop=0,zeros=@0.1,4}", StringComparison.Ordinal)));
+        Assert.Equal(2, ops.Count(op => op.StartsWith("relu(", StringComparison.Ordinal)));
+        Assert.Equal(4, ops.Count(op => op.StartsWith("linear(", StringComparison.Ordinal)));
+        Assert.Single(ops, op => op.StartsWith("loop_result(", StringComparison.Ordinal));
+        Assert.Single(ops, op => op.StartsWith("loop_output(", StringComparison.Ordinal) && op.Contains("output=1,stacked=true"));
         Assert.Contains(ops, op => op.StartsWith("concat(", StringComparison.Ordinal) && op.EndsWith("{dim=0}", StringComparison.Ordinal));
         Assert.Equal("this.rnn.WeightIh(1)", spec.Captures.Single(c => c.Name == "rnn.weight_ih_l1").AccessExpression);
     }
 
     [Fact]
-    public void RnnWithoutBias_UnrollsWithWeightsOnly()
+    public void RnnWithoutBias_LoopsWithWeightsOnly()
     {
         var spec = Parse(Model("""
             readonly Rnn rnn = new(3, 4, batchFirst: true, bias: false);
@@ -293,11 +297,12 @@ public sealed class ParserTests
             public Tensor Loss([Shape("N", 2, 3)] Tensor x) => rnn.Forward(x).Item2.Sum();
             """));
         Assert.Equal(new[] { "rnn.weight_ih_l0", "rnn.weight_hh_l0" }, spec.Captures.Select(c => c.Name));
-        // Step 0 has no state (no W_hh term, and no bias to add); step 1 adds the state's two-operand linear.
+        // The state starts at zeros shaped [N, 4] (N from dimension 0 of x); the body's ops come once, between its slots and loop_result.
         Assert.Equal(new[]
         {
-            "narrow(0){dim=1,start=0,length=1}", "reshape(3){shape=-1,3}", "narrow(0){dim=1,start=1,length=1}", "reshape(5){shape=-1,3}",
-            "linear(4,1)", "tanh(7)", "linear(6,1)", "linear(8,2)", "add(9,10)", "tanh(11)", "reshape(12){shape=1,-1,4}", "sum(13)",
+            "loop_carry(0){loop=0,zeros=@0.0,4}", "loop_sequence(0){loop=0,dim=1}", "loop_invariant(1){loop=0}", "loop_invariant(2){loop=0}",
+            "linear(4,5)", "linear(3,6)", "add(7,8)", "tanh(9)", "loop_result(10){loop=0}",
+            "loop_output(11){loop=0,output=0,stacked=false,dim=0}", "reshape(12){shape=1,-1,4}", "sum(13)",
         }, Ops(spec));
     }
 

@@ -17,6 +17,7 @@ public sealed class GeneratedCaseTests
     [InlineData("names")]
     [InlineData("malformed")]
     [InlineData("diagnose")]
+    [InlineData("loops")]
     public void EveryGeneratedCaseOfTheKind_Holds(string kind)
     {
         var cases = GeneratedCases.All().Where(c => c.Kind == kind).ToList();

@@ -282,5 +282,35 @@ internal static class GeneratedCases
             yield return new GeneratedCase("diagnose", $"new {declaration}", Model($"    readonly {declaration};", $"        var used = {use};\n        return (x * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0012");
     }
 
-    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics());
+    /// <summary>
+    /// Kind 5: for loops over a sequence's steps, compiled as graph loops (the index only picks steps, tensors carried),
+    /// beside near misses that must unroll (the index used otherwise) or be refused (a body reading the Training flag).
+    /// x is [4, 5]; w is [5].
+    /// </summary>
+    public static IEnumerable<GeneratedCase> Loops()
+    {
+        var random = new Random(5);
+        var templates = new (string Name, Func<string> Body, Expectation Expect)[]
+        {
+            ("rows from 1, tanh cell", () => $"var h = Select(x, 0, 0) * w;\n        for (int t = 1; t < 4; t++) h = Tanh(h * w + Select(x, 0, t) * {F(Real(random))});\n        return (h * h).Sum();", Expectation.Compile),
+            ("columns as length-1 slices", () => $"var h = Narrow(x, 1, 0, 1);\n        for (int t = 0; t < 5; t++) h = h * {F(Real(random))} + Sigmoid(Narrow(x, 1, t, 1));\n        return h.Sum();", Expectation.Compile),
+            ("two carries, a tuple assignment", () => "var a = Select(x, 0, 0);\n        var b = a * 2f;\n        for (int t = 0; t < 4; t++) { var s = Select(x, 0, t); (a, b) = (Sigmoid(a + s * w), a * b); }\n        return (a + b).Sum();", Expectation.Compile),
+            ("bound from x.Size(0)", () => "var h = w * 0.5f;\n        for (int t = 0; t < x.Size(0); t++) h = Tanh(h + Select(x, 0, t));\n        return h.Sum();", Expectation.Compile),
+            ("a constant loop inside the body", () => "var h = Select(x, 0, 0);\n        for (int t = 0; t < 4; t++)\n        {\n            for (int k = 0; k < 2; k++) h = Tanh(h * w);\n            h = h + Select(x, 0, t);\n        }\n        return h.Sum();", Expectation.Compile),
+            ("the sequence read twice per step", () => "var h = Select(x, 0, 0);\n        for (int t = 0; t < 4; t++) h = h * Select(x, 0, t) + Select(x, 0, t);\n        return h.Sum();", Expectation.Compile),
+            ("a carry also read after the loop with an outer value", () => "var y = x * 2f;\n        var h = Select(y, 0, 0);\n        for (int t = 1; t < 3; t++) h = Relu(h - Select(y, 0, t)) + Select(x, 0, 0);\n        return (h * w).Sum();", Expectation.Compile),
+            ("index in arithmetic: unrolled", () => "var h = Select(x, 0, 0);\n        for (int t = 0; t < 4; t++) h = h + Select(x, 0, t) * (t + 1f);\n        return h.Sum();", Expectation.Compile),
+            ("index picks the step twice over: unrolled", () => "var h = Select(x, 0, 0);\n        for (int t = 0; t < 2; t++) h = h + Select(x, 0, 2 * t);\n        return h.Sum();", Expectation.Compile),
+            ("no carried tensor: unrolled", () => "var total = 0f;\n        for (int t = 0; t < 4; t++) total += 1f;\n        return (Select(x, 0, 3) * total).Sum();", Expectation.Compile),
+            ("carried value changes shape", () => "var h = Select(x, 0, 0);\n        for (int t = 0; t < 4; t++) h = Narrow(h + Select(x, 0, t), 0, 0, 4);\n        return h.Sum();", Expectation.AgreeOrRefuse),
+            ("Training in the body", () => "var h = Select(x, 0, 0);\n        for (int t = 0; t < 4; t++) h = Training ? h + Select(x, 0, t) : h - Select(x, 0, t);\n        return h.Sum();", Expectation.Diagnose),
+        };
+        foreach (var (name, body, expect) in templates)
+            for (int variant = 0; variant < 2; variant++)
+                yield return new GeneratedCase("loops", $"{name} #{variant}", Model("", "        " + body()), expect);
+    }
+
+    static float Real(Random random) => (float)(random.NextDouble() * 1.5 - 0.75);
+
+    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics()).Concat(Loops());
 }

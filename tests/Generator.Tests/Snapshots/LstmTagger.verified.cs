@@ -68,26 +68,22 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
-                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
-                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
-                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
-                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
 
-                // Kernel 0/16: embedding -> %9 [N,4,5]
+                // Kernel 0/10: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: embedding -> %9 [N,4,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: embedding -> %9 [N,4,5]");
                 }
 
-                // Kernel 1/16: narrow -> %10 [N,1,5]
+                // Kernel 1/10: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: narrow -> %10 [N,1,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: narrow -> %10 [N,1,5]");
                 }
 
-                // Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -119,10 +115,10 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s14;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]");
                 }
 
-                // Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+                // Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
@@ -171,391 +167,198 @@ namespace Kiln.Integration.Tests.Models
                             buffer4[rowOut + i] = s23;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
                 }
 
-                // Kernel 4/16: narrow -> %24 [N,1,5]
+                // Kernel 4/10: narrow -> %26 [N,3,5]
                 {
-                    // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/16: narrow -> %24 [N,1,5]");
+                    // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 15, 0, dim_N, 15);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: narrow -> %26 [N,3,5]");
                 }
 
-                // Kernel 5/16: narrow -> %44 [N,1,5]
+                // Kernel 5/10: transpose -> %27 [3,N,5]
                 {
-                    // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 10, buffer6, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/16: narrow -> %44 [N,1,5]");
+                    // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, dim_N, 1, 3, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/10: transpose -> %27 [3,N,5]");
                 }
 
-                // Kernel 6/16: narrow -> %64 [N,1,5]
+                // Kernel 6/10: elementwise (add) -> %74 [24]
                 {
-                    // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 15, buffer7, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/16: narrow -> %64 [N,1,5]");
-                }
-
-                // Kernel 7/16: elementwise (add) -> %88 [24]
-                {
-                    // %88 = add(%4, %5) : [24]
+                    // %74 = add(%4, %5) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v88 = v4 + v5;
-                        v88.CopyTo(buffer8.Slice(i));
+                        var v74 = v4 + v5;
+                        v74.CopyTo(buffer7.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
                         float s5 = capture3Data[i];
-                        float s88 = s4 + s5;
-                        buffer8[i] = s88;
+                        float s74 = s4 + s5;
+                        buffer7[i] = s74;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 7/16: elementwise (add) -> %88 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/10: elementwise (add) -> %74 [24]");
                 }
 
-                // Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
+                // Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
                 {
-                    // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
-                    // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    // %87 = add(%26, %28) : [N,24]
-                    // %89 = add(%87, %88) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %90 = scan{body=1;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
+                    int loop7Steps = 3;
+                    for (int loop7Step = 0; loop7Step < loop7Steps; loop7Step++)
                     {
-                        int row87 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop7Time = loop7Step;
+                        global::System.Span<float> loop7Out0 = ((loop7Steps - 1 - loop7Step) & 1) == 0 ? buffer8 : buffer10;
+                        global::System.Span<float> loop7Out1 = ((loop7Steps - 1 - loop7Step) & 1) == 0 ? buffer12 : buffer11;
+                        global::System.ReadOnlySpan<float> loop7Slot24 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop7Steps - loop7Step) & 1) == 0 ? buffer8 : buffer10));
+                        global::System.ReadOnlySpan<float> loop7Slot25 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop7Steps - loop7Step) & 1) == 0 ? buffer12 : buffer11));
+                        global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
+
+                        // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
-                            var v87 = new global::System.Numerics.Vector<float>(buffer9.Slice(row87 + i));
-                            var v88 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                            var v89 = v87 + v88;
-                            v89.CopyTo(buffer9.Slice(rowOut + i));
+                            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+                            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+                            // %58 = add(%33, %37) : [N,24]
+                            // %76 = add(%58, %75) : [N,24]
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 24;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row58 = i0 * 24;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + i));
+                                    var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                                    var v76 = v58 + v75;
+                                    v76.CopyTo(buffer9.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s58 = buffer9[row58 + i];
+                                    float s75 = buffer7[i];
+                                    float s76 = s58 + s75;
+                                    buffer9[rowOut + i] = s76;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
                         {
-                            float s87 = buffer9[row87 + i];
-                            float s88 = buffer8[i];
-                            float s89 = s87 + s88;
-                            buffer9[rowOut + i] = s89;
+                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                            // %78 = sigmoid(%77) : [N,6]
+                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                            // %80 = tanh(%79) : [N,6]
+                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                            // %82 = sigmoid(%81) : [N,6]
+                            // %83 = mul(%78, %80) : [N,6]
+                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                            // %85 = sigmoid(%84) : [N,6]
+                            // %86 = mul(%85, %25) : [N,6]
+                            // %87 = add(%86, %83) : [N,6]
+                            // %88 = tanh(%87) : [N,6]
+                            // %89 = mul(%82, %88) : [N,6]
+                            int extent0 = dim_N;
+                            int extent1 = 6;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row25 = i0 * 6;
+                                int row77 = i0 * 24;
+                                int row79 = 12 + i0 * 24;
+                                int row81 = 18 + i0 * 24;
+                                int row84 = 6 + i0 * 24;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + i));
+                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                                    var v83 = v78 * v80;
+                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                                    var v86 = v85 * v25;
+                                    var v87 = v86 + v83;
+                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                                    var v89 = v82 * v88;
+                                    v87.CopyTo(loop7Out1.Slice(rowOut + i));
+                                    v89.CopyTo(loop7Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s25 = loop7Slot25[row25 + i];
+                                    float s77 = buffer9[row77 + i];
+                                    float s79 = buffer9[row79 + i];
+                                    float s81 = buffer9[row81 + i];
+                                    float s84 = buffer9[row84 + i];
+                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                                    float s83 = s78 * s80;
+                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                                    float s86 = s85 * s25;
+                                    float s87 = s86 + s83;
+                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                                    float s89 = s82 * s88;
+                                    loop7Out1[rowOut + i] = s87;
+                                    loop7Out0[rowOut + i] = s89;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]");
                 }
 
-                // Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]
+                // Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
                 {
-                    // %90 = narrow{dim=1;length=6;start=0}(%89) : [N,6]
-                    // %91 = sigmoid(%90) : [N,6]
-                    // %92 = narrow{dim=1;length=6;start=12}(%89) : [N,6]
-                    // %93 = tanh(%92) : [N,6]
-                    // %94 = narrow{dim=1;length=6;start=18}(%89) : [N,6]
-                    // %95 = sigmoid(%94) : [N,6]
-                    // %96 = mul(%91, %93) : [N,6]
-                    // %97 = narrow{dim=1;length=6;start=6}(%89) : [N,6]
-                    // %98 = sigmoid(%97) : [N,6]
-                    // %99 = mul(%98, %21) : [N,6]
-                    // %100 = add(%99, %96) : [N,6]
-                    // %101 = tanh(%100) : [N,6]
-                    // %102 = mul(%95, %101) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row21 = i0 * 6;
-                        int row90 = i0 * 24;
-                        int row92 = 12 + i0 * 24;
-                        int row94 = 18 + i0 * 24;
-                        int row97 = 6 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v21 = new global::System.Numerics.Vector<float>(buffer3.Slice(row21 + i));
-                            var v90 = new global::System.Numerics.Vector<float>(buffer9.Slice(row90 + i));
-                            var v92 = new global::System.Numerics.Vector<float>(buffer9.Slice(row92 + i));
-                            var v94 = new global::System.Numerics.Vector<float>(buffer9.Slice(row94 + i));
-                            var v97 = new global::System.Numerics.Vector<float>(buffer9.Slice(row97 + i));
-                            var v91 = global::Kiln.Kernels.Pointwise.Sigmoid(v90);
-                            var v93 = global::Kiln.Kernels.Pointwise.Tanh(v92);
-                            var v95 = global::Kiln.Kernels.Pointwise.Sigmoid(v94);
-                            var v96 = v91 * v93;
-                            var v98 = global::Kiln.Kernels.Pointwise.Sigmoid(v97);
-                            var v99 = v98 * v21;
-                            var v100 = v99 + v96;
-                            var v101 = global::Kiln.Kernels.Pointwise.Tanh(v100);
-                            var v102 = v95 * v101;
-                            v100.CopyTo(buffer10.Slice(rowOut + i));
-                            v102.CopyTo(buffer11.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s21 = buffer3[row21 + i];
-                            float s90 = buffer9[row90 + i];
-                            float s92 = buffer9[row92 + i];
-                            float s94 = buffer9[row94 + i];
-                            float s97 = buffer9[row97 + i];
-                            float s91 = global::Kiln.Kernels.Pointwise.Sigmoid(s90);
-                            float s93 = global::Kiln.Kernels.Pointwise.Tanh(s92);
-                            float s95 = global::Kiln.Kernels.Pointwise.Sigmoid(s94);
-                            float s96 = s91 * s93;
-                            float s98 = global::Kiln.Kernels.Pointwise.Sigmoid(s97);
-                            float s99 = s98 * s21;
-                            float s100 = s99 + s96;
-                            float s101 = global::Kiln.Kernels.Pointwise.Tanh(s100);
-                            float s102 = s95 * s101;
-                            buffer10[rowOut + i] = s100;
-                            buffer11[rowOut + i] = s102;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]");
-                }
-
-                // Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
-                {
-                    // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
-                    // %103 = matmul{transpose_b=true}(%102, %6) : [N,24]
-                    // %106 = add(%46, %103) : [N,24]
-                    // %107 = add(%106, %88) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture1Data, buffer12, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture4Data, buffer12, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row106 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                            var v106 = new global::System.Numerics.Vector<float>(buffer12.Slice(row106 + i));
-                            var v107 = v106 + v88;
-                            v107.CopyTo(buffer12.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s88 = buffer8[i];
-                            float s106 = buffer12[row106 + i];
-                            float s107 = s106 + s88;
-                            buffer12[rowOut + i] = s107;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]");
-                }
-
-                // Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]
-                {
-                    // %108 = narrow{dim=1;length=6;start=0}(%107) : [N,6]
-                    // %109 = sigmoid(%108) : [N,6]
-                    // %110 = narrow{dim=1;length=6;start=12}(%107) : [N,6]
-                    // %111 = tanh(%110) : [N,6]
-                    // %112 = narrow{dim=1;length=6;start=18}(%107) : [N,6]
-                    // %113 = sigmoid(%112) : [N,6]
-                    // %114 = mul(%109, %111) : [N,6]
-                    // %115 = narrow{dim=1;length=6;start=6}(%107) : [N,6]
-                    // %116 = sigmoid(%115) : [N,6]
-                    // %117 = mul(%116, %100) : [N,6]
-                    // %118 = add(%117, %114) : [N,6]
-                    // %119 = tanh(%118) : [N,6]
-                    // %120 = mul(%113, %119) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row100 = i0 * 6;
-                        int row108 = i0 * 24;
-                        int row110 = 12 + i0 * 24;
-                        int row112 = 18 + i0 * 24;
-                        int row115 = 6 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v100 = new global::System.Numerics.Vector<float>(buffer10.Slice(row100 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer12.Slice(row108 + i));
-                            var v110 = new global::System.Numerics.Vector<float>(buffer12.Slice(row110 + i));
-                            var v112 = new global::System.Numerics.Vector<float>(buffer12.Slice(row112 + i));
-                            var v115 = new global::System.Numerics.Vector<float>(buffer12.Slice(row115 + i));
-                            var v109 = global::Kiln.Kernels.Pointwise.Sigmoid(v108);
-                            var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
-                            var v113 = global::Kiln.Kernels.Pointwise.Sigmoid(v112);
-                            var v114 = v109 * v111;
-                            var v116 = global::Kiln.Kernels.Pointwise.Sigmoid(v115);
-                            var v117 = v116 * v100;
-                            var v118 = v117 + v114;
-                            var v119 = global::Kiln.Kernels.Pointwise.Tanh(v118);
-                            var v120 = v113 * v119;
-                            v118.CopyTo(buffer13.Slice(rowOut + i));
-                            v120.CopyTo(buffer14.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s100 = buffer10[row100 + i];
-                            float s108 = buffer12[row108 + i];
-                            float s110 = buffer12[row110 + i];
-                            float s112 = buffer12[row112 + i];
-                            float s115 = buffer12[row115 + i];
-                            float s109 = global::Kiln.Kernels.Pointwise.Sigmoid(s108);
-                            float s111 = global::Kiln.Kernels.Pointwise.Tanh(s110);
-                            float s113 = global::Kiln.Kernels.Pointwise.Sigmoid(s112);
-                            float s114 = s109 * s111;
-                            float s116 = global::Kiln.Kernels.Pointwise.Sigmoid(s115);
-                            float s117 = s116 * s100;
-                            float s118 = s117 + s114;
-                            float s119 = global::Kiln.Kernels.Pointwise.Tanh(s118);
-                            float s120 = s113 * s119;
-                            buffer13[rowOut + i] = s118;
-                            buffer14[rowOut + i] = s120;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]");
-                }
-
-                // Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
-                {
-                    // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
-                    // %121 = matmul{transpose_b=true}(%120, %6) : [N,24]
-                    // %124 = add(%66, %121) : [N,24]
-                    // %125 = add(%124, %88) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer14, capture4Data, buffer15, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row124 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                            var v124 = new global::System.Numerics.Vector<float>(buffer15.Slice(row124 + i));
-                            var v125 = v124 + v88;
-                            v125.CopyTo(buffer15.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s88 = buffer8[i];
-                            float s124 = buffer15[row124 + i];
-                            float s125 = s124 + s88;
-                            buffer15[rowOut + i] = s125;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]");
-                }
-
-                // Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]
-                {
-                    // %126 = narrow{dim=1;length=6;start=0}(%125) : [N,6]
-                    // %127 = sigmoid(%126) : [N,6]
-                    // %128 = narrow{dim=1;length=6;start=12}(%125) : [N,6]
-                    // %129 = tanh(%128) : [N,6]
-                    // %130 = narrow{dim=1;length=6;start=18}(%125) : [N,6]
-                    // %131 = sigmoid(%130) : [N,6]
-                    // %132 = mul(%127, %129) : [N,6]
-                    // %133 = narrow{dim=1;length=6;start=6}(%125) : [N,6]
-                    // %134 = sigmoid(%133) : [N,6]
-                    // %135 = mul(%134, %118) : [N,6]
-                    // %136 = add(%135, %132) : [N,6]
-                    // %137 = tanh(%136) : [N,6]
-                    // %138 = mul(%131, %137) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row118 = i0 * 6;
-                        int row126 = i0 * 24;
-                        int row128 = 12 + i0 * 24;
-                        int row130 = 18 + i0 * 24;
-                        int row133 = 6 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v118 = new global::System.Numerics.Vector<float>(buffer13.Slice(row118 + i));
-                            var v126 = new global::System.Numerics.Vector<float>(buffer15.Slice(row126 + i));
-                            var v128 = new global::System.Numerics.Vector<float>(buffer15.Slice(row128 + i));
-                            var v130 = new global::System.Numerics.Vector<float>(buffer15.Slice(row130 + i));
-                            var v133 = new global::System.Numerics.Vector<float>(buffer15.Slice(row133 + i));
-                            var v127 = global::Kiln.Kernels.Pointwise.Sigmoid(v126);
-                            var v129 = global::Kiln.Kernels.Pointwise.Tanh(v128);
-                            var v131 = global::Kiln.Kernels.Pointwise.Sigmoid(v130);
-                            var v132 = v127 * v129;
-                            var v134 = global::Kiln.Kernels.Pointwise.Sigmoid(v133);
-                            var v135 = v134 * v118;
-                            var v136 = v135 + v132;
-                            var v137 = global::Kiln.Kernels.Pointwise.Tanh(v136);
-                            var v138 = v131 * v137;
-                            v138.CopyTo(buffer16.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s118 = buffer13[row118 + i];
-                            float s126 = buffer15[row126 + i];
-                            float s128 = buffer15[row128 + i];
-                            float s130 = buffer15[row130 + i];
-                            float s133 = buffer15[row133 + i];
-                            float s127 = global::Kiln.Kernels.Pointwise.Sigmoid(s126);
-                            float s129 = global::Kiln.Kernels.Pointwise.Tanh(s128);
-                            float s131 = global::Kiln.Kernels.Pointwise.Sigmoid(s130);
-                            float s132 = s127 * s129;
-                            float s134 = global::Kiln.Kernels.Pointwise.Sigmoid(s133);
-                            float s135 = s134 * s118;
-                            float s136 = s135 + s132;
-                            float s137 = global::Kiln.Kernels.Pointwise.Tanh(s136);
-                            float s138 = s131 * s137;
-                            buffer16[rowOut + i] = s138;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]");
-                }
-
-                // Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]
-                {
-                    // %139 = matmul{transpose_b=true}(%138, %7) : [N,3]
-                    // %140 = add(%139, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer17, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
+                    // %92 = add(%91, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row139 = i0 * 3;
+                        int row91 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v139 = new global::System.Numerics.Vector<float>(buffer17.Slice(row139 + i));
-                            var v140 = v139 + v8;
-                            v140.CopyTo(buffer17.Slice(rowOut + i));
+                            var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + i));
+                            var v92 = v91 + v8;
+                            v92.CopyTo(buffer13.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s139 = buffer17[row139 + i];
-                            float s140 = s139 + s8;
-                            buffer17[rowOut + i] = s140;
+                            float s91 = buffer13[row91 + i];
+                            float s92 = s91 + s8;
+                            buffer13[rowOut + i] = s92;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]");
                 }
 
-                // Kernel 15/16: cross_entropy -> %141 []
+                // Kernel 9/10: cross_entropy -> %93 []
                 {
-                    // %141 = cross_entropy(%140, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer17, input1, dim_N, 3, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/16: cross_entropy -> %141 []");
+                    // %93 = cross_entropy(%92, %1) : []
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer13, input1, dim_N, 3, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/10: cross_entropy -> %93 []");
                 }
 
                 return state.Result;
@@ -667,47 +470,22 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer60 = arena.Slice(state.Offsets[60], state.Sizes[60]);
                 global::System.Span<float> buffer61 = arena.Slice(state.Offsets[61], state.Sizes[61]);
                 global::System.Span<float> buffer62 = arena.Slice(state.Offsets[62], state.Sizes[62]);
-                global::System.Span<float> buffer63 = arena.Slice(state.Offsets[63], state.Sizes[63]);
-                global::System.Span<float> buffer64 = arena.Slice(state.Offsets[64], state.Sizes[64]);
-                global::System.Span<float> buffer65 = arena.Slice(state.Offsets[65], state.Sizes[65]);
-                global::System.Span<float> buffer66 = arena.Slice(state.Offsets[66], state.Sizes[66]);
-                global::System.Span<float> buffer67 = arena.Slice(state.Offsets[67], state.Sizes[67]);
-                global::System.Span<float> buffer68 = arena.Slice(state.Offsets[68], state.Sizes[68]);
-                global::System.Span<float> buffer69 = arena.Slice(state.Offsets[69], state.Sizes[69]);
-                global::System.Span<float> buffer70 = arena.Slice(state.Offsets[70], state.Sizes[70]);
-                global::System.Span<float> buffer71 = arena.Slice(state.Offsets[71], state.Sizes[71]);
-                global::System.Span<float> buffer72 = arena.Slice(state.Offsets[72], state.Sizes[72]);
-                global::System.Span<float> buffer73 = arena.Slice(state.Offsets[73], state.Sizes[73]);
-                global::System.Span<float> buffer74 = arena.Slice(state.Offsets[74], state.Sizes[74]);
-                global::System.Span<float> buffer75 = arena.Slice(state.Offsets[75], state.Sizes[75]);
-                global::System.Span<float> buffer76 = arena.Slice(state.Offsets[76], state.Sizes[76]);
-                global::System.Span<float> buffer77 = arena.Slice(state.Offsets[77], state.Sizes[77]);
-                global::System.Span<float> buffer78 = arena.Slice(state.Offsets[78], state.Sizes[78]);
-                global::System.Span<float> buffer79 = arena.Slice(state.Offsets[79], state.Sizes[79]);
-                global::System.Span<float> buffer80 = arena.Slice(state.Offsets[80], state.Sizes[80]);
-                global::System.Span<float> buffer81 = arena.Slice(state.Offsets[81], state.Sizes[81]);
-                global::System.Span<float> buffer82 = arena.Slice(state.Offsets[82], state.Sizes[82]);
-                global::System.Span<float> buffer83 = arena.Slice(state.Offsets[83], state.Sizes[83]);
-                global::System.Span<float> buffer84 = arena.Slice(state.Offsets[84], state.Sizes[84]);
-                global::System.Span<float> buffer85 = arena.Slice(state.Offsets[85], state.Sizes[85]);
-                global::System.Span<float> buffer86 = arena.Slice(state.Offsets[86], state.Sizes[86]);
-                global::System.Span<float> buffer87 = arena.Slice(state.Offsets[87], state.Sizes[87]);
 
-                // Kernel 0/57: embedding -> %9 [N,4,5]
+                // Kernel 0/32: embedding -> %9 [N,4,5]
                 {
                     // %9 = embedding(%0, %2) : [N,4,5]
                     global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/57: embedding -> %9 [N,4,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/32: embedding -> %9 [N,4,5]");
                 }
 
-                // Kernel 1/57: narrow -> %10 [N,1,5]
+                // Kernel 1/32: narrow -> %10 [N,1,5]
                 {
                     // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
                     global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/57: narrow -> %10 [N,1,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/32: narrow -> %10 [N,1,5]");
                 }
 
-                // Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
                 {
                     // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                     // %13 = add(%12, %4) : [N,24]
@@ -739,10 +517,10 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s14;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]");
                 }
 
-                // Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+                // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                 {
                     // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                     // %16 = sigmoid(%15) : [N,6]
@@ -799,1179 +577,737 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s23;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
                 }
 
-                // Kernel 4/57: narrow -> %24 [N,1,5]
+                // Kernel 4/32: narrow -> %26 [N,3,5]
                 {
-                    // %24 = narrow{dim=1;length=1;start=1}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/57: narrow -> %24 [N,1,5]");
+                    // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 15, 0, dim_N, 15);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/32: narrow -> %26 [N,3,5]");
                 }
 
-                // Kernel 5/57: narrow -> %44 [N,1,5]
+                // Kernel 5/32: transpose -> %27 [3,N,5]
                 {
-                    // %44 = narrow{dim=1;length=1;start=2}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 10, buffer10, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/57: narrow -> %44 [N,1,5]");
+                    // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer9, buffer10, 1, dim_N, 1, 3, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/32: transpose -> %27 [3,N,5]");
                 }
 
-                // Kernel 6/57: narrow -> %64 [N,1,5]
+                // Kernel 6/32: elementwise (add) -> %74 [24]
                 {
-                    // %64 = narrow{dim=1;length=1;start=3}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 15, buffer11, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/57: narrow -> %64 [N,1,5]");
-                }
-
-                // Kernel 7/57: elementwise (add) -> %88 [24]
-                {
-                    // %88 = add(%4, %5) : [24]
+                    // %74 = add(%4, %5) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v88 = v4 + v5;
-                        v88.CopyTo(buffer12.Slice(i));
+                        var v74 = v4 + v5;
+                        v74.CopyTo(buffer11.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
                         float s5 = capture3Data[i];
-                        float s88 = s4 + s5;
-                        buffer12[i] = s88;
+                        float s74 = s4 + s5;
+                        buffer11[i] = s74;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/57: elementwise (add) -> %88 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
                 }
 
-                // Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
+                // Kernel 7/32: loop over 3 steps, its body 2 kernel(s) -> %104 [3,N,6], %90 [N,6], %103 [3,N,6]
                 {
-                    // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
-                    // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                    // %87 = add(%26, %28) : [N,24]
-                    // %89 = add(%87, %88) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer13, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer13, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %90 = scan{body=1;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
+                    // %103 = scan{body=1;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %104 = scan{body=1;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    int loop7Steps = 3;
+                    for (int loop7Step = 0; loop7Step < loop7Steps; loop7Step++)
                     {
-                        int row87 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop7Time = loop7Step;
+                        global::System.Span<float> loop7Out0 = buffer14.Slice(loop7Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop7Out1 = buffer12.Slice(loop7Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop7Slot24 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer14.Slice((loop7Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop7Slot25 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer12.Slice((loop7Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
+
+                        // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
-                            var v87 = new global::System.Numerics.Vector<float>(buffer13.Slice(row87 + i));
-                            var v88 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                            var v89 = v87 + v88;
-                            v89.CopyTo(buffer13.Slice(rowOut + i));
+                            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+                            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+                            // %58 = add(%33, %37) : [N,24]
+                            // %76 = add(%58, %75) : [N,24]
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer15, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 24;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row58 = i0 * 24;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer15.Slice(row58 + i));
+                                    var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                                    var v76 = v58 + v75;
+                                    v76.CopyTo(buffer15.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s58 = buffer15[row58 + i];
+                                    float s75 = buffer11[i];
+                                    float s76 = s58 + s75;
+                                    buffer15[rowOut + i] = s76;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
                         {
-                            float s87 = buffer13[row87 + i];
-                            float s88 = buffer12[i];
-                            float s89 = s87 + s88;
-                            buffer13[rowOut + i] = s89;
+                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                            // %78 = sigmoid(%77) : [N,6]
+                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                            // %80 = tanh(%79) : [N,6]
+                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                            // %82 = sigmoid(%81) : [N,6]
+                            // %83 = mul(%78, %80) : [N,6]
+                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                            // %85 = sigmoid(%84) : [N,6]
+                            // %86 = mul(%85, %25) : [N,6]
+                            // %87 = add(%86, %83) : [N,6]
+                            // %88 = tanh(%87) : [N,6]
+                            // %89 = mul(%82, %88) : [N,6]
+                            int extent0 = dim_N;
+                            int extent1 = 6;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row25 = i0 * 6;
+                                int row77 = i0 * 24;
+                                int row79 = 12 + i0 * 24;
+                                int row81 = 18 + i0 * 24;
+                                int row84 = 6 + i0 * 24;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer15.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer15.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer15.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer15.Slice(row84 + i));
+                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                                    var v83 = v78 * v80;
+                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                                    var v86 = v85 * v25;
+                                    var v87 = v86 + v83;
+                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                                    var v89 = v82 * v88;
+                                    v87.CopyTo(loop7Out1.Slice(rowOut + i));
+                                    v89.CopyTo(loop7Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s25 = loop7Slot25[row25 + i];
+                                    float s77 = buffer15[row77 + i];
+                                    float s79 = buffer15[row79 + i];
+                                    float s81 = buffer15[row81 + i];
+                                    float s84 = buffer15[row84 + i];
+                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                                    float s83 = s78 * s80;
+                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                                    float s86 = s85 * s25;
+                                    float s87 = s86 + s83;
+                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                                    float s89 = s82 * s88;
+                                    loop7Out1[rowOut + i] = s87;
+                                    loop7Out0[rowOut + i] = s89;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]");
+                    ((global::System.ReadOnlySpan<float>)buffer14.Slice(((loop7Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer13);
                 }
 
-                // Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
+                // Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]
                 {
-                    // %90 = narrow{dim=1;length=6;start=0}(%89) : [N,6]
-                    // %91 = sigmoid(%90) : [N,6]
-                    // %92 = narrow{dim=1;length=6;start=12}(%89) : [N,6]
-                    // %93 = tanh(%92) : [N,6]
-                    // %94 = narrow{dim=1;length=6;start=18}(%89) : [N,6]
-                    // %95 = sigmoid(%94) : [N,6]
-                    // %96 = mul(%91, %93) : [N,6]
-                    // %97 = narrow{dim=1;length=6;start=6}(%89) : [N,6]
-                    // %98 = sigmoid(%97) : [N,6]
-                    // %99 = mul(%98, %21) : [N,6]
-                    // %100 = add(%99, %96) : [N,6]
-                    // %101 = tanh(%100) : [N,6]
-                    // %102 = mul(%95, %101) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row21 = i0 * 6;
-                        int row90 = i0 * 24;
-                        int row92 = 12 + i0 * 24;
-                        int row94 = 18 + i0 * 24;
-                        int row97 = 6 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v90 = new global::System.Numerics.Vector<float>(buffer13.Slice(row90 + i));
-                            var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(row92 + i));
-                            var v94 = new global::System.Numerics.Vector<float>(buffer13.Slice(row94 + i));
-                            var v97 = new global::System.Numerics.Vector<float>(buffer13.Slice(row97 + i));
-                            var v91 = global::Kiln.Kernels.Pointwise.Sigmoid(v90);
-                            var v93 = global::Kiln.Kernels.Pointwise.Tanh(v92);
-                            var v95 = global::Kiln.Kernels.Pointwise.Sigmoid(v94);
-                            var v96 = v91 * v93;
-                            var v98 = global::Kiln.Kernels.Pointwise.Sigmoid(v97);
-                            var v99 = v98 * v21;
-                            var v100 = v99 + v96;
-                            var v101 = global::Kiln.Kernels.Pointwise.Tanh(v100);
-                            var v102 = v95 * v101;
-                            v91.CopyTo(buffer14.Slice(rowOut + i));
-                            v93.CopyTo(buffer15.Slice(rowOut + i));
-                            v98.CopyTo(buffer16.Slice(rowOut + i));
-                            v100.CopyTo(buffer17.Slice(rowOut + i));
-                            v101.CopyTo(buffer18.Slice(rowOut + i));
-                            v95.CopyTo(buffer19.Slice(rowOut + i));
-                            v102.CopyTo(buffer20.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s21 = buffer5[row21 + i];
-                            float s90 = buffer13[row90 + i];
-                            float s92 = buffer13[row92 + i];
-                            float s94 = buffer13[row94 + i];
-                            float s97 = buffer13[row97 + i];
-                            float s91 = global::Kiln.Kernels.Pointwise.Sigmoid(s90);
-                            float s93 = global::Kiln.Kernels.Pointwise.Tanh(s92);
-                            float s95 = global::Kiln.Kernels.Pointwise.Sigmoid(s94);
-                            float s96 = s91 * s93;
-                            float s98 = global::Kiln.Kernels.Pointwise.Sigmoid(s97);
-                            float s99 = s98 * s21;
-                            float s100 = s99 + s96;
-                            float s101 = global::Kiln.Kernels.Pointwise.Tanh(s100);
-                            float s102 = s95 * s101;
-                            buffer14[rowOut + i] = s91;
-                            buffer15[rowOut + i] = s93;
-                            buffer16[rowOut + i] = s98;
-                            buffer17[rowOut + i] = s100;
-                            buffer18[rowOut + i] = s101;
-                            buffer19[rowOut + i] = s95;
-                            buffer20[rowOut + i] = s102;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]");
-                }
-
-                // Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
-                {
-                    // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
-                    // %103 = matmul{transpose_b=true}(%102, %6) : [N,24]
-                    // %106 = add(%46, %103) : [N,24]
-                    // %107 = add(%106, %88) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer21, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer20, capture4Data, buffer21, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row106 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                            var v106 = new global::System.Numerics.Vector<float>(buffer21.Slice(row106 + i));
-                            var v107 = v106 + v88;
-                            v107.CopyTo(buffer21.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s88 = buffer12[i];
-                            float s106 = buffer21[row106 + i];
-                            float s107 = s106 + s88;
-                            buffer21[rowOut + i] = s107;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]");
-                }
-
-                // Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
-                {
-                    // %108 = narrow{dim=1;length=6;start=0}(%107) : [N,6]
-                    // %109 = sigmoid(%108) : [N,6]
-                    // %110 = narrow{dim=1;length=6;start=12}(%107) : [N,6]
-                    // %111 = tanh(%110) : [N,6]
-                    // %112 = narrow{dim=1;length=6;start=18}(%107) : [N,6]
-                    // %113 = sigmoid(%112) : [N,6]
-                    // %114 = mul(%109, %111) : [N,6]
-                    // %115 = narrow{dim=1;length=6;start=6}(%107) : [N,6]
-                    // %116 = sigmoid(%115) : [N,6]
-                    // %117 = mul(%116, %100) : [N,6]
-                    // %118 = add(%117, %114) : [N,6]
-                    // %119 = tanh(%118) : [N,6]
-                    // %120 = mul(%113, %119) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row100 = i0 * 6;
-                        int row108 = i0 * 24;
-                        int row110 = 12 + i0 * 24;
-                        int row112 = 18 + i0 * 24;
-                        int row115 = 6 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v100 = new global::System.Numerics.Vector<float>(buffer17.Slice(row100 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer21.Slice(row108 + i));
-                            var v110 = new global::System.Numerics.Vector<float>(buffer21.Slice(row110 + i));
-                            var v112 = new global::System.Numerics.Vector<float>(buffer21.Slice(row112 + i));
-                            var v115 = new global::System.Numerics.Vector<float>(buffer21.Slice(row115 + i));
-                            var v109 = global::Kiln.Kernels.Pointwise.Sigmoid(v108);
-                            var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
-                            var v113 = global::Kiln.Kernels.Pointwise.Sigmoid(v112);
-                            var v114 = v109 * v111;
-                            var v116 = global::Kiln.Kernels.Pointwise.Sigmoid(v115);
-                            var v117 = v116 * v100;
-                            var v118 = v117 + v114;
-                            var v119 = global::Kiln.Kernels.Pointwise.Tanh(v118);
-                            var v120 = v113 * v119;
-                            v109.CopyTo(buffer22.Slice(rowOut + i));
-                            v111.CopyTo(buffer23.Slice(rowOut + i));
-                            v116.CopyTo(buffer24.Slice(rowOut + i));
-                            v118.CopyTo(buffer25.Slice(rowOut + i));
-                            v119.CopyTo(buffer26.Slice(rowOut + i));
-                            v113.CopyTo(buffer27.Slice(rowOut + i));
-                            v120.CopyTo(buffer28.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s100 = buffer17[row100 + i];
-                            float s108 = buffer21[row108 + i];
-                            float s110 = buffer21[row110 + i];
-                            float s112 = buffer21[row112 + i];
-                            float s115 = buffer21[row115 + i];
-                            float s109 = global::Kiln.Kernels.Pointwise.Sigmoid(s108);
-                            float s111 = global::Kiln.Kernels.Pointwise.Tanh(s110);
-                            float s113 = global::Kiln.Kernels.Pointwise.Sigmoid(s112);
-                            float s114 = s109 * s111;
-                            float s116 = global::Kiln.Kernels.Pointwise.Sigmoid(s115);
-                            float s117 = s116 * s100;
-                            float s118 = s117 + s114;
-                            float s119 = global::Kiln.Kernels.Pointwise.Tanh(s118);
-                            float s120 = s113 * s119;
-                            buffer22[rowOut + i] = s109;
-                            buffer23[rowOut + i] = s111;
-                            buffer24[rowOut + i] = s116;
-                            buffer25[rowOut + i] = s118;
-                            buffer26[rowOut + i] = s119;
-                            buffer27[rowOut + i] = s113;
-                            buffer28[rowOut + i] = s120;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]");
-                }
-
-                // Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
-                {
-                    // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
-                    // %121 = matmul{transpose_b=true}(%120, %6) : [N,24]
-                    // %124 = add(%66, %121) : [N,24]
-                    // %125 = add(%124, %88) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture1Data, buffer29, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture4Data, buffer29, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row124 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                            var v124 = new global::System.Numerics.Vector<float>(buffer29.Slice(row124 + i));
-                            var v125 = v124 + v88;
-                            v125.CopyTo(buffer29.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s88 = buffer12[i];
-                            float s124 = buffer29[row124 + i];
-                            float s125 = s124 + s88;
-                            buffer29[rowOut + i] = s125;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]");
-                }
-
-                // Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
-                {
-                    // %126 = narrow{dim=1;length=6;start=0}(%125) : [N,6]
-                    // %127 = sigmoid(%126) : [N,6]
-                    // %128 = narrow{dim=1;length=6;start=12}(%125) : [N,6]
-                    // %129 = tanh(%128) : [N,6]
-                    // %130 = narrow{dim=1;length=6;start=18}(%125) : [N,6]
-                    // %131 = sigmoid(%130) : [N,6]
-                    // %132 = mul(%127, %129) : [N,6]
-                    // %133 = narrow{dim=1;length=6;start=6}(%125) : [N,6]
-                    // %134 = sigmoid(%133) : [N,6]
-                    // %135 = mul(%134, %118) : [N,6]
-                    // %136 = add(%135, %132) : [N,6]
-                    // %137 = tanh(%136) : [N,6]
-                    // %138 = mul(%131, %137) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row118 = i0 * 6;
-                        int row126 = i0 * 24;
-                        int row128 = 12 + i0 * 24;
-                        int row130 = 18 + i0 * 24;
-                        int row133 = 6 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v118 = new global::System.Numerics.Vector<float>(buffer25.Slice(row118 + i));
-                            var v126 = new global::System.Numerics.Vector<float>(buffer29.Slice(row126 + i));
-                            var v128 = new global::System.Numerics.Vector<float>(buffer29.Slice(row128 + i));
-                            var v130 = new global::System.Numerics.Vector<float>(buffer29.Slice(row130 + i));
-                            var v133 = new global::System.Numerics.Vector<float>(buffer29.Slice(row133 + i));
-                            var v127 = global::Kiln.Kernels.Pointwise.Sigmoid(v126);
-                            var v129 = global::Kiln.Kernels.Pointwise.Tanh(v128);
-                            var v131 = global::Kiln.Kernels.Pointwise.Sigmoid(v130);
-                            var v132 = v127 * v129;
-                            var v134 = global::Kiln.Kernels.Pointwise.Sigmoid(v133);
-                            var v135 = v134 * v118;
-                            var v136 = v135 + v132;
-                            var v137 = global::Kiln.Kernels.Pointwise.Tanh(v136);
-                            var v138 = v131 * v137;
-                            v127.CopyTo(buffer30.Slice(rowOut + i));
-                            v129.CopyTo(buffer31.Slice(rowOut + i));
-                            v134.CopyTo(buffer32.Slice(rowOut + i));
-                            v137.CopyTo(buffer33.Slice(rowOut + i));
-                            v131.CopyTo(buffer34.Slice(rowOut + i));
-                            v138.CopyTo(buffer35.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s118 = buffer25[row118 + i];
-                            float s126 = buffer29[row126 + i];
-                            float s128 = buffer29[row128 + i];
-                            float s130 = buffer29[row130 + i];
-                            float s133 = buffer29[row133 + i];
-                            float s127 = global::Kiln.Kernels.Pointwise.Sigmoid(s126);
-                            float s129 = global::Kiln.Kernels.Pointwise.Tanh(s128);
-                            float s131 = global::Kiln.Kernels.Pointwise.Sigmoid(s130);
-                            float s132 = s127 * s129;
-                            float s134 = global::Kiln.Kernels.Pointwise.Sigmoid(s133);
-                            float s135 = s134 * s118;
-                            float s136 = s135 + s132;
-                            float s137 = global::Kiln.Kernels.Pointwise.Tanh(s136);
-                            float s138 = s131 * s137;
-                            buffer30[rowOut + i] = s127;
-                            buffer31[rowOut + i] = s129;
-                            buffer32[rowOut + i] = s134;
-                            buffer33[rowOut + i] = s137;
-                            buffer34[rowOut + i] = s131;
-                            buffer35[rowOut + i] = s138;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]");
-                }
-
-                // Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
-                {
-                    // %139 = matmul{transpose_b=true}(%138, %7) : [N,3]
-                    // %140 = add(%139, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer35, capture5Data, buffer36, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
+                    // %92 = add(%91, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture5Data, buffer16, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row139 = i0 * 3;
+                        int row91 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v139 = new global::System.Numerics.Vector<float>(buffer36.Slice(row139 + i));
-                            var v140 = v139 + v8;
-                            v140.CopyTo(buffer36.Slice(rowOut + i));
+                            var v91 = new global::System.Numerics.Vector<float>(buffer16.Slice(row91 + i));
+                            var v92 = v91 + v8;
+                            v92.CopyTo(buffer16.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s139 = buffer36[row139 + i];
-                            float s140 = s139 + s8;
-                            buffer36[rowOut + i] = s140;
+                            float s91 = buffer16[row91 + i];
+                            float s92 = s91 + s8;
+                            buffer16[rowOut + i] = s92;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]");
                 }
 
-                // Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]
+                // Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]
                 {
-                    // %141 = cross_entropy(%140, %1) : []
-                    // %143 = cross_entropy_backward(%140, %1, %142) : [N,3]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer36, input1, dim_N, 3, result, 1f, buffer37);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]");
+                    // %93 = cross_entropy(%92, %1) : []
+                    // %95 = cross_entropy_backward(%92, %1, %94) : [N,3]
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer16, input1, dim_N, 3, result, 1f, buffer17);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]");
                 }
 
-                // Kernel 16/57: sum over [N,3] -> %144 [3]
+                // Kernel 10/32: sum over [N,3] -> %96 [3]
                 {
-                    // %144 = sum{dims=0;keep_dim=false}(%143) : [3]
+                    // %96 = sum{dims=0;keep_dim=false}(%95) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row143 = i0 * 3;
+                        int row95 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v143 = new global::System.Numerics.Vector<float>(buffer37.Slice(row143 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v143).CopyTo(grad6.Slice(i));
+                            var v95 = new global::System.Numerics.Vector<float>(buffer17.Slice(row95 + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v95).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s143 = buffer37[row143 + i];
-                            grad6[i] += s143;
+                            float s95 = buffer17[row95 + i];
+                            grad6[i] += s95;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 16/57: sum over [N,3] -> %144 [3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 10/32: sum over [N,3] -> %96 [3]");
                 }
 
-                // Kernel 17/57: GEMM -> %145 [N,6]
+                // Kernel 11/32: GEMM -> %97 [N,6]
                 {
-                    // %145 = matmul(%143, %7) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer37, capture5Data, buffer38, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 17/57: GEMM -> %145 [N,6]");
+                    // %97 = matmul(%95, %7) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture5Data, buffer18, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/32: GEMM -> %97 [N,6]");
                 }
 
-                // Kernel 18/57: GEMM Aᵀ -> %146 [3,6]
+                // Kernel 12/32: GEMM Aᵀ -> %98 [3,6]
                 {
-                    // %146 = matmul{transpose_a=true}(%143, %138) : [3,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer37, buffer35, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 18/57: GEMM Aᵀ -> %146 [3,6]");
+                    // %98 = matmul{transpose_a=true}(%95, %90) : [3,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer13, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 12/32: GEMM Aᵀ -> %98 [3,6]");
                 }
 
-                // Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
+                // Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]
                 {
-                    // %148 = mul(%145, %131) : [N,6]
-                    // %149 = square(%137) : [N,6]
-                    // %150 = sub(%142, %149) : [N,6]
-                    // %151 = mul(%148, %150) : [N,6]
-                    // %152 = mul(%151, %118) : [N,6]
-                    // %154 = sub(%142, %134) : [N,6]
-                    // %155 = mul(%134, %154) : [N,6]
-                    // %156 = mul(%152, %155) : [N,6]
-                    // %158 = mul(%151, %129) : [N,6]
-                    // %159 = mul(%151, %127) : [N,6]
-                    // %165 = square(%129) : [N,6]
-                    // %166 = sub(%142, %165) : [N,6]
-                    // %167 = mul(%159, %166) : [N,6]
-                    // %170 = sub(%142, %127) : [N,6]
-                    // %171 = mul(%127, %170) : [N,6]
-                    // %172 = mul(%158, %171) : [N,6]
+                    // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v118 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v127 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v129 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
-                        var v131 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v134 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v137 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                        var v145 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
-                        var v148 = v145 * v131;
-                        var v149 = v137 * v137;
-                        var v150 = v142 - v149;
-                        var v151 = v148 * v150;
-                        var v152 = v151 * v118;
-                        var v154 = v142 - v134;
-                        var v155 = v134 * v154;
-                        var v156 = v152 * v155;
-                        var v158 = v151 * v129;
-                        var v159 = v151 * v127;
-                        var v165 = v129 * v129;
-                        var v166 = v142 - v165;
-                        var v167 = v159 * v166;
-                        var v170 = v142 - v127;
-                        var v171 = v127 * v170;
-                        var v172 = v158 * v171;
-                        v151.CopyTo(buffer39.Slice(i));
-                        v156.CopyTo(buffer40.Slice(i));
-                        v167.CopyTo(buffer41.Slice(i));
-                        v172.CopyTo(buffer42.Slice(i));
+                        var v102 = v101;
+                        v102.CopyTo(buffer19.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s118 = buffer25[i];
-                        float s127 = buffer30[i];
-                        float s129 = buffer31[i];
-                        float s131 = buffer34[i];
-                        float s134 = buffer32[i];
-                        float s137 = buffer33[i];
-                        float s145 = buffer38[i];
-                        float s148 = s145 * s131;
-                        float s149 = s137 * s137;
-                        float s150 = s142 - s149;
-                        float s151 = s148 * s150;
-                        float s152 = s151 * s118;
-                        float s154 = s142 - s134;
-                        float s155 = s134 * s154;
-                        float s156 = s152 * s155;
-                        float s158 = s151 * s129;
-                        float s159 = s151 * s127;
-                        float s165 = s129 * s129;
-                        float s166 = s142 - s165;
-                        float s167 = s159 * s166;
-                        float s170 = s142 - s127;
-                        float s171 = s127 * s170;
-                        float s172 = s158 * s171;
-                        buffer39[i] = s151;
-                        buffer40[i] = s156;
-                        buffer41[i] = s167;
-                        buffer42[i] = s172;
+                        float s102 = s101;
+                        buffer19[i] = s102;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]");
                 }
 
-                // Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
+                // Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]
                 {
-                    // %147 = mul(%145, %137) : [N,6]
-                    // %160 = sub(%142, %131) : [N,6]
-                    // %161 = mul(%131, %160) : [N,6]
-                    // %162 = mul(%147, %161) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
+                    // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
+                    int extent0 = 120;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v131 = new global::System.Numerics.Vector<float>(buffer34.Slice(i));
-                        var v137 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                        var v145 = new global::System.Numerics.Vector<float>(buffer38.Slice(i));
-                        var v147 = v145 * v137;
-                        var v160 = v142 - v131;
-                        var v161 = v131 * v160;
-                        var v162 = v147 * v161;
-                        v162.CopyTo(buffer43.Slice(i));
+                        var v140 = v101;
+                        v140.CopyTo(buffer20.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s131 = buffer34[i];
-                        float s137 = buffer33[i];
-                        float s145 = buffer38[i];
-                        float s147 = s145 * s137;
-                        float s160 = s142 - s131;
-                        float s161 = s131 * s160;
-                        float s162 = s147 * s161;
-                        buffer43[i] = s162;
+                        float s140 = s101;
+                        buffer20[i] = s140;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]");
                 }
 
-                // Kernel 21/57: narrow_backward -> %163 [N,24]
+                // Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]
                 {
-                    // %163 = narrow_backward{dim=1;length=6;size=24;start=18}(%162) : [N,24]
-                    buffer44.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer43, 6, 0, buffer44, 24, 18, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 21/57: narrow_backward -> %163 [N,24]");
-                }
-
-                // Kernel 22/57: narrow_backward -> %168 [N,24]
-                {
-                    // %168 = narrow_backward{dim=1;length=6;size=24;start=12}(%167) : [N,24]
-                    buffer45.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer41, 6, 0, buffer45, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 22/57: narrow_backward -> %168 [N,24]");
-                }
-
-                // Kernel 23/57: narrow_backward -> %173 [N,24]
-                {
-                    // %173 = narrow_backward{dim=1;length=6;size=24;start=0}(%172) : [N,24]
-                    buffer46.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer42, 6, 0, buffer46, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 23/57: narrow_backward -> %173 [N,24]");
-                }
-
-                // Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
-                {
-                    // %157 = narrow_backward{dim=1;length=6;size=24;start=6}(%156) : [N,24]
-                    // %164 = add(%157, %163) : [N,24]
-                    // %169 = add(%164, %168) : [N,24]
-                    // %174 = add(%169, %173) : [N,24]
-                    // %175 = sum{dims=0;keep_dim=false}(%174) : [24]
-                    buffer47.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 6, 0, buffer47, 24, 6, dim_N, 6);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    buffer48.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row157 = i0 * 24;
-                        int row163 = i0 * 24;
-                        int row168 = i0 * 24;
-                        int row173 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v157 = new global::System.Numerics.Vector<float>(buffer47.Slice(row157 + i));
-                            var v163 = new global::System.Numerics.Vector<float>(buffer44.Slice(row163 + i));
-                            var v168 = new global::System.Numerics.Vector<float>(buffer45.Slice(row168 + i));
-                            var v173 = new global::System.Numerics.Vector<float>(buffer46.Slice(row173 + i));
-                            var v164 = v157 + v163;
-                            var v169 = v164 + v168;
-                            var v174 = v169 + v173;
-                            v174.CopyTo(buffer47.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer48.Slice(i)) + v174).CopyTo(buffer48.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s157 = buffer47[row157 + i];
-                            float s163 = buffer44[row163 + i];
-                            float s168 = buffer45[row168 + i];
-                            float s173 = buffer46[row173 + i];
-                            float s164 = s157 + s163;
-                            float s169 = s164 + s168;
-                            float s174 = s169 + s173;
-                            buffer47[rowOut + i] = s174;
-                            buffer48[i] += s174;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer48, "Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]");
-                }
-
-                // Kernel 25/57: GEMM -> %176 [N,6]
-                {
-                    // %176 = matmul(%174, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer47, capture4Data, buffer49, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 25/57: GEMM -> %176 [N,6]");
-                }
-
-                // Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
-                {
-                    // %153 = mul(%151, %134) : [N,6]
-                    // %179 = mul(%176, %113) : [N,6]
-                    // %180 = square(%119) : [N,6]
-                    // %181 = sub(%142, %180) : [N,6]
-                    // %182 = mul(%179, %181) : [N,6]
-                    // %183 = add(%153, %182) : [N,6]
-                    // %184 = mul(%183, %100) : [N,6]
-                    // %186 = sub(%142, %116) : [N,6]
-                    // %187 = mul(%116, %186) : [N,6]
-                    // %188 = mul(%184, %187) : [N,6]
-                    // %190 = mul(%183, %111) : [N,6]
-                    // %191 = mul(%183, %109) : [N,6]
-                    // %197 = square(%111) : [N,6]
-                    // %198 = sub(%142, %197) : [N,6]
-                    // %199 = mul(%191, %198) : [N,6]
-                    // %202 = sub(%142, %109) : [N,6]
-                    // %203 = mul(%109, %202) : [N,6]
-                    // %204 = mul(%190, %203) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
+                    // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
+                    int extent0 = 144;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v100 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                        var v109 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v111 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v113 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v116 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v119 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v134 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v151 = new global::System.Numerics.Vector<float>(buffer39.Slice(i));
-                        var v176 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
-                        var v153 = v151 * v134;
-                        var v179 = v176 * v113;
-                        var v180 = v119 * v119;
-                        var v181 = v142 - v180;
-                        var v182 = v179 * v181;
-                        var v183 = v153 + v182;
-                        var v184 = v183 * v100;
-                        var v186 = v142 - v116;
-                        var v187 = v116 * v186;
-                        var v188 = v184 * v187;
-                        var v190 = v183 * v111;
-                        var v191 = v183 * v109;
-                        var v197 = v111 * v111;
-                        var v198 = v142 - v197;
-                        var v199 = v191 * v198;
-                        var v202 = v142 - v109;
-                        var v203 = v109 * v202;
-                        var v204 = v190 * v203;
-                        v183.CopyTo(buffer50.Slice(i));
-                        v188.CopyTo(buffer51.Slice(i));
-                        v199.CopyTo(buffer52.Slice(i));
-                        v204.CopyTo(buffer53.Slice(i));
+                        var v143 = v101;
+                        v143.CopyTo(buffer21.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s100 = buffer17[i];
-                        float s109 = buffer22[i];
-                        float s111 = buffer23[i];
-                        float s113 = buffer27[i];
-                        float s116 = buffer24[i];
-                        float s119 = buffer26[i];
-                        float s134 = buffer32[i];
-                        float s151 = buffer39[i];
-                        float s176 = buffer49[i];
-                        float s153 = s151 * s134;
-                        float s179 = s176 * s113;
-                        float s180 = s119 * s119;
-                        float s181 = s142 - s180;
-                        float s182 = s179 * s181;
-                        float s183 = s153 + s182;
-                        float s184 = s183 * s100;
-                        float s186 = s142 - s116;
-                        float s187 = s116 * s186;
-                        float s188 = s184 * s187;
-                        float s190 = s183 * s111;
-                        float s191 = s183 * s109;
-                        float s197 = s111 * s111;
-                        float s198 = s142 - s197;
-                        float s199 = s191 * s198;
-                        float s202 = s142 - s109;
-                        float s203 = s109 * s202;
-                        float s204 = s190 * s203;
-                        buffer50[i] = s183;
-                        buffer51[i] = s188;
-                        buffer52[i] = s199;
-                        buffer53[i] = s204;
+                        float s143 = s101;
+                        buffer21[i] = s143;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]");
                 }
 
-                // Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
+                // Kernel 16/32: elementwise (broadcast_to) -> %146 [24]
                 {
-                    // %178 = mul(%176, %119) : [N,6]
-                    // %192 = sub(%142, %113) : [N,6]
-                    // %193 = mul(%113, %192) : [N,6]
-                    // %194 = mul(%178, %193) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
+                    // %146 = broadcast_to{shape=24}(%101) : [24]
+                    int extent0 = 24;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v113 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v119 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v176 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
-                        var v178 = v176 * v119;
-                        var v192 = v142 - v113;
-                        var v193 = v113 * v192;
-                        var v194 = v178 * v193;
-                        v194.CopyTo(buffer54.Slice(i));
+                        var v146 = v101;
+                        v146.CopyTo(buffer22.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s113 = buffer27[i];
-                        float s119 = buffer26[i];
-                        float s176 = buffer49[i];
-                        float s178 = s176 * s119;
-                        float s192 = s142 - s113;
-                        float s193 = s113 * s192;
-                        float s194 = s178 * s193;
-                        buffer54[i] = s194;
+                        float s146 = s101;
+                        buffer22[i] = s146;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 16/32: elementwise (broadcast_to) -> %146 [24]");
                 }
 
-                // Kernel 28/57: narrow_backward -> %195 [N,24]
+                // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %153 [3,N,5], %148 [N,6], %149 [N,6], %150 [24,5], %151 [24,6], %152 [24]
                 {
-                    // %195 = narrow_backward{dim=1;length=6;size=24;start=18}(%194) : [N,24]
-                    buffer55.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer54, 6, 0, buffer55, 24, 18, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 28/57: narrow_backward -> %195 [N,24]");
-                }
-
-                // Kernel 29/57: narrow_backward -> %200 [N,24]
-                {
-                    // %200 = narrow_backward{dim=1;length=6;size=24;start=12}(%199) : [N,24]
-                    buffer56.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer56, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 29/57: narrow_backward -> %200 [N,24]");
-                }
-
-                // Kernel 30/57: narrow_backward -> %205 [N,24]
-                {
-                    // %205 = narrow_backward{dim=1;length=6;size=24;start=0}(%204) : [N,24]
-                    buffer57.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer57, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 30/57: narrow_backward -> %205 [N,24]");
-                }
-
-                // Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
-                {
-                    // %189 = narrow_backward{dim=1;length=6;size=24;start=6}(%188) : [N,24]
-                    // %196 = add(%189, %195) : [N,24]
-                    // %201 = add(%196, %200) : [N,24]
-                    // %206 = add(%201, %205) : [N,24]
-                    // %207 = sum{dims=0;keep_dim=false}(%206) : [24]
-                    buffer58.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 6, 0, buffer58, 24, 6, dim_N, 6);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    buffer59.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %148 = scan{body=2;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [N,6]
+                    // %149 = scan{body=2;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [N,6]
+                    // %150 = scan{body=2;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24,5]
+                    // %151 = scan{body=2;output=3;reverse=true;shape=24,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24,6]
+                    // %152 = scan{body=2;output=4;reverse=true;shape=24;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24]
+                    // %153 = scan{body=2;output=5;reverse=true;shape=3,N,5;stacked=true;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [3,N,5]
+                    int loop17Steps = 3;
+                    for (int loop17Step = 0; loop17Step < loop17Steps; loop17Step++)
                     {
-                        int row189 = i0 * 24;
-                        int row195 = i0 * 24;
-                        int row200 = i0 * 24;
-                        int row205 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop17Time = loop17Steps - 1 - loop17Step;
+                        global::System.Span<float> loop17Out0 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer24 : buffer45;
+                        global::System.Span<float> loop17Out1 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer25 : buffer46;
+                        global::System.Span<float> loop17Out2 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer26 : buffer47;
+                        global::System.Span<float> loop17Out3 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer27 : buffer48;
+                        global::System.Span<float> loop17Out4 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer28 : buffer49;
+                        global::System.Span<float> loop17Out5 = buffer23.Slice(loop17Time * (dim_N * 5), (dim_N * 5));
+                        global::System.ReadOnlySpan<float> loop17Slot99 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer18) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer24 : buffer45));
+                        global::System.ReadOnlySpan<float> loop17Slot100 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer19) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer25 : buffer46));
+                        global::System.ReadOnlySpan<float> loop17Slot139 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer20) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer26 : buffer47));
+                        global::System.ReadOnlySpan<float> loop17Slot142 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer21) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer27 : buffer48));
+                        global::System.ReadOnlySpan<float> loop17Slot145 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer22) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer28 : buffer49));
+                        global::System.ReadOnlySpan<float> loop17Slot24 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer14.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop17Slot25 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer12.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop17Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop17Time * (dim_N * 5), (dim_N * 5));
+
+                        // Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
-                            var v189 = new global::System.Numerics.Vector<float>(buffer58.Slice(row189 + i));
-                            var v195 = new global::System.Numerics.Vector<float>(buffer55.Slice(row195 + i));
-                            var v200 = new global::System.Numerics.Vector<float>(buffer56.Slice(row200 + i));
-                            var v205 = new global::System.Numerics.Vector<float>(buffer57.Slice(row205 + i));
-                            var v196 = v189 + v195;
-                            var v201 = v196 + v200;
-                            var v206 = v201 + v205;
-                            v206.CopyTo(buffer58.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer59.Slice(i)) + v206).CopyTo(buffer59.Slice(i));
+                            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+                            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+                            // %58 = add(%33, %37) : [N,24]
+                            // %76 = add(%58, %75) : [N,24]
+                            global::Kiln.Kernels.Gemm.Multiply(loop17Slot28, capture1Data, buffer29, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop17Slot24, capture4Data, buffer29, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 24;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row58 = i0 * 24;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer29.Slice(row58 + i));
+                                    var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                                    var v76 = v58 + v75;
+                                    v76.CopyTo(buffer29.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s58 = buffer29[row58 + i];
+                                    float s75 = buffer11[i];
+                                    float s76 = s58 + s75;
+                                    buffer29[rowOut + i] = s76;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]
                         {
-                            float s189 = buffer58[row189 + i];
-                            float s195 = buffer55[row195 + i];
-                            float s200 = buffer56[row200 + i];
-                            float s205 = buffer57[row205 + i];
-                            float s196 = s189 + s195;
-                            float s201 = s196 + s200;
-                            float s206 = s201 + s205;
-                            buffer58[rowOut + i] = s206;
-                            buffer59[i] += s206;
+                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                            // %78 = sigmoid(%77) : [N,6]
+                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                            // %80 = tanh(%79) : [N,6]
+                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                            // %82 = sigmoid(%81) : [N,6]
+                            // %83 = mul(%78, %80) : [N,6]
+                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                            // %85 = sigmoid(%84) : [N,6]
+                            // %86 = mul(%85, %25) : [N,6]
+                            // %87 = add(%86, %83) : [N,6]
+                            // %88 = tanh(%87) : [N,6]
+                            // %105 = mul(%99, %88) : [N,6]
+                            // %106 = mul(%99, %82) : [N,6]
+                            // %107 = square(%88) : [N,6]
+                            // %108 = sub(%94, %107) : [N,6]
+                            // %109 = mul(%106, %108) : [N,6]
+                            // %110 = add(%100, %109) : [N,6]
+                            // %111 = mul(%110, %25) : [N,6]
+                            // %112 = mul(%110, %85) : [N,6]
+                            // %113 = sub(%94, %85) : [N,6]
+                            // %114 = mul(%85, %113) : [N,6]
+                            // %115 = mul(%111, %114) : [N,6]
+                            // %117 = mul(%110, %80) : [N,6]
+                            // %118 = mul(%110, %78) : [N,6]
+                            // %119 = sub(%94, %82) : [N,6]
+                            // %120 = mul(%82, %119) : [N,6]
+                            // %121 = mul(%105, %120) : [N,6]
+                            // %124 = square(%80) : [N,6]
+                            // %125 = sub(%94, %124) : [N,6]
+                            // %126 = mul(%118, %125) : [N,6]
+                            // %129 = sub(%94, %78) : [N,6]
+                            // %130 = mul(%78, %129) : [N,6]
+                            // %131 = mul(%117, %130) : [N,6]
+                            int extent0 = dim_N;
+                            int extent1 = 6;
+                            float s94 = 1f;
+                            var v94 = new global::System.Numerics.Vector<float>(s94);
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row25 = i0 * 6;
+                                int row77 = i0 * 24;
+                                int row79 = 12 + i0 * 24;
+                                int row81 = 18 + i0 * 24;
+                                int row84 = 6 + i0 * 24;
+                                int row99 = i0 * 6;
+                                int row100 = i0 * 6;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer29.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer29.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer29.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer29.Slice(row84 + i));
+                                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(row99 + i));
+                                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(row100 + i));
+                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                                    var v83 = v78 * v80;
+                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                                    var v86 = v85 * v25;
+                                    var v87 = v86 + v83;
+                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                                    var v105 = v99 * v88;
+                                    var v106 = v99 * v82;
+                                    var v107 = v88 * v88;
+                                    var v108 = v94 - v107;
+                                    var v109 = v106 * v108;
+                                    var v110 = v100 + v109;
+                                    var v111 = v110 * v25;
+                                    var v112 = v110 * v85;
+                                    var v113 = v94 - v85;
+                                    var v114 = v85 * v113;
+                                    var v115 = v111 * v114;
+                                    var v117 = v110 * v80;
+                                    var v118 = v110 * v78;
+                                    var v119 = v94 - v82;
+                                    var v120 = v82 * v119;
+                                    var v121 = v105 * v120;
+                                    var v124 = v80 * v80;
+                                    var v125 = v94 - v124;
+                                    var v126 = v118 * v125;
+                                    var v129 = v94 - v78;
+                                    var v130 = v78 * v129;
+                                    var v131 = v117 * v130;
+                                    v78.CopyTo(buffer30.Slice(rowOut + i));
+                                    v80.CopyTo(buffer31.Slice(rowOut + i));
+                                    v85.CopyTo(buffer32.Slice(rowOut + i));
+                                    v88.CopyTo(buffer33.Slice(rowOut + i));
+                                    v82.CopyTo(buffer34.Slice(rowOut + i));
+                                    v110.CopyTo(buffer35.Slice(rowOut + i));
+                                    v112.CopyTo(loop17Out1.Slice(rowOut + i));
+                                    v115.CopyTo(buffer36.Slice(rowOut + i));
+                                    v121.CopyTo(buffer37.Slice(rowOut + i));
+                                    v126.CopyTo(buffer38.Slice(rowOut + i));
+                                    v131.CopyTo(buffer39.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s25 = loop17Slot25[row25 + i];
+                                    float s77 = buffer29[row77 + i];
+                                    float s79 = buffer29[row79 + i];
+                                    float s81 = buffer29[row81 + i];
+                                    float s84 = buffer29[row84 + i];
+                                    float s99 = loop17Slot99[row99 + i];
+                                    float s100 = loop17Slot100[row100 + i];
+                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                                    float s83 = s78 * s80;
+                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                                    float s86 = s85 * s25;
+                                    float s87 = s86 + s83;
+                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                                    float s105 = s99 * s88;
+                                    float s106 = s99 * s82;
+                                    float s107 = s88 * s88;
+                                    float s108 = s94 - s107;
+                                    float s109 = s106 * s108;
+                                    float s110 = s100 + s109;
+                                    float s111 = s110 * s25;
+                                    float s112 = s110 * s85;
+                                    float s113 = s94 - s85;
+                                    float s114 = s85 * s113;
+                                    float s115 = s111 * s114;
+                                    float s117 = s110 * s80;
+                                    float s118 = s110 * s78;
+                                    float s119 = s94 - s82;
+                                    float s120 = s82 * s119;
+                                    float s121 = s105 * s120;
+                                    float s124 = s80 * s80;
+                                    float s125 = s94 - s124;
+                                    float s126 = s118 * s125;
+                                    float s129 = s94 - s78;
+                                    float s130 = s78 * s129;
+                                    float s131 = s117 * s130;
+                                    buffer30[rowOut + i] = s78;
+                                    buffer31[rowOut + i] = s80;
+                                    buffer32[rowOut + i] = s85;
+                                    buffer33[rowOut + i] = s88;
+                                    buffer34[rowOut + i] = s82;
+                                    buffer35[rowOut + i] = s110;
+                                    loop17Out1[rowOut + i] = s112;
+                                    buffer36[rowOut + i] = s115;
+                                    buffer37[rowOut + i] = s121;
+                                    buffer38[rowOut + i] = s126;
+                                    buffer39[rowOut + i] = s131;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                        }
+
+                        // Kernel 2/11: narrow_backward -> %122 [N,24]
+                        {
+                            // %122 = narrow_backward{dim=1;length=6;size=24;start=18}(%121) : [N,24]
+                            buffer40.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer40, 24, 18, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 2/11: narrow_backward -> %122 [N,24]");
+                        }
+
+                        // Kernel 3/11: narrow_backward -> %127 [N,24]
+                        {
+                            // %127 = narrow_backward{dim=1;length=6;size=24;start=12}(%126) : [N,24]
+                            buffer41.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer41, 24, 12, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 3/11: narrow_backward -> %127 [N,24]");
+                        }
+
+                        // Kernel 4/11: narrow_backward -> %132 [N,24]
+                        {
+                            // %132 = narrow_backward{dim=1;length=6;size=24;start=0}(%131) : [N,24]
+                            buffer42.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 6, 0, buffer42, 24, 0, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 4/11: narrow_backward -> %132 [N,24]");
+                        }
+
+                        // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]
+                        {
+                            // %116 = narrow_backward{dim=1;length=6;size=24;start=6}(%115) : [N,24]
+                            // %123 = add(%116, %122) : [N,24]
+                            // %128 = add(%123, %127) : [N,24]
+                            // %133 = add(%128, %132) : [N,24]
+                            // %134 = sum{dims=0;keep_dim=false}(%133) : [24]
+                            buffer43.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer43, 24, 6, dim_N, 6);
+                            int extent0 = dim_N;
+                            int extent1 = 24;
+                            buffer44.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row116 = i0 * 24;
+                                int row122 = i0 * 24;
+                                int row127 = i0 * 24;
+                                int row132 = i0 * 24;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v116 = new global::System.Numerics.Vector<float>(buffer43.Slice(row116 + i));
+                                    var v122 = new global::System.Numerics.Vector<float>(buffer40.Slice(row122 + i));
+                                    var v127 = new global::System.Numerics.Vector<float>(buffer41.Slice(row127 + i));
+                                    var v132 = new global::System.Numerics.Vector<float>(buffer42.Slice(row132 + i));
+                                    var v123 = v116 + v122;
+                                    var v128 = v123 + v127;
+                                    var v133 = v128 + v132;
+                                    v133.CopyTo(buffer43.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer44.Slice(i)) + v133).CopyTo(buffer44.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s116 = buffer43[row116 + i];
+                                    float s122 = buffer40[row122 + i];
+                                    float s127 = buffer41[row127 + i];
+                                    float s132 = buffer42[row132 + i];
+                                    float s123 = s116 + s122;
+                                    float s128 = s123 + s127;
+                                    float s133 = s128 + s132;
+                                    buffer43[rowOut + i] = s133;
+                                    buffer44[i] += s133;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]");
+                        }
+
+                        // Kernel 6/11: GEMM -> %135 [N,6]
+                        {
+                            // %135 = matmul(%133, %35) : [N,6]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %135 [N,6]");
+                        }
+
+                        // Kernel 7/11: GEMM -> %137 [N,5]
+                        {
+                            // %137 = matmul(%133, %31) : [N,5]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %137 [N,5]");
+                        }
+
+                        // Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]
+                        {
+                            // %138 = matmul{transpose_a=true}(%133, %30) : [24,5]
+                            // %141 = add(%139, %138) : [24,5]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 120;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v138 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
+                                var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
+                                var v141 = v139 + v138;
+                                v141.CopyTo(loop17Out2.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s138 = loop17Out2[i];
+                                float s139 = loop17Slot139[i];
+                                float s141 = s139 + s138;
+                                loop17Out2[i] = s141;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]");
+                        }
+
+                        // Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]
+                        {
+                            // %136 = matmul{transpose_a=true}(%133, %24) : [24,6]
+                            // %144 = add(%142, %136) : [24,6]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer43, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 144;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v136 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
+                                var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
+                                var v144 = v142 + v136;
+                                v144.CopyTo(loop17Out3.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s136 = loop17Out3[i];
+                                float s142 = loop17Slot142[i];
+                                float s144 = s142 + s136;
+                                loop17Out3[i] = s144;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]");
+                        }
+
+                        // Kernel 10/11: elementwise (add) -> %147 [24]
+                        {
+                            // %147 = add(%145, %134) : [24]
+                            int extent0 = 24;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v134 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                                var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
+                                var v147 = v145 + v134;
+                                v147.CopyTo(loop17Out4.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s134 = buffer44[i];
+                                float s145 = loop17Slot145[i];
+                                float s147 = s145 + s134;
+                                loop17Out4[i] = s147;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %147 [24]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]");
                 }
 
-                // Kernel 32/57: GEMM -> %209 [N,6]
+                // Kernel 18/32: transpose -> %154 [N,3,5]
                 {
-                    // %209 = matmul(%206, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer58, capture4Data, buffer60, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 32/57: GEMM -> %209 [N,6]");
+                    // %154 = transpose{dim0=0;dim1=1}(%153) : [N,3,5]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer23, buffer50, 1, 3, 1, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 18/32: transpose -> %154 [N,3,5]");
                 }
 
-                // Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
+                // Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]
                 {
-                    // %185 = mul(%183, %116) : [N,6]
-                    // %213 = mul(%209, %95) : [N,6]
-                    // %214 = square(%101) : [N,6]
-                    // %215 = sub(%142, %214) : [N,6]
-                    // %216 = mul(%213, %215) : [N,6]
-                    // %217 = add(%185, %216) : [N,6]
-                    // %218 = mul(%217, %21) : [N,6]
-                    // %220 = sub(%142, %98) : [N,6]
-                    // %221 = mul(%98, %220) : [N,6]
-                    // %222 = mul(%218, %221) : [N,6]
-                    // %224 = mul(%217, %93) : [N,6]
-                    // %225 = mul(%217, %91) : [N,6]
-                    // %231 = square(%93) : [N,6]
-                    // %232 = sub(%142, %231) : [N,6]
-                    // %233 = mul(%225, %232) : [N,6]
-                    // %236 = sub(%142, %91) : [N,6]
-                    // %237 = mul(%91, %236) : [N,6]
-                    // %238 = mul(%224, %237) : [N,6]
+                    // %157 = mul(%148, %20) : [N,6]
+                    // %158 = square(%22) : [N,6]
+                    // %159 = sub(%94, %158) : [N,6]
+                    // %160 = mul(%157, %159) : [N,6]
+                    // %161 = add(%149, %160) : [N,6]
+                    // %162 = mul(%161, %18) : [N,6]
+                    // %163 = mul(%161, %16) : [N,6]
+                    // %168 = square(%18) : [N,6]
+                    // %169 = sub(%94, %168) : [N,6]
+                    // %170 = mul(%163, %169) : [N,6]
+                    // %173 = sub(%94, %16) : [N,6]
+                    // %174 = mul(%16, %173) : [N,6]
+                    // %175 = mul(%162, %174) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v93 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v95 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
-                        var v98 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v101 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v116 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v183 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
-                        var v209 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
-                        var v185 = v183 * v116;
-                        var v213 = v209 * v95;
-                        var v214 = v101 * v101;
-                        var v215 = v142 - v214;
-                        var v216 = v213 * v215;
-                        var v217 = v185 + v216;
-                        var v218 = v217 * v21;
-                        var v220 = v142 - v98;
-                        var v221 = v98 * v220;
-                        var v222 = v218 * v221;
-                        var v224 = v217 * v93;
-                        var v225 = v217 * v91;
-                        var v231 = v93 * v93;
-                        var v232 = v142 - v231;
-                        var v233 = v225 * v232;
-                        var v236 = v142 - v91;
-                        var v237 = v91 * v236;
-                        var v238 = v224 * v237;
-                        v217.CopyTo(buffer61.Slice(i));
-                        v222.CopyTo(buffer62.Slice(i));
-                        v233.CopyTo(buffer63.Slice(i));
-                        v238.CopyTo(buffer64.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer5[i];
-                        float s91 = buffer14[i];
-                        float s93 = buffer15[i];
-                        float s95 = buffer19[i];
-                        float s98 = buffer16[i];
-                        float s101 = buffer18[i];
-                        float s116 = buffer24[i];
-                        float s183 = buffer50[i];
-                        float s209 = buffer60[i];
-                        float s185 = s183 * s116;
-                        float s213 = s209 * s95;
-                        float s214 = s101 * s101;
-                        float s215 = s142 - s214;
-                        float s216 = s213 * s215;
-                        float s217 = s185 + s216;
-                        float s218 = s217 * s21;
-                        float s220 = s142 - s98;
-                        float s221 = s98 * s220;
-                        float s222 = s218 * s221;
-                        float s224 = s217 * s93;
-                        float s225 = s217 * s91;
-                        float s231 = s93 * s93;
-                        float s232 = s142 - s231;
-                        float s233 = s225 * s232;
-                        float s236 = s142 - s91;
-                        float s237 = s91 * s236;
-                        float s238 = s224 * s237;
-                        buffer61[i] = s217;
-                        buffer62[i] = s222;
-                        buffer63[i] = s233;
-                        buffer64[i] = s238;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer62, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer63, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer64, "Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]");
-                }
-
-                // Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
-                {
-                    // %212 = mul(%209, %101) : [N,6]
-                    // %226 = sub(%142, %95) : [N,6]
-                    // %227 = mul(%95, %226) : [N,6]
-                    // %228 = mul(%212, %227) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v95 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
-                        var v101 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v209 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
-                        var v212 = v209 * v101;
-                        var v226 = v142 - v95;
-                        var v227 = v95 * v226;
-                        var v228 = v212 * v227;
-                        v228.CopyTo(buffer65.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s95 = buffer19[i];
-                        float s101 = buffer18[i];
-                        float s209 = buffer60[i];
-                        float s212 = s209 * s101;
-                        float s226 = s142 - s95;
-                        float s227 = s95 * s226;
-                        float s228 = s212 * s227;
-                        buffer65[i] = s228;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer65, "Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]");
-                }
-
-                // Kernel 35/57: narrow_backward -> %229 [N,24]
-                {
-                    // %229 = narrow_backward{dim=1;length=6;size=24;start=18}(%228) : [N,24]
-                    buffer66.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer65, 6, 0, buffer66, 24, 18, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer66, "Kernel 35/57: narrow_backward -> %229 [N,24]");
-                }
-
-                // Kernel 36/57: narrow_backward -> %234 [N,24]
-                {
-                    // %234 = narrow_backward{dim=1;length=6;size=24;start=12}(%233) : [N,24]
-                    buffer67.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer63, 6, 0, buffer67, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer67, "Kernel 36/57: narrow_backward -> %234 [N,24]");
-                }
-
-                // Kernel 37/57: narrow_backward -> %239 [N,24]
-                {
-                    // %239 = narrow_backward{dim=1;length=6;size=24;start=0}(%238) : [N,24]
-                    buffer68.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer64, 6, 0, buffer68, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer68, "Kernel 37/57: narrow_backward -> %239 [N,24]");
-                }
-
-                // Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
-                {
-                    // %223 = narrow_backward{dim=1;length=6;size=24;start=6}(%222) : [N,24]
-                    // %230 = add(%223, %229) : [N,24]
-                    // %235 = add(%230, %234) : [N,24]
-                    // %240 = add(%235, %239) : [N,24]
-                    // %241 = sum{dims=0;keep_dim=false}(%240) : [24]
-                    buffer69.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer62, 6, 0, buffer69, 24, 6, dim_N, 6);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    buffer70.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row223 = i0 * 24;
-                        int row229 = i0 * 24;
-                        int row234 = i0 * 24;
-                        int row239 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v223 = new global::System.Numerics.Vector<float>(buffer69.Slice(row223 + i));
-                            var v229 = new global::System.Numerics.Vector<float>(buffer66.Slice(row229 + i));
-                            var v234 = new global::System.Numerics.Vector<float>(buffer67.Slice(row234 + i));
-                            var v239 = new global::System.Numerics.Vector<float>(buffer68.Slice(row239 + i));
-                            var v230 = v223 + v229;
-                            var v235 = v230 + v234;
-                            var v240 = v235 + v239;
-                            v240.CopyTo(buffer69.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer70.Slice(i)) + v240).CopyTo(buffer70.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s223 = buffer69[row223 + i];
-                            float s229 = buffer66[row229 + i];
-                            float s234 = buffer67[row234 + i];
-                            float s239 = buffer68[row239 + i];
-                            float s230 = s223 + s229;
-                            float s235 = s230 + s234;
-                            float s240 = s235 + s239;
-                            buffer69[rowOut + i] = s240;
-                            buffer70[i] += s240;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer69, "Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer70, "Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]");
-                }
-
-                // Kernel 39/57: GEMM -> %243 [N,5]
-                {
-                    // %243 = matmul(%174, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer47, capture1Data, buffer71, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer71, "Kernel 39/57: GEMM -> %243 [N,5]");
-                }
-
-                // Kernel 40/57: GEMM -> %247 [N,5]
-                {
-                    // %247 = matmul(%206, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer58, capture1Data, buffer72, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer72, "Kernel 40/57: GEMM -> %247 [N,5]");
-                }
-
-                // Kernel 41/57: narrow_backward -> %251 [N,4,5]
-                {
-                    // %251 = narrow_backward{dim=1;length=1;size=4;start=2}(%250) : [N,4,5]
-                    buffer73.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer72, 5, 0, buffer73, 20, 10, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer73, "Kernel 41/57: narrow_backward -> %251 [N,4,5]");
-                }
-
-                // Kernel 42/57: GEMM -> %253 [N,6]
-                {
-                    // %253 = matmul(%240, %6) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer69, capture4Data, buffer74, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer74, "Kernel 42/57: GEMM -> %253 [N,6]");
-                }
-
-                // Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]
-                {
-                    // %177 = matmul{transpose_a=true}(%174, %120) : [24,6]
-                    // %210 = matmul{transpose_a=true}(%206, %102) : [24,6]
-                    // %211 = add(%177, %210) : [24,6]
-                    // %254 = matmul{transpose_a=true}(%240, %23) : [24,6]
-                    // %255 = add(%211, %254) : [24,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer47, buffer28, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer58, buffer20, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer69, buffer8, grad4, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]");
-                }
-
-                // Kernel 44/57: GEMM -> %256 [N,5]
-                {
-                    // %256 = matmul(%240, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer69, capture1Data, buffer75, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer75, "Kernel 44/57: GEMM -> %256 [N,5]");
-                }
-
-                // Kernel 45/57: narrow_backward -> %260 [N,4,5]
-                {
-                    // %260 = narrow_backward{dim=1;length=1;size=4;start=1}(%259) : [N,4,5]
-                    buffer76.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer75, 5, 0, buffer76, 20, 5, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer76, "Kernel 45/57: narrow_backward -> %260 [N,4,5]");
-                }
-
-                // Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
-                {
-                    // %219 = mul(%217, %98) : [N,6]
-                    // %263 = mul(%253, %20) : [N,6]
-                    // %264 = square(%22) : [N,6]
-                    // %265 = sub(%142, %264) : [N,6]
-                    // %266 = mul(%263, %265) : [N,6]
-                    // %267 = add(%219, %266) : [N,6]
-                    // %268 = mul(%267, %18) : [N,6]
-                    // %269 = mul(%267, %16) : [N,6]
-                    // %274 = square(%18) : [N,6]
-                    // %275 = sub(%142, %274) : [N,6]
-                    // %276 = mul(%269, %275) : [N,6]
-                    // %279 = sub(%142, %16) : [N,6]
-                    // %280 = mul(%16, %279) : [N,6]
-                    // %281 = mul(%268, %280) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
+                    float s94 = 1f;
+                    var v94 = new global::System.Numerics.Vector<float>(s94);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -1979,26 +1315,24 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v98 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v217 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
-                        var v253 = new global::System.Numerics.Vector<float>(buffer74.Slice(i));
-                        var v219 = v217 * v98;
-                        var v263 = v253 * v20;
-                        var v264 = v22 * v22;
-                        var v265 = v142 - v264;
-                        var v266 = v263 * v265;
-                        var v267 = v219 + v266;
-                        var v268 = v267 * v18;
-                        var v269 = v267 * v16;
-                        var v274 = v18 * v18;
-                        var v275 = v142 - v274;
-                        var v276 = v269 * v275;
-                        var v279 = v142 - v16;
-                        var v280 = v16 * v279;
-                        var v281 = v268 * v280;
-                        v267.CopyTo(buffer77.Slice(i));
-                        v276.CopyTo(buffer78.Slice(i));
-                        v281.CopyTo(buffer79.Slice(i));
+                        var v148 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v149 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
+                        var v157 = v148 * v20;
+                        var v158 = v22 * v22;
+                        var v159 = v94 - v158;
+                        var v160 = v157 * v159;
+                        var v161 = v149 + v160;
+                        var v162 = v161 * v18;
+                        var v163 = v161 * v16;
+                        var v168 = v18 * v18;
+                        var v169 = v94 - v168;
+                        var v170 = v163 * v169;
+                        var v173 = v94 - v16;
+                        var v174 = v16 * v173;
+                        var v175 = v162 * v174;
+                        v161.CopyTo(buffer51.Slice(i));
+                        v170.CopyTo(buffer52.Slice(i));
+                        v175.CopyTo(buffer53.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -2006,235 +1340,246 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = buffer4[i];
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s98 = buffer16[i];
-                        float s217 = buffer61[i];
-                        float s253 = buffer74[i];
-                        float s219 = s217 * s98;
-                        float s263 = s253 * s20;
-                        float s264 = s22 * s22;
-                        float s265 = s142 - s264;
-                        float s266 = s263 * s265;
-                        float s267 = s219 + s266;
-                        float s268 = s267 * s18;
-                        float s269 = s267 * s16;
-                        float s274 = s18 * s18;
-                        float s275 = s142 - s274;
-                        float s276 = s269 * s275;
-                        float s279 = s142 - s16;
-                        float s280 = s16 * s279;
-                        float s281 = s268 * s280;
-                        buffer77[i] = s267;
-                        buffer78[i] = s276;
-                        buffer79[i] = s281;
+                        float s148 = buffer24[i];
+                        float s149 = buffer25[i];
+                        float s157 = s148 * s20;
+                        float s158 = s22 * s22;
+                        float s159 = s94 - s158;
+                        float s160 = s157 * s159;
+                        float s161 = s149 + s160;
+                        float s162 = s161 * s18;
+                        float s163 = s161 * s16;
+                        float s168 = s18 * s18;
+                        float s169 = s94 - s168;
+                        float s170 = s163 * s169;
+                        float s173 = s94 - s16;
+                        float s174 = s16 * s173;
+                        float s175 = s162 * s174;
+                        buffer51[i] = s161;
+                        buffer52[i] = s170;
+                        buffer53[i] = s175;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer77, "Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer78, "Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer79, "Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
                 }
 
-                // Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
+                // Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]
                 {
-                    // %262 = mul(%253, %22) : [N,6]
-                    // %270 = sub(%142, %20) : [N,6]
-                    // %271 = mul(%20, %270) : [N,6]
-                    // %272 = mul(%262, %271) : [N,6]
+                    // %156 = mul(%148, %22) : [N,6]
+                    // %164 = sub(%94, %20) : [N,6]
+                    // %165 = mul(%20, %164) : [N,6]
+                    // %166 = mul(%156, %165) : [N,6]
                     int extent0 = (dim_N * 6);
-                    float s142 = 1f;
-                    var v142 = new global::System.Numerics.Vector<float>(s142);
+                    float s94 = 1f;
+                    var v94 = new global::System.Numerics.Vector<float>(s94);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v253 = new global::System.Numerics.Vector<float>(buffer74.Slice(i));
-                        var v262 = v253 * v22;
-                        var v270 = v142 - v20;
-                        var v271 = v20 * v270;
-                        var v272 = v262 * v271;
-                        v272.CopyTo(buffer80.Slice(i));
+                        var v148 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
+                        var v156 = v148 * v22;
+                        var v164 = v94 - v20;
+                        var v165 = v20 * v164;
+                        var v166 = v156 * v165;
+                        v166.CopyTo(buffer54.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s253 = buffer74[i];
-                        float s262 = s253 * s22;
-                        float s270 = s142 - s20;
-                        float s271 = s20 * s270;
-                        float s272 = s262 * s271;
-                        buffer80[i] = s272;
+                        float s148 = buffer24[i];
+                        float s156 = s148 * s22;
+                        float s164 = s94 - s20;
+                        float s165 = s20 * s164;
+                        float s166 = s156 * s165;
+                        buffer54[i] = s166;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer80, "Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]");
                 }
 
-                // Kernel 48/57: narrow_backward -> %277 [N,24]
+                // Kernel 21/32: narrow_backward -> %171 [N,24]
                 {
-                    // %277 = narrow_backward{dim=1;length=6;size=24;start=12}(%276) : [N,24]
-                    buffer81.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer78, 6, 0, buffer81, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer81, "Kernel 48/57: narrow_backward -> %277 [N,24]");
+                    // %171 = narrow_backward{dim=1;length=6;size=24;start=12}(%170) : [N,24]
+                    buffer55.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 21/32: narrow_backward -> %171 [N,24]");
                 }
 
-                // Kernel 49/57: narrow_backward -> %282 [N,24]
+                // Kernel 22/32: narrow_backward -> %176 [N,24]
                 {
-                    // %282 = narrow_backward{dim=1;length=6;size=24;start=0}(%281) : [N,24]
-                    buffer82.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer79, 6, 0, buffer82, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer82, "Kernel 49/57: narrow_backward -> %282 [N,24]");
+                    // %176 = narrow_backward{dim=1;length=6;size=24;start=0}(%175) : [N,24]
+                    buffer56.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 22/32: narrow_backward -> %176 [N,24]");
                 }
 
-                // Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
+                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]
                 {
-                    // %273 = narrow_backward{dim=1;length=6;size=24;start=18}(%272) : [N,24]
-                    // %278 = add(%273, %277) : [N,24]
-                    // %283 = add(%278, %282) : [N,24]
-                    // %284 = sum{dims=0;keep_dim=false}(%283) : [24]
-                    buffer83.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer80, 6, 0, buffer83, 24, 18, dim_N, 6);
+                    // %167 = narrow_backward{dim=1;length=6;size=24;start=18}(%166) : [N,24]
+                    // %172 = add(%167, %171) : [N,24]
+                    // %177 = add(%172, %176) : [N,24]
+                    // %178 = sum{dims=0;keep_dim=false}(%177) : [24]
+                    buffer57.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer54, 6, 0, buffer57, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer84.Clear();
+                    buffer58.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row273 = i0 * 24;
-                        int row277 = i0 * 24;
-                        int row282 = i0 * 24;
+                        int row167 = i0 * 24;
+                        int row171 = i0 * 24;
+                        int row176 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v273 = new global::System.Numerics.Vector<float>(buffer83.Slice(row273 + i));
-                            var v277 = new global::System.Numerics.Vector<float>(buffer81.Slice(row277 + i));
-                            var v282 = new global::System.Numerics.Vector<float>(buffer82.Slice(row282 + i));
-                            var v278 = v273 + v277;
-                            var v283 = v278 + v282;
-                            v283.CopyTo(buffer83.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer84.Slice(i)) + v283).CopyTo(buffer84.Slice(i));
+                            var v167 = new global::System.Numerics.Vector<float>(buffer57.Slice(row167 + i));
+                            var v171 = new global::System.Numerics.Vector<float>(buffer55.Slice(row171 + i));
+                            var v176 = new global::System.Numerics.Vector<float>(buffer56.Slice(row176 + i));
+                            var v172 = v167 + v171;
+                            var v177 = v172 + v176;
+                            v177.CopyTo(buffer57.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer58.Slice(i)) + v177).CopyTo(buffer58.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s273 = buffer83[row273 + i];
-                            float s277 = buffer81[row277 + i];
-                            float s282 = buffer82[row282 + i];
-                            float s278 = s273 + s277;
-                            float s283 = s278 + s282;
-                            buffer83[rowOut + i] = s283;
-                            buffer84[i] += s283;
+                            float s167 = buffer57[row167 + i];
+                            float s171 = buffer55[row171 + i];
+                            float s176 = buffer56[row176 + i];
+                            float s172 = s167 + s171;
+                            float s177 = s172 + s176;
+                            buffer57[rowOut + i] = s177;
+                            buffer58[i] += s177;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer83, "Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer84, "Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]");
                 }
 
-                // Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
+                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]
                 {
-                    // %208 = add(%175, %207) : [24]
-                    // %242 = add(%208, %241) : [24]
-                    // %285 = add(%242, %284) : [24]
-                    // %293 = copy{gradient_of=3}(%285) : [24]
+                    // %179 = add(%152, %178) : [24]
+                    // %187 = copy{gradient_of=3}(%179) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v175 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
-                        var v207 = new global::System.Numerics.Vector<float>(buffer59.Slice(i));
-                        var v241 = new global::System.Numerics.Vector<float>(buffer70.Slice(i));
-                        var v284 = new global::System.Numerics.Vector<float>(buffer84.Slice(i));
-                        var v208 = v175 + v207;
-                        var v242 = v208 + v241;
-                        var v285 = v242 + v284;
-                        var v293 = v285;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v285).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v293).CopyTo(grad3.Slice(i));
+                        var v152 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
+                        var v178 = new global::System.Numerics.Vector<float>(buffer58.Slice(i));
+                        var v179 = v152 + v178;
+                        var v187 = v179;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v179).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v187).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s175 = buffer48[i];
-                        float s207 = buffer59[i];
-                        float s241 = buffer70[i];
-                        float s284 = buffer84[i];
-                        float s208 = s175 + s207;
-                        float s242 = s208 + s241;
-                        float s285 = s242 + s284;
-                        float s293 = s285;
-                        grad2[i] += s285;
-                        grad3[i] += s293;
+                        float s152 = buffer28[i];
+                        float s178 = buffer58[i];
+                        float s179 = s152 + s178;
+                        float s187 = s179;
+                        grad2[i] += s179;
+                        grad3[i] += s187;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]");
                 }
 
-                // Kernel 52/57: GEMM -> %286 [N,5]
+                // Kernel 25/32: GEMM -> %180 [N,5]
                 {
-                    // %286 = matmul(%283, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer83, capture1Data, buffer85, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer85, "Kernel 52/57: GEMM -> %286 [N,5]");
+                    // %180 = matmul(%177, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer57, capture1Data, buffer59, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 25/32: GEMM -> %180 [N,5]");
                 }
 
-                // Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]
+                // Kernel 26/32: GEMM Aᵀ -> %181 [24,5]
                 {
-                    // %244 = matmul{transpose_a=true}(%174, %65) : [24,5]
-                    // %248 = matmul{transpose_a=true}(%206, %45) : [24,5]
-                    // %249 = add(%244, %248) : [24,5]
-                    // %257 = matmul{transpose_a=true}(%240, %25) : [24,5]
-                    // %258 = add(%249, %257) : [24,5]
-                    // %287 = matmul{transpose_a=true}(%283, %11) : [24,5]
-                    // %288 = add(%258, %287) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer47, buffer11, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer58, buffer10, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer69, buffer9, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer83, buffer1, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]");
+                    // %181 = matmul{transpose_a=true}(%177, %11) : [24,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer57, buffer1, buffer60, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 26/32: GEMM Aᵀ -> %181 [24,5]");
                 }
 
-                // Kernel 54/57: narrow_backward -> %290 [N,4,5]
+                // Kernel 27/32: elementwise (add) -> %182 [24,5]
                 {
-                    // %290 = narrow_backward{dim=1;length=1;size=4;start=0}(%289) : [N,4,5]
-                    buffer86.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer85, 5, 0, buffer86, 20, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer86, "Kernel 54/57: narrow_backward -> %290 [N,4,5]");
+                    // %182 = add(%150, %181) : [24,5]
+                    int extent0 = 120;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v150 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                        var v181 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                        var v182 = v150 + v181;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v182).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s150 = buffer26[i];
+                        float s181 = buffer60[i];
+                        float s182 = s150 + s181;
+                        grad1[i] += s182;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %182 [24,5]");
                 }
 
-                // Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
+                // Kernel 28/32: narrow_backward -> %184 [N,4,5]
                 {
-                    // %246 = narrow_backward{dim=1;length=1;size=4;start=3}(%245) : [N,4,5]
-                    // %252 = add(%246, %251) : [N,4,5]
-                    // %261 = add(%252, %260) : [N,4,5]
-                    // %291 = add(%261, %290) : [N,4,5]
-                    buffer87.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer71, 5, 0, buffer87, 20, 15, dim_N, 5);
+                    // %184 = narrow_backward{dim=1;length=1;size=4;start=0}(%183) : [N,4,5]
+                    buffer61.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer59, 5, 0, buffer61, 20, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 28/32: narrow_backward -> %184 [N,4,5]");
+                }
+
+                // Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]
+                {
+                    // %155 = narrow_backward{dim=1;length=3;size=4;start=1}(%154) : [N,4,5]
+                    // %185 = add(%155, %184) : [N,4,5]
+                    buffer62.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer50, 15, 0, buffer62, 20, 5, dim_N, 15);
                     int extent0 = (dim_N * 20);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v246 = new global::System.Numerics.Vector<float>(buffer87.Slice(i));
-                        var v251 = new global::System.Numerics.Vector<float>(buffer73.Slice(i));
-                        var v260 = new global::System.Numerics.Vector<float>(buffer76.Slice(i));
-                        var v290 = new global::System.Numerics.Vector<float>(buffer86.Slice(i));
-                        var v252 = v246 + v251;
-                        var v261 = v252 + v260;
-                        var v291 = v261 + v290;
-                        v291.CopyTo(buffer87.Slice(i));
+                        var v155 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
+                        var v184 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
+                        var v185 = v155 + v184;
+                        v185.CopyTo(buffer62.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s246 = buffer87[i];
-                        float s251 = buffer73[i];
-                        float s260 = buffer76[i];
-                        float s290 = buffer86[i];
-                        float s252 = s246 + s251;
-                        float s261 = s252 + s260;
-                        float s291 = s261 + s290;
-                        buffer87[i] = s291;
+                        float s155 = buffer62[i];
+                        float s184 = buffer61[i];
+                        float s185 = s155 + s184;
+                        buffer62[i] = s185;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer87, "Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer62, "Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]");
                 }
 
-                // Kernel 56/57: embedding_backward -> %292 [20,5]
+                // Kernel 30/32: embedding_backward -> %186 [20,5]
                 {
-                    // %292 = embedding_backward{padding_idx=-1;rows=20}(%291, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer87, input0, 5, grad0, -1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 56/57: embedding_backward -> %292 [20,5]");
+                    // %186 = embedding_backward{padding_idx=-1;rows=20}(%185, %0) : [20,5]
+                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer62, input0, 5, grad0, -1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %186 [20,5]");
+                }
+
+                // Kernel 31/32: elementwise (copy) -> %188 [24,6]
+                {
+                    // %188 = copy{gradient_of=4}(%151) : [24,6]
+                    int extent0 = 144;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v151 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                        var v188 = v151;
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v188).CopyTo(grad4.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s151 = buffer27[i];
+                        float s188 = s151;
+                        grad4[i] += s188;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %188 [24,6]");
                 }
 
                 return state.Result;
@@ -2247,10 +1592,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 76, kernelCount: 16,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 11, 12, 13, 14 }, lastUse: new int[] { 6, 2, 3, 9, 8, 8, 10, 12, 12, 9, 11, 10, 11, 13, 12, 13, 14, 15 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 227, kernelCount: 57,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 10, 11, 11, 11, 11, 11, 11, 11, 12, 13, 13, 13, 13, 13, 13, 14, 15, 17, 19, 19, 19, 19, 20, 21, 22, 23, 24, 24, 25, 26, 26, 26, 26, 27, 28, 29, 30, 31, 31, 32, 33, 33, 33, 33, 34, 35, 36, 37, 38, 38, 39, 40, 41, 42, 44, 45, 46, 46, 46, 47, 48, 49, 50, 50, 52, 54, 55 }, lastUse: new int[] { 6, 53, 3, 46, 46, 33, 47, 47, 43, 53, 53, 53, 12, 9, 33, 33, 46, 26, 34, 34, 43, 11, 26, 26, 33, 19, 27, 27, 43, 13, 19, 19, 26, 20, 20, 18, 15, 18, 20, 26, 24, 22, 23, 21, 24, 24, 24, 53, 51, 27, 33, 31, 29, 30, 28, 31, 31, 31, 53, 51, 34, 46, 38, 36, 37, 35, 38, 38, 38, 53, 51, 55, 41, 55, 47, 45, 55, 46, 48, 49, 50, 50, 50, 53, 51, 54, 55, 56 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 22, kernelCount: 10,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 8 }, lastUse: new int[] { 4, 2, 3, 7, 7, 5, 7, 7, 8, 7, 7, 7, 7, 9 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 73, kernelCount: 32,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 8, 9, 11, 13, 14, 15, 16, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 18, 19, 19, 19, 20, 21, 22, 23, 23, 25, 26, 28, 29 }, lastUse: new int[] { 4, 26, 3, 19, 19, 17, 20, 20, 17, 5, 17, 17, 17, 12, 17, 7, 9, 12, 17, 17, 17, 17, 17, 18, 20, 19, 27, 31, 24, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 29, 19, 21, 22, 23, 23, 23, 26, 24, 28, 27, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -2259,196 +1604,152 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..6
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..4
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..9
-                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..8
-                sizes[5] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..8
-                sizes[6] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 5..10
-                sizes[7] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 6..12
-                sizes[8] = 24; // %88 add [24], kernels 7..12
-                sizes[9] = (symbols[0] * 24); // %89 add [N,24], kernels 8..9
-                sizes[10] = (symbols[0] * 6); // %100 add [N,6], kernels 9..11
-                sizes[11] = (symbols[0] * 6); // %102 mul [N,6], kernels 9..10
-                sizes[12] = (symbols[0] * 24); // %107 add [N,24], kernels 10..11
-                sizes[13] = (symbols[0] * 6); // %118 add [N,6], kernels 11..13
-                sizes[14] = (symbols[0] * 6); // %120 mul [N,6], kernels 11..12
-                sizes[15] = (symbols[0] * 24); // %125 add [N,24], kernels 12..13
-                sizes[16] = (symbols[0] * 6); // %138 mul [N,6], kernels 13..14
-                sizes[17] = (symbols[0] * 3); // %140 add [N,3], kernels 14..15
+                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..7
+                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..7
+                sizes[5] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
+                sizes[6] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..7
+                sizes[7] = 24; // %74 add [24], kernels 6..7
+                sizes[8] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..8
+                sizes[9] = (symbols[0] * 24); // %76 add [N,24], kernels 7..7
+                sizes[10] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
+                sizes[11] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
+                sizes[12] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
+                sizes[13] = (symbols[0] * 3); // %92 add [N,3], kernels 8..9
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..6
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..53
+                sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..4
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..26
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..46
-                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..46
-                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..33
-                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..47
-                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..47
-                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..43
-                sizes[9] = (symbols[0] * 5); // %24 narrow [N,1,5], kernels 4..53
-                sizes[10] = (symbols[0] * 5); // %44 narrow [N,1,5], kernels 5..53
-                sizes[11] = (symbols[0] * 5); // %64 narrow [N,1,5], kernels 6..53
-                sizes[12] = 24; // %88 add [24], kernels 7..12
-                sizes[13] = (symbols[0] * 24); // %89 add [N,24], kernels 8..9
-                sizes[14] = (symbols[0] * 6); // %91 sigmoid [N,6], kernels 9..33
-                sizes[15] = (symbols[0] * 6); // %93 tanh [N,6], kernels 9..33
-                sizes[16] = (symbols[0] * 6); // %98 sigmoid [N,6], kernels 9..46
-                sizes[17] = (symbols[0] * 6); // %100 add [N,6], kernels 9..26
-                sizes[18] = (symbols[0] * 6); // %101 tanh [N,6], kernels 9..34
-                sizes[19] = (symbols[0] * 6); // %95 sigmoid [N,6], kernels 9..34
-                sizes[20] = (symbols[0] * 6); // %102 mul [N,6], kernels 9..43
-                sizes[21] = (symbols[0] * 24); // %107 add [N,24], kernels 10..11
-                sizes[22] = (symbols[0] * 6); // %109 sigmoid [N,6], kernels 11..26
-                sizes[23] = (symbols[0] * 6); // %111 tanh [N,6], kernels 11..26
-                sizes[24] = (symbols[0] * 6); // %116 sigmoid [N,6], kernels 11..33
-                sizes[25] = (symbols[0] * 6); // %118 add [N,6], kernels 11..19
-                sizes[26] = (symbols[0] * 6); // %119 tanh [N,6], kernels 11..27
-                sizes[27] = (symbols[0] * 6); // %113 sigmoid [N,6], kernels 11..27
-                sizes[28] = (symbols[0] * 6); // %120 mul [N,6], kernels 11..43
-                sizes[29] = (symbols[0] * 24); // %125 add [N,24], kernels 12..13
-                sizes[30] = (symbols[0] * 6); // %127 sigmoid [N,6], kernels 13..19
-                sizes[31] = (symbols[0] * 6); // %129 tanh [N,6], kernels 13..19
-                sizes[32] = (symbols[0] * 6); // %134 sigmoid [N,6], kernels 13..26
-                sizes[33] = (symbols[0] * 6); // %137 tanh [N,6], kernels 13..20
-                sizes[34] = (symbols[0] * 6); // %131 sigmoid [N,6], kernels 13..20
-                sizes[35] = (symbols[0] * 6); // %138 mul [N,6], kernels 13..18
-                sizes[36] = (symbols[0] * 3); // %140 add [N,3], kernels 14..15
-                sizes[37] = (symbols[0] * 3); // %143 cross_entropy_backward [N,3], kernels 15..18
-                sizes[38] = (symbols[0] * 6); // %145 matmul [N,6], kernels 17..20
-                sizes[39] = (symbols[0] * 6); // %151 mul [N,6], kernels 19..26
-                sizes[40] = (symbols[0] * 6); // %156 mul [N,6], kernels 19..24
-                sizes[41] = (symbols[0] * 6); // %167 mul [N,6], kernels 19..22
-                sizes[42] = (symbols[0] * 6); // %172 mul [N,6], kernels 19..23
-                sizes[43] = (symbols[0] * 6); // %162 mul [N,6], kernels 20..21
-                sizes[44] = (symbols[0] * 24); // %163 narrow_backward [N,24], kernels 21..24
-                sizes[45] = (symbols[0] * 24); // %168 narrow_backward [N,24], kernels 22..24
-                sizes[46] = (symbols[0] * 24); // %173 narrow_backward [N,24], kernels 23..24
-                sizes[47] = (symbols[0] * 24); // %174 add [N,24], kernels 24..53
-                sizes[48] = 24; // %175 sum [24], kernels 24..51
-                sizes[49] = (symbols[0] * 6); // %176 matmul [N,6], kernels 25..27
-                sizes[50] = (symbols[0] * 6); // %183 add [N,6], kernels 26..33
-                sizes[51] = (symbols[0] * 6); // %188 mul [N,6], kernels 26..31
-                sizes[52] = (symbols[0] * 6); // %199 mul [N,6], kernels 26..29
-                sizes[53] = (symbols[0] * 6); // %204 mul [N,6], kernels 26..30
-                sizes[54] = (symbols[0] * 6); // %194 mul [N,6], kernels 27..28
-                sizes[55] = (symbols[0] * 24); // %195 narrow_backward [N,24], kernels 28..31
-                sizes[56] = (symbols[0] * 24); // %200 narrow_backward [N,24], kernels 29..31
-                sizes[57] = (symbols[0] * 24); // %205 narrow_backward [N,24], kernels 30..31
-                sizes[58] = (symbols[0] * 24); // %206 add [N,24], kernels 31..53
-                sizes[59] = 24; // %207 sum [24], kernels 31..51
-                sizes[60] = (symbols[0] * 6); // %209 matmul [N,6], kernels 32..34
-                sizes[61] = (symbols[0] * 6); // %217 add [N,6], kernels 33..46
-                sizes[62] = (symbols[0] * 6); // %222 mul [N,6], kernels 33..38
-                sizes[63] = (symbols[0] * 6); // %233 mul [N,6], kernels 33..36
-                sizes[64] = (symbols[0] * 6); // %238 mul [N,6], kernels 33..37
-                sizes[65] = (symbols[0] * 6); // %228 mul [N,6], kernels 34..35
-                sizes[66] = (symbols[0] * 24); // %229 narrow_backward [N,24], kernels 35..38
-                sizes[67] = (symbols[0] * 24); // %234 narrow_backward [N,24], kernels 36..38
-                sizes[68] = (symbols[0] * 24); // %239 narrow_backward [N,24], kernels 37..38
-                sizes[69] = (symbols[0] * 24); // %240 add [N,24], kernels 38..53
-                sizes[70] = 24; // %241 sum [24], kernels 38..51
-                sizes[71] = (symbols[0] * 5); // %243 matmul [N,5], kernels 39..55
-                sizes[72] = (symbols[0] * 5); // %247 matmul [N,5], kernels 40..41
-                sizes[73] = (symbols[0] * 20); // %251 narrow_backward [N,4,5], kernels 41..55
-                sizes[74] = (symbols[0] * 6); // %253 matmul [N,6], kernels 42..47
-                sizes[75] = (symbols[0] * 5); // %256 matmul [N,5], kernels 44..45
-                sizes[76] = (symbols[0] * 20); // %260 narrow_backward [N,4,5], kernels 45..55
-                sizes[77] = (symbols[0] * 6); // %267 add [N,6], kernels 46..46
-                sizes[78] = (symbols[0] * 6); // %276 mul [N,6], kernels 46..48
-                sizes[79] = (symbols[0] * 6); // %281 mul [N,6], kernels 46..49
-                sizes[80] = (symbols[0] * 6); // %272 mul [N,6], kernels 47..50
-                sizes[81] = (symbols[0] * 24); // %277 narrow_backward [N,24], kernels 48..50
-                sizes[82] = (symbols[0] * 24); // %282 narrow_backward [N,24], kernels 49..50
-                sizes[83] = (symbols[0] * 24); // %283 add [N,24], kernels 50..53
-                sizes[84] = 24; // %284 sum [24], kernels 50..51
-                sizes[85] = (symbols[0] * 5); // %286 matmul [N,5], kernels 52..54
-                sizes[86] = (symbols[0] * 20); // %290 narrow_backward [N,4,5], kernels 54..55
-                sizes[87] = (symbols[0] * 20); // %291 add [N,4,5], kernels 55..56
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..19
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..19
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..17
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..20
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..20
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..17
+                sizes[9] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
+                sizes[10] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..17
+                sizes[11] = 24; // %74 add [24], kernels 6..17
+                sizes[12] = (symbols[0] * 18); // %104 scan [3,N,6], kernels 7..17
+                sizes[13] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..12
+                sizes[14] = (symbols[0] * 18); // %103 scan [3,N,6], kernels 7..17
+                sizes[15] = (symbols[0] * 24); // %76 add [N,24], kernels 7..7
+                sizes[16] = (symbols[0] * 3); // %92 add [N,3], kernels 8..9
+                sizes[17] = (symbols[0] * 3); // %95 cross_entropy_backward [N,3], kernels 9..12
+                sizes[18] = (symbols[0] * 6); // %97 matmul [N,6], kernels 11..17
+                sizes[19] = (symbols[0] * 6); // %102 broadcast_to [N,6], kernels 13..17
+                sizes[20] = 120; // %140 broadcast_to [24,5], kernels 14..17
+                sizes[21] = 144; // %143 broadcast_to [24,6], kernels 15..17
+                sizes[22] = 24; // %146 broadcast_to [24], kernels 16..17
+                sizes[23] = (symbols[0] * 15); // %153 scan [3,N,5], kernels 17..18
+                sizes[24] = (symbols[0] * 6); // %148 scan [N,6], kernels 17..20
+                sizes[25] = (symbols[0] * 6); // %149 scan [N,6], kernels 17..19
+                sizes[26] = 120; // %150 scan [24,5], kernels 17..27
+                sizes[27] = 144; // %151 scan [24,6], kernels 17..31
+                sizes[28] = 24; // %152 scan [24], kernels 17..24
+                sizes[29] = (symbols[0] * 24); // %76 add [N,24], kernels 17..17
+                sizes[30] = (symbols[0] * 6); // %78 sigmoid [N,6], kernels 17..17
+                sizes[31] = (symbols[0] * 6); // %80 tanh [N,6], kernels 17..17
+                sizes[32] = (symbols[0] * 6); // %85 sigmoid [N,6], kernels 17..17
+                sizes[33] = (symbols[0] * 6); // %88 tanh [N,6], kernels 17..17
+                sizes[34] = (symbols[0] * 6); // %82 sigmoid [N,6], kernels 17..17
+                sizes[35] = (symbols[0] * 6); // %110 add [N,6], kernels 17..17
+                sizes[36] = (symbols[0] * 6); // %115 mul [N,6], kernels 17..17
+                sizes[37] = (symbols[0] * 6); // %121 mul [N,6], kernels 17..17
+                sizes[38] = (symbols[0] * 6); // %126 mul [N,6], kernels 17..17
+                sizes[39] = (symbols[0] * 6); // %131 mul [N,6], kernels 17..17
+                sizes[40] = (symbols[0] * 24); // %122 narrow_backward [N,24], kernels 17..17
+                sizes[41] = (symbols[0] * 24); // %127 narrow_backward [N,24], kernels 17..17
+                sizes[42] = (symbols[0] * 24); // %132 narrow_backward [N,24], kernels 17..17
+                sizes[43] = (symbols[0] * 24); // %133 add [N,24], kernels 17..17
+                sizes[44] = 24; // %134 sum [24], kernels 17..17
+                sizes[45] = (symbols[0] * 6); // %153 scan [3,N,5], kernels 17..17
+                sizes[46] = (symbols[0] * 6); // %153 scan [3,N,5], kernels 17..17
+                sizes[47] = 120; // %153 scan [3,N,5], kernels 17..17
+                sizes[48] = 144; // %153 scan [3,N,5], kernels 17..17
+                sizes[49] = 24; // %153 scan [3,N,5], kernels 17..17
+                sizes[50] = (symbols[0] * 15); // %154 transpose [N,3,5], kernels 18..29
+                sizes[51] = (symbols[0] * 6); // %161 add [N,6], kernels 19..19
+                sizes[52] = (symbols[0] * 6); // %170 mul [N,6], kernels 19..21
+                sizes[53] = (symbols[0] * 6); // %175 mul [N,6], kernels 19..22
+                sizes[54] = (symbols[0] * 6); // %166 mul [N,6], kernels 20..23
+                sizes[55] = (symbols[0] * 24); // %171 narrow_backward [N,24], kernels 21..23
+                sizes[56] = (symbols[0] * 24); // %176 narrow_backward [N,24], kernels 22..23
+                sizes[57] = (symbols[0] * 24); // %177 add [N,24], kernels 23..26
+                sizes[58] = 24; // %178 sum [24], kernels 23..24
+                sizes[59] = (symbols[0] * 5); // %180 matmul [N,5], kernels 25..28
+                sizes[60] = 120; // %181 matmul [24,5], kernels 26..27
+                sizes[61] = (symbols[0] * 20); // %184 narrow_backward [N,4,5], kernels 28..29
+                sizes[62] = (symbols[0] * 20); // %185 add [N,4,5], kernels 29..30
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
-            forward: 76 graph ops in 16 kernels, 18 arena buffers
-              Kernel 0/16: embedding -> %9 [N,4,5]
-              Kernel 1/16: narrow -> %10 [N,1,5]
-              Kernel 2/16: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
-              Kernel 4/16: narrow -> %24 [N,1,5]
-              Kernel 5/16: narrow -> %44 [N,1,5]
-              Kernel 6/16: narrow -> %64 [N,1,5]
-              Kernel 7/16: elementwise (add) -> %88 [24]
-              Kernel 8/16: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
-              Kernel 9/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %100 [N,6], %102 [N,6]
-              Kernel 10/16: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
-              Kernel 11/16: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %118 [N,6], %120 [N,6]
-              Kernel 12/16: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
-              Kernel 13/16: fused elementwise (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %138 [N,6]
-              Kernel 14/16: GEMM + epilogue (add) -> %140 [N,3]
-              Kernel 15/16: cross_entropy -> %141 []
-            forward+backward: 227 graph ops in 57 kernels, 88 arena buffers
-              Kernel 0/57: embedding -> %9 [N,4,5]
-              Kernel 1/57: narrow -> %10 [N,1,5]
-              Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
-              Kernel 4/57: narrow -> %24 [N,1,5]
-              Kernel 5/57: narrow -> %44 [N,1,5]
-              Kernel 6/57: narrow -> %64 [N,1,5]
-              Kernel 7/57: elementwise (add) -> %88 [24]
-              Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
-              Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
-              Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
-              Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
-              Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
-              Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
-              Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
-              Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]
-              Kernel 16/57: sum over [N,3] -> %144 [3]
-              Kernel 17/57: GEMM -> %145 [N,6]
-              Kernel 18/57: GEMM Aᵀ -> %146 [3,6]
-              Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
-              Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
-              Kernel 21/57: narrow_backward -> %163 [N,24]
-              Kernel 22/57: narrow_backward -> %168 [N,24]
-              Kernel 23/57: narrow_backward -> %173 [N,24]
-              Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
-              Kernel 25/57: GEMM -> %176 [N,6]
-              Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
-              Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
-              Kernel 28/57: narrow_backward -> %195 [N,24]
-              Kernel 29/57: narrow_backward -> %200 [N,24]
-              Kernel 30/57: narrow_backward -> %205 [N,24]
-              Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
-              Kernel 32/57: GEMM -> %209 [N,6]
-              Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
-              Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
-              Kernel 35/57: narrow_backward -> %229 [N,24]
-              Kernel 36/57: narrow_backward -> %234 [N,24]
-              Kernel 37/57: narrow_backward -> %239 [N,24]
-              Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
-              Kernel 39/57: GEMM -> %243 [N,5]
-              Kernel 40/57: GEMM -> %247 [N,5]
-              Kernel 41/57: narrow_backward -> %251 [N,4,5]
-              Kernel 42/57: GEMM -> %253 [N,6]
-              Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]
-              Kernel 44/57: GEMM -> %256 [N,5]
-              Kernel 45/57: narrow_backward -> %260 [N,4,5]
-              Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
-              Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
-              Kernel 48/57: narrow_backward -> %277 [N,24]
-              Kernel 49/57: narrow_backward -> %282 [N,24]
-              Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
-              Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
-              Kernel 52/57: GEMM -> %286 [N,5]
-              Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]
-              Kernel 54/57: narrow_backward -> %290 [N,4,5]
-              Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
-              Kernel 56/57: embedding_backward -> %292 [20,5]
+            1 op(s) of the method do not reach the result and were removed
+            forward: 22 graph ops in 10 kernels, 14 arena buffers
+              Kernel 0/10: embedding -> %9 [N,4,5]
+              Kernel 1/10: narrow -> %10 [N,1,5]
+              Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+              Kernel 4/10: narrow -> %26 [N,3,5]
+              Kernel 5/10: transpose -> %27 [3,N,5]
+              Kernel 6/10: elementwise (add) -> %74 [24]
+              Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
+                step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
+              Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
+              Kernel 9/10: cross_entropy -> %93 []
+            forward+backward: 73 graph ops in 32 kernels, 63 arena buffers
+              Kernel 0/32: embedding -> %9 [N,4,5]
+              Kernel 1/32: narrow -> %10 [N,1,5]
+              Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+              Kernel 4/32: narrow -> %26 [N,3,5]
+              Kernel 5/32: transpose -> %27 [3,N,5]
+              Kernel 6/32: elementwise (add) -> %74 [24]
+              Kernel 7/32: loop over 3 steps, its body 2 kernel(s) -> %104 [3,N,6], %90 [N,6], %103 [3,N,6]
+                step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
+              Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]
+              Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]
+              Kernel 10/32: sum over [N,3] -> %96 [3]
+              Kernel 11/32: GEMM -> %97 [N,6]
+              Kernel 12/32: GEMM Aᵀ -> %98 [3,6]
+              Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]
+              Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]
+              Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]
+              Kernel 16/32: elementwise (broadcast_to) -> %146 [24]
+              Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %153 [3,N,5], %148 [N,6], %149 [N,6], %150 [24,5], %151 [24,6], %152 [24]
+                step Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                step Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]
+                step Kernel 2/11: narrow_backward -> %122 [N,24]
+                step Kernel 3/11: narrow_backward -> %127 [N,24]
+                step Kernel 4/11: narrow_backward -> %132 [N,24]
+                step Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]
+                step Kernel 6/11: GEMM -> %135 [N,6]
+                step Kernel 7/11: GEMM -> %137 [N,5]
+                step Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]
+                step Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]
+                step Kernel 10/11: elementwise (add) -> %147 [24]
+              Kernel 18/32: transpose -> %154 [N,3,5]
+              Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]
+              Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]
+              Kernel 21/32: narrow_backward -> %171 [N,24]
+              Kernel 22/32: narrow_backward -> %176 [N,24]
+              Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]
+              Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]
+              Kernel 25/32: GEMM -> %180 [N,5]
+              Kernel 26/32: GEMM Aᵀ -> %181 [24,5]
+              Kernel 27/32: elementwise (add) -> %182 [24,5]
+              Kernel 28/32: narrow_backward -> %184 [N,4,5]
+              Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]
+              Kernel 30/32: embedding_backward -> %186 [20,5]
+              Kernel 31/32: elementwise (copy) -> %188 [24,6]
             """;
 
             private const string DotText =
@@ -2465,7 +1766,8 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="cell.weight_hh\n[24,6]"];
               n7 [shape=ellipse, label="head.weight\n[3,6]"];
               n8 [shape=ellipse, label="head.bias\n[3]"];
-              n142 [shape=ellipse, label="1"];
+              n94 [shape=ellipse, label="1"];
+              n101 [shape=ellipse, label="0"];
               subgraph cluster_k0 {
                 label="kernel 0: embedding";
                 style=filled; color=lightgrey;
@@ -2499,428 +1801,174 @@ namespace Kiln.Integration.Tests.Models
               subgraph cluster_k4 {
                 label="kernel 4: narrow";
                 style=filled; color=lightgrey;
-                n24 [label="%24 narrow\n[N,1,5]"];
+                n26 [label="%26 narrow\n[N,3,5]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: narrow";
+                label="kernel 5: transpose";
                 style=filled; color=lightgrey;
-                n44 [label="%44 narrow\n[N,1,5]"];
+                n27 [label="%27 transpose\n[3,N,5]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: narrow";
+                label="kernel 6: elementwise (add)";
                 style=filled; color=lightgrey;
-                n64 [label="%64 narrow\n[N,1,5]"];
+                n74 [label="%74 add\n[24]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: elementwise (add)";
+                label="kernel 7: loop over 3 steps, its body 2 kernel(s)";
                 style=filled; color=lightgrey;
-                n88 [label="%88 add\n[24]"];
+                n90 [label="%90 scan\n[N,6]"];
+                n103 [label="%103 scan\n[3,N,6]"];
+                n104 [label="%104 scan\n[3,N,6]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: 2 accumulating GEMMs + epilogue (add)";
+                label="kernel 8: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n26 [label="%26 matmul\n[N,24]"];
-                n28 [label="%28 matmul\n[N,24]"];
-                n87 [label="%87 add\n[N,24]"];
-                n89 [label="%89 add\n[N,24]"];
+                n91 [label="%91 matmul\n[N,3]"];
+                n92 [label="%92 add\n[N,3]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
+                label="kernel 9: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n90 [label="%90 narrow\n[N,6]"];
-                n91 [label="%91 sigmoid\n[N,6]"];
-                n92 [label="%92 narrow\n[N,6]"];
-                n93 [label="%93 tanh\n[N,6]"];
-                n94 [label="%94 narrow\n[N,6]"];
-                n95 [label="%95 sigmoid\n[N,6]"];
-                n96 [label="%96 mul\n[N,6]"];
-                n97 [label="%97 narrow\n[N,6]"];
-                n98 [label="%98 sigmoid\n[N,6]"];
-                n99 [label="%99 mul\n[N,6]"];
-                n100 [label="%100 add\n[N,6]"];
-                n101 [label="%101 tanh\n[N,6]"];
-                n102 [label="%102 mul\n[N,6]"];
+                n93 [label="%93 cross_entropy\n[]"];
+                n95 [label="%95 cross_entropy_backward\n[N,3]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: 2 accumulating GEMMs + epilogue (add)";
+                label="kernel 10: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n46 [label="%46 matmul\n[N,24]"];
-                n103 [label="%103 matmul\n[N,24]"];
-                n106 [label="%106 add\n[N,24]"];
-                n107 [label="%107 add\n[N,24]"];
+                n96 [label="%96 sum\n[3]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
+                label="kernel 11: GEMM";
                 style=filled; color=lightgrey;
-                n108 [label="%108 narrow\n[N,6]"];
-                n109 [label="%109 sigmoid\n[N,6]"];
-                n110 [label="%110 narrow\n[N,6]"];
-                n111 [label="%111 tanh\n[N,6]"];
-                n112 [label="%112 narrow\n[N,6]"];
-                n113 [label="%113 sigmoid\n[N,6]"];
-                n114 [label="%114 mul\n[N,6]"];
-                n115 [label="%115 narrow\n[N,6]"];
-                n116 [label="%116 sigmoid\n[N,6]"];
-                n117 [label="%117 mul\n[N,6]"];
-                n118 [label="%118 add\n[N,6]"];
-                n119 [label="%119 tanh\n[N,6]"];
-                n120 [label="%120 mul\n[N,6]"];
+                n97 [label="%97 matmul\n[N,6]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: 2 accumulating GEMMs + epilogue (add)";
+                label="kernel 12: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n66 [label="%66 matmul\n[N,24]"];
-                n121 [label="%121 matmul\n[N,24]"];
-                n124 [label="%124 add\n[N,24]"];
-                n125 [label="%125 add\n[N,24]"];
+                n98 [label="%98 matmul\n[3,6]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul)";
+                label="kernel 13: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n126 [label="%126 narrow\n[N,6]"];
-                n127 [label="%127 sigmoid\n[N,6]"];
-                n128 [label="%128 narrow\n[N,6]"];
-                n129 [label="%129 tanh\n[N,6]"];
-                n130 [label="%130 narrow\n[N,6]"];
-                n131 [label="%131 sigmoid\n[N,6]"];
-                n132 [label="%132 mul\n[N,6]"];
-                n133 [label="%133 narrow\n[N,6]"];
-                n134 [label="%134 sigmoid\n[N,6]"];
-                n135 [label="%135 mul\n[N,6]"];
-                n136 [label="%136 add\n[N,6]"];
-                n137 [label="%137 tanh\n[N,6]"];
-                n138 [label="%138 mul\n[N,6]"];
+                n102 [label="%102 broadcast_to\n[N,6]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: GEMM + epilogue (add)";
+                label="kernel 14: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n139 [label="%139 matmul\n[N,3]"];
-                n140 [label="%140 add\n[N,3]"];
+                n140 [label="%140 broadcast_to\n[24,5]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 15: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n141 [label="%141 cross_entropy\n[]"];
-                n143 [label="%143 cross_entropy_backward\n[N,3]"];
+                n143 [label="%143 broadcast_to\n[24,6]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: sum over [N,3]";
+                label="kernel 16: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n144 [label="%144 sum\n[3]"];
+                n146 [label="%146 broadcast_to\n[24]"];
               }
               subgraph cluster_k17 {
-                label="kernel 17: GEMM";
+                label="kernel 17: loop over 3 steps in reverse, its body 11 kernel(s)";
                 style=filled; color=lightgrey;
-                n145 [label="%145 matmul\n[N,6]"];
+                n148 [label="%148 scan\n[N,6]"];
+                n149 [label="%149 scan\n[N,6]"];
+                n150 [label="%150 scan\n[24,5]"];
+                n151 [label="%151 scan\n[24,6]"];
+                n152 [label="%152 scan\n[24]"];
+                n153 [label="%153 scan\n[3,N,5]"];
               }
               subgraph cluster_k18 {
-                label="kernel 18: GEMM Aᵀ";
+                label="kernel 18: transpose";
                 style=filled; color=lightgrey;
-                n146 [label="%146 matmul\n[3,6]"];
+                n154 [label="%154 transpose\n[N,3,5]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 19: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n148 [label="%148 mul\n[N,6]"];
-                n149 [label="%149 square\n[N,6]"];
-                n150 [label="%150 sub\n[N,6]"];
-                n151 [label="%151 mul\n[N,6]"];
-                n152 [label="%152 mul\n[N,6]"];
-                n154 [label="%154 sub\n[N,6]"];
-                n155 [label="%155 mul\n[N,6]"];
-                n156 [label="%156 mul\n[N,6]"];
-                n158 [label="%158 mul\n[N,6]"];
-                n159 [label="%159 mul\n[N,6]"];
-                n165 [label="%165 square\n[N,6]"];
-                n166 [label="%166 sub\n[N,6]"];
-                n167 [label="%167 mul\n[N,6]"];
-                n170 [label="%170 sub\n[N,6]"];
-                n171 [label="%171 mul\n[N,6]"];
-                n172 [label="%172 mul\n[N,6]"];
+                n157 [label="%157 mul\n[N,6]"];
+                n158 [label="%158 square\n[N,6]"];
+                n159 [label="%159 sub\n[N,6]"];
+                n160 [label="%160 mul\n[N,6]"];
+                n161 [label="%161 add\n[N,6]"];
+                n162 [label="%162 mul\n[N,6]"];
+                n163 [label="%163 mul\n[N,6]"];
+                n168 [label="%168 square\n[N,6]"];
+                n169 [label="%169 sub\n[N,6]"];
+                n170 [label="%170 mul\n[N,6]"];
+                n173 [label="%173 sub\n[N,6]"];
+                n174 [label="%174 mul\n[N,6]"];
+                n175 [label="%175 mul\n[N,6]"];
               }
               subgraph cluster_k20 {
                 label="kernel 20: fused elementwise (mul, sub, mul, mul)";
                 style=filled; color=lightgrey;
-                n147 [label="%147 mul\n[N,6]"];
-                n160 [label="%160 sub\n[N,6]"];
-                n161 [label="%161 mul\n[N,6]"];
-                n162 [label="%162 mul\n[N,6]"];
+                n156 [label="%156 mul\n[N,6]"];
+                n164 [label="%164 sub\n[N,6]"];
+                n165 [label="%165 mul\n[N,6]"];
+                n166 [label="%166 mul\n[N,6]"];
               }
               subgraph cluster_k21 {
                 label="kernel 21: narrow_backward";
                 style=filled; color=lightgrey;
-                n163 [label="%163 narrow_backward\n[N,24]"];
+                n171 [label="%171 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k22 {
                 label="kernel 22: narrow_backward";
                 style=filled; color=lightgrey;
-                n168 [label="%168 narrow_backward\n[N,24]"];
+                n176 [label="%176 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k23 {
-                label="kernel 23: narrow_backward";
+                label="kernel 23: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
-                n173 [label="%173 narrow_backward\n[N,24]"];
+                n167 [label="%167 narrow_backward\n[N,24]"];
+                n172 [label="%172 add\n[N,24]"];
+                n177 [label="%177 add\n[N,24]"];
+                n178 [label="%178 sum\n[24]"];
               }
               subgraph cluster_k24 {
-                label="kernel 24: narrow_backward + epilogue (add, add, add, sum)";
+                label="kernel 24: fused loop with 2 outputs (add, copy)";
                 style=filled; color=lightgrey;
-                n157 [label="%157 narrow_backward\n[N,24]"];
-                n164 [label="%164 add\n[N,24]"];
-                n169 [label="%169 add\n[N,24]"];
-                n174 [label="%174 add\n[N,24]"];
-                n175 [label="%175 sum\n[24]"];
+                n179 [label="%179 add\n[24]"];
+                n187 [label="%187 copy\n[24]"];
               }
               subgraph cluster_k25 {
                 label="kernel 25: GEMM";
                 style=filled; color=lightgrey;
-                n176 [label="%176 matmul\n[N,6]"];
+                n180 [label="%180 matmul\n[N,5]"];
               }
               subgraph cluster_k26 {
-                label="kernel 26: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 26: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n153 [label="%153 mul\n[N,6]"];
-                n179 [label="%179 mul\n[N,6]"];
-                n180 [label="%180 square\n[N,6]"];
-                n181 [label="%181 sub\n[N,6]"];
-                n182 [label="%182 mul\n[N,6]"];
-                n183 [label="%183 add\n[N,6]"];
-                n184 [label="%184 mul\n[N,6]"];
-                n186 [label="%186 sub\n[N,6]"];
-                n187 [label="%187 mul\n[N,6]"];
-                n188 [label="%188 mul\n[N,6]"];
-                n190 [label="%190 mul\n[N,6]"];
-                n191 [label="%191 mul\n[N,6]"];
-                n197 [label="%197 square\n[N,6]"];
-                n198 [label="%198 sub\n[N,6]"];
-                n199 [label="%199 mul\n[N,6]"];
-                n202 [label="%202 sub\n[N,6]"];
-                n203 [label="%203 mul\n[N,6]"];
-                n204 [label="%204 mul\n[N,6]"];
+                n181 [label="%181 matmul\n[24,5]"];
               }
               subgraph cluster_k27 {
-                label="kernel 27: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 27: elementwise (add)";
                 style=filled; color=lightgrey;
-                n178 [label="%178 mul\n[N,6]"];
-                n192 [label="%192 sub\n[N,6]"];
-                n193 [label="%193 mul\n[N,6]"];
-                n194 [label="%194 mul\n[N,6]"];
+                n182 [label="%182 add\n[24,5]"];
               }
               subgraph cluster_k28 {
                 label="kernel 28: narrow_backward";
                 style=filled; color=lightgrey;
-                n195 [label="%195 narrow_backward\n[N,24]"];
+                n184 [label="%184 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k29 {
-                label="kernel 29: narrow_backward";
+                label="kernel 29: narrow_backward + epilogue (add)";
                 style=filled; color=lightgrey;
-                n200 [label="%200 narrow_backward\n[N,24]"];
+                n155 [label="%155 narrow_backward\n[N,4,5]"];
+                n185 [label="%185 add\n[N,4,5]"];
               }
               subgraph cluster_k30 {
-                label="kernel 30: narrow_backward";
+                label="kernel 30: embedding_backward";
                 style=filled; color=lightgrey;
-                n205 [label="%205 narrow_backward\n[N,24]"];
+                n186 [label="%186 embedding_backward\n[20,5]"];
               }
               subgraph cluster_k31 {
-                label="kernel 31: narrow_backward + epilogue (add, add, add, sum)";
+                label="kernel 31: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n189 [label="%189 narrow_backward\n[N,24]"];
-                n196 [label="%196 add\n[N,24]"];
-                n201 [label="%201 add\n[N,24]"];
-                n206 [label="%206 add\n[N,24]"];
-                n207 [label="%207 sum\n[24]"];
-              }
-              subgraph cluster_k32 {
-                label="kernel 32: GEMM";
-                style=filled; color=lightgrey;
-                n209 [label="%209 matmul\n[N,6]"];
-              }
-              subgraph cluster_k33 {
-                label="kernel 33: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n185 [label="%185 mul\n[N,6]"];
-                n213 [label="%213 mul\n[N,6]"];
-                n214 [label="%214 square\n[N,6]"];
-                n215 [label="%215 sub\n[N,6]"];
-                n216 [label="%216 mul\n[N,6]"];
-                n217 [label="%217 add\n[N,6]"];
-                n218 [label="%218 mul\n[N,6]"];
-                n220 [label="%220 sub\n[N,6]"];
-                n221 [label="%221 mul\n[N,6]"];
-                n222 [label="%222 mul\n[N,6]"];
-                n224 [label="%224 mul\n[N,6]"];
-                n225 [label="%225 mul\n[N,6]"];
-                n231 [label="%231 square\n[N,6]"];
-                n232 [label="%232 sub\n[N,6]"];
-                n233 [label="%233 mul\n[N,6]"];
-                n236 [label="%236 sub\n[N,6]"];
-                n237 [label="%237 mul\n[N,6]"];
-                n238 [label="%238 mul\n[N,6]"];
-              }
-              subgraph cluster_k34 {
-                label="kernel 34: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n212 [label="%212 mul\n[N,6]"];
-                n226 [label="%226 sub\n[N,6]"];
-                n227 [label="%227 mul\n[N,6]"];
-                n228 [label="%228 mul\n[N,6]"];
-              }
-              subgraph cluster_k35 {
-                label="kernel 35: narrow_backward";
-                style=filled; color=lightgrey;
-                n229 [label="%229 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k36 {
-                label="kernel 36: narrow_backward";
-                style=filled; color=lightgrey;
-                n234 [label="%234 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k37 {
-                label="kernel 37: narrow_backward";
-                style=filled; color=lightgrey;
-                n239 [label="%239 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k38 {
-                label="kernel 38: narrow_backward + epilogue (add, add, add, sum)";
-                style=filled; color=lightgrey;
-                n223 [label="%223 narrow_backward\n[N,24]"];
-                n230 [label="%230 add\n[N,24]"];
-                n235 [label="%235 add\n[N,24]"];
-                n240 [label="%240 add\n[N,24]"];
-                n241 [label="%241 sum\n[24]"];
-              }
-              subgraph cluster_k39 {
-                label="kernel 39: GEMM";
-                style=filled; color=lightgrey;
-                n243 [label="%243 matmul\n[N,5]"];
-              }
-              subgraph cluster_k40 {
-                label="kernel 40: GEMM";
-                style=filled; color=lightgrey;
-                n247 [label="%247 matmul\n[N,5]"];
-              }
-              subgraph cluster_k41 {
-                label="kernel 41: narrow_backward";
-                style=filled; color=lightgrey;
-                n251 [label="%251 narrow_backward\n[N,4,5]"];
-              }
-              subgraph cluster_k42 {
-                label="kernel 42: GEMM";
-                style=filled; color=lightgrey;
-                n253 [label="%253 matmul\n[N,6]"];
-              }
-              subgraph cluster_k43 {
-                label="kernel 43: 3 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n177 [label="%177 matmul\n[24,6]"];
-                n210 [label="%210 matmul\n[24,6]"];
-                n211 [label="%211 add\n[24,6]"];
-                n254 [label="%254 matmul\n[24,6]"];
-                n255 [label="%255 add\n[24,6]"];
-              }
-              subgraph cluster_k44 {
-                label="kernel 44: GEMM";
-                style=filled; color=lightgrey;
-                n256 [label="%256 matmul\n[N,5]"];
-              }
-              subgraph cluster_k45 {
-                label="kernel 45: narrow_backward";
-                style=filled; color=lightgrey;
-                n260 [label="%260 narrow_backward\n[N,4,5]"];
-              }
-              subgraph cluster_k46 {
-                label="kernel 46: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n219 [label="%219 mul\n[N,6]"];
-                n263 [label="%263 mul\n[N,6]"];
-                n264 [label="%264 square\n[N,6]"];
-                n265 [label="%265 sub\n[N,6]"];
-                n266 [label="%266 mul\n[N,6]"];
-                n267 [label="%267 add\n[N,6]"];
-                n268 [label="%268 mul\n[N,6]"];
-                n269 [label="%269 mul\n[N,6]"];
-                n274 [label="%274 square\n[N,6]"];
-                n275 [label="%275 sub\n[N,6]"];
-                n276 [label="%276 mul\n[N,6]"];
-                n279 [label="%279 sub\n[N,6]"];
-                n280 [label="%280 mul\n[N,6]"];
-                n281 [label="%281 mul\n[N,6]"];
-              }
-              subgraph cluster_k47 {
-                label="kernel 47: fused elementwise (mul, sub, mul, mul)";
-                style=filled; color=lightgrey;
-                n262 [label="%262 mul\n[N,6]"];
-                n270 [label="%270 sub\n[N,6]"];
-                n271 [label="%271 mul\n[N,6]"];
-                n272 [label="%272 mul\n[N,6]"];
-              }
-              subgraph cluster_k48 {
-                label="kernel 48: narrow_backward";
-                style=filled; color=lightgrey;
-                n277 [label="%277 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k49 {
-                label="kernel 49: narrow_backward";
-                style=filled; color=lightgrey;
-                n282 [label="%282 narrow_backward\n[N,24]"];
-              }
-              subgraph cluster_k50 {
-                label="kernel 50: narrow_backward + epilogue (add, add, sum)";
-                style=filled; color=lightgrey;
-                n273 [label="%273 narrow_backward\n[N,24]"];
-                n278 [label="%278 add\n[N,24]"];
-                n283 [label="%283 add\n[N,24]"];
-                n284 [label="%284 sum\n[24]"];
-              }
-              subgraph cluster_k51 {
-                label="kernel 51: fused loop with 2 outputs (add, add, add, copy)";
-                style=filled; color=lightgrey;
-                n208 [label="%208 add\n[24]"];
-                n242 [label="%242 add\n[24]"];
-                n285 [label="%285 add\n[24]"];
-                n293 [label="%293 copy\n[24]"];
-              }
-              subgraph cluster_k52 {
-                label="kernel 52: GEMM";
-                style=filled; color=lightgrey;
-                n286 [label="%286 matmul\n[N,5]"];
-              }
-              subgraph cluster_k53 {
-                label="kernel 53: 4 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n244 [label="%244 matmul\n[24,5]"];
-                n248 [label="%248 matmul\n[24,5]"];
-                n249 [label="%249 add\n[24,5]"];
-                n257 [label="%257 matmul\n[24,5]"];
-                n258 [label="%258 add\n[24,5]"];
-                n287 [label="%287 matmul\n[24,5]"];
-                n288 [label="%288 add\n[24,5]"];
-              }
-              subgraph cluster_k54 {
-                label="kernel 54: narrow_backward";
-                style=filled; color=lightgrey;
-                n290 [label="%290 narrow_backward\n[N,4,5]"];
-              }
-              subgraph cluster_k55 {
-                label="kernel 55: narrow_backward + epilogue (add, add, add)";
-                style=filled; color=lightgrey;
-                n246 [label="%246 narrow_backward\n[N,4,5]"];
-                n252 [label="%252 add\n[N,4,5]"];
-                n261 [label="%261 add\n[N,4,5]"];
-                n291 [label="%291 add\n[N,4,5]"];
-              }
-              subgraph cluster_k56 {
-                label="kernel 56: embedding_backward";
-                style=filled; color=lightgrey;
-                n292 [label="%292 embedding_backward\n[20,5]"];
+                n188 [label="%188 copy\n[24,6]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
-              n25 [shape=note, label="%25 view\n[N,5]"];
-              n45 [shape=note, label="%45 view\n[N,5]"];
-              n65 [shape=note, label="%65 view\n[N,5]"];
-              n245 [shape=note, label="%245 view\n[N,1,5]"];
-              n250 [shape=note, label="%250 view\n[N,1,5]"];
-              n259 [shape=note, label="%259 view\n[N,1,5]"];
-              n289 [shape=note, label="%289 view\n[N,1,5]"];
+              n183 [shape=note, label="%183 view\n[N,1,5]"];
               n0 -> n9;
               n2 -> n9;
               n9 -> n10;
@@ -2942,377 +1990,216 @@ namespace Kiln.Integration.Tests.Models
               n21 -> n22;
               n20 -> n23;
               n22 -> n23;
-              n9 -> n24;
-              n24 -> n25;
-              n25 -> n26;
-              n3 -> n26;
-              n23 -> n28;
-              n6 -> n28;
-              n9 -> n44;
-              n44 -> n45;
-              n45 -> n46;
-              n3 -> n46;
-              n9 -> n64;
-              n64 -> n65;
-              n65 -> n66;
-              n3 -> n66;
-              n26 -> n87;
-              n28 -> n87;
-              n4 -> n88;
-              n5 -> n88;
-              n87 -> n89;
-              n88 -> n89;
-              n89 -> n90;
+              n9 -> n26;
+              n26 -> n27;
+              n4 -> n74;
+              n5 -> n74;
+              n23 -> n90;
+              n21 -> n90;
+              n27 -> n90;
+              n3 -> n90;
+              n4 -> n90;
+              n6 -> n90;
+              n5 -> n90;
+              n74 -> n90;
               n90 -> n91;
-              n89 -> n92;
+              n7 -> n91;
+              n91 -> n92;
+              n8 -> n92;
               n92 -> n93;
-              n89 -> n94;
+              n1 -> n93;
+              n92 -> n95;
+              n1 -> n95;
               n94 -> n95;
-              n91 -> n96;
-              n93 -> n96;
-              n89 -> n97;
-              n97 -> n98;
-              n98 -> n99;
-              n21 -> n99;
-              n99 -> n100;
-              n96 -> n100;
-              n100 -> n101;
-              n95 -> n102;
+              n95 -> n96;
+              n95 -> n97;
+              n7 -> n97;
+              n95 -> n98;
+              n90 -> n98;
               n101 -> n102;
-              n102 -> n103;
+              n23 -> n103;
+              n21 -> n103;
+              n27 -> n103;
+              n3 -> n103;
+              n4 -> n103;
               n6 -> n103;
-              n46 -> n106;
-              n103 -> n106;
-              n106 -> n107;
-              n88 -> n107;
-              n107 -> n108;
-              n108 -> n109;
-              n107 -> n110;
-              n110 -> n111;
-              n107 -> n112;
-              n112 -> n113;
-              n109 -> n114;
-              n111 -> n114;
-              n107 -> n115;
-              n115 -> n116;
-              n116 -> n117;
-              n100 -> n117;
-              n117 -> n118;
-              n114 -> n118;
-              n118 -> n119;
-              n113 -> n120;
-              n119 -> n120;
-              n120 -> n121;
-              n6 -> n121;
-              n66 -> n124;
-              n121 -> n124;
-              n124 -> n125;
-              n88 -> n125;
-              n125 -> n126;
-              n126 -> n127;
-              n125 -> n128;
-              n128 -> n129;
-              n125 -> n130;
-              n130 -> n131;
-              n127 -> n132;
-              n129 -> n132;
-              n125 -> n133;
-              n133 -> n134;
-              n134 -> n135;
-              n118 -> n135;
-              n135 -> n136;
-              n132 -> n136;
-              n136 -> n137;
-              n131 -> n138;
-              n137 -> n138;
-              n138 -> n139;
-              n7 -> n139;
-              n139 -> n140;
-              n8 -> n140;
-              n140 -> n141;
-              n1 -> n141;
-              n140 -> n143;
-              n1 -> n143;
-              n142 -> n143;
-              n143 -> n144;
-              n143 -> n145;
-              n7 -> n145;
-              n143 -> n146;
-              n138 -> n146;
-              n145 -> n147;
-              n137 -> n147;
-              n145 -> n148;
-              n131 -> n148;
-              n137 -> n149;
-              n142 -> n150;
-              n149 -> n150;
-              n148 -> n151;
-              n150 -> n151;
-              n151 -> n152;
-              n118 -> n152;
-              n151 -> n153;
-              n134 -> n153;
-              n142 -> n154;
-              n134 -> n154;
-              n134 -> n155;
+              n5 -> n103;
+              n74 -> n103;
+              n23 -> n104;
+              n21 -> n104;
+              n27 -> n104;
+              n3 -> n104;
+              n4 -> n104;
+              n6 -> n104;
+              n5 -> n104;
+              n74 -> n104;
+              n101 -> n140;
+              n101 -> n143;
+              n101 -> n146;
+              n97 -> n148;
+              n102 -> n148;
+              n23 -> n148;
+              n103 -> n148;
+              n21 -> n148;
+              n104 -> n148;
+              n27 -> n148;
+              n3 -> n148;
+              n4 -> n148;
+              n6 -> n148;
+              n5 -> n148;
+              n74 -> n148;
+              n140 -> n148;
+              n143 -> n148;
+              n146 -> n148;
+              n97 -> n149;
+              n102 -> n149;
+              n23 -> n149;
+              n103 -> n149;
+              n21 -> n149;
+              n104 -> n149;
+              n27 -> n149;
+              n3 -> n149;
+              n4 -> n149;
+              n6 -> n149;
+              n5 -> n149;
+              n74 -> n149;
+              n140 -> n149;
+              n143 -> n149;
+              n146 -> n149;
+              n97 -> n150;
+              n102 -> n150;
+              n23 -> n150;
+              n103 -> n150;
+              n21 -> n150;
+              n104 -> n150;
+              n27 -> n150;
+              n3 -> n150;
+              n4 -> n150;
+              n6 -> n150;
+              n5 -> n150;
+              n74 -> n150;
+              n140 -> n150;
+              n143 -> n150;
+              n146 -> n150;
+              n97 -> n151;
+              n102 -> n151;
+              n23 -> n151;
+              n103 -> n151;
+              n21 -> n151;
+              n104 -> n151;
+              n27 -> n151;
+              n3 -> n151;
+              n4 -> n151;
+              n6 -> n151;
+              n5 -> n151;
+              n74 -> n151;
+              n140 -> n151;
+              n143 -> n151;
+              n146 -> n151;
+              n97 -> n152;
+              n102 -> n152;
+              n23 -> n152;
+              n103 -> n152;
+              n21 -> n152;
+              n104 -> n152;
+              n27 -> n152;
+              n3 -> n152;
+              n4 -> n152;
+              n6 -> n152;
+              n5 -> n152;
+              n74 -> n152;
+              n140 -> n152;
+              n143 -> n152;
+              n146 -> n152;
+              n97 -> n153;
+              n102 -> n153;
+              n23 -> n153;
+              n103 -> n153;
+              n21 -> n153;
+              n104 -> n153;
+              n27 -> n153;
+              n3 -> n153;
+              n4 -> n153;
+              n6 -> n153;
+              n5 -> n153;
+              n74 -> n153;
+              n140 -> n153;
+              n143 -> n153;
+              n146 -> n153;
+              n153 -> n154;
               n154 -> n155;
-              n152 -> n156;
-              n155 -> n156;
-              n156 -> n157;
-              n151 -> n158;
-              n129 -> n158;
-              n151 -> n159;
-              n127 -> n159;
-              n142 -> n160;
-              n131 -> n160;
-              n131 -> n161;
+              n148 -> n156;
+              n22 -> n156;
+              n148 -> n157;
+              n20 -> n157;
+              n22 -> n158;
+              n94 -> n159;
+              n158 -> n159;
+              n157 -> n160;
+              n159 -> n160;
+              n149 -> n161;
               n160 -> n161;
-              n147 -> n162;
               n161 -> n162;
-              n162 -> n163;
-              n157 -> n164;
-              n163 -> n164;
-              n129 -> n165;
-              n142 -> n166;
+              n18 -> n162;
+              n161 -> n163;
+              n16 -> n163;
+              n94 -> n164;
+              n20 -> n164;
+              n20 -> n165;
+              n164 -> n165;
+              n156 -> n166;
               n165 -> n166;
-              n159 -> n167;
               n166 -> n167;
-              n167 -> n168;
-              n164 -> n169;
+              n18 -> n168;
+              n94 -> n169;
               n168 -> n169;
-              n142 -> n170;
-              n127 -> n170;
-              n127 -> n171;
+              n163 -> n170;
+              n169 -> n170;
               n170 -> n171;
-              n158 -> n172;
+              n167 -> n172;
               n171 -> n172;
-              n172 -> n173;
-              n169 -> n174;
+              n94 -> n173;
+              n16 -> n173;
+              n16 -> n174;
               n173 -> n174;
+              n162 -> n175;
               n174 -> n175;
-              n174 -> n176;
-              n6 -> n176;
-              n174 -> n177;
-              n120 -> n177;
-              n176 -> n178;
-              n119 -> n178;
-              n176 -> n179;
-              n113 -> n179;
-              n119 -> n180;
-              n142 -> n181;
-              n180 -> n181;
-              n179 -> n182;
+              n175 -> n176;
+              n172 -> n177;
+              n176 -> n177;
+              n177 -> n178;
+              n152 -> n179;
+              n178 -> n179;
+              n177 -> n180;
+              n3 -> n180;
+              n177 -> n181;
+              n11 -> n181;
+              n150 -> n182;
               n181 -> n182;
-              n153 -> n183;
-              n182 -> n183;
+              n180 -> n183;
               n183 -> n184;
-              n100 -> n184;
-              n183 -> n185;
-              n116 -> n185;
-              n142 -> n186;
-              n116 -> n186;
-              n116 -> n187;
-              n186 -> n187;
-              n184 -> n188;
-              n187 -> n188;
-              n188 -> n189;
-              n183 -> n190;
-              n111 -> n190;
-              n183 -> n191;
-              n109 -> n191;
-              n142 -> n192;
-              n113 -> n192;
-              n113 -> n193;
-              n192 -> n193;
-              n178 -> n194;
-              n193 -> n194;
-              n194 -> n195;
-              n189 -> n196;
-              n195 -> n196;
-              n111 -> n197;
-              n142 -> n198;
-              n197 -> n198;
-              n191 -> n199;
-              n198 -> n199;
-              n199 -> n200;
-              n196 -> n201;
-              n200 -> n201;
-              n142 -> n202;
-              n109 -> n202;
-              n109 -> n203;
-              n202 -> n203;
-              n190 -> n204;
-              n203 -> n204;
-              n204 -> n205;
-              n201 -> n206;
-              n205 -> n206;
-              n206 -> n207;
-              n175 -> n208;
-              n207 -> n208;
-              n206 -> n209;
-              n6 -> n209;
-              n206 -> n210;
-              n102 -> n210;
-              n177 -> n211;
-              n210 -> n211;
-              n209 -> n212;
-              n101 -> n212;
-              n209 -> n213;
-              n95 -> n213;
-              n101 -> n214;
-              n142 -> n215;
-              n214 -> n215;
-              n213 -> n216;
-              n215 -> n216;
-              n185 -> n217;
-              n216 -> n217;
-              n217 -> n218;
-              n21 -> n218;
-              n217 -> n219;
-              n98 -> n219;
-              n142 -> n220;
-              n98 -> n220;
-              n98 -> n221;
-              n220 -> n221;
-              n218 -> n222;
-              n221 -> n222;
-              n222 -> n223;
-              n217 -> n224;
-              n93 -> n224;
-              n217 -> n225;
-              n91 -> n225;
-              n142 -> n226;
-              n95 -> n226;
-              n95 -> n227;
-              n226 -> n227;
-              n212 -> n228;
-              n227 -> n228;
-              n228 -> n229;
-              n223 -> n230;
-              n229 -> n230;
-              n93 -> n231;
-              n142 -> n232;
-              n231 -> n232;
-              n225 -> n233;
-              n232 -> n233;
-              n233 -> n234;
-              n230 -> n235;
-              n234 -> n235;
-              n142 -> n236;
-              n91 -> n236;
-              n91 -> n237;
-              n236 -> n237;
-              n224 -> n238;
-              n237 -> n238;
-              n238 -> n239;
-              n235 -> n240;
-              n239 -> n240;
-              n240 -> n241;
-              n208 -> n242;
-              n241 -> n242;
-              n174 -> n243;
-              n3 -> n243;
-              n174 -> n244;
-              n65 -> n244;
-              n243 -> n245;
-              n245 -> n246;
-              n206 -> n247;
-              n3 -> n247;
-              n206 -> n248;
-              n45 -> n248;
-              n244 -> n249;
-              n248 -> n249;
-              n247 -> n250;
-              n250 -> n251;
-              n246 -> n252;
-              n251 -> n252;
-              n240 -> n253;
-              n6 -> n253;
-              n240 -> n254;
-              n23 -> n254;
-              n211 -> n255;
-              n254 -> n255;
-              n240 -> n256;
-              n3 -> n256;
-              n240 -> n257;
-              n25 -> n257;
-              n249 -> n258;
-              n257 -> n258;
-              n256 -> n259;
-              n259 -> n260;
-              n252 -> n261;
-              n260 -> n261;
-              n253 -> n262;
-              n22 -> n262;
-              n253 -> n263;
-              n20 -> n263;
-              n22 -> n264;
-              n142 -> n265;
-              n264 -> n265;
-              n263 -> n266;
-              n265 -> n266;
-              n219 -> n267;
-              n266 -> n267;
-              n267 -> n268;
-              n18 -> n268;
-              n267 -> n269;
-              n16 -> n269;
-              n142 -> n270;
-              n20 -> n270;
-              n20 -> n271;
-              n270 -> n271;
-              n262 -> n272;
-              n271 -> n272;
-              n272 -> n273;
-              n18 -> n274;
-              n142 -> n275;
-              n274 -> n275;
-              n269 -> n276;
-              n275 -> n276;
-              n276 -> n277;
-              n273 -> n278;
-              n277 -> n278;
-              n142 -> n279;
-              n16 -> n279;
-              n16 -> n280;
-              n279 -> n280;
-              n268 -> n281;
-              n280 -> n281;
-              n281 -> n282;
-              n278 -> n283;
-              n282 -> n283;
-              n283 -> n284;
-              n242 -> n285;
-              n284 -> n285;
-              n283 -> n286;
-              n3 -> n286;
-              n283 -> n287;
-              n11 -> n287;
-              n258 -> n288;
-              n287 -> n288;
-              n286 -> n289;
-              n289 -> n290;
-              n261 -> n291;
-              n290 -> n291;
-              n291 -> n292;
-              n0 -> n292;
-              n285 -> n293;
+              n155 -> n185;
+              n184 -> n185;
+              n185 -> n186;
+              n0 -> n186;
+              n179 -> n187;
+              n151 -> n188;
               result [shape=doublecircle, label="result"];
-              n141 -> result;
+              n93 -> result;
               grad0 [shape=doublecircle, label="grad embedding.weight"];
-              n292 -> grad0;
+              n186 -> grad0;
               grad1 [shape=doublecircle, label="grad cell.weight_ih"];
-              n288 -> grad1;
+              n182 -> grad1;
               grad2 [shape=doublecircle, label="grad cell.bias_ih"];
-              n285 -> grad2;
+              n179 -> grad2;
               grad3 [shape=doublecircle, label="grad cell.bias_hh"];
-              n293 -> grad3;
+              n187 -> grad3;
               grad4 [shape=doublecircle, label="grad cell.weight_hh"];
-              n255 -> grad4;
+              n188 -> grad4;
               grad5 [shape=doublecircle, label="grad head.weight"];
-              n146 -> grad5;
+              n98 -> grad5;
               grad6 [shape=doublecircle, label="grad head.bias"];
-              n144 -> grad6;
+              n96 -> grad6;
             }
             """;
         }

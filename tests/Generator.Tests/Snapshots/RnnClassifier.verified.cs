@@ -57,287 +57,140 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
-                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
-                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
-                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
-                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
-                global::System.Span<float> buffer10 = arena.Slice(state.Offsets[10], state.Sizes[10]);
-                global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
 
-                // Kernel 0/13: narrow -> %8 [N,1,8]
+                // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
                 {
-                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/13: narrow -> %8 [N,1,8]");
-                }
-
-                // Kernel 1/13: narrow -> %10 [N,1,8]
-                {
-                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/13: narrow -> %10 [N,1,8]");
-                }
-
-                // Kernel 2/13: narrow -> %12 [N,1,8]
-                {
-                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/13: narrow -> %12 [N,1,8]");
-                }
-
-                // Kernel 3/13: narrow -> %14 [N,1,8]
-                {
-                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/13: narrow -> %14 [N,1,8]");
-                }
-
-                // Kernel 4/13: narrow -> %16 [N,1,8]
-                {
-                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/13: narrow -> %16 [N,1,8]");
-                }
-
-                // Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-                {
-                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
-                    // %19 = add(%18, %4) : [N,16]
-                    // %20 = add(%19, %5) : [N,16]
-                    // %21 = tanh(%20) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+                    int extent0 = (dim_N * 16);
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row18 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 + v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 + s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
-                            buffer5[rowOut + i] = s21;
-                        }
+                        var v9 = v8;
+                        v9.CopyTo(buffer0.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 6/13: elementwise (add) -> %52 [16]
+                // Kernel 1/6: transpose -> %11 [5,N,8]
                 {
-                    // %52 = add(%4, %5) : [16]
+                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: transpose -> %11 [5,N,8]");
+                }
+
+                // Kernel 2/6: elementwise (add) -> %33 [16]
+                {
+                    // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v52 = v4 + v5;
-                        v52.CopyTo(buffer6.Slice(i));
+                        var v33 = v4 + v5;
+                        v33.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
                         float s5 = capture3Data[i];
-                        float s52 = s4 + s5;
-                        buffer6[i] = s52;
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/13: elementwise (add) -> %52 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                // Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
                 {
-                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    // %51 = add(%22, %24) : [N,16]
-                    // %53 = add(%51, %52) : [N,16]
-                    // %54 = tanh(%53) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    int loop3Steps = 5;
+                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
                     {
-                        int row51 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop3Time = loop3Step;
+                        global::System.Span<float> loop3Out0 = ((loop3Steps - 1 - loop3Step) & 1) == 0 ? buffer3 : buffer4;
+                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop3Steps - loop3Step) & 1) == 0 ? buffer3 : buffer4));
+                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v53 = v51 + v52;
-                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
-                            v54.CopyTo(buffer7.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s51 = buffer7[row51 + i];
-                            float s52 = buffer6[i];
-                            float s53 = s51 + s52;
-                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
-                            buffer7[rowOut + i] = s54;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row29 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s29 = loop3Out0[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    loop3Out0[rowOut + i] = s36;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
                 }
 
-                // Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
                 {
-                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
-                    // %58 = add(%28, %55) : [N,16]
-                    // %59 = add(%58, %52) : [N,16]
-                    // %60 = tanh(%59) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row58 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
-                            var v59 = v58 + v52;
-                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
-                            v60.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s58 = buffer8[row58 + i];
-                            float s59 = s58 + s52;
-                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
-                            buffer8[rowOut + i] = s60;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
-                }
-
-                // Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-                {
-                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
-                    // %64 = add(%34, %61) : [N,16]
-                    // %65 = add(%64, %52) : [N,16]
-                    // %66 = tanh(%65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
-                            var v65 = v64 + v52;
-                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
-                            v66.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s64 = buffer9[row64 + i];
-                            float s65 = s64 + s52;
-                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
-                            buffer9[rowOut + i] = s66;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
-                }
-
-                // Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-                {
-                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
-                    // %70 = add(%40, %67) : [N,16]
-                    // %71 = add(%70, %52) : [N,16]
-                    // %72 = tanh(%71) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
-                            var v71 = v70 + v52;
-                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
-                            v72.CopyTo(buffer10.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s70 = buffer10[row70 + i];
-                            float s71 = s70 + s52;
-                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
-                            buffer10[rowOut + i] = s72;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
-                }
-
-                // Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
-                {
-                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
-                    // %75 = add(%74, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+                    // %40 = add(%39, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row74 = i0 * 4;
+                        int row39 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
-                            var v75 = v74 + v7;
-                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                            var v40 = v39 + v7;
+                            v40.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s74 = buffer11[row74 + i];
-                            float s75 = s74 + s7;
-                            buffer11[rowOut + i] = s75;
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
                 }
 
-                // Kernel 12/13: cross_entropy -> %76 []
+                // Kernel 5/6: cross_entropy -> %41 []
                 {
-                    // %76 = cross_entropy(%75, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer11, input1, dim_N, 4, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/13: cross_entropy -> %76 []");
+                    // %41 = cross_entropy(%40, %1) : []
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: cross_entropy -> %41 []");
                 }
 
                 return state.Result;
@@ -403,613 +256,475 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
 
-                // Kernel 0/23: narrow -> %8 [N,1,8]
+                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 {
-                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/23: narrow -> %8 [N,1,8]");
-                }
-
-                // Kernel 1/23: narrow -> %10 [N,1,8]
-                {
-                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: narrow -> %10 [N,1,8]");
-                }
-
-                // Kernel 2/23: narrow -> %12 [N,1,8]
-                {
-                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: narrow -> %12 [N,1,8]");
-                }
-
-                // Kernel 3/23: narrow -> %14 [N,1,8]
-                {
-                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/23: narrow -> %14 [N,1,8]");
-                }
-
-                // Kernel 4/23: narrow -> %16 [N,1,8]
-                {
-                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/23: narrow -> %16 [N,1,8]");
-                }
-
-                // Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-                {
-                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
-                    // %19 = add(%18, %4) : [N,16]
-                    // %20 = add(%19, %5) : [N,16]
-                    // %21 = tanh(%20) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+                    int extent0 = (dim_N * 16);
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row18 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 + v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 + s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
-                            buffer5[rowOut + i] = s21;
-                        }
+                        var v9 = v8;
+                        v9.CopyTo(buffer0.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 6/23: elementwise (add) -> %52 [16]
+                // Kernel 1/17: transpose -> %11 [5,N,8]
                 {
-                    // %52 = add(%4, %5) : [16]
+                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
+                }
+
+                // Kernel 2/17: elementwise (add) -> %33 [16]
+                {
+                    // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v52 = v4 + v5;
-                        v52.CopyTo(buffer6.Slice(i));
+                        var v33 = v4 + v5;
+                        v33.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
                         float s5 = capture3Data[i];
-                        float s52 = s4 + s5;
-                        buffer6[i] = s52;
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/23: elementwise (add) -> %52 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                // Kernel 3/17: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
                 {
-                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    // %51 = add(%22, %24) : [N,16]
-                    // %53 = add(%51, %52) : [N,16]
-                    // %54 = tanh(%53) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    // %48 = scan{body=1;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    int loop3Steps = 5;
+                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
                     {
-                        int row51 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop3Time = loop3Step;
+                        global::System.Span<float> loop3Out0 = buffer3.Slice(loop3Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop3Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v53 = v51 + v52;
-                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
-                            v54.CopyTo(buffer7.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s51 = buffer7[row51 + i];
-                            float s52 = buffer6[i];
-                            float s53 = s51 + s52;
-                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
-                            buffer7[rowOut + i] = s54;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row29 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s29 = loop3Out0[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    loop3Out0[rowOut + i] = s36;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
+                    ((global::System.ReadOnlySpan<float>)buffer3.Slice(((loop3Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                // Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]
                 {
-                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
-                    // %58 = add(%28, %55) : [N,16]
-                    // %59 = add(%58, %52) : [N,16]
-                    // %60 = tanh(%59) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row58 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
-                            var v59 = v58 + v52;
-                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
-                            v60.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s58 = buffer8[row58 + i];
-                            float s59 = s58 + s52;
-                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
-                            buffer8[rowOut + i] = s60;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
-                }
-
-                // Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-                {
-                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
-                    // %64 = add(%34, %61) : [N,16]
-                    // %65 = add(%64, %52) : [N,16]
-                    // %66 = tanh(%65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
-                            var v65 = v64 + v52;
-                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
-                            v66.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s64 = buffer9[row64 + i];
-                            float s65 = s64 + s52;
-                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
-                            buffer9[rowOut + i] = s66;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
-                }
-
-                // Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-                {
-                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
-                    // %70 = add(%40, %67) : [N,16]
-                    // %71 = add(%70, %52) : [N,16]
-                    // %72 = tanh(%71) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
-                            var v71 = v70 + v52;
-                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
-                            v72.CopyTo(buffer10.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s70 = buffer10[row70 + i];
-                            float s71 = s70 + s52;
-                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
-                            buffer10[rowOut + i] = s72;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
-                }
-
-                // Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
-                {
-                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
-                    // %75 = add(%74, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+                    // %40 = add(%39, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row74 = i0 * 4;
+                        int row39 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
-                            var v75 = v74 + v7;
-                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                            var v40 = v39 + v7;
+                            v40.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s74 = buffer11[row74 + i];
-                            float s75 = s74 + s7;
-                            buffer11[rowOut + i] = s75;
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]");
                 }
 
-                // Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
+                // Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]
                 {
-                    // %76 = cross_entropy(%75, %1) : []
-                    // %78 = cross_entropy_backward(%75, %1, %77) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer11, input1, dim_N, 4, result, 1f, buffer12);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]");
+                    // %41 = cross_entropy(%40, %1) : []
+                    // %43 = cross_entropy_backward(%40, %1, %42) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer5, input1, dim_N, 4, result, 1f, buffer6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]");
                 }
 
-                // Kernel 13/23: sum over [N,4] -> %79 [4]
+                // Kernel 6/17: sum over [N,4] -> %44 [4]
                 {
-                    // %79 = sum{dims=0;keep_dim=false}(%78) : [4]
+                    // %44 = sum{dims=0;keep_dim=false}(%43) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row78 = i0 * 4;
+                        int row43 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v78 = new global::System.Numerics.Vector<float>(buffer12.Slice(row78 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v78).CopyTo(grad5.Slice(i));
+                            var v43 = new global::System.Numerics.Vector<float>(buffer6.Slice(row43 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v43).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s78 = buffer12[row78 + i];
-                            grad5[i] += s78;
+                            float s43 = buffer6[row43 + i];
+                            grad5[i] += s43;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 13/23: sum over [N,4] -> %79 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 6/17: sum over [N,4] -> %44 [4]");
                 }
 
-                // Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
+                // Kernel 7/17: GEMM -> %45 [N,16]
                 {
-                    // %81 = matmul{transpose_a=true}(%78, %73) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 14/23: GEMM Aᵀ -> %81 [4,16]");
+                    // %45 = matmul(%43, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer7, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/17: GEMM -> %45 [N,16]");
                 }
 
-                // Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
+                // Kernel 8/17: GEMM Aᵀ -> %46 [4,16]
                 {
-                    // %80 = matmul(%78, %6) : [N,16]
-                    // %82 = square(%72) : [N,16]
-                    // %83 = sub(%77, %82) : [N,16]
-                    // %84 = mul(%80, %83) : [N,16]
-                    // %85 = sum{dims=0;keep_dim=false}(%84) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer13, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %46 = matmul{transpose_a=true}(%43, %38) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 8/17: GEMM Aᵀ -> %46 [4,16]");
+                }
+
+                // Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]
+                {
+                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
+                    int extent0 = 128;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row72 = i0 * 16;
-                        int row80 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v72 = new global::System.Numerics.Vector<float>(buffer10.Slice(row72 + i));
-                            var v80 = new global::System.Numerics.Vector<float>(buffer13.Slice(row80 + i));
-                            var v82 = v72 * v72;
-                            var v83 = v77 - v82;
-                            var v84 = v80 * v83;
-                            v84.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v84).CopyTo(buffer14.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s72 = buffer10[row72 + i];
-                            float s80 = buffer13[row80 + i];
-                            float s82 = s72 * s72;
-                            float s83 = s77 - s82;
-                            float s84 = s80 * s83;
-                            buffer13[rowOut + i] = s84;
-                            buffer14[i] += s84;
-                        }
+                        var v58 = v8;
+                        v58.CopyTo(buffer8.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]");
-                }
-
-                // Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
-                {
-                    // %86 = matmul(%84, %3) : [N,16]
-                    // %88 = square(%66) : [N,16]
-                    // %89 = sub(%77, %88) : [N,16]
-                    // %90 = mul(%86, %89) : [N,16]
-                    // %91 = sum{dims=0;keep_dim=false}(%90) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row66 = i0 * 16;
-                        int row86 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer9.Slice(row66 + i));
-                            var v86 = new global::System.Numerics.Vector<float>(buffer15.Slice(row86 + i));
-                            var v88 = v66 * v66;
-                            var v89 = v77 - v88;
-                            var v90 = v86 * v89;
-                            v90.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v90).CopyTo(buffer16.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s66 = buffer9[row66 + i];
-                            float s86 = buffer15[row86 + i];
-                            float s88 = s66 * s66;
-                            float s89 = s77 - s88;
-                            float s90 = s86 * s89;
-                            buffer15[rowOut + i] = s90;
-                            buffer16[i] += s90;
-                        }
+                        float s58 = s8;
+                        buffer8[i] = s58;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]");
                 }
 
-                // Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
+                // Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]
                 {
-                    // %93 = matmul(%90, %3) : [N,16]
-                    // %96 = square(%60) : [N,16]
-                    // %97 = sub(%77, %96) : [N,16]
-                    // %98 = mul(%93, %97) : [N,16]
-                    // %99 = sum{dims=0;keep_dim=false}(%98) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer18.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    int extent0 = 256;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row60 = i0 * 16;
-                        int row93 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v60 = new global::System.Numerics.Vector<float>(buffer8.Slice(row60 + i));
-                            var v93 = new global::System.Numerics.Vector<float>(buffer17.Slice(row93 + i));
-                            var v96 = v60 * v60;
-                            var v97 = v77 - v96;
-                            var v98 = v93 * v97;
-                            v98.CopyTo(buffer17.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v98).CopyTo(buffer18.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s60 = buffer8[row60 + i];
-                            float s93 = buffer17[row93 + i];
-                            float s96 = s60 * s60;
-                            float s97 = s77 - s96;
-                            float s98 = s93 * s97;
-                            buffer17[rowOut + i] = s98;
-                            buffer18[i] += s98;
-                        }
+                        var v61 = v8;
+                        v61.CopyTo(buffer9.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]");
-                }
-
-                // Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
-                {
-                    // %101 = matmul(%98, %3) : [N,16]
-                    // %104 = square(%54) : [N,16]
-                    // %105 = sub(%77, %104) : [N,16]
-                    // %106 = mul(%101, %105) : [N,16]
-                    // %107 = sum{dims=0;keep_dim=false}(%106) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row54 = i0 * 16;
-                        int row101 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v54 = new global::System.Numerics.Vector<float>(buffer7.Slice(row54 + i));
-                            var v101 = new global::System.Numerics.Vector<float>(buffer19.Slice(row101 + i));
-                            var v104 = v54 * v54;
-                            var v105 = v77 - v104;
-                            var v106 = v101 * v105;
-                            v106.CopyTo(buffer19.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v106).CopyTo(buffer20.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s54 = buffer7[row54 + i];
-                            float s101 = buffer19[row101 + i];
-                            float s104 = s54 * s54;
-                            float s105 = s77 - s104;
-                            float s106 = s101 * s105;
-                            buffer19[rowOut + i] = s106;
-                            buffer20[i] += s106;
-                        }
+                        float s61 = s8;
+                        buffer9[i] = s61;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]");
                 }
 
-                // Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
+                // Kernel 11/17: elementwise (broadcast_to) -> %64 [16]
                 {
-                    // %87 = matmul{transpose_a=true}(%84, %66) : [16,16]
-                    // %94 = matmul{transpose_a=true}(%90, %60) : [16,16]
-                    // %95 = add(%87, %94) : [16,16]
-                    // %102 = matmul{transpose_a=true}(%98, %54) : [16,16]
-                    // %103 = add(%95, %102) : [16,16]
-                    // %118 = matmul{transpose_a=true}(%106, %21) : [16,16]
-                    // %119 = add(%103, %118) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]");
-                }
-
-                // Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
-                {
-                    // %117 = matmul(%106, %3) : [N,16]
-                    // %123 = square(%21) : [N,16]
-                    // %124 = sub(%77, %123) : [N,16]
-                    // %125 = mul(%117, %124) : [N,16]
-                    // %126 = sum{dims=0;keep_dim=false}(%125) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer21, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer22.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %64 = broadcast_to{shape=16}(%8) : [16]
+                    int extent0 = 16;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row21 = i0 * 16;
-                        int row117 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v117 = new global::System.Numerics.Vector<float>(buffer21.Slice(row117 + i));
-                            var v123 = v21 * v21;
-                            var v124 = v77 - v123;
-                            var v125 = v117 * v124;
-                            v125.CopyTo(buffer21.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer22.Slice(i)) + v125).CopyTo(buffer22.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s21 = buffer5[row21 + i];
-                            float s117 = buffer21[row117 + i];
-                            float s123 = s21 * s21;
-                            float s124 = s77 - s123;
-                            float s125 = s117 * s124;
-                            buffer21[rowOut + i] = s125;
-                            buffer22[i] += s125;
-                        }
+                        var v64 = v8;
+                        v64.CopyTo(buffer10.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]");
+                    for (; i < extent0; i++)
+                    {
+                        float s64 = s8;
+                        buffer10[i] = s64;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 11/17: elementwise (broadcast_to) -> %64 [16]");
                 }
 
-                // Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]
+                // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %69 [16], %67 [16,8], %68 [16,16]
                 {
-                    // %92 = add(%85, %91) : [16]
-                    // %100 = add(%92, %99) : [16]
-                    // %108 = add(%100, %107) : [16]
-                    // %127 = add(%108, %126) : [16]
-                    // %189 = copy{gradient_of=3}(%127) : [16]
+                    // %67 = scan{body=2;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,8]
+                    // %68 = scan{body=2;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,16]
+                    // %69 = scan{body=2;output=3;reverse=true;shape=16;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16]
+                    int loop12Steps = 5;
+                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    {
+                        int loop12Time = loop12Steps - 1 - loop12Step;
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer18;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer19;
+                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer11 : buffer20;
+                        global::System.ReadOnlySpan<float> loop12Slot47 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
+                        global::System.ReadOnlySpan<float> loop12Slot57 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer18));
+                        global::System.ReadOnlySpan<float> loop12Slot60 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer19));
+                        global::System.ReadOnlySpan<float> loop12Slot63 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer11 : buffer20));
+                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]
+                        {
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            // %49 = square(%36) : [N,16]
+                            // %50 = sub(%42, %49) : [N,16]
+                            // %51 = mul(%47, %50) : [N,16]
+                            // %52 = sum{dims=0;keep_dim=false}(%51) : [16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot12, capture0Data, buffer14, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot10, capture1Data, buffer14, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            float s42 = 1f;
+                            var v42 = new global::System.Numerics.Vector<float>(s42);
+                            buffer15.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row29 = i0 * 16;
+                                int row47 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v29 = new global::System.Numerics.Vector<float>(buffer14.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    var v49 = v36 * v36;
+                                    var v50 = v42 - v49;
+                                    var v51 = v47 * v50;
+                                    v51.CopyTo(buffer14.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v51).CopyTo(buffer15.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s29 = buffer14[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s47 = loop12Slot47[row47 + i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    float s49 = s36 * s36;
+                                    float s50 = s42 - s49;
+                                    float s51 = s47 * s50;
+                                    buffer14[rowOut + i] = s51;
+                                    buffer15[i] += s51;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]");
+                        }
+
+                        // Kernel 1/5: GEMM -> %53 [N,16]
+                        {
+                            // %53 = matmul(%51, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer14, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %53 [N,16]");
+                        }
+
+                        // Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]
+                        {
+                            // %56 = matmul{transpose_a=true}(%51, %12) : [16,8]
+                            // %59 = add(%57, %56) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer14, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 128;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v56 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
+                                var v59 = v57 + v56;
+                                v59.CopyTo(loop12Out1.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s56 = loop12Out1[i];
+                                float s57 = loop12Slot57[i];
+                                float s59 = s57 + s56;
+                                loop12Out1[i] = s59;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]");
+                        }
+
+                        // Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]
+                        {
+                            // %54 = matmul{transpose_a=true}(%51, %10) : [16,16]
+                            // %62 = add(%60, %54) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer14, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 256;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v54 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                                var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
+                                var v62 = v60 + v54;
+                                v62.CopyTo(loop12Out2.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s54 = loop12Out2[i];
+                                float s60 = loop12Slot60[i];
+                                float s62 = s60 + s54;
+                                loop12Out2[i] = s62;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]");
+                        }
+
+                        // Kernel 4/5: elementwise (add) -> %65 [16]
+                        {
+                            // %65 = add(%63, %52) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v52 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                                var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
+                                var v65 = v63 + v52;
+                                v65.CopyTo(loop12Out3.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s52 = buffer15[i];
+                                float s63 = loop12Slot63[i];
+                                float s65 = s63 + s52;
+                                loop12Out3[i] = s65;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %65 [16]");
+                        }
+                    }
+                }
+
+                // Kernel 13/17: elementwise (copy) -> %94 [16,8]
+                {
+                    // %94 = copy{gradient_of=0}(%67) : [16,8]
+                    int extent0 = 128;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v67 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v94 = v67;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v94).CopyTo(grad0.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s67 = buffer12[i];
+                        float s94 = s67;
+                        grad0[i] += s94;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %94 [16,8]");
+                }
+
+                // Kernel 14/17: elementwise (copy) -> %95 [16,16]
+                {
+                    // %95 = copy{gradient_of=1}(%68) : [16,16]
+                    int extent0 = 256;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v68 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v95 = v68;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v95).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s68 = buffer13[i];
+                        float s95 = s68;
+                        grad1[i] += s95;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %95 [16,16]");
+                }
+
+                // Kernel 15/17: elementwise (copy) -> %96 [16]
+                {
+                    // %96 = copy{gradient_of=2}(%69) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v85 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v99 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v107 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
-                        var v126 = new global::System.Numerics.Vector<float>(buffer22.Slice(i));
-                        var v92 = v85 + v91;
-                        var v100 = v92 + v99;
-                        var v108 = v100 + v107;
-                        var v127 = v108 + v126;
-                        var v189 = v127;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v127).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v189).CopyTo(grad3.Slice(i));
+                        var v69 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v96 = v69;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v96).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s85 = buffer14[i];
-                        float s91 = buffer16[i];
-                        float s99 = buffer18[i];
-                        float s107 = buffer20[i];
-                        float s126 = buffer22[i];
-                        float s92 = s85 + s91;
-                        float s100 = s92 + s99;
-                        float s108 = s100 + s107;
-                        float s127 = s108 + s126;
-                        float s189 = s127;
-                        grad2[i] += s127;
-                        grad3[i] += s189;
+                        float s69 = buffer11[i];
+                        float s96 = s69;
+                        grad2[i] += s96;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %96 [16]");
                 }
 
-                // Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
+                // Kernel 16/17: elementwise (copy) -> %97 [16]
                 {
-                    // %110 = matmul{transpose_a=true}(%84, %17) : [16,8]
-                    // %112 = matmul{transpose_a=true}(%90, %15) : [16,8]
-                    // %113 = add(%110, %112) : [16,8]
-                    // %115 = matmul{transpose_a=true}(%98, %13) : [16,8]
-                    // %116 = add(%113, %115) : [16,8]
-                    // %121 = matmul{transpose_a=true}(%106, %11) : [16,8]
-                    // %122 = add(%116, %121) : [16,8]
-                    // %129 = matmul{transpose_a=true}(%125, %9) : [16,8]
-                    // %130 = add(%122, %129) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer21, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]");
+                    // %97 = copy{gradient_of=3}(%69) : [16]
+                    int extent0 = 16;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v69 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v97 = v69;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v97).CopyTo(grad3.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s69 = buffer11[i];
+                        float s97 = s69;
+                        grad3[i] += s97;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %97 [16]");
                 }
 
                 return state.Result;
@@ -1075,726 +790,489 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
-                global::System.Span<float> buffer23 = arena.Slice(state.Offsets[23], state.Sizes[23]);
-                global::System.Span<float> buffer24 = arena.Slice(state.Offsets[24], state.Sizes[24]);
-                global::System.Span<float> buffer25 = arena.Slice(state.Offsets[25], state.Sizes[25]);
-                global::System.Span<float> buffer26 = arena.Slice(state.Offsets[26], state.Sizes[26]);
-                global::System.Span<float> buffer27 = arena.Slice(state.Offsets[27], state.Sizes[27]);
-                global::System.Span<float> buffer28 = arena.Slice(state.Offsets[28], state.Sizes[28]);
-                global::System.Span<float> buffer29 = arena.Slice(state.Offsets[29], state.Sizes[29]);
-                global::System.Span<float> buffer30 = arena.Slice(state.Offsets[30], state.Sizes[30]);
-                global::System.Span<float> buffer31 = arena.Slice(state.Offsets[31], state.Sizes[31]);
 
-                // Kernel 0/33: narrow -> %8 [N,1,8]
+                // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
                 {
-                    // %8 = narrow{dim=1;length=1;start=0}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 0, buffer0, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/33: narrow -> %8 [N,1,8]");
-                }
-
-                // Kernel 1/33: narrow -> %10 [N,1,8]
-                {
-                    // %10 = narrow{dim=1;length=1;start=1}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 8, buffer1, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/33: narrow -> %10 [N,1,8]");
-                }
-
-                // Kernel 2/33: narrow -> %12 [N,1,8]
-                {
-                    // %12 = narrow{dim=1;length=1;start=2}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 16, buffer2, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/33: narrow -> %12 [N,1,8]");
-                }
-
-                // Kernel 3/33: narrow -> %14 [N,1,8]
-                {
-                    // %14 = narrow{dim=1;length=1;start=3}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 24, buffer3, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/33: narrow -> %14 [N,1,8]");
-                }
-
-                // Kernel 4/33: narrow -> %16 [N,1,8]
-                {
-                    // %16 = narrow{dim=1;length=1;start=4}(%0) : [N,1,8]
-                    global::Kiln.Kernels.Layout.CopyBlocks(input0, 40, 32, buffer4, 8, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/33: narrow -> %16 [N,1,8]");
-                }
-
-                // Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-                {
-                    // %18 = matmul{transpose_b=true}(%9, %2) : [N,16]
-                    // %19 = add(%18, %4) : [N,16]
-                    // %20 = add(%19, %5) : [N,16]
-                    // %21 = tanh(%20) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer5, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+                    int extent0 = (dim_N * 16);
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row18 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v18 = new global::System.Numerics.Vector<float>(buffer5.Slice(row18 + i));
-                            var v19 = v18 + v4;
-                            var v20 = v19 + v5;
-                            var v21 = global::Kiln.Kernels.Pointwise.Tanh(v20);
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s18 = buffer5[row18 + i];
-                            float s19 = s18 + s4;
-                            float s20 = s19 + s5;
-                            float s21 = global::Kiln.Kernels.Pointwise.Tanh(s20);
-                            buffer5[rowOut + i] = s21;
-                        }
+                        var v9 = v8;
+                        v9.CopyTo(buffer0.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]");
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 6/33: elementwise (add) -> %52 [16]
+                // Kernel 1/18: transpose -> %11 [5,N,8]
                 {
-                    // %52 = add(%4, %5) : [16]
+                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/18: transpose -> %11 [5,N,8]");
+                }
+
+                // Kernel 2/18: elementwise (add) -> %33 [16]
+                {
+                    // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v52 = v4 + v5;
-                        v52.CopyTo(buffer6.Slice(i));
+                        var v33 = v4 + v5;
+                        v33.CopyTo(buffer2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
                         float s5 = capture3Data[i];
-                        float s52 = s4 + s5;
-                        buffer6[i] = s52;
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/33: elementwise (add) -> %52 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
+                // Kernel 3/18: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
                 {
-                    // %22 = matmul{transpose_b=true}(%11, %2) : [N,16]
-                    // %24 = matmul{transpose_b=true}(%21, %3) : [N,16]
-                    // %51 = add(%22, %24) : [N,16]
-                    // %53 = add(%51, %52) : [N,16]
-                    // %54 = tanh(%53) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer7, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture1Data, buffer7, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    // %48 = scan{body=1;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    int loop3Steps = 5;
+                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
                     {
-                        int row51 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop3Time = loop3Step;
+                        global::System.Span<float> loop3Out0 = buffer3.Slice(loop3Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop3Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
                         {
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v53 = v51 + v52;
-                            var v54 = global::Kiln.Kernels.Pointwise.Tanh(v53);
-                            v54.CopyTo(buffer7.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s51 = buffer7[row51 + i];
-                            float s52 = buffer6[i];
-                            float s53 = s51 + s52;
-                            float s54 = global::Kiln.Kernels.Pointwise.Tanh(s53);
-                            buffer7[rowOut + i] = s54;
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row29 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s29 = loop3Out0[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    loop3Out0[rowOut + i] = s36;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]");
+                    ((global::System.ReadOnlySpan<float>)buffer3.Slice(((loop3Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
+                // Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]
                 {
-                    // %28 = matmul{transpose_b=true}(%13, %2) : [N,16]
-                    // %55 = matmul{transpose_b=true}(%54, %3) : [N,16]
-                    // %58 = add(%28, %55) : [N,16]
-                    // %59 = add(%58, %52) : [N,16]
-                    // %60 = tanh(%59) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer8, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer7, capture1Data, buffer8, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row58 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v58 = new global::System.Numerics.Vector<float>(buffer8.Slice(row58 + i));
-                            var v59 = v58 + v52;
-                            var v60 = global::Kiln.Kernels.Pointwise.Tanh(v59);
-                            v60.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s58 = buffer8[row58 + i];
-                            float s59 = s58 + s52;
-                            float s60 = global::Kiln.Kernels.Pointwise.Tanh(s59);
-                            buffer8[rowOut + i] = s60;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]");
-                }
-
-                // Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-                {
-                    // %34 = matmul{transpose_b=true}(%15, %2) : [N,16]
-                    // %61 = matmul{transpose_b=true}(%60, %3) : [N,16]
-                    // %64 = add(%34, %61) : [N,16]
-                    // %65 = add(%64, %52) : [N,16]
-                    // %66 = tanh(%65) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, buffer9, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture1Data, buffer9, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row64 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v64 = new global::System.Numerics.Vector<float>(buffer9.Slice(row64 + i));
-                            var v65 = v64 + v52;
-                            var v66 = global::Kiln.Kernels.Pointwise.Tanh(v65);
-                            v66.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s64 = buffer9[row64 + i];
-                            float s65 = s64 + s52;
-                            float s66 = global::Kiln.Kernels.Pointwise.Tanh(s65);
-                            buffer9[rowOut + i] = s66;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]");
-                }
-
-                // Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-                {
-                    // %40 = matmul{transpose_b=true}(%17, %2) : [N,16]
-                    // %67 = matmul{transpose_b=true}(%66, %3) : [N,16]
-                    // %70 = add(%40, %67) : [N,16]
-                    // %71 = add(%70, %52) : [N,16]
-                    // %72 = tanh(%71) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture0Data, buffer10, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture1Data, buffer10, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row70 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v52 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v70 = new global::System.Numerics.Vector<float>(buffer10.Slice(row70 + i));
-                            var v71 = v70 + v52;
-                            var v72 = global::Kiln.Kernels.Pointwise.Tanh(v71);
-                            v72.CopyTo(buffer10.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s52 = buffer6[i];
-                            float s70 = buffer10[row70 + i];
-                            float s71 = s70 + s52;
-                            float s72 = global::Kiln.Kernels.Pointwise.Tanh(s71);
-                            buffer10[rowOut + i] = s72;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]");
-                }
-
-                // Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]
-                {
-                    // %74 = matmul{transpose_b=true}(%73, %6) : [N,4]
-                    // %75 = add(%74, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+                    // %40 = add(%39, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row74 = i0 * 4;
+                        int row39 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v74 = new global::System.Numerics.Vector<float>(buffer11.Slice(row74 + i));
-                            var v75 = v74 + v7;
-                            v75.CopyTo(buffer11.Slice(rowOut + i));
+                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                            var v40 = v39 + v7;
+                            v40.CopyTo(buffer5.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s74 = buffer11[row74 + i];
-                            float s75 = s74 + s7;
-                            buffer11[rowOut + i] = s75;
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]");
                 }
 
-                // Kernel 12/33: cross_entropy_backward -> %132 [N,4]
+                // Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]
                 {
-                    // %132 = cross_entropy_backward(%75, %1, %131) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer11, input1, dim_N, 4, input2[0], buffer12);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/33: cross_entropy_backward -> %132 [N,4]");
+                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
+                    int extent0 = 128;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v58 = v8;
+                        v58.CopyTo(buffer6.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s58 = s8;
+                        buffer6[i] = s58;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]");
                 }
 
-                // Kernel 13/33: sum over [N,4] -> %133 [4]
+                // Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]
                 {
-                    // %133 = sum{dims=0;keep_dim=false}(%132) : [4]
+                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    int extent0 = 256;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v61 = v8;
+                        v61.CopyTo(buffer7.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s61 = s8;
+                        buffer7[i] = s61;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]");
+                }
+
+                // Kernel 7/18: elementwise (broadcast_to) -> %64 [16]
+                {
+                    // %64 = broadcast_to{shape=16}(%8) : [16]
+                    int extent0 = 16;
+                    float s8 = 0f;
+                    var v8 = new global::System.Numerics.Vector<float>(s8);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v64 = v8;
+                        v64.CopyTo(buffer8.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s64 = s8;
+                        buffer8[i] = s64;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 7/18: elementwise (broadcast_to) -> %64 [16]");
+                }
+
+                // Kernel 8/18: cross_entropy_backward -> %71 [N,4]
+                {
+                    // %71 = cross_entropy_backward(%40, %1, %70) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer5, input1, dim_N, 4, input2[0], buffer9);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/18: cross_entropy_backward -> %71 [N,4]");
+                }
+
+                // Kernel 9/18: sum over [N,4] -> %72 [4]
+                {
+                    // %72 = sum{dims=0;keep_dim=false}(%71) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row132 = i0 * 4;
+                        int row71 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v132 = new global::System.Numerics.Vector<float>(buffer12.Slice(row132 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v132).CopyTo(grad5.Slice(i));
+                            var v71 = new global::System.Numerics.Vector<float>(buffer9.Slice(row71 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v71).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s132 = buffer12[row132 + i];
-                            grad5[i] += s132;
+                            float s71 = buffer9[row71 + i];
+                            grad5[i] += s71;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 13/33: sum over [N,4] -> %133 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %72 [4]");
                 }
 
-                // Kernel 14/33: GEMM Aᵀ -> %135 [4,16]
+                // Kernel 10/18: GEMM -> %73 [N,16]
                 {
-                    // %135 = matmul{transpose_a=true}(%132, %73) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer10, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 14/33: GEMM Aᵀ -> %135 [4,16]");
+                    // %73 = matmul(%71, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture4Data, buffer10, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/18: GEMM -> %73 [N,16]");
                 }
 
-                // Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]
+                // Kernel 11/18: GEMM Aᵀ -> %74 [4,16]
                 {
-                    // %82 = square(%72) : [N,16]
-                    // %83 = sub(%77, %82) : [N,16]
-                    // %134 = matmul(%132, %6) : [N,16]
-                    // %136 = mul(%134, %83) : [N,16]
-                    // %137 = sum{dims=0;keep_dim=false}(%136) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture4Data, buffer13, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %74 = matmul{transpose_a=true}(%71, %38) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer9, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %74 [4,16]");
+                }
+
+                // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %92 [5,N,8], %89 [16,8], %90 [16,16], %91 [16]
+                {
+                    // %89 = scan{body=3;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,8]
+                    // %90 = scan{body=3;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,16]
+                    // %91 = scan{body=3;output=3;reverse=true;shape=16;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16]
+                    // %92 = scan{body=3;output=4;reverse=true;shape=5,N,8;stacked=true;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [5,N,8]
+                    int loop12Steps = 5;
+                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
                     {
-                        int row72 = i0 * 16;
-                        int row134 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        int loop12Time = loop12Steps - 1 - loop12Step;
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer18 : buffer17;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer19;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer20;
+                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer21;
+                        global::System.Span<float> loop12Out4 = buffer11.Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop12Slot75 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer18 : buffer17));
+                        global::System.ReadOnlySpan<float> loop12Slot82 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer6) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer19));
+                        global::System.ReadOnlySpan<float> loop12Slot84 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer20));
+                        global::System.ReadOnlySpan<float> loop12Slot86 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer21));
+                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+
+                        // Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]
                         {
-                            var v72 = new global::System.Numerics.Vector<float>(buffer10.Slice(row72 + i));
-                            var v134 = new global::System.Numerics.Vector<float>(buffer13.Slice(row134 + i));
-                            var v82 = v72 * v72;
-                            var v83 = v77 - v82;
-                            var v136 = v134 * v83;
-                            v136.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v136).CopyTo(buffer14.Slice(i));
+                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+                            // %29 = add(%17, %19) : [N,16]
+                            // %35 = add(%29, %34) : [N,16]
+                            // %36 = tanh(%35) : [N,16]
+                            // %49 = square(%36) : [N,16]
+                            // %50 = sub(%42, %49) : [N,16]
+                            // %76 = mul(%75, %50) : [N,16]
+                            // %77 = sum{dims=0;keep_dim=false}(%76) : [16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot12, capture0Data, buffer15, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot10, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            float s42 = 1f;
+                            var v42 = new global::System.Numerics.Vector<float>(s42);
+                            buffer16.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row29 = i0 * 16;
+                                int row75 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v29 = new global::System.Numerics.Vector<float>(buffer15.Slice(row29 + i));
+                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                                    var v75 = new global::System.Numerics.Vector<float>(loop12Slot75.Slice(row75 + i));
+                                    var v35 = v29 + v34;
+                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                                    var v49 = v36 * v36;
+                                    var v50 = v42 - v49;
+                                    var v76 = v75 * v50;
+                                    v76.CopyTo(buffer15.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v76).CopyTo(buffer16.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s29 = buffer15[row29 + i];
+                                    float s34 = buffer2[i];
+                                    float s75 = loop12Slot75[row75 + i];
+                                    float s35 = s29 + s34;
+                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                                    float s49 = s36 * s36;
+                                    float s50 = s42 - s49;
+                                    float s76 = s75 * s50;
+                                    buffer15[rowOut + i] = s76;
+                                    buffer16[i] += s76;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]");
                         }
-                        for (; i < extent1; i++)
+
+                        // Kernel 1/6: GEMM -> %78 [N,16]
                         {
-                            float s72 = buffer10[row72 + i];
-                            float s134 = buffer13[row134 + i];
-                            float s82 = s72 * s72;
-                            float s83 = s77 - s82;
-                            float s136 = s134 * s83;
-                            buffer13[rowOut + i] = s136;
-                            buffer14[i] += s136;
+                            // %78 = matmul(%76, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %78 [N,16]");
+                        }
+
+                        // Kernel 2/6: GEMM -> %80 [N,8]
+                        {
+                            // %80 = matmul(%76, %13) : [N,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %80 [N,8]");
+                        }
+
+                        // Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]
+                        {
+                            // %81 = matmul{transpose_a=true}(%76, %12) : [16,8]
+                            // %83 = add(%82, %81) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 128;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v81 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v82 = new global::System.Numerics.Vector<float>(loop12Slot82.Slice(i));
+                                var v83 = v82 + v81;
+                                v83.CopyTo(loop12Out1.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s81 = loop12Out1[i];
+                                float s82 = loop12Slot82[i];
+                                float s83 = s82 + s81;
+                                loop12Out1[i] = s83;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]");
+                        }
+
+                        // Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]
+                        {
+                            // %79 = matmul{transpose_a=true}(%76, %10) : [16,16]
+                            // %85 = add(%84, %79) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            int extent0 = 256;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v79 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                                var v84 = new global::System.Numerics.Vector<float>(loop12Slot84.Slice(i));
+                                var v85 = v84 + v79;
+                                v85.CopyTo(loop12Out2.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s79 = loop12Out2[i];
+                                float s84 = loop12Slot84[i];
+                                float s85 = s84 + s79;
+                                loop12Out2[i] = s85;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]");
+                        }
+
+                        // Kernel 5/6: elementwise (add) -> %87 [16]
+                        {
+                            // %87 = add(%86, %77) : [16]
+                            int extent0 = 16;
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v77 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                                var v86 = new global::System.Numerics.Vector<float>(loop12Slot86.Slice(i));
+                                var v87 = v86 + v77;
+                                v87.CopyTo(loop12Out3.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s77 = buffer16[i];
+                                float s86 = loop12Slot86[i];
+                                float s87 = s86 + s77;
+                                loop12Out3[i] = s87;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %87 [16]");
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]");
                 }
 
-                // Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]
+                // Kernel 13/18: transpose -> %93 [N,5,8]
                 {
-                    // %88 = square(%66) : [N,16]
-                    // %89 = sub(%77, %88) : [N,16]
-                    // %138 = matmul(%136, %3) : [N,16]
-                    // %140 = mul(%138, %89) : [N,16]
-                    // %141 = sum{dims=0;keep_dim=false}(%140) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %93 = transpose{dim0=0;dim1=1}(%92) : [N,5,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, result, 1, 5, 1, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %93 [N,5,8]");
+                }
+
+                // Kernel 14/18: elementwise (copy) -> %98 [16,8]
+                {
+                    // %98 = copy{gradient_of=0}(%89) : [16,8]
+                    int extent0 = 128;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row66 = i0 * 16;
-                        int row138 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer9.Slice(row66 + i));
-                            var v138 = new global::System.Numerics.Vector<float>(buffer15.Slice(row138 + i));
-                            var v88 = v66 * v66;
-                            var v89 = v77 - v88;
-                            var v140 = v138 * v89;
-                            v140.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v140).CopyTo(buffer16.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s66 = buffer9[row66 + i];
-                            float s138 = buffer15[row138 + i];
-                            float s88 = s66 * s66;
-                            float s89 = s77 - s88;
-                            float s140 = s138 * s89;
-                            buffer15[rowOut + i] = s140;
-                            buffer16[i] += s140;
-                        }
+                        var v89 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v98 = v89;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v98).CopyTo(grad0.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]");
-                }
-
-                // Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]
-                {
-                    // %96 = square(%60) : [N,16]
-                    // %97 = sub(%77, %96) : [N,16]
-                    // %143 = matmul(%140, %3) : [N,16]
-                    // %146 = mul(%143, %97) : [N,16]
-                    // %147 = sum{dims=0;keep_dim=false}(%146) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, buffer17, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer18.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row60 = i0 * 16;
-                        int row143 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v60 = new global::System.Numerics.Vector<float>(buffer8.Slice(row60 + i));
-                            var v143 = new global::System.Numerics.Vector<float>(buffer17.Slice(row143 + i));
-                            var v96 = v60 * v60;
-                            var v97 = v77 - v96;
-                            var v146 = v143 * v97;
-                            v146.CopyTo(buffer17.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v146).CopyTo(buffer18.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s60 = buffer8[row60 + i];
-                            float s143 = buffer17[row143 + i];
-                            float s96 = s60 * s60;
-                            float s97 = s77 - s96;
-                            float s146 = s143 * s97;
-                            buffer17[rowOut + i] = s146;
-                            buffer18[i] += s146;
-                        }
+                        float s89 = buffer12[i];
+                        float s98 = s89;
+                        grad0[i] += s98;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %98 [16,8]");
                 }
 
-                // Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]
+                // Kernel 15/18: elementwise (copy) -> %99 [16,16]
                 {
-                    // %104 = square(%54) : [N,16]
-                    // %105 = sub(%77, %104) : [N,16]
-                    // %149 = matmul(%146, %3) : [N,16]
-                    // %152 = mul(%149, %105) : [N,16]
-                    // %153 = sum{dims=0;keep_dim=false}(%152) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer19, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %99 = copy{gradient_of=1}(%90) : [16,16]
+                    int extent0 = 256;
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row54 = i0 * 16;
-                        int row149 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v54 = new global::System.Numerics.Vector<float>(buffer7.Slice(row54 + i));
-                            var v149 = new global::System.Numerics.Vector<float>(buffer19.Slice(row149 + i));
-                            var v104 = v54 * v54;
-                            var v105 = v77 - v104;
-                            var v152 = v149 * v105;
-                            v152.CopyTo(buffer19.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer20.Slice(i)) + v152).CopyTo(buffer20.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s54 = buffer7[row54 + i];
-                            float s149 = buffer19[row149 + i];
-                            float s104 = s54 * s54;
-                            float s105 = s77 - s104;
-                            float s152 = s149 * s105;
-                            buffer19[rowOut + i] = s152;
-                            buffer20[i] += s152;
-                        }
+                        var v90 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v99 = v90;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v99).CopyTo(grad1.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]");
-                }
-
-                // Kernel 19/33: GEMM -> %155 [N,8]
-                {
-                    // %155 = matmul(%136, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture0Data, buffer21, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 19/33: GEMM -> %155 [N,8]");
-                }
-
-                // Kernel 20/33: GEMM -> %157 [N,8]
-                {
-                    // %157 = matmul(%140, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer22, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 20/33: GEMM -> %157 [N,8]");
-                }
-
-                // Kernel 21/33: GEMM -> %160 [N,8]
-                {
-                    // %160 = matmul(%146, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, buffer23, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 21/33: GEMM -> %160 [N,8]");
-                }
-
-                // Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]
-                {
-                    // %139 = matmul{transpose_a=true}(%136, %66) : [16,16]
-                    // %144 = matmul{transpose_a=true}(%140, %60) : [16,16]
-                    // %145 = add(%139, %144) : [16,16]
-                    // %150 = matmul{transpose_a=true}(%146, %54) : [16,16]
-                    // %151 = add(%145, %150) : [16,16]
-                    // %164 = matmul{transpose_a=true}(%152, %21) : [16,16]
-                    // %165 = add(%151, %164) : [16,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer9, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer8, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer7, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer5, grad1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]");
-                }
-
-                // Kernel 23/33: GEMM -> %166 [N,8]
-                {
-                    // %166 = matmul(%152, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture0Data, buffer24, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 23/33: GEMM -> %166 [N,8]");
-                }
-
-                // Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]
-                {
-                    // %123 = square(%21) : [N,16]
-                    // %124 = sub(%77, %123) : [N,16]
-                    // %163 = matmul(%152, %3) : [N,16]
-                    // %169 = mul(%163, %124) : [N,16]
-                    // %170 = sum{dims=0;keep_dim=false}(%169) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, capture1Data, buffer25, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s77 = 1f;
-                    var v77 = new global::System.Numerics.Vector<float>(s77);
-                    buffer26.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent0; i++)
                     {
-                        int row21 = i0 * 16;
-                        int row163 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v163 = new global::System.Numerics.Vector<float>(buffer25.Slice(row163 + i));
-                            var v123 = v21 * v21;
-                            var v124 = v77 - v123;
-                            var v169 = v163 * v124;
-                            v169.CopyTo(buffer25.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer26.Slice(i)) + v169).CopyTo(buffer26.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s21 = buffer5[row21 + i];
-                            float s163 = buffer25[row163 + i];
-                            float s123 = s21 * s21;
-                            float s124 = s77 - s123;
-                            float s169 = s163 * s124;
-                            buffer25[rowOut + i] = s169;
-                            buffer26[i] += s169;
-                        }
+                        float s90 = buffer13[i];
+                        float s99 = s90;
+                        grad1[i] += s99;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %99 [16,16]");
                 }
 
-                // Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]
+                // Kernel 16/18: elementwise (copy) -> %100 [16]
                 {
-                    // %142 = add(%137, %141) : [16]
-                    // %148 = add(%142, %147) : [16]
-                    // %154 = add(%148, %153) : [16]
-                    // %171 = add(%154, %170) : [16]
-                    // %190 = copy{gradient_of=3}(%171) : [16]
+                    // %100 = copy{gradient_of=2}(%91) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v137 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v141 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v147 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v153 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
-                        var v170 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v142 = v137 + v141;
-                        var v148 = v142 + v147;
-                        var v154 = v148 + v153;
-                        var v171 = v154 + v170;
-                        var v190 = v171;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v171).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v190).CopyTo(grad3.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v100 = v91;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v100).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s137 = buffer14[i];
-                        float s141 = buffer16[i];
-                        float s147 = buffer18[i];
-                        float s153 = buffer20[i];
-                        float s170 = buffer26[i];
-                        float s142 = s137 + s141;
-                        float s148 = s142 + s147;
-                        float s154 = s148 + s153;
-                        float s171 = s154 + s170;
-                        float s190 = s171;
-                        grad2[i] += s171;
-                        grad3[i] += s190;
+                        float s91 = buffer14[i];
+                        float s100 = s91;
+                        grad2[i] += s100;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %100 [16]");
                 }
 
-                // Kernel 26/33: GEMM -> %172 [N,8]
+                // Kernel 17/18: elementwise (copy) -> %101 [16]
                 {
-                    // %172 = matmul(%169, %2) : [N,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer27, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 26/33: GEMM -> %172 [N,8]");
-                }
-
-                // Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]
-                {
-                    // %156 = matmul{transpose_a=true}(%136, %17) : [16,8]
-                    // %158 = matmul{transpose_a=true}(%140, %15) : [16,8]
-                    // %159 = add(%156, %158) : [16,8]
-                    // %161 = matmul{transpose_a=true}(%146, %13) : [16,8]
-                    // %162 = add(%159, %161) : [16,8]
-                    // %167 = matmul{transpose_a=true}(%152, %11) : [16,8]
-                    // %168 = add(%162, %167) : [16,8]
-                    // %173 = matmul{transpose_a=true}(%169, %9) : [16,8]
-                    // %174 = add(%168, %173) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, buffer4, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, buffer3, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer2, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer19, buffer1, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, buffer0, grad0, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]");
-                }
-
-                // Kernel 28/33: narrow_backward -> %178 [N,5,8]
-                {
-                    // %178 = narrow_backward{dim=1;length=1;size=5;start=3}(%177) : [N,5,8]
-                    buffer28.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer22, 8, 0, buffer28, 40, 24, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 28/33: narrow_backward -> %178 [N,5,8]");
-                }
-
-                // Kernel 29/33: narrow_backward -> %181 [N,5,8]
-                {
-                    // %181 = narrow_backward{dim=1;length=1;size=5;start=2}(%180) : [N,5,8]
-                    buffer29.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer23, 8, 0, buffer29, 40, 16, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 29/33: narrow_backward -> %181 [N,5,8]");
-                }
-
-                // Kernel 30/33: narrow_backward -> %184 [N,5,8]
-                {
-                    // %184 = narrow_backward{dim=1;length=1;size=5;start=1}(%183) : [N,5,8]
-                    buffer30.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer24, 8, 0, buffer30, 40, 8, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 30/33: narrow_backward -> %184 [N,5,8]");
-                }
-
-                // Kernel 31/33: narrow_backward -> %187 [N,5,8]
-                {
-                    // %187 = narrow_backward{dim=1;length=1;size=5;start=0}(%186) : [N,5,8]
-                    buffer31.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer27, 8, 0, buffer31, 40, 0, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 31/33: narrow_backward -> %187 [N,5,8]");
-                }
-
-                // Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]
-                {
-                    // %176 = narrow_backward{dim=1;length=1;size=5;start=4}(%175) : [N,5,8]
-                    // %179 = add(%176, %178) : [N,5,8]
-                    // %182 = add(%179, %181) : [N,5,8]
-                    // %185 = add(%182, %184) : [N,5,8]
-                    // %188 = add(%185, %187) : [N,5,8]
-                    result.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer21, 8, 0, result, 40, 32, dim_N, 8);
-                    int extent0 = (dim_N * 40);
+                    // %101 = copy{gradient_of=3}(%91) : [16]
+                    int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v176 = new global::System.Numerics.Vector<float>(result.Slice(i));
-                        var v178 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
-                        var v181 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                        var v184 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v187 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
-                        var v179 = v176 + v178;
-                        var v182 = v179 + v181;
-                        var v185 = v182 + v184;
-                        var v188 = v185 + v187;
-                        v188.CopyTo(result.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v101 = v91;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v101).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s176 = result[i];
-                        float s178 = buffer28[i];
-                        float s181 = buffer29[i];
-                        float s184 = buffer30[i];
-                        float s187 = buffer31[i];
-                        float s179 = s176 + s178;
-                        float s182 = s179 + s181;
-                        float s185 = s182 + s184;
-                        float s188 = s185 + s187;
-                        result[i] = s188;
+                        float s91 = buffer14[i];
+                        float s101 = s91;
+                        grad3[i] += s101;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %101 [16]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -1825,12 +1303,12 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 39, kernelCount: 13,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, lastUse: new int[] { 5, 7, 8, 9, 10, 7, 10, 8, 9, 10, 11, 12 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 88, kernelCount: 23,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 20, 20 }, lastUse: new int[] { 22, 22, 22, 22, 22, 20, 10, 19, 19, 19, 15, 12, 15, 22, 21, 22, 21, 22, 21, 22, 21, 22, 21 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 106, kernelCount: 33,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 15, 16, 16, 17, 17, 18, 18, 19, 20, 21, 23, 24, 24, 26, 28, 29, 30, 31 }, lastUse: new int[] { 27, 27, 27, 27, 27, 24, 10, 22, 22, 22, 15, 12, 15, 27, 25, 27, 25, 27, 25, 27, 25, 32, 28, 29, 30, 27, 25, 31, 32, 32, 32, 32 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 6,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4 }, lastUse: new int[] { 3, 3, 3, 4, 3, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 23, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 7, 9, 10, 11, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 12, 12, 8, 5, 8, 12, 12, 12, 12, 16, 13, 14, 12, 12, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 24, kernelCount: 18,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 12, 12, 11, 8, 12, 12, 12, 11, 12, 13, 14, 15, 17, 12, 12, 12, 12, 12, 12, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1840,158 +1318,126 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..5
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..7
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..8
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..9
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..10
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..7
-                sizes[6] = 16; // %52 add [16], kernels 6..10
-                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..8
-                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..9
-                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..10
-                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..11
-                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..3
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..3
+                sizes[2] = 16; // %33 add [16], kernels 2..3
+                sizes[3] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..3
+                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..22
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..22
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..22
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..22
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..22
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..20
-                sizes[6] = 16; // %52 add [16], kernels 6..10
-                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..19
-                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..19
-                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..19
-                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..15
-                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
-                sizes[12] = (symbols[0] * 4); // %78 cross_entropy_backward [N,4], kernels 12..15
-                sizes[13] = (symbols[0] * 16); // %84 mul [N,16], kernels 15..22
-                sizes[14] = 16; // %85 sum [16], kernels 15..21
-                sizes[15] = (symbols[0] * 16); // %90 mul [N,16], kernels 16..22
-                sizes[16] = 16; // %91 sum [16], kernels 16..21
-                sizes[17] = (symbols[0] * 16); // %98 mul [N,16], kernels 17..22
-                sizes[18] = 16; // %99 sum [16], kernels 17..21
-                sizes[19] = (symbols[0] * 16); // %106 mul [N,16], kernels 18..22
-                sizes[20] = 16; // %107 sum [16], kernels 18..21
-                sizes[21] = (symbols[0] * 16); // %125 mul [N,16], kernels 20..22
-                sizes[22] = 16; // %126 sum [16], kernels 20..21
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
+                sizes[2] = 16; // %33 add [16], kernels 2..12
+                sizes[3] = (symbols[0] * 80); // %48 scan [5,N,16], kernels 3..12
+                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..8
+                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
+                sizes[6] = (symbols[0] * 4); // %43 cross_entropy_backward [N,4], kernels 5..8
+                sizes[7] = (symbols[0] * 16); // %45 matmul [N,16], kernels 7..12
+                sizes[8] = 128; // %58 broadcast_to [16,8], kernels 9..12
+                sizes[9] = 256; // %61 broadcast_to [16,16], kernels 10..12
+                sizes[10] = 16; // %64 broadcast_to [16], kernels 11..12
+                sizes[11] = 16; // %69 scan [16], kernels 12..16
+                sizes[12] = 128; // %67 scan [16,8], kernels 12..13
+                sizes[13] = 256; // %68 scan [16,16], kernels 12..14
+                sizes[14] = (symbols[0] * 16); // %51 mul [N,16], kernels 12..12
+                sizes[15] = 16; // %52 sum [16], kernels 12..12
+                sizes[16] = (symbols[0] * 16); // %69 scan [16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %69 scan [16], kernels 12..12
+                sizes[18] = 128; // %69 scan [16], kernels 12..12
+                sizes[19] = 256; // %69 scan [16], kernels 12..12
+                sizes[20] = 16; // %69 scan [16], kernels 12..12
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 8); // %8 narrow [N,1,8], kernels 0..27
-                sizes[1] = (symbols[0] * 8); // %10 narrow [N,1,8], kernels 1..27
-                sizes[2] = (symbols[0] * 8); // %12 narrow [N,1,8], kernels 2..27
-                sizes[3] = (symbols[0] * 8); // %14 narrow [N,1,8], kernels 3..27
-                sizes[4] = (symbols[0] * 8); // %16 narrow [N,1,8], kernels 4..27
-                sizes[5] = (symbols[0] * 16); // %21 tanh [N,16], kernels 5..24
-                sizes[6] = 16; // %52 add [16], kernels 6..10
-                sizes[7] = (symbols[0] * 16); // %54 tanh [N,16], kernels 7..22
-                sizes[8] = (symbols[0] * 16); // %60 tanh [N,16], kernels 8..22
-                sizes[9] = (symbols[0] * 16); // %66 tanh [N,16], kernels 9..22
-                sizes[10] = (symbols[0] * 16); // %72 tanh [N,16], kernels 10..15
-                sizes[11] = (symbols[0] * 4); // %75 add [N,4], kernels 11..12
-                sizes[12] = (symbols[0] * 4); // %132 cross_entropy_backward [N,4], kernels 12..15
-                sizes[13] = (symbols[0] * 16); // %136 mul [N,16], kernels 15..27
-                sizes[14] = 16; // %137 sum [16], kernels 15..25
-                sizes[15] = (symbols[0] * 16); // %140 mul [N,16], kernels 16..27
-                sizes[16] = 16; // %141 sum [16], kernels 16..25
-                sizes[17] = (symbols[0] * 16); // %146 mul [N,16], kernels 17..27
-                sizes[18] = 16; // %147 sum [16], kernels 17..25
-                sizes[19] = (symbols[0] * 16); // %152 mul [N,16], kernels 18..27
-                sizes[20] = 16; // %153 sum [16], kernels 18..25
-                sizes[21] = (symbols[0] * 8); // %155 matmul [N,8], kernels 19..32
-                sizes[22] = (symbols[0] * 8); // %157 matmul [N,8], kernels 20..28
-                sizes[23] = (symbols[0] * 8); // %160 matmul [N,8], kernels 21..29
-                sizes[24] = (symbols[0] * 8); // %166 matmul [N,8], kernels 23..30
-                sizes[25] = (symbols[0] * 16); // %169 mul [N,16], kernels 24..27
-                sizes[26] = 16; // %170 sum [16], kernels 24..25
-                sizes[27] = (symbols[0] * 8); // %172 matmul [N,8], kernels 26..31
-                sizes[28] = (symbols[0] * 40); // %178 narrow_backward [N,5,8], kernels 28..32
-                sizes[29] = (symbols[0] * 40); // %181 narrow_backward [N,5,8], kernels 29..32
-                sizes[30] = (symbols[0] * 40); // %184 narrow_backward [N,5,8], kernels 30..32
-                sizes[31] = (symbols[0] * 40); // %187 narrow_backward [N,5,8], kernels 31..32
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
+                sizes[2] = 16; // %33 add [16], kernels 2..12
+                sizes[3] = (symbols[0] * 80); // %48 scan [5,N,16], kernels 3..12
+                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..11
+                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..8
+                sizes[6] = 128; // %58 broadcast_to [16,8], kernels 5..12
+                sizes[7] = 256; // %61 broadcast_to [16,16], kernels 6..12
+                sizes[8] = 16; // %64 broadcast_to [16], kernels 7..12
+                sizes[9] = (symbols[0] * 4); // %71 cross_entropy_backward [N,4], kernels 8..11
+                sizes[10] = (symbols[0] * 16); // %73 matmul [N,16], kernels 10..12
+                sizes[11] = (symbols[0] * 40); // %92 scan [5,N,8], kernels 12..13
+                sizes[12] = 128; // %89 scan [16,8], kernels 12..14
+                sizes[13] = 256; // %90 scan [16,16], kernels 12..15
+                sizes[14] = 16; // %91 scan [16], kernels 12..17
+                sizes[15] = (symbols[0] * 16); // %76 mul [N,16], kernels 12..12
+                sizes[16] = 16; // %77 sum [16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %92 scan [5,N,8], kernels 12..12
+                sizes[18] = (symbols[0] * 16); // %92 scan [5,N,8], kernels 12..12
+                sizes[19] = 128; // %92 scan [5,N,8], kernels 12..12
+                sizes[20] = 256; // %92 scan [5,N,8], kernels 12..12
+                sizes[21] = 16; // %92 scan [5,N,8], kernels 12..12
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
-            forward: 39 graph ops in 13 kernels, 12 arena buffers
-              Kernel 0/13: narrow -> %8 [N,1,8]
-              Kernel 1/13: narrow -> %10 [N,1,8]
-              Kernel 2/13: narrow -> %12 [N,1,8]
-              Kernel 3/13: narrow -> %14 [N,1,8]
-              Kernel 4/13: narrow -> %16 [N,1,8]
-              Kernel 5/13: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/13: elementwise (add) -> %52 [16]
-              Kernel 7/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
-              Kernel 8/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
-              Kernel 9/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-              Kernel 10/13: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-              Kernel 11/13: GEMM + epilogue (add) -> %75 [N,4]
-              Kernel 12/13: cross_entropy -> %76 []
-            forward+backward: 88 graph ops in 23 kernels, 23 arena buffers
-              Kernel 0/23: narrow -> %8 [N,1,8]
-              Kernel 1/23: narrow -> %10 [N,1,8]
-              Kernel 2/23: narrow -> %12 [N,1,8]
-              Kernel 3/23: narrow -> %14 [N,1,8]
-              Kernel 4/23: narrow -> %16 [N,1,8]
-              Kernel 5/23: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/23: elementwise (add) -> %52 [16]
-              Kernel 7/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
-              Kernel 8/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
-              Kernel 9/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-              Kernel 10/23: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-              Kernel 11/23: GEMM + epilogue (add) -> %75 [N,4]
-              Kernel 12/23: cross_entropy + cross_entropy_backward (one pass) -> %76 [], %78 [N,4]
-              Kernel 13/23: sum over [N,4] -> %79 [4]
-              Kernel 14/23: GEMM Aᵀ -> %81 [4,16]
-              Kernel 15/23: GEMM + epilogue (square, sub, mul, sum) -> %84 [N,16], %85 [16]
-              Kernel 16/23: GEMM + epilogue (square, sub, mul, sum) -> %90 [N,16], %91 [16]
-              Kernel 17/23: GEMM + epilogue (square, sub, mul, sum) -> %98 [N,16], %99 [16]
-              Kernel 18/23: GEMM + epilogue (square, sub, mul, sum) -> %106 [N,16], %107 [16]
-              Kernel 19/23: 4 accumulating GEMMs -> %119 [16,16]
-              Kernel 20/23: GEMM + epilogue (square, sub, mul, sum) -> %125 [N,16], %126 [16]
-              Kernel 21/23: fused loop with 2 outputs (add, add, add, add, copy) -> %127 [16], %189 [16]
-              Kernel 22/23: 5 accumulating GEMMs -> %130 [16,8]
-            vjp: 106 graph ops in 33 kernels, 32 arena buffers
-              Kernel 0/33: narrow -> %8 [N,1,8]
-              Kernel 1/33: narrow -> %10 [N,1,8]
-              Kernel 2/33: narrow -> %12 [N,1,8]
-              Kernel 3/33: narrow -> %14 [N,1,8]
-              Kernel 4/33: narrow -> %16 [N,1,8]
-              Kernel 5/33: GEMM + epilogue (add, add, tanh) -> %21 [N,16]
-              Kernel 6/33: elementwise (add) -> %52 [16]
-              Kernel 7/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %54 [N,16]
-              Kernel 8/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %60 [N,16]
-              Kernel 9/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %66 [N,16]
-              Kernel 10/33: 2 accumulating GEMMs + epilogue (add, tanh) -> %72 [N,16]
-              Kernel 11/33: GEMM + epilogue (add) -> %75 [N,4]
-              Kernel 12/33: cross_entropy_backward -> %132 [N,4]
-              Kernel 13/33: sum over [N,4] -> %133 [4]
-              Kernel 14/33: GEMM Aᵀ -> %135 [4,16]
-              Kernel 15/33: GEMM + epilogue (square, sub, mul, sum) -> %136 [N,16], %137 [16]
-              Kernel 16/33: GEMM + epilogue (square, sub, mul, sum) -> %140 [N,16], %141 [16]
-              Kernel 17/33: GEMM + epilogue (square, sub, mul, sum) -> %146 [N,16], %147 [16]
-              Kernel 18/33: GEMM + epilogue (square, sub, mul, sum) -> %152 [N,16], %153 [16]
-              Kernel 19/33: GEMM -> %155 [N,8]
-              Kernel 20/33: GEMM -> %157 [N,8]
-              Kernel 21/33: GEMM -> %160 [N,8]
-              Kernel 22/33: 4 accumulating GEMMs -> %165 [16,16]
-              Kernel 23/33: GEMM -> %166 [N,8]
-              Kernel 24/33: GEMM + epilogue (square, sub, mul, sum) -> %169 [N,16], %170 [16]
-              Kernel 25/33: fused loop with 2 outputs (add, add, add, add, copy) -> %171 [16], %190 [16]
-              Kernel 26/33: GEMM -> %172 [N,8]
-              Kernel 27/33: 5 accumulating GEMMs -> %174 [16,8]
-              Kernel 28/33: narrow_backward -> %178 [N,5,8]
-              Kernel 29/33: narrow_backward -> %181 [N,5,8]
-              Kernel 30/33: narrow_backward -> %184 [N,5,8]
-              Kernel 31/33: narrow_backward -> %187 [N,5,8]
-              Kernel 32/33: narrow_backward + epilogue (add, add, add, add) -> %188 [N,5,8]
+            forward: 8 graph ops in 6 kernels, 6 arena buffers
+              Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/6: transpose -> %11 [5,N,8]
+              Kernel 2/6: elementwise (add) -> %33 [16]
+              Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+              Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
+              Kernel 5/6: cross_entropy -> %41 []
+            forward+backward: 23 graph ops in 17 kernels, 21 arena buffers
+              Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/17: transpose -> %11 [5,N,8]
+              Kernel 2/17: elementwise (add) -> %33 [16]
+              Kernel 3/17: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+              Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]
+              Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]
+              Kernel 6/17: sum over [N,4] -> %44 [4]
+              Kernel 7/17: GEMM -> %45 [N,16]
+              Kernel 8/17: GEMM Aᵀ -> %46 [4,16]
+              Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]
+              Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]
+              Kernel 11/17: elementwise (broadcast_to) -> %64 [16]
+              Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %69 [16], %67 [16,8], %68 [16,16]
+                step Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]
+                step Kernel 1/5: GEMM -> %53 [N,16]
+                step Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]
+                step Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]
+                step Kernel 4/5: elementwise (add) -> %65 [16]
+              Kernel 13/17: elementwise (copy) -> %94 [16,8]
+              Kernel 14/17: elementwise (copy) -> %95 [16,16]
+              Kernel 15/17: elementwise (copy) -> %96 [16]
+              Kernel 16/17: elementwise (copy) -> %97 [16]
+            vjp: 24 graph ops in 18 kernels, 22 arena buffers
+              Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/18: transpose -> %11 [5,N,8]
+              Kernel 2/18: elementwise (add) -> %33 [16]
+              Kernel 3/18: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+              Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]
+              Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]
+              Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]
+              Kernel 7/18: elementwise (broadcast_to) -> %64 [16]
+              Kernel 8/18: cross_entropy_backward -> %71 [N,4]
+              Kernel 9/18: sum over [N,4] -> %72 [4]
+              Kernel 10/18: GEMM -> %73 [N,16]
+              Kernel 11/18: GEMM Aᵀ -> %74 [4,16]
+              Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %92 [5,N,8], %89 [16,8], %90 [16,16], %91 [16]
+                step Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]
+                step Kernel 1/6: GEMM -> %78 [N,16]
+                step Kernel 2/6: GEMM -> %80 [N,8]
+                step Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]
+                step Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]
+                step Kernel 5/6: elementwise (add) -> %87 [16]
+              Kernel 13/18: transpose -> %93 [N,5,8]
+              Kernel 14/18: elementwise (copy) -> %98 [16,8]
+              Kernel 15/18: elementwise (copy) -> %99 [16,16]
+              Kernel 16/18: elementwise (copy) -> %100 [16]
+              Kernel 17/18: elementwise (copy) -> %101 [16]
             """;
 
             private const string DotText =
@@ -2007,350 +1453,189 @@ namespace Kiln.Integration.Tests.Models
               n5 [shape=ellipse, label="rnn.bias_hh_l0\n[16]"];
               n6 [shape=ellipse, label="head.weight\n[4,16]"];
               n7 [shape=ellipse, label="head.bias\n[4]"];
-              n77 [shape=ellipse, label="1"];
+              n8 [shape=ellipse, label="0"];
+              n42 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
-                label="kernel 0: narrow";
+                label="kernel 0: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n8 [label="%8 narrow\n[N,1,8]"];
+                n9 [label="%9 broadcast_to\n[N,16]"];
               }
               subgraph cluster_k1 {
-                label="kernel 1: narrow";
+                label="kernel 1: transpose";
                 style=filled; color=lightgrey;
-                n10 [label="%10 narrow\n[N,1,8]"];
+                n11 [label="%11 transpose\n[5,N,8]"];
               }
               subgraph cluster_k2 {
-                label="kernel 2: narrow";
+                label="kernel 2: elementwise (add)";
                 style=filled; color=lightgrey;
-                n12 [label="%12 narrow\n[N,1,8]"];
+                n33 [label="%33 add\n[16]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: narrow";
+                label="kernel 3: loop over 5 steps, its body 1 kernel(s)";
                 style=filled; color=lightgrey;
-                n14 [label="%14 narrow\n[N,1,8]"];
+                n37 [label="%37 scan\n[N,16]"];
+                n48 [label="%48 scan\n[5,N,16]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: narrow";
+                label="kernel 4: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n16 [label="%16 narrow\n[N,1,8]"];
+                n39 [label="%39 matmul\n[N,4]"];
+                n40 [label="%40 add\n[N,4]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: GEMM + epilogue (add, add, tanh)";
+                label="kernel 5: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n18 [label="%18 matmul\n[N,16]"];
-                n19 [label="%19 add\n[N,16]"];
-                n20 [label="%20 add\n[N,16]"];
-                n21 [label="%21 tanh\n[N,16]"];
+                n41 [label="%41 cross_entropy\n[]"];
+                n43 [label="%43 cross_entropy_backward\n[N,4]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: elementwise (add)";
+                label="kernel 6: sum over [N,4]";
                 style=filled; color=lightgrey;
-                n52 [label="%52 add\n[16]"];
+                n44 [label="%44 sum\n[4]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 7: GEMM";
                 style=filled; color=lightgrey;
-                n22 [label="%22 matmul\n[N,16]"];
-                n24 [label="%24 matmul\n[N,16]"];
-                n51 [label="%51 add\n[N,16]"];
-                n53 [label="%53 add\n[N,16]"];
-                n54 [label="%54 tanh\n[N,16]"];
+                n45 [label="%45 matmul\n[N,16]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 8: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n28 [label="%28 matmul\n[N,16]"];
-                n55 [label="%55 matmul\n[N,16]"];
-                n58 [label="%58 add\n[N,16]"];
-                n59 [label="%59 add\n[N,16]"];
-                n60 [label="%60 tanh\n[N,16]"];
+                n46 [label="%46 matmul\n[4,16]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 9: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n34 [label="%34 matmul\n[N,16]"];
-                n61 [label="%61 matmul\n[N,16]"];
-                n64 [label="%64 add\n[N,16]"];
-                n65 [label="%65 add\n[N,16]"];
-                n66 [label="%66 tanh\n[N,16]"];
+                n58 [label="%58 broadcast_to\n[16,8]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: 2 accumulating GEMMs + epilogue (add, tanh)";
+                label="kernel 10: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n40 [label="%40 matmul\n[N,16]"];
-                n67 [label="%67 matmul\n[N,16]"];
-                n70 [label="%70 add\n[N,16]"];
-                n71 [label="%71 add\n[N,16]"];
-                n72 [label="%72 tanh\n[N,16]"];
+                n61 [label="%61 broadcast_to\n[16,16]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: GEMM + epilogue (add)";
+                label="kernel 11: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n74 [label="%74 matmul\n[N,4]"];
-                n75 [label="%75 add\n[N,4]"];
+                n64 [label="%64 broadcast_to\n[16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 12: loop over 5 steps in reverse, its body 5 kernel(s)";
                 style=filled; color=lightgrey;
-                n76 [label="%76 cross_entropy\n[]"];
-                n78 [label="%78 cross_entropy_backward\n[N,4]"];
+                n67 [label="%67 scan\n[16,8]"];
+                n68 [label="%68 scan\n[16,16]"];
+                n69 [label="%69 scan\n[16]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: sum over [N,4]";
+                label="kernel 13: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n79 [label="%79 sum\n[4]"];
+                n94 [label="%94 copy\n[16,8]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: GEMM Aᵀ";
+                label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n81 [label="%81 matmul\n[4,16]"];
+                n95 [label="%95 copy\n[16,16]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: GEMM + epilogue (square, sub, mul, sum)";
+                label="kernel 15: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n80 [label="%80 matmul\n[N,16]"];
-                n82 [label="%82 square\n[N,16]"];
-                n83 [label="%83 sub\n[N,16]"];
-                n84 [label="%84 mul\n[N,16]"];
-                n85 [label="%85 sum\n[16]"];
+                n96 [label="%96 copy\n[16]"];
               }
               subgraph cluster_k16 {
-                label="kernel 16: GEMM + epilogue (square, sub, mul, sum)";
+                label="kernel 16: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n86 [label="%86 matmul\n[N,16]"];
-                n88 [label="%88 square\n[N,16]"];
-                n89 [label="%89 sub\n[N,16]"];
-                n90 [label="%90 mul\n[N,16]"];
-                n91 [label="%91 sum\n[16]"];
+                n97 [label="%97 copy\n[16]"];
               }
-              subgraph cluster_k17 {
-                label="kernel 17: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n93 [label="%93 matmul\n[N,16]"];
-                n96 [label="%96 square\n[N,16]"];
-                n97 [label="%97 sub\n[N,16]"];
-                n98 [label="%98 mul\n[N,16]"];
-                n99 [label="%99 sum\n[16]"];
-              }
-              subgraph cluster_k18 {
-                label="kernel 18: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n101 [label="%101 matmul\n[N,16]"];
-                n104 [label="%104 square\n[N,16]"];
-                n105 [label="%105 sub\n[N,16]"];
-                n106 [label="%106 mul\n[N,16]"];
-                n107 [label="%107 sum\n[16]"];
-              }
-              subgraph cluster_k19 {
-                label="kernel 19: 4 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n87 [label="%87 matmul\n[16,16]"];
-                n94 [label="%94 matmul\n[16,16]"];
-                n95 [label="%95 add\n[16,16]"];
-                n102 [label="%102 matmul\n[16,16]"];
-                n103 [label="%103 add\n[16,16]"];
-                n118 [label="%118 matmul\n[16,16]"];
-                n119 [label="%119 add\n[16,16]"];
-              }
-              subgraph cluster_k20 {
-                label="kernel 20: GEMM + epilogue (square, sub, mul, sum)";
-                style=filled; color=lightgrey;
-                n117 [label="%117 matmul\n[N,16]"];
-                n123 [label="%123 square\n[N,16]"];
-                n124 [label="%124 sub\n[N,16]"];
-                n125 [label="%125 mul\n[N,16]"];
-                n126 [label="%126 sum\n[16]"];
-              }
-              subgraph cluster_k21 {
-                label="kernel 21: fused loop with 2 outputs (add, add, add, add, copy)";
-                style=filled; color=lightgrey;
-                n92 [label="%92 add\n[16]"];
-                n100 [label="%100 add\n[16]"];
-                n108 [label="%108 add\n[16]"];
-                n127 [label="%127 add\n[16]"];
-                n189 [label="%189 copy\n[16]"];
-              }
-              subgraph cluster_k22 {
-                label="kernel 22: 5 accumulating GEMMs";
-                style=filled; color=lightgrey;
-                n110 [label="%110 matmul\n[16,8]"];
-                n112 [label="%112 matmul\n[16,8]"];
-                n113 [label="%113 add\n[16,8]"];
-                n115 [label="%115 matmul\n[16,8]"];
-                n116 [label="%116 add\n[16,8]"];
-                n121 [label="%121 matmul\n[16,8]"];
-                n122 [label="%122 add\n[16,8]"];
-                n129 [label="%129 matmul\n[16,8]"];
-                n130 [label="%130 add\n[16,8]"];
-              }
-              n9 [shape=note, label="%9 view\n[N,8]"];
-              n11 [shape=note, label="%11 view\n[N,8]"];
-              n13 [shape=note, label="%13 view\n[N,8]"];
-              n15 [shape=note, label="%15 view\n[N,8]"];
-              n17 [shape=note, label="%17 view\n[N,8]"];
-              n73 [shape=note, label="%73 view\n[N,16]"];
-              n0 -> n8;
+              n38 [shape=note, label="%38 view\n[N,16]"];
               n8 -> n9;
-              n0 -> n10;
-              n10 -> n11;
-              n0 -> n12;
-              n12 -> n13;
-              n0 -> n14;
-              n14 -> n15;
-              n0 -> n16;
-              n16 -> n17;
-              n9 -> n18;
-              n2 -> n18;
-              n18 -> n19;
-              n4 -> n19;
-              n19 -> n20;
-              n5 -> n20;
-              n20 -> n21;
-              n11 -> n22;
-              n2 -> n22;
-              n21 -> n24;
-              n3 -> n24;
-              n13 -> n28;
-              n2 -> n28;
-              n15 -> n34;
-              n2 -> n34;
-              n17 -> n40;
-              n2 -> n40;
-              n22 -> n51;
-              n24 -> n51;
-              n4 -> n52;
-              n5 -> n52;
-              n51 -> n53;
-              n52 -> n53;
-              n53 -> n54;
-              n54 -> n55;
-              n3 -> n55;
-              n28 -> n58;
-              n55 -> n58;
-              n58 -> n59;
-              n52 -> n59;
-              n59 -> n60;
-              n60 -> n61;
-              n3 -> n61;
-              n34 -> n64;
-              n61 -> n64;
-              n64 -> n65;
-              n52 -> n65;
-              n65 -> n66;
-              n66 -> n67;
+              n0 -> n11;
+              n4 -> n33;
+              n5 -> n33;
+              n9 -> n37;
+              n11 -> n37;
+              n2 -> n37;
+              n3 -> n37;
+              n4 -> n37;
+              n5 -> n37;
+              n33 -> n37;
+              n37 -> n38;
+              n38 -> n39;
+              n6 -> n39;
+              n39 -> n40;
+              n7 -> n40;
+              n40 -> n41;
+              n1 -> n41;
+              n40 -> n43;
+              n1 -> n43;
+              n42 -> n43;
+              n43 -> n44;
+              n43 -> n45;
+              n6 -> n45;
+              n43 -> n46;
+              n38 -> n46;
+              n9 -> n48;
+              n11 -> n48;
+              n2 -> n48;
+              n3 -> n48;
+              n4 -> n48;
+              n5 -> n48;
+              n33 -> n48;
+              n8 -> n58;
+              n8 -> n61;
+              n8 -> n64;
+              n45 -> n67;
+              n9 -> n67;
+              n48 -> n67;
+              n11 -> n67;
+              n2 -> n67;
               n3 -> n67;
-              n40 -> n70;
-              n67 -> n70;
-              n70 -> n71;
-              n52 -> n71;
-              n71 -> n72;
-              n72 -> n73;
-              n73 -> n74;
-              n6 -> n74;
-              n74 -> n75;
-              n7 -> n75;
-              n75 -> n76;
-              n1 -> n76;
-              n75 -> n78;
-              n1 -> n78;
-              n77 -> n78;
-              n78 -> n79;
-              n78 -> n80;
-              n6 -> n80;
-              n78 -> n81;
-              n73 -> n81;
-              n72 -> n82;
-              n77 -> n83;
-              n82 -> n83;
-              n80 -> n84;
-              n83 -> n84;
-              n84 -> n85;
-              n84 -> n86;
-              n3 -> n86;
-              n84 -> n87;
-              n66 -> n87;
-              n66 -> n88;
-              n77 -> n89;
-              n88 -> n89;
-              n86 -> n90;
-              n89 -> n90;
-              n90 -> n91;
-              n85 -> n92;
-              n91 -> n92;
-              n90 -> n93;
-              n3 -> n93;
-              n90 -> n94;
-              n60 -> n94;
-              n87 -> n95;
-              n94 -> n95;
-              n60 -> n96;
-              n77 -> n97;
-              n96 -> n97;
-              n93 -> n98;
-              n97 -> n98;
-              n98 -> n99;
-              n92 -> n100;
-              n99 -> n100;
-              n98 -> n101;
-              n3 -> n101;
-              n98 -> n102;
-              n54 -> n102;
-              n95 -> n103;
-              n102 -> n103;
-              n54 -> n104;
-              n77 -> n105;
-              n104 -> n105;
-              n101 -> n106;
-              n105 -> n106;
-              n106 -> n107;
-              n100 -> n108;
-              n107 -> n108;
-              n84 -> n110;
-              n17 -> n110;
-              n90 -> n112;
-              n15 -> n112;
-              n110 -> n113;
-              n112 -> n113;
-              n98 -> n115;
-              n13 -> n115;
-              n113 -> n116;
-              n115 -> n116;
-              n106 -> n117;
-              n3 -> n117;
-              n106 -> n118;
-              n21 -> n118;
-              n103 -> n119;
-              n118 -> n119;
-              n106 -> n121;
-              n11 -> n121;
-              n116 -> n122;
-              n121 -> n122;
-              n21 -> n123;
-              n77 -> n124;
-              n123 -> n124;
-              n117 -> n125;
-              n124 -> n125;
-              n125 -> n126;
-              n108 -> n127;
-              n126 -> n127;
-              n125 -> n129;
-              n9 -> n129;
-              n122 -> n130;
-              n129 -> n130;
-              n127 -> n189;
+              n4 -> n67;
+              n5 -> n67;
+              n33 -> n67;
+              n58 -> n67;
+              n61 -> n67;
+              n64 -> n67;
+              n45 -> n68;
+              n9 -> n68;
+              n48 -> n68;
+              n11 -> n68;
+              n2 -> n68;
+              n3 -> n68;
+              n4 -> n68;
+              n5 -> n68;
+              n33 -> n68;
+              n58 -> n68;
+              n61 -> n68;
+              n64 -> n68;
+              n45 -> n69;
+              n9 -> n69;
+              n48 -> n69;
+              n11 -> n69;
+              n2 -> n69;
+              n3 -> n69;
+              n4 -> n69;
+              n5 -> n69;
+              n33 -> n69;
+              n58 -> n69;
+              n61 -> n69;
+              n64 -> n69;
+              n67 -> n94;
+              n68 -> n95;
+              n69 -> n96;
+              n69 -> n97;
               result [shape=doublecircle, label="result"];
-              n76 -> result;
+              n41 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n130 -> grad0;
+              n94 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n119 -> grad1;
+              n95 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n127 -> grad2;
+              n96 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n189 -> grad3;
+              n97 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n81 -> grad4;
+              n46 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n79 -> grad5;
+              n44 -> grad5;
             }
             """;
         }

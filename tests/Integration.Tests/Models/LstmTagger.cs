@@ -5,8 +5,8 @@ using static Kiln.Ops;
 namespace Kiln.Integration.Tests.Models;
 
 /// <summary>
-/// Token sequences of a fixed length through an Embedding and an LstmCell stepped by a constant-bound loop (unrolled
-/// at build time), with tuple deconstruction of the cell's (h, c), then a Linear on the last hidden state.
+/// Token sequences of a fixed length through an Embedding and an LstmCell stepped by a constant-bound loop (compiled as
+/// one graph loop), with tuple deconstruction of the cell's (h, c), then a Linear on the last hidden state.
 /// </summary>
 public partial class LstmTagger : Module
 {

@@ -4,7 +4,7 @@ using static Kiln.Ops;
 
 namespace Kiln.Integration.Tests.Models;
 
-/// <summary>Sequences of 5 steps of 8 features, an Rnn (unrolled at build time) and a Linear on the last hidden state.</summary>
+/// <summary>Sequences of 5 steps of 8 features, an Rnn (one loop of the graph) and a Linear on the last hidden state.</summary>
 public partial class RnnClassifier : Module
 {
     const int Hidden = 16;

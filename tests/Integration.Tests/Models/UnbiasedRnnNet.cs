@@ -5,7 +5,7 @@ using static Kiln.Ops;
 namespace Kiln.Integration.Tests.Models;
 
 /// <summary>
-/// A two-layer Rnn without biases (unrolled at build time) over time-major sequences of 4 steps, from a given
+/// A two-layer Rnn without biases (one loop of the graph) over time-major sequences of 4 steps, from a given
 /// initial state; the loss reads every step of the last layer and the final state of the top layer.
 /// </summary>
 public partial class UnbiasedRnnNet : Module

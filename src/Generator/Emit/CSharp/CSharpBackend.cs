@@ -75,6 +75,23 @@ internal sealed class CSharpBackend : IKernelBackend
             });
     }
 
+    public void EmitStepLoop(CodeWriter w, string counter, string count) => w.Open($"for (int {counter} = 0; {counter} < {count}; {counter}++)");
+
+    public void EmitSlice(CodeWriter w, string local, string buffer, string offset, string length, bool writable) =>
+        w.Line($"{SpanType(writable)} {local} = {ReadOnly(buffer, writable)}.Slice({offset}, {length});");
+
+    public void EmitChoice(CodeWriter w, string local, string condition, string whenTrue, string whenFalse, bool writable) =>
+        w.Line($"{SpanType(writable)} {local} = {condition} ? {ReadOnly(whenTrue, writable)} : {ReadOnly(whenFalse, writable)};");
+
+    public string Slice(string buffer, string offset, string length) => $"{buffer}.Slice({offset}, {length})";
+
+    public void EmitCopy(CodeWriter w, string from, string to) => w.Line($"{ReadOnly(from, writable: false)}.CopyTo({to});");
+
+    static string SpanType(bool writable) => writable ? "global::System.Span<float>" : "global::System.ReadOnlySpan<float>";
+
+    /// <summary>Inputs are read-only spans and the arena's writable ones; a read takes either.</summary>
+    static string ReadOnly(string buffer, bool writable) => writable ? buffer : $"((global::System.ReadOnlySpan<float>){buffer})";
+
     /// <summary>CPU kernels run synchronously on the calling thread: nothing to wait for.</summary>
     public void EmitSynchronize(CodeWriter w) { }
 

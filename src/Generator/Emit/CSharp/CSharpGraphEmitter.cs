@@ -14,7 +14,7 @@ namespace Kiln.Generator.Emit.CSharp;
 /// and its nested graph class (Forward, ForwardBackward, the static description the runtime base class works
 /// from). Kernels are spelled by an <see cref="IKernelBackend"/>.
 /// </summary>
-internal sealed class CSharpGraphEmitter
+internal sealed partial class CSharpGraphEmitter
 {
     public const string GeneratorVersion = "0.1.0";
 
@@ -209,7 +209,8 @@ internal sealed class CSharpGraphEmitter
         foreach (var k in program.Kernels)
         {
             w.Line();
-            backend.EmitKernel(w, k, program, names);
+            if (k.Kind == KernelKind.Scan) EmitScan(w, k, program, names);
+            else backend.EmitKernel(w, k, program, names);
         }
         backend.EmitSynchronize(w);
         w.Line();
