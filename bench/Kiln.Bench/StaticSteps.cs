@@ -6,6 +6,7 @@ using Kiln.Compiled;
 using Kiln.Kernels;
 using Kiln.Nn;
 using Kiln.Optim;
+using Kiln.Samples.RnnClassifier;
 
 namespace Kiln.Bench;
 
@@ -48,6 +49,19 @@ public static partial class StaticSteps
         {
             var (x, y) = Images(new[] { 256, 784 }, new Rng(4));
             return Compare(() => new SoftmaxRegression(), p => new Sgd(p, lr: 0.1f), 256,
+                m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+        });
+        yield return new("RNN W5 + Adam (batch 64)", "rnn classifier (batch 64)", () =>
+        {
+            // samples/RnnClassifier's model: Embedding(53, 10) -> 2-layer Rnn(10, 20) -> Linear(120, 3); random 6-token strings.
+            var rng = new Rng(6);
+            var tokens = new int[64 * StringClassifier.Steps];
+            for (int i = 0; i < tokens.Length; i++) tokens[i] = rng.NextInt(1, StringClassifier.Vocabulary);
+            var labels = new int[64];
+            for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(0, StringClassifier.Classes);
+            var x = IntTensor.FromArray(tokens, 64, StringClassifier.Steps);
+            var y = IntTensor.FromArray(labels, 64);
+            return Compare(() => new StringClassifier(new Rng(0)), p => new Adam(p, lr: 1e-3f), 64,
                 m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
         });
         yield return new("CNN W6 (batch 128)", "cnn (batch 128)", () =>

@@ -166,10 +166,13 @@ internal static unsafe class DirectConvolution
     static void AddRow(float* from, float* to, int count, float add)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && count >= Vector256<float>.Count)
         {
             var shift = Vector256.Create(add);
             for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count) (Vector256.Load(from + i) + shift).Store(to + i);
+            // The rest as one vector ending at the row's end: it rewrites a few outputs with the same values.
+            if (i < count) (Vector256.Load(from + count - Vector256<float>.Count) + shift).Store(to + count - Vector256<float>.Count);
+            return;
         }
         for (; i < count; i++) to[i] = from[i] + add;
     }
@@ -179,8 +182,12 @@ internal static unsafe class DirectConvolution
     static void CopyRow(float* from, float* to, int count)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && count >= Vector256<float>.Count)
+        {
             for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count) Vector256.Load(from + i).Store(to + i);
+            if (i < count) Vector256.Load(from + count - Vector256<float>.Count).Store(to + count - Vector256<float>.Count);
+            return;
+        }
         for (; i < count; i++) to[i] = from[i];
     }
 

@@ -112,13 +112,19 @@ public static class Pooling
                     // floats left in the buffer, and take the scalar path.
                     for (; lanes > 0 && ox < ow && planeStart + top + w + 2 * ox + 2 * lanes <= inputLength; ox += lanes)
                     {
-                        if (wide) Window512(upper + 2 * ox, lower + 2 * ox, w, values, at);
-                        else Window256(upper + 2 * ox, lower + 2 * ox, w, values, at);
                         int count = Math.Min(lanes, ow - ox);
+                        // Whole vectors go straight to the output; a row's last, partial one through the stack.
+                        bool whole = count == lanes;
+                        float* valuesAt = whole ? dst + ox : values;
+                        int* offsetsAt = whole && keepIndices ? dstIndices + ox : at;
+                        int first = top + 2 * ox;
+                        if (wide) Window512(upper + 2 * ox, lower + 2 * ox, w, first, valuesAt, offsetsAt);
+                        else Window256(upper + 2 * ox, lower + 2 * ox, w, first, valuesAt, offsetsAt);
+                        if (whole) continue;
                         for (int j = 0; j < count; j++)
                         {
                             dst[ox + j] = values[j];
-                            if (keepIndices) dstIndices[ox + j] = top + 2 * (ox + j) + at[j];
+                            if (keepIndices) dstIndices[ox + j] = at[j];
                         }
                     }
                     for (; ox < ow; ox++)
@@ -139,9 +145,12 @@ public static class Pooling
         }
     }
 
-    /// <summary>8 windows: the maxima into <paramref name="values"/>, each one's offset (0, 1, w, w + 1) into <paramref name="at"/>.</summary>
+    /// <summary>
+    /// 8 windows, the first at plane position <paramref name="first"/>: the maxima into <paramref name="values"/>, each
+    /// one's plane position into <paramref name="at"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
-    static unsafe void Window512(float* upper, float* lower, int w, float* values, int* at)
+    static unsafe void Window512(float* upper, float* lower, int w, int first, float* values, int* at)
     {
         var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
         var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15);
@@ -153,12 +162,12 @@ public static class Pooling
         Take(ref best, ref offset, Vector512.Shuffle(l, evens).GetLower(), Vector256.Create(w));
         Take(ref best, ref offset, Vector512.Shuffle(l, odds).GetLower(), Vector256.Create(w + 1));
         best.Store(values);
-        offset.Store(at);
+        (offset + Vector256.Create(first) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14)).Store(at);
     }
 
     /// <summary>4 windows, as <see cref="Window512"/> at Vector256.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
-    static unsafe void Window256(float* upper, float* lower, int w, float* values, int* at)
+    static unsafe void Window256(float* upper, float* lower, int w, int first, float* values, int* at)
     {
         var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
         var odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
@@ -170,7 +179,7 @@ public static class Pooling
         Take(ref best, ref offset, Vector256.Shuffle(l, evens).GetLower(), Vector128.Create(w));
         Take(ref best, ref offset, Vector256.Shuffle(l, odds).GetLower(), Vector128.Create(w + 1));
         best.Store(values);
-        offset.Store(at);
+        (offset + Vector128.Create(first) + Vector128.Create(0, 2, 4, 6)).Store(at);
     }
 
     /// <summary>Takes the candidate where it is larger, or NaN over a number (the scalar path's rule, lane by lane).</summary>
