@@ -193,6 +193,36 @@ def fmnist_mlp():
     return torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
 
 
+class RnnClassifier(torch.nn.Module):
+    """RESULTS.md W5 (samples/RnnClassifier): Embedding(53, 10, pad 0) -> RNN(10, 20, 2 layers, batch_first) -> [N, 120] -> Linear(120, 3)."""
+    def __init__(self):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(53, 10, padding_idx=0)
+        self.rnn = torch.nn.RNN(10, 20, num_layers=2, batch_first=True)
+        self.head = torch.nn.Linear(6 * 20, 3)
+
+    def forward(self, tokens):
+        output, _ = self.rnn(self.embedding(tokens))
+        return self.head(output.reshape(-1, 6 * 20))
+
+
+def rnn_classifier():
+    """W5's step: batch 64 of 6 random tokens (1..52), labels uniform over 3 classes, Adam 1e-3, as Kiln.Bench uses."""
+    torch.manual_seed(0)
+    tokens, labels = torch.randint(1, 53, (64, 6)), torch.randint(0, 3, (64,))
+    model = RnnClassifier()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        loss = loss_fn(model(tokens), labels)
+        loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
 def small_cnn():  # RESULTS.md W6
     return torch.nn.Sequential(
         torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
@@ -308,6 +338,7 @@ STEPS = {
     "fmnist mlp (batch 64)": classifier(fmnist_mlp, (64, 784), lambda p: torch.optim.SGD(p, lr=0.1)),
     "softmax regression (batch 256)": classifier(lambda: torch.nn.Linear(784, 10), (256, 784), lambda p: torch.optim.SGD(p, lr=0.1)),
     "cnn (batch 128)": classifier(small_cnn, (128, 1, 28, 28), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+    "rnn classifier (batch 64)": rnn_classifier,
     "tree-lstm spinn (batch 64)": tree_lstm,
 }
 

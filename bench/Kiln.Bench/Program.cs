@@ -1,7 +1,7 @@
 using Kiln.Bench;
 using Kiln.Kernels;
 
-// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|steps|static|trees] [--quick] [--filter TEXT] [--threads N] [--summary]
+// Usage: dotnet run -c Release --project bench/Kiln.Bench [-- gemm|conv|steps|static|trees] [--quick] [--filter TEXT] [--threads N] [--summary]
 // --threads sets Kiln.Threads.Max (every parallel kernel: GEMM, convolutions) for the whole run; the GEMM table
 // always shows 1 thread and up to 2. `--cold WORKLOAD MODE` is the static table's child process (first steps).
 var parts = new HashSet<string>(args.Where(a => !a.StartsWith("--")), StringComparer.OrdinalIgnoreCase);
@@ -48,6 +48,8 @@ if (all || parts.Contains("gemm"))
     int[] threadCounts = Kiln.Threads.Max > 1 ? new[] { 1, Math.Min(2, Kiln.Threads.Max) } : new[] { 1 };
     GemmBenchmarks.Run(warmup, budget, threadCounts);
 }
+if (all || parts.Contains("conv"))
+    ConvBenchmarks.Run(warmup, budget, peak);
 if (all || parts.Contains("steps"))
     StepBenchmarks.Run(warmup, budget, filter);
 if (all || parts.Contains("static"))

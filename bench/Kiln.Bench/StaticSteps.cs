@@ -6,6 +6,7 @@ using Kiln.Compiled;
 using Kiln.Kernels;
 using Kiln.Nn;
 using Kiln.Optim;
+using Kiln.Samples.RnnClassifier;
 
 namespace Kiln.Bench;
 
@@ -48,6 +49,19 @@ public static partial class StaticSteps
         {
             var (x, y) = Images(new[] { 256, 784 }, new Rng(4));
             return Compare(() => new SoftmaxRegression(), p => new Sgd(p, lr: 0.1f), 256,
+                m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+        });
+        yield return new("RNN W5 + Adam (batch 64)", "rnn classifier (batch 64)", () =>
+        {
+            // samples/RnnClassifier's model: Embedding(53, 10) -> 2-layer Rnn(10, 20) -> Linear(120, 3); random 6-token strings.
+            var rng = new Rng(6);
+            var tokens = new int[64 * StringClassifier.Steps];
+            for (int i = 0; i < tokens.Length; i++) tokens[i] = rng.NextInt(1, StringClassifier.Vocabulary);
+            var labels = new int[64];
+            for (int i = 0; i < labels.Length; i++) labels[i] = rng.NextInt(0, StringClassifier.Classes);
+            var x = IntTensor.FromArray(tokens, 64, StringClassifier.Steps);
+            var y = IntTensor.FromArray(labels, 64);
+            return Compare(() => new StringClassifier(new Rng(0)), p => new Adam(p, lr: 1e-3f), 64,
                 m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
         });
         yield return new("CNN W6 (batch 128)", "cnn (batch 128)", () =>
@@ -200,29 +214,59 @@ public static partial class StaticSteps
                 Console.WriteLine(r.Comparison.Graph.Summary);
 
         if (resultsPath is null) return;
-        var md = new System.Text.StringBuilder();
-        md.AppendLine("# Kiln.Bench: static vs dynamic vs PyTorch");
-        md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Written by `Kiln.Bench static` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. CPU: {FmaPeak.CpuModel()} " +
-            $"({Environment.ProcessorCount} logical cores visible to .NET), .NET {Environment.Version}, Kiln.Threads.Max {Kiln.Threads.Max}; " +
+        // One section per thread setting: a 1-thread run and a 2-thread run fill the file side by side.
+        var section = new System.Text.StringBuilder();
+        section.AppendLine(CultureInfo.InvariantCulture, $"{ThreadsHeading}{Kiln.Threads.Max}");
+        section.AppendLine();
+        section.AppendLine(CultureInfo.InvariantCulture, $"Written by `Kiln.Bench static --threads {Kiln.Threads.Max}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. CPU: {FmaPeak.CpuModel()} " +
+            $"({Environment.ProcessorCount} logical cores visible to .NET, measured FMA peak {FmaPeak.Measure().GFlops:F1} GFLOP/s on 1 thread), .NET {Environment.Version}; " +
             $"PyTorch: 1-thread medians from {PyTorchReference.Source}.");
-        md.AppendLine();
-        md.AppendLine("Median wall time per training step (forward, loss Item, zero-grad, backward, update). *First 20*: median of the first");
-        md.AppendLine("20 steps of a fresh process (JIT included); *steady*: after warm-up. Allocated bytes per steady-state step (this thread).");
-        md.AppendLine();
-        md.AppendLine("| workload | dynamic | static | PyTorch | dyn/static | PyTorch/static | dynamic first 20 | static first 20 | alloc B/step dynamic | static |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        section.AppendLine();
+        section.AppendLine("| workload | dynamic | static | PyTorch | dyn/static | PyTorch/static | PyTorch/dyn | dynamic first 20 | static first 20 | alloc B/step dynamic | static |");
+        section.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             double? torch = PyTorchReference.StepSeconds(r.Workload.PyTorchWorkload);
             var (dynamicCold, staticCold) = cold[r.Workload.Name];
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload.Name} | {Measurement.FormatSeconds(r.Dynamic.Median)} | {Measurement.FormatSeconds(r.Static.Median)} | " +
+            section.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload.Name} | {Measurement.FormatSeconds(r.Dynamic.Median)} | {Measurement.FormatSeconds(r.Static.Median)} | " +
                 $"{(torch is double t ? Measurement.FormatSeconds(t) : "-")} | {Ratio(r.Dynamic.Median / r.Static.Median)} | {(torch is double t1 ? Ratio(t1 / r.Static.Median) : "-")} | " +
+                $"{(torch is double t2 ? Ratio(t2 / r.Dynamic.Median) : "-")} | " +
                 $"{FormatOptional(dynamicCold)} ({OptionalRatio(dynamicCold, r.Dynamic.Median)}) | {FormatOptional(staticCold)} ({OptionalRatio(staticCold, r.Static.Median)}) | " +
                 $"{r.DynamicBytes:N0} | {r.StaticBytes:N0} |");
         }
+        var sections = new SortedDictionary<int, string>();
+        if (File.Exists(resultsPath))
+            foreach (var (threads, text) in ThreadSections(File.ReadAllText(resultsPath))) sections[threads] = text;
+        sections[Kiln.Threads.Max] = section.ToString();
+        var md = new System.Text.StringBuilder();
+        md.AppendLine("# Kiln.Bench: static vs dynamic vs PyTorch");
+        md.AppendLine();
+        md.AppendLine("Median wall time per training step (forward, loss Item, zero-grad, backward, update). *First 20*: median of the first");
+        md.AppendLine("20 steps of a fresh process (JIT included); *steady*: after warm-up. Allocated bytes per steady-state step (this thread).");
+        md.AppendLine("Ratios: PyTorch/x > 1 means Kiln is faster; dyn/static > 1 means the static graph is faster. One section per");
+        md.AppendLine("`--threads` setting (each run replaces its own); the PyTorch column is always PyTorch's 1-thread figure.");
+        foreach (var text in sections.Values)
+        {
+            md.AppendLine();
+            md.Append(text.TrimEnd('\n', '\r'));
+            md.AppendLine();
+        }
         File.WriteAllText(resultsPath, md.ToString());
         Console.WriteLine($"Wrote {resultsPath}");
+    }
+
+    const string ThreadsHeading = "## Kiln.Threads.Max ";
+
+    /// <summary>The per-thread-setting sections of an existing results file (older files without sections give none).</summary>
+    static IEnumerable<(int Threads, string Text)> ThreadSections(string markdown)
+    {
+        var parts = markdown.Split("\n" + ThreadsHeading);
+        for (int i = 1; i < parts.Length; i++)
+        {
+            int end = parts[i].IndexOf('\n');
+            if (end > 0 && int.TryParse(parts[i][..end].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int threads))
+                yield return (threads, ThreadsHeading + parts[i]);
+        }
     }
 
     /// <summary>Steps a fresh process times for the first-steps column.</summary>

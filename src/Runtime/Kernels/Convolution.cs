@@ -25,19 +25,39 @@ public readonly record struct Conv2dGeometry(
     public int OutputPlaneSize => OutputHeight * OutputWidth;
     public int OutputImageSize => OutChannels * OutputPlaneSize;
 
-    /// <summary>Floats the <c>columnsScratch</c> buffer of the kernels needs (0 for a 1×1 kernel at stride 1 without padding).</summary>
-    public int ColumnsLength => IsPointwise ? 0 : PatchSize * OutputPlaneSize;
+    /// <summary>
+    /// Floats the <c>columnsScratch</c> buffer of the kernels needs (0 for a 1×1 kernel at stride 1 without padding):
+    /// the im2col matrix, or where the direct kernels apply, the larger of it and their padded copies.
+    /// </summary>
+    public int ColumnsLength => IsPointwise ? 0
+        : DirectConvolution.Applies(this) ? Math.Max(Im2ColLength, DirectConvolution.ScratchLength(this)) : Im2ColLength;
+
+    /// <summary>Floats of one image's im2col matrix.</summary>
+    internal int Im2ColLength => PatchSize * OutputPlaneSize;
 
     /// <summary>A 1×1 kernel at stride 1 without padding: the image itself is the im2col matrix.</summary>
     public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PaddingHeight == 0 && PaddingWidth == 0;
 }
 
 /// <summary>
-/// Convolution as im2col + GEMM, one batch item at a time so the columns buffer stays the size of one image's
-/// patches. Every function takes caller-owned buffers, so generated code can run them on its own memory.
+/// Convolution kernels over caller-owned buffers, so generated code can run them on its own memory. Stride-1
+/// convolutions with few channels run the direct kernels (<see cref="DirectConvolution"/>: no im2col matrix); the
+/// rest run im2col + GEMM, one batch item at a time so the columns buffer stays the size of one image's patches.
 /// </summary>
 public static class Convolution
 {
+    /// <summary>Which implementation a call runs (tests pin one to compare them on one machine).</summary>
+    internal enum Path { Auto, Im2Col, Direct256, Direct512 }
+
+    /// <summary>The direct kernels' vector width for <paramref name="path"/>, or null for im2col.</summary>
+    static bool? DirectWidth(Path path, in Conv2dGeometry g) => path switch
+    {
+        Path.Auto => DirectConvolution.Applies(g) ? DirectConvolution.HardwareWide : null,
+        Path.Direct256 => false,
+        Path.Direct512 => true,
+        _ => null,
+    };
+
     /// <summary>Multiply-adds below which a convolution stays on one thread (thread hand-off costs more than it saves).</summary>
     const long ParallelConvolutionWork = 1L << 22;
 
@@ -61,9 +81,20 @@ public static class Convolution
     /// <summary>y = conv(x, weight) + bias; <paramref name="bias"/> may be empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
-        Span<float> columnsScratch, in Conv2dGeometry g)
+        Span<float> columnsScratch, in Conv2dGeometry g) => Conv2dForward(x, weight, bias, y, columnsScratch, g, Path.Auto);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Conv2dForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> columnsScratch, in Conv2dGeometry g, Path path)
     {
         CheckBuffers(x.Length, weight.Length, y.Length, columnsScratch.Length, g, "Conv2dForward");
+        if (!bias.IsEmpty && bias.Length < g.OutChannels)
+            throw new ArgumentException($"Conv2dForward: bias holds {bias.Length} floats, {g.OutChannels} needed.");
+        if (DirectWidth(path, g) is bool wide)
+        {
+            DirectConvolution.Forward(x, weight, bias, y, columnsScratch, g, wide);
+            return;
+        }
         int inSize = g.InputImageSize, outSize = g.OutputImageSize, plane = g.OutputPlaneSize, patch = g.PatchSize;
         for (int n = 0; n < g.Batch; n++)
         {
@@ -79,9 +110,18 @@ public static class Convolution
     /// <summary>gradInput = col2im(weightᵀ · gradOutput), written (not accumulated) into <paramref name="gradInput"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
-        Span<float> columnsScratch, in Conv2dGeometry g)
+        Span<float> columnsScratch, in Conv2dGeometry g) => Conv2dBackwardInput(gradOutput, weight, gradInput, columnsScratch, g, Path.Auto);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Conv2dBackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput,
+        Span<float> columnsScratch, in Conv2dGeometry g, Path path)
     {
         CheckBuffers(gradInput.Length, weight.Length, gradOutput.Length, columnsScratch.Length, g, "Conv2dBackwardInput");
+        if (DirectWidth(path, g) is bool wide)
+        {
+            DirectConvolution.BackwardInput(gradOutput, weight, gradInput, columnsScratch, g, wide);
+            return;
+        }
         int inSize = g.InputImageSize, outSize = g.OutputImageSize, plane = g.OutputPlaneSize, patch = g.PatchSize;
         for (int n = 0; n < g.Batch; n++)
         {
@@ -92,7 +132,7 @@ public static class Convolution
                 Gemm.Multiply(weight, gyImage, gxImage, patch, plane, g.OutChannels, transposeA: true);
                 continue;
             }
-            var columns = columnsScratch[..g.ColumnsLength];
+            var columns = columnsScratch[..g.Im2ColLength];
             Gemm.Multiply(weight, gyImage, columns, patch, plane, g.OutChannels, transposeA: true);
             gxImage.Clear();
             Col2Im(columns, gxImage, g);
@@ -106,36 +146,63 @@ public static class Convolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Conv2dBackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias,
         Span<float> columnsScratch, in Conv2dGeometry g, bool accumulate = false)
+        => Conv2dBackwardWeight(x, gradOutput, gradWeight, gradBias, columnsScratch, g, accumulate, Path.Auto);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Conv2dBackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias,
+        Span<float> columnsScratch, in Conv2dGeometry g, bool accumulate, Path path)
     {
         int weightLength = g.OutChannels * g.PatchSize;
         CheckBuffers(x.Length, gradWeight.IsEmpty ? weightLength : gradWeight.Length, gradOutput.Length, columnsScratch.Length, g, "Conv2dBackwardWeight");
         if (!gradBias.IsEmpty && gradBias.Length < g.OutChannels)
             throw new ArgumentException($"Conv2dBackwardWeight: gradBias holds {gradBias.Length} floats, {g.OutChannels} needed.");
         int inSize = g.InputImageSize, outSize = g.OutputImageSize, plane = g.OutputPlaneSize, patch = g.PatchSize;
+        bool direct = false;
+        if (!gradWeight.IsEmpty && DirectWidth(path, g) is bool wide)
+        {
+            DirectConvolution.BackwardWeight(x, gradOutput, gradWeight, columnsScratch, g, accumulate, wide);
+            direct = true;
+        }
         if (!accumulate)
         {
-            if (!gradWeight.IsEmpty) gradWeight[..weightLength].Clear();
+            if (!gradWeight.IsEmpty && !direct) gradWeight[..weightLength].Clear();
             if (!gradBias.IsEmpty) gradBias[..g.OutChannels].Clear();
         }
         for (int n = 0; n < g.Batch; n++)
         {
             var gyImage = gradOutput.Slice(n * outSize, outSize);
-            if (!gradWeight.IsEmpty)
+            if (!gradWeight.IsEmpty && !direct)
             {
                 ReadOnlySpan<float> columns = Columns(x.Slice(n * inSize, inSize), columnsScratch, g);
                 // [Cout, OH·OW] · [patch, OH·OW]ᵀ
                 Gemm.Multiply(gyImage, columns, gradWeight, g.OutChannels, patch, plane, transposeB: true, accumulate: true);
             }
             if (!gradBias.IsEmpty)
-                for (int c = 0; c < g.OutChannels; c++) gradBias[c] += TensorPrimitives.Sum(gyImage.Slice(c * plane, plane));
+                for (int c = 0; c < g.OutChannels; c++) gradBias[c] += PlaneSum(gyImage.Slice(c * plane, plane));
         }
+    }
+
+    /// <summary>Σ plane, vectorised here rather than through TensorPrimitives, whose generic code starts out unoptimised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static float PlaneSum(ReadOnlySpan<float> plane)
+    {
+        int i = 0;
+        float total = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && plane.Length >= 8)
+        {
+            var sums = System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (; i <= plane.Length - 8; i += 8) sums += System.Runtime.Intrinsics.Vector256.Create(plane.Slice(i, 8));
+            total = System.Runtime.Intrinsics.Vector256.Sum(sums);
+        }
+        for (; i < plane.Length; i++) total += plane[i];
+        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static ReadOnlySpan<float> Columns(ReadOnlySpan<float> image, Span<float> columnsScratch, in Conv2dGeometry g)
     {
         if (g.IsPointwise) return image;
-        var columns = columnsScratch[..g.ColumnsLength];
+        var columns = columnsScratch[..g.Im2ColLength];
         Im2Col(image, columns, g);
         return columns;
     }

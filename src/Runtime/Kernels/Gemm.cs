@@ -124,6 +124,10 @@ public static unsafe partial class Gemm
             p.ClearCIfOverwriting();
             MultiplyRowUpdates(p);
         }
+        else if (p.Level == SimdLevel.Vector512 && p.TransposeA && !p.TransposeB && p.M <= SmallTransposedM && p.N >= 48)
+        {
+            MultiplyTransposedASmallM(p); // clears C itself
+        }
         else
         {
             MultiplyPacked(p); // clears nothing: its first K block stores

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Kiln.Kernels;
 
@@ -23,6 +24,9 @@ public readonly record struct Pool2dGeometry(
 /// <summary>Max and average pooling over caller-owned buffers (shared by the eager ops and generated code).</summary>
 public static class Pooling
 {
+    /// <summary>The widest vector (bits) the 2×2 max-pooling kernel uses here: 512, 256, or 0 (scalar).</summary>
+    internal static readonly int HardwareVectorBits = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0;
+
     /// <summary>
     /// Max over each window, the padding counting as −∞. <paramref name="indices"/> (may be empty) receives each
     /// maximum's flat position h·W + w within its plane, as torch's return_indices; the first maximum wins ties.
@@ -36,7 +40,7 @@ public static class Pooling
             throw new ArgumentException($"MaxPool2dForward: indices hold {indices.Length} entries, {g.Planes * g.OutputPlaneSize} needed.");
         if (g is { KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, PaddingHeight: 0, PaddingWidth: 0 })
         {
-            MaxPool2x2(x, y, indices, g);
+            MaxPool2x2(x, y, indices, g, HardwareVectorBits);
             return;
         }
         int oh = g.OutputHeight, ow = g.OutputWidth, w = g.Width, inPlane = g.InputPlaneSize, outPlane = g.OutputPlaneSize;
@@ -75,38 +79,126 @@ public static class Pooling
         }
     }
 
-    /// <summary>The common 2×2 window at stride 2 without padding: every window lies inside the plane, so no clipping.</summary>
+    /// <summary>
+    /// The common 2×2 window at stride 2 without padding: every window lies inside the plane, so no clipping. Branch-free
+    /// and vectorised across outputs (a scalar compare per window element mispredicts on real data: this kernel was a
+    /// quarter of the CNN step): a vector of 2·L inputs from each of the two rows is split into its even and odd
+    /// elements, and the four candidates are compared in window order, so the first maximum wins and NaN propagates.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void MaxPool2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in Pool2dGeometry g)
+    internal static unsafe void MaxPool2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in Pool2dGeometry g, int vectorBits)
     {
         int oh = g.OutputHeight, ow = g.OutputWidth, w = g.Width, inPlane = g.InputPlaneSize, outPlane = g.OutputPlaneSize;
         bool keepIndices = !indices.IsEmpty;
-        for (int p = 0; p < g.Planes; p++)
+        bool wide = vectorBits == 512;
+        int lanes = vectorBits / 64; // a vector of 2·lanes inputs per row gives lanes outputs
+        long inputLength = (long)g.Planes * inPlane;
+        float* values = stackalloc float[8];
+        int* at = stackalloc int[8];
+        fixed (float* px = x, py = y)
+        fixed (int* pi = indices)
         {
-            var plane = x.Slice(p * inPlane, inPlane);
-            for (int oy = 0; oy < oh; oy++)
+            for (int p = 0; p < g.Planes; p++)
             {
-                int top = 2 * oy * w;
-                var upper = plane.Slice(top, 2 * ow);
-                var lower = plane.Slice(top + w, 2 * ow);
-                var dst = y.Slice(p * outPlane + oy * ow, ow);
-                var dstIndices = keepIndices ? indices.Slice(p * outPlane + oy * ow, ow) : default;
-                for (int ox = 0; ox < ow; ox++)
+                long planeStart = (long)p * inPlane;
+                for (int oy = 0; oy < oh; oy++)
                 {
-                    // candidates in window order, so the first maximum wins as in the general path
-                    float best = upper[2 * ox];
-                    int at = top + 2 * ox;
-                    float v = upper[2 * ox + 1];
-                    if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = top + 2 * ox + 1; }
-                    v = lower[2 * ox];
-                    if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = top + w + 2 * ox; }
-                    v = lower[2 * ox + 1];
-                    if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; at = top + w + 2 * ox + 1; }
-                    dst[ox] = best;
-                    if (keepIndices) dstIndices[ox] = at;
+                    int top = 2 * oy * w;
+                    float* upper = px + planeStart + top, lower = upper + w;
+                    float* dst = py + (long)p * outPlane + oy * ow;
+                    int* dstIndices = keepIndices ? pi + (long)p * outPlane + oy * ow : null;
+                    int ox = 0;
+                    // A vector reads 2·lanes floats of each row; the last windows of the last rows may not have that many
+                    // floats left in the buffer, and take the scalar path.
+                    for (; lanes > 0 && ox < ow && planeStart + top + w + 2 * ox + 2 * lanes <= inputLength; ox += lanes)
+                    {
+                        int count = Math.Min(lanes, ow - ox);
+                        // Whole vectors go straight to the output; a row's last, partial one through the stack.
+                        bool whole = count == lanes;
+                        float* valuesAt = whole ? dst + ox : values;
+                        int* offsetsAt = whole && keepIndices ? dstIndices + ox : at;
+                        int first = top + 2 * ox;
+                        if (wide) Window512(upper + 2 * ox, lower + 2 * ox, w, first, valuesAt, offsetsAt);
+                        else Window256(upper + 2 * ox, lower + 2 * ox, w, first, valuesAt, offsetsAt);
+                        if (whole) continue;
+                        for (int j = 0; j < count; j++)
+                        {
+                            dst[ox + j] = values[j];
+                            if (keepIndices) dstIndices[ox + j] = at[j];
+                        }
+                    }
+                    for (; ox < ow; ox++)
+                    {
+                        float best = upper[2 * ox];
+                        int offset = 0;
+                        float v = upper[2 * ox + 1];
+                        if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; offset = 1; }
+                        v = lower[2 * ox];
+                        if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; offset = w; }
+                        v = lower[2 * ox + 1];
+                        if (v > best || float.IsNaN(v) && !float.IsNaN(best)) { best = v; offset = w + 1; }
+                        dst[ox] = best;
+                        if (keepIndices) dstIndices[ox] = top + 2 * ox + offset;
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// 8 windows, the first at plane position <paramref name="first"/>: the maxima into <paramref name="values"/>, each
+    /// one's plane position into <paramref name="at"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    static unsafe void Window512(float* upper, float* lower, int w, int first, float* values, int* at)
+    {
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15);
+        var u = Vector512.Load(upper);
+        var l = Vector512.Load(lower);
+        var best = Vector512.Shuffle(u, evens).GetLower();
+        var offset = Vector256<int>.Zero;
+        Take(ref best, ref offset, Vector512.Shuffle(u, odds).GetLower(), Vector256.Create(1));
+        Take(ref best, ref offset, Vector512.Shuffle(l, evens).GetLower(), Vector256.Create(w));
+        Take(ref best, ref offset, Vector512.Shuffle(l, odds).GetLower(), Vector256.Create(w + 1));
+        best.Store(values);
+        (offset + Vector256.Create(first) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14)).Store(at);
+    }
+
+    /// <summary>4 windows, as <see cref="Window512"/> at Vector256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    static unsafe void Window256(float* upper, float* lower, int w, int first, float* values, int* at)
+    {
+        var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        var odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+        var u = Vector256.Load(upper);
+        var l = Vector256.Load(lower);
+        var best = Vector256.Shuffle(u, evens).GetLower();
+        var offset = Vector128<int>.Zero;
+        Take(ref best, ref offset, Vector256.Shuffle(u, odds).GetLower(), Vector128.Create(1));
+        Take(ref best, ref offset, Vector256.Shuffle(l, evens).GetLower(), Vector128.Create(w));
+        Take(ref best, ref offset, Vector256.Shuffle(l, odds).GetLower(), Vector128.Create(w + 1));
+        best.Store(values);
+        (offset + Vector128.Create(first) + Vector128.Create(0, 2, 4, 6)).Store(at);
+    }
+
+    /// <summary>Takes the candidate where it is larger, or NaN over a number (the scalar path's rule, lane by lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Take(ref Vector256<float> best, ref Vector256<int> offset, Vector256<float> candidate, Vector256<int> candidateOffset)
+    {
+        var take = Vector256.GreaterThan(candidate, best)
+            | Vector256.AndNot(~Vector256.Equals(candidate, candidate), ~Vector256.Equals(best, best));
+        best = Vector256.ConditionalSelect(take, candidate, best);
+        offset = Vector256.ConditionalSelect(take.AsInt32(), candidateOffset, offset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Take(ref Vector128<float> best, ref Vector128<int> offset, Vector128<float> candidate, Vector128<int> candidateOffset)
+    {
+        var take = Vector128.GreaterThan(candidate, best)
+            | Vector128.AndNot(~Vector128.Equals(candidate, candidate), ~Vector128.Equals(best, best));
+        best = Vector128.ConditionalSelect(take, candidate, best);
+        offset = Vector128.ConditionalSelect(take.AsInt32(), candidateOffset, offset);
     }
 
     /// <summary>gradInput = Σ gradOutput routed to the positions in <paramref name="indices"/> (written, not accumulated).</summary>

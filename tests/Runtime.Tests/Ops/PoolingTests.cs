@@ -183,3 +183,62 @@ public class PoolingTests
             Assert.Throws<ArgumentException>(() => Ops.MaxPool2d(x2, (2, 7), (1, 1), (0, 1))).Message);
     }
 }
+
+/// <summary>The vectorised 2×2 stride-2 max pooling at every width against a scalar reference: ties, NaNs, the last windows.</summary>
+public class MaxPool2x2KernelTests
+{
+    [Theory]
+    [InlineData(3, 28, 28)] // the CNN's first pooling: 14 outputs a row, a full vector and a partial one
+    [InlineData(5, 14, 14)] // its second: 7 outputs a row
+    [InlineData(2, 7, 9)]   // odd sizes leave the last row and column out
+    [InlineData(1, 2, 2)]   // one window, no vector fits the buffer
+    [InlineData(2, 4, 40)]
+    public void EveryWidthMatchesTheScalarRule(int planes, int h, int w)
+    {
+        var rng = new Rng(planes * 100 + w);
+        var x = Tensor.Randn(new[] { planes * h * w }, rng).ToArray();
+        // Ties (the first maximum wins), NaNs (they propagate; the first NaN wins) and infinities.
+        for (int i = 0; i < x.Length; i += 7) x[i] = MathF.Round(x[i]);
+        for (int i = 3; i < x.Length; i += 11) x[i] = x[i - 1];
+        for (int i = 5; i < x.Length; i += 37) x[i] = float.NaN;
+        for (int i = 9; i < x.Length; i += 41) x[i] = float.NegativeInfinity;
+        var g = new Pool2dGeometry(planes, h, w, 2, 2, 2, 2, 0, 0);
+        int outputs = planes * g.OutputPlaneSize;
+        var (expected, expectedIndices) = Reference(x, g);
+        foreach (int bits in new[] { 0, 256, 512 })
+        {
+            var y = new float[outputs];
+            var indices = new int[outputs];
+            Pooling.MaxPool2x2(x, y, indices, g, bits);
+            Assert.Equal(expectedIndices, indices);
+            Assert.Equal(expected, y);
+            var valuesOnly = new float[outputs];
+            Pooling.MaxPool2x2(x, valuesOnly, Span<int>.Empty, g, bits);
+            Assert.Equal(expected, valuesOnly);
+        }
+    }
+
+    static (float[] Values, int[] Indices) Reference(float[] x, Pool2dGeometry g)
+    {
+        int outputs = g.Planes * g.OutputPlaneSize;
+        var values = new float[outputs];
+        var indices = new int[outputs];
+        int o = 0;
+        for (int p = 0; p < g.Planes; p++)
+            for (int oy = 0; oy < g.OutputHeight; oy++)
+                for (int ox = 0; ox < g.OutputWidth; ox++, o++)
+                {
+                    float best = float.NaN;
+                    int at = -1;
+                    foreach (var (dy, dx) in new[] { (0, 0), (0, 1), (1, 0), (1, 1) })
+                    {
+                        int index = (2 * oy + dy) * g.Width + 2 * ox + dx;
+                        float v = x[p * g.InputPlaneSize + index];
+                        if (at < 0 || (!float.IsNaN(best) && (v > best || float.IsNaN(v)))) { best = v; at = index; }
+                    }
+                    values[o] = best;
+                    indices[o] = at;
+                }
+        return (values, indices);
+    }
+}
