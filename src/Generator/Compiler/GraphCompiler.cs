@@ -26,9 +26,13 @@ internal static class GraphCompiler
     internal static CompileResult Compile(GraphSpec spec, CompileOptions options, out CompiledMethod? method)
     {
         method = null;
-        var context = new CompileContext(spec, Emit.Backends.For(options.Backend)) { CancellationToken = options.CancellationToken };
+        var backend = Emit.Backends.For(options.Backend);
+        var context = new CompileContext(spec, backend) { CancellationToken = options.CancellationToken };
         try
         {
+            // Module sizes from constructors are equated with the sizes they meet; every later pass sees agreeing shapes.
+            spec = SymbolUnification.Solve(spec, backend, options.CancellationToken);
+            context = new CompileContext(spec, backend) { CancellationToken = options.CancellationToken };
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
             var source = new CSharpGraphEmitter(spec, method.Programs, context.Backend, method.DeadOps.Count).Emit();

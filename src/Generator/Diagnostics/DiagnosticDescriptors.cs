@@ -144,6 +144,17 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Sizes must be positive, an Rnn needs at least one layer, an Embedding's paddingIdx must index its table.");
 
+    public static readonly DiagnosticDescriptor StructuralValueNotConstant = new(
+        id: "KILN0013",
+        title: "A value that shapes the graph is not a compile-time constant",
+        messageFormat: "{0} is '{1}', which is known only when the model is constructed, but it must be a compile-time constant: {2}. " + StillDynamic,
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Sizes of a module's parameters may come from the constructor (new Linear(inputSize, hidden)): they become " +
+                     "symbols bound from the parameters' shapes when the graph is first called. A value that decides the graph's " +
+                     "structure (an Rnn's layer count, a loop bound, a kernel size) is fixed when the graph is generated.");
+
     public static readonly DiagnosticDescriptor ShapeContradiction = new(
         id: "KILN0101",
         title: "Shape contradiction",
@@ -176,7 +187,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         UnsupportedConstruct, UnknownCall, DataDependentControlFlow, UnsupportedType, NotPartial, MissingShape,
         UnknownMemberShape, InvalidShape, NotAModule, GeneratedNameTaken, NotAnOrdinaryMethod, InvalidModuleArgument,
-        ShapeContradiction, NoGradientRule, InternalError);
+        StructuralValueNotConstant, ShapeContradiction, NoGradientRule, InternalError);
 
     static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 

@@ -32,6 +32,13 @@ internal sealed record GraphSpec(
     /// <summary>Value ids of the further results when the method returns a tuple of tensors ((loss, logits)).</summary>
     public EquatableArray<int> MoreResults { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// Symbols for module sizes that came from constructor arguments (new Linear(inputSize, hidden)): unlike the symbols
+    /// of [Shape], shape inference may equate them with the size they meet (matmul's inner dimension, a broadcast);
+    /// those left are bound from the captured parameters' shapes when the graph is first called.
+    /// </summary>
+    public EquatableArray<string> SizeSymbols { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>The method's return type as C# (a tuple's element names kept), which Forward and ForwardBackward return too.</summary>
     public string ReturnType { get; init; } = "global::Kiln.Tensor";
 }

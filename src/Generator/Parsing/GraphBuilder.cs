@@ -17,6 +17,7 @@ internal sealed class GraphBuilder
     readonly List<CaptureSpec> captures = new();
     readonly Dictionary<string, int> captureIndexByAccess = new();
     readonly List<PendingOp> ops = new();
+    readonly List<string> sizeSymbols = new();
 
     sealed record PendingOp(string Op, ImmutableArray<ValueRef> Args, ImmutableArray<AttrSpec> Attrs, LocationInfo Location);
 
@@ -38,6 +39,12 @@ internal sealed class GraphBuilder
             captureIndexByAccess.Add(accessExpression, index);
         }
         return new ValueRef(ValueRefKind.Capture, index);
+    }
+
+    /// <summary>A symbol for a module size given by the constructor (free: shape inference may equate it with a size).</summary>
+    public void AddSizeSymbol(string symbol)
+    {
+        if (!sizeSymbols.Contains(symbol)) sizeSymbols.Add(symbol);
     }
 
     public ValueRef AddOp(string op, IEnumerable<ValueRef> args, IEnumerable<AttrSpec> attrs, LocationInfo location)
@@ -64,6 +71,7 @@ internal sealed class GraphBuilder
         IdOf(result))
     {
         MoreResults = (moreResults ?? Enumerable.Empty<ValueRef>()).Select(IdOf).ToEquatableArray(),
+        SizeSymbols = sizeSymbols.ToEquatableArray(),
     };
 
     public MethodLocations BuildLocations(string hintName, LocationInfo method) =>

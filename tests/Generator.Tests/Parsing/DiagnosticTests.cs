@@ -310,9 +310,44 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void KILN0007_ModuleWithNonConstantSize_IsReportedWhereTheMethodReadsIt()
+    public void KILN0013_RnnLayerCountFromTheConstructor_IsReportedAtTheArgument_SayingWhyItMustBeConstant()
+    {
+        // Its sizes may come from the constructor; its layer count decides how many layers of ops the graph has.
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Rnn rnn;
+
+                public Model(int hidden, int layers) => rnn = new Rnn(4, 8, [|layers|]);
+
+                [Compile]
+                public Tensor Loss([Shape(5, "N", 4)] Tensor x) => rnn.Forward(x).Output.Sum();
+            }
+            """, "KILN0013");
+        Assert.Contains("'numLayers' of new Rnn(...) is 'layers'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("it is how many layers the graph has", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0013_KernelSizeFromTheConstructor_IsReportedAtTheArgument()
     {
         SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly Conv1d conv;
+
+                public Model(int channels, int window) => conv = new Conv1d(2, channels, [|window|]);
+
+                [Compile]
+                public Tensor Loss([Shape("N", 2, 9)] Tensor x) => conv.Forward(x).Sum();
+            }
+            """, "KILN0013");
+    }
+
+    [Fact]
+    public void ModuleWithSizesFromTheConstructor_Compiles()
+    {
+        var run = GeneratorDriverHarness.Run(GeneratorDriverHarness.CreateCompilation(GeneratorDriverHarness.Usings + """
             public partial class Model : Module
             {
                 readonly Linear fc;
@@ -320,9 +355,11 @@ public sealed class DiagnosticTests
                 public Model(int hidden) => fc = new Linear(4, hidden);
 
                 [Compile]
-                public Tensor Loss([Shape("N", 4)] Tensor x) => [|fc|].Forward(x).Sum();
+                public Tensor Loss([Shape("N", 4)] Tensor x) => fc.Forward(x).Sum();
             }
-            """, "KILN0007");
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
     [Fact]
@@ -461,7 +498,7 @@ public sealed class DiagnosticTests
             Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         }
         Assert.Equal(
-            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0010", "KILN0011", "KILN0012", "KILN0101", "KILN0102", "KILN9999" },
+            new[] { "KILN0001", "KILN0002", "KILN0003", "KILN0004", "KILN0005", "KILN0006", "KILN0007", "KILN0008", "KILN0009", "KILN0010", "KILN0011", "KILN0012", "KILN0013", "KILN0101", "KILN0102", "KILN9999" },
             all.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal));
     }
 }

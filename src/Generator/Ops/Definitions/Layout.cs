@@ -131,7 +131,7 @@ internal static class Layout
                 if (inputs.Count == 0) throw new ShapeError($"{display}: needs at least one tensor");
                 var first = inputs[0].Shape;
                 foreach (var t in inputs)
-                    if (!t.Shape.Equals(first)) throw new ShapeError($"{display}: {first} and {t.Shape} differ");
+                    if (!ShapeRules.SameShape(t.Shape, first)) throw new ShapeError($"{display}: {first} and {t.Shape} differ");
                 int d = ShapeRules.NormalizeDim(attrs.Int("dim", 0), first.Rank + 1, display);
                 return new Shape(first.Dims.Insert(d, Size.Of(inputs.Count)));
             },
@@ -308,7 +308,7 @@ internal static class Layout
         foreach (var t in inputs)
         {
             var s = t.Shape;
-            if (s.Rank != first.Rank || Enumerable.Range(0, s.Rank).Any(i => i != d && !s[i].Equals(first[i])))
+            if (s.Rank != first.Rank || Enumerable.Range(0, s.Rank).Any(i => i != d && !ShapeRules.SameSize(s[i], first[i])))
                 throw new ShapeError($"{display}: {first} and {s} differ outside dimension {d}");
             total.Add(s[d]);
         }

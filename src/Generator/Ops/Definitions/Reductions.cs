@@ -59,7 +59,7 @@ internal static class Reductions
             MaxInputs = 2,
             Shape = (inputs, attrs, display) =>
             {
-                if (!inputs[0].Shape.Equals(inputs[1].Shape))
+                if (!ShapeRules.SameShape(inputs[0].Shape, inputs[1].Shape))
                     throw new ShapeError($"{display}: input {inputs[0].Shape} and target {inputs[1].Shape} differ");
                 return (attrs.Text("reduction") ?? "mean") == "none" ? inputs[0].Shape : Shape.Scalar;
             },
