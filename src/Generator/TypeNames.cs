@@ -14,6 +14,8 @@ internal static class TypeNames
     public const string Ops = "Kiln.Ops";
     public const string Rng = "Kiln.Rng";
     public const string Reduction = "Kiln.Reduction";
+    public const string Function = "Kiln.Function";
+    public const string FunctionContext = "Kiln.FunctionContext";
 
     public const string Module = "Kiln.Nn.Module";
     public const string Parameter = "Kiln.Nn.Parameter";

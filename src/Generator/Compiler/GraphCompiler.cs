@@ -110,6 +110,8 @@ internal static class GraphCompiler
 
     static KernelProgram Schedule(CompileContext context, GraphProgram program)
     {
+        program = CustomFunctions.Erase(context.Builder, program);
+        GraphVerifier.Verify(program, nameof(CustomFunctions));
         program = Fusion.MaterialiseOutputs(context.Builder, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
         var kernels = Fusion.Run(program, context.Backend.ScratchSize);

@@ -27,7 +27,8 @@ internal static class OpRegistry
             .Concat(Layout.Definitions())
             .Concat(Convolution.Definitions())
             .Concat(Normalization.Definitions())
-            .Concat(Embedding.Definitions()))
+            .Concat(Embedding.Definitions())
+            .Concat(CustomFunction.Definitions()))
             table.Add(def.Name, def);
         return table;
     }

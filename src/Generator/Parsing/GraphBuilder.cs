@@ -53,7 +53,7 @@ internal sealed class GraphBuilder
         return new ValueRef(ValueRefKind.Op, ops.Count - 1);
     }
 
-    int IdOf(ValueRef reference) => reference.Kind switch
+    public int IdOf(ValueRef reference) => reference.Kind switch
     {
         ValueRefKind.Input => reference.Index,
         ValueRefKind.Capture => inputs.Count + reference.Index,

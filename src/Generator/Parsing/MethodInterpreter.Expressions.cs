@@ -60,6 +60,10 @@ internal sealed partial class MethodInterpreter
             case IPropertyReferenceOperation property when property.Arguments.Length == 0:
                 return Member(property.Property, property.Instance, operation, frame);
 
+            // A list's indexer (a Function's ctx.SavedTensors[0]) reads a build-time list as an array element does.
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } indexer:
+                return Index(Evaluate(list, frame), Evaluate(indexer.Arguments[0].Value, frame), operation);
+
             case IBinaryOperation binary:
                 return Binary(binary, frame);
 
@@ -116,6 +120,9 @@ internal sealed partial class MethodInterpreter
 
             case IInvalidOperation:
                 throw new SourceHasErrors();
+
+            case IObjectCreationOperation creation when creation.Type.IsOrDerivesFrom(TypeNames.Function):
+                return FunctionOf(creation);
 
             case IObjectCreationOperation:
                 throw Unsupported(operation, "objects cannot be created inside the graph; hold modules and parameters in fields");

@@ -156,6 +156,24 @@ internal sealed class StateValue : Value
     public override string Describe() => Kind == CaptureKind.Flag ? "a run-time flag" : "a random generator";
 }
 
+/// <summary>A custom autograd Function (a subclass of Kiln.Function written in source), whose Apply is compiled.</summary>
+internal sealed class FunctionValue : Value
+{
+    public FunctionValue(Microsoft.CodeAnalysis.INamedTypeSymbol type) => Type = type;
+
+    public Microsoft.CodeAnalysis.INamedTypeSymbol Type { get; }
+
+    public override string Describe() => $"the Function '{Type.Name}'";
+}
+
+/// <summary>The ctx of a custom Function's Forward and Backward: what Forward saved, for Backward to read.</summary>
+internal sealed class FunctionContextValue : Value
+{
+    public ListValue Saved { get; set; } = ListValue.Of();
+
+    public override string Describe() => "the Function's ctx";
+}
+
 /// <summary>A runtime module held in a field (or a child of a Sequential).</summary>
 internal sealed class ModuleValue : Value
 {

@@ -189,7 +189,9 @@ internal sealed class CSharpGraphEmitter
         foreach (int c in captures.Where(IsTensorCapture)) bindings.Add(new StorageBinding($"capture{c}Data", StorageRole.Capture, "capture" + c, c));
         bindings.Add(new StorageBinding("result", StorageRole.Result, "state.Result"));
         for (int r = 0; r < program.Graph.MoreResults.Length; r++)
-            bindings.Add(new StorageBinding(ResultLocal(r + 1), StorageRole.Result, $"state.MoreResults[{r}]", r + 1));
+            bindings.Add(IsIntegerResult(program, r)
+                ? new StorageBinding(ResultLocal(r + 1), StorageRole.IntResult, $"state.IntegerResultData({r})", r + 1)
+                : new StorageBinding(ResultLocal(r + 1), StorageRole.Result, $"state.MoreResults[{r}]", r + 1));
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
             if (program.Graph.Gradients[c] is not null) bindings.Add(new StorageBinding("grad" + c, StorageRole.Gradient, "capture" + c, c));
         foreach (var (c, _) in program.Graph.Updates) bindings.Add(new StorageBinding($"capture{c}Update", StorageRole.Update, "capture" + c, c));
@@ -209,7 +211,7 @@ internal sealed class CSharpGraphEmitter
             ? $"return new global::Kiln.Tensor[] {{ {string.Join(", ", new[] { "state.Result" }.Concat(Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]")))} }};"
             : program.Graph.MoreResults.Length == 0
             ? "return state.Result;"
-            : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]"))});");
+            : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => IsIntegerResult(program, r) ? $"state.IntegerResults[{r}]!" : $"state.MoreResults[{r}]"))});");
         w.Close();
     }
 
@@ -246,12 +248,18 @@ internal sealed class CSharpGraphEmitter
         w.Close();
     }
 
+    /// <summary>Whether the further result <paramref name="r"/> (0-based after the first) is an IntTensor (ArgMax's indices).</summary>
+    static bool IsIntegerResult(KernelProgram program, int r) => program.Graph.MoreResults[r].Type == ElementType.Int;
+
     static string ResultLocal(int index) => index == 0 ? "result" : "result" + index.ToString(CultureInfo.InvariantCulture);
 
     static string MoreResultShapes(KernelProgram program) => program.Graph.MoreResults.Length == 0
         ? ""
         : ", moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { " +
-          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => ResultShapePrefix(program) + "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }";
+          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => ResultShapePrefix(program) + "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }" +
+          (program.Graph.MoreResults.Any(r => r.Type == ElementType.Int)
+              ? ", integerResults: new bool[] { " + string.Join(", ", program.Graph.MoreResults.Select(r => r.Type == ElementType.Int ? "true" : "false")) + " }"
+              : "");
 
     /// <summary>The VJP program's results are the float parameters' gradients, so it has shape functions of its own.</summary>
     static string ResultShapePrefix(KernelProgram program) => IsVjp(program) ? "Vjp" : "";
