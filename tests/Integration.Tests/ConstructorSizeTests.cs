@@ -75,4 +75,26 @@ public sealed class ConstructorSizeTests
         Assert.Contains("parameter 'fc2.weight' of module 'fc2' has shape [3,7], but the compiled graph expects [classes,hidden1]", error.Message);
         Assert.Contains("hidden1 = 10 from 'fc1.weight'", error.Message);
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void SizesHeldInFields_AndReadByTheMethod_MatchTheTape(int hidden)
+    {
+        var rng = new Rng(52);
+        var x = Randn(rng, 6, 5);
+        var (_, trained) = StaticDynamicParityTests.AssertParity(() => new FieldSizedNet(5, hidden, new Rng(53)),
+            m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x), p => new Sgd(p, lr: 0.05f));
+        Assert.Contains($"hiddenSize={hidden}", trained.LossGraph.Summary);
+    }
+
+    [Fact]
+    public void AFieldThatContradictsTheParametersShapes_FailsAtTheFirstCall_NamingBoth()
+    {
+        var x = Randn(new Rng(54), 3, 5);
+        StaticDynamicParityTests.AssertClose(new ExpressionSizedNet(4, 0, new Rng(55)).Loss(x).Item(),
+            new ExpressionSizedNet(4, 0, new Rng(55)).LossGraph.Forward(x).Item(), "agreeing sizes");
+        var error = Assert.Throws<InvalidOperationException>(() => new ExpressionSizedNet(4, 2, new Rng(55)).LossGraph.Forward(x));
+        Assert.Contains("'numHiddens' is 4, but the shapes bind fc_outFeatures = 6 (from 'fc.weight')", error.Message);
+    }
 }

@@ -56,8 +56,7 @@ internal static class GraphCompiler
     internal static CompiledMethod? Lower(CompileContext context)
     {
         var b = context.Builder;
-        var symbols = context.Spec.Inputs.SelectMany(i => i.Shape).Concat(context.Spec.Captures.SelectMany(c => c.Shape))
-            .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
+        var symbols = context.Spec.BoundSymbols();
         if (symbols.Count > MaxSymbols)
         {
             context.Report(DiagnosticIds.Unsupported, -1, "the method",

@@ -147,7 +147,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor StructuralValueNotConstant = new(
         id: "KILN0013",
         title: "A value that shapes the graph is not a compile-time constant",
-        messageFormat: "{0} is '{1}', which is known only when the model is constructed, but it must be a compile-time constant: {2}. " + StillDynamic,
+        messageFormat: "{0} must be a compile-time constant, but {1}, known only when the model is constructed: {2}. " + StillDynamic,
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

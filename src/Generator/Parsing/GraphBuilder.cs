@@ -18,6 +18,7 @@ internal sealed class GraphBuilder
     readonly Dictionary<string, int> captureIndexByAccess = new();
     readonly List<PendingOp> ops = new();
     readonly List<string> sizeSymbols = new();
+    readonly List<SizeSourceSpec> sizeSources = new();
 
     sealed record PendingOp(string Op, ImmutableArray<ValueRef> Args, ImmutableArray<AttrSpec> Attrs, LocationInfo Location);
 
@@ -47,6 +48,13 @@ internal sealed class GraphBuilder
         if (!sizeSymbols.Contains(symbol)) sizeSymbols.Add(symbol);
     }
 
+    /// <summary>A size read from the model when the graph is called (a readonly int field set by the constructor).</summary>
+    public void AddSizeSource(string name, string accessExpression, string symbol)
+    {
+        AddSizeSymbol(symbol);
+        if (!sizeSources.Any(s => s.AccessExpression == accessExpression)) sizeSources.Add(new SizeSourceSpec(name, accessExpression, DimSpec.Of(symbol)));
+    }
+
     public ValueRef AddOp(string op, IEnumerable<ValueRef> args, IEnumerable<AttrSpec> attrs, LocationInfo location)
     {
         ops.Add(new PendingOp(op, args.ToImmutableArray(), attrs.ToImmutableArray(), location));
@@ -72,6 +80,7 @@ internal sealed class GraphBuilder
     {
         MoreResults = (moreResults ?? Enumerable.Empty<ValueRef>()).Select(IdOf).ToEquatableArray(),
         SizeSymbols = sizeSymbols.ToEquatableArray(),
+        SizeSources = sizeSources.ToEquatableArray(),
     };
 
     public MethodLocations BuildLocations(string hintName, LocationInfo method) =>

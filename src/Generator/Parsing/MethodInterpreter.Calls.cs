@@ -213,6 +213,11 @@ internal sealed partial class MethodInterpreter
 
     string ConstantAttr(BoundArgument argument, IOperation site)
     {
+        // A size the model holds may shape a tensor (Reshape's sizes), not set any other attribute of an op.
+        var held = argument.Value as SizeValue ?? (argument.Value as ListValue)?.Items.Select(item => item.Value).OfType<SizeValue>().FirstOrDefault(size => size.Origin is not null);
+        if (held is { Origin: { } origin } && argument.Name != "shape")
+            throw new ParseFailure(DiagnosticDescriptors.StructuralValueNotConstant, argument.Syntax, $"Argument '{argument.Name}'", origin,
+                "it is an attribute of the op, which its kernel is generated for; only sizes of tensors (Reshape's) may come from the constructor");
         switch (argument.Value)
         {
             case NumberValue number:

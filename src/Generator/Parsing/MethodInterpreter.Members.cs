@@ -181,6 +181,14 @@ internal sealed partial class MethodInterpreter
             var assigned = AssignedValue(member, out _);
             if (readOnly && assigned is { ConstantValue.HasValue: true } && !IsAssignedInConstructor(member))
                 return Convert(Constant(assigned), type);
+            // A readonly int set once by the constructor (this.hidden = hidden): a size known when the model is built,
+            // a symbol of the graph read from the field at each call. Only sizes may use it; structure may not.
+            if (readOnly && assigned is not null && type.SpecialType == SpecialType.System_Int32 && functionBody is null)
+            {
+                string symbol = HeldSizeSymbol(member);
+                builder.AddSizeSource(member.Name, AccessOf(member), symbol);
+                return new SizeValue(Graph.Size.Symbol(symbol)) { Origin = $"it reads '{member.Name}', set by the constructor to '{Describe(assigned.Syntax)}'" };
+            }
             throw new ParseFailure(DiagnosticDescriptors.UnknownMemberShape, site.Syntax, member.Name,
                 "its value is not a compile-time constant (make it const, or readonly with a constant initializer)");
         }

@@ -72,7 +72,7 @@ internal sealed partial class MethodInterpreter
         // The argument where it was written (the constructor call), else the construction itself.
         var at = module.ArgumentSyntax(structural.Parameter)!;
         string value = at is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax argument ? argument.Expression.ToString() : structural.Value;
-        return new ParseFailure(DiagnosticDescriptors.StructuralValueNotConstant, at, structural.Message, value, structural.Reason);
+        return new ParseFailure(DiagnosticDescriptors.StructuralValueNotConstant, at, structural.Message, $"it is '{value}'", structural.Reason);
     }
 
     /// <summary>
@@ -95,12 +95,21 @@ internal sealed partial class MethodInterpreter
         IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } reference =>
             Graph.Size.Symbol(SymbolName(reference.Parameter.Name)),
         IFieldReferenceOperation { Field: var field } when IsModelMember(field) && field.Type.SpecialType == SpecialType.System_Int32 =>
-            Graph.Size.Symbol(SymbolName(field.Name)),
+            Graph.Size.Symbol(HeldSizeSymbol(field)),
         IPropertyReferenceOperation { Property: var property } when IsModelMember(property) && property.Type.SpecialType == SpecialType.System_Int32 =>
-            Graph.Size.Symbol(SymbolName(property.Name)),
+            Graph.Size.Symbol(HeldSizeSymbol(property)),
         IConversionOperation conversion => SymbolicSize(conversion.Operand),
         _ => null,
     };
+
+    /// <summary>
+    /// The symbol of an int field or property the constructor sets: the constructor parameter's name when it is set
+    /// straight from one (this.numHiddens = hidden is "hidden", as new Linear(inputs, hidden) beside it), else its own.
+    /// </summary>
+    string HeldSizeSymbol(ISymbol member) =>
+        Strip(AssignedValue(member, out _)) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } parameter
+            ? SymbolName(parameter.Parameter.Name)
+            : SymbolName(member.Name);
 
     /// <summary>A symbol name that is also a C# identifier fragment (the generated code names it dim_&lt;symbol&gt;).</summary>
     static string SymbolName(string name)

@@ -120,6 +120,9 @@ internal sealed class SizeValue : Value
 
     public Graph.Size Size { get; }
 
+    /// <summary>Where a size the model holds came from, for diagnostics ("'layers' (set by the constructor to 'numLayers')"); null for an input's size.</summary>
+    public string? Origin { get; init; }
+
     public override string Describe() => $"the call-time size {Size}";
 }
 

@@ -94,6 +94,7 @@ internal sealed class SymbolUnification
         {
             Inputs = spec.Inputs.Select(i => i with { Shape = Dims(i.Shape) }).ToEquatableArray(),
             Captures = spec.Captures.Select(c => c with { Shape = Dims(c.Shape) }).ToEquatableArray(),
+            SizeSources = spec.SizeSources.Select(s => s with { Value = Dim(s.Value) }).ToEquatableArray(),
             Ops = spec.Ops.Select(op => op with { Attrs = op.Attrs.Select(a => a with { Value = Text(a.Value) }).ToEquatableArray() }).ToEquatableArray(),
         };
     }

@@ -179,6 +179,31 @@ public abstract class CompiledGraph
         if (!ok) throw ShapeMismatch(declaration, what, floats, ints, symbols, null);
     }
 
+    /// <summary>
+    /// Binds <paramref name="symbol"/> from a size the model holds (a readonly int field set by its constructor, read by
+    /// the method), or checks it against the value the shapes bound it to already.
+    /// </summary>
+    protected void BindSize(int symbol, int value, string name, Span<int> symbols)
+    {
+        if (symbols[symbol] < 0)
+        {
+            if (value < 1) throw new InvalidOperationException($"{description.Method}: '{name}' is {value}, but it sizes the graph's tensors ({description.Symbols[symbol]}), so it must be at least 1.");
+            symbols[symbol] = value;
+        }
+        else if (symbols[symbol] != value)
+            throw new InvalidOperationException($"{description.Method}: '{name}' is {value}, but the shapes bind {description.Symbols[symbol]} = {symbols[symbol]} (from '{FirstBinder(symbol)}'); the graph needs them equal.");
+    }
+
+    /// <summary>Checks a size the model holds against the constant the graph was generated for (shape inference equated them).</summary>
+    protected void CheckSize(int value, int expected, string name)
+    {
+        if (value != expected)
+            throw new InvalidOperationException($"{description.Method}: '{name}' is {value}, but the compiled graph was generated for {expected} (its shapes equate the two).");
+    }
+
+    string FirstBinder(int symbol) =>
+        description.Inputs.Concat(description.Captures).FirstOrDefault(d => d.Dims.Any(x => x < 0 && TensorDeclaration.SymbolIndex(x) == symbol))?.Name ?? "?";
+
     // Only on the error path: formatting allocates.
     Exception ShapeMismatch(TensorDeclaration declaration, string what, Tensor? floats, IntTensor? ints, Span<int> symbols, string? reason)
     {

@@ -325,8 +325,31 @@ public sealed class DiagnosticTests
                 public Tensor Loss([Shape(5, "N", 4)] Tensor x) => rnn.Forward(x).Output.Sum();
             }
             """, "KILN0013");
-        Assert.Contains("'numLayers' of new Rnn(...) is 'layers'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("'numLayers' of new Rnn(...) must be a compile-time constant, but it is 'layers'", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("it is how many layers the graph has", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KILN0013_LoopBoundFromAFieldSetByTheConstructor_IsReportedAtTheCondition()
+    {
+        var diagnostic = SingleDiagnostic("""
+            public partial class Model : Module
+            {
+                readonly int depth;
+                readonly Linear fc = new(4, 4);
+
+                public Model(int depth) => this.depth = depth;
+
+                [Compile]
+                public Tensor Loss([Shape("N", 4)] Tensor x)
+                {
+                    for (int i = 0; [|i < depth|]; i++) x = Relu(fc.Forward(x));
+                    return x.Sum();
+                }
+            }
+            """, "KILN0013");
+        Assert.Contains("The comparison 'i < depth' must be a compile-time constant, but it reads 'depth', set by the constructor to 'depth'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("how many times a loop's ops are generated", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,3 +66,45 @@ public partial class SizedMlp : Module
     [Compile]
     public Tensor Loss([Shape("N", 6)] Tensor x, [Shape("N")] IntTensor y) => CrossEntropy(fc2.Forward(Tanh(fc1.Forward(x))), y);
 }
+
+/// <summary>
+/// Sizes kept in fields and read by the method (d2l's <c>self.num_hiddens</c>): the hidden size is a symbol bound from
+/// fc.weight's shape and checked against the field at each call; the input size, equated with the input's 5, is
+/// checked against its field as a constant.
+/// </summary>
+public partial class FieldSizedNet : Module
+{
+    readonly int numInputs;
+    readonly int numHiddens;
+    readonly Linear fc;
+
+    public FieldSizedNet(int inputs, int hiddenSize, Rng rng)
+    {
+        numInputs = inputs;
+        numHiddens = hiddenSize;
+        fc = new Linear(numInputs, hiddenSize, rng: rng);
+    }
+
+    [Compile]
+    public Tensor Loss([Shape("N", 5)] Tensor x)
+    {
+        var rows = Tanh(fc.Forward(x.Reshape(-1, numInputs))).Reshape(-1, 1, numHiddens);
+        return (Softmax(rows, 2) * rows).Sum();
+    }
+}
+
+/// <summary>A layer sized by an expression (hidden + extra) that the method reshapes by the field numHiddens: the two agree only when extra is 0.</summary>
+public partial class ExpressionSizedNet : Module
+{
+    readonly int numHiddens;
+    readonly Linear fc;
+
+    public ExpressionSizedNet(int hidden, int extra, Rng rng)
+    {
+        numHiddens = hidden;
+        fc = new Linear(5, hidden + extra, rng: rng);
+    }
+
+    [Compile]
+    public Tensor Loss([Shape("N", 5)] Tensor x) => Softmax(fc.Forward(x).Reshape(-1, 1, numHiddens), 2).Sum();
+}

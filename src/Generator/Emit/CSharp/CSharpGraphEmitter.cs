@@ -31,8 +31,7 @@ internal sealed class CSharpGraphEmitter
         this.spec = spec;
         this.programs = programs;
         this.deadOps = deadOps;
-        symbols = spec.Inputs.SelectMany(i => i.Shape).Concat(spec.Captures.SelectMany(c => c.Shape))
-            .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
+        symbols = spec.BoundSymbols();
     }
 
     public IReadOnlyList<string> Symbols => symbols;
@@ -177,6 +176,12 @@ internal sealed class CSharpGraphEmitter
                     break;
             }
         }
+        // Sizes the model holds (readonly ints set by its constructor): bound from the field, or checked against the
+        // shapes that bound them already, or against the constant shape inference equated them with.
+        foreach (var source in spec.SizeSources)
+            w.Line(source.Value.IsSymbolic
+                ? $"this.BindSize({symbols.IndexOf(source.Value.Symbol!)}, {Access(source.AccessExpression)}, {Quote(source.Name)}, symbols);"
+                : $"this.CheckSize({Access(source.AccessExpression)}, {source.Value.Size.ToString(CultureInfo.InvariantCulture)}, {Quote(source.Name)});");
         w.Line($"var state = this.Prepare({index}, symbols);");
         for (int s = 0; s < symbols.Count; s++) w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
         var bindings = new List<StorageBinding>();
@@ -266,10 +271,11 @@ internal sealed class CSharpGraphEmitter
 
     bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
 
-    string Access(CaptureSpec capture)
+    string Access(CaptureSpec capture) => Access(capture.AccessExpression);
+
+    string Access(string access)
     {
         // Access expressions are written for the model class; inside the nested graph class the model is a field.
-        var access = capture.AccessExpression;
         return spec.IsStatic ? access : System.Text.RegularExpressions.Regex.Replace(access, @"(?<![\w.])this\.", "this.model.");
     }
 

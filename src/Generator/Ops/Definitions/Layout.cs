@@ -266,12 +266,28 @@ internal static class Layout
         if (infer >= 0)
         {
             if (!from.Count.TryDivide(known, out var rest))
+            {
+                AlignTrailingSizes(from, dims, infer);
                 throw new ShapeError($"{display}: {from} -> [{text}]: {from.Count} elements do not divide into the given sizes");
+            }
             dims[infer] = rest;
         }
         else if (!known.Equals(from.Count))
+        {
+            AlignTrailingSizes(from, dims, infer);
             throw new ShapeError($"{display}: {from} -> [{text}]: {from.Count} elements cannot take a shape of {known}");
+        }
         return new Shape(dims);
+    }
+
+    /// <summary>
+    /// While module sizes from a constructor are being unified: a reshape that does not fit usually keeps its trailing
+    /// sizes (x.Reshape(-1, inputs) of [N, 5]), so those are equated from the right up to the inferred dimension.
+    /// </summary>
+    static void AlignTrailingSizes(Shape from, Size[] to, int infer)
+    {
+        for (int i = from.Rank - 1, j = to.Length - 1; i >= 0 && j > infer; i--, j--)
+            if (!ShapeRules.SameSize(from[i], to[j])) break;
     }
 
     static Shape FlattenShape(IReadOnlyList<Node> inputs, Attrs attrs, string display)
