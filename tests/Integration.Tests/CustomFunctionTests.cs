@@ -22,7 +22,7 @@ public sealed class CustomFunctionTests
         var rng = new Rng(51);
         var x = Tensor.Randn(new[] { 9, 10 }, rng);
         var y = Tensor.Randn(new[] { 9, 3 }, rng);
-        StaticDynamicParityTests.AssertParity(() => new CustomReluNet(), m => m.Gated(x, y), m => m.GatedGraph.Forward(x, y),
+        StaticDynamicParityTests.AssertParity(() => new GatedFunctionNet(), m => m.Gated(x, y), m => m.GatedGraph.Forward(x, y),
             m => m.GatedGraph.ForwardBackward(x, y), p => new Sgd(p, lr: 1e-2f));
     }
 

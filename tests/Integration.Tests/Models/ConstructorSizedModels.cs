@@ -33,16 +33,6 @@ public partial class SizedSoftmaxRegression : Module
     public Tensor Loss([Shape("N", 1, 8, 8)] Tensor x, [Shape("N")] IntTensor y) => loss.Forward(linear.Forward(flatten.Forward(x)), y);
 }
 
-/// <summary>The tutorial's two-layer net with a primary constructor: every size a parameter, fields initialised from them.</summary>
-public partial class SizedTwoLayerNet(int inputSize, int hiddenSize, int outputSize, Rng rng) : Module
-{
-    readonly Linear linear1 = new(inputSize, hiddenSize, rng: rng);
-    readonly Linear linear2 = new(hiddenSize, outputSize, rng: rng);
-
-    [Compile]
-    public Tensor Loss([Shape("N", 12)] Tensor x, [Shape("N", "K")] Tensor y) => MseLoss(linear2.Forward(Relu(linear1.Forward(x))), y);
-}
-
 /// <summary>
 /// Sizes kept in fields set from the constructor, and a second hidden size that must equal the first: the generator
 /// equates hidden2 with hidden1 where the layers meet, so a model built with two different values fails at its

@@ -21,30 +21,11 @@ public sealed class MyReLU : Function
     }
 }
 
-/// <summary>
-/// A Function whose backward is deliberately not the forward's derivative (it scales the gradient of a product's
-/// first factor and drops the second's): the graph must use the Backward as written, as the tape does.
-/// </summary>
-public sealed class ScaledProduct : Function
-{
-    const float Scale = 0.5f;
-
-    protected override Tensor Forward(FunctionContext ctx, Tensor[] inputs)
-    {
-        ctx.SaveForBackward(inputs[1]);
-        return inputs[0] * inputs[1];
-    }
-
-    protected override Tensor?[] Backward(FunctionContext ctx, Tensor gradOutput) =>
-        new Tensor?[] { Ops.Mul(gradOutput, ctx.SavedTensors[0]) * Scale, null };
-}
-
 /// <summary>The tutorial's two-layer net with MyReLU between the layers and a summed squared error.</summary>
 public partial class CustomReluNet : Module
 {
     readonly Linear linear1 = new(10, 16);
     readonly Linear linear2 = new(16, 3);
-    readonly MyReLU fieldRelu = new();
 
     [Compile]
     public Tensor Loss([Shape("N", 10)] Tensor x, [Shape("N", 3)] Tensor y)
@@ -52,14 +33,5 @@ public partial class CustomReluNet : Module
         var relu = new MyReLU();
         var yPred = linear2.Forward(relu.Apply(linear1.Forward(x)));
         return (yPred - y).Pow(2).Sum();
-    }
-
-    /// <summary>The Function held in a field, and one with two inputs whose backward differs from the true derivative.</summary>
-    [Compile]
-    public Tensor Gated([Shape("N", 10)] Tensor x, [Shape("N", 3)] Tensor y)
-    {
-        var h = fieldRelu.Apply(linear1.Forward(x));
-        var gated = new ScaledProduct().Apply(h, Sigmoid(h));
-        return MseLoss(linear2.Forward(gated), y);
     }
 }
