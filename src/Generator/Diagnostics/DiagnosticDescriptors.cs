@@ -19,7 +19,8 @@ internal static class DiagnosticDescriptors
 
     const string AllowedSubset =
         "Allowed in a [Compile] method: locals, expression and block bodies, return; Tensor operators (+ - * / unary -) " +
-        "and numeric constants; Ops functions and Tensor methods; Forward of Kiln.Nn modules held in fields; " +
+        "and numeric constants; Ops functions and Tensor methods; Forward of Kiln.Nn modules held in fields (their sizes may " +
+        "come from the constructor); Apply of custom autograd Functions written in Kiln ops; " +
         "Parameter/Tensor fields with a known shape; calls to other compilable methods of the class (inlined); for loops " +
         "with constant bounds (unrolled) and ifs on constants; tuple deconstruction of Max, Chunk, Rnn and LstmCell results.";
 
@@ -93,8 +94,8 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "A Parameter or Tensor field needs a [Shape] attribute or an initializer with constant sizes " +
-                     "(Parameter.Randn(1000, 100), Tensor.Zeros(10)); a module field needs a constructor call with constant " +
-                     "arguments (new Linear(784, 256)), in its initializer or assigned once in a constructor.");
+                     "(Parameter.Randn(1000, 100), Tensor.Zeros(10)); a module field needs a constructor call (new Linear(784, 256), " +
+                     "or new Linear(inputSize, hidden) with the constructor's values), in its initializer or assigned once in a constructor.");
 
     public static readonly DiagnosticDescriptor InvalidShape = new(
         id: "KILN0008",
