@@ -42,7 +42,8 @@ internal sealed partial class MethodInterpreter
             // An omitted argument whose default is not a constant (a tuple's default) keeps the module's default.
             if (argument.ArgumentKind == ArgumentKind.DefaultValue && ConstantArgument(argument.Value) is null) continue;
             var constant = ConstantArgument(argument.Value)
-                ?? (parameter.Type.SpecialType == SpecialType.System_Int32 ? ConstructorSize(argument.Value, name, parameter.Name) : null)
+                ?? (parameter.Type.SpecialType == SpecialType.System_Int32 ? ConstructorSize(argument.Value, name, parameter.Name) : (Value?)null)
+                ?? ConstructorSizes(argument.Value, name, parameter)
                 ?? throw new ModuleArgumentMissing($"argument '{parameter.Name}' of new {type.Name}(...) is not a compile-time constant");
             byName[ModuleInfo.NormalizeName(parameter.Name)] = constant;
             if (argument.ArgumentKind == ArgumentKind.Explicit) argumentSyntax[ModuleInfo.NormalizeName(parameter.Name)] = argument.Syntax;
@@ -88,6 +89,15 @@ internal sealed partial class MethodInterpreter
             size = Graph.Size.Symbol(SymbolName(moduleName + "_" + parameterName));
         builder.AddSizeSymbol(size.Symbols[0]);
         return new SizeValue(size);
+    }
+
+    /// <summary>An int array argument (new[] { features }) with sizes from the constructor: a list of sizes, or null.</summary>
+    ListValue? ConstructorSizes(IOperation argument, string moduleName, IParameterSymbol parameter)
+    {
+        if (parameter.Type is not IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } || Elements(argument) is not { } elements) return null;
+        var items = elements.Select((element, i) =>
+            ConstantArgument(element) ?? (Value)ConstructorSize(element, moduleName, $"{parameter.Name}{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}")).ToArray();
+        return ListValue.Of(items);
     }
 
     Graph.Size? SymbolicSize(IOperation? operation) => operation switch

@@ -134,6 +134,8 @@ internal sealed class ModuleInfo : IModuleArguments
         {
             case SizeValue size:
                 throw Structural(name, position, size);
+            case ListValue list when list.Items.Select(item => item.Value).OfType<SizeValue>().FirstOrDefault() is { } size:
+                throw Structural(name, position, size);
             case NumberValue { IsInteger: true } number:
                 return ImmutableArray.Create((int)number.Number);
             case ListValue list when list.Items.All(item => item.Value is NumberValue { IsInteger: true }):

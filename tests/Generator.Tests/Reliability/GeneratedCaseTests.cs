@@ -17,6 +17,8 @@ public sealed class GeneratedCaseTests
     [InlineData("names")]
     [InlineData("malformed")]
     [InlineData("diagnose")]
+    [InlineData("constructor sizes")]
+    [InlineData("custom functions")]
     public void EveryGeneratedCaseOfTheKind_Holds(string kind)
     {
         var cases = GeneratedCases.All().Where(c => c.Kind == kind).ToList();

@@ -8,7 +8,7 @@ namespace Kiln.Generator.Tests.Reliability;
 /// valid-but-unusual models that once gave internal errors, (4) constructs and module arguments that need a diagnostic.
 /// Seeds are fixed, so a failing case reproduces.
 /// </summary>
-internal static class GeneratedCases
+internal static partial class GeneratedCases
 {
     const string Usings = GeneratedCaseHarness.Header;
 
@@ -282,5 +282,6 @@ internal static class GeneratedCases
             yield return new GeneratedCase("diagnose", $"new {declaration}", Model($"    readonly {declaration};", $"        var used = {use};\n        return (x * w).Sum();"), Expectation.Diagnose, DiagnosticId: "KILN0012");
     }
 
-    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics());
+    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics())
+        .Concat(ConstructorSizes()).Concat(CustomFunctions());
 }
