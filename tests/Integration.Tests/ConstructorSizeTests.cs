@@ -97,4 +97,15 @@ public sealed class ConstructorSizeTests
         var error = Assert.Throws<InvalidOperationException>(() => new ExpressionSizedNet(4, 2, new Rng(55)).LossGraph.Forward(x));
         Assert.Contains("'numHiddens' is 4, but the shapes bind fc_outFeatures = 6 (from 'fc.weight')", error.Message);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(6)]
+    public void ModuleSizePropertiesReadByTheMethod_MatchTheTape(int hidden)
+    {
+        var x = Randn(new Rng(56), 4, 5);
+        var (_, trained) = StaticDynamicParityTests.AssertParity(() => new ModulePropertyNet(hidden, new Rng(57)),
+            m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x), p => new Sgd(p, lr: 0.05f));
+        Assert.Contains($"hidden={hidden}", trained.LossGraph.Summary);
+    }
 }

@@ -84,5 +84,7 @@ public sealed class MultipleResultTests
         StaticDynamicParityTests.AssertClose(loss.Item(), graph.Loss.Item(), "loss");
         Assert.Equal(predicted.ToArray(), graph.Predicted.ToArray());
         StaticDynamicParityTests.AssertClose(best, graph.Best, "best scores");
+        // Indices carry no gradient, so the graph is not offered as a tape node.
+        Assert.Null(model.ScoresGraph.GetType().GetMethod("Apply"));
     }
 }

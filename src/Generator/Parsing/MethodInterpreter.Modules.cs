@@ -158,7 +158,19 @@ internal sealed partial class MethodInterpreter
             return TrainingFlag(module);
         if (ModuleParameters.Find(module, member.Name) is { } parameter)
             return CaptureParameter(module, parameter.TorchName, site);
-        throw Unsupported(site, $"only the parameters and the Training flag of '{module.Name}' can be read");
+        // An int property that repeats a constructor argument (fc.OutFeatures, rnn.NumLayers): the argument's value, a
+        // constant, or a size from the model's constructor, read from the property when the graph is called.
+        if (member is IPropertySymbol { Type.SpecialType: SpecialType.System_Int32 } && module.Argument(member.Name, -1) is { } argument)
+        {
+            if (argument is NumberValue) return argument;
+            if (argument is SizeValue { Size: { Constant: 1, Symbols.Length: 1 } size })
+            {
+                string name = $"{module.Name}.{member.Name}";
+                builder.AddSizeSource(name, $"{module.AccessExpression}.{member.Name}", size.Symbols[0]);
+                return new SizeValue(size) { Origin = $"it reads '{name}', which the model's constructor sets" };
+            }
+        }
+        throw Unsupported(site, $"only the parameters, the Training flag and the int properties that repeat a constructor argument of '{module.Name}' can be read");
     }
 
     StateValue TrainingFlag(ModuleInfo module) => new(

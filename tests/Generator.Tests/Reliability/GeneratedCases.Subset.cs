@@ -60,6 +60,10 @@ internal static partial class GeneratedCases
                 SizedModel($"3, {I(hidden)}", "public Model(int channels, int hidden) { conv = new Conv1d(channels, hidden, 3); bn = new BatchNorm1d(hidden); }",
                     "    readonly Conv1d conv;\n    readonly BatchNorm1d bn;", "        return bn.Forward(conv.Forward(x)).Square().Sum();",
                     parameter: "[Shape(\"N\", 3, 6)] Tensor x"), Expectation.Compile, InputShape: new[] { 2, 3, 6 });
+            yield return new GeneratedCase(Kind, $"a module's size properties read by the method, hidden {hidden}",
+                SizedModel($"5, {I(hidden)}", "public Model(int inputs, int hidden) => fc = new Linear(inputs, hidden);", "    readonly Linear fc;",
+                    "        var rows = fc.Forward(x.Reshape(-1, fc.InFeatures)).Reshape(-1, 1, fc.OutFeatures);\n        return Softmax(rows, 2).Square().Sum();"),
+                Expectation.Compile);
             yield return new GeneratedCase(Kind, $"the two sizes that must agree, disagreeing, hidden {hidden}",
                 SizedModel($"5, {I(hidden)}, {I(hidden + 1)}", "public Model(int inputs, int h1, int h2) { fc1 = new Linear(inputs, h1); fc2 = new Linear(h2, 1); }",
                     twoLayers, "        return fc2.Forward(fc1.Forward(x)).Sum();"), Expectation.Compile);
@@ -79,6 +83,8 @@ internal static partial class GeneratedCases
                 "        for (int i = 0; i < depth; i++) x = fc.Forward(x);\n        return x.Sum();"),
             ("an if", "5, 2", "public Model(int inputs, int depth) { this.depth = depth; fc = new Linear(inputs, inputs); }", "    readonly int depth;\n    readonly Linear fc;",
                 "        if (depth > 1) x = fc.Forward(x);\n        return x.Sum();"),
+            ("a loop over a module's size property", "5, 2", "public Model(int inputs, int hidden) => fc = new Linear(inputs, hidden);", "    readonly Linear fc;",
+                "        var h = fc.Forward(x);\n        for (int i = 1; i < fc.OutFeatures; i++) h = h * 0.5f;\n        return h.Sum();"),
             ("an op's attribute", "5, 1", "public Model(int inputs, int axis) { this.axis = axis; fc = new Linear(inputs, inputs); }", "    readonly int axis;\n    readonly Linear fc;",
                 "        return Softmax(fc.Forward(x), axis).Sum();"),
         };

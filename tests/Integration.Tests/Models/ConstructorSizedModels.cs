@@ -98,3 +98,18 @@ public partial class ExpressionSizedNet : Module
     [Compile]
     public Tensor Loss([Shape("N", 5)] Tensor x) => Softmax(fc.Forward(x).Reshape(-1, 1, numHiddens), 2).Sum();
 }
+
+/// <summary>A module's size properties read by the method: fc.InFeatures is the constant 5, fc.OutFeatures the constructor's hidden.</summary>
+public partial class ModulePropertyNet : Module
+{
+    readonly Linear fc;
+
+    public ModulePropertyNet(int hidden, Rng rng) => fc = new Linear(5, hidden, rng: rng);
+
+    [Compile]
+    public Tensor Loss([Shape("N", 5)] Tensor x)
+    {
+        var rows = fc.Forward(x.Reshape(-1, fc.InFeatures)).Reshape(-1, 1, fc.OutFeatures);
+        return (Softmax(rows, 2) * rows).Sum();
+    }
+}
