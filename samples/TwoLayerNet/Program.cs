@@ -70,7 +70,7 @@ if (runs.TryGetValue("static", out var staticRun) && runs.TryGetValue("nn", out 
     // loss and gradients alone are timed too: the same [Compile] method run eagerly with Backward, and as LossGraph.
     var (x, y) = TwoLayerStyles.RandomData(new Rng(0));
     const int rounds = 300;
-    var (tapeMicroseconds, graphMicroseconds) = TimeLossAndGradients(new StaticTwoLayerNet(new Rng(1)), x, y, rounds);
+    var (tapeMicroseconds, graphMicroseconds) = TimeLossAndGradients(new StaticTwoLayerNet(TwoLayerStyles.InputSize, TwoLayerStyles.HiddenSize, TwoLayerStyles.OutputSize, new Rng(1)), x, y, rounds);
     Console.WriteLine($"  loss + grads  static {graphMicroseconds,8:F0} µs   dynamic {tapeMicroseconds,8:F0} µs   " +
         $"({Compare.SpeedNote(tapeMicroseconds, graphMicroseconds)}; median of {rounds} interleaved calls each)");
     Console.WriteLine();

@@ -7,18 +7,20 @@ namespace Kiln.Samples.TwoLayer;
 /// The nn style's model (Linear(1000, 100) → ReLU → Linear(100, 10), sum of squared errors) with its loss marked
 /// <c>[Compile]</c>. Called directly, <see cref="Loss"/> runs eagerly on the tape like any method; the generator also
 /// turns it, at build time, into <c>LossGraph</c>: a shape-checked, differentiated, fused and memory-planned graph.
-/// Built from the same <see cref="Rng"/> as the nn style's Sequential, it starts from the same weights.
+/// Built from the same <see cref="Rng"/> as the nn style's Sequential, it starts from the same weights. Its sizes are
+/// constructor arguments, as the tutorial writes them: the generator equates D_in and D_out with the [Shape] sizes
+/// and binds H from the first layer's weight when the graph is first called.
 /// </summary>
 public partial class StaticTwoLayerNet : Module
 {
     readonly Sequential model;
 
-    public StaticTwoLayerNet(Rng rng)
+    public StaticTwoLayerNet(int inputSize, int hiddenSize, int outputSize, Rng rng)
     {
         model = new Sequential(
-            new Linear(TwoLayerStyles.InputSize, TwoLayerStyles.HiddenSize, rng: rng),
+            new Linear(inputSize, hiddenSize, rng: rng),
             new ReLU(),
-            new Linear(TwoLayerStyles.HiddenSize, TwoLayerStyles.OutputSize, rng: rng));
+            new Linear(hiddenSize, outputSize, rng: rng));
     }
 
     [Compile]

@@ -148,7 +148,7 @@ public static class TwoLayerStyles
     {
         var rng = new Rng(0);
         var (x, y) = RandomData(rng);
-        var model = new StaticTwoLayerNet(rng);
+        var model = new StaticTwoLayerNet(InputSize, HiddenSize, OutputSize, rng);
         var graph = model.LossGraph;
         var losses = new List<float>(steps);
         for (int t = 0; t < steps; t++)

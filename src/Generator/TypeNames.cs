@@ -14,6 +14,8 @@ internal static class TypeNames
     public const string Ops = "Kiln.Ops";
     public const string Rng = "Kiln.Rng";
     public const string Reduction = "Kiln.Reduction";
+    public const string Function = "Kiln.Function";
+    public const string FunctionContext = "Kiln.FunctionContext";
 
     /// <summary>Types whose presence in the user's compilation turns on the ILGPU device programs.</summary>
     public const string IlgpuContext = "ILGPU.Context";

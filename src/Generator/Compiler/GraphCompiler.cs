@@ -27,9 +27,13 @@ internal static class GraphCompiler
     internal static CompileResult Compile(GraphSpec spec, CompileOptions options, out CompiledMethod? method)
     {
         method = null;
-        var context = new CompileContext(spec, Emit.Backends.For(options.Backend)) { CancellationToken = options.CancellationToken };
+        var backend = Emit.Backends.For(options.Backend);
+        var context = new CompileContext(spec, backend) { CancellationToken = options.CancellationToken };
         try
         {
+            // Module sizes from constructors are equated with the sizes they meet; every later pass sees agreeing shapes.
+            spec = SymbolUnification.Solve(spec, backend, options.CancellationToken);
+            context = new CompileContext(spec, backend) { CancellationToken = options.CancellationToken };
             method = Lower(context);
             if (method is null || context.HasErrors) return Result(spec, null, context);
             var emitter = new CSharpGraphEmitter(spec, method.Programs, context.Backend, method.DeadOps.Count);
@@ -59,8 +63,7 @@ internal static class GraphCompiler
     internal static CompiledMethod? Lower(CompileContext context)
     {
         var b = context.Builder;
-        var symbols = context.Spec.Inputs.SelectMany(i => i.Shape).Concat(context.Spec.Captures.SelectMany(c => c.Shape))
-            .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
+        var symbols = context.Spec.BoundSymbols();
         if (symbols.Count > MaxSymbols)
         {
             context.Report(DiagnosticIds.Unsupported, -1, "the method",
@@ -131,6 +134,8 @@ internal static class GraphCompiler
 
     static KernelProgram Schedule(CompileContext context, GraphProgram program)
     {
+        program = CustomFunctions.Erase(context.Builder, program);
+        GraphVerifier.Verify(program, nameof(CustomFunctions));
         program = Fusion.MaterialiseOutputs(context.Builder, program);
         GraphVerifier.Verify(program, nameof(Fusion.MaterialiseOutputs));
         var kernels = Fusion.Run(program, context.Backend.ScratchSize);

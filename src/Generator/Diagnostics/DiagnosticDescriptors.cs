@@ -19,7 +19,8 @@ internal static class DiagnosticDescriptors
 
     const string AllowedSubset =
         "Allowed in a [Compile] method: locals, expression and block bodies, return; Tensor operators (+ - * / unary -) " +
-        "and numeric constants; Ops functions and Tensor methods; Forward of Kiln.Nn modules held in fields; " +
+        "and numeric constants; Ops functions and Tensor methods; Forward of Kiln.Nn modules held in fields (their sizes may " +
+        "come from the constructor); Apply of custom autograd Functions written in Kiln ops; " +
         "Parameter/Tensor fields with a known shape; calls to other compilable methods of the class (inlined); for loops " +
         "with constant bounds (unrolled) and ifs on constants; tuple deconstruction of Max, Chunk, Rnn and LstmCell results.";
 
@@ -93,8 +94,8 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "A Parameter or Tensor field needs a [Shape] attribute or an initializer with constant sizes " +
-                     "(Parameter.Randn(1000, 100), Tensor.Zeros(10)); a module field needs a constructor call with constant " +
-                     "arguments (new Linear(784, 256)), in its initializer or assigned once in a constructor.");
+                     "(Parameter.Randn(1000, 100), Tensor.Zeros(10)); a module field needs a constructor call (new Linear(784, 256), " +
+                     "or new Linear(inputSize, hidden) with the constructor's values), in its initializer or assigned once in a constructor.");
 
     public static readonly DiagnosticDescriptor InvalidShape = new(
         id: "KILN0008",
@@ -144,6 +145,17 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Sizes must be positive, an Rnn needs at least one layer, an Embedding's paddingIdx must index its table.");
 
+    public static readonly DiagnosticDescriptor StructuralValueNotConstant = new(
+        id: "KILN0013",
+        title: "A value that shapes the graph is not a compile-time constant",
+        messageFormat: "{0} must be a compile-time constant, but {1}, known only when the model is constructed: {2}. " + StillDynamic,
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Sizes of a module's parameters may come from the constructor (new Linear(inputSize, hidden)): they become " +
+                     "symbols bound from the parameters' shapes when the graph is first called. A value that decides the graph's " +
+                     "structure (an Rnn's layer count, a loop bound, a kernel size) is fixed when the graph is generated.");
+
     public static readonly DiagnosticDescriptor ShapeContradiction = new(
         id: "KILN0101",
         title: "Shape contradiction",
@@ -176,7 +188,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         UnsupportedConstruct, UnknownCall, DataDependentControlFlow, UnsupportedType, NotPartial, MissingShape,
         UnknownMemberShape, InvalidShape, NotAModule, GeneratedNameTaken, NotAnOrdinaryMethod, InvalidModuleArgument,
-        ShapeContradiction, NoGradientRule, InternalError);
+        StructuralValueNotConstant, ShapeContradiction, NoGradientRule, InternalError);
 
     static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 

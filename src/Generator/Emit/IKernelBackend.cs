@@ -66,6 +66,8 @@ internal enum StorageRole
     Capture,
     /// <summary>The result tensor the graph owns (<see cref="StorageBinding.Source"/>: the Tensor expression).</summary>
     Result,
+    /// <summary>An integer result the graph owns (ArgMax's indices; <see cref="StorageBinding.Source"/>: an expression for its Span&lt;int&gt;).</summary>
+    IntResult,
     /// <summary>A parameter's gradient, accumulated into its Grad (<see cref="StorageBinding.Source"/>: the parameter's Tensor local; <see cref="StorageBinding.Index"/>: its capture).</summary>
     Gradient,
     /// <summary>A captured buffer written in place (BatchNorm's running statistics).</summary>

@@ -59,6 +59,7 @@ internal sealed class GraphBuilder
         {
             OpClass.Leaf when op is OpNames.Input or OpNames.Capture => (ElementType)attrs.Int("type", 0),
             OpClass.View => inputs[0].Type,
+            _ when def.IntegerOutput => ElementType.Int,
             _ => ElementType.Float,
         };
         for (int i = 0; i < inputs.Count; i++)

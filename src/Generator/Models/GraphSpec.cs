@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Kiln.Generator.Helpers;
 
 namespace Kiln.Generator.Models;
@@ -32,9 +34,33 @@ internal sealed record GraphSpec(
     /// <summary>Value ids of the further results when the method returns a tuple of tensors ((loss, logits)).</summary>
     public EquatableArray<int> MoreResults { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>
+    /// Symbols for module sizes that came from constructor arguments (new Linear(inputSize, hidden)): unlike the symbols
+    /// of [Shape], shape inference may equate them with the size they meet (matmul's inner dimension, a broadcast);
+    /// those left are bound from the captured parameters' shapes when the graph is first called.
+    /// </summary>
+    public EquatableArray<string> SizeSymbols { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>
+    /// Sizes the model holds in readonly int fields set by its constructor (this.hidden = hidden), read in the method:
+    /// their symbols are bound (or, once unified with a constant, checked) from the field when the graph is called.
+    /// </summary>
+    public EquatableArray<SizeSourceSpec> SizeSources { get; init; } = EquatableArray<SizeSourceSpec>.Empty;
+
+    /// <summary>The symbols a call binds, in binding order: the inputs' and captures' dimensions, then fields' sizes.</summary>
+    public List<string> BoundSymbols() => Inputs.SelectMany(i => i.Shape).Concat(Captures.SelectMany(c => c.Shape))
+        .Concat(SizeSources.Select(s => s.Value))
+        .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
+
     /// <summary>The method's return type as C# (a tuple's element names kept), which Forward and ForwardBackward return too.</summary>
     public string ReturnType { get; init; } = "global::Kiln.Tensor";
 }
+
+/// <summary>
+/// A size read from the model at call time: <paramref name="AccessExpression"/> (C# inside the class, "this.hidden")
+/// gives <paramref name="Value"/>, a symbol to bind or, once shape inference equated it with one, a constant to check.
+/// </summary>
+internal sealed record SizeSourceSpec(string Name, string AccessExpression, DimSpec Value);
 
 /// <summary>Where generated members go: namespace and the partial declarations from outermost to innermost.</summary>
 /// <param name="Declarations">e.g. ["public partial class Outer", "public partial class Mlp"]; emitted verbatim.</param>

@@ -17,6 +17,8 @@ internal interface IModuleArguments
 
     /// <summary>An int argument; without a fallback a missing one is an error naming the module and the argument.</summary>
     int Int(string name, int position, int? fallback = null);
+    /// <summary>A size of a parameter: a constant, or a symbol when the constructor got a value known only at run time.</summary>
+    DimSpec Size(string name, int position);
     int? OptionalInt(string name, int position);
     double Number(string name, int position, double fallback);
     bool Bool(string name, int position, bool fallback);
@@ -156,6 +158,16 @@ internal static class ModuleTable<T> where T : class
         return value;
     }
 
+    /// <summary>A parameter size that must be positive when it is a constant; a symbolic one is checked when the graph binds it.</summary>
+    static DimSpec PositiveSize(IModuleArguments c, string name, int position)
+    {
+        var size = c.Size(name, position);
+        if (!size.IsSymbolic && size.Size <= 0) throw new InvalidModuleArgument(name, position, $"{name} must be positive, got {size.Size}");
+        return size;
+    }
+
+    static ImmutableArray<DimSpec> Dims(params DimSpec[] sizes) => sizes.ToImmutableArray();
+
     /// <summary>An int or int-list argument whose every value must be positive (kernel sizes, a normalized shape).</summary>
     static ImmutableArray<int> AllPositive(IModuleArguments c, string name, int position)
     {
@@ -191,27 +203,28 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> LinearParameters(IModuleArguments c)
     {
-        int input = Positive(c, "inFeatures", 0), output = Positive(c, "outFeatures", 1);
+        DimSpec input = PositiveSize(c, "inFeatures", 0), output = PositiveSize(c, "outFeatures", 1);
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(output, input));
         if (c.Bool("bias", 2, true)) yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(output));
     }
 
     static IEnumerable<ModuleParameter> EmbeddingParameters(IModuleArguments c)
     {
-        int rows = Positive(c, "numEmbeddings", 0), dim = Positive(c, "embeddingDim", 1);
-        // As torch: a negative paddingIdx counts from the end, and either way it must index the table.
-        if (c.OptionalInt("paddingIdx", 2) is int padding && (padding < -rows || padding >= rows))
-            throw new InvalidModuleArgument("paddingIdx", 2, $"paddingIdx {padding} is outside the table of {rows} rows (allowed: {-rows} to {rows - 1})");
+        DimSpec rows = PositiveSize(c, "numEmbeddings", 0), dim = PositiveSize(c, "embeddingDim", 1);
+        // As torch: a negative paddingIdx counts from the end, and either way it must index the table (a table sized at
+        // run time is checked by the module's constructor).
+        if (!rows.IsSymbolic && c.OptionalInt("paddingIdx", 2) is int padding && (padding < -rows.Size || padding >= rows.Size))
+            throw new InvalidModuleArgument("paddingIdx", 2, $"paddingIdx {padding} is outside the table of {rows.Size} rows (allowed: {-rows.Size} to {rows.Size - 1})");
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(rows, dim));
     }
 
     static IEnumerable<ModuleParameter> ConvParameters(IModuleArguments c, int spatial)
     {
-        int input = Positive(c, "inChannels", 0), output = Positive(c, "outChannels", 1);
+        DimSpec input = PositiveSize(c, "inChannels", 0), output = PositiveSize(c, "outChannels", 1);
         var kernel = AllPositive(c, "kernelSize", 2);
-        var shape = new List<int> { output, input };
-        for (int i = 0; i < spatial; i++) shape.Add(kernel.Length == spatial ? kernel[i] : kernel[0]);
-        yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(shape));
+        var shape = new List<DimSpec> { output, input };
+        for (int i = 0; i < spatial; i++) shape.Add(DimSpec.Of(kernel.Length == spatial ? kernel[i] : kernel[0]));
+        yield return new ModuleParameter("weight", CaptureKind.Parameter, shape.ToImmutableArray());
         if (c.Bool("bias", 5, true)) yield return new ModuleParameter("bias", CaptureKind.Parameter, Dims(output));
     }
 
@@ -224,7 +237,7 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> BatchNormParameters(IModuleArguments c)
     {
-        int features = Positive(c, "numFeatures", 0);
+        var features = PositiveSize(c, "numFeatures", 0);
         if (!c.Bool("affine", 3, true) || !c.Bool("trackRunningStats", 4, true))
             throw new ModuleArgumentMissing("only BatchNorm with affine: true and trackRunningStats: true is compiled");
         yield return new ModuleParameter("weight", CaptureKind.Parameter, Dims(features));

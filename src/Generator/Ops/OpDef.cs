@@ -23,6 +23,11 @@ internal enum OpClass
     Composite,
     /// <summary>An output of a loop (scan): its body, a subgraph, is scheduled as a program of its own and run once per step.</summary>
     Loop,
+    /// <summary>
+    /// Stands for its first input while it carries a rule for a pass (a custom Function's Backward as its gradient), and
+    /// is erased before scheduling (<see cref="Passes.CustomFunctions"/>): it never becomes a kernel, so no backend lowers it.
+    /// </summary>
+    Annotation,
 }
 
 internal delegate Shape ShapeRule(IReadOnlyList<Node> inputs, Attrs attrs, string display);
@@ -84,6 +89,9 @@ internal sealed class OpDef
 
     /// <summary>Which inputs may be integer tensors (labels, indices); any other integer input is an error.</summary>
     public Func<int, bool>? AcceptsIntInput { get; init; }
+
+    /// <summary>Its output is an integer tensor (ArgMax's indices): a compiled graph may only return it, after the first result.</summary>
+    public bool IntegerOutput { get; init; }
 
     /// <summary>A library op that writes its whole output densely, so an elementwise epilogue can run over it in place.</summary>
     public bool TakesEpilogue { get; init; }

@@ -28,7 +28,8 @@ internal static class OpRegistry
             .Concat(Convolution.Definitions())
             .Concat(Normalization.Definitions())
             .Concat(Embedding.Definitions())
-            .Concat(Loops.Definitions()))
+            .Concat(Loops.Definitions())
+            .Concat(CustomFunction.Definitions()))
             table.Add(def.Name, def);
         return table;
     }

@@ -57,11 +57,26 @@ internal static class ShapeRules
         {
             var da = i - (rank - a.Rank) >= 0 ? a[i - (rank - a.Rank)] : Size.One;
             var db = i - (rank - b.Rank) >= 0 ? b[i - (rank - b.Rank)] : Size.One;
-            if (!da.Equals(db) && !da.IsOne && !db.IsOne)
+            if (!da.Equals(db) && !da.IsOne && !db.IsOne && !SameSize(da, db))
                 throw new ShapeError($"{display}: {a} and {b} cannot be broadcast: dimension {i} is {da} vs {db}");
             result[i] = da.IsOne ? db : da;
         }
         return new Shape(result);
+    }
+
+    /// <summary>
+    /// Whether two sizes that must agree do: the same size, or (while unifying, <see cref="Passes.SymbolUnification"/>)
+    /// a module size from the constructor that can be equated with the other.
+    /// </summary>
+    public static bool SameSize(Size a, Size b) => a.Equals(b) || Passes.SymbolUnification.Equate(a, b);
+
+    public static bool SameShape(Shape a, Shape b)
+    {
+        if (a.Equals(b)) return true;
+        if (a.Rank != b.Rank) return false;
+        for (int i = 0; i < a.Rank; i++)
+            if (!SameSize(a[i], b[i])) return false;
+        return true;
     }
 
     public static int NormalizeDim(int dim, int rank, string display)

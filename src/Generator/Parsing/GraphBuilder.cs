@@ -17,6 +17,8 @@ internal sealed class GraphBuilder
     readonly List<CaptureSpec> captures = new();
     readonly Dictionary<string, int> captureIndexByAccess = new();
     readonly List<PendingOp> ops = new();
+    readonly List<string> sizeSymbols = new();
+    readonly List<SizeSourceSpec> sizeSources = new();
 
     sealed record PendingOp(string Op, ImmutableArray<ValueRef> Args, ImmutableArray<AttrSpec> Attrs, LocationInfo Location);
 
@@ -40,6 +42,19 @@ internal sealed class GraphBuilder
         return new ValueRef(ValueRefKind.Capture, index);
     }
 
+    /// <summary>A symbol for a module size given by the constructor (free: shape inference may equate it with a size).</summary>
+    public void AddSizeSymbol(string symbol)
+    {
+        if (!sizeSymbols.Contains(symbol)) sizeSymbols.Add(symbol);
+    }
+
+    /// <summary>A size read from the model when the graph is called (a readonly int field set by the constructor).</summary>
+    public void AddSizeSource(string name, string accessExpression, string symbol)
+    {
+        AddSizeSymbol(symbol);
+        if (!sizeSources.Any(s => s.AccessExpression == accessExpression)) sizeSources.Add(new SizeSourceSpec(name, accessExpression, DimSpec.Of(symbol)));
+    }
+
     public ValueRef AddOp(string op, IEnumerable<ValueRef> args, IEnumerable<AttrSpec> attrs, LocationInfo location)
     {
         ops.Add(new PendingOp(op, args.ToImmutableArray(), attrs.ToImmutableArray(), location));
@@ -51,7 +66,7 @@ internal sealed class GraphBuilder
 
     public CaptureKind CaptureKindOf(int index) => captures[index].Kind;
 
-    int IdOf(ValueRef reference) => reference.Kind switch
+    public int IdOf(ValueRef reference) => reference.Kind switch
     {
         ValueRefKind.Input => reference.Index,
         ValueRefKind.Capture => inputs.Count + reference.Index,
@@ -69,6 +84,8 @@ internal sealed class GraphBuilder
         IdOf(result))
     {
         MoreResults = (moreResults ?? Enumerable.Empty<ValueRef>()).Select(IdOf).ToEquatableArray(),
+        SizeSymbols = sizeSymbols.ToEquatableArray(),
+        SizeSources = sizeSources.ToEquatableArray(),
     };
 
     public MethodLocations BuildLocations(string hintName, LocationInfo method) =>

@@ -39,6 +39,12 @@ internal sealed partial class MethodInterpreter
             return LowerGenericOp("Reshape", arguments, method.ReturnType, invocation);
         }
 
+        if (!method.IsStatic && method.Name == "Apply" && type.Is(TypeNames.Function) && invocation.Instance is not null)
+            return ApplyFunction(invocation, frame);
+
+        if (!method.IsStatic && method.Name == "SaveForBackward" && type.Is(TypeNames.FunctionContext) && invocation.Instance is not null)
+            return SaveForBackward(invocation, frame);
+
         if (IsModelMethod(method) && invocation.Instance is null or IInstanceReferenceOperation)
             return Inline(method, invocation, frame);
 
@@ -112,10 +118,14 @@ internal sealed partial class MethodInterpreter
                 var attrs = Attrs(("dim", IntAttr(arguments[1], site)), ("keep_dim", BoolAttr(arguments.ElementAtOrDefault(2), site, false)));
                 return new ListValue(ImmutableArray.Create(
                     new Lazy<Value>(() => Emit(OpCallTable.OpOf(name), new[] { input }, attrs, ValueKind.FloatTensor, site, null)),
-                    new Lazy<Value>(() => throw IntegerResult(site, "Max(x, dim).Indices"))));
+                    new Lazy<Value>(() => Emit(Ops.Definitions.Reductions.ArgMax, new[] { input }, attrs, ValueKind.IntTensor, site, null))));
             }
             case "ArgMax":
-                throw IntegerResult(site, "ArgMax");
+            {
+                var input = RequireTensor(arguments[0], site);
+                var attrs = Attrs(("dim", IntAttr(arguments[1], site)), ("keep_dim", BoolAttr(arguments.ElementAtOrDefault(2), site, false)));
+                return Emit(Ops.Definitions.Reductions.ArgMax, new[] { input }, attrs, ValueKind.IntTensor, site, null);
+            }
             case "Chunk":
             {
                 var input = RequireTensor(arguments[0], site);
@@ -135,16 +145,6 @@ internal sealed partial class MethodInterpreter
                 return LowerGenericOp(name, arguments, returnType, site);
         }
     }
-
-    /// <summary>
-    /// Argmax is the one op whose result is an integer tensor computed by the graph: the compiled graph's buffers,
-    /// fused loops and outputs are float, and integer tensors only enter it as inputs. Reported when the indices are
-    /// read or deconstructed into a named local (a discard never forces them, so it stays allowed).
-    /// </summary>
-    static ParseFailure IntegerResult(IOperation site, string construct) => Unsupported(site,
-        $"{construct} computes an integer tensor, and a compiled graph computes float tensors only (IntTensors may only enter it " +
-        "as inputs: labels and indices); take only the values of Max(x, dim) inside the method (deconstruct " +
-        "the indices into a discard: var (values, _) = Max(x, dim)), or return the scores and call ArgMax on the result of Forward");
 
     /// <summary>
     /// How many pieces Chunk makes, with PyTorch's split: pieces of ceil(size / chunks), the last one shorter, and
@@ -214,6 +214,11 @@ internal sealed partial class MethodInterpreter
 
     string ConstantAttr(BoundArgument argument, IOperation site)
     {
+        // A size the model holds may shape a tensor (Reshape's sizes), not set any other attribute of an op.
+        var held = argument.Value as SizeValue ?? (argument.Value as ListValue)?.Items.Select(item => item.Value).OfType<SizeValue>().FirstOrDefault(size => size.Origin is not null);
+        if (held is { Origin: { } origin } && argument.Name != "shape")
+            throw new ParseFailure(DiagnosticDescriptors.StructuralValueNotConstant, argument.Syntax, $"Argument '{argument.Name}'", origin,
+                "it is an attribute of the op, which its kernel is generated for; only sizes of tensors (Reshape's) may come from the constructor");
         switch (argument.Value)
         {
             case NumberValue number:

@@ -60,6 +60,10 @@ internal sealed partial class MethodInterpreter
             case IPropertyReferenceOperation property when property.Arguments.Length == 0:
                 return Member(property.Property, property.Instance, operation, frame);
 
+            // A list's indexer (a Function's ctx.SavedTensors[0]) reads a build-time list as an array element does.
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } indexer:
+                return Index(Evaluate(list, frame), Evaluate(indexer.Arguments[0].Value, frame), operation);
+
             case IBinaryOperation binary:
                 return Binary(binary, frame);
 
@@ -116,6 +120,9 @@ internal sealed partial class MethodInterpreter
 
             case IInvalidOperation:
                 throw new SourceHasErrors();
+
+            case IObjectCreationOperation creation when creation.Type.IsOrDerivesFrom(TypeNames.Function):
+                return FunctionOf(creation);
 
             case IObjectCreationOperation:
                 throw Unsupported(operation, "objects cannot be created inside the graph; hold modules and parameters in fields");
@@ -181,6 +188,9 @@ internal sealed partial class MethodInterpreter
         return Arithmetic(binary.OperatorKind, left, right, binary, binary.IsChecked);
     }
 
+    static bool IsComparison(BinaryOperatorKind kind) => kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals
+        or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
+
     Value Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation site, bool isChecked)
     {
         if (kind == BinaryOperatorKind.Multiply && (left, right) is (SizeValue or NumberValue { IsInteger: true }, SizeValue or NumberValue { IsInteger: true })
@@ -190,6 +200,10 @@ internal sealed partial class MethodInterpreter
             Graph.Size AsSize(Value v) => v is SizeValue s ? s.Size : Graph.Size.Of((long)((NumberValue)v).Number);
             return new SizeValue(AsSize(left).Times(AsSize(right)));
         }
+        if ((left as SizeValue ?? right as SizeValue) is { Origin: { } origin } && IsComparison(kind))
+            // Comparing a size the model holds decides control flow (a loop bound, an if), which is fixed in the graph.
+            throw new ParseFailure(DiagnosticDescriptors.StructuralValueNotConstant, site.Syntax, $"The comparison '{Describe(site.Syntax)}'", origin,
+                "it decides the graph's structure (how many times a loop's ops are generated, which branch is compiled), which is fixed when the graph is generated; only sizes of tensors may come from the constructor");
         if (left is SizeValue || right is SizeValue)
             throw Unsupported(site, "a call-time size may only be multiplied (sizes are products of symbols) and passed to Reshape");
         if (left is NumberValue a && right is NumberValue b)

@@ -38,6 +38,10 @@ internal sealed partial class MethodInterpreter
 
         var receiver = Evaluate(instance, frame);
         if (receiver is ModuleValue module) return ModuleMember(module.Module, member, site);
+        if (receiver is FunctionContextValue context)
+            return member.Name == "SavedTensors"
+                ? context.Saved
+                : throw Unsupported(site, $"only ctx.SaveForBackward and ctx.SavedTensors are compiled; ctx.{member.Name} holds arbitrary objects, which a graph cannot carry from the forward to the backward");
         if (receiver is TensorValue { Shape: { } shape } tensor && member.Name == "Shape")
             return ListValue.Of(Enumerable.Range(0, shape.Length).Select(d => SizeOf(tensor, d, site)).ToArray());
         throw Unsupported(site, receiver is TensorValue
@@ -122,6 +126,19 @@ internal sealed partial class MethodInterpreter
         if (type is null) throw Unsupported(site, "only fields and properties can be read");
         if (!member.IsStatic && isStaticMethod) throw new SourceHasErrors();
 
+        // Inside a custom Function's Forward or Backward only build-time constants of the Function can be read: the
+        // graph reads state through the model, and a Function instance is not part of the model.
+        if (functionBody is not null && !(type.IsNumeric() || type.SpecialType == SpecialType.System_Boolean))
+            throw Unsupported(site, $"{functionBody}'s Forward and Backward may read their inputs, ctx and constants only; '{member.Name}' is state of the Function, which the compiled graph cannot reach");
+
+        if (type.IsOrDerivesFrom(TypeNames.Function))
+        {
+            var assigned = Strip(AssignedValue(member, out _));
+            return assigned is IObjectCreationOperation creation
+                ? FunctionOf(creation)
+                : throw new ParseFailure(DiagnosticDescriptors.UnknownMemberShape, site.Syntax, member.Name, "a Function field must be created with new in its initializer or a constructor");
+        }
+
         if (member.Name == "Training" && type.SpecialType == SpecialType.System_Boolean && member.ContainingType.Is(TypeNames.Module))
             return new StateValue(builder.Capture("training", AccessOf(member), CaptureKind.Flag, ImmutableArray<DimSpec>.Empty), CaptureKind.Flag);
 
@@ -164,6 +181,14 @@ internal sealed partial class MethodInterpreter
             var assigned = AssignedValue(member, out _);
             if (readOnly && assigned is { ConstantValue.HasValue: true } && !IsAssignedInConstructor(member))
                 return Convert(Constant(assigned), type);
+            // A readonly int set once by the constructor (this.hidden = hidden): a size known when the model is built,
+            // a symbol of the graph read from the field at each call. Only sizes may use it; structure may not.
+            if (readOnly && assigned is not null && type.SpecialType == SpecialType.System_Int32 && functionBody is null)
+            {
+                string symbol = HeldSizeSymbol(member);
+                builder.AddSizeSource(member.Name, AccessOf(member), symbol);
+                return new SizeValue(Graph.Size.Symbol(symbol)) { Origin = $"it reads '{member.Name}', set by the constructor to '{Describe(assigned.Syntax)}'" };
+            }
             throw new ParseFailure(DiagnosticDescriptors.UnknownMemberShape, site.Syntax, member.Name,
                 "its value is not a compile-time constant (make it const, or readonly with a constant initializer)");
         }

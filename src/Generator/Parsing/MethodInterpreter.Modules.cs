@@ -42,6 +42,8 @@ internal sealed partial class MethodInterpreter
             // An omitted argument whose default is not a constant (a tuple's default) keeps the module's default.
             if (argument.ArgumentKind == ArgumentKind.DefaultValue && ConstantArgument(argument.Value) is null) continue;
             var constant = ConstantArgument(argument.Value)
+                ?? (parameter.Type.SpecialType == SpecialType.System_Int32 ? ConstructorSize(argument.Value, name, parameter.Name) : (Value?)null)
+                ?? ConstructorSizes(argument.Value, name, parameter)
                 ?? throw new ModuleArgumentMissing($"argument '{parameter.Name}' of new {type.Name}(...) is not a compile-time constant");
             byName[ModuleInfo.NormalizeName(parameter.Name)] = constant;
             if (argument.ArgumentKind == ArgumentKind.Explicit) argumentSyntax[ModuleInfo.NormalizeName(parameter.Name)] = argument.Syntax;
@@ -59,7 +61,71 @@ internal sealed partial class MethodInterpreter
         {
             throw new ParseFailure(DiagnosticDescriptors.InvalidModuleArgument, module.ArgumentSyntax(invalid.Parameter) ?? creation.Syntax, type.Name, invalid.Message);
         }
+        catch (StructuralArgumentNotConstant structural)
+        {
+            throw StructuralFailure(module, structural);
+        }
         return module;
+    }
+
+    static ParseFailure StructuralFailure(ModuleInfo module, StructuralArgumentNotConstant structural)
+    {
+        // The argument where it was written (the constructor call), else the construction itself.
+        var at = module.ArgumentSyntax(structural.Parameter)!;
+        string value = at is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax argument ? argument.Expression.ToString() : structural.Value;
+        return new ParseFailure(DiagnosticDescriptors.StructuralValueNotConstant, at, structural.Message, $"it is '{value}'", structural.Reason);
+    }
+
+    /// <summary>
+    /// An int constructor argument known only when the model is built (new Linear(inputSize, hidden) with constructor
+    /// parameters, or fields set from them): a size symbol named after the parameter or field, bound from the captured
+    /// parameters' shapes when the graph is first called. Any other expression gets a symbol of its own, named after
+    /// the module and the argument. Shape inference equates the symbol with the sizes it meets.
+    /// </summary>
+    SizeValue ConstructorSize(IOperation argument, string moduleName, string parameterName)
+    {
+        var size = SymbolicSize(Strip(argument));
+        if (size is not { Constant: 1, Symbols.Length: 1 })
+            size = Graph.Size.Symbol(SymbolName(moduleName + "_" + parameterName));
+        builder.AddSizeSymbol(size.Symbols[0]);
+        return new SizeValue(size);
+    }
+
+    /// <summary>An int array argument (new[] { features }) with sizes from the constructor: a list of sizes, or null.</summary>
+    ListValue? ConstructorSizes(IOperation argument, string moduleName, IParameterSymbol parameter)
+    {
+        if (parameter.Type is not IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } || Elements(argument) is not { } elements) return null;
+        var items = elements.Select((element, i) =>
+            ConstantArgument(element) ?? (Value)ConstructorSize(element, moduleName, $"{parameter.Name}{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}")).ToArray();
+        return ListValue.Of(items);
+    }
+
+    Graph.Size? SymbolicSize(IOperation? operation) => operation switch
+    {
+        IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } reference =>
+            Graph.Size.Symbol(SymbolName(reference.Parameter.Name)),
+        IFieldReferenceOperation { Field: var field } when IsModelMember(field) && field.Type.SpecialType == SpecialType.System_Int32 =>
+            Graph.Size.Symbol(HeldSizeSymbol(field)),
+        IPropertyReferenceOperation { Property: var property } when IsModelMember(property) && property.Type.SpecialType == SpecialType.System_Int32 =>
+            Graph.Size.Symbol(HeldSizeSymbol(property)),
+        IConversionOperation conversion => SymbolicSize(conversion.Operand),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The symbol of an int field or property the constructor sets: the constructor parameter's name when it is set
+    /// straight from one (this.numHiddens = hidden is "hidden", as new Linear(inputs, hidden) beside it), else its own.
+    /// </summary>
+    string HeldSizeSymbol(ISymbol member) =>
+        Strip(AssignedValue(member, out _)) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } parameter
+            ? SymbolName(parameter.Parameter.Name)
+            : SymbolName(member.Name);
+
+    /// <summary>A symbol name that is also a C# identifier fragment (the generated code names it dim_&lt;symbol&gt;).</summary>
+    static string SymbolName(string name)
+    {
+        var text = new string(name.Select(c => char.IsLetterOrDigit(c) && c < 128 ? c : '_').ToArray()).Trim('_');
+        return text.Length == 0 || char.IsDigit(text[0]) ? "size_" + text : text;
     }
 
     static IEnumerable<IOperation>? Elements(IOperation operation) => Strip(operation) switch
@@ -92,7 +158,19 @@ internal sealed partial class MethodInterpreter
             return TrainingFlag(module);
         if (ModuleParameters.Find(module, member.Name) is { } parameter)
             return CaptureParameter(module, parameter.TorchName, site);
-        throw Unsupported(site, $"only the parameters and the Training flag of '{module.Name}' can be read");
+        // An int property that repeats a constructor argument (fc.OutFeatures, rnn.NumLayers): the argument's value, a
+        // constant, or a size from the model's constructor, read from the property when the graph is called.
+        if (member is IPropertySymbol { Type.SpecialType: SpecialType.System_Int32 } && module.Argument(member.Name, -1) is { } argument)
+        {
+            if (argument is NumberValue) return argument;
+            if (argument is SizeValue { Size: { Constant: 1, Symbols.Length: 1 } size })
+            {
+                string name = $"{module.Name}.{member.Name}";
+                builder.AddSizeSource(name, $"{module.AccessExpression}.{member.Name}", size.Symbols[0]);
+                return new SizeValue(size) { Origin = $"it reads '{name}', which the model's constructor sets" };
+            }
+        }
+        throw Unsupported(site, $"only the parameters, the Training flag and the int properties that repeat a constructor argument of '{module.Name}' can be read");
     }
 
     StateValue TrainingFlag(ModuleInfo module) => new(
@@ -137,7 +215,14 @@ internal sealed partial class MethodInterpreter
     Value LowerModuleForward(ModuleInfo module, List<BoundArgument> arguments, IInvocationOperation site)
     {
         if (arguments.Count == 0 || !ModuleTable<Value>.TryGet(module.TypeName, out var entry)) throw UnknownCall(site);
-        return entry.Lower(new ModuleCall(this, module, RequireTensor(arguments[0], site), arguments, site));
+        try
+        {
+            return entry.Lower(new ModuleCall(this, module, RequireTensor(arguments[0], site), arguments, site));
+        }
+        catch (StructuralArgumentNotConstant structural)
+        {
+            throw StructuralFailure(module, structural);
+        }
     }
 
     /// <summary>The parser's side of <see cref="IModuleCall{T}"/>: ops become spec ops at the Forward call's location.</summary>
@@ -171,6 +256,7 @@ internal sealed partial class MethodInterpreter
         public string NewLoop() => interpreter.NewLoopName();
 
         public int Int(string name, int position, int? fallback = null) => module.Int(name, position, fallback);
+        public DimSpec Size(string name, int position) => module.Size(name, position);
         public int? OptionalInt(string name, int position) => module.OptionalInt(name, position);
         public double Number(string name, int position, double fallback) => module.Number(name, position, fallback);
         public bool Bool(string name, int position, bool fallback) => module.Bool(name, position, fallback);

@@ -307,7 +307,7 @@ internal sealed partial class MethodInterpreter
     static bool IsSupportedLocalType(ITypeSymbol type)
     {
         if (type.IsFloatTensor() || type.IsIntTensor() || type.IsNumeric() || CSharpArithmetic.TypeOf(type) is not null || type.SpecialType == SpecialType.System_Boolean) return true;
-        if (type.IsOrDerivesFrom(TypeNames.Module)) return true;
+        if (type.IsOrDerivesFrom(TypeNames.Module) || type.IsOrDerivesFrom(TypeNames.Function)) return true;
         if (type is IArrayTypeSymbol array) return IsSupportedLocalType(array.ElementType);
         if (type is INamedTypeSymbol { IsTupleType: true } tuple)
         {

@@ -110,8 +110,9 @@ internal static class MethodParser
                 "a [Compile] method must be an ordinary method returning a tensor");
 
         // A tensor, or a tuple of tensors ((Tensor Loss, Tensor Logits)): Forward and ForwardBackward return the same type.
+        // Integer elements after the first carry indices the graph computes ((Tensor Loss, IntTensor Predicted)).
         bool tupleResult = method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length >= 2
-            && tuple.TupleElements.All(e => e.Type.IsFloatTensor());
+            && tuple.TupleElements[0].Type.IsFloatTensor() && tuple.TupleElements.Skip(1).All(e => e.Type.IsFloatTensor() || e.Type.IsIntTensor());
         if (!method.ReturnType.IsFloatTensor() && !method.ReturnType.IsIntTensor() && !tupleResult)
             throw new ParseFailure(DiagnosticDescriptors.UnsupportedType, syntax.ReturnType, method.ReturnType.ToDisplayString(), "the return value");
 

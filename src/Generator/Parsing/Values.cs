@@ -120,6 +120,9 @@ internal sealed class SizeValue : Value
 
     public Graph.Size Size { get; }
 
+    /// <summary>Where a size the model holds came from, for diagnostics ("'layers' (set by the constructor to 'numLayers')"); null for an input's size.</summary>
+    public string? Origin { get; init; }
+
     public override string Describe() => $"the call-time size {Size}";
 }
 
@@ -154,6 +157,24 @@ internal sealed class StateValue : Value
     public bool Negated { get; init; }
 
     public override string Describe() => Kind == CaptureKind.Flag ? "a run-time flag" : "a random generator";
+}
+
+/// <summary>A custom autograd Function (a subclass of Kiln.Function written in source), whose Apply is compiled.</summary>
+internal sealed class FunctionValue : Value
+{
+    public FunctionValue(Microsoft.CodeAnalysis.INamedTypeSymbol type) => Type = type;
+
+    public Microsoft.CodeAnalysis.INamedTypeSymbol Type { get; }
+
+    public override string Describe() => $"the Function '{Type.Name}'";
+}
+
+/// <summary>The ctx of a custom Function's Forward and Backward: what Forward saved, for Backward to read.</summary>
+internal sealed class FunctionContextValue : Value
+{
+    public ListValue Saved { get; set; } = ListValue.Of();
+
+    public override string Describe() => "the Function's ctx";
 }
 
 /// <summary>A runtime module held in a field (or a child of a Sequential).</summary>

@@ -79,12 +79,32 @@ internal static class ShapeInference
                 context.Report(DiagnosticIds.InternalError, -1, $"the result value {id} does not exist");
                 return null;
             }
-            if (values[id].Type != ElementType.Float)
+            // Integer results are indices the graph computes (ArgMax), after the first result, which is differentiated.
+            bool integer = values[id].Type == ElementType.Int && OpRegistry.TryGet(values[id].Op, out var producer) && producer.IntegerOutput;
+            if (values[id].Type != ElementType.Float && !(integer && results.Count > 0))
             {
-                context.Report(DiagnosticIds.Unsupported, -1, "the result", "it must be a float Tensor");
+                context.Report(DiagnosticIds.Unsupported, -1, results.Count == 0 ? "the result" : "a result",
+                    results.Count == 0
+                        ? "the first result must be a float Tensor (it is the one ForwardBackward differentiates); integer results (ArgMax, Max(...).Indices) may follow it in a tuple, e.g. (Tensor Loss, IntTensor Predicted)"
+                        : "an IntTensor result must be computed by the graph (ArgMax, Max(...).Indices), not an input");
                 return null;
             }
             results.Add(values[id]);
+        }
+        // The graph's buffers are float; indices are written straight into an integer result, so nothing may read them.
+        for (int i = 0; i < spec.Ops.Count; i++)
+        {
+            var node = values[spec.Inputs.Count + spec.Captures.Count + i];
+            if (node.Type != ElementType.Int || !OpRegistry.TryGet(node.Op, out var def) || !def.IntegerOutput) continue;
+            int reader = -1;
+            for (int j = i + 1; j < spec.Ops.Count && reader < 0; j++)
+                if (values[spec.Inputs.Count + spec.Captures.Count + j].Inputs.Contains(node)) reader = j;
+            if (reader >= 0)
+            {
+                context.Report(DiagnosticIds.Unsupported, i, OpRegistry.Display(node.Op),
+                    "the indices it computes can only be returned from a compiled graph (as a result after the first, e.g. (Tensor Loss, IntTensor Predicted)), not used by another op; compare them with the labels after the call");
+                return null;
+            }
         }
         return new GraphProgram("forward", results[0], Enumerable.Repeat<Node?>(null, spec.Captures.Count).ToImmutableArray(), b.Updates.ToImmutableArray(),
             results.Skip(1).ToImmutableArray());

@@ -6,9 +6,10 @@ namespace Kiln.Compiled;
 /// <summary>The arena, buffer offsets and result tensor of one program for one binding of the symbols.</summary>
 public sealed class ProgramState
 {
-    internal ProgramState(BindingKey binding, float[] arena, int[] offsets, int[] sizes, Tensor result, Tensor[]? moreResults = null)
+    internal ProgramState(BindingKey binding, float[] arena, int[] offsets, int[] sizes, Tensor result, Tensor[]? moreResults = null, IntTensor?[]? integerResults = null)
     {
         MoreResults = moreResults ?? Array.Empty<Tensor>();
+        IntegerResults = integerResults ?? new IntTensor?[MoreResults.Length];
         Binding = binding;
         Arena = arena;
         Offsets = offsets;
@@ -26,6 +27,13 @@ public sealed class ProgramState
 
     /// <summary>The further results of a method returning a tuple, likewise owned by the graph.</summary>
     public Tensor[] MoreResults { get; }
+
+    /// <summary>The further results that are IntTensors (null at the positions of float ones, whose MoreResults entry is then unused).</summary>
+    public IntTensor?[] IntegerResults { get; }
+
+    /// <summary>The storage generated kernels write the integer result at <paramref name="index"/> into.</summary>
+    public Span<int> IntegerResultData(int index) =>
+        (IntegerResults[index] ?? throw new InvalidOperationException($"result {index + 1} is not an IntTensor")).Storage;
 
     public Span<float> Buffer(int index) => Arena.AsSpan(Offsets[index], Sizes[index]);
 }
@@ -171,12 +179,40 @@ public abstract class CompiledGraph
         if (!ok) throw ShapeMismatch(declaration, what, floats, ints, symbols, null);
     }
 
+    /// <summary>
+    /// Binds <paramref name="symbol"/> from a size the model holds (a readonly int field set by its constructor, read by
+    /// the method), or checks it against the value the shapes bound it to already.
+    /// </summary>
+    protected void BindSize(int symbol, int value, string name, Span<int> symbols)
+    {
+        if (symbols[symbol] < 0)
+        {
+            if (value < 1) throw new InvalidOperationException($"{description.Method}: '{name}' is {value}, but it sizes the graph's tensors ({description.Symbols[symbol]}), so it must be at least 1.");
+            symbols[symbol] = value;
+        }
+        else if (symbols[symbol] != value)
+            throw new InvalidOperationException($"{description.Method}: '{name}' is {value}, but the shapes bind {description.Symbols[symbol]} = {symbols[symbol]} (from '{FirstBinder(symbol)}'); the graph needs them equal.");
+    }
+
+    /// <summary>Checks a size the model holds against the constant the graph was generated for (shape inference equated them).</summary>
+    protected void CheckSize(int value, int expected, string name)
+    {
+        if (value != expected)
+            throw new InvalidOperationException($"{description.Method}: '{name}' is {value}, but the compiled graph was generated for {expected} (its shapes equate the two).");
+    }
+
+    string FirstBinder(int symbol) =>
+        description.Inputs.Concat(description.Captures).FirstOrDefault(d => d.Dims.Any(x => x < 0 && TensorDeclaration.SymbolIndex(x) == symbol))?.Name ?? "?";
+
     // Only on the error path: formatting allocates.
     Exception ShapeMismatch(TensorDeclaration declaration, string what, Tensor? floats, IntTensor? ints, Span<int> symbols, string? reason)
     {
         var actual = "[" + string.Join(",", floats?.Shape ?? ints!.Shape) + "]";
         var declared = "[" + string.Join(",", declaration.Dims.Select(d => d >= 0 ? d.ToString(CultureInfo.InvariantCulture) : description.Symbols[TensorDeclaration.SymbolIndex(d)])) + "]";
-        var message = new StringBuilder($"{description.Method}: {what} '{declaration.Name}' has shape {actual}, but [Shape] declares {declared}");
+        var message = new StringBuilder(what == "field" && ModuleOf(declaration.Name) is { } module
+            // A module's parameter: its sizes come from the module's constructor, which the graph was generated for.
+            ? $"{description.Method}: parameter '{declaration.Name}' of module '{module}' has shape {actual}, but the compiled graph expects {declared}"
+            : $"{description.Method}: {what} '{declaration.Name}' has shape {actual}, but [Shape] declares {declared}");
         if (reason is not null) message.Append(": ").Append(reason);
         else
         {
@@ -186,6 +222,13 @@ public abstract class CompiledGraph
             if (bound.Count > 0) message.Append(" with ").Append(string.Join(", ", bound));
         }
         return new ArgumentException(message.Append('.').ToString(), declaration.Name);
+    }
+
+    /// <summary>"fc1" for the capture "fc1.weight", "net.0" for "net.0.bias"; null for a field of the model itself.</summary>
+    static string? ModuleOf(string captureName)
+    {
+        int dot = captureName.LastIndexOf('.');
+        return dot > 0 ? captureName.Substring(0, dot) : null;
     }
 
     string BoundBy(int symbol, TensorDeclaration current)
@@ -212,8 +255,18 @@ public abstract class CompiledGraph
             var offsets = new int[sizes.Length];
             int length = ArenaPlanner.Plan(sizes, layout.FirstUse, layout.LastUse, offsets);
             var moreResults = new Tensor[layout.MoreResultShapes.Length];
-            for (int r = 0; r < moreResults.Length; r++) moreResults[r] = Tensor.Zeros(layout.MoreResultShapes[r](symbols));
-            state = new ProgramState(key, new float[length], offsets, sizes, Tensor.Zeros(layout.ResultShape(symbols)), moreResults);
+            var integerResults = new IntTensor?[moreResults.Length];
+            for (int r = 0; r < moreResults.Length; r++)
+            {
+                var shape = layout.MoreResultShapes[r](symbols);
+                if (layout.IntegerResults[r])
+                {
+                    integerResults[r] = IntTensor.Wrap(new int[ShapeUtil.Count(shape, "ProgramState")], shape);
+                    moreResults[r] = Tensor.Zeros(0);
+                }
+                else moreResults[r] = Tensor.Zeros(shape);
+            }
+            state = new ProgramState(key, new float[length], offsets, sizes, Tensor.Zeros(layout.ResultShape(symbols)), moreResults, integerResults);
             states[program].Add(key, state);
         }
         lastState[program] = state;

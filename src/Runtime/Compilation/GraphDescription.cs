@@ -33,9 +33,11 @@ public delegate int[] ShapeFunction(ReadOnlySpan<int> symbols);
 public sealed class ProgramLayout
 {
     public ProgramLayout(string name, int opCount, int kernelCount, int[] firstUse, int[] lastUse, BufferSizeFunction sizes, ShapeFunction resultShape,
-        ShapeFunction[]? moreResultShapes = null)
+        ShapeFunction[]? moreResultShapes = null, bool[]? integerResults = null)
     {
         MoreResultShapes = moreResultShapes ?? Array.Empty<ShapeFunction>();
+        IntegerResults = integerResults ?? new bool[MoreResultShapes.Length];
+        if (IntegerResults.Length != MoreResultShapes.Length) throw new ArgumentException("ProgramLayout: integerResults and moreResultShapes differ in length.");
         if (firstUse.Length != lastUse.Length) throw new ArgumentException("ProgramLayout: firstUse and lastUse differ in length.");
         Name = name;
         OpCount = opCount;
@@ -57,6 +59,9 @@ public sealed class ProgramLayout
 
     /// <summary>Shapes of the further results of a method returning a tuple ((loss, logits)): one per element after the first.</summary>
     public ShapeFunction[] MoreResultShapes { get; }
+
+    /// <summary>Which further results are IntTensors (ArgMax, Max(...).Indices), by position in <see cref="MoreResultShapes"/>.</summary>
+    public bool[] IntegerResults { get; }
 }
 
 /// <summary>Everything the generated graph class states about itself; the base class does the rest.</summary>

@@ -24,6 +24,19 @@ public static class Reduction
             }
     }
 
+    /// <summary>The index of the largest value along the middle axis of [outer, size, inner], by <see cref="MaxAlong"/>'s rule (NaN wins, first on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ArgMaxAlong(ReadOnlySpan<float> x, Span<int> indices, int outer, int size, int inner)
+    {
+        if (outer < 0 || size < 1 || inner < 0 || x.Length < outer * size * inner)
+            throw new ArgumentException($"ArgMaxAlong: x holds {x.Length} elements, need {outer}x{size}x{inner} (size at least 1).");
+        if (indices.Length < outer * inner)
+            throw new ArgumentException($"ArgMaxAlong: indices hold {indices.Length} elements, need {outer * inner}.");
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+                indices[o * inner + i] = ArgMax(x, o, i, size, inner);
+    }
+
     /// <summary>
     /// Gradient of <see cref="MaxAlong"/>: each output's gradient goes to the position its maximum came from (recomputed
     /// from <paramref name="x"/> with the same rule, so ties resolve as in the forward pass); everything else is zero.

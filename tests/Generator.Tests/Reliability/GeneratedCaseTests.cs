@@ -18,6 +18,8 @@ public sealed class GeneratedCaseTests
     [InlineData("malformed")]
     [InlineData("diagnose")]
     [InlineData("loops")]
+    [InlineData("constructor sizes")]
+    [InlineData("custom functions")]
     public void EveryGeneratedCaseOfTheKind_Holds(string kind)
     {
         var cases = GeneratedCases.All().Where(c => c.Kind == kind).ToList();

@@ -8,7 +8,7 @@ namespace Kiln.Generator.Tests.Reliability;
 /// valid-but-unusual models that once gave internal errors, (4) constructs and module arguments that need a diagnostic.
 /// Seeds are fixed, so a failing case reproduces.
 /// </summary>
-internal static class GeneratedCases
+internal static partial class GeneratedCases
 {
     const string Usings = GeneratedCaseHarness.Header;
 
@@ -312,5 +312,6 @@ internal static class GeneratedCases
 
     static float Real(Random random) => (float)(random.NextDouble() * 1.5 - 0.75);
 
-    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics()).Concat(Loops());
+    public static IEnumerable<GeneratedCase> All() => Arithmetic().Concat(Names()).Concat(Malformed()).Concat(MissingDiagnostics())
+        .Concat(ConstructorSizes()).Concat(CustomFunctions()).Concat(Loops());
 }

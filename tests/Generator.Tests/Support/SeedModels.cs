@@ -12,6 +12,7 @@ internal static class SeedModels
     {
         "LinearRegression", "TwoLayerNet", "TwoLayerNetRaw", "SoftmaxRegression", "MlpClassifier", "RnnClassifier", "Cnn",
         "NormDropoutNet", "SymbolicBatchNet", "LstmTagger", "BatchNormNet", "OpsZoo", "ActivationNet", "RectifierNet",
+        "SizedTwoLayerNet", "CustomReluNet",
     };
 
     public static string Path(string name, [CallerFilePath] string callerPath = "")

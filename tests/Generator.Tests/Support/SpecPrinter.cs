@@ -28,7 +28,11 @@ internal static class SpecPrinter
                 text.Append($"  @{locations.Ops[i].StartLine + 1}:{locations.Ops[i].StartCharacter + 1}");
             text.Append('\n');
         }
-        text.Append($"result: %{spec.Result}\n");
+        text.Append($"result: %{spec.Result}");
+        foreach (int more in spec.MoreResults) text.Append($", %{more}");
+        text.Append('\n');
+        if (spec.SizeSymbols.Count > 0) text.Append("sizes from the constructor: ").Append(string.Join(", ", spec.SizeSymbols)).Append('\n');
+        foreach (var source in spec.SizeSources) text.Append($"size {source.Value} read from {source.AccessExpression} ({source.Name})\n");
         return text.ToString();
     }
 

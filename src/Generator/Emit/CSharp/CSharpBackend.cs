@@ -43,7 +43,8 @@ internal sealed class CSharpBackend : IKernelBackend
         }
         // Anomaly mode (Autograd.DetectAnomaly()): the first kernel to write a NaN or ∞ names itself; one flag read when off.
         string quoted = title.Replace("\\", "\\\\").Replace("\"", "\\\"");
-        foreach (var output in kernel.Outputs)
+        // Integer outputs (indices) cannot hold a NaN.
+        foreach (var output in kernel.Outputs.Where(o => o.Type == ElementType.Float))
             w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{quoted}\");");
         w.Close();
     }
@@ -69,6 +70,7 @@ internal sealed class CSharpBackend : IKernelBackend
                 StorageRole.Input or StorageRole.Capture => $"global::System.ReadOnlySpan<float> {b.Local} = {b.Source}.Data;",
                 StorageRole.IntInput => $"global::System.ReadOnlySpan<int> {b.Local} = {b.Source}.Data;",
                 StorageRole.Result or StorageRole.Update => $"global::System.Span<float> {b.Local} = {b.Source}.Data;",
+                StorageRole.IntResult => $"global::System.Span<int> {b.Local} = {b.Source};",
                 StorageRole.Gradient => $"global::System.Span<float> {b.Local} = this.GradientOf({b.Source}, {b.Index});",
                 StorageRole.Arena => $"global::System.Span<float> {b.Local} = {b.Source}.Arena;",
                 _ => $"global::System.Span<float> {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",

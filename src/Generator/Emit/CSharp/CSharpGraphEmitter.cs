@@ -34,8 +34,7 @@ internal sealed partial class CSharpGraphEmitter
         this.spec = spec;
         this.programs = programs;
         this.deadOps = deadOps;
-        symbols = spec.Inputs.SelectMany(i => i.Shape).Concat(spec.Captures.SelectMany(c => c.Shape))
-            .Where(d => d.IsSymbolic).Select(d => d.Symbol!).Distinct().ToList();
+        symbols = spec.BoundSymbols();
     }
 
     public IReadOnlyList<string> Symbols => symbols;
@@ -185,6 +184,12 @@ internal sealed partial class CSharpGraphEmitter
                     break;
             }
         }
+        // Sizes the model holds (readonly ints set by its constructor): bound from the field, or checked against the
+        // shapes that bound them already, or against the constant shape inference equated them with.
+        foreach (var source in spec.SizeSources)
+            w.Line(source.Value.IsSymbolic
+                ? $"this.BindSize({symbols.IndexOf(source.Value.Symbol!)}, {Access(source.AccessExpression)}, {Quote(source.Name)}, symbols);"
+                : $"this.CheckSize({Access(source.AccessExpression)}, {source.Value.Size.ToString(CultureInfo.InvariantCulture)}, {Quote(source.Name)});");
         w.Line($"var state = this.Prepare({index}, symbols);");
         for (int s = 0; s < symbols.Count; s++) w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
         var bindings = new List<StorageBinding>();
@@ -197,7 +202,9 @@ internal sealed partial class CSharpGraphEmitter
         foreach (int c in captures.Where(IsTensorCapture)) bindings.Add(new StorageBinding($"capture{c}Data", StorageRole.Capture, "capture" + c, c));
         bindings.Add(new StorageBinding("result", StorageRole.Result, "state.Result"));
         for (int r = 0; r < program.Graph.MoreResults.Length; r++)
-            bindings.Add(new StorageBinding(ResultLocal(r + 1), StorageRole.Result, $"state.MoreResults[{r}]", r + 1));
+            bindings.Add(IsIntegerResult(program, r)
+                ? new StorageBinding(ResultLocal(r + 1), StorageRole.IntResult, $"state.IntegerResultData({r})", r + 1)
+                : new StorageBinding(ResultLocal(r + 1), StorageRole.Result, $"state.MoreResults[{r}]", r + 1));
         for (int c = 0; c < program.Graph.Gradients.Length; c++)
             if (program.Graph.Gradients[c] is not null) bindings.Add(new StorageBinding("grad" + c, StorageRole.Gradient, "capture" + c, c));
         foreach (var (c, _) in program.Graph.Updates) bindings.Add(new StorageBinding($"capture{c}Update", StorageRole.Update, "capture" + c, c));
@@ -218,7 +225,7 @@ internal sealed partial class CSharpGraphEmitter
             ? $"return new global::Kiln.Tensor[] {{ {string.Join(", ", new[] { "state.Result" }.Concat(Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]")))} }};"
             : program.Graph.MoreResults.Length == 0
             ? "return state.Result;"
-            : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => $"state.MoreResults[{r}]"))});");
+            : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => IsIntegerResult(program, r) ? $"state.IntegerResults[{r}]!" : $"state.MoreResults[{r}]"))});");
         w.Close();
     }
 
@@ -255,22 +262,29 @@ internal sealed partial class CSharpGraphEmitter
         w.Close();
     }
 
+    /// <summary>Whether the further result <paramref name="r"/> (0-based after the first) is an IntTensor (ArgMax's indices).</summary>
+    static bool IsIntegerResult(KernelProgram program, int r) => program.Graph.MoreResults[r].Type == ElementType.Int;
+
     static string ResultLocal(int index) => index == 0 ? "result" : "result" + index.ToString(CultureInfo.InvariantCulture);
 
     static string MoreResultShapes(KernelProgram program) => program.Graph.MoreResults.Length == 0
         ? ""
         : ", moreResultShapes: new global::Kiln.Compiled.ShapeFunction[] { " +
-          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => ResultShapePrefix(program) + "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }";
+          string.Join(", ", Enumerable.Range(1, program.Graph.MoreResults.Length).Select(r => ResultShapePrefix(program) + "ResultShape" + r.ToString(CultureInfo.InvariantCulture))) + " }" +
+          (program.Graph.MoreResults.Any(r => r.Type == ElementType.Int)
+              ? ", integerResults: new bool[] { " + string.Join(", ", program.Graph.MoreResults.Select(r => r.Type == ElementType.Int ? "true" : "false")) + " }"
+              : "");
 
     /// <summary>The VJP program's results are the float parameters' gradients, so it has shape functions of its own.</summary>
     static string ResultShapePrefix(KernelProgram program) => IsVjp(program) ? "Vjp" : "";
 
     internal bool IsTensorCapture(int c) => spec.Captures[c].Kind is CaptureKind.Parameter or CaptureKind.Buffer;
 
-    internal string Access(CaptureSpec capture)
+    internal string Access(CaptureSpec capture) => Access(capture.AccessExpression);
+
+    internal string Access(string access)
     {
         // Access expressions are written for the model class; inside the nested graph class the model is a field.
-        var access = capture.AccessExpression;
         return spec.IsStatic ? access : System.Text.RegularExpressions.Regex.Replace(access, @"(?<![\w.])this\.", "this.model.");
     }
 

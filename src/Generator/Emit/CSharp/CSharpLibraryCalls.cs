@@ -155,6 +155,11 @@ internal static class CSharpLibraryCalls
             var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim"), "Max");
             c.W.Line($"{Kernels}.Reduction.MaxAlong({c.In(0)}, {c.Out}, global::System.Span<int>.Empty, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)});");
         },
+        [Reductions.ArgMax] = c =>
+        {
+            var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim"), "ArgMax");
+            c.W.Line($"{Kernels}.Reduction.ArgMaxAlong({c.In(0)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)});");
+        },
         [Reductions.MaxBackward] = c =>
         {
             var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim"), "Max");

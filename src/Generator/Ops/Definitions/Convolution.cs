@@ -100,8 +100,8 @@ internal static class Convolution
         Shape x = inputs[0].Shape, w = inputs[1].Shape;
         if (x.Rank != 4) throw new ShapeError($"{display}: input must be [N, C, H, W], got {x}");
         if (w.Rank != 4) throw new ShapeError($"{display}: weight must be [Cout, Cin, KH, KW], got {w}");
-        if (!x[1].Equals(w[1])) throw new ShapeError($"{display}: input {x} has {x[1]} channels but weight {w} expects {w[1]}");
-        if (inputs.Count == 3 && (inputs[2].Shape.Rank != 1 || !inputs[2].Shape[0].Equals(w[0])))
+        if (!ShapeRules.SameSize(x[1], w[1])) throw new ShapeError($"{display}: input {x} has {x[1]} channels but weight {w} expects {w[1]}");
+        if (inputs.Count == 3 && (inputs[2].Shape.Rank != 1 || !ShapeRules.SameSize(inputs[2].Shape[0], w[0])))
             throw new ShapeError($"{display}: bias {inputs[2].Shape} does not match weight {w} (expected [{w[0]}])");
         var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
         var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
@@ -117,7 +117,7 @@ internal static class Convolution
         Shape x = inputs[0].Shape, w = inputs[1].Shape;
         if (x.Rank != 3) throw new ShapeError($"{display}: input must be [N, C, L], got {x}");
         if (w.Rank != 3) throw new ShapeError($"{display}: weight must be [Cout, Cin, K], got {w}");
-        if (!x[1].Equals(w[1])) throw new ShapeError($"{display}: input {x} has {x[1]} channels but weight {w} expects {w[1]}");
+        if (!ShapeRules.SameSize(x[1], w[1])) throw new ShapeError($"{display}: input {x} has {x[1]} channels but weight {w} expects {w[1]}");
         int stride = attrs.Int("stride", 1), padding = attrs.Int("padding", 0);
         long l = ShapeRules.Spatial(x[2], display, x), k = ShapeRules.Spatial(w[2], display, w);
         if (stride <= 0 || padding < 0 || l + 2 * padding < k) throw new ShapeError($"{display}: kernel {k} with stride {stride} and padding {padding} does not fit input {x}");

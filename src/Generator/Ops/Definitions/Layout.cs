@@ -131,7 +131,7 @@ internal static class Layout
                 if (inputs.Count == 0) throw new ShapeError($"{display}: needs at least one tensor");
                 var first = inputs[0].Shape;
                 foreach (var t in inputs)
-                    if (!t.Shape.Equals(first)) throw new ShapeError($"{display}: {first} and {t.Shape} differ");
+                    if (!ShapeRules.SameShape(t.Shape, first)) throw new ShapeError($"{display}: {first} and {t.Shape} differ");
                 int d = ShapeRules.NormalizeDim(attrs.Int("dim", 0), first.Rank + 1, display);
                 return new Shape(first.Dims.Insert(d, Size.Of(inputs.Count)));
             },
@@ -266,12 +266,28 @@ internal static class Layout
         if (infer >= 0)
         {
             if (!from.Count.TryDivide(known, out var rest))
+            {
+                AlignTrailingSizes(from, dims, infer);
                 throw new ShapeError($"{display}: {from} -> [{text}]: {from.Count} elements do not divide into the given sizes");
+            }
             dims[infer] = rest;
         }
         else if (!known.Equals(from.Count))
+        {
+            AlignTrailingSizes(from, dims, infer);
             throw new ShapeError($"{display}: {from} -> [{text}]: {from.Count} elements cannot take a shape of {known}");
+        }
         return new Shape(dims);
+    }
+
+    /// <summary>
+    /// While module sizes from a constructor are being unified: a reshape that does not fit usually keeps its trailing
+    /// sizes (x.Reshape(-1, inputs) of [N, 5]), so those are equated from the right up to the inferred dimension.
+    /// </summary>
+    static void AlignTrailingSizes(Shape from, Size[] to, int infer)
+    {
+        for (int i = from.Rank - 1, j = to.Length - 1; i >= 0 && j > infer; i--, j--)
+            if (!ShapeRules.SameSize(from[i], to[j])) break;
     }
 
     static Shape FlattenShape(IReadOnlyList<Node> inputs, Attrs attrs, string display)
@@ -308,7 +324,7 @@ internal static class Layout
         foreach (var t in inputs)
         {
             var s = t.Shape;
-            if (s.Rank != first.Rank || Enumerable.Range(0, s.Rank).Any(i => i != d && !s[i].Equals(first[i])))
+            if (s.Rank != first.Rank || Enumerable.Range(0, s.Rank).Any(i => i != d && !ShapeRules.SameSize(s[i], first[i])))
                 throw new ShapeError($"{display}: {first} and {s} differ outside dimension {d}");
             total.Add(s[d]);
         }

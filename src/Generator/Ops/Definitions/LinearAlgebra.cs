@@ -54,7 +54,7 @@ internal static class LinearAlgebra
             Shape = (inputs, attrs, display) =>
             {
                 Shape a = inputs[0].Shape, b = inputs[1].Shape;
-                if (a.Rank != 1 || !a.Equals(b)) throw new ShapeError($"{display}: {a} and {b} must be vectors of the same length");
+                if (a.Rank != 1 || !ShapeRules.SameShape(a, b)) throw new ShapeError($"{display}: {a} and {b} must be vectors of the same length");
                 return Shape.Scalar;
             },
             Decompose = (b, inputs, attrs) => b.Sum(b.Mul(inputs[0], inputs[1]), new[] { 0 }, keepDim: false),
@@ -90,7 +90,7 @@ internal static class LinearAlgebra
             // Vector operands (torch.matmul's promotion): checked here, decomposed into 2-D products.
             var ka1 = a[a.Rank - 1];
             var kb1 = b[0];
-            if (!ka1.Equals(kb1)) throw new ShapeError($"{display}: {a} x {b}: inner dimensions {ka1} and {kb1} differ");
+            if (!ShapeRules.SameSize(ka1, kb1)) throw new ShapeError($"{display}: {a} x {b}: inner dimensions {ka1} and {kb1} differ");
             return new Shape(a.Dims.Take(a.Rank - 1).Concat(b.Rank == 2 ? new[] { b[1] } : new Size[0]));
         }
         if (a.Rank < 2 || b.Rank != 2 || ((ta || tb) && a.Rank != 2))
@@ -99,7 +99,7 @@ internal static class LinearAlgebra
         var ka = ta ? a[a.Rank - 2] : a[a.Rank - 1];
         var kb = tb ? b[1] : b[0];
         var n = tb ? b[0] : b[1];
-        if (!ka.Equals(kb)) throw new ShapeError($"{display}: {a} x {b}: inner dimensions {ka} and {kb} differ");
+        if (!ShapeRules.SameSize(ka, kb)) throw new ShapeError($"{display}: {a} x {b}: inner dimensions {ka} and {kb} differ");
         return new Shape(a.Dims.Take(a.Rank - 2).Concat(new[] { m, n }));
     }
 
@@ -109,12 +109,12 @@ internal static class LinearAlgebra
         Shape x = inputs[0].Shape, w = inputs[1].Shape;
         if (w.Rank != 2) throw new ShapeError($"{display}: weight must be 2-D [out, in], got {w}");
         if (x.Rank == 0) throw new ShapeError($"{display}: the input needs at least one dimension");
-        if (!x[x.Rank - 1].Equals(w[1]))
+        if (!ShapeRules.SameSize(x[x.Rank - 1], w[1]))
             throw new ShapeError($"{display}: {x} x {w}ᵀ: input features {x[x.Rank - 1]} and weight's in-features {w[1]} differ");
         if (inputs.Count == 3)
         {
             var b = inputs[2].Shape;
-            if (b.Rank != 1 || !b[0].Equals(w[0])) throw new ShapeError($"{display}: bias {b} does not match weight {w} (expected [{w[0]}])");
+            if (b.Rank != 1 || !ShapeRules.SameSize(b[0], w[0])) throw new ShapeError($"{display}: bias {b} does not match weight {w} (expected [{w[0]}])");
         }
         return new Shape(x.Dims.Take(x.Rank - 1).Concat(new[] { w[0] }));
     }

@@ -74,7 +74,7 @@ internal static class Normalization
         if (x.Rank < 2) throw new ShapeError($"{display}: input must have at least 2 dimensions [N, C, ...], got {x}");
         string[] names = { "running_mean", "running_var", "weight", "bias" };
         for (int i = 1; i <= 4; i++)
-            if (inputs[i].Shape.Rank != 1 || !inputs[i].Shape[0].Equals(x[1]))
+            if (inputs[i].Shape.Rank != 1 || !ShapeRules.SameSize(inputs[i].Shape[0], x[1]))
                 throw new ShapeError($"{display}: {names[i - 1]} {inputs[i].Shape} does not match the {x[1]} channels of input {x}");
         return x;
     }

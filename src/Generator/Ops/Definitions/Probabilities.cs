@@ -82,7 +82,7 @@ internal static class Probabilities
         Shape logits = inputs[0].Shape, labels = inputs[1].Shape;
         if (inputs[1].Type != ElementType.Int) throw new ShapeError($"{display}: labels must be an IntTensor");
         if (logits.Rank != 2) throw new ShapeError($"{display}: logits must be [N, C], got {logits}");
-        if (labels.Rank != 1 || !labels[0].Equals(logits[0]))
+        if (labels.Rank != 1 || !ShapeRules.SameSize(labels[0], logits[0]))
             throw new ShapeError($"{display}: logits {logits} and labels {labels}: expected labels of shape [{logits[0]}]");
         return Shape.Scalar;
     }

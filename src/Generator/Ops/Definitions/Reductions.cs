@@ -10,6 +10,8 @@ internal static class Reductions
 {
     public const string Max = "max";
     public const string MaxBackward = "max_backward";
+    /// <summary>The index of the largest value along a dimension (Max(x, dim).Indices, ArgMax): an integer result.</summary>
+    public const string ArgMax = "argmax";
     public const string MseLoss = "mse_loss";
 
     public static IEnumerable<OpDef> Definitions()
@@ -45,6 +47,22 @@ internal static class Reductions
             Evaluate = (it, n) => MaxAlong(it, n, backward: false),
             Gradient = c => new[] { c.B.Create(MaxBackward, new[] { c.X, c.B.Reshape(c.G, KeptShape(c.X.Shape, c.Node.Attrs)) }, c.Node.Attrs.With("keep_dim", "true")) },
         };
+        yield return new OpDef(ArgMax, OpClass.Library)
+        {
+            MinInputs = 1,
+            MaxInputs = 1,
+            Shape = (inputs, attrs, display) =>
+            {
+                int d = ShapeRules.NormalizeDim(attrs.Int("dim"), inputs[0].Shape.Rank, display);
+                var dims = inputs[0].Shape.Dims.ToList();
+                if (attrs.Bool("keep_dim")) dims[d] = Size.One; else dims.RemoveAt(d);
+                return new Shape(dims);
+            },
+            // Indices as floats (exact below 2^24), as the interpreter holds every value.
+            Evaluate = (it, n) => ArgMaxAlong(it, n),
+            IntegerOutput = true,
+            Display = "ArgMax",
+        };
         yield return new OpDef(MaxBackward, OpClass.Library)
         {
             MinInputs = 2,
@@ -59,7 +77,7 @@ internal static class Reductions
             MaxInputs = 2,
             Shape = (inputs, attrs, display) =>
             {
-                if (!inputs[0].Shape.Equals(inputs[1].Shape))
+                if (!ShapeRules.SameShape(inputs[0].Shape, inputs[1].Shape))
                     throw new ShapeError($"{display}: input {inputs[0].Shape} and target {inputs[1].Shape} differ");
                 return (attrs.Text("reduction") ?? "mean") == "none" ? inputs[0].Shape : Shape.Scalar;
             },
@@ -147,6 +165,26 @@ internal static class Reductions
             int count = dims.Aggregate(1, (a, d) => a * xDims[d]);
             for (int i = 0; i < result.Length; i++) result[i] /= count;
         }
+        return result;
+    }
+
+    static float[] ArgMaxAlong(Interpreter it, Node n)
+    {
+        var xDims = it.Dims(n.Inputs[0].Shape);
+        var (outer, size, inner) = Interpreter.Split(xDims, n.Attrs.Int("dim"), "ArgMax");
+        var x = it.In(n, 0);
+        var result = new float[outer * inner];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int best = 0;
+                for (int r = 1; r < size; r++)
+                {
+                    float v = x[(o * size + r) * inner + i], current = x[(o * size + best) * inner + i];
+                    if (v > current || (float.IsNaN(v) && !float.IsNaN(current))) best = r;
+                }
+                result[o * inner + i] = best;
+            }
         return result;
     }
 
