@@ -80,6 +80,8 @@ internal sealed partial class MethodInterpreter
             case SizeValue size when start.Integer == 0:
                 steps = size.Size;
                 break;
+            case SizeValue { Origin: { } origin }:
+                throw LoopBoundNotConstant(loop, origin, "it decides how many times a loop's ops are generated (a loop to a size from the constructor must start at 0 to run as a graph loop), which is fixed when the graph is generated");
             case SizeValue size:
                 throw Unsupported(loop.Condition, $"a loop to the call-time size {size.Size} must start at 0 (its step count {size.Size} − {start.Integer} is not a size the graph can express); narrow the sequence before the loop instead");
             default:
@@ -93,10 +95,16 @@ internal sealed partial class MethodInterpreter
             : Carried(loop, index, frame).Count == 0 ? "it must carry a float tensor from one step to the next (a local declared before the loop and assigned in it)"
             : null;
         if (reason is null) return ExecuteAsLoop(loop, frame, index, (int)start.Integer, steps);
+        if (bound is SizeValue { Origin: { } sizeOrigin })
+            throw LoopBoundNotConstant(loop, sizeOrigin, $"it decides how many times a loop's ops are generated, which is fixed when the graph is generated (the loop cannot run as a graph loop: {reason})");
         if (bound is SizeValue symbolic)
             throw Unsupported(loop.Condition, $"the loop runs to the call-time size {symbolic.Size}, so it cannot be unrolled, and it is not a loop the graph can run: {reason}");
         return null;
     }
+
+    /// <summary>A loop bound the model holds (a constructor size) where the loop must be unrolled: KILN0013 naming the value, as for any structural value.</summary>
+    ParseFailure LoopBoundNotConstant(IForLoopOperation loop, string origin, string why) =>
+        new(DiagnosticDescriptors.StructuralValueNotConstant, loop.Condition!.Syntax, $"The comparison '{Describe(loop.Condition.Syntax)}'", origin, why);
 
     /// <summary>Tensor locals declared before the loop and assigned in its body (null when one of them is not a float tensor yet).</summary>
     List<ILocalSymbol> Carried(IForLoopOperation loop, ILocalSymbol index, Frame frame)

@@ -162,6 +162,12 @@ internal sealed class IlgpuDeviceEmitter
                 case KernelKind.Library:
                     IlgpuLibraryCalls.Emit(run, kernel, kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root, hostNames);
                     break;
+                case KernelKind.Scan:
+                    throw new DeviceLoweringException($"it contains a loop ({title}), which the ILGPU backend does not run yet");
+                case KernelKind.Loop:
+                    break;
+                default:
+                    throw new DeviceLoweringException($"the ILGPU backend has no lowering for a {kernel.Kind} kernel ({title})");
             }
             if (kernel.Loop is null) continue;
 
