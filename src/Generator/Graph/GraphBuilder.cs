@@ -101,9 +101,11 @@ internal sealed class GraphBuilder
     /// only leaves are its slots and constants. Throws <see cref="ShapeError"/> otherwise. Values that do not change
     /// from step to step are computed once before the loop (<see cref="HoistInvariants"/>; appended to <paramref name="inputs"/>).
     /// </summary>
-    public LoopBody RegisterLoop(List<Node> inputs, IEnumerable<LoopSlot> slots, IEnumerable<Node> outputs, Size steps, bool reverse)
+    public LoopBody RegisterLoop(List<Node> inputs, IEnumerable<LoopSlot> slots, IEnumerable<Node> outputs, Size steps, bool reverse, bool hoist = true)
     {
-        var (slotArray, outputArray) = HoistInvariants(inputs, slots.ToList(), outputs.ToImmutableArray());
+        var (slotArray, outputArray) = hoist
+            ? HoistInvariants(inputs, slots.ToList(), outputs.ToImmutableArray())
+            : (slots.ToImmutableArray(), outputs.ToImmutableArray());
         var carries = slotArray.Where(s => s.Kind == LoopSlotKind.Carry).ToList();
         if (outputArray.Length < carries.Count) throw new ShapeError($"loop: {carries.Count} carried values but only {outputArray.Length} body outputs");
         for (int i = 0; i < carries.Count; i++)

@@ -5,7 +5,6 @@ using System.Linq;
 using Kiln.Generator.Graph;
 using Kiln.Generator.Models;
 using Kiln.Generator.Ops.Definitions;
-using Kiln.Generator.Passes;
 
 namespace Kiln.Generator.Ops;
 
@@ -48,7 +47,7 @@ internal interface IModuleCall<T> : IModuleArguments where T : class
     /// <summary>Several results (a tuple), each built only when the method reads it.</summary>
     T Results(params Func<T>[] items);
     int ChildCount { get; }
-    /// <summary>A fresh name for a loop (the "loop" attribute of its loop ops, see Passes/LoopSpecs.cs).</summary>
+    /// <summary>A fresh name for a loop (the "loop" attribute of its loop ops, see Passes/Loops.cs).</summary>
     string NewLoop();
     T ForwardChild(int index, T input);
     /// <summary>An error for the call (<paramref name="argument"/>: at that argument of Forward instead).</summary>
@@ -303,15 +302,15 @@ internal static class ModuleTable<T> where T : class
         T Reshape(T x, string shape) => c.Op(OpNames.Reshape, new[] { x }, ("shape", shape));
         T Slice(T x, int dim, int start) => c.Op(Layout.Narrow, new[] { x }, ("dim", Attrs.FormatInt(dim)), ("start", Attrs.FormatInt(start)), ("length", "1"));
         T Add(T a, T b) => c.Op(OpNames.Add, new[] { a, b });
-        T Invariant(T x) => c.Op(LoopSpecs.Invariant, new[] { x }, ("loop", loop));
+        T Invariant(T x) => c.Op(Loops.Invariant, new[] { x }, ("loop", loop));
 
         // The carried states first (their order is the order of the body's first outputs), then the sequence and the weights.
         var states = new List<T>(layers);
         for (int layer = 0; layer < layers; layer++)
             states.Add(initial is null
-                ? c.Op(LoopSpecs.Carry, new[] { c.Input }, ("loop", loop), ("zeros", $"@0.{batchDim},{hidden}"))
-                : c.Op(LoopSpecs.Carry, new[] { Reshape(Slice(initial, 0, layer), $"-1,{hidden}") }, ("loop", loop)));
-        var step = c.Op(LoopSpecs.Sequence, new[] { c.Input }, ("loop", loop), ("dim", Attrs.FormatInt(timeDim)));
+                ? c.Op(Loops.Carry, new[] { c.Input }, ("loop", loop), ("zeros", $"@0.{batchDim},{hidden}"))
+                : c.Op(Loops.Carry, new[] { Reshape(Slice(initial, 0, layer), $"-1,{hidden}") }, ("loop", loop)));
+        var step = c.Op(Loops.Sequence, new[] { c.Input }, ("loop", loop), ("dim", Attrs.FormatInt(timeDim)));
         for (int layer = 0; layer < layers; layer++)
         {
             var weightIh = Invariant(c.Parameter($"weight_ih_l{layer}"));
@@ -321,10 +320,10 @@ internal static class ModuleTable<T> where T : class
             states[layer] = c.Op(activation, new[] { Add(Linear(c, step, weightIh, biasIh), Linear(c, states[layer], weightHh, biasHh)) });
             step = states[layer];
         }
-        var result = c.Op(LoopSpecs.Result, states, ("loop", loop));
+        var result = c.Op(Loops.Result, states, ("loop", loop));
 
         T Output(int layer, bool stacked, int dim = 0) =>
-            c.Op(LoopSpecs.Output, new[] { result }, ("loop", loop), ("output", Attrs.FormatInt(layer)), ("stacked", stacked ? "true" : "false"), ("dim", Attrs.FormatInt(dim)));
+            c.Op(Loops.Output, new[] { result }, ("loop", loop), ("output", Attrs.FormatInt(layer)), ("stacked", stacked ? "true" : "false"), ("dim", Attrs.FormatInt(dim)));
         return c.Results(
             () => Output(layers - 1, stacked: true, timeDim),
             () =>

@@ -5,7 +5,6 @@ using System.Linq;
 using Kiln.Generator.Diagnostics;
 using Kiln.Generator.Helpers;
 using Kiln.Generator.Models;
-using Kiln.Generator.Passes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -134,7 +133,7 @@ internal sealed partial class MethodInterpreter
         foreach (var local in carried) initial.Add((TensorValue)frame.Values[local]);
         var loopState = new ActiveLoop(name, builder.OpCount, start, steps);
         for (int i = 0; i < carried.Count; i++)
-            frame.Values[carried[i]] = LoopOp(LoopSpecs.Carry, new[] { initial[i].Reference }, loop, initial[i].Shape, ("loop", name));
+            frame.Values[carried[i]] = LoopOp(Ops.Definitions.Loops.Carry, new[] { initial[i].Reference }, loop, initial[i].Shape, ("loop", name));
         frame.Values[index] = new LoopIndexValue();
 
         activeLoop = loopState;
@@ -148,9 +147,9 @@ internal sealed partial class MethodInterpreter
         }
         var next = carried.Select(local => frame.Values[local] as TensorValue
             ?? throw Unsupported(loop, $"'{local.Name}' is carried from step to step, so it must stay a tensor, not become {frame.Values[local].Describe()}")).ToList();
-        var result = LoopOp(LoopSpecs.Result, next.Select(n => n.Reference).ToArray(), loop, null, ("loop", name), ("steps", steps.ToString()));
+        var result = LoopOp(Ops.Definitions.Loops.Result, next.Select(n => n.Reference).ToArray(), loop, null, ("loop", name), ("steps", steps.ToString()));
         for (int i = 0; i < carried.Count; i++)
-            frame.Values[carried[i]] = LoopOp(LoopSpecs.Output, new[] { result.Reference }, loop, initial[i].Shape,
+            frame.Values[carried[i]] = LoopOp(Ops.Definitions.Loops.Output, new[] { result.Reference }, loop, initial[i].Shape,
                 ("loop", name), ("output", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("stacked", "false"));
         frame.Values.Remove(index);
         return Flow.Normal;
@@ -168,7 +167,7 @@ internal sealed partial class MethodInterpreter
     /// <summary>Inside a loop's body, an outer value an op reads becomes an invariant slot (constants stay: they are leaves of the body too).</summary>
     ValueRef[] LoopArguments(string op, ValueRef[] args, IOperation site)
     {
-        if (activeLoop is not { } loop || LoopSpecs.IsLoopOp(op)) return args;
+        if (activeLoop is not { } loop || Ops.Definitions.Loops.IsSpecOp(op)) return args;
         return args.Select(a =>
         {
             bool outer = a.Kind != ValueRefKind.Op || a.Index < loop.OuterOps;
@@ -176,7 +175,7 @@ internal sealed partial class MethodInterpreter
             if (a.Kind == ValueRefKind.Capture && builder.CaptureKindOf(a.Index) is CaptureKind.Flag or CaptureKind.Rng)
                 throw Unsupported(site, "a loop's body cannot read the Training flag or a random generator yet (Dropout, BatchNorm); apply them before or after the loop");
             if (!loop.Invariants.TryGetValue(a, out var slot))
-                loop.Invariants[a] = slot = builder.AddOp(LoopSpecs.Invariant, new[] { a }, new[] { new AttrSpec("loop", loop.Name) }, SiteOf(site));
+                loop.Invariants[a] = slot = builder.AddOp(Ops.Definitions.Loops.Invariant, new[] { a }, new[] { new AttrSpec("loop", loop.Name) }, SiteOf(site));
             return slot;
         }).ToArray();
     }
@@ -209,7 +208,7 @@ internal sealed partial class MethodInterpreter
                 {
                     new AttrSpec("dim", AttrText.Int(dim)), new AttrSpec("start", AttrText.Int(loop.Start)), new AttrSpec("length", AttrText.Int(loop.Steps.Constant)),
                 }, SiteOf(site));
-            slot = builder.AddOp(LoopSpecs.Sequence, new[] { source }, new[] { new AttrSpec("loop", loop.Name), new AttrSpec("dim", AttrText.Int(dim)) }, SiteOf(site));
+            slot = builder.AddOp(Ops.Definitions.Loops.Sequence, new[] { source }, new[] { new AttrSpec("loop", loop.Name), new AttrSpec("dim", AttrText.Int(dim)) }, SiteOf(site));
             loop.Sequences[(sequence.Reference, dim)] = slot;
         }
         var stepShape = sequence.Shape is { } s && dim < s.Length ? s.RemoveAt(dim) : (ImmutableArray<DimSpec>?)null;

@@ -31,13 +31,14 @@ internal static class Autodiff
         {
             [loss] = b.BroadcastTo(b.Constant(1f), loss.Shape),
         };
-        if (Backpropagate(b, nodes, needed, adjoint) is { } unruled)
+        var savingLoops = new Dictionary<int, LoopBody>();
+        if (Backpropagate(b, nodes, needed, adjoint, savingLoops) is { } unruled)
         {
             var parameter = parameters.Where(p => DependsOn(unruled, p.Key)).Select(p => spec.Captures[p.Value].Name).FirstOrDefault() ?? "a parameter";
             context.Report(DiagnosticIds.NoGradientRule, context.OriginOf(unruled), OpRegistry.Display(unruled.Op), parameter);
             return null;
         }
-        return new GraphProgram("forward+backward", loss, ParameterGradients(forward, parameters, adjoint), forward.Updates, forward.MoreResults);
+        return WithSavingLoops(b, new GraphProgram("forward+backward", loss, ParameterGradients(forward, parameters, adjoint), forward.Updates, forward.MoreResults), savingLoops);
     }
 
     /// <summary>The name of the vector-Jacobian program (<see cref="Vjp"/>).</summary>
@@ -76,10 +77,11 @@ internal static class Autodiff
             var seed = b.Input(spec.Inputs.Count + k, results[k].Shape, ElementType.Float);
             adjoint[results[k]] = adjoint.TryGetValue(results[k], out var existing) ? b.Add(existing, seed) : seed;
         }
-        if (Backpropagate(b, nodes, needed, adjoint) is not null) return null;
+        var savingLoops = new Dictionary<int, LoopBody>();
+        if (Backpropagate(b, nodes, needed, adjoint, savingLoops) is not null) return null;
 
         var inputGradients = inputNodes.Select(x => adjoint.TryGetValue(x, out var g) ? g : b.BroadcastTo(b.Constant(0f), x.Shape)).ToList();
-        return new GraphProgram(VjpName, inputGradients[0], ParameterGradients(forward, parameters, adjoint), default, inputGradients.Skip(1).ToImmutableArray());
+        return WithSavingLoops(b, new GraphProgram(VjpName, inputGradients[0], ParameterGradients(forward, parameters, adjoint), default, inputGradients.Skip(1).ToImmutableArray()), savingLoops);
     }
 
     /// <summary>The Parameter captures the program reads, by capture index.</summary>
@@ -105,13 +107,14 @@ internal static class Autodiff
     /// The reverse walk: from the seeded adjoints, each needed node's VJP rule adds its inputs' gradient contributions.
     /// Returns the first node on the path that has no rule (nothing is complete then), or null.
     /// </summary>
-    internal static Node? Backpropagate(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint)
+    internal static Node? Backpropagate(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint,
+        Dictionary<int, LoopBody>? savingLoops = null)
     {
         foreach (var n in Enumerable.Reverse(nodes))
         {
             if (n.IsScan)
             {
-                if (Backloop(b, nodes, needed, adjoint, n) is { } unruled) return unruled;
+                if (Backloop(b, nodes, needed, adjoint, n, savingLoops) is { } unruled) return unruled;
                 continue;
             }
             if (n.Inputs.Length == 0 || !needed.Contains(n) || !adjoint.TryGetValue(n, out var g)) continue;
@@ -132,7 +135,8 @@ internal static class Autodiff
     /// A loop's outputs are differentiated together, by one reverse loop (<see cref="LoopGradient"/>), when the walk
     /// reaches the first of them: every output's users come later, so all their adjoints are complete by then.
     /// </summary>
-    static Node? Backloop(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint, Node scan)
+    static Node? Backloop(GraphBuilder b, List<Node> nodes, HashSet<Node> needed, Dictionary<Node, Node> adjoint, Node scan,
+        Dictionary<int, LoopBody>? savingLoops)
     {
         if (!needed.Contains(scan)) return null;
         var outputs = nodes.Where(m => SameLoop(m, scan)).ToList();
@@ -141,8 +145,13 @@ internal static class Autodiff
         foreach (var o in outputs)
             if (adjoint.TryGetValue(o, out var g)) seeds[(o.Attrs.Int("output"), o.Attrs.Bool("stacked"))] = g;
         if (seeds.Count == 0) return null;
-        var gradients = LoopGradient.Backward(b, scan, seeds, needed.Contains, out var unruled);
+        var gradients = LoopGradient.Backward(b, scan, seeds, needed.Contains, out var unruled, out var saving);
         if (unruled is not null) return unruled;
+        if (saving is not null)
+        {
+            if (savingLoops is null) throw new System.InvalidOperationException("a loop's gradient saves activations, but nobody replaces its forward loop");
+            savingLoops[scan.Body!.Serial] = saving;
+        }
         for (int i = 0; i < scan.Inputs.Length; i++)
         {
             var input = scan.Inputs[i];
@@ -151,6 +160,16 @@ internal static class Autodiff
         }
         return null;
     }
+
+    /// <summary>
+    /// A program whose loops were differentiated reads their saved activations from loops that also stack them: each
+    /// forward loop is replaced by its saving twin (the same body with more outputs), so it still runs once.
+    /// </summary>
+    static GraphProgram WithSavingLoops(GraphBuilder b, GraphProgram program, Dictionary<int, LoopBody> savingLoops) =>
+        savingLoops.Count == 0 ? program : Rewriter.Rewrite(b, program, (builder, n) =>
+            n.IsScan && savingLoops.TryGetValue(n.Body!.Serial, out var saving)
+                ? builder.Scan(saving, n.Inputs, n.Attrs.Int("output"), n.Attrs.Bool("stacked"))
+                : null);
 
     /// <summary>Whether two nodes are outputs of one loop: the same body over the same inputs.</summary>
     internal static bool SameLoop(Node a, Node b) =>

@@ -7,11 +7,11 @@ namespace Kiln.Generator.Passes;
 
 /// <summary>
 /// The gradient of a loop is the reverse loop. Given the adjoints of a loop's outputs (final values and stacked
-/// histories), it builds one backward body — the forward body recomputed from the saved carries, then the body's own
-/// VJPs — and runs it from the last step to the first: the carries' adjoints are carried back, a sequence's gradient
-/// is stacked per step, and an invariant's gradient (a weight's) is summed over the steps in a carried accumulator.
-/// The forward loop saves each carry's history ([T, ...], a stacked output the memory plan places like any buffer),
-/// which the reverse body reads one step behind (a Lagged slot).
+/// histories), it builds one backward body — the body's own VJPs over its forward values — and runs it from the last
+/// step to the first: the carries' adjoints are carried back, a sequence's gradient is stacked per step, and an
+/// invariant's gradient (a weight's) is summed over the steps in a carried accumulator. The forward values it reads
+/// are saved activations: the forward loop stacks them ([T, ...] outputs the memory plan places like any buffer; each
+/// carry's history is read one step behind, a Lagged slot), so nothing of the step is recomputed.
 /// </summary>
 internal static class LoopGradient
 {
@@ -20,8 +20,9 @@ internal static class LoopGradient
     /// or the body node that has no gradient rule (<paramref name="unruled"/>).
     /// </summary>
     public static Node?[] Backward(GraphBuilder b, Node scan, IReadOnlyDictionary<(int Output, bool Stacked), Node> adjoints,
-        Func<Node, bool> needsGradient, out Node? unruled)
+        Func<Node, bool> needsGradient, out Node? unruled, out LoopBody? savingForward)
     {
+        savingForward = null;
         var body = scan.Body!;
         var inputs = scan.Inputs;
         var carries = body.Carries.ToList();
@@ -63,15 +64,15 @@ internal static class LoopGradient
             throw new NotSupportedException("only a carried value's final state is differentiated; a per-step output is read stacked");
 
         // The forward body is recomputed from its slots: carries from the saved history, the rest as in the forward loop.
-        var forwardSlot = new Dictionary<Node, LoopSlot>();
+        var histories = new List<(int Input, int Carry)>();
         foreach (var slot in body.Slots)
         {
-            forwardSlot[slot.Leaf] = slot;
             if (slot.Kind == LoopSlotKind.Carry)
             {
                 var history = b.Scan(body, inputs, carries.IndexOf(slot), stacked: true);
                 int initial = Bind(inputs[slot.Input]);
-                slots.Add(new LoopSlot(slot.Leaf, LoopSlotKind.Lagged, initial, Bind(history)));
+                histories.Add((Bind(history), carries.IndexOf(slot)));
+                slots.Add(new LoopSlot(slot.Leaf, LoopSlotKind.Lagged, initial, histories[histories.Count - 1].Input));
             }
             else slots.Add(new LoopSlot(slot.Leaf, slot.Kind, Bind(inputs[slot.Input])));
         }
@@ -109,10 +110,51 @@ internal static class LoopGradient
             outputs.Add(bodyAdjoint[slot.Leaf]);
         }
 
+        // Saved activations: the forward values the reverse body reads are stacked by the forward loop (which becomes a
+        // loop with those extra outputs, see Autodiff), so the reverse body reads them instead of recomputing the step.
+        var forwardNodes = new HashSet<Node>(nodes);
+        var reach = Graph.Nodes.Reachable(outputs);
+        var users = Graph.Nodes.Users(reach);
+        // Views are not saved: they read their input's buffer in place (a step of the sequence is already stacked).
+        var saved = reach.Where(n => forwardNodes.Contains(n) && n.Inputs.Length > 0 && !n.IsScan && Ops.OpRegistry.ClassOf(n) != Ops.OpClass.View
+            && (outputs.Contains(n) || users[n].Any(u => !forwardNodes.Contains(u)))).ToList();
+        if (saved.Count > 0)
+        {
+            var saving = b.RegisterLoop(inputs.ToList(), body.Slots, body.Outputs.Concat(saved), body.Steps, reverse: false, hoist: false);
+            foreach (var (input, carry) in histories) backwardInputs[input] = b.Scan(saving, inputs, carry, stacked: true);
+            var replaced = new Dictionary<Node, Node>();
+            for (int j = 0; j < saved.Count; j++)
+            {
+                var leaf = b.LoopInput(saved[j].Shape);
+                slots.Add(new LoopSlot(leaf, LoopSlotKind.Sequence, Bind(b.Scan(saving, inputs, body.Outputs.Length + j, stacked: true))));
+                replaced[saved[j]] = leaf;
+            }
+            foreach (var n in reach)
+            {
+                if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
+                var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
+                if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = b.Create(n.Op, mapped, n.Attrs);
+            }
+            outputs = outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToList();
+            savingForward = saving;
+        }
+        (backwardInputs, slots) = Compact(backwardInputs, slots, outputs);
+
         var backward = b.RegisterLoop(backwardInputs, slots, outputs, body.Steps, reverse: true);
         void Contribute(int input, Node g) => gradients[input] = gradients[input] is { } existing ? b.Add(existing, g) : g;
         foreach (var (output, input) in finals) Contribute(input, b.Scan(backward, backwardInputs, output, stacked: false));
         foreach (var (output, input) in stackedGradients) Contribute(input, b.Scan(backward, backwardInputs, output, stacked: true));
         return gradients;
+    }
+
+    /// <summary>Drops the slots the body no longer reads (carries stay: they pair with outputs) and the inputs only they bound.</summary>
+    static (List<Node> Inputs, List<LoopSlot> Slots) Compact(List<Node> inputs, List<LoopSlot> slots, List<Node> outputs)
+    {
+        var read = new HashSet<Node>(Graph.Nodes.Reachable(outputs));
+        var kept = slots.Where(s => s.Kind == LoopSlotKind.Carry || read.Contains(s.Leaf)).ToList();
+        var used = kept.SelectMany(s => s.Kind == LoopSlotKind.Lagged ? new[] { s.Input, s.History } : new[] { s.Input }).Distinct().OrderBy(i => i).ToList();
+        var index = used.Select((old, i) => (old, i)).ToDictionary(p => p.old, p => p.i);
+        return (used.Select(i => inputs[i]).ToList(),
+            kept.Select(s => s with { Input = index[s.Input], History = s.Kind == LoopSlotKind.Lagged ? index[s.History] : -1 }).ToList());
     }
 }

@@ -15,13 +15,9 @@ namespace Kiln.Generator.Passes;
 /// </summary>
 internal sealed class LoopSpecs
 {
-    public const string Carry = "loop_carry";
-    public const string Sequence = "loop_sequence";
-    public const string Invariant = "loop_invariant";
-    public const string Result = "loop_result";
-    public const string Output = "loop_output";
+    const string Carry = Loops.Carry, Sequence = Loops.Sequence, Invariant = Loops.Invariant, Result = Loops.Result, Output = Loops.Output;
 
-    public static bool IsLoopOp(string op) => op is Carry or Sequence or Invariant or Result or Output;
+    public static bool IsLoopOp(string op) => Loops.IsSpecOp(op);
 
     sealed class Open
     {

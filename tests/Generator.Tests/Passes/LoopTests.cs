@@ -6,7 +6,7 @@ namespace Kiln.Generator.Tests.Passes;
 /// <summary>
 /// The loop construct on hand-built specs, checked with the interpreter (the build-time oracle): the reverse loop
 /// autodiff builds gives the gradients finite differences of the forward loop give, over a symbolic step count; each
-/// body is scheduled once, and the forward saves each carry's history as one stacked buffer.
+/// body is scheduled once, and the forward saves each carry's history and the activations the reverse body reads.
 /// </summary>
 public sealed class LoopTests
 {
@@ -71,8 +71,12 @@ public sealed class LoopTests
         var backward = method.ForwardBackward!.Kernels.Where(k => k.Kind == KernelKind.Scan).ToList();
         Assert.Equal(2, backward.Count);
         Assert.True(backward[1].Steps!.Body.Reverse);
-        // The forward loop of forward+backward writes the history [T, 3, 4] (the reverse loop's lagged carry) and the final state.
-        var history = backward[0].Outputs.Single(o => o.Attrs.Bool("stacked"));
+        // The forward loop of forward+backward writes the history [T, 3, 4] (the reverse loop's lagged carry), the final
+        // state, and the activations the reverse body reads (saved, not recomputed: the reverse body has no forward GEMM).
+        var history = backward[0].Outputs.Single(o => o.Attrs.Int("output") == 0 && o.Attrs.Bool("stacked"));
+        Assert.True(backward[0].Outputs.Count(o => o.Attrs.Bool("stacked")) > 1);
+        Assert.Equal(backward[0].Steps!.Body.Outputs.Length, forward.Steps!.Body.Outputs.Length + backward[0].Outputs.Count(o => o.Attrs.Int("output") > 0));
+        Assert.DoesNotContain(backward[1].Steps!.Program.Graph.Nodes(), n => n.Op == "matmul" && !n.Attrs.Bool("transpose_a") && n.Attrs.Bool("transpose_b"));
         Assert.Equal("[T,3,4]", history.Shape.ToString());
         var storage = method.ForwardBackward.Memory.StorageOf(history);
         Assert.Equal(StorageKind.Arena, storage.Kind);

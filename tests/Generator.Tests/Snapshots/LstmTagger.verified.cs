@@ -469,7 +469,6 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer59 = arena.Slice(state.Offsets[59], state.Sizes[59]);
                 global::System.Span<float> buffer60 = arena.Slice(state.Offsets[60], state.Sizes[60]);
                 global::System.Span<float> buffer61 = arena.Slice(state.Offsets[61], state.Sizes[61]);
-                global::System.Span<float> buffer62 = arena.Slice(state.Offsets[62], state.Sizes[62]);
 
                 // Kernel 0/32: embedding -> %9 [N,4,5]
                 {
@@ -621,20 +620,110 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
                 }
 
-                // Kernel 7/32: loop over 3 steps, its body 2 kernel(s) -> %104 [3,N,6], %90 [N,6], %103 [3,N,6]
+                // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
                 {
-                    // %90 = scan{body=1;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
-                    // %103 = scan{body=1;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %104 = scan{body=1;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    int loop7Steps = 3;
-                    for (int loop7Step = 0; loop7Step < loop7Steps; loop7Step++)
+                    // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
+                    int extent0 = (dim_N * 6);
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int loop7Time = loop7Step;
-                        global::System.Span<float> loop7Out0 = buffer14.Slice(loop7Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop7Out1 = buffer12.Slice(loop7Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop7Slot24 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer14.Slice((loop7Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop7Slot25 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer12.Slice((loop7Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
+                        var v102 = v101;
+                        v102.CopyTo(buffer12.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s102 = s101;
+                        buffer12[i] = s102;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]");
+                }
+
+                // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
+                {
+                    // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
+                    int extent0 = 120;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v140 = v101;
+                        v140.CopyTo(buffer13.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s140 = s101;
+                        buffer13[i] = s140;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]");
+                }
+
+                // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
+                {
+                    // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
+                    int extent0 = 144;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v143 = v101;
+                        v143.CopyTo(buffer14.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s143 = s101;
+                        buffer14[i] = s143;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]");
+                }
+
+                // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
+                {
+                    // %146 = broadcast_to{shape=24}(%101) : [24]
+                    int extent0 = 24;
+                    float s101 = 0f;
+                    var v101 = new global::System.Numerics.Vector<float>(s101);
+                    int i = 0;
+                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v146 = v101;
+                        v146.CopyTo(buffer15.Slice(i));
+                    }
+                    for (; i < extent0; i++)
+                    {
+                        float s146 = s101;
+                        buffer15[i] = s146;
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 10/32: elementwise (broadcast_to) -> %146 [24]");
+                }
+
+                // Kernel 11/32: loop over 3 steps, its body 2 kernel(s) -> %239 [N,6], %148 [3,N,6], %149 [3,N,6], %151 [3,N,6], %153 [3,N,6], %155 [3,N,6], %157 [3,N,6], %159 [3,N,6]
+                {
+                    // %148 = scan{body=2;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %149 = scan{body=2;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %151 = scan{body=2;output=2;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %153 = scan{body=2;output=3;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %155 = scan{body=2;output=4;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %157 = scan{body=2;output=5;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %159 = scan{body=2;output=6;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                    // %239 = scan{body=2;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
+                    int loop11Steps = 3;
+                    for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
+                    {
+                        int loop11Time = loop11Step;
+                        global::System.Span<float> loop11Out0 = buffer17.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop11Out1 = buffer18.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop11Out2 = buffer19.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop11Out3 = buffer20.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop11Out4 = buffer21.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop11Out5 = buffer22.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop11Out6 = buffer23.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop11Slot24 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer17.Slice((loop11Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop11Slot25 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer18.Slice((loop11Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop11Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop11Time * (dim_N * 5), (dim_N * 5));
 
                         // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
                         {
@@ -642,8 +731,8 @@ namespace Kiln.Integration.Tests.Models
                             // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
                             // %58 = add(%33, %37) : [N,24]
                             // %76 = add(%58, %75) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer15, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer15, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot28, capture1Data, buffer24, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot24, capture4Data, buffer24, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 24;
                             for (int i0 = 0; i0 < extent0; i0++)
@@ -653,23 +742,23 @@ namespace Kiln.Integration.Tests.Models
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v58 = new global::System.Numerics.Vector<float>(buffer15.Slice(row58 + i));
+                                    var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + i));
                                     var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
                                     var v76 = v58 + v75;
-                                    v76.CopyTo(buffer15.Slice(rowOut + i));
+                                    v76.CopyTo(buffer24.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s58 = buffer15[row58 + i];
+                                    float s58 = buffer24[row58 + i];
                                     float s75 = buffer11[i];
                                     float s76 = s58 + s75;
-                                    buffer15[rowOut + i] = s76;
+                                    buffer24[rowOut + i] = s76;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
                         }
 
-                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
+                        // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
                         {
                             // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
                             // %78 = sigmoid(%77) : [N,6]
@@ -697,11 +786,11 @@ namespace Kiln.Integration.Tests.Models
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
-                                    var v77 = new global::System.Numerics.Vector<float>(buffer15.Slice(row77 + i));
-                                    var v79 = new global::System.Numerics.Vector<float>(buffer15.Slice(row79 + i));
-                                    var v81 = new global::System.Numerics.Vector<float>(buffer15.Slice(row81 + i));
-                                    var v84 = new global::System.Numerics.Vector<float>(buffer15.Slice(row84 + i));
+                                    var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + i));
+                                    var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + i));
+                                    var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + i));
+                                    var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + i));
+                                    var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + i));
                                     var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
                                     var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
                                     var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
@@ -711,16 +800,21 @@ namespace Kiln.Integration.Tests.Models
                                     var v87 = v86 + v83;
                                     var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
                                     var v89 = v82 * v88;
-                                    v87.CopyTo(loop7Out1.Slice(rowOut + i));
-                                    v89.CopyTo(loop7Out0.Slice(rowOut + i));
+                                    v78.CopyTo(loop11Out2.Slice(rowOut + i));
+                                    v80.CopyTo(loop11Out3.Slice(rowOut + i));
+                                    v85.CopyTo(loop11Out5.Slice(rowOut + i));
+                                    v87.CopyTo(loop11Out1.Slice(rowOut + i));
+                                    v88.CopyTo(loop11Out6.Slice(rowOut + i));
+                                    v82.CopyTo(loop11Out4.Slice(rowOut + i));
+                                    v89.CopyTo(loop11Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s25 = loop7Slot25[row25 + i];
-                                    float s77 = buffer15[row77 + i];
-                                    float s79 = buffer15[row79 + i];
-                                    float s81 = buffer15[row81 + i];
-                                    float s84 = buffer15[row84 + i];
+                                    float s25 = loop11Slot25[row25 + i];
+                                    float s77 = buffer24[row77 + i];
+                                    float s79 = buffer24[row79 + i];
+                                    float s81 = buffer24[row81 + i];
+                                    float s84 = buffer24[row84 + i];
                                     float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
                                     float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
                                     float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
@@ -730,581 +824,450 @@ namespace Kiln.Integration.Tests.Models
                                     float s87 = s86 + s83;
                                     float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
                                     float s89 = s82 * s88;
-                                    loop7Out1[rowOut + i] = s87;
-                                    loop7Out0[rowOut + i] = s89;
+                                    loop11Out2[rowOut + i] = s78;
+                                    loop11Out3[rowOut + i] = s80;
+                                    loop11Out5[rowOut + i] = s85;
+                                    loop11Out1[rowOut + i] = s87;
+                                    loop11Out6[rowOut + i] = s88;
+                                    loop11Out4[rowOut + i] = s82;
+                                    loop11Out0[rowOut + i] = s89;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out5, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out6, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
                         }
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer14.Slice(((loop7Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer13);
+                    ((global::System.ReadOnlySpan<float>)buffer17.Slice(((loop11Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer16);
                 }
 
-                // Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]
+                // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
                 {
-                    // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
-                    // %92 = add(%91, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture5Data, buffer16, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    // %240 = matmul{transpose_b=true}(%239, %7) : [N,3]
+                    // %241 = add(%240, %8) : [N,3]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer25, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row91 = i0 * 3;
+                        int row240 = i0 * 3;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v91 = new global::System.Numerics.Vector<float>(buffer16.Slice(row91 + i));
-                            var v92 = v91 + v8;
-                            v92.CopyTo(buffer16.Slice(rowOut + i));
+                            var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + i));
+                            var v241 = v240 + v8;
+                            v241.CopyTo(buffer25.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s91 = buffer16[row91 + i];
-                            float s92 = s91 + s8;
-                            buffer16[rowOut + i] = s92;
+                            float s240 = buffer25[row240 + i];
+                            float s241 = s240 + s8;
+                            buffer25[rowOut + i] = s241;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]");
                 }
 
-                // Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]
+                // Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
                 {
-                    // %93 = cross_entropy(%92, %1) : []
-                    // %95 = cross_entropy_backward(%92, %1, %94) : [N,3]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer16, input1, dim_N, 3, result, 1f, buffer17);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]");
+                    // %242 = cross_entropy(%241, %1) : []
+                    // %243 = cross_entropy_backward(%241, %1, %94) : [N,3]
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer25, input1, dim_N, 3, result, 1f, buffer26);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
                 }
 
-                // Kernel 10/32: sum over [N,3] -> %96 [3]
+                // Kernel 14/32: sum over [N,3] -> %244 [3]
                 {
-                    // %96 = sum{dims=0;keep_dim=false}(%95) : [3]
+                    // %244 = sum{dims=0;keep_dim=false}(%243) : [3]
                     int extent0 = dim_N;
                     int extent1 = 3;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row95 = i0 * 3;
+                        int row243 = i0 * 3;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v95 = new global::System.Numerics.Vector<float>(buffer17.Slice(row95 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v95).CopyTo(grad6.Slice(i));
+                            var v243 = new global::System.Numerics.Vector<float>(buffer26.Slice(row243 + i));
+                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v243).CopyTo(grad6.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s95 = buffer17[row95 + i];
-                            grad6[i] += s95;
+                            float s243 = buffer26[row243 + i];
+                            grad6[i] += s243;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 10/32: sum over [N,3] -> %96 [3]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 14/32: sum over [N,3] -> %244 [3]");
                 }
 
-                // Kernel 11/32: GEMM -> %97 [N,6]
+                // Kernel 15/32: GEMM -> %245 [N,6]
                 {
-                    // %97 = matmul(%95, %7) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture5Data, buffer18, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/32: GEMM -> %97 [N,6]");
+                    // %245 = matmul(%243, %7) : [N,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer26, capture5Data, buffer27, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 15/32: GEMM -> %245 [N,6]");
                 }
 
-                // Kernel 12/32: GEMM Aᵀ -> %98 [3,6]
+                // Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
                 {
-                    // %98 = matmul{transpose_a=true}(%95, %90) : [3,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer13, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 12/32: GEMM Aᵀ -> %98 [3,6]");
+                    // %246 = matmul{transpose_a=true}(%243, %239) : [3,6]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer26, buffer16, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 16/32: GEMM Aᵀ -> %246 [3,6]");
                 }
 
-                // Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]
+                // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %252 [3,N,5], %247 [N,6], %248 [N,6], %249 [24,5], %250 [24,6], %251 [24]
                 {
-                    // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v102 = v101;
-                        v102.CopyTo(buffer19.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s102 = s101;
-                        buffer19[i] = s102;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]");
-                }
-
-                // Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]
-                {
-                    // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
-                    int extent0 = 120;
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v140 = v101;
-                        v140.CopyTo(buffer20.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s140 = s101;
-                        buffer20[i] = s140;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]");
-                }
-
-                // Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]
-                {
-                    // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
-                    int extent0 = 144;
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v143 = v101;
-                        v143.CopyTo(buffer21.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s143 = s101;
-                        buffer21[i] = s143;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]");
-                }
-
-                // Kernel 16/32: elementwise (broadcast_to) -> %146 [24]
-                {
-                    // %146 = broadcast_to{shape=24}(%101) : [24]
-                    int extent0 = 24;
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v146 = v101;
-                        v146.CopyTo(buffer22.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s146 = s101;
-                        buffer22[i] = s146;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 16/32: elementwise (broadcast_to) -> %146 [24]");
-                }
-
-                // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %153 [3,N,5], %148 [N,6], %149 [N,6], %150 [24,5], %151 [24,6], %152 [24]
-                {
-                    // %148 = scan{body=2;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [N,6]
-                    // %149 = scan{body=2;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [N,6]
-                    // %150 = scan{body=2;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24,5]
-                    // %151 = scan{body=2;output=3;reverse=true;shape=24,6;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24,6]
-                    // %152 = scan{body=2;output=4;reverse=true;shape=24;stacked=false;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [24]
-                    // %153 = scan{body=2;output=5;reverse=true;shape=3,N,5;stacked=true;steps=3}(%97, %102, %23, %103, %21, %104, %27, %3, %4, %6, %5, %74, %140, %143, %146) : [3,N,5]
+                    // %247 = scan{body=3;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [N,6]
+                    // %248 = scan{body=3;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [N,6]
+                    // %249 = scan{body=3;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24,5]
+                    // %250 = scan{body=3;output=3;reverse=true;shape=24,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24,6]
+                    // %251 = scan{body=3;output=4;reverse=true;shape=24;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24]
+                    // %252 = scan{body=3;output=5;reverse=true;shape=3,N,5;stacked=true;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [3,N,5]
                     int loop17Steps = 3;
                     for (int loop17Step = 0; loop17Step < loop17Steps; loop17Step++)
                     {
                         int loop17Time = loop17Steps - 1 - loop17Step;
-                        global::System.Span<float> loop17Out0 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer24 : buffer45;
-                        global::System.Span<float> loop17Out1 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer25 : buffer46;
-                        global::System.Span<float> loop17Out2 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer26 : buffer47;
-                        global::System.Span<float> loop17Out3 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer27 : buffer48;
-                        global::System.Span<float> loop17Out4 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer28 : buffer49;
-                        global::System.Span<float> loop17Out5 = buffer23.Slice(loop17Time * (dim_N * 5), (dim_N * 5));
-                        global::System.ReadOnlySpan<float> loop17Slot99 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer18) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer24 : buffer45));
-                        global::System.ReadOnlySpan<float> loop17Slot100 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer19) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer25 : buffer46));
-                        global::System.ReadOnlySpan<float> loop17Slot139 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer20) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer26 : buffer47));
-                        global::System.ReadOnlySpan<float> loop17Slot142 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer21) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer27 : buffer48));
-                        global::System.ReadOnlySpan<float> loop17Slot145 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer22) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer28 : buffer49));
-                        global::System.ReadOnlySpan<float> loop17Slot24 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer14.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop17Slot25 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer12.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.Span<float> loop17Out0 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer29 : buffer44;
+                        global::System.Span<float> loop17Out1 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer30 : buffer45;
+                        global::System.Span<float> loop17Out2 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer31 : buffer46;
+                        global::System.Span<float> loop17Out3 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer32 : buffer47;
+                        global::System.Span<float> loop17Out4 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer33 : buffer48;
+                        global::System.Span<float> loop17Out5 = buffer28.Slice(loop17Time * (dim_N * 5), (dim_N * 5));
+                        global::System.ReadOnlySpan<float> loop17Slot99 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer27) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer29 : buffer44));
+                        global::System.ReadOnlySpan<float> loop17Slot100 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer12) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer30 : buffer45));
+                        global::System.ReadOnlySpan<float> loop17Slot139 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer13) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer31 : buffer46));
+                        global::System.ReadOnlySpan<float> loop17Slot142 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer14) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer32 : buffer47));
+                        global::System.ReadOnlySpan<float> loop17Slot145 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer15) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer33 : buffer48));
+                        global::System.ReadOnlySpan<float> loop17Slot24 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer17.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop17Slot25 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer18.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
                         global::System.ReadOnlySpan<float> loop17Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop17Time * (dim_N * 5), (dim_N * 5));
+                        global::System.ReadOnlySpan<float> loop17Slot150 = ((global::System.ReadOnlySpan<float>)buffer19).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop17Slot152 = ((global::System.ReadOnlySpan<float>)buffer20).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop17Slot154 = ((global::System.ReadOnlySpan<float>)buffer21).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop17Slot156 = ((global::System.ReadOnlySpan<float>)buffer22).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop17Slot158 = ((global::System.ReadOnlySpan<float>)buffer23).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
 
-                        // Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                        // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
                         {
-                            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
-                            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-                            // %58 = add(%33, %37) : [N,24]
-                            // %76 = add(%58, %75) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop17Slot28, capture1Data, buffer29, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop17Slot24, capture4Data, buffer29, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 24;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row58 = i0 * 24;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v58 = new global::System.Numerics.Vector<float>(buffer29.Slice(row58 + i));
-                                    var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                                    var v76 = v58 + v75;
-                                    v76.CopyTo(buffer29.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s58 = buffer29[row58 + i];
-                                    float s75 = buffer11[i];
-                                    float s76 = s58 + s75;
-                                    buffer29[rowOut + i] = s76;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
-                        }
-
-                        // Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]
-                        {
-                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
-                            // %78 = sigmoid(%77) : [N,6]
-                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
-                            // %80 = tanh(%79) : [N,6]
-                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
-                            // %82 = sigmoid(%81) : [N,6]
-                            // %83 = mul(%78, %80) : [N,6]
-                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
-                            // %85 = sigmoid(%84) : [N,6]
-                            // %86 = mul(%85, %25) : [N,6]
-                            // %87 = add(%86, %83) : [N,6]
-                            // %88 = tanh(%87) : [N,6]
-                            // %105 = mul(%99, %88) : [N,6]
-                            // %106 = mul(%99, %82) : [N,6]
-                            // %107 = square(%88) : [N,6]
-                            // %108 = sub(%94, %107) : [N,6]
-                            // %109 = mul(%106, %108) : [N,6]
-                            // %110 = add(%100, %109) : [N,6]
-                            // %111 = mul(%110, %25) : [N,6]
-                            // %112 = mul(%110, %85) : [N,6]
-                            // %113 = sub(%94, %85) : [N,6]
-                            // %114 = mul(%85, %113) : [N,6]
-                            // %115 = mul(%111, %114) : [N,6]
-                            // %117 = mul(%110, %80) : [N,6]
-                            // %118 = mul(%110, %78) : [N,6]
-                            // %119 = sub(%94, %82) : [N,6]
-                            // %120 = mul(%82, %119) : [N,6]
-                            // %121 = mul(%105, %120) : [N,6]
-                            // %124 = square(%80) : [N,6]
-                            // %125 = sub(%94, %124) : [N,6]
-                            // %126 = mul(%118, %125) : [N,6]
-                            // %129 = sub(%94, %78) : [N,6]
-                            // %130 = mul(%78, %129) : [N,6]
-                            // %131 = mul(%117, %130) : [N,6]
-                            int extent0 = dim_N;
-                            int extent1 = 6;
+                            // %164 = mul(%99, %154) : [N,6]
+                            // %165 = square(%158) : [N,6]
+                            // %166 = sub(%94, %165) : [N,6]
+                            // %167 = mul(%164, %166) : [N,6]
+                            // %168 = add(%100, %167) : [N,6]
+                            // %169 = mul(%168, %25) : [N,6]
+                            // %170 = mul(%168, %156) : [N,6]
+                            // %171 = sub(%94, %156) : [N,6]
+                            // %172 = mul(%156, %171) : [N,6]
+                            // %173 = mul(%169, %172) : [N,6]
+                            // %175 = mul(%168, %152) : [N,6]
+                            // %176 = mul(%168, %150) : [N,6]
+                            // %182 = square(%152) : [N,6]
+                            // %183 = sub(%94, %182) : [N,6]
+                            // %184 = mul(%176, %183) : [N,6]
+                            // %187 = sub(%94, %150) : [N,6]
+                            // %188 = mul(%150, %187) : [N,6]
+                            // %189 = mul(%175, %188) : [N,6]
+                            int extent0 = (dim_N * 6);
                             float s94 = 1f;
                             var v94 = new global::System.Numerics.Vector<float>(s94);
-                            for (int i0 = 0; i0 < extent0; i0++)
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                int row25 = i0 * 6;
-                                int row77 = i0 * 24;
-                                int row79 = 12 + i0 * 24;
-                                int row81 = 18 + i0 * 24;
-                                int row84 = 6 + i0 * 24;
-                                int row99 = i0 * 6;
-                                int row100 = i0 * 6;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(row25 + i));
-                                    var v77 = new global::System.Numerics.Vector<float>(buffer29.Slice(row77 + i));
-                                    var v79 = new global::System.Numerics.Vector<float>(buffer29.Slice(row79 + i));
-                                    var v81 = new global::System.Numerics.Vector<float>(buffer29.Slice(row81 + i));
-                                    var v84 = new global::System.Numerics.Vector<float>(buffer29.Slice(row84 + i));
-                                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(row99 + i));
-                                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(row100 + i));
-                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                                    var v83 = v78 * v80;
-                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                                    var v86 = v85 * v25;
-                                    var v87 = v86 + v83;
-                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                                    var v105 = v99 * v88;
-                                    var v106 = v99 * v82;
-                                    var v107 = v88 * v88;
-                                    var v108 = v94 - v107;
-                                    var v109 = v106 * v108;
-                                    var v110 = v100 + v109;
-                                    var v111 = v110 * v25;
-                                    var v112 = v110 * v85;
-                                    var v113 = v94 - v85;
-                                    var v114 = v85 * v113;
-                                    var v115 = v111 * v114;
-                                    var v117 = v110 * v80;
-                                    var v118 = v110 * v78;
-                                    var v119 = v94 - v82;
-                                    var v120 = v82 * v119;
-                                    var v121 = v105 * v120;
-                                    var v124 = v80 * v80;
-                                    var v125 = v94 - v124;
-                                    var v126 = v118 * v125;
-                                    var v129 = v94 - v78;
-                                    var v130 = v78 * v129;
-                                    var v131 = v117 * v130;
-                                    v78.CopyTo(buffer30.Slice(rowOut + i));
-                                    v80.CopyTo(buffer31.Slice(rowOut + i));
-                                    v85.CopyTo(buffer32.Slice(rowOut + i));
-                                    v88.CopyTo(buffer33.Slice(rowOut + i));
-                                    v82.CopyTo(buffer34.Slice(rowOut + i));
-                                    v110.CopyTo(buffer35.Slice(rowOut + i));
-                                    v112.CopyTo(loop17Out1.Slice(rowOut + i));
-                                    v115.CopyTo(buffer36.Slice(rowOut + i));
-                                    v121.CopyTo(buffer37.Slice(rowOut + i));
-                                    v126.CopyTo(buffer38.Slice(rowOut + i));
-                                    v131.CopyTo(buffer39.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s25 = loop17Slot25[row25 + i];
-                                    float s77 = buffer29[row77 + i];
-                                    float s79 = buffer29[row79 + i];
-                                    float s81 = buffer29[row81 + i];
-                                    float s84 = buffer29[row84 + i];
-                                    float s99 = loop17Slot99[row99 + i];
-                                    float s100 = loop17Slot100[row100 + i];
-                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                                    float s83 = s78 * s80;
-                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                                    float s86 = s85 * s25;
-                                    float s87 = s86 + s83;
-                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                                    float s105 = s99 * s88;
-                                    float s106 = s99 * s82;
-                                    float s107 = s88 * s88;
-                                    float s108 = s94 - s107;
-                                    float s109 = s106 * s108;
-                                    float s110 = s100 + s109;
-                                    float s111 = s110 * s25;
-                                    float s112 = s110 * s85;
-                                    float s113 = s94 - s85;
-                                    float s114 = s85 * s113;
-                                    float s115 = s111 * s114;
-                                    float s117 = s110 * s80;
-                                    float s118 = s110 * s78;
-                                    float s119 = s94 - s82;
-                                    float s120 = s82 * s119;
-                                    float s121 = s105 * s120;
-                                    float s124 = s80 * s80;
-                                    float s125 = s94 - s124;
-                                    float s126 = s118 * s125;
-                                    float s129 = s94 - s78;
-                                    float s130 = s78 * s129;
-                                    float s131 = s117 * s130;
-                                    buffer30[rowOut + i] = s78;
-                                    buffer31[rowOut + i] = s80;
-                                    buffer32[rowOut + i] = s85;
-                                    buffer33[rowOut + i] = s88;
-                                    buffer34[rowOut + i] = s82;
-                                    buffer35[rowOut + i] = s110;
-                                    loop17Out1[rowOut + i] = s112;
-                                    buffer36[rowOut + i] = s115;
-                                    buffer37[rowOut + i] = s121;
-                                    buffer38[rowOut + i] = s126;
-                                    buffer39[rowOut + i] = s131;
-                                }
+                                var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(i));
+                                var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
+                                var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(i));
+                                var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(i));
+                                var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(i));
+                                var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
+                                var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(i));
+                                var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
+                                var v164 = v99 * v154;
+                                var v165 = v158 * v158;
+                                var v166 = v94 - v165;
+                                var v167 = v164 * v166;
+                                var v168 = v100 + v167;
+                                var v169 = v168 * v25;
+                                var v170 = v168 * v156;
+                                var v171 = v94 - v156;
+                                var v172 = v156 * v171;
+                                var v173 = v169 * v172;
+                                var v175 = v168 * v152;
+                                var v176 = v168 * v150;
+                                var v182 = v152 * v152;
+                                var v183 = v94 - v182;
+                                var v184 = v176 * v183;
+                                var v187 = v94 - v150;
+                                var v188 = v150 * v187;
+                                var v189 = v175 * v188;
+                                v168.CopyTo(buffer34.Slice(i));
+                                v170.CopyTo(loop17Out1.Slice(i));
+                                v173.CopyTo(buffer35.Slice(i));
+                                v184.CopyTo(buffer36.Slice(i));
+                                v189.CopyTo(buffer37.Slice(i));
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]");
+                            for (; i < extent0; i++)
+                            {
+                                float s25 = loop17Slot25[i];
+                                float s99 = loop17Slot99[i];
+                                float s100 = loop17Slot100[i];
+                                float s150 = loop17Slot150[i];
+                                float s152 = loop17Slot152[i];
+                                float s154 = loop17Slot154[i];
+                                float s156 = loop17Slot156[i];
+                                float s158 = loop17Slot158[i];
+                                float s164 = s99 * s154;
+                                float s165 = s158 * s158;
+                                float s166 = s94 - s165;
+                                float s167 = s164 * s166;
+                                float s168 = s100 + s167;
+                                float s169 = s168 * s25;
+                                float s170 = s168 * s156;
+                                float s171 = s94 - s156;
+                                float s172 = s156 * s171;
+                                float s173 = s169 * s172;
+                                float s175 = s168 * s152;
+                                float s176 = s168 * s150;
+                                float s182 = s152 * s152;
+                                float s183 = s94 - s182;
+                                float s184 = s176 * s183;
+                                float s187 = s94 - s150;
+                                float s188 = s150 * s187;
+                                float s189 = s175 * s188;
+                                buffer34[i] = s168;
+                                loop17Out1[i] = s170;
+                                buffer35[i] = s173;
+                                buffer36[i] = s184;
+                                buffer37[i] = s189;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
                         }
 
-                        // Kernel 2/11: narrow_backward -> %122 [N,24]
+                        // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
                         {
-                            // %122 = narrow_backward{dim=1;length=6;size=24;start=18}(%121) : [N,24]
+                            // %163 = mul(%99, %158) : [N,6]
+                            // %177 = sub(%94, %154) : [N,6]
+                            // %178 = mul(%154, %177) : [N,6]
+                            // %179 = mul(%163, %178) : [N,6]
+                            int extent0 = (dim_N * 6);
+                            float s94 = 1f;
+                            var v94 = new global::System.Numerics.Vector<float>(s94);
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
+                                var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
+                                var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
+                                var v163 = v99 * v158;
+                                var v177 = v94 - v154;
+                                var v178 = v154 * v177;
+                                var v179 = v163 * v178;
+                                v179.CopyTo(buffer38.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s99 = loop17Slot99[i];
+                                float s154 = loop17Slot154[i];
+                                float s158 = loop17Slot158[i];
+                                float s163 = s99 * s158;
+                                float s177 = s94 - s154;
+                                float s178 = s154 * s177;
+                                float s179 = s163 * s178;
+                                buffer38[i] = s179;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]");
+                        }
+
+                        // Kernel 2/11: narrow_backward -> %180 [N,24]
+                        {
+                            // %180 = narrow_backward{dim=1;length=6;size=24;start=18}(%179) : [N,24]
+                            buffer39.Clear();
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer39, 24, 18, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 2/11: narrow_backward -> %180 [N,24]");
+                        }
+
+                        // Kernel 3/11: narrow_backward -> %185 [N,24]
+                        {
+                            // %185 = narrow_backward{dim=1;length=6;size=24;start=12}(%184) : [N,24]
                             buffer40.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer40, 24, 18, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 2/11: narrow_backward -> %122 [N,24]");
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer40, 24, 12, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 3/11: narrow_backward -> %185 [N,24]");
                         }
 
-                        // Kernel 3/11: narrow_backward -> %127 [N,24]
+                        // Kernel 4/11: narrow_backward -> %190 [N,24]
                         {
-                            // %127 = narrow_backward{dim=1;length=6;size=24;start=12}(%126) : [N,24]
+                            // %190 = narrow_backward{dim=1;length=6;size=24;start=0}(%189) : [N,24]
                             buffer41.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer41, 24, 12, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 3/11: narrow_backward -> %127 [N,24]");
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer41, 24, 0, dim_N, 6);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 4/11: narrow_backward -> %190 [N,24]");
                         }
 
-                        // Kernel 4/11: narrow_backward -> %132 [N,24]
+                        // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
                         {
-                            // %132 = narrow_backward{dim=1;length=6;size=24;start=0}(%131) : [N,24]
+                            // %174 = narrow_backward{dim=1;length=6;size=24;start=6}(%173) : [N,24]
+                            // %181 = add(%174, %180) : [N,24]
+                            // %186 = add(%181, %185) : [N,24]
+                            // %191 = add(%186, %190) : [N,24]
+                            // %192 = sum{dims=0;keep_dim=false}(%191) : [24]
                             buffer42.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 6, 0, buffer42, 24, 0, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 4/11: narrow_backward -> %132 [N,24]");
-                        }
-
-                        // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]
-                        {
-                            // %116 = narrow_backward{dim=1;length=6;size=24;start=6}(%115) : [N,24]
-                            // %123 = add(%116, %122) : [N,24]
-                            // %128 = add(%123, %127) : [N,24]
-                            // %133 = add(%128, %132) : [N,24]
-                            // %134 = sum{dims=0;keep_dim=false}(%133) : [24]
-                            buffer43.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer43, 24, 6, dim_N, 6);
+                            global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 6, 0, buffer42, 24, 6, dim_N, 6);
                             int extent0 = dim_N;
                             int extent1 = 24;
-                            buffer44.Clear();
+                            buffer43.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row116 = i0 * 24;
-                                int row122 = i0 * 24;
-                                int row127 = i0 * 24;
-                                int row132 = i0 * 24;
+                                int row174 = i0 * 24;
+                                int row180 = i0 * 24;
+                                int row185 = i0 * 24;
+                                int row190 = i0 * 24;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v116 = new global::System.Numerics.Vector<float>(buffer43.Slice(row116 + i));
-                                    var v122 = new global::System.Numerics.Vector<float>(buffer40.Slice(row122 + i));
-                                    var v127 = new global::System.Numerics.Vector<float>(buffer41.Slice(row127 + i));
-                                    var v132 = new global::System.Numerics.Vector<float>(buffer42.Slice(row132 + i));
-                                    var v123 = v116 + v122;
-                                    var v128 = v123 + v127;
-                                    var v133 = v128 + v132;
-                                    v133.CopyTo(buffer43.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer44.Slice(i)) + v133).CopyTo(buffer44.Slice(i));
+                                    var v174 = new global::System.Numerics.Vector<float>(buffer42.Slice(row174 + i));
+                                    var v180 = new global::System.Numerics.Vector<float>(buffer39.Slice(row180 + i));
+                                    var v185 = new global::System.Numerics.Vector<float>(buffer40.Slice(row185 + i));
+                                    var v190 = new global::System.Numerics.Vector<float>(buffer41.Slice(row190 + i));
+                                    var v181 = v174 + v180;
+                                    var v186 = v181 + v185;
+                                    var v191 = v186 + v190;
+                                    v191.CopyTo(buffer42.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer43.Slice(i)) + v191).CopyTo(buffer43.Slice(i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s116 = buffer43[row116 + i];
-                                    float s122 = buffer40[row122 + i];
-                                    float s127 = buffer41[row127 + i];
-                                    float s132 = buffer42[row132 + i];
-                                    float s123 = s116 + s122;
-                                    float s128 = s123 + s127;
-                                    float s133 = s128 + s132;
-                                    buffer43[rowOut + i] = s133;
-                                    buffer44[i] += s133;
+                                    float s174 = buffer42[row174 + i];
+                                    float s180 = buffer39[row180 + i];
+                                    float s185 = buffer40[row185 + i];
+                                    float s190 = buffer41[row190 + i];
+                                    float s181 = s174 + s180;
+                                    float s186 = s181 + s185;
+                                    float s191 = s186 + s190;
+                                    buffer42[rowOut + i] = s191;
+                                    buffer43[i] += s191;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
                         }
 
-                        // Kernel 6/11: GEMM -> %135 [N,6]
+                        // Kernel 6/11: GEMM -> %193 [N,6]
                         {
-                            // %135 = matmul(%133, %35) : [N,6]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer43, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %135 [N,6]");
+                            // %193 = matmul(%191, %35) : [N,6]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer42, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %193 [N,6]");
                         }
 
-                        // Kernel 7/11: GEMM -> %137 [N,5]
+                        // Kernel 7/11: GEMM -> %195 [N,5]
                         {
-                            // %137 = matmul(%133, %31) : [N,5]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer43, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %137 [N,5]");
+                            // %195 = matmul(%191, %31) : [N,5]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer42, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %195 [N,5]");
                         }
 
-                        // Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]
+                        // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
                         {
-                            // %138 = matmul{transpose_a=true}(%133, %30) : [24,5]
-                            // %141 = add(%139, %138) : [24,5]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer43, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %196 = matmul{transpose_a=true}(%191, %30) : [24,5]
+                            // %197 = add(%139, %196) : [24,5]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 120;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v138 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
                                 var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
-                                var v141 = v139 + v138;
-                                v141.CopyTo(loop17Out2.Slice(i));
+                                var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
+                                var v197 = v139 + v196;
+                                v197.CopyTo(loop17Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s138 = loop17Out2[i];
                                 float s139 = loop17Slot139[i];
-                                float s141 = s139 + s138;
-                                loop17Out2[i] = s141;
+                                float s196 = loop17Out2[i];
+                                float s197 = s139 + s196;
+                                loop17Out2[i] = s197;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]");
                         }
 
-                        // Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]
+                        // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
                         {
-                            // %136 = matmul{transpose_a=true}(%133, %24) : [24,6]
-                            // %144 = add(%142, %136) : [24,6]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer43, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %194 = matmul{transpose_a=true}(%191, %24) : [24,6]
+                            // %198 = add(%142, %194) : [24,6]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 144;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v136 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
                                 var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
-                                var v144 = v142 + v136;
-                                v144.CopyTo(loop17Out3.Slice(i));
+                                var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
+                                var v198 = v142 + v194;
+                                v198.CopyTo(loop17Out3.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s136 = loop17Out3[i];
                                 float s142 = loop17Slot142[i];
-                                float s144 = s142 + s136;
-                                loop17Out3[i] = s144;
+                                float s194 = loop17Out3[i];
+                                float s198 = s142 + s194;
+                                loop17Out3[i] = s198;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]");
                         }
 
-                        // Kernel 10/11: elementwise (add) -> %147 [24]
+                        // Kernel 10/11: elementwise (add) -> %199 [24]
                         {
-                            // %147 = add(%145, %134) : [24]
+                            // %199 = add(%145, %192) : [24]
                             int extent0 = 24;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v134 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
                                 var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
-                                var v147 = v145 + v134;
-                                v147.CopyTo(loop17Out4.Slice(i));
+                                var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
+                                var v199 = v145 + v192;
+                                v199.CopyTo(loop17Out4.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s134 = buffer44[i];
                                 float s145 = loop17Slot145[i];
-                                float s147 = s145 + s134;
-                                loop17Out4[i] = s147;
+                                float s192 = buffer43[i];
+                                float s199 = s145 + s192;
+                                loop17Out4[i] = s199;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %147 [24]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %199 [24]");
                         }
                     }
                 }
 
-                // Kernel 18/32: transpose -> %154 [N,3,5]
+                // Kernel 18/32: transpose -> %253 [N,3,5]
                 {
-                    // %154 = transpose{dim0=0;dim1=1}(%153) : [N,3,5]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer23, buffer50, 1, 3, 1, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 18/32: transpose -> %154 [N,3,5]");
+                    // %253 = transpose{dim0=0;dim1=1}(%252) : [N,3,5]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer28, buffer49, 1, 3, 1, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 18/32: transpose -> %253 [N,3,5]");
                 }
 
-                // Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]
+                // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
                 {
-                    // %157 = mul(%148, %20) : [N,6]
-                    // %158 = square(%22) : [N,6]
-                    // %159 = sub(%94, %158) : [N,6]
-                    // %160 = mul(%157, %159) : [N,6]
-                    // %161 = add(%149, %160) : [N,6]
-                    // %162 = mul(%161, %18) : [N,6]
-                    // %163 = mul(%161, %16) : [N,6]
-                    // %168 = square(%18) : [N,6]
-                    // %169 = sub(%94, %168) : [N,6]
-                    // %170 = mul(%163, %169) : [N,6]
-                    // %173 = sub(%94, %16) : [N,6]
-                    // %174 = mul(%16, %173) : [N,6]
-                    // %175 = mul(%162, %174) : [N,6]
+                    // %210 = square(%22) : [N,6]
+                    // %211 = sub(%94, %210) : [N,6]
+                    // %220 = square(%18) : [N,6]
+                    // %221 = sub(%94, %220) : [N,6]
+                    // %225 = sub(%94, %16) : [N,6]
+                    // %226 = mul(%16, %225) : [N,6]
+                    // %256 = mul(%247, %20) : [N,6]
+                    // %257 = mul(%256, %211) : [N,6]
+                    // %258 = add(%248, %257) : [N,6]
+                    // %259 = mul(%258, %18) : [N,6]
+                    // %260 = mul(%258, %16) : [N,6]
+                    // %263 = mul(%260, %221) : [N,6]
+                    // %266 = mul(%259, %226) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s94 = 1f;
                     var v94 = new global::System.Numerics.Vector<float>(s94);
@@ -1315,24 +1278,24 @@ namespace Kiln.Integration.Tests.Models
                         var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v148 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v149 = new global::System.Numerics.Vector<float>(buffer25.Slice(i));
-                        var v157 = v148 * v20;
-                        var v158 = v22 * v22;
-                        var v159 = v94 - v158;
-                        var v160 = v157 * v159;
-                        var v161 = v149 + v160;
-                        var v162 = v161 * v18;
-                        var v163 = v161 * v16;
-                        var v168 = v18 * v18;
-                        var v169 = v94 - v168;
-                        var v170 = v163 * v169;
-                        var v173 = v94 - v16;
-                        var v174 = v16 * v173;
-                        var v175 = v162 * v174;
-                        v161.CopyTo(buffer51.Slice(i));
-                        v170.CopyTo(buffer52.Slice(i));
-                        v175.CopyTo(buffer53.Slice(i));
+                        var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                        var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                        var v210 = v22 * v22;
+                        var v211 = v94 - v210;
+                        var v220 = v18 * v18;
+                        var v221 = v94 - v220;
+                        var v225 = v94 - v16;
+                        var v226 = v16 * v225;
+                        var v256 = v247 * v20;
+                        var v257 = v256 * v211;
+                        var v258 = v248 + v257;
+                        var v259 = v258 * v18;
+                        var v260 = v258 * v16;
+                        var v263 = v260 * v221;
+                        var v266 = v259 * v226;
+                        v258.CopyTo(buffer50.Slice(i));
+                        v263.CopyTo(buffer51.Slice(i));
+                        v266.CopyTo(buffer52.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
@@ -1340,36 +1303,36 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = buffer4[i];
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s148 = buffer24[i];
-                        float s149 = buffer25[i];
-                        float s157 = s148 * s20;
-                        float s158 = s22 * s22;
-                        float s159 = s94 - s158;
-                        float s160 = s157 * s159;
-                        float s161 = s149 + s160;
-                        float s162 = s161 * s18;
-                        float s163 = s161 * s16;
-                        float s168 = s18 * s18;
-                        float s169 = s94 - s168;
-                        float s170 = s163 * s169;
-                        float s173 = s94 - s16;
-                        float s174 = s16 * s173;
-                        float s175 = s162 * s174;
-                        buffer51[i] = s161;
-                        buffer52[i] = s170;
-                        buffer53[i] = s175;
+                        float s247 = buffer29[i];
+                        float s248 = buffer30[i];
+                        float s210 = s22 * s22;
+                        float s211 = s94 - s210;
+                        float s220 = s18 * s18;
+                        float s221 = s94 - s220;
+                        float s225 = s94 - s16;
+                        float s226 = s16 * s225;
+                        float s256 = s247 * s20;
+                        float s257 = s256 * s211;
+                        float s258 = s248 + s257;
+                        float s259 = s258 * s18;
+                        float s260 = s258 * s16;
+                        float s263 = s260 * s221;
+                        float s266 = s259 * s226;
+                        buffer50[i] = s258;
+                        buffer51[i] = s263;
+                        buffer52[i] = s266;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
                 }
 
-                // Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]
+                // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
                 {
-                    // %156 = mul(%148, %22) : [N,6]
-                    // %164 = sub(%94, %20) : [N,6]
-                    // %165 = mul(%20, %164) : [N,6]
-                    // %166 = mul(%156, %165) : [N,6]
+                    // %216 = sub(%94, %20) : [N,6]
+                    // %217 = mul(%20, %216) : [N,6]
+                    // %255 = mul(%247, %22) : [N,6]
+                    // %261 = mul(%255, %217) : [N,6]
                     int extent0 = (dim_N * 6);
                     float s94 = 1f;
                     var v94 = new global::System.Numerics.Vector<float>(s94);
@@ -1378,208 +1341,208 @@ namespace Kiln.Integration.Tests.Models
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                         var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v148 = new global::System.Numerics.Vector<float>(buffer24.Slice(i));
-                        var v156 = v148 * v22;
-                        var v164 = v94 - v20;
-                        var v165 = v20 * v164;
-                        var v166 = v156 * v165;
-                        v166.CopyTo(buffer54.Slice(i));
+                        var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                        var v216 = v94 - v20;
+                        var v217 = v20 * v216;
+                        var v255 = v247 * v22;
+                        var v261 = v255 * v217;
+                        v261.CopyTo(buffer53.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s148 = buffer24[i];
-                        float s156 = s148 * s22;
-                        float s164 = s94 - s20;
-                        float s165 = s20 * s164;
-                        float s166 = s156 * s165;
-                        buffer54[i] = s166;
+                        float s247 = buffer29[i];
+                        float s216 = s94 - s20;
+                        float s217 = s20 * s216;
+                        float s255 = s247 * s22;
+                        float s261 = s255 * s217;
+                        buffer53[i] = s261;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]");
                 }
 
-                // Kernel 21/32: narrow_backward -> %171 [N,24]
+                // Kernel 21/32: narrow_backward -> %264 [N,24]
                 {
-                    // %171 = narrow_backward{dim=1;length=6;size=24;start=12}(%170) : [N,24]
+                    // %264 = narrow_backward{dim=1;length=6;size=24;start=12}(%263) : [N,24]
+                    buffer54.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 6, 0, buffer54, 24, 12, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 21/32: narrow_backward -> %264 [N,24]");
+                }
+
+                // Kernel 22/32: narrow_backward -> %267 [N,24]
+                {
+                    // %267 = narrow_backward{dim=1;length=6;size=24;start=0}(%266) : [N,24]
                     buffer55.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 21/32: narrow_backward -> %171 [N,24]");
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 0, dim_N, 6);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 22/32: narrow_backward -> %267 [N,24]");
                 }
 
-                // Kernel 22/32: narrow_backward -> %176 [N,24]
+                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
                 {
-                    // %176 = narrow_backward{dim=1;length=6;size=24;start=0}(%175) : [N,24]
+                    // %262 = narrow_backward{dim=1;length=6;size=24;start=18}(%261) : [N,24]
+                    // %265 = add(%262, %264) : [N,24]
+                    // %268 = add(%265, %267) : [N,24]
+                    // %269 = sum{dims=0;keep_dim=false}(%268) : [24]
                     buffer56.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 22/32: narrow_backward -> %176 [N,24]");
-                }
-
-                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]
-                {
-                    // %167 = narrow_backward{dim=1;length=6;size=24;start=18}(%166) : [N,24]
-                    // %172 = add(%167, %171) : [N,24]
-                    // %177 = add(%172, %176) : [N,24]
-                    // %178 = sum{dims=0;keep_dim=false}(%177) : [24]
-                    buffer57.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer54, 6, 0, buffer57, 24, 18, dim_N, 6);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 18, dim_N, 6);
                     int extent0 = dim_N;
                     int extent1 = 24;
-                    buffer58.Clear();
+                    buffer57.Clear();
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row167 = i0 * 24;
-                        int row171 = i0 * 24;
-                        int row176 = i0 * 24;
+                        int row262 = i0 * 24;
+                        int row264 = i0 * 24;
+                        int row267 = i0 * 24;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v167 = new global::System.Numerics.Vector<float>(buffer57.Slice(row167 + i));
-                            var v171 = new global::System.Numerics.Vector<float>(buffer55.Slice(row171 + i));
-                            var v176 = new global::System.Numerics.Vector<float>(buffer56.Slice(row176 + i));
-                            var v172 = v167 + v171;
-                            var v177 = v172 + v176;
-                            v177.CopyTo(buffer57.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer58.Slice(i)) + v177).CopyTo(buffer58.Slice(i));
+                            var v262 = new global::System.Numerics.Vector<float>(buffer56.Slice(row262 + i));
+                            var v264 = new global::System.Numerics.Vector<float>(buffer54.Slice(row264 + i));
+                            var v267 = new global::System.Numerics.Vector<float>(buffer55.Slice(row267 + i));
+                            var v265 = v262 + v264;
+                            var v268 = v265 + v267;
+                            v268.CopyTo(buffer56.Slice(rowOut + i));
+                            (new global::System.Numerics.Vector<float>(buffer57.Slice(i)) + v268).CopyTo(buffer57.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s167 = buffer57[row167 + i];
-                            float s171 = buffer55[row171 + i];
-                            float s176 = buffer56[row176 + i];
-                            float s172 = s167 + s171;
-                            float s177 = s172 + s176;
-                            buffer57[rowOut + i] = s177;
-                            buffer58[i] += s177;
+                            float s262 = buffer56[row262 + i];
+                            float s264 = buffer54[row264 + i];
+                            float s267 = buffer55[row267 + i];
+                            float s265 = s262 + s264;
+                            float s268 = s265 + s267;
+                            buffer56[rowOut + i] = s268;
+                            buffer57[i] += s268;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
                 }
 
-                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]
+                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
                 {
-                    // %179 = add(%152, %178) : [24]
-                    // %187 = copy{gradient_of=3}(%179) : [24]
+                    // %270 = add(%251, %269) : [24]
+                    // %278 = copy{gradient_of=3}(%270) : [24]
                     int extent0 = 24;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v152 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
-                        var v178 = new global::System.Numerics.Vector<float>(buffer58.Slice(i));
-                        var v179 = v152 + v178;
-                        var v187 = v179;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v179).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v187).CopyTo(grad3.Slice(i));
+                        var v251 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
+                        var v269 = new global::System.Numerics.Vector<float>(buffer57.Slice(i));
+                        var v270 = v251 + v269;
+                        var v278 = v270;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v270).CopyTo(grad2.Slice(i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v278).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s152 = buffer28[i];
-                        float s178 = buffer58[i];
-                        float s179 = s152 + s178;
-                        float s187 = s179;
-                        grad2[i] += s179;
-                        grad3[i] += s187;
+                        float s251 = buffer33[i];
+                        float s269 = buffer57[i];
+                        float s270 = s251 + s269;
+                        float s278 = s270;
+                        grad2[i] += s270;
+                        grad3[i] += s278;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
                 }
 
-                // Kernel 25/32: GEMM -> %180 [N,5]
+                // Kernel 25/32: GEMM -> %271 [N,5]
                 {
-                    // %180 = matmul(%177, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer57, capture1Data, buffer59, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 25/32: GEMM -> %180 [N,5]");
+                    // %271 = matmul(%268, %3) : [N,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer56, capture1Data, buffer58, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 25/32: GEMM -> %271 [N,5]");
                 }
 
-                // Kernel 26/32: GEMM Aᵀ -> %181 [24,5]
+                // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
                 {
-                    // %181 = matmul{transpose_a=true}(%177, %11) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer57, buffer1, buffer60, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 26/32: GEMM Aᵀ -> %181 [24,5]");
+                    // %272 = matmul{transpose_a=true}(%268, %11) : [24,5]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer56, buffer1, buffer59, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 26/32: GEMM Aᵀ -> %272 [24,5]");
                 }
 
-                // Kernel 27/32: elementwise (add) -> %182 [24,5]
+                // Kernel 27/32: elementwise (add) -> %273 [24,5]
                 {
-                    // %182 = add(%150, %181) : [24,5]
+                    // %273 = add(%249, %272) : [24,5]
                     int extent0 = 120;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v150 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        var v181 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
-                        var v182 = v150 + v181;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v182).CopyTo(grad1.Slice(i));
+                        var v249 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
+                        var v272 = new global::System.Numerics.Vector<float>(buffer59.Slice(i));
+                        var v273 = v249 + v272;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v273).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s150 = buffer26[i];
-                        float s181 = buffer60[i];
-                        float s182 = s150 + s181;
-                        grad1[i] += s182;
+                        float s249 = buffer31[i];
+                        float s272 = buffer59[i];
+                        float s273 = s249 + s272;
+                        grad1[i] += s273;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %182 [24,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %273 [24,5]");
                 }
 
-                // Kernel 28/32: narrow_backward -> %184 [N,4,5]
+                // Kernel 28/32: narrow_backward -> %275 [N,4,5]
                 {
-                    // %184 = narrow_backward{dim=1;length=1;size=4;start=0}(%183) : [N,4,5]
+                    // %275 = narrow_backward{dim=1;length=1;size=4;start=0}(%274) : [N,4,5]
+                    buffer60.Clear();
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer58, 5, 0, buffer60, 20, 0, dim_N, 5);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 28/32: narrow_backward -> %275 [N,4,5]");
+                }
+
+                // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+                {
+                    // %254 = narrow_backward{dim=1;length=3;size=4;start=1}(%253) : [N,4,5]
+                    // %276 = add(%254, %275) : [N,4,5]
                     buffer61.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer59, 5, 0, buffer61, 20, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 28/32: narrow_backward -> %184 [N,4,5]");
-                }
-
-                // Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]
-                {
-                    // %155 = narrow_backward{dim=1;length=3;size=4;start=1}(%154) : [N,4,5]
-                    // %185 = add(%155, %184) : [N,4,5]
-                    buffer62.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer50, 15, 0, buffer62, 20, 5, dim_N, 15);
+                    global::Kiln.Kernels.Layout.CopyBlocks(buffer49, 15, 0, buffer61, 20, 5, dim_N, 15);
                     int extent0 = (dim_N * 20);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v155 = new global::System.Numerics.Vector<float>(buffer62.Slice(i));
-                        var v184 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
-                        var v185 = v155 + v184;
-                        v185.CopyTo(buffer62.Slice(i));
+                        var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
+                        var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                        var v276 = v254 + v275;
+                        v276.CopyTo(buffer61.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s155 = buffer62[i];
-                        float s184 = buffer61[i];
-                        float s185 = s155 + s184;
-                        buffer62[i] = s185;
+                        float s254 = buffer61[i];
+                        float s275 = buffer60[i];
+                        float s276 = s254 + s275;
+                        buffer61[i] = s276;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer62, "Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]");
                 }
 
-                // Kernel 30/32: embedding_backward -> %186 [20,5]
+                // Kernel 30/32: embedding_backward -> %277 [20,5]
                 {
-                    // %186 = embedding_backward{padding_idx=-1;rows=20}(%185, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer62, input0, 5, grad0, -1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %186 [20,5]");
+                    // %277 = embedding_backward{padding_idx=-1;rows=20}(%276, %0) : [20,5]
+                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer61, input0, 5, grad0, -1);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %277 [20,5]");
                 }
 
-                // Kernel 31/32: elementwise (copy) -> %188 [24,6]
+                // Kernel 31/32: elementwise (copy) -> %279 [24,6]
                 {
-                    // %188 = copy{gradient_of=4}(%151) : [24,6]
+                    // %279 = copy{gradient_of=4}(%250) : [24,6]
                     int extent0 = 144;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v151 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v188 = v151;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v188).CopyTo(grad4.Slice(i));
+                        var v250 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                        var v279 = v250;
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v279).CopyTo(grad4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s151 = buffer27[i];
-                        float s188 = s151;
-                        grad4[i] += s188;
+                        float s250 = buffer32[i];
+                        float s279 = s250;
+                        grad4[i] += s279;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %188 [24,6]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %279 [24,6]");
                 }
 
                 return state.Result;
@@ -1594,8 +1557,8 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 22, kernelCount: 10,
                         firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 8 }, lastUse: new int[] { 4, 2, 3, 7, 7, 5, 7, 7, 8, 7, 7, 7, 7, 9 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 73, kernelCount: 32,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 7, 8, 9, 11, 13, 14, 15, 16, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 18, 19, 19, 19, 20, 21, 22, 23, 23, 25, 26, 28, 29 }, lastUse: new int[] { 4, 26, 3, 19, 19, 17, 20, 20, 17, 5, 17, 17, 17, 12, 17, 7, 9, 12, 17, 17, 17, 17, 17, 18, 20, 19, 27, 31, 24, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 29, 19, 21, 22, 23, 23, 23, 26, 24, 28, 27, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 78, kernelCount: 32,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 12, 13, 15, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 18, 19, 19, 19, 20, 21, 22, 23, 23, 25, 26, 28, 29 }, lastUse: new int[] { 4, 26, 3, 19, 19, 17, 20, 20, 17, 5, 17, 11, 17, 17, 17, 17, 16, 17, 17, 17, 17, 17, 17, 17, 11, 13, 16, 17, 18, 20, 19, 27, 31, 24, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 29, 19, 21, 22, 23, 23, 23, 26, 24, 28, 27, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1633,58 +1596,57 @@ namespace Kiln.Integration.Tests.Models
                 sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..17
                 sizes[9] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
                 sizes[10] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..17
-                sizes[11] = 24; // %74 add [24], kernels 6..17
-                sizes[12] = (symbols[0] * 18); // %104 scan [3,N,6], kernels 7..17
-                sizes[13] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..12
-                sizes[14] = (symbols[0] * 18); // %103 scan [3,N,6], kernels 7..17
-                sizes[15] = (symbols[0] * 24); // %76 add [N,24], kernels 7..7
-                sizes[16] = (symbols[0] * 3); // %92 add [N,3], kernels 8..9
-                sizes[17] = (symbols[0] * 3); // %95 cross_entropy_backward [N,3], kernels 9..12
-                sizes[18] = (symbols[0] * 6); // %97 matmul [N,6], kernels 11..17
-                sizes[19] = (symbols[0] * 6); // %102 broadcast_to [N,6], kernels 13..17
-                sizes[20] = 120; // %140 broadcast_to [24,5], kernels 14..17
-                sizes[21] = 144; // %143 broadcast_to [24,6], kernels 15..17
-                sizes[22] = 24; // %146 broadcast_to [24], kernels 16..17
-                sizes[23] = (symbols[0] * 15); // %153 scan [3,N,5], kernels 17..18
-                sizes[24] = (symbols[0] * 6); // %148 scan [N,6], kernels 17..20
-                sizes[25] = (symbols[0] * 6); // %149 scan [N,6], kernels 17..19
-                sizes[26] = 120; // %150 scan [24,5], kernels 17..27
-                sizes[27] = 144; // %151 scan [24,6], kernels 17..31
-                sizes[28] = 24; // %152 scan [24], kernels 17..24
-                sizes[29] = (symbols[0] * 24); // %76 add [N,24], kernels 17..17
-                sizes[30] = (symbols[0] * 6); // %78 sigmoid [N,6], kernels 17..17
-                sizes[31] = (symbols[0] * 6); // %80 tanh [N,6], kernels 17..17
-                sizes[32] = (symbols[0] * 6); // %85 sigmoid [N,6], kernels 17..17
-                sizes[33] = (symbols[0] * 6); // %88 tanh [N,6], kernels 17..17
-                sizes[34] = (symbols[0] * 6); // %82 sigmoid [N,6], kernels 17..17
-                sizes[35] = (symbols[0] * 6); // %110 add [N,6], kernels 17..17
-                sizes[36] = (symbols[0] * 6); // %115 mul [N,6], kernels 17..17
-                sizes[37] = (symbols[0] * 6); // %121 mul [N,6], kernels 17..17
-                sizes[38] = (symbols[0] * 6); // %126 mul [N,6], kernels 17..17
-                sizes[39] = (symbols[0] * 6); // %131 mul [N,6], kernels 17..17
-                sizes[40] = (symbols[0] * 24); // %122 narrow_backward [N,24], kernels 17..17
-                sizes[41] = (symbols[0] * 24); // %127 narrow_backward [N,24], kernels 17..17
-                sizes[42] = (symbols[0] * 24); // %132 narrow_backward [N,24], kernels 17..17
-                sizes[43] = (symbols[0] * 24); // %133 add [N,24], kernels 17..17
-                sizes[44] = 24; // %134 sum [24], kernels 17..17
-                sizes[45] = (symbols[0] * 6); // %153 scan [3,N,5], kernels 17..17
-                sizes[46] = (symbols[0] * 6); // %153 scan [3,N,5], kernels 17..17
-                sizes[47] = 120; // %153 scan [3,N,5], kernels 17..17
-                sizes[48] = 144; // %153 scan [3,N,5], kernels 17..17
-                sizes[49] = 24; // %153 scan [3,N,5], kernels 17..17
-                sizes[50] = (symbols[0] * 15); // %154 transpose [N,3,5], kernels 18..29
-                sizes[51] = (symbols[0] * 6); // %161 add [N,6], kernels 19..19
-                sizes[52] = (symbols[0] * 6); // %170 mul [N,6], kernels 19..21
-                sizes[53] = (symbols[0] * 6); // %175 mul [N,6], kernels 19..22
-                sizes[54] = (symbols[0] * 6); // %166 mul [N,6], kernels 20..23
-                sizes[55] = (symbols[0] * 24); // %171 narrow_backward [N,24], kernels 21..23
-                sizes[56] = (symbols[0] * 24); // %176 narrow_backward [N,24], kernels 22..23
-                sizes[57] = (symbols[0] * 24); // %177 add [N,24], kernels 23..26
-                sizes[58] = 24; // %178 sum [24], kernels 23..24
-                sizes[59] = (symbols[0] * 5); // %180 matmul [N,5], kernels 25..28
-                sizes[60] = 120; // %181 matmul [24,5], kernels 26..27
-                sizes[61] = (symbols[0] * 20); // %184 narrow_backward [N,4,5], kernels 28..29
-                sizes[62] = (symbols[0] * 20); // %185 add [N,4,5], kernels 29..30
+                sizes[11] = 24; // %74 add [24], kernels 6..11
+                sizes[12] = (symbols[0] * 6); // %102 broadcast_to [N,6], kernels 7..17
+                sizes[13] = 120; // %140 broadcast_to [24,5], kernels 8..17
+                sizes[14] = 144; // %143 broadcast_to [24,6], kernels 9..17
+                sizes[15] = 24; // %146 broadcast_to [24], kernels 10..17
+                sizes[16] = (symbols[0] * 6); // %239 scan [N,6], kernels 11..16
+                sizes[17] = (symbols[0] * 18); // %148 scan [3,N,6], kernels 11..17
+                sizes[18] = (symbols[0] * 18); // %149 scan [3,N,6], kernels 11..17
+                sizes[19] = (symbols[0] * 18); // %151 scan [3,N,6], kernels 11..17
+                sizes[20] = (symbols[0] * 18); // %153 scan [3,N,6], kernels 11..17
+                sizes[21] = (symbols[0] * 18); // %155 scan [3,N,6], kernels 11..17
+                sizes[22] = (symbols[0] * 18); // %157 scan [3,N,6], kernels 11..17
+                sizes[23] = (symbols[0] * 18); // %159 scan [3,N,6], kernels 11..17
+                sizes[24] = (symbols[0] * 24); // %76 add [N,24], kernels 11..11
+                sizes[25] = (symbols[0] * 3); // %241 add [N,3], kernels 12..13
+                sizes[26] = (symbols[0] * 3); // %243 cross_entropy_backward [N,3], kernels 13..16
+                sizes[27] = (symbols[0] * 6); // %245 matmul [N,6], kernels 15..17
+                sizes[28] = (symbols[0] * 15); // %252 scan [3,N,5], kernels 17..18
+                sizes[29] = (symbols[0] * 6); // %247 scan [N,6], kernels 17..20
+                sizes[30] = (symbols[0] * 6); // %248 scan [N,6], kernels 17..19
+                sizes[31] = 120; // %249 scan [24,5], kernels 17..27
+                sizes[32] = 144; // %250 scan [24,6], kernels 17..31
+                sizes[33] = 24; // %251 scan [24], kernels 17..24
+                sizes[34] = (symbols[0] * 6); // %168 add [N,6], kernels 17..17
+                sizes[35] = (symbols[0] * 6); // %173 mul [N,6], kernels 17..17
+                sizes[36] = (symbols[0] * 6); // %184 mul [N,6], kernels 17..17
+                sizes[37] = (symbols[0] * 6); // %189 mul [N,6], kernels 17..17
+                sizes[38] = (symbols[0] * 6); // %179 mul [N,6], kernels 17..17
+                sizes[39] = (symbols[0] * 24); // %180 narrow_backward [N,24], kernels 17..17
+                sizes[40] = (symbols[0] * 24); // %185 narrow_backward [N,24], kernels 17..17
+                sizes[41] = (symbols[0] * 24); // %190 narrow_backward [N,24], kernels 17..17
+                sizes[42] = (symbols[0] * 24); // %191 add [N,24], kernels 17..17
+                sizes[43] = 24; // %192 sum [24], kernels 17..17
+                sizes[44] = (symbols[0] * 6); // %252 scan [3,N,5], kernels 17..17
+                sizes[45] = (symbols[0] * 6); // %252 scan [3,N,5], kernels 17..17
+                sizes[46] = 120; // %252 scan [3,N,5], kernels 17..17
+                sizes[47] = 144; // %252 scan [3,N,5], kernels 17..17
+                sizes[48] = 24; // %252 scan [3,N,5], kernels 17..17
+                sizes[49] = (symbols[0] * 15); // %253 transpose [N,3,5], kernels 18..29
+                sizes[50] = (symbols[0] * 6); // %258 add [N,6], kernels 19..19
+                sizes[51] = (symbols[0] * 6); // %263 mul [N,6], kernels 19..21
+                sizes[52] = (symbols[0] * 6); // %266 mul [N,6], kernels 19..22
+                sizes[53] = (symbols[0] * 6); // %261 mul [N,6], kernels 20..23
+                sizes[54] = (symbols[0] * 24); // %264 narrow_backward [N,24], kernels 21..23
+                sizes[55] = (symbols[0] * 24); // %267 narrow_backward [N,24], kernels 22..23
+                sizes[56] = (symbols[0] * 24); // %268 add [N,24], kernels 23..26
+                sizes[57] = 24; // %269 sum [24], kernels 23..24
+                sizes[58] = (symbols[0] * 5); // %271 matmul [N,5], kernels 25..28
+                sizes[59] = 120; // %272 matmul [24,5], kernels 26..27
+                sizes[60] = (symbols[0] * 20); // %275 narrow_backward [N,4,5], kernels 28..29
+                sizes[61] = (symbols[0] * 20); // %276 add [N,4,5], kernels 29..30
             }
 
             private const string SummaryText =
@@ -1704,7 +1666,7 @@ namespace Kiln.Integration.Tests.Models
                 step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
               Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
               Kernel 9/10: cross_entropy -> %93 []
-            forward+backward: 73 graph ops in 32 kernels, 63 arena buffers
+            forward+backward: 78 graph ops in 32 kernels, 62 arena buffers
               Kernel 0/32: embedding -> %9 [N,4,5]
               Kernel 1/32: narrow -> %10 [N,1,5]
               Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
@@ -1712,44 +1674,44 @@ namespace Kiln.Integration.Tests.Models
               Kernel 4/32: narrow -> %26 [N,3,5]
               Kernel 5/32: transpose -> %27 [3,N,5]
               Kernel 6/32: elementwise (add) -> %74 [24]
-              Kernel 7/32: loop over 3 steps, its body 2 kernel(s) -> %104 [3,N,6], %90 [N,6], %103 [3,N,6]
+              Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
+              Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
+              Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
+              Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
+              Kernel 11/32: loop over 3 steps, its body 2 kernel(s) -> %239 [N,6], %148 [3,N,6], %149 [3,N,6], %151 [3,N,6], %153 [3,N,6], %155 [3,N,6], %157 [3,N,6], %159 [3,N,6]
                 step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
-              Kernel 8/32: GEMM + epilogue (add) -> %92 [N,3]
-              Kernel 9/32: cross_entropy + cross_entropy_backward (one pass) -> %93 [], %95 [N,3]
-              Kernel 10/32: sum over [N,3] -> %96 [3]
-              Kernel 11/32: GEMM -> %97 [N,6]
-              Kernel 12/32: GEMM Aᵀ -> %98 [3,6]
-              Kernel 13/32: elementwise (broadcast_to) -> %102 [N,6]
-              Kernel 14/32: elementwise (broadcast_to) -> %140 [24,5]
-              Kernel 15/32: elementwise (broadcast_to) -> %143 [24,6]
-              Kernel 16/32: elementwise (broadcast_to) -> %146 [24]
-              Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %153 [3,N,5], %148 [N,6], %149 [N,6], %150 [24,5], %151 [24,6], %152 [24]
-                step Kernel 0/11: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                step Kernel 1/11: fused loop with 11 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul, mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, sub, mul, mul, square, sub, mul, sub, mul, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %88 [N,6], %82 [N,6], %110 [N,6], %112 [N,6], %115 [N,6], %121 [N,6], %126 [N,6], %131 [N,6]
-                step Kernel 2/11: narrow_backward -> %122 [N,24]
-                step Kernel 3/11: narrow_backward -> %127 [N,24]
-                step Kernel 4/11: narrow_backward -> %132 [N,24]
-                step Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %133 [N,24], %134 [24]
-                step Kernel 6/11: GEMM -> %135 [N,6]
-                step Kernel 7/11: GEMM -> %137 [N,5]
-                step Kernel 8/11: GEMM + epilogue (add) -> %141 [24,5]
-                step Kernel 9/11: GEMM + epilogue (add) -> %144 [24,6]
-                step Kernel 10/11: elementwise (add) -> %147 [24]
-              Kernel 18/32: transpose -> %154 [N,3,5]
-              Kernel 19/32: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %161 [N,6], %170 [N,6], %175 [N,6]
-              Kernel 20/32: fused elementwise (mul, sub, mul, mul) -> %166 [N,6]
-              Kernel 21/32: narrow_backward -> %171 [N,24]
-              Kernel 22/32: narrow_backward -> %176 [N,24]
-              Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %177 [N,24], %178 [24]
-              Kernel 24/32: fused loop with 2 outputs (add, copy) -> %179 [24], %187 [24]
-              Kernel 25/32: GEMM -> %180 [N,5]
-              Kernel 26/32: GEMM Aᵀ -> %181 [24,5]
-              Kernel 27/32: elementwise (add) -> %182 [24,5]
-              Kernel 28/32: narrow_backward -> %184 [N,4,5]
-              Kernel 29/32: narrow_backward + epilogue (add) -> %185 [N,4,5]
-              Kernel 30/32: embedding_backward -> %186 [20,5]
-              Kernel 31/32: elementwise (copy) -> %188 [24,6]
+                step Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
+              Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
+              Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
+              Kernel 14/32: sum over [N,3] -> %244 [3]
+              Kernel 15/32: GEMM -> %245 [N,6]
+              Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
+              Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %252 [3,N,5], %247 [N,6], %248 [N,6], %249 [24,5], %250 [24,6], %251 [24]
+                step Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
+                step Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
+                step Kernel 2/11: narrow_backward -> %180 [N,24]
+                step Kernel 3/11: narrow_backward -> %185 [N,24]
+                step Kernel 4/11: narrow_backward -> %190 [N,24]
+                step Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
+                step Kernel 6/11: GEMM -> %193 [N,6]
+                step Kernel 7/11: GEMM -> %195 [N,5]
+                step Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
+                step Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
+                step Kernel 10/11: elementwise (add) -> %199 [24]
+              Kernel 18/32: transpose -> %253 [N,3,5]
+              Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
+              Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
+              Kernel 21/32: narrow_backward -> %264 [N,24]
+              Kernel 22/32: narrow_backward -> %267 [N,24]
+              Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
+              Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
+              Kernel 25/32: GEMM -> %271 [N,5]
+              Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
+              Kernel 27/32: elementwise (add) -> %273 [24,5]
+              Kernel 28/32: narrow_backward -> %275 [N,4,5]
+              Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+              Kernel 30/32: embedding_backward -> %277 [20,5]
+              Kernel 31/32: elementwise (copy) -> %279 [24,6]
             """;
 
             private const string DotText =
@@ -1814,161 +1776,166 @@ namespace Kiln.Integration.Tests.Models
                 n74 [label="%74 add\n[24]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: loop over 3 steps, its body 2 kernel(s)";
-                style=filled; color=lightgrey;
-                n90 [label="%90 scan\n[N,6]"];
-                n103 [label="%103 scan\n[3,N,6]"];
-                n104 [label="%104 scan\n[3,N,6]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: GEMM + epilogue (add)";
-                style=filled; color=lightgrey;
-                n91 [label="%91 matmul\n[N,3]"];
-                n92 [label="%92 add\n[N,3]"];
-              }
-              subgraph cluster_k9 {
-                label="kernel 9: cross_entropy + cross_entropy_backward (one pass)";
-                style=filled; color=lightgrey;
-                n93 [label="%93 cross_entropy\n[]"];
-                n95 [label="%95 cross_entropy_backward\n[N,3]"];
-              }
-              subgraph cluster_k10 {
-                label="kernel 10: sum over [N,3]";
-                style=filled; color=lightgrey;
-                n96 [label="%96 sum\n[3]"];
-              }
-              subgraph cluster_k11 {
-                label="kernel 11: GEMM";
-                style=filled; color=lightgrey;
-                n97 [label="%97 matmul\n[N,6]"];
-              }
-              subgraph cluster_k12 {
-                label="kernel 12: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n98 [label="%98 matmul\n[3,6]"];
-              }
-              subgraph cluster_k13 {
-                label="kernel 13: elementwise (broadcast_to)";
+                label="kernel 7: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n102 [label="%102 broadcast_to\n[N,6]"];
               }
-              subgraph cluster_k14 {
-                label="kernel 14: elementwise (broadcast_to)";
+              subgraph cluster_k8 {
+                label="kernel 8: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n140 [label="%140 broadcast_to\n[24,5]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: elementwise (broadcast_to)";
+              subgraph cluster_k9 {
+                label="kernel 9: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n143 [label="%143 broadcast_to\n[24,6]"];
               }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (broadcast_to)";
+              subgraph cluster_k10 {
+                label="kernel 10: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n146 [label="%146 broadcast_to\n[24]"];
+              }
+              subgraph cluster_k11 {
+                label="kernel 11: loop over 3 steps, its body 2 kernel(s)";
+                style=filled; color=lightgrey;
+                n148 [label="%148 scan\n[3,N,6]"];
+                n149 [label="%149 scan\n[3,N,6]"];
+                n151 [label="%151 scan\n[3,N,6]"];
+                n153 [label="%153 scan\n[3,N,6]"];
+                n155 [label="%155 scan\n[3,N,6]"];
+                n157 [label="%157 scan\n[3,N,6]"];
+                n159 [label="%159 scan\n[3,N,6]"];
+                n239 [label="%239 scan\n[N,6]"];
+              }
+              subgraph cluster_k12 {
+                label="kernel 12: GEMM + epilogue (add)";
+                style=filled; color=lightgrey;
+                n240 [label="%240 matmul\n[N,3]"];
+                n241 [label="%241 add\n[N,3]"];
+              }
+              subgraph cluster_k13 {
+                label="kernel 13: cross_entropy + cross_entropy_backward (one pass)";
+                style=filled; color=lightgrey;
+                n242 [label="%242 cross_entropy\n[]"];
+                n243 [label="%243 cross_entropy_backward\n[N,3]"];
+              }
+              subgraph cluster_k14 {
+                label="kernel 14: sum over [N,3]";
+                style=filled; color=lightgrey;
+                n244 [label="%244 sum\n[3]"];
+              }
+              subgraph cluster_k15 {
+                label="kernel 15: GEMM";
+                style=filled; color=lightgrey;
+                n245 [label="%245 matmul\n[N,6]"];
+              }
+              subgraph cluster_k16 {
+                label="kernel 16: GEMM Aᵀ";
+                style=filled; color=lightgrey;
+                n246 [label="%246 matmul\n[3,6]"];
               }
               subgraph cluster_k17 {
                 label="kernel 17: loop over 3 steps in reverse, its body 11 kernel(s)";
                 style=filled; color=lightgrey;
-                n148 [label="%148 scan\n[N,6]"];
-                n149 [label="%149 scan\n[N,6]"];
-                n150 [label="%150 scan\n[24,5]"];
-                n151 [label="%151 scan\n[24,6]"];
-                n152 [label="%152 scan\n[24]"];
-                n153 [label="%153 scan\n[3,N,5]"];
+                n247 [label="%247 scan\n[N,6]"];
+                n248 [label="%248 scan\n[N,6]"];
+                n249 [label="%249 scan\n[24,5]"];
+                n250 [label="%250 scan\n[24,6]"];
+                n251 [label="%251 scan\n[24]"];
+                n252 [label="%252 scan\n[3,N,5]"];
               }
               subgraph cluster_k18 {
                 label="kernel 18: transpose";
                 style=filled; color=lightgrey;
-                n154 [label="%154 transpose\n[N,3,5]"];
+                n253 [label="%253 transpose\n[N,3,5]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: fused loop with 3 outputs (mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul)";
+                label="kernel 19: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul)";
                 style=filled; color=lightgrey;
-                n157 [label="%157 mul\n[N,6]"];
-                n158 [label="%158 square\n[N,6]"];
-                n159 [label="%159 sub\n[N,6]"];
-                n160 [label="%160 mul\n[N,6]"];
-                n161 [label="%161 add\n[N,6]"];
-                n162 [label="%162 mul\n[N,6]"];
-                n163 [label="%163 mul\n[N,6]"];
-                n168 [label="%168 square\n[N,6]"];
-                n169 [label="%169 sub\n[N,6]"];
-                n170 [label="%170 mul\n[N,6]"];
-                n173 [label="%173 sub\n[N,6]"];
-                n174 [label="%174 mul\n[N,6]"];
-                n175 [label="%175 mul\n[N,6]"];
+                n210 [label="%210 square\n[N,6]"];
+                n211 [label="%211 sub\n[N,6]"];
+                n220 [label="%220 square\n[N,6]"];
+                n221 [label="%221 sub\n[N,6]"];
+                n225 [label="%225 sub\n[N,6]"];
+                n226 [label="%226 mul\n[N,6]"];
+                n256 [label="%256 mul\n[N,6]"];
+                n257 [label="%257 mul\n[N,6]"];
+                n258 [label="%258 add\n[N,6]"];
+                n259 [label="%259 mul\n[N,6]"];
+                n260 [label="%260 mul\n[N,6]"];
+                n263 [label="%263 mul\n[N,6]"];
+                n266 [label="%266 mul\n[N,6]"];
               }
               subgraph cluster_k20 {
-                label="kernel 20: fused elementwise (mul, sub, mul, mul)";
+                label="kernel 20: fused elementwise (sub, mul, mul, mul)";
                 style=filled; color=lightgrey;
-                n156 [label="%156 mul\n[N,6]"];
-                n164 [label="%164 sub\n[N,6]"];
-                n165 [label="%165 mul\n[N,6]"];
-                n166 [label="%166 mul\n[N,6]"];
+                n216 [label="%216 sub\n[N,6]"];
+                n217 [label="%217 mul\n[N,6]"];
+                n255 [label="%255 mul\n[N,6]"];
+                n261 [label="%261 mul\n[N,6]"];
               }
               subgraph cluster_k21 {
                 label="kernel 21: narrow_backward";
                 style=filled; color=lightgrey;
-                n171 [label="%171 narrow_backward\n[N,24]"];
+                n264 [label="%264 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k22 {
                 label="kernel 22: narrow_backward";
                 style=filled; color=lightgrey;
-                n176 [label="%176 narrow_backward\n[N,24]"];
+                n267 [label="%267 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k23 {
                 label="kernel 23: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
-                n167 [label="%167 narrow_backward\n[N,24]"];
-                n172 [label="%172 add\n[N,24]"];
-                n177 [label="%177 add\n[N,24]"];
-                n178 [label="%178 sum\n[24]"];
+                n262 [label="%262 narrow_backward\n[N,24]"];
+                n265 [label="%265 add\n[N,24]"];
+                n268 [label="%268 add\n[N,24]"];
+                n269 [label="%269 sum\n[24]"];
               }
               subgraph cluster_k24 {
                 label="kernel 24: fused loop with 2 outputs (add, copy)";
                 style=filled; color=lightgrey;
-                n179 [label="%179 add\n[24]"];
-                n187 [label="%187 copy\n[24]"];
+                n270 [label="%270 add\n[24]"];
+                n278 [label="%278 copy\n[24]"];
               }
               subgraph cluster_k25 {
                 label="kernel 25: GEMM";
                 style=filled; color=lightgrey;
-                n180 [label="%180 matmul\n[N,5]"];
+                n271 [label="%271 matmul\n[N,5]"];
               }
               subgraph cluster_k26 {
                 label="kernel 26: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n181 [label="%181 matmul\n[24,5]"];
+                n272 [label="%272 matmul\n[24,5]"];
               }
               subgraph cluster_k27 {
                 label="kernel 27: elementwise (add)";
                 style=filled; color=lightgrey;
-                n182 [label="%182 add\n[24,5]"];
+                n273 [label="%273 add\n[24,5]"];
               }
               subgraph cluster_k28 {
                 label="kernel 28: narrow_backward";
                 style=filled; color=lightgrey;
-                n184 [label="%184 narrow_backward\n[N,4,5]"];
+                n275 [label="%275 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k29 {
                 label="kernel 29: narrow_backward + epilogue (add)";
                 style=filled; color=lightgrey;
-                n155 [label="%155 narrow_backward\n[N,4,5]"];
-                n185 [label="%185 add\n[N,4,5]"];
+                n254 [label="%254 narrow_backward\n[N,4,5]"];
+                n276 [label="%276 add\n[N,4,5]"];
               }
               subgraph cluster_k30 {
                 label="kernel 30: embedding_backward";
                 style=filled; color=lightgrey;
-                n186 [label="%186 embedding_backward\n[20,5]"];
+                n277 [label="%277 embedding_backward\n[20,5]"];
               }
               subgraph cluster_k31 {
                 label="kernel 31: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n188 [label="%188 copy\n[24,6]"];
+                n279 [label="%279 copy\n[24,6]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
-              n183 [shape=note, label="%183 view\n[N,1,5]"];
+              n274 [shape=note, label="%274 view\n[N,1,5]"];
               n0 -> n9;
               n2 -> n9;
               n9 -> n10;
@@ -1994,212 +1961,264 @@ namespace Kiln.Integration.Tests.Models
               n26 -> n27;
               n4 -> n74;
               n5 -> n74;
-              n23 -> n90;
-              n21 -> n90;
-              n27 -> n90;
-              n3 -> n90;
-              n4 -> n90;
-              n6 -> n90;
-              n5 -> n90;
-              n74 -> n90;
-              n90 -> n91;
-              n7 -> n91;
-              n91 -> n92;
-              n8 -> n92;
-              n92 -> n93;
-              n1 -> n93;
-              n92 -> n95;
-              n1 -> n95;
-              n94 -> n95;
-              n95 -> n96;
-              n95 -> n97;
-              n7 -> n97;
-              n95 -> n98;
-              n90 -> n98;
               n101 -> n102;
-              n23 -> n103;
-              n21 -> n103;
-              n27 -> n103;
-              n3 -> n103;
-              n4 -> n103;
-              n6 -> n103;
-              n5 -> n103;
-              n74 -> n103;
-              n23 -> n104;
-              n21 -> n104;
-              n27 -> n104;
-              n3 -> n104;
-              n4 -> n104;
-              n6 -> n104;
-              n5 -> n104;
-              n74 -> n104;
               n101 -> n140;
               n101 -> n143;
               n101 -> n146;
-              n97 -> n148;
-              n102 -> n148;
               n23 -> n148;
-              n103 -> n148;
               n21 -> n148;
-              n104 -> n148;
               n27 -> n148;
               n3 -> n148;
               n4 -> n148;
               n6 -> n148;
               n5 -> n148;
               n74 -> n148;
-              n140 -> n148;
-              n143 -> n148;
-              n146 -> n148;
-              n97 -> n149;
-              n102 -> n149;
               n23 -> n149;
-              n103 -> n149;
               n21 -> n149;
-              n104 -> n149;
               n27 -> n149;
               n3 -> n149;
               n4 -> n149;
               n6 -> n149;
               n5 -> n149;
               n74 -> n149;
-              n140 -> n149;
-              n143 -> n149;
-              n146 -> n149;
-              n97 -> n150;
-              n102 -> n150;
-              n23 -> n150;
-              n103 -> n150;
-              n21 -> n150;
-              n104 -> n150;
-              n27 -> n150;
-              n3 -> n150;
-              n4 -> n150;
-              n6 -> n150;
-              n5 -> n150;
-              n74 -> n150;
-              n140 -> n150;
-              n143 -> n150;
-              n146 -> n150;
-              n97 -> n151;
-              n102 -> n151;
               n23 -> n151;
-              n103 -> n151;
               n21 -> n151;
-              n104 -> n151;
               n27 -> n151;
               n3 -> n151;
               n4 -> n151;
               n6 -> n151;
               n5 -> n151;
               n74 -> n151;
-              n140 -> n151;
-              n143 -> n151;
-              n146 -> n151;
-              n97 -> n152;
-              n102 -> n152;
-              n23 -> n152;
-              n103 -> n152;
-              n21 -> n152;
-              n104 -> n152;
-              n27 -> n152;
-              n3 -> n152;
-              n4 -> n152;
-              n6 -> n152;
-              n5 -> n152;
-              n74 -> n152;
-              n140 -> n152;
-              n143 -> n152;
-              n146 -> n152;
-              n97 -> n153;
-              n102 -> n153;
               n23 -> n153;
-              n103 -> n153;
               n21 -> n153;
-              n104 -> n153;
               n27 -> n153;
               n3 -> n153;
               n4 -> n153;
               n6 -> n153;
               n5 -> n153;
               n74 -> n153;
-              n140 -> n153;
-              n143 -> n153;
-              n146 -> n153;
-              n153 -> n154;
-              n154 -> n155;
-              n148 -> n156;
-              n22 -> n156;
-              n148 -> n157;
-              n20 -> n157;
-              n22 -> n158;
-              n94 -> n159;
-              n158 -> n159;
-              n157 -> n160;
-              n159 -> n160;
-              n149 -> n161;
-              n160 -> n161;
-              n161 -> n162;
-              n18 -> n162;
-              n161 -> n163;
-              n16 -> n163;
-              n94 -> n164;
-              n20 -> n164;
-              n20 -> n165;
-              n164 -> n165;
-              n156 -> n166;
-              n165 -> n166;
-              n166 -> n167;
-              n18 -> n168;
-              n94 -> n169;
-              n168 -> n169;
-              n163 -> n170;
-              n169 -> n170;
-              n170 -> n171;
-              n167 -> n172;
-              n171 -> n172;
-              n94 -> n173;
-              n16 -> n173;
-              n16 -> n174;
-              n173 -> n174;
-              n162 -> n175;
-              n174 -> n175;
-              n175 -> n176;
-              n172 -> n177;
-              n176 -> n177;
-              n177 -> n178;
-              n152 -> n179;
-              n178 -> n179;
-              n177 -> n180;
-              n3 -> n180;
-              n177 -> n181;
-              n11 -> n181;
-              n150 -> n182;
-              n181 -> n182;
-              n180 -> n183;
-              n183 -> n184;
-              n155 -> n185;
-              n184 -> n185;
-              n185 -> n186;
-              n0 -> n186;
-              n179 -> n187;
-              n151 -> n188;
+              n23 -> n155;
+              n21 -> n155;
+              n27 -> n155;
+              n3 -> n155;
+              n4 -> n155;
+              n6 -> n155;
+              n5 -> n155;
+              n74 -> n155;
+              n23 -> n157;
+              n21 -> n157;
+              n27 -> n157;
+              n3 -> n157;
+              n4 -> n157;
+              n6 -> n157;
+              n5 -> n157;
+              n74 -> n157;
+              n23 -> n159;
+              n21 -> n159;
+              n27 -> n159;
+              n3 -> n159;
+              n4 -> n159;
+              n6 -> n159;
+              n5 -> n159;
+              n74 -> n159;
+              n22 -> n210;
+              n94 -> n211;
+              n210 -> n211;
+              n94 -> n216;
+              n20 -> n216;
+              n20 -> n217;
+              n216 -> n217;
+              n18 -> n220;
+              n94 -> n221;
+              n220 -> n221;
+              n94 -> n225;
+              n16 -> n225;
+              n16 -> n226;
+              n225 -> n226;
+              n23 -> n239;
+              n21 -> n239;
+              n27 -> n239;
+              n3 -> n239;
+              n4 -> n239;
+              n6 -> n239;
+              n5 -> n239;
+              n74 -> n239;
+              n239 -> n240;
+              n7 -> n240;
+              n240 -> n241;
+              n8 -> n241;
+              n241 -> n242;
+              n1 -> n242;
+              n241 -> n243;
+              n1 -> n243;
+              n94 -> n243;
+              n243 -> n244;
+              n243 -> n245;
+              n7 -> n245;
+              n243 -> n246;
+              n239 -> n246;
+              n245 -> n247;
+              n102 -> n247;
+              n23 -> n247;
+              n148 -> n247;
+              n21 -> n247;
+              n149 -> n247;
+              n27 -> n247;
+              n3 -> n247;
+              n6 -> n247;
+              n140 -> n247;
+              n143 -> n247;
+              n146 -> n247;
+              n151 -> n247;
+              n153 -> n247;
+              n155 -> n247;
+              n157 -> n247;
+              n159 -> n247;
+              n245 -> n248;
+              n102 -> n248;
+              n23 -> n248;
+              n148 -> n248;
+              n21 -> n248;
+              n149 -> n248;
+              n27 -> n248;
+              n3 -> n248;
+              n6 -> n248;
+              n140 -> n248;
+              n143 -> n248;
+              n146 -> n248;
+              n151 -> n248;
+              n153 -> n248;
+              n155 -> n248;
+              n157 -> n248;
+              n159 -> n248;
+              n245 -> n249;
+              n102 -> n249;
+              n23 -> n249;
+              n148 -> n249;
+              n21 -> n249;
+              n149 -> n249;
+              n27 -> n249;
+              n3 -> n249;
+              n6 -> n249;
+              n140 -> n249;
+              n143 -> n249;
+              n146 -> n249;
+              n151 -> n249;
+              n153 -> n249;
+              n155 -> n249;
+              n157 -> n249;
+              n159 -> n249;
+              n245 -> n250;
+              n102 -> n250;
+              n23 -> n250;
+              n148 -> n250;
+              n21 -> n250;
+              n149 -> n250;
+              n27 -> n250;
+              n3 -> n250;
+              n6 -> n250;
+              n140 -> n250;
+              n143 -> n250;
+              n146 -> n250;
+              n151 -> n250;
+              n153 -> n250;
+              n155 -> n250;
+              n157 -> n250;
+              n159 -> n250;
+              n245 -> n251;
+              n102 -> n251;
+              n23 -> n251;
+              n148 -> n251;
+              n21 -> n251;
+              n149 -> n251;
+              n27 -> n251;
+              n3 -> n251;
+              n6 -> n251;
+              n140 -> n251;
+              n143 -> n251;
+              n146 -> n251;
+              n151 -> n251;
+              n153 -> n251;
+              n155 -> n251;
+              n157 -> n251;
+              n159 -> n251;
+              n245 -> n252;
+              n102 -> n252;
+              n23 -> n252;
+              n148 -> n252;
+              n21 -> n252;
+              n149 -> n252;
+              n27 -> n252;
+              n3 -> n252;
+              n6 -> n252;
+              n140 -> n252;
+              n143 -> n252;
+              n146 -> n252;
+              n151 -> n252;
+              n153 -> n252;
+              n155 -> n252;
+              n157 -> n252;
+              n159 -> n252;
+              n252 -> n253;
+              n253 -> n254;
+              n247 -> n255;
+              n22 -> n255;
+              n247 -> n256;
+              n20 -> n256;
+              n256 -> n257;
+              n211 -> n257;
+              n248 -> n258;
+              n257 -> n258;
+              n258 -> n259;
+              n18 -> n259;
+              n258 -> n260;
+              n16 -> n260;
+              n255 -> n261;
+              n217 -> n261;
+              n261 -> n262;
+              n260 -> n263;
+              n221 -> n263;
+              n263 -> n264;
+              n262 -> n265;
+              n264 -> n265;
+              n259 -> n266;
+              n226 -> n266;
+              n266 -> n267;
+              n265 -> n268;
+              n267 -> n268;
+              n268 -> n269;
+              n251 -> n270;
+              n269 -> n270;
+              n268 -> n271;
+              n3 -> n271;
+              n268 -> n272;
+              n11 -> n272;
+              n249 -> n273;
+              n272 -> n273;
+              n271 -> n274;
+              n274 -> n275;
+              n254 -> n276;
+              n275 -> n276;
+              n276 -> n277;
+              n0 -> n277;
+              n270 -> n278;
+              n250 -> n279;
               result [shape=doublecircle, label="result"];
-              n93 -> result;
+              n242 -> result;
               grad0 [shape=doublecircle, label="grad embedding.weight"];
-              n186 -> grad0;
+              n277 -> grad0;
               grad1 [shape=doublecircle, label="grad cell.weight_ih"];
-              n182 -> grad1;
+              n273 -> grad1;
               grad2 [shape=doublecircle, label="grad cell.bias_ih"];
-              n179 -> grad2;
+              n270 -> grad2;
               grad3 [shape=doublecircle, label="grad cell.bias_hh"];
-              n187 -> grad3;
+              n278 -> grad3;
               grad4 [shape=doublecircle, label="grad cell.weight_hh"];
-              n188 -> grad4;
+              n279 -> grad4;
               grad5 [shape=doublecircle, label="grad head.weight"];
-              n98 -> grad5;
+              n246 -> grad5;
               grad6 [shape=doublecircle, label="grad head.bias"];
-              n96 -> grad6;
+              n244 -> grad6;
             }
             """;
         }

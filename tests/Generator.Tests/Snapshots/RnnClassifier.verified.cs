@@ -256,6 +256,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
+                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
                 // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 {
@@ -306,134 +307,7 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/17: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
-                {
-                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
-                    // %48 = scan{body=1;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    int loop3Steps = 5;
-                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
-                    {
-                        int loop3Time = loop3Step;
-                        global::System.Span<float> loop3Out0 = buffer3.Slice(loop3Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop3Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
-
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-                        {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
-                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row29 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
-                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s29 = loop3Out0[row29 + i];
-                                    float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    loop3Out0[rowOut + i] = s36;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
-                        }
-                    }
-                    ((global::System.ReadOnlySpan<float>)buffer3.Slice(((loop3Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
-                }
-
-                // Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]
-                {
-                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
-                    // %40 = add(%39, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row39 = i0 * 4;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
-                            var v40 = v39 + v7;
-                            v40.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s7 = capture5Data[i];
-                            float s39 = buffer5[row39 + i];
-                            float s40 = s39 + s7;
-                            buffer5[rowOut + i] = s40;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]");
-                }
-
-                // Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]
-                {
-                    // %41 = cross_entropy(%40, %1) : []
-                    // %43 = cross_entropy_backward(%40, %1, %42) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer5, input1, dim_N, 4, result, 1f, buffer6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]");
-                }
-
-                // Kernel 6/17: sum over [N,4] -> %44 [4]
-                {
-                    // %44 = sum{dims=0;keep_dim=false}(%43) : [4]
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row43 = i0 * 4;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v43 = new global::System.Numerics.Vector<float>(buffer6.Slice(row43 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v43).CopyTo(grad5.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s43 = buffer6[row43 + i];
-                            grad5[i] += s43;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 6/17: sum over [N,4] -> %44 [4]");
-                }
-
-                // Kernel 7/17: GEMM -> %45 [N,16]
-                {
-                    // %45 = matmul(%43, %6) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer7, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/17: GEMM -> %45 [N,16]");
-                }
-
-                // Kernel 8/17: GEMM Aᵀ -> %46 [4,16]
-                {
-                    // %46 = matmul{transpose_a=true}(%43, %38) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 8/17: GEMM Aᵀ -> %46 [4,16]");
-                }
-
-                // Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]
+                // Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
                 {
                     // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
                     int extent0 = 128;
@@ -443,17 +317,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v58 = v8;
-                        v58.CopyTo(buffer8.Slice(i));
+                        v58.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s58 = s8;
-                        buffer8[i] = s58;
+                        buffer3[i] = s58;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]");
                 }
 
-                // Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]
+                // Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
                 {
                     // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
                     int extent0 = 256;
@@ -463,17 +337,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v61 = v8;
-                        v61.CopyTo(buffer9.Slice(i));
+                        v61.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s61 = s8;
-                        buffer9[i] = s61;
+                        buffer4[i] = s61;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]");
                 }
 
-                // Kernel 11/17: elementwise (broadcast_to) -> %64 [16]
+                // Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
                 {
                     // %64 = broadcast_to{shape=16}(%8) : [16]
                     int extent0 = 16;
@@ -483,248 +357,371 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v64 = v8;
-                        v64.CopyTo(buffer10.Slice(i));
+                        v64.CopyTo(buffer5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s64 = s8;
-                        buffer10[i] = s64;
+                        buffer5[i] = s64;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 11/17: elementwise (broadcast_to) -> %64 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %64 [16]");
                 }
 
-                // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %69 [16], %67 [16,8], %68 [16,16]
+                // Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
                 {
-                    // %67 = scan{body=2;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,8]
-                    // %68 = scan{body=2;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,16]
-                    // %69 = scan{body=2;output=3;reverse=true;shape=16;stacked=false;steps=5}(%45, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16]
-                    int loop12Steps = 5;
-                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    // %66 = scan{body=2;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    // %68 = scan{body=2;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    // %83 = scan{body=2;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    int loop6Steps = 5;
+                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
                     {
-                        int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer18;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer19;
-                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer11 : buffer20;
-                        global::System.ReadOnlySpan<float> loop12Slot47 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
-                        global::System.ReadOnlySpan<float> loop12Slot57 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer18));
-                        global::System.ReadOnlySpan<float> loop12Slot60 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer19));
-                        global::System.ReadOnlySpan<float> loop12Slot63 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer11 : buffer20));
-                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+                        int loop6Time = loop6Step;
+                        global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
 
-                        // Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
                             // %29 = add(%17, %19) : [N,16]
                             // %35 = add(%29, %34) : [N,16]
                             // %36 = tanh(%35) : [N,16]
-                            // %49 = square(%36) : [N,16]
-                            // %50 = sub(%42, %49) : [N,16]
-                            // %51 = mul(%47, %50) : [N,16]
-                            // %52 = sum{dims=0;keep_dim=false}(%51) : [16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot12, capture0Data, buffer14, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot10, capture1Data, buffer14, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %150 = copy{result_of=1}(%36) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
-                            float s42 = 1f;
-                            var v42 = new global::System.Numerics.Vector<float>(s42);
-                            buffer15.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
                                 int row29 = i0 * 16;
-                                int row47 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v29 = new global::System.Numerics.Vector<float>(buffer14.Slice(row29 + i));
+                                    var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
                                     var v35 = v29 + v34;
                                     var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    var v49 = v36 * v36;
-                                    var v50 = v42 - v49;
-                                    var v51 = v47 * v50;
-                                    v51.CopyTo(buffer14.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v51).CopyTo(buffer15.Slice(i));
+                                    var v150 = v36;
+                                    v36.CopyTo(loop6Out0.Slice(rowOut + i));
+                                    v150.CopyTo(loop6Out1.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s29 = buffer14[row29 + i];
+                                    float s29 = loop6Out0[row29 + i];
                                     float s34 = buffer2[i];
-                                    float s47 = loop12Slot47[row47 + i];
                                     float s35 = s29 + s34;
                                     float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    float s49 = s36 * s36;
-                                    float s50 = s42 - s49;
-                                    float s51 = s47 * s50;
-                                    buffer14[rowOut + i] = s51;
-                                    buffer15[i] += s51;
+                                    float s150 = s36;
+                                    loop6Out0[rowOut + i] = s36;
+                                    loop6Out1[rowOut + i] = s150;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                        }
+                    }
+                    ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
+                }
+
+                // Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
+                {
+                    // %85 = matmul{transpose_b=true}(%84, %6) : [N,4]
+                    // %86 = add(%85, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row85 = i0 * 4;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                            var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + i));
+                            var v86 = v85 + v7;
+                            v86.CopyTo(buffer9.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s85 = buffer9[row85 + i];
+                            float s86 = s85 + s7;
+                            buffer9[rowOut + i] = s86;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]");
+                }
+
+                // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
+                {
+                    // %87 = cross_entropy(%86, %1) : []
+                    // %88 = cross_entropy_backward(%86, %1, %42) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 4, result, 1f, buffer10);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
+                }
+
+                // Kernel 9/17: sum over [N,4] -> %89 [4]
+                {
+                    // %89 = sum{dims=0;keep_dim=false}(%88) : [4]
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row88 = i0 * 4;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v88 = new global::System.Numerics.Vector<float>(buffer10.Slice(row88 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v88).CopyTo(grad5.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s88 = buffer10[row88 + i];
+                            grad5[i] += s88;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %89 [4]");
+                }
+
+                // Kernel 10/17: GEMM -> %90 [N,16]
+                {
+                    // %90 = matmul(%88, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %90 [N,16]");
+                }
+
+                // Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
+                {
+                    // %91 = matmul{transpose_a=true}(%88, %84) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %91 [4,16]");
+                }
+
+                // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
+                {
+                    // %92 = scan{body=3;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16,8]
+                    // %93 = scan{body=3;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16,16]
+                    // %94 = scan{body=3;output=3;reverse=true;shape=16;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16]
+                    int loop12Steps = 5;
+                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    {
+                        int loop12Time = loop12Steps - 1 - loop12Step;
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer18 : buffer17;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer19;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer20;
+                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer21;
+                        global::System.ReadOnlySpan<float> loop12Slot47 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer18 : buffer17));
+                        global::System.ReadOnlySpan<float> loop12Slot57 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer19));
+                        global::System.ReadOnlySpan<float> loop12Slot60 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer20));
+                        global::System.ReadOnlySpan<float> loop12Slot63 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer21));
+                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop12Slot67 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+
+                        // Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
+                        {
+                            // %69 = square(%67) : [N,16]
+                            // %70 = sub(%42, %69) : [N,16]
+                            // %71 = mul(%47, %70) : [N,16]
+                            // %72 = sum{dims=0;keep_dim=false}(%71) : [16]
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            float s42 = 1f;
+                            var v42 = new global::System.Numerics.Vector<float>(s42);
+                            buffer16.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row47 = i0 * 16;
+                                int row67 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
+                                    var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(row67 + i));
+                                    var v69 = v67 * v67;
+                                    var v70 = v42 - v69;
+                                    var v71 = v47 * v70;
+                                    v71.CopyTo(buffer15.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v71).CopyTo(buffer16.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s47 = loop12Slot47[row47 + i];
+                                    float s67 = loop12Slot67[row67 + i];
+                                    float s69 = s67 * s67;
+                                    float s70 = s42 - s69;
+                                    float s71 = s47 * s70;
+                                    buffer15[rowOut + i] = s71;
+                                    buffer16[i] += s71;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
                         }
 
-                        // Kernel 1/5: GEMM -> %53 [N,16]
+                        // Kernel 1/5: GEMM -> %73 [N,16]
                         {
-                            // %53 = matmul(%51, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer14, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %53 [N,16]");
+                            // %73 = matmul(%71, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %73 [N,16]");
                         }
 
-                        // Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]
+                        // Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
                         {
-                            // %56 = matmul{transpose_a=true}(%51, %12) : [16,8]
-                            // %59 = add(%57, %56) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer14, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %75 = matmul{transpose_a=true}(%71, %12) : [16,8]
+                            // %76 = add(%57, %75) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 128;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v56 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
                                 var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
-                                var v59 = v57 + v56;
-                                v59.CopyTo(loop12Out1.Slice(i));
+                                var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v76 = v57 + v75;
+                                v76.CopyTo(loop12Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s56 = loop12Out1[i];
                                 float s57 = loop12Slot57[i];
-                                float s59 = s57 + s56;
-                                loop12Out1[i] = s59;
+                                float s75 = loop12Out1[i];
+                                float s76 = s57 + s75;
+                                loop12Out1[i] = s76;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]");
                         }
 
-                        // Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]
+                        // Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
                         {
-                            // %54 = matmul{transpose_a=true}(%51, %10) : [16,16]
-                            // %62 = add(%60, %54) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer14, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %74 = matmul{transpose_a=true}(%71, %10) : [16,16]
+                            // %77 = add(%60, %74) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v54 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
                                 var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
-                                var v62 = v60 + v54;
-                                v62.CopyTo(loop12Out2.Slice(i));
+                                var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                                var v77 = v60 + v74;
+                                v77.CopyTo(loop12Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s54 = loop12Out2[i];
                                 float s60 = loop12Slot60[i];
-                                float s62 = s60 + s54;
-                                loop12Out2[i] = s62;
+                                float s74 = loop12Out2[i];
+                                float s77 = s60 + s74;
+                                loop12Out2[i] = s77;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]");
                         }
 
-                        // Kernel 4/5: elementwise (add) -> %65 [16]
+                        // Kernel 4/5: elementwise (add) -> %78 [16]
                         {
-                            // %65 = add(%63, %52) : [16]
+                            // %78 = add(%63, %72) : [16]
                             int extent0 = 16;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v52 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
                                 var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
-                                var v65 = v63 + v52;
-                                v65.CopyTo(loop12Out3.Slice(i));
+                                var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                                var v78 = v63 + v72;
+                                v78.CopyTo(loop12Out3.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s52 = buffer15[i];
                                 float s63 = loop12Slot63[i];
-                                float s65 = s63 + s52;
-                                loop12Out3[i] = s65;
+                                float s72 = buffer16[i];
+                                float s78 = s63 + s72;
+                                loop12Out3[i] = s78;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %65 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %78 [16]");
                         }
                     }
                 }
 
-                // Kernel 13/17: elementwise (copy) -> %94 [16,8]
+                // Kernel 13/17: elementwise (copy) -> %146 [16,8]
                 {
-                    // %94 = copy{gradient_of=0}(%67) : [16,8]
+                    // %146 = copy{gradient_of=0}(%92) : [16,8]
                     int extent0 = 128;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v67 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v94 = v67;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v94).CopyTo(grad0.Slice(i));
+                        var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v146 = v92;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v146).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s67 = buffer12[i];
-                        float s94 = s67;
-                        grad0[i] += s94;
+                        float s92 = buffer13[i];
+                        float s146 = s92;
+                        grad0[i] += s146;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %94 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %146 [16,8]");
                 }
 
-                // Kernel 14/17: elementwise (copy) -> %95 [16,16]
+                // Kernel 14/17: elementwise (copy) -> %147 [16,16]
                 {
-                    // %95 = copy{gradient_of=1}(%68) : [16,16]
+                    // %147 = copy{gradient_of=1}(%93) : [16,16]
                     int extent0 = 256;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v68 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v95 = v68;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v95).CopyTo(grad1.Slice(i));
+                        var v93 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v147 = v93;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v147).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s68 = buffer13[i];
-                        float s95 = s68;
-                        grad1[i] += s95;
+                        float s93 = buffer14[i];
+                        float s147 = s93;
+                        grad1[i] += s147;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %95 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %147 [16,16]");
                 }
 
-                // Kernel 15/17: elementwise (copy) -> %96 [16]
+                // Kernel 15/17: elementwise (copy) -> %148 [16]
                 {
-                    // %96 = copy{gradient_of=2}(%69) : [16]
+                    // %148 = copy{gradient_of=2}(%94) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v69 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v96 = v69;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v96).CopyTo(grad2.Slice(i));
+                        var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v148 = v94;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v148).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s69 = buffer11[i];
-                        float s96 = s69;
-                        grad2[i] += s96;
+                        float s94 = buffer12[i];
+                        float s148 = s94;
+                        grad2[i] += s148;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %96 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %148 [16]");
                 }
 
-                // Kernel 16/17: elementwise (copy) -> %97 [16]
+                // Kernel 16/17: elementwise (copy) -> %149 [16]
                 {
-                    // %97 = copy{gradient_of=3}(%69) : [16]
+                    // %149 = copy{gradient_of=3}(%94) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v69 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v97 = v69;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v97).CopyTo(grad3.Slice(i));
+                        var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                        var v149 = v94;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v149).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s69 = buffer11[i];
-                        float s97 = s69;
-                        grad3[i] += s97;
+                        float s94 = buffer12[i];
+                        float s149 = s94;
+                        grad3[i] += s149;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %97 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %149 [16]");
                 }
 
                 return state.Result;
@@ -790,6 +787,7 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
+                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
 
                 // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
                 {
@@ -840,88 +838,7 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/18: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
-                {
-                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
-                    // %48 = scan{body=1;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    int loop3Steps = 5;
-                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
-                    {
-                        int loop3Time = loop3Step;
-                        global::System.Span<float> loop3Out0 = buffer3.Slice(loop3Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop3Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
-
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-                        {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
-                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row29 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
-                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s29 = loop3Out0[row29 + i];
-                                    float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    loop3Out0[rowOut + i] = s36;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
-                        }
-                    }
-                    ((global::System.ReadOnlySpan<float>)buffer3.Slice(((loop3Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
-                }
-
-                // Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]
-                {
-                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
-                    // %40 = add(%39, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row39 = i0 * 4;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
-                            var v40 = v39 + v7;
-                            v40.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s7 = capture5Data[i];
-                            float s39 = buffer5[row39 + i];
-                            float s40 = s39 + s7;
-                            buffer5[rowOut + i] = s40;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]");
-                }
-
-                // Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]
+                // Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
                 {
                     // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
                     int extent0 = 128;
@@ -931,17 +848,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v58 = v8;
-                        v58.CopyTo(buffer6.Slice(i));
+                        v58.CopyTo(buffer3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s58 = s8;
-                        buffer6[i] = s58;
+                        buffer3[i] = s58;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]");
                 }
 
-                // Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]
+                // Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
                 {
                     // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
                     int extent0 = 256;
@@ -951,17 +868,17 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v61 = v8;
-                        v61.CopyTo(buffer7.Slice(i));
+                        v61.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s61 = s8;
-                        buffer7[i] = s61;
+                        buffer4[i] = s61;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]");
                 }
 
-                // Kernel 7/18: elementwise (broadcast_to) -> %64 [16]
+                // Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
                 {
                     // %64 = broadcast_to{shape=16}(%8) : [16]
                     int extent0 = 16;
@@ -971,308 +888,385 @@ namespace Kiln.Integration.Tests.Models
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v64 = v8;
-                        v64.CopyTo(buffer8.Slice(i));
+                        v64.CopyTo(buffer5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
                         float s64 = s8;
-                        buffer8[i] = s64;
+                        buffer5[i] = s64;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 7/18: elementwise (broadcast_to) -> %64 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/18: elementwise (broadcast_to) -> %64 [16]");
                 }
 
-                // Kernel 8/18: cross_entropy_backward -> %71 [N,4]
+                // Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
                 {
-                    // %71 = cross_entropy_backward(%40, %1, %70) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer5, input1, dim_N, 4, input2[0], buffer9);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/18: cross_entropy_backward -> %71 [N,4]");
-                }
-
-                // Kernel 9/18: sum over [N,4] -> %72 [4]
-                {
-                    // %72 = sum{dims=0;keep_dim=false}(%71) : [4]
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    // %113 = scan{body=4;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    // %115 = scan{body=4;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
+                    // %133 = scan{body=4;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    int loop6Steps = 5;
+                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
                     {
-                        int row71 = i0 * 4;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v71 = new global::System.Numerics.Vector<float>(buffer9.Slice(row71 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v71).CopyTo(grad5.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s71 = buffer9[row71 + i];
-                            grad5[i] += s71;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %72 [4]");
-                }
+                        int loop6Time = loop6Step;
+                        global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
 
-                // Kernel 10/18: GEMM -> %73 [N,16]
-                {
-                    // %73 = matmul(%71, %6) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, capture4Data, buffer10, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/18: GEMM -> %73 [N,16]");
-                }
-
-                // Kernel 11/18: GEMM Aᵀ -> %74 [4,16]
-                {
-                    // %74 = matmul{transpose_a=true}(%71, %38) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer9, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %74 [4,16]");
-                }
-
-                // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %92 [5,N,8], %89 [16,8], %90 [16,16], %91 [16]
-                {
-                    // %89 = scan{body=3;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,8]
-                    // %90 = scan{body=3;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16,16]
-                    // %91 = scan{body=3;output=3;reverse=true;shape=16;stacked=false;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [16]
-                    // %92 = scan{body=3;output=4;reverse=true;shape=5,N,8;stacked=true;steps=5}(%73, %9, %48, %11, %2, %3, %4, %5, %33, %58, %61, %64) : [5,N,8]
-                    int loop12Steps = 5;
-                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
-                    {
-                        int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer18 : buffer17;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer19;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer20;
-                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer21;
-                        global::System.Span<float> loop12Out4 = buffer11.Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot75 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer10) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer18 : buffer17));
-                        global::System.ReadOnlySpan<float> loop12Slot82 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer6) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer19));
-                        global::System.ReadOnlySpan<float> loop12Slot84 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer7) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer20));
-                        global::System.ReadOnlySpan<float> loop12Slot86 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer21));
-                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer3.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-
-                        // Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]
+                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
                         {
                             // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
                             // %29 = add(%17, %19) : [N,16]
                             // %35 = add(%29, %34) : [N,16]
                             // %36 = tanh(%35) : [N,16]
-                            // %49 = square(%36) : [N,16]
-                            // %50 = sub(%42, %49) : [N,16]
-                            // %76 = mul(%75, %50) : [N,16]
-                            // %77 = sum{dims=0;keep_dim=false}(%76) : [16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot12, capture0Data, buffer15, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Slot10, capture1Data, buffer15, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %150 = copy{result_of=1}(%36) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                             int extent0 = dim_N;
                             int extent1 = 16;
-                            float s42 = 1f;
-                            var v42 = new global::System.Numerics.Vector<float>(s42);
-                            buffer16.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
                                 int row29 = i0 * 16;
-                                int row75 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v29 = new global::System.Numerics.Vector<float>(buffer15.Slice(row29 + i));
+                                    var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v75 = new global::System.Numerics.Vector<float>(loop12Slot75.Slice(row75 + i));
                                     var v35 = v29 + v34;
                                     var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    var v49 = v36 * v36;
-                                    var v50 = v42 - v49;
-                                    var v76 = v75 * v50;
-                                    v76.CopyTo(buffer15.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v76).CopyTo(buffer16.Slice(i));
+                                    var v150 = v36;
+                                    v36.CopyTo(loop6Out0.Slice(rowOut + i));
+                                    v150.CopyTo(loop6Out1.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s29 = buffer15[row29 + i];
+                                    float s29 = loop6Out0[row29 + i];
                                     float s34 = buffer2[i];
-                                    float s75 = loop12Slot75[row75 + i];
                                     float s35 = s29 + s34;
                                     float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    float s49 = s36 * s36;
-                                    float s50 = s42 - s49;
-                                    float s76 = s75 * s50;
-                                    buffer15[rowOut + i] = s76;
-                                    buffer16[i] += s76;
+                                    float s150 = s36;
+                                    loop6Out0[rowOut + i] = s36;
+                                    loop6Out1[rowOut + i] = s150;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                        }
+                    }
+                    ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
+                }
+
+                // Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
+                {
+                    // %135 = matmul{transpose_b=true}(%134, %6) : [N,4]
+                    // %136 = add(%135, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row135 = i0 * 4;
+                        int rowOut = i0 * extent1;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                            var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + i));
+                            var v136 = v135 + v7;
+                            v136.CopyTo(buffer9.Slice(rowOut + i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s135 = buffer9[row135 + i];
+                            float s136 = s135 + s7;
+                            buffer9[rowOut + i] = s136;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]");
+                }
+
+                // Kernel 8/18: cross_entropy_backward -> %137 [N,4]
+                {
+                    // %137 = cross_entropy_backward(%136, %1, %95) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 4, input2[0], buffer10);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/18: cross_entropy_backward -> %137 [N,4]");
+                }
+
+                // Kernel 9/18: sum over [N,4] -> %138 [4]
+                {
+                    // %138 = sum{dims=0;keep_dim=false}(%137) : [4]
+                    int extent0 = dim_N;
+                    int extent1 = 4;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row137 = i0 * 4;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v137 = new global::System.Numerics.Vector<float>(buffer10.Slice(row137 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v137).CopyTo(grad5.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s137 = buffer10[row137 + i];
+                            grad5[i] += s137;
+                        }
+                    }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %138 [4]");
+                }
+
+                // Kernel 10/18: GEMM -> %139 [N,16]
+                {
+                    // %139 = matmul(%137, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM -> %139 [N,16]");
+                }
+
+                // Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
+                {
+                    // %140 = matmul{transpose_a=true}(%137, %134) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %140 [4,16]");
+                }
+
+                // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
+                {
+                    // %141 = scan{body=5;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16,8]
+                    // %142 = scan{body=5;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16,16]
+                    // %143 = scan{body=5;output=3;reverse=true;shape=16;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16]
+                    // %144 = scan{body=5;output=4;reverse=true;shape=5,N,8;stacked=true;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [5,N,8]
+                    int loop12Steps = 5;
+                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    {
+                        int loop12Time = loop12Steps - 1 - loop12Step;
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer19 : buffer18;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer20;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer21;
+                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer15 : buffer22;
+                        global::System.Span<float> loop12Out4 = buffer12.Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop12Slot100 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer19 : buffer18));
+                        global::System.ReadOnlySpan<float> loop12Slot107 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer20));
+                        global::System.ReadOnlySpan<float> loop12Slot109 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer21));
+                        global::System.ReadOnlySpan<float> loop12Slot111 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer15 : buffer22));
+                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop12Slot114 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+
+                        // Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
+                        {
+                            // %116 = square(%114) : [N,16]
+                            // %117 = sub(%42, %116) : [N,16]
+                            // %118 = mul(%100, %117) : [N,16]
+                            // %119 = sum{dims=0;keep_dim=false}(%118) : [16]
+                            int extent0 = dim_N;
+                            int extent1 = 16;
+                            float s42 = 1f;
+                            var v42 = new global::System.Numerics.Vector<float>(s42);
+                            buffer17.Clear();
+                            for (int i0 = 0; i0 < extent0; i0++)
+                            {
+                                int row100 = i0 * 16;
+                                int row114 = i0 * 16;
+                                int rowOut = i0 * extent1;
+                                int i = 0;
+                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                                {
+                                    var v100 = new global::System.Numerics.Vector<float>(loop12Slot100.Slice(row100 + i));
+                                    var v114 = new global::System.Numerics.Vector<float>(loop12Slot114.Slice(row114 + i));
+                                    var v116 = v114 * v114;
+                                    var v117 = v42 - v116;
+                                    var v118 = v100 * v117;
+                                    v118.CopyTo(buffer16.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v118).CopyTo(buffer17.Slice(i));
+                                }
+                                for (; i < extent1; i++)
+                                {
+                                    float s100 = loop12Slot100[row100 + i];
+                                    float s114 = loop12Slot114[row114 + i];
+                                    float s116 = s114 * s114;
+                                    float s117 = s42 - s116;
+                                    float s118 = s100 * s117;
+                                    buffer16[rowOut + i] = s118;
+                                    buffer17[i] += s118;
+                                }
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
                         }
 
-                        // Kernel 1/6: GEMM -> %78 [N,16]
+                        // Kernel 1/6: GEMM -> %120 [N,16]
                         {
-                            // %78 = matmul(%76, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %78 [N,16]");
+                            // %120 = matmul(%118, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %120 [N,16]");
                         }
 
-                        // Kernel 2/6: GEMM -> %80 [N,8]
+                        // Kernel 2/6: GEMM -> %122 [N,8]
                         {
-                            // %80 = matmul(%76, %13) : [N,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %80 [N,8]");
+                            // %122 = matmul(%118, %13) : [N,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %122 [N,8]");
                         }
 
-                        // Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]
+                        // Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
                         {
-                            // %81 = matmul{transpose_a=true}(%76, %12) : [16,8]
-                            // %83 = add(%82, %81) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %123 = matmul{transpose_a=true}(%118, %12) : [16,8]
+                            // %124 = add(%107, %123) : [16,8]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 128;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v81 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v82 = new global::System.Numerics.Vector<float>(loop12Slot82.Slice(i));
-                                var v83 = v82 + v81;
-                                v83.CopyTo(loop12Out1.Slice(i));
+                                var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(i));
+                                var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v124 = v107 + v123;
+                                v124.CopyTo(loop12Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s81 = loop12Out1[i];
-                                float s82 = loop12Slot82[i];
-                                float s83 = s82 + s81;
-                                loop12Out1[i] = s83;
+                                float s107 = loop12Slot107[i];
+                                float s123 = loop12Out1[i];
+                                float s124 = s107 + s123;
+                                loop12Out1[i] = s124;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]");
                         }
 
-                        // Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]
+                        // Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
                         {
-                            // %79 = matmul{transpose_a=true}(%76, %10) : [16,16]
-                            // %85 = add(%84, %79) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %121 = matmul{transpose_a=true}(%118, %10) : [16,16]
+                            // %125 = add(%109, %121) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v79 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                                var v84 = new global::System.Numerics.Vector<float>(loop12Slot84.Slice(i));
-                                var v85 = v84 + v79;
-                                v85.CopyTo(loop12Out2.Slice(i));
+                                var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(i));
+                                var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                                var v125 = v109 + v121;
+                                v125.CopyTo(loop12Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s79 = loop12Out2[i];
-                                float s84 = loop12Slot84[i];
-                                float s85 = s84 + s79;
-                                loop12Out2[i] = s85;
+                                float s109 = loop12Slot109[i];
+                                float s121 = loop12Out2[i];
+                                float s125 = s109 + s121;
+                                loop12Out2[i] = s125;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]");
                         }
 
-                        // Kernel 5/6: elementwise (add) -> %87 [16]
+                        // Kernel 5/6: elementwise (add) -> %126 [16]
                         {
-                            // %87 = add(%86, %77) : [16]
+                            // %126 = add(%111, %119) : [16]
                             int extent0 = 16;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v77 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                                var v86 = new global::System.Numerics.Vector<float>(loop12Slot86.Slice(i));
-                                var v87 = v86 + v77;
-                                v87.CopyTo(loop12Out3.Slice(i));
+                                var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(i));
+                                var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                                var v126 = v111 + v119;
+                                v126.CopyTo(loop12Out3.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s77 = buffer16[i];
-                                float s86 = loop12Slot86[i];
-                                float s87 = s86 + s77;
-                                loop12Out3[i] = s87;
+                                float s111 = loop12Slot111[i];
+                                float s119 = buffer17[i];
+                                float s126 = s111 + s119;
+                                loop12Out3[i] = s126;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %87 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %126 [16]");
                         }
                     }
                 }
 
-                // Kernel 13/18: transpose -> %93 [N,5,8]
+                // Kernel 13/18: transpose -> %145 [N,5,8]
                 {
-                    // %93 = transpose{dim0=0;dim1=1}(%92) : [N,5,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, result, 1, 5, 1, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %93 [N,5,8]");
+                    // %145 = transpose{dim0=0;dim1=1}(%144) : [N,5,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, result, 1, 5, 1, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %145 [N,5,8]");
                 }
 
-                // Kernel 14/18: elementwise (copy) -> %98 [16,8]
+                // Kernel 14/18: elementwise (copy) -> %151 [16,8]
                 {
-                    // %98 = copy{gradient_of=0}(%89) : [16,8]
+                    // %151 = copy{gradient_of=0}(%141) : [16,8]
                     int extent0 = 128;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v89 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v98 = v89;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v98).CopyTo(grad0.Slice(i));
+                        var v141 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v151 = v141;
+                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v151).CopyTo(grad0.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s89 = buffer12[i];
-                        float s98 = s89;
-                        grad0[i] += s98;
+                        float s141 = buffer13[i];
+                        float s151 = s141;
+                        grad0[i] += s151;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %98 [16,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %151 [16,8]");
                 }
 
-                // Kernel 15/18: elementwise (copy) -> %99 [16,16]
+                // Kernel 15/18: elementwise (copy) -> %152 [16,16]
                 {
-                    // %99 = copy{gradient_of=1}(%90) : [16,16]
+                    // %152 = copy{gradient_of=1}(%142) : [16,16]
                     int extent0 = 256;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v90 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v99 = v90;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v99).CopyTo(grad1.Slice(i));
+                        var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v152 = v142;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v152).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s90 = buffer13[i];
-                        float s99 = s90;
-                        grad1[i] += s99;
+                        float s142 = buffer14[i];
+                        float s152 = s142;
+                        grad1[i] += s152;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %99 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %152 [16,16]");
                 }
 
-                // Kernel 16/18: elementwise (copy) -> %100 [16]
+                // Kernel 16/18: elementwise (copy) -> %153 [16]
                 {
-                    // %100 = copy{gradient_of=2}(%91) : [16]
+                    // %153 = copy{gradient_of=2}(%143) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v100 = v91;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v100).CopyTo(grad2.Slice(i));
+                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v153 = v143;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v153).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s91 = buffer14[i];
-                        float s100 = s91;
-                        grad2[i] += s100;
+                        float s143 = buffer15[i];
+                        float s153 = s143;
+                        grad2[i] += s153;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %100 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %153 [16]");
                 }
 
-                // Kernel 17/18: elementwise (copy) -> %101 [16]
+                // Kernel 17/18: elementwise (copy) -> %154 [16]
                 {
-                    // %101 = copy{gradient_of=3}(%91) : [16]
+                    // %154 = copy{gradient_of=3}(%143) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v91 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v101 = v91;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v101).CopyTo(grad3.Slice(i));
+                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v154 = v143;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v154).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s91 = buffer14[i];
-                        float s101 = s91;
-                        grad3[i] += s101;
+                        float s143 = buffer15[i];
+                        float s154 = s143;
+                        grad3[i] += s154;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %101 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %154 [16]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -1305,10 +1299,10 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 6,
                         firstUse: new int[] { 0, 1, 2, 3, 3, 4 }, lastUse: new int[] { 3, 3, 3, 4, 3, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 23, kernelCount: 17,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 7, 9, 10, 11, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 12, 12, 8, 5, 8, 12, 12, 12, 12, 16, 13, 14, 12, 12, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 24, kernelCount: 18,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 12, 12, 11, 8, 12, 12, 12, 11, 12, 13, 14, 15, 17, 12, 12, 12, 12, 12, 12, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 24, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 6, 12, 12, 12, 11, 12, 12, 8, 11, 12, 16, 13, 14, 12, 12, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 25, kernelCount: 18,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 6, 12, 12, 12, 11, 12, 12, 8, 11, 12, 13, 14, 15, 17, 12, 12, 12, 12, 12, 12, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1330,51 +1324,53 @@ namespace Kiln.Integration.Tests.Models
             {
                 sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
                 sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
-                sizes[2] = 16; // %33 add [16], kernels 2..12
-                sizes[3] = (symbols[0] * 80); // %48 scan [5,N,16], kernels 3..12
-                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..8
-                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
-                sizes[6] = (symbols[0] * 4); // %43 cross_entropy_backward [N,4], kernels 5..8
-                sizes[7] = (symbols[0] * 16); // %45 matmul [N,16], kernels 7..12
-                sizes[8] = 128; // %58 broadcast_to [16,8], kernels 9..12
-                sizes[9] = 256; // %61 broadcast_to [16,16], kernels 10..12
-                sizes[10] = 16; // %64 broadcast_to [16], kernels 11..12
-                sizes[11] = 16; // %69 scan [16], kernels 12..16
-                sizes[12] = 128; // %67 scan [16,8], kernels 12..13
-                sizes[13] = 256; // %68 scan [16,16], kernels 12..14
-                sizes[14] = (symbols[0] * 16); // %51 mul [N,16], kernels 12..12
-                sizes[15] = 16; // %52 sum [16], kernels 12..12
-                sizes[16] = (symbols[0] * 16); // %69 scan [16], kernels 12..12
-                sizes[17] = (symbols[0] * 16); // %69 scan [16], kernels 12..12
-                sizes[18] = 128; // %69 scan [16], kernels 12..12
-                sizes[19] = 256; // %69 scan [16], kernels 12..12
-                sizes[20] = 16; // %69 scan [16], kernels 12..12
+                sizes[2] = 16; // %33 add [16], kernels 2..6
+                sizes[3] = 128; // %58 broadcast_to [16,8], kernels 3..12
+                sizes[4] = 256; // %61 broadcast_to [16,16], kernels 4..12
+                sizes[5] = 16; // %64 broadcast_to [16], kernels 5..12
+                sizes[6] = (symbols[0] * 16); // %83 scan [N,16], kernels 6..11
+                sizes[7] = (symbols[0] * 80); // %66 scan [5,N,16], kernels 6..12
+                sizes[8] = (symbols[0] * 80); // %68 scan [5,N,16], kernels 6..12
+                sizes[9] = (symbols[0] * 4); // %86 add [N,4], kernels 7..8
+                sizes[10] = (symbols[0] * 4); // %88 cross_entropy_backward [N,4], kernels 8..11
+                sizes[11] = (symbols[0] * 16); // %90 matmul [N,16], kernels 10..12
+                sizes[12] = 16; // %94 scan [16], kernels 12..16
+                sizes[13] = 128; // %92 scan [16,8], kernels 12..13
+                sizes[14] = 256; // %93 scan [16,16], kernels 12..14
+                sizes[15] = (symbols[0] * 16); // %71 mul [N,16], kernels 12..12
+                sizes[16] = 16; // %72 sum [16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %94 scan [16], kernels 12..12
+                sizes[18] = (symbols[0] * 16); // %94 scan [16], kernels 12..12
+                sizes[19] = 128; // %94 scan [16], kernels 12..12
+                sizes[20] = 256; // %94 scan [16], kernels 12..12
+                sizes[21] = 16; // %94 scan [16], kernels 12..12
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
                 sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
-                sizes[2] = 16; // %33 add [16], kernels 2..12
-                sizes[3] = (symbols[0] * 80); // %48 scan [5,N,16], kernels 3..12
-                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..11
-                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..8
-                sizes[6] = 128; // %58 broadcast_to [16,8], kernels 5..12
-                sizes[7] = 256; // %61 broadcast_to [16,16], kernels 6..12
-                sizes[8] = 16; // %64 broadcast_to [16], kernels 7..12
-                sizes[9] = (symbols[0] * 4); // %71 cross_entropy_backward [N,4], kernels 8..11
-                sizes[10] = (symbols[0] * 16); // %73 matmul [N,16], kernels 10..12
-                sizes[11] = (symbols[0] * 40); // %92 scan [5,N,8], kernels 12..13
-                sizes[12] = 128; // %89 scan [16,8], kernels 12..14
-                sizes[13] = 256; // %90 scan [16,16], kernels 12..15
-                sizes[14] = 16; // %91 scan [16], kernels 12..17
-                sizes[15] = (symbols[0] * 16); // %76 mul [N,16], kernels 12..12
-                sizes[16] = 16; // %77 sum [16], kernels 12..12
-                sizes[17] = (symbols[0] * 16); // %92 scan [5,N,8], kernels 12..12
-                sizes[18] = (symbols[0] * 16); // %92 scan [5,N,8], kernels 12..12
-                sizes[19] = 128; // %92 scan [5,N,8], kernels 12..12
-                sizes[20] = 256; // %92 scan [5,N,8], kernels 12..12
-                sizes[21] = 16; // %92 scan [5,N,8], kernels 12..12
+                sizes[2] = 16; // %33 add [16], kernels 2..6
+                sizes[3] = 128; // %58 broadcast_to [16,8], kernels 3..12
+                sizes[4] = 256; // %61 broadcast_to [16,16], kernels 4..12
+                sizes[5] = 16; // %64 broadcast_to [16], kernels 5..12
+                sizes[6] = (symbols[0] * 16); // %133 scan [N,16], kernels 6..11
+                sizes[7] = (symbols[0] * 80); // %113 scan [5,N,16], kernels 6..12
+                sizes[8] = (symbols[0] * 80); // %115 scan [5,N,16], kernels 6..12
+                sizes[9] = (symbols[0] * 4); // %136 add [N,4], kernels 7..8
+                sizes[10] = (symbols[0] * 4); // %137 cross_entropy_backward [N,4], kernels 8..11
+                sizes[11] = (symbols[0] * 16); // %139 matmul [N,16], kernels 10..12
+                sizes[12] = (symbols[0] * 40); // %144 scan [5,N,8], kernels 12..13
+                sizes[13] = 128; // %141 scan [16,8], kernels 12..14
+                sizes[14] = 256; // %142 scan [16,16], kernels 12..15
+                sizes[15] = 16; // %143 scan [16], kernels 12..17
+                sizes[16] = (symbols[0] * 16); // %118 mul [N,16], kernels 12..12
+                sizes[17] = 16; // %119 sum [16], kernels 12..12
+                sizes[18] = (symbols[0] * 16); // %144 scan [5,N,8], kernels 12..12
+                sizes[19] = (symbols[0] * 16); // %144 scan [5,N,8], kernels 12..12
+                sizes[20] = 128; // %144 scan [5,N,8], kernels 12..12
+                sizes[21] = 256; // %144 scan [5,N,8], kernels 12..12
+                sizes[22] = 16; // %144 scan [5,N,8], kernels 12..12
             }
 
             private const string SummaryText =
@@ -1388,56 +1384,56 @@ namespace Kiln.Integration.Tests.Models
                 step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
               Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
               Kernel 5/6: cross_entropy -> %41 []
-            forward+backward: 23 graph ops in 17 kernels, 21 arena buffers
+            forward+backward: 24 graph ops in 17 kernels, 22 arena buffers
               Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
               Kernel 1/17: transpose -> %11 [5,N,8]
               Kernel 2/17: elementwise (add) -> %33 [16]
-              Kernel 3/17: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-              Kernel 4/17: GEMM + epilogue (add) -> %40 [N,4]
-              Kernel 5/17: cross_entropy + cross_entropy_backward (one pass) -> %41 [], %43 [N,4]
-              Kernel 6/17: sum over [N,4] -> %44 [4]
-              Kernel 7/17: GEMM -> %45 [N,16]
-              Kernel 8/17: GEMM Aᵀ -> %46 [4,16]
-              Kernel 9/17: elementwise (broadcast_to) -> %58 [16,8]
-              Kernel 10/17: elementwise (broadcast_to) -> %61 [16,16]
-              Kernel 11/17: elementwise (broadcast_to) -> %64 [16]
-              Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %69 [16], %67 [16,8], %68 [16,16]
-                step Kernel 0/5: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %51 [N,16], %52 [16]
-                step Kernel 1/5: GEMM -> %53 [N,16]
-                step Kernel 2/5: GEMM + epilogue (add) -> %59 [16,8]
-                step Kernel 3/5: GEMM + epilogue (add) -> %62 [16,16]
-                step Kernel 4/5: elementwise (add) -> %65 [16]
-              Kernel 13/17: elementwise (copy) -> %94 [16,8]
-              Kernel 14/17: elementwise (copy) -> %95 [16,16]
-              Kernel 15/17: elementwise (copy) -> %96 [16]
-              Kernel 16/17: elementwise (copy) -> %97 [16]
-            vjp: 24 graph ops in 18 kernels, 22 arena buffers
+              Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
+              Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
+              Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
+              Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
+              Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
+              Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
+              Kernel 9/17: sum over [N,4] -> %89 [4]
+              Kernel 10/17: GEMM -> %90 [N,16]
+              Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
+              Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
+                step Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
+                step Kernel 1/5: GEMM -> %73 [N,16]
+                step Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
+                step Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
+                step Kernel 4/5: elementwise (add) -> %78 [16]
+              Kernel 13/17: elementwise (copy) -> %146 [16,8]
+              Kernel 14/17: elementwise (copy) -> %147 [16,16]
+              Kernel 15/17: elementwise (copy) -> %148 [16]
+              Kernel 16/17: elementwise (copy) -> %149 [16]
+            vjp: 25 graph ops in 18 kernels, 23 arena buffers
               Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
               Kernel 1/18: transpose -> %11 [5,N,8]
               Kernel 2/18: elementwise (add) -> %33 [16]
-              Kernel 3/18: loop over 5 steps, its body 1 kernel(s) -> %48 [5,N,16], %37 [N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-              Kernel 4/18: GEMM + epilogue (add) -> %40 [N,4]
-              Kernel 5/18: elementwise (broadcast_to) -> %58 [16,8]
-              Kernel 6/18: elementwise (broadcast_to) -> %61 [16,16]
-              Kernel 7/18: elementwise (broadcast_to) -> %64 [16]
-              Kernel 8/18: cross_entropy_backward -> %71 [N,4]
-              Kernel 9/18: sum over [N,4] -> %72 [4]
-              Kernel 10/18: GEMM -> %73 [N,16]
-              Kernel 11/18: GEMM Aᵀ -> %74 [4,16]
-              Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %92 [5,N,8], %89 [16,8], %90 [16,16], %91 [16]
-                step Kernel 0/6: 2 accumulating GEMMs + epilogue (add, tanh, square, sub, mul, sum) -> %76 [N,16], %77 [16]
-                step Kernel 1/6: GEMM -> %78 [N,16]
-                step Kernel 2/6: GEMM -> %80 [N,8]
-                step Kernel 3/6: GEMM + epilogue (add) -> %83 [16,8]
-                step Kernel 4/6: GEMM + epilogue (add) -> %85 [16,16]
-                step Kernel 5/6: elementwise (add) -> %87 [16]
-              Kernel 13/18: transpose -> %93 [N,5,8]
-              Kernel 14/18: elementwise (copy) -> %98 [16,8]
-              Kernel 15/18: elementwise (copy) -> %99 [16,16]
-              Kernel 16/18: elementwise (copy) -> %100 [16]
-              Kernel 17/18: elementwise (copy) -> %101 [16]
+              Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
+              Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
+              Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
+              Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
+                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
+              Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
+              Kernel 8/18: cross_entropy_backward -> %137 [N,4]
+              Kernel 9/18: sum over [N,4] -> %138 [4]
+              Kernel 10/18: GEMM -> %139 [N,16]
+              Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
+              Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
+                step Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
+                step Kernel 1/6: GEMM -> %120 [N,16]
+                step Kernel 2/6: GEMM -> %122 [N,8]
+                step Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
+                step Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
+                step Kernel 5/6: elementwise (add) -> %126 [16]
+              Kernel 13/18: transpose -> %145 [N,5,8]
+              Kernel 14/18: elementwise (copy) -> %151 [16,8]
+              Kernel 15/18: elementwise (copy) -> %152 [16,16]
+              Kernel 16/18: elementwise (copy) -> %153 [16]
+              Kernel 17/18: elementwise (copy) -> %154 [16]
             """;
 
             private const string DotText =
@@ -1471,171 +1467,170 @@ namespace Kiln.Integration.Tests.Models
                 n33 [label="%33 add\n[16]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: loop over 5 steps, its body 1 kernel(s)";
-                style=filled; color=lightgrey;
-                n37 [label="%37 scan\n[N,16]"];
-                n48 [label="%48 scan\n[5,N,16]"];
-              }
-              subgraph cluster_k4 {
-                label="kernel 4: GEMM + epilogue (add)";
-                style=filled; color=lightgrey;
-                n39 [label="%39 matmul\n[N,4]"];
-                n40 [label="%40 add\n[N,4]"];
-              }
-              subgraph cluster_k5 {
-                label="kernel 5: cross_entropy + cross_entropy_backward (one pass)";
-                style=filled; color=lightgrey;
-                n41 [label="%41 cross_entropy\n[]"];
-                n43 [label="%43 cross_entropy_backward\n[N,4]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: sum over [N,4]";
-                style=filled; color=lightgrey;
-                n44 [label="%44 sum\n[4]"];
-              }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM";
-                style=filled; color=lightgrey;
-                n45 [label="%45 matmul\n[N,16]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: GEMM Aᵀ";
-                style=filled; color=lightgrey;
-                n46 [label="%46 matmul\n[4,16]"];
-              }
-              subgraph cluster_k9 {
-                label="kernel 9: elementwise (broadcast_to)";
+                label="kernel 3: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n58 [label="%58 broadcast_to\n[16,8]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: elementwise (broadcast_to)";
+              subgraph cluster_k4 {
+                label="kernel 4: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n61 [label="%61 broadcast_to\n[16,16]"];
               }
-              subgraph cluster_k11 {
-                label="kernel 11: elementwise (broadcast_to)";
+              subgraph cluster_k5 {
+                label="kernel 5: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
                 n64 [label="%64 broadcast_to\n[16]"];
+              }
+              subgraph cluster_k6 {
+                label="kernel 6: loop over 5 steps, its body 1 kernel(s)";
+                style=filled; color=lightgrey;
+                n66 [label="%66 scan\n[5,N,16]"];
+                n68 [label="%68 scan\n[5,N,16]"];
+                n83 [label="%83 scan\n[N,16]"];
+              }
+              subgraph cluster_k7 {
+                label="kernel 7: GEMM + epilogue (add)";
+                style=filled; color=lightgrey;
+                n85 [label="%85 matmul\n[N,4]"];
+                n86 [label="%86 add\n[N,4]"];
+              }
+              subgraph cluster_k8 {
+                label="kernel 8: cross_entropy + cross_entropy_backward (one pass)";
+                style=filled; color=lightgrey;
+                n87 [label="%87 cross_entropy\n[]"];
+                n88 [label="%88 cross_entropy_backward\n[N,4]"];
+              }
+              subgraph cluster_k9 {
+                label="kernel 9: sum over [N,4]";
+                style=filled; color=lightgrey;
+                n89 [label="%89 sum\n[4]"];
+              }
+              subgraph cluster_k10 {
+                label="kernel 10: GEMM";
+                style=filled; color=lightgrey;
+                n90 [label="%90 matmul\n[N,16]"];
+              }
+              subgraph cluster_k11 {
+                label="kernel 11: GEMM Aᵀ";
+                style=filled; color=lightgrey;
+                n91 [label="%91 matmul\n[4,16]"];
               }
               subgraph cluster_k12 {
                 label="kernel 12: loop over 5 steps in reverse, its body 5 kernel(s)";
                 style=filled; color=lightgrey;
-                n67 [label="%67 scan\n[16,8]"];
-                n68 [label="%68 scan\n[16,16]"];
-                n69 [label="%69 scan\n[16]"];
+                n92 [label="%92 scan\n[16,8]"];
+                n93 [label="%93 scan\n[16,16]"];
+                n94 [label="%94 scan\n[16]"];
               }
               subgraph cluster_k13 {
                 label="kernel 13: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n94 [label="%94 copy\n[16,8]"];
+                n146 [label="%146 copy\n[16,8]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n95 [label="%95 copy\n[16,16]"];
+                n147 [label="%147 copy\n[16,16]"];
               }
               subgraph cluster_k15 {
                 label="kernel 15: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n96 [label="%96 copy\n[16]"];
+                n148 [label="%148 copy\n[16]"];
               }
               subgraph cluster_k16 {
                 label="kernel 16: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n97 [label="%97 copy\n[16]"];
+                n149 [label="%149 copy\n[16]"];
               }
-              n38 [shape=note, label="%38 view\n[N,16]"];
+              n84 [shape=note, label="%84 view\n[N,16]"];
               n8 -> n9;
               n0 -> n11;
               n4 -> n33;
               n5 -> n33;
-              n9 -> n37;
-              n11 -> n37;
-              n2 -> n37;
-              n3 -> n37;
-              n4 -> n37;
-              n5 -> n37;
-              n33 -> n37;
-              n37 -> n38;
-              n38 -> n39;
-              n6 -> n39;
-              n39 -> n40;
-              n7 -> n40;
-              n40 -> n41;
-              n1 -> n41;
-              n40 -> n43;
-              n1 -> n43;
-              n42 -> n43;
-              n43 -> n44;
-              n43 -> n45;
-              n6 -> n45;
-              n43 -> n46;
-              n38 -> n46;
-              n9 -> n48;
-              n11 -> n48;
-              n2 -> n48;
-              n3 -> n48;
-              n4 -> n48;
-              n5 -> n48;
-              n33 -> n48;
               n8 -> n58;
               n8 -> n61;
               n8 -> n64;
-              n45 -> n67;
-              n9 -> n67;
-              n48 -> n67;
-              n11 -> n67;
-              n2 -> n67;
-              n3 -> n67;
-              n4 -> n67;
-              n5 -> n67;
-              n33 -> n67;
-              n58 -> n67;
-              n61 -> n67;
-              n64 -> n67;
-              n45 -> n68;
+              n9 -> n66;
+              n11 -> n66;
+              n2 -> n66;
+              n3 -> n66;
+              n4 -> n66;
+              n5 -> n66;
+              n33 -> n66;
               n9 -> n68;
-              n48 -> n68;
               n11 -> n68;
               n2 -> n68;
               n3 -> n68;
               n4 -> n68;
               n5 -> n68;
               n33 -> n68;
-              n58 -> n68;
-              n61 -> n68;
-              n64 -> n68;
-              n45 -> n69;
-              n9 -> n69;
-              n48 -> n69;
-              n11 -> n69;
-              n2 -> n69;
-              n3 -> n69;
-              n4 -> n69;
-              n5 -> n69;
-              n33 -> n69;
-              n58 -> n69;
-              n61 -> n69;
-              n64 -> n69;
-              n67 -> n94;
-              n68 -> n95;
-              n69 -> n96;
-              n69 -> n97;
+              n9 -> n83;
+              n11 -> n83;
+              n2 -> n83;
+              n3 -> n83;
+              n4 -> n83;
+              n5 -> n83;
+              n33 -> n83;
+              n83 -> n84;
+              n84 -> n85;
+              n6 -> n85;
+              n85 -> n86;
+              n7 -> n86;
+              n86 -> n87;
+              n1 -> n87;
+              n86 -> n88;
+              n1 -> n88;
+              n42 -> n88;
+              n88 -> n89;
+              n88 -> n90;
+              n6 -> n90;
+              n88 -> n91;
+              n84 -> n91;
+              n90 -> n92;
+              n9 -> n92;
+              n66 -> n92;
+              n11 -> n92;
+              n3 -> n92;
+              n58 -> n92;
+              n61 -> n92;
+              n64 -> n92;
+              n68 -> n92;
+              n90 -> n93;
+              n9 -> n93;
+              n66 -> n93;
+              n11 -> n93;
+              n3 -> n93;
+              n58 -> n93;
+              n61 -> n93;
+              n64 -> n93;
+              n68 -> n93;
+              n90 -> n94;
+              n9 -> n94;
+              n66 -> n94;
+              n11 -> n94;
+              n3 -> n94;
+              n58 -> n94;
+              n61 -> n94;
+              n64 -> n94;
+              n68 -> n94;
+              n92 -> n146;
+              n93 -> n147;
+              n94 -> n148;
+              n94 -> n149;
               result [shape=doublecircle, label="result"];
-              n41 -> result;
+              n87 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n94 -> grad0;
+              n146 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n95 -> grad1;
+              n147 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n96 -> grad2;
+              n148 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n97 -> grad3;
+              n149 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n46 -> grad4;
+              n91 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n44 -> grad5;
+              n89 -> grad5;
             }
             """;
         }

@@ -12,6 +12,16 @@ namespace Kiln.Generator.Ops.Definitions;
 /// </summary>
 internal static class Loops
 {
+    // The spec's loop ops, which shape inference turns into a loop body and scan nodes (Passes/LoopSpecs.cs): slots,
+    // the body's outputs, and an output read after the loop.
+    public const string Carry = "loop_carry";
+    public const string Sequence = "loop_sequence";
+    public const string Invariant = "loop_invariant";
+    public const string Result = "loop_result";
+    public const string Output = "loop_output";
+
+    public static bool IsSpecOp(string op) => op is Carry or Sequence or Invariant or Result or Output;
+
     public static IEnumerable<OpDef> Definitions()
     {
         yield return new OpDef(OpNames.LoopInput, OpClass.Leaf) { MaxInputs = 0, Shape = ShapeRules.FromAttr, Evaluate = (it, n) => it.Leaf(n) };
