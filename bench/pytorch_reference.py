@@ -352,6 +352,15 @@ GEMMS = [  # (label, M, K, N, transpose A, transpose B), as in GemmBenchmarks.cs
 ]
 
 
+def loaded_blas():
+    """The BLAS shared libraries this process has mapped after a product (Debian's torch resolves libblas.so.3
+    through alternatives: OpenBLAS only if libopenblas0-pthread is installed, else the slow reference BLAS)."""
+    torch.mm(torch.randn(64, 64), torch.randn(64, 64))
+    with open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    return ", ".join(sorted(os.path.realpath(p) for p in paths)) or "none found"
+
+
 def main():
     if os.environ.get("OPENBLAS_CORETYPE"):
         print(f"warning: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} limits OpenBLAS; unset it", file=sys.stderr)
@@ -364,7 +373,7 @@ def main():
     if only and os.path.exists(path):
         with open(path) as f:
             results = json.load(f)
-    print(f"torch {torch.__version__}, 1 thread")
+    print(f"torch {torch.__version__}, 1 thread, BLAS: {loaded_blas()}")
     for label, m, k, n, ta, tb in ([] if only else GEMMS):
         a = torch.randn(k, m).t() if ta else torch.randn(m, k)
         b = torch.randn(n, k).t() if tb else torch.randn(k, n)

@@ -13,7 +13,7 @@ namespace Kiln;
 /// </summary>
 /// <remarks>
 /// Per thread (a pass runs on one thread) and element type, only arrays of at least 4096 elements (smaller ones are
-/// cheap gen-0 allocations), at most 32 arrays and 64 MB held. Forward results are never pooled:
+/// cheap gen-0 allocations), at most 32 arrays and 64 MB held (the oldest make room for new ones). Forward results are never pooled:
 /// the caller may keep any of them.
 /// </remarks>
 internal static class GradientPool
@@ -52,8 +52,7 @@ file static class Free<T> where T : unmanaged
         {
             var array = list[i];
             if (array.Length != length) continue;
-            list[i] = list[^1];
-            list.RemoveAt(list.Count - 1);
+            list.RemoveAt(i); // keeps the rest oldest first, for Return's eviction
             freeBytes -= (long)length * Unsafe.SizeOf<T>();
             return array;
         }
@@ -64,8 +63,15 @@ file static class Free<T> where T : unmanaged
     {
         if (array.Length < MinimumLength) return;
         long bytes = (long)array.Length * Unsafe.SizeOf<T>();
+        if (bytes > MaximumBytes) return;
         var list = free ??= new List<T[]>(MaximumArrays);
-        if (list.Count >= MaximumArrays || freeBytes + bytes > MaximumBytes) return;
+        // Full: the oldest arrays go, so the shapes of the model training now win over those of one trained before
+        // (else arrays no current op asks for would fill the pool for good and every gradient would be allocated again).
+        while (list.Count >= MaximumArrays || freeBytes + bytes > MaximumBytes)
+        {
+            freeBytes -= (long)list[0].Length * Unsafe.SizeOf<T>();
+            list.RemoveAt(0);
+        }
         list.Add(array);
         freeBytes += bytes;
     }

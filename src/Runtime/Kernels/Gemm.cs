@@ -124,7 +124,8 @@ public static unsafe partial class Gemm
             p.ClearCIfOverwriting();
             MultiplyRowUpdates(p);
         }
-        else if (p.Level == SimdLevel.Vector512 && p.TransposeA && !p.TransposeB && p.M <= SmallTransposedM && p.N >= 48)
+        else if ((p.Level == SimdLevel.Vector512 || p.Level == SimdLevel.Vector && Vector256.IsHardwareAccelerated && Vector<float>.Count == 8)
+            && p.TransposeA && !p.TransposeB && p.M <= SmallTransposedM && p.N >= 48)
         {
             MultiplyTransposedASmallM(p); // clears C itself
         }

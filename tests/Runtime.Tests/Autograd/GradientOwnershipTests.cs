@@ -10,6 +10,18 @@ namespace Kiln.Runtime.Tests.AutogradBehaviour;
 public class GradientOwnershipTests
 {
     [Fact]
+    public void AFullGradientPoolMakesRoomForTheShapesInUseNow()
+    {
+        // A model trained earlier on this thread leaves its arrays behind (here 40 of a length nothing asks for again):
+        // the next model's returned gradients must still be kept and handed out, not dropped because the pool is full.
+        for (int i = 0; i < 40; i++) GradientPool.Return(new float[4099]);
+        var current = new float[4111];
+        GradientPool.Return(current);
+        Assert.Same(current, GradientPool.TryRent(4111));
+        Assert.Null(GradientPool.TryRent(4111));
+    }
+
+    [Fact]
     public void TwoLeavesFedTheSamePassThroughGradientGetSeparateStorage()
     {
         var a = Leaf(new[] { 1f, 2f }, 2);
