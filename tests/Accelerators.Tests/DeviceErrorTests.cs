@@ -47,17 +47,18 @@ public class DeviceErrorTests
     [Fact]
     public void A_graph_without_a_device_program_names_the_graph_and_op_and_still_trains_on_the_cpu()
     {
-        var model = new RectifierNet();
+        var model = new BatchNormNet();
         var e = Assert.Throws<NotSupportedException>(() => model.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
-        Assert.Contains("Kiln.Integration.Tests.Models.RectifierNet.Loss", e.Message);
-        Assert.Contains("'gelu'", e.Message);
+        Assert.Contains("Kiln.Integration.Tests.Models.BatchNormNet.Loss", e.Message);
+        Assert.Contains("running statistics", e.Message);
+        Assert.Contains("KilnDevice.Cpu", e.Message);
 
-        var x = Tensor.Randn(new[] { 4, 13 }, new Rng(1));
-        var target = Tensor.Randn(new[] { 4, 3 }, new Rng(2));
+        var x = Tensor.Randn(new[] { 6, 10 }, new Rng(1));
+        var y = IntTensor.FromArray(new[] { 0, 1, 2, 0, 1, 2 }, 6);
         using var cpu = model.LossGraph.To(KilnDevice.Cpu, DeviceOptimizer.Adam(lr: 0.05f));
-        float first = cpu.Step(x, target);
-        for (int i = 0; i < 20; i++) cpu.Step(x, target);
-        Assert.True(cpu.Step(x, target) < first);
+        float first = cpu.Step(x, y);
+        for (int i = 0; i < 20; i++) cpu.Step(x, y);
+        Assert.True(cpu.Step(x, y) < first);
     }
 
     [Fact]

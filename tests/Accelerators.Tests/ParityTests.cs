@@ -166,4 +166,14 @@ public class ParityTests
             (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, y)); },
             Adam, HostAdam, tolerance: 1e-3f);
     }
+
+    [Fact]
+    public void RectifierNet_leaky_gelu_softplus_elu_silu()
+    {
+        var x = Features(28, 5, 13);
+        var target = Features(29, 5, 3);
+        ParityHarness.Check(() => new RectifierNet(), m => m.Loss(x, target),
+            (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, target)); },
+            Adam, HostAdam, tolerance: 1e-3f);
+    }
 }

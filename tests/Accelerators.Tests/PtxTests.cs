@@ -36,7 +36,7 @@ public class PtxTests
     public void Every_model_that_lowers_has_generated_kernels()
     {
         var owners = GeneratedKernelMethods().Select(m => m.DeclaringType!.DeclaringType!.DeclaringType!.Name).Distinct().ToList();
-        foreach (var model in new[] { "DeviceMlp", "SquashNet", "TinyClassifier", "OpsZoo", "LstmTagger", "RnnClassifier", "UnbiasedRnnNet", "ActivationNet", "Cnn", "PoolNet" })
+        foreach (var model in new[] { "DeviceMlp", "SquashNet", "TinyClassifier", "OpsZoo", "LstmTagger", "RnnClassifier", "UnbiasedRnnNet", "ActivationNet", "Cnn", "PoolNet", "RectifierNet" })
             Assert.Contains(model, owners);
     }
 
