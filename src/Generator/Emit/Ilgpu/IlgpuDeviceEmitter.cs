@@ -145,7 +145,7 @@ internal sealed class IlgpuDeviceEmitter
         run.Line();
         run.Open("public override void Run(global::Kiln.Accelerators.DeviceStep step)");
 
-        kernels.Line($"/// <summary>The fused loops of <c>{spec.MethodName}</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes.</summary>");
+        kernels.Line($"/// <summary>The fused loops of <c>{spec.MethodName}</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes (one group for a loop reduced to scalars).</summary>");
         kernels.Open($"internal static class {KernelsClass}");
         var hostNames = DeviceStorageNames.Host(spec, program, host);
         bool firstKernel = true;
@@ -179,12 +179,17 @@ internal sealed class IlgpuDeviceEmitter
             kernels.Line();
             kernels.Line("// " + title);
             foreach (var n in KernelDescriptions.ComputedNodes(kernel)) kernels.Line("// " + n);
-            kernels.Open($"internal static void {name}(global::ILGPU.Index1D index, {name}Args a)");
+            bool grouped = IlgpuLoops.IsFullReduction(kernel);
+            kernels.Open(grouped
+                ? $"internal static void {name}({name}Args a)"
+                : $"internal static void {name}(global::ILGPU.Index1D index, {name}Args a)");
             kernels.Lines(body.ToString().TrimEnd('\n'));
             kernels.Close();
 
-            var initializers = kernelNames.Fields.Select(f => $"{f.Field} = {f.HostExpression}");
-            run.Line($"step.Launch({KernelsClass}.{name}, {IlgpuLoops.Extent(kernel, hostNames)}, new {KernelsClass}.{name}Args {{ {string.Join(", ", initializers)} }});");
+            string arguments = $"new {KernelsClass}.{name}Args {{ {string.Join(", ", kernelNames.Fields.Select(f => $"{f.Field} = {f.HostExpression}"))} }}";
+            run.Line(grouped
+                ? $"step.LaunchGroup({KernelsClass}.{name}, {arguments});"
+                : $"step.Launch({KernelsClass}.{name}, {IlgpuLoops.Extent(kernel, hostNames)}, {arguments});");
         }
         run.Close();
         run.Close();
