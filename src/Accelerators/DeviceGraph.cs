@@ -161,6 +161,9 @@ public abstract class DeviceGraph : IDisposable
     /// <summary>Starts a device step: the per-step counters restart.</summary>
     protected void BeginDeviceStep()
     {
+        // Its buffers lived in a Context that a failed compile poisoned and the device has since replaced.
+        if (session!.IsPoisoned)
+            throw new InvalidOperationException($"{graphName}: the device session this graph was bound to was discarded after a kernel failed to compile; bind it again with To(device, optimizer).");
         stepBytesIn = 0;
         stepBytesOut = 0;
     }

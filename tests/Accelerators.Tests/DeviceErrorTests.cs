@@ -74,11 +74,17 @@ public class DeviceErrorTests
     public void A_kernel_that_fails_to_compile_names_graph_and_kernel_and_the_next_use_gets_a_fresh_context()
     {
         var poisoned = KilnDevice.IlgpuCpu.Session;
+        var x = Tensor.Randn(new[] { 4, 64 }, new Rng(3));
+        var y = IntTensor.FromArray(new[] { 1, 2, 3, 4 }, 4);
+        using var bound = new DeviceMlp(new Rng(4)).LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam());
         var e = Assert.Throws<DeviceKernelException>(() => poisoned.Grouped1D<ArrayView<float>>(Throwing, "Some.Model.Loss"));
         Assert.Equal("Some.Model.Loss", e.Graph);
         Assert.Contains("Throwing", e.Kernel);
         Assert.Contains("Some.Model.Loss", e.Message);
         Assert.True(poisoned.IsPoisoned);
+        // A graph bound to the discarded session says so instead of touching freed buffers.
+        var stale = Assert.Throws<InvalidOperationException>(() => bound.Step(x, y));
+        Assert.Contains("bind it again", stale.Message);
 
         var fresh = KilnDevice.IlgpuCpu.Session;
         Assert.NotSame(poisoned, fresh);
@@ -87,8 +93,6 @@ public class DeviceErrorTests
         Assert.Equal(new[] { 2f, 4f, 6f }, buffer.GetAsArray1D());
 
         // And a whole device graph trains on the fresh context.
-        var x = Tensor.Randn(new[] { 4, 64 }, new Rng(3));
-        var y = IntTensor.FromArray(new[] { 1, 2, 3, 4 }, 4);
         using var graph = new DeviceMlp(new Rng(4)).LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam());
         Assert.True(float.IsFinite(graph.Step(x, y)));
     }
