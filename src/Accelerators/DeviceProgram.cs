@@ -60,6 +60,11 @@ public sealed class DeviceStep
 
     public int Symbol(int index) => Symbols[index];
 
+    internal int[] Flags = Array.Empty<int>();
+
+    /// <summary>A bool capture (a module's Training flag) as read at this step: 1 or 0.</summary>
+    public int Flag(int index) => Flags[index];
+
     /// <summary>Threads of the one group a generated full reduction runs in (its shared-memory tree holds 256).</summary>
     public const int ReductionGroup = 256;
 

@@ -47,13 +47,13 @@ public class DeviceErrorTests
     [Fact]
     public void A_graph_without_a_device_program_names_the_graph_and_op_and_still_trains_on_the_cpu()
     {
-        var model = new BatchNormNet();
+        var model = new TrainingDropoutNet(new Rng(1));
         var e = Assert.Throws<NotSupportedException>(() => model.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
-        Assert.Contains("Kiln.Integration.Tests.Models.BatchNormNet.Loss", e.Message);
-        Assert.Contains("running statistics", e.Message);
+        Assert.Contains("Kiln.Integration.Tests.Models.TrainingDropoutNet.Loss", e.Message);
+        Assert.Contains("random number generator", e.Message);
         Assert.Contains("KilnDevice.Cpu", e.Message);
 
-        var x = Tensor.Randn(new[] { 6, 10 }, new Rng(1));
+        var x = Tensor.Randn(new[] { 6, 16 }, new Rng(1));
         var y = IntTensor.FromArray(new[] { 0, 1, 2, 0, 1, 2 }, 6);
         using var cpu = model.LossGraph.To(KilnDevice.Cpu, DeviceOptimizer.Adam(lr: 0.05f));
         float first = cpu.Step(x, y);
@@ -62,12 +62,10 @@ public class DeviceErrorTests
     }
 
     [Fact]
-    public void A_tuple_result_or_a_dropout_flag_stays_on_the_host_with_a_reason()
+    public void A_tuple_result_stays_on_the_host_with_a_reason()
     {
         var tuple = Assert.Throws<NotSupportedException>(() => new LossAndLogitsNet().StepGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
         Assert.Contains("tuple", tuple.Message);
-        var flag = Assert.Throws<NotSupportedException>(() => new TrainingDropoutNet(new Rng(1)).LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
-        Assert.Contains("training", flag.Message);
     }
 
     [Fact]

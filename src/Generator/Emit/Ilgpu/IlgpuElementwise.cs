@@ -40,6 +40,8 @@ internal static class IlgpuElementwise
         [OpNames.Copy] = (n, a) => a[0],
         [MathOps.GreaterThan] = (n, a) => $"{a[0]} > {Literal(n.Attrs.Float("threshold", 0f))} ? 1f : 0f",
         [OpNames.BroadcastTo] = (n, a) => a[0],
+        // The condition is a bool local (a flag).
+        [OpNames.Select] = (n, a) => $"{a[0]} ? {a[1]} : {a[2]}",
         [MathOps.ClampBackward] = (n, a) => $"{a[1]} >= {Min(n)} && {a[1]} <= {Max(n)} ? {a[0]} : 0f",
         [Activations.Relu] = (n, a) => $"{XMath}.Max({a[0]}, 0f)",
         [Activations.ReluBackward] = (n, a) => $"{a[1]} <= 0f ? 0f : {a[0]}",

@@ -72,8 +72,8 @@ internal static class IlgpuLoops
         }
         foreach (var c in scalars)
         {
-            if (c.Type == ElementType.Flag) throw new DeviceLoweringException($"op '{c.Op}' (%{c.Id}) is a flag, which stays on the host");
-            w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            if (c.Type == ElementType.Flag) w.Line($"bool s{c.Id} = {names.Buffer(c)} != 0;");
+            else w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
         }
         var scale = new Dictionary<Node, string?>();
         foreach (var r in roots.Where(reductions.Contains))
@@ -129,8 +129,8 @@ internal static class IlgpuLoops
         w.Line("int threads = global::ILGPU.Group.DimX;");
         foreach (var c in scalars)
         {
-            if (c.Type == ElementType.Flag) throw new DeviceLoweringException($"op '{c.Op}' (%{c.Id}) is a flag, which stays on the host");
-            w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            if (c.Type == ElementType.Flag) w.Line($"bool s{c.Id} = {names.Buffer(c)} != 0;");
+            else w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
         }
         foreach (var r in reductions) w.Line($"float accumulator{r.Id} = 0f;");
         w.Line($"int total = {string.Join(" * ", Enumerable.Range(0, axes).Select(j => "extent" + j.ToString(CultureInfo.InvariantCulture)))};");
