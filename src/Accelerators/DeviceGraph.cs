@@ -75,6 +75,7 @@ public abstract class DeviceGraph : IDisposable
         step = new DeviceStep(graphName, session)
         {
             Captures = new ArrayView<float>[captures.Length],
+            Flags = new int[captures.Length],
             Gradients = new ArrayView<float>[captures.Length],
             Inputs = new ArrayView<float>[inputCount],
             IntInputs = new ArrayView<int>[inputCount],
@@ -161,9 +162,15 @@ public abstract class DeviceGraph : IDisposable
     /// <summary>Starts a device step: the per-step counters restart.</summary>
     protected void BeginDeviceStep()
     {
+        // Its buffers lived in a Context that a failed compile poisoned and the device has since replaced.
+        if (session!.IsPoisoned)
+            throw new InvalidOperationException($"{graphName}: the device session this graph was bound to was discarded after a kernel failed to compile; bind it again with To(device, optimizer).");
         stepBytesIn = 0;
         stepBytesOut = 0;
     }
+
+    /// <summary>A bool capture's value for this step (a module's Training flag).</summary>
+    protected void SetFlag(int capture, bool value) => step!.Flags[capture] = value ? 1 : 0;
 
     protected void CopyIn(int index, Tensor input)
     {
@@ -220,7 +227,7 @@ public abstract class DeviceGraph : IDisposable
         return loss[0];
     }
 
-    /// <summary>Writes the device's parameters (and, with <paramref name="gradients"/>, the last step's gradients into Grad) back into the model's tensors.</summary>
+    /// <summary>Writes the device's parameters and updated buffers (and, with <paramref name="gradients"/>, the last step's gradients into Grad) back into the model's tensors.</summary>
     public void SyncToHost(bool gradients = false)
     {
         if (OnHost) return;
@@ -235,6 +242,14 @@ public abstract class DeviceGraph : IDisposable
             step.Gradients[c].CopyToCPU(values);
             tensor.Grad ??= Tensor.Zeros(tensor.Shape);
             values.CopyTo(tensor.Grad.Data);
+        }
+        // Buffers the program updates in place (BatchNorm's running statistics).
+        for (int c = 0; c < buffers.Length; c++)
+        {
+            if (buffers[c] is not { } buffer) continue;
+            var values = new float[captures[c]!.Count];
+            buffer.View.CopyToCPU(values);
+            values.CopyTo(captures[c]!.Data);
         }
     }
 

@@ -60,6 +60,26 @@ public sealed class DeviceStep
 
     public int Symbol(int index) => Symbols[index];
 
+    internal int[] Flags = Array.Empty<int>();
+
+    /// <summary>A bool capture (a module's Training flag) as read at this step: 1 or 0.</summary>
+    public int Flag(int index) => Flags[index];
+
+    /// <summary>Threads of the one group a generated full reduction runs in (its shared-memory tree holds 256).</summary>
+    public const int ReductionGroup = 256;
+
+    /// <summary>
+    /// Launches a generated explicitly grouped kernel (a loop reduced to scalars) as one group of up to
+    /// <see cref="ReductionGroup"/> threads, which stride over the elements and combine their sums in shared memory.
+    /// </summary>
+    public void LaunchGroup<TArgs>(Action<TArgs> kernel, TArgs args) where TArgs : struct
+    {
+        var loaded = Session.Explicit(kernel.Method, Graph, () => Session.Accelerator.LoadKernel(kernel));
+        int threads = Math.Min(ReductionGroup, Session.Accelerator.MaxNumThreadsPerGroup);
+        Library.Counted();
+        loaded(Session.Stream, new KernelConfig(1, threads), args);
+    }
+
     /// <summary>Launches a generated kernel over <paramref name="extent"/> threads (loaded once per accelerator).</summary>
     public void Launch<TArgs>(Action<Index1D, TArgs> kernel, int extent, TArgs args) where TArgs : struct
     {

@@ -47,37 +47,42 @@ public class DeviceErrorTests
     [Fact]
     public void A_graph_without_a_device_program_names_the_graph_and_op_and_still_trains_on_the_cpu()
     {
-        var model = new RectifierNet();
+        var model = new TrainingDropoutNet(new Rng(1));
         var e = Assert.Throws<NotSupportedException>(() => model.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
-        Assert.Contains("Kiln.Integration.Tests.Models.RectifierNet.Loss", e.Message);
-        Assert.Contains("'gelu'", e.Message);
+        Assert.Contains("Kiln.Integration.Tests.Models.TrainingDropoutNet.Loss", e.Message);
+        Assert.Contains("random number generator", e.Message);
+        Assert.Contains("KilnDevice.Cpu", e.Message);
 
-        var x = Tensor.Randn(new[] { 4, 13 }, new Rng(1));
-        var target = Tensor.Randn(new[] { 4, 3 }, new Rng(2));
+        var x = Tensor.Randn(new[] { 6, 16 }, new Rng(1));
+        var y = IntTensor.FromArray(new[] { 0, 1, 2, 0, 1, 2 }, 6);
         using var cpu = model.LossGraph.To(KilnDevice.Cpu, DeviceOptimizer.Adam(lr: 0.05f));
-        float first = cpu.Step(x, target);
-        for (int i = 0; i < 20; i++) cpu.Step(x, target);
-        Assert.True(cpu.Step(x, target) < first);
+        float first = cpu.Step(x, y);
+        for (int i = 0; i < 20; i++) cpu.Step(x, y);
+        Assert.True(cpu.Step(x, y) < first);
     }
 
     [Fact]
-    public void A_tuple_result_or_a_dropout_flag_stays_on_the_host_with_a_reason()
+    public void A_tuple_result_stays_on_the_host_with_a_reason()
     {
         var tuple = Assert.Throws<NotSupportedException>(() => new LossAndLogitsNet().StepGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
         Assert.Contains("tuple", tuple.Message);
-        var flag = Assert.Throws<NotSupportedException>(() => new TrainingDropoutNet(new Rng(1)).LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam()));
-        Assert.Contains("training", flag.Message);
     }
 
     [Fact]
     public void A_kernel_that_fails_to_compile_names_graph_and_kernel_and_the_next_use_gets_a_fresh_context()
     {
         var poisoned = KilnDevice.IlgpuCpu.Session;
+        var x = Tensor.Randn(new[] { 4, 64 }, new Rng(3));
+        var y = IntTensor.FromArray(new[] { 1, 2, 3, 4 }, 4);
+        using var bound = new DeviceMlp(new Rng(4)).LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam());
         var e = Assert.Throws<DeviceKernelException>(() => poisoned.Grouped1D<ArrayView<float>>(Throwing, "Some.Model.Loss"));
         Assert.Equal("Some.Model.Loss", e.Graph);
         Assert.Contains("Throwing", e.Kernel);
         Assert.Contains("Some.Model.Loss", e.Message);
         Assert.True(poisoned.IsPoisoned);
+        // A graph bound to the discarded session says so instead of touching freed buffers.
+        var stale = Assert.Throws<InvalidOperationException>(() => bound.Step(x, y));
+        Assert.Contains("bind it again", stale.Message);
 
         var fresh = KilnDevice.IlgpuCpu.Session;
         Assert.NotSame(poisoned, fresh);
@@ -86,8 +91,6 @@ public class DeviceErrorTests
         Assert.Equal(new[] { 2f, 4f, 6f }, buffer.GetAsArray1D());
 
         // And a whole device graph trains on the fresh context.
-        var x = Tensor.Randn(new[] { 4, 64 }, new Rng(3));
-        var y = IntTensor.FromArray(new[] { 1, 2, 3, 4 }, 4);
         using var graph = new DeviceMlp(new Rng(4)).LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Adam());
         Assert.True(float.IsFinite(graph.Step(x, y)));
     }

@@ -166,4 +166,42 @@ public class ParityTests
             (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, y)); },
             Adam, HostAdam, tolerance: 1e-3f);
     }
+
+    [Fact]
+    public void RectifierNet_leaky_gelu_softplus_elu_silu()
+    {
+        var x = Features(28, 5, 13);
+        var target = Features(29, 5, 3);
+        ParityHarness.Check(() => new RectifierNet(), m => m.Loss(x, target),
+            (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, target)); },
+            Adam, HostAdam, tolerance: 1e-3f);
+    }
+
+    [Fact]
+    public void BatchNormNet_training_flag_and_running_statistics()
+    {
+        var x = Features(30, 6, 10);
+        var y = Labels(6, 3);
+        // SGD, not Adam: the bias before a batch norm has a gradient of rounding noise only, which Adam would scale up to ±lr.
+        ParityHarness.Check(() => new BatchNormNet(), m => m.Loss(x, y),
+            (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(x, y)); },
+            DeviceOptimizer.Sgd(0.1f, momentum: 0.9f), p => new Optim.Sgd(p, 0.1f, momentum: 0.9f), tolerance: 1e-3f);
+
+        // The running statistics the device updated in place come back with SyncToHost, as the CPU graph's did.
+        var cpu = new BatchNormNet();
+        var device = new BatchNormNet();
+        foreach (var (source, target) in cpu.Parameters().Zip(device.Parameters())) source.Data.CopyTo(target.Data);
+        using (var g = cpu.LossGraph.To(KilnDevice.Cpu, Adam)) g.Step(x, y);
+        using (var g = device.LossGraph.To(KilnDevice.IlgpuCpu, Adam))
+        {
+            g.Step(x, y);
+            g.SyncToHost();
+        }
+        var cpuBuffers = cpu.NamedBuffers().ToList();
+        var deviceBuffers = device.NamedBuffers().ToList();
+        Assert.NotEmpty(cpuBuffers);
+        for (int b = 0; b < cpuBuffers.Count; b++)
+            for (int i = 0; i < cpuBuffers[b].Buffer.Count; i++)
+                Assert.True(MathF.Abs(deviceBuffers[b].Buffer.Data[i] - cpuBuffers[b].Buffer.Data[i]) <= 1e-4f * (1f + MathF.Abs(cpuBuffers[b].Buffer.Data[i])), $"{cpuBuffers[b].Name}[{i}]");
+    }
 }

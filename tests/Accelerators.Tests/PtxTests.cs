@@ -27,7 +27,7 @@ public class PtxTests
         typeof(PtxTests).Assembly.GetTypes()
             .Where(t => t.Name.EndsWith("DeviceKernels", StringComparison.Ordinal))
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
-            .Where(m => m.GetParameters() is [{ ParameterType: var first }, _] && first == typeof(Index1D))
+            .Where(m => m.GetParameters() is [{ ParameterType: var first }, _] && first == typeof(Index1D) || m.GetParameters() is [{ ParameterType.IsValueType: true }] && m.Name.StartsWith("Kernel", StringComparison.Ordinal))
             .OrderBy(Name, StringComparer.Ordinal);
 
     static string Name(MethodInfo m) => m.DeclaringType!.DeclaringType!.DeclaringType!.Name + "." + m.DeclaringType.Name + "." + m.Name;
@@ -36,7 +36,7 @@ public class PtxTests
     public void Every_model_that_lowers_has_generated_kernels()
     {
         var owners = GeneratedKernelMethods().Select(m => m.DeclaringType!.DeclaringType!.DeclaringType!.Name).Distinct().ToList();
-        foreach (var model in new[] { "DeviceMlp", "SquashNet", "TinyClassifier", "OpsZoo", "LstmTagger", "RnnClassifier", "UnbiasedRnnNet", "ActivationNet", "Cnn", "PoolNet" })
+        foreach (var model in new[] { "DeviceMlp", "SquashNet", "TinyClassifier", "OpsZoo", "LstmTagger", "RnnClassifier", "UnbiasedRnnNet", "ActivationNet", "Cnn", "PoolNet", "RectifierNet" })
             Assert.Contains(model, owners);
     }
 
@@ -45,7 +45,10 @@ public class PtxTests
     public void Generated_kernel_compiles_to_PTX_for_sm_90(string kernel)
     {
         var method = GeneratedKernelMethods().Single(m => Name(m) == kernel);
-        AssertCompiles(EntryPointDescription.FromImplicitlyGroupedKernel(method));
+        // Loops reduced to scalars are explicitly grouped (shared memory, barriers); the others take an Index1D.
+        AssertCompiles(method.GetParameters().Length == 1
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(method));
     }
 
     public static TheoryData<string> LibraryKernels() => new()

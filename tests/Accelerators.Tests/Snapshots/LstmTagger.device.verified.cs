@@ -259,7 +259,7 @@
                 }
             }
 
-            /// <summary>The fused loops of <c>Loss</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes.</summary>
+            /// <summary>The fused loops of <c>Loss</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes (one group for a loop reduced to scalars).</summary>
             internal static class LossDeviceKernels
             {
                 /// <summary>The storage and sizes kernel 2 reads and writes.</summary>

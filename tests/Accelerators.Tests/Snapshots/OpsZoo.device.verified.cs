@@ -97,19 +97,19 @@
 
                     // Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
                     step.Library.Gemm(step.Graph, step.Arena(22), step.Capture(0), step.Arena(23), step.Symbol(0), 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    step.Launch(LossDeviceKernels.Kernel16, 1, new LossDeviceKernels.Kernel16Args { dim_N = step.Symbol(0), input1 = step.Input(1), buffer23 = step.Arena(23), buffer25 = step.Arena(25), buffer24 = step.Arena(24) });
+                    step.LaunchGroup(LossDeviceKernels.Kernel16, new LossDeviceKernels.Kernel16Args { dim_N = step.Symbol(0), input1 = step.Input(1), buffer23 = step.Arena(23), buffer25 = step.Arena(25), buffer24 = step.Arena(24) });
 
                     // Kernel 17/44: log_softmax -> %83 [N,6]
                     step.Library.Softmax(step.Graph, step.Arena(21), step.Arena(26), step.Symbol(0), 6, 1, log: true);
 
                     // Kernel 18/44: mean over [N,6] -> %84 []
-                    step.Launch(LossDeviceKernels.Kernel18, 1, new LossDeviceKernels.Kernel18Args { dim_N = step.Symbol(0), buffer26 = step.Arena(26), buffer27 = step.Arena(27) });
+                    step.LaunchGroup(LossDeviceKernels.Kernel18, new LossDeviceKernels.Kernel18Args { buffer26 = step.Arena(26), dim_N = step.Symbol(0), buffer27 = step.Arena(27) });
 
                     // Kernel 19/44: sum over [N,8] -> %87 [N]
                     step.Launch(LossDeviceKernels.Kernel19, (step.Symbol(0)), new LossDeviceKernels.Kernel19Args { buffer13 = step.Arena(13), buffer28 = step.Arena(28) });
 
                     // Kernel 20/44: mean over [N] -> %88 []
-                    step.Launch(LossDeviceKernels.Kernel20, 1, new LossDeviceKernels.Kernel20Args { dim_N = step.Symbol(0), buffer28 = step.Arena(28), buffer29 = step.Arena(29) });
+                    step.LaunchGroup(LossDeviceKernels.Kernel20, new LossDeviceKernels.Kernel20Args { buffer28 = step.Arena(28), dim_N = step.Symbol(0), buffer29 = step.Arena(29) });
 
                     // Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
                     step.Launch(LossDeviceKernels.Kernel21, (1), new LossDeviceKernels.Kernel21Args { buffer24 = step.Arena(24), buffer27 = step.Arena(27), buffer29 = step.Arena(29), result = step.Result });
@@ -188,7 +188,7 @@
                 }
             }
 
-            /// <summary>The fused loops of <c>Loss</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes.</summary>
+            /// <summary>The fused loops of <c>Loss</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes (one group for a loop reduced to scalars).</summary>
             internal static class LossDeviceKernels
             {
                 /// <summary>The storage and sizes kernel 1 reads and writes.</summary>
@@ -340,15 +340,21 @@
                 // %104 = mul(%102, %103) : [N,4]
                 // %226 = mul(%104, %80) : [N,4]
                 // %227 = mul(%226, %16) : [N,4]
-                internal static void Kernel16(global::ILGPU.Index1D index, Kernel16Args a)
+                internal static void Kernel16(Kernel16Args a)
                 {
                     int extent0 = (a.dim_N * 4);
+                    var partial = global::ILGPU.SharedMemory.Allocate1D<float>(256);
+                    int thread = global::ILGPU.Group.IdxX;
+                    int threads = global::ILGPU.Group.DimX;
                     float s13 = 1f;
                     float s16 = 2f;
                     float s103 = (1f / (a.dim_N * 4));
                     float accumulator82 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int total = extent0;
+                    for (int flat = thread; flat < total; flat += threads)
                     {
+                        int rest = flat;
+                        int i0 = rest;
                         float s1 = a.input1[i0];
                         float s79 = a.buffer23[i0];
                         float s80 = s79 - s1;
@@ -361,29 +367,51 @@
                         accumulator82 += s81;
                         a.buffer25[i0] = s227;
                     }
-                    a.buffer24[0] = accumulator82 * (1f / (a.dim_N * 4));
+                    partial[thread] = accumulator82;
+                    global::ILGPU.Group.Barrier();
+                    for (int half = 128; half > 0; half /= 2)
+                    {
+                        if (thread < half && thread + half < threads) partial[thread] += partial[thread + half];
+                        global::ILGPU.Group.Barrier();
+                    }
+                    if (thread == 0) a.buffer24[0] = partial[0] * (1f / (a.dim_N * 4));
+                    global::ILGPU.Group.Barrier();
                 }
 
                 /// <summary>The storage and sizes kernel 18 reads and writes.</summary>
                 internal struct Kernel18Args
                 {
-                    public int dim_N;
                     public global::ILGPU.ArrayView<float> buffer26;
+                    public int dim_N;
                     public global::ILGPU.ArrayView<float> buffer27;
                 }
 
                 // Kernel 18/44: mean over [N,6] -> %84 []
                 // %84 = mean{dims=0,1;keep_dim=false}(%83) : []
-                internal static void Kernel18(global::ILGPU.Index1D index, Kernel18Args a)
+                internal static void Kernel18(Kernel18Args a)
                 {
                     int extent0 = (a.dim_N * 6);
+                    var partial = global::ILGPU.SharedMemory.Allocate1D<float>(256);
+                    int thread = global::ILGPU.Group.IdxX;
+                    int threads = global::ILGPU.Group.DimX;
                     float accumulator84 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int total = extent0;
+                    for (int flat = thread; flat < total; flat += threads)
                     {
+                        int rest = flat;
+                        int i0 = rest;
                         float s83 = a.buffer26[i0];
                         accumulator84 += s83;
                     }
-                    a.buffer27[0] = accumulator84 * (1f / (a.dim_N * 6));
+                    partial[thread] = accumulator84;
+                    global::ILGPU.Group.Barrier();
+                    for (int half = 128; half > 0; half /= 2)
+                    {
+                        if (thread < half && thread + half < threads) partial[thread] += partial[thread + half];
+                        global::ILGPU.Group.Barrier();
+                    }
+                    if (thread == 0) a.buffer27[0] = partial[0] * (1f / (a.dim_N * 6));
+                    global::ILGPU.Group.Barrier();
                 }
 
                 /// <summary>The storage and sizes kernel 19 reads and writes.</summary>
@@ -412,23 +440,37 @@
                 /// <summary>The storage and sizes kernel 20 reads and writes.</summary>
                 internal struct Kernel20Args
                 {
-                    public int dim_N;
                     public global::ILGPU.ArrayView<float> buffer28;
+                    public int dim_N;
                     public global::ILGPU.ArrayView<float> buffer29;
                 }
 
                 // Kernel 20/44: mean over [N] -> %88 []
                 // %88 = mean{dims=0;keep_dim=false}(%87) : []
-                internal static void Kernel20(global::ILGPU.Index1D index, Kernel20Args a)
+                internal static void Kernel20(Kernel20Args a)
                 {
                     int extent0 = a.dim_N;
+                    var partial = global::ILGPU.SharedMemory.Allocate1D<float>(256);
+                    int thread = global::ILGPU.Group.IdxX;
+                    int threads = global::ILGPU.Group.DimX;
                     float accumulator88 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int total = extent0;
+                    for (int flat = thread; flat < total; flat += threads)
                     {
+                        int rest = flat;
+                        int i0 = rest;
                         float s87 = a.buffer28[i0];
                         accumulator88 += s87;
                     }
-                    a.buffer29[0] = accumulator88 * (1f / a.dim_N);
+                    partial[thread] = accumulator88;
+                    global::ILGPU.Group.Barrier();
+                    for (int half = 128; half > 0; half /= 2)
+                    {
+                        if (thread < half && thread + half < threads) partial[thread] += partial[thread + half];
+                        global::ILGPU.Group.Barrier();
+                    }
+                    if (thread == 0) a.buffer29[0] = partial[0] * (1f / a.dim_N);
+                    global::ILGPU.Group.Barrier();
                 }
 
                 /// <summary>The storage and sizes kernel 21 reads and writes.</summary>

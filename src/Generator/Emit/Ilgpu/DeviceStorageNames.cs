@@ -49,12 +49,15 @@ internal sealed class DeviceStorageNames : IStorageNames
             StorageKind.Input when spec.Inputs[storage.Index].Kind == ValueKind.IntTensor => Name("input" + index, IntView, $"step.IntInput({index})"),
             StorageKind.Input => Name("input" + index, FloatView, $"step.Input({index})"),
             StorageKind.Capture when host.IsTensorCapture(storage.Index) => Name("capture" + index, FloatView, $"step.Capture({index})"),
-            StorageKind.Capture => throw new DeviceLoweringException($"it reads '{spec.Captures[storage.Index].Name}', a {spec.Captures[storage.Index].Kind} capture (flags and RNGs stay on the host)"),
+            // A bool read at each step (a module's Training flag), passed to the kernel as an int.
+            StorageKind.Capture when spec.Captures[storage.Index].Kind == CaptureKind.Flag => Name("flag" + index, "int", $"step.Flag({index})"),
+            StorageKind.Capture => throw new DeviceLoweringException($"it reads '{spec.Captures[storage.Index].Name}', a {spec.Captures[storage.Index].Kind} capture (random numbers stay on the host)"),
             StorageKind.Arena => Name("buffer" + index, FloatView, $"step.Arena({index})"),
             StorageKind.Result when storage.Index == 0 => Name("result", FloatView, "step.Result"),
             StorageKind.Result => throw new DeviceLoweringException("it returns a tuple; a device graph trains on a single loss"),
             StorageKind.Gradient => Name("grad" + index, FloatView, $"step.Gradient({index})"),
-            StorageKind.CaptureUpdate => throw new DeviceLoweringException($"it updates '{spec.Captures[storage.Index].Name}' in place (running statistics stay on the host)"),
+            // A buffer updated in place (BatchNorm's running statistics): its device copy, which SyncToHost writes back.
+            StorageKind.CaptureUpdate => Name("capture" + index, FloatView, $"step.Capture({index})"),
             _ => throw new DeviceLoweringException($"%{node.Id} {node.Op} is an inline scalar, not a buffer"),
         };
     }

@@ -55,9 +55,8 @@ internal sealed class IlgpuDeviceEmitter
         try
         {
             if (program.Graph.MoreResults.Length > 0) throw new DeviceLoweringException("it returns a tuple; a device graph trains on a single loss");
-            if (program.Graph.Updates.Length > 0) throw new DeviceLoweringException("it updates buffers in place (BatchNorm's running statistics), which stay on the host");
-            var nonTensor = spec.Captures.Select((c, i) => (c, i)).FirstOrDefault(x => !host.IsTensorCapture(x.i) && UsedBy(program, x.i));
-            if (nonTensor.c is not null) throw new DeviceLoweringException($"it reads '{nonTensor.c.Name}', a {nonTensor.c.Kind} capture (flags and RNGs stay on the host)");
+            var random = spec.Captures.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Kind == CaptureKind.Rng && UsedBy(program, x.i));
+            if (random.c is not null) throw new DeviceLoweringException($"it reads '{random.c.Name}', a random number generator (dropout masks are drawn on the host)");
             EmitProgram(run, kernels, program, index);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -122,6 +121,8 @@ internal sealed class IlgpuDeviceEmitter
             w.Line($"this.graph.BindCapture({c.ToString(CultureInfo.InvariantCulture)}, {GraphAccess(spec.Captures[c], "this.graph.")}, symbols);");
         w.Line($"var state = this.graph.Prepare({index.ToString(CultureInfo.InvariantCulture)}, symbols);");
         w.Line("this.BeginDeviceStep();");
+        foreach (int c in captures.Where(c => spec.Captures[c].Kind == CaptureKind.Flag))
+            w.Line($"this.SetFlag({c.ToString(CultureInfo.InvariantCulture)}, {GraphAccess(spec.Captures[c], "this.graph.")});");
         for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"this.CopyIn({i.ToString(CultureInfo.InvariantCulture)}, {Argument(i)});");
         w.Line("return this.RunDeviceStep(state.Offsets, state.Sizes, symbols);");
         w.Close();
@@ -145,7 +146,7 @@ internal sealed class IlgpuDeviceEmitter
         run.Line();
         run.Open("public override void Run(global::Kiln.Accelerators.DeviceStep step)");
 
-        kernels.Line($"/// <summary>The fused loops of <c>{spec.MethodName}</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes.</summary>");
+        kernels.Line($"/// <summary>The fused loops of <c>{spec.MethodName}</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes (one group for a loop reduced to scalars).</summary>");
         kernels.Open($"internal static class {KernelsClass}");
         var hostNames = DeviceStorageNames.Host(spec, program, host);
         bool firstKernel = true;
@@ -185,12 +186,17 @@ internal sealed class IlgpuDeviceEmitter
             kernels.Line();
             kernels.Line("// " + title);
             foreach (var n in KernelDescriptions.ComputedNodes(kernel)) kernels.Line("// " + n);
-            kernels.Open($"internal static void {name}(global::ILGPU.Index1D index, {name}Args a)");
+            bool grouped = IlgpuLoops.IsFullReduction(kernel);
+            kernels.Open(grouped
+                ? $"internal static void {name}({name}Args a)"
+                : $"internal static void {name}(global::ILGPU.Index1D index, {name}Args a)");
             kernels.Lines(body.ToString().TrimEnd('\n'));
             kernels.Close();
 
-            var initializers = kernelNames.Fields.Select(f => $"{f.Field} = {f.HostExpression}");
-            run.Line($"step.Launch({KernelsClass}.{name}, {IlgpuLoops.Extent(kernel, hostNames)}, new {KernelsClass}.{name}Args {{ {string.Join(", ", initializers)} }});");
+            string arguments = $"new {KernelsClass}.{name}Args {{ {string.Join(", ", kernelNames.Fields.Select(f => $"{f.Field} = {f.HostExpression}"))} }}";
+            run.Line(grouped
+                ? $"step.LaunchGroup({KernelsClass}.{name}, {arguments});"
+                : $"step.Launch({KernelsClass}.{name}, {IlgpuLoops.Extent(kernel, hostNames)}, {arguments});");
         }
         run.Close();
         run.Close();

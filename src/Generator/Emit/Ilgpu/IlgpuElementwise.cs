@@ -15,6 +15,9 @@ internal static class IlgpuElementwise
 {
     const string XMath = "global::ILGPU.Algorithms.XMath";
 
+    /// <summary>Kiln.Accelerators' per-element functions XMath lacks (erf, gelu).</summary>
+    const string DeviceMath = "global::Kiln.Accelerators.DeviceMath";
+
     delegate string Template(Node n, string[] a);
 
     static readonly Dictionary<string, Template> Table = new()
@@ -37,11 +40,15 @@ internal static class IlgpuElementwise
         [OpNames.Copy] = (n, a) => a[0],
         [MathOps.GreaterThan] = (n, a) => $"{a[0]} > {Literal(n.Attrs.Float("threshold", 0f))} ? 1f : 0f",
         [OpNames.BroadcastTo] = (n, a) => a[0],
+        // The condition is a bool local (a flag).
+        [OpNames.Select] = (n, a) => $"{a[0]} ? {a[1]} : {a[2]}",
         [MathOps.ClampBackward] = (n, a) => $"{a[1]} >= {Min(n)} && {a[1]} <= {Max(n)} ? {a[0]} : 0f",
         [Activations.Relu] = (n, a) => $"{XMath}.Max({a[0]}, 0f)",
         [Activations.ReluBackward] = (n, a) => $"{a[1]} <= 0f ? 0f : {a[0]}",
         [Activations.LeakyRelu] = (n, a) => $"{a[0]} > 0f ? {a[0]} : {a[0]} * {Literal(Activations.Slope(n.Attrs))}",
         [Activations.LeakyReluBackward] = (n, a) => $"{a[1]} > 0f ? {a[0]} : {a[0]} * {Literal(Activations.Slope(n.Attrs))}",
+        [Activations.Gelu] = (n, a) => $"{DeviceMath}.{(Activations.IsTanh(n.Attrs) ? "GeluTanh" : "Gelu")}({a[0]})",
+        [Activations.GeluBackward] = (n, a) => $"{DeviceMath}.{(Activations.IsTanh(n.Attrs) ? "GeluTanhBackward" : "GeluBackward")}({a[0]}, {a[1]})",
         [Activations.Softplus] = (n, a) =>
             $"{a[0]} * {Literal(Activations.Beta(n.Attrs))} > {Literal(Activations.Threshold(n.Attrs))} ? {a[0]} : {XMath}.Log(1f + {XMath}.Exp({a[0]} * {Literal(Activations.Beta(n.Attrs))})) / {Literal(Activations.Beta(n.Attrs))}",
         [Activations.SoftplusBackward] = (n, a) =>

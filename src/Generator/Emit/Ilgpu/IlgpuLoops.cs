@@ -24,9 +24,25 @@ internal static class IlgpuLoops
         return kept.Count == 0 ? "1" : string.Join(" * ", kept);
     }
 
+    /// <summary>
+    /// A loop whose every axis is reduced (its sums are scalars): one thread per output would leave one thread to do
+    /// all the work, so it becomes an explicitly grouped kernel instead — one group striding over the elements, each
+    /// sum combined in shared memory (DeviceStep.LaunchGroup).
+    /// </summary>
+    public static bool IsFullReduction(Kernel kernel) =>
+        kernel.Loop!.Reduced.All(r => r) && kernel.LoopRoots.Any(r => OpRegistry.ClassOf(r) == OpClass.Reduction);
+
+    /// <summary>The group size the shared-memory tree of a full reduction is written for (DeviceStep.ReductionGroup).</summary>
+    const int ReductionGroup = 256;
+
     /// <summary>Writes the kernel's body; storage and sizes come from <paramref name="names"/> (kernel side: argument struct fields).</summary>
     public static void EmitBody(CodeWriter output, Kernel kernel, IStorageNames names)
     {
+        if (IsFullReduction(kernel))
+        {
+            EmitGroupReduction(output, kernel, names);
+            return;
+        }
         var w = new CodeWriter();
         var nest = kernel.Loop!;
         var roots = kernel.LoopRoots.ToList();
@@ -56,8 +72,8 @@ internal static class IlgpuLoops
         }
         foreach (var c in scalars)
         {
-            if (c.Type == ElementType.Flag) throw new DeviceLoweringException($"op '{c.Op}' (%{c.Id}) is a flag, which stays on the host");
-            w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            if (c.Type == ElementType.Flag) w.Line($"bool s{c.Id} = {names.Buffer(c)} != 0;");
+            else w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
         }
         var scale = new Dictionary<Node, string?>();
         foreach (var r in roots.Where(reductions.Contains))
@@ -93,6 +109,69 @@ internal static class IlgpuLoops
         for (int j = 0; j < axes; j++)
             if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"\bextent{j}\b"))
                 output.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
+        output.Lines(body.TrimEnd('\n'));
+    }
+
+    static void EmitGroupReduction(CodeWriter output, Kernel kernel, IStorageNames names)
+    {
+        var nest = kernel.Loop!;
+        var roots = kernel.LoopRoots.ToList();
+        var reductions = roots.Where(r => OpRegistry.ClassOf(r) == OpClass.Reduction).ToList();
+        var computed = kernel.Body.Where(n => !reductions.Contains(n)).ToList();
+        var operands = nest.Operands.ToList();
+        var scalars = operands.Where(IsInlineScalar).ToList();
+        var loaded = operands.Except(scalars).ToList();
+        int axes = nest.Axes.Length;
+        var w = new CodeWriter();
+
+        w.Line($"var partial = global::ILGPU.SharedMemory.Allocate1D<float>({ReductionGroup});");
+        w.Line("int thread = global::ILGPU.Group.IdxX;");
+        w.Line("int threads = global::ILGPU.Group.DimX;");
+        foreach (var c in scalars)
+        {
+            if (c.Type == ElementType.Flag) w.Line($"bool s{c.Id} = {names.Buffer(c)} != 0;");
+            else w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+        }
+        foreach (var r in reductions) w.Line($"float accumulator{r.Id} = 0f;");
+        w.Line($"int total = {string.Join(" * ", Enumerable.Range(0, axes).Select(j => "extent" + j.ToString(CultureInfo.InvariantCulture)))};");
+        w.Open("for (int flat = thread; flat < total; flat += threads)");
+        w.Line("int rest = flat;");
+        for (int j = axes - 1; j >= 0; j--)
+        {
+            if (j == 0) w.Line("int i0 = rest;");
+            else
+            {
+                w.Line($"int i{j} = rest % extent{j};");
+                w.Line($"rest /= extent{j};");
+            }
+        }
+        foreach (var o in loaded)
+            w.Line($"float s{o.Id} = {names.Buffer(nest.Sources[o])}[{OperandOffset(nest, o, names)}];");
+        foreach (var n in computed)
+            w.Line($"float s{n.Id} = {IlgpuElementwise.Scalar(n, n.Inputs.Select(x => "s" + x.Id).ToArray())};");
+        string elementOffset = Offset(Enumerable.Range(0, axes).ToList());
+        foreach (var r in roots)
+        {
+            if (reductions.Contains(r)) w.Line($"accumulator{r.Id} += s{r.Inputs[0].Id};");
+            else w.Line($"{names.Buffer(r)}[{elementOffset}] {(names.Accumulates(r) ? "+=" : "=")} s{r.Id};");
+        }
+        w.Close();
+        // Each sum: the threads' partial sums folded pairwise in shared memory (threads ≤ 256, so halving from 128 covers them all).
+        foreach (var r in reductions)
+        {
+            w.Line($"partial[thread] = accumulator{r.Id};");
+            w.Line("global::ILGPU.Group.Barrier();");
+            w.Open($"for (int half = {ReductionGroup / 2}; half > 0; half /= 2)");
+            w.Line("if (thread < half && thread + half < threads) partial[thread] += partial[thread + half];");
+            w.Line("global::ILGPU.Group.Barrier();");
+            w.Close();
+            string value = r.Op == OpNames.Mean ? $"partial[0] * (1f / {names.Size(Reductions.ReducedCount(r))})" : "partial[0]";
+            w.Line($"if (thread == 0) {names.Buffer(r)}[0] {(names.Accumulates(r) ? "+=" : "=")} {value};");
+            w.Line("global::ILGPU.Group.Barrier();");
+        }
+
+        string body = w.ToString();
+        for (int j = 0; j < axes; j++) output.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
         output.Lines(body.TrimEnd('\n'));
     }
 
