@@ -144,4 +144,15 @@ public sealed class ConstructorSizeTests
             Assert.Contains($"H={hidden}", trained.LossGraph.Summary);
         }
     }
+
+    [Fact]
+    public void AnLstmCellSmallerThanTheStateItIsGiven_FailsAtTheFirstCall_NamingItsGateRowsAsFourTimesTheHiddenSize()
+    {
+        var rng = new Rng(64);
+        var x = Randn(rng, 4, 2, 3);
+        var state = Randn(rng, 4, 3);
+        var error = Assert.Throws<ArgumentException>(() => new SizedLstmCellLoopNet(3, 2, new Rng(65)).LossGraph.Forward(x, state, state, Labels(4, 3, rng)));
+        Assert.Contains("parameter 'cell.weight_ih' of module 'cell' has shape [8,3], but the compiled graph expects [H*4,F]", error.Message);
+        Assert.Contains("H = 3 from 'h0'", error.Message);
+    }
 }
