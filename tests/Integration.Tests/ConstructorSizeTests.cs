@@ -108,4 +108,51 @@ public sealed class ConstructorSizeTests
             m => m.Loss(x), m => m.LossGraph.Forward(x), m => m.LossGraph.ForwardBackward(x), p => new Sgd(p, lr: 0.05f));
         Assert.Contains($"hidden={hidden}", trained.LossGraph.Summary);
     }
+
+    static IntTensor Tokens(Rng rng, int batch, int length, int vocab) =>
+        IntTensor.FromArray(Enumerable.Range(0, batch * length).Select(_ => rng.NextInt(0, vocab)).ToArray(), batch, length);
+
+    [Fact]
+    public void RnnClassifier_WithEmbeddingRnnAndHeadSizedByTheConstructor_TwoInstancesOfDifferentSizes_EachMatchTheTape()
+    {
+        var rng = new Rng(60);
+        foreach (var (vocab, embed, hidden, classes, length) in new[] { (11, 4, 6, 3, 5), (7, 9, 3, 5, 1) })
+        {
+            var tokens = Tokens(rng, 6, length, vocab);
+            var y = Labels(6, classes, rng);
+            var (_, trained) = StaticDynamicParityTests.AssertParity(() => new SizedRnnClassifier(vocab, embed, hidden, classes, new Rng(61)),
+                m => m.Loss(tokens, y), m => m.LossGraph.Forward(tokens, y), m => m.LossGraph.ForwardBackward(tokens, y), p => new Sgd(p, lr: 0.1f));
+            // The sizes are symbols of the graph, bound from the parameters' shapes: one generated class serves both instances.
+            Assert.Contains($"hidden={hidden}", trained.LossGraph.Summary);
+            Assert.Contains($"embed={embed}", trained.LossGraph.Summary);
+        }
+    }
+
+    [Fact]
+    public void LstmCellLoop_WithSizesFromTheConstructor_TwoInstancesOfDifferentSizes_EachMatchTheTape()
+    {
+        var rng = new Rng(62);
+        foreach (var (features, hidden, length) in new[] { (5, 6, 4), (3, 2, 1) })
+        {
+            var x = Randn(rng, 4, length, features);
+            var h0 = Randn(rng, 4, hidden);
+            var c0 = Randn(rng, 4, hidden);
+            var y = Labels(4, 3, rng);
+            var (_, trained) = StaticDynamicParityTests.AssertParity(() => new SizedLstmCellLoopNet(features, hidden, new Rng(63)),
+                m => m.Loss(x, h0, c0, y), m => m.LossGraph.Forward(x, h0, c0, y), m => m.LossGraph.ForwardBackward(x, h0, c0, y),
+                p => new Sgd(p, lr: 0.1f));
+            Assert.Contains($"H={hidden}", trained.LossGraph.Summary);
+        }
+    }
+
+    [Fact]
+    public void AnLstmCellSmallerThanTheStateItIsGiven_FailsAtTheFirstCall_NamingItsGateRowsAsFourTimesTheHiddenSize()
+    {
+        var rng = new Rng(64);
+        var x = Randn(rng, 4, 2, 3);
+        var state = Randn(rng, 4, 3);
+        var error = Assert.Throws<ArgumentException>(() => new SizedLstmCellLoopNet(3, 2, new Rng(65)).LossGraph.Forward(x, state, state, Labels(4, 3, rng)));
+        Assert.Contains("parameter 'cell.weight_ih' of module 'cell' has shape [8,3], but the compiled graph expects [H*4,F]", error.Message);
+        Assert.Contains("H = 3 from 'h0'", error.Message);
+    }
 }

@@ -90,13 +90,20 @@ internal enum CaptureKind
 /// </summary>
 internal sealed record CaptureSpec(string Name, string AccessExpression, CaptureKind Kind, EquatableArray<DimSpec> Shape);
 
-/// <summary>One dimension: a constant size or a symbol bound at the first call.</summary>
-internal sealed record DimSpec(int Size, string? Symbol)
+/// <summary>
+/// One dimension: a constant size, or a symbol bound at the first call times a constant <paramref name="Factor"/>
+/// (an LstmCell's weights are [4*hidden, input]: the call binds hidden from 4*hidden, checking it divides).
+/// </summary>
+internal sealed record DimSpec(int Size, string? Symbol, int Factor = 1)
 {
     public static DimSpec Of(int size) => new(size, null);
-    public static DimSpec Of(string symbol) => new(-1, symbol);
+    public static DimSpec Of(string symbol, int factor = 1) => new(-1, symbol, factor);
     public bool IsSymbolic => Symbol is not null;
-    public override string ToString() => Symbol ?? Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>This size times a constant: a constant stays one, a symbol keeps its factor.</summary>
+    public DimSpec Times(int factor) => IsSymbolic ? Of(Symbol!, Factor * factor) : Of(Size * factor);
+    public override string ToString() => Symbol is null
+        ? Size.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : Factor == 1 ? Symbol : Symbol + "*" + Factor.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>

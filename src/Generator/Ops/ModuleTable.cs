@@ -269,7 +269,8 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> RnnParameters(IModuleArguments c)
     {
-        int input = Positive(c, "inputSize", 0), hidden = Positive(c, "hiddenSize", 1), layers = Positive(c, "numLayers", 2, 1);
+        DimSpec input = PositiveSize(c, "inputSize", 0), hidden = PositiveSize(c, "hiddenSize", 1);
+        int layers = Positive(c, "numLayers", 2, 1);
         bool bias = c.Bool("bias", 5, true);
         for (int layer = 0; layer < layers; layer++)
         {
@@ -286,11 +287,12 @@ internal static class ModuleTable<T> where T : class
     /// all layers in the body: per step and layer h = act(x_t W_ih^T + b_ih + h W_hh^T + b_hh), PyTorch's formula (the b
     /// terms absent with bias: false), with h_{-1} = h0 or zeros. Returns (output, h_n), each built when read: output is
     /// the last layer's state stacked over the steps, h_n the final states. The layer count shapes the body, so it stays
-    /// a constructor constant.
+    /// a constructor constant; the sizes may be symbols (they appear only in shapes: the zero state, h0's and h_n's reshapes).
     /// </summary>
     static T Rnn(IModuleCall<T> c)
     {
-        int hidden = c.Int("hiddenSize", 1), layers = c.Int("numLayers", 2, 1);
+        var hidden = c.Size("hiddenSize", 1);
+        int layers = c.Int("numLayers", 2, 1);
         bool batchFirst = c.Bool("batchFirst", 3, false);
         int timeDim = batchFirst ? 1 : 0, batchDim = batchFirst ? 0 : 1;
         if (c.Dims(c.Input) is { } dims && dims.Length != 3)
@@ -335,13 +337,13 @@ internal static class ModuleTable<T> where T : class
 
     static IEnumerable<ModuleParameter> LstmCellParameters(IModuleArguments c)
     {
-        int input = Positive(c, "inputSize", 0), hidden = Positive(c, "hiddenSize", 1);
-        yield return new ModuleParameter("weight_ih", CaptureKind.Parameter, Dims(4 * hidden, input));
-        yield return new ModuleParameter("weight_hh", CaptureKind.Parameter, Dims(4 * hidden, hidden));
+        DimSpec input = PositiveSize(c, "inputSize", 0), hidden = PositiveSize(c, "hiddenSize", 1), gates = hidden.Times(4);
+        yield return new ModuleParameter("weight_ih", CaptureKind.Parameter, Dims(gates, input));
+        yield return new ModuleParameter("weight_hh", CaptureKind.Parameter, Dims(gates, hidden));
         if (c.Bool("bias", 2, true))
         {
-            yield return new ModuleParameter("bias_ih", CaptureKind.Parameter, Dims(4 * hidden));
-            yield return new ModuleParameter("bias_hh", CaptureKind.Parameter, Dims(4 * hidden));
+            yield return new ModuleParameter("bias_ih", CaptureKind.Parameter, Dims(gates));
+            yield return new ModuleParameter("bias_hh", CaptureKind.Parameter, Dims(gates));
         }
     }
 
@@ -361,11 +363,16 @@ internal static class ModuleTable<T> where T : class
         else if (bias)
             gates = Add(gates, c.Parameter("bias_hh"));
 
-        int hiddenSize = c.Int("hiddenSize", 1);
-        T Gate(int index, string activation) => c.Op(activation, new[]
-        {
-            c.Op(Layout.Narrow, new[] { gates }, ("dim", "1"), ("start", Attrs.FormatInt(index * hiddenSize)), ("length", Attrs.FormatInt(hiddenSize))),
-        });
+        // A gate is a quarter of the gates' columns. With a constant hidden size it is a narrow of them; a symbolic one
+        // cannot be a narrow's start or length (ints in the kernels), so the gates are viewed as [batch, 4, hidden]
+        // and the gate is a narrow of constant index along the 4.
+        var hiddenSize = c.Size("hiddenSize", 1);
+        var gatesByIndex = hiddenSize.IsSymbolic ? c.Op(OpNames.Reshape, new[] { gates }, ("shape", $"-1,4,{hiddenSize}")) : null;
+        T Quarter(int index) => gatesByIndex is null
+            ? c.Op(Layout.Narrow, new[] { gates }, ("dim", "1"), ("start", Attrs.FormatInt(index * hiddenSize.Size)), ("length", Attrs.FormatInt(hiddenSize.Size)))
+            : c.Op(OpNames.Reshape, new[] { c.Op(Layout.Narrow, new[] { gatesByIndex }, ("dim", "1"), ("start", Attrs.FormatInt(index)), ("length", "1")) },
+                ("shape", $"-1,{hiddenSize}"));
+        T Gate(int index, string activation) => c.Op(activation, new[] { Quarter(index) });
 
         var inputGate = Gate(0, MathOps.Sigmoid);
         var candidate = Gate(2, MathOps.Tanh);

@@ -262,12 +262,12 @@ internal sealed partial class MethodInterpreter
     {
         if (tensor.Shape is not { } shape)
         {
-            if (dim == 0 && tensor.Leading is { } leading) return leading.IsSymbolic ? new SizeValue(Graph.Size.Symbol(leading.Symbol!)) : NumberValue.Int(leading.Size);
+            if (dim == 0 && tensor.Leading is { } leading) return leading.IsSymbolic ? new SizeValue(Graph.Size.Symbol(leading.Symbol!).Times(Graph.Size.Of(leading.Factor))) : NumberValue.Int(leading.Size);
             throw Unsupported(site, "the size of this tensor is not known before shape inference; take the size of an input (its [Shape]) or dimension 0 after layers that keep it");
         }
         int axis = dim < 0 ? dim + shape.Length : dim;
         if (axis < 0 || axis >= shape.Length) throw Unsupported(site, $"dimension {dim} is out of range for a tensor of rank {shape.Length}");
-        return shape[axis].IsSymbolic ? new SizeValue(Graph.Size.Symbol(shape[axis].Symbol!)) : NumberValue.Int(shape[axis].Size);
+        return shape[axis].IsSymbolic ? new SizeValue(Graph.Size.Symbol(shape[axis].Symbol!).Times(Graph.Size.Of(shape[axis].Factor))) : NumberValue.Int(shape[axis].Size);
     }
 
     TensorValue RequireTensor(BoundArgument argument, IOperation site) => argument.Value as TensorValue

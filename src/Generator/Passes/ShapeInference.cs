@@ -116,7 +116,7 @@ internal static class ShapeInference
     }
 
     public static Shape ShapeOf(Helpers.EquatableArray<DimSpec> dims) =>
-        new(dims.Select(d => d.IsSymbolic ? Size.Symbol(d.Symbol!) : Size.Of(d.Size)));
+        new(dims.Select(d => d.IsSymbolic ? Size.Symbol(d.Symbol!).Times(Size.Of(d.Factor)) : Size.Of(d.Size)));
 
     public static bool IsScalar(Shape shape) => shape.Count.IsConstant && shape.Count.Constant == 1;
 }

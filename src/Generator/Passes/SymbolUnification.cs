@@ -83,7 +83,7 @@ internal sealed class SymbolUnification
     static GraphSpec Substitute(GraphSpec spec, Dictionary<string, Size> equations)
     {
         DimSpec Dim(DimSpec d) => d.Symbol is { } s && equations.TryGetValue(s, out var v)
-            ? v.IsConstant ? DimSpec.Of((int)v.Constant) : DimSpec.Of(v.Symbols[0])
+            ? v.IsConstant ? DimSpec.Of((int)v.Constant * d.Factor) : DimSpec.Of(v.Symbols[0], d.Factor)
             : d;
         EquatableArray<DimSpec> Dims(EquatableArray<DimSpec> dims) => dims.Select(Dim).ToEquatableArray();
         // Symbols reach attributes only as sizes in int lists ("-1,hidden", "N*hidden"): replace whole tokens.

@@ -168,13 +168,15 @@ public abstract class CompiledGraph
                 ok = actual == dims[i];
                 continue;
             }
-            int symbol = TensorDeclaration.SymbolIndex(dims[i]);
+            int symbol = TensorDeclaration.SymbolIndex(dims[i]), factor = declaration.Factor(i);
             if (symbols[symbol] < 0)
             {
-                if (actual < 1) throw ShapeMismatch(declaration, what, floats, ints, symbols, $"{description.Symbols[symbol]} must be at least 1");
-                symbols[symbol] = actual;
+                if (actual < factor) throw ShapeMismatch(declaration, what, floats, ints, symbols, $"{description.Symbols[symbol]} must be at least 1");
+                if (actual % factor != 0)
+                    throw ShapeMismatch(declaration, what, floats, ints, symbols, $"dimension {i} must be a multiple of {factor} to bind {description.Symbols[symbol]}");
+                symbols[symbol] = actual / factor;
             }
-            else ok = symbols[symbol] == actual;
+            else ok = symbols[symbol] * factor == actual;
         }
         if (!ok) throw ShapeMismatch(declaration, what, floats, ints, symbols, null);
     }
@@ -208,7 +210,8 @@ public abstract class CompiledGraph
     Exception ShapeMismatch(TensorDeclaration declaration, string what, Tensor? floats, IntTensor? ints, Span<int> symbols, string? reason)
     {
         var actual = "[" + string.Join(",", floats?.Shape ?? ints!.Shape) + "]";
-        var declared = "[" + string.Join(",", declaration.Dims.Select(d => d >= 0 ? d.ToString(CultureInfo.InvariantCulture) : description.Symbols[TensorDeclaration.SymbolIndex(d)])) + "]";
+        var declared = "[" + string.Join(",", declaration.Dims.Select((d, i) => d >= 0 ? d.ToString(CultureInfo.InvariantCulture)
+            : description.Symbols[TensorDeclaration.SymbolIndex(d)] + (declaration.Factor(i) == 1 ? "" : "*" + declaration.Factor(i).ToString(CultureInfo.InvariantCulture)))) + "]";
         var message = new StringBuilder(what == "field" && ModuleOf(declaration.Name) is { } module
             // A module's parameter: its sizes come from the module's constructor, which the graph was generated for.
             ? $"{description.Method}: parameter '{declaration.Name}' of module '{module}' has shape {actual}, but the compiled graph expects {declared}"

@@ -4,18 +4,26 @@ namespace Kiln.Compiled;
 
 /// <summary>
 /// A declared tensor shape as the generated code states it: each entry a size (≥ 0) or a symbol,
-/// encoded as −(symbol index + 1), so declarations are plain int arrays in the generated file.
+/// encoded as −(symbol index + 1), so declarations are plain int arrays in the generated file. A symbolic entry may
+/// stand for the symbol times a constant factor (an LstmCell's weights are [4*hidden, input]).
 /// </summary>
 public sealed class TensorDeclaration
 {
-    public TensorDeclaration(string name, int[] dims)
+    public TensorDeclaration(string name, int[] dims, int[]? factors = null)
     {
+        if (factors is not null && factors.Length != dims.Length)
+            throw new ArgumentException($"'{name}' declares {dims.Length} dims but {factors.Length} factors.", nameof(factors));
         Name = name;
         Dims = dims;
+        Factors = factors;
     }
 
     public string Name { get; }
     public int[] Dims { get; }
+    /// <summary>Per dimension, what its symbol is multiplied by; null when every factor is 1.</summary>
+    public int[]? Factors { get; }
+
+    public int Factor(int dim) => Factors is null ? 1 : Factors[dim];
 
     public static int SymbolIndex(int encoded) => -encoded - 1;
 }

@@ -348,8 +348,15 @@ internal sealed partial class CSharpGraphEmitter
 
     static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    string Declaration(string name, Helpers.EquatableArray<DimSpec> dims) =>
-        $"new global::Kiln.Compiled.TensorDeclaration({Quote(name)}, new int[] {{ {string.Join(", ", dims.Select(d => d.IsSymbolic ? (-(symbols.IndexOf(d.Symbol!) + 1)).ToString(CultureInfo.InvariantCulture) : d.Size.ToString(CultureInfo.InvariantCulture)))} }})";
+    /// <summary>A tensor's declared dims: constants, symbols as -(index + 1), and the symbols' factors only where one is not 1.</summary>
+    string Declaration(string name, Helpers.EquatableArray<DimSpec> dims)
+    {
+        string Ints(IEnumerable<int> values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+        var encoded = Ints(dims.Select(d => d.IsSymbolic ? -(symbols.IndexOf(d.Symbol!) + 1) : d.Size));
+        return dims.Any(d => d.Factor != 1)
+            ? $"new global::Kiln.Compiled.TensorDeclaration({Quote(name)}, new int[] {{ {encoded} }}, new int[] {{ {Ints(dims.Select(d => d.Factor))} }})"
+            : $"new global::Kiln.Compiled.TensorDeclaration({Quote(name)}, new int[] {{ {encoded} }})";
+    }
 
     /// <summary>A size as an int expression over the locals dim_N (inside program methods).</summary>
     public string SizeExpression(Size size) => Product(size, s => SymbolLocal(s));

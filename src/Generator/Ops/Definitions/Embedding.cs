@@ -23,7 +23,8 @@ internal static class Embedding
                 Shape indices = inputs[0].Shape, weight = inputs[1].Shape;
                 if (inputs[0].Type != ElementType.Int) throw new ShapeError($"{display}: indices must be an IntTensor");
                 if (weight.Rank != 2) throw new ShapeError($"{display}: weight must be [num_embeddings, dim], got {weight}");
-                if (!weight[0].IsConstant) throw new ShapeError($"{display}: the table size of {weight} must be a constant");
+                // The table may have a symbolic row count (Embedding(vocab, dim) from a constructor): the kernels check each
+                // index against the bound table's length.
                 return new Shape(indices.Dims.Append(weight[1]));
             },
             Evaluate = (it, n) =>
@@ -45,7 +46,7 @@ internal static class Embedding
             MaxInputs = 2,
             CanAccumulate = true,
             AcceptsIntInput = i => i == 1,
-            Shape = (inputs, attrs, display) => new Shape(new[] { Size.Of(attrs.Int("rows")), inputs[0].Shape[inputs[0].Shape.Rank - 1] }),
+            Shape = (inputs, attrs, display) => new Shape(new[] { Size.Parse(attrs.Text("rows") ?? throw new ShapeError($"{display}: missing attribute 'rows'")), inputs[0].Shape[inputs[0].Shape.Rank - 1] }),
             Evaluate = (it, n) =>
             {
                 var outDims = it.Dims(n.Shape);
