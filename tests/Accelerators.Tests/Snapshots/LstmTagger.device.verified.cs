@@ -49,213 +49,214 @@
 
                 public override void Run(global::Kiln.Accelerators.DeviceStep step)
                 {
-                    // Kernel 0/57: embedding -> %9 [N,4,5]
+                    // Kernel 0/32: embedding -> %9 [N,4,5]
                     step.Library.Gather(step.Graph, step.Capture(0), 5, step.IntInput(0), step.Arena(0), (step.Symbol(0) * 4));
 
-                    // Kernel 1/57: narrow -> %10 [N,1,5]
+                    // Kernel 1/32: narrow -> %10 [N,1,5]
                     step.Library.CopyBlocks(step.Graph, step.Arena(0), 20, 0, step.Arena(1), 5, 0, step.Symbol(0), 5);
 
-                    // Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
+                    // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
                     step.Library.Gemm(step.Graph, step.Arena(1), step.Capture(1), step.Arena(2), step.Symbol(0), 24, 5, transposeA: false, transposeB: true, accumulate: false);
                     step.Launch(LossDeviceKernels.Kernel2, (step.Symbol(0)) * (24), new LossDeviceKernels.Kernel2Args { capture2 = step.Capture(2), capture3 = step.Capture(3), buffer2 = step.Arena(2) });
 
-                    // Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+                    // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                     step.Launch(LossDeviceKernels.Kernel3, (step.Symbol(0)) * (6), new LossDeviceKernels.Kernel3Args { buffer2 = step.Arena(2), buffer3 = step.Arena(3), buffer4 = step.Arena(4), buffer5 = step.Arena(5), buffer6 = step.Arena(6), buffer7 = step.Arena(7), buffer8 = step.Arena(8) });
 
-                    // Kernel 4/57: narrow -> %24 [N,1,5]
-                    step.Library.CopyBlocks(step.Graph, step.Arena(0), 20, 5, step.Arena(9), 5, 0, step.Symbol(0), 5);
+                    // Kernel 4/32: narrow -> %26 [N,3,5]
+                    step.Library.CopyBlocks(step.Graph, step.Arena(0), 20, 5, step.Arena(9), 15, 0, step.Symbol(0), 15);
 
-                    // Kernel 5/57: narrow -> %44 [N,1,5]
-                    step.Library.CopyBlocks(step.Graph, step.Arena(0), 20, 10, step.Arena(10), 5, 0, step.Symbol(0), 5);
+                    // Kernel 5/32: transpose -> %27 [3,N,5]
+                    step.Library.SwapAxes(step.Graph, step.Arena(9), step.Arena(10), 1, step.Symbol(0), 1, 3, 5);
 
-                    // Kernel 6/57: narrow -> %64 [N,1,5]
-                    step.Library.CopyBlocks(step.Graph, step.Arena(0), 20, 15, step.Arena(11), 5, 0, step.Symbol(0), 5);
+                    // Kernel 6/32: elementwise (add) -> %74 [24]
+                    step.Launch(LossDeviceKernels.Kernel6, (24), new LossDeviceKernels.Kernel6Args { capture2 = step.Capture(2), capture3 = step.Capture(3), buffer11 = step.Arena(11) });
 
-                    // Kernel 7/57: elementwise (add) -> %88 [24]
-                    step.Launch(LossDeviceKernels.Kernel7, (24), new LossDeviceKernels.Kernel7Args { capture2 = step.Capture(2), capture3 = step.Capture(3), buffer12 = step.Arena(12) });
+                    // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
+                    step.Launch(LossDeviceKernels.Kernel7, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel7Args { buffer12 = step.Arena(12) });
 
-                    // Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
-                    step.Library.Gemm(step.Graph, step.Arena(9), step.Capture(1), step.Arena(13), step.Symbol(0), 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    step.Library.Gemm(step.Graph, step.Arena(8), step.Capture(4), step.Arena(13), step.Symbol(0), 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    step.Launch(LossDeviceKernels.Kernel8, (step.Symbol(0)) * (24), new LossDeviceKernels.Kernel8Args { buffer13 = step.Arena(13), buffer12 = step.Arena(12) });
+                    // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
+                    step.Launch(LossDeviceKernels.Kernel8, (120), new LossDeviceKernels.Kernel8Args { buffer13 = step.Arena(13) });
 
-                    // Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel9, (step.Symbol(0)) * (6), new LossDeviceKernels.Kernel9Args { buffer5 = step.Arena(5), buffer13 = step.Arena(13), buffer14 = step.Arena(14), buffer15 = step.Arena(15), buffer16 = step.Arena(16), buffer17 = step.Arena(17), buffer18 = step.Arena(18), buffer19 = step.Arena(19), buffer20 = step.Arena(20) });
+                    // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
+                    step.Launch(LossDeviceKernels.Kernel9, (144), new LossDeviceKernels.Kernel9Args { buffer14 = step.Arena(14) });
 
-                    // Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
-                    step.Library.Gemm(step.Graph, step.Arena(10), step.Capture(1), step.Arena(21), step.Symbol(0), 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    step.Library.Gemm(step.Graph, step.Arena(20), step.Capture(4), step.Arena(21), step.Symbol(0), 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    step.Launch(LossDeviceKernels.Kernel10, (step.Symbol(0)) * (24), new LossDeviceKernels.Kernel10Args { buffer12 = step.Arena(12), buffer21 = step.Arena(21) });
+                    // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
+                    step.Launch(LossDeviceKernels.Kernel10, (24), new LossDeviceKernels.Kernel10Args { buffer15 = step.Arena(15) });
 
-                    // Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel11, (step.Symbol(0)) * (6), new LossDeviceKernels.Kernel11Args { buffer17 = step.Arena(17), buffer21 = step.Arena(21), buffer22 = step.Arena(22), buffer23 = step.Arena(23), buffer24 = step.Arena(24), buffer25 = step.Arena(25), buffer26 = step.Arena(26), buffer27 = step.Arena(27), buffer28 = step.Arena(28) });
+                    // Kernel 11/32: loop over 3 steps, its body 2 kernel(s) -> %239 [N,6], %148 [3,N,6], %149 [3,N,6], %151 [3,N,6], %153 [3,N,6], %155 [3,N,6], %157 [3,N,6], %159 [3,N,6]
+                    {
+                        // %148 = scan{body=2;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %149 = scan{body=2;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %151 = scan{body=2;output=2;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %153 = scan{body=2;output=3;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %155 = scan{body=2;output=4;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %157 = scan{body=2;output=5;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %159 = scan{body=2;output=6;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
+                        // %239 = scan{body=2;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
+                        int loop11Steps = 3;
+                        for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
+                        {
+                            int loop11Time = loop11Step;
+                            global::ILGPU.ArrayView<float> loop11Out0 = step.Arena(17).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Out1 = step.Arena(18).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Out2 = step.Arena(19).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Out3 = step.Arena(20).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Out4 = step.Arena(21).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Out5 = step.Arena(22).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Out6 = step.Arena(23).SubView((loop11Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Slot24 = loop11Step == 0 ? step.Arena(8) : step.Arena(17).SubView((loop11Time - 1) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Slot25 = loop11Step == 0 ? step.Arena(5) : step.Arena(18).SubView((loop11Time - 1) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop11Slot28 = step.Arena(10).SubView((loop11Time) * (step.Symbol(0) * 5), (step.Symbol(0) * 5));
 
-                    // Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
-                    step.Library.Gemm(step.Graph, step.Arena(11), step.Capture(1), step.Arena(29), step.Symbol(0), 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    step.Library.Gemm(step.Graph, step.Arena(28), step.Capture(4), step.Arena(29), step.Symbol(0), 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                    step.Launch(LossDeviceKernels.Kernel12, (step.Symbol(0)) * (24), new LossDeviceKernels.Kernel12Args { buffer12 = step.Arena(12), buffer29 = step.Arena(29) });
+                            // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                            step.Library.Gemm(step.Graph, loop11Slot28, step.Capture(1), step.Arena(24), step.Symbol(0), 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                            step.Library.Gemm(step.Graph, loop11Slot24, step.Capture(4), step.Arena(24), step.Symbol(0), 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                            step.Launch(LossDeviceKernels.Kernel11Step0, (step.Symbol(0)) * (24), new LossDeviceKernels.Kernel11Step0Args { buffer24 = step.Arena(24), slot75 = step.Arena(11) });
 
-                    // Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel13, (step.Symbol(0)) * (6), new LossDeviceKernels.Kernel13Args { buffer25 = step.Arena(25), buffer29 = step.Arena(29), buffer30 = step.Arena(30), buffer31 = step.Arena(31), buffer32 = step.Arena(32), buffer33 = step.Arena(33), buffer34 = step.Arena(34), buffer35 = step.Arena(35) });
+                            // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
+                            step.Launch(LossDeviceKernels.Kernel11Step1, (step.Symbol(0)) * (6), new LossDeviceKernels.Kernel11Step1Args { slot25 = loop11Slot25, buffer24 = step.Arena(24), output2 = loop11Out2, output3 = loop11Out3, output5 = loop11Out5, output1 = loop11Out1, output6 = loop11Out6, output4 = loop11Out4, output0 = loop11Out0 });
+                        }
+                        step.Library.Copy(step.Arena(17).SubView((loop11Steps - 1) * (step.Symbol(0) * 6), (step.Symbol(0) * 6)), step.Arena(16));
+                    }
 
-                    // Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
-                    step.Library.Gemm(step.Graph, step.Arena(35), step.Capture(5), step.Arena(36), step.Symbol(0), 3, 6, transposeA: false, transposeB: true, accumulate: false);
-                    step.Launch(LossDeviceKernels.Kernel14, (step.Symbol(0)) * (3), new LossDeviceKernels.Kernel14Args { capture6 = step.Capture(6), buffer36 = step.Arena(36) });
+                    // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
+                    step.Library.Gemm(step.Graph, step.Arena(16), step.Capture(5), step.Arena(25), step.Symbol(0), 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                    step.Launch(LossDeviceKernels.Kernel12, (step.Symbol(0)) * (3), new LossDeviceKernels.Kernel12Args { capture6 = step.Capture(6), buffer25 = step.Arena(25) });
 
-                    // Kernel 15/57: cross_entropy + cross_entropy_backward (one pass) -> %141 [], %143 [N,3]
-                    step.Library.CrossEntropy(step.Graph, step.Arena(36), step.IntInput(1), step.Symbol(0), 3, loss: step.Result, upstream: step.One, upstreamScale: 1f, gradient: step.Arena(37));
+                    // Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
+                    step.Library.CrossEntropy(step.Graph, step.Arena(25), step.IntInput(1), step.Symbol(0), 3, loss: step.Result, upstream: step.One, upstreamScale: 1f, gradient: step.Arena(26));
 
-                    // Kernel 16/57: sum over [N,3] -> %144 [3]
-                    step.Launch(LossDeviceKernels.Kernel16, (3), new LossDeviceKernels.Kernel16Args { buffer37 = step.Arena(37), grad6 = step.Gradient(6), dim_N = step.Symbol(0) });
+                    // Kernel 14/32: sum over [N,3] -> %244 [3]
+                    step.Launch(LossDeviceKernels.Kernel14, (3), new LossDeviceKernels.Kernel14Args { buffer26 = step.Arena(26), grad6 = step.Gradient(6), dim_N = step.Symbol(0) });
 
-                    // Kernel 17/57: GEMM -> %145 [N,6]
-                    step.Library.Gemm(step.Graph, step.Arena(37), step.Capture(5), step.Arena(38), step.Symbol(0), 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                    // Kernel 15/32: GEMM -> %245 [N,6]
+                    step.Library.Gemm(step.Graph, step.Arena(26), step.Capture(5), step.Arena(27), step.Symbol(0), 6, 3, transposeA: false, transposeB: false, accumulate: false);
 
-                    // Kernel 18/57: GEMM Aᵀ -> %146 [3,6]
-                    step.Library.Gemm(step.Graph, step.Arena(37), step.Arena(35), step.Gradient(5), 3, 6, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
+                    // Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
+                    step.Library.Gemm(step.Graph, step.Arena(26), step.Arena(16), step.Gradient(5), 3, 6, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
 
-                    // Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel19, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel19Args { buffer25 = step.Arena(25), buffer30 = step.Arena(30), buffer31 = step.Arena(31), buffer34 = step.Arena(34), buffer32 = step.Arena(32), buffer33 = step.Arena(33), buffer38 = step.Arena(38), buffer39 = step.Arena(39), buffer40 = step.Arena(40), buffer41 = step.Arena(41), buffer42 = step.Arena(42) });
+                    // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %252 [3,N,5], %247 [N,6], %248 [N,6], %249 [24,5], %250 [24,6], %251 [24]
+                    {
+                        // %247 = scan{body=3;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [N,6]
+                        // %248 = scan{body=3;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [N,6]
+                        // %249 = scan{body=3;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24,5]
+                        // %250 = scan{body=3;output=3;reverse=true;shape=24,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24,6]
+                        // %251 = scan{body=3;output=4;reverse=true;shape=24;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24]
+                        // %252 = scan{body=3;output=5;reverse=true;shape=3,N,5;stacked=true;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [3,N,5]
+                        int loop17Steps = 3;
+                        for (int loop17Step = 0; loop17Step < loop17Steps; loop17Step++)
+                        {
+                            int loop17Time = loop17Steps - 1 - loop17Step;
+                            global::ILGPU.ArrayView<float> loop17Out0 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? step.Arena(29) : step.Arena(44);
+                            global::ILGPU.ArrayView<float> loop17Out1 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? step.Arena(30) : step.Arena(45);
+                            global::ILGPU.ArrayView<float> loop17Out2 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? step.Arena(31) : step.Arena(46);
+                            global::ILGPU.ArrayView<float> loop17Out3 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? step.Arena(32) : step.Arena(47);
+                            global::ILGPU.ArrayView<float> loop17Out4 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? step.Arena(33) : step.Arena(48);
+                            global::ILGPU.ArrayView<float> loop17Out5 = step.Arena(28).SubView((loop17Time) * (step.Symbol(0) * 5), (step.Symbol(0) * 5));
+                            global::ILGPU.ArrayView<float> loop17Slot99 = loop17Step == 0 ? step.Arena(27) : (((loop17Steps - loop17Step) & 1) == 0 ? step.Arena(29) : step.Arena(44));
+                            global::ILGPU.ArrayView<float> loop17Slot100 = loop17Step == 0 ? step.Arena(12) : (((loop17Steps - loop17Step) & 1) == 0 ? step.Arena(30) : step.Arena(45));
+                            global::ILGPU.ArrayView<float> loop17Slot139 = loop17Step == 0 ? step.Arena(13) : (((loop17Steps - loop17Step) & 1) == 0 ? step.Arena(31) : step.Arena(46));
+                            global::ILGPU.ArrayView<float> loop17Slot142 = loop17Step == 0 ? step.Arena(14) : (((loop17Steps - loop17Step) & 1) == 0 ? step.Arena(32) : step.Arena(47));
+                            global::ILGPU.ArrayView<float> loop17Slot145 = loop17Step == 0 ? step.Arena(15) : (((loop17Steps - loop17Step) & 1) == 0 ? step.Arena(33) : step.Arena(48));
+                            global::ILGPU.ArrayView<float> loop17Slot24 = loop17Time == 0 ? step.Arena(8) : step.Arena(17).SubView((loop17Time - 1) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop17Slot25 = loop17Time == 0 ? step.Arena(5) : step.Arena(18).SubView((loop17Time - 1) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop17Slot28 = step.Arena(10).SubView((loop17Time) * (step.Symbol(0) * 5), (step.Symbol(0) * 5));
+                            global::ILGPU.ArrayView<float> loop17Slot150 = step.Arena(19).SubView((loop17Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop17Slot152 = step.Arena(20).SubView((loop17Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop17Slot154 = step.Arena(21).SubView((loop17Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop17Slot156 = step.Arena(22).SubView((loop17Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
+                            global::ILGPU.ArrayView<float> loop17Slot158 = step.Arena(23).SubView((loop17Time) * (step.Symbol(0) * 6), (step.Symbol(0) * 6));
 
-                    // Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel20, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel20Args { buffer34 = step.Arena(34), buffer33 = step.Arena(33), buffer38 = step.Arena(38), buffer43 = step.Arena(43) });
+                            // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
+                            step.Launch(LossDeviceKernels.Kernel17Step0, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel17Step0Args { slot25 = loop17Slot25, slot99 = loop17Slot99, slot100 = loop17Slot100, slot150 = loop17Slot150, slot152 = loop17Slot152, slot154 = loop17Slot154, slot156 = loop17Slot156, slot158 = loop17Slot158, buffer34 = step.Arena(34), output1 = loop17Out1, buffer35 = step.Arena(35), buffer36 = step.Arena(36), buffer37 = step.Arena(37) });
 
-                    // Kernel 21/57: narrow_backward -> %163 [N,24]
-                    step.Library.Clear(step.Arena(44));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(43), 6, 0, step.Arena(44), 24, 18, step.Symbol(0), 6);
+                            // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
+                            step.Launch(LossDeviceKernels.Kernel17Step1, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel17Step1Args { slot99 = loop17Slot99, slot154 = loop17Slot154, slot158 = loop17Slot158, buffer38 = step.Arena(38) });
 
-                    // Kernel 22/57: narrow_backward -> %168 [N,24]
-                    step.Library.Clear(step.Arena(45));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(41), 6, 0, step.Arena(45), 24, 12, step.Symbol(0), 6);
+                            // Kernel 2/11: narrow_backward -> %180 [N,24]
+                            step.Library.Clear(step.Arena(39));
+                            step.Library.CopyBlocks(step.Graph, step.Arena(38), 6, 0, step.Arena(39), 24, 18, step.Symbol(0), 6);
 
-                    // Kernel 23/57: narrow_backward -> %173 [N,24]
-                    step.Library.Clear(step.Arena(46));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(42), 6, 0, step.Arena(46), 24, 0, step.Symbol(0), 6);
+                            // Kernel 3/11: narrow_backward -> %185 [N,24]
+                            step.Library.Clear(step.Arena(40));
+                            step.Library.CopyBlocks(step.Graph, step.Arena(36), 6, 0, step.Arena(40), 24, 12, step.Symbol(0), 6);
 
-                    // Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
-                    step.Library.Clear(step.Arena(47));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(40), 6, 0, step.Arena(47), 24, 6, step.Symbol(0), 6);
-                    step.Launch(LossDeviceKernels.Kernel24, (24), new LossDeviceKernels.Kernel24Args { buffer47 = step.Arena(47), buffer44 = step.Arena(44), buffer45 = step.Arena(45), buffer46 = step.Arena(46), buffer48 = step.Arena(48), dim_N = step.Symbol(0) });
+                            // Kernel 4/11: narrow_backward -> %190 [N,24]
+                            step.Library.Clear(step.Arena(41));
+                            step.Library.CopyBlocks(step.Graph, step.Arena(37), 6, 0, step.Arena(41), 24, 0, step.Symbol(0), 6);
 
-                    // Kernel 25/57: GEMM -> %176 [N,6]
-                    step.Library.Gemm(step.Graph, step.Arena(47), step.Capture(4), step.Arena(49), step.Symbol(0), 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                            // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
+                            step.Library.Clear(step.Arena(42));
+                            step.Library.CopyBlocks(step.Graph, step.Arena(35), 6, 0, step.Arena(42), 24, 6, step.Symbol(0), 6);
+                            step.Launch(LossDeviceKernels.Kernel17Step5, (24), new LossDeviceKernels.Kernel17Step5Args { buffer42 = step.Arena(42), buffer39 = step.Arena(39), buffer40 = step.Arena(40), buffer41 = step.Arena(41), buffer43 = step.Arena(43), dim_N = step.Symbol(0) });
 
-                    // Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel26, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel26Args { buffer17 = step.Arena(17), buffer22 = step.Arena(22), buffer23 = step.Arena(23), buffer27 = step.Arena(27), buffer24 = step.Arena(24), buffer26 = step.Arena(26), buffer32 = step.Arena(32), buffer39 = step.Arena(39), buffer49 = step.Arena(49), buffer50 = step.Arena(50), buffer51 = step.Arena(51), buffer52 = step.Arena(52), buffer53 = step.Arena(53) });
+                            // Kernel 6/11: GEMM -> %193 [N,6]
+                            step.Library.Gemm(step.Graph, step.Arena(42), step.Capture(4), loop17Out0, step.Symbol(0), 6, 24, transposeA: false, transposeB: false, accumulate: false);
 
-                    // Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel27, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel27Args { buffer27 = step.Arena(27), buffer26 = step.Arena(26), buffer49 = step.Arena(49), buffer54 = step.Arena(54) });
+                            // Kernel 7/11: GEMM -> %195 [N,5]
+                            step.Library.Gemm(step.Graph, step.Arena(42), step.Capture(1), loop17Out5, step.Symbol(0), 5, 24, transposeA: false, transposeB: false, accumulate: false);
 
-                    // Kernel 28/57: narrow_backward -> %195 [N,24]
+                            // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
+                            step.Library.Gemm(step.Graph, step.Arena(42), loop17Slot28, loop17Out2, 24, 5, step.Symbol(0), transposeA: true, transposeB: false, accumulate: false);
+                            step.Launch(LossDeviceKernels.Kernel17Step8, (120), new LossDeviceKernels.Kernel17Step8Args { slot139 = loop17Slot139, output2 = loop17Out2 });
+
+                            // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
+                            step.Library.Gemm(step.Graph, step.Arena(42), loop17Slot24, loop17Out3, 24, 6, step.Symbol(0), transposeA: true, transposeB: false, accumulate: false);
+                            step.Launch(LossDeviceKernels.Kernel17Step9, (144), new LossDeviceKernels.Kernel17Step9Args { slot142 = loop17Slot142, output3 = loop17Out3 });
+
+                            // Kernel 10/11: elementwise (add) -> %199 [24]
+                            step.Launch(LossDeviceKernels.Kernel17Step10, (24), new LossDeviceKernels.Kernel17Step10Args { slot145 = loop17Slot145, buffer43 = step.Arena(43), output4 = loop17Out4 });
+                        }
+                    }
+
+                    // Kernel 18/32: transpose -> %253 [N,3,5]
+                    step.Library.SwapAxes(step.Graph, step.Arena(28), step.Arena(49), 1, 3, 1, step.Symbol(0), 5);
+
+                    // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
+                    step.Launch(LossDeviceKernels.Kernel19, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel19Args { buffer3 = step.Arena(3), buffer4 = step.Arena(4), buffer7 = step.Arena(7), buffer6 = step.Arena(6), buffer29 = step.Arena(29), buffer30 = step.Arena(30), buffer50 = step.Arena(50), buffer51 = step.Arena(51), buffer52 = step.Arena(52) });
+
+                    // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
+                    step.Launch(LossDeviceKernels.Kernel20, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel20Args { buffer7 = step.Arena(7), buffer6 = step.Arena(6), buffer29 = step.Arena(29), buffer53 = step.Arena(53) });
+
+                    // Kernel 21/32: narrow_backward -> %264 [N,24]
+                    step.Library.Clear(step.Arena(54));
+                    step.Library.CopyBlocks(step.Graph, step.Arena(51), 6, 0, step.Arena(54), 24, 12, step.Symbol(0), 6);
+
+                    // Kernel 22/32: narrow_backward -> %267 [N,24]
                     step.Library.Clear(step.Arena(55));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(54), 6, 0, step.Arena(55), 24, 18, step.Symbol(0), 6);
+                    step.Library.CopyBlocks(step.Graph, step.Arena(52), 6, 0, step.Arena(55), 24, 0, step.Symbol(0), 6);
 
-                    // Kernel 29/57: narrow_backward -> %200 [N,24]
+                    // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
                     step.Library.Clear(step.Arena(56));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(52), 6, 0, step.Arena(56), 24, 12, step.Symbol(0), 6);
+                    step.Library.CopyBlocks(step.Graph, step.Arena(53), 6, 0, step.Arena(56), 24, 18, step.Symbol(0), 6);
+                    step.Launch(LossDeviceKernels.Kernel23, (24), new LossDeviceKernels.Kernel23Args { buffer56 = step.Arena(56), buffer54 = step.Arena(54), buffer55 = step.Arena(55), buffer57 = step.Arena(57), dim_N = step.Symbol(0) });
 
-                    // Kernel 30/57: narrow_backward -> %205 [N,24]
-                    step.Library.Clear(step.Arena(57));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(53), 6, 0, step.Arena(57), 24, 0, step.Symbol(0), 6);
+                    // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
+                    step.Launch(LossDeviceKernels.Kernel24, (24), new LossDeviceKernels.Kernel24Args { buffer33 = step.Arena(33), buffer57 = step.Arena(57), grad2 = step.Gradient(2), grad3 = step.Gradient(3) });
 
-                    // Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
-                    step.Library.Clear(step.Arena(58));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(51), 6, 0, step.Arena(58), 24, 6, step.Symbol(0), 6);
-                    step.Launch(LossDeviceKernels.Kernel31, (24), new LossDeviceKernels.Kernel31Args { buffer58 = step.Arena(58), buffer55 = step.Arena(55), buffer56 = step.Arena(56), buffer57 = step.Arena(57), buffer59 = step.Arena(59), dim_N = step.Symbol(0) });
+                    // Kernel 25/32: GEMM -> %271 [N,5]
+                    step.Library.Gemm(step.Graph, step.Arena(56), step.Capture(1), step.Arena(58), step.Symbol(0), 5, 24, transposeA: false, transposeB: false, accumulate: false);
 
-                    // Kernel 32/57: GEMM -> %209 [N,6]
-                    step.Library.Gemm(step.Graph, step.Arena(58), step.Capture(4), step.Arena(60), step.Symbol(0), 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                    // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
+                    step.Library.Gemm(step.Graph, step.Arena(56), step.Arena(1), step.Arena(59), 24, 5, step.Symbol(0), transposeA: true, transposeB: false, accumulate: false);
 
-                    // Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel33, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel33Args { buffer5 = step.Arena(5), buffer14 = step.Arena(14), buffer15 = step.Arena(15), buffer19 = step.Arena(19), buffer16 = step.Arena(16), buffer18 = step.Arena(18), buffer24 = step.Arena(24), buffer50 = step.Arena(50), buffer60 = step.Arena(60), buffer61 = step.Arena(61), buffer62 = step.Arena(62), buffer63 = step.Arena(63), buffer64 = step.Arena(64) });
+                    // Kernel 27/32: elementwise (add) -> %273 [24,5]
+                    step.Launch(LossDeviceKernels.Kernel27, (120), new LossDeviceKernels.Kernel27Args { buffer31 = step.Arena(31), buffer59 = step.Arena(59), grad1 = step.Gradient(1) });
 
-                    // Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel34, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel34Args { buffer19 = step.Arena(19), buffer18 = step.Arena(18), buffer60 = step.Arena(60), buffer65 = step.Arena(65) });
+                    // Kernel 28/32: narrow_backward -> %275 [N,4,5]
+                    step.Library.Clear(step.Arena(60));
+                    step.Library.CopyBlocks(step.Graph, step.Arena(58), 5, 0, step.Arena(60), 20, 0, step.Symbol(0), 5);
 
-                    // Kernel 35/57: narrow_backward -> %229 [N,24]
-                    step.Library.Clear(step.Arena(66));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(65), 6, 0, step.Arena(66), 24, 18, step.Symbol(0), 6);
+                    // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+                    step.Library.Clear(step.Arena(61));
+                    step.Library.CopyBlocks(step.Graph, step.Arena(49), 15, 0, step.Arena(61), 20, 5, step.Symbol(0), 15);
+                    step.Launch(LossDeviceKernels.Kernel29, ((step.Symbol(0) * 20)), new LossDeviceKernels.Kernel29Args { buffer61 = step.Arena(61), buffer60 = step.Arena(60) });
 
-                    // Kernel 36/57: narrow_backward -> %234 [N,24]
-                    step.Library.Clear(step.Arena(67));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(63), 6, 0, step.Arena(67), 24, 12, step.Symbol(0), 6);
+                    // Kernel 30/32: embedding_backward -> %277 [20,5]
+                    step.Library.ScatterAdd(step.Graph, step.Arena(61), step.IntInput(0), 5, step.Gradient(0), -1, (step.Symbol(0) * 4));
 
-                    // Kernel 37/57: narrow_backward -> %239 [N,24]
-                    step.Library.Clear(step.Arena(68));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(64), 6, 0, step.Arena(68), 24, 0, step.Symbol(0), 6);
-
-                    // Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
-                    step.Library.Clear(step.Arena(69));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(62), 6, 0, step.Arena(69), 24, 6, step.Symbol(0), 6);
-                    step.Launch(LossDeviceKernels.Kernel38, (24), new LossDeviceKernels.Kernel38Args { buffer69 = step.Arena(69), buffer66 = step.Arena(66), buffer67 = step.Arena(67), buffer68 = step.Arena(68), buffer70 = step.Arena(70), dim_N = step.Symbol(0) });
-
-                    // Kernel 39/57: GEMM -> %243 [N,5]
-                    step.Library.Gemm(step.Graph, step.Arena(47), step.Capture(1), step.Arena(71), step.Symbol(0), 5, 24, transposeA: false, transposeB: false, accumulate: false);
-
-                    // Kernel 40/57: GEMM -> %247 [N,5]
-                    step.Library.Gemm(step.Graph, step.Arena(58), step.Capture(1), step.Arena(72), step.Symbol(0), 5, 24, transposeA: false, transposeB: false, accumulate: false);
-
-                    // Kernel 41/57: narrow_backward -> %251 [N,4,5]
-                    step.Library.Clear(step.Arena(73));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(72), 5, 0, step.Arena(73), 20, 10, step.Symbol(0), 5);
-
-                    // Kernel 42/57: GEMM -> %253 [N,6]
-                    step.Library.Gemm(step.Graph, step.Arena(69), step.Capture(4), step.Arena(74), step.Symbol(0), 6, 24, transposeA: false, transposeB: false, accumulate: false);
-
-                    // Kernel 43/57: 3 accumulating GEMMs -> %255 [24,6]
-                    step.Library.Gemm(step.Graph, step.Arena(47), step.Arena(28), step.Gradient(4), 24, 6, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-                    step.Library.Gemm(step.Graph, step.Arena(58), step.Arena(20), step.Gradient(4), 24, 6, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-                    step.Library.Gemm(step.Graph, step.Arena(69), step.Arena(8), step.Gradient(4), 24, 6, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-
-                    // Kernel 44/57: GEMM -> %256 [N,5]
-                    step.Library.Gemm(step.Graph, step.Arena(69), step.Capture(1), step.Arena(75), step.Symbol(0), 5, 24, transposeA: false, transposeB: false, accumulate: false);
-
-                    // Kernel 45/57: narrow_backward -> %260 [N,4,5]
-                    step.Library.Clear(step.Arena(76));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(75), 5, 0, step.Arena(76), 20, 5, step.Symbol(0), 5);
-
-                    // Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel46, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel46Args { buffer3 = step.Arena(3), buffer4 = step.Arena(4), buffer7 = step.Arena(7), buffer6 = step.Arena(6), buffer16 = step.Arena(16), buffer61 = step.Arena(61), buffer74 = step.Arena(74), buffer77 = step.Arena(77), buffer78 = step.Arena(78), buffer79 = step.Arena(79) });
-
-                    // Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
-                    step.Launch(LossDeviceKernels.Kernel47, ((step.Symbol(0) * 6)), new LossDeviceKernels.Kernel47Args { buffer7 = step.Arena(7), buffer6 = step.Arena(6), buffer74 = step.Arena(74), buffer80 = step.Arena(80) });
-
-                    // Kernel 48/57: narrow_backward -> %277 [N,24]
-                    step.Library.Clear(step.Arena(81));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(78), 6, 0, step.Arena(81), 24, 12, step.Symbol(0), 6);
-
-                    // Kernel 49/57: narrow_backward -> %282 [N,24]
-                    step.Library.Clear(step.Arena(82));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(79), 6, 0, step.Arena(82), 24, 0, step.Symbol(0), 6);
-
-                    // Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
-                    step.Library.Clear(step.Arena(83));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(80), 6, 0, step.Arena(83), 24, 18, step.Symbol(0), 6);
-                    step.Launch(LossDeviceKernels.Kernel50, (24), new LossDeviceKernels.Kernel50Args { buffer83 = step.Arena(83), buffer81 = step.Arena(81), buffer82 = step.Arena(82), buffer84 = step.Arena(84), dim_N = step.Symbol(0) });
-
-                    // Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
-                    step.Launch(LossDeviceKernels.Kernel51, (24), new LossDeviceKernels.Kernel51Args { buffer48 = step.Arena(48), buffer59 = step.Arena(59), buffer70 = step.Arena(70), buffer84 = step.Arena(84), grad2 = step.Gradient(2), grad3 = step.Gradient(3) });
-
-                    // Kernel 52/57: GEMM -> %286 [N,5]
-                    step.Library.Gemm(step.Graph, step.Arena(83), step.Capture(1), step.Arena(85), step.Symbol(0), 5, 24, transposeA: false, transposeB: false, accumulate: false);
-
-                    // Kernel 53/57: 4 accumulating GEMMs -> %288 [24,5]
-                    step.Library.Gemm(step.Graph, step.Arena(47), step.Arena(11), step.Gradient(1), 24, 5, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-                    step.Library.Gemm(step.Graph, step.Arena(58), step.Arena(10), step.Gradient(1), 24, 5, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-                    step.Library.Gemm(step.Graph, step.Arena(69), step.Arena(9), step.Gradient(1), 24, 5, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-                    step.Library.Gemm(step.Graph, step.Arena(83), step.Arena(1), step.Gradient(1), 24, 5, step.Symbol(0), transposeA: true, transposeB: false, accumulate: true);
-
-                    // Kernel 54/57: narrow_backward -> %290 [N,4,5]
-                    step.Library.Clear(step.Arena(86));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(85), 5, 0, step.Arena(86), 20, 0, step.Symbol(0), 5);
-
-                    // Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
-                    step.Library.Clear(step.Arena(87));
-                    step.Library.CopyBlocks(step.Graph, step.Arena(71), 5, 0, step.Arena(87), 20, 15, step.Symbol(0), 5);
-                    step.Launch(LossDeviceKernels.Kernel55, ((step.Symbol(0) * 20)), new LossDeviceKernels.Kernel55Args { buffer87 = step.Arena(87), buffer73 = step.Arena(73), buffer76 = step.Arena(76), buffer86 = step.Arena(86) });
-
-                    // Kernel 56/57: embedding_backward -> %292 [20,5]
-                    step.Library.ScatterAdd(step.Graph, step.Arena(87), step.IntInput(0), 5, step.Gradient(0), -1, (step.Symbol(0) * 4));
+                    // Kernel 31/32: elementwise (copy) -> %279 [24,6]
+                    step.Launch(LossDeviceKernels.Kernel31, (144), new LossDeviceKernels.Kernel31Args { buffer32 = step.Arena(32), grad4 = step.Gradient(4) });
                 }
             }
 
@@ -270,7 +271,7 @@
                     public global::ILGPU.ArrayView<float> buffer2;
                 }
 
-                // Kernel 2/57: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
                 // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
                 // %13 = add(%12, %4) : [N,24]
                 // %14 = add(%13, %5) : [N,24]
@@ -301,7 +302,7 @@
                     public global::ILGPU.ArrayView<float> buffer8;
                 }
 
-                // Kernel 3/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+                // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                 // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
                 // %16 = sigmoid(%15) : [N,6]
                 // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
@@ -335,284 +336,188 @@
                     a.buffer8[i0 * extent1 + i1] = s23;
                 }
 
-                /// <summary>The storage and sizes kernel 7 reads and writes.</summary>
-                internal struct Kernel7Args
+                /// <summary>The storage and sizes kernel 6 reads and writes.</summary>
+                internal struct Kernel6Args
                 {
                     public global::ILGPU.ArrayView<float> capture2;
                     public global::ILGPU.ArrayView<float> capture3;
-                    public global::ILGPU.ArrayView<float> buffer12;
+                    public global::ILGPU.ArrayView<float> buffer11;
                 }
 
-                // Kernel 7/57: elementwise (add) -> %88 [24]
-                // %88 = add(%4, %5) : [24]
-                internal static void Kernel7(global::ILGPU.Index1D index, Kernel7Args a)
+                // Kernel 6/32: elementwise (add) -> %74 [24]
+                // %74 = add(%4, %5) : [24]
+                internal static void Kernel6(global::ILGPU.Index1D index, Kernel6Args a)
                 {
                     int rest = index.X;
                     int i0 = rest;
                     float s4 = a.capture2[i0];
                     float s5 = a.capture3[i0];
-                    float s88 = s4 + s5;
-                    a.buffer12[i0] = s88;
+                    float s74 = s4 + s5;
+                    a.buffer11[i0] = s74;
+                }
+
+                /// <summary>The storage and sizes kernel 7 reads and writes.</summary>
+                internal struct Kernel7Args
+                {
+                    public global::ILGPU.ArrayView<float> buffer12;
+                }
+
+                // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
+                // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
+                internal static void Kernel7(global::ILGPU.Index1D index, Kernel7Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s101 = 0f;
+                    float s102 = s101;
+                    a.buffer12[i0] = s102;
                 }
 
                 /// <summary>The storage and sizes kernel 8 reads and writes.</summary>
                 internal struct Kernel8Args
                 {
                     public global::ILGPU.ArrayView<float> buffer13;
-                    public global::ILGPU.ArrayView<float> buffer12;
                 }
 
-                // Kernel 8/57: 2 accumulating GEMMs + epilogue (add) -> %89 [N,24]
-                // %26 = matmul{transpose_b=true}(%25, %3) : [N,24]
-                // %28 = matmul{transpose_b=true}(%23, %6) : [N,24]
-                // %87 = add(%26, %28) : [N,24]
-                // %89 = add(%87, %88) : [N,24]
+                // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
+                // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
                 internal static void Kernel8(global::ILGPU.Index1D index, Kernel8Args a)
                 {
-                    int extent1 = 24;
                     int rest = index.X;
-                    int i1 = rest % extent1;
-                    rest /= extent1;
                     int i0 = rest;
-                    float s87 = a.buffer13[i0 * 24 + i1];
-                    float s88 = a.buffer12[i1];
-                    float s89 = s87 + s88;
-                    a.buffer13[i0 * extent1 + i1] = s89;
+                    float s101 = 0f;
+                    float s140 = s101;
+                    a.buffer13[i0] = s140;
                 }
 
                 /// <summary>The storage and sizes kernel 9 reads and writes.</summary>
                 internal struct Kernel9Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer5;
-                    public global::ILGPU.ArrayView<float> buffer13;
                     public global::ILGPU.ArrayView<float> buffer14;
-                    public global::ILGPU.ArrayView<float> buffer15;
-                    public global::ILGPU.ArrayView<float> buffer16;
-                    public global::ILGPU.ArrayView<float> buffer17;
-                    public global::ILGPU.ArrayView<float> buffer18;
-                    public global::ILGPU.ArrayView<float> buffer19;
-                    public global::ILGPU.ArrayView<float> buffer20;
                 }
 
-                // Kernel 9/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %91 [N,6], %93 [N,6], %98 [N,6], %100 [N,6], %101 [N,6], %95 [N,6], %102 [N,6]
-                // %90 = narrow{dim=1;length=6;start=0}(%89) : [N,6]
-                // %91 = sigmoid(%90) : [N,6]
-                // %92 = narrow{dim=1;length=6;start=12}(%89) : [N,6]
-                // %93 = tanh(%92) : [N,6]
-                // %94 = narrow{dim=1;length=6;start=18}(%89) : [N,6]
-                // %95 = sigmoid(%94) : [N,6]
-                // %96 = mul(%91, %93) : [N,6]
-                // %97 = narrow{dim=1;length=6;start=6}(%89) : [N,6]
-                // %98 = sigmoid(%97) : [N,6]
-                // %99 = mul(%98, %21) : [N,6]
-                // %100 = add(%99, %96) : [N,6]
-                // %101 = tanh(%100) : [N,6]
-                // %102 = mul(%95, %101) : [N,6]
+                // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
+                // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
                 internal static void Kernel9(global::ILGPU.Index1D index, Kernel9Args a)
                 {
-                    int extent1 = 6;
                     int rest = index.X;
-                    int i1 = rest % extent1;
-                    rest /= extent1;
                     int i0 = rest;
-                    float s21 = a.buffer5[i0 * 6 + i1];
-                    float s90 = a.buffer13[i0 * 24 + i1];
-                    float s92 = a.buffer13[12 + i0 * 24 + i1];
-                    float s94 = a.buffer13[18 + i0 * 24 + i1];
-                    float s97 = a.buffer13[6 + i0 * 24 + i1];
-                    float s91 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s90));
-                    float s93 = global::ILGPU.Algorithms.XMath.Tanh(s92);
-                    float s95 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s94));
-                    float s96 = s91 * s93;
-                    float s98 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s97));
-                    float s99 = s98 * s21;
-                    float s100 = s99 + s96;
-                    float s101 = global::ILGPU.Algorithms.XMath.Tanh(s100);
-                    float s102 = s95 * s101;
-                    a.buffer14[i0 * extent1 + i1] = s91;
-                    a.buffer15[i0 * extent1 + i1] = s93;
-                    a.buffer16[i0 * extent1 + i1] = s98;
-                    a.buffer17[i0 * extent1 + i1] = s100;
-                    a.buffer18[i0 * extent1 + i1] = s101;
-                    a.buffer19[i0 * extent1 + i1] = s95;
-                    a.buffer20[i0 * extent1 + i1] = s102;
+                    float s101 = 0f;
+                    float s143 = s101;
+                    a.buffer14[i0] = s143;
                 }
 
                 /// <summary>The storage and sizes kernel 10 reads and writes.</summary>
                 internal struct Kernel10Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer12;
-                    public global::ILGPU.ArrayView<float> buffer21;
+                    public global::ILGPU.ArrayView<float> buffer15;
                 }
 
-                // Kernel 10/57: 2 accumulating GEMMs + epilogue (add) -> %107 [N,24]
-                // %46 = matmul{transpose_b=true}(%45, %3) : [N,24]
-                // %103 = matmul{transpose_b=true}(%102, %6) : [N,24]
-                // %106 = add(%46, %103) : [N,24]
-                // %107 = add(%106, %88) : [N,24]
+                // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
+                // %146 = broadcast_to{shape=24}(%101) : [24]
                 internal static void Kernel10(global::ILGPU.Index1D index, Kernel10Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s101 = 0f;
+                    float s146 = s101;
+                    a.buffer15[i0] = s146;
+                }
+
+                /// <summary>The storage and sizes kernel 0 of the steps of kernel 11 reads and writes.</summary>
+                internal struct Kernel11Step0Args
+                {
+                    public global::ILGPU.ArrayView<float> buffer24;
+                    public global::ILGPU.ArrayView<float> slot75;
+                }
+
+                // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+                // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+                // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+                // %58 = add(%33, %37) : [N,24]
+                // %76 = add(%58, %75) : [N,24]
+                internal static void Kernel11Step0(global::ILGPU.Index1D index, Kernel11Step0Args a)
                 {
                     int extent1 = 24;
                     int rest = index.X;
                     int i1 = rest % extent1;
                     rest /= extent1;
                     int i0 = rest;
-                    float s88 = a.buffer12[i1];
-                    float s106 = a.buffer21[i0 * 24 + i1];
-                    float s107 = s106 + s88;
-                    a.buffer21[i0 * extent1 + i1] = s107;
+                    float s58 = a.buffer24[i0 * 24 + i1];
+                    float s75 = a.slot75[i1];
+                    float s76 = s58 + s75;
+                    a.buffer24[i0 * extent1 + i1] = s76;
                 }
 
-                /// <summary>The storage and sizes kernel 11 reads and writes.</summary>
-                internal struct Kernel11Args
+                /// <summary>The storage and sizes kernel 1 of the steps of kernel 11 reads and writes.</summary>
+                internal struct Kernel11Step1Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer17;
-                    public global::ILGPU.ArrayView<float> buffer21;
-                    public global::ILGPU.ArrayView<float> buffer22;
-                    public global::ILGPU.ArrayView<float> buffer23;
+                    public global::ILGPU.ArrayView<float> slot25;
                     public global::ILGPU.ArrayView<float> buffer24;
-                    public global::ILGPU.ArrayView<float> buffer25;
-                    public global::ILGPU.ArrayView<float> buffer26;
-                    public global::ILGPU.ArrayView<float> buffer27;
-                    public global::ILGPU.ArrayView<float> buffer28;
+                    public global::ILGPU.ArrayView<float> output2;
+                    public global::ILGPU.ArrayView<float> output3;
+                    public global::ILGPU.ArrayView<float> output5;
+                    public global::ILGPU.ArrayView<float> output1;
+                    public global::ILGPU.ArrayView<float> output6;
+                    public global::ILGPU.ArrayView<float> output4;
+                    public global::ILGPU.ArrayView<float> output0;
                 }
 
-                // Kernel 11/57: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %109 [N,6], %111 [N,6], %116 [N,6], %118 [N,6], %119 [N,6], %113 [N,6], %120 [N,6]
-                // %108 = narrow{dim=1;length=6;start=0}(%107) : [N,6]
-                // %109 = sigmoid(%108) : [N,6]
-                // %110 = narrow{dim=1;length=6;start=12}(%107) : [N,6]
-                // %111 = tanh(%110) : [N,6]
-                // %112 = narrow{dim=1;length=6;start=18}(%107) : [N,6]
-                // %113 = sigmoid(%112) : [N,6]
-                // %114 = mul(%109, %111) : [N,6]
-                // %115 = narrow{dim=1;length=6;start=6}(%107) : [N,6]
-                // %116 = sigmoid(%115) : [N,6]
-                // %117 = mul(%116, %100) : [N,6]
-                // %118 = add(%117, %114) : [N,6]
-                // %119 = tanh(%118) : [N,6]
-                // %120 = mul(%113, %119) : [N,6]
-                internal static void Kernel11(global::ILGPU.Index1D index, Kernel11Args a)
+                // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
+                // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+                // %78 = sigmoid(%77) : [N,6]
+                // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+                // %80 = tanh(%79) : [N,6]
+                // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+                // %82 = sigmoid(%81) : [N,6]
+                // %83 = mul(%78, %80) : [N,6]
+                // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+                // %85 = sigmoid(%84) : [N,6]
+                // %86 = mul(%85, %25) : [N,6]
+                // %87 = add(%86, %83) : [N,6]
+                // %88 = tanh(%87) : [N,6]
+                // %89 = mul(%82, %88) : [N,6]
+                internal static void Kernel11Step1(global::ILGPU.Index1D index, Kernel11Step1Args a)
                 {
                     int extent1 = 6;
                     int rest = index.X;
                     int i1 = rest % extent1;
                     rest /= extent1;
                     int i0 = rest;
-                    float s100 = a.buffer17[i0 * 6 + i1];
-                    float s108 = a.buffer21[i0 * 24 + i1];
-                    float s110 = a.buffer21[12 + i0 * 24 + i1];
-                    float s112 = a.buffer21[18 + i0 * 24 + i1];
-                    float s115 = a.buffer21[6 + i0 * 24 + i1];
-                    float s109 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s108));
-                    float s111 = global::ILGPU.Algorithms.XMath.Tanh(s110);
-                    float s113 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s112));
-                    float s114 = s109 * s111;
-                    float s116 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s115));
-                    float s117 = s116 * s100;
-                    float s118 = s117 + s114;
-                    float s119 = global::ILGPU.Algorithms.XMath.Tanh(s118);
-                    float s120 = s113 * s119;
-                    a.buffer22[i0 * extent1 + i1] = s109;
-                    a.buffer23[i0 * extent1 + i1] = s111;
-                    a.buffer24[i0 * extent1 + i1] = s116;
-                    a.buffer25[i0 * extent1 + i1] = s118;
-                    a.buffer26[i0 * extent1 + i1] = s119;
-                    a.buffer27[i0 * extent1 + i1] = s113;
-                    a.buffer28[i0 * extent1 + i1] = s120;
+                    float s25 = a.slot25[i0 * 6 + i1];
+                    float s77 = a.buffer24[i0 * 24 + i1];
+                    float s79 = a.buffer24[12 + i0 * 24 + i1];
+                    float s81 = a.buffer24[18 + i0 * 24 + i1];
+                    float s84 = a.buffer24[6 + i0 * 24 + i1];
+                    float s78 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s77));
+                    float s80 = global::ILGPU.Algorithms.XMath.Tanh(s79);
+                    float s82 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s81));
+                    float s83 = s78 * s80;
+                    float s85 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s84));
+                    float s86 = s85 * s25;
+                    float s87 = s86 + s83;
+                    float s88 = global::ILGPU.Algorithms.XMath.Tanh(s87);
+                    float s89 = s82 * s88;
+                    a.output2[i0 * extent1 + i1] = s78;
+                    a.output3[i0 * extent1 + i1] = s80;
+                    a.output5[i0 * extent1 + i1] = s85;
+                    a.output1[i0 * extent1 + i1] = s87;
+                    a.output6[i0 * extent1 + i1] = s88;
+                    a.output4[i0 * extent1 + i1] = s82;
+                    a.output0[i0 * extent1 + i1] = s89;
                 }
 
                 /// <summary>The storage and sizes kernel 12 reads and writes.</summary>
                 internal struct Kernel12Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer12;
-                    public global::ILGPU.ArrayView<float> buffer29;
-                }
-
-                // Kernel 12/57: 2 accumulating GEMMs + epilogue (add) -> %125 [N,24]
-                // %66 = matmul{transpose_b=true}(%65, %3) : [N,24]
-                // %121 = matmul{transpose_b=true}(%120, %6) : [N,24]
-                // %124 = add(%66, %121) : [N,24]
-                // %125 = add(%124, %88) : [N,24]
-                internal static void Kernel12(global::ILGPU.Index1D index, Kernel12Args a)
-                {
-                    int extent1 = 24;
-                    int rest = index.X;
-                    int i1 = rest % extent1;
-                    rest /= extent1;
-                    int i0 = rest;
-                    float s88 = a.buffer12[i1];
-                    float s124 = a.buffer29[i0 * 24 + i1];
-                    float s125 = s124 + s88;
-                    a.buffer29[i0 * extent1 + i1] = s125;
-                }
-
-                /// <summary>The storage and sizes kernel 13 reads and writes.</summary>
-                internal struct Kernel13Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer25;
-                    public global::ILGPU.ArrayView<float> buffer29;
-                    public global::ILGPU.ArrayView<float> buffer30;
-                    public global::ILGPU.ArrayView<float> buffer31;
-                    public global::ILGPU.ArrayView<float> buffer32;
-                    public global::ILGPU.ArrayView<float> buffer33;
-                    public global::ILGPU.ArrayView<float> buffer34;
-                    public global::ILGPU.ArrayView<float> buffer35;
-                }
-
-                // Kernel 13/57: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %127 [N,6], %129 [N,6], %134 [N,6], %137 [N,6], %131 [N,6], %138 [N,6]
-                // %126 = narrow{dim=1;length=6;start=0}(%125) : [N,6]
-                // %127 = sigmoid(%126) : [N,6]
-                // %128 = narrow{dim=1;length=6;start=12}(%125) : [N,6]
-                // %129 = tanh(%128) : [N,6]
-                // %130 = narrow{dim=1;length=6;start=18}(%125) : [N,6]
-                // %131 = sigmoid(%130) : [N,6]
-                // %132 = mul(%127, %129) : [N,6]
-                // %133 = narrow{dim=1;length=6;start=6}(%125) : [N,6]
-                // %134 = sigmoid(%133) : [N,6]
-                // %135 = mul(%134, %118) : [N,6]
-                // %136 = add(%135, %132) : [N,6]
-                // %137 = tanh(%136) : [N,6]
-                // %138 = mul(%131, %137) : [N,6]
-                internal static void Kernel13(global::ILGPU.Index1D index, Kernel13Args a)
-                {
-                    int extent1 = 6;
-                    int rest = index.X;
-                    int i1 = rest % extent1;
-                    rest /= extent1;
-                    int i0 = rest;
-                    float s118 = a.buffer25[i0 * 6 + i1];
-                    float s126 = a.buffer29[i0 * 24 + i1];
-                    float s128 = a.buffer29[12 + i0 * 24 + i1];
-                    float s130 = a.buffer29[18 + i0 * 24 + i1];
-                    float s133 = a.buffer29[6 + i0 * 24 + i1];
-                    float s127 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s126));
-                    float s129 = global::ILGPU.Algorithms.XMath.Tanh(s128);
-                    float s131 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s130));
-                    float s132 = s127 * s129;
-                    float s134 = 1f / (1f + global::ILGPU.Algorithms.XMath.Exp(-s133));
-                    float s135 = s134 * s118;
-                    float s136 = s135 + s132;
-                    float s137 = global::ILGPU.Algorithms.XMath.Tanh(s136);
-                    float s138 = s131 * s137;
-                    a.buffer30[i0 * extent1 + i1] = s127;
-                    a.buffer31[i0 * extent1 + i1] = s129;
-                    a.buffer32[i0 * extent1 + i1] = s134;
-                    a.buffer33[i0 * extent1 + i1] = s137;
-                    a.buffer34[i0 * extent1 + i1] = s131;
-                    a.buffer35[i0 * extent1 + i1] = s138;
-                }
-
-                /// <summary>The storage and sizes kernel 14 reads and writes.</summary>
-                internal struct Kernel14Args
-                {
                     public global::ILGPU.ArrayView<float> capture6;
-                    public global::ILGPU.ArrayView<float> buffer36;
+                    public global::ILGPU.ArrayView<float> buffer25;
                 }
 
-                // Kernel 14/57: GEMM + epilogue (add) -> %140 [N,3]
-                // %139 = matmul{transpose_b=true}(%138, %7) : [N,3]
-                // %140 = add(%139, %8) : [N,3]
-                internal static void Kernel14(global::ILGPU.Index1D index, Kernel14Args a)
+                // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
+                // %240 = matmul{transpose_b=true}(%239, %7) : [N,3]
+                // %241 = add(%240, %8) : [N,3]
+                internal static void Kernel12(global::ILGPU.Index1D index, Kernel12Args a)
                 {
                     int extent1 = 3;
                     int rest = index.X;
@@ -620,639 +525,439 @@
                     rest /= extent1;
                     int i0 = rest;
                     float s8 = a.capture6[i1];
-                    float s139 = a.buffer36[i0 * 3 + i1];
-                    float s140 = s139 + s8;
-                    a.buffer36[i0 * extent1 + i1] = s140;
+                    float s240 = a.buffer25[i0 * 3 + i1];
+                    float s241 = s240 + s8;
+                    a.buffer25[i0 * extent1 + i1] = s241;
                 }
 
-                /// <summary>The storage and sizes kernel 16 reads and writes.</summary>
-                internal struct Kernel16Args
+                /// <summary>The storage and sizes kernel 14 reads and writes.</summary>
+                internal struct Kernel14Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer37;
+                    public global::ILGPU.ArrayView<float> buffer26;
                     public global::ILGPU.ArrayView<float> grad6;
                     public int dim_N;
                 }
 
-                // Kernel 16/57: sum over [N,3] -> %144 [3]
-                // %144 = sum{dims=0;keep_dim=false}(%143) : [3]
-                internal static void Kernel16(global::ILGPU.Index1D index, Kernel16Args a)
+                // Kernel 14/32: sum over [N,3] -> %244 [3]
+                // %244 = sum{dims=0;keep_dim=false}(%243) : [3]
+                internal static void Kernel14(global::ILGPU.Index1D index, Kernel14Args a)
                 {
                     int extent0 = a.dim_N;
                     int rest = index.X;
                     int i1 = rest;
-                    float accumulator144 = 0f;
+                    float accumulator244 = 0f;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        float s143 = a.buffer37[i0 * 3 + i1];
-                        accumulator144 += s143;
+                        float s243 = a.buffer26[i0 * 3 + i1];
+                        accumulator244 += s243;
                     }
-                    a.grad6[i1] += accumulator144;
+                    a.grad6[i1] += accumulator244;
+                }
+
+                /// <summary>The storage and sizes kernel 0 of the steps of kernel 17 reads and writes.</summary>
+                internal struct Kernel17Step0Args
+                {
+                    public global::ILGPU.ArrayView<float> slot25;
+                    public global::ILGPU.ArrayView<float> slot99;
+                    public global::ILGPU.ArrayView<float> slot100;
+                    public global::ILGPU.ArrayView<float> slot150;
+                    public global::ILGPU.ArrayView<float> slot152;
+                    public global::ILGPU.ArrayView<float> slot154;
+                    public global::ILGPU.ArrayView<float> slot156;
+                    public global::ILGPU.ArrayView<float> slot158;
+                    public global::ILGPU.ArrayView<float> buffer34;
+                    public global::ILGPU.ArrayView<float> output1;
+                    public global::ILGPU.ArrayView<float> buffer35;
+                    public global::ILGPU.ArrayView<float> buffer36;
+                    public global::ILGPU.ArrayView<float> buffer37;
+                }
+
+                // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
+                // %164 = mul(%99, %154) : [N,6]
+                // %165 = square(%158) : [N,6]
+                // %166 = sub(%94, %165) : [N,6]
+                // %167 = mul(%164, %166) : [N,6]
+                // %168 = add(%100, %167) : [N,6]
+                // %169 = mul(%168, %25) : [N,6]
+                // %170 = mul(%168, %156) : [N,6]
+                // %171 = sub(%94, %156) : [N,6]
+                // %172 = mul(%156, %171) : [N,6]
+                // %173 = mul(%169, %172) : [N,6]
+                // %175 = mul(%168, %152) : [N,6]
+                // %176 = mul(%168, %150) : [N,6]
+                // %182 = square(%152) : [N,6]
+                // %183 = sub(%94, %182) : [N,6]
+                // %184 = mul(%176, %183) : [N,6]
+                // %187 = sub(%94, %150) : [N,6]
+                // %188 = mul(%150, %187) : [N,6]
+                // %189 = mul(%175, %188) : [N,6]
+                internal static void Kernel17Step0(global::ILGPU.Index1D index, Kernel17Step0Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s94 = 1f;
+                    float s25 = a.slot25[i0];
+                    float s99 = a.slot99[i0];
+                    float s100 = a.slot100[i0];
+                    float s150 = a.slot150[i0];
+                    float s152 = a.slot152[i0];
+                    float s154 = a.slot154[i0];
+                    float s156 = a.slot156[i0];
+                    float s158 = a.slot158[i0];
+                    float s164 = s99 * s154;
+                    float s165 = s158 * s158;
+                    float s166 = s94 - s165;
+                    float s167 = s164 * s166;
+                    float s168 = s100 + s167;
+                    float s169 = s168 * s25;
+                    float s170 = s168 * s156;
+                    float s171 = s94 - s156;
+                    float s172 = s156 * s171;
+                    float s173 = s169 * s172;
+                    float s175 = s168 * s152;
+                    float s176 = s168 * s150;
+                    float s182 = s152 * s152;
+                    float s183 = s94 - s182;
+                    float s184 = s176 * s183;
+                    float s187 = s94 - s150;
+                    float s188 = s150 * s187;
+                    float s189 = s175 * s188;
+                    a.buffer34[i0] = s168;
+                    a.output1[i0] = s170;
+                    a.buffer35[i0] = s173;
+                    a.buffer36[i0] = s184;
+                    a.buffer37[i0] = s189;
+                }
+
+                /// <summary>The storage and sizes kernel 1 of the steps of kernel 17 reads and writes.</summary>
+                internal struct Kernel17Step1Args
+                {
+                    public global::ILGPU.ArrayView<float> slot99;
+                    public global::ILGPU.ArrayView<float> slot154;
+                    public global::ILGPU.ArrayView<float> slot158;
+                    public global::ILGPU.ArrayView<float> buffer38;
+                }
+
+                // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
+                // %163 = mul(%99, %158) : [N,6]
+                // %177 = sub(%94, %154) : [N,6]
+                // %178 = mul(%154, %177) : [N,6]
+                // %179 = mul(%163, %178) : [N,6]
+                internal static void Kernel17Step1(global::ILGPU.Index1D index, Kernel17Step1Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s94 = 1f;
+                    float s99 = a.slot99[i0];
+                    float s154 = a.slot154[i0];
+                    float s158 = a.slot158[i0];
+                    float s163 = s99 * s158;
+                    float s177 = s94 - s154;
+                    float s178 = s154 * s177;
+                    float s179 = s163 * s178;
+                    a.buffer38[i0] = s179;
+                }
+
+                /// <summary>The storage and sizes kernel 5 of the steps of kernel 17 reads and writes.</summary>
+                internal struct Kernel17Step5Args
+                {
+                    public global::ILGPU.ArrayView<float> buffer42;
+                    public global::ILGPU.ArrayView<float> buffer39;
+                    public global::ILGPU.ArrayView<float> buffer40;
+                    public global::ILGPU.ArrayView<float> buffer41;
+                    public global::ILGPU.ArrayView<float> buffer43;
+                    public int dim_N;
+                }
+
+                // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
+                // %174 = narrow_backward{dim=1;length=6;size=24;start=6}(%173) : [N,24]
+                // %181 = add(%174, %180) : [N,24]
+                // %186 = add(%181, %185) : [N,24]
+                // %191 = add(%186, %190) : [N,24]
+                // %192 = sum{dims=0;keep_dim=false}(%191) : [24]
+                internal static void Kernel17Step5(global::ILGPU.Index1D index, Kernel17Step5Args a)
+                {
+                    int extent0 = a.dim_N;
+                    int extent1 = 24;
+                    int rest = index.X;
+                    int i1 = rest;
+                    float accumulator192 = 0f;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        float s174 = a.buffer42[i0 * 24 + i1];
+                        float s180 = a.buffer39[i0 * 24 + i1];
+                        float s185 = a.buffer40[i0 * 24 + i1];
+                        float s190 = a.buffer41[i0 * 24 + i1];
+                        float s181 = s174 + s180;
+                        float s186 = s181 + s185;
+                        float s191 = s186 + s190;
+                        a.buffer42[i0 * extent1 + i1] = s191;
+                        accumulator192 += s191;
+                    }
+                    a.buffer43[i1] = accumulator192;
+                }
+
+                /// <summary>The storage and sizes kernel 8 of the steps of kernel 17 reads and writes.</summary>
+                internal struct Kernel17Step8Args
+                {
+                    public global::ILGPU.ArrayView<float> slot139;
+                    public global::ILGPU.ArrayView<float> output2;
+                }
+
+                // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
+                // %196 = matmul{transpose_a=true}(%191, %30) : [24,5]
+                // %197 = add(%139, %196) : [24,5]
+                internal static void Kernel17Step8(global::ILGPU.Index1D index, Kernel17Step8Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s139 = a.slot139[i0];
+                    float s196 = a.output2[i0];
+                    float s197 = s139 + s196;
+                    a.output2[i0] = s197;
+                }
+
+                /// <summary>The storage and sizes kernel 9 of the steps of kernel 17 reads and writes.</summary>
+                internal struct Kernel17Step9Args
+                {
+                    public global::ILGPU.ArrayView<float> slot142;
+                    public global::ILGPU.ArrayView<float> output3;
+                }
+
+                // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
+                // %194 = matmul{transpose_a=true}(%191, %24) : [24,6]
+                // %198 = add(%142, %194) : [24,6]
+                internal static void Kernel17Step9(global::ILGPU.Index1D index, Kernel17Step9Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s142 = a.slot142[i0];
+                    float s194 = a.output3[i0];
+                    float s198 = s142 + s194;
+                    a.output3[i0] = s198;
+                }
+
+                /// <summary>The storage and sizes kernel 10 of the steps of kernel 17 reads and writes.</summary>
+                internal struct Kernel17Step10Args
+                {
+                    public global::ILGPU.ArrayView<float> slot145;
+                    public global::ILGPU.ArrayView<float> buffer43;
+                    public global::ILGPU.ArrayView<float> output4;
+                }
+
+                // Kernel 10/11: elementwise (add) -> %199 [24]
+                // %199 = add(%145, %192) : [24]
+                internal static void Kernel17Step10(global::ILGPU.Index1D index, Kernel17Step10Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s145 = a.slot145[i0];
+                    float s192 = a.buffer43[i0];
+                    float s199 = s145 + s192;
+                    a.output4[i0] = s199;
                 }
 
                 /// <summary>The storage and sizes kernel 19 reads and writes.</summary>
                 internal struct Kernel19Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer25;
+                    public global::ILGPU.ArrayView<float> buffer3;
+                    public global::ILGPU.ArrayView<float> buffer4;
+                    public global::ILGPU.ArrayView<float> buffer7;
+                    public global::ILGPU.ArrayView<float> buffer6;
+                    public global::ILGPU.ArrayView<float> buffer29;
                     public global::ILGPU.ArrayView<float> buffer30;
-                    public global::ILGPU.ArrayView<float> buffer31;
-                    public global::ILGPU.ArrayView<float> buffer34;
-                    public global::ILGPU.ArrayView<float> buffer32;
-                    public global::ILGPU.ArrayView<float> buffer33;
-                    public global::ILGPU.ArrayView<float> buffer38;
-                    public global::ILGPU.ArrayView<float> buffer39;
-                    public global::ILGPU.ArrayView<float> buffer40;
-                    public global::ILGPU.ArrayView<float> buffer41;
-                    public global::ILGPU.ArrayView<float> buffer42;
+                    public global::ILGPU.ArrayView<float> buffer50;
+                    public global::ILGPU.ArrayView<float> buffer51;
+                    public global::ILGPU.ArrayView<float> buffer52;
                 }
 
-                // Kernel 19/57: fused loop with 4 outputs (mul, square, sub, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %151 [N,6], %156 [N,6], %167 [N,6], %172 [N,6]
-                // %148 = mul(%145, %131) : [N,6]
-                // %149 = square(%137) : [N,6]
-                // %150 = sub(%142, %149) : [N,6]
-                // %151 = mul(%148, %150) : [N,6]
-                // %152 = mul(%151, %118) : [N,6]
-                // %154 = sub(%142, %134) : [N,6]
-                // %155 = mul(%134, %154) : [N,6]
-                // %156 = mul(%152, %155) : [N,6]
-                // %158 = mul(%151, %129) : [N,6]
-                // %159 = mul(%151, %127) : [N,6]
-                // %165 = square(%129) : [N,6]
-                // %166 = sub(%142, %165) : [N,6]
-                // %167 = mul(%159, %166) : [N,6]
-                // %170 = sub(%142, %127) : [N,6]
-                // %171 = mul(%127, %170) : [N,6]
-                // %172 = mul(%158, %171) : [N,6]
+                // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
+                // %210 = square(%22) : [N,6]
+                // %211 = sub(%94, %210) : [N,6]
+                // %220 = square(%18) : [N,6]
+                // %221 = sub(%94, %220) : [N,6]
+                // %225 = sub(%94, %16) : [N,6]
+                // %226 = mul(%16, %225) : [N,6]
+                // %256 = mul(%247, %20) : [N,6]
+                // %257 = mul(%256, %211) : [N,6]
+                // %258 = add(%248, %257) : [N,6]
+                // %259 = mul(%258, %18) : [N,6]
+                // %260 = mul(%258, %16) : [N,6]
+                // %263 = mul(%260, %221) : [N,6]
+                // %266 = mul(%259, %226) : [N,6]
                 internal static void Kernel19(global::ILGPU.Index1D index, Kernel19Args a)
                 {
                     int rest = index.X;
                     int i0 = rest;
-                    float s142 = 1f;
-                    float s118 = a.buffer25[i0];
-                    float s127 = a.buffer30[i0];
-                    float s129 = a.buffer31[i0];
-                    float s131 = a.buffer34[i0];
-                    float s134 = a.buffer32[i0];
-                    float s137 = a.buffer33[i0];
-                    float s145 = a.buffer38[i0];
-                    float s148 = s145 * s131;
-                    float s149 = s137 * s137;
-                    float s150 = s142 - s149;
-                    float s151 = s148 * s150;
-                    float s152 = s151 * s118;
-                    float s154 = s142 - s134;
-                    float s155 = s134 * s154;
-                    float s156 = s152 * s155;
-                    float s158 = s151 * s129;
-                    float s159 = s151 * s127;
-                    float s165 = s129 * s129;
-                    float s166 = s142 - s165;
-                    float s167 = s159 * s166;
-                    float s170 = s142 - s127;
-                    float s171 = s127 * s170;
-                    float s172 = s158 * s171;
-                    a.buffer39[i0] = s151;
-                    a.buffer40[i0] = s156;
-                    a.buffer41[i0] = s167;
-                    a.buffer42[i0] = s172;
+                    float s94 = 1f;
+                    float s16 = a.buffer3[i0];
+                    float s18 = a.buffer4[i0];
+                    float s20 = a.buffer7[i0];
+                    float s22 = a.buffer6[i0];
+                    float s247 = a.buffer29[i0];
+                    float s248 = a.buffer30[i0];
+                    float s210 = s22 * s22;
+                    float s211 = s94 - s210;
+                    float s220 = s18 * s18;
+                    float s221 = s94 - s220;
+                    float s225 = s94 - s16;
+                    float s226 = s16 * s225;
+                    float s256 = s247 * s20;
+                    float s257 = s256 * s211;
+                    float s258 = s248 + s257;
+                    float s259 = s258 * s18;
+                    float s260 = s258 * s16;
+                    float s263 = s260 * s221;
+                    float s266 = s259 * s226;
+                    a.buffer50[i0] = s258;
+                    a.buffer51[i0] = s263;
+                    a.buffer52[i0] = s266;
                 }
 
                 /// <summary>The storage and sizes kernel 20 reads and writes.</summary>
                 internal struct Kernel20Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer34;
-                    public global::ILGPU.ArrayView<float> buffer33;
-                    public global::ILGPU.ArrayView<float> buffer38;
-                    public global::ILGPU.ArrayView<float> buffer43;
+                    public global::ILGPU.ArrayView<float> buffer7;
+                    public global::ILGPU.ArrayView<float> buffer6;
+                    public global::ILGPU.ArrayView<float> buffer29;
+                    public global::ILGPU.ArrayView<float> buffer53;
                 }
 
-                // Kernel 20/57: fused elementwise (mul, sub, mul, mul) -> %162 [N,6]
-                // %147 = mul(%145, %137) : [N,6]
-                // %160 = sub(%142, %131) : [N,6]
-                // %161 = mul(%131, %160) : [N,6]
-                // %162 = mul(%147, %161) : [N,6]
+                // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
+                // %216 = sub(%94, %20) : [N,6]
+                // %217 = mul(%20, %216) : [N,6]
+                // %255 = mul(%247, %22) : [N,6]
+                // %261 = mul(%255, %217) : [N,6]
                 internal static void Kernel20(global::ILGPU.Index1D index, Kernel20Args a)
                 {
                     int rest = index.X;
                     int i0 = rest;
-                    float s142 = 1f;
-                    float s131 = a.buffer34[i0];
-                    float s137 = a.buffer33[i0];
-                    float s145 = a.buffer38[i0];
-                    float s147 = s145 * s137;
-                    float s160 = s142 - s131;
-                    float s161 = s131 * s160;
-                    float s162 = s147 * s161;
-                    a.buffer43[i0] = s162;
+                    float s94 = 1f;
+                    float s20 = a.buffer7[i0];
+                    float s22 = a.buffer6[i0];
+                    float s247 = a.buffer29[i0];
+                    float s216 = s94 - s20;
+                    float s217 = s20 * s216;
+                    float s255 = s247 * s22;
+                    float s261 = s255 * s217;
+                    a.buffer53[i0] = s261;
+                }
+
+                /// <summary>The storage and sizes kernel 23 reads and writes.</summary>
+                internal struct Kernel23Args
+                {
+                    public global::ILGPU.ArrayView<float> buffer56;
+                    public global::ILGPU.ArrayView<float> buffer54;
+                    public global::ILGPU.ArrayView<float> buffer55;
+                    public global::ILGPU.ArrayView<float> buffer57;
+                    public int dim_N;
+                }
+
+                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
+                // %262 = narrow_backward{dim=1;length=6;size=24;start=18}(%261) : [N,24]
+                // %265 = add(%262, %264) : [N,24]
+                // %268 = add(%265, %267) : [N,24]
+                // %269 = sum{dims=0;keep_dim=false}(%268) : [24]
+                internal static void Kernel23(global::ILGPU.Index1D index, Kernel23Args a)
+                {
+                    int extent0 = a.dim_N;
+                    int extent1 = 24;
+                    int rest = index.X;
+                    int i1 = rest;
+                    float accumulator269 = 0f;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        float s262 = a.buffer56[i0 * 24 + i1];
+                        float s264 = a.buffer54[i0 * 24 + i1];
+                        float s267 = a.buffer55[i0 * 24 + i1];
+                        float s265 = s262 + s264;
+                        float s268 = s265 + s267;
+                        a.buffer56[i0 * extent1 + i1] = s268;
+                        accumulator269 += s268;
+                    }
+                    a.buffer57[i1] = accumulator269;
                 }
 
                 /// <summary>The storage and sizes kernel 24 reads and writes.</summary>
                 internal struct Kernel24Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer47;
-                    public global::ILGPU.ArrayView<float> buffer44;
-                    public global::ILGPU.ArrayView<float> buffer45;
-                    public global::ILGPU.ArrayView<float> buffer46;
-                    public global::ILGPU.ArrayView<float> buffer48;
-                    public int dim_N;
+                    public global::ILGPU.ArrayView<float> buffer33;
+                    public global::ILGPU.ArrayView<float> buffer57;
+                    public global::ILGPU.ArrayView<float> grad2;
+                    public global::ILGPU.ArrayView<float> grad3;
                 }
 
-                // Kernel 24/57: narrow_backward + epilogue (add, add, add, sum) -> %174 [N,24], %175 [24]
-                // %157 = narrow_backward{dim=1;length=6;size=24;start=6}(%156) : [N,24]
-                // %164 = add(%157, %163) : [N,24]
-                // %169 = add(%164, %168) : [N,24]
-                // %174 = add(%169, %173) : [N,24]
-                // %175 = sum{dims=0;keep_dim=false}(%174) : [24]
+                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
+                // %270 = add(%251, %269) : [24]
+                // %278 = copy{gradient_of=3}(%270) : [24]
                 internal static void Kernel24(global::ILGPU.Index1D index, Kernel24Args a)
-                {
-                    int extent0 = a.dim_N;
-                    int extent1 = 24;
-                    int rest = index.X;
-                    int i1 = rest;
-                    float accumulator175 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        float s157 = a.buffer47[i0 * 24 + i1];
-                        float s163 = a.buffer44[i0 * 24 + i1];
-                        float s168 = a.buffer45[i0 * 24 + i1];
-                        float s173 = a.buffer46[i0 * 24 + i1];
-                        float s164 = s157 + s163;
-                        float s169 = s164 + s168;
-                        float s174 = s169 + s173;
-                        a.buffer47[i0 * extent1 + i1] = s174;
-                        accumulator175 += s174;
-                    }
-                    a.buffer48[i1] = accumulator175;
-                }
-
-                /// <summary>The storage and sizes kernel 26 reads and writes.</summary>
-                internal struct Kernel26Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer17;
-                    public global::ILGPU.ArrayView<float> buffer22;
-                    public global::ILGPU.ArrayView<float> buffer23;
-                    public global::ILGPU.ArrayView<float> buffer27;
-                    public global::ILGPU.ArrayView<float> buffer24;
-                    public global::ILGPU.ArrayView<float> buffer26;
-                    public global::ILGPU.ArrayView<float> buffer32;
-                    public global::ILGPU.ArrayView<float> buffer39;
-                    public global::ILGPU.ArrayView<float> buffer49;
-                    public global::ILGPU.ArrayView<float> buffer50;
-                    public global::ILGPU.ArrayView<float> buffer51;
-                    public global::ILGPU.ArrayView<float> buffer52;
-                    public global::ILGPU.ArrayView<float> buffer53;
-                }
-
-                // Kernel 26/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %183 [N,6], %188 [N,6], %199 [N,6], %204 [N,6]
-                // %153 = mul(%151, %134) : [N,6]
-                // %179 = mul(%176, %113) : [N,6]
-                // %180 = square(%119) : [N,6]
-                // %181 = sub(%142, %180) : [N,6]
-                // %182 = mul(%179, %181) : [N,6]
-                // %183 = add(%153, %182) : [N,6]
-                // %184 = mul(%183, %100) : [N,6]
-                // %186 = sub(%142, %116) : [N,6]
-                // %187 = mul(%116, %186) : [N,6]
-                // %188 = mul(%184, %187) : [N,6]
-                // %190 = mul(%183, %111) : [N,6]
-                // %191 = mul(%183, %109) : [N,6]
-                // %197 = square(%111) : [N,6]
-                // %198 = sub(%142, %197) : [N,6]
-                // %199 = mul(%191, %198) : [N,6]
-                // %202 = sub(%142, %109) : [N,6]
-                // %203 = mul(%109, %202) : [N,6]
-                // %204 = mul(%190, %203) : [N,6]
-                internal static void Kernel26(global::ILGPU.Index1D index, Kernel26Args a)
                 {
                     int rest = index.X;
                     int i0 = rest;
-                    float s142 = 1f;
-                    float s100 = a.buffer17[i0];
-                    float s109 = a.buffer22[i0];
-                    float s111 = a.buffer23[i0];
-                    float s113 = a.buffer27[i0];
-                    float s116 = a.buffer24[i0];
-                    float s119 = a.buffer26[i0];
-                    float s134 = a.buffer32[i0];
-                    float s151 = a.buffer39[i0];
-                    float s176 = a.buffer49[i0];
-                    float s153 = s151 * s134;
-                    float s179 = s176 * s113;
-                    float s180 = s119 * s119;
-                    float s181 = s142 - s180;
-                    float s182 = s179 * s181;
-                    float s183 = s153 + s182;
-                    float s184 = s183 * s100;
-                    float s186 = s142 - s116;
-                    float s187 = s116 * s186;
-                    float s188 = s184 * s187;
-                    float s190 = s183 * s111;
-                    float s191 = s183 * s109;
-                    float s197 = s111 * s111;
-                    float s198 = s142 - s197;
-                    float s199 = s191 * s198;
-                    float s202 = s142 - s109;
-                    float s203 = s109 * s202;
-                    float s204 = s190 * s203;
-                    a.buffer50[i0] = s183;
-                    a.buffer51[i0] = s188;
-                    a.buffer52[i0] = s199;
-                    a.buffer53[i0] = s204;
+                    float s251 = a.buffer33[i0];
+                    float s269 = a.buffer57[i0];
+                    float s270 = s251 + s269;
+                    float s278 = s270;
+                    a.grad2[i0] += s270;
+                    a.grad3[i0] += s278;
                 }
 
                 /// <summary>The storage and sizes kernel 27 reads and writes.</summary>
                 internal struct Kernel27Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer27;
-                    public global::ILGPU.ArrayView<float> buffer26;
-                    public global::ILGPU.ArrayView<float> buffer49;
-                    public global::ILGPU.ArrayView<float> buffer54;
+                    public global::ILGPU.ArrayView<float> buffer31;
+                    public global::ILGPU.ArrayView<float> buffer59;
+                    public global::ILGPU.ArrayView<float> grad1;
                 }
 
-                // Kernel 27/57: fused elementwise (mul, sub, mul, mul) -> %194 [N,6]
-                // %178 = mul(%176, %119) : [N,6]
-                // %192 = sub(%142, %113) : [N,6]
-                // %193 = mul(%113, %192) : [N,6]
-                // %194 = mul(%178, %193) : [N,6]
+                // Kernel 27/32: elementwise (add) -> %273 [24,5]
+                // %273 = add(%249, %272) : [24,5]
                 internal static void Kernel27(global::ILGPU.Index1D index, Kernel27Args a)
                 {
                     int rest = index.X;
                     int i0 = rest;
-                    float s142 = 1f;
-                    float s113 = a.buffer27[i0];
-                    float s119 = a.buffer26[i0];
-                    float s176 = a.buffer49[i0];
-                    float s178 = s176 * s119;
-                    float s192 = s142 - s113;
-                    float s193 = s113 * s192;
-                    float s194 = s178 * s193;
-                    a.buffer54[i0] = s194;
+                    float s249 = a.buffer31[i0];
+                    float s272 = a.buffer59[i0];
+                    float s273 = s249 + s272;
+                    a.grad1[i0] += s273;
+                }
+
+                /// <summary>The storage and sizes kernel 29 reads and writes.</summary>
+                internal struct Kernel29Args
+                {
+                    public global::ILGPU.ArrayView<float> buffer61;
+                    public global::ILGPU.ArrayView<float> buffer60;
+                }
+
+                // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+                // %254 = narrow_backward{dim=1;length=3;size=4;start=1}(%253) : [N,4,5]
+                // %276 = add(%254, %275) : [N,4,5]
+                internal static void Kernel29(global::ILGPU.Index1D index, Kernel29Args a)
+                {
+                    int rest = index.X;
+                    int i0 = rest;
+                    float s254 = a.buffer61[i0];
+                    float s275 = a.buffer60[i0];
+                    float s276 = s254 + s275;
+                    a.buffer61[i0] = s276;
                 }
 
                 /// <summary>The storage and sizes kernel 31 reads and writes.</summary>
                 internal struct Kernel31Args
                 {
-                    public global::ILGPU.ArrayView<float> buffer58;
-                    public global::ILGPU.ArrayView<float> buffer55;
-                    public global::ILGPU.ArrayView<float> buffer56;
-                    public global::ILGPU.ArrayView<float> buffer57;
-                    public global::ILGPU.ArrayView<float> buffer59;
-                    public int dim_N;
+                    public global::ILGPU.ArrayView<float> buffer32;
+                    public global::ILGPU.ArrayView<float> grad4;
                 }
 
-                // Kernel 31/57: narrow_backward + epilogue (add, add, add, sum) -> %206 [N,24], %207 [24]
-                // %189 = narrow_backward{dim=1;length=6;size=24;start=6}(%188) : [N,24]
-                // %196 = add(%189, %195) : [N,24]
-                // %201 = add(%196, %200) : [N,24]
-                // %206 = add(%201, %205) : [N,24]
-                // %207 = sum{dims=0;keep_dim=false}(%206) : [24]
+                // Kernel 31/32: elementwise (copy) -> %279 [24,6]
+                // %279 = copy{gradient_of=4}(%250) : [24,6]
                 internal static void Kernel31(global::ILGPU.Index1D index, Kernel31Args a)
                 {
-                    int extent0 = a.dim_N;
-                    int extent1 = 24;
-                    int rest = index.X;
-                    int i1 = rest;
-                    float accumulator207 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        float s189 = a.buffer58[i0 * 24 + i1];
-                        float s195 = a.buffer55[i0 * 24 + i1];
-                        float s200 = a.buffer56[i0 * 24 + i1];
-                        float s205 = a.buffer57[i0 * 24 + i1];
-                        float s196 = s189 + s195;
-                        float s201 = s196 + s200;
-                        float s206 = s201 + s205;
-                        a.buffer58[i0 * extent1 + i1] = s206;
-                        accumulator207 += s206;
-                    }
-                    a.buffer59[i1] = accumulator207;
-                }
-
-                /// <summary>The storage and sizes kernel 33 reads and writes.</summary>
-                internal struct Kernel33Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer5;
-                    public global::ILGPU.ArrayView<float> buffer14;
-                    public global::ILGPU.ArrayView<float> buffer15;
-                    public global::ILGPU.ArrayView<float> buffer19;
-                    public global::ILGPU.ArrayView<float> buffer16;
-                    public global::ILGPU.ArrayView<float> buffer18;
-                    public global::ILGPU.ArrayView<float> buffer24;
-                    public global::ILGPU.ArrayView<float> buffer50;
-                    public global::ILGPU.ArrayView<float> buffer60;
-                    public global::ILGPU.ArrayView<float> buffer61;
-                    public global::ILGPU.ArrayView<float> buffer62;
-                    public global::ILGPU.ArrayView<float> buffer63;
-                    public global::ILGPU.ArrayView<float> buffer64;
-                }
-
-                // Kernel 33/57: fused loop with 4 outputs (mul, mul, square, sub, mul, add, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %217 [N,6], %222 [N,6], %233 [N,6], %238 [N,6]
-                // %185 = mul(%183, %116) : [N,6]
-                // %213 = mul(%209, %95) : [N,6]
-                // %214 = square(%101) : [N,6]
-                // %215 = sub(%142, %214) : [N,6]
-                // %216 = mul(%213, %215) : [N,6]
-                // %217 = add(%185, %216) : [N,6]
-                // %218 = mul(%217, %21) : [N,6]
-                // %220 = sub(%142, %98) : [N,6]
-                // %221 = mul(%98, %220) : [N,6]
-                // %222 = mul(%218, %221) : [N,6]
-                // %224 = mul(%217, %93) : [N,6]
-                // %225 = mul(%217, %91) : [N,6]
-                // %231 = square(%93) : [N,6]
-                // %232 = sub(%142, %231) : [N,6]
-                // %233 = mul(%225, %232) : [N,6]
-                // %236 = sub(%142, %91) : [N,6]
-                // %237 = mul(%91, %236) : [N,6]
-                // %238 = mul(%224, %237) : [N,6]
-                internal static void Kernel33(global::ILGPU.Index1D index, Kernel33Args a)
-                {
                     int rest = index.X;
                     int i0 = rest;
-                    float s142 = 1f;
-                    float s21 = a.buffer5[i0];
-                    float s91 = a.buffer14[i0];
-                    float s93 = a.buffer15[i0];
-                    float s95 = a.buffer19[i0];
-                    float s98 = a.buffer16[i0];
-                    float s101 = a.buffer18[i0];
-                    float s116 = a.buffer24[i0];
-                    float s183 = a.buffer50[i0];
-                    float s209 = a.buffer60[i0];
-                    float s185 = s183 * s116;
-                    float s213 = s209 * s95;
-                    float s214 = s101 * s101;
-                    float s215 = s142 - s214;
-                    float s216 = s213 * s215;
-                    float s217 = s185 + s216;
-                    float s218 = s217 * s21;
-                    float s220 = s142 - s98;
-                    float s221 = s98 * s220;
-                    float s222 = s218 * s221;
-                    float s224 = s217 * s93;
-                    float s225 = s217 * s91;
-                    float s231 = s93 * s93;
-                    float s232 = s142 - s231;
-                    float s233 = s225 * s232;
-                    float s236 = s142 - s91;
-                    float s237 = s91 * s236;
-                    float s238 = s224 * s237;
-                    a.buffer61[i0] = s217;
-                    a.buffer62[i0] = s222;
-                    a.buffer63[i0] = s233;
-                    a.buffer64[i0] = s238;
-                }
-
-                /// <summary>The storage and sizes kernel 34 reads and writes.</summary>
-                internal struct Kernel34Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer19;
-                    public global::ILGPU.ArrayView<float> buffer18;
-                    public global::ILGPU.ArrayView<float> buffer60;
-                    public global::ILGPU.ArrayView<float> buffer65;
-                }
-
-                // Kernel 34/57: fused elementwise (mul, sub, mul, mul) -> %228 [N,6]
-                // %212 = mul(%209, %101) : [N,6]
-                // %226 = sub(%142, %95) : [N,6]
-                // %227 = mul(%95, %226) : [N,6]
-                // %228 = mul(%212, %227) : [N,6]
-                internal static void Kernel34(global::ILGPU.Index1D index, Kernel34Args a)
-                {
-                    int rest = index.X;
-                    int i0 = rest;
-                    float s142 = 1f;
-                    float s95 = a.buffer19[i0];
-                    float s101 = a.buffer18[i0];
-                    float s209 = a.buffer60[i0];
-                    float s212 = s209 * s101;
-                    float s226 = s142 - s95;
-                    float s227 = s95 * s226;
-                    float s228 = s212 * s227;
-                    a.buffer65[i0] = s228;
-                }
-
-                /// <summary>The storage and sizes kernel 38 reads and writes.</summary>
-                internal struct Kernel38Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer69;
-                    public global::ILGPU.ArrayView<float> buffer66;
-                    public global::ILGPU.ArrayView<float> buffer67;
-                    public global::ILGPU.ArrayView<float> buffer68;
-                    public global::ILGPU.ArrayView<float> buffer70;
-                    public int dim_N;
-                }
-
-                // Kernel 38/57: narrow_backward + epilogue (add, add, add, sum) -> %240 [N,24], %241 [24]
-                // %223 = narrow_backward{dim=1;length=6;size=24;start=6}(%222) : [N,24]
-                // %230 = add(%223, %229) : [N,24]
-                // %235 = add(%230, %234) : [N,24]
-                // %240 = add(%235, %239) : [N,24]
-                // %241 = sum{dims=0;keep_dim=false}(%240) : [24]
-                internal static void Kernel38(global::ILGPU.Index1D index, Kernel38Args a)
-                {
-                    int extent0 = a.dim_N;
-                    int extent1 = 24;
-                    int rest = index.X;
-                    int i1 = rest;
-                    float accumulator241 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        float s223 = a.buffer69[i0 * 24 + i1];
-                        float s229 = a.buffer66[i0 * 24 + i1];
-                        float s234 = a.buffer67[i0 * 24 + i1];
-                        float s239 = a.buffer68[i0 * 24 + i1];
-                        float s230 = s223 + s229;
-                        float s235 = s230 + s234;
-                        float s240 = s235 + s239;
-                        a.buffer69[i0 * extent1 + i1] = s240;
-                        accumulator241 += s240;
-                    }
-                    a.buffer70[i1] = accumulator241;
-                }
-
-                /// <summary>The storage and sizes kernel 46 reads and writes.</summary>
-                internal struct Kernel46Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer3;
-                    public global::ILGPU.ArrayView<float> buffer4;
-                    public global::ILGPU.ArrayView<float> buffer7;
-                    public global::ILGPU.ArrayView<float> buffer6;
-                    public global::ILGPU.ArrayView<float> buffer16;
-                    public global::ILGPU.ArrayView<float> buffer61;
-                    public global::ILGPU.ArrayView<float> buffer74;
-                    public global::ILGPU.ArrayView<float> buffer77;
-                    public global::ILGPU.ArrayView<float> buffer78;
-                    public global::ILGPU.ArrayView<float> buffer79;
-                }
-
-                // Kernel 46/57: fused loop with 3 outputs (mul, mul, square, sub, mul, add, mul, mul, square, sub, mul, sub, mul, mul) -> %267 [N,6], %276 [N,6], %281 [N,6]
-                // %219 = mul(%217, %98) : [N,6]
-                // %263 = mul(%253, %20) : [N,6]
-                // %264 = square(%22) : [N,6]
-                // %265 = sub(%142, %264) : [N,6]
-                // %266 = mul(%263, %265) : [N,6]
-                // %267 = add(%219, %266) : [N,6]
-                // %268 = mul(%267, %18) : [N,6]
-                // %269 = mul(%267, %16) : [N,6]
-                // %274 = square(%18) : [N,6]
-                // %275 = sub(%142, %274) : [N,6]
-                // %276 = mul(%269, %275) : [N,6]
-                // %279 = sub(%142, %16) : [N,6]
-                // %280 = mul(%16, %279) : [N,6]
-                // %281 = mul(%268, %280) : [N,6]
-                internal static void Kernel46(global::ILGPU.Index1D index, Kernel46Args a)
-                {
-                    int rest = index.X;
-                    int i0 = rest;
-                    float s142 = 1f;
-                    float s16 = a.buffer3[i0];
-                    float s18 = a.buffer4[i0];
-                    float s20 = a.buffer7[i0];
-                    float s22 = a.buffer6[i0];
-                    float s98 = a.buffer16[i0];
-                    float s217 = a.buffer61[i0];
-                    float s253 = a.buffer74[i0];
-                    float s219 = s217 * s98;
-                    float s263 = s253 * s20;
-                    float s264 = s22 * s22;
-                    float s265 = s142 - s264;
-                    float s266 = s263 * s265;
-                    float s267 = s219 + s266;
-                    float s268 = s267 * s18;
-                    float s269 = s267 * s16;
-                    float s274 = s18 * s18;
-                    float s275 = s142 - s274;
-                    float s276 = s269 * s275;
-                    float s279 = s142 - s16;
-                    float s280 = s16 * s279;
-                    float s281 = s268 * s280;
-                    a.buffer77[i0] = s267;
-                    a.buffer78[i0] = s276;
-                    a.buffer79[i0] = s281;
-                }
-
-                /// <summary>The storage and sizes kernel 47 reads and writes.</summary>
-                internal struct Kernel47Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer7;
-                    public global::ILGPU.ArrayView<float> buffer6;
-                    public global::ILGPU.ArrayView<float> buffer74;
-                    public global::ILGPU.ArrayView<float> buffer80;
-                }
-
-                // Kernel 47/57: fused elementwise (mul, sub, mul, mul) -> %272 [N,6]
-                // %262 = mul(%253, %22) : [N,6]
-                // %270 = sub(%142, %20) : [N,6]
-                // %271 = mul(%20, %270) : [N,6]
-                // %272 = mul(%262, %271) : [N,6]
-                internal static void Kernel47(global::ILGPU.Index1D index, Kernel47Args a)
-                {
-                    int rest = index.X;
-                    int i0 = rest;
-                    float s142 = 1f;
-                    float s20 = a.buffer7[i0];
-                    float s22 = a.buffer6[i0];
-                    float s253 = a.buffer74[i0];
-                    float s262 = s253 * s22;
-                    float s270 = s142 - s20;
-                    float s271 = s20 * s270;
-                    float s272 = s262 * s271;
-                    a.buffer80[i0] = s272;
-                }
-
-                /// <summary>The storage and sizes kernel 50 reads and writes.</summary>
-                internal struct Kernel50Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer83;
-                    public global::ILGPU.ArrayView<float> buffer81;
-                    public global::ILGPU.ArrayView<float> buffer82;
-                    public global::ILGPU.ArrayView<float> buffer84;
-                    public int dim_N;
-                }
-
-                // Kernel 50/57: narrow_backward + epilogue (add, add, sum) -> %283 [N,24], %284 [24]
-                // %273 = narrow_backward{dim=1;length=6;size=24;start=18}(%272) : [N,24]
-                // %278 = add(%273, %277) : [N,24]
-                // %283 = add(%278, %282) : [N,24]
-                // %284 = sum{dims=0;keep_dim=false}(%283) : [24]
-                internal static void Kernel50(global::ILGPU.Index1D index, Kernel50Args a)
-                {
-                    int extent0 = a.dim_N;
-                    int extent1 = 24;
-                    int rest = index.X;
-                    int i1 = rest;
-                    float accumulator284 = 0f;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        float s273 = a.buffer83[i0 * 24 + i1];
-                        float s277 = a.buffer81[i0 * 24 + i1];
-                        float s282 = a.buffer82[i0 * 24 + i1];
-                        float s278 = s273 + s277;
-                        float s283 = s278 + s282;
-                        a.buffer83[i0 * extent1 + i1] = s283;
-                        accumulator284 += s283;
-                    }
-                    a.buffer84[i1] = accumulator284;
-                }
-
-                /// <summary>The storage and sizes kernel 51 reads and writes.</summary>
-                internal struct Kernel51Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer48;
-                    public global::ILGPU.ArrayView<float> buffer59;
-                    public global::ILGPU.ArrayView<float> buffer70;
-                    public global::ILGPU.ArrayView<float> buffer84;
-                    public global::ILGPU.ArrayView<float> grad2;
-                    public global::ILGPU.ArrayView<float> grad3;
-                }
-
-                // Kernel 51/57: fused loop with 2 outputs (add, add, add, copy) -> %285 [24], %293 [24]
-                // %208 = add(%175, %207) : [24]
-                // %242 = add(%208, %241) : [24]
-                // %285 = add(%242, %284) : [24]
-                // %293 = copy{gradient_of=3}(%285) : [24]
-                internal static void Kernel51(global::ILGPU.Index1D index, Kernel51Args a)
-                {
-                    int rest = index.X;
-                    int i0 = rest;
-                    float s175 = a.buffer48[i0];
-                    float s207 = a.buffer59[i0];
-                    float s241 = a.buffer70[i0];
-                    float s284 = a.buffer84[i0];
-                    float s208 = s175 + s207;
-                    float s242 = s208 + s241;
-                    float s285 = s242 + s284;
-                    float s293 = s285;
-                    a.grad2[i0] += s285;
-                    a.grad3[i0] += s293;
-                }
-
-                /// <summary>The storage and sizes kernel 55 reads and writes.</summary>
-                internal struct Kernel55Args
-                {
-                    public global::ILGPU.ArrayView<float> buffer87;
-                    public global::ILGPU.ArrayView<float> buffer73;
-                    public global::ILGPU.ArrayView<float> buffer76;
-                    public global::ILGPU.ArrayView<float> buffer86;
-                }
-
-                // Kernel 55/57: narrow_backward + epilogue (add, add, add) -> %291 [N,4,5]
-                // %246 = narrow_backward{dim=1;length=1;size=4;start=3}(%245) : [N,4,5]
-                // %252 = add(%246, %251) : [N,4,5]
-                // %261 = add(%252, %260) : [N,4,5]
-                // %291 = add(%261, %290) : [N,4,5]
-                internal static void Kernel55(global::ILGPU.Index1D index, Kernel55Args a)
-                {
-                    int rest = index.X;
-                    int i0 = rest;
-                    float s246 = a.buffer87[i0];
-                    float s251 = a.buffer73[i0];
-                    float s260 = a.buffer76[i0];
-                    float s290 = a.buffer86[i0];
-                    float s252 = s246 + s251;
-                    float s261 = s252 + s260;
-                    float s291 = s261 + s290;
-                    a.buffer87[i0] = s291;
+                    float s250 = a.buffer32[i0];
+                    float s279 = s250;
+                    a.grad4[i0] += s279;
                 }
             }
 

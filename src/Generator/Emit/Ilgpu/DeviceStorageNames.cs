@@ -13,7 +13,7 @@ namespace Kiln.Generator.Emit.Ilgpu;
 /// a kernel body asks for is recorded with the host expression that fills it, so the struct and the launch list
 /// exactly what the kernel reads and writes.
 /// </summary>
-internal sealed class DeviceStorageNames : IStorageNames
+internal sealed class DeviceStorageNames : IDeviceKernelNames
 {
     readonly GraphSpec spec;
     readonly KernelProgram program;
@@ -83,4 +83,10 @@ internal sealed class DeviceStorageNames : IStorageNames
         if (declared.Add(field)) fields.Add((field, type, hostExpression));
         return "a." + field;
     }
+}
+
+/// <summary>Kernel-side storage names: every field a kernel body asked for, with the host expression that fills it.</summary>
+internal interface IDeviceKernelNames : IStorageNames
+{
+    IReadOnlyList<(string Field, string Type, string HostExpression)> Fields { get; }
 }

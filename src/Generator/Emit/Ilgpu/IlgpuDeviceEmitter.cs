@@ -149,58 +149,73 @@ internal sealed class IlgpuDeviceEmitter
         kernels.Line($"/// <summary>The fused loops of <c>{spec.MethodName}</c>'s forward+backward program as ILGPU kernels: one thread per output element of each loop's kept axes (one group for a loop reduced to scalars).</summary>");
         kernels.Open($"internal static class {KernelsClass}");
         var hostNames = DeviceStorageNames.Host(spec, program, host);
-        bool firstKernel = true;
         foreach (var kernel in program.Kernels)
         {
-            string title = KernelDescriptions.Title(kernel, program.Kernels.Count);
             if (kernel.Index > 0) run.Line();
-            run.Line("// " + title);
-            switch (kernel.Kind)
-            {
-                case KernelKind.Gemm:
-                    IlgpuLibraryCalls.EmitGemm(run, kernel, hostNames);
-                    break;
-                case KernelKind.Library:
-                    IlgpuLibraryCalls.Emit(run, kernel, kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root, hostNames);
-                    break;
-                case KernelKind.Scan:
-                    throw new DeviceLoweringException($"it contains a loop ({title}), which the ILGPU backend does not run yet");
-                case KernelKind.Loop:
-                    break;
-                default:
-                    throw new DeviceLoweringException($"the ILGPU backend has no lowering for a {kernel.Kind} kernel ({title})");
-            }
-            if (kernel.Loop is null) continue;
-
-            // The loop: the kernel method (body first, so its argument struct lists exactly what it touches) and its launch.
-            var kernelNames = DeviceStorageNames.Kernel(spec, program, host);
-            var body = new CodeWriter();
-            IlgpuLoops.EmitBody(body, kernel, kernelNames);
-            string name = "Kernel" + kernel.Index.ToString(CultureInfo.InvariantCulture);
-            if (!firstKernel) kernels.Line();
-            firstKernel = false;
-            kernels.Line($"/// <summary>The storage and sizes kernel {kernel.Index.ToString(CultureInfo.InvariantCulture)} reads and writes.</summary>");
-            kernels.Open($"internal struct {name}Args");
-            foreach (var (field, type, _) in kernelNames.Fields) kernels.Line($"public {type} {field};");
-            kernels.Close();
-            kernels.Line();
-            kernels.Line("// " + title);
-            foreach (var n in KernelDescriptions.ComputedNodes(kernel)) kernels.Line("// " + n);
-            bool grouped = IlgpuLoops.IsFullReduction(kernel);
-            kernels.Open(grouped
-                ? $"internal static void {name}({name}Args a)"
-                : $"internal static void {name}(global::ILGPU.Index1D index, {name}Args a)");
-            kernels.Lines(body.ToString().TrimEnd('\n'));
-            kernels.Close();
-
-            string arguments = $"new {KernelsClass}.{name}Args {{ {string.Join(", ", kernelNames.Fields.Select(f => $"{f.Field} = {f.HostExpression}"))} }}";
-            run.Line(grouped
-                ? $"step.LaunchGroup({KernelsClass}.{name}, {arguments});"
-                : $"step.Launch({KernelsClass}.{name}, {IlgpuLoops.Extent(kernel, hostNames)}, {arguments});");
+            string number = kernel.Index.ToString(CultureInfo.InvariantCulture);
+            EmitKernel(run, kernels, kernel, program, hostNames, () => DeviceStorageNames.Kernel(spec, program, host), "Kernel" + number, "kernel " + number);
         }
         run.Close();
         run.Close();
         kernels.Close();
+    }
+
+    bool firstKernelMethod = true;
+
+    /// <summary>
+    /// One kernel of <paramref name="program"/> (the graph's, or a loop body's): its launch or library call in
+    /// <paramref name="run"/> and, for a fused loop, its kernel method <paramref name="methodName"/> in <paramref name="kernels"/>
+    /// (<paramref name="description"/> names it in the argument struct's summary, e.g. "kernel 3").
+    /// </summary>
+    internal void EmitKernel(CodeWriter run, CodeWriter kernels, Kernel kernel, KernelProgram program, IStorageNames hostNames,
+        Func<IDeviceKernelNames> kernelNamesFactory, string methodName, string description)
+    {
+        string title = KernelDescriptions.Title(kernel, program.Kernels.Count);
+        switch (kernel.Kind)
+        {
+            case KernelKind.Gemm:
+                run.Line("// " + title);
+                IlgpuLibraryCalls.EmitGemm(run, kernel, hostNames);
+                break;
+            case KernelKind.Library:
+                run.Line("// " + title);
+                IlgpuLibraryCalls.Emit(run, kernel, kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root, hostNames);
+                break;
+            case KernelKind.Scan:
+                new IlgpuScan(this, host).Emit(run, kernels, kernel, program, hostNames, methodName, description);
+                return;
+            case KernelKind.Loop:
+                run.Line("// " + title);
+                break;
+            default:
+                throw new DeviceLoweringException($"the ILGPU backend has no lowering for a {kernel.Kind} kernel ({title})");
+        }
+        if (kernel.Loop is null) return;
+
+        // The loop: the kernel method (body first, so its argument struct lists exactly what it touches) and its launch.
+        var kernelNames = kernelNamesFactory();
+        var body = new CodeWriter();
+        IlgpuLoops.EmitBody(body, kernel, kernelNames);
+        if (!firstKernelMethod) kernels.Line();
+        firstKernelMethod = false;
+        kernels.Line($"/// <summary>The storage and sizes {description} reads and writes.</summary>");
+        kernels.Open($"internal struct {methodName}Args");
+        foreach (var (field, type, _) in kernelNames.Fields) kernels.Line($"public {type} {field};");
+        kernels.Close();
+        kernels.Line();
+        kernels.Line("// " + title);
+        foreach (var n in KernelDescriptions.ComputedNodes(kernel)) kernels.Line("// " + n);
+        bool grouped = IlgpuLoops.IsFullReduction(kernel);
+        kernels.Open(grouped
+            ? $"internal static void {methodName}({methodName}Args a)"
+            : $"internal static void {methodName}(global::ILGPU.Index1D index, {methodName}Args a)");
+        kernels.Lines(body.ToString().TrimEnd('\n'));
+        kernels.Close();
+
+        string arguments = $"new {KernelsClass}.{methodName}Args {{ {string.Join(", ", kernelNames.Fields.Select(f => $"{f.Field} = {f.HostExpression}"))} }}";
+        run.Line(grouped
+            ? $"step.LaunchGroup({KernelsClass}.{methodName}, {arguments});"
+            : $"step.Launch({KernelsClass}.{methodName}, {IlgpuLoops.Extent(kernel, hostNames)}, {arguments});");
     }
 
     static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
