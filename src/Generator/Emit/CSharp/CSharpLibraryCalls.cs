@@ -77,38 +77,9 @@ internal static class CSharpLibraryCalls
             c.W.Line($"{Kernels}.Layout.SwapAxes({c.In(0)}, {c.Out}, {c.Size(s.CountOf(0, d0))}, {c.Size(s[d0])}, " +
                      $"{c.Size(s.CountOf(d0 + 1, d1))}, {c.Size(s[d1])}, {c.Size(s.CountOf(d1 + 1, s.Rank))});");
         },
-        [Layout.Concat] = c =>
-        {
-            var n = c.Node;
-            int d = ShapeRules.NormalizeDim(n.Attrs.Int("dim", 0), n.Shape.Rank, "Concat");
-            var outer = n.Shape.CountOf(0, d);
-            var inner = n.Shape.CountOf(d + 1, n.Shape.Rank);
-            var dstStride = n.Shape[d].Times(inner);
-            long offset = 0;
-            for (int i = 0; i < n.Inputs.Length; i++)
-            {
-                var block = n.Inputs[i].Shape[d].Times(inner);
-                c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(i)}, {c.Size(block)}, 0, {c.Out}, {c.Size(dstStride)}, {c.Size(Graph.Size.Of(offset).Times(inner))}, {c.Size(outer)}, {c.Size(block)});");
-                offset += n.Inputs[i].Shape[d].Constant;
-            }
-        },
-        [Layout.Narrow] = c =>
-        {
-            var s = c.Node.Inputs[0].Shape;
-            var (d, start, length) = Layout.Slice(c.Node);
-            var inner = s.CountOf(d + 1, s.Rank);
-            var block = Graph.Size.Of(length).Times(inner);
-            c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(0)}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Out}, {c.Size(block)}, 0, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
-        },
-        [Layout.NarrowBackward] = c =>
-        {
-            var s = c.Node.Shape;
-            var (d, start, length) = Layout.Slice(c.Node);
-            var inner = s.CountOf(d + 1, s.Rank);
-            var block = Graph.Size.Of(length).Times(inner);
-            c.W.Line($"{c.Out}.Clear();");
-            c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(0)}, {c.Size(block)}, 0, {c.Out}, {c.Size(s[d].Times(inner))}, {c.Size(Graph.Size.Of(start).Times(inner))}, {c.Size(s.CountOf(0, d))}, {c.Size(block)});");
-        },
+        [Layout.Concat] = CopyBlocks,
+        [Layout.Narrow] = CopyBlocks,
+        [Layout.NarrowBackward] = CopyBlocks,
         [Convolution.Conv2d] = c =>
         {
             c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names.Size)};");
@@ -176,6 +147,14 @@ internal static class CSharpLibraryCalls
             c.W.Line($"{Kernels}.Embedding.ScatterAdd({c.In(0)}, {c.In(1)}, {c.Size(c.Node.Shape[1])}, {c.Out}, {c.Node.Attrs.Int("padding_idx", -1).ToString(CultureInfo.InvariantCulture)});");
         },
     };
+
+    /// <summary>Concat, narrow and narrow's gradient: the block copies <see cref="BlockCopies"/> works out, each one call.</summary>
+    static void CopyBlocks(Call c)
+    {
+        if (BlockCopies.ClearsOutput(c.Node)) c.W.Line($"{c.Out}.Clear();");
+        foreach (var b in BlockCopies.Of(c.Node))
+            c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(b.Input)}, {c.Size(b.SourceStride)}, {c.Size(b.SourceOffset)}, {c.Out}, {c.Size(b.DestinationStride)}, {c.Size(b.DestinationOffset)}, {c.Size(b.Count)}, {c.Size(b.Block)});");
+    }
 
     public static bool Lowers(string op) => Table.ContainsKey(op);
 
