@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln;
 
 /// <summary>Switches for the tape and the reverse pass that walks it.</summary>
@@ -36,11 +37,15 @@ public static partial class Autograd
     // Ops ask ShouldRecord whether to call Record. Under DetectAnomaly the answer is always yes, so that Record sees
     // every op's output (it checks it, then attaches a node only when the tape really records): one thread-static read
     // per op when the mode is off.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool ShouldRecord(Tensor a) => (disabledDepth == 0 && a.RequiresGrad) || anomalyDepth != 0;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool ShouldRecord(Tensor a, Tensor b) => (disabledDepth == 0 && (a.RequiresGrad || b.RequiresGrad)) || anomalyDepth != 0;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool ShouldRecord(ReadOnlySpan<Tensor> inputs) => Records(inputs) || anomalyDepth != 0;
 
     /// <summary>Whether the tape records an op on these inputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static bool Records(ReadOnlySpan<Tensor> inputs)
     {
         if (disabledDepth != 0) return false;
@@ -54,6 +59,7 @@ public static partial class Autograd
     /// </summary>
     /// <param name="freshGradients">See <see cref="GradNode"/>: false when the rule is user code.</param>
     /// <param name="onRelease">Runs when the reverse pass releases the node (not when the tape does not record).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor Record(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, bool freshGradients = true,
         Action? onRelease = null)
     {
@@ -72,6 +78,7 @@ public static partial class Autograd
     /// <summary>Numbers the backward passes, so a node knows whether the current pass has visited it.</summary>
     static int passCounter;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunBackward(Tensor root, Tensor? gradient, bool retainGraph)
     {
         if (!root.RequiresGrad)
@@ -146,6 +153,7 @@ public static partial class Autograd
     }
 
     /// <summary>Whether one of <paramref name="grads"/> lives on <paramref name="storage"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static bool Passes(Tensor?[] grads, float[] storage)
     {
         foreach (var g in grads)
@@ -154,6 +162,7 @@ public static partial class Autograd
     }
 
     /// <summary>Whether another gradient of the same rule result shares storage with gradient <paramref name="index"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static bool SharesStorage(Tensor?[] grads, int index)
     {
         var storage = grads[index]!.Storage;
@@ -191,6 +200,7 @@ public static partial class Autograd
     static readonly long largeObjectBytes =
         GC.GetConfigurationVariables().TryGetValue("LOHThreshold", out var threshold) && threshold is long bytes && bytes > 0 ? bytes : 85_000;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void AccumulateLeaf(Tensor leaf, Tensor g, bool owned)
     {
         // As torch does, a leaf's first gradient takes over the rule's fresh result instead of copying it — unless
@@ -217,6 +227,7 @@ public static partial class Autograd
     /// that adding the rule's separate result to +0 gave: a zero partial sum may differ in sign, which the last +0
     /// addition erases either way. The rule then returns null for that input. Null otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float[]? ZeroedLeafGradient(Tensor input)
     {
         if (input.GradFn is not null || !input.RequiresGrad || input.Grad is not { } grad || !ShapeUtil.SameShape(grad.Dims, input.Dims))
@@ -229,6 +240,7 @@ public static partial class Autograd
     /// Nodes in post order (every node after the nodes that produced its inputs), so walking the list backwards
     /// visits each node before its inputs' nodes. Marks each node as visited by <paramref name="pass"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static List<GradNode> TopologicalOrder(GradNode root, int pass)
     {
         var postOrder = new List<GradNode>();
@@ -253,6 +265,7 @@ public static partial class Autograd
         return postOrder;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Visit(GradNode node, int pass)
     {
         node.VisitedBy = pass;

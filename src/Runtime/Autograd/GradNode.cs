@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln;
 
 /// <summary>
@@ -39,6 +40,7 @@ internal sealed class GradNode
     /// <summary>Whether the engine holds the only reference to <see cref="PendingGradient"/>'s storage.</summary>
     internal bool PendingOwned;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor?[] Apply(Tensor gradOutput)
     {
         var fn = backward ?? throw new InvalidOperationException(

@@ -44,6 +44,7 @@ file static class Free<T> where T : unmanaged
     [ThreadStatic] static List<T[]>? free;
     [ThreadStatic] static long freeBytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T[]? TryRent(int length)
     {
         var list = free;
@@ -59,6 +60,7 @@ file static class Free<T> where T : unmanaged
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Return(T[] array)
     {
         if (array.Length < MinimumLength) return;

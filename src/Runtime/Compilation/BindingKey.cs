@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln.Compiled;
 
 /// <summary>
@@ -8,6 +9,7 @@ public readonly record struct BindingKey(int Count, int S0, int S1, int S2, int 
 {
     public const int MaxSymbols = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BindingKey From(ReadOnlySpan<int> symbols)
     {
         if (symbols.Length > MaxSymbols)

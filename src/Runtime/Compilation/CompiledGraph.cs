@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 
@@ -135,6 +136,7 @@ public abstract class CompiledGraph
     /// <summary>Marks every symbol unbound; call with a stackalloc'd span of the graph's symbol count.</summary>
     protected static void BeginBinding(Span<int> symbols) => symbols.Fill(-1);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void BindInput(int index, Tensor? tensor, Span<int> symbols)
     {
         var declaration = description.Inputs[index];
@@ -142,6 +144,7 @@ public abstract class CompiledGraph
         Bind(declaration, "parameter", tensor.Rank, tensor, null, symbols);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void BindInput(int index, IntTensor? tensor, Span<int> symbols)
     {
         var declaration = description.Inputs[index];
@@ -149,6 +152,7 @@ public abstract class CompiledGraph
         Bind(declaration, "parameter", tensor.Rank, null, tensor, symbols);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected void BindCapture(int index, Tensor? tensor, Span<int> symbols)
     {
         var declaration = description.Captures[index];
@@ -336,6 +340,7 @@ public abstract class CompiledGraph
     /// kernels still run (their results may feed other gradients) but write into a graph-owned scratch buffer,
     /// cleared per call and allocated once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected Span<float> GradientOf(Tensor parameter, int captureIndex)
     {
         if (!parameter.RequiresGrad)

@@ -10,14 +10,17 @@ namespace Kiln.Kernels;
 public static class CrossEntropy
 {
     /// <summary>loss[0] = mean over rows of logsumexp(row) − row[label].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, Span<float> loss) =>
         Core(logits, labels, n, c, loss, 0f, Span<float>.Empty);
 
     /// <summary>gradient = (softmax(logits) − onehot(labels)) · upstream / n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, float upstream, Span<float> gradient) =>
         Core(logits, labels, n, c, Span<float>.Empty, upstream, gradient);
 
     /// <summary>Loss and its gradient in one pass: each row's max and log-sum-exp serve both.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n, int c, Span<float> loss, float upstream, Span<float> gradient) =>
         Core(logits, labels, n, c, loss, upstream, gradient);
 

@@ -56,6 +56,7 @@ public static class Embedding
     /// table of 10 rows (weight [10,4])." (the message of the eager op, which this check serves too).
     /// </summary>
     /// <param name="indexShape">The shape of the index tensor, for the message only; null means [indices.Length].</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CheckIndices(ReadOnlySpan<int> indices, int rows, int dim, int[]? indexShape = null)
     {
         int bad = IndexOutside(indices, rows);
@@ -66,6 +67,7 @@ public static class Embedding
     }
 
     /// <summary>The position of the first index outside [0, rows), or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int IndexOutside(ReadOnlySpan<int> indices, int rows)
     {
         for (int i = 0; i < indices.Length; i++)

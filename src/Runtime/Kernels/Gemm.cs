@@ -167,7 +167,7 @@ public static unsafe partial class Gemm
             {
                 float aiq = p.OpA(i, q);
                 var bRow = new ReadOnlySpan<float>(p.B + (long)q * p.Ldb, p.N);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(bRow, aiq, cRow, cRow);
+                SpanLoops.MultiplyAddInPlace(cRow, bRow, aiq);
             }
         }
     }

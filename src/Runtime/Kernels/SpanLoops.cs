@@ -67,6 +67,30 @@ internal static class SpanLoops
         return max;
     }
 
+    /// <summary>
+    /// target[i] += x[i] · factor (a multiply, then an add: the rounding of <c>TensorPrimitives.MultiplyAdd</c>), for the
+    /// GEMM's row updates on small products, which run a few hundred times per RNN step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyAddInPlace(Span<float> target, ReadOnlySpan<float> x, float factor)
+    {
+        int n = target.Length;
+        if (x.Length < n) throw new ArgumentException($"SpanLoops.MultiplyAddInPlace: {x.Length} factors for {n} floats.");
+        ref float t = ref MemoryMarshal.GetReference(target);
+        ref float s = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var f = new Vector<float>(factor);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var sum = Vector.LoadUnsafe(ref s, (nuint)i) * f + Vector.LoadUnsafe(ref t, (nuint)i);
+                sum.StoreUnsafe(ref t, (nuint)i);
+            }
+        }
+        for (; i < n; i++) Unsafe.Add(ref t, i) += Unsafe.Add(ref s, i) * factor;
+    }
+
     /// <summary>x[i] *= factor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> x, float factor)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Kiln.Kernels;
 
@@ -104,6 +105,7 @@ public sealed class Rnn : Module
     /// h_{t-1}·W_hhᵀ. The backward pass is backpropagation through time: per step the pre-activation gradient
     /// and its contribution to W_hh and h_{t-1}, then the input-side gradients for all steps in one GEMM each.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static Tensor RunLayer(Tensor x, Tensor? h0, Parameter weightIh, Parameter weightHh, Parameter? biasIh, Parameter? biasHh, bool relu)
     {
         int steps = x.Dims[0], batch = x.Dims[1], inputSize = x.Dims[2], hidden = weightHh.Dims[0];
@@ -123,7 +125,7 @@ public sealed class Rnn : Module
             if (t > 0) Gemm.Multiply(h.AsSpan((t - 1) * stepSize, stepSize), weightHh.Storage, z, batch, hidden, hidden, transposeB: true, accumulate: true);
             else if (h0 is not null) Gemm.Multiply(h0.Storage, weightHh.Storage, z, batch, hidden, hidden, transposeB: true, accumulate: true);
             if (relu) TensorPrimitives.Max(z, 0f, z);
-            else TensorPrimitives.Tanh(z, z);
+            else Activation.Tanh(z, z);
         }
         var output = Tensor.Wrap(h, new[] { steps, batch, hidden });
 
@@ -132,7 +134,8 @@ public sealed class Rnn : Module
         if (hasBias) { inputs.Add(biasIh!); inputs.Add(biasHh!); }
         var inputArray = inputs.ToArray();
         if (!Autograd.ShouldRecord(inputArray)) return output;
-        return Autograd.Record(output, "Rnn", inputArray, g =>
+        // The reverse pass loops over the steps: compiled fully optimised on its first call, not as tier-0 code.
+        return Autograd.Record(output, "Rnn", inputArray, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (Tensor g) =>
         {
             var dz = new float[rows * hidden];
             var dhNext = new float[stepSize];
@@ -143,14 +146,14 @@ public sealed class Rnn : Module
                 var dzt = dz.AsSpan(t * stepSize, stepSize);
                 var ht = h.AsSpan(t * stepSize, stepSize);
                 // dL/dh_t is the upstream gradient plus what step t+1 sent back; then through the nonlinearity.
-                TensorPrimitives.Add(g.Storage.AsSpan(t * stepSize, stepSize), dhNext, dzt);
+                var gt = g.Storage.AsSpan(t * stepSize, stepSize);
                 if (relu)
                 {
-                    for (int i = 0; i < stepSize; i++) if (!(ht[i] > 0f)) dzt[i] = 0f;
+                    for (int i = 0; i < stepSize; i++) dzt[i] = ht[i] > 0f ? gt[i] + dhNext[i] : 0f;
                 }
                 else
                 {
-                    for (int i = 0; i < stepSize; i++) dzt[i] *= 1f - ht[i] * ht[i];
+                    for (int i = 0; i < stepSize; i++) dzt[i] = (gt[i] + dhNext[i]) * (1f - ht[i] * ht[i]);
                 }
                 ReadOnlySpan<float> previous = t > 0 ? h.AsSpan((t - 1) * stepSize, stepSize) : h0 is not null ? h0.Storage : default;
                 if (gWeightHh is not null && !previous.IsEmpty)

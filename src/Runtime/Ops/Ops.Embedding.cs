@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln;
 
 public static partial class Ops
@@ -8,6 +9,7 @@ public static partial class Ops
     /// from, except the <paramref name="paddingIdx"/> row (negative values count from the end, as in torch), which
     /// gets none.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Embedding(IntTensor indices, Tensor weight, int? paddingIdx = null)
     {
         ArgumentNullException.ThrowIfNull(indices);

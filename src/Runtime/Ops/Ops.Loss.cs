@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Kiln;
@@ -10,6 +11,7 @@ public static partial class Ops
     /// Mean cross-entropy of logits [N, C] (or [C] for one sample) against class labels in [0, C), computed with
     /// log-sum-exp from the logits; the gradient is (softmax − onehot) / N. Both are <see cref="Kernels.CrossEntropy"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor CrossEntropy(Tensor logits, IntTensor labels)
     {
         ArgumentNullException.ThrowIfNull(logits);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Kiln.Kernels;
 
 namespace Kiln;
@@ -117,6 +118,7 @@ public static partial class Ops
     }
 
     /// <summary>y = x · Wᵀ + b with W in PyTorch's [out, in] layout; x may have any number of leading dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
         ArgumentNullException.ThrowIfNull(x);

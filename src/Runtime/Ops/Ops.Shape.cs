@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 namespace Kiln;
 
 public static partial class Ops
 {
     /// <summary>Same data, new shape (one -1 is inferred); shares storage with the input like torch's view.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Reshape(Tensor x, params int[] shape)
     {
         var newShape = ShapeUtil.InferReshape(x.Dims, shape, "Reshape");
@@ -30,6 +32,7 @@ public static partial class Ops
     }
 
     /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Unsqueeze(Tensor x, int dim)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank + 1, "Unsqueeze");
@@ -39,6 +42,7 @@ public static partial class Ops
     }
 
     /// <summary>Removes a dimension of size 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Squeeze(Tensor x, int dim)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Squeeze");
@@ -49,6 +53,7 @@ public static partial class Ops
     }
 
     /// <summary>Swaps two dimensions (a copy: Kiln tensors are always contiguous), with <see cref="Kernels.Layout.SwapAxes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Transpose(Tensor x, int dim0, int dim1)
     {
         int a = ShapeUtil.NormalizeDim(dim0, x.Rank, "Transpose");
@@ -75,6 +80,7 @@ public static partial class Ops
     }
 
     /// <summary>Swaps axes a &lt; b of a tensor of shape <paramref name="dims"/> (the view [outer, A, middle, B, inner]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void SwapAxes(ReadOnlySpan<float> src, Span<float> dst, int[] dims, int a, int b)
     {
         int outer = 1, middle = 1, inner = 1;
@@ -108,6 +114,7 @@ public static partial class Ops
     }
 
     /// <summary>Joins tensors along <paramref name="dim"/>; all other dimensions must agree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
         if (tensors.Count == 0) throw new ArgumentException("Concat: no tensors given.");
@@ -152,6 +159,7 @@ public static partial class Ops
     }
 
     /// <summary>Stacks same-shaped tensors along a new dimension.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Stack(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
         if (tensors.Count == 0) throw new ArgumentException("Stack: no tensors given.");
@@ -163,6 +171,7 @@ public static partial class Ops
     }
 
     /// <summary>The slice start..start+length along <paramref name="dim"/> (a copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Narrow(Tensor x, int dim, int start, int length)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Narrow");
@@ -207,6 +216,7 @@ public static partial class Ops
     }
 
     /// <summary>Row <paramref name="index"/> along <paramref name="dim"/>, with that dimension removed (torch's x[:, i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Select(Tensor x, int dim, int index)
     {
         int d = ShapeUtil.NormalizeDim(dim, x.Rank, "Select");

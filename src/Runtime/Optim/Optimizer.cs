@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Kiln.Optim;
@@ -36,6 +37,7 @@ public abstract class Optimizer
     /// Clears every parameter's gradient. As in torch 1.13 (set_to_none=False) gradients are zeroed in place;
     /// with <paramref name="setToNone"/> they are dropped, and the next Step skips those parameters.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ZeroGrad(bool setToNone = false)
     {
         foreach (var p in parameters)
@@ -46,6 +48,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Updates every parameter that has a gradient; parameters without one are left alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step()
     {
         using var _ = Autograd.NoGrad();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln;
 
 /// <summary>Shape arithmetic shared by every op: counting, formatting, broadcasting, dimension checks.</summary>
@@ -24,12 +25,14 @@ internal static class ShapeUtil
     }
 
     /// <summary>The check behind Tensor.Item and IntTensor.Item.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CheckOneElement(int length, int[] shape)
     {
         if (length != 1)
             throw new InvalidOperationException($"Item: only a one-element tensor converts to a number; this one has shape {Format(shape)}.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int CountInt(ReadOnlySpan<int> shape)
     {
         int count = 1;
@@ -39,6 +42,7 @@ internal static class ShapeUtil
 
     public static string Format(ReadOnlySpan<int> shape) => "[" + string.Join(",", shape.ToArray()) + "]";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NormalizeDim(int dim, int rank, string op)
     {
         int d = dim < 0 ? dim + rank : dim;
@@ -91,6 +95,7 @@ internal static class ShapeUtil
     }
 
     /// <summary>Resolves one -1 in a target shape and checks the element count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] InferReshape(int[] from, int[] to, string op)
     {
         int count = CountInt(from);
@@ -119,6 +124,7 @@ internal static class ShapeUtil
     }
 
     /// <summary>Splits a shape around <paramref name="dim"/> into (outer, size, inner) element counts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Outer, int Size, int Inner) SplitAt(int[] shape, int dim)
     {
         int outer = 1, inner = 1;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Kiln;
 
 /// <summary>
@@ -51,6 +52,7 @@ public partial class Tensor
 
     public bool IsLeaf => GradFn is null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AttachGradFn(GradNode node)
     {
         GradFn = node;
@@ -75,6 +77,7 @@ public partial class Tensor
 
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Full(float value, params int[] shape)
     {
         var data = new float[ShapeUtil.Count(shape, "Full")];
@@ -117,6 +120,7 @@ public partial class Tensor
 
     public float[] ToArray() => (float[])Storage.Clone();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Item()
     {
         ShapeUtil.CheckOneElement(Storage.Length, shape);

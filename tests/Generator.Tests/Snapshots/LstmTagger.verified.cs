@@ -21,6 +21,7 @@ namespace Kiln.Integration.Tests.Models
             /// <summary>Runs the forward pass only and returns the result.</summary>
             public global::Kiln.Tensor Forward(global::Kiln.IntTensor tokens, global::Kiln.IntTensor y) => this.ForwardCore(tokens, y);
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private global::Kiln.Tensor ForwardCore(global::Kiln.IntTensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
@@ -367,6 +368,7 @@ namespace Kiln.Integration.Tests.Models
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
             public global::Kiln.Tensor ForwardBackward(global::Kiln.IntTensor tokens, global::Kiln.IntTensor y) => this.ForwardBackwardCore(tokens, y);
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private global::Kiln.Tensor ForwardBackwardCore(global::Kiln.IntTensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];

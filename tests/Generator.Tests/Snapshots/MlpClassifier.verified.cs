@@ -21,6 +21,7 @@ namespace Kiln.Integration.Tests.Models
             /// <summary>Runs the forward pass only and returns the result.</summary>
             public global::Kiln.Tensor Forward(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ForwardCore(x, y);
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private global::Kiln.Tensor ForwardCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
@@ -124,6 +125,7 @@ namespace Kiln.Integration.Tests.Models
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
             public global::Kiln.Tensor ForwardBackward(global::Kiln.Tensor x, global::Kiln.IntTensor y) => this.ForwardBackwardCore(x, y);
 
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private global::Kiln.Tensor ForwardBackwardCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1)
             {
                 global::System.Span<int> symbols = stackalloc int[1];
@@ -305,6 +307,7 @@ namespace Kiln.Integration.Tests.Models
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private global::Kiln.Tensor[] VjpCore(global::Kiln.Tensor argument0, global::Kiln.IntTensor argument1, global::Kiln.Tensor[] upstream)
             {
                 global::System.Span<int> symbols = stackalloc int[1];

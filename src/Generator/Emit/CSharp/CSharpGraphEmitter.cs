@@ -16,6 +16,11 @@ namespace Kiln.Generator.Emit.CSharp;
 /// </summary>
 internal sealed partial class CSharpGraphEmitter
 {
+    // The program bodies loop over every element of a step: compiled fully optimised on their first call, so a
+    // process's first training steps do not run tier-0 code (with one processor the runtime waits seconds before tier 1).
+    const string AggressiveOptimization =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     public const string GeneratorVersion = "0.1.0";
 
     readonly GraphSpec spec;
@@ -151,6 +156,7 @@ internal sealed partial class CSharpGraphEmitter
         {
             // Private: only Apply's tape node calls it, with upstream gradients shaped like the results.
             w.Line("/// <summary>Recomputes the forward, runs the backward seeded with <paramref name=\"upstream\"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>");
+            w.Line(AggressiveOptimization);
             w.Open($"private global::Kiln.Tensor[] VjpCore({CoreParameters}{(spec.Inputs.Count > 0 ? ", " : "")}global::Kiln.Tensor[] upstream)");
         }
         else
@@ -163,6 +169,7 @@ internal sealed partial class CSharpGraphEmitter
             // generator's own, so no user name can capture a generated local or member.
             w.Line($"public {spec.ReturnType} {MethodName(program)}({Parameters}) => this.{MethodName(program)}Core({string.Join(", ", spec.Inputs.Select(i => Identifier(i.Name)))});");
             w.Line();
+            w.Line(AggressiveOptimization);
             w.Open($"private {spec.ReturnType} {MethodName(program)}Core({CoreParameters})");
         }
         w.Line($"global::System.Span<int> symbols = stackalloc int[{symbols.Count}];");
