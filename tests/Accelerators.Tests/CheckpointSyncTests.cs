@@ -60,4 +60,23 @@ public class CheckpointSyncTests
         var afterDispose = model.Children().First().StateDict().Values.Select(t => t.ToArray()).ToArray();
         Assert.Equal(trainedFirstLayer, afterDispose);
     }
+
+    [Fact]
+    public void Binding_another_graph_to_the_model_takes_over_its_state_sync()
+    {
+        var model = new DeviceMlp(new Rng(1));
+        var (x, y) = Batch();
+        using var first = model.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Sgd(lr: 0.1f));
+        first.Step(x, y);
+        var second = model.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Sgd(lr: 0.5f));
+        second.Step(x, y);
+        var fromSecond = model.StateDict().Values.Select(t => t.ToArray()).ToArray();
+        second.Dispose();
+
+        // The first graph, still alive and training, was superseded: saving no longer writes its parameters.
+        first.Step(x, y);
+        Assert.Equal(fromSecond, model.StateDict().Values.Select(t => t.ToArray()).ToArray());
+        first.SyncToHost();
+        Assert.NotEqual(fromSecond, model.StateDict().Values.Select(t => t.ToArray()).ToArray());
+    }
 }
