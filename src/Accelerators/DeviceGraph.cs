@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using ILGPU;
 using ILGPU.Runtime;
+using System.Runtime.CompilerServices;
 using Kiln.Compiled;
+using Kiln.Nn;
 using Kiln.Optim;
 
 namespace Kiln.Accelerators;
@@ -11,7 +13,8 @@ namespace Kiln.Accelerators;
 /// A compiled loss graph bound to a device for training. On an ILGPU device everything stays resident: parameters
 /// (one flat buffer), their gradients, the optimizer's state and the arena; a <c>Step</c> copies the inputs in, runs
 /// the generated kernels and the fused optimizer kernel, and copies the loss scalar out. <see cref="SyncToHost"/>
-/// writes the parameters (and optionally gradients) back into the model's tensors. On the cpu device a step is the
+/// writes the parameters (and optionally gradients) back into the model's tensors; saving the model's state
+/// (<see cref="Module.StateDict"/>, <see cref="Module.Save"/>) does it first on its own. On the cpu device a step is the
 /// graph's <c>ForwardBackward</c> followed by Kiln.Optim's optimizer. The generated subclass adds the typed Step.
 /// </summary>
 public abstract class DeviceGraph : IDisposable
@@ -35,11 +38,16 @@ public abstract class DeviceGraph : IDisposable
     readonly MemoryBuffer1D<int, Stride1D.Dense>?[] intInputs;
     MemoryBuffer1D<float, Stride1D.Dense>? arena;
     readonly float[] loss = new float[1];
+    // The graph most recently bound to each model: binding another takes over the model's state sync.
+    static readonly ConditionalWeakTable<Module, DeviceGraph> boundGraphs = new();
+    readonly Module? model;
+    readonly List<IDisposable> stateSyncs = new();
+    bool disposed;
     int steps;
     long stepBytesIn, stepBytesOut, stepLaunches;
 
     protected DeviceGraph(KilnDevice device, DeviceOptimizer optimizer, CompiledGraph graph, string graphName, int programIndex,
-        Tensor?[] captures, bool[] trainable, int inputCount, DeviceProgram? program, string? unsupported)
+        Tensor?[] captures, bool[] trainable, int inputCount, DeviceProgram? program, string? unsupported, Module? model = null)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
         this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
@@ -98,6 +106,29 @@ public abstract class DeviceGraph : IDisposable
             step.Captures[c] = buffers[c]!.View;
         }
         ParameterBytes = total * sizeof(float);
+        this.model = model;
+        if (model is not null) BindStateSync(model);
+    }
+
+    /// <summary>
+    /// Makes reading the model's state (its own or any sub-module's <c>StateDict</c>/<c>Save</c>) sync this graph's
+    /// parameters back first. A graph bound to the model before this one stops syncing: its parameters are no longer
+    /// the ones being trained.
+    /// </summary>
+    void BindStateSync(Module model)
+    {
+        lock (boundGraphs)
+        {
+            if (boundGraphs.TryGetValue(model, out var previous)) previous.UnbindStateSync();
+            boundGraphs.AddOrUpdate(model, this);
+            foreach (var module in model.Modules()) stateSyncs.Add(module.RegisterStateSync(() => SyncToHost()));
+        }
+    }
+
+    void UnbindStateSync()
+    {
+        foreach (var registration in stateSyncs) registration.Dispose();
+        stateSyncs.Clear();
     }
 
     public KilnDevice Device { get; }
@@ -255,6 +286,13 @@ public abstract class DeviceGraph : IDisposable
 
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
+        lock (boundGraphs)
+        {
+            UnbindStateSync();
+            if (model is not null && boundGraphs.TryGetValue(model, out var bound) && ReferenceEquals(bound, this)) boundGraphs.Remove(model);
+        }
         arena?.Dispose();
         parameters?.Dispose();
         gradients?.Dispose();

@@ -188,9 +188,45 @@ public abstract class Module
         path.Remove(this);
     }
 
-    /// <summary>Copies of every parameter and buffer, in order, detached from the tape.</summary>
+    // ---- state held elsewhere ----
+
+    // Callbacks that write newer values held outside this module's tensors (a training graph resident on an
+    // accelerator, in Kiln.Accelerators) back into them; run before the state is read, so a checkpoint never saves
+    // stale parameters. Kiln.Runtime only calls them and stays free of any accelerator reference.
+    readonly List<Action> stateSyncs = new();
+
+    /// <summary>
+    /// Registers <paramref name="sync"/> to run before this module's state is read (<see cref="StateDict"/>,
+    /// <see cref="Save"/>): it writes values held elsewhere, such as parameters trained on a device, back into the
+    /// module's tensors. Disposing the result unregisters it. Callbacks run in registration order.
+    /// </summary>
+    public IDisposable RegisterStateSync(Action sync)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        lock (stateSyncs) stateSyncs.Add(sync);
+        return new StateSyncRegistration(this, sync);
+    }
+
+    /// <summary>Runs the registered state syncs (see <see cref="RegisterStateSync"/>).</summary>
+    public void SyncState()
+    {
+        Action[] syncs;
+        lock (stateSyncs) syncs = stateSyncs.ToArray();
+        foreach (var sync in syncs) sync();
+    }
+
+    sealed class StateSyncRegistration(Module module, Action sync) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (module.stateSyncs) module.stateSyncs.Remove(sync);
+        }
+    }
+
+    /// <summary>Copies of every parameter and buffer, in order, detached from the tape; values held elsewhere (a device graph bound to the model) are synced in first.</summary>
     public OrderedDictionary<string, Tensor> StateDict()
     {
+        SyncState();
         var dict = new OrderedDictionary<string, Tensor>();
         foreach (var (name, tensor) in StateEntries()) dict[name] = tensor.Detach().Clone();
         return dict;

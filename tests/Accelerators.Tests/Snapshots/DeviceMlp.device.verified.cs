@@ -12,7 +12,7 @@
                 private readonly LossGraphImpl graph;
 
                 internal LossDeviceGraph(LossGraphImpl graph, global::Kiln.Accelerators.KilnDevice device, global::Kiln.Accelerators.DeviceOptimizer optimizer)
-                    : base(device, optimizer, graph, "Kiln.Accelerators.Tests.Models.DeviceMlp.Loss", 1, new global::Kiln.Tensor?[] { graph.model.fc1.Weight, graph.model.fc1.Bias!, graph.model.fc2.Weight, graph.model.fc2.Bias! }, new bool[] { true, true, true, true }, 2, new LossDeviceProgram(), null)
+                    : base(device, optimizer, graph, "Kiln.Accelerators.Tests.Models.DeviceMlp.Loss", 1, new global::Kiln.Tensor?[] { graph.model.fc1.Weight, graph.model.fc1.Bias!, graph.model.fc2.Weight, graph.model.fc2.Bias! }, new bool[] { true, true, true, true }, 2, new LossDeviceProgram(), null, graph.model)
                     => this.graph = graph;
 
                 /// <summary>One training step: zero the gradients, forward and backward, one optimizer step. Returns the loss.</summary>

@@ -12,7 +12,7 @@
                 private readonly LossGraphImpl graph;
 
                 internal LossDeviceGraph(LossGraphImpl graph, global::Kiln.Accelerators.KilnDevice device, global::Kiln.Accelerators.DeviceOptimizer optimizer)
-                    : base(device, optimizer, graph, "Kiln.Integration.Tests.Models.LstmTagger.Loss", 1, new global::Kiln.Tensor?[] { graph.model.embedding.Weight, graph.model.cell.WeightIh, graph.model.cell.BiasIh!, graph.model.cell.BiasHh!, graph.model.cell.WeightHh, graph.model.head.Weight, graph.model.head.Bias! }, new bool[] { true, true, true, true, true, true, true }, 2, new LossDeviceProgram(), null)
+                    : base(device, optimizer, graph, "Kiln.Integration.Tests.Models.LstmTagger.Loss", 1, new global::Kiln.Tensor?[] { graph.model.embedding.Weight, graph.model.cell.WeightIh, graph.model.cell.BiasIh!, graph.model.cell.BiasHh!, graph.model.cell.WeightHh, graph.model.head.Weight, graph.model.head.Bias! }, new bool[] { true, true, true, true, true, true, true }, 2, new LossDeviceProgram(), null, graph.model)
                     => this.graph = graph;
 
                 /// <summary>One training step: zero the gradients, forward and backward, one optimizer step. Returns the loss.</summary>

@@ -96,6 +96,8 @@ internal sealed class IlgpuDeviceEmitter
         string trainable = string.Join(", ", captures.Select(c => spec.Captures[c].Kind == CaptureKind.Parameter ? "true" : "false"));
         string programExpression = unsupported is null ? $"new {ProgramClass}()" : "null";
         string reason = unsupported is null ? "null" : Quote(unsupported);
+        // The model, so that saving its state syncs the device's parameters back first (a static method has none).
+        string modelArgument = spec.IsStatic ? "" : ", graph.model";
 
         w.Line($"/// <summary><c>{spec.MethodName}</c>'s forward+backward program bound to a device for training (see <see cref=\"To\"/>).</summary>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"Kiln.Generator\", \"{CSharpGraphEmitter.GeneratorVersion}\")]");
@@ -103,7 +105,7 @@ internal sealed class IlgpuDeviceEmitter
         w.Line($"private readonly {host.GraphClass} graph;");
         w.Line();
         w.Line($"internal {DeviceGraphClass}({host.GraphClass} graph, global::Kiln.Accelerators.KilnDevice device, global::Kiln.Accelerators.DeviceOptimizer optimizer)");
-        w.Line($"    : base(device, optimizer, graph, {graphName}, {index.ToString(CultureInfo.InvariantCulture)}, new global::Kiln.Tensor?[] {{ {captureList} }}, new bool[] {{ {trainable} }}, {spec.Inputs.Count.ToString(CultureInfo.InvariantCulture)}, {programExpression}, {reason})");
+        w.Line($"    : base(device, optimizer, graph, {graphName}, {index.ToString(CultureInfo.InvariantCulture)}, new global::Kiln.Tensor?[] {{ {captureList} }}, new bool[] {{ {trainable} }}, {spec.Inputs.Count.ToString(CultureInfo.InvariantCulture)}, {programExpression}, {reason}{modelArgument})");
         w.Line("    => this.graph = graph;");
         w.Line();
         string arguments = string.Join(", ", Enumerable.Range(0, spec.Inputs.Count).Select(Argument));
