@@ -84,6 +84,7 @@ public abstract class DeviceGraph : IDisposable
         {
             Captures = new ArrayView<float>[captures.Length],
             Flags = new int[captures.Length],
+            Seeds = new ulong[captures.Length],
             Gradients = new ArrayView<float>[captures.Length],
             Inputs = new ArrayView<float>[inputCount],
             IntInputs = new ArrayView<int>[inputCount],
@@ -202,6 +203,12 @@ public abstract class DeviceGraph : IDisposable
 
     /// <summary>A bool capture's value for this step (a module's Training flag).</summary>
     protected void SetFlag(int capture, bool value) => step!.Flags[capture] = value ? 1 : 0;
+
+    /// <summary>
+    /// Draws this step's seed for a random generator capture (a Dropout's Rng; null: Kiln.Rng.Default, as on the CPU),
+    /// so the device masks are reproducible from the generator's seed and advance it once per step.
+    /// </summary>
+    protected void SetSeed(int capture, Rng? rng) => step!.Seeds[capture] = (rng ?? Rng.Default).NextUInt64();
 
     protected void CopyIn(int index, Tensor input)
     {

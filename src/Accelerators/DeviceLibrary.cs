@@ -129,6 +129,17 @@ public sealed class DeviceLibrary : IDisposable
         Launch(graph, GatherKernels.ScatterAdd, count * dim, gradOutput, indices, gradWeight, shape);
     }
 
+    /// <summary>
+    /// Fills <paramref name="mask"/> with one dropout site's mask for this step (see <see cref="DropoutKernels.Mask"/>):
+    /// all ones outside training, else 0 or 1/(1-p) per element from a hash of (seed, site, index).
+    /// </summary>
+    public void DropoutMask(string graph, ArrayView<float> mask, int training, ulong seed, int site, float p)
+    {
+        if (!(p >= 0f && p <= 1f)) throw new ArgumentOutOfRangeException(nameof(p), $"{graph}: DropoutMask: p must be in [0, 1], got {p}.");
+        var shape = new DropoutMaskShape { Seed = seed, Site = site, P = p, Scale = p < 1f ? 1f / (1f - p) : 0f };
+        Launch(graph, DropoutKernels.Mask, (int)mask.Length, mask, training, shape);
+    }
+
     public void SwapAxes(string graph, ArrayView<float> src, ArrayView<float> dst, int outer, int a, int middle, int b, int inner)
     {
         var shape = new SwapShape { Outer = outer, A = a, Middle = middle, B = b, Inner = inner };

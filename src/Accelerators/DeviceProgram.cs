@@ -65,6 +65,11 @@ public sealed class DeviceStep
     /// <summary>A bool capture (a module's Training flag) as read at this step: 1 or 0.</summary>
     public int Flag(int index) => Flags[index];
 
+    internal ulong[] Seeds = Array.Empty<ulong>();
+
+    /// <summary>A random generator capture (a Dropout's Rng) as read at this step: one seed drawn from it per step.</summary>
+    public ulong Seed(int index) => Seeds[index];
+
     /// <summary>Threads of the one group a generated full reduction runs in (its shared-memory tree holds 256).</summary>
     public const int ReductionGroup = 256;
 

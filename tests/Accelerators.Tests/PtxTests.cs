@@ -59,13 +59,14 @@ public class PtxTests
         nameof(ConvolutionKernels.Conv2dForward), nameof(ConvolutionKernels.Conv2dBackwardInput), nameof(ConvolutionKernels.Conv2dBackwardWeight),
         nameof(ConvolutionKernels.MaxPool2dForward), nameof(ConvolutionKernels.MaxPool2dBackward),
         nameof(ConvolutionKernels.AvgPool2dForward), nameof(ConvolutionKernels.AvgPool2dBackward),
+        nameof(DropoutKernels.Mask),
     };
 
     [Theory]
     [MemberData(nameof(LibraryKernels))]
     public void Library_kernel_compiles_to_PTX_for_sm_90(string kernel)
     {
-        var method = new[] { typeof(RowKernels), typeof(GatherKernels), typeof(OptimizerKernels), typeof(ConvolutionKernels) }
+        var method = new[] { typeof(RowKernels), typeof(GatherKernels), typeof(OptimizerKernels), typeof(ConvolutionKernels), typeof(DropoutKernels) }
             .Select(t => t.GetMethod(kernel)).Single(m => m is not null)!;
         AssertCompiles(EntryPointDescription.FromImplicitlyGroupedKernel(method));
     }

@@ -51,6 +51,8 @@ internal sealed class DeviceStorageNames : IDeviceKernelNames
             StorageKind.Capture when host.IsTensorCapture(storage.Index) => Name("capture" + index, FloatView, $"step.Capture({index})"),
             // A bool read at each step (a module's Training flag), passed to the kernel as an int.
             StorageKind.Capture when spec.Captures[storage.Index].Kind == CaptureKind.Flag => Name("flag" + index, "int", $"step.Flag({index})"),
+            // A random generator: this step's seed, drawn from it on the host.
+            StorageKind.Capture when spec.Captures[storage.Index].Kind == CaptureKind.Rng => Name("seed" + index, "ulong", $"step.Seed({index})"),
             StorageKind.Capture => throw new DeviceLoweringException($"it reads '{spec.Captures[storage.Index].Name}', a {spec.Captures[storage.Index].Kind} capture (random numbers stay on the host)"),
             StorageKind.Arena => Name("buffer" + index, FloatView, $"step.Arena({index})"),
             StorageKind.Result when storage.Index == 0 => Name("result", FloatView, "step.Result"),

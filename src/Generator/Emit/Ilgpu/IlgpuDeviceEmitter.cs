@@ -55,8 +55,6 @@ internal sealed class IlgpuDeviceEmitter
         try
         {
             if (program.Graph.MoreResults.Length > 0) throw new DeviceLoweringException("it returns a tuple; a device graph trains on a single loss");
-            var random = spec.Captures.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Kind == CaptureKind.Rng && UsedBy(program, x.i));
-            if (random.c is not null) throw new DeviceLoweringException($"it reads '{random.c.Name}', a random number generator (dropout masks are drawn on the host)");
             EmitProgram(run, kernels, program, index);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -74,9 +72,6 @@ internal sealed class IlgpuDeviceEmitter
         w.Line();
         w.Lines(kernels.ToString().TrimEnd('\n'));
     }
-
-    static bool UsedBy(KernelProgram program, int capture) =>
-        program.Graph.Nodes().Any(n => n.Op == OpNames.Capture && n.Attrs.Int("index") == capture);
 
     void EmitTo(CodeWriter w)
     {
@@ -125,6 +120,9 @@ internal sealed class IlgpuDeviceEmitter
         w.Line("this.BeginDeviceStep();");
         foreach (int c in captures.Where(c => spec.Captures[c].Kind == CaptureKind.Flag))
             w.Line($"this.SetFlag({c.ToString(CultureInfo.InvariantCulture)}, {GraphAccess(spec.Captures[c], "this.graph.")});");
+        // A random generator (a Dropout's) gives one seed per step; the device kernels hash it into masks.
+        foreach (int c in captures.Where(c => spec.Captures[c].Kind == CaptureKind.Rng))
+            w.Line($"this.SetSeed({c.ToString(CultureInfo.InvariantCulture)}, {GraphAccess(spec.Captures[c], "this.graph.")});");
         for (int i = 0; i < spec.Inputs.Count; i++) w.Line($"this.CopyIn({i.ToString(CultureInfo.InvariantCulture)}, {Argument(i)});");
         w.Line("return this.RunDeviceStep(state.Offsets, state.Sizes, symbols);");
         w.Close();

@@ -47,6 +47,14 @@ internal static class IlgpuLibraryCalls
             var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
             c.W.Line($"{Library}.SoftmaxBackward(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(c.Node.Attrs.Bool("log"))});");
         },
+        [Normalization.DropoutMask] = c =>
+        {
+            // Without a generator input the CPU draws from Kiln.Rng.Default; seed 0 would repeat one mask every step.
+            if (c.Node.Inputs.Length < 2) throw new DeviceLoweringException($"%{c.Node.Id} {c.Node.Op} has no random generator input");
+            string site = c.Node.Attrs.Int("site").ToString(CultureInfo.InvariantCulture);
+            string p = Kiln.Generator.Emit.CSharp.CSharpElementwise.Literal(c.Node.Attrs.Float("p", 0.5f));
+            c.W.Line($"{Library}.DropoutMask(step.Graph, {c.Out}, training: {c.In(0)}, seed: {c.In(1)}, site: {site}, p: {p});");
+        },
         [Probabilities.CrossEntropy] = c =>
         {
             var logits = c.Node.Inputs[0];
