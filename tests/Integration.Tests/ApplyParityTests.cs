@@ -110,7 +110,10 @@ public sealed class ApplyParityTests
         foreach (var (name, parameter) in eager.NamedParameters())
         {
             if (parameter.Grad is null) continue;
-            AssertClose(parameter.Grad, graphParameters[name].Grad!, $"{model}: gradient of {name}");
+            // A gradient that is zero in exact arithmetic (a Linear bias right before BatchNorm, which subtracts the
+            // batch mean) is float rounding in both runs, ~1e-7 whatever the order of summation: compare it at an
+            // absolute 1e-6, still far below what a wrong rule gives.
+            AssertClose(parameter.Grad, graphParameters[name].Grad!, $"{model}: gradient of {name}", minimumScale: 1e-2f);
         }
     }
 }

@@ -89,12 +89,12 @@ public sealed class StaticDynamicParityTests
 
     /// <summary>Elementwise, relative to the tensor's largest magnitude: single elements near zero cannot be compared
     /// relative to themselves after a different (but equally valid) float summation order.</summary>
-    internal static void AssertClose(Tensor expected, Tensor actual, string what)
+    internal static void AssertClose(Tensor expected, Tensor actual, string what, float minimumScale = 1e-3f)
     {
         Assert.Equal(expected.Shape, actual.Shape);
         var e = expected.ToArray();
         var a = actual.ToArray();
-        float scale = Math.Max(e.Max(Math.Abs), 1e-3f);
+        float scale = Math.Max(e.Max(Math.Abs), minimumScale);
         for (int i = 0; i < e.Length; i++)
             Assert.True(Math.Abs(e[i] - a[i]) <= RelativeTolerance * scale, $"{what}: element {i}: tape {e[i]:R}, graph {a[i]:R} (scale {scale:R})");
     }
