@@ -17,30 +17,7 @@ internal static class CSharpLibraryCalls
 {
     const string Kernels = "global::Kiln.Kernels";
 
-    /// <summary>What a library lowering sees: the writer, the kernel, the op's node and how storage is named.</summary>
-    internal readonly struct Call
-    {
-        public Call(CodeWriter writer, Kernel kernel, Node node, IStorageNames names)
-        {
-            W = writer;
-            Kernel = kernel;
-            Node = node;
-            Names = names;
-        }
-
-        public CodeWriter W { get; }
-        public Kernel Kernel { get; }
-        public Node Node { get; }
-        public IStorageNames Names { get; }
-        public string In(int i) => Names.Buffer(Node.Inputs[i]);
-        public string Out => Names.Buffer(Node);
-        public string Size(Size s) => Names.Size(s);
-        public string Scratch => Kernel.Scratch is null ? "global::System.Span<float>.Empty" : Names.Scratch(Kernel);
-    }
-
-    delegate void Lowering(Call c);
-
-    static readonly Dictionary<string, Lowering> Table = new()
+    static readonly Dictionary<string, LibraryLowering> Table = new()
     {
         [Probabilities.Softmax] = c => SoftmaxForward(c, log: false),
         [Probabilities.LogSoftmax] = c => SoftmaxForward(c, log: true),
@@ -84,17 +61,17 @@ internal static class CSharpLibraryCalls
         {
             c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names.Size)};");
             var bias = c.Node.Inputs.Length == 3 ? c.In(2) : "global::System.ReadOnlySpan<float>.Empty";
-            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dForward({c.In(0)}, {c.In(1)}, {bias}, {c.Out}, {c.Scratch}, geometry);");
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dForward({c.In(0)}, {c.In(1)}, {bias}, {c.Out}, {Scratch(c)}, geometry);");
         },
         [Convolution.Conv2dBackwardInput] = c =>
         {
             c.W.Line($"var geometry = {ConvGeometry(c.Node.Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names.Size)};");
-            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput({c.In(0)}, {c.In(1)}, {c.Out}, {c.Scratch}, geometry);");
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput({c.In(0)}, {c.In(1)}, {c.Out}, {Scratch(c)}, geometry);");
         },
         [Convolution.Conv2dBackwardWeight] = c =>
         {
             c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names.Size)};");
-            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight({c.In(0)}, {c.In(1)}, {c.Out}, global::System.Span<float>.Empty, {c.Scratch}, geometry, accumulate: {Bool(c.Names.Accumulates(c.Node))});");
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight({c.In(0)}, {c.In(1)}, {c.Out}, global::System.Span<float>.Empty, {Scratch(c)}, geometry, accumulate: {Bool(c.Names.Accumulates(c.Node))});");
         },
         [Convolution.MaxPool2d] = c =>
         {
@@ -104,7 +81,7 @@ internal static class CSharpLibraryCalls
         [Convolution.MaxPool2dBackward] = c =>
         {
             c.W.Line($"var geometry = {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)};");
-            c.W.Line($"global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward({c.In(0)}, {c.In(1)}, {c.Out}, {c.Scratch}, geometry);");
+            c.W.Line($"global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward({c.In(0)}, {c.In(1)}, {c.Out}, {Scratch(c)}, geometry);");
         },
         [Convolution.AvgPool2d] = c =>
         {
@@ -149,19 +126,22 @@ internal static class CSharpLibraryCalls
     };
 
     /// <summary>Concat, narrow and narrow's gradient: the block copies <see cref="BlockCopies"/> works out, each one call.</summary>
-    static void CopyBlocks(Call c)
+    static void CopyBlocks(LibraryCall c)
     {
         if (BlockCopies.ClearsOutput(c.Node)) c.W.Line($"{c.Out}.Clear();");
         foreach (var b in BlockCopies.Of(c.Node))
             c.W.Line($"{Kernels}.Layout.CopyBlocks({c.In(b.Input)}, {c.Size(b.SourceStride)}, {c.Size(b.SourceOffset)}, {c.Out}, {c.Size(b.DestinationStride)}, {c.Size(b.DestinationOffset)}, {c.Size(b.Count)}, {c.Size(b.Block)});");
     }
 
+    /// <summary>The kernel's scratch buffer, or an empty span for a kernel the plan gave none.</summary>
+    static string Scratch(LibraryCall c) => c.Kernel.Scratch is null ? "global::System.Span<float>.Empty" : c.Names.Scratch(c.Kernel);
+
     public static bool Lowers(string op) => Table.ContainsKey(op);
 
     public static void Emit(CodeWriter w, Kernel kernel, Node node, IStorageNames names)
     {
         if (!Table.TryGetValue(node.Op, out var lowering)) throw new MissingRuleError(node.Op, "C# library lowering");
-        lowering(new Call(w, kernel, node, names));
+        lowering(new LibraryCall(w, kernel, node, names));
     }
 
     /// <summary>Working memory a library kernel needs besides its output (im2col columns; recomputed pooling indices).</summary>
@@ -205,7 +185,7 @@ internal static class CSharpLibraryCalls
         _ => (n.Inputs[0].Shape, n.Shape, n.Inputs[1].Shape),
     };
 
-    static void SoftmaxForward(Call c, bool log)
+    static void SoftmaxForward(LibraryCall c, bool log)
     {
         var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
         c.W.Line($"{Kernels}.Softmax.Forward({c.In(0)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(log)});");

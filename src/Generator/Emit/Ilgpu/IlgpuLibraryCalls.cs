@@ -17,28 +17,7 @@ internal static class IlgpuLibraryCalls
 {
     const string Library = "step.Library";
 
-    internal readonly struct Call
-    {
-        public Call(CodeWriter writer, Kernel kernel, Node node, IStorageNames names)
-        {
-            W = writer;
-            Kernel = kernel;
-            Node = node;
-            Names = names;
-        }
-
-        public CodeWriter W { get; }
-        public Kernel Kernel { get; }
-        public Node Node { get; }
-        public IStorageNames Names { get; }
-        public string In(int i) => Names.Buffer(Node.Inputs[i]);
-        public string Out => Names.Buffer(Node);
-        public string Size(Size s) => Names.Size(s);
-    }
-
-    delegate void Lowering(Call c);
-
-    static readonly Dictionary<string, Lowering> Table = new()
+    static readonly Dictionary<string, LibraryLowering> Table = new()
     {
         [Probabilities.Softmax] = c => Softmax(c, log: false),
         [Probabilities.LogSoftmax] = c => Softmax(c, log: true),
@@ -119,7 +98,7 @@ internal static class IlgpuLibraryCalls
     };
 
     /// <summary>Concat, narrow and narrow's gradient: the block copies <see cref="BlockCopies"/> works out, each one call.</summary>
-    static void CopyBlocks(Call c)
+    static void CopyBlocks(LibraryCall c)
     {
         if (BlockCopies.ClearsOutput(c.Node)) c.W.Line($"{Library}.Clear({c.Out});");
         foreach (var b in BlockCopies.Of(c.Node))
@@ -132,7 +111,7 @@ internal static class IlgpuLibraryCalls
     {
         if (!Table.TryGetValue(node.Op, out var lowering))
             throw new DeviceLoweringException($"op '{node.Op}' (%{node.Id} {node.Shape}) has no ILGPU library lowering");
-        lowering(new Call(w, kernel, node, names));
+        lowering(new LibraryCall(w, kernel, node, names));
     }
 
     /// <summary>c (+)= op(a)·op(b) for each product of a GEMM kernel; the first overwrites unless it adds into a Grad.</summary>
@@ -157,7 +136,7 @@ internal static class IlgpuLibraryCalls
         return (names.Buffer(root), "1f");
     }
 
-    static void Softmax(Call c, bool log)
+    static void Softmax(LibraryCall c, bool log)
     {
         var (outer, size, inner) = ShapeRules.SplitAround(c.Node.Inputs[0].Shape, c.Node.Attrs.Int("dim", -1), "Softmax");
         c.W.Line($"{Library}.Softmax(step.Graph, {c.In(0)}, {c.Out}, {c.Size(outer)}, {c.Size(size)}, {c.Size(inner)}, log: {Bool(log)});");
