@@ -37,13 +37,7 @@ internal static class Reductions
         {
             MinInputs = 1,
             MaxInputs = 1,
-            Shape = (inputs, attrs, display) =>
-            {
-                int d = ShapeRules.NormalizeDim(attrs.Int("dim"), inputs[0].Shape.Rank, display);
-                var dims = inputs[0].Shape.Dims.ToList();
-                if (attrs.Bool("keep_dim")) dims[d] = Size.One; else dims.RemoveAt(d);
-                return new Shape(dims);
-            },
+            Shape = ReducedAlongDim,
             Evaluate = (it, n) => MaxAlong(it, n, backward: false),
             Gradient = c => new[] { c.B.Create(MaxBackward, new[] { c.X, c.B.Reshape(c.G, KeptShape(c.X.Shape, c.Node.Attrs)) }, c.Node.Attrs.With("keep_dim", "true")) },
         };
@@ -51,13 +45,7 @@ internal static class Reductions
         {
             MinInputs = 1,
             MaxInputs = 1,
-            Shape = (inputs, attrs, display) =>
-            {
-                int d = ShapeRules.NormalizeDim(attrs.Int("dim"), inputs[0].Shape.Rank, display);
-                var dims = inputs[0].Shape.Dims.ToList();
-                if (attrs.Bool("keep_dim")) dims[d] = Size.One; else dims.RemoveAt(d);
-                return new Shape(dims);
-            },
+            Shape = ReducedAlongDim,
             // Indices as floats (exact below 2^24), as the interpreter holds every value.
             Evaluate = (it, n) => ArgMaxAlong(it, n),
             IntegerOutput = true,
@@ -139,6 +127,15 @@ internal static class Reductions
         var keep = new Shape(Enumerable.Range(0, x.Shape.Rank).Select(i => dims.Contains(i) ? Size.One : x.Shape[i]));
         // A constant seed broadcasts as it is; reshaping it first would hide it from the simplifier.
         return c.B.BroadcastTo(c.G.IsConstant ? c.G : c.B.Reshape(c.G, keep), x.Shape);
+    }
+
+    /// <summary>Max's and ArgMax's shape: the input without dimension <c>dim</c> (kept as 1 with <c>keep_dim</c>).</summary>
+    static Shape ReducedAlongDim(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    {
+        int d = ShapeRules.NormalizeDim(attrs.Int("dim"), inputs[0].Shape.Rank, display);
+        var dims = inputs[0].Shape.Dims.ToList();
+        if (attrs.Bool("keep_dim")) dims[d] = Size.One; else dims.RemoveAt(d);
+        return new Shape(dims);
     }
 
     static Shape KeptShape(Shape x, Attrs attrs)
