@@ -212,30 +212,27 @@ public abstract class DeviceGraph : IDisposable
 
     protected void CopyIn(int index, Tensor input)
     {
-        var buffer = floatInputs[index];
-        if (buffer is null || buffer.Length != input.Count)
-        {
-            buffer?.Dispose();
-            floatInputs[index] = buffer = session!.Accelerator.Allocate1D<float>(Math.Max(1, input.Count));
-        }
-        ArrayView<float> view = ((ArrayView<float>)buffer.View).SubView(0, input.Count);
-        view.CopyFromCPU(input.Data);
-        step!.Inputs[index] = view;
+        step!.Inputs[index] = Upload(ref floatInputs[index], input.Data);
         stepBytesIn += (long)input.Count * sizeof(float);
     }
 
     protected void CopyIn(int index, IntTensor input)
     {
-        var buffer = intInputs[index];
-        if (buffer is null || buffer.Length != input.Count)
+        step!.IntInputs[index] = Upload(ref intInputs[index], input.Data);
+        stepBytesIn += (long)input.Count * sizeof(int);
+    }
+
+    /// <summary>Copies an input into its device buffer, reallocated only when the input's length changes; returns the view holding it.</summary>
+    ArrayView<T> Upload<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, ReadOnlySpan<T> data) where T : unmanaged
+    {
+        if (buffer is null || buffer.Length != data.Length)
         {
             buffer?.Dispose();
-            intInputs[index] = buffer = session!.Accelerator.Allocate1D<int>(Math.Max(1, input.Count));
+            buffer = session!.Accelerator.Allocate1D<T>(Math.Max(1, data.Length));
         }
-        ArrayView<int> view = ((ArrayView<int>)buffer.View).SubView(0, input.Count);
-        view.CopyFromCPU(input.Data);
-        step!.IntInputs[index] = view;
-        stepBytesIn += (long)input.Count * sizeof(int);
+        ArrayView<T> view = ((ArrayView<T>)buffer.View).SubView(0, data.Length);
+        view.CopyFromCPU(data);
+        return view;
     }
 
     /// <summary>Runs the program with the arena planned for this binding, then the optimizer; returns the loss.</summary>
