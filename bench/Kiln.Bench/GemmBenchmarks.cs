@@ -9,7 +9,8 @@ public static class GemmBenchmarks
 {
     /// <summary>
     /// 512³ is the classic throughput figure; the rest are the products one step of the two-layer net
-    /// (N=64, 1000→100→10) performs, in the layouts the eager ops call them with.
+    /// (N=64, 1000→100→10) performs, in the layouts the eager ops call them with, then softmax regression's and the
+    /// RNN's (W5).
     /// </summary>
     public static readonly GemmCase[] Cases =
     {
@@ -25,6 +26,12 @@ public static class GemmBenchmarks
         new("100x64x10 Aᵀ", 100, 10, 64, true, false, "grad w2 = hᵀ·g (tensor style)"),
         new("256x784x10 Bᵀ", 256, 10, 784, false, true, "Linear(784,10) forward, batch 256"),
         new("10x256x784 Aᵀ", 10, 784, 256, true, false, "grad W = gᵀ·x of Linear(784,10)"),
+        // W5's Rnn(10, 20) at batch 64: one step's products, forward and backward, tiny enough that call overhead counts.
+        new("64x10x20 Bᵀ", 64, 20, 10, false, true, "Rnn x_t·W_ihᵀ (W5)"),
+        new("64x20x20 Bᵀ", 64, 20, 20, false, true, "Rnn h·W_hhᵀ (W5)"),
+        new("64x20x20", 64, 20, 20, false, false, "Rnn grad h = g·W_hh (W5)"),
+        new("20x64x20 Aᵀ", 20, 20, 64, true, false, "Rnn grad W_hh = gᵀ·h (W5)"),
+        new("20x64x10 Aᵀ", 20, 10, 64, true, false, "Rnn grad W_ih = gᵀ·x_t (W5)"),
     };
 
     public static void Run(TimeSpan warmup, TimeSpan budget, int[] threadCounts)

@@ -309,14 +309,19 @@ public static partial class StaticSteps
         var comparison = workload.Create();
         Func<float> step = mode == "static" ? comparison.StaticStep : comparison.DynamicStep;
         var samples = new List<double>(steps);
+        var collections = new List<int>(steps);
         for (int i = 0; i < steps; i++)
         {
             long start = Stopwatch.GetTimestamp();
             step();
             samples.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            collections.Add(GC.CollectionCount(0));
         }
-        // Every step's time, in milliseconds, for a reader (the parent reads only the median).
+        // Every step's time, in milliseconds, for a reader (the parent reads only the median), and the steps after
+        // which a garbage collection had happened (a first collection changes the cost of fresh allocations).
         Console.WriteLine("steps (ms): " + string.Join(" ", samples.Select(s => (s * 1e3).ToString("F2", CultureInfo.InvariantCulture))));
+        Console.WriteLine("steps that ended with a new gen-0 collection: " +
+            string.Join(" ", Enumerable.Range(0, steps).Where(i => collections[i] > (i == 0 ? 0 : collections[i - 1])).Select(i => (i + 1).ToString(CultureInfo.InvariantCulture))));
         Console.WriteLine(ColdMarker + Timing.From(samples.Take(ColdSteps).ToList()).Median.ToString("R", CultureInfo.InvariantCulture));
     }
 

@@ -11,11 +11,12 @@ namespace Kiln.Kernels;
 /// op(B) = B ([k,n]) or Bᵀ (B stored [n,k]).
 /// </summary>
 /// <remarks>
-/// Three paths, chosen per call: a packed, cache-blocked GEMM with a register-blocked micro-kernel for the
+/// Four paths, chosen per call: a packed, cache-blocked GEMM with a register-blocked micro-kernel for the
 /// general case (Gemm.Packed.cs), with a half-width kernel for a last panel of at most 16 columns; row-times-row
 /// dot products when B is stored transposed and N is small (a classifier head such as 784×10, where both
 /// operands are already contiguous along K and nothing needs packing) or M is tiny (Gemm.Dot.cs); and row updates (axpy) when M is tiny and B is not transposed, since then B is
-/// streamed once and packing it would only double the memory traffic. Transposed operands are read through
+/// streamed once and packing it would only double the memory traffic; and, for products too small for packing A to
+/// pay (N ≤ 32, K ≤ 128, an Rnn step), op(B) packed once and rows of C kept in registers (Gemm.Small.cs). Transposed operands are read through
 /// the packing routines, never materialised. Packing buffers live per thread and are reused, so a
 /// steady-state call allocates nothing. Large products are split across a small pool of persistent workers
 /// (Gemm.Parallel.cs); small ones run on the caller's thread with no synchronisation at all.
@@ -113,6 +114,10 @@ public static unsafe partial class Gemm
         {
             p.ClearCIfOverwriting();
             MultiplyScalar(p);
+        }
+        else if (p.M > TinyM && IsSmallProblem(p))
+        {
+            MultiplySmall(p); // stores or adds per its Overwrite flag
         }
         else if (p.TransposeB && (p.M <= TinyM || (p.N <= SmallN && !p.TransposeA)))
         {

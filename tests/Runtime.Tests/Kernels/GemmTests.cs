@@ -16,6 +16,8 @@ public class GemmTests
         { 4, 33, 300 }, { 2, 1, 5 }, { 7, 1, 2 }, { 10, 2, 2 }, { 64, 10, 1000 }, { 17, 16, 33 }, { 5, 17, 1 },
         { 6, 32, 8 }, { 7, 33, 257 }, { 13, 47, 19 }, { 64, 100, 1000 }, { 100, 10, 64 }, { 199, 65, 31 },
         { 33, 2050, 3 }, { 9, 5, 2100 }, { 3, 20, 2100 }, { 130, 129, 150 }, { 12, 7, 45 }, { 256, 10, 784 }, { 10, 100, 37 }, { 7, 70, 5 }, { 16, 64, 3 }, { 5, 48, 300 }, { 10, 784, 256 },
+        // The small-product path (N ≤ 32, K ≤ 128): an Rnn step's shapes, N on and around the 16-column strips, row tails.
+        { 64, 20, 10 }, { 64, 20, 20 }, { 20, 20, 64 }, { 20, 10, 64 }, { 5, 32, 128 }, { 6, 16, 20 }, { 9, 17, 3 }, { 7, 31, 1 }, { 11, 24, 100 },
     };
 
     [Theory]
@@ -100,12 +102,16 @@ public class GemmTests
     public void LeavesElementsBeyondTheProductUntouched()
     {
         var rng = new Random(11);
-        int m = 7, n = 35, k = 9;
-        var a = RandomArray(rng, m * k);
-        var b = RandomArray(rng, k * n);
-        var c = Enumerable.Repeat(42f, m * n + 5).ToArray();
-        Gemm.Multiply(a, b, c, m, n, k);
-        Assert.All(c[(m * n)..], v => Assert.Equal(42f, v));
+        // The packed path's partial tiles, and the small-product path's masked stores of a last row of 20 columns.
+        foreach (var (m, n, k) in new[] { (7, 35, 9), (7, 20, 9) })
+            foreach (bool accumulate in new[] { false, true })
+            {
+                var a = RandomArray(rng, m * k);
+                var b = RandomArray(rng, k * n);
+                var c = Enumerable.Repeat(42f, m * n + 5).ToArray();
+                Gemm.Multiply(a, b, c, m, n, k, accumulate: accumulate);
+                Assert.All(c[(m * n)..], v => Assert.Equal(42f, v));
+            }
     }
 
     [Fact]
@@ -116,6 +122,7 @@ public class GemmTests
         {
             (64, 100, 1000, false, true), (64, 10, 100, false, true), (100, 10, 64, true, false), (2, 300, 50, false, false),
             (10, 1, 2, false, true), (1, 2, 10, true, false), (512, 512, 512, false, false), (100, 1000, 64, true, false),
+            (64, 20, 20, false, true), (20, 20, 64, true, false),
         };
         var buffers = shapes.Select(s => (A: RandomArray(rng, s.M * s.K), B: RandomArray(rng, s.K * s.N), C: new float[s.M * s.N])).ToArray();
         void RunAll()
