@@ -137,7 +137,9 @@ public sealed class Rnn : Module
         // The reverse pass loops over the steps: compiled fully optimised on its first call, not as tier-0 code.
         return Autograd.Record(output, "Rnn", inputArray, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (Tensor g) =>
         {
-            var dz = new float[rows * hidden];
+            // dz is every step's pre-activation gradient, scratch that dies with this rule: borrowed from the
+            // gradient pool and handed back below (every element is written before it is read).
+            var dz = GradientPool.TryRent(rows * hidden) ?? GC.AllocateUninitializedArray<float>(rows * hidden);
             var dhNext = new float[stepSize];
             bool needH0 = h0 is not null && h0.RequiresGrad;
             var gWeightHh = weightHh.RequiresGrad ? new float[hidden * hidden] : null;
@@ -164,13 +166,13 @@ public sealed class Rnn : Module
             var grads = new Tensor?[inputArray.Length];
             if (x.RequiresGrad)
             {
-                var gx = new float[x.Count];
+                var gx = Ops.Uninitialized(x.Count); // overwritten by the GEMM; a fresh gradient the engine may pool
                 Gemm.Multiply(dz, weightIh.Storage, gx, rows, inputSize, hidden);
                 grads[0] = Tensor.Wrap(gx, x.Dims);
             }
             if (weightIh.RequiresGrad)
             {
-                var gw = new float[weightIh.Count];
+                var gw = Ops.Uninitialized(weightIh.Count);
                 Gemm.Multiply(dz, x.Storage, gw, hidden, inputSize, rows, transposeA: true);
                 grads[1] = Tensor.Wrap(gw, weightIh.Dims);
             }
@@ -188,6 +190,7 @@ public sealed class Rnn : Module
                 if (biasIh!.RequiresGrad) grads[next] = Tensor.Wrap(gb, biasIh.Dims);
                 if (biasHh!.RequiresGrad) grads[next + 1] = Tensor.Wrap((float[])gb.Clone(), biasHh.Dims);
             }
+            GradientPool.Return(dz);
             return grads;
         });
     }
