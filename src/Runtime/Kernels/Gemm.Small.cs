@@ -17,34 +17,40 @@ public static unsafe partial class Gemm
 
     /// <summary>
     /// A product too small for the packed path to pay for itself: an Rnn step at batch 64 (64×20·20×20, 25,600
-    /// multiply-adds) spent more time packing A and B and writing partial tiles than multiplying. Here only op(B) is
-    /// copied, once, into 16-column strips; rows of C are computed straight from A in registers and stored with
-    /// masked stores, so N = 20 needs no scalar tail.
+    /// multiply-adds) spent more time packing A and B and writing partial tiles than multiplying. Here nothing is packed
+    /// but a transposed B (copied once, rows contiguous); rows of C are computed straight from A in registers, and
+    /// the last 16-column strip is read and written with masked loads and stores, so N = 20 needs no scalar tail.
     /// </summary>
     static bool IsSmallProblem(in Problem p) =>
         p.N <= SmallProblemMaxN && p.K <= SmallProblemMaxK && (long)p.M * p.N * p.K <= SmallProblemMaxMacs
         && (p.Level == SimdLevel.Vector512 && Avx512F.IsSupported || p.Level == SimdLevel.Vector && Avx2.IsSupported);
 
     /// <summary>
-    /// C (+)= op(A)·op(B) for <see cref="IsSmallProblem"/> shapes. op(B) is packed into [K, 16·strips], zero-padded
-    /// past N; then each block of four rows keeps its 4 × 32 (Vector512) or 4 × 16 (Vector256, per strip) outputs in
-    /// eight accumulators over the whole depth, reading op(A)'s elements as broadcasts (plain A: four row streams;
-    /// Aᵀ: four neighbours of one row of the stored A).
+    /// C (+)= op(A)·op(B) for <see cref="IsSmallProblem"/> shapes. A plain B is read in place; a transposed one is
+    /// first copied into [K, 16·strips] (its rows contiguous, as the tiles read them). Each block of four rows keeps
+    /// its 4 × 32 (Vector512) or 4 × 16 (Vector256, per strip) outputs in eight accumulators over the whole depth,
+    /// reading op(A)'s elements as broadcasts (plain A: four row streams; Aᵀ: four neighbours of one stored row).
+    /// The last strip's loads and stores are masked to the N columns there are, so nothing is zero-padded or
+    /// written past a row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplySmall(in Problem p)
     {
         const int strip = 16;
-        int strips = (p.N + strip - 1) / strip, width = strips * strip;
-        float* packed = Scratch(ref scratchB, (long)p.K * width);
-        for (int q = 0; q < p.K; q++)
+        int strips = (p.N + strip - 1) / strip;
+        float* b = p.B;
+        long bStride = p.Ldb;
+        if (p.TransposeB)
         {
-            float* row = packed + (long)q * width;
-            if (p.TransposeB)
-                for (int j = 0; j < p.N; j++) row[j] = p.B[(long)j * p.Ldb + q];
-            else
-                new ReadOnlySpan<float>(p.B + (long)q * p.Ldb, p.N).CopyTo(new Span<float>(row, p.N));
-            for (int j = p.N; j < width; j++) row[j] = 0f;
+            int width = strips * strip;
+            float* packed = Scratch(ref scratchB, (long)p.K * width);
+            for (int j = 0; j < p.N; j++)
+            {
+                float* column = p.B + (long)j * p.Ldb; // column j of op(B), contiguous in the stored B
+                for (int q = 0; q < p.K; q++) packed[(long)q * width + j] = column[q];
+            }
+            b = packed;
+            bStride = width;
         }
 
         // Element (i, q) of op(A) is at A + i·rowStep + q·depthStep.
@@ -57,21 +63,22 @@ public static unsafe partial class Gemm
             int rows = Math.Min(4, p.M - i);
             if (p.Level == SimdLevel.Vector512)
             {
+                var lastMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(p.N - (strips - 1) * strip)).AsSingle();
                 if (strips == 2)
                     switch (rows)
                     {
-                        case 4: SmallTile512<Four, Two>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
-                        case 3: SmallTile512<Three, Two>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
-                        case 2: SmallTile512<Two, Two>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
-                        default: SmallTile512<One, Two>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
+                        case 4: SmallTile512<Four, Two>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
+                        case 3: SmallTile512<Three, Two>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
+                        case 2: SmallTile512<Two, Two>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
+                        default: SmallTile512<One, Two>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
                     }
                 else
                     switch (rows)
                     {
-                        case 4: SmallTile512<Four, One>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
-                        case 3: SmallTile512<Three, One>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
-                        case 2: SmallTile512<Two, One>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
-                        default: SmallTile512<One, One>(a, rowStep, depthStep, packed, p.K, c, p.Ldc, p.N, store); break;
+                        case 4: SmallTile512<Four, One>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
+                        case 3: SmallTile512<Three, One>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
+                        case 2: SmallTile512<Two, One>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
+                        default: SmallTile512<One, One>(a, rowStep, depthStep, b, bStride, lastMask, p.K, c, p.Ldc, p.N, store); break;
                     }
             }
             else
@@ -79,30 +86,42 @@ public static unsafe partial class Gemm
                 for (int s = 0; s < strips; s++)
                 {
                     int columns = Math.Min(strip, p.N - s * strip);
-                    float* b = packed + s * strip, cs = c + s * strip;
+                    float* bs = b + s * strip, cs = c + s * strip;
                     switch (rows)
                     {
-                        case 4: SmallTile256<Four>(a, rowStep, depthStep, b, width, p.K, cs, p.Ldc, columns, store); break;
-                        case 3: SmallTile256<Three>(a, rowStep, depthStep, b, width, p.K, cs, p.Ldc, columns, store); break;
-                        case 2: SmallTile256<Two>(a, rowStep, depthStep, b, width, p.K, cs, p.Ldc, columns, store); break;
-                        default: SmallTile256<One>(a, rowStep, depthStep, b, width, p.K, cs, p.Ldc, columns, store); break;
+                        case 4: SmallTile256<Four>(a, rowStep, depthStep, bs, bStride, p.K, cs, p.Ldc, columns, store); break;
+                        case 3: SmallTile256<Three>(a, rowStep, depthStep, bs, bStride, p.K, cs, p.Ldc, columns, store); break;
+                        case 2: SmallTile256<Two>(a, rowStep, depthStep, bs, bStride, p.K, cs, p.Ldc, columns, store); break;
+                        default: SmallTile256<One>(a, rowStep, depthStep, bs, bStride, p.K, cs, p.Ldc, columns, store); break;
                     }
                 }
             }
         }
     }
 
-    /// <summary>Up to 4 rows × 16·TStrips columns (the packed B's full width) in up to 8 Vector512 accumulators.</summary>
+    /// <summary>
+    /// Up to 4 rows × 16·TStrips columns in up to 8 Vector512 accumulators; the last strip's loads keep only the lanes
+    /// of <paramref name="lastMask"/> (the others read as zero and are never touched in memory).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void SmallTile512<TRows, TStrips>(float* a, long rowStep, long depthStep, float* b, int k, float* c, long ldc, int n, bool store)
+    static void SmallTile512<TRows, TStrips>(float* a, long rowStep, long depthStep, float* b, long bStride, Vector512<float> lastMask,
+        int k, float* c, long ldc, int n, bool store)
         where TRows : struct, IRowCount where TStrips : struct, IRowCount
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int q = 0; q < k; q++, a += depthStep, b += 16 * TStrips.Count)
+        for (int q = 0; q < k; q++, a += depthStep, b += bStride)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = TStrips.Count > 1 ? Vector512.Load(b + 16) : default;
+            Vector512<float> b0, b1 = default;
+            if (TStrips.Count > 1)
+            {
+                b0 = Vector512.Load(b);
+                b1 = Avx512F.MaskLoad(b + 16, lastMask, Vector512<float>.Zero);
+            }
+            else
+            {
+                b0 = Avx512F.MaskLoad(b, lastMask, Vector512<float>.Zero);
+            }
             var x = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
             if (TStrips.Count > 1) c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
@@ -153,17 +172,22 @@ public static unsafe partial class Gemm
         Avx512F.MaskStore(chunk, mask, value);
     }
 
-    /// <summary>Up to 4 rows × one 16-column strip at Vector256: 8 accumulators (AVX2 has 16 registers).</summary>
+    /// <summary>
+    /// Up to 4 rows × one strip of <paramref name="n"/> ≤ 16 columns at Vector256: 8 accumulators (AVX2 has 16
+    /// registers); loads past n are masked off.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void SmallTile256<TRows>(float* a, long rowStep, long depthStep, float* b, int bStride, int k, float* c, long ldc, int n, bool store)
+    static void SmallTile256<TRows>(float* a, long rowStep, long depthStep, float* b, long bStride, int k, float* c, long ldc, int n, bool store)
         where TRows : struct, IRowCount
     {
+        var mask0 = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(n)).AsSingle();
+        var mask1 = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(n - 8)).AsSingle();
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         for (int q = 0; q < k; q++, a += depthStep, b += bStride)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
+            var b0 = Avx.MaskLoad(b, mask0);
+            var b1 = Avx.MaskLoad(b + 8, mask1);
             var x = Vector256.Create(a[0]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
             if (TRows.Count > 1)
