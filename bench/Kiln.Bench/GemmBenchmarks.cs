@@ -31,7 +31,8 @@ public static class GemmBenchmarks
         new("64x20x20 Bᵀ", 64, 20, 20, false, true, "Rnn h·W_hhᵀ (W5)"),
         new("64x20x20", 64, 20, 20, false, false, "Rnn grad h = g·W_hh (W5)"),
         new("20x64x20 Aᵀ", 20, 20, 64, true, false, "Rnn grad W_hh = gᵀ·h (W5)"),
-        new("20x64x10 Aᵀ", 20, 10, 64, true, false, "Rnn grad W_ih = gᵀ·x_t (W5)"),
+        new("20x64x10 Aᵀ", 20, 10, 64, true, false, "Rnn grad W_ih = gᵀ·x_t (W5, static per step)"),
+        new("20x384x20 Aᵀ", 20, 20, 384, true, false, "Rnn grad W_ih of layer 2 over all 6 steps (W5, eager)"),
     };
 
     public static void Run(TimeSpan warmup, TimeSpan budget, int[] threadCounts)

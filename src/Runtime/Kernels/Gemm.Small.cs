@@ -9,8 +9,14 @@ public static unsafe partial class Gemm
     /// <summary>Columns (two 16-float strips) at or below which a product can skip the packed path.</summary>
     const int SmallProblemMaxN = 32;
 
-    /// <summary>Depth at or below which op(B)'s packed strips stay in L1 (128 × 32 floats = 16 KB).</summary>
+    /// <summary>Depth at or below which a transposed B's packed strips stay in L1 (128 × 32 floats = 16 KB).</summary>
     const int SmallProblemMaxK = 128;
+
+    /// <summary>
+    /// The same for a plain B, which is read in place: a weight gradient over all of an Rnn's steps (dzᵀ·x, K = steps ·
+    /// batch = 384) still keeps its few outputs in registers over the whole depth.
+    /// </summary>
+    const int SmallProblemMaxPlainK = 512;
 
     /// <summary>Multiply-adds at or below which packing A and running the cache-blocked loops cost more than the FMAs.</summary>
     const long SmallProblemMaxMacs = 1 << 18;
@@ -22,7 +28,7 @@ public static unsafe partial class Gemm
     /// the last 16-column strip is read and written with masked loads and stores, so N = 20 needs no scalar tail.
     /// </summary>
     static bool IsSmallProblem(in Problem p) =>
-        p.N <= SmallProblemMaxN && p.K <= SmallProblemMaxK && (long)p.M * p.N * p.K <= SmallProblemMaxMacs
+        p.N <= SmallProblemMaxN && p.K <= (p.TransposeB ? SmallProblemMaxK : SmallProblemMaxPlainK) && (long)p.M * p.N * p.K <= SmallProblemMaxMacs
         && (p.Level == SimdLevel.Vector512 && Avx512F.IsSupported || p.Level == SimdLevel.Vector && Avx2.IsSupported);
 
     /// <summary>
