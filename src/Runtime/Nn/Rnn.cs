@@ -110,7 +110,7 @@ public sealed class Rnn : Module
     {
         int steps = x.Dims[0], batch = x.Dims[1], inputSize = x.Dims[2], hidden = weightHh.Dims[0];
         int rows = steps * batch, stepSize = batch * hidden;
-        var h = new float[rows * hidden];
+        var h = GC.AllocateUninitializedArray<float>(rows * hidden); // every element written: bias rows or the GEMM's store
         bool hasBias = biasIh is not null && biasHh is not null;
         if (hasBias)
         {

@@ -28,7 +28,7 @@ public static partial class Ops
         var outShape = new int[indices.Rank + 1];
         indices.Dims.CopyTo(outShape, 0);
         outShape[^1] = dim;
-        var result = new float[ShapeUtil.Count(outShape, name)];
+        var result = Uninitialized((int)ShapeUtil.Count(outShape, name)); // every row gathered (Count checks the size fits an int)
         // The kernel checks every index (the same message in generated code); a table of zero-length rows gives it
         // no row count, so that one case is checked here.
         if (dim == 0) Kernels.Embedding.CheckIndices(index, rows, dim, indices.Dims);

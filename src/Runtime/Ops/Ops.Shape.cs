@@ -104,7 +104,7 @@ public static partial class Ops
         }
         var outShape = new int[p.Length];
         for (int i = 0; i < p.Length; i++) outShape[i] = x.Dims[p[i]];
-        var result = new float[x.Count];
+        var result = Uninitialized(x.Count);
         Kernels.Layout.Permute(x.Storage, x.Dims, p, result);
         var output = Tensor.Wrap(result, outShape);
         if (!Autograd.ShouldRecord(x)) return output;
