@@ -21,12 +21,12 @@ internal sealed class CSharpBackend : IKernelBackend
 
     public string Name => "C#";
 
+    /// <summary>
+    /// Writes the kernel's statements; the host writes its description (<see cref="KernelDescriptions"/>) and places
+    /// them (the C# host: in a method of their own, <see cref="KernelMethods"/>).
+    /// </summary>
     public void EmitKernel(CodeWriter w, Kernel kernel, KernelProgram program, IStorageNames names)
     {
-        string title = KernelDescriptions.Title(kernel, program.Kernels.Count);
-        w.Open($"// {title}");
-        // The comment line above is the block's header; the braces scope the kernel's locals.
-        foreach (var n in KernelDescriptions.ComputedNodes(kernel)) w.Line("// " + n);
         switch (kernel.Kind)
         {
             case KernelKind.Loop:
@@ -42,11 +42,10 @@ internal sealed class CSharpBackend : IKernelBackend
                 break;
         }
         // Anomaly mode (Autograd.DetectAnomaly()): the first kernel to write a NaN or ∞ names itself; one flag read when off.
-        string quoted = title.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        string quoted = KernelDescriptions.Title(kernel, program.Kernels.Count).Replace("\\", "\\\\").Replace("\"", "\\\"");
         // Integer outputs (indices) cannot hold a NaN.
         foreach (var output in kernel.Outputs.Where(o => o.Type == ElementType.Float))
             w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{quoted}\");");
-        w.Close();
     }
 
     public Size? ScratchSize(Node n) => CSharpLibraryCalls.ScratchSize(n);
@@ -67,15 +66,22 @@ internal sealed class CSharpBackend : IKernelBackend
         foreach (var b in bindings)
             w.Line(b.Role switch
             {
-                StorageRole.Input or StorageRole.Capture => $"global::System.ReadOnlySpan<float> {b.Local} = {b.Source}.Data;",
-                StorageRole.IntInput => $"global::System.ReadOnlySpan<int> {b.Local} = {b.Source}.Data;",
-                StorageRole.Result or StorageRole.Update => $"global::System.Span<float> {b.Local} = {b.Source}.Data;",
-                StorageRole.IntResult => $"global::System.Span<int> {b.Local} = {b.Source};",
-                StorageRole.Gradient => $"global::System.Span<float> {b.Local} = this.GradientOf({b.Source}, {b.Index});",
-                StorageRole.Arena => $"global::System.Span<float> {b.Local} = {b.Source}.Arena;",
-                _ => $"global::System.Span<float> {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",
+                StorageRole.Input or StorageRole.Capture or StorageRole.IntInput or StorageRole.Result or StorageRole.Update => $"{StorageType(b.Role)} {b.Local} = {b.Source}.Data;",
+                StorageRole.IntResult => $"{StorageType(b.Role)} {b.Local} = {b.Source};",
+                StorageRole.Gradient => $"{StorageType(b.Role)} {b.Local} = this.GradientOf({b.Source}, {b.Index});",
+                StorageRole.Arena => $"{StorageType(b.Role)} {b.Local} = {b.Source}.Arena;",
+                _ => $"{StorageType(b.Role)} {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",
             });
     }
+
+    /// <summary>The type of the local <see cref="EmitStorage"/> declares for a binding of this role.</summary>
+    internal static string StorageType(StorageRole role) => role switch
+    {
+        StorageRole.Input or StorageRole.Capture => SpanType(writable: false),
+        StorageRole.IntInput => "global::System.ReadOnlySpan<int>",
+        StorageRole.IntResult => "global::System.Span<int>",
+        _ => SpanType(writable: true),
+    };
 
     public void EmitStepLoop(CodeWriter w, string counter, string count) => w.Open($"for (int {counter} = 0; {counter} < {count}; {counter}++)");
 
@@ -89,7 +95,8 @@ internal sealed class CSharpBackend : IKernelBackend
 
     public void EmitCopy(CodeWriter w, string from, string to) => w.Line($"{ReadOnly(from, writable: false)}.CopyTo({to});");
 
-    static string SpanType(bool writable) => writable ? "global::System.Span<float>" : "global::System.ReadOnlySpan<float>";
+    /// <summary>The type of a float span local: the slices and choices of a step loop, the float storage.</summary>
+    internal static string SpanType(bool writable) => writable ? "global::System.Span<float>" : "global::System.ReadOnlySpan<float>";
 
     /// <summary>Inputs are read-only spans and the arena's writable ones; a read takes either.</summary>
     static string ReadOnly(string buffer, bool writable) => writable ? buffer : $"((global::System.ReadOnlySpan<float>){buffer})";
