@@ -465,6 +465,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
                 int extent0 = (dim_N * 37);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s3 = 4f;
                 var v3 = new global::System.Numerics.Vector<float>(s3);
                 float s8 = 0.5f;
@@ -484,6 +486,55 @@ namespace Kiln.Integration.Tests.Models
                 float s91 = input1[0];
                 var v91 = new global::System.Numerics.Vector<float>(s91);
                 int i = 0;
+                var last142 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v4 = v2 * v3;
+                    var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v7 = v5 * v6;
+                    var v9 = v6 + v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
+                    var v11 = v7 + v10;
+                    var v13 = v5 - v12;
+                    var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
+                    var v15 = v11 + v14;
+                    var v16 = global::System.Numerics.Vector.Abs(v4);
+                    var v17 = v4 * v4 * v4;
+                    var v18 = v16 * v17;
+                    var v20 = v18 * v19;
+                    var v21 = v15 + v20;
+                    var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v51 = v12 - v6;
+                    var v52 = v6 * v51;
+                    var v55 = v5 * v5;
+                    var v56 = v12 - v55;
+                    var v71 = v4 * v4;
+                    var v92 = v91;
+                    var v93 = v92 * v25;
+                    var v121 = v93 * v21;
+                    var v122 = v121 * v27;
+                    var v124 = v121 * v67;
+                    var v125 = v124 * v17;
+                    var v126 = v124 * v16;
+                    var v128 = v126 * v71;
+                    var v129 = v128 * v36;
+                    var v130 = v125 * v39;
+                    var v131 = v129 + v130;
+                    var v132 = v122 * v14;
+                    var v133 = v122 / v9;
+                    var v134 = v122 * v6;
+                    var v135 = v122 * v5;
+                    var v136 = v132 + v134;
+                    var v137 = v133 + v135;
+                    var v138 = v137 * v52;
+                    var v139 = v131 + v138;
+                    var v140 = v136 * v56;
+                    var v141 = v139 + v140;
+                    var v142 = v141 * v3;
+                    last142 = v142;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -532,53 +583,60 @@ namespace Kiln.Integration.Tests.Models
                     var v142 = v141 * v3;
                     v142.CopyTo(buffer0.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s2 = buffer0[i];
-                    float s4 = s2 * s3;
-                    float s5 = global::Kiln.Kernels.Pointwise.Tanh(s4);
-                    float s6 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
-                    float s7 = s5 * s6;
-                    float s9 = s6 + s8;
-                    float s10 = global::Kiln.Kernels.Pointwise.Log(s9);
-                    float s11 = s7 + s10;
-                    float s13 = s5 - s12;
-                    float s14 = global::Kiln.Kernels.Pointwise.Exp(s13);
-                    float s15 = s11 + s14;
-                    float s16 = global::System.MathF.Abs(s4);
-                    float s17 = global::System.MathF.Pow(s4, 3f);
-                    float s18 = s16 * s17;
-                    float s20 = s18 * s19;
-                    float s21 = s15 + s20;
-                    float s39 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
-                    float s51 = s12 - s6;
-                    float s52 = s6 * s51;
-                    float s55 = s5 * s5;
-                    float s56 = s12 - s55;
-                    float s71 = s4 * s4;
-                    float s92 = s91;
-                    float s93 = s92 * s25;
-                    float s121 = s93 * s21;
-                    float s122 = s121 * s27;
-                    float s124 = s121 * s67;
-                    float s125 = s124 * s17;
-                    float s126 = s124 * s16;
-                    float s128 = s126 * s71;
-                    float s129 = s128 * s36;
-                    float s130 = s125 * s39;
-                    float s131 = s129 + s130;
-                    float s132 = s122 * s14;
-                    float s133 = s122 / s9;
-                    float s134 = s122 * s6;
-                    float s135 = s122 * s5;
-                    float s136 = s132 + s134;
-                    float s137 = s133 + s135;
-                    float s138 = s137 * s52;
-                    float s139 = s131 + s138;
-                    float s140 = s136 * s56;
-                    float s141 = s139 + s140;
-                    float s142 = s141 * s3;
-                    buffer0[i] = s142;
+                    last142.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s2 = buffer0[i];
+                        float s4 = s2 * s3;
+                        float s5 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s7 = s5 * s6;
+                        float s9 = s6 + s8;
+                        float s10 = global::Kiln.Kernels.Pointwise.Log(s9);
+                        float s11 = s7 + s10;
+                        float s13 = s5 - s12;
+                        float s14 = global::Kiln.Kernels.Pointwise.Exp(s13);
+                        float s15 = s11 + s14;
+                        float s16 = global::System.MathF.Abs(s4);
+                        float s17 = global::System.MathF.Pow(s4, 3f);
+                        float s18 = s16 * s17;
+                        float s20 = s18 * s19;
+                        float s21 = s15 + s20;
+                        float s39 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
+                        float s51 = s12 - s6;
+                        float s52 = s6 * s51;
+                        float s55 = s5 * s5;
+                        float s56 = s12 - s55;
+                        float s71 = s4 * s4;
+                        float s92 = s91;
+                        float s93 = s92 * s25;
+                        float s121 = s93 * s21;
+                        float s122 = s121 * s27;
+                        float s124 = s121 * s67;
+                        float s125 = s124 * s17;
+                        float s126 = s124 * s16;
+                        float s128 = s126 * s71;
+                        float s129 = s128 * s36;
+                        float s130 = s125 * s39;
+                        float s131 = s129 + s130;
+                        float s132 = s122 * s14;
+                        float s133 = s122 / s9;
+                        float s134 = s122 * s6;
+                        float s135 = s122 * s5;
+                        float s136 = s132 + s134;
+                        float s137 = s133 + s135;
+                        float s138 = s137 * s52;
+                        float s139 = s131 + s138;
+                        float s140 = s136 * s56;
+                        float s141 = s139 + s140;
+                        float s142 = s141 * s3;
+                        buffer0[i] = s142;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, sign, sub, mul, square, sub, square, broadcast_to, mul, mul, mul, mul, mul, mul, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %142 [N,37]");
             }

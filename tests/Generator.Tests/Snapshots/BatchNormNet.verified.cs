@@ -191,9 +191,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s18 = 1E-05f;
                 var v18 = new global::System.Numerics.Vector<float>(s18);
                 int i = 0;
+                var last20 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    last20 = v20;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
@@ -201,12 +211,19 @@ namespace Kiln.Integration.Tests.Models
                     var v20 = global::System.Numerics.Vector.SquareRoot(v19);
                     v20.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s17 = buffer3[i];
-                    float s19 = s17 + s18;
-                    float s20 = global::System.MathF.Sqrt(s19);
-                    buffer4[i] = s20;
+                    last20.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s17 = buffer3[i];
+                        float s19 = s17 + s18;
+                        float s20 = global::System.MathF.Sqrt(s19);
+                        buffer4[i] = s20;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]");
             }
@@ -218,9 +235,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel3(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer5)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s18 = 1E-05f;
                 var v18 = new global::System.Numerics.Vector<float>(s18);
                 int i = 0;
+                var last26 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    last26 = v26;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -228,12 +255,19 @@ namespace Kiln.Integration.Tests.Models
                     var v26 = global::System.Numerics.Vector.SquareRoot(v25);
                     v26.CopyTo(buffer5.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s24 = capture3Data[i];
-                    float s25 = s24 + s18;
-                    float s26 = global::System.MathF.Sqrt(s25);
-                    buffer5[i] = s26;
+                    last26.CopyTo(buffer5.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s24 = capture3Data[i];
+                        float s25 = s24 + s18;
+                        float s26 = global::System.MathF.Sqrt(s25);
+                        buffer5[i] = s26;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]");
             }
@@ -251,6 +285,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 for (int i0 = 0; i0 < extent0; i0++)
@@ -259,6 +295,25 @@ namespace Kiln.Integration.Tests.Models
                     int row15 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last50 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + lastVector));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(lastVector));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(lastVector));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v21 = v15 / v20;
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        last50 = v50;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
@@ -277,23 +332,30 @@ namespace Kiln.Integration.Tests.Models
                         var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
                         v50.CopyTo(buffer6.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s13 = buffer0[row13 + i];
-                        float s15 = buffer2[row15 + i];
-                        float s20 = buffer4[i];
-                        float s22 = capture2Data[i];
-                        float s26 = buffer5[i];
-                        float s29 = capture4Data[i];
-                        float s31 = capture5Data[i];
-                        float s21 = s15 / s20;
-                        float s23 = s13 - s22;
-                        float s27 = s23 / s26;
-                        float s28 = s8 ? s21 : s27;
-                        float s30 = s28 * s29;
-                        float s32 = s30 + s31;
-                        float s50 = global::System.MathF.Max(s32, 0f);
-                        buffer6[rowOut + i] = s50;
+                        last50.CopyTo(buffer6.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s13 = buffer0[row13 + i];
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s22 = capture2Data[i];
+                            float s26 = buffer5[i];
+                            float s29 = capture4Data[i];
+                            float s31 = capture5Data[i];
+                            float s21 = s15 / s20;
+                            float s23 = s13 - s22;
+                            float s27 = s23 / s26;
+                            float s28 = s8 ? s21 : s27;
+                            float s30 = s28 * s29;
+                            float s32 = s30 + s31;
+                            float s50 = global::System.MathF.Max(s32, 0f);
+                            buffer6[rowOut + i] = s50;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]");
@@ -308,11 +370,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer6, capture8Data, buffer7, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row51 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(lastVector));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + lastVector));
+                        var v52 = v51 + v11;
+                        last52 = v52;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
@@ -320,12 +392,19 @@ namespace Kiln.Integration.Tests.Models
                         var v52 = v51 + v11;
                         v52.CopyTo(buffer7.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s11 = capture9Data[i];
-                        float s51 = buffer7[row51 + i];
-                        float s52 = s51 + s11;
-                        buffer7[rowOut + i] = s52;
+                        last52.CopyTo(buffer7.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s11 = capture9Data[i];
+                            float s51 = buffer7[row51 + i];
+                            float s52 = s51 + s11;
+                            buffer7[rowOut + i] = s52;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]");
@@ -347,6 +426,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel7(global::System.ReadOnlySpan<float> capture7Data, global::System.Span<float> capture7Update, bool capture6)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 float s34 = 1f;
@@ -354,17 +435,31 @@ namespace Kiln.Integration.Tests.Models
                 float s9 = capture7Data[0];
                 var v9 = new global::System.Numerics.Vector<float>(s9);
                 int i = 0;
+                var last47 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v35 = v9 + v34;
+                    var v47 = v8 ? v35 : v9;
+                    last47 = v47;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v35 = v9 + v34;
                     var v47 = v8 ? v35 : v9;
                     v47.CopyTo(capture7Update.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s35 = s9 + s34;
-                    float s47 = s8 ? s35 : s9;
-                    capture7Update[i] = s47;
+                    last47.CopyTo(capture7Update.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s35 = s9 + s34;
+                        float s47 = s8 ? s35 : s9;
+                        capture7Update[i] = s47;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 7/10: fused elementwise (add, select_flag) -> %47 []");
             }
@@ -378,6 +473,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel8(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> capture2Update, global::System.Span<float> buffer1, bool capture6)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 float s36 = 0.1f;
@@ -385,6 +482,17 @@ namespace Kiln.Integration.Tests.Models
                 float s54 = 0.9f;
                 var v54 = new global::System.Numerics.Vector<float>(s54);
                 int i = 0;
+                var last59 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v40 = v39 * v36;
+                    var v55 = v4 * v54;
+                    var v56 = v55 + v40;
+                    var v59 = v8 ? v56 : v4;
+                    last59 = v59;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -395,15 +503,22 @@ namespace Kiln.Integration.Tests.Models
                     var v59 = v8 ? v56 : v4;
                     v59.CopyTo(capture2Update.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s39 = buffer1[i];
-                    float s40 = s39 * s36;
-                    float s55 = s4 * s54;
-                    float s56 = s55 + s40;
-                    float s59 = s8 ? s56 : s4;
-                    capture2Update[i] = s59;
+                    last59.CopyTo(capture2Update.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s39 = buffer1[i];
+                        float s40 = s39 * s36;
+                        float s55 = s4 * s54;
+                        float s56 = s55 + s40;
+                        float s59 = s8 ? s56 : s4;
+                        capture2Update[i] = s59;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
             }
@@ -418,6 +533,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel9(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> capture3Update, global::System.Span<float> buffer3, bool capture6, int dim_N)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 float s33 = ((float)dim_N / (dim_N - 1));
@@ -427,6 +544,18 @@ namespace Kiln.Integration.Tests.Models
                 float s54 = 0.9f;
                 var v54 = new global::System.Numerics.Vector<float>(s54);
                 int i = 0;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v44 = v43 * v33;
+                    var v45 = v44 * v36;
+                    var v57 = v5 * v54;
+                    var v58 = v57 + v45;
+                    var v60 = v8 ? v58 : v5;
+                    last60 = v60;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -438,16 +567,23 @@ namespace Kiln.Integration.Tests.Models
                     var v60 = v8 ? v58 : v5;
                     v60.CopyTo(capture3Update.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s5 = capture3Data[i];
-                    float s43 = buffer3[i];
-                    float s44 = s43 * s33;
-                    float s45 = s44 * s36;
-                    float s57 = s5 * s54;
-                    float s58 = s57 + s45;
-                    float s60 = s8 ? s58 : s5;
-                    capture3Update[i] = s60;
+                    last60.CopyTo(capture3Update.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s5 = capture3Data[i];
+                        float s43 = buffer3[i];
+                        float s44 = s43 * s33;
+                        float s45 = s44 * s36;
+                        float s57 = s5 * s54;
+                        float s58 = s57 + s45;
+                        float s60 = s8 ? s58 : s5;
+                        capture3Update[i] = s60;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
             }
@@ -666,9 +802,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s18 = 1E-05f;
                 var v18 = new global::System.Numerics.Vector<float>(s18);
                 int i = 0;
+                var last20 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    last20 = v20;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
@@ -676,12 +822,19 @@ namespace Kiln.Integration.Tests.Models
                     var v20 = global::System.Numerics.Vector.SquareRoot(v19);
                     v20.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s17 = buffer3[i];
-                    float s19 = s17 + s18;
-                    float s20 = global::System.MathF.Sqrt(s19);
-                    buffer4[i] = s20;
+                    last20.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s17 = buffer3[i];
+                        float s19 = s17 + s18;
+                        float s20 = global::System.MathF.Sqrt(s19);
+                        buffer4[i] = s20;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]");
             }
@@ -693,11 +846,21 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row15 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                        var v21 = v15 / v20;
+                        last21 = v21;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
@@ -705,12 +868,19 @@ namespace Kiln.Integration.Tests.Models
                         var v21 = v15 / v20;
                         v21.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s15 = buffer2[row15 + i];
-                        float s20 = buffer4[i];
-                        float s21 = s15 / s20;
-                        buffer5[rowOut + i] = s21;
+                        last21.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s21 = s15 / s20;
+                            buffer5[rowOut + i] = s21;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/18: elementwise (div) -> %21 [N,16]");
@@ -723,9 +893,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer6)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s18 = 1E-05f;
                 var v18 = new global::System.Numerics.Vector<float>(s18);
                 int i = 0;
+                var last26 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    last26 = v26;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -733,12 +913,19 @@ namespace Kiln.Integration.Tests.Models
                     var v26 = global::System.Numerics.Vector.SquareRoot(v25);
                     v26.CopyTo(buffer6.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s24 = capture3Data[i];
-                    float s25 = s24 + s18;
-                    float s26 = global::System.MathF.Sqrt(s25);
-                    buffer6[i] = s26;
+                    last26.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s24 = capture3Data[i];
+                        float s25 = s24 + s18;
+                        float s26 = global::System.MathF.Sqrt(s25);
+                        buffer6[i] = s26;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]");
             }
@@ -755,6 +942,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 for (int i0 = 0; i0 < extent0; i0++)
@@ -763,6 +952,25 @@ namespace Kiln.Integration.Tests.Models
                     int row21 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last28 = global::System.Numerics.Vector<float>.Zero;
+                    var last50 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + lastVector));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + lastVector));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(lastVector));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        last28 = v28;
+                        last50 = v50;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
@@ -780,22 +988,30 @@ namespace Kiln.Integration.Tests.Models
                         v28.CopyTo(buffer7.Slice(rowOut + i));
                         v50.CopyTo(buffer8.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s13 = buffer0[row13 + i];
-                        float s21 = buffer5[row21 + i];
-                        float s22 = capture2Data[i];
-                        float s26 = buffer6[i];
-                        float s29 = capture4Data[i];
-                        float s31 = capture5Data[i];
-                        float s23 = s13 - s22;
-                        float s27 = s23 / s26;
-                        float s28 = s8 ? s21 : s27;
-                        float s30 = s28 * s29;
-                        float s32 = s30 + s31;
-                        float s50 = global::System.MathF.Max(s32, 0f);
-                        buffer7[rowOut + i] = s28;
-                        buffer8[rowOut + i] = s50;
+                        last28.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last50.CopyTo(buffer8.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s13 = buffer0[row13 + i];
+                            float s21 = buffer5[row21 + i];
+                            float s22 = capture2Data[i];
+                            float s26 = buffer6[i];
+                            float s29 = capture4Data[i];
+                            float s31 = capture5Data[i];
+                            float s23 = s13 - s22;
+                            float s27 = s23 / s26;
+                            float s28 = s8 ? s21 : s27;
+                            float s30 = s28 * s29;
+                            float s32 = s30 + s31;
+                            float s50 = global::System.MathF.Max(s32, 0f);
+                            buffer7[rowOut + i] = s28;
+                            buffer8[rowOut + i] = s50;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
@@ -811,11 +1027,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row51 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(lastVector));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + lastVector));
+                        var v52 = v51 + v11;
+                        last52 = v52;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
@@ -823,12 +1049,19 @@ namespace Kiln.Integration.Tests.Models
                         var v52 = v51 + v11;
                         v52.CopyTo(buffer9.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s11 = capture9Data[i];
-                        float s51 = buffer9[row51 + i];
-                        float s52 = s51 + s11;
-                        buffer9[rowOut + i] = s52;
+                        last52.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s11 = capture9Data[i];
+                            float s51 = buffer9[row51 + i];
+                            float s52 = s51 + s11;
+                            buffer9[rowOut + i] = s52;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]");
@@ -970,9 +1203,20 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel11(global::System.Span<float> buffer4, global::System.Span<float> buffer14, global::System.Span<float> buffer15)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s87 = 2f;
                 var v87 = new global::System.Numerics.Vector<float>(s87);
                 int i = 0;
+                var last89 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v86 = new global::System.Numerics.Vector<float>(buffer14.Slice(lastVector));
+                    var v88 = v20 * v87;
+                    var v89 = v86 / v88;
+                    last89 = v89;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
@@ -981,13 +1225,20 @@ namespace Kiln.Integration.Tests.Models
                     var v89 = v86 / v88;
                     v89.CopyTo(buffer15.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s20 = buffer4[i];
-                    float s86 = buffer14[i];
-                    float s88 = s20 * s87;
-                    float s89 = s86 / s88;
-                    buffer15[i] = s89;
+                    last89.CopyTo(buffer15.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s20 = buffer4[i];
+                        float s86 = buffer14[i];
+                        float s88 = s20 * s87;
+                        float s89 = s86 / s88;
+                        buffer15[i] = s89;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]");
             }
@@ -1130,6 +1381,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel15(global::System.ReadOnlySpan<float> capture7Data, global::System.Span<float> capture7Update, bool capture6)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 float s34 = 1f;
@@ -1137,17 +1390,31 @@ namespace Kiln.Integration.Tests.Models
                 float s9 = capture7Data[0];
                 var v9 = new global::System.Numerics.Vector<float>(s9);
                 int i = 0;
+                var last47 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v35 = v9 + v34;
+                    var v47 = v8 ? v35 : v9;
+                    last47 = v47;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v35 = v9 + v34;
                     var v47 = v8 ? v35 : v9;
                     v47.CopyTo(capture7Update.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s35 = s9 + s34;
-                    float s47 = s8 ? s35 : s9;
-                    capture7Update[i] = s47;
+                    last47.CopyTo(capture7Update.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s35 = s9 + s34;
+                        float s47 = s8 ? s35 : s9;
+                        capture7Update[i] = s47;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 15/18: fused elementwise (add, select_flag) -> %47 []");
             }
@@ -1161,6 +1428,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel16(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> capture2Update, global::System.Span<float> buffer1, bool capture6)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 float s36 = 0.1f;
@@ -1168,6 +1437,17 @@ namespace Kiln.Integration.Tests.Models
                 float s54 = 0.9f;
                 var v54 = new global::System.Numerics.Vector<float>(s54);
                 int i = 0;
+                var last59 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v40 = v39 * v36;
+                    var v55 = v4 * v54;
+                    var v56 = v55 + v40;
+                    var v59 = v8 ? v56 : v4;
+                    last59 = v59;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -1178,15 +1458,22 @@ namespace Kiln.Integration.Tests.Models
                     var v59 = v8 ? v56 : v4;
                     v59.CopyTo(capture2Update.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s39 = buffer1[i];
-                    float s40 = s39 * s36;
-                    float s55 = s4 * s54;
-                    float s56 = s55 + s40;
-                    float s59 = s8 ? s56 : s4;
-                    capture2Update[i] = s59;
+                    last59.CopyTo(capture2Update.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s39 = buffer1[i];
+                        float s40 = s39 * s36;
+                        float s55 = s4 * s54;
+                        float s56 = s55 + s40;
+                        float s59 = s8 ? s56 : s4;
+                        capture2Update[i] = s59;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
             }
@@ -1201,6 +1488,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel17(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> capture3Update, global::System.Span<float> buffer3, bool capture6, int dim_N)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 float s33 = ((float)dim_N / (dim_N - 1));
@@ -1210,6 +1499,18 @@ namespace Kiln.Integration.Tests.Models
                 float s54 = 0.9f;
                 var v54 = new global::System.Numerics.Vector<float>(s54);
                 int i = 0;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v44 = v43 * v33;
+                    var v45 = v44 * v36;
+                    var v57 = v5 * v54;
+                    var v58 = v57 + v45;
+                    var v60 = v8 ? v58 : v5;
+                    last60 = v60;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -1221,16 +1522,23 @@ namespace Kiln.Integration.Tests.Models
                     var v60 = v8 ? v58 : v5;
                     v60.CopyTo(capture3Update.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s5 = capture3Data[i];
-                    float s43 = buffer3[i];
-                    float s44 = s43 * s33;
-                    float s45 = s44 * s36;
-                    float s57 = s5 * s54;
-                    float s58 = s57 + s45;
-                    float s60 = s8 ? s58 : s5;
-                    capture3Update[i] = s60;
+                    last60.CopyTo(capture3Update.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s5 = capture3Data[i];
+                        float s43 = buffer3[i];
+                        float s44 = s43 * s33;
+                        float s45 = s44 * s36;
+                        float s57 = s5 * s54;
+                        float s58 = s57 + s45;
+                        float s60 = s8 ? s58 : s5;
+                        capture3Update[i] = s60;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
             }
@@ -1436,9 +1744,19 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s18 = 1E-05f;
                 var v18 = new global::System.Numerics.Vector<float>(s18);
                 int i = 0;
+                var last20 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    last20 = v20;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
@@ -1446,12 +1764,19 @@ namespace Kiln.Integration.Tests.Models
                     var v20 = global::System.Numerics.Vector.SquareRoot(v19);
                     v20.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s17 = buffer3[i];
-                    float s19 = s17 + s18;
-                    float s20 = global::System.MathF.Sqrt(s19);
-                    buffer4[i] = s20;
+                    last20.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s17 = buffer3[i];
+                        float s19 = s17 + s18;
+                        float s20 = global::System.MathF.Sqrt(s19);
+                        buffer4[i] = s20;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]");
             }
@@ -1463,11 +1788,21 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row15 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                        var v21 = v15 / v20;
+                        last21 = v21;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
@@ -1475,12 +1810,19 @@ namespace Kiln.Integration.Tests.Models
                         var v21 = v15 / v20;
                         v21.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s15 = buffer2[row15 + i];
-                        float s20 = buffer4[i];
-                        float s21 = s15 / s20;
-                        buffer5[rowOut + i] = s21;
+                        last21.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s20 = buffer4[i];
+                            float s21 = s15 / s20;
+                            buffer5[rowOut + i] = s21;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: elementwise (div) -> %21 [N,16]");
@@ -1493,9 +1835,19 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel4(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer6)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s18 = 1E-05f;
                 var v18 = new global::System.Numerics.Vector<float>(s18);
                 int i = 0;
+                var last26 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    last26 = v26;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -1503,12 +1855,19 @@ namespace Kiln.Integration.Tests.Models
                     var v26 = global::System.Numerics.Vector.SquareRoot(v25);
                     v26.CopyTo(buffer6.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s24 = capture3Data[i];
-                    float s25 = s24 + s18;
-                    float s26 = global::System.MathF.Sqrt(s25);
-                    buffer6[i] = s26;
+                    last26.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s24 = capture3Data[i];
+                        float s25 = s24 + s18;
+                        float s26 = global::System.MathF.Sqrt(s25);
+                        buffer6[i] = s26;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]");
             }
@@ -1525,6 +1884,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 bool s8 = capture6;
                 bool v8 = s8;
                 for (int i0 = 0; i0 < extent0; i0++)
@@ -1533,6 +1894,25 @@ namespace Kiln.Integration.Tests.Models
                     int row21 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last28 = global::System.Numerics.Vector<float>.Zero;
+                    var last50 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + lastVector));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + lastVector));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(lastVector));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        last28 = v28;
+                        last50 = v50;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
@@ -1550,22 +1930,30 @@ namespace Kiln.Integration.Tests.Models
                         v28.CopyTo(buffer7.Slice(rowOut + i));
                         v50.CopyTo(buffer8.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s13 = buffer0[row13 + i];
-                        float s21 = buffer5[row21 + i];
-                        float s22 = capture2Data[i];
-                        float s26 = buffer6[i];
-                        float s29 = capture4Data[i];
-                        float s31 = capture5Data[i];
-                        float s23 = s13 - s22;
-                        float s27 = s23 / s26;
-                        float s28 = s8 ? s21 : s27;
-                        float s30 = s28 * s29;
-                        float s32 = s30 + s31;
-                        float s50 = global::System.MathF.Max(s32, 0f);
-                        buffer7[rowOut + i] = s28;
-                        buffer8[rowOut + i] = s50;
+                        last28.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last50.CopyTo(buffer8.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s13 = buffer0[row13 + i];
+                            float s21 = buffer5[row21 + i];
+                            float s22 = capture2Data[i];
+                            float s26 = buffer6[i];
+                            float s29 = capture4Data[i];
+                            float s31 = capture5Data[i];
+                            float s23 = s13 - s22;
+                            float s27 = s23 / s26;
+                            float s28 = s8 ? s21 : s27;
+                            float s30 = s28 * s29;
+                            float s32 = s30 + s31;
+                            float s50 = global::System.MathF.Max(s32, 0f);
+                            buffer7[rowOut + i] = s28;
+                            buffer8[rowOut + i] = s50;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
@@ -1581,11 +1969,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row51 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(lastVector));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + lastVector));
+                        var v52 = v51 + v11;
+                        last52 = v52;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
@@ -1593,12 +1991,19 @@ namespace Kiln.Integration.Tests.Models
                         var v52 = v51 + v11;
                         v52.CopyTo(buffer9.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s11 = capture9Data[i];
-                        float s51 = buffer9[row51 + i];
-                        float s52 = s51 + s11;
-                        buffer9[rowOut + i] = s52;
+                        last52.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s11 = capture9Data[i];
+                            float s51 = buffer9[row51 + i];
+                            float s52 = s51 + s11;
+                            buffer9[rowOut + i] = s52;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]");
@@ -1738,9 +2143,20 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel11(global::System.Span<float> buffer4, global::System.Span<float> buffer14, global::System.Span<float> buffer15)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s87 = 2f;
                 var v87 = new global::System.Numerics.Vector<float>(s87);
                 int i = 0;
+                var last143 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(lastVector));
+                    var v88 = v20 * v87;
+                    var v143 = v142 / v88;
+                    last143 = v143;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
@@ -1749,13 +2165,20 @@ namespace Kiln.Integration.Tests.Models
                     var v143 = v142 / v88;
                     v143.CopyTo(buffer15.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s20 = buffer4[i];
-                    float s142 = buffer14[i];
-                    float s88 = s20 * s87;
-                    float s143 = s142 / s88;
-                    buffer15[i] = s143;
+                    last143.CopyTo(buffer15.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s20 = buffer4[i];
+                        float s142 = buffer14[i];
+                        float s88 = s20 * s87;
+                        float s143 = s142 / s88;
+                        buffer15[i] = s143;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]");
             }

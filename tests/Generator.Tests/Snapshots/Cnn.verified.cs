@@ -75,18 +75,34 @@ namespace Kiln.Integration.Tests.Models
                 var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                 global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
                 int extent0 = (dim_N * 256);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last7 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    last7 = v7;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                     var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
                     v7.CopyTo(buffer1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s6 = buffer1[i];
-                    float s7 = global::System.MathF.Max(s6, 0f);
-                    buffer1[i] = s7;
+                    last7.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s6 = buffer1[i];
+                        float s7 = global::System.MathF.Max(s6, 0f);
+                        buffer1[i] = s7;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
             }
@@ -110,11 +126,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row10 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 + v5;
+                        last11 = v11;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -122,12 +148,19 @@ namespace Kiln.Integration.Tests.Models
                         var v11 = v10 + v5;
                         v11.CopyTo(buffer3.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s5 = capture3Data[i];
-                        float s10 = buffer3[row10 + i];
-                        float s11 = s10 + s5;
-                        buffer3[rowOut + i] = s11;
+                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 + s5;
+                            buffer3[rowOut + i] = s11;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]");
@@ -223,18 +256,34 @@ namespace Kiln.Integration.Tests.Models
                 var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                 global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
                 int extent0 = (dim_N * 256);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last7 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    last7 = v7;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                     var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
                     v7.CopyTo(buffer1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s6 = buffer1[i];
-                    float s7 = global::System.MathF.Max(s6, 0f);
-                    buffer1[i] = s7;
+                    last7.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s6 = buffer1[i];
+                        float s7 = global::System.MathF.Max(s6, 0f);
+                        buffer1[i] = s7;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
             }
@@ -258,11 +307,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row10 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 + v5;
+                        last11 = v11;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -270,12 +329,19 @@ namespace Kiln.Integration.Tests.Models
                         var v11 = v10 + v5;
                         v11.CopyTo(buffer3.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s5 = capture3Data[i];
-                        float s10 = buffer3[row10 + i];
-                        float s11 = s10 + s5;
-                        buffer3[rowOut + i] = s11;
+                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 + s5;
+                            buffer3[rowOut + i] = s11;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]");
@@ -475,18 +541,34 @@ namespace Kiln.Integration.Tests.Models
                 var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                 global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
                 int extent0 = (dim_N * 256);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last7 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    last7 = v7;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
                     var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
                     v7.CopyTo(buffer1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s6 = buffer1[i];
-                    float s7 = global::System.MathF.Max(s6, 0f);
-                    buffer1[i] = s7;
+                    last7.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s6 = buffer1[i];
+                        float s7 = global::System.MathF.Max(s6, 0f);
+                        buffer1[i] = s7;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
             }
@@ -510,11 +592,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row10 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 + v5;
+                        last11 = v11;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -522,12 +614,19 @@ namespace Kiln.Integration.Tests.Models
                         var v11 = v10 + v5;
                         v11.CopyTo(buffer3.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s5 = capture3Data[i];
-                        float s10 = buffer3[row10 + i];
-                        float s11 = s10 + s5;
-                        buffer3[rowOut + i] = s11;
+                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 + s5;
+                            buffer3[rowOut + i] = s11;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]");

@@ -71,11 +71,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -84,13 +95,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Min(global::System.MathF.Max(s7, 0f), float.PositiveInfinity);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Min(global::System.MathF.Max(s7, 0f), float.PositiveInfinity);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, clamp) -> %8 [N,16]");
@@ -217,11 +235,24 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        last7 = v7;
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -231,14 +262,22 @@ namespace Kiln.Integration.Tests.Models
                         v7.CopyTo(buffer0.Slice(rowOut + i));
                         v8.CopyTo(buffer1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Min(global::System.MathF.Max(s7, 0f), float.PositiveInfinity);
-                        buffer0[rowOut + i] = s7;
-                        buffer1[rowOut + i] = s8;
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Min(global::System.MathF.Max(s7, 0f), float.PositiveInfinity);
+                            buffer0[rowOut + i] = s7;
+                            buffer1[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
@@ -453,11 +492,24 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        last7 = v7;
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -467,14 +519,22 @@ namespace Kiln.Integration.Tests.Models
                         v7.CopyTo(buffer0.Slice(rowOut + i));
                         v8.CopyTo(buffer1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Min(global::System.MathF.Max(s7, 0f), float.PositiveInfinity);
-                        buffer0[rowOut + i] = s7;
-                        buffer1[rowOut + i] = s8;
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Min(global::System.MathF.Max(s7, 0f), float.PositiveInfinity);
+                            buffer0[rowOut + i] = s7;
+                            buffer1[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");

@@ -149,11 +149,23 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row12 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last14 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + lastVector));
+                        var v13 = v12 + v4;
+                        var v14 = v13 + v5;
+                        last14 = v14;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -163,14 +175,21 @@ namespace Kiln.Integration.Tests.Models
                         var v14 = v13 + v5;
                         v14.CopyTo(buffer2.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s12 = buffer2[row12 + i];
-                        float s13 = s12 + s4;
-                        float s14 = s13 + s5;
-                        buffer2[rowOut + i] = s14;
+                        last14.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s12 = buffer2[row12 + i];
+                            float s13 = s12 + s4;
+                            float s14 = s13 + s5;
+                            buffer2[rowOut + i] = s14;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]");
@@ -191,6 +210,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row15 = i0 * 24;
@@ -198,6 +219,22 @@ namespace Kiln.Integration.Tests.Models
                     int row19 = 18 + i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    var last23 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + lastVector));
+                        var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
+                        var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
+                        var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
+                        var v21 = v16 * v18;
+                        var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
+                        var v23 = v20 * v22;
+                        last21 = v21;
+                        last23 = v23;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
@@ -212,19 +249,27 @@ namespace Kiln.Integration.Tests.Models
                         v21.CopyTo(buffer3.Slice(rowOut + i));
                         v23.CopyTo(buffer4.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s15 = buffer2[row15 + i];
-                        float s17 = buffer2[row17 + i];
-                        float s19 = buffer2[row19 + i];
-                        float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
-                        float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
-                        float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
-                        float s21 = s16 * s18;
-                        float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
-                        float s23 = s20 * s22;
-                        buffer3[rowOut + i] = s21;
-                        buffer4[rowOut + i] = s23;
+                        last21.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last23.CopyTo(buffer4.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s17 = buffer2[row17 + i];
+                            float s19 = buffer2[row19 + i];
+                            float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
+                            float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
+                            float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
+                            float s21 = s16 * s18;
+                            float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
+                            float s23 = s20 * s22;
+                            buffer3[rowOut + i] = s21;
+                            buffer4[rowOut + i] = s23;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
@@ -255,7 +300,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel6(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer7)
             {
                 int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last74 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v74 = v4 + v5;
+                    last74 = v74;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -263,12 +318,19 @@ namespace Kiln.Integration.Tests.Models
                     var v74 = v4 + v5;
                     v74.CopyTo(buffer7.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s5 = capture3Data[i];
-                    float s74 = s4 + s5;
-                    buffer7[i] = s74;
+                    last74.CopyTo(buffer7.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s74 = s4 + s5;
+                        buffer7[i] = s74;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/10: elementwise (add) -> %74 [24]");
             }
@@ -286,11 +348,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                 int extent0 = dim_N;
                 int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row58 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last76 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + lastVector));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                        var v76 = v58 + v75;
+                        last76 = v76;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + i));
@@ -298,12 +370,19 @@ namespace Kiln.Integration.Tests.Models
                         var v76 = v58 + v75;
                         v76.CopyTo(buffer9.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s58 = buffer9[row58 + i];
-                        float s75 = buffer7[i];
-                        float s76 = s58 + s75;
-                        buffer9[rowOut + i] = s76;
+                        last76.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s58 = buffer9[row58 + i];
+                            float s75 = buffer7[i];
+                            float s76 = s58 + s75;
+                            buffer9[rowOut + i] = s76;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
@@ -329,6 +408,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row25 = i0 * 6;
@@ -338,6 +419,27 @@ namespace Kiln.Integration.Tests.Models
                     int row84 = 6 + i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last87 = global::System.Numerics.Vector<float>.Zero;
+                    var last89 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + lastVector));
+                        var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + lastVector));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + lastVector));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + lastVector));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + lastVector));
+                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                        var v83 = v78 * v80;
+                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                        var v86 = v85 * v25;
+                        var v87 = v86 + v83;
+                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                        var v89 = v82 * v88;
+                        last87 = v87;
+                        last89 = v89;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
@@ -357,24 +459,32 @@ namespace Kiln.Integration.Tests.Models
                         v87.CopyTo(loop7Out1.Slice(rowOut + i));
                         v89.CopyTo(loop7Out0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s25 = loop7Slot25[row25 + i];
-                        float s77 = buffer9[row77 + i];
-                        float s79 = buffer9[row79 + i];
-                        float s81 = buffer9[row81 + i];
-                        float s84 = buffer9[row84 + i];
-                        float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                        float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                        float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                        float s83 = s78 * s80;
-                        float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                        float s86 = s85 * s25;
-                        float s87 = s86 + s83;
-                        float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                        float s89 = s82 * s88;
-                        loop7Out1[rowOut + i] = s87;
-                        loop7Out0[rowOut + i] = s89;
+                        last87.CopyTo(loop7Out1.Slice(rowOut + lastVector));
+                        last89.CopyTo(loop7Out0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s25 = loop7Slot25[row25 + i];
+                            float s77 = buffer9[row77 + i];
+                            float s79 = buffer9[row79 + i];
+                            float s81 = buffer9[row81 + i];
+                            float s84 = buffer9[row84 + i];
+                            float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                            float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                            float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                            float s83 = s78 * s80;
+                            float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                            float s86 = s85 * s25;
+                            float s87 = s86 + s83;
+                            float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                            float s89 = s82 * s88;
+                            loop7Out1[rowOut + i] = s87;
+                            loop7Out0[rowOut + i] = s89;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
@@ -390,11 +500,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row91 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last92 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(lastVector));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + lastVector));
+                        var v92 = v91 + v8;
+                        last92 = v92;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
@@ -402,12 +522,19 @@ namespace Kiln.Integration.Tests.Models
                         var v92 = v91 + v8;
                         v92.CopyTo(buffer13.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s8 = capture6Data[i];
-                        float s91 = buffer13[row91 + i];
-                        float s92 = s91 + s8;
-                        buffer13[rowOut + i] = s92;
+                        last92.CopyTo(buffer13.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s8 = capture6Data[i];
+                            float s91 = buffer13[row91 + i];
+                            float s92 = s91 + s8;
+                            buffer13[rowOut + i] = s92;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]");
@@ -751,11 +878,23 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row12 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last14 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + lastVector));
+                        var v13 = v12 + v4;
+                        var v14 = v13 + v5;
+                        last14 = v14;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -765,14 +904,21 @@ namespace Kiln.Integration.Tests.Models
                         var v14 = v13 + v5;
                         v14.CopyTo(buffer2.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s12 = buffer2[row12 + i];
-                        float s13 = s12 + s4;
-                        float s14 = s13 + s5;
-                        buffer2[rowOut + i] = s14;
+                        last14.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s12 = buffer2[row12 + i];
+                            float s13 = s12 + s4;
+                            float s14 = s13 + s5;
+                            buffer2[rowOut + i] = s14;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]");
@@ -793,6 +939,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row15 = i0 * 24;
@@ -800,6 +948,30 @@ namespace Kiln.Integration.Tests.Models
                     int row19 = 18 + i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last16 = global::System.Numerics.Vector<float>.Zero;
+                    var last18 = global::System.Numerics.Vector<float>.Zero;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    var last22 = global::System.Numerics.Vector<float>.Zero;
+                    var last20 = global::System.Numerics.Vector<float>.Zero;
+                    var last23 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + lastVector));
+                        var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
+                        var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
+                        var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
+                        var v21 = v16 * v18;
+                        var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
+                        var v23 = v20 * v22;
+                        last16 = v16;
+                        last18 = v18;
+                        last21 = v21;
+                        last22 = v22;
+                        last20 = v20;
+                        last23 = v23;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
@@ -818,23 +990,35 @@ namespace Kiln.Integration.Tests.Models
                         v20.CopyTo(buffer7.Slice(rowOut + i));
                         v23.CopyTo(buffer8.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s15 = buffer2[row15 + i];
-                        float s17 = buffer2[row17 + i];
-                        float s19 = buffer2[row19 + i];
-                        float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
-                        float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
-                        float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
-                        float s21 = s16 * s18;
-                        float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
-                        float s23 = s20 * s22;
-                        buffer3[rowOut + i] = s16;
-                        buffer4[rowOut + i] = s18;
-                        buffer5[rowOut + i] = s21;
-                        buffer6[rowOut + i] = s22;
-                        buffer7[rowOut + i] = s20;
-                        buffer8[rowOut + i] = s23;
+                        last16.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last18.CopyTo(buffer4.Slice(rowOut + lastVector));
+                        last21.CopyTo(buffer5.Slice(rowOut + lastVector));
+                        last22.CopyTo(buffer6.Slice(rowOut + lastVector));
+                        last20.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last23.CopyTo(buffer8.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s17 = buffer2[row17 + i];
+                            float s19 = buffer2[row19 + i];
+                            float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
+                            float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
+                            float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
+                            float s21 = s16 * s18;
+                            float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
+                            float s23 = s20 * s22;
+                            buffer3[rowOut + i] = s16;
+                            buffer4[rowOut + i] = s18;
+                            buffer5[rowOut + i] = s21;
+                            buffer6[rowOut + i] = s22;
+                            buffer7[rowOut + i] = s20;
+                            buffer8[rowOut + i] = s23;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
@@ -869,7 +1053,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer11)
             {
                 int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last74 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v74 = v4 + v5;
+                    last74 = v74;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -877,12 +1071,19 @@ namespace Kiln.Integration.Tests.Models
                     var v74 = v4 + v5;
                     v74.CopyTo(buffer11.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s5 = capture3Data[i];
-                    float s74 = s4 + s5;
-                    buffer11[i] = s74;
+                    last74.CopyTo(buffer11.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s74 = s4 + s5;
+                        buffer11[i] = s74;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
             }
@@ -893,18 +1094,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel7(global::System.Span<float> buffer12, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s101 = 0f;
                 var v101 = new global::System.Numerics.Vector<float>(s101);
                 int i = 0;
+                var last102 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v102 = v101;
+                    last102 = v102;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v102 = v101;
                     v102.CopyTo(buffer12.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s102 = s101;
-                    buffer12[i] = s102;
+                    last102.CopyTo(buffer12.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s102 = s101;
+                        buffer12[i] = s102;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]");
             }
@@ -915,18 +1131,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel8(global::System.Span<float> buffer13)
             {
                 int extent0 = 120;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s101 = 0f;
                 var v101 = new global::System.Numerics.Vector<float>(s101);
                 int i = 0;
+                var last140 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v140 = v101;
+                    last140 = v140;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v140 = v101;
                     v140.CopyTo(buffer13.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s140 = s101;
-                    buffer13[i] = s140;
+                    last140.CopyTo(buffer13.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s140 = s101;
+                        buffer13[i] = s140;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]");
             }
@@ -937,18 +1168,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel9(global::System.Span<float> buffer14)
             {
                 int extent0 = 144;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s101 = 0f;
                 var v101 = new global::System.Numerics.Vector<float>(s101);
                 int i = 0;
+                var last143 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v143 = v101;
+                    last143 = v143;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v143 = v101;
                     v143.CopyTo(buffer14.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s143 = s101;
-                    buffer14[i] = s143;
+                    last143.CopyTo(buffer14.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s143 = s101;
+                        buffer14[i] = s143;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]");
             }
@@ -959,18 +1205,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel10(global::System.Span<float> buffer15)
             {
                 int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s101 = 0f;
                 var v101 = new global::System.Numerics.Vector<float>(s101);
                 int i = 0;
+                var last146 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v146 = v101;
+                    last146 = v146;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v146 = v101;
                     v146.CopyTo(buffer15.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s146 = s101;
-                    buffer15[i] = s146;
+                    last146.CopyTo(buffer15.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s146 = s101;
+                        buffer15[i] = s146;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 10/32: elementwise (broadcast_to) -> %146 [24]");
             }
@@ -988,11 +1249,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(loop11Slot24, capture4Data, buffer24, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
                 int extent0 = dim_N;
                 int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row58 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last76 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + lastVector));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(lastVector));
+                        var v76 = v58 + v75;
+                        last76 = v76;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + i));
@@ -1000,12 +1271,19 @@ namespace Kiln.Integration.Tests.Models
                         var v76 = v58 + v75;
                         v76.CopyTo(buffer24.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s58 = buffer24[row58 + i];
-                        float s75 = buffer11[i];
-                        float s76 = s58 + s75;
-                        buffer24[rowOut + i] = s76;
+                        last76.CopyTo(buffer24.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s58 = buffer24[row58 + i];
+                            float s75 = buffer11[i];
+                            float s76 = s58 + s75;
+                            buffer24[rowOut + i] = s76;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
@@ -1031,6 +1309,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row25 = i0 * 6;
@@ -1040,6 +1320,37 @@ namespace Kiln.Integration.Tests.Models
                     int row84 = 6 + i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last78 = global::System.Numerics.Vector<float>.Zero;
+                    var last80 = global::System.Numerics.Vector<float>.Zero;
+                    var last85 = global::System.Numerics.Vector<float>.Zero;
+                    var last87 = global::System.Numerics.Vector<float>.Zero;
+                    var last88 = global::System.Numerics.Vector<float>.Zero;
+                    var last82 = global::System.Numerics.Vector<float>.Zero;
+                    var last89 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + lastVector));
+                        var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + lastVector));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + lastVector));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + lastVector));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + lastVector));
+                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                        var v83 = v78 * v80;
+                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                        var v86 = v85 * v25;
+                        var v87 = v86 + v83;
+                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                        var v89 = v82 * v88;
+                        last78 = v78;
+                        last80 = v80;
+                        last85 = v85;
+                        last87 = v87;
+                        last88 = v88;
+                        last82 = v82;
+                        last89 = v89;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + i));
@@ -1064,29 +1375,42 @@ namespace Kiln.Integration.Tests.Models
                         v82.CopyTo(loop11Out4.Slice(rowOut + i));
                         v89.CopyTo(loop11Out0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s25 = loop11Slot25[row25 + i];
-                        float s77 = buffer24[row77 + i];
-                        float s79 = buffer24[row79 + i];
-                        float s81 = buffer24[row81 + i];
-                        float s84 = buffer24[row84 + i];
-                        float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                        float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                        float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                        float s83 = s78 * s80;
-                        float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                        float s86 = s85 * s25;
-                        float s87 = s86 + s83;
-                        float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                        float s89 = s82 * s88;
-                        loop11Out2[rowOut + i] = s78;
-                        loop11Out3[rowOut + i] = s80;
-                        loop11Out5[rowOut + i] = s85;
-                        loop11Out1[rowOut + i] = s87;
-                        loop11Out6[rowOut + i] = s88;
-                        loop11Out4[rowOut + i] = s82;
-                        loop11Out0[rowOut + i] = s89;
+                        last78.CopyTo(loop11Out2.Slice(rowOut + lastVector));
+                        last80.CopyTo(loop11Out3.Slice(rowOut + lastVector));
+                        last85.CopyTo(loop11Out5.Slice(rowOut + lastVector));
+                        last87.CopyTo(loop11Out1.Slice(rowOut + lastVector));
+                        last88.CopyTo(loop11Out6.Slice(rowOut + lastVector));
+                        last82.CopyTo(loop11Out4.Slice(rowOut + lastVector));
+                        last89.CopyTo(loop11Out0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s25 = loop11Slot25[row25 + i];
+                            float s77 = buffer24[row77 + i];
+                            float s79 = buffer24[row79 + i];
+                            float s81 = buffer24[row81 + i];
+                            float s84 = buffer24[row84 + i];
+                            float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                            float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                            float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                            float s83 = s78 * s80;
+                            float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                            float s86 = s85 * s25;
+                            float s87 = s86 + s83;
+                            float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                            float s89 = s82 * s88;
+                            loop11Out2[rowOut + i] = s78;
+                            loop11Out3[rowOut + i] = s80;
+                            loop11Out5[rowOut + i] = s85;
+                            loop11Out1[rowOut + i] = s87;
+                            loop11Out6[rowOut + i] = s88;
+                            loop11Out4[rowOut + i] = s82;
+                            loop11Out0[rowOut + i] = s89;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
@@ -1107,11 +1431,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer25, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row240 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last241 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(lastVector));
+                        var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + lastVector));
+                        var v241 = v240 + v8;
+                        last241 = v241;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
@@ -1119,12 +1453,19 @@ namespace Kiln.Integration.Tests.Models
                         var v241 = v240 + v8;
                         v241.CopyTo(buffer25.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s8 = capture6Data[i];
-                        float s240 = buffer25[row240 + i];
-                        float s241 = s240 + s8;
-                        buffer25[rowOut + i] = s241;
+                        last241.CopyTo(buffer25.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s8 = capture6Data[i];
+                            float s240 = buffer25[row240 + i];
+                            float s241 = s240 + s8;
+                            buffer25[rowOut + i] = s241;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]");
@@ -1208,9 +1549,50 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardLoop17Kernel0(global::System.Span<float> buffer34, global::System.Span<float> buffer35, global::System.Span<float> buffer36, global::System.Span<float> buffer37, global::System.Span<float> loop17Out1, global::System.ReadOnlySpan<float> loop17Slot99, global::System.ReadOnlySpan<float> loop17Slot100, global::System.ReadOnlySpan<float> loop17Slot25, global::System.ReadOnlySpan<float> loop17Slot150, global::System.ReadOnlySpan<float> loop17Slot152, global::System.ReadOnlySpan<float> loop17Slot154, global::System.ReadOnlySpan<float> loop17Slot156, global::System.ReadOnlySpan<float> loop17Slot158, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s94 = 1f;
                 var v94 = new global::System.Numerics.Vector<float>(s94);
                 int i = 0;
+                var last168 = global::System.Numerics.Vector<float>.Zero;
+                var last170 = global::System.Numerics.Vector<float>.Zero;
+                var last173 = global::System.Numerics.Vector<float>.Zero;
+                var last184 = global::System.Numerics.Vector<float>.Zero;
+                var last189 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(lastVector));
+                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(lastVector));
+                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(lastVector));
+                    var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(lastVector));
+                    var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(lastVector));
+                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(lastVector));
+                    var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(lastVector));
+                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(lastVector));
+                    var v164 = v99 * v154;
+                    var v165 = v158 * v158;
+                    var v166 = v94 - v165;
+                    var v167 = v164 * v166;
+                    var v168 = v100 + v167;
+                    var v169 = v168 * v25;
+                    var v170 = v168 * v156;
+                    var v171 = v94 - v156;
+                    var v172 = v156 * v171;
+                    var v173 = v169 * v172;
+                    var v175 = v168 * v152;
+                    var v176 = v168 * v150;
+                    var v182 = v152 * v152;
+                    var v183 = v94 - v182;
+                    var v184 = v176 * v183;
+                    var v187 = v94 - v150;
+                    var v188 = v150 * v187;
+                    var v189 = v175 * v188;
+                    last168 = v168;
+                    last170 = v170;
+                    last173 = v173;
+                    last184 = v184;
+                    last189 = v189;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(i));
@@ -1245,39 +1627,50 @@ namespace Kiln.Integration.Tests.Models
                     v184.CopyTo(buffer36.Slice(i));
                     v189.CopyTo(buffer37.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s25 = loop17Slot25[i];
-                    float s99 = loop17Slot99[i];
-                    float s100 = loop17Slot100[i];
-                    float s150 = loop17Slot150[i];
-                    float s152 = loop17Slot152[i];
-                    float s154 = loop17Slot154[i];
-                    float s156 = loop17Slot156[i];
-                    float s158 = loop17Slot158[i];
-                    float s164 = s99 * s154;
-                    float s165 = s158 * s158;
-                    float s166 = s94 - s165;
-                    float s167 = s164 * s166;
-                    float s168 = s100 + s167;
-                    float s169 = s168 * s25;
-                    float s170 = s168 * s156;
-                    float s171 = s94 - s156;
-                    float s172 = s156 * s171;
-                    float s173 = s169 * s172;
-                    float s175 = s168 * s152;
-                    float s176 = s168 * s150;
-                    float s182 = s152 * s152;
-                    float s183 = s94 - s182;
-                    float s184 = s176 * s183;
-                    float s187 = s94 - s150;
-                    float s188 = s150 * s187;
-                    float s189 = s175 * s188;
-                    buffer34[i] = s168;
-                    loop17Out1[i] = s170;
-                    buffer35[i] = s173;
-                    buffer36[i] = s184;
-                    buffer37[i] = s189;
+                    last168.CopyTo(buffer34.Slice(lastVector));
+                    last170.CopyTo(loop17Out1.Slice(lastVector));
+                    last173.CopyTo(buffer35.Slice(lastVector));
+                    last184.CopyTo(buffer36.Slice(lastVector));
+                    last189.CopyTo(buffer37.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s25 = loop17Slot25[i];
+                        float s99 = loop17Slot99[i];
+                        float s100 = loop17Slot100[i];
+                        float s150 = loop17Slot150[i];
+                        float s152 = loop17Slot152[i];
+                        float s154 = loop17Slot154[i];
+                        float s156 = loop17Slot156[i];
+                        float s158 = loop17Slot158[i];
+                        float s164 = s99 * s154;
+                        float s165 = s158 * s158;
+                        float s166 = s94 - s165;
+                        float s167 = s164 * s166;
+                        float s168 = s100 + s167;
+                        float s169 = s168 * s25;
+                        float s170 = s168 * s156;
+                        float s171 = s94 - s156;
+                        float s172 = s156 * s171;
+                        float s173 = s169 * s172;
+                        float s175 = s168 * s152;
+                        float s176 = s168 * s150;
+                        float s182 = s152 * s152;
+                        float s183 = s94 - s182;
+                        float s184 = s176 * s183;
+                        float s187 = s94 - s150;
+                        float s188 = s150 * s187;
+                        float s189 = s175 * s188;
+                        buffer34[i] = s168;
+                        loop17Out1[i] = s170;
+                        buffer35[i] = s173;
+                        buffer36[i] = s184;
+                        buffer37[i] = s189;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
@@ -1296,9 +1689,23 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardLoop17Kernel1(global::System.Span<float> buffer38, global::System.ReadOnlySpan<float> loop17Slot99, global::System.ReadOnlySpan<float> loop17Slot154, global::System.ReadOnlySpan<float> loop17Slot158, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s94 = 1f;
                 var v94 = new global::System.Numerics.Vector<float>(s94);
                 int i = 0;
+                var last179 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(lastVector));
+                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(lastVector));
+                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(lastVector));
+                    var v163 = v99 * v158;
+                    var v177 = v94 - v154;
+                    var v178 = v154 * v177;
+                    var v179 = v163 * v178;
+                    last179 = v179;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
@@ -1310,16 +1717,23 @@ namespace Kiln.Integration.Tests.Models
                     var v179 = v163 * v178;
                     v179.CopyTo(buffer38.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s99 = loop17Slot99[i];
-                    float s154 = loop17Slot154[i];
-                    float s158 = loop17Slot158[i];
-                    float s163 = s99 * s158;
-                    float s177 = s94 - s154;
-                    float s178 = s154 * s177;
-                    float s179 = s163 * s178;
-                    buffer38[i] = s179;
+                    last179.CopyTo(buffer38.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s99 = loop17Slot99[i];
+                        float s154 = loop17Slot154[i];
+                        float s158 = loop17Slot158[i];
+                        float s163 = s99 * s158;
+                        float s177 = s94 - s154;
+                        float s178 = s154 * s177;
+                        float s179 = s163 * s178;
+                        buffer38[i] = s179;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]");
             }
@@ -1438,7 +1852,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 int extent0 = 120;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last197 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(lastVector));
+                    var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(lastVector));
+                    var v197 = v139 + v196;
+                    last197 = v197;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
@@ -1446,12 +1870,19 @@ namespace Kiln.Integration.Tests.Models
                     var v197 = v139 + v196;
                     v197.CopyTo(loop17Out2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s139 = loop17Slot139[i];
-                    float s196 = loop17Out2[i];
-                    float s197 = s139 + s196;
-                    loop17Out2[i] = s197;
+                    last197.CopyTo(loop17Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s139 = loop17Slot139[i];
+                        float s196 = loop17Out2[i];
+                        float s197 = s139 + s196;
+                        loop17Out2[i] = s197;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]");
             }
@@ -1465,7 +1896,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 int extent0 = 144;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last198 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(lastVector));
+                    var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(lastVector));
+                    var v198 = v142 + v194;
+                    last198 = v198;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
@@ -1473,12 +1914,19 @@ namespace Kiln.Integration.Tests.Models
                     var v198 = v142 + v194;
                     v198.CopyTo(loop17Out3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s142 = loop17Slot142[i];
-                    float s194 = loop17Out3[i];
-                    float s198 = s142 + s194;
-                    loop17Out3[i] = s198;
+                    last198.CopyTo(loop17Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s142 = loop17Slot142[i];
+                        float s194 = loop17Out3[i];
+                        float s198 = s142 + s194;
+                        loop17Out3[i] = s198;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]");
             }
@@ -1490,7 +1938,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardLoop17Kernel10(global::System.Span<float> buffer43, global::System.Span<float> loop17Out4, global::System.ReadOnlySpan<float> loop17Slot145)
             {
                 int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last199 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(lastVector));
+                    var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(lastVector));
+                    var v199 = v145 + v192;
+                    last199 = v199;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
@@ -1498,12 +1956,19 @@ namespace Kiln.Integration.Tests.Models
                     var v199 = v145 + v192;
                     v199.CopyTo(loop17Out4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s145 = loop17Slot145[i];
-                    float s192 = buffer43[i];
-                    float s199 = s145 + s192;
-                    loop17Out4[i] = s199;
+                    last199.CopyTo(loop17Out4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s145 = loop17Slot145[i];
+                        float s192 = buffer43[i];
+                        float s199 = s145 + s192;
+                        loop17Out4[i] = s199;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %199 [24]");
             }
@@ -1535,9 +2000,39 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel19(global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer30, global::System.Span<float> buffer50, global::System.Span<float> buffer51, global::System.Span<float> buffer52, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s94 = 1f;
                 var v94 = new global::System.Numerics.Vector<float>(s94);
                 int i = 0;
+                var last258 = global::System.Numerics.Vector<float>.Zero;
+                var last263 = global::System.Numerics.Vector<float>.Zero;
+                var last266 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
+                    var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(lastVector));
+                    var v210 = v22 * v22;
+                    var v211 = v94 - v210;
+                    var v220 = v18 * v18;
+                    var v221 = v94 - v220;
+                    var v225 = v94 - v16;
+                    var v226 = v16 * v225;
+                    var v256 = v247 * v20;
+                    var v257 = v256 * v211;
+                    var v258 = v248 + v257;
+                    var v259 = v258 * v18;
+                    var v260 = v258 * v16;
+                    var v263 = v260 * v221;
+                    var v266 = v259 * v226;
+                    last258 = v258;
+                    last263 = v263;
+                    last266 = v266;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
@@ -1563,30 +2058,39 @@ namespace Kiln.Integration.Tests.Models
                     v263.CopyTo(buffer51.Slice(i));
                     v266.CopyTo(buffer52.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s16 = buffer3[i];
-                    float s18 = buffer4[i];
-                    float s20 = buffer7[i];
-                    float s22 = buffer6[i];
-                    float s247 = buffer29[i];
-                    float s248 = buffer30[i];
-                    float s210 = s22 * s22;
-                    float s211 = s94 - s210;
-                    float s220 = s18 * s18;
-                    float s221 = s94 - s220;
-                    float s225 = s94 - s16;
-                    float s226 = s16 * s225;
-                    float s256 = s247 * s20;
-                    float s257 = s256 * s211;
-                    float s258 = s248 + s257;
-                    float s259 = s258 * s18;
-                    float s260 = s258 * s16;
-                    float s263 = s260 * s221;
-                    float s266 = s259 * s226;
-                    buffer50[i] = s258;
-                    buffer51[i] = s263;
-                    buffer52[i] = s266;
+                    last258.CopyTo(buffer50.Slice(lastVector));
+                    last263.CopyTo(buffer51.Slice(lastVector));
+                    last266.CopyTo(buffer52.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s16 = buffer3[i];
+                        float s18 = buffer4[i];
+                        float s20 = buffer7[i];
+                        float s22 = buffer6[i];
+                        float s247 = buffer29[i];
+                        float s248 = buffer30[i];
+                        float s210 = s22 * s22;
+                        float s211 = s94 - s210;
+                        float s220 = s18 * s18;
+                        float s221 = s94 - s220;
+                        float s225 = s94 - s16;
+                        float s226 = s16 * s225;
+                        float s256 = s247 * s20;
+                        float s257 = s256 * s211;
+                        float s258 = s248 + s257;
+                        float s259 = s258 * s18;
+                        float s260 = s258 * s16;
+                        float s263 = s260 * s221;
+                        float s266 = s259 * s226;
+                        buffer50[i] = s258;
+                        buffer51[i] = s263;
+                        buffer52[i] = s266;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
@@ -1602,9 +2106,23 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel20(global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer53, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s94 = 1f;
                 var v94 = new global::System.Numerics.Vector<float>(s94);
                 int i = 0;
+                var last261 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
+                    var v216 = v94 - v20;
+                    var v217 = v20 * v216;
+                    var v255 = v247 * v22;
+                    var v261 = v255 * v217;
+                    last261 = v261;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
@@ -1616,16 +2134,23 @@ namespace Kiln.Integration.Tests.Models
                     var v261 = v255 * v217;
                     v261.CopyTo(buffer53.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s20 = buffer7[i];
-                    float s22 = buffer6[i];
-                    float s247 = buffer29[i];
-                    float s216 = s94 - s20;
-                    float s217 = s20 * s216;
-                    float s255 = s247 * s22;
-                    float s261 = s255 * s217;
-                    buffer53[i] = s261;
+                    last261.CopyTo(buffer53.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s20 = buffer7[i];
+                        float s22 = buffer6[i];
+                        float s247 = buffer29[i];
+                        float s216 = s94 - s20;
+                        float s217 = s20 * s216;
+                        float s255 = s247 * s22;
+                        float s261 = s255 * s217;
+                        buffer53[i] = s261;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]");
             }
@@ -1786,7 +2311,17 @@ namespace Kiln.Integration.Tests.Models
                 buffer61.Clear();
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer49, 15, 0, buffer61, 20, 5, dim_N, 15);
                 int extent0 = (dim_N * 20);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last276 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(lastVector));
+                    var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(lastVector));
+                    var v276 = v254 + v275;
+                    last276 = v276;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
@@ -1794,12 +2329,19 @@ namespace Kiln.Integration.Tests.Models
                     var v276 = v254 + v275;
                     v276.CopyTo(buffer61.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s254 = buffer61[i];
-                    float s275 = buffer60[i];
-                    float s276 = s254 + s275;
-                    buffer61[i] = s276;
+                    last276.CopyTo(buffer61.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s254 = buffer61[i];
+                        float s275 = buffer60[i];
+                        float s276 = s254 + s275;
+                        buffer61[i] = s276;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]");
             }

@@ -71,11 +71,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 256;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 256;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -84,13 +95,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Max(s7, 0f);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]");
@@ -105,11 +123,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row9 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last10 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + lastVector));
+                        var v10 = v9 + v5;
+                        last10 = v10;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -117,12 +145,19 @@ namespace Kiln.Integration.Tests.Models
                         var v10 = v9 + v5;
                         v10.CopyTo(buffer1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s5 = capture3Data[i];
-                        float s9 = buffer1[row9 + i];
-                        float s10 = s9 + s5;
-                        buffer1[rowOut + i] = s10;
+                        last10.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s9 = buffer1[row9 + i];
+                            float s10 = s9 + s5;
+                            buffer1[rowOut + i] = s10;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]");
@@ -208,11 +243,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 256;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 256;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -221,13 +267,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Max(s7, 0f);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]");
@@ -242,11 +295,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row9 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last10 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + lastVector));
+                        var v10 = v9 + v5;
+                        last10 = v10;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -254,12 +317,19 @@ namespace Kiln.Integration.Tests.Models
                         var v10 = v9 + v5;
                         v10.CopyTo(buffer1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s5 = capture3Data[i];
-                        float s9 = buffer1[row9 + i];
-                        float s10 = s9 + s5;
-                        buffer1[rowOut + i] = s10;
+                        last10.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s9 = buffer1[row9 + i];
+                            float s10 = s9 + s5;
+                            buffer1[rowOut + i] = s10;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]");
@@ -429,11 +499,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 256;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 256;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -442,13 +523,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Max(s7, 0f);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]");
@@ -463,11 +551,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row9 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last10 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + lastVector));
+                        var v10 = v9 + v5;
+                        last10 = v10;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
@@ -475,12 +573,19 @@ namespace Kiln.Integration.Tests.Models
                         var v10 = v9 + v5;
                         v10.CopyTo(buffer1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s5 = capture3Data[i];
-                        float s9 = buffer1[row9 + i];
-                        float s10 = s9 + s5;
-                        buffer1[rowOut + i] = s10;
+                        last10.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s5 = capture3Data[i];
+                            float s9 = buffer1[row9 + i];
+                            float s10 = s9 + s5;
+                            buffer1[rowOut + i] = s10;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]");

@@ -180,9 +180,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s16 = 1E-05f;
                 var v16 = new global::System.Numerics.Vector<float>(s16);
                 int i = 0;
+                var last18 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v17 = v15 + v16;
+                    var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                    last18 = v18;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
@@ -190,12 +200,19 @@ namespace Kiln.Integration.Tests.Models
                     var v18 = global::System.Numerics.Vector.SquareRoot(v17);
                     v18.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s15 = buffer3[i];
-                    float s17 = s15 + s16;
-                    float s18 = global::System.MathF.Sqrt(s17);
-                    buffer4[i] = s18;
+                    last18.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s15 = buffer3[i];
+                        float s17 = s15 + s16;
+                        float s18 = global::System.MathF.Sqrt(s17);
+                        buffer4[i] = s18;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]");
             }
@@ -220,6 +237,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 64;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row13 = i0 * 64;
@@ -229,6 +248,20 @@ namespace Kiln.Integration.Tests.Models
                     float s18 = buffer4[row18];
                     var v18 = new global::System.Numerics.Vector<float>(s18);
                     int i = 0;
+                    var last24 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + lastVector));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + lastVector));
+                        var v19 = v13 / v18;
+                        var v20 = v19 * v4;
+                        var v21 = v20 + v5;
+                        var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                        var v24 = v22 * v23;
+                        last24 = v24;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -242,18 +275,25 @@ namespace Kiln.Integration.Tests.Models
                         var v24 = v22 * v23;
                         v24.CopyTo(buffer6.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s13 = buffer2[row13 + i];
-                        float s23 = buffer5[row23 + i];
-                        float s19 = s13 / s18;
-                        float s20 = s19 * s4;
-                        float s21 = s20 + s5;
-                        float s22 = global::System.MathF.Max(s21, 0f);
-                        float s24 = s22 * s23;
-                        buffer6[rowOut + i] = s24;
+                        last24.CopyTo(buffer6.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s13 = buffer2[row13 + i];
+                            float s23 = buffer5[row23 + i];
+                            float s19 = s13 / s18;
+                            float s20 = s19 * s4;
+                            float s21 = s20 + s5;
+                            float s22 = global::System.MathF.Max(s21, 0f);
+                            float s24 = s22 * s23;
+                            buffer6[rowOut + i] = s24;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]");
@@ -268,11 +308,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer6, capture6Data, buffer7, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row25 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last26 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(lastVector));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer7.Slice(row25 + lastVector));
+                        var v26 = v25 + v9;
+                        last26 = v26;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
@@ -280,12 +330,19 @@ namespace Kiln.Integration.Tests.Models
                         var v26 = v25 + v9;
                         v26.CopyTo(buffer7.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s9 = capture7Data[i];
-                        float s25 = buffer7[row25 + i];
-                        float s26 = s25 + s9;
-                        buffer7[rowOut + i] = s26;
+                        last26.CopyTo(buffer7.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s9 = capture7Data[i];
+                            float s25 = buffer7[row25 + i];
+                            float s26 = s25 + s9;
+                            buffer7[rowOut + i] = s26;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]");
@@ -505,9 +562,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s16 = 1E-05f;
                 var v16 = new global::System.Numerics.Vector<float>(s16);
                 int i = 0;
+                var last18 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v17 = v15 + v16;
+                    var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                    last18 = v18;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
@@ -515,12 +582,19 @@ namespace Kiln.Integration.Tests.Models
                     var v18 = global::System.Numerics.Vector.SquareRoot(v17);
                     v18.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s15 = buffer3[i];
-                    float s17 = s15 + s16;
-                    float s18 = global::System.MathF.Sqrt(s17);
-                    buffer4[i] = s18;
+                    last18.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s15 = buffer3[i];
+                        float s17 = s15 + s16;
+                        float s18 = global::System.MathF.Sqrt(s17);
+                        buffer4[i] = s18;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]");
             }
@@ -535,6 +609,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 64;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row13 = i0 * 64;
@@ -543,6 +619,20 @@ namespace Kiln.Integration.Tests.Models
                     float s18 = buffer4[row18];
                     var v18 = new global::System.Numerics.Vector<float>(s18);
                     int i = 0;
+                    var last19 = global::System.Numerics.Vector<float>.Zero;
+                    var last22 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + lastVector));
+                        var v19 = v13 / v18;
+                        var v20 = v19 * v4;
+                        var v21 = v20 + v5;
+                        var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                        last19 = v19;
+                        last22 = v22;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -555,17 +645,25 @@ namespace Kiln.Integration.Tests.Models
                         v19.CopyTo(buffer5.Slice(rowOut + i));
                         v22.CopyTo(buffer6.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s13 = buffer2[row13 + i];
-                        float s19 = s13 / s18;
-                        float s20 = s19 * s4;
-                        float s21 = s20 + s5;
-                        float s22 = global::System.MathF.Max(s21, 0f);
-                        buffer5[rowOut + i] = s19;
-                        buffer6[rowOut + i] = s22;
+                        last19.CopyTo(buffer5.Slice(rowOut + lastVector));
+                        last22.CopyTo(buffer6.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s13 = buffer2[row13 + i];
+                            float s19 = s13 / s18;
+                            float s20 = s19 * s4;
+                            float s21 = s20 + s5;
+                            float s22 = global::System.MathF.Max(s21, 0f);
+                            buffer5[rowOut + i] = s19;
+                            buffer6[rowOut + i] = s22;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
@@ -587,7 +685,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel5(global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
             {
                 int extent0 = (dim_N * 64);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v24 = v22 * v23;
+                    last24 = v24;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
@@ -595,12 +703,19 @@ namespace Kiln.Integration.Tests.Models
                     var v24 = v22 * v23;
                     v24.CopyTo(buffer8.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s22 = buffer6[i];
-                    float s23 = buffer7[i];
-                    float s24 = s22 * s23;
-                    buffer8[i] = s24;
+                    last24.CopyTo(buffer8.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s22 = buffer6[i];
+                        float s23 = buffer7[i];
+                        float s24 = s22 * s23;
+                        buffer8[i] = s24;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: elementwise (mul) -> %24 [N,64]");
             }
@@ -614,11 +729,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer8, capture6Data, buffer9, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row25 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last26 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(lastVector));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer9.Slice(row25 + lastVector));
+                        var v26 = v25 + v9;
+                        last26 = v26;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
@@ -626,12 +751,19 @@ namespace Kiln.Integration.Tests.Models
                         var v26 = v25 + v9;
                         v26.CopyTo(buffer9.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s9 = capture7Data[i];
-                        float s25 = buffer9[row25 + i];
-                        float s26 = s25 + s9;
-                        buffer9[rowOut + i] = s26;
+                        last26.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s9 = capture7Data[i];
+                            float s25 = buffer9[row25 + i];
+                            float s26 = s25 + s9;
+                            buffer9[rowOut + i] = s26;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]");
@@ -795,9 +927,20 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel12(global::System.Span<float> buffer4, global::System.Span<float> buffer13, global::System.Span<float> buffer14, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s45 = 2f;
                 var v45 = new global::System.Numerics.Vector<float>(s45);
                 int i = 0;
+                var last47 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v44 = new global::System.Numerics.Vector<float>(buffer13.Slice(lastVector));
+                    var v46 = v18 * v45;
+                    var v47 = v44 / v46;
+                    last47 = v47;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
@@ -806,13 +949,20 @@ namespace Kiln.Integration.Tests.Models
                     var v47 = v44 / v46;
                     v47.CopyTo(buffer14.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s18 = buffer4[i];
-                    float s44 = buffer13[i];
-                    float s46 = s18 * s45;
-                    float s47 = s44 / s46;
-                    buffer14[i] = s47;
+                    last47.CopyTo(buffer14.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s18 = buffer4[i];
+                        float s44 = buffer13[i];
+                        float s46 = s18 * s45;
+                        float s47 = s44 / s46;
+                        buffer14[i] = s47;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]");
             }

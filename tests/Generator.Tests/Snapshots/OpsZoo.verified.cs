@@ -153,7 +153,19 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    last24 = v24;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -163,14 +175,21 @@ namespace Kiln.Integration.Tests.Models
                     var v24 = v22 + v23;
                     v24.CopyTo(buffer1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
-                    float s22 = global::System.MathF.Pow(s21, 3f);
-                    float s23 = global::System.MathF.Max(s4, 0f);
-                    float s24 = s22 + s23;
-                    buffer1[i] = s24;
+                    last24.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
+                        float s22 = global::System.MathF.Pow(s21, 3f);
+                        float s23 = global::System.MathF.Max(s4, 0f);
+                        float s24 = s22 + s23;
+                        buffer1[i] = s24;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]");
             }
@@ -194,11 +213,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel2(global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s13 = 1f;
                 var v13 = new global::System.Numerics.Vector<float>(s13);
                 float s57 = 0.5f;
                 var v57 = new global::System.Numerics.Vector<float>(s57);
                 int i = 0;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    last60 = v60;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -218,24 +259,31 @@ namespace Kiln.Integration.Tests.Models
                     var v60 = v59 + v19;
                     v60.CopyTo(buffer2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
-                    float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
-                    float s7 = s5 * s6;
-                    float s8 = global::System.MathF.Abs(s4);
-                    float s9 = -s8;
-                    float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
-                    float s11 = s7 + s10;
-                    float s12 = s4 * s4;
-                    float s14 = s12 + s13;
-                    float s15 = global::System.MathF.Sqrt(s14);
-                    float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
-                    float s58 = s15 * s57;
-                    float s59 = s11 - s58;
-                    float s60 = s59 + s19;
-                    buffer2[i] = s60;
+                    last60.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                        float s7 = s5 * s6;
+                        float s8 = global::System.MathF.Abs(s4);
+                        float s9 = -s8;
+                        float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
+                        float s11 = s7 + s10;
+                        float s12 = s4 * s4;
+                        float s14 = s12 + s13;
+                        float s15 = global::System.MathF.Sqrt(s14);
+                        float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
+                        float s58 = s15 * s57;
+                        float s59 = s11 - s58;
+                        float s60 = s59 + s19;
+                        buffer2[i] = s60;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]");
             }
@@ -372,6 +420,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer14, 1, 6, 1, dim_N, 1);
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row75 = i0 * 6;
@@ -380,17 +430,31 @@ namespace Kiln.Integration.Tests.Models
                     float s76 = buffer13[row76];
                     var v76 = new global::System.Numerics.Vector<float>(s76);
                     int i = 0;
+                    var last77 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer14.Slice(row75 + lastVector));
+                        var v77 = v75 + v76;
+                        last77 = v77;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v75 = new global::System.Numerics.Vector<float>(buffer14.Slice(row75 + i));
                         var v77 = v75 + v76;
                         v77.CopyTo(buffer14.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s75 = buffer14[row75 + i];
-                        float s77 = s75 + s76;
-                        buffer14[rowOut + i] = s77;
+                        last77.CopyTo(buffer14.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s75 = buffer14[row75 + i];
+                            float s77 = s75 + s76;
+                            buffer14[rowOut + i] = s77;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]");
@@ -544,6 +608,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel22(global::System.Span<float> result, global::System.Span<float> buffer17, global::System.Span<float> buffer19, global::System.Span<float> buffer21)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s51 = 0.01f;
                 var v51 = new global::System.Numerics.Vector<float>(s51);
                 float s82 = buffer17[0];
@@ -553,6 +619,14 @@ namespace Kiln.Integration.Tests.Models
                 float s88 = buffer21[0];
                 var v88 = new global::System.Numerics.Vector<float>(s88);
                 int i = 0;
+                var last89 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v85 = v84 * v51;
+                    var v86 = v82 + v85;
+                    var v89 = v86 + v88;
+                    last89 = v89;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v85 = v84 * v51;
@@ -560,12 +634,19 @@ namespace Kiln.Integration.Tests.Models
                     var v89 = v86 + v88;
                     v89.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s85 = s84 * s51;
-                    float s86 = s82 + s85;
-                    float s89 = s86 + s88;
-                    result[i] = s89;
+                    last89.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s85 = s84 * s51;
+                        float s86 = s82 + s85;
+                        float s89 = s86 + s88;
+                        result[i] = s89;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 22/23: fused elementwise (mul, add, add) -> %89 []");
             }
@@ -809,11 +890,43 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s13 = 1f;
                 var v13 = new global::System.Numerics.Vector<float>(s13);
                 float s57 = 0.5f;
                 var v57 = new global::System.Numerics.Vector<float>(s57);
                 int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                var last6 = global::System.Numerics.Vector<float>.Zero;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                var last14 = global::System.Numerics.Vector<float>.Zero;
+                var last15 = global::System.Numerics.Vector<float>.Zero;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    last5 = v5;
+                    last6 = v6;
+                    last10 = v10;
+                    last14 = v14;
+                    last15 = v15;
+                    last60 = v60;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -838,29 +951,41 @@ namespace Kiln.Integration.Tests.Models
                     v15.CopyTo(buffer5.Slice(i));
                     v60.CopyTo(buffer6.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
-                    float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
-                    float s7 = s5 * s6;
-                    float s8 = global::System.MathF.Abs(s4);
-                    float s9 = -s8;
-                    float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
-                    float s11 = s7 + s10;
-                    float s12 = s4 * s4;
-                    float s14 = s12 + s13;
-                    float s15 = global::System.MathF.Sqrt(s14);
-                    float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
-                    float s58 = s15 * s57;
-                    float s59 = s11 - s58;
-                    float s60 = s59 + s19;
-                    buffer1[i] = s5;
-                    buffer2[i] = s6;
-                    buffer3[i] = s10;
-                    buffer4[i] = s14;
-                    buffer5[i] = s15;
-                    buffer6[i] = s60;
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                    last6.CopyTo(buffer2.Slice(lastVector));
+                    last10.CopyTo(buffer3.Slice(lastVector));
+                    last14.CopyTo(buffer4.Slice(lastVector));
+                    last15.CopyTo(buffer5.Slice(lastVector));
+                    last60.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                        float s7 = s5 * s6;
+                        float s8 = global::System.MathF.Abs(s4);
+                        float s9 = -s8;
+                        float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
+                        float s11 = s7 + s10;
+                        float s12 = s4 * s4;
+                        float s14 = s12 + s13;
+                        float s15 = global::System.MathF.Sqrt(s14);
+                        float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
+                        float s58 = s15 * s57;
+                        float s59 = s11 - s58;
+                        float s60 = s59 + s19;
+                        buffer1[i] = s5;
+                        buffer2[i] = s6;
+                        buffer3[i] = s10;
+                        buffer4[i] = s14;
+                        buffer5[i] = s15;
+                        buffer6[i] = s60;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
@@ -879,7 +1004,23 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel2(global::System.Span<float> buffer0, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last21 = global::System.Numerics.Vector<float>.Zero;
+                var last23 = global::System.Numerics.Vector<float>.Zero;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    last21 = v21;
+                    last23 = v23;
+                    last24 = v24;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -891,16 +1032,25 @@ namespace Kiln.Integration.Tests.Models
                     v23.CopyTo(buffer8.Slice(i));
                     v24.CopyTo(buffer9.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
-                    float s22 = global::System.MathF.Pow(s21, 3f);
-                    float s23 = global::System.MathF.Max(s4, 0f);
-                    float s24 = s22 + s23;
-                    buffer7[i] = s21;
-                    buffer8[i] = s23;
-                    buffer9[i] = s24;
+                    last21.CopyTo(buffer7.Slice(lastVector));
+                    last23.CopyTo(buffer8.Slice(lastVector));
+                    last24.CopyTo(buffer9.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
+                        float s22 = global::System.MathF.Pow(s21, 3f);
+                        float s23 = global::System.MathF.Max(s4, 0f);
+                        float s24 = s22 + s23;
+                        buffer7[i] = s21;
+                        buffer8[i] = s23;
+                        buffer9[i] = s24;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
@@ -1039,6 +1189,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row75 = i0 * 6;
@@ -1047,17 +1199,31 @@ namespace Kiln.Integration.Tests.Models
                     float s76 = buffer20[row76];
                     var v76 = new global::System.Numerics.Vector<float>(s76);
                     int i = 0;
+                    var last77 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + lastVector));
+                        var v77 = v75 + v76;
+                        last77 = v77;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
                         var v77 = v75 + v76;
                         v77.CopyTo(buffer21.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s75 = buffer21[row75 + i];
-                        float s77 = s75 + s76;
-                        buffer21[rowOut + i] = s77;
+                        last77.CopyTo(buffer21.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s75 = buffer21[row75 + i];
+                            float s77 = s75 + s76;
+                            buffer21[rowOut + i] = s77;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]");
@@ -1228,6 +1394,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel21(global::System.Span<float> result, global::System.Span<float> buffer24, global::System.Span<float> buffer27, global::System.Span<float> buffer29)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s51 = 0.01f;
                 var v51 = new global::System.Numerics.Vector<float>(s51);
                 float s82 = buffer24[0];
@@ -1237,6 +1405,14 @@ namespace Kiln.Integration.Tests.Models
                 float s88 = buffer29[0];
                 var v88 = new global::System.Numerics.Vector<float>(s88);
                 int i = 0;
+                var last89 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v85 = v84 * v51;
+                    var v86 = v82 + v85;
+                    var v89 = v86 + v88;
+                    last89 = v89;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v85 = v84 * v51;
@@ -1244,12 +1420,19 @@ namespace Kiln.Integration.Tests.Models
                     var v89 = v86 + v88;
                     v89.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s85 = s84 * s51;
-                    float s86 = s82 + s85;
-                    float s89 = s86 + s88;
-                    result[i] = s89;
+                    last89.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s85 = s84 * s51;
+                        float s86 = s82 + s85;
+                        float s89 = s86 + s88;
+                        result[i] = s89;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 21/44: fused elementwise (mul, add, add) -> %89 []");
             }
@@ -1261,22 +1444,38 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel22(global::System.Span<float> buffer30, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s13 = 1f;
                 var v13 = new global::System.Numerics.Vector<float>(s13);
                 float s91 = (1f / dim_N);
                 var v91 = new global::System.Numerics.Vector<float>(s91);
                 int i = 0;
+                var last92 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v90 = v13;
+                    var v92 = v90 * v91;
+                    last92 = v92;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v90 = v13;
                     var v92 = v90 * v91;
                     v92.CopyTo(buffer30.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s90 = s13;
-                    float s92 = s90 * s91;
-                    buffer30[i] = s92;
+                    last92.CopyTo(buffer30.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s90 = s13;
+                        float s92 = s90 * s91;
+                        buffer30[i] = s92;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]");
             }
@@ -1288,22 +1487,38 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel23(global::System.Span<float> buffer31, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s99 = (1f / (dim_N * 6));
                 var v99 = new global::System.Numerics.Vector<float>(s99);
                 float s174 = 0.01f;
                 var v174 = new global::System.Numerics.Vector<float>(s174);
                 int i = 0;
+                var last176 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v175 = v174;
+                    var v176 = v175 * v99;
+                    last176 = v176;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v175 = v174;
                     var v176 = v175 * v99;
                     v176.CopyTo(buffer31.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s175 = s174;
-                    float s176 = s175 * s99;
-                    buffer31[i] = s176;
+                    last176.CopyTo(buffer31.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s175 = s174;
+                        float s176 = s175 * s99;
+                        buffer31[i] = s176;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]");
             }
@@ -1416,6 +1631,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 4, 0, buffer39, 5, 0, dim_N, 4);
                 int extent0 = dim_N;
                 int extent1 = 5;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 float s114 = 0.2f;
                 var v114 = new global::System.Numerics.Vector<float>(s114);
                 for (int i0 = 0; i0 < extent0; i0++)
@@ -1426,6 +1643,15 @@ namespace Kiln.Integration.Tests.Models
                     float s234 = buffer35[row234];
                     var v234 = new global::System.Numerics.Vector<float>(s234);
                     int i = 0;
+                    var last242 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v241 = new global::System.Numerics.Vector<float>(buffer39.Slice(row241 + lastVector));
+                        var v235 = v234;
+                        var v236 = v235 * v114;
+                        var v242 = v236 + v241;
+                        last242 = v242;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v241 = new global::System.Numerics.Vector<float>(buffer39.Slice(row241 + i));
@@ -1434,13 +1660,20 @@ namespace Kiln.Integration.Tests.Models
                         var v242 = v236 + v241;
                         v242.CopyTo(buffer39.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s241 = buffer39[row241 + i];
-                        float s235 = s234;
-                        float s236 = s235 * s114;
-                        float s242 = s236 + s241;
-                        buffer39[rowOut + i] = s242;
+                        last242.CopyTo(buffer39.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s241 = buffer39[row241 + i];
+                            float s235 = s234;
+                            float s236 = s235 * s114;
+                            float s242 = s236 + s241;
+                            buffer39[rowOut + i] = s242;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]");
@@ -1480,6 +1713,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 8;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row93 = i0;
@@ -1488,17 +1723,31 @@ namespace Kiln.Integration.Tests.Models
                     float s93 = buffer30[row93];
                     var v93 = new global::System.Numerics.Vector<float>(s93);
                     int i = 0;
+                    var last249 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v247 = new global::System.Numerics.Vector<float>(buffer42.Slice(row247 + lastVector));
+                        var v249 = v93 + v247;
+                        last249 = v249;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v247 = new global::System.Numerics.Vector<float>(buffer42.Slice(row247 + i));
                         var v249 = v93 + v247;
                         v249.CopyTo(buffer43.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s247 = buffer42[row247 + i];
-                        float s249 = s93 + s247;
-                        buffer43[rowOut + i] = s249;
+                        last249.CopyTo(buffer43.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s247 = buffer42[row247 + i];
+                            float s249 = s93 + s247;
+                            buffer43[rowOut + i] = s249;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/44: elementwise (add) -> %249 [N,8]");
@@ -1540,7 +1789,17 @@ namespace Kiln.Integration.Tests.Models
                 buffer47.Clear();
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 4, 0, buffer47, 8, 0, dim_N, 4);
                 int extent0 = (dim_N * 8);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last254 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v246 = new global::System.Numerics.Vector<float>(buffer47.Slice(lastVector));
+                    var v253 = new global::System.Numerics.Vector<float>(buffer46.Slice(lastVector));
+                    var v254 = v246 + v253;
+                    last254 = v254;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v246 = new global::System.Numerics.Vector<float>(buffer47.Slice(i));
@@ -1548,12 +1807,19 @@ namespace Kiln.Integration.Tests.Models
                     var v254 = v246 + v253;
                     v254.CopyTo(buffer47.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s246 = buffer47[i];
-                    float s253 = buffer46[i];
-                    float s254 = s246 + s253;
-                    buffer47[i] = s254;
+                    last254.CopyTo(buffer47.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s246 = buffer47[i];
+                        float s253 = buffer46[i];
+                        float s254 = s246 + s253;
+                        buffer47[i] = s254;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]");
             }
@@ -1610,6 +1876,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel42(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer48, global::System.Span<float> buffer49, global::System.Span<float> buffer50, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s13 = 1f;
                 var v13 = new global::System.Numerics.Vector<float>(s13);
                 float s16 = 2f;
@@ -1619,6 +1887,50 @@ namespace Kiln.Integration.Tests.Models
                 float s260 = -0.5f;
                 var v260 = new global::System.Numerics.Vector<float>(s260);
                 int i = 0;
+                var last285 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                    var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(lastVector));
+                    var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(lastVector));
+                    var v257 = new global::System.Numerics.Vector<float>(buffer48.Slice(lastVector));
+                    var v262 = new global::System.Numerics.Vector<float>(buffer49.Slice(lastVector));
+                    var v149 = v15 * v16;
+                    var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v163 = v6 * v6;
+                    var v164 = v13 - v163;
+                    var v167 = v13 - v5;
+                    var v168 = v5 * v167;
+                    var v231 = v21 * v21;
+                    var v261 = v257 * v260;
+                    var v263 = global::Kiln.Kernels.Pointwise.ReluBackward(v262, v23);
+                    var v265 = v262 * v231;
+                    var v266 = v265 * v143;
+                    var v267 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v266, global::System.Numerics.Vector<float>.Zero);
+                    var v268 = v263 + v267;
+                    var v269 = v257 / v14;
+                    var v270 = v261 / v149;
+                    var v271 = v269 + v270;
+                    var v273 = v271 * v4;
+                    var v274 = v273 * v16;
+                    var v275 = v268 + v274;
+                    var v276 = v257 * v10;
+                    var v277 = -v276;
+                    var v278 = v277 * v158;
+                    var v279 = v275 + v278;
+                    var v280 = v257 * v6;
+                    var v281 = v257 * v5;
+                    var v282 = v281 * v164;
+                    var v283 = v279 + v282;
+                    var v284 = v280 * v168;
+                    var v285 = v283 + v284;
+                    last285 = v285;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -1662,48 +1974,55 @@ namespace Kiln.Integration.Tests.Models
                     var v285 = v283 + v284;
                     v285.CopyTo(buffer50.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = buffer1[i];
-                    float s6 = buffer2[i];
-                    float s10 = buffer3[i];
-                    float s14 = buffer4[i];
-                    float s15 = buffer5[i];
-                    float s21 = buffer7[i];
-                    float s23 = buffer8[i];
-                    float s257 = buffer48[i];
-                    float s262 = buffer49[i];
-                    float s149 = s15 * s16;
-                    float s158 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
-                    float s163 = s6 * s6;
-                    float s164 = s13 - s163;
-                    float s167 = s13 - s5;
-                    float s168 = s5 * s167;
-                    float s231 = s21 * s21;
-                    float s261 = s257 * s260;
-                    float s263 = global::Kiln.Kernels.Pointwise.ReluBackward(s262, s23);
-                    float s265 = s262 * s231;
-                    float s266 = s265 * s143;
-                    float s267 = s4 >= -1f && s4 <= 1f ? s266 : 0f;
-                    float s268 = s263 + s267;
-                    float s269 = s257 / s14;
-                    float s270 = s261 / s149;
-                    float s271 = s269 + s270;
-                    float s273 = s271 * s4;
-                    float s274 = s273 * s16;
-                    float s275 = s268 + s274;
-                    float s276 = s257 * s10;
-                    float s277 = -s276;
-                    float s278 = s277 * s158;
-                    float s279 = s275 + s278;
-                    float s280 = s257 * s6;
-                    float s281 = s257 * s5;
-                    float s282 = s281 * s164;
-                    float s283 = s279 + s282;
-                    float s284 = s280 * s168;
-                    float s285 = s283 + s284;
-                    buffer50[i] = s285;
+                    last285.CopyTo(buffer50.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = buffer1[i];
+                        float s6 = buffer2[i];
+                        float s10 = buffer3[i];
+                        float s14 = buffer4[i];
+                        float s15 = buffer5[i];
+                        float s21 = buffer7[i];
+                        float s23 = buffer8[i];
+                        float s257 = buffer48[i];
+                        float s262 = buffer49[i];
+                        float s149 = s15 * s16;
+                        float s158 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
+                        float s163 = s6 * s6;
+                        float s164 = s13 - s163;
+                        float s167 = s13 - s5;
+                        float s168 = s5 * s167;
+                        float s231 = s21 * s21;
+                        float s261 = s257 * s260;
+                        float s263 = global::Kiln.Kernels.Pointwise.ReluBackward(s262, s23);
+                        float s265 = s262 * s231;
+                        float s266 = s265 * s143;
+                        float s267 = s4 >= -1f && s4 <= 1f ? s266 : 0f;
+                        float s268 = s263 + s267;
+                        float s269 = s257 / s14;
+                        float s270 = s261 / s149;
+                        float s271 = s269 + s270;
+                        float s273 = s271 * s4;
+                        float s274 = s273 * s16;
+                        float s275 = s268 + s274;
+                        float s276 = s257 * s10;
+                        float s277 = -s276;
+                        float s278 = s277 * s158;
+                        float s279 = s275 + s278;
+                        float s280 = s257 * s6;
+                        float s281 = s257 * s5;
+                        float s282 = s281 * s164;
+                        float s283 = s279 + s282;
+                        float s284 = s280 * s168;
+                        float s285 = s283 + s284;
+                        buffer50[i] = s285;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]");
             }
@@ -1950,11 +2269,43 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s13 = 1f;
                 var v13 = new global::System.Numerics.Vector<float>(s13);
                 float s57 = 0.5f;
                 var v57 = new global::System.Numerics.Vector<float>(s57);
                 int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                var last6 = global::System.Numerics.Vector<float>.Zero;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                var last14 = global::System.Numerics.Vector<float>.Zero;
+                var last15 = global::System.Numerics.Vector<float>.Zero;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    last5 = v5;
+                    last6 = v6;
+                    last10 = v10;
+                    last14 = v14;
+                    last15 = v15;
+                    last60 = v60;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -1979,29 +2330,41 @@ namespace Kiln.Integration.Tests.Models
                     v15.CopyTo(buffer5.Slice(i));
                     v60.CopyTo(buffer6.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
-                    float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
-                    float s7 = s5 * s6;
-                    float s8 = global::System.MathF.Abs(s4);
-                    float s9 = -s8;
-                    float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
-                    float s11 = s7 + s10;
-                    float s12 = s4 * s4;
-                    float s14 = s12 + s13;
-                    float s15 = global::System.MathF.Sqrt(s14);
-                    float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
-                    float s58 = s15 * s57;
-                    float s59 = s11 - s58;
-                    float s60 = s59 + s19;
-                    buffer1[i] = s5;
-                    buffer2[i] = s6;
-                    buffer3[i] = s10;
-                    buffer4[i] = s14;
-                    buffer5[i] = s15;
-                    buffer6[i] = s60;
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                    last6.CopyTo(buffer2.Slice(lastVector));
+                    last10.CopyTo(buffer3.Slice(lastVector));
+                    last14.CopyTo(buffer4.Slice(lastVector));
+                    last15.CopyTo(buffer5.Slice(lastVector));
+                    last60.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                        float s6 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                        float s7 = s5 * s6;
+                        float s8 = global::System.MathF.Abs(s4);
+                        float s9 = -s8;
+                        float s10 = global::Kiln.Kernels.Pointwise.Exp(s9);
+                        float s11 = s7 + s10;
+                        float s12 = s4 * s4;
+                        float s14 = s12 + s13;
+                        float s15 = global::System.MathF.Sqrt(s14);
+                        float s19 = global::Kiln.Kernels.Pointwise.Log(s14);
+                        float s58 = s15 * s57;
+                        float s59 = s11 - s58;
+                        float s60 = s59 + s19;
+                        buffer1[i] = s5;
+                        buffer2[i] = s6;
+                        buffer3[i] = s10;
+                        buffer4[i] = s14;
+                        buffer5[i] = s15;
+                        buffer6[i] = s60;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
@@ -2020,7 +2383,23 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel2(global::System.Span<float> buffer0, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last21 = global::System.Numerics.Vector<float>.Zero;
+                var last23 = global::System.Numerics.Vector<float>.Zero;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    last21 = v21;
+                    last23 = v23;
+                    last24 = v24;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -2032,16 +2411,25 @@ namespace Kiln.Integration.Tests.Models
                     v23.CopyTo(buffer8.Slice(i));
                     v24.CopyTo(buffer9.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
-                    float s22 = global::System.MathF.Pow(s21, 3f);
-                    float s23 = global::System.MathF.Max(s4, 0f);
-                    float s24 = s22 + s23;
-                    buffer7[i] = s21;
-                    buffer8[i] = s23;
-                    buffer9[i] = s24;
+                    last21.CopyTo(buffer7.Slice(lastVector));
+                    last23.CopyTo(buffer8.Slice(lastVector));
+                    last24.CopyTo(buffer9.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s21 = global::System.MathF.Min(global::System.MathF.Max(s4, -1f), 1f);
+                        float s22 = global::System.MathF.Pow(s21, 3f);
+                        float s23 = global::System.MathF.Max(s4, 0f);
+                        float s24 = s22 + s23;
+                        buffer7[i] = s21;
+                        buffer8[i] = s23;
+                        buffer9[i] = s24;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
@@ -2180,6 +2568,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
                 int extent0 = dim_N;
                 int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row75 = i0 * 6;
@@ -2188,17 +2578,31 @@ namespace Kiln.Integration.Tests.Models
                     float s76 = buffer20[row76];
                     var v76 = new global::System.Numerics.Vector<float>(s76);
                     int i = 0;
+                    var last77 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + lastVector));
+                        var v77 = v75 + v76;
+                        last77 = v77;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
                         var v77 = v75 + v76;
                         v77.CopyTo(buffer21.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s75 = buffer21[row75 + i];
-                        float s77 = s75 + s76;
-                        buffer21[rowOut + i] = s77;
+                        last77.CopyTo(buffer21.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s75 = buffer21[row75 + i];
+                            float s77 = s75 + s76;
+                            buffer21[rowOut + i] = s77;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]");
@@ -2229,22 +2633,38 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel17(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer24, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s91 = (1f / dim_N);
                 var v91 = new global::System.Numerics.Vector<float>(s91);
                 float s289 = input2[0];
                 var v289 = new global::System.Numerics.Vector<float>(s289);
                 int i = 0;
+                var last291 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v290 = v289;
+                    var v291 = v290 * v91;
+                    last291 = v291;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v290 = v289;
                     var v291 = v290 * v91;
                     v291.CopyTo(buffer24.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s290 = s289;
-                    float s291 = s290 * s91;
-                    buffer24[i] = s291;
+                    last291.CopyTo(buffer24.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s290 = s289;
+                        float s291 = s290 * s91;
+                        buffer24[i] = s291;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]");
             }
@@ -2255,20 +2675,35 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel18(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer25)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s51 = 0.01f;
                 var v51 = new global::System.Numerics.Vector<float>(s51);
                 float s288 = input2[0];
                 var v288 = new global::System.Numerics.Vector<float>(s288);
                 int i = 0;
+                var last294 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v294 = v288 * v51;
+                    last294 = v294;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v294 = v288 * v51;
                     v294.CopyTo(buffer25.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s294 = s288 * s51;
-                    buffer25[i] = s294;
+                    last294.CopyTo(buffer25.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s294 = s288 * s51;
+                        buffer25[i] = s294;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 18/42: elementwise (mul) -> %294 []");
             }
@@ -2280,22 +2715,38 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel19(global::System.Span<float> buffer25, global::System.Span<float> buffer26, int dim_N)
             {
                 int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s99 = (1f / (dim_N * 6));
                 var v99 = new global::System.Numerics.Vector<float>(s99);
                 float s296 = buffer25[0];
                 var v296 = new global::System.Numerics.Vector<float>(s296);
                 int i = 0;
+                var last298 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v297 = v296;
+                    var v298 = v297 * v99;
+                    last298 = v298;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v297 = v296;
                     var v298 = v297 * v99;
                     v298.CopyTo(buffer26.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s297 = s296;
-                    float s298 = s297 * s99;
-                    buffer26[i] = s298;
+                    last298.CopyTo(buffer26.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s297 = s296;
+                        float s298 = s297 * s99;
+                        buffer26[i] = s298;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]");
             }
@@ -2313,6 +2764,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer22, capture0Data, buffer27, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s16 = 2f;
                 var v16 = new global::System.Numerics.Vector<float>(s16);
                 float s103 = (1f / (dim_N * 4));
@@ -2322,6 +2775,23 @@ namespace Kiln.Integration.Tests.Models
                 float s300 = input2[0];
                 var v300 = new global::System.Numerics.Vector<float>(s300);
                 int i = 0;
+                var last360 = global::System.Numerics.Vector<float>.Zero;
+                var last361 = global::System.Numerics.Vector<float>.Zero;
+                var last364 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(lastVector));
+                    var v79 = new global::System.Numerics.Vector<float>(buffer27.Slice(lastVector));
+                    var v80 = v79 - v1;
+                    var v301 = v300;
+                    var v302 = v301 * v103;
+                    var v360 = v302 * v80;
+                    var v361 = v360 * v16;
+                    var v364 = v360 * v363;
+                    last360 = v360;
+                    last361 = v361;
+                    last364 = v364;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
@@ -2336,19 +2806,28 @@ namespace Kiln.Integration.Tests.Models
                     v361.CopyTo(buffer28.Slice(i));
                     v364.CopyTo(result1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s1 = input1[i];
-                    float s79 = buffer27[i];
-                    float s80 = s79 - s1;
-                    float s301 = s300;
-                    float s302 = s301 * s103;
-                    float s360 = s302 * s80;
-                    float s361 = s360 * s16;
-                    float s364 = s360 * s363;
-                    buffer27[i] = s360;
-                    buffer28[i] = s361;
-                    result1[i] = s364;
+                    last360.CopyTo(buffer27.Slice(lastVector));
+                    last361.CopyTo(buffer28.Slice(lastVector));
+                    last364.CopyTo(result1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s1 = input1[i];
+                        float s79 = buffer27[i];
+                        float s80 = s79 - s1;
+                        float s301 = s300;
+                        float s302 = s301 * s103;
+                        float s360 = s302 * s80;
+                        float s361 = s360 * s16;
+                        float s364 = s360 * s363;
+                        buffer27[i] = s360;
+                        buffer28[i] = s361;
+                        result1[i] = s364;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
@@ -2463,6 +2942,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 4, 0, buffer36, 5, 0, dim_N, 4);
                 int extent0 = dim_N;
                 int extent1 = 5;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 float s114 = 0.2f;
                 var v114 = new global::System.Numerics.Vector<float>(s114);
                 for (int i0 = 0; i0 < extent0; i0++)
@@ -2473,6 +2954,15 @@ namespace Kiln.Integration.Tests.Models
                     float s369 = buffer32[row369];
                     var v369 = new global::System.Numerics.Vector<float>(s369);
                     int i = 0;
+                    var last377 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v376 = new global::System.Numerics.Vector<float>(buffer36.Slice(row376 + lastVector));
+                        var v370 = v369;
+                        var v371 = v370 * v114;
+                        var v377 = v371 + v376;
+                        last377 = v377;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v376 = new global::System.Numerics.Vector<float>(buffer36.Slice(row376 + i));
@@ -2481,13 +2971,20 @@ namespace Kiln.Integration.Tests.Models
                         var v377 = v371 + v376;
                         v377.CopyTo(buffer36.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s376 = buffer36[row376 + i];
-                        float s370 = s369;
-                        float s371 = s370 * s114;
-                        float s377 = s371 + s376;
-                        buffer36[rowOut + i] = s377;
+                        last377.CopyTo(buffer36.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s376 = buffer36[row376 + i];
+                            float s370 = s369;
+                            float s371 = s370 * s114;
+                            float s377 = s371 + s376;
+                            buffer36[rowOut + i] = s377;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]");
@@ -2527,6 +3024,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 8;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row292 = i0;
@@ -2535,17 +3034,31 @@ namespace Kiln.Integration.Tests.Models
                     float s292 = buffer24[row292];
                     var v292 = new global::System.Numerics.Vector<float>(s292);
                     int i = 0;
+                    var last384 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v382 = new global::System.Numerics.Vector<float>(buffer39.Slice(row382 + lastVector));
+                        var v384 = v292 + v382;
+                        last384 = v384;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v382 = new global::System.Numerics.Vector<float>(buffer39.Slice(row382 + i));
                         var v384 = v292 + v382;
                         v384.CopyTo(buffer40.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s382 = buffer39[row382 + i];
-                        float s384 = s292 + s382;
-                        buffer40[rowOut + i] = s384;
+                        last384.CopyTo(buffer40.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s382 = buffer39[row382 + i];
+                            float s384 = s292 + s382;
+                            buffer40[rowOut + i] = s384;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/42: elementwise (add) -> %384 [N,8]");
@@ -2587,7 +3100,17 @@ namespace Kiln.Integration.Tests.Models
                 buffer44.Clear();
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 4, 0, buffer44, 8, 0, dim_N, 4);
                 int extent0 = (dim_N * 8);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last389 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v381 = new global::System.Numerics.Vector<float>(buffer44.Slice(lastVector));
+                    var v388 = new global::System.Numerics.Vector<float>(buffer43.Slice(lastVector));
+                    var v389 = v381 + v388;
+                    last389 = v389;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v381 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
@@ -2595,12 +3118,19 @@ namespace Kiln.Integration.Tests.Models
                     var v389 = v381 + v388;
                     v389.CopyTo(buffer44.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s381 = buffer44[i];
-                    float s388 = buffer43[i];
-                    float s389 = s381 + s388;
-                    buffer44[i] = s389;
+                    last389.CopyTo(buffer44.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s381 = buffer44[i];
+                        float s388 = buffer43[i];
+                        float s389 = s381 + s388;
+                        buffer44[i] = s389;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]");
             }
@@ -2657,6 +3187,8 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel39(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer45, global::System.Span<float> buffer46, global::System.Span<float> buffer47, int dim_N)
             {
                 int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s13 = 1f;
                 var v13 = new global::System.Numerics.Vector<float>(s13);
                 float s16 = 2f;
@@ -2666,6 +3198,50 @@ namespace Kiln.Integration.Tests.Models
                 float s260 = -0.5f;
                 var v260 = new global::System.Numerics.Vector<float>(s260);
                 int i = 0;
+                var last419 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                    var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(lastVector));
+                    var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(lastVector));
+                    var v392 = new global::System.Numerics.Vector<float>(buffer45.Slice(lastVector));
+                    var v396 = new global::System.Numerics.Vector<float>(buffer46.Slice(lastVector));
+                    var v149 = v15 * v16;
+                    var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v163 = v6 * v6;
+                    var v164 = v13 - v163;
+                    var v167 = v13 - v5;
+                    var v168 = v5 * v167;
+                    var v231 = v21 * v21;
+                    var v395 = v392 * v260;
+                    var v397 = global::Kiln.Kernels.Pointwise.ReluBackward(v396, v23);
+                    var v399 = v396 * v231;
+                    var v400 = v399 * v143;
+                    var v401 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v400, global::System.Numerics.Vector<float>.Zero);
+                    var v402 = v397 + v401;
+                    var v403 = v392 / v14;
+                    var v404 = v395 / v149;
+                    var v405 = v403 + v404;
+                    var v407 = v405 * v4;
+                    var v408 = v407 * v16;
+                    var v409 = v402 + v408;
+                    var v410 = v392 * v10;
+                    var v411 = -v410;
+                    var v412 = v411 * v158;
+                    var v413 = v409 + v412;
+                    var v414 = v392 * v6;
+                    var v415 = v392 * v5;
+                    var v416 = v415 * v164;
+                    var v417 = v413 + v416;
+                    var v418 = v414 * v168;
+                    var v419 = v417 + v418;
+                    last419 = v419;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -2709,48 +3285,55 @@ namespace Kiln.Integration.Tests.Models
                     var v419 = v417 + v418;
                     v419.CopyTo(buffer47.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = buffer1[i];
-                    float s6 = buffer2[i];
-                    float s10 = buffer3[i];
-                    float s14 = buffer4[i];
-                    float s15 = buffer5[i];
-                    float s21 = buffer7[i];
-                    float s23 = buffer8[i];
-                    float s392 = buffer45[i];
-                    float s396 = buffer46[i];
-                    float s149 = s15 * s16;
-                    float s158 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
-                    float s163 = s6 * s6;
-                    float s164 = s13 - s163;
-                    float s167 = s13 - s5;
-                    float s168 = s5 * s167;
-                    float s231 = s21 * s21;
-                    float s395 = s392 * s260;
-                    float s397 = global::Kiln.Kernels.Pointwise.ReluBackward(s396, s23);
-                    float s399 = s396 * s231;
-                    float s400 = s399 * s143;
-                    float s401 = s4 >= -1f && s4 <= 1f ? s400 : 0f;
-                    float s402 = s397 + s401;
-                    float s403 = s392 / s14;
-                    float s404 = s395 / s149;
-                    float s405 = s403 + s404;
-                    float s407 = s405 * s4;
-                    float s408 = s407 * s16;
-                    float s409 = s402 + s408;
-                    float s410 = s392 * s10;
-                    float s411 = -s410;
-                    float s412 = s411 * s158;
-                    float s413 = s409 + s412;
-                    float s414 = s392 * s6;
-                    float s415 = s392 * s5;
-                    float s416 = s415 * s164;
-                    float s417 = s413 + s416;
-                    float s418 = s414 * s168;
-                    float s419 = s417 + s418;
-                    buffer47[i] = s419;
+                    last419.CopyTo(buffer47.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = buffer1[i];
+                        float s6 = buffer2[i];
+                        float s10 = buffer3[i];
+                        float s14 = buffer4[i];
+                        float s15 = buffer5[i];
+                        float s21 = buffer7[i];
+                        float s23 = buffer8[i];
+                        float s392 = buffer45[i];
+                        float s396 = buffer46[i];
+                        float s149 = s15 * s16;
+                        float s158 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
+                        float s163 = s6 * s6;
+                        float s164 = s13 - s163;
+                        float s167 = s13 - s5;
+                        float s168 = s5 * s167;
+                        float s231 = s21 * s21;
+                        float s395 = s392 * s260;
+                        float s397 = global::Kiln.Kernels.Pointwise.ReluBackward(s396, s23);
+                        float s399 = s396 * s231;
+                        float s400 = s399 * s143;
+                        float s401 = s4 >= -1f && s4 <= 1f ? s400 : 0f;
+                        float s402 = s397 + s401;
+                        float s403 = s392 / s14;
+                        float s404 = s395 / s149;
+                        float s405 = s403 + s404;
+                        float s407 = s405 * s4;
+                        float s408 = s407 * s16;
+                        float s409 = s402 + s408;
+                        float s410 = s392 * s10;
+                        float s411 = -s410;
+                        float s412 = s411 * s158;
+                        float s413 = s409 + s412;
+                        float s414 = s392 * s6;
+                        float s415 = s392 * s5;
+                        float s416 = s415 * s164;
+                        float s417 = s413 + s416;
+                        float s418 = s414 * s168;
+                        float s419 = s417 + s418;
+                        buffer47[i] = s419;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]");
             }

@@ -93,6 +93,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 37;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 3f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 float s12 = 0.5f;
@@ -106,6 +108,37 @@ namespace Kiln.Integration.Tests.Models
                     int row6 = i0 * 37;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last42 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        last42 = v42;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -136,35 +169,42 @@ namespace Kiln.Integration.Tests.Models
                         var v42 = v30 + v41;
                         v42.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s9 = s7 * s8;
-                        float s10 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.2f);
-                        float s11 = global::Kiln.Kernels.Pointwise.Gelu(s9);
-                        float s13 = s11 * s12;
-                        float s14 = s10 + s13;
-                        float s15 = global::Kiln.Kernels.Pointwise.GeluTanh(s9);
-                        float s17 = s15 * s16;
-                        float s18 = s14 + s17;
-                        float s19 = global::Kiln.Kernels.Pointwise.Softplus(s9, 2f, 5f);
-                        float s20 = s18 + s19;
-                        float s21 = global::Kiln.Kernels.Pointwise.Elu(s9, 0.5f);
-                        float s22 = s20 + s21;
-                        float s23 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.05f);
-                        float s24 = s22 + s23;
-                        float s25 = global::Kiln.Kernels.Pointwise.Softplus(s9, 1f, 20f);
-                        float s26 = s24 + s25;
-                        float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
-                        float s28 = s26 + s27;
-                        float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
-                        float s30 = s28 + s29;
-                        float s40 = s7 * s39;
-                        float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
-                        float s42 = s30 + s41;
-                        buffer0[rowOut + i] = s42;
+                        last42.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s9 = s7 * s8;
+                            float s10 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.2f);
+                            float s11 = global::Kiln.Kernels.Pointwise.Gelu(s9);
+                            float s13 = s11 * s12;
+                            float s14 = s10 + s13;
+                            float s15 = global::Kiln.Kernels.Pointwise.GeluTanh(s9);
+                            float s17 = s15 * s16;
+                            float s18 = s14 + s17;
+                            float s19 = global::Kiln.Kernels.Pointwise.Softplus(s9, 2f, 5f);
+                            float s20 = s18 + s19;
+                            float s21 = global::Kiln.Kernels.Pointwise.Elu(s9, 0.5f);
+                            float s22 = s20 + s21;
+                            float s23 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.05f);
+                            float s24 = s22 + s23;
+                            float s25 = global::Kiln.Kernels.Pointwise.Softplus(s9, 1f, 20f);
+                            float s26 = s24 + s25;
+                            float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
+                            float s28 = s26 + s27;
+                            float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
+                            float s30 = s28 + s29;
+                            float s40 = s7 * s39;
+                            float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
+                            float s42 = s30 + s41;
+                            buffer0[rowOut + i] = s42;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]");
@@ -316,6 +356,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 37;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 3f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 float s12 = 0.5f;
@@ -329,6 +371,43 @@ namespace Kiln.Integration.Tests.Models
                     int row6 = i0 * 37;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    var last42 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        last7 = v7;
+                        last9 = v9;
+                        last40 = v40;
+                        last42 = v42;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -362,38 +441,48 @@ namespace Kiln.Integration.Tests.Models
                         v40.CopyTo(buffer2.Slice(rowOut + i));
                         v42.CopyTo(buffer3.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s9 = s7 * s8;
-                        float s10 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.2f);
-                        float s11 = global::Kiln.Kernels.Pointwise.Gelu(s9);
-                        float s13 = s11 * s12;
-                        float s14 = s10 + s13;
-                        float s15 = global::Kiln.Kernels.Pointwise.GeluTanh(s9);
-                        float s17 = s15 * s16;
-                        float s18 = s14 + s17;
-                        float s19 = global::Kiln.Kernels.Pointwise.Softplus(s9, 2f, 5f);
-                        float s20 = s18 + s19;
-                        float s21 = global::Kiln.Kernels.Pointwise.Elu(s9, 0.5f);
-                        float s22 = s20 + s21;
-                        float s23 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.05f);
-                        float s24 = s22 + s23;
-                        float s25 = global::Kiln.Kernels.Pointwise.Softplus(s9, 1f, 20f);
-                        float s26 = s24 + s25;
-                        float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
-                        float s28 = s26 + s27;
-                        float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
-                        float s30 = s28 + s29;
-                        float s40 = s7 * s39;
-                        float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
-                        float s42 = s30 + s41;
-                        buffer0[rowOut + i] = s7;
-                        buffer1[rowOut + i] = s9;
-                        buffer2[rowOut + i] = s40;
-                        buffer3[rowOut + i] = s42;
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last40.CopyTo(buffer2.Slice(rowOut + lastVector));
+                        last42.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s9 = s7 * s8;
+                            float s10 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.2f);
+                            float s11 = global::Kiln.Kernels.Pointwise.Gelu(s9);
+                            float s13 = s11 * s12;
+                            float s14 = s10 + s13;
+                            float s15 = global::Kiln.Kernels.Pointwise.GeluTanh(s9);
+                            float s17 = s15 * s16;
+                            float s18 = s14 + s17;
+                            float s19 = global::Kiln.Kernels.Pointwise.Softplus(s9, 2f, 5f);
+                            float s20 = s18 + s19;
+                            float s21 = global::Kiln.Kernels.Pointwise.Elu(s9, 0.5f);
+                            float s22 = s20 + s21;
+                            float s23 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.05f);
+                            float s24 = s22 + s23;
+                            float s25 = global::Kiln.Kernels.Pointwise.Softplus(s9, 1f, 20f);
+                            float s26 = s24 + s25;
+                            float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
+                            float s28 = s26 + s27;
+                            float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
+                            float s30 = s28 + s29;
+                            float s40 = s7 * s39;
+                            float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
+                            float s42 = s30 + s41;
+                            buffer0[rowOut + i] = s7;
+                            buffer1[rowOut + i] = s9;
+                            buffer2[rowOut + i] = s40;
+                            buffer3[rowOut + i] = s42;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
@@ -723,6 +812,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 37;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 3f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 float s12 = 0.5f;
@@ -736,6 +827,43 @@ namespace Kiln.Integration.Tests.Models
                     int row6 = i0 * 37;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    var last42 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        last7 = v7;
+                        last9 = v9;
+                        last40 = v40;
+                        last42 = v42;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -769,38 +897,48 @@ namespace Kiln.Integration.Tests.Models
                         v40.CopyTo(buffer2.Slice(rowOut + i));
                         v42.CopyTo(buffer3.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s9 = s7 * s8;
-                        float s10 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.2f);
-                        float s11 = global::Kiln.Kernels.Pointwise.Gelu(s9);
-                        float s13 = s11 * s12;
-                        float s14 = s10 + s13;
-                        float s15 = global::Kiln.Kernels.Pointwise.GeluTanh(s9);
-                        float s17 = s15 * s16;
-                        float s18 = s14 + s17;
-                        float s19 = global::Kiln.Kernels.Pointwise.Softplus(s9, 2f, 5f);
-                        float s20 = s18 + s19;
-                        float s21 = global::Kiln.Kernels.Pointwise.Elu(s9, 0.5f);
-                        float s22 = s20 + s21;
-                        float s23 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.05f);
-                        float s24 = s22 + s23;
-                        float s25 = global::Kiln.Kernels.Pointwise.Softplus(s9, 1f, 20f);
-                        float s26 = s24 + s25;
-                        float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
-                        float s28 = s26 + s27;
-                        float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
-                        float s30 = s28 + s29;
-                        float s40 = s7 * s39;
-                        float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
-                        float s42 = s30 + s41;
-                        buffer0[rowOut + i] = s7;
-                        buffer1[rowOut + i] = s9;
-                        buffer2[rowOut + i] = s40;
-                        buffer3[rowOut + i] = s42;
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last40.CopyTo(buffer2.Slice(rowOut + lastVector));
+                        last42.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s9 = s7 * s8;
+                            float s10 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.2f);
+                            float s11 = global::Kiln.Kernels.Pointwise.Gelu(s9);
+                            float s13 = s11 * s12;
+                            float s14 = s10 + s13;
+                            float s15 = global::Kiln.Kernels.Pointwise.GeluTanh(s9);
+                            float s17 = s15 * s16;
+                            float s18 = s14 + s17;
+                            float s19 = global::Kiln.Kernels.Pointwise.Softplus(s9, 2f, 5f);
+                            float s20 = s18 + s19;
+                            float s21 = global::Kiln.Kernels.Pointwise.Elu(s9, 0.5f);
+                            float s22 = s20 + s21;
+                            float s23 = global::Kiln.Kernels.Pointwise.LeakyRelu(s9, 0.05f);
+                            float s24 = s22 + s23;
+                            float s25 = global::Kiln.Kernels.Pointwise.Softplus(s9, 1f, 20f);
+                            float s26 = s24 + s25;
+                            float s27 = global::Kiln.Kernels.Pointwise.Elu(s9, 1f);
+                            float s28 = s26 + s27;
+                            float s29 = global::Kiln.Kernels.Pointwise.Silu(s9);
+                            float s30 = s28 + s29;
+                            float s40 = s7 * s39;
+                            float s41 = global::Kiln.Kernels.Pointwise.Silu(s40);
+                            float s42 = s30 + s41;
+                            buffer0[rowOut + i] = s7;
+                            buffer1[rowOut + i] = s9;
+                            buffer2[rowOut + i] = s40;
+                            buffer3[rowOut + i] = s42;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");

@@ -99,18 +99,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel0(global::System.Span<float> buffer0, int dim_N)
             {
                 int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last9 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v9 = v8;
+                    last9 = v9;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v9 = v8;
                     v9.CopyTo(buffer0.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s9 = s8;
-                    buffer0[i] = s9;
+                    last9.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
             }
@@ -130,7 +145,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v33 = v4 + v5;
+                    last33 = v33;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -138,12 +163,19 @@ namespace Kiln.Integration.Tests.Models
                     var v33 = v4 + v5;
                     v33.CopyTo(buffer2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s5 = capture3Data[i];
-                    float s33 = s4 + s5;
-                    buffer2[i] = s33;
+                    last33.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
             }
@@ -162,11 +194,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row29 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + lastVector));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        last36 = v36;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
@@ -175,13 +218,20 @@ namespace Kiln.Integration.Tests.Models
                         var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
                         v36.CopyTo(loop3Out0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s29 = loop3Out0[row29 + i];
-                        float s34 = buffer2[i];
-                        float s35 = s29 + s34;
-                        float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                        loop3Out0[rowOut + i] = s36;
+                        last36.CopyTo(loop3Out0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s29 = loop3Out0[row29 + i];
+                            float s34 = buffer2[i];
+                            float s35 = s29 + s34;
+                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                            loop3Out0[rowOut + i] = s36;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
@@ -196,11 +246,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 4;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row39 = i0 * 4;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + lastVector));
+                        var v40 = v39 + v7;
+                        last40 = v40;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
@@ -208,12 +268,19 @@ namespace Kiln.Integration.Tests.Models
                         var v40 = v39 + v7;
                         v40.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s7 = capture5Data[i];
-                        float s39 = buffer5[row39 + i];
-                        float s40 = s39 + s7;
-                        buffer5[rowOut + i] = s40;
+                        last40.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s39 = buffer5[row39 + i];
+                            float s40 = s39 + s7;
+                            buffer5[rowOut + i] = s40;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
@@ -403,18 +470,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel0(global::System.Span<float> buffer0, int dim_N)
             {
                 int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last9 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v9 = v8;
+                    last9 = v9;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v9 = v8;
                     v9.CopyTo(buffer0.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s9 = s8;
-                    buffer0[i] = s9;
+                    last9.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
             }
@@ -434,7 +516,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v33 = v4 + v5;
+                    last33 = v33;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -442,12 +534,19 @@ namespace Kiln.Integration.Tests.Models
                     var v33 = v4 + v5;
                     v33.CopyTo(buffer2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s5 = capture3Data[i];
-                    float s33 = s4 + s5;
-                    buffer2[i] = s33;
+                    last33.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
             }
@@ -458,18 +557,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel3(global::System.Span<float> buffer3)
             {
                 int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last58 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v58 = v8;
+                    last58 = v58;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v58 = v8;
                     v58.CopyTo(buffer3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s58 = s8;
-                    buffer3[i] = s58;
+                    last58.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s58 = s8;
+                        buffer3[i] = s58;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]");
             }
@@ -480,18 +594,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel4(global::System.Span<float> buffer4)
             {
                 int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last61 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v61 = v8;
+                    last61 = v61;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v61 = v8;
                     v61.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s61 = s8;
-                    buffer4[i] = s61;
+                    last61.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s61 = s8;
+                        buffer4[i] = s61;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]");
             }
@@ -502,18 +631,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel5(global::System.Span<float> buffer5)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last64 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v64 = v8;
+                    last64 = v64;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v64 = v8;
                     v64.CopyTo(buffer5.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s64 = s8;
-                    buffer5[i] = s64;
+                    last64.CopyTo(buffer5.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s64 = s8;
+                        buffer5[i] = s64;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %64 [16]");
             }
@@ -533,11 +677,25 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row29 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    var last150 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + lastVector));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        var v150 = v36;
+                        last36 = v36;
+                        last150 = v150;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
@@ -548,15 +706,23 @@ namespace Kiln.Integration.Tests.Models
                         v36.CopyTo(loop6Out0.Slice(rowOut + i));
                         v150.CopyTo(loop6Out1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s29 = loop6Out0[row29 + i];
-                        float s34 = buffer2[i];
-                        float s35 = s29 + s34;
-                        float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                        float s150 = s36;
-                        loop6Out0[rowOut + i] = s36;
-                        loop6Out1[rowOut + i] = s150;
+                        last36.CopyTo(loop6Out0.Slice(rowOut + lastVector));
+                        last150.CopyTo(loop6Out1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s29 = loop6Out0[row29 + i];
+                            float s34 = buffer2[i];
+                            float s35 = s29 + s34;
+                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                            float s150 = s36;
+                            loop6Out0[rowOut + i] = s36;
+                            loop6Out1[rowOut + i] = s150;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
@@ -572,11 +738,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 4;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row85 = i0 * 4;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last86 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + lastVector));
+                        var v86 = v85 + v7;
+                        last86 = v86;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
@@ -584,12 +760,19 @@ namespace Kiln.Integration.Tests.Models
                         var v86 = v85 + v7;
                         v86.CopyTo(buffer9.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s7 = capture5Data[i];
-                        float s85 = buffer9[row85 + i];
-                        float s86 = s85 + s7;
-                        buffer9[rowOut + i] = s86;
+                        last86.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s85 = buffer9[row85 + i];
+                            float s86 = s85 + s7;
+                            buffer9[rowOut + i] = s86;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]");
@@ -713,7 +896,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last76 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(lastVector));
+                    var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(lastVector));
+                    var v76 = v57 + v75;
+                    last76 = v76;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
@@ -721,12 +914,19 @@ namespace Kiln.Integration.Tests.Models
                     var v76 = v57 + v75;
                     v76.CopyTo(loop12Out1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s57 = loop12Slot57[i];
-                    float s75 = loop12Out1[i];
-                    float s76 = s57 + s75;
-                    loop12Out1[i] = s76;
+                    last76.CopyTo(loop12Out1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s57 = loop12Slot57[i];
+                        float s75 = loop12Out1[i];
+                        float s76 = s57 + s75;
+                        loop12Out1[i] = s76;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]");
             }
@@ -740,7 +940,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last77 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(lastVector));
+                    var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(lastVector));
+                    var v77 = v60 + v74;
+                    last77 = v77;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
@@ -748,12 +958,19 @@ namespace Kiln.Integration.Tests.Models
                     var v77 = v60 + v74;
                     v77.CopyTo(loop12Out2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s60 = loop12Slot60[i];
-                    float s74 = loop12Out2[i];
-                    float s77 = s60 + s74;
-                    loop12Out2[i] = s77;
+                    last77.CopyTo(loop12Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s60 = loop12Slot60[i];
+                        float s74 = loop12Out2[i];
+                        float s77 = s60 + s74;
+                        loop12Out2[i] = s77;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]");
             }
@@ -765,7 +982,17 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardLoop12Kernel4(global::System.Span<float> buffer16, global::System.Span<float> loop12Out3, global::System.ReadOnlySpan<float> loop12Slot63)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last78 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(lastVector));
+                    var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(lastVector));
+                    var v78 = v63 + v72;
+                    last78 = v78;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
@@ -773,12 +1000,19 @@ namespace Kiln.Integration.Tests.Models
                     var v78 = v63 + v72;
                     v78.CopyTo(loop12Out3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s63 = loop12Slot63[i];
-                    float s72 = buffer16[i];
-                    float s78 = s63 + s72;
-                    loop12Out3[i] = s78;
+                    last78.CopyTo(loop12Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s63 = loop12Slot63[i];
+                        float s72 = buffer16[i];
+                        float s78 = s63 + s72;
+                        loop12Out3[i] = s78;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %78 [16]");
             }
@@ -1054,18 +1288,33 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel0(global::System.Span<float> buffer0, int dim_N)
             {
                 int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last9 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v9 = v8;
+                    last9 = v9;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v9 = v8;
                     v9.CopyTo(buffer0.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s9 = s8;
-                    buffer0[i] = s9;
+                    last9.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
             }
@@ -1085,7 +1334,17 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v33 = v4 + v5;
+                    last33 = v33;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
@@ -1093,12 +1352,19 @@ namespace Kiln.Integration.Tests.Models
                     var v33 = v4 + v5;
                     v33.CopyTo(buffer2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = capture2Data[i];
-                    float s5 = capture3Data[i];
-                    float s33 = s4 + s5;
-                    buffer2[i] = s33;
+                    last33.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
             }
@@ -1109,18 +1375,33 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel3(global::System.Span<float> buffer3)
             {
                 int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last58 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v58 = v8;
+                    last58 = v58;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v58 = v8;
                     v58.CopyTo(buffer3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s58 = s8;
-                    buffer3[i] = s58;
+                    last58.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s58 = s8;
+                        buffer3[i] = s58;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]");
             }
@@ -1131,18 +1412,33 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel4(global::System.Span<float> buffer4)
             {
                 int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last61 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v61 = v8;
+                    last61 = v61;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v61 = v8;
                     v61.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s61 = s8;
-                    buffer4[i] = s61;
+                    last61.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s61 = s8;
+                        buffer4[i] = s61;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]");
             }
@@ -1153,18 +1449,33 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel5(global::System.Span<float> buffer5)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s8 = 0f;
                 var v8 = new global::System.Numerics.Vector<float>(s8);
                 int i = 0;
+                var last64 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v64 = v8;
+                    last64 = v64;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v64 = v8;
                     v64.CopyTo(buffer5.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s64 = s8;
-                    buffer5[i] = s64;
+                    last64.CopyTo(buffer5.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s64 = s8;
+                        buffer5[i] = s64;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/18: elementwise (broadcast_to) -> %64 [16]");
             }
@@ -1184,11 +1495,25 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
                 int extent0 = dim_N;
                 int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row29 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    var last150 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + lastVector));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        var v150 = v36;
+                        last36 = v36;
+                        last150 = v150;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
@@ -1199,15 +1524,23 @@ namespace Kiln.Integration.Tests.Models
                         v36.CopyTo(loop6Out0.Slice(rowOut + i));
                         v150.CopyTo(loop6Out1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s29 = loop6Out0[row29 + i];
-                        float s34 = buffer2[i];
-                        float s35 = s29 + s34;
-                        float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                        float s150 = s36;
-                        loop6Out0[rowOut + i] = s36;
-                        loop6Out1[rowOut + i] = s150;
+                        last36.CopyTo(loop6Out0.Slice(rowOut + lastVector));
+                        last150.CopyTo(loop6Out1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s29 = loop6Out0[row29 + i];
+                            float s34 = buffer2[i];
+                            float s35 = s29 + s34;
+                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                            float s150 = s36;
+                            loop6Out0[rowOut + i] = s36;
+                            loop6Out1[rowOut + i] = s150;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
@@ -1223,11 +1556,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 4;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row135 = i0 * 4;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last136 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + lastVector));
+                        var v136 = v135 + v7;
+                        last136 = v136;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
@@ -1235,12 +1578,19 @@ namespace Kiln.Integration.Tests.Models
                         var v136 = v135 + v7;
                         v136.CopyTo(buffer9.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s7 = capture5Data[i];
-                        float s135 = buffer9[row135 + i];
-                        float s136 = s135 + s7;
-                        buffer9[rowOut + i] = s136;
+                        last136.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s135 = buffer9[row135 + i];
+                            float s136 = s135 + s7;
+                            buffer9[rowOut + i] = s136;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]");
@@ -1372,7 +1722,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last124 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(lastVector));
+                    var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(lastVector));
+                    var v124 = v107 + v123;
+                    last124 = v124;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(i));
@@ -1380,12 +1740,19 @@ namespace Kiln.Integration.Tests.Models
                     var v124 = v107 + v123;
                     v124.CopyTo(loop12Out1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s107 = loop12Slot107[i];
-                    float s123 = loop12Out1[i];
-                    float s124 = s107 + s123;
-                    loop12Out1[i] = s124;
+                    last124.CopyTo(loop12Out1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s107 = loop12Slot107[i];
+                        float s123 = loop12Out1[i];
+                        float s124 = s107 + s123;
+                        loop12Out1[i] = s124;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]");
             }
@@ -1399,7 +1766,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                 int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last125 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(lastVector));
+                    var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(lastVector));
+                    var v125 = v109 + v121;
+                    last125 = v125;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(i));
@@ -1407,12 +1784,19 @@ namespace Kiln.Integration.Tests.Models
                     var v125 = v109 + v121;
                     v125.CopyTo(loop12Out2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s109 = loop12Slot109[i];
-                    float s121 = loop12Out2[i];
-                    float s125 = s109 + s121;
-                    loop12Out2[i] = s125;
+                    last125.CopyTo(loop12Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s109 = loop12Slot109[i];
+                        float s121 = loop12Out2[i];
+                        float s125 = s109 + s121;
+                        loop12Out2[i] = s125;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]");
             }
@@ -1424,7 +1808,17 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpLoop12Kernel5(global::System.Span<float> buffer17, global::System.Span<float> loop12Out3, global::System.ReadOnlySpan<float> loop12Slot111)
             {
                 int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last126 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(lastVector));
+                    var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(lastVector));
+                    var v126 = v111 + v119;
+                    last126 = v126;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(i));
@@ -1432,12 +1826,19 @@ namespace Kiln.Integration.Tests.Models
                     var v126 = v111 + v119;
                     v126.CopyTo(loop12Out3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s111 = loop12Slot111[i];
-                    float s119 = buffer17[i];
-                    float s126 = s111 + s119;
-                    loop12Out3[i] = s126;
+                    last126.CopyTo(loop12Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s111 = loop12Slot111[i];
+                        float s119 = buffer17[i];
+                        float s126 = s111 + s119;
+                        loop12Out3[i] = s126;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %126 [16]");
             }

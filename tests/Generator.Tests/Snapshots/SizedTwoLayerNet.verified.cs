@@ -73,11 +73,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = dim_hiddenSize;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * dim_hiddenSize;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -86,13 +97,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Max(s7, 0f);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
@@ -221,11 +239,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = dim_hiddenSize;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * dim_hiddenSize;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -234,13 +263,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Max(s7, 0f);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
@@ -467,11 +503,22 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = dim_hiddenSize;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * dim_hiddenSize;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -480,13 +527,20 @@ namespace Kiln.Integration.Tests.Models
                         var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
                         v8.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 + s3;
-                        float s8 = global::System.MathF.Max(s7, 0f);
-                        buffer0[rowOut + i] = s8;
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 + s3;
+                            float s8 = global::System.MathF.Max(s7, 0f);
+                            buffer0[rowOut + i] = s8;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");

@@ -72,11 +72,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row4 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last5 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + lastVector));
+                        var v5 = v4 + v3;
+                        last5 = v5;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -84,12 +94,19 @@ namespace Kiln.Integration.Tests.Models
                         var v5 = v4 + v3;
                         v5.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s4 = buffer0[row4 + i];
-                        float s5 = s4 + s3;
-                        buffer0[rowOut + i] = s5;
+                        last5.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s4 = buffer0[row4 + i];
+                            float s5 = s4 + s3;
+                            buffer0[rowOut + i] = s5;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/5: GEMM + epilogue (add) -> %5 [N,10]");
@@ -171,18 +188,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel4(global::System.Span<float> result, global::System.Span<float> buffer3)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s9 = buffer3[0];
                 var v9 = new global::System.Numerics.Vector<float>(s9);
                 int i = 0;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v10 = -v9;
+                    last10 = v10;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v10 = -v9;
                     v10.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s10 = -s9;
-                    result[i] = s10;
+                    last10.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s10 = -s9;
+                        result[i] = s10;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/5: elementwise (neg) -> %10 []");
             }
@@ -261,11 +293,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row4 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last5 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + lastVector));
+                        var v5 = v4 + v3;
+                        last5 = v5;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -273,12 +315,19 @@ namespace Kiln.Integration.Tests.Models
                         var v5 = v4 + v3;
                         v5.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s4 = buffer0[row4 + i];
-                        float s5 = s4 + s3;
-                        buffer0[rowOut + i] = s5;
+                        last5.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s4 = buffer0[row4 + i];
+                            float s5 = s4 + s3;
+                            buffer0[rowOut + i] = s5;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
@@ -360,18 +409,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel4(global::System.Span<float> result, global::System.Span<float> buffer3)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s9 = buffer3[0];
                 var v9 = new global::System.Numerics.Vector<float>(s9);
                 int i = 0;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v10 = -v9;
+                    last10 = v10;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v10 = -v9;
                     v10.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s10 = -s9;
-                    result[i] = s10;
+                    last10.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s10 = -s9;
+                        result[i] = s10;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/10: elementwise (neg) -> %10 []");
             }
@@ -383,22 +447,38 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel5(global::System.Span<float> buffer4, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s15 = (1f / dim_N);
                 var v15 = new global::System.Numerics.Vector<float>(s15);
                 float s26 = -1f;
                 var v26 = new global::System.Numerics.Vector<float>(s26);
                 int i = 0;
+                var last28 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v27 = v26;
+                    var v28 = v27 * v15;
+                    last28 = v28;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v27 = v26;
                     var v28 = v27 * v15;
                     v28.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s27 = s26;
-                    float s28 = s27 * s15;
-                    buffer4[i] = s28;
+                    last28.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s27 = s26;
+                        float s28 = s27 * s15;
+                        buffer4[i] = s28;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]");
             }
@@ -410,6 +490,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row1 = i0 * 10;
@@ -418,17 +500,31 @@ namespace Kiln.Integration.Tests.Models
                     float s29 = buffer4[row29];
                     var v29 = new global::System.Numerics.Vector<float>(s29);
                     int i = 0;
+                    var last35 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + lastVector));
+                        var v35 = v29 * v1;
+                        last35 = v35;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                         var v35 = v29 * v1;
                         v35.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s1 = input1[row1 + i];
-                        float s35 = s29 * s1;
-                        buffer5[rowOut + i] = s35;
+                        last35.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s35 = s29 * s1;
+                            buffer5[rowOut + i] = s35;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: elementwise (mul) -> %35 [N,10]");
@@ -550,11 +646,21 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row4 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last5 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + lastVector));
+                        var v5 = v4 + v3;
+                        last5 = v5;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -562,12 +668,19 @@ namespace Kiln.Integration.Tests.Models
                         var v5 = v4 + v3;
                         v5.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s4 = buffer0[row4 + i];
-                        float s5 = s4 + s3;
-                        buffer0[rowOut + i] = s5;
+                        last5.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s4 = buffer0[row4 + i];
+                            float s5 = s4 + s3;
+                            buffer0[rowOut + i] = s5;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
@@ -588,18 +701,33 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel2(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer2)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s39 = input2[0];
                 var v39 = new global::System.Numerics.Vector<float>(s39);
                 int i = 0;
+                var last40 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v40 = -v39;
+                    last40 = v40;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v40 = -v39;
                     v40.CopyTo(buffer2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s40 = -s39;
-                    buffer2[i] = s40;
+                    last40.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s40 = -s39;
+                        buffer2[i] = s40;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: elementwise (neg) -> %40 []");
             }
@@ -611,22 +739,38 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s15 = (1f / dim_N);
                 var v15 = new global::System.Numerics.Vector<float>(s15);
                 float s41 = buffer2[0];
                 var v41 = new global::System.Numerics.Vector<float>(s41);
                 int i = 0;
+                var last43 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v42 = v41;
+                    var v43 = v42 * v15;
+                    last43 = v43;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v42 = v41;
                     var v43 = v42 * v15;
                     v43.CopyTo(buffer3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s42 = s41;
-                    float s43 = s42 * s15;
-                    buffer3[i] = s43;
+                    last43.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s42 = s41;
+                        float s43 = s42 * s15;
+                        buffer3[i] = s43;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]");
             }
@@ -638,6 +782,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row6 = i0 * 10;
@@ -646,17 +792,31 @@ namespace Kiln.Integration.Tests.Models
                     float s44 = buffer3[row44];
                     var v44 = new global::System.Numerics.Vector<float>(s44);
                     int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + lastVector));
+                        var v52 = v44 * v6;
+                        last52 = v52;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
                         var v52 = v44 * v6;
                         v52.CopyTo(result1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s6 = buffer1[row6 + i];
-                        float s52 = s44 * s6;
-                        result1[rowOut + i] = s52;
+                        last52.CopyTo(result1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s6 = buffer1[row6 + i];
+                            float s52 = s44 * s6;
+                            result1[rowOut + i] = s52;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/10: elementwise (mul) -> %52 [N,10]");
@@ -669,6 +829,8 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row1 = i0 * 10;
@@ -677,17 +839,31 @@ namespace Kiln.Integration.Tests.Models
                     float s44 = buffer3[row44];
                     var v44 = new global::System.Numerics.Vector<float>(s44);
                     int i = 0;
+                    var last53 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + lastVector));
+                        var v53 = v44 * v1;
+                        last53 = v53;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
                         var v53 = v44 * v1;
                         v53.CopyTo(buffer4.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s1 = input1[row1 + i];
-                        float s53 = s44 * s1;
-                        buffer4[rowOut + i] = s53;
+                        last53.CopyTo(buffer4.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s53 = s44 * s1;
+                            buffer4[rowOut + i] = s53;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: elementwise (mul) -> %53 [N,10]");

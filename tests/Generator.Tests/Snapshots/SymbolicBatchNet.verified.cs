@@ -85,12 +85,25 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row0 = i0 * 20;
                     int row6 = i0 * 20;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + lastVector));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        last9 = v9;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
@@ -101,15 +114,22 @@ namespace Kiln.Integration.Tests.Models
                         var v9 = v8 + v0;
                         v9.CopyTo(buffer0.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s0 = input0[row0 + i];
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 * s3;
-                        float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
-                        float s9 = s8 + s0;
-                        buffer0[rowOut + i] = s9;
+                        last9.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s0 = input0[row0 + i];
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 * s3;
+                            float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
+                            float s9 = s8 + s0;
+                            buffer0[rowOut + i] = s9;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]");
@@ -126,12 +146,25 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer1, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row9 = i0 * 20;
                     int row10 = i0 * 20;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last13 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer1.Slice(row10 + lastVector));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        last13 = v13;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -142,15 +175,22 @@ namespace Kiln.Integration.Tests.Models
                         var v13 = v12 + v9;
                         v13.CopyTo(buffer1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s9 = buffer0[row9 + i];
-                        float s10 = buffer1[row10 + i];
-                        float s11 = s10 * s3;
-                        float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
-                        float s13 = s12 + s9;
-                        buffer1[rowOut + i] = s13;
+                        last13.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s9 = buffer0[row9 + i];
+                            float s10 = buffer1[row10 + i];
+                            float s11 = s10 * s3;
+                            float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
+                            float s13 = s12 + s9;
+                            buffer1[rowOut + i] = s13;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]");
@@ -271,6 +311,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardKernel5(global::System.Span<float> result, global::System.Span<float> buffer3, global::System.Span<float> buffer5)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s31 = 0.0078125f;
                 var v31 = new global::System.Numerics.Vector<float>(s31);
                 float s18 = buffer3[0];
@@ -278,17 +320,31 @@ namespace Kiln.Integration.Tests.Models
                 float s21 = buffer5[0];
                 var v21 = new global::System.Numerics.Vector<float>(s21);
                 int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v32 = v21 * v31;
+                    var v33 = v18 + v32;
+                    last33 = v33;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v32 = v21 * v31;
                     var v33 = v18 + v32;
                     v33.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s32 = s21 * s31;
-                    float s33 = s18 + s32;
-                    result[i] = s33;
+                    last33.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s32 = s21 * s31;
+                        float s33 = s18 + s32;
+                        result[i] = s33;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: fused elementwise (mul, add) -> %33 []");
             }
@@ -415,12 +471,27 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row0 = i0 * 20;
                     int row6 = i0 * 20;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + lastVector));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        last8 = v8;
+                        last9 = v9;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
@@ -432,16 +503,24 @@ namespace Kiln.Integration.Tests.Models
                         v8.CopyTo(buffer1.Slice(rowOut + i));
                         v9.CopyTo(buffer2.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s0 = input0[row0 + i];
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 * s3;
-                        float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
-                        float s9 = s8 + s0;
-                        buffer1[rowOut + i] = s8;
-                        buffer2[rowOut + i] = s9;
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s0 = input0[row0 + i];
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 * s3;
+                            float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
+                            float s9 = s8 + s0;
+                            buffer1[rowOut + i] = s8;
+                            buffer2[rowOut + i] = s9;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
@@ -466,12 +545,27 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row9 = i0 * 20;
                     int row10 = i0 * 20;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last12 = global::System.Numerics.Vector<float>.Zero;
+                    var last13 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        last12 = v12;
+                        last13 = v13;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -483,16 +577,24 @@ namespace Kiln.Integration.Tests.Models
                         v12.CopyTo(buffer4.Slice(rowOut + i));
                         v13.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s9 = buffer2[row9 + i];
-                        float s10 = buffer3[row10 + i];
-                        float s11 = s10 * s3;
-                        float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
-                        float s13 = s12 + s9;
-                        buffer4[rowOut + i] = s12;
-                        buffer5[rowOut + i] = s13;
+                        last12.CopyTo(buffer4.Slice(rowOut + lastVector));
+                        last13.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s9 = buffer2[row9 + i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 * s3;
+                            float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
+                            float s13 = s12 + s9;
+                            buffer4[rowOut + i] = s12;
+                            buffer5[rowOut + i] = s13;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
@@ -617,6 +719,8 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel7(global::System.Span<float> result, global::System.Span<float> buffer8, global::System.Span<float> buffer10)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s31 = 0.0078125f;
                 var v31 = new global::System.Numerics.Vector<float>(s31);
                 float s18 = buffer8[0];
@@ -624,17 +728,31 @@ namespace Kiln.Integration.Tests.Models
                 float s21 = buffer10[0];
                 var v21 = new global::System.Numerics.Vector<float>(s21);
                 int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v32 = v21 * v31;
+                    var v33 = v18 + v32;
+                    last33 = v33;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v32 = v21 * v31;
                     var v33 = v18 + v32;
                     v33.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s32 = s21 * s31;
-                    float s33 = s18 + s32;
-                    result[i] = s33;
+                    last33.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s32 = s21 * s31;
+                        float s33 = s18 + s32;
+                        result[i] = s33;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: fused elementwise (mul, add) -> %33 []");
             }
@@ -645,18 +763,33 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel8(global::System.Span<float> buffer11, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s75 = 0.0078125f;
                 var v75 = new global::System.Numerics.Vector<float>(s75);
                 int i = 0;
+                var last76 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v76 = v75;
+                    last76 = v76;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v76 = v75;
                     v76.CopyTo(buffer11.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s76 = s75;
-                    buffer11[i] = s76;
+                    last76.CopyTo(buffer11.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s76 = s75;
+                        buffer11[i] = s76;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/16: elementwise (broadcast_to) -> %76 [N]");
             }
@@ -1027,12 +1160,27 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row0 = i0 * 20;
                     int row6 = i0 * 20;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + lastVector));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        last8 = v8;
+                        last9 = v9;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
@@ -1044,16 +1192,24 @@ namespace Kiln.Integration.Tests.Models
                         v8.CopyTo(buffer1.Slice(rowOut + i));
                         v9.CopyTo(buffer2.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s0 = input0[row0 + i];
-                        float s3 = capture1Data[i];
-                        float s6 = buffer0[row6 + i];
-                        float s7 = s6 * s3;
-                        float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
-                        float s9 = s8 + s0;
-                        buffer1[rowOut + i] = s8;
-                        buffer2[rowOut + i] = s9;
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s0 = input0[row0 + i];
+                            float s3 = capture1Data[i];
+                            float s6 = buffer0[row6 + i];
+                            float s7 = s6 * s3;
+                            float s8 = global::Kiln.Kernels.Pointwise.Tanh(s7);
+                            float s9 = s8 + s0;
+                            buffer1[rowOut + i] = s8;
+                            buffer2[rowOut + i] = s9;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
@@ -1078,12 +1234,27 @@ namespace Kiln.Integration.Tests.Models
             {
                 int extent0 = dim_N;
                 int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row9 = i0 * 20;
                     int row10 = i0 * 20;
                     int rowOut = i0 * extent1;
                     int i = 0;
+                    var last12 = global::System.Numerics.Vector<float>.Zero;
+                    var last13 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        last12 = v12;
+                        last13 = v13;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
@@ -1095,16 +1266,24 @@ namespace Kiln.Integration.Tests.Models
                         v12.CopyTo(buffer4.Slice(rowOut + i));
                         v13.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s3 = capture1Data[i];
-                        float s9 = buffer2[row9 + i];
-                        float s10 = buffer3[row10 + i];
-                        float s11 = s10 * s3;
-                        float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
-                        float s13 = s12 + s9;
-                        buffer4[rowOut + i] = s12;
-                        buffer5[rowOut + i] = s13;
+                        last12.CopyTo(buffer4.Slice(rowOut + lastVector));
+                        last13.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s3 = capture1Data[i];
+                            float s9 = buffer2[row9 + i];
+                            float s10 = buffer3[row10 + i];
+                            float s11 = s10 * s3;
+                            float s12 = global::Kiln.Kernels.Pointwise.Tanh(s11);
+                            float s13 = s12 + s9;
+                            buffer4[rowOut + i] = s12;
+                            buffer5[rowOut + i] = s13;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
@@ -1125,6 +1304,8 @@ namespace Kiln.Integration.Tests.Models
                 global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 5;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 float s47 = (1f / (dim_N * 5));
                 var v47 = new global::System.Numerics.Vector<float>(s47);
                 float s160 = -2f;
@@ -1137,6 +1318,24 @@ namespace Kiln.Integration.Tests.Models
                     float s130 = input2[0];
                     var v130 = new global::System.Numerics.Vector<float>(s130);
                     int i = 0;
+                    var last15 = global::System.Numerics.Vector<float>.Zero;
+                    var last157 = global::System.Numerics.Vector<float>.Zero;
+                    var last161 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + lastVector));
+                        var v15 = v14 + v5;
+                        var v16 = v15 - v1;
+                        var v131 = v130;
+                        var v132 = v131 * v47;
+                        var v157 = v132 * v16;
+                        var v161 = v157 * v160;
+                        last15 = v15;
+                        last157 = v157;
+                        last161 = v161;
+                    }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
@@ -1152,20 +1351,29 @@ namespace Kiln.Integration.Tests.Models
                         v157.CopyTo(buffer7.Slice(rowOut + i));
                         v161.CopyTo(result1.Slice(rowOut + i));
                     }
-                    for (; i < extent1; i++)
+                    if (overlapLast)
                     {
-                        float s1 = input1[row1 + i];
-                        float s5 = capture3Data[i];
-                        float s14 = buffer6[row14 + i];
-                        float s15 = s14 + s5;
-                        float s16 = s15 - s1;
-                        float s131 = s130;
-                        float s132 = s131 * s47;
-                        float s157 = s132 * s16;
-                        float s161 = s157 * s160;
-                        buffer6[rowOut + i] = s15;
-                        buffer7[rowOut + i] = s157;
-                        result1[rowOut + i] = s161;
+                        last15.CopyTo(buffer6.Slice(rowOut + lastVector));
+                        last157.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last161.CopyTo(result1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s1 = input1[row1 + i];
+                            float s5 = capture3Data[i];
+                            float s14 = buffer6[row14 + i];
+                            float s15 = s14 + s5;
+                            float s16 = s15 - s1;
+                            float s131 = s130;
+                            float s132 = s131 * s47;
+                            float s157 = s132 * s16;
+                            float s161 = s157 * s160;
+                            buffer6[rowOut + i] = s15;
+                            buffer7[rowOut + i] = s157;
+                            result1[rowOut + i] = s161;
+                        }
                     }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
@@ -1179,20 +1387,35 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel5(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer8)
             {
                 int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s31 = 0.0078125f;
                 var v31 = new global::System.Numerics.Vector<float>(s31);
                 float s121 = input2[0];
                 var v121 = new global::System.Numerics.Vector<float>(s121);
                 int i = 0;
+                var last122 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v122 = v121 * v31;
+                    last122 = v122;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v122 = v121 * v31;
                     v122.CopyTo(buffer8.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s122 = s121 * s31;
-                    buffer8[i] = s122;
+                    last122.CopyTo(buffer8.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s122 = s121 * s31;
+                        buffer8[i] = s122;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/15: elementwise (mul) -> %122 []");
             }
@@ -1203,18 +1426,33 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel6(global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
             {
                 int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s124 = buffer8[0];
                 var v124 = new global::System.Numerics.Vector<float>(s124);
                 int i = 0;
+                var last125 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v125 = v124;
+                    last125 = v125;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v125 = v124;
                     v125.CopyTo(buffer9.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s125 = s124;
-                    buffer9[i] = s125;
+                    last125.CopyTo(buffer9.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s125 = s124;
+                        buffer9[i] = s125;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/15: elementwise (broadcast_to) -> %125 [N]");
             }
@@ -1453,7 +1691,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, result, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = (dim_N * 20);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last180 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v172 = new global::System.Numerics.Vector<float>(buffer15.Slice(lastVector));
+                    var v178 = new global::System.Numerics.Vector<float>(result.Slice(lastVector));
+                    var v180 = v172 + v178;
+                    last180 = v180;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v172 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
@@ -1461,12 +1709,19 @@ namespace Kiln.Integration.Tests.Models
                     var v180 = v172 + v178;
                     v180.CopyTo(result.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s172 = buffer15[i];
-                    float s178 = result[i];
-                    float s180 = s172 + s178;
-                    result[i] = s180;
+                    last180.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s172 = buffer15[i];
+                        float s178 = result[i];
+                        float s180 = s172 + s178;
+                        result[i] = s180;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]");
             }

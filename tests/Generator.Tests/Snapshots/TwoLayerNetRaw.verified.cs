@@ -63,18 +63,34 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
                 int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    last5 = v5;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                     var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
                     v5.CopyTo(buffer0.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                    buffer0[i] = s5;
+                    last5.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
+                        buffer0[i] = s5;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]");
             }
@@ -186,18 +202,34 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
             {
                 int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    last5 = v5;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                     var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
                     v5.CopyTo(buffer1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                    buffer1[i] = s5;
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
+                        buffer1[i] = s5;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: elementwise (clamp) -> %5 [N,100]");
             }
@@ -264,7 +296,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer3, capture1Data, buffer4, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last27 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
+                    last27 = v27;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -272,12 +314,19 @@ namespace Kiln.Integration.Tests.Models
                     var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
                     v27.CopyTo(buffer4.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s25 = buffer4[i];
-                    float s27 = s4 >= 0f && s4 <= float.PositiveInfinity ? s25 : 0f;
-                    buffer4[i] = s27;
+                    last27.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s25 = buffer4[i];
+                        float s27 = s4 >= 0f && s4 <= float.PositiveInfinity ? s25 : 0f;
+                        buffer4[i] = s27;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]");
             }
@@ -359,18 +408,34 @@ namespace Kiln.Integration.Tests.Models
             private static void VjpKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
             {
                 int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    last5 = v5;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
                     var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
                     v5.CopyTo(buffer1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
-                    buffer1[i] = s5;
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
+                        buffer1[i] = s5;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: elementwise (clamp) -> %5 [N,100]");
             }
@@ -386,11 +451,26 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
                 int extent0 = (dim_N * 10);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 float s14 = 2f;
                 var v14 = new global::System.Numerics.Vector<float>(s14);
                 float s30 = input2[0];
                 var v30 = new global::System.Numerics.Vector<float>(s30);
                 int i = 0;
+                var last39 = global::System.Numerics.Vector<float>.Zero;
+                var last40 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(lastVector));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                    var v7 = v6 - v1;
+                    var v15 = v7 * v14;
+                    var v39 = v30 * v15;
+                    var v40 = -v39;
+                    last39 = v39;
+                    last40 = v40;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
@@ -402,16 +482,24 @@ namespace Kiln.Integration.Tests.Models
                     v39.CopyTo(buffer2.Slice(i));
                     v40.CopyTo(result1.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s1 = input1[i];
-                    float s6 = buffer2[i];
-                    float s7 = s6 - s1;
-                    float s15 = s7 * s14;
-                    float s39 = s30 * s15;
-                    float s40 = -s39;
-                    buffer2[i] = s39;
-                    result1[i] = s40;
+                    last39.CopyTo(buffer2.Slice(lastVector));
+                    last40.CopyTo(result1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s1 = input1[i];
+                        float s6 = buffer2[i];
+                        float s7 = s6 - s1;
+                        float s15 = s7 * s14;
+                        float s39 = s30 * s15;
+                        float s40 = -s39;
+                        buffer2[i] = s39;
+                        result1[i] = s40;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
@@ -434,7 +522,17 @@ namespace Kiln.Integration.Tests.Models
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer2, capture1Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last43 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v43 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v41, global::System.Numerics.Vector<float>.Zero);
+                    last43 = v43;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
@@ -442,12 +540,19 @@ namespace Kiln.Integration.Tests.Models
                     var v43 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v41, global::System.Numerics.Vector<float>.Zero);
                     v43.CopyTo(buffer3.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s4 = buffer0[i];
-                    float s41 = buffer3[i];
-                    float s43 = s4 >= 0f && s4 <= float.PositiveInfinity ? s41 : 0f;
-                    buffer3[i] = s43;
+                    last43.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = buffer0[i];
+                        float s41 = buffer3[i];
+                        float s43 = s4 >= 0f && s4 <= float.PositiveInfinity ? s41 : 0f;
+                        buffer3[i] = s43;
+                    }
                 }
                 if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]");
             }

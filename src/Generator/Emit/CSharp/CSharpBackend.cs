@@ -147,7 +147,8 @@ internal sealed class CSharpBackend : IKernelBackend
 
     /// <summary>
     /// The loop nest of a fused loop (or a GEMM's epilogue, which reads the GEMM's output in place): outer axes as
-    /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail; operands broadcast along
+    /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail (or one overlapping last vector, see
+    /// overlapLast below); operands broadcast along
     /// the innermost axis are loaded once per row. A loop may have several outputs: elementwise ones are stored per
     /// element, reductions accumulate over the reduced axes (in a vector register when the innermost axis is reduced).
     /// </summary>
@@ -164,8 +165,19 @@ internal sealed class CSharpBackend : IKernelBackend
         var loaded = operands.Except(scalars).ToList();
         int axes = nest.Axes.Length, inner = axes - 1;
         bool reduceInner = nest.Reduced[inner];
+        // A row whose length is no multiple of the vector width ends with one vector overlapping the one before it,
+        // instead of a scalar loop over the rest (a row of 20 floats with vectors of 16: lanes 0..15, then 4..19). The
+        // last vector's inputs are loaded and computed before the row is written (an epilogue overwrites the GEMM's
+        // output in place) and stored after the others, rewriting lanes 4..15 with the values they already hold. Only
+        // where every element is stored once: an accumulating output or a reduction would add the shared lanes twice.
+        bool overlapLast = simd && reductions.Count == 0 && !roots.Any(names.Accumulates);
 
         for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
+        if (overlapLast)
+        {
+            w.Line($"int lastVector = extent{inner} - {VectorType}.Count;");
+            w.Line($"bool overlapLast = lastVector > 0 && extent{inner} % {VectorType}.Count != 0;");
+        }
         foreach (var c in scalars)
         {
             if (c.Type == ElementType.Flag)
@@ -214,12 +226,26 @@ internal sealed class CSharpBackend : IKernelBackend
                 if (simd) w.Line($"var accumulator{r.Id} = {VectorType}.Zero;");
                 w.Line($"float tail{r.Id} = 0f;");
             }
+        // One vector of every computed value, its lanes starting at element `index` of the row.
+        void ComputeVector(string index)
+        {
+            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({Source(o)}.Slice({rows[o]}{index}));");
+            foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpElementwise.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
+        }
+
         w.Line("int i = 0;");
+        if (overlapLast)
+        {
+            foreach (var r in roots) w.Line($"var last{r.Id} = {VectorType}.Zero;");
+            w.Open("if (overlapLast)");
+            ComputeVector("lastVector");
+            foreach (var r in roots) w.Line($"last{r.Id} = v{r.Id};");
+            w.Close();
+        }
         if (simd)
         {
             w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
-            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({Source(o)}.Slice({rows[o]}i));");
-            foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpElementwise.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
+            ComputeVector("i");
             foreach (var r in roots)
             {
                 var v = "v" + ValueOf(r).Id;
@@ -230,6 +256,13 @@ internal sealed class CSharpBackend : IKernelBackend
                 else w.Line($"{v}.CopyTo({output}.Slice({RowOf(r)}i));");
             }
             w.Close();
+        }
+        if (overlapLast)
+        {
+            w.Open("if (overlapLast)");
+            foreach (var r in roots) w.Line($"last{r.Id}.CopyTo({names.Buffer(r)}.Slice({mapRow}lastVector));");
+            w.Close();
+            w.Open("else");
         }
         w.Open($"for (; i < extent{inner}; i++)");
         foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {Source(o)}[{rows[o]}{InnerIndex(o)}];");
@@ -243,6 +276,7 @@ internal sealed class CSharpBackend : IKernelBackend
             else w.Line($"{output}[{RowOf(r)}i] = {sv};");
         }
         w.Close();
+        if (overlapLast) w.Close();
         if (reduceInner)
             foreach (var r in roots.Where(reductions.Contains))
             {
