@@ -19,6 +19,7 @@ internal interface IKernelBackend
     /// <summary>Declares the locals through which the program's kernels reach its storage.</summary>
     void EmitStorage(CodeWriter writer, IReadOnlyList<StorageBinding> bindings);
 
+    /// <summary>Writes a kernel's statements; the host writes the kernel's description and decides where they go.</summary>
     void EmitKernel(CodeWriter writer, Kernel kernel, KernelProgram program, IStorageNames names);
 
     /// <summary>Makes every kernel's writes visible to the host before the results are returned.</summary>

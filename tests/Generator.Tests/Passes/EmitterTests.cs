@@ -14,11 +14,53 @@ public sealed class EmitterTests
         Assert.Equal("#nullable enable", lines[1]);
         Assert.Contains("[global::System.CodeDom.Compiler.GeneratedCode(\"Kiln.Generator\", \"" + Emit.CSharp.CSharpGraphEmitter.GeneratorVersion + "\")]", source);
         Assert.Contains("public LossGraphImpl LossGraph => kilnLossGraph ??= new LossGraphImpl(this);", source);
-        // Every kernel block is preceded by a comment naming its nodes and shapes.
+        // Every kernel is its own method (forward, forward+backward, and the VJP behind Apply), called from its program
+        // body under the kernel's title, and the method is preceded by the title and the nodes and shapes it computes.
+        var kernelMethods = Enumerable.Range(0, lines.Length)
+            .Where(i => System.Text.RegularExpressions.Regex.IsMatch(lines[i].Trim(), @"^private static void (Forward|ForwardBackward|Vjp)Kernel\d+\(")).ToList();
+        Assert.Equal(3 + 7 + 8, kernelMethods.Count);
         var kernelComments = lines.Where(l => l.TrimStart().StartsWith("// Kernel ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3 + 7 + 8, kernelComments.Count); // forward, forward+backward, and the VJP behind Apply
+        Assert.Equal(2 * kernelMethods.Count, kernelComments.Count);
+        foreach (int i in kernelMethods)
+        {
+            Assert.Contains("MethodImplOptions.AggressiveOptimization", lines[i - 1]);
+            int title = i - 2;
+            while (lines[title].Trim().StartsWith("// %", StringComparison.Ordinal)) title--;
+            Assert.True(title < i - 2, "a kernel method lists the nodes it computes: " + lines[i]);
+            Assert.StartsWith("// Kernel ", lines[title].Trim());
+        }
         Assert.Contains(lines, l => l.Trim() == "// %6 = matmul{transpose_b=true}(%0, %2) : [N,256]");
         Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"[^:]\bSystem\.(Span|MathF|Numerics)"));
+    }
+
+    [Fact]
+    public void KernelMethodTakesExactlyTheBodyLocalsItUses()
+    {
+        var methods = new Emit.CSharp.KernelMethods("[Hot]");
+        methods.Declare("flag0", "bool");
+        methods.Declare("dim_N", "int");
+        methods.Declare("input0", "global::System.ReadOnlySpan<float>");
+        methods.Declare("buffer1", "global::System.Span<float>");
+        methods.Declare("buffer2", "global::System.Span<float>");
+        var body = new CodeWriter();
+        body.Open("void Body()");
+        methods.Emit(body, "ForwardKernel3", new[] { "Kernel 3/4: elementwise (neg) -> %5 [N]", "%5 = neg(%1) : [N]" }, w =>
+        {
+            // buffer2 only appears inside a string and a comment, and as a member name: none of them reads the local.
+            w.Line("// copies into buffer2 later");
+            w.Line("for (int i = 0; i < dim_N; i++) buffer1[i] = -input0[i];");
+            w.Line("Check(buffer1, \"buffer2\", Holder.buffer2, flag0);");
+        });
+        body.Close();
+        Assert.Equal("void Body()\n{\n    // Kernel 3/4: elementwise (neg) -> %5 [N]\n    ForwardKernel3(input0, buffer1, flag0, dim_N);\n}\n", body.ToString());
+        var declaration = new CodeWriter();
+        methods.WriteTo(declaration);
+        Assert.Equal(
+            "\n// Kernel 3/4: elementwise (neg) -> %5 [N]\n// %5 = neg(%1) : [N]\n[Hot]\n" +
+            "private static void ForwardKernel3(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, bool flag0, int dim_N)\n{\n" +
+            "    // copies into buffer2 later\n    for (int i = 0; i < dim_N; i++) buffer1[i] = -input0[i];\n    Check(buffer1, \"buffer2\", Holder.buffer2, flag0);\n}\n",
+            declaration.ToString());
+        Assert.Throws<InvalidOperationException>(() => methods.Declare("dim_N", "int"));
     }
 
     [Fact]

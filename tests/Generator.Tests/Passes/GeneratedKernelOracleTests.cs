@@ -67,37 +67,67 @@ public sealed class GeneratedKernelOracleTests
         }
         """;
 
+    /// <summary>
+    /// Rows longer than a vector and no multiple of its width (37 = 2·16 + 5 = 4·8 + 5): each row ends with a vector
+    /// overlapping the one before it, in the GEMM's epilogue (bias broadcast along rows, written in place over the
+    /// GEMM's output) and in the flattened loops; the backward's accumulating loops keep their scalar tails.
+    /// </summary>
+    static GraphSpec WideRowsSpec()
+    {
+        var s = new SpecBuilder("Oracle");
+        var x = s.Input("x", "N", 37);
+        var a = s.Parameter("a", 37, 37);
+        var c = s.Parameter("c", 37);
+        var w = s.Parameter("w", 37, 3);
+        var h = s.Op("tanh", s.Op("add", s.Op("matmul", x, a), c));
+        var g = s.Op("sigmoid", s.Op("mul", h, x));
+        // Only the second GEMM's output is reduced, so the first GEMM's epilogue stores maps only (a reduction fused
+        // into it would keep the scalar tail).
+        var r = s.Op("matmul", g, w);
+        var loss = s.Op("sum", s.Op("square", r));
+        return s.Build(loss);
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(5, false)]
     [InlineData(5, true)]
-    public void GeneratedCodeMatchesTheInterpreter(int n, bool selection)
+    public void GeneratedCodeMatchesTheInterpreter(int n, bool selection) =>
+        CheckAgainstInterpreter(Spec(selection), new[] { n, 3, 13 }, new[] { new[] { 3, 1 }, new[] { 13 }, new[] { 13, 5 } });
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void RowsEndingInAnOverlappingVectorMatchTheInterpreter(int n)
     {
-        var spec = Spec(selection);
+        var source = CompileAndRunTests.CompileToSource(WideRowsSpec());
+        Assert.Contains("if (overlapLast)", source);
+        CheckAgainstInterpreter(WideRowsSpec(), new[] { n, 37 }, new[] { new[] { 37, 37 }, new[] { 37 }, new[] { 37, 3 } });
+    }
+
+    static void CheckAgainstInterpreter(GraphSpec spec, int[] xShape, int[][] captureShapes)
+    {
         var method = PassTestSupport.Lower(spec);
         var assembly = RoslynHarness.Compile(CompileAndRunTests.CompileToSource(spec), Model);
 
         var rng = new Random(9);
-        var x = PassTestSupport.Random(rng, n * 3 * 13);
-        var captures = new List<float[]> { PassTestSupport.Random(rng, 3), PassTestSupport.Random(rng, 13), PassTestSupport.Random(rng, 13 * 5) };
-        var binding = new Dictionary<string, int> { ["N"] = n };
+        var x = PassTestSupport.Random(rng, xShape.Aggregate(1, (p, d) => p * d));
+        var captures = captureShapes.Select(shape => PassTestSupport.Random(rng, shape.Aggregate(1, (p, d) => p * d))).ToList();
+        var binding = new Dictionary<string, int> { ["N"] = xShape[0] };
         var interpreter = new Interpreter(binding, PassTestSupport.Leaves(new[] { x }, captures));
         float expectedLoss = interpreter.Evaluate(method.ForwardBackward!.Graph.Result)[0];
 
-        var ta = Tensor.FromArray(captures[0], 3, 1);
-        var tc = Tensor.FromArray(captures[1], 13);
-        var tw = Tensor.FromArray(captures[2], 13, 5);
-        foreach (var parameter in new[] { ta, tc, tw }) parameter.RequiresGrad = true;
-        var model = Activator.CreateInstance(assembly.GetType("Kiln.Tests.Generated.Oracle")!, ta, tc, tw)!;
+        var tensors = captures.Select((data, i) => Tensor.FromArray(data, captureShapes[i])).ToArray();
+        foreach (var parameter in tensors) parameter.RequiresGrad = true;
+        var model = Activator.CreateInstance(assembly.GetType("Kiln.Tests.Generated.Oracle")!, tensors[0], tensors[1], tensors[2])!;
         var graph = model.GetType().GetProperty("LossGraph")!.GetValue(model)!;
-        var input = Tensor.FromArray(x, n, 3, 13);
+        var input = Tensor.FromArray(x, xShape);
         var forward = (Tensor)graph.GetType().GetMethod("Forward")!.Invoke(graph, new object[] { input })!;
         var loss = (Tensor)graph.GetType().GetMethod("ForwardBackward")!.Invoke(graph, new object[] { input })!;
 
         TensorAssert.Close(new[] { expectedLoss }, new[] { forward.Item() }, "forward", 1e-5);
         TensorAssert.Close(new[] { expectedLoss }, new[] { loss.Item() }, "forward+backward", 1e-5);
-        var tensors = new[] { ta, tc, tw };
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < tensors.Length; i++)
             TensorAssert.Close(interpreter.Evaluate(method.ForwardBackward.Graph.Gradients[i]!), tensors[i].Grad!.Data, "grad " + i, 1e-5);
     }
 }

@@ -38,92 +38,102 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
 
                 // Kernel 0/2: GEMM -> %2 [N,37]
-                {
-                    // %2 = matmul(%0, %1) : [N,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM -> %2 [N,37]");
-                }
+                ForwardKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []
-                {
-                    // %4 = mul(%2, %3) : [N,37]
-                    // %5 = tanh(%4) : [N,37]
-                    // %6 = sigmoid(%4) : [N,37]
-                    // %7 = mul(%5, %6) : [N,37]
-                    // %9 = add(%6, %8) : [N,37]
-                    // %10 = log(%9) : [N,37]
-                    // %11 = add(%7, %10) : [N,37]
-                    // %13 = sub(%5, %12) : [N,37]
-                    // %14 = exp(%13) : [N,37]
-                    // %15 = add(%11, %14) : [N,37]
-                    // %16 = abs(%4) : [N,37]
-                    // %17 = pow{exponent=3}(%4) : [N,37]
-                    // %18 = mul(%16, %17) : [N,37]
-                    // %20 = mul(%18, %19) : [N,37]
-                    // %21 = add(%15, %20) : [N,37]
-                    // %22 = square(%21) : [N,37]
-                    // %23 = mean{dims=0,1;keep_dim=false}(%22) : []
-                    int extent0 = (dim_N * 37);
-                    float s3 = 4f;
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    float s8 = 0.5f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 1f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s19 = 1E-06f;
-                    var v19 = new global::System.Numerics.Vector<float>(s19);
-                    float scale23 = 1f / (dim_N * 37);
-                    result.Clear();
-                    var accumulator23 = global::System.Numerics.Vector<float>.Zero;
-                    float tail23 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v4 = v2 * v3;
-                        var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
-                        var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
-                        var v7 = v5 * v6;
-                        var v9 = v6 + v8;
-                        var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
-                        var v11 = v7 + v10;
-                        var v13 = v5 - v12;
-                        var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
-                        var v15 = v11 + v14;
-                        var v16 = global::System.Numerics.Vector.Abs(v4);
-                        var v17 = v4 * v4 * v4;
-                        var v18 = v16 * v17;
-                        var v20 = v18 * v19;
-                        var v21 = v15 + v20;
-                        var v22 = v21 * v21;
-                        accumulator23 += v22;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s2 = buffer0[i];
-                        float s4 = s2 * s3;
-                        float s5 = global::Kiln.Kernels.Pointwise.Tanh(s4);
-                        float s6 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
-                        float s7 = s5 * s6;
-                        float s9 = s6 + s8;
-                        float s10 = global::Kiln.Kernels.Pointwise.Log(s9);
-                        float s11 = s7 + s10;
-                        float s13 = s5 - s12;
-                        float s14 = global::Kiln.Kernels.Pointwise.Exp(s13);
-                        float s15 = s11 + s14;
-                        float s16 = global::System.MathF.Abs(s4);
-                        float s17 = global::System.MathF.Pow(s4, 3f);
-                        float s18 = s16 * s17;
-                        float s20 = s18 * s19;
-                        float s21 = s15 + s20;
-                        float s22 = s21 * s21;
-                        tail23 += s22;
-                    }
-                    result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []");
-                }
+                ForwardKernel1(result, buffer0, dim_N);
 
                 return state.Result;
+            }
+
+            // Kernel 0/2: GEMM -> %2 [N,37]
+            // %2 = matmul(%0, %1) : [N,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM -> %2 [N,37]");
+            }
+
+            // Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []
+            // %4 = mul(%2, %3) : [N,37]
+            // %5 = tanh(%4) : [N,37]
+            // %6 = sigmoid(%4) : [N,37]
+            // %7 = mul(%5, %6) : [N,37]
+            // %9 = add(%6, %8) : [N,37]
+            // %10 = log(%9) : [N,37]
+            // %11 = add(%7, %10) : [N,37]
+            // %13 = sub(%5, %12) : [N,37]
+            // %14 = exp(%13) : [N,37]
+            // %15 = add(%11, %14) : [N,37]
+            // %16 = abs(%4) : [N,37]
+            // %17 = pow{exponent=3}(%4) : [N,37]
+            // %18 = mul(%16, %17) : [N,37]
+            // %20 = mul(%18, %19) : [N,37]
+            // %21 = add(%15, %20) : [N,37]
+            // %22 = square(%21) : [N,37]
+            // %23 = mean{dims=0,1;keep_dim=false}(%22) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> result, global::System.Span<float> buffer0, int dim_N)
+            {
+                int extent0 = (dim_N * 37);
+                float s3 = 4f;
+                var v3 = new global::System.Numerics.Vector<float>(s3);
+                float s8 = 0.5f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 1f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s19 = 1E-06f;
+                var v19 = new global::System.Numerics.Vector<float>(s19);
+                float scale23 = 1f / (dim_N * 37);
+                result.Clear();
+                var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                float tail23 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v4 = v2 * v3;
+                    var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v7 = v5 * v6;
+                    var v9 = v6 + v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
+                    var v11 = v7 + v10;
+                    var v13 = v5 - v12;
+                    var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
+                    var v15 = v11 + v14;
+                    var v16 = global::System.Numerics.Vector.Abs(v4);
+                    var v17 = v4 * v4 * v4;
+                    var v18 = v16 * v17;
+                    var v20 = v18 * v19;
+                    var v21 = v15 + v20;
+                    var v22 = v21 * v21;
+                    accumulator23 += v22;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s2 = buffer0[i];
+                    float s4 = s2 * s3;
+                    float s5 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                    float s6 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                    float s7 = s5 * s6;
+                    float s9 = s6 + s8;
+                    float s10 = global::Kiln.Kernels.Pointwise.Log(s9);
+                    float s11 = s7 + s10;
+                    float s13 = s5 - s12;
+                    float s14 = global::Kiln.Kernels.Pointwise.Exp(s13);
+                    float s15 = s11 + s14;
+                    float s16 = global::System.MathF.Abs(s4);
+                    float s17 = global::System.MathF.Pow(s4, 3f);
+                    float s18 = s16 * s17;
+                    float s20 = s18 * s19;
+                    float s21 = s15 + s20;
+                    float s22 = s21 * s21;
+                    tail23 += s22;
+                }
+                result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/2: fused mean over [N,37] of (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square) -> %23 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -155,213 +165,223 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
 
                 // Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]
-                {
-                    // %2 = matmul(%0, %1) : [N,37]
-                    // %4 = mul(%2, %3) : [N,37]
-                    // %5 = tanh(%4) : [N,37]
-                    // %6 = sigmoid(%4) : [N,37]
-                    // %7 = mul(%5, %6) : [N,37]
-                    // %9 = add(%6, %8) : [N,37]
-                    // %10 = log(%9) : [N,37]
-                    // %11 = add(%7, %10) : [N,37]
-                    // %13 = sub(%5, %12) : [N,37]
-                    // %14 = exp(%13) : [N,37]
-                    // %15 = add(%11, %14) : [N,37]
-                    // %16 = abs(%4) : [N,37]
-                    // %17 = pow{exponent=3}(%4) : [N,37]
-                    // %18 = mul(%16, %17) : [N,37]
-                    // %20 = mul(%18, %19) : [N,37]
-                    // %21 = add(%15, %20) : [N,37]
-                    // %22 = square(%21) : [N,37]
-                    // %23 = mean{dims=0,1;keep_dim=false}(%22) : []
-                    // %24 = broadcast_to{shape=N,37}(%12) : [N,37]
-                    // %26 = mul(%24, %25) : [N,37]
-                    // %39 = sign(%4) : [N,37]
-                    // %51 = sub(%12, %6) : [N,37]
-                    // %52 = mul(%6, %51) : [N,37]
-                    // %55 = square(%5) : [N,37]
-                    // %56 = sub(%12, %55) : [N,37]
-                    // %64 = mul(%26, %21) : [N,37]
-                    // %65 = mul(%64, %27) : [N,37]
-                    // %68 = mul(%64, %67) : [N,37]
-                    // %69 = mul(%68, %17) : [N,37]
-                    // %70 = mul(%68, %16) : [N,37]
-                    // %71 = square(%4) : [N,37]
-                    // %74 = mul(%70, %71) : [N,37]
-                    // %75 = mul(%74, %36) : [N,37]
-                    // %76 = mul(%69, %39) : [N,37]
-                    // %77 = add(%75, %76) : [N,37]
-                    // %78 = mul(%65, %14) : [N,37]
-                    // %79 = div(%65, %9) : [N,37]
-                    // %80 = mul(%65, %6) : [N,37]
-                    // %81 = mul(%65, %5) : [N,37]
-                    // %82 = add(%78, %80) : [N,37]
-                    // %83 = add(%79, %81) : [N,37]
-                    // %84 = mul(%83, %52) : [N,37]
-                    // %85 = add(%77, %84) : [N,37]
-                    // %86 = mul(%82, %56) : [N,37]
-                    // %87 = add(%85, %86) : [N,37]
-                    // %88 = mul(%87, %3) : [N,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 37);
-                    float s3 = 4f;
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    float s8 = 0.5f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 1f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s19 = 1E-06f;
-                    var v19 = new global::System.Numerics.Vector<float>(s19);
-                    float s25 = (1f / (dim_N * 37));
-                    var v25 = new global::System.Numerics.Vector<float>(s25);
-                    float s27 = 2f;
-                    var v27 = new global::System.Numerics.Vector<float>(s27);
-                    float s36 = 3f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s67 = 2E-06f;
-                    var v67 = new global::System.Numerics.Vector<float>(s67);
-                    float scale23 = 1f / (dim_N * 37);
-                    result.Clear();
-                    var accumulator23 = global::System.Numerics.Vector<float>.Zero;
-                    float tail23 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v4 = v2 * v3;
-                        var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
-                        var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
-                        var v7 = v5 * v6;
-                        var v9 = v6 + v8;
-                        var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
-                        var v11 = v7 + v10;
-                        var v13 = v5 - v12;
-                        var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
-                        var v15 = v11 + v14;
-                        var v16 = global::System.Numerics.Vector.Abs(v4);
-                        var v17 = v4 * v4 * v4;
-                        var v18 = v16 * v17;
-                        var v20 = v18 * v19;
-                        var v21 = v15 + v20;
-                        var v22 = v21 * v21;
-                        var v24 = v12;
-                        var v26 = v24 * v25;
-                        var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                        var v51 = v12 - v6;
-                        var v52 = v6 * v51;
-                        var v55 = v5 * v5;
-                        var v56 = v12 - v55;
-                        var v64 = v26 * v21;
-                        var v65 = v64 * v27;
-                        var v68 = v64 * v67;
-                        var v69 = v68 * v17;
-                        var v70 = v68 * v16;
-                        var v71 = v4 * v4;
-                        var v74 = v70 * v71;
-                        var v75 = v74 * v36;
-                        var v76 = v69 * v39;
-                        var v77 = v75 + v76;
-                        var v78 = v65 * v14;
-                        var v79 = v65 / v9;
-                        var v80 = v65 * v6;
-                        var v81 = v65 * v5;
-                        var v82 = v78 + v80;
-                        var v83 = v79 + v81;
-                        var v84 = v83 * v52;
-                        var v85 = v77 + v84;
-                        var v86 = v82 * v56;
-                        var v87 = v85 + v86;
-                        var v88 = v87 * v3;
-                        v4.CopyTo(buffer0.Slice(i));
-                        v5.CopyTo(buffer1.Slice(i));
-                        v6.CopyTo(buffer2.Slice(i));
-                        v9.CopyTo(buffer3.Slice(i));
-                        v14.CopyTo(buffer4.Slice(i));
-                        v16.CopyTo(buffer5.Slice(i));
-                        v17.CopyTo(buffer6.Slice(i));
-                        v21.CopyTo(buffer7.Slice(i));
-                        accumulator23 += v22;
-                        v88.CopyTo(buffer8.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s2 = buffer0[i];
-                        float s4 = s2 * s3;
-                        float s5 = global::Kiln.Kernels.Pointwise.Tanh(s4);
-                        float s6 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
-                        float s7 = s5 * s6;
-                        float s9 = s6 + s8;
-                        float s10 = global::Kiln.Kernels.Pointwise.Log(s9);
-                        float s11 = s7 + s10;
-                        float s13 = s5 - s12;
-                        float s14 = global::Kiln.Kernels.Pointwise.Exp(s13);
-                        float s15 = s11 + s14;
-                        float s16 = global::System.MathF.Abs(s4);
-                        float s17 = global::System.MathF.Pow(s4, 3f);
-                        float s18 = s16 * s17;
-                        float s20 = s18 * s19;
-                        float s21 = s15 + s20;
-                        float s22 = s21 * s21;
-                        float s24 = s12;
-                        float s26 = s24 * s25;
-                        float s39 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
-                        float s51 = s12 - s6;
-                        float s52 = s6 * s51;
-                        float s55 = s5 * s5;
-                        float s56 = s12 - s55;
-                        float s64 = s26 * s21;
-                        float s65 = s64 * s27;
-                        float s68 = s64 * s67;
-                        float s69 = s68 * s17;
-                        float s70 = s68 * s16;
-                        float s71 = s4 * s4;
-                        float s74 = s70 * s71;
-                        float s75 = s74 * s36;
-                        float s76 = s69 * s39;
-                        float s77 = s75 + s76;
-                        float s78 = s65 * s14;
-                        float s79 = s65 / s9;
-                        float s80 = s65 * s6;
-                        float s81 = s65 * s5;
-                        float s82 = s78 + s80;
-                        float s83 = s79 + s81;
-                        float s84 = s83 * s52;
-                        float s85 = s77 + s84;
-                        float s86 = s82 * s56;
-                        float s87 = s85 + s86;
-                        float s88 = s87 * s3;
-                        buffer0[i] = s4;
-                        buffer1[i] = s5;
-                        buffer2[i] = s6;
-                        buffer3[i] = s9;
-                        buffer4[i] = s14;
-                        buffer5[i] = s16;
-                        buffer6[i] = s17;
-                        buffer7[i] = s21;
-                        tail23 += s22;
-                        buffer8[i] = s88;
-                    }
-                    result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, result, buffer0, buffer1, buffer2, buffer3, buffer4, buffer5, buffer6, buffer7, buffer8, dim_N);
 
                 // Kernel 1/2: GEMM Aᵀ -> %89 [13,37]
-                {
-                    // %89 = matmul{transpose_a=true}(%0, %88) : [13,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer8, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 1/2: GEMM Aᵀ -> %89 [13,37]");
-                }
+                ForwardBackwardKernel1(input0, grad0, buffer8, dim_N);
 
                 return state.Result;
+            }
+
+            // Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]
+            // %2 = matmul(%0, %1) : [N,37]
+            // %4 = mul(%2, %3) : [N,37]
+            // %5 = tanh(%4) : [N,37]
+            // %6 = sigmoid(%4) : [N,37]
+            // %7 = mul(%5, %6) : [N,37]
+            // %9 = add(%6, %8) : [N,37]
+            // %10 = log(%9) : [N,37]
+            // %11 = add(%7, %10) : [N,37]
+            // %13 = sub(%5, %12) : [N,37]
+            // %14 = exp(%13) : [N,37]
+            // %15 = add(%11, %14) : [N,37]
+            // %16 = abs(%4) : [N,37]
+            // %17 = pow{exponent=3}(%4) : [N,37]
+            // %18 = mul(%16, %17) : [N,37]
+            // %20 = mul(%18, %19) : [N,37]
+            // %21 = add(%15, %20) : [N,37]
+            // %22 = square(%21) : [N,37]
+            // %23 = mean{dims=0,1;keep_dim=false}(%22) : []
+            // %24 = broadcast_to{shape=N,37}(%12) : [N,37]
+            // %26 = mul(%24, %25) : [N,37]
+            // %39 = sign(%4) : [N,37]
+            // %51 = sub(%12, %6) : [N,37]
+            // %52 = mul(%6, %51) : [N,37]
+            // %55 = square(%5) : [N,37]
+            // %56 = sub(%12, %55) : [N,37]
+            // %64 = mul(%26, %21) : [N,37]
+            // %65 = mul(%64, %27) : [N,37]
+            // %68 = mul(%64, %67) : [N,37]
+            // %69 = mul(%68, %17) : [N,37]
+            // %70 = mul(%68, %16) : [N,37]
+            // %71 = square(%4) : [N,37]
+            // %74 = mul(%70, %71) : [N,37]
+            // %75 = mul(%74, %36) : [N,37]
+            // %76 = mul(%69, %39) : [N,37]
+            // %77 = add(%75, %76) : [N,37]
+            // %78 = mul(%65, %14) : [N,37]
+            // %79 = div(%65, %9) : [N,37]
+            // %80 = mul(%65, %6) : [N,37]
+            // %81 = mul(%65, %5) : [N,37]
+            // %82 = add(%78, %80) : [N,37]
+            // %83 = add(%79, %81) : [N,37]
+            // %84 = mul(%83, %52) : [N,37]
+            // %85 = add(%77, %84) : [N,37]
+            // %86 = mul(%82, %56) : [N,37]
+            // %87 = add(%85, %86) : [N,37]
+            // %88 = mul(%87, %3) : [N,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 37);
+                float s3 = 4f;
+                var v3 = new global::System.Numerics.Vector<float>(s3);
+                float s8 = 0.5f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 1f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s19 = 1E-06f;
+                var v19 = new global::System.Numerics.Vector<float>(s19);
+                float s25 = (1f / (dim_N * 37));
+                var v25 = new global::System.Numerics.Vector<float>(s25);
+                float s27 = 2f;
+                var v27 = new global::System.Numerics.Vector<float>(s27);
+                float s36 = 3f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s67 = 2E-06f;
+                var v67 = new global::System.Numerics.Vector<float>(s67);
+                float scale23 = 1f / (dim_N * 37);
+                result.Clear();
+                var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                float tail23 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v4 = v2 * v3;
+                    var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v7 = v5 * v6;
+                    var v9 = v6 + v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
+                    var v11 = v7 + v10;
+                    var v13 = v5 - v12;
+                    var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
+                    var v15 = v11 + v14;
+                    var v16 = global::System.Numerics.Vector.Abs(v4);
+                    var v17 = v4 * v4 * v4;
+                    var v18 = v16 * v17;
+                    var v20 = v18 * v19;
+                    var v21 = v15 + v20;
+                    var v22 = v21 * v21;
+                    var v24 = v12;
+                    var v26 = v24 * v25;
+                    var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v51 = v12 - v6;
+                    var v52 = v6 * v51;
+                    var v55 = v5 * v5;
+                    var v56 = v12 - v55;
+                    var v64 = v26 * v21;
+                    var v65 = v64 * v27;
+                    var v68 = v64 * v67;
+                    var v69 = v68 * v17;
+                    var v70 = v68 * v16;
+                    var v71 = v4 * v4;
+                    var v74 = v70 * v71;
+                    var v75 = v74 * v36;
+                    var v76 = v69 * v39;
+                    var v77 = v75 + v76;
+                    var v78 = v65 * v14;
+                    var v79 = v65 / v9;
+                    var v80 = v65 * v6;
+                    var v81 = v65 * v5;
+                    var v82 = v78 + v80;
+                    var v83 = v79 + v81;
+                    var v84 = v83 * v52;
+                    var v85 = v77 + v84;
+                    var v86 = v82 * v56;
+                    var v87 = v85 + v86;
+                    var v88 = v87 * v3;
+                    v4.CopyTo(buffer0.Slice(i));
+                    v5.CopyTo(buffer1.Slice(i));
+                    v6.CopyTo(buffer2.Slice(i));
+                    v9.CopyTo(buffer3.Slice(i));
+                    v14.CopyTo(buffer4.Slice(i));
+                    v16.CopyTo(buffer5.Slice(i));
+                    v17.CopyTo(buffer6.Slice(i));
+                    v21.CopyTo(buffer7.Slice(i));
+                    accumulator23 += v22;
+                    v88.CopyTo(buffer8.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s2 = buffer0[i];
+                    float s4 = s2 * s3;
+                    float s5 = global::Kiln.Kernels.Pointwise.Tanh(s4);
+                    float s6 = global::Kiln.Kernels.Pointwise.Sigmoid(s4);
+                    float s7 = s5 * s6;
+                    float s9 = s6 + s8;
+                    float s10 = global::Kiln.Kernels.Pointwise.Log(s9);
+                    float s11 = s7 + s10;
+                    float s13 = s5 - s12;
+                    float s14 = global::Kiln.Kernels.Pointwise.Exp(s13);
+                    float s15 = s11 + s14;
+                    float s16 = global::System.MathF.Abs(s4);
+                    float s17 = global::System.MathF.Pow(s4, 3f);
+                    float s18 = s16 * s17;
+                    float s20 = s18 * s19;
+                    float s21 = s15 + s20;
+                    float s22 = s21 * s21;
+                    float s24 = s12;
+                    float s26 = s24 * s25;
+                    float s39 = (s4 > 0f ? 1f : s4 < 0f ? -1f : 0f);
+                    float s51 = s12 - s6;
+                    float s52 = s6 * s51;
+                    float s55 = s5 * s5;
+                    float s56 = s12 - s55;
+                    float s64 = s26 * s21;
+                    float s65 = s64 * s27;
+                    float s68 = s64 * s67;
+                    float s69 = s68 * s17;
+                    float s70 = s68 * s16;
+                    float s71 = s4 * s4;
+                    float s74 = s70 * s71;
+                    float s75 = s74 * s36;
+                    float s76 = s69 * s39;
+                    float s77 = s75 + s76;
+                    float s78 = s65 * s14;
+                    float s79 = s65 / s9;
+                    float s80 = s65 * s6;
+                    float s81 = s65 * s5;
+                    float s82 = s78 + s80;
+                    float s83 = s79 + s81;
+                    float s84 = s83 * s52;
+                    float s85 = s77 + s84;
+                    float s86 = s82 * s56;
+                    float s87 = s85 + s86;
+                    float s88 = s87 * s3;
+                    buffer0[i] = s4;
+                    buffer1[i] = s5;
+                    buffer2[i] = s6;
+                    buffer3[i] = s9;
+                    buffer4[i] = s14;
+                    buffer5[i] = s16;
+                    buffer6[i] = s17;
+                    buffer7[i] = s21;
+                    tail23 += s22;
+                    buffer8[i] = s88;
+                }
+                result[0] += (global::System.Numerics.Vector.Sum(accumulator23) + tail23) * scale23;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 0/2: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, square, mean, broadcast_to, mul, sign, sub, mul, square, sub, mul, mul, mul, mul, mul, square, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %4 [N,37], %5 [N,37], %6 [N,37], %9 [N,37], %14 [N,37], %16 [N,37], %17 [N,37], %21 [N,37], %23 [], %88 [N,37]");
+            }
+
+            // Kernel 1/2: GEMM Aᵀ -> %89 [13,37]
+            // %89 = matmul{transpose_a=true}(%0, %88) : [13,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer8, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer8, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 1/2: GEMM Aᵀ -> %89 [13,37]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -384,120 +404,191 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
 
                 // Kernel 0/3: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, sign, sub, mul, square, sub, square, broadcast_to, mul, mul, mul, mul, mul, mul, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %142 [N,37]
+                VjpKernel0(input0, input1, capture0Data, buffer0, dim_N);
+
+                // Kernel 1/3: GEMM Bᵀ -> %143 [N,13]
+                VjpKernel1(capture0Data, result, buffer0, dim_N);
+
+                // Kernel 2/3: GEMM Aᵀ -> %144 [13,37]
+                VjpKernel2(input0, grad0, buffer0, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            // Kernel 0/3: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, sign, sub, mul, square, sub, square, broadcast_to, mul, mul, mul, mul, mul, mul, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %142 [N,37]
+            // %2 = matmul(%0, %1) : [N,37]
+            // %4 = mul(%2, %3) : [N,37]
+            // %5 = tanh(%4) : [N,37]
+            // %6 = sigmoid(%4) : [N,37]
+            // %7 = mul(%5, %6) : [N,37]
+            // %9 = add(%6, %8) : [N,37]
+            // %10 = log(%9) : [N,37]
+            // %11 = add(%7, %10) : [N,37]
+            // %13 = sub(%5, %12) : [N,37]
+            // %14 = exp(%13) : [N,37]
+            // %15 = add(%11, %14) : [N,37]
+            // %16 = abs(%4) : [N,37]
+            // %17 = pow{exponent=3}(%4) : [N,37]
+            // %18 = mul(%16, %17) : [N,37]
+            // %20 = mul(%18, %19) : [N,37]
+            // %21 = add(%15, %20) : [N,37]
+            // %39 = sign(%4) : [N,37]
+            // %51 = sub(%12, %6) : [N,37]
+            // %52 = mul(%6, %51) : [N,37]
+            // %55 = square(%5) : [N,37]
+            // %56 = sub(%12, %55) : [N,37]
+            // %71 = square(%4) : [N,37]
+            // %92 = broadcast_to{shape=N,37}(%91) : [N,37]
+            // %93 = mul(%92, %25) : [N,37]
+            // %121 = mul(%93, %21) : [N,37]
+            // %122 = mul(%121, %27) : [N,37]
+            // %124 = mul(%121, %67) : [N,37]
+            // %125 = mul(%124, %17) : [N,37]
+            // %126 = mul(%124, %16) : [N,37]
+            // %128 = mul(%126, %71) : [N,37]
+            // %129 = mul(%128, %36) : [N,37]
+            // %130 = mul(%125, %39) : [N,37]
+            // %131 = add(%129, %130) : [N,37]
+            // %132 = mul(%122, %14) : [N,37]
+            // %133 = div(%122, %9) : [N,37]
+            // %134 = mul(%122, %6) : [N,37]
+            // %135 = mul(%122, %5) : [N,37]
+            // %136 = add(%132, %134) : [N,37]
+            // %137 = add(%133, %135) : [N,37]
+            // %138 = mul(%137, %52) : [N,37]
+            // %139 = add(%131, %138) : [N,37]
+            // %140 = mul(%136, %56) : [N,37]
+            // %141 = add(%139, %140) : [N,37]
+            // %142 = mul(%141, %3) : [N,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 37);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s3 = 4f;
+                var v3 = new global::System.Numerics.Vector<float>(s3);
+                float s8 = 0.5f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 1f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s19 = 1E-06f;
+                var v19 = new global::System.Numerics.Vector<float>(s19);
+                float s25 = (1f / (dim_N * 37));
+                var v25 = new global::System.Numerics.Vector<float>(s25);
+                float s27 = 2f;
+                var v27 = new global::System.Numerics.Vector<float>(s27);
+                float s36 = 3f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s67 = 2E-06f;
+                var v67 = new global::System.Numerics.Vector<float>(s67);
+                float s91 = input1[0];
+                var v91 = new global::System.Numerics.Vector<float>(s91);
+                int i = 0;
+                var last142 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %2 = matmul(%0, %1) : [N,37]
-                    // %4 = mul(%2, %3) : [N,37]
-                    // %5 = tanh(%4) : [N,37]
-                    // %6 = sigmoid(%4) : [N,37]
-                    // %7 = mul(%5, %6) : [N,37]
-                    // %9 = add(%6, %8) : [N,37]
-                    // %10 = log(%9) : [N,37]
-                    // %11 = add(%7, %10) : [N,37]
-                    // %13 = sub(%5, %12) : [N,37]
-                    // %14 = exp(%13) : [N,37]
-                    // %15 = add(%11, %14) : [N,37]
-                    // %16 = abs(%4) : [N,37]
-                    // %17 = pow{exponent=3}(%4) : [N,37]
-                    // %18 = mul(%16, %17) : [N,37]
-                    // %20 = mul(%18, %19) : [N,37]
-                    // %21 = add(%15, %20) : [N,37]
-                    // %39 = sign(%4) : [N,37]
-                    // %51 = sub(%12, %6) : [N,37]
-                    // %52 = mul(%6, %51) : [N,37]
-                    // %55 = square(%5) : [N,37]
-                    // %56 = sub(%12, %55) : [N,37]
-                    // %71 = square(%4) : [N,37]
-                    // %92 = broadcast_to{shape=N,37}(%91) : [N,37]
-                    // %93 = mul(%92, %25) : [N,37]
-                    // %121 = mul(%93, %21) : [N,37]
-                    // %122 = mul(%121, %27) : [N,37]
-                    // %124 = mul(%121, %67) : [N,37]
-                    // %125 = mul(%124, %17) : [N,37]
-                    // %126 = mul(%124, %16) : [N,37]
-                    // %128 = mul(%126, %71) : [N,37]
-                    // %129 = mul(%128, %36) : [N,37]
-                    // %130 = mul(%125, %39) : [N,37]
-                    // %131 = add(%129, %130) : [N,37]
-                    // %132 = mul(%122, %14) : [N,37]
-                    // %133 = div(%122, %9) : [N,37]
-                    // %134 = mul(%122, %6) : [N,37]
-                    // %135 = mul(%122, %5) : [N,37]
-                    // %136 = add(%132, %134) : [N,37]
-                    // %137 = add(%133, %135) : [N,37]
-                    // %138 = mul(%137, %52) : [N,37]
-                    // %139 = add(%131, %138) : [N,37]
-                    // %140 = mul(%136, %56) : [N,37]
-                    // %141 = add(%139, %140) : [N,37]
-                    // %142 = mul(%141, %3) : [N,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 37);
-                    float s3 = 4f;
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    float s8 = 0.5f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 1f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s19 = 1E-06f;
-                    var v19 = new global::System.Numerics.Vector<float>(s19);
-                    float s25 = (1f / (dim_N * 37));
-                    var v25 = new global::System.Numerics.Vector<float>(s25);
-                    float s27 = 2f;
-                    var v27 = new global::System.Numerics.Vector<float>(s27);
-                    float s36 = 3f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s67 = 2E-06f;
-                    var v67 = new global::System.Numerics.Vector<float>(s67);
-                    float s91 = input1[0];
-                    var v91 = new global::System.Numerics.Vector<float>(s91);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v4 = v2 * v3;
-                        var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
-                        var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
-                        var v7 = v5 * v6;
-                        var v9 = v6 + v8;
-                        var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
-                        var v11 = v7 + v10;
-                        var v13 = v5 - v12;
-                        var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
-                        var v15 = v11 + v14;
-                        var v16 = global::System.Numerics.Vector.Abs(v4);
-                        var v17 = v4 * v4 * v4;
-                        var v18 = v16 * v17;
-                        var v20 = v18 * v19;
-                        var v21 = v15 + v20;
-                        var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                        var v51 = v12 - v6;
-                        var v52 = v6 * v51;
-                        var v55 = v5 * v5;
-                        var v56 = v12 - v55;
-                        var v71 = v4 * v4;
-                        var v92 = v91;
-                        var v93 = v92 * v25;
-                        var v121 = v93 * v21;
-                        var v122 = v121 * v27;
-                        var v124 = v121 * v67;
-                        var v125 = v124 * v17;
-                        var v126 = v124 * v16;
-                        var v128 = v126 * v71;
-                        var v129 = v128 * v36;
-                        var v130 = v125 * v39;
-                        var v131 = v129 + v130;
-                        var v132 = v122 * v14;
-                        var v133 = v122 / v9;
-                        var v134 = v122 * v6;
-                        var v135 = v122 * v5;
-                        var v136 = v132 + v134;
-                        var v137 = v133 + v135;
-                        var v138 = v137 * v52;
-                        var v139 = v131 + v138;
-                        var v140 = v136 * v56;
-                        var v141 = v139 + v140;
-                        var v142 = v141 * v3;
-                        v142.CopyTo(buffer0.Slice(i));
-                    }
+                    var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v4 = v2 * v3;
+                    var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v7 = v5 * v6;
+                    var v9 = v6 + v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
+                    var v11 = v7 + v10;
+                    var v13 = v5 - v12;
+                    var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
+                    var v15 = v11 + v14;
+                    var v16 = global::System.Numerics.Vector.Abs(v4);
+                    var v17 = v4 * v4 * v4;
+                    var v18 = v16 * v17;
+                    var v20 = v18 * v19;
+                    var v21 = v15 + v20;
+                    var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v51 = v12 - v6;
+                    var v52 = v6 * v51;
+                    var v55 = v5 * v5;
+                    var v56 = v12 - v55;
+                    var v71 = v4 * v4;
+                    var v92 = v91;
+                    var v93 = v92 * v25;
+                    var v121 = v93 * v21;
+                    var v122 = v121 * v27;
+                    var v124 = v121 * v67;
+                    var v125 = v124 * v17;
+                    var v126 = v124 * v16;
+                    var v128 = v126 * v71;
+                    var v129 = v128 * v36;
+                    var v130 = v125 * v39;
+                    var v131 = v129 + v130;
+                    var v132 = v122 * v14;
+                    var v133 = v122 / v9;
+                    var v134 = v122 * v6;
+                    var v135 = v122 * v5;
+                    var v136 = v132 + v134;
+                    var v137 = v133 + v135;
+                    var v138 = v137 * v52;
+                    var v139 = v131 + v138;
+                    var v140 = v136 * v56;
+                    var v141 = v139 + v140;
+                    var v142 = v141 * v3;
+                    last142 = v142;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v2 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v4 = v2 * v3;
+                    var v5 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v7 = v5 * v6;
+                    var v9 = v6 + v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Log(v9);
+                    var v11 = v7 + v10;
+                    var v13 = v5 - v12;
+                    var v14 = global::Kiln.Kernels.Pointwise.Exp(v13);
+                    var v15 = v11 + v14;
+                    var v16 = global::System.Numerics.Vector.Abs(v4);
+                    var v17 = v4 * v4 * v4;
+                    var v18 = v16 * v17;
+                    var v20 = v18 * v19;
+                    var v21 = v15 + v20;
+                    var v39 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v51 = v12 - v6;
+                    var v52 = v6 * v51;
+                    var v55 = v5 * v5;
+                    var v56 = v12 - v55;
+                    var v71 = v4 * v4;
+                    var v92 = v91;
+                    var v93 = v92 * v25;
+                    var v121 = v93 * v21;
+                    var v122 = v121 * v27;
+                    var v124 = v121 * v67;
+                    var v125 = v124 * v17;
+                    var v126 = v124 * v16;
+                    var v128 = v126 * v71;
+                    var v129 = v128 * v36;
+                    var v130 = v125 * v39;
+                    var v131 = v129 + v130;
+                    var v132 = v122 * v14;
+                    var v133 = v122 / v9;
+                    var v134 = v122 * v6;
+                    var v135 = v122 * v5;
+                    var v136 = v132 + v134;
+                    var v137 = v133 + v135;
+                    var v138 = v137 * v52;
+                    var v139 = v131 + v138;
+                    var v140 = v136 * v56;
+                    var v141 = v139 + v140;
+                    var v142 = v141 * v3;
+                    v142.CopyTo(buffer0.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last142.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s2 = buffer0[i];
@@ -546,24 +637,26 @@ namespace Kiln.Integration.Tests.Models
                         float s142 = s141 * s3;
                         buffer0[i] = s142;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, sign, sub, mul, square, sub, square, broadcast_to, mul, mul, mul, mul, mul, mul, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %142 [N,37]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (mul, tanh, sigmoid, mul, add, log, add, sub, exp, add, abs, pow, mul, mul, add, sign, sub, mul, square, sub, square, broadcast_to, mul, mul, mul, mul, mul, mul, mul, mul, mul, add, mul, div, mul, mul, add, add, mul, add, mul, add, mul) -> %142 [N,37]");
+            }
 
-                // Kernel 1/3: GEMM Bᵀ -> %143 [N,13]
-                {
-                    // %143 = matmul{transpose_b=true}(%142, %1) : [N,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, result, dim_N, 13, 37, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/3: GEMM Bᵀ -> %143 [N,13]");
-                }
+            // Kernel 1/3: GEMM Bᵀ -> %143 [N,13]
+            // %143 = matmul{transpose_b=true}(%142, %1) : [N,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, result, dim_N, 13, 37, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/3: GEMM Bᵀ -> %143 [N,13]");
+            }
 
-                // Kernel 2/3: GEMM Aᵀ -> %144 [13,37]
-                {
-                    // %144 = matmul{transpose_a=true}(%0, %142) : [13,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer0, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %144 [13,37]");
-                }
-
-                return new global::Kiln.Tensor[] { state.Result };
+            // Kernel 2/3: GEMM Aᵀ -> %144 [13,37]
+            // %144 = matmul{transpose_a=true}(%0, %142) : [13,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer0, grad0, 13, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %144 [13,37]");
             }
 
             /// <summary>

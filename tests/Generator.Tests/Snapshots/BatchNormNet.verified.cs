@@ -75,93 +75,148 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
                 // Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
-                {
-                    // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %13 = add(%12, %3) : [N,16]
-                    // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale14 = 1f / dim_N;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v13 = v12 + v3;
-                            v13.CopyTo(buffer0.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s12 = buffer0[row12 + i];
-                            float s13 = s12 + s3;
-                            buffer0[rowOut + i] = s13;
-                            buffer1[i] += s13 * scale14;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
-                }
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
 
                 // Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
-                {
-                    // %15 = sub(%13, %14) : [N,16]
-                    // %16 = square(%15) : [N,16]
-                    // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale17 = 1f / dim_N;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row13 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                            var v15 = v13 - v14;
-                            var v16 = v15 * v15;
-                            v15.CopyTo(buffer2.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer0[row13 + i];
-                            float s14 = buffer1[i];
-                            float s15 = s13 - s14;
-                            float s16 = s15 * s15;
-                            buffer2[rowOut + i] = s15;
-                            buffer3[i] += s16 * scale17;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
-                }
+                ForwardKernel1(buffer0, buffer1, buffer2, buffer3, dim_N);
 
                 // Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]
+                ForwardKernel2(buffer3, buffer4);
+
+                // Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]
+                ForwardKernel3(capture3Data, buffer5);
+
+                // Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]
+                ForwardKernel4(capture2Data, capture4Data, capture5Data, buffer0, buffer2, buffer4, buffer5, buffer6, capture6, dim_N);
+
+                // Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]
+                ForwardKernel5(capture8Data, capture9Data, buffer6, buffer7, dim_N);
+
+                // Kernel 6/10: cross_entropy -> %53 []
+                ForwardKernel6(input1, result, buffer7, dim_N);
+
+                // Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
+                ForwardKernel7(capture7Data, capture7Update, capture6);
+
+                // Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+                ForwardKernel8(capture2Data, capture2Update, buffer1, capture6);
+
+                // Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+                ForwardKernel9(capture3Data, capture3Update, buffer3, capture6, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+            // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
+            // %13 = add(%12, %3) : [N,16]
+            // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float scale14 = 1f / dim_N;
+                buffer1.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %19 = add(%17, %18) : [1,16]
-                    // %20 = sqrt(%19) : [1,16]
-                    int extent0 = 16;
-                    float s18 = 1E-05f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int row12 = i0 * 16;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v19 = v17 + v18;
-                        var v20 = global::System.Numerics.Vector.SquareRoot(v19);
-                        v20.CopyTo(buffer4.Slice(i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
+                        var v13 = v12 + v3;
+                        v13.CopyTo(buffer0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s12 = buffer0[row12 + i];
+                        float s13 = s12 + s3;
+                        buffer0[rowOut + i] = s13;
+                        buffer1[i] += s13 * scale14;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+            }
+
+            // Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+            // %15 = sub(%13, %14) : [N,16]
+            // %16 = square(%15) : [N,16]
+            // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float scale17 = 1f / dim_N;
+                buffer3.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row13 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v15 = v13 - v14;
+                        var v16 = v15 * v15;
+                        v15.CopyTo(buffer2.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s13 = buffer0[row13 + i];
+                        float s14 = buffer1[i];
+                        float s15 = s13 - s14;
+                        float s16 = s15 * s15;
+                        buffer2[rowOut + i] = s15;
+                        buffer3[i] += s16 * scale17;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/10: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+            }
+
+            // Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]
+            // %19 = add(%17, %18) : [1,16]
+            // %20 = sqrt(%19) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s18 = 1E-05f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                int i = 0;
+                var last20 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    last20 = v20;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    v20.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last20.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s17 = buffer3[i];
@@ -169,24 +224,43 @@ namespace Kiln.Integration.Tests.Models
                         float s20 = global::System.MathF.Sqrt(s19);
                         buffer4[i] = s20;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: fused elementwise (add, sqrt) -> %20 [1,16]");
+            }
 
-                // Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]
+            // Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]
+            // %25 = add(%24, %18) : [1,16]
+            // %26 = sqrt(%25) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer5)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s18 = 1E-05f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                int i = 0;
+                var last26 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %25 = add(%24, %18) : [1,16]
-                    // %26 = sqrt(%25) : [1,16]
-                    int extent0 = 16;
-                    float s18 = 1E-05f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v25 = v24 + v18;
-                        var v26 = global::System.Numerics.Vector.SquareRoot(v25);
-                        v26.CopyTo(buffer5.Slice(i));
-                    }
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    last26 = v26;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    v26.CopyTo(buffer5.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last26.CopyTo(buffer5.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s24 = capture3Data[i];
@@ -194,46 +268,76 @@ namespace Kiln.Integration.Tests.Models
                         float s26 = global::System.MathF.Sqrt(s25);
                         buffer5[i] = s26;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/10: fused elementwise (add, sqrt) -> %26 [1,16]");
+            }
 
-                // Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]
+            // Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]
+            // %21 = div(%15, %20) : [N,16]
+            // %23 = sub(%13, %22) : [N,16]
+            // %27 = div(%23, %26) : [N,16]
+            // %28 = select_flag(%8, %21, %27) : [N,16]
+            // %30 = mul(%28, %29) : [N,16]
+            // %32 = add(%30, %31) : [N,16]
+            // %50 = relu(%32) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, bool capture6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %21 = div(%15, %20) : [N,16]
-                    // %23 = sub(%13, %22) : [N,16]
-                    // %27 = div(%23, %26) : [N,16]
-                    // %28 = select_flag(%8, %21, %27) : [N,16]
-                    // %30 = mul(%28, %29) : [N,16]
-                    // %32 = add(%30, %31) : [N,16]
-                    // %50 = relu(%32) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 16;
+                    int row15 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last50 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row13 = i0 * 16;
-                        int row15 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
-                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v21 = v15 / v20;
-                            var v23 = v13 - v22;
-                            var v27 = v23 / v26;
-                            var v28 = v8 ? v21 : v27;
-                            var v30 = v28 * v29;
-                            var v32 = v30 + v31;
-                            var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
-                            v50.CopyTo(buffer6.Slice(rowOut + i));
-                        }
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + lastVector));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(lastVector));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(lastVector));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v21 = v15 / v20;
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        last50 = v50;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                        var v21 = v15 / v20;
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        v50.CopyTo(buffer6.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last50.CopyTo(buffer6.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s13 = buffer0[row13 + i];
@@ -253,28 +357,47 @@ namespace Kiln.Integration.Tests.Models
                             buffer6[rowOut + i] = s50;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/10: fused elementwise (div, sub, div, select_flag, mul, add, relu) -> %50 [N,16]");
+            }
 
-                // Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]
+            // Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]
+            // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
+            // %52 = add(%51, %11) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel5(global::System.ReadOnlySpan<float> capture8Data, global::System.ReadOnlySpan<float> capture9Data, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture8Data, buffer7, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
-                    // %52 = add(%51, %11) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture8Data, buffer7, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row51 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row51 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
-                            var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
-                            var v52 = v51 + v11;
-                            v52.CopyTo(buffer7.Slice(rowOut + i));
-                        }
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(lastVector));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + lastVector));
+                        var v52 = v51 + v11;
+                        last52 = v52;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer7.Slice(row51 + i));
+                        var v52 = v51 + v11;
+                        v52.CopyTo(buffer7.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last52.CopyTo(buffer7.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s11 = capture9Data[i];
@@ -283,67 +406,109 @@ namespace Kiln.Integration.Tests.Models
                             buffer7[rowOut + i] = s52;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/10: GEMM + epilogue (add) -> %52 [N,3]");
+            }
 
-                // Kernel 6/10: cross_entropy -> %53 []
+            // Kernel 6/10: cross_entropy -> %53 []
+            // %53 = cross_entropy(%52, %1) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel6(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer7, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/10: cross_entropy -> %53 []");
+            }
+
+            // Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
+            // %35 = add(%9, %34) : []
+            // %47 = select_flag(%8, %35, %9) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel7(global::System.ReadOnlySpan<float> capture7Data, global::System.Span<float> capture7Update, bool capture6)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                float s9 = capture7Data[0];
+                var v9 = new global::System.Numerics.Vector<float>(s9);
+                int i = 0;
+                var last47 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %53 = cross_entropy(%52, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/10: cross_entropy -> %53 []");
+                    var v35 = v9 + v34;
+                    var v47 = v8 ? v35 : v9;
+                    last47 = v47;
                 }
-
-                // Kernel 7/10: fused elementwise (add, select_flag) -> %47 []
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %35 = add(%9, %34) : []
-                    // %47 = select_flag(%8, %35, %9) : []
-                    int extent0 = 1;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    float s9 = capture7Data[0];
-                    var v9 = new global::System.Numerics.Vector<float>(s9);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v35 = v9 + v34;
-                        var v47 = v8 ? v35 : v9;
-                        v47.CopyTo(capture7Update.Slice(i));
-                    }
+                    var v35 = v9 + v34;
+                    var v47 = v8 ? v35 : v9;
+                    v47.CopyTo(capture7Update.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last47.CopyTo(capture7Update.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s35 = s9 + s34;
                         float s47 = s8 ? s35 : s9;
                         capture7Update[i] = s47;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 7/10: fused elementwise (add, select_flag) -> %47 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 7/10: fused elementwise (add, select_flag) -> %47 []");
+            }
 
-                // Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+            // Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+            // %40 = mul(%39, %36) : [16]
+            // %55 = mul(%4, %54) : [16]
+            // %56 = add(%55, %40) : [16]
+            // %59 = select_flag(%8, %56, %4) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel8(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> capture2Update, global::System.Span<float> buffer1, bool capture6)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s36 = 0.1f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s54 = 0.9f;
+                var v54 = new global::System.Numerics.Vector<float>(s54);
+                int i = 0;
+                var last59 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %40 = mul(%39, %36) : [16]
-                    // %55 = mul(%4, %54) : [16]
-                    // %56 = add(%55, %40) : [16]
-                    // %59 = select_flag(%8, %56, %4) : [16]
-                    int extent0 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s54 = 0.9f;
-                    var v54 = new global::System.Numerics.Vector<float>(s54);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v40 = v39 * v36;
-                        var v55 = v4 * v54;
-                        var v56 = v55 + v40;
-                        var v59 = v8 ? v56 : v4;
-                        v59.CopyTo(capture2Update.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v40 = v39 * v36;
+                    var v55 = v4 * v54;
+                    var v56 = v55 + v40;
+                    var v59 = v8 ? v56 : v4;
+                    last59 = v59;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v40 = v39 * v36;
+                    var v55 = v4 * v54;
+                    var v56 = v55 + v40;
+                    var v59 = v8 ? v56 : v4;
+                    v59.CopyTo(capture2Update.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last59.CopyTo(capture2Update.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
@@ -354,37 +519,60 @@ namespace Kiln.Integration.Tests.Models
                         float s59 = s8 ? s56 : s4;
                         capture2Update[i] = s59;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 8/10: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
+            }
 
-                // Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            // Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            // %44 = mul(%43, %33) : [16]
+            // %45 = mul(%44, %36) : [16]
+            // %57 = mul(%5, %54) : [16]
+            // %58 = add(%57, %45) : [16]
+            // %60 = select_flag(%8, %58, %5) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel9(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> capture3Update, global::System.Span<float> buffer3, bool capture6, int dim_N)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s33 = ((float)dim_N / (dim_N - 1));
+                var v33 = new global::System.Numerics.Vector<float>(s33);
+                float s36 = 0.1f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s54 = 0.9f;
+                var v54 = new global::System.Numerics.Vector<float>(s54);
+                int i = 0;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %44 = mul(%43, %33) : [16]
-                    // %45 = mul(%44, %36) : [16]
-                    // %57 = mul(%5, %54) : [16]
-                    // %58 = add(%57, %45) : [16]
-                    // %60 = select_flag(%8, %58, %5) : [16]
-                    int extent0 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s33 = ((float)dim_N / (dim_N - 1));
-                    var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s54 = 0.9f;
-                    var v54 = new global::System.Numerics.Vector<float>(s54);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v44 = v43 * v33;
-                        var v45 = v44 * v36;
-                        var v57 = v5 * v54;
-                        var v58 = v57 + v45;
-                        var v60 = v8 ? v58 : v5;
-                        v60.CopyTo(capture3Update.Slice(i));
-                    }
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v44 = v43 * v33;
+                    var v45 = v44 * v36;
+                    var v57 = v5 * v54;
+                    var v58 = v57 + v45;
+                    var v60 = v8 ? v58 : v5;
+                    last60 = v60;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v44 = v43 * v33;
+                    var v45 = v44 * v36;
+                    var v57 = v5 * v54;
+                    var v58 = v57 + v45;
+                    var v60 = v8 ? v58 : v5;
+                    v60.CopyTo(capture3Update.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last60.CopyTo(capture3Update.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s5 = capture3Data[i];
@@ -396,10 +584,8 @@ namespace Kiln.Integration.Tests.Models
                         float s60 = s8 ? s58 : s5;
                         capture3Update[i] = s60;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 9/10: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -476,93 +662,172 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
 
                 // Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
-                {
-                    // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %13 = add(%12, %3) : [N,16]
-                    // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale14 = 1f / dim_N;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v13 = v12 + v3;
-                            v13.CopyTo(buffer0.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s12 = buffer0[row12 + i];
-                            float s13 = s12 + s3;
-                            buffer0[rowOut + i] = s13;
-                            buffer1[i] += s13 * scale14;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
 
                 // Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
-                {
-                    // %15 = sub(%13, %14) : [N,16]
-                    // %16 = square(%15) : [N,16]
-                    // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale17 = 1f / dim_N;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row13 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                            var v15 = v13 - v14;
-                            var v16 = v15 * v15;
-                            v15.CopyTo(buffer2.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer0[row13 + i];
-                            float s14 = buffer1[i];
-                            float s15 = s13 - s14;
-                            float s16 = s15 * s15;
-                            buffer2[rowOut + i] = s15;
-                            buffer3[i] += s16 * scale17;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
-                }
+                ForwardBackwardKernel1(buffer0, buffer1, buffer2, buffer3, dim_N);
 
                 // Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
+                ForwardBackwardKernel2(buffer3, buffer4);
+
+                // Kernel 3/18: elementwise (div) -> %21 [N,16]
+                ForwardBackwardKernel3(buffer2, buffer4, buffer5, dim_N);
+
+                // Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
+                ForwardBackwardKernel4(capture3Data, buffer6);
+
+                // Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+                ForwardBackwardKernel5(capture2Data, capture4Data, capture5Data, buffer0, buffer5, buffer6, buffer7, buffer8, capture6, dim_N);
+
+                // Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
+                ForwardBackwardKernel6(capture8Data, capture9Data, buffer8, buffer9, dim_N);
+
+                // Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
+                ForwardBackwardKernel7(input1, result, buffer9, buffer10, dim_N);
+
+                // Kernel 8/18: sum over [N,3] -> %62 [3]
+                ForwardBackwardKernel8(grad9, buffer10, dim_N);
+
+                // Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
+                ForwardBackwardKernel9(grad8, buffer8, buffer10, dim_N);
+
+                // Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
+                ForwardBackwardKernel10(capture4Data, capture8Data, grad4, grad5, buffer4, buffer5, buffer7, buffer8, buffer10, buffer11, buffer12, buffer13, buffer14, capture6, dim_N);
+
+                // Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
+                ForwardBackwardKernel11(buffer4, buffer14, buffer15);
+
+                // Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
+                ForwardBackwardKernel12(buffer2, buffer4, buffer13, buffer15, buffer16, buffer17, dim_N);
+
+                // Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
+                ForwardBackwardKernel13(grad1, buffer6, buffer12, buffer16, buffer17, buffer18, capture6, dim_N);
+
+                // Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
+                ForwardBackwardKernel14(input0, grad0, buffer18, dim_N);
+
+                // Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
+                ForwardBackwardKernel15(capture7Data, capture7Update, capture6);
+
+                // Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+                ForwardBackwardKernel16(capture2Data, capture2Update, buffer1, capture6);
+
+                // Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+                ForwardBackwardKernel17(capture3Data, capture3Update, buffer3, capture6, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+            // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
+            // %13 = add(%12, %3) : [N,16]
+            // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float scale14 = 1f / dim_N;
+                buffer1.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %19 = add(%17, %18) : [1,16]
-                    // %20 = sqrt(%19) : [1,16]
-                    int extent0 = 16;
-                    float s18 = 1E-05f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int row12 = i0 * 16;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v19 = v17 + v18;
-                        var v20 = global::System.Numerics.Vector.SquareRoot(v19);
-                        v20.CopyTo(buffer4.Slice(i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
+                        var v13 = v12 + v3;
+                        v13.CopyTo(buffer0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s12 = buffer0[row12 + i];
+                        float s13 = s12 + s3;
+                        buffer0[rowOut + i] = s13;
+                        buffer1[i] += s13 * scale14;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/18: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+            }
+
+            // Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+            // %15 = sub(%13, %14) : [N,16]
+            // %16 = square(%15) : [N,16]
+            // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float scale17 = 1f / dim_N;
+                buffer3.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row13 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v15 = v13 - v14;
+                        var v16 = v15 * v15;
+                        v15.CopyTo(buffer2.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s13 = buffer0[row13 + i];
+                        float s14 = buffer1[i];
+                        float s15 = s13 - s14;
+                        float s16 = s15 * s15;
+                        buffer2[rowOut + i] = s15;
+                        buffer3[i] += s16 * scale17;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/18: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+            }
+
+            // Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]
+            // %19 = add(%17, %18) : [1,16]
+            // %20 = sqrt(%19) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s18 = 1E-05f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                int i = 0;
+                var last20 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    last20 = v20;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    v20.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last20.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s17 = buffer3[i];
@@ -570,26 +835,45 @@ namespace Kiln.Integration.Tests.Models
                         float s20 = global::System.MathF.Sqrt(s19);
                         buffer4[i] = s20;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/18: fused elementwise (add, sqrt) -> %20 [1,16]");
+            }
 
-                // Kernel 3/18: elementwise (div) -> %21 [N,16]
+            // Kernel 3/18: elementwise (div) -> %21 [N,16]
+            // %21 = div(%15, %20) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %21 = div(%15, %20) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row15 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row15 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v21 = v15 / v20;
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                        var v21 = v15 / v20;
+                        last21 = v21;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v21 = v15 / v20;
+                        v21.CopyTo(buffer5.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last21.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer2[row15 + i];
@@ -598,24 +882,43 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s21;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/18: elementwise (div) -> %21 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/18: elementwise (div) -> %21 [N,16]");
+            }
 
-                // Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
+            // Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]
+            // %25 = add(%24, %18) : [1,16]
+            // %26 = sqrt(%25) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer6)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s18 = 1E-05f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                int i = 0;
+                var last26 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %25 = add(%24, %18) : [1,16]
-                    // %26 = sqrt(%25) : [1,16]
-                    int extent0 = 16;
-                    float s18 = 1E-05f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v25 = v24 + v18;
-                        var v26 = global::System.Numerics.Vector.SquareRoot(v25);
-                        v26.CopyTo(buffer6.Slice(i));
-                    }
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    last26 = v26;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    v26.CopyTo(buffer6.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last26.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s24 = capture3Data[i];
@@ -623,44 +926,75 @@ namespace Kiln.Integration.Tests.Models
                         float s26 = global::System.MathF.Sqrt(s25);
                         buffer6[i] = s26;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/18: fused elementwise (add, sqrt) -> %26 [1,16]");
+            }
 
-                // Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+            // Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+            // %23 = sub(%13, %22) : [N,16]
+            // %27 = div(%23, %26) : [N,16]
+            // %28 = select_flag(%8, %21, %27) : [N,16]
+            // %30 = mul(%28, %29) : [N,16]
+            // %32 = add(%30, %31) : [N,16]
+            // %50 = relu(%32) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer0, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, bool capture6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %23 = sub(%13, %22) : [N,16]
-                    // %27 = div(%23, %26) : [N,16]
-                    // %28 = select_flag(%8, %21, %27) : [N,16]
-                    // %30 = mul(%28, %29) : [N,16]
-                    // %32 = add(%30, %31) : [N,16]
-                    // %50 = relu(%32) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 16;
+                    int row21 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last28 = global::System.Numerics.Vector<float>.Zero;
+                    var last50 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row13 = i0 * 16;
-                        int row21 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v23 = v13 - v22;
-                            var v27 = v23 / v26;
-                            var v28 = v8 ? v21 : v27;
-                            var v30 = v28 * v29;
-                            var v32 = v30 + v31;
-                            var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
-                            v28.CopyTo(buffer7.Slice(rowOut + i));
-                            v50.CopyTo(buffer8.Slice(rowOut + i));
-                        }
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + lastVector));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + lastVector));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(lastVector));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        last28 = v28;
+                        last50 = v50;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        v28.CopyTo(buffer7.Slice(rowOut + i));
+                        v50.CopyTo(buffer8.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last28.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last50.CopyTo(buffer8.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s13 = buffer0[row13 + i];
@@ -679,29 +1013,48 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s50;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/18: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+            }
 
-                // Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
+            // Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]
+            // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
+            // %52 = add(%51, %11) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> capture8Data, global::System.ReadOnlySpan<float> capture9Data, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
-                    // %52 = add(%51, %11) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row51 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row51 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
-                            var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + i));
-                            var v52 = v51 + v11;
-                            v52.CopyTo(buffer9.Slice(rowOut + i));
-                        }
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(lastVector));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + lastVector));
+                        var v52 = v51 + v11;
+                        last52 = v52;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + i));
+                        var v52 = v51 + v11;
+                        v52.CopyTo(buffer9.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last52.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s11 = capture9Data[i];
@@ -710,146 +1063,174 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s52;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/18: GEMM + epilogue (add) -> %52 [N,3]");
+            }
 
-                // Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
-                {
-                    // %53 = cross_entropy(%52, %1) : []
-                    // %61 = cross_entropy_backward(%52, %1, %34) : [N,3]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]");
-                }
+            // Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]
+            // %53 = cross_entropy(%52, %1) : []
+            // %61 = cross_entropy_backward(%52, %1, %34) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/18: cross_entropy + cross_entropy_backward (one pass) -> %53 [], %61 [N,3]");
+            }
 
-                // Kernel 8/18: sum over [N,3] -> %62 [3]
+            // Kernel 8/18: sum over [N,3] -> %62 [3]
+            // %62 = sum{dims=0;keep_dim=false}(%61) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> grad9, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %62 = sum{dims=0;keep_dim=false}(%61) : [3]
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row61 = i0 * 3;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v61 = new global::System.Numerics.Vector<float>(buffer10.Slice(row61 + i));
-                            (new global::System.Numerics.Vector<float>(grad9.Slice(i)) + v61).CopyTo(grad9.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s61 = buffer10[row61 + i];
-                            grad9[i] += s61;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad9, "Kernel 8/18: sum over [N,3] -> %62 [3]");
-                }
-
-                // Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
-                {
-                    // %64 = matmul{transpose_a=true}(%61, %50) : [3,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad8, "Kernel 9/18: GEMM Aᵀ -> %64 [3,16]");
-                }
-
-                // Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
-                {
-                    // %63 = matmul(%61, %10) : [N,16]
-                    // %65 = relu_backward(%63, %50) : [N,16]
-                    // %66 = sum{dims=0;keep_dim=true}(%65) : [1,16]
-                    // %68 = mul(%65, %29) : [N,16]
-                    // %69 = mul(%65, %28) : [N,16]
-                    // %70 = sum{dims=0;keep_dim=true}(%69) : [1,16]
-                    // %73 = select_flag(%8, %68, %72) : [N,16]
-                    // %83 = mul(%73, %21) : [N,16]
-                    // %84 = div(%83, %20) : [N,16]
-                    // %85 = neg(%84) : [N,16]
-                    // %86 = sum{dims=0;keep_dim=true}(%85) : [1,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture8Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s72 = 0f;
-                    var v72 = new global::System.Numerics.Vector<float>(s72);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row21 = i0 * 16;
-                        int row28 = i0 * 16;
-                        int row50 = i0 * 16;
-                        int row63 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
-                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
-                            var v63 = new global::System.Numerics.Vector<float>(buffer11.Slice(row63 + i));
-                            var v65 = global::Kiln.Kernels.Pointwise.ReluBackward(v63, v50);
-                            var v68 = v65 * v29;
-                            var v69 = v65 * v28;
-                            var v73 = v8 ? v68 : v72;
-                            var v83 = v73 * v21;
-                            var v84 = v83 / v20;
-                            var v85 = -v84;
-                            v65.CopyTo(buffer11.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v65).CopyTo(grad5.Slice(i));
-                            v68.CopyTo(buffer12.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v69).CopyTo(grad4.Slice(i));
-                            v73.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v85).CopyTo(buffer14.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s20 = buffer4[i];
-                            float s21 = buffer5[row21 + i];
-                            float s28 = buffer7[row28 + i];
-                            float s29 = capture4Data[i];
-                            float s50 = buffer8[row50 + i];
-                            float s63 = buffer11[row63 + i];
-                            float s65 = global::Kiln.Kernels.Pointwise.ReluBackward(s63, s50);
-                            float s68 = s65 * s29;
-                            float s69 = s65 * s28;
-                            float s73 = s8 ? s68 : s72;
-                            float s83 = s73 * s21;
-                            float s84 = s83 / s20;
-                            float s85 = -s84;
-                            buffer11[rowOut + i] = s65;
-                            grad5[i] += s65;
-                            buffer12[rowOut + i] = s68;
-                            grad4[i] += s69;
-                            buffer13[rowOut + i] = s73;
-                            buffer14[i] += s85;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
-                }
-
-                // Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
-                {
-                    // %88 = mul(%20, %87) : [1,16]
-                    // %89 = div(%86, %88) : [1,16]
-                    int extent0 = 16;
-                    float s87 = 2f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    int row61 = i0 * 3;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v61 = new global::System.Numerics.Vector<float>(buffer10.Slice(row61 + i));
+                        (new global::System.Numerics.Vector<float>(grad9.Slice(i)) + v61).CopyTo(grad9.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s61 = buffer10[row61 + i];
+                        grad9[i] += s61;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad9, "Kernel 8/18: sum over [N,3] -> %62 [3]");
+            }
+
+            // Kernel 9/18: GEMM Aᵀ -> %64 [3,16]
+            // %64 = matmul{transpose_a=true}(%61, %50) : [3,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.Span<float> grad8, global::System.Span<float> buffer8, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad8, "Kernel 9/18: GEMM Aᵀ -> %64 [3,16]");
+            }
+
+            // Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]
+            // %63 = matmul(%61, %10) : [N,16]
+            // %65 = relu_backward(%63, %50) : [N,16]
+            // %66 = sum{dims=0;keep_dim=true}(%65) : [1,16]
+            // %68 = mul(%65, %29) : [N,16]
+            // %69 = mul(%65, %28) : [N,16]
+            // %70 = sum{dims=0;keep_dim=true}(%69) : [1,16]
+            // %73 = select_flag(%8, %68, %72) : [N,16]
+            // %83 = mul(%73, %21) : [N,16]
+            // %84 = div(%83, %20) : [N,16]
+            // %85 = neg(%84) : [N,16]
+            // %86 = sum{dims=0;keep_dim=true}(%85) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel10(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture8Data, global::System.Span<float> grad4, global::System.Span<float> grad5, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer10, global::System.Span<float> buffer11, global::System.Span<float> buffer12, global::System.Span<float> buffer13, global::System.Span<float> buffer14, bool capture6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture8Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s72 = 0f;
+                var v72 = new global::System.Numerics.Vector<float>(s72);
+                buffer14.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row21 = i0 * 16;
+                    int row28 = i0 * 16;
+                    int row50 = i0 * 16;
+                    int row63 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v86 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v88 = v20 * v87;
-                        var v89 = v86 / v88;
-                        v89.CopyTo(buffer15.Slice(i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                        var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                        var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
+                        var v63 = new global::System.Numerics.Vector<float>(buffer11.Slice(row63 + i));
+                        var v65 = global::Kiln.Kernels.Pointwise.ReluBackward(v63, v50);
+                        var v68 = v65 * v29;
+                        var v69 = v65 * v28;
+                        var v73 = v8 ? v68 : v72;
+                        var v83 = v73 * v21;
+                        var v84 = v83 / v20;
+                        var v85 = -v84;
+                        v65.CopyTo(buffer11.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v65).CopyTo(grad5.Slice(i));
+                        v68.CopyTo(buffer12.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v69).CopyTo(grad4.Slice(i));
+                        v73.CopyTo(buffer13.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v85).CopyTo(buffer14.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s20 = buffer4[i];
+                        float s21 = buffer5[row21 + i];
+                        float s28 = buffer7[row28 + i];
+                        float s29 = capture4Data[i];
+                        float s50 = buffer8[row50 + i];
+                        float s63 = buffer11[row63 + i];
+                        float s65 = global::Kiln.Kernels.Pointwise.ReluBackward(s63, s50);
+                        float s68 = s65 * s29;
+                        float s69 = s65 * s28;
+                        float s73 = s8 ? s68 : s72;
+                        float s83 = s73 * s21;
+                        float s84 = s83 / s20;
+                        float s85 = -s84;
+                        buffer11[rowOut + i] = s65;
+                        grad5[i] += s65;
+                        buffer12[rowOut + i] = s68;
+                        grad4[i] += s69;
+                        buffer13[rowOut + i] = s73;
+                        buffer14[i] += s85;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/18: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %65 [N,16], %66 [1,16], %68 [N,16], %70 [1,16], %73 [N,16], %86 [1,16]");
+            }
+
+            // Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]
+            // %88 = mul(%20, %87) : [1,16]
+            // %89 = div(%86, %88) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel11(global::System.Span<float> buffer4, global::System.Span<float> buffer14, global::System.Span<float> buffer15)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s87 = 2f;
+                var v87 = new global::System.Numerics.Vector<float>(s87);
+                int i = 0;
+                var last89 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v86 = new global::System.Numerics.Vector<float>(buffer14.Slice(lastVector));
+                    var v88 = v20 * v87;
+                    var v89 = v86 / v88;
+                    last89 = v89;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v86 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                    var v88 = v20 * v87;
+                    var v89 = v86 / v88;
+                    v89.CopyTo(buffer15.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last89.CopyTo(buffer15.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer4[i];
@@ -858,185 +1239,231 @@ namespace Kiln.Integration.Tests.Models
                         float s89 = s86 / s88;
                         buffer15[i] = s89;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/18: fused elementwise (mul, div) -> %89 [1,16]");
+            }
 
-                // Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
+            // Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]
+            // %82 = div(%73, %20) : [N,16]
+            // %91 = broadcast_to{shape=N,16}(%89) : [N,16]
+            // %93 = mul(%91, %92) : [N,16]
+            // %106 = mul(%93, %15) : [N,16]
+            // %107 = mul(%106, %87) : [N,16]
+            // %108 = add(%82, %107) : [N,16]
+            // %109 = neg(%108) : [N,16]
+            // %110 = sum{dims=0;keep_dim=true}(%109) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel12(global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer13, global::System.Span<float> buffer15, global::System.Span<float> buffer16, global::System.Span<float> buffer17, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float s87 = 2f;
+                var v87 = new global::System.Numerics.Vector<float>(s87);
+                float s92 = (1f / dim_N);
+                var v92 = new global::System.Numerics.Vector<float>(s92);
+                buffer17.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %82 = div(%73, %20) : [N,16]
-                    // %91 = broadcast_to{shape=N,16}(%89) : [N,16]
-                    // %93 = mul(%91, %92) : [N,16]
-                    // %106 = mul(%93, %15) : [N,16]
-                    // %107 = mul(%106, %87) : [N,16]
-                    // %108 = add(%82, %107) : [N,16]
-                    // %109 = neg(%108) : [N,16]
-                    // %110 = sum{dims=0;keep_dim=true}(%109) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s87 = 2f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    float s92 = (1f / dim_N);
-                    var v92 = new global::System.Numerics.Vector<float>(s92);
-                    buffer17.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 16;
-                        int row73 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v73 = new global::System.Numerics.Vector<float>(buffer13.Slice(row73 + i));
-                            var v89 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                            var v82 = v73 / v20;
-                            var v91 = v89;
-                            var v93 = v91 * v92;
-                            var v106 = v93 * v15;
-                            var v107 = v106 * v87;
-                            var v108 = v82 + v107;
-                            var v109 = -v108;
-                            v108.CopyTo(buffer16.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v109).CopyTo(buffer17.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer2[row15 + i];
-                            float s20 = buffer4[i];
-                            float s73 = buffer13[row73 + i];
-                            float s89 = buffer15[i];
-                            float s82 = s73 / s20;
-                            float s91 = s89;
-                            float s93 = s91 * s92;
-                            float s106 = s93 * s15;
-                            float s107 = s106 * s87;
-                            float s108 = s82 + s107;
-                            float s109 = -s108;
-                            buffer16[rowOut + i] = s108;
-                            buffer17[i] += s109;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]");
-                }
-
-                // Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
-                {
-                    // %74 = select_flag(%8, %72, %68) : [N,16]
-                    // %75 = div(%74, %26) : [N,16]
-                    // %111 = add(%75, %108) : [N,16]
-                    // %112 = broadcast_to{shape=N,16}(%110) : [N,16]
-                    // %113 = mul(%112, %92) : [N,16]
-                    // %114 = add(%111, %113) : [N,16]
-                    // %115 = sum{dims=0;keep_dim=false}(%114) : [16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s72 = 0f;
-                    var v72 = new global::System.Numerics.Vector<float>(s72);
-                    float s92 = (1f / dim_N);
-                    var v92 = new global::System.Numerics.Vector<float>(s92);
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row68 = i0 * 16;
-                        int row108 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v68 = new global::System.Numerics.Vector<float>(buffer12.Slice(row68 + i));
-                            var v108 = new global::System.Numerics.Vector<float>(buffer16.Slice(row108 + i));
-                            var v110 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                            var v74 = v8 ? v72 : v68;
-                            var v75 = v74 / v26;
-                            var v111 = v75 + v108;
-                            var v112 = v110;
-                            var v113 = v112 * v92;
-                            var v114 = v111 + v113;
-                            v114.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v114).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s26 = buffer6[i];
-                            float s68 = buffer12[row68 + i];
-                            float s108 = buffer16[row108 + i];
-                            float s110 = buffer17[i];
-                            float s74 = s8 ? s72 : s68;
-                            float s75 = s74 / s26;
-                            float s111 = s75 + s108;
-                            float s112 = s110;
-                            float s113 = s112 * s92;
-                            float s114 = s111 + s113;
-                            buffer18[rowOut + i] = s114;
-                            grad1[i] += s114;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]");
-                }
-
-                // Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
-                {
-                    // %116 = matmul{transpose_a=true}(%114, %0) : [16,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: GEMM Aᵀ -> %116 [16,10]");
-                }
-
-                // Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
-                {
-                    // %35 = add(%9, %34) : []
-                    // %47 = select_flag(%8, %35, %9) : []
-                    int extent0 = 1;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    float s9 = capture7Data[0];
-                    var v9 = new global::System.Numerics.Vector<float>(s9);
+                    int row15 = i0 * 16;
+                    int row73 = i0 * 16;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v35 = v9 + v34;
-                        var v47 = v8 ? v35 : v9;
-                        v47.CopyTo(capture7Update.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v73 = new global::System.Numerics.Vector<float>(buffer13.Slice(row73 + i));
+                        var v89 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v82 = v73 / v20;
+                        var v91 = v89;
+                        var v93 = v91 * v92;
+                        var v106 = v93 * v15;
+                        var v107 = v106 * v87;
+                        var v108 = v82 + v107;
+                        var v109 = -v108;
+                        v108.CopyTo(buffer16.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v109).CopyTo(buffer17.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s15 = buffer2[row15 + i];
+                        float s20 = buffer4[i];
+                        float s73 = buffer13[row73 + i];
+                        float s89 = buffer15[i];
+                        float s82 = s73 / s20;
+                        float s91 = s89;
+                        float s93 = s91 * s92;
+                        float s106 = s93 * s15;
+                        float s107 = s106 * s87;
+                        float s108 = s82 + s107;
+                        float s109 = -s108;
+                        buffer16[rowOut + i] = s108;
+                        buffer17[i] += s109;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 12/18: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %108 [N,16], %110 [1,16]");
+            }
+
+            // Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]
+            // %74 = select_flag(%8, %72, %68) : [N,16]
+            // %75 = div(%74, %26) : [N,16]
+            // %111 = add(%75, %108) : [N,16]
+            // %112 = broadcast_to{shape=N,16}(%110) : [N,16]
+            // %113 = mul(%112, %92) : [N,16]
+            // %114 = add(%111, %113) : [N,16]
+            // %115 = sum{dims=0;keep_dim=false}(%114) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.Span<float> grad1, global::System.Span<float> buffer6, global::System.Span<float> buffer12, global::System.Span<float> buffer16, global::System.Span<float> buffer17, global::System.Span<float> buffer18, bool capture6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s72 = 0f;
+                var v72 = new global::System.Numerics.Vector<float>(s72);
+                float s92 = (1f / dim_N);
+                var v92 = new global::System.Numerics.Vector<float>(s92);
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row68 = i0 * 16;
+                    int row108 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v68 = new global::System.Numerics.Vector<float>(buffer12.Slice(row68 + i));
+                        var v108 = new global::System.Numerics.Vector<float>(buffer16.Slice(row108 + i));
+                        var v110 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v74 = v8 ? v72 : v68;
+                        var v75 = v74 / v26;
+                        var v111 = v75 + v108;
+                        var v112 = v110;
+                        var v113 = v112 * v92;
+                        var v114 = v111 + v113;
+                        v114.CopyTo(buffer18.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v114).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s26 = buffer6[i];
+                        float s68 = buffer12[row68 + i];
+                        float s108 = buffer16[row108 + i];
+                        float s110 = buffer17[i];
+                        float s74 = s8 ? s72 : s68;
+                        float s75 = s74 / s26;
+                        float s111 = s75 + s108;
+                        float s112 = s110;
+                        float s113 = s112 * s92;
+                        float s114 = s111 + s113;
+                        buffer18[rowOut + i] = s114;
+                        grad1[i] += s114;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/18: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %114 [N,16], %115 [16]");
+            }
+
+            // Kernel 14/18: GEMM Aᵀ -> %116 [16,10]
+            // %116 = matmul{transpose_a=true}(%114, %0) : [16,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: GEMM Aᵀ -> %116 [16,10]");
+            }
+
+            // Kernel 15/18: fused elementwise (add, select_flag) -> %47 []
+            // %35 = add(%9, %34) : []
+            // %47 = select_flag(%8, %35, %9) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel15(global::System.ReadOnlySpan<float> capture7Data, global::System.Span<float> capture7Update, bool capture6)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                float s9 = capture7Data[0];
+                var v9 = new global::System.Numerics.Vector<float>(s9);
+                int i = 0;
+                var last47 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v35 = v9 + v34;
+                    var v47 = v8 ? v35 : v9;
+                    last47 = v47;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v35 = v9 + v34;
+                    var v47 = v8 ? v35 : v9;
+                    v47.CopyTo(capture7Update.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last47.CopyTo(capture7Update.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s35 = s9 + s34;
                         float s47 = s8 ? s35 : s9;
                         capture7Update[i] = s47;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 15/18: fused elementwise (add, select_flag) -> %47 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture7Update, "Kernel 15/18: fused elementwise (add, select_flag) -> %47 []");
+            }
 
-                // Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+            // Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]
+            // %40 = mul(%39, %36) : [16]
+            // %55 = mul(%4, %54) : [16]
+            // %56 = add(%55, %40) : [16]
+            // %59 = select_flag(%8, %56, %4) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel16(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> capture2Update, global::System.Span<float> buffer1, bool capture6)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s36 = 0.1f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s54 = 0.9f;
+                var v54 = new global::System.Numerics.Vector<float>(s54);
+                int i = 0;
+                var last59 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %40 = mul(%39, %36) : [16]
-                    // %55 = mul(%4, %54) : [16]
-                    // %56 = add(%55, %40) : [16]
-                    // %59 = select_flag(%8, %56, %4) : [16]
-                    int extent0 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s54 = 0.9f;
-                    var v54 = new global::System.Numerics.Vector<float>(s54);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v40 = v39 * v36;
-                        var v55 = v4 * v54;
-                        var v56 = v55 + v40;
-                        var v59 = v8 ? v56 : v4;
-                        v59.CopyTo(capture2Update.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v40 = v39 * v36;
+                    var v55 = v4 * v54;
+                    var v56 = v55 + v40;
+                    var v59 = v8 ? v56 : v4;
+                    last59 = v59;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v39 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v40 = v39 * v36;
+                    var v55 = v4 * v54;
+                    var v56 = v55 + v40;
+                    var v59 = v8 ? v56 : v4;
+                    v59.CopyTo(capture2Update.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last59.CopyTo(capture2Update.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = capture2Data[i];
@@ -1047,37 +1474,60 @@ namespace Kiln.Integration.Tests.Models
                         float s59 = s8 ? s56 : s4;
                         capture2Update[i] = s59;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture2Update, "Kernel 16/18: fused elementwise (mul, mul, add, select_flag) -> %59 [16]");
+            }
 
-                // Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            // Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]
+            // %44 = mul(%43, %33) : [16]
+            // %45 = mul(%44, %36) : [16]
+            // %57 = mul(%5, %54) : [16]
+            // %58 = add(%57, %45) : [16]
+            // %60 = select_flag(%8, %58, %5) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel17(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> capture3Update, global::System.Span<float> buffer3, bool capture6, int dim_N)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s33 = ((float)dim_N / (dim_N - 1));
+                var v33 = new global::System.Numerics.Vector<float>(s33);
+                float s36 = 0.1f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s54 = 0.9f;
+                var v54 = new global::System.Numerics.Vector<float>(s54);
+                int i = 0;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %44 = mul(%43, %33) : [16]
-                    // %45 = mul(%44, %36) : [16]
-                    // %57 = mul(%5, %54) : [16]
-                    // %58 = add(%57, %45) : [16]
-                    // %60 = select_flag(%8, %58, %5) : [16]
-                    int extent0 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s33 = ((float)dim_N / (dim_N - 1));
-                    var v33 = new global::System.Numerics.Vector<float>(s33);
-                    float s36 = 0.1f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s54 = 0.9f;
-                    var v54 = new global::System.Numerics.Vector<float>(s54);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v44 = v43 * v33;
-                        var v45 = v44 * v36;
-                        var v57 = v5 * v54;
-                        var v58 = v57 + v45;
-                        var v60 = v8 ? v58 : v5;
-                        v60.CopyTo(capture3Update.Slice(i));
-                    }
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v44 = v43 * v33;
+                    var v45 = v44 * v36;
+                    var v57 = v5 * v54;
+                    var v58 = v57 + v45;
+                    var v60 = v8 ? v58 : v5;
+                    last60 = v60;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v43 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v44 = v43 * v33;
+                    var v45 = v44 * v36;
+                    var v57 = v5 * v54;
+                    var v58 = v57 + v45;
+                    var v60 = v8 ? v58 : v5;
+                    v60.CopyTo(capture3Update.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last60.CopyTo(capture3Update.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s5 = capture3Data[i];
@@ -1089,10 +1539,8 @@ namespace Kiln.Integration.Tests.Models
                         float s60 = s8 ? s58 : s5;
                         capture3Update[i] = s60;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(capture3Update, "Kernel 17/18: fused elementwise (mul, mul, mul, add, select_flag) -> %60 [16]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -1162,93 +1610,166 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
 
                 // Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
-                {
-                    // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %13 = add(%12, %3) : [N,16]
-                    // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale14 = 1f / dim_N;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
-                            var v13 = v12 + v3;
-                            v13.CopyTo(buffer0.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s12 = buffer0[row12 + i];
-                            float s13 = s12 + s3;
-                            buffer0[rowOut + i] = s13;
-                            buffer1[i] += s13 * scale14;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
-                }
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
 
                 // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
-                {
-                    // %15 = sub(%13, %14) : [N,16]
-                    // %16 = square(%15) : [N,16]
-                    // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float scale17 = 1f / dim_N;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row13 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                            var v15 = v13 - v14;
-                            var v16 = v15 * v15;
-                            v15.CopyTo(buffer2.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer0[row13 + i];
-                            float s14 = buffer1[i];
-                            float s15 = s13 - s14;
-                            float s16 = s15 * s15;
-                            buffer2[rowOut + i] = s15;
-                            buffer3[i] += s16 * scale17;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
-                }
+                VjpKernel1(buffer0, buffer1, buffer2, buffer3, dim_N);
 
                 // Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]
+                VjpKernel2(buffer3, buffer4);
+
+                // Kernel 3/16: elementwise (div) -> %21 [N,16]
+                VjpKernel3(buffer2, buffer4, buffer5, dim_N);
+
+                // Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]
+                VjpKernel4(capture3Data, buffer6);
+
+                // Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+                VjpKernel5(capture2Data, capture4Data, capture5Data, buffer0, buffer5, buffer6, buffer7, buffer8, capture6, dim_N);
+
+                // Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]
+                VjpKernel6(capture8Data, capture9Data, buffer8, buffer9, dim_N);
+
+                // Kernel 7/16: cross_entropy_backward -> %118 [N,3]
+                VjpKernel7(input1, input2, buffer9, buffer10, dim_N);
+
+                // Kernel 8/16: sum over [N,3] -> %119 [3]
+                VjpKernel8(grad9, buffer10, dim_N);
+
+                // Kernel 9/16: GEMM Aᵀ -> %121 [3,16]
+                VjpKernel9(grad8, buffer8, buffer10, dim_N);
+
+                // Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]
+                VjpKernel10(capture4Data, capture8Data, grad4, grad5, buffer4, buffer5, buffer7, buffer8, buffer10, buffer11, buffer12, buffer13, buffer14, capture6, dim_N);
+
+                // Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]
+                VjpKernel11(buffer4, buffer14, buffer15);
+
+                // Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]
+                VjpKernel12(buffer2, buffer4, buffer13, buffer15, buffer16, buffer17, dim_N);
+
+                // Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]
+                VjpKernel13(grad1, buffer6, buffer12, buffer16, buffer17, buffer18, capture6, dim_N);
+
+                // Kernel 14/16: GEMM -> %168 [N,10]
+                VjpKernel14(capture0Data, result, buffer18, dim_N);
+
+                // Kernel 15/16: GEMM Aᵀ -> %169 [16,10]
+                VjpKernel15(input0, grad0, buffer18, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            // Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]
+            // %12 = matmul{transpose_b=true}(%0, %2) : [N,16]
+            // %13 = add(%12, %3) : [N,16]
+            // %14 = mean{dims=0;keep_dim=true}(%13) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float scale14 = 1f / dim_N;
+                buffer1.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %19 = add(%17, %18) : [1,16]
-                    // %20 = sqrt(%19) : [1,16]
-                    int extent0 = 16;
-                    float s18 = 1E-05f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int row12 = i0 * 16;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v19 = v17 + v18;
-                        var v20 = global::System.Numerics.Vector.SquareRoot(v19);
-                        v20.CopyTo(buffer4.Slice(i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer0.Slice(row12 + i));
+                        var v13 = v12 + v3;
+                        v13.CopyTo(buffer0.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer1.Slice(i)) + v13 * scale14).CopyTo(buffer1.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s12 = buffer0[row12 + i];
+                        float s13 = s12 + s3;
+                        buffer0[rowOut + i] = s13;
+                        buffer1[i] += s13 * scale14;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/16: GEMM + epilogue (add, mean) -> %13 [N,16], %14 [1,16]");
+            }
+
+            // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]
+            // %15 = sub(%13, %14) : [N,16]
+            // %16 = square(%15) : [N,16]
+            // %17 = mean{dims=0;keep_dim=true}(%16) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float scale17 = 1f / dim_N;
+                buffer3.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row13 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                        var v15 = v13 - v14;
+                        var v16 = v15 * v15;
+                        v15.CopyTo(buffer2.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer3.Slice(i)) + v16 * scale17).CopyTo(buffer3.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s13 = buffer0[row13 + i];
+                        float s14 = buffer1[i];
+                        float s15 = s13 - s14;
+                        float s16 = s15 * s15;
+                        buffer2[rowOut + i] = s15;
+                        buffer3[i] += s16 * scale17;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %15 [N,16], %17 [1,16]");
+            }
+
+            // Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]
+            // %19 = add(%17, %18) : [1,16]
+            // %20 = sqrt(%19) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s18 = 1E-05f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                int i = 0;
+                var last20 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    last20 = v20;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v17 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v19 = v17 + v18;
+                    var v20 = global::System.Numerics.Vector.SquareRoot(v19);
+                    v20.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last20.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s17 = buffer3[i];
@@ -1256,26 +1777,45 @@ namespace Kiln.Integration.Tests.Models
                         float s20 = global::System.MathF.Sqrt(s19);
                         buffer4[i] = s20;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %20 [1,16]");
+            }
 
-                // Kernel 3/16: elementwise (div) -> %21 [N,16]
+            // Kernel 3/16: elementwise (div) -> %21 [N,16]
+            // %21 = div(%15, %20) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %21 = div(%15, %20) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row15 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row15 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v21 = v15 / v20;
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                        }
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                        var v21 = v15 / v20;
+                        last21 = v21;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v21 = v15 / v20;
+                        v21.CopyTo(buffer5.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last21.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s15 = buffer2[row15 + i];
@@ -1284,24 +1824,43 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s21;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: elementwise (div) -> %21 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: elementwise (div) -> %21 [N,16]");
+            }
 
-                // Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]
+            // Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]
+            // %25 = add(%24, %18) : [1,16]
+            // %26 = sqrt(%25) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer6)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s18 = 1E-05f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                int i = 0;
+                var last26 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %25 = add(%24, %18) : [1,16]
-                    // %26 = sqrt(%25) : [1,16]
-                    int extent0 = 16;
-                    float s18 = 1E-05f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v25 = v24 + v18;
-                        var v26 = global::System.Numerics.Vector.SquareRoot(v25);
-                        v26.CopyTo(buffer6.Slice(i));
-                    }
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    last26 = v26;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v25 = v24 + v18;
+                    var v26 = global::System.Numerics.Vector.SquareRoot(v25);
+                    v26.CopyTo(buffer6.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last26.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s24 = capture3Data[i];
@@ -1309,44 +1868,75 @@ namespace Kiln.Integration.Tests.Models
                         float s26 = global::System.MathF.Sqrt(s25);
                         buffer6[i] = s26;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: fused elementwise (add, sqrt) -> %26 [1,16]");
+            }
 
-                // Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+            // Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]
+            // %23 = sub(%13, %22) : [N,16]
+            // %27 = div(%23, %26) : [N,16]
+            // %28 = select_flag(%8, %21, %27) : [N,16]
+            // %30 = mul(%28, %29) : [N,16]
+            // %32 = add(%30, %31) : [N,16]
+            // %50 = relu(%32) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer0, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, bool capture6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                bool s8 = capture6;
+                bool v8 = s8;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %23 = sub(%13, %22) : [N,16]
-                    // %27 = div(%23, %26) : [N,16]
-                    // %28 = select_flag(%8, %21, %27) : [N,16]
-                    // %30 = mul(%28, %29) : [N,16]
-                    // %32 = add(%30, %31) : [N,16]
-                    // %50 = relu(%32) : [N,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 16;
+                    int row21 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last28 = global::System.Numerics.Vector<float>.Zero;
+                    var last50 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row13 = i0 * 16;
-                        int row21 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v23 = v13 - v22;
-                            var v27 = v23 / v26;
-                            var v28 = v8 ? v21 : v27;
-                            var v30 = v28 * v29;
-                            var v32 = v30 + v31;
-                            var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
-                            v28.CopyTo(buffer7.Slice(rowOut + i));
-                            v50.CopyTo(buffer8.Slice(rowOut + i));
-                        }
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + lastVector));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + lastVector));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(lastVector));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        last28 = v28;
+                        last50 = v50;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v13 = new global::System.Numerics.Vector<float>(buffer0.Slice(row13 + i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                        var v22 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                        var v31 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                        var v23 = v13 - v22;
+                        var v27 = v23 / v26;
+                        var v28 = v8 ? v21 : v27;
+                        var v30 = v28 * v29;
+                        var v32 = v30 + v31;
+                        var v50 = global::System.Numerics.Vector.Max(v32, global::System.Numerics.Vector<float>.Zero);
+                        v28.CopyTo(buffer7.Slice(rowOut + i));
+                        v50.CopyTo(buffer8.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last28.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last50.CopyTo(buffer8.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s13 = buffer0[row13 + i];
@@ -1365,29 +1955,48 @@ namespace Kiln.Integration.Tests.Models
                             buffer8[rowOut + i] = s50;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: fused loop with 2 outputs (sub, div, select_flag, mul, add, relu) -> %28 [N,16], %50 [N,16]");
+            }
 
-                // Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]
+            // Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]
+            // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
+            // %52 = add(%51, %11) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.ReadOnlySpan<float> capture8Data, global::System.ReadOnlySpan<float> capture9Data, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %51 = matmul{transpose_b=true}(%50, %10) : [N,3]
-                    // %52 = add(%51, %11) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture8Data, buffer9, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row51 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row51 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
-                            var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + i));
-                            var v52 = v51 + v11;
-                            v52.CopyTo(buffer9.Slice(rowOut + i));
-                        }
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(lastVector));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + lastVector));
+                        var v52 = v51 + v11;
+                        last52 = v52;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(capture9Data.Slice(i));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer9.Slice(row51 + i));
+                        var v52 = v51 + v11;
+                        v52.CopyTo(buffer9.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last52.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s11 = capture9Data[i];
@@ -1396,144 +2005,172 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s52;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %52 [N,3]");
+            }
 
-                // Kernel 7/16: cross_entropy_backward -> %118 [N,3]
-                {
-                    // %118 = cross_entropy_backward(%52, %1, %117) : [N,3]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 3, input2[0], buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/16: cross_entropy_backward -> %118 [N,3]");
-                }
+            // Kernel 7/16: cross_entropy_backward -> %118 [N,3]
+            // %118 = cross_entropy_backward(%52, %1, %117) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 3, input2[0], buffer10);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/16: cross_entropy_backward -> %118 [N,3]");
+            }
 
-                // Kernel 8/16: sum over [N,3] -> %119 [3]
+            // Kernel 8/16: sum over [N,3] -> %119 [3]
+            // %119 = sum{dims=0;keep_dim=false}(%118) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.Span<float> grad9, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %119 = sum{dims=0;keep_dim=false}(%118) : [3]
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row118 = i0 * 3;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v118 = new global::System.Numerics.Vector<float>(buffer10.Slice(row118 + i));
-                            (new global::System.Numerics.Vector<float>(grad9.Slice(i)) + v118).CopyTo(grad9.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s118 = buffer10[row118 + i];
-                            grad9[i] += s118;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad9, "Kernel 8/16: sum over [N,3] -> %119 [3]");
-                }
-
-                // Kernel 9/16: GEMM Aᵀ -> %121 [3,16]
-                {
-                    // %121 = matmul{transpose_a=true}(%118, %50) : [3,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad8, "Kernel 9/16: GEMM Aᵀ -> %121 [3,16]");
-                }
-
-                // Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]
-                {
-                    // %120 = matmul(%118, %10) : [N,16]
-                    // %122 = relu_backward(%120, %50) : [N,16]
-                    // %123 = sum{dims=0;keep_dim=true}(%122) : [1,16]
-                    // %125 = mul(%122, %29) : [N,16]
-                    // %126 = mul(%122, %28) : [N,16]
-                    // %127 = sum{dims=0;keep_dim=true}(%126) : [1,16]
-                    // %129 = select_flag(%8, %125, %72) : [N,16]
-                    // %139 = mul(%129, %21) : [N,16]
-                    // %140 = div(%139, %20) : [N,16]
-                    // %141 = neg(%140) : [N,16]
-                    // %142 = sum{dims=0;keep_dim=true}(%141) : [1,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture8Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s72 = 0f;
-                    var v72 = new global::System.Numerics.Vector<float>(s72);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row21 = i0 * 16;
-                        int row28 = i0 * 16;
-                        int row50 = i0 * 16;
-                        int row120 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
-                            var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
-                            var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
-                            var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
-                            var v120 = new global::System.Numerics.Vector<float>(buffer11.Slice(row120 + i));
-                            var v122 = global::Kiln.Kernels.Pointwise.ReluBackward(v120, v50);
-                            var v125 = v122 * v29;
-                            var v126 = v122 * v28;
-                            var v129 = v8 ? v125 : v72;
-                            var v139 = v129 * v21;
-                            var v140 = v139 / v20;
-                            var v141 = -v140;
-                            v122.CopyTo(buffer11.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v122).CopyTo(grad5.Slice(i));
-                            v125.CopyTo(buffer12.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v126).CopyTo(grad4.Slice(i));
-                            v129.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v141).CopyTo(buffer14.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s20 = buffer4[i];
-                            float s21 = buffer5[row21 + i];
-                            float s28 = buffer7[row28 + i];
-                            float s29 = capture4Data[i];
-                            float s50 = buffer8[row50 + i];
-                            float s120 = buffer11[row120 + i];
-                            float s122 = global::Kiln.Kernels.Pointwise.ReluBackward(s120, s50);
-                            float s125 = s122 * s29;
-                            float s126 = s122 * s28;
-                            float s129 = s8 ? s125 : s72;
-                            float s139 = s129 * s21;
-                            float s140 = s139 / s20;
-                            float s141 = -s140;
-                            buffer11[rowOut + i] = s122;
-                            grad5[i] += s122;
-                            buffer12[rowOut + i] = s125;
-                            grad4[i] += s126;
-                            buffer13[rowOut + i] = s129;
-                            buffer14[i] += s141;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
-                }
-
-                // Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]
-                {
-                    // %88 = mul(%20, %87) : [1,16]
-                    // %143 = div(%142, %88) : [1,16]
-                    int extent0 = 16;
-                    float s87 = 2f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
+                    int row118 = i0 * 3;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v118 = new global::System.Numerics.Vector<float>(buffer10.Slice(row118 + i));
+                        (new global::System.Numerics.Vector<float>(grad9.Slice(i)) + v118).CopyTo(grad9.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s118 = buffer10[row118 + i];
+                        grad9[i] += s118;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad9, "Kernel 8/16: sum over [N,3] -> %119 [3]");
+            }
+
+            // Kernel 9/16: GEMM Aᵀ -> %121 [3,16]
+            // %121 = matmul{transpose_a=true}(%118, %50) : [3,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.Span<float> grad8, global::System.Span<float> buffer8, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad8, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad8, "Kernel 9/16: GEMM Aᵀ -> %121 [3,16]");
+            }
+
+            // Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]
+            // %120 = matmul(%118, %10) : [N,16]
+            // %122 = relu_backward(%120, %50) : [N,16]
+            // %123 = sum{dims=0;keep_dim=true}(%122) : [1,16]
+            // %125 = mul(%122, %29) : [N,16]
+            // %126 = mul(%122, %28) : [N,16]
+            // %127 = sum{dims=0;keep_dim=true}(%126) : [1,16]
+            // %129 = select_flag(%8, %125, %72) : [N,16]
+            // %139 = mul(%129, %21) : [N,16]
+            // %140 = div(%139, %20) : [N,16]
+            // %141 = neg(%140) : [N,16]
+            // %142 = sum{dims=0;keep_dim=true}(%141) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel10(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture8Data, global::System.Span<float> grad4, global::System.Span<float> grad5, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer10, global::System.Span<float> buffer11, global::System.Span<float> buffer12, global::System.Span<float> buffer13, global::System.Span<float> buffer14, bool capture6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture8Data, buffer11, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s72 = 0f;
+                var v72 = new global::System.Numerics.Vector<float>(s72);
+                buffer14.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row21 = i0 * 16;
+                    int row28 = i0 * 16;
+                    int row50 = i0 * 16;
+                    int row120 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v88 = v20 * v87;
-                        var v143 = v142 / v88;
-                        v143.CopyTo(buffer15.Slice(i));
+                        var v21 = new global::System.Numerics.Vector<float>(buffer5.Slice(row21 + i));
+                        var v28 = new global::System.Numerics.Vector<float>(buffer7.Slice(row28 + i));
+                        var v29 = new global::System.Numerics.Vector<float>(capture4Data.Slice(i));
+                        var v50 = new global::System.Numerics.Vector<float>(buffer8.Slice(row50 + i));
+                        var v120 = new global::System.Numerics.Vector<float>(buffer11.Slice(row120 + i));
+                        var v122 = global::Kiln.Kernels.Pointwise.ReluBackward(v120, v50);
+                        var v125 = v122 * v29;
+                        var v126 = v122 * v28;
+                        var v129 = v8 ? v125 : v72;
+                        var v139 = v129 * v21;
+                        var v140 = v139 / v20;
+                        var v141 = -v140;
+                        v122.CopyTo(buffer11.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v122).CopyTo(grad5.Slice(i));
+                        v125.CopyTo(buffer12.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v126).CopyTo(grad4.Slice(i));
+                        v129.CopyTo(buffer13.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v141).CopyTo(buffer14.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s20 = buffer4[i];
+                        float s21 = buffer5[row21 + i];
+                        float s28 = buffer7[row28 + i];
+                        float s29 = capture4Data[i];
+                        float s50 = buffer8[row50 + i];
+                        float s120 = buffer11[row120 + i];
+                        float s122 = global::Kiln.Kernels.Pointwise.ReluBackward(s120, s50);
+                        float s125 = s122 * s29;
+                        float s126 = s122 * s28;
+                        float s129 = s8 ? s125 : s72;
+                        float s139 = s129 * s21;
+                        float s140 = s139 / s20;
+                        float s141 = -s140;
+                        buffer11[rowOut + i] = s122;
+                        grad5[i] += s122;
+                        buffer12[rowOut + i] = s125;
+                        grad4[i] += s126;
+                        buffer13[rowOut + i] = s129;
+                        buffer14[i] += s141;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/16: GEMM + epilogue (relu_backward, sum, mul, mul, sum, select_flag, mul, div, neg, sum) -> %122 [N,16], %123 [1,16], %125 [N,16], %127 [1,16], %129 [N,16], %142 [1,16]");
+            }
+
+            // Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]
+            // %88 = mul(%20, %87) : [1,16]
+            // %143 = div(%142, %88) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel11(global::System.Span<float> buffer4, global::System.Span<float> buffer14, global::System.Span<float> buffer15)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s87 = 2f;
+                var v87 = new global::System.Numerics.Vector<float>(s87);
+                int i = 0;
+                var last143 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(lastVector));
+                    var v88 = v20 * v87;
+                    var v143 = v142 / v88;
+                    last143 = v143;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                    var v88 = v20 * v87;
+                    var v143 = v142 / v88;
+                    v143.CopyTo(buffer15.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last143.CopyTo(buffer15.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer4[i];
@@ -1542,142 +2179,148 @@ namespace Kiln.Integration.Tests.Models
                         float s143 = s142 / s88;
                         buffer15[i] = s143;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/16: fused elementwise (mul, div) -> %143 [1,16]");
+            }
 
-                // Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]
+            // Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]
+            // %138 = div(%129, %20) : [N,16]
+            // %145 = broadcast_to{shape=N,16}(%143) : [N,16]
+            // %146 = mul(%145, %92) : [N,16]
+            // %158 = mul(%146, %15) : [N,16]
+            // %159 = mul(%158, %87) : [N,16]
+            // %160 = add(%138, %159) : [N,16]
+            // %161 = neg(%160) : [N,16]
+            // %162 = sum{dims=0;keep_dim=true}(%161) : [1,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel12(global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer13, global::System.Span<float> buffer15, global::System.Span<float> buffer16, global::System.Span<float> buffer17, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float s87 = 2f;
+                var v87 = new global::System.Numerics.Vector<float>(s87);
+                float s92 = (1f / dim_N);
+                var v92 = new global::System.Numerics.Vector<float>(s92);
+                buffer17.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %138 = div(%129, %20) : [N,16]
-                    // %145 = broadcast_to{shape=N,16}(%143) : [N,16]
-                    // %146 = mul(%145, %92) : [N,16]
-                    // %158 = mul(%146, %15) : [N,16]
-                    // %159 = mul(%158, %87) : [N,16]
-                    // %160 = add(%138, %159) : [N,16]
-                    // %161 = neg(%160) : [N,16]
-                    // %162 = sum{dims=0;keep_dim=true}(%161) : [1,16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    float s87 = 2f;
-                    var v87 = new global::System.Numerics.Vector<float>(s87);
-                    float s92 = (1f / dim_N);
-                    var v92 = new global::System.Numerics.Vector<float>(s92);
-                    buffer17.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row15 = i0 * 16;
+                    int row129 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row15 = i0 * 16;
-                        int row129 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                            var v129 = new global::System.Numerics.Vector<float>(buffer13.Slice(row129 + i));
-                            var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                            var v138 = v129 / v20;
-                            var v145 = v143;
-                            var v146 = v145 * v92;
-                            var v158 = v146 * v15;
-                            var v159 = v158 * v87;
-                            var v160 = v138 + v159;
-                            var v161 = -v160;
-                            v160.CopyTo(buffer16.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v161).CopyTo(buffer17.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer2[row15 + i];
-                            float s20 = buffer4[i];
-                            float s129 = buffer13[row129 + i];
-                            float s143 = buffer15[i];
-                            float s138 = s129 / s20;
-                            float s145 = s143;
-                            float s146 = s145 * s92;
-                            float s158 = s146 * s15;
-                            float s159 = s158 * s87;
-                            float s160 = s138 + s159;
-                            float s161 = -s160;
-                            buffer16[rowOut + i] = s160;
-                            buffer17[i] += s161;
-                        }
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                        var v129 = new global::System.Numerics.Vector<float>(buffer13.Slice(row129 + i));
+                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                        var v138 = v129 / v20;
+                        var v145 = v143;
+                        var v146 = v145 * v92;
+                        var v158 = v146 * v15;
+                        var v159 = v158 * v87;
+                        var v160 = v138 + v159;
+                        var v161 = -v160;
+                        v160.CopyTo(buffer16.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v161).CopyTo(buffer17.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]");
-                }
-
-                // Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]
-                {
-                    // %130 = select_flag(%8, %72, %125) : [N,16]
-                    // %131 = div(%130, %26) : [N,16]
-                    // %163 = add(%131, %160) : [N,16]
-                    // %164 = broadcast_to{shape=N,16}(%162) : [N,16]
-                    // %165 = mul(%164, %92) : [N,16]
-                    // %166 = add(%163, %165) : [N,16]
-                    // %167 = sum{dims=0;keep_dim=false}(%166) : [16]
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    bool s8 = capture6;
-                    bool v8 = s8;
-                    float s72 = 0f;
-                    var v72 = new global::System.Numerics.Vector<float>(s72);
-                    float s92 = (1f / dim_N);
-                    var v92 = new global::System.Numerics.Vector<float>(s92);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row125 = i0 * 16;
-                        int row160 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                            var v125 = new global::System.Numerics.Vector<float>(buffer12.Slice(row125 + i));
-                            var v160 = new global::System.Numerics.Vector<float>(buffer16.Slice(row160 + i));
-                            var v162 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                            var v130 = v8 ? v72 : v125;
-                            var v131 = v130 / v26;
-                            var v163 = v131 + v160;
-                            var v164 = v162;
-                            var v165 = v164 * v92;
-                            var v166 = v163 + v165;
-                            v166.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v166).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s26 = buffer6[i];
-                            float s125 = buffer12[row125 + i];
-                            float s160 = buffer16[row160 + i];
-                            float s162 = buffer17[i];
-                            float s130 = s8 ? s72 : s125;
-                            float s131 = s130 / s26;
-                            float s163 = s131 + s160;
-                            float s164 = s162;
-                            float s165 = s164 * s92;
-                            float s166 = s163 + s165;
-                            buffer18[rowOut + i] = s166;
-                            grad1[i] += s166;
-                        }
+                        float s15 = buffer2[row15 + i];
+                        float s20 = buffer4[i];
+                        float s129 = buffer13[row129 + i];
+                        float s143 = buffer15[i];
+                        float s138 = s129 / s20;
+                        float s145 = s143;
+                        float s146 = s145 * s92;
+                        float s158 = s146 * s15;
+                        float s159 = s158 * s87;
+                        float s160 = s138 + s159;
+                        float s161 = -s160;
+                        buffer16[rowOut + i] = s160;
+                        buffer17[i] += s161;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 12/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %160 [N,16], %162 [1,16]");
+            }
 
-                // Kernel 14/16: GEMM -> %168 [N,10]
+            // Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]
+            // %130 = select_flag(%8, %72, %125) : [N,16]
+            // %131 = div(%130, %26) : [N,16]
+            // %163 = add(%131, %160) : [N,16]
+            // %164 = broadcast_to{shape=N,16}(%162) : [N,16]
+            // %165 = mul(%164, %92) : [N,16]
+            // %166 = add(%163, %165) : [N,16]
+            // %167 = sum{dims=0;keep_dim=false}(%166) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel13(global::System.Span<float> grad1, global::System.Span<float> buffer6, global::System.Span<float> buffer12, global::System.Span<float> buffer16, global::System.Span<float> buffer17, global::System.Span<float> buffer18, bool capture6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                bool s8 = capture6;
+                bool v8 = s8;
+                float s72 = 0f;
+                var v72 = new global::System.Numerics.Vector<float>(s72);
+                float s92 = (1f / dim_N);
+                var v92 = new global::System.Numerics.Vector<float>(s92);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %168 = matmul(%166, %2) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, capture0Data, result, dim_N, 10, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 14/16: GEMM -> %168 [N,10]");
+                    int row125 = i0 * 16;
+                    int row160 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v26 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                        var v125 = new global::System.Numerics.Vector<float>(buffer12.Slice(row125 + i));
+                        var v160 = new global::System.Numerics.Vector<float>(buffer16.Slice(row160 + i));
+                        var v162 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                        var v130 = v8 ? v72 : v125;
+                        var v131 = v130 / v26;
+                        var v163 = v131 + v160;
+                        var v164 = v162;
+                        var v165 = v164 * v92;
+                        var v166 = v163 + v165;
+                        v166.CopyTo(buffer18.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v166).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s26 = buffer6[i];
+                        float s125 = buffer12[row125 + i];
+                        float s160 = buffer16[row160 + i];
+                        float s162 = buffer17[i];
+                        float s130 = s8 ? s72 : s125;
+                        float s131 = s130 / s26;
+                        float s163 = s131 + s160;
+                        float s164 = s162;
+                        float s165 = s164 * s92;
+                        float s166 = s163 + s165;
+                        buffer18[rowOut + i] = s166;
+                        grad1[i] += s166;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 13/16: fused loop with 2 outputs (select_flag, div, add, broadcast_to, mul, add, sum) -> %166 [N,16], %167 [16]");
+            }
 
-                // Kernel 15/16: GEMM Aᵀ -> %169 [16,10]
-                {
-                    // %169 = matmul{transpose_a=true}(%166, %0) : [16,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: GEMM Aᵀ -> %169 [16,10]");
-                }
+            // Kernel 14/16: GEMM -> %168 [N,10]
+            // %168 = matmul(%166, %2) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel14(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer18, capture0Data, result, dim_N, 10, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 14/16: GEMM -> %168 [N,10]");
+            }
 
-                return new global::Kiln.Tensor[] { state.Result };
+            // Kernel 15/16: GEMM Aᵀ -> %169 [16,10]
+            // %169 = matmul{transpose_a=true}(%166, %0) : [16,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel15(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer18, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: GEMM Aᵀ -> %169 [16,10]");
             }
 
             /// <summary>

@@ -52,55 +52,108 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
+                ForwardKernel1(buffer1, buffer2, dim_N);
+
+                // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
+                ForwardKernel2(capture2Data, capture3Data, buffer2, buffer3, dim_N);
+
+                // Kernel 3/4: cross_entropy -> %12 []
+                ForwardKernel3(input1, result, buffer3, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+            // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
+            // %7 = relu(%6) : [N,4,8,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
+                int extent0 = (dim_N * 256);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last7 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
-                    // %7 = relu(%6) : [N,4,8,8]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                    int extent0 = (dim_N * 256);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer1.Slice(i));
-                    }
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    last7 = v7;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    v7.CopyTo(buffer1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last7.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
                         buffer1[i] = s7;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+            }
 
-                // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
-                {
-                    // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
-                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/4: max_pool2d -> %8 [N,4,4,4]");
-                }
+            // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
+            // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/4: max_pool2d -> %8 [N,4,4,4]");
+            }
 
-                // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
+            // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
+            // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
+            // %11 = add(%10, %5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
-                    // %11 = add(%10, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row10 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row10 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v11 = v10 + v5;
-                            v11.CopyTo(buffer3.Slice(rowOut + i));
-                        }
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 + v5;
+                        last11 = v11;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v11 = v10 + v5;
+                        v11.CopyTo(buffer3.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
@@ -109,17 +162,17 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s11;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]");
+            }
 
-                // Kernel 3/4: cross_entropy -> %12 []
-                {
-                    // %12 = cross_entropy(%11, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer3, input1, dim_N, 10, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/4: cross_entropy -> %12 []");
-                }
-
-                return state.Result;
+            // Kernel 3/4: cross_entropy -> %12 []
+            // %12 = cross_entropy(%11, %1) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer3, input1, dim_N, 10, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/4: cross_entropy -> %12 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -165,55 +218,123 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
 
                 // Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
+                ForwardBackwardKernel1(buffer1, buffer2, dim_N);
+
+                // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
+                ForwardBackwardKernel2(capture2Data, capture3Data, buffer2, buffer3, dim_N);
+
+                // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
+                ForwardBackwardKernel3(input1, result, buffer3, buffer4, dim_N);
+
+                // Kernel 4/9: sum over [N,10] -> %15 [10]
+                ForwardBackwardKernel4(grad3, buffer4, dim_N);
+
+                // Kernel 5/9: GEMM -> %16 [N,64]
+                ForwardBackwardKernel5(capture2Data, buffer4, buffer5, dim_N);
+
+                // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
+                ForwardBackwardKernel6(grad2, buffer2, buffer4, dim_N);
+
+                // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
+                ForwardBackwardKernel7(grad1, buffer1, buffer5, buffer6, buffer7, dim_N);
+
+                // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
+                ForwardBackwardKernel8(input0, grad0, buffer7, buffer8, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+            // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
+            // %7 = relu(%6) : [N,4,8,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
+                int extent0 = (dim_N * 256);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last7 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
-                    // %7 = relu(%6) : [N,4,8,8]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                    int extent0 = (dim_N * 256);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer1.Slice(i));
-                    }
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    last7 = v7;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    v7.CopyTo(buffer1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last7.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
                         buffer1[i] = s7;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+            }
 
-                // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
-                {
-                    // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
-                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/9: max_pool2d -> %8 [N,4,4,4]");
-                }
+            // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
+            // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/9: max_pool2d -> %8 [N,4,4,4]");
+            }
 
-                // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
+            // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
+            // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
+            // %11 = add(%10, %5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
-                    // %11 = add(%10, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row10 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row10 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v11 = v10 + v5;
-                            v11.CopyTo(buffer3.Slice(rowOut + i));
-                        }
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 + v5;
+                        last11 = v11;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v11 = v10 + v5;
+                        v11.CopyTo(buffer3.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
@@ -222,108 +343,118 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s11;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]");
+            }
 
-                // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
-                {
-                    // %12 = cross_entropy(%11, %1) : []
-                    // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer3, input1, dim_N, 10, result, 1f, buffer4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
-                }
+            // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
+            // %12 = cross_entropy(%11, %1) : []
+            // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer3, input1, dim_N, 10, result, 1f, buffer4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
+            }
 
-                // Kernel 4/9: sum over [N,10] -> %15 [10]
+            // Kernel 4/9: sum over [N,10] -> %15 [10]
+            // %15 = sum{dims=0;keep_dim=false}(%14) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> grad3, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %15 = sum{dims=0;keep_dim=false}(%14) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row14 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row14 = i0 * 10;
+                        var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(row14 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v14).CopyTo(grad3.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s14 = buffer4[row14 + i];
+                        grad3[i] += s14;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/9: sum over [N,10] -> %15 [10]");
+            }
+
+            // Kernel 5/9: GEMM -> %16 [N,64]
+            // %16 = matmul(%14, %4) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/9: GEMM -> %16 [N,64]");
+            }
+
+            // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
+            // %17 = matmul{transpose_a=true}(%14, %9) : [10,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.Span<float> grad2, global::System.Span<float> buffer2, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/9: GEMM Aᵀ -> %17 [10,64]");
+            }
+
+            // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
+            // %19 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %18) : [N,4,8,8]
+            // %20 = relu_backward(%19, %7) : [N,4,8,8]
+            // %23 = sum{dims=0,2,3;keep_dim=false}(%20) : [4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
+                int extent0 = dim_N;
+                int extent1 = 4;
+                int extent2 = 64;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    for (int i1 = 0; i1 < extent1; i1++)
+                    {
+                        int row7 = i0 * 256 + i1 * 64;
+                        int row19 = i0 * 256 + i1 * 64;
+                        int rowOut = i0 * extent1 * extent2 + i1 * extent2;
+                        int rowReduced = i1;
+                        var accumulator23 = global::System.Numerics.Vector<float>.Zero;
+                        float tail23 = 0f;
                         int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(row14 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v14).CopyTo(grad3.Slice(i));
+                            var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
+                            var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
+                            var v20 = global::Kiln.Kernels.Pointwise.ReluBackward(v19, v7);
+                            v20.CopyTo(buffer7.Slice(rowOut + i));
+                            accumulator23 += v20;
                         }
-                        for (; i < extent1; i++)
+                        for (; i < extent2; i++)
                         {
-                            float s14 = buffer4[row14 + i];
-                            grad3[i] += s14;
+                            float s7 = buffer1[row7 + i];
+                            float s19 = buffer7[row19 + i];
+                            float s20 = global::Kiln.Kernels.Pointwise.ReluBackward(s19, s7);
+                            buffer7[rowOut + i] = s20;
+                            tail23 += s20;
                         }
+                        grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator23) + tail23;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/9: sum over [N,10] -> %15 [10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
+            }
 
-                // Kernel 5/9: GEMM -> %16 [N,64]
-                {
-                    // %16 = matmul(%14, %4) : [N,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/9: GEMM -> %16 [N,64]");
-                }
-
-                // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
-                {
-                    // %17 = matmul{transpose_a=true}(%14, %9) : [10,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/9: GEMM Aᵀ -> %17 [10,64]");
-                }
-
-                // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
-                {
-                    // %19 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %18) : [N,4,8,8]
-                    // %20 = relu_backward(%19, %7) : [N,4,8,8]
-                    // %23 = sum{dims=0,2,3;keep_dim=false}(%20) : [4]
-                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    int extent2 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        for (int i1 = 0; i1 < extent1; i1++)
-                        {
-                            int row7 = i0 * 256 + i1 * 64;
-                            int row19 = i0 * 256 + i1 * 64;
-                            int rowOut = i0 * extent1 * extent2 + i1 * extent2;
-                            int rowReduced = i1;
-                            var accumulator23 = global::System.Numerics.Vector<float>.Zero;
-                            float tail23 = 0f;
-                            int i = 0;
-                            for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
-                                var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
-                                var v20 = global::Kiln.Kernels.Pointwise.ReluBackward(v19, v7);
-                                v20.CopyTo(buffer7.Slice(rowOut + i));
-                                accumulator23 += v20;
-                            }
-                            for (; i < extent2; i++)
-                            {
-                                float s7 = buffer1[row7 + i];
-                                float s19 = buffer7[row19 + i];
-                                float s20 = global::Kiln.Kernels.Pointwise.ReluBackward(s19, s7);
-                                buffer7[rowOut + i] = s20;
-                                tail23 += s20;
-                            }
-                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator23) + tail23;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
-                }
-
-                // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
-                {
-                    // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]");
-                }
-
-                return state.Result;
+            // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
+            // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -369,55 +500,126 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
 
                 // Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
+                VjpKernel1(buffer1, buffer2, dim_N);
+
+                // Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
+                VjpKernel2(capture2Data, capture3Data, buffer2, buffer3, dim_N);
+
+                // Kernel 3/10: cross_entropy_backward -> %25 [N,10]
+                VjpKernel3(input1, input2, buffer3, buffer4, dim_N);
+
+                // Kernel 4/10: sum over [N,10] -> %26 [10]
+                VjpKernel4(grad3, buffer4, dim_N);
+
+                // Kernel 5/10: GEMM -> %27 [N,64]
+                VjpKernel5(capture2Data, buffer4, buffer5, dim_N);
+
+                // Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
+                VjpKernel6(grad2, buffer2, buffer4, dim_N);
+
+                // Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
+                VjpKernel7(grad1, buffer1, buffer5, buffer6, buffer7, dim_N);
+
+                // Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
+                VjpKernel8(capture0Data, result, buffer7, buffer8, dim_N);
+
+                // Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
+                VjpKernel9(input0, grad0, buffer7, buffer9, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            // Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+            // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
+            // %7 = relu(%6) : [N,4,8,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
+                int extent0 = (dim_N * 256);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last7 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
-                    // %7 = relu(%6) : [N,4,8,8]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                    int extent0 = (dim_N * 256);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                        v7.CopyTo(buffer1.Slice(i));
-                    }
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    last7 = v7;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
+                    v7.CopyTo(buffer1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last7.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s6 = buffer1[i];
                         float s7 = global::System.MathF.Max(s6, 0f);
                         buffer1[i] = s7;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+            }
 
-                // Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
-                {
-                    // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
-                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: max_pool2d -> %8 [N,4,4,4]");
-                }
+            // Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
+            // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: max_pool2d -> %8 [N,4,4,4]");
+            }
 
-                // Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
+            // Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
+            // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
+            // %11 = add(%10, %5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
-                    // %11 = add(%10, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row10 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row10 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v11 = v10 + v5;
-                            v11.CopyTo(buffer3.Slice(rowOut + i));
-                        }
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 + v5;
+                        last11 = v11;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v11 = v10 + v5;
+                        v11.CopyTo(buffer3.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
@@ -426,114 +628,126 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s11;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]");
+            }
 
-                // Kernel 3/10: cross_entropy_backward -> %25 [N,10]
-                {
-                    // %25 = cross_entropy_backward(%11, %1, %24) : [N,10]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer3, input1, dim_N, 10, input2[0], buffer4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: cross_entropy_backward -> %25 [N,10]");
-                }
+            // Kernel 3/10: cross_entropy_backward -> %25 [N,10]
+            // %25 = cross_entropy_backward(%11, %1, %24) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Backward(buffer3, input1, dim_N, 10, input2[0], buffer4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: cross_entropy_backward -> %25 [N,10]");
+            }
 
-                // Kernel 4/10: sum over [N,10] -> %26 [10]
+            // Kernel 4/10: sum over [N,10] -> %26 [10]
+            // %26 = sum{dims=0;keep_dim=false}(%25) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.Span<float> grad3, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %26 = sum{dims=0;keep_dim=false}(%25) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row25 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row25 = i0 * 10;
+                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(row25 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v25).CopyTo(grad3.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s25 = buffer4[row25 + i];
+                        grad3[i] += s25;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/10: sum over [N,10] -> %26 [10]");
+            }
+
+            // Kernel 5/10: GEMM -> %27 [N,64]
+            // %27 = matmul(%25, %4) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/10: GEMM -> %27 [N,64]");
+            }
+
+            // Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
+            // %28 = matmul{transpose_a=true}(%25, %9) : [10,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.Span<float> grad2, global::System.Span<float> buffer2, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/10: GEMM Aᵀ -> %28 [10,64]");
+            }
+
+            // Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
+            // %30 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %29) : [N,4,8,8]
+            // %31 = relu_backward(%30, %7) : [N,4,8,8]
+            // %34 = sum{dims=0,2,3;keep_dim=false}(%31) : [4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
+                global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
+                int extent0 = dim_N;
+                int extent1 = 4;
+                int extent2 = 64;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    for (int i1 = 0; i1 < extent1; i1++)
+                    {
+                        int row7 = i0 * 256 + i1 * 64;
+                        int row30 = i0 * 256 + i1 * 64;
+                        int rowOut = i0 * extent1 * extent2 + i1 * extent2;
+                        int rowReduced = i1;
+                        var accumulator34 = global::System.Numerics.Vector<float>.Zero;
+                        float tail34 = 0f;
                         int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(row25 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v25).CopyTo(grad3.Slice(i));
+                            var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
+                            var v30 = new global::System.Numerics.Vector<float>(buffer7.Slice(row30 + i));
+                            var v31 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v7);
+                            v31.CopyTo(buffer7.Slice(rowOut + i));
+                            accumulator34 += v31;
                         }
-                        for (; i < extent1; i++)
+                        for (; i < extent2; i++)
                         {
-                            float s25 = buffer4[row25 + i];
-                            grad3[i] += s25;
+                            float s7 = buffer1[row7 + i];
+                            float s30 = buffer7[row30 + i];
+                            float s31 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s7);
+                            buffer7[rowOut + i] = s31;
+                            tail34 += s31;
                         }
+                        grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator34) + tail34;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/10: sum over [N,10] -> %26 [10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
+            }
 
-                // Kernel 5/10: GEMM -> %27 [N,64]
-                {
-                    // %27 = matmul(%25, %4) : [N,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/10: GEMM -> %27 [N,64]");
-                }
+            // Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
+            // %32 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%31, %2) : [N,1,8,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput(buffer7, capture0Data, result, buffer8, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]");
+            }
 
-                // Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
-                {
-                    // %28 = matmul{transpose_a=true}(%25, %9) : [10,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/10: GEMM Aᵀ -> %28 [10,64]");
-                }
-
-                // Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
-                {
-                    // %30 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %29) : [N,4,8,8]
-                    // %31 = relu_backward(%30, %7) : [N,4,8,8]
-                    // %34 = sum{dims=0,2,3;keep_dim=false}(%31) : [4]
-                    var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                    global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    int extent2 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        for (int i1 = 0; i1 < extent1; i1++)
-                        {
-                            int row7 = i0 * 256 + i1 * 64;
-                            int row30 = i0 * 256 + i1 * 64;
-                            int rowOut = i0 * extent1 * extent2 + i1 * extent2;
-                            int rowReduced = i1;
-                            var accumulator34 = global::System.Numerics.Vector<float>.Zero;
-                            float tail34 = 0f;
-                            int i = 0;
-                            for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
-                                var v30 = new global::System.Numerics.Vector<float>(buffer7.Slice(row30 + i));
-                                var v31 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v7);
-                                v31.CopyTo(buffer7.Slice(rowOut + i));
-                                accumulator34 += v31;
-                            }
-                            for (; i < extent2; i++)
-                            {
-                                float s7 = buffer1[row7 + i];
-                                float s30 = buffer7[row30 + i];
-                                float s31 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s7);
-                                buffer7[rowOut + i] = s31;
-                                tail34 += s31;
-                            }
-                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator34) + tail34;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
-                }
-
-                // Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
-                {
-                    // %32 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%31, %2) : [N,1,8,8]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput(buffer7, capture0Data, result, buffer8, geometry);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]");
-                }
-
-                // Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
-                {
-                    // %33 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %31) : [4,1,3,3]
-                    var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer9, geometry, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]");
-                }
-
-                return new global::Kiln.Tensor[] { state.Result };
+            // Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
+            // %33 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %31) : [4,1,3,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer7, global::System.Span<float> buffer9, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer9, geometry, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]");
             }
 
             /// <summary>

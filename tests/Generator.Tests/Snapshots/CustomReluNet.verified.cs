@@ -50,26 +50,57 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, clamp) -> %8 [N,16]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/3: GEMM Bᵀ -> %60 [N,3]
+                ForwardKernel1(capture2Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/3: fused sum over [N,3] of (add, sub, square) -> %64 []
+                ForwardKernel2(input1, capture3Data, result, buffer1, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, clamp) -> %8 [N,16]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,16]
+            // %7 = add(%6, %3) : [N,16]
+            // %8 = clamp{max=Infinity;min=0}(%7) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %7 = add(%6, %3) : [N,16]
-                    // %8 = clamp{max=Infinity;min=0}(%7) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -79,58 +110,60 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, clamp) -> %8 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, clamp) -> %8 [N,16]");
+            }
 
-                // Kernel 1/3: GEMM Bᵀ -> %60 [N,3]
-                {
-                    // %60 = matmul{transpose_b=true}(%8, %4) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %60 [N,3]");
-                }
+            // Kernel 1/3: GEMM Bᵀ -> %60 [N,3]
+            // %60 = matmul{transpose_b=true}(%8, %4) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %60 [N,3]");
+            }
 
-                // Kernel 2/3: fused sum over [N,3] of (add, sub, square) -> %64 []
+            // Kernel 2/3: fused sum over [N,3] of (add, sub, square) -> %64 []
+            // %61 = add(%60, %5) : [N,3]
+            // %62 = sub(%61, %1) : [N,3]
+            // %63 = square(%62) : [N,3]
+            // %64 = sum{dims=0,1;keep_dim=false}(%63) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %61 = add(%60, %5) : [N,3]
-                    // %62 = sub(%61, %1) : [N,3]
-                    // %63 = square(%62) : [N,3]
-                    // %64 = sum{dims=0,1;keep_dim=false}(%63) : []
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 3;
+                    int row60 = i0 * 3;
+                    var accumulator64 = global::System.Numerics.Vector<float>.Zero;
+                    float tail64 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 3;
-                        int row60 = i0 * 3;
-                        var accumulator64 = global::System.Numerics.Vector<float>.Zero;
-                        float tail64 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v60 = new global::System.Numerics.Vector<float>(buffer1.Slice(row60 + i));
-                            var v61 = v60 + v5;
-                            var v62 = v61 - v1;
-                            var v63 = v62 * v62;
-                            accumulator64 += v63;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s60 = buffer1[row60 + i];
-                            float s61 = s60 + s5;
-                            float s62 = s61 - s1;
-                            float s63 = s62 * s62;
-                            tail64 += s63;
-                        }
-                        result[0] += global::System.Numerics.Vector.Sum(accumulator64) + tail64;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v60 = new global::System.Numerics.Vector<float>(buffer1.Slice(row60 + i));
+                        var v61 = v60 + v5;
+                        var v62 = v61 - v1;
+                        var v63 = v62 * v62;
+                        accumulator64 += v63;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,3] of (add, sub, square) -> %64 []");
+                    for (; i < extent1; i++)
+                    {
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s60 = buffer1[row60 + i];
+                        float s61 = s60 + s5;
+                        float s62 = s61 - s1;
+                        float s63 = s62 * s62;
+                        tail64 += s63;
+                    }
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator64) + tail64;
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,3] of (add, sub, square) -> %64 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -172,27 +205,70 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
 
                 // Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]
+                ForwardBackwardKernel1(input1, capture2Data, capture3Data, result, buffer1, buffer2, buffer3, dim_N);
+
+                // Kernel 2/6: sum over [N,3] -> %66 [3]
+                ForwardBackwardKernel2(grad3, buffer3, dim_N);
+
+                // Kernel 3/6: GEMM Aᵀ -> %68 [3,16]
+                ForwardBackwardKernel3(grad2, buffer1, buffer3, dim_N);
+
+                // Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]
+                ForwardBackwardKernel4(capture2Data, grad1, buffer0, buffer3, buffer4, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %71 [16,10]
+                ForwardBackwardKernel5(input0, grad0, buffer4, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,16]
+            // %7 = add(%6, %3) : [N,16]
+            // %8 = clamp{max=Infinity;min=0}(%7) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %7 = add(%6, %3) : [N,16]
-                    // %8 = clamp{max=Infinity;min=0}(%7) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                            v7.CopyTo(buffer0.Slice(rowOut + i));
-                            v8.CopyTo(buffer1.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        last7 = v7;
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        v7.CopyTo(buffer0.Slice(rowOut + i));
+                        v8.CopyTo(buffer1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -203,141 +279,149 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]
+            // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]
+            // %60 = matmul{transpose_b=true}(%8, %4) : [N,3]
+            // %61 = add(%60, %5) : [N,3]
+            // %62 = sub(%61, %1) : [N,3]
+            // %63 = square(%62) : [N,3]
+            // %64 = sum{dims=0,1;keep_dim=false}(%63) : []
+            // %65 = mul(%62, %19) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                float s19 = 2f;
+                var v19 = new global::System.Numerics.Vector<float>(s19);
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %60 = matmul{transpose_b=true}(%8, %4) : [N,3]
-                    // %61 = add(%60, %5) : [N,3]
-                    // %62 = sub(%61, %1) : [N,3]
-                    // %63 = square(%62) : [N,3]
-                    // %64 = sum{dims=0,1;keep_dim=false}(%63) : []
-                    // %65 = mul(%62, %19) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    float s19 = 2f;
-                    var v19 = new global::System.Numerics.Vector<float>(s19);
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 3;
+                    int row60 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    var accumulator64 = global::System.Numerics.Vector<float>.Zero;
+                    float tail64 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 3;
-                        int row60 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        var accumulator64 = global::System.Numerics.Vector<float>.Zero;
-                        float tail64 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v60 = new global::System.Numerics.Vector<float>(buffer2.Slice(row60 + i));
-                            var v61 = v60 + v5;
-                            var v62 = v61 - v1;
-                            var v63 = v62 * v62;
-                            var v65 = v62 * v19;
-                            v62.CopyTo(buffer2.Slice(rowOut + i));
-                            accumulator64 += v63;
-                            v65.CopyTo(buffer3.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s60 = buffer2[row60 + i];
-                            float s61 = s60 + s5;
-                            float s62 = s61 - s1;
-                            float s63 = s62 * s62;
-                            float s65 = s62 * s19;
-                            buffer2[rowOut + i] = s62;
-                            tail64 += s63;
-                            buffer3[rowOut + i] = s65;
-                        }
-                        result[0] += global::System.Numerics.Vector.Sum(accumulator64) + tail64;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v60 = new global::System.Numerics.Vector<float>(buffer2.Slice(row60 + i));
+                        var v61 = v60 + v5;
+                        var v62 = v61 - v1;
+                        var v63 = v62 * v62;
+                        var v65 = v62 * v19;
+                        v62.CopyTo(buffer2.Slice(rowOut + i));
+                        accumulator64 += v63;
+                        v65.CopyTo(buffer3.Slice(rowOut + i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]");
-                }
-
-                // Kernel 2/6: sum over [N,3] -> %66 [3]
-                {
-                    // %66 = sum{dims=0;keep_dim=false}(%65) : [3]
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row65 = i0 * 3;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v65 = new global::System.Numerics.Vector<float>(buffer3.Slice(row65 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v65).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s65 = buffer3[row65 + i];
-                            grad3[i] += s65;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s60 = buffer2[row60 + i];
+                        float s61 = s60 + s5;
+                        float s62 = s61 - s1;
+                        float s63 = s62 * s62;
+                        float s65 = s62 * s19;
+                        buffer2[rowOut + i] = s62;
+                        tail64 += s63;
+                        buffer3[rowOut + i] = s65;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,3] -> %66 [3]");
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator64) + tail64;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %62 [N,3], %64 [], %65 [N,3]");
+            }
 
-                // Kernel 3/6: GEMM Aᵀ -> %68 [3,16]
+            // Kernel 2/6: sum over [N,3] -> %66 [3]
+            // %66 = sum{dims=0;keep_dim=false}(%65) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> grad3, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %68 = matmul{transpose_a=true}(%65, %8) : [3,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, buffer1, grad2, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %68 [3,16]");
-                }
-
-                // Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]
-                {
-                    // %26 = greater_than{threshold=0}(%7) : [N,16]
-                    // %67 = matmul(%65, %4) : [N,16]
-                    // %69 = mul(%67, %26) : [N,16]
-                    // %70 = sum{dims=0;keep_dim=false}(%69) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row65 = i0 * 3;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row7 = i0 * 16;
-                        int row67 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v7 = new global::System.Numerics.Vector<float>(buffer0.Slice(row7 + i));
-                            var v67 = new global::System.Numerics.Vector<float>(buffer4.Slice(row67 + i));
-                            var v26 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                            var v69 = v67 * v26;
-                            v69.CopyTo(buffer4.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v69).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s7 = buffer0[row7 + i];
-                            float s67 = buffer4[row67 + i];
-                            float s26 = s7 > 0f ? 1f : 0f;
-                            float s69 = s67 * s26;
-                            buffer4[rowOut + i] = s69;
-                            grad1[i] += s69;
-                        }
+                        var v65 = new global::System.Numerics.Vector<float>(buffer3.Slice(row65 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v65).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]");
+                    for (; i < extent1; i++)
+                    {
+                        float s65 = buffer3[row65 + i];
+                        grad3[i] += s65;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,3] -> %66 [3]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %71 [16,10]
+            // Kernel 3/6: GEMM Aᵀ -> %68 [3,16]
+            // %68 = matmul{transpose_a=true}(%65, %8) : [3,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad2, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, buffer1, grad2, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %68 [3,16]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]
+            // %26 = greater_than{threshold=0}(%7) : [N,16]
+            // %67 = matmul(%65, %4) : [N,16]
+            // %69 = mul(%67, %26) : [N,16]
+            // %70 = sum{dims=0;keep_dim=false}(%69) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %71 = matmul{transpose_a=true}(%69, %0) : [16,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer4, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %71 [16,10]");
+                    int row7 = i0 * 16;
+                    int row67 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(buffer0.Slice(row7 + i));
+                        var v67 = new global::System.Numerics.Vector<float>(buffer4.Slice(row67 + i));
+                        var v26 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                        var v69 = v67 * v26;
+                        v69.CopyTo(buffer4.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v69).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s7 = buffer0[row7 + i];
+                        float s67 = buffer4[row67 + i];
+                        float s26 = s7 > 0f ? 1f : 0f;
+                        float s69 = s67 * s26;
+                        buffer4[rowOut + i] = s69;
+                        grad1[i] += s69;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (greater_than, mul, sum) -> %69 [N,16], %70 [16]");
+            }
 
-                return state.Result;
+            // Kernel 5/6: GEMM Aᵀ -> %71 [16,10]
+            // %71 = matmul{transpose_a=true}(%69, %0) : [16,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %71 [16,10]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -378,27 +462,70 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]
+                VjpKernel1(input1, input2, capture2Data, capture3Data, result1, grad3, buffer1, buffer2, dim_N);
+
+                // Kernel 2/6: GEMM Aᵀ -> %76 [3,16]
+                VjpKernel2(grad2, buffer1, buffer2, dim_N);
+
+                // Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]
+                VjpKernel3(capture2Data, grad1, buffer0, buffer2, buffer3, dim_N);
+
+                // Kernel 4/6: GEMM -> %79 [N,10]
+                VjpKernel4(capture0Data, result, buffer3, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %80 [16,10]
+                VjpKernel5(input0, grad0, buffer3, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,16]
+            // %7 = add(%6, %3) : [N,16]
+            // %8 = clamp{max=Infinity;min=0}(%7) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,16]
-                    // %7 = add(%6, %3) : [N,16]
-                    // %8 = clamp{max=Infinity;min=0}(%7) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 16, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                            v7.CopyTo(buffer0.Slice(rowOut + i));
-                            v8.CopyTo(buffer1.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        last7 = v7;
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v7, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                        v7.CopyTo(buffer0.Slice(rowOut + i));
+                        v8.CopyTo(buffer1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -409,126 +536,134 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, clamp) -> %7 [N,16], %8 [N,16]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]
+            // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]
+            // %60 = matmul{transpose_b=true}(%8, %4) : [N,3]
+            // %61 = add(%60, %5) : [N,3]
+            // %62 = sub(%61, %1) : [N,3]
+            // %65 = mul(%62, %19) : [N,3]
+            // %72 = mul(%40, %65) : [N,3]
+            // %73 = neg(%72) : [N,3]
+            // %74 = sum{dims=0;keep_dim=false}(%72) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result1, global::System.Span<float> grad3, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                float s19 = 2f;
+                var v19 = new global::System.Numerics.Vector<float>(s19);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %60 = matmul{transpose_b=true}(%8, %4) : [N,3]
-                    // %61 = add(%60, %5) : [N,3]
-                    // %62 = sub(%61, %1) : [N,3]
-                    // %65 = mul(%62, %19) : [N,3]
-                    // %72 = mul(%40, %65) : [N,3]
-                    // %73 = neg(%72) : [N,3]
-                    // %74 = sum{dims=0;keep_dim=false}(%72) : [3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 3, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    float s19 = 2f;
-                    var v19 = new global::System.Numerics.Vector<float>(s19);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 3;
+                    int row60 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    float s40 = input2[0];
+                    var v40 = new global::System.Numerics.Vector<float>(s40);
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 3;
-                        int row60 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        float s40 = input2[0];
-                        var v40 = new global::System.Numerics.Vector<float>(s40);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v60 = new global::System.Numerics.Vector<float>(buffer2.Slice(row60 + i));
-                            var v61 = v60 + v5;
-                            var v62 = v61 - v1;
-                            var v65 = v62 * v19;
-                            var v72 = v40 * v65;
-                            var v73 = -v72;
-                            v72.CopyTo(buffer2.Slice(rowOut + i));
-                            v73.CopyTo(result1.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v72).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s60 = buffer2[row60 + i];
-                            float s61 = s60 + s5;
-                            float s62 = s61 - s1;
-                            float s65 = s62 * s19;
-                            float s72 = s40 * s65;
-                            float s73 = -s72;
-                            buffer2[rowOut + i] = s72;
-                            result1[rowOut + i] = s73;
-                            grad3[i] += s72;
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v60 = new global::System.Numerics.Vector<float>(buffer2.Slice(row60 + i));
+                        var v61 = v60 + v5;
+                        var v62 = v61 - v1;
+                        var v65 = v62 * v19;
+                        var v72 = v40 * v65;
+                        var v73 = -v72;
+                        v72.CopyTo(buffer2.Slice(rowOut + i));
+                        v73.CopyTo(result1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v72).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]");
-                }
-
-                // Kernel 2/6: GEMM Aᵀ -> %76 [3,16]
-                {
-                    // %76 = matmul{transpose_a=true}(%72, %8) : [3,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer1, grad2, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %76 [3,16]");
-                }
-
-                // Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]
-                {
-                    // %26 = greater_than{threshold=0}(%7) : [N,16]
-                    // %75 = matmul(%72, %4) : [N,16]
-                    // %77 = mul(%75, %26) : [N,16]
-                    // %78 = sum{dims=0;keep_dim=false}(%77) : [16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 16;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row7 = i0 * 16;
-                        int row75 = i0 * 16;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v7 = new global::System.Numerics.Vector<float>(buffer0.Slice(row7 + i));
-                            var v75 = new global::System.Numerics.Vector<float>(buffer3.Slice(row75 + i));
-                            var v26 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                            var v77 = v75 * v26;
-                            v77.CopyTo(buffer3.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v77).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s7 = buffer0[row7 + i];
-                            float s75 = buffer3[row75 + i];
-                            float s26 = s7 > 0f ? 1f : 0f;
-                            float s77 = s75 * s26;
-                            buffer3[rowOut + i] = s77;
-                            grad1[i] += s77;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s60 = buffer2[row60 + i];
+                        float s61 = s60 + s5;
+                        float s62 = s61 - s1;
+                        float s65 = s62 * s19;
+                        float s72 = s40 * s65;
+                        float s73 = -s72;
+                        buffer2[rowOut + i] = s72;
+                        result1[rowOut + i] = s73;
+                        grad3[i] += s72;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %72 [N,3], %73 [N,3], %74 [3]");
+            }
 
-                // Kernel 4/6: GEMM -> %79 [N,10]
+            // Kernel 2/6: GEMM Aᵀ -> %76 [3,16]
+            // %76 = matmul{transpose_a=true}(%72, %8) : [3,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.Span<float> grad2, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer1, grad2, 3, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %76 [3,16]");
+            }
+
+            // Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]
+            // %26 = greater_than{threshold=0}(%7) : [N,16]
+            // %75 = matmul(%72, %4) : [N,16]
+            // %77 = mul(%75, %26) : [N,16]
+            // %78 = sum{dims=0;keep_dim=false}(%77) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 16, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %79 = matmul(%77, %2) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 10, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %79 [N,10]");
+                    int row7 = i0 * 16;
+                    int row75 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(buffer0.Slice(row7 + i));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer3.Slice(row75 + i));
+                        var v26 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v7, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                        var v77 = v75 * v26;
+                        v77.CopyTo(buffer3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v77).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s7 = buffer0[row7 + i];
+                        float s75 = buffer3[row75 + i];
+                        float s26 = s7 > 0f ? 1f : 0f;
+                        float s77 = s75 * s26;
+                        buffer3[rowOut + i] = s77;
+                        grad1[i] += s77;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (greater_than, mul, sum) -> %77 [N,16], %78 [16]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %80 [16,10]
-                {
-                    // %80 = matmul{transpose_a=true}(%77, %0) : [16,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %80 [16,10]");
-                }
+            // Kernel 4/6: GEMM -> %79 [N,10]
+            // %79 = matmul(%77, %2) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 10, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %79 [N,10]");
+            }
 
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 5/6: GEMM Aᵀ -> %80 [16,10]
+            // %80 = matmul{transpose_a=true}(%77, %0) : [16,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 16, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %80 [16,10]");
             }
 
             /// <summary>

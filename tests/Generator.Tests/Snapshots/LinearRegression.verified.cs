@@ -43,49 +43,59 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
 
                 // Kernel 0/2: GEMM Bᵀ -> %4 [N,1]
-                {
-                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM Bᵀ -> %4 [N,1]");
-                }
+                ForwardKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []
-                {
-                    // %5 = add(%4, %3) : [N,1]
-                    // %6 = sub(%5, %1) : [N,1]
-                    // %7 = square(%6) : [N,1]
-                    // %8 = mean(%7) : []
-                    int extent0 = dim_N;
-                    float scale8 = 1f / dim_N;
-                    result.Clear();
-                    float s3 = capture1Data[0];
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    var accumulator8 = global::System.Numerics.Vector<float>.Zero;
-                    float tail8 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = v4 + v3;
-                        var v6 = v5 - v1;
-                        var v7 = v6 * v6;
-                        accumulator8 += v7;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[i];
-                        float s4 = buffer0[i];
-                        float s5 = s4 + s3;
-                        float s6 = s5 - s1;
-                        float s7 = s6 * s6;
-                        tail8 += s7;
-                    }
-                    result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []");
-                }
+                ForwardKernel1(input1, capture1Data, result, buffer0, dim_N);
 
                 return state.Result;
+            }
+
+            // Kernel 0/2: GEMM Bᵀ -> %4 [N,1]
+            // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/2: GEMM Bᵀ -> %4 [N,1]");
+            }
+
+            // Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []
+            // %5 = add(%4, %3) : [N,1]
+            // %6 = sub(%5, %1) : [N,1]
+            // %7 = square(%6) : [N,1]
+            // %8 = mean(%7) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> result, global::System.Span<float> buffer0, int dim_N)
+            {
+                int extent0 = dim_N;
+                float scale8 = 1f / dim_N;
+                result.Clear();
+                float s3 = capture1Data[0];
+                var v3 = new global::System.Numerics.Vector<float>(s3);
+                var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                float tail8 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = v4 + v3;
+                    var v6 = v5 - v1;
+                    var v7 = v6 * v6;
+                    accumulator8 += v7;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s1 = input1[i];
+                    float s4 = buffer0[i];
+                    float s5 = s4 + s3;
+                    float s6 = s5 - s1;
+                    float s7 = s6 * s6;
+                    tail8 += s7;
+                }
+                result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/2: fused mean over [N,1] of (add, sub, square) -> %8 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -116,96 +126,111 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]
-                {
-                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
-                    // %5 = add(%4, %3) : [N,1]
-                    // %6 = sub(%5, %1) : [N,1]
-                    // %7 = square(%6) : [N,1]
-                    // %8 = mean(%7) : []
-                    // %10 = broadcast_to{shape=N,1}(%9) : [N,1]
-                    // %12 = mul(%10, %11) : [N,1]
-                    // %20 = mul(%12, %6) : [N,1]
-                    // %21 = mul(%20, %13) : [N,1]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    float s9 = 1f;
-                    var v9 = new global::System.Numerics.Vector<float>(s9);
-                    float s11 = (1f / dim_N);
-                    var v11 = new global::System.Numerics.Vector<float>(s11);
-                    float s13 = 2f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float scale8 = 1f / dim_N;
-                    result.Clear();
-                    float s3 = capture1Data[0];
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    var accumulator8 = global::System.Numerics.Vector<float>.Zero;
-                    float tail8 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = v4 + v3;
-                        var v6 = v5 - v1;
-                        var v7 = v6 * v6;
-                        var v10 = v9;
-                        var v12 = v10 * v11;
-                        var v20 = v12 * v6;
-                        var v21 = v20 * v13;
-                        v6.CopyTo(buffer0.Slice(i));
-                        accumulator8 += v7;
-                        v21.CopyTo(buffer1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[i];
-                        float s4 = buffer0[i];
-                        float s5 = s4 + s3;
-                        float s6 = s5 - s1;
-                        float s7 = s6 * s6;
-                        float s10 = s9;
-                        float s12 = s10 * s11;
-                        float s20 = s12 * s6;
-                        float s21 = s20 * s13;
-                        buffer0[i] = s6;
-                        tail8 += s7;
-                        buffer1[i] = s21;
-                    }
-                    result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
-                }
+                ForwardBackwardKernel0(input0, input1, capture0Data, capture1Data, result, buffer0, buffer1, dim_N);
 
                 // Kernel 1/3: sum over [N,1] -> %22 [1]
-                {
-                    // %22 = sum{dims=0;keep_dim=false}(%21) : [1]
-                    int extent0 = dim_N;
-                    var accumulator22 = global::System.Numerics.Vector<float>.Zero;
-                    float tail22 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        accumulator22 += v21;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s21 = buffer1[i];
-                        tail22 += s21;
-                    }
-                    grad1[0] += global::System.Numerics.Vector.Sum(accumulator22) + tail22;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 1/3: sum over [N,1] -> %22 [1]");
-                }
+                ForwardBackwardKernel1(grad1, buffer1, dim_N);
 
                 // Kernel 2/3: GEMM Aᵀ -> %23 [1,13]
-                {
-                    // %23 = matmul{transpose_a=true}(%21, %0) : [1,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %23 [1,13]");
-                }
+                ForwardBackwardKernel2(input0, grad0, buffer1, dim_N);
 
                 return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]
+            // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
+            // %5 = add(%4, %3) : [N,1]
+            // %6 = sub(%5, %1) : [N,1]
+            // %7 = square(%6) : [N,1]
+            // %8 = mean(%7) : []
+            // %10 = broadcast_to{shape=N,1}(%9) : [N,1]
+            // %12 = mul(%10, %11) : [N,1]
+            // %20 = mul(%12, %6) : [N,1]
+            // %21 = mul(%20, %13) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> result, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                float s9 = 1f;
+                var v9 = new global::System.Numerics.Vector<float>(s9);
+                float s11 = (1f / dim_N);
+                var v11 = new global::System.Numerics.Vector<float>(s11);
+                float s13 = 2f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float scale8 = 1f / dim_N;
+                result.Clear();
+                float s3 = capture1Data[0];
+                var v3 = new global::System.Numerics.Vector<float>(s3);
+                var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                float tail8 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = v4 + v3;
+                    var v6 = v5 - v1;
+                    var v7 = v6 * v6;
+                    var v10 = v9;
+                    var v12 = v10 * v11;
+                    var v20 = v12 * v6;
+                    var v21 = v20 * v13;
+                    v6.CopyTo(buffer0.Slice(i));
+                    accumulator8 += v7;
+                    v21.CopyTo(buffer1.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s1 = input1[i];
+                    float s4 = buffer0[i];
+                    float s5 = s4 + s3;
+                    float s6 = s5 - s1;
+                    float s7 = s6 * s6;
+                    float s10 = s9;
+                    float s12 = s10 * s11;
+                    float s20 = s12 * s6;
+                    float s21 = s20 * s13;
+                    buffer0[i] = s6;
+                    tail8 += s7;
+                    buffer1[i] = s21;
+                }
+                result[0] += (global::System.Numerics.Vector.Sum(accumulator8) + tail8) * scale8;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %6 [N,1], %8 [], %21 [N,1]");
+            }
+
+            // Kernel 1/3: sum over [N,1] -> %22 [1]
+            // %22 = sum{dims=0;keep_dim=false}(%21) : [1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> grad1, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = dim_N;
+                var accumulator22 = global::System.Numerics.Vector<float>.Zero;
+                float tail22 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v21 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    accumulator22 += v21;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s21 = buffer1[i];
+                    tail22 += s21;
+                }
+                grad1[0] += global::System.Numerics.Vector.Sum(accumulator22) + tail22;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 1/3: sum over [N,1] -> %22 [1]");
+            }
+
+            // Kernel 2/3: GEMM Aᵀ -> %23 [1,13]
+            // %23 = matmul{transpose_a=true}(%21, %0) : [1,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %23 [1,13]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -236,85 +261,100 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]
-                {
-                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
-                    // %5 = add(%4, %3) : [N,1]
-                    // %6 = sub(%5, %1) : [N,1]
-                    // %26 = broadcast_to{shape=N,1}(%25) : [N,1]
-                    // %27 = mul(%26, %11) : [N,1]
-                    // %33 = mul(%27, %6) : [N,1]
-                    // %34 = mul(%33, %13) : [N,1]
-                    // %37 = mul(%33, %36) : [N,1]
-                    // %38 = sum{dims=0;keep_dim=false}(%34) : [1]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    float s11 = (1f / dim_N);
-                    var v11 = new global::System.Numerics.Vector<float>(s11);
-                    float s13 = 2f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s36 = -2f;
-                    var v36 = new global::System.Numerics.Vector<float>(s36);
-                    float s3 = capture1Data[0];
-                    var v3 = new global::System.Numerics.Vector<float>(s3);
-                    float s25 = input2[0];
-                    var v25 = new global::System.Numerics.Vector<float>(s25);
-                    var accumulator38 = global::System.Numerics.Vector<float>.Zero;
-                    float tail38 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = v4 + v3;
-                        var v6 = v5 - v1;
-                        var v26 = v25;
-                        var v27 = v26 * v11;
-                        var v33 = v27 * v6;
-                        var v34 = v33 * v13;
-                        var v37 = v33 * v36;
-                        v33.CopyTo(buffer0.Slice(i));
-                        v34.CopyTo(buffer1.Slice(i));
-                        v37.CopyTo(result1.Slice(i));
-                        accumulator38 += v34;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[i];
-                        float s4 = buffer0[i];
-                        float s5 = s4 + s3;
-                        float s6 = s5 - s1;
-                        float s26 = s25;
-                        float s27 = s26 * s11;
-                        float s33 = s27 * s6;
-                        float s34 = s33 * s13;
-                        float s37 = s33 * s36;
-                        buffer0[i] = s33;
-                        buffer1[i] = s34;
-                        result1[i] = s37;
-                        tail38 += s34;
-                    }
-                    grad1[0] += global::System.Numerics.Vector.Sum(accumulator38) + tail38;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
-                }
+                VjpKernel0(input0, input1, input2, capture0Data, capture1Data, result1, grad1, buffer0, buffer1, dim_N);
 
                 // Kernel 1/3: GEMM -> %39 [N,13]
-                {
-                    // %39 = matmul(%34, %2) : [N,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, result, dim_N, 13, 1, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/3: GEMM -> %39 [N,13]");
-                }
+                VjpKernel1(capture0Data, result, buffer1, dim_N);
 
                 // Kernel 2/3: GEMM Aᵀ -> %40 [1,13]
-                {
-                    // %40 = matmul{transpose_a=true}(%34, %0) : [1,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %40 [1,13]");
-                }
+                VjpKernel2(input0, grad0, buffer1, dim_N);
 
                 return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]
+            // %4 = matmul{transpose_b=true}(%0, %2) : [N,1]
+            // %5 = add(%4, %3) : [N,1]
+            // %6 = sub(%5, %1) : [N,1]
+            // %26 = broadcast_to{shape=N,1}(%25) : [N,1]
+            // %27 = mul(%26, %11) : [N,1]
+            // %33 = mul(%27, %6) : [N,1]
+            // %34 = mul(%33, %13) : [N,1]
+            // %37 = mul(%33, %36) : [N,1]
+            // %38 = sum{dims=0;keep_dim=false}(%34) : [1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> result1, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 1, 13, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                float s11 = (1f / dim_N);
+                var v11 = new global::System.Numerics.Vector<float>(s11);
+                float s13 = 2f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s36 = -2f;
+                var v36 = new global::System.Numerics.Vector<float>(s36);
+                float s3 = capture1Data[0];
+                var v3 = new global::System.Numerics.Vector<float>(s3);
+                float s25 = input2[0];
+                var v25 = new global::System.Numerics.Vector<float>(s25);
+                var accumulator38 = global::System.Numerics.Vector<float>.Zero;
+                float tail38 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = v4 + v3;
+                    var v6 = v5 - v1;
+                    var v26 = v25;
+                    var v27 = v26 * v11;
+                    var v33 = v27 * v6;
+                    var v34 = v33 * v13;
+                    var v37 = v33 * v36;
+                    v33.CopyTo(buffer0.Slice(i));
+                    v34.CopyTo(buffer1.Slice(i));
+                    v37.CopyTo(result1.Slice(i));
+                    accumulator38 += v34;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s1 = input1[i];
+                    float s4 = buffer0[i];
+                    float s5 = s4 + s3;
+                    float s6 = s5 - s1;
+                    float s26 = s25;
+                    float s27 = s26 * s11;
+                    float s33 = s27 * s6;
+                    float s34 = s33 * s13;
+                    float s37 = s33 * s36;
+                    buffer0[i] = s33;
+                    buffer1[i] = s34;
+                    result1[i] = s37;
+                    tail38 += s34;
+                }
+                grad1[0] += global::System.Numerics.Vector.Sum(accumulator38) + tail38;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 0/3: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %33 [N,1], %34 [N,1], %37 [N,1], %38 [1]");
+            }
+
+            // Kernel 1/3: GEMM -> %39 [N,13]
+            // %39 = matmul(%34, %2) : [N,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, result, dim_N, 13, 1, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/3: GEMM -> %39 [N,13]");
+            }
+
+            // Kernel 2/3: GEMM Aᵀ -> %40 [1,13]
+            // %40 = matmul{transpose_a=true}(%34, %0) : [1,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, input0, grad0, 1, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 2/3: GEMM Aᵀ -> %40 [1,13]");
             }
 
             /// <summary>

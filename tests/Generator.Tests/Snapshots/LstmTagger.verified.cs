@@ -71,142 +71,25 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
 
                 // Kernel 0/10: embedding -> %9 [N,4,5]
-                {
-                    // %9 = embedding(%0, %2) : [N,4,5]
-                    global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: embedding -> %9 [N,4,5]");
-                }
+                ForwardKernel0(input0, capture0Data, buffer0);
 
                 // Kernel 1/10: narrow -> %10 [N,1,5]
-                {
-                    // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: narrow -> %10 [N,1,5]");
-                }
+                ForwardKernel1(buffer0, buffer1, dim_N);
 
                 // Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
-                {
-                    // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
-                    // %13 = add(%12, %4) : [N,24]
-                    // %14 = add(%13, %5) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v13 = v12 + v4;
-                            var v14 = v13 + v5;
-                            v14.CopyTo(buffer2.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s12 = buffer2[row12 + i];
-                            float s13 = s12 + s4;
-                            float s14 = s13 + s5;
-                            buffer2[rowOut + i] = s14;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]");
-                }
+                ForwardKernel2(capture1Data, capture2Data, capture3Data, buffer1, buffer2, dim_N);
 
                 // Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
-                {
-                    // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
-                    // %16 = sigmoid(%15) : [N,6]
-                    // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
-                    // %18 = tanh(%17) : [N,6]
-                    // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
-                    // %20 = sigmoid(%19) : [N,6]
-                    // %21 = mul(%16, %18) : [N,6]
-                    // %22 = tanh(%21) : [N,6]
-                    // %23 = mul(%20, %22) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 24;
-                        int row17 = 12 + i0 * 24;
-                        int row19 = 18 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
-                            var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
-                            var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
-                            var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
-                            var v21 = v16 * v18;
-                            var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
-                            var v23 = v20 * v22;
-                            v21.CopyTo(buffer3.Slice(rowOut + i));
-                            v23.CopyTo(buffer4.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer2[row15 + i];
-                            float s17 = buffer2[row17 + i];
-                            float s19 = buffer2[row19 + i];
-                            float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
-                            float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
-                            float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
-                            float s21 = s16 * s18;
-                            float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
-                            float s23 = s20 * s22;
-                            buffer3[rowOut + i] = s21;
-                            buffer4[rowOut + i] = s23;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
-                }
+                ForwardKernel3(buffer2, buffer3, buffer4, dim_N);
 
                 // Kernel 4/10: narrow -> %26 [N,3,5]
-                {
-                    // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 15, 0, dim_N, 15);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: narrow -> %26 [N,3,5]");
-                }
+                ForwardKernel4(buffer0, buffer5, dim_N);
 
                 // Kernel 5/10: transpose -> %27 [3,N,5]
-                {
-                    // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, dim_N, 1, 3, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/10: transpose -> %27 [3,N,5]");
-                }
+                ForwardKernel5(buffer5, buffer6, dim_N);
 
                 // Kernel 6/10: elementwise (add) -> %74 [24]
-                {
-                    // %74 = add(%4, %5) : [24]
-                    int extent0 = 24;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v74 = v4 + v5;
-                        v74.CopyTo(buffer7.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s74 = s4 + s5;
-                        buffer7[i] = s74;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/10: elementwise (add) -> %74 [24]");
-                }
+                ForwardKernel6(capture2Data, capture3Data, buffer7);
 
                 // Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
                 {
@@ -222,128 +105,429 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
 
                         // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                        {
-                            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
-                            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-                            // %58 = add(%33, %37) : [N,24]
-                            // %76 = add(%58, %75) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 24;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row58 = i0 * 24;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + i));
-                                    var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                                    var v76 = v58 + v75;
-                                    v76.CopyTo(buffer9.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s58 = buffer9[row58 + i];
-                                    float s75 = buffer7[i];
-                                    float s76 = s58 + s75;
-                                    buffer9[rowOut + i] = s76;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
-                        }
+                        ForwardLoop7Kernel0(capture1Data, capture4Data, buffer7, buffer9, loop7Slot24, loop7Slot28, dim_N);
 
                         // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
-                        {
-                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
-                            // %78 = sigmoid(%77) : [N,6]
-                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
-                            // %80 = tanh(%79) : [N,6]
-                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
-                            // %82 = sigmoid(%81) : [N,6]
-                            // %83 = mul(%78, %80) : [N,6]
-                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
-                            // %85 = sigmoid(%84) : [N,6]
-                            // %86 = mul(%85, %25) : [N,6]
-                            // %87 = add(%86, %83) : [N,6]
-                            // %88 = tanh(%87) : [N,6]
-                            // %89 = mul(%82, %88) : [N,6]
-                            int extent0 = dim_N;
-                            int extent1 = 6;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row25 = i0 * 6;
-                                int row77 = i0 * 24;
-                                int row79 = 12 + i0 * 24;
-                                int row81 = 18 + i0 * 24;
-                                int row84 = 6 + i0 * 24;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
-                                    var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + i));
-                                    var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + i));
-                                    var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + i));
-                                    var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + i));
-                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                                    var v83 = v78 * v80;
-                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                                    var v86 = v85 * v25;
-                                    var v87 = v86 + v83;
-                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                                    var v89 = v82 * v88;
-                                    v87.CopyTo(loop7Out1.Slice(rowOut + i));
-                                    v89.CopyTo(loop7Out0.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s25 = loop7Slot25[row25 + i];
-                                    float s77 = buffer9[row77 + i];
-                                    float s79 = buffer9[row79 + i];
-                                    float s81 = buffer9[row81 + i];
-                                    float s84 = buffer9[row84 + i];
-                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                                    float s83 = s78 * s80;
-                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                                    float s86 = s85 * s25;
-                                    float s87 = s86 + s83;
-                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                                    float s89 = s82 * s88;
-                                    loop7Out1[rowOut + i] = s87;
-                                    loop7Out0[rowOut + i] = s89;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
-                        }
+                        ForwardLoop7Kernel1(buffer9, loop7Out0, loop7Out1, loop7Slot25, dim_N);
                     }
                 }
 
                 // Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
+                ForwardKernel8(capture5Data, capture6Data, buffer8, buffer13, dim_N);
+
+                // Kernel 9/10: cross_entropy -> %93 []
+                ForwardKernel9(input1, result, buffer13, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/10: embedding -> %9 [N,4,5]
+            // %9 = embedding(%0, %2) : [N,4,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<int> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0)
+            {
+                global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: embedding -> %9 [N,4,5]");
+            }
+
+            // Kernel 1/10: narrow -> %10 [N,1,5]
+            // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: narrow -> %10 [N,1,5]");
+            }
+
+            // Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
+            // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
+            // %13 = add(%12, %4) : [N,24]
+            // %14 = add(%13, %5) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> capture1Data, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
-                    // %92 = add(%91, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row12 = i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last14 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row91 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + lastVector));
+                        var v13 = v12 + v4;
+                        var v14 = v13 + v5;
+                        last14 = v14;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
+                        var v13 = v12 + v4;
+                        var v14 = v13 + v5;
+                        v14.CopyTo(buffer2.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last14.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
                         {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + i));
-                            var v92 = v91 + v8;
-                            v92.CopyTo(buffer13.Slice(rowOut + i));
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s12 = buffer2[row12 + i];
+                            float s13 = s12 + s4;
+                            float s14 = s13 + s5;
+                            buffer2[rowOut + i] = s14;
                         }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]");
+            }
+
+            // Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+            // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
+            // %16 = sigmoid(%15) : [N,6]
+            // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
+            // %18 = tanh(%17) : [N,6]
+            // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
+            // %20 = sigmoid(%19) : [N,6]
+            // %21 = mul(%16, %18) : [N,6]
+            // %22 = tanh(%21) : [N,6]
+            // %23 = mul(%20, %22) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row15 = i0 * 24;
+                    int row17 = 12 + i0 * 24;
+                    int row19 = 18 + i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    var last23 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + lastVector));
+                        var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
+                        var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
+                        var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
+                        var v21 = v16 * v18;
+                        var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
+                        var v23 = v20 * v22;
+                        last21 = v21;
+                        last23 = v23;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
+                        var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
+                        var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
+                        var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
+                        var v21 = v16 * v18;
+                        var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
+                        var v23 = v20 * v22;
+                        v21.CopyTo(buffer3.Slice(rowOut + i));
+                        v23.CopyTo(buffer4.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last21.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last23.CopyTo(buffer4.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s17 = buffer2[row17 + i];
+                            float s19 = buffer2[row19 + i];
+                            float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
+                            float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
+                            float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
+                            float s21 = s16 * s18;
+                            float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
+                            float s23 = s20 * s22;
+                            buffer3[rowOut + i] = s21;
+                            buffer4[rowOut + i] = s23;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+            }
+
+            // Kernel 4/10: narrow -> %26 [N,3,5]
+            // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.Span<float> buffer0, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 15, 0, dim_N, 15);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: narrow -> %26 [N,3,5]");
+            }
+
+            // Kernel 5/10: transpose -> %27 [3,N,5]
+            // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel5(global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, dim_N, 1, 3, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/10: transpose -> %27 [3,N,5]");
+            }
+
+            // Kernel 6/10: elementwise (add) -> %74 [24]
+            // %74 = add(%4, %5) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel6(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer7)
+            {
+                int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last74 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v74 = v4 + v5;
+                    last74 = v74;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v74 = v4 + v5;
+                    v74.CopyTo(buffer7.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last74.CopyTo(buffer7.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s74 = s4 + s5;
+                        buffer7[i] = s74;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/10: elementwise (add) -> %74 [24]");
+            }
+
+            // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+            // runs at each step of Forward's kernel 7/10 (loop over 3 steps)
+            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+            // %58 = add(%33, %37) : [N,24]
+            // %76 = add(%58, %75) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardLoop7Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer7, global::System.Span<float> buffer9, global::System.ReadOnlySpan<float> loop7Slot24, global::System.ReadOnlySpan<float> loop7Slot28, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                int extent0 = dim_N;
+                int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row58 = i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last76 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + lastVector));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                        var v76 = v58 + v75;
+                        last76 = v76;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + i));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                        var v76 = v58 + v75;
+                        v76.CopyTo(buffer9.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last76.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s58 = buffer9[row58 + i];
+                            float s75 = buffer7[i];
+                            float s76 = s58 + s75;
+                            buffer9[rowOut + i] = s76;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
+            }
+
+            // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
+            // runs at each step of Forward's kernel 7/10 (loop over 3 steps)
+            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+            // %78 = sigmoid(%77) : [N,6]
+            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+            // %80 = tanh(%79) : [N,6]
+            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+            // %82 = sigmoid(%81) : [N,6]
+            // %83 = mul(%78, %80) : [N,6]
+            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+            // %85 = sigmoid(%84) : [N,6]
+            // %86 = mul(%85, %25) : [N,6]
+            // %87 = add(%86, %83) : [N,6]
+            // %88 = tanh(%87) : [N,6]
+            // %89 = mul(%82, %88) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardLoop7Kernel1(global::System.Span<float> buffer9, global::System.Span<float> loop7Out0, global::System.Span<float> loop7Out1, global::System.ReadOnlySpan<float> loop7Slot25, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row25 = i0 * 6;
+                    int row77 = i0 * 24;
+                    int row79 = 12 + i0 * 24;
+                    int row81 = 18 + i0 * 24;
+                    int row84 = 6 + i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last87 = global::System.Numerics.Vector<float>.Zero;
+                    var last89 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + lastVector));
+                        var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + lastVector));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + lastVector));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + lastVector));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + lastVector));
+                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                        var v83 = v78 * v80;
+                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                        var v86 = v85 * v25;
+                        var v87 = v86 + v83;
+                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                        var v89 = v82 * v88;
+                        last87 = v87;
+                        last89 = v89;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
+                        var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + i));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + i));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + i));
+                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                        var v83 = v78 * v80;
+                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                        var v86 = v85 * v25;
+                        var v87 = v86 + v83;
+                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                        var v89 = v82 * v88;
+                        v87.CopyTo(loop7Out1.Slice(rowOut + i));
+                        v89.CopyTo(loop7Out0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last87.CopyTo(loop7Out1.Slice(rowOut + lastVector));
+                        last89.CopyTo(loop7Out0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s25 = loop7Slot25[row25 + i];
+                            float s77 = buffer9[row77 + i];
+                            float s79 = buffer9[row79 + i];
+                            float s81 = buffer9[row81 + i];
+                            float s84 = buffer9[row84 + i];
+                            float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                            float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                            float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                            float s83 = s78 * s80;
+                            float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                            float s86 = s85 * s25;
+                            float s87 = s86 + s83;
+                            float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                            float s89 = s82 * s88;
+                            loop7Out1[rowOut + i] = s87;
+                            loop7Out0[rowOut + i] = s89;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+            }
+
+            // Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
+            // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
+            // %92 = add(%91, %8) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel8(global::System.ReadOnlySpan<float> capture5Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> buffer8, global::System.Span<float> buffer13, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row91 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last92 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(lastVector));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + lastVector));
+                        var v92 = v91 + v8;
+                        last92 = v92;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
+                        var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + i));
+                        var v92 = v91 + v8;
+                        v92.CopyTo(buffer13.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last92.CopyTo(buffer13.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
@@ -352,17 +536,17 @@ namespace Kiln.Integration.Tests.Models
                             buffer13[rowOut + i] = s92;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]");
+            }
 
-                // Kernel 9/10: cross_entropy -> %93 []
-                {
-                    // %93 = cross_entropy(%92, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer13, input1, dim_N, 3, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/10: cross_entropy -> %93 []");
-                }
-
-                return state.Result;
+            // Kernel 9/10: cross_entropy -> %93 []
+            // %93 = cross_entropy(%92, %1) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel9(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer13, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer13, input1, dim_N, 3, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/10: cross_entropy -> %93 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -473,234 +657,37 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer61 = arena.Slice(state.Offsets[61], state.Sizes[61]);
 
                 // Kernel 0/32: embedding -> %9 [N,4,5]
-                {
-                    // %9 = embedding(%0, %2) : [N,4,5]
-                    global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/32: embedding -> %9 [N,4,5]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, buffer0);
 
                 // Kernel 1/32: narrow -> %10 [N,1,5]
-                {
-                    // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/32: narrow -> %10 [N,1,5]");
-                }
+                ForwardBackwardKernel1(buffer0, buffer1, dim_N);
 
                 // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
-                {
-                    // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
-                    // %13 = add(%12, %4) : [N,24]
-                    // %14 = add(%13, %5) : [N,24]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row12 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
-                            var v13 = v12 + v4;
-                            var v14 = v13 + v5;
-                            v14.CopyTo(buffer2.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s5 = capture3Data[i];
-                            float s12 = buffer2[row12 + i];
-                            float s13 = s12 + s4;
-                            float s14 = s13 + s5;
-                            buffer2[rowOut + i] = s14;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]");
-                }
+                ForwardBackwardKernel2(capture1Data, capture2Data, capture3Data, buffer1, buffer2, dim_N);
 
                 // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
-                {
-                    // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
-                    // %16 = sigmoid(%15) : [N,6]
-                    // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
-                    // %18 = tanh(%17) : [N,6]
-                    // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
-                    // %20 = sigmoid(%19) : [N,6]
-                    // %21 = mul(%16, %18) : [N,6]
-                    // %22 = tanh(%21) : [N,6]
-                    // %23 = mul(%20, %22) : [N,6]
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 24;
-                        int row17 = 12 + i0 * 24;
-                        int row19 = 18 + i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
-                            var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
-                            var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
-                            var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
-                            var v21 = v16 * v18;
-                            var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
-                            var v23 = v20 * v22;
-                            v16.CopyTo(buffer3.Slice(rowOut + i));
-                            v18.CopyTo(buffer4.Slice(rowOut + i));
-                            v21.CopyTo(buffer5.Slice(rowOut + i));
-                            v22.CopyTo(buffer6.Slice(rowOut + i));
-                            v20.CopyTo(buffer7.Slice(rowOut + i));
-                            v23.CopyTo(buffer8.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer2[row15 + i];
-                            float s17 = buffer2[row17 + i];
-                            float s19 = buffer2[row19 + i];
-                            float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
-                            float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
-                            float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
-                            float s21 = s16 * s18;
-                            float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
-                            float s23 = s20 * s22;
-                            buffer3[rowOut + i] = s16;
-                            buffer4[rowOut + i] = s18;
-                            buffer5[rowOut + i] = s21;
-                            buffer6[rowOut + i] = s22;
-                            buffer7[rowOut + i] = s20;
-                            buffer8[rowOut + i] = s23;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                }
+                ForwardBackwardKernel3(buffer2, buffer3, buffer4, buffer5, buffer6, buffer7, buffer8, dim_N);
 
                 // Kernel 4/32: narrow -> %26 [N,3,5]
-                {
-                    // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 15, 0, dim_N, 15);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/32: narrow -> %26 [N,3,5]");
-                }
+                ForwardBackwardKernel4(buffer0, buffer9, dim_N);
 
                 // Kernel 5/32: transpose -> %27 [3,N,5]
-                {
-                    // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer9, buffer10, 1, dim_N, 1, 3, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/32: transpose -> %27 [3,N,5]");
-                }
+                ForwardBackwardKernel5(buffer9, buffer10, dim_N);
 
                 // Kernel 6/32: elementwise (add) -> %74 [24]
-                {
-                    // %74 = add(%4, %5) : [24]
-                    int extent0 = 24;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v74 = v4 + v5;
-                        v74.CopyTo(buffer11.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s74 = s4 + s5;
-                        buffer11[i] = s74;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
-                }
+                ForwardBackwardKernel6(capture2Data, capture3Data, buffer11);
 
                 // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
-                {
-                    // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v102 = v101;
-                        v102.CopyTo(buffer12.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s102 = s101;
-                        buffer12[i] = s102;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]");
-                }
+                ForwardBackwardKernel7(buffer12, dim_N);
 
                 // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
-                {
-                    // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
-                    int extent0 = 120;
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v140 = v101;
-                        v140.CopyTo(buffer13.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s140 = s101;
-                        buffer13[i] = s140;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]");
-                }
+                ForwardBackwardKernel8(buffer13);
 
                 // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
-                {
-                    // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
-                    int extent0 = 144;
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v143 = v101;
-                        v143.CopyTo(buffer14.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s143 = s101;
-                        buffer14[i] = s143;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]");
-                }
+                ForwardBackwardKernel9(buffer14);
 
                 // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
-                {
-                    // %146 = broadcast_to{shape=24}(%101) : [24]
-                    int extent0 = 24;
-                    float s101 = 0f;
-                    var v101 = new global::System.Numerics.Vector<float>(s101);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v146 = v101;
-                        v146.CopyTo(buffer15.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s146 = s101;
-                        buffer15[i] = s146;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 10/32: elementwise (broadcast_to) -> %146 [24]");
-                }
+                ForwardBackwardKernel10(buffer15);
 
                 // Kernel 11/32: loop over 3 steps, its body 2 kernel(s) -> %239 [N,6], %148 [3,N,6], %149 [3,N,6], %151 [3,N,6], %153 [3,N,6], %155 [3,N,6], %157 [3,N,6], %159 [3,N,6]
                 {
@@ -728,200 +715,28 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop11Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop11Time * (dim_N * 5), (dim_N * 5));
 
                         // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                        {
-                            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
-                            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-                            // %58 = add(%33, %37) : [N,24]
-                            // %76 = add(%58, %75) : [N,24]
-                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot28, capture1Data, buffer24, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop11Slot24, capture4Data, buffer24, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 24;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row58 = i0 * 24;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + i));
-                                    var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                                    var v76 = v58 + v75;
-                                    v76.CopyTo(buffer24.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s58 = buffer24[row58 + i];
-                                    float s75 = buffer11[i];
-                                    float s76 = s58 + s75;
-                                    buffer24[rowOut + i] = s76;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
-                        }
+                        ForwardBackwardLoop11Kernel0(capture1Data, capture4Data, buffer11, buffer24, loop11Slot24, loop11Slot28, dim_N);
 
                         // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
-                        {
-                            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
-                            // %78 = sigmoid(%77) : [N,6]
-                            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
-                            // %80 = tanh(%79) : [N,6]
-                            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
-                            // %82 = sigmoid(%81) : [N,6]
-                            // %83 = mul(%78, %80) : [N,6]
-                            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
-                            // %85 = sigmoid(%84) : [N,6]
-                            // %86 = mul(%85, %25) : [N,6]
-                            // %87 = add(%86, %83) : [N,6]
-                            // %88 = tanh(%87) : [N,6]
-                            // %89 = mul(%82, %88) : [N,6]
-                            int extent0 = dim_N;
-                            int extent1 = 6;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row25 = i0 * 6;
-                                int row77 = i0 * 24;
-                                int row79 = 12 + i0 * 24;
-                                int row81 = 18 + i0 * 24;
-                                int row84 = 6 + i0 * 24;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + i));
-                                    var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + i));
-                                    var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + i));
-                                    var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + i));
-                                    var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + i));
-                                    var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                                    var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                                    var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                                    var v83 = v78 * v80;
-                                    var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                                    var v86 = v85 * v25;
-                                    var v87 = v86 + v83;
-                                    var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                                    var v89 = v82 * v88;
-                                    v78.CopyTo(loop11Out2.Slice(rowOut + i));
-                                    v80.CopyTo(loop11Out3.Slice(rowOut + i));
-                                    v85.CopyTo(loop11Out5.Slice(rowOut + i));
-                                    v87.CopyTo(loop11Out1.Slice(rowOut + i));
-                                    v88.CopyTo(loop11Out6.Slice(rowOut + i));
-                                    v82.CopyTo(loop11Out4.Slice(rowOut + i));
-                                    v89.CopyTo(loop11Out0.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s25 = loop11Slot25[row25 + i];
-                                    float s77 = buffer24[row77 + i];
-                                    float s79 = buffer24[row79 + i];
-                                    float s81 = buffer24[row81 + i];
-                                    float s84 = buffer24[row84 + i];
-                                    float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                                    float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                                    float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                                    float s83 = s78 * s80;
-                                    float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                                    float s86 = s85 * s25;
-                                    float s87 = s86 + s83;
-                                    float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                                    float s89 = s82 * s88;
-                                    loop11Out2[rowOut + i] = s78;
-                                    loop11Out3[rowOut + i] = s80;
-                                    loop11Out5[rowOut + i] = s85;
-                                    loop11Out1[rowOut + i] = s87;
-                                    loop11Out6[rowOut + i] = s88;
-                                    loop11Out4[rowOut + i] = s82;
-                                    loop11Out0[rowOut + i] = s89;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out5, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out6, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                        }
+                        ForwardBackwardLoop11Kernel1(buffer24, loop11Out0, loop11Out1, loop11Out2, loop11Out3, loop11Out4, loop11Out5, loop11Out6, loop11Slot25, dim_N);
                     }
                     ((global::System.ReadOnlySpan<float>)buffer17.Slice(((loop11Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer16);
                 }
 
                 // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
-                {
-                    // %240 = matmul{transpose_b=true}(%239, %7) : [N,3]
-                    // %241 = add(%240, %8) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer25, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row240 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                            var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + i));
-                            var v241 = v240 + v8;
-                            v241.CopyTo(buffer25.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = capture6Data[i];
-                            float s240 = buffer25[row240 + i];
-                            float s241 = s240 + s8;
-                            buffer25[rowOut + i] = s241;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]");
-                }
+                ForwardBackwardKernel12(capture5Data, capture6Data, buffer16, buffer25, dim_N);
 
                 // Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
-                {
-                    // %242 = cross_entropy(%241, %1) : []
-                    // %243 = cross_entropy_backward(%241, %1, %94) : [N,3]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer25, input1, dim_N, 3, result, 1f, buffer26);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
-                }
+                ForwardBackwardKernel13(input1, result, buffer25, buffer26, dim_N);
 
                 // Kernel 14/32: sum over [N,3] -> %244 [3]
-                {
-                    // %244 = sum{dims=0;keep_dim=false}(%243) : [3]
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row243 = i0 * 3;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v243 = new global::System.Numerics.Vector<float>(buffer26.Slice(row243 + i));
-                            (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v243).CopyTo(grad6.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s243 = buffer26[row243 + i];
-                            grad6[i] += s243;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 14/32: sum over [N,3] -> %244 [3]");
-                }
+                ForwardBackwardKernel14(grad6, buffer26, dim_N);
 
                 // Kernel 15/32: GEMM -> %245 [N,6]
-                {
-                    // %245 = matmul(%243, %7) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer26, capture5Data, buffer27, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 15/32: GEMM -> %245 [N,6]");
-                }
+                ForwardBackwardKernel15(capture5Data, buffer26, buffer27, dim_N);
 
                 // Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
-                {
-                    // %246 = matmul{transpose_a=true}(%243, %239) : [3,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer26, buffer16, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 16/32: GEMM Aᵀ -> %246 [3,6]");
-                }
+                ForwardBackwardKernel16(grad5, buffer16, buffer26, dim_N);
 
                 // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %252 [3,N,5], %247 [N,6], %248 [N,6], %249 [24,5], %250 [24,6], %251 [24]
                 {
@@ -956,349 +771,1301 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop17Slot158 = ((global::System.ReadOnlySpan<float>)buffer23).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
 
                         // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
-                        {
-                            // %164 = mul(%99, %154) : [N,6]
-                            // %165 = square(%158) : [N,6]
-                            // %166 = sub(%94, %165) : [N,6]
-                            // %167 = mul(%164, %166) : [N,6]
-                            // %168 = add(%100, %167) : [N,6]
-                            // %169 = mul(%168, %25) : [N,6]
-                            // %170 = mul(%168, %156) : [N,6]
-                            // %171 = sub(%94, %156) : [N,6]
-                            // %172 = mul(%156, %171) : [N,6]
-                            // %173 = mul(%169, %172) : [N,6]
-                            // %175 = mul(%168, %152) : [N,6]
-                            // %176 = mul(%168, %150) : [N,6]
-                            // %182 = square(%152) : [N,6]
-                            // %183 = sub(%94, %182) : [N,6]
-                            // %184 = mul(%176, %183) : [N,6]
-                            // %187 = sub(%94, %150) : [N,6]
-                            // %188 = mul(%150, %187) : [N,6]
-                            // %189 = mul(%175, %188) : [N,6]
-                            int extent0 = (dim_N * 6);
-                            float s94 = 1f;
-                            var v94 = new global::System.Numerics.Vector<float>(s94);
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(i));
-                                var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
-                                var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(i));
-                                var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(i));
-                                var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(i));
-                                var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
-                                var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(i));
-                                var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
-                                var v164 = v99 * v154;
-                                var v165 = v158 * v158;
-                                var v166 = v94 - v165;
-                                var v167 = v164 * v166;
-                                var v168 = v100 + v167;
-                                var v169 = v168 * v25;
-                                var v170 = v168 * v156;
-                                var v171 = v94 - v156;
-                                var v172 = v156 * v171;
-                                var v173 = v169 * v172;
-                                var v175 = v168 * v152;
-                                var v176 = v168 * v150;
-                                var v182 = v152 * v152;
-                                var v183 = v94 - v182;
-                                var v184 = v176 * v183;
-                                var v187 = v94 - v150;
-                                var v188 = v150 * v187;
-                                var v189 = v175 * v188;
-                                v168.CopyTo(buffer34.Slice(i));
-                                v170.CopyTo(loop17Out1.Slice(i));
-                                v173.CopyTo(buffer35.Slice(i));
-                                v184.CopyTo(buffer36.Slice(i));
-                                v189.CopyTo(buffer37.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s25 = loop17Slot25[i];
-                                float s99 = loop17Slot99[i];
-                                float s100 = loop17Slot100[i];
-                                float s150 = loop17Slot150[i];
-                                float s152 = loop17Slot152[i];
-                                float s154 = loop17Slot154[i];
-                                float s156 = loop17Slot156[i];
-                                float s158 = loop17Slot158[i];
-                                float s164 = s99 * s154;
-                                float s165 = s158 * s158;
-                                float s166 = s94 - s165;
-                                float s167 = s164 * s166;
-                                float s168 = s100 + s167;
-                                float s169 = s168 * s25;
-                                float s170 = s168 * s156;
-                                float s171 = s94 - s156;
-                                float s172 = s156 * s171;
-                                float s173 = s169 * s172;
-                                float s175 = s168 * s152;
-                                float s176 = s168 * s150;
-                                float s182 = s152 * s152;
-                                float s183 = s94 - s182;
-                                float s184 = s176 * s183;
-                                float s187 = s94 - s150;
-                                float s188 = s150 * s187;
-                                float s189 = s175 * s188;
-                                buffer34[i] = s168;
-                                loop17Out1[i] = s170;
-                                buffer35[i] = s173;
-                                buffer36[i] = s184;
-                                buffer37[i] = s189;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                        }
+                        ForwardBackwardLoop17Kernel0(buffer34, buffer35, buffer36, buffer37, loop17Out1, loop17Slot99, loop17Slot100, loop17Slot25, loop17Slot150, loop17Slot152, loop17Slot154, loop17Slot156, loop17Slot158, dim_N);
 
                         // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
-                        {
-                            // %163 = mul(%99, %158) : [N,6]
-                            // %177 = sub(%94, %154) : [N,6]
-                            // %178 = mul(%154, %177) : [N,6]
-                            // %179 = mul(%163, %178) : [N,6]
-                            int extent0 = (dim_N * 6);
-                            float s94 = 1f;
-                            var v94 = new global::System.Numerics.Vector<float>(s94);
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
-                                var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
-                                var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
-                                var v163 = v99 * v158;
-                                var v177 = v94 - v154;
-                                var v178 = v154 * v177;
-                                var v179 = v163 * v178;
-                                v179.CopyTo(buffer38.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s99 = loop17Slot99[i];
-                                float s154 = loop17Slot154[i];
-                                float s158 = loop17Slot158[i];
-                                float s163 = s99 * s158;
-                                float s177 = s94 - s154;
-                                float s178 = s154 * s177;
-                                float s179 = s163 * s178;
-                                buffer38[i] = s179;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]");
-                        }
+                        ForwardBackwardLoop17Kernel1(buffer38, loop17Slot99, loop17Slot154, loop17Slot158, dim_N);
 
                         // Kernel 2/11: narrow_backward -> %180 [N,24]
-                        {
-                            // %180 = narrow_backward{dim=1;length=6;size=24;start=18}(%179) : [N,24]
-                            buffer39.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer39, 24, 18, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 2/11: narrow_backward -> %180 [N,24]");
-                        }
+                        ForwardBackwardLoop17Kernel2(buffer38, buffer39, dim_N);
 
                         // Kernel 3/11: narrow_backward -> %185 [N,24]
-                        {
-                            // %185 = narrow_backward{dim=1;length=6;size=24;start=12}(%184) : [N,24]
-                            buffer40.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer40, 24, 12, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 3/11: narrow_backward -> %185 [N,24]");
-                        }
+                        ForwardBackwardLoop17Kernel3(buffer36, buffer40, dim_N);
 
                         // Kernel 4/11: narrow_backward -> %190 [N,24]
-                        {
-                            // %190 = narrow_backward{dim=1;length=6;size=24;start=0}(%189) : [N,24]
-                            buffer41.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer41, 24, 0, dim_N, 6);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 4/11: narrow_backward -> %190 [N,24]");
-                        }
+                        ForwardBackwardLoop17Kernel4(buffer37, buffer41, dim_N);
 
                         // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
-                        {
-                            // %174 = narrow_backward{dim=1;length=6;size=24;start=6}(%173) : [N,24]
-                            // %181 = add(%174, %180) : [N,24]
-                            // %186 = add(%181, %185) : [N,24]
-                            // %191 = add(%186, %190) : [N,24]
-                            // %192 = sum{dims=0;keep_dim=false}(%191) : [24]
-                            buffer42.Clear();
-                            global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 6, 0, buffer42, 24, 6, dim_N, 6);
-                            int extent0 = dim_N;
-                            int extent1 = 24;
-                            buffer43.Clear();
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row174 = i0 * 24;
-                                int row180 = i0 * 24;
-                                int row185 = i0 * 24;
-                                int row190 = i0 * 24;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v174 = new global::System.Numerics.Vector<float>(buffer42.Slice(row174 + i));
-                                    var v180 = new global::System.Numerics.Vector<float>(buffer39.Slice(row180 + i));
-                                    var v185 = new global::System.Numerics.Vector<float>(buffer40.Slice(row185 + i));
-                                    var v190 = new global::System.Numerics.Vector<float>(buffer41.Slice(row190 + i));
-                                    var v181 = v174 + v180;
-                                    var v186 = v181 + v185;
-                                    var v191 = v186 + v190;
-                                    v191.CopyTo(buffer42.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer43.Slice(i)) + v191).CopyTo(buffer43.Slice(i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s174 = buffer42[row174 + i];
-                                    float s180 = buffer39[row180 + i];
-                                    float s185 = buffer40[row185 + i];
-                                    float s190 = buffer41[row190 + i];
-                                    float s181 = s174 + s180;
-                                    float s186 = s181 + s185;
-                                    float s191 = s186 + s190;
-                                    buffer42[rowOut + i] = s191;
-                                    buffer43[i] += s191;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
-                        }
+                        ForwardBackwardLoop17Kernel5(buffer35, buffer39, buffer40, buffer41, buffer42, buffer43, dim_N);
 
                         // Kernel 6/11: GEMM -> %193 [N,6]
-                        {
-                            // %193 = matmul(%191, %35) : [N,6]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer42, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %193 [N,6]");
-                        }
+                        ForwardBackwardLoop17Kernel6(capture4Data, buffer42, loop17Out0, dim_N);
 
                         // Kernel 7/11: GEMM -> %195 [N,5]
-                        {
-                            // %195 = matmul(%191, %31) : [N,5]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer42, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %195 [N,5]");
-                        }
+                        ForwardBackwardLoop17Kernel7(capture1Data, buffer42, loop17Out5, dim_N);
 
                         // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
-                        {
-                            // %196 = matmul{transpose_a=true}(%191, %30) : [24,5]
-                            // %197 = add(%139, %196) : [24,5]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 120;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
-                                var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
-                                var v197 = v139 + v196;
-                                v197.CopyTo(loop17Out2.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s139 = loop17Slot139[i];
-                                float s196 = loop17Out2[i];
-                                float s197 = s139 + s196;
-                                loop17Out2[i] = s197;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]");
-                        }
+                        ForwardBackwardLoop17Kernel8(buffer42, loop17Out2, loop17Slot139, loop17Slot28, dim_N);
 
                         // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
-                        {
-                            // %194 = matmul{transpose_a=true}(%191, %24) : [24,6]
-                            // %198 = add(%142, %194) : [24,6]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 144;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
-                                var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
-                                var v198 = v142 + v194;
-                                v198.CopyTo(loop17Out3.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s142 = loop17Slot142[i];
-                                float s194 = loop17Out3[i];
-                                float s198 = s142 + s194;
-                                loop17Out3[i] = s198;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]");
-                        }
+                        ForwardBackwardLoop17Kernel9(buffer42, loop17Out3, loop17Slot142, loop17Slot24, dim_N);
 
                         // Kernel 10/11: elementwise (add) -> %199 [24]
-                        {
-                            // %199 = add(%145, %192) : [24]
-                            int extent0 = 24;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
-                                var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
-                                var v199 = v145 + v192;
-                                v199.CopyTo(loop17Out4.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s145 = loop17Slot145[i];
-                                float s192 = buffer43[i];
-                                float s199 = s145 + s192;
-                                loop17Out4[i] = s199;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %199 [24]");
-                        }
+                        ForwardBackwardLoop17Kernel10(buffer43, loop17Out4, loop17Slot145);
                     }
                 }
 
                 // Kernel 18/32: transpose -> %253 [N,3,5]
-                {
-                    // %253 = transpose{dim0=0;dim1=1}(%252) : [N,3,5]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer28, buffer49, 1, 3, 1, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 18/32: transpose -> %253 [N,3,5]");
-                }
+                ForwardBackwardKernel18(buffer28, buffer49, dim_N);
 
                 // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
+                ForwardBackwardKernel19(buffer3, buffer4, buffer6, buffer7, buffer29, buffer30, buffer50, buffer51, buffer52, dim_N);
+
+                // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
+                ForwardBackwardKernel20(buffer6, buffer7, buffer29, buffer53, dim_N);
+
+                // Kernel 21/32: narrow_backward -> %264 [N,24]
+                ForwardBackwardKernel21(buffer51, buffer54, dim_N);
+
+                // Kernel 22/32: narrow_backward -> %267 [N,24]
+                ForwardBackwardKernel22(buffer52, buffer55, dim_N);
+
+                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
+                ForwardBackwardKernel23(buffer53, buffer54, buffer55, buffer56, buffer57, dim_N);
+
+                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
+                ForwardBackwardKernel24(grad2, grad3, buffer33, buffer57);
+
+                // Kernel 25/32: GEMM -> %271 [N,5]
+                ForwardBackwardKernel25(capture1Data, buffer56, buffer58, dim_N);
+
+                // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
+                ForwardBackwardKernel26(buffer1, buffer56, buffer59, dim_N);
+
+                // Kernel 27/32: elementwise (add) -> %273 [24,5]
+                ForwardBackwardKernel27(grad1, buffer31, buffer59);
+
+                // Kernel 28/32: narrow_backward -> %275 [N,4,5]
+                ForwardBackwardKernel28(buffer58, buffer60, dim_N);
+
+                // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+                ForwardBackwardKernel29(buffer49, buffer60, buffer61, dim_N);
+
+                // Kernel 30/32: embedding_backward -> %277 [20,5]
+                ForwardBackwardKernel30(input0, grad0, buffer61);
+
+                // Kernel 31/32: elementwise (copy) -> %279 [24,6]
+                ForwardBackwardKernel31(grad4, buffer32);
+
+                return state.Result;
+            }
+
+            // Kernel 0/32: embedding -> %9 [N,4,5]
+            // %9 = embedding(%0, %2) : [N,4,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<int> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0)
+            {
+                global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/32: embedding -> %9 [N,4,5]");
+            }
+
+            // Kernel 1/32: narrow -> %10 [N,1,5]
+            // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/32: narrow -> %10 [N,1,5]");
+            }
+
+            // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
+            // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
+            // %13 = add(%12, %4) : [N,24]
+            // %14 = add(%13, %5) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture1Data, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %210 = square(%22) : [N,6]
-                    // %211 = sub(%94, %210) : [N,6]
-                    // %220 = square(%18) : [N,6]
-                    // %221 = sub(%94, %220) : [N,6]
-                    // %225 = sub(%94, %16) : [N,6]
-                    // %226 = mul(%16, %225) : [N,6]
-                    // %256 = mul(%247, %20) : [N,6]
-                    // %257 = mul(%256, %211) : [N,6]
-                    // %258 = add(%248, %257) : [N,6]
-                    // %259 = mul(%258, %18) : [N,6]
-                    // %260 = mul(%258, %16) : [N,6]
-                    // %263 = mul(%260, %221) : [N,6]
-                    // %266 = mul(%259, %226) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s94 = 1f;
-                    var v94 = new global::System.Numerics.Vector<float>(s94);
+                    int row12 = i0 * 24;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    var last14 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                        var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                        var v210 = v22 * v22;
-                        var v211 = v94 - v210;
-                        var v220 = v18 * v18;
-                        var v221 = v94 - v220;
-                        var v225 = v94 - v16;
-                        var v226 = v16 * v225;
-                        var v256 = v247 * v20;
-                        var v257 = v256 * v211;
-                        var v258 = v248 + v257;
-                        var v259 = v258 * v18;
-                        var v260 = v258 * v16;
-                        var v263 = v260 * v221;
-                        var v266 = v259 * v226;
-                        v258.CopyTo(buffer50.Slice(i));
-                        v263.CopyTo(buffer51.Slice(i));
-                        v266.CopyTo(buffer52.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + lastVector));
+                        var v13 = v12 + v4;
+                        var v14 = v13 + v5;
+                        last14 = v14;
                     }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer2.Slice(row12 + i));
+                        var v13 = v12 + v4;
+                        var v14 = v13 + v5;
+                        v14.CopyTo(buffer2.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last14.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s4 = capture2Data[i];
+                            float s5 = capture3Data[i];
+                            float s12 = buffer2[row12 + i];
+                            float s13 = s12 + s4;
+                            float s14 = s13 + s5;
+                            buffer2[rowOut + i] = s14;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]");
+            }
+
+            // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+            // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
+            // %16 = sigmoid(%15) : [N,6]
+            // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
+            // %18 = tanh(%17) : [N,6]
+            // %19 = narrow{dim=1;length=6;start=18}(%14) : [N,6]
+            // %20 = sigmoid(%19) : [N,6]
+            // %21 = mul(%16, %18) : [N,6]
+            // %22 = tanh(%21) : [N,6]
+            // %23 = mul(%20, %22) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row15 = i0 * 24;
+                    int row17 = 12 + i0 * 24;
+                    int row19 = 18 + i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last16 = global::System.Numerics.Vector<float>.Zero;
+                    var last18 = global::System.Numerics.Vector<float>.Zero;
+                    var last21 = global::System.Numerics.Vector<float>.Zero;
+                    var last22 = global::System.Numerics.Vector<float>.Zero;
+                    var last20 = global::System.Numerics.Vector<float>.Zero;
+                    var last23 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + lastVector));
+                        var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
+                        var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
+                        var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
+                        var v21 = v16 * v18;
+                        var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
+                        var v23 = v20 * v22;
+                        last16 = v16;
+                        last18 = v18;
+                        last21 = v21;
+                        last22 = v22;
+                        last20 = v20;
+                        last23 = v23;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer2.Slice(row19 + i));
+                        var v16 = global::Kiln.Kernels.Pointwise.Sigmoid(v15);
+                        var v18 = global::Kiln.Kernels.Pointwise.Tanh(v17);
+                        var v20 = global::Kiln.Kernels.Pointwise.Sigmoid(v19);
+                        var v21 = v16 * v18;
+                        var v22 = global::Kiln.Kernels.Pointwise.Tanh(v21);
+                        var v23 = v20 * v22;
+                        v16.CopyTo(buffer3.Slice(rowOut + i));
+                        v18.CopyTo(buffer4.Slice(rowOut + i));
+                        v21.CopyTo(buffer5.Slice(rowOut + i));
+                        v22.CopyTo(buffer6.Slice(rowOut + i));
+                        v20.CopyTo(buffer7.Slice(rowOut + i));
+                        v23.CopyTo(buffer8.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last16.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last18.CopyTo(buffer4.Slice(rowOut + lastVector));
+                        last21.CopyTo(buffer5.Slice(rowOut + lastVector));
+                        last22.CopyTo(buffer6.Slice(rowOut + lastVector));
+                        last20.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last23.CopyTo(buffer8.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s15 = buffer2[row15 + i];
+                            float s17 = buffer2[row17 + i];
+                            float s19 = buffer2[row19 + i];
+                            float s16 = global::Kiln.Kernels.Pointwise.Sigmoid(s15);
+                            float s18 = global::Kiln.Kernels.Pointwise.Tanh(s17);
+                            float s20 = global::Kiln.Kernels.Pointwise.Sigmoid(s19);
+                            float s21 = s16 * s18;
+                            float s22 = global::Kiln.Kernels.Pointwise.Tanh(s21);
+                            float s23 = s20 * s22;
+                            buffer3[rowOut + i] = s16;
+                            buffer4[rowOut + i] = s18;
+                            buffer5[rowOut + i] = s21;
+                            buffer6[rowOut + i] = s22;
+                            buffer7[rowOut + i] = s20;
+                            buffer8[rowOut + i] = s23;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+            }
+
+            // Kernel 4/32: narrow -> %26 [N,3,5]
+            // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> buffer0, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 15, 0, dim_N, 15);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/32: narrow -> %26 [N,3,5]");
+            }
+
+            // Kernel 5/32: transpose -> %27 [3,N,5]
+            // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer9, buffer10, 1, dim_N, 1, 3, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/32: transpose -> %27 [3,N,5]");
+            }
+
+            // Kernel 6/32: elementwise (add) -> %74 [24]
+            // %74 = add(%4, %5) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer11)
+            {
+                int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last74 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v74 = v4 + v5;
+                    last74 = v74;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v74 = v4 + v5;
+                    v74.CopyTo(buffer11.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last74.CopyTo(buffer11.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s74 = s4 + s5;
+                        buffer11[i] = s74;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
+            }
+
+            // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
+            // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.Span<float> buffer12, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s101 = 0f;
+                var v101 = new global::System.Numerics.Vector<float>(s101);
+                int i = 0;
+                var last102 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v102 = v101;
+                    last102 = v102;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v102 = v101;
+                    v102.CopyTo(buffer12.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last102.CopyTo(buffer12.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s102 = s101;
+                        buffer12[i] = s102;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]");
+            }
+
+            // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
+            // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> buffer13)
+            {
+                int extent0 = 120;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s101 = 0f;
+                var v101 = new global::System.Numerics.Vector<float>(s101);
+                int i = 0;
+                var last140 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v140 = v101;
+                    last140 = v140;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v140 = v101;
+                    v140.CopyTo(buffer13.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last140.CopyTo(buffer13.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s140 = s101;
+                        buffer13[i] = s140;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]");
+            }
+
+            // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
+            // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.Span<float> buffer14)
+            {
+                int extent0 = 144;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s101 = 0f;
+                var v101 = new global::System.Numerics.Vector<float>(s101);
+                int i = 0;
+                var last143 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v143 = v101;
+                    last143 = v143;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v143 = v101;
+                    v143.CopyTo(buffer14.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last143.CopyTo(buffer14.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s143 = s101;
+                        buffer14[i] = s143;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]");
+            }
+
+            // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
+            // %146 = broadcast_to{shape=24}(%101) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel10(global::System.Span<float> buffer15)
+            {
+                int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s101 = 0f;
+                var v101 = new global::System.Numerics.Vector<float>(s101);
+                int i = 0;
+                var last146 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v146 = v101;
+                    last146 = v146;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v146 = v101;
+                    v146.CopyTo(buffer15.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last146.CopyTo(buffer15.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s146 = s101;
+                        buffer15[i] = s146;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 10/32: elementwise (broadcast_to) -> %146 [24]");
+            }
+
+            // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
+            // runs at each step of ForwardBackward's kernel 11/32 (loop over 3 steps)
+            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+            // %58 = add(%33, %37) : [N,24]
+            // %76 = add(%58, %75) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop11Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer11, global::System.Span<float> buffer24, global::System.ReadOnlySpan<float> loop11Slot24, global::System.ReadOnlySpan<float> loop11Slot28, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop11Slot28, capture1Data, buffer24, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(loop11Slot24, capture4Data, buffer24, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                int extent0 = dim_N;
+                int extent1 = 24;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row58 = i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last76 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + lastVector));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(lastVector));
+                        var v76 = v58 + v75;
+                        last76 = v76;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + i));
+                        var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
+                        var v76 = v58 + v75;
+                        v76.CopyTo(buffer24.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last76.CopyTo(buffer24.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s58 = buffer24[row58 + i];
+                            float s75 = buffer11[i];
+                            float s76 = s58 + s75;
+                            buffer24[rowOut + i] = s76;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
+            }
+
+            // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
+            // runs at each step of ForwardBackward's kernel 11/32 (loop over 3 steps)
+            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
+            // %78 = sigmoid(%77) : [N,6]
+            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
+            // %80 = tanh(%79) : [N,6]
+            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
+            // %82 = sigmoid(%81) : [N,6]
+            // %83 = mul(%78, %80) : [N,6]
+            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
+            // %85 = sigmoid(%84) : [N,6]
+            // %86 = mul(%85, %25) : [N,6]
+            // %87 = add(%86, %83) : [N,6]
+            // %88 = tanh(%87) : [N,6]
+            // %89 = mul(%82, %88) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop11Kernel1(global::System.Span<float> buffer24, global::System.Span<float> loop11Out0, global::System.Span<float> loop11Out1, global::System.Span<float> loop11Out2, global::System.Span<float> loop11Out3, global::System.Span<float> loop11Out4, global::System.Span<float> loop11Out5, global::System.Span<float> loop11Out6, global::System.ReadOnlySpan<float> loop11Slot25, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row25 = i0 * 6;
+                    int row77 = i0 * 24;
+                    int row79 = 12 + i0 * 24;
+                    int row81 = 18 + i0 * 24;
+                    int row84 = 6 + i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last78 = global::System.Numerics.Vector<float>.Zero;
+                    var last80 = global::System.Numerics.Vector<float>.Zero;
+                    var last85 = global::System.Numerics.Vector<float>.Zero;
+                    var last87 = global::System.Numerics.Vector<float>.Zero;
+                    var last88 = global::System.Numerics.Vector<float>.Zero;
+                    var last82 = global::System.Numerics.Vector<float>.Zero;
+                    var last89 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + lastVector));
+                        var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + lastVector));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + lastVector));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + lastVector));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + lastVector));
+                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                        var v83 = v78 * v80;
+                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                        var v86 = v85 * v25;
+                        var v87 = v86 + v83;
+                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                        var v89 = v82 * v88;
+                        last78 = v78;
+                        last80 = v80;
+                        last85 = v85;
+                        last87 = v87;
+                        last88 = v88;
+                        last82 = v82;
+                        last89 = v89;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + i));
+                        var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + i));
+                        var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + i));
+                        var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + i));
+                        var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + i));
+                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
+                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
+                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
+                        var v83 = v78 * v80;
+                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
+                        var v86 = v85 * v25;
+                        var v87 = v86 + v83;
+                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
+                        var v89 = v82 * v88;
+                        v78.CopyTo(loop11Out2.Slice(rowOut + i));
+                        v80.CopyTo(loop11Out3.Slice(rowOut + i));
+                        v85.CopyTo(loop11Out5.Slice(rowOut + i));
+                        v87.CopyTo(loop11Out1.Slice(rowOut + i));
+                        v88.CopyTo(loop11Out6.Slice(rowOut + i));
+                        v82.CopyTo(loop11Out4.Slice(rowOut + i));
+                        v89.CopyTo(loop11Out0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last78.CopyTo(loop11Out2.Slice(rowOut + lastVector));
+                        last80.CopyTo(loop11Out3.Slice(rowOut + lastVector));
+                        last85.CopyTo(loop11Out5.Slice(rowOut + lastVector));
+                        last87.CopyTo(loop11Out1.Slice(rowOut + lastVector));
+                        last88.CopyTo(loop11Out6.Slice(rowOut + lastVector));
+                        last82.CopyTo(loop11Out4.Slice(rowOut + lastVector));
+                        last89.CopyTo(loop11Out0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s25 = loop11Slot25[row25 + i];
+                            float s77 = buffer24[row77 + i];
+                            float s79 = buffer24[row79 + i];
+                            float s81 = buffer24[row81 + i];
+                            float s84 = buffer24[row84 + i];
+                            float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
+                            float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
+                            float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
+                            float s83 = s78 * s80;
+                            float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
+                            float s86 = s85 * s25;
+                            float s87 = s86 + s83;
+                            float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
+                            float s89 = s82 * s88;
+                            loop11Out2[rowOut + i] = s78;
+                            loop11Out3[rowOut + i] = s80;
+                            loop11Out5[rowOut + i] = s85;
+                            loop11Out1[rowOut + i] = s87;
+                            loop11Out6[rowOut + i] = s88;
+                            loop11Out4[rowOut + i] = s82;
+                            loop11Out0[rowOut + i] = s89;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out5, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out6, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+            }
+
+            // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
+            // %240 = matmul{transpose_b=true}(%239, %7) : [N,3]
+            // %241 = add(%240, %8) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel12(global::System.ReadOnlySpan<float> capture5Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> buffer16, global::System.Span<float> buffer25, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer25, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row240 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last241 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(lastVector));
+                        var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + lastVector));
+                        var v241 = v240 + v8;
+                        last241 = v241;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
+                        var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + i));
+                        var v241 = v240 + v8;
+                        v241.CopyTo(buffer25.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last241.CopyTo(buffer25.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s8 = capture6Data[i];
+                            float s240 = buffer25[row240 + i];
+                            float s241 = s240 + s8;
+                            buffer25[rowOut + i] = s241;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]");
+            }
+
+            // Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
+            // %242 = cross_entropy(%241, %1) : []
+            // %243 = cross_entropy_backward(%241, %1, %94) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer25, global::System.Span<float> buffer26, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer25, input1, dim_N, 3, result, 1f, buffer26);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
+            }
+
+            // Kernel 14/32: sum over [N,3] -> %244 [3]
+            // %244 = sum{dims=0;keep_dim=false}(%243) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.Span<float> grad6, global::System.Span<float> buffer26, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row243 = i0 * 3;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v243 = new global::System.Numerics.Vector<float>(buffer26.Slice(row243 + i));
+                        (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v243).CopyTo(grad6.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s243 = buffer26[row243 + i];
+                        grad6[i] += s243;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 14/32: sum over [N,3] -> %244 [3]");
+            }
+
+            // Kernel 15/32: GEMM -> %245 [N,6]
+            // %245 = matmul(%243, %7) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel15(global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer26, global::System.Span<float> buffer27, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer26, capture5Data, buffer27, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 15/32: GEMM -> %245 [N,6]");
+            }
+
+            // Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
+            // %246 = matmul{transpose_a=true}(%243, %239) : [3,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel16(global::System.Span<float> grad5, global::System.Span<float> buffer16, global::System.Span<float> buffer26, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer26, buffer16, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 16/32: GEMM Aᵀ -> %246 [3,6]");
+            }
+
+            // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %164 = mul(%99, %154) : [N,6]
+            // %165 = square(%158) : [N,6]
+            // %166 = sub(%94, %165) : [N,6]
+            // %167 = mul(%164, %166) : [N,6]
+            // %168 = add(%100, %167) : [N,6]
+            // %169 = mul(%168, %25) : [N,6]
+            // %170 = mul(%168, %156) : [N,6]
+            // %171 = sub(%94, %156) : [N,6]
+            // %172 = mul(%156, %171) : [N,6]
+            // %173 = mul(%169, %172) : [N,6]
+            // %175 = mul(%168, %152) : [N,6]
+            // %176 = mul(%168, %150) : [N,6]
+            // %182 = square(%152) : [N,6]
+            // %183 = sub(%94, %182) : [N,6]
+            // %184 = mul(%176, %183) : [N,6]
+            // %187 = sub(%94, %150) : [N,6]
+            // %188 = mul(%150, %187) : [N,6]
+            // %189 = mul(%175, %188) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel0(global::System.Span<float> buffer34, global::System.Span<float> buffer35, global::System.Span<float> buffer36, global::System.Span<float> buffer37, global::System.Span<float> loop17Out1, global::System.ReadOnlySpan<float> loop17Slot99, global::System.ReadOnlySpan<float> loop17Slot100, global::System.ReadOnlySpan<float> loop17Slot25, global::System.ReadOnlySpan<float> loop17Slot150, global::System.ReadOnlySpan<float> loop17Slot152, global::System.ReadOnlySpan<float> loop17Slot154, global::System.ReadOnlySpan<float> loop17Slot156, global::System.ReadOnlySpan<float> loop17Slot158, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s94 = 1f;
+                var v94 = new global::System.Numerics.Vector<float>(s94);
+                int i = 0;
+                var last168 = global::System.Numerics.Vector<float>.Zero;
+                var last170 = global::System.Numerics.Vector<float>.Zero;
+                var last173 = global::System.Numerics.Vector<float>.Zero;
+                var last184 = global::System.Numerics.Vector<float>.Zero;
+                var last189 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(lastVector));
+                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(lastVector));
+                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(lastVector));
+                    var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(lastVector));
+                    var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(lastVector));
+                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(lastVector));
+                    var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(lastVector));
+                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(lastVector));
+                    var v164 = v99 * v154;
+                    var v165 = v158 * v158;
+                    var v166 = v94 - v165;
+                    var v167 = v164 * v166;
+                    var v168 = v100 + v167;
+                    var v169 = v168 * v25;
+                    var v170 = v168 * v156;
+                    var v171 = v94 - v156;
+                    var v172 = v156 * v171;
+                    var v173 = v169 * v172;
+                    var v175 = v168 * v152;
+                    var v176 = v168 * v150;
+                    var v182 = v152 * v152;
+                    var v183 = v94 - v182;
+                    var v184 = v176 * v183;
+                    var v187 = v94 - v150;
+                    var v188 = v150 * v187;
+                    var v189 = v175 * v188;
+                    last168 = v168;
+                    last170 = v170;
+                    last173 = v173;
+                    last184 = v184;
+                    last189 = v189;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(i));
+                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
+                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(i));
+                    var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(i));
+                    var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(i));
+                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
+                    var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(i));
+                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
+                    var v164 = v99 * v154;
+                    var v165 = v158 * v158;
+                    var v166 = v94 - v165;
+                    var v167 = v164 * v166;
+                    var v168 = v100 + v167;
+                    var v169 = v168 * v25;
+                    var v170 = v168 * v156;
+                    var v171 = v94 - v156;
+                    var v172 = v156 * v171;
+                    var v173 = v169 * v172;
+                    var v175 = v168 * v152;
+                    var v176 = v168 * v150;
+                    var v182 = v152 * v152;
+                    var v183 = v94 - v182;
+                    var v184 = v176 * v183;
+                    var v187 = v94 - v150;
+                    var v188 = v150 * v187;
+                    var v189 = v175 * v188;
+                    v168.CopyTo(buffer34.Slice(i));
+                    v170.CopyTo(loop17Out1.Slice(i));
+                    v173.CopyTo(buffer35.Slice(i));
+                    v184.CopyTo(buffer36.Slice(i));
+                    v189.CopyTo(buffer37.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last168.CopyTo(buffer34.Slice(lastVector));
+                    last170.CopyTo(loop17Out1.Slice(lastVector));
+                    last173.CopyTo(buffer35.Slice(lastVector));
+                    last184.CopyTo(buffer36.Slice(lastVector));
+                    last189.CopyTo(buffer37.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s25 = loop17Slot25[i];
+                        float s99 = loop17Slot99[i];
+                        float s100 = loop17Slot100[i];
+                        float s150 = loop17Slot150[i];
+                        float s152 = loop17Slot152[i];
+                        float s154 = loop17Slot154[i];
+                        float s156 = loop17Slot156[i];
+                        float s158 = loop17Slot158[i];
+                        float s164 = s99 * s154;
+                        float s165 = s158 * s158;
+                        float s166 = s94 - s165;
+                        float s167 = s164 * s166;
+                        float s168 = s100 + s167;
+                        float s169 = s168 * s25;
+                        float s170 = s168 * s156;
+                        float s171 = s94 - s156;
+                        float s172 = s156 * s171;
+                        float s173 = s169 * s172;
+                        float s175 = s168 * s152;
+                        float s176 = s168 * s150;
+                        float s182 = s152 * s152;
+                        float s183 = s94 - s182;
+                        float s184 = s176 * s183;
+                        float s187 = s94 - s150;
+                        float s188 = s150 * s187;
+                        float s189 = s175 * s188;
+                        buffer34[i] = s168;
+                        loop17Out1[i] = s170;
+                        buffer35[i] = s173;
+                        buffer36[i] = s184;
+                        buffer37[i] = s189;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+            }
+
+            // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %163 = mul(%99, %158) : [N,6]
+            // %177 = sub(%94, %154) : [N,6]
+            // %178 = mul(%154, %177) : [N,6]
+            // %179 = mul(%163, %178) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel1(global::System.Span<float> buffer38, global::System.ReadOnlySpan<float> loop17Slot99, global::System.ReadOnlySpan<float> loop17Slot154, global::System.ReadOnlySpan<float> loop17Slot158, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s94 = 1f;
+                var v94 = new global::System.Numerics.Vector<float>(s94);
+                int i = 0;
+                var last179 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(lastVector));
+                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(lastVector));
+                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(lastVector));
+                    var v163 = v99 * v158;
+                    var v177 = v94 - v154;
+                    var v178 = v154 * v177;
+                    var v179 = v163 * v178;
+                    last179 = v179;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
+                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
+                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
+                    var v163 = v99 * v158;
+                    var v177 = v94 - v154;
+                    var v178 = v154 * v177;
+                    var v179 = v163 * v178;
+                    v179.CopyTo(buffer38.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last179.CopyTo(buffer38.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s99 = loop17Slot99[i];
+                        float s154 = loop17Slot154[i];
+                        float s158 = loop17Slot158[i];
+                        float s163 = s99 * s158;
+                        float s177 = s94 - s154;
+                        float s178 = s154 * s177;
+                        float s179 = s163 * s178;
+                        buffer38[i] = s179;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]");
+            }
+
+            // Kernel 2/11: narrow_backward -> %180 [N,24]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %180 = narrow_backward{dim=1;length=6;size=24;start=18}(%179) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel2(global::System.Span<float> buffer38, global::System.Span<float> buffer39, int dim_N)
+            {
+                buffer39.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer39, 24, 18, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 2/11: narrow_backward -> %180 [N,24]");
+            }
+
+            // Kernel 3/11: narrow_backward -> %185 [N,24]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %185 = narrow_backward{dim=1;length=6;size=24;start=12}(%184) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel3(global::System.Span<float> buffer36, global::System.Span<float> buffer40, int dim_N)
+            {
+                buffer40.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer40, 24, 12, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 3/11: narrow_backward -> %185 [N,24]");
+            }
+
+            // Kernel 4/11: narrow_backward -> %190 [N,24]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %190 = narrow_backward{dim=1;length=6;size=24;start=0}(%189) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel4(global::System.Span<float> buffer37, global::System.Span<float> buffer41, int dim_N)
+            {
+                buffer41.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer41, 24, 0, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 4/11: narrow_backward -> %190 [N,24]");
+            }
+
+            // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %174 = narrow_backward{dim=1;length=6;size=24;start=6}(%173) : [N,24]
+            // %181 = add(%174, %180) : [N,24]
+            // %186 = add(%181, %185) : [N,24]
+            // %191 = add(%186, %190) : [N,24]
+            // %192 = sum{dims=0;keep_dim=false}(%191) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel5(global::System.Span<float> buffer35, global::System.Span<float> buffer39, global::System.Span<float> buffer40, global::System.Span<float> buffer41, global::System.Span<float> buffer42, global::System.Span<float> buffer43, int dim_N)
+            {
+                buffer42.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 6, 0, buffer42, 24, 6, dim_N, 6);
+                int extent0 = dim_N;
+                int extent1 = 24;
+                buffer43.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row174 = i0 * 24;
+                    int row180 = i0 * 24;
+                    int row185 = i0 * 24;
+                    int row190 = i0 * 24;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v174 = new global::System.Numerics.Vector<float>(buffer42.Slice(row174 + i));
+                        var v180 = new global::System.Numerics.Vector<float>(buffer39.Slice(row180 + i));
+                        var v185 = new global::System.Numerics.Vector<float>(buffer40.Slice(row185 + i));
+                        var v190 = new global::System.Numerics.Vector<float>(buffer41.Slice(row190 + i));
+                        var v181 = v174 + v180;
+                        var v186 = v181 + v185;
+                        var v191 = v186 + v190;
+                        v191.CopyTo(buffer42.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer43.Slice(i)) + v191).CopyTo(buffer43.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s174 = buffer42[row174 + i];
+                        float s180 = buffer39[row180 + i];
+                        float s185 = buffer40[row185 + i];
+                        float s190 = buffer41[row190 + i];
+                        float s181 = s174 + s180;
+                        float s186 = s181 + s185;
+                        float s191 = s186 + s190;
+                        buffer42[rowOut + i] = s191;
+                        buffer43[i] += s191;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
+            }
+
+            // Kernel 6/11: GEMM -> %193 [N,6]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %193 = matmul(%191, %35) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel6(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer42, global::System.Span<float> loop17Out0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer42, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %193 [N,6]");
+            }
+
+            // Kernel 7/11: GEMM -> %195 [N,5]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %195 = matmul(%191, %31) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel7(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer42, global::System.Span<float> loop17Out5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer42, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %195 [N,5]");
+            }
+
+            // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %196 = matmul{transpose_a=true}(%191, %30) : [24,5]
+            // %197 = add(%139, %196) : [24,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel8(global::System.Span<float> buffer42, global::System.Span<float> loop17Out2, global::System.ReadOnlySpan<float> loop17Slot139, global::System.ReadOnlySpan<float> loop17Slot28, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                int extent0 = 120;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last197 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(lastVector));
+                    var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(lastVector));
+                    var v197 = v139 + v196;
+                    last197 = v197;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
+                    var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
+                    var v197 = v139 + v196;
+                    v197.CopyTo(loop17Out2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last197.CopyTo(loop17Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s139 = loop17Slot139[i];
+                        float s196 = loop17Out2[i];
+                        float s197 = s139 + s196;
+                        loop17Out2[i] = s197;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]");
+            }
+
+            // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %194 = matmul{transpose_a=true}(%191, %24) : [24,6]
+            // %198 = add(%142, %194) : [24,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel9(global::System.Span<float> buffer42, global::System.Span<float> loop17Out3, global::System.ReadOnlySpan<float> loop17Slot142, global::System.ReadOnlySpan<float> loop17Slot24, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                int extent0 = 144;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last198 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(lastVector));
+                    var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(lastVector));
+                    var v198 = v142 + v194;
+                    last198 = v198;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
+                    var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
+                    var v198 = v142 + v194;
+                    v198.CopyTo(loop17Out3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last198.CopyTo(loop17Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s142 = loop17Slot142[i];
+                        float s194 = loop17Out3[i];
+                        float s198 = s142 + s194;
+                        loop17Out3[i] = s198;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]");
+            }
+
+            // Kernel 10/11: elementwise (add) -> %199 [24]
+            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
+            // %199 = add(%145, %192) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop17Kernel10(global::System.Span<float> buffer43, global::System.Span<float> loop17Out4, global::System.ReadOnlySpan<float> loop17Slot145)
+            {
+                int extent0 = 24;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last199 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(lastVector));
+                    var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(lastVector));
+                    var v199 = v145 + v192;
+                    last199 = v199;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
+                    var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
+                    var v199 = v145 + v192;
+                    v199.CopyTo(loop17Out4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last199.CopyTo(loop17Out4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s145 = loop17Slot145[i];
+                        float s192 = buffer43[i];
+                        float s199 = s145 + s192;
+                        loop17Out4[i] = s199;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %199 [24]");
+            }
+
+            // Kernel 18/32: transpose -> %253 [N,3,5]
+            // %253 = transpose{dim0=0;dim1=1}(%252) : [N,3,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel18(global::System.Span<float> buffer28, global::System.Span<float> buffer49, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer28, buffer49, 1, 3, 1, dim_N, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 18/32: transpose -> %253 [N,3,5]");
+            }
+
+            // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
+            // %210 = square(%22) : [N,6]
+            // %211 = sub(%94, %210) : [N,6]
+            // %220 = square(%18) : [N,6]
+            // %221 = sub(%94, %220) : [N,6]
+            // %225 = sub(%94, %16) : [N,6]
+            // %226 = mul(%16, %225) : [N,6]
+            // %256 = mul(%247, %20) : [N,6]
+            // %257 = mul(%256, %211) : [N,6]
+            // %258 = add(%248, %257) : [N,6]
+            // %259 = mul(%258, %18) : [N,6]
+            // %260 = mul(%258, %16) : [N,6]
+            // %263 = mul(%260, %221) : [N,6]
+            // %266 = mul(%259, %226) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel19(global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer30, global::System.Span<float> buffer50, global::System.Span<float> buffer51, global::System.Span<float> buffer52, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s94 = 1f;
+                var v94 = new global::System.Numerics.Vector<float>(s94);
+                int i = 0;
+                var last258 = global::System.Numerics.Vector<float>.Zero;
+                var last263 = global::System.Numerics.Vector<float>.Zero;
+                var last266 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
+                    var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(lastVector));
+                    var v210 = v22 * v22;
+                    var v211 = v94 - v210;
+                    var v220 = v18 * v18;
+                    var v221 = v94 - v220;
+                    var v225 = v94 - v16;
+                    var v226 = v16 * v225;
+                    var v256 = v247 * v20;
+                    var v257 = v256 * v211;
+                    var v258 = v248 + v257;
+                    var v259 = v258 * v18;
+                    var v260 = v258 * v16;
+                    var v263 = v260 * v221;
+                    var v266 = v259 * v226;
+                    last258 = v258;
+                    last263 = v263;
+                    last266 = v266;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                    var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
+                    var v210 = v22 * v22;
+                    var v211 = v94 - v210;
+                    var v220 = v18 * v18;
+                    var v221 = v94 - v220;
+                    var v225 = v94 - v16;
+                    var v226 = v16 * v225;
+                    var v256 = v247 * v20;
+                    var v257 = v256 * v211;
+                    var v258 = v248 + v257;
+                    var v259 = v258 * v18;
+                    var v260 = v258 * v16;
+                    var v263 = v260 * v221;
+                    var v266 = v259 * v226;
+                    v258.CopyTo(buffer50.Slice(i));
+                    v263.CopyTo(buffer51.Slice(i));
+                    v266.CopyTo(buffer52.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last258.CopyTo(buffer50.Slice(lastVector));
+                    last263.CopyTo(buffer51.Slice(lastVector));
+                    last266.CopyTo(buffer52.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s16 = buffer3[i];
@@ -1324,32 +2091,55 @@ namespace Kiln.Integration.Tests.Models
                         buffer51[i] = s263;
                         buffer52[i] = s266;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
+            }
 
-                // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
+            // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
+            // %216 = sub(%94, %20) : [N,6]
+            // %217 = mul(%20, %216) : [N,6]
+            // %255 = mul(%247, %22) : [N,6]
+            // %261 = mul(%255, %217) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel20(global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer53, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s94 = 1f;
+                var v94 = new global::System.Numerics.Vector<float>(s94);
+                int i = 0;
+                var last261 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %216 = sub(%94, %20) : [N,6]
-                    // %217 = mul(%20, %216) : [N,6]
-                    // %255 = mul(%247, %22) : [N,6]
-                    // %261 = mul(%255, %217) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s94 = 1f;
-                    var v94 = new global::System.Numerics.Vector<float>(s94);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                        var v216 = v94 - v20;
-                        var v217 = v20 * v216;
-                        var v255 = v247 * v22;
-                        var v261 = v255 * v217;
-                        v261.CopyTo(buffer53.Slice(i));
-                    }
+                    var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
+                    var v216 = v94 - v20;
+                    var v217 = v20 * v216;
+                    var v255 = v247 * v22;
+                    var v261 = v255 * v217;
+                    last261 = v261;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                    var v216 = v94 - v20;
+                    var v217 = v20 * v216;
+                    var v255 = v247 * v22;
+                    var v261 = v255 * v217;
+                    v261.CopyTo(buffer53.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last261.CopyTo(buffer53.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s20 = buffer7[i];
@@ -1361,155 +2151,190 @@ namespace Kiln.Integration.Tests.Models
                         float s261 = s255 * s217;
                         buffer53[i] = s261;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]");
+            }
 
-                // Kernel 21/32: narrow_backward -> %264 [N,24]
-                {
-                    // %264 = narrow_backward{dim=1;length=6;size=24;start=12}(%263) : [N,24]
-                    buffer54.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 6, 0, buffer54, 24, 12, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 21/32: narrow_backward -> %264 [N,24]");
-                }
+            // Kernel 21/32: narrow_backward -> %264 [N,24]
+            // %264 = narrow_backward{dim=1;length=6;size=24;start=12}(%263) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel21(global::System.Span<float> buffer51, global::System.Span<float> buffer54, int dim_N)
+            {
+                buffer54.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 6, 0, buffer54, 24, 12, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 21/32: narrow_backward -> %264 [N,24]");
+            }
 
-                // Kernel 22/32: narrow_backward -> %267 [N,24]
-                {
-                    // %267 = narrow_backward{dim=1;length=6;size=24;start=0}(%266) : [N,24]
-                    buffer55.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 0, dim_N, 6);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 22/32: narrow_backward -> %267 [N,24]");
-                }
+            // Kernel 22/32: narrow_backward -> %267 [N,24]
+            // %267 = narrow_backward{dim=1;length=6;size=24;start=0}(%266) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel22(global::System.Span<float> buffer52, global::System.Span<float> buffer55, int dim_N)
+            {
+                buffer55.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 0, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 22/32: narrow_backward -> %267 [N,24]");
+            }
 
-                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
+            // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
+            // %262 = narrow_backward{dim=1;length=6;size=24;start=18}(%261) : [N,24]
+            // %265 = add(%262, %264) : [N,24]
+            // %268 = add(%265, %267) : [N,24]
+            // %269 = sum{dims=0;keep_dim=false}(%268) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel23(global::System.Span<float> buffer53, global::System.Span<float> buffer54, global::System.Span<float> buffer55, global::System.Span<float> buffer56, global::System.Span<float> buffer57, int dim_N)
+            {
+                buffer56.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 18, dim_N, 6);
+                int extent0 = dim_N;
+                int extent1 = 24;
+                buffer57.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %262 = narrow_backward{dim=1;length=6;size=24;start=18}(%261) : [N,24]
-                    // %265 = add(%262, %264) : [N,24]
-                    // %268 = add(%265, %267) : [N,24]
-                    // %269 = sum{dims=0;keep_dim=false}(%268) : [24]
-                    buffer56.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 18, dim_N, 6);
-                    int extent0 = dim_N;
-                    int extent1 = 24;
-                    buffer57.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row262 = i0 * 24;
-                        int row264 = i0 * 24;
-                        int row267 = i0 * 24;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v262 = new global::System.Numerics.Vector<float>(buffer56.Slice(row262 + i));
-                            var v264 = new global::System.Numerics.Vector<float>(buffer54.Slice(row264 + i));
-                            var v267 = new global::System.Numerics.Vector<float>(buffer55.Slice(row267 + i));
-                            var v265 = v262 + v264;
-                            var v268 = v265 + v267;
-                            v268.CopyTo(buffer56.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer57.Slice(i)) + v268).CopyTo(buffer57.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s262 = buffer56[row262 + i];
-                            float s264 = buffer54[row264 + i];
-                            float s267 = buffer55[row267 + i];
-                            float s265 = s262 + s264;
-                            float s268 = s265 + s267;
-                            buffer56[rowOut + i] = s268;
-                            buffer57[i] += s268;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
-                }
-
-                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
-                {
-                    // %270 = add(%251, %269) : [24]
-                    // %278 = copy{gradient_of=3}(%270) : [24]
-                    int extent0 = 24;
+                    int row262 = i0 * 24;
+                    int row264 = i0 * 24;
+                    int row267 = i0 * 24;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v251 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                        var v269 = new global::System.Numerics.Vector<float>(buffer57.Slice(i));
-                        var v270 = v251 + v269;
-                        var v278 = v270;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v270).CopyTo(grad2.Slice(i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v278).CopyTo(grad3.Slice(i));
+                        var v262 = new global::System.Numerics.Vector<float>(buffer56.Slice(row262 + i));
+                        var v264 = new global::System.Numerics.Vector<float>(buffer54.Slice(row264 + i));
+                        var v267 = new global::System.Numerics.Vector<float>(buffer55.Slice(row267 + i));
+                        var v265 = v262 + v264;
+                        var v268 = v265 + v267;
+                        v268.CopyTo(buffer56.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer57.Slice(i)) + v268).CopyTo(buffer57.Slice(i));
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s251 = buffer33[i];
-                        float s269 = buffer57[i];
-                        float s270 = s251 + s269;
-                        float s278 = s270;
-                        grad2[i] += s270;
-                        grad3[i] += s278;
+                        float s262 = buffer56[row262 + i];
+                        float s264 = buffer54[row264 + i];
+                        float s267 = buffer55[row267 + i];
+                        float s265 = s262 + s264;
+                        float s268 = s265 + s267;
+                        buffer56[rowOut + i] = s268;
+                        buffer57[i] += s268;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
+            }
 
-                // Kernel 25/32: GEMM -> %271 [N,5]
+            // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
+            // %270 = add(%251, %269) : [24]
+            // %278 = copy{gradient_of=3}(%270) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel24(global::System.Span<float> grad2, global::System.Span<float> grad3, global::System.Span<float> buffer33, global::System.Span<float> buffer57)
+            {
+                int extent0 = 24;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %271 = matmul(%268, %3) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer56, capture1Data, buffer58, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 25/32: GEMM -> %271 [N,5]");
+                    var v251 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
+                    var v269 = new global::System.Numerics.Vector<float>(buffer57.Slice(i));
+                    var v270 = v251 + v269;
+                    var v278 = v270;
+                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v270).CopyTo(grad2.Slice(i));
+                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v278).CopyTo(grad3.Slice(i));
                 }
-
-                // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
+                for (; i < extent0; i++)
                 {
-                    // %272 = matmul{transpose_a=true}(%268, %11) : [24,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer56, buffer1, buffer59, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 26/32: GEMM Aᵀ -> %272 [24,5]");
+                    float s251 = buffer33[i];
+                    float s269 = buffer57[i];
+                    float s270 = s251 + s269;
+                    float s278 = s270;
+                    grad2[i] += s270;
+                    grad3[i] += s278;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
+            }
 
-                // Kernel 27/32: elementwise (add) -> %273 [24,5]
+            // Kernel 25/32: GEMM -> %271 [N,5]
+            // %271 = matmul(%268, %3) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel25(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer56, global::System.Span<float> buffer58, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer56, capture1Data, buffer58, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 25/32: GEMM -> %271 [N,5]");
+            }
+
+            // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
+            // %272 = matmul{transpose_a=true}(%268, %11) : [24,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel26(global::System.Span<float> buffer1, global::System.Span<float> buffer56, global::System.Span<float> buffer59, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer56, buffer1, buffer59, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 26/32: GEMM Aᵀ -> %272 [24,5]");
+            }
+
+            // Kernel 27/32: elementwise (add) -> %273 [24,5]
+            // %273 = add(%249, %272) : [24,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel27(global::System.Span<float> grad1, global::System.Span<float> buffer31, global::System.Span<float> buffer59)
+            {
+                int extent0 = 120;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %273 = add(%249, %272) : [24,5]
-                    int extent0 = 120;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v249 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
-                        var v272 = new global::System.Numerics.Vector<float>(buffer59.Slice(i));
-                        var v273 = v249 + v272;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v273).CopyTo(grad1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s249 = buffer31[i];
-                        float s272 = buffer59[i];
-                        float s273 = s249 + s272;
-                        grad1[i] += s273;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %273 [24,5]");
+                    var v249 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
+                    var v272 = new global::System.Numerics.Vector<float>(buffer59.Slice(i));
+                    var v273 = v249 + v272;
+                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v273).CopyTo(grad1.Slice(i));
                 }
-
-                // Kernel 28/32: narrow_backward -> %275 [N,4,5]
+                for (; i < extent0; i++)
                 {
-                    // %275 = narrow_backward{dim=1;length=1;size=4;start=0}(%274) : [N,4,5]
-                    buffer60.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer58, 5, 0, buffer60, 20, 0, dim_N, 5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 28/32: narrow_backward -> %275 [N,4,5]");
+                    float s249 = buffer31[i];
+                    float s272 = buffer59[i];
+                    float s273 = s249 + s272;
+                    grad1[i] += s273;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %273 [24,5]");
+            }
 
-                // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+            // Kernel 28/32: narrow_backward -> %275 [N,4,5]
+            // %275 = narrow_backward{dim=1;length=1;size=4;start=0}(%274) : [N,4,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel28(global::System.Span<float> buffer58, global::System.Span<float> buffer60, int dim_N)
+            {
+                buffer60.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer58, 5, 0, buffer60, 20, 0, dim_N, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 28/32: narrow_backward -> %275 [N,4,5]");
+            }
+
+            // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
+            // %254 = narrow_backward{dim=1;length=3;size=4;start=1}(%253) : [N,4,5]
+            // %276 = add(%254, %275) : [N,4,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel29(global::System.Span<float> buffer49, global::System.Span<float> buffer60, global::System.Span<float> buffer61, int dim_N)
+            {
+                buffer61.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer49, 15, 0, buffer61, 20, 5, dim_N, 15);
+                int extent0 = (dim_N * 20);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last276 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %254 = narrow_backward{dim=1;length=3;size=4;start=1}(%253) : [N,4,5]
-                    // %276 = add(%254, %275) : [N,4,5]
-                    buffer61.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer49, 15, 0, buffer61, 20, 5, dim_N, 15);
-                    int extent0 = (dim_N * 20);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
-                        var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
-                        var v276 = v254 + v275;
-                        v276.CopyTo(buffer61.Slice(i));
-                    }
+                    var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(lastVector));
+                    var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(lastVector));
+                    var v276 = v254 + v275;
+                    last276 = v276;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
+                    var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
+                    var v276 = v254 + v275;
+                    v276.CopyTo(buffer61.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last276.CopyTo(buffer61.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s254 = buffer61[i];
@@ -1517,37 +2342,39 @@ namespace Kiln.Integration.Tests.Models
                         float s276 = s254 + s275;
                         buffer61[i] = s276;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]");
+            }
 
-                // Kernel 30/32: embedding_backward -> %277 [20,5]
+            // Kernel 30/32: embedding_backward -> %277 [20,5]
+            // %277 = embedding_backward{padding_idx=-1;rows=20}(%276, %0) : [20,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel30(global::System.ReadOnlySpan<int> input0, global::System.Span<float> grad0, global::System.Span<float> buffer61)
+            {
+                global::Kiln.Kernels.Embedding.ScatterAdd(buffer61, input0, 5, grad0, -1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %277 [20,5]");
+            }
+
+            // Kernel 31/32: elementwise (copy) -> %279 [24,6]
+            // %279 = copy{gradient_of=4}(%250) : [24,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel31(global::System.Span<float> grad4, global::System.Span<float> buffer32)
+            {
+                int extent0 = 144;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %277 = embedding_backward{padding_idx=-1;rows=20}(%276, %0) : [20,5]
-                    global::Kiln.Kernels.Embedding.ScatterAdd(buffer61, input0, 5, grad0, -1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %277 [20,5]");
+                    var v250 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
+                    var v279 = v250;
+                    (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v279).CopyTo(grad4.Slice(i));
                 }
-
-                // Kernel 31/32: elementwise (copy) -> %279 [24,6]
+                for (; i < extent0; i++)
                 {
-                    // %279 = copy{gradient_of=4}(%250) : [24,6]
-                    int extent0 = 144;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v250 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                        var v279 = v250;
-                        (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v279).CopyTo(grad4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s250 = buffer32[i];
-                        float s279 = s250;
-                        grad4[i] += s279;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %279 [24,6]");
+                    float s250 = buffer32[i];
+                    float s279 = s250;
+                    grad4[i] += s279;
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %279 [24,6]");
             }
 
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(

@@ -50,26 +50,57 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]
+                ForwardKernel1(capture2Data, capture3Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/3: cross_entropy -> %11 []
+                ForwardKernel2(input1, result, buffer1, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
+            // %7 = add(%6, %3) : [N,256]
+            // %8 = relu(%7) : [N,256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 256;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
-                    // %7 = add(%6, %3) : [N,256]
-                    // %8 = relu(%7) : [N,256]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 256;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 256;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 256;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -79,28 +110,47 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,256]");
+            }
 
-                // Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]
+            // Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+            // %10 = add(%9, %5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
-                    // %10 = add(%9, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row9 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last10 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row9 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            v10.CopyTo(buffer1.Slice(rowOut + i));
-                        }
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + lastVector));
+                        var v10 = v9 + v5;
+                        last10 = v10;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        v10.CopyTo(buffer1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last10.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
@@ -109,17 +159,17 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s10;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM + epilogue (add) -> %10 [N,10]");
+            }
 
-                // Kernel 2/3: cross_entropy -> %11 []
-                {
-                    // %11 = cross_entropy(%10, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer1, input1, dim_N, 10, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: cross_entropy -> %11 []");
-                }
-
-                return state.Result;
+            // Kernel 2/3: cross_entropy -> %11 []
+            // %11 = cross_entropy(%10, %1) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer1, input1, dim_N, 10, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: cross_entropy -> %11 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -160,26 +210,69 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
+                ForwardBackwardKernel1(capture2Data, capture3Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
+                ForwardBackwardKernel2(input1, result, buffer1, buffer2, dim_N);
+
+                // Kernel 3/7: sum over [N,10] -> %14 [10]
+                ForwardBackwardKernel3(grad3, buffer2, dim_N);
+
+                // Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
+                ForwardBackwardKernel4(grad2, buffer0, buffer2, dim_N);
+
+                // Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
+                ForwardBackwardKernel5(capture2Data, grad1, buffer0, buffer2, buffer3, dim_N);
+
+                // Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
+                ForwardBackwardKernel6(input0, grad0, buffer3, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
+            // %7 = add(%6, %3) : [N,256]
+            // %8 = relu(%7) : [N,256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 256;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
-                    // %7 = add(%6, %3) : [N,256]
-                    // %8 = relu(%7) : [N,256]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 256;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 256;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 256;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -189,28 +282,47 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, relu) -> %8 [N,256]");
+            }
 
-                // Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
+            // Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+            // %10 = add(%9, %5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
-                    // %10 = add(%9, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row9 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last10 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row9 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            v10.CopyTo(buffer1.Slice(rowOut + i));
-                        }
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + lastVector));
+                        var v10 = v9 + v5;
+                        last10 = v10;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        v10.CopyTo(buffer1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last10.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
@@ -219,91 +331,99 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s10;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: GEMM + epilogue (add) -> %10 [N,10]");
+            }
 
-                // Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
-                {
-                    // %11 = cross_entropy(%10, %1) : []
-                    // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer1, input1, dim_N, 10, result, 1f, buffer2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]");
-                }
+            // Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]
+            // %11 = cross_entropy(%10, %1) : []
+            // %13 = cross_entropy_backward(%10, %1, %12) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer1, input1, dim_N, 10, result, 1f, buffer2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: cross_entropy + cross_entropy_backward (one pass) -> %11 [], %13 [N,10]");
+            }
 
-                // Kernel 3/7: sum over [N,10] -> %14 [10]
+            // Kernel 3/7: sum over [N,10] -> %14 [10]
+            // %14 = sum{dims=0;keep_dim=false}(%13) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad3, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %14 = sum{dims=0;keep_dim=false}(%13) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row13 = i0 * 10;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v13).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer2[row13 + i];
-                            grad3[i] += s13;
-                        }
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v13).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/7: sum over [N,10] -> %14 [10]");
-                }
-
-                // Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
-                {
-                    // %16 = matmul{transpose_a=true}(%13, %8) : [10,256]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 4/7: GEMM Aᵀ -> %16 [10,256]");
-                }
-
-                // Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
-                {
-                    // %15 = matmul(%13, %4) : [N,256]
-                    // %17 = relu_backward(%15, %8) : [N,256]
-                    // %18 = sum{dims=0;keep_dim=false}(%17) : [256]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 256;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row8 = i0 * 256;
-                        int row15 = i0 * 256;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                            var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
-                            var v17 = global::Kiln.Kernels.Pointwise.ReluBackward(v15, v8);
-                            v17.CopyTo(buffer3.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v17).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = buffer0[row8 + i];
-                            float s15 = buffer3[row15 + i];
-                            float s17 = global::Kiln.Kernels.Pointwise.ReluBackward(s15, s8);
-                            buffer3[rowOut + i] = s17;
-                            grad1[i] += s17;
-                        }
+                        float s13 = buffer2[row13 + i];
+                        grad3[i] += s13;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/7: sum over [N,10] -> %14 [10]");
+            }
 
-                // Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
+            // Kernel 4/7: GEMM Aᵀ -> %16 [10,256]
+            // %16 = matmul{transpose_a=true}(%13, %8) : [10,256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> grad2, global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 4/7: GEMM Aᵀ -> %16 [10,256]");
+            }
+
+            // Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]
+            // %15 = matmul(%13, %4) : [N,256]
+            // %17 = relu_backward(%15, %8) : [N,256]
+            // %18 = sum{dims=0;keep_dim=false}(%17) : [256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 256;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %20 = matmul{transpose_a=true}(%17, %0) : [256,784]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/7: GEMM Aᵀ -> %20 [256,784]");
+                    int row8 = i0 * 256;
+                    int row15 = i0 * 256;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                        var v17 = global::Kiln.Kernels.Pointwise.ReluBackward(v15, v8);
+                        v17.CopyTo(buffer3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v17).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s8 = buffer0[row8 + i];
+                        float s15 = buffer3[row15 + i];
+                        float s17 = global::Kiln.Kernels.Pointwise.ReluBackward(s15, s8);
+                        buffer3[rowOut + i] = s17;
+                        grad1[i] += s17;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 5/7: GEMM + epilogue (relu_backward, sum) -> %17 [N,256], %18 [256]");
+            }
 
-                return state.Result;
+            // Kernel 6/7: GEMM Aᵀ -> %20 [256,784]
+            // %20 = matmul{transpose_a=true}(%17, %0) : [256,784]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/7: GEMM Aᵀ -> %20 [256,784]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -343,26 +463,72 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+                VjpKernel1(capture2Data, capture3Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/8: cross_entropy_backward -> %22 [N,10]
+                VjpKernel2(input1, input2, buffer1, buffer2, dim_N);
+
+                // Kernel 3/8: sum over [N,10] -> %23 [10]
+                VjpKernel3(grad3, buffer2, dim_N);
+
+                // Kernel 4/8: GEMM Aᵀ -> %25 [10,256]
+                VjpKernel4(grad2, buffer0, buffer2, dim_N);
+
+                // Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]
+                VjpKernel5(capture2Data, grad1, buffer0, buffer2, buffer3, dim_N);
+
+                // Kernel 6/8: GEMM -> %28 [N,784]
+                VjpKernel6(capture0Data, result, buffer3, dim_N);
+
+                // Kernel 7/8: GEMM Aᵀ -> %29 [256,784]
+                VjpKernel7(input0, grad0, buffer3, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            // Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
+            // %7 = add(%6, %3) : [N,256]
+            // %8 = relu(%7) : [N,256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 256;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,256]
-                    // %7 = add(%6, %3) : [N,256]
-                    // %8 = relu(%7) : [N,256]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 256, 784, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 256;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 256;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 256;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -372,28 +538,47 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/8: GEMM + epilogue (add, relu) -> %8 [N,256]");
+            }
 
-                // Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+            // Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+            // %10 = add(%9, %5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
-                    // %10 = add(%9, %5) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 256, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row9 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last10 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row9 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            v10.CopyTo(buffer1.Slice(rowOut + i));
-                        }
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + lastVector));
+                        var v10 = v9 + v5;
+                        last10 = v10;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        v10.CopyTo(buffer1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last10.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
@@ -402,96 +587,106 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s10;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/8: GEMM + epilogue (add) -> %10 [N,10]");
+            }
 
-                // Kernel 2/8: cross_entropy_backward -> %22 [N,10]
-                {
-                    // %22 = cross_entropy_backward(%10, %1, %21) : [N,10]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer1, input1, dim_N, 10, input2[0], buffer2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/8: cross_entropy_backward -> %22 [N,10]");
-                }
+            // Kernel 2/8: cross_entropy_backward -> %22 [N,10]
+            // %22 = cross_entropy_backward(%10, %1, %21) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Backward(buffer1, input1, dim_N, 10, input2[0], buffer2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/8: cross_entropy_backward -> %22 [N,10]");
+            }
 
-                // Kernel 3/8: sum over [N,10] -> %23 [10]
+            // Kernel 3/8: sum over [N,10] -> %23 [10]
+            // %23 = sum{dims=0;keep_dim=false}(%22) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.Span<float> grad3, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %23 = sum{dims=0;keep_dim=false}(%22) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row22 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row22 = i0 * 10;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v22 = new global::System.Numerics.Vector<float>(buffer2.Slice(row22 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v22).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s22 = buffer2[row22 + i];
-                            grad3[i] += s22;
-                        }
+                        var v22 = new global::System.Numerics.Vector<float>(buffer2.Slice(row22 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v22).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/8: sum over [N,10] -> %23 [10]");
-                }
-
-                // Kernel 4/8: GEMM Aᵀ -> %25 [10,256]
-                {
-                    // %25 = matmul{transpose_a=true}(%22, %8) : [10,256]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 4/8: GEMM Aᵀ -> %25 [10,256]");
-                }
-
-                // Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]
-                {
-                    // %24 = matmul(%22, %4) : [N,256]
-                    // %26 = relu_backward(%24, %8) : [N,256]
-                    // %27 = sum{dims=0;keep_dim=false}(%26) : [256]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 256;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row8 = i0 * 256;
-                        int row24 = i0 * 256;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                            var v24 = new global::System.Numerics.Vector<float>(buffer3.Slice(row24 + i));
-                            var v26 = global::Kiln.Kernels.Pointwise.ReluBackward(v24, v8);
-                            v26.CopyTo(buffer3.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v26).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = buffer0[row8 + i];
-                            float s24 = buffer3[row24 + i];
-                            float s26 = global::Kiln.Kernels.Pointwise.ReluBackward(s24, s8);
-                            buffer3[rowOut + i] = s26;
-                            grad1[i] += s26;
-                        }
+                        float s22 = buffer2[row22 + i];
+                        grad3[i] += s22;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/8: sum over [N,10] -> %23 [10]");
+            }
 
-                // Kernel 6/8: GEMM -> %28 [N,784]
+            // Kernel 4/8: GEMM Aᵀ -> %25 [10,256]
+            // %25 = matmul{transpose_a=true}(%22, %8) : [10,256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.Span<float> grad2, global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 256, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 4/8: GEMM Aᵀ -> %25 [10,256]");
+            }
+
+            // Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]
+            // %24 = matmul(%22, %4) : [N,256]
+            // %26 = relu_backward(%24, %8) : [N,256]
+            // %27 = sum{dims=0;keep_dim=false}(%26) : [256]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 256, 10, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 256;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %28 = matmul(%26, %2) : [N,784]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 784, 256, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/8: GEMM -> %28 [N,784]");
+                    int row8 = i0 * 256;
+                    int row24 = i0 * 256;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                        var v24 = new global::System.Numerics.Vector<float>(buffer3.Slice(row24 + i));
+                        var v26 = global::Kiln.Kernels.Pointwise.ReluBackward(v24, v8);
+                        v26.CopyTo(buffer3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v26).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s8 = buffer0[row8 + i];
+                        float s24 = buffer3[row24 + i];
+                        float s26 = global::Kiln.Kernels.Pointwise.ReluBackward(s24, s8);
+                        buffer3[rowOut + i] = s26;
+                        grad1[i] += s26;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 5/8: GEMM + epilogue (relu_backward, sum) -> %26 [N,256], %27 [256]");
+            }
 
-                // Kernel 7/8: GEMM Aᵀ -> %29 [256,784]
-                {
-                    // %29 = matmul{transpose_a=true}(%26, %0) : [256,784]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 7/8: GEMM Aᵀ -> %29 [256,784]");
-                }
+            // Kernel 6/8: GEMM -> %28 [N,784]
+            // %28 = matmul(%26, %2) : [N,784]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 784, 256, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/8: GEMM -> %28 [N,784]");
+            }
 
-                return new global::Kiln.Tensor[] { state.Result };
+            // Kernel 7/8: GEMM Aᵀ -> %29 [256,784]
+            // %29 = matmul{transpose_a=true}(%26, %0) : [256,784]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 256, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 7/8: GEMM Aᵀ -> %29 [256,784]");
             }
 
             /// <summary>

@@ -64,102 +64,148 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
                 // Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
-                {
-                    // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
-                    // %11 = add(%10, %3) : [N,64]
-                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale12 = 1f / 64;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * 64;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        var accumulator12 = global::System.Numerics.Vector<float>.Zero;
-                        float tail12 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            var v11 = v10 + v3;
-                            v11.CopyTo(buffer0.Slice(rowOut + i));
-                            accumulator12 += v11;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s10 = buffer0[row10 + i];
-                            float s11 = s10 + s3;
-                            buffer0[rowOut + i] = s11;
-                            tail12 += s11;
-                        }
-                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
-                }
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
 
                 // Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
-                {
-                    // %13 = sub(%11, %12) : [N,64]
-                    // %14 = square(%13) : [N,64]
-                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale15 = 1f / 64;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row11 = i0 * 64;
-                        int row12 = i0;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        float s12 = buffer1[row12];
-                        var v12 = new global::System.Numerics.Vector<float>(s12);
-                        var accumulator15 = global::System.Numerics.Vector<float>.Zero;
-                        float tail15 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
-                            var v13 = v11 - v12;
-                            var v14 = v13 * v13;
-                            v13.CopyTo(buffer2.Slice(rowOut + i));
-                            accumulator15 += v14;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s11 = buffer0[row11 + i];
-                            float s13 = s11 - s12;
-                            float s14 = s13 * s13;
-                            buffer2[rowOut + i] = s13;
-                            tail15 += s14;
-                        }
-                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
-                }
+                ForwardKernel1(buffer0, buffer1, buffer2, buffer3, dim_N);
 
                 // Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
+                ForwardKernel2(buffer3, buffer4, dim_N);
+
+                // Kernel 3/7: dropout_mask -> %23 [N,64]
+                ForwardKernel3(buffer5, capture4, capture5);
+
+                // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
+                ForwardKernel4(capture2Data, capture3Data, buffer2, buffer4, buffer5, buffer6, dim_N);
+
+                // Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
+                ForwardKernel5(capture6Data, capture7Data, buffer6, buffer7, dim_N);
+
+                // Kernel 6/7: cross_entropy -> %27 []
+                ForwardKernel6(input1, result, buffer7, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
+            // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
+            // %11 = add(%10, %3) : [N,64]
+            // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 64;
+                float scale12 = 1f / 64;
+                buffer1.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %17 = add(%15, %16) : [N,1]
-                    // %18 = sqrt(%17) : [N,1]
-                    int extent0 = dim_N;
-                    float s16 = 1E-05f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
+                    int row10 = i0 * 64;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    var accumulator12 = global::System.Numerics.Vector<float>.Zero;
+                    float tail12 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v17 = v15 + v16;
-                        var v18 = global::System.Numerics.Vector.SquareRoot(v17);
-                        v18.CopyTo(buffer4.Slice(i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
+                        var v11 = v10 + v3;
+                        v11.CopyTo(buffer0.Slice(rowOut + i));
+                        accumulator12 += v11;
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s10 = buffer0[row10 + i];
+                        float s11 = s10 + s3;
+                        buffer0[rowOut + i] = s11;
+                        tail12 += s11;
+                    }
+                    buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/7: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
+            }
+
+            // Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
+            // %13 = sub(%11, %12) : [N,64]
+            // %14 = square(%13) : [N,64]
+            // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                float scale15 = 1f / 64;
+                buffer3.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row11 = i0 * 64;
+                    int row12 = i0;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    float s12 = buffer1[row12];
+                    var v12 = new global::System.Numerics.Vector<float>(s12);
+                    var accumulator15 = global::System.Numerics.Vector<float>.Zero;
+                    float tail15 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
+                        var v13 = v11 - v12;
+                        var v14 = v13 * v13;
+                        v13.CopyTo(buffer2.Slice(rowOut + i));
+                        accumulator15 += v14;
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s11 = buffer0[row11 + i];
+                        float s13 = s11 - s12;
+                        float s14 = s13 * s13;
+                        buffer2[rowOut + i] = s13;
+                        tail15 += s14;
+                    }
+                    buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/7: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
+            }
+
+            // Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]
+            // %17 = add(%15, %16) : [N,1]
+            // %18 = sqrt(%17) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s16 = 1E-05f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                int i = 0;
+                var last18 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v17 = v15 + v16;
+                    var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                    last18 = v18;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v17 = v15 + v16;
+                    var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                    v18.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last18.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s15 = buffer3[i];
@@ -167,47 +213,74 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = global::System.MathF.Sqrt(s17);
                         buffer4[i] = s18;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/7: fused elementwise (add, sqrt) -> %18 [N,1]");
+            }
 
-                // Kernel 3/7: dropout_mask -> %23 [N,64]
-                {
-                    // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
-                    global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer5);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/7: dropout_mask -> %23 [N,64]");
-                }
+            // Kernel 3/7: dropout_mask -> %23 [N,64]
+            // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.Span<float> buffer5, bool capture4, global::Kiln.Rng? capture5)
+            {
+                global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/7: dropout_mask -> %23 [N,64]");
+            }
 
-                // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
+            // Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]
+            // %19 = div(%13, %18) : [N,64]
+            // %20 = mul(%19, %4) : [N,64]
+            // %21 = add(%20, %5) : [N,64]
+            // %22 = relu(%21) : [N,64]
+            // %24 = mul(%22, %23) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %19 = div(%13, %18) : [N,64]
-                    // %20 = mul(%19, %4) : [N,64]
-                    // %21 = add(%20, %5) : [N,64]
-                    // %22 = relu(%21) : [N,64]
-                    // %24 = mul(%22, %23) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 64;
+                    int row18 = i0;
+                    int row23 = i0 * 64;
+                    int rowOut = i0 * extent1;
+                    float s18 = buffer4[row18];
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int i = 0;
+                    var last24 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row13 = i0 * 64;
-                        int row18 = i0;
-                        int row23 = i0 * 64;
-                        int rowOut = i0 * extent1;
-                        float s18 = buffer4[row18];
-                        var v18 = new global::System.Numerics.Vector<float>(s18);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + i));
-                            var v19 = v13 / v18;
-                            var v20 = v19 * v4;
-                            var v21 = v20 + v5;
-                            var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
-                            var v24 = v22 * v23;
-                            v24.CopyTo(buffer6.Slice(rowOut + i));
-                        }
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + lastVector));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + lastVector));
+                        var v19 = v13 / v18;
+                        var v20 = v19 * v4;
+                        var v21 = v20 + v5;
+                        var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                        var v24 = v22 * v23;
+                        last24 = v24;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + i));
+                        var v19 = v13 / v18;
+                        var v20 = v19 * v4;
+                        var v21 = v20 + v5;
+                        var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                        var v24 = v22 * v23;
+                        v24.CopyTo(buffer6.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last24.CopyTo(buffer6.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
@@ -222,28 +295,47 @@ namespace Kiln.Integration.Tests.Models
                             buffer6[rowOut + i] = s24;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/7: fused elementwise (div, mul, add, relu, mul) -> %24 [N,64]");
+            }
 
-                // Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
+            // Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]
+            // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
+            // %26 = add(%25, %9) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel5(global::System.ReadOnlySpan<float> capture6Data, global::System.ReadOnlySpan<float> capture7Data, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture6Data, buffer7, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
-                    // %26 = add(%25, %9) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture6Data, buffer7, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row25 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last26 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row25 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
-                            var v25 = new global::System.Numerics.Vector<float>(buffer7.Slice(row25 + i));
-                            var v26 = v25 + v9;
-                            v26.CopyTo(buffer7.Slice(rowOut + i));
-                        }
+                        var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(lastVector));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer7.Slice(row25 + lastVector));
+                        var v26 = v25 + v9;
+                        last26 = v26;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer7.Slice(row25 + i));
+                        var v26 = v25 + v9;
+                        v26.CopyTo(buffer7.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last26.CopyTo(buffer7.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s9 = capture7Data[i];
@@ -252,17 +344,17 @@ namespace Kiln.Integration.Tests.Models
                             buffer7[rowOut + i] = s26;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/7: GEMM + epilogue (add) -> %26 [N,3]");
+            }
 
-                // Kernel 6/7: cross_entropy -> %27 []
-                {
-                    // %27 = cross_entropy(%26, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/7: cross_entropy -> %27 []");
-                }
-
-                return state.Result;
+            // Kernel 6/7: cross_entropy -> %27 []
+            // %27 = cross_entropy(%26, %1) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel6(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer7, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer7, input1, dim_N, 3, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/7: cross_entropy -> %27 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -327,102 +419,175 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
 
                 // Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
-                {
-                    // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
-                    // %11 = add(%10, %3) : [N,64]
-                    // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale12 = 1f / 64;
-                    buffer1.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * 64;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        var accumulator12 = global::System.Numerics.Vector<float>.Zero;
-                        float tail12 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
-                            var v11 = v10 + v3;
-                            v11.CopyTo(buffer0.Slice(rowOut + i));
-                            accumulator12 += v11;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s10 = buffer0[row10 + i];
-                            float s11 = s10 + s3;
-                            buffer0[rowOut + i] = s11;
-                            tail12 += s11;
-                        }
-                        buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
 
                 // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
-                {
-                    // %13 = sub(%11, %12) : [N,64]
-                    // %14 = square(%13) : [N,64]
-                    // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float scale15 = 1f / 64;
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row11 = i0 * 64;
-                        int row12 = i0;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        float s12 = buffer1[row12];
-                        var v12 = new global::System.Numerics.Vector<float>(s12);
-                        var accumulator15 = global::System.Numerics.Vector<float>.Zero;
-                        float tail15 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
-                            var v13 = v11 - v12;
-                            var v14 = v13 * v13;
-                            v13.CopyTo(buffer2.Slice(rowOut + i));
-                            accumulator15 += v14;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s11 = buffer0[row11 + i];
-                            float s13 = s11 - s12;
-                            float s14 = s13 * s13;
-                            buffer2[rowOut + i] = s13;
-                            tail15 += s14;
-                        }
-                        buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
-                }
+                ForwardBackwardKernel1(buffer0, buffer1, buffer2, buffer3, dim_N);
 
                 // Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
+                ForwardBackwardKernel2(buffer3, buffer4, dim_N);
+
+                // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
+                ForwardBackwardKernel3(capture2Data, capture3Data, buffer2, buffer4, buffer5, buffer6, dim_N);
+
+                // Kernel 4/16: dropout_mask -> %23 [N,64]
+                ForwardBackwardKernel4(buffer7, capture4, capture5);
+
+                // Kernel 5/16: elementwise (mul) -> %24 [N,64]
+                ForwardBackwardKernel5(buffer6, buffer7, buffer8, dim_N);
+
+                // Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
+                ForwardBackwardKernel6(capture6Data, capture7Data, buffer8, buffer9, dim_N);
+
+                // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
+                ForwardBackwardKernel7(input1, result, buffer9, buffer10, dim_N);
+
+                // Kernel 8/16: sum over [N,3] -> %30 [3]
+                ForwardBackwardKernel8(grad7, buffer10, dim_N);
+
+                // Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
+                ForwardBackwardKernel9(grad6, buffer8, buffer10, dim_N);
+
+                // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
+                ForwardBackwardKernel10(capture2Data, capture6Data, grad2, grad3, buffer5, buffer6, buffer7, buffer10, buffer11, buffer12, dim_N);
+
+                // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
+                ForwardBackwardKernel11(buffer4, buffer5, buffer12, buffer13, dim_N);
+
+                // Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
+                ForwardBackwardKernel12(buffer4, buffer13, buffer14, dim_N);
+
+                // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
+                ForwardBackwardKernel13(buffer2, buffer4, buffer12, buffer14, buffer15, buffer16, dim_N);
+
+                // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
+                ForwardBackwardKernel14(grad1, buffer15, buffer16, buffer17, dim_N);
+
+                // Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
+                ForwardBackwardKernel15(input0, grad0, buffer17, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]
+            // %10 = matmul{transpose_b=true}(%0, %2) : [N,64]
+            // %11 = add(%10, %3) : [N,64]
+            // %12 = mean{dims=1;keep_dim=true}(%11) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 64, 32, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 64;
+                float scale12 = 1f / 64;
+                buffer1.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %17 = add(%15, %16) : [N,1]
-                    // %18 = sqrt(%17) : [N,1]
-                    int extent0 = dim_N;
-                    float s16 = 1E-05f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
+                    int row10 = i0 * 64;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    var accumulator12 = global::System.Numerics.Vector<float>.Zero;
+                    float tail12 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v17 = v15 + v16;
-                        var v18 = global::System.Numerics.Vector.SquareRoot(v17);
-                        v18.CopyTo(buffer4.Slice(i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer0.Slice(row10 + i));
+                        var v11 = v10 + v3;
+                        v11.CopyTo(buffer0.Slice(rowOut + i));
+                        accumulator12 += v11;
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s10 = buffer0[row10 + i];
+                        float s11 = s10 + s3;
+                        buffer0[rowOut + i] = s11;
+                        tail12 += s11;
+                    }
+                    buffer1[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator12) + tail12) * scale12;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/16: GEMM + epilogue (add, mean) -> %11 [N,64], %12 [N,1]");
+            }
+
+            // Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]
+            // %13 = sub(%11, %12) : [N,64]
+            // %14 = square(%13) : [N,64]
+            // %15 = mean{dims=1;keep_dim=true}(%14) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                float scale15 = 1f / 64;
+                buffer3.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row11 = i0 * 64;
+                    int row12 = i0;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    float s12 = buffer1[row12];
+                    var v12 = new global::System.Numerics.Vector<float>(s12);
+                    var accumulator15 = global::System.Numerics.Vector<float>.Zero;
+                    float tail15 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v11 = new global::System.Numerics.Vector<float>(buffer0.Slice(row11 + i));
+                        var v13 = v11 - v12;
+                        var v14 = v13 * v13;
+                        v13.CopyTo(buffer2.Slice(rowOut + i));
+                        accumulator15 += v14;
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s11 = buffer0[row11 + i];
+                        float s13 = s11 - s12;
+                        float s14 = s13 * s13;
+                        buffer2[rowOut + i] = s13;
+                        tail15 += s14;
+                    }
+                    buffer3[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator15) + tail15) * scale15;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/16: fused loop with 2 outputs (sub, square, mean) -> %13 [N,64], %15 [N,1]");
+            }
+
+            // Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]
+            // %17 = add(%15, %16) : [N,1]
+            // %18 = sqrt(%17) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s16 = 1E-05f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                int i = 0;
+                var last18 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v17 = v15 + v16;
+                    var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                    last18 = v18;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v17 = v15 + v16;
+                    var v18 = global::System.Numerics.Vector.SquareRoot(v17);
+                    v18.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last18.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s15 = buffer3[i];
@@ -430,37 +595,63 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = global::System.MathF.Sqrt(s17);
                         buffer4[i] = s18;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/16: fused elementwise (add, sqrt) -> %18 [N,1]");
+            }
 
-                // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
+            // Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]
+            // %19 = div(%13, %18) : [N,64]
+            // %20 = mul(%19, %4) : [N,64]
+            // %21 = add(%20, %5) : [N,64]
+            // %22 = relu(%21) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %19 = div(%13, %18) : [N,64]
-                    // %20 = mul(%19, %4) : [N,64]
-                    // %21 = add(%20, %5) : [N,64]
-                    // %22 = relu(%21) : [N,64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 64;
+                    int row18 = i0;
+                    int rowOut = i0 * extent1;
+                    float s18 = buffer4[row18];
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    int i = 0;
+                    var last19 = global::System.Numerics.Vector<float>.Zero;
+                    var last22 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row13 = i0 * 64;
-                        int row18 = i0;
-                        int rowOut = i0 * extent1;
-                        float s18 = buffer4[row18];
-                        var v18 = new global::System.Numerics.Vector<float>(s18);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            var v19 = v13 / v18;
-                            var v20 = v19 * v4;
-                            var v21 = v20 + v5;
-                            var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
-                            v19.CopyTo(buffer5.Slice(rowOut + i));
-                            v22.CopyTo(buffer6.Slice(rowOut + i));
-                        }
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + lastVector));
+                        var v19 = v13 / v18;
+                        var v20 = v19 * v4;
+                        var v21 = v20 + v5;
+                        var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                        last19 = v19;
+                        last22 = v22;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                        var v19 = v13 / v18;
+                        var v20 = v19 * v4;
+                        var v21 = v20 + v5;
+                        var v22 = global::System.Numerics.Vector.Max(v21, global::System.Numerics.Vector<float>.Zero);
+                        v19.CopyTo(buffer5.Slice(rowOut + i));
+                        v22.CopyTo(buffer6.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last19.CopyTo(buffer5.Slice(rowOut + lastVector));
+                        last22.CopyTo(buffer6.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s4 = capture2Data[i];
@@ -474,29 +665,50 @@ namespace Kiln.Integration.Tests.Models
                             buffer6[rowOut + i] = s22;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/16: fused loop with 2 outputs (div, mul, add, relu) -> %19 [N,64], %22 [N,64]");
+            }
 
-                // Kernel 4/16: dropout_mask -> %23 [N,64]
+            // Kernel 4/16: dropout_mask -> %23 [N,64]
+            // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> buffer7, bool capture4, global::Kiln.Rng? capture5)
+            {
+                global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer7);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/16: dropout_mask -> %23 [N,64]");
+            }
+
+            // Kernel 5/16: elementwise (mul) -> %24 [N,64]
+            // %24 = mul(%22, %23) : [N,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
+            {
+                int extent0 = (dim_N * 64);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %23 = dropout_mask{p=0.25;shape=N,64;site=23}(%6, %7) : [N,64]
-                    global::Kiln.Compiled.CompiledKernels.DropoutMask(capture4, capture5, 0.25f, buffer7);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/16: dropout_mask -> %23 [N,64]");
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v24 = v22 * v23;
+                    last24 = v24;
                 }
-
-                // Kernel 5/16: elementwise (mul) -> %24 [N,64]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %24 = mul(%22, %23) : [N,64]
-                    int extent0 = (dim_N * 64);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                        var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v24 = v22 * v23;
-                        v24.CopyTo(buffer8.Slice(i));
-                    }
+                    var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                    var v24 = v22 * v23;
+                    v24.CopyTo(buffer8.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last24.CopyTo(buffer8.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s22 = buffer6[i];
@@ -504,28 +716,47 @@ namespace Kiln.Integration.Tests.Models
                         float s24 = s22 * s23;
                         buffer8[i] = s24;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: elementwise (mul) -> %24 [N,64]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/16: elementwise (mul) -> %24 [N,64]");
+            }
 
-                // Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
+            // Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]
+            // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
+            // %26 = add(%25, %9) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> capture6Data, global::System.ReadOnlySpan<float> capture7Data, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture6Data, buffer9, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %25 = matmul{transpose_b=true}(%24, %8) : [N,3]
-                    // %26 = add(%25, %9) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture6Data, buffer9, dim_N, 3, 64, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row25 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last26 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row25 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
-                            var v25 = new global::System.Numerics.Vector<float>(buffer9.Slice(row25 + i));
-                            var v26 = v25 + v9;
-                            v26.CopyTo(buffer9.Slice(rowOut + i));
-                        }
+                        var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(lastVector));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer9.Slice(row25 + lastVector));
+                        var v26 = v25 + v9;
+                        last26 = v26;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v9 = new global::System.Numerics.Vector<float>(capture7Data.Slice(i));
+                        var v25 = new global::System.Numerics.Vector<float>(buffer9.Slice(row25 + i));
+                        var v26 = v25 + v9;
+                        v26.CopyTo(buffer9.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last26.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s9 = capture7Data[i];
@@ -534,166 +765,196 @@ namespace Kiln.Integration.Tests.Models
                             buffer9[rowOut + i] = s26;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/16: GEMM + epilogue (add) -> %26 [N,3]");
+            }
 
-                // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
-                {
-                    // %27 = cross_entropy(%26, %1) : []
-                    // %29 = cross_entropy_backward(%26, %1, %28) : [N,3]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]");
-                }
+            // Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]
+            // %27 = cross_entropy(%26, %1) : []
+            // %29 = cross_entropy_backward(%26, %1, %28) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 3, result, 1f, buffer10);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/16: cross_entropy + cross_entropy_backward (one pass) -> %27 [], %29 [N,3]");
+            }
 
-                // Kernel 8/16: sum over [N,3] -> %30 [3]
+            // Kernel 8/16: sum over [N,3] -> %30 [3]
+            // %30 = sum{dims=0;keep_dim=false}(%29) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> grad7, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %30 = sum{dims=0;keep_dim=false}(%29) : [3]
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row29 = i0 * 3;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v29 = new global::System.Numerics.Vector<float>(buffer10.Slice(row29 + i));
-                            (new global::System.Numerics.Vector<float>(grad7.Slice(i)) + v29).CopyTo(grad7.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s29 = buffer10[row29 + i];
-                            grad7[i] += s29;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad7, "Kernel 8/16: sum over [N,3] -> %30 [3]");
-                }
-
-                // Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
-                {
-                    // %32 = matmul{transpose_a=true}(%29, %24) : [3,64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad6, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 9/16: GEMM Aᵀ -> %32 [3,64]");
-                }
-
-                // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
-                {
-                    // %31 = matmul(%29, %8) : [N,64]
-                    // %33 = mul(%31, %23) : [N,64]
-                    // %35 = relu_backward(%33, %22) : [N,64]
-                    // %36 = sum{dims=0;keep_dim=false}(%35) : [64]
-                    // %37 = mul(%35, %4) : [N,64]
-                    // %38 = mul(%35, %19) : [N,64]
-                    // %39 = sum{dims=0;keep_dim=false}(%38) : [64]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture6Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row19 = i0 * 64;
-                        int row22 = i0 * 64;
-                        int row23 = i0 * 64;
-                        int row31 = i0 * 64;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
-                            var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(row22 + i));
-                            var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(row23 + i));
-                            var v31 = new global::System.Numerics.Vector<float>(buffer11.Slice(row31 + i));
-                            var v33 = v31 * v23;
-                            var v35 = global::Kiln.Kernels.Pointwise.ReluBackward(v33, v22);
-                            var v37 = v35 * v4;
-                            var v38 = v35 * v19;
-                            v35.CopyTo(buffer11.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v35).CopyTo(grad3.Slice(i));
-                            v37.CopyTo(buffer12.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v38).CopyTo(grad2.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s4 = capture2Data[i];
-                            float s19 = buffer5[row19 + i];
-                            float s22 = buffer6[row22 + i];
-                            float s23 = buffer7[row23 + i];
-                            float s31 = buffer11[row31 + i];
-                            float s33 = s31 * s23;
-                            float s35 = global::Kiln.Kernels.Pointwise.ReluBackward(s33, s22);
-                            float s37 = s35 * s4;
-                            float s38 = s35 * s19;
-                            buffer11[rowOut + i] = s35;
-                            grad3[i] += s35;
-                            buffer12[rowOut + i] = s37;
-                            grad2[i] += s38;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
-                }
-
-                // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
-                {
-                    // %41 = mul(%37, %19) : [N,64]
-                    // %42 = div(%41, %18) : [N,64]
-                    // %43 = neg(%42) : [N,64]
-                    // %44 = sum{dims=1;keep_dim=true}(%43) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    buffer13.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row18 = i0;
-                        int row19 = i0 * 64;
-                        int row37 = i0 * 64;
-                        int rowReduced = i0;
-                        float s18 = buffer4[row18];
-                        var v18 = new global::System.Numerics.Vector<float>(s18);
-                        var accumulator44 = global::System.Numerics.Vector<float>.Zero;
-                        float tail44 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
-                            var v37 = new global::System.Numerics.Vector<float>(buffer12.Slice(row37 + i));
-                            var v41 = v37 * v19;
-                            var v42 = v41 / v18;
-                            var v43 = -v42;
-                            accumulator44 += v43;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s19 = buffer5[row19 + i];
-                            float s37 = buffer12[row37 + i];
-                            float s41 = s37 * s19;
-                            float s42 = s41 / s18;
-                            float s43 = -s42;
-                            tail44 += s43;
-                        }
-                        buffer13[rowReduced] += global::System.Numerics.Vector.Sum(accumulator44) + tail44;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]");
-                }
-
-                // Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
-                {
-                    // %46 = mul(%18, %45) : [N,1]
-                    // %47 = div(%44, %46) : [N,1]
-                    int extent0 = dim_N;
-                    float s45 = 2f;
-                    var v45 = new global::System.Numerics.Vector<float>(s45);
+                    int row29 = i0 * 3;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v44 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v46 = v18 * v45;
-                        var v47 = v44 / v46;
-                        v47.CopyTo(buffer14.Slice(i));
+                        var v29 = new global::System.Numerics.Vector<float>(buffer10.Slice(row29 + i));
+                        (new global::System.Numerics.Vector<float>(grad7.Slice(i)) + v29).CopyTo(grad7.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s29 = buffer10[row29 + i];
+                        grad7[i] += s29;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad7, "Kernel 8/16: sum over [N,3] -> %30 [3]");
+            }
+
+            // Kernel 9/16: GEMM Aᵀ -> %32 [3,64]
+            // %32 = matmul{transpose_a=true}(%29, %24) : [3,64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.Span<float> grad6, global::System.Span<float> buffer8, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer8, grad6, 3, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 9/16: GEMM Aᵀ -> %32 [3,64]");
+            }
+
+            // Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]
+            // %31 = matmul(%29, %8) : [N,64]
+            // %33 = mul(%31, %23) : [N,64]
+            // %35 = relu_backward(%33, %22) : [N,64]
+            // %36 = sum{dims=0;keep_dim=false}(%35) : [64]
+            // %37 = mul(%35, %4) : [N,64]
+            // %38 = mul(%35, %19) : [N,64]
+            // %39 = sum{dims=0;keep_dim=false}(%38) : [64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel10(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> grad2, global::System.Span<float> grad3, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer10, global::System.Span<float> buffer11, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture6Data, buffer11, dim_N, 64, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 64;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row19 = i0 * 64;
+                    int row22 = i0 * 64;
+                    int row23 = i0 * 64;
+                    int row31 = i0 * 64;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
+                        var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(row22 + i));
+                        var v23 = new global::System.Numerics.Vector<float>(buffer7.Slice(row23 + i));
+                        var v31 = new global::System.Numerics.Vector<float>(buffer11.Slice(row31 + i));
+                        var v33 = v31 * v23;
+                        var v35 = global::Kiln.Kernels.Pointwise.ReluBackward(v33, v22);
+                        var v37 = v35 * v4;
+                        var v38 = v35 * v19;
+                        v35.CopyTo(buffer11.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v35).CopyTo(grad3.Slice(i));
+                        v37.CopyTo(buffer12.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v38).CopyTo(grad2.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s19 = buffer5[row19 + i];
+                        float s22 = buffer6[row22 + i];
+                        float s23 = buffer7[row23 + i];
+                        float s31 = buffer11[row31 + i];
+                        float s33 = s31 * s23;
+                        float s35 = global::Kiln.Kernels.Pointwise.ReluBackward(s33, s22);
+                        float s37 = s35 * s4;
+                        float s38 = s35 * s19;
+                        buffer11[rowOut + i] = s35;
+                        grad3[i] += s35;
+                        buffer12[rowOut + i] = s37;
+                        grad2[i] += s38;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 10/16: GEMM + epilogue (mul, relu_backward, sum, mul, mul, sum) -> %35 [N,64], %36 [64], %37 [N,64], %39 [64]");
+            }
+
+            // Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]
+            // %41 = mul(%37, %19) : [N,64]
+            // %42 = div(%41, %18) : [N,64]
+            // %43 = neg(%42) : [N,64]
+            // %44 = sum{dims=1;keep_dim=true}(%43) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel11(global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer12, global::System.Span<float> buffer13, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                buffer13.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row18 = i0;
+                    int row19 = i0 * 64;
+                    int row37 = i0 * 64;
+                    int rowReduced = i0;
+                    float s18 = buffer4[row18];
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    var accumulator44 = global::System.Numerics.Vector<float>.Zero;
+                    float tail44 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v19 = new global::System.Numerics.Vector<float>(buffer5.Slice(row19 + i));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer12.Slice(row37 + i));
+                        var v41 = v37 * v19;
+                        var v42 = v41 / v18;
+                        var v43 = -v42;
+                        accumulator44 += v43;
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s19 = buffer5[row19 + i];
+                        float s37 = buffer12[row37 + i];
+                        float s41 = s37 * s19;
+                        float s42 = s41 / s18;
+                        float s43 = -s42;
+                        tail44 += s43;
+                    }
+                    buffer13[rowReduced] += global::System.Numerics.Vector.Sum(accumulator44) + tail44;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 11/16: fused sum over [N,64] of (mul, div, neg) -> %44 [N,1]");
+            }
+
+            // Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]
+            // %46 = mul(%18, %45) : [N,1]
+            // %47 = div(%44, %46) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel12(global::System.Span<float> buffer4, global::System.Span<float> buffer13, global::System.Span<float> buffer14, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s45 = 2f;
+                var v45 = new global::System.Numerics.Vector<float>(s45);
+                int i = 0;
+                var last47 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v44 = new global::System.Numerics.Vector<float>(buffer13.Slice(lastVector));
+                    var v46 = v18 * v45;
+                    var v47 = v44 / v46;
+                    last47 = v47;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v44 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                    var v46 = v18 * v45;
+                    var v47 = v44 / v46;
+                    v47.CopyTo(buffer14.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last47.CopyTo(buffer14.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s18 = buffer4[i];
@@ -702,124 +963,128 @@ namespace Kiln.Integration.Tests.Models
                         float s47 = s44 / s46;
                         buffer14[i] = s47;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused elementwise (mul, div) -> %47 [N,1]");
+            }
 
-                // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
+            // Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]
+            // %40 = div(%37, %18) : [N,64]
+            // %49 = broadcast_to{shape=N,64}(%47) : [N,64]
+            // %51 = mul(%49, %50) : [N,64]
+            // %63 = mul(%51, %13) : [N,64]
+            // %64 = mul(%63, %45) : [N,64]
+            // %65 = add(%40, %64) : [N,64]
+            // %66 = neg(%65) : [N,64]
+            // %67 = sum{dims=1;keep_dim=true}(%66) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.Span<float> buffer2, global::System.Span<float> buffer4, global::System.Span<float> buffer12, global::System.Span<float> buffer14, global::System.Span<float> buffer15, global::System.Span<float> buffer16, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                float s45 = 2f;
+                var v45 = new global::System.Numerics.Vector<float>(s45);
+                float s50 = 0.015625f;
+                var v50 = new global::System.Numerics.Vector<float>(s50);
+                buffer16.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %40 = div(%37, %18) : [N,64]
-                    // %49 = broadcast_to{shape=N,64}(%47) : [N,64]
-                    // %51 = mul(%49, %50) : [N,64]
-                    // %63 = mul(%51, %13) : [N,64]
-                    // %64 = mul(%63, %45) : [N,64]
-                    // %65 = add(%40, %64) : [N,64]
-                    // %66 = neg(%65) : [N,64]
-                    // %67 = sum{dims=1;keep_dim=true}(%66) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float s45 = 2f;
-                    var v45 = new global::System.Numerics.Vector<float>(s45);
-                    float s50 = 0.015625f;
-                    var v50 = new global::System.Numerics.Vector<float>(s50);
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row13 = i0 * 64;
+                    int row18 = i0;
+                    int row37 = i0 * 64;
+                    int row47 = i0;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    float s18 = buffer4[row18];
+                    var v18 = new global::System.Numerics.Vector<float>(s18);
+                    float s47 = buffer14[row47];
+                    var v47 = new global::System.Numerics.Vector<float>(s47);
+                    var accumulator67 = global::System.Numerics.Vector<float>.Zero;
+                    float tail67 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row13 = i0 * 64;
-                        int row18 = i0;
-                        int row37 = i0 * 64;
-                        int row47 = i0;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        float s18 = buffer4[row18];
-                        var v18 = new global::System.Numerics.Vector<float>(s18);
-                        float s47 = buffer14[row47];
-                        var v47 = new global::System.Numerics.Vector<float>(s47);
-                        var accumulator67 = global::System.Numerics.Vector<float>.Zero;
-                        float tail67 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
-                            var v37 = new global::System.Numerics.Vector<float>(buffer12.Slice(row37 + i));
-                            var v40 = v37 / v18;
-                            var v49 = v47;
-                            var v51 = v49 * v50;
-                            var v63 = v51 * v13;
-                            var v64 = v63 * v45;
-                            var v65 = v40 + v64;
-                            var v66 = -v65;
-                            v65.CopyTo(buffer15.Slice(rowOut + i));
-                            accumulator67 += v66;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s13 = buffer2[row13 + i];
-                            float s37 = buffer12[row37 + i];
-                            float s40 = s37 / s18;
-                            float s49 = s47;
-                            float s51 = s49 * s50;
-                            float s63 = s51 * s13;
-                            float s64 = s63 * s45;
-                            float s65 = s40 + s64;
-                            float s66 = -s65;
-                            buffer15[rowOut + i] = s65;
-                            tail67 += s66;
-                        }
-                        buffer16[rowReduced] += global::System.Numerics.Vector.Sum(accumulator67) + tail67;
+                        var v13 = new global::System.Numerics.Vector<float>(buffer2.Slice(row13 + i));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer12.Slice(row37 + i));
+                        var v40 = v37 / v18;
+                        var v49 = v47;
+                        var v51 = v49 * v50;
+                        var v63 = v51 * v13;
+                        var v64 = v63 * v45;
+                        var v65 = v40 + v64;
+                        var v66 = -v65;
+                        v65.CopyTo(buffer15.Slice(rowOut + i));
+                        accumulator67 += v66;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]");
-                }
-
-                // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
-                {
-                    // %68 = broadcast_to{shape=N,64}(%67) : [N,64]
-                    // %69 = mul(%68, %50) : [N,64]
-                    // %70 = add(%65, %69) : [N,64]
-                    // %71 = sum{dims=0;keep_dim=false}(%70) : [64]
-                    int extent0 = dim_N;
-                    int extent1 = 64;
-                    float s50 = 0.015625f;
-                    var v50 = new global::System.Numerics.Vector<float>(s50);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row65 = i0 * 64;
-                        int row67 = i0;
-                        int rowOut = i0 * extent1;
-                        float s67 = buffer16[row67];
-                        var v67 = new global::System.Numerics.Vector<float>(s67);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v65 = new global::System.Numerics.Vector<float>(buffer15.Slice(row65 + i));
-                            var v68 = v67;
-                            var v69 = v68 * v50;
-                            var v70 = v65 + v69;
-                            v70.CopyTo(buffer17.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v70).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s65 = buffer15[row65 + i];
-                            float s68 = s67;
-                            float s69 = s68 * s50;
-                            float s70 = s65 + s69;
-                            buffer17[rowOut + i] = s70;
-                            grad1[i] += s70;
-                        }
+                        float s13 = buffer2[row13 + i];
+                        float s37 = buffer12[row37 + i];
+                        float s40 = s37 / s18;
+                        float s49 = s47;
+                        float s51 = s49 * s50;
+                        float s63 = s51 * s13;
+                        float s64 = s63 * s45;
+                        float s65 = s40 + s64;
+                        float s66 = -s65;
+                        buffer15[rowOut + i] = s65;
+                        tail67 += s66;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]");
+                    buffer16[rowReduced] += global::System.Numerics.Vector.Sum(accumulator67) + tail67;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 13/16: fused loop with 2 outputs (div, broadcast_to, mul, mul, mul, add, neg, sum) -> %65 [N,64], %67 [N,1]");
+            }
 
-                // Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
+            // Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]
+            // %68 = broadcast_to{shape=N,64}(%67) : [N,64]
+            // %69 = mul(%68, %50) : [N,64]
+            // %70 = add(%65, %69) : [N,64]
+            // %71 = sum{dims=0;keep_dim=false}(%70) : [64]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.Span<float> grad1, global::System.Span<float> buffer15, global::System.Span<float> buffer16, global::System.Span<float> buffer17, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 64;
+                float s50 = 0.015625f;
+                var v50 = new global::System.Numerics.Vector<float>(s50);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %72 = matmul{transpose_a=true}(%70, %0) : [64,32]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, input0, grad0, 64, 32, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: GEMM Aᵀ -> %72 [64,32]");
+                    int row65 = i0 * 64;
+                    int row67 = i0;
+                    int rowOut = i0 * extent1;
+                    float s67 = buffer16[row67];
+                    var v67 = new global::System.Numerics.Vector<float>(s67);
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v65 = new global::System.Numerics.Vector<float>(buffer15.Slice(row65 + i));
+                        var v68 = v67;
+                        var v69 = v68 * v50;
+                        var v70 = v65 + v69;
+                        v70.CopyTo(buffer17.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v70).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s65 = buffer15[row65 + i];
+                        float s68 = s67;
+                        float s69 = s68 * s50;
+                        float s70 = s65 + s69;
+                        buffer17[rowOut + i] = s70;
+                        grad1[i] += s70;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/16: fused loop with 2 outputs (broadcast_to, mul, add, sum) -> %70 [N,64], %71 [64]");
+            }
 
-                return state.Result;
+            // Kernel 15/16: GEMM Aᵀ -> %72 [64,32]
+            // %72 = matmul{transpose_a=true}(%70, %0) : [64,32]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel15(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer17, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer17, input0, grad0, 64, 32, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: GEMM Aᵀ -> %72 [64,32]");
             }
 
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(

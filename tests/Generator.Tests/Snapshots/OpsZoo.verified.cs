@@ -64,29 +64,123 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
                 // Kernel 0/23: GEMM -> %4 [N,4]
-                {
-                    // %4 = matmul(%0, %2) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/23: GEMM -> %4 [N,4]");
-                }
+                ForwardKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]
+                ForwardKernel1(buffer0, buffer1, dim_N);
+
+                // Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]
+                ForwardKernel2(buffer0, buffer2, dim_N);
+
+                // Kernel 3/23: concat -> %62 [N,2,4]
+                ForwardKernel3(buffer1, buffer2, buffer3, dim_N);
+
+                // Kernel 4/23: transpose -> %63 [4,2,N]
+                ForwardKernel4(buffer3, buffer4, dim_N);
+
+                // Kernel 5/23: transpose -> %64 [4,N,2]
+                ForwardKernel5(buffer4, buffer5, dim_N);
+
+                // Kernel 6/23: transpose -> %65 [N,4,2]
+                ForwardKernel6(buffer5, buffer6, dim_N);
+
+                // Kernel 7/23: max -> %67 [N,1]
+                ForwardKernel7(buffer6, buffer7, dim_N);
+
+                // Kernel 8/23: narrow -> %68 [N,1,4]
+                ForwardKernel8(buffer3, buffer8, dim_N);
+
+                // Kernel 9/23: concat -> %71 [N,5]
+                ForwardKernel9(buffer7, buffer8, buffer9, dim_N);
+
+                // Kernel 10/23: narrow -> %72 [N,4]
+                ForwardKernel10(buffer9, buffer10, dim_N);
+
+                // Kernel 11/23: GEMM -> %73 [N,6]
+                ForwardKernel11(capture1Data, buffer10, buffer11, dim_N);
+
+                // Kernel 12/23: transpose -> %74 [6,N]
+                ForwardKernel12(buffer11, buffer12, dim_N);
+
+                // Kernel 13/23: mean over [N,5] -> %76 [N,1]
+                ForwardKernel13(buffer9, buffer13, dim_N);
+
+                // Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]
+                ForwardKernel14(buffer12, buffer13, buffer14, dim_N);
+
+                // Kernel 15/23: softmax -> %78 [N,6]
+                ForwardKernel15(buffer14, buffer15, dim_N);
+
+                // Kernel 16/23: GEMM -> %79 [N,4]
+                ForwardKernel16(capture0Data, buffer15, buffer16, dim_N);
+
+                // Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []
+                ForwardKernel17(input1, buffer16, buffer17, dim_N);
+
+                // Kernel 18/23: log_softmax -> %83 [N,6]
+                ForwardKernel18(buffer14, buffer18, dim_N);
+
+                // Kernel 19/23: mean over [N,6] -> %84 []
+                ForwardKernel19(buffer18, buffer19, dim_N);
+
+                // Kernel 20/23: sum over [N,8] -> %87 [N]
+                ForwardKernel20(buffer6, buffer20, dim_N);
+
+                // Kernel 21/23: mean over [N] -> %88 []
+                ForwardKernel21(buffer20, buffer21, dim_N);
+
+                // Kernel 22/23: fused elementwise (mul, add, add) -> %89 []
+                ForwardKernel22(result, buffer17, buffer19, buffer21);
+
+                return state.Result;
+            }
+
+            // Kernel 0/23: GEMM -> %4 [N,4]
+            // %4 = matmul(%0, %2) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/23: GEMM -> %4 [N,4]");
+            }
+
+            // Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]
+            // %21 = clamp{max=1;min=-1}(%4) : [N,4]
+            // %22 = pow{exponent=3}(%21) : [N,4]
+            // %23 = relu(%4) : [N,4]
+            // %24 = add(%22, %23) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %21 = clamp{max=1;min=-1}(%4) : [N,4]
-                    // %22 = pow{exponent=3}(%21) : [N,4]
-                    // %23 = relu(%4) : [N,4]
-                    // %24 = add(%22, %23) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
-                        var v22 = v21 * v21 * v21;
-                        var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
-                        var v24 = v22 + v23;
-                        v24.CopyTo(buffer1.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    last24 = v24;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    v24.CopyTo(buffer1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last24.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -96,50 +190,81 @@ namespace Kiln.Integration.Tests.Models
                         float s24 = s22 + s23;
                         buffer1[i] = s24;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/23: fused elementwise (clamp, pow, relu, add) -> %24 [N,4]");
+            }
 
-                // Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]
+            // Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]
+            // %5 = sigmoid(%4) : [N,4]
+            // %6 = tanh(%4) : [N,4]
+            // %7 = mul(%5, %6) : [N,4]
+            // %8 = abs(%4) : [N,4]
+            // %9 = neg(%8) : [N,4]
+            // %10 = exp(%9) : [N,4]
+            // %11 = add(%7, %10) : [N,4]
+            // %12 = square(%4) : [N,4]
+            // %14 = add(%12, %13) : [N,4]
+            // %15 = sqrt(%14) : [N,4]
+            // %19 = log(%14) : [N,4]
+            // %58 = mul(%15, %57) : [N,4]
+            // %59 = sub(%11, %58) : [N,4]
+            // %60 = add(%59, %19) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s57 = 0.5f;
+                var v57 = new global::System.Numerics.Vector<float>(s57);
+                int i = 0;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %5 = sigmoid(%4) : [N,4]
-                    // %6 = tanh(%4) : [N,4]
-                    // %7 = mul(%5, %6) : [N,4]
-                    // %8 = abs(%4) : [N,4]
-                    // %9 = neg(%8) : [N,4]
-                    // %10 = exp(%9) : [N,4]
-                    // %11 = add(%7, %10) : [N,4]
-                    // %12 = square(%4) : [N,4]
-                    // %14 = add(%12, %13) : [N,4]
-                    // %15 = sqrt(%14) : [N,4]
-                    // %19 = log(%14) : [N,4]
-                    // %58 = mul(%15, %57) : [N,4]
-                    // %59 = sub(%11, %58) : [N,4]
-                    // %60 = add(%59, %19) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s57 = 0.5f;
-                    var v57 = new global::System.Numerics.Vector<float>(s57);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
-                        var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
-                        var v7 = v5 * v6;
-                        var v8 = global::System.Numerics.Vector.Abs(v4);
-                        var v9 = -v8;
-                        var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
-                        var v11 = v7 + v10;
-                        var v12 = v4 * v4;
-                        var v14 = v12 + v13;
-                        var v15 = global::System.Numerics.Vector.SquareRoot(v14);
-                        var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
-                        var v58 = v15 * v57;
-                        var v59 = v11 - v58;
-                        var v60 = v59 + v19;
-                        v60.CopyTo(buffer2.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    last60 = v60;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    v60.CopyTo(buffer2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last60.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -159,131 +284,171 @@ namespace Kiln.Integration.Tests.Models
                         float s60 = s59 + s19;
                         buffer2[i] = s60;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/23: fused elementwise (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %60 [N,4]");
+            }
 
-                // Kernel 3/23: concat -> %62 [N,2,4]
-                {
-                    // %62 = concat{dim=1}(%61, %26) : [N,2,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer2, 4, 0, buffer3, 8, 0, dim_N, 4);
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer1, 4, 0, buffer3, 8, 4, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/23: concat -> %62 [N,2,4]");
-                }
+            // Kernel 3/23: concat -> %62 [N,2,4]
+            // %62 = concat{dim=1}(%61, %26) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer2, 4, 0, buffer3, 8, 0, dim_N, 4);
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer1, 4, 0, buffer3, 8, 4, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/23: concat -> %62 [N,2,4]");
+            }
 
-                // Kernel 4/23: transpose -> %63 [4,2,N]
-                {
-                    // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer3, buffer4, 1, dim_N, 2, 4, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/23: transpose -> %63 [4,2,N]");
-                }
+            // Kernel 4/23: transpose -> %63 [4,2,N]
+            // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer3, buffer4, 1, dim_N, 2, 4, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/23: transpose -> %63 [4,2,N]");
+            }
 
-                // Kernel 5/23: transpose -> %64 [4,N,2]
-                {
-                    // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer4, buffer5, 4, 2, 1, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/23: transpose -> %64 [4,N,2]");
-                }
+            // Kernel 5/23: transpose -> %64 [4,N,2]
+            // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel5(global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer4, buffer5, 4, 2, 1, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/23: transpose -> %64 [4,N,2]");
+            }
 
-                // Kernel 6/23: transpose -> %65 [N,4,2]
-                {
-                    // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, 4, 1, dim_N, 2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/23: transpose -> %65 [N,4,2]");
-                }
+            // Kernel 6/23: transpose -> %65 [N,4,2]
+            // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel6(global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, 4, 1, dim_N, 2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/23: transpose -> %65 [N,4,2]");
+            }
 
-                // Kernel 7/23: max -> %67 [N,1]
-                {
-                    // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
-                    global::Kiln.Kernels.Reduction.MaxAlong(buffer6, buffer7, global::System.Span<int>.Empty, dim_N, 8, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/23: max -> %67 [N,1]");
-                }
+            // Kernel 7/23: max -> %67 [N,1]
+            // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel7(global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                global::Kiln.Kernels.Reduction.MaxAlong(buffer6, buffer7, global::System.Span<int>.Empty, dim_N, 8, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/23: max -> %67 [N,1]");
+            }
 
-                // Kernel 8/23: narrow -> %68 [N,1,4]
-                {
-                    // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer3, 8, 0, buffer8, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/23: narrow -> %68 [N,1,4]");
-                }
+            // Kernel 8/23: narrow -> %68 [N,1,4]
+            // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel8(global::System.Span<float> buffer3, global::System.Span<float> buffer8, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer3, 8, 0, buffer8, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 8/23: narrow -> %68 [N,1,4]");
+            }
 
-                // Kernel 9/23: concat -> %71 [N,5]
-                {
-                    // %71 = concat{dim=1}(%69, %70) : [N,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer8, 4, 0, buffer9, 5, 0, dim_N, 4);
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer7, 1, 0, buffer9, 5, 4, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/23: concat -> %71 [N,5]");
-                }
+            // Kernel 9/23: concat -> %71 [N,5]
+            // %71 = concat{dim=1}(%69, %70) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel9(global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer8, 4, 0, buffer9, 5, 0, dim_N, 4);
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer7, 1, 0, buffer9, 5, 4, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 9/23: concat -> %71 [N,5]");
+            }
 
-                // Kernel 10/23: narrow -> %72 [N,4]
-                {
-                    // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 5, 0, buffer10, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/23: narrow -> %72 [N,4]");
-                }
+            // Kernel 10/23: narrow -> %72 [N,4]
+            // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel10(global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 5, 0, buffer10, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 10/23: narrow -> %72 [N,4]");
+            }
 
-                // Kernel 11/23: GEMM -> %73 [N,6]
-                {
-                    // %73 = matmul(%72, %3) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer11, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/23: GEMM -> %73 [N,6]");
-                }
+            // Kernel 11/23: GEMM -> %73 [N,6]
+            // %73 = matmul(%72, %3) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel11(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer11, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 11/23: GEMM -> %73 [N,6]");
+            }
 
-                // Kernel 12/23: transpose -> %74 [6,N]
-                {
-                    // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 1, dim_N, 1, 6, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/23: transpose -> %74 [6,N]");
-                }
+            // Kernel 12/23: transpose -> %74 [6,N]
+            // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel12(global::System.Span<float> buffer11, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 1, dim_N, 1, 6, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 12/23: transpose -> %74 [6,N]");
+            }
 
-                // Kernel 13/23: mean over [N,5] -> %76 [N,1]
+            // Kernel 13/23: mean over [N,5] -> %76 [N,1]
+            // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel13(global::System.Span<float> buffer9, global::System.Span<float> buffer13, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale76 = 1f / 5;
+                buffer13.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale76 = 1f / 5;
-                    buffer13.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row71 = i0 * 5;
+                    int rowReduced = i0;
+                    var accumulator76 = global::System.Numerics.Vector<float>.Zero;
+                    float tail76 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row71 = i0 * 5;
-                        int rowReduced = i0;
-                        var accumulator76 = global::System.Numerics.Vector<float>.Zero;
-                        float tail76 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v71 = new global::System.Numerics.Vector<float>(buffer9.Slice(row71 + i));
-                            accumulator76 += v71;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s71 = buffer9[row71 + i];
-                            tail76 += s71;
-                        }
-                        buffer13[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                        var v71 = new global::System.Numerics.Vector<float>(buffer9.Slice(row71 + i));
+                        accumulator76 += v71;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 13/23: mean over [N,5] -> %76 [N,1]");
-                }
-
-                // Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]
-                {
-                    // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
-                    // %77 = add(%75, %76) : [N,6]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer14, 1, 6, 1, dim_N, 1);
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row75 = i0 * 6;
-                        int row76 = i0;
-                        int rowOut = i0 * extent1;
-                        float s76 = buffer13[row76];
-                        var v76 = new global::System.Numerics.Vector<float>(s76);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v75 = new global::System.Numerics.Vector<float>(buffer14.Slice(row75 + i));
-                            var v77 = v75 + v76;
-                            v77.CopyTo(buffer14.Slice(rowOut + i));
-                        }
+                        float s71 = buffer9[row71 + i];
+                        tail76 += s71;
+                    }
+                    buffer13[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 13/23: mean over [N,5] -> %76 [N,1]");
+            }
+
+            // Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]
+            // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
+            // %77 = add(%75, %76) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel14(global::System.Span<float> buffer12, global::System.Span<float> buffer13, global::System.Span<float> buffer14, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer14, 1, 6, 1, dim_N, 1);
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row75 = i0 * 6;
+                    int row76 = i0;
+                    int rowOut = i0 * extent1;
+                    float s76 = buffer13[row76];
+                    var v76 = new global::System.Numerics.Vector<float>(s76);
+                    int i = 0;
+                    var last77 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer14.Slice(row75 + lastVector));
+                        var v77 = v75 + v76;
+                        last77 = v77;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer14.Slice(row75 + i));
+                        var v77 = v75 + v76;
+                        v77.CopyTo(buffer14.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last77.CopyTo(buffer14.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s75 = buffer14[row75 + i];
@@ -291,157 +456,190 @@ namespace Kiln.Integration.Tests.Models
                             buffer14[rowOut + i] = s77;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 14/23: transpose + epilogue (add) -> %77 [N,6]");
+            }
 
-                // Kernel 15/23: softmax -> %78 [N,6]
+            // Kernel 15/23: softmax -> %78 [N,6]
+            // %78 = softmax{dim=1}(%77) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel15(global::System.Span<float> buffer14, global::System.Span<float> buffer15, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer14, buffer15, dim_N, 6, 1, log: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 15/23: softmax -> %78 [N,6]");
+            }
+
+            // Kernel 16/23: GEMM -> %79 [N,4]
+            // %79 = matmul(%78, %2) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel16(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer15, global::System.Span<float> buffer16, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer16, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/23: GEMM -> %79 [N,4]");
+            }
+
+            // Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []
+            // %80 = sub(%79, %1) : [N,4]
+            // %81 = square(%80) : [N,4]
+            // %82 = mean(%81) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel17(global::System.ReadOnlySpan<float> input1, global::System.Span<float> buffer16, global::System.Span<float> buffer17, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                float scale82 = 1f / (dim_N * 4);
+                buffer17.Clear();
+                var accumulator82 = global::System.Numerics.Vector<float>.Zero;
+                float tail82 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %78 = softmax{dim=1}(%77) : [N,6]
-                    global::Kiln.Kernels.Softmax.Forward(buffer14, buffer15, dim_N, 6, 1, log: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 15/23: softmax -> %78 [N,6]");
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v79 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                    var v80 = v79 - v1;
+                    var v81 = v80 * v80;
+                    accumulator82 += v81;
                 }
-
-                // Kernel 16/23: GEMM -> %79 [N,4]
+                for (; i < extent0; i++)
                 {
-                    // %79 = matmul(%78, %2) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer16, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 16/23: GEMM -> %79 [N,4]");
+                    float s1 = input1[i];
+                    float s79 = buffer16[i];
+                    float s80 = s79 - s1;
+                    float s81 = s80 * s80;
+                    tail82 += s81;
                 }
+                buffer17[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []");
+            }
 
-                // Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []
+            // Kernel 18/23: log_softmax -> %83 [N,6]
+            // %83 = log_softmax{dim=-1}(%77) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel18(global::System.Span<float> buffer14, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer14, buffer18, dim_N, 6, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 18/23: log_softmax -> %83 [N,6]");
+            }
+
+            // Kernel 19/23: mean over [N,6] -> %84 []
+            // %84 = mean{dims=0,1;keep_dim=false}(%83) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel19(global::System.Span<float> buffer18, global::System.Span<float> buffer19, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                float scale84 = 1f / (dim_N * 6);
+                buffer19.Clear();
+                var accumulator84 = global::System.Numerics.Vector<float>.Zero;
+                float tail84 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %80 = sub(%79, %1) : [N,4]
-                    // %81 = square(%80) : [N,4]
-                    // %82 = mean(%81) : []
-                    int extent0 = (dim_N * 4);
-                    float scale82 = 1f / (dim_N * 4);
-                    buffer17.Clear();
-                    var accumulator82 = global::System.Numerics.Vector<float>.Zero;
-                    float tail82 = 0f;
+                    var v83 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                    accumulator84 += v83;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s83 = buffer18[i];
+                    tail84 += s83;
+                }
+                buffer19[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 19/23: mean over [N,6] -> %84 []");
+            }
+
+            // Kernel 20/23: sum over [N,8] -> %87 [N]
+            // %87 = sum{dims=1;keep_dim=false}(%66) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel20(global::System.Span<float> buffer6, global::System.Span<float> buffer20, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 8;
+                buffer20.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row66 = i0 * 8;
+                    int rowReduced = i0;
+                    var accumulator87 = global::System.Numerics.Vector<float>.Zero;
+                    float tail87 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v80 = v79 - v1;
-                        var v81 = v80 * v80;
-                        accumulator82 += v81;
+                        var v66 = new global::System.Numerics.Vector<float>(buffer6.Slice(row66 + i));
+                        accumulator87 += v66;
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s1 = input1[i];
-                        float s79 = buffer16[i];
-                        float s80 = s79 - s1;
-                        float s81 = s80 * s80;
-                        tail82 += s81;
+                        float s66 = buffer6[row66 + i];
+                        tail87 += s66;
                     }
-                    buffer17[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 17/23: fused mean over [N,4] of (sub, square) -> %82 []");
+                    buffer20[rowReduced] += global::System.Numerics.Vector.Sum(accumulator87) + tail87;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 20/23: sum over [N,8] -> %87 [N]");
+            }
 
-                // Kernel 18/23: log_softmax -> %83 [N,6]
+            // Kernel 21/23: mean over [N] -> %88 []
+            // %88 = mean{dims=0;keep_dim=false}(%87) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel21(global::System.Span<float> buffer20, global::System.Span<float> buffer21, int dim_N)
+            {
+                int extent0 = dim_N;
+                float scale88 = 1f / dim_N;
+                buffer21.Clear();
+                var accumulator88 = global::System.Numerics.Vector<float>.Zero;
+                float tail88 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %83 = log_softmax{dim=-1}(%77) : [N,6]
-                    global::Kiln.Kernels.Softmax.Forward(buffer14, buffer18, dim_N, 6, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 18/23: log_softmax -> %83 [N,6]");
+                    var v87 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
+                    accumulator88 += v87;
                 }
-
-                // Kernel 19/23: mean over [N,6] -> %84 []
+                for (; i < extent0; i++)
                 {
-                    // %84 = mean{dims=0,1;keep_dim=false}(%83) : []
-                    int extent0 = (dim_N * 6);
-                    float scale84 = 1f / (dim_N * 6);
-                    buffer19.Clear();
-                    var accumulator84 = global::System.Numerics.Vector<float>.Zero;
-                    float tail84 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v83 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        accumulator84 += v83;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s83 = buffer18[i];
-                        tail84 += s83;
-                    }
-                    buffer19[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 19/23: mean over [N,6] -> %84 []");
+                    float s87 = buffer20[i];
+                    tail88 += s87;
                 }
+                buffer21[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 21/23: mean over [N] -> %88 []");
+            }
 
-                // Kernel 20/23: sum over [N,8] -> %87 [N]
+            // Kernel 22/23: fused elementwise (mul, add, add) -> %89 []
+            // %85 = mul(%84, %51) : []
+            // %86 = add(%82, %85) : []
+            // %89 = add(%86, %88) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel22(global::System.Span<float> result, global::System.Span<float> buffer17, global::System.Span<float> buffer19, global::System.Span<float> buffer21)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s51 = 0.01f;
+                var v51 = new global::System.Numerics.Vector<float>(s51);
+                float s82 = buffer17[0];
+                var v82 = new global::System.Numerics.Vector<float>(s82);
+                float s84 = buffer19[0];
+                var v84 = new global::System.Numerics.Vector<float>(s84);
+                float s88 = buffer21[0];
+                var v88 = new global::System.Numerics.Vector<float>(s88);
+                int i = 0;
+                var last89 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %87 = sum{dims=1;keep_dim=false}(%66) : [N]
-                    int extent0 = dim_N;
-                    int extent1 = 8;
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row66 = i0 * 8;
-                        int rowReduced = i0;
-                        var accumulator87 = global::System.Numerics.Vector<float>.Zero;
-                        float tail87 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer6.Slice(row66 + i));
-                            accumulator87 += v66;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s66 = buffer6[row66 + i];
-                            tail87 += s66;
-                        }
-                        buffer20[rowReduced] += global::System.Numerics.Vector.Sum(accumulator87) + tail87;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 20/23: sum over [N,8] -> %87 [N]");
+                    var v85 = v84 * v51;
+                    var v86 = v82 + v85;
+                    var v89 = v86 + v88;
+                    last89 = v89;
                 }
-
-                // Kernel 21/23: mean over [N] -> %88 []
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %88 = mean{dims=0;keep_dim=false}(%87) : []
-                    int extent0 = dim_N;
-                    float scale88 = 1f / dim_N;
-                    buffer21.Clear();
-                    var accumulator88 = global::System.Numerics.Vector<float>.Zero;
-                    float tail88 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v87 = new global::System.Numerics.Vector<float>(buffer20.Slice(i));
-                        accumulator88 += v87;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s87 = buffer20[i];
-                        tail88 += s87;
-                    }
-                    buffer21[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 21/23: mean over [N] -> %88 []");
+                    var v85 = v84 * v51;
+                    var v86 = v82 + v85;
+                    var v89 = v86 + v88;
+                    v89.CopyTo(result.Slice(i));
                 }
-
-                // Kernel 22/23: fused elementwise (mul, add, add) -> %89 []
+                if (overlapLast)
                 {
-                    // %85 = mul(%84, %51) : []
-                    // %86 = add(%82, %85) : []
-                    // %89 = add(%86, %88) : []
-                    int extent0 = 1;
-                    float s51 = 0.01f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    float s82 = buffer17[0];
-                    var v82 = new global::System.Numerics.Vector<float>(s82);
-                    float s84 = buffer19[0];
-                    var v84 = new global::System.Numerics.Vector<float>(s84);
-                    float s88 = buffer21[0];
-                    var v88 = new global::System.Numerics.Vector<float>(s88);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v85 = v84 * v51;
-                        var v86 = v82 + v85;
-                        var v89 = v86 + v88;
-                        v89.CopyTo(result.Slice(i));
-                    }
+                    last89.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s85 = s84 * s51;
@@ -449,10 +647,8 @@ namespace Kiln.Integration.Tests.Models
                         float s89 = s86 + s88;
                         result[i] = s89;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 22/23: fused elementwise (mul, add, add) -> %89 []");
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 22/23: fused elementwise (mul, add, add) -> %89 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -532,58 +728,240 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer50 = arena.Slice(state.Offsets[50], state.Sizes[50]);
 
                 // Kernel 0/44: GEMM -> %4 [N,4]
-                {
-                    // %4 = matmul(%0, %2) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/44: GEMM -> %4 [N,4]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+                ForwardBackwardKernel1(buffer0, buffer1, buffer2, buffer3, buffer4, buffer5, buffer6, dim_N);
+
+                // Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+                ForwardBackwardKernel2(buffer0, buffer7, buffer8, buffer9, dim_N);
+
+                // Kernel 3/44: concat -> %62 [N,2,4]
+                ForwardBackwardKernel3(buffer6, buffer9, buffer10, dim_N);
+
+                // Kernel 4/44: transpose -> %63 [4,2,N]
+                ForwardBackwardKernel4(buffer10, buffer11, dim_N);
+
+                // Kernel 5/44: transpose -> %64 [4,N,2]
+                ForwardBackwardKernel5(buffer11, buffer12, dim_N);
+
+                // Kernel 6/44: transpose -> %65 [N,4,2]
+                ForwardBackwardKernel6(buffer12, buffer13, dim_N);
+
+                // Kernel 7/44: max -> %67 [N,1]
+                ForwardBackwardKernel7(buffer13, buffer14, dim_N);
+
+                // Kernel 8/44: narrow -> %68 [N,1,4]
+                ForwardBackwardKernel8(buffer10, buffer15, dim_N);
+
+                // Kernel 9/44: concat -> %71 [N,5]
+                ForwardBackwardKernel9(buffer14, buffer15, buffer16, dim_N);
+
+                // Kernel 10/44: narrow -> %72 [N,4]
+                ForwardBackwardKernel10(buffer16, buffer17, dim_N);
+
+                // Kernel 11/44: GEMM -> %73 [N,6]
+                ForwardBackwardKernel11(capture1Data, buffer17, buffer18, dim_N);
+
+                // Kernel 12/44: transpose -> %74 [6,N]
+                ForwardBackwardKernel12(buffer18, buffer19, dim_N);
+
+                // Kernel 13/44: mean over [N,5] -> %76 [N,1]
+                ForwardBackwardKernel13(buffer16, buffer20, dim_N);
+
+                // Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]
+                ForwardBackwardKernel14(buffer19, buffer20, buffer21, dim_N);
+
+                // Kernel 15/44: softmax -> %78 [N,6]
+                ForwardBackwardKernel15(buffer21, buffer22, dim_N);
+
+                // Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
+                ForwardBackwardKernel16(input1, capture0Data, buffer22, buffer23, buffer24, buffer25, dim_N);
+
+                // Kernel 17/44: log_softmax -> %83 [N,6]
+                ForwardBackwardKernel17(buffer21, buffer26, dim_N);
+
+                // Kernel 18/44: mean over [N,6] -> %84 []
+                ForwardBackwardKernel18(buffer26, buffer27, dim_N);
+
+                // Kernel 19/44: sum over [N,8] -> %87 [N]
+                ForwardBackwardKernel19(buffer13, buffer28, dim_N);
+
+                // Kernel 20/44: mean over [N] -> %88 []
+                ForwardBackwardKernel20(buffer28, buffer29, dim_N);
+
+                // Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
+                ForwardBackwardKernel21(result, buffer24, buffer27, buffer29);
+
+                // Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]
+                ForwardBackwardKernel22(buffer30, dim_N);
+
+                // Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]
+                ForwardBackwardKernel23(buffer31, dim_N);
+
+                // Kernel 24/44: GEMM Bᵀ -> %228 [N,6]
+                ForwardBackwardKernel24(capture0Data, buffer25, buffer32, dim_N);
+
+                // Kernel 25/44: softmax_backward -> %230 [N,6]
+                ForwardBackwardKernel25(buffer22, buffer32, buffer33, dim_N);
+
+                // Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
+                ForwardBackwardKernel26(buffer26, buffer31, buffer33, buffer34, buffer35, dim_N);
+
+                // Kernel 27/44: transpose -> %237 [6,N]
+                ForwardBackwardKernel27(buffer34, buffer36, dim_N);
+
+                // Kernel 28/44: transpose -> %238 [N,6]
+                ForwardBackwardKernel28(buffer36, buffer37, dim_N);
+
+                // Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
+                ForwardBackwardKernel29(capture1Data, buffer37, buffer38, dim_N);
+
+                // Kernel 30/44: GEMM Aᵀ -> %240 [4,6]
+                ForwardBackwardKernel30(grad1, buffer17, buffer37, dim_N);
+
+                // Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
+                ForwardBackwardKernel31(buffer35, buffer38, buffer39, dim_N);
+
+                // Kernel 32/44: narrow -> %243 [N,4]
+                ForwardBackwardKernel32(buffer39, buffer40, dim_N);
+
+                // Kernel 33/44: narrow -> %244 [N,1]
+                ForwardBackwardKernel33(buffer39, buffer41, dim_N);
+
+                // Kernel 34/44: max_backward -> %247 [N,8]
+                ForwardBackwardKernel34(buffer13, buffer41, buffer42, dim_N);
+
+                // Kernel 35/44: elementwise (add) -> %249 [N,8]
+                ForwardBackwardKernel35(buffer30, buffer42, buffer43, dim_N);
+
+                // Kernel 36/44: transpose -> %251 [4,N,2]
+                ForwardBackwardKernel36(buffer43, buffer44, dim_N);
+
+                // Kernel 37/44: transpose -> %252 [4,2,N]
+                ForwardBackwardKernel37(buffer44, buffer45, dim_N);
+
+                // Kernel 38/44: transpose -> %253 [N,2,4]
+                ForwardBackwardKernel38(buffer45, buffer46, dim_N);
+
+                // Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
+                ForwardBackwardKernel39(buffer40, buffer46, buffer47, dim_N);
+
+                // Kernel 40/44: narrow -> %255 [N,1,4]
+                ForwardBackwardKernel40(buffer47, buffer48, dim_N);
+
+                // Kernel 41/44: narrow -> %256 [N,1,4]
+                ForwardBackwardKernel41(buffer47, buffer49, dim_N);
+
+                // Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
+                ForwardBackwardKernel42(buffer0, buffer1, buffer2, buffer3, buffer4, buffer5, buffer7, buffer8, buffer48, buffer49, buffer50, dim_N);
+
+                // Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
+                ForwardBackwardKernel43(input0, grad0, buffer22, buffer25, buffer50, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/44: GEMM -> %4 [N,4]
+            // %4 = matmul(%0, %2) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/44: GEMM -> %4 [N,4]");
+            }
+
+            // Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+            // %5 = sigmoid(%4) : [N,4]
+            // %6 = tanh(%4) : [N,4]
+            // %7 = mul(%5, %6) : [N,4]
+            // %8 = abs(%4) : [N,4]
+            // %9 = neg(%8) : [N,4]
+            // %10 = exp(%9) : [N,4]
+            // %11 = add(%7, %10) : [N,4]
+            // %12 = square(%4) : [N,4]
+            // %14 = add(%12, %13) : [N,4]
+            // %15 = sqrt(%14) : [N,4]
+            // %19 = log(%14) : [N,4]
+            // %58 = mul(%15, %57) : [N,4]
+            // %59 = sub(%11, %58) : [N,4]
+            // %60 = add(%59, %19) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s57 = 0.5f;
+                var v57 = new global::System.Numerics.Vector<float>(s57);
+                int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                var last6 = global::System.Numerics.Vector<float>.Zero;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                var last14 = global::System.Numerics.Vector<float>.Zero;
+                var last15 = global::System.Numerics.Vector<float>.Zero;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %5 = sigmoid(%4) : [N,4]
-                    // %6 = tanh(%4) : [N,4]
-                    // %7 = mul(%5, %6) : [N,4]
-                    // %8 = abs(%4) : [N,4]
-                    // %9 = neg(%8) : [N,4]
-                    // %10 = exp(%9) : [N,4]
-                    // %11 = add(%7, %10) : [N,4]
-                    // %12 = square(%4) : [N,4]
-                    // %14 = add(%12, %13) : [N,4]
-                    // %15 = sqrt(%14) : [N,4]
-                    // %19 = log(%14) : [N,4]
-                    // %58 = mul(%15, %57) : [N,4]
-                    // %59 = sub(%11, %58) : [N,4]
-                    // %60 = add(%59, %19) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s57 = 0.5f;
-                    var v57 = new global::System.Numerics.Vector<float>(s57);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
-                        var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
-                        var v7 = v5 * v6;
-                        var v8 = global::System.Numerics.Vector.Abs(v4);
-                        var v9 = -v8;
-                        var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
-                        var v11 = v7 + v10;
-                        var v12 = v4 * v4;
-                        var v14 = v12 + v13;
-                        var v15 = global::System.Numerics.Vector.SquareRoot(v14);
-                        var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
-                        var v58 = v15 * v57;
-                        var v59 = v11 - v58;
-                        var v60 = v59 + v19;
-                        v5.CopyTo(buffer1.Slice(i));
-                        v6.CopyTo(buffer2.Slice(i));
-                        v10.CopyTo(buffer3.Slice(i));
-                        v14.CopyTo(buffer4.Slice(i));
-                        v15.CopyTo(buffer5.Slice(i));
-                        v60.CopyTo(buffer6.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    last5 = v5;
+                    last6 = v6;
+                    last10 = v10;
+                    last14 = v14;
+                    last15 = v15;
+                    last60 = v60;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    v5.CopyTo(buffer1.Slice(i));
+                    v6.CopyTo(buffer2.Slice(i));
+                    v10.CopyTo(buffer3.Slice(i));
+                    v14.CopyTo(buffer4.Slice(i));
+                    v15.CopyTo(buffer5.Slice(i));
+                    v60.CopyTo(buffer6.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                    last6.CopyTo(buffer2.Slice(lastVector));
+                    last10.CopyTo(buffer3.Slice(lastVector));
+                    last14.CopyTo(buffer4.Slice(lastVector));
+                    last15.CopyTo(buffer5.Slice(lastVector));
+                    last60.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -608,33 +986,60 @@ namespace Kiln.Integration.Tests.Models
                         buffer5[i] = s15;
                         buffer6[i] = s60;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 1/44: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+            }
 
-                // Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+            // Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+            // %21 = clamp{max=1;min=-1}(%4) : [N,4]
+            // %22 = pow{exponent=3}(%21) : [N,4]
+            // %23 = relu(%4) : [N,4]
+            // %24 = add(%22, %23) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> buffer0, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last21 = global::System.Numerics.Vector<float>.Zero;
+                var last23 = global::System.Numerics.Vector<float>.Zero;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %21 = clamp{max=1;min=-1}(%4) : [N,4]
-                    // %22 = pow{exponent=3}(%21) : [N,4]
-                    // %23 = relu(%4) : [N,4]
-                    // %24 = add(%22, %23) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
-                        var v22 = v21 * v21 * v21;
-                        var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
-                        var v24 = v22 + v23;
-                        v21.CopyTo(buffer7.Slice(i));
-                        v23.CopyTo(buffer8.Slice(i));
-                        v24.CopyTo(buffer9.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    last21 = v21;
+                    last23 = v23;
+                    last24 = v24;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    v21.CopyTo(buffer7.Slice(i));
+                    v23.CopyTo(buffer8.Slice(i));
+                    v24.CopyTo(buffer9.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last21.CopyTo(buffer7.Slice(lastVector));
+                    last23.CopyTo(buffer8.Slice(lastVector));
+                    last24.CopyTo(buffer9.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -646,133 +1051,173 @@ namespace Kiln.Integration.Tests.Models
                         buffer8[i] = s23;
                         buffer9[i] = s24;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 2/44: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+            }
 
-                // Kernel 3/44: concat -> %62 [N,2,4]
-                {
-                    // %62 = concat{dim=1}(%61, %26) : [N,2,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 3/44: concat -> %62 [N,2,4]");
-                }
+            // Kernel 3/44: concat -> %62 [N,2,4]
+            // %62 = concat{dim=1}(%61, %26) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> buffer6, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 3/44: concat -> %62 [N,2,4]");
+            }
 
-                // Kernel 4/44: transpose -> %63 [4,2,N]
-                {
-                    // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 4/44: transpose -> %63 [4,2,N]");
-                }
+            // Kernel 4/44: transpose -> %63 [4,2,N]
+            // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 4/44: transpose -> %63 [4,2,N]");
+            }
 
-                // Kernel 5/44: transpose -> %64 [4,N,2]
-                {
-                    // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 5/44: transpose -> %64 [4,N,2]");
-                }
+            // Kernel 5/44: transpose -> %64 [4,N,2]
+            // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.Span<float> buffer11, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 5/44: transpose -> %64 [4,N,2]");
+            }
 
-                // Kernel 6/44: transpose -> %65 [N,4,2]
-                {
-                    // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 6/44: transpose -> %65 [N,4,2]");
-                }
+            // Kernel 6/44: transpose -> %65 [N,4,2]
+            // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.Span<float> buffer12, global::System.Span<float> buffer13, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 6/44: transpose -> %65 [N,4,2]");
+            }
 
-                // Kernel 7/44: max -> %67 [N,1]
-                {
-                    // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
-                    global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 7/44: max -> %67 [N,1]");
-                }
+            // Kernel 7/44: max -> %67 [N,1]
+            // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.Span<float> buffer13, global::System.Span<float> buffer14, int dim_N)
+            {
+                global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 7/44: max -> %67 [N,1]");
+            }
 
-                // Kernel 8/44: narrow -> %68 [N,1,4]
-                {
-                    // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 8/44: narrow -> %68 [N,1,4]");
-                }
+            // Kernel 8/44: narrow -> %68 [N,1,4]
+            // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> buffer10, global::System.Span<float> buffer15, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 8/44: narrow -> %68 [N,1,4]");
+            }
 
-                // Kernel 9/44: concat -> %71 [N,5]
-                {
-                    // %71 = concat{dim=1}(%69, %70) : [N,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/44: concat -> %71 [N,5]");
-                }
+            // Kernel 9/44: concat -> %71 [N,5]
+            // %71 = concat{dim=1}(%69, %70) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.Span<float> buffer14, global::System.Span<float> buffer15, global::System.Span<float> buffer16, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/44: concat -> %71 [N,5]");
+            }
 
-                // Kernel 10/44: narrow -> %72 [N,4]
-                {
-                    // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 10/44: narrow -> %72 [N,4]");
-                }
+            // Kernel 10/44: narrow -> %72 [N,4]
+            // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel10(global::System.Span<float> buffer16, global::System.Span<float> buffer17, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 10/44: narrow -> %72 [N,4]");
+            }
 
-                // Kernel 11/44: GEMM -> %73 [N,6]
-                {
-                    // %73 = matmul(%72, %3) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/44: GEMM -> %73 [N,6]");
-                }
+            // Kernel 11/44: GEMM -> %73 [N,6]
+            // %73 = matmul(%72, %3) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel11(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer17, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/44: GEMM -> %73 [N,6]");
+            }
 
-                // Kernel 12/44: transpose -> %74 [6,N]
-                {
-                    // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/44: transpose -> %74 [6,N]");
-                }
+            // Kernel 12/44: transpose -> %74 [6,N]
+            // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel12(global::System.Span<float> buffer18, global::System.Span<float> buffer19, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/44: transpose -> %74 [6,N]");
+            }
 
-                // Kernel 13/44: mean over [N,5] -> %76 [N,1]
+            // Kernel 13/44: mean over [N,5] -> %76 [N,1]
+            // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.Span<float> buffer16, global::System.Span<float> buffer20, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale76 = 1f / 5;
+                buffer20.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale76 = 1f / 5;
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row71 = i0 * 5;
+                    int rowReduced = i0;
+                    var accumulator76 = global::System.Numerics.Vector<float>.Zero;
+                    float tail76 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row71 = i0 * 5;
-                        int rowReduced = i0;
-                        var accumulator76 = global::System.Numerics.Vector<float>.Zero;
-                        float tail76 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v71 = new global::System.Numerics.Vector<float>(buffer16.Slice(row71 + i));
-                            accumulator76 += v71;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s71 = buffer16[row71 + i];
-                            tail76 += s71;
-                        }
-                        buffer20[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                        var v71 = new global::System.Numerics.Vector<float>(buffer16.Slice(row71 + i));
+                        accumulator76 += v71;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/44: mean over [N,5] -> %76 [N,1]");
-                }
-
-                // Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]
-                {
-                    // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
-                    // %77 = add(%75, %76) : [N,6]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row75 = i0 * 6;
-                        int row76 = i0;
-                        int rowOut = i0 * extent1;
-                        float s76 = buffer20[row76];
-                        var v76 = new global::System.Numerics.Vector<float>(s76);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
-                            var v77 = v75 + v76;
-                            v77.CopyTo(buffer21.Slice(rowOut + i));
-                        }
+                        float s71 = buffer16[row71 + i];
+                        tail76 += s71;
+                    }
+                    buffer20[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/44: mean over [N,5] -> %76 [N,1]");
+            }
+
+            // Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]
+            // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
+            // %77 = add(%75, %76) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.Span<float> buffer19, global::System.Span<float> buffer20, global::System.Span<float> buffer21, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row75 = i0 * 6;
+                    int row76 = i0;
+                    int rowOut = i0 * extent1;
+                    float s76 = buffer20[row76];
+                    var v76 = new global::System.Numerics.Vector<float>(s76);
+                    int i = 0;
+                    var last77 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + lastVector));
+                        var v77 = v75 + v76;
+                        last77 = v77;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
+                        var v77 = v75 + v76;
+                        v77.CopyTo(buffer21.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last77.CopyTo(buffer21.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s75 = buffer21[row75 + i];
@@ -780,176 +1225,207 @@ namespace Kiln.Integration.Tests.Models
                             buffer21[rowOut + i] = s77;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/44: transpose + epilogue (add) -> %77 [N,6]");
+            }
 
-                // Kernel 15/44: softmax -> %78 [N,6]
+            // Kernel 15/44: softmax -> %78 [N,6]
+            // %78 = softmax{dim=1}(%77) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel15(global::System.Span<float> buffer21, global::System.Span<float> buffer22, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/44: softmax -> %78 [N,6]");
+            }
+
+            // Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
+            // %79 = matmul(%78, %2) : [N,4]
+            // %80 = sub(%79, %1) : [N,4]
+            // %81 = square(%80) : [N,4]
+            // %82 = mean(%81) : []
+            // %102 = broadcast_to{shape=N,4}(%13) : [N,4]
+            // %104 = mul(%102, %103) : [N,4]
+            // %226 = mul(%104, %80) : [N,4]
+            // %227 = mul(%226, %16) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel16(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer22, global::System.Span<float> buffer23, global::System.Span<float> buffer24, global::System.Span<float> buffer25, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer22, capture0Data, buffer23, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 4);
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s16 = 2f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s103 = (1f / (dim_N * 4));
+                var v103 = new global::System.Numerics.Vector<float>(s103);
+                float scale82 = 1f / (dim_N * 4);
+                buffer24.Clear();
+                var accumulator82 = global::System.Numerics.Vector<float>.Zero;
+                float tail82 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %78 = softmax{dim=1}(%77) : [N,6]
-                    global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/44: softmax -> %78 [N,6]");
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v79 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
+                    var v80 = v79 - v1;
+                    var v81 = v80 * v80;
+                    var v102 = v13;
+                    var v104 = v102 * v103;
+                    var v226 = v104 * v80;
+                    var v227 = v226 * v16;
+                    v80.CopyTo(buffer23.Slice(i));
+                    accumulator82 += v81;
+                    v227.CopyTo(buffer25.Slice(i));
                 }
-
-                // Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]
+                for (; i < extent0; i++)
                 {
-                    // %79 = matmul(%78, %2) : [N,4]
-                    // %80 = sub(%79, %1) : [N,4]
-                    // %81 = square(%80) : [N,4]
-                    // %82 = mean(%81) : []
-                    // %102 = broadcast_to{shape=N,4}(%13) : [N,4]
-                    // %104 = mul(%102, %103) : [N,4]
-                    // %226 = mul(%104, %80) : [N,4]
-                    // %227 = mul(%226, %16) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, capture0Data, buffer23, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 4);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s103 = (1f / (dim_N * 4));
-                    var v103 = new global::System.Numerics.Vector<float>(s103);
-                    float scale82 = 1f / (dim_N * 4);
-                    buffer24.Clear();
-                    var accumulator82 = global::System.Numerics.Vector<float>.Zero;
-                    float tail82 = 0f;
+                    float s1 = input1[i];
+                    float s79 = buffer23[i];
+                    float s80 = s79 - s1;
+                    float s81 = s80 * s80;
+                    float s102 = s13;
+                    float s104 = s102 * s103;
+                    float s226 = s104 * s80;
+                    float s227 = s226 * s16;
+                    buffer23[i] = s80;
+                    tail82 += s81;
+                    buffer25[i] = s227;
+                }
+                buffer24[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
+            }
+
+            // Kernel 17/44: log_softmax -> %83 [N,6]
+            // %83 = log_softmax{dim=-1}(%77) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel17(global::System.Span<float> buffer21, global::System.Span<float> buffer26, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer21, buffer26, dim_N, 6, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 17/44: log_softmax -> %83 [N,6]");
+            }
+
+            // Kernel 18/44: mean over [N,6] -> %84 []
+            // %84 = mean{dims=0,1;keep_dim=false}(%83) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel18(global::System.Span<float> buffer26, global::System.Span<float> buffer27, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                float scale84 = 1f / (dim_N * 6);
+                buffer27.Clear();
+                var accumulator84 = global::System.Numerics.Vector<float>.Zero;
+                float tail84 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v83 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                    accumulator84 += v83;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s83 = buffer26[i];
+                    tail84 += s83;
+                }
+                buffer27[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 18/44: mean over [N,6] -> %84 []");
+            }
+
+            // Kernel 19/44: sum over [N,8] -> %87 [N]
+            // %87 = sum{dims=1;keep_dim=false}(%66) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel19(global::System.Span<float> buffer13, global::System.Span<float> buffer28, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 8;
+                buffer28.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row66 = i0 * 8;
+                    int rowReduced = i0;
+                    var accumulator87 = global::System.Numerics.Vector<float>.Zero;
+                    float tail87 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer23.Slice(i));
-                        var v80 = v79 - v1;
-                        var v81 = v80 * v80;
-                        var v102 = v13;
-                        var v104 = v102 * v103;
-                        var v226 = v104 * v80;
-                        var v227 = v226 * v16;
-                        v80.CopyTo(buffer23.Slice(i));
-                        accumulator82 += v81;
-                        v227.CopyTo(buffer25.Slice(i));
+                        var v66 = new global::System.Numerics.Vector<float>(buffer13.Slice(row66 + i));
+                        accumulator87 += v66;
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s1 = input1[i];
-                        float s79 = buffer23[i];
-                        float s80 = s79 - s1;
-                        float s81 = s80 * s80;
-                        float s102 = s13;
-                        float s104 = s102 * s103;
-                        float s226 = s104 * s80;
-                        float s227 = s226 * s16;
-                        buffer23[i] = s80;
-                        tail82 += s81;
-                        buffer25[i] = s227;
+                        float s66 = buffer13[row66 + i];
+                        tail87 += s66;
                     }
-                    buffer24[0] += (global::System.Numerics.Vector.Sum(accumulator82) + tail82) * scale82;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 16/44: GEMM + epilogue (sub, square, mean, broadcast_to, mul, mul, mul) -> %80 [N,4], %82 [], %227 [N,4]");
+                    buffer28[rowReduced] += global::System.Numerics.Vector.Sum(accumulator87) + tail87;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 19/44: sum over [N,8] -> %87 [N]");
+            }
 
-                // Kernel 17/44: log_softmax -> %83 [N,6]
+            // Kernel 20/44: mean over [N] -> %88 []
+            // %88 = mean{dims=0;keep_dim=false}(%87) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel20(global::System.Span<float> buffer28, global::System.Span<float> buffer29, int dim_N)
+            {
+                int extent0 = dim_N;
+                float scale88 = 1f / dim_N;
+                buffer29.Clear();
+                var accumulator88 = global::System.Numerics.Vector<float>.Zero;
+                float tail88 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %83 = log_softmax{dim=-1}(%77) : [N,6]
-                    global::Kiln.Kernels.Softmax.Forward(buffer21, buffer26, dim_N, 6, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 17/44: log_softmax -> %83 [N,6]");
+                    var v87 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
+                    accumulator88 += v87;
                 }
-
-                // Kernel 18/44: mean over [N,6] -> %84 []
+                for (; i < extent0; i++)
                 {
-                    // %84 = mean{dims=0,1;keep_dim=false}(%83) : []
-                    int extent0 = (dim_N * 6);
-                    float scale84 = 1f / (dim_N * 6);
-                    buffer27.Clear();
-                    var accumulator84 = global::System.Numerics.Vector<float>.Zero;
-                    float tail84 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v83 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
-                        accumulator84 += v83;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s83 = buffer26[i];
-                        tail84 += s83;
-                    }
-                    buffer27[0] += (global::System.Numerics.Vector.Sum(accumulator84) + tail84) * scale84;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 18/44: mean over [N,6] -> %84 []");
+                    float s87 = buffer28[i];
+                    tail88 += s87;
                 }
+                buffer29[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 20/44: mean over [N] -> %88 []");
+            }
 
-                // Kernel 19/44: sum over [N,8] -> %87 [N]
+            // Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
+            // %85 = mul(%84, %51) : []
+            // %86 = add(%82, %85) : []
+            // %89 = add(%86, %88) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel21(global::System.Span<float> result, global::System.Span<float> buffer24, global::System.Span<float> buffer27, global::System.Span<float> buffer29)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s51 = 0.01f;
+                var v51 = new global::System.Numerics.Vector<float>(s51);
+                float s82 = buffer24[0];
+                var v82 = new global::System.Numerics.Vector<float>(s82);
+                float s84 = buffer27[0];
+                var v84 = new global::System.Numerics.Vector<float>(s84);
+                float s88 = buffer29[0];
+                var v88 = new global::System.Numerics.Vector<float>(s88);
+                int i = 0;
+                var last89 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %87 = sum{dims=1;keep_dim=false}(%66) : [N]
-                    int extent0 = dim_N;
-                    int extent1 = 8;
-                    buffer28.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row66 = i0 * 8;
-                        int rowReduced = i0;
-                        var accumulator87 = global::System.Numerics.Vector<float>.Zero;
-                        float tail87 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v66 = new global::System.Numerics.Vector<float>(buffer13.Slice(row66 + i));
-                            accumulator87 += v66;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s66 = buffer13[row66 + i];
-                            tail87 += s66;
-                        }
-                        buffer28[rowReduced] += global::System.Numerics.Vector.Sum(accumulator87) + tail87;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 19/44: sum over [N,8] -> %87 [N]");
+                    var v85 = v84 * v51;
+                    var v86 = v82 + v85;
+                    var v89 = v86 + v88;
+                    last89 = v89;
                 }
-
-                // Kernel 20/44: mean over [N] -> %88 []
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %88 = mean{dims=0;keep_dim=false}(%87) : []
-                    int extent0 = dim_N;
-                    float scale88 = 1f / dim_N;
-                    buffer29.Clear();
-                    var accumulator88 = global::System.Numerics.Vector<float>.Zero;
-                    float tail88 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v87 = new global::System.Numerics.Vector<float>(buffer28.Slice(i));
-                        accumulator88 += v87;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s87 = buffer28[i];
-                        tail88 += s87;
-                    }
-                    buffer29[0] += (global::System.Numerics.Vector.Sum(accumulator88) + tail88) * scale88;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 20/44: mean over [N] -> %88 []");
+                    var v85 = v84 * v51;
+                    var v86 = v82 + v85;
+                    var v89 = v86 + v88;
+                    v89.CopyTo(result.Slice(i));
                 }
-
-                // Kernel 21/44: fused elementwise (mul, add, add) -> %89 []
+                if (overlapLast)
                 {
-                    // %85 = mul(%84, %51) : []
-                    // %86 = add(%82, %85) : []
-                    // %89 = add(%86, %88) : []
-                    int extent0 = 1;
-                    float s51 = 0.01f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    float s82 = buffer24[0];
-                    var v82 = new global::System.Numerics.Vector<float>(s82);
-                    float s84 = buffer27[0];
-                    var v84 = new global::System.Numerics.Vector<float>(s84);
-                    float s88 = buffer29[0];
-                    var v88 = new global::System.Numerics.Vector<float>(s88);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v85 = v84 * v51;
-                        var v86 = v82 + v85;
-                        var v89 = v86 + v88;
-                        v89.CopyTo(result.Slice(i));
-                    }
+                    last89.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s85 = s84 * s51;
@@ -957,169 +1433,239 @@ namespace Kiln.Integration.Tests.Models
                         float s89 = s86 + s88;
                         result[i] = s89;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 21/44: fused elementwise (mul, add, add) -> %89 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 21/44: fused elementwise (mul, add, add) -> %89 []");
+            }
 
-                // Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]
+            // Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]
+            // %90 = broadcast_to{shape=N}(%13) : [N]
+            // %92 = mul(%90, %91) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel22(global::System.Span<float> buffer30, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s91 = (1f / dim_N);
+                var v91 = new global::System.Numerics.Vector<float>(s91);
+                int i = 0;
+                var last92 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %90 = broadcast_to{shape=N}(%13) : [N]
-                    // %92 = mul(%90, %91) : [N]
-                    int extent0 = dim_N;
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s91 = (1f / dim_N);
-                    var v91 = new global::System.Numerics.Vector<float>(s91);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v90 = v13;
-                        var v92 = v90 * v91;
-                        v92.CopyTo(buffer30.Slice(i));
-                    }
+                    var v90 = v13;
+                    var v92 = v90 * v91;
+                    last92 = v92;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v90 = v13;
+                    var v92 = v90 * v91;
+                    v92.CopyTo(buffer30.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last92.CopyTo(buffer30.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s90 = s13;
                         float s92 = s90 * s91;
                         buffer30[i] = s92;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/44: fused elementwise (broadcast_to, mul) -> %92 [N]");
+            }
 
-                // Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]
+            // Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]
+            // %175 = broadcast_to{shape=N,6}(%174) : [N,6]
+            // %176 = mul(%175, %99) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel23(global::System.Span<float> buffer31, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s99 = (1f / (dim_N * 6));
+                var v99 = new global::System.Numerics.Vector<float>(s99);
+                float s174 = 0.01f;
+                var v174 = new global::System.Numerics.Vector<float>(s174);
+                int i = 0;
+                var last176 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %175 = broadcast_to{shape=N,6}(%174) : [N,6]
-                    // %176 = mul(%175, %99) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s99 = (1f / (dim_N * 6));
-                    var v99 = new global::System.Numerics.Vector<float>(s99);
-                    float s174 = 0.01f;
-                    var v174 = new global::System.Numerics.Vector<float>(s174);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v175 = v174;
-                        var v176 = v175 * v99;
-                        v176.CopyTo(buffer31.Slice(i));
-                    }
+                    var v175 = v174;
+                    var v176 = v175 * v99;
+                    last176 = v176;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v175 = v174;
+                    var v176 = v175 * v99;
+                    v176.CopyTo(buffer31.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last176.CopyTo(buffer31.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s175 = s174;
                         float s176 = s175 * s99;
                         buffer31[i] = s176;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/44: fused elementwise (broadcast_to, mul) -> %176 [N,6]");
+            }
 
-                // Kernel 24/44: GEMM Bᵀ -> %228 [N,6]
-                {
-                    // %228 = matmul{transpose_b=true}(%227, %2) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer32, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 24/44: GEMM Bᵀ -> %228 [N,6]");
-                }
+            // Kernel 24/44: GEMM Bᵀ -> %228 [N,6]
+            // %228 = matmul{transpose_b=true}(%227, %2) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel24(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer25, global::System.Span<float> buffer32, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer25, capture0Data, buffer32, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 24/44: GEMM Bᵀ -> %228 [N,6]");
+            }
 
-                // Kernel 25/44: softmax_backward -> %230 [N,6]
-                {
-                    // %230 = softmax_backward{dim=1}(%78, %228) : [N,6]
-                    global::Kiln.Kernels.Softmax.Backward(buffer22, buffer32, buffer33, dim_N, 6, 1, log: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 25/44: softmax_backward -> %230 [N,6]");
-                }
+            // Kernel 25/44: softmax_backward -> %230 [N,6]
+            // %230 = softmax_backward{dim=1}(%78, %228) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel25(global::System.Span<float> buffer22, global::System.Span<float> buffer32, global::System.Span<float> buffer33, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Backward(buffer22, buffer32, buffer33, dim_N, 6, 1, log: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 25/44: softmax_backward -> %230 [N,6]");
+            }
 
-                // Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
+            // Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]
+            // %177 = softmax_backward{dim=-1;log=true}(%83, %176) : [N,6]
+            // %233 = add(%177, %230) : [N,6]
+            // %234 = sum{dims=1;keep_dim=true}(%233) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel26(global::System.Span<float> buffer26, global::System.Span<float> buffer31, global::System.Span<float> buffer33, global::System.Span<float> buffer34, global::System.Span<float> buffer35, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Backward(buffer26, buffer31, buffer34, dim_N, 6, 1, log: true);
+                int extent0 = dim_N;
+                int extent1 = 6;
+                buffer35.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %177 = softmax_backward{dim=-1;log=true}(%83, %176) : [N,6]
-                    // %233 = add(%177, %230) : [N,6]
-                    // %234 = sum{dims=1;keep_dim=true}(%233) : [N,1]
-                    global::Kiln.Kernels.Softmax.Backward(buffer26, buffer31, buffer34, dim_N, 6, 1, log: true);
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    buffer35.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row177 = i0 * 6;
+                    int row230 = i0 * 6;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    var accumulator234 = global::System.Numerics.Vector<float>.Zero;
+                    float tail234 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row177 = i0 * 6;
-                        int row230 = i0 * 6;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        var accumulator234 = global::System.Numerics.Vector<float>.Zero;
-                        float tail234 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v177 = new global::System.Numerics.Vector<float>(buffer34.Slice(row177 + i));
-                            var v230 = new global::System.Numerics.Vector<float>(buffer33.Slice(row230 + i));
-                            var v233 = v177 + v230;
-                            v233.CopyTo(buffer34.Slice(rowOut + i));
-                            accumulator234 += v233;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s177 = buffer34[row177 + i];
-                            float s230 = buffer33[row230 + i];
-                            float s233 = s177 + s230;
-                            buffer34[rowOut + i] = s233;
-                            tail234 += s233;
-                        }
-                        buffer35[rowReduced] += global::System.Numerics.Vector.Sum(accumulator234) + tail234;
+                        var v177 = new global::System.Numerics.Vector<float>(buffer34.Slice(row177 + i));
+                        var v230 = new global::System.Numerics.Vector<float>(buffer33.Slice(row230 + i));
+                        var v233 = v177 + v230;
+                        v233.CopyTo(buffer34.Slice(rowOut + i));
+                        accumulator234 += v233;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]");
-                }
-
-                // Kernel 27/44: transpose -> %237 [6,N]
-                {
-                    // %237 = transpose{dim0=0;dim1=1}(%233) : [6,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer34, buffer36, 1, dim_N, 1, 6, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 27/44: transpose -> %237 [6,N]");
-                }
-
-                // Kernel 28/44: transpose -> %238 [N,6]
-                {
-                    // %238 = transpose{dim0=0;dim1=1}(%237) : [N,6]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer36, buffer37, 1, 6, 1, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 28/44: transpose -> %238 [N,6]");
-                }
-
-                // Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
-                {
-                    // %239 = matmul{transpose_b=true}(%238, %3) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer37, capture1Data, buffer38, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 29/44: GEMM Bᵀ -> %239 [N,4]");
-                }
-
-                // Kernel 30/44: GEMM Aᵀ -> %240 [4,6]
-                {
-                    // %240 = matmul{transpose_a=true}(%72, %238) : [4,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer37, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 30/44: GEMM Aᵀ -> %240 [4,6]");
-                }
-
-                // Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
-                {
-                    // %235 = broadcast_to{shape=N,5}(%234) : [N,5]
-                    // %236 = mul(%235, %114) : [N,5]
-                    // %241 = narrow_backward{dim=1;length=4;size=5;start=0}(%239) : [N,5]
-                    // %242 = add(%236, %241) : [N,5]
-                    buffer39.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 4, 0, buffer39, 5, 0, dim_N, 4);
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float s114 = 0.2f;
-                    var v114 = new global::System.Numerics.Vector<float>(s114);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row234 = i0;
-                        int row241 = i0 * 5;
-                        int rowOut = i0 * extent1;
-                        float s234 = buffer35[row234];
-                        var v234 = new global::System.Numerics.Vector<float>(s234);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v241 = new global::System.Numerics.Vector<float>(buffer39.Slice(row241 + i));
-                            var v235 = v234;
-                            var v236 = v235 * v114;
-                            var v242 = v236 + v241;
-                            v242.CopyTo(buffer39.Slice(rowOut + i));
-                        }
+                        float s177 = buffer34[row177 + i];
+                        float s230 = buffer33[row230 + i];
+                        float s233 = s177 + s230;
+                        buffer34[rowOut + i] = s233;
+                        tail234 += s233;
+                    }
+                    buffer35[rowReduced] += global::System.Numerics.Vector.Sum(accumulator234) + tail234;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 26/44: softmax_backward + epilogue (add, sum) -> %233 [N,6], %234 [N,1]");
+            }
+
+            // Kernel 27/44: transpose -> %237 [6,N]
+            // %237 = transpose{dim0=0;dim1=1}(%233) : [6,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel27(global::System.Span<float> buffer34, global::System.Span<float> buffer36, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer34, buffer36, 1, dim_N, 1, 6, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 27/44: transpose -> %237 [6,N]");
+            }
+
+            // Kernel 28/44: transpose -> %238 [N,6]
+            // %238 = transpose{dim0=0;dim1=1}(%237) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel28(global::System.Span<float> buffer36, global::System.Span<float> buffer37, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer36, buffer37, 1, 6, 1, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 28/44: transpose -> %238 [N,6]");
+            }
+
+            // Kernel 29/44: GEMM Bᵀ -> %239 [N,4]
+            // %239 = matmul{transpose_b=true}(%238, %3) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel29(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer37, global::System.Span<float> buffer38, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer37, capture1Data, buffer38, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 29/44: GEMM Bᵀ -> %239 [N,4]");
+            }
+
+            // Kernel 30/44: GEMM Aᵀ -> %240 [4,6]
+            // %240 = matmul{transpose_a=true}(%72, %238) : [4,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel30(global::System.Span<float> grad1, global::System.Span<float> buffer17, global::System.Span<float> buffer37, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer37, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 30/44: GEMM Aᵀ -> %240 [4,6]");
+            }
+
+            // Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]
+            // %235 = broadcast_to{shape=N,5}(%234) : [N,5]
+            // %236 = mul(%235, %114) : [N,5]
+            // %241 = narrow_backward{dim=1;length=4;size=5;start=0}(%239) : [N,5]
+            // %242 = add(%236, %241) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel31(global::System.Span<float> buffer35, global::System.Span<float> buffer38, global::System.Span<float> buffer39, int dim_N)
+            {
+                buffer39.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 4, 0, buffer39, 5, 0, dim_N, 4);
+                int extent0 = dim_N;
+                int extent1 = 5;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                float s114 = 0.2f;
+                var v114 = new global::System.Numerics.Vector<float>(s114);
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row234 = i0;
+                    int row241 = i0 * 5;
+                    int rowOut = i0 * extent1;
+                    float s234 = buffer35[row234];
+                    var v234 = new global::System.Numerics.Vector<float>(s234);
+                    int i = 0;
+                    var last242 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v241 = new global::System.Numerics.Vector<float>(buffer39.Slice(row241 + lastVector));
+                        var v235 = v234;
+                        var v236 = v235 * v114;
+                        var v242 = v236 + v241;
+                        last242 = v242;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v241 = new global::System.Numerics.Vector<float>(buffer39.Slice(row241 + i));
+                        var v235 = v234;
+                        var v236 = v235 * v114;
+                        var v242 = v236 + v241;
+                        v242.CopyTo(buffer39.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last242.CopyTo(buffer39.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s241 = buffer39[row241 + i];
@@ -1129,49 +1675,73 @@ namespace Kiln.Integration.Tests.Models
                             buffer39[rowOut + i] = s242;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/44: narrow_backward + epilogue (broadcast_to, mul, add) -> %242 [N,5]");
+            }
 
-                // Kernel 32/44: narrow -> %243 [N,4]
-                {
-                    // %243 = narrow{dim=1;length=4;start=0}(%242) : [N,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 0, buffer40, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/44: narrow -> %243 [N,4]");
-                }
+            // Kernel 32/44: narrow -> %243 [N,4]
+            // %243 = narrow{dim=1;length=4;start=0}(%242) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel32(global::System.Span<float> buffer39, global::System.Span<float> buffer40, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 0, buffer40, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/44: narrow -> %243 [N,4]");
+            }
 
-                // Kernel 33/44: narrow -> %244 [N,1]
-                {
-                    // %244 = narrow{dim=1;length=1;start=4}(%242) : [N,1]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 4, buffer41, 1, 0, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 33/44: narrow -> %244 [N,1]");
-                }
+            // Kernel 33/44: narrow -> %244 [N,1]
+            // %244 = narrow{dim=1;length=1;start=4}(%242) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel33(global::System.Span<float> buffer39, global::System.Span<float> buffer41, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer39, 5, 4, buffer41, 1, 0, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 33/44: narrow -> %244 [N,1]");
+            }
 
-                // Kernel 34/44: max_backward -> %247 [N,8]
-                {
-                    // %247 = max_backward{dim=1;keep_dim=true}(%66, %244) : [N,8]
-                    global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer41, buffer42, dim_N, 8, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 34/44: max_backward -> %247 [N,8]");
-                }
+            // Kernel 34/44: max_backward -> %247 [N,8]
+            // %247 = max_backward{dim=1;keep_dim=true}(%66, %244) : [N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel34(global::System.Span<float> buffer13, global::System.Span<float> buffer41, global::System.Span<float> buffer42, int dim_N)
+            {
+                global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer41, buffer42, dim_N, 8, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 34/44: max_backward -> %247 [N,8]");
+            }
 
-                // Kernel 35/44: elementwise (add) -> %249 [N,8]
+            // Kernel 35/44: elementwise (add) -> %249 [N,8]
+            // %249 = add(%93, %247) : [N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel35(global::System.Span<float> buffer30, global::System.Span<float> buffer42, global::System.Span<float> buffer43, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 8;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %249 = add(%93, %247) : [N,8]
-                    int extent0 = dim_N;
-                    int extent1 = 8;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row93 = i0;
+                    int row247 = i0 * 8;
+                    int rowOut = i0 * extent1;
+                    float s93 = buffer30[row93];
+                    var v93 = new global::System.Numerics.Vector<float>(s93);
+                    int i = 0;
+                    var last249 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row93 = i0;
-                        int row247 = i0 * 8;
-                        int rowOut = i0 * extent1;
-                        float s93 = buffer30[row93];
-                        var v93 = new global::System.Numerics.Vector<float>(s93);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v247 = new global::System.Numerics.Vector<float>(buffer42.Slice(row247 + i));
-                            var v249 = v93 + v247;
-                            v249.CopyTo(buffer43.Slice(rowOut + i));
-                        }
+                        var v247 = new global::System.Numerics.Vector<float>(buffer42.Slice(row247 + lastVector));
+                        var v249 = v93 + v247;
+                        last249 = v249;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v247 = new global::System.Numerics.Vector<float>(buffer42.Slice(row247 + i));
+                        var v249 = v93 + v247;
+                        v249.CopyTo(buffer43.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last249.CopyTo(buffer43.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s247 = buffer42[row247 + i];
@@ -1179,45 +1749,70 @@ namespace Kiln.Integration.Tests.Models
                             buffer43[rowOut + i] = s249;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/44: elementwise (add) -> %249 [N,8]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/44: elementwise (add) -> %249 [N,8]");
+            }
 
-                // Kernel 36/44: transpose -> %251 [4,N,2]
+            // Kernel 36/44: transpose -> %251 [4,N,2]
+            // %251 = transpose{dim0=0;dim1=1}(%250) : [4,N,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel36(global::System.Span<float> buffer43, global::System.Span<float> buffer44, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer43, buffer44, 1, dim_N, 1, 4, 2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/44: transpose -> %251 [4,N,2]");
+            }
+
+            // Kernel 37/44: transpose -> %252 [4,2,N]
+            // %252 = transpose{dim0=1;dim1=2}(%251) : [4,2,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel37(global::System.Span<float> buffer44, global::System.Span<float> buffer45, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer44, buffer45, 4, dim_N, 1, 2, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 37/44: transpose -> %252 [4,2,N]");
+            }
+
+            // Kernel 38/44: transpose -> %253 [N,2,4]
+            // %253 = transpose{dim0=0;dim1=2}(%252) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel38(global::System.Span<float> buffer45, global::System.Span<float> buffer46, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer45, buffer46, 1, 4, 2, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 38/44: transpose -> %253 [N,2,4]");
+            }
+
+            // Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
+            // %246 = narrow_backward{dim=1;length=1;size=2;start=0}(%245) : [N,2,4]
+            // %254 = add(%246, %253) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel39(global::System.Span<float> buffer40, global::System.Span<float> buffer46, global::System.Span<float> buffer47, int dim_N)
+            {
+                buffer47.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 4, 0, buffer47, 8, 0, dim_N, 4);
+                int extent0 = (dim_N * 8);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last254 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %251 = transpose{dim0=0;dim1=1}(%250) : [4,N,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer43, buffer44, 1, dim_N, 1, 4, 2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/44: transpose -> %251 [4,N,2]");
+                    var v246 = new global::System.Numerics.Vector<float>(buffer47.Slice(lastVector));
+                    var v253 = new global::System.Numerics.Vector<float>(buffer46.Slice(lastVector));
+                    var v254 = v246 + v253;
+                    last254 = v254;
                 }
-
-                // Kernel 37/44: transpose -> %252 [4,2,N]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %252 = transpose{dim0=1;dim1=2}(%251) : [4,2,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer44, buffer45, 4, dim_N, 1, 2, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 37/44: transpose -> %252 [4,2,N]");
+                    var v246 = new global::System.Numerics.Vector<float>(buffer47.Slice(i));
+                    var v253 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
+                    var v254 = v246 + v253;
+                    v254.CopyTo(buffer47.Slice(i));
                 }
-
-                // Kernel 38/44: transpose -> %253 [N,2,4]
+                if (overlapLast)
                 {
-                    // %253 = transpose{dim0=0;dim1=2}(%252) : [N,2,4]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer45, buffer46, 1, 4, 2, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 38/44: transpose -> %253 [N,2,4]");
+                    last254.CopyTo(buffer47.Slice(lastVector));
                 }
-
-                // Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]
+                else
                 {
-                    // %246 = narrow_backward{dim=1;length=1;size=2;start=0}(%245) : [N,2,4]
-                    // %254 = add(%246, %253) : [N,2,4]
-                    buffer47.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer40, 4, 0, buffer47, 8, 0, dim_N, 4);
-                    int extent0 = (dim_N * 8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v246 = new global::System.Numerics.Vector<float>(buffer47.Slice(i));
-                        var v253 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
-                        var v254 = v246 + v253;
-                        v254.CopyTo(buffer47.Slice(i));
-                    }
                     for (; i < extent0; i++)
                     {
                         float s246 = buffer47[i];
@@ -1225,107 +1820,166 @@ namespace Kiln.Integration.Tests.Models
                         float s254 = s246 + s253;
                         buffer47[i] = s254;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/44: narrow_backward + epilogue (add) -> %254 [N,2,4]");
+            }
 
-                // Kernel 40/44: narrow -> %255 [N,1,4]
+            // Kernel 40/44: narrow -> %255 [N,1,4]
+            // %255 = narrow{dim=1;length=1;start=0}(%254) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel40(global::System.Span<float> buffer47, global::System.Span<float> buffer48, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 0, buffer48, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer48, "Kernel 40/44: narrow -> %255 [N,1,4]");
+            }
+
+            // Kernel 41/44: narrow -> %256 [N,1,4]
+            // %256 = narrow{dim=1;length=1;start=1}(%254) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel41(global::System.Span<float> buffer47, global::System.Span<float> buffer49, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 4, buffer49, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 41/44: narrow -> %256 [N,1,4]");
+            }
+
+            // Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
+            // %149 = mul(%15, %16) : [N,4]
+            // %158 = sign(%4) : [N,4]
+            // %163 = square(%6) : [N,4]
+            // %164 = sub(%13, %163) : [N,4]
+            // %167 = sub(%13, %5) : [N,4]
+            // %168 = mul(%5, %167) : [N,4]
+            // %231 = square(%21) : [N,4]
+            // %261 = mul(%257, %260) : [N,4]
+            // %263 = relu_backward(%262, %23) : [N,4]
+            // %265 = mul(%262, %231) : [N,4]
+            // %266 = mul(%265, %143) : [N,4]
+            // %267 = clamp_backward{max=1;min=-1}(%266, %4) : [N,4]
+            // %268 = add(%263, %267) : [N,4]
+            // %269 = div(%257, %14) : [N,4]
+            // %270 = div(%261, %149) : [N,4]
+            // %271 = add(%269, %270) : [N,4]
+            // %273 = mul(%271, %4) : [N,4]
+            // %274 = mul(%273, %16) : [N,4]
+            // %275 = add(%268, %274) : [N,4]
+            // %276 = mul(%257, %10) : [N,4]
+            // %277 = neg(%276) : [N,4]
+            // %278 = mul(%277, %158) : [N,4]
+            // %279 = add(%275, %278) : [N,4]
+            // %280 = mul(%257, %6) : [N,4]
+            // %281 = mul(%257, %5) : [N,4]
+            // %282 = mul(%281, %164) : [N,4]
+            // %283 = add(%279, %282) : [N,4]
+            // %284 = mul(%280, %168) : [N,4]
+            // %285 = add(%283, %284) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel42(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer48, global::System.Span<float> buffer49, global::System.Span<float> buffer50, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s16 = 2f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s143 = 3f;
+                var v143 = new global::System.Numerics.Vector<float>(s143);
+                float s260 = -0.5f;
+                var v260 = new global::System.Numerics.Vector<float>(s260);
+                int i = 0;
+                var last285 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %255 = narrow{dim=1;length=1;start=0}(%254) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 0, buffer48, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer48, "Kernel 40/44: narrow -> %255 [N,1,4]");
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                    var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(lastVector));
+                    var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(lastVector));
+                    var v257 = new global::System.Numerics.Vector<float>(buffer48.Slice(lastVector));
+                    var v262 = new global::System.Numerics.Vector<float>(buffer49.Slice(lastVector));
+                    var v149 = v15 * v16;
+                    var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v163 = v6 * v6;
+                    var v164 = v13 - v163;
+                    var v167 = v13 - v5;
+                    var v168 = v5 * v167;
+                    var v231 = v21 * v21;
+                    var v261 = v257 * v260;
+                    var v263 = global::Kiln.Kernels.Pointwise.ReluBackward(v262, v23);
+                    var v265 = v262 * v231;
+                    var v266 = v265 * v143;
+                    var v267 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v266, global::System.Numerics.Vector<float>.Zero);
+                    var v268 = v263 + v267;
+                    var v269 = v257 / v14;
+                    var v270 = v261 / v149;
+                    var v271 = v269 + v270;
+                    var v273 = v271 * v4;
+                    var v274 = v273 * v16;
+                    var v275 = v268 + v274;
+                    var v276 = v257 * v10;
+                    var v277 = -v276;
+                    var v278 = v277 * v158;
+                    var v279 = v275 + v278;
+                    var v280 = v257 * v6;
+                    var v281 = v257 * v5;
+                    var v282 = v281 * v164;
+                    var v283 = v279 + v282;
+                    var v284 = v280 * v168;
+                    var v285 = v283 + v284;
+                    last285 = v285;
                 }
-
-                // Kernel 41/44: narrow -> %256 [N,1,4]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %256 = narrow{dim=1;length=1;start=1}(%254) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer47, 8, 4, buffer49, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 41/44: narrow -> %256 [N,1,4]");
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                    var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                    var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                    var v257 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
+                    var v262 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
+                    var v149 = v15 * v16;
+                    var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v163 = v6 * v6;
+                    var v164 = v13 - v163;
+                    var v167 = v13 - v5;
+                    var v168 = v5 * v167;
+                    var v231 = v21 * v21;
+                    var v261 = v257 * v260;
+                    var v263 = global::Kiln.Kernels.Pointwise.ReluBackward(v262, v23);
+                    var v265 = v262 * v231;
+                    var v266 = v265 * v143;
+                    var v267 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v266, global::System.Numerics.Vector<float>.Zero);
+                    var v268 = v263 + v267;
+                    var v269 = v257 / v14;
+                    var v270 = v261 / v149;
+                    var v271 = v269 + v270;
+                    var v273 = v271 * v4;
+                    var v274 = v273 * v16;
+                    var v275 = v268 + v274;
+                    var v276 = v257 * v10;
+                    var v277 = -v276;
+                    var v278 = v277 * v158;
+                    var v279 = v275 + v278;
+                    var v280 = v257 * v6;
+                    var v281 = v257 * v5;
+                    var v282 = v281 * v164;
+                    var v283 = v279 + v282;
+                    var v284 = v280 * v168;
+                    var v285 = v283 + v284;
+                    v285.CopyTo(buffer50.Slice(i));
                 }
-
-                // Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]
+                if (overlapLast)
                 {
-                    // %149 = mul(%15, %16) : [N,4]
-                    // %158 = sign(%4) : [N,4]
-                    // %163 = square(%6) : [N,4]
-                    // %164 = sub(%13, %163) : [N,4]
-                    // %167 = sub(%13, %5) : [N,4]
-                    // %168 = mul(%5, %167) : [N,4]
-                    // %231 = square(%21) : [N,4]
-                    // %261 = mul(%257, %260) : [N,4]
-                    // %263 = relu_backward(%262, %23) : [N,4]
-                    // %265 = mul(%262, %231) : [N,4]
-                    // %266 = mul(%265, %143) : [N,4]
-                    // %267 = clamp_backward{max=1;min=-1}(%266, %4) : [N,4]
-                    // %268 = add(%263, %267) : [N,4]
-                    // %269 = div(%257, %14) : [N,4]
-                    // %270 = div(%261, %149) : [N,4]
-                    // %271 = add(%269, %270) : [N,4]
-                    // %273 = mul(%271, %4) : [N,4]
-                    // %274 = mul(%273, %16) : [N,4]
-                    // %275 = add(%268, %274) : [N,4]
-                    // %276 = mul(%257, %10) : [N,4]
-                    // %277 = neg(%276) : [N,4]
-                    // %278 = mul(%277, %158) : [N,4]
-                    // %279 = add(%275, %278) : [N,4]
-                    // %280 = mul(%257, %6) : [N,4]
-                    // %281 = mul(%257, %5) : [N,4]
-                    // %282 = mul(%281, %164) : [N,4]
-                    // %283 = add(%279, %282) : [N,4]
-                    // %284 = mul(%280, %168) : [N,4]
-                    // %285 = add(%283, %284) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s143 = 3f;
-                    var v143 = new global::System.Numerics.Vector<float>(s143);
-                    float s260 = -0.5f;
-                    var v260 = new global::System.Numerics.Vector<float>(s260);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
-                        var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v257 = new global::System.Numerics.Vector<float>(buffer48.Slice(i));
-                        var v262 = new global::System.Numerics.Vector<float>(buffer49.Slice(i));
-                        var v149 = v15 * v16;
-                        var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                        var v163 = v6 * v6;
-                        var v164 = v13 - v163;
-                        var v167 = v13 - v5;
-                        var v168 = v5 * v167;
-                        var v231 = v21 * v21;
-                        var v261 = v257 * v260;
-                        var v263 = global::Kiln.Kernels.Pointwise.ReluBackward(v262, v23);
-                        var v265 = v262 * v231;
-                        var v266 = v265 * v143;
-                        var v267 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v266, global::System.Numerics.Vector<float>.Zero);
-                        var v268 = v263 + v267;
-                        var v269 = v257 / v14;
-                        var v270 = v261 / v149;
-                        var v271 = v269 + v270;
-                        var v273 = v271 * v4;
-                        var v274 = v273 * v16;
-                        var v275 = v268 + v274;
-                        var v276 = v257 * v10;
-                        var v277 = -v276;
-                        var v278 = v277 * v158;
-                        var v279 = v275 + v278;
-                        var v280 = v257 * v6;
-                        var v281 = v257 * v5;
-                        var v282 = v281 * v164;
-                        var v283 = v279 + v282;
-                        var v284 = v280 * v168;
-                        var v285 = v283 + v284;
-                        v285.CopyTo(buffer50.Slice(i));
-                    }
+                    last285.CopyTo(buffer50.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -1369,20 +2023,20 @@ namespace Kiln.Integration.Tests.Models
                         float s285 = s283 + s284;
                         buffer50[i] = s285;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 42/44: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %285 [N,4]");
+            }
 
-                // Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
-                {
-                    // %229 = matmul{transpose_a=true}(%78, %227) : [6,4]
-                    // %286 = matmul{transpose_a=true}(%0, %285) : [6,4]
-                    // %287 = add(%229, %286) : [6,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer25, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer50, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]");
-                }
-
-                return state.Result;
+            // Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]
+            // %229 = matmul{transpose_a=true}(%78, %227) : [6,4]
+            // %286 = matmul{transpose_a=true}(%0, %285) : [6,4]
+            // %287 = add(%229, %286) : [6,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel43(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer22, global::System.Span<float> buffer25, global::System.Span<float> buffer50, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer25, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer50, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 43/44: 2 accumulating GEMMs -> %287 [6,4]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -1459,58 +2113,234 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer47 = arena.Slice(state.Offsets[47], state.Sizes[47]);
 
                 // Kernel 0/42: GEMM -> %4 [N,4]
-                {
-                    // %4 = matmul(%0, %2) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/42: GEMM -> %4 [N,4]");
-                }
+                VjpKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+                VjpKernel1(buffer0, buffer1, buffer2, buffer3, buffer4, buffer5, buffer6, dim_N);
+
+                // Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+                VjpKernel2(buffer0, buffer7, buffer8, buffer9, dim_N);
+
+                // Kernel 3/42: concat -> %62 [N,2,4]
+                VjpKernel3(buffer6, buffer9, buffer10, dim_N);
+
+                // Kernel 4/42: transpose -> %63 [4,2,N]
+                VjpKernel4(buffer10, buffer11, dim_N);
+
+                // Kernel 5/42: transpose -> %64 [4,N,2]
+                VjpKernel5(buffer11, buffer12, dim_N);
+
+                // Kernel 6/42: transpose -> %65 [N,4,2]
+                VjpKernel6(buffer12, buffer13, dim_N);
+
+                // Kernel 7/42: max -> %67 [N,1]
+                VjpKernel7(buffer13, buffer14, dim_N);
+
+                // Kernel 8/42: narrow -> %68 [N,1,4]
+                VjpKernel8(buffer10, buffer15, dim_N);
+
+                // Kernel 9/42: concat -> %71 [N,5]
+                VjpKernel9(buffer14, buffer15, buffer16, dim_N);
+
+                // Kernel 10/42: narrow -> %72 [N,4]
+                VjpKernel10(buffer16, buffer17, dim_N);
+
+                // Kernel 11/42: GEMM -> %73 [N,6]
+                VjpKernel11(capture1Data, buffer17, buffer18, dim_N);
+
+                // Kernel 12/42: transpose -> %74 [6,N]
+                VjpKernel12(buffer18, buffer19, dim_N);
+
+                // Kernel 13/42: mean over [N,5] -> %76 [N,1]
+                VjpKernel13(buffer16, buffer20, dim_N);
+
+                // Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]
+                VjpKernel14(buffer19, buffer20, buffer21, dim_N);
+
+                // Kernel 15/42: softmax -> %78 [N,6]
+                VjpKernel15(buffer21, buffer22, dim_N);
+
+                // Kernel 16/42: log_softmax -> %83 [N,6]
+                VjpKernel16(buffer21, buffer23, dim_N);
+
+                // Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]
+                VjpKernel17(input2, buffer24, dim_N);
+
+                // Kernel 18/42: elementwise (mul) -> %294 []
+                VjpKernel18(input2, buffer25);
+
+                // Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]
+                VjpKernel19(buffer25, buffer26, dim_N);
+
+                // Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]
+                VjpKernel20(input1, input2, capture0Data, result1, buffer22, buffer27, buffer28, dim_N);
+
+                // Kernel 21/42: GEMM Bᵀ -> %365 [N,6]
+                VjpKernel21(capture0Data, buffer28, buffer29, dim_N);
+
+                // Kernel 22/42: softmax_backward -> %367 [N,6]
+                VjpKernel22(buffer22, buffer29, buffer30, dim_N);
+
+                // Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]
+                VjpKernel23(buffer23, buffer26, buffer30, buffer31, buffer32, dim_N);
+
+                // Kernel 24/42: transpose -> %372 [6,N]
+                VjpKernel24(buffer31, buffer33, dim_N);
+
+                // Kernel 25/42: transpose -> %373 [N,6]
+                VjpKernel25(buffer33, buffer34, dim_N);
+
+                // Kernel 26/42: GEMM Bᵀ -> %374 [N,4]
+                VjpKernel26(capture1Data, buffer34, buffer35, dim_N);
+
+                // Kernel 27/42: GEMM Aᵀ -> %375 [4,6]
+                VjpKernel27(grad1, buffer17, buffer34, dim_N);
+
+                // Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]
+                VjpKernel28(buffer32, buffer35, buffer36, dim_N);
+
+                // Kernel 29/42: narrow -> %378 [N,4]
+                VjpKernel29(buffer36, buffer37, dim_N);
+
+                // Kernel 30/42: narrow -> %379 [N,1]
+                VjpKernel30(buffer36, buffer38, dim_N);
+
+                // Kernel 31/42: max_backward -> %382 [N,8]
+                VjpKernel31(buffer13, buffer38, buffer39, dim_N);
+
+                // Kernel 32/42: elementwise (add) -> %384 [N,8]
+                VjpKernel32(buffer24, buffer39, buffer40, dim_N);
+
+                // Kernel 33/42: transpose -> %386 [4,N,2]
+                VjpKernel33(buffer40, buffer41, dim_N);
+
+                // Kernel 34/42: transpose -> %387 [4,2,N]
+                VjpKernel34(buffer41, buffer42, dim_N);
+
+                // Kernel 35/42: transpose -> %388 [N,2,4]
+                VjpKernel35(buffer42, buffer43, dim_N);
+
+                // Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]
+                VjpKernel36(buffer37, buffer43, buffer44, dim_N);
+
+                // Kernel 37/42: narrow -> %390 [N,1,4]
+                VjpKernel37(buffer44, buffer45, dim_N);
+
+                // Kernel 38/42: narrow -> %391 [N,1,4]
+                VjpKernel38(buffer44, buffer46, dim_N);
+
+                // Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]
+                VjpKernel39(buffer0, buffer1, buffer2, buffer3, buffer4, buffer5, buffer7, buffer8, buffer45, buffer46, buffer47, dim_N);
+
+                // Kernel 40/42: GEMM Bᵀ -> %420 [N,6]
+                VjpKernel40(capture0Data, result, buffer47, dim_N);
+
+                // Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]
+                VjpKernel41(input0, grad0, buffer22, buffer28, buffer47, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/42: GEMM -> %4 [N,4]
+            // %4 = matmul(%0, %2) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/42: GEMM -> %4 [N,4]");
+            }
+
+            // Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]
+            // %5 = sigmoid(%4) : [N,4]
+            // %6 = tanh(%4) : [N,4]
+            // %7 = mul(%5, %6) : [N,4]
+            // %8 = abs(%4) : [N,4]
+            // %9 = neg(%8) : [N,4]
+            // %10 = exp(%9) : [N,4]
+            // %11 = add(%7, %10) : [N,4]
+            // %12 = square(%4) : [N,4]
+            // %14 = add(%12, %13) : [N,4]
+            // %15 = sqrt(%14) : [N,4]
+            // %19 = log(%14) : [N,4]
+            // %58 = mul(%15, %57) : [N,4]
+            // %59 = sub(%11, %58) : [N,4]
+            // %60 = add(%59, %19) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s57 = 0.5f;
+                var v57 = new global::System.Numerics.Vector<float>(s57);
+                int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                var last6 = global::System.Numerics.Vector<float>.Zero;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                var last14 = global::System.Numerics.Vector<float>.Zero;
+                var last15 = global::System.Numerics.Vector<float>.Zero;
+                var last60 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %5 = sigmoid(%4) : [N,4]
-                    // %6 = tanh(%4) : [N,4]
-                    // %7 = mul(%5, %6) : [N,4]
-                    // %8 = abs(%4) : [N,4]
-                    // %9 = neg(%8) : [N,4]
-                    // %10 = exp(%9) : [N,4]
-                    // %11 = add(%7, %10) : [N,4]
-                    // %12 = square(%4) : [N,4]
-                    // %14 = add(%12, %13) : [N,4]
-                    // %15 = sqrt(%14) : [N,4]
-                    // %19 = log(%14) : [N,4]
-                    // %58 = mul(%15, %57) : [N,4]
-                    // %59 = sub(%11, %58) : [N,4]
-                    // %60 = add(%59, %19) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s57 = 0.5f;
-                    var v57 = new global::System.Numerics.Vector<float>(s57);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
-                        var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
-                        var v7 = v5 * v6;
-                        var v8 = global::System.Numerics.Vector.Abs(v4);
-                        var v9 = -v8;
-                        var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
-                        var v11 = v7 + v10;
-                        var v12 = v4 * v4;
-                        var v14 = v12 + v13;
-                        var v15 = global::System.Numerics.Vector.SquareRoot(v14);
-                        var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
-                        var v58 = v15 * v57;
-                        var v59 = v11 - v58;
-                        var v60 = v59 + v19;
-                        v5.CopyTo(buffer1.Slice(i));
-                        v6.CopyTo(buffer2.Slice(i));
-                        v10.CopyTo(buffer3.Slice(i));
-                        v14.CopyTo(buffer4.Slice(i));
-                        v15.CopyTo(buffer5.Slice(i));
-                        v60.CopyTo(buffer6.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    last5 = v5;
+                    last6 = v6;
+                    last10 = v10;
+                    last14 = v14;
+                    last15 = v15;
+                    last60 = v60;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = global::Kiln.Kernels.Pointwise.Sigmoid(v4);
+                    var v6 = global::Kiln.Kernels.Pointwise.Tanh(v4);
+                    var v7 = v5 * v6;
+                    var v8 = global::System.Numerics.Vector.Abs(v4);
+                    var v9 = -v8;
+                    var v10 = global::Kiln.Kernels.Pointwise.Exp(v9);
+                    var v11 = v7 + v10;
+                    var v12 = v4 * v4;
+                    var v14 = v12 + v13;
+                    var v15 = global::System.Numerics.Vector.SquareRoot(v14);
+                    var v19 = global::Kiln.Kernels.Pointwise.Log(v14);
+                    var v58 = v15 * v57;
+                    var v59 = v11 - v58;
+                    var v60 = v59 + v19;
+                    v5.CopyTo(buffer1.Slice(i));
+                    v6.CopyTo(buffer2.Slice(i));
+                    v10.CopyTo(buffer3.Slice(i));
+                    v14.CopyTo(buffer4.Slice(i));
+                    v15.CopyTo(buffer5.Slice(i));
+                    v60.CopyTo(buffer6.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                    last6.CopyTo(buffer2.Slice(lastVector));
+                    last10.CopyTo(buffer3.Slice(lastVector));
+                    last14.CopyTo(buffer4.Slice(lastVector));
+                    last15.CopyTo(buffer5.Slice(lastVector));
+                    last60.CopyTo(buffer6.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -1535,33 +2365,60 @@ namespace Kiln.Integration.Tests.Models
                         buffer5[i] = s15;
                         buffer6[i] = s60;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 1/42: fused loop with 6 outputs (sigmoid, tanh, mul, abs, neg, exp, add, square, add, sqrt, log, mul, sub, add) -> %5 [N,4], %6 [N,4], %10 [N,4], %14 [N,4], %15 [N,4], %60 [N,4]");
+            }
 
-                // Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+            // Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]
+            // %21 = clamp{max=1;min=-1}(%4) : [N,4]
+            // %22 = pow{exponent=3}(%21) : [N,4]
+            // %23 = relu(%4) : [N,4]
+            // %24 = add(%22, %23) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.Span<float> buffer0, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last21 = global::System.Numerics.Vector<float>.Zero;
+                var last23 = global::System.Numerics.Vector<float>.Zero;
+                var last24 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %21 = clamp{max=1;min=-1}(%4) : [N,4]
-                    // %22 = pow{exponent=3}(%21) : [N,4]
-                    // %23 = relu(%4) : [N,4]
-                    // %24 = add(%22, %23) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
-                        var v22 = v21 * v21 * v21;
-                        var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
-                        var v24 = v22 + v23;
-                        v21.CopyTo(buffer7.Slice(i));
-                        v23.CopyTo(buffer8.Slice(i));
-                        v24.CopyTo(buffer9.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    last21 = v21;
+                    last23 = v23;
+                    last24 = v24;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v21 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(-1f)), new global::System.Numerics.Vector<float>(1f));
+                    var v22 = v21 * v21 * v21;
+                    var v23 = global::System.Numerics.Vector.Max(v4, global::System.Numerics.Vector<float>.Zero);
+                    var v24 = v22 + v23;
+                    v21.CopyTo(buffer7.Slice(i));
+                    v23.CopyTo(buffer8.Slice(i));
+                    v24.CopyTo(buffer9.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last21.CopyTo(buffer7.Slice(lastVector));
+                    last23.CopyTo(buffer8.Slice(lastVector));
+                    last24.CopyTo(buffer9.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -1573,133 +2430,173 @@ namespace Kiln.Integration.Tests.Models
                         buffer8[i] = s23;
                         buffer9[i] = s24;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 2/42: fused loop with 3 outputs (clamp, pow, relu, add) -> %21 [N,4], %23 [N,4], %24 [N,4]");
+            }
 
-                // Kernel 3/42: concat -> %62 [N,2,4]
-                {
-                    // %62 = concat{dim=1}(%61, %26) : [N,2,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 3/42: concat -> %62 [N,2,4]");
-                }
+            // Kernel 3/42: concat -> %62 [N,2,4]
+            // %62 = concat{dim=1}(%61, %26) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.Span<float> buffer6, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer6, 4, 0, buffer10, 8, 0, dim_N, 4);
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer9, 4, 0, buffer10, 8, 4, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 3/42: concat -> %62 [N,2,4]");
+            }
 
-                // Kernel 4/42: transpose -> %63 [4,2,N]
-                {
-                    // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 4/42: transpose -> %63 [4,2,N]");
-                }
+            // Kernel 4/42: transpose -> %63 [4,2,N]
+            // %63 = transpose{dim0=0;dim1=2}(%62) : [4,2,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer10, buffer11, 1, dim_N, 2, 4, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 4/42: transpose -> %63 [4,2,N]");
+            }
 
-                // Kernel 5/42: transpose -> %64 [4,N,2]
-                {
-                    // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 5/42: transpose -> %64 [4,N,2]");
-                }
+            // Kernel 5/42: transpose -> %64 [4,N,2]
+            // %64 = transpose{dim0=1;dim1=2}(%63) : [4,N,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.Span<float> buffer11, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer11, buffer12, 4, 2, 1, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 5/42: transpose -> %64 [4,N,2]");
+            }
 
-                // Kernel 6/42: transpose -> %65 [N,4,2]
-                {
-                    // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 6/42: transpose -> %65 [N,4,2]");
-                }
+            // Kernel 6/42: transpose -> %65 [N,4,2]
+            // %65 = transpose{dim0=0;dim1=1}(%64) : [N,4,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.Span<float> buffer12, global::System.Span<float> buffer13, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer12, buffer13, 1, 4, 1, dim_N, 2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 6/42: transpose -> %65 [N,4,2]");
+            }
 
-                // Kernel 7/42: max -> %67 [N,1]
-                {
-                    // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
-                    global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 7/42: max -> %67 [N,1]");
-                }
+            // Kernel 7/42: max -> %67 [N,1]
+            // %67 = max{dim=1;keep_dim=true}(%66) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.Span<float> buffer13, global::System.Span<float> buffer14, int dim_N)
+            {
+                global::Kiln.Kernels.Reduction.MaxAlong(buffer13, buffer14, global::System.Span<int>.Empty, dim_N, 8, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 7/42: max -> %67 [N,1]");
+            }
 
-                // Kernel 8/42: narrow -> %68 [N,1,4]
-                {
-                    // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 8/42: narrow -> %68 [N,1,4]");
-                }
+            // Kernel 8/42: narrow -> %68 [N,1,4]
+            // %68 = narrow{dim=1;length=1;start=0}(%62) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.Span<float> buffer10, global::System.Span<float> buffer15, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer10, 8, 0, buffer15, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 8/42: narrow -> %68 [N,1,4]");
+            }
 
-                // Kernel 9/42: concat -> %71 [N,5]
-                {
-                    // %71 = concat{dim=1}(%69, %70) : [N,5]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/42: concat -> %71 [N,5]");
-                }
+            // Kernel 9/42: concat -> %71 [N,5]
+            // %71 = concat{dim=1}(%69, %70) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.Span<float> buffer14, global::System.Span<float> buffer15, global::System.Span<float> buffer16, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer15, 4, 0, buffer16, 5, 0, dim_N, 4);
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer14, 1, 0, buffer16, 5, 4, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 9/42: concat -> %71 [N,5]");
+            }
 
-                // Kernel 10/42: narrow -> %72 [N,4]
-                {
-                    // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 10/42: narrow -> %72 [N,4]");
-                }
+            // Kernel 10/42: narrow -> %72 [N,4]
+            // %72 = narrow{dim=1;length=4;start=0}(%71) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel10(global::System.Span<float> buffer16, global::System.Span<float> buffer17, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer16, 5, 0, buffer17, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 10/42: narrow -> %72 [N,4]");
+            }
 
-                // Kernel 11/42: GEMM -> %73 [N,6]
-                {
-                    // %73 = matmul(%72, %3) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/42: GEMM -> %73 [N,6]");
-                }
+            // Kernel 11/42: GEMM -> %73 [N,6]
+            // %73 = matmul(%72, %3) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel11(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer17, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer17, capture1Data, buffer18, dim_N, 6, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/42: GEMM -> %73 [N,6]");
+            }
 
-                // Kernel 12/42: transpose -> %74 [6,N]
-                {
-                    // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/42: transpose -> %74 [6,N]");
-                }
+            // Kernel 12/42: transpose -> %74 [6,N]
+            // %74 = transpose{dim0=0;dim1=1}(%73) : [6,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel12(global::System.Span<float> buffer18, global::System.Span<float> buffer19, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer18, buffer19, 1, dim_N, 1, 6, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 12/42: transpose -> %74 [6,N]");
+            }
 
-                // Kernel 13/42: mean over [N,5] -> %76 [N,1]
+            // Kernel 13/42: mean over [N,5] -> %76 [N,1]
+            // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel13(global::System.Span<float> buffer16, global::System.Span<float> buffer20, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale76 = 1f / 5;
+                buffer20.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %76 = mean{dims=1;keep_dim=true}(%71) : [N,1]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale76 = 1f / 5;
-                    buffer20.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row71 = i0 * 5;
+                    int rowReduced = i0;
+                    var accumulator76 = global::System.Numerics.Vector<float>.Zero;
+                    float tail76 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row71 = i0 * 5;
-                        int rowReduced = i0;
-                        var accumulator76 = global::System.Numerics.Vector<float>.Zero;
-                        float tail76 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v71 = new global::System.Numerics.Vector<float>(buffer16.Slice(row71 + i));
-                            accumulator76 += v71;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s71 = buffer16[row71 + i];
-                            tail76 += s71;
-                        }
-                        buffer20[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                        var v71 = new global::System.Numerics.Vector<float>(buffer16.Slice(row71 + i));
+                        accumulator76 += v71;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/42: mean over [N,5] -> %76 [N,1]");
-                }
-
-                // Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]
-                {
-                    // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
-                    // %77 = add(%75, %76) : [N,6]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row75 = i0 * 6;
-                        int row76 = i0;
-                        int rowOut = i0 * extent1;
-                        float s76 = buffer20[row76];
-                        var v76 = new global::System.Numerics.Vector<float>(s76);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
-                            var v77 = v75 + v76;
-                            v77.CopyTo(buffer21.Slice(rowOut + i));
-                        }
+                        float s71 = buffer16[row71 + i];
+                        tail76 += s71;
+                    }
+                    buffer20[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator76) + tail76) * scale76;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/42: mean over [N,5] -> %76 [N,1]");
+            }
+
+            // Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]
+            // %75 = transpose{dim0=0;dim1=1}(%74) : [N,6]
+            // %77 = add(%75, %76) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel14(global::System.Span<float> buffer19, global::System.Span<float> buffer20, global::System.Span<float> buffer21, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer19, buffer21, 1, 6, 1, dim_N, 1);
+                int extent0 = dim_N;
+                int extent1 = 6;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row75 = i0 * 6;
+                    int row76 = i0;
+                    int rowOut = i0 * extent1;
+                    float s76 = buffer20[row76];
+                    var v76 = new global::System.Numerics.Vector<float>(s76);
+                    int i = 0;
+                    var last77 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + lastVector));
+                        var v77 = v75 + v76;
+                        last77 = v77;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v75 = new global::System.Numerics.Vector<float>(buffer21.Slice(row75 + i));
+                        var v77 = v75 + v76;
+                        v77.CopyTo(buffer21.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last77.CopyTo(buffer21.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s75 = buffer21[row75 + i];
@@ -1707,129 +2604,216 @@ namespace Kiln.Integration.Tests.Models
                             buffer21[rowOut + i] = s77;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer21, "Kernel 14/42: transpose + epilogue (add) -> %77 [N,6]");
+            }
 
-                // Kernel 15/42: softmax -> %78 [N,6]
+            // Kernel 15/42: softmax -> %78 [N,6]
+            // %78 = softmax{dim=1}(%77) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel15(global::System.Span<float> buffer21, global::System.Span<float> buffer22, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/42: softmax -> %78 [N,6]");
+            }
+
+            // Kernel 16/42: log_softmax -> %83 [N,6]
+            // %83 = log_softmax{dim=-1}(%77) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel16(global::System.Span<float> buffer21, global::System.Span<float> buffer23, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer21, buffer23, dim_N, 6, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 16/42: log_softmax -> %83 [N,6]");
+            }
+
+            // Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]
+            // %290 = broadcast_to{shape=N}(%289) : [N]
+            // %291 = mul(%290, %91) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel17(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer24, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s91 = (1f / dim_N);
+                var v91 = new global::System.Numerics.Vector<float>(s91);
+                float s289 = input2[0];
+                var v289 = new global::System.Numerics.Vector<float>(s289);
+                int i = 0;
+                var last291 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %78 = softmax{dim=1}(%77) : [N,6]
-                    global::Kiln.Kernels.Softmax.Forward(buffer21, buffer22, dim_N, 6, 1, log: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 15/42: softmax -> %78 [N,6]");
+                    var v290 = v289;
+                    var v291 = v290 * v91;
+                    last291 = v291;
                 }
-
-                // Kernel 16/42: log_softmax -> %83 [N,6]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %83 = log_softmax{dim=-1}(%77) : [N,6]
-                    global::Kiln.Kernels.Softmax.Forward(buffer21, buffer23, dim_N, 6, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 16/42: log_softmax -> %83 [N,6]");
+                    var v290 = v289;
+                    var v291 = v290 * v91;
+                    v291.CopyTo(buffer24.Slice(i));
                 }
-
-                // Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]
+                if (overlapLast)
                 {
-                    // %290 = broadcast_to{shape=N}(%289) : [N]
-                    // %291 = mul(%290, %91) : [N]
-                    int extent0 = dim_N;
-                    float s91 = (1f / dim_N);
-                    var v91 = new global::System.Numerics.Vector<float>(s91);
-                    float s289 = input2[0];
-                    var v289 = new global::System.Numerics.Vector<float>(s289);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v290 = v289;
-                        var v291 = v290 * v91;
-                        v291.CopyTo(buffer24.Slice(i));
-                    }
+                    last291.CopyTo(buffer24.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s290 = s289;
                         float s291 = s290 * s91;
                         buffer24[i] = s291;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 17/42: fused elementwise (broadcast_to, mul) -> %291 [N]");
+            }
 
-                // Kernel 18/42: elementwise (mul) -> %294 []
+            // Kernel 18/42: elementwise (mul) -> %294 []
+            // %294 = mul(%288, %51) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel18(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer25)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s51 = 0.01f;
+                var v51 = new global::System.Numerics.Vector<float>(s51);
+                float s288 = input2[0];
+                var v288 = new global::System.Numerics.Vector<float>(s288);
+                int i = 0;
+                var last294 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %294 = mul(%288, %51) : []
-                    int extent0 = 1;
-                    float s51 = 0.01f;
-                    var v51 = new global::System.Numerics.Vector<float>(s51);
-                    float s288 = input2[0];
-                    var v288 = new global::System.Numerics.Vector<float>(s288);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v294 = v288 * v51;
-                        v294.CopyTo(buffer25.Slice(i));
-                    }
+                    var v294 = v288 * v51;
+                    last294 = v294;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v294 = v288 * v51;
+                    v294.CopyTo(buffer25.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last294.CopyTo(buffer25.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s294 = s288 * s51;
                         buffer25[i] = s294;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 18/42: elementwise (mul) -> %294 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 18/42: elementwise (mul) -> %294 []");
+            }
 
-                // Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]
+            // Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]
+            // %297 = broadcast_to{shape=N,6}(%296) : [N,6]
+            // %298 = mul(%297, %99) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel19(global::System.Span<float> buffer25, global::System.Span<float> buffer26, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s99 = (1f / (dim_N * 6));
+                var v99 = new global::System.Numerics.Vector<float>(s99);
+                float s296 = buffer25[0];
+                var v296 = new global::System.Numerics.Vector<float>(s296);
+                int i = 0;
+                var last298 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %297 = broadcast_to{shape=N,6}(%296) : [N,6]
-                    // %298 = mul(%297, %99) : [N,6]
-                    int extent0 = (dim_N * 6);
-                    float s99 = (1f / (dim_N * 6));
-                    var v99 = new global::System.Numerics.Vector<float>(s99);
-                    float s296 = buffer25[0];
-                    var v296 = new global::System.Numerics.Vector<float>(s296);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v297 = v296;
-                        var v298 = v297 * v99;
-                        v298.CopyTo(buffer26.Slice(i));
-                    }
+                    var v297 = v296;
+                    var v298 = v297 * v99;
+                    last298 = v298;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v297 = v296;
+                    var v298 = v297 * v99;
+                    v298.CopyTo(buffer26.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last298.CopyTo(buffer26.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s297 = s296;
                         float s298 = s297 * s99;
                         buffer26[i] = s298;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 19/42: fused elementwise (broadcast_to, mul) -> %298 [N,6]");
+            }
 
-                // Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]
+            // Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]
+            // %79 = matmul(%78, %2) : [N,4]
+            // %80 = sub(%79, %1) : [N,4]
+            // %301 = broadcast_to{shape=N,4}(%300) : [N,4]
+            // %302 = mul(%301, %103) : [N,4]
+            // %360 = mul(%302, %80) : [N,4]
+            // %361 = mul(%360, %16) : [N,4]
+            // %364 = mul(%360, %363) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel20(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result1, global::System.Span<float> buffer22, global::System.Span<float> buffer27, global::System.Span<float> buffer28, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer22, capture0Data, buffer27, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s16 = 2f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s103 = (1f / (dim_N * 4));
+                var v103 = new global::System.Numerics.Vector<float>(s103);
+                float s363 = -2f;
+                var v363 = new global::System.Numerics.Vector<float>(s363);
+                float s300 = input2[0];
+                var v300 = new global::System.Numerics.Vector<float>(s300);
+                int i = 0;
+                var last360 = global::System.Numerics.Vector<float>.Zero;
+                var last361 = global::System.Numerics.Vector<float>.Zero;
+                var last364 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %79 = matmul(%78, %2) : [N,4]
-                    // %80 = sub(%79, %1) : [N,4]
-                    // %301 = broadcast_to{shape=N,4}(%300) : [N,4]
-                    // %302 = mul(%301, %103) : [N,4]
-                    // %360 = mul(%302, %80) : [N,4]
-                    // %361 = mul(%360, %16) : [N,4]
-                    // %364 = mul(%360, %363) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, capture0Data, buffer27, dim_N, 4, 6, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 4);
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s103 = (1f / (dim_N * 4));
-                    var v103 = new global::System.Numerics.Vector<float>(s103);
-                    float s363 = -2f;
-                    var v363 = new global::System.Numerics.Vector<float>(s363);
-                    float s300 = input2[0];
-                    var v300 = new global::System.Numerics.Vector<float>(s300);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
-                        var v80 = v79 - v1;
-                        var v301 = v300;
-                        var v302 = v301 * v103;
-                        var v360 = v302 * v80;
-                        var v361 = v360 * v16;
-                        var v364 = v360 * v363;
-                        v360.CopyTo(buffer27.Slice(i));
-                        v361.CopyTo(buffer28.Slice(i));
-                        v364.CopyTo(result1.Slice(i));
-                    }
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(lastVector));
+                    var v79 = new global::System.Numerics.Vector<float>(buffer27.Slice(lastVector));
+                    var v80 = v79 - v1;
+                    var v301 = v300;
+                    var v302 = v301 * v103;
+                    var v360 = v302 * v80;
+                    var v361 = v360 * v16;
+                    var v364 = v360 * v363;
+                    last360 = v360;
+                    last361 = v361;
+                    last364 = v364;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v79 = new global::System.Numerics.Vector<float>(buffer27.Slice(i));
+                    var v80 = v79 - v1;
+                    var v301 = v300;
+                    var v302 = v301 * v103;
+                    var v360 = v302 * v80;
+                    var v361 = v360 * v16;
+                    var v364 = v360 * v363;
+                    v360.CopyTo(buffer27.Slice(i));
+                    v361.CopyTo(buffer28.Slice(i));
+                    v364.CopyTo(result1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last360.CopyTo(buffer27.Slice(lastVector));
+                    last361.CopyTo(buffer28.Slice(lastVector));
+                    last364.CopyTo(result1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s1 = input1[i];
@@ -1844,121 +2828,155 @@ namespace Kiln.Integration.Tests.Models
                         buffer28[i] = s361;
                         result1[i] = s364;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer28, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 20/42: GEMM + epilogue (sub, broadcast_to, mul, mul, mul, mul) -> %360 [N,4], %361 [N,4], %364 [N,4]");
+            }
 
-                // Kernel 21/42: GEMM Bᵀ -> %365 [N,6]
-                {
-                    // %365 = matmul{transpose_b=true}(%361, %2) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer28, capture0Data, buffer29, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 21/42: GEMM Bᵀ -> %365 [N,6]");
-                }
+            // Kernel 21/42: GEMM Bᵀ -> %365 [N,6]
+            // %365 = matmul{transpose_b=true}(%361, %2) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel21(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer28, global::System.Span<float> buffer29, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer28, capture0Data, buffer29, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer29, "Kernel 21/42: GEMM Bᵀ -> %365 [N,6]");
+            }
 
-                // Kernel 22/42: softmax_backward -> %367 [N,6]
-                {
-                    // %367 = softmax_backward{dim=1}(%78, %365) : [N,6]
-                    global::Kiln.Kernels.Softmax.Backward(buffer22, buffer29, buffer30, dim_N, 6, 1, log: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/42: softmax_backward -> %367 [N,6]");
-                }
+            // Kernel 22/42: softmax_backward -> %367 [N,6]
+            // %367 = softmax_backward{dim=1}(%78, %365) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel22(global::System.Span<float> buffer22, global::System.Span<float> buffer29, global::System.Span<float> buffer30, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Backward(buffer22, buffer29, buffer30, dim_N, 6, 1, log: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 22/42: softmax_backward -> %367 [N,6]");
+            }
 
-                // Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]
+            // Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]
+            // %299 = softmax_backward{dim=-1;log=true}(%83, %298) : [N,6]
+            // %368 = add(%299, %367) : [N,6]
+            // %369 = sum{dims=1;keep_dim=true}(%368) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel23(global::System.Span<float> buffer23, global::System.Span<float> buffer26, global::System.Span<float> buffer30, global::System.Span<float> buffer31, global::System.Span<float> buffer32, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Backward(buffer23, buffer26, buffer31, dim_N, 6, 1, log: true);
+                int extent0 = dim_N;
+                int extent1 = 6;
+                buffer32.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %299 = softmax_backward{dim=-1;log=true}(%83, %298) : [N,6]
-                    // %368 = add(%299, %367) : [N,6]
-                    // %369 = sum{dims=1;keep_dim=true}(%368) : [N,1]
-                    global::Kiln.Kernels.Softmax.Backward(buffer23, buffer26, buffer31, dim_N, 6, 1, log: true);
-                    int extent0 = dim_N;
-                    int extent1 = 6;
-                    buffer32.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row299 = i0 * 6;
+                    int row367 = i0 * 6;
+                    int rowOut = i0 * extent1;
+                    int rowReduced = i0;
+                    var accumulator369 = global::System.Numerics.Vector<float>.Zero;
+                    float tail369 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row299 = i0 * 6;
-                        int row367 = i0 * 6;
-                        int rowOut = i0 * extent1;
-                        int rowReduced = i0;
-                        var accumulator369 = global::System.Numerics.Vector<float>.Zero;
-                        float tail369 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v299 = new global::System.Numerics.Vector<float>(buffer31.Slice(row299 + i));
-                            var v367 = new global::System.Numerics.Vector<float>(buffer30.Slice(row367 + i));
-                            var v368 = v299 + v367;
-                            v368.CopyTo(buffer31.Slice(rowOut + i));
-                            accumulator369 += v368;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s299 = buffer31[row299 + i];
-                            float s367 = buffer30[row367 + i];
-                            float s368 = s299 + s367;
-                            buffer31[rowOut + i] = s368;
-                            tail369 += s368;
-                        }
-                        buffer32[rowReduced] += global::System.Numerics.Vector.Sum(accumulator369) + tail369;
+                        var v299 = new global::System.Numerics.Vector<float>(buffer31.Slice(row299 + i));
+                        var v367 = new global::System.Numerics.Vector<float>(buffer30.Slice(row367 + i));
+                        var v368 = v299 + v367;
+                        v368.CopyTo(buffer31.Slice(rowOut + i));
+                        accumulator369 += v368;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]");
-                }
-
-                // Kernel 24/42: transpose -> %372 [6,N]
-                {
-                    // %372 = transpose{dim0=0;dim1=1}(%368) : [6,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer31, buffer33, 1, dim_N, 1, 6, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 24/42: transpose -> %372 [6,N]");
-                }
-
-                // Kernel 25/42: transpose -> %373 [N,6]
-                {
-                    // %373 = transpose{dim0=0;dim1=1}(%372) : [N,6]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer33, buffer34, 1, 6, 1, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 25/42: transpose -> %373 [N,6]");
-                }
-
-                // Kernel 26/42: GEMM Bᵀ -> %374 [N,4]
-                {
-                    // %374 = matmul{transpose_b=true}(%373, %3) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer34, capture1Data, buffer35, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 26/42: GEMM Bᵀ -> %374 [N,4]");
-                }
-
-                // Kernel 27/42: GEMM Aᵀ -> %375 [4,6]
-                {
-                    // %375 = matmul{transpose_a=true}(%72, %373) : [4,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer34, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/42: GEMM Aᵀ -> %375 [4,6]");
-                }
-
-                // Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]
-                {
-                    // %370 = broadcast_to{shape=N,5}(%369) : [N,5]
-                    // %371 = mul(%370, %114) : [N,5]
-                    // %376 = narrow_backward{dim=1;length=4;size=5;start=0}(%374) : [N,5]
-                    // %377 = add(%371, %376) : [N,5]
-                    buffer36.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 4, 0, buffer36, 5, 0, dim_N, 4);
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float s114 = 0.2f;
-                    var v114 = new global::System.Numerics.Vector<float>(s114);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row369 = i0;
-                        int row376 = i0 * 5;
-                        int rowOut = i0 * extent1;
-                        float s369 = buffer32[row369];
-                        var v369 = new global::System.Numerics.Vector<float>(s369);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v376 = new global::System.Numerics.Vector<float>(buffer36.Slice(row376 + i));
-                            var v370 = v369;
-                            var v371 = v370 * v114;
-                            var v377 = v371 + v376;
-                            v377.CopyTo(buffer36.Slice(rowOut + i));
-                        }
+                        float s299 = buffer31[row299 + i];
+                        float s367 = buffer30[row367 + i];
+                        float s368 = s299 + s367;
+                        buffer31[rowOut + i] = s368;
+                        tail369 += s368;
+                    }
+                    buffer32[rowReduced] += global::System.Numerics.Vector.Sum(accumulator369) + tail369;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 23/42: softmax_backward + epilogue (add, sum) -> %368 [N,6], %369 [N,1]");
+            }
+
+            // Kernel 24/42: transpose -> %372 [6,N]
+            // %372 = transpose{dim0=0;dim1=1}(%368) : [6,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel24(global::System.Span<float> buffer31, global::System.Span<float> buffer33, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer31, buffer33, 1, dim_N, 1, 6, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 24/42: transpose -> %372 [6,N]");
+            }
+
+            // Kernel 25/42: transpose -> %373 [N,6]
+            // %373 = transpose{dim0=0;dim1=1}(%372) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel25(global::System.Span<float> buffer33, global::System.Span<float> buffer34, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer33, buffer34, 1, 6, 1, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 25/42: transpose -> %373 [N,6]");
+            }
+
+            // Kernel 26/42: GEMM Bᵀ -> %374 [N,4]
+            // %374 = matmul{transpose_b=true}(%373, %3) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel26(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer34, global::System.Span<float> buffer35, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer34, capture1Data, buffer35, dim_N, 4, 6, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 26/42: GEMM Bᵀ -> %374 [N,4]");
+            }
+
+            // Kernel 27/42: GEMM Aᵀ -> %375 [4,6]
+            // %375 = matmul{transpose_a=true}(%72, %373) : [4,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel27(global::System.Span<float> grad1, global::System.Span<float> buffer17, global::System.Span<float> buffer34, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer17, buffer34, grad1, 4, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/42: GEMM Aᵀ -> %375 [4,6]");
+            }
+
+            // Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]
+            // %370 = broadcast_to{shape=N,5}(%369) : [N,5]
+            // %371 = mul(%370, %114) : [N,5]
+            // %376 = narrow_backward{dim=1;length=4;size=5;start=0}(%374) : [N,5]
+            // %377 = add(%371, %376) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel28(global::System.Span<float> buffer32, global::System.Span<float> buffer35, global::System.Span<float> buffer36, int dim_N)
+            {
+                buffer36.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 4, 0, buffer36, 5, 0, dim_N, 4);
+                int extent0 = dim_N;
+                int extent1 = 5;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                float s114 = 0.2f;
+                var v114 = new global::System.Numerics.Vector<float>(s114);
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row369 = i0;
+                    int row376 = i0 * 5;
+                    int rowOut = i0 * extent1;
+                    float s369 = buffer32[row369];
+                    var v369 = new global::System.Numerics.Vector<float>(s369);
+                    int i = 0;
+                    var last377 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v376 = new global::System.Numerics.Vector<float>(buffer36.Slice(row376 + lastVector));
+                        var v370 = v369;
+                        var v371 = v370 * v114;
+                        var v377 = v371 + v376;
+                        last377 = v377;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v376 = new global::System.Numerics.Vector<float>(buffer36.Slice(row376 + i));
+                        var v370 = v369;
+                        var v371 = v370 * v114;
+                        var v377 = v371 + v376;
+                        v377.CopyTo(buffer36.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last377.CopyTo(buffer36.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s376 = buffer36[row376 + i];
@@ -1968,49 +2986,73 @@ namespace Kiln.Integration.Tests.Models
                             buffer36[rowOut + i] = s377;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 28/42: narrow_backward + epilogue (broadcast_to, mul, add) -> %377 [N,5]");
+            }
 
-                // Kernel 29/42: narrow -> %378 [N,4]
-                {
-                    // %378 = narrow{dim=1;length=4;start=0}(%377) : [N,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 5, 0, buffer37, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 29/42: narrow -> %378 [N,4]");
-                }
+            // Kernel 29/42: narrow -> %378 [N,4]
+            // %378 = narrow{dim=1;length=4;start=0}(%377) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel29(global::System.Span<float> buffer36, global::System.Span<float> buffer37, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 5, 0, buffer37, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 29/42: narrow -> %378 [N,4]");
+            }
 
-                // Kernel 30/42: narrow -> %379 [N,1]
-                {
-                    // %379 = narrow{dim=1;length=1;start=4}(%377) : [N,1]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 5, 4, buffer38, 1, 0, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 30/42: narrow -> %379 [N,1]");
-                }
+            // Kernel 30/42: narrow -> %379 [N,1]
+            // %379 = narrow{dim=1;length=1;start=4}(%377) : [N,1]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel30(global::System.Span<float> buffer36, global::System.Span<float> buffer38, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 5, 4, buffer38, 1, 0, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 30/42: narrow -> %379 [N,1]");
+            }
 
-                // Kernel 31/42: max_backward -> %382 [N,8]
-                {
-                    // %382 = max_backward{dim=1;keep_dim=true}(%66, %379) : [N,8]
-                    global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer38, buffer39, dim_N, 8, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/42: max_backward -> %382 [N,8]");
-                }
+            // Kernel 31/42: max_backward -> %382 [N,8]
+            // %382 = max_backward{dim=1;keep_dim=true}(%66, %379) : [N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel31(global::System.Span<float> buffer13, global::System.Span<float> buffer38, global::System.Span<float> buffer39, int dim_N)
+            {
+                global::Kiln.Kernels.Reduction.MaxAlongBackward(buffer13, buffer38, buffer39, dim_N, 8, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 31/42: max_backward -> %382 [N,8]");
+            }
 
-                // Kernel 32/42: elementwise (add) -> %384 [N,8]
+            // Kernel 32/42: elementwise (add) -> %384 [N,8]
+            // %384 = add(%292, %382) : [N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel32(global::System.Span<float> buffer24, global::System.Span<float> buffer39, global::System.Span<float> buffer40, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 8;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %384 = add(%292, %382) : [N,8]
-                    int extent0 = dim_N;
-                    int extent1 = 8;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row292 = i0;
+                    int row382 = i0 * 8;
+                    int rowOut = i0 * extent1;
+                    float s292 = buffer24[row292];
+                    var v292 = new global::System.Numerics.Vector<float>(s292);
+                    int i = 0;
+                    var last384 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row292 = i0;
-                        int row382 = i0 * 8;
-                        int rowOut = i0 * extent1;
-                        float s292 = buffer24[row292];
-                        var v292 = new global::System.Numerics.Vector<float>(s292);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v382 = new global::System.Numerics.Vector<float>(buffer39.Slice(row382 + i));
-                            var v384 = v292 + v382;
-                            v384.CopyTo(buffer40.Slice(rowOut + i));
-                        }
+                        var v382 = new global::System.Numerics.Vector<float>(buffer39.Slice(row382 + lastVector));
+                        var v384 = v292 + v382;
+                        last384 = v384;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v382 = new global::System.Numerics.Vector<float>(buffer39.Slice(row382 + i));
+                        var v384 = v292 + v382;
+                        v384.CopyTo(buffer40.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last384.CopyTo(buffer40.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s382 = buffer39[row382 + i];
@@ -2018,45 +3060,70 @@ namespace Kiln.Integration.Tests.Models
                             buffer40[rowOut + i] = s384;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/42: elementwise (add) -> %384 [N,8]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 32/42: elementwise (add) -> %384 [N,8]");
+            }
 
-                // Kernel 33/42: transpose -> %386 [4,N,2]
+            // Kernel 33/42: transpose -> %386 [4,N,2]
+            // %386 = transpose{dim0=0;dim1=1}(%385) : [4,N,2]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel33(global::System.Span<float> buffer40, global::System.Span<float> buffer41, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer40, buffer41, 1, dim_N, 1, 4, 2);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 33/42: transpose -> %386 [4,N,2]");
+            }
+
+            // Kernel 34/42: transpose -> %387 [4,2,N]
+            // %387 = transpose{dim0=1;dim1=2}(%386) : [4,2,N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel34(global::System.Span<float> buffer41, global::System.Span<float> buffer42, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer41, buffer42, 4, dim_N, 1, 2, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 34/42: transpose -> %387 [4,2,N]");
+            }
+
+            // Kernel 35/42: transpose -> %388 [N,2,4]
+            // %388 = transpose{dim0=0;dim1=2}(%387) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel35(global::System.Span<float> buffer42, global::System.Span<float> buffer43, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer42, buffer43, 1, 4, 2, dim_N, 1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/42: transpose -> %388 [N,2,4]");
+            }
+
+            // Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]
+            // %381 = narrow_backward{dim=1;length=1;size=2;start=0}(%380) : [N,2,4]
+            // %389 = add(%381, %388) : [N,2,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel36(global::System.Span<float> buffer37, global::System.Span<float> buffer43, global::System.Span<float> buffer44, int dim_N)
+            {
+                buffer44.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 4, 0, buffer44, 8, 0, dim_N, 4);
+                int extent0 = (dim_N * 8);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last389 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %386 = transpose{dim0=0;dim1=1}(%385) : [4,N,2]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer40, buffer41, 1, dim_N, 1, 4, 2);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 33/42: transpose -> %386 [4,N,2]");
+                    var v381 = new global::System.Numerics.Vector<float>(buffer44.Slice(lastVector));
+                    var v388 = new global::System.Numerics.Vector<float>(buffer43.Slice(lastVector));
+                    var v389 = v381 + v388;
+                    last389 = v389;
                 }
-
-                // Kernel 34/42: transpose -> %387 [4,2,N]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %387 = transpose{dim0=1;dim1=2}(%386) : [4,2,N]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer41, buffer42, 4, dim_N, 1, 2, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 34/42: transpose -> %387 [4,2,N]");
+                    var v381 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
+                    var v388 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
+                    var v389 = v381 + v388;
+                    v389.CopyTo(buffer44.Slice(i));
                 }
-
-                // Kernel 35/42: transpose -> %388 [N,2,4]
+                if (overlapLast)
                 {
-                    // %388 = transpose{dim0=0;dim1=2}(%387) : [N,2,4]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer42, buffer43, 1, 4, 2, dim_N, 1);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 35/42: transpose -> %388 [N,2,4]");
+                    last389.CopyTo(buffer44.Slice(lastVector));
                 }
-
-                // Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]
+                else
                 {
-                    // %381 = narrow_backward{dim=1;length=1;size=2;start=0}(%380) : [N,2,4]
-                    // %389 = add(%381, %388) : [N,2,4]
-                    buffer44.Clear();
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 4, 0, buffer44, 8, 0, dim_N, 4);
-                    int extent0 = (dim_N * 8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v381 = new global::System.Numerics.Vector<float>(buffer44.Slice(i));
-                        var v388 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
-                        var v389 = v381 + v388;
-                        v389.CopyTo(buffer44.Slice(i));
-                    }
                     for (; i < extent0; i++)
                     {
                         float s381 = buffer44[i];
@@ -2064,107 +3131,166 @@ namespace Kiln.Integration.Tests.Models
                         float s389 = s381 + s388;
                         buffer44[i] = s389;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 36/42: narrow_backward + epilogue (add) -> %389 [N,2,4]");
+            }
 
-                // Kernel 37/42: narrow -> %390 [N,1,4]
+            // Kernel 37/42: narrow -> %390 [N,1,4]
+            // %390 = narrow{dim=1;length=1;start=0}(%389) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel37(global::System.Span<float> buffer44, global::System.Span<float> buffer45, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 8, 0, buffer45, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 37/42: narrow -> %390 [N,1,4]");
+            }
+
+            // Kernel 38/42: narrow -> %391 [N,1,4]
+            // %391 = narrow{dim=1;length=1;start=1}(%389) : [N,1,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel38(global::System.Span<float> buffer44, global::System.Span<float> buffer46, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 8, 4, buffer46, 4, 0, dim_N, 4);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 38/42: narrow -> %391 [N,1,4]");
+            }
+
+            // Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]
+            // %149 = mul(%15, %16) : [N,4]
+            // %158 = sign(%4) : [N,4]
+            // %163 = square(%6) : [N,4]
+            // %164 = sub(%13, %163) : [N,4]
+            // %167 = sub(%13, %5) : [N,4]
+            // %168 = mul(%5, %167) : [N,4]
+            // %231 = square(%21) : [N,4]
+            // %395 = mul(%392, %260) : [N,4]
+            // %397 = relu_backward(%396, %23) : [N,4]
+            // %399 = mul(%396, %231) : [N,4]
+            // %400 = mul(%399, %143) : [N,4]
+            // %401 = clamp_backward{max=1;min=-1}(%400, %4) : [N,4]
+            // %402 = add(%397, %401) : [N,4]
+            // %403 = div(%392, %14) : [N,4]
+            // %404 = div(%395, %149) : [N,4]
+            // %405 = add(%403, %404) : [N,4]
+            // %407 = mul(%405, %4) : [N,4]
+            // %408 = mul(%407, %16) : [N,4]
+            // %409 = add(%402, %408) : [N,4]
+            // %410 = mul(%392, %10) : [N,4]
+            // %411 = neg(%410) : [N,4]
+            // %412 = mul(%411, %158) : [N,4]
+            // %413 = add(%409, %412) : [N,4]
+            // %414 = mul(%392, %6) : [N,4]
+            // %415 = mul(%392, %5) : [N,4]
+            // %416 = mul(%415, %164) : [N,4]
+            // %417 = add(%413, %416) : [N,4]
+            // %418 = mul(%414, %168) : [N,4]
+            // %419 = add(%417, %418) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel39(global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, global::System.Span<float> buffer7, global::System.Span<float> buffer8, global::System.Span<float> buffer45, global::System.Span<float> buffer46, global::System.Span<float> buffer47, int dim_N)
+            {
+                int extent0 = (dim_N * 4);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s13 = 1f;
+                var v13 = new global::System.Numerics.Vector<float>(s13);
+                float s16 = 2f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s143 = 3f;
+                var v143 = new global::System.Numerics.Vector<float>(s143);
+                float s260 = -0.5f;
+                var v260 = new global::System.Numerics.Vector<float>(s260);
+                int i = 0;
+                var last419 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %390 = narrow{dim=1;length=1;start=0}(%389) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 8, 0, buffer45, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 37/42: narrow -> %390 [N,1,4]");
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                    var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(lastVector));
+                    var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(lastVector));
+                    var v392 = new global::System.Numerics.Vector<float>(buffer45.Slice(lastVector));
+                    var v396 = new global::System.Numerics.Vector<float>(buffer46.Slice(lastVector));
+                    var v149 = v15 * v16;
+                    var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v163 = v6 * v6;
+                    var v164 = v13 - v163;
+                    var v167 = v13 - v5;
+                    var v168 = v5 * v167;
+                    var v231 = v21 * v21;
+                    var v395 = v392 * v260;
+                    var v397 = global::Kiln.Kernels.Pointwise.ReluBackward(v396, v23);
+                    var v399 = v396 * v231;
+                    var v400 = v399 * v143;
+                    var v401 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v400, global::System.Numerics.Vector<float>.Zero);
+                    var v402 = v397 + v401;
+                    var v403 = v392 / v14;
+                    var v404 = v395 / v149;
+                    var v405 = v403 + v404;
+                    var v407 = v405 * v4;
+                    var v408 = v407 * v16;
+                    var v409 = v402 + v408;
+                    var v410 = v392 * v10;
+                    var v411 = -v410;
+                    var v412 = v411 * v158;
+                    var v413 = v409 + v412;
+                    var v414 = v392 * v6;
+                    var v415 = v392 * v5;
+                    var v416 = v415 * v164;
+                    var v417 = v413 + v416;
+                    var v418 = v414 * v168;
+                    var v419 = v417 + v418;
+                    last419 = v419;
                 }
-
-                // Kernel 38/42: narrow -> %391 [N,1,4]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %391 = narrow{dim=1;length=1;start=1}(%389) : [N,1,4]
-                    global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 8, 4, buffer46, 4, 0, dim_N, 4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 38/42: narrow -> %391 [N,1,4]");
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                    var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
+                    var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
+                    var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
+                    var v392 = new global::System.Numerics.Vector<float>(buffer45.Slice(i));
+                    var v396 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
+                    var v149 = v15 * v16;
+                    var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
+                    var v163 = v6 * v6;
+                    var v164 = v13 - v163;
+                    var v167 = v13 - v5;
+                    var v168 = v5 * v167;
+                    var v231 = v21 * v21;
+                    var v395 = v392 * v260;
+                    var v397 = global::Kiln.Kernels.Pointwise.ReluBackward(v396, v23);
+                    var v399 = v396 * v231;
+                    var v400 = v399 * v143;
+                    var v401 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v400, global::System.Numerics.Vector<float>.Zero);
+                    var v402 = v397 + v401;
+                    var v403 = v392 / v14;
+                    var v404 = v395 / v149;
+                    var v405 = v403 + v404;
+                    var v407 = v405 * v4;
+                    var v408 = v407 * v16;
+                    var v409 = v402 + v408;
+                    var v410 = v392 * v10;
+                    var v411 = -v410;
+                    var v412 = v411 * v158;
+                    var v413 = v409 + v412;
+                    var v414 = v392 * v6;
+                    var v415 = v392 * v5;
+                    var v416 = v415 * v164;
+                    var v417 = v413 + v416;
+                    var v418 = v414 * v168;
+                    var v419 = v417 + v418;
+                    v419.CopyTo(buffer47.Slice(i));
                 }
-
-                // Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]
+                if (overlapLast)
                 {
-                    // %149 = mul(%15, %16) : [N,4]
-                    // %158 = sign(%4) : [N,4]
-                    // %163 = square(%6) : [N,4]
-                    // %164 = sub(%13, %163) : [N,4]
-                    // %167 = sub(%13, %5) : [N,4]
-                    // %168 = mul(%5, %167) : [N,4]
-                    // %231 = square(%21) : [N,4]
-                    // %395 = mul(%392, %260) : [N,4]
-                    // %397 = relu_backward(%396, %23) : [N,4]
-                    // %399 = mul(%396, %231) : [N,4]
-                    // %400 = mul(%399, %143) : [N,4]
-                    // %401 = clamp_backward{max=1;min=-1}(%400, %4) : [N,4]
-                    // %402 = add(%397, %401) : [N,4]
-                    // %403 = div(%392, %14) : [N,4]
-                    // %404 = div(%395, %149) : [N,4]
-                    // %405 = add(%403, %404) : [N,4]
-                    // %407 = mul(%405, %4) : [N,4]
-                    // %408 = mul(%407, %16) : [N,4]
-                    // %409 = add(%402, %408) : [N,4]
-                    // %410 = mul(%392, %10) : [N,4]
-                    // %411 = neg(%410) : [N,4]
-                    // %412 = mul(%411, %158) : [N,4]
-                    // %413 = add(%409, %412) : [N,4]
-                    // %414 = mul(%392, %6) : [N,4]
-                    // %415 = mul(%392, %5) : [N,4]
-                    // %416 = mul(%415, %164) : [N,4]
-                    // %417 = add(%413, %416) : [N,4]
-                    // %418 = mul(%414, %168) : [N,4]
-                    // %419 = add(%417, %418) : [N,4]
-                    int extent0 = (dim_N * 4);
-                    float s13 = 1f;
-                    var v13 = new global::System.Numerics.Vector<float>(s13);
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s143 = 3f;
-                    var v143 = new global::System.Numerics.Vector<float>(s143);
-                    float s260 = -0.5f;
-                    var v260 = new global::System.Numerics.Vector<float>(s260);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v15 = new global::System.Numerics.Vector<float>(buffer5.Slice(i));
-                        var v21 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v23 = new global::System.Numerics.Vector<float>(buffer8.Slice(i));
-                        var v392 = new global::System.Numerics.Vector<float>(buffer45.Slice(i));
-                        var v396 = new global::System.Numerics.Vector<float>(buffer46.Slice(i));
-                        var v149 = v15 * v16;
-                        var v158 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) - global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(v4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero);
-                        var v163 = v6 * v6;
-                        var v164 = v13 - v163;
-                        var v167 = v13 - v5;
-                        var v168 = v5 * v167;
-                        var v231 = v21 * v21;
-                        var v395 = v392 * v260;
-                        var v397 = global::Kiln.Kernels.Pointwise.ReluBackward(v396, v23);
-                        var v399 = v396 * v231;
-                        var v400 = v399 * v143;
-                        var v401 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(-1f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(1f))), v400, global::System.Numerics.Vector<float>.Zero);
-                        var v402 = v397 + v401;
-                        var v403 = v392 / v14;
-                        var v404 = v395 / v149;
-                        var v405 = v403 + v404;
-                        var v407 = v405 * v4;
-                        var v408 = v407 * v16;
-                        var v409 = v402 + v408;
-                        var v410 = v392 * v10;
-                        var v411 = -v410;
-                        var v412 = v411 * v158;
-                        var v413 = v409 + v412;
-                        var v414 = v392 * v6;
-                        var v415 = v392 * v5;
-                        var v416 = v415 * v164;
-                        var v417 = v413 + v416;
-                        var v418 = v414 * v168;
-                        var v419 = v417 + v418;
-                        v419.CopyTo(buffer47.Slice(i));
-                    }
+                    last419.CopyTo(buffer47.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -2208,27 +3334,29 @@ namespace Kiln.Integration.Tests.Models
                         float s419 = s417 + s418;
                         buffer47[i] = s419;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 39/42: fused elementwise (mul, sign, square, sub, sub, mul, square, mul, relu_backward, mul, mul, clamp_backward, add, div, div, add, mul, mul, add, mul, neg, mul, add, mul, mul, mul, add, mul, add) -> %419 [N,4]");
+            }
 
-                // Kernel 40/42: GEMM Bᵀ -> %420 [N,6]
-                {
-                    // %420 = matmul{transpose_b=true}(%419, %2) : [N,6]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer47, capture0Data, result, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 40/42: GEMM Bᵀ -> %420 [N,6]");
-                }
+            // Kernel 40/42: GEMM Bᵀ -> %420 [N,6]
+            // %420 = matmul{transpose_b=true}(%419, %2) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel40(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer47, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer47, capture0Data, result, dim_N, 6, 4, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 40/42: GEMM Bᵀ -> %420 [N,6]");
+            }
 
-                // Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]
-                {
-                    // %366 = matmul{transpose_a=true}(%78, %361) : [6,4]
-                    // %421 = matmul{transpose_a=true}(%0, %419) : [6,4]
-                    // %422 = add(%366, %421) : [6,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer28, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer47, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]");
-                }
-
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]
+            // %366 = matmul{transpose_a=true}(%78, %361) : [6,4]
+            // %421 = matmul{transpose_a=true}(%0, %419) : [6,4]
+            // %422 = add(%366, %421) : [6,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel41(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer22, global::System.Span<float> buffer28, global::System.Span<float> buffer47, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer22, buffer28, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer47, grad0, 6, 4, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 41/42: 2 accumulating GEMMs -> %422 [6,4]");
             }
 
             /// <summary>

@@ -50,78 +50,131 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/3: GEMM Bᵀ -> %43 [N,3]
+                ForwardKernel1(capture2Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []
+                ForwardKernel2(input1, capture3Data, result, buffer1, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
+            // %7 = add(%6, %3) : [N,37]
+            // %9 = mul(%7, %8) : [N,37]
+            // %10 = leaky_relu{negative_slope=0.2}(%9) : [N,37]
+            // %11 = gelu{approximate=none}(%9) : [N,37]
+            // %13 = mul(%11, %12) : [N,37]
+            // %14 = add(%10, %13) : [N,37]
+            // %15 = gelu{approximate=tanh}(%9) : [N,37]
+            // %17 = mul(%15, %16) : [N,37]
+            // %18 = add(%14, %17) : [N,37]
+            // %19 = softplus{beta=2;threshold=5}(%9) : [N,37]
+            // %20 = add(%18, %19) : [N,37]
+            // %21 = elu{alpha=0.5}(%9) : [N,37]
+            // %22 = add(%20, %21) : [N,37]
+            // %23 = leaky_relu{negative_slope=0.05}(%9) : [N,37]
+            // %24 = add(%22, %23) : [N,37]
+            // %25 = softplus{beta=1;threshold=20}(%9) : [N,37]
+            // %26 = add(%24, %25) : [N,37]
+            // %27 = elu{alpha=1}(%9) : [N,37]
+            // %28 = add(%26, %27) : [N,37]
+            // %29 = silu(%9) : [N,37]
+            // %30 = add(%28, %29) : [N,37]
+            // %40 = mul(%7, %39) : [N,37]
+            // %41 = silu(%40) : [N,37]
+            // %42 = add(%30, %41) : [N,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 37;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 3f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 0.5f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s16 = 0.25f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s39 = 1.5f;
+                var v39 = new global::System.Numerics.Vector<float>(s39);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
-                    // %7 = add(%6, %3) : [N,37]
-                    // %9 = mul(%7, %8) : [N,37]
-                    // %10 = leaky_relu{negative_slope=0.2}(%9) : [N,37]
-                    // %11 = gelu{approximate=none}(%9) : [N,37]
-                    // %13 = mul(%11, %12) : [N,37]
-                    // %14 = add(%10, %13) : [N,37]
-                    // %15 = gelu{approximate=tanh}(%9) : [N,37]
-                    // %17 = mul(%15, %16) : [N,37]
-                    // %18 = add(%14, %17) : [N,37]
-                    // %19 = softplus{beta=2;threshold=5}(%9) : [N,37]
-                    // %20 = add(%18, %19) : [N,37]
-                    // %21 = elu{alpha=0.5}(%9) : [N,37]
-                    // %22 = add(%20, %21) : [N,37]
-                    // %23 = leaky_relu{negative_slope=0.05}(%9) : [N,37]
-                    // %24 = add(%22, %23) : [N,37]
-                    // %25 = softplus{beta=1;threshold=20}(%9) : [N,37]
-                    // %26 = add(%24, %25) : [N,37]
-                    // %27 = elu{alpha=1}(%9) : [N,37]
-                    // %28 = add(%26, %27) : [N,37]
-                    // %29 = silu(%9) : [N,37]
-                    // %30 = add(%28, %29) : [N,37]
-                    // %40 = mul(%7, %39) : [N,37]
-                    // %41 = silu(%40) : [N,37]
-                    // %42 = add(%30, %41) : [N,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 37;
-                    float s8 = 3f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 0.5f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s16 = 0.25f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s39 = 1.5f;
-                    var v39 = new global::System.Numerics.Vector<float>(s39);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 37;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last42 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 37;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v9 = v7 * v8;
-                            var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
-                            var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
-                            var v13 = v11 * v12;
-                            var v14 = v10 + v13;
-                            var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
-                            var v17 = v15 * v16;
-                            var v18 = v14 + v17;
-                            var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
-                            var v20 = v18 + v19;
-                            var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
-                            var v22 = v20 + v21;
-                            var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
-                            var v24 = v22 + v23;
-                            var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
-                            var v26 = v24 + v25;
-                            var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
-                            var v28 = v26 + v27;
-                            var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
-                            var v30 = v28 + v29;
-                            var v40 = v7 * v39;
-                            var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
-                            var v42 = v30 + v41;
-                            v42.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        last42 = v42;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        v42.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last42.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -153,59 +206,61 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s42;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %42 [N,37]");
+            }
 
-                // Kernel 1/3: GEMM Bᵀ -> %43 [N,3]
-                {
-                    // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %43 [N,3]");
-                }
+            // Kernel 1/3: GEMM Bᵀ -> %43 [N,3]
+            // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %43 [N,3]");
+            }
 
-                // Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []
+            // Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []
+            // %44 = add(%43, %5) : [N,3]
+            // %45 = sub(%44, %1) : [N,3]
+            // %46 = square(%45) : [N,3]
+            // %47 = mean(%46) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                float scale47 = 1f / (dim_N * 3);
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %44 = add(%43, %5) : [N,3]
-                    // %45 = sub(%44, %1) : [N,3]
-                    // %46 = square(%45) : [N,3]
-                    // %47 = mean(%46) : []
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    float scale47 = 1f / (dim_N * 3);
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 3;
+                    int row43 = i0 * 3;
+                    var accumulator47 = global::System.Numerics.Vector<float>.Zero;
+                    float tail47 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 3;
-                        int row43 = i0 * 3;
-                        var accumulator47 = global::System.Numerics.Vector<float>.Zero;
-                        float tail47 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v43 = new global::System.Numerics.Vector<float>(buffer1.Slice(row43 + i));
-                            var v44 = v43 + v5;
-                            var v45 = v44 - v1;
-                            var v46 = v45 * v45;
-                            accumulator47 += v46;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s43 = buffer1[row43 + i];
-                            float s44 = s43 + s5;
-                            float s45 = s44 - s1;
-                            float s46 = s45 * s45;
-                            tail47 += s46;
-                        }
-                        result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v43 = new global::System.Numerics.Vector<float>(buffer1.Slice(row43 + i));
+                        var v44 = v43 + v5;
+                        var v45 = v44 - v1;
+                        var v46 = v45 * v45;
+                        accumulator47 += v46;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []");
+                    for (; i < extent1; i++)
+                    {
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s43 = buffer1[row43 + i];
+                        float s44 = s43 + s5;
+                        float s45 = s44 - s1;
+                        float s46 = s45 * s45;
+                        tail47 += s46;
+                    }
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused mean over [N,3] of (add, sub, square) -> %47 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -249,81 +304,152 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
 
                 // Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, buffer2, buffer3, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]
+                ForwardBackwardKernel1(input1, capture2Data, capture3Data, result, buffer3, buffer4, buffer5, dim_N);
+
+                // Kernel 2/6: sum over [N,3] -> %95 [3]
+                ForwardBackwardKernel2(grad3, buffer5, dim_N);
+
+                // Kernel 3/6: GEMM Aᵀ -> %97 [3,37]
+                ForwardBackwardKernel3(grad2, buffer3, buffer5, dim_N);
+
+                // Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]
+                ForwardBackwardKernel4(capture2Data, grad1, buffer1, buffer2, buffer5, buffer6, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %122 [37,13]
+                ForwardBackwardKernel5(input0, grad0, buffer6, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
+            // %7 = add(%6, %3) : [N,37]
+            // %9 = mul(%7, %8) : [N,37]
+            // %10 = leaky_relu{negative_slope=0.2}(%9) : [N,37]
+            // %11 = gelu{approximate=none}(%9) : [N,37]
+            // %13 = mul(%11, %12) : [N,37]
+            // %14 = add(%10, %13) : [N,37]
+            // %15 = gelu{approximate=tanh}(%9) : [N,37]
+            // %17 = mul(%15, %16) : [N,37]
+            // %18 = add(%14, %17) : [N,37]
+            // %19 = softplus{beta=2;threshold=5}(%9) : [N,37]
+            // %20 = add(%18, %19) : [N,37]
+            // %21 = elu{alpha=0.5}(%9) : [N,37]
+            // %22 = add(%20, %21) : [N,37]
+            // %23 = leaky_relu{negative_slope=0.05}(%9) : [N,37]
+            // %24 = add(%22, %23) : [N,37]
+            // %25 = softplus{beta=1;threshold=20}(%9) : [N,37]
+            // %26 = add(%24, %25) : [N,37]
+            // %27 = elu{alpha=1}(%9) : [N,37]
+            // %28 = add(%26, %27) : [N,37]
+            // %29 = silu(%9) : [N,37]
+            // %30 = add(%28, %29) : [N,37]
+            // %40 = mul(%7, %39) : [N,37]
+            // %41 = silu(%40) : [N,37]
+            // %42 = add(%30, %41) : [N,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 37;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 3f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 0.5f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s16 = 0.25f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s39 = 1.5f;
+                var v39 = new global::System.Numerics.Vector<float>(s39);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
-                    // %7 = add(%6, %3) : [N,37]
-                    // %9 = mul(%7, %8) : [N,37]
-                    // %10 = leaky_relu{negative_slope=0.2}(%9) : [N,37]
-                    // %11 = gelu{approximate=none}(%9) : [N,37]
-                    // %13 = mul(%11, %12) : [N,37]
-                    // %14 = add(%10, %13) : [N,37]
-                    // %15 = gelu{approximate=tanh}(%9) : [N,37]
-                    // %17 = mul(%15, %16) : [N,37]
-                    // %18 = add(%14, %17) : [N,37]
-                    // %19 = softplus{beta=2;threshold=5}(%9) : [N,37]
-                    // %20 = add(%18, %19) : [N,37]
-                    // %21 = elu{alpha=0.5}(%9) : [N,37]
-                    // %22 = add(%20, %21) : [N,37]
-                    // %23 = leaky_relu{negative_slope=0.05}(%9) : [N,37]
-                    // %24 = add(%22, %23) : [N,37]
-                    // %25 = softplus{beta=1;threshold=20}(%9) : [N,37]
-                    // %26 = add(%24, %25) : [N,37]
-                    // %27 = elu{alpha=1}(%9) : [N,37]
-                    // %28 = add(%26, %27) : [N,37]
-                    // %29 = silu(%9) : [N,37]
-                    // %30 = add(%28, %29) : [N,37]
-                    // %40 = mul(%7, %39) : [N,37]
-                    // %41 = silu(%40) : [N,37]
-                    // %42 = add(%30, %41) : [N,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 37;
-                    float s8 = 3f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 0.5f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s16 = 0.25f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s39 = 1.5f;
-                    var v39 = new global::System.Numerics.Vector<float>(s39);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 37;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    var last42 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 37;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v9 = v7 * v8;
-                            var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
-                            var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
-                            var v13 = v11 * v12;
-                            var v14 = v10 + v13;
-                            var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
-                            var v17 = v15 * v16;
-                            var v18 = v14 + v17;
-                            var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
-                            var v20 = v18 + v19;
-                            var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
-                            var v22 = v20 + v21;
-                            var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
-                            var v24 = v22 + v23;
-                            var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
-                            var v26 = v24 + v25;
-                            var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
-                            var v28 = v26 + v27;
-                            var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
-                            var v30 = v28 + v29;
-                            var v40 = v7 * v39;
-                            var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
-                            var v42 = v30 + v41;
-                            v7.CopyTo(buffer0.Slice(rowOut + i));
-                            v9.CopyTo(buffer1.Slice(rowOut + i));
-                            v40.CopyTo(buffer2.Slice(rowOut + i));
-                            v42.CopyTo(buffer3.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        last7 = v7;
+                        last9 = v9;
+                        last40 = v40;
+                        last42 = v42;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        v7.CopyTo(buffer0.Slice(rowOut + i));
+                        v9.CopyTo(buffer1.Slice(rowOut + i));
+                        v40.CopyTo(buffer2.Slice(rowOut + i));
+                        v42.CopyTo(buffer3.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last40.CopyTo(buffer2.Slice(rowOut + lastVector));
+                        last42.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -358,231 +484,239 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s42;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]
+            // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]
+            // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
+            // %44 = add(%43, %5) : [N,3]
+            // %45 = sub(%44, %1) : [N,3]
+            // %46 = square(%45) : [N,3]
+            // %47 = mean(%46) : []
+            // %49 = broadcast_to{shape=N,3}(%48) : [N,3]
+            // %51 = mul(%49, %50) : [N,3]
+            // %93 = mul(%51, %45) : [N,3]
+            // %94 = mul(%93, %52) : [N,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                float s48 = 1f;
+                var v48 = new global::System.Numerics.Vector<float>(s48);
+                float s50 = (1f / (dim_N * 3));
+                var v50 = new global::System.Numerics.Vector<float>(s50);
+                float s52 = 2f;
+                var v52 = new global::System.Numerics.Vector<float>(s52);
+                float scale47 = 1f / (dim_N * 3);
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
-                    // %44 = add(%43, %5) : [N,3]
-                    // %45 = sub(%44, %1) : [N,3]
-                    // %46 = square(%45) : [N,3]
-                    // %47 = mean(%46) : []
-                    // %49 = broadcast_to{shape=N,3}(%48) : [N,3]
-                    // %51 = mul(%49, %50) : [N,3]
-                    // %93 = mul(%51, %45) : [N,3]
-                    // %94 = mul(%93, %52) : [N,3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    float s48 = 1f;
-                    var v48 = new global::System.Numerics.Vector<float>(s48);
-                    float s50 = (1f / (dim_N * 3));
-                    var v50 = new global::System.Numerics.Vector<float>(s50);
-                    float s52 = 2f;
-                    var v52 = new global::System.Numerics.Vector<float>(s52);
-                    float scale47 = 1f / (dim_N * 3);
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 3;
+                    int row43 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    var accumulator47 = global::System.Numerics.Vector<float>.Zero;
+                    float tail47 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 3;
-                        int row43 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        var accumulator47 = global::System.Numerics.Vector<float>.Zero;
-                        float tail47 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v43 = new global::System.Numerics.Vector<float>(buffer4.Slice(row43 + i));
-                            var v44 = v43 + v5;
-                            var v45 = v44 - v1;
-                            var v46 = v45 * v45;
-                            var v49 = v48;
-                            var v51 = v49 * v50;
-                            var v93 = v51 * v45;
-                            var v94 = v93 * v52;
-                            v45.CopyTo(buffer4.Slice(rowOut + i));
-                            accumulator47 += v46;
-                            v94.CopyTo(buffer5.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s43 = buffer4[row43 + i];
-                            float s44 = s43 + s5;
-                            float s45 = s44 - s1;
-                            float s46 = s45 * s45;
-                            float s49 = s48;
-                            float s51 = s49 * s50;
-                            float s93 = s51 * s45;
-                            float s94 = s93 * s52;
-                            buffer4[rowOut + i] = s45;
-                            tail47 += s46;
-                            buffer5[rowOut + i] = s94;
-                        }
-                        result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v43 = new global::System.Numerics.Vector<float>(buffer4.Slice(row43 + i));
+                        var v44 = v43 + v5;
+                        var v45 = v44 - v1;
+                        var v46 = v45 * v45;
+                        var v49 = v48;
+                        var v51 = v49 * v50;
+                        var v93 = v51 * v45;
+                        var v94 = v93 * v52;
+                        v45.CopyTo(buffer4.Slice(rowOut + i));
+                        accumulator47 += v46;
+                        v94.CopyTo(buffer5.Slice(rowOut + i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
-                }
-
-                // Kernel 2/6: sum over [N,3] -> %95 [3]
-                {
-                    // %95 = sum{dims=0;keep_dim=false}(%94) : [3]
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row94 = i0 * 3;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v94 = new global::System.Numerics.Vector<float>(buffer5.Slice(row94 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v94).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s94 = buffer5[row94 + i];
-                            grad3[i] += s94;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s43 = buffer4[row43 + i];
+                        float s44 = s43 + s5;
+                        float s45 = s44 - s1;
+                        float s46 = s45 * s45;
+                        float s49 = s48;
+                        float s51 = s49 * s50;
+                        float s93 = s51 * s45;
+                        float s94 = s93 * s52;
+                        buffer4[rowOut + i] = s45;
+                        tail47 += s46;
+                        buffer5[rowOut + i] = s94;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,3] -> %95 [3]");
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator47) + tail47) * scale47;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %45 [N,3], %47 [], %94 [N,3]");
+            }
 
-                // Kernel 3/6: GEMM Aᵀ -> %97 [3,37]
+            // Kernel 2/6: sum over [N,3] -> %95 [3]
+            // %95 = sum{dims=0;keep_dim=false}(%94) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> grad3, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 3;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %97 = matmul{transpose_a=true}(%94, %42) : [3,37]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %97 [3,37]");
-                }
-
-                // Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]
-                {
-                    // %96 = matmul(%94, %4) : [N,37]
-                    // %98 = silu_backward(%96, %40) : [N,37]
-                    // %99 = mul(%98, %39) : [N,37]
-                    // %100 = silu_backward(%96, %9) : [N,37]
-                    // %101 = elu_backward{alpha=1}(%96, %9) : [N,37]
-                    // %102 = add(%100, %101) : [N,37]
-                    // %103 = softplus_backward{beta=1;threshold=20}(%96, %9) : [N,37]
-                    // %104 = add(%102, %103) : [N,37]
-                    // %105 = leaky_relu_backward{negative_slope=0.05}(%96, %9) : [N,37]
-                    // %106 = add(%104, %105) : [N,37]
-                    // %107 = elu_backward{alpha=0.5}(%96, %9) : [N,37]
-                    // %108 = add(%106, %107) : [N,37]
-                    // %109 = softplus_backward{beta=2;threshold=5}(%96, %9) : [N,37]
-                    // %110 = add(%108, %109) : [N,37]
-                    // %111 = mul(%96, %16) : [N,37]
-                    // %112 = gelu_backward{approximate=tanh}(%111, %9) : [N,37]
-                    // %113 = add(%110, %112) : [N,37]
-                    // %114 = mul(%96, %12) : [N,37]
-                    // %115 = gelu_backward{approximate=none}(%114, %9) : [N,37]
-                    // %116 = add(%113, %115) : [N,37]
-                    // %117 = leaky_relu_backward{negative_slope=0.2}(%96, %9) : [N,37]
-                    // %118 = add(%116, %117) : [N,37]
-                    // %119 = mul(%118, %8) : [N,37]
-                    // %120 = add(%99, %119) : [N,37]
-                    // %121 = sum{dims=0;keep_dim=false}(%120) : [37]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 37, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 37;
-                    float s8 = 3f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 0.5f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s16 = 0.25f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s39 = 1.5f;
-                    var v39 = new global::System.Numerics.Vector<float>(s39);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row94 = i0 * 3;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row9 = i0 * 37;
-                        int row40 = i0 * 37;
-                        int row96 = i0 * 37;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v40 = new global::System.Numerics.Vector<float>(buffer2.Slice(row40 + i));
-                            var v96 = new global::System.Numerics.Vector<float>(buffer6.Slice(row96 + i));
-                            var v98 = global::Kiln.Kernels.Pointwise.SiluBackward(v96, v40);
-                            var v99 = v98 * v39;
-                            var v100 = global::Kiln.Kernels.Pointwise.SiluBackward(v96, v9);
-                            var v101 = global::Kiln.Kernels.Pointwise.EluBackward(v96, v9, 1f);
-                            var v102 = v100 + v101;
-                            var v103 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v96, v9, 1f, 20f);
-                            var v104 = v102 + v103;
-                            var v105 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v96, v9, 0.05f);
-                            var v106 = v104 + v105;
-                            var v107 = global::Kiln.Kernels.Pointwise.EluBackward(v96, v9, 0.5f);
-                            var v108 = v106 + v107;
-                            var v109 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v96, v9, 2f, 5f);
-                            var v110 = v108 + v109;
-                            var v111 = v96 * v16;
-                            var v112 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(v111, v9);
-                            var v113 = v110 + v112;
-                            var v114 = v96 * v12;
-                            var v115 = global::Kiln.Kernels.Pointwise.GeluBackward(v114, v9);
-                            var v116 = v113 + v115;
-                            var v117 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v96, v9, 0.2f);
-                            var v118 = v116 + v117;
-                            var v119 = v118 * v8;
-                            var v120 = v99 + v119;
-                            v120.CopyTo(buffer6.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v120).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s9 = buffer1[row9 + i];
-                            float s40 = buffer2[row40 + i];
-                            float s96 = buffer6[row96 + i];
-                            float s98 = global::Kiln.Kernels.Pointwise.SiluBackward(s96, s40);
-                            float s99 = s98 * s39;
-                            float s100 = global::Kiln.Kernels.Pointwise.SiluBackward(s96, s9);
-                            float s101 = global::Kiln.Kernels.Pointwise.EluBackward(s96, s9, 1f);
-                            float s102 = s100 + s101;
-                            float s103 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s96, s9, 1f, 20f);
-                            float s104 = s102 + s103;
-                            float s105 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s96, s9, 0.05f);
-                            float s106 = s104 + s105;
-                            float s107 = global::Kiln.Kernels.Pointwise.EluBackward(s96, s9, 0.5f);
-                            float s108 = s106 + s107;
-                            float s109 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s96, s9, 2f, 5f);
-                            float s110 = s108 + s109;
-                            float s111 = s96 * s16;
-                            float s112 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(s111, s9);
-                            float s113 = s110 + s112;
-                            float s114 = s96 * s12;
-                            float s115 = global::Kiln.Kernels.Pointwise.GeluBackward(s114, s9);
-                            float s116 = s113 + s115;
-                            float s117 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s96, s9, 0.2f);
-                            float s118 = s116 + s117;
-                            float s119 = s118 * s8;
-                            float s120 = s99 + s119;
-                            buffer6[rowOut + i] = s120;
-                            grad1[i] += s120;
-                        }
+                        var v94 = new global::System.Numerics.Vector<float>(buffer5.Slice(row94 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v94).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]");
+                    for (; i < extent1; i++)
+                    {
+                        float s94 = buffer5[row94 + i];
+                        grad3[i] += s94;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,3] -> %95 [3]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %122 [37,13]
+            // Kernel 3/6: GEMM Aᵀ -> %97 [3,37]
+            // %97 = matmul{transpose_a=true}(%94, %42) : [3,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad2, global::System.Span<float> buffer3, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %97 [3,37]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]
+            // %96 = matmul(%94, %4) : [N,37]
+            // %98 = silu_backward(%96, %40) : [N,37]
+            // %99 = mul(%98, %39) : [N,37]
+            // %100 = silu_backward(%96, %9) : [N,37]
+            // %101 = elu_backward{alpha=1}(%96, %9) : [N,37]
+            // %102 = add(%100, %101) : [N,37]
+            // %103 = softplus_backward{beta=1;threshold=20}(%96, %9) : [N,37]
+            // %104 = add(%102, %103) : [N,37]
+            // %105 = leaky_relu_backward{negative_slope=0.05}(%96, %9) : [N,37]
+            // %106 = add(%104, %105) : [N,37]
+            // %107 = elu_backward{alpha=0.5}(%96, %9) : [N,37]
+            // %108 = add(%106, %107) : [N,37]
+            // %109 = softplus_backward{beta=2;threshold=5}(%96, %9) : [N,37]
+            // %110 = add(%108, %109) : [N,37]
+            // %111 = mul(%96, %16) : [N,37]
+            // %112 = gelu_backward{approximate=tanh}(%111, %9) : [N,37]
+            // %113 = add(%110, %112) : [N,37]
+            // %114 = mul(%96, %12) : [N,37]
+            // %115 = gelu_backward{approximate=none}(%114, %9) : [N,37]
+            // %116 = add(%113, %115) : [N,37]
+            // %117 = leaky_relu_backward{negative_slope=0.2}(%96, %9) : [N,37]
+            // %118 = add(%116, %117) : [N,37]
+            // %119 = mul(%118, %8) : [N,37]
+            // %120 = add(%99, %119) : [N,37]
+            // %121 = sum{dims=0;keep_dim=false}(%120) : [37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 37, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 37;
+                float s8 = 3f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 0.5f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s16 = 0.25f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s39 = 1.5f;
+                var v39 = new global::System.Numerics.Vector<float>(s39);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %122 = matmul{transpose_a=true}(%120, %0) : [37,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %122 [37,13]");
+                    int row9 = i0 * 37;
+                    int row40 = i0 * 37;
+                    int row96 = i0 * 37;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v40 = new global::System.Numerics.Vector<float>(buffer2.Slice(row40 + i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer6.Slice(row96 + i));
+                        var v98 = global::Kiln.Kernels.Pointwise.SiluBackward(v96, v40);
+                        var v99 = v98 * v39;
+                        var v100 = global::Kiln.Kernels.Pointwise.SiluBackward(v96, v9);
+                        var v101 = global::Kiln.Kernels.Pointwise.EluBackward(v96, v9, 1f);
+                        var v102 = v100 + v101;
+                        var v103 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v96, v9, 1f, 20f);
+                        var v104 = v102 + v103;
+                        var v105 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v96, v9, 0.05f);
+                        var v106 = v104 + v105;
+                        var v107 = global::Kiln.Kernels.Pointwise.EluBackward(v96, v9, 0.5f);
+                        var v108 = v106 + v107;
+                        var v109 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v96, v9, 2f, 5f);
+                        var v110 = v108 + v109;
+                        var v111 = v96 * v16;
+                        var v112 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(v111, v9);
+                        var v113 = v110 + v112;
+                        var v114 = v96 * v12;
+                        var v115 = global::Kiln.Kernels.Pointwise.GeluBackward(v114, v9);
+                        var v116 = v113 + v115;
+                        var v117 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v96, v9, 0.2f);
+                        var v118 = v116 + v117;
+                        var v119 = v118 * v8;
+                        var v120 = v99 + v119;
+                        v120.CopyTo(buffer6.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v120).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s9 = buffer1[row9 + i];
+                        float s40 = buffer2[row40 + i];
+                        float s96 = buffer6[row96 + i];
+                        float s98 = global::Kiln.Kernels.Pointwise.SiluBackward(s96, s40);
+                        float s99 = s98 * s39;
+                        float s100 = global::Kiln.Kernels.Pointwise.SiluBackward(s96, s9);
+                        float s101 = global::Kiln.Kernels.Pointwise.EluBackward(s96, s9, 1f);
+                        float s102 = s100 + s101;
+                        float s103 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s96, s9, 1f, 20f);
+                        float s104 = s102 + s103;
+                        float s105 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s96, s9, 0.05f);
+                        float s106 = s104 + s105;
+                        float s107 = global::Kiln.Kernels.Pointwise.EluBackward(s96, s9, 0.5f);
+                        float s108 = s106 + s107;
+                        float s109 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s96, s9, 2f, 5f);
+                        float s110 = s108 + s109;
+                        float s111 = s96 * s16;
+                        float s112 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(s111, s9);
+                        float s113 = s110 + s112;
+                        float s114 = s96 * s12;
+                        float s115 = global::Kiln.Kernels.Pointwise.GeluBackward(s114, s9);
+                        float s116 = s113 + s115;
+                        float s117 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s96, s9, 0.2f);
+                        float s118 = s116 + s117;
+                        float s119 = s118 * s8;
+                        float s120 = s99 + s119;
+                        buffer6[rowOut + i] = s120;
+                        grad1[i] += s120;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %120 [N,37], %121 [37]");
+            }
 
-                return state.Result;
+            // Kernel 5/6: GEMM Aᵀ -> %122 [37,13]
+            // %122 = matmul{transpose_a=true}(%120, %0) : [37,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %122 [37,13]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -626,81 +760,152 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
 
                 // Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, buffer2, buffer3, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]
+                VjpKernel1(input1, input2, capture2Data, capture3Data, result1, grad3, buffer3, buffer4, buffer5, dim_N);
+
+                // Kernel 2/6: GEMM Aᵀ -> %173 [3,37]
+                VjpKernel2(grad2, buffer3, buffer5, dim_N);
+
+                // Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]
+                VjpKernel3(capture2Data, grad1, buffer1, buffer2, buffer5, buffer6, dim_N);
+
+                // Kernel 4/6: GEMM -> %198 [N,13]
+                VjpKernel4(capture0Data, result, buffer6, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %199 [37,13]
+                VjpKernel5(input0, grad0, buffer6, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
+            // %7 = add(%6, %3) : [N,37]
+            // %9 = mul(%7, %8) : [N,37]
+            // %10 = leaky_relu{negative_slope=0.2}(%9) : [N,37]
+            // %11 = gelu{approximate=none}(%9) : [N,37]
+            // %13 = mul(%11, %12) : [N,37]
+            // %14 = add(%10, %13) : [N,37]
+            // %15 = gelu{approximate=tanh}(%9) : [N,37]
+            // %17 = mul(%15, %16) : [N,37]
+            // %18 = add(%14, %17) : [N,37]
+            // %19 = softplus{beta=2;threshold=5}(%9) : [N,37]
+            // %20 = add(%18, %19) : [N,37]
+            // %21 = elu{alpha=0.5}(%9) : [N,37]
+            // %22 = add(%20, %21) : [N,37]
+            // %23 = leaky_relu{negative_slope=0.05}(%9) : [N,37]
+            // %24 = add(%22, %23) : [N,37]
+            // %25 = softplus{beta=1;threshold=20}(%9) : [N,37]
+            // %26 = add(%24, %25) : [N,37]
+            // %27 = elu{alpha=1}(%9) : [N,37]
+            // %28 = add(%26, %27) : [N,37]
+            // %29 = silu(%9) : [N,37]
+            // %30 = add(%28, %29) : [N,37]
+            // %40 = mul(%7, %39) : [N,37]
+            // %41 = silu(%40) : [N,37]
+            // %42 = add(%30, %41) : [N,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 37;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 3f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 0.5f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s16 = 0.25f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s39 = 1.5f;
+                var v39 = new global::System.Numerics.Vector<float>(s39);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,37]
-                    // %7 = add(%6, %3) : [N,37]
-                    // %9 = mul(%7, %8) : [N,37]
-                    // %10 = leaky_relu{negative_slope=0.2}(%9) : [N,37]
-                    // %11 = gelu{approximate=none}(%9) : [N,37]
-                    // %13 = mul(%11, %12) : [N,37]
-                    // %14 = add(%10, %13) : [N,37]
-                    // %15 = gelu{approximate=tanh}(%9) : [N,37]
-                    // %17 = mul(%15, %16) : [N,37]
-                    // %18 = add(%14, %17) : [N,37]
-                    // %19 = softplus{beta=2;threshold=5}(%9) : [N,37]
-                    // %20 = add(%18, %19) : [N,37]
-                    // %21 = elu{alpha=0.5}(%9) : [N,37]
-                    // %22 = add(%20, %21) : [N,37]
-                    // %23 = leaky_relu{negative_slope=0.05}(%9) : [N,37]
-                    // %24 = add(%22, %23) : [N,37]
-                    // %25 = softplus{beta=1;threshold=20}(%9) : [N,37]
-                    // %26 = add(%24, %25) : [N,37]
-                    // %27 = elu{alpha=1}(%9) : [N,37]
-                    // %28 = add(%26, %27) : [N,37]
-                    // %29 = silu(%9) : [N,37]
-                    // %30 = add(%28, %29) : [N,37]
-                    // %40 = mul(%7, %39) : [N,37]
-                    // %41 = silu(%40) : [N,37]
-                    // %42 = add(%30, %41) : [N,37]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 37, 13, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 37;
-                    float s8 = 3f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 0.5f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s16 = 0.25f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s39 = 1.5f;
-                    var v39 = new global::System.Numerics.Vector<float>(s39);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 37;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last7 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    var last42 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 37;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v9 = v7 * v8;
-                            var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
-                            var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
-                            var v13 = v11 * v12;
-                            var v14 = v10 + v13;
-                            var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
-                            var v17 = v15 * v16;
-                            var v18 = v14 + v17;
-                            var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
-                            var v20 = v18 + v19;
-                            var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
-                            var v22 = v20 + v21;
-                            var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
-                            var v24 = v22 + v23;
-                            var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
-                            var v26 = v24 + v25;
-                            var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
-                            var v28 = v26 + v27;
-                            var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
-                            var v30 = v28 + v29;
-                            var v40 = v7 * v39;
-                            var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
-                            var v42 = v30 + v41;
-                            v7.CopyTo(buffer0.Slice(rowOut + i));
-                            v9.CopyTo(buffer1.Slice(rowOut + i));
-                            v40.CopyTo(buffer2.Slice(rowOut + i));
-                            v42.CopyTo(buffer3.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        last7 = v7;
+                        last9 = v9;
+                        last40 = v40;
+                        last42 = v42;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v9 = v7 * v8;
+                        var v10 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.2f);
+                        var v11 = global::Kiln.Kernels.Pointwise.Gelu(v9);
+                        var v13 = v11 * v12;
+                        var v14 = v10 + v13;
+                        var v15 = global::Kiln.Kernels.Pointwise.GeluTanh(v9);
+                        var v17 = v15 * v16;
+                        var v18 = v14 + v17;
+                        var v19 = global::Kiln.Kernels.Pointwise.Softplus(v9, 2f, 5f);
+                        var v20 = v18 + v19;
+                        var v21 = global::Kiln.Kernels.Pointwise.Elu(v9, 0.5f);
+                        var v22 = v20 + v21;
+                        var v23 = global::Kiln.Kernels.Pointwise.LeakyRelu(v9, 0.05f);
+                        var v24 = v22 + v23;
+                        var v25 = global::Kiln.Kernels.Pointwise.Softplus(v9, 1f, 20f);
+                        var v26 = v24 + v25;
+                        var v27 = global::Kiln.Kernels.Pointwise.Elu(v9, 1f);
+                        var v28 = v26 + v27;
+                        var v29 = global::Kiln.Kernels.Pointwise.Silu(v9);
+                        var v30 = v28 + v29;
+                        var v40 = v7 * v39;
+                        var v41 = global::Kiln.Kernels.Pointwise.Silu(v40);
+                        var v42 = v30 + v41;
+                        v7.CopyTo(buffer0.Slice(rowOut + i));
+                        v9.CopyTo(buffer1.Slice(rowOut + i));
+                        v40.CopyTo(buffer2.Slice(rowOut + i));
+                        v42.CopyTo(buffer3.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last7.CopyTo(buffer0.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last40.CopyTo(buffer2.Slice(rowOut + lastVector));
+                        last42.CopyTo(buffer3.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -735,215 +940,223 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s42;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 0/6: GEMM + epilogue (add, mul, leaky_relu, gelu, mul, add, gelu, mul, add, softplus, add, elu, add, leaky_relu, add, softplus, add, elu, add, silu, add, mul, silu, add) -> %7 [N,37], %9 [N,37], %40 [N,37], %42 [N,37]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]
+            // Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]
+            // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
+            // %44 = add(%43, %5) : [N,3]
+            // %45 = sub(%44, %1) : [N,3]
+            // %125 = broadcast_to{shape=N,3}(%124) : [N,3]
+            // %126 = mul(%125, %50) : [N,3]
+            // %166 = mul(%126, %45) : [N,3]
+            // %167 = mul(%166, %52) : [N,3]
+            // %170 = mul(%166, %169) : [N,3]
+            // %171 = sum{dims=0;keep_dim=false}(%167) : [3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result1, global::System.Span<float> grad3, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 3;
+                float s50 = (1f / (dim_N * 3));
+                var v50 = new global::System.Numerics.Vector<float>(s50);
+                float s52 = 2f;
+                var v52 = new global::System.Numerics.Vector<float>(s52);
+                float s169 = -2f;
+                var v169 = new global::System.Numerics.Vector<float>(s169);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %43 = matmul{transpose_b=true}(%42, %4) : [N,3]
-                    // %44 = add(%43, %5) : [N,3]
-                    // %45 = sub(%44, %1) : [N,3]
-                    // %125 = broadcast_to{shape=N,3}(%124) : [N,3]
-                    // %126 = mul(%125, %50) : [N,3]
-                    // %166 = mul(%126, %45) : [N,3]
-                    // %167 = mul(%166, %52) : [N,3]
-                    // %170 = mul(%166, %169) : [N,3]
-                    // %171 = sum{dims=0;keep_dim=false}(%167) : [3]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture2Data, buffer4, dim_N, 3, 37, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 3;
-                    float s50 = (1f / (dim_N * 3));
-                    var v50 = new global::System.Numerics.Vector<float>(s50);
-                    float s52 = 2f;
-                    var v52 = new global::System.Numerics.Vector<float>(s52);
-                    float s169 = -2f;
-                    var v169 = new global::System.Numerics.Vector<float>(s169);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 3;
+                    int row43 = i0 * 3;
+                    int rowOut = i0 * extent1;
+                    float s124 = input2[0];
+                    var v124 = new global::System.Numerics.Vector<float>(s124);
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 3;
-                        int row43 = i0 * 3;
-                        int rowOut = i0 * extent1;
-                        float s124 = input2[0];
-                        var v124 = new global::System.Numerics.Vector<float>(s124);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v43 = new global::System.Numerics.Vector<float>(buffer4.Slice(row43 + i));
-                            var v44 = v43 + v5;
-                            var v45 = v44 - v1;
-                            var v125 = v124;
-                            var v126 = v125 * v50;
-                            var v166 = v126 * v45;
-                            var v167 = v166 * v52;
-                            var v170 = v166 * v169;
-                            v166.CopyTo(buffer4.Slice(rowOut + i));
-                            v167.CopyTo(buffer5.Slice(rowOut + i));
-                            v170.CopyTo(result1.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v167).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s43 = buffer4[row43 + i];
-                            float s44 = s43 + s5;
-                            float s45 = s44 - s1;
-                            float s125 = s124;
-                            float s126 = s125 * s50;
-                            float s166 = s126 * s45;
-                            float s167 = s166 * s52;
-                            float s170 = s166 * s169;
-                            buffer4[rowOut + i] = s166;
-                            buffer5[rowOut + i] = s167;
-                            result1[rowOut + i] = s170;
-                            grad3[i] += s167;
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v43 = new global::System.Numerics.Vector<float>(buffer4.Slice(row43 + i));
+                        var v44 = v43 + v5;
+                        var v45 = v44 - v1;
+                        var v125 = v124;
+                        var v126 = v125 * v50;
+                        var v166 = v126 * v45;
+                        var v167 = v166 * v52;
+                        var v170 = v166 * v169;
+                        v166.CopyTo(buffer4.Slice(rowOut + i));
+                        v167.CopyTo(buffer5.Slice(rowOut + i));
+                        v170.CopyTo(result1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v167).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
-                }
-
-                // Kernel 2/6: GEMM Aᵀ -> %173 [3,37]
-                {
-                    // %173 = matmul{transpose_a=true}(%167, %42) : [3,37]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %173 [3,37]");
-                }
-
-                // Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]
-                {
-                    // %172 = matmul(%167, %4) : [N,37]
-                    // %174 = silu_backward(%172, %40) : [N,37]
-                    // %175 = mul(%174, %39) : [N,37]
-                    // %176 = silu_backward(%172, %9) : [N,37]
-                    // %177 = elu_backward{alpha=1}(%172, %9) : [N,37]
-                    // %178 = add(%176, %177) : [N,37]
-                    // %179 = softplus_backward{beta=1;threshold=20}(%172, %9) : [N,37]
-                    // %180 = add(%178, %179) : [N,37]
-                    // %181 = leaky_relu_backward{negative_slope=0.05}(%172, %9) : [N,37]
-                    // %182 = add(%180, %181) : [N,37]
-                    // %183 = elu_backward{alpha=0.5}(%172, %9) : [N,37]
-                    // %184 = add(%182, %183) : [N,37]
-                    // %185 = softplus_backward{beta=2;threshold=5}(%172, %9) : [N,37]
-                    // %186 = add(%184, %185) : [N,37]
-                    // %187 = mul(%172, %16) : [N,37]
-                    // %188 = gelu_backward{approximate=tanh}(%187, %9) : [N,37]
-                    // %189 = add(%186, %188) : [N,37]
-                    // %190 = mul(%172, %12) : [N,37]
-                    // %191 = gelu_backward{approximate=none}(%190, %9) : [N,37]
-                    // %192 = add(%189, %191) : [N,37]
-                    // %193 = leaky_relu_backward{negative_slope=0.2}(%172, %9) : [N,37]
-                    // %194 = add(%192, %193) : [N,37]
-                    // %195 = mul(%194, %8) : [N,37]
-                    // %196 = add(%175, %195) : [N,37]
-                    // %197 = sum{dims=0;keep_dim=false}(%196) : [37]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 37, 3, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 37;
-                    float s8 = 3f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    float s12 = 0.5f;
-                    var v12 = new global::System.Numerics.Vector<float>(s12);
-                    float s16 = 0.25f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s39 = 1.5f;
-                    var v39 = new global::System.Numerics.Vector<float>(s39);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row9 = i0 * 37;
-                        int row40 = i0 * 37;
-                        int row172 = i0 * 37;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v40 = new global::System.Numerics.Vector<float>(buffer2.Slice(row40 + i));
-                            var v172 = new global::System.Numerics.Vector<float>(buffer6.Slice(row172 + i));
-                            var v174 = global::Kiln.Kernels.Pointwise.SiluBackward(v172, v40);
-                            var v175 = v174 * v39;
-                            var v176 = global::Kiln.Kernels.Pointwise.SiluBackward(v172, v9);
-                            var v177 = global::Kiln.Kernels.Pointwise.EluBackward(v172, v9, 1f);
-                            var v178 = v176 + v177;
-                            var v179 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v172, v9, 1f, 20f);
-                            var v180 = v178 + v179;
-                            var v181 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v172, v9, 0.05f);
-                            var v182 = v180 + v181;
-                            var v183 = global::Kiln.Kernels.Pointwise.EluBackward(v172, v9, 0.5f);
-                            var v184 = v182 + v183;
-                            var v185 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v172, v9, 2f, 5f);
-                            var v186 = v184 + v185;
-                            var v187 = v172 * v16;
-                            var v188 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(v187, v9);
-                            var v189 = v186 + v188;
-                            var v190 = v172 * v12;
-                            var v191 = global::Kiln.Kernels.Pointwise.GeluBackward(v190, v9);
-                            var v192 = v189 + v191;
-                            var v193 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v172, v9, 0.2f);
-                            var v194 = v192 + v193;
-                            var v195 = v194 * v8;
-                            var v196 = v175 + v195;
-                            v196.CopyTo(buffer6.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v196).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s9 = buffer1[row9 + i];
-                            float s40 = buffer2[row40 + i];
-                            float s172 = buffer6[row172 + i];
-                            float s174 = global::Kiln.Kernels.Pointwise.SiluBackward(s172, s40);
-                            float s175 = s174 * s39;
-                            float s176 = global::Kiln.Kernels.Pointwise.SiluBackward(s172, s9);
-                            float s177 = global::Kiln.Kernels.Pointwise.EluBackward(s172, s9, 1f);
-                            float s178 = s176 + s177;
-                            float s179 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s172, s9, 1f, 20f);
-                            float s180 = s178 + s179;
-                            float s181 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s172, s9, 0.05f);
-                            float s182 = s180 + s181;
-                            float s183 = global::Kiln.Kernels.Pointwise.EluBackward(s172, s9, 0.5f);
-                            float s184 = s182 + s183;
-                            float s185 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s172, s9, 2f, 5f);
-                            float s186 = s184 + s185;
-                            float s187 = s172 * s16;
-                            float s188 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(s187, s9);
-                            float s189 = s186 + s188;
-                            float s190 = s172 * s12;
-                            float s191 = global::Kiln.Kernels.Pointwise.GeluBackward(s190, s9);
-                            float s192 = s189 + s191;
-                            float s193 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s172, s9, 0.2f);
-                            float s194 = s192 + s193;
-                            float s195 = s194 * s8;
-                            float s196 = s175 + s195;
-                            buffer6[rowOut + i] = s196;
-                            grad1[i] += s196;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s43 = buffer4[row43 + i];
+                        float s44 = s43 + s5;
+                        float s45 = s44 - s1;
+                        float s125 = s124;
+                        float s126 = s125 * s50;
+                        float s166 = s126 * s45;
+                        float s167 = s166 * s52;
+                        float s170 = s166 * s169;
+                        buffer4[rowOut + i] = s166;
+                        buffer5[rowOut + i] = s167;
+                        result1[rowOut + i] = s170;
+                        grad3[i] += s167;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %166 [N,3], %167 [N,3], %170 [N,3], %171 [3]");
+            }
 
-                // Kernel 4/6: GEMM -> %198 [N,13]
+            // Kernel 2/6: GEMM Aᵀ -> %173 [3,37]
+            // %173 = matmul{transpose_a=true}(%167, %42) : [3,37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.Span<float> grad2, global::System.Span<float> buffer3, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, buffer3, grad2, 3, 37, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %173 [3,37]");
+            }
+
+            // Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]
+            // %172 = matmul(%167, %4) : [N,37]
+            // %174 = silu_backward(%172, %40) : [N,37]
+            // %175 = mul(%174, %39) : [N,37]
+            // %176 = silu_backward(%172, %9) : [N,37]
+            // %177 = elu_backward{alpha=1}(%172, %9) : [N,37]
+            // %178 = add(%176, %177) : [N,37]
+            // %179 = softplus_backward{beta=1;threshold=20}(%172, %9) : [N,37]
+            // %180 = add(%178, %179) : [N,37]
+            // %181 = leaky_relu_backward{negative_slope=0.05}(%172, %9) : [N,37]
+            // %182 = add(%180, %181) : [N,37]
+            // %183 = elu_backward{alpha=0.5}(%172, %9) : [N,37]
+            // %184 = add(%182, %183) : [N,37]
+            // %185 = softplus_backward{beta=2;threshold=5}(%172, %9) : [N,37]
+            // %186 = add(%184, %185) : [N,37]
+            // %187 = mul(%172, %16) : [N,37]
+            // %188 = gelu_backward{approximate=tanh}(%187, %9) : [N,37]
+            // %189 = add(%186, %188) : [N,37]
+            // %190 = mul(%172, %12) : [N,37]
+            // %191 = gelu_backward{approximate=none}(%190, %9) : [N,37]
+            // %192 = add(%189, %191) : [N,37]
+            // %193 = leaky_relu_backward{negative_slope=0.2}(%172, %9) : [N,37]
+            // %194 = add(%192, %193) : [N,37]
+            // %195 = mul(%194, %8) : [N,37]
+            // %196 = add(%175, %195) : [N,37]
+            // %197 = sum{dims=0;keep_dim=false}(%196) : [37]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 37, 3, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 37;
+                float s8 = 3f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                float s12 = 0.5f;
+                var v12 = new global::System.Numerics.Vector<float>(s12);
+                float s16 = 0.25f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s39 = 1.5f;
+                var v39 = new global::System.Numerics.Vector<float>(s39);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %198 = matmul(%196, %2) : [N,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture0Data, result, dim_N, 13, 37, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %198 [N,13]");
+                    int row9 = i0 * 37;
+                    int row40 = i0 * 37;
+                    int row172 = i0 * 37;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v40 = new global::System.Numerics.Vector<float>(buffer2.Slice(row40 + i));
+                        var v172 = new global::System.Numerics.Vector<float>(buffer6.Slice(row172 + i));
+                        var v174 = global::Kiln.Kernels.Pointwise.SiluBackward(v172, v40);
+                        var v175 = v174 * v39;
+                        var v176 = global::Kiln.Kernels.Pointwise.SiluBackward(v172, v9);
+                        var v177 = global::Kiln.Kernels.Pointwise.EluBackward(v172, v9, 1f);
+                        var v178 = v176 + v177;
+                        var v179 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v172, v9, 1f, 20f);
+                        var v180 = v178 + v179;
+                        var v181 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v172, v9, 0.05f);
+                        var v182 = v180 + v181;
+                        var v183 = global::Kiln.Kernels.Pointwise.EluBackward(v172, v9, 0.5f);
+                        var v184 = v182 + v183;
+                        var v185 = global::Kiln.Kernels.Pointwise.SoftplusBackward(v172, v9, 2f, 5f);
+                        var v186 = v184 + v185;
+                        var v187 = v172 * v16;
+                        var v188 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(v187, v9);
+                        var v189 = v186 + v188;
+                        var v190 = v172 * v12;
+                        var v191 = global::Kiln.Kernels.Pointwise.GeluBackward(v190, v9);
+                        var v192 = v189 + v191;
+                        var v193 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(v172, v9, 0.2f);
+                        var v194 = v192 + v193;
+                        var v195 = v194 * v8;
+                        var v196 = v175 + v195;
+                        v196.CopyTo(buffer6.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v196).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s9 = buffer1[row9 + i];
+                        float s40 = buffer2[row40 + i];
+                        float s172 = buffer6[row172 + i];
+                        float s174 = global::Kiln.Kernels.Pointwise.SiluBackward(s172, s40);
+                        float s175 = s174 * s39;
+                        float s176 = global::Kiln.Kernels.Pointwise.SiluBackward(s172, s9);
+                        float s177 = global::Kiln.Kernels.Pointwise.EluBackward(s172, s9, 1f);
+                        float s178 = s176 + s177;
+                        float s179 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s172, s9, 1f, 20f);
+                        float s180 = s178 + s179;
+                        float s181 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s172, s9, 0.05f);
+                        float s182 = s180 + s181;
+                        float s183 = global::Kiln.Kernels.Pointwise.EluBackward(s172, s9, 0.5f);
+                        float s184 = s182 + s183;
+                        float s185 = global::Kiln.Kernels.Pointwise.SoftplusBackward(s172, s9, 2f, 5f);
+                        float s186 = s184 + s185;
+                        float s187 = s172 * s16;
+                        float s188 = global::Kiln.Kernels.Pointwise.GeluTanhBackward(s187, s9);
+                        float s189 = s186 + s188;
+                        float s190 = s172 * s12;
+                        float s191 = global::Kiln.Kernels.Pointwise.GeluBackward(s190, s9);
+                        float s192 = s189 + s191;
+                        float s193 = global::Kiln.Kernels.Pointwise.LeakyReluBackward(s172, s9, 0.2f);
+                        float s194 = s192 + s193;
+                        float s195 = s194 * s8;
+                        float s196 = s175 + s195;
+                        buffer6[rowOut + i] = s196;
+                        grad1[i] += s196;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (silu_backward, mul, silu_backward, elu_backward, add, softplus_backward, add, leaky_relu_backward, add, elu_backward, add, softplus_backward, add, mul, gelu_backward, add, mul, gelu_backward, add, leaky_relu_backward, add, mul, add, sum) -> %196 [N,37], %197 [37]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %199 [37,13]
-                {
-                    // %199 = matmul{transpose_a=true}(%196, %0) : [37,13]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %199 [37,13]");
-                }
+            // Kernel 4/6: GEMM -> %198 [N,13]
+            // %198 = matmul(%196, %2) : [N,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture0Data, result, dim_N, 13, 37, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %198 [N,13]");
+            }
 
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 5/6: GEMM Aᵀ -> %199 [37,13]
+            // %199 = matmul{transpose_a=true}(%196, %0) : [37,13]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 37, 13, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %199 [37,13]");
             }
 
             /// <summary>

@@ -60,53 +60,13 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
 
                 // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
-                {
-                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
-                    int extent0 = (dim_N * 16);
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v9 = v8;
-                        v9.CopyTo(buffer0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s9 = s8;
-                        buffer0[i] = s9;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
-                }
+                ForwardKernel0(buffer0, dim_N);
 
                 // Kernel 1/6: transpose -> %11 [5,N,8]
-                {
-                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: transpose -> %11 [5,N,8]");
-                }
+                ForwardKernel1(input0, buffer1, dim_N);
 
                 // Kernel 2/6: elementwise (add) -> %33 [16]
-                {
-                    // %33 = add(%4, %5) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v33 = v4 + v5;
-                        v33.CopyTo(buffer2.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s33 = s4 + s5;
-                        buffer2[i] = s33;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
-                }
+                ForwardKernel2(capture2Data, capture3Data, buffer2);
 
                 // Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
                 {
@@ -120,62 +80,200 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
 
                         // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-                        {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
-                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row29 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
-                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s29 = loop3Out0[row29 + i];
-                                    float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    loop3Out0[rowOut + i] = s36;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
-                        }
+                        ForwardLoop3Kernel0(capture0Data, capture1Data, buffer2, loop3Out0, loop3Slot10, loop3Slot12, dim_N);
                     }
                 }
 
                 // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
+                ForwardKernel4(capture4Data, capture5Data, buffer3, buffer5, dim_N);
+
+                // Kernel 5/6: cross_entropy -> %41 []
+                ForwardKernel5(input1, result, buffer5, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
+            // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.Span<float> buffer0, int dim_N)
+            {
+                int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last9 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
-                    // %40 = add(%39, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    var v9 = v8;
+                    last9 = v9;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v9 = v8;
+                    v9.CopyTo(buffer0.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last9.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
                     {
-                        int row39 = i0 * 4;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
+            }
+
+            // Kernel 1/6: transpose -> %11 [5,N,8]
+            // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: transpose -> %11 [5,N,8]");
+            }
+
+            // Kernel 2/6: elementwise (add) -> %33 [16]
+            // %33 = add(%4, %5) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v33 = v4 + v5;
+                    last33 = v33;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v33 = v4 + v5;
+                    v33.CopyTo(buffer2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last33.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
+            }
+
+            // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+            // runs at each step of Forward's kernel 3/6 (loop over 5 steps)
+            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+            // %29 = add(%17, %19) : [N,16]
+            // %35 = add(%29, %34) : [N,16]
+            // %36 = tanh(%35) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardLoop3Kernel0(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop3Out0, global::System.ReadOnlySpan<float> loop3Slot10, global::System.ReadOnlySpan<float> loop3Slot12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row29 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + lastVector));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        last36 = v36;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        v36.CopyTo(loop3Out0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last36.CopyTo(loop3Out0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
-                            var v40 = v39 + v7;
-                            v40.CopyTo(buffer5.Slice(rowOut + i));
+                            float s29 = loop3Out0[row29 + i];
+                            float s34 = buffer2[i];
+                            float s35 = s29 + s34;
+                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                            loop3Out0[rowOut + i] = s36;
                         }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
+            // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
+            // %40 = add(%39, %7) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer3, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 4;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row39 = i0 * 4;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + lastVector));
+                        var v40 = v39 + v7;
+                        last40 = v40;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                        var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
+                        var v40 = v39 + v7;
+                        v40.CopyTo(buffer5.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last40.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
@@ -184,17 +282,17 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
+            }
 
-                // Kernel 5/6: cross_entropy -> %41 []
-                {
-                    // %41 = cross_entropy(%40, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: cross_entropy -> %41 []");
-                }
-
-                return state.Result;
+            // Kernel 5/6: cross_entropy -> %41 []
+            // %41 = cross_entropy(%40, %1) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel5(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: cross_entropy -> %41 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -261,113 +359,22 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
                 // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
-                {
-                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
-                    int extent0 = (dim_N * 16);
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v9 = v8;
-                        v9.CopyTo(buffer0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s9 = s8;
-                        buffer0[i] = s9;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
-                }
+                ForwardBackwardKernel0(buffer0, dim_N);
 
                 // Kernel 1/17: transpose -> %11 [5,N,8]
-                {
-                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
-                }
+                ForwardBackwardKernel1(input0, buffer1, dim_N);
 
                 // Kernel 2/17: elementwise (add) -> %33 [16]
-                {
-                    // %33 = add(%4, %5) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v33 = v4 + v5;
-                        v33.CopyTo(buffer2.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s33 = s4 + s5;
-                        buffer2[i] = s33;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
-                }
+                ForwardBackwardKernel2(capture2Data, capture3Data, buffer2);
 
                 // Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
-                {
-                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
-                    int extent0 = 128;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = v8;
-                        v58.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = s8;
-                        buffer3[i] = s58;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]");
-                }
+                ForwardBackwardKernel3(buffer3);
 
                 // Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
-                {
-                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
-                    int extent0 = 256;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v61 = v8;
-                        v61.CopyTo(buffer4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = s8;
-                        buffer4[i] = s61;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]");
-                }
+                ForwardBackwardKernel4(buffer4);
 
                 // Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
-                {
-                    // %64 = broadcast_to{shape=16}(%8) : [16]
-                    int extent0 = 16;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v64 = v8;
-                        v64.CopyTo(buffer5.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s64 = s8;
-                        buffer5[i] = s64;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %64 [16]");
-                }
+                ForwardBackwardKernel5(buffer5);
 
                 // Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
                 {
@@ -384,125 +391,25 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
 
                         // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-                        {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
-                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            // %150 = copy{result_of=1}(%36) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row29 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
-                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    var v150 = v36;
-                                    v36.CopyTo(loop6Out0.Slice(rowOut + i));
-                                    v150.CopyTo(loop6Out1.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s29 = loop6Out0[row29 + i];
-                                    float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    float s150 = s36;
-                                    loop6Out0[rowOut + i] = s36;
-                                    loop6Out1[rowOut + i] = s150;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                        }
+                        ForwardBackwardLoop6Kernel0(capture0Data, capture1Data, buffer2, loop6Out0, loop6Out1, loop6Slot10, loop6Slot12, dim_N);
                     }
                     ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
                 }
 
                 // Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
-                {
-                    // %85 = matmul{transpose_b=true}(%84, %6) : [N,4]
-                    // %86 = add(%85, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row85 = i0 * 4;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + i));
-                            var v86 = v85 + v7;
-                            v86.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s7 = capture5Data[i];
-                            float s85 = buffer9[row85 + i];
-                            float s86 = s85 + s7;
-                            buffer9[rowOut + i] = s86;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]");
-                }
+                ForwardBackwardKernel7(capture4Data, capture5Data, buffer6, buffer9, dim_N);
 
                 // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
-                {
-                    // %87 = cross_entropy(%86, %1) : []
-                    // %88 = cross_entropy_backward(%86, %1, %42) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 4, result, 1f, buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
-                }
+                ForwardBackwardKernel8(input1, result, buffer9, buffer10, dim_N);
 
                 // Kernel 9/17: sum over [N,4] -> %89 [4]
-                {
-                    // %89 = sum{dims=0;keep_dim=false}(%88) : [4]
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row88 = i0 * 4;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer10.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v88).CopyTo(grad5.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s88 = buffer10[row88 + i];
-                            grad5[i] += s88;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %89 [4]");
-                }
+                ForwardBackwardKernel9(grad5, buffer10, dim_N);
 
                 // Kernel 10/17: GEMM -> %90 [N,16]
-                {
-                    // %90 = matmul(%88, %6) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %90 [N,16]");
-                }
+                ForwardBackwardKernel10(capture4Data, buffer10, buffer11, dim_N);
 
                 // Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
-                {
-                    // %91 = matmul{transpose_a=true}(%88, %84) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %91 [4,16]");
-                }
+                ForwardBackwardKernel11(grad4, buffer6, buffer10, dim_N);
 
                 // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
                 {
@@ -526,207 +433,676 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop12Slot67 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
 
                         // Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
-                        {
-                            // %69 = square(%67) : [N,16]
-                            // %70 = sub(%42, %69) : [N,16]
-                            // %71 = mul(%47, %70) : [N,16]
-                            // %72 = sum{dims=0;keep_dim=false}(%71) : [16]
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            float s42 = 1f;
-                            var v42 = new global::System.Numerics.Vector<float>(s42);
-                            buffer16.Clear();
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row47 = i0 * 16;
-                                int row67 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
-                                    var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(row67 + i));
-                                    var v69 = v67 * v67;
-                                    var v70 = v42 - v69;
-                                    var v71 = v47 * v70;
-                                    v71.CopyTo(buffer15.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v71).CopyTo(buffer16.Slice(i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s47 = loop12Slot47[row47 + i];
-                                    float s67 = loop12Slot67[row67 + i];
-                                    float s69 = s67 * s67;
-                                    float s70 = s42 - s69;
-                                    float s71 = s47 * s70;
-                                    buffer15[rowOut + i] = s71;
-                                    buffer16[i] += s71;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
-                        }
+                        ForwardBackwardLoop12Kernel0(buffer15, buffer16, loop12Slot47, loop12Slot67, dim_N);
 
                         // Kernel 1/5: GEMM -> %73 [N,16]
-                        {
-                            // %73 = matmul(%71, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %73 [N,16]");
-                        }
+                        ForwardBackwardLoop12Kernel1(capture1Data, buffer15, loop12Out0, dim_N);
 
                         // Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
-                        {
-                            // %75 = matmul{transpose_a=true}(%71, %12) : [16,8]
-                            // %76 = add(%57, %75) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 128;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
-                                var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v76 = v57 + v75;
-                                v76.CopyTo(loop12Out1.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s57 = loop12Slot57[i];
-                                float s75 = loop12Out1[i];
-                                float s76 = s57 + s75;
-                                loop12Out1[i] = s76;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]");
-                        }
+                        ForwardBackwardLoop12Kernel2(buffer15, loop12Out1, loop12Slot57, loop12Slot12, dim_N);
 
                         // Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
-                        {
-                            // %74 = matmul{transpose_a=true}(%71, %10) : [16,16]
-                            // %77 = add(%60, %74) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 256;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
-                                var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                                var v77 = v60 + v74;
-                                v77.CopyTo(loop12Out2.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s60 = loop12Slot60[i];
-                                float s74 = loop12Out2[i];
-                                float s77 = s60 + s74;
-                                loop12Out2[i] = s77;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]");
-                        }
+                        ForwardBackwardLoop12Kernel3(buffer15, loop12Out2, loop12Slot60, loop12Slot10, dim_N);
 
                         // Kernel 4/5: elementwise (add) -> %78 [16]
-                        {
-                            // %78 = add(%63, %72) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
-                                var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                                var v78 = v63 + v72;
-                                v78.CopyTo(loop12Out3.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s63 = loop12Slot63[i];
-                                float s72 = buffer16[i];
-                                float s78 = s63 + s72;
-                                loop12Out3[i] = s78;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %78 [16]");
-                        }
+                        ForwardBackwardLoop12Kernel4(buffer16, loop12Out3, loop12Slot63);
                     }
                 }
 
                 // Kernel 13/17: elementwise (copy) -> %146 [16,8]
-                {
-                    // %146 = copy{gradient_of=0}(%92) : [16,8]
-                    int extent0 = 128;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v146 = v92;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v146).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s92 = buffer13[i];
-                        float s146 = s92;
-                        grad0[i] += s146;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %146 [16,8]");
-                }
+                ForwardBackwardKernel13(grad0, buffer13);
 
                 // Kernel 14/17: elementwise (copy) -> %147 [16,16]
-                {
-                    // %147 = copy{gradient_of=1}(%93) : [16,16]
-                    int extent0 = 256;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v93 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v147 = v93;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v147).CopyTo(grad1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s93 = buffer14[i];
-                        float s147 = s93;
-                        grad1[i] += s147;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %147 [16,16]");
-                }
+                ForwardBackwardKernel14(grad1, buffer14);
 
                 // Kernel 15/17: elementwise (copy) -> %148 [16]
-                {
-                    // %148 = copy{gradient_of=2}(%94) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v148 = v94;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v148).CopyTo(grad2.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s94 = buffer12[i];
-                        float s148 = s94;
-                        grad2[i] += s148;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %148 [16]");
-                }
+                ForwardBackwardKernel15(grad2, buffer12);
 
                 // Kernel 16/17: elementwise (copy) -> %149 [16]
-                {
-                    // %149 = copy{gradient_of=3}(%94) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v149 = v94;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v149).CopyTo(grad3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s94 = buffer12[i];
-                        float s149 = s94;
-                        grad3[i] += s149;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %149 [16]");
-                }
+                ForwardBackwardKernel16(grad3, buffer12);
 
                 return state.Result;
+            }
+
+            // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+            // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.Span<float> buffer0, int dim_N)
+            {
+                int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last9 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v9 = v8;
+                    last9 = v9;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v9 = v8;
+                    v9.CopyTo(buffer0.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last9.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
+            }
+
+            // Kernel 1/17: transpose -> %11 [5,N,8]
+            // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
+            }
+
+            // Kernel 2/17: elementwise (add) -> %33 [16]
+            // %33 = add(%4, %5) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v33 = v4 + v5;
+                    last33 = v33;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v33 = v4 + v5;
+                    v33.CopyTo(buffer2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last33.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
+            }
+
+            // Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
+            // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> buffer3)
+            {
+                int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last58 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v58 = v8;
+                    last58 = v58;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v58 = v8;
+                    v58.CopyTo(buffer3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last58.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s58 = s8;
+                        buffer3[i] = s58;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]");
+            }
+
+            // Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
+            // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> buffer4)
+            {
+                int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last61 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v61 = v8;
+                    last61 = v61;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v61 = v8;
+                    v61.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last61.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s61 = s8;
+                        buffer4[i] = s61;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]");
+            }
+
+            // Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
+            // %64 = broadcast_to{shape=16}(%8) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.Span<float> buffer5)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last64 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v64 = v8;
+                    last64 = v64;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v64 = v8;
+                    v64.CopyTo(buffer5.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last64.CopyTo(buffer5.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s64 = s8;
+                        buffer5[i] = s64;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %64 [16]");
+            }
+
+            // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
+            // runs at each step of ForwardBackward's kernel 6/17 (loop over 5 steps)
+            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+            // %29 = add(%17, %19) : [N,16]
+            // %35 = add(%29, %34) : [N,16]
+            // %36 = tanh(%35) : [N,16]
+            // %150 = copy{result_of=1}(%36) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop6Kernel0(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop6Out0, global::System.Span<float> loop6Out1, global::System.ReadOnlySpan<float> loop6Slot10, global::System.ReadOnlySpan<float> loop6Slot12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row29 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    var last150 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + lastVector));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        var v150 = v36;
+                        last36 = v36;
+                        last150 = v150;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        var v150 = v36;
+                        v36.CopyTo(loop6Out0.Slice(rowOut + i));
+                        v150.CopyTo(loop6Out1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last36.CopyTo(loop6Out0.Slice(rowOut + lastVector));
+                        last150.CopyTo(loop6Out1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s29 = loop6Out0[row29 + i];
+                            float s34 = buffer2[i];
+                            float s35 = s29 + s34;
+                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                            float s150 = s36;
+                            loop6Out0[rowOut + i] = s36;
+                            loop6Out1[rowOut + i] = s150;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+            }
+
+            // Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
+            // %85 = matmul{transpose_b=true}(%84, %6) : [N,4]
+            // %86 = add(%85, %7) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer6, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 4;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row85 = i0 * 4;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last86 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + lastVector));
+                        var v86 = v85 + v7;
+                        last86 = v86;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                        var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + i));
+                        var v86 = v85 + v7;
+                        v86.CopyTo(buffer9.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last86.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s85 = buffer9[row85 + i];
+                            float s86 = s85 + s7;
+                            buffer9[rowOut + i] = s86;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]");
+            }
+
+            // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
+            // %87 = cross_entropy(%86, %1) : []
+            // %88 = cross_entropy_backward(%86, %1, %42) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 4, result, 1f, buffer10);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
+            }
+
+            // Kernel 9/17: sum over [N,4] -> %89 [4]
+            // %89 = sum{dims=0;keep_dim=false}(%88) : [4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.Span<float> grad5, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 4;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row88 = i0 * 4;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v88 = new global::System.Numerics.Vector<float>(buffer10.Slice(row88 + i));
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v88).CopyTo(grad5.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s88 = buffer10[row88 + i];
+                        grad5[i] += s88;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %89 [4]");
+            }
+
+            // Kernel 10/17: GEMM -> %90 [N,16]
+            // %90 = matmul(%88, %6) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel10(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %90 [N,16]");
+            }
+
+            // Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
+            // %91 = matmul{transpose_a=true}(%88, %84) : [4,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel11(global::System.Span<float> grad4, global::System.Span<float> buffer6, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %91 [4,16]");
+            }
+
+            // Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
+            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
+            // %69 = square(%67) : [N,16]
+            // %70 = sub(%42, %69) : [N,16]
+            // %71 = mul(%47, %70) : [N,16]
+            // %72 = sum{dims=0;keep_dim=false}(%71) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop12Kernel0(global::System.Span<float> buffer15, global::System.Span<float> buffer16, global::System.ReadOnlySpan<float> loop12Slot47, global::System.ReadOnlySpan<float> loop12Slot67, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float s42 = 1f;
+                var v42 = new global::System.Numerics.Vector<float>(s42);
+                buffer16.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row47 = i0 * 16;
+                    int row67 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
+                        var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(row67 + i));
+                        var v69 = v67 * v67;
+                        var v70 = v42 - v69;
+                        var v71 = v47 * v70;
+                        v71.CopyTo(buffer15.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v71).CopyTo(buffer16.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s47 = loop12Slot47[row47 + i];
+                        float s67 = loop12Slot67[row67 + i];
+                        float s69 = s67 * s67;
+                        float s70 = s42 - s69;
+                        float s71 = s47 * s70;
+                        buffer15[rowOut + i] = s71;
+                        buffer16[i] += s71;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
+            }
+
+            // Kernel 1/5: GEMM -> %73 [N,16]
+            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
+            // %73 = matmul(%71, %14) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop12Kernel1(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer15, global::System.Span<float> loop12Out0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %73 [N,16]");
+            }
+
+            // Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
+            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
+            // %75 = matmul{transpose_a=true}(%71, %12) : [16,8]
+            // %76 = add(%57, %75) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop12Kernel2(global::System.Span<float> buffer15, global::System.Span<float> loop12Out1, global::System.ReadOnlySpan<float> loop12Slot57, global::System.ReadOnlySpan<float> loop12Slot12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last76 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(lastVector));
+                    var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(lastVector));
+                    var v76 = v57 + v75;
+                    last76 = v76;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
+                    var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                    var v76 = v57 + v75;
+                    v76.CopyTo(loop12Out1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last76.CopyTo(loop12Out1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s57 = loop12Slot57[i];
+                        float s75 = loop12Out1[i];
+                        float s76 = s57 + s75;
+                        loop12Out1[i] = s76;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]");
+            }
+
+            // Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
+            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
+            // %74 = matmul{transpose_a=true}(%71, %10) : [16,16]
+            // %77 = add(%60, %74) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop12Kernel3(global::System.Span<float> buffer15, global::System.Span<float> loop12Out2, global::System.ReadOnlySpan<float> loop12Slot60, global::System.ReadOnlySpan<float> loop12Slot10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last77 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(lastVector));
+                    var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(lastVector));
+                    var v77 = v60 + v74;
+                    last77 = v77;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
+                    var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                    var v77 = v60 + v74;
+                    v77.CopyTo(loop12Out2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last77.CopyTo(loop12Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s60 = loop12Slot60[i];
+                        float s74 = loop12Out2[i];
+                        float s77 = s60 + s74;
+                        loop12Out2[i] = s77;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]");
+            }
+
+            // Kernel 4/5: elementwise (add) -> %78 [16]
+            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
+            // %78 = add(%63, %72) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop12Kernel4(global::System.Span<float> buffer16, global::System.Span<float> loop12Out3, global::System.ReadOnlySpan<float> loop12Slot63)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last78 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(lastVector));
+                    var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(lastVector));
+                    var v78 = v63 + v72;
+                    last78 = v78;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
+                    var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                    var v78 = v63 + v72;
+                    v78.CopyTo(loop12Out3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last78.CopyTo(loop12Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s63 = loop12Slot63[i];
+                        float s72 = buffer16[i];
+                        float s78 = s63 + s72;
+                        loop12Out3[i] = s78;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %78 [16]");
+            }
+
+            // Kernel 13/17: elementwise (copy) -> %146 [16,8]
+            // %146 = copy{gradient_of=0}(%92) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.Span<float> grad0, global::System.Span<float> buffer13)
+            {
+                int extent0 = 128;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                    var v146 = v92;
+                    (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v146).CopyTo(grad0.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s92 = buffer13[i];
+                    float s146 = s92;
+                    grad0[i] += s146;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %146 [16,8]");
+            }
+
+            // Kernel 14/17: elementwise (copy) -> %147 [16,16]
+            // %147 = copy{gradient_of=1}(%93) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.Span<float> grad1, global::System.Span<float> buffer14)
+            {
+                int extent0 = 256;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v93 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                    var v147 = v93;
+                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v147).CopyTo(grad1.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s93 = buffer14[i];
+                    float s147 = s93;
+                    grad1[i] += s147;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %147 [16,16]");
+            }
+
+            // Kernel 15/17: elementwise (copy) -> %148 [16]
+            // %148 = copy{gradient_of=2}(%94) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel15(global::System.Span<float> grad2, global::System.Span<float> buffer12)
+            {
+                int extent0 = 16;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                    var v148 = v94;
+                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v148).CopyTo(grad2.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s94 = buffer12[i];
+                    float s148 = s94;
+                    grad2[i] += s148;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %148 [16]");
+            }
+
+            // Kernel 16/17: elementwise (copy) -> %149 [16]
+            // %149 = copy{gradient_of=3}(%94) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel16(global::System.Span<float> grad3, global::System.Span<float> buffer12)
+            {
+                int extent0 = 16;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
+                    var v149 = v94;
+                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v149).CopyTo(grad3.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s94 = buffer12[i];
+                    float s149 = s94;
+                    grad3[i] += s149;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %149 [16]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -793,113 +1169,22 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
 
                 // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
-                {
-                    // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
-                    int extent0 = (dim_N * 16);
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v9 = v8;
-                        v9.CopyTo(buffer0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s9 = s8;
-                        buffer0[i] = s9;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
-                }
+                VjpKernel0(buffer0, dim_N);
 
                 // Kernel 1/18: transpose -> %11 [5,N,8]
-                {
-                    // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/18: transpose -> %11 [5,N,8]");
-                }
+                VjpKernel1(input0, buffer1, dim_N);
 
                 // Kernel 2/18: elementwise (add) -> %33 [16]
-                {
-                    // %33 = add(%4, %5) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
-                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v33 = v4 + v5;
-                        v33.CopyTo(buffer2.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s4 = capture2Data[i];
-                        float s5 = capture3Data[i];
-                        float s33 = s4 + s5;
-                        buffer2[i] = s33;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
-                }
+                VjpKernel2(capture2Data, capture3Data, buffer2);
 
                 // Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
-                {
-                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
-                    int extent0 = 128;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = v8;
-                        v58.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = s8;
-                        buffer3[i] = s58;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]");
-                }
+                VjpKernel3(buffer3);
 
                 // Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
-                {
-                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
-                    int extent0 = 256;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v61 = v8;
-                        v61.CopyTo(buffer4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = s8;
-                        buffer4[i] = s61;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]");
-                }
+                VjpKernel4(buffer4);
 
                 // Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
-                {
-                    // %64 = broadcast_to{shape=16}(%8) : [16]
-                    int extent0 = 16;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v64 = v8;
-                        v64.CopyTo(buffer5.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s64 = s8;
-                        buffer5[i] = s64;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/18: elementwise (broadcast_to) -> %64 [16]");
-                }
+                VjpKernel5(buffer5);
 
                 // Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
                 {
@@ -916,123 +1201,25 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
 
                         // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-                        {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
-                            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            // %150 = copy{result_of=1}(%36) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row29 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
-                                    var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    var v150 = v36;
-                                    v36.CopyTo(loop6Out0.Slice(rowOut + i));
-                                    v150.CopyTo(loop6Out1.Slice(rowOut + i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s29 = loop6Out0[row29 + i];
-                                    float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    float s150 = s36;
-                                    loop6Out0[rowOut + i] = s36;
-                                    loop6Out1[rowOut + i] = s150;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                        }
+                        VjpLoop6Kernel0(capture0Data, capture1Data, buffer2, loop6Out0, loop6Out1, loop6Slot10, loop6Slot12, dim_N);
                     }
                     ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
                 }
 
                 // Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
-                {
-                    // %135 = matmul{transpose_b=true}(%134, %6) : [N,4]
-                    // %136 = add(%135, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row135 = i0 * 4;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + i));
-                            var v136 = v135 + v7;
-                            v136.CopyTo(buffer9.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s7 = capture5Data[i];
-                            float s135 = buffer9[row135 + i];
-                            float s136 = s135 + s7;
-                            buffer9[rowOut + i] = s136;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]");
-                }
+                VjpKernel7(capture4Data, capture5Data, buffer6, buffer9, dim_N);
 
                 // Kernel 8/18: cross_entropy_backward -> %137 [N,4]
-                {
-                    // %137 = cross_entropy_backward(%136, %1, %95) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 4, input2[0], buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/18: cross_entropy_backward -> %137 [N,4]");
-                }
+                VjpKernel8(input1, input2, buffer9, buffer10, dim_N);
 
                 // Kernel 9/18: sum over [N,4] -> %138 [4]
-                {
-                    // %138 = sum{dims=0;keep_dim=false}(%137) : [4]
-                    int extent0 = dim_N;
-                    int extent1 = 4;
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row137 = i0 * 4;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v137 = new global::System.Numerics.Vector<float>(buffer10.Slice(row137 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v137).CopyTo(grad5.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s137 = buffer10[row137 + i];
-                            grad5[i] += s137;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %138 [4]");
-                }
+                VjpKernel9(grad5, buffer10, dim_N);
 
                 // Kernel 10/18: GEMM -> %139 [N,16]
-                {
-                    // %139 = matmul(%137, %6) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM -> %139 [N,16]");
-                }
+                VjpKernel10(capture4Data, buffer10, buffer11, dim_N);
 
                 // Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
-                {
-                    // %140 = matmul{transpose_a=true}(%137, %134) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %140 [4,16]");
-                }
+                VjpKernel11(grad4, buffer6, buffer10, dim_N);
 
                 // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
                 {
@@ -1058,221 +1245,699 @@ namespace Kiln.Integration.Tests.Models
                         global::System.ReadOnlySpan<float> loop12Slot114 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
 
                         // Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
-                        {
-                            // %116 = square(%114) : [N,16]
-                            // %117 = sub(%42, %116) : [N,16]
-                            // %118 = mul(%100, %117) : [N,16]
-                            // %119 = sum{dims=0;keep_dim=false}(%118) : [16]
-                            int extent0 = dim_N;
-                            int extent1 = 16;
-                            float s42 = 1f;
-                            var v42 = new global::System.Numerics.Vector<float>(s42);
-                            buffer17.Clear();
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row100 = i0 * 16;
-                                int row114 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v100 = new global::System.Numerics.Vector<float>(loop12Slot100.Slice(row100 + i));
-                                    var v114 = new global::System.Numerics.Vector<float>(loop12Slot114.Slice(row114 + i));
-                                    var v116 = v114 * v114;
-                                    var v117 = v42 - v116;
-                                    var v118 = v100 * v117;
-                                    v118.CopyTo(buffer16.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v118).CopyTo(buffer17.Slice(i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s100 = loop12Slot100[row100 + i];
-                                    float s114 = loop12Slot114[row114 + i];
-                                    float s116 = s114 * s114;
-                                    float s117 = s42 - s116;
-                                    float s118 = s100 * s117;
-                                    buffer16[rowOut + i] = s118;
-                                    buffer17[i] += s118;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
-                        }
+                        VjpLoop12Kernel0(buffer16, buffer17, loop12Slot100, loop12Slot114, dim_N);
 
                         // Kernel 1/6: GEMM -> %120 [N,16]
-                        {
-                            // %120 = matmul(%118, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %120 [N,16]");
-                        }
+                        VjpLoop12Kernel1(capture1Data, buffer16, loop12Out0, dim_N);
 
                         // Kernel 2/6: GEMM -> %122 [N,8]
-                        {
-                            // %122 = matmul(%118, %13) : [N,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %122 [N,8]");
-                        }
+                        VjpLoop12Kernel2(capture0Data, buffer16, loop12Out4, dim_N);
 
                         // Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
-                        {
-                            // %123 = matmul{transpose_a=true}(%118, %12) : [16,8]
-                            // %124 = add(%107, %123) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 128;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(i));
-                                var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v124 = v107 + v123;
-                                v124.CopyTo(loop12Out1.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s107 = loop12Slot107[i];
-                                float s123 = loop12Out1[i];
-                                float s124 = s107 + s123;
-                                loop12Out1[i] = s124;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]");
-                        }
+                        VjpLoop12Kernel3(buffer16, loop12Out1, loop12Slot107, loop12Slot12, dim_N);
 
                         // Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
-                        {
-                            // %121 = matmul{transpose_a=true}(%118, %10) : [16,16]
-                            // %125 = add(%109, %121) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 256;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(i));
-                                var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                                var v125 = v109 + v121;
-                                v125.CopyTo(loop12Out2.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s109 = loop12Slot109[i];
-                                float s121 = loop12Out2[i];
-                                float s125 = s109 + s121;
-                                loop12Out2[i] = s125;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]");
-                        }
+                        VjpLoop12Kernel4(buffer16, loop12Out2, loop12Slot109, loop12Slot10, dim_N);
 
                         // Kernel 5/6: elementwise (add) -> %126 [16]
-                        {
-                            // %126 = add(%111, %119) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(i));
-                                var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                                var v126 = v111 + v119;
-                                v126.CopyTo(loop12Out3.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s111 = loop12Slot111[i];
-                                float s119 = buffer17[i];
-                                float s126 = s111 + s119;
-                                loop12Out3[i] = s126;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %126 [16]");
-                        }
+                        VjpLoop12Kernel5(buffer17, loop12Out3, loop12Slot111);
                     }
                 }
 
                 // Kernel 13/18: transpose -> %145 [N,5,8]
-                {
-                    // %145 = transpose{dim0=0;dim1=1}(%144) : [N,5,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, result, 1, 5, 1, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %145 [N,5,8]");
-                }
+                VjpKernel13(result, buffer12, dim_N);
 
                 // Kernel 14/18: elementwise (copy) -> %151 [16,8]
-                {
-                    // %151 = copy{gradient_of=0}(%141) : [16,8]
-                    int extent0 = 128;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v141 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v151 = v141;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v151).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s141 = buffer13[i];
-                        float s151 = s141;
-                        grad0[i] += s151;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %151 [16,8]");
-                }
+                VjpKernel14(grad0, buffer13);
 
                 // Kernel 15/18: elementwise (copy) -> %152 [16,16]
-                {
-                    // %152 = copy{gradient_of=1}(%142) : [16,16]
-                    int extent0 = 256;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v152 = v142;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v152).CopyTo(grad1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s142 = buffer14[i];
-                        float s152 = s142;
-                        grad1[i] += s152;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %152 [16,16]");
-                }
+                VjpKernel15(grad1, buffer14);
 
                 // Kernel 16/18: elementwise (copy) -> %153 [16]
-                {
-                    // %153 = copy{gradient_of=2}(%143) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v153 = v143;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v153).CopyTo(grad2.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s143 = buffer15[i];
-                        float s153 = s143;
-                        grad2[i] += s153;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %153 [16]");
-                }
+                VjpKernel16(grad2, buffer15);
 
                 // Kernel 17/18: elementwise (copy) -> %154 [16]
-                {
-                    // %154 = copy{gradient_of=3}(%143) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v154 = v143;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v154).CopyTo(grad3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s143 = buffer15[i];
-                        float s154 = s143;
-                        grad3[i] += s154;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %154 [16]");
-                }
+                VjpKernel17(grad3, buffer15);
 
                 return new global::Kiln.Tensor[] { state.Result };
+            }
+
+            // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
+            // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.Span<float> buffer0, int dim_N)
+            {
+                int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last9 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v9 = v8;
+                    last9 = v9;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v9 = v8;
+                    v9.CopyTo(buffer0.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last9.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s9 = s8;
+                        buffer0[i] = s9;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
+            }
+
+            // Kernel 1/18: transpose -> %11 [5,N,8]
+            // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/18: transpose -> %11 [5,N,8]");
+            }
+
+            // Kernel 2/18: elementwise (add) -> %33 [16]
+            // %33 = add(%4, %5) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(lastVector));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                    var v33 = v4 + v5;
+                    last33 = v33;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(capture2Data.Slice(i));
+                    var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                    var v33 = v4 + v5;
+                    v33.CopyTo(buffer2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last33.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s4 = capture2Data[i];
+                        float s5 = capture3Data[i];
+                        float s33 = s4 + s5;
+                        buffer2[i] = s33;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
+            }
+
+            // Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
+            // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.Span<float> buffer3)
+            {
+                int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last58 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v58 = v8;
+                    last58 = v58;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v58 = v8;
+                    v58.CopyTo(buffer3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last58.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s58 = s8;
+                        buffer3[i] = s58;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]");
+            }
+
+            // Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
+            // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.Span<float> buffer4)
+            {
+                int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last61 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v61 = v8;
+                    last61 = v61;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v61 = v8;
+                    v61.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last61.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s61 = s8;
+                        buffer4[i] = s61;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]");
+            }
+
+            // Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
+            // %64 = broadcast_to{shape=16}(%8) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.Span<float> buffer5)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s8 = 0f;
+                var v8 = new global::System.Numerics.Vector<float>(s8);
+                int i = 0;
+                var last64 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v64 = v8;
+                    last64 = v64;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v64 = v8;
+                    v64.CopyTo(buffer5.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last64.CopyTo(buffer5.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s64 = s8;
+                        buffer5[i] = s64;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/18: elementwise (broadcast_to) -> %64 [16]");
+            }
+
+            // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
+            // runs at each step of Vjp's kernel 6/18 (loop over 5 steps)
+            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+            // %29 = add(%17, %19) : [N,16]
+            // %35 = add(%29, %34) : [N,16]
+            // %36 = tanh(%35) : [N,16]
+            // %150 = copy{result_of=1}(%36) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop6Kernel0(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop6Out0, global::System.Span<float> loop6Out1, global::System.ReadOnlySpan<float> loop6Slot10, global::System.ReadOnlySpan<float> loop6Slot12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                int extent0 = dim_N;
+                int extent1 = 16;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row29 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    var last150 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + lastVector));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        var v150 = v36;
+                        last36 = v36;
+                        last150 = v150;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
+                        var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                        var v35 = v29 + v34;
+                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
+                        var v150 = v36;
+                        v36.CopyTo(loop6Out0.Slice(rowOut + i));
+                        v150.CopyTo(loop6Out1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last36.CopyTo(loop6Out0.Slice(rowOut + lastVector));
+                        last150.CopyTo(loop6Out1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s29 = loop6Out0[row29 + i];
+                            float s34 = buffer2[i];
+                            float s35 = s29 + s34;
+                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
+                            float s150 = s36;
+                            loop6Out0[rowOut + i] = s36;
+                            loop6Out1[rowOut + i] = s150;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+            }
+
+            // Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
+            // %135 = matmul{transpose_b=true}(%134, %6) : [N,4]
+            // %136 = add(%135, %7) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer6, global::System.Span<float> buffer9, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 4;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row135 = i0 * 4;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last136 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
+                        var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + lastVector));
+                        var v136 = v135 + v7;
+                        last136 = v136;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
+                        var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + i));
+                        var v136 = v135 + v7;
+                        v136.CopyTo(buffer9.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last136.CopyTo(buffer9.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
+                        for (; i < extent1; i++)
+                        {
+                            float s7 = capture5Data[i];
+                            float s135 = buffer9[row135 + i];
+                            float s136 = s135 + s7;
+                            buffer9[rowOut + i] = s136;
+                        }
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]");
+            }
+
+            // Kernel 8/18: cross_entropy_backward -> %137 [N,4]
+            // %137 = cross_entropy_backward(%136, %1, %95) : [N,4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 4, input2[0], buffer10);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/18: cross_entropy_backward -> %137 [N,4]");
+            }
+
+            // Kernel 9/18: sum over [N,4] -> %138 [4]
+            // %138 = sum{dims=0;keep_dim=false}(%137) : [4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.Span<float> grad5, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 4;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row137 = i0 * 4;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v137 = new global::System.Numerics.Vector<float>(buffer10.Slice(row137 + i));
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v137).CopyTo(grad5.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s137 = buffer10[row137 + i];
+                        grad5[i] += s137;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %138 [4]");
+            }
+
+            // Kernel 10/18: GEMM -> %139 [N,16]
+            // %139 = matmul(%137, %6) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel10(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM -> %139 [N,16]");
+            }
+
+            // Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
+            // %140 = matmul{transpose_a=true}(%137, %134) : [4,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel11(global::System.Span<float> grad4, global::System.Span<float> buffer6, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %140 [4,16]");
+            }
+
+            // Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
+            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
+            // %116 = square(%114) : [N,16]
+            // %117 = sub(%42, %116) : [N,16]
+            // %118 = mul(%100, %117) : [N,16]
+            // %119 = sum{dims=0;keep_dim=false}(%118) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop12Kernel0(global::System.Span<float> buffer16, global::System.Span<float> buffer17, global::System.ReadOnlySpan<float> loop12Slot100, global::System.ReadOnlySpan<float> loop12Slot114, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 16;
+                float s42 = 1f;
+                var v42 = new global::System.Numerics.Vector<float>(s42);
+                buffer17.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row100 = i0 * 16;
+                    int row114 = i0 * 16;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v100 = new global::System.Numerics.Vector<float>(loop12Slot100.Slice(row100 + i));
+                        var v114 = new global::System.Numerics.Vector<float>(loop12Slot114.Slice(row114 + i));
+                        var v116 = v114 * v114;
+                        var v117 = v42 - v116;
+                        var v118 = v100 * v117;
+                        v118.CopyTo(buffer16.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v118).CopyTo(buffer17.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s100 = loop12Slot100[row100 + i];
+                        float s114 = loop12Slot114[row114 + i];
+                        float s116 = s114 * s114;
+                        float s117 = s42 - s116;
+                        float s118 = s100 * s117;
+                        buffer16[rowOut + i] = s118;
+                        buffer17[i] += s118;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
+            }
+
+            // Kernel 1/6: GEMM -> %120 [N,16]
+            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
+            // %120 = matmul(%118, %14) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop12Kernel1(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer16, global::System.Span<float> loop12Out0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %120 [N,16]");
+            }
+
+            // Kernel 2/6: GEMM -> %122 [N,8]
+            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
+            // %122 = matmul(%118, %13) : [N,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop12Kernel2(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer16, global::System.Span<float> loop12Out4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer16, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %122 [N,8]");
+            }
+
+            // Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
+            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
+            // %123 = matmul{transpose_a=true}(%118, %12) : [16,8]
+            // %124 = add(%107, %123) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop12Kernel3(global::System.Span<float> buffer16, global::System.Span<float> loop12Out1, global::System.ReadOnlySpan<float> loop12Slot107, global::System.ReadOnlySpan<float> loop12Slot12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                int extent0 = 128;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last124 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(lastVector));
+                    var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(lastVector));
+                    var v124 = v107 + v123;
+                    last124 = v124;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(i));
+                    var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                    var v124 = v107 + v123;
+                    v124.CopyTo(loop12Out1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last124.CopyTo(loop12Out1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s107 = loop12Slot107[i];
+                        float s123 = loop12Out1[i];
+                        float s124 = s107 + s123;
+                        loop12Out1[i] = s124;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
+            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
+            // %121 = matmul{transpose_a=true}(%118, %10) : [16,16]
+            // %125 = add(%109, %121) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop12Kernel4(global::System.Span<float> buffer16, global::System.Span<float> loop12Out2, global::System.ReadOnlySpan<float> loop12Slot109, global::System.ReadOnlySpan<float> loop12Slot10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                int extent0 = 256;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last125 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(lastVector));
+                    var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(lastVector));
+                    var v125 = v109 + v121;
+                    last125 = v125;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(i));
+                    var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
+                    var v125 = v109 + v121;
+                    v125.CopyTo(loop12Out2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last125.CopyTo(loop12Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s109 = loop12Slot109[i];
+                        float s121 = loop12Out2[i];
+                        float s125 = s109 + s121;
+                        loop12Out2[i] = s125;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]");
+            }
+
+            // Kernel 5/6: elementwise (add) -> %126 [16]
+            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
+            // %126 = add(%111, %119) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop12Kernel5(global::System.Span<float> buffer17, global::System.Span<float> loop12Out3, global::System.ReadOnlySpan<float> loop12Slot111)
+            {
+                int extent0 = 16;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last126 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(lastVector));
+                    var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(lastVector));
+                    var v126 = v111 + v119;
+                    last126 = v126;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(i));
+                    var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
+                    var v126 = v111 + v119;
+                    v126.CopyTo(loop12Out3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last126.CopyTo(loop12Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s111 = loop12Slot111[i];
+                        float s119 = buffer17[i];
+                        float s126 = s111 + s119;
+                        loop12Out3[i] = s126;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %126 [16]");
+            }
+
+            // Kernel 13/18: transpose -> %145 [N,5,8]
+            // %145 = transpose{dim0=0;dim1=1}(%144) : [N,5,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel13(global::System.Span<float> result, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer12, result, 1, 5, 1, dim_N, 8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %145 [N,5,8]");
+            }
+
+            // Kernel 14/18: elementwise (copy) -> %151 [16,8]
+            // %151 = copy{gradient_of=0}(%141) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel14(global::System.Span<float> grad0, global::System.Span<float> buffer13)
+            {
+                int extent0 = 128;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v141 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                    var v151 = v141;
+                    (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v151).CopyTo(grad0.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s141 = buffer13[i];
+                    float s151 = s141;
+                    grad0[i] += s151;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %151 [16,8]");
+            }
+
+            // Kernel 15/18: elementwise (copy) -> %152 [16,16]
+            // %152 = copy{gradient_of=1}(%142) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel15(global::System.Span<float> grad1, global::System.Span<float> buffer14)
+            {
+                int extent0 = 256;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                    var v152 = v142;
+                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v152).CopyTo(grad1.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s142 = buffer14[i];
+                    float s152 = s142;
+                    grad1[i] += s152;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %152 [16,16]");
+            }
+
+            // Kernel 16/18: elementwise (copy) -> %153 [16]
+            // %153 = copy{gradient_of=2}(%143) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel16(global::System.Span<float> grad2, global::System.Span<float> buffer15)
+            {
+                int extent0 = 16;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                    var v153 = v143;
+                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v153).CopyTo(grad2.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s143 = buffer15[i];
+                    float s153 = s143;
+                    grad2[i] += s153;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %153 [16]");
+            }
+
+            // Kernel 17/18: elementwise (copy) -> %154 [16]
+            // %154 = copy{gradient_of=3}(%143) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel17(global::System.Span<float> grad3, global::System.Span<float> buffer15)
+            {
+                int extent0 = 16;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                    var v154 = v143;
+                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v154).CopyTo(grad3.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s143 = buffer15[i];
+                    float s154 = s143;
+                    grad3[i] += s154;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %154 [16]");
             }
 
             /// <summary>

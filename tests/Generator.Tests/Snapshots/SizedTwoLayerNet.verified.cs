@@ -52,26 +52,57 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N, dim_hiddenSize);
+
+                // Kernel 1/3: GEMM Bᵀ -> %9 [N,K]
+                ForwardKernel1(capture2Data, buffer0, buffer1, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 2/3: fused mean over [N,K] of (add, sub, square) -> %13 []
+                ForwardKernel2(input1, capture3Data, result, buffer1, dim_N, dim_K);
+
+                return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,hiddenSize]
+            // %7 = add(%6, %3) : [N,hiddenSize]
+            // %8 = relu(%7) : [N,hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_hiddenSize;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,hiddenSize]
-                    // %7 = add(%6, %3) : [N,hiddenSize]
-                    // %8 = relu(%7) : [N,hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_hiddenSize;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * dim_hiddenSize;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * dim_hiddenSize;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -81,59 +112,61 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
+            }
 
-                // Kernel 1/3: GEMM Bᵀ -> %9 [N,K]
-                {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,K]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, dim_K, dim_hiddenSize, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %9 [N,K]");
-                }
+            // Kernel 1/3: GEMM Bᵀ -> %9 [N,K]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,K]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, dim_K, dim_hiddenSize, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %9 [N,K]");
+            }
 
-                // Kernel 2/3: fused mean over [N,K] of (add, sub, square) -> %13 []
+            // Kernel 2/3: fused mean over [N,K] of (add, sub, square) -> %13 []
+            // %10 = add(%9, %5) : [N,K]
+            // %11 = sub(%10, %1) : [N,K]
+            // %12 = square(%11) : [N,K]
+            // %13 = mean(%12) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N, int dim_K)
+            {
+                int extent0 = dim_N;
+                int extent1 = dim_K;
+                float scale13 = 1f / (dim_K * dim_N);
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %10 = add(%9, %5) : [N,K]
-                    // %11 = sub(%10, %1) : [N,K]
-                    // %12 = square(%11) : [N,K]
-                    // %13 = mean(%12) : []
-                    int extent0 = dim_N;
-                    int extent1 = dim_K;
-                    float scale13 = 1f / (dim_K * dim_N);
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * dim_K;
+                    int row9 = i0 * dim_K;
+                    var accumulator13 = global::System.Numerics.Vector<float>.Zero;
+                    float tail13 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * dim_K;
-                        int row9 = i0 * dim_K;
-                        var accumulator13 = global::System.Numerics.Vector<float>.Zero;
-                        float tail13 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            var v11 = v10 - v1;
-                            var v12 = v11 * v11;
-                            accumulator13 += v12;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s9 = buffer1[row9 + i];
-                            float s10 = s9 + s5;
-                            float s11 = s10 - s1;
-                            float s12 = s11 * s11;
-                            tail13 += s12;
-                        }
-                        result[0] += (global::System.Numerics.Vector.Sum(accumulator13) + tail13) * scale13;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        var v11 = v10 - v1;
+                        var v12 = v11 * v11;
+                        accumulator13 += v12;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused mean over [N,K] of (add, sub, square) -> %13 []");
+                    for (; i < extent1; i++)
+                    {
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s9 = buffer1[row9 + i];
+                        float s10 = s9 + s5;
+                        float s11 = s10 - s1;
+                        float s12 = s11 * s11;
+                        tail13 += s12;
+                    }
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator13) + tail13) * scale13;
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused mean over [N,K] of (add, sub, square) -> %13 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -176,26 +209,66 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N, dim_hiddenSize);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]
+                ForwardBackwardKernel1(input1, capture2Data, capture3Data, result, buffer0, buffer1, buffer2, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 2/6: sum over [N,K] -> %31 [K]
+                ForwardBackwardKernel2(grad3, buffer2, dim_N, dim_K);
+
+                // Kernel 3/6: GEMM Aᵀ -> %33 [K,hiddenSize]
+                ForwardBackwardKernel3(grad2, buffer0, buffer2, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]
+                ForwardBackwardKernel4(capture2Data, grad1, buffer0, buffer2, buffer3, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 5/6: GEMM Aᵀ -> %36 [hiddenSize,12]
+                ForwardBackwardKernel5(input0, grad0, buffer3, dim_N, dim_hiddenSize);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,hiddenSize]
+            // %7 = add(%6, %3) : [N,hiddenSize]
+            // %8 = relu(%7) : [N,hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_hiddenSize;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,hiddenSize]
-                    // %7 = add(%6, %3) : [N,hiddenSize]
-                    // %8 = relu(%7) : [N,hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_hiddenSize;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * dim_hiddenSize;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * dim_hiddenSize;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -205,151 +278,159 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]
+            // Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,K]
+            // %10 = add(%9, %5) : [N,K]
+            // %11 = sub(%10, %1) : [N,K]
+            // %12 = square(%11) : [N,K]
+            // %13 = mean(%12) : []
+            // %15 = broadcast_to{shape=N,K}(%14) : [N,K]
+            // %17 = mul(%15, %16) : [N,K]
+            // %29 = mul(%17, %11) : [N,K]
+            // %30 = mul(%29, %18) : [N,K]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, dim_K, dim_hiddenSize, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_K;
+                float s14 = 1f;
+                var v14 = new global::System.Numerics.Vector<float>(s14);
+                float s16 = (1f / (dim_K * dim_N));
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s18 = 2f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                float scale13 = 1f / (dim_K * dim_N);
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,K]
-                    // %10 = add(%9, %5) : [N,K]
-                    // %11 = sub(%10, %1) : [N,K]
-                    // %12 = square(%11) : [N,K]
-                    // %13 = mean(%12) : []
-                    // %15 = broadcast_to{shape=N,K}(%14) : [N,K]
-                    // %17 = mul(%15, %16) : [N,K]
-                    // %29 = mul(%17, %11) : [N,K]
-                    // %30 = mul(%29, %18) : [N,K]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, dim_K, dim_hiddenSize, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_K;
-                    float s14 = 1f;
-                    var v14 = new global::System.Numerics.Vector<float>(s14);
-                    float s16 = (1f / (dim_K * dim_N));
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s18 = 2f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float scale13 = 1f / (dim_K * dim_N);
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * dim_K;
+                    int row9 = i0 * dim_K;
+                    int rowOut = i0 * extent1;
+                    var accumulator13 = global::System.Numerics.Vector<float>.Zero;
+                    float tail13 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * dim_K;
-                        int row9 = i0 * dim_K;
-                        int rowOut = i0 * extent1;
-                        var accumulator13 = global::System.Numerics.Vector<float>.Zero;
-                        float tail13 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            var v11 = v10 - v1;
-                            var v12 = v11 * v11;
-                            var v15 = v14;
-                            var v17 = v15 * v16;
-                            var v29 = v17 * v11;
-                            var v30 = v29 * v18;
-                            v11.CopyTo(buffer1.Slice(rowOut + i));
-                            accumulator13 += v12;
-                            v30.CopyTo(buffer2.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s9 = buffer1[row9 + i];
-                            float s10 = s9 + s5;
-                            float s11 = s10 - s1;
-                            float s12 = s11 * s11;
-                            float s15 = s14;
-                            float s17 = s15 * s16;
-                            float s29 = s17 * s11;
-                            float s30 = s29 * s18;
-                            buffer1[rowOut + i] = s11;
-                            tail13 += s12;
-                            buffer2[rowOut + i] = s30;
-                        }
-                        result[0] += (global::System.Numerics.Vector.Sum(accumulator13) + tail13) * scale13;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        var v11 = v10 - v1;
+                        var v12 = v11 * v11;
+                        var v15 = v14;
+                        var v17 = v15 * v16;
+                        var v29 = v17 * v11;
+                        var v30 = v29 * v18;
+                        v11.CopyTo(buffer1.Slice(rowOut + i));
+                        accumulator13 += v12;
+                        v30.CopyTo(buffer2.Slice(rowOut + i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]");
-                }
-
-                // Kernel 2/6: sum over [N,K] -> %31 [K]
-                {
-                    // %31 = sum{dims=0;keep_dim=false}(%30) : [K]
-                    int extent0 = dim_N;
-                    int extent1 = dim_K;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row30 = i0 * dim_K;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v30 = new global::System.Numerics.Vector<float>(buffer2.Slice(row30 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v30).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s30 = buffer2[row30 + i];
-                            grad3[i] += s30;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s9 = buffer1[row9 + i];
+                        float s10 = s9 + s5;
+                        float s11 = s10 - s1;
+                        float s12 = s11 * s11;
+                        float s15 = s14;
+                        float s17 = s15 * s16;
+                        float s29 = s17 * s11;
+                        float s30 = s29 * s18;
+                        buffer1[rowOut + i] = s11;
+                        tail13 += s12;
+                        buffer2[rowOut + i] = s30;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,K] -> %31 [K]");
+                    result[0] += (global::System.Numerics.Vector.Sum(accumulator13) + tail13) * scale13;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, mean, broadcast_to, mul, mul, mul) -> %11 [N,K], %13 [], %30 [N,K]");
+            }
 
-                // Kernel 3/6: GEMM Aᵀ -> %33 [K,hiddenSize]
+            // Kernel 2/6: sum over [N,K] -> %31 [K]
+            // %31 = sum{dims=0;keep_dim=false}(%30) : [K]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> grad3, global::System.Span<float> buffer2, int dim_N, int dim_K)
+            {
+                int extent0 = dim_N;
+                int extent1 = dim_K;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %33 = matmul{transpose_a=true}(%30, %8) : [K,hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, dim_K, dim_hiddenSize, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %33 [K,hiddenSize]");
-                }
-
-                // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]
-                {
-                    // %32 = matmul(%30, %4) : [N,hiddenSize]
-                    // %34 = relu_backward(%32, %8) : [N,hiddenSize]
-                    // %35 = sum{dims=0;keep_dim=false}(%34) : [hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, dim_hiddenSize, dim_K, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_hiddenSize;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row30 = i0 * dim_K;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row8 = i0 * dim_hiddenSize;
-                        int row32 = i0 * dim_hiddenSize;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                            var v32 = new global::System.Numerics.Vector<float>(buffer3.Slice(row32 + i));
-                            var v34 = global::Kiln.Kernels.Pointwise.ReluBackward(v32, v8);
-                            v34.CopyTo(buffer3.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v34).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = buffer0[row8 + i];
-                            float s32 = buffer3[row32 + i];
-                            float s34 = global::Kiln.Kernels.Pointwise.ReluBackward(s32, s8);
-                            buffer3[rowOut + i] = s34;
-                            grad1[i] += s34;
-                        }
+                        var v30 = new global::System.Numerics.Vector<float>(buffer2.Slice(row30 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v30).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]");
+                    for (; i < extent1; i++)
+                    {
+                        float s30 = buffer2[row30 + i];
+                        grad3[i] += s30;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,K] -> %31 [K]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %36 [hiddenSize,12]
+            // Kernel 3/6: GEMM Aᵀ -> %33 [K,hiddenSize]
+            // %33 = matmul{transpose_a=true}(%30, %8) : [K,hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad2, global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, dim_K, dim_hiddenSize, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %33 [K,hiddenSize]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]
+            // %32 = matmul(%30, %4) : [N,hiddenSize]
+            // %34 = relu_backward(%32, %8) : [N,hiddenSize]
+            // %35 = sum{dims=0;keep_dim=false}(%34) : [hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, dim_hiddenSize, dim_K, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_hiddenSize;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %36 = matmul{transpose_a=true}(%34, %0) : [hiddenSize,12]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, dim_hiddenSize, 12, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %36 [hiddenSize,12]");
+                    int row8 = i0 * dim_hiddenSize;
+                    int row32 = i0 * dim_hiddenSize;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                        var v32 = new global::System.Numerics.Vector<float>(buffer3.Slice(row32 + i));
+                        var v34 = global::Kiln.Kernels.Pointwise.ReluBackward(v32, v8);
+                        v34.CopyTo(buffer3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v34).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s8 = buffer0[row8 + i];
+                        float s32 = buffer3[row32 + i];
+                        float s34 = global::Kiln.Kernels.Pointwise.ReluBackward(s32, s8);
+                        buffer3[rowOut + i] = s34;
+                        grad1[i] += s34;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %34 [N,hiddenSize], %35 [hiddenSize]");
+            }
 
-                return state.Result;
+            // Kernel 5/6: GEMM Aᵀ -> %36 [hiddenSize,12]
+            // %36 = matmul{transpose_a=true}(%34, %0) : [hiddenSize,12]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, dim_hiddenSize, 12, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %36 [hiddenSize,12]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -392,26 +473,66 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, dim_N, dim_hiddenSize);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]
+                VjpKernel1(input1, input2, capture2Data, capture3Data, result1, grad3, buffer0, buffer1, buffer2, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 2/6: GEMM Aᵀ -> %57 [K,hiddenSize]
+                VjpKernel2(grad2, buffer0, buffer2, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]
+                VjpKernel3(capture2Data, grad1, buffer0, buffer2, buffer3, dim_N, dim_K, dim_hiddenSize);
+
+                // Kernel 4/6: GEMM -> %60 [N,12]
+                VjpKernel4(capture0Data, result, buffer3, dim_N, dim_hiddenSize);
+
+                // Kernel 5/6: GEMM Aᵀ -> %61 [hiddenSize,12]
+                VjpKernel5(input0, grad0, buffer3, dim_N, dim_hiddenSize);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,hiddenSize]
+            // %7 = add(%6, %3) : [N,hiddenSize]
+            // %8 = relu(%7) : [N,hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_hiddenSize;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,hiddenSize]
-                    // %7 = add(%6, %3) : [N,hiddenSize]
-                    // %8 = relu(%7) : [N,hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, dim_hiddenSize, 12, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_hiddenSize;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * dim_hiddenSize;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * dim_hiddenSize;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -421,135 +542,143 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,hiddenSize]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]
+            // Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,K]
+            // %10 = add(%9, %5) : [N,K]
+            // %11 = sub(%10, %1) : [N,K]
+            // %39 = broadcast_to{shape=N,K}(%38) : [N,K]
+            // %40 = mul(%39, %16) : [N,K]
+            // %50 = mul(%40, %11) : [N,K]
+            // %51 = mul(%50, %18) : [N,K]
+            // %54 = mul(%50, %53) : [N,K]
+            // %55 = sum{dims=0;keep_dim=false}(%51) : [K]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result1, global::System.Span<float> grad3, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, dim_K, dim_hiddenSize, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_K;
+                float s16 = (1f / (dim_K * dim_N));
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                float s18 = 2f;
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                float s53 = -2f;
+                var v53 = new global::System.Numerics.Vector<float>(s53);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,K]
-                    // %10 = add(%9, %5) : [N,K]
-                    // %11 = sub(%10, %1) : [N,K]
-                    // %39 = broadcast_to{shape=N,K}(%38) : [N,K]
-                    // %40 = mul(%39, %16) : [N,K]
-                    // %50 = mul(%40, %11) : [N,K]
-                    // %51 = mul(%50, %18) : [N,K]
-                    // %54 = mul(%50, %53) : [N,K]
-                    // %55 = sum{dims=0;keep_dim=false}(%51) : [K]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, dim_K, dim_hiddenSize, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_K;
-                    float s16 = (1f / (dim_K * dim_N));
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    float s18 = 2f;
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s53 = -2f;
-                    var v53 = new global::System.Numerics.Vector<float>(s53);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * dim_K;
+                    int row9 = i0 * dim_K;
+                    int rowOut = i0 * extent1;
+                    float s38 = input2[0];
+                    var v38 = new global::System.Numerics.Vector<float>(s38);
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * dim_K;
-                        int row9 = i0 * dim_K;
-                        int rowOut = i0 * extent1;
-                        float s38 = input2[0];
-                        var v38 = new global::System.Numerics.Vector<float>(s38);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            var v11 = v10 - v1;
-                            var v39 = v38;
-                            var v40 = v39 * v16;
-                            var v50 = v40 * v11;
-                            var v51 = v50 * v18;
-                            var v54 = v50 * v53;
-                            v50.CopyTo(buffer1.Slice(rowOut + i));
-                            v51.CopyTo(buffer2.Slice(rowOut + i));
-                            v54.CopyTo(result1.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v51).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s9 = buffer1[row9 + i];
-                            float s10 = s9 + s5;
-                            float s11 = s10 - s1;
-                            float s39 = s38;
-                            float s40 = s39 * s16;
-                            float s50 = s40 * s11;
-                            float s51 = s50 * s18;
-                            float s54 = s50 * s53;
-                            buffer1[rowOut + i] = s50;
-                            buffer2[rowOut + i] = s51;
-                            result1[rowOut + i] = s54;
-                            grad3[i] += s51;
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        var v11 = v10 - v1;
+                        var v39 = v38;
+                        var v40 = v39 * v16;
+                        var v50 = v40 * v11;
+                        var v51 = v50 * v18;
+                        var v54 = v50 * v53;
+                        v50.CopyTo(buffer1.Slice(rowOut + i));
+                        v51.CopyTo(buffer2.Slice(rowOut + i));
+                        v54.CopyTo(result1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v51).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
-                }
-
-                // Kernel 2/6: GEMM Aᵀ -> %57 [K,hiddenSize]
-                {
-                    // %57 = matmul{transpose_a=true}(%51, %8) : [K,hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, dim_K, dim_hiddenSize, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %57 [K,hiddenSize]");
-                }
-
-                // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]
-                {
-                    // %56 = matmul(%51, %4) : [N,hiddenSize]
-                    // %58 = relu_backward(%56, %8) : [N,hiddenSize]
-                    // %59 = sum{dims=0;keep_dim=false}(%58) : [hiddenSize]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, dim_hiddenSize, dim_K, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = dim_hiddenSize;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row8 = i0 * dim_hiddenSize;
-                        int row56 = i0 * dim_hiddenSize;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                            var v56 = new global::System.Numerics.Vector<float>(buffer3.Slice(row56 + i));
-                            var v58 = global::Kiln.Kernels.Pointwise.ReluBackward(v56, v8);
-                            v58.CopyTo(buffer3.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v58).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = buffer0[row8 + i];
-                            float s56 = buffer3[row56 + i];
-                            float s58 = global::Kiln.Kernels.Pointwise.ReluBackward(s56, s8);
-                            buffer3[rowOut + i] = s58;
-                            grad1[i] += s58;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s9 = buffer1[row9 + i];
+                        float s10 = s9 + s5;
+                        float s11 = s10 - s1;
+                        float s39 = s38;
+                        float s40 = s39 * s16;
+                        float s50 = s40 * s11;
+                        float s51 = s50 * s18;
+                        float s54 = s50 * s53;
+                        buffer1[rowOut + i] = s50;
+                        buffer2[rowOut + i] = s51;
+                        result1[rowOut + i] = s54;
+                        grad3[i] += s51;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul, mul, sum) -> %50 [N,K], %51 [N,K], %54 [N,K], %55 [K]");
+            }
 
-                // Kernel 4/6: GEMM -> %60 [N,12]
+            // Kernel 2/6: GEMM Aᵀ -> %57 [K,hiddenSize]
+            // %57 = matmul{transpose_a=true}(%51, %8) : [K,hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.Span<float> grad2, global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, dim_K, dim_hiddenSize, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %57 [K,hiddenSize]");
+            }
+
+            // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]
+            // %56 = matmul(%51, %4) : [N,hiddenSize]
+            // %58 = relu_backward(%56, %8) : [N,hiddenSize]
+            // %59 = sum{dims=0;keep_dim=false}(%58) : [hiddenSize]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N, int dim_K, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, dim_hiddenSize, dim_K, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = dim_hiddenSize;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %60 = matmul(%58, %2) : [N,12]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 12, dim_hiddenSize, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %60 [N,12]");
+                    int row8 = i0 * dim_hiddenSize;
+                    int row56 = i0 * dim_hiddenSize;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                        var v56 = new global::System.Numerics.Vector<float>(buffer3.Slice(row56 + i));
+                        var v58 = global::Kiln.Kernels.Pointwise.ReluBackward(v56, v8);
+                        v58.CopyTo(buffer3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v58).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s8 = buffer0[row8 + i];
+                        float s56 = buffer3[row56 + i];
+                        float s58 = global::Kiln.Kernels.Pointwise.ReluBackward(s56, s8);
+                        buffer3[rowOut + i] = s58;
+                        grad1[i] += s58;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %58 [N,hiddenSize], %59 [hiddenSize]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %61 [hiddenSize,12]
-                {
-                    // %61 = matmul{transpose_a=true}(%58, %0) : [hiddenSize,12]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, dim_hiddenSize, 12, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %61 [hiddenSize,12]");
-                }
+            // Kernel 4/6: GEMM -> %60 [N,12]
+            // %60 = matmul(%58, %2) : [N,12]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer3, int dim_N, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 12, dim_hiddenSize, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %60 [N,12]");
+            }
 
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 5/6: GEMM Aᵀ -> %61 [hiddenSize,12]
+            // %61 = matmul{transpose_a=true}(%58, %0) : [hiddenSize,12]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N, int dim_hiddenSize)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, dim_hiddenSize, 12, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %61 [hiddenSize,12]");
             }
 
             /// <summary>

@@ -46,24 +46,60 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/5: GEMM + epilogue (add) -> %5 [N,10]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/5: log_softmax -> %6 [N,10]
+                ForwardKernel1(buffer0, buffer1, dim_N);
+
+                // Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]
+                ForwardKernel2(input1, buffer1, buffer2, dim_N);
+
+                // Kernel 3/5: mean over [N] -> %9 []
+                ForwardKernel3(buffer2, buffer3, dim_N);
+
+                // Kernel 4/5: elementwise (neg) -> %10 []
+                ForwardKernel4(result, buffer3);
+
+                return state.Result;
+            }
+
+            // Kernel 0/5: GEMM + epilogue (add) -> %5 [N,10]
+            // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
+            // %5 = add(%4, %3) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
-                    // %5 = add(%4, %3) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row4 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last5 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row4 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
-                            var v5 = v4 + v3;
-                            v5.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + lastVector));
+                        var v5 = v4 + v3;
+                        last5 = v5;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v5 = v4 + v3;
+                        v5.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last5.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -72,94 +108,115 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s5;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/5: GEMM + epilogue (add) -> %5 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/5: GEMM + epilogue (add) -> %5 [N,10]");
+            }
 
-                // Kernel 1/5: log_softmax -> %6 [N,10]
-                {
-                    // %6 = log_softmax{dim=1}(%5) : [N,10]
-                    global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/5: log_softmax -> %6 [N,10]");
-                }
+            // Kernel 1/5: log_softmax -> %6 [N,10]
+            // %6 = log_softmax{dim=1}(%5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/5: log_softmax -> %6 [N,10]");
+            }
 
-                // Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]
+            // Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]
+            // %7 = mul(%1, %6) : [N,10]
+            // %8 = sum{dims=1;keep_dim=false}(%7) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                buffer2.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %7 = mul(%1, %6) : [N,10]
-                    // %8 = sum{dims=1;keep_dim=false}(%7) : [N]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    buffer2.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row1 = i0 * 10;
-                        int row6 = i0 * 10;
-                        int rowReduced = i0;
-                        var accumulator8 = global::System.Numerics.Vector<float>.Zero;
-                        float tail8 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
-                            var v7 = v1 * v6;
-                            accumulator8 += v7;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s6 = buffer1[row6 + i];
-                            float s7 = s1 * s6;
-                            tail8 += s7;
-                        }
-                        buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]");
-                }
-
-                // Kernel 3/5: mean over [N] -> %9 []
-                {
-                    // %9 = mean{dims=0;keep_dim=false}(%8) : []
-                    int extent0 = dim_N;
-                    float scale9 = 1f / dim_N;
-                    buffer3.Clear();
-                    var accumulator9 = global::System.Numerics.Vector<float>.Zero;
-                    float tail9 = 0f;
+                    int row1 = i0 * 10;
+                    int row6 = i0 * 10;
+                    int rowReduced = i0;
+                    var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                    float tail8 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        accumulator9 += v8;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v7 = v1 * v6;
+                        accumulator8 += v7;
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s8 = buffer2[i];
-                        tail9 += s8;
+                        float s1 = input1[row1 + i];
+                        float s6 = buffer1[row6 + i];
+                        float s7 = s1 * s6;
+                        tail8 += s7;
                     }
-                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/5: mean over [N] -> %9 []");
+                    buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/5: fused sum over [N,10] of (mul) -> %8 [N]");
+            }
 
-                // Kernel 4/5: elementwise (neg) -> %10 []
+            // Kernel 3/5: mean over [N] -> %9 []
+            // %9 = mean{dims=0;keep_dim=false}(%8) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                float scale9 = 1f / dim_N;
+                buffer3.Clear();
+                var accumulator9 = global::System.Numerics.Vector<float>.Zero;
+                float tail9 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %10 = neg(%9) : []
-                    int extent0 = 1;
-                    float s9 = buffer3[0];
-                    var v9 = new global::System.Numerics.Vector<float>(s9);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v10 = -v9;
-                        v10.CopyTo(result.Slice(i));
-                    }
+                    var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                    accumulator9 += v8;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s8 = buffer2[i];
+                    tail9 += s8;
+                }
+                buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/5: mean over [N] -> %9 []");
+            }
+
+            // Kernel 4/5: elementwise (neg) -> %10 []
+            // %10 = neg(%9) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.Span<float> result, global::System.Span<float> buffer3)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s9 = buffer3[0];
+                var v9 = new global::System.Numerics.Vector<float>(s9);
+                int i = 0;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v10 = -v9;
+                    last10 = v10;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v10 = -v9;
+                    v10.CopyTo(result.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last10.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s10 = -s9;
                         result[i] = s10;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/5: elementwise (neg) -> %10 []");
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/5: elementwise (neg) -> %10 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -195,24 +252,75 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
 
                 // Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/10: log_softmax -> %6 [N,10]
+                ForwardBackwardKernel1(buffer0, buffer1, dim_N);
+
+                // Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]
+                ForwardBackwardKernel2(input1, buffer1, buffer2, dim_N);
+
+                // Kernel 3/10: mean over [N] -> %9 []
+                ForwardBackwardKernel3(buffer2, buffer3, dim_N);
+
+                // Kernel 4/10: elementwise (neg) -> %10 []
+                ForwardBackwardKernel4(result, buffer3);
+
+                // Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]
+                ForwardBackwardKernel5(buffer4, dim_N);
+
+                // Kernel 6/10: elementwise (mul) -> %35 [N,10]
+                ForwardBackwardKernel6(input1, buffer4, buffer5, dim_N);
+
+                // Kernel 7/10: softmax_backward -> %36 [N,10]
+                ForwardBackwardKernel7(buffer1, buffer5, buffer6, dim_N);
+
+                // Kernel 8/10: sum over [N,10] -> %37 [10]
+                ForwardBackwardKernel8(grad1, buffer6, dim_N);
+
+                // Kernel 9/10: GEMM Aᵀ -> %38 [10,784]
+                ForwardBackwardKernel9(input0, grad0, buffer6, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]
+            // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
+            // %5 = add(%4, %3) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
-                    // %5 = add(%4, %3) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row4 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last5 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row4 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
-                            var v5 = v4 + v3;
-                            v5.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + lastVector));
+                        var v5 = v4 + v3;
+                        last5 = v5;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v5 = v4 + v3;
+                        v5.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last5.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -221,137 +329,196 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s5;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
+            }
 
-                // Kernel 1/10: log_softmax -> %6 [N,10]
-                {
-                    // %6 = log_softmax{dim=1}(%5) : [N,10]
-                    global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: log_softmax -> %6 [N,10]");
-                }
+            // Kernel 1/10: log_softmax -> %6 [N,10]
+            // %6 = log_softmax{dim=1}(%5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: log_softmax -> %6 [N,10]");
+            }
 
-                // Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]
+            // Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]
+            // %7 = mul(%1, %6) : [N,10]
+            // %8 = sum{dims=1;keep_dim=false}(%7) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                buffer2.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %7 = mul(%1, %6) : [N,10]
-                    // %8 = sum{dims=1;keep_dim=false}(%7) : [N]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    buffer2.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row1 = i0 * 10;
-                        int row6 = i0 * 10;
-                        int rowReduced = i0;
-                        var accumulator8 = global::System.Numerics.Vector<float>.Zero;
-                        float tail8 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
-                            var v7 = v1 * v6;
-                            accumulator8 += v7;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s6 = buffer1[row6 + i];
-                            float s7 = s1 * s6;
-                            tail8 += s7;
-                        }
-                        buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]");
-                }
-
-                // Kernel 3/10: mean over [N] -> %9 []
-                {
-                    // %9 = mean{dims=0;keep_dim=false}(%8) : []
-                    int extent0 = dim_N;
-                    float scale9 = 1f / dim_N;
-                    buffer3.Clear();
-                    var accumulator9 = global::System.Numerics.Vector<float>.Zero;
-                    float tail9 = 0f;
+                    int row1 = i0 * 10;
+                    int row6 = i0 * 10;
+                    int rowReduced = i0;
+                    var accumulator8 = global::System.Numerics.Vector<float>.Zero;
+                    float tail8 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        accumulator9 += v8;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v7 = v1 * v6;
+                        accumulator8 += v7;
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s8 = buffer2[i];
-                        tail9 += s8;
+                        float s1 = input1[row1 + i];
+                        float s6 = buffer1[row6 + i];
+                        float s7 = s1 * s6;
+                        tail8 += s7;
                     }
-                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: mean over [N] -> %9 []");
+                    buffer2[rowReduced] += global::System.Numerics.Vector.Sum(accumulator8) + tail8;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: fused sum over [N,10] of (mul) -> %8 [N]");
+            }
 
-                // Kernel 4/10: elementwise (neg) -> %10 []
+            // Kernel 3/10: mean over [N] -> %9 []
+            // %9 = mean{dims=0;keep_dim=false}(%8) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                float scale9 = 1f / dim_N;
+                buffer3.Clear();
+                var accumulator9 = global::System.Numerics.Vector<float>.Zero;
+                float tail9 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %10 = neg(%9) : []
-                    int extent0 = 1;
-                    float s9 = buffer3[0];
-                    var v9 = new global::System.Numerics.Vector<float>(s9);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v10 = -v9;
-                        v10.CopyTo(result.Slice(i));
-                    }
+                    var v8 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                    accumulator9 += v8;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s8 = buffer2[i];
+                    tail9 += s8;
+                }
+                buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator9) + tail9) * scale9;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: mean over [N] -> %9 []");
+            }
+
+            // Kernel 4/10: elementwise (neg) -> %10 []
+            // %10 = neg(%9) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.Span<float> result, global::System.Span<float> buffer3)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s9 = buffer3[0];
+                var v9 = new global::System.Numerics.Vector<float>(s9);
+                int i = 0;
+                var last10 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v10 = -v9;
+                    last10 = v10;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v10 = -v9;
+                    v10.CopyTo(result.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last10.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s10 = -s9;
                         result[i] = s10;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/10: elementwise (neg) -> %10 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/10: elementwise (neg) -> %10 []");
+            }
 
-                // Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]
+            // Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]
+            // %27 = broadcast_to{shape=N}(%26) : [N]
+            // %28 = mul(%27, %15) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s15 = (1f / dim_N);
+                var v15 = new global::System.Numerics.Vector<float>(s15);
+                float s26 = -1f;
+                var v26 = new global::System.Numerics.Vector<float>(s26);
+                int i = 0;
+                var last28 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %27 = broadcast_to{shape=N}(%26) : [N]
-                    // %28 = mul(%27, %15) : [N]
-                    int extent0 = dim_N;
-                    float s15 = (1f / dim_N);
-                    var v15 = new global::System.Numerics.Vector<float>(s15);
-                    float s26 = -1f;
-                    var v26 = new global::System.Numerics.Vector<float>(s26);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v27 = v26;
-                        var v28 = v27 * v15;
-                        v28.CopyTo(buffer4.Slice(i));
-                    }
+                    var v27 = v26;
+                    var v28 = v27 * v15;
+                    last28 = v28;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v27 = v26;
+                    var v28 = v27 * v15;
+                    v28.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last28.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s27 = s26;
                         float s28 = s27 * s15;
                         buffer4[i] = s28;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: fused elementwise (broadcast_to, mul) -> %28 [N]");
+            }
 
-                // Kernel 6/10: elementwise (mul) -> %35 [N,10]
+            // Kernel 6/10: elementwise (mul) -> %35 [N,10]
+            // %35 = mul(%29, %1) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> input1, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %35 = mul(%29, %1) : [N,10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 10;
+                    int row29 = i0;
+                    int rowOut = i0 * extent1;
+                    float s29 = buffer4[row29];
+                    var v29 = new global::System.Numerics.Vector<float>(s29);
+                    int i = 0;
+                    var last35 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row1 = i0 * 10;
-                        int row29 = i0;
-                        int rowOut = i0 * extent1;
-                        float s29 = buffer4[row29];
-                        var v29 = new global::System.Numerics.Vector<float>(s29);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v35 = v29 * v1;
-                            v35.CopyTo(buffer5.Slice(rowOut + i));
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + lastVector));
+                        var v35 = v29 * v1;
+                        last35 = v35;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v35 = v29 * v1;
+                        v35.CopyTo(buffer5.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last35.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
@@ -359,47 +526,51 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s35;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: elementwise (mul) -> %35 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: elementwise (mul) -> %35 [N,10]");
+            }
 
-                // Kernel 7/10: softmax_backward -> %36 [N,10]
-                {
-                    // %36 = softmax_backward{dim=1;log=true}(%6, %35) : [N,10]
-                    global::Kiln.Kernels.Softmax.Backward(buffer1, buffer5, buffer6, dim_N, 10, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 7/10: softmax_backward -> %36 [N,10]");
-                }
+            // Kernel 7/10: softmax_backward -> %36 [N,10]
+            // %36 = softmax_backward{dim=1;log=true}(%6, %35) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.Span<float> buffer1, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Backward(buffer1, buffer5, buffer6, dim_N, 10, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 7/10: softmax_backward -> %36 [N,10]");
+            }
 
-                // Kernel 8/10: sum over [N,10] -> %37 [10]
+            // Kernel 8/10: sum over [N,10] -> %37 [10]
+            // %37 = sum{dims=0;keep_dim=false}(%36) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> grad1, global::System.Span<float> buffer6, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %37 = sum{dims=0;keep_dim=false}(%36) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row36 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row36 = i0 * 10;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v36 = new global::System.Numerics.Vector<float>(buffer6.Slice(row36 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v36).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s36 = buffer6[row36 + i];
-                            grad1[i] += s36;
-                        }
+                        var v36 = new global::System.Numerics.Vector<float>(buffer6.Slice(row36 + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v36).CopyTo(grad1.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 8/10: sum over [N,10] -> %37 [10]");
+                    for (; i < extent1; i++)
+                    {
+                        float s36 = buffer6[row36 + i];
+                        grad1[i] += s36;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 8/10: sum over [N,10] -> %37 [10]");
+            }
 
-                // Kernel 9/10: GEMM Aᵀ -> %38 [10,784]
-                {
-                    // %38 = matmul{transpose_a=true}(%36, %0) : [10,784]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 10, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: GEMM Aᵀ -> %38 [10,784]");
-                }
-
-                return state.Result;
+            // Kernel 9/10: GEMM Aᵀ -> %38 [10,784]
+            // %38 = matmul{transpose_a=true}(%36, %0) : [10,784]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer6, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, input0, grad0, 10, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: GEMM Aᵀ -> %38 [10,784]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -434,24 +605,75 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
 
                 // Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/10: log_softmax -> %6 [N,10]
+                VjpKernel1(buffer0, buffer1, dim_N);
+
+                // Kernel 2/10: elementwise (neg) -> %40 []
+                VjpKernel2(input2, buffer2);
+
+                // Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]
+                VjpKernel3(buffer2, buffer3, dim_N);
+
+                // Kernel 4/10: elementwise (mul) -> %52 [N,10]
+                VjpKernel4(result1, buffer1, buffer3, dim_N);
+
+                // Kernel 5/10: elementwise (mul) -> %53 [N,10]
+                VjpKernel5(input1, buffer3, buffer4, dim_N);
+
+                // Kernel 6/10: softmax_backward -> %54 [N,10]
+                VjpKernel6(buffer1, buffer4, buffer5, dim_N);
+
+                // Kernel 7/10: sum over [N,10] -> %55 [10]
+                VjpKernel7(grad1, buffer5, dim_N);
+
+                // Kernel 8/10: GEMM -> %56 [N,784]
+                VjpKernel8(capture0Data, result, buffer5, dim_N);
+
+                // Kernel 9/10: GEMM Aᵀ -> %57 [10,784]
+                VjpKernel9(input0, grad0, buffer5, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]
+            // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
+            // %5 = add(%4, %3) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %4 = matmul{transpose_b=true}(%0, %2) : [N,10]
-                    // %5 = add(%4, %3) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 10, 784, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row4 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last5 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row4 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
-                            var v5 = v4 + v3;
-                            v5.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + lastVector));
+                        var v5 = v4 + v3;
+                        last5 = v5;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(row4 + i));
+                        var v5 = v4 + v3;
+                        v5.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last5.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -460,80 +682,135 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s5;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: GEMM + epilogue (add) -> %5 [N,10]");
+            }
 
-                // Kernel 1/10: log_softmax -> %6 [N,10]
+            // Kernel 1/10: log_softmax -> %6 [N,10]
+            // %6 = log_softmax{dim=1}(%5) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: log_softmax -> %6 [N,10]");
+            }
+
+            // Kernel 2/10: elementwise (neg) -> %40 []
+            // %40 = neg(%39) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer2)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s39 = input2[0];
+                var v39 = new global::System.Numerics.Vector<float>(s39);
+                int i = 0;
+                var last40 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %6 = log_softmax{dim=1}(%5) : [N,10]
-                    global::Kiln.Kernels.Softmax.Forward(buffer0, buffer1, dim_N, 10, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: log_softmax -> %6 [N,10]");
+                    var v40 = -v39;
+                    last40 = v40;
                 }
-
-                // Kernel 2/10: elementwise (neg) -> %40 []
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %40 = neg(%39) : []
-                    int extent0 = 1;
-                    float s39 = input2[0];
-                    var v39 = new global::System.Numerics.Vector<float>(s39);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v40 = -v39;
-                        v40.CopyTo(buffer2.Slice(i));
-                    }
+                    var v40 = -v39;
+                    v40.CopyTo(buffer2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last40.CopyTo(buffer2.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s40 = -s39;
                         buffer2[i] = s40;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: elementwise (neg) -> %40 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: elementwise (neg) -> %40 []");
+            }
 
-                // Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]
+            // Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]
+            // %42 = broadcast_to{shape=N}(%41) : [N]
+            // %43 = mul(%42, %15) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s15 = (1f / dim_N);
+                var v15 = new global::System.Numerics.Vector<float>(s15);
+                float s41 = buffer2[0];
+                var v41 = new global::System.Numerics.Vector<float>(s41);
+                int i = 0;
+                var last43 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %42 = broadcast_to{shape=N}(%41) : [N]
-                    // %43 = mul(%42, %15) : [N]
-                    int extent0 = dim_N;
-                    float s15 = (1f / dim_N);
-                    var v15 = new global::System.Numerics.Vector<float>(s15);
-                    float s41 = buffer2[0];
-                    var v41 = new global::System.Numerics.Vector<float>(s41);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v42 = v41;
-                        var v43 = v42 * v15;
-                        v43.CopyTo(buffer3.Slice(i));
-                    }
+                    var v42 = v41;
+                    var v43 = v42 * v15;
+                    last43 = v43;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v42 = v41;
+                    var v43 = v42 * v15;
+                    v43.CopyTo(buffer3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last43.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s42 = s41;
                         float s43 = s42 * s15;
                         buffer3[i] = s43;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused elementwise (broadcast_to, mul) -> %43 [N]");
+            }
 
-                // Kernel 4/10: elementwise (mul) -> %52 [N,10]
+            // Kernel 4/10: elementwise (mul) -> %52 [N,10]
+            // %52 = mul(%44, %6) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.Span<float> result1, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %52 = mul(%44, %6) : [N,10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 10;
+                    int row44 = i0;
+                    int rowOut = i0 * extent1;
+                    float s44 = buffer3[row44];
+                    var v44 = new global::System.Numerics.Vector<float>(s44);
+                    int i = 0;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 10;
-                        int row44 = i0;
-                        int rowOut = i0 * extent1;
-                        float s44 = buffer3[row44];
-                        var v44 = new global::System.Numerics.Vector<float>(s44);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
-                            var v52 = v44 * v6;
-                            v52.CopyTo(result1.Slice(rowOut + i));
-                        }
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + lastVector));
+                        var v52 = v44 * v6;
+                        last52 = v52;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(row6 + i));
+                        var v52 = v44 * v6;
+                        v52.CopyTo(result1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last52.CopyTo(result1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s6 = buffer1[row6 + i];
@@ -541,28 +818,46 @@ namespace Kiln.Integration.Tests.Models
                             result1[rowOut + i] = s52;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/10: elementwise (mul) -> %52 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/10: elementwise (mul) -> %52 [N,10]");
+            }
 
-                // Kernel 5/10: elementwise (mul) -> %53 [N,10]
+            // Kernel 5/10: elementwise (mul) -> %53 [N,10]
+            // %53 = mul(%44, %1) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> input1, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %53 = mul(%44, %1) : [N,10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 10;
+                    int row44 = i0;
+                    int rowOut = i0 * extent1;
+                    float s44 = buffer3[row44];
+                    var v44 = new global::System.Numerics.Vector<float>(s44);
+                    int i = 0;
+                    var last53 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row1 = i0 * 10;
-                        int row44 = i0;
-                        int rowOut = i0 * extent1;
-                        float s44 = buffer3[row44];
-                        var v44 = new global::System.Numerics.Vector<float>(s44);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v53 = v44 * v1;
-                            v53.CopyTo(buffer4.Slice(rowOut + i));
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + lastVector));
+                        var v53 = v44 * v1;
+                        last53 = v53;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v53 = v44 * v1;
+                        v53.CopyTo(buffer4.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last53.CopyTo(buffer4.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
@@ -570,54 +865,60 @@ namespace Kiln.Integration.Tests.Models
                             buffer4[rowOut + i] = s53;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: elementwise (mul) -> %53 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 5/10: elementwise (mul) -> %53 [N,10]");
+            }
 
-                // Kernel 6/10: softmax_backward -> %54 [N,10]
-                {
-                    // %54 = softmax_backward{dim=1;log=true}(%6, %53) : [N,10]
-                    global::Kiln.Kernels.Softmax.Backward(buffer1, buffer4, buffer5, dim_N, 10, 1, log: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: softmax_backward -> %54 [N,10]");
-                }
+            // Kernel 6/10: softmax_backward -> %54 [N,10]
+            // %54 = softmax_backward{dim=1;log=true}(%6, %53) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.Span<float> buffer1, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Softmax.Backward(buffer1, buffer4, buffer5, dim_N, 10, 1, log: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 6/10: softmax_backward -> %54 [N,10]");
+            }
 
-                // Kernel 7/10: sum over [N,10] -> %55 [10]
+            // Kernel 7/10: sum over [N,10] -> %55 [10]
+            // %55 = sum{dims=0;keep_dim=false}(%54) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.Span<float> grad1, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %55 = sum{dims=0;keep_dim=false}(%54) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row54 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row54 = i0 * 10;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v54 = new global::System.Numerics.Vector<float>(buffer5.Slice(row54 + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v54).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s54 = buffer5[row54 + i];
-                            grad1[i] += s54;
-                        }
+                        var v54 = new global::System.Numerics.Vector<float>(buffer5.Slice(row54 + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v54).CopyTo(grad1.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: sum over [N,10] -> %55 [10]");
+                    for (; i < extent1; i++)
+                    {
+                        float s54 = buffer5[row54 + i];
+                        grad1[i] += s54;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: sum over [N,10] -> %55 [10]");
+            }
 
-                // Kernel 8/10: GEMM -> %56 [N,784]
-                {
-                    // %56 = matmul(%54, %2) : [N,784]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture0Data, result, dim_N, 784, 10, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: GEMM -> %56 [N,784]");
-                }
+            // Kernel 8/10: GEMM -> %56 [N,784]
+            // %56 = matmul(%54, %2) : [N,784]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, capture0Data, result, dim_N, 784, 10, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: GEMM -> %56 [N,784]");
+            }
 
-                // Kernel 9/10: GEMM Aᵀ -> %57 [10,784]
-                {
-                    // %57 = matmul{transpose_a=true}(%54, %0) : [10,784]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, input0, grad0, 10, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: GEMM Aᵀ -> %57 [10,784]");
-                }
-
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 9/10: GEMM Aᵀ -> %57 [10,784]
+            // %57 = matmul{transpose_a=true}(%54, %0) : [10,784]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer5, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, input0, grad0, 10, 784, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: GEMM Aᵀ -> %57 [10,784]");
             }
 
             /// <summary>

@@ -54,30 +54,72 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
 
                 // Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
+                ForwardKernel1(capture0Data, capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []
+                ForwardKernel2(input1, capture2Data, capture3Data, buffer1, buffer2, buffer3, dim_N);
+
+                // Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
+                ForwardKernel3(buffer2, buffer4, dim_N);
+
+                // Kernel 4/6: sum over [N] -> %21 []
+                ForwardKernel4(buffer4, buffer5, dim_N);
+
+                // Kernel 5/6: fused elementwise (mul, add) -> %33 []
+                ForwardKernel5(result, buffer3, buffer5);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]
+            // %6 = matmul(%0, %2) : [N,20]
+            // %7 = mul(%6, %3) : [N,20]
+            // %8 = tanh(%7) : [N,20]
+            // %9 = add(%8, %0) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul(%0, %2) : [N,20]
-                    // %7 = mul(%6, %3) : [N,20]
-                    // %8 = tanh(%7) : [N,20]
-                    // %9 = add(%8, %0) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row0 = i0 * 20;
+                    int row6 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row0 = i0 * 20;
-                        int row6 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 * v3;
-                            var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
-                            var v9 = v8 + v0;
-                            v9.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + lastVector));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        last9 = v9;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        v9.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last9.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
@@ -89,34 +131,56 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s9;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (mul, tanh, add) -> %9 [N,20]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
+            // Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]
+            // %10 = matmul(%9, %2) : [N,20]
+            // %11 = mul(%10, %3) : [N,20]
+            // %12 = tanh(%11) : [N,20]
+            // %13 = add(%12, %9) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer1, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %10 = matmul(%9, %2) : [N,20]
-                    // %11 = mul(%10, %3) : [N,20]
-                    // %12 = tanh(%11) : [N,20]
-                    // %13 = add(%12, %9) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture0Data, buffer1, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row9 = i0 * 20;
+                    int row10 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last13 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row9 = i0 * 20;
-                        int row10 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer1.Slice(row10 + i));
-                            var v11 = v10 * v3;
-                            var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
-                            var v13 = v12 + v9;
-                            v13.CopyTo(buffer1.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer1.Slice(row10 + lastVector));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        last13 = v13;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer0.Slice(row9 + i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer1.Slice(row10 + i));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        v13.CopyTo(buffer1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last13.CopyTo(buffer1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -128,139 +192,161 @@ namespace Kiln.Integration.Tests.Models
                             buffer1[rowOut + i] = s13;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (mul, tanh, add) -> %13 [N,20]");
+            }
 
-                // Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []
+            // Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []
+            // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
+            // %15 = add(%14, %5) : [N,5]
+            // %16 = sub(%15, %1) : [N,5]
+            // %17 = square(%16) : [N,5]
+            // %18 = mean(%17) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale18 = 1f / (dim_N * 5);
+                buffer3.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
-                    // %15 = add(%14, %5) : [N,5]
-                    // %16 = sub(%15, %1) : [N,5]
-                    // %17 = square(%16) : [N,5]
-                    // %18 = mean(%17) : []
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale18 = 1f / (dim_N * 5);
-                    buffer3.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row1 = i0 * 5;
-                        int row14 = i0 * 5;
-                        int rowOut = i0 * extent1;
-                        var accumulator18 = global::System.Numerics.Vector<float>.Zero;
-                        float tail18 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
-                            var v15 = v14 + v5;
-                            var v16 = v15 - v1;
-                            var v17 = v16 * v16;
-                            v15.CopyTo(buffer2.Slice(rowOut + i));
-                            accumulator18 += v17;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s14 = buffer2[row14 + i];
-                            float s15 = s14 + s5;
-                            float s16 = s15 - s1;
-                            float s17 = s16 * s16;
-                            buffer2[rowOut + i] = s15;
-                            tail18 += s17;
-                        }
-                        buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []");
-                }
-
-                // Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
-                {
-                    // %19 = square(%15) : [N,5]
-                    // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale20 = 1f / 5;
-                    buffer4.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 5;
-                        int rowReduced = i0;
-                        var accumulator20 = global::System.Numerics.Vector<float>.Zero;
-                        float tail20 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
-                            var v19 = v15 * v15;
-                            accumulator20 += v19;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer2[row15 + i];
-                            float s19 = s15 * s15;
-                            tail20 += s19;
-                        }
-                        buffer4[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]");
-                }
-
-                // Kernel 4/6: sum over [N] -> %21 []
-                {
-                    // %21 = sum{dims=0;keep_dim=false}(%20) : []
-                    int extent0 = dim_N;
-                    buffer5.Clear();
-                    var accumulator21 = global::System.Numerics.Vector<float>.Zero;
-                    float tail21 = 0f;
+                    int row1 = i0 * 5;
+                    int row14 = i0 * 5;
+                    int rowOut = i0 * extent1;
+                    var accumulator18 = global::System.Numerics.Vector<float>.Zero;
+                    float tail18 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        accumulator21 += v20;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer2.Slice(row14 + i));
+                        var v15 = v14 + v5;
+                        var v16 = v15 - v1;
+                        var v17 = v16 * v16;
+                        v15.CopyTo(buffer2.Slice(rowOut + i));
+                        accumulator18 += v17;
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s20 = buffer4[i];
-                        tail21 += s20;
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s14 = buffer2[row14 + i];
+                        float s15 = s14 + s5;
+                        float s16 = s15 - s1;
+                        float s17 = s16 * s16;
+                        buffer2[rowOut + i] = s15;
+                        tail18 += s17;
                     }
-                    buffer5[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: sum over [N] -> %21 []");
+                    buffer3[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/6: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %18 []");
+            }
 
-                // Kernel 5/6: fused elementwise (mul, add) -> %33 []
+            // Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]
+            // %19 = square(%15) : [N,5]
+            // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel3(global::System.Span<float> buffer2, global::System.Span<float> buffer4, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale20 = 1f / 5;
+                buffer4.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %32 = mul(%21, %31) : []
-                    // %33 = add(%18, %32) : []
-                    int extent0 = 1;
-                    float s31 = 0.0078125f;
-                    var v31 = new global::System.Numerics.Vector<float>(s31);
-                    float s18 = buffer3[0];
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s21 = buffer5[0];
-                    var v21 = new global::System.Numerics.Vector<float>(s21);
+                    int row15 = i0 * 5;
+                    int rowReduced = i0;
+                    var accumulator20 = global::System.Numerics.Vector<float>.Zero;
+                    float tail20 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v32 = v21 * v31;
-                        var v33 = v18 + v32;
-                        v33.CopyTo(result.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v19 = v15 * v15;
+                        accumulator20 += v19;
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s15 = buffer2[row15 + i];
+                        float s19 = s15 * s15;
+                        tail20 += s19;
+                    }
+                    buffer4[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/6: fused mean over [N,5] of (square) -> %20 [N]");
+            }
+
+            // Kernel 4/6: sum over [N] -> %21 []
+            // %21 = sum{dims=0;keep_dim=false}(%20) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel4(global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                buffer5.Clear();
+                var accumulator21 = global::System.Numerics.Vector<float>.Zero;
+                float tail21 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    accumulator21 += v20;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s20 = buffer4[i];
+                    tail21 += s20;
+                }
+                buffer5[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: sum over [N] -> %21 []");
+            }
+
+            // Kernel 5/6: fused elementwise (mul, add) -> %33 []
+            // %32 = mul(%21, %31) : []
+            // %33 = add(%18, %32) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel5(global::System.Span<float> result, global::System.Span<float> buffer3, global::System.Span<float> buffer5)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s31 = 0.0078125f;
+                var v31 = new global::System.Numerics.Vector<float>(s31);
+                float s18 = buffer3[0];
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                float s21 = buffer5[0];
+                var v21 = new global::System.Numerics.Vector<float>(s21);
+                int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v32 = v21 * v31;
+                    var v33 = v18 + v32;
+                    last33 = v33;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v32 = v21 * v31;
+                    var v33 = v18 + v32;
+                    v33.CopyTo(result.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last33.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s32 = s21 * s31;
                         float s33 = s18 + s32;
                         result[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: fused elementwise (mul, add) -> %33 []");
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: fused elementwise (mul, add) -> %33 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -317,36 +403,113 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
 
                 // Kernel 0/16: GEMM -> %6 [N,20]
-                {
-                    // %6 = matmul(%0, %2) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM -> %6 [N,20]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+                ForwardBackwardKernel1(input0, capture1Data, buffer0, buffer1, buffer2, dim_N);
+
+                // Kernel 2/16: GEMM -> %10 [N,20]
+                ForwardBackwardKernel2(capture0Data, buffer2, buffer3, dim_N);
+
+                // Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+                ForwardBackwardKernel3(capture1Data, buffer2, buffer3, buffer4, buffer5, dim_N);
+
+                // Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
+                ForwardBackwardKernel4(input1, capture2Data, capture3Data, buffer5, buffer6, buffer7, buffer8, dim_N);
+
+                // Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]
+                ForwardBackwardKernel5(buffer6, buffer9, dim_N);
+
+                // Kernel 6/16: sum over [N] -> %21 []
+                ForwardBackwardKernel6(buffer9, buffer10, dim_N);
+
+                // Kernel 7/16: fused elementwise (mul, add) -> %33 []
+                ForwardBackwardKernel7(result, buffer8, buffer10);
+
+                // Kernel 8/16: elementwise (broadcast_to) -> %76 [N]
+                ForwardBackwardKernel8(buffer11, dim_N);
+
+                // Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
+                ForwardBackwardKernel9(grad3, buffer6, buffer7, buffer11, buffer12, dim_N);
+
+                // Kernel 10/16: GEMM -> %105 [N,20]
+                ForwardBackwardKernel10(capture2Data, buffer12, buffer13, dim_N);
+
+                // Kernel 11/16: GEMM Aᵀ -> %106 [5,20]
+                ForwardBackwardKernel11(grad2, buffer5, buffer12, dim_N);
+
+                // Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
+                ForwardBackwardKernel12(capture1Data, buffer3, buffer4, buffer13, buffer14, buffer15, buffer16, dim_N);
+
+                // Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
+                ForwardBackwardKernel13(capture0Data, capture1Data, buffer0, buffer1, buffer13, buffer15, buffer17, buffer18, buffer19, dim_N);
+
+                // Kernel 14/16: elementwise (add) -> %118 [1,20]
+                ForwardBackwardKernel14(grad1, buffer16, buffer19);
+
+                // Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
+                ForwardBackwardKernel15(input0, grad0, buffer2, buffer15, buffer18, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/16: GEMM -> %6 [N,20]
+            // %6 = matmul(%0, %2) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/16: GEMM -> %6 [N,20]");
+            }
+
+            // Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+            // %7 = mul(%6, %3) : [N,20]
+            // %8 = tanh(%7) : [N,20]
+            // %9 = add(%8, %0) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %7 = mul(%6, %3) : [N,20]
-                    // %8 = tanh(%7) : [N,20]
-                    // %9 = add(%8, %0) : [N,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row0 = i0 * 20;
+                    int row6 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row0 = i0 * 20;
-                        int row6 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 * v3;
-                            var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
-                            var v9 = v8 + v0;
-                            v8.CopyTo(buffer1.Slice(rowOut + i));
-                            v9.CopyTo(buffer2.Slice(rowOut + i));
-                        }
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + lastVector));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        last8 = v8;
+                        last9 = v9;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        v8.CopyTo(buffer1.Slice(rowOut + i));
+                        v9.CopyTo(buffer2.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
@@ -359,41 +522,68 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s9;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/16: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+            }
 
-                // Kernel 2/16: GEMM -> %10 [N,20]
-                {
-                    // %10 = matmul(%9, %2) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/16: GEMM -> %10 [N,20]");
-                }
+            // Kernel 2/16: GEMM -> %10 [N,20]
+            // %10 = matmul(%9, %2) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/16: GEMM -> %10 [N,20]");
+            }
 
-                // Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+            // Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+            // %11 = mul(%10, %3) : [N,20]
+            // %12 = tanh(%11) : [N,20]
+            // %13 = add(%12, %9) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %11 = mul(%10, %3) : [N,20]
-                    // %12 = tanh(%11) : [N,20]
-                    // %13 = add(%12, %9) : [N,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row9 = i0 * 20;
+                    int row10 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last12 = global::System.Numerics.Vector<float>.Zero;
+                    var last13 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row9 = i0 * 20;
-                        int row10 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v11 = v10 * v3;
-                            var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
-                            var v13 = v12 + v9;
-                            v12.CopyTo(buffer4.Slice(rowOut + i));
-                            v13.CopyTo(buffer5.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        last12 = v12;
+                        last13 = v13;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        v12.CopyTo(buffer4.Slice(rowOut + i));
+                        v13.CopyTo(buffer5.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last12.CopyTo(buffer4.Slice(rowOut + lastVector));
+                        last13.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -406,397 +596,450 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s13;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/16: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+            }
 
-                // Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
+            // Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []
+            // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
+            // %15 = add(%14, %5) : [N,5]
+            // %16 = sub(%15, %1) : [N,5]
+            // %17 = square(%16) : [N,5]
+            // %18 = mean(%17) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale18 = 1f / (dim_N * 5);
+                buffer8.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
-                    // %15 = add(%14, %5) : [N,5]
-                    // %16 = sub(%15, %1) : [N,5]
-                    // %17 = square(%16) : [N,5]
-                    // %18 = mean(%17) : []
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale18 = 1f / (dim_N * 5);
-                    buffer8.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row1 = i0 * 5;
-                        int row14 = i0 * 5;
-                        int rowOut = i0 * extent1;
-                        var accumulator18 = global::System.Numerics.Vector<float>.Zero;
-                        float tail18 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
-                            var v15 = v14 + v5;
-                            var v16 = v15 - v1;
-                            var v17 = v16 * v16;
-                            v15.CopyTo(buffer6.Slice(rowOut + i));
-                            v16.CopyTo(buffer7.Slice(rowOut + i));
-                            accumulator18 += v17;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s14 = buffer6[row14 + i];
-                            float s15 = s14 + s5;
-                            float s16 = s15 - s1;
-                            float s17 = s16 * s16;
-                            buffer6[rowOut + i] = s15;
-                            buffer7[rowOut + i] = s16;
-                            tail18 += s17;
-                        }
-                        buffer8[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
-                }
-
-                // Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]
-                {
-                    // %19 = square(%15) : [N,5]
-                    // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float scale20 = 1f / 5;
-                    buffer9.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 5;
-                        int rowReduced = i0;
-                        var accumulator20 = global::System.Numerics.Vector<float>.Zero;
-                        float tail20 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
-                            var v19 = v15 * v15;
-                            accumulator20 += v19;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer6[row15 + i];
-                            float s19 = s15 * s15;
-                            tail20 += s19;
-                        }
-                        buffer9[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]");
-                }
-
-                // Kernel 6/16: sum over [N] -> %21 []
-                {
-                    // %21 = sum{dims=0;keep_dim=false}(%20) : []
-                    int extent0 = dim_N;
-                    buffer10.Clear();
-                    var accumulator21 = global::System.Numerics.Vector<float>.Zero;
-                    float tail21 = 0f;
+                    int row1 = i0 * 5;
+                    int row14 = i0 * 5;
+                    int rowOut = i0 * extent1;
+                    var accumulator18 = global::System.Numerics.Vector<float>.Zero;
+                    float tail18 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
-                        accumulator21 += v20;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
+                        var v15 = v14 + v5;
+                        var v16 = v15 - v1;
+                        var v17 = v16 * v16;
+                        v15.CopyTo(buffer6.Slice(rowOut + i));
+                        v16.CopyTo(buffer7.Slice(rowOut + i));
+                        accumulator18 += v17;
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s20 = buffer9[i];
-                        tail21 += s20;
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s14 = buffer6[row14 + i];
+                        float s15 = s14 + s5;
+                        float s16 = s15 - s1;
+                        float s17 = s16 * s16;
+                        buffer6[rowOut + i] = s15;
+                        buffer7[rowOut + i] = s16;
+                        tail18 += s17;
                     }
-                    buffer10[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 6/16: sum over [N] -> %21 []");
+                    buffer8[0] += (global::System.Numerics.Vector.Sum(accumulator18) + tail18) * scale18;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 4/16: GEMM + epilogue (add, sub, square, mean) -> %15 [N,5], %16 [N,5], %18 []");
+            }
 
-                // Kernel 7/16: fused elementwise (mul, add) -> %33 []
+            // Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]
+            // %19 = square(%15) : [N,5]
+            // %20 = mean{dims=1;keep_dim=false}(%19) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.Span<float> buffer6, global::System.Span<float> buffer9, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float scale20 = 1f / 5;
+                buffer9.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %32 = mul(%21, %31) : []
-                    // %33 = add(%18, %32) : []
-                    int extent0 = 1;
-                    float s31 = 0.0078125f;
-                    var v31 = new global::System.Numerics.Vector<float>(s31);
-                    float s18 = buffer8[0];
-                    var v18 = new global::System.Numerics.Vector<float>(s18);
-                    float s21 = buffer10[0];
-                    var v21 = new global::System.Numerics.Vector<float>(s21);
+                    int row15 = i0 * 5;
+                    int rowReduced = i0;
+                    var accumulator20 = global::System.Numerics.Vector<float>.Zero;
+                    float tail20 = 0f;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v32 = v21 * v31;
-                        var v33 = v18 + v32;
-                        v33.CopyTo(result.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
+                        var v19 = v15 * v15;
+                        accumulator20 += v19;
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s15 = buffer6[row15 + i];
+                        float s19 = s15 * s15;
+                        tail20 += s19;
+                    }
+                    buffer9[rowReduced] += (global::System.Numerics.Vector.Sum(accumulator20) + tail20) * scale20;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 5/16: fused mean over [N,5] of (square) -> %20 [N]");
+            }
+
+            // Kernel 6/16: sum over [N] -> %21 []
+            // %21 = sum{dims=0;keep_dim=false}(%20) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel6(global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                buffer10.Clear();
+                var accumulator21 = global::System.Numerics.Vector<float>.Zero;
+                float tail21 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v20 = new global::System.Numerics.Vector<float>(buffer9.Slice(i));
+                    accumulator21 += v20;
+                }
+                for (; i < extent0; i++)
+                {
+                    float s20 = buffer9[i];
+                    tail21 += s20;
+                }
+                buffer10[0] += global::System.Numerics.Vector.Sum(accumulator21) + tail21;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 6/16: sum over [N] -> %21 []");
+            }
+
+            // Kernel 7/16: fused elementwise (mul, add) -> %33 []
+            // %32 = mul(%21, %31) : []
+            // %33 = add(%18, %32) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.Span<float> result, global::System.Span<float> buffer8, global::System.Span<float> buffer10)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s31 = 0.0078125f;
+                var v31 = new global::System.Numerics.Vector<float>(s31);
+                float s18 = buffer8[0];
+                var v18 = new global::System.Numerics.Vector<float>(s18);
+                float s21 = buffer10[0];
+                var v21 = new global::System.Numerics.Vector<float>(s21);
+                int i = 0;
+                var last33 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v32 = v21 * v31;
+                    var v33 = v18 + v32;
+                    last33 = v33;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v32 = v21 * v31;
+                    var v33 = v18 + v32;
+                    v33.CopyTo(result.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last33.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s32 = s21 * s31;
                         float s33 = s18 + s32;
                         result[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: fused elementwise (mul, add) -> %33 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/16: fused elementwise (mul, add) -> %33 []");
+            }
 
-                // Kernel 8/16: elementwise (broadcast_to) -> %76 [N]
+            // Kernel 8/16: elementwise (broadcast_to) -> %76 [N]
+            // %76 = broadcast_to{shape=N}(%75) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> buffer11, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s75 = 0.0078125f;
+                var v75 = new global::System.Numerics.Vector<float>(s75);
+                int i = 0;
+                var last76 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %76 = broadcast_to{shape=N}(%75) : [N]
-                    int extent0 = dim_N;
-                    float s75 = 0.0078125f;
-                    var v75 = new global::System.Numerics.Vector<float>(s75);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v76 = v75;
-                        v76.CopyTo(buffer11.Slice(i));
-                    }
+                    var v76 = v75;
+                    last76 = v76;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v76 = v75;
+                    v76.CopyTo(buffer11.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last76.CopyTo(buffer11.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s76 = s75;
                         buffer11[i] = s76;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/16: elementwise (broadcast_to) -> %76 [N]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/16: elementwise (broadcast_to) -> %76 [N]");
+            }
 
-                // Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
+            // Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]
+            // %46 = broadcast_to{shape=N,5}(%34) : [N,5]
+            // %48 = mul(%46, %47) : [N,5]
+            // %78 = broadcast_to{shape=N,5}(%77) : [N,5]
+            // %79 = mul(%78, %41) : [N,5]
+            // %99 = mul(%48, %16) : [N,5]
+            // %100 = mul(%99, %43) : [N,5]
+            // %101 = mul(%79, %15) : [N,5]
+            // %102 = mul(%101, %43) : [N,5]
+            // %103 = add(%102, %100) : [N,5]
+            // %104 = sum{dims=0;keep_dim=false}(%103) : [5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel9(global::System.Span<float> grad3, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer11, global::System.Span<float> buffer12, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                float s41 = 0.2f;
+                var v41 = new global::System.Numerics.Vector<float>(s41);
+                float s43 = 2f;
+                var v43 = new global::System.Numerics.Vector<float>(s43);
+                float s47 = (1f / (dim_N * 5));
+                var v47 = new global::System.Numerics.Vector<float>(s47);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %46 = broadcast_to{shape=N,5}(%34) : [N,5]
-                    // %48 = mul(%46, %47) : [N,5]
-                    // %78 = broadcast_to{shape=N,5}(%77) : [N,5]
-                    // %79 = mul(%78, %41) : [N,5]
-                    // %99 = mul(%48, %16) : [N,5]
-                    // %100 = mul(%99, %43) : [N,5]
-                    // %101 = mul(%79, %15) : [N,5]
-                    // %102 = mul(%101, %43) : [N,5]
-                    // %103 = add(%102, %100) : [N,5]
-                    // %104 = sum{dims=0;keep_dim=false}(%103) : [5]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    float s41 = 0.2f;
-                    var v41 = new global::System.Numerics.Vector<float>(s41);
-                    float s43 = 2f;
-                    var v43 = new global::System.Numerics.Vector<float>(s43);
-                    float s47 = (1f / (dim_N * 5));
-                    var v47 = new global::System.Numerics.Vector<float>(s47);
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 5;
-                        int row16 = i0 * 5;
-                        int row77 = i0;
-                        int rowOut = i0 * extent1;
-                        float s77 = buffer11[row77];
-                        var v77 = new global::System.Numerics.Vector<float>(s77);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
-                            var v16 = new global::System.Numerics.Vector<float>(buffer7.Slice(row16 + i));
-                            var v46 = v34;
-                            var v48 = v46 * v47;
-                            var v78 = v77;
-                            var v79 = v78 * v41;
-                            var v99 = v48 * v16;
-                            var v100 = v99 * v43;
-                            var v101 = v79 * v15;
-                            var v102 = v101 * v43;
-                            var v103 = v102 + v100;
-                            v103.CopyTo(buffer12.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v103).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer6[row15 + i];
-                            float s16 = buffer7[row16 + i];
-                            float s46 = s34;
-                            float s48 = s46 * s47;
-                            float s78 = s77;
-                            float s79 = s78 * s41;
-                            float s99 = s48 * s16;
-                            float s100 = s99 * s43;
-                            float s101 = s79 * s15;
-                            float s102 = s101 * s43;
-                            float s103 = s102 + s100;
-                            buffer12[rowOut + i] = s103;
-                            grad3[i] += s103;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]");
-                }
-
-                // Kernel 10/16: GEMM -> %105 [N,20]
-                {
-                    // %105 = matmul(%103, %4) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture2Data, buffer13, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/16: GEMM -> %105 [N,20]");
-                }
-
-                // Kernel 11/16: GEMM Aᵀ -> %106 [5,20]
-                {
-                    // %106 = matmul{transpose_a=true}(%103, %13) : [5,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 11/16: GEMM Aᵀ -> %106 [5,20]");
-                }
-
-                // Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
-                {
-                    // %56 = square(%12) : [N,20]
-                    // %57 = sub(%34, %56) : [N,20]
-                    // %107 = mul(%105, %57) : [N,20]
-                    // %108 = mul(%107, %3) : [N,20]
-                    // %109 = mul(%107, %10) : [N,20]
-                    // %110 = sum{dims=0;keep_dim=true}(%109) : [1,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    buffer16.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * 20;
-                        int row12 = i0 * 20;
-                        int row105 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
-                            var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
-                            var v56 = v12 * v12;
-                            var v57 = v34 - v56;
-                            var v107 = v105 * v57;
-                            var v108 = v107 * v3;
-                            var v109 = v107 * v10;
-                            v107.CopyTo(buffer14.Slice(rowOut + i));
-                            v108.CopyTo(buffer15.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v109).CopyTo(buffer16.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s10 = buffer3[row10 + i];
-                            float s12 = buffer4[row12 + i];
-                            float s105 = buffer13[row105 + i];
-                            float s56 = s12 * s12;
-                            float s57 = s34 - s56;
-                            float s107 = s105 * s57;
-                            float s108 = s107 * s3;
-                            float s109 = s107 * s10;
-                            buffer14[rowOut + i] = s107;
-                            buffer15[rowOut + i] = s108;
-                            buffer16[i] += s109;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
-                }
-
-                // Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
-                {
-                    // %65 = square(%8) : [N,20]
-                    // %66 = sub(%34, %65) : [N,20]
-                    // %111 = matmul{transpose_b=true}(%108, %2) : [N,20]
-                    // %113 = add(%105, %111) : [N,20]
-                    // %114 = mul(%113, %66) : [N,20]
-                    // %115 = mul(%114, %3) : [N,20]
-                    // %116 = mul(%114, %6) : [N,20]
-                    // %117 = sum{dims=0;keep_dim=true}(%116) : [1,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer17, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    buffer19.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row6 = i0 * 20;
-                        int row8 = i0 * 20;
-                        int row105 = i0 * 20;
-                        int row111 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
-                            var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
-                            var v111 = new global::System.Numerics.Vector<float>(buffer17.Slice(row111 + i));
-                            var v65 = v8 * v8;
-                            var v66 = v34 - v65;
-                            var v113 = v105 + v111;
-                            var v114 = v113 * v66;
-                            var v115 = v114 * v3;
-                            var v116 = v114 * v6;
-                            v114.CopyTo(buffer17.Slice(rowOut + i));
-                            v115.CopyTo(buffer18.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v116).CopyTo(buffer19.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s6 = buffer0[row6 + i];
-                            float s8 = buffer1[row8 + i];
-                            float s105 = buffer13[row105 + i];
-                            float s111 = buffer17[row111 + i];
-                            float s65 = s8 * s8;
-                            float s66 = s34 - s65;
-                            float s113 = s105 + s111;
-                            float s114 = s113 * s66;
-                            float s115 = s114 * s3;
-                            float s116 = s114 * s6;
-                            buffer17[rowOut + i] = s114;
-                            buffer18[rowOut + i] = s115;
-                            buffer19[i] += s116;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
-                }
-
-                // Kernel 14/16: elementwise (add) -> %118 [1,20]
-                {
-                    // %118 = add(%110, %117) : [1,20]
-                    int extent0 = 20;
+                    int row15 = i0 * 5;
+                    int row16 = i0 * 5;
+                    int row77 = i0;
+                    int rowOut = i0 * extent1;
+                    float s77 = buffer11[row77];
+                    var v77 = new global::System.Numerics.Vector<float>(s77);
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                        var v117 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
-                        var v118 = v110 + v117;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v118).CopyTo(grad1.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
+                        var v16 = new global::System.Numerics.Vector<float>(buffer7.Slice(row16 + i));
+                        var v46 = v34;
+                        var v48 = v46 * v47;
+                        var v78 = v77;
+                        var v79 = v78 * v41;
+                        var v99 = v48 * v16;
+                        var v100 = v99 * v43;
+                        var v101 = v79 * v15;
+                        var v102 = v101 * v43;
+                        var v103 = v102 + v100;
+                        v103.CopyTo(buffer12.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v103).CopyTo(grad3.Slice(i));
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s110 = buffer16[i];
-                        float s117 = buffer19[i];
-                        float s118 = s110 + s117;
-                        grad1[i] += s118;
+                        float s15 = buffer6[row15 + i];
+                        float s16 = buffer7[row16 + i];
+                        float s46 = s34;
+                        float s48 = s46 * s47;
+                        float s78 = s77;
+                        float s79 = s78 * s41;
+                        float s99 = s48 * s16;
+                        float s100 = s99 * s43;
+                        float s101 = s79 * s15;
+                        float s102 = s101 * s43;
+                        float s103 = s102 + s100;
+                        buffer12[rowOut + i] = s103;
+                        grad3[i] += s103;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/16: elementwise (add) -> %118 [1,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 9/16: fused loop with 2 outputs (broadcast_to, mul, broadcast_to, mul, mul, mul, mul, mul, add, sum) -> %103 [N,5], %104 [5]");
+            }
 
-                // Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
+            // Kernel 10/16: GEMM -> %105 [N,20]
+            // %105 = matmul(%103, %4) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel10(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer12, global::System.Span<float> buffer13, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer12, capture2Data, buffer13, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/16: GEMM -> %105 [N,20]");
+            }
+
+            // Kernel 11/16: GEMM Aᵀ -> %106 [5,20]
+            // %106 = matmul{transpose_a=true}(%103, %13) : [5,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel11(global::System.Span<float> grad2, global::System.Span<float> buffer5, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 11/16: GEMM Aᵀ -> %106 [5,20]");
+            }
+
+            // Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]
+            // %56 = square(%12) : [N,20]
+            // %57 = sub(%34, %56) : [N,20]
+            // %107 = mul(%105, %57) : [N,20]
+            // %108 = mul(%107, %3) : [N,20]
+            // %109 = mul(%107, %10) : [N,20]
+            // %110 = sum{dims=0;keep_dim=true}(%109) : [1,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel12(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer13, global::System.Span<float> buffer14, global::System.Span<float> buffer15, global::System.Span<float> buffer16, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 20;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                buffer16.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %112 = matmul{transpose_a=true}(%9, %108) : [20,20]
-                    // %119 = matmul{transpose_a=true}(%0, %115) : [20,20]
-                    // %120 = add(%112, %119) : [20,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer18, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]");
+                    int row10 = i0 * 20;
+                    int row12 = i0 * 20;
+                    int row105 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
+                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                        var v56 = v12 * v12;
+                        var v57 = v34 - v56;
+                        var v107 = v105 * v57;
+                        var v108 = v107 * v3;
+                        var v109 = v107 * v10;
+                        v107.CopyTo(buffer14.Slice(rowOut + i));
+                        v108.CopyTo(buffer15.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v109).CopyTo(buffer16.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s10 = buffer3[row10 + i];
+                        float s12 = buffer4[row12 + i];
+                        float s105 = buffer13[row105 + i];
+                        float s56 = s12 * s12;
+                        float s57 = s34 - s56;
+                        float s107 = s105 * s57;
+                        float s108 = s107 * s3;
+                        float s109 = s107 * s10;
+                        buffer14[rowOut + i] = s107;
+                        buffer15[rowOut + i] = s108;
+                        buffer16[i] += s109;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 12/16: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %107 [N,20], %108 [N,20], %110 [1,20]");
+            }
 
-                return state.Result;
+            // Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]
+            // %65 = square(%8) : [N,20]
+            // %66 = sub(%34, %65) : [N,20]
+            // %111 = matmul{transpose_b=true}(%108, %2) : [N,20]
+            // %113 = add(%105, %111) : [N,20]
+            // %114 = mul(%113, %66) : [N,20]
+            // %115 = mul(%114, %3) : [N,20]
+            // %116 = mul(%114, %6) : [N,20]
+            // %117 = sum{dims=0;keep_dim=true}(%116) : [1,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer13, global::System.Span<float> buffer15, global::System.Span<float> buffer17, global::System.Span<float> buffer18, global::System.Span<float> buffer19, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer15, capture0Data, buffer17, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 20;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                buffer19.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row6 = i0 * 20;
+                    int row8 = i0 * 20;
+                    int row105 = i0 * 20;
+                    int row111 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
+                        var v105 = new global::System.Numerics.Vector<float>(buffer13.Slice(row105 + i));
+                        var v111 = new global::System.Numerics.Vector<float>(buffer17.Slice(row111 + i));
+                        var v65 = v8 * v8;
+                        var v66 = v34 - v65;
+                        var v113 = v105 + v111;
+                        var v114 = v113 * v66;
+                        var v115 = v114 * v3;
+                        var v116 = v114 * v6;
+                        v114.CopyTo(buffer17.Slice(rowOut + i));
+                        v115.CopyTo(buffer18.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer19.Slice(i)) + v116).CopyTo(buffer19.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s6 = buffer0[row6 + i];
+                        float s8 = buffer1[row8 + i];
+                        float s105 = buffer13[row105 + i];
+                        float s111 = buffer17[row111 + i];
+                        float s65 = s8 * s8;
+                        float s66 = s34 - s65;
+                        float s113 = s105 + s111;
+                        float s114 = s113 * s66;
+                        float s115 = s114 * s3;
+                        float s116 = s114 * s6;
+                        buffer17[rowOut + i] = s114;
+                        buffer18[rowOut + i] = s115;
+                        buffer19[i] += s116;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer19, "Kernel 13/16: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %114 [N,20], %115 [N,20], %117 [1,20]");
+            }
+
+            // Kernel 14/16: elementwise (add) -> %118 [1,20]
+            // %118 = add(%110, %117) : [1,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.Span<float> grad1, global::System.Span<float> buffer16, global::System.Span<float> buffer19)
+            {
+                int extent0 = 20;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v110 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
+                    var v117 = new global::System.Numerics.Vector<float>(buffer19.Slice(i));
+                    var v118 = v110 + v117;
+                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v118).CopyTo(grad1.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s110 = buffer16[i];
+                    float s117 = buffer19[i];
+                    float s118 = s110 + s117;
+                    grad1[i] += s118;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/16: elementwise (add) -> %118 [1,20]");
+            }
+
+            // Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]
+            // %112 = matmul{transpose_a=true}(%9, %108) : [20,20]
+            // %119 = matmul{transpose_a=true}(%0, %115) : [20,20]
+            // %120 = add(%112, %119) : [20,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel15(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer2, global::System.Span<float> buffer15, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer15, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer18, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 15/16: 2 accumulating GEMMs -> %120 [20,20]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -852,36 +1095,110 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
 
                 // Kernel 0/15: GEMM -> %6 [N,20]
-                {
-                    // %6 = matmul(%0, %2) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/15: GEMM -> %6 [N,20]");
-                }
+                VjpKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+                VjpKernel1(input0, capture1Data, buffer0, buffer1, buffer2, dim_N);
+
+                // Kernel 2/15: GEMM -> %10 [N,20]
+                VjpKernel2(capture0Data, buffer2, buffer3, dim_N);
+
+                // Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+                VjpKernel3(capture1Data, buffer2, buffer3, buffer4, buffer5, dim_N);
+
+                // Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]
+                VjpKernel4(input1, input2, capture2Data, capture3Data, result1, buffer5, buffer6, buffer7, dim_N);
+
+                // Kernel 5/15: elementwise (mul) -> %122 []
+                VjpKernel5(input2, buffer8);
+
+                // Kernel 6/15: elementwise (broadcast_to) -> %125 [N]
+                VjpKernel6(buffer8, buffer9, dim_N);
+
+                // Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]
+                VjpKernel7(grad3, buffer6, buffer7, buffer9, buffer10, dim_N);
+
+                // Kernel 8/15: GEMM -> %164 [N,20]
+                VjpKernel8(capture2Data, buffer10, buffer11, dim_N);
+
+                // Kernel 9/15: GEMM Aᵀ -> %165 [5,20]
+                VjpKernel9(grad2, buffer5, buffer10, dim_N);
+
+                // Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]
+                VjpKernel10(capture1Data, buffer3, buffer4, buffer11, buffer12, buffer13, buffer14, dim_N);
+
+                // Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]
+                VjpKernel11(capture0Data, capture1Data, buffer0, buffer1, buffer11, buffer13, buffer15, buffer16, buffer17, buffer18, dim_N);
+
+                // Kernel 12/15: elementwise (add) -> %177 [1,20]
+                VjpKernel12(grad1, buffer14, buffer18);
+
+                // Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]
+                VjpKernel13(capture0Data, result, buffer15, buffer17, dim_N);
+
+                // Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]
+                VjpKernel14(input0, grad0, buffer2, buffer13, buffer17, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/15: GEMM -> %6 [N,20]
+            // %6 = matmul(%0, %2) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/15: GEMM -> %6 [N,20]");
+            }
+
+            // Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]
+            // %7 = mul(%6, %3) : [N,20]
+            // %8 = tanh(%7) : [N,20]
+            // %9 = add(%8, %0) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %7 = mul(%6, %3) : [N,20]
-                    // %8 = tanh(%7) : [N,20]
-                    // %9 = add(%8, %0) : [N,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row0 = i0 * 20;
+                    int row6 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    var last9 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row0 = i0 * 20;
-                        int row6 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 * v3;
-                            var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
-                            var v9 = v8 + v0;
-                            v8.CopyTo(buffer1.Slice(rowOut + i));
-                            v9.CopyTo(buffer2.Slice(rowOut + i));
-                        }
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + lastVector));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        last8 = v8;
+                        last9 = v9;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v0 = new global::System.Numerics.Vector<float>(input0.Slice(row0 + i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 * v3;
+                        var v8 = global::Kiln.Kernels.Pointwise.Tanh(v7);
+                        var v9 = v8 + v0;
+                        v8.CopyTo(buffer1.Slice(rowOut + i));
+                        v9.CopyTo(buffer2.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer1.Slice(rowOut + lastVector));
+                        last9.CopyTo(buffer2.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s0 = input0[row0 + i];
@@ -894,41 +1211,68 @@ namespace Kiln.Integration.Tests.Models
                             buffer2[rowOut + i] = s9;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/15: fused loop with 2 outputs (mul, tanh, add) -> %8 [N,20], %9 [N,20]");
+            }
 
-                // Kernel 2/15: GEMM -> %10 [N,20]
-                {
-                    // %10 = matmul(%9, %2) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/15: GEMM -> %10 [N,20]");
-                }
+            // Kernel 2/15: GEMM -> %10 [N,20]
+            // %10 = matmul(%9, %2) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, buffer3, dim_N, 20, 20, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/15: GEMM -> %10 [N,20]");
+            }
 
-                // Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+            // Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]
+            // %11 = mul(%10, %3) : [N,20]
+            // %12 = tanh(%11) : [N,20]
+            // %13 = add(%12, %9) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 20;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %11 = mul(%10, %3) : [N,20]
-                    // %12 = tanh(%11) : [N,20]
-                    // %13 = add(%12, %9) : [N,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row9 = i0 * 20;
+                    int row10 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last12 = global::System.Numerics.Vector<float>.Zero;
+                    var last13 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row9 = i0 * 20;
-                        int row10 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v11 = v10 * v3;
-                            var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
-                            var v13 = v12 + v9;
-                            v12.CopyTo(buffer4.Slice(rowOut + i));
-                            v13.CopyTo(buffer5.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + lastVector));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        last12 = v12;
+                        last13 = v13;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer2.Slice(row9 + i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v11 = v10 * v3;
+                        var v12 = global::Kiln.Kernels.Pointwise.Tanh(v11);
+                        var v13 = v12 + v9;
+                        v12.CopyTo(buffer4.Slice(rowOut + i));
+                        v13.CopyTo(buffer5.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last12.CopyTo(buffer4.Slice(rowOut + lastVector));
+                        last13.CopyTo(buffer5.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -941,49 +1285,80 @@ namespace Kiln.Integration.Tests.Models
                             buffer5[rowOut + i] = s13;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/15: fused loop with 2 outputs (mul, tanh, add) -> %12 [N,20], %13 [N,20]");
+            }
 
-                // Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]
+            // Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]
+            // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
+            // %15 = add(%14, %5) : [N,5]
+            // %16 = sub(%15, %1) : [N,5]
+            // %131 = broadcast_to{shape=N,5}(%130) : [N,5]
+            // %132 = mul(%131, %47) : [N,5]
+            // %157 = mul(%132, %16) : [N,5]
+            // %161 = mul(%157, %160) : [N,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result1, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 5;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                float s47 = (1f / (dim_N * 5));
+                var v47 = new global::System.Numerics.Vector<float>(s47);
+                float s160 = -2f;
+                var v160 = new global::System.Numerics.Vector<float>(s160);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %14 = matmul{transpose_b=true}(%13, %4) : [N,5]
-                    // %15 = add(%14, %5) : [N,5]
-                    // %16 = sub(%15, %1) : [N,5]
-                    // %131 = broadcast_to{shape=N,5}(%130) : [N,5]
-                    // %132 = mul(%131, %47) : [N,5]
-                    // %157 = mul(%132, %16) : [N,5]
-                    // %161 = mul(%157, %160) : [N,5]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer5, capture2Data, buffer6, dim_N, 5, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float s47 = (1f / (dim_N * 5));
-                    var v47 = new global::System.Numerics.Vector<float>(s47);
-                    float s160 = -2f;
-                    var v160 = new global::System.Numerics.Vector<float>(s160);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 5;
+                    int row14 = i0 * 5;
+                    int rowOut = i0 * extent1;
+                    float s130 = input2[0];
+                    var v130 = new global::System.Numerics.Vector<float>(s130);
+                    int i = 0;
+                    var last15 = global::System.Numerics.Vector<float>.Zero;
+                    var last157 = global::System.Numerics.Vector<float>.Zero;
+                    var last161 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row1 = i0 * 5;
-                        int row14 = i0 * 5;
-                        int rowOut = i0 * extent1;
-                        float s130 = input2[0];
-                        var v130 = new global::System.Numerics.Vector<float>(s130);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
-                            var v15 = v14 + v5;
-                            var v16 = v15 - v1;
-                            var v131 = v130;
-                            var v132 = v131 * v47;
-                            var v157 = v132 * v16;
-                            var v161 = v157 * v160;
-                            v15.CopyTo(buffer6.Slice(rowOut + i));
-                            v157.CopyTo(buffer7.Slice(rowOut + i));
-                            v161.CopyTo(result1.Slice(rowOut + i));
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + lastVector));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + lastVector));
+                        var v15 = v14 + v5;
+                        var v16 = v15 - v1;
+                        var v131 = v130;
+                        var v132 = v131 * v47;
+                        var v157 = v132 * v16;
+                        var v161 = v157 * v160;
+                        last15 = v15;
+                        last157 = v157;
+                        last161 = v161;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v14 = new global::System.Numerics.Vector<float>(buffer6.Slice(row14 + i));
+                        var v15 = v14 + v5;
+                        var v16 = v15 - v1;
+                        var v131 = v130;
+                        var v132 = v131 * v47;
+                        var v157 = v132 * v16;
+                        var v161 = v157 * v160;
+                        v15.CopyTo(buffer6.Slice(rowOut + i));
+                        v157.CopyTo(buffer7.Slice(rowOut + i));
+                        v161.CopyTo(result1.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last15.CopyTo(buffer6.Slice(rowOut + lastVector));
+                        last157.CopyTo(buffer7.Slice(rowOut + lastVector));
+                        last161.CopyTo(result1.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s1 = input1[row1 + i];
@@ -1000,281 +1375,346 @@ namespace Kiln.Integration.Tests.Models
                             result1[rowOut + i] = s161;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 4/15: GEMM + epilogue (add, sub, broadcast_to, mul, mul, mul) -> %15 [N,5], %157 [N,5], %161 [N,5]");
+            }
 
-                // Kernel 5/15: elementwise (mul) -> %122 []
+            // Kernel 5/15: elementwise (mul) -> %122 []
+            // %122 = mul(%121, %31) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer8)
+            {
+                int extent0 = 1;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s31 = 0.0078125f;
+                var v31 = new global::System.Numerics.Vector<float>(s31);
+                float s121 = input2[0];
+                var v121 = new global::System.Numerics.Vector<float>(s121);
+                int i = 0;
+                var last122 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %122 = mul(%121, %31) : []
-                    int extent0 = 1;
-                    float s31 = 0.0078125f;
-                    var v31 = new global::System.Numerics.Vector<float>(s31);
-                    float s121 = input2[0];
-                    var v121 = new global::System.Numerics.Vector<float>(s121);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v122 = v121 * v31;
-                        v122.CopyTo(buffer8.Slice(i));
-                    }
+                    var v122 = v121 * v31;
+                    last122 = v122;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v122 = v121 * v31;
+                    v122.CopyTo(buffer8.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last122.CopyTo(buffer8.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s122 = s121 * s31;
                         buffer8[i] = s122;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/15: elementwise (mul) -> %122 []");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 5/15: elementwise (mul) -> %122 []");
+            }
 
-                // Kernel 6/15: elementwise (broadcast_to) -> %125 [N]
+            // Kernel 6/15: elementwise (broadcast_to) -> %125 [N]
+            // %125 = broadcast_to{shape=N}(%124) : [N]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
+            {
+                int extent0 = dim_N;
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s124 = buffer8[0];
+                var v124 = new global::System.Numerics.Vector<float>(s124);
+                int i = 0;
+                var last125 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %125 = broadcast_to{shape=N}(%124) : [N]
-                    int extent0 = dim_N;
-                    float s124 = buffer8[0];
-                    var v124 = new global::System.Numerics.Vector<float>(s124);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v125 = v124;
-                        v125.CopyTo(buffer9.Slice(i));
-                    }
+                    var v125 = v124;
+                    last125 = v125;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v125 = v124;
+                    v125.CopyTo(buffer9.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last125.CopyTo(buffer9.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s125 = s124;
                         buffer9[i] = s125;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/15: elementwise (broadcast_to) -> %125 [N]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 6/15: elementwise (broadcast_to) -> %125 [N]");
+            }
 
-                // Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]
+            // Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]
+            // %127 = broadcast_to{shape=N,5}(%126) : [N,5]
+            // %128 = mul(%127, %41) : [N,5]
+            // %155 = mul(%128, %15) : [N,5]
+            // %156 = mul(%155, %43) : [N,5]
+            // %158 = mul(%157, %43) : [N,5]
+            // %162 = add(%156, %158) : [N,5]
+            // %163 = sum{dims=0;keep_dim=false}(%162) : [5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.Span<float> grad3, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 5;
+                float s41 = 0.2f;
+                var v41 = new global::System.Numerics.Vector<float>(s41);
+                float s43 = 2f;
+                var v43 = new global::System.Numerics.Vector<float>(s43);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %127 = broadcast_to{shape=N,5}(%126) : [N,5]
-                    // %128 = mul(%127, %41) : [N,5]
-                    // %155 = mul(%128, %15) : [N,5]
-                    // %156 = mul(%155, %43) : [N,5]
-                    // %158 = mul(%157, %43) : [N,5]
-                    // %162 = add(%156, %158) : [N,5]
-                    // %163 = sum{dims=0;keep_dim=false}(%162) : [5]
-                    int extent0 = dim_N;
-                    int extent1 = 5;
-                    float s41 = 0.2f;
-                    var v41 = new global::System.Numerics.Vector<float>(s41);
-                    float s43 = 2f;
-                    var v43 = new global::System.Numerics.Vector<float>(s43);
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row15 = i0 * 5;
-                        int row126 = i0;
-                        int row157 = i0 * 5;
-                        int rowOut = i0 * extent1;
-                        float s126 = buffer9[row126];
-                        var v126 = new global::System.Numerics.Vector<float>(s126);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
-                            var v157 = new global::System.Numerics.Vector<float>(buffer7.Slice(row157 + i));
-                            var v127 = v126;
-                            var v128 = v127 * v41;
-                            var v155 = v128 * v15;
-                            var v156 = v155 * v43;
-                            var v158 = v157 * v43;
-                            var v162 = v156 + v158;
-                            v162.CopyTo(buffer10.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v162).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s15 = buffer6[row15 + i];
-                            float s157 = buffer7[row157 + i];
-                            float s127 = s126;
-                            float s128 = s127 * s41;
-                            float s155 = s128 * s15;
-                            float s156 = s155 * s43;
-                            float s158 = s157 * s43;
-                            float s162 = s156 + s158;
-                            buffer10[rowOut + i] = s162;
-                            grad3[i] += s162;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]");
-                }
-
-                // Kernel 8/15: GEMM -> %164 [N,20]
-                {
-                    // %164 = matmul(%162, %4) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture2Data, buffer11, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/15: GEMM -> %164 [N,20]");
-                }
-
-                // Kernel 9/15: GEMM Aᵀ -> %165 [5,20]
-                {
-                    // %165 = matmul{transpose_a=true}(%162, %13) : [5,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 9/15: GEMM Aᵀ -> %165 [5,20]");
-                }
-
-                // Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]
-                {
-                    // %56 = square(%12) : [N,20]
-                    // %57 = sub(%34, %56) : [N,20]
-                    // %166 = mul(%164, %57) : [N,20]
-                    // %167 = mul(%166, %3) : [N,20]
-                    // %168 = mul(%166, %10) : [N,20]
-                    // %169 = sum{dims=0;keep_dim=true}(%168) : [1,20]
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    buffer14.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row10 = i0 * 20;
-                        int row12 = i0 * 20;
-                        int row164 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                            var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
-                            var v164 = new global::System.Numerics.Vector<float>(buffer11.Slice(row164 + i));
-                            var v56 = v12 * v12;
-                            var v57 = v34 - v56;
-                            var v166 = v164 * v57;
-                            var v167 = v166 * v3;
-                            var v168 = v166 * v10;
-                            v166.CopyTo(buffer12.Slice(rowOut + i));
-                            v167.CopyTo(buffer13.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v168).CopyTo(buffer14.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s10 = buffer3[row10 + i];
-                            float s12 = buffer4[row12 + i];
-                            float s164 = buffer11[row164 + i];
-                            float s56 = s12 * s12;
-                            float s57 = s34 - s56;
-                            float s166 = s164 * s57;
-                            float s167 = s166 * s3;
-                            float s168 = s166 * s10;
-                            buffer12[rowOut + i] = s166;
-                            buffer13[rowOut + i] = s167;
-                            buffer14[i] += s168;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
-                }
-
-                // Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]
-                {
-                    // %65 = square(%8) : [N,20]
-                    // %66 = sub(%34, %65) : [N,20]
-                    // %170 = matmul{transpose_b=true}(%167, %2) : [N,20]
-                    // %172 = add(%164, %170) : [N,20]
-                    // %173 = mul(%172, %66) : [N,20]
-                    // %174 = mul(%173, %3) : [N,20]
-                    // %175 = mul(%173, %6) : [N,20]
-                    // %176 = sum{dims=0;keep_dim=true}(%175) : [1,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer13, capture0Data, buffer15, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 20;
-                    float s34 = 1f;
-                    var v34 = new global::System.Numerics.Vector<float>(s34);
-                    buffer18.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
-                    {
-                        int row6 = i0 * 20;
-                        int row8 = i0 * 20;
-                        int row164 = i0 * 20;
-                        int row170 = i0 * 20;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
-                            var v164 = new global::System.Numerics.Vector<float>(buffer11.Slice(row164 + i));
-                            var v170 = new global::System.Numerics.Vector<float>(buffer15.Slice(row170 + i));
-                            var v65 = v8 * v8;
-                            var v66 = v34 - v65;
-                            var v172 = v164 + v170;
-                            var v173 = v172 * v66;
-                            var v174 = v173 * v3;
-                            var v175 = v173 * v6;
-                            v172.CopyTo(buffer15.Slice(rowOut + i));
-                            v173.CopyTo(buffer16.Slice(rowOut + i));
-                            v174.CopyTo(buffer17.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v175).CopyTo(buffer18.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s3 = capture1Data[i];
-                            float s6 = buffer0[row6 + i];
-                            float s8 = buffer1[row8 + i];
-                            float s164 = buffer11[row164 + i];
-                            float s170 = buffer15[row170 + i];
-                            float s65 = s8 * s8;
-                            float s66 = s34 - s65;
-                            float s172 = s164 + s170;
-                            float s173 = s172 * s66;
-                            float s174 = s173 * s3;
-                            float s175 = s173 * s6;
-                            buffer15[rowOut + i] = s172;
-                            buffer16[rowOut + i] = s173;
-                            buffer17[rowOut + i] = s174;
-                            buffer18[i] += s175;
-                        }
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
-                }
-
-                // Kernel 12/15: elementwise (add) -> %177 [1,20]
-                {
-                    // %177 = add(%169, %176) : [1,20]
-                    int extent0 = 20;
+                    int row15 = i0 * 5;
+                    int row126 = i0;
+                    int row157 = i0 * 5;
+                    int rowOut = i0 * extent1;
+                    float s126 = buffer9[row126];
+                    var v126 = new global::System.Numerics.Vector<float>(s126);
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v169 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v176 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
-                        var v177 = v169 + v176;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v177).CopyTo(grad1.Slice(i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer6.Slice(row15 + i));
+                        var v157 = new global::System.Numerics.Vector<float>(buffer7.Slice(row157 + i));
+                        var v127 = v126;
+                        var v128 = v127 * v41;
+                        var v155 = v128 * v15;
+                        var v156 = v155 * v43;
+                        var v158 = v157 * v43;
+                        var v162 = v156 + v158;
+                        v162.CopyTo(buffer10.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v162).CopyTo(grad3.Slice(i));
                     }
-                    for (; i < extent0; i++)
+                    for (; i < extent1; i++)
                     {
-                        float s169 = buffer14[i];
-                        float s176 = buffer18[i];
-                        float s177 = s169 + s176;
-                        grad1[i] += s177;
+                        float s15 = buffer6[row15 + i];
+                        float s157 = buffer7[row157 + i];
+                        float s127 = s126;
+                        float s128 = s127 * s41;
+                        float s155 = s128 * s15;
+                        float s156 = s155 * s43;
+                        float s158 = s157 * s43;
+                        float s162 = s156 + s158;
+                        buffer10[rowOut + i] = s162;
+                        grad3[i] += s162;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 12/15: elementwise (add) -> %177 [1,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 7/15: fused loop with 2 outputs (broadcast_to, mul, mul, mul, mul, add, sum) -> %162 [N,5], %163 [5]");
+            }
 
-                // Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]
+            // Kernel 8/15: GEMM -> %164 [N,20]
+            // %164 = matmul(%162, %4) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture2Data, buffer11, dim_N, 20, 5, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 8/15: GEMM -> %164 [N,20]");
+            }
+
+            // Kernel 9/15: GEMM Aᵀ -> %165 [5,20]
+            // %165 = matmul{transpose_a=true}(%162, %13) : [5,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.Span<float> grad2, global::System.Span<float> buffer5, global::System.Span<float> buffer10, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer5, grad2, 5, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 9/15: GEMM Aᵀ -> %165 [5,20]");
+            }
+
+            // Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]
+            // %56 = square(%12) : [N,20]
+            // %57 = sub(%34, %56) : [N,20]
+            // %166 = mul(%164, %57) : [N,20]
+            // %167 = mul(%166, %3) : [N,20]
+            // %168 = mul(%166, %10) : [N,20]
+            // %169 = sum{dims=0;keep_dim=true}(%168) : [1,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel10(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer11, global::System.Span<float> buffer12, global::System.Span<float> buffer13, global::System.Span<float> buffer14, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 20;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                buffer14.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %178 = matmul{transpose_b=true}(%174, %2) : [N,20]
-                    // %180 = add(%172, %178) : [N,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, result, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = (dim_N * 20);
+                    int row10 = i0 * 20;
+                    int row12 = i0 * 20;
+                    int row164 = i0 * 20;
+                    int rowOut = i0 * extent1;
                     int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v172 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v178 = new global::System.Numerics.Vector<float>(result.Slice(i));
-                        var v180 = v172 + v178;
-                        v180.CopyTo(result.Slice(i));
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
+                        var v12 = new global::System.Numerics.Vector<float>(buffer4.Slice(row12 + i));
+                        var v164 = new global::System.Numerics.Vector<float>(buffer11.Slice(row164 + i));
+                        var v56 = v12 * v12;
+                        var v57 = v34 - v56;
+                        var v166 = v164 * v57;
+                        var v167 = v166 * v3;
+                        var v168 = v166 * v10;
+                        v166.CopyTo(buffer12.Slice(rowOut + i));
+                        v167.CopyTo(buffer13.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer14.Slice(i)) + v168).CopyTo(buffer14.Slice(i));
                     }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s10 = buffer3[row10 + i];
+                        float s12 = buffer4[row12 + i];
+                        float s164 = buffer11[row164 + i];
+                        float s56 = s12 * s12;
+                        float s57 = s34 - s56;
+                        float s166 = s164 * s57;
+                        float s167 = s166 * s3;
+                        float s168 = s166 * s10;
+                        buffer12[rowOut + i] = s166;
+                        buffer13[rowOut + i] = s167;
+                        buffer14[i] += s168;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 10/15: fused loop with 3 outputs (square, sub, mul, mul, mul, sum) -> %166 [N,20], %167 [N,20], %169 [1,20]");
+            }
+
+            // Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]
+            // %65 = square(%8) : [N,20]
+            // %66 = sub(%34, %65) : [N,20]
+            // %170 = matmul{transpose_b=true}(%167, %2) : [N,20]
+            // %172 = add(%164, %170) : [N,20]
+            // %173 = mul(%172, %66) : [N,20]
+            // %174 = mul(%173, %3) : [N,20]
+            // %175 = mul(%173, %6) : [N,20]
+            // %176 = sum{dims=0;keep_dim=true}(%175) : [1,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel11(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer11, global::System.Span<float> buffer13, global::System.Span<float> buffer15, global::System.Span<float> buffer16, global::System.Span<float> buffer17, global::System.Span<float> buffer18, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer13, capture0Data, buffer15, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 20;
+                float s34 = 1f;
+                var v34 = new global::System.Numerics.Vector<float>(s34);
+                buffer18.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row6 = i0 * 20;
+                    int row8 = i0 * 20;
+                    int row164 = i0 * 20;
+                    int row170 = i0 * 20;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v8 = new global::System.Numerics.Vector<float>(buffer1.Slice(row8 + i));
+                        var v164 = new global::System.Numerics.Vector<float>(buffer11.Slice(row164 + i));
+                        var v170 = new global::System.Numerics.Vector<float>(buffer15.Slice(row170 + i));
+                        var v65 = v8 * v8;
+                        var v66 = v34 - v65;
+                        var v172 = v164 + v170;
+                        var v173 = v172 * v66;
+                        var v174 = v173 * v3;
+                        var v175 = v173 * v6;
+                        v172.CopyTo(buffer15.Slice(rowOut + i));
+                        v173.CopyTo(buffer16.Slice(rowOut + i));
+                        v174.CopyTo(buffer17.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer18.Slice(i)) + v175).CopyTo(buffer18.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s3 = capture1Data[i];
+                        float s6 = buffer0[row6 + i];
+                        float s8 = buffer1[row8 + i];
+                        float s164 = buffer11[row164 + i];
+                        float s170 = buffer15[row170 + i];
+                        float s65 = s8 * s8;
+                        float s66 = s34 - s65;
+                        float s172 = s164 + s170;
+                        float s173 = s172 * s66;
+                        float s174 = s173 * s3;
+                        float s175 = s173 * s6;
+                        buffer15[rowOut + i] = s172;
+                        buffer16[rowOut + i] = s173;
+                        buffer17[rowOut + i] = s174;
+                        buffer18[i] += s175;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer18, "Kernel 11/15: GEMM + epilogue (square, sub, add, mul, mul, mul, sum) -> %172 [N,20], %173 [N,20], %174 [N,20], %176 [1,20]");
+            }
+
+            // Kernel 12/15: elementwise (add) -> %177 [1,20]
+            // %177 = add(%169, %176) : [1,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel12(global::System.Span<float> grad1, global::System.Span<float> buffer14, global::System.Span<float> buffer18)
+            {
+                int extent0 = 20;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v169 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                    var v176 = new global::System.Numerics.Vector<float>(buffer18.Slice(i));
+                    var v177 = v169 + v176;
+                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v177).CopyTo(grad1.Slice(i));
+                }
+                for (; i < extent0; i++)
+                {
+                    float s169 = buffer14[i];
+                    float s176 = buffer18[i];
+                    float s177 = s169 + s176;
+                    grad1[i] += s177;
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 12/15: elementwise (add) -> %177 [1,20]");
+            }
+
+            // Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]
+            // %178 = matmul{transpose_b=true}(%174, %2) : [N,20]
+            // %180 = add(%172, %178) : [N,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel13(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer15, global::System.Span<float> buffer17, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer17, capture0Data, result, dim_N, 20, 20, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = (dim_N * 20);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last180 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v172 = new global::System.Numerics.Vector<float>(buffer15.Slice(lastVector));
+                    var v178 = new global::System.Numerics.Vector<float>(result.Slice(lastVector));
+                    var v180 = v172 + v178;
+                    last180 = v180;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v172 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                    var v178 = new global::System.Numerics.Vector<float>(result.Slice(i));
+                    var v180 = v172 + v178;
+                    v180.CopyTo(result.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last180.CopyTo(result.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s172 = buffer15[i];
@@ -1282,20 +1722,20 @@ namespace Kiln.Integration.Tests.Models
                         float s180 = s172 + s178;
                         result[i] = s180;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/15: GEMM + epilogue (add) -> %180 [N,20]");
+            }
 
-                // Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]
-                {
-                    // %171 = matmul{transpose_a=true}(%9, %167) : [20,20]
-                    // %179 = matmul{transpose_a=true}(%0, %174) : [20,20]
-                    // %181 = add(%171, %179) : [20,20]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer13, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer17, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]");
-                }
-
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]
+            // %171 = matmul{transpose_a=true}(%9, %167) : [20,20]
+            // %179 = matmul{transpose_a=true}(%0, %174) : [20,20]
+            // %181 = add(%171, %179) : [20,20]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel14(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer2, global::System.Span<float> buffer13, global::System.Span<float> buffer17, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer13, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer17, grad0, 20, 20, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/15: 2 accumulating GEMMs -> %181 [20,20]");
             }
 
             /// <summary>

@@ -50,26 +50,57 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]
+                ForwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/3: GEMM Bᵀ -> %9 [N,10]
+                ForwardKernel1(capture2Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []
+                ForwardKernel2(input1, capture3Data, result, buffer1, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
+            // %7 = add(%6, %3) : [N,100]
+            // %8 = relu(%7) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 100;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
-                    // %7 = add(%6, %3) : [N,100]
-                    // %8 = relu(%7) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 100;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 100;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 100;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -79,58 +110,60 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (add, relu) -> %8 [N,100]");
+            }
 
-                // Kernel 1/3: GEMM Bᵀ -> %9 [N,10]
-                {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %9 [N,10]");
-                }
+            // Kernel 1/3: GEMM Bᵀ -> %9 [N,10]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM Bᵀ -> %9 [N,10]");
+            }
 
-                // Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []
+            // Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []
+            // %10 = add(%9, %5) : [N,10]
+            // %11 = sub(%10, %1) : [N,10]
+            // %12 = square(%11) : [N,10]
+            // %13 = sum(%12) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %10 = add(%9, %5) : [N,10]
-                    // %11 = sub(%10, %1) : [N,10]
-                    // %12 = square(%11) : [N,10]
-                    // %13 = sum(%12) : []
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 10;
+                    int row9 = i0 * 10;
+                    var accumulator13 = global::System.Numerics.Vector<float>.Zero;
+                    float tail13 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 10;
-                        int row9 = i0 * 10;
-                        var accumulator13 = global::System.Numerics.Vector<float>.Zero;
-                        float tail13 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            var v11 = v10 - v1;
-                            var v12 = v11 * v11;
-                            accumulator13 += v12;
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s9 = buffer1[row9 + i];
-                            float s10 = s9 + s5;
-                            float s11 = s10 - s1;
-                            float s12 = s11 * s11;
-                            tail13 += s12;
-                        }
-                        result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        var v11 = v10 - v1;
+                        var v12 = v11 * v11;
+                        accumulator13 += v12;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []");
+                    for (; i < extent1; i++)
+                    {
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s9 = buffer1[row9 + i];
+                        float s10 = s9 + s5;
+                        float s11 = s10 - s1;
+                        float s12 = s11 * s11;
+                        tail13 += s12;
+                    }
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
                 }
-
-                return state.Result;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,10] of (add, sub, square) -> %13 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -171,26 +204,66 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]
+                ForwardBackwardKernel1(input1, capture2Data, capture3Data, result, buffer0, buffer1, buffer2, dim_N);
+
+                // Kernel 2/6: sum over [N,10] -> %29 [10]
+                ForwardBackwardKernel2(grad3, buffer2, dim_N);
+
+                // Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
+                ForwardBackwardKernel3(grad2, buffer0, buffer2, dim_N);
+
+                // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
+                ForwardBackwardKernel4(capture2Data, grad1, buffer0, buffer2, buffer3, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
+                ForwardBackwardKernel5(input0, grad0, buffer3, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
+            // %7 = add(%6, %3) : [N,100]
+            // %8 = relu(%7) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 100;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
-                    // %7 = add(%6, %3) : [N,100]
-                    // %8 = relu(%7) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 100;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 100;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 100;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -200,137 +273,145 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]
+            // Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+            // %10 = add(%9, %5) : [N,10]
+            // %11 = sub(%10, %1) : [N,10]
+            // %12 = square(%11) : [N,10]
+            // %13 = sum(%12) : []
+            // %17 = mul(%11, %16) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                float s16 = 2f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                result.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
-                    // %10 = add(%9, %5) : [N,10]
-                    // %11 = sub(%10, %1) : [N,10]
-                    // %12 = square(%11) : [N,10]
-                    // %13 = sum(%12) : []
-                    // %17 = mul(%11, %16) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    result.Clear();
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 10;
+                    int row9 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    var accumulator13 = global::System.Numerics.Vector<float>.Zero;
+                    float tail13 = 0f;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 10;
-                        int row9 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        var accumulator13 = global::System.Numerics.Vector<float>.Zero;
-                        float tail13 = 0f;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            var v11 = v10 - v1;
-                            var v12 = v11 * v11;
-                            var v17 = v11 * v16;
-                            v11.CopyTo(buffer1.Slice(rowOut + i));
-                            accumulator13 += v12;
-                            v17.CopyTo(buffer2.Slice(rowOut + i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s9 = buffer1[row9 + i];
-                            float s10 = s9 + s5;
-                            float s11 = s10 - s1;
-                            float s12 = s11 * s11;
-                            float s17 = s11 * s16;
-                            buffer1[rowOut + i] = s11;
-                            tail13 += s12;
-                            buffer2[rowOut + i] = s17;
-                        }
-                        result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        var v11 = v10 - v1;
+                        var v12 = v11 * v11;
+                        var v17 = v11 * v16;
+                        v11.CopyTo(buffer1.Slice(rowOut + i));
+                        accumulator13 += v12;
+                        v17.CopyTo(buffer2.Slice(rowOut + i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
-                }
-
-                // Kernel 2/6: sum over [N,10] -> %29 [10]
-                {
-                    // %29 = sum{dims=0;keep_dim=false}(%17) : [10]
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row17 = i0 * 10;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v17).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s17 = buffer2[row17 + i];
-                            grad3[i] += s17;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s9 = buffer1[row9 + i];
+                        float s10 = s9 + s5;
+                        float s11 = s10 - s1;
+                        float s12 = s11 * s11;
+                        float s17 = s11 * s16;
+                        buffer1[rowOut + i] = s11;
+                        tail13 += s12;
+                        buffer2[rowOut + i] = s17;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,10] -> %29 [10]");
+                    result[0] += global::System.Numerics.Vector.Sum(accumulator13) + tail13;
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/6: GEMM + epilogue (add, sub, square, sum, mul) -> %11 [N,10], %13 [], %17 [N,10]");
+            }
 
-                // Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
+            // Kernel 2/6: sum over [N,10] -> %29 [10]
+            // %29 = sum{dims=0;keep_dim=false}(%17) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.Span<float> grad3, global::System.Span<float> buffer2, int dim_N)
+            {
+                int extent0 = dim_N;
+                int extent1 = 10;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %31 = matmul{transpose_a=true}(%17, %8) : [10,100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %31 [10,100]");
-                }
-
-                // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
-                {
-                    // %30 = matmul(%17, %4) : [N,100]
-                    // %32 = relu_backward(%30, %8) : [N,100]
-                    // %33 = sum{dims=0;keep_dim=false}(%32) : [100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 100;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row17 = i0 * 10;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row8 = i0 * 100;
-                        int row30 = i0 * 100;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                            var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(row30 + i));
-                            var v32 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v8);
-                            v32.CopyTo(buffer3.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v32).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = buffer0[row8 + i];
-                            float s30 = buffer3[row30 + i];
-                            float s32 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s8);
-                            buffer3[rowOut + i] = s32;
-                            grad1[i] += s32;
-                        }
+                        var v17 = new global::System.Numerics.Vector<float>(buffer2.Slice(row17 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v17).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]");
+                    for (; i < extent1; i++)
+                    {
+                        float s17 = buffer2[row17 + i];
+                        grad3[i] += s17;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 2/6: sum over [N,10] -> %29 [10]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
+            // Kernel 3/6: GEMM Aᵀ -> %31 [10,100]
+            // %31 = matmul{transpose_a=true}(%17, %8) : [10,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad2, global::System.Span<float> buffer0, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 3/6: GEMM Aᵀ -> %31 [10,100]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]
+            // %30 = matmul(%17, %4) : [N,100]
+            // %32 = relu_backward(%30, %8) : [N,100]
+            // %33 = sum{dims=0;keep_dim=false}(%32) : [100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 100;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %34 = matmul{transpose_a=true}(%32, %0) : [100,1000]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]");
+                    int row8 = i0 * 100;
+                    int row30 = i0 * 100;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                        var v30 = new global::System.Numerics.Vector<float>(buffer3.Slice(row30 + i));
+                        var v32 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v8);
+                        v32.CopyTo(buffer3.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v32).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s8 = buffer0[row8 + i];
+                        float s30 = buffer3[row30 + i];
+                        float s32 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s8);
+                        buffer3[rowOut + i] = s32;
+                        grad1[i] += s32;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 4/6: GEMM + epilogue (relu_backward, sum) -> %32 [N,100], %33 [100]");
+            }
 
-                return state.Result;
+            // Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]
+            // %34 = matmul{transpose_a=true}(%32, %0) : [100,1000]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %34 [100,1000]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -370,26 +451,66 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
 
                 // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, dim_N);
+
+                // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]
+                VjpKernel1(input1, input2, capture2Data, capture3Data, result1, grad3, buffer0, buffer1, dim_N);
+
+                // Kernel 2/6: GEMM Aᵀ -> %51 [10,100]
+                VjpKernel2(grad2, buffer0, buffer1, dim_N);
+
+                // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]
+                VjpKernel3(capture2Data, grad1, buffer0, buffer1, buffer2, dim_N);
+
+                // Kernel 4/6: GEMM -> %54 [N,1000]
+                VjpKernel4(capture0Data, result, buffer2, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]
+                VjpKernel5(input0, grad0, buffer2, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]
+            // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
+            // %7 = add(%6, %3) : [N,100]
+            // %8 = relu(%7) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 100;
+                int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %6 = matmul{transpose_b=true}(%0, %2) : [N,100]
-                    // %7 = add(%6, %3) : [N,100]
-                    // %8 = relu(%7) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 100;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row6 = i0 * 100;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    var last8 = global::System.Numerics.Vector<float>.Zero;
+                    if (overlapLast)
                     {
-                        int row6 = i0 * 100;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
-                            var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
-                            var v7 = v6 + v3;
-                            var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
-                            v8.CopyTo(buffer0.Slice(rowOut + i));
-                        }
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(lastVector));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + lastVector));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        last8 = v8;
+                    }
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v3 = new global::System.Numerics.Vector<float>(capture1Data.Slice(i));
+                        var v6 = new global::System.Numerics.Vector<float>(buffer0.Slice(row6 + i));
+                        var v7 = v6 + v3;
+                        var v8 = global::System.Numerics.Vector.Max(v7, global::System.Numerics.Vector<float>.Zero);
+                        v8.CopyTo(buffer0.Slice(rowOut + i));
+                    }
+                    if (overlapLast)
+                    {
+                        last8.CopyTo(buffer0.Slice(rowOut + lastVector));
+                    }
+                    else
+                    {
                         for (; i < extent1; i++)
                         {
                             float s3 = capture1Data[i];
@@ -399,122 +520,130 @@ namespace Kiln.Integration.Tests.Models
                             buffer0[rowOut + i] = s8;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM + epilogue (add, relu) -> %8 [N,100]");
+            }
 
-                // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]
+            // Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]
+            // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
+            // %10 = add(%9, %5) : [N,10]
+            // %11 = sub(%10, %1) : [N,10]
+            // %17 = mul(%11, %16) : [N,10]
+            // %47 = mul(%36, %17) : [N,10]
+            // %48 = neg(%47) : [N,10]
+            // %49 = sum{dims=0;keep_dim=false}(%47) : [10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> result1, global::System.Span<float> grad3, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 10;
+                float s16 = 2f;
+                var v16 = new global::System.Numerics.Vector<float>(s16);
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %9 = matmul{transpose_b=true}(%8, %4) : [N,10]
-                    // %10 = add(%9, %5) : [N,10]
-                    // %11 = sub(%10, %1) : [N,10]
-                    // %17 = mul(%11, %16) : [N,10]
-                    // %47 = mul(%36, %17) : [N,10]
-                    // %48 = neg(%47) : [N,10]
-                    // %49 = sum{dims=0;keep_dim=false}(%47) : [10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture2Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 10;
-                    float s16 = 2f;
-                    var v16 = new global::System.Numerics.Vector<float>(s16);
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    int row1 = i0 * 10;
+                    int row9 = i0 * 10;
+                    int rowOut = i0 * extent1;
+                    float s36 = input2[0];
+                    var v36 = new global::System.Numerics.Vector<float>(s36);
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        int row1 = i0 * 10;
-                        int row9 = i0 * 10;
-                        int rowOut = i0 * extent1;
-                        float s36 = input2[0];
-                        var v36 = new global::System.Numerics.Vector<float>(s36);
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
-                            var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                            var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
-                            var v10 = v9 + v5;
-                            var v11 = v10 - v1;
-                            var v17 = v11 * v16;
-                            var v47 = v36 * v17;
-                            var v48 = -v47;
-                            v47.CopyTo(buffer1.Slice(rowOut + i));
-                            v48.CopyTo(result1.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v47).CopyTo(grad3.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s1 = input1[row1 + i];
-                            float s5 = capture3Data[i];
-                            float s9 = buffer1[row9 + i];
-                            float s10 = s9 + s5;
-                            float s11 = s10 - s1;
-                            float s17 = s11 * s16;
-                            float s47 = s36 * s17;
-                            float s48 = -s47;
-                            buffer1[rowOut + i] = s47;
-                            result1[rowOut + i] = s48;
-                            grad3[i] += s47;
-                        }
+                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(row1 + i));
+                        var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
+                        var v9 = new global::System.Numerics.Vector<float>(buffer1.Slice(row9 + i));
+                        var v10 = v9 + v5;
+                        var v11 = v10 - v1;
+                        var v17 = v11 * v16;
+                        var v47 = v36 * v17;
+                        var v48 = -v47;
+                        v47.CopyTo(buffer1.Slice(rowOut + i));
+                        v48.CopyTo(result1.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v47).CopyTo(grad3.Slice(i));
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
-                }
-
-                // Kernel 2/6: GEMM Aᵀ -> %51 [10,100]
-                {
-                    // %51 = matmul{transpose_a=true}(%47, %8) : [10,100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %51 [10,100]");
-                }
-
-                // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]
-                {
-                    // %50 = matmul(%47, %4) : [N,100]
-                    // %52 = relu_backward(%50, %8) : [N,100]
-                    // %53 = sum{dims=0;keep_dim=false}(%52) : [100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = dim_N;
-                    int extent1 = 100;
-                    for (int i0 = 0; i0 < extent0; i0++)
+                    for (; i < extent1; i++)
                     {
-                        int row8 = i0 * 100;
-                        int row50 = i0 * 100;
-                        int rowOut = i0 * extent1;
-                        int i = 0;
-                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                        {
-                            var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
-                            var v50 = new global::System.Numerics.Vector<float>(buffer2.Slice(row50 + i));
-                            var v52 = global::Kiln.Kernels.Pointwise.ReluBackward(v50, v8);
-                            v52.CopyTo(buffer2.Slice(rowOut + i));
-                            (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v52).CopyTo(grad1.Slice(i));
-                        }
-                        for (; i < extent1; i++)
-                        {
-                            float s8 = buffer0[row8 + i];
-                            float s50 = buffer2[row50 + i];
-                            float s52 = global::Kiln.Kernels.Pointwise.ReluBackward(s50, s8);
-                            buffer2[rowOut + i] = s52;
-                            grad1[i] += s52;
-                        }
+                        float s1 = input1[row1 + i];
+                        float s5 = capture3Data[i];
+                        float s9 = buffer1[row9 + i];
+                        float s10 = s9 + s5;
+                        float s11 = s10 - s1;
+                        float s17 = s11 * s16;
+                        float s47 = s36 * s17;
+                        float s48 = -s47;
+                        buffer1[rowOut + i] = s47;
+                        result1[rowOut + i] = s48;
+                        grad3[i] += s47;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 1/6: GEMM + epilogue (add, sub, mul, mul, neg, sum) -> %47 [N,10], %48 [N,10], %49 [10]");
+            }
 
-                // Kernel 4/6: GEMM -> %54 [N,1000]
+            // Kernel 2/6: GEMM Aᵀ -> %51 [10,100]
+            // %51 = matmul{transpose_a=true}(%47, %8) : [10,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.Span<float> grad2, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer0, grad2, 10, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 2/6: GEMM Aᵀ -> %51 [10,100]");
+            }
+
+            // Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]
+            // %50 = matmul(%47, %4) : [N,100]
+            // %52 = relu_backward(%50, %8) : [N,100]
+            // %53 = sum{dims=0;keep_dim=false}(%52) : [100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> grad1, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 100, 10, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = dim_N;
+                int extent1 = 100;
+                for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    // %54 = matmul(%52, %2) : [N,1000]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, result, dim_N, 1000, 100, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %54 [N,1000]");
+                    int row8 = i0 * 100;
+                    int row50 = i0 * 100;
+                    int rowOut = i0 * extent1;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v8 = new global::System.Numerics.Vector<float>(buffer0.Slice(row8 + i));
+                        var v50 = new global::System.Numerics.Vector<float>(buffer2.Slice(row50 + i));
+                        var v52 = global::Kiln.Kernels.Pointwise.ReluBackward(v50, v8);
+                        v52.CopyTo(buffer2.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v52).CopyTo(grad1.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s8 = buffer0[row8 + i];
+                        float s50 = buffer2[row50 + i];
+                        float s52 = global::Kiln.Kernels.Pointwise.ReluBackward(s50, s8);
+                        buffer2[rowOut + i] = s52;
+                        grad1[i] += s52;
+                    }
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM + epilogue (relu_backward, sum) -> %52 [N,100], %53 [100]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]
-                {
-                    // %55 = matmul{transpose_a=true}(%52, %0) : [100,1000]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]");
-                }
+            // Kernel 4/6: GEMM -> %54 [N,1000]
+            // %54 = matmul(%52, %2) : [N,1000]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture0Data, result, dim_N, 1000, 100, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 4/6: GEMM -> %54 [N,1000]");
+            }
 
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]
+            // %55 = matmul{transpose_a=true}(%52, %0) : [100,1000]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, input0, grad0, 100, 1000, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %55 [100,1000]");
             }
 
             /// <summary>

@@ -44,65 +44,96 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
 
                 // Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]
+                ForwardKernel0(input0, capture0Data, buffer0, dim_N);
+
+                // Kernel 1/3: GEMM -> %6 [N,10]
+                ForwardKernel1(capture1Data, buffer0, buffer1, dim_N);
+
+                // Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []
+                ForwardKernel2(input1, result, buffer1, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]
+            // %4 = matmul(%0, %2) : [N,100]
+            // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %4 = matmul(%0, %2) : [N,100]
-                    // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 100);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer0.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    last5 = v5;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    v5.CopyTo(buffer0.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last5.CopyTo(buffer0.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
                         buffer0[i] = s5;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/3: GEMM + epilogue (clamp) -> %5 [N,100]");
+            }
 
-                // Kernel 1/3: GEMM -> %6 [N,10]
+            // Kernel 1/3: GEMM -> %6 [N,10]
+            // %6 = matmul(%5, %3) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer0, capture1Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM -> %6 [N,10]");
+            }
+
+            // Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []
+            // %7 = sub(%6, %1) : [N,10]
+            // %10 = square(%7) : [N,10]
+            // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.Span<float> result, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = (dim_N * 10);
+                result.Clear();
+                var accumulator11 = global::System.Numerics.Vector<float>.Zero;
+                float tail11 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %6 = matmul(%5, %3) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer0, capture1Data, buffer1, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/3: GEMM -> %6 [N,10]");
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
+                    var v7 = v6 - v1;
+                    var v10 = v7 * v7;
+                    accumulator11 += v10;
                 }
-
-                // Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []
+                for (; i < extent0; i++)
                 {
-                    // %7 = sub(%6, %1) : [N,10]
-                    // %10 = square(%7) : [N,10]
-                    // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
-                    int extent0 = (dim_N * 10);
-                    result.Clear();
-                    var accumulator11 = global::System.Numerics.Vector<float>.Zero;
-                    float tail11 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                        var v7 = v6 - v1;
-                        var v10 = v7 * v7;
-                        accumulator11 += v10;
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[i];
-                        float s6 = buffer1[i];
-                        float s7 = s6 - s1;
-                        float s10 = s7 * s7;
-                        tail11 += s10;
-                    }
-                    result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []");
+                    float s1 = input1[i];
+                    float s6 = buffer1[i];
+                    float s7 = s6 - s1;
+                    float s10 = s7 * s7;
+                    tail11 += s10;
                 }
-
-                return state.Result;
+                result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: fused sum over [N,10] of (sub, square) -> %11 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -136,96 +167,159 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
 
                 // Kernel 0/6: GEMM -> %4 [N,100]
-                {
-                    // %4 = matmul(%0, %2) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM -> %4 [N,100]");
-                }
+                ForwardBackwardKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/6: elementwise (clamp) -> %5 [N,100]
+                ForwardBackwardKernel1(buffer0, buffer1, dim_N);
+
+                // Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]
+                ForwardBackwardKernel2(input1, capture1Data, result, buffer1, buffer2, buffer3, dim_N);
+
+                // Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
+                ForwardBackwardKernel3(grad1, buffer1, buffer3, dim_N);
+
+                // Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
+                ForwardBackwardKernel4(capture1Data, buffer0, buffer3, buffer4, dim_N);
+
+                // Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
+                ForwardBackwardKernel5(input0, grad0, buffer4, dim_N);
+
+                return state.Result;
+            }
+
+            // Kernel 0/6: GEMM -> %4 [N,100]
+            // %4 = matmul(%0, %2) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: GEMM -> %4 [N,100]");
+            }
+
+            // Kernel 1/6: elementwise (clamp) -> %5 [N,100]
+            // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
-                    int extent0 = (dim_N * 100);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer1.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    last5 = v5;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    v5.CopyTo(buffer1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
                         buffer1[i] = s5;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: elementwise (clamp) -> %5 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: elementwise (clamp) -> %5 [N,100]");
+            }
 
-                // Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]
+            // Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]
+            // %6 = matmul(%5, %3) : [N,10]
+            // %7 = sub(%6, %1) : [N,10]
+            // %10 = square(%7) : [N,10]
+            // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
+            // %15 = mul(%7, %14) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> result, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 10);
+                float s14 = 2f;
+                var v14 = new global::System.Numerics.Vector<float>(s14);
+                result.Clear();
+                var accumulator11 = global::System.Numerics.Vector<float>.Zero;
+                float tail11 = 0f;
+                int i = 0;
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %6 = matmul(%5, %3) : [N,10]
-                    // %7 = sub(%6, %1) : [N,10]
-                    // %10 = square(%7) : [N,10]
-                    // %11 = sum{dims=0,1;keep_dim=false}(%10) : []
-                    // %15 = mul(%7, %14) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 10);
-                    float s14 = 2f;
-                    var v14 = new global::System.Numerics.Vector<float>(s14);
-                    result.Clear();
-                    var accumulator11 = global::System.Numerics.Vector<float>.Zero;
-                    float tail11 = 0f;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v7 = v6 - v1;
-                        var v10 = v7 * v7;
-                        var v15 = v7 * v14;
-                        v7.CopyTo(buffer2.Slice(i));
-                        accumulator11 += v10;
-                        v15.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s1 = input1[i];
-                        float s6 = buffer2[i];
-                        float s7 = s6 - s1;
-                        float s10 = s7 * s7;
-                        float s15 = s7 * s14;
-                        buffer2[i] = s7;
-                        tail11 += s10;
-                        buffer3[i] = s15;
-                    }
-                    result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                    var v7 = v6 - v1;
+                    var v10 = v7 * v7;
+                    var v15 = v7 * v14;
+                    v7.CopyTo(buffer2.Slice(i));
+                    accumulator11 += v10;
+                    v15.CopyTo(buffer3.Slice(i));
                 }
-
-                // Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
+                for (; i < extent0; i++)
                 {
-                    // %26 = matmul{transpose_a=true}(%5, %15) : [100,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer3, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM Aᵀ -> %26 [100,10]");
+                    float s1 = input1[i];
+                    float s6 = buffer2[i];
+                    float s7 = s6 - s1;
+                    float s10 = s7 * s7;
+                    float s15 = s7 * s14;
+                    buffer2[i] = s7;
+                    tail11 += s10;
+                    buffer3[i] = s15;
                 }
+                result[0] += global::System.Numerics.Vector.Sum(accumulator11) + tail11;
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/6: GEMM + epilogue (sub, square, sum, mul) -> %7 [N,10], %11 [], %15 [N,10]");
+            }
 
-                // Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
+            // Kernel 3/6: GEMM Aᵀ -> %26 [100,10]
+            // %26 = matmul{transpose_a=true}(%5, %15) : [100,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer3, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/6: GEMM Aᵀ -> %26 [100,10]");
+            }
+
+            // Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]
+            // %25 = matmul{transpose_b=true}(%15, %3) : [N,100]
+            // %27 = clamp_backward{max=Infinity;min=0}(%25, %4) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture1Data, buffer4, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last27 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %25 = matmul{transpose_b=true}(%15, %3) : [N,100]
-                    // %27 = clamp_backward{max=Infinity;min=0}(%25, %4) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture1Data, buffer4, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = (dim_N * 100);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
-                        var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
-                        v27.CopyTo(buffer4.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
+                    var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
+                    last27 = v27;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
+                    var v27 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v25, global::System.Numerics.Vector<float>.Zero);
+                    v27.CopyTo(buffer4.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last27.CopyTo(buffer4.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -233,17 +327,17 @@ namespace Kiln.Integration.Tests.Models
                         float s27 = s4 >= 0f && s4 <= float.PositiveInfinity ? s25 : 0f;
                         buffer4[i] = s27;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/6: GEMM + epilogue (clamp_backward) -> %27 [N,100]");
+            }
 
-                // Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
-                {
-                    // %28 = matmul{transpose_a=true}(%0, %27) : [1000,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer4, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]");
-                }
-
-                return state.Result;
+            // Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]
+            // %28 = matmul{transpose_a=true}(%0, %27) : [1000,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer4, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer4, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 5/6: GEMM Aᵀ -> %28 [1000,100]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -276,57 +370,125 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
                 // Kernel 0/7: GEMM -> %4 [N,100]
-                {
-                    // %4 = matmul(%0, %2) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM -> %4 [N,100]");
-                }
+                VjpKernel0(input0, capture0Data, buffer0, dim_N);
 
                 // Kernel 1/7: elementwise (clamp) -> %5 [N,100]
+                VjpKernel1(buffer0, buffer1, dim_N);
+
+                // Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]
+                VjpKernel2(input1, input2, capture1Data, result1, buffer1, buffer2, dim_N);
+
+                // Kernel 3/7: GEMM Aᵀ -> %42 [100,10]
+                VjpKernel3(grad1, buffer1, buffer2, dim_N);
+
+                // Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]
+                VjpKernel4(capture1Data, buffer0, buffer2, buffer3, dim_N);
+
+                // Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]
+                VjpKernel5(capture0Data, result, buffer3, dim_N);
+
+                // Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]
+                VjpKernel6(input0, grad0, buffer3, dim_N);
+
+                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            }
+
+            // Kernel 0/7: GEMM -> %4 [N,100]
+            // %4 = matmul(%0, %2) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, capture0Data, buffer0, dim_N, 100, 1000, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: GEMM -> %4 [N,100]");
+            }
+
+            // Kernel 1/7: elementwise (clamp) -> %5 [N,100]
+            // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            {
+                int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last5 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %5 = clamp{max=Infinity;min=0}(%4) : [N,100]
-                    int extent0 = (dim_N * 100);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
-                        v5.CopyTo(buffer1.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    last5 = v5;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v5 = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(v4, new global::System.Numerics.Vector<float>(0f)), new global::System.Numerics.Vector<float>(float.PositiveInfinity));
+                    v5.CopyTo(buffer1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last5.CopyTo(buffer1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
                         float s5 = global::System.MathF.Min(global::System.MathF.Max(s4, 0f), float.PositiveInfinity);
                         buffer1[i] = s5;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: elementwise (clamp) -> %5 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: elementwise (clamp) -> %5 [N,100]");
+            }
 
-                // Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]
+            // Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]
+            // %6 = matmul(%5, %3) : [N,10]
+            // %7 = sub(%6, %1) : [N,10]
+            // %15 = mul(%7, %14) : [N,10]
+            // %39 = mul(%30, %15) : [N,10]
+            // %40 = neg(%39) : [N,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel2(global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> result1, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
+                int extent0 = (dim_N * 10);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s14 = 2f;
+                var v14 = new global::System.Numerics.Vector<float>(s14);
+                float s30 = input2[0];
+                var v30 = new global::System.Numerics.Vector<float>(s30);
+                int i = 0;
+                var last39 = global::System.Numerics.Vector<float>.Zero;
+                var last40 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %6 = matmul(%5, %3) : [N,10]
-                    // %7 = sub(%6, %1) : [N,10]
-                    // %15 = mul(%7, %14) : [N,10]
-                    // %39 = mul(%30, %15) : [N,10]
-                    // %40 = neg(%39) : [N,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture1Data, buffer2, dim_N, 10, 100, transposeA: false, transposeB: false, accumulate: false);
-                    int extent0 = (dim_N * 10);
-                    float s14 = 2f;
-                    var v14 = new global::System.Numerics.Vector<float>(s14);
-                    float s30 = input2[0];
-                    var v30 = new global::System.Numerics.Vector<float>(s30);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
-                        var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v7 = v6 - v1;
-                        var v15 = v7 * v14;
-                        var v39 = v30 * v15;
-                        var v40 = -v39;
-                        v39.CopyTo(buffer2.Slice(i));
-                        v40.CopyTo(result1.Slice(i));
-                    }
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(lastVector));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
+                    var v7 = v6 - v1;
+                    var v15 = v7 * v14;
+                    var v39 = v30 * v15;
+                    var v40 = -v39;
+                    last39 = v39;
+                    last40 = v40;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v1 = new global::System.Numerics.Vector<float>(input1.Slice(i));
+                    var v6 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
+                    var v7 = v6 - v1;
+                    var v15 = v7 * v14;
+                    var v39 = v30 * v15;
+                    var v40 = -v39;
+                    v39.CopyTo(buffer2.Slice(i));
+                    v40.CopyTo(result1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last39.CopyTo(buffer2.Slice(lastVector));
+                    last40.CopyTo(result1.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s1 = input1[i];
@@ -338,31 +500,52 @@ namespace Kiln.Integration.Tests.Models
                         buffer2[i] = s39;
                         result1[i] = s40;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result1, "Kernel 2/7: GEMM + epilogue (sub, mul, mul, neg) -> %39 [N,10], %40 [N,10]");
+            }
 
-                // Kernel 3/7: GEMM Aᵀ -> %42 [100,10]
+            // Kernel 3/7: GEMM Aᵀ -> %42 [100,10]
+            // %42 = matmul{transpose_a=true}(%5, %39) : [100,10]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel3(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer2, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/7: GEMM Aᵀ -> %42 [100,10]");
+            }
+
+            // Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]
+            // %41 = matmul{transpose_b=true}(%39, %3) : [N,100]
+            // %43 = clamp_backward{max=Infinity;min=0}(%41, %4) : [N,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture1Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
+                int extent0 = (dim_N * 100);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last43 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
                 {
-                    // %42 = matmul{transpose_a=true}(%5, %39) : [100,10]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer1, buffer2, grad1, 100, 10, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 3/7: GEMM Aᵀ -> %42 [100,10]");
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(lastVector));
+                    var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
+                    var v43 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v41, global::System.Numerics.Vector<float>.Zero);
+                    last43 = v43;
                 }
-
-                // Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    // %41 = matmul{transpose_b=true}(%39, %3) : [N,100]
-                    // %43 = clamp_backward{max=Infinity;min=0}(%41, %4) : [N,100]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer2, capture1Data, buffer3, dim_N, 100, 10, transposeA: false, transposeB: true, accumulate: false);
-                    int extent0 = (dim_N * 100);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
-                        var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
-                        var v43 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v41, global::System.Numerics.Vector<float>.Zero);
-                        v43.CopyTo(buffer3.Slice(i));
-                    }
+                    var v4 = new global::System.Numerics.Vector<float>(buffer0.Slice(i));
+                    var v41 = new global::System.Numerics.Vector<float>(buffer3.Slice(i));
+                    var v43 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.BitwiseAnd(global::System.Numerics.Vector.GreaterThanOrEqual(v4, new global::System.Numerics.Vector<float>(0f)), global::System.Numerics.Vector.LessThanOrEqual(v4, new global::System.Numerics.Vector<float>(float.PositiveInfinity))), v41, global::System.Numerics.Vector<float>.Zero);
+                    v43.CopyTo(buffer3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last43.CopyTo(buffer3.Slice(lastVector));
+                }
+                else
+                {
                     for (; i < extent0; i++)
                     {
                         float s4 = buffer0[i];
@@ -370,24 +553,26 @@ namespace Kiln.Integration.Tests.Models
                         float s43 = s4 >= 0f && s4 <= float.PositiveInfinity ? s41 : 0f;
                         buffer3[i] = s43;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]");
                 }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 4/7: GEMM + epilogue (clamp_backward) -> %43 [N,100]");
+            }
 
-                // Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]
-                {
-                    // %44 = matmul{transpose_b=true}(%43, %2) : [N,1000]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 1000, 100, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]");
-                }
+            // Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]
+            // %44 = matmul{transpose_b=true}(%43, %2) : [N,1000]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture0Data, result, dim_N, 1000, 100, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/7: GEMM Bᵀ -> %44 [N,1000]");
+            }
 
-                // Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]
-                {
-                    // %45 = matmul{transpose_a=true}(%0, %43) : [1000,100]
-                    global::Kiln.Kernels.Gemm.Multiply(input0, buffer3, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]");
-                }
-
-                return new global::Kiln.Tensor[] { state.Result, state.MoreResults[0] };
+            // Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]
+            // %45 = matmul{transpose_a=true}(%0, %43) : [1000,100]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel6(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer3, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(input0, buffer3, grad0, 1000, 100, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/7: GEMM Aᵀ -> %45 [1000,100]");
             }
 
             /// <summary>

@@ -21,12 +21,12 @@ internal sealed class CSharpBackend : IKernelBackend
 
     public string Name => "C#";
 
+    /// <summary>
+    /// Writes the kernel's statements; the host writes its description (<see cref="KernelDescriptions"/>) and places
+    /// them (the C# host: in a method of their own, <see cref="KernelMethods"/>).
+    /// </summary>
     public void EmitKernel(CodeWriter w, Kernel kernel, KernelProgram program, IStorageNames names)
     {
-        string title = KernelDescriptions.Title(kernel, program.Kernels.Count);
-        w.Open($"// {title}");
-        // The comment line above is the block's header; the braces scope the kernel's locals.
-        foreach (var n in KernelDescriptions.ComputedNodes(kernel)) w.Line("// " + n);
         switch (kernel.Kind)
         {
             case KernelKind.Loop:
@@ -42,11 +42,10 @@ internal sealed class CSharpBackend : IKernelBackend
                 break;
         }
         // Anomaly mode (Autograd.DetectAnomaly()): the first kernel to write a NaN or ∞ names itself; one flag read when off.
-        string quoted = title.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        string quoted = KernelDescriptions.Title(kernel, program.Kernels.Count).Replace("\\", "\\\\").Replace("\"", "\\\"");
         // Integer outputs (indices) cannot hold a NaN.
         foreach (var output in kernel.Outputs.Where(o => o.Type == ElementType.Float))
             w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{quoted}\");");
-        w.Close();
     }
 
     public Size? ScratchSize(Node n) => CSharpLibraryCalls.ScratchSize(n);
@@ -67,15 +66,22 @@ internal sealed class CSharpBackend : IKernelBackend
         foreach (var b in bindings)
             w.Line(b.Role switch
             {
-                StorageRole.Input or StorageRole.Capture => $"global::System.ReadOnlySpan<float> {b.Local} = {b.Source}.Data;",
-                StorageRole.IntInput => $"global::System.ReadOnlySpan<int> {b.Local} = {b.Source}.Data;",
-                StorageRole.Result or StorageRole.Update => $"global::System.Span<float> {b.Local} = {b.Source}.Data;",
-                StorageRole.IntResult => $"global::System.Span<int> {b.Local} = {b.Source};",
-                StorageRole.Gradient => $"global::System.Span<float> {b.Local} = this.GradientOf({b.Source}, {b.Index});",
-                StorageRole.Arena => $"global::System.Span<float> {b.Local} = {b.Source}.Arena;",
-                _ => $"global::System.Span<float> {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",
+                StorageRole.Input or StorageRole.Capture or StorageRole.IntInput or StorageRole.Result or StorageRole.Update => $"{StorageType(b.Role)} {b.Local} = {b.Source}.Data;",
+                StorageRole.IntResult => $"{StorageType(b.Role)} {b.Local} = {b.Source};",
+                StorageRole.Gradient => $"{StorageType(b.Role)} {b.Local} = this.GradientOf({b.Source}, {b.Index});",
+                StorageRole.Arena => $"{StorageType(b.Role)} {b.Local} = {b.Source}.Arena;",
+                _ => $"{StorageType(b.Role)} {b.Local} = {b.Source}.Slice({b.Offset}, {b.Length});",
             });
     }
+
+    /// <summary>The type of the local <see cref="EmitStorage"/> declares for a binding of this role.</summary>
+    internal static string StorageType(StorageRole role) => role switch
+    {
+        StorageRole.Input or StorageRole.Capture => SpanType(writable: false),
+        StorageRole.IntInput => "global::System.ReadOnlySpan<int>",
+        StorageRole.IntResult => "global::System.Span<int>",
+        _ => SpanType(writable: true),
+    };
 
     public void EmitStepLoop(CodeWriter w, string counter, string count) => w.Open($"for (int {counter} = 0; {counter} < {count}; {counter}++)");
 
@@ -89,7 +95,8 @@ internal sealed class CSharpBackend : IKernelBackend
 
     public void EmitCopy(CodeWriter w, string from, string to) => w.Line($"{ReadOnly(from, writable: false)}.CopyTo({to});");
 
-    static string SpanType(bool writable) => writable ? "global::System.Span<float>" : "global::System.ReadOnlySpan<float>";
+    /// <summary>The type of a float span local: the slices and choices of a step loop, the float storage.</summary>
+    internal static string SpanType(bool writable) => writable ? "global::System.Span<float>" : "global::System.ReadOnlySpan<float>";
 
     /// <summary>Inputs are read-only spans and the arena's writable ones; a read takes either.</summary>
     static string ReadOnly(string buffer, bool writable) => writable ? buffer : $"((global::System.ReadOnlySpan<float>){buffer})";
@@ -140,7 +147,8 @@ internal sealed class CSharpBackend : IKernelBackend
 
     /// <summary>
     /// The loop nest of a fused loop (or a GEMM's epilogue, which reads the GEMM's output in place): outer axes as
-    /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail; operands broadcast along
+    /// plain loops, the innermost axis as a Vector&lt;float&gt; loop plus a scalar tail (or one overlapping last vector, see
+    /// overlapLast below); operands broadcast along
     /// the innermost axis are loaded once per row. A loop may have several outputs: elementwise ones are stored per
     /// element, reductions accumulate over the reduced axes (in a vector register when the innermost axis is reduced).
     /// </summary>
@@ -157,8 +165,19 @@ internal sealed class CSharpBackend : IKernelBackend
         var loaded = operands.Except(scalars).ToList();
         int axes = nest.Axes.Length, inner = axes - 1;
         bool reduceInner = nest.Reduced[inner];
+        // A row whose length is no multiple of the vector width ends with one vector overlapping the one before it,
+        // instead of a scalar loop over the rest (a row of 20 floats with vectors of 16: lanes 0..15, then 4..19). The
+        // last vector's inputs are loaded and computed before the row is written (an epilogue overwrites the GEMM's
+        // output in place) and stored after the others, rewriting lanes 4..15 with the values they already hold. Only
+        // where every element is stored once: an accumulating output or a reduction would add the shared lanes twice.
+        bool overlapLast = simd && reductions.Count == 0 && !roots.Any(names.Accumulates);
 
         for (int j = 0; j < axes; j++) w.Line($"int extent{j} = {names.Size(nest.Axes[j])};");
+        if (overlapLast)
+        {
+            w.Line($"int lastVector = extent{inner} - {VectorType}.Count;");
+            w.Line($"bool overlapLast = lastVector > 0 && extent{inner} % {VectorType}.Count != 0;");
+        }
         foreach (var c in scalars)
         {
             if (c.Type == ElementType.Flag)
@@ -207,12 +226,26 @@ internal sealed class CSharpBackend : IKernelBackend
                 if (simd) w.Line($"var accumulator{r.Id} = {VectorType}.Zero;");
                 w.Line($"float tail{r.Id} = 0f;");
             }
+        // One vector of every computed value, its lanes starting at element `index` of the row.
+        void ComputeVector(string index)
+        {
+            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({Source(o)}.Slice({rows[o]}{index}));");
+            foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpElementwise.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
+        }
+
         w.Line("int i = 0;");
+        if (overlapLast)
+        {
+            foreach (var r in roots) w.Line($"var last{r.Id} = {VectorType}.Zero;");
+            w.Open("if (overlapLast)");
+            ComputeVector("lastVector");
+            foreach (var r in roots) w.Line($"last{r.Id} = v{r.Id};");
+            w.Close();
+        }
         if (simd)
         {
             w.Open($"for (; i <= extent{inner} - {VectorType}.Count; i += {VectorType}.Count)");
-            foreach (var o in innerLoaded) w.Line($"var v{o.Id} = new {VectorType}({Source(o)}.Slice({rows[o]}i));");
-            foreach (var n in computed) w.Line($"var v{n.Id} = {CSharpElementwise.VectorExpression(n, n.Inputs.Select(x => "v" + x.Id).ToArray())};");
+            ComputeVector("i");
             foreach (var r in roots)
             {
                 var v = "v" + ValueOf(r).Id;
@@ -223,6 +256,13 @@ internal sealed class CSharpBackend : IKernelBackend
                 else w.Line($"{v}.CopyTo({output}.Slice({RowOf(r)}i));");
             }
             w.Close();
+        }
+        if (overlapLast)
+        {
+            w.Open("if (overlapLast)");
+            foreach (var r in roots) w.Line($"last{r.Id}.CopyTo({names.Buffer(r)}.Slice({mapRow}lastVector));");
+            w.Close();
+            w.Open("else");
         }
         w.Open($"for (; i < extent{inner}; i++)");
         foreach (var o in innerLoaded) w.Line($"float s{o.Id} = {Source(o)}[{rows[o]}{InnerIndex(o)}];");
@@ -236,6 +276,7 @@ internal sealed class CSharpBackend : IKernelBackend
             else w.Line($"{output}[{RowOf(r)}i] = {sv};");
         }
         w.Close();
+        if (overlapLast) w.Close();
         if (reduceInner)
             foreach (var r in roots.Where(reductions.Contains))
             {

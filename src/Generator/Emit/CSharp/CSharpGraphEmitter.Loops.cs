@@ -9,11 +9,12 @@ namespace Kiln.Generator.Emit.CSharp;
 
 /// <summary>
 /// A scan kernel: one host loop over the steps, binding each step's storage (a sequence's slice at t, a carry's value
-/// from the step before, each output's destination), then the body's kernels, emitted once, through the backend.
+/// from the step before, each output's destination), then a call of each body kernel's method (written once, through
+/// the backend, as a kernel method).
 /// </summary>
 internal sealed partial class CSharpGraphEmitter
 {
-    void EmitScan(CodeWriter w, Kernel scan, KernelProgram program, IStorageNames outer)
+    void EmitScan(CodeWriter w, Kernel scan, KernelProgram program, IStorageNames outer, KernelMethods kernels)
     {
         var schedule = scan.Steps!;
         var body = schedule.Body;
@@ -27,6 +28,9 @@ internal sealed partial class CSharpGraphEmitter
         w.Line($"int {steps} = {SizeExpression(body.Steps)};");
         backend.EmitStepLoop(w, step, steps);
         w.Line($"int {t} = {(body.Reverse ? $"{steps} - 1 - {step}" : step)};");
+        kernels.Declare(steps, "int");
+        kernels.Declare(step, "int");
+        kernels.Declare(t, "int");
         // The time of the step before (a stacked carry's previous value) and whether a carry's alternating buffers hold the final value now.
         string previousTime = body.Reverse ? $"{t} + 1" : $"{t} - 1";
         string writesFinal = $"(({steps} - 1 - {step}) & 1) == 0", wroteFinal = $"(({steps} - {step}) & 1) == 0";
@@ -47,6 +51,7 @@ internal sealed partial class CSharpGraphEmitter
             {
                 string buffer = outer.Buffer(history);
                 backend.EmitSlice(w, local, buffer, $"{t} * {Count(value)}", Count(value), writable: true);
+                kernels.Declare(local, CSharpBackend.SpanType(writable: true));
                 previous[output] = At(buffer, previousTime, value);
             }
             else
@@ -54,6 +59,7 @@ internal sealed partial class CSharpGraphEmitter
                 var alternates = memory.Alternates[output].Select(b => "buffer" + I(b)).ToList();
                 string first = OutputNode(output, stacked: false) is { } final ? outer.Buffer(final) : alternates[1];
                 backend.EmitChoice(w, local, writesFinal, first, alternates[0], writable: true);
+                kernels.Declare(local, CSharpBackend.SpanType(writable: true));
                 previous[output] = $"({wroteFinal} ? {first} : {alternates[0]})";
             }
             destination[output] = local;
@@ -88,13 +94,16 @@ internal sealed partial class CSharpGraphEmitter
                 }
             }
             slotNames[slot.Leaf] = local;
+            kernels.Declare(local, CSharpBackend.SpanType(writable: false));
         }
 
         var names = new LoopNames(this, schedule, program.Memory, memory, slotNames, destination);
+        string context = $"runs at each step of {MethodName(program)}'s kernel {I(scan.Index)}/{I(program.Kernels.Count)} (loop over {body.Steps} steps)";
         foreach (var k in schedule.Program.Kernels)
         {
             w.Line();
-            backend.EmitKernel(w, k, schedule.Program, names);
+            kernels.Emit(w, $"{MethodName(program)}Loop{I(scan.Index)}Kernel{I(k.Index)}", Description(k, schedule.Program.Kernels.Count, context),
+                statements => backend.EmitKernel(statements, k, schedule.Program, names));
         }
         w.Close();
 

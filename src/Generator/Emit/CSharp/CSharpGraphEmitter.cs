@@ -151,6 +151,7 @@ internal sealed partial class CSharpGraphEmitter
             .Distinct().OrderBy(i => i).ToList();
         bool backward = program.Graph.HasGradients;
         bool vjp = IsVjp(program);
+        var kernels = new KernelMethods(AggressiveOptimization);
 
         if (vjp)
         {
@@ -181,9 +182,11 @@ internal sealed partial class CSharpGraphEmitter
             {
                 case CaptureKind.Flag:
                     w.Line($"bool capture{c} = {Access(spec.Captures[c])};");
+                    kernels.Declare("capture" + c, "bool");
                     break;
                 case CaptureKind.Rng:
                     w.Line($"global::Kiln.Rng? capture{c} = {Access(spec.Captures[c])};");
+                    kernels.Declare("capture" + c, "global::Kiln.Rng?");
                     break;
                 default:
                     w.Line($"global::Kiln.Tensor capture{c} = {Access(spec.Captures[c])};");
@@ -198,7 +201,11 @@ internal sealed partial class CSharpGraphEmitter
                 ? $"this.BindSize({symbols.IndexOf(source.Value.Symbol!)}, {Access(source.AccessExpression)}, {Quote(source.Name)}, symbols);"
                 : $"this.CheckSize({Access(source.AccessExpression)}, {source.Value.Size.ToString(CultureInfo.InvariantCulture)}, {Quote(source.Name)});");
         w.Line($"var state = this.Prepare({index}, symbols);");
-        for (int s = 0; s < symbols.Count; s++) w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
+        for (int s = 0; s < symbols.Count; s++)
+        {
+            w.Line($"int {SymbolLocal(symbols[s])} = symbols[{s}];");
+            kernels.Declare(SymbolLocal(symbols[s]), "int");
+        }
         var bindings = new List<StorageBinding>();
         if (program.Memory.Buffers.Count > 0) bindings.Add(new StorageBinding("arena", StorageRole.Arena, "state"));
         for (int i = 0; i < spec.Inputs.Count; i++)
@@ -218,13 +225,16 @@ internal sealed partial class CSharpGraphEmitter
         foreach (var b in program.Memory.Buffers)
             bindings.Add(new StorageBinding("buffer" + b.Index, StorageRole.ArenaBuffer, "arena", b.Index, $"state.Offsets[{b.Index}]", $"state.Sizes[{b.Index}]"));
         backend.EmitStorage(w, bindings);
+        foreach (var b in bindings) kernels.Declare(b.Local, CSharpBackend.StorageType(b.Role));
 
         var names = new Names(this, program);
         foreach (var k in program.Kernels)
         {
             w.Line();
-            if (k.Kind == KernelKind.Scan) EmitScan(w, k, program, names);
-            else backend.EmitKernel(w, k, program, names);
+            if (k.Kind == KernelKind.Scan) EmitScan(w, k, program, names, kernels);
+            else
+                kernels.Emit(w, $"{MethodName(program)}Kernel{k.Index.ToString(CultureInfo.InvariantCulture)}",
+                    Description(k, program.Kernels.Count), body => backend.EmitKernel(body, k, program, names));
         }
         backend.EmitSynchronize(w);
         w.Line();
@@ -234,6 +244,16 @@ internal sealed partial class CSharpGraphEmitter
             ? "return state.Result;"
             : $"return (state.Result, {string.Join(", ", Enumerable.Range(0, program.Graph.MoreResults.Length).Select(r => IsIntegerResult(program, r) ? $"state.IntegerResults[{r}]!" : $"state.MoreResults[{r}]"))});");
         w.Close();
+        kernels.WriteTo(w);
+    }
+
+    /// <summary>The comment lines above a kernel: its title, then each graph node it computes.</summary>
+    static List<string> Description(Kernel kernel, int kernelCount, string? context = null)
+    {
+        var lines = new List<string> { KernelDescriptions.Title(kernel, kernelCount) };
+        if (context is not null) lines.Add(context);
+        lines.AddRange(KernelDescriptions.ComputedNodes(kernel).Select(n => n.ToString()));
+        return lines;
     }
 
     /// <summary>
