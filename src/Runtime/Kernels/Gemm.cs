@@ -136,8 +136,42 @@ public static unsafe partial class Gemm
         }
         else
         {
-            MultiplyPacked(p); // clears nothing: its first K block stores
+            MultiplyPackedWithDotEdge(p);
         }
+    }
+
+    /// <summary>
+    /// The packed GEMM, except that a few last columns which would fill only a quarter of a micro-tile
+    /// (Linear(1000, 100): N = 100 is three 32-column tiles and 4 columns padded to a 16-wide tile) are dot products
+    /// of rows of A with columns of op(B) instead: for a transposed B those are rows of the stored B, contiguous along
+    /// K; a plain B's few columns are first copied out into such rows. The padded tile ran 16 lanes of FMAs for 4
+    /// columns, about a seventh of the whole product's FMAs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MultiplyPackedWithDotEdge(in Problem p)
+    {
+        int tileColumns = TileColumns(p.Level);
+        int edge = p.N % tileColumns;
+        if (p.TransposeA || p.N <= tileColumns || edge == 0 || edge > tileColumns / 4)
+        {
+            MultiplyPacked(p); // clears nothing: its first K block stores
+            return;
+        }
+        MultiplyPacked(p.Columns(0, p.N - edge));
+        var edgeColumns = p.Columns(p.N - edge, edge);
+        if (!p.TransposeB)
+        {
+            // The packed product is done with its scratch, so the edge's columns can be laid out there as rows.
+            float* rows = Scratch(ref scratchB, (long)edge * p.K);
+            for (int q = 0; q < p.K; q++)
+            {
+                float* source = edgeColumns.B + (long)q * p.Ldb;
+                for (int j = 0; j < edge; j++) rows[(long)j * p.K + q] = source[j];
+            }
+            edgeColumns = new Problem(p.A, p.Lda, false, rows, p.K, true, edgeColumns.C, p.Ldc, p.M, edge, p.K, p.Level, p.Overwrite);
+        }
+        edgeColumns.ClearCIfOverwriting();
+        MultiplyDot(edgeColumns);
     }
 
     /// <summary>Reference loop for machines without SIMD; i-p-j order keeps the inner loop on contiguous rows of B and C.</summary>
