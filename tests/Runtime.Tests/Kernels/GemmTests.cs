@@ -122,7 +122,7 @@ public class GemmTests
         {
             (64, 100, 1000, false, true), (64, 10, 100, false, true), (100, 10, 64, true, false), (2, 300, 50, false, false),
             (10, 1, 2, false, true), (1, 2, 10, true, false), (512, 512, 512, false, false), (100, 1000, 64, true, false),
-            (64, 20, 20, false, true), (20, 20, 64, true, false),
+            (64, 20, 20, false, true), (20, 20, 64, true, false), (64, 100, 1000, false, false),
         };
         var buffers = shapes.Select(s => (A: RandomArray(rng, s.M * s.K), B: RandomArray(rng, s.K * s.N), C: new float[s.M * s.N])).ToArray();
         void RunAll()
