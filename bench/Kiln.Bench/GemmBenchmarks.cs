@@ -26,6 +26,12 @@ public static class GemmBenchmarks
         new("100x64x10 Aᵀ", 100, 10, 64, true, false, "grad w2 = hᵀ·g (tensor style)"),
         new("256x784x10 Bᵀ", 256, 10, 784, false, true, "Linear(784,10) forward, batch 256"),
         new("10x256x784 Aᵀ", 10, 784, 256, true, false, "grad W = gᵀ·x of Linear(784,10)"),
+        // The Fashion-MNIST MLP (784→256→10, batch 64): forward, and the backward products it needs (no grad x).
+        new("64x784x256 Bᵀ", 64, 256, 784, false, true, "MLP Linear(784,256) forward"),
+        new("64x256x10 Bᵀ", 64, 10, 256, false, true, "MLP Linear(256,10) forward"),
+        new("10x64x256 Aᵀ", 10, 256, 64, true, false, "MLP grad W2 = gᵀ·h"),
+        new("64x10x256", 64, 256, 10, false, false, "MLP grad h = g·W2"),
+        new("256x64x784 Aᵀ", 256, 784, 64, true, false, "MLP grad W1 = gᵀ·x"),
         // W5's Rnn(10, 20) at batch 64: one step's products, forward and backward, tiny enough that call overhead counts.
         new("64x10x20 Bᵀ", 64, 20, 10, false, true, "Rnn x_t·W_ihᵀ (W5)"),
         new("64x20x20 Bᵀ", 64, 20, 20, false, true, "Rnn h·W_hhᵀ (W5)"),
