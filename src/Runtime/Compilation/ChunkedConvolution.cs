@@ -14,7 +14,7 @@ namespace Kiln.Compiled;
 /// </summary>
 public static unsafe class ChunkedConvolution
 {
-    enum Kind { Forward, BackwardInput, BackwardWeight }
+    enum Kind { Forward, BackwardInput, BackwardWeight, ForwardReluPool }
 
     /// <summary>
     /// Floats of scratch the chunked kernels need for <paramref name="g"/>: im2col columns per chunk, and for the
@@ -29,6 +29,27 @@ public static unsafe class ChunkedConvolution
     }
 
     static int PartialLength(in Conv2dGeometry g) => g.OutChannels * g.PatchSize + g.OutChannels;
+
+    /// <summary>Floats of scratch <see cref="Conv2dReluMaxPool2x2"/> needs for <paramref name="g"/>: the fused kernel's own per chunk.</summary>
+    public static int ReluPoolScratchLength(in Conv2dGeometry g) => checked(Convolution.BatchChunks(g) * ConvReluPool.ScratchLength(g));
+
+    /// <summary><see cref="ConvReluPool.Forward"/> (conv2d + bias → ReLU → 2×2 max-pool, one pass) over batch chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Conv2dReluMaxPool2x2(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> pooled, Span<float> argmax,
+        Span<float> scratch, in Conv2dGeometry g)
+    {
+        int chunks = Convolution.BatchChunks(g);
+        if (chunks == 1 || scratch.Length < ReluPoolScratchLength(g))
+        {
+            ConvReluPool.Forward(x, weight, bias, pooled, argmax, scratch, g);
+            return;
+        }
+        int pooledLength = ConvReluPool.PooledLength(g);
+        if (x.Length < (long)g.Batch * g.InputImageSize || pooled.Length < pooledLength || !argmax.IsEmpty && argmax.Length < pooledLength)
+            throw new ArgumentException($"ChunkedConvolution.Conv2dReluMaxPool2x2: buffers too small for {g} (input {x.Length}, pooled {pooled.Length}, argmax {argmax.Length}).");
+        fixed (float* px = x, pw = weight, pb = bias, pp = pooled, pa = argmax, ps = scratch)
+            Run(new Job(Kind.ForwardReluPool, g, chunks, px, pw, weight.Length, pb, bias.Length, pp, ps, false, argmax.IsEmpty ? null : pa));
+    }
 
     /// <summary><see cref="Convolution.Conv2dForward"/> over batch chunks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -108,12 +129,13 @@ public static unsafe class ChunkedConvolution
     /// gradient; <c>C</c> the bias or the bias gradient; <c>D</c> the output or the output gradient.
     /// </summary>
     readonly struct Job(Kind kind, Conv2dGeometry g, int chunks, float* a, float* b, int bLength, float* c, int cLength,
-        float* d, float* scratch, bool accumulate)
+        float* d, float* scratch, bool accumulate, float* e = null)
     {
         public readonly Kind Kind = kind;
         public readonly Conv2dGeometry Geometry = g;
         public readonly int Count = chunks;
-        readonly float* a = a, b = b, c = c, d = d, scratch = scratch;
+        // e: the fused forward's argmax (null: not kept); d is then its pooled output.
+        readonly float* a = a, b = b, c = c, d = d, e = e, scratch = scratch;
         readonly int bLength = bLength, cLength = cLength;
         readonly bool accumulate = accumulate;
 
@@ -124,8 +146,17 @@ public static unsafe class ChunkedConvolution
             int start = (int)((long)g.Batch * chunk / Count), end = (int)((long)g.Batch * (chunk + 1) / Count);
             var sub = g with { Batch = end - start };
             int inSize = g.InputImageSize, outSize = g.OutputImageSize;
-            var columns = new Span<float>(scratch + (long)chunk * g.ColumnsLength, g.ColumnsLength);
             var input = new Span<float>(a + (long)start * inSize, sub.Batch * inSize);
+            if (Kind == Kind.ForwardReluPool)
+            {
+                int pooledSize = ConvReluPool.PooledLength(g with { Batch = 1 }), scratchSize = ConvReluPool.ScratchLength(g);
+                var pooled = new Span<float>(d + (long)start * pooledSize, sub.Batch * pooledSize);
+                var argmax = e is null ? Span<float>.Empty : new Span<float>(e + (long)start * pooledSize, sub.Batch * pooledSize);
+                ConvReluPool.Forward(input, new ReadOnlySpan<float>(b, bLength), new ReadOnlySpan<float>(c, cLength), pooled, argmax,
+                    new Span<float>(scratch + (long)chunk * scratchSize, scratchSize), sub);
+                return;
+            }
+            var columns = new Span<float>(scratch + (long)chunk * g.ColumnsLength, g.ColumnsLength);
             var output = new Span<float>(d + (long)start * outSize, sub.Batch * outSize);
             switch (Kind)
             {

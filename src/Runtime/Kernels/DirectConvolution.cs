@@ -47,7 +47,8 @@ internal static unsafe class DirectConvolution
     {
         var forward = Plan.Forward(g);
         var backward = Plan.BackwardInput(g);
-        long forwardLength = forward.PaddedLength + forward.WideLength + forward.PackedWeightLength;
+        // The pooled epilogue (ConvReluPool) reads whole vectors past the last channel's wide rows: PoolOverread more floats.
+        long forwardLength = forward.PaddedLength + forward.WideLength + ConvReluPool.PoolOverread + forward.PackedWeightLength;
         long inputLength = backward.PaddedLength + backward.WideLength + backward.PackedWeightLength;
         long weightLength = forward.PaddedLength + forward.WideLength + (long)RoundUp(g.OutChannels, ChannelBlock) * RoundUp(g.PatchSize, ChannelBlock) * MaxLanes;
         return checked((int)Math.Max(forwardLength, Math.Max(inputLength, weightLength)));
@@ -99,9 +100,27 @@ internal static unsafe class DirectConvolution
         var plan = Plan.Forward(g);
         fixed (float* px = x, pw = weight, pb = bias, py = y, ps = scratch)
         {
-            float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength;
+            float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength + ConvReluPool.PoolOverread;
             PackWeights(pw, packed, plan, g, transpose: false);
-            Run(px, padded, wideOut, packed, pb, bias.Length > 0, py, plan, g.Batch, wide);
+            Run(px, padded, wideOut, packed, pb, bias.Length > 0, py, null, plan, g.Batch, wide);
+        }
+    }
+
+    /// <summary>
+    /// The fused forward (<see cref="ConvReluPool"/>): the same wide grid per image, then instead of copying it out,
+    /// each channel's 2×2 windows (+ bias) are pooled from it, the ReLU applied to the maximum, and only the pooled
+    /// values (and the winning positions, when <paramref name="argmax"/> is not empty) are written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> pooled, Span<float> argmax,
+        Span<float> scratch, in Conv2dGeometry g, bool wide)
+    {
+        var plan = Plan.Forward(g);
+        fixed (float* px = x, pw = weight, pb = bias, pp = pooled, pa = argmax, ps = scratch)
+        {
+            float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength + ConvReluPool.PoolOverread;
+            PackWeights(pw, packed, plan, g, transpose: false);
+            Run(px, padded, wideOut, packed, pb, bias.Length > 0, pp, argmax.IsEmpty ? null : pa, plan, g.Batch, wide, pool: true);
         }
     }
 
@@ -115,17 +134,18 @@ internal static unsafe class DirectConvolution
         {
             float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength;
             PackWeights(pw, packed, plan, g, transpose: true);
-            Run(pgy, padded, wideOut, packed, null, false, pgx, plan, g.Batch, wide);
+            Run(pgy, padded, wideOut, packed, null, false, pgx, null, plan, g.Batch, wide);
         }
     }
 
     /// <summary>
     /// The forward kernel over a batch: pad each source image, compute the wide grid block by block, then copy its
-    /// valid columns (plus the bias) into the destination image.
+    /// valid columns (plus the bias) into the destination image, or with <paramref name="pool"/> write the pooled
+    /// ReLU of each 2×2 window (plus the bias) and the windows' argmax (if not null) instead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run(float* source, float* padded, float* wideOut, float* packed, float* bias, bool hasBias, float* destination,
-        in Plan plan, int batch, bool wide)
+    static void Run(float* source, float* padded, float* wideOut, float* packed, float* bias, bool hasBias, float* destination, float* argmax,
+        in Plan plan, int batch, bool wide, bool pool = false)
     {
         int taps = plan.Taps, wideRow = plan.WideRow, pw = plan.PaddedWidth, oh = plan.OutHeight, ow = plan.OutWidth;
         int sourceImage = plan.Channels * plan.Height * plan.Width, destinationImage = plan.OutChannels * oh * ow;
@@ -144,6 +164,13 @@ internal static unsafe class DirectConvolution
                     for (int p = 0; p < wideRow; p += 4 * Vector512<float>.Count) ForwardBlock512(padded + p, offsets, taps, blockWeights, blockOut + p, wideRow);
                 else
                     for (int p = 0; p < wideRow; p += 2 * Vector256<float>.Count) ForwardBlock256(padded + p, offsets, taps, blockWeights, blockOut + p, wideRow);
+            }
+            if (pool)
+            {
+                int pooledImage = plan.OutChannels * (oh / 2) * (ow / 2);
+                ConvReluPool.PoolImage(wideOut, wideRow, pw, plan.OutChannels, oh, ow, hasBias ? bias : null,
+                    destination + (long)n * pooledImage, argmax is null ? null : argmax + (long)n * pooledImage, wide);
+                continue;
             }
             float* image = destination + (long)n * destinationImage;
             for (int c = 0; c < plan.OutChannels; c++)

@@ -1,0 +1,210 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Kiln.Kernels;
+
+/// <summary>
+/// Conv2d (+ bias) → ReLU → 2×2 max-pool at stride 2 as one kernel (the static graph's fusion of the three; the
+/// generated code calls it through Kiln.Compiled.ChunkedConvolution). Because max(relu(a), relu(b)) =
+/// relu(max(a, b)), each window of the convolution (+ bias) is pooled first and the ReLU applied to the maximum:
+/// only the pooled output [N, C, OH/2, OW/2] is written, never the full-size convolution. For the backward it also
+/// writes which of the window's 4 positions won (0..3 row-major, as floats); <see cref="Backward"/> routes the pooled
+/// gradient there (where the pooled value is positive: the ReLU's mask), and the convolution's own input and weight
+/// gradient kernels take it from there. Windows compare in row-major order, so the first maximum wins and NaN
+/// propagates, as in <see cref="Pooling.MaxPool2dForward"/>; a last odd row or column belongs to no window.
+/// </summary>
+public static unsafe class ConvReluPool
+{
+    /// <summary>Floats a pooled row's last vector may read past the end of the rows it pools (2 rows of 8 outputs at Vector512).</summary>
+    internal const int PoolOverread = 16;
+
+    /// <summary>The pooled output's [N, C, OH/2, OW/2] element count.</summary>
+    public static int PooledLength(in Conv2dGeometry g) => g.Batch * g.OutChannels * (g.OutputHeight / 2) * (g.OutputWidth / 2);
+
+    /// <summary>
+    /// Floats of scratch <see cref="Forward"/> needs: the convolution's (im2col columns or the direct kernels' padded
+    /// copies), plus one image's full convolution output for the im2col path, which pools it after the GEMM.
+    /// </summary>
+    public static int ScratchLength(in Conv2dGeometry g) => g.ColumnsLength + g.OutputImageSize + PoolOverread;
+
+    /// <summary>
+    /// pooled = relu(max over each 2×2 window at stride 2 of (conv2d(x, weight) + bias)); <paramref name="argmax"/>
+    /// (may be empty: the forward-only graph) receives each window's winning position 0..3; <paramref name="bias"/>
+    /// may be empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> pooled, Span<float> argmax,
+        Span<float> scratch, in Conv2dGeometry g) => Forward(x, weight, bias, pooled, argmax, scratch, g, Convolution.Path.Auto);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> pooled, Span<float> argmax,
+        Span<float> scratch, in Conv2dGeometry g, Convolution.Path path)
+    {
+        Check(g, pooled.Length, argmax.Length, "Forward");
+        if (x.Length < (long)g.Batch * g.InputImageSize || weight.Length < g.OutChannels * g.PatchSize || scratch.Length < ScratchLength(g)
+            || !bias.IsEmpty && bias.Length < g.OutChannels)
+            throw new ArgumentException($"ConvReluPool.Forward: buffers too small for {g} (input {x.Length}, weight {weight.Length}, bias {bias.Length}, scratch {scratch.Length}; need {ScratchLength(g)} scratch).");
+        if (Convolution.DirectWidth(path, g) is bool wide)
+        {
+            DirectConvolution.ForwardPooled(x, weight, bias, pooled, argmax, scratch, g, wide);
+            return;
+        }
+        // Im2col + GEMM one image at a time into scratch, then the same epilogue over that image's full output.
+        var one = g with { Batch = 1 };
+        int inSize = g.InputImageSize, convSize = g.OutputImageSize, pooledSize = PooledLength(one);
+        var columns = scratch[..g.ColumnsLength];
+        var convImage = scratch.Slice(g.ColumnsLength, convSize + PoolOverread);
+        bool vectorWide = Vector512.IsHardwareAccelerated;
+        fixed (float* pc = convImage, pp = pooled, pa = argmax)
+            for (int n = 0; n < g.Batch; n++)
+            {
+                Convolution.Conv2dForward(x.Slice(n * inSize, inSize), weight, bias, convImage[..convSize], columns, one, path);
+                PoolImage(pc, g.OutputPlaneSize, g.OutputWidth, g.OutChannels, g.OutputHeight, g.OutputWidth, null,
+                    pp + (long)n * pooledSize, argmax.IsEmpty ? null : pa + (long)n * pooledSize, vectorWide);
+            }
+    }
+
+    /// <summary>
+    /// gradConv = the gradient of the convolution's output [planes = N·C, height, width] (before bias and ReLU): each
+    /// pooled gradient goes to its window's winning position where the pooled value is positive, and every other
+    /// position is 0 (written, not accumulated). Each position belongs to at most one window, so this is one store
+    /// per pooled element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Backward(ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> argmax, Span<float> gradConv,
+        int planes, int height, int width)
+    {
+        int ph = height / 2, pw = width / 2, oh = height, ow = width;
+        long pooledLength = (long)planes * ph * pw;
+        if (planes < 0 || ph < 1 || pw < 1)
+            throw new ArgumentException($"ConvReluPool.Backward: invalid size {planes} planes of {height}x{width} (a 2x2 window needs at least 2x2).");
+        if (gradPooled.Length < pooledLength || pooled.Length < pooledLength || argmax.Length < pooledLength || gradConv.Length < (long)planes * oh * ow)
+            throw new ArgumentException($"ConvReluPool.Backward: buffers too small for {planes} planes of {height}x{width} (pooled gradient {gradPooled.Length}, pooled {pooled.Length}, argmax {argmax.Length}, gradient {gradConv.Length}).");
+        gradConv[..(planes * oh * ow)].Clear();
+        fixed (float* pg = gradPooled, pp = pooled, pa = argmax, pgc = gradConv)
+        {
+            int k = 0;
+            for (int plane = 0; plane < planes; plane++)
+            {
+                float* planeGrad = pgc + (long)plane * oh * ow;
+                for (int py = 0; py < ph; py++)
+                {
+                    float* top = planeGrad + 2 * py * ow;
+                    for (int px = 0; px < pw; px++, k++)
+                    {
+                        int at = (int)pa[k];
+                        // The ReLU's mask as a select, not a branch: positive pooled values are data-dependent.
+                        float g0 = pp[k] > 0f ? pg[k] : 0f;
+                        top[(at >> 1) * ow + 2 * px + (at & 1)] = g0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The epilogue over one image's convolution output, C planes of <paramref name="height"/> rows of
+    /// <paramref name="rowStride"/> floats (<paramref name="planeStride"/> apart; the direct kernels' wide grid or a
+    /// dense image): for every 2×2 window, (max of the 4 values + bias) → ReLU into <paramref name="pooled"/>, the
+    /// winning position into <paramref name="argmax"/> (if not null). Vectorised across windows: a vector of 2·L
+    /// floats from each of the two rows is split into even and odd columns and the 4 candidates are compared in
+    /// window order, branch-free (compares per window mispredict on real data). The bias is added before comparing,
+    /// as the unfused conv → pool sees it, so ties resolve identically. Reads up to <see cref="PoolOverread"/>
+    /// floats past the last plane's rows (lanes that are dropped).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PoolImage(float* conv, int planeStride, int rowStride, int channels, int height, int width, float* bias,
+        float* pooled, float* argmax, bool wide)
+    {
+        int ph = height / 2, pw = width / 2, lanes = wide ? 8 : 4;
+        float* values = stackalloc float[8];
+        float* winners = stackalloc float[8];
+        for (int c = 0; c < channels; c++)
+        {
+            float add = bias is null ? 0f : bias[c];
+            for (int py = 0; py < ph; py++)
+            {
+                float* upper = conv + (long)c * planeStride + 2 * py * rowStride, lower = upper + rowStride;
+                long o = ((long)c * ph + py) * pw;
+                for (int px = 0; px < pw; px += lanes)
+                {
+                    int count = Math.Min(lanes, pw - px);
+                    bool whole = count == lanes;
+                    float* valuesAt = whole ? pooled + o + px : values;
+                    float* winnersAt = whole && argmax is not null ? argmax + o + px : winners;
+                    if (wide) Windows512(upper + 2 * px, lower + 2 * px, add, valuesAt, winnersAt);
+                    else Windows256(upper + 2 * px, lower + 2 * px, add, valuesAt, winnersAt);
+                    if (whole) continue;
+                    for (int j = 0; j < count; j++)
+                    {
+                        pooled[o + px + j] = values[j];
+                        if (argmax is not null) argmax[o + px + j] = winners[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>8 windows from 16 floats of each row: relu(max + bias) into <paramref name="values"/>, the winner 0..3 into <paramref name="winners"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    static void Windows512(float* upper, float* lower, float bias, float* values, float* winners)
+    {
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15);
+        var shift = Vector512.Create(bias);
+        var u = Vector512.Load(upper) + shift;
+        var l = Vector512.Load(lower) + shift;
+        var best = Vector512.Shuffle(u, evens).GetLower();
+        var winner = Vector256<float>.Zero;
+        Take(ref best, ref winner, Vector512.Shuffle(u, odds).GetLower(), Vector256.Create(1f));
+        Take(ref best, ref winner, Vector512.Shuffle(l, evens).GetLower(), Vector256.Create(2f));
+        Take(ref best, ref winner, Vector512.Shuffle(l, odds).GetLower(), Vector256.Create(3f));
+        Vector256.Max(best, Vector256<float>.Zero).Store(values);
+        winner.Store(winners);
+    }
+
+    /// <summary>4 windows from 8 floats of each row, as <see cref="Windows512"/> at Vector256.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
+    static void Windows256(float* upper, float* lower, float bias, float* values, float* winners)
+    {
+        var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        var odds = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+        var shift = Vector256.Create(bias);
+        var u = Vector256.Load(upper) + shift;
+        var l = Vector256.Load(lower) + shift;
+        var best = Vector256.Shuffle(u, evens).GetLower();
+        var winner = Vector128<float>.Zero;
+        Take(ref best, ref winner, Vector256.Shuffle(u, odds).GetLower(), Vector128.Create(1f));
+        Take(ref best, ref winner, Vector256.Shuffle(l, evens).GetLower(), Vector128.Create(2f));
+        Take(ref best, ref winner, Vector256.Shuffle(l, odds).GetLower(), Vector128.Create(3f));
+        Vector128.Max(best, Vector128<float>.Zero).Store(values);
+        winner.Store(winners);
+    }
+
+    /// <summary>Takes the candidate where it is larger, or NaN over a number (max-pooling's rule, lane by lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Take(ref Vector256<float> best, ref Vector256<float> winner, Vector256<float> candidate, Vector256<float> position)
+    {
+        var take = Vector256.GreaterThan(candidate, best)
+            | Vector256.AndNot(~Vector256.Equals(candidate, candidate), ~Vector256.Equals(best, best));
+        best = Vector256.ConditionalSelect(take, candidate, best);
+        winner = Vector256.ConditionalSelect(take, position, winner);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Take(ref Vector128<float> best, ref Vector128<float> winner, Vector128<float> candidate, Vector128<float> position)
+    {
+        var take = Vector128.GreaterThan(candidate, best)
+            | Vector128.AndNot(~Vector128.Equals(candidate, candidate), ~Vector128.Equals(best, best));
+        best = Vector128.ConditionalSelect(take, candidate, best);
+        winner = Vector128.ConditionalSelect(take, position, winner);
+    }
+
+    static void Check(in Conv2dGeometry g, int pooledLength, int argmaxLength, string kernel)
+    {
+        if (g.OutputHeight < 2 || g.OutputWidth < 2 || g.StrideHeight <= 0 || g.StrideWidth <= 0)
+            throw new ArgumentException($"ConvReluPool.{kernel}: invalid geometry {g} (a 2x2 window needs an output of at least 2x2).");
+        if (pooledLength < PooledLength(g) || argmaxLength != 0 && argmaxLength < PooledLength(g))
+            throw new ArgumentException($"ConvReluPool.{kernel}: pooled {pooledLength} or argmax {argmaxLength} floats, {PooledLength(g)} needed.");
+    }
+}
