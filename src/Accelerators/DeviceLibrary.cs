@@ -198,6 +198,16 @@ public sealed class DeviceLibrary : IDisposable
         Launch(graph, ConvolutionKernels.Conv2dReluMaxPool2x2Backward, planes * height * width, gradPooled, pooled, argmax, gradConv, shape);
     }
 
+    /// <summary>The fused op's weight gradient from its pooled gradient, value and argmax, written or added (a parameter's Grad).</summary>
+    public void Conv2dReluMaxPool2x2BackwardWeight(string graph, ArrayView<float> x, ArrayView<float> gradPooled, ArrayView<float> pooled, ArrayView<float> argmax,
+        ArrayView<float> gradWeight, bool accumulate,
+        int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Conv(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, false, accumulate);
+        Launch(graph, ConvolutionKernels.Conv2dReluMaxPool2x2BackwardWeight, outChannels * inChannels * kernelHeight * kernelWidth,
+            x, gradPooled, pooled, argmax, gradWeight, shape);
+    }
+
     static ConvShape Conv(int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
         int paddingHeight, int paddingWidth, bool bias, bool accumulate) => new()
     {

@@ -83,6 +83,36 @@ public static class ConvolutionKernels
         gradConv[element] = g;
     }
 
+    /// <summary>
+    /// The fused op's weight gradient, one thread per weight element: gw[k,c,i,j] (+)= Σ over the batch and the
+    /// convolution's positions of its gradient (recovered from the pooled gradient, value and argmax) · x.
+    /// </summary>
+    public static void Conv2dReluMaxPool2x2BackwardWeight(Index1D element, ArrayView<float> x, ArrayView<float> gradPooled, ArrayView<float> pooled,
+        ArrayView<float> argmax, ArrayView<float> gradWeight, ConvShape s)
+    {
+        int rest = element.X;
+        int j = rest % s.KernelWidth; rest /= s.KernelWidth;
+        int i = rest % s.KernelHeight; rest /= s.KernelHeight;
+        int c = rest % s.InChannels;
+        int k = rest / s.InChannels;
+        int pooledHeight = s.OutputHeight / 2, pooledWidth = s.OutputWidth / 2;
+        float sum = 0f;
+        for (int n = 0; n < s.Batch; n++)
+            for (int py = 0; py < pooledHeight; py++)
+                for (int px = 0; px < pooledWidth; px++)
+                {
+                    // Only each window's winner, under the ReLU's mask, has a nonzero gradient.
+                    int o = ((n * s.OutChannels + k) * pooledHeight + py) * pooledWidth + px;
+                    if (!(pooled[o] > 0f)) continue;
+                    int at = (int)argmax[o];
+                    int iy = (2 * py + at / 2) * s.StrideHeight - s.PaddingHeight + i;
+                    int ix = (2 * px + at % 2) * s.StrideWidth - s.PaddingWidth + j;
+                    if (iy < 0 || iy >= s.Height || ix < 0 || ix >= s.Width) continue;
+                    sum += gradPooled[o] * x[((n * s.InChannels + c) * s.Height + iy) * s.Width + ix];
+                }
+        gradWeight[element] = s.Accumulate != 0 ? gradWeight[element] + sum : sum;
+    }
+
     /// <summary>conv2d(x, weight) (+ bias) at output (n, k, oy, ox); the padding reads as zero.</summary>
     static float ConvolutionAt(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias, int n, int k, int oy, int ox, ConvShape s)
     {

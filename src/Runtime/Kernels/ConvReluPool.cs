@@ -103,6 +103,69 @@ public static unsafe class ConvReluPool
     }
 
     /// <summary>
+    /// gradWeight (+)= the weight gradient of the fused op straight from its pooled gradient, value and argmax (the
+    /// same as <see cref="Backward"/> then <see cref="Convolution.Conv2dBackwardWeight(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, in Conv2dGeometry, bool)"/>,
+    /// without writing the full-size gradient of the convolution: the direct kernel scatters each image's gradient
+    /// into its own working rows; im2col scatters one image at a time into scratch).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> argmax,
+        Span<float> gradWeight, Span<float> scratch, in Conv2dGeometry g, bool accumulate = false)
+        => BackwardWeight(x, gradPooled, pooled, argmax, gradWeight, scratch, g, accumulate, Convolution.Path.Auto);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> argmax,
+        Span<float> gradWeight, Span<float> scratch, in Conv2dGeometry g, bool accumulate, Convolution.Path path)
+    {
+        Check(g, pooled.Length, argmax.Length, "BackwardWeight");
+        int pooledLength = PooledLength(g);
+        if (x.Length < (long)g.Batch * g.InputImageSize || gradPooled.Length < pooledLength || argmax.Length < pooledLength
+            || gradWeight.Length < g.OutChannels * g.PatchSize || scratch.Length < ScratchLength(g))
+            throw new ArgumentException($"ConvReluPool.BackwardWeight: buffers too small for {g} (input {x.Length}, pooled gradient {gradPooled.Length}, argmax {argmax.Length}, weight gradient {gradWeight.Length}, scratch {scratch.Length}; need {ScratchLength(g)} scratch).");
+        if (Convolution.DirectWidth(path, g) is bool wide)
+        {
+            DirectConvolution.BackwardWeightPooled(x, gradPooled, pooled, argmax, gradWeight, scratch, g, accumulate, wide);
+            return;
+        }
+        var one = g with { Batch = 1 };
+        int inSize = g.InputImageSize, convSize = g.OutputImageSize, pooledSize = PooledLength(one);
+        var columns = scratch[..g.ColumnsLength];
+        var gradConv = scratch.Slice(g.ColumnsLength, convSize);
+        for (int n = 0; n < g.Batch; n++)
+        {
+            Backward(gradPooled.Slice(n * pooledSize, pooledSize), pooled.Slice(n * pooledSize, pooledSize), argmax.Slice(n * pooledSize, pooledSize),
+                gradConv, g.OutChannels, g.OutputHeight, g.OutputWidth);
+            Convolution.Conv2dBackwardWeight(x.Slice(n * inSize, inSize), gradConv, gradWeight, Span<float>.Empty, columns, one, accumulate || n > 0, path);
+        }
+    }
+
+    /// <summary>
+    /// One image's gradient of the convolution output into <paramref name="destination"/> (C planes of
+    /// <paramref name="height"/> rows of <paramref name="rowStride"/> floats, <paramref name="planeStride"/> apart):
+    /// the first <paramref name="width"/> floats of every row cleared, then each window's winner set to the pooled
+    /// gradient where the pooled value is positive. Columns past <paramref name="width"/> are left as they are.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ScatterImage(float* gradPooled, float* pooled, float* argmax, float* destination, int planeStride, int rowStride,
+        int channels, int height, int width)
+    {
+        int ph = height / 2, pw = width / 2;
+        for (int c = 0; c < channels; c++)
+            for (int r = 0; r < height; r++) new Span<float>(destination + (long)c * planeStride + r * rowStride, width).Clear();
+        long k = 0;
+        for (int c = 0; c < channels; c++)
+            for (int py = 0; py < ph; py++)
+            {
+                float* top = destination + (long)c * planeStride + 2 * py * rowStride;
+                for (int px = 0; px < pw; px++, k++)
+                {
+                    int at = (int)argmax[k];
+                    top[(at >> 1) * rowStride + 2 * px + (at & 1)] = pooled[k] > 0f ? gradPooled[k] : 0f;
+                }
+            }
+    }
+
+    /// <summary>
     /// The epilogue over one image's convolution output, C planes of <paramref name="height"/> rows of
     /// <paramref name="rowStride"/> floats (<paramref name="planeStride"/> apart; the direct kernels' wide grid or a
     /// dense image): for every 2×2 window, (max of the 4 values + bias) → ReLU into <paramref name="pooled"/>, the

@@ -332,11 +332,32 @@ internal static unsafe class DirectConvolution
     public static void BackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight,
         Span<float> scratch, in Conv2dGeometry g, bool accumulate, bool wide)
     {
+        fixed (float* px = x, pgy = gradOutput, pgw = gradWeight, ps = scratch)
+            BackwardWeight(px, pgy, null, null, null, pgw, ps, g, accumulate, wide);
+    }
+
+    /// <summary>
+    /// The weight gradient of the fused conv + ReLU + 2×2 max-pool (<see cref="ConvReluPool"/>) straight from its
+    /// pooled gradient, value and argmax: each image's output gradient is scattered into the wide grid the dot
+    /// products read, so the full-size gradient of the convolution is never written to memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardWeightPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> argmax,
+        Span<float> gradWeight, Span<float> scratch, in Conv2dGeometry g, bool accumulate, bool wide)
+    {
+        fixed (float* px = x, pgp = gradPooled, pp = pooled, pa = argmax, pgw = gradWeight, ps = scratch)
+            BackwardWeight(px, null, pgp, pp, pa, pgw, ps, g, accumulate, wide);
+    }
+
+    /// <summary>The weight gradient from a dense output gradient <paramref name="pgy"/>, or (when it is null) from a pooled one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void BackwardWeight(float* px, float* pgy, float* gradPooled, float* pooled, float* argmax, float* pgw, float* ps,
+        in Conv2dGeometry g, bool accumulate, bool wide)
+    {
         var plan = Plan.Forward(g);
         int taps = plan.Taps, tapsRounded = RoundUp(taps, ChannelBlock), wideRow = plan.WideRow;
         int outRounded = plan.OutChannelsRounded, oh = plan.OutHeight, ow = plan.OutWidth, pw = plan.PaddedWidth;
-        int inImage = g.InputImageSize, outImage = g.OutputImageSize;
-        fixed (float* px = x, pgy = gradOutput, pgw = gradWeight, ps = scratch)
+        int inImage = g.InputImageSize, outImage = g.OutputImageSize, pooledImage = g.OutChannels * (oh / 2) * (ow / 2);
         {
             float* padded = ps, gyWide = padded + plan.PaddedLength, partial = gyWide + plan.WideLength;
             int partialLength = outRounded * tapsRounded * MaxLanes;
@@ -349,9 +370,17 @@ internal static unsafe class DirectConvolution
             for (int n = 0; n < g.Batch; n++)
             {
                 CopyIntoPadded(px + (long)n * inImage, padded, plan);
-                float* gyImage = pgy + (long)n * outImage;
-                for (int c = 0; c < g.OutChannels; c++)
-                    for (int r = 0; r < oh; r++) CopyRow(gyImage + (c * oh + r) * ow, gyWide + c * wideRow + r * pw, ow);
+                if (pgy is null)
+                {
+                    long at = (long)n * pooledImage;
+                    ConvReluPool.ScatterImage(gradPooled + at, pooled + at, argmax + at, gyWide, wideRow, pw, g.OutChannels, oh, ow);
+                }
+                else
+                {
+                    float* gyImage = pgy + (long)n * outImage;
+                    for (int c = 0; c < g.OutChannels; c++)
+                        for (int r = 0; r < oh; r++) CopyRow(gyImage + (c * oh + r) * ow, gyWide + c * wideRow + r * pw, ow);
+                }
                 for (int cb = 0; cb < outRounded; cb += ChannelBlock)
                 {
                     if (wide)

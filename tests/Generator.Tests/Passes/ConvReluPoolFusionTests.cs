@@ -14,10 +14,10 @@ public sealed class ConvReluPoolFusionTests
     const string Fused = "conv2d_relu_max_pool2d";
 
     /// <summary>loss = Σ (pool(act(conv2d(x, w, b))) ⊙ r), with the ReLU optional and, optionally, Σ relu output added.</summary>
-    static CompiledMethod Lower((string, string)[] pool, bool relu = true, bool bias = true, bool reluAlsoSummed = false)
+    static CompiledMethod Lower((string, string)[] pool, bool relu = true, bool bias = true, bool reluAlsoSummed = false, bool learnedInput = false)
     {
         var s = new SpecBuilder();
-        var x = s.Input("x", "N", 2, 8, 8);
+        var x = learnedInput ? s.Parameter("x", 3, 2, 8, 8) : s.Input("x", "N", 2, 8, 8);
         var w = s.Parameter("w", 4, 2, 3, 3);
         var b = s.Parameter("b", 4);
         var conv = s.Op("conv2d", bias ? new[] { x, w, b } : new[] { x, w }, ("stride", "1"), ("padding", "1"));
@@ -49,14 +49,26 @@ public sealed class ConvReluPoolFusionTests
         // The backward's argmax comes out of the forward's pass; the scatter feeds the convolution's own gradient kernels.
         var backward = Kinds(m.ForwardBackward!);
         Assert.StartsWith($"{Fused} + {Fused}_argmax (one pass)", backward);
-        Assert.Single(m.ForwardBackward!.Kernels, k => k.Outputs.Any(o => o.Op.StartsWith(Fused, StringComparison.Ordinal) && o.Op != Fused + "_backward"));
-        Assert.Contains($"{Fused}_backward", backward);
-        Assert.Contains("conv2d_backward_weight", backward);
-        // x is an input (data): no input gradient is computed.
-        Assert.DoesNotContain("conv2d_backward_input", backward);
-        // Nothing in the backward program keeps a full-size [N,4,8,8] forward value: only the gradient of the convolution is that big.
-        var fullSize = m.ForwardBackward!.Graph.Nodes().Where(n => n.Shape.ToString() == "[N,4,8,8]").Select(n => n.Op).ToArray();
-        Assert.Equal(new[] { Fused + "_backward" }, fullSize);
+        Assert.Single(m.ForwardBackward!.Kernels, k => k.Outputs.Any(o => o.Op is Fused or Fused + "_argmax"));
+        // The weight gradient scatters the pooled gradient itself; x is an input (data), so no input gradient and no scatter.
+        Assert.Contains($"{Fused}_backward_weight", Ops(m.ForwardBackward!));
+        Assert.DoesNotContain($"{Fused}_backward", Ops(m.ForwardBackward!));
+        Assert.DoesNotContain("conv2d_backward_input", Ops(m.ForwardBackward!));
+        // Nothing in the backward program is the size of the convolution's output [N,4,8,8].
+        Assert.DoesNotContain(m.ForwardBackward!.Graph.Nodes(), n => n.Shape.ToString() == "[N,4,8,8]");
+    }
+
+    [Fact]
+    public void InputGradient_ScattersThePooledGradientOnce()
+    {
+        var m = Lower(new[] { ("kernel", "2") }, learnedInput: true);
+        var ops = Ops(m.ForwardBackward!);
+        // Only the input gradient reads the full-size scatter; the weight gradient still scatters by itself.
+        var scatter = m.ForwardBackward!.Graph.Nodes().Single(n => n.Op == Fused + "_backward");
+        Assert.Equal("[3,4,8,8]", scatter.Shape.ToString());
+        Assert.Contains("conv2d_backward_input", ops);
+        Assert.Contains($"{Fused}_backward_weight", ops);
+        Assert.DoesNotContain("conv2d_backward_weight", ops);
     }
 
     [Theory]

@@ -138,20 +138,19 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
-                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
 
-                // Kernel 0/9: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+                // Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
                 {
                     // %13 = conv2d_relu_max_pool2d{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
                     // %24 = conv2d_relu_max_pool2d_argmax{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
                     // pooled = relu(max of each 2x2 window of conv2d(x, w) + b): the full-size convolution is never written; argmax = each window's winning position 0..3, for the backward
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                     global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2(input0, capture0Data, capture1Data, buffer1, buffer2, buffer0, geometry);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/9: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/9: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
                 }
 
-                // Kernel 1/9: GEMM + epilogue (add) -> %16 [N,10]
+                // Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]
                 {
                     // %15 = matmul{transpose_b=true}(%14, %4) : [N,10]
                     // %16 = add(%15, %5) : [N,10]
@@ -178,19 +177,19 @@ namespace Kiln.Integration.Tests.Models
                             buffer3[rowOut + i] = s16;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/9: GEMM + epilogue (add) -> %16 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]");
                 }
 
-                // Kernel 2/9: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
+                // Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
                 {
                     // %17 = cross_entropy(%16, %1) : []
                     // %19 = cross_entropy_backward(%16, %1, %18) : [N,10]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer3, input1, dim_N, 10, result, 1f, buffer4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/9: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/9: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]");
                 }
 
-                // Kernel 3/9: sum over [N,10] -> %20 [10]
+                // Kernel 3/8: sum over [N,10] -> %20 [10]
                 {
                     // %20 = sum{dims=0;keep_dim=false}(%19) : [10]
                     int extent0 = dim_N;
@@ -210,67 +209,66 @@ namespace Kiln.Integration.Tests.Models
                             grad3[i] += s19;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/9: sum over [N,10] -> %20 [10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/8: sum over [N,10] -> %20 [10]");
                 }
 
-                // Kernel 4/9: GEMM -> %21 [N,64]
+                // Kernel 4/8: GEMM -> %21 [N,64]
                 {
                     // %21 = matmul(%19, %4) : [N,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/9: GEMM -> %21 [N,64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/8: GEMM -> %21 [N,64]");
                 }
 
-                // Kernel 5/9: GEMM Aᵀ -> %22 [10,64]
+                // Kernel 5/8: GEMM Aᵀ -> %22 [10,64]
                 {
                     // %22 = matmul{transpose_a=true}(%19, %14) : [10,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer1, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 5/9: GEMM Aᵀ -> %22 [10,64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 5/8: GEMM Aᵀ -> %22 [10,64]");
                 }
 
-                // Kernel 6/9: conv2d_relu_max_pool2d_backward -> %25 [N,4,8,8]
+                // Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]
                 {
-                    // %25 = conv2d_relu_max_pool2d_backward{conv_shape=N,4,8,8}(%23, %13, %24) : [N,4,8,8]
-                    global::Kiln.Kernels.ConvReluPool.Backward(buffer5, buffer1, buffer2, buffer6, (dim_N * 4), 8, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/9: conv2d_relu_max_pool2d_backward -> %25 [N,4,8,8]");
-                }
-
-                // Kernel 7/9: conv2d_backward_weight -> %27 [4,1,3,3]
-                {
-                    // %27 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %25) : [4,1,3,3]
+                    // %27 = conv2d_relu_max_pool2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %23, %13, %24) : [4,1,3,3]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer6, grad0, global::System.Span<float>.Empty, buffer7, geometry, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 7/9: conv2d_backward_weight -> %27 [4,1,3,3]");
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2BackwardWeight(input0, buffer5, buffer1, buffer2, grad0, buffer6, geometry, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]");
                 }
 
-                // Kernel 8/9: sum over [N,4,8,8] -> %28 [4]
+                // Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]
                 {
-                    // %28 = sum{dims=0,2,3;keep_dim=false}(%25) : [4]
+                    // %28 = relu_backward(%23, %13) : [N,4,4,4]
+                    // %29 = sum{dims=0,2,3;keep_dim=false}(%28) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
-                    int extent2 = 64;
+                    int extent2 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         for (int i1 = 0; i1 < extent1; i1++)
                         {
-                            int row25 = i0 * 256 + i1 * 64;
+                            int row13 = i0 * 64 + i1 * 16;
+                            int row23 = i0 * 64 + i1 * 16;
                             int rowReduced = i1;
-                            var accumulator28 = global::System.Numerics.Vector<float>.Zero;
-                            float tail28 = 0f;
+                            var accumulator29 = global::System.Numerics.Vector<float>.Zero;
+                            float tail29 = 0f;
                             int i = 0;
                             for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v25 = new global::System.Numerics.Vector<float>(buffer6.Slice(row25 + i));
-                                accumulator28 += v25;
+                                var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(row13 + i));
+                                var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + i));
+                                var v28 = global::Kiln.Kernels.Pointwise.ReluBackward(v23, v13);
+                                accumulator29 += v28;
                             }
                             for (; i < extent2; i++)
                             {
-                                float s25 = buffer6[row25 + i];
-                                tail28 += s25;
+                                float s13 = buffer1[row13 + i];
+                                float s23 = buffer5[row23 + i];
+                                float s28 = global::Kiln.Kernels.Pointwise.ReluBackward(s23, s13);
+                                tail29 += s28;
                             }
-                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator28) + tail28;
+                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator29) + tail29;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 8/9: sum over [N,4,8,8] -> %28 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]");
                 }
 
                 return state.Result;
@@ -358,102 +356,108 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/10: GEMM + epilogue (add) -> %16 [N,10]");
                 }
 
-                // Kernel 2/10: cross_entropy_backward -> %30 [N,10]
+                // Kernel 2/10: cross_entropy_backward -> %31 [N,10]
                 {
-                    // %30 = cross_entropy_backward(%16, %1, %29) : [N,10]
+                    // %31 = cross_entropy_backward(%16, %1, %30) : [N,10]
                     global::Kiln.Kernels.CrossEntropy.Backward(buffer3, input1, dim_N, 10, input2[0], buffer4);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: cross_entropy_backward -> %30 [N,10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: cross_entropy_backward -> %31 [N,10]");
                 }
 
-                // Kernel 3/10: sum over [N,10] -> %31 [10]
+                // Kernel 3/10: sum over [N,10] -> %32 [10]
                 {
-                    // %31 = sum{dims=0;keep_dim=false}(%30) : [10]
+                    // %32 = sum{dims=0;keep_dim=false}(%31) : [10]
                     int extent0 = dim_N;
                     int extent1 = 10;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row30 = i0 * 10;
+                        int row31 = i0 * 10;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v30 = new global::System.Numerics.Vector<float>(buffer4.Slice(row30 + i));
-                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v30).CopyTo(grad3.Slice(i));
+                            var v31 = new global::System.Numerics.Vector<float>(buffer4.Slice(row31 + i));
+                            (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v31).CopyTo(grad3.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s30 = buffer4[row30 + i];
-                            grad3[i] += s30;
+                            float s31 = buffer4[row31 + i];
+                            grad3[i] += s31;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/10: sum over [N,10] -> %31 [10]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/10: sum over [N,10] -> %32 [10]");
                 }
 
-                // Kernel 4/10: GEMM -> %32 [N,64]
+                // Kernel 4/10: GEMM -> %33 [N,64]
                 {
-                    // %32 = matmul(%30, %4) : [N,64]
+                    // %33 = matmul(%31, %4) : [N,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: GEMM -> %32 [N,64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: GEMM -> %33 [N,64]");
                 }
 
-                // Kernel 5/10: GEMM Aᵀ -> %33 [10,64]
+                // Kernel 5/10: GEMM Aᵀ -> %34 [10,64]
                 {
-                    // %33 = matmul{transpose_a=true}(%30, %14) : [10,64]
+                    // %34 = matmul{transpose_a=true}(%31, %14) : [10,64]
                     global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer1, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 5/10: GEMM Aᵀ -> %33 [10,64]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 5/10: GEMM Aᵀ -> %34 [10,64]");
                 }
 
-                // Kernel 6/10: conv2d_relu_max_pool2d_backward -> %35 [N,4,8,8]
+                // Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]
                 {
-                    // %35 = conv2d_relu_max_pool2d_backward{conv_shape=N,4,8,8}(%34, %13, %24) : [N,4,8,8]
+                    // %36 = conv2d_relu_max_pool2d_backward{conv_shape=N,4,8,8}(%35, %13, %24) : [N,4,8,8]
                     global::Kiln.Kernels.ConvReluPool.Backward(buffer5, buffer1, buffer2, buffer6, (dim_N * 4), 8, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/10: conv2d_relu_max_pool2d_backward -> %35 [N,4,8,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]");
                 }
 
-                // Kernel 7/10: conv2d_backward_input -> %36 [N,1,8,8]
+                // Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]
                 {
-                    // %36 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%35, %2) : [N,1,8,8]
+                    // %37 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%36, %2) : [N,1,8,8]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
                     global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput(buffer6, capture0Data, result, buffer7, geometry);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/10: conv2d_backward_input -> %36 [N,1,8,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]");
                 }
 
-                // Kernel 8/10: conv2d_backward_weight -> %37 [4,1,3,3]
+                // Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]
                 {
-                    // %37 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %35) : [4,1,3,3]
+                    // %38 = conv2d_relu_max_pool2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %35, %13, %24) : [4,1,3,3]
                     var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                    global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer6, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/10: conv2d_backward_weight -> %37 [4,1,3,3]");
+                    global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2BackwardWeight(input0, buffer5, buffer1, buffer2, grad0, buffer8, geometry, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]");
                 }
 
-                // Kernel 9/10: sum over [N,4,8,8] -> %38 [4]
+                // Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]
                 {
-                    // %38 = sum{dims=0,2,3;keep_dim=false}(%35) : [4]
+                    // %39 = relu_backward(%35, %13) : [N,4,4,4]
+                    // %40 = sum{dims=0,2,3;keep_dim=false}(%39) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
-                    int extent2 = 64;
+                    int extent2 = 16;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
                         for (int i1 = 0; i1 < extent1; i1++)
                         {
-                            int row35 = i0 * 256 + i1 * 64;
+                            int row13 = i0 * 64 + i1 * 16;
+                            int row35 = i0 * 64 + i1 * 16;
                             int rowReduced = i1;
-                            var accumulator38 = global::System.Numerics.Vector<float>.Zero;
-                            float tail38 = 0f;
+                            var accumulator40 = global::System.Numerics.Vector<float>.Zero;
+                            float tail40 = 0f;
                             int i = 0;
                             for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v35 = new global::System.Numerics.Vector<float>(buffer6.Slice(row35 + i));
-                                accumulator38 += v35;
+                                var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(row13 + i));
+                                var v35 = new global::System.Numerics.Vector<float>(buffer5.Slice(row35 + i));
+                                var v39 = global::Kiln.Kernels.Pointwise.ReluBackward(v35, v13);
+                                accumulator40 += v39;
                             }
                             for (; i < extent2; i++)
                             {
-                                float s35 = buffer6[row35 + i];
-                                tail38 += s35;
+                                float s13 = buffer1[row13 + i];
+                                float s35 = buffer5[row35 + i];
+                                float s39 = global::Kiln.Kernels.Pointwise.ReluBackward(s35, s13);
+                                tail40 += s39;
                             }
-                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator38) + tail38;
+                            grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator40) + tail40;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 9/10: sum over [N,4,8,8] -> %38 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -486,10 +490,10 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 5, kernelCount: 3,
                         firstUse: new int[] { 0, 0, 1 }, lastUse: new int[] { 0, 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 14, kernelCount: 9,
-                        firstUse: new int[] { 0, 0, 0, 1, 2, 4, 6, 7 }, lastUse: new int[] { 0, 6, 6, 2, 5, 6, 8, 7 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 14, kernelCount: 10,
-                        firstUse: new int[] { 0, 0, 0, 1, 2, 4, 6, 7, 8 }, lastUse: new int[] { 0, 6, 6, 2, 5, 6, 9, 7, 8 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 14, kernelCount: 8,
+                        firstUse: new int[] { 0, 0, 0, 1, 2, 4, 6 }, lastUse: new int[] { 0, 7, 6, 2, 5, 7, 6 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 15, kernelCount: 10,
+                        firstUse: new int[] { 0, 0, 0, 1, 2, 4, 6, 7, 8 }, lastUse: new int[] { 0, 9, 8, 2, 5, 9, 7, 7, 8 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -507,26 +511,25 @@ namespace Kiln.Integration.Tests.Models
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)); // scratch of kernel 0
-                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..6
+                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..7
                 sizes[2] = (symbols[0] * 64); // %24 conv2d_relu_max_pool2d_argmax [N,4,4,4], kernels 0..6
                 sizes[3] = (symbols[0] * 10); // %16 add [N,10], kernels 1..2
                 sizes[4] = (symbols[0] * 10); // %19 cross_entropy_backward [N,10], kernels 2..5
-                sizes[5] = (symbols[0] * 64); // %21 matmul [N,64], kernels 4..6
-                sizes[6] = (symbols[0] * 256); // %25 conv2d_relu_max_pool2d_backward [N,4,8,8], kernels 6..8
-                sizes[7] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 7
+                sizes[5] = (symbols[0] * 64); // %21 matmul [N,64], kernels 4..7
+                sizes[6] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 6
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)); // scratch of kernel 0
-                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..6
-                sizes[2] = (symbols[0] * 64); // %24 conv2d_relu_max_pool2d_argmax [N,4,4,4], kernels 0..6
+                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..9
+                sizes[2] = (symbols[0] * 64); // %24 conv2d_relu_max_pool2d_argmax [N,4,4,4], kernels 0..8
                 sizes[3] = (symbols[0] * 10); // %16 add [N,10], kernels 1..2
-                sizes[4] = (symbols[0] * 10); // %30 cross_entropy_backward [N,10], kernels 2..5
-                sizes[5] = (symbols[0] * 64); // %32 matmul [N,64], kernels 4..6
-                sizes[6] = (symbols[0] * 256); // %35 conv2d_relu_max_pool2d_backward [N,4,8,8], kernels 6..9
+                sizes[4] = (symbols[0] * 10); // %31 cross_entropy_backward [N,10], kernels 2..5
+                sizes[5] = (symbols[0] * 64); // %33 matmul [N,64], kernels 4..9
+                sizes[6] = (symbols[0] * 256); // %36 conv2d_relu_max_pool2d_backward [N,4,8,8], kernels 6..7
                 sizes[7] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 7
-                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 8
+                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 8
             }
 
             private const string SummaryText =
@@ -536,27 +539,26 @@ namespace Kiln.Integration.Tests.Models
               Kernel 0/3: conv2d_relu_max_pool2d -> %13 [N,4,4,4]
               Kernel 1/3: GEMM + epilogue (add) -> %16 [N,10]
               Kernel 2/3: cross_entropy -> %17 []
-            forward+backward: 14 graph ops in 9 kernels, 8 arena buffers
-              Kernel 0/9: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
-              Kernel 1/9: GEMM + epilogue (add) -> %16 [N,10]
-              Kernel 2/9: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
-              Kernel 3/9: sum over [N,10] -> %20 [10]
-              Kernel 4/9: GEMM -> %21 [N,64]
-              Kernel 5/9: GEMM Aᵀ -> %22 [10,64]
-              Kernel 6/9: conv2d_relu_max_pool2d_backward -> %25 [N,4,8,8]
-              Kernel 7/9: conv2d_backward_weight -> %27 [4,1,3,3]
-              Kernel 8/9: sum over [N,4,8,8] -> %28 [4]
-            vjp: 14 graph ops in 10 kernels, 9 arena buffers
+            forward+backward: 14 graph ops in 8 kernels, 7 arena buffers
+              Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+              Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]
+              Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
+              Kernel 3/8: sum over [N,10] -> %20 [10]
+              Kernel 4/8: GEMM -> %21 [N,64]
+              Kernel 5/8: GEMM Aᵀ -> %22 [10,64]
+              Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]
+              Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]
+            vjp: 15 graph ops in 10 kernels, 9 arena buffers
               Kernel 0/10: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
               Kernel 1/10: GEMM + epilogue (add) -> %16 [N,10]
-              Kernel 2/10: cross_entropy_backward -> %30 [N,10]
-              Kernel 3/10: sum over [N,10] -> %31 [10]
-              Kernel 4/10: GEMM -> %32 [N,64]
-              Kernel 5/10: GEMM Aᵀ -> %33 [10,64]
-              Kernel 6/10: conv2d_relu_max_pool2d_backward -> %35 [N,4,8,8]
-              Kernel 7/10: conv2d_backward_input -> %36 [N,1,8,8]
-              Kernel 8/10: conv2d_backward_weight -> %37 [4,1,3,3]
-              Kernel 9/10: sum over [N,4,8,8] -> %38 [4]
+              Kernel 2/10: cross_entropy_backward -> %31 [N,10]
+              Kernel 3/10: sum over [N,10] -> %32 [10]
+              Kernel 4/10: GEMM -> %33 [N,64]
+              Kernel 5/10: GEMM Aᵀ -> %34 [10,64]
+              Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]
+              Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]
+              Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]
+              Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]
             """;
 
             private const string DotText =
@@ -605,19 +607,15 @@ namespace Kiln.Integration.Tests.Models
                 n22 [label="%22 matmul\n[10,64]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: conv2d_relu_max_pool2d_backward";
+                label="kernel 6: conv2d_relu_max_pool2d_backward_weight";
                 style=filled; color=lightgrey;
-                n25 [label="%25 conv2d_relu_max_pool2d_backward\n[N,4,8,8]"];
+                n27 [label="%27 conv2d_relu_max_pool2d_backward_weight\n[4,1,3,3]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: conv2d_backward_weight";
+                label="kernel 7: fused sum over [N,4,4,4] of (relu_backward)";
                 style=filled; color=lightgrey;
-                n27 [label="%27 conv2d_backward_weight\n[4,1,3,3]"];
-              }
-              subgraph cluster_k8 {
-                label="kernel 8: sum over [N,4,8,8]";
-                style=filled; color=lightgrey;
-                n28 [label="%28 sum\n[4]"];
+                n28 [label="%28 relu_backward\n[N,4,4,4]"];
+                n29 [label="%29 sum\n[4]"];
               }
               n14 [shape=note, label="%14 view\n[N,64]"];
               n23 [shape=note, label="%23 view\n[N,4,4,4]"];
@@ -643,18 +641,19 @@ namespace Kiln.Integration.Tests.Models
               n0 -> n24;
               n2 -> n24;
               n3 -> n24;
-              n23 -> n25;
-              n13 -> n25;
-              n24 -> n25;
               n0 -> n27;
-              n25 -> n27;
-              n25 -> n28;
+              n23 -> n27;
+              n13 -> n27;
+              n24 -> n27;
+              n23 -> n28;
+              n13 -> n28;
+              n28 -> n29;
               result [shape=doublecircle, label="result"];
               n17 -> result;
               grad0 [shape=doublecircle, label="grad features.0.weight"];
               n27 -> grad0;
               grad1 [shape=doublecircle, label="grad features.0.bias"];
-              n28 -> grad1;
+              n29 -> grad1;
               grad2 [shape=doublecircle, label="grad classifier.weight"];
               n22 -> grad2;
               grad3 [shape=doublecircle, label="grad classifier.bias"];

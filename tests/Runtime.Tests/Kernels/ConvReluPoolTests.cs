@@ -72,6 +72,32 @@ public class ConvReluPoolTests
         Assert.Equal(expected, actual);
     }
 
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void BackwardWeight_IsTheScatterThenTheWeightGradient_OnEveryPath(int n, int cin, int h, int w, int cout, int kh, int kw, int pad)
+    {
+        var g = new Conv2dGeometry(n, cin, h, w, cout, kh, kw, 1, 1, pad, pad);
+        var (x, weight, bias) = Inputs(g, seed: 17 + h);
+        var (pooled, argmax) = Fused(g, x, weight, bias, Convolution.Path.Auto);
+        var rng = new Rng(19);
+        var gradPooled = Tensor.Randn(new[] { pooled.Length }, rng).ToArray();
+        var start = Tensor.Randn(new[] { weight.Length }, rng).ToArray();
+        var gradConv = new float[g.Batch * g.OutputImageSize];
+        ConvReluPool.Backward(gradPooled, pooled, argmax, gradConv, g.Batch * g.OutChannels, g.OutputHeight, g.OutputWidth);
+        foreach (var path in Paths)
+            foreach (var accumulate in new[] { false, true })
+            {
+                var expected = accumulate ? (float[])start.Clone() : new float[weight.Length];
+                Convolution.Conv2dBackwardWeight(x, gradConv, expected, Span<float>.Empty, new float[g.ColumnsLength], g, accumulate, path);
+                var actual = accumulate ? (float[])start.Clone() : Enumerable.Repeat(float.NaN, weight.Length).ToArray();
+                var scratch = Enumerable.Repeat(float.NaN, ConvReluPool.ScratchLength(g)).ToArray();
+                ConvReluPool.BackwardWeight(x, gradPooled, pooled, argmax, actual, scratch, g, accumulate, path);
+                // The im2col path sums image by image in the same order, the direct one in the same vector partials: close, not always bitwise.
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{path}, accumulate {accumulate}, {g}: weight gradient {i} is {actual[i]}, expected {expected[i]}");
+            }
+    }
+
     /// <summary>f = Σ r ⊙ fused(x, w, b): the gradients of x, w and b against central differences of f.</summary>
     [Fact]
     public void Gradients_MatchFiniteDifferences()
@@ -88,8 +114,12 @@ public class ConvReluPoolTests
         var gx = new float[x.Length];
         var gw = new float[weight.Length];
         var gb = new float[bias.Length];
+        // As the compiled graph computes them: the input gradient from the scatter, the weight gradient straight from
+        // the pooled gradient, the bias gradient as the pooled gradient's sum under the ReLU's mask.
         Convolution.Conv2dBackwardInput(gradConv, weight, gx, scratch, g);
-        Convolution.Conv2dBackwardWeight(x, gradConv, gw, gb, scratch, g);
+        ConvReluPool.BackwardWeight(x, r, pooled, argmax, gw, scratch, g);
+        int perChannel = pooledLength / (g.Batch * g.OutChannels);
+        for (int i = 0; i < pooledLength; i++) if (pooled[i] > 0f) gb[i / perChannel % g.OutChannels] += r[i];
 
         int checkedCount = 0;
         foreach (var (values, gradient, name) in new[] { (x, gx, "x"), (weight, gw, "weight"), (bias, gb, "bias") })

@@ -78,6 +78,8 @@ internal static class IlgpuLibraryCalls
             var conv = c.Node.Shape;
             c.W.Line($"{Library}.Conv2dReluMaxPool2x2Backward(step.Graph, {c.In(0)}, {c.In(1)}, {c.In(2)}, {c.Out}, {c.Size(conv[0].Times(conv[1]))}, {c.Size(conv[2])}, {c.Size(conv[3])});");
         },
+        [ConvReluPool.BackwardWeight] = c =>
+            c.W.Line($"{Library}.Conv2dReluMaxPool2x2BackwardWeight(step.Graph, {c.In(0)}, {c.In(1)}, {c.In(2)}, {c.In(3)}, {c.Out}, accumulate: {Bool(c.Names.Accumulates(c.Node))}, {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.MaxPool2d] = c => c.W.Line($"{Library}.Pool2d(step.Graph, max: true, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.AvgPool2d] = c => c.W.Line($"{Library}.Pool2d(step.Graph, max: false, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.MaxPool2dBackward] = c => c.W.Line($"{Library}.MaxPool2dBackward(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)});"),

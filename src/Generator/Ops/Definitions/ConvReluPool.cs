@@ -9,8 +9,9 @@ namespace Kiln.Generator.Ops.Definitions;
 /// place of the three: since max(relu(a), relu(b)) = relu(max(a, b)), the kernel pools each window of the convolution
 /// while it is still in registers/cache and applies the ReLU to the maximum, so the full-size convolution and ReLU
 /// outputs are never written. The backward needs only which of the 4 window positions won (the argmax op, computed by
-/// the same kernel in the same pass) and the pooled value (its ReLU mask): the pooled gradient is scattered to the
-/// winning positions, and then the convolution's own input, weight and bias gradients run.
+/// the same kernel in the same pass) and the pooled value (its ReLU mask): the weight gradient kernel scatters each
+/// image's pooled gradient to the winning positions in its own working rows, the bias gradient is a masked sum of
+/// the pooled gradient, and only the input gradient (none for a first layer on data) needs the scatter written out.
 /// </summary>
 internal static class ConvReluPool
 {
@@ -22,6 +23,9 @@ internal static class ConvReluPool
 
     /// <summary>(pooled gradient, pooled value, argmax) → the gradient of the convolution's output (pre-ReLU), attribute conv_shape.</summary>
     public const string Backward = "conv2d_relu_max_pool2d_backward";
+
+    /// <summary>(x, pooled gradient, pooled value, argmax) → the weight gradient, the scatter done per image inside the kernel; attributes conv2d's + weight_shape.</summary>
+    public const string BackwardWeight = "conv2d_relu_max_pool2d_backward_weight";
 
     /// <summary>The pooling window the fusion handles (the CNN's MaxPool2d(2)).</summary>
     public const int Window = 2;
@@ -36,10 +40,19 @@ internal static class ConvReluPool
             Evaluate = (it, n) => Evaluate(it, n, argmax: false),
             Gradient = c =>
             {
+                Node x = c.In(0), weight = c.In(1);
                 var argmax = c.B.Create(ArgMax, c.Node.Inputs, c.Node.Attrs);
+                var convAttrs = Attrs.Of(("stride", c.Node.Attrs.Text("stride") ?? "1"), ("padding", c.Node.Attrs.Text("padding") ?? "0"));
+                var grads = new Node?[c.Node.Inputs.Length];
+                // The input gradient needs the convolution's full-size gradient (the scatter); it is dead code when x is data (the first layer).
                 var convShape = Convolution.Conv2dShape(c.Node.Inputs, c.Node.Attrs, Forward);
                 var gradConv = c.B.Create(Backward, new[] { c.G, c.Y, argmax }, Attrs.Of(("conv_shape", ShapeRules.FormatShape(convShape))));
-                return Convolution.Conv2dGradients(c.B, c.Node, gradConv);
+                grads[0] = c.B.Create(Convolution.Conv2dBackwardInput, new[] { gradConv, weight }, convAttrs.With("input_shape", ShapeRules.FormatShape(x.Shape)));
+                // The weight gradient scatters each image's pooled gradient itself, so nothing full-size is written for it.
+                grads[1] = c.B.Create(BackwardWeight, new[] { x, c.G, c.Y, argmax }, convAttrs.With("weight_shape", ShapeRules.FormatShape(weight.Shape)));
+                // The bias gradient: Σ over batch and positions of the scattered gradient = Σ of the pooled gradient under the ReLU's mask.
+                if (grads.Length == 3) grads[2] = c.B.Sum(c.B.Binary(Activations.ReluBackward, c.G, c.Y), new[] { 0, 2, 3 }, keepDim: false);
+                return grads;
             },
         };
         yield return new OpDef(ArgMax, OpClass.Library)
@@ -63,6 +76,13 @@ internal static class ConvReluPool
                 return conv;
             },
             Evaluate = EvaluateBackward,
+        };
+        yield return new OpDef(BackwardWeight, OpClass.Library)
+        {
+            MinInputs = 4,
+            MaxInputs = 4,
+            CanAccumulate = true,
+            Shape = (inputs, attrs, display) => ShapeRules.ParseShape(attrs.Text("weight_shape") ?? ""),
         };
     }
 

@@ -70,8 +70,7 @@ internal static class Convolution
 
     /// <summary>
     /// The gradients of conv2d's inputs (x, weight and an optional bias) from the gradient of its output: the input
-    /// and weight gradient kernels, and the bias gradient as a sum over batch and positions. <paramref name="conv"/>
-    /// is the convolution or an op over the same inputs and attributes (the fused conv2d + ReLU + max-pool).
+    /// and weight gradient kernels, and the bias gradient as a sum over batch and positions.
     /// </summary>
     internal static Node?[] Conv2dGradients(GraphBuilder b, Node conv, Node gradOutput)
     {
