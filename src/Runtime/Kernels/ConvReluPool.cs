@@ -179,9 +179,13 @@ public static unsafe class ConvReluPool
     internal static void PoolImage(float* conv, int planeStride, int rowStride, int channels, int height, int width, float* bias,
         float* pooled, float* argmax, bool wide)
     {
-        int ph = height / 2, pw = width / 2, lanes = wide ? 8 : 4;
-        float* values = stackalloc float[8];
-        float* winners = stackalloc float[8];
+        int ph = height / 2, pw = width / 2;
+        // Vector512 where a row has 8 windows, else Vector256 (the CNN's second layer pools rows of 7).
+        bool use512 = wide && pw >= 8;
+        int lanes = use512 ? 8 : 4;
+        float* values = stackalloc float[4];
+        float* winners = stackalloc float[4];
+        float* unused = stackalloc float[8];
         for (int c = 0; c < channels; c++)
         {
             float add = bias is null ? 0f : bias[c];
@@ -189,20 +193,25 @@ public static unsafe class ConvReluPool
             {
                 float* upper = conv + (long)c * planeStride + 2 * py * rowStride, lower = upper + rowStride;
                 long o = ((long)c * ph + py) * pw;
-                for (int px = 0; px < pw; px += lanes)
+                if (pw >= lanes)
                 {
-                    int count = Math.Min(lanes, pw - px);
-                    bool whole = count == lanes;
-                    float* valuesAt = whole ? pooled + o + px : values;
-                    float* winnersAt = whole && argmax is not null ? argmax + o + px : winners;
-                    if (wide) Windows512(upper + 2 * px, lower + 2 * px, add, valuesAt, winnersAt);
-                    else Windows256(upper + 2 * px, lower + 2 * px, add, valuesAt, winnersAt);
-                    if (whole) continue;
-                    for (int j = 0; j < count; j++)
+                    // Whole vectors straight to the output; the last one ends at the row's end, recomputing a few windows.
+                    for (int px = 0; ; px += lanes)
                     {
-                        pooled[o + px + j] = values[j];
-                        if (argmax is not null) argmax[o + px + j] = winners[j];
+                        if (px > pw - lanes) px = pw - lanes;
+                        float* winnersAt = argmax is null ? unused : argmax + o + px;
+                        if (use512) Windows512(upper + 2 * px, lower + 2 * px, add, pooled + o + px, winnersAt);
+                        else Windows256(upper + 2 * px, lower + 2 * px, add, pooled + o + px, winnersAt);
+                        if (px == pw - lanes) break;
                     }
+                    continue;
+                }
+                // A row of fewer than 4 windows: one vector through the stack (it reads past the row: PoolOverread).
+                Windows256(upper, lower, add, values, winners);
+                for (int j = 0; j < pw; j++)
+                {
+                    pooled[o + j] = values[j];
+                    if (argmax is not null) argmax[o + j] = winners[j];
                 }
             }
         }

@@ -12,11 +12,11 @@ public class ConvReluPoolTests
 {
     public static TheoryData<int, int, int, int, int, int, int, int> Geometries => new()
     {
-        { 3, 1, 28, 28, 8, 3, 3, 1 },  // the CNN's first convolution
-        { 2, 8, 14, 14, 16, 3, 3, 1 }, // its second (pooled rows of 7: a partial vector per row)
+        { 3, 1, 28, 28, 8, 3, 3, 1 },  // the CNN's first convolution (pooled rows of 14: two overlapping vectors of 8)
+        { 2, 8, 14, 14, 16, 3, 3, 1 }, // its second (pooled rows of 7: two overlapping vectors of 4)
         { 2, 3, 7, 9, 5, 3, 2, 0 },    // odd output (5x8): the last row belongs to no window; 5 channels
-        { 1, 2, 6, 21, 3, 3, 3, 1 },   // wide rows: two whole vectors and a partial one per pooled row
-        { 2, 2, 5, 5, 4, 2, 2, 0 },    // 4x4 output, even kernel
+        { 1, 2, 6, 21, 3, 3, 3, 1 },   // pooled rows of 10 (the odd 21st column belongs to no window)
+        { 2, 2, 5, 5, 4, 2, 2, 0 },    // 4x4 output, even kernel: rows of 2 windows, shorter than a vector
     };
 
     static readonly Convolution.Path[] Paths = { Convolution.Path.Im2Col, Convolution.Path.Direct256, Convolution.Path.Direct512 };
