@@ -5,7 +5,9 @@ namespace Kiln.Bench;
 /// <summary>
 /// The convolution kernels of the CNN workload (W6, batch 128): forward, input gradient and weight gradient of
 /// Conv2d(1, 8, 3, padding 1) on 28×28 and Conv2d(8, 16, 3, padding 1) on 14×14, single-threaded, in GFLOP/s
-/// (2 · N · Cout · OH · OW · Cin · KH · KW per call) and as a fraction of the measured FMA peak.
+/// (2 · N · Cout · OH · OW · Cin · KH · KW per call) and as a fraction of the measured FMA peak; "fwd+relu+pool" and
+/// "pooled wgt grad" are the static graph's fused conv + ReLU + 2×2 max-pool (Kiln.Kernels.ConvReluPool) forward and
+/// weight gradient, counted with the convolution's FLOPs.
 /// </summary>
 public static class ConvBenchmarks
 {
@@ -35,12 +37,21 @@ public static class ConvBenchmarks
                 var gw = new float[w.Length];
                 var gb = new float[b.Length];
                 var scratch = new float[g.ColumnsLength];
+                var pooled = new float[ConvReluPool.PooledLength(g)];
+                var argmax = new float[pooled.Length];
+                var poolScratch = new float[ConvReluPool.ScratchLength(g)];
+                var gyPooled = Tensor.Randn(new[] { pooled.Length }, rng).ToArray();
+                ConvReluPool.Forward(x, w, b, pooled, argmax, poolScratch, g);
                 double flops = 2.0 * g.Batch * g.OutChannels * g.OutputPlaneSize * g.PatchSize;
                 var kernels = new (string Name, Action Call)[]
                 {
                     ("forward", () => Convolution.Conv2dForward(x, w, b, y, scratch, g)),
+                    // The static graph's fused conv + bias → ReLU → 2×2 max-pool (same FLOPs; writes a quarter of the output and the argmax).
+                    ("fwd+relu+pool", () => ConvReluPool.Forward(x, w, b, pooled, argmax, poolScratch, g)),
                     ("input grad", () => Convolution.Conv2dBackwardInput(gy, w, gx, scratch, g)),
                     ("weight+bias grad", () => Convolution.Conv2dBackwardWeight(x, gy, gw, gb, scratch, g)),
+                    // The fused op's weight gradient straight from the pooled gradient (its scatter included; the convolution's FLOPs).
+                    ("pooled wgt grad", () => ConvReluPool.BackwardWeight(x, gyPooled, pooled, argmax, gw, poolScratch, g)),
                 };
                 foreach (var (name, call) in kernels)
                 {

@@ -177,6 +177,37 @@ public sealed class DeviceLibrary : IDisposable
         Launch(graph, ConvolutionKernels.Conv2dBackwardWeight, outChannels * inChannels * kernelHeight * kernelWidth, x, gradOutput, gradWeight, shape);
     }
 
+    /// <summary>
+    /// The fused conv2d (+ bias) → ReLU → 2×2 max-pool at stride 2: the pooled values, and the window argmax when
+    /// <paramref name="argmax"/> is given (the backward's). Geometry arguments are the convolution's.
+    /// </summary>
+    public void Conv2dReluMaxPool2x2(string graph, ArrayView<float> x, ArrayView<float> weight, ArrayView<float>? bias, ArrayView<float> pooled, ArrayView<float>? argmax,
+        int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Conv(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, bias is not null, false);
+        shape.KeepArgMax = argmax is null ? 0 : 1;
+        Launch(graph, ConvolutionKernels.Conv2dReluMaxPool2x2, batch * outChannels * (shape.OutputHeight / 2) * (shape.OutputWidth / 2),
+            x, weight, bias ?? weight, pooled, argmax ?? pooled, shape);
+    }
+
+    /// <summary>The fused op's gradient of the convolution's output [planes, height, width] from the pooled gradient, value and argmax.</summary>
+    public void Conv2dReluMaxPool2x2Backward(string graph, ArrayView<float> gradPooled, ArrayView<float> pooled, ArrayView<float> argmax, ArrayView<float> gradConv,
+        int planes, int height, int width)
+    {
+        var shape = Pool(planes, height, width, 2, 2, 2, 2, 0, 0);
+        Launch(graph, ConvolutionKernels.Conv2dReluMaxPool2x2Backward, planes * height * width, gradPooled, pooled, argmax, gradConv, shape);
+    }
+
+    /// <summary>The fused op's weight gradient from its pooled gradient, value and argmax, written or added (a parameter's Grad).</summary>
+    public void Conv2dReluMaxPool2x2BackwardWeight(string graph, ArrayView<float> x, ArrayView<float> gradPooled, ArrayView<float> pooled, ArrayView<float> argmax,
+        ArrayView<float> gradWeight, bool accumulate,
+        int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight, int paddingWidth)
+    {
+        var shape = Conv(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth, false, accumulate);
+        Launch(graph, ConvolutionKernels.Conv2dReluMaxPool2x2BackwardWeight, outChannels * inChannels * kernelHeight * kernelWidth,
+            x, gradPooled, pooled, argmax, gradWeight, shape);
+    }
+
     static ConvShape Conv(int batch, int inChannels, int height, int width, int outChannels, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
         int paddingHeight, int paddingWidth, bool bias, bool accumulate) => new()
     {
@@ -255,6 +286,15 @@ public sealed class DeviceLibrary : IDisposable
         var loaded = session.Explicit(kernel.Method, graph, () => Accelerator.LoadAutoGroupedKernel(kernel));
         Launches++;
         loaded(Stream, extent, a1, a2, a3, a4, a5);
+    }
+
+    void Launch<T1, T2, T3, T4, T5, T6>(string graph, Action<Index1D, T1, T2, T3, T4, T5, T6> kernel, int extent, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
+    {
+        if (extent == 0) return;
+        var loaded = session.Explicit(kernel.Method, graph, () => Accelerator.LoadAutoGroupedKernel(kernel));
+        Launches++;
+        loaded(Stream, extent, a1, a2, a3, a4, a5, a6);
     }
 
     public void Dispose()

@@ -157,6 +157,17 @@ public class ParityTests
             DeviceOptimizer.Sgd(0.05f, momentum: 0.9f), p => new Optim.Sgd(p, 0.05f, momentum: 0.9f), tolerance: 1e-4f);
     }
 
+    /// <summary>The fused conv + ReLU + 2×2 max-pool without a bias and over an odd-sized convolution output, beside unfused chains.</summary>
+    [Fact]
+    public void ConvPoolVariants_fused_and_unfused()
+    {
+        var images = Features(28, 3, 1, 8, 8);
+        var labels = Labels(3, 5);
+        ParityHarness.Check(() => new ConvPoolVariantsNet(), m => m.Loss(images, labels),
+            (m, device, optimizer) => { var g = m.LossGraph.To(device, optimizer); return (g, () => g.Step(images, labels)); },
+            DeviceOptimizer.Sgd(0.05f, momentum: 0.9f), p => new Optim.Sgd(p, 0.05f, momentum: 0.9f), tolerance: 1e-4f);
+    }
+
     [Fact]
     public void PoolNet_strided_padded_conv_and_pools()
     {

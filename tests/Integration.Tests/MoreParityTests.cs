@@ -20,6 +20,21 @@ public sealed class MoreParityTests
             m => m.LossGraph.ForwardBackward(images, labels), p => new Sgd(p, lr: 0.05f));
     }
 
+    /// <summary>Fused (no bias; odd convolution output) and unfused (no ReLU; 3×3 window at stride 1) chains side by side.</summary>
+    [Fact]
+    public void ConvPoolVariants_MatchTheTape()
+    {
+        var rng = new Rng(12);
+        var images = Tensor.Randn(new[] { 5, 1, 8, 8 }, rng);
+        var labels = IntTensor.FromArray(Enumerable.Range(0, 5).Select(_ => rng.NextInt(0, 5)).ToArray(), 5);
+        var summary = new ConvPoolVariantsNet().LossGraph.Summary;
+        // The forward program: two chains fused (their kernels alone), the other two pool separately.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(summary, ": conv2d_relu_max_pool2d -> ").Count);
+        Assert.Contains(": max_pool2d -> ", summary);
+        StaticDynamicParityTests.AssertParity(() => new ConvPoolVariantsNet(), m => m.Loss(images, labels), m => m.LossGraph.Forward(images, labels),
+            m => m.LossGraph.ForwardBackward(images, labels), p => new Sgd(p, lr: 0.05f));
+    }
+
     [Fact]
     public void LstmTagger_MatchesTheTape()
     {

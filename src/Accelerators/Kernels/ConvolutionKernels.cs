@@ -8,6 +8,9 @@ public struct ConvShape
 {
     public int Batch, InChannels, Height, Width, OutChannels, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PaddingHeight, PaddingWidth;
     public int OutputHeight, OutputWidth, HasBias, Accumulate;
+
+    /// <summary>The fused conv + ReLU + max-pool writes its argmax (the backward program needs it; the forward one has none).</summary>
+    public int KeepArgMax;
 }
 
 /// <summary>Pool2d geometry (Kiln.Kernels.Pool2dGeometry) plus the output size.</summary>
@@ -30,6 +33,89 @@ public static class ConvolutionKernels
         int oy = rest % s.OutputHeight; rest /= s.OutputHeight;
         int k = rest % s.OutChannels;
         int n = rest / s.OutChannels;
+        y[element] = ConvolutionAt(x, weight, bias, n, k, oy, ox, s);
+    }
+
+    /// <summary>
+    /// The fused conv2d + bias → ReLU → 2×2 max-pool at stride 2, one thread per pooled element: the window's 4
+    /// convolution outputs (+ bias) compared in row-major order (the first maximum wins, NaN propagates), the ReLU
+    /// of the maximum into <paramref name="pooled"/> and, when kept, the winning position 0..3 into <paramref name="argmax"/>.
+    /// </summary>
+    public static void Conv2dReluMaxPool2x2(Index1D element, ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> pooled, ArrayView<float> argmax, ConvShape s)
+    {
+        int pooledHeight = s.OutputHeight / 2, pooledWidth = s.OutputWidth / 2;
+        int rest = element.X;
+        int px = rest % pooledWidth; rest /= pooledWidth;
+        int py = rest % pooledHeight; rest /= pooledHeight;
+        int k = rest % s.OutChannels;
+        int n = rest / s.OutChannels;
+        float best = float.NegativeInfinity;
+        int at = 0;
+        for (int p = 0; p < 4; p++)
+        {
+            float v = ConvolutionAt(x, weight, bias, n, k, 2 * py + p / 2, 2 * px + p % 2, s);
+            if (v > best || float.IsNaN(v) && !float.IsNaN(best))
+            {
+                best = v;
+                at = p;
+            }
+        }
+        pooled[element] = best > 0f || float.IsNaN(best) ? best : 0f;
+        if (s.KeepArgMax != 0) argmax[element] = at;
+    }
+
+    /// <summary>
+    /// The fused op's backward, one thread per convolution output: the pooled gradient of its window if it is the
+    /// window's argmax and the pooled value is positive (the ReLU's mask), else 0 (also outside every window).
+    /// </summary>
+    public static void Conv2dReluMaxPool2x2Backward(Index1D element, ArrayView<float> gradPooled, ArrayView<float> pooled, ArrayView<float> argmax,
+        ArrayView<float> gradConv, PoolShape s)
+    {
+        int ix = element.X % s.Width, iy = element.X / s.Width % s.Height, plane = element.X / (s.Width * s.Height);
+        int py = iy / 2, px = ix / 2;
+        float g = 0f;
+        if (py < s.OutputHeight && px < s.OutputWidth)
+        {
+            int o = (plane * s.OutputHeight + py) * s.OutputWidth + px;
+            if ((int)argmax[o] == (iy % 2) * 2 + ix % 2 && pooled[o] > 0f) g = gradPooled[o];
+        }
+        gradConv[element] = g;
+    }
+
+    /// <summary>
+    /// The fused op's weight gradient, one thread per weight element: gw[k,c,i,j] (+)= Σ over the batch and the
+    /// convolution's positions of its gradient (recovered from the pooled gradient, value and argmax) · x.
+    /// </summary>
+    public static void Conv2dReluMaxPool2x2BackwardWeight(Index1D element, ArrayView<float> x, ArrayView<float> gradPooled, ArrayView<float> pooled,
+        ArrayView<float> argmax, ArrayView<float> gradWeight, ConvShape s)
+    {
+        int rest = element.X;
+        int j = rest % s.KernelWidth; rest /= s.KernelWidth;
+        int i = rest % s.KernelHeight; rest /= s.KernelHeight;
+        int c = rest % s.InChannels;
+        int k = rest / s.InChannels;
+        int pooledHeight = s.OutputHeight / 2, pooledWidth = s.OutputWidth / 2;
+        float sum = 0f;
+        for (int n = 0; n < s.Batch; n++)
+            for (int py = 0; py < pooledHeight; py++)
+                for (int px = 0; px < pooledWidth; px++)
+                {
+                    // Only each window's winner, under the ReLU's mask, has a nonzero gradient.
+                    int o = ((n * s.OutChannels + k) * pooledHeight + py) * pooledWidth + px;
+                    if (!(pooled[o] > 0f)) continue;
+                    int at = (int)argmax[o];
+                    int iy = (2 * py + at / 2) * s.StrideHeight - s.PaddingHeight + i;
+                    int ix = (2 * px + at % 2) * s.StrideWidth - s.PaddingWidth + j;
+                    if (iy < 0 || iy >= s.Height || ix < 0 || ix >= s.Width) continue;
+                    sum += gradPooled[o] * x[((n * s.InChannels + c) * s.Height + iy) * s.Width + ix];
+                }
+        gradWeight[element] = s.Accumulate != 0 ? gradWeight[element] + sum : sum;
+    }
+
+    /// <summary>conv2d(x, weight) (+ bias) at output (n, k, oy, ox); the padding reads as zero.</summary>
+    static float ConvolutionAt(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias, int n, int k, int oy, int ox, ConvShape s)
+    {
         float sum = s.HasBias != 0 ? bias[k] : 0f;
         for (int c = 0; c < s.InChannels; c++)
             for (int i = 0; i < s.KernelHeight; i++)
@@ -43,7 +129,7 @@ public static class ConvolutionKernels
                     sum += x[((n * s.InChannels + c) * s.Height + iy) * s.Width + ix] * weight[((k * s.InChannels + c) * s.KernelHeight + i) * s.KernelWidth + j];
                 }
             }
-        y[element] = sum;
+        return sum;
     }
 
     /// <summary>gx[n,c,iy,ix] = Σ over the outputs whose window covers it of g · w.</summary>

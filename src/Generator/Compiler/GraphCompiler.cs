@@ -13,8 +13,9 @@ namespace Kiln.Generator.Compiler;
 
 /// <summary>
 /// The compiler core: GraphSpec in, C# source and diagnostics out. The pipeline is a flat list of passes:
-/// shape inference (building the graph) → autodiff → constant folding and algebraic simplification (CSE is
-/// interning, dead code is whatever the outputs do not reach) → fusion → memory planning → emit. The graph
+/// shape inference (building the graph) → constant folding and algebraic simplification (CSE is interning, dead
+/// code is whatever the outputs do not reach) → conv + ReLU + 2×2 max-pool fusion → autodiff (then the same
+/// simplifications) → fusion → memory planning → emit. The graph
 /// verifier runs after every graph pass. Never throws: an internal failure becomes KILN9999.
 /// </summary>
 internal static class GraphCompiler
@@ -77,6 +78,9 @@ internal static class GraphCompiler
 
         context.CancellationToken.ThrowIfCancellationRequested();
         forward = Optimise(b, forward);
+        // Before autodiff, so the backward is built from the fused op's gradient and keeps only its pooled outputs.
+        forward = ConvReluPoolFusion.Run(b, forward);
+        GraphVerifier.Verify(forward, nameof(ConvReluPoolFusion));
 
         GraphProgram? backward = null;
         if (ShapeInference.IsScalar(forward.Result.Shape))

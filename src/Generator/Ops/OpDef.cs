@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Kiln.Generator.Graph;
 
 namespace Kiln.Generator.Ops;
@@ -52,10 +53,24 @@ internal delegate (Size Offset, Size[] Strides) InPlaceRead(Node view, Shape bod
 
 /// <summary>
 /// A library op that can compute a second op's value in the same pass: the kernel computing this op also computes
-/// <see cref="Op"/> when it has the same first <see cref="SharedInputs"/> inputs and this op's input
-/// <see cref="LeafInput"/> is a leaf (known before either runs). Cross-entropy's gradient with its loss.
+/// <see cref="Op"/> when it has the same first <see cref="SharedInputs"/> inputs (<see cref="AllInputs"/>: the same
+/// inputs and attributes) and this op's input <see cref="LeafInput"/>, if any, is a leaf (known before either runs).
+/// Cross-entropy's gradient with its loss; the fused convolution + ReLU + max-pool's argmax with its pooled value.
 /// </summary>
-internal sealed record SharedPass(string Op, int SharedInputs, int LeafInput);
+internal sealed record SharedPass(string Op, int SharedInputs, int? LeafInput)
+{
+    /// <summary>Both ops read exactly the same inputs with the same attributes.</summary>
+    public const int AllInputs = -1;
+
+    /// <summary>Whether <paramref name="other"/> (an <see cref="Op"/> node) is computed by the pass of <paramref name="node"/>.</summary>
+    public bool Shares(Node node, Node other)
+    {
+        if (other.Op != Op) return false;
+        if (SharedInputs == AllInputs)
+            return other.Attrs.Equals(node.Attrs) && other.Inputs.Length == node.Inputs.Length && other.Inputs.SequenceEqual(node.Inputs);
+        return other.Inputs.Length >= SharedInputs && Enumerable.Range(0, SharedInputs).All(i => other.Inputs[i] == node.Inputs[i]);
+    }
+}
 
 /// <summary>
 /// Everything the compiler knows about one op, declared once: its name, arity, shape rule, gradient (VJP), the

@@ -26,6 +26,7 @@ internal static class OpRegistry
             .Concat(Probabilities.Definitions())
             .Concat(Layout.Definitions())
             .Concat(Convolution.Definitions())
+            .Concat(ConvReluPool.Definitions())
             .Concat(Normalization.Definitions())
             .Concat(Embedding.Definitions())
             .Concat(Loops.Definitions())

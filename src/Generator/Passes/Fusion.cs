@@ -117,9 +117,9 @@ internal static class Fusion
                 default:
                     kernel = new Kernel(KernelKind.Library, n) { Scratch = scratchSize(n) };
                     assigned[n] = kernel;
-                    if (OpRegistry.Get(n.Op).SharedPass is { } shared && OpRegistry.ClassOf(n.Inputs[shared.LeafInput]) == OpClass.Leaf)
+                    if (OpRegistry.Get(n.Op).SharedPass is { } shared && (shared.LeafInput is not int leaf || OpRegistry.ClassOf(n.Inputs[leaf]) == OpClass.Leaf))
                     {
-                        var loss = nodes.FirstOrDefault(f => f.Op == shared.Op && Enumerable.Range(0, shared.SharedInputs).All(i => f.Inputs[i] == n.Inputs[i]));
+                        var loss = nodes.FirstOrDefault(f => shared.Shares(n, f));
                         if (loss is not null && !assigned.ContainsKey(loss))
                         {
                             kernel.Root = loss;

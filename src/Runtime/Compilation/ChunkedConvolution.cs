@@ -14,7 +14,7 @@ namespace Kiln.Compiled;
 /// </summary>
 public static unsafe class ChunkedConvolution
 {
-    enum Kind { Forward, BackwardInput, BackwardWeight }
+    enum Kind { Forward, BackwardInput, BackwardWeight, ForwardReluPool, BackwardWeightReluPool }
 
     /// <summary>
     /// Floats of scratch the chunked kernels need for <paramref name="g"/>: im2col columns per chunk, and for the
@@ -29,6 +29,61 @@ public static unsafe class ChunkedConvolution
     }
 
     static int PartialLength(in Conv2dGeometry g) => g.OutChannels * g.PatchSize + g.OutChannels;
+
+    /// <summary>
+    /// Floats of scratch <see cref="Conv2dReluMaxPool2x2"/> and <see cref="Conv2dReluMaxPool2x2BackwardWeight"/> need for
+    /// <paramref name="g"/>: the fused kernels' own per chunk, and for the weight gradient a partial gradient per extra chunk.
+    /// </summary>
+    public static int ReluPoolScratchLength(in Conv2dGeometry g, bool weightGradient = false)
+    {
+        int chunks = Convolution.BatchChunks(g);
+        long length = (long)chunks * ConvReluPool.ScratchLength(g);
+        if (weightGradient) length += (long)(chunks - 1) * PartialLength(g);
+        return checked((int)length);
+    }
+
+    /// <summary>
+    /// <see cref="ConvReluPool.BackwardWeight"/> (the fused op's weight gradient from its pooled gradient, value and
+    /// argmax) over batch chunks, the extra chunks into partial sums added in chunk order afterwards.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Conv2dReluMaxPool2x2BackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> argmax,
+        Span<float> gradWeight, Span<float> scratch, in Conv2dGeometry g, bool accumulate = false)
+    {
+        int chunks = Convolution.BatchChunks(g);
+        if (chunks == 1 || scratch.Length < ReluPoolScratchLength(g, weightGradient: true))
+        {
+            ConvReluPool.BackwardWeight(x, gradPooled, pooled, argmax, gradWeight, scratch, g, accumulate);
+            return;
+        }
+        int pooledLength = ConvReluPool.PooledLength(g), weightLength = g.OutChannels * g.PatchSize;
+        if (x.Length < (long)g.Batch * g.InputImageSize || gradPooled.Length < pooledLength || pooled.Length < pooledLength || argmax.Length < pooledLength
+            || gradWeight.Length < weightLength)
+            throw new ArgumentException($"ChunkedConvolution.Conv2dReluMaxPool2x2BackwardWeight: buffers too small for {g} (input {x.Length}, pooled gradient {gradPooled.Length}, pooled {pooled.Length}, argmax {argmax.Length}, weight gradient {gradWeight.Length}).");
+        fixed (float* px = x, pgp = gradPooled, pp = pooled, pa = argmax, pgw = gradWeight, ps = scratch)
+            Run(new Job(Kind.BackwardWeightReluPool, g, chunks, px, pgw, gradWeight.Length, null, 0, pgp, ps, accumulate, pa, pp));
+        int partials = chunks * ConvReluPool.ScratchLength(g), partial = PartialLength(g);
+        for (int c = 1; c < chunks; c++)
+            TensorPrimitives.Add(gradWeight[..weightLength], scratch.Slice(partials + (c - 1) * partial, weightLength), gradWeight[..weightLength]);
+    }
+
+    /// <summary><see cref="ConvReluPool.Forward"/> (conv2d + bias → ReLU → 2×2 max-pool, one pass) over batch chunks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Conv2dReluMaxPool2x2(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> pooled, Span<float> argmax,
+        Span<float> scratch, in Conv2dGeometry g)
+    {
+        int chunks = Convolution.BatchChunks(g);
+        if (chunks == 1 || scratch.Length < ReluPoolScratchLength(g))
+        {
+            ConvReluPool.Forward(x, weight, bias, pooled, argmax, scratch, g);
+            return;
+        }
+        int pooledLength = ConvReluPool.PooledLength(g);
+        if (x.Length < (long)g.Batch * g.InputImageSize || pooled.Length < pooledLength || !argmax.IsEmpty && argmax.Length < pooledLength)
+            throw new ArgumentException($"ChunkedConvolution.Conv2dReluMaxPool2x2: buffers too small for {g} (input {x.Length}, pooled {pooled.Length}, argmax {argmax.Length}).");
+        fixed (float* px = x, pw = weight, pb = bias, pp = pooled, pa = argmax, ps = scratch)
+            Run(new Job(Kind.ForwardReluPool, g, chunks, px, pw, weight.Length, pb, bias.Length, pp, ps, false, argmax.IsEmpty ? null : pa));
+    }
 
     /// <summary><see cref="Convolution.Conv2dForward"/> over batch chunks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -108,12 +163,14 @@ public static unsafe class ChunkedConvolution
     /// gradient; <c>C</c> the bias or the bias gradient; <c>D</c> the output or the output gradient.
     /// </summary>
     readonly struct Job(Kind kind, Conv2dGeometry g, int chunks, float* a, float* b, int bLength, float* c, int cLength,
-        float* d, float* scratch, bool accumulate)
+        float* d, float* scratch, bool accumulate, float* e = null, float* f = null)
     {
         public readonly Kind Kind = kind;
         public readonly Conv2dGeometry Geometry = g;
         public readonly int Count = chunks;
-        readonly float* a = a, b = b, c = c, d = d, scratch = scratch;
+        // The fused conv + ReLU + pool: d is the pooled output (forward) or its gradient (weight gradient), e the
+        // argmax (null: not kept), f the pooled value (weight gradient).
+        readonly float* a = a, b = b, c = c, d = d, e = e, f = f, scratch = scratch;
         readonly int bLength = bLength, cLength = cLength;
         readonly bool accumulate = accumulate;
 
@@ -124,8 +181,29 @@ public static unsafe class ChunkedConvolution
             int start = (int)((long)g.Batch * chunk / Count), end = (int)((long)g.Batch * (chunk + 1) / Count);
             var sub = g with { Batch = end - start };
             int inSize = g.InputImageSize, outSize = g.OutputImageSize;
-            var columns = new Span<float>(scratch + (long)chunk * g.ColumnsLength, g.ColumnsLength);
             var input = new Span<float>(a + (long)start * inSize, sub.Batch * inSize);
+            if (Kind == Kind.ForwardReluPool)
+            {
+                int pooledSize = ConvReluPool.PooledLength(g with { Batch = 1 }), scratchSize = ConvReluPool.ScratchLength(g);
+                var pooled = new Span<float>(d + (long)start * pooledSize, sub.Batch * pooledSize);
+                var argmax = e is null ? Span<float>.Empty : new Span<float>(e + (long)start * pooledSize, sub.Batch * pooledSize);
+                ConvReluPool.Forward(input, new ReadOnlySpan<float>(b, bLength), new ReadOnlySpan<float>(c, cLength), pooled, argmax,
+                    new Span<float>(scratch + (long)chunk * scratchSize, scratchSize), sub);
+                return;
+            }
+            if (Kind == Kind.BackwardWeightReluPool)
+            {
+                int pooledSize = ConvReluPool.PooledLength(g with { Batch = 1 }), scratchSize = ConvReluPool.ScratchLength(g);
+                long first = (long)start * pooledSize;
+                int count = sub.Batch * pooledSize;
+                // The first chunk works on the gradient itself, the others on partial sums after every chunk's scratch.
+                var gradWeight = chunk == 0 ? new Span<float>(b, bLength)
+                    : new Span<float>(scratch + (long)Count * scratchSize + (long)(chunk - 1) * PartialLength(g), g.OutChannels * g.PatchSize);
+                ConvReluPool.BackwardWeight(input, new ReadOnlySpan<float>(d + first, count), new ReadOnlySpan<float>(f + first, count), new ReadOnlySpan<float>(e + first, count),
+                    gradWeight, new Span<float>(scratch + (long)chunk * scratchSize, scratchSize), sub, chunk == 0 && accumulate);
+                return;
+            }
+            var columns = new Span<float>(scratch + (long)chunk * g.ColumnsLength, g.ColumnsLength);
             var output = new Span<float>(d + (long)start * outSize, sub.Batch * outSize);
             switch (Kind)
             {

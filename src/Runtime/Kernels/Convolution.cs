@@ -50,7 +50,7 @@ public static class Convolution
     internal enum Path { Auto, Im2Col, Direct256, Direct512 }
 
     /// <summary>The direct kernels' vector width for <paramref name="path"/>, or null for im2col.</summary>
-    static bool? DirectWidth(Path path, in Conv2dGeometry g) => path switch
+    internal static bool? DirectWidth(Path path, in Conv2dGeometry g) => path switch
     {
         Path.Auto => DirectConvolution.Applies(g) ? DirectConvolution.HardwareWide : null,
         Path.Direct256 => false,

@@ -47,7 +47,8 @@ internal static unsafe class DirectConvolution
     {
         var forward = Plan.Forward(g);
         var backward = Plan.BackwardInput(g);
-        long forwardLength = forward.PaddedLength + forward.WideLength + forward.PackedWeightLength;
+        // The pooled epilogue (ConvReluPool) reads whole vectors past the last channel's wide rows: PoolOverread more floats.
+        long forwardLength = forward.PaddedLength + forward.WideLength + ConvReluPool.PoolOverread + forward.PackedWeightLength;
         long inputLength = backward.PaddedLength + backward.WideLength + backward.PackedWeightLength;
         long weightLength = forward.PaddedLength + forward.WideLength + (long)RoundUp(g.OutChannels, ChannelBlock) * RoundUp(g.PatchSize, ChannelBlock) * MaxLanes;
         return checked((int)Math.Max(forwardLength, Math.Max(inputLength, weightLength)));
@@ -99,9 +100,27 @@ internal static unsafe class DirectConvolution
         var plan = Plan.Forward(g);
         fixed (float* px = x, pw = weight, pb = bias, py = y, ps = scratch)
         {
-            float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength;
+            float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength + ConvReluPool.PoolOverread;
             PackWeights(pw, packed, plan, g, transpose: false);
-            Run(px, padded, wideOut, packed, pb, bias.Length > 0, py, plan, g.Batch, wide);
+            Run(px, padded, wideOut, packed, pb, bias.Length > 0, py, null, plan, g.Batch, wide);
+        }
+    }
+
+    /// <summary>
+    /// The fused forward (<see cref="ConvReluPool"/>): the same wide grid per image, then instead of copying it out,
+    /// each channel's 2×2 windows (+ bias) are pooled from it, the ReLU applied to the maximum, and only the pooled
+    /// values (and the winning positions, when <paramref name="argmax"/> is not empty) are written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> pooled, Span<float> argmax,
+        Span<float> scratch, in Conv2dGeometry g, bool wide)
+    {
+        var plan = Plan.Forward(g);
+        fixed (float* px = x, pw = weight, pb = bias, pp = pooled, pa = argmax, ps = scratch)
+        {
+            float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength + ConvReluPool.PoolOverread;
+            PackWeights(pw, packed, plan, g, transpose: false);
+            Run(px, padded, wideOut, packed, pb, bias.Length > 0, pp, argmax.IsEmpty ? null : pa, plan, g.Batch, wide, pool: true);
         }
     }
 
@@ -115,17 +134,18 @@ internal static unsafe class DirectConvolution
         {
             float* padded = ps, wideOut = padded + plan.PaddedLength, packed = wideOut + plan.WideLength;
             PackWeights(pw, packed, plan, g, transpose: true);
-            Run(pgy, padded, wideOut, packed, null, false, pgx, plan, g.Batch, wide);
+            Run(pgy, padded, wideOut, packed, null, false, pgx, null, plan, g.Batch, wide);
         }
     }
 
     /// <summary>
     /// The forward kernel over a batch: pad each source image, compute the wide grid block by block, then copy its
-    /// valid columns (plus the bias) into the destination image.
+    /// valid columns (plus the bias) into the destination image, or with <paramref name="pool"/> write the pooled
+    /// ReLU of each 2×2 window (plus the bias) and the windows' argmax (if not null) instead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run(float* source, float* padded, float* wideOut, float* packed, float* bias, bool hasBias, float* destination,
-        in Plan plan, int batch, bool wide)
+    static void Run(float* source, float* padded, float* wideOut, float* packed, float* bias, bool hasBias, float* destination, float* argmax,
+        in Plan plan, int batch, bool wide, bool pool = false)
     {
         int taps = plan.Taps, wideRow = plan.WideRow, pw = plan.PaddedWidth, oh = plan.OutHeight, ow = plan.OutWidth;
         int sourceImage = plan.Channels * plan.Height * plan.Width, destinationImage = plan.OutChannels * oh * ow;
@@ -144,6 +164,13 @@ internal static unsafe class DirectConvolution
                     for (int p = 0; p < wideRow; p += 4 * Vector512<float>.Count) ForwardBlock512(padded + p, offsets, taps, blockWeights, blockOut + p, wideRow);
                 else
                     for (int p = 0; p < wideRow; p += 2 * Vector256<float>.Count) ForwardBlock256(padded + p, offsets, taps, blockWeights, blockOut + p, wideRow);
+            }
+            if (pool)
+            {
+                int pooledImage = plan.OutChannels * (oh / 2) * (ow / 2);
+                ConvReluPool.PoolImage(wideOut, wideRow, pw, plan.OutChannels, oh, ow, hasBias ? bias : null,
+                    destination + (long)n * pooledImage, argmax is null ? null : argmax + (long)n * pooledImage, wide);
+                continue;
             }
             float* image = destination + (long)n * destinationImage;
             for (int c = 0; c < plan.OutChannels; c++)
@@ -305,11 +332,32 @@ internal static unsafe class DirectConvolution
     public static void BackwardWeight(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradWeight,
         Span<float> scratch, in Conv2dGeometry g, bool accumulate, bool wide)
     {
+        fixed (float* px = x, pgy = gradOutput, pgw = gradWeight, ps = scratch)
+            BackwardWeight(px, pgy, null, null, null, pgw, ps, g, accumulate, wide);
+    }
+
+    /// <summary>
+    /// The weight gradient of the fused conv + ReLU + 2×2 max-pool (<see cref="ConvReluPool"/>) straight from its
+    /// pooled gradient, value and argmax: each image's output gradient is scattered into the wide grid the dot
+    /// products read, so the full-size gradient of the convolution is never written to memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardWeightPooled(ReadOnlySpan<float> x, ReadOnlySpan<float> gradPooled, ReadOnlySpan<float> pooled, ReadOnlySpan<float> argmax,
+        Span<float> gradWeight, Span<float> scratch, in Conv2dGeometry g, bool accumulate, bool wide)
+    {
+        fixed (float* px = x, pgp = gradPooled, pp = pooled, pa = argmax, pgw = gradWeight, ps = scratch)
+            BackwardWeight(px, null, pgp, pp, pa, pgw, ps, g, accumulate, wide);
+    }
+
+    /// <summary>The weight gradient from a dense output gradient <paramref name="pgy"/>, or (when it is null) from a pooled one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void BackwardWeight(float* px, float* pgy, float* gradPooled, float* pooled, float* argmax, float* pgw, float* ps,
+        in Conv2dGeometry g, bool accumulate, bool wide)
+    {
         var plan = Plan.Forward(g);
         int taps = plan.Taps, tapsRounded = RoundUp(taps, ChannelBlock), wideRow = plan.WideRow;
         int outRounded = plan.OutChannelsRounded, oh = plan.OutHeight, ow = plan.OutWidth, pw = plan.PaddedWidth;
-        int inImage = g.InputImageSize, outImage = g.OutputImageSize;
-        fixed (float* px = x, pgy = gradOutput, pgw = gradWeight, ps = scratch)
+        int inImage = g.InputImageSize, outImage = g.OutputImageSize, pooledImage = g.OutChannels * (oh / 2) * (ow / 2);
         {
             float* padded = ps, gyWide = padded + plan.PaddedLength, partial = gyWide + plan.WideLength;
             int partialLength = outRounded * tapsRounded * MaxLanes;
@@ -322,9 +370,17 @@ internal static unsafe class DirectConvolution
             for (int n = 0; n < g.Batch; n++)
             {
                 CopyIntoPadded(px + (long)n * inImage, padded, plan);
-                float* gyImage = pgy + (long)n * outImage;
-                for (int c = 0; c < g.OutChannels; c++)
-                    for (int r = 0; r < oh; r++) CopyRow(gyImage + (c * oh + r) * ow, gyWide + c * wideRow + r * pw, ow);
+                if (pgy is null)
+                {
+                    long at = (long)n * pooledImage;
+                    ConvReluPool.ScatterImage(gradPooled + at, pooled + at, argmax + at, gyWide, wideRow, pw, g.OutChannels, oh, ow);
+                }
+                else
+                {
+                    float* gyImage = pgy + (long)n * outImage;
+                    for (int c = 0; c < g.OutChannels; c++)
+                        for (int r = 0; r < oh; r++) CopyRow(gyImage + (c * oh + r) * ow, gyWide + c * wideRow + r * pw, ow);
+                }
                 for (int cb = 0; cb < outRounded; cb += ChannelBlock)
                 {
                     if (wide)

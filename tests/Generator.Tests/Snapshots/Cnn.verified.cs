@@ -49,130 +49,86 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer0 = arena.Slice(state.Offsets[0], state.Sizes[0]);
                 global::System.Span<float> buffer1 = arena.Slice(state.Offsets[1], state.Sizes[1]);
                 global::System.Span<float> buffer2 = arena.Slice(state.Offsets[2], state.Sizes[2]);
-                global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
 
-                // Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
+                // Kernel 0/3: conv2d_relu_max_pool2d -> %13 [N,4,4,4]
                 ForwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
 
-                // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
-                ForwardKernel1(buffer1, buffer2, dim_N);
+                // Kernel 1/3: GEMM + epilogue (add) -> %16 [N,10]
+                ForwardKernel1(capture2Data, capture3Data, buffer1, buffer2, dim_N);
 
-                // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
-                ForwardKernel2(capture2Data, capture3Data, buffer2, buffer3, dim_N);
-
-                // Kernel 3/4: cross_entropy -> %12 []
-                ForwardKernel3(input1, result, buffer3, dim_N);
+                // Kernel 2/3: cross_entropy -> %17 []
+                ForwardKernel2(input1, result, buffer2, dim_N);
 
                 return state.Result;
             }
 
-            // Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-            // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
-            // %7 = relu(%6) : [N,4,8,8]
+            // Kernel 0/3: conv2d_relu_max_pool2d -> %13 [N,4,4,4]
+            // %13 = conv2d_relu_max_pool2d{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
             {
+                // pooled = relu(max of each 2x2 window of conv2d(x, w) + b): the full-size convolution is never written
                 var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                int extent0 = (dim_N * 256);
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last7 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
-                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                    last7 = v7;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                    v7.CopyTo(buffer1.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last7.CopyTo(buffer1.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s6 = buffer1[i];
-                        float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer1[i] = s7;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2(input0, capture0Data, capture1Data, buffer1, global::System.Span<float>.Empty, buffer0, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/3: conv2d_relu_max_pool2d -> %13 [N,4,4,4]");
             }
 
-            // Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
-            // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+            // Kernel 1/3: GEMM + epilogue (add) -> %16 [N,10]
+            // %15 = matmul{transpose_b=true}(%14, %4) : [N,10]
+            // %16 = add(%15, %5) : [N,10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel1(global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            private static void ForwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
             {
-                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/4: max_pool2d -> %8 [N,4,4,4]");
-            }
-
-            // Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
-            // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
-            // %11 = add(%10, %5) : [N,10]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer2, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row10 = i0 * 10;
+                    int row15 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    var last16 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
-                        var v11 = v10 + v5;
-                        last11 = v11;
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + lastVector));
+                        var v16 = v15 + v5;
+                        last16 = v16;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                        var v11 = v10 + v5;
-                        v11.CopyTo(buffer3.Slice(rowOut + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer2.Slice(row15 + i));
+                        var v16 = v15 + v5;
+                        v16.CopyTo(buffer2.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last16.CopyTo(buffer2.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
-                            float s10 = buffer3[row10 + i];
-                            float s11 = s10 + s5;
-                            buffer3[rowOut + i] = s11;
+                            float s15 = buffer2[row15 + i];
+                            float s16 = s15 + s5;
+                            buffer2[rowOut + i] = s16;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/3: GEMM + epilogue (add) -> %16 [N,10]");
             }
 
-            // Kernel 3/4: cross_entropy -> %12 []
-            // %12 = cross_entropy(%11, %1) : []
+            // Kernel 2/3: cross_entropy -> %17 []
+            // %17 = cross_entropy(%16, %1) : []
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel3(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer3, int dim_N)
+            private static void ForwardKernel2(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer2, int dim_N)
             {
-                global::Kiln.Kernels.CrossEntropy.Forward(buffer3, input1, dim_N, 10, result);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/4: cross_entropy -> %12 []");
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer2, input1, dim_N, 10, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/3: cross_entropy -> %17 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -214,247 +170,197 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
-                global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
-                global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
 
-                // Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+                // Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+                ForwardBackwardKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, buffer2, dim_N);
 
-                // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
-                ForwardBackwardKernel1(buffer1, buffer2, dim_N);
+                // Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]
+                ForwardBackwardKernel1(capture2Data, capture3Data, buffer1, buffer3, dim_N);
 
-                // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
-                ForwardBackwardKernel2(capture2Data, capture3Data, buffer2, buffer3, dim_N);
+                // Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
+                ForwardBackwardKernel2(input1, result, buffer3, buffer4, dim_N);
 
-                // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
-                ForwardBackwardKernel3(input1, result, buffer3, buffer4, dim_N);
+                // Kernel 3/8: sum over [N,10] -> %20 [10]
+                ForwardBackwardKernel3(grad3, buffer4, dim_N);
 
-                // Kernel 4/9: sum over [N,10] -> %15 [10]
-                ForwardBackwardKernel4(grad3, buffer4, dim_N);
+                // Kernel 4/8: GEMM -> %21 [N,64]
+                ForwardBackwardKernel4(capture2Data, buffer4, buffer5, dim_N);
 
-                // Kernel 5/9: GEMM -> %16 [N,64]
-                ForwardBackwardKernel5(capture2Data, buffer4, buffer5, dim_N);
+                // Kernel 5/8: GEMM Aᵀ -> %22 [10,64]
+                ForwardBackwardKernel5(grad2, buffer1, buffer4, dim_N);
 
-                // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
-                ForwardBackwardKernel6(grad2, buffer2, buffer4, dim_N);
+                // Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]
+                ForwardBackwardKernel6(input0, grad0, buffer1, buffer2, buffer5, buffer6, dim_N);
 
-                // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
-                ForwardBackwardKernel7(grad1, buffer1, buffer5, buffer6, buffer7, dim_N);
-
-                // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
-                ForwardBackwardKernel8(input0, grad0, buffer7, buffer8, dim_N);
+                // Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]
+                ForwardBackwardKernel7(grad1, buffer1, buffer5, dim_N);
 
                 return state.Result;
             }
 
-            // Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-            // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
-            // %7 = relu(%6) : [N,4,8,8]
+            // Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+            // %13 = conv2d_relu_max_pool2d{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
+            // %24 = conv2d_relu_max_pool2d_argmax{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
             {
+                // pooled = relu(max of each 2x2 window of conv2d(x, w) + b): the full-size convolution is never written; argmax = each window's winning position 0..3, for the backward
                 var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                int extent0 = (dim_N * 256);
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last7 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
-                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                    last7 = v7;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                    v7.CopyTo(buffer1.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last7.CopyTo(buffer1.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s6 = buffer1[i];
-                        float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer1[i] = s7;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2(input0, capture0Data, capture1Data, buffer1, buffer2, buffer0, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
             }
 
-            // Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
-            // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+            // Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]
+            // %15 = matmul{transpose_b=true}(%14, %4) : [N,10]
+            // %16 = add(%15, %5) : [N,10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel1(global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
             {
-                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/9: max_pool2d -> %8 [N,4,4,4]");
-            }
-
-            // Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
-            // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
-            // %11 = add(%10, %5) : [N,10]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row10 = i0 * 10;
+                    int row15 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    var last16 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
-                        var v11 = v10 + v5;
-                        last11 = v11;
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + lastVector));
+                        var v16 = v15 + v5;
+                        last16 = v16;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                        var v11 = v10 + v5;
-                        v11.CopyTo(buffer3.Slice(rowOut + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                        var v16 = v15 + v5;
+                        v16.CopyTo(buffer3.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last16.CopyTo(buffer3.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
-                            float s10 = buffer3[row10 + i];
-                            float s11 = s10 + s5;
-                            buffer3[rowOut + i] = s11;
+                            float s15 = buffer3[row15 + i];
+                            float s16 = s15 + s5;
+                            buffer3[rowOut + i] = s16;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]");
             }
 
-            // Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
-            // %12 = cross_entropy(%11, %1) : []
-            // %14 = cross_entropy_backward(%11, %1, %13) : [N,10]
+            // Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
+            // %17 = cross_entropy(%16, %1) : []
+            // %19 = cross_entropy_backward(%16, %1, %18) : [N,10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel3(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
             {
                 global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer3, input1, dim_N, 10, result, 1f, buffer4);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]");
             }
 
-            // Kernel 4/9: sum over [N,10] -> %15 [10]
-            // %15 = sum{dims=0;keep_dim=false}(%14) : [10]
+            // Kernel 3/8: sum over [N,10] -> %20 [10]
+            // %20 = sum{dims=0;keep_dim=false}(%19) : [10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel4(global::System.Span<float> grad3, global::System.Span<float> buffer4, int dim_N)
+            private static void ForwardBackwardKernel3(global::System.Span<float> grad3, global::System.Span<float> buffer4, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 10;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row14 = i0 * 10;
+                    int row19 = i0 * 10;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v14 = new global::System.Numerics.Vector<float>(buffer4.Slice(row14 + i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v14).CopyTo(grad3.Slice(i));
+                        var v19 = new global::System.Numerics.Vector<float>(buffer4.Slice(row19 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v19).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s14 = buffer4[row14 + i];
-                        grad3[i] += s14;
+                        float s19 = buffer4[row19 + i];
+                        grad3[i] += s19;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/9: sum over [N,10] -> %15 [10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/8: sum over [N,10] -> %20 [10]");
             }
 
-            // Kernel 5/9: GEMM -> %16 [N,64]
-            // %16 = matmul(%14, %4) : [N,64]
+            // Kernel 4/8: GEMM -> %21 [N,64]
+            // %21 = matmul(%19, %4) : [N,64]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            private static void ForwardBackwardKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/9: GEMM -> %16 [N,64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/8: GEMM -> %21 [N,64]");
             }
 
-            // Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
-            // %17 = matmul{transpose_a=true}(%14, %9) : [10,64]
+            // Kernel 5/8: GEMM Aᵀ -> %22 [10,64]
+            // %22 = matmul{transpose_a=true}(%19, %14) : [10,64]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel6(global::System.Span<float> grad2, global::System.Span<float> buffer2, global::System.Span<float> buffer4, int dim_N)
+            private static void ForwardBackwardKernel5(global::System.Span<float> grad2, global::System.Span<float> buffer1, global::System.Span<float> buffer4, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/9: GEMM Aᵀ -> %17 [10,64]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer1, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 5/8: GEMM Aᵀ -> %22 [10,64]");
             }
 
-            // Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
-            // %19 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %18) : [N,4,8,8]
-            // %20 = relu_backward(%19, %7) : [N,4,8,8]
-            // %23 = sum{dims=0,2,3;keep_dim=false}(%20) : [4]
+            // Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]
+            // %27 = conv2d_relu_max_pool2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %23, %13, %24) : [4,1,3,3]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel7(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
             {
-                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2BackwardWeight(input0, buffer5, buffer1, buffer2, grad0, buffer6, geometry, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]");
+            }
+
+            // Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]
+            // %28 = relu_backward(%23, %13) : [N,4,4,4]
+            // %29 = sum{dims=0,2,3;keep_dim=false}(%28) : [4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel7(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer5, int dim_N)
+            {
                 int extent0 = dim_N;
                 int extent1 = 4;
-                int extent2 = 64;
+                int extent2 = 16;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     for (int i1 = 0; i1 < extent1; i1++)
                     {
-                        int row7 = i0 * 256 + i1 * 64;
-                        int row19 = i0 * 256 + i1 * 64;
-                        int rowOut = i0 * extent1 * extent2 + i1 * extent2;
+                        int row13 = i0 * 64 + i1 * 16;
+                        int row23 = i0 * 64 + i1 * 16;
                         int rowReduced = i1;
-                        var accumulator23 = global::System.Numerics.Vector<float>.Zero;
-                        float tail23 = 0f;
+                        var accumulator29 = global::System.Numerics.Vector<float>.Zero;
+                        float tail29 = 0f;
                         int i = 0;
                         for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
-                            var v19 = new global::System.Numerics.Vector<float>(buffer7.Slice(row19 + i));
-                            var v20 = global::Kiln.Kernels.Pointwise.ReluBackward(v19, v7);
-                            v20.CopyTo(buffer7.Slice(rowOut + i));
-                            accumulator23 += v20;
+                            var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(row13 + i));
+                            var v23 = new global::System.Numerics.Vector<float>(buffer5.Slice(row23 + i));
+                            var v28 = global::Kiln.Kernels.Pointwise.ReluBackward(v23, v13);
+                            accumulator29 += v28;
                         }
                         for (; i < extent2; i++)
                         {
-                            float s7 = buffer1[row7 + i];
-                            float s19 = buffer7[row19 + i];
-                            float s20 = global::Kiln.Kernels.Pointwise.ReluBackward(s19, s7);
-                            buffer7[rowOut + i] = s20;
-                            tail23 += s20;
+                            float s13 = buffer1[row13 + i];
+                            float s23 = buffer5[row23 + i];
+                            float s28 = global::Kiln.Kernels.Pointwise.ReluBackward(s23, s13);
+                            tail29 += s28;
                         }
-                        grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator23) + tail23;
+                        grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator29) + tail29;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]");
-            }
-
-            // Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
-            // %22 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %20) : [4,1,3,3]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel8(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
-            {
-                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer8, geometry, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -497,257 +403,220 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
                 global::System.Span<float> buffer7 = arena.Slice(state.Offsets[7], state.Sizes[7]);
                 global::System.Span<float> buffer8 = arena.Slice(state.Offsets[8], state.Sizes[8]);
-                global::System.Span<float> buffer9 = arena.Slice(state.Offsets[9], state.Sizes[9]);
 
-                // Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-                VjpKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, dim_N);
+                // Kernel 0/10: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+                VjpKernel0(input0, capture0Data, capture1Data, buffer0, buffer1, buffer2, dim_N);
 
-                // Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
-                VjpKernel1(buffer1, buffer2, dim_N);
+                // Kernel 1/10: GEMM + epilogue (add) -> %16 [N,10]
+                VjpKernel1(capture2Data, capture3Data, buffer1, buffer3, dim_N);
 
-                // Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
-                VjpKernel2(capture2Data, capture3Data, buffer2, buffer3, dim_N);
+                // Kernel 2/10: cross_entropy_backward -> %31 [N,10]
+                VjpKernel2(input1, input2, buffer3, buffer4, dim_N);
 
-                // Kernel 3/10: cross_entropy_backward -> %25 [N,10]
-                VjpKernel3(input1, input2, buffer3, buffer4, dim_N);
+                // Kernel 3/10: sum over [N,10] -> %32 [10]
+                VjpKernel3(grad3, buffer4, dim_N);
 
-                // Kernel 4/10: sum over [N,10] -> %26 [10]
-                VjpKernel4(grad3, buffer4, dim_N);
+                // Kernel 4/10: GEMM -> %33 [N,64]
+                VjpKernel4(capture2Data, buffer4, buffer5, dim_N);
 
-                // Kernel 5/10: GEMM -> %27 [N,64]
-                VjpKernel5(capture2Data, buffer4, buffer5, dim_N);
+                // Kernel 5/10: GEMM Aᵀ -> %34 [10,64]
+                VjpKernel5(grad2, buffer1, buffer4, dim_N);
 
-                // Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
-                VjpKernel6(grad2, buffer2, buffer4, dim_N);
+                // Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]
+                VjpKernel6(buffer1, buffer2, buffer5, buffer6, dim_N);
 
-                // Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
-                VjpKernel7(grad1, buffer1, buffer5, buffer6, buffer7, dim_N);
+                // Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]
+                VjpKernel7(capture0Data, result, buffer6, buffer7, dim_N);
 
-                // Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
-                VjpKernel8(capture0Data, result, buffer7, buffer8, dim_N);
+                // Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]
+                VjpKernel8(input0, grad0, buffer1, buffer2, buffer5, buffer8, dim_N);
 
-                // Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
-                VjpKernel9(input0, grad0, buffer7, buffer9, dim_N);
+                // Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]
+                VjpKernel9(grad1, buffer1, buffer5, dim_N);
 
                 return new global::Kiln.Tensor[] { state.Result };
             }
 
-            // Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-            // %6 = conv2d{padding=1;stride=1}(%0, %2, %3) : [N,4,8,8]
-            // %7 = relu(%6) : [N,4,8,8]
+            // Kernel 0/10: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+            // %13 = conv2d_relu_max_pool2d{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
+            // %24 = conv2d_relu_max_pool2d_argmax{padding=1;stride=1}(%0, %2, %3) : [N,4,4,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
+            private static void VjpKernel0(global::System.ReadOnlySpan<float> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
             {
+                // pooled = relu(max of each 2x2 window of conv2d(x, w) + b): the full-size convolution is never written; argmax = each window's winning position 0..3, for the backward
                 var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                global::Kiln.Compiled.ChunkedConvolution.Conv2dForward(input0, capture0Data, capture1Data, buffer1, buffer0, geometry);
-                int extent0 = (dim_N * 256);
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last7 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(lastVector));
-                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                    last7 = v7;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v6 = new global::System.Numerics.Vector<float>(buffer1.Slice(i));
-                    var v7 = global::System.Numerics.Vector.Max(v6, global::System.Numerics.Vector<float>.Zero);
-                    v7.CopyTo(buffer1.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last7.CopyTo(buffer1.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s6 = buffer1[i];
-                        float s7 = global::System.MathF.Max(s6, 0f);
-                        buffer1[i] = s7;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]");
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2(input0, capture0Data, capture1Data, buffer1, buffer2, buffer0, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 0/10: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 0/10: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]");
             }
 
-            // Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
-            // %8 = max_pool2d{kernel=2;padding=0;stride=2}(%7) : [N,4,4,4]
+            // Kernel 1/10: GEMM + epilogue (add) -> %16 [N,10]
+            // %15 = matmul{transpose_b=true}(%14, %4) : [N,10]
+            // %16 = add(%15, %5) : [N,10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel1(global::System.Span<float> buffer1, global::System.Span<float> buffer2, int dim_N)
+            private static void VjpKernel1(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
             {
-                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                global::Kiln.Kernels.Pooling.MaxPool2dForward(buffer1, buffer2, global::System.Span<int>.Empty, geometry);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 1/10: max_pool2d -> %8 [N,4,4,4]");
-            }
-
-            // Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
-            // %10 = matmul{transpose_b=true}(%9, %4) : [N,10]
-            // %11 = add(%10, %5) : [N,10]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2, global::System.Span<float> buffer3, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer2, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture2Data, buffer3, dim_N, 10, 64, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 10;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row10 = i0 * 10;
+                    int row15 = i0 * 10;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last11 = global::System.Numerics.Vector<float>.Zero;
+                    var last16 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(lastVector));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + lastVector));
-                        var v11 = v10 + v5;
-                        last11 = v11;
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + lastVector));
+                        var v16 = v15 + v5;
+                        last16 = v16;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v5 = new global::System.Numerics.Vector<float>(capture3Data.Slice(i));
-                        var v10 = new global::System.Numerics.Vector<float>(buffer3.Slice(row10 + i));
-                        var v11 = v10 + v5;
-                        v11.CopyTo(buffer3.Slice(rowOut + i));
+                        var v15 = new global::System.Numerics.Vector<float>(buffer3.Slice(row15 + i));
+                        var v16 = v15 + v5;
+                        v16.CopyTo(buffer3.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last11.CopyTo(buffer3.Slice(rowOut + lastVector));
+                        last16.CopyTo(buffer3.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s5 = capture3Data[i];
-                            float s10 = buffer3[row10 + i];
-                            float s11 = s10 + s5;
-                            buffer3[rowOut + i] = s11;
+                            float s15 = buffer3[row15 + i];
+                            float s16 = s15 + s5;
+                            buffer3[rowOut + i] = s16;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 1/10: GEMM + epilogue (add) -> %16 [N,10]");
             }
 
-            // Kernel 3/10: cross_entropy_backward -> %25 [N,10]
-            // %25 = cross_entropy_backward(%11, %1, %24) : [N,10]
+            // Kernel 2/10: cross_entropy_backward -> %31 [N,10]
+            // %31 = cross_entropy_backward(%16, %1, %30) : [N,10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel3(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
+            private static void VjpKernel2(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer3, global::System.Span<float> buffer4, int dim_N)
             {
                 global::Kiln.Kernels.CrossEntropy.Backward(buffer3, input1, dim_N, 10, input2[0], buffer4);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: cross_entropy_backward -> %25 [N,10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 2/10: cross_entropy_backward -> %31 [N,10]");
             }
 
-            // Kernel 4/10: sum over [N,10] -> %26 [10]
-            // %26 = sum{dims=0;keep_dim=false}(%25) : [10]
+            // Kernel 3/10: sum over [N,10] -> %32 [10]
+            // %32 = sum{dims=0;keep_dim=false}(%31) : [10]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel4(global::System.Span<float> grad3, global::System.Span<float> buffer4, int dim_N)
+            private static void VjpKernel3(global::System.Span<float> grad3, global::System.Span<float> buffer4, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 10;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row25 = i0 * 10;
+                    int row31 = i0 * 10;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v25 = new global::System.Numerics.Vector<float>(buffer4.Slice(row25 + i));
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v25).CopyTo(grad3.Slice(i));
+                        var v31 = new global::System.Numerics.Vector<float>(buffer4.Slice(row31 + i));
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v31).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s25 = buffer4[row25 + i];
-                        grad3[i] += s25;
+                        float s31 = buffer4[row31 + i];
+                        grad3[i] += s31;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 4/10: sum over [N,10] -> %26 [10]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 3/10: sum over [N,10] -> %32 [10]");
             }
 
-            // Kernel 5/10: GEMM -> %27 [N,64]
-            // %27 = matmul(%25, %4) : [N,64]
+            // Kernel 4/10: GEMM -> %33 [N,64]
+            // %33 = matmul(%31, %4) : [N,64]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel5(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
+            private static void VjpKernel4(global::System.ReadOnlySpan<float> capture2Data, global::System.Span<float> buffer4, global::System.Span<float> buffer5, int dim_N)
             {
                 global::Kiln.Kernels.Gemm.Multiply(buffer4, capture2Data, buffer5, dim_N, 64, 10, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/10: GEMM -> %27 [N,64]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: GEMM -> %33 [N,64]");
             }
 
-            // Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
-            // %28 = matmul{transpose_a=true}(%25, %9) : [10,64]
+            // Kernel 5/10: GEMM Aᵀ -> %34 [10,64]
+            // %34 = matmul{transpose_a=true}(%31, %14) : [10,64]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel6(global::System.Span<float> grad2, global::System.Span<float> buffer2, global::System.Span<float> buffer4, int dim_N)
+            private static void VjpKernel5(global::System.Span<float> grad2, global::System.Span<float> buffer1, global::System.Span<float> buffer4, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer2, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 6/10: GEMM Aᵀ -> %28 [10,64]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, buffer1, grad2, 10, 64, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 5/10: GEMM Aᵀ -> %34 [10,64]");
             }
 
-            // Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
-            // %30 = max_pool2d_backward{kernel=2;padding=0;stride=2}(%7, %29) : [N,4,8,8]
-            // %31 = relu_backward(%30, %7) : [N,4,8,8]
-            // %34 = sum{dims=0,2,3;keep_dim=false}(%31) : [4]
+            // Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]
+            // %36 = conv2d_relu_max_pool2d_backward{conv_shape=N,4,8,8}(%35, %13, %24) : [N,4,8,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel7(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer5, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            private static void VjpKernel6(global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
             {
-                var geometry = new global::Kiln.Kernels.Pool2dGeometry((dim_N * 4), 8, 8, 2, 2, 2, 2, 0, 0);
-                global::Kiln.Compiled.CompiledKernels.MaxPool2dBackward(buffer1, buffer5, buffer7, buffer6, geometry);
+                global::Kiln.Kernels.ConvReluPool.Backward(buffer5, buffer1, buffer2, buffer6, (dim_N * 4), 8, 8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]");
+            }
+
+            // Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]
+            // %37 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%36, %2) : [N,1,8,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel7(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer6, global::System.Span<float> buffer7, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput(buffer6, capture0Data, result, buffer7, geometry);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]");
+            }
+
+            // Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]
+            // %38 = conv2d_relu_max_pool2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %35, %13, %24) : [4,1,3,3]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel8(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer1, global::System.Span<float> buffer2, global::System.Span<float> buffer5, global::System.Span<float> buffer8, int dim_N)
+            {
+                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
+                global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2BackwardWeight(input0, buffer5, buffer1, buffer2, grad0, buffer8, geometry, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]");
+            }
+
+            // Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]
+            // %39 = relu_backward(%35, %13) : [N,4,4,4]
+            // %40 = sum{dims=0,2,3;keep_dim=false}(%39) : [4]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel9(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer5, int dim_N)
+            {
                 int extent0 = dim_N;
                 int extent1 = 4;
-                int extent2 = 64;
+                int extent2 = 16;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     for (int i1 = 0; i1 < extent1; i1++)
                     {
-                        int row7 = i0 * 256 + i1 * 64;
-                        int row30 = i0 * 256 + i1 * 64;
-                        int rowOut = i0 * extent1 * extent2 + i1 * extent2;
+                        int row13 = i0 * 64 + i1 * 16;
+                        int row35 = i0 * 64 + i1 * 16;
                         int rowReduced = i1;
-                        var accumulator34 = global::System.Numerics.Vector<float>.Zero;
-                        float tail34 = 0f;
+                        var accumulator40 = global::System.Numerics.Vector<float>.Zero;
+                        float tail40 = 0f;
                         int i = 0;
                         for (; i <= extent2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v7 = new global::System.Numerics.Vector<float>(buffer1.Slice(row7 + i));
-                            var v30 = new global::System.Numerics.Vector<float>(buffer7.Slice(row30 + i));
-                            var v31 = global::Kiln.Kernels.Pointwise.ReluBackward(v30, v7);
-                            v31.CopyTo(buffer7.Slice(rowOut + i));
-                            accumulator34 += v31;
+                            var v13 = new global::System.Numerics.Vector<float>(buffer1.Slice(row13 + i));
+                            var v35 = new global::System.Numerics.Vector<float>(buffer5.Slice(row35 + i));
+                            var v39 = global::Kiln.Kernels.Pointwise.ReluBackward(v35, v13);
+                            accumulator40 += v39;
                         }
                         for (; i < extent2; i++)
                         {
-                            float s7 = buffer1[row7 + i];
-                            float s30 = buffer7[row30 + i];
-                            float s31 = global::Kiln.Kernels.Pointwise.ReluBackward(s30, s7);
-                            buffer7[rowOut + i] = s31;
-                            tail34 += s31;
+                            float s13 = buffer1[row13 + i];
+                            float s35 = buffer5[row35 + i];
+                            float s39 = global::Kiln.Kernels.Pointwise.ReluBackward(s35, s13);
+                            tail40 += s39;
                         }
-                        grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator34) + tail34;
+                        grad1[rowReduced] += global::System.Numerics.Vector.Sum(accumulator40) + tail40;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]");
-            }
-
-            // Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
-            // %32 = conv2d_backward_input{input_shape=N,1,8,8;padding=1;stride=1}(%31, %2) : [N,1,8,8]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel8(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> result, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
-            {
-                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardInput(buffer7, capture0Data, result, buffer8, geometry);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]");
-            }
-
-            // Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
-            // %33 = conv2d_backward_weight{padding=1;stride=1;weight_shape=4,1,3,3}(%0, %31) : [4,1,3,3]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel9(global::System.ReadOnlySpan<float> input0, global::System.Span<float> grad0, global::System.Span<float> buffer7, global::System.Span<float> buffer9, int dim_N)
-            {
-                var geometry = new global::Kiln.Kernels.Conv2dGeometry(dim_N, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1);
-                global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight(input0, buffer7, grad0, global::System.Span<float>.Empty, buffer9, geometry, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]");
             }
 
             /// <summary>
@@ -775,12 +644,12 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("features.0.weight", new int[] { 4, 1, 3, 3 }), new global::Kiln.Compiled.TensorDeclaration("features.0.bias", new int[] { 4 }), new global::Kiln.Compiled.TensorDeclaration("classifier.weight", new int[] { 10, 64 }), new global::Kiln.Compiled.TensorDeclaration("classifier.bias", new int[] { 10 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 7, kernelCount: 4,
-                        firstUse: new int[] { 0, 0, 1, 2 }, lastUse: new int[] { 0, 1, 2, 3 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 16, kernelCount: 9,
-                        firstUse: new int[] { 0, 0, 1, 2, 3, 5, 7, 7, 8 }, lastUse: new int[] { 0, 7, 6, 3, 6, 7, 7, 8, 8 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 16, kernelCount: 10,
-                        firstUse: new int[] { 0, 0, 1, 2, 3, 5, 7, 7, 8, 9 }, lastUse: new int[] { 0, 7, 6, 3, 6, 7, 7, 9, 8, 9 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 5, kernelCount: 3,
+                        firstUse: new int[] { 0, 0, 1 }, lastUse: new int[] { 0, 1, 2 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 14, kernelCount: 8,
+                        firstUse: new int[] { 0, 0, 0, 1, 2, 4, 6 }, lastUse: new int[] { 0, 7, 6, 2, 5, 7, 6 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 15, kernelCount: 10,
+                        firstUse: new int[] { 0, 0, 0, 1, 2, 4, 6, 7, 8 }, lastUse: new int[] { 0, 9, 8, 2, 5, 9, 7, 7, 8 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -790,68 +659,62 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 0
-                sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..1
-                sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..2
-                sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
+                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)); // scratch of kernel 0
+                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..1
+                sizes[2] = (symbols[0] * 10); // %16 add [N,10], kernels 1..2
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 0
-                sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..7
-                sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..6
-                sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
-                sizes[4] = (symbols[0] * 10); // %14 cross_entropy_backward [N,10], kernels 3..6
-                sizes[5] = (symbols[0] * 64); // %16 matmul [N,64], kernels 5..7
-                sizes[6] = (symbols[0] * 128); // %20 relu_backward [N,4,8,8], kernels 7..7
-                sizes[7] = (symbols[0] * 256); // %20 relu_backward [N,4,8,8], kernels 7..8
-                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 8
+                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)); // scratch of kernel 0
+                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..7
+                sizes[2] = (symbols[0] * 64); // %24 conv2d_relu_max_pool2d_argmax [N,4,4,4], kernels 0..6
+                sizes[3] = (symbols[0] * 10); // %16 add [N,10], kernels 1..2
+                sizes[4] = (symbols[0] * 10); // %19 cross_entropy_backward [N,10], kernels 2..5
+                sizes[5] = (symbols[0] * 64); // %21 matmul [N,64], kernels 4..7
+                sizes[6] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 6
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 0
-                sizes[1] = (symbols[0] * 256); // %7 relu [N,4,8,8], kernels 0..7
-                sizes[2] = (symbols[0] * 64); // %8 max_pool2d [N,4,4,4], kernels 1..6
-                sizes[3] = (symbols[0] * 10); // %11 add [N,10], kernels 2..3
-                sizes[4] = (symbols[0] * 10); // %25 cross_entropy_backward [N,10], kernels 3..6
-                sizes[5] = (symbols[0] * 64); // %27 matmul [N,64], kernels 5..7
-                sizes[6] = (symbols[0] * 128); // %31 relu_backward [N,4,8,8], kernels 7..7
-                sizes[7] = (symbols[0] * 256); // %31 relu_backward [N,4,8,8], kernels 7..9
-                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 8
-                sizes[9] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 9
+                sizes[0] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1)); // scratch of kernel 0
+                sizes[1] = (symbols[0] * 64); // %13 conv2d_relu_max_pool2d [N,4,4,4], kernels 0..9
+                sizes[2] = (symbols[0] * 64); // %24 conv2d_relu_max_pool2d_argmax [N,4,4,4], kernels 0..8
+                sizes[3] = (symbols[0] * 10); // %16 add [N,10], kernels 1..2
+                sizes[4] = (symbols[0] * 10); // %31 cross_entropy_backward [N,10], kernels 2..5
+                sizes[5] = (symbols[0] * 64); // %33 matmul [N,64], kernels 4..9
+                sizes[6] = (symbols[0] * 256); // %36 conv2d_relu_max_pool2d_backward [N,4,8,8], kernels 6..7
+                sizes[7] = global::Kiln.Compiled.ChunkedConvolution.ScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: false); // scratch of kernel 7
+                sizes[8] = global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength(new global::Kiln.Kernels.Conv2dGeometry(symbols[0], 1, 8, 8, 4, 3, 3, 1, 1, 1, 1), weightGradient: true); // scratch of kernel 8
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.Cnn.Loss -> LossGraph
-            forward: 7 graph ops in 4 kernels, 4 arena buffers
-              Kernel 0/4: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-              Kernel 1/4: max_pool2d -> %8 [N,4,4,4]
-              Kernel 2/4: GEMM + epilogue (add) -> %11 [N,10]
-              Kernel 3/4: cross_entropy -> %12 []
-            forward+backward: 16 graph ops in 9 kernels, 9 arena buffers
-              Kernel 0/9: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-              Kernel 1/9: max_pool2d -> %8 [N,4,4,4]
-              Kernel 2/9: GEMM + epilogue (add) -> %11 [N,10]
-              Kernel 3/9: cross_entropy + cross_entropy_backward (one pass) -> %12 [], %14 [N,10]
-              Kernel 4/9: sum over [N,10] -> %15 [10]
-              Kernel 5/9: GEMM -> %16 [N,64]
-              Kernel 6/9: GEMM Aᵀ -> %17 [10,64]
-              Kernel 7/9: max_pool2d_backward + epilogue (relu_backward, sum) -> %20 [N,4,8,8], %23 [4]
-              Kernel 8/9: conv2d_backward_weight -> %22 [4,1,3,3]
-            vjp: 16 graph ops in 10 kernels, 10 arena buffers
-              Kernel 0/10: conv2d + epilogue (relu) -> %7 [N,4,8,8]
-              Kernel 1/10: max_pool2d -> %8 [N,4,4,4]
-              Kernel 2/10: GEMM + epilogue (add) -> %11 [N,10]
-              Kernel 3/10: cross_entropy_backward -> %25 [N,10]
-              Kernel 4/10: sum over [N,10] -> %26 [10]
-              Kernel 5/10: GEMM -> %27 [N,64]
-              Kernel 6/10: GEMM Aᵀ -> %28 [10,64]
-              Kernel 7/10: max_pool2d_backward + epilogue (relu_backward, sum) -> %31 [N,4,8,8], %34 [4]
-              Kernel 8/10: conv2d_backward_input -> %32 [N,1,8,8]
-              Kernel 9/10: conv2d_backward_weight -> %33 [4,1,3,3]
+            forward: 5 graph ops in 3 kernels, 3 arena buffers
+              Kernel 0/3: conv2d_relu_max_pool2d -> %13 [N,4,4,4]
+              Kernel 1/3: GEMM + epilogue (add) -> %16 [N,10]
+              Kernel 2/3: cross_entropy -> %17 []
+            forward+backward: 14 graph ops in 8 kernels, 7 arena buffers
+              Kernel 0/8: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+              Kernel 1/8: GEMM + epilogue (add) -> %16 [N,10]
+              Kernel 2/8: cross_entropy + cross_entropy_backward (one pass) -> %17 [], %19 [N,10]
+              Kernel 3/8: sum over [N,10] -> %20 [10]
+              Kernel 4/8: GEMM -> %21 [N,64]
+              Kernel 5/8: GEMM Aᵀ -> %22 [10,64]
+              Kernel 6/8: conv2d_relu_max_pool2d_backward_weight -> %27 [4,1,3,3]
+              Kernel 7/8: fused sum over [N,4,4,4] of (relu_backward) -> %29 [4]
+            vjp: 15 graph ops in 10 kernels, 9 arena buffers
+              Kernel 0/10: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass) -> %13 [N,4,4,4], %24 [N,4,4,4]
+              Kernel 1/10: GEMM + epilogue (add) -> %16 [N,10]
+              Kernel 2/10: cross_entropy_backward -> %31 [N,10]
+              Kernel 3/10: sum over [N,10] -> %32 [10]
+              Kernel 4/10: GEMM -> %33 [N,64]
+              Kernel 5/10: GEMM Aᵀ -> %34 [10,64]
+              Kernel 6/10: conv2d_relu_max_pool2d_backward -> %36 [N,4,8,8]
+              Kernel 7/10: conv2d_backward_input -> %37 [N,1,8,8]
+              Kernel 8/10: conv2d_relu_max_pool2d_backward_weight -> %38 [4,1,3,3]
+              Kernel 9/10: fused sum over [N,4,4,4] of (relu_backward) -> %40 [4]
             """;
 
             private const string DotText =
@@ -865,97 +728,92 @@ namespace Kiln.Integration.Tests.Models
               n3 [shape=ellipse, label="features.0.bias\n[4]"];
               n4 [shape=ellipse, label="classifier.weight\n[10,64]"];
               n5 [shape=ellipse, label="classifier.bias\n[10]"];
-              n13 [shape=ellipse, label="1"];
+              n18 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
-                label="kernel 0: conv2d + epilogue (relu)";
+                label="kernel 0: conv2d_relu_max_pool2d + conv2d_relu_max_pool2d_argmax (one pass)";
                 style=filled; color=lightgrey;
-                n6 [label="%6 conv2d\n[N,4,8,8]"];
-                n7 [label="%7 relu\n[N,4,8,8]"];
+                n13 [label="%13 conv2d_relu_max_pool2d\n[N,4,4,4]"];
+                n24 [label="%24 conv2d_relu_max_pool2d_argmax\n[N,4,4,4]"];
               }
               subgraph cluster_k1 {
-                label="kernel 1: max_pool2d";
+                label="kernel 1: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n8 [label="%8 max_pool2d\n[N,4,4,4]"];
+                n15 [label="%15 matmul\n[N,10]"];
+                n16 [label="%16 add\n[N,10]"];
               }
               subgraph cluster_k2 {
-                label="kernel 2: GEMM + epilogue (add)";
+                label="kernel 2: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n10 [label="%10 matmul\n[N,10]"];
-                n11 [label="%11 add\n[N,10]"];
+                n17 [label="%17 cross_entropy\n[]"];
+                n19 [label="%19 cross_entropy_backward\n[N,10]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 3: sum over [N,10]";
                 style=filled; color=lightgrey;
-                n12 [label="%12 cross_entropy\n[]"];
-                n14 [label="%14 cross_entropy_backward\n[N,10]"];
+                n20 [label="%20 sum\n[10]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: sum over [N,10]";
+                label="kernel 4: GEMM";
                 style=filled; color=lightgrey;
-                n15 [label="%15 sum\n[10]"];
+                n21 [label="%21 matmul\n[N,64]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: GEMM";
+                label="kernel 5: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n16 [label="%16 matmul\n[N,64]"];
+                n22 [label="%22 matmul\n[10,64]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: GEMM Aᵀ";
+                label="kernel 6: conv2d_relu_max_pool2d_backward_weight";
                 style=filled; color=lightgrey;
-                n17 [label="%17 matmul\n[10,64]"];
+                n27 [label="%27 conv2d_relu_max_pool2d_backward_weight\n[4,1,3,3]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: max_pool2d_backward + epilogue (relu_backward, sum)";
+                label="kernel 7: fused sum over [N,4,4,4] of (relu_backward)";
                 style=filled; color=lightgrey;
-                n19 [label="%19 max_pool2d_backward\n[N,4,8,8]"];
-                n20 [label="%20 relu_backward\n[N,4,8,8]"];
-                n23 [label="%23 sum\n[4]"];
+                n28 [label="%28 relu_backward\n[N,4,4,4]"];
+                n29 [label="%29 sum\n[4]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: conv2d_backward_weight";
-                style=filled; color=lightgrey;
-                n22 [label="%22 conv2d_backward_weight\n[4,1,3,3]"];
-              }
-              n9 [shape=note, label="%9 view\n[N,64]"];
-              n18 [shape=note, label="%18 view\n[N,4,4,4]"];
-              n0 -> n6;
-              n2 -> n6;
-              n3 -> n6;
-              n6 -> n7;
-              n7 -> n8;
-              n8 -> n9;
-              n9 -> n10;
-              n4 -> n10;
-              n10 -> n11;
-              n5 -> n11;
-              n11 -> n12;
-              n1 -> n12;
-              n11 -> n14;
-              n1 -> n14;
+              n14 [shape=note, label="%14 view\n[N,64]"];
+              n23 [shape=note, label="%23 view\n[N,4,4,4]"];
+              n0 -> n13;
+              n2 -> n13;
+              n3 -> n13;
               n13 -> n14;
               n14 -> n15;
-              n14 -> n16;
-              n4 -> n16;
-              n14 -> n17;
-              n9 -> n17;
-              n16 -> n18;
-              n7 -> n19;
+              n4 -> n15;
+              n15 -> n16;
+              n5 -> n16;
+              n16 -> n17;
+              n1 -> n17;
+              n16 -> n19;
+              n1 -> n19;
               n18 -> n19;
               n19 -> n20;
-              n7 -> n20;
-              n0 -> n22;
-              n20 -> n22;
-              n20 -> n23;
+              n19 -> n21;
+              n4 -> n21;
+              n19 -> n22;
+              n14 -> n22;
+              n21 -> n23;
+              n0 -> n24;
+              n2 -> n24;
+              n3 -> n24;
+              n0 -> n27;
+              n23 -> n27;
+              n13 -> n27;
+              n24 -> n27;
+              n23 -> n28;
+              n13 -> n28;
+              n28 -> n29;
               result [shape=doublecircle, label="result"];
-              n12 -> result;
+              n17 -> result;
               grad0 [shape=doublecircle, label="grad features.0.weight"];
-              n22 -> grad0;
+              n27 -> grad0;
               grad1 [shape=doublecircle, label="grad features.0.bias"];
-              n23 -> grad1;
+              n29 -> grad1;
               grad2 [shape=doublecircle, label="grad classifier.weight"];
-              n17 -> grad2;
+              n22 -> grad2;
               grad3 [shape=doublecircle, label="grad classifier.bias"];
-              n15 -> grad3;
+              n20 -> grad3;
             }
             """;
         }

@@ -73,6 +73,18 @@ internal static class CSharpLibraryCalls
             c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names.Size)};");
             c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dBackwardWeight({c.In(0)}, {c.In(1)}, {c.Out}, global::System.Span<float>.Empty, {Scratch(c)}, geometry, accumulate: {Bool(c.Names.Accumulates(c.Node))});");
         },
+        [ConvReluPool.Forward] = c => ConvReluPoolForward(c, keepArgMax: false),
+        [ConvReluPool.ArgMax] = c => ConvReluPoolForward(c, keepArgMax: true),
+        [ConvReluPool.Backward] = c =>
+        {
+            var conv = c.Node.Shape;
+            c.W.Line($"{Kernels}.ConvReluPool.Backward({c.In(0)}, {c.In(1)}, {c.In(2)}, {c.Out}, {c.Size(conv[0].Times(conv[1]))}, {c.Size(conv[2])}, {c.Size(conv[3])});");
+        },
+        [ConvReluPool.BackwardWeight] = c =>
+        {
+            c.W.Line($"var geometry = {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names.Size)};");
+            c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2BackwardWeight({c.In(0)}, {c.In(1)}, {c.In(2)}, {c.In(3)}, {c.Out}, {Scratch(c)}, geometry, accumulate: {Bool(c.Names.Accumulates(c.Node))});");
+        },
         [Convolution.MaxPool2d] = c =>
         {
             c.W.Line($"var geometry = {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)};");
@@ -125,6 +137,23 @@ internal static class CSharpLibraryCalls
         },
     };
 
+    /// <summary>
+    /// The fused conv2d + ReLU + 2×2 max-pool: the pooled values into the kernel's root, and the argmax into
+    /// the argmax op's output when the kernel computes it too (the backward program; the forward one keeps none).
+    /// </summary>
+    static void ConvReluPoolForward(LibraryCall c, bool keepArgMax)
+    {
+        string argmax = keepArgMax ? c.Out : "global::System.Span<float>.Empty";
+        var forward = c.Kernel.Root;
+        if (forward.Op != ConvReluPool.Forward)
+            throw new System.InvalidOperationException($"%{c.Node.Id} {c.Node.Op} must run in the pass of its {ConvReluPool.Forward} (kernel root %{forward.Id} {forward.Op})");
+        c.W.Line("// pooled = relu(max of each 2x2 window of conv2d(x, w) + b): the full-size convolution is never written" + (keepArgMax ? "; argmax = each window's winning position 0..3, for the backward" : ""));
+        c.W.Line($"var geometry = {ConvGeometry(forward.Inputs[0].Shape, forward.Inputs[1].Shape, forward.Attrs, c.Names.Size)};");
+        var bias = forward.Inputs.Length == 3 ? c.Names.Buffer(forward.Inputs[2]) : "global::System.ReadOnlySpan<float>.Empty";
+        c.W.Line($"global::Kiln.Compiled.ChunkedConvolution.Conv2dReluMaxPool2x2({c.Names.Buffer(forward.Inputs[0])}, {c.Names.Buffer(forward.Inputs[1])}, {bias}, " +
+                 $"{c.Names.Buffer(forward)}, {argmax}, {Scratch(c)}, geometry);");
+    }
+
     /// <summary>Concat, narrow and narrow's gradient: the block copies <see cref="BlockCopies"/> works out, each one call.</summary>
     static void CopyBlocks(LibraryCall c)
     {
@@ -157,6 +186,16 @@ internal static class CSharpLibraryCalls
                 bool pointwise = w[2].IsOne && w[3].IsOne && sh == 1 && sw == 1 && ph == 0 && pw == 0;
                 return pointwise ? null : x[1].Times(w[2]).Times(w[3]).Times(y[2]).Times(y[3]);
             }
+            case ConvReluPool.Forward or ConvReluPool.ArgMax or ConvReluPool.BackwardWeight:
+            {
+                // The convolution's im2col columns (or the direct kernels' copies) and one image's full output (ChunkedConvolution sizes it at run time).
+                Shape x = n.Inputs[0].Shape, w = n.Op == ConvReluPool.BackwardWeight ? n.Shape : n.Inputs[1].Shape;
+                var (kh, kw) = (w[2].Constant, w[3].Constant);
+                var (ph, pw) = ShapeRules.Pair(n.Attrs, "padding", 0);
+                var (sh, sw) = ShapeRules.Pair(n.Attrs, "stride", 1);
+                long oh = (x[2].Constant + 2 * ph - kh) / sh + 1, ow = (x[3].Constant + 2 * pw - kw) / sw + 1;
+                return x[1].Times(w[2]).Times(w[3]).Times(Graph.Size.Of(oh * ow)).Times(Graph.Size.Of(2));
+            }
             case Convolution.MaxPool2dBackward:
                 // The forward's values and argmax indices, recomputed from the kept input.
                 return n.Inputs[1].Shape.Count.Times(Graph.Size.Of(2));
@@ -172,6 +211,10 @@ internal static class CSharpLibraryCalls
     /// </summary>
     public static string? ScratchLength(Node n, Func<Size, string> size)
     {
+        if (n.Op is ConvReluPool.Forward or ConvReluPool.ArgMax)
+            return $"global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength({ConvGeometry(n.Inputs[0].Shape, n.Inputs[1].Shape, n.Attrs, size)})";
+        if (n.Op is ConvReluPool.BackwardWeight)
+            return $"global::Kiln.Compiled.ChunkedConvolution.ReluPoolScratchLength({ConvGeometry(n.Inputs[0].Shape, n.Shape, n.Attrs, size)}, weightGradient: true)";
         if (n.Op is not (Convolution.Conv2d or Convolution.Conv2dBackwardInput or Convolution.Conv2dBackwardWeight)) return null;
         var (x, w, _) = ConvShapes(n);
         return $"global::Kiln.Compiled.ChunkedConvolution.ScratchLength({ConvGeometry(x, w, n.Attrs, size)}, weightGradient: {Bool(n.Op == Convolution.Conv2dBackwardWeight)})";

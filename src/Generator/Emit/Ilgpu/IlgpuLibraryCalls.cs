@@ -71,6 +71,15 @@ internal static class IlgpuLibraryCalls
             c.W.Line($"{Library}.Conv2dBackwardInput(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {ConvGeometry(c.Node.Shape, c.Node.Inputs[1].Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.Conv2dBackwardWeight] = c =>
             c.W.Line($"{Library}.Conv2dBackwardWeight(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, accumulate: {Bool(c.Names.Accumulates(c.Node))}, {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names)});"),
+        [ConvReluPool.Forward] = c => ConvReluPoolForward(c, keepArgMax: false),
+        [ConvReluPool.ArgMax] = c => ConvReluPoolForward(c, keepArgMax: true),
+        [ConvReluPool.Backward] = c =>
+        {
+            var conv = c.Node.Shape;
+            c.W.Line($"{Library}.Conv2dReluMaxPool2x2Backward(step.Graph, {c.In(0)}, {c.In(1)}, {c.In(2)}, {c.Out}, {c.Size(conv[0].Times(conv[1]))}, {c.Size(conv[2])}, {c.Size(conv[3])});");
+        },
+        [ConvReluPool.BackwardWeight] = c =>
+            c.W.Line($"{Library}.Conv2dReluMaxPool2x2BackwardWeight(step.Graph, {c.In(0)}, {c.In(1)}, {c.In(2)}, {c.In(3)}, {c.Out}, accumulate: {Bool(c.Names.Accumulates(c.Node))}, {ConvGeometry(c.Node.Inputs[0].Shape, c.Node.Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.MaxPool2d] = c => c.W.Line($"{Library}.Pool2d(step.Graph, max: true, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.AvgPool2d] = c => c.W.Line($"{Library}.Pool2d(step.Graph, max: false, {c.In(0)}, {c.Out}, {PoolGeometry(c.Node.Inputs[0].Shape, c.Node.Attrs, c.Names)});"),
         [Convolution.MaxPool2dBackward] = c => c.W.Line($"{Library}.MaxPool2dBackward(step.Graph, {c.In(0)}, {c.In(1)}, {c.Out}, {PoolGeometry(c.Node.Shape, c.Node.Attrs, c.Names)});"),
@@ -103,6 +112,19 @@ internal static class IlgpuLibraryCalls
         if (BlockCopies.ClearsOutput(c.Node)) c.W.Line($"{Library}.Clear({c.Out});");
         foreach (var b in BlockCopies.Of(c.Node))
             c.W.Line($"{Library}.CopyBlocks(step.Graph, {c.In(b.Input)}, {c.Size(b.SourceStride)}, {c.Size(b.SourceOffset)}, {c.Out}, {c.Size(b.DestinationStride)}, {c.Size(b.DestinationOffset)}, {c.Size(b.Count)}, {c.Size(b.Block)});");
+    }
+
+    /// <summary>The fused conv2d + ReLU + 2×2 max-pool: pooled values into the kernel's root, the argmax when the kernel computes it too.</summary>
+    static void ConvReluPoolForward(LibraryCall c, bool keepArgMax)
+    {
+        string argmax = keepArgMax ? c.Out : "null";
+        var forward = c.Kernel.Root;
+        if (forward.Op != ConvReluPool.Forward)
+            throw new DeviceLoweringException($"%{c.Node.Id} {c.Node.Op} must run in the pass of its {ConvReluPool.Forward} (kernel root %{forward.Id} {forward.Op})");
+        c.W.Line("// pooled = relu(max of each 2x2 window of conv2d(x, w) + b): the full-size convolution is never written" + (keepArgMax ? "; argmax = each window's winning position 0..3, for the backward" : ""));
+        string bias = forward.Inputs.Length == 3 ? c.Names.Buffer(forward.Inputs[2]) : "null";
+        c.W.Line($"{Library}.Conv2dReluMaxPool2x2(step.Graph, {c.Names.Buffer(forward.Inputs[0])}, {c.Names.Buffer(forward.Inputs[1])}, {bias}, {c.Names.Buffer(forward)}, {argmax}, " +
+                 $"{ConvGeometry(forward.Inputs[0].Shape, forward.Inputs[1].Shape, forward.Attrs, c.Names)});");
     }
 
     public static bool Lowers(string op) => Table.ContainsKey(op);

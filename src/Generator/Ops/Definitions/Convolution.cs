@@ -23,15 +23,7 @@ internal static class Convolution
         {
             Shape = Conv2dShape,
             TakesEpilogue = true,
-            Gradient = c =>
-            {
-                var attrs = Attrs.Of(("stride", c.Node.Attrs.Text("stride") ?? "1"), ("padding", c.Node.Attrs.Text("padding") ?? "0"));
-                var grads = new Node?[c.Node.Inputs.Length];
-                grads[0] = c.B.Create(Conv2dBackwardInput, new[] { c.G, c.In(1) }, attrs.With("input_shape", ShapeRules.FormatShape(c.X.Shape)));
-                grads[1] = c.B.Create(Conv2dBackwardWeight, new[] { c.X, c.G }, attrs.With("weight_shape", ShapeRules.FormatShape(c.In(1).Shape)));
-                if (grads.Length == 3) grads[2] = c.B.Sum(c.G, new[] { 0, 2, 3 }, keepDim: false);
-                return grads;
-            },
+            Gradient = c => Conv2dGradients(c.B, c.Node, c.G),
         };
         yield return new OpDef(Conv2dBackwardInput, OpClass.Library)
         {
@@ -76,6 +68,21 @@ internal static class Convolution
             yield return new OpDef(op, OpClass.Composite) { Shape = Pool1dShape, Decompose = (b, inputs, attrs) => Pool1d(b, op, op2d, inputs, attrs) };
     }
 
+    /// <summary>
+    /// The gradients of conv2d's inputs (x, weight and an optional bias) from the gradient of its output: the input
+    /// and weight gradient kernels, and the bias gradient as a sum over batch and positions.
+    /// </summary>
+    internal static Node?[] Conv2dGradients(GraphBuilder b, Node conv, Node gradOutput)
+    {
+        var attrs = Attrs.Of(("stride", conv.Attrs.Text("stride") ?? "1"), ("padding", conv.Attrs.Text("padding") ?? "0"));
+        Node x = conv.Inputs[0], weight = conv.Inputs[1];
+        var grads = new Node?[conv.Inputs.Length];
+        grads[0] = b.Create(Conv2dBackwardInput, new[] { gradOutput, weight }, attrs.With("input_shape", ShapeRules.FormatShape(x.Shape)));
+        grads[1] = b.Create(Conv2dBackwardWeight, new[] { x, gradOutput }, attrs.With("weight_shape", ShapeRules.FormatShape(weight.Shape)));
+        if (grads.Length == 3) grads[2] = b.Sum(gradOutput, new[] { 0, 2, 3 }, keepDim: false);
+        return grads;
+    }
+
     static Node Pool1d(GraphBuilder b, string op, string op2d, IReadOnlyList<Node> inputs, Attrs attrs)
     {
         var x = inputs[0];
@@ -94,7 +101,7 @@ internal static class Convolution
         return (kernel, stride, ShapeRules.Pair(attrs, "padding", 0));
     }
 
-    static Shape Conv2dShape(IReadOnlyList<Node> inputs, Attrs attrs, string display)
+    internal static Shape Conv2dShape(IReadOnlyList<Node> inputs, Attrs attrs, string display)
     {
         if (inputs.Count is < 2 or > 3) throw new ShapeError($"{display}: expected input, weight and an optional bias");
         Shape x = inputs[0].Shape, w = inputs[1].Shape;
