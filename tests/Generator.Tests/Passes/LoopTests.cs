@@ -1,4 +1,5 @@
 using Kiln.Generator.Graph;
+using Kiln.Generator.Passes;
 using Kiln.Generator.Schedule;
 
 namespace Kiln.Generator.Tests.Passes;
@@ -33,14 +34,52 @@ public sealed class LoopTests
         return s.Build(s.Op("add", squares, means));
     }
 
-    [Fact]
-    public void TheReverseLoop_GivesTheGradientsOfFiniteDifferences_OverASymbolicStepCount()
+    /// <summary>
+    /// h_t = tanh((x_t ⊙ h_{t−1}) W^T + h_{t−1} U^T + b): the product reads the carry, so no step of it can be computed
+    /// before the loop. Same inputs, parameters and loss as <see cref="ElmanLoop"/>.
+    /// </summary>
+    static Models.GraphSpec GatedByTheCarryLoop()
     {
-        var method = PassTestSupport.Lower(ElmanLoop());
+        var s = new SpecBuilder();
+        var x = s.Input("x", "T", 3, 4);
+        var h0 = s.Input("h0", 3, 4);
+        var w = s.Parameter("w", 4, 4);
+        var u = s.Parameter("u", 4, 4);
+        var bias = s.Parameter("b", 4);
+        var h = s.Op("loop_carry", new[] { h0 }, ("loop", "0"));
+        var step = s.Op("loop_sequence", new[] { x }, ("loop", "0"), ("dim", "0"));
+        var wSlot = s.Op("loop_invariant", new[] { w }, ("loop", "0"));
+        var uSlot = s.Op("loop_invariant", new[] { u }, ("loop", "0"));
+        var bSlot = s.Op("loop_invariant", new[] { bias }, ("loop", "0"));
+        var next = s.Op("tanh", s.Op("add", s.Op("linear", s.Op("mul", step, h), wSlot, bSlot), s.Op("linear", h, uSlot)));
+        var result = s.Op("loop_result", new[] { next }, ("loop", "0"));
+        var final = s.Op("loop_output", new[] { result }, ("loop", "0"), ("output", "0"), ("stacked", "false"));
+        var history = s.Op("loop_output", new[] { result }, ("loop", "0"), ("output", "0"), ("stacked", "true"));
+        var squares = s.Op("sum", s.Op("mul", final, final));
+        var means = s.Op("sum", s.Op("mean", new[] { history }, ("dims", "1,2")));
+        return s.Build(s.Op("add", squares, means));
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(1)]
+    public void TheReverseLoop_GivesTheGradientsOfFiniteDifferences_OverASymbolicStepCount(int steps) =>
+        AssertGradientsMatchFiniteDifferences(ElmanLoop(), steps, features: 2);
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(1)]
+    public void ALoopWhoseProductReadsTheCarry_GivesTheGradientsOfFiniteDifferences(int steps) =>
+        AssertGradientsMatchFiniteDifferences(GatedByTheCarryLoop(), steps, features: 4);
+
+    /// <summary>Loss and parameter gradients of forward+backward vs the forward's finite differences, for x: [T, 3, features], h0: [3, 4].</summary>
+    static void AssertGradientsMatchFiniteDifferences(Models.GraphSpec spec, int steps, int features)
+    {
+        var method = PassTestSupport.Lower(spec);
         var rng = new Random(3);
-        var binding = new Dictionary<string, int> { ["T"] = 5 };
-        var inputs = new[] { PassTestSupport.Random(rng, 5 * 3 * 2), PassTestSupport.Random(rng, 3 * 4) };
-        var captures = new[] { PassTestSupport.Random(rng, 8), PassTestSupport.Random(rng, 16), PassTestSupport.Random(rng, 4) };
+        var binding = new Dictionary<string, int> { ["T"] = steps };
+        var inputs = new[] { PassTestSupport.Random(rng, steps * 3 * features), PassTestSupport.Random(rng, 3 * 4) };
+        var captures = new[] { PassTestSupport.Random(rng, 4 * features), PassTestSupport.Random(rng, 16), PassTestSupport.Random(rng, 4) };
         var program = method.ForwardBackward!.Graph;
         var analytic = new Interpreter(binding, PassTestSupport.Leaves(inputs, captures));
         Assert.Equal(new Interpreter(binding, PassTestSupport.Leaves(inputs, captures)).Evaluate(method.Forward.Graph.Result)[0], analytic.Evaluate(program.Result)[0], 5);
@@ -81,7 +120,54 @@ public sealed class LoopTests
         var storage = method.ForwardBackward.Memory.StorageOf(history);
         Assert.Equal(StorageKind.Arena, storage.Kind);
         Assert.Equal("T*12", method.ForwardBackward.Memory.Buffers[storage.Index].Count.ToString());
-        // The reverse loop's outputs: the gradients of w, u and b summed over the steps (h0 is data: its adjoint is carried, not read).
-        Assert.Equal(new[] { "[4,2]", "[4,4]", "[4]" }, backward[1].Outputs.OrderBy(o => o.Attrs.Int("output")).Select(o => o.Shape.ToString()));
+        // The reverse loop's outputs: u's gradient summed over the steps, and the per-step gradient of the hoisted
+        // x_t W^T + b, from which w's and b's gradients are computed after the loop (h0 is data: its adjoint is carried, not read).
+        Assert.Equal(new[] { "[4,4]", "[T,3,4]" }, backward[1].Outputs.OrderBy(o => o.Attrs.Int("output")).Select(o => o.Shape.ToString()));
+    }
+
+    /// <summary>The matrix products of a program outside its loops' bodies, and those inside each body.</summary>
+    static (List<Node> Outside, List<List<Node>> PerBody) Products(GraphProgram program)
+    {
+        var nodes = program.Nodes();
+        var bodies = nodes.Where(n => n.IsScan).Select(n => n.Body!).Distinct()
+            .Select(body => body.Nodes().Where(n => n.Op == "matmul").ToList()).ToList();
+        return (nodes.Where(n => n.Op == "matmul").ToList(), bodies);
+    }
+
+    [Fact]
+    public void TheInputProjection_IsOneProductOverAllSteps_BeforeTheLoop_AndSoAreItsGradients()
+    {
+        var method = PassTestSupport.Lower(ElmanLoop());
+        var steps = Size.Symbol("T").Times(Size.Of(3));
+
+        // Forward: x W^T for all T steps is one [T·3, 2] x [4, 2]^T product; the body keeps only h U^T.
+        var (outside, perBody) = Products(method.Forward.Graph);
+        var projection = Assert.Single(outside);
+        Assert.Equal(new Shape(new[] { steps, Size.Of(4) }), projection.Shape);
+        Assert.True(projection.Attrs.Bool("transpose_b"));
+        var inTheLoop = Assert.Single(Assert.Single(perBody));
+        Assert.Equal("[3,4]", inTheLoop.Inputs[0].Shape.ToString());
+        Assert.Equal("[4,4]", inTheLoop.Inputs[1].Shape.ToString());
+
+        // Backward: w's gradient over all steps is one [T·3, 4]^T x [T·3, 2] product after the reverse loop; the reverse
+        // body's products all read the carry's adjoint (h's gradient and u's), none reads x_t.
+        var (outsideBackward, bodiesBackward) = Products(method.ForwardBackward!.Graph);
+        var weightGradient = Assert.Single(outsideBackward, n => n.Shape.ToString() == "[4,2]");
+        Assert.True(weightGradient.Attrs.Bool("transpose_a"));
+        Assert.Equal(steps, weightGradient.Inputs[0].Shape[0]);
+        Assert.All(bodiesBackward, products => Assert.DoesNotContain(products, n => n.Shape.ToString() == "[4,2]"));
+        Assert.Equal(new[] { 1, 2 }, bodiesBackward.Select(products => products.Count).OrderBy(c => c));
+    }
+
+    [Fact]
+    public void AProductThatReadsTheCarry_StaysInTheLoop_AndTheLoopIsUnchanged()
+    {
+        var method = PassTestSupport.Lower(GatedByTheCarryLoop());
+        var (outside, perBody) = Products(method.Forward.Graph);
+        Assert.Empty(outside);
+        Assert.Equal(2, Assert.Single(perBody).Count);
+        // The pass itself leaves the program as it is: the same loop body, the same scan nodes.
+        var again = ScanInputHoisting.Run(method.Context.Builder, method.Forward.Graph);
+        Assert.Equal(method.Forward.Graph.Nodes(), again.Nodes());
     }
 }

@@ -58,8 +58,9 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
 
-                // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -76,17 +77,17 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/6: transpose -> %11 [5,N,8]
+                // Kernel 1/7: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/6: elementwise (add) -> %33 [16]
+                // Kernel 2/7: elementwise (add) -> %33 [16]
                 {
                     // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
@@ -105,93 +106,103 @@ namespace Kiln.Integration.Tests.Models
                         float s33 = s4 + s5;
                         buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
+                // Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]
                 {
-                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
-                    int loop3Steps = 5;
-                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
-                    {
-                        int loop3Time = loop3Step;
-                        global::System.Span<float> loop3Out0 = ((loop3Steps - 1 - loop3Step) & 1) == 0 ? buffer3 : buffer4;
-                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop3Steps - loop3Step) & 1) == 0 ? buffer3 : buffer4));
-                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
+                    // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]");
+                }
 
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
+                // Kernel 4/7: loop over 5 steps, its body 1 kernel(s) -> %49 [N,16]
+                {
+                    // %49 = scan{body=2;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
+                    int loop4Steps = 5;
+                    for (int loop4Step = 0; loop4Step < loop4Steps; loop4Step++)
+                    {
+                        int loop4Time = loop4Step;
+                        global::System.Span<float> loop4Out0 = ((loop4Steps - 1 - loop4Step) & 1) == 0 ? buffer4 : buffer5;
+                        global::System.ReadOnlySpan<float> loop4Slot10 = loop4Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop4Steps - loop4Step) & 1) == 0 ? buffer4 : buffer5));
+                        global::System.ReadOnlySpan<float> loop4Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]
                         {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %46 = add(%42, %19) : [N,16]
+                            // %47 = add(%46, %34) : [N,16]
+                            // %48 = tanh(%47) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop4Slot10, capture1Data, loop4Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row29 = i0 * 16;
+                                int row19 = i0 * 16;
+                                int row42 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                                    var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    v36.CopyTo(loop3Out0.Slice(rowOut + i));
+                                    var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + i));
+                                    var v46 = v42 + v19;
+                                    var v47 = v46 + v34;
+                                    var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                                    v48.CopyTo(loop4Out0.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s29 = loop3Out0[row29 + i];
+                                    float s19 = loop4Out0[row19 + i];
                                     float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    loop3Out0[rowOut + i] = s36;
+                                    float s42 = loop4Slot42[row42 + i];
+                                    float s46 = s42 + s19;
+                                    float s47 = s46 + s34;
+                                    float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
+                                    loop4Out0[rowOut + i] = s48;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]");
                         }
                     }
                 }
 
-                // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
+                // Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]
                 {
-                    // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
-                    // %40 = add(%39, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %51 = matmul{transpose_b=true}(%50, %6) : [N,4]
+                    // %52 = add(%51, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer6, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row39 = i0 * 4;
+                        int row51 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
-                            var v40 = v39 + v7;
-                            v40.CopyTo(buffer5.Slice(rowOut + i));
+                            var v51 = new global::System.Numerics.Vector<float>(buffer6.Slice(row51 + i));
+                            var v52 = v51 + v7;
+                            v52.CopyTo(buffer6.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s39 = buffer5[row39 + i];
-                            float s40 = s39 + s7;
-                            buffer5[rowOut + i] = s40;
+                            float s51 = buffer6[row51 + i];
+                            float s52 = s51 + s7;
+                            buffer6[rowOut + i] = s52;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]");
                 }
 
-                // Kernel 5/6: cross_entropy -> %41 []
+                // Kernel 6/7: cross_entropy -> %53 []
                 {
-                    // %41 = cross_entropy(%40, %1) : []
-                    global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: cross_entropy -> %41 []");
+                    // %53 = cross_entropy(%52, %1) : []
+                    global::Kiln.Kernels.CrossEntropy.Forward(buffer6, input1, dim_N, 4, result);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/7: cross_entropy -> %53 []");
                 }
 
                 return state.Result;
@@ -257,8 +268,6 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
                 // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 {
@@ -309,71 +318,58 @@ namespace Kiln.Integration.Tests.Models
                     if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
+                // Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
                 {
-                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
-                    int extent0 = 128;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = v8;
-                        v58.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = s8;
-                        buffer3[i] = s58;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]");
+                    // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]");
                 }
 
-                // Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
+                // Kernel 4/17: elementwise (broadcast_to) -> %68 [16,16]
                 {
-                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    // %68 = broadcast_to{shape=16,16}(%8) : [16,16]
                     int extent0 = 256;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = v8;
-                        v61.CopyTo(buffer4.Slice(i));
+                        var v68 = v8;
+                        v68.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = s8;
-                        buffer4[i] = s61;
+                        float s68 = s8;
+                        buffer4[i] = s68;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %68 [16,16]");
                 }
 
-                // Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
+                // Kernel 5/17: elementwise (broadcast_to) -> %71 [16]
                 {
-                    // %64 = broadcast_to{shape=16}(%8) : [16]
+                    // %71 = broadcast_to{shape=16}(%8) : [16]
                     int extent0 = 16;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v64 = v8;
-                        v64.CopyTo(buffer5.Slice(i));
+                        var v71 = v8;
+                        v71.CopyTo(buffer5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s64 = s8;
-                        buffer5[i] = s64;
+                        float s71 = s8;
+                        buffer5[i] = s71;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %64 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %71 [16]");
                 }
 
-                // Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
+                // Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
                 {
-                    // %66 = scan{body=2;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %68 = scan{body=2;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %83 = scan{body=2;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    // %73 = scan{body=3;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %75 = scan{body=3;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %91 = scan{body=3;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
                     int loop6Steps = 5;
                     for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
                     {
@@ -381,349 +377,313 @@ namespace Kiln.Integration.Tests.Models
                         global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
                         global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
                         global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop6Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop6Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
                         {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            // %150 = copy{result_of=1}(%36) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %46 = add(%42, %19) : [N,16]
+                            // %47 = add(%46, %34) : [N,16]
+                            // %48 = tanh(%47) : [N,16]
+                            // %158 = copy{result_of=1}(%48) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row29 = i0 * 16;
+                                int row19 = i0 * 16;
+                                int row42 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
+                                    var v19 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row19 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    var v150 = v36;
-                                    v36.CopyTo(loop6Out0.Slice(rowOut + i));
-                                    v150.CopyTo(loop6Out1.Slice(rowOut + i));
+                                    var v42 = new global::System.Numerics.Vector<float>(loop6Slot42.Slice(row42 + i));
+                                    var v46 = v42 + v19;
+                                    var v47 = v46 + v34;
+                                    var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                                    var v158 = v48;
+                                    v48.CopyTo(loop6Out0.Slice(rowOut + i));
+                                    v158.CopyTo(loop6Out1.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s29 = loop6Out0[row29 + i];
+                                    float s19 = loop6Out0[row19 + i];
                                     float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    float s150 = s36;
-                                    loop6Out0[rowOut + i] = s36;
-                                    loop6Out1[rowOut + i] = s150;
+                                    float s42 = loop6Slot42[row42 + i];
+                                    float s46 = s42 + s19;
+                                    float s47 = s46 + s34;
+                                    float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
+                                    float s158 = s48;
+                                    loop6Out0[rowOut + i] = s48;
+                                    loop6Out1[rowOut + i] = s158;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
                         }
                     }
                     ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
                 }
 
-                // Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
+                // Kernel 7/17: GEMM + epilogue (add) -> %94 [N,4]
                 {
-                    // %85 = matmul{transpose_b=true}(%84, %6) : [N,4]
-                    // %86 = add(%85, %7) : [N,4]
+                    // %93 = matmul{transpose_b=true}(%92, %6) : [N,4]
+                    // %94 = add(%93, %7) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row85 = i0 * 4;
+                        int row93 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + i));
-                            var v86 = v85 + v7;
-                            v86.CopyTo(buffer9.Slice(rowOut + i));
+                            var v93 = new global::System.Numerics.Vector<float>(buffer9.Slice(row93 + i));
+                            var v94 = v93 + v7;
+                            v94.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s85 = buffer9[row85 + i];
-                            float s86 = s85 + s7;
-                            buffer9[rowOut + i] = s86;
+                            float s93 = buffer9[row93 + i];
+                            float s94 = s93 + s7;
+                            buffer9[rowOut + i] = s94;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %94 [N,4]");
                 }
 
-                // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
+                // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
                 {
-                    // %87 = cross_entropy(%86, %1) : []
-                    // %88 = cross_entropy_backward(%86, %1, %42) : [N,4]
+                    // %95 = cross_entropy(%94, %1) : []
+                    // %96 = cross_entropy_backward(%94, %1, %54) : [N,4]
                     global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 4, result, 1f, buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
                 }
 
-                // Kernel 9/17: sum over [N,4] -> %89 [4]
+                // Kernel 9/17: sum over [N,4] -> %97 [4]
                 {
-                    // %89 = sum{dims=0;keep_dim=false}(%88) : [4]
+                    // %97 = sum{dims=0;keep_dim=false}(%96) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row88 = i0 * 4;
+                        int row96 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v88 = new global::System.Numerics.Vector<float>(buffer10.Slice(row88 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v88).CopyTo(grad5.Slice(i));
+                            var v96 = new global::System.Numerics.Vector<float>(buffer10.Slice(row96 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v96).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s88 = buffer10[row88 + i];
-                            grad5[i] += s88;
+                            float s96 = buffer10[row96 + i];
+                            grad5[i] += s96;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %89 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %97 [4]");
                 }
 
-                // Kernel 10/17: GEMM -> %90 [N,16]
+                // Kernel 10/17: GEMM -> %98 [N,16]
                 {
-                    // %90 = matmul(%88, %6) : [N,16]
+                    // %98 = matmul(%96, %6) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %90 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %98 [N,16]");
                 }
 
-                // Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
+                // Kernel 11/17: GEMM Aᵀ -> %99 [4,16]
                 {
-                    // %91 = matmul{transpose_a=true}(%88, %84) : [4,16]
+                    // %99 = matmul{transpose_a=true}(%96, %92) : [4,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %91 [4,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %99 [4,16]");
                 }
 
-                // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
+                // Kernel 12/17: loop over 5 steps in reverse, its body 4 kernel(s) -> %102 [5,N,16], %100 [16,16], %101 [16]
                 {
-                    // %92 = scan{body=3;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16,8]
-                    // %93 = scan{body=3;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16,16]
-                    // %94 = scan{body=3;output=3;reverse=true;shape=16;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16]
+                    // %100 = scan{body=4;output=1;reverse=true;shape=16,16;stacked=false;steps=5}(%98, %9, %73, %3, %68, %71, %75) : [16,16]
+                    // %101 = scan{body=4;output=2;reverse=true;shape=16;stacked=false;steps=5}(%98, %9, %73, %3, %68, %71, %75) : [16]
+                    // %102 = scan{body=4;output=3;reverse=true;shape=5,N,16;stacked=true;steps=5}(%98, %9, %73, %3, %68, %71, %75) : [5,N,16]
                     int loop12Steps = 5;
                     for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
                     {
                         int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer18 : buffer17;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer19;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer20;
-                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer21;
-                        global::System.ReadOnlySpan<float> loop12Slot47 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer18 : buffer17));
-                        global::System.ReadOnlySpan<float> loop12Slot57 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer19));
-                        global::System.ReadOnlySpan<float> loop12Slot60 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer20));
-                        global::System.ReadOnlySpan<float> loop12Slot63 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer21));
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer18;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer19;
+                        global::System.Span<float> loop12Out3 = buffer12.Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop12Slot59 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
+                        global::System.ReadOnlySpan<float> loop12Slot67 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer18));
+                        global::System.ReadOnlySpan<float> loop12Slot70 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer19));
                         global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot67 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop12Slot74 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
+                        // Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]
                         {
-                            // %69 = square(%67) : [N,16]
-                            // %70 = sub(%42, %69) : [N,16]
-                            // %71 = mul(%47, %70) : [N,16]
-                            // %72 = sum{dims=0;keep_dim=false}(%71) : [16]
+                            // %76 = square(%74) : [N,16]
+                            // %77 = sub(%54, %76) : [N,16]
+                            // %78 = mul(%59, %77) : [N,16]
+                            // %79 = sum{dims=0;keep_dim=false}(%78) : [16]
                             int extent0 = dim_N;
                             int extent1 = 16;
-                            float s42 = 1f;
-                            var v42 = new global::System.Numerics.Vector<float>(s42);
-                            buffer16.Clear();
+                            float s54 = 1f;
+                            var v54 = new global::System.Numerics.Vector<float>(s54);
+                            buffer15.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row47 = i0 * 16;
-                                int row67 = i0 * 16;
+                                int row59 = i0 * 16;
+                                int row74 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
-                                    var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(row67 + i));
-                                    var v69 = v67 * v67;
-                                    var v70 = v42 - v69;
-                                    var v71 = v47 * v70;
-                                    v71.CopyTo(buffer15.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v71).CopyTo(buffer16.Slice(i));
+                                    var v59 = new global::System.Numerics.Vector<float>(loop12Slot59.Slice(row59 + i));
+                                    var v74 = new global::System.Numerics.Vector<float>(loop12Slot74.Slice(row74 + i));
+                                    var v76 = v74 * v74;
+                                    var v77 = v54 - v76;
+                                    var v78 = v59 * v77;
+                                    v78.CopyTo(loop12Out3.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v78).CopyTo(buffer15.Slice(i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s47 = loop12Slot47[row47 + i];
-                                    float s67 = loop12Slot67[row67 + i];
-                                    float s69 = s67 * s67;
-                                    float s70 = s42 - s69;
-                                    float s71 = s47 * s70;
-                                    buffer15[rowOut + i] = s71;
-                                    buffer16[i] += s71;
+                                    float s59 = loop12Slot59[row59 + i];
+                                    float s74 = loop12Slot74[row74 + i];
+                                    float s76 = s74 * s74;
+                                    float s77 = s54 - s76;
+                                    float s78 = s59 * s77;
+                                    loop12Out3[rowOut + i] = s78;
+                                    buffer15[i] += s78;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]");
                         }
 
-                        // Kernel 1/5: GEMM -> %73 [N,16]
+                        // Kernel 1/4: GEMM -> %80 [N,16]
                         {
-                            // %73 = matmul(%71, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %73 [N,16]");
+                            // %80 = matmul(%78, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/4: GEMM -> %80 [N,16]");
                         }
 
-                        // Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
+                        // Kernel 2/4: GEMM + epilogue (add) -> %82 [16,16]
                         {
-                            // %75 = matmul{transpose_a=true}(%71, %12) : [16,8]
-                            // %76 = add(%57, %75) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 128;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
-                                var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v76 = v57 + v75;
-                                v76.CopyTo(loop12Out1.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s57 = loop12Slot57[i];
-                                float s75 = loop12Out1[i];
-                                float s76 = s57 + s75;
-                                loop12Out1[i] = s76;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]");
-                        }
-
-                        // Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
-                        {
-                            // %74 = matmul{transpose_a=true}(%71, %10) : [16,16]
-                            // %77 = add(%60, %74) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %81 = matmul{transpose_a=true}(%78, %10) : [16,16]
+                            // %82 = add(%67, %81) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, loop12Slot10, loop12Out1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
-                                var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                                var v77 = v60 + v74;
-                                v77.CopyTo(loop12Out2.Slice(i));
+                                var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(i));
+                                var v81 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v82 = v67 + v81;
+                                v82.CopyTo(loop12Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s60 = loop12Slot60[i];
-                                float s74 = loop12Out2[i];
-                                float s77 = s60 + s74;
-                                loop12Out2[i] = s77;
+                                float s67 = loop12Slot67[i];
+                                float s81 = loop12Out1[i];
+                                float s82 = s67 + s81;
+                                loop12Out1[i] = s82;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/4: GEMM + epilogue (add) -> %82 [16,16]");
                         }
 
-                        // Kernel 4/5: elementwise (add) -> %78 [16]
+                        // Kernel 3/4: elementwise (add) -> %83 [16]
                         {
-                            // %78 = add(%63, %72) : [16]
+                            // %83 = add(%70, %79) : [16]
                             int extent0 = 16;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
-                                var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                                var v78 = v63 + v72;
-                                v78.CopyTo(loop12Out3.Slice(i));
+                                var v70 = new global::System.Numerics.Vector<float>(loop12Slot70.Slice(i));
+                                var v79 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                                var v83 = v70 + v79;
+                                v83.CopyTo(loop12Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s63 = loop12Slot63[i];
-                                float s72 = buffer16[i];
-                                float s78 = s63 + s72;
-                                loop12Out3[i] = s78;
+                                float s70 = loop12Slot70[i];
+                                float s79 = buffer15[i];
+                                float s83 = s70 + s79;
+                                loop12Out2[i] = s83;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %78 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/4: elementwise (add) -> %83 [16]");
                         }
                     }
                 }
 
-                // Kernel 13/17: elementwise (copy) -> %146 [16,8]
+                // Kernel 13/17: GEMM Aᵀ -> %104 [16,8]
                 {
-                    // %146 = copy{gradient_of=0}(%92) : [16,8]
-                    int extent0 = 128;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v146 = v92;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v146).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s92 = buffer13[i];
-                        float s146 = s92;
-                        grad0[i] += s146;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %146 [16,8]");
+                    // %104 = matmul{transpose_a=true}(%103, %43) : [16,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: GEMM Aᵀ -> %104 [16,8]");
                 }
 
-                // Kernel 14/17: elementwise (copy) -> %147 [16,16]
+                // Kernel 14/17: elementwise (copy) -> %155 [16,16]
                 {
-                    // %147 = copy{gradient_of=1}(%93) : [16,16]
+                    // %155 = copy{gradient_of=1}(%100) : [16,16]
                     int extent0 = 256;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v93 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v147 = v93;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v147).CopyTo(grad1.Slice(i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v155 = v100;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v155).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s93 = buffer14[i];
-                        float s147 = s93;
-                        grad1[i] += s147;
+                        float s100 = buffer13[i];
+                        float s155 = s100;
+                        grad1[i] += s155;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %147 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %155 [16,16]");
                 }
 
-                // Kernel 15/17: elementwise (copy) -> %148 [16]
+                // Kernel 15/17: elementwise (copy) -> %156 [16]
                 {
-                    // %148 = copy{gradient_of=2}(%94) : [16]
+                    // %156 = copy{gradient_of=2}(%101) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v148 = v94;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v148).CopyTo(grad2.Slice(i));
+                        var v101 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v156 = v101;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v156).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s94 = buffer12[i];
-                        float s148 = s94;
-                        grad2[i] += s148;
+                        float s101 = buffer14[i];
+                        float s156 = s101;
+                        grad2[i] += s156;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %148 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %156 [16]");
                 }
 
-                // Kernel 16/17: elementwise (copy) -> %149 [16]
+                // Kernel 16/17: elementwise (copy) -> %157 [16]
                 {
-                    // %149 = copy{gradient_of=3}(%94) : [16]
+                    // %157 = copy{gradient_of=3}(%101) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                        var v149 = v94;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v149).CopyTo(grad3.Slice(i));
+                        var v101 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v157 = v101;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v157).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s94 = buffer12[i];
-                        float s149 = s94;
-                        grad3[i] += s149;
+                        float s101 = buffer14[i];
+                        float s157 = s101;
+                        grad3[i] += s157;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %149 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %157 [16]");
                 }
 
                 return state.Result;
@@ -789,10 +749,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
                 global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
                 global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
 
-                // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/19: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -809,17 +767,17 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/19: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/18: transpose -> %11 [5,N,8]
+                // Kernel 1/19: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/18: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/19: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/18: elementwise (add) -> %33 [16]
+                // Kernel 2/19: elementwise (add) -> %33 [16]
                 {
                     // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
@@ -838,74 +796,61 @@ namespace Kiln.Integration.Tests.Models
                         float s33 = s4 + s5;
                         buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/19: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
+                // Kernel 3/19: GEMM Bᵀ -> %44 [N*5,16]
                 {
-                    // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
-                    int extent0 = 128;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v58 = v8;
-                        v58.CopyTo(buffer3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = s8;
-                        buffer3[i] = s58;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]");
+                    // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/19: GEMM Bᵀ -> %44 [N*5,16]");
                 }
 
-                // Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
+                // Kernel 4/19: elementwise (broadcast_to) -> %68 [16,16]
                 {
-                    // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
+                    // %68 = broadcast_to{shape=16,16}(%8) : [16,16]
                     int extent0 = 256;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v61 = v8;
-                        v61.CopyTo(buffer4.Slice(i));
+                        var v68 = v8;
+                        v68.CopyTo(buffer4.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s61 = s8;
-                        buffer4[i] = s61;
+                        float s68 = s8;
+                        buffer4[i] = s68;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/19: elementwise (broadcast_to) -> %68 [16,16]");
                 }
 
-                // Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
+                // Kernel 5/19: elementwise (broadcast_to) -> %71 [16]
                 {
-                    // %64 = broadcast_to{shape=16}(%8) : [16]
+                    // %71 = broadcast_to{shape=16}(%8) : [16]
                     int extent0 = 16;
                     float s8 = 0f;
                     var v8 = new global::System.Numerics.Vector<float>(s8);
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v64 = v8;
-                        v64.CopyTo(buffer5.Slice(i));
+                        var v71 = v8;
+                        v71.CopyTo(buffer5.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s64 = s8;
-                        buffer5[i] = s64;
+                        float s71 = s8;
+                        buffer5[i] = s71;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/18: elementwise (broadcast_to) -> %64 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/19: elementwise (broadcast_to) -> %71 [16]");
                 }
 
-                // Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
+                // Kernel 6/19: loop over 5 steps, its body 1 kernel(s) -> %139 [N,16], %119 [5,N,16], %121 [5,N,16]
                 {
-                    // %113 = scan{body=4;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %115 = scan{body=4;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %133 = scan{body=4;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
+                    // %119 = scan{body=5;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %121 = scan{body=5;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %139 = scan{body=5;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
                     int loop6Steps = 5;
                     for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
                     {
@@ -913,363 +858,325 @@ namespace Kiln.Integration.Tests.Models
                         global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
                         global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
                         global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
+                        global::System.ReadOnlySpan<float> loop6Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop6Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
                         {
-                            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-                            // %29 = add(%17, %19) : [N,16]
-                            // %35 = add(%29, %34) : [N,16]
-                            // %36 = tanh(%35) : [N,16]
-                            // %150 = copy{result_of=1}(%36) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                            // %46 = add(%42, %19) : [N,16]
+                            // %47 = add(%46, %34) : [N,16]
+                            // %48 = tanh(%47) : [N,16]
+                            // %158 = copy{result_of=1}(%48) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row29 = i0 * 16;
+                                int row19 = i0 * 16;
+                                int row42 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
+                                    var v19 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row19 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v35 = v29 + v34;
-                                    var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                                    var v150 = v36;
-                                    v36.CopyTo(loop6Out0.Slice(rowOut + i));
-                                    v150.CopyTo(loop6Out1.Slice(rowOut + i));
+                                    var v42 = new global::System.Numerics.Vector<float>(loop6Slot42.Slice(row42 + i));
+                                    var v46 = v42 + v19;
+                                    var v47 = v46 + v34;
+                                    var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                                    var v158 = v48;
+                                    v48.CopyTo(loop6Out0.Slice(rowOut + i));
+                                    v158.CopyTo(loop6Out1.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s29 = loop6Out0[row29 + i];
+                                    float s19 = loop6Out0[row19 + i];
                                     float s34 = buffer2[i];
-                                    float s35 = s29 + s34;
-                                    float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                                    float s150 = s36;
-                                    loop6Out0[rowOut + i] = s36;
-                                    loop6Out1[rowOut + i] = s150;
+                                    float s42 = loop6Slot42[row42 + i];
+                                    float s46 = s42 + s19;
+                                    float s47 = s46 + s34;
+                                    float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
+                                    float s158 = s48;
+                                    loop6Out0[rowOut + i] = s48;
+                                    loop6Out1[rowOut + i] = s158;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
                         }
                     }
                     ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
                 }
 
-                // Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
+                // Kernel 7/19: GEMM + epilogue (add) -> %142 [N,4]
                 {
-                    // %135 = matmul{transpose_b=true}(%134, %6) : [N,4]
-                    // %136 = add(%135, %7) : [N,4]
+                    // %141 = matmul{transpose_b=true}(%140, %6) : [N,4]
+                    // %142 = add(%141, %7) : [N,4]
                     global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row135 = i0 * 4;
+                        int row141 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + i));
-                            var v136 = v135 + v7;
-                            v136.CopyTo(buffer9.Slice(rowOut + i));
+                            var v141 = new global::System.Numerics.Vector<float>(buffer9.Slice(row141 + i));
+                            var v142 = v141 + v7;
+                            v142.CopyTo(buffer9.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s135 = buffer9[row135 + i];
-                            float s136 = s135 + s7;
-                            buffer9[rowOut + i] = s136;
+                            float s141 = buffer9[row141 + i];
+                            float s142 = s141 + s7;
+                            buffer9[rowOut + i] = s142;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/19: GEMM + epilogue (add) -> %142 [N,4]");
                 }
 
-                // Kernel 8/18: cross_entropy_backward -> %137 [N,4]
+                // Kernel 8/19: cross_entropy_backward -> %143 [N,4]
                 {
-                    // %137 = cross_entropy_backward(%136, %1, %95) : [N,4]
+                    // %143 = cross_entropy_backward(%142, %1, %105) : [N,4]
                     global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 4, input2[0], buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/18: cross_entropy_backward -> %137 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/19: cross_entropy_backward -> %143 [N,4]");
                 }
 
-                // Kernel 9/18: sum over [N,4] -> %138 [4]
+                // Kernel 9/19: sum over [N,4] -> %144 [4]
                 {
-                    // %138 = sum{dims=0;keep_dim=false}(%137) : [4]
+                    // %144 = sum{dims=0;keep_dim=false}(%143) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row137 = i0 * 4;
+                        int row143 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v137 = new global::System.Numerics.Vector<float>(buffer10.Slice(row137 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v137).CopyTo(grad5.Slice(i));
+                            var v143 = new global::System.Numerics.Vector<float>(buffer10.Slice(row143 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v143).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s137 = buffer10[row137 + i];
-                            grad5[i] += s137;
+                            float s143 = buffer10[row143 + i];
+                            grad5[i] += s143;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %138 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/19: sum over [N,4] -> %144 [4]");
                 }
 
-                // Kernel 10/18: GEMM -> %139 [N,16]
+                // Kernel 10/19: GEMM -> %145 [N,16]
                 {
-                    // %139 = matmul(%137, %6) : [N,16]
+                    // %145 = matmul(%143, %6) : [N,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM -> %139 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/19: GEMM -> %145 [N,16]");
                 }
 
-                // Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
+                // Kernel 11/19: GEMM Aᵀ -> %146 [4,16]
                 {
-                    // %140 = matmul{transpose_a=true}(%137, %134) : [4,16]
+                    // %146 = matmul{transpose_a=true}(%143, %140) : [4,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %140 [4,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/19: GEMM Aᵀ -> %146 [4,16]");
                 }
 
-                // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
+                // Kernel 12/19: loop over 5 steps in reverse, its body 4 kernel(s) -> %149 [5,N,16], %147 [16,16], %148 [16]
                 {
-                    // %141 = scan{body=5;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16,8]
-                    // %142 = scan{body=5;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16,16]
-                    // %143 = scan{body=5;output=3;reverse=true;shape=16;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16]
-                    // %144 = scan{body=5;output=4;reverse=true;shape=5,N,8;stacked=true;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [5,N,8]
+                    // %147 = scan{body=6;output=1;reverse=true;shape=16,16;stacked=false;steps=5}(%145, %9, %119, %3, %68, %71, %121) : [16,16]
+                    // %148 = scan{body=6;output=2;reverse=true;shape=16;stacked=false;steps=5}(%145, %9, %119, %3, %68, %71, %121) : [16]
+                    // %149 = scan{body=6;output=3;reverse=true;shape=5,N,16;stacked=true;steps=5}(%145, %9, %119, %3, %68, %71, %121) : [5,N,16]
                     int loop12Steps = 5;
                     for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
                     {
                         int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer19 : buffer18;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer20;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer21;
-                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer15 : buffer22;
-                        global::System.Span<float> loop12Out4 = buffer12.Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot100 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer19 : buffer18));
-                        global::System.ReadOnlySpan<float> loop12Slot107 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer20));
-                        global::System.ReadOnlySpan<float> loop12Slot109 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer21));
-                        global::System.ReadOnlySpan<float> loop12Slot111 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer15 : buffer22));
+                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
+                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer18;
+                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer19;
+                        global::System.Span<float> loop12Out3 = buffer12.Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop12Slot110 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
+                        global::System.ReadOnlySpan<float> loop12Slot115 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer18));
+                        global::System.ReadOnlySpan<float> loop12Slot117 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer19));
                         global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot114 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop12Slot120 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
+                        // Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]
                         {
-                            // %116 = square(%114) : [N,16]
-                            // %117 = sub(%42, %116) : [N,16]
-                            // %118 = mul(%100, %117) : [N,16]
-                            // %119 = sum{dims=0;keep_dim=false}(%118) : [16]
+                            // %122 = square(%120) : [N,16]
+                            // %123 = sub(%54, %122) : [N,16]
+                            // %124 = mul(%110, %123) : [N,16]
+                            // %125 = sum{dims=0;keep_dim=false}(%124) : [16]
                             int extent0 = dim_N;
                             int extent1 = 16;
-                            float s42 = 1f;
-                            var v42 = new global::System.Numerics.Vector<float>(s42);
-                            buffer17.Clear();
+                            float s54 = 1f;
+                            var v54 = new global::System.Numerics.Vector<float>(s54);
+                            buffer15.Clear();
                             for (int i0 = 0; i0 < extent0; i0++)
                             {
-                                int row100 = i0 * 16;
-                                int row114 = i0 * 16;
+                                int row110 = i0 * 16;
+                                int row120 = i0 * 16;
                                 int rowOut = i0 * extent1;
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v100 = new global::System.Numerics.Vector<float>(loop12Slot100.Slice(row100 + i));
-                                    var v114 = new global::System.Numerics.Vector<float>(loop12Slot114.Slice(row114 + i));
-                                    var v116 = v114 * v114;
-                                    var v117 = v42 - v116;
-                                    var v118 = v100 * v117;
-                                    v118.CopyTo(buffer16.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v118).CopyTo(buffer17.Slice(i));
+                                    var v110 = new global::System.Numerics.Vector<float>(loop12Slot110.Slice(row110 + i));
+                                    var v120 = new global::System.Numerics.Vector<float>(loop12Slot120.Slice(row120 + i));
+                                    var v122 = v120 * v120;
+                                    var v123 = v54 - v122;
+                                    var v124 = v110 * v123;
+                                    v124.CopyTo(loop12Out3.Slice(rowOut + i));
+                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v124).CopyTo(buffer15.Slice(i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s100 = loop12Slot100[row100 + i];
-                                    float s114 = loop12Slot114[row114 + i];
-                                    float s116 = s114 * s114;
-                                    float s117 = s42 - s116;
-                                    float s118 = s100 * s117;
-                                    buffer16[rowOut + i] = s118;
-                                    buffer17[i] += s118;
+                                    float s110 = loop12Slot110[row110 + i];
+                                    float s120 = loop12Slot120[row120 + i];
+                                    float s122 = s120 * s120;
+                                    float s123 = s54 - s122;
+                                    float s124 = s110 * s123;
+                                    loop12Out3[rowOut + i] = s124;
+                                    buffer15[i] += s124;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]");
                         }
 
-                        // Kernel 1/6: GEMM -> %120 [N,16]
+                        // Kernel 1/4: GEMM -> %126 [N,16]
                         {
-                            // %120 = matmul(%118, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %120 [N,16]");
+                            // %126 = matmul(%124, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/4: GEMM -> %126 [N,16]");
                         }
 
-                        // Kernel 2/6: GEMM -> %122 [N,8]
+                        // Kernel 2/4: GEMM + epilogue (add) -> %128 [16,16]
                         {
-                            // %122 = matmul(%118, %13) : [N,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %122 [N,8]");
-                        }
-
-                        // Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
-                        {
-                            // %123 = matmul{transpose_a=true}(%118, %12) : [16,8]
-                            // %124 = add(%107, %123) : [16,8]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 128;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(i));
-                                var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v124 = v107 + v123;
-                                v124.CopyTo(loop12Out1.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s107 = loop12Slot107[i];
-                                float s123 = loop12Out1[i];
-                                float s124 = s107 + s123;
-                                loop12Out1[i] = s124;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]");
-                        }
-
-                        // Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
-                        {
-                            // %121 = matmul{transpose_a=true}(%118, %10) : [16,16]
-                            // %125 = add(%109, %121) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
+                            // %127 = matmul{transpose_a=true}(%124, %10) : [16,16]
+                            // %128 = add(%115, %127) : [16,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, loop12Slot10, loop12Out1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
                             int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(i));
-                                var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                                var v125 = v109 + v121;
-                                v125.CopyTo(loop12Out2.Slice(i));
+                                var v115 = new global::System.Numerics.Vector<float>(loop12Slot115.Slice(i));
+                                var v127 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
+                                var v128 = v115 + v127;
+                                v128.CopyTo(loop12Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s109 = loop12Slot109[i];
-                                float s121 = loop12Out2[i];
-                                float s125 = s109 + s121;
-                                loop12Out2[i] = s125;
+                                float s115 = loop12Slot115[i];
+                                float s127 = loop12Out1[i];
+                                float s128 = s115 + s127;
+                                loop12Out1[i] = s128;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/4: GEMM + epilogue (add) -> %128 [16,16]");
                         }
 
-                        // Kernel 5/6: elementwise (add) -> %126 [16]
+                        // Kernel 3/4: elementwise (add) -> %129 [16]
                         {
-                            // %126 = add(%111, %119) : [16]
+                            // %129 = add(%117, %125) : [16]
                             int extent0 = 16;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(i));
-                                var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                                var v126 = v111 + v119;
-                                v126.CopyTo(loop12Out3.Slice(i));
+                                var v117 = new global::System.Numerics.Vector<float>(loop12Slot117.Slice(i));
+                                var v125 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
+                                var v129 = v117 + v125;
+                                v129.CopyTo(loop12Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s111 = loop12Slot111[i];
-                                float s119 = buffer17[i];
-                                float s126 = s111 + s119;
-                                loop12Out3[i] = s126;
+                                float s117 = loop12Slot117[i];
+                                float s125 = buffer15[i];
+                                float s129 = s117 + s125;
+                                loop12Out2[i] = s129;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %126 [16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/4: elementwise (add) -> %129 [16]");
                         }
                     }
                 }
 
-                // Kernel 13/18: transpose -> %145 [N,5,8]
+                // Kernel 13/19: GEMM -> %151 [N*5,8]
                 {
-                    // %145 = transpose{dim0=0;dim1=1}(%144) : [N,5,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer12, result, 1, 5, 1, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %145 [N,5,8]");
+                    // %151 = matmul(%150, %2) : [N*5,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture0Data, buffer20, (dim_N * 5), 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/19: GEMM -> %151 [N*5,8]");
                 }
 
-                // Kernel 14/18: elementwise (copy) -> %151 [16,8]
+                // Kernel 14/19: GEMM Aᵀ -> %152 [16,8]
                 {
-                    // %151 = copy{gradient_of=0}(%141) : [16,8]
-                    int extent0 = 128;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v141 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v151 = v141;
-                        (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v151).CopyTo(grad0.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s141 = buffer13[i];
-                        float s151 = s141;
-                        grad0[i] += s151;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %151 [16,8]");
+                    // %152 = matmul{transpose_a=true}(%150, %43) : [16,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/19: GEMM Aᵀ -> %152 [16,8]");
                 }
 
-                // Kernel 15/18: elementwise (copy) -> %152 [16,16]
+                // Kernel 15/19: transpose -> %154 [N,5,8]
                 {
-                    // %152 = copy{gradient_of=1}(%142) : [16,16]
+                    // %154 = transpose{dim0=0;dim1=1}(%153) : [N,5,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer20, result, 1, 5, 1, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/19: transpose -> %154 [N,5,8]");
+                }
+
+                // Kernel 16/19: elementwise (copy) -> %159 [16,16]
+                {
+                    // %159 = copy{gradient_of=1}(%147) : [16,16]
                     int extent0 = 256;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v152 = v142;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v152).CopyTo(grad1.Slice(i));
+                        var v147 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
+                        var v159 = v147;
+                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v159).CopyTo(grad1.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s142 = buffer14[i];
-                        float s152 = s142;
-                        grad1[i] += s152;
+                        float s147 = buffer13[i];
+                        float s159 = s147;
+                        grad1[i] += s159;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %152 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 16/19: elementwise (copy) -> %159 [16,16]");
                 }
 
-                // Kernel 16/18: elementwise (copy) -> %153 [16]
+                // Kernel 17/19: elementwise (copy) -> %160 [16]
                 {
-                    // %153 = copy{gradient_of=2}(%143) : [16]
+                    // %160 = copy{gradient_of=2}(%148) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v153 = v143;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v153).CopyTo(grad2.Slice(i));
+                        var v148 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v160 = v148;
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v160).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s143 = buffer15[i];
-                        float s153 = s143;
-                        grad2[i] += s153;
+                        float s148 = buffer14[i];
+                        float s160 = s148;
+                        grad2[i] += s160;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %153 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 17/19: elementwise (copy) -> %160 [16]");
                 }
 
-                // Kernel 17/18: elementwise (copy) -> %154 [16]
+                // Kernel 18/19: elementwise (copy) -> %161 [16]
                 {
-                    // %154 = copy{gradient_of=3}(%143) : [16]
+                    // %161 = copy{gradient_of=3}(%148) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                        var v154 = v143;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v154).CopyTo(grad3.Slice(i));
+                        var v148 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
+                        var v161 = v148;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v161).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s143 = buffer15[i];
-                        float s154 = s143;
-                        grad3[i] += s154;
+                        float s148 = buffer14[i];
+                        float s161 = s148;
+                        grad3[i] += s161;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %154 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 18/19: elementwise (copy) -> %161 [16]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -1300,12 +1207,12 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 6,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4 }, lastUse: new int[] { 3, 3, 3, 4, 3, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 24, kernelCount: 17,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 6, 12, 12, 12, 11, 12, 12, 8, 11, 12, 16, 13, 14, 12, 12, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 25, kernelCount: 18,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 6, 12, 12, 12, 11, 12, 12, 8, 11, 12, 13, 14, 15, 17, 12, 12, 12, 12, 12, 12, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 11, kernelCount: 7,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 5 }, lastUse: new int[] { 4, 3, 4, 4, 5, 4, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 27, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 13, 6, 6, 12, 12, 11, 12, 12, 8, 11, 12, 13, 14, 16, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 29, kernelCount: 19,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 13 }, lastUse: new int[] { 12, 14, 6, 6, 12, 12, 11, 12, 12, 8, 11, 12, 14, 16, 18, 12, 12, 12, 12, 12, 15 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1315,128 +1222,124 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..3
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..4
                 sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..3
-                sizes[2] = 16; // %33 add [16], kernels 2..3
-                sizes[3] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..4
-                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..3
-                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
+                sizes[2] = 16; // %33 add [16], kernels 2..4
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %49 scan [N,16], kernels 4..5
+                sizes[5] = (symbols[0] * 16); // %49 scan [N,16], kernels 4..4
+                sizes[6] = (symbols[0] * 4); // %52 add [N,4], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..13
                 sizes[2] = 16; // %33 add [16], kernels 2..6
-                sizes[3] = 128; // %58 broadcast_to [16,8], kernels 3..12
-                sizes[4] = 256; // %61 broadcast_to [16,16], kernels 4..12
-                sizes[5] = 16; // %64 broadcast_to [16], kernels 5..12
-                sizes[6] = (symbols[0] * 16); // %83 scan [N,16], kernels 6..11
-                sizes[7] = (symbols[0] * 80); // %66 scan [5,N,16], kernels 6..12
-                sizes[8] = (symbols[0] * 80); // %68 scan [5,N,16], kernels 6..12
-                sizes[9] = (symbols[0] * 4); // %86 add [N,4], kernels 7..8
-                sizes[10] = (symbols[0] * 4); // %88 cross_entropy_backward [N,4], kernels 8..11
-                sizes[11] = (symbols[0] * 16); // %90 matmul [N,16], kernels 10..12
-                sizes[12] = 16; // %94 scan [16], kernels 12..16
-                sizes[13] = 128; // %92 scan [16,8], kernels 12..13
-                sizes[14] = 256; // %93 scan [16,16], kernels 12..14
-                sizes[15] = (symbols[0] * 16); // %71 mul [N,16], kernels 12..12
-                sizes[16] = 16; // %72 sum [16], kernels 12..12
-                sizes[17] = (symbols[0] * 16); // %94 scan [16], kernels 12..12
-                sizes[18] = (symbols[0] * 16); // %94 scan [16], kernels 12..12
-                sizes[19] = 128; // %94 scan [16], kernels 12..12
-                sizes[20] = 256; // %94 scan [16], kernels 12..12
-                sizes[21] = 16; // %94 scan [16], kernels 12..12
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..6
+                sizes[4] = 256; // %68 broadcast_to [16,16], kernels 4..12
+                sizes[5] = 16; // %71 broadcast_to [16], kernels 5..12
+                sizes[6] = (symbols[0] * 16); // %91 scan [N,16], kernels 6..11
+                sizes[7] = (symbols[0] * 80); // %73 scan [5,N,16], kernels 6..12
+                sizes[8] = (symbols[0] * 80); // %75 scan [5,N,16], kernels 6..12
+                sizes[9] = (symbols[0] * 4); // %94 add [N,4], kernels 7..8
+                sizes[10] = (symbols[0] * 4); // %96 cross_entropy_backward [N,4], kernels 8..11
+                sizes[11] = (symbols[0] * 16); // %98 matmul [N,16], kernels 10..12
+                sizes[12] = (symbols[0] * 80); // %102 scan [5,N,16], kernels 12..13
+                sizes[13] = 256; // %100 scan [16,16], kernels 12..14
+                sizes[14] = 16; // %101 scan [16], kernels 12..16
+                sizes[15] = 16; // %79 sum [16], kernels 12..12
+                sizes[16] = (symbols[0] * 16); // %102 scan [5,N,16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %102 scan [5,N,16], kernels 12..12
+                sizes[18] = 256; // %102 scan [5,N,16], kernels 12..12
+                sizes[19] = 16; // %102 scan [5,N,16], kernels 12..12
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..14
                 sizes[2] = 16; // %33 add [16], kernels 2..6
-                sizes[3] = 128; // %58 broadcast_to [16,8], kernels 3..12
-                sizes[4] = 256; // %61 broadcast_to [16,16], kernels 4..12
-                sizes[5] = 16; // %64 broadcast_to [16], kernels 5..12
-                sizes[6] = (symbols[0] * 16); // %133 scan [N,16], kernels 6..11
-                sizes[7] = (symbols[0] * 80); // %113 scan [5,N,16], kernels 6..12
-                sizes[8] = (symbols[0] * 80); // %115 scan [5,N,16], kernels 6..12
-                sizes[9] = (symbols[0] * 4); // %136 add [N,4], kernels 7..8
-                sizes[10] = (symbols[0] * 4); // %137 cross_entropy_backward [N,4], kernels 8..11
-                sizes[11] = (symbols[0] * 16); // %139 matmul [N,16], kernels 10..12
-                sizes[12] = (symbols[0] * 40); // %144 scan [5,N,8], kernels 12..13
-                sizes[13] = 128; // %141 scan [16,8], kernels 12..14
-                sizes[14] = 256; // %142 scan [16,16], kernels 12..15
-                sizes[15] = 16; // %143 scan [16], kernels 12..17
-                sizes[16] = (symbols[0] * 16); // %118 mul [N,16], kernels 12..12
-                sizes[17] = 16; // %119 sum [16], kernels 12..12
-                sizes[18] = (symbols[0] * 16); // %144 scan [5,N,8], kernels 12..12
-                sizes[19] = (symbols[0] * 16); // %144 scan [5,N,8], kernels 12..12
-                sizes[20] = 128; // %144 scan [5,N,8], kernels 12..12
-                sizes[21] = 256; // %144 scan [5,N,8], kernels 12..12
-                sizes[22] = 16; // %144 scan [5,N,8], kernels 12..12
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..6
+                sizes[4] = 256; // %68 broadcast_to [16,16], kernels 4..12
+                sizes[5] = 16; // %71 broadcast_to [16], kernels 5..12
+                sizes[6] = (symbols[0] * 16); // %139 scan [N,16], kernels 6..11
+                sizes[7] = (symbols[0] * 80); // %119 scan [5,N,16], kernels 6..12
+                sizes[8] = (symbols[0] * 80); // %121 scan [5,N,16], kernels 6..12
+                sizes[9] = (symbols[0] * 4); // %142 add [N,4], kernels 7..8
+                sizes[10] = (symbols[0] * 4); // %143 cross_entropy_backward [N,4], kernels 8..11
+                sizes[11] = (symbols[0] * 16); // %145 matmul [N,16], kernels 10..12
+                sizes[12] = (symbols[0] * 80); // %149 scan [5,N,16], kernels 12..14
+                sizes[13] = 256; // %147 scan [16,16], kernels 12..16
+                sizes[14] = 16; // %148 scan [16], kernels 12..18
+                sizes[15] = 16; // %125 sum [16], kernels 12..12
+                sizes[16] = (symbols[0] * 16); // %149 scan [5,N,16], kernels 12..12
+                sizes[17] = (symbols[0] * 16); // %149 scan [5,N,16], kernels 12..12
+                sizes[18] = 256; // %149 scan [5,N,16], kernels 12..12
+                sizes[19] = 16; // %149 scan [5,N,16], kernels 12..12
+                sizes[20] = (symbols[0] * 40); // %151 matmul [N*5,8], kernels 13..15
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
-            forward: 8 graph ops in 6 kernels, 6 arena buffers
-              Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/6: transpose -> %11 [5,N,8]
-              Kernel 2/6: elementwise (add) -> %33 [16]
-              Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-              Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
-              Kernel 5/6: cross_entropy -> %41 []
-            forward+backward: 24 graph ops in 17 kernels, 22 arena buffers
+            forward: 11 graph ops in 7 kernels, 7 arena buffers
+              Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/7: transpose -> %11 [5,N,8]
+              Kernel 2/7: elementwise (add) -> %33 [16]
+              Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/7: loop over 5 steps, its body 1 kernel(s) -> %49 [N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]
+              Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]
+              Kernel 6/7: cross_entropy -> %53 []
+            forward+backward: 27 graph ops in 17 kernels, 20 arena buffers
               Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
               Kernel 1/17: transpose -> %11 [5,N,8]
               Kernel 2/17: elementwise (add) -> %33 [16]
-              Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
-              Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
-              Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
-              Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-              Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
-              Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
-              Kernel 9/17: sum over [N,4] -> %89 [4]
-              Kernel 10/17: GEMM -> %90 [N,16]
-              Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
-              Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
-                step Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
-                step Kernel 1/5: GEMM -> %73 [N,16]
-                step Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
-                step Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
-                step Kernel 4/5: elementwise (add) -> %78 [16]
-              Kernel 13/17: elementwise (copy) -> %146 [16,8]
-              Kernel 14/17: elementwise (copy) -> %147 [16,16]
-              Kernel 15/17: elementwise (copy) -> %148 [16]
-              Kernel 16/17: elementwise (copy) -> %149 [16]
-            vjp: 25 graph ops in 18 kernels, 23 arena buffers
-              Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/18: transpose -> %11 [5,N,8]
-              Kernel 2/18: elementwise (add) -> %33 [16]
-              Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
-              Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
-              Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
-              Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-              Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
-              Kernel 8/18: cross_entropy_backward -> %137 [N,4]
-              Kernel 9/18: sum over [N,4] -> %138 [4]
-              Kernel 10/18: GEMM -> %139 [N,16]
-              Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
-              Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
-                step Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
-                step Kernel 1/6: GEMM -> %120 [N,16]
-                step Kernel 2/6: GEMM -> %122 [N,8]
-                step Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
-                step Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
-                step Kernel 5/6: elementwise (add) -> %126 [16]
-              Kernel 13/18: transpose -> %145 [N,5,8]
-              Kernel 14/18: elementwise (copy) -> %151 [16,8]
-              Kernel 15/18: elementwise (copy) -> %152 [16,16]
-              Kernel 16/18: elementwise (copy) -> %153 [16]
-              Kernel 17/18: elementwise (copy) -> %154 [16]
+              Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/17: elementwise (broadcast_to) -> %68 [16,16]
+              Kernel 5/17: elementwise (broadcast_to) -> %71 [16]
+              Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
+              Kernel 7/17: GEMM + epilogue (add) -> %94 [N,4]
+              Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
+              Kernel 9/17: sum over [N,4] -> %97 [4]
+              Kernel 10/17: GEMM -> %98 [N,16]
+              Kernel 11/17: GEMM Aᵀ -> %99 [4,16]
+              Kernel 12/17: loop over 5 steps in reverse, its body 4 kernel(s) -> %102 [5,N,16], %100 [16,16], %101 [16]
+                step Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]
+                step Kernel 1/4: GEMM -> %80 [N,16]
+                step Kernel 2/4: GEMM + epilogue (add) -> %82 [16,16]
+                step Kernel 3/4: elementwise (add) -> %83 [16]
+              Kernel 13/17: GEMM Aᵀ -> %104 [16,8]
+              Kernel 14/17: elementwise (copy) -> %155 [16,16]
+              Kernel 15/17: elementwise (copy) -> %156 [16]
+              Kernel 16/17: elementwise (copy) -> %157 [16]
+            vjp: 29 graph ops in 19 kernels, 21 arena buffers
+              Kernel 0/19: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/19: transpose -> %11 [5,N,8]
+              Kernel 2/19: elementwise (add) -> %33 [16]
+              Kernel 3/19: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/19: elementwise (broadcast_to) -> %68 [16,16]
+              Kernel 5/19: elementwise (broadcast_to) -> %71 [16]
+              Kernel 6/19: loop over 5 steps, its body 1 kernel(s) -> %139 [N,16], %119 [5,N,16], %121 [5,N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
+              Kernel 7/19: GEMM + epilogue (add) -> %142 [N,4]
+              Kernel 8/19: cross_entropy_backward -> %143 [N,4]
+              Kernel 9/19: sum over [N,4] -> %144 [4]
+              Kernel 10/19: GEMM -> %145 [N,16]
+              Kernel 11/19: GEMM Aᵀ -> %146 [4,16]
+              Kernel 12/19: loop over 5 steps in reverse, its body 4 kernel(s) -> %149 [5,N,16], %147 [16,16], %148 [16]
+                step Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]
+                step Kernel 1/4: GEMM -> %126 [N,16]
+                step Kernel 2/4: GEMM + epilogue (add) -> %128 [16,16]
+                step Kernel 3/4: elementwise (add) -> %129 [16]
+              Kernel 13/19: GEMM -> %151 [N*5,8]
+              Kernel 14/19: GEMM Aᵀ -> %152 [16,8]
+              Kernel 15/19: transpose -> %154 [N,5,8]
+              Kernel 16/19: elementwise (copy) -> %159 [16,16]
+              Kernel 17/19: elementwise (copy) -> %160 [16]
+              Kernel 18/19: elementwise (copy) -> %161 [16]
             """;
 
             private const string DotText =
@@ -1453,7 +1356,7 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="head.weight\n[4,16]"];
               n7 [shape=ellipse, label="head.bias\n[4]"];
               n8 [shape=ellipse, label="0"];
-              n42 [shape=ellipse, label="1"];
+              n54 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
                 label="kernel 0: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
@@ -1470,170 +1373,163 @@ namespace Kiln.Integration.Tests.Models
                 n33 [label="%33 add\n[16]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: elementwise (broadcast_to)";
+                label="kernel 3: GEMM Bᵀ";
                 style=filled; color=lightgrey;
-                n58 [label="%58 broadcast_to\n[16,8]"];
+                n44 [label="%44 matmul\n[N*5,16]"];
               }
               subgraph cluster_k4 {
                 label="kernel 4: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n61 [label="%61 broadcast_to\n[16,16]"];
+                n68 [label="%68 broadcast_to\n[16,16]"];
               }
               subgraph cluster_k5 {
                 label="kernel 5: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n64 [label="%64 broadcast_to\n[16]"];
+                n71 [label="%71 broadcast_to\n[16]"];
               }
               subgraph cluster_k6 {
                 label="kernel 6: loop over 5 steps, its body 1 kernel(s)";
                 style=filled; color=lightgrey;
-                n66 [label="%66 scan\n[5,N,16]"];
-                n68 [label="%68 scan\n[5,N,16]"];
-                n83 [label="%83 scan\n[N,16]"];
+                n73 [label="%73 scan\n[5,N,16]"];
+                n75 [label="%75 scan\n[5,N,16]"];
+                n91 [label="%91 scan\n[N,16]"];
               }
               subgraph cluster_k7 {
                 label="kernel 7: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n85 [label="%85 matmul\n[N,4]"];
-                n86 [label="%86 add\n[N,4]"];
+                n93 [label="%93 matmul\n[N,4]"];
+                n94 [label="%94 add\n[N,4]"];
               }
               subgraph cluster_k8 {
                 label="kernel 8: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n87 [label="%87 cross_entropy\n[]"];
-                n88 [label="%88 cross_entropy_backward\n[N,4]"];
+                n95 [label="%95 cross_entropy\n[]"];
+                n96 [label="%96 cross_entropy_backward\n[N,4]"];
               }
               subgraph cluster_k9 {
                 label="kernel 9: sum over [N,4]";
                 style=filled; color=lightgrey;
-                n89 [label="%89 sum\n[4]"];
+                n97 [label="%97 sum\n[4]"];
               }
               subgraph cluster_k10 {
                 label="kernel 10: GEMM";
                 style=filled; color=lightgrey;
-                n90 [label="%90 matmul\n[N,16]"];
+                n98 [label="%98 matmul\n[N,16]"];
               }
               subgraph cluster_k11 {
                 label="kernel 11: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n91 [label="%91 matmul\n[4,16]"];
+                n99 [label="%99 matmul\n[4,16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: loop over 5 steps in reverse, its body 5 kernel(s)";
+                label="kernel 12: loop over 5 steps in reverse, its body 4 kernel(s)";
                 style=filled; color=lightgrey;
-                n92 [label="%92 scan\n[16,8]"];
-                n93 [label="%93 scan\n[16,16]"];
-                n94 [label="%94 scan\n[16]"];
+                n100 [label="%100 scan\n[16,16]"];
+                n101 [label="%101 scan\n[16]"];
+                n102 [label="%102 scan\n[5,N,16]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: elementwise (copy)";
+                label="kernel 13: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n146 [label="%146 copy\n[16,8]"];
+                n104 [label="%104 matmul\n[16,8]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n147 [label="%147 copy\n[16,16]"];
+                n155 [label="%155 copy\n[16,16]"];
               }
               subgraph cluster_k15 {
                 label="kernel 15: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n148 [label="%148 copy\n[16]"];
+                n156 [label="%156 copy\n[16]"];
               }
               subgraph cluster_k16 {
                 label="kernel 16: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n149 [label="%149 copy\n[16]"];
+                n157 [label="%157 copy\n[16]"];
               }
-              n84 [shape=note, label="%84 view\n[N,16]"];
+              n43 [shape=note, label="%43 view\n[N*5,8]"];
+              n45 [shape=note, label="%45 view\n[5,N,16]"];
+              n92 [shape=note, label="%92 view\n[N,16]"];
+              n103 [shape=note, label="%103 view\n[N*5,16]"];
               n8 -> n9;
               n0 -> n11;
               n4 -> n33;
               n5 -> n33;
-              n8 -> n58;
-              n8 -> n61;
-              n8 -> n64;
-              n9 -> n66;
-              n11 -> n66;
-              n2 -> n66;
-              n3 -> n66;
-              n4 -> n66;
-              n5 -> n66;
-              n33 -> n66;
-              n9 -> n68;
-              n11 -> n68;
-              n2 -> n68;
-              n3 -> n68;
-              n4 -> n68;
-              n5 -> n68;
-              n33 -> n68;
-              n9 -> n83;
-              n11 -> n83;
-              n2 -> n83;
-              n3 -> n83;
-              n4 -> n83;
-              n5 -> n83;
-              n33 -> n83;
-              n83 -> n84;
-              n84 -> n85;
-              n6 -> n85;
-              n85 -> n86;
-              n7 -> n86;
-              n86 -> n87;
-              n1 -> n87;
-              n86 -> n88;
-              n1 -> n88;
-              n42 -> n88;
-              n88 -> n89;
-              n88 -> n90;
-              n6 -> n90;
-              n88 -> n91;
-              n84 -> n91;
-              n90 -> n92;
-              n9 -> n92;
-              n66 -> n92;
-              n11 -> n92;
-              n3 -> n92;
-              n58 -> n92;
-              n61 -> n92;
-              n64 -> n92;
-              n68 -> n92;
-              n90 -> n93;
-              n9 -> n93;
-              n66 -> n93;
-              n11 -> n93;
-              n3 -> n93;
-              n58 -> n93;
-              n61 -> n93;
-              n64 -> n93;
-              n68 -> n93;
-              n90 -> n94;
-              n9 -> n94;
-              n66 -> n94;
-              n11 -> n94;
-              n3 -> n94;
-              n58 -> n94;
-              n61 -> n94;
-              n64 -> n94;
-              n68 -> n94;
-              n92 -> n146;
-              n93 -> n147;
-              n94 -> n148;
-              n94 -> n149;
+              n11 -> n43;
+              n43 -> n44;
+              n2 -> n44;
+              n44 -> n45;
+              n8 -> n68;
+              n8 -> n71;
+              n9 -> n73;
+              n3 -> n73;
+              n33 -> n73;
+              n45 -> n73;
+              n9 -> n75;
+              n3 -> n75;
+              n33 -> n75;
+              n45 -> n75;
+              n9 -> n91;
+              n3 -> n91;
+              n33 -> n91;
+              n45 -> n91;
+              n91 -> n92;
+              n92 -> n93;
+              n6 -> n93;
+              n93 -> n94;
+              n7 -> n94;
+              n94 -> n95;
+              n1 -> n95;
+              n94 -> n96;
+              n1 -> n96;
+              n54 -> n96;
+              n96 -> n97;
+              n96 -> n98;
+              n6 -> n98;
+              n96 -> n99;
+              n92 -> n99;
+              n98 -> n100;
+              n9 -> n100;
+              n73 -> n100;
+              n3 -> n100;
+              n68 -> n100;
+              n71 -> n100;
+              n75 -> n100;
+              n98 -> n101;
+              n9 -> n101;
+              n73 -> n101;
+              n3 -> n101;
+              n68 -> n101;
+              n71 -> n101;
+              n75 -> n101;
+              n98 -> n102;
+              n9 -> n102;
+              n73 -> n102;
+              n3 -> n102;
+              n68 -> n102;
+              n71 -> n102;
+              n75 -> n102;
+              n102 -> n103;
+              n103 -> n104;
+              n43 -> n104;
+              n100 -> n155;
+              n101 -> n156;
+              n101 -> n157;
               result [shape=doublecircle, label="result"];
-              n87 -> result;
+              n95 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n146 -> grad0;
+              n104 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n147 -> grad1;
+              n155 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n148 -> grad2;
+              n156 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n149 -> grad3;
+              n157 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n91 -> grad4;
+              n99 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n89 -> grad5;
+              n97 -> grad5;
             }
             """;
         }
