@@ -14,7 +14,7 @@ namespace Kiln.Generator.Compiler;
 /// <summary>
 /// The compiler core: GraphSpec in, C# source and diagnostics out. The pipeline is a flat list of passes:
 /// shape inference (building the graph) → optimisation (constant folding, algebraic simplification, loop-invariant
-/// motion, hoisting loops' input projections; CSE is interning, dead code is whatever the outputs do not reach) →
+/// motion, splitting loops by layer, hoisting loops' input projections; CSE is interning, dead code is whatever the outputs do not reach) →
 /// autodiff → the same optimisation of the differentiated program → fusion → memory planning → emit. The graph
 /// verifier runs after every graph pass. Never throws: an internal failure becomes KILN9999.
 /// </summary>
@@ -114,7 +114,10 @@ internal static class GraphCompiler
         GraphVerifier.Verify(program, nameof(AlgebraicSimplification));
         program = LoopInvariantMotion.Run(b, program);
         GraphVerifier.Verify(program, nameof(LoopInvariantMotion));
-        // Before autodiff (the forward is optimised first), so the hoisted products are differentiated outside the loop too.
+        // Before autodiff (the forward is optimised first), so the hoisted products are differentiated outside the loop too;
+        // a stacked Rnn is split into a loop per layer first, so that every layer's input is a sequence.
+        program = LoopFission.Run(b, program);
+        GraphVerifier.Verify(program, nameof(LoopFission));
         program = ScanInputHoisting.Run(b, program);
         GraphVerifier.Verify(program, nameof(ScanInputHoisting));
         return program;

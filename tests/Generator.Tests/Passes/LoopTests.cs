@@ -60,6 +60,74 @@ public sealed class LoopTests
         return s.Build(s.Op("add", squares, means));
     }
 
+    /// <summary>
+    /// Two carries over T steps of x [T, 3, 4]: a' = tanh(x_t W^T + b + a U^T), then g' = tanh(a' V^T + g U^T) — a 2-layer
+    /// Rnn, whose first layer never reads the second — or, when <paramref name="coupled"/>, a' also adds g, so neither
+    /// carry runs on its own. Loss = Σ g_T² + Σ_t mean(g_t).
+    /// </summary>
+    static Models.GraphSpec TwoCarryLoop(bool coupled)
+    {
+        var s = new SpecBuilder();
+        var x = s.Input("x", "T", 3, 4);
+        var h0 = s.Input("h0", 3, 4);
+        var w = s.Parameter("w", 4, 4);
+        var u = s.Parameter("u", 4, 4);
+        var bias = s.Parameter("b", 4);
+        var v = s.Parameter("v", 4, 4);
+        var a = s.Op("loop_carry", new[] { h0 }, ("loop", "0"));
+        var g = s.Op("loop_carry", new[] { h0 }, ("loop", "0"));
+        var step = s.Op("loop_sequence", new[] { x }, ("loop", "0"), ("dim", "0"));
+        var wSlot = s.Op("loop_invariant", new[] { w }, ("loop", "0"));
+        var uSlot = s.Op("loop_invariant", new[] { u }, ("loop", "0"));
+        var bSlot = s.Op("loop_invariant", new[] { bias }, ("loop", "0"));
+        var vSlot = s.Op("loop_invariant", new[] { v }, ("loop", "0"));
+        var recurrent = coupled ? s.Op("add", s.Op("linear", a, uSlot), g) : s.Op("linear", a, uSlot);
+        var nextA = s.Op("tanh", s.Op("add", s.Op("linear", step, wSlot, bSlot), recurrent));
+        var nextG = s.Op("tanh", s.Op("add", s.Op("linear", nextA, vSlot), s.Op("linear", g, uSlot)));
+        var result = s.Op("loop_result", new[] { nextA, nextG }, ("loop", "0"));
+        var final = s.Op("loop_output", new[] { result }, ("loop", "0"), ("output", "1"), ("stacked", "false"));
+        var history = s.Op("loop_output", new[] { result }, ("loop", "0"), ("output", "1"), ("stacked", "true"));
+        var squares = s.Op("sum", s.Op("mul", final, final));
+        var means = s.Op("sum", s.Op("mean", new[] { history }, ("dims", "1,2")));
+        return s.Build(s.Op("add", squares, means));
+    }
+
+    [Theory]
+    [InlineData(false, 4)]
+    [InlineData(false, 1)]
+    [InlineData(true, 3)]
+    public void ATwoCarryLoop_GivesTheGradientsOfFiniteDifferences_SplitOrNot(bool coupled, int steps) =>
+        AssertGradientsMatchFiniteDifferences(TwoCarryLoop(coupled), steps, features: 4, extraWeights: 1);
+
+    [Fact]
+    public void AStackedRnn_IsSplitIntoALoopPerLayer_AndEachLayersInputProjection_MovesBeforeItsLoop()
+    {
+        var method = PassTestSupport.Lower(TwoCarryLoop(coupled: false));
+        var (outside, perBody) = Products(method.Forward.Graph);
+        // Two loops, one per carry, each with only its recurrent product; both input projections (x W^T and a V^T over
+        // all steps) run before them as one [T·3, 4] product each.
+        Assert.Equal(2, perBody.Count);
+        Assert.All(perBody, products => Assert.Equal(new[] { "[3,4]" }, products.Select(p => p.Shape.ToString())));
+        var rows = Size.Symbol("T").Times(Size.Of(3));
+        Assert.Equal(2, outside.Count);
+        Assert.All(outside, p => Assert.Equal(rows, p.Shape[0]));
+        // The second layer reads the first one's history: the first loop's stacked output feeds the second loop's projection.
+        var scans = method.Forward.Graph.Nodes().Where(n => n.IsScan).ToList();
+        Assert.Contains(outside, p => Graph.Nodes.Reachable(new[] { p }).Any(n => n.IsScan && n.Attrs.Bool("stacked")));
+        Assert.Equal(2, scans.Select(n => n.Body).Distinct().Count());
+    }
+
+    [Fact]
+    public void CarriesThatReadEachOther_StayInOneLoop()
+    {
+        var method = PassTestSupport.Lower(TwoCarryLoop(coupled: true));
+        var (outside, perBody) = Products(method.Forward.Graph);
+        var body = Assert.Single(perBody);
+        // x W^T still moves before the loop (it reads no carry); a V^T, a U^T and g U^T stay in it.
+        Assert.Single(outside);
+        Assert.Equal(3, body.Count);
+    }
+
     [Theory]
     [InlineData(5)]
     [InlineData(1)]
@@ -72,14 +140,18 @@ public sealed class LoopTests
     public void ALoopWhoseProductReadsTheCarry_GivesTheGradientsOfFiniteDifferences(int steps) =>
         AssertGradientsMatchFiniteDifferences(GatedByTheCarryLoop(), steps, features: 4);
 
-    /// <summary>Loss and parameter gradients of forward+backward vs the forward's finite differences, for x: [T, 3, features], h0: [3, 4].</summary>
-    static void AssertGradientsMatchFiniteDifferences(Models.GraphSpec spec, int steps, int features)
+    /// <summary>
+    /// Loss and parameter gradients of forward+backward vs the forward's finite differences, for x: [T, 3, features],
+    /// h0: [3, 4], parameters w [4, features], u [4, 4], b [4] and <paramref name="extraWeights"/> more [4, 4].
+    /// </summary>
+    static void AssertGradientsMatchFiniteDifferences(Models.GraphSpec spec, int steps, int features, int extraWeights = 0)
     {
         var method = PassTestSupport.Lower(spec);
         var rng = new Random(3);
         var binding = new Dictionary<string, int> { ["T"] = steps };
         var inputs = new[] { PassTestSupport.Random(rng, steps * 3 * features), PassTestSupport.Random(rng, 3 * 4) };
-        var captures = new[] { PassTestSupport.Random(rng, 4 * features), PassTestSupport.Random(rng, 16), PassTestSupport.Random(rng, 4) };
+        var captures = new[] { PassTestSupport.Random(rng, 4 * features), PassTestSupport.Random(rng, 16), PassTestSupport.Random(rng, 4) }
+            .Concat(Enumerable.Range(0, extraWeights).Select(_ => PassTestSupport.Random(rng, 16))).ToArray();
         var program = method.ForwardBackward!.Graph;
         var analytic = new Interpreter(binding, PassTestSupport.Leaves(inputs, captures));
         Assert.Equal(new Interpreter(binding, PassTestSupport.Leaves(inputs, captures)).Evaluate(method.Forward.Graph.Result)[0], analytic.Evaluate(program.Result)[0], 5);
