@@ -14,7 +14,7 @@ namespace Kiln.Generator.Compiler;
 /// <summary>
 /// The compiler core: GraphSpec in, C# source and diagnostics out. The pipeline is a flat list of passes:
 /// shape inference (building the graph) → optimisation (constant folding, algebraic simplification, loop-invariant
-/// motion, splitting loops by layer, hoisting loops' input projections; CSE is interning, dead code is whatever the outputs do not reach) →
+/// motion, splitting loops by layer, hoisting loops' input projections and their gradients' sums over steps; CSE is interning, dead code is whatever the outputs do not reach) →
 /// autodiff → the same optimisation of the differentiated program → fusion → memory planning → emit. The graph
 /// verifier runs after every graph pass. Never throws: an internal failure becomes KILN9999.
 /// </summary>
@@ -120,6 +120,9 @@ internal static class GraphCompiler
         GraphVerifier.Verify(program, nameof(LoopFission));
         program = ScanInputHoisting.Run(b, program);
         GraphVerifier.Verify(program, nameof(ScanInputHoisting));
+        // After autodiff: a weight's gradient the reverse loop summed step by step becomes one GEMM over all steps.
+        program = ScanSumHoisting.Run(b, program);
+        GraphVerifier.Verify(program, nameof(ScanSumHoisting));
         return program;
     }
 

@@ -17,7 +17,7 @@ namespace Kiln.Generator.Passes;
 /// <para>
 /// Only work that contains a matrix product moves (elementwise work on a step's slice is as cheap fused in the body as
 /// in a pass of its own over [T, ...]), and only ops whose stacked form is known: elementwise ops (a stacked operand
-/// gains a leading time dimension, an invariant broadcasts over it) and a product whose left operand is stacked and
+/// gains a leading time dimension, an invariant broadcasts over it), reshapes (of a step's slice, say) and a product whose left operand is stacked and
 /// whose right operand is not (the steps fold into the product's rows). A body output stays in the body (the loop
 /// writes it per step). A loop with no such work is left as it is.
 /// </para>
@@ -122,6 +122,8 @@ internal static class ScanInputHoisting
         if (n.Op == LinearAlgebra.MatMul)
             return stepwise.Contains(n.Inputs[0]) && !stepwise.Contains(n.Inputs[1])
                 && !n.Attrs.Bool("transpose_a") && n.Inputs[0].Shape.Rank >= 2 && n.Inputs[1].Shape.Rank == 2;
+        // A reshape of a step's value is the reshape of the stacked value with the time dimension in front.
+        if (n.Op == OpNames.Reshape) return true;
         // An explicit broadcast names its target shape: its stacked form would need another one.
         return OpRegistry.ClassOf(n) == OpClass.Elementwise && n.Op != OpNames.BroadcastTo;
     }
@@ -140,6 +142,7 @@ internal static class ScanInputHoisting
             var product = LinearAlgebra.Product(b, rows, outer(n.Inputs[1]), transposeB: n.Attrs.Bool("transpose_b"));
             return b.Reshape(product, new Shape(new[] { steps }.Concat(n.Shape.Dims)));
         }
+        if (n.Op == OpNames.Reshape) return b.Reshape(outer(n.Inputs[0]), new Shape(new[] { steps }.Concat(n.Shape.Dims)));
         // Elementwise: a stacked operand of lower rank than the result gains ones after its time dimension, so NumPy
         // broadcasting still lines its dimensions up with the step's; a fixed operand broadcasts over the steps.
         var operands = n.Inputs.Select(i =>

@@ -192,9 +192,11 @@ public sealed class LoopTests
         var storage = method.ForwardBackward.Memory.StorageOf(history);
         Assert.Equal(StorageKind.Arena, storage.Kind);
         Assert.Equal("T*12", method.ForwardBackward.Memory.Buffers[storage.Index].Count.ToString());
-        // The reverse loop's outputs: u's gradient summed over the steps, and the per-step gradient of the hoisted
-        // x_t W^T + b, from which w's and b's gradients are computed after the loop (h0 is data: its adjoint is carried, not read).
-        Assert.Equal(new[] { "[4,4]", "[T,3,4]" }, backward[1].Outputs.OrderBy(o => o.Attrs.Int("output")).Select(o => o.Shape.ToString()));
+        // The reverse loop's outputs: the per-step gradient of the hoisted x_t W^T + b and the state before each step,
+        // from which w's, u's and b's gradients are computed after the loop, over all steps at once (h0 is data: its
+        // adjoint is carried, not read; the weights' gradients are not carried either).
+        Assert.Equal(new[] { "[T,3,4]", "[T,3,4]" }, backward[1].Outputs.OrderBy(o => o.Attrs.Int("output")).Select(o => o.Shape.ToString()));
+        Assert.Equal(1, backward[1].Steps!.Body.CarryCount);
     }
 
     /// <summary>The matrix products of a program outside its loops' bodies, and those inside each body.</summary>
@@ -221,14 +223,21 @@ public sealed class LoopTests
         Assert.Equal("[3,4]", inTheLoop.Inputs[0].Shape.ToString());
         Assert.Equal("[4,4]", inTheLoop.Inputs[1].Shape.ToString());
 
-        // Backward: w's gradient over all steps is one [T·3, 4]^T x [T·3, 2] product after the reverse loop; the reverse
-        // body's products all read the carry's adjoint (h's gradient and u's), none reads x_t.
+        // Backward: w's gradient over all steps is one [T·3, 4]^T x [T·3, 2] product after the reverse loop, and so is
+        // u's (ScanSumHoisting: the reverse loop writes dz_t and h_{t−1} stacked instead of accumulating dz_t^T h_{t−1}).
+        // The forward body keeps h U^T, the reverse body only h's gradient dz_t U.
         var (outsideBackward, bodiesBackward) = Products(method.ForwardBackward!.Graph);
-        var weightGradient = Assert.Single(outsideBackward, n => n.Shape.ToString() == "[4,2]");
-        Assert.True(weightGradient.Attrs.Bool("transpose_a"));
-        Assert.Equal(steps, weightGradient.Inputs[0].Shape[0]);
-        Assert.All(bodiesBackward, products => Assert.DoesNotContain(products, n => n.Shape.ToString() == "[4,2]"));
-        Assert.Equal(new[] { 1, 2 }, bodiesBackward.Select(products => products.Count).OrderBy(c => c));
+        foreach (var shape in new[] { "[4,2]", "[4,4]" })
+        {
+            var weightGradient = Assert.Single(outsideBackward, n => n.Shape.ToString() == shape);
+            Assert.True(weightGradient.Attrs.Bool("transpose_a"));
+            Assert.Equal(steps, weightGradient.Inputs[0].Shape[0]);
+        }
+        Assert.All(bodiesBackward, products => Assert.Equal("[3,4]", Assert.Single(products).Shape.ToString()));
+        Assert.Equal(2, bodiesBackward.Count);
+        // b's gradient: one sum over the steps and the batch.
+        Assert.Contains(method.ForwardBackward.Graph.Nodes(), n => n.Op == "sum" && n.Shape.ToString() == "[4]" && n.Attrs.Text("dims") == "0,1"
+            && n.Inputs[0].Shape.ToString() == "[T,3,4]");
     }
 
     [Fact]

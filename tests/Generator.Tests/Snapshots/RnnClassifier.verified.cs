@@ -262,14 +262,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
-                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
-                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
-                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
-                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
-                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
 
-                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -286,17 +280,17 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/17: transpose -> %11 [5,N,8]
+                // Kernel 1/15: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/15: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/17: elementwise (add) -> %33 [16]
+                // Kernel 2/15: elementwise (add) -> %33 [16]
                 {
                     // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
@@ -315,78 +309,38 @@ namespace Kiln.Integration.Tests.Models
                         float s33 = s4 + s5;
                         buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/15: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
+                // Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]
                 {
                     // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]");
                 }
 
-                // Kernel 4/17: elementwise (broadcast_to) -> %68 [16,16]
-                {
-                    // %68 = broadcast_to{shape=16,16}(%8) : [16,16]
-                    int extent0 = 256;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v68 = v8;
-                        v68.CopyTo(buffer4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s68 = s8;
-                        buffer4[i] = s68;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %68 [16,16]");
-                }
-
-                // Kernel 5/17: elementwise (broadcast_to) -> %71 [16]
-                {
-                    // %71 = broadcast_to{shape=16}(%8) : [16]
-                    int extent0 = 16;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v71 = v8;
-                        v71.CopyTo(buffer5.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s71 = s8;
-                        buffer5[i] = s71;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %71 [16]");
-                }
-
-                // Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
+                // Kernel 4/15: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
                 {
                     // %73 = scan{body=3;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
                     // %75 = scan{body=3;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
                     // %91 = scan{body=3;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
-                    int loop6Steps = 5;
-                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
+                    int loop4Steps = 5;
+                    for (int loop4Step = 0; loop4Step < loop4Steps; loop4Step++)
                     {
-                        int loop6Time = loop6Step;
-                        global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop6Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop6Time * (dim_N * 16), (dim_N * 16));
+                        int loop4Time = loop4Step;
+                        global::System.Span<float> loop4Out0 = buffer5.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop4Out1 = buffer6.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop4Slot10 = loop4Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop4Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop4Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop4Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
                         {
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
                             // %46 = add(%42, %19) : [N,16]
                             // %47 = add(%46, %34) : [N,16]
                             // %48 = tanh(%47) : [N,16]
-                            // %158 = copy{result_of=1}(%48) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
+                            // %174 = copy{result_of=1}(%48) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop4Slot10, capture1Data, loop4Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
@@ -397,41 +351,41 @@ namespace Kiln.Integration.Tests.Models
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v19 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row19 + i));
+                                    var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v42 = new global::System.Numerics.Vector<float>(loop6Slot42.Slice(row42 + i));
+                                    var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + i));
                                     var v46 = v42 + v19;
                                     var v47 = v46 + v34;
                                     var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
-                                    var v158 = v48;
-                                    v48.CopyTo(loop6Out0.Slice(rowOut + i));
-                                    v158.CopyTo(loop6Out1.Slice(rowOut + i));
+                                    var v174 = v48;
+                                    v48.CopyTo(loop4Out0.Slice(rowOut + i));
+                                    v174.CopyTo(loop4Out1.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s19 = loop6Out0[row19 + i];
+                                    float s19 = loop4Out0[row19 + i];
                                     float s34 = buffer2[i];
-                                    float s42 = loop6Slot42[row42 + i];
+                                    float s42 = loop4Slot42[row42 + i];
                                     float s46 = s42 + s19;
                                     float s47 = s46 + s34;
                                     float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
-                                    float s158 = s48;
-                                    loop6Out0[rowOut + i] = s48;
-                                    loop6Out1[rowOut + i] = s158;
+                                    float s174 = s48;
+                                    loop4Out0[rowOut + i] = s48;
+                                    loop4Out1[rowOut + i] = s174;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
                         }
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
+                    ((global::System.ReadOnlySpan<float>)buffer5.Slice(((loop4Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 7/17: GEMM + epilogue (add) -> %94 [N,4]
+                // Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]
                 {
                     // %93 = matmul{transpose_b=true}(%92, %6) : [N,4]
                     // %94 = add(%93, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer7, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
@@ -442,31 +396,31 @@ namespace Kiln.Integration.Tests.Models
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v93 = new global::System.Numerics.Vector<float>(buffer9.Slice(row93 + i));
+                            var v93 = new global::System.Numerics.Vector<float>(buffer7.Slice(row93 + i));
                             var v94 = v93 + v7;
-                            v94.CopyTo(buffer9.Slice(rowOut + i));
+                            v94.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s93 = buffer9[row93 + i];
+                            float s93 = buffer7[row93 + i];
                             float s94 = s93 + s7;
-                            buffer9[rowOut + i] = s94;
+                            buffer7[rowOut + i] = s94;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %94 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]");
                 }
 
-                // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
+                // Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
                 {
                     // %95 = cross_entropy(%94, %1) : []
                     // %96 = cross_entropy_backward(%94, %1, %54) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 4, result, 1f, buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
+                    global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer7, input1, dim_N, 4, result, 1f, buffer8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
                 }
 
-                // Kernel 9/17: sum over [N,4] -> %97 [4]
+                // Kernel 7/15: sum over [N,4] -> %97 [4]
                 {
                     // %97 = sum{dims=0;keep_dim=false}(%96) : [4]
                     int extent0 = dim_N;
@@ -477,213 +431,161 @@ namespace Kiln.Integration.Tests.Models
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v96 = new global::System.Numerics.Vector<float>(buffer10.Slice(row96 + i));
+                            var v96 = new global::System.Numerics.Vector<float>(buffer8.Slice(row96 + i));
                             (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v96).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s96 = buffer10[row96 + i];
+                            float s96 = buffer8[row96 + i];
                             grad5[i] += s96;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %97 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 7/15: sum over [N,4] -> %97 [4]");
                 }
 
-                // Kernel 10/17: GEMM -> %98 [N,16]
+                // Kernel 8/15: GEMM -> %98 [N,16]
                 {
                     // %98 = matmul(%96, %6) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %98 [N,16]");
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer9, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/15: GEMM -> %98 [N,16]");
                 }
 
-                // Kernel 11/17: GEMM Aᵀ -> %99 [4,16]
+                // Kernel 9/15: GEMM Aᵀ -> %99 [4,16]
                 {
                     // %99 = matmul{transpose_a=true}(%96, %92) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %99 [4,16]");
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 9/15: GEMM Aᵀ -> %99 [4,16]");
                 }
 
-                // Kernel 12/17: loop over 5 steps in reverse, its body 4 kernel(s) -> %102 [5,N,16], %100 [16,16], %101 [16]
+                // Kernel 10/15: loop over 5 steps in reverse, its body 3 kernel(s) -> %107 [5,N,16], %106 [5,N,16]
                 {
-                    // %100 = scan{body=4;output=1;reverse=true;shape=16,16;stacked=false;steps=5}(%98, %9, %73, %3, %68, %71, %75) : [16,16]
-                    // %101 = scan{body=4;output=2;reverse=true;shape=16;stacked=false;steps=5}(%98, %9, %73, %3, %68, %71, %75) : [16]
-                    // %102 = scan{body=4;output=3;reverse=true;shape=5,N,16;stacked=true;steps=5}(%98, %9, %73, %3, %68, %71, %75) : [5,N,16]
-                    int loop12Steps = 5;
-                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    // %106 = scan{body=5;output=1;reverse=true;shape=5,N,16;stacked=true;steps=5}(%98, %9, %73, %3, %75) : [5,N,16]
+                    // %107 = scan{body=5;output=2;reverse=true;shape=5,N,16;stacked=true;steps=5}(%98, %9, %73, %3, %75) : [5,N,16]
+                    int loop10Steps = 5;
+                    for (int loop10Step = 0; loop10Step < loop10Steps; loop10Step++)
                     {
-                        int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer18;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer19;
-                        global::System.Span<float> loop12Out3 = buffer12.Slice(loop12Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop12Slot59 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
-                        global::System.ReadOnlySpan<float> loop12Slot67 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer18));
-                        global::System.ReadOnlySpan<float> loop12Slot70 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer19));
-                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot74 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        int loop10Time = loop10Steps - 1 - loop10Step;
+                        global::System.Span<float> loop10Out0 = ((loop10Steps - 1 - loop10Step) & 1) == 0 ? buffer13 : buffer12;
+                        global::System.Span<float> loop10Out1 = buffer11.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop10Out2 = buffer10.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop10Slot59 = loop10Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop10Steps - loop10Step) & 1) == 0 ? buffer13 : buffer12));
+                        global::System.ReadOnlySpan<float> loop10Slot10 = loop10Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop10Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop10Slot74 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop10Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]
+                        // Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]
                         {
                             // %76 = square(%74) : [N,16]
                             // %77 = sub(%54, %76) : [N,16]
                             // %78 = mul(%59, %77) : [N,16]
-                            // %79 = sum{dims=0;keep_dim=false}(%78) : [16]
-                            int extent0 = dim_N;
-                            int extent1 = 16;
+                            int extent0 = (dim_N * 16);
                             float s54 = 1f;
                             var v54 = new global::System.Numerics.Vector<float>(s54);
-                            buffer15.Clear();
-                            for (int i0 = 0; i0 < extent0; i0++)
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                int row59 = i0 * 16;
-                                int row74 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v59 = new global::System.Numerics.Vector<float>(loop12Slot59.Slice(row59 + i));
-                                    var v74 = new global::System.Numerics.Vector<float>(loop12Slot74.Slice(row74 + i));
-                                    var v76 = v74 * v74;
-                                    var v77 = v54 - v76;
-                                    var v78 = v59 * v77;
-                                    v78.CopyTo(loop12Out3.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v78).CopyTo(buffer15.Slice(i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s59 = loop12Slot59[row59 + i];
-                                    float s74 = loop12Slot74[row74 + i];
-                                    float s76 = s74 * s74;
-                                    float s77 = s54 - s76;
-                                    float s78 = s59 * s77;
-                                    loop12Out3[rowOut + i] = s78;
-                                    buffer15[i] += s78;
-                                }
+                                var v59 = new global::System.Numerics.Vector<float>(loop10Slot59.Slice(i));
+                                var v74 = new global::System.Numerics.Vector<float>(loop10Slot74.Slice(i));
+                                var v76 = v74 * v74;
+                                var v77 = v54 - v76;
+                                var v78 = v59 * v77;
+                                v78.CopyTo(loop10Out1.Slice(i));
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]");
+                            for (; i < extent0; i++)
+                            {
+                                float s59 = loop10Slot59[i];
+                                float s74 = loop10Slot74[i];
+                                float s76 = s74 * s74;
+                                float s77 = s54 - s76;
+                                float s78 = s59 * s77;
+                                loop10Out1[i] = s78;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out1, "Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]");
                         }
 
-                        // Kernel 1/4: GEMM -> %80 [N,16]
+                        // Kernel 1/3: GEMM -> %80 [N,16]
                         {
                             // %80 = matmul(%78, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/4: GEMM -> %80 [N,16]");
+                            global::Kiln.Kernels.Gemm.Multiply(loop10Out1, capture1Data, loop10Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out0, "Kernel 1/3: GEMM -> %80 [N,16]");
                         }
 
-                        // Kernel 2/4: GEMM + epilogue (add) -> %82 [16,16]
+                        // Kernel 2/3: elementwise (copy) -> %105 [N,16]
                         {
-                            // %81 = matmul{transpose_a=true}(%78, %10) : [16,16]
-                            // %82 = add(%67, %81) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, loop12Slot10, loop12Out1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 256;
+                            // %105 = copy(%10) : [N,16]
+                            int extent0 = (dim_N * 16);
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(i));
-                                var v81 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v82 = v67 + v81;
-                                v82.CopyTo(loop12Out1.Slice(i));
+                                var v10 = new global::System.Numerics.Vector<float>(loop10Slot10.Slice(i));
+                                var v105 = v10;
+                                v105.CopyTo(loop10Out2.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s67 = loop12Slot67[i];
-                                float s81 = loop12Out1[i];
-                                float s82 = s67 + s81;
-                                loop12Out1[i] = s82;
+                                float s10 = loop10Slot10[i];
+                                float s105 = s10;
+                                loop10Out2[i] = s105;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/4: GEMM + epilogue (add) -> %82 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out2, "Kernel 2/3: elementwise (copy) -> %105 [N,16]");
                         }
+                    }
+                }
 
-                        // Kernel 3/4: elementwise (add) -> %83 [16]
+                // Kernel 11/15: GEMM Aᵀ -> %110 [16,16]
+                {
+                    // %110 = matmul{transpose_a=true}(%108, %109) : [16,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer10, grad1, 16, 16, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 11/15: GEMM Aᵀ -> %110 [16,16]");
+                }
+
+                // Kernel 12/15: sum over [5,N,16] -> %111 [16]
+                {
+                    // %111 = sum{dims=0,1;keep_dim=false}(%106) : [16]
+                    int extent0 = (dim_N * 5);
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
+                    {
+                        int row106 = i0 * 16;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            // %83 = add(%70, %79) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v70 = new global::System.Numerics.Vector<float>(loop12Slot70.Slice(i));
-                                var v79 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                                var v83 = v70 + v79;
-                                v83.CopyTo(loop12Out2.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s70 = loop12Slot70[i];
-                                float s79 = buffer15[i];
-                                float s83 = s70 + s79;
-                                loop12Out2[i] = s83;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/4: elementwise (add) -> %83 [16]");
+                            var v106 = new global::System.Numerics.Vector<float>(buffer11.Slice(row106 + i));
+                            (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v106).CopyTo(grad2.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s106 = buffer11[row106 + i];
+                            grad2[i] += s106;
                         }
                     }
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 12/15: sum over [5,N,16] -> %111 [16]");
                 }
 
-                // Kernel 13/17: GEMM Aᵀ -> %104 [16,8]
+                // Kernel 13/15: GEMM Aᵀ -> %112 [16,8]
                 {
-                    // %104 = matmul{transpose_a=true}(%103, %43) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: GEMM Aᵀ -> %104 [16,8]");
+                    // %112 = matmul{transpose_a=true}(%108, %43) : [16,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/15: GEMM Aᵀ -> %112 [16,8]");
                 }
 
-                // Kernel 14/17: elementwise (copy) -> %155 [16,16]
+                // Kernel 14/15: elementwise (copy) -> %173 [16]
                 {
-                    // %155 = copy{gradient_of=1}(%100) : [16,16]
-                    int extent0 = 256;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v100 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v155 = v100;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v155).CopyTo(grad1.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s100 = buffer13[i];
-                        float s155 = s100;
-                        grad1[i] += s155;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %155 [16,16]");
-                }
-
-                // Kernel 15/17: elementwise (copy) -> %156 [16]
-                {
-                    // %156 = copy{gradient_of=2}(%101) : [16]
+                    // %173 = copy{gradient_of=3}(%111) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v101 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v156 = v101;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v156).CopyTo(grad2.Slice(i));
+                        var v111 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
+                        var v173 = v111;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v173).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s101 = buffer14[i];
-                        float s156 = s101;
-                        grad2[i] += s156;
+                        float s111 = grad2[i];
+                        float s173 = s111;
+                        grad3[i] += s173;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %156 [16]");
-                }
-
-                // Kernel 16/17: elementwise (copy) -> %157 [16]
-                {
-                    // %157 = copy{gradient_of=3}(%101) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v101 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v157 = v101;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v157).CopyTo(grad3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s101 = buffer14[i];
-                        float s157 = s101;
-                        grad3[i] += s157;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %157 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 14/15: elementwise (copy) -> %173 [16]");
                 }
 
                 return state.Result;
@@ -743,14 +645,8 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
                 global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
-                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
-                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
-                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
-                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
 
-                // Kernel 0/19: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 {
                     // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
                     int extent0 = (dim_N * 16);
@@ -767,17 +663,17 @@ namespace Kiln.Integration.Tests.Models
                         float s9 = s8;
                         buffer0[i] = s9;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/19: elementwise (broadcast_to) -> %9 [N,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
                 }
 
-                // Kernel 1/19: transpose -> %11 [5,N,8]
+                // Kernel 1/17: transpose -> %11 [5,N,8]
                 {
                     // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
                     global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/19: transpose -> %11 [5,N,8]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
                 }
 
-                // Kernel 2/19: elementwise (add) -> %33 [16]
+                // Kernel 2/17: elementwise (add) -> %33 [16]
                 {
                     // %33 = add(%4, %5) : [16]
                     int extent0 = 16;
@@ -796,78 +692,38 @@ namespace Kiln.Integration.Tests.Models
                         float s33 = s4 + s5;
                         buffer2[i] = s33;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/19: elementwise (add) -> %33 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
                 }
 
-                // Kernel 3/19: GEMM Bᵀ -> %44 [N*5,16]
+                // Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
                 {
                     // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
                     global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/19: GEMM Bᵀ -> %44 [N*5,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]");
                 }
 
-                // Kernel 4/19: elementwise (broadcast_to) -> %68 [16,16]
+                // Kernel 4/17: loop over 5 steps, its body 1 kernel(s) -> %147 [N,16], %127 [5,N,16], %129 [5,N,16]
                 {
-                    // %68 = broadcast_to{shape=16,16}(%8) : [16,16]
-                    int extent0 = 256;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    // %127 = scan{body=6;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %129 = scan{body=6;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %147 = scan{body=6;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
+                    int loop4Steps = 5;
+                    for (int loop4Step = 0; loop4Step < loop4Steps; loop4Step++)
                     {
-                        var v68 = v8;
-                        v68.CopyTo(buffer4.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s68 = s8;
-                        buffer4[i] = s68;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/19: elementwise (broadcast_to) -> %68 [16,16]");
-                }
+                        int loop4Time = loop4Step;
+                        global::System.Span<float> loop4Out0 = buffer5.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop4Out1 = buffer6.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop4Slot10 = loop4Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop4Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop4Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop4Time * (dim_N * 16), (dim_N * 16));
 
-                // Kernel 5/19: elementwise (broadcast_to) -> %71 [16]
-                {
-                    // %71 = broadcast_to{shape=16}(%8) : [16]
-                    int extent0 = 16;
-                    float s8 = 0f;
-                    var v8 = new global::System.Numerics.Vector<float>(s8);
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v71 = v8;
-                        v71.CopyTo(buffer5.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s71 = s8;
-                        buffer5[i] = s71;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/19: elementwise (broadcast_to) -> %71 [16]");
-                }
-
-                // Kernel 6/19: loop over 5 steps, its body 1 kernel(s) -> %139 [N,16], %119 [5,N,16], %121 [5,N,16]
-                {
-                    // %119 = scan{body=5;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
-                    // %121 = scan{body=5;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
-                    // %139 = scan{body=5;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
-                    int loop6Steps = 5;
-                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
-                    {
-                        int loop6Time = loop6Step;
-                        global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop6Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-
-                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
                         {
                             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
                             // %46 = add(%42, %19) : [N,16]
                             // %47 = add(%46, %34) : [N,16]
                             // %48 = tanh(%47) : [N,16]
-                            // %158 = copy{result_of=1}(%48) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
+                            // %174 = copy{result_of=1}(%48) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop4Slot10, capture1Data, loop4Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                             int extent0 = dim_N;
                             int extent1 = 16;
                             for (int i0 = 0; i0 < extent0; i0++)
@@ -878,305 +734,253 @@ namespace Kiln.Integration.Tests.Models
                                 int i = 0;
                                 for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                                 {
-                                    var v19 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row19 + i));
+                                    var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + i));
                                     var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                                    var v42 = new global::System.Numerics.Vector<float>(loop6Slot42.Slice(row42 + i));
+                                    var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + i));
                                     var v46 = v42 + v19;
                                     var v47 = v46 + v34;
                                     var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
-                                    var v158 = v48;
-                                    v48.CopyTo(loop6Out0.Slice(rowOut + i));
-                                    v158.CopyTo(loop6Out1.Slice(rowOut + i));
+                                    var v174 = v48;
+                                    v48.CopyTo(loop4Out0.Slice(rowOut + i));
+                                    v174.CopyTo(loop4Out1.Slice(rowOut + i));
                                 }
                                 for (; i < extent1; i++)
                                 {
-                                    float s19 = loop6Out0[row19 + i];
+                                    float s19 = loop4Out0[row19 + i];
                                     float s34 = buffer2[i];
-                                    float s42 = loop6Slot42[row42 + i];
+                                    float s42 = loop4Slot42[row42 + i];
                                     float s46 = s42 + s19;
                                     float s47 = s46 + s34;
                                     float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
-                                    float s158 = s48;
-                                    loop6Out0[rowOut + i] = s48;
-                                    loop6Out1[rowOut + i] = s158;
+                                    float s174 = s48;
+                                    loop4Out0[rowOut + i] = s48;
+                                    loop4Out1[rowOut + i] = s174;
                                 }
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
                         }
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
+                    ((global::System.ReadOnlySpan<float>)buffer5.Slice(((loop4Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 7/19: GEMM + epilogue (add) -> %142 [N,4]
+                // Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]
                 {
-                    // %141 = matmul{transpose_b=true}(%140, %6) : [N,4]
-                    // %142 = add(%141, %7) : [N,4]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                    // %149 = matmul{transpose_b=true}(%148, %6) : [N,4]
+                    // %150 = add(%149, %7) : [N,4]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer7, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row141 = i0 * 4;
+                        int row149 = i0 * 4;
                         int rowOut = i0 * extent1;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
                             var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                            var v141 = new global::System.Numerics.Vector<float>(buffer9.Slice(row141 + i));
-                            var v142 = v141 + v7;
-                            v142.CopyTo(buffer9.Slice(rowOut + i));
+                            var v149 = new global::System.Numerics.Vector<float>(buffer7.Slice(row149 + i));
+                            var v150 = v149 + v7;
+                            v150.CopyTo(buffer7.Slice(rowOut + i));
                         }
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s141 = buffer9[row141 + i];
-                            float s142 = s141 + s7;
-                            buffer9[rowOut + i] = s142;
+                            float s149 = buffer7[row149 + i];
+                            float s150 = s149 + s7;
+                            buffer7[rowOut + i] = s150;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/19: GEMM + epilogue (add) -> %142 [N,4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]");
                 }
 
-                // Kernel 8/19: cross_entropy_backward -> %143 [N,4]
+                // Kernel 6/17: cross_entropy_backward -> %151 [N,4]
                 {
-                    // %143 = cross_entropy_backward(%142, %1, %105) : [N,4]
-                    global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 4, input2[0], buffer10);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/19: cross_entropy_backward -> %143 [N,4]");
+                    // %151 = cross_entropy_backward(%150, %1, %113) : [N,4]
+                    global::Kiln.Kernels.CrossEntropy.Backward(buffer7, input1, dim_N, 4, input2[0], buffer8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 6/17: cross_entropy_backward -> %151 [N,4]");
                 }
 
-                // Kernel 9/19: sum over [N,4] -> %144 [4]
+                // Kernel 7/17: sum over [N,4] -> %152 [4]
                 {
-                    // %144 = sum{dims=0;keep_dim=false}(%143) : [4]
+                    // %152 = sum{dims=0;keep_dim=false}(%151) : [4]
                     int extent0 = dim_N;
                     int extent1 = 4;
                     for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        int row143 = i0 * 4;
+                        int row151 = i0 * 4;
                         int i = 0;
                         for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                         {
-                            var v143 = new global::System.Numerics.Vector<float>(buffer10.Slice(row143 + i));
-                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v143).CopyTo(grad5.Slice(i));
+                            var v151 = new global::System.Numerics.Vector<float>(buffer8.Slice(row151 + i));
+                            (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v151).CopyTo(grad5.Slice(i));
                         }
                         for (; i < extent1; i++)
                         {
-                            float s143 = buffer10[row143 + i];
-                            grad5[i] += s143;
+                            float s151 = buffer8[row151 + i];
+                            grad5[i] += s151;
                         }
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/19: sum over [N,4] -> %144 [4]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 7/17: sum over [N,4] -> %152 [4]");
                 }
 
-                // Kernel 10/19: GEMM -> %145 [N,16]
+                // Kernel 8/17: GEMM -> %153 [N,16]
                 {
-                    // %145 = matmul(%143, %6) : [N,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/19: GEMM -> %145 [N,16]");
+                    // %153 = matmul(%151, %6) : [N,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer9, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/17: GEMM -> %153 [N,16]");
                 }
 
-                // Kernel 11/19: GEMM Aᵀ -> %146 [4,16]
+                // Kernel 9/17: GEMM Aᵀ -> %154 [4,16]
                 {
-                    // %146 = matmul{transpose_a=true}(%143, %140) : [4,16]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/19: GEMM Aᵀ -> %146 [4,16]");
+                    // %154 = matmul{transpose_a=true}(%151, %148) : [4,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer8, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 9/17: GEMM Aᵀ -> %154 [4,16]");
                 }
 
-                // Kernel 12/19: loop over 5 steps in reverse, its body 4 kernel(s) -> %149 [5,N,16], %147 [16,16], %148 [16]
+                // Kernel 10/17: loop over 5 steps in reverse, its body 3 kernel(s) -> %164 [5,N,16], %163 [5,N,16]
                 {
-                    // %147 = scan{body=6;output=1;reverse=true;shape=16,16;stacked=false;steps=5}(%145, %9, %119, %3, %68, %71, %121) : [16,16]
-                    // %148 = scan{body=6;output=2;reverse=true;shape=16;stacked=false;steps=5}(%145, %9, %119, %3, %68, %71, %121) : [16]
-                    // %149 = scan{body=6;output=3;reverse=true;shape=5,N,16;stacked=true;steps=5}(%145, %9, %119, %3, %68, %71, %121) : [5,N,16]
-                    int loop12Steps = 5;
-                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    // %163 = scan{body=8;output=1;reverse=true;shape=5,N,16;stacked=true;steps=5}(%153, %9, %127, %3, %129) : [5,N,16]
+                    // %164 = scan{body=8;output=2;reverse=true;shape=5,N,16;stacked=true;steps=5}(%153, %9, %127, %3, %129) : [5,N,16]
+                    int loop10Steps = 5;
+                    for (int loop10Step = 0; loop10Step < loop10Steps; loop10Step++)
                     {
-                        int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer17 : buffer16;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer18;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer19;
-                        global::System.Span<float> loop12Out3 = buffer12.Slice(loop12Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop12Slot110 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer17 : buffer16));
-                        global::System.ReadOnlySpan<float> loop12Slot115 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer18));
-                        global::System.ReadOnlySpan<float> loop12Slot117 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer19));
-                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot120 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        int loop10Time = loop10Steps - 1 - loop10Step;
+                        global::System.Span<float> loop10Out0 = ((loop10Steps - 1 - loop10Step) & 1) == 0 ? buffer13 : buffer12;
+                        global::System.Span<float> loop10Out1 = buffer11.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop10Out2 = buffer10.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop10Slot118 = loop10Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop10Steps - loop10Step) & 1) == 0 ? buffer13 : buffer12));
+                        global::System.ReadOnlySpan<float> loop10Slot10 = loop10Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop10Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop10Slot128 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop10Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]
+                        // Kernel 0/3: elementwise (copy) -> %105 [N,16]
                         {
-                            // %122 = square(%120) : [N,16]
-                            // %123 = sub(%54, %122) : [N,16]
-                            // %124 = mul(%110, %123) : [N,16]
-                            // %125 = sum{dims=0;keep_dim=false}(%124) : [16]
-                            int extent0 = dim_N;
-                            int extent1 = 16;
+                            // %105 = copy(%10) : [N,16]
+                            int extent0 = (dim_N * 16);
+                            int i = 0;
+                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                            {
+                                var v10 = new global::System.Numerics.Vector<float>(loop10Slot10.Slice(i));
+                                var v105 = v10;
+                                v105.CopyTo(loop10Out2.Slice(i));
+                            }
+                            for (; i < extent0; i++)
+                            {
+                                float s10 = loop10Slot10[i];
+                                float s105 = s10;
+                                loop10Out2[i] = s105;
+                            }
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out2, "Kernel 0/3: elementwise (copy) -> %105 [N,16]");
+                        }
+
+                        // Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]
+                        {
+                            // %130 = square(%128) : [N,16]
+                            // %131 = sub(%54, %130) : [N,16]
+                            // %132 = mul(%118, %131) : [N,16]
+                            int extent0 = (dim_N * 16);
                             float s54 = 1f;
                             var v54 = new global::System.Numerics.Vector<float>(s54);
-                            buffer15.Clear();
-                            for (int i0 = 0; i0 < extent0; i0++)
-                            {
-                                int row110 = i0 * 16;
-                                int row120 = i0 * 16;
-                                int rowOut = i0 * extent1;
-                                int i = 0;
-                                for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                                {
-                                    var v110 = new global::System.Numerics.Vector<float>(loop12Slot110.Slice(row110 + i));
-                                    var v120 = new global::System.Numerics.Vector<float>(loop12Slot120.Slice(row120 + i));
-                                    var v122 = v120 * v120;
-                                    var v123 = v54 - v122;
-                                    var v124 = v110 * v123;
-                                    v124.CopyTo(loop12Out3.Slice(rowOut + i));
-                                    (new global::System.Numerics.Vector<float>(buffer15.Slice(i)) + v124).CopyTo(buffer15.Slice(i));
-                                }
-                                for (; i < extent1; i++)
-                                {
-                                    float s110 = loop12Slot110[row110 + i];
-                                    float s120 = loop12Slot120[row120 + i];
-                                    float s122 = s120 * s120;
-                                    float s123 = s54 - s122;
-                                    float s124 = s110 * s123;
-                                    loop12Out3[rowOut + i] = s124;
-                                    buffer15[i] += s124;
-                                }
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]");
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]");
-                        }
-
-                        // Kernel 1/4: GEMM -> %126 [N,16]
-                        {
-                            // %126 = matmul(%124, %14) : [N,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/4: GEMM -> %126 [N,16]");
-                        }
-
-                        // Kernel 2/4: GEMM + epilogue (add) -> %128 [16,16]
-                        {
-                            // %127 = matmul{transpose_a=true}(%124, %10) : [16,16]
-                            // %128 = add(%115, %127) : [16,16]
-                            global::Kiln.Kernels.Gemm.Multiply(loop12Out3, loop12Slot10, loop12Out1, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                            int extent0 = 256;
                             int i = 0;
                             for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                             {
-                                var v115 = new global::System.Numerics.Vector<float>(loop12Slot115.Slice(i));
-                                var v127 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                                var v128 = v115 + v127;
-                                v128.CopyTo(loop12Out1.Slice(i));
+                                var v118 = new global::System.Numerics.Vector<float>(loop10Slot118.Slice(i));
+                                var v128 = new global::System.Numerics.Vector<float>(loop10Slot128.Slice(i));
+                                var v130 = v128 * v128;
+                                var v131 = v54 - v130;
+                                var v132 = v118 * v131;
+                                v132.CopyTo(loop10Out1.Slice(i));
                             }
                             for (; i < extent0; i++)
                             {
-                                float s115 = loop12Slot115[i];
-                                float s127 = loop12Out1[i];
-                                float s128 = s115 + s127;
-                                loop12Out1[i] = s128;
+                                float s118 = loop10Slot118[i];
+                                float s128 = loop10Slot128[i];
+                                float s130 = s128 * s128;
+                                float s131 = s54 - s130;
+                                float s132 = s118 * s131;
+                                loop10Out1[i] = s132;
                             }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/4: GEMM + epilogue (add) -> %128 [16,16]");
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out1, "Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]");
                         }
 
-                        // Kernel 3/4: elementwise (add) -> %129 [16]
+                        // Kernel 2/3: GEMM -> %134 [N,16]
                         {
-                            // %129 = add(%117, %125) : [16]
-                            int extent0 = 16;
-                            int i = 0;
-                            for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                            {
-                                var v117 = new global::System.Numerics.Vector<float>(loop12Slot117.Slice(i));
-                                var v125 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                                var v129 = v117 + v125;
-                                v129.CopyTo(loop12Out2.Slice(i));
-                            }
-                            for (; i < extent0; i++)
-                            {
-                                float s117 = loop12Slot117[i];
-                                float s125 = buffer15[i];
-                                float s129 = s117 + s125;
-                                loop12Out2[i] = s129;
-                            }
-                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/4: elementwise (add) -> %129 [16]");
+                            // %134 = matmul(%132, %14) : [N,16]
+                            global::Kiln.Kernels.Gemm.Multiply(loop10Out1, capture1Data, loop10Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                            if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out0, "Kernel 2/3: GEMM -> %134 [N,16]");
                         }
                     }
                 }
 
-                // Kernel 13/19: GEMM -> %151 [N*5,8]
+                // Kernel 11/17: GEMM Aᵀ -> %167 [16,16]
                 {
-                    // %151 = matmul(%150, %2) : [N*5,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, capture0Data, buffer20, (dim_N * 5), 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer20, "Kernel 13/19: GEMM -> %151 [N*5,8]");
+                    // %167 = matmul{transpose_a=true}(%165, %166) : [16,16]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer10, grad1, 16, 16, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 11/17: GEMM Aᵀ -> %167 [16,16]");
                 }
 
-                // Kernel 14/19: GEMM Aᵀ -> %152 [16,8]
+                // Kernel 12/17: sum over [5,N,16] -> %168 [16]
                 {
-                    // %152 = matmul{transpose_a=true}(%150, %43) : [16,8]
-                    global::Kiln.Kernels.Gemm.Multiply(buffer12, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/19: GEMM Aᵀ -> %152 [16,8]");
-                }
-
-                // Kernel 15/19: transpose -> %154 [N,5,8]
-                {
-                    // %154 = transpose{dim0=0;dim1=1}(%153) : [N,5,8]
-                    global::Kiln.Kernels.Layout.SwapAxes(buffer20, result, 1, 5, 1, dim_N, 8);
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/19: transpose -> %154 [N,5,8]");
-                }
-
-                // Kernel 16/19: elementwise (copy) -> %159 [16,16]
-                {
-                    // %159 = copy{gradient_of=1}(%147) : [16,16]
-                    int extent0 = 256;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    // %168 = sum{dims=0,1;keep_dim=false}(%163) : [16]
+                    int extent0 = (dim_N * 5);
+                    int extent1 = 16;
+                    for (int i0 = 0; i0 < extent0; i0++)
                     {
-                        var v147 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                        var v159 = v147;
-                        (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v159).CopyTo(grad1.Slice(i));
+                        int row163 = i0 * 16;
+                        int i = 0;
+                        for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                        {
+                            var v163 = new global::System.Numerics.Vector<float>(buffer11.Slice(row163 + i));
+                            (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v163).CopyTo(grad2.Slice(i));
+                        }
+                        for (; i < extent1; i++)
+                        {
+                            float s163 = buffer11[row163 + i];
+                            grad2[i] += s163;
+                        }
                     }
-                    for (; i < extent0; i++)
-                    {
-                        float s147 = buffer13[i];
-                        float s159 = s147;
-                        grad1[i] += s159;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 16/19: elementwise (copy) -> %159 [16,16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 12/17: sum over [5,N,16] -> %168 [16]");
                 }
 
-                // Kernel 17/19: elementwise (copy) -> %160 [16]
+                // Kernel 13/17: GEMM -> %169 [N*5,8]
                 {
-                    // %160 = copy{gradient_of=2}(%148) : [16]
+                    // %169 = matmul(%165, %2) : [N*5,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, capture0Data, buffer14, (dim_N * 5), 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 13/17: GEMM -> %169 [N*5,8]");
+                }
+
+                // Kernel 14/17: GEMM Aᵀ -> %170 [16,8]
+                {
+                    // %170 = matmul{transpose_a=true}(%165, %43) : [16,8]
+                    global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/17: GEMM Aᵀ -> %170 [16,8]");
+                }
+
+                // Kernel 15/17: transpose -> %172 [N,5,8]
+                {
+                    // %172 = transpose{dim0=0;dim1=1}(%171) : [N,5,8]
+                    global::Kiln.Kernels.Layout.SwapAxes(buffer14, result, 1, 5, 1, dim_N, 8);
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/17: transpose -> %172 [N,5,8]");
+                }
+
+                // Kernel 16/17: elementwise (copy) -> %175 [16]
+                {
+                    // %175 = copy{gradient_of=3}(%168) : [16]
                     int extent0 = 16;
                     int i = 0;
                     for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v148 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v160 = v148;
-                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v160).CopyTo(grad2.Slice(i));
+                        var v168 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
+                        var v175 = v168;
+                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v175).CopyTo(grad3.Slice(i));
                     }
                     for (; i < extent0; i++)
                     {
-                        float s148 = buffer14[i];
-                        float s160 = s148;
-                        grad2[i] += s160;
+                        float s168 = grad2[i];
+                        float s175 = s168;
+                        grad3[i] += s175;
                     }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 17/19: elementwise (copy) -> %160 [16]");
-                }
-
-                // Kernel 18/19: elementwise (copy) -> %161 [16]
-                {
-                    // %161 = copy{gradient_of=3}(%148) : [16]
-                    int extent0 = 16;
-                    int i = 0;
-                    for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v148 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                        var v161 = v148;
-                        (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v161).CopyTo(grad3.Slice(i));
-                    }
-                    for (; i < extent0; i++)
-                    {
-                        float s148 = buffer14[i];
-                        float s161 = s148;
-                        grad3[i] += s161;
-                    }
-                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 18/19: elementwise (copy) -> %161 [16]");
+                    if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %175 [16]");
                 }
 
                 return new global::Kiln.Tensor[] { state.Result };
@@ -1209,10 +1013,10 @@ namespace Kiln.Integration.Tests.Models
                 {
                     new global::Kiln.Compiled.ProgramLayout("forward", opCount: 11, kernelCount: 7,
                         firstUse: new int[] { 0, 1, 2, 3, 4, 4, 5 }, lastUse: new int[] { 4, 3, 4, 4, 5, 4, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 27, kernelCount: 17,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 13, 6, 6, 12, 12, 11, 12, 12, 8, 11, 12, 13, 14, 16, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 29, kernelCount: 19,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 13 }, lastUse: new int[] { 12, 14, 6, 6, 12, 12, 11, 12, 12, 8, 11, 12, 14, 16, 18, 12, 12, 12, 12, 12, 15 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 25, kernelCount: 15,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 4, 5, 6, 8, 10, 10, 10, 10 }, lastUse: new int[] { 10, 13, 4, 4, 9, 10, 10, 6, 9, 10, 11, 13, 10, 10 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 27, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 4, 5, 6, 8, 10, 10, 10, 10, 13 }, lastUse: new int[] { 10, 14, 4, 4, 9, 10, 10, 6, 9, 10, 11, 14, 10, 10, 15 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1233,51 +1037,39 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..10
                 sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..13
-                sizes[2] = 16; // %33 add [16], kernels 2..6
-                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..6
-                sizes[4] = 256; // %68 broadcast_to [16,16], kernels 4..12
-                sizes[5] = 16; // %71 broadcast_to [16], kernels 5..12
-                sizes[6] = (symbols[0] * 16); // %91 scan [N,16], kernels 6..11
-                sizes[7] = (symbols[0] * 80); // %73 scan [5,N,16], kernels 6..12
-                sizes[8] = (symbols[0] * 80); // %75 scan [5,N,16], kernels 6..12
-                sizes[9] = (symbols[0] * 4); // %94 add [N,4], kernels 7..8
-                sizes[10] = (symbols[0] * 4); // %96 cross_entropy_backward [N,4], kernels 8..11
-                sizes[11] = (symbols[0] * 16); // %98 matmul [N,16], kernels 10..12
-                sizes[12] = (symbols[0] * 80); // %102 scan [5,N,16], kernels 12..13
-                sizes[13] = 256; // %100 scan [16,16], kernels 12..14
-                sizes[14] = 16; // %101 scan [16], kernels 12..16
-                sizes[15] = 16; // %79 sum [16], kernels 12..12
-                sizes[16] = (symbols[0] * 16); // %102 scan [5,N,16], kernels 12..12
-                sizes[17] = (symbols[0] * 16); // %102 scan [5,N,16], kernels 12..12
-                sizes[18] = 256; // %102 scan [5,N,16], kernels 12..12
-                sizes[19] = 16; // %102 scan [5,N,16], kernels 12..12
+                sizes[2] = 16; // %33 add [16], kernels 2..4
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %91 scan [N,16], kernels 4..9
+                sizes[5] = (symbols[0] * 80); // %73 scan [5,N,16], kernels 4..10
+                sizes[6] = (symbols[0] * 80); // %75 scan [5,N,16], kernels 4..10
+                sizes[7] = (symbols[0] * 4); // %94 add [N,4], kernels 5..6
+                sizes[8] = (symbols[0] * 4); // %96 cross_entropy_backward [N,4], kernels 6..9
+                sizes[9] = (symbols[0] * 16); // %98 matmul [N,16], kernels 8..10
+                sizes[10] = (symbols[0] * 80); // %107 scan [5,N,16], kernels 10..11
+                sizes[11] = (symbols[0] * 80); // %106 scan [5,N,16], kernels 10..13
+                sizes[12] = (symbols[0] * 16); // %107 scan [5,N,16], kernels 10..10
+                sizes[13] = (symbols[0] * 16); // %107 scan [5,N,16], kernels 10..10
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..10
                 sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..14
-                sizes[2] = 16; // %33 add [16], kernels 2..6
-                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..6
-                sizes[4] = 256; // %68 broadcast_to [16,16], kernels 4..12
-                sizes[5] = 16; // %71 broadcast_to [16], kernels 5..12
-                sizes[6] = (symbols[0] * 16); // %139 scan [N,16], kernels 6..11
-                sizes[7] = (symbols[0] * 80); // %119 scan [5,N,16], kernels 6..12
-                sizes[8] = (symbols[0] * 80); // %121 scan [5,N,16], kernels 6..12
-                sizes[9] = (symbols[0] * 4); // %142 add [N,4], kernels 7..8
-                sizes[10] = (symbols[0] * 4); // %143 cross_entropy_backward [N,4], kernels 8..11
-                sizes[11] = (symbols[0] * 16); // %145 matmul [N,16], kernels 10..12
-                sizes[12] = (symbols[0] * 80); // %149 scan [5,N,16], kernels 12..14
-                sizes[13] = 256; // %147 scan [16,16], kernels 12..16
-                sizes[14] = 16; // %148 scan [16], kernels 12..18
-                sizes[15] = 16; // %125 sum [16], kernels 12..12
-                sizes[16] = (symbols[0] * 16); // %149 scan [5,N,16], kernels 12..12
-                sizes[17] = (symbols[0] * 16); // %149 scan [5,N,16], kernels 12..12
-                sizes[18] = 256; // %149 scan [5,N,16], kernels 12..12
-                sizes[19] = 16; // %149 scan [5,N,16], kernels 12..12
-                sizes[20] = (symbols[0] * 40); // %151 matmul [N*5,8], kernels 13..15
+                sizes[2] = 16; // %33 add [16], kernels 2..4
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %147 scan [N,16], kernels 4..9
+                sizes[5] = (symbols[0] * 80); // %127 scan [5,N,16], kernels 4..10
+                sizes[6] = (symbols[0] * 80); // %129 scan [5,N,16], kernels 4..10
+                sizes[7] = (symbols[0] * 4); // %150 add [N,4], kernels 5..6
+                sizes[8] = (symbols[0] * 4); // %151 cross_entropy_backward [N,4], kernels 6..9
+                sizes[9] = (symbols[0] * 16); // %153 matmul [N,16], kernels 8..10
+                sizes[10] = (symbols[0] * 80); // %164 scan [5,N,16], kernels 10..11
+                sizes[11] = (symbols[0] * 80); // %163 scan [5,N,16], kernels 10..14
+                sizes[12] = (symbols[0] * 16); // %164 scan [5,N,16], kernels 10..10
+                sizes[13] = (symbols[0] * 16); // %164 scan [5,N,16], kernels 10..10
+                sizes[14] = (symbols[0] * 40); // %169 matmul [N*5,8], kernels 13..15
             }
 
             private const string SummaryText =
@@ -1292,54 +1084,48 @@ namespace Kiln.Integration.Tests.Models
                 step Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]
               Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]
               Kernel 6/7: cross_entropy -> %53 []
-            forward+backward: 27 graph ops in 17 kernels, 20 arena buffers
+            forward+backward: 25 graph ops in 15 kernels, 14 arena buffers
+              Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/15: transpose -> %11 [5,N,8]
+              Kernel 2/15: elementwise (add) -> %33 [16]
+              Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/15: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+              Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]
+              Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
+              Kernel 7/15: sum over [N,4] -> %97 [4]
+              Kernel 8/15: GEMM -> %98 [N,16]
+              Kernel 9/15: GEMM Aᵀ -> %99 [4,16]
+              Kernel 10/15: loop over 5 steps in reverse, its body 3 kernel(s) -> %107 [5,N,16], %106 [5,N,16]
+                step Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]
+                step Kernel 1/3: GEMM -> %80 [N,16]
+                step Kernel 2/3: elementwise (copy) -> %105 [N,16]
+              Kernel 11/15: GEMM Aᵀ -> %110 [16,16]
+              Kernel 12/15: sum over [5,N,16] -> %111 [16]
+              Kernel 13/15: GEMM Aᵀ -> %112 [16,8]
+              Kernel 14/15: elementwise (copy) -> %173 [16]
+            vjp: 27 graph ops in 17 kernels, 15 arena buffers
               Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
               Kernel 1/17: transpose -> %11 [5,N,8]
               Kernel 2/17: elementwise (add) -> %33 [16]
               Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
-              Kernel 4/17: elementwise (broadcast_to) -> %68 [16,16]
-              Kernel 5/17: elementwise (broadcast_to) -> %71 [16]
-              Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
-                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
-              Kernel 7/17: GEMM + epilogue (add) -> %94 [N,4]
-              Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
-              Kernel 9/17: sum over [N,4] -> %97 [4]
-              Kernel 10/17: GEMM -> %98 [N,16]
-              Kernel 11/17: GEMM Aᵀ -> %99 [4,16]
-              Kernel 12/17: loop over 5 steps in reverse, its body 4 kernel(s) -> %102 [5,N,16], %100 [16,16], %101 [16]
-                step Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %78 [N,16], %79 [16]
-                step Kernel 1/4: GEMM -> %80 [N,16]
-                step Kernel 2/4: GEMM + epilogue (add) -> %82 [16,16]
-                step Kernel 3/4: elementwise (add) -> %83 [16]
-              Kernel 13/17: GEMM Aᵀ -> %104 [16,8]
-              Kernel 14/17: elementwise (copy) -> %155 [16,16]
-              Kernel 15/17: elementwise (copy) -> %156 [16]
-              Kernel 16/17: elementwise (copy) -> %157 [16]
-            vjp: 29 graph ops in 19 kernels, 21 arena buffers
-              Kernel 0/19: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/19: transpose -> %11 [5,N,8]
-              Kernel 2/19: elementwise (add) -> %33 [16]
-              Kernel 3/19: GEMM Bᵀ -> %44 [N*5,16]
-              Kernel 4/19: elementwise (broadcast_to) -> %68 [16,16]
-              Kernel 5/19: elementwise (broadcast_to) -> %71 [16]
-              Kernel 6/19: loop over 5 steps, its body 1 kernel(s) -> %139 [N,16], %119 [5,N,16], %121 [5,N,16]
-                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %158 [N,16]
-              Kernel 7/19: GEMM + epilogue (add) -> %142 [N,4]
-              Kernel 8/19: cross_entropy_backward -> %143 [N,4]
-              Kernel 9/19: sum over [N,4] -> %144 [4]
-              Kernel 10/19: GEMM -> %145 [N,16]
-              Kernel 11/19: GEMM Aᵀ -> %146 [4,16]
-              Kernel 12/19: loop over 5 steps in reverse, its body 4 kernel(s) -> %149 [5,N,16], %147 [16,16], %148 [16]
-                step Kernel 0/4: fused loop with 2 outputs (square, sub, mul, sum) -> %124 [N,16], %125 [16]
-                step Kernel 1/4: GEMM -> %126 [N,16]
-                step Kernel 2/4: GEMM + epilogue (add) -> %128 [16,16]
-                step Kernel 3/4: elementwise (add) -> %129 [16]
-              Kernel 13/19: GEMM -> %151 [N*5,8]
-              Kernel 14/19: GEMM Aᵀ -> %152 [16,8]
-              Kernel 15/19: transpose -> %154 [N,5,8]
-              Kernel 16/19: elementwise (copy) -> %159 [16,16]
-              Kernel 17/19: elementwise (copy) -> %160 [16]
-              Kernel 18/19: elementwise (copy) -> %161 [16]
+              Kernel 4/17: loop over 5 steps, its body 1 kernel(s) -> %147 [N,16], %127 [5,N,16], %129 [5,N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+              Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]
+              Kernel 6/17: cross_entropy_backward -> %151 [N,4]
+              Kernel 7/17: sum over [N,4] -> %152 [4]
+              Kernel 8/17: GEMM -> %153 [N,16]
+              Kernel 9/17: GEMM Aᵀ -> %154 [4,16]
+              Kernel 10/17: loop over 5 steps in reverse, its body 3 kernel(s) -> %164 [5,N,16], %163 [5,N,16]
+                step Kernel 0/3: elementwise (copy) -> %105 [N,16]
+                step Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]
+                step Kernel 2/3: GEMM -> %134 [N,16]
+              Kernel 11/17: GEMM Aᵀ -> %167 [16,16]
+              Kernel 12/17: sum over [5,N,16] -> %168 [16]
+              Kernel 13/17: GEMM -> %169 [N*5,8]
+              Kernel 14/17: GEMM Aᵀ -> %170 [16,8]
+              Kernel 15/17: transpose -> %172 [N,5,8]
+              Kernel 16/17: elementwise (copy) -> %175 [16]
             """;
 
             private const string DotText =
@@ -1378,80 +1164,70 @@ namespace Kiln.Integration.Tests.Models
                 n44 [label="%44 matmul\n[N*5,16]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: elementwise (broadcast_to)";
-                style=filled; color=lightgrey;
-                n68 [label="%68 broadcast_to\n[16,16]"];
-              }
-              subgraph cluster_k5 {
-                label="kernel 5: elementwise (broadcast_to)";
-                style=filled; color=lightgrey;
-                n71 [label="%71 broadcast_to\n[16]"];
-              }
-              subgraph cluster_k6 {
-                label="kernel 6: loop over 5 steps, its body 1 kernel(s)";
+                label="kernel 4: loop over 5 steps, its body 1 kernel(s)";
                 style=filled; color=lightgrey;
                 n73 [label="%73 scan\n[5,N,16]"];
                 n75 [label="%75 scan\n[5,N,16]"];
                 n91 [label="%91 scan\n[N,16]"];
               }
-              subgraph cluster_k7 {
-                label="kernel 7: GEMM + epilogue (add)";
+              subgraph cluster_k5 {
+                label="kernel 5: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
                 n93 [label="%93 matmul\n[N,4]"];
                 n94 [label="%94 add\n[N,4]"];
               }
-              subgraph cluster_k8 {
-                label="kernel 8: cross_entropy + cross_entropy_backward (one pass)";
+              subgraph cluster_k6 {
+                label="kernel 6: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
                 n95 [label="%95 cross_entropy\n[]"];
                 n96 [label="%96 cross_entropy_backward\n[N,4]"];
               }
-              subgraph cluster_k9 {
-                label="kernel 9: sum over [N,4]";
+              subgraph cluster_k7 {
+                label="kernel 7: sum over [N,4]";
                 style=filled; color=lightgrey;
                 n97 [label="%97 sum\n[4]"];
               }
-              subgraph cluster_k10 {
-                label="kernel 10: GEMM";
+              subgraph cluster_k8 {
+                label="kernel 8: GEMM";
                 style=filled; color=lightgrey;
                 n98 [label="%98 matmul\n[N,16]"];
+              }
+              subgraph cluster_k9 {
+                label="kernel 9: GEMM Aᵀ";
+                style=filled; color=lightgrey;
+                n99 [label="%99 matmul\n[4,16]"];
+              }
+              subgraph cluster_k10 {
+                label="kernel 10: loop over 5 steps in reverse, its body 3 kernel(s)";
+                style=filled; color=lightgrey;
+                n106 [label="%106 scan\n[5,N,16]"];
+                n107 [label="%107 scan\n[5,N,16]"];
               }
               subgraph cluster_k11 {
                 label="kernel 11: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n99 [label="%99 matmul\n[4,16]"];
+                n110 [label="%110 matmul\n[16,16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: loop over 5 steps in reverse, its body 4 kernel(s)";
+                label="kernel 12: sum over [5,N,16]";
                 style=filled; color=lightgrey;
-                n100 [label="%100 scan\n[16,16]"];
-                n101 [label="%101 scan\n[16]"];
-                n102 [label="%102 scan\n[5,N,16]"];
+                n111 [label="%111 sum\n[16]"];
               }
               subgraph cluster_k13 {
                 label="kernel 13: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n104 [label="%104 matmul\n[16,8]"];
+                n112 [label="%112 matmul\n[16,8]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n155 [label="%155 copy\n[16,16]"];
-              }
-              subgraph cluster_k15 {
-                label="kernel 15: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n156 [label="%156 copy\n[16]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n157 [label="%157 copy\n[16]"];
+                n173 [label="%173 copy\n[16]"];
               }
               n43 [shape=note, label="%43 view\n[N*5,8]"];
               n45 [shape=note, label="%45 view\n[5,N,16]"];
               n92 [shape=note, label="%92 view\n[N,16]"];
-              n103 [shape=note, label="%103 view\n[N*5,16]"];
+              n108 [shape=note, label="%108 view\n[N*5,16]"];
+              n109 [shape=note, label="%109 view\n[N*5,16]"];
               n8 -> n9;
               n0 -> n11;
               n4 -> n33;
@@ -1460,8 +1236,6 @@ namespace Kiln.Integration.Tests.Models
               n43 -> n44;
               n2 -> n44;
               n44 -> n45;
-              n8 -> n68;
-              n8 -> n71;
               n9 -> n73;
               n3 -> n73;
               n33 -> n73;
@@ -1489,43 +1263,34 @@ namespace Kiln.Integration.Tests.Models
               n6 -> n98;
               n96 -> n99;
               n92 -> n99;
-              n98 -> n100;
-              n9 -> n100;
-              n73 -> n100;
-              n3 -> n100;
-              n68 -> n100;
-              n71 -> n100;
-              n75 -> n100;
-              n98 -> n101;
-              n9 -> n101;
-              n73 -> n101;
-              n3 -> n101;
-              n68 -> n101;
-              n71 -> n101;
-              n75 -> n101;
-              n98 -> n102;
-              n9 -> n102;
-              n73 -> n102;
-              n3 -> n102;
-              n68 -> n102;
-              n71 -> n102;
-              n75 -> n102;
-              n102 -> n103;
-              n103 -> n104;
-              n43 -> n104;
-              n100 -> n155;
-              n101 -> n156;
-              n101 -> n157;
+              n98 -> n106;
+              n9 -> n106;
+              n73 -> n106;
+              n3 -> n106;
+              n75 -> n106;
+              n98 -> n107;
+              n9 -> n107;
+              n73 -> n107;
+              n3 -> n107;
+              n75 -> n107;
+              n106 -> n108;
+              n107 -> n109;
+              n108 -> n110;
+              n109 -> n110;
+              n106 -> n111;
+              n108 -> n112;
+              n43 -> n112;
+              n111 -> n173;
               result [shape=doublecircle, label="result"];
               n95 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n104 -> grad0;
+              n112 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n155 -> grad1;
+              n110 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n156 -> grad2;
+              n111 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n157 -> grad3;
+              n173 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
               n99 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
