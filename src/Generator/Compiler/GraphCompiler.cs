@@ -13,9 +13,10 @@ namespace Kiln.Generator.Compiler;
 
 /// <summary>
 /// The compiler core: GraphSpec in, C# source and diagnostics out. The pipeline is a flat list of passes:
-/// shape inference (building the graph) → constant folding and algebraic simplification (CSE is interning, dead
-/// code is whatever the outputs do not reach) → conv + ReLU + 2×2 max-pool fusion → autodiff (then the same
-/// simplifications) → fusion → memory planning → emit. The graph
+/// shape inference (building the graph) → optimisation (constant folding, algebraic simplification, loop-invariant
+/// motion, splitting loops by layer, hoisting loops' input projections and their gradients' sums over steps; CSE is
+/// interning, dead code is whatever the outputs do not reach) → conv + ReLU + 2×2 max-pool fusion → autodiff → the
+/// same optimisation of the differentiated program → fusion → memory planning → emit. The graph
 /// verifier runs after every graph pass. Never throws: an internal failure becomes KILN9999.
 /// </summary>
 internal static class GraphCompiler
@@ -117,6 +118,15 @@ internal static class GraphCompiler
         GraphVerifier.Verify(program, nameof(AlgebraicSimplification));
         program = LoopInvariantMotion.Run(b, program);
         GraphVerifier.Verify(program, nameof(LoopInvariantMotion));
+        // Before autodiff (the forward is optimised first), so the hoisted products are differentiated outside the loop too;
+        // a stacked Rnn is split into a loop per layer first, so that every layer's input is a sequence.
+        program = LoopFission.Run(b, program);
+        GraphVerifier.Verify(program, nameof(LoopFission));
+        program = ScanInputHoisting.Run(b, program);
+        GraphVerifier.Verify(program, nameof(ScanInputHoisting));
+        // After autodiff: a weight's gradient the reverse loop summed step by step becomes one GEMM over all steps.
+        program = ScanSumHoisting.Run(b, program);
+        GraphVerifier.Verify(program, nameof(ScanSumHoisting));
         return program;
     }
 

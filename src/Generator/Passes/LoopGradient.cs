@@ -148,7 +148,7 @@ internal static class LoopGradient
     }
 
     /// <summary>Drops the slots the body no longer reads (carries stay: they pair with outputs) and the inputs only they bound.</summary>
-    static (List<Node> Inputs, List<LoopSlot> Slots) Compact(List<Node> inputs, List<LoopSlot> slots, List<Node> outputs)
+    internal static (List<Node> Inputs, List<LoopSlot> Slots) Compact(List<Node> inputs, List<LoopSlot> slots, List<Node> outputs)
     {
         var read = new HashSet<Node>(Graph.Nodes.Reachable(outputs));
         var kept = slots.Where(s => s.Kind == LoopSlotKind.Carry || read.Contains(s.Leaf)).ToList();

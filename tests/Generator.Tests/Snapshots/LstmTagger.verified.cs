@@ -69,77 +69,81 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
+                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
 
-                // Kernel 0/10: embedding -> %9 [N,4,5]
+                // Kernel 0/11: embedding -> %9 [N,4,5]
                 ForwardKernel0(input0, capture0Data, buffer0);
 
-                // Kernel 1/10: narrow -> %10 [N,1,5]
+                // Kernel 1/11: narrow -> %10 [N,1,5]
                 ForwardKernel1(buffer0, buffer1, dim_N);
 
-                // Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/11: GEMM + epilogue (add, add) -> %14 [N,24]
                 ForwardKernel2(capture1Data, capture2Data, capture3Data, buffer1, buffer2, dim_N);
 
-                // Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+                // Kernel 3/11: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
                 ForwardKernel3(buffer2, buffer3, buffer4, dim_N);
 
-                // Kernel 4/10: narrow -> %26 [N,3,5]
+                // Kernel 4/11: narrow -> %26 [N,3,5]
                 ForwardKernel4(buffer0, buffer5, dim_N);
 
-                // Kernel 5/10: transpose -> %27 [3,N,5]
+                // Kernel 5/11: transpose -> %27 [3,N,5]
                 ForwardKernel5(buffer5, buffer6, dim_N);
 
-                // Kernel 6/10: elementwise (add) -> %74 [24]
+                // Kernel 6/11: elementwise (add) -> %74 [24]
                 ForwardKernel6(capture2Data, capture3Data, buffer7);
 
-                // Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
+                // Kernel 7/11: GEMM Bᵀ -> %96 [N*3,24]
+                ForwardKernel7(capture1Data, buffer6, buffer8, dim_N);
+
+                // Kernel 8/11: loop over 3 steps, its body 2 kernel(s) -> %113 [N,6]
                 {
-                    // %90 = scan{body=1;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
-                    int loop7Steps = 3;
-                    for (int loop7Step = 0; loop7Step < loop7Steps; loop7Step++)
+                    // %113 = scan{body=2;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %6, %74, %97) : [N,6]
+                    int loop8Steps = 3;
+                    for (int loop8Step = 0; loop8Step < loop8Steps; loop8Step++)
                     {
-                        int loop7Time = loop7Step;
-                        global::System.Span<float> loop7Out0 = ((loop7Steps - 1 - loop7Step) & 1) == 0 ? buffer8 : buffer10;
-                        global::System.Span<float> loop7Out1 = ((loop7Steps - 1 - loop7Step) & 1) == 0 ? buffer12 : buffer11;
-                        global::System.ReadOnlySpan<float> loop7Slot24 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop7Steps - loop7Step) & 1) == 0 ? buffer8 : buffer10));
-                        global::System.ReadOnlySpan<float> loop7Slot25 = loop7Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop7Steps - loop7Step) & 1) == 0 ? buffer12 : buffer11));
-                        global::System.ReadOnlySpan<float> loop7Slot28 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop7Time * (dim_N * 5), (dim_N * 5));
+                        int loop8Time = loop8Step;
+                        global::System.Span<float> loop8Out0 = ((loop8Steps - 1 - loop8Step) & 1) == 0 ? buffer9 : buffer11;
+                        global::System.Span<float> loop8Out1 = ((loop8Steps - 1 - loop8Step) & 1) == 0 ? buffer13 : buffer12;
+                        global::System.ReadOnlySpan<float> loop8Slot24 = loop8Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop8Steps - loop8Step) & 1) == 0 ? buffer9 : buffer11));
+                        global::System.ReadOnlySpan<float> loop8Slot25 = loop8Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop8Steps - loop8Step) & 1) == 0 ? buffer13 : buffer12));
+                        global::System.ReadOnlySpan<float> loop8Slot94 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop8Time * (dim_N * 24), (dim_N * 24));
 
-                        // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                        ForwardLoop7Kernel0(capture1Data, capture4Data, buffer7, buffer9, loop7Slot24, loop7Slot28, dim_N);
+                        // Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]
+                        ForwardLoop8Kernel0(capture4Data, buffer7, buffer10, loop8Slot24, loop8Slot94, dim_N);
 
-                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
-                        ForwardLoop7Kernel1(buffer9, loop7Out0, loop7Out1, loop7Slot25, dim_N);
+                        // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %110 [N,6], %112 [N,6]
+                        ForwardLoop8Kernel1(buffer10, loop8Out0, loop8Out1, loop8Slot25, dim_N);
                     }
                 }
 
-                // Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
-                ForwardKernel8(capture5Data, capture6Data, buffer8, buffer13, dim_N);
+                // Kernel 9/11: GEMM + epilogue (add) -> %115 [N,3]
+                ForwardKernel9(capture5Data, capture6Data, buffer9, buffer14, dim_N);
 
-                // Kernel 9/10: cross_entropy -> %93 []
-                ForwardKernel9(input1, result, buffer13, dim_N);
+                // Kernel 10/11: cross_entropy -> %116 []
+                ForwardKernel10(input1, result, buffer14, dim_N);
 
                 return state.Result;
             }
 
-            // Kernel 0/10: embedding -> %9 [N,4,5]
+            // Kernel 0/11: embedding -> %9 [N,4,5]
             // %9 = embedding(%0, %2) : [N,4,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel0(global::System.ReadOnlySpan<int> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0)
             {
                 global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/10: embedding -> %9 [N,4,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/11: embedding -> %9 [N,4,5]");
             }
 
-            // Kernel 1/10: narrow -> %10 [N,1,5]
+            // Kernel 1/11: narrow -> %10 [N,1,5]
             // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
             {
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/10: narrow -> %10 [N,1,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/11: narrow -> %10 [N,1,5]");
             }
 
-            // Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
+            // Kernel 2/11: GEMM + epilogue (add, add) -> %14 [N,24]
             // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
             // %13 = add(%12, %4) : [N,24]
             // %14 = add(%13, %5) : [N,24]
@@ -192,10 +196,10 @@ namespace Kiln.Integration.Tests.Models
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/11: GEMM + epilogue (add, add) -> %14 [N,24]");
             }
 
-            // Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+            // Kernel 3/11: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
             // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
             // %16 = sigmoid(%15) : [N,6]
             // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
@@ -272,29 +276,29 @@ namespace Kiln.Integration.Tests.Models
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/11: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/11: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]");
             }
 
-            // Kernel 4/10: narrow -> %26 [N,3,5]
+            // Kernel 4/11: narrow -> %26 [N,3,5]
             // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel4(global::System.Span<float> buffer0, global::System.Span<float> buffer5, int dim_N)
             {
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer5, 15, 0, dim_N, 15);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/10: narrow -> %26 [N,3,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/11: narrow -> %26 [N,3,5]");
             }
 
-            // Kernel 5/10: transpose -> %27 [3,N,5]
+            // Kernel 5/11: transpose -> %27 [3,N,5]
             // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel5(global::System.Span<float> buffer5, global::System.Span<float> buffer6, int dim_N)
             {
                 global::Kiln.Kernels.Layout.SwapAxes(buffer5, buffer6, 1, dim_N, 1, 3, 5);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/10: transpose -> %27 [3,N,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/11: transpose -> %27 [3,N,5]");
             }
 
-            // Kernel 6/10: elementwise (add) -> %74 [24]
+            // Kernel 6/11: elementwise (add) -> %74 [24]
             // %74 = add(%4, %5) : [24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel6(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer7)
@@ -332,79 +336,93 @@ namespace Kiln.Integration.Tests.Models
                         buffer7[i] = s74;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/10: elementwise (add) -> %74 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 6/11: elementwise (add) -> %74 [24]");
             }
 
-            // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-            // runs at each step of Forward's kernel 7/10 (loop over 3 steps)
-            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
-            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-            // %58 = add(%33, %37) : [N,24]
-            // %76 = add(%58, %75) : [N,24]
+            // Kernel 7/11: GEMM Bᵀ -> %96 [N*3,24]
+            // %96 = matmul{transpose_b=true}(%95, %3) : [N*3,24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardLoop7Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer7, global::System.Span<float> buffer9, global::System.ReadOnlySpan<float> loop7Slot24, global::System.ReadOnlySpan<float> loop7Slot28, int dim_N)
+            private static void ForwardKernel7(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer6, global::System.Span<float> buffer8, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(loop7Slot28, capture1Data, buffer9, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                global::Kiln.Kernels.Gemm.Multiply(loop7Slot24, capture4Data, buffer9, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture1Data, buffer8, (dim_N * 3), 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 7/11: GEMM Bᵀ -> %96 [N*3,24]");
+            }
+
+            // Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]
+            // runs at each step of Forward's kernel 8/11 (loop over 3 steps)
+            // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
+            // %98 = add(%94, %37) : [N,24]
+            // %99 = add(%98, %75) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardLoop8Kernel0(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer7, global::System.Span<float> buffer10, global::System.ReadOnlySpan<float> loop8Slot24, global::System.ReadOnlySpan<float> loop8Slot94, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop8Slot24, capture4Data, buffer10, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 24;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row58 = i0 * 24;
+                    int row37 = i0 * 24;
+                    int row94 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last76 = global::System.Numerics.Vector<float>.Zero;
+                    var last99 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + lastVector));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer10.Slice(row37 + lastVector));
                         var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
-                        var v76 = v58 + v75;
-                        last76 = v76;
+                        var v94 = new global::System.Numerics.Vector<float>(loop8Slot94.Slice(row94 + lastVector));
+                        var v98 = v94 + v37;
+                        var v99 = v98 + v75;
+                        last99 = v99;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer9.Slice(row58 + i));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer10.Slice(row37 + i));
                         var v75 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
-                        var v76 = v58 + v75;
-                        v76.CopyTo(buffer9.Slice(rowOut + i));
+                        var v94 = new global::System.Numerics.Vector<float>(loop8Slot94.Slice(row94 + i));
+                        var v98 = v94 + v37;
+                        var v99 = v98 + v75;
+                        v99.CopyTo(buffer10.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last76.CopyTo(buffer9.Slice(rowOut + lastVector));
+                        last99.CopyTo(buffer10.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s58 = buffer9[row58 + i];
+                            float s37 = buffer10[row37 + i];
                             float s75 = buffer7[i];
-                            float s76 = s58 + s75;
-                            buffer9[rowOut + i] = s76;
+                            float s94 = loop8Slot94[row94 + i];
+                            float s98 = s94 + s37;
+                            float s99 = s98 + s75;
+                            buffer10[rowOut + i] = s99;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]");
             }
 
-            // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
-            // runs at each step of Forward's kernel 7/10 (loop over 3 steps)
-            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
-            // %78 = sigmoid(%77) : [N,6]
-            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
-            // %80 = tanh(%79) : [N,6]
-            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
-            // %82 = sigmoid(%81) : [N,6]
-            // %83 = mul(%78, %80) : [N,6]
-            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
-            // %85 = sigmoid(%84) : [N,6]
-            // %86 = mul(%85, %25) : [N,6]
-            // %87 = add(%86, %83) : [N,6]
-            // %88 = tanh(%87) : [N,6]
-            // %89 = mul(%82, %88) : [N,6]
+            // Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %110 [N,6], %112 [N,6]
+            // runs at each step of Forward's kernel 8/11 (loop over 3 steps)
+            // %100 = narrow{dim=1;length=6;start=0}(%99) : [N,6]
+            // %101 = sigmoid(%100) : [N,6]
+            // %102 = narrow{dim=1;length=6;start=12}(%99) : [N,6]
+            // %103 = tanh(%102) : [N,6]
+            // %104 = narrow{dim=1;length=6;start=18}(%99) : [N,6]
+            // %105 = sigmoid(%104) : [N,6]
+            // %106 = mul(%101, %103) : [N,6]
+            // %107 = narrow{dim=1;length=6;start=6}(%99) : [N,6]
+            // %108 = sigmoid(%107) : [N,6]
+            // %109 = mul(%108, %25) : [N,6]
+            // %110 = add(%109, %106) : [N,6]
+            // %111 = tanh(%110) : [N,6]
+            // %112 = mul(%105, %111) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardLoop7Kernel1(global::System.Span<float> buffer9, global::System.Span<float> loop7Out0, global::System.Span<float> loop7Out1, global::System.ReadOnlySpan<float> loop7Slot25, int dim_N)
+            private static void ForwardLoop8Kernel1(global::System.Span<float> buffer10, global::System.Span<float> loop8Out0, global::System.Span<float> loop8Out1, global::System.ReadOnlySpan<float> loop8Slot25, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 6;
@@ -413,140 +431,140 @@ namespace Kiln.Integration.Tests.Models
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row25 = i0 * 6;
-                    int row77 = i0 * 24;
-                    int row79 = 12 + i0 * 24;
-                    int row81 = 18 + i0 * 24;
-                    int row84 = 6 + i0 * 24;
+                    int row100 = i0 * 24;
+                    int row102 = 12 + i0 * 24;
+                    int row104 = 18 + i0 * 24;
+                    int row107 = 6 + i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last87 = global::System.Numerics.Vector<float>.Zero;
-                    var last89 = global::System.Numerics.Vector<float>.Zero;
+                    var last110 = global::System.Numerics.Vector<float>.Zero;
+                    var last112 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + lastVector));
-                        var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + lastVector));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + lastVector));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + lastVector));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + lastVector));
-                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                        var v83 = v78 * v80;
-                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                        var v86 = v85 * v25;
-                        var v87 = v86 + v83;
-                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                        var v89 = v82 * v88;
-                        last87 = v87;
-                        last89 = v89;
+                        var v25 = new global::System.Numerics.Vector<float>(loop8Slot25.Slice(row25 + lastVector));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer10.Slice(row100 + lastVector));
+                        var v102 = new global::System.Numerics.Vector<float>(buffer10.Slice(row102 + lastVector));
+                        var v104 = new global::System.Numerics.Vector<float>(buffer10.Slice(row104 + lastVector));
+                        var v107 = new global::System.Numerics.Vector<float>(buffer10.Slice(row107 + lastVector));
+                        var v101 = global::Kiln.Kernels.Pointwise.Sigmoid(v100);
+                        var v103 = global::Kiln.Kernels.Pointwise.Tanh(v102);
+                        var v105 = global::Kiln.Kernels.Pointwise.Sigmoid(v104);
+                        var v106 = v101 * v103;
+                        var v108 = global::Kiln.Kernels.Pointwise.Sigmoid(v107);
+                        var v109 = v108 * v25;
+                        var v110 = v109 + v106;
+                        var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
+                        var v112 = v105 * v111;
+                        last110 = v110;
+                        last112 = v112;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v25 = new global::System.Numerics.Vector<float>(loop7Slot25.Slice(row25 + i));
-                        var v77 = new global::System.Numerics.Vector<float>(buffer9.Slice(row77 + i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer9.Slice(row79 + i));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer9.Slice(row81 + i));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer9.Slice(row84 + i));
-                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                        var v83 = v78 * v80;
-                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                        var v86 = v85 * v25;
-                        var v87 = v86 + v83;
-                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                        var v89 = v82 * v88;
-                        v87.CopyTo(loop7Out1.Slice(rowOut + i));
-                        v89.CopyTo(loop7Out0.Slice(rowOut + i));
+                        var v25 = new global::System.Numerics.Vector<float>(loop8Slot25.Slice(row25 + i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer10.Slice(row100 + i));
+                        var v102 = new global::System.Numerics.Vector<float>(buffer10.Slice(row102 + i));
+                        var v104 = new global::System.Numerics.Vector<float>(buffer10.Slice(row104 + i));
+                        var v107 = new global::System.Numerics.Vector<float>(buffer10.Slice(row107 + i));
+                        var v101 = global::Kiln.Kernels.Pointwise.Sigmoid(v100);
+                        var v103 = global::Kiln.Kernels.Pointwise.Tanh(v102);
+                        var v105 = global::Kiln.Kernels.Pointwise.Sigmoid(v104);
+                        var v106 = v101 * v103;
+                        var v108 = global::Kiln.Kernels.Pointwise.Sigmoid(v107);
+                        var v109 = v108 * v25;
+                        var v110 = v109 + v106;
+                        var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
+                        var v112 = v105 * v111;
+                        v110.CopyTo(loop8Out1.Slice(rowOut + i));
+                        v112.CopyTo(loop8Out0.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last87.CopyTo(loop7Out1.Slice(rowOut + lastVector));
-                        last89.CopyTo(loop7Out0.Slice(rowOut + lastVector));
+                        last110.CopyTo(loop8Out1.Slice(rowOut + lastVector));
+                        last112.CopyTo(loop8Out0.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s25 = loop7Slot25[row25 + i];
-                            float s77 = buffer9[row77 + i];
-                            float s79 = buffer9[row79 + i];
-                            float s81 = buffer9[row81 + i];
-                            float s84 = buffer9[row84 + i];
-                            float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                            float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                            float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                            float s83 = s78 * s80;
-                            float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                            float s86 = s85 * s25;
-                            float s87 = s86 + s83;
-                            float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                            float s89 = s82 * s88;
-                            loop7Out1[rowOut + i] = s87;
-                            loop7Out0[rowOut + i] = s89;
+                            float s25 = loop8Slot25[row25 + i];
+                            float s100 = buffer10[row100 + i];
+                            float s102 = buffer10[row102 + i];
+                            float s104 = buffer10[row104 + i];
+                            float s107 = buffer10[row107 + i];
+                            float s101 = global::Kiln.Kernels.Pointwise.Sigmoid(s100);
+                            float s103 = global::Kiln.Kernels.Pointwise.Tanh(s102);
+                            float s105 = global::Kiln.Kernels.Pointwise.Sigmoid(s104);
+                            float s106 = s101 * s103;
+                            float s108 = global::Kiln.Kernels.Pointwise.Sigmoid(s107);
+                            float s109 = s108 * s25;
+                            float s110 = s109 + s106;
+                            float s111 = global::Kiln.Kernels.Pointwise.Tanh(s110);
+                            float s112 = s105 * s111;
+                            loop8Out1[rowOut + i] = s110;
+                            loop8Out0[rowOut + i] = s112;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop7Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop8Out1, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %110 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop8Out0, "Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %110 [N,6], %112 [N,6]");
             }
 
-            // Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
-            // %91 = matmul{transpose_b=true}(%90, %7) : [N,3]
-            // %92 = add(%91, %8) : [N,3]
+            // Kernel 9/11: GEMM + epilogue (add) -> %115 [N,3]
+            // %114 = matmul{transpose_b=true}(%113, %7) : [N,3]
+            // %115 = add(%114, %8) : [N,3]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel8(global::System.ReadOnlySpan<float> capture5Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> buffer8, global::System.Span<float> buffer13, int dim_N)
+            private static void ForwardKernel9(global::System.ReadOnlySpan<float> capture5Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> buffer9, global::System.Span<float> buffer14, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture5Data, buffer13, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer9, capture5Data, buffer14, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row91 = i0 * 3;
+                    int row114 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last92 = global::System.Numerics.Vector<float>.Zero;
+                    var last115 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(lastVector));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + lastVector));
-                        var v92 = v91 + v8;
-                        last92 = v92;
+                        var v114 = new global::System.Numerics.Vector<float>(buffer14.Slice(row114 + lastVector));
+                        var v115 = v114 + v8;
+                        last115 = v115;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                        var v91 = new global::System.Numerics.Vector<float>(buffer13.Slice(row91 + i));
-                        var v92 = v91 + v8;
-                        v92.CopyTo(buffer13.Slice(rowOut + i));
+                        var v114 = new global::System.Numerics.Vector<float>(buffer14.Slice(row114 + i));
+                        var v115 = v114 + v8;
+                        v115.CopyTo(buffer14.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last92.CopyTo(buffer13.Slice(rowOut + lastVector));
+                        last115.CopyTo(buffer14.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s91 = buffer13[row91 + i];
-                            float s92 = s91 + s8;
-                            buffer13[rowOut + i] = s92;
+                            float s114 = buffer14[row114 + i];
+                            float s115 = s114 + s8;
+                            buffer14[rowOut + i] = s115;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/11: GEMM + epilogue (add) -> %115 [N,3]");
             }
 
-            // Kernel 9/10: cross_entropy -> %93 []
-            // %93 = cross_entropy(%92, %1) : []
+            // Kernel 10/11: cross_entropy -> %116 []
+            // %116 = cross_entropy(%115, %1) : []
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel9(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer13, int dim_N)
+            private static void ForwardKernel10(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer14, int dim_N)
             {
-                global::Kiln.Kernels.CrossEntropy.Forward(buffer13, input1, dim_N, 3, result);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 9/10: cross_entropy -> %93 []");
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer14, input1, dim_N, 3, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 10/11: cross_entropy -> %116 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -647,228 +665,200 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer51 = arena.Slice(state.Offsets[51], state.Sizes[51]);
                 global::System.Span<float> buffer52 = arena.Slice(state.Offsets[52], state.Sizes[52]);
                 global::System.Span<float> buffer53 = arena.Slice(state.Offsets[53], state.Sizes[53]);
-                global::System.Span<float> buffer54 = arena.Slice(state.Offsets[54], state.Sizes[54]);
-                global::System.Span<float> buffer55 = arena.Slice(state.Offsets[55], state.Sizes[55]);
-                global::System.Span<float> buffer56 = arena.Slice(state.Offsets[56], state.Sizes[56]);
-                global::System.Span<float> buffer57 = arena.Slice(state.Offsets[57], state.Sizes[57]);
-                global::System.Span<float> buffer58 = arena.Slice(state.Offsets[58], state.Sizes[58]);
-                global::System.Span<float> buffer59 = arena.Slice(state.Offsets[59], state.Sizes[59]);
-                global::System.Span<float> buffer60 = arena.Slice(state.Offsets[60], state.Sizes[60]);
-                global::System.Span<float> buffer61 = arena.Slice(state.Offsets[61], state.Sizes[61]);
 
-                // Kernel 0/32: embedding -> %9 [N,4,5]
+                // Kernel 0/31: embedding -> %9 [N,4,5]
                 ForwardBackwardKernel0(input0, capture0Data, buffer0);
 
-                // Kernel 1/32: narrow -> %10 [N,1,5]
+                // Kernel 1/31: narrow -> %10 [N,1,5]
                 ForwardBackwardKernel1(buffer0, buffer1, dim_N);
 
-                // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
+                // Kernel 2/31: GEMM + epilogue (add, add) -> %14 [N,24]
                 ForwardBackwardKernel2(capture1Data, capture2Data, capture3Data, buffer1, buffer2, dim_N);
 
-                // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+                // Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
                 ForwardBackwardKernel3(buffer2, buffer3, buffer4, buffer5, buffer6, buffer7, buffer8, dim_N);
 
-                // Kernel 4/32: narrow -> %26 [N,3,5]
+                // Kernel 4/31: narrow -> %26 [N,3,5]
                 ForwardBackwardKernel4(buffer0, buffer9, dim_N);
 
-                // Kernel 5/32: transpose -> %27 [3,N,5]
+                // Kernel 5/31: transpose -> %27 [3,N,5]
                 ForwardBackwardKernel5(buffer9, buffer10, dim_N);
 
-                // Kernel 6/32: elementwise (add) -> %74 [24]
+                // Kernel 6/31: elementwise (add) -> %74 [24]
                 ForwardBackwardKernel6(capture2Data, capture3Data, buffer11);
 
-                // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
-                ForwardBackwardKernel7(buffer12, dim_N);
+                // Kernel 7/31: GEMM Bᵀ -> %96 [N*3,24]
+                ForwardBackwardKernel7(capture1Data, buffer10, buffer12, dim_N);
 
-                // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
-                ForwardBackwardKernel8(buffer13);
+                // Kernel 8/31: elementwise (broadcast_to) -> %125 [N,6]
+                ForwardBackwardKernel8(buffer13, dim_N);
 
-                // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
-                ForwardBackwardKernel9(buffer14);
-
-                // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
-                ForwardBackwardKernel10(buffer15);
-
-                // Kernel 11/32: loop over 3 steps, its body 2 kernel(s) -> %239 [N,6], %148 [3,N,6], %149 [3,N,6], %151 [3,N,6], %153 [3,N,6], %155 [3,N,6], %157 [3,N,6], %159 [3,N,6]
+                // Kernel 9/31: loop over 3 steps, its body 2 kernel(s) -> %257 [N,6], %166 [3,N,6], %167 [3,N,6], %169 [3,N,6], %171 [3,N,6], %173 [3,N,6], %175 [3,N,6], %177 [3,N,6]
                 {
-                    // %148 = scan{body=2;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %149 = scan{body=2;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %151 = scan{body=2;output=2;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %153 = scan{body=2;output=3;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %155 = scan{body=2;output=4;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %157 = scan{body=2;output=5;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %159 = scan{body=2;output=6;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [3,N,6]
-                    // %239 = scan{body=2;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %27, %3, %4, %6, %5, %74) : [N,6]
-                    int loop11Steps = 3;
-                    for (int loop11Step = 0; loop11Step < loop11Steps; loop11Step++)
+                    // %166 = scan{body=3;output=0;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %167 = scan{body=3;output=1;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %169 = scan{body=3;output=2;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %171 = scan{body=3;output=3;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %173 = scan{body=3;output=4;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %175 = scan{body=3;output=5;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %177 = scan{body=3;output=6;reverse=false;shape=3,N,6;stacked=true;steps=3}(%23, %21, %6, %74, %97) : [3,N,6]
+                    // %257 = scan{body=3;output=0;reverse=false;shape=N,6;stacked=false;steps=3}(%23, %21, %6, %74, %97) : [N,6]
+                    int loop9Steps = 3;
+                    for (int loop9Step = 0; loop9Step < loop9Steps; loop9Step++)
                     {
-                        int loop11Time = loop11Step;
-                        global::System.Span<float> loop11Out0 = buffer17.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop11Out1 = buffer18.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop11Out2 = buffer19.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop11Out3 = buffer20.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop11Out4 = buffer21.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop11Out5 = buffer22.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.Span<float> loop11Out6 = buffer23.Slice(loop11Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop11Slot24 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer17.Slice((loop11Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop11Slot25 = loop11Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer18.Slice((loop11Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop11Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop11Time * (dim_N * 5), (dim_N * 5));
+                        int loop9Time = loop9Step;
+                        global::System.Span<float> loop9Out0 = buffer15.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop9Out1 = buffer16.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop9Out2 = buffer17.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop9Out3 = buffer18.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop9Out4 = buffer19.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop9Out5 = buffer20.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.Span<float> loop9Out6 = buffer21.Slice(loop9Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop9Slot24 = loop9Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer15.Slice((loop9Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop9Slot25 = loop9Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer16.Slice((loop9Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop9Slot94 = ((global::System.ReadOnlySpan<float>)buffer12).Slice(loop9Time * (dim_N * 24), (dim_N * 24));
 
-                        // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                        ForwardBackwardLoop11Kernel0(capture1Data, capture4Data, buffer11, buffer24, loop11Slot24, loop11Slot28, dim_N);
+                        // Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]
+                        ForwardBackwardLoop9Kernel0(capture4Data, buffer11, buffer22, loop9Slot24, loop9Slot94, dim_N);
 
-                        // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
-                        ForwardBackwardLoop11Kernel1(buffer24, loop11Out0, loop11Out1, loop11Out2, loop11Out3, loop11Out4, loop11Out5, loop11Out6, loop11Slot25, dim_N);
+                        // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]
+                        ForwardBackwardLoop9Kernel1(buffer22, loop9Out0, loop9Out1, loop9Out2, loop9Out3, loop9Out4, loop9Out5, loop9Out6, loop9Slot25, dim_N);
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer17.Slice(((loop11Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer16);
+                    ((global::System.ReadOnlySpan<float>)buffer15.Slice(((loop9Steps - 1)) * (dim_N * 6), (dim_N * 6))).CopyTo(buffer14);
                 }
 
-                // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
-                ForwardBackwardKernel12(capture5Data, capture6Data, buffer16, buffer25, dim_N);
+                // Kernel 10/31: GEMM + epilogue (add) -> %259 [N,3]
+                ForwardBackwardKernel10(capture5Data, capture6Data, buffer14, buffer23, dim_N);
 
-                // Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
-                ForwardBackwardKernel13(input1, result, buffer25, buffer26, dim_N);
+                // Kernel 11/31: cross_entropy + cross_entropy_backward (one pass) -> %260 [], %261 [N,3]
+                ForwardBackwardKernel11(input1, result, buffer23, buffer24, dim_N);
 
-                // Kernel 14/32: sum over [N,3] -> %244 [3]
-                ForwardBackwardKernel14(grad6, buffer26, dim_N);
+                // Kernel 12/31: sum over [N,3] -> %262 [3]
+                ForwardBackwardKernel12(grad6, buffer24, dim_N);
 
-                // Kernel 15/32: GEMM -> %245 [N,6]
-                ForwardBackwardKernel15(capture5Data, buffer26, buffer27, dim_N);
+                // Kernel 13/31: GEMM -> %263 [N,6]
+                ForwardBackwardKernel13(capture5Data, buffer24, buffer25, dim_N);
 
-                // Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
-                ForwardBackwardKernel16(grad5, buffer16, buffer26, dim_N);
+                // Kernel 14/31: GEMM Aᵀ -> %264 [3,6]
+                ForwardBackwardKernel14(grad5, buffer14, buffer24, dim_N);
 
-                // Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %252 [3,N,5], %247 [N,6], %248 [N,6], %249 [24,5], %250 [24,6], %251 [24]
+                // Kernel 15/31: loop over 3 steps in reverse, its body 8 kernel(s) -> %307 [N,6], %300 [3,N,24], %301 [3,N,6], %306 [N,6]
                 {
-                    // %247 = scan{body=3;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [N,6]
-                    // %248 = scan{body=3;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [N,6]
-                    // %249 = scan{body=3;output=2;reverse=true;shape=24,5;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24,5]
-                    // %250 = scan{body=3;output=3;reverse=true;shape=24,6;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24,6]
-                    // %251 = scan{body=3;output=4;reverse=true;shape=24;stacked=false;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [24]
-                    // %252 = scan{body=3;output=5;reverse=true;shape=3,N,5;stacked=true;steps=3}(%245, %102, %23, %148, %21, %149, %27, %3, %6, %140, %143, %146, %151, %153, %155, %157, %159) : [3,N,5]
-                    int loop17Steps = 3;
-                    for (int loop17Step = 0; loop17Step < loop17Steps; loop17Step++)
+                    // %300 = scan{body=5;output=2;reverse=true;shape=3,N,24;stacked=true;steps=3}(%263, %125, %23, %166, %21, %167, %6, %169, %171, %173, %175, %177) : [3,N,24]
+                    // %301 = scan{body=5;output=3;reverse=true;shape=3,N,6;stacked=true;steps=3}(%263, %125, %23, %166, %21, %167, %6, %169, %171, %173, %175, %177) : [3,N,6]
+                    // %306 = scan{body=5;output=0;reverse=true;shape=N,6;stacked=false;steps=3}(%263, %125, %23, %166, %21, %167, %6, %169, %171, %173, %175, %177) : [N,6]
+                    // %307 = scan{body=5;output=1;reverse=true;shape=N,6;stacked=false;steps=3}(%263, %125, %23, %166, %21, %167, %6, %169, %171, %173, %175, %177) : [N,6]
+                    int loop15Steps = 3;
+                    for (int loop15Step = 0; loop15Step < loop15Steps; loop15Step++)
                     {
-                        int loop17Time = loop17Steps - 1 - loop17Step;
-                        global::System.Span<float> loop17Out0 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer29 : buffer44;
-                        global::System.Span<float> loop17Out1 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer30 : buffer45;
-                        global::System.Span<float> loop17Out2 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer31 : buffer46;
-                        global::System.Span<float> loop17Out3 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer32 : buffer47;
-                        global::System.Span<float> loop17Out4 = ((loop17Steps - 1 - loop17Step) & 1) == 0 ? buffer33 : buffer48;
-                        global::System.Span<float> loop17Out5 = buffer28.Slice(loop17Time * (dim_N * 5), (dim_N * 5));
-                        global::System.ReadOnlySpan<float> loop17Slot99 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer27) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer29 : buffer44));
-                        global::System.ReadOnlySpan<float> loop17Slot100 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer12) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer30 : buffer45));
-                        global::System.ReadOnlySpan<float> loop17Slot139 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer13) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer31 : buffer46));
-                        global::System.ReadOnlySpan<float> loop17Slot142 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer14) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer32 : buffer47));
-                        global::System.ReadOnlySpan<float> loop17Slot145 = loop17Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer15) : ((global::System.ReadOnlySpan<float>)(((loop17Steps - loop17Step) & 1) == 0 ? buffer33 : buffer48));
-                        global::System.ReadOnlySpan<float> loop17Slot24 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer17.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop17Slot25 = loop17Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer18.Slice((loop17Time - 1) * (dim_N * 6), (dim_N * 6)));
-                        global::System.ReadOnlySpan<float> loop17Slot28 = ((global::System.ReadOnlySpan<float>)buffer10).Slice(loop17Time * (dim_N * 5), (dim_N * 5));
-                        global::System.ReadOnlySpan<float> loop17Slot150 = ((global::System.ReadOnlySpan<float>)buffer19).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop17Slot152 = ((global::System.ReadOnlySpan<float>)buffer20).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop17Slot154 = ((global::System.ReadOnlySpan<float>)buffer21).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop17Slot156 = ((global::System.ReadOnlySpan<float>)buffer22).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
-                        global::System.ReadOnlySpan<float> loop17Slot158 = ((global::System.ReadOnlySpan<float>)buffer23).Slice(loop17Time * (dim_N * 6), (dim_N * 6));
+                        int loop15Time = loop15Steps - 1 - loop15Step;
+                        global::System.Span<float> loop15Out0 = ((loop15Steps - 1 - loop15Step) & 1) == 0 ? buffer29 : buffer38;
+                        global::System.Span<float> loop15Out1 = ((loop15Steps - 1 - loop15Step) & 1) == 0 ? buffer26 : buffer39;
+                        global::System.Span<float> loop15Out2 = buffer27.Slice(loop15Time * (dim_N * 24), (dim_N * 24));
+                        global::System.Span<float> loop15Out3 = buffer28.Slice(loop15Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop15Slot122 = loop15Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer25) : ((global::System.ReadOnlySpan<float>)(((loop15Steps - loop15Step) & 1) == 0 ? buffer29 : buffer38));
+                        global::System.ReadOnlySpan<float> loop15Slot123 = loop15Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer13) : ((global::System.ReadOnlySpan<float>)(((loop15Steps - loop15Step) & 1) == 0 ? buffer26 : buffer39));
+                        global::System.ReadOnlySpan<float> loop15Slot24 = loop15Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer8) : ((global::System.ReadOnlySpan<float>)buffer15.Slice((loop15Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop15Slot25 = loop15Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)buffer16.Slice((loop15Time - 1) * (dim_N * 6), (dim_N * 6)));
+                        global::System.ReadOnlySpan<float> loop15Slot168 = ((global::System.ReadOnlySpan<float>)buffer17).Slice(loop15Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop15Slot170 = ((global::System.ReadOnlySpan<float>)buffer18).Slice(loop15Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop15Slot172 = ((global::System.ReadOnlySpan<float>)buffer19).Slice(loop15Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop15Slot174 = ((global::System.ReadOnlySpan<float>)buffer20).Slice(loop15Time * (dim_N * 6), (dim_N * 6));
+                        global::System.ReadOnlySpan<float> loop15Slot176 = ((global::System.ReadOnlySpan<float>)buffer21).Slice(loop15Time * (dim_N * 6), (dim_N * 6));
 
-                        // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
-                        ForwardBackwardLoop17Kernel0(buffer34, buffer35, buffer36, buffer37, loop17Out1, loop17Slot99, loop17Slot100, loop17Slot25, loop17Slot150, loop17Slot152, loop17Slot154, loop17Slot156, loop17Slot158, dim_N);
+                        // Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]
+                        ForwardBackwardLoop15Kernel0(buffer30, buffer31, buffer32, buffer33, loop15Out1, loop15Slot122, loop15Slot123, loop15Slot25, loop15Slot168, loop15Slot170, loop15Slot172, loop15Slot174, loop15Slot176, dim_N);
 
-                        // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
-                        ForwardBackwardLoop17Kernel1(buffer38, loop17Slot99, loop17Slot154, loop17Slot158, dim_N);
+                        // Kernel 1/8: fused elementwise (mul, sub, mul, mul) -> %197 [N,6]
+                        ForwardBackwardLoop15Kernel1(buffer34, loop15Slot122, loop15Slot172, loop15Slot176, dim_N);
 
-                        // Kernel 2/11: narrow_backward -> %180 [N,24]
-                        ForwardBackwardLoop17Kernel2(buffer38, buffer39, dim_N);
+                        // Kernel 2/8: narrow_backward -> %198 [N,24]
+                        ForwardBackwardLoop15Kernel2(buffer34, buffer35, dim_N);
 
-                        // Kernel 3/11: narrow_backward -> %185 [N,24]
-                        ForwardBackwardLoop17Kernel3(buffer36, buffer40, dim_N);
+                        // Kernel 3/8: narrow_backward -> %203 [N,24]
+                        ForwardBackwardLoop15Kernel3(buffer32, buffer36, dim_N);
 
-                        // Kernel 4/11: narrow_backward -> %190 [N,24]
-                        ForwardBackwardLoop17Kernel4(buffer37, buffer41, dim_N);
+                        // Kernel 4/8: narrow_backward -> %208 [N,24]
+                        ForwardBackwardLoop15Kernel4(buffer33, buffer37, dim_N);
 
-                        // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
-                        ForwardBackwardLoop17Kernel5(buffer35, buffer39, buffer40, buffer41, buffer42, buffer43, dim_N);
+                        // Kernel 5/8: narrow_backward + epilogue (add, add, add) -> %209 [N,24]
+                        ForwardBackwardLoop15Kernel5(buffer31, buffer35, buffer36, buffer37, loop15Out2, dim_N);
 
-                        // Kernel 6/11: GEMM -> %193 [N,6]
-                        ForwardBackwardLoop17Kernel6(capture4Data, buffer42, loop17Out0, dim_N);
+                        // Kernel 6/8: GEMM -> %211 [N,6]
+                        ForwardBackwardLoop15Kernel6(capture4Data, loop15Out0, loop15Out2, dim_N);
 
-                        // Kernel 7/11: GEMM -> %195 [N,5]
-                        ForwardBackwardLoop17Kernel7(capture1Data, buffer42, loop17Out5, dim_N);
-
-                        // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
-                        ForwardBackwardLoop17Kernel8(buffer42, loop17Out2, loop17Slot139, loop17Slot28, dim_N);
-
-                        // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
-                        ForwardBackwardLoop17Kernel9(buffer42, loop17Out3, loop17Slot142, loop17Slot24, dim_N);
-
-                        // Kernel 10/11: elementwise (add) -> %199 [24]
-                        ForwardBackwardLoop17Kernel10(buffer43, loop17Out4, loop17Slot145);
+                        // Kernel 7/8: elementwise (copy) -> %299 [N,6]
+                        ForwardBackwardLoop15Kernel7(loop15Out3, loop15Slot24, dim_N);
                     }
                 }
 
-                // Kernel 18/32: transpose -> %253 [N,3,5]
-                ForwardBackwardKernel18(buffer28, buffer49, dim_N);
+                // Kernel 16/31: GEMM Aᵀ -> %304 [24,6]
+                ForwardBackwardKernel16(grad4, buffer27, buffer28, dim_N);
 
-                // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
-                ForwardBackwardKernel19(buffer3, buffer4, buffer6, buffer7, buffer29, buffer30, buffer50, buffer51, buffer52, dim_N);
+                // Kernel 17/31: sum over [3,N,24] -> %305 [24]
+                ForwardBackwardKernel17(buffer27, buffer40, dim_N);
 
-                // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
-                ForwardBackwardKernel20(buffer6, buffer7, buffer29, buffer53, dim_N);
+                // Kernel 18/31: GEMM -> %308 [N*3,5]
+                ForwardBackwardKernel18(capture1Data, buffer27, buffer41, dim_N);
 
-                // Kernel 21/32: narrow_backward -> %264 [N,24]
-                ForwardBackwardKernel21(buffer51, buffer54, dim_N);
+                // Kernel 19/31: transpose -> %311 [N,3,5]
+                ForwardBackwardKernel19(buffer41, buffer42, dim_N);
 
-                // Kernel 22/32: narrow_backward -> %267 [N,24]
-                ForwardBackwardKernel22(buffer52, buffer55, dim_N);
+                // Kernel 20/31: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %316 [N,6], %321 [N,6], %324 [N,6]
+                ForwardBackwardKernel20(buffer3, buffer4, buffer6, buffer7, buffer26, buffer29, buffer43, buffer44, buffer45, dim_N);
 
-                // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
-                ForwardBackwardKernel23(buffer53, buffer54, buffer55, buffer56, buffer57, dim_N);
+                // Kernel 21/31: fused elementwise (sub, mul, mul, mul) -> %319 [N,6]
+                ForwardBackwardKernel21(buffer6, buffer7, buffer29, buffer46, dim_N);
 
-                // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
-                ForwardBackwardKernel24(grad2, grad3, buffer33, buffer57);
+                // Kernel 22/31: narrow_backward -> %322 [N,24]
+                ForwardBackwardKernel22(buffer44, buffer47, dim_N);
 
-                // Kernel 25/32: GEMM -> %271 [N,5]
-                ForwardBackwardKernel25(capture1Data, buffer56, buffer58, dim_N);
+                // Kernel 23/31: narrow_backward -> %325 [N,24]
+                ForwardBackwardKernel23(buffer45, buffer48, dim_N);
 
-                // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
-                ForwardBackwardKernel26(buffer1, buffer56, buffer59, dim_N);
+                // Kernel 24/31: narrow_backward + epilogue (add, add, sum) -> %326 [N,24], %327 [24]
+                ForwardBackwardKernel24(buffer46, buffer47, buffer48, buffer49, buffer50, dim_N);
 
-                // Kernel 27/32: elementwise (add) -> %273 [24,5]
-                ForwardBackwardKernel27(grad1, buffer31, buffer59);
+                // Kernel 25/31: fused loop with 2 outputs (add, copy) -> %328 [24], %336 [24]
+                ForwardBackwardKernel25(grad2, grad3, buffer40, buffer50);
 
-                // Kernel 28/32: narrow_backward -> %275 [N,4,5]
-                ForwardBackwardKernel28(buffer58, buffer60, dim_N);
+                // Kernel 26/31: GEMM -> %329 [N,5]
+                ForwardBackwardKernel26(capture1Data, buffer49, buffer51, dim_N);
 
-                // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
-                ForwardBackwardKernel29(buffer49, buffer60, buffer61, dim_N);
+                // Kernel 27/31: 2 accumulating GEMMs -> %331 [24,5]
+                ForwardBackwardKernel27(grad1, buffer1, buffer10, buffer27, buffer49, dim_N);
 
-                // Kernel 30/32: embedding_backward -> %277 [20,5]
-                ForwardBackwardKernel30(input0, grad0, buffer61);
+                // Kernel 28/31: narrow_backward -> %333 [N,4,5]
+                ForwardBackwardKernel28(buffer51, buffer52, dim_N);
 
-                // Kernel 31/32: elementwise (copy) -> %279 [24,6]
-                ForwardBackwardKernel31(grad4, buffer32);
+                // Kernel 29/31: narrow_backward + epilogue (add) -> %334 [N,4,5]
+                ForwardBackwardKernel29(buffer42, buffer52, buffer53, dim_N);
+
+                // Kernel 30/31: embedding_backward -> %335 [20,5]
+                ForwardBackwardKernel30(input0, grad0, buffer53);
 
                 return state.Result;
             }
 
-            // Kernel 0/32: embedding -> %9 [N,4,5]
+            // Kernel 0/31: embedding -> %9 [N,4,5]
             // %9 = embedding(%0, %2) : [N,4,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel0(global::System.ReadOnlySpan<int> input0, global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer0)
             {
                 global::Kiln.Kernels.Embedding.Gather(capture0Data, 5, input0, buffer0);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/32: embedding -> %9 [N,4,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/31: embedding -> %9 [N,4,5]");
             }
 
-            // Kernel 1/32: narrow -> %10 [N,1,5]
+            // Kernel 1/31: narrow -> %10 [N,1,5]
             // %10 = narrow{dim=1;length=1;start=0}(%9) : [N,1,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel1(global::System.Span<float> buffer0, global::System.Span<float> buffer1, int dim_N)
             {
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 0, buffer1, 5, 0, dim_N, 5);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/32: narrow -> %10 [N,1,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/31: narrow -> %10 [N,1,5]");
             }
 
-            // Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
+            // Kernel 2/31: GEMM + epilogue (add, add) -> %14 [N,24]
             // %12 = matmul{transpose_b=true}(%11, %3) : [N,24]
             // %13 = add(%12, %4) : [N,24]
             // %14 = add(%13, %5) : [N,24]
@@ -921,10 +911,10 @@ namespace Kiln.Integration.Tests.Models
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/31: GEMM + epilogue (add, add) -> %14 [N,24]");
             }
 
-            // Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+            // Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
             // %15 = narrow{dim=1;length=6;start=0}(%14) : [N,6]
             // %16 = sigmoid(%15) : [N,6]
             // %17 = narrow{dim=1;length=6;start=12}(%14) : [N,6]
@@ -1021,33 +1011,33 @@ namespace Kiln.Integration.Tests.Models
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]");
             }
 
-            // Kernel 4/32: narrow -> %26 [N,3,5]
+            // Kernel 4/31: narrow -> %26 [N,3,5]
             // %26 = narrow{dim=1;length=3;start=1}(%9) : [N,3,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel4(global::System.Span<float> buffer0, global::System.Span<float> buffer9, int dim_N)
             {
                 global::Kiln.Kernels.Layout.CopyBlocks(buffer0, 20, 5, buffer9, 15, 0, dim_N, 15);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/32: narrow -> %26 [N,3,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 4/31: narrow -> %26 [N,3,5]");
             }
 
-            // Kernel 5/32: transpose -> %27 [3,N,5]
+            // Kernel 5/31: transpose -> %27 [3,N,5]
             // %27 = transpose{dim0=0;dim1=1}(%26) : [3,N,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel5(global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
             {
                 global::Kiln.Kernels.Layout.SwapAxes(buffer9, buffer10, 1, dim_N, 1, 3, 5);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/32: transpose -> %27 [3,N,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 5/31: transpose -> %27 [3,N,5]");
             }
 
-            // Kernel 6/32: elementwise (add) -> %74 [24]
+            // Kernel 6/31: elementwise (add) -> %74 [24]
             // %74 = add(%4, %5) : [24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer11)
@@ -1085,227 +1075,130 @@ namespace Kiln.Integration.Tests.Models
                         buffer11[i] = s74;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/32: elementwise (add) -> %74 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 6/31: elementwise (add) -> %74 [24]");
             }
 
-            // Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
-            // %102 = broadcast_to{shape=N,6}(%101) : [N,6]
+            // Kernel 7/31: GEMM Bᵀ -> %96 [N*3,24]
+            // %96 = matmul{transpose_b=true}(%95, %3) : [N*3,24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel7(global::System.Span<float> buffer12, int dim_N)
+            private static void ForwardBackwardKernel7(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer10, global::System.Span<float> buffer12, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture1Data, buffer12, (dim_N * 3), 24, 5, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/31: GEMM Bᵀ -> %96 [N*3,24]");
+            }
+
+            // Kernel 8/31: elementwise (broadcast_to) -> %125 [N,6]
+            // %125 = broadcast_to{shape=N,6}(%124) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel8(global::System.Span<float> buffer13, int dim_N)
             {
                 int extent0 = (dim_N * 6);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s101 = 0f;
-                var v101 = new global::System.Numerics.Vector<float>(s101);
+                float s124 = 0f;
+                var v124 = new global::System.Numerics.Vector<float>(s124);
                 int i = 0;
-                var last102 = global::System.Numerics.Vector<float>.Zero;
+                var last125 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
-                    var v102 = v101;
-                    last102 = v102;
+                    var v125 = v124;
+                    last125 = v125;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v102 = v101;
-                    v102.CopyTo(buffer12.Slice(i));
+                    var v125 = v124;
+                    v125.CopyTo(buffer13.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last102.CopyTo(buffer12.Slice(lastVector));
+                    last125.CopyTo(buffer13.Slice(lastVector));
                 }
                 else
                 {
                     for (; i < extent0; i++)
                     {
-                        float s102 = s101;
-                        buffer12[i] = s102;
+                        float s125 = s124;
+                        buffer13[i] = s125;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer12, "Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/31: elementwise (broadcast_to) -> %125 [N,6]");
             }
 
-            // Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
-            // %140 = broadcast_to{shape=24,5}(%101) : [24,5]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel8(global::System.Span<float> buffer13)
-            {
-                int extent0 = 120;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s101 = 0f;
-                var v101 = new global::System.Numerics.Vector<float>(s101);
-                int i = 0;
-                var last140 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v140 = v101;
-                    last140 = v140;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v140 = v101;
-                    v140.CopyTo(buffer13.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last140.CopyTo(buffer13.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s140 = s101;
-                        buffer13[i] = s140;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer13, "Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]");
-            }
-
-            // Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
-            // %143 = broadcast_to{shape=24,6}(%101) : [24,6]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel9(global::System.Span<float> buffer14)
-            {
-                int extent0 = 144;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s101 = 0f;
-                var v101 = new global::System.Numerics.Vector<float>(s101);
-                int i = 0;
-                var last143 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v143 = v101;
-                    last143 = v143;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v143 = v101;
-                    v143.CopyTo(buffer14.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last143.CopyTo(buffer14.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s143 = s101;
-                        buffer14[i] = s143;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]");
-            }
-
-            // Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
-            // %146 = broadcast_to{shape=24}(%101) : [24]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel10(global::System.Span<float> buffer15)
-            {
-                int extent0 = 24;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s101 = 0f;
-                var v101 = new global::System.Numerics.Vector<float>(s101);
-                int i = 0;
-                var last146 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v146 = v101;
-                    last146 = v146;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v146 = v101;
-                    v146.CopyTo(buffer15.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last146.CopyTo(buffer15.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s146 = s101;
-                        buffer15[i] = s146;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 10/32: elementwise (broadcast_to) -> %146 [24]");
-            }
-
-            // Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-            // runs at each step of ForwardBackward's kernel 11/32 (loop over 3 steps)
-            // %33 = matmul{transpose_b=true}(%30, %31) : [N,24]
+            // Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]
+            // runs at each step of ForwardBackward's kernel 9/31 (loop over 3 steps)
             // %37 = matmul{transpose_b=true}(%24, %35) : [N,24]
-            // %58 = add(%33, %37) : [N,24]
-            // %76 = add(%58, %75) : [N,24]
+            // %98 = add(%94, %37) : [N,24]
+            // %99 = add(%98, %75) : [N,24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop11Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer11, global::System.Span<float> buffer24, global::System.ReadOnlySpan<float> loop11Slot24, global::System.ReadOnlySpan<float> loop11Slot28, int dim_N)
+            private static void ForwardBackwardLoop9Kernel0(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer11, global::System.Span<float> buffer22, global::System.ReadOnlySpan<float> loop9Slot24, global::System.ReadOnlySpan<float> loop9Slot94, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(loop11Slot28, capture1Data, buffer24, dim_N, 24, 5, transposeA: false, transposeB: true, accumulate: false);
-                global::Kiln.Kernels.Gemm.Multiply(loop11Slot24, capture4Data, buffer24, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(loop9Slot24, capture4Data, buffer22, dim_N, 24, 6, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 24;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row58 = i0 * 24;
+                    int row37 = i0 * 24;
+                    int row94 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last76 = global::System.Numerics.Vector<float>.Zero;
+                    var last99 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + lastVector));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer22.Slice(row37 + lastVector));
                         var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(lastVector));
-                        var v76 = v58 + v75;
-                        last76 = v76;
+                        var v94 = new global::System.Numerics.Vector<float>(loop9Slot94.Slice(row94 + lastVector));
+                        var v98 = v94 + v37;
+                        var v99 = v98 + v75;
+                        last99 = v99;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v58 = new global::System.Numerics.Vector<float>(buffer24.Slice(row58 + i));
+                        var v37 = new global::System.Numerics.Vector<float>(buffer22.Slice(row37 + i));
                         var v75 = new global::System.Numerics.Vector<float>(buffer11.Slice(i));
-                        var v76 = v58 + v75;
-                        v76.CopyTo(buffer24.Slice(rowOut + i));
+                        var v94 = new global::System.Numerics.Vector<float>(loop9Slot94.Slice(row94 + i));
+                        var v98 = v94 + v37;
+                        var v99 = v98 + v75;
+                        v99.CopyTo(buffer22.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last76.CopyTo(buffer24.Slice(rowOut + lastVector));
+                        last99.CopyTo(buffer22.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s58 = buffer24[row58 + i];
+                            float s37 = buffer22[row37 + i];
                             float s75 = buffer11[i];
-                            float s76 = s58 + s75;
-                            buffer24[rowOut + i] = s76;
+                            float s94 = loop9Slot94[row94 + i];
+                            float s98 = s94 + s37;
+                            float s99 = s98 + s75;
+                            buffer22[rowOut + i] = s99;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer22, "Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]");
             }
 
-            // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
-            // runs at each step of ForwardBackward's kernel 11/32 (loop over 3 steps)
-            // %77 = narrow{dim=1;length=6;start=0}(%76) : [N,6]
-            // %78 = sigmoid(%77) : [N,6]
-            // %79 = narrow{dim=1;length=6;start=12}(%76) : [N,6]
-            // %80 = tanh(%79) : [N,6]
-            // %81 = narrow{dim=1;length=6;start=18}(%76) : [N,6]
-            // %82 = sigmoid(%81) : [N,6]
-            // %83 = mul(%78, %80) : [N,6]
-            // %84 = narrow{dim=1;length=6;start=6}(%76) : [N,6]
-            // %85 = sigmoid(%84) : [N,6]
-            // %86 = mul(%85, %25) : [N,6]
-            // %87 = add(%86, %83) : [N,6]
-            // %88 = tanh(%87) : [N,6]
-            // %89 = mul(%82, %88) : [N,6]
+            // Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]
+            // runs at each step of ForwardBackward's kernel 9/31 (loop over 3 steps)
+            // %100 = narrow{dim=1;length=6;start=0}(%99) : [N,6]
+            // %101 = sigmoid(%100) : [N,6]
+            // %102 = narrow{dim=1;length=6;start=12}(%99) : [N,6]
+            // %103 = tanh(%102) : [N,6]
+            // %104 = narrow{dim=1;length=6;start=18}(%99) : [N,6]
+            // %105 = sigmoid(%104) : [N,6]
+            // %106 = mul(%101, %103) : [N,6]
+            // %107 = narrow{dim=1;length=6;start=6}(%99) : [N,6]
+            // %108 = sigmoid(%107) : [N,6]
+            // %109 = mul(%108, %25) : [N,6]
+            // %110 = add(%109, %106) : [N,6]
+            // %111 = tanh(%110) : [N,6]
+            // %112 = mul(%105, %111) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop11Kernel1(global::System.Span<float> buffer24, global::System.Span<float> loop11Out0, global::System.Span<float> loop11Out1, global::System.Span<float> loop11Out2, global::System.Span<float> loop11Out3, global::System.Span<float> loop11Out4, global::System.Span<float> loop11Out5, global::System.Span<float> loop11Out6, global::System.ReadOnlySpan<float> loop11Slot25, int dim_N)
+            private static void ForwardBackwardLoop9Kernel1(global::System.Span<float> buffer22, global::System.Span<float> loop9Out0, global::System.Span<float> loop9Out1, global::System.Span<float> loop9Out2, global::System.Span<float> loop9Out3, global::System.Span<float> loop9Out4, global::System.Span<float> loop9Out5, global::System.Span<float> loop9Out6, global::System.ReadOnlySpan<float> loop9Slot25, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 6;
@@ -1314,724 +1207,674 @@ namespace Kiln.Integration.Tests.Models
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
                     int row25 = i0 * 6;
-                    int row77 = i0 * 24;
-                    int row79 = 12 + i0 * 24;
-                    int row81 = 18 + i0 * 24;
-                    int row84 = 6 + i0 * 24;
+                    int row100 = i0 * 24;
+                    int row102 = 12 + i0 * 24;
+                    int row104 = 18 + i0 * 24;
+                    int row107 = 6 + i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last78 = global::System.Numerics.Vector<float>.Zero;
-                    var last80 = global::System.Numerics.Vector<float>.Zero;
-                    var last85 = global::System.Numerics.Vector<float>.Zero;
-                    var last87 = global::System.Numerics.Vector<float>.Zero;
-                    var last88 = global::System.Numerics.Vector<float>.Zero;
-                    var last82 = global::System.Numerics.Vector<float>.Zero;
-                    var last89 = global::System.Numerics.Vector<float>.Zero;
+                    var last101 = global::System.Numerics.Vector<float>.Zero;
+                    var last103 = global::System.Numerics.Vector<float>.Zero;
+                    var last108 = global::System.Numerics.Vector<float>.Zero;
+                    var last110 = global::System.Numerics.Vector<float>.Zero;
+                    var last111 = global::System.Numerics.Vector<float>.Zero;
+                    var last105 = global::System.Numerics.Vector<float>.Zero;
+                    var last112 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + lastVector));
-                        var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + lastVector));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + lastVector));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + lastVector));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + lastVector));
-                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                        var v83 = v78 * v80;
-                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                        var v86 = v85 * v25;
-                        var v87 = v86 + v83;
-                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                        var v89 = v82 * v88;
-                        last78 = v78;
-                        last80 = v80;
-                        last85 = v85;
-                        last87 = v87;
-                        last88 = v88;
-                        last82 = v82;
-                        last89 = v89;
+                        var v25 = new global::System.Numerics.Vector<float>(loop9Slot25.Slice(row25 + lastVector));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer22.Slice(row100 + lastVector));
+                        var v102 = new global::System.Numerics.Vector<float>(buffer22.Slice(row102 + lastVector));
+                        var v104 = new global::System.Numerics.Vector<float>(buffer22.Slice(row104 + lastVector));
+                        var v107 = new global::System.Numerics.Vector<float>(buffer22.Slice(row107 + lastVector));
+                        var v101 = global::Kiln.Kernels.Pointwise.Sigmoid(v100);
+                        var v103 = global::Kiln.Kernels.Pointwise.Tanh(v102);
+                        var v105 = global::Kiln.Kernels.Pointwise.Sigmoid(v104);
+                        var v106 = v101 * v103;
+                        var v108 = global::Kiln.Kernels.Pointwise.Sigmoid(v107);
+                        var v109 = v108 * v25;
+                        var v110 = v109 + v106;
+                        var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
+                        var v112 = v105 * v111;
+                        last101 = v101;
+                        last103 = v103;
+                        last108 = v108;
+                        last110 = v110;
+                        last111 = v111;
+                        last105 = v105;
+                        last112 = v112;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v25 = new global::System.Numerics.Vector<float>(loop11Slot25.Slice(row25 + i));
-                        var v77 = new global::System.Numerics.Vector<float>(buffer24.Slice(row77 + i));
-                        var v79 = new global::System.Numerics.Vector<float>(buffer24.Slice(row79 + i));
-                        var v81 = new global::System.Numerics.Vector<float>(buffer24.Slice(row81 + i));
-                        var v84 = new global::System.Numerics.Vector<float>(buffer24.Slice(row84 + i));
-                        var v78 = global::Kiln.Kernels.Pointwise.Sigmoid(v77);
-                        var v80 = global::Kiln.Kernels.Pointwise.Tanh(v79);
-                        var v82 = global::Kiln.Kernels.Pointwise.Sigmoid(v81);
-                        var v83 = v78 * v80;
-                        var v85 = global::Kiln.Kernels.Pointwise.Sigmoid(v84);
-                        var v86 = v85 * v25;
-                        var v87 = v86 + v83;
-                        var v88 = global::Kiln.Kernels.Pointwise.Tanh(v87);
-                        var v89 = v82 * v88;
-                        v78.CopyTo(loop11Out2.Slice(rowOut + i));
-                        v80.CopyTo(loop11Out3.Slice(rowOut + i));
-                        v85.CopyTo(loop11Out5.Slice(rowOut + i));
-                        v87.CopyTo(loop11Out1.Slice(rowOut + i));
-                        v88.CopyTo(loop11Out6.Slice(rowOut + i));
-                        v82.CopyTo(loop11Out4.Slice(rowOut + i));
-                        v89.CopyTo(loop11Out0.Slice(rowOut + i));
+                        var v25 = new global::System.Numerics.Vector<float>(loop9Slot25.Slice(row25 + i));
+                        var v100 = new global::System.Numerics.Vector<float>(buffer22.Slice(row100 + i));
+                        var v102 = new global::System.Numerics.Vector<float>(buffer22.Slice(row102 + i));
+                        var v104 = new global::System.Numerics.Vector<float>(buffer22.Slice(row104 + i));
+                        var v107 = new global::System.Numerics.Vector<float>(buffer22.Slice(row107 + i));
+                        var v101 = global::Kiln.Kernels.Pointwise.Sigmoid(v100);
+                        var v103 = global::Kiln.Kernels.Pointwise.Tanh(v102);
+                        var v105 = global::Kiln.Kernels.Pointwise.Sigmoid(v104);
+                        var v106 = v101 * v103;
+                        var v108 = global::Kiln.Kernels.Pointwise.Sigmoid(v107);
+                        var v109 = v108 * v25;
+                        var v110 = v109 + v106;
+                        var v111 = global::Kiln.Kernels.Pointwise.Tanh(v110);
+                        var v112 = v105 * v111;
+                        v101.CopyTo(loop9Out2.Slice(rowOut + i));
+                        v103.CopyTo(loop9Out3.Slice(rowOut + i));
+                        v108.CopyTo(loop9Out5.Slice(rowOut + i));
+                        v110.CopyTo(loop9Out1.Slice(rowOut + i));
+                        v111.CopyTo(loop9Out6.Slice(rowOut + i));
+                        v105.CopyTo(loop9Out4.Slice(rowOut + i));
+                        v112.CopyTo(loop9Out0.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last78.CopyTo(loop11Out2.Slice(rowOut + lastVector));
-                        last80.CopyTo(loop11Out3.Slice(rowOut + lastVector));
-                        last85.CopyTo(loop11Out5.Slice(rowOut + lastVector));
-                        last87.CopyTo(loop11Out1.Slice(rowOut + lastVector));
-                        last88.CopyTo(loop11Out6.Slice(rowOut + lastVector));
-                        last82.CopyTo(loop11Out4.Slice(rowOut + lastVector));
-                        last89.CopyTo(loop11Out0.Slice(rowOut + lastVector));
+                        last101.CopyTo(loop9Out2.Slice(rowOut + lastVector));
+                        last103.CopyTo(loop9Out3.Slice(rowOut + lastVector));
+                        last108.CopyTo(loop9Out5.Slice(rowOut + lastVector));
+                        last110.CopyTo(loop9Out1.Slice(rowOut + lastVector));
+                        last111.CopyTo(loop9Out6.Slice(rowOut + lastVector));
+                        last105.CopyTo(loop9Out4.Slice(rowOut + lastVector));
+                        last112.CopyTo(loop9Out0.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s25 = loop11Slot25[row25 + i];
-                            float s77 = buffer24[row77 + i];
-                            float s79 = buffer24[row79 + i];
-                            float s81 = buffer24[row81 + i];
-                            float s84 = buffer24[row84 + i];
-                            float s78 = global::Kiln.Kernels.Pointwise.Sigmoid(s77);
-                            float s80 = global::Kiln.Kernels.Pointwise.Tanh(s79);
-                            float s82 = global::Kiln.Kernels.Pointwise.Sigmoid(s81);
-                            float s83 = s78 * s80;
-                            float s85 = global::Kiln.Kernels.Pointwise.Sigmoid(s84);
-                            float s86 = s85 * s25;
-                            float s87 = s86 + s83;
-                            float s88 = global::Kiln.Kernels.Pointwise.Tanh(s87);
-                            float s89 = s82 * s88;
-                            loop11Out2[rowOut + i] = s78;
-                            loop11Out3[rowOut + i] = s80;
-                            loop11Out5[rowOut + i] = s85;
-                            loop11Out1[rowOut + i] = s87;
-                            loop11Out6[rowOut + i] = s88;
-                            loop11Out4[rowOut + i] = s82;
-                            loop11Out0[rowOut + i] = s89;
+                            float s25 = loop9Slot25[row25 + i];
+                            float s100 = buffer22[row100 + i];
+                            float s102 = buffer22[row102 + i];
+                            float s104 = buffer22[row104 + i];
+                            float s107 = buffer22[row107 + i];
+                            float s101 = global::Kiln.Kernels.Pointwise.Sigmoid(s100);
+                            float s103 = global::Kiln.Kernels.Pointwise.Tanh(s102);
+                            float s105 = global::Kiln.Kernels.Pointwise.Sigmoid(s104);
+                            float s106 = s101 * s103;
+                            float s108 = global::Kiln.Kernels.Pointwise.Sigmoid(s107);
+                            float s109 = s108 * s25;
+                            float s110 = s109 + s106;
+                            float s111 = global::Kiln.Kernels.Pointwise.Tanh(s110);
+                            float s112 = s105 * s111;
+                            loop9Out2[rowOut + i] = s101;
+                            loop9Out3[rowOut + i] = s103;
+                            loop9Out5[rowOut + i] = s108;
+                            loop9Out1[rowOut + i] = s110;
+                            loop9Out6[rowOut + i] = s111;
+                            loop9Out4[rowOut + i] = s105;
+                            loop9Out0[rowOut + i] = s112;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out2, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out3, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out5, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out1, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out6, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out4, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop11Out0, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out2, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out3, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out5, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out1, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out6, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out4, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop9Out0, "Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]");
             }
 
-            // Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
-            // %240 = matmul{transpose_b=true}(%239, %7) : [N,3]
-            // %241 = add(%240, %8) : [N,3]
+            // Kernel 10/31: GEMM + epilogue (add) -> %259 [N,3]
+            // %258 = matmul{transpose_b=true}(%257, %7) : [N,3]
+            // %259 = add(%258, %8) : [N,3]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel12(global::System.ReadOnlySpan<float> capture5Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> buffer16, global::System.Span<float> buffer25, int dim_N)
+            private static void ForwardBackwardKernel10(global::System.ReadOnlySpan<float> capture5Data, global::System.ReadOnlySpan<float> capture6Data, global::System.Span<float> buffer14, global::System.Span<float> buffer23, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer16, capture5Data, buffer25, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer14, capture5Data, buffer23, dim_N, 3, 6, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 3;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row240 = i0 * 3;
+                    int row258 = i0 * 3;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last241 = global::System.Numerics.Vector<float>.Zero;
+                    var last259 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(lastVector));
-                        var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + lastVector));
-                        var v241 = v240 + v8;
-                        last241 = v241;
+                        var v258 = new global::System.Numerics.Vector<float>(buffer23.Slice(row258 + lastVector));
+                        var v259 = v258 + v8;
+                        last259 = v259;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v8 = new global::System.Numerics.Vector<float>(capture6Data.Slice(i));
-                        var v240 = new global::System.Numerics.Vector<float>(buffer25.Slice(row240 + i));
-                        var v241 = v240 + v8;
-                        v241.CopyTo(buffer25.Slice(rowOut + i));
+                        var v258 = new global::System.Numerics.Vector<float>(buffer23.Slice(row258 + i));
+                        var v259 = v258 + v8;
+                        v259.CopyTo(buffer23.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last241.CopyTo(buffer25.Slice(rowOut + lastVector));
+                        last259.CopyTo(buffer23.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s8 = capture6Data[i];
-                            float s240 = buffer25[row240 + i];
-                            float s241 = s240 + s8;
-                            buffer25[rowOut + i] = s241;
+                            float s258 = buffer23[row258 + i];
+                            float s259 = s258 + s8;
+                            buffer23[rowOut + i] = s259;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer23, "Kernel 10/31: GEMM + epilogue (add) -> %259 [N,3]");
             }
 
-            // Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
-            // %242 = cross_entropy(%241, %1) : []
-            // %243 = cross_entropy_backward(%241, %1, %94) : [N,3]
+            // Kernel 11/31: cross_entropy + cross_entropy_backward (one pass) -> %260 [], %261 [N,3]
+            // %260 = cross_entropy(%259, %1) : []
+            // %261 = cross_entropy_backward(%259, %1, %117) : [N,3]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel13(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer25, global::System.Span<float> buffer26, int dim_N)
+            private static void ForwardBackwardKernel11(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer23, global::System.Span<float> buffer24, int dim_N)
             {
-                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer25, input1, dim_N, 3, result, 1f, buffer26);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer26, "Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]");
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer23, input1, dim_N, 3, result, 1f, buffer24);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 11/31: cross_entropy + cross_entropy_backward (one pass) -> %260 [], %261 [N,3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer24, "Kernel 11/31: cross_entropy + cross_entropy_backward (one pass) -> %260 [], %261 [N,3]");
             }
 
-            // Kernel 14/32: sum over [N,3] -> %244 [3]
-            // %244 = sum{dims=0;keep_dim=false}(%243) : [3]
+            // Kernel 12/31: sum over [N,3] -> %262 [3]
+            // %262 = sum{dims=0;keep_dim=false}(%261) : [3]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel14(global::System.Span<float> grad6, global::System.Span<float> buffer26, int dim_N)
+            private static void ForwardBackwardKernel12(global::System.Span<float> grad6, global::System.Span<float> buffer24, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 3;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row243 = i0 * 3;
+                    int row261 = i0 * 3;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v243 = new global::System.Numerics.Vector<float>(buffer26.Slice(row243 + i));
-                        (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v243).CopyTo(grad6.Slice(i));
+                        var v261 = new global::System.Numerics.Vector<float>(buffer24.Slice(row261 + i));
+                        (new global::System.Numerics.Vector<float>(grad6.Slice(i)) + v261).CopyTo(grad6.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s243 = buffer26[row243 + i];
-                        grad6[i] += s243;
+                        float s261 = buffer24[row261 + i];
+                        grad6[i] += s261;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 14/32: sum over [N,3] -> %244 [3]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad6, "Kernel 12/31: sum over [N,3] -> %262 [3]");
             }
 
-            // Kernel 15/32: GEMM -> %245 [N,6]
-            // %245 = matmul(%243, %7) : [N,6]
+            // Kernel 13/31: GEMM -> %263 [N,6]
+            // %263 = matmul(%261, %7) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel15(global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer26, global::System.Span<float> buffer27, int dim_N)
+            private static void ForwardBackwardKernel13(global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer24, global::System.Span<float> buffer25, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer26, capture5Data, buffer27, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer27, "Kernel 15/32: GEMM -> %245 [N,6]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer24, capture5Data, buffer25, dim_N, 6, 3, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer25, "Kernel 13/31: GEMM -> %263 [N,6]");
             }
 
-            // Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
-            // %246 = matmul{transpose_a=true}(%243, %239) : [3,6]
+            // Kernel 14/31: GEMM Aᵀ -> %264 [3,6]
+            // %264 = matmul{transpose_a=true}(%261, %257) : [3,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel16(global::System.Span<float> grad5, global::System.Span<float> buffer16, global::System.Span<float> buffer26, int dim_N)
+            private static void ForwardBackwardKernel14(global::System.Span<float> grad5, global::System.Span<float> buffer14, global::System.Span<float> buffer24, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer26, buffer16, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 16/32: GEMM Aᵀ -> %246 [3,6]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer24, buffer14, grad5, 3, 6, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 14/31: GEMM Aᵀ -> %264 [3,6]");
             }
 
-            // Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %164 = mul(%99, %154) : [N,6]
-            // %165 = square(%158) : [N,6]
-            // %166 = sub(%94, %165) : [N,6]
-            // %167 = mul(%164, %166) : [N,6]
-            // %168 = add(%100, %167) : [N,6]
-            // %169 = mul(%168, %25) : [N,6]
-            // %170 = mul(%168, %156) : [N,6]
-            // %171 = sub(%94, %156) : [N,6]
-            // %172 = mul(%156, %171) : [N,6]
-            // %173 = mul(%169, %172) : [N,6]
-            // %175 = mul(%168, %152) : [N,6]
-            // %176 = mul(%168, %150) : [N,6]
-            // %182 = square(%152) : [N,6]
-            // %183 = sub(%94, %182) : [N,6]
-            // %184 = mul(%176, %183) : [N,6]
-            // %187 = sub(%94, %150) : [N,6]
-            // %188 = mul(%150, %187) : [N,6]
-            // %189 = mul(%175, %188) : [N,6]
+            // Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %182 = mul(%122, %172) : [N,6]
+            // %183 = square(%176) : [N,6]
+            // %184 = sub(%117, %183) : [N,6]
+            // %185 = mul(%182, %184) : [N,6]
+            // %186 = add(%123, %185) : [N,6]
+            // %187 = mul(%186, %25) : [N,6]
+            // %188 = mul(%186, %174) : [N,6]
+            // %189 = sub(%117, %174) : [N,6]
+            // %190 = mul(%174, %189) : [N,6]
+            // %191 = mul(%187, %190) : [N,6]
+            // %193 = mul(%186, %170) : [N,6]
+            // %194 = mul(%186, %168) : [N,6]
+            // %200 = square(%170) : [N,6]
+            // %201 = sub(%117, %200) : [N,6]
+            // %202 = mul(%194, %201) : [N,6]
+            // %205 = sub(%117, %168) : [N,6]
+            // %206 = mul(%168, %205) : [N,6]
+            // %207 = mul(%193, %206) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel0(global::System.Span<float> buffer34, global::System.Span<float> buffer35, global::System.Span<float> buffer36, global::System.Span<float> buffer37, global::System.Span<float> loop17Out1, global::System.ReadOnlySpan<float> loop17Slot99, global::System.ReadOnlySpan<float> loop17Slot100, global::System.ReadOnlySpan<float> loop17Slot25, global::System.ReadOnlySpan<float> loop17Slot150, global::System.ReadOnlySpan<float> loop17Slot152, global::System.ReadOnlySpan<float> loop17Slot154, global::System.ReadOnlySpan<float> loop17Slot156, global::System.ReadOnlySpan<float> loop17Slot158, int dim_N)
+            private static void ForwardBackwardLoop15Kernel0(global::System.Span<float> buffer30, global::System.Span<float> buffer31, global::System.Span<float> buffer32, global::System.Span<float> buffer33, global::System.Span<float> loop15Out1, global::System.ReadOnlySpan<float> loop15Slot122, global::System.ReadOnlySpan<float> loop15Slot123, global::System.ReadOnlySpan<float> loop15Slot25, global::System.ReadOnlySpan<float> loop15Slot168, global::System.ReadOnlySpan<float> loop15Slot170, global::System.ReadOnlySpan<float> loop15Slot172, global::System.ReadOnlySpan<float> loop15Slot174, global::System.ReadOnlySpan<float> loop15Slot176, int dim_N)
             {
                 int extent0 = (dim_N * 6);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s94 = 1f;
-                var v94 = new global::System.Numerics.Vector<float>(s94);
+                float s117 = 1f;
+                var v117 = new global::System.Numerics.Vector<float>(s117);
                 int i = 0;
-                var last168 = global::System.Numerics.Vector<float>.Zero;
-                var last170 = global::System.Numerics.Vector<float>.Zero;
-                var last173 = global::System.Numerics.Vector<float>.Zero;
-                var last184 = global::System.Numerics.Vector<float>.Zero;
-                var last189 = global::System.Numerics.Vector<float>.Zero;
+                var last186 = global::System.Numerics.Vector<float>.Zero;
+                var last188 = global::System.Numerics.Vector<float>.Zero;
+                var last191 = global::System.Numerics.Vector<float>.Zero;
+                var last202 = global::System.Numerics.Vector<float>.Zero;
+                var last207 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
-                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(lastVector));
-                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(lastVector));
-                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(lastVector));
-                    var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(lastVector));
-                    var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(lastVector));
-                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(lastVector));
-                    var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(lastVector));
-                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(lastVector));
-                    var v164 = v99 * v154;
-                    var v165 = v158 * v158;
-                    var v166 = v94 - v165;
-                    var v167 = v164 * v166;
-                    var v168 = v100 + v167;
-                    var v169 = v168 * v25;
-                    var v170 = v168 * v156;
-                    var v171 = v94 - v156;
-                    var v172 = v156 * v171;
-                    var v173 = v169 * v172;
-                    var v175 = v168 * v152;
-                    var v176 = v168 * v150;
-                    var v182 = v152 * v152;
-                    var v183 = v94 - v182;
-                    var v184 = v176 * v183;
-                    var v187 = v94 - v150;
-                    var v188 = v150 * v187;
-                    var v189 = v175 * v188;
-                    last168 = v168;
-                    last170 = v170;
-                    last173 = v173;
-                    last184 = v184;
-                    last189 = v189;
+                    var v25 = new global::System.Numerics.Vector<float>(loop15Slot25.Slice(lastVector));
+                    var v122 = new global::System.Numerics.Vector<float>(loop15Slot122.Slice(lastVector));
+                    var v123 = new global::System.Numerics.Vector<float>(loop15Slot123.Slice(lastVector));
+                    var v168 = new global::System.Numerics.Vector<float>(loop15Slot168.Slice(lastVector));
+                    var v170 = new global::System.Numerics.Vector<float>(loop15Slot170.Slice(lastVector));
+                    var v172 = new global::System.Numerics.Vector<float>(loop15Slot172.Slice(lastVector));
+                    var v174 = new global::System.Numerics.Vector<float>(loop15Slot174.Slice(lastVector));
+                    var v176 = new global::System.Numerics.Vector<float>(loop15Slot176.Slice(lastVector));
+                    var v182 = v122 * v172;
+                    var v183 = v176 * v176;
+                    var v184 = v117 - v183;
+                    var v185 = v182 * v184;
+                    var v186 = v123 + v185;
+                    var v187 = v186 * v25;
+                    var v188 = v186 * v174;
+                    var v189 = v117 - v174;
+                    var v190 = v174 * v189;
+                    var v191 = v187 * v190;
+                    var v193 = v186 * v170;
+                    var v194 = v186 * v168;
+                    var v200 = v170 * v170;
+                    var v201 = v117 - v200;
+                    var v202 = v194 * v201;
+                    var v205 = v117 - v168;
+                    var v206 = v168 * v205;
+                    var v207 = v193 * v206;
+                    last186 = v186;
+                    last188 = v188;
+                    last191 = v191;
+                    last202 = v202;
+                    last207 = v207;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v25 = new global::System.Numerics.Vector<float>(loop17Slot25.Slice(i));
-                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
-                    var v100 = new global::System.Numerics.Vector<float>(loop17Slot100.Slice(i));
-                    var v150 = new global::System.Numerics.Vector<float>(loop17Slot150.Slice(i));
-                    var v152 = new global::System.Numerics.Vector<float>(loop17Slot152.Slice(i));
-                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
-                    var v156 = new global::System.Numerics.Vector<float>(loop17Slot156.Slice(i));
-                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
-                    var v164 = v99 * v154;
-                    var v165 = v158 * v158;
-                    var v166 = v94 - v165;
-                    var v167 = v164 * v166;
-                    var v168 = v100 + v167;
-                    var v169 = v168 * v25;
-                    var v170 = v168 * v156;
-                    var v171 = v94 - v156;
-                    var v172 = v156 * v171;
-                    var v173 = v169 * v172;
-                    var v175 = v168 * v152;
-                    var v176 = v168 * v150;
-                    var v182 = v152 * v152;
-                    var v183 = v94 - v182;
-                    var v184 = v176 * v183;
-                    var v187 = v94 - v150;
-                    var v188 = v150 * v187;
-                    var v189 = v175 * v188;
-                    v168.CopyTo(buffer34.Slice(i));
-                    v170.CopyTo(loop17Out1.Slice(i));
-                    v173.CopyTo(buffer35.Slice(i));
-                    v184.CopyTo(buffer36.Slice(i));
-                    v189.CopyTo(buffer37.Slice(i));
+                    var v25 = new global::System.Numerics.Vector<float>(loop15Slot25.Slice(i));
+                    var v122 = new global::System.Numerics.Vector<float>(loop15Slot122.Slice(i));
+                    var v123 = new global::System.Numerics.Vector<float>(loop15Slot123.Slice(i));
+                    var v168 = new global::System.Numerics.Vector<float>(loop15Slot168.Slice(i));
+                    var v170 = new global::System.Numerics.Vector<float>(loop15Slot170.Slice(i));
+                    var v172 = new global::System.Numerics.Vector<float>(loop15Slot172.Slice(i));
+                    var v174 = new global::System.Numerics.Vector<float>(loop15Slot174.Slice(i));
+                    var v176 = new global::System.Numerics.Vector<float>(loop15Slot176.Slice(i));
+                    var v182 = v122 * v172;
+                    var v183 = v176 * v176;
+                    var v184 = v117 - v183;
+                    var v185 = v182 * v184;
+                    var v186 = v123 + v185;
+                    var v187 = v186 * v25;
+                    var v188 = v186 * v174;
+                    var v189 = v117 - v174;
+                    var v190 = v174 * v189;
+                    var v191 = v187 * v190;
+                    var v193 = v186 * v170;
+                    var v194 = v186 * v168;
+                    var v200 = v170 * v170;
+                    var v201 = v117 - v200;
+                    var v202 = v194 * v201;
+                    var v205 = v117 - v168;
+                    var v206 = v168 * v205;
+                    var v207 = v193 * v206;
+                    v186.CopyTo(buffer30.Slice(i));
+                    v188.CopyTo(loop15Out1.Slice(i));
+                    v191.CopyTo(buffer31.Slice(i));
+                    v202.CopyTo(buffer32.Slice(i));
+                    v207.CopyTo(buffer33.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last168.CopyTo(buffer34.Slice(lastVector));
-                    last170.CopyTo(loop17Out1.Slice(lastVector));
-                    last173.CopyTo(buffer35.Slice(lastVector));
-                    last184.CopyTo(buffer36.Slice(lastVector));
-                    last189.CopyTo(buffer37.Slice(lastVector));
+                    last186.CopyTo(buffer30.Slice(lastVector));
+                    last188.CopyTo(loop15Out1.Slice(lastVector));
+                    last191.CopyTo(buffer31.Slice(lastVector));
+                    last202.CopyTo(buffer32.Slice(lastVector));
+                    last207.CopyTo(buffer33.Slice(lastVector));
                 }
                 else
                 {
                     for (; i < extent0; i++)
                     {
-                        float s25 = loop17Slot25[i];
-                        float s99 = loop17Slot99[i];
-                        float s100 = loop17Slot100[i];
-                        float s150 = loop17Slot150[i];
-                        float s152 = loop17Slot152[i];
-                        float s154 = loop17Slot154[i];
-                        float s156 = loop17Slot156[i];
-                        float s158 = loop17Slot158[i];
-                        float s164 = s99 * s154;
-                        float s165 = s158 * s158;
-                        float s166 = s94 - s165;
-                        float s167 = s164 * s166;
-                        float s168 = s100 + s167;
-                        float s169 = s168 * s25;
-                        float s170 = s168 * s156;
-                        float s171 = s94 - s156;
-                        float s172 = s156 * s171;
-                        float s173 = s169 * s172;
-                        float s175 = s168 * s152;
-                        float s176 = s168 * s150;
-                        float s182 = s152 * s152;
-                        float s183 = s94 - s182;
-                        float s184 = s176 * s183;
-                        float s187 = s94 - s150;
-                        float s188 = s150 * s187;
-                        float s189 = s175 * s188;
-                        buffer34[i] = s168;
-                        loop17Out1[i] = s170;
-                        buffer35[i] = s173;
-                        buffer36[i] = s184;
-                        buffer37[i] = s189;
+                        float s25 = loop15Slot25[i];
+                        float s122 = loop15Slot122[i];
+                        float s123 = loop15Slot123[i];
+                        float s168 = loop15Slot168[i];
+                        float s170 = loop15Slot170[i];
+                        float s172 = loop15Slot172[i];
+                        float s174 = loop15Slot174[i];
+                        float s176 = loop15Slot176[i];
+                        float s182 = s122 * s172;
+                        float s183 = s176 * s176;
+                        float s184 = s117 - s183;
+                        float s185 = s182 * s184;
+                        float s186 = s123 + s185;
+                        float s187 = s186 * s25;
+                        float s188 = s186 * s174;
+                        float s189 = s117 - s174;
+                        float s190 = s174 * s189;
+                        float s191 = s187 * s190;
+                        float s193 = s186 * s170;
+                        float s194 = s186 * s168;
+                        float s200 = s170 * s170;
+                        float s201 = s117 - s200;
+                        float s202 = s194 * s201;
+                        float s205 = s117 - s168;
+                        float s206 = s168 * s205;
+                        float s207 = s193 * s206;
+                        buffer30[i] = s186;
+                        loop15Out1[i] = s188;
+                        buffer31[i] = s191;
+                        buffer32[i] = s202;
+                        buffer33[i] = s207;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out1, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer30, "Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop15Out1, "Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer31, "Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer32, "Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer33, "Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]");
             }
 
-            // Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %163 = mul(%99, %158) : [N,6]
-            // %177 = sub(%94, %154) : [N,6]
-            // %178 = mul(%154, %177) : [N,6]
-            // %179 = mul(%163, %178) : [N,6]
+            // Kernel 1/8: fused elementwise (mul, sub, mul, mul) -> %197 [N,6]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %181 = mul(%122, %176) : [N,6]
+            // %195 = sub(%117, %172) : [N,6]
+            // %196 = mul(%172, %195) : [N,6]
+            // %197 = mul(%181, %196) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel1(global::System.Span<float> buffer38, global::System.ReadOnlySpan<float> loop17Slot99, global::System.ReadOnlySpan<float> loop17Slot154, global::System.ReadOnlySpan<float> loop17Slot158, int dim_N)
+            private static void ForwardBackwardLoop15Kernel1(global::System.Span<float> buffer34, global::System.ReadOnlySpan<float> loop15Slot122, global::System.ReadOnlySpan<float> loop15Slot172, global::System.ReadOnlySpan<float> loop15Slot176, int dim_N)
             {
                 int extent0 = (dim_N * 6);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s94 = 1f;
-                var v94 = new global::System.Numerics.Vector<float>(s94);
-                int i = 0;
-                var last179 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(lastVector));
-                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(lastVector));
-                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(lastVector));
-                    var v163 = v99 * v158;
-                    var v177 = v94 - v154;
-                    var v178 = v154 * v177;
-                    var v179 = v163 * v178;
-                    last179 = v179;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v99 = new global::System.Numerics.Vector<float>(loop17Slot99.Slice(i));
-                    var v154 = new global::System.Numerics.Vector<float>(loop17Slot154.Slice(i));
-                    var v158 = new global::System.Numerics.Vector<float>(loop17Slot158.Slice(i));
-                    var v163 = v99 * v158;
-                    var v177 = v94 - v154;
-                    var v178 = v154 * v177;
-                    var v179 = v163 * v178;
-                    v179.CopyTo(buffer38.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last179.CopyTo(buffer38.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s99 = loop17Slot99[i];
-                        float s154 = loop17Slot154[i];
-                        float s158 = loop17Slot158[i];
-                        float s163 = s99 * s158;
-                        float s177 = s94 - s154;
-                        float s178 = s154 * s177;
-                        float s179 = s163 * s178;
-                        buffer38[i] = s179;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer38, "Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]");
-            }
-
-            // Kernel 2/11: narrow_backward -> %180 [N,24]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %180 = narrow_backward{dim=1;length=6;size=24;start=18}(%179) : [N,24]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel2(global::System.Span<float> buffer38, global::System.Span<float> buffer39, int dim_N)
-            {
-                buffer39.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer38, 6, 0, buffer39, 24, 18, dim_N, 6);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer39, "Kernel 2/11: narrow_backward -> %180 [N,24]");
-            }
-
-            // Kernel 3/11: narrow_backward -> %185 [N,24]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %185 = narrow_backward{dim=1;length=6;size=24;start=12}(%184) : [N,24]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel3(global::System.Span<float> buffer36, global::System.Span<float> buffer40, int dim_N)
-            {
-                buffer40.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer36, 6, 0, buffer40, 24, 12, dim_N, 6);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 3/11: narrow_backward -> %185 [N,24]");
-            }
-
-            // Kernel 4/11: narrow_backward -> %190 [N,24]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %190 = narrow_backward{dim=1;length=6;size=24;start=0}(%189) : [N,24]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel4(global::System.Span<float> buffer37, global::System.Span<float> buffer41, int dim_N)
-            {
-                buffer41.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer37, 6, 0, buffer41, 24, 0, dim_N, 6);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 4/11: narrow_backward -> %190 [N,24]");
-            }
-
-            // Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %174 = narrow_backward{dim=1;length=6;size=24;start=6}(%173) : [N,24]
-            // %181 = add(%174, %180) : [N,24]
-            // %186 = add(%181, %185) : [N,24]
-            // %191 = add(%186, %190) : [N,24]
-            // %192 = sum{dims=0;keep_dim=false}(%191) : [24]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel5(global::System.Span<float> buffer35, global::System.Span<float> buffer39, global::System.Span<float> buffer40, global::System.Span<float> buffer41, global::System.Span<float> buffer42, global::System.Span<float> buffer43, int dim_N)
-            {
-                buffer42.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer35, 6, 0, buffer42, 24, 6, dim_N, 6);
-                int extent0 = dim_N;
-                int extent1 = 24;
-                buffer43.Clear();
-                for (int i0 = 0; i0 < extent0; i0++)
-                {
-                    int row174 = i0 * 24;
-                    int row180 = i0 * 24;
-                    int row185 = i0 * 24;
-                    int row190 = i0 * 24;
-                    int rowOut = i0 * extent1;
-                    int i = 0;
-                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v174 = new global::System.Numerics.Vector<float>(buffer42.Slice(row174 + i));
-                        var v180 = new global::System.Numerics.Vector<float>(buffer39.Slice(row180 + i));
-                        var v185 = new global::System.Numerics.Vector<float>(buffer40.Slice(row185 + i));
-                        var v190 = new global::System.Numerics.Vector<float>(buffer41.Slice(row190 + i));
-                        var v181 = v174 + v180;
-                        var v186 = v181 + v185;
-                        var v191 = v186 + v190;
-                        v191.CopyTo(buffer42.Slice(rowOut + i));
-                        (new global::System.Numerics.Vector<float>(buffer43.Slice(i)) + v191).CopyTo(buffer43.Slice(i));
-                    }
-                    for (; i < extent1; i++)
-                    {
-                        float s174 = buffer42[row174 + i];
-                        float s180 = buffer39[row180 + i];
-                        float s185 = buffer40[row185 + i];
-                        float s190 = buffer41[row190 + i];
-                        float s181 = s174 + s180;
-                        float s186 = s181 + s185;
-                        float s191 = s186 + s190;
-                        buffer42[rowOut + i] = s191;
-                        buffer43[i] += s191;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]");
-            }
-
-            // Kernel 6/11: GEMM -> %193 [N,6]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %193 = matmul(%191, %35) : [N,6]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel6(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer42, global::System.Span<float> loop17Out0, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer42, capture4Data, loop17Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out0, "Kernel 6/11: GEMM -> %193 [N,6]");
-            }
-
-            // Kernel 7/11: GEMM -> %195 [N,5]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %195 = matmul(%191, %31) : [N,5]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel7(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer42, global::System.Span<float> loop17Out5, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer42, capture1Data, loop17Out5, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out5, "Kernel 7/11: GEMM -> %195 [N,5]");
-            }
-
-            // Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %196 = matmul{transpose_a=true}(%191, %30) : [24,5]
-            // %197 = add(%139, %196) : [24,5]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel8(global::System.Span<float> buffer42, global::System.Span<float> loop17Out2, global::System.ReadOnlySpan<float> loop17Slot139, global::System.ReadOnlySpan<float> loop17Slot28, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot28, loop17Out2, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                int extent0 = 120;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s117 = 1f;
+                var v117 = new global::System.Numerics.Vector<float>(s117);
                 int i = 0;
                 var last197 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
-                    var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(lastVector));
-                    var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(lastVector));
-                    var v197 = v139 + v196;
+                    var v122 = new global::System.Numerics.Vector<float>(loop15Slot122.Slice(lastVector));
+                    var v172 = new global::System.Numerics.Vector<float>(loop15Slot172.Slice(lastVector));
+                    var v176 = new global::System.Numerics.Vector<float>(loop15Slot176.Slice(lastVector));
+                    var v181 = v122 * v176;
+                    var v195 = v117 - v172;
+                    var v196 = v172 * v195;
+                    var v197 = v181 * v196;
                     last197 = v197;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v139 = new global::System.Numerics.Vector<float>(loop17Slot139.Slice(i));
-                    var v196 = new global::System.Numerics.Vector<float>(loop17Out2.Slice(i));
-                    var v197 = v139 + v196;
-                    v197.CopyTo(loop17Out2.Slice(i));
+                    var v122 = new global::System.Numerics.Vector<float>(loop15Slot122.Slice(i));
+                    var v172 = new global::System.Numerics.Vector<float>(loop15Slot172.Slice(i));
+                    var v176 = new global::System.Numerics.Vector<float>(loop15Slot176.Slice(i));
+                    var v181 = v122 * v176;
+                    var v195 = v117 - v172;
+                    var v196 = v172 * v195;
+                    var v197 = v181 * v196;
+                    v197.CopyTo(buffer34.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last197.CopyTo(loop17Out2.Slice(lastVector));
+                    last197.CopyTo(buffer34.Slice(lastVector));
                 }
                 else
                 {
                     for (; i < extent0; i++)
                     {
-                        float s139 = loop17Slot139[i];
-                        float s196 = loop17Out2[i];
-                        float s197 = s139 + s196;
-                        loop17Out2[i] = s197;
+                        float s122 = loop15Slot122[i];
+                        float s172 = loop15Slot172[i];
+                        float s176 = loop15Slot176[i];
+                        float s181 = s122 * s176;
+                        float s195 = s117 - s172;
+                        float s196 = s172 * s195;
+                        float s197 = s181 * s196;
+                        buffer34[i] = s197;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out2, "Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer34, "Kernel 1/8: fused elementwise (mul, sub, mul, mul) -> %197 [N,6]");
             }
 
-            // Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %194 = matmul{transpose_a=true}(%191, %24) : [24,6]
-            // %198 = add(%142, %194) : [24,6]
+            // Kernel 2/8: narrow_backward -> %198 [N,24]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %198 = narrow_backward{dim=1;length=6;size=24;start=18}(%197) : [N,24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel9(global::System.Span<float> buffer42, global::System.Span<float> loop17Out3, global::System.ReadOnlySpan<float> loop17Slot142, global::System.ReadOnlySpan<float> loop17Slot24, int dim_N)
+            private static void ForwardBackwardLoop15Kernel2(global::System.Span<float> buffer34, global::System.Span<float> buffer35, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer42, loop17Slot24, loop17Out3, 24, 6, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                int extent0 = 144;
+                buffer35.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer34, 6, 0, buffer35, 24, 18, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer35, "Kernel 2/8: narrow_backward -> %198 [N,24]");
+            }
+
+            // Kernel 3/8: narrow_backward -> %203 [N,24]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %203 = narrow_backward{dim=1;length=6;size=24;start=12}(%202) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop15Kernel3(global::System.Span<float> buffer32, global::System.Span<float> buffer36, int dim_N)
+            {
+                buffer36.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer32, 6, 0, buffer36, 24, 12, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer36, "Kernel 3/8: narrow_backward -> %203 [N,24]");
+            }
+
+            // Kernel 4/8: narrow_backward -> %208 [N,24]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %208 = narrow_backward{dim=1;length=6;size=24;start=0}(%207) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop15Kernel4(global::System.Span<float> buffer33, global::System.Span<float> buffer37, int dim_N)
+            {
+                buffer37.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer33, 6, 0, buffer37, 24, 0, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer37, "Kernel 4/8: narrow_backward -> %208 [N,24]");
+            }
+
+            // Kernel 5/8: narrow_backward + epilogue (add, add, add) -> %209 [N,24]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %192 = narrow_backward{dim=1;length=6;size=24;start=6}(%191) : [N,24]
+            // %199 = add(%192, %198) : [N,24]
+            // %204 = add(%199, %203) : [N,24]
+            // %209 = add(%204, %208) : [N,24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop15Kernel5(global::System.Span<float> buffer31, global::System.Span<float> buffer35, global::System.Span<float> buffer36, global::System.Span<float> buffer37, global::System.Span<float> loop15Out2, int dim_N)
+            {
+                loop15Out2.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer31, 6, 0, loop15Out2, 24, 6, dim_N, 6);
+                int extent0 = (dim_N * 24);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
-                var last198 = global::System.Numerics.Vector<float>.Zero;
+                var last209 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
-                    var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(lastVector));
-                    var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(lastVector));
-                    var v198 = v142 + v194;
-                    last198 = v198;
+                    var v192 = new global::System.Numerics.Vector<float>(loop15Out2.Slice(lastVector));
+                    var v198 = new global::System.Numerics.Vector<float>(buffer35.Slice(lastVector));
+                    var v203 = new global::System.Numerics.Vector<float>(buffer36.Slice(lastVector));
+                    var v208 = new global::System.Numerics.Vector<float>(buffer37.Slice(lastVector));
+                    var v199 = v192 + v198;
+                    var v204 = v199 + v203;
+                    var v209 = v204 + v208;
+                    last209 = v209;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v142 = new global::System.Numerics.Vector<float>(loop17Slot142.Slice(i));
-                    var v194 = new global::System.Numerics.Vector<float>(loop17Out3.Slice(i));
-                    var v198 = v142 + v194;
-                    v198.CopyTo(loop17Out3.Slice(i));
+                    var v192 = new global::System.Numerics.Vector<float>(loop15Out2.Slice(i));
+                    var v198 = new global::System.Numerics.Vector<float>(buffer35.Slice(i));
+                    var v203 = new global::System.Numerics.Vector<float>(buffer36.Slice(i));
+                    var v208 = new global::System.Numerics.Vector<float>(buffer37.Slice(i));
+                    var v199 = v192 + v198;
+                    var v204 = v199 + v203;
+                    var v209 = v204 + v208;
+                    v209.CopyTo(loop15Out2.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last198.CopyTo(loop17Out3.Slice(lastVector));
+                    last209.CopyTo(loop15Out2.Slice(lastVector));
                 }
                 else
                 {
                     for (; i < extent0; i++)
                     {
-                        float s142 = loop17Slot142[i];
-                        float s194 = loop17Out3[i];
-                        float s198 = s142 + s194;
-                        loop17Out3[i] = s198;
+                        float s192 = loop15Out2[i];
+                        float s198 = buffer35[i];
+                        float s203 = buffer36[i];
+                        float s208 = buffer37[i];
+                        float s199 = s192 + s198;
+                        float s204 = s199 + s203;
+                        float s209 = s204 + s208;
+                        loop15Out2[i] = s209;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out3, "Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop15Out2, "Kernel 5/8: narrow_backward + epilogue (add, add, add) -> %209 [N,24]");
             }
 
-            // Kernel 10/11: elementwise (add) -> %199 [24]
-            // runs at each step of ForwardBackward's kernel 17/32 (loop over 3 steps)
-            // %199 = add(%145, %192) : [24]
+            // Kernel 6/8: GEMM -> %211 [N,6]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %211 = matmul(%209, %35) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop17Kernel10(global::System.Span<float> buffer43, global::System.Span<float> loop17Out4, global::System.ReadOnlySpan<float> loop17Slot145)
+            private static void ForwardBackwardLoop15Kernel6(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> loop15Out0, global::System.Span<float> loop15Out2, int dim_N)
             {
-                int extent0 = 24;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last199 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(lastVector));
-                    var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(lastVector));
-                    var v199 = v145 + v192;
-                    last199 = v199;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v145 = new global::System.Numerics.Vector<float>(loop17Slot145.Slice(i));
-                    var v192 = new global::System.Numerics.Vector<float>(buffer43.Slice(i));
-                    var v199 = v145 + v192;
-                    v199.CopyTo(loop17Out4.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last199.CopyTo(loop17Out4.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s145 = loop17Slot145[i];
-                        float s192 = buffer43[i];
-                        float s199 = s145 + s192;
-                        loop17Out4[i] = s199;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop17Out4, "Kernel 10/11: elementwise (add) -> %199 [24]");
+                global::Kiln.Kernels.Gemm.Multiply(loop15Out2, capture4Data, loop15Out0, dim_N, 6, 24, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop15Out0, "Kernel 6/8: GEMM -> %211 [N,6]");
             }
 
-            // Kernel 18/32: transpose -> %253 [N,3,5]
-            // %253 = transpose{dim0=0;dim1=1}(%252) : [N,3,5]
+            // Kernel 7/8: elementwise (copy) -> %299 [N,6]
+            // runs at each step of ForwardBackward's kernel 15/31 (loop over 3 steps)
+            // %299 = copy(%24) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel18(global::System.Span<float> buffer28, global::System.Span<float> buffer49, int dim_N)
-            {
-                global::Kiln.Kernels.Layout.SwapAxes(buffer28, buffer49, 1, 3, 1, dim_N, 5);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 18/32: transpose -> %253 [N,3,5]");
-            }
-
-            // Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
-            // %210 = square(%22) : [N,6]
-            // %211 = sub(%94, %210) : [N,6]
-            // %220 = square(%18) : [N,6]
-            // %221 = sub(%94, %220) : [N,6]
-            // %225 = sub(%94, %16) : [N,6]
-            // %226 = mul(%16, %225) : [N,6]
-            // %256 = mul(%247, %20) : [N,6]
-            // %257 = mul(%256, %211) : [N,6]
-            // %258 = add(%248, %257) : [N,6]
-            // %259 = mul(%258, %18) : [N,6]
-            // %260 = mul(%258, %16) : [N,6]
-            // %263 = mul(%260, %221) : [N,6]
-            // %266 = mul(%259, %226) : [N,6]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel19(global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer30, global::System.Span<float> buffer50, global::System.Span<float> buffer51, global::System.Span<float> buffer52, int dim_N)
+            private static void ForwardBackwardLoop15Kernel7(global::System.Span<float> loop15Out3, global::System.ReadOnlySpan<float> loop15Slot24, int dim_N)
             {
                 int extent0 = (dim_N * 6);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s94 = 1f;
-                var v94 = new global::System.Numerics.Vector<float>(s94);
                 int i = 0;
-                var last258 = global::System.Numerics.Vector<float>.Zero;
-                var last263 = global::System.Numerics.Vector<float>.Zero;
-                var last266 = global::System.Numerics.Vector<float>.Zero;
+                var last299 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(loop15Slot24.Slice(lastVector));
+                    var v299 = v24;
+                    last299 = v299;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v24 = new global::System.Numerics.Vector<float>(loop15Slot24.Slice(i));
+                    var v299 = v24;
+                    v299.CopyTo(loop15Out3.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last299.CopyTo(loop15Out3.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s24 = loop15Slot24[i];
+                        float s299 = s24;
+                        loop15Out3[i] = s299;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop15Out3, "Kernel 7/8: elementwise (copy) -> %299 [N,6]");
+            }
+
+            // Kernel 16/31: GEMM Aᵀ -> %304 [24,6]
+            // %304 = matmul{transpose_a=true}(%302, %303) : [24,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel16(global::System.Span<float> grad4, global::System.Span<float> buffer27, global::System.Span<float> buffer28, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer27, buffer28, grad4, 24, 6, (dim_N * 3), transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 16/31: GEMM Aᵀ -> %304 [24,6]");
+            }
+
+            // Kernel 17/31: sum over [3,N,24] -> %305 [24]
+            // %305 = sum{dims=0,1;keep_dim=false}(%300) : [24]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel17(global::System.Span<float> buffer27, global::System.Span<float> buffer40, int dim_N)
+            {
+                int extent0 = (dim_N * 3);
+                int extent1 = 24;
+                buffer40.Clear();
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row300 = i0 * 24;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v300 = new global::System.Numerics.Vector<float>(buffer27.Slice(row300 + i));
+                        (new global::System.Numerics.Vector<float>(buffer40.Slice(i)) + v300).CopyTo(buffer40.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s300 = buffer27[row300 + i];
+                        buffer40[i] += s300;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer40, "Kernel 17/31: sum over [3,N,24] -> %305 [24]");
+            }
+
+            // Kernel 18/31: GEMM -> %308 [N*3,5]
+            // %308 = matmul(%302, %3) : [N*3,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel18(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer27, global::System.Span<float> buffer41, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer27, capture1Data, buffer41, (dim_N * 3), 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer41, "Kernel 18/31: GEMM -> %308 [N*3,5]");
+            }
+
+            // Kernel 19/31: transpose -> %311 [N,3,5]
+            // %311 = transpose{dim0=0;dim1=1}(%310) : [N,3,5]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel19(global::System.Span<float> buffer41, global::System.Span<float> buffer42, int dim_N)
+            {
+                global::Kiln.Kernels.Layout.SwapAxes(buffer41, buffer42, 1, 3, 1, dim_N, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer42, "Kernel 19/31: transpose -> %311 [N,3,5]");
+            }
+
+            // Kernel 20/31: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %316 [N,6], %321 [N,6], %324 [N,6]
+            // %228 = square(%22) : [N,6]
+            // %229 = sub(%117, %228) : [N,6]
+            // %238 = square(%18) : [N,6]
+            // %239 = sub(%117, %238) : [N,6]
+            // %243 = sub(%117, %16) : [N,6]
+            // %244 = mul(%16, %243) : [N,6]
+            // %314 = mul(%306, %20) : [N,6]
+            // %315 = mul(%314, %229) : [N,6]
+            // %316 = add(%307, %315) : [N,6]
+            // %317 = mul(%316, %18) : [N,6]
+            // %318 = mul(%316, %16) : [N,6]
+            // %321 = mul(%318, %239) : [N,6]
+            // %324 = mul(%317, %244) : [N,6]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel20(global::System.Span<float> buffer3, global::System.Span<float> buffer4, global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer26, global::System.Span<float> buffer29, global::System.Span<float> buffer43, global::System.Span<float> buffer44, global::System.Span<float> buffer45, int dim_N)
+            {
+                int extent0 = (dim_N * 6);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s117 = 1f;
+                var v117 = new global::System.Numerics.Vector<float>(s117);
+                int i = 0;
+                var last316 = global::System.Numerics.Vector<float>.Zero;
+                var last321 = global::System.Numerics.Vector<float>.Zero;
+                var last324 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
                     var v16 = new global::System.Numerics.Vector<float>(buffer3.Slice(lastVector));
                     var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(lastVector));
                     var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
                     var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
-                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
-                    var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(lastVector));
-                    var v210 = v22 * v22;
-                    var v211 = v94 - v210;
-                    var v220 = v18 * v18;
-                    var v221 = v94 - v220;
-                    var v225 = v94 - v16;
-                    var v226 = v16 * v225;
-                    var v256 = v247 * v20;
-                    var v257 = v256 * v211;
-                    var v258 = v248 + v257;
-                    var v259 = v258 * v18;
-                    var v260 = v258 * v16;
-                    var v263 = v260 * v221;
-                    var v266 = v259 * v226;
-                    last258 = v258;
-                    last263 = v263;
-                    last266 = v266;
+                    var v306 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
+                    var v307 = new global::System.Numerics.Vector<float>(buffer26.Slice(lastVector));
+                    var v228 = v22 * v22;
+                    var v229 = v117 - v228;
+                    var v238 = v18 * v18;
+                    var v239 = v117 - v238;
+                    var v243 = v117 - v16;
+                    var v244 = v16 * v243;
+                    var v314 = v306 * v20;
+                    var v315 = v314 * v229;
+                    var v316 = v307 + v315;
+                    var v317 = v316 * v18;
+                    var v318 = v316 * v16;
+                    var v321 = v318 * v239;
+                    var v324 = v317 * v244;
+                    last316 = v316;
+                    last321 = v321;
+                    last324 = v324;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
@@ -2039,30 +1882,30 @@ namespace Kiln.Integration.Tests.Models
                     var v18 = new global::System.Numerics.Vector<float>(buffer4.Slice(i));
                     var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                     var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                    var v248 = new global::System.Numerics.Vector<float>(buffer30.Slice(i));
-                    var v210 = v22 * v22;
-                    var v211 = v94 - v210;
-                    var v220 = v18 * v18;
-                    var v221 = v94 - v220;
-                    var v225 = v94 - v16;
-                    var v226 = v16 * v225;
-                    var v256 = v247 * v20;
-                    var v257 = v256 * v211;
-                    var v258 = v248 + v257;
-                    var v259 = v258 * v18;
-                    var v260 = v258 * v16;
-                    var v263 = v260 * v221;
-                    var v266 = v259 * v226;
-                    v258.CopyTo(buffer50.Slice(i));
-                    v263.CopyTo(buffer51.Slice(i));
-                    v266.CopyTo(buffer52.Slice(i));
+                    var v306 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                    var v307 = new global::System.Numerics.Vector<float>(buffer26.Slice(i));
+                    var v228 = v22 * v22;
+                    var v229 = v117 - v228;
+                    var v238 = v18 * v18;
+                    var v239 = v117 - v238;
+                    var v243 = v117 - v16;
+                    var v244 = v16 * v243;
+                    var v314 = v306 * v20;
+                    var v315 = v314 * v229;
+                    var v316 = v307 + v315;
+                    var v317 = v316 * v18;
+                    var v318 = v316 * v16;
+                    var v321 = v318 * v239;
+                    var v324 = v317 * v244;
+                    v316.CopyTo(buffer43.Slice(i));
+                    v321.CopyTo(buffer44.Slice(i));
+                    v324.CopyTo(buffer45.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last258.CopyTo(buffer50.Slice(lastVector));
-                    last263.CopyTo(buffer51.Slice(lastVector));
-                    last266.CopyTo(buffer52.Slice(lastVector));
+                    last316.CopyTo(buffer43.Slice(lastVector));
+                    last321.CopyTo(buffer44.Slice(lastVector));
+                    last324.CopyTo(buffer45.Slice(lastVector));
                 }
                 else
                 {
@@ -2072,71 +1915,71 @@ namespace Kiln.Integration.Tests.Models
                         float s18 = buffer4[i];
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s247 = buffer29[i];
-                        float s248 = buffer30[i];
-                        float s210 = s22 * s22;
-                        float s211 = s94 - s210;
-                        float s220 = s18 * s18;
-                        float s221 = s94 - s220;
-                        float s225 = s94 - s16;
-                        float s226 = s16 * s225;
-                        float s256 = s247 * s20;
-                        float s257 = s256 * s211;
-                        float s258 = s248 + s257;
-                        float s259 = s258 * s18;
-                        float s260 = s258 * s16;
-                        float s263 = s260 * s221;
-                        float s266 = s259 * s226;
-                        buffer50[i] = s258;
-                        buffer51[i] = s263;
-                        buffer52[i] = s266;
+                        float s306 = buffer29[i];
+                        float s307 = buffer26[i];
+                        float s228 = s22 * s22;
+                        float s229 = s117 - s228;
+                        float s238 = s18 * s18;
+                        float s239 = s117 - s238;
+                        float s243 = s117 - s16;
+                        float s244 = s16 * s243;
+                        float s314 = s306 * s20;
+                        float s315 = s314 * s229;
+                        float s316 = s307 + s315;
+                        float s317 = s316 * s18;
+                        float s318 = s316 * s16;
+                        float s321 = s318 * s239;
+                        float s324 = s317 * s244;
+                        buffer43[i] = s316;
+                        buffer44[i] = s321;
+                        buffer45[i] = s324;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer43, "Kernel 20/31: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %316 [N,6], %321 [N,6], %324 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer44, "Kernel 20/31: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %316 [N,6], %321 [N,6], %324 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer45, "Kernel 20/31: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %316 [N,6], %321 [N,6], %324 [N,6]");
             }
 
-            // Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
-            // %216 = sub(%94, %20) : [N,6]
-            // %217 = mul(%20, %216) : [N,6]
-            // %255 = mul(%247, %22) : [N,6]
-            // %261 = mul(%255, %217) : [N,6]
+            // Kernel 21/31: fused elementwise (sub, mul, mul, mul) -> %319 [N,6]
+            // %234 = sub(%117, %20) : [N,6]
+            // %235 = mul(%20, %234) : [N,6]
+            // %313 = mul(%306, %22) : [N,6]
+            // %319 = mul(%313, %235) : [N,6]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel20(global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer53, int dim_N)
+            private static void ForwardBackwardKernel21(global::System.Span<float> buffer6, global::System.Span<float> buffer7, global::System.Span<float> buffer29, global::System.Span<float> buffer46, int dim_N)
             {
                 int extent0 = (dim_N * 6);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s94 = 1f;
-                var v94 = new global::System.Numerics.Vector<float>(s94);
+                float s117 = 1f;
+                var v117 = new global::System.Numerics.Vector<float>(s117);
                 int i = 0;
-                var last261 = global::System.Numerics.Vector<float>.Zero;
+                var last319 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
                     var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(lastVector));
                     var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(lastVector));
-                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
-                    var v216 = v94 - v20;
-                    var v217 = v20 * v216;
-                    var v255 = v247 * v22;
-                    var v261 = v255 * v217;
-                    last261 = v261;
+                    var v306 = new global::System.Numerics.Vector<float>(buffer29.Slice(lastVector));
+                    var v234 = v117 - v20;
+                    var v235 = v20 * v234;
+                    var v313 = v306 * v22;
+                    var v319 = v313 * v235;
+                    last319 = v319;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
                     var v20 = new global::System.Numerics.Vector<float>(buffer7.Slice(i));
                     var v22 = new global::System.Numerics.Vector<float>(buffer6.Slice(i));
-                    var v247 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
-                    var v216 = v94 - v20;
-                    var v217 = v20 * v216;
-                    var v255 = v247 * v22;
-                    var v261 = v255 * v217;
-                    v261.CopyTo(buffer53.Slice(i));
+                    var v306 = new global::System.Numerics.Vector<float>(buffer29.Slice(i));
+                    var v234 = v117 - v20;
+                    var v235 = v20 * v234;
+                    var v313 = v306 * v22;
+                    var v319 = v313 * v235;
+                    v319.CopyTo(buffer46.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last261.CopyTo(buffer53.Slice(lastVector));
+                    last319.CopyTo(buffer46.Slice(lastVector));
                 }
                 else
                 {
@@ -2144,237 +1987,194 @@ namespace Kiln.Integration.Tests.Models
                     {
                         float s20 = buffer7[i];
                         float s22 = buffer6[i];
-                        float s247 = buffer29[i];
-                        float s216 = s94 - s20;
-                        float s217 = s20 * s216;
-                        float s255 = s247 * s22;
-                        float s261 = s255 * s217;
-                        buffer53[i] = s261;
+                        float s306 = buffer29[i];
+                        float s234 = s117 - s20;
+                        float s235 = s20 * s234;
+                        float s313 = s306 * s22;
+                        float s319 = s313 * s235;
+                        buffer46[i] = s319;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer46, "Kernel 21/31: fused elementwise (sub, mul, mul, mul) -> %319 [N,6]");
             }
 
-            // Kernel 21/32: narrow_backward -> %264 [N,24]
-            // %264 = narrow_backward{dim=1;length=6;size=24;start=12}(%263) : [N,24]
+            // Kernel 22/31: narrow_backward -> %322 [N,24]
+            // %322 = narrow_backward{dim=1;length=6;size=24;start=12}(%321) : [N,24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel21(global::System.Span<float> buffer51, global::System.Span<float> buffer54, int dim_N)
+            private static void ForwardBackwardKernel22(global::System.Span<float> buffer44, global::System.Span<float> buffer47, int dim_N)
             {
-                buffer54.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 6, 0, buffer54, 24, 12, dim_N, 6);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer54, "Kernel 21/32: narrow_backward -> %264 [N,24]");
+                buffer47.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer44, 6, 0, buffer47, 24, 12, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer47, "Kernel 22/31: narrow_backward -> %322 [N,24]");
             }
 
-            // Kernel 22/32: narrow_backward -> %267 [N,24]
-            // %267 = narrow_backward{dim=1;length=6;size=24;start=0}(%266) : [N,24]
+            // Kernel 23/31: narrow_backward -> %325 [N,24]
+            // %325 = narrow_backward{dim=1;length=6;size=24;start=0}(%324) : [N,24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel22(global::System.Span<float> buffer52, global::System.Span<float> buffer55, int dim_N)
+            private static void ForwardBackwardKernel23(global::System.Span<float> buffer45, global::System.Span<float> buffer48, int dim_N)
             {
-                buffer55.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer52, 6, 0, buffer55, 24, 0, dim_N, 6);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer55, "Kernel 22/32: narrow_backward -> %267 [N,24]");
+                buffer48.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer45, 6, 0, buffer48, 24, 0, dim_N, 6);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer48, "Kernel 23/31: narrow_backward -> %325 [N,24]");
             }
 
-            // Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
-            // %262 = narrow_backward{dim=1;length=6;size=24;start=18}(%261) : [N,24]
-            // %265 = add(%262, %264) : [N,24]
-            // %268 = add(%265, %267) : [N,24]
-            // %269 = sum{dims=0;keep_dim=false}(%268) : [24]
+            // Kernel 24/31: narrow_backward + epilogue (add, add, sum) -> %326 [N,24], %327 [24]
+            // %320 = narrow_backward{dim=1;length=6;size=24;start=18}(%319) : [N,24]
+            // %323 = add(%320, %322) : [N,24]
+            // %326 = add(%323, %325) : [N,24]
+            // %327 = sum{dims=0;keep_dim=false}(%326) : [24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel23(global::System.Span<float> buffer53, global::System.Span<float> buffer54, global::System.Span<float> buffer55, global::System.Span<float> buffer56, global::System.Span<float> buffer57, int dim_N)
+            private static void ForwardBackwardKernel24(global::System.Span<float> buffer46, global::System.Span<float> buffer47, global::System.Span<float> buffer48, global::System.Span<float> buffer49, global::System.Span<float> buffer50, int dim_N)
             {
-                buffer56.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer53, 6, 0, buffer56, 24, 18, dim_N, 6);
+                buffer49.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer46, 6, 0, buffer49, 24, 18, dim_N, 6);
                 int extent0 = dim_N;
                 int extent1 = 24;
-                buffer57.Clear();
+                buffer50.Clear();
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row262 = i0 * 24;
-                    int row264 = i0 * 24;
-                    int row267 = i0 * 24;
+                    int row320 = i0 * 24;
+                    int row322 = i0 * 24;
+                    int row325 = i0 * 24;
                     int rowOut = i0 * extent1;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v262 = new global::System.Numerics.Vector<float>(buffer56.Slice(row262 + i));
-                        var v264 = new global::System.Numerics.Vector<float>(buffer54.Slice(row264 + i));
-                        var v267 = new global::System.Numerics.Vector<float>(buffer55.Slice(row267 + i));
-                        var v265 = v262 + v264;
-                        var v268 = v265 + v267;
-                        v268.CopyTo(buffer56.Slice(rowOut + i));
-                        (new global::System.Numerics.Vector<float>(buffer57.Slice(i)) + v268).CopyTo(buffer57.Slice(i));
+                        var v320 = new global::System.Numerics.Vector<float>(buffer49.Slice(row320 + i));
+                        var v322 = new global::System.Numerics.Vector<float>(buffer47.Slice(row322 + i));
+                        var v325 = new global::System.Numerics.Vector<float>(buffer48.Slice(row325 + i));
+                        var v323 = v320 + v322;
+                        var v326 = v323 + v325;
+                        v326.CopyTo(buffer49.Slice(rowOut + i));
+                        (new global::System.Numerics.Vector<float>(buffer50.Slice(i)) + v326).CopyTo(buffer50.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s262 = buffer56[row262 + i];
-                        float s264 = buffer54[row264 + i];
-                        float s267 = buffer55[row267 + i];
-                        float s265 = s262 + s264;
-                        float s268 = s265 + s267;
-                        buffer56[rowOut + i] = s268;
-                        buffer57[i] += s268;
+                        float s320 = buffer49[row320 + i];
+                        float s322 = buffer47[row322 + i];
+                        float s325 = buffer48[row325 + i];
+                        float s323 = s320 + s322;
+                        float s326 = s323 + s325;
+                        buffer49[rowOut + i] = s326;
+                        buffer50[i] += s326;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer56, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer57, "Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer49, "Kernel 24/31: narrow_backward + epilogue (add, add, sum) -> %326 [N,24], %327 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer50, "Kernel 24/31: narrow_backward + epilogue (add, add, sum) -> %326 [N,24], %327 [24]");
             }
 
-            // Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
-            // %270 = add(%251, %269) : [24]
-            // %278 = copy{gradient_of=3}(%270) : [24]
+            // Kernel 25/31: fused loop with 2 outputs (add, copy) -> %328 [24], %336 [24]
+            // %328 = add(%305, %327) : [24]
+            // %336 = copy{gradient_of=3}(%328) : [24]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel24(global::System.Span<float> grad2, global::System.Span<float> grad3, global::System.Span<float> buffer33, global::System.Span<float> buffer57)
+            private static void ForwardBackwardKernel25(global::System.Span<float> grad2, global::System.Span<float> grad3, global::System.Span<float> buffer40, global::System.Span<float> buffer50)
             {
                 int extent0 = 24;
                 int i = 0;
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v251 = new global::System.Numerics.Vector<float>(buffer33.Slice(i));
-                    var v269 = new global::System.Numerics.Vector<float>(buffer57.Slice(i));
-                    var v270 = v251 + v269;
-                    var v278 = v270;
-                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v270).CopyTo(grad2.Slice(i));
-                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v278).CopyTo(grad3.Slice(i));
+                    var v305 = new global::System.Numerics.Vector<float>(buffer40.Slice(i));
+                    var v327 = new global::System.Numerics.Vector<float>(buffer50.Slice(i));
+                    var v328 = v305 + v327;
+                    var v336 = v328;
+                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v328).CopyTo(grad2.Slice(i));
+                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v336).CopyTo(grad3.Slice(i));
                 }
                 for (; i < extent0; i++)
                 {
-                    float s251 = buffer33[i];
-                    float s269 = buffer57[i];
-                    float s270 = s251 + s269;
-                    float s278 = s270;
-                    grad2[i] += s270;
-                    grad3[i] += s278;
+                    float s305 = buffer40[i];
+                    float s327 = buffer50[i];
+                    float s328 = s305 + s327;
+                    float s336 = s328;
+                    grad2[i] += s328;
+                    grad3[i] += s336;
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 25/31: fused loop with 2 outputs (add, copy) -> %328 [24], %336 [24]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 25/31: fused loop with 2 outputs (add, copy) -> %328 [24], %336 [24]");
             }
 
-            // Kernel 25/32: GEMM -> %271 [N,5]
-            // %271 = matmul(%268, %3) : [N,5]
+            // Kernel 26/31: GEMM -> %329 [N,5]
+            // %329 = matmul(%326, %3) : [N,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel25(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer56, global::System.Span<float> buffer58, int dim_N)
+            private static void ForwardBackwardKernel26(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer49, global::System.Span<float> buffer51, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer56, capture1Data, buffer58, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer58, "Kernel 25/32: GEMM -> %271 [N,5]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer49, capture1Data, buffer51, dim_N, 5, 24, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer51, "Kernel 26/31: GEMM -> %329 [N,5]");
             }
 
-            // Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
-            // %272 = matmul{transpose_a=true}(%268, %11) : [24,5]
+            // Kernel 27/31: 2 accumulating GEMMs -> %331 [24,5]
+            // %309 = matmul{transpose_a=true}(%302, %95) : [24,5]
+            // %330 = matmul{transpose_a=true}(%326, %11) : [24,5]
+            // %331 = add(%309, %330) : [24,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel26(global::System.Span<float> buffer1, global::System.Span<float> buffer56, global::System.Span<float> buffer59, int dim_N)
+            private static void ForwardBackwardKernel27(global::System.Span<float> grad1, global::System.Span<float> buffer1, global::System.Span<float> buffer10, global::System.Span<float> buffer27, global::System.Span<float> buffer49, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer56, buffer1, buffer59, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer59, "Kernel 26/32: GEMM Aᵀ -> %272 [24,5]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer27, buffer10, grad1, 24, 5, (dim_N * 3), transposeA: true, transposeB: false, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(buffer49, buffer1, grad1, 24, 5, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/31: 2 accumulating GEMMs -> %331 [24,5]");
             }
 
-            // Kernel 27/32: elementwise (add) -> %273 [24,5]
-            // %273 = add(%249, %272) : [24,5]
+            // Kernel 28/31: narrow_backward -> %333 [N,4,5]
+            // %333 = narrow_backward{dim=1;length=1;size=4;start=0}(%332) : [N,4,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel27(global::System.Span<float> grad1, global::System.Span<float> buffer31, global::System.Span<float> buffer59)
+            private static void ForwardBackwardKernel28(global::System.Span<float> buffer51, global::System.Span<float> buffer52, int dim_N)
             {
-                int extent0 = 120;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v249 = new global::System.Numerics.Vector<float>(buffer31.Slice(i));
-                    var v272 = new global::System.Numerics.Vector<float>(buffer59.Slice(i));
-                    var v273 = v249 + v272;
-                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v273).CopyTo(grad1.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s249 = buffer31[i];
-                    float s272 = buffer59[i];
-                    float s273 = s249 + s272;
-                    grad1[i] += s273;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 27/32: elementwise (add) -> %273 [24,5]");
+                buffer52.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer51, 5, 0, buffer52, 20, 0, dim_N, 5);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer52, "Kernel 28/31: narrow_backward -> %333 [N,4,5]");
             }
 
-            // Kernel 28/32: narrow_backward -> %275 [N,4,5]
-            // %275 = narrow_backward{dim=1;length=1;size=4;start=0}(%274) : [N,4,5]
+            // Kernel 29/31: narrow_backward + epilogue (add) -> %334 [N,4,5]
+            // %312 = narrow_backward{dim=1;length=3;size=4;start=1}(%311) : [N,4,5]
+            // %334 = add(%312, %333) : [N,4,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel28(global::System.Span<float> buffer58, global::System.Span<float> buffer60, int dim_N)
+            private static void ForwardBackwardKernel29(global::System.Span<float> buffer42, global::System.Span<float> buffer52, global::System.Span<float> buffer53, int dim_N)
             {
-                buffer60.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer58, 5, 0, buffer60, 20, 0, dim_N, 5);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer60, "Kernel 28/32: narrow_backward -> %275 [N,4,5]");
-            }
-
-            // Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
-            // %254 = narrow_backward{dim=1;length=3;size=4;start=1}(%253) : [N,4,5]
-            // %276 = add(%254, %275) : [N,4,5]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel29(global::System.Span<float> buffer49, global::System.Span<float> buffer60, global::System.Span<float> buffer61, int dim_N)
-            {
-                buffer61.Clear();
-                global::Kiln.Kernels.Layout.CopyBlocks(buffer49, 15, 0, buffer61, 20, 5, dim_N, 15);
+                buffer53.Clear();
+                global::Kiln.Kernels.Layout.CopyBlocks(buffer42, 15, 0, buffer53, 20, 5, dim_N, 15);
                 int extent0 = (dim_N * 20);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
-                var last276 = global::System.Numerics.Vector<float>.Zero;
+                var last334 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
-                    var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(lastVector));
-                    var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(lastVector));
-                    var v276 = v254 + v275;
-                    last276 = v276;
+                    var v312 = new global::System.Numerics.Vector<float>(buffer53.Slice(lastVector));
+                    var v333 = new global::System.Numerics.Vector<float>(buffer52.Slice(lastVector));
+                    var v334 = v312 + v333;
+                    last334 = v334;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v254 = new global::System.Numerics.Vector<float>(buffer61.Slice(i));
-                    var v275 = new global::System.Numerics.Vector<float>(buffer60.Slice(i));
-                    var v276 = v254 + v275;
-                    v276.CopyTo(buffer61.Slice(i));
+                    var v312 = new global::System.Numerics.Vector<float>(buffer53.Slice(i));
+                    var v333 = new global::System.Numerics.Vector<float>(buffer52.Slice(i));
+                    var v334 = v312 + v333;
+                    v334.CopyTo(buffer53.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last276.CopyTo(buffer61.Slice(lastVector));
+                    last334.CopyTo(buffer53.Slice(lastVector));
                 }
                 else
                 {
                     for (; i < extent0; i++)
                     {
-                        float s254 = buffer61[i];
-                        float s275 = buffer60[i];
-                        float s276 = s254 + s275;
-                        buffer61[i] = s276;
+                        float s312 = buffer53[i];
+                        float s333 = buffer52[i];
+                        float s334 = s312 + s333;
+                        buffer53[i] = s334;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer61, "Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer53, "Kernel 29/31: narrow_backward + epilogue (add) -> %334 [N,4,5]");
             }
 
-            // Kernel 30/32: embedding_backward -> %277 [20,5]
-            // %277 = embedding_backward{padding_idx=-1;rows=20}(%276, %0) : [20,5]
+            // Kernel 30/31: embedding_backward -> %335 [20,5]
+            // %335 = embedding_backward{padding_idx=-1;rows=20}(%334, %0) : [20,5]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel30(global::System.ReadOnlySpan<int> input0, global::System.Span<float> grad0, global::System.Span<float> buffer61)
+            private static void ForwardBackwardKernel30(global::System.ReadOnlySpan<int> input0, global::System.Span<float> grad0, global::System.Span<float> buffer53)
             {
-                global::Kiln.Kernels.Embedding.ScatterAdd(buffer61, input0, 5, grad0, -1);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/32: embedding_backward -> %277 [20,5]");
-            }
-
-            // Kernel 31/32: elementwise (copy) -> %279 [24,6]
-            // %279 = copy{gradient_of=4}(%250) : [24,6]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel31(global::System.Span<float> grad4, global::System.Span<float> buffer32)
-            {
-                int extent0 = 144;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v250 = new global::System.Numerics.Vector<float>(buffer32.Slice(i));
-                    var v279 = v250;
-                    (new global::System.Numerics.Vector<float>(grad4.Slice(i)) + v279).CopyTo(grad4.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s250 = buffer32[i];
-                    float s279 = s250;
-                    grad4[i] += s279;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 31/32: elementwise (copy) -> %279 [24,6]");
+                global::Kiln.Kernels.Embedding.ScatterAdd(buffer53, input0, 5, grad0, -1);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 30/31: embedding_backward -> %335 [20,5]");
             }
 
             private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(
@@ -2384,10 +2184,10 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("embedding.weight", new int[] { 20, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_ih", new int[] { 24, 5 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_ih", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.bias_hh", new int[] { 24 }), new global::Kiln.Compiled.TensorDeclaration("cell.weight_hh", new int[] { 24, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 3, 6 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 3 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 22, kernelCount: 10,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 7, 7, 7, 7, 8 }, lastUse: new int[] { 4, 2, 3, 7, 7, 5, 7, 7, 8, 7, 7, 7, 7, 9 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 78, kernelCount: 32,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 12, 13, 15, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 18, 19, 19, 19, 20, 21, 22, 23, 23, 25, 26, 28, 29 }, lastUse: new int[] { 4, 26, 3, 19, 19, 17, 20, 20, 17, 5, 17, 11, 17, 17, 17, 17, 16, 17, 17, 17, 17, 17, 17, 17, 11, 13, 16, 17, 18, 20, 19, 27, 31, 24, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 29, 19, 21, 22, 23, 23, 23, 26, 24, 28, 27, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 25, kernelCount: 11,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8, 9 }, lastUse: new int[] { 4, 2, 3, 8, 8, 5, 7, 8, 8, 9, 8, 8, 8, 8, 10 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 82, kernelCount: 31,
+                        firstUse: new int[] { 0, 1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9, 9, 10, 11, 13, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 17, 18, 19, 20, 20, 20, 21, 22, 23, 24, 24, 26, 28, 29 }, lastUse: new int[] { 4, 27, 3, 20, 20, 15, 21, 21, 15, 5, 27, 9, 9, 15, 14, 15, 15, 15, 15, 15, 15, 15, 9, 11, 14, 15, 20, 27, 16, 21, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 25, 19, 29, 20, 22, 23, 24, 24, 24, 27, 25, 28, 29, 30 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -2399,148 +2199,138 @@ namespace Kiln.Integration.Tests.Models
                 sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..4
                 sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..2
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..7
-                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..7
+                sizes[3] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..8
+                sizes[4] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..8
                 sizes[5] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
                 sizes[6] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..7
-                sizes[7] = 24; // %74 add [24], kernels 6..7
-                sizes[8] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..8
-                sizes[9] = (symbols[0] * 24); // %76 add [N,24], kernels 7..7
-                sizes[10] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
-                sizes[11] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
-                sizes[12] = (symbols[0] * 6); // %90 scan [N,6], kernels 7..7
-                sizes[13] = (symbols[0] * 3); // %92 add [N,3], kernels 8..9
+                sizes[7] = 24; // %74 add [24], kernels 6..8
+                sizes[8] = (symbols[0] * 72); // %96 matmul [N*3,24], kernels 7..8
+                sizes[9] = (symbols[0] * 6); // %113 scan [N,6], kernels 8..9
+                sizes[10] = (symbols[0] * 24); // %99 add [N,24], kernels 8..8
+                sizes[11] = (symbols[0] * 6); // %113 scan [N,6], kernels 8..8
+                sizes[12] = (symbols[0] * 6); // %113 scan [N,6], kernels 8..8
+                sizes[13] = (symbols[0] * 6); // %113 scan [N,6], kernels 8..8
+                sizes[14] = (symbols[0] * 3); // %115 add [N,3], kernels 9..10
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
                 sizes[0] = (symbols[0] * 20); // %9 embedding [N,4,5], kernels 0..4
-                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..26
+                sizes[1] = (symbols[0] * 5); // %10 narrow [N,1,5], kernels 1..27
                 sizes[2] = (symbols[0] * 24); // %14 add [N,24], kernels 2..3
-                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..19
-                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..19
-                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..17
-                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..20
-                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..20
-                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..17
+                sizes[3] = (symbols[0] * 6); // %16 sigmoid [N,6], kernels 3..20
+                sizes[4] = (symbols[0] * 6); // %18 tanh [N,6], kernels 3..20
+                sizes[5] = (symbols[0] * 6); // %21 mul [N,6], kernels 3..15
+                sizes[6] = (symbols[0] * 6); // %22 tanh [N,6], kernels 3..21
+                sizes[7] = (symbols[0] * 6); // %20 sigmoid [N,6], kernels 3..21
+                sizes[8] = (symbols[0] * 6); // %23 mul [N,6], kernels 3..15
                 sizes[9] = (symbols[0] * 15); // %26 narrow [N,3,5], kernels 4..5
-                sizes[10] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..17
-                sizes[11] = 24; // %74 add [24], kernels 6..11
-                sizes[12] = (symbols[0] * 6); // %102 broadcast_to [N,6], kernels 7..17
-                sizes[13] = 120; // %140 broadcast_to [24,5], kernels 8..17
-                sizes[14] = 144; // %143 broadcast_to [24,6], kernels 9..17
-                sizes[15] = 24; // %146 broadcast_to [24], kernels 10..17
-                sizes[16] = (symbols[0] * 6); // %239 scan [N,6], kernels 11..16
-                sizes[17] = (symbols[0] * 18); // %148 scan [3,N,6], kernels 11..17
-                sizes[18] = (symbols[0] * 18); // %149 scan [3,N,6], kernels 11..17
-                sizes[19] = (symbols[0] * 18); // %151 scan [3,N,6], kernels 11..17
-                sizes[20] = (symbols[0] * 18); // %153 scan [3,N,6], kernels 11..17
-                sizes[21] = (symbols[0] * 18); // %155 scan [3,N,6], kernels 11..17
-                sizes[22] = (symbols[0] * 18); // %157 scan [3,N,6], kernels 11..17
-                sizes[23] = (symbols[0] * 18); // %159 scan [3,N,6], kernels 11..17
-                sizes[24] = (symbols[0] * 24); // %76 add [N,24], kernels 11..11
-                sizes[25] = (symbols[0] * 3); // %241 add [N,3], kernels 12..13
-                sizes[26] = (symbols[0] * 3); // %243 cross_entropy_backward [N,3], kernels 13..16
-                sizes[27] = (symbols[0] * 6); // %245 matmul [N,6], kernels 15..17
-                sizes[28] = (symbols[0] * 15); // %252 scan [3,N,5], kernels 17..18
-                sizes[29] = (symbols[0] * 6); // %247 scan [N,6], kernels 17..20
-                sizes[30] = (symbols[0] * 6); // %248 scan [N,6], kernels 17..19
-                sizes[31] = 120; // %249 scan [24,5], kernels 17..27
-                sizes[32] = 144; // %250 scan [24,6], kernels 17..31
-                sizes[33] = 24; // %251 scan [24], kernels 17..24
-                sizes[34] = (symbols[0] * 6); // %168 add [N,6], kernels 17..17
-                sizes[35] = (symbols[0] * 6); // %173 mul [N,6], kernels 17..17
-                sizes[36] = (symbols[0] * 6); // %184 mul [N,6], kernels 17..17
-                sizes[37] = (symbols[0] * 6); // %189 mul [N,6], kernels 17..17
-                sizes[38] = (symbols[0] * 6); // %179 mul [N,6], kernels 17..17
-                sizes[39] = (symbols[0] * 24); // %180 narrow_backward [N,24], kernels 17..17
-                sizes[40] = (symbols[0] * 24); // %185 narrow_backward [N,24], kernels 17..17
-                sizes[41] = (symbols[0] * 24); // %190 narrow_backward [N,24], kernels 17..17
-                sizes[42] = (symbols[0] * 24); // %191 add [N,24], kernels 17..17
-                sizes[43] = 24; // %192 sum [24], kernels 17..17
-                sizes[44] = (symbols[0] * 6); // %252 scan [3,N,5], kernels 17..17
-                sizes[45] = (symbols[0] * 6); // %252 scan [3,N,5], kernels 17..17
-                sizes[46] = 120; // %252 scan [3,N,5], kernels 17..17
-                sizes[47] = 144; // %252 scan [3,N,5], kernels 17..17
-                sizes[48] = 24; // %252 scan [3,N,5], kernels 17..17
-                sizes[49] = (symbols[0] * 15); // %253 transpose [N,3,5], kernels 18..29
-                sizes[50] = (symbols[0] * 6); // %258 add [N,6], kernels 19..19
-                sizes[51] = (symbols[0] * 6); // %263 mul [N,6], kernels 19..21
-                sizes[52] = (symbols[0] * 6); // %266 mul [N,6], kernels 19..22
-                sizes[53] = (symbols[0] * 6); // %261 mul [N,6], kernels 20..23
-                sizes[54] = (symbols[0] * 24); // %264 narrow_backward [N,24], kernels 21..23
-                sizes[55] = (symbols[0] * 24); // %267 narrow_backward [N,24], kernels 22..23
-                sizes[56] = (symbols[0] * 24); // %268 add [N,24], kernels 23..26
-                sizes[57] = 24; // %269 sum [24], kernels 23..24
-                sizes[58] = (symbols[0] * 5); // %271 matmul [N,5], kernels 25..28
-                sizes[59] = 120; // %272 matmul [24,5], kernels 26..27
-                sizes[60] = (symbols[0] * 20); // %275 narrow_backward [N,4,5], kernels 28..29
-                sizes[61] = (symbols[0] * 20); // %276 add [N,4,5], kernels 29..30
+                sizes[10] = (symbols[0] * 15); // %27 transpose [3,N,5], kernels 5..27
+                sizes[11] = 24; // %74 add [24], kernels 6..9
+                sizes[12] = (symbols[0] * 72); // %96 matmul [N*3,24], kernels 7..9
+                sizes[13] = (symbols[0] * 6); // %125 broadcast_to [N,6], kernels 8..15
+                sizes[14] = (symbols[0] * 6); // %257 scan [N,6], kernels 9..14
+                sizes[15] = (symbols[0] * 18); // %166 scan [3,N,6], kernels 9..15
+                sizes[16] = (symbols[0] * 18); // %167 scan [3,N,6], kernels 9..15
+                sizes[17] = (symbols[0] * 18); // %169 scan [3,N,6], kernels 9..15
+                sizes[18] = (symbols[0] * 18); // %171 scan [3,N,6], kernels 9..15
+                sizes[19] = (symbols[0] * 18); // %173 scan [3,N,6], kernels 9..15
+                sizes[20] = (symbols[0] * 18); // %175 scan [3,N,6], kernels 9..15
+                sizes[21] = (symbols[0] * 18); // %177 scan [3,N,6], kernels 9..15
+                sizes[22] = (symbols[0] * 24); // %99 add [N,24], kernels 9..9
+                sizes[23] = (symbols[0] * 3); // %259 add [N,3], kernels 10..11
+                sizes[24] = (symbols[0] * 3); // %261 cross_entropy_backward [N,3], kernels 11..14
+                sizes[25] = (symbols[0] * 6); // %263 matmul [N,6], kernels 13..15
+                sizes[26] = (symbols[0] * 6); // %307 scan [N,6], kernels 15..20
+                sizes[27] = (symbols[0] * 72); // %300 scan [3,N,24], kernels 15..27
+                sizes[28] = (symbols[0] * 18); // %301 scan [3,N,6], kernels 15..16
+                sizes[29] = (symbols[0] * 6); // %306 scan [N,6], kernels 15..21
+                sizes[30] = (symbols[0] * 6); // %186 add [N,6], kernels 15..15
+                sizes[31] = (symbols[0] * 6); // %191 mul [N,6], kernels 15..15
+                sizes[32] = (symbols[0] * 6); // %202 mul [N,6], kernels 15..15
+                sizes[33] = (symbols[0] * 6); // %207 mul [N,6], kernels 15..15
+                sizes[34] = (symbols[0] * 6); // %197 mul [N,6], kernels 15..15
+                sizes[35] = (symbols[0] * 24); // %198 narrow_backward [N,24], kernels 15..15
+                sizes[36] = (symbols[0] * 24); // %203 narrow_backward [N,24], kernels 15..15
+                sizes[37] = (symbols[0] * 24); // %208 narrow_backward [N,24], kernels 15..15
+                sizes[38] = (symbols[0] * 6); // %307 scan [N,6], kernels 15..15
+                sizes[39] = (symbols[0] * 6); // %307 scan [N,6], kernels 15..15
+                sizes[40] = 24; // %305 sum [24], kernels 17..25
+                sizes[41] = (symbols[0] * 15); // %308 matmul [N*3,5], kernels 18..19
+                sizes[42] = (symbols[0] * 15); // %311 transpose [N,3,5], kernels 19..29
+                sizes[43] = (symbols[0] * 6); // %316 add [N,6], kernels 20..20
+                sizes[44] = (symbols[0] * 6); // %321 mul [N,6], kernels 20..22
+                sizes[45] = (symbols[0] * 6); // %324 mul [N,6], kernels 20..23
+                sizes[46] = (symbols[0] * 6); // %319 mul [N,6], kernels 21..24
+                sizes[47] = (symbols[0] * 24); // %322 narrow_backward [N,24], kernels 22..24
+                sizes[48] = (symbols[0] * 24); // %325 narrow_backward [N,24], kernels 23..24
+                sizes[49] = (symbols[0] * 24); // %326 add [N,24], kernels 24..27
+                sizes[50] = 24; // %327 sum [24], kernels 24..25
+                sizes[51] = (symbols[0] * 5); // %329 matmul [N,5], kernels 26..28
+                sizes[52] = (symbols[0] * 20); // %333 narrow_backward [N,4,5], kernels 28..29
+                sizes[53] = (symbols[0] * 20); // %334 add [N,4,5], kernels 29..30
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.LstmTagger.Loss -> LossGraph
             1 op(s) of the method do not reach the result and were removed
-            forward: 22 graph ops in 10 kernels, 14 arena buffers
-              Kernel 0/10: embedding -> %9 [N,4,5]
-              Kernel 1/10: narrow -> %10 [N,1,5]
-              Kernel 2/10: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/10: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
-              Kernel 4/10: narrow -> %26 [N,3,5]
-              Kernel 5/10: transpose -> %27 [3,N,5]
-              Kernel 6/10: elementwise (add) -> %74 [24]
-              Kernel 7/10: loop over 3 steps, its body 2 kernel(s) -> %90 [N,6]
-                step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %87 [N,6], %89 [N,6]
-              Kernel 8/10: GEMM + epilogue (add) -> %92 [N,3]
-              Kernel 9/10: cross_entropy -> %93 []
-            forward+backward: 78 graph ops in 32 kernels, 62 arena buffers
-              Kernel 0/32: embedding -> %9 [N,4,5]
-              Kernel 1/32: narrow -> %10 [N,1,5]
-              Kernel 2/32: GEMM + epilogue (add, add) -> %14 [N,24]
-              Kernel 3/32: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
-              Kernel 4/32: narrow -> %26 [N,3,5]
-              Kernel 5/32: transpose -> %27 [3,N,5]
-              Kernel 6/32: elementwise (add) -> %74 [24]
-              Kernel 7/32: elementwise (broadcast_to) -> %102 [N,6]
-              Kernel 8/32: elementwise (broadcast_to) -> %140 [24,5]
-              Kernel 9/32: elementwise (broadcast_to) -> %143 [24,6]
-              Kernel 10/32: elementwise (broadcast_to) -> %146 [24]
-              Kernel 11/32: loop over 3 steps, its body 2 kernel(s) -> %239 [N,6], %148 [3,N,6], %149 [3,N,6], %151 [3,N,6], %153 [3,N,6], %155 [3,N,6], %157 [3,N,6], %159 [3,N,6]
-                step Kernel 0/2: 2 accumulating GEMMs + epilogue (add) -> %76 [N,24]
-                step Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %78 [N,6], %80 [N,6], %85 [N,6], %87 [N,6], %88 [N,6], %82 [N,6], %89 [N,6]
-              Kernel 12/32: GEMM + epilogue (add) -> %241 [N,3]
-              Kernel 13/32: cross_entropy + cross_entropy_backward (one pass) -> %242 [], %243 [N,3]
-              Kernel 14/32: sum over [N,3] -> %244 [3]
-              Kernel 15/32: GEMM -> %245 [N,6]
-              Kernel 16/32: GEMM Aᵀ -> %246 [3,6]
-              Kernel 17/32: loop over 3 steps in reverse, its body 11 kernel(s) -> %252 [3,N,5], %247 [N,6], %248 [N,6], %249 [24,5], %250 [24,6], %251 [24]
-                step Kernel 0/11: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %168 [N,6], %170 [N,6], %173 [N,6], %184 [N,6], %189 [N,6]
-                step Kernel 1/11: fused elementwise (mul, sub, mul, mul) -> %179 [N,6]
-                step Kernel 2/11: narrow_backward -> %180 [N,24]
-                step Kernel 3/11: narrow_backward -> %185 [N,24]
-                step Kernel 4/11: narrow_backward -> %190 [N,24]
-                step Kernel 5/11: narrow_backward + epilogue (add, add, add, sum) -> %191 [N,24], %192 [24]
-                step Kernel 6/11: GEMM -> %193 [N,6]
-                step Kernel 7/11: GEMM -> %195 [N,5]
-                step Kernel 8/11: GEMM + epilogue (add) -> %197 [24,5]
-                step Kernel 9/11: GEMM + epilogue (add) -> %198 [24,6]
-                step Kernel 10/11: elementwise (add) -> %199 [24]
-              Kernel 18/32: transpose -> %253 [N,3,5]
-              Kernel 19/32: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %258 [N,6], %263 [N,6], %266 [N,6]
-              Kernel 20/32: fused elementwise (sub, mul, mul, mul) -> %261 [N,6]
-              Kernel 21/32: narrow_backward -> %264 [N,24]
-              Kernel 22/32: narrow_backward -> %267 [N,24]
-              Kernel 23/32: narrow_backward + epilogue (add, add, sum) -> %268 [N,24], %269 [24]
-              Kernel 24/32: fused loop with 2 outputs (add, copy) -> %270 [24], %278 [24]
-              Kernel 25/32: GEMM -> %271 [N,5]
-              Kernel 26/32: GEMM Aᵀ -> %272 [24,5]
-              Kernel 27/32: elementwise (add) -> %273 [24,5]
-              Kernel 28/32: narrow_backward -> %275 [N,4,5]
-              Kernel 29/32: narrow_backward + epilogue (add) -> %276 [N,4,5]
-              Kernel 30/32: embedding_backward -> %277 [20,5]
-              Kernel 31/32: elementwise (copy) -> %279 [24,6]
+            forward: 25 graph ops in 11 kernels, 15 arena buffers
+              Kernel 0/11: embedding -> %9 [N,4,5]
+              Kernel 1/11: narrow -> %10 [N,1,5]
+              Kernel 2/11: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/11: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %21 [N,6], %23 [N,6]
+              Kernel 4/11: narrow -> %26 [N,3,5]
+              Kernel 5/11: transpose -> %27 [3,N,5]
+              Kernel 6/11: elementwise (add) -> %74 [24]
+              Kernel 7/11: GEMM Bᵀ -> %96 [N*3,24]
+              Kernel 8/11: loop over 3 steps, its body 2 kernel(s) -> %113 [N,6]
+                step Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]
+                step Kernel 1/2: fused loop with 2 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %110 [N,6], %112 [N,6]
+              Kernel 9/11: GEMM + epilogue (add) -> %115 [N,3]
+              Kernel 10/11: cross_entropy -> %116 []
+            forward+backward: 82 graph ops in 31 kernels, 54 arena buffers
+              Kernel 0/31: embedding -> %9 [N,4,5]
+              Kernel 1/31: narrow -> %10 [N,1,5]
+              Kernel 2/31: GEMM + epilogue (add, add) -> %14 [N,24]
+              Kernel 3/31: fused loop with 6 outputs (sigmoid, tanh, sigmoid, mul, tanh, mul) -> %16 [N,6], %18 [N,6], %21 [N,6], %22 [N,6], %20 [N,6], %23 [N,6]
+              Kernel 4/31: narrow -> %26 [N,3,5]
+              Kernel 5/31: transpose -> %27 [3,N,5]
+              Kernel 6/31: elementwise (add) -> %74 [24]
+              Kernel 7/31: GEMM Bᵀ -> %96 [N*3,24]
+              Kernel 8/31: elementwise (broadcast_to) -> %125 [N,6]
+              Kernel 9/31: loop over 3 steps, its body 2 kernel(s) -> %257 [N,6], %166 [3,N,6], %167 [3,N,6], %169 [3,N,6], %171 [3,N,6], %173 [3,N,6], %175 [3,N,6], %177 [3,N,6]
+                step Kernel 0/2: GEMM + epilogue (add, add) -> %99 [N,24]
+                step Kernel 1/2: fused loop with 7 outputs (sigmoid, tanh, sigmoid, mul, sigmoid, mul, add, tanh, mul) -> %101 [N,6], %103 [N,6], %108 [N,6], %110 [N,6], %111 [N,6], %105 [N,6], %112 [N,6]
+              Kernel 10/31: GEMM + epilogue (add) -> %259 [N,3]
+              Kernel 11/31: cross_entropy + cross_entropy_backward (one pass) -> %260 [], %261 [N,3]
+              Kernel 12/31: sum over [N,3] -> %262 [3]
+              Kernel 13/31: GEMM -> %263 [N,6]
+              Kernel 14/31: GEMM Aᵀ -> %264 [3,6]
+              Kernel 15/31: loop over 3 steps in reverse, its body 8 kernel(s) -> %307 [N,6], %300 [3,N,24], %301 [3,N,6], %306 [N,6]
+                step Kernel 0/8: fused loop with 5 outputs (mul, square, sub, mul, add, mul, mul, sub, mul, mul, mul, mul, square, sub, mul, sub, mul, mul) -> %186 [N,6], %188 [N,6], %191 [N,6], %202 [N,6], %207 [N,6]
+                step Kernel 1/8: fused elementwise (mul, sub, mul, mul) -> %197 [N,6]
+                step Kernel 2/8: narrow_backward -> %198 [N,24]
+                step Kernel 3/8: narrow_backward -> %203 [N,24]
+                step Kernel 4/8: narrow_backward -> %208 [N,24]
+                step Kernel 5/8: narrow_backward + epilogue (add, add, add) -> %209 [N,24]
+                step Kernel 6/8: GEMM -> %211 [N,6]
+                step Kernel 7/8: elementwise (copy) -> %299 [N,6]
+              Kernel 16/31: GEMM Aᵀ -> %304 [24,6]
+              Kernel 17/31: sum over [3,N,24] -> %305 [24]
+              Kernel 18/31: GEMM -> %308 [N*3,5]
+              Kernel 19/31: transpose -> %311 [N,3,5]
+              Kernel 20/31: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul) -> %316 [N,6], %321 [N,6], %324 [N,6]
+              Kernel 21/31: fused elementwise (sub, mul, mul, mul) -> %319 [N,6]
+              Kernel 22/31: narrow_backward -> %322 [N,24]
+              Kernel 23/31: narrow_backward -> %325 [N,24]
+              Kernel 24/31: narrow_backward + epilogue (add, add, sum) -> %326 [N,24], %327 [24]
+              Kernel 25/31: fused loop with 2 outputs (add, copy) -> %328 [24], %336 [24]
+              Kernel 26/31: GEMM -> %329 [N,5]
+              Kernel 27/31: 2 accumulating GEMMs -> %331 [24,5]
+              Kernel 28/31: narrow_backward -> %333 [N,4,5]
+              Kernel 29/31: narrow_backward + epilogue (add) -> %334 [N,4,5]
+              Kernel 30/31: embedding_backward -> %335 [20,5]
             """;
 
             private const string DotText =
@@ -2557,8 +2347,8 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="cell.weight_hh\n[24,6]"];
               n7 [shape=ellipse, label="head.weight\n[3,6]"];
               n8 [shape=ellipse, label="head.bias\n[3]"];
-              n94 [shape=ellipse, label="1"];
-              n101 [shape=ellipse, label="0"];
+              n117 [shape=ellipse, label="1"];
+              n124 [shape=ellipse, label="0"];
               subgraph cluster_k0 {
                 label="kernel 0: embedding";
                 style=filled; color=lightgrey;
@@ -2605,166 +2395,166 @@ namespace Kiln.Integration.Tests.Models
                 n74 [label="%74 add\n[24]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: elementwise (broadcast_to)";
+                label="kernel 7: GEMM Bᵀ";
                 style=filled; color=lightgrey;
-                n102 [label="%102 broadcast_to\n[N,6]"];
+                n96 [label="%96 matmul\n[N*3,24]"];
               }
               subgraph cluster_k8 {
                 label="kernel 8: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
-                n140 [label="%140 broadcast_to\n[24,5]"];
+                n125 [label="%125 broadcast_to\n[N,6]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: elementwise (broadcast_to)";
+                label="kernel 9: loop over 3 steps, its body 2 kernel(s)";
                 style=filled; color=lightgrey;
-                n143 [label="%143 broadcast_to\n[24,6]"];
+                n166 [label="%166 scan\n[3,N,6]"];
+                n167 [label="%167 scan\n[3,N,6]"];
+                n169 [label="%169 scan\n[3,N,6]"];
+                n171 [label="%171 scan\n[3,N,6]"];
+                n173 [label="%173 scan\n[3,N,6]"];
+                n175 [label="%175 scan\n[3,N,6]"];
+                n177 [label="%177 scan\n[3,N,6]"];
+                n257 [label="%257 scan\n[N,6]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: elementwise (broadcast_to)";
+                label="kernel 10: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n146 [label="%146 broadcast_to\n[24]"];
+                n258 [label="%258 matmul\n[N,3]"];
+                n259 [label="%259 add\n[N,3]"];
               }
               subgraph cluster_k11 {
-                label="kernel 11: loop over 3 steps, its body 2 kernel(s)";
+                label="kernel 11: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n148 [label="%148 scan\n[3,N,6]"];
-                n149 [label="%149 scan\n[3,N,6]"];
-                n151 [label="%151 scan\n[3,N,6]"];
-                n153 [label="%153 scan\n[3,N,6]"];
-                n155 [label="%155 scan\n[3,N,6]"];
-                n157 [label="%157 scan\n[3,N,6]"];
-                n159 [label="%159 scan\n[3,N,6]"];
-                n239 [label="%239 scan\n[N,6]"];
+                n260 [label="%260 cross_entropy\n[]"];
+                n261 [label="%261 cross_entropy_backward\n[N,3]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: GEMM + epilogue (add)";
+                label="kernel 12: sum over [N,3]";
                 style=filled; color=lightgrey;
-                n240 [label="%240 matmul\n[N,3]"];
-                n241 [label="%241 add\n[N,3]"];
+                n262 [label="%262 sum\n[3]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 13: GEMM";
                 style=filled; color=lightgrey;
-                n242 [label="%242 cross_entropy\n[]"];
-                n243 [label="%243 cross_entropy_backward\n[N,3]"];
+                n263 [label="%263 matmul\n[N,6]"];
               }
               subgraph cluster_k14 {
-                label="kernel 14: sum over [N,3]";
+                label="kernel 14: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n244 [label="%244 sum\n[3]"];
+                n264 [label="%264 matmul\n[3,6]"];
               }
               subgraph cluster_k15 {
-                label="kernel 15: GEMM";
+                label="kernel 15: loop over 3 steps in reverse, its body 8 kernel(s)";
                 style=filled; color=lightgrey;
-                n245 [label="%245 matmul\n[N,6]"];
+                n300 [label="%300 scan\n[3,N,24]"];
+                n301 [label="%301 scan\n[3,N,6]"];
+                n306 [label="%306 scan\n[N,6]"];
+                n307 [label="%307 scan\n[N,6]"];
               }
               subgraph cluster_k16 {
                 label="kernel 16: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n246 [label="%246 matmul\n[3,6]"];
+                n304 [label="%304 matmul\n[24,6]"];
               }
               subgraph cluster_k17 {
-                label="kernel 17: loop over 3 steps in reverse, its body 11 kernel(s)";
+                label="kernel 17: sum over [3,N,24]";
                 style=filled; color=lightgrey;
-                n247 [label="%247 scan\n[N,6]"];
-                n248 [label="%248 scan\n[N,6]"];
-                n249 [label="%249 scan\n[24,5]"];
-                n250 [label="%250 scan\n[24,6]"];
-                n251 [label="%251 scan\n[24]"];
-                n252 [label="%252 scan\n[3,N,5]"];
+                n305 [label="%305 sum\n[24]"];
               }
               subgraph cluster_k18 {
-                label="kernel 18: transpose";
+                label="kernel 18: GEMM";
                 style=filled; color=lightgrey;
-                n253 [label="%253 transpose\n[N,3,5]"];
+                n308 [label="%308 matmul\n[N*3,5]"];
               }
               subgraph cluster_k19 {
-                label="kernel 19: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul)";
+                label="kernel 19: transpose";
                 style=filled; color=lightgrey;
-                n210 [label="%210 square\n[N,6]"];
-                n211 [label="%211 sub\n[N,6]"];
-                n220 [label="%220 square\n[N,6]"];
-                n221 [label="%221 sub\n[N,6]"];
-                n225 [label="%225 sub\n[N,6]"];
-                n226 [label="%226 mul\n[N,6]"];
-                n256 [label="%256 mul\n[N,6]"];
-                n257 [label="%257 mul\n[N,6]"];
-                n258 [label="%258 add\n[N,6]"];
-                n259 [label="%259 mul\n[N,6]"];
-                n260 [label="%260 mul\n[N,6]"];
-                n263 [label="%263 mul\n[N,6]"];
-                n266 [label="%266 mul\n[N,6]"];
+                n311 [label="%311 transpose\n[N,3,5]"];
               }
               subgraph cluster_k20 {
-                label="kernel 20: fused elementwise (sub, mul, mul, mul)";
+                label="kernel 20: fused loop with 3 outputs (square, sub, square, sub, sub, mul, mul, mul, add, mul, mul, mul, mul)";
                 style=filled; color=lightgrey;
-                n216 [label="%216 sub\n[N,6]"];
-                n217 [label="%217 mul\n[N,6]"];
-                n255 [label="%255 mul\n[N,6]"];
-                n261 [label="%261 mul\n[N,6]"];
+                n228 [label="%228 square\n[N,6]"];
+                n229 [label="%229 sub\n[N,6]"];
+                n238 [label="%238 square\n[N,6]"];
+                n239 [label="%239 sub\n[N,6]"];
+                n243 [label="%243 sub\n[N,6]"];
+                n244 [label="%244 mul\n[N,6]"];
+                n314 [label="%314 mul\n[N,6]"];
+                n315 [label="%315 mul\n[N,6]"];
+                n316 [label="%316 add\n[N,6]"];
+                n317 [label="%317 mul\n[N,6]"];
+                n318 [label="%318 mul\n[N,6]"];
+                n321 [label="%321 mul\n[N,6]"];
+                n324 [label="%324 mul\n[N,6]"];
               }
               subgraph cluster_k21 {
-                label="kernel 21: narrow_backward";
+                label="kernel 21: fused elementwise (sub, mul, mul, mul)";
                 style=filled; color=lightgrey;
-                n264 [label="%264 narrow_backward\n[N,24]"];
+                n234 [label="%234 sub\n[N,6]"];
+                n235 [label="%235 mul\n[N,6]"];
+                n313 [label="%313 mul\n[N,6]"];
+                n319 [label="%319 mul\n[N,6]"];
               }
               subgraph cluster_k22 {
                 label="kernel 22: narrow_backward";
                 style=filled; color=lightgrey;
-                n267 [label="%267 narrow_backward\n[N,24]"];
+                n322 [label="%322 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k23 {
-                label="kernel 23: narrow_backward + epilogue (add, add, sum)";
+                label="kernel 23: narrow_backward";
                 style=filled; color=lightgrey;
-                n262 [label="%262 narrow_backward\n[N,24]"];
-                n265 [label="%265 add\n[N,24]"];
-                n268 [label="%268 add\n[N,24]"];
-                n269 [label="%269 sum\n[24]"];
+                n325 [label="%325 narrow_backward\n[N,24]"];
               }
               subgraph cluster_k24 {
-                label="kernel 24: fused loop with 2 outputs (add, copy)";
+                label="kernel 24: narrow_backward + epilogue (add, add, sum)";
                 style=filled; color=lightgrey;
-                n270 [label="%270 add\n[24]"];
-                n278 [label="%278 copy\n[24]"];
+                n320 [label="%320 narrow_backward\n[N,24]"];
+                n323 [label="%323 add\n[N,24]"];
+                n326 [label="%326 add\n[N,24]"];
+                n327 [label="%327 sum\n[24]"];
               }
               subgraph cluster_k25 {
-                label="kernel 25: GEMM";
+                label="kernel 25: fused loop with 2 outputs (add, copy)";
                 style=filled; color=lightgrey;
-                n271 [label="%271 matmul\n[N,5]"];
+                n328 [label="%328 add\n[24]"];
+                n336 [label="%336 copy\n[24]"];
               }
               subgraph cluster_k26 {
-                label="kernel 26: GEMM Aᵀ";
+                label="kernel 26: GEMM";
                 style=filled; color=lightgrey;
-                n272 [label="%272 matmul\n[24,5]"];
+                n329 [label="%329 matmul\n[N,5]"];
               }
               subgraph cluster_k27 {
-                label="kernel 27: elementwise (add)";
+                label="kernel 27: 2 accumulating GEMMs";
                 style=filled; color=lightgrey;
-                n273 [label="%273 add\n[24,5]"];
+                n309 [label="%309 matmul\n[24,5]"];
+                n330 [label="%330 matmul\n[24,5]"];
+                n331 [label="%331 add\n[24,5]"];
               }
               subgraph cluster_k28 {
                 label="kernel 28: narrow_backward";
                 style=filled; color=lightgrey;
-                n275 [label="%275 narrow_backward\n[N,4,5]"];
+                n333 [label="%333 narrow_backward\n[N,4,5]"];
               }
               subgraph cluster_k29 {
                 label="kernel 29: narrow_backward + epilogue (add)";
                 style=filled; color=lightgrey;
-                n254 [label="%254 narrow_backward\n[N,4,5]"];
-                n276 [label="%276 add\n[N,4,5]"];
+                n312 [label="%312 narrow_backward\n[N,4,5]"];
+                n334 [label="%334 add\n[N,4,5]"];
               }
               subgraph cluster_k30 {
                 label="kernel 30: embedding_backward";
                 style=filled; color=lightgrey;
-                n277 [label="%277 embedding_backward\n[20,5]"];
-              }
-              subgraph cluster_k31 {
-                label="kernel 31: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n279 [label="%279 copy\n[24,6]"];
+                n335 [label="%335 embedding_backward\n[20,5]"];
               }
               n11 [shape=note, label="%11 view\n[N,5]"];
-              n274 [shape=note, label="%274 view\n[N,1,5]"];
+              n95 [shape=note, label="%95 view\n[N*3,5]"];
+              n97 [shape=note, label="%97 view\n[3,N,24]"];
+              n302 [shape=note, label="%302 view\n[N*3,24]"];
+              n303 [shape=note, label="%303 view\n[N*3,6]"];
+              n310 [shape=note, label="%310 view\n[3,N,5]"];
+              n332 [shape=note, label="%332 view\n[N,1,5]"];
               n0 -> n9;
               n2 -> n9;
               n9 -> n10;
@@ -2790,264 +2580,196 @@ namespace Kiln.Integration.Tests.Models
               n26 -> n27;
               n4 -> n74;
               n5 -> n74;
-              n101 -> n102;
-              n101 -> n140;
-              n101 -> n143;
-              n101 -> n146;
-              n23 -> n148;
-              n21 -> n148;
-              n27 -> n148;
-              n3 -> n148;
-              n4 -> n148;
-              n6 -> n148;
-              n5 -> n148;
-              n74 -> n148;
-              n23 -> n149;
-              n21 -> n149;
-              n27 -> n149;
-              n3 -> n149;
-              n4 -> n149;
-              n6 -> n149;
-              n5 -> n149;
-              n74 -> n149;
-              n23 -> n151;
-              n21 -> n151;
-              n27 -> n151;
-              n3 -> n151;
-              n4 -> n151;
-              n6 -> n151;
-              n5 -> n151;
-              n74 -> n151;
-              n23 -> n153;
-              n21 -> n153;
-              n27 -> n153;
-              n3 -> n153;
-              n4 -> n153;
-              n6 -> n153;
-              n5 -> n153;
-              n74 -> n153;
-              n23 -> n155;
-              n21 -> n155;
-              n27 -> n155;
-              n3 -> n155;
-              n4 -> n155;
-              n6 -> n155;
-              n5 -> n155;
-              n74 -> n155;
-              n23 -> n157;
-              n21 -> n157;
-              n27 -> n157;
-              n3 -> n157;
-              n4 -> n157;
-              n6 -> n157;
-              n5 -> n157;
-              n74 -> n157;
-              n23 -> n159;
-              n21 -> n159;
-              n27 -> n159;
-              n3 -> n159;
-              n4 -> n159;
-              n6 -> n159;
-              n5 -> n159;
-              n74 -> n159;
-              n22 -> n210;
-              n94 -> n211;
-              n210 -> n211;
-              n94 -> n216;
-              n20 -> n216;
-              n20 -> n217;
-              n216 -> n217;
-              n18 -> n220;
-              n94 -> n221;
-              n220 -> n221;
-              n94 -> n225;
-              n16 -> n225;
-              n16 -> n226;
-              n225 -> n226;
-              n23 -> n239;
-              n21 -> n239;
-              n27 -> n239;
-              n3 -> n239;
-              n4 -> n239;
-              n6 -> n239;
-              n5 -> n239;
-              n74 -> n239;
-              n239 -> n240;
-              n7 -> n240;
-              n240 -> n241;
-              n8 -> n241;
-              n241 -> n242;
-              n1 -> n242;
-              n241 -> n243;
-              n1 -> n243;
-              n94 -> n243;
+              n27 -> n95;
+              n95 -> n96;
+              n3 -> n96;
+              n96 -> n97;
+              n124 -> n125;
+              n23 -> n166;
+              n21 -> n166;
+              n6 -> n166;
+              n74 -> n166;
+              n97 -> n166;
+              n23 -> n167;
+              n21 -> n167;
+              n6 -> n167;
+              n74 -> n167;
+              n97 -> n167;
+              n23 -> n169;
+              n21 -> n169;
+              n6 -> n169;
+              n74 -> n169;
+              n97 -> n169;
+              n23 -> n171;
+              n21 -> n171;
+              n6 -> n171;
+              n74 -> n171;
+              n97 -> n171;
+              n23 -> n173;
+              n21 -> n173;
+              n6 -> n173;
+              n74 -> n173;
+              n97 -> n173;
+              n23 -> n175;
+              n21 -> n175;
+              n6 -> n175;
+              n74 -> n175;
+              n97 -> n175;
+              n23 -> n177;
+              n21 -> n177;
+              n6 -> n177;
+              n74 -> n177;
+              n97 -> n177;
+              n22 -> n228;
+              n117 -> n229;
+              n228 -> n229;
+              n117 -> n234;
+              n20 -> n234;
+              n20 -> n235;
+              n234 -> n235;
+              n18 -> n238;
+              n117 -> n239;
+              n238 -> n239;
+              n117 -> n243;
+              n16 -> n243;
+              n16 -> n244;
               n243 -> n244;
-              n243 -> n245;
-              n7 -> n245;
-              n243 -> n246;
-              n239 -> n246;
-              n245 -> n247;
-              n102 -> n247;
-              n23 -> n247;
-              n148 -> n247;
-              n21 -> n247;
-              n149 -> n247;
-              n27 -> n247;
-              n3 -> n247;
-              n6 -> n247;
-              n140 -> n247;
-              n143 -> n247;
-              n146 -> n247;
-              n151 -> n247;
-              n153 -> n247;
-              n155 -> n247;
-              n157 -> n247;
-              n159 -> n247;
-              n245 -> n248;
-              n102 -> n248;
-              n23 -> n248;
-              n148 -> n248;
-              n21 -> n248;
-              n149 -> n248;
-              n27 -> n248;
-              n3 -> n248;
-              n6 -> n248;
-              n140 -> n248;
-              n143 -> n248;
-              n146 -> n248;
-              n151 -> n248;
-              n153 -> n248;
-              n155 -> n248;
-              n157 -> n248;
-              n159 -> n248;
-              n245 -> n249;
-              n102 -> n249;
-              n23 -> n249;
-              n148 -> n249;
-              n21 -> n249;
-              n149 -> n249;
-              n27 -> n249;
-              n3 -> n249;
-              n6 -> n249;
-              n140 -> n249;
-              n143 -> n249;
-              n146 -> n249;
-              n151 -> n249;
-              n153 -> n249;
-              n155 -> n249;
-              n157 -> n249;
-              n159 -> n249;
-              n245 -> n250;
-              n102 -> n250;
-              n23 -> n250;
-              n148 -> n250;
-              n21 -> n250;
-              n149 -> n250;
-              n27 -> n250;
-              n3 -> n250;
-              n6 -> n250;
-              n140 -> n250;
-              n143 -> n250;
-              n146 -> n250;
-              n151 -> n250;
-              n153 -> n250;
-              n155 -> n250;
-              n157 -> n250;
-              n159 -> n250;
-              n245 -> n251;
-              n102 -> n251;
-              n23 -> n251;
-              n148 -> n251;
-              n21 -> n251;
-              n149 -> n251;
-              n27 -> n251;
-              n3 -> n251;
-              n6 -> n251;
-              n140 -> n251;
-              n143 -> n251;
-              n146 -> n251;
-              n151 -> n251;
-              n153 -> n251;
-              n155 -> n251;
-              n157 -> n251;
-              n159 -> n251;
-              n245 -> n252;
-              n102 -> n252;
-              n23 -> n252;
-              n148 -> n252;
-              n21 -> n252;
-              n149 -> n252;
-              n27 -> n252;
-              n3 -> n252;
-              n6 -> n252;
-              n140 -> n252;
-              n143 -> n252;
-              n146 -> n252;
-              n151 -> n252;
-              n153 -> n252;
-              n155 -> n252;
-              n157 -> n252;
-              n159 -> n252;
-              n252 -> n253;
-              n253 -> n254;
-              n247 -> n255;
-              n22 -> n255;
-              n247 -> n256;
-              n20 -> n256;
-              n256 -> n257;
-              n211 -> n257;
-              n248 -> n258;
+              n23 -> n257;
+              n21 -> n257;
+              n6 -> n257;
+              n74 -> n257;
+              n97 -> n257;
               n257 -> n258;
+              n7 -> n258;
               n258 -> n259;
-              n18 -> n259;
-              n258 -> n260;
-              n16 -> n260;
-              n255 -> n261;
-              n217 -> n261;
+              n8 -> n259;
+              n259 -> n260;
+              n1 -> n260;
+              n259 -> n261;
+              n1 -> n261;
+              n117 -> n261;
               n261 -> n262;
-              n260 -> n263;
-              n221 -> n263;
-              n263 -> n264;
-              n262 -> n265;
-              n264 -> n265;
-              n259 -> n266;
-              n226 -> n266;
-              n266 -> n267;
-              n265 -> n268;
-              n267 -> n268;
-              n268 -> n269;
-              n251 -> n270;
-              n269 -> n270;
-              n268 -> n271;
-              n3 -> n271;
-              n268 -> n272;
-              n11 -> n272;
-              n249 -> n273;
-              n272 -> n273;
-              n271 -> n274;
-              n274 -> n275;
-              n254 -> n276;
-              n275 -> n276;
-              n276 -> n277;
-              n0 -> n277;
-              n270 -> n278;
-              n250 -> n279;
+              n261 -> n263;
+              n7 -> n263;
+              n261 -> n264;
+              n257 -> n264;
+              n263 -> n300;
+              n125 -> n300;
+              n23 -> n300;
+              n166 -> n300;
+              n21 -> n300;
+              n167 -> n300;
+              n6 -> n300;
+              n169 -> n300;
+              n171 -> n300;
+              n173 -> n300;
+              n175 -> n300;
+              n177 -> n300;
+              n263 -> n301;
+              n125 -> n301;
+              n23 -> n301;
+              n166 -> n301;
+              n21 -> n301;
+              n167 -> n301;
+              n6 -> n301;
+              n169 -> n301;
+              n171 -> n301;
+              n173 -> n301;
+              n175 -> n301;
+              n177 -> n301;
+              n300 -> n302;
+              n301 -> n303;
+              n302 -> n304;
+              n303 -> n304;
+              n300 -> n305;
+              n263 -> n306;
+              n125 -> n306;
+              n23 -> n306;
+              n166 -> n306;
+              n21 -> n306;
+              n167 -> n306;
+              n6 -> n306;
+              n169 -> n306;
+              n171 -> n306;
+              n173 -> n306;
+              n175 -> n306;
+              n177 -> n306;
+              n263 -> n307;
+              n125 -> n307;
+              n23 -> n307;
+              n166 -> n307;
+              n21 -> n307;
+              n167 -> n307;
+              n6 -> n307;
+              n169 -> n307;
+              n171 -> n307;
+              n173 -> n307;
+              n175 -> n307;
+              n177 -> n307;
+              n302 -> n308;
+              n3 -> n308;
+              n302 -> n309;
+              n95 -> n309;
+              n308 -> n310;
+              n310 -> n311;
+              n311 -> n312;
+              n306 -> n313;
+              n22 -> n313;
+              n306 -> n314;
+              n20 -> n314;
+              n314 -> n315;
+              n229 -> n315;
+              n307 -> n316;
+              n315 -> n316;
+              n316 -> n317;
+              n18 -> n317;
+              n316 -> n318;
+              n16 -> n318;
+              n313 -> n319;
+              n235 -> n319;
+              n319 -> n320;
+              n318 -> n321;
+              n239 -> n321;
+              n321 -> n322;
+              n320 -> n323;
+              n322 -> n323;
+              n317 -> n324;
+              n244 -> n324;
+              n324 -> n325;
+              n323 -> n326;
+              n325 -> n326;
+              n326 -> n327;
+              n305 -> n328;
+              n327 -> n328;
+              n326 -> n329;
+              n3 -> n329;
+              n326 -> n330;
+              n11 -> n330;
+              n309 -> n331;
+              n330 -> n331;
+              n329 -> n332;
+              n332 -> n333;
+              n312 -> n334;
+              n333 -> n334;
+              n334 -> n335;
+              n0 -> n335;
+              n328 -> n336;
               result [shape=doublecircle, label="result"];
-              n242 -> result;
+              n260 -> result;
               grad0 [shape=doublecircle, label="grad embedding.weight"];
-              n277 -> grad0;
+              n335 -> grad0;
               grad1 [shape=doublecircle, label="grad cell.weight_ih"];
-              n273 -> grad1;
+              n331 -> grad1;
               grad2 [shape=doublecircle, label="grad cell.bias_ih"];
-              n270 -> grad2;
+              n328 -> grad2;
               grad3 [shape=doublecircle, label="grad cell.bias_hh"];
-              n278 -> grad3;
+              n336 -> grad3;
               grad4 [shape=doublecircle, label="grad cell.weight_hh"];
-              n279 -> grad4;
+              n304 -> grad4;
               grad5 [shape=doublecircle, label="grad head.weight"];
-              n246 -> grad5;
+              n264 -> grad5;
               grad6 [shape=doublecircle, label="grad head.bias"];
-              n244 -> grad6;
+              n262 -> grad6;
             }
             """;
         }

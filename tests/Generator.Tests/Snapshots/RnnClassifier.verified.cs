@@ -58,42 +58,46 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer3 = arena.Slice(state.Offsets[3], state.Sizes[3]);
                 global::System.Span<float> buffer4 = arena.Slice(state.Offsets[4], state.Sizes[4]);
                 global::System.Span<float> buffer5 = arena.Slice(state.Offsets[5], state.Sizes[5]);
+                global::System.Span<float> buffer6 = arena.Slice(state.Offsets[6], state.Sizes[6]);
 
-                // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]
                 ForwardKernel0(buffer0, dim_N);
 
-                // Kernel 1/6: transpose -> %11 [5,N,8]
+                // Kernel 1/7: transpose -> %11 [5,N,8]
                 ForwardKernel1(input0, buffer1, dim_N);
 
-                // Kernel 2/6: elementwise (add) -> %33 [16]
+                // Kernel 2/7: elementwise (add) -> %33 [16]
                 ForwardKernel2(capture2Data, capture3Data, buffer2);
 
-                // Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
-                {
-                    // %37 = scan{body=1;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
-                    int loop3Steps = 5;
-                    for (int loop3Step = 0; loop3Step < loop3Steps; loop3Step++)
-                    {
-                        int loop3Time = loop3Step;
-                        global::System.Span<float> loop3Out0 = ((loop3Steps - 1 - loop3Step) & 1) == 0 ? buffer3 : buffer4;
-                        global::System.ReadOnlySpan<float> loop3Slot10 = loop3Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop3Steps - loop3Step) & 1) == 0 ? buffer3 : buffer4));
-                        global::System.ReadOnlySpan<float> loop3Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop3Time * (dim_N * 8), (dim_N * 8));
+                // Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]
+                ForwardKernel3(capture0Data, buffer1, buffer3, dim_N);
 
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-                        ForwardLoop3Kernel0(capture0Data, capture1Data, buffer2, loop3Out0, loop3Slot10, loop3Slot12, dim_N);
+                // Kernel 4/7: loop over 5 steps, its body 1 kernel(s) -> %49 [N,16]
+                {
+                    // %49 = scan{body=2;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
+                    int loop4Steps = 5;
+                    for (int loop4Step = 0; loop4Step < loop4Steps; loop4Step++)
+                    {
+                        int loop4Time = loop4Step;
+                        global::System.Span<float> loop4Out0 = ((loop4Steps - 1 - loop4Step) & 1) == 0 ? buffer4 : buffer5;
+                        global::System.ReadOnlySpan<float> loop4Slot10 = loop4Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)(((loop4Steps - loop4Step) & 1) == 0 ? buffer4 : buffer5));
+                        global::System.ReadOnlySpan<float> loop4Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]
+                        ForwardLoop4Kernel0(capture1Data, buffer2, loop4Out0, loop4Slot10, loop4Slot42, dim_N);
                     }
                 }
 
-                // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
-                ForwardKernel4(capture4Data, capture5Data, buffer3, buffer5, dim_N);
+                // Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]
+                ForwardKernel5(capture4Data, capture5Data, buffer4, buffer6, dim_N);
 
-                // Kernel 5/6: cross_entropy -> %41 []
-                ForwardKernel5(input1, result, buffer5, dim_N);
+                // Kernel 6/7: cross_entropy -> %53 []
+                ForwardKernel6(input1, result, buffer6, dim_N);
 
                 return state.Result;
             }
 
-            // Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
+            // Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]
             // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel0(global::System.Span<float> buffer0, int dim_N)
@@ -127,19 +131,19 @@ namespace Kiln.Integration.Tests.Models
                         buffer0[i] = s9;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]");
             }
 
-            // Kernel 1/6: transpose -> %11 [5,N,8]
+            // Kernel 1/7: transpose -> %11 [5,N,8]
             // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, int dim_N)
             {
                 global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/6: transpose -> %11 [5,N,8]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/7: transpose -> %11 [5,N,8]");
             }
 
-            // Kernel 2/6: elementwise (add) -> %33 [16]
+            // Kernel 2/7: elementwise (add) -> %33 [16]
             // %33 = add(%4, %5) : [16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
@@ -177,122 +181,136 @@ namespace Kiln.Integration.Tests.Models
                         buffer2[i] = s33;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/6: elementwise (add) -> %33 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/7: elementwise (add) -> %33 [16]");
             }
 
-            // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-            // runs at each step of Forward's kernel 3/6 (loop over 5 steps)
-            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
-            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-            // %29 = add(%17, %19) : [N,16]
-            // %35 = add(%29, %34) : [N,16]
-            // %36 = tanh(%35) : [N,16]
+            // Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]
+            // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardLoop3Kernel0(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop3Out0, global::System.ReadOnlySpan<float> loop3Slot10, global::System.ReadOnlySpan<float> loop3Slot12, int dim_N)
+            private static void ForwardKernel3(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(loop3Slot12, capture0Data, loop3Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                global::Kiln.Kernels.Gemm.Multiply(loop3Slot10, capture1Data, loop3Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]");
+            }
+
+            // Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]
+            // runs at each step of Forward's kernel 4/7 (loop over 5 steps)
+            // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
+            // %46 = add(%42, %19) : [N,16]
+            // %47 = add(%46, %34) : [N,16]
+            // %48 = tanh(%47) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardLoop4Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop4Out0, global::System.ReadOnlySpan<float> loop4Slot10, global::System.ReadOnlySpan<float> loop4Slot42, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop4Slot10, capture1Data, loop4Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 16;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row29 = i0 * 16;
+                    int row19 = i0 * 16;
+                    int row42 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last36 = global::System.Numerics.Vector<float>.Zero;
+                    var last48 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + lastVector));
                         var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
-                        var v35 = v29 + v34;
-                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                        last36 = v36;
+                        var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + lastVector));
+                        var v46 = v42 + v19;
+                        var v47 = v46 + v34;
+                        var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                        last48 = v48;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v29 = new global::System.Numerics.Vector<float>(loop3Out0.Slice(row29 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + i));
                         var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v35 = v29 + v34;
-                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                        v36.CopyTo(loop3Out0.Slice(rowOut + i));
+                        var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + i));
+                        var v46 = v42 + v19;
+                        var v47 = v46 + v34;
+                        var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                        v48.CopyTo(loop4Out0.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last36.CopyTo(loop3Out0.Slice(rowOut + lastVector));
+                        last48.CopyTo(loop4Out0.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s29 = loop3Out0[row29 + i];
+                            float s19 = loop4Out0[row19 + i];
                             float s34 = buffer2[i];
-                            float s35 = s29 + s34;
-                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                            loop3Out0[rowOut + i] = s36;
+                            float s42 = loop4Slot42[row42 + i];
+                            float s46 = s42 + s19;
+                            float s47 = s46 + s34;
+                            float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
+                            loop4Out0[rowOut + i] = s48;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop3Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]");
             }
 
-            // Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
-            // %39 = matmul{transpose_b=true}(%38, %6) : [N,4]
-            // %40 = add(%39, %7) : [N,4]
+            // Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]
+            // %51 = matmul{transpose_b=true}(%50, %6) : [N,4]
+            // %52 = add(%51, %7) : [N,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel4(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer3, global::System.Span<float> buffer5, int dim_N)
+            private static void ForwardKernel5(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer4, global::System.Span<float> buffer6, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer3, capture4Data, buffer5, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer6, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 4;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row39 = i0 * 4;
+                    int row51 = i0 * 4;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last40 = global::System.Numerics.Vector<float>.Zero;
+                    var last52 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + lastVector));
-                        var v40 = v39 + v7;
-                        last40 = v40;
+                        var v51 = new global::System.Numerics.Vector<float>(buffer6.Slice(row51 + lastVector));
+                        var v52 = v51 + v7;
+                        last52 = v52;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                        var v39 = new global::System.Numerics.Vector<float>(buffer5.Slice(row39 + i));
-                        var v40 = v39 + v7;
-                        v40.CopyTo(buffer5.Slice(rowOut + i));
+                        var v51 = new global::System.Numerics.Vector<float>(buffer6.Slice(row51 + i));
+                        var v52 = v51 + v7;
+                        v52.CopyTo(buffer6.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last40.CopyTo(buffer5.Slice(rowOut + lastVector));
+                        last52.CopyTo(buffer6.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s39 = buffer5[row39 + i];
-                            float s40 = s39 + s7;
-                            buffer5[rowOut + i] = s40;
+                            float s51 = buffer6[row51 + i];
+                            float s52 = s51 + s7;
+                            buffer6[rowOut + i] = s52;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer6, "Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]");
             }
 
-            // Kernel 5/6: cross_entropy -> %41 []
-            // %41 = cross_entropy(%40, %1) : []
+            // Kernel 6/7: cross_entropy -> %53 []
+            // %53 = cross_entropy(%52, %1) : []
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardKernel5(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer5, int dim_N)
+            private static void ForwardKernel6(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer6, int dim_N)
             {
-                global::Kiln.Kernels.CrossEntropy.Forward(buffer5, input1, dim_N, 4, result);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 5/6: cross_entropy -> %41 []");
+                global::Kiln.Kernels.CrossEntropy.Forward(buffer6, input1, dim_N, 4, result);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/7: cross_entropy -> %53 []");
             }
 
             /// <summary>Runs the fused forward and backward passes, adds each parameter's gradient into its Grad (created when null) and returns the loss.</summary>
@@ -349,122 +367,96 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer11 = arena.Slice(state.Offsets[11], state.Sizes[11]);
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
-                global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
-                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
-                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
-                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
-                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
 
-                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]
                 ForwardBackwardKernel0(buffer0, dim_N);
 
-                // Kernel 1/17: transpose -> %11 [5,N,8]
+                // Kernel 1/15: transpose -> %11 [5,N,8]
                 ForwardBackwardKernel1(input0, buffer1, dim_N);
 
-                // Kernel 2/17: elementwise (add) -> %33 [16]
+                // Kernel 2/15: elementwise (add) -> %33 [16]
                 ForwardBackwardKernel2(capture2Data, capture3Data, buffer2);
 
-                // Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
-                ForwardBackwardKernel3(buffer3);
+                // Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]
+                ForwardBackwardKernel3(capture0Data, buffer1, buffer3, dim_N);
 
-                // Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
-                ForwardBackwardKernel4(buffer4);
-
-                // Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
-                ForwardBackwardKernel5(buffer5);
-
-                // Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
+                // Kernel 4/15: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
                 {
-                    // %66 = scan{body=2;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %68 = scan{body=2;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %83 = scan{body=2;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
-                    int loop6Steps = 5;
-                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
+                    // %73 = scan{body=3;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %75 = scan{body=3;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %91 = scan{body=3;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
+                    int loop4Steps = 5;
+                    for (int loop4Step = 0; loop4Step < loop4Steps; loop4Step++)
                     {
-                        int loop6Time = loop6Step;
-                        global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
+                        int loop4Time = loop4Step;
+                        global::System.Span<float> loop4Out0 = buffer5.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop4Out1 = buffer6.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop4Slot10 = loop4Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop4Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop4Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop4Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-                        ForwardBackwardLoop6Kernel0(capture0Data, capture1Data, buffer2, loop6Out0, loop6Out1, loop6Slot10, loop6Slot12, dim_N);
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+                        ForwardBackwardLoop4Kernel0(capture1Data, buffer2, loop4Out0, loop4Out1, loop4Slot10, loop4Slot42, dim_N);
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
+                    ((global::System.ReadOnlySpan<float>)buffer5.Slice(((loop4Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
-                ForwardBackwardKernel7(capture4Data, capture5Data, buffer6, buffer9, dim_N);
+                // Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]
+                ForwardBackwardKernel5(capture4Data, capture5Data, buffer4, buffer7, dim_N);
 
-                // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
-                ForwardBackwardKernel8(input1, result, buffer9, buffer10, dim_N);
+                // Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
+                ForwardBackwardKernel6(input1, result, buffer7, buffer8, dim_N);
 
-                // Kernel 9/17: sum over [N,4] -> %89 [4]
-                ForwardBackwardKernel9(grad5, buffer10, dim_N);
+                // Kernel 7/15: sum over [N,4] -> %97 [4]
+                ForwardBackwardKernel7(grad5, buffer8, dim_N);
 
-                // Kernel 10/17: GEMM -> %90 [N,16]
-                ForwardBackwardKernel10(capture4Data, buffer10, buffer11, dim_N);
+                // Kernel 8/15: GEMM -> %98 [N,16]
+                ForwardBackwardKernel8(capture4Data, buffer8, buffer9, dim_N);
 
-                // Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
-                ForwardBackwardKernel11(grad4, buffer6, buffer10, dim_N);
+                // Kernel 9/15: GEMM Aᵀ -> %99 [4,16]
+                ForwardBackwardKernel9(grad4, buffer4, buffer8, dim_N);
 
-                // Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
+                // Kernel 10/15: loop over 5 steps in reverse, its body 3 kernel(s) -> %107 [5,N,16], %106 [5,N,16]
                 {
-                    // %92 = scan{body=3;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16,8]
-                    // %93 = scan{body=3;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16,16]
-                    // %94 = scan{body=3;output=3;reverse=true;shape=16;stacked=false;steps=5}(%90, %9, %66, %11, %3, %58, %61, %64, %68) : [16]
-                    int loop12Steps = 5;
-                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    // %106 = scan{body=5;output=1;reverse=true;shape=5,N,16;stacked=true;steps=5}(%98, %9, %73, %3, %75) : [5,N,16]
+                    // %107 = scan{body=5;output=2;reverse=true;shape=5,N,16;stacked=true;steps=5}(%98, %9, %73, %3, %75) : [5,N,16]
+                    int loop10Steps = 5;
+                    for (int loop10Step = 0; loop10Step < loop10Steps; loop10Step++)
                     {
-                        int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer18 : buffer17;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer19;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer20;
-                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer12 : buffer21;
-                        global::System.ReadOnlySpan<float> loop12Slot47 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer18 : buffer17));
-                        global::System.ReadOnlySpan<float> loop12Slot57 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer19));
-                        global::System.ReadOnlySpan<float> loop12Slot60 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer20));
-                        global::System.ReadOnlySpan<float> loop12Slot63 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer12 : buffer21));
-                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot67 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        int loop10Time = loop10Steps - 1 - loop10Step;
+                        global::System.Span<float> loop10Out0 = ((loop10Steps - 1 - loop10Step) & 1) == 0 ? buffer13 : buffer12;
+                        global::System.Span<float> loop10Out1 = buffer11.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop10Out2 = buffer10.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop10Slot59 = loop10Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop10Steps - loop10Step) & 1) == 0 ? buffer13 : buffer12));
+                        global::System.ReadOnlySpan<float> loop10Slot10 = loop10Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop10Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop10Slot74 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop10Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
-                        ForwardBackwardLoop12Kernel0(buffer15, buffer16, loop12Slot47, loop12Slot67, dim_N);
+                        // Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]
+                        ForwardBackwardLoop10Kernel0(loop10Out1, loop10Slot59, loop10Slot74, dim_N);
 
-                        // Kernel 1/5: GEMM -> %73 [N,16]
-                        ForwardBackwardLoop12Kernel1(capture1Data, buffer15, loop12Out0, dim_N);
+                        // Kernel 1/3: GEMM -> %80 [N,16]
+                        ForwardBackwardLoop10Kernel1(capture1Data, loop10Out0, loop10Out1, dim_N);
 
-                        // Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
-                        ForwardBackwardLoop12Kernel2(buffer15, loop12Out1, loop12Slot57, loop12Slot12, dim_N);
-
-                        // Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
-                        ForwardBackwardLoop12Kernel3(buffer15, loop12Out2, loop12Slot60, loop12Slot10, dim_N);
-
-                        // Kernel 4/5: elementwise (add) -> %78 [16]
-                        ForwardBackwardLoop12Kernel4(buffer16, loop12Out3, loop12Slot63);
+                        // Kernel 2/3: elementwise (copy) -> %105 [N,16]
+                        ForwardBackwardLoop10Kernel2(loop10Out2, loop10Slot10, dim_N);
                     }
                 }
 
-                // Kernel 13/17: elementwise (copy) -> %146 [16,8]
-                ForwardBackwardKernel13(grad0, buffer13);
+                // Kernel 11/15: GEMM Aᵀ -> %110 [16,16]
+                ForwardBackwardKernel11(grad1, buffer10, buffer11, dim_N);
 
-                // Kernel 14/17: elementwise (copy) -> %147 [16,16]
-                ForwardBackwardKernel14(grad1, buffer14);
+                // Kernel 12/15: sum over [5,N,16] -> %111 [16]
+                ForwardBackwardKernel12(grad2, buffer11, dim_N);
 
-                // Kernel 15/17: elementwise (copy) -> %148 [16]
-                ForwardBackwardKernel15(grad2, buffer12);
+                // Kernel 13/15: GEMM Aᵀ -> %112 [16,8]
+                ForwardBackwardKernel13(grad0, buffer1, buffer11, dim_N);
 
-                // Kernel 16/17: elementwise (copy) -> %149 [16]
-                ForwardBackwardKernel16(grad3, buffer12);
+                // Kernel 14/15: elementwise (copy) -> %173 [16]
+                ForwardBackwardKernel14(grad2, grad3);
 
                 return state.Result;
             }
 
-            // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
+            // Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]
             // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel0(global::System.Span<float> buffer0, int dim_N)
@@ -498,19 +490,19 @@ namespace Kiln.Integration.Tests.Models
                         buffer0[i] = s9;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]");
             }
 
-            // Kernel 1/17: transpose -> %11 [5,N,8]
+            // Kernel 1/15: transpose -> %11 [5,N,8]
             // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, int dim_N)
             {
                 global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/15: transpose -> %11 [5,N,8]");
             }
 
-            // Kernel 2/17: elementwise (add) -> %33 [16]
+            // Kernel 2/15: elementwise (add) -> %33 [16]
             // %33 = add(%4, %5) : [16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void ForwardBackwardKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
@@ -548,561 +540,357 @@ namespace Kiln.Integration.Tests.Models
                         buffer2[i] = s33;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/15: elementwise (add) -> %33 [16]");
             }
 
-            // Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
-            // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
+            // Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]
+            // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel3(global::System.Span<float> buffer3)
+            private static void ForwardBackwardKernel3(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
             {
-                int extent0 = 128;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s8 = 0f;
-                var v8 = new global::System.Numerics.Vector<float>(s8);
-                int i = 0;
-                var last58 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v58 = v8;
-                    last58 = v58;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v58 = v8;
-                    v58.CopyTo(buffer3.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last58.CopyTo(buffer3.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = s8;
-                        buffer3[i] = s58;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]");
             }
 
-            // Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
-            // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel4(global::System.Span<float> buffer4)
-            {
-                int extent0 = 256;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s8 = 0f;
-                var v8 = new global::System.Numerics.Vector<float>(s8);
-                int i = 0;
-                var last61 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v61 = v8;
-                    last61 = v61;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v61 = v8;
-                    v61.CopyTo(buffer4.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last61.CopyTo(buffer4.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = s8;
-                        buffer4[i] = s61;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]");
-            }
-
-            // Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
-            // %64 = broadcast_to{shape=16}(%8) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel5(global::System.Span<float> buffer5)
-            {
-                int extent0 = 16;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s8 = 0f;
-                var v8 = new global::System.Numerics.Vector<float>(s8);
-                int i = 0;
-                var last64 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v64 = v8;
-                    last64 = v64;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v64 = v8;
-                    v64.CopyTo(buffer5.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last64.CopyTo(buffer5.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s64 = s8;
-                        buffer5[i] = s64;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/17: elementwise (broadcast_to) -> %64 [16]");
-            }
-
-            // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-            // runs at each step of ForwardBackward's kernel 6/17 (loop over 5 steps)
-            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+            // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+            // runs at each step of ForwardBackward's kernel 4/15 (loop over 5 steps)
             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-            // %29 = add(%17, %19) : [N,16]
-            // %35 = add(%29, %34) : [N,16]
-            // %36 = tanh(%35) : [N,16]
-            // %150 = copy{result_of=1}(%36) : [N,16]
+            // %46 = add(%42, %19) : [N,16]
+            // %47 = add(%46, %34) : [N,16]
+            // %48 = tanh(%47) : [N,16]
+            // %174 = copy{result_of=1}(%48) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop6Kernel0(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop6Out0, global::System.Span<float> loop6Out1, global::System.ReadOnlySpan<float> loop6Slot10, global::System.ReadOnlySpan<float> loop6Slot12, int dim_N)
+            private static void ForwardBackwardLoop4Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop4Out0, global::System.Span<float> loop4Out1, global::System.ReadOnlySpan<float> loop4Slot10, global::System.ReadOnlySpan<float> loop4Slot42, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(loop4Slot10, capture1Data, loop4Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 16;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row29 = i0 * 16;
+                    int row19 = i0 * 16;
+                    int row42 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last36 = global::System.Numerics.Vector<float>.Zero;
-                    var last150 = global::System.Numerics.Vector<float>.Zero;
+                    var last48 = global::System.Numerics.Vector<float>.Zero;
+                    var last174 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + lastVector));
                         var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
-                        var v35 = v29 + v34;
-                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                        var v150 = v36;
-                        last36 = v36;
-                        last150 = v150;
+                        var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + lastVector));
+                        var v46 = v42 + v19;
+                        var v47 = v46 + v34;
+                        var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                        var v174 = v48;
+                        last48 = v48;
+                        last174 = v174;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + i));
                         var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v35 = v29 + v34;
-                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                        var v150 = v36;
-                        v36.CopyTo(loop6Out0.Slice(rowOut + i));
-                        v150.CopyTo(loop6Out1.Slice(rowOut + i));
+                        var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + i));
+                        var v46 = v42 + v19;
+                        var v47 = v46 + v34;
+                        var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                        var v174 = v48;
+                        v48.CopyTo(loop4Out0.Slice(rowOut + i));
+                        v174.CopyTo(loop4Out1.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last36.CopyTo(loop6Out0.Slice(rowOut + lastVector));
-                        last150.CopyTo(loop6Out1.Slice(rowOut + lastVector));
+                        last48.CopyTo(loop4Out0.Slice(rowOut + lastVector));
+                        last174.CopyTo(loop4Out1.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s29 = loop6Out0[row29 + i];
+                            float s19 = loop4Out0[row19 + i];
                             float s34 = buffer2[i];
-                            float s35 = s29 + s34;
-                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                            float s150 = s36;
-                            loop6Out0[rowOut + i] = s36;
-                            loop6Out1[rowOut + i] = s150;
+                            float s42 = loop4Slot42[row42 + i];
+                            float s46 = s42 + s19;
+                            float s47 = s46 + s34;
+                            float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
+                            float s174 = s48;
+                            loop4Out0[rowOut + i] = s48;
+                            loop4Out1[rowOut + i] = s174;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
             }
 
-            // Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
-            // %85 = matmul{transpose_b=true}(%84, %6) : [N,4]
-            // %86 = add(%85, %7) : [N,4]
+            // Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]
+            // %93 = matmul{transpose_b=true}(%92, %6) : [N,4]
+            // %94 = add(%93, %7) : [N,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel7(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer6, global::System.Span<float> buffer9, int dim_N)
+            private static void ForwardBackwardKernel5(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer4, global::System.Span<float> buffer7, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer7, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 4;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row85 = i0 * 4;
+                    int row93 = i0 * 4;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last86 = global::System.Numerics.Vector<float>.Zero;
+                    var last94 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
-                        var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + lastVector));
-                        var v86 = v85 + v7;
-                        last86 = v86;
+                        var v93 = new global::System.Numerics.Vector<float>(buffer7.Slice(row93 + lastVector));
+                        var v94 = v93 + v7;
+                        last94 = v94;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                        var v85 = new global::System.Numerics.Vector<float>(buffer9.Slice(row85 + i));
-                        var v86 = v85 + v7;
-                        v86.CopyTo(buffer9.Slice(rowOut + i));
+                        var v93 = new global::System.Numerics.Vector<float>(buffer7.Slice(row93 + i));
+                        var v94 = v93 + v7;
+                        v94.CopyTo(buffer7.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last86.CopyTo(buffer9.Slice(rowOut + lastVector));
+                        last94.CopyTo(buffer7.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s85 = buffer9[row85 + i];
-                            float s86 = s85 + s7;
-                            buffer9[rowOut + i] = s86;
+                            float s93 = buffer7[row93 + i];
+                            float s94 = s93 + s7;
+                            buffer7[rowOut + i] = s94;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]");
             }
 
-            // Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
-            // %87 = cross_entropy(%86, %1) : []
-            // %88 = cross_entropy_backward(%86, %1, %42) : [N,4]
+            // Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
+            // %95 = cross_entropy(%94, %1) : []
+            // %96 = cross_entropy_backward(%94, %1, %54) : [N,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel8(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            private static void ForwardBackwardKernel6(global::System.ReadOnlySpan<int> input1, global::System.Span<float> result, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
             {
-                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer9, input1, dim_N, 4, result, 1f, buffer10);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]");
+                global::Kiln.Kernels.CrossEntropy.ForwardBackward(buffer7, input1, dim_N, 4, result, 1f, buffer8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]");
             }
 
-            // Kernel 9/17: sum over [N,4] -> %89 [4]
-            // %89 = sum{dims=0;keep_dim=false}(%88) : [4]
+            // Kernel 7/15: sum over [N,4] -> %97 [4]
+            // %97 = sum{dims=0;keep_dim=false}(%96) : [4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel9(global::System.Span<float> grad5, global::System.Span<float> buffer10, int dim_N)
+            private static void ForwardBackwardKernel7(global::System.Span<float> grad5, global::System.Span<float> buffer8, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 4;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row88 = i0 * 4;
+                    int row96 = i0 * 4;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v88 = new global::System.Numerics.Vector<float>(buffer10.Slice(row88 + i));
-                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v88).CopyTo(grad5.Slice(i));
+                        var v96 = new global::System.Numerics.Vector<float>(buffer8.Slice(row96 + i));
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v96).CopyTo(grad5.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s88 = buffer10[row88 + i];
-                        grad5[i] += s88;
+                        float s96 = buffer8[row96 + i];
+                        grad5[i] += s96;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/17: sum over [N,4] -> %89 [4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 7/15: sum over [N,4] -> %97 [4]");
             }
 
-            // Kernel 10/17: GEMM -> %90 [N,16]
-            // %90 = matmul(%88, %6) : [N,16]
+            // Kernel 8/15: GEMM -> %98 [N,16]
+            // %98 = matmul(%96, %6) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel10(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            private static void ForwardBackwardKernel8(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/17: GEMM -> %90 [N,16]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer9, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/15: GEMM -> %98 [N,16]");
             }
 
-            // Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
-            // %91 = matmul{transpose_a=true}(%88, %84) : [4,16]
+            // Kernel 9/15: GEMM Aᵀ -> %99 [4,16]
+            // %99 = matmul{transpose_a=true}(%96, %92) : [4,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel11(global::System.Span<float> grad4, global::System.Span<float> buffer6, global::System.Span<float> buffer10, int dim_N)
+            private static void ForwardBackwardKernel9(global::System.Span<float> grad4, global::System.Span<float> buffer4, global::System.Span<float> buffer8, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/17: GEMM Aᵀ -> %91 [4,16]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 9/15: GEMM Aᵀ -> %99 [4,16]");
             }
 
-            // Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
-            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
-            // %69 = square(%67) : [N,16]
-            // %70 = sub(%42, %69) : [N,16]
-            // %71 = mul(%47, %70) : [N,16]
-            // %72 = sum{dims=0;keep_dim=false}(%71) : [16]
+            // Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]
+            // runs at each step of ForwardBackward's kernel 10/15 (loop over 5 steps)
+            // %76 = square(%74) : [N,16]
+            // %77 = sub(%54, %76) : [N,16]
+            // %78 = mul(%59, %77) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop12Kernel0(global::System.Span<float> buffer15, global::System.Span<float> buffer16, global::System.ReadOnlySpan<float> loop12Slot47, global::System.ReadOnlySpan<float> loop12Slot67, int dim_N)
+            private static void ForwardBackwardLoop10Kernel0(global::System.Span<float> loop10Out1, global::System.ReadOnlySpan<float> loop10Slot59, global::System.ReadOnlySpan<float> loop10Slot74, int dim_N)
             {
-                int extent0 = dim_N;
-                int extent1 = 16;
-                float s42 = 1f;
-                var v42 = new global::System.Numerics.Vector<float>(s42);
-                buffer16.Clear();
-                for (int i0 = 0; i0 < extent0; i0++)
-                {
-                    int row47 = i0 * 16;
-                    int row67 = i0 * 16;
-                    int rowOut = i0 * extent1;
-                    int i = 0;
-                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        var v47 = new global::System.Numerics.Vector<float>(loop12Slot47.Slice(row47 + i));
-                        var v67 = new global::System.Numerics.Vector<float>(loop12Slot67.Slice(row67 + i));
-                        var v69 = v67 * v67;
-                        var v70 = v42 - v69;
-                        var v71 = v47 * v70;
-                        v71.CopyTo(buffer15.Slice(rowOut + i));
-                        (new global::System.Numerics.Vector<float>(buffer16.Slice(i)) + v71).CopyTo(buffer16.Slice(i));
-                    }
-                    for (; i < extent1; i++)
-                    {
-                        float s47 = loop12Slot47[row47 + i];
-                        float s67 = loop12Slot67[row67 + i];
-                        float s69 = s67 * s67;
-                        float s70 = s42 - s69;
-                        float s71 = s47 * s70;
-                        buffer15[rowOut + i] = s71;
-                        buffer16[i] += s71;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer15, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]");
-            }
-
-            // Kernel 1/5: GEMM -> %73 [N,16]
-            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
-            // %73 = matmul(%71, %14) : [N,16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop12Kernel1(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer15, global::System.Span<float> loop12Out0, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer15, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/5: GEMM -> %73 [N,16]");
-            }
-
-            // Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
-            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
-            // %75 = matmul{transpose_a=true}(%71, %12) : [16,8]
-            // %76 = add(%57, %75) : [16,8]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop12Kernel2(global::System.Span<float> buffer15, global::System.Span<float> loop12Out1, global::System.ReadOnlySpan<float> loop12Slot57, global::System.ReadOnlySpan<float> loop12Slot12, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                int extent0 = 128;
+                int extent0 = (dim_N * 16);
                 int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last76 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(lastVector));
-                    var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(lastVector));
-                    var v76 = v57 + v75;
-                    last76 = v76;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v57 = new global::System.Numerics.Vector<float>(loop12Slot57.Slice(i));
-                    var v75 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                    var v76 = v57 + v75;
-                    v76.CopyTo(loop12Out1.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last76.CopyTo(loop12Out1.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s57 = loop12Slot57[i];
-                        float s75 = loop12Out1[i];
-                        float s76 = s57 + s75;
-                        loop12Out1[i] = s76;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]");
-            }
-
-            // Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
-            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
-            // %74 = matmul{transpose_a=true}(%71, %10) : [16,16]
-            // %77 = add(%60, %74) : [16,16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop12Kernel3(global::System.Span<float> buffer15, global::System.Span<float> loop12Out2, global::System.ReadOnlySpan<float> loop12Slot60, global::System.ReadOnlySpan<float> loop12Slot10, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer15, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                int extent0 = 256;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last77 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(lastVector));
-                    var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(lastVector));
-                    var v77 = v60 + v74;
-                    last77 = v77;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v60 = new global::System.Numerics.Vector<float>(loop12Slot60.Slice(i));
-                    var v74 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                    var v77 = v60 + v74;
-                    v77.CopyTo(loop12Out2.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last77.CopyTo(loop12Out2.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s60 = loop12Slot60[i];
-                        float s74 = loop12Out2[i];
-                        float s77 = s60 + s74;
-                        loop12Out2[i] = s77;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]");
-            }
-
-            // Kernel 4/5: elementwise (add) -> %78 [16]
-            // runs at each step of ForwardBackward's kernel 12/17 (loop over 5 steps)
-            // %78 = add(%63, %72) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardLoop12Kernel4(global::System.Span<float> buffer16, global::System.Span<float> loop12Out3, global::System.ReadOnlySpan<float> loop12Slot63)
-            {
-                int extent0 = 16;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s54 = 1f;
+                var v54 = new global::System.Numerics.Vector<float>(s54);
                 int i = 0;
                 var last78 = global::System.Numerics.Vector<float>.Zero;
                 if (overlapLast)
                 {
-                    var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(lastVector));
-                    var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(lastVector));
-                    var v78 = v63 + v72;
+                    var v59 = new global::System.Numerics.Vector<float>(loop10Slot59.Slice(lastVector));
+                    var v74 = new global::System.Numerics.Vector<float>(loop10Slot74.Slice(lastVector));
+                    var v76 = v74 * v74;
+                    var v77 = v54 - v76;
+                    var v78 = v59 * v77;
                     last78 = v78;
                 }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v63 = new global::System.Numerics.Vector<float>(loop12Slot63.Slice(i));
-                    var v72 = new global::System.Numerics.Vector<float>(buffer16.Slice(i));
-                    var v78 = v63 + v72;
-                    v78.CopyTo(loop12Out3.Slice(i));
+                    var v59 = new global::System.Numerics.Vector<float>(loop10Slot59.Slice(i));
+                    var v74 = new global::System.Numerics.Vector<float>(loop10Slot74.Slice(i));
+                    var v76 = v74 * v74;
+                    var v77 = v54 - v76;
+                    var v78 = v59 * v77;
+                    v78.CopyTo(loop10Out1.Slice(i));
                 }
                 if (overlapLast)
                 {
-                    last78.CopyTo(loop12Out3.Slice(lastVector));
+                    last78.CopyTo(loop10Out1.Slice(lastVector));
                 }
                 else
                 {
                     for (; i < extent0; i++)
                     {
-                        float s63 = loop12Slot63[i];
-                        float s72 = buffer16[i];
-                        float s78 = s63 + s72;
-                        loop12Out3[i] = s78;
+                        float s59 = loop10Slot59[i];
+                        float s74 = loop10Slot74[i];
+                        float s76 = s74 * s74;
+                        float s77 = s54 - s76;
+                        float s78 = s59 * s77;
+                        loop10Out1[i] = s78;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 4/5: elementwise (add) -> %78 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out1, "Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]");
             }
 
-            // Kernel 13/17: elementwise (copy) -> %146 [16,8]
-            // %146 = copy{gradient_of=0}(%92) : [16,8]
+            // Kernel 1/3: GEMM -> %80 [N,16]
+            // runs at each step of ForwardBackward's kernel 10/15 (loop over 5 steps)
+            // %80 = matmul(%78, %14) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel13(global::System.Span<float> grad0, global::System.Span<float> buffer13)
+            private static void ForwardBackwardLoop10Kernel1(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> loop10Out0, global::System.Span<float> loop10Out1, int dim_N)
             {
-                int extent0 = 128;
+                global::Kiln.Kernels.Gemm.Multiply(loop10Out1, capture1Data, loop10Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out0, "Kernel 1/3: GEMM -> %80 [N,16]");
+            }
+
+            // Kernel 2/3: elementwise (copy) -> %105 [N,16]
+            // runs at each step of ForwardBackward's kernel 10/15 (loop over 5 steps)
+            // %105 = copy(%10) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardLoop10Kernel2(global::System.Span<float> loop10Out2, global::System.ReadOnlySpan<float> loop10Slot10, int dim_N)
+            {
+                int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
                 int i = 0;
+                var last105 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v10 = new global::System.Numerics.Vector<float>(loop10Slot10.Slice(lastVector));
+                    var v105 = v10;
+                    last105 = v105;
+                }
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v92 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                    var v146 = v92;
-                    (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v146).CopyTo(grad0.Slice(i));
+                    var v10 = new global::System.Numerics.Vector<float>(loop10Slot10.Slice(i));
+                    var v105 = v10;
+                    v105.CopyTo(loop10Out2.Slice(i));
                 }
-                for (; i < extent0; i++)
+                if (overlapLast)
                 {
-                    float s92 = buffer13[i];
-                    float s146 = s92;
-                    grad0[i] += s146;
+                    last105.CopyTo(loop10Out2.Slice(lastVector));
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/17: elementwise (copy) -> %146 [16,8]");
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s10 = loop10Slot10[i];
+                        float s105 = s10;
+                        loop10Out2[i] = s105;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out2, "Kernel 2/3: elementwise (copy) -> %105 [N,16]");
             }
 
-            // Kernel 14/17: elementwise (copy) -> %147 [16,16]
-            // %147 = copy{gradient_of=1}(%93) : [16,16]
+            // Kernel 11/15: GEMM Aᵀ -> %110 [16,16]
+            // %110 = matmul{transpose_a=true}(%108, %109) : [16,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel14(global::System.Span<float> grad1, global::System.Span<float> buffer14)
+            private static void ForwardBackwardKernel11(global::System.Span<float> grad1, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
             {
-                int extent0 = 256;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v93 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                    var v147 = v93;
-                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v147).CopyTo(grad1.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s93 = buffer14[i];
-                    float s147 = s93;
-                    grad1[i] += s147;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 14/17: elementwise (copy) -> %147 [16,16]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer10, grad1, 16, 16, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 11/15: GEMM Aᵀ -> %110 [16,16]");
             }
 
-            // Kernel 15/17: elementwise (copy) -> %148 [16]
-            // %148 = copy{gradient_of=2}(%94) : [16]
+            // Kernel 12/15: sum over [5,N,16] -> %111 [16]
+            // %111 = sum{dims=0,1;keep_dim=false}(%106) : [16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel15(global::System.Span<float> grad2, global::System.Span<float> buffer12)
+            private static void ForwardBackwardKernel12(global::System.Span<float> grad2, global::System.Span<float> buffer11, int dim_N)
+            {
+                int extent0 = (dim_N * 5);
+                int extent1 = 16;
+                for (int i0 = 0; i0 < extent0; i0++)
+                {
+                    int row106 = i0 * 16;
+                    int i = 0;
+                    for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        var v106 = new global::System.Numerics.Vector<float>(buffer11.Slice(row106 + i));
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v106).CopyTo(grad2.Slice(i));
+                    }
+                    for (; i < extent1; i++)
+                    {
+                        float s106 = buffer11[row106 + i];
+                        grad2[i] += s106;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 12/15: sum over [5,N,16] -> %111 [16]");
+            }
+
+            // Kernel 13/15: GEMM Aᵀ -> %112 [16,8]
+            // %112 = matmul{transpose_a=true}(%108, %43) : [16,8]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel13(global::System.Span<float> grad0, global::System.Span<float> buffer1, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 13/15: GEMM Aᵀ -> %112 [16,8]");
+            }
+
+            // Kernel 14/15: elementwise (copy) -> %173 [16]
+            // %173 = copy{gradient_of=3}(%111) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardBackwardKernel14(global::System.Span<float> grad2, global::System.Span<float> grad3)
             {
                 int extent0 = 16;
                 int i = 0;
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                    var v148 = v94;
-                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v148).CopyTo(grad2.Slice(i));
+                    var v111 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
+                    var v173 = v111;
+                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v173).CopyTo(grad3.Slice(i));
                 }
                 for (; i < extent0; i++)
                 {
-                    float s94 = buffer12[i];
-                    float s148 = s94;
-                    grad2[i] += s148;
+                    float s111 = grad2[i];
+                    float s173 = s111;
+                    grad3[i] += s173;
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 15/17: elementwise (copy) -> %148 [16]");
-            }
-
-            // Kernel 16/17: elementwise (copy) -> %149 [16]
-            // %149 = copy{gradient_of=3}(%94) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void ForwardBackwardKernel16(global::System.Span<float> grad3, global::System.Span<float> buffer12)
-            {
-                int extent0 = 16;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v94 = new global::System.Numerics.Vector<float>(buffer12.Slice(i));
-                    var v149 = v94;
-                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v149).CopyTo(grad3.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s94 = buffer12[i];
-                    float s149 = s94;
-                    grad3[i] += s149;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %149 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 14/15: elementwise (copy) -> %173 [16]");
             }
 
             /// <summary>Recomputes the forward, runs the backward seeded with <paramref name="upstream"/> (one gradient per result), adds each parameter's gradient into its Grad and returns the gradients of the float parameters, in order (owned by the graph).</summary>
@@ -1159,130 +947,102 @@ namespace Kiln.Integration.Tests.Models
                 global::System.Span<float> buffer12 = arena.Slice(state.Offsets[12], state.Sizes[12]);
                 global::System.Span<float> buffer13 = arena.Slice(state.Offsets[13], state.Sizes[13]);
                 global::System.Span<float> buffer14 = arena.Slice(state.Offsets[14], state.Sizes[14]);
-                global::System.Span<float> buffer15 = arena.Slice(state.Offsets[15], state.Sizes[15]);
-                global::System.Span<float> buffer16 = arena.Slice(state.Offsets[16], state.Sizes[16]);
-                global::System.Span<float> buffer17 = arena.Slice(state.Offsets[17], state.Sizes[17]);
-                global::System.Span<float> buffer18 = arena.Slice(state.Offsets[18], state.Sizes[18]);
-                global::System.Span<float> buffer19 = arena.Slice(state.Offsets[19], state.Sizes[19]);
-                global::System.Span<float> buffer20 = arena.Slice(state.Offsets[20], state.Sizes[20]);
-                global::System.Span<float> buffer21 = arena.Slice(state.Offsets[21], state.Sizes[21]);
-                global::System.Span<float> buffer22 = arena.Slice(state.Offsets[22], state.Sizes[22]);
 
-                // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
+                // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
                 VjpKernel0(buffer0, dim_N);
 
-                // Kernel 1/18: transpose -> %11 [5,N,8]
+                // Kernel 1/17: transpose -> %11 [5,N,8]
                 VjpKernel1(input0, buffer1, dim_N);
 
-                // Kernel 2/18: elementwise (add) -> %33 [16]
+                // Kernel 2/17: elementwise (add) -> %33 [16]
                 VjpKernel2(capture2Data, capture3Data, buffer2);
 
-                // Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
-                VjpKernel3(buffer3);
+                // Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
+                VjpKernel3(capture0Data, buffer1, buffer3, dim_N);
 
-                // Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
-                VjpKernel4(buffer4);
-
-                // Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
-                VjpKernel5(buffer5);
-
-                // Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
+                // Kernel 4/17: loop over 5 steps, its body 1 kernel(s) -> %147 [N,16], %127 [5,N,16], %129 [5,N,16]
                 {
-                    // %113 = scan{body=4;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %115 = scan{body=4;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [5,N,16]
-                    // %133 = scan{body=4;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %11, %2, %3, %4, %5, %33) : [N,16]
-                    int loop6Steps = 5;
-                    for (int loop6Step = 0; loop6Step < loop6Steps; loop6Step++)
+                    // %127 = scan{body=6;output=0;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %129 = scan{body=6;output=1;reverse=false;shape=5,N,16;stacked=true;steps=5}(%9, %3, %33, %45) : [5,N,16]
+                    // %147 = scan{body=6;output=0;reverse=false;shape=N,16;stacked=false;steps=5}(%9, %3, %33, %45) : [N,16]
+                    int loop4Steps = 5;
+                    for (int loop4Step = 0; loop4Step < loop4Steps; loop4Step++)
                     {
-                        int loop6Time = loop6Step;
-                        global::System.Span<float> loop6Out0 = buffer7.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.Span<float> loop6Out1 = buffer8.Slice(loop6Time * (dim_N * 16), (dim_N * 16));
-                        global::System.ReadOnlySpan<float> loop6Slot10 = loop6Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop6Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop6Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop6Time * (dim_N * 8), (dim_N * 8));
+                        int loop4Time = loop4Step;
+                        global::System.Span<float> loop4Out0 = buffer5.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop4Out1 = buffer6.Slice(loop4Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop4Slot10 = loop4Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop4Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop4Slot42 = ((global::System.ReadOnlySpan<float>)buffer3).Slice(loop4Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-                        VjpLoop6Kernel0(capture0Data, capture1Data, buffer2, loop6Out0, loop6Out1, loop6Slot10, loop6Slot12, dim_N);
+                        // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+                        VjpLoop4Kernel0(capture1Data, buffer2, loop4Out0, loop4Out1, loop4Slot10, loop4Slot42, dim_N);
                     }
-                    ((global::System.ReadOnlySpan<float>)buffer7.Slice(((loop6Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer6);
+                    ((global::System.ReadOnlySpan<float>)buffer5.Slice(((loop4Steps - 1)) * (dim_N * 16), (dim_N * 16))).CopyTo(buffer4);
                 }
 
-                // Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
-                VjpKernel7(capture4Data, capture5Data, buffer6, buffer9, dim_N);
+                // Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]
+                VjpKernel5(capture4Data, capture5Data, buffer4, buffer7, dim_N);
 
-                // Kernel 8/18: cross_entropy_backward -> %137 [N,4]
-                VjpKernel8(input1, input2, buffer9, buffer10, dim_N);
+                // Kernel 6/17: cross_entropy_backward -> %151 [N,4]
+                VjpKernel6(input1, input2, buffer7, buffer8, dim_N);
 
-                // Kernel 9/18: sum over [N,4] -> %138 [4]
-                VjpKernel9(grad5, buffer10, dim_N);
+                // Kernel 7/17: sum over [N,4] -> %152 [4]
+                VjpKernel7(grad5, buffer8, dim_N);
 
-                // Kernel 10/18: GEMM -> %139 [N,16]
-                VjpKernel10(capture4Data, buffer10, buffer11, dim_N);
+                // Kernel 8/17: GEMM -> %153 [N,16]
+                VjpKernel8(capture4Data, buffer8, buffer9, dim_N);
 
-                // Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
-                VjpKernel11(grad4, buffer6, buffer10, dim_N);
+                // Kernel 9/17: GEMM Aᵀ -> %154 [4,16]
+                VjpKernel9(grad4, buffer4, buffer8, dim_N);
 
-                // Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
+                // Kernel 10/17: loop over 5 steps in reverse, its body 3 kernel(s) -> %164 [5,N,16], %163 [5,N,16]
                 {
-                    // %141 = scan{body=5;output=1;reverse=true;shape=16,8;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16,8]
-                    // %142 = scan{body=5;output=2;reverse=true;shape=16,16;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16,16]
-                    // %143 = scan{body=5;output=3;reverse=true;shape=16;stacked=false;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [16]
-                    // %144 = scan{body=5;output=4;reverse=true;shape=5,N,8;stacked=true;steps=5}(%139, %9, %113, %11, %2, %3, %58, %61, %64, %115) : [5,N,8]
-                    int loop12Steps = 5;
-                    for (int loop12Step = 0; loop12Step < loop12Steps; loop12Step++)
+                    // %163 = scan{body=8;output=1;reverse=true;shape=5,N,16;stacked=true;steps=5}(%153, %9, %127, %3, %129) : [5,N,16]
+                    // %164 = scan{body=8;output=2;reverse=true;shape=5,N,16;stacked=true;steps=5}(%153, %9, %127, %3, %129) : [5,N,16]
+                    int loop10Steps = 5;
+                    for (int loop10Step = 0; loop10Step < loop10Steps; loop10Step++)
                     {
-                        int loop12Time = loop12Steps - 1 - loop12Step;
-                        global::System.Span<float> loop12Out0 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer19 : buffer18;
-                        global::System.Span<float> loop12Out1 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer13 : buffer20;
-                        global::System.Span<float> loop12Out2 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer14 : buffer21;
-                        global::System.Span<float> loop12Out3 = ((loop12Steps - 1 - loop12Step) & 1) == 0 ? buffer15 : buffer22;
-                        global::System.Span<float> loop12Out4 = buffer12.Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot100 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer11) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer19 : buffer18));
-                        global::System.ReadOnlySpan<float> loop12Slot107 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer3) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer13 : buffer20));
-                        global::System.ReadOnlySpan<float> loop12Slot109 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer4) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer14 : buffer21));
-                        global::System.ReadOnlySpan<float> loop12Slot111 = loop12Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer5) : ((global::System.ReadOnlySpan<float>)(((loop12Steps - loop12Step) & 1) == 0 ? buffer15 : buffer22));
-                        global::System.ReadOnlySpan<float> loop12Slot10 = loop12Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer7.Slice((loop12Time - 1) * (dim_N * 16), (dim_N * 16)));
-                        global::System.ReadOnlySpan<float> loop12Slot12 = ((global::System.ReadOnlySpan<float>)buffer1).Slice(loop12Time * (dim_N * 8), (dim_N * 8));
-                        global::System.ReadOnlySpan<float> loop12Slot114 = ((global::System.ReadOnlySpan<float>)buffer8).Slice(loop12Time * (dim_N * 16), (dim_N * 16));
+                        int loop10Time = loop10Steps - 1 - loop10Step;
+                        global::System.Span<float> loop10Out0 = ((loop10Steps - 1 - loop10Step) & 1) == 0 ? buffer13 : buffer12;
+                        global::System.Span<float> loop10Out1 = buffer11.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.Span<float> loop10Out2 = buffer10.Slice(loop10Time * (dim_N * 16), (dim_N * 16));
+                        global::System.ReadOnlySpan<float> loop10Slot118 = loop10Step == 0 ? ((global::System.ReadOnlySpan<float>)buffer9) : ((global::System.ReadOnlySpan<float>)(((loop10Steps - loop10Step) & 1) == 0 ? buffer13 : buffer12));
+                        global::System.ReadOnlySpan<float> loop10Slot10 = loop10Time == 0 ? ((global::System.ReadOnlySpan<float>)buffer0) : ((global::System.ReadOnlySpan<float>)buffer5.Slice((loop10Time - 1) * (dim_N * 16), (dim_N * 16)));
+                        global::System.ReadOnlySpan<float> loop10Slot128 = ((global::System.ReadOnlySpan<float>)buffer6).Slice(loop10Time * (dim_N * 16), (dim_N * 16));
 
-                        // Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
-                        VjpLoop12Kernel0(buffer16, buffer17, loop12Slot100, loop12Slot114, dim_N);
+                        // Kernel 0/3: elementwise (copy) -> %105 [N,16]
+                        VjpLoop10Kernel0(loop10Out2, loop10Slot10, dim_N);
 
-                        // Kernel 1/6: GEMM -> %120 [N,16]
-                        VjpLoop12Kernel1(capture1Data, buffer16, loop12Out0, dim_N);
+                        // Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]
+                        VjpLoop10Kernel1(loop10Out1, loop10Slot118, loop10Slot128, dim_N);
 
-                        // Kernel 2/6: GEMM -> %122 [N,8]
-                        VjpLoop12Kernel2(capture0Data, buffer16, loop12Out4, dim_N);
-
-                        // Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
-                        VjpLoop12Kernel3(buffer16, loop12Out1, loop12Slot107, loop12Slot12, dim_N);
-
-                        // Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
-                        VjpLoop12Kernel4(buffer16, loop12Out2, loop12Slot109, loop12Slot10, dim_N);
-
-                        // Kernel 5/6: elementwise (add) -> %126 [16]
-                        VjpLoop12Kernel5(buffer17, loop12Out3, loop12Slot111);
+                        // Kernel 2/3: GEMM -> %134 [N,16]
+                        VjpLoop10Kernel2(capture1Data, loop10Out0, loop10Out1, dim_N);
                     }
                 }
 
-                // Kernel 13/18: transpose -> %145 [N,5,8]
-                VjpKernel13(result, buffer12, dim_N);
+                // Kernel 11/17: GEMM Aᵀ -> %167 [16,16]
+                VjpKernel11(grad1, buffer10, buffer11, dim_N);
 
-                // Kernel 14/18: elementwise (copy) -> %151 [16,8]
-                VjpKernel14(grad0, buffer13);
+                // Kernel 12/17: sum over [5,N,16] -> %168 [16]
+                VjpKernel12(grad2, buffer11, dim_N);
 
-                // Kernel 15/18: elementwise (copy) -> %152 [16,16]
-                VjpKernel15(grad1, buffer14);
+                // Kernel 13/17: GEMM -> %169 [N*5,8]
+                VjpKernel13(capture0Data, buffer11, buffer14, dim_N);
 
-                // Kernel 16/18: elementwise (copy) -> %153 [16]
-                VjpKernel16(grad2, buffer15);
+                // Kernel 14/17: GEMM Aᵀ -> %170 [16,8]
+                VjpKernel14(grad0, buffer1, buffer11, dim_N);
 
-                // Kernel 17/18: elementwise (copy) -> %154 [16]
-                VjpKernel17(grad3, buffer15);
+                // Kernel 15/17: transpose -> %172 [N,5,8]
+                VjpKernel15(result, buffer14, dim_N);
+
+                // Kernel 16/17: elementwise (copy) -> %175 [16]
+                VjpKernel16(grad2, grad3);
 
                 return new global::Kiln.Tensor[] { state.Result };
             }
 
-            // Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
+            // Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
             // %9 = broadcast_to{shape=N,16}(%8) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void VjpKernel0(global::System.Span<float> buffer0, int dim_N)
@@ -1316,19 +1076,19 @@ namespace Kiln.Integration.Tests.Models
                         buffer0[i] = s9;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer0, "Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]");
             }
 
-            // Kernel 1/18: transpose -> %11 [5,N,8]
+            // Kernel 1/17: transpose -> %11 [5,N,8]
             // %11 = transpose{dim0=0;dim1=1}(%0) : [5,N,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void VjpKernel1(global::System.ReadOnlySpan<float> input0, global::System.Span<float> buffer1, int dim_N)
             {
                 global::Kiln.Kernels.Layout.SwapAxes(input0, buffer1, 1, dim_N, 1, 5, 8);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/18: transpose -> %11 [5,N,8]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer1, "Kernel 1/17: transpose -> %11 [5,N,8]");
             }
 
-            // Kernel 2/18: elementwise (add) -> %33 [16]
+            // Kernel 2/17: elementwise (add) -> %33 [16]
             // %33 = add(%4, %5) : [16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void VjpKernel2(global::System.ReadOnlySpan<float> capture2Data, global::System.ReadOnlySpan<float> capture3Data, global::System.Span<float> buffer2)
@@ -1366,578 +1126,373 @@ namespace Kiln.Integration.Tests.Models
                         buffer2[i] = s33;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/18: elementwise (add) -> %33 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer2, "Kernel 2/17: elementwise (add) -> %33 [16]");
             }
 
-            // Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
-            // %58 = broadcast_to{shape=16,8}(%8) : [16,8]
+            // Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
+            // %44 = matmul{transpose_b=true}(%43, %2) : [N*5,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel3(global::System.Span<float> buffer3)
+            private static void VjpKernel3(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer1, global::System.Span<float> buffer3, int dim_N)
             {
-                int extent0 = 128;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s8 = 0f;
-                var v8 = new global::System.Numerics.Vector<float>(s8);
-                int i = 0;
-                var last58 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v58 = v8;
-                    last58 = v58;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v58 = v8;
-                    v58.CopyTo(buffer3.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last58.CopyTo(buffer3.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s58 = s8;
-                        buffer3[i] = s58;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer1, capture0Data, buffer3, (dim_N * 5), 16, 8, transposeA: false, transposeB: true, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer3, "Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]");
             }
 
-            // Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
-            // %61 = broadcast_to{shape=16,16}(%8) : [16,16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel4(global::System.Span<float> buffer4)
-            {
-                int extent0 = 256;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s8 = 0f;
-                var v8 = new global::System.Numerics.Vector<float>(s8);
-                int i = 0;
-                var last61 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v61 = v8;
-                    last61 = v61;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v61 = v8;
-                    v61.CopyTo(buffer4.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last61.CopyTo(buffer4.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s61 = s8;
-                        buffer4[i] = s61;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer4, "Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]");
-            }
-
-            // Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
-            // %64 = broadcast_to{shape=16}(%8) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel5(global::System.Span<float> buffer5)
-            {
-                int extent0 = 16;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                float s8 = 0f;
-                var v8 = new global::System.Numerics.Vector<float>(s8);
-                int i = 0;
-                var last64 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v64 = v8;
-                    last64 = v64;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v64 = v8;
-                    v64.CopyTo(buffer5.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last64.CopyTo(buffer5.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s64 = s8;
-                        buffer5[i] = s64;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer5, "Kernel 5/18: elementwise (broadcast_to) -> %64 [16]");
-            }
-
-            // Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-            // runs at each step of Vjp's kernel 6/18 (loop over 5 steps)
-            // %17 = matmul{transpose_b=true}(%12, %13) : [N,16]
+            // Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+            // runs at each step of Vjp's kernel 4/17 (loop over 5 steps)
             // %19 = matmul{transpose_b=true}(%10, %14) : [N,16]
-            // %29 = add(%17, %19) : [N,16]
-            // %35 = add(%29, %34) : [N,16]
-            // %36 = tanh(%35) : [N,16]
-            // %150 = copy{result_of=1}(%36) : [N,16]
+            // %46 = add(%42, %19) : [N,16]
+            // %47 = add(%46, %34) : [N,16]
+            // %48 = tanh(%47) : [N,16]
+            // %174 = copy{result_of=1}(%48) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop6Kernel0(global::System.ReadOnlySpan<float> capture0Data, global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop6Out0, global::System.Span<float> loop6Out1, global::System.ReadOnlySpan<float> loop6Slot10, global::System.ReadOnlySpan<float> loop6Slot12, int dim_N)
+            private static void VjpLoop4Kernel0(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer2, global::System.Span<float> loop4Out0, global::System.Span<float> loop4Out1, global::System.ReadOnlySpan<float> loop4Slot10, global::System.ReadOnlySpan<float> loop4Slot42, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(loop6Slot12, capture0Data, loop6Out0, dim_N, 16, 8, transposeA: false, transposeB: true, accumulate: false);
-                global::Kiln.Kernels.Gemm.Multiply(loop6Slot10, capture1Data, loop6Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: true);
+                global::Kiln.Kernels.Gemm.Multiply(loop4Slot10, capture1Data, loop4Out0, dim_N, 16, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 16;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row29 = i0 * 16;
+                    int row19 = i0 * 16;
+                    int row42 = i0 * 16;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last36 = global::System.Numerics.Vector<float>.Zero;
-                    var last150 = global::System.Numerics.Vector<float>.Zero;
+                    var last48 = global::System.Numerics.Vector<float>.Zero;
+                    var last174 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
-                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + lastVector));
+                        var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + lastVector));
                         var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(lastVector));
-                        var v35 = v29 + v34;
-                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                        var v150 = v36;
-                        last36 = v36;
-                        last150 = v150;
+                        var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + lastVector));
+                        var v46 = v42 + v19;
+                        var v47 = v46 + v34;
+                        var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                        var v174 = v48;
+                        last48 = v48;
+                        last174 = v174;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v29 = new global::System.Numerics.Vector<float>(loop6Out0.Slice(row29 + i));
+                        var v19 = new global::System.Numerics.Vector<float>(loop4Out0.Slice(row19 + i));
                         var v34 = new global::System.Numerics.Vector<float>(buffer2.Slice(i));
-                        var v35 = v29 + v34;
-                        var v36 = global::Kiln.Kernels.Pointwise.Tanh(v35);
-                        var v150 = v36;
-                        v36.CopyTo(loop6Out0.Slice(rowOut + i));
-                        v150.CopyTo(loop6Out1.Slice(rowOut + i));
+                        var v42 = new global::System.Numerics.Vector<float>(loop4Slot42.Slice(row42 + i));
+                        var v46 = v42 + v19;
+                        var v47 = v46 + v34;
+                        var v48 = global::Kiln.Kernels.Pointwise.Tanh(v47);
+                        var v174 = v48;
+                        v48.CopyTo(loop4Out0.Slice(rowOut + i));
+                        v174.CopyTo(loop4Out1.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last36.CopyTo(loop6Out0.Slice(rowOut + lastVector));
-                        last150.CopyTo(loop6Out1.Slice(rowOut + lastVector));
+                        last48.CopyTo(loop4Out0.Slice(rowOut + lastVector));
+                        last174.CopyTo(loop4Out1.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
-                            float s29 = loop6Out0[row29 + i];
+                            float s19 = loop4Out0[row19 + i];
                             float s34 = buffer2[i];
-                            float s35 = s29 + s34;
-                            float s36 = global::Kiln.Kernels.Pointwise.Tanh(s35);
-                            float s150 = s36;
-                            loop6Out0[rowOut + i] = s36;
-                            loop6Out1[rowOut + i] = s150;
+                            float s42 = loop4Slot42[row42 + i];
+                            float s46 = s42 + s19;
+                            float s47 = s46 + s34;
+                            float s48 = global::Kiln.Kernels.Pointwise.Tanh(s47);
+                            float s174 = s48;
+                            loop4Out0[rowOut + i] = s48;
+                            loop4Out1[rowOut + i] = s174;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out0, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop6Out1, "Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out0, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop4Out1, "Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]");
             }
 
-            // Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
-            // %135 = matmul{transpose_b=true}(%134, %6) : [N,4]
-            // %136 = add(%135, %7) : [N,4]
+            // Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]
+            // %149 = matmul{transpose_b=true}(%148, %6) : [N,4]
+            // %150 = add(%149, %7) : [N,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel7(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer6, global::System.Span<float> buffer9, int dim_N)
+            private static void VjpKernel5(global::System.ReadOnlySpan<float> capture4Data, global::System.ReadOnlySpan<float> capture5Data, global::System.Span<float> buffer4, global::System.Span<float> buffer7, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer6, capture4Data, buffer9, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
+                global::Kiln.Kernels.Gemm.Multiply(buffer4, capture4Data, buffer7, dim_N, 4, 16, transposeA: false, transposeB: true, accumulate: false);
                 int extent0 = dim_N;
                 int extent1 = 4;
                 int lastVector = extent1 - global::System.Numerics.Vector<float>.Count;
                 bool overlapLast = lastVector > 0 && extent1 % global::System.Numerics.Vector<float>.Count != 0;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row135 = i0 * 4;
+                    int row149 = i0 * 4;
                     int rowOut = i0 * extent1;
                     int i = 0;
-                    var last136 = global::System.Numerics.Vector<float>.Zero;
+                    var last150 = global::System.Numerics.Vector<float>.Zero;
                     if (overlapLast)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(lastVector));
-                        var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + lastVector));
-                        var v136 = v135 + v7;
-                        last136 = v136;
+                        var v149 = new global::System.Numerics.Vector<float>(buffer7.Slice(row149 + lastVector));
+                        var v150 = v149 + v7;
+                        last150 = v150;
                     }
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         var v7 = new global::System.Numerics.Vector<float>(capture5Data.Slice(i));
-                        var v135 = new global::System.Numerics.Vector<float>(buffer9.Slice(row135 + i));
-                        var v136 = v135 + v7;
-                        v136.CopyTo(buffer9.Slice(rowOut + i));
+                        var v149 = new global::System.Numerics.Vector<float>(buffer7.Slice(row149 + i));
+                        var v150 = v149 + v7;
+                        v150.CopyTo(buffer7.Slice(rowOut + i));
                     }
                     if (overlapLast)
                     {
-                        last136.CopyTo(buffer9.Slice(rowOut + lastVector));
+                        last150.CopyTo(buffer7.Slice(rowOut + lastVector));
                     }
                     else
                     {
                         for (; i < extent1; i++)
                         {
                             float s7 = capture5Data[i];
-                            float s135 = buffer9[row135 + i];
-                            float s136 = s135 + s7;
-                            buffer9[rowOut + i] = s136;
+                            float s149 = buffer7[row149 + i];
+                            float s150 = s149 + s7;
+                            buffer7[rowOut + i] = s150;
                         }
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer7, "Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]");
             }
 
-            // Kernel 8/18: cross_entropy_backward -> %137 [N,4]
-            // %137 = cross_entropy_backward(%136, %1, %95) : [N,4]
+            // Kernel 6/17: cross_entropy_backward -> %151 [N,4]
+            // %151 = cross_entropy_backward(%150, %1, %113) : [N,4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel8(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer9, global::System.Span<float> buffer10, int dim_N)
+            private static void VjpKernel6(global::System.ReadOnlySpan<int> input1, global::System.ReadOnlySpan<float> input2, global::System.Span<float> buffer7, global::System.Span<float> buffer8, int dim_N)
             {
-                global::Kiln.Kernels.CrossEntropy.Backward(buffer9, input1, dim_N, 4, input2[0], buffer10);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer10, "Kernel 8/18: cross_entropy_backward -> %137 [N,4]");
+                global::Kiln.Kernels.CrossEntropy.Backward(buffer7, input1, dim_N, 4, input2[0], buffer8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer8, "Kernel 6/17: cross_entropy_backward -> %151 [N,4]");
             }
 
-            // Kernel 9/18: sum over [N,4] -> %138 [4]
-            // %138 = sum{dims=0;keep_dim=false}(%137) : [4]
+            // Kernel 7/17: sum over [N,4] -> %152 [4]
+            // %152 = sum{dims=0;keep_dim=false}(%151) : [4]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel9(global::System.Span<float> grad5, global::System.Span<float> buffer10, int dim_N)
+            private static void VjpKernel7(global::System.Span<float> grad5, global::System.Span<float> buffer8, int dim_N)
             {
                 int extent0 = dim_N;
                 int extent1 = 4;
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row137 = i0 * 4;
+                    int row151 = i0 * 4;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v137 = new global::System.Numerics.Vector<float>(buffer10.Slice(row137 + i));
-                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v137).CopyTo(grad5.Slice(i));
+                        var v151 = new global::System.Numerics.Vector<float>(buffer8.Slice(row151 + i));
+                        (new global::System.Numerics.Vector<float>(grad5.Slice(i)) + v151).CopyTo(grad5.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s137 = buffer10[row137 + i];
-                        grad5[i] += s137;
+                        float s151 = buffer8[row151 + i];
+                        grad5[i] += s151;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 9/18: sum over [N,4] -> %138 [4]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad5, "Kernel 7/17: sum over [N,4] -> %152 [4]");
             }
 
-            // Kernel 10/18: GEMM -> %139 [N,16]
-            // %139 = matmul(%137, %6) : [N,16]
+            // Kernel 8/17: GEMM -> %153 [N,16]
+            // %153 = matmul(%151, %6) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel10(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            private static void VjpKernel8(global::System.ReadOnlySpan<float> capture4Data, global::System.Span<float> buffer8, global::System.Span<float> buffer9, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer10, capture4Data, buffer11, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer11, "Kernel 10/18: GEMM -> %139 [N,16]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, capture4Data, buffer9, dim_N, 16, 4, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer9, "Kernel 8/17: GEMM -> %153 [N,16]");
             }
 
-            // Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
-            // %140 = matmul{transpose_a=true}(%137, %134) : [4,16]
+            // Kernel 9/17: GEMM Aᵀ -> %154 [4,16]
+            // %154 = matmul{transpose_a=true}(%151, %148) : [4,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel11(global::System.Span<float> grad4, global::System.Span<float> buffer6, global::System.Span<float> buffer10, int dim_N)
+            private static void VjpKernel9(global::System.Span<float> grad4, global::System.Span<float> buffer4, global::System.Span<float> buffer8, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer10, buffer6, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 11/18: GEMM Aᵀ -> %140 [4,16]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer8, buffer4, grad4, 4, 16, dim_N, transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad4, "Kernel 9/17: GEMM Aᵀ -> %154 [4,16]");
             }
 
-            // Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
-            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
-            // %116 = square(%114) : [N,16]
-            // %117 = sub(%42, %116) : [N,16]
-            // %118 = mul(%100, %117) : [N,16]
-            // %119 = sum{dims=0;keep_dim=false}(%118) : [16]
+            // Kernel 0/3: elementwise (copy) -> %105 [N,16]
+            // runs at each step of Vjp's kernel 10/17 (loop over 5 steps)
+            // %105 = copy(%10) : [N,16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop12Kernel0(global::System.Span<float> buffer16, global::System.Span<float> buffer17, global::System.ReadOnlySpan<float> loop12Slot100, global::System.ReadOnlySpan<float> loop12Slot114, int dim_N)
+            private static void VjpLoop10Kernel0(global::System.Span<float> loop10Out2, global::System.ReadOnlySpan<float> loop10Slot10, int dim_N)
             {
-                int extent0 = dim_N;
+                int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                int i = 0;
+                var last105 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v10 = new global::System.Numerics.Vector<float>(loop10Slot10.Slice(lastVector));
+                    var v105 = v10;
+                    last105 = v105;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v10 = new global::System.Numerics.Vector<float>(loop10Slot10.Slice(i));
+                    var v105 = v10;
+                    v105.CopyTo(loop10Out2.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last105.CopyTo(loop10Out2.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s10 = loop10Slot10[i];
+                        float s105 = s10;
+                        loop10Out2[i] = s105;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out2, "Kernel 0/3: elementwise (copy) -> %105 [N,16]");
+            }
+
+            // Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]
+            // runs at each step of Vjp's kernel 10/17 (loop over 5 steps)
+            // %130 = square(%128) : [N,16]
+            // %131 = sub(%54, %130) : [N,16]
+            // %132 = mul(%118, %131) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop10Kernel1(global::System.Span<float> loop10Out1, global::System.ReadOnlySpan<float> loop10Slot118, global::System.ReadOnlySpan<float> loop10Slot128, int dim_N)
+            {
+                int extent0 = (dim_N * 16);
+                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
+                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
+                float s54 = 1f;
+                var v54 = new global::System.Numerics.Vector<float>(s54);
+                int i = 0;
+                var last132 = global::System.Numerics.Vector<float>.Zero;
+                if (overlapLast)
+                {
+                    var v118 = new global::System.Numerics.Vector<float>(loop10Slot118.Slice(lastVector));
+                    var v128 = new global::System.Numerics.Vector<float>(loop10Slot128.Slice(lastVector));
+                    var v130 = v128 * v128;
+                    var v131 = v54 - v130;
+                    var v132 = v118 * v131;
+                    last132 = v132;
+                }
+                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    var v118 = new global::System.Numerics.Vector<float>(loop10Slot118.Slice(i));
+                    var v128 = new global::System.Numerics.Vector<float>(loop10Slot128.Slice(i));
+                    var v130 = v128 * v128;
+                    var v131 = v54 - v130;
+                    var v132 = v118 * v131;
+                    v132.CopyTo(loop10Out1.Slice(i));
+                }
+                if (overlapLast)
+                {
+                    last132.CopyTo(loop10Out1.Slice(lastVector));
+                }
+                else
+                {
+                    for (; i < extent0; i++)
+                    {
+                        float s118 = loop10Slot118[i];
+                        float s128 = loop10Slot128[i];
+                        float s130 = s128 * s128;
+                        float s131 = s54 - s130;
+                        float s132 = s118 * s131;
+                        loop10Out1[i] = s132;
+                    }
+                }
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out1, "Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]");
+            }
+
+            // Kernel 2/3: GEMM -> %134 [N,16]
+            // runs at each step of Vjp's kernel 10/17 (loop over 5 steps)
+            // %134 = matmul(%132, %14) : [N,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpLoop10Kernel2(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> loop10Out0, global::System.Span<float> loop10Out1, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(loop10Out1, capture1Data, loop10Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop10Out0, "Kernel 2/3: GEMM -> %134 [N,16]");
+            }
+
+            // Kernel 11/17: GEMM Aᵀ -> %167 [16,16]
+            // %167 = matmul{transpose_a=true}(%165, %166) : [16,16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel11(global::System.Span<float> grad1, global::System.Span<float> buffer10, global::System.Span<float> buffer11, int dim_N)
+            {
+                global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer10, grad1, 16, 16, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 11/17: GEMM Aᵀ -> %167 [16,16]");
+            }
+
+            // Kernel 12/17: sum over [5,N,16] -> %168 [16]
+            // %168 = sum{dims=0,1;keep_dim=false}(%163) : [16]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void VjpKernel12(global::System.Span<float> grad2, global::System.Span<float> buffer11, int dim_N)
+            {
+                int extent0 = (dim_N * 5);
                 int extent1 = 16;
-                float s42 = 1f;
-                var v42 = new global::System.Numerics.Vector<float>(s42);
-                buffer17.Clear();
                 for (int i0 = 0; i0 < extent0; i0++)
                 {
-                    int row100 = i0 * 16;
-                    int row114 = i0 * 16;
-                    int rowOut = i0 * extent1;
+                    int row163 = i0 * 16;
                     int i = 0;
                     for (; i <= extent1 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        var v100 = new global::System.Numerics.Vector<float>(loop12Slot100.Slice(row100 + i));
-                        var v114 = new global::System.Numerics.Vector<float>(loop12Slot114.Slice(row114 + i));
-                        var v116 = v114 * v114;
-                        var v117 = v42 - v116;
-                        var v118 = v100 * v117;
-                        v118.CopyTo(buffer16.Slice(rowOut + i));
-                        (new global::System.Numerics.Vector<float>(buffer17.Slice(i)) + v118).CopyTo(buffer17.Slice(i));
+                        var v163 = new global::System.Numerics.Vector<float>(buffer11.Slice(row163 + i));
+                        (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v163).CopyTo(grad2.Slice(i));
                     }
                     for (; i < extent1; i++)
                     {
-                        float s100 = loop12Slot100[row100 + i];
-                        float s114 = loop12Slot114[row114 + i];
-                        float s116 = s114 * s114;
-                        float s117 = s42 - s116;
-                        float s118 = s100 * s117;
-                        buffer16[rowOut + i] = s118;
-                        buffer17[i] += s118;
+                        float s163 = buffer11[row163 + i];
+                        grad2[i] += s163;
                     }
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer16, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer17, "Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 12/17: sum over [5,N,16] -> %168 [16]");
             }
 
-            // Kernel 1/6: GEMM -> %120 [N,16]
-            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
-            // %120 = matmul(%118, %14) : [N,16]
+            // Kernel 13/17: GEMM -> %169 [N*5,8]
+            // %169 = matmul(%165, %2) : [N*5,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop12Kernel1(global::System.ReadOnlySpan<float> capture1Data, global::System.Span<float> buffer16, global::System.Span<float> loop12Out0, int dim_N)
+            private static void VjpKernel13(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer11, global::System.Span<float> buffer14, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer16, capture1Data, loop12Out0, dim_N, 16, 16, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out0, "Kernel 1/6: GEMM -> %120 [N,16]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer11, capture0Data, buffer14, (dim_N * 5), 8, 16, transposeA: false, transposeB: false, accumulate: false);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(buffer14, "Kernel 13/17: GEMM -> %169 [N*5,8]");
             }
 
-            // Kernel 2/6: GEMM -> %122 [N,8]
-            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
-            // %122 = matmul(%118, %13) : [N,8]
+            // Kernel 14/17: GEMM Aᵀ -> %170 [16,8]
+            // %170 = matmul{transpose_a=true}(%165, %43) : [16,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop12Kernel2(global::System.ReadOnlySpan<float> capture0Data, global::System.Span<float> buffer16, global::System.Span<float> loop12Out4, int dim_N)
+            private static void VjpKernel14(global::System.Span<float> grad0, global::System.Span<float> buffer1, global::System.Span<float> buffer11, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer16, capture0Data, loop12Out4, dim_N, 8, 16, transposeA: false, transposeB: false, accumulate: false);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out4, "Kernel 2/6: GEMM -> %122 [N,8]");
+                global::Kiln.Kernels.Gemm.Multiply(buffer11, buffer1, grad0, 16, 8, (dim_N * 5), transposeA: true, transposeB: false, accumulate: true);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/17: GEMM Aᵀ -> %170 [16,8]");
             }
 
-            // Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
-            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
-            // %123 = matmul{transpose_a=true}(%118, %12) : [16,8]
-            // %124 = add(%107, %123) : [16,8]
+            // Kernel 15/17: transpose -> %172 [N,5,8]
+            // %172 = transpose{dim0=0;dim1=1}(%171) : [N,5,8]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop12Kernel3(global::System.Span<float> buffer16, global::System.Span<float> loop12Out1, global::System.ReadOnlySpan<float> loop12Slot107, global::System.ReadOnlySpan<float> loop12Slot12, int dim_N)
+            private static void VjpKernel15(global::System.Span<float> result, global::System.Span<float> buffer14, int dim_N)
             {
-                global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot12, loop12Out1, 16, 8, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                int extent0 = 128;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last124 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(lastVector));
-                    var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(lastVector));
-                    var v124 = v107 + v123;
-                    last124 = v124;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v107 = new global::System.Numerics.Vector<float>(loop12Slot107.Slice(i));
-                    var v123 = new global::System.Numerics.Vector<float>(loop12Out1.Slice(i));
-                    var v124 = v107 + v123;
-                    v124.CopyTo(loop12Out1.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last124.CopyTo(loop12Out1.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s107 = loop12Slot107[i];
-                        float s123 = loop12Out1[i];
-                        float s124 = s107 + s123;
-                        loop12Out1[i] = s124;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out1, "Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]");
+                global::Kiln.Kernels.Layout.SwapAxes(buffer14, result, 1, 5, 1, dim_N, 8);
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 15/17: transpose -> %172 [N,5,8]");
             }
 
-            // Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
-            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
-            // %121 = matmul{transpose_a=true}(%118, %10) : [16,16]
-            // %125 = add(%109, %121) : [16,16]
+            // Kernel 16/17: elementwise (copy) -> %175 [16]
+            // %175 = copy{gradient_of=3}(%168) : [16]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop12Kernel4(global::System.Span<float> buffer16, global::System.Span<float> loop12Out2, global::System.ReadOnlySpan<float> loop12Slot109, global::System.ReadOnlySpan<float> loop12Slot10, int dim_N)
-            {
-                global::Kiln.Kernels.Gemm.Multiply(buffer16, loop12Slot10, loop12Out2, 16, 16, dim_N, transposeA: true, transposeB: false, accumulate: false);
-                int extent0 = 256;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last125 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(lastVector));
-                    var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(lastVector));
-                    var v125 = v109 + v121;
-                    last125 = v125;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v109 = new global::System.Numerics.Vector<float>(loop12Slot109.Slice(i));
-                    var v121 = new global::System.Numerics.Vector<float>(loop12Out2.Slice(i));
-                    var v125 = v109 + v121;
-                    v125.CopyTo(loop12Out2.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last125.CopyTo(loop12Out2.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s109 = loop12Slot109[i];
-                        float s121 = loop12Out2[i];
-                        float s125 = s109 + s121;
-                        loop12Out2[i] = s125;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out2, "Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]");
-            }
-
-            // Kernel 5/6: elementwise (add) -> %126 [16]
-            // runs at each step of Vjp's kernel 12/18 (loop over 5 steps)
-            // %126 = add(%111, %119) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpLoop12Kernel5(global::System.Span<float> buffer17, global::System.Span<float> loop12Out3, global::System.ReadOnlySpan<float> loop12Slot111)
-            {
-                int extent0 = 16;
-                int lastVector = extent0 - global::System.Numerics.Vector<float>.Count;
-                bool overlapLast = lastVector > 0 && extent0 % global::System.Numerics.Vector<float>.Count != 0;
-                int i = 0;
-                var last126 = global::System.Numerics.Vector<float>.Zero;
-                if (overlapLast)
-                {
-                    var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(lastVector));
-                    var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(lastVector));
-                    var v126 = v111 + v119;
-                    last126 = v126;
-                }
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v111 = new global::System.Numerics.Vector<float>(loop12Slot111.Slice(i));
-                    var v119 = new global::System.Numerics.Vector<float>(buffer17.Slice(i));
-                    var v126 = v111 + v119;
-                    v126.CopyTo(loop12Out3.Slice(i));
-                }
-                if (overlapLast)
-                {
-                    last126.CopyTo(loop12Out3.Slice(lastVector));
-                }
-                else
-                {
-                    for (; i < extent0; i++)
-                    {
-                        float s111 = loop12Slot111[i];
-                        float s119 = buffer17[i];
-                        float s126 = s111 + s119;
-                        loop12Out3[i] = s126;
-                    }
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(loop12Out3, "Kernel 5/6: elementwise (add) -> %126 [16]");
-            }
-
-            // Kernel 13/18: transpose -> %145 [N,5,8]
-            // %145 = transpose{dim0=0;dim1=1}(%144) : [N,5,8]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel13(global::System.Span<float> result, global::System.Span<float> buffer12, int dim_N)
-            {
-                global::Kiln.Kernels.Layout.SwapAxes(buffer12, result, 1, 5, 1, dim_N, 8);
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(result, "Kernel 13/18: transpose -> %145 [N,5,8]");
-            }
-
-            // Kernel 14/18: elementwise (copy) -> %151 [16,8]
-            // %151 = copy{gradient_of=0}(%141) : [16,8]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel14(global::System.Span<float> grad0, global::System.Span<float> buffer13)
-            {
-                int extent0 = 128;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v141 = new global::System.Numerics.Vector<float>(buffer13.Slice(i));
-                    var v151 = v141;
-                    (new global::System.Numerics.Vector<float>(grad0.Slice(i)) + v151).CopyTo(grad0.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s141 = buffer13[i];
-                    float s151 = s141;
-                    grad0[i] += s151;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad0, "Kernel 14/18: elementwise (copy) -> %151 [16,8]");
-            }
-
-            // Kernel 15/18: elementwise (copy) -> %152 [16,16]
-            // %152 = copy{gradient_of=1}(%142) : [16,16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel15(global::System.Span<float> grad1, global::System.Span<float> buffer14)
-            {
-                int extent0 = 256;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v142 = new global::System.Numerics.Vector<float>(buffer14.Slice(i));
-                    var v152 = v142;
-                    (new global::System.Numerics.Vector<float>(grad1.Slice(i)) + v152).CopyTo(grad1.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s142 = buffer14[i];
-                    float s152 = s142;
-                    grad1[i] += s152;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad1, "Kernel 15/18: elementwise (copy) -> %152 [16,16]");
-            }
-
-            // Kernel 16/18: elementwise (copy) -> %153 [16]
-            // %153 = copy{gradient_of=2}(%143) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel16(global::System.Span<float> grad2, global::System.Span<float> buffer15)
+            private static void VjpKernel16(global::System.Span<float> grad2, global::System.Span<float> grad3)
             {
                 int extent0 = 16;
                 int i = 0;
                 for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                 {
-                    var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                    var v153 = v143;
-                    (new global::System.Numerics.Vector<float>(grad2.Slice(i)) + v153).CopyTo(grad2.Slice(i));
+                    var v168 = new global::System.Numerics.Vector<float>(grad2.Slice(i));
+                    var v175 = v168;
+                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v175).CopyTo(grad3.Slice(i));
                 }
                 for (; i < extent0; i++)
                 {
-                    float s143 = buffer15[i];
-                    float s153 = s143;
-                    grad2[i] += s153;
+                    float s168 = grad2[i];
+                    float s175 = s168;
+                    grad3[i] += s175;
                 }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad2, "Kernel 16/18: elementwise (copy) -> %153 [16]");
-            }
-
-            // Kernel 17/18: elementwise (copy) -> %154 [16]
-            // %154 = copy{gradient_of=3}(%143) : [16]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void VjpKernel17(global::System.Span<float> grad3, global::System.Span<float> buffer15)
-            {
-                int extent0 = 16;
-                int i = 0;
-                for (; i <= extent0 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    var v143 = new global::System.Numerics.Vector<float>(buffer15.Slice(i));
-                    var v154 = v143;
-                    (new global::System.Numerics.Vector<float>(grad3.Slice(i)) + v154).CopyTo(grad3.Slice(i));
-                }
-                for (; i < extent0; i++)
-                {
-                    float s143 = buffer15[i];
-                    float s154 = s143;
-                    grad3[i] += s154;
-                }
-                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 17/18: elementwise (copy) -> %154 [16]");
+                if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite(grad3, "Kernel 16/17: elementwise (copy) -> %175 [16]");
             }
 
             /// <summary>
@@ -1965,12 +1520,12 @@ namespace Kiln.Integration.Tests.Models
                 captures: new global::Kiln.Compiled.TensorDeclaration[] { new global::Kiln.Compiled.TensorDeclaration("rnn.weight_ih_l0", new int[] { 16, 8 }), new global::Kiln.Compiled.TensorDeclaration("rnn.weight_hh_l0", new int[] { 16, 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_ih_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("rnn.bias_hh_l0", new int[] { 16 }), new global::Kiln.Compiled.TensorDeclaration("head.weight", new int[] { 4, 16 }), new global::Kiln.Compiled.TensorDeclaration("head.bias", new int[] { 4 }) },
                 programs: new global::Kiln.Compiled.ProgramLayout[]
                 {
-                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 8, kernelCount: 6,
-                        firstUse: new int[] { 0, 1, 2, 3, 3, 4 }, lastUse: new int[] { 3, 3, 3, 4, 3, 5 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 24, kernelCount: 17,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 6, 12, 12, 12, 11, 12, 12, 8, 11, 12, 16, 13, 14, 12, 12, 12, 12, 12, 12, 12 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
-                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 25, kernelCount: 18,
-                        firstUse: new int[] { 0, 1, 2, 3, 4, 5, 6, 6, 6, 7, 8, 10, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12 }, lastUse: new int[] { 12, 12, 6, 12, 12, 12, 11, 12, 12, 8, 11, 12, 13, 14, 15, 17, 12, 12, 12, 12, 12, 12, 12 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward", opCount: 11, kernelCount: 7,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 5 }, lastUse: new int[] { 4, 3, 4, 4, 5, 4, 6 }, sizes: ForwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("forward+backward", opCount: 25, kernelCount: 15,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 4, 5, 6, 8, 10, 10, 10, 10 }, lastUse: new int[] { 10, 13, 4, 4, 9, 10, 10, 6, 9, 10, 11, 13, 10, 10 }, sizes: ForwardBackwardBufferSizes, resultShape: ResultShape),
+                    new global::Kiln.Compiled.ProgramLayout("vjp", opCount: 27, kernelCount: 17,
+                        firstUse: new int[] { 0, 1, 2, 3, 4, 4, 4, 5, 6, 8, 10, 10, 10, 10, 13 }, lastUse: new int[] { 10, 14, 4, 4, 9, 10, 10, 6, 9, 10, 11, 14, 10, 10, 15 }, sizes: VjpBufferSizes, resultShape: VjpResultShape),
                 },
                 summary: SummaryText,
                 dot: DotText);
@@ -1980,128 +1535,106 @@ namespace Kiln.Integration.Tests.Models
 
             private static void ForwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..3
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..4
                 sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..3
-                sizes[2] = 16; // %33 add [16], kernels 2..3
-                sizes[3] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..4
-                sizes[4] = (symbols[0] * 16); // %37 scan [N,16], kernels 3..3
-                sizes[5] = (symbols[0] * 4); // %40 add [N,4], kernels 4..5
+                sizes[2] = 16; // %33 add [16], kernels 2..4
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %49 scan [N,16], kernels 4..5
+                sizes[5] = (symbols[0] * 16); // %49 scan [N,16], kernels 4..4
+                sizes[6] = (symbols[0] * 4); // %52 add [N,4], kernels 5..6
             }
 
             private static void ForwardBackwardBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
-                sizes[2] = 16; // %33 add [16], kernels 2..6
-                sizes[3] = 128; // %58 broadcast_to [16,8], kernels 3..12
-                sizes[4] = 256; // %61 broadcast_to [16,16], kernels 4..12
-                sizes[5] = 16; // %64 broadcast_to [16], kernels 5..12
-                sizes[6] = (symbols[0] * 16); // %83 scan [N,16], kernels 6..11
-                sizes[7] = (symbols[0] * 80); // %66 scan [5,N,16], kernels 6..12
-                sizes[8] = (symbols[0] * 80); // %68 scan [5,N,16], kernels 6..12
-                sizes[9] = (symbols[0] * 4); // %86 add [N,4], kernels 7..8
-                sizes[10] = (symbols[0] * 4); // %88 cross_entropy_backward [N,4], kernels 8..11
-                sizes[11] = (symbols[0] * 16); // %90 matmul [N,16], kernels 10..12
-                sizes[12] = 16; // %94 scan [16], kernels 12..16
-                sizes[13] = 128; // %92 scan [16,8], kernels 12..13
-                sizes[14] = 256; // %93 scan [16,16], kernels 12..14
-                sizes[15] = (symbols[0] * 16); // %71 mul [N,16], kernels 12..12
-                sizes[16] = 16; // %72 sum [16], kernels 12..12
-                sizes[17] = (symbols[0] * 16); // %94 scan [16], kernels 12..12
-                sizes[18] = (symbols[0] * 16); // %94 scan [16], kernels 12..12
-                sizes[19] = 128; // %94 scan [16], kernels 12..12
-                sizes[20] = 256; // %94 scan [16], kernels 12..12
-                sizes[21] = 16; // %94 scan [16], kernels 12..12
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..10
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..13
+                sizes[2] = 16; // %33 add [16], kernels 2..4
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %91 scan [N,16], kernels 4..9
+                sizes[5] = (symbols[0] * 80); // %73 scan [5,N,16], kernels 4..10
+                sizes[6] = (symbols[0] * 80); // %75 scan [5,N,16], kernels 4..10
+                sizes[7] = (symbols[0] * 4); // %94 add [N,4], kernels 5..6
+                sizes[8] = (symbols[0] * 4); // %96 cross_entropy_backward [N,4], kernels 6..9
+                sizes[9] = (symbols[0] * 16); // %98 matmul [N,16], kernels 8..10
+                sizes[10] = (symbols[0] * 80); // %107 scan [5,N,16], kernels 10..11
+                sizes[11] = (symbols[0] * 80); // %106 scan [5,N,16], kernels 10..13
+                sizes[12] = (symbols[0] * 16); // %107 scan [5,N,16], kernels 10..10
+                sizes[13] = (symbols[0] * 16); // %107 scan [5,N,16], kernels 10..10
             }
 
             private static void VjpBufferSizes(global::System.ReadOnlySpan<int> symbols, global::System.Span<int> sizes)
             {
-                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..12
-                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..12
-                sizes[2] = 16; // %33 add [16], kernels 2..6
-                sizes[3] = 128; // %58 broadcast_to [16,8], kernels 3..12
-                sizes[4] = 256; // %61 broadcast_to [16,16], kernels 4..12
-                sizes[5] = 16; // %64 broadcast_to [16], kernels 5..12
-                sizes[6] = (symbols[0] * 16); // %133 scan [N,16], kernels 6..11
-                sizes[7] = (symbols[0] * 80); // %113 scan [5,N,16], kernels 6..12
-                sizes[8] = (symbols[0] * 80); // %115 scan [5,N,16], kernels 6..12
-                sizes[9] = (symbols[0] * 4); // %136 add [N,4], kernels 7..8
-                sizes[10] = (symbols[0] * 4); // %137 cross_entropy_backward [N,4], kernels 8..11
-                sizes[11] = (symbols[0] * 16); // %139 matmul [N,16], kernels 10..12
-                sizes[12] = (symbols[0] * 40); // %144 scan [5,N,8], kernels 12..13
-                sizes[13] = 128; // %141 scan [16,8], kernels 12..14
-                sizes[14] = 256; // %142 scan [16,16], kernels 12..15
-                sizes[15] = 16; // %143 scan [16], kernels 12..17
-                sizes[16] = (symbols[0] * 16); // %118 mul [N,16], kernels 12..12
-                sizes[17] = 16; // %119 sum [16], kernels 12..12
-                sizes[18] = (symbols[0] * 16); // %144 scan [5,N,8], kernels 12..12
-                sizes[19] = (symbols[0] * 16); // %144 scan [5,N,8], kernels 12..12
-                sizes[20] = 128; // %144 scan [5,N,8], kernels 12..12
-                sizes[21] = 256; // %144 scan [5,N,8], kernels 12..12
-                sizes[22] = 16; // %144 scan [5,N,8], kernels 12..12
+                sizes[0] = (symbols[0] * 16); // %9 broadcast_to [N,16], kernels 0..10
+                sizes[1] = (symbols[0] * 40); // %11 transpose [5,N,8], kernels 1..14
+                sizes[2] = 16; // %33 add [16], kernels 2..4
+                sizes[3] = (symbols[0] * 80); // %44 matmul [N*5,16], kernels 3..4
+                sizes[4] = (symbols[0] * 16); // %147 scan [N,16], kernels 4..9
+                sizes[5] = (symbols[0] * 80); // %127 scan [5,N,16], kernels 4..10
+                sizes[6] = (symbols[0] * 80); // %129 scan [5,N,16], kernels 4..10
+                sizes[7] = (symbols[0] * 4); // %150 add [N,4], kernels 5..6
+                sizes[8] = (symbols[0] * 4); // %151 cross_entropy_backward [N,4], kernels 6..9
+                sizes[9] = (symbols[0] * 16); // %153 matmul [N,16], kernels 8..10
+                sizes[10] = (symbols[0] * 80); // %164 scan [5,N,16], kernels 10..11
+                sizes[11] = (symbols[0] * 80); // %163 scan [5,N,16], kernels 10..14
+                sizes[12] = (symbols[0] * 16); // %164 scan [5,N,16], kernels 10..10
+                sizes[13] = (symbols[0] * 16); // %164 scan [5,N,16], kernels 10..10
+                sizes[14] = (symbols[0] * 40); // %169 matmul [N*5,8], kernels 13..15
             }
 
             private const string SummaryText =
             """
             Kiln.Integration.Tests.Models.RnnClassifier.Loss -> LossGraph
-            forward: 8 graph ops in 6 kernels, 6 arena buffers
-              Kernel 0/6: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/6: transpose -> %11 [5,N,8]
-              Kernel 2/6: elementwise (add) -> %33 [16]
-              Kernel 3/6: loop over 5 steps, its body 1 kernel(s) -> %37 [N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh) -> %36 [N,16]
-              Kernel 4/6: GEMM + epilogue (add) -> %40 [N,4]
-              Kernel 5/6: cross_entropy -> %41 []
-            forward+backward: 24 graph ops in 17 kernels, 22 arena buffers
+            forward: 11 graph ops in 7 kernels, 7 arena buffers
+              Kernel 0/7: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/7: transpose -> %11 [5,N,8]
+              Kernel 2/7: elementwise (add) -> %33 [16]
+              Kernel 3/7: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/7: loop over 5 steps, its body 1 kernel(s) -> %49 [N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh) -> %48 [N,16]
+              Kernel 5/7: GEMM + epilogue (add) -> %52 [N,4]
+              Kernel 6/7: cross_entropy -> %53 []
+            forward+backward: 25 graph ops in 15 kernels, 14 arena buffers
+              Kernel 0/15: elementwise (broadcast_to) -> %9 [N,16]
+              Kernel 1/15: transpose -> %11 [5,N,8]
+              Kernel 2/15: elementwise (add) -> %33 [16]
+              Kernel 3/15: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/15: loop over 5 steps, its body 1 kernel(s) -> %91 [N,16], %73 [5,N,16], %75 [5,N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+              Kernel 5/15: GEMM + epilogue (add) -> %94 [N,4]
+              Kernel 6/15: cross_entropy + cross_entropy_backward (one pass) -> %95 [], %96 [N,4]
+              Kernel 7/15: sum over [N,4] -> %97 [4]
+              Kernel 8/15: GEMM -> %98 [N,16]
+              Kernel 9/15: GEMM Aᵀ -> %99 [4,16]
+              Kernel 10/15: loop over 5 steps in reverse, its body 3 kernel(s) -> %107 [5,N,16], %106 [5,N,16]
+                step Kernel 0/3: fused elementwise (square, sub, mul) -> %78 [N,16]
+                step Kernel 1/3: GEMM -> %80 [N,16]
+                step Kernel 2/3: elementwise (copy) -> %105 [N,16]
+              Kernel 11/15: GEMM Aᵀ -> %110 [16,16]
+              Kernel 12/15: sum over [5,N,16] -> %111 [16]
+              Kernel 13/15: GEMM Aᵀ -> %112 [16,8]
+              Kernel 14/15: elementwise (copy) -> %173 [16]
+            vjp: 27 graph ops in 17 kernels, 15 arena buffers
               Kernel 0/17: elementwise (broadcast_to) -> %9 [N,16]
               Kernel 1/17: transpose -> %11 [5,N,8]
               Kernel 2/17: elementwise (add) -> %33 [16]
-              Kernel 3/17: elementwise (broadcast_to) -> %58 [16,8]
-              Kernel 4/17: elementwise (broadcast_to) -> %61 [16,16]
-              Kernel 5/17: elementwise (broadcast_to) -> %64 [16]
-              Kernel 6/17: loop over 5 steps, its body 1 kernel(s) -> %83 [N,16], %66 [5,N,16], %68 [5,N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-              Kernel 7/17: GEMM + epilogue (add) -> %86 [N,4]
-              Kernel 8/17: cross_entropy + cross_entropy_backward (one pass) -> %87 [], %88 [N,4]
-              Kernel 9/17: sum over [N,4] -> %89 [4]
-              Kernel 10/17: GEMM -> %90 [N,16]
-              Kernel 11/17: GEMM Aᵀ -> %91 [4,16]
-              Kernel 12/17: loop over 5 steps in reverse, its body 5 kernel(s) -> %94 [16], %92 [16,8], %93 [16,16]
-                step Kernel 0/5: fused loop with 2 outputs (square, sub, mul, sum) -> %71 [N,16], %72 [16]
-                step Kernel 1/5: GEMM -> %73 [N,16]
-                step Kernel 2/5: GEMM + epilogue (add) -> %76 [16,8]
-                step Kernel 3/5: GEMM + epilogue (add) -> %77 [16,16]
-                step Kernel 4/5: elementwise (add) -> %78 [16]
-              Kernel 13/17: elementwise (copy) -> %146 [16,8]
-              Kernel 14/17: elementwise (copy) -> %147 [16,16]
-              Kernel 15/17: elementwise (copy) -> %148 [16]
-              Kernel 16/17: elementwise (copy) -> %149 [16]
-            vjp: 25 graph ops in 18 kernels, 23 arena buffers
-              Kernel 0/18: elementwise (broadcast_to) -> %9 [N,16]
-              Kernel 1/18: transpose -> %11 [5,N,8]
-              Kernel 2/18: elementwise (add) -> %33 [16]
-              Kernel 3/18: elementwise (broadcast_to) -> %58 [16,8]
-              Kernel 4/18: elementwise (broadcast_to) -> %61 [16,16]
-              Kernel 5/18: elementwise (broadcast_to) -> %64 [16]
-              Kernel 6/18: loop over 5 steps, its body 1 kernel(s) -> %133 [N,16], %113 [5,N,16], %115 [5,N,16]
-                step Kernel 0/1: 2 accumulating GEMMs + epilogue (add, tanh, copy) -> %36 [N,16], %150 [N,16]
-              Kernel 7/18: GEMM + epilogue (add) -> %136 [N,4]
-              Kernel 8/18: cross_entropy_backward -> %137 [N,4]
-              Kernel 9/18: sum over [N,4] -> %138 [4]
-              Kernel 10/18: GEMM -> %139 [N,16]
-              Kernel 11/18: GEMM Aᵀ -> %140 [4,16]
-              Kernel 12/18: loop over 5 steps in reverse, its body 6 kernel(s) -> %144 [5,N,8], %141 [16,8], %142 [16,16], %143 [16]
-                step Kernel 0/6: fused loop with 2 outputs (square, sub, mul, sum) -> %118 [N,16], %119 [16]
-                step Kernel 1/6: GEMM -> %120 [N,16]
-                step Kernel 2/6: GEMM -> %122 [N,8]
-                step Kernel 3/6: GEMM + epilogue (add) -> %124 [16,8]
-                step Kernel 4/6: GEMM + epilogue (add) -> %125 [16,16]
-                step Kernel 5/6: elementwise (add) -> %126 [16]
-              Kernel 13/18: transpose -> %145 [N,5,8]
-              Kernel 14/18: elementwise (copy) -> %151 [16,8]
-              Kernel 15/18: elementwise (copy) -> %152 [16,16]
-              Kernel 16/18: elementwise (copy) -> %153 [16]
-              Kernel 17/18: elementwise (copy) -> %154 [16]
+              Kernel 3/17: GEMM Bᵀ -> %44 [N*5,16]
+              Kernel 4/17: loop over 5 steps, its body 1 kernel(s) -> %147 [N,16], %127 [5,N,16], %129 [5,N,16]
+                step Kernel 0/1: GEMM + epilogue (add, add, tanh, copy) -> %48 [N,16], %174 [N,16]
+              Kernel 5/17: GEMM + epilogue (add) -> %150 [N,4]
+              Kernel 6/17: cross_entropy_backward -> %151 [N,4]
+              Kernel 7/17: sum over [N,4] -> %152 [4]
+              Kernel 8/17: GEMM -> %153 [N,16]
+              Kernel 9/17: GEMM Aᵀ -> %154 [4,16]
+              Kernel 10/17: loop over 5 steps in reverse, its body 3 kernel(s) -> %164 [5,N,16], %163 [5,N,16]
+                step Kernel 0/3: elementwise (copy) -> %105 [N,16]
+                step Kernel 1/3: fused elementwise (square, sub, mul) -> %132 [N,16]
+                step Kernel 2/3: GEMM -> %134 [N,16]
+              Kernel 11/17: GEMM Aᵀ -> %167 [16,16]
+              Kernel 12/17: sum over [5,N,16] -> %168 [16]
+              Kernel 13/17: GEMM -> %169 [N*5,8]
+              Kernel 14/17: GEMM Aᵀ -> %170 [16,8]
+              Kernel 15/17: transpose -> %172 [N,5,8]
+              Kernel 16/17: elementwise (copy) -> %175 [16]
             """;
 
             private const string DotText =
@@ -2118,7 +1651,7 @@ namespace Kiln.Integration.Tests.Models
               n6 [shape=ellipse, label="head.weight\n[4,16]"];
               n7 [shape=ellipse, label="head.bias\n[4]"];
               n8 [shape=ellipse, label="0"];
-              n42 [shape=ellipse, label="1"];
+              n54 [shape=ellipse, label="1"];
               subgraph cluster_k0 {
                 label="kernel 0: elementwise (broadcast_to)";
                 style=filled; color=lightgrey;
@@ -2135,170 +1668,142 @@ namespace Kiln.Integration.Tests.Models
                 n33 [label="%33 add\n[16]"];
               }
               subgraph cluster_k3 {
-                label="kernel 3: elementwise (broadcast_to)";
+                label="kernel 3: GEMM Bᵀ";
                 style=filled; color=lightgrey;
-                n58 [label="%58 broadcast_to\n[16,8]"];
+                n44 [label="%44 matmul\n[N*5,16]"];
               }
               subgraph cluster_k4 {
-                label="kernel 4: elementwise (broadcast_to)";
+                label="kernel 4: loop over 5 steps, its body 1 kernel(s)";
                 style=filled; color=lightgrey;
-                n61 [label="%61 broadcast_to\n[16,16]"];
+                n73 [label="%73 scan\n[5,N,16]"];
+                n75 [label="%75 scan\n[5,N,16]"];
+                n91 [label="%91 scan\n[N,16]"];
               }
               subgraph cluster_k5 {
-                label="kernel 5: elementwise (broadcast_to)";
+                label="kernel 5: GEMM + epilogue (add)";
                 style=filled; color=lightgrey;
-                n64 [label="%64 broadcast_to\n[16]"];
+                n93 [label="%93 matmul\n[N,4]"];
+                n94 [label="%94 add\n[N,4]"];
               }
               subgraph cluster_k6 {
-                label="kernel 6: loop over 5 steps, its body 1 kernel(s)";
+                label="kernel 6: cross_entropy + cross_entropy_backward (one pass)";
                 style=filled; color=lightgrey;
-                n66 [label="%66 scan\n[5,N,16]"];
-                n68 [label="%68 scan\n[5,N,16]"];
-                n83 [label="%83 scan\n[N,16]"];
+                n95 [label="%95 cross_entropy\n[]"];
+                n96 [label="%96 cross_entropy_backward\n[N,4]"];
               }
               subgraph cluster_k7 {
-                label="kernel 7: GEMM + epilogue (add)";
+                label="kernel 7: sum over [N,4]";
                 style=filled; color=lightgrey;
-                n85 [label="%85 matmul\n[N,4]"];
-                n86 [label="%86 add\n[N,4]"];
+                n97 [label="%97 sum\n[4]"];
               }
               subgraph cluster_k8 {
-                label="kernel 8: cross_entropy + cross_entropy_backward (one pass)";
+                label="kernel 8: GEMM";
                 style=filled; color=lightgrey;
-                n87 [label="%87 cross_entropy\n[]"];
-                n88 [label="%88 cross_entropy_backward\n[N,4]"];
+                n98 [label="%98 matmul\n[N,16]"];
               }
               subgraph cluster_k9 {
-                label="kernel 9: sum over [N,4]";
+                label="kernel 9: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n89 [label="%89 sum\n[4]"];
+                n99 [label="%99 matmul\n[4,16]"];
               }
               subgraph cluster_k10 {
-                label="kernel 10: GEMM";
+                label="kernel 10: loop over 5 steps in reverse, its body 3 kernel(s)";
                 style=filled; color=lightgrey;
-                n90 [label="%90 matmul\n[N,16]"];
+                n106 [label="%106 scan\n[5,N,16]"];
+                n107 [label="%107 scan\n[5,N,16]"];
               }
               subgraph cluster_k11 {
                 label="kernel 11: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n91 [label="%91 matmul\n[4,16]"];
+                n110 [label="%110 matmul\n[16,16]"];
               }
               subgraph cluster_k12 {
-                label="kernel 12: loop over 5 steps in reverse, its body 5 kernel(s)";
+                label="kernel 12: sum over [5,N,16]";
                 style=filled; color=lightgrey;
-                n92 [label="%92 scan\n[16,8]"];
-                n93 [label="%93 scan\n[16,16]"];
-                n94 [label="%94 scan\n[16]"];
+                n111 [label="%111 sum\n[16]"];
               }
               subgraph cluster_k13 {
-                label="kernel 13: elementwise (copy)";
+                label="kernel 13: GEMM Aᵀ";
                 style=filled; color=lightgrey;
-                n146 [label="%146 copy\n[16,8]"];
+                n112 [label="%112 matmul\n[16,8]"];
               }
               subgraph cluster_k14 {
                 label="kernel 14: elementwise (copy)";
                 style=filled; color=lightgrey;
-                n147 [label="%147 copy\n[16,16]"];
+                n173 [label="%173 copy\n[16]"];
               }
-              subgraph cluster_k15 {
-                label="kernel 15: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n148 [label="%148 copy\n[16]"];
-              }
-              subgraph cluster_k16 {
-                label="kernel 16: elementwise (copy)";
-                style=filled; color=lightgrey;
-                n149 [label="%149 copy\n[16]"];
-              }
-              n84 [shape=note, label="%84 view\n[N,16]"];
+              n43 [shape=note, label="%43 view\n[N*5,8]"];
+              n45 [shape=note, label="%45 view\n[5,N,16]"];
+              n92 [shape=note, label="%92 view\n[N,16]"];
+              n108 [shape=note, label="%108 view\n[N*5,16]"];
+              n109 [shape=note, label="%109 view\n[N*5,16]"];
               n8 -> n9;
               n0 -> n11;
               n4 -> n33;
               n5 -> n33;
-              n8 -> n58;
-              n8 -> n61;
-              n8 -> n64;
-              n9 -> n66;
-              n11 -> n66;
-              n2 -> n66;
-              n3 -> n66;
-              n4 -> n66;
-              n5 -> n66;
-              n33 -> n66;
-              n9 -> n68;
-              n11 -> n68;
-              n2 -> n68;
-              n3 -> n68;
-              n4 -> n68;
-              n5 -> n68;
-              n33 -> n68;
-              n9 -> n83;
-              n11 -> n83;
-              n2 -> n83;
-              n3 -> n83;
-              n4 -> n83;
-              n5 -> n83;
-              n33 -> n83;
-              n83 -> n84;
-              n84 -> n85;
-              n6 -> n85;
-              n85 -> n86;
-              n7 -> n86;
-              n86 -> n87;
-              n1 -> n87;
-              n86 -> n88;
-              n1 -> n88;
-              n42 -> n88;
-              n88 -> n89;
-              n88 -> n90;
-              n6 -> n90;
-              n88 -> n91;
-              n84 -> n91;
-              n90 -> n92;
-              n9 -> n92;
-              n66 -> n92;
-              n11 -> n92;
-              n3 -> n92;
-              n58 -> n92;
-              n61 -> n92;
-              n64 -> n92;
-              n68 -> n92;
-              n90 -> n93;
-              n9 -> n93;
-              n66 -> n93;
-              n11 -> n93;
-              n3 -> n93;
-              n58 -> n93;
-              n61 -> n93;
-              n64 -> n93;
-              n68 -> n93;
-              n90 -> n94;
-              n9 -> n94;
-              n66 -> n94;
-              n11 -> n94;
-              n3 -> n94;
-              n58 -> n94;
-              n61 -> n94;
-              n64 -> n94;
-              n68 -> n94;
-              n92 -> n146;
-              n93 -> n147;
-              n94 -> n148;
-              n94 -> n149;
+              n11 -> n43;
+              n43 -> n44;
+              n2 -> n44;
+              n44 -> n45;
+              n9 -> n73;
+              n3 -> n73;
+              n33 -> n73;
+              n45 -> n73;
+              n9 -> n75;
+              n3 -> n75;
+              n33 -> n75;
+              n45 -> n75;
+              n9 -> n91;
+              n3 -> n91;
+              n33 -> n91;
+              n45 -> n91;
+              n91 -> n92;
+              n92 -> n93;
+              n6 -> n93;
+              n93 -> n94;
+              n7 -> n94;
+              n94 -> n95;
+              n1 -> n95;
+              n94 -> n96;
+              n1 -> n96;
+              n54 -> n96;
+              n96 -> n97;
+              n96 -> n98;
+              n6 -> n98;
+              n96 -> n99;
+              n92 -> n99;
+              n98 -> n106;
+              n9 -> n106;
+              n73 -> n106;
+              n3 -> n106;
+              n75 -> n106;
+              n98 -> n107;
+              n9 -> n107;
+              n73 -> n107;
+              n3 -> n107;
+              n75 -> n107;
+              n106 -> n108;
+              n107 -> n109;
+              n108 -> n110;
+              n109 -> n110;
+              n106 -> n111;
+              n108 -> n112;
+              n43 -> n112;
+              n111 -> n173;
               result [shape=doublecircle, label="result"];
-              n87 -> result;
+              n95 -> result;
               grad0 [shape=doublecircle, label="grad rnn.weight_ih_l0"];
-              n146 -> grad0;
+              n112 -> grad0;
               grad1 [shape=doublecircle, label="grad rnn.weight_hh_l0"];
-              n147 -> grad1;
+              n110 -> grad1;
               grad2 [shape=doublecircle, label="grad rnn.bias_ih_l0"];
-              n148 -> grad2;
+              n111 -> grad2;
               grad3 [shape=doublecircle, label="grad rnn.bias_hh_l0"];
-              n149 -> grad3;
+              n173 -> grad3;
               grad4 [shape=doublecircle, label="grad head.weight"];
-              n91 -> grad4;
+              n99 -> grad4;
               grad5 [shape=doublecircle, label="grad head.bias"];
-              n89 -> grad5;
+              n97 -> grad5;
             }
             """;
         }
