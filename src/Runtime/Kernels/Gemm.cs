@@ -147,12 +147,15 @@ public static unsafe partial class Gemm
     /// K; a plain B's few columns are first copied out into such rows. The padded tile ran 16 lanes of FMAs for 4
     /// columns, about a seventh of the whole product's FMAs.
     /// </summary>
+    const int DotEdgeMinK = 128;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MultiplyPackedWithDotEdge(in Problem p)
     {
         int tileColumns = TileColumns(p.Level);
         int edge = p.N % tileColumns;
-        if (p.TransposeA || p.N <= tileColumns || edge == 0 || edge > tileColumns / 4)
+        // Dot products need depth to amortise their horizontal sums: with K = 10 (the two-layer net's grad h = g·w2ᵀ) the padded tile wins.
+        if (p.TransposeA || p.N <= tileColumns || edge == 0 || edge > tileColumns / 4 || p.K < DotEdgeMinK)
         {
             MultiplyPacked(p); // clears nothing: its first K block stores
             return;
