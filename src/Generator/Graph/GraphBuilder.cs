@@ -170,13 +170,22 @@ internal sealed class GraphBuilder
             slots.Add(new LoopSlot(leaf, LoopSlotKind.Invariant, inputs.Count - 1));
             replaced[n] = leaf;
         }
+        Substitute(nodes, replaced);
+        return (slots.ToImmutableArray(), outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToImmutableArray());
+    }
+
+    /// <summary>
+    /// Extends <paramref name="replaced"/> (nodes of a loop body mapped to their new leaves or values) to every node of
+    /// <paramref name="nodes"/>, in dependency order, that reads a replaced node: each is rebuilt over the replacements.
+    /// </summary>
+    public void Substitute(IEnumerable<Node> nodes, Dictionary<Node, Node> replaced)
+    {
         foreach (var n in nodes)
         {
             if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
             var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
             if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = Create(n.Op, mapped, n.Attrs);
         }
-        return (slots.ToImmutableArray(), outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToImmutableArray());
     }
 
     /// <summary>Output <paramref name="output"/> of a loop: its value after the last step, or all steps stacked ([T, ...]).</summary>

@@ -138,12 +138,7 @@ internal static class LoopFission
             secondSlots.Add(new LoopSlot(leaf, LoopSlotKind.Sequence, secondInputs.Count - 1));
             replaced[n] = leaf;
         }
-        foreach (var n in secondPart)
-        {
-            if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
-            var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
-            if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = b.Create(n.Op, mapped, n.Attrs);
-        }
+        b.Substitute(secondPart, replaced);
         secondOutputs = secondOutputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToList();
         foreach (var i in perStep.Where(i => !InFirst(body.Outputs[i])))
         {

@@ -129,12 +129,7 @@ internal static class LoopGradient
                 slots.Add(new LoopSlot(leaf, LoopSlotKind.Sequence, Bind(b.Scan(saving, inputs, body.Outputs.Length + j, stacked: true))));
                 replaced[saved[j]] = leaf;
             }
-            foreach (var n in reach)
-            {
-                if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
-                var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
-                if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = b.Create(n.Op, mapped, n.Attrs);
-            }
+            b.Substitute(reach, replaced);
             outputs = outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToList();
             savingForward = saving;
         }

@@ -100,12 +100,7 @@ internal static class ScanInputHoisting
             slots.Add(new LoopSlot(leaf, LoopSlotKind.Sequence, newInputs.Count - 1));
             replaced[n] = leaf;
         }
-        foreach (var n in nodes)
-        {
-            if (replaced.ContainsKey(n) || n.Inputs.Length == 0) continue;
-            var mapped = n.Inputs.Select(i => replaced.TryGetValue(i, out var r) ? r : i).ToArray();
-            if (!mapped.SequenceEqual(n.Inputs)) replaced[n] = b.Create(n.Op, mapped, n.Attrs);
-        }
+        b.Substitute(nodes, replaced);
         var newOutputs = body.Outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToList();
         // The sequence the products read is usually read by nothing else now: its slot goes, and the loop's input with it.
         var (keptInputs, keptSlots) = LoopGradient.Compact(newInputs, slots, newOutputs);
