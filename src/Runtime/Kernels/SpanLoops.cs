@@ -95,6 +95,14 @@ internal static class SpanLoops
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<float> x, float factor)
     {
-        for (int i = 0; i < x.Length; i++) x[i] *= factor;
+        int n = x.Length;
+        ref float t = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var f = new Vector<float>(factor);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) (Vector.LoadUnsafe(ref t, (nuint)i) * f).StoreUnsafe(ref t, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref t, i) *= factor;
     }
 }

@@ -53,15 +53,15 @@ public static partial class Ops
     static Tensor ReduceTo(Tensor g, Tensor like) =>
         ShapeUtil.SameShape(g.Dims, like.Dims) ? g : Result(Elementwise.SumToShape(g.Storage, g.Dims, like.Dims), like.Dims);
 
-    public static Tensor Add(Tensor a, float b) => ScalarMap(a, "Add", (x, d) => TensorPrimitives.Add(x, b, d), g => g);
-    public static Tensor Sub(Tensor a, float b) => ScalarMap(a, "Sub", (x, d) => TensorPrimitives.Subtract(x, b, d), g => g);
-    public static Tensor Sub(float a, Tensor b) => ScalarMap(b, "Sub", (x, d) => TensorPrimitives.Subtract(a, x, d), Neg);
-    public static Tensor Mul(Tensor a, float b) => ScalarMap(a, "Mul", (x, d) => TensorPrimitives.Multiply(x, b, d), g => Mul(g, b));
-    public static Tensor Div(Tensor a, float b) => ScalarMap(a, "Div", (x, d) => TensorPrimitives.Divide(x, b, d), g => Div(g, b));
+    public static Tensor Add(Tensor a, float b) => ScalarMap(a, "Add", (x, d) => Elementwise.ApplyScalarRight(BinaryOp.Add, x, b, d), g => g);
+    public static Tensor Sub(Tensor a, float b) => ScalarMap(a, "Sub", (x, d) => Elementwise.ApplyScalarRight(BinaryOp.Subtract, x, b, d), g => g);
+    public static Tensor Sub(float a, Tensor b) => ScalarMap(b, "Sub", (x, d) => Elementwise.ApplyScalarLeft(BinaryOp.Subtract, a, x, d), Neg);
+    public static Tensor Mul(Tensor a, float b) => ScalarMap(a, "Mul", (x, d) => Elementwise.ApplyScalarRight(BinaryOp.Multiply, x, b, d), g => Mul(g, b));
+    public static Tensor Div(Tensor a, float b) => ScalarMap(a, "Div", (x, d) => Elementwise.ApplyScalarRight(BinaryOp.Divide, x, b, d), g => Div(g, b));
 
     public static Tensor Div(float a, Tensor b)
     {
-        var output = Map(b, (x, d) => TensorPrimitives.Divide(a, x, d));
+        var output = Map(b, (x, d) => Elementwise.ApplyScalarLeft(BinaryOp.Divide, a, x, d));
         return Autograd.ShouldRecord(b) ? Autograd.Record(output, "Div", new[] { b }, g => new Tensor?[] { Neg(Div(Mul(g, output), b)) }) : output;
     }
 

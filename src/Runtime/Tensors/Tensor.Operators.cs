@@ -88,7 +88,7 @@ public partial class Tensor
         Autograd.EnsureMutable(this, "AddInPlace");
         if (!ShapeUtil.SameShape(shape, other.Dims))
             throw new ArgumentException($"AddInPlace: {ShapeString} and {other.ShapeString} differ.");
-        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(other.Storage, alpha, Storage, Storage);
+        Kernels.SpanLoops.MultiplyAddInPlace(Storage, other.Storage, alpha); // an optimizer's update: compiled optimised from the first step
         return this;
     }
 
@@ -98,7 +98,7 @@ public partial class Tensor
     public Tensor MulInPlace(float factor)
     {
         Autograd.EnsureMutable(this, "MulInPlace");
-        System.Numerics.Tensors.TensorPrimitives.Multiply(Storage, factor, Storage);
+        Kernels.SpanLoops.Scale(Storage, factor);
         return this;
     }
 
