@@ -29,6 +29,15 @@ public partial class FashionMlp : Module
         CrossEntropy(fc2.Forward(Relu(fc1.Forward(x))), y);
 }
 
+/// <summary>d2l's concise linear regression (RESULTS.md W1): Linear(2, 1) and the mean squared error.</summary>
+public partial class LinearRegressionNet : Module
+{
+    readonly Linear linear = new(2, 1);
+
+    [Compile]
+    public Tensor Loss([Shape("N", 2)] Tensor x, [Shape("N", 1)] Tensor y) => MseLoss(linear.Forward(x), y);
+}
+
 /// <summary>d2l's concise softmax regression (RESULTS.md W3): Linear(784, 10) and cross-entropy.</summary>
 public partial class SoftmaxRegression : Module
 {

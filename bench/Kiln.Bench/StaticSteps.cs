@@ -36,6 +36,15 @@ public static partial class StaticSteps
 
     public static IEnumerable<StaticWorkload> All()
     {
+        // PyTorch's "linreg (batch 10)" is d2l's concise linear regression: Linear(2, 1), MSE, SGD(0.03), batches of 10.
+        yield return new("linear regression (b 10, W1)", "linreg (batch 10)", () =>
+        {
+            var rng = new Rng(1);
+            var x = Tensor.Randn(new[] { 10, 2 }, rng);
+            var y = Tensor.Randn(new[] { 10, 1 }, rng);
+            return Compare(() => new LinearRegressionNet(), p => new Sgd(p, lr: 0.03f), 10,
+                m => m.Loss(x, y), m => m.LossGraph.ForwardBackward(x, y), m => m.LossGraph);
+        });
         // PyTorch's "two-layer custom module" is the same net (Linear-ReLU-Linear, sum of squares) with SGD(1e-4).
         yield return new("two-layer nn + SGD (N=64)", "two-layer custom module", () => TwoLayer(p => new Sgd(p, lr: 1e-4f)));
         yield return new("two-layer nn + Adam (N=64)", "two-layer nn + Adam", () => TwoLayer(p => new Adam(p, lr: 1e-4f)));
