@@ -1,7 +1,5 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Kiln.Kernels;
 
@@ -91,20 +89,20 @@ public static class Elementwise
         _ => x / y,
     };
 
-    // The four arithmetic ops run in Kiln's own loops, not TensorPrimitives': its generic instantiations are jitted as
-    // tier-0 code first and stay so for the first seconds of a process (call counting waits while new methods keep being
-    // compiled), which left a tensor-style training step's elementwise passes over 100 000-float weights running
-    // unoptimised, with Vector512.Load as a call. One IEEE operation per element: the same bits as TensorPrimitives.
+    // The four arithmetic ops run in Kiln's own loops (SpanLoops), not TensorPrimitives': its generic instantiations are
+    // jitted as tier-0 code first and stay so for the first seconds of a process (call counting waits while new methods
+    // keep being compiled), which left a tensor-style training step's elementwise passes over 100 000-float weights
+    // running unoptimised, with Vector512.Load as a call. One IEEE operation per element: the same bits as TensorPrimitives.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Apply(BinaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dst)
     {
         switch (op)
         {
-            case BinaryOp.Add: Loop<AddOp>(x, y, dst); break;
-            case BinaryOp.Subtract: Loop<SubtractOp>(x, y, dst); break;
-            case BinaryOp.Multiply: Loop<MultiplyOp>(x, y, dst); break;
-            default: Loop<DivideOp>(x, y, dst); break;
+            case BinaryOp.Add: SpanLoops.Apply<SpanLoops.AddOp>(x, y, dst); break;
+            case BinaryOp.Subtract: SpanLoops.Apply<SpanLoops.SubtractOp>(x, y, dst); break;
+            case BinaryOp.Multiply: SpanLoops.Apply<SpanLoops.MultiplyOp>(x, y, dst); break;
+            default: SpanLoops.Apply<SpanLoops.DivideOp>(x, y, dst); break;
         }
     }
 
@@ -114,10 +112,10 @@ public static class Elementwise
     {
         switch (op)
         {
-            case BinaryOp.Add: LoopScalarRight<AddOp>(x, y, dst); break;
-            case BinaryOp.Subtract: LoopScalarRight<SubtractOp>(x, y, dst); break;
-            case BinaryOp.Multiply: LoopScalarRight<MultiplyOp>(x, y, dst); break;
-            default: LoopScalarRight<DivideOp>(x, y, dst); break;
+            case BinaryOp.Add: SpanLoops.ApplyScalar<SpanLoops.AddOp>(x, y, dst); break;
+            case BinaryOp.Subtract: SpanLoops.ApplyScalar<SpanLoops.SubtractOp>(x, y, dst); break;
+            case BinaryOp.Multiply: SpanLoops.ApplyScalar<SpanLoops.MultiplyOp>(x, y, dst); break;
+            default: SpanLoops.ApplyScalar<SpanLoops.DivideOp>(x, y, dst); break;
         }
     }
 
@@ -127,90 +125,11 @@ public static class Elementwise
     {
         switch (op)
         {
-            case BinaryOp.Add: LoopScalarRight<AddOp>(y, x, dst); break;
-            case BinaryOp.Subtract: LoopScalarLeft<SubtractOp>(x, y, dst); break;
-            case BinaryOp.Multiply: LoopScalarRight<MultiplyOp>(y, x, dst); break;
-            default: LoopScalarLeft<DivideOp>(x, y, dst); break;
+            case BinaryOp.Add: SpanLoops.ApplyScalar<SpanLoops.AddOp>(y, x, dst); break;
+            case BinaryOp.Subtract: SpanLoops.ApplyScalar<SpanLoops.Reversed<SpanLoops.SubtractOp>>(y, x, dst); break;
+            case BinaryOp.Multiply: SpanLoops.ApplyScalar<SpanLoops.MultiplyOp>(y, x, dst); break;
+            default: SpanLoops.ApplyScalar<SpanLoops.Reversed<SpanLoops.DivideOp>>(y, x, dst); break;
         }
-    }
-
-    interface IArithmetic
-    {
-        static abstract float Apply(float x, float y);
-        static abstract Vector<float> Apply(Vector<float> x, Vector<float> y);
-    }
-
-    readonly struct AddOp : IArithmetic
-    {
-        public static float Apply(float x, float y) => x + y;
-        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x + y;
-    }
-
-    readonly struct SubtractOp : IArithmetic
-    {
-        public static float Apply(float x, float y) => x - y;
-        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x - y;
-    }
-
-    readonly struct MultiplyOp : IArithmetic
-    {
-        public static float Apply(float x, float y) => x * y;
-        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x * y;
-    }
-
-    readonly struct DivideOp : IArithmetic
-    {
-        public static float Apply(float x, float y) => x / y;
-        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x / y;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Loop<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dst) where TOp : struct, IArithmetic
-    {
-        int n = dst.Length;
-        if (x.Length < n || y.Length < n) throw new ArgumentException($"Elementwise: operands of {x.Length} and {y.Length} floats for {n} results.");
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float ys = ref MemoryMarshal.GetReference(y);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                TOp.Apply(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void LoopScalarRight<TOp>(ReadOnlySpan<float> x, float y, Span<float> dst) where TOp : struct, IArithmetic
-    {
-        int n = dst.Length;
-        if (x.Length < n) throw new ArgumentException($"Elementwise: an operand of {x.Length} floats for {n} results.");
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var yv = new Vector<float>(y);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                TOp.Apply(Vector.LoadUnsafe(ref xs, (nuint)i), yv).StoreUnsafe(ref d, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref xs, i), y);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void LoopScalarLeft<TOp>(float x, ReadOnlySpan<float> y, Span<float> dst) where TOp : struct, IArithmetic
-    {
-        int n = dst.Length;
-        if (y.Length < n) throw new ArgumentException($"Elementwise: an operand of {y.Length} floats for {n} results.");
-        ref float ys = ref MemoryMarshal.GetReference(y);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var xv = new Vector<float>(x);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                TOp.Apply(xv, Vector.LoadUnsafe(ref ys, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        }
-        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(x, Unsafe.Add(ref ys, i));
     }
 
     /// <summary>Sums <paramref name="src"/> (shape <paramref name="shape"/>) over one dimension, keeping it as size 1.</summary>

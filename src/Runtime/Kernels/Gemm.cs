@@ -15,8 +15,9 @@ namespace Kiln.Kernels;
 /// general case (Gemm.Packed.cs), with a half-width kernel for a last panel of at most 16 columns; row-times-row
 /// dot products when B is stored transposed and N is small (a classifier head such as 784×10, where both
 /// operands are already contiguous along K and nothing needs packing) or M is tiny (Gemm.Dot.cs); and row updates (axpy) when M is tiny and B is not transposed, since then B is
-/// streamed once and packing it would only double the memory traffic; and, for products too small for packing A to
-/// pay (N ≤ 32, K ≤ 128, an Rnn step), op(B) packed once and rows of C kept in registers (Gemm.Small.cs). Transposed operands are read through
+/// streamed once and packing it would only double the memory traffic; and, for products too small for packing to pay
+/// (N ≤ 32, an Rnn step), rows of C kept in registers over the whole depth, with only a transposed B copied (Gemm.Small.cs).
+/// A last few columns that would fill a quarter of the packed path's micro-tile are dot products instead. Transposed operands are read through
 /// the packing routines, never materialised. Packing buffers live per thread and are reused, so a
 /// steady-state call allocates nothing. Large products are split across a small pool of persistent workers
 /// (Gemm.Parallel.cs); small ones run on the caller's thread with no synchronisation at all.

@@ -11,7 +11,8 @@ namespace Kiln.Kernels;
 /// order), but are compiled fully optimised from their first call: a generic <c>TensorPrimitives</c>
 /// instantiation starts as instrumented tier-0 code and stays there for the first seconds of a process (call
 /// counting is delayed while new methods keep being compiled), which made col2im several times slower in the first
-/// training steps.
+/// training steps. The four arithmetic ops (<see cref="Apply{TOp}"/>, <see cref="ApplyScalar{TOp}"/>) serve the eager
+/// tensor arithmetic and the in-place updates the same way.
 /// </summary>
 internal static class SpanLoops
 {
@@ -21,16 +22,7 @@ internal static class SpanLoops
     {
         int n = target.Length;
         if (x.Length < n) throw new ArgumentException($"SpanLoops.AddInPlace: {x.Length} addends for {n} floats.");
-        ref float t = ref MemoryMarshal.GetReference(target);
-        ref float s = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var sum = Vector.LoadUnsafe(ref t, (nuint)i) + Vector.LoadUnsafe(ref s, (nuint)i);
-                sum.StoreUnsafe(ref t, (nuint)i);
-            }
-        for (; i < n; i++) Unsafe.Add(ref t, i) += Unsafe.Add(ref s, i);
+        Apply<AddOp>(target, x, target);
     }
 
     /// <summary>Every element of <paramref name="target"/> set to <paramref name="value"/>.</summary>
@@ -93,16 +85,77 @@ internal static class SpanLoops
 
     /// <summary>x[i] *= factor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scale(Span<float> x, float factor)
+    public static void Scale(Span<float> x, float factor) => ApplyScalar<MultiplyOp>(x, factor, x);
+
+    /// <summary>One IEEE operation on two floats, in scalar and vector form (the same bits lane by lane).</summary>
+    public interface IArithmetic
     {
-        int n = x.Length;
-        ref float t = ref MemoryMarshal.GetReference(x);
+        static abstract float Apply(float x, float y);
+        static abstract Vector<float> Apply(Vector<float> x, Vector<float> y);
+    }
+
+    public readonly struct AddOp : IArithmetic
+    {
+        public static float Apply(float x, float y) => x + y;
+        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x + y;
+    }
+
+    public readonly struct SubtractOp : IArithmetic
+    {
+        public static float Apply(float x, float y) => x - y;
+        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x - y;
+    }
+
+    public readonly struct MultiplyOp : IArithmetic
+    {
+        public static float Apply(float x, float y) => x * y;
+        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x * y;
+    }
+
+    public readonly struct DivideOp : IArithmetic
+    {
+        public static float Apply(float x, float y) => x / y;
+        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => x / y;
+    }
+
+    /// <summary>TOp with its operands swapped: a scalar on the left (a − x[i], a / x[i]) through <see cref="ApplyScalar{TOp}"/>.</summary>
+    public readonly struct Reversed<TOp> : IArithmetic where TOp : struct, IArithmetic
+    {
+        public static float Apply(float x, float y) => TOp.Apply(y, x);
+        public static Vector<float> Apply(Vector<float> x, Vector<float> y) => TOp.Apply(y, x);
+    }
+
+    /// <summary>dst[i] = x[i] op y[i] for i &lt; dst.Length (x and y at least as long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> dst) where TOp : struct, IArithmetic
+    {
+        int n = dst.Length;
+        if (x.Length < n || y.Length < n) throw new ArgumentException($"Elementwise: operands of {x.Length} and {y.Length} floats for {n} results.");
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                TOp.Apply(Vector.LoadUnsafe(ref xs, (nuint)i), Vector.LoadUnsafe(ref ys, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
+    }
+
+    /// <summary>dst[i] = x[i] op y for i &lt; dst.Length (x at least as long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ApplyScalar<TOp>(ReadOnlySpan<float> x, float y, Span<float> dst) where TOp : struct, IArithmetic
+    {
+        int n = dst.Length;
+        if (x.Length < n) throw new ArgumentException($"Elementwise: an operand of {x.Length} floats for {n} results.");
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float d = ref MemoryMarshal.GetReference(dst);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var f = new Vector<float>(factor);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count) (Vector.LoadUnsafe(ref t, (nuint)i) * f).StoreUnsafe(ref t, (nuint)i);
+            var yv = new Vector<float>(y);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+                TOp.Apply(Vector.LoadUnsafe(ref xs, (nuint)i), yv).StoreUnsafe(ref d, (nuint)i);
         }
-        for (; i < n; i++) Unsafe.Add(ref t, i) *= factor;
+        for (; i < n; i++) Unsafe.Add(ref d, i) = TOp.Apply(Unsafe.Add(ref xs, i), y);
     }
 }
