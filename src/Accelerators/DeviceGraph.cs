@@ -122,7 +122,7 @@ public abstract class DeviceGraph : IDisposable
         {
             if (boundGraphs.TryGetValue(model, out var previous)) previous.UnbindStateSync();
             boundGraphs.AddOrUpdate(model, this);
-            foreach (var module in model.Modules()) stateSyncs.Add(module.RegisterStateSync(() => SyncToHost()));
+            foreach (var module in model.Modules()) stateSyncs.Add(module.RegisterStateSync(() => SyncToHost(), CopyToDevice));
         }
     }
 
@@ -260,6 +260,20 @@ public abstract class DeviceGraph : IDisposable
         stepBytesOut = sizeof(float);
         stepLaunches = library.Launches - launchesBefore;
         return loss[0];
+    }
+
+    /// <summary>
+    /// Copies the model's parameters and the buffers the program updates from the host to the device: after
+    /// <c>LoadStateDict</c>/<c>Load</c> on the model (called through its state-sync registration), training resumes from
+    /// the loaded values. The optimizer's state stays, as torch's <c>load_state_dict</c> on a model leaves its optimizer's.
+    /// </summary>
+    void CopyToDevice()
+    {
+        if (OnHost) return;
+        session!.Accelerator.Synchronize();
+        foreach (int c in parameterCaptures) step!.Captures[c].CopyFromCPU(captures[c]!.ToArray());
+        for (int c = 0; c < buffers.Length; c++)
+            if (buffers[c] is { } buffer) buffer.View.CopyFromCPU(captures[c]!.ToArray());
     }
 
     /// <summary>Writes the device's parameters and updated buffers (and, with <paramref name="gradients"/>, the last step's gradients into Grad) back into the model's tensors.</summary>

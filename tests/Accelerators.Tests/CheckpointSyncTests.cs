@@ -62,6 +62,37 @@ public class CheckpointSyncTests
     }
 
     [Fact]
+    public void Loading_a_state_dict_reaches_the_device_and_a_later_save_keeps_it()
+    {
+        var model = new DeviceMlp(new Rng(1));
+        var (x, y) = Batch();
+        using var graph = model.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Sgd(lr: 0.1f));
+        graph.Step(x, y);
+        graph.Step(x, y);
+
+        var other = new DeviceMlp(new Rng(2));
+        var loaded = Values(other);
+        model.LoadStateDict(other.StateDict());
+        // Reading the state again syncs from the device: it must hold the loaded values, not the trained ones.
+        Assert.Equal(loaded, model.StateDict().Values.Select(t => t.ToArray()).ToArray());
+        graph.SyncToHost();
+        Assert.Equal(loaded, Values(model));
+
+        // Training resumes from the loaded values: the device's next step equals the same step taken from them on the CPU.
+        graph.Step(x, y);
+        graph.SyncToHost();
+        var resumed = Values(model);
+        Assert.NotEqual(loaded, resumed);
+        using var reference = other.LossGraph.To(KilnDevice.IlgpuCpu, DeviceOptimizer.Sgd(lr: 0.1f));
+        reference.Step(x, y);
+        reference.SyncToHost();
+        var expected = Values(other);
+        for (int p = 0; p < expected.Length; p++)
+            for (int i = 0; i < expected[p].Length; i++)
+                Assert.Equal(expected[p][i], resumed[p][i], 5);
+    }
+
+    [Fact]
     public void Binding_another_graph_to_the_model_takes_over_its_state_sync()
     {
         var model = new DeviceMlp(new Rng(1));

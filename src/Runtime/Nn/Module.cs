@@ -190,36 +190,44 @@ public abstract class Module
 
     // ---- state held elsewhere ----
 
-    // Callbacks that write newer values held outside this module's tensors (a training graph resident on an
-    // accelerator, in Kiln.Accelerators) back into them; run before the state is read, so a checkpoint never saves
-    // stale parameters. Kiln.Runtime only calls them and stays free of any accelerator reference.
-    readonly List<Action> stateSyncs = new();
+    // Callbacks for values held outside this module's tensors (a training graph resident on an accelerator, in
+    // Kiln.Accelerators): one writes the newer values back into the tensors before the state is read, so a checkpoint
+    // never saves stale parameters; the other copies the tensors out again after a load, so training goes on from the
+    // loaded values (and a later save does not bring the old ones back). Kiln.Runtime only calls them and stays free
+    // of any accelerator reference.
+    readonly List<(Action Sync, Action? Loaded)> stateSyncs = new();
 
     /// <summary>
     /// Registers <paramref name="sync"/> to run before this module's state is read (<see cref="StateDict"/>,
-    /// <see cref="Save"/>): it writes values held elsewhere, such as parameters trained on a device, back into the
-    /// module's tensors. Disposing the result unregisters it. Callbacks run in registration order.
+    /// <see cref="Save"/>, and <see cref="LoadStateDict"/>, which may load only part of it): it writes values held
+    /// elsewhere, such as parameters trained on a device, back into the module's tensors. <paramref name="loaded"/>,
+    /// when given, runs after <see cref="LoadStateDict"/> has written the tensors, to copy them out to where they are
+    /// held. Disposing the result unregisters both. Callbacks run in registration order.
     /// </summary>
-    public IDisposable RegisterStateSync(Action sync)
+    public IDisposable RegisterStateSync(Action sync, Action? loaded = null)
     {
         ArgumentNullException.ThrowIfNull(sync);
-        lock (stateSyncs) stateSyncs.Add(sync);
-        return new StateSyncRegistration(this, sync);
+        var registration = (sync, loaded);
+        lock (stateSyncs) stateSyncs.Add(registration);
+        return new StateSyncRegistration(this, registration);
     }
 
     /// <summary>Runs the registered state syncs (see <see cref="RegisterStateSync"/>).</summary>
     public void SyncState()
     {
-        Action[] syncs;
-        lock (stateSyncs) syncs = stateSyncs.ToArray();
-        foreach (var sync in syncs) sync();
+        foreach (var (sync, _) in StateSyncs()) sync();
     }
 
-    sealed class StateSyncRegistration(Module module, Action sync) : IDisposable
+    (Action Sync, Action? Loaded)[] StateSyncs()
+    {
+        lock (stateSyncs) return stateSyncs.ToArray();
+    }
+
+    sealed class StateSyncRegistration(Module module, (Action Sync, Action? Loaded) registration) : IDisposable
     {
         public void Dispose()
         {
-            lock (module.stateSyncs) module.stateSyncs.Remove(sync);
+            lock (module.stateSyncs) module.stateSyncs.Remove(registration);
         }
     }
 
@@ -249,9 +257,13 @@ public abstract class Module
         }
         if (problems.Count > 0)
             throw new ArgumentException($"LoadStateDict: error(s) loading the state dict of {GetType().Name}: {string.Join("; ", problems)}.");
+        // Values held elsewhere come back first: a partial load must not leave the rest at stale host copies.
+        var syncs = StateSyncs();
+        foreach (var (sync, _) in syncs) sync();
         using (Autograd.NoGrad())
             foreach (var (name, target) in entries)
                 if (stateDict.TryGetValue(name, out var source)) target.CopyFrom(source);
+        foreach (var (_, loaded) in syncs) loaded?.Invoke();
         return new LoadStateDictResult(missing, unexpected);
     }
 
