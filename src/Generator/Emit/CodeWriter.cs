@@ -9,6 +9,9 @@ namespace Kiln.Generator.Emit;
 /// </summary>
 internal sealed class CodeWriter
 {
+    /// <summary><paramref name="s"/> as a C# string literal (backslashes and quotes escaped), for generated code of any backend.</summary>
+    public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
     const string IndentUnit = "    ";
     readonly StringBuilder text = new();
     int indent;

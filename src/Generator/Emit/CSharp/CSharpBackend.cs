@@ -42,10 +42,10 @@ internal sealed class CSharpBackend : IKernelBackend
                 break;
         }
         // Anomaly mode (Autograd.DetectAnomaly()): the first kernel to write a NaN or ∞ names itself; one flag read when off.
-        string quoted = KernelDescriptions.Title(kernel, program.Kernels.Count).Replace("\\", "\\\\").Replace("\"", "\\\"");
+        string quoted = CodeWriter.Quote(KernelDescriptions.Title(kernel, program.Kernels.Count));
         // Integer outputs (indices) cannot hold a NaN.
         foreach (var output in kernel.Outputs.Where(o => o.Type == ElementType.Float))
-            w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, \"{quoted}\");");
+            w.Line($"if (global::Kiln.Autograd.AnomalyDetectionEnabled) global::Kiln.Compiled.CompiledGraph.CheckFinite({names.Buffer(output)}, {quoted});");
     }
 
     public Size? ScratchSize(Node n) => CSharpLibraryCalls.ScratchSize(n);
@@ -131,16 +131,6 @@ internal sealed class CSharpBackend : IKernelBackend
     static void EmitLibrary(CodeWriter w, Kernel kernel, IStorageNames names) =>
         CSharpLibraryCalls.Emit(w, kernel, kernel.LibraryProducer ?? kernel.SecondOutput ?? kernel.Root, names);
 
-    /// <summary>A scalar-valued operand as a float expression: a literal, 1/count, or the first element of its buffer.</summary>
-    static bool IsInlineScalar(Node n) => Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor || n.Type == ElementType.Flag;
-
-    internal static string ScalarOperand(Node operand, IStorageNames names) => Passes.Fusion.StorageRoot(operand) switch
-    {
-        var n when n.Op == OpNames.Constant => CSharpElementwise.Literal(n.ConstantValue),
-        var n when n.Op == OpNames.InvCount => $"(1f / {names.Size(Size.Parse(n.Attrs.Text("count")!))})",
-        var n when n.Op == OpNames.UnbiasFactor => $"((float){names.Size(Size.Parse(n.Attrs.Text("count")!))} / ({names.Size(Size.Parse(n.Attrs.Text("count")!))} - 1))",
-        var n => $"{names.Buffer(n)}[0]",
-    };
 
 
     // ---- fused loops ----
@@ -161,7 +151,7 @@ internal sealed class CSharpBackend : IKernelBackend
         var operands = nest.Operands.ToList();
         // Vector loads need each operand to be contiguous (or constant) along the innermost axis.
         bool simd = computed.All(CSharpElementwise.HasVector) && operands.All(o => nest.Strides[o][nest.Axes.Length - 1] is { Constant: 0 or 1, IsConstant: true });
-        var scalars = operands.Where(IsInlineScalar).ToList();
+        var scalars = operands.Where(ScalarOperands.IsInline).ToList();
         var loaded = operands.Except(scalars).ToList();
         int axes = nest.Axes.Length, inner = axes - 1;
         bool reduceInner = nest.Reduced[inner];
@@ -186,7 +176,7 @@ internal sealed class CSharpBackend : IKernelBackend
                 if (simd) w.Line($"bool v{c.Id} = s{c.Id};");
                 continue;
             }
-            w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            w.Line($"float s{c.Id} = {ScalarOperands.Expression(c, names)};");
             if (simd) w.Line($"var v{c.Id} = new {VectorType}(s{c.Id});");
         }
         var scale = new Dictionary<Node, string?>();

@@ -198,8 +198,8 @@ internal sealed partial class CSharpGraphEmitter
         // shapes that bound them already, or against the constant shape inference equated them with.
         foreach (var source in spec.SizeSources)
             w.Line(source.Value.IsSymbolic
-                ? $"this.BindSize({symbols.IndexOf(source.Value.Symbol!)}, {Access(source.AccessExpression)}, {Quote(source.Name)}, symbols);"
-                : $"this.CheckSize({Access(source.AccessExpression)}, {source.Value.Size.ToString(CultureInfo.InvariantCulture)}, {Quote(source.Name)});");
+                ? $"this.BindSize({symbols.IndexOf(source.Value.Symbol!)}, {Access(source.AccessExpression)}, {CodeWriter.Quote(source.Name)}, symbols);"
+                : $"this.CheckSize({Access(source.AccessExpression)}, {source.Value.Size.ToString(CultureInfo.InvariantCulture)}, {CodeWriter.Quote(source.Name)});");
         w.Line($"var state = this.Prepare({index}, symbols);");
         for (int s = 0; s < symbols.Count; s++)
         {
@@ -319,7 +319,7 @@ internal sealed partial class CSharpGraphEmitter
     {
         w.Line("private static readonly global::Kiln.Compiled.GraphDescription Description = new global::Kiln.Compiled.GraphDescription(");
         w.Line($"    method: \"{MethodDisplay}\",");
-        w.Line($"    symbols: new string[] {{ {string.Join(", ", symbols.Select(s => Quote(s)))} }},");
+        w.Line($"    symbols: new string[] {{ {string.Join(", ", symbols.Select(s => CodeWriter.Quote(s)))} }},");
         w.Line($"    inputs: new global::Kiln.Compiled.TensorDeclaration[] {{ {string.Join(", ", spec.Inputs.Select(i => Declaration(i.Name, i.Shape)))} }},");
         w.Line($"    captures: new global::Kiln.Compiled.TensorDeclaration[] {{ {string.Join(", ", spec.Captures.Select(c => Declaration(c.Name, c.Shape)))} }},");
         w.Line("    programs: new global::Kiln.Compiled.ProgramLayout[]");
@@ -373,16 +373,14 @@ internal sealed partial class CSharpGraphEmitter
             spec.Inputs.Select(i => i.Name).ToList(), spec.Captures.Select(c => c.Name).ToList())) + ";");
     }
 
-    static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-
     /// <summary>A tensor's declared dims: constants, symbols as -(index + 1), and the symbols' factors only where one is not 1.</summary>
     string Declaration(string name, Helpers.EquatableArray<DimSpec> dims)
     {
         string Ints(IEnumerable<int> values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
         var encoded = Ints(dims.Select(d => d.IsSymbolic ? -(symbols.IndexOf(d.Symbol!) + 1) : d.Size));
         return dims.Any(d => d.Factor != 1)
-            ? $"new global::Kiln.Compiled.TensorDeclaration({Quote(name)}, new int[] {{ {encoded} }}, new int[] {{ {Ints(dims.Select(d => d.Factor))} }})"
-            : $"new global::Kiln.Compiled.TensorDeclaration({Quote(name)}, new int[] {{ {encoded} }})";
+            ? $"new global::Kiln.Compiled.TensorDeclaration({CodeWriter.Quote(name)}, new int[] {{ {encoded} }}, new int[] {{ {Ints(dims.Select(d => d.Factor))} }})"
+            : $"new global::Kiln.Compiled.TensorDeclaration({CodeWriter.Quote(name)}, new int[] {{ {encoded} }})";
     }
 
     /// <summary>A size as an int expression over the locals dim_N (inside program methods).</summary>

@@ -34,7 +34,7 @@ internal static class CSharpLibraryCalls
         [Probabilities.CrossEntropyBackward] = c =>
         {
             var logits = c.Node.Inputs[0];
-            var upstream = CSharpBackend.ScalarOperand(c.Node.Inputs[2], c.Names);
+            var upstream = ScalarOperands.Expression(c.Node.Inputs[2], c.Names);
             string rows = c.Size(logits.Shape[0]), classes = c.Size(logits.Shape[1]);
             if (c.Kernel.SecondOutput is not null)
                 c.W.Line($"{Kernels}.CrossEntropy.ForwardBackward({c.In(0)}, {c.In(1)}, {rows}, {classes}, {c.Names.Buffer(c.Kernel.Root)}, {upstream}, {c.Out});");

@@ -85,12 +85,12 @@ internal sealed class IlgpuDeviceEmitter
 
     void EmitDeviceGraph(CodeWriter w, KernelProgram program, int index, string? unsupported)
     {
-        string graphName = Quote(host.MethodDisplay);
+        string graphName = CodeWriter.Quote(host.MethodDisplay);
         var captures = Enumerable.Range(0, spec.Captures.Count).ToList();
         string captureList = string.Join(", ", captures.Select(c => host.IsTensorCapture(c) ? GraphAccess(spec.Captures[c], "graph.") : "null"));
         string trainable = string.Join(", ", captures.Select(c => spec.Captures[c].Kind == CaptureKind.Parameter ? "true" : "false"));
         string programExpression = unsupported is null ? $"new {ProgramClass}()" : "null";
-        string reason = unsupported is null ? "null" : Quote(unsupported);
+        string reason = unsupported is null ? "null" : CodeWriter.Quote(unsupported);
         // The model, so that saving its state syncs the device's parameters back first (a static method has none).
         string modelArgument = spec.IsStatic ? "" : ", graph.model";
 
@@ -217,6 +217,4 @@ internal sealed class IlgpuDeviceEmitter
             ? $"step.LaunchGroup({KernelsClass}.{methodName}, {arguments});"
             : $"step.Launch({KernelsClass}.{methodName}, {IlgpuLoops.Extent(kernel, hostNames)}, {arguments});");
     }
-
-    static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -153,9 +153,8 @@ internal static class IlgpuLibraryCalls
     /// <summary>A scalar upstream gradient as (a one-element view, a float factor): a buffer's first element, or a constant times One.</summary>
     static (string View, string Scale) Upstream(Node operand, IStorageNames names)
     {
-        var root = Passes.Fusion.StorageRoot(operand);
-        if (root.Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor) return ("step.One", IlgpuLoops.ScalarOperand(operand, names));
-        return (names.Buffer(root), "1f");
+        if (ScalarOperands.IsComputed(operand)) return ("step.One", ScalarOperands.Expression(operand, names));
+        return (names.Buffer(Passes.Fusion.StorageRoot(operand)), "1f");
     }
 
     static void Softmax(LibraryCall c, bool log)

@@ -49,7 +49,7 @@ internal static class IlgpuLoops
         var reductions = new HashSet<Node>(roots.Where(r => OpRegistry.ClassOf(r) == OpClass.Reduction));
         var computed = kernel.Body.Where(n => !reductions.Contains(n)).ToList();
         var operands = nest.Operands.ToList();
-        var scalars = operands.Where(IsInlineScalar).ToList();
+        var scalars = operands.Where(ScalarOperands.IsInline).ToList();
         var loaded = operands.Except(scalars).ToList();
         int axes = nest.Axes.Length;
         var kept = Enumerable.Range(0, axes).Where(j => !nest.Reduced[j]).ToList();
@@ -73,7 +73,7 @@ internal static class IlgpuLoops
         foreach (var c in scalars)
         {
             if (c.Type == ElementType.Flag) w.Line($"bool s{c.Id} = {names.Buffer(c)} != 0;");
-            else w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            else w.Line($"float s{c.Id} = {ScalarOperands.Expression(c, names)};");
         }
         var scale = new Dictionary<Node, string?>();
         foreach (var r in roots.Where(reductions.Contains))
@@ -119,7 +119,7 @@ internal static class IlgpuLoops
         var reductions = roots.Where(r => OpRegistry.ClassOf(r) == OpClass.Reduction).ToList();
         var computed = kernel.Body.Where(n => !reductions.Contains(n)).ToList();
         var operands = nest.Operands.ToList();
-        var scalars = operands.Where(IsInlineScalar).ToList();
+        var scalars = operands.Where(ScalarOperands.IsInline).ToList();
         var loaded = operands.Except(scalars).ToList();
         int axes = nest.Axes.Length;
         var w = new CodeWriter();
@@ -130,7 +130,7 @@ internal static class IlgpuLoops
         foreach (var c in scalars)
         {
             if (c.Type == ElementType.Flag) w.Line($"bool s{c.Id} = {names.Buffer(c)} != 0;");
-            else w.Line($"float s{c.Id} = {ScalarOperand(c, names)};");
+            else w.Line($"float s{c.Id} = {ScalarOperands.Expression(c, names)};");
         }
         foreach (var r in reductions) w.Line($"float accumulator{r.Id} = 0f;");
         w.Line($"int total = {string.Join(" * ", Enumerable.Range(0, axes).Select(j => "extent" + j.ToString(CultureInfo.InvariantCulture)))};");
@@ -175,17 +175,6 @@ internal static class IlgpuLoops
         output.Lines(body.TrimEnd('\n'));
     }
 
-    static bool IsInlineScalar(Node n) =>
-        Passes.Fusion.StorageRoot(n).Op is OpNames.Constant or OpNames.InvCount or OpNames.UnbiasFactor || n.Type == ElementType.Flag;
-
-    /// <summary>A scalar operand as a float expression: a literal, 1/count, or the first element of its buffer.</summary>
-    public static string ScalarOperand(Node operand, IStorageNames names) => Passes.Fusion.StorageRoot(operand) switch
-    {
-        var n when n.Op == OpNames.Constant => CSharp.CSharpElementwise.Literal(n.ConstantValue),
-        var n when n.Op == OpNames.InvCount => $"(1f / {names.Size(Size.Parse(n.Attrs.Text("count")!))})",
-        var n when n.Op == OpNames.UnbiasFactor => $"((float){names.Size(Size.Parse(n.Attrs.Text("count")!))} / ({names.Size(Size.Parse(n.Attrs.Text("count")!))} - 1))",
-        var n => $"{names.Buffer(n)}[0]",
-    };
 
     /// <summary>An operand's element offset: its offset plus Σ i_j · stride_j over every axis it varies along.</summary>
     static string OperandOffset(LoopNest nest, Node o, IStorageNames names)
