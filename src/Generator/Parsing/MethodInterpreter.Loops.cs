@@ -89,11 +89,12 @@ internal sealed partial class MethodInterpreter
 
         // Decided from the syntax, before anything is emitted: the index only picks sequence steps, the body carries float
         // tensors and does not leave early. Anything else unrolls (a constant bound) or is reported (a call-time bound).
+        List<ILocalSymbol>? carried = null;
         string? reason = !IndexOnlySelectsSteps(loop.Body, index) ? $"its index '{index.Name}' must only select steps of a sequence (Narrow(x, dim, {index.Name}, 1) or Select(x, dim, {index.Name}))"
             : loop.Body.DescendantsAndSelf().Any(o => o is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } or IReturnOperation) ? "its body leaves the loop early (break, continue or return)"
-            : Carried(loop, index, frame).Count == 0 ? "it must carry a float tensor from one step to the next (a local declared before the loop and assigned in it)"
+            : (carried = Carried(loop, index, frame)).Count == 0 ? "it must carry a float tensor from one step to the next (a local declared before the loop and assigned in it)"
             : null;
-        if (reason is null) return ExecuteAsLoop(loop, frame, index, (int)start.Integer, steps);
+        if (reason is null) return ExecuteAsLoop(loop, frame, index, (int)start.Integer, steps, carried!);
         if (bound is SizeValue { Origin: { } sizeOrigin })
             throw LoopBoundNotConstant(loop, sizeOrigin, $"it decides how many times a loop's ops are generated, which is fixed when the graph is generated (the loop cannot run as a graph loop: {reason})");
         if (bound is SizeValue symbolic)
@@ -125,9 +126,9 @@ internal sealed partial class MethodInterpreter
         });
     }
 
-    Flow ExecuteAsLoop(IForLoopOperation loop, Frame frame, ILocalSymbol index, int start, Graph.Size steps)
+    /// <param name="carried">The tensor locals the loop carries (<see cref="Carried"/>, already computed to decide that it is a graph loop).</param>
+    Flow ExecuteAsLoop(IForLoopOperation loop, Frame frame, ILocalSymbol index, int start, Graph.Size steps, List<ILocalSymbol> carried)
     {
-        var carried = Carried(loop, index, frame);
         var name = NewLoopName();
         var initial = new List<TensorValue>();
         foreach (var local in carried) initial.Add((TensorValue)frame.Values[local]);

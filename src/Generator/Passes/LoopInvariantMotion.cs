@@ -36,6 +36,6 @@ internal static class LoopInvariantMotion
         var slots = body.Slots.ToList();
         var (hoistedSlots, hoistedOutputs) = b.HoistInvariants(inputs, slots, outputs.ToImmutableArray());
         if (hoistedOutputs.SequenceEqual(body.Outputs)) return null;
-        return (b.RegisterLoop(inputs, hoistedSlots, hoistedOutputs, body.Steps, body.Reverse), inputs);
+        return (b.RegisterLoop(inputs, hoistedSlots, hoistedOutputs, body.Steps, body.Reverse, hoist: false), inputs); // hoisted just above
     }
 }

@@ -42,12 +42,12 @@ internal static class ConvReluPool
             {
                 Node x = c.In(0), weight = c.In(1);
                 var argmax = c.B.Create(ArgMax, c.Node.Inputs, c.Node.Attrs);
-                var convAttrs = Attrs.Of(("stride", c.Node.Attrs.Text("stride") ?? "1"), ("padding", c.Node.Attrs.Text("padding") ?? "0"));
+                var convAttrs = Convolution.BackwardAttrs(c.Node);
                 var grads = new Node?[c.Node.Inputs.Length];
                 // The input gradient needs the convolution's full-size gradient (the scatter); it is dead code when x is data (the first layer).
                 var convShape = Convolution.Conv2dShape(c.Node.Inputs, c.Node.Attrs, Forward);
                 var gradConv = c.B.Create(Backward, new[] { c.G, c.Y, argmax }, Attrs.Of(("conv_shape", ShapeRules.FormatShape(convShape))));
-                grads[0] = c.B.Create(Convolution.Conv2dBackwardInput, new[] { gradConv, weight }, convAttrs.With("input_shape", ShapeRules.FormatShape(x.Shape)));
+                grads[0] = Convolution.Conv2dInputGradient(c.B, c.Node, gradConv);
                 // The weight gradient scatters each image's pooled gradient itself, so nothing full-size is written for it.
                 grads[1] = c.B.Create(BackwardWeight, new[] { x, c.G, c.Y, argmax }, convAttrs.With("weight_shape", ShapeRules.FormatShape(weight.Shape)));
                 // The bias gradient: Σ over batch and positions of the scattered gradient = Σ of the pooled gradient under the ReLU's mask.

@@ -72,16 +72,23 @@ internal static class Convolution
     /// The gradients of conv2d's inputs (x, weight and an optional bias) from the gradient of its output: the input
     /// and weight gradient kernels, and the bias gradient as a sum over batch and positions.
     /// </summary>
-    internal static Node?[] Conv2dGradients(GraphBuilder b, Node conv, Node gradOutput)
+    static Node?[] Conv2dGradients(GraphBuilder b, Node conv, Node gradOutput)
     {
-        var attrs = Attrs.Of(("stride", conv.Attrs.Text("stride") ?? "1"), ("padding", conv.Attrs.Text("padding") ?? "0"));
         Node x = conv.Inputs[0], weight = conv.Inputs[1];
         var grads = new Node?[conv.Inputs.Length];
-        grads[0] = b.Create(Conv2dBackwardInput, new[] { gradOutput, weight }, attrs.With("input_shape", ShapeRules.FormatShape(x.Shape)));
-        grads[1] = b.Create(Conv2dBackwardWeight, new[] { x, gradOutput }, attrs.With("weight_shape", ShapeRules.FormatShape(weight.Shape)));
+        grads[0] = Conv2dInputGradient(b, conv, gradOutput);
+        grads[1] = b.Create(Conv2dBackwardWeight, new[] { x, gradOutput }, BackwardAttrs(conv).With("weight_shape", ShapeRules.FormatShape(weight.Shape)));
         if (grads.Length == 3) grads[2] = b.Sum(gradOutput, new[] { 0, 2, 3 }, keepDim: false);
         return grads;
     }
+
+    /// <summary>The stride and padding of a convolution (conv2d, or a fused op over one): its backward kernels' attributes.</summary>
+    internal static Attrs BackwardAttrs(Node conv) =>
+        Attrs.Of(("stride", conv.Attrs.Text("stride") ?? "1"), ("padding", conv.Attrs.Text("padding") ?? "0"));
+
+    /// <summary>The gradient of a convolution's input x (its input 0, weight its input 1) from the gradient of its full-size output.</summary>
+    internal static Node Conv2dInputGradient(GraphBuilder b, Node conv, Node gradOutput) =>
+        b.Create(Conv2dBackwardInput, new[] { gradOutput, conv.Inputs[1] }, BackwardAttrs(conv).With("input_shape", ShapeRules.FormatShape(conv.Inputs[0].Shape)));
 
     static Node Pool1d(GraphBuilder b, string op, string op2d, IReadOnlyList<Node> inputs, Attrs attrs)
     {
