@@ -236,17 +236,9 @@ internal static class CSharpLibraryCalls
 
     static string Bool(bool b) => b ? "true" : "false";
 
-    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, Func<Size, string> size)
-    {
-        var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
-        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
-        return $"new global::Kiln.Kernels.Conv2dGeometry({size(x[0])}, {size(x[1])}, {size(x[2])}, {size(x[3])}, " +
-               $"{size(weight[0])}, {size(weight[2])}, {size(weight[3])}, {sh}, {sw}, {ph}, {pw})";
-    }
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, Func<Size, string> size) =>
+        $"new global::Kiln.Kernels.Conv2dGeometry({WindowArguments.Convolution(x, weight, attrs, size)})";
 
-    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)
-    {
-        var ((kh, kw), (sh, sw), (ph, pw)) = Convolution.PoolWindow(attrs);
-        return $"new global::Kiln.Kernels.Pool2dGeometry({names.Size(x[0].Times(x[1]))}, {names.Size(x[2])}, {names.Size(x[3])}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw})";
-    }
+    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names) =>
+        $"new global::Kiln.Kernels.Pool2dGeometry({WindowArguments.Pooling(x, attrs, names.Size)})";
 }

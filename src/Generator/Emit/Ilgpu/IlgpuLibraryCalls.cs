@@ -165,18 +165,9 @@ internal static class IlgpuLibraryCalls
 
     static string Bool(bool b) => b ? "true" : "false";
 
-    /// <summary>batch, in channels, height, width, out channels, kernel height and width, strides, paddings: the DeviceLibrary's convolution arguments.</summary>
-    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, IStorageNames names)
-    {
-        var (sh, sw) = ShapeRules.Pair(attrs, "stride", 1);
-        var (ph, pw) = ShapeRules.Pair(attrs, "padding", 0);
-        return $"{names.Size(x[0])}, {names.Size(x[1])}, {names.Size(x[2])}, {names.Size(x[3])}, {names.Size(weight[0])}, {names.Size(weight[2])}, {names.Size(weight[3])}, {sh}, {sw}, {ph}, {pw}";
-    }
+    /// <summary>The DeviceLibrary's convolution arguments (see <see cref="WindowArguments"/>).</summary>
+    static string ConvGeometry(Shape x, Shape weight, Attrs attrs, IStorageNames names) => WindowArguments.Convolution(x, weight, attrs, names.Size);
 
-    /// <summary>planes (N·C), height, width, window, strides, paddings: the DeviceLibrary's pooling arguments.</summary>
-    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names)
-    {
-        var ((kh, kw), (sh, sw), (ph, pw)) = Convolution.PoolWindow(attrs);
-        return $"{names.Size(x[0].Times(x[1]))}, {names.Size(x[2])}, {names.Size(x[3])}, {kh}, {kw}, {sh}, {sw}, {ph}, {pw}";
-    }
+    /// <summary>The DeviceLibrary's pooling arguments.</summary>
+    static string PoolGeometry(Shape x, Attrs attrs, IStorageNames names) => WindowArguments.Pooling(x, attrs, names.Size);
 }
