@@ -23,22 +23,15 @@ internal static class LoopFission
 
     sealed record Split(LoopBody First, List<Node> FirstInputs, LoopBody Second, List<Node> SecondInputs, Placement[] Outputs);
 
-    public static GraphProgram Run(GraphBuilder builder, GraphProgram program)
-    {
-        var splits = new Dictionary<string, Split?>();
-        return Rewriter.Rewrite(builder, program, (b, n) =>
+    // Every output of one loop is rebuilt over the same two new loops.
+    public static GraphProgram Run(GraphBuilder builder, GraphProgram program) =>
+        Rewriter.RewriteLoops(builder, program, Fission, (b, n, split) =>
         {
-            if (!n.IsScan) return null;
-            // Every output of one loop is rebuilt over the same two new loops.
-            var key = n.Attrs.Text("body") + "(" + string.Join(",", n.Inputs.Select(i => i.Id)) + ")";
-            if (!splits.TryGetValue(key, out var split)) splits[key] = split = Fission(b, n);
-            if (split is null) return null;
             var placement = split.Outputs[n.Attrs.Int("output")];
             return placement.First
                 ? b.Scan(split.First, split.FirstInputs, placement.Output, n.Attrs.Bool("stacked"))
                 : b.Scan(split.Second, split.SecondInputs, placement.Output, n.Attrs.Bool("stacked"));
         });
-    }
 
     static Split? Fission(GraphBuilder b, Node scan)
     {

@@ -13,20 +13,11 @@ namespace Kiln.Generator.Passes;
 /// </summary>
 internal static class LoopInvariantMotion
 {
-    public static GraphProgram Run(GraphBuilder builder, GraphProgram program)
-    {
-        var moved = new Dictionary<string, (LoopBody Body, List<Node> Inputs)?>();
-        return Rewriter.Rewrite(builder, program, (b, n) =>
-        {
-            if (!n.IsScan) return null;
-            var key = n.Attrs.Text("body") + "(" + string.Join(",", n.Inputs.Select(i => i.Id)) + ")";
-            if (!moved.TryGetValue(key, out var loop)) moved[key] = loop = Move(b, n);
-            return loop is { } l ? b.Scan(l.Body, l.Inputs, n.Attrs.Int("output"), n.Attrs.Bool("stacked")) : null;
-        });
-    }
+    public static GraphProgram Run(GraphBuilder builder, GraphProgram program) =>
+        Rewriter.RewriteLoops(builder, program, Move, (b, scan, loop) => loop.Output(b, scan));
 
     /// <summary>The loop with its body simplified and its invariants hoisted; null when that changes nothing.</summary>
-    static (LoopBody, List<Node>)? Move(GraphBuilder b, Node scan)
+    static Rewriter.RewrittenLoop? Move(GraphBuilder b, Node scan)
     {
         var body = scan.Body!;
         var program = new GraphProgram("loop body", body.Outputs[0], ImmutableArray<Node?>.Empty, default, body.Outputs.Skip(1).ToImmutableArray());
@@ -36,6 +27,6 @@ internal static class LoopInvariantMotion
         var slots = body.Slots.ToList();
         var (hoistedSlots, hoistedOutputs) = b.HoistInvariants(inputs, slots, outputs.ToImmutableArray());
         if (hoistedOutputs.SequenceEqual(body.Outputs)) return null;
-        return (b.RegisterLoop(inputs, hoistedSlots, hoistedOutputs, body.Steps, body.Reverse, hoist: false), inputs); // hoisted just above
+        return new(b.RegisterLoop(inputs, hoistedSlots, hoistedOutputs, body.Steps, body.Reverse, hoist: false), inputs); // hoisted just above
     }
 }

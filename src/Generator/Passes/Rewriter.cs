@@ -32,4 +32,31 @@ internal static class Rewriter
         }
         return program.Map(n => map[n]);
     }
+
+    /// <summary>A loop's new body and inputs, over which every output of the old loop is rebuilt.</summary>
+    public sealed record RewrittenLoop(LoopBody Body, List<Node> Inputs)
+    {
+        /// <summary>The same output of the rebuilt loop as <paramref name="scan"/> is of the old one.</summary>
+        public Node Output(GraphBuilder b, Node scan) => b.Scan(Body, Inputs, scan.Attrs.Int("output"), scan.Attrs.Bool("stacked"));
+    }
+
+    /// <summary>A loop's identity: its body and inputs, the same for every scan node that reads one of its outputs.</summary>
+    public static string LoopKey(Node scan) => scan.Attrs.Text("body") + "(" + string.Join(",", scan.Inputs.Select(i => i.Id)) + ")";
+
+    /// <summary>
+    /// Rewrites each loop once: <paramref name="rewriteLoop"/> gives its replacement (null keeps it), and every scan
+    /// node reading the loop becomes <paramref name="output"/> of that one replacement.
+    /// </summary>
+    public static GraphProgram RewriteLoops<TLoop>(GraphBuilder builder, GraphProgram program, Func<GraphBuilder, Node, TLoop?> rewriteLoop,
+        Func<GraphBuilder, Node, TLoop, Node> output) where TLoop : class
+    {
+        var rewritten = new Dictionary<string, TLoop?>();
+        return Rewrite(builder, program, (b, n) =>
+        {
+            if (!n.IsScan) return null;
+            var key = LoopKey(n);
+            if (!rewritten.TryGetValue(key, out var loop)) rewritten[key] = loop = rewriteLoop(b, n);
+            return loop is null ? null : output(b, n, loop);
+        });
+    }
 }

@@ -24,21 +24,11 @@ namespace Kiln.Generator.Passes;
 /// </summary>
 internal static class ScanInputHoisting
 {
-    public static GraphProgram Run(GraphBuilder builder, GraphProgram program)
-    {
-        var hoisted = new Dictionary<string, (LoopBody Body, List<Node> Inputs)?>();
-        return Rewriter.Rewrite(builder, program, (b, n) =>
-        {
-            if (!n.IsScan) return null;
-            // Every output of one loop is rebuilt over the same new body and inputs.
-            var key = n.Attrs.Text("body") + "(" + string.Join(",", n.Inputs.Select(i => i.Id)) + ")";
-            if (!hoisted.TryGetValue(key, out var loop)) hoisted[key] = loop = Hoist(b, n);
-            return loop is { } l ? b.Scan(l.Body, l.Inputs, n.Attrs.Int("output"), n.Attrs.Bool("stacked")) : null;
-        });
-    }
+    public static GraphProgram Run(GraphBuilder builder, GraphProgram program) =>
+        Rewriter.RewriteLoops(builder, program, Hoist, (b, scan, loop) => loop.Output(b, scan));
 
     /// <summary>The loop with its sequence-only products computed before it; null when it has none.</summary>
-    static (LoopBody, List<Node>)? Hoist(GraphBuilder b, Node scan)
+    static Rewriter.RewrittenLoop? Hoist(GraphBuilder b, Node scan)
     {
         var body = scan.Body!;
         var inputs = scan.Inputs;
@@ -104,7 +94,7 @@ internal static class ScanInputHoisting
         var newOutputs = body.Outputs.Select(o => replaced.TryGetValue(o, out var r) ? r : o).ToList();
         // The sequence the products read is usually read by nothing else now: its slot goes, and the loop's input with it.
         var (keptInputs, keptSlots) = LoopGradient.Compact(newInputs, slots, newOutputs);
-        return (b.RegisterLoop(keptInputs, keptSlots, newOutputs, body.Steps, body.Reverse), keptInputs);
+        return new(b.RegisterLoop(keptInputs, keptSlots, newOutputs, body.Steps, body.Reverse), keptInputs);
     }
 
     /// <summary>

@@ -23,22 +23,17 @@ internal static class ScanSumHoisting
         // Which outputs of each loop the program reads stacked: an accumulator whose history is read stays.
         var stackedReads = new HashSet<string>();
         foreach (var n in program.Nodes().Where(n => n.IsScan && n.Attrs.Bool("stacked")))
-            stackedReads.Add(Key(n) + "#" + n.Attrs.Int("output"));
+            stackedReads.Add(Rewriter.LoopKey(n) + "#" + n.Attrs.Int("output"));
 
-        var hoisted = new Dictionary<string, Hoisted?>();
-        return Rewriter.Rewrite(builder, program, (b, n) =>
-        {
-            if (!n.IsScan) return null;
-            var key = Key(n);
-            if (!hoisted.TryGetValue(key, out var loop)) hoisted[key] = loop = Hoist(b, n, output => stackedReads.Contains(key + "#" + output));
-            if (loop is null) return null;
-            int output = n.Attrs.Int("output");
-            if (loop.Finals.TryGetValue(output, out var final)) return final;
-            return b.Scan(loop.Body, loop.Inputs, loop.OutputIndex[output]!.Value, n.Attrs.Bool("stacked"));
-        });
+        return Rewriter.RewriteLoops(builder, program,
+            (b, n) => Hoist(b, n, output => stackedReads.Contains(Rewriter.LoopKey(n) + "#" + output)),
+            (b, n, loop) =>
+            {
+                int output = n.Attrs.Int("output");
+                if (loop.Finals.TryGetValue(output, out var final)) return final;
+                return b.Scan(loop.Body, loop.Inputs, loop.OutputIndex[output]!.Value, n.Attrs.Bool("stacked"));
+            });
     }
-
-    static string Key(Node scan) => scan.Attrs.Text("body") + "(" + string.Join(",", scan.Inputs.Select(i => i.Id)) + ")";
 
     static Hoisted? Hoist(GraphBuilder b, Node scan, System.Func<int, bool> historyRead)
     {
