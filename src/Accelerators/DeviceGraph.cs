@@ -33,6 +33,7 @@ public abstract class DeviceGraph : IDisposable
     readonly DeviceStep? step;
     readonly MemoryBuffer1D<float, Stride1D.Dense>? parameters, gradients, one, result;
     readonly MemoryBuffer1D<float, Stride1D.Dense>?[] state = Array.Empty<MemoryBuffer1D<float, Stride1D.Dense>?>();
+    readonly ArrayView<float>[] stateViews = Array.Empty<ArrayView<float>>(); // the optimizer's per step, built once
     readonly MemoryBuffer1D<float, Stride1D.Dense>?[] buffers;
     readonly MemoryBuffer1D<float, Stride1D.Dense>?[] floatInputs;
     readonly MemoryBuffer1D<int, Stride1D.Dense>?[] intInputs;
@@ -78,6 +79,7 @@ public abstract class DeviceGraph : IDisposable
             state[s] = accelerator.Allocate1D<float>(Math.Max(1, total));
             state[s]!.View.MemSetToZero();
         }
+        stateViews = state.Select(s => (ArrayView<float>)s!.View).ToArray();
         one = accelerator.Allocate1D(new[] { 1f });
         result = accelerator.Allocate1D<float>(1);
         step = new DeviceStep(graphName, session)
@@ -255,7 +257,7 @@ public abstract class DeviceGraph : IDisposable
         steps++;
         library.Clear(gradients!.View);
         program!.Run(step);
-        optimizer.StepOnDevice(library, parameters!.View, gradients.View, state.Select(s => (ArrayView<float>)s!.View).ToArray(), steps);
+        optimizer.StepOnDevice(library, parameters!.View, gradients.View, stateViews, steps);
         result!.View.CopyToCPU(loss);
         stepBytesOut = sizeof(float);
         stepLaunches = library.Launches - launchesBefore;

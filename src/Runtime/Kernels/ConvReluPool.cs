@@ -80,12 +80,9 @@ public static unsafe class ConvReluPool
             throw new ArgumentException($"ConvReluPool.Backward: invalid size {planes} planes of {height}x{width} (a 2x2 window needs at least 2x2).");
         if (gradPooled.Length < pooledLength || pooled.Length < pooledLength || argmax.Length < pooledLength || gradConv.Length < (long)planes * oh * ow)
             throw new ArgumentException($"ConvReluPool.Backward: buffers too small for {planes} planes of {height}x{width} (pooled gradient {gradPooled.Length}, pooled {pooled.Length}, argmax {argmax.Length}, gradient {gradConv.Length}).");
+        // All planes as the channels of one image: ScatterImage's layout is the same.
         fixed (float* pg = gradPooled, pp = pooled, pa = argmax, pgc = gradConv)
-            for (int plane = 0; plane < planes; plane++)
-            {
-                long at = (long)plane * ph * pw;
-                ScatterImage(pg + at, pp + at, pa + at, pgc + (long)plane * oh * ow, oh * ow, ow, 1, oh, ow);
-            }
+            ScatterImage(pg, pp, pa, pgc, oh * ow, ow, planes, oh, ow);
     }
 
     /// <summary>
